@@ -1,0 +1,28 @@
+// Build (electron-vite: main + headless CLI, preload, renderer) when out/ is missing or older
+// than the sources, so `npm start` and `npm run serve` always run what is in src/.
+import { spawnSync } from 'node:child_process'
+import { existsSync, readdirSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+
+const root = new URL('..', import.meta.url).pathname
+const outputs = ['out/main/index.js', 'out/main/cli.js', 'out/preload/index.cjs', 'out/renderer/index.html'].map((f) => join(root, f))
+
+function newest(dir) {
+  let t = 0
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, entry.name)
+    t = Math.max(t, entry.isDirectory() ? newest(p) : statSync(p).mtimeMs)
+  }
+  return t
+}
+
+const built = outputs.every(existsSync) ? Math.min(...outputs.map((f) => statSync(f).mtimeMs)) : 0
+const sources = Math.max(newest(join(root, 'src')), newest(join(root, 'resources')), statSync(join(root, 'electron.vite.config.ts')).mtimeMs)
+if (built < sources) {
+  process.stdout.write('Membangun aplikasi (electron-vite build)…\n')
+  const r = spawnSync('npx', ['electron-vite', 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] })
+  if (r.status !== 0) {
+    process.stderr.write('Build gagal; lihat pesan di atas.\n')
+    process.exit(r.status ?? 1)
+  }
+}

@@ -1,0 +1,147 @@
+import { readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { parseArgs } from 'node:util'
+import { readTable } from '../server/tables'
+import { DeskError } from '../service/errors'
+import { createDesk, DEFAULT_PORT, openDesk } from './desk'
+import { DEFAULT_REGENCY } from './regions-source'
+
+const HELP = `Desk Pilkada — perintah baris
+
+  serve        Menjalankan desk tanpa jendela (headless)
+               --data-dir DIR   folder data (bawaan: ./.desk-data)
+               --port N         port HTTP (bawaan: ${DEFAULT_PORT})
+               --host H         alamat dengar (bawaan: 0.0.0.0, semua antarmuka LAN)
+               --regency KODE   kabupaten/kota (bawaan: ${DEFAULT_REGENCY}, Kabupaten Jember)
+               --election FILE  konfigurasi pemilihan (JSON) untuk desk baru
+               --training       mode latihan (folder data sendiri)
+               DESK_ADMIN_TOKEN token admin; jika kosong dibuat dan disimpan di folder data
+
+  import-tps FILE   Mengimpor daftar TPS (CSV/XLSX: kode_desa,nomor_tps,dpt[,dpt_l,dpt_p,lokasi])
+               --data-dir DIR   langsung ke folder data (desk harus berhenti), atau
+               --url URL        ke desk yang sedang berjalan (token: DESK_ADMIN_TOKEN atau --token)
+`
+
+const options = {
+  'data-dir': { type: 'string' },
+  port: { type: 'string' },
+  host: { type: 'string' },
+  regency: { type: 'string' },
+  election: { type: 'string' },
+  training: { type: 'boolean' },
+  url: { type: 'string' },
+  token: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n`)
+  process.exit(1)
+}
+
+async function serve(values: Record<string, string | boolean | undefined>): Promise<void> {
+  const port = values.port !== undefined ? Number(values.port) : DEFAULT_PORT
+  if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port harus angka 0–65535, bukan "${String(values.port)}"`)
+  const dataDir = resolve((values['data-dir'] as string | undefined) ?? '.desk-data')
+  const desk = await createDesk({
+    dataDir,
+    port,
+    host: (values.host as string | undefined) ?? '0.0.0.0',
+    regency: (values.regency as string | undefined) ?? DEFAULT_REGENCY,
+    ...(process.env.DESK_ADMIN_TOKEN ? { adminToken: process.env.DESK_ADMIN_TOKEN } : {}),
+    ...(values.election ? { electionFile: values.election as string } : {}),
+    training: !!values.training,
+  })
+  const out = (line: string) => process.stdout.write(line + '\n')
+  const cfg = desk.service.config()
+  out(`Desk Pilkada ${cfg.regency.name}${cfg.training ? ' — MODE LATIHAN (data simulasi)' : ''} siap di ${desk.url}`)
+  out(`Folder data: ${dataDir}`)
+  if (desk.adminTokenGenerated) {
+    out(`Token admin (hanya ditampilkan sekali, tersimpan di ${desk.adminTokenFile}): ${desk.adminToken}`)
+  } else if (!process.env.DESK_ADMIN_TOKEN) {
+    out(`Token admin tersimpan di ${desk.adminTokenFile}`)
+  }
+  let stopping = false
+  const stop = (signal: string) => {
+    if (stopping) return
+    stopping = true
+    out(`Menerima ${signal}: menyelesaikan permintaan yang berjalan lalu menutup basis data…`)
+    desk.close().then(
+      () => {
+        out('Desk berhenti dengan rapi.')
+        process.exit(0)
+      },
+      (e: unknown) => {
+        process.stderr.write(`Gagal menutup desk: ${e instanceof Error ? e.message : String(e)}\n`)
+        process.exit(1)
+      },
+    )
+  }
+  process.on('SIGTERM', () => stop('SIGTERM'))
+  process.on('SIGINT', () => stop('SIGINT'))
+}
+
+async function importTps(values: Record<string, string | boolean | undefined>, file: string | undefined): Promise<void> {
+  if (!file) fail('Sebutkan berkas TPS: import-tps FILE')
+  const body = readFileSync(file)
+  if (values.url) {
+    const token = (values.token as string | undefined) ?? process.env.DESK_ADMIN_TOKEN
+    if (!token) fail('Token admin diperlukan: --token atau DESK_ADMIN_TOKEN')
+    const res = await fetch(new URL('/api/v1/tps/import', values.url as string), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream' },
+      body,
+    })
+    const answer = (await res.json()) as { imported?: number; updated?: number; errors?: { row: number; message: string }[]; error?: { message: string } }
+    report(answer)
+    if (!res.ok) process.exit(1)
+    return
+  }
+  const { service, unlock } = openDesk({
+    dataDir: (values['data-dir'] as string | undefined) ?? '.desk-data',
+    regency: (values.regency as string | undefined) ?? DEFAULT_REGENCY,
+    training: !!values.training,
+  })
+  try {
+    const result = await service.importTps({ id: 'cli', name: 'CLI', role: 'admin', region: service.regions.regency.code }, readTable(body))
+    report(result)
+    if (result.errors.length > 0) process.exitCode = 1
+  } finally {
+    await service.writer.drain()
+    service.store.db.close()
+    unlock()
+  }
+}
+
+function report(r: { imported?: number; updated?: number; errors?: { row: number; message: string }[]; error?: { message: string } }): void {
+  if (r.errors && r.errors.length > 0) {
+    process.stderr.write(`Tidak ada yang diimpor. ${r.errors.length} kesalahan:\n`)
+    for (const e of r.errors) process.stderr.write(`  baris ${e.row}: ${e.message}\n`)
+  } else if (r.error) {
+    process.stderr.write(`${r.error.message}\n`)
+  } else {
+    process.stdout.write(`TPS baru: ${r.imported ?? 0}, diperbarui: ${r.updated ?? 0}\n`)
+  }
+}
+
+async function main(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({ args: argv, options, allowPositionals: true, strict: true })
+  const [verb, ...rest] = positionals
+  if (values.help || !verb) {
+    process.stdout.write(HELP)
+    return
+  }
+  switch (verb) {
+    case 'serve':
+      return serve(values)
+    case 'import-tps':
+      return importTps(values, rest[0])
+    default:
+      fail(`Perintah "${verb}" tidak dikenal.\n\n${HELP}`)
+  }
+}
+
+main(process.argv.slice(2)).catch((e: unknown) => {
+  if (e instanceof DeskError || e instanceof Error) fail(e.message)
+  fail(String(e))
+})

@@ -1,0 +1,206 @@
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, unlinkSync, writeFileSync, chmodSync } from 'node:fs'
+import { createServer as createHttpServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { type ElectionConfig } from '../domain/election'
+import { createServer, type ServerLimits } from '../server/app'
+import { Authenticator } from '../server/auth'
+import { jsonLogger, type Logger } from '../server/logger'
+import { Lockout } from '../server/rate-limit'
+import { generateAdminToken } from '../service/credentials'
+import { DeskService } from '../service/desk-service'
+import { openDatabase } from '../store/db'
+import { DeskStore } from '../store/store'
+import { defaultElection } from './election-source'
+import { DEFAULT_REGENCY, loadRegency } from './regions-source'
+import pkg from '../../package.json'
+
+export const DEFAULT_PORT = 4046
+
+export interface DeskOptions {
+  dataDir: string
+  port?: number
+  host?: string
+  regency?: string
+  /** Administrator token; otherwise read from / generated into `<dataDir>/admin-token`. */
+  adminToken?: string
+  /** Training desk (mode latihan): must have a data dir of its own. */
+  training?: boolean
+  electionFile?: string
+  election?: ElectionConfig
+  staticDir?: string | null
+  logger?: Logger
+  limits?: ServerLimits
+  lockout?: Lockout
+  now?: () => Date
+  /** A better-sqlite3 build for Electron's ABI (set by the Electron shell). */
+  nativeBinding?: string
+}
+
+export interface Desk {
+  url: string
+  port: number
+  host: string
+  adminToken: string
+  /** True when this start generated the admin token (print it once). */
+  adminTokenGenerated: boolean
+  adminTokenFile: string
+  service: DeskService
+  server: Server
+  close(): Promise<void>
+}
+
+function findStaticDir(): string | undefined {
+  const here = dirname(fileURLToPath(import.meta.url))
+  for (const candidate of [join(here, '..', 'renderer'), join(here, '..', '..', 'out', 'renderer')]) {
+    if (existsSync(join(candidate, 'index.html'))) return candidate
+  }
+  return undefined
+}
+
+function adminTokenFrom(dataDir: string, given?: string): { token: string; generated: boolean; file: string } {
+  const file = join(dataDir, 'admin-token')
+  if (given) return { token: given, generated: false, file }
+  if (existsSync(file)) {
+    const token = readFileSync(file, 'utf8').trim()
+    if (token.length >= 16) return { token, generated: false, file }
+  }
+  const token = generateAdminToken()
+  writeFileSync(file, token + '\n', { mode: 0o600 })
+  chmodSync(file, 0o600)
+  return { token, generated: true, file }
+}
+
+/** One desk per data dir: a second process would be a second writer. */
+function lockDataDir(dataDir: string): () => void {
+  const file = join(dataDir, 'desk.lock')
+  const take = () => {
+    const fd = openSync(file, 'wx', 0o600)
+    writeFileSync(fd, String(process.pid))
+    closeSync(fd)
+  }
+  try {
+    take()
+  } catch {
+    const pid = Number(readFileSync(file, 'utf8').trim())
+    let alive = false
+    if (pid > 0 && pid !== process.pid) {
+      try {
+        process.kill(pid, 0)
+        alive = true
+      } catch {
+        alive = false
+      }
+    }
+    if (alive) throw new Error(`Desk lain (proses ${pid}) sedang memakai folder data ${dataDir}. Hentikan dulu, atau pakai folder lain.`)
+    unlinkSync(file)
+    take()
+  }
+  return () => {
+    try {
+      if (readFileSync(file, 'utf8').trim() === String(process.pid)) unlinkSync(file)
+    } catch {
+      // already gone
+    }
+  }
+}
+
+/** Open the data dir and build the service (no network). Used by `createDesk` and offline CLI verbs. */
+export function openDesk(options: Pick<DeskOptions, 'dataDir' | 'regency' | 'training' | 'electionFile' | 'election' | 'now' | 'nativeBinding'>) {
+  const dataDir = resolve(options.dataDir)
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 })
+  const unlock = lockDataDir(dataDir)
+  try {
+    const regions = loadRegency(options.regency ?? DEFAULT_REGENCY)
+    const db = openDatabase(join(dataDir, 'desk.sqlite'), options.nativeBinding ? { nativeBinding: options.nativeBinding } : {})
+    const store = new DeskStore(db, options.now)
+    let service: DeskService
+    try {
+      service = new DeskService({
+        store,
+        regions,
+        defaultElection: options.election ?? defaultElection(regions, options.electionFile),
+        training: options.training ?? false,
+      })
+    } catch (e) {
+      db.close()
+      throw e
+    }
+    return { dataDir, service, unlock }
+  } catch (e) {
+    unlock()
+    throw e
+  }
+}
+
+/**
+ * The composition root: store, service, HTTP server, listening. Started by `npm run serve` and by
+ * Electron's main process alike.
+ */
+export async function createDesk(options: DeskOptions): Promise<Desk> {
+  const { dataDir, service, unlock } = openDesk(options)
+  const logger = options.logger ?? jsonLogger()
+  const admin = adminTokenFrom(dataDir, options.adminToken)
+  const auth = new Authenticator(service.store, admin.token, service.regions.regency.code, options.lockout)
+  const staticDir = options.staticDir === null ? undefined : (options.staticDir ?? findStaticDir())
+  const { app, sse } = createServer({
+    service,
+    auth,
+    logger,
+    ...(staticDir ? { staticDir } : {}),
+    ...(options.limits ? { limits: options.limits } : {}),
+    version: pkg.version,
+  })
+  const server = createHttpServer(app)
+  server.keepAliveTimeout = 5_000
+  server.headersTimeout = 10_000
+  server.requestTimeout = 60_000
+  const host = options.host ?? '127.0.0.1'
+  try {
+    await new Promise<void>((ok, fail) => {
+      server.once('error', fail)
+      server.listen(options.port ?? DEFAULT_PORT, host, () => {
+        server.off('error', fail)
+        ok()
+      })
+    })
+  } catch (e) {
+    service.store.db.close()
+    unlock()
+    const err = e as NodeJS.ErrnoException
+    if (err.code === 'EADDRINUSE') throw new Error(`Port ${options.port} sudah dipakai program lain. Pilih port lain dengan --port.`)
+    throw e
+  }
+  const port = (server.address() as AddressInfo).port
+  const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host
+  let closing: Promise<void> | null = null
+  return {
+    url: `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`,
+    port,
+    host,
+    adminToken: admin.token,
+    adminTokenGenerated: admin.generated,
+    adminTokenFile: admin.file,
+    service,
+    server,
+    close() {
+      closing ??= (async () => {
+        // Stop taking new connections, end the event streams, let in-flight requests finish,
+        // then commit what the writer still holds and close the database.
+        const closed = new Promise<void>((ok) => server.close(() => ok()))
+        sse.closeAll()
+        server.closeIdleConnections()
+        const force = setTimeout(() => server.closeAllConnections(), 10_000)
+        await closed
+        clearTimeout(force)
+        await service.writer.drain()
+        service.writer.close()
+        service.store.db.close()
+        unlock()
+        logger.info('desk.closed', { dataDir })
+      })()
+      return closing
+    },
+  }
+}

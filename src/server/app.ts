@@ -1,0 +1,141 @@
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import express, { type NextFunction, type Request, type Response } from 'express'
+import type { DeskService } from '../service/desk-service'
+import { DeskError } from '../service/errors'
+import type { Principal } from '../service/principal'
+import type { Authenticator } from './auth'
+import type { Logger } from './logger'
+import { RateLimiter } from './rate-limit'
+import { apiRouter } from './routes'
+import { createSseHub, type SseHub } from './sse'
+
+export interface ServerLimits {
+  /** Requests per second (and burst) per signed-in principal. The admin token is not limited. */
+  perPrincipal: { rate: number; burst: number }
+  /** Requests per second (and burst) per address for requests without a valid token. */
+  perAddress: { rate: number; burst: number }
+}
+
+export const DEFAULT_LIMITS: ServerLimits = {
+  perPrincipal: { rate: 20, burst: 200 },
+  perAddress: { rate: 20, burst: 100 },
+}
+
+export interface ServerDeps {
+  service: DeskService
+  auth: Authenticator
+  logger: Logger
+  /** The built UI (out/renderer); when absent only the API is served. */
+  staticDir?: string
+  limits?: ServerLimits
+  version?: string
+}
+
+export interface DeskServer {
+  app: express.Express
+  sse: SseHub
+}
+
+// The UI is ours and local: nothing from other origins, no inline script, no framing.
+export const CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+  "form-action 'self'",
+].join('; ')
+
+function securityHeaders(_req: Request, res: Response, next: NextFunction): void {
+  res.set({
+    'Content-Security-Policy': CSP,
+    'X-Content-Type-Options': 'nosniff',
+    'X-Frame-Options': 'DENY',
+    'Referrer-Policy': 'no-referrer',
+    'Cross-Origin-Opener-Policy': 'same-origin',
+    'Cross-Origin-Resource-Policy': 'same-origin',
+    'Permissions-Policy': 'camera=(self), microphone=(), geolocation=()',
+  })
+  next()
+}
+
+export function sendError(res: Response, err: DeskError): void {
+  const error: Record<string, unknown> = { code: err.code, message: err.message }
+  if (err.fields) error.fields = err.fields
+  if (err.rows) error.rows = err.rows
+  res.status(err.status).json({ error })
+}
+
+/** The express app of the desk. It never listens by itself: the host (or a test) does. */
+export function createServer(deps: ServerDeps): DeskServer {
+  const { service, auth, logger } = deps
+  const limits = deps.limits ?? DEFAULT_LIMITS
+  const app = express()
+  app.disable('x-powered-by')
+  app.set('trust proxy', false)
+  app.set('etag', false)
+  const sse = createSseHub(service)
+
+  app.use(securityHeaders)
+  app.use((req, res, next) => {
+    const started = process.hrtime.bigint()
+    res.on('finish', () => {
+      if (req.path === '/api/v1/events') return
+      logger.info('http', {
+        method: req.method,
+        path: req.path, // never the query: it may carry a token for SSE
+        status: res.statusCode,
+        ms: Number((process.hrtime.bigint() - started) / 1000n) / 1000,
+        who: (res.locals.principal as Principal | undefined)?.id,
+      })
+    })
+    next()
+  })
+
+  const principalLimiter = new RateLimiter(limits.perPrincipal.rate, limits.perPrincipal.burst)
+  const addressLimiter = new RateLimiter(limits.perAddress.rate, limits.perAddress.burst)
+  const limited = (res: Response, seconds: number) => {
+    res.set('Retry-After', String(seconds))
+    sendError(res, new DeskError(429, 'rate_limited', `Terlalu banyak permintaan. Coba lagi dalam ${seconds} detik.`))
+  }
+
+  app.use('/api/v1', apiRouter({ service, auth, sse, principalLimiter, addressLimiter, limited, version: deps.version ?? '0.0.0' }))
+  app.use('/api', (_req, res) => sendError(res, new DeskError(404, 'not_found', 'Alamat API tidak dikenal')))
+
+  if (deps.staticDir && existsSync(join(deps.staticDir, 'index.html'))) {
+    const dir = deps.staticDir
+    app.use(
+      '/assets',
+      express.static(join(dir, 'assets'), { immutable: true, maxAge: '365d', index: false, fallthrough: false }),
+    )
+    app.use(express.static(dir, { index: false, maxAge: 0 }))
+    // Every screen is a route of the one UI.
+    app.get(/^\/(?!api\/).*/, (_req, res) => {
+      res.set('Cache-Control', 'no-cache')
+      res.sendFile(join(dir, 'index.html'))
+    })
+  }
+
+  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    if (err instanceof DeskError) return sendError(res, err)
+    const e = err as { type?: string; status?: number; statusCode?: number }
+    if (e.type === 'entity.parse.failed') {
+      return sendError(res, new DeskError(400, 'bad_json', 'Isi permintaan bukan JSON yang sah'))
+    }
+    if (e.type === 'entity.too.large') {
+      return sendError(res, new DeskError(413, 'too_large', 'Berkas atau isi permintaan terlalu besar'))
+    }
+    if ((e.status ?? e.statusCode) === 404) {
+      return sendError(res, new DeskError(404, 'not_found', 'Tidak ditemukan'))
+    }
+    logger.error('unhandled', { error: err instanceof Error ? err.message : String(err) })
+    sendError(res, new DeskError(500, 'internal', 'Terjadi kesalahan di desk. Coba lagi; jika berulang, hubungi admin.'))
+  })
+
+  return { app, sse }
+}

@@ -1,0 +1,77 @@
+import { codeIdOf, fingerprint, normaliseAccessCode, secretEquals, verifyAccessCode } from '../service/credentials'
+import { DeskError } from '../service/errors'
+import type { Principal } from '../service/principal'
+import type { DeskStore, UserRecord } from '../store/store'
+import { Lockout } from './rate-limit'
+
+export const ADMIN_ID = 'admin'
+
+export function principalOf(user: UserRecord): Principal {
+  return { id: user.id, name: user.name, role: user.role, region: user.region }
+}
+
+/**
+ * Bearer tokens: the admin token, or a person's access code. scrypt makes guessing codes slow;
+ * verified codes are remembered in memory by digest so every request does not pay scrypt again.
+ * Repeated failures lock the code and the address (stops guessing from a phone on the LAN).
+ */
+export class Authenticator {
+  private readonly verified = new Map<string, string>() // fingerprint(code) → user id
+  readonly lockout: Lockout
+
+  constructor(
+    private readonly store: DeskStore,
+    private readonly adminToken: string,
+    private readonly regencyCode: string,
+    lockout?: Lockout,
+  ) {
+    this.lockout = lockout ?? new Lockout(5, 10 * 60_000, 10 * 60_000)
+  }
+
+  async authenticate(header: string | undefined, address: string): Promise<Principal> {
+    const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined
+    if (!token) throw new DeskError(401, 'unauthorized', 'Masuk dulu: kirim token atau kode akses di header Authorization')
+    return this.authenticateToken(token, address)
+  }
+
+  async authenticateToken(token: string, address: string): Promise<Principal> {
+    if (secretEquals(token, this.adminToken)) {
+      return { id: ADMIN_ID, name: 'Admin', role: 'admin', region: this.regencyCode }
+    }
+    const code = normaliseAccessCode(token)
+    if (!code) throw new DeskError(401, 'unauthorized', 'Token atau kode akses tidak sah')
+    const codeKey = `code:${codeIdOf(code)}`
+    const addrKey = `addr:${address}`
+    const wait = Math.max(this.lockout.lockedFor(codeKey), this.lockout.lockedFor(addrKey))
+    if (wait > 0) {
+      throw new DeskError(
+        429,
+        'locked',
+        `Terlalu banyak percobaan kode yang salah. Coba lagi dalam ${Math.ceil(wait / 60_000)} menit atau hubungi desk.`,
+      )
+    }
+    const fp = fingerprint(code)
+    const cachedId = this.verified.get(fp)
+    if (cachedId) {
+      const user = this.store.userById(cachedId)
+      if (user && !user.revokedAt && user.codeId === codeIdOf(code)) return principalOf(user)
+      this.verified.delete(fp)
+    }
+    const user = this.store.userByCodeId(codeIdOf(code))
+    const ok = !!user && (await verifyAccessCode(code, user.codeHash))
+    if (!ok || !user) {
+      this.lockout.fail(codeKey)
+      this.lockout.fail(addrKey)
+      throw new DeskError(401, 'unauthorized', 'Kode akses salah')
+    }
+    if (user.revokedAt) throw new DeskError(401, 'revoked', 'Kode akses ini sudah dicabut. Minta kode baru ke desk.')
+    this.lockout.succeed(codeKey)
+    this.verified.set(fp, user.id)
+    return principalOf(user)
+  }
+
+  /** Forget cached verifications of a user (after a revoke or reissue). */
+  forgetUser(userId: string): void {
+    for (const [fp, id] of this.verified) if (id === userId) this.verified.delete(fp)
+  }
+}

@@ -1,0 +1,72 @@
+/** Token buckets by key: `rate` tokens per second, up to `burst`. Memory is bounded by sweeping idle keys. */
+export class RateLimiter {
+  private readonly buckets = new Map<string, { tokens: number; at: number }>()
+  private lastSweep = 0
+
+  constructor(
+    readonly rate: number,
+    readonly burst: number,
+    private readonly now: () => number = () => Date.now(),
+  ) {}
+
+  /** Take one token; returns 0 if allowed, else the seconds to wait. */
+  take(key: string): number {
+    const t = this.now()
+    this.sweep(t)
+    const b = this.buckets.get(key) ?? { tokens: this.burst, at: t }
+    b.tokens = Math.min(this.burst, b.tokens + ((t - b.at) / 1000) * this.rate)
+    b.at = t
+    this.buckets.set(key, b)
+    if (b.tokens >= 1) {
+      b.tokens -= 1
+      return 0
+    }
+    return Math.ceil((1 - b.tokens) / this.rate)
+  }
+
+  private sweep(t: number): void {
+    if (t - this.lastSweep < 60_000) return
+    this.lastSweep = t
+    const full = (this.burst / this.rate) * 1000
+    for (const [k, b] of this.buckets) if (t - b.at > full) this.buckets.delete(k)
+  }
+}
+
+/** Counts failures per key; `limit` failures within `windowMs` lock the key for `lockMs`. */
+export class Lockout {
+  private readonly entries = new Map<string, { failures: number[]; lockedUntil: number }>()
+
+  constructor(
+    readonly limit: number,
+    readonly windowMs: number,
+    readonly lockMs: number,
+    private readonly now: () => number = () => Date.now(),
+  ) {}
+
+  /** Milliseconds until the key is unlocked, 0 if it is not locked. */
+  lockedFor(key: string): number {
+    const e = this.entries.get(key)
+    if (!e) return 0
+    return Math.max(0, e.lockedUntil - this.now())
+  }
+
+  fail(key: string): void {
+    const t = this.now()
+    const e = this.entries.get(key) ?? { failures: [], lockedUntil: 0 }
+    e.failures = e.failures.filter((f) => t - f < this.windowMs)
+    e.failures.push(t)
+    if (e.failures.length >= this.limit) {
+      e.lockedUntil = t + this.lockMs
+      e.failures = []
+    }
+    this.entries.set(key, e)
+    if (this.entries.size > 10_000) {
+      for (const [k, v] of this.entries) if (v.lockedUntil < t && v.failures.every((f) => t - f >= this.windowMs)) this.entries.delete(k)
+    }
+  }
+
+  succeed(key: string): void {
+    const e = this.entries.get(key)
+    if (e && e.lockedUntil <= this.now()) this.entries.delete(key)
+  }
+}

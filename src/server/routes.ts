@@ -1,0 +1,261 @@
+import express, { Router, type NextFunction, type Request, type Response } from 'express'
+import type { z } from 'zod'
+import { isWithin } from '../domain/codes'
+import type { RecapLevel } from '../domain/recap'
+import type { DeskService } from '../service/desk-service'
+import { DeskError, forbidden } from '../service/errors'
+import { atLeast, type Principal } from '../service/principal'
+import {
+  contestsUpdateSchema,
+  recapQuerySchema,
+  resultSubmissionSchema,
+  tpsStatusSchema,
+  userCreateSchema,
+  zodFields,
+} from '../shared/schemas'
+import type { Authenticator } from './auth'
+import type { RateLimiter } from './rate-limit'
+import type { SseHub } from './sse'
+import { readTable } from './tables'
+
+interface RouterDeps {
+  service: DeskService
+  auth: Authenticator
+  sse: SseHub
+  principalLimiter: RateLimiter
+  addressLimiter: RateLimiter
+  limited: (res: Response, seconds: number) => void
+  version: string
+}
+
+export function parse<S extends z.ZodType>(schema: S, data: unknown): z.infer<S> {
+  const r = schema.safeParse(data)
+  if (!r.success) {
+    const fields = zodFields(r.error)
+    throw new DeskError(400, 'invalid', Object.values(fields)[0] ?? 'Isian tidak sah', fields)
+  }
+  return r.data
+}
+
+const who = (res: Response) => res.locals.principal as Principal
+
+function address(req: Request): string {
+  return req.socket.remoteAddress ?? 'unknown'
+}
+
+const CHANNELS = new Set(['web', 'api', 'telepon', 'simulasi'])
+
+export function apiRouter(deps: RouterDeps): Router {
+  const { service, auth, sse } = deps
+  const r = Router()
+  const json = express.json({ limit: '256kb' })
+
+  /** Require a valid token; optionally a minimum role. Rate limits per principal (admin exempt). */
+  const requireAuth =
+    (min?: 'operator' | 'supervisor' | 'admin') => async (req: Request, res: Response, next: NextFunction) => {
+      let principal: Principal
+      try {
+        // EventSource cannot send headers: SSE alone may pass the token in the query.
+        const queryToken = req.path === '/events' && typeof req.query.token === 'string' ? req.query.token : undefined
+        principal = queryToken
+          ? await auth.authenticateToken(queryToken, address(req))
+          : await auth.authenticate(req.get('authorization'), address(req))
+      } catch (e) {
+        const wait = deps.addressLimiter.take(address(req))
+        if (wait > 0) return deps.limited(res, wait)
+        throw e
+      }
+      res.locals.principal = principal
+      if (principal.role !== 'admin') {
+        const wait = deps.principalLimiter.take(principal.id)
+        if (wait > 0) return deps.limited(res, wait)
+      }
+      if (min && !atLeast(principal, min)) {
+        throw forbidden(
+          min === 'admin'
+            ? 'Hanya admin yang boleh melakukan ini'
+            : min === 'supervisor'
+              ? 'Hanya supervisor atau admin yang boleh melakukan ini'
+              : 'Hanya operator, supervisor atau admin yang boleh melakukan ini',
+        )
+      }
+      next()
+    }
+  const publicLimit = (req: Request, res: Response, next: NextFunction) => {
+    const wait = deps.addressLimiter.take(address(req))
+    if (wait > 0) return deps.limited(res, wait)
+    next()
+  }
+
+  r.get('/health', (_req, res) => {
+    res.set('Cache-Control', 'no-store')
+    res.json({
+      status: 'ok',
+      version: deps.version,
+      regency: service.regions.regency.code,
+      training: service.training,
+      time: service.store.nowIso(),
+      lastEventId: service.store.lastEventId(),
+    })
+  })
+
+  r.get('/config', publicLimit, (_req, res) => {
+    res.json(service.config())
+  })
+
+  r.put('/config', requireAuth('admin'), json, async (req, res) => {
+    const body = parse(contestsUpdateSchema, req.body)
+    res.json(await service.updateContests(who(res), body))
+  })
+
+  r.get('/regions', publicLimit, (_req, res) => {
+    const regions = service.regions
+    res.json({
+      regency: { code: regions.regency.code, name: regions.regency.name },
+      kecamatan: regions.kecamatan.map((k) => ({
+        code: k.code,
+        name: k.name,
+        desa: regions.childrenOf(k.code).map((d) => ({ code: d.code, name: d.name })),
+      })),
+    })
+  })
+
+  r.get('/me', requireAuth(), (_req, res) => {
+    const p = who(res)
+    const region = service.regions.get(p.region)
+    res.json({ id: p.id, name: p.name, role: p.role, region: { code: p.region, name: region?.name ?? p.region } })
+  })
+
+  // ---------------------------------------------------------------- TPS
+  r.post(
+    '/tps/import',
+    requireAuth('admin'),
+    express.raw({ type: () => true, limit: '20mb' }),
+    async (req, res) => {
+      const body = req.body as Buffer
+      if (!Buffer.isBuffer(body) || body.length === 0) {
+        throw new DeskError(400, 'invalid', 'Kirim berkas CSV atau XLSX sebagai isi permintaan', { file: 'Berkas kosong' })
+      }
+      const table = readTable(body)
+      const result = await service.importTps(who(res), table, { simulated: req.query.simulated === '1' })
+      if (result.errors.length > 0) {
+        res.status(400).json({
+          ...result,
+          error: {
+            code: 'import_invalid',
+            message: `Tidak ada yang diimpor: ${result.errors.length} kesalahan. Perbaiki baris yang disebut lalu impor ulang.`,
+            rows: result.errors,
+          },
+        })
+        return
+      }
+      res.json(result)
+    },
+  )
+
+  r.get('/tps', requireAuth(), (req, res) => {
+    const p = who(res)
+    const under = typeof req.query.region === 'string' ? req.query.region : undefined
+    if (under && !service.regions.contains(under)) {
+      throw new DeskError(400, 'invalid', `Wilayah ${under} tidak dikenal`, { region: 'Kode wilayah tidak dikenal' })
+    }
+    let scope = under ?? service.regions.regency.code
+    if (p.role === 'reporter') {
+      if (under && !isWithin(under, p.region) && !isWithin(p.region, under)) throw forbidden('Wilayah itu di luar wilayah tugas Anda')
+      if (!under || isWithin(p.region, under)) scope = p.region
+    }
+    const list = scope === service.regions.regency.code ? service.listTps() : service.listTps(scope)
+    const contests = service.store.listContests()
+    const reported = new Map(contests.map((c) => [c.id, service.reportedSet(c.id)]))
+    res.json({
+      region: scope,
+      tps: list.map((t) => ({
+        ...t,
+        reported: Object.fromEntries(contests.map((c) => [c.id, reported.get(c.id)!.has(t.code)])),
+      })),
+    })
+  })
+
+  r.get('/tps/:code', requireAuth(), (req, res) => {
+    const p = who(res)
+    const code = String(req.params.code)
+    if (p.role === 'reporter' && !isWithin(code, p.region)) throw forbidden('TPS itu di luar wilayah tugas Anda')
+    const tps = service.getTps(code)
+    res.json({
+      tps,
+      results: service.store.resultsForTps(tps.code).map((r) => ({ ...r, submissionSeq: undefined })),
+      conflicts: service.store.listContests().flatMap((c) => service.store.openConflictsFor(tps.code, c.id)),
+    })
+  })
+
+  r.post('/tps/:code/status', requireAuth('supervisor'), json, async (req, res) => {
+    const body = parse(tpsStatusSchema, req.body)
+    res.json(await service.setTpsStatus(who(res), String(req.params.code), body))
+  })
+
+  // ---------------------------------------------------------------- people
+  r.post('/users', requireAuth('admin'), json, async (req, res) => {
+    const body = parse(userCreateSchema, req.body)
+    const { id, accessCode, user } = await service.createUser(who(res), body, { simulated: req.query.simulated === '1' })
+    res.status(201).json({ id, accessCode, name: user.name, role: user.role, region: user.region })
+  })
+
+  r.get('/users', requireAuth('admin'), (_req, res) => {
+    res.json({
+      users: service.store.listUsers().map((u) => ({
+        id: u.id,
+        name: u.name,
+        phone: u.phone,
+        role: u.role,
+        region: u.region,
+        simulated: u.simulated,
+        createdAt: u.createdAt,
+        revokedAt: u.revokedAt,
+      })),
+    })
+  })
+
+  r.post('/users/:id/revoke', requireAuth('admin'), async (req, res) => {
+    const id = String(req.params.id)
+    await service.revokeUser(who(res), id)
+    auth.forgetUser(id)
+    res.json({ id, revoked: true })
+  })
+
+  r.post('/users/:id/reissue', requireAuth('admin'), async (req, res) => {
+    const id = String(req.params.id)
+    const accessCode = await service.reissueUser(who(res), id)
+    auth.forgetUser(id)
+    res.json({ id, accessCode })
+  })
+
+  // ---------------------------------------------------------------- results
+  r.post('/results', requireAuth(), json, async (req, res) => {
+    const body = parse(resultSubmissionSchema, req.body)
+    const requested = req.get('X-Desk-Channel')
+    const p = who(res)
+    // Only the desk's own staff may say a result came by phone.
+    const channel =
+      requested && CHANNELS.has(requested) && (requested !== 'telepon' || atLeast(p, 'operator')) ? requested : 'api'
+    const { httpStatus, answer } = await service.submitResult(p, body, { channel, address: address(req) })
+    res.status(httpStatus).json(answer)
+  })
+
+  r.get('/progress', requireAuth(), (_req, res) => {
+    res.json(service.progress())
+  })
+
+  r.get('/recap', requireAuth(), (req, res) => {
+    const q = parse(recapQuerySchema, req.query)
+    res.json(service.recap(q.contest, q.level as RecapLevel, q.parent))
+  })
+
+  r.get('/audit', requireAuth('admin'), (req, res) => {
+    const limit = Math.min(1000, Math.max(1, Number(req.query.limit) || 200))
+    res.json({ entries: service.store.listAudit(limit) })
+  })
+
+  r.get('/events', requireAuth(), (req, res) => sse.handle(req, res))
+
+  return r
+}

@@ -1,0 +1,481 @@
+import { isWithin, regionLevel } from '../domain/codes'
+import { normalizeContests, type Contest, type ElectionConfig } from '../domain/election'
+import { recapRows, sumRows, type ContestResult, type RecapInput, type RecapLevel } from '../domain/recap'
+import { checkResultSheet, sameSheet, type ResultSheet } from '../domain/result-sheet'
+import type { RegionTree } from '../domain/regions'
+import { validateTpsTable, type TpsRecord } from '../domain/tps'
+import type { ConfigDto, ContestProgress, ProgressDto, RecapDto, ResultAnswer } from '../shared/api'
+import type { ResultSubmission, UserCreate } from '../shared/schemas'
+import { EventBus } from '../store/bus'
+import { canonicalJson, sha256, type DeskStore, type UserRecord } from '../store/store'
+import { GroupCommitWriter } from '../store/writer'
+import { codeIdOf, generateAccessCode, hashAccessCode } from './credentials'
+import { DeskError, forbidden, notFound } from './errors'
+import { atLeast, type Principal } from './principal'
+import { randomUUID } from 'node:crypto'
+
+export interface SubmitMeta {
+  channel: string
+  address: string
+}
+
+export interface SubmitOutcome {
+  httpStatus: 200 | 201 | 202
+  answer: ResultAnswer
+}
+
+export interface DeskServiceOptions {
+  store: DeskStore
+  regions: RegionTree
+  /** Written into an empty database on first start. */
+  defaultElection: ElectionConfig
+  training?: boolean
+}
+
+export function receiptOf(seq: number, hash: string): string {
+  return `${String(seq).padStart(6, '0')}-${hash.slice(0, 4).toUpperCase()}`
+}
+
+/**
+ * The desk's use cases over the store: what the HTTP routes (and the CLI) call. All writes go
+ * through the single group-commit writer; events reach subscribers only after commit.
+ */
+export class DeskService {
+  readonly store: DeskStore
+  readonly regions: RegionTree
+  readonly bus = new EventBus()
+  readonly writer: GroupCommitWriter
+  readonly training: boolean
+  /** Bumped after every committed batch; read caches are keyed by it. */
+  private version = 0
+  private recapCache = new Map<string, { version: number; input: RecapInput }>()
+  private tpsCache: { version: number; tps: TpsRecord[] } | null = null
+  private batchEvents: typeof this.store.pendingEvents = []
+
+  constructor(options: DeskServiceOptions) {
+    this.store = options.store
+    this.regions = options.regions
+    this.training = options.training ?? false
+    this.writer = new GroupCommitWriter(this.store.db, {
+      beforeJob: () => {
+        this.store.pendingEvents = []
+      },
+      afterJobFailed: () => {
+        this.store.pendingEvents = []
+      },
+      afterRollback: () => {
+        this.store.pendingEvents = []
+        this.batchEvents = []
+      },
+      afterCommit: () => {
+        this.version++
+        const events = this.batchEvents
+        this.batchEvents = []
+        this.bus.publish(events)
+      },
+    })
+    this.initialise(options.defaultElection)
+  }
+
+  /** Run a write in the single writer; events it appends are published after the commit. */
+  private write<T>(fn: () => T): Promise<T> {
+    return this.writer.run(() => {
+      const value = fn()
+      this.batchEvents.push(...this.store.pendingEvents)
+      this.store.pendingEvents = []
+      return value
+    })
+  }
+
+  private initialise(election: ElectionConfig): void {
+    const regency = this.store.getMeta('regency')
+    if (regency && regency !== this.regions.regency.code) {
+      throw new Error(
+        `Data di folder ini milik wilayah ${regency}, bukan ${this.regions.regency.code}. Pakai folder data lain atau --regency ${regency}.`,
+      )
+    }
+    if (!regency) {
+      const { contests, errors } = normalizeContests(election.contests)
+      if (errors.length) throw new Error(`Konfigurasi bawaan tidak sah: ${errors.map((e) => e.message).join('; ')}`)
+      this.store.db.transaction(() => {
+        this.store.setMeta('regency', this.regions.regency.code)
+        this.store.setMeta('election', JSON.stringify({ name: election.name, date: election.date }))
+        this.store.setMeta('training', this.training ? '1' : '0')
+        this.store.replaceContests(contests)
+        this.store.audit('system', 'desk.created', this.regions.regency.code, { training: this.training })
+      })()
+    } else if ((this.store.getMeta('training') === '1') !== this.training) {
+      throw new Error(
+        this.store.getMeta('training') === '1'
+          ? 'Folder data ini berisi data LATIHAN. Jalankan dengan --training, atau pakai folder data lain untuk malam pemilihan.'
+          : 'Folder data ini berisi data SUNGGUHAN. Mode latihan harus memakai folder data sendiri.',
+      )
+    }
+  }
+
+  // ---------------------------------------------------------------- configuration
+  config(): ConfigDto {
+    const election = JSON.parse(this.store.getMeta('election') ?? '{}') as { name: string; date: string }
+    return {
+      election: { name: election.name, date: election.date, timezone: 'Asia/Jakarta' },
+      regency: { code: this.regions.regency.code, name: this.regions.regency.name },
+      contests: this.store.listContests(),
+      locked: this.store.hasAnySubmission(),
+      training: this.training,
+    }
+  }
+
+  contest(id: string): Contest | undefined {
+    return this.store.listContests().find((c) => c.id === id)
+  }
+
+  async updateContests(actor: Principal, input: { name?: string; contests: Contest[] }): Promise<ConfigDto> {
+    const { contests, errors } = normalizeContests(input.contests)
+    if (errors.length > 0) {
+      throw new DeskError(400, 'invalid', errors[0]!.message, Object.fromEntries(errors.map((e) => [e.field, e.message])))
+    }
+    await this.write(() => {
+      if (this.store.hasAnySubmission()) {
+        throw new DeskError(
+          409,
+          'config_locked',
+          'Pemilihan dan paslon tidak bisa diubah lagi karena hasil pertama sudah masuk',
+        )
+      }
+      this.store.replaceContests(contests)
+      if (input.name) {
+        const election = JSON.parse(this.store.getMeta('election') ?? '{}') as Record<string, string>
+        this.store.setMeta('election', JSON.stringify({ ...election, name: input.name }))
+      }
+      this.store.audit(actor.id, 'config.contests', null, { contests })
+      this.store.appendEvent('config.changed', { contests })
+    })
+    return this.config()
+  }
+
+  // ---------------------------------------------------------------- TPS registry
+  async importTps(
+    actor: Principal,
+    table: string[][],
+    options: { simulated?: boolean } = {},
+  ): Promise<{ imported: number; updated: number; errors: { row: number; column?: string; message: string }[] }> {
+    const { rows, errors } = validateTpsTable(table, this.regions)
+    if (errors.length > 0) return { imported: 0, updated: 0, errors }
+    const counts = await this.write(() => {
+      const counts = this.store.upsertTps(rows, options.simulated ?? false)
+      this.store.audit(actor.id, 'tps.import', null, { ...counts, simulated: !!options.simulated })
+      this.store.appendEvent('tps.imported', counts)
+      return counts
+    })
+    return { ...counts, errors: [] }
+  }
+
+  listTps(under?: string): TpsRecord[] {
+    if (under) return this.store.listTps(under)
+    if (!this.tpsCache || this.tpsCache.version !== this.version) {
+      this.tpsCache = { version: this.version, tps: this.store.listTps() }
+    }
+    return this.tpsCache.tps
+  }
+
+  getTps(code: string): TpsRecord {
+    const tps = this.store.getTps(code)
+    if (!tps) throw notFound(`TPS ${code} tidak terdaftar`)
+    return tps
+  }
+
+  async setTpsStatus(
+    actor: Principal,
+    code: string,
+    input: { status: TpsRecord['status']; reason?: string; mergedInto?: string },
+  ): Promise<TpsRecord> {
+    this.getTps(code)
+    if (input.status === 'merged') {
+      if (input.mergedInto === code) throw new DeskError(400, 'invalid', 'TPS tidak bisa digabung ke dirinya sendiri', { mergedInto: 'TPS tujuan harus TPS lain' })
+      if (!this.store.getTps(input.mergedInto!)) {
+        throw new DeskError(400, 'invalid', `TPS tujuan ${input.mergedInto} tidak terdaftar`, { mergedInto: 'TPS tujuan tidak terdaftar' })
+      }
+    }
+    await this.write(() => {
+      this.store.setTpsStatus(code, input.status, input.reason ?? null, input.status === 'merged' ? input.mergedInto! : null)
+      this.store.audit(actor.id, 'tps.status', code, input)
+      this.store.appendEvent('tps.status', { tps: code, ...input })
+    })
+    return this.getTps(code)
+  }
+
+  // ---------------------------------------------------------------- people
+  async createUser(
+    actor: Principal,
+    input: UserCreate,
+    options: { simulated?: boolean } = {},
+  ): Promise<{ id: string; accessCode: string; user: UserRecord }> {
+    let region = input.region ?? this.regions.regency.code
+    if (input.role === 'reporter') {
+      if (!input.region) throw new DeskError(400, 'invalid', 'Wilayah pelapor wajib diisi', { region: 'Kode desa/kelurahan atau kecamatan wajib diisi untuk pelapor' })
+      const level = regionLevel(region)
+      if (!this.regions.contains(region) || (level !== 'desa' && level !== 'kecamatan')) {
+        throw new DeskError(400, 'invalid', `Wilayah ${region} bukan desa/kelurahan atau kecamatan di ${this.regions.regency.name}`, {
+          region: 'Kode wilayah tidak dikenal',
+        })
+      }
+    } else if (!this.regions.contains(region)) {
+      throw new DeskError(400, 'invalid', `Wilayah ${region} tidak ada di ${this.regions.regency.name}`, { region: 'Kode wilayah tidak dikenal' })
+    }
+    region = region.trim()
+    // Hash outside the writer: scrypt is deliberately slow and must not hold up other writes.
+    let code = generateAccessCode()
+    while (this.store.userByCodeId(codeIdOf(code))) code = generateAccessCode()
+    const codeHash = await hashAccessCode(code)
+    const user = await this.write(() => {
+      if (this.store.userByCodeId(codeIdOf(code))) throw new DeskError(503, 'retry', 'Coba lagi')
+      const user: UserRecord = {
+        id: randomUUID(),
+        name: input.name,
+        phone: input.phone ?? '',
+        role: input.role,
+        region,
+        codeId: codeIdOf(code),
+        codeHash,
+        simulated: !!options.simulated,
+        createdAt: this.store.nowIso(),
+        revokedAt: null,
+      }
+      this.store.insertUser(user)
+      this.store.audit(actor.id, 'user.create', user.id, { role: user.role, region: user.region, simulated: user.simulated })
+      return user
+    })
+    return { id: user.id, accessCode: code, user }
+  }
+
+  async revokeUser(actor: Principal, id: string): Promise<void> {
+    if (!this.store.userById(id)) throw notFound('Pengguna tidak ditemukan')
+    await this.write(() => {
+      this.store.revokeUser(id)
+      this.store.audit(actor.id, 'user.revoke', id)
+    })
+  }
+
+  /** A new code for a person (lost, leaked, or revoked): the old one stops working at once. */
+  async reissueUser(actor: Principal, id: string): Promise<string> {
+    if (!this.store.userById(id)) throw notFound('Pengguna tidak ditemukan')
+    let code = generateAccessCode()
+    while (this.store.userByCodeId(codeIdOf(code))) code = generateAccessCode()
+    const codeHash = await hashAccessCode(code)
+    await this.write(() => {
+      if (this.store.userByCodeId(codeIdOf(code))) throw new DeskError(503, 'retry', 'Coba lagi')
+      this.store.reissueUserCode(id, codeIdOf(code), codeHash)
+      this.store.audit(actor.id, 'user.reissue', id)
+    })
+    return code
+  }
+
+  // ---------------------------------------------------------------- results (the write path)
+  /** May this principal report for this TPS? Reporters only inside their own desa or kecamatan. */
+  canReportFor(p: Principal, tps: string): boolean {
+    if (p.role === 'reporter') return isWithin(tps, p.region)
+    return atLeast(p, 'operator')
+  }
+
+  async submitResult(p: Principal, body: ResultSubmission, meta: SubmitMeta): Promise<SubmitOutcome> {
+    if (p.role === 'display') throw forbidden('Akun tampilan (display) tidak bisa mengirim hasil')
+    const tps = this.store.getTps(body.tps)
+    if (!tps) throw new DeskError(404, 'not_found', `TPS ${body.tps} tidak terdaftar`, { tps: 'TPS tidak terdaftar' })
+    const contest = this.contest(body.contest)
+    if (!contest) throw new DeskError(404, 'not_found', `Pemilihan "${body.contest}" tidak dikenal`, { contest: 'Pemilihan tidak dikenal' })
+    if (!this.canReportFor(p, tps.code)) {
+      throw new DeskError(403, 'forbidden', `TPS ${tps.code} di luar wilayah tugas Anda (${p.region})`, { tps: 'Di luar wilayah tugas' })
+    }
+    const sheet: ResultSheet = {
+      votes: body.votes as Record<string, number>,
+      invalid: body.invalid as number,
+      ...(body.voters ? { voters: body.voters as ResultSheet['voters'] } : {}),
+    }
+    const payload = canonicalJson(body)
+    const hash = sha256(payload)
+
+    return this.write((): SubmitOutcome => {
+      // Idempotency first: a retry must get its answer back even if the TPS changed since.
+      const previous = this.store.findSubmission(p.id, body.submissionId)
+      if (previous) {
+        if (previous.hash !== hash) {
+          throw new DeskError(
+            409,
+            'submission_id_reused',
+            'submissionId ini sudah dipakai untuk laporan lain. Kirim laporan baru dengan submissionId baru.',
+            { submissionId: 'Sudah dipakai dengan isi berbeda' },
+          )
+        }
+        const answer = JSON.parse(previous.answer) as ResultAnswer
+        return { httpStatus: 200, answer: { ...answer, status: 'duplicate', replayOf: answer.status } as ResultAnswer }
+      }
+      const current = this.store.getTps(body.tps)!
+      if (current.status !== 'active') {
+        throw new DeskError(
+          409,
+          'tps_inactive',
+          current.status === 'postponed'
+            ? `TPS ${current.code} ditunda (${current.statusReason ?? 'tanpa alasan'}); hasilnya tidak bisa diterima`
+            : `TPS ${current.code} sudah digabung ke ${current.mergedInto}; laporkan hasilnya di TPS itu`,
+          { tps: 'TPS tidak aktif' },
+        )
+      }
+      const check = checkResultSheet(sheet, { candidates: contest.candidates, dpt: current.dpt })
+      if (check.errors.length > 0) {
+        this.store.audit(p.id, 'result.rejected', `${tps.code}/${contest.id}`, {
+          channel: meta.channel,
+          errors: check.errors.map((e) => e.code),
+        })
+        throw new DeskError(
+          400,
+          'invalid',
+          check.errors[0]!.message,
+          Object.fromEntries(check.errors.map((e) => [e.field, e.message])),
+        )
+      }
+      const standing = this.store.getResult(tps.code, contest.id)
+      let outcome: ResultAnswer['status']
+      let httpStatus: SubmitOutcome['httpStatus']
+      if (!standing) {
+        outcome = 'accepted'
+        httpStatus = 201
+      } else {
+        const standingSheet: ResultSheet = {
+          votes: standing.votes,
+          invalid: standing.invalid,
+          ...(standing.voters ? { voters: standing.voters } : {}),
+        }
+        const same = sameSheet(sheet, standingSheet)
+        outcome = same ? 'duplicate' : 'conflict'
+        httpStatus = outcome === 'duplicate' ? 200 : 202
+      }
+      // The log row carries the answer a retry gets back, so the answer is settled first. We are
+      // the only writer, inside its transaction, so the next sequence number is known.
+      const seq = this.store.nextSubmissionSeq()
+      const answer: ResultAnswer = {
+        status: outcome,
+        receipt: receiptOf(seq, hash),
+        tps: tps.code,
+        contest: contest.id,
+        warnings: outcome === 'accepted' ? check.warnings : [],
+      }
+      let conflictKind: 'conflict' | 'correction' | null = null
+      if (outcome === 'conflict') {
+        conflictKind = body.correction ? 'correction' : 'conflict'
+        answer.conflictId = this.store.nextConflictId()
+      }
+      this.store.appendSubmission({
+        seq,
+        submissionId: body.submissionId,
+        actor: p.id,
+        channel: meta.channel,
+        receivedAt: this.store.nowIso(),
+        address: meta.address,
+        tps: tps.code,
+        contest: contest.id,
+        payload,
+        hash,
+        outcome,
+        answer: JSON.stringify(answer),
+      })
+      if (outcome === 'accepted') {
+        this.store.insertResult(tps.code, contest.id, seq, sheet, check, check.warnings)
+        this.store.appendEvent('result.accepted', {
+          tps: tps.code,
+          contest: contest.id,
+          votes: sheet.votes,
+          valid: check.valid,
+          invalid: sheet.invalid,
+          total: check.total,
+          warnings: check.warnings.map((w) => w.code),
+          channel: meta.channel,
+          receipt: answer.receipt,
+        })
+      } else if (conflictKind) {
+        this.store.insertConflict(answer.conflictId!, tps.code, contest.id, conflictKind, seq, standing!.submissionSeq)
+        this.store.audit(p.id, `result.${conflictKind}`, `${tps.code}/${contest.id}`, { conflictId: answer.conflictId, seq })
+        this.store.appendEvent('result.conflict', {
+          tps: tps.code,
+          contest: contest.id,
+          conflictId: answer.conflictId,
+          kind: conflictKind,
+          channel: meta.channel,
+        })
+      }
+      return { httpStatus, answer }
+    })
+  }
+
+  // ---------------------------------------------------------------- reads
+  private recapInput(contestId: string): RecapInput {
+    const contest = this.contest(contestId)
+    if (!contest) throw new DeskError(404, 'not_found', `Pemilihan "${contestId}" tidak dikenal`, { contest: 'Pemilihan tidak dikenal' })
+    const cached = this.recapCache.get(contestId)
+    if (cached && cached.version === this.version) return cached.input
+    const results = new Map<string, ContestResult>()
+    for (const r of this.store.resultsForContest(contestId)) results.set(r.tps, r)
+    const input: RecapInput = { regions: this.regions, tps: this.listTps(), results, candidates: contest.candidates }
+    this.recapCache.set(contestId, { version: this.version, input })
+    return input
+  }
+
+  /** Codes of the TPS that have a result in this contest. */
+  reportedSet(contestId: string): Set<string> {
+    return new Set(this.recapInput(contestId).results.keys())
+  }
+
+  recap(contestId: string, level: RecapLevel, parent?: string): RecapDto {
+    const input = this.recapInput(contestId)
+    if (parent !== undefined) {
+      const parentLevel = regionLevel(parent)
+      const allowed: Record<RecapLevel, string[]> = {
+        kabupaten: ['kabupaten'],
+        kecamatan: ['kabupaten'],
+        desa: ['kabupaten', 'kecamatan'],
+        tps: ['kabupaten', 'kecamatan', 'desa'],
+      }
+      if (!this.regions.contains(parent) || !parentLevel || !allowed[level].includes(parentLevel)) {
+        throw new DeskError(400, 'invalid', `Wilayah induk ${parent} tidak cocok untuk level ${level}`, {
+          parent: 'Kode wilayah induk tidak dikenal atau tidak cocok dengan level',
+        })
+      }
+    }
+    const rows = recapRows(input, level, parent)
+    const scope = parent ? this.regions.get(parent)! : this.regions.regency
+    return {
+      contest: contestId,
+      level,
+      parent: parent ?? null,
+      asOf: this.store.nowIso(),
+      candidates: input.candidates,
+      rows,
+      total: sumRows(rows, scope.code, scope.name, input.candidates),
+    }
+  }
+
+  progress(): ProgressDto {
+    const contests: ContestProgress[] = this.store.listContests().map((c) => {
+      const input = this.recapInput(c.id)
+      const pct = (r: number, e: number) => (e > 0 ? Math.round((r / e) * 1000) / 10 : 0)
+      const kec = recapRows(input, 'kecamatan').map((r) => ({
+        code: r.code,
+        name: r.name,
+        expected: r.tpsTotal,
+        reported: r.tpsReported,
+        percent: pct(r.tpsReported, r.tpsTotal),
+      }))
+      const expected = kec.reduce((a, r) => a + r.expected, 0)
+      const reported = kec.reduce((a, r) => a + r.reported, 0)
+      return {
+        contest: c.id,
+        code: this.regions.regency.code,
+        name: c.name,
+        expected,
+        reported,
+        percent: pct(reported, expected),
+        kecamatan: kec,
+      }
+    })
+    return { asOf: this.store.nowIso(), lastEventId: this.store.lastEventId(), contests }
+  }
+}

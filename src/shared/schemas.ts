@@ -1,0 +1,117 @@
+// Shapes of what crosses the wire, as zod schemas that also give the TypeScript types. The server
+// validates every request body with these; the UI uses the same types. Messages are Indonesian.
+
+import { z } from 'zod'
+
+export const ROLES = ['reporter', 'operator', 'supervisor', 'display'] as const
+export type Role = (typeof ROLES)[number]
+export type PrincipalRole = Role | 'admin'
+
+const count = (label: string) =>
+  z
+    .number({ error: `${label} harus berupa angka` })
+    .int({ error: `${label} harus bilangan bulat` })
+    .min(0, { error: `${label} tidak boleh negatif` })
+    .max(1_000_000, { error: `${label} terlalu besar` })
+
+export const votersSchema = z.object({
+  dpt: count('Pengguna hak pilih DPT'),
+  dptb: count('Pengguna hak pilih DPTb'),
+  dpk: count('Pengguna hak pilih DPK'),
+  total: count('Jumlah pengguna hak pilih').optional(),
+})
+
+export const resultSubmissionSchema = z.object({
+  submissionId: z
+    .string({ error: 'submissionId wajib diisi' })
+    .min(8, { error: 'submissionId minimal 8 karakter' })
+    .max(100, { error: 'submissionId paling panjang 100 karakter' })
+    .regex(/^[A-Za-z0-9._:-]+$/, { error: 'submissionId hanya boleh huruf, angka, titik, titik dua, minus, garis bawah' }),
+  tps: z.string({ error: 'Kode TPS wajib diisi' }).max(40, { error: 'Kode TPS terlalu panjang' }),
+  contest: z.string({ error: 'Pemilihan (contest) wajib diisi' }).max(40, { error: 'ID pemilihan terlalu panjang' }),
+  votes: z.record(
+    z.string().regex(/^\d{1,2}$/, { error: 'Nomor paslon harus angka' }),
+    z.unknown(),
+    { error: 'Suara per paslon (votes) wajib diisi' },
+  ),
+  invalid: z.unknown(),
+  voters: z
+    .object(
+      { dpt: z.unknown(), dptb: z.unknown(), dpk: z.unknown(), total: z.unknown().optional() },
+      { error: 'Pengguna hak pilih (voters) harus berisi dpt, dptb dan dpk' },
+    )
+    .optional(),
+  note: z.string().max(1000, { error: 'Catatan paling panjang 1000 karakter' }).optional(),
+  /** A reporter's deliberate correction of their own earlier report: held for a supervisor. */
+  correction: z
+    .object({ reason: z.string().trim().min(5, { error: 'Alasan koreksi minimal 5 karakter' }).max(1000) })
+    .optional(),
+  /** For results taken by phone: who called. */
+  caller: z
+    .object({ name: z.string().trim().min(1).max(120), phone: z.string().trim().max(30).optional() })
+    .optional(),
+})
+export type ResultSubmission = z.infer<typeof resultSubmissionSchema>
+
+export const candidateSchema = z.object({
+  number: z.number({ error: 'Nomor urut paslon harus angka' }).int({ error: 'Nomor urut paslon harus bilangan bulat' }),
+  name: z.string({ error: 'Nama paslon wajib diisi' }).max(200, { error: 'Nama paslon terlalu panjang' }),
+})
+
+export const contestSchema = z.object({
+  id: z.string({ error: 'ID pemilihan wajib diisi' }).max(32, { error: 'ID pemilihan paling panjang 32 karakter' }),
+  name: z.string({ error: 'Nama pemilihan wajib diisi' }).max(200, { error: 'Nama pemilihan terlalu panjang' }),
+  candidates: z.array(candidateSchema, { error: 'Daftar paslon wajib diisi' }).max(20),
+})
+
+export const contestsUpdateSchema = z.object({
+  name: z.string().trim().min(1).max(200).optional(),
+  contests: z.array(contestSchema, { error: 'Daftar pemilihan (contests) wajib diisi' }).max(10),
+})
+
+export const userCreateSchema = z.object({
+  name: z.string({ error: 'Nama wajib diisi' }).trim().min(1, { error: 'Nama wajib diisi' }).max(120, { error: 'Nama paling panjang 120 karakter' }),
+  phone: z
+    .string()
+    .trim()
+    .max(30, { error: 'Nomor HP paling panjang 30 karakter' })
+    .regex(/^\+?[0-9 ()-]*$/, { error: 'Nomor HP hanya boleh angka, spasi, +, -, ( dan )' })
+    .optional()
+    .default(''),
+  role: z.enum(ROLES, { error: `Peran harus salah satu dari: ${ROLES.join(', ')}` }),
+  region: z.string().max(20, { error: 'Kode wilayah terlalu panjang' }).optional(),
+})
+export type UserCreate = z.infer<typeof userCreateSchema>
+
+export const tpsStatusSchema = z
+  .object({
+    status: z.enum(['active', 'postponed', 'merged'], { error: 'Status harus active, postponed atau merged' }),
+    reason: z.string().trim().max(500, { error: 'Alasan paling panjang 500 karakter' }).optional(),
+    mergedInto: z.string().max(40).optional(),
+  })
+  .refine((v) => v.status === 'active' || (v.reason !== undefined && v.reason.length >= 5), {
+    path: ['reason'],
+    error: 'Alasan wajib diisi (minimal 5 karakter) untuk TPS yang ditunda atau digabung',
+  })
+  .refine((v) => v.status !== 'merged' || !!v.mergedInto, {
+    path: ['mergedInto'],
+    error: 'TPS tujuan penggabungan (mergedInto) wajib diisi',
+  })
+
+export const recapQuerySchema = z.object({
+  contest: z.string({ error: 'Parameter contest wajib diisi' }),
+  level: z.enum(['kabupaten', 'kecamatan', 'desa', 'tps'], {
+    error: 'Parameter level harus kabupaten, kecamatan, desa atau tps',
+  }),
+  parent: z.string().max(20).optional(),
+})
+
+/** zod issues → `{ "votes.2": "Suara paslon 2 …" }`, the `fields` of an error answer. */
+export function zodFields(error: z.ZodError): Record<string, string> {
+  const fields: Record<string, string> = {}
+  for (const issue of error.issues) {
+    const key = issue.path.length ? issue.path.join('.') : '_'
+    if (!(key in fields)) fields[key] = issue.message
+  }
+  return fields
+}

@@ -7,7 +7,8 @@ import type { Principal } from '../service/principal'
 import type { Authenticator } from './auth'
 import type { Logger } from './logger'
 import { RateLimiter } from './rate-limit'
-import { apiRouter } from './routes'
+import { FEATURE_ROUTERS } from './features'
+import { apiRouter, createRouteContext } from './routes'
 import { createSseHub, type SseHub } from './sse'
 
 export interface ServerLimits {
@@ -104,7 +105,9 @@ export function createServer(deps: ServerDeps): DeskServer {
     sendError(res, new DeskError(429, 'rate_limited', `Terlalu banyak permintaan. Coba lagi dalam ${seconds} detik.`))
   }
 
-  app.use('/api/v1', apiRouter({ service, auth, sse, principalLimiter, addressLimiter, limited, version: deps.version ?? '0.0.0' }))
+  const ctx = createRouteContext({ service, auth, sse, principalLimiter, addressLimiter, limited, version: deps.version ?? '0.0.0' })
+  app.use('/api/v1', apiRouter(ctx))
+  for (const feature of FEATURE_ROUTERS) app.use('/api/v1', feature(ctx))
   app.use('/api', (_req, res) => sendError(res, new DeskError(404, 'not_found', 'Alamat API tidak dikenal')))
 
   if (deps.staticDir && existsSync(join(deps.staticDir, 'index.html'))) {
@@ -114,10 +117,12 @@ export function createServer(deps: ServerDeps): DeskServer {
       express.static(join(dir, 'assets'), { immutable: true, maxAge: '365d', index: false, fallthrough: false }),
     )
     app.use(express.static(dir, { index: false, maxAge: 0 }))
-    // Every screen is a route of the one UI.
-    app.get(/^\/(?!api\/).*/, (_req, res) => {
+    // Every screen is a route of the one UI; the reporter form is its own light bundle.
+    const hasLapor = existsSync(join(dir, 'lapor.html'))
+    app.get(/^\/(?!api\/).*/, (req, res) => {
       res.set('Cache-Control', 'no-cache')
-      res.sendFile(join(dir, 'index.html'))
+      const lapor = hasLapor && (req.path === '/lapor' || req.path.startsWith('/lapor/'))
+      res.sendFile(join(dir, lapor ? 'lapor.html' : 'index.html'))
     })
   }
 

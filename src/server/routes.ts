@@ -28,6 +28,22 @@ interface RouterDeps {
   version: string
 }
 
+type Middleware = (req: Request, res: Response, next: NextFunction) => unknown
+
+/** What every feature router gets: the service, auth guards and limits. */
+export interface RouteContext {
+  service: DeskService
+  auth: Authenticator
+  sse: SseHub
+  /** Require a valid token, optionally a minimum role; rate limited per principal (admin exempt). */
+  requireAuth: (min?: 'operator' | 'supervisor' | 'admin') => Middleware
+  /** Rate limit by address, for endpoints open without a token. */
+  publicLimit: Middleware
+  limited: (res: Response, seconds: number) => void
+  json: Middleware
+  version: string
+}
+
 export function parse<S extends z.ZodType>(schema: S, data: unknown): z.infer<S> {
   const r = schema.safeParse(data)
   if (!r.success) {
@@ -37,17 +53,16 @@ export function parse<S extends z.ZodType>(schema: S, data: unknown): z.infer<S>
   return r.data
 }
 
-const who = (res: Response) => res.locals.principal as Principal
+export const who = (res: Response) => res.locals.principal as Principal
 
-function address(req: Request): string {
+export function address(req: Request): string {
   return req.socket.remoteAddress ?? 'unknown'
 }
 
 const CHANNELS = new Set(['web', 'api', 'telepon', 'simulasi'])
 
-export function apiRouter(deps: RouterDeps): Router {
-  const { service, auth, sse } = deps
-  const r = Router()
+export function createRouteContext(deps: RouterDeps): RouteContext {
+  const { auth } = deps
   const json = express.json({ limit: '256kb' })
 
   /** Require a valid token; optionally a minimum role. Rate limits per principal (admin exempt). */
@@ -86,12 +101,19 @@ export function apiRouter(deps: RouterDeps): Router {
     if (wait > 0) return deps.limited(res, wait)
     next()
   }
+  return { service: deps.service, auth, sse: deps.sse, requireAuth, publicLimit, limited: deps.limited, json, version: deps.version }
+}
+
+/** The core of API v1: health, config, regions, TPS, people, results, progress, recap, events. */
+export function apiRouter(ctx: RouteContext): Router {
+  const { service, auth, sse, requireAuth, publicLimit, json } = ctx
+  const r = Router()
 
   r.get('/health', (_req, res) => {
     res.set('Cache-Control', 'no-store')
     res.json({
       status: 'ok',
-      version: deps.version,
+      version: ctx.version,
       regency: service.regions.regency.code,
       training: service.training,
       time: service.store.nowIso(),

@@ -47,7 +47,7 @@ export class DeskService {
   readonly writer: GroupCommitWriter
   readonly training: boolean
   /** Bumped after every committed batch; read caches are keyed by it. */
-  private version = 0
+  version = 0
   private recapCache = new Map<string, { version: number; input: RecapInput }>()
   private tpsCache: { version: number; tps: TpsRecord[] } | null = null
   private batchEvents: typeof this.store.pendingEvents = []
@@ -78,7 +78,7 @@ export class DeskService {
   }
 
   /** Run a write in the single writer; events it appends are published after the commit. */
-  private write<T>(fn: () => T): Promise<T> {
+  write<T>(fn: () => T): Promise<T> {
     return this.writer.run(() => {
       const value = fn()
       this.batchEvents.push(...this.store.pendingEvents)

@@ -1,9 +1,9 @@
-import { useEffect, useMemo, useState } from 'react'
+import { useCallback, useEffect, useMemo, useState } from 'react'
 import type { ConfigDto } from '../../shared/api'
 import '../../shared/shell'
 import { api, getToken, setToken } from './api'
 import { LangContext, MESSAGES, type Lang } from './i18n'
-import { Home } from './home'
+import { matchRoute } from './routes'
 import { SignIn } from './sign-in'
 
 export function App() {
@@ -11,6 +11,7 @@ export function App() {
   const [token, setTokenState] = useState<string | null>(getToken())
   const [config, setConfig] = useState<ConfigDto | null>(null)
   const t = MESSAGES[lang]
+  const route = matchRoute(window.location.pathname)
 
   useEffect(() => {
     localStorage.setItem('desk.lang', lang)
@@ -31,10 +32,25 @@ export function App() {
   }, [token])
 
   const ctx = useMemo(() => ({ lang, t, setLang }), [lang, t])
-  const signOut = () => {
+  const signOut = useCallback(() => {
     setToken(null)
     setTokenState(null)
-  }
+  }, [])
+  const Screen = route.component
+  const needsSignIn = !route.public && !token
+  const body = needsSignIn ? (
+    <SignIn
+      onSignedIn={(tk) => {
+        setToken(tk)
+        setTokenState(tk)
+      }}
+    />
+  ) : config ? (
+    <Screen config={config} onUnauthorized={signOut} />
+  ) : (
+    <p>{t.loading}</p>
+  )
+  if (route.bare && !needsSignIn) return <LangContext.Provider value={ctx}>{body}</LangContext.Provider>
   return (
     <LangContext.Provider value={ctx}>
       {config?.training && <div className="training-banner">{t.training}</div>}
@@ -48,27 +64,14 @@ export function App() {
           <button type="button" className="link" onClick={() => setLang(lang === 'id' ? 'en' : 'id')}>
             {t.language}
           </button>
-          {token && (
+          {token && !route.public && (
             <button type="button" className="link" onClick={signOut}>
               {t.signOut}
             </button>
           )}
         </div>
       </header>
-      <main>
-        {!token ? (
-          <SignIn
-            onSignedIn={(tk) => {
-              setToken(tk)
-              setTokenState(tk)
-            }}
-          />
-        ) : config ? (
-          <Home config={config} onUnauthorized={signOut} />
-        ) : (
-          <p>{t.loading}</p>
-        )}
-      </main>
+      <main>{body}</main>
     </LangContext.Provider>
   )
 }

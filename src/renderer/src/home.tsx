@@ -1,11 +1,12 @@
 import { useEffect, useRef, useState } from 'react'
-import type { ConfigDto, ProgressDto } from '../../shared/api'
+import type { ProgressDto } from '../../shared/api'
 import { formatCount, formatTimeWib } from '../../shared/format'
 import { api, ApiFailure, subscribe } from './api'
 import { useT } from './i18n'
+import type { ScreenProps } from './routes'
 
 /** Console home: reporting progress per contest and per kecamatan, live over SSE. */
-export function Home({ config, onUnauthorized }: { config: ConfigDto; onUnauthorized: () => void }) {
+export function Home({ config, onUnauthorized }: ScreenProps) {
   const { t } = useT()
   const [progress, setProgress] = useState<ProgressDto | null>(null)
   const [connected, setConnected] = useState(false)

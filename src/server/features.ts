@@ -1,0 +1,8 @@
+import type { Router } from 'express'
+import type { RouteContext } from './routes'
+
+/**
+ * Feature routers mounted under /api/v1 after the core. Each feature (intake, board, export,
+ * console…) lives in its own files and registers here with one line.
+ */
+export const FEATURE_ROUTERS: ((ctx: RouteContext) => Router)[] = []

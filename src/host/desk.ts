@@ -122,6 +122,7 @@ export function openDesk(options: Pick<DeskOptions, 'dataDir' | 'regency' | 'tra
         regions,
         defaultElection: options.election ?? defaultElection(regions, options.electionFile),
         training: options.training ?? false,
+        dataDir,
       })
     } catch (e) {
       db.close()

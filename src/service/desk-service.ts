@@ -30,6 +30,8 @@ export interface DeskServiceOptions {
   /** Written into an empty database on first start. */
   defaultElection: ElectionConfig
   training?: boolean
+  /** The data dir (photos, snapshots live under it); absent for an in-memory test service. */
+  dataDir?: string
 }
 
 export function receiptOf(seq: number, hash: string): string {
@@ -46,6 +48,7 @@ export class DeskService {
   readonly bus = new EventBus()
   readonly writer: GroupCommitWriter
   readonly training: boolean
+  readonly dataDir: string | undefined
   /** Bumped after every committed batch; read caches are keyed by it. */
   version = 0
   private recapCache = new Map<string, { version: number; input: RecapInput }>()
@@ -56,6 +59,7 @@ export class DeskService {
     this.store = options.store
     this.regions = options.regions
     this.training = options.training ?? false
+    this.dataDir = options.dataDir
     this.writer = new GroupCommitWriter(this.store.db, {
       beforeJob: () => {
         this.store.pendingEvents = []

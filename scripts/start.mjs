@@ -6,6 +6,7 @@ import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 
 const root = new URL('..', import.meta.url).pathname
+const buildDir = process.env.DESK_BUILD_DIR ?? join(root, 'out')
 const require = createRequire(import.meta.url)
 const args = process.argv.slice(2)
 
@@ -32,14 +33,13 @@ function hasDisplay() {
 
 function headless(reason) {
   process.stdout.write(`Jendela Electron tidak bisa dibuka (${reason}); desk berjalan tanpa jendela — buka alamat di bawah pada browser.\n`)
-  const child = spawn(process.execPath, [join(root, 'out/main/cli.js'), 'serve', ...args], { stdio: 'inherit' })
+  const child = spawn(process.execPath, [join(buildDir, 'main/cli.js'), 'serve', ...args], { stdio: 'inherit' })
   for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig))
   child.on('exit', (code) => process.exit(code ?? 0))
 }
 
-const found = electronBinary()
+const found = hasDisplay() ? electronBinary() : { reason: 'tidak ada layar (DISPLAY) di mesin ini' }
 if (!found.path) headless(found.reason)
-else if (!hasDisplay()) headless('tidak ada layar (DISPLAY) di mesin ini')
 else {
   // better-sqlite3 must match Electron's ABI: build a separate copy once, leaving node_modules
   // built for Node so `npm test` and `npm run serve` keep working.

@@ -54,13 +54,17 @@ async function serve(values: Record<string, string | boolean | undefined>): Prom
   })
   const out = (line: string) => process.stdout.write(line + '\n')
   const cfg = desk.service.config()
-  out(`Desk Pilkada ${cfg.regency.name}${cfg.training ? ' — MODE LATIHAN (data simulasi)' : ''} siap di ${desk.url}`)
-  out(`Folder data: ${dataDir}`)
+  // One write, so whoever watches for the URL line has the token line too.
+  const lines = [
+    `Desk Pilkada ${cfg.regency.name}${cfg.training ? ' — MODE LATIHAN (data simulasi)' : ''} siap di ${desk.url}`,
+    `Folder data: ${dataDir}`,
+  ]
   if (desk.adminTokenGenerated) {
-    out(`Token admin (hanya ditampilkan sekali, tersimpan di ${desk.adminTokenFile}): ${desk.adminToken}`)
+    lines.push(`Token admin (hanya ditampilkan sekali, tersimpan di ${desk.adminTokenFile}): ${desk.adminToken}`)
   } else if (!process.env.DESK_ADMIN_TOKEN) {
-    out(`Token admin tersimpan di ${desk.adminTokenFile}`)
+    lines.push(`Token admin tersimpan di ${desk.adminTokenFile}`)
   }
+  out(lines.join('\n'))
   let stopping = false
   const stop = (signal: string) => {
     if (stopping) return

@@ -85,7 +85,8 @@ function lockDataDir(dataDir: string): () => void {
   } catch {
     const pid = Number(readFileSync(file, 'utf8').trim())
     let alive = false
-    if (pid > 0 && pid !== process.pid) {
+    if (pid === process.pid) alive = true
+    else if (pid > 0) {
       try {
         process.kill(pid, 0)
         alive = true

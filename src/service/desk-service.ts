@@ -298,6 +298,19 @@ export class DeskService {
     const payload = canonicalJson(body)
     const hash = sha256(payload)
 
+    // Hard errors are refused before anything is logged as a submission, so a corrected sheet can
+    // be resent; the refusal itself is kept in the audit log (its own write, not rolled back).
+    const check = checkResultSheet(sheet, { candidates: contest.candidates, dpt: tps.dpt })
+    if (check.errors.length > 0) {
+      await this.write(() =>
+        this.store.audit(p.id, 'result.rejected', `${tps.code}/${contest.id}`, {
+          channel: meta.channel,
+          errors: check.errors.map((e) => `${e.field}:${e.code}`),
+        }),
+      )
+      throw new DeskError(400, 'invalid', check.errors[0]!.message, Object.fromEntries(check.errors.map((e) => [e.field, e.message])))
+    }
+
     return this.write((): SubmitOutcome => {
       // Idempotency first: a retry must get its answer back even if the TPS changed since.
       const previous = this.store.findSubmission(p.id, body.submissionId)
@@ -322,19 +335,6 @@ export class DeskService {
             ? `TPS ${current.code} ditunda (${current.statusReason ?? 'tanpa alasan'}); hasilnya tidak bisa diterima`
             : `TPS ${current.code} sudah digabung ke ${current.mergedInto}; laporkan hasilnya di TPS itu`,
           { tps: 'TPS tidak aktif' },
-        )
-      }
-      const check = checkResultSheet(sheet, { candidates: contest.candidates, dpt: current.dpt })
-      if (check.errors.length > 0) {
-        this.store.audit(p.id, 'result.rejected', `${tps.code}/${contest.id}`, {
-          channel: meta.channel,
-          errors: check.errors.map((e) => e.code),
-        })
-        throw new DeskError(
-          400,
-          'invalid',
-          check.errors[0]!.message,
-          Object.fromEntries(check.errors.map((e) => [e.field, e.message])),
         )
       }
       const standing = this.store.getResult(tps.code, contest.id)

@@ -1,20 +1,28 @@
 import { execFileSync } from 'node:child_process'
-import { existsSync, mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs'
+import { join, resolve } from 'node:path'
 
 let built: string | null = null
 
 /**
- * The built UI for e2e tests: `DESK_STATIC_DIR` when set (CI builds once), else a private build
- * in a temp dir so parallel runs never read a half-written out/.
+ * The built app (electron-vite output: main/cli.js, preload, renderer) for tests that need it.
+ * `DESK_BUILD_DIR` when set (`npm test` builds once into out/), else a private build under
+ * tests/.artifacts so parallel runs never read a half-written out/.
  */
-export function builtUi(): string {
-  if (process.env.DESK_STATIC_DIR) return process.env.DESK_STATIC_DIR
+export function builtApp(): string {
+  if (process.env.DESK_BUILD_DIR) return resolve(process.env.DESK_BUILD_DIR)
   if (built) return built
-  const out = mkdtempSync(join(tmpdir(), 'desk-ui-'))
-  execFileSync('npx', ['electron-vite', 'build', '--outDir', out], { stdio: 'ignore', cwd: join(__dirname, '..', '..') })
-  built = join(out, 'renderer')
-  if (!existsSync(join(built, 'index.html'))) throw new Error('UI build failed')
-  return built
+  // Inside the project (gitignored), so the built main code resolves node_modules.
+  const root = join(__dirname, '..', '..')
+  mkdirSync(join(root, 'tests', '.artifacts'), { recursive: true })
+  const out = mkdtempSync(join(root, 'tests', '.artifacts', 'build-'))
+  execFileSync('npx', ['electron-vite', 'build', '--outDir', out], { stdio: 'ignore', cwd: root })
+  if (!existsSync(join(out, 'renderer', 'index.html')) || !existsSync(join(out, 'main', 'cli.js'))) throw new Error('build failed')
+  built = out
+  return out
+}
+
+/** The built UI (renderer) directory, for `startDesk({ staticDir: builtUi() })`. */
+export function builtUi(): string {
+  return join(builtApp(), 'renderer')
 }

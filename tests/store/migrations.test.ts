@@ -1,0 +1,87 @@
+import Database from 'better-sqlite3'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { migrate, NewerDatabaseError, openDatabase, schemaVersion } from '../../src/store/db'
+import { MIGRATIONS } from '../../src/store/migrations'
+
+const tables = (db: Database.Database) =>
+  (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((r) => r.name)
+
+describe('migrations', () => {
+  it('are numbered in increasing order', () => {
+    const versions = MIGRATIONS.map((m) => m.version)
+    expect([...versions].sort((a, b) => a - b)).toEqual(versions)
+    expect(new Set(versions).size).toBe(versions.length)
+  })
+
+  it('0010 creates the registry tables, and the audit log refuses edits', () => {
+    const db = new Database(':memory:')
+    expect(migrate(db, MIGRATIONS, 10)).toBe(10)
+    expect(tables(db)).toEqual(expect.arrayContaining(['meta', 'contests', 'tps', 'users', 'audit']))
+    db.prepare("INSERT INTO audit (at, actor, action) VALUES ('t', 'a', 'x')").run()
+    expect(() => db.prepare("UPDATE audit SET actor = 'b'").run()).toThrow(/append-only/)
+    expect(() => db.prepare('DELETE FROM audit').run()).toThrow(/append-only/)
+    expect(() => db.prepare("INSERT INTO tps (code, desa, number, dpt, updated_at) VALUES ('x', 'd', 1, 2000, 't')").run()).toThrow(/CHECK/)
+  })
+
+  it('0020 adds submissions (append-only, idempotency key unique), results and conflicts, keeping 0010 data', () => {
+    const db = new Database(':memory:')
+    migrate(db, MIGRATIONS, 10)
+    db.prepare("INSERT INTO meta (key, value) VALUES ('regency', '35.09')").run()
+    expect(migrate(db, MIGRATIONS, 20)).toBe(20)
+    expect(db.prepare("SELECT value FROM meta WHERE key = 'regency'").get()).toEqual({ value: '35.09' })
+    const insert = db.prepare(
+      "INSERT INTO submissions (submission_id, actor, channel, received_at, address, tps, contest, payload, hash, outcome, answer) VALUES ('s1', 'u1', 'api', 't', 'a', 'x', 'c', '{}', 'h', 'accepted', '{}')",
+    )
+    insert.run()
+    expect(() => insert.run()).toThrow(/UNIQUE/)
+    expect(() => db.prepare("UPDATE submissions SET outcome = 'conflict'").run()).toThrow(/append-only/)
+    expect(() => db.prepare('DELETE FROM submissions').run()).toThrow(/append-only/)
+    expect(tables(db)).toEqual(expect.arrayContaining(['submissions', 'results', 'conflicts']))
+  })
+
+  it('0030 adds the event log with ids that only grow', () => {
+    const db = new Database(':memory:')
+    migrate(db, MIGRATIONS, 20)
+    expect(migrate(db, MIGRATIONS, 30)).toBe(30)
+    const ins = db.prepare("INSERT INTO events (at, type, data) VALUES ('t', 'x', '{}')")
+    const a = Number(ins.run().lastInsertRowid)
+    db.prepare('DELETE FROM events').run()
+    const b = Number(ins.run().lastInsertRowid)
+    expect(b).toBeGreaterThan(a) // AUTOINCREMENT: never reuse an id a board may have seen
+  })
+
+  it('applies everything on a new file, durably configured, and is idempotent', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'desk-mig-'))
+    const db = openDatabase(join(dir, 'd.sqlite'))
+    expect(schemaVersion(db)).toBe(MIGRATIONS.at(-1)!.version)
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal')
+    expect(db.pragma('synchronous', { simple: true })).toBe(2) // FULL
+    db.close()
+    const again = openDatabase(join(dir, 'd.sqlite'))
+    expect(schemaVersion(again)).toBe(MIGRATIONS.at(-1)!.version)
+    again.close()
+  })
+
+  it('refuses a database written by a newer version, without changing it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'desk-mig-'))
+    const file = join(dir, 'd.sqlite')
+    const raw = new Database(file)
+    raw.pragma('user_version = 9999')
+    raw.close()
+    expect(() => openDatabase(file)).toThrow(NewerDatabaseError)
+    const check = new Database(file)
+    expect(check.pragma('user_version', { simple: true })).toBe(9999)
+    check.close()
+  })
+
+  it('rolls a failing migration back entirely', () => {
+    const db = new Database(':memory:')
+    const broken = [...MIGRATIONS.filter((m) => m.version <= 10), { version: 20, name: 'broken', up: 'CREATE TABLE ok (x INTEGER); SELECT nonsense FROM nowhere;' }]
+    expect(() => migrate(db, broken)).toThrow()
+    expect(schemaVersion(db)).toBe(0)
+    expect(tables(db)).toEqual([])
+  })
+})

@@ -51,6 +51,7 @@ async function serve(values: Record<string, string | boolean | undefined>): Prom
     ...(process.env.DESK_ADMIN_TOKEN ? { adminToken: process.env.DESK_ADMIN_TOKEN } : {}),
     ...(values.election ? { electionFile: values.election as string } : {}),
     training: !!values.training,
+    ...(process.env.DESK_WRITER_MAX_BATCH ? { writerMaxBatch: Number(process.env.DESK_WRITER_MAX_BATCH) } : {}),
   })
   const out = (line: string) => process.stdout.write(line + '\n')
   const cfg = desk.service.config()
@@ -129,6 +130,9 @@ function report(r: { imported?: number; updated?: number; errors?: { row: number
 }
 
 async function main(argv: string[]): Promise<void> {
+  // A closed terminal or log pipe must never take the desk down with it.
+  process.stdout.on('error', () => {})
+  process.stderr.on('error', () => {})
   const { values, positionals } = parseArgs({ args: argv, options, allowPositionals: true, strict: true })
   const [verb, ...rest] = positionals
   if (values.help || !verb) {

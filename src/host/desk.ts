@@ -4,6 +4,8 @@ import type { AddressInfo } from 'node:net'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { type ElectionConfig } from '../domain/election'
+import { startDiscovery, type BonjourLike } from '../discovery/discovery'
+import { isLoopback, registerLan } from '../discovery/lan'
 import { createServer, type ServerLimits } from '../server/app'
 import { Authenticator } from '../server/auth'
 import { jsonLogger, type Logger } from '../server/logger'
@@ -36,6 +38,13 @@ export interface DeskOptions {
   now?: () => Date
   /** A better-sqlite3 build for Electron's ABI (set by the Electron shell). */
   nativeBinding?: string
+  /**
+   * LAN discovery (bonjour): on by default when listening beyond loopback; `false` turns it off,
+   * `{ bonjour }` injects a fake (tests need no multicast).
+   */
+  discovery?: false | { bonjour?: () => BonjourLike }
+  /** Most jobs per commit; 1 turns group commit off (the baseline of bench/intake.ts). */
+  writerMaxBatch?: number
 }
 
 export interface Desk {
@@ -108,7 +117,9 @@ function lockDataDir(dataDir: string): () => void {
 }
 
 /** Open the data dir and build the service (no network). Used by `createDesk` and offline CLI verbs. */
-export function openDesk(options: Pick<DeskOptions, 'dataDir' | 'regency' | 'training' | 'electionFile' | 'election' | 'now' | 'nativeBinding'>) {
+export function openDesk(
+  options: Pick<DeskOptions, 'dataDir' | 'regency' | 'training' | 'electionFile' | 'election' | 'now' | 'nativeBinding' | 'writerMaxBatch'>,
+) {
   const dataDir = resolve(options.dataDir)
   mkdirSync(dataDir, { recursive: true, mode: 0o700 })
   const unlock = lockDataDir(dataDir)
@@ -124,6 +135,7 @@ export function openDesk(options: Pick<DeskOptions, 'dataDir' | 'regency' | 'tra
         defaultElection: options.election ?? defaultElection(regions, options.electionFile),
         training: options.training ?? false,
         dataDir,
+        ...(options.writerMaxBatch ? { writerMaxBatch: options.writerMaxBatch } : {}),
       })
     } catch (e) {
       db.close()
@@ -175,6 +187,18 @@ export async function createDesk(options: DeskOptions): Promise<Desk> {
     throw e
   }
   const port = (server.address() as AddressInfo).port
+  const discovery =
+    options.discovery !== false && (options.discovery?.bonjour || !isLoopback(host))
+      ? startDiscovery({
+          port,
+          regencyCode: service.regions.regency.code,
+          regencyName: service.regions.regency.name,
+          training: service.training,
+          ...(options.discovery?.bonjour ? { bonjour: options.discovery.bonjour } : {}),
+          onError: (message) => logger.warn('discovery.error', { message }),
+        })
+      : null
+  registerLan(service, { host, port, discovery })
   const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host
   let closing: Promise<void> | null = null
   return {
@@ -191,10 +215,12 @@ export async function createDesk(options: DeskOptions): Promise<Desk> {
         // Stop taking new connections, end the event streams, let in-flight requests finish,
         // then commit what the writer still holds and close the database.
         const closed = new Promise<void>((ok) => server.close(() => ok()))
+        const undiscovered = discovery?.stop()
         sse.closeAll()
         server.closeIdleConnections()
         const force = setTimeout(() => server.closeAllConnections(), 10_000)
         await closed
+        await undiscovered
         clearTimeout(force)
         await service.writer.drain()
         service.writer.close()

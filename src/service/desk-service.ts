@@ -32,6 +32,7 @@ export interface DeskServiceOptions {
   training?: boolean
   /** The data dir (photos, snapshots live under it); absent for an in-memory test service. */
   dataDir?: string
+  writerMaxBatch?: number
 }
 
 export function receiptOf(seq: number, hash: string): string {
@@ -61,6 +62,7 @@ export class DeskService {
     this.training = options.training ?? false
     this.dataDir = options.dataDir
     this.writer = new GroupCommitWriter(this.store.db, {
+      ...(options.writerMaxBatch ? { maxBatch: options.writerMaxBatch } : {}),
       beforeJob: () => {
         this.store.pendingEvents = []
       },

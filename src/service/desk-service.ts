@@ -459,7 +459,11 @@ export class DeskService {
     }
   }
 
+  private progressCache: { version: number; value: ProgressDto } | null = null
+
+  /** Progress per contest and kecamatan; computed once per committed batch, however many boards ask. */
   progress(): ProgressDto {
+    if (this.progressCache?.version === this.version) return { ...this.progressCache.value, asOf: this.store.nowIso() }
     const contests: ContestProgress[] = this.store.listContests().map((c) => {
       const input = this.recapInput(c.id)
       const pct = (r: number, e: number) => (e > 0 ? Math.round((r / e) * 1000) / 10 : 0)
@@ -482,6 +486,8 @@ export class DeskService {
         kecamatan: kec,
       }
     })
-    return { asOf: this.store.nowIso(), lastEventId: this.store.lastEventId(), contests }
+    const value = { asOf: this.store.nowIso(), lastEventId: this.store.lastEventId(), contests }
+    this.progressCache = { version: this.version, value }
+    return value
   }
 }

@@ -223,6 +223,22 @@ describe('API v1 core', () => {
     expect(r.body.error.code).toBe('tps_inactive')
   })
 
+  it('merges a TPS into another with a reason; results go to the TPS it joined', async () => {
+    const from = `${DESA_C}.002`
+    const into = `${DESA_C}.001`
+    const self = await desk.call('POST', `/tps/${from}/status`, { status: 'merged', reason: 'Digabung karena lokasi sama', mergedInto: from })
+    expect(self.status).toBe(400)
+    const unknown = await desk.call('POST', `/tps/${from}/status`, { status: 'merged', reason: 'Digabung karena lokasi sama', mergedInto: `${DESA_C}.077` })
+    expect(unknown.body.error.fields.mergedInto).toBeDefined()
+    const ok = await desk.call('POST', `/tps/${from}/status`, { status: 'merged', reason: 'Digabung karena lokasi sama', mergedInto: into })
+    expect(ok.body).toMatchObject({ status: 'merged', mergedInto: into })
+    const refused = await desk.call('POST', '/results', sheet(from, 'gubernur', { '1': 1, '2': 2, '3': 3 }), operator)
+    expect(refused.status).toBe(409)
+    expect(refused.body.error.message).toContain(into)
+    const recap = (await desk.call('GET', `/recap?contest=gubernur&level=desa&parent=35.09.19`)).body
+    expect(recap.rows.find((r: any) => r.code === DESA_C)).toMatchObject({ tpsExcluded: 2, tpsTotal: 1 })
+  })
+
   it('refuses to change contests once results have arrived', async () => {
     const r = await desk.call('PUT', '/config', { contests: [{ id: 'bupati', name: 'X', candidates: [{ number: 1, name: 'A' }] }] })
     expect(r.status).toBe(409)

@@ -62,7 +62,8 @@ export interface Desk {
 
 function findStaticDir(): string | undefined {
   const here = dirname(fileURLToPath(import.meta.url))
-  for (const candidate of [join(here, '..', 'renderer'), join(here, '..', '..', 'out', 'renderer')]) {
+  // Built, this module sits in out/main/ or in a chunk shared by the CLI and Electron (out/main/chunks/).
+  for (const candidate of [join(here, '..', 'renderer'), join(here, '..', '..', 'renderer'), join(here, '..', '..', 'out', 'renderer')]) {
     if (existsSync(join(candidate, 'index.html'))) return candidate
   }
   return undefined

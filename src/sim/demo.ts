@@ -1,0 +1,214 @@
+// `demo`: a training desk (mode latihan) in its own data dir, filled by the simulator at a speed
+// that brings the board to life in a few minutes. Ctrl+C stops the simulator, then the desk.
+
+import Database from 'better-sqlite3'
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { networkInterfaces } from 'node:os'
+import { join, resolve } from 'node:path'
+import { parseArgs } from 'node:util'
+import { createDesk } from '../host/desk'
+import { DEFAULT_REGENCY } from '../host/regions-source'
+import type { Logger } from '../server/logger'
+import { finish, processIo, SIM_OPTIONS, simSettingsFrom, UsageError, type CommandIo } from './command'
+import { AbortedError } from './client'
+import { runSimulation } from './driver'
+
+export const DEMO_PORT = 4047
+export const DEMO_DATA_DIR = '.desk-data-latihan'
+export const DEMO_SPEED = 90
+
+export const DEMO_HELP = `Demo / latihan: desk MODE LATIHAN dengan simulator
+
+  demo [pilihan]
+    --data-dir DIR     folder data latihan (bawaan: ./${DEMO_DATA_DIR}); dikosongkan tiap mulai
+    --keep             jangan kosongkan folder data (lanjutkan latihan sebelumnya)
+    --port N           port HTTP (bawaan: ${DEMO_PORT})
+    --host H           alamat dengar (bawaan: 0.0.0.0, agar HP peserta bimtek bisa membuka /lapor)
+    --regency KODE     kabupaten/kota (bawaan: ${DEFAULT_REGENCY})
+    --speed N          kecepatan simulasi (bawaan ${DEMO_SPEED}: 13:00–18:00 dalam ±3½ menit)
+    --seed, --kecamatan, --scale, --rates, --shares, --turnout, --concurrency: seperti simulate
+    --no-sim           hanya desk latihan, tanpa simulator
+  Ctrl+C menghentikan simulator dan desk dengan rapi.
+`
+
+/** A desk of our own making may be wiped; a real one, or a folder that is not a desk, never. */
+function assertWipeable(dataDir: string): void {
+  if (!existsSync(dataDir) || readdirSync(dataDir).length === 0) return
+  const dbFile = join(dataDir, 'desk.sqlite')
+  if (!existsSync(dbFile)) {
+    throw new Error(`${dataDir} tidak kosong dan bukan folder data desk; demo tidak akan menghapusnya. Pilih --data-dir lain.`)
+  }
+  const lock = join(dataDir, 'desk.lock')
+  if (existsSync(lock)) {
+    const pid = Number(readFileSync(lock, 'utf8').trim())
+    let alive = false
+    try {
+      if (pid > 0 && pid !== process.pid) {
+        process.kill(pid, 0)
+        alive = true
+      }
+    } catch {
+      alive = false
+    }
+    if (alive) throw new Error(`Desk lain (proses ${pid}) sedang memakai ${dataDir}. Hentikan dulu.`)
+  }
+  let training: string | undefined
+  const db = new Database(dbFile, { readonly: true, fileMustExist: true })
+  try {
+    training = (db.prepare("SELECT value FROM meta WHERE key = 'training'").get() as { value: string } | undefined)?.value
+  } catch {
+    training = undefined
+  } finally {
+    db.close()
+  }
+  if (training !== '1') {
+    throw new Error(`${dataDir} berisi data desk SUNGGUHAN (bukan latihan); demo tidak akan menghapusnya. Pilih --data-dir lain.`)
+  }
+}
+
+function lanAddresses(): string[] {
+  const out: string[] = []
+  for (const list of Object.values(networkInterfaces())) {
+    for (const a of list ?? []) if (a.family === 'IPv4' && !a.internal) out.push(a.address)
+  }
+  return out
+}
+
+/** Only warnings and errors: a demo console should show the simulator, not every request. */
+function quietLogger(io: CommandIo): Logger {
+  const line = (level: string) => (msg: string, fields: Record<string, unknown> = {}) => io.err(JSON.stringify({ level, msg, ...fields }))
+  return { info() {}, warn: line('warn'), error: line('error') }
+}
+
+export interface DemoHandle {
+  /** Resolves with the exit code once the demo has stopped. */
+  done: Promise<number>
+  /** Stop the simulator and the desk (what Ctrl+C does). */
+  stop(): void
+  url: Promise<string>
+}
+
+export function startDemo(args: string[], io: CommandIo = processIo): DemoHandle {
+  const { values } = parseArgs({
+    args,
+    options: {
+      ...SIM_OPTIONS,
+      'data-dir': { type: 'string' },
+      keep: { type: 'boolean' },
+      port: { type: 'string' },
+      host: { type: 'string' },
+      regency: { type: 'string' },
+      'no-sim': { type: 'boolean' },
+      summary: { type: 'string' },
+    },
+    strict: true,
+  })
+  const abort = new AbortController()
+  let stopRequested = false
+  let resolveUrl: (u: string) => void = () => {}
+  let rejectUrl: (e: unknown) => void = () => {}
+  const url = new Promise<string>((ok, fail) => {
+    resolveUrl = ok
+    rejectUrl = fail
+  })
+  url.catch(() => {}) // nobody may be waiting for it
+  let wake: () => void = () => {}
+  const stopped = new Promise<void>((ok) => (wake = ok))
+  const stop = () => {
+    stopRequested = true
+    abort.abort()
+    wake()
+  }
+
+  const done = (async (): Promise<number> => {
+    if (values.help) {
+      io.out(DEMO_HELP)
+      return 0
+    }
+    const settings = simSettingsFrom(values, DEMO_SPEED)
+    const port = values.port !== undefined ? Number(values.port) : DEMO_PORT
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port harus angka 0–65535, bukan "${values.port}"`)
+    const dataDir = resolve(values['data-dir'] ?? DEMO_DATA_DIR)
+    if (!values.keep) {
+      assertWipeable(dataDir)
+      rmSync(dataDir, { recursive: true, force: true })
+    }
+    const desk = await createDesk({
+      dataDir,
+      port,
+      host: values.host ?? '0.0.0.0',
+      regency: values.regency ?? DEFAULT_REGENCY,
+      training: true,
+      logger: quietLogger(io),
+      ...(io.env.DESK_ADMIN_TOKEN ? { adminToken: io.env.DESK_ADMIN_TOKEN } : {}),
+    })
+    resolveUrl(desk.url)
+    let code = 0
+    try {
+      const hosts = [desk.url, ...(desk.host === '0.0.0.0' ? lanAddresses().map((a) => `http://${a}:${desk.port}`) : [])]
+      io.out(`Desk Pilkada — MODE LATIHAN (data simulasi) · ${desk.service.config().regency.name}`)
+      io.out(`Folder data latihan: ${dataDir}`)
+      io.out(`Token admin: ${desk.adminToken}`)
+      io.out('Buka di peramban:')
+      for (const [path, what] of [
+        ['/', 'konsol operator (masuk dengan token admin)'],
+        ['/papan', 'papan dinding'],
+        ['/publik', 'halaman publik'],
+        ['/lapor', 'formulir pelapor (HP)'],
+      ] as const) {
+        io.out(`  ${what.padEnd(44)} ${hosts.map((h) => h + path).join('  ')}`)
+      }
+      if (!values['no-sim'] && !stopRequested) {
+        const summary = await runSimulation({
+          ...settings,
+          url: desk.url,
+          token: desk.adminToken,
+          verify: true,
+          progressEvery: values.quiet ? 0 : 5000,
+          log: io.out,
+          signal: abort.signal,
+          onAccounts: (accounts) => {
+            const reporter = accounts.find((a) => a.key.startsWith('desa:'))
+            const operator = accounts.find((a) => a.key === 'operator')
+            if (reporter) io.out(`Kode akses contoh untuk mencoba /lapor: ${reporter.accessCode} (${reporter.name}, wilayah ${reporter.region})`)
+            if (operator) io.out(`Kode akses operator simulasi: ${operator.accessCode}`)
+          },
+        }).catch((e: unknown) => {
+          // Ctrl+C while the registry or the accounts were still being made.
+          if (e instanceof AbortedError) return null
+          throw e
+        })
+        if (summary) code = finish(summary, io, values.summary, true)
+        if (code === 130) code = 0
+      }
+      if (!stopRequested) io.out('Desk latihan tetap berjalan. Tekan Ctrl+C untuk berhenti.')
+      await stopped
+    } finally {
+      io.out('Menghentikan desk latihan…')
+      await desk.close()
+      io.out('Desk latihan berhenti dengan rapi.')
+    }
+    return code
+  })()
+  done.then(() => rejectUrl(new Error('Demo berhenti sebelum desk siap')), rejectUrl)
+  return { done, stop, url }
+}
+
+/** `demo` from the command line: Ctrl+C (or SIGTERM) stops it cleanly; a second Ctrl+C forces. */
+export async function demoCommand(args: string[], io: CommandIo = processIo): Promise<number> {
+  const demo = startDemo(args, io)
+  let signals = 0
+  const onSignal = () => {
+    signals++
+    if (signals > 1) process.exit(130)
+    demo.stop()
+  }
+  process.on('SIGINT', onSignal)
+  process.on('SIGTERM', onSignal)
+  try {
+    return await demo.done
+  } finally {
+    process.off('SIGINT', onSignal)
+    process.off('SIGTERM', onSignal)
+  }
+}

@@ -1,0 +1,79 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import type { CommandIo } from '../../src/sim/command'
+import { startDemo } from '../../src/sim/demo'
+import { startDesk } from '../helpers/desk'
+
+const tmp = mkdtempSync(join(tmpdir(), 'desk-demo-'))
+afterAll(() => rmSync(tmp, { recursive: true, force: true }))
+
+function captureIo(): CommandIo & { lines: string[]; errors: string[] } {
+  const lines: string[] = []
+  const errors: string[] = []
+  return { lines, errors, out: (l) => lines.push(l), err: (l) => errors.push(l), env: {} }
+}
+
+async function until(check: () => boolean, ms = 20_000): Promise<void> {
+  const end = Date.now() + ms
+  while (!check()) {
+    if (Date.now() > end) throw new Error('timed out')
+    await new Promise((r) => setTimeout(r, 50))
+  }
+}
+
+const FAST = ['--port', '0', '--host', '127.0.0.1', '--speed', '200000', '--kecamatan', 'Jelbuk', '--scale', '0.3', '--quiet']
+
+async function runDemo(dataDir: string) {
+  const io = captureIo()
+  const demo = startDemo(['--data-dir', dataDir, ...FAST], io)
+  const url = await demo.url
+  await until(() => io.lines.some((l) => l.includes('tetap berjalan')))
+  const token = io.lines.find((l) => l.startsWith('Token admin: '))!.slice('Token admin: '.length)
+  return { io, demo, url, token }
+}
+
+describe('npm run demo', () => {
+  const dataDir = join(tmp, 'latihan')
+
+  it('starts a training desk, fills it with the simulator, prints what to open, and stops cleanly', async () => {
+    const { io, demo, url, token } = await runDemo(dataDir)
+    const health = (await (await fetch(`${url}/api/v1/health`)).json()) as { training: boolean }
+    expect(health.training).toBe(true)
+    for (const path of ['/', '/papan', '/publik', '/lapor']) expect(io.lines.some((l) => l.includes(`${url}${path}`))).toBe(true)
+    expect(io.lines.some((l) => l.includes('Verifikasi berhasil'))).toBe(true)
+    expect(io.lines.some((l) => /^Kode akses contoh untuk mencoba \/lapor: [A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}/.test(l))).toBe(true)
+    const progress = (await (await fetch(`${url}/api/v1/progress`, { headers: { authorization: `Bearer ${token}` } })).json()) as { contests: { reported: number }[] }
+    expect(progress.contests[0]!.reported).toBeGreaterThan(0)
+
+    demo.stop()
+    expect(await demo.done).toBe(0)
+    expect(io.lines.at(-1)).toMatch(/berhenti dengan rapi/)
+    expect(existsSync(join(dataDir, 'desk.lock'))).toBe(false)
+    await expect(fetch(`${url}/api/v1/health`)).rejects.toThrow()
+  })
+
+  it('starts from an empty training desk each time', async () => {
+    const { demo, url, token } = await runDemo(dataDir)
+    try {
+      const users = (await (await fetch(`${url}/api/v1/users`, { headers: { authorization: `Bearer ${token}` } })).json()) as { users: unknown[] }
+      expect(users.users).toHaveLength(6 + 1 + 1) // Jelbuk's 6 desa, its kecamatan officer, the operator: not twice
+    } finally {
+      demo.stop()
+      await demo.done
+    }
+  })
+
+  it('never wipes a real desk\'s data, nor a folder that is not a desk', async () => {
+    const realDir = join(tmp, 'real')
+    const real = await startDesk({ dataDir: realDir })
+    await real.stop()
+    const io = captureIo()
+    await expect(startDemo(['--data-dir', realDir, ...FAST], io).done).rejects.toThrow(/SUNGGUHAN/)
+    expect(existsSync(join(realDir, 'desk.sqlite'))).toBe(true)
+
+    await expect(startDemo(['--data-dir', tmp, ...FAST], captureIo()).done).rejects.toThrow(/bukan folder data desk/)
+    expect(existsSync(realDir)).toBe(true)
+  })
+})

@@ -1,0 +1,408 @@
+import type { FeatureCollection } from 'geojson'
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
+import { contestShortName, type BoardLayoutDto, type TickerItem } from '../../../shared/board'
+import { formatCount, formatTimeWib } from '../../../shared/format'
+import { api } from '../api'
+import { useT } from '../i18n'
+import type { ScreenProps } from '../routes'
+import { BoundaryImport } from './boundary-import'
+import { ArrivalsChart, VoteChart, type VoteRow } from './charts'
+import type { ColourMode } from '../../../shared/board-colours'
+import { Legend } from './legend'
+import { useBoardLive } from './live'
+import { GeoMap, TileMap } from './maps'
+import { BOARD_MESSAGES, type BoardMessages } from './messages'
+import { percentReported, type BoardModel } from '../../../shared/board-model'
+import './board.css'
+
+/**
+ * The wall board, and at /papan?batas the admin's boundary import (a query, not a sub-path: the
+ * UI's assets are addressed relative to the page, so /papan/batas would look for /papan/assets).
+ */
+export function BoardScreen(props: ScreenProps) {
+  if (new URLSearchParams(window.location.search).has('batas')) return <BoundaryImport {...props} />
+  return <Board {...props} />
+}
+
+interface BoardParams {
+  contest: string | null
+  kec: string | null
+  /** Seconds per step of the unattended cycle; null when the board is driven by hand. */
+  auto: number | null
+  tilesOnly: boolean
+  colour: ColourMode
+}
+
+function readParams(search: string): BoardParams {
+  const q = new URLSearchParams(search)
+  const auto = Number(q.get('auto'))
+  return {
+    contest: q.get('contest'),
+    kec: q.get('kec'),
+    auto: q.has('auto') ? (Number.isFinite(auto) && auto >= 5 ? Math.min(auto, 3600) : 20) : null,
+    tilesOnly: q.get('peta') === 'petak',
+    colour: q.get('warna') === 'unggul' ? 'leader' : 'progress',
+  }
+}
+
+const DESIGN_W = 1920
+const DESIGN_H = 1080
+
+/** Design pixels → screen pixels: the board is laid out for 1920×1080 and scaled to the screen. */
+function useScale(): number {
+  const get = () => Math.min(window.innerWidth / DESIGN_W, window.innerHeight / DESIGN_H)
+  const [scale, setScale] = useState(get)
+  useEffect(() => {
+    const on = () => setScale(get())
+    window.addEventListener('resize', on)
+    return () => window.removeEventListener('resize', on)
+  }, [])
+  return scale
+}
+
+function useSize(el: HTMLElement | null): { w: number; h: number } {
+  const [size, setSize] = useState({ w: 0, h: 0 })
+  useEffect(() => {
+    if (!el) return
+    const ro = new ResizeObserver(([entry]) => {
+      const r = entry!.contentRect
+      setSize((s) => (Math.abs(s.w - r.width) < 1 && Math.abs(s.h - r.height) < 1 ? s : { w: r.width, h: r.height }))
+    })
+    ro.observe(el)
+    return () => ro.disconnect()
+  }, [el])
+  return size
+}
+
+/** The imported boundary layers, fetched once per import (the desk answers 304 otherwise). */
+function useShapes(layout: BoardLayoutDto | null, needDesa: boolean) {
+  const [shapes, setShapes] = useState<{ kecamatan?: FeatureCollection; desa?: FeatureCollection }>({})
+  const kecInfo = layout?.boundaries.find((b) => b.level === 'kecamatan')
+  const desaInfo = layout?.boundaries.find((b) => b.level === 'desa')
+  const kecKey = kecInfo?.importedAt ?? null
+  const desaKey = desaInfo?.importedAt ?? null
+  useEffect(() => {
+    let stopped = false
+    if (!kecKey) setShapes((s) => ({ ...s, kecamatan: undefined }))
+    else void api<FeatureCollection>('/board/boundaries/kecamatan').then((fc) => !stopped && setShapes((s) => ({ ...s, kecamatan: fc })), () => {})
+    return () => {
+      stopped = true
+    }
+  }, [kecKey])
+  useEffect(() => {
+    let stopped = false
+    if (!desaKey) setShapes((s) => ({ ...s, desa: undefined }))
+    else if (needDesa) void api<FeatureCollection>('/board/boundaries/desa').then((fc) => !stopped && setShapes((s) => ({ ...s, desa: fc })), () => {})
+    return () => {
+      stopped = true
+    }
+  }, [desaKey, needDesa])
+  return shapes
+}
+
+function Clock() {
+  const [now, setNow] = useState(() => new Date())
+  useEffect(() => {
+    const timer = setInterval(() => setNow(new Date()), 1000)
+    return () => clearInterval(timer)
+  }, [])
+  return (
+    <div className="board-clock" data-testid="clock">
+      {formatTimeWib(now, true)}
+    </div>
+  )
+}
+
+function Board({ config, onUnauthorized }: ScreenProps) {
+  const { lang } = useT()
+  const m = BOARD_MESSAGES[lang]
+  const params = useMemo(() => readParams(window.location.search), [])
+  const live = useBoardLive(onUnauthorized)
+  const scale = useScale()
+  const model = live.model
+  const contests = model?.summary.contests ?? []
+  const [contestIndex, setContestIndex] = useState(0)
+  const [area, setArea] = useState<string | null>(params.kec)
+  const [tilesOnly, setTilesOnly] = useState(params.tilesOnly)
+  const [colour, setColour] = useState<ColourMode>(params.colour)
+  const [paused, setPaused] = useState(false)
+  const [idle, setIdle] = useState(false)
+  const [, setMinute] = useState(0)
+  const [mapBox, setMapBox] = useState<HTMLDivElement | null>(null)
+  const size = useSize(mapBox)
+  const shapes = useShapes(live.layout, area !== null && !tilesOnly)
+
+  // The contest asked for in the address, once contests are known.
+  const wanted = useRef(params.contest)
+  useEffect(() => {
+    if (!wanted.current || contests.length === 0) return
+    const i = contests.findIndex((c) => c.id === wanted.current)
+    if (i >= 0) setContestIndex(i)
+    wanted.current = null
+  }, [contests])
+
+  const kecCodes = useMemo(() => (model ? model.summary.areas.filter((a) => a.level === 'kecamatan').map((a) => a.code) : []), [model])
+
+  // Unattended: contest overview, then one kecamatan, then the next contest… every N seconds.
+  const step = useRef(0)
+  useEffect(() => {
+    if (!params.auto || paused || contests.length === 0) return
+    const timer = setInterval(() => {
+      step.current++
+      const k = step.current
+      setContestIndex(Math.floor(k / 2) % contests.length)
+      setArea(k % 2 === 0 || kecCodes.length === 0 ? null : kecCodes[Math.floor(k / 2) % kecCodes.length]!)
+    }, params.auto * 1000)
+    return () => clearInterval(timer)
+  }, [params.auto, paused, contests.length, kecCodes])
+
+  // New empty buckets on the arrivals chart as time passes, without waiting for a report.
+  useEffect(() => {
+    if (!model) return
+    const timer = setInterval(() => {
+      model.extendArrivals(Date.now())
+      setMinute((n) => n + 1)
+    }, 60_000)
+    return () => clearInterval(timer)
+  }, [model])
+
+  const fullscreen = useCallback(() => {
+    if (!document.fullscreenElement) void document.documentElement.requestFullscreen?.().catch(() => {})
+  }, [])
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'ArrowRight') setContestIndex((i) => (contests.length ? (i + 1) % contests.length : 0))
+      else if (e.key === 'ArrowLeft') setContestIndex((i) => (contests.length ? (i - 1 + contests.length) % contests.length : 0))
+      else if (e.key === 'Escape' || e.key === 'Backspace') setArea(null)
+      else if (e.key === 'm' || e.key === 'M') setTilesOnly((v) => !v)
+      else if (e.key === 'w' || e.key === 'W') setColour((c) => (c === 'progress' ? 'leader' : 'progress'))
+      else if (e.key === ' ') setPaused((p) => !p)
+      else if (e.key === 'f' || e.key === 'F') fullscreen()
+      else return
+      e.preventDefault()
+    }
+    // Browsers allow full screen only after a gesture: in unattended mode the first key or click does it.
+    const onGesture = () => params.auto && fullscreen()
+    window.addEventListener('keydown', onKey)
+    window.addEventListener('pointerdown', onGesture)
+    return () => {
+      window.removeEventListener('keydown', onKey)
+      window.removeEventListener('pointerdown', onGesture)
+    }
+  }, [contests.length, fullscreen, params.auto])
+
+  // No cursor on the wall: always in unattended mode, otherwise after three still seconds.
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | null = null
+    const move = () => {
+      setIdle(false)
+      if (timer) clearTimeout(timer)
+      timer = setTimeout(() => setIdle(true), 3_000)
+    }
+    move()
+    window.addEventListener('mousemove', move)
+    return () => {
+      if (timer) clearTimeout(timer)
+      window.removeEventListener('mousemove', move)
+    }
+  }, [])
+
+  const style = { '--u': `${scale}px` } as React.CSSProperties
+  const training = model?.summary.training ?? config.training
+  const regency = model?.summary.regency ?? config.regency
+  const contest = contests[Math.min(contestIndex, Math.max(0, contests.length - 1))]
+
+  return (
+    <div className={`board${params.auto || idle ? ' no-cursor' : ''}`} style={style} data-revision={live.revision}>
+      {training && <div className="board-training">{m.training}</div>}
+      <header className="board-head">
+        <div className="board-title">
+          <h1>{regency.name}</h1>
+          <p>
+            {config.election.name} · {contest ? contestShortName(contest.name) : ''}
+          </p>
+        </div>
+        <div className="board-disclaimer">{m.disclaimer}</div>
+        <div className="board-time">
+          <Clock />
+          <p data-testid="last-update">
+            {m.lastUpdate} {model ? formatTimeWib(model.lastUpdate, true) : '–'}
+          </p>
+        </div>
+        {live.downSince && (
+          <div className="board-down" role="alert" data-testid="connection-lost">
+            {m.downSince} {formatTimeWib(live.downSince)} — {m.downHint}
+          </div>
+        )}
+      </header>
+      {!model || !contest || !live.layout ? (
+        <div className="board-loading">{live.downSince ? m.connecting : m.loading}</div>
+      ) : (
+        <>
+          <div className="board-body">
+            <section className="board-map">
+              <div className="map-head">
+                <h2>
+                  {area ? `${m.kecamatan} ${model.name(area)}` : m.kabupaten}
+                  {params.auto && paused && <span className="paused"> · {m.paused}</span>}
+                </h2>
+                {!params.auto && (
+                  <div className="map-controls">
+                    {area && (
+                      <button type="button" onClick={() => setArea(null)}>
+                        {m.back}
+                      </button>
+                    )}
+                    <button type="button" onClick={() => setTilesOnly((v) => !v)} aria-pressed={!tilesOnly}>
+                      {tilesOnly ? m.geo : m.tiles}
+                    </button>
+                    <button type="button" onClick={() => setColour((c) => (c === 'progress' ? 'leader' : 'progress'))}>
+                      {colour === 'progress' ? m.byLeader : m.byProgress}
+                    </button>
+                    <button type="button" onClick={fullscreen}>
+                      {m.fullscreen}
+                    </button>
+                  </div>
+                )}
+              </div>
+              <div className="map-box" ref={setMapBox}>
+                {size.w > 0 && (
+                  <MapView
+                    model={model}
+                    layout={live.layout}
+                    shapes={shapes}
+                    tilesOnly={tilesOnly}
+                    contestId={contest.id}
+                    area={area}
+                    width={size.w / scale}
+                    height={size.h / scale}
+                    colour={colour}
+                    onPick={area ? undefined : setArea}
+                  />
+                )}
+              </div>
+              <Legend mode={colour} candidates={contest.candidates} m={m} />
+            </section>
+            <aside className="board-side">
+              <Progress model={model} contestId={contest.id} area={area} m={m} />
+              <Votes model={model} contestId={contest.id} area={area} scale={scale} m={m} />
+              <Arrivals model={model} contestId={contest.id} scale={scale} m={m} />
+            </aside>
+          </div>
+          <Ticker items={model.ticker} m={m} />
+        </>
+      )}
+    </div>
+  )
+}
+
+function MapView(props: {
+  model: BoardModel
+  layout: BoardLayoutDto
+  shapes: { kecamatan?: FeatureCollection; desa?: FeatureCollection }
+  tilesOnly: boolean
+  contestId: string
+  area: string | null
+  width: number
+  height: number
+  colour: ColourMode
+  onPick?: (code: string) => void
+}) {
+  const { model, layout, shapes, tilesOnly, contestId, area, width, height, colour, onPick } = props
+  const tallyOf = (code: string) => model.tally(contestId, code)
+  const nameOf = (code: string) => model.name(code)
+  const desaShapes = useMemo(() => {
+    if (!area || !shapes.desa) return null
+    const features = shapes.desa.features.filter((f) => String(f.properties?.code).startsWith(area + '.'))
+    return features.length ? ({ type: 'FeatureCollection', features } as FeatureCollection) : null
+  }, [area, shapes.desa])
+  const common = { width, height, tallyOf, nameOf, mode: colour, ...(onPick ? { onPick } : {}) }
+  if (!area) {
+    if (!tilesOnly && shapes.kecamatan) return <GeoMap shapes={shapes.kecamatan} {...common} />
+    return <TileMap layout={layout.regency} {...common} />
+  }
+  if (!tilesOnly && desaShapes) return <GeoMap shapes={desaShapes} {...common} />
+  const tiles = layout.kecamatan[area]
+  return tiles ? <TileMap layout={tiles} {...common} /> : null
+}
+
+const percentFormat = new Intl.NumberFormat('id-ID', { maximumFractionDigits: 0 })
+
+function Progress({ model, contestId, area, m }: { model: BoardModel; contestId: string; area: string | null; m: BoardMessages }) {
+  const contest = model.contest(contestId)!
+  const t = model.tally(contestId, area ?? model.summary.regency.code)
+  const pct = percentReported(t)
+  const conflicts = model.summary.conflictsWaiting
+  return (
+    <section className="side-card progress-card" data-testid="progress">
+      <h2>
+        {contestShortName(contest.name)} · {area ? model.name(area) : model.summary.regency.name}
+      </h2>
+      <div className="big-figure" data-testid="progress-percent">
+        {pct === null ? '–' : `${percentFormat.format(pct)}%`}
+      </div>
+      <p className="progress-text">
+        <strong>{formatCount(t?.reported ?? 0)}</strong> {m.of} {formatCount(t?.expected ?? 0)} {m.tpsReported}
+      </p>
+      <p className={conflicts > 0 ? 'conflicts waiting' : 'conflicts'} data-testid="conflicts">
+        {m.conflicts}: <strong>{formatCount(conflicts)}</strong>
+      </p>
+    </section>
+  )
+}
+
+function Votes(props: { model: BoardModel; contestId: string; area: string | null; scale: number; m: BoardMessages }) {
+  const { model, contestId, area, scale, m } = props
+  const contest = model.contest(contestId)!
+  const t = model.tally(contestId, area ?? model.summary.regency.code)
+  const votes = t?.votes ?? {}
+  const valid = contest.candidates.reduce((a, c) => a + (votes[String(c.number)] ?? 0), 0)
+  const key = contest.candidates.map((c) => votes[String(c.number)] ?? 0).join(',')
+  // A new array only when the numbers change, so the chart redraws only then.
+  const rows: VoteRow[] = useMemo(
+    () =>
+      contest.candidates.map((candidate) => {
+        const v = votes[String(candidate.number)] ?? 0
+        return { candidate, votes: v, share: valid > 0 ? (v / valid) * 100 : 0 }
+      }),
+    [contest, key, valid],
+  )
+  return (
+    <section className="side-card votes-card">
+      <h2>
+        {m.votesShare} · {formatCount(valid)} {m.votes}
+      </h2>
+      <VoteChart rows={rows} scale={scale} />
+    </section>
+  )
+}
+
+function Arrivals({ model, contestId, scale, m }: { model: BoardModel; contestId: string; scale: number; m: BoardMessages }) {
+  const a = model.summary.arrivals
+  const counts = a.counts[contestId] ?? []
+  const start = Date.parse(a.start)
+  const labels = counts.map((_, i) => formatTimeWib(start + i * a.bucketMinutes * 60_000).replace(' WIB', ''))
+  const key = `${a.start}|${counts.join(',')}`
+  const data = useMemo(() => ({ labels, counts: [...counts] }), [key])
+  return (
+    <section className="side-card arrivals-card">
+      <h2>{m.arrivals}</h2>
+      <ArrivalsChart labels={data.labels} counts={data.counts} scale={scale} />
+    </section>
+  )
+}
+
+function Ticker({ items, m }: { items: TickerItem[]; m: BoardMessages }) {
+  return (
+    <footer className="board-ticker" data-testid="ticker">
+      <span className="ticker-label">{m.latest}</span>
+      {items.length === 0 && <span className="ticker-item">{m.noNews}</span>}
+      {items.slice(0, 2).map((item) => (
+        <span key={item.id} className={`ticker-item ${item.tone}`} data-event={item.id}>
+          <b>{formatTimeWib(item.at).replace(' WIB', '')}</b> {item.text}
+        </span>
+      ))}
+    </footer>
+  )
+}

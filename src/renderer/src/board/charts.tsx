@@ -1,0 +1,193 @@
+import { BarController, BarElement, CategoryScale, Chart, LinearScale, type Plugin } from 'chart.js'
+import { useEffect, useRef } from 'react'
+import type { CandidateDto } from '../../../shared/api'
+import { pairColour, pairShortName } from '../../../shared/board'
+import { CHART_MUTED as MUTED, CHART_TEXT as TEXT } from '../../../shared/board-colours'
+import { formatCount } from '../../../shared/format'
+
+let registered = false
+function register(): void {
+  if (registered) return
+  Chart.register(BarController, BarElement, CategoryScale, LinearScale)
+  registered = true
+}
+
+const FONT = "system-ui, 'Segoe UI', 'Liberation Sans', 'DejaVu Sans', sans-serif"
+
+const shareFormat = new Intl.NumberFormat('id-ID', { minimumFractionDigits: 1, maximumFractionDigits: 1 })
+
+export interface VoteRow {
+  candidate: CandidateDto
+  votes: number
+  share: number
+}
+
+interface VoteChartMeta {
+  rows: VoteRow[]
+  scale: number
+}
+
+/**
+ * Names, vote counts and shares are drawn by this plugin rather than by axes: a wall needs the
+ * share at a size axes do not offer. The smallest font it used is kept on the canvas
+ * (data-min-font-px) so the legibility test can check canvas text as well.
+ */
+const voteLabels: Plugin<'bar'> = {
+  id: 'voteLabels',
+  afterDatasetsDraw(chart) {
+    const meta = (chart.options.plugins as unknown as { voteMeta?: VoteChartMeta }).voteMeta
+    if (!meta) return
+    const { ctx, chartArea } = chart
+    const bars = chart.getDatasetMeta(0).data
+    const nameSize = Math.round(26 * meta.scale)
+    const shareSize = Math.round(64 * meta.scale)
+    ctx.save()
+    bars.forEach((bar, i) => {
+      const row = meta.rows[i]
+      if (!row) return
+      const { x, y, height } = bar.getProps(['x', 'y', 'height'], true) as { x: number; y: number; height: number }
+      const top = y - height / 2
+      ctx.textBaseline = 'alphabetic'
+      ctx.font = `600 ${nameSize}px ${FONT}`
+      ctx.fillStyle = MUTED
+      const count = `${formatCount(row.votes)} suara`
+      const countWidth = ctx.measureText(count).width
+      ctx.textAlign = 'right'
+      ctx.fillText(count, chart.width, top - 8 * meta.scale)
+      ctx.textAlign = 'left'
+      ctx.fillStyle = TEXT
+      const room = chart.width - countWidth - 20 * meta.scale
+      ctx.fillText(fit(ctx, `${row.candidate.number} · ${pairShortName(row.candidate.name)}`, room), chartArea.left, top - 8 * meta.scale)
+      ctx.font = `800 ${shareSize}px ${FONT}`
+      ctx.textBaseline = 'middle'
+      ctx.fillStyle = TEXT
+      ctx.fillText(`${shareFormat.format(row.share)}%`, x + 14 * meta.scale, y + 2)
+    })
+    ctx.restore()
+    chart.canvas.dataset.minFontPx = String(Math.min(nameSize, shareSize))
+    chart.canvas.dataset.keyFontPx = String(shareSize)
+  },
+}
+
+function fit(ctx: CanvasRenderingContext2D, text: string, width: number): string {
+  if (ctx.measureText(text).width <= width) return text
+  let s = text
+  while (s.length > 4 && ctx.measureText(s + '…').width > width) s = s.slice(0, -1)
+  return s.trimEnd() + '…'
+}
+
+/** Vote share per pair: a bar per pair in its colour, its name, votes and share. */
+export function VoteChart({ rows, scale }: { rows: VoteRow[]; scale: number }) {
+  const canvas = useRef<HTMLCanvasElement>(null)
+  const chart = useRef<Chart<'bar'> | null>(null)
+
+  useEffect(() => {
+    register()
+    const c = new Chart(canvas.current!, {
+      type: 'bar',
+      data: { labels: [], datasets: [{ data: [], backgroundColor: [], borderWidth: 0, barPercentage: 0.55, categoryPercentage: 1 }] },
+      options: {
+        indexAxis: 'y',
+        responsive: true,
+        locale: 'id-ID',
+        maintainAspectRatio: false,
+        animation: false,
+        events: [],
+        plugins: { legend: { display: false }, tooltip: { enabled: false } },
+        scales: {
+          x: { display: false, min: 0, max: 100 },
+          y: { display: false },
+        },
+      },
+      plugins: [voteLabels],
+    })
+    chart.current = c
+    return () => {
+      c.destroy()
+      chart.current = null
+    }
+  }, [])
+
+  useEffect(() => {
+    const c = chart.current
+    if (!c) return
+    c.data.labels = rows.map((r) => String(r.candidate.number))
+    const ds = c.data.datasets[0]!
+    ds.data = rows.map((r) => r.share)
+    ds.backgroundColor = rows.map((r) => pairColour(r.candidate.number))
+    // Room above each bar for its name line, and on the right for the share.
+    c.options.layout = { padding: { top: 44 * scale, right: 230 * scale, left: 0, bottom: 0 } }
+    ;(c.options.plugins as unknown as { voteMeta: VoteChartMeta }).voteMeta = { rows, scale }
+    c.update('none')
+  }, [rows, scale])
+
+  return (
+    <div className="vote-chart" style={{ height: `calc(${rows.length * 112 + 10} * var(--u))` }}>
+      <canvas ref={canvas} role="img" aria-label={rows.map((r) => `${r.candidate.number} ${r.candidate.name}: ${shareFormat.format(r.share)}%`).join('; ')} />
+    </div>
+  )
+}
+
+/** Accepted results per 15 minutes since 13:00 WIB. */
+export function ArrivalsChart({ labels, counts, scale }: { labels: string[]; counts: number[]; scale: number }) {
+  const canvas = useRef<HTMLCanvasElement>(null)
+  const chart = useRef<Chart<'bar'> | null>(null)
+
+  useEffect(() => {
+    register()
+    const c = new Chart(canvas.current!, {
+      type: 'bar',
+      data: { labels: [], datasets: [{ data: [], backgroundColor: '#56B4E9', borderWidth: 0, barPercentage: 0.9, categoryPercentage: 1 }] },
+      options: {
+        responsive: true,
+        locale: 'id-ID',
+        maintainAspectRatio: false,
+        animation: false,
+        events: [],
+        plugins: { legend: { display: false }, tooltip: { enabled: false } },
+        scales: {
+          x: { grid: { display: false }, border: { color: '#64748b' }, ticks: { color: MUTED, autoSkip: false, maxRotation: 0 } },
+          y: { beginAtZero: true, grid: { color: '#334155' }, border: { display: false }, ticks: { color: MUTED, precision: 0, maxTicksLimit: 4 } },
+        },
+      },
+    })
+    chart.current = c
+    return () => {
+      c.destroy()
+      chart.current = null
+    }
+  }, [])
+
+  useEffect(() => {
+    const c = chart.current
+    if (!c) return
+    const size = Math.round(24 * scale)
+    const font = { size, family: FONT, weight: 600 as const }
+    c.data.labels = labels
+    c.data.datasets[0]!.data = counts
+    const x = c.options.scales!.x!
+    const y = c.options.scales!.y!
+    // Hour labels only, and every second (third…) hour when the evening gets long.
+    const hours = labels.filter((l) => l.endsWith(':00')).length
+    const step = Math.max(1, Math.ceil((hours * 100 * scale) / Math.max(1, c.canvas.clientWidth)))
+    x.ticks = {
+      ...x.ticks,
+      font,
+      callback: (_v, i) => {
+        const l = labels[i]
+        // The first bucket is always named, so a lone bar is never an unlabelled one.
+        if (i === 0) return l
+        return l?.endsWith(':00') && Number(l.slice(0, 2)) % step === 0 && i * 15 >= 45 ? l : ''
+      },
+    }
+    y.ticks = { ...y.ticks, font }
+    c.update('none')
+    c.canvas.dataset.minFontPx = String(size)
+  }, [labels, counts, scale])
+
+  return (
+    <div className="arrivals-chart">
+      <canvas ref={canvas} role="img" aria-label="Laporan masuk per 15 menit" />
+    </div>
+  )
+}

@@ -1,0 +1,80 @@
+import express, { Router, type Request } from 'express'
+import { z } from 'zod'
+import { BoardService } from '../service/board-service'
+import { DeskError } from '../service/errors'
+import { parse, who, type RouteContext } from './routes'
+
+const importQuerySchema = z.object({
+  property: z
+    .string({ error: 'Parameter property (nama properti berisi kode Kemendagri) wajib diisi' })
+    .trim()
+    .min(1, { error: 'Parameter property wajib diisi' })
+    .max(100, { error: 'Nama properti terlalu panjang' }),
+  name: z.string().trim().max(200, { error: 'Nama berkas terlalu panjang' }).optional(),
+})
+
+const levelSchema = z.enum(['kecamatan', 'desa'], { error: 'Lapisan harus kecamatan atau desa' })
+
+function bodyText(req: Request): string {
+  const body = req.body as unknown
+  if (!Buffer.isBuffer(body) || body.length === 0) {
+    throw new DeskError(400, 'invalid', 'Kirim berkas GeoJSON atau TopoJSON sebagai isi permintaan', { file: 'Berkas kosong' })
+  }
+  return body.toString('utf8').replace(/^\uFEFF/, '')
+}
+
+/**
+ * The wall board (any signed-in role, including `display`, reads), boundary import (admin), and
+ * the public page's summary (no token: cached and rate limited by address).
+ */
+export function boardRouter(ctx: RouteContext): Router {
+  const { requireAuth, publicLimit } = ctx
+  const board = new BoardService(ctx.service)
+  const raw = express.raw({ type: () => true, limit: '50mb' })
+  const r = Router()
+
+  r.get('/board/summary', requireAuth(), (_req, res) => {
+    res.set('Cache-Control', 'no-store')
+    res.json(board.summary())
+  })
+
+  r.get('/board/layout', requireAuth(), (_req, res) => {
+    res.set('Cache-Control', 'no-store')
+    res.json(board.layout())
+  })
+
+  r.get('/board/boundaries/:level', requireAuth(), (req, res) => {
+    const level = parse(levelSchema, req.params.level)
+    const info = board.layout().boundaries.find((b) => b.level === level)
+    const text = info ? board.boundaryGeoJson(level) : null
+    if (!info || !text) throw new DeskError(404, 'not_found', `Batas wilayah ${level} belum diimpor`)
+    // The layer changes only on import: boards revalidate with the ETag instead of refetching megabytes.
+    const etag = `"${level}-${Date.parse(info.importedAt)}-${info.features}"`
+    res.set({ ETag: etag, 'Cache-Control': 'private, no-cache' })
+    if (req.get('If-None-Match') === etag) {
+      res.status(304).end()
+      return
+    }
+    res.type('application/geo+json').send(text)
+  })
+
+  r.post('/board/boundaries/inspect', requireAuth('admin'), raw, (req, res) => {
+    res.json(board.inspectBoundaries(bodyText(req)))
+  })
+
+  r.post('/board/boundaries', requireAuth('admin'), raw, async (req, res) => {
+    const q = parse(importQuerySchema, req.query)
+    res.json(await board.importBoundaries(who(res), bodyText(req), q.property, q.name ?? 'batas-wilayah'))
+  })
+
+  r.delete('/board/boundaries', requireAuth('admin'), async (_req, res) => {
+    res.json({ removed: await board.deleteBoundaries(who(res)) })
+  })
+
+  r.get('/public/summary', publicLimit, (_req, res) => {
+    res.set({ 'Cache-Control': 'public, max-age=5', 'Content-Type': 'application/json; charset=utf-8' })
+    res.send(board.publicSummaryJson())
+  })
+
+  return r
+}

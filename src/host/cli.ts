@@ -5,6 +5,8 @@ import { readTable } from '../server/tables'
 import { DeskError } from '../service/errors'
 import { createDesk, DEFAULT_PORT, openDesk } from './desk'
 import { DEFAULT_REGENCY } from './regions-source'
+import { runSimVerb, SIM_VERBS } from '../sim/cli-verbs'
+import { EXPORT_HELP, EXPORT_VERBS, runExportVerb } from './export-cli'
 
 const HELP = `Desk Pilkada — perintah baris
 
@@ -17,10 +19,15 @@ const HELP = `Desk Pilkada — perintah baris
                --training       mode latihan (folder data sendiri)
                DESK_ADMIN_TOKEN token admin; jika kosong dibuat dan disimpan di folder data
 
+  simulate     Simulasi malam pemilihan terhadap desk yang berjalan, hanya lewat API (simulate --help)
+               --url URL --token TOKEN [--speed 60] [--seed 42] [--kecamatan N|daftar] [--summary FILE] [--verify]
+  demo         Desk MODE LATIHAN (folder dan port sendiri) + simulator; mencetak alamat layar (demo --help)
+
   import-tps FILE   Mengimpor daftar TPS (CSV/XLSX: kode_desa,nomor_tps,dpt[,dpt_l,dpt_p,lokasi])
                --data-dir DIR   langsung ke folder data (desk harus berhenti), atau
                --url URL        ke desk yang sedang berjalan (token: DESK_ADMIN_TOKEN atau --token)
-`
+
+${EXPORT_HELP}`
 
 const options = {
   'data-dir': { type: 'string' },
@@ -65,7 +72,6 @@ async function serve(values: Record<string, string | boolean | undefined>): Prom
   } else if (!process.env.DESK_ADMIN_TOKEN) {
     lines.push(`Token admin tersimpan di ${desk.adminTokenFile}`)
   }
-  out(lines.join('\n'))
   let stopping = false
   const stop = (signal: string) => {
     if (stopping) return
@@ -84,6 +90,8 @@ async function serve(values: Record<string, string | boolean | undefined>): Prom
   }
   process.on('SIGTERM', () => stop('SIGTERM'))
   process.on('SIGINT', () => stop('SIGINT'))
+  // Announce only once a signal would stop us cleanly: whoever waits for this line may signal at once.
+  out(lines.join('\n'))
 }
 
 async function importTps(values: Record<string, string | boolean | undefined>, file: string | undefined): Promise<void> {
@@ -130,9 +138,12 @@ function report(r: { imported?: number; updated?: number; errors?: { row: number
 }
 
 async function main(argv: string[]): Promise<void> {
+  if ((EXPORT_VERBS as readonly string[]).includes(argv[0] ?? '')) return runExportVerb(argv[0]!, argv.slice(1))
   // A closed terminal or log pipe must never take the desk down with it.
   process.stdout.on('error', () => {})
   process.stderr.on('error', () => {})
+  // simulate and demo take options of their own (src/sim/command.ts).
+  if ((SIM_VERBS as readonly string[]).includes(argv[0] ?? '')) return runSimVerb(argv[0]!, argv.slice(1))
   const { values, positionals } = parseArgs({ args: argv, options, allowPositionals: true, strict: true })
   const [verb, ...rest] = positionals
   if (values.help || !verb) {

@@ -1,0 +1,295 @@
+// bench/export: how fast the staged recap workbook is built.
+//  - jember: Kabupaten Jember's real regions, 4,046 TPS (spread over the kecamatan as KPU set them),
+//    2 contests, every TPS reported through the desk's own write path into a real SQLite file;
+//    timed from the database to the finished .xlsx (the `lengkap` profile, the larger one), and
+//    `berjenjang` too. Target ≤ 3 s.
+//  - province: East Java's size (38 regencies' worth: 666 kecamatan, 8,494 desa, 60,751 TPS),
+//    synthetic rollup input straight into the builder. Target ≤ 30 s, peak RSS ≤ 1.5 GB.
+// Each scenario runs in its own process so its peak memory is its own. Baseline, same run and same
+// process: SheetJS writing a bare workbook with as many plain number cells as ours has.
+//
+//   npx tsx bench/export.ts [--scenario jember|province]
+
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import * as XLSX from 'xlsx'
+import { parseCsv } from '../src/domain/csv'
+import { buildRecapWorkbook } from '../src/export/recap-workbook'
+import type { RecapSource, SourceResult } from '../src/export/source'
+import type { Timings } from '../src/export/xlsx-file'
+import { openDesk } from '../src/host/desk'
+import { ExportService } from '../src/service/export-service'
+import type { Principal } from '../src/service/principal'
+
+const { values } = parseArgs({ options: { scenario: { type: 'string' } } })
+const root = join(import.meta.dirname, '..')
+
+interface Result {
+  scenario: string
+  tps: number
+  cells: number
+  bytes: number
+  totalMs: number
+  phases: Timings
+  baselineMs: number
+  peakRssMb: number
+  extra?: Record<string, number>
+}
+
+const ms = (t0: number) => performance.now() - t0
+const peakRssMb = () => process.resourceUsage().maxRSS / 1024
+
+function countCells(bytes: Buffer): number {
+  const wb = XLSX.read(bytes, { type: 'buffer', dense: true, cellFormula: false, cellHTML: false, cellText: false })
+  let n = 0
+  for (const name of wb.SheetNames) {
+    const ws = wb.Sheets[name] as unknown as { [k: string]: unknown }
+    const data = (ws['!data'] ?? ws) as unknown[][]
+    for (const row of data) if (Array.isArray(row)) for (const c of row) if (c) n++
+  }
+  return n
+}
+
+/** SheetJS writing `cells` plain numbers (20 per row) with the same compression: the floor we build on. */
+function baseline(cells: number): number {
+  const rows = Math.ceil(cells / 20)
+  const aoa: number[][] = []
+  for (let r = 0; r < rows; r++) aoa.push(Array.from({ length: 20 }, (_, c) => r * 20 + c))
+  const t0 = performance.now()
+  const wb = XLSX.utils.book_new()
+  XLSX.utils.book_append_sheet(wb, XLSX.utils.aoa_to_sheet(aoa, { dense: true } as XLSX.AOA2SheetOpts), 'S')
+  XLSX.write(wb, { type: 'buffer', bookType: 'xlsx', compression: true })
+  return ms(t0)
+}
+
+// ---------------------------------------------------------------- Jember, through the real desk
+
+function jemberTpsCounts(kecamatan: string[]): Map<string, number> {
+  const file = join(root, '..', 'shared', 'data', 'jember', 'jember-tps-per-kecamatan.csv')
+  const counts = new Map<string, number>()
+  if (existsSync(file)) {
+    for (const r of parseCsv(readFileSync(file, 'utf8')).slice(1)) if (r[0] && r[3]) counts.set(r[0], Number(r[3]))
+  }
+  if ([...counts.values()].reduce((a, b) => a + b, 0) !== 4046) {
+    counts.clear()
+    kecamatan.forEach((k, i) => counts.set(k, Math.floor(4046 / kecamatan.length) + (i < 4046 % kecamatan.length ? 1 : 0)))
+  }
+  return counts
+}
+
+async function jember(): Promise<Result> {
+  const dir = mkdtempSync(join(tmpdir(), 'desk-bench-export-'))
+  const { service, unlock } = openDesk({ dataDir: dir })
+  try {
+    const regions = service.regions
+    const counts = jemberTpsCounts(regions.kecamatan.map((k) => k.code))
+    const table: string[][] = [['kode_desa', 'nomor_tps', 'dpt']]
+    let seed = 7
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed / 2 ** 31)
+    for (const k of regions.kecamatan) {
+      const desa = regions.childrenOf(k.code)
+      const n = counts.get(k.code) ?? 0
+      for (let i = 0; i < n; i++) {
+        const d = desa[i % desa.length]!
+        table.push([d.code, String(Math.floor(i / desa.length) + 1), String(350 + Math.floor(rnd() * 250))])
+      }
+    }
+    const admin: Principal = { id: 'admin', name: 'Admin', role: 'admin', region: regions.regency.code }
+    const imported = await service.importTps(admin, table)
+    if (imported.errors.length) throw new Error(JSON.stringify(imported.errors.slice(0, 3)))
+    // One reporter per desa (scrypt-free: the bench needs names and phones, not working codes).
+    const reporters = new Map<string, Principal>()
+    await service.write(() => {
+      for (const d of regions.desa) {
+        const id = `bench-${d.code}`
+        service.store.insertUser({ id, name: `Pelapor ${d.name}`, phone: `0812${d.code.replace(/\D/g, '').slice(-8)}`, role: 'reporter', region: d.code, codeId: id, codeHash: 'x', simulated: true, createdAt: service.store.nowIso() })
+        reporters.set(d.code, { id, name: `Pelapor ${d.name}`, role: 'reporter', region: d.code })
+      }
+    })
+    const tps = service.listTps()
+    const contests = service.store.listContests()
+    const tSeed = performance.now()
+    let pending: Promise<unknown>[] = []
+    let n = 0
+    for (const c of contests) {
+      for (const t of tps) {
+        const votes: Record<string, number> = {}
+        let valid = 0
+        for (const k of c.candidates) {
+          votes[String(k.number)] = 30 + Math.floor(rnd() * 90)
+          valid += votes[String(k.number)]!
+        }
+        const invalid = Math.floor(rnd() * 8)
+        const dptb = Math.floor(rnd() * 3)
+        const dpk = Math.floor(rnd() * 3)
+        pending.push(
+          service.submitResult(
+            reporters.get(t.desa)!,
+            { submissionId: `bench-${c.id}-${t.code}`, tps: t.code, contest: c.id, votes, invalid, voters: { dpt: valid + invalid - dptb - dpk, dptb, dpk } },
+            { channel: 'web', address: '127.0.0.1' },
+          ),
+        )
+        n++
+        if (pending.length >= 1000) {
+          await Promise.all(pending)
+          pending = []
+        }
+      }
+    }
+    await Promise.all(pending)
+    const seedMs = ms(tSeed)
+
+    const exports = ExportService.for(service)
+    // Warm-up (JIT), then the measured cold-cache run from the database to bytes.
+    exports.workbook('berjenjang')
+    service.version++
+    const phases: Timings = {}
+    const t0 = performance.now()
+    const source = exports.source()
+    phases.collect = ms(t0)
+    const built = buildRecapWorkbook(source, { profile: 'lengkap', timings: phases })
+    const totalMs = ms(t0)
+    const t1 = performance.now()
+    const berjenjang = buildRecapWorkbook(source, { profile: 'berjenjang' })
+    const berjenjangMs = ms(t1)
+    writeFileSync(join(root, 'bench', '.results', 'export-jember-lengkap.xlsx'), built.bytes)
+    const cells = countCells(built.bytes)
+    return {
+      scenario: 'jember',
+      tps: tps.length,
+      cells,
+      bytes: built.bytes.length,
+      totalMs,
+      phases,
+      baselineMs: baseline(cells),
+      peakRssMb: peakRssMb(),
+      extra: { results: n, seedMs, berjenjangMs, berjenjangBytes: berjenjang.bytes.length },
+    }
+  } finally {
+    await service.writer.drain()
+    service.writer.close()
+    service.store.db.close()
+    unlock()
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+// ---------------------------------------------------------------- province scale, synthetic input
+
+function provinceSource(): RecapSource {
+  const KEC = 666
+  const DESA = 8494
+  const TPS = 60751
+  let seed = 11
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed / 2 ** 31)
+  const pad = (n: number, w: number) => String(n).padStart(w, '0')
+  const kecamatan = Array.from({ length: KEC }, (_, i) => ({ code: `35.${pad(1 + Math.floor(i / 18), 2)}.${pad((i % 18) + 1, 2)}`, name: `Kecamatan ${i + 1}` }))
+  const desa = Array.from({ length: DESA }, (_, i) => {
+    const k = kecamatan[i % KEC]!
+    return { code: `${k.code}.${2001 + Math.floor(i / KEC)}`, name: `Desa ${i + 1}`, kecamatan: k.code }
+  })
+  const tps = Array.from({ length: TPS }, (_, i) => {
+    const d = desa[i % DESA]!
+    return { code: `${d.code}.${pad(1 + Math.floor(i / DESA), 3)}`, desa: d.code, number: 1 + Math.floor(i / DESA), dpt: 300 + Math.floor(rnd() * 300), status: 'active' as const, reason: null, mergedInto: null }
+  })
+  const contests = [
+    { id: 'gubernur', name: 'Pemilihan Gubernur dan Wakil Gubernur Jawa Timur', candidates: [1, 2, 3].map((n) => ({ number: n, name: `Paslon ${n}` })), openConflicts: 12 },
+    { id: 'bupati', name: 'Pemilihan Bupati/Wali Kota', candidates: [1, 2].map((n) => ({ number: n, name: `Paslon ${n}` })), openConflicts: 5 },
+  ]
+  const results: Record<string, SourceResult[]> = {}
+  for (const c of contests) {
+    results[c.id] = []
+    for (const t of tps) {
+      if (rnd() < 0.08) continue // not reported yet
+      const votes = c.candidates.map(() => 30 + Math.floor(rnd() * 90))
+      const valid = votes.reduce((a, b) => a + b, 0)
+      const invalid = Math.floor(rnd() * 8)
+      results[c.id]!.push({
+        tps: t.code,
+        votes,
+        valid,
+        invalid,
+        total: valid + invalid,
+        voters: [valid + invalid - 2, 1, 1, valid + invalid],
+        receivedAt: new Date(Date.UTC(2024, 10, 27, 6) + Math.floor(rnd() * 6 * 3600_000)).toISOString(),
+        channel: rnd() < 0.9 ? 'web' : 'telepon',
+        review: rnd() < 0.02 ? 'flagged' : 'none',
+        reporter: { name: `Pelapor ${t.desa}`, phone: `0812${t.desa.replace(/\D/g, '').slice(-8)}` },
+        caller: null,
+      })
+    }
+  }
+  return {
+    format: 1,
+    generatedAt: '2024-11-27T14:00:00.000Z',
+    desk: { regency: { code: '35', name: 'Provinsi Jawa Timur (sintetis)' }, election: { name: 'Pemilihan Serentak 2024', date: '2024-11-27' }, training: false },
+    contests,
+    kecamatan,
+    desa,
+    tps,
+    results,
+    reporters: desa.map((d) => ({ region: d.code, name: `Pelapor ${d.name}`, phone: '081200000000' })),
+    incidents: Array.from({ length: 500 }, (_, i) => ({ id: i + 1, at: '2024-11-27T07:00:00.000Z', region: desa[i * 7]!.code, tps: null, category: 'logistik', urgency: 'sedang', text: 'Kotak suara terlambat datang', photo: false, status: 'open', simulated: false, reporter: null })),
+    kpu: null,
+  }
+}
+
+function province(): Result {
+  const t0 = performance.now()
+  const source = provinceSource()
+  const synthMs = ms(t0)
+  // Warm-up on a small slice so the measured run is not the JIT's first look at the code.
+  buildRecapWorkbook({ ...source, tps: source.tps.slice(0, 2000), results: Object.fromEntries(Object.entries(source.results).map(([k, v]) => [k, v.slice(0, 1800)])) }, { profile: 'lengkap' })
+  const phases: Timings = {}
+  const t1 = performance.now()
+  const built = buildRecapWorkbook(source, { profile: 'lengkap', timings: phases })
+  const totalMs = ms(t1)
+  const rss = peakRssMb()
+  const cells = countCells(built.bytes)
+  return { scenario: 'province', tps: source.tps.length, cells, bytes: built.bytes.length, totalMs, phases, baselineMs: baseline(cells), peakRssMb: rss, extra: { synthMs } }
+}
+
+// ---------------------------------------------------------------- driver
+
+if (values.scenario) {
+  const r = values.scenario === 'jember' ? await jember() : province()
+  process.stdout.write(`@@RESULT ${JSON.stringify(r)}\n`)
+} else {
+  mkdirSync(join(root, 'bench', '.results'), { recursive: true })
+  const results: Result[] = []
+  for (const scenario of ['jember', 'province']) {
+    const child = spawnSync(process.execPath, [...process.execArgv, process.argv[1]!, '--scenario', scenario], {
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+      timeout: 300_000,
+    })
+    const line = (child.stdout ?? '').split('\n').find((l) => l.startsWith('@@RESULT '))
+    if (!line) {
+      process.stderr.write(`${scenario} failed:\n${child.stdout}\n${child.stderr}\n`)
+      process.exit(1)
+    }
+    results.push(JSON.parse(line.slice(9)) as Result)
+  }
+  const f = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 0 })
+  const s = (msv: number) => `${(msv / 1000).toFixed(2)} s`
+  console.log('bench/export — staged recap workbook (xlsx), Node', process.version)
+  for (const r of results) {
+    const target = r.scenario === 'jember' ? 3000 : 30000
+    const p = r.phases
+    console.log(`\n  ${r.scenario}: ${f(r.tps)} TPS × 2 contests, ${f(r.cells)} cells, ${(r.bytes / 1024 / 1024).toFixed(1)} MB`)
+    console.log(`    total ${s(r.totalMs)}  (target ≤ ${s(target)}: ${r.totalMs <= target ? 'OK' : 'OVER'})   peak RSS ${f(r.peakRssMb)} MB${r.scenario === 'province' ? ` (target ≤ 1,536 MB: ${r.peakRssMb <= 1536 ? 'OK' : 'OVER'})` : ''}`)
+    console.log(
+      `    phases: ${p.collect !== undefined ? `collect from SQLite ${s(p.collect)}, ` : ''}rollup+rows ${s(p.rows ?? 0)}, SheetJS write ${s(p.sheetjs ?? 0)}, freeze panes+zip ${s(p.zip ?? 0)}, SHA-256 ${s(p.hash ?? 0)}`,
+    )
+    console.log(`    rows / SheetJS write: ${((p.rows ?? 0) / (p.sheetjs ?? 1)).toFixed(2)}×   whole workbook / bare SheetJS of the same cell count (${s(r.baselineMs)}): ${(r.totalMs / r.baselineMs).toFixed(2)}×`)
+    if (r.scenario === 'jember' && r.extra) {
+      console.log(`    (seeded ${f(r.extra.results!)} results through the write path in ${s(r.extra.seedMs!)}; berjenjang profile ${s(r.extra.berjenjangMs!)}, ${(r.extra.berjenjangBytes! / 1024 / 1024).toFixed(1)} MB)`)
+    }
+  }
+  writeFileSync(join(root, 'bench', '.results', 'export.json'), JSON.stringify(results, null, 2))
+  const over = results.some((r) => r.totalMs > (r.scenario === 'jember' ? 3000 : 30000) || (r.scenario === 'province' && r.peakRssMb > 1536))
+  process.exitCode = over ? 1 : 0
+}

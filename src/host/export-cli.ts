@@ -1,0 +1,201 @@
+// The `export` and `import-kpu` verbs of the desk CLI (src/host/cli.ts hands them their arguments).
+// Each works on a stopped desk's data dir (--data-dir) or against a running desk (--url).
+
+import { createHash } from 'node:crypto'
+import { readFileSync, writeFileSync } from 'node:fs'
+import { basename, resolve } from 'node:path'
+import { parseArgs } from 'node:util'
+import { readTable } from '../server/tables'
+import { DeskError } from '../service/errors'
+import { ExportService } from '../service/export-service'
+import type { Principal } from '../service/principal'
+import { exportProfileSchema } from '../shared/export'
+import { openDesk } from './desk'
+import { DEFAULT_REGENCY } from './regions-source'
+
+export const EXPORT_VERBS = ['export', 'import-kpu'] as const
+
+export const EXPORT_HELP = `  export       Menulis rekap berjenjang (Excel) ke berkas
+               --out FILE       berkas .xlsx tujuan (wajib)
+               --profile P      berjenjang (bawaan; untuk provinsi/Kemendagri, tanpa nama & HP pelapor) atau lengkap
+               --freeze         bekukan rekap dulu (snapshot tetap), lalu tulis berkas snapshot itu
+               --label TEKS     label snapshot, mis. "Kirim ke provinsi 21.00"
+               --snapshot N     tulis berkas snapshot N yang sudah ada (sama persis byte demi byte)
+               --threshold P    ambang selisih KPU dalam persen (bawaan 1)
+               --data-dir DIR   langsung dari folder data (desk harus berhenti), atau
+               --url URL        dari desk yang sedang berjalan (token: DESK_ADMIN_TOKEN atau --token)
+
+  import-kpu FILE   Mengimpor angka KPU (CSV/XLSX per TPS, desa atau kecamatan; lihat docs/OPERATIONS.md)
+               --contest ID     pemilihan (wajib bila berkas tanpa kolom pemilihan, dan untuk susunan D.Hasil)
+               --source TEKS    nama sumber, mis. "Sirekap 21.00" (bawaan: nama berkas)
+               --data-dir DIR | --url URL [--token T]
+`
+
+const options = {
+  out: { type: 'string' },
+  profile: { type: 'string' },
+  freeze: { type: 'boolean' },
+  label: { type: 'string' },
+  snapshot: { type: 'string' },
+  threshold: { type: 'string' },
+  contest: { type: 'string' },
+  source: { type: 'string' },
+  'data-dir': { type: 'string' },
+  url: { type: 'string' },
+  token: { type: 'string' },
+  regency: { type: 'string' },
+  training: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const
+
+type Values = ReturnType<typeof parseArgs<{ options: typeof options; allowPositionals: true }>>['values']
+
+const CLI: Principal = { id: 'cli', name: 'CLI', role: 'admin', region: '' }
+
+class UsageError extends Error {}
+
+function out(line: string): void {
+  process.stdout.write(line + '\n')
+}
+
+function sizeText(n: number): string {
+  return n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${Math.max(1, Math.round(n / 1024))} KB`
+}
+
+function threshold(values: Values): number {
+  if (values.threshold === undefined) return 1
+  const n = Number(values.threshold)
+  if (!Number.isFinite(n) || n < 0 || n > 100) throw new UsageError(`--threshold harus angka persen 0–100, bukan "${values.threshold}"`)
+  return n
+}
+
+function offline<T>(values: Values, fn: (exports: ExportService) => Promise<T>): Promise<T> {
+  const { service, unlock } = openDesk({
+    dataDir: values['data-dir'] ?? '.desk-data',
+    regency: values.regency ?? DEFAULT_REGENCY,
+    training: !!values.training,
+  })
+  const exports = ExportService.for(service)
+  return fn(exports).finally(async () => {
+    await service.writer.drain()
+    service.writer.close()
+    service.store.db.close()
+    unlock()
+  })
+}
+
+async function online(values: Values, path: string, init: RequestInit = {}): Promise<Response> {
+  const token = values.token ?? process.env.DESK_ADMIN_TOKEN
+  if (!token) throw new UsageError('Token diperlukan: --token atau DESK_ADMIN_TOKEN')
+  const headers = new Headers(init.headers)
+  headers.set('authorization', `Bearer ${token}`)
+  const res = await fetch(new URL(`/api/v1${path}`, values.url), { ...init, headers })
+  if (!res.ok) {
+    const body = (await res.json().catch(() => null)) as {
+      error?: { message: string; rows?: { row: number; column?: string; message: string }[] }
+    } | null
+    throw new DeskError(res.status, 'remote', body?.error?.message ?? `HTTP ${res.status}`, undefined, body?.error?.rows)
+  }
+  return res
+}
+
+function written(file: string, bytes: Buffer, note: string): void {
+  writeFileSync(file, bytes)
+  out(`${note}: ${file} (${sizeText(bytes.length)})`)
+  out(`SHA-256 berkas: ${createHash('sha256').update(bytes).digest('hex')}`)
+}
+
+async function exportCommand(values: Values): Promise<void> {
+  if (!values.out) throw new UsageError('Sebutkan berkas tujuan: export --out rekap.xlsx')
+  const parsedProfile = exportProfileSchema.safeParse(values.profile ?? 'berjenjang')
+  if (!parsedProfile.success) throw new UsageError(parsedProfile.error.issues[0]!.message)
+  const profile = parsedProfile.data
+  const file = resolve(values.out)
+  const snapshotNo = values.snapshot !== undefined ? Number(values.snapshot) : null
+  if (snapshotNo !== null && (!Number.isInteger(snapshotNo) || snapshotNo < 1)) throw new UsageError(`--snapshot harus nomor snapshot, bukan "${values.snapshot}"`)
+  if (snapshotNo !== null && values.freeze) throw new UsageError('Pilih salah satu: --freeze (snapshot baru) atau --snapshot N (yang sudah ada)')
+  const pct = threshold(values)
+  if (values.url) {
+    let id = snapshotNo
+    if (values.freeze) {
+      const res = await online(values, '/export/snapshots', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ label: values.label ?? '', threshold: pct }),
+      })
+      id = ((await res.json()) as { id: number }).id
+      out(`Rekap dibekukan: snapshot #${id}`)
+    }
+    const path = id !== null ? `/export/snapshots/${id}/recap.xlsx?profile=${profile}` : `/export/recap.xlsx?profile=${profile}&threshold=${pct}`
+    const res = await online(values, path)
+    written(file, Buffer.from(await res.arrayBuffer()), id !== null ? `Snapshot #${id} (${profile})` : `Rekap ${profile}`)
+    return
+  }
+  await offline(values, async (exports) => {
+    let id = snapshotNo
+    if (values.freeze) {
+      id = (await exports.freeze(CLI, values.label ?? '', pct)).id
+      out(`Rekap dibekukan: snapshot #${id}`)
+    }
+    if (id !== null) {
+      const f = exports.snapshotFile(id, profile)
+      written(file, f.bytes, `Snapshot #${id} (${profile})`)
+    } else {
+      const built = exports.workbook(profile, pct)
+      written(file, built.bytes, `Rekap ${profile}`)
+      out(`Sidik data: ${built.dataSha256}`)
+    }
+  })
+}
+
+function reportRows(rows: { row: number; column?: string; message: string }[]): void {
+  for (const r of rows) process.stderr.write(`  baris ${r.row}${r.column ? `, kolom ${r.column}` : ''}: ${r.message}\n`)
+}
+
+async function importKpuCommand(values: Values, path: string | undefined): Promise<void> {
+  if (!path) throw new UsageError('Sebutkan berkas data KPU: import-kpu FILE --contest ID')
+  const body = readFileSync(path)
+  const source = values.source ?? basename(path)
+  try {
+    if (values.url) {
+      const q = new URLSearchParams({ source, ...(values.contest ? { contest: values.contest } : {}) })
+      const res = await online(values, `/export/kpu/import?${q}`, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body })
+      const r = (await res.json()) as { id: number; level: string; figures: number; contests: string[] }
+      out(`Data KPU diimpor: impor #${r.id}, tingkat ${r.level}, ${r.figures} angka wilayah (${r.contests.join(', ')})`)
+      return
+    }
+    await offline(values, async (exports) => {
+      const r = await exports.importKpu(CLI, readTable(body), {
+        ...(values.contest ? { contest: values.contest } : {}),
+        source,
+        fileSha256: createHash('sha256').update(body).digest('hex'),
+      })
+      out(`Data KPU diimpor: impor #${r.import.id}, tingkat ${r.import.level}, ${r.figures} angka wilayah (${r.import.contests.join(', ')})`)
+    })
+  } catch (e) {
+    if (e instanceof DeskError && e.rows?.length) {
+      process.stderr.write(`${e.message}\n`)
+      reportRows(e.rows)
+      process.exitCode = 1
+      return
+    }
+    throw e
+  }
+}
+
+export async function runExportVerb(verb: string, args: string[]): Promise<void> {
+  try {
+    const { values, positionals } = parseArgs({ args, options, allowPositionals: true, strict: true })
+    if (values.help) {
+      process.stdout.write(EXPORT_HELP)
+      return
+    }
+    if (verb === 'export') await exportCommand(values)
+    else await importKpuCommand(values, positionals[0])
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e)
+    const usage = e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
+    process.stderr.write(`${message}${usage ? `\n(lihat: ${verb} --help)` : ''}\n`)
+    process.exitCode = 1
+  }
+}

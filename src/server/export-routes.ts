@@ -1,0 +1,163 @@
+import express, { Router, type Response } from 'express'
+import { ExportService, fileSha256 } from '../service/export-service'
+import { DeskError, forbidden } from '../service/errors'
+import { atLeast, type Principal } from '../service/principal'
+import {
+  freezeSchema,
+  kpuImportQuerySchema,
+  kpuReportQuerySchema,
+  recapDownloadQuerySchema,
+  snapshotDownloadQuerySchema,
+  type ExportProfileDto,
+  type ReconcileReportDto,
+  type SnapshotDto,
+} from '../shared/export'
+import { parse, who, type RouteContext } from './routes'
+import { readTable } from './tables'
+
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
+
+/**
+ * Reporters never download the recap. `berjenjang` (no reporter names or phone numbers) is for
+ * display accounts and the desk's staff; `lengkap` carries people's phone numbers, so operators
+ * and above only.
+ */
+function checkProfile(p: Principal, profile: ExportProfileDto): void {
+  if (p.role === 'reporter') throw forbidden('Akun pelapor tidak dapat mengunduh rekap')
+  if (profile === 'lengkap' && !atLeast(p, 'operator')) {
+    throw forbidden('Profil lengkap (dengan nama dan nomor HP pelapor) hanya untuk operator, supervisor atau admin')
+  }
+}
+
+function notReporter(p: Principal): void {
+  if (p.role === 'reporter') throw forbidden('Akun pelapor tidak dapat membuka rekap')
+}
+
+function sendXlsx(res: Response, file: { bytes: Buffer; sha256: string; filename: string }): void {
+  res.set({
+    'Content-Type': XLSX_TYPE,
+    'Content-Disposition': `attachment; filename="${file.filename}"`,
+    'X-Desk-Sha256': file.sha256,
+    'X-Desk-Filename': file.filename,
+    'Cache-Control': 'no-store',
+  })
+  res.send(file.bytes)
+}
+
+function snapshotId(raw: unknown): number {
+  const id = Number(raw)
+  if (!Number.isInteger(id) || id < 1) throw new DeskError(400, 'invalid', 'Nomor snapshot harus bilangan bulat positif', { id: 'Nomor snapshot tidak sah' })
+  return id
+}
+
+function snapshotDto(s: ReturnType<ExportService['snapshot']>, p: Principal): SnapshotDto {
+  return {
+    id: s.id,
+    createdAt: s.createdAt,
+    label: s.label,
+    dataSha256: s.dataSha256,
+    summary: s.summary,
+    // The lengkap file's hash is harmless, but a display account cannot fetch it: list what it may have.
+    files: s.files
+      .filter((f) => f.profile === 'berjenjang' || atLeast(p, 'operator'))
+      .map((f) => ({ profile: f.profile as ExportProfileDto, filename: f.filename, sha256: f.sha256, size: f.size })),
+  }
+}
+
+/** Recap workbooks, frozen snapshots, KPU figures and the difference report. */
+export function exportRouter(ctx: RouteContext): Router {
+  const { service, requireAuth, json } = ctx
+  const exports = ExportService.for(service)
+  const r = Router()
+
+  r.get('/export/recap.xlsx', requireAuth(), (req, res) => {
+    const q = parse(recapDownloadQuerySchema, req.query)
+    checkProfile(who(res), q.profile)
+    sendXlsx(res, exports.workbook(q.profile, q.threshold))
+  })
+
+  // ---------------------------------------------------------------- snapshots
+  r.get('/export/snapshots', requireAuth(), (_req, res) => {
+    const p = who(res)
+    notReporter(p)
+    res.json({ snapshots: exports.listSnapshots().map((s) => snapshotDto(s, p)) })
+  })
+
+  r.post('/export/snapshots', requireAuth('operator'), json, async (req, res) => {
+    const body = parse(freezeSchema, req.body ?? {})
+    const snap = await exports.freeze(who(res), body.label, body.threshold)
+    res.status(201).json(snapshotDto(snap, who(res)))
+  })
+
+  r.get('/export/snapshots/:id', requireAuth(), (req, res) => {
+    const p = who(res)
+    notReporter(p)
+    res.json(snapshotDto(exports.snapshot(snapshotId(req.params.id)), p))
+  })
+
+  r.get('/export/snapshots/:id/recap.xlsx', requireAuth(), (req, res) => {
+    const q = parse(snapshotDownloadQuerySchema, req.query)
+    checkProfile(who(res), q.profile)
+    sendXlsx(res, exports.snapshotFile(snapshotId(req.params.id), q.profile))
+  })
+
+  // The data a snapshot was built from: it includes reporters' phone numbers.
+  r.get('/export/snapshots/:id/data.json', requireAuth('operator'), (req, res) => {
+    const id = snapshotId(req.params.id)
+    res.set('Content-Disposition', `attachment; filename="snapshot-${id}-data.json"`)
+    res.json(exports.snapshotSource(id))
+  })
+
+  r.post('/export/snapshots/:id/verify', requireAuth('operator'), (req, res) => {
+    res.json(exports.verifySnapshot(snapshotId(req.params.id)))
+  })
+
+  // ---------------------------------------------------------------- KPU figures
+  r.post(
+    '/export/kpu/import',
+    requireAuth('operator'),
+    express.raw({ type: () => true, limit: '20mb' }),
+    async (req, res) => {
+      const q = parse(kpuImportQuerySchema, req.query)
+      const body = req.body as Buffer
+      if (!Buffer.isBuffer(body) || body.length === 0) {
+        throw new DeskError(400, 'invalid', 'Kirim berkas CSV atau XLSX data KPU sebagai isi permintaan', { file: 'Berkas kosong' })
+      }
+      const result = await exports.importKpu(who(res), readTable(body), {
+        ...(q.contest ? { contest: q.contest } : {}),
+        source: q.source || 'impor data KPU',
+        fileSha256: fileSha256(body),
+      })
+      res.status(201).json({ ...result.import, figures: result.figures })
+    },
+  )
+
+  r.get('/export/kpu/imports', requireAuth(), (_req, res) => {
+    notReporter(who(res))
+    res.json({ imports: exports.listKpuImports().map(({ actor: _actor, ...rest }) => rest) })
+  })
+
+  r.get('/export/kpu/report', requireAuth(), (req, res) => {
+    notReporter(who(res))
+    const q = parse(kpuReportQuerySchema, req.query)
+    const report = exports.kpuReport(q.threshold)
+    const dto: ReconcileReportDto = {
+      asOf: report.asOf,
+      thresholdPercent: report.thresholdPercent,
+      contests: report.contests.map((c) => ({
+        ...c,
+        rows: q.only === 'flagged' ? c.rows.filter((row) => row.status === 'selisih') : c.rows,
+        rowsTotal: c.rows.length,
+      })),
+    }
+    res.json(dto)
+  })
+
+  r.get('/export/kpu/report.xlsx', requireAuth(), (req, res) => {
+    notReporter(who(res))
+    const q = parse(kpuReportQuerySchema, req.query)
+    sendXlsx(res, exports.kpuReportWorkbook(q.threshold))
+  })
+
+  return r
+}

@@ -1,0 +1,265 @@
+import * as XLSX from 'xlsx'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { parseKpuTable, type KpuTableContext } from '../../src/export/kpu-table'
+import { ADMIN_TOKEN } from '../helpers/desk'
+import { readWorkbook, seedNight, table, tpsCode, type Night } from './fixture'
+import { formulaMismatches } from './formula'
+
+const CANDIDATES3 = [1, 2, 3].map((number) => ({ number, name: `Paslon ${number}` }))
+const CANDIDATES2 = [1, 2].map((number) => ({ number, name: `Paslon ${number}` }))
+
+const ctx: KpuTableContext = {
+  regencyName: 'Kabupaten Jember',
+  kecamatan: new Set(['35.09.01', '35.09.02', '35.09.19']),
+  desa: new Set(['35.09.01.2001', '35.09.01.2002', '35.09.02.2001']),
+  tps: new Set(['35.09.01.2001.001', '35.09.01.2001.002', '35.09.01.2002.001']),
+  contests: [
+    { id: 'gubernur', name: 'Gubernur', candidates: CANDIDATES3 },
+    { id: 'bupati', name: 'Bupati', candidates: CANDIDATES2 },
+  ],
+}
+
+const csv = (text: string) => text.trim().split('\n').map((l) => l.split(','))
+
+describe('reading KPU figures (pure)', () => {
+  it('reads a Sirekap-style file per TPS with a pemilihan column, both contests at once', () => {
+    const { parsed, errors } = parseKpuTable(
+      csv(`
+kode_tps,pemilihan,suara_1,suara_2,suara_3,suara_sah,suara_tidak_sah,jumlah_suara
+35.09.01.2001.001,gubernur,10,20,30,60,2,62
+35.09.01.2001.002,gubernur,"1.234",0,5,1239,0,1239
+35.09.01.2001.001,bupati,40,25,,65,1,66
+`).map((r) => r.map((c) => c.replace(/"/g, ''))),
+      ctx,
+    )
+    expect(errors).toEqual([])
+    expect(parsed).toMatchObject({ format: 'baris', level: 'tps', rows: 3 })
+    expect(parsed!.sets).toEqual([
+      {
+        contest: 'gubernur',
+        figures: [
+          { region: '35.09.01.2001.001', votes: [10, 20, 30], valid: 60, invalid: 2 },
+          { region: '35.09.01.2001.002', votes: [1234, 0, 5], valid: 1239, invalid: 0 },
+        ],
+      },
+      { contest: 'bupati', figures: [{ region: '35.09.01.2001.001', votes: [40, 25], valid: 65, invalid: 1 }] },
+    ])
+  })
+
+  it('reads desa + TPS number, desa and kecamatan levels, with the contest given by the request', () => {
+    const byNumber = parseKpuTable(csv('kode_desa,nomor_tps,suara_1,suara_2,suara_tidak_sah\n35.09.01.2002,1,5,6,0'), { ...ctx, contest: 'bupati' })
+    expect(byNumber.parsed).toMatchObject({ level: 'tps', sets: [{ contest: 'bupati', figures: [{ region: '35.09.01.2002.001' }] }] })
+    const desa = parseKpuTable(csv('kode_desa,nama_desa,suara_1,suara_2,suara_tidak_sah\n35.09.01.2001,Padomasan,5,6,1'), { ...ctx, contest: 'bupati' })
+    expect(desa.parsed).toMatchObject({ level: 'desa' })
+    const kec = parseKpuTable(csv('Kode Kecamatan,Suara 1,Suara 2,Suara Tidak Sah\n35.09.19,5,6,1'), { ...ctx, contest: 'bupati' })
+    expect(kec.errors).toEqual([])
+    expect(kec.parsed).toMatchObject({ level: 'kecamatan', sets: [{ figures: [{ region: '35.09.19', votes: [5, 6], invalid: 1 }] }] })
+  })
+
+  it('names the row and column of every bad cell, and imports nothing', () => {
+    const { parsed, errors } = parseKpuTable(
+      csv(`
+kode_tps,pemilihan,suara_1,suara_2,suara_3,suara_sah,suara_tidak_sah
+35.09.01.2001.001,gubernur,10,2O,30,,2
+35.09.01.2001.009,gubernur,10,20,30,,2
+35.09.01.2001.002,walikota,10,20,30,,2
+35.09.01.2002.001,gubernur,10,20,30,61,2
+35.09.01.2001.001,bupati,10,20,7,,1
+35.09.01.2002.001,gubernur,1,1,1,,-1
+35.09.01.2001.002,gubernur,1,1,,,0
+35.09.01.2002.001,gubernur,10,20,30,60,2
+`),
+      ctx,
+    )
+    expect(parsed).toBeNull()
+    const at = (row: number) => errors.filter((e) => e.row === row)
+    expect(at(2)).toEqual([{ row: 2, column: 'suara_2', message: 'kolom suara_2 (D): "2O" harus bilangan bulat 0 atau lebih' }])
+    expect(at(3)).toEqual([{ row: 3, column: 'kode_tps', message: 'kolom kode_tps (A): TPS 35.09.01.2001.009 tidak terdaftar di desk' }])
+    expect(at(4)[0]).toMatchObject({ column: 'pemilihan', message: expect.stringContaining('pemilihan "walikota" tidak dikenal') })
+    expect(at(5)[0]).toMatchObject({ column: 'suara_sah', message: 'kolom suara_sah (F): suara sah 61 tidak sama dengan jumlah suara paslon 60' })
+    expect(at(6)[0]).toMatchObject({ column: 'suara_3', message: expect.stringContaining('paslon 3 tidak ada dalam pemilihan bupati') })
+    expect(at(7)[0]).toMatchObject({ column: 'suara_tidak_sah', message: expect.stringContaining('"-1" harus bilangan bulat') })
+    expect(at(8)[0]).toMatchObject({ column: 'suara_3', message: 'kolom suara_3 (E) wajib diisi' })
+    expect(at(9)[0]).toMatchObject({ column: 'kode_tps', message: expect.stringContaining('ganda: sudah ada di baris 5') })
+  })
+
+  it('refuses a file without the columns it needs, saying which', () => {
+    expect(parseKpuTable(csv('nama,suara_1\nx,1'), ctx).errors[0]).toMatchObject({ row: 1, message: expect.stringContaining('kode_tps') })
+    expect(parseKpuTable(csv('kode_kecamatan,suara_1,suara_2\n35.09.01,1,2'), { ...ctx, contest: 'bupati' }).errors).toEqual([
+      { row: 1, column: 'suara_tidak_sah', message: 'Kolom suara_tidak_sah tidak ada' },
+    ])
+    expect(parseKpuTable(csv('kode_kecamatan,suara_1,suara_tidak_sah\n35.09.01,1,2'), { ...ctx, contest: 'bupati' }).errors).toEqual([
+      { row: 1, column: 'suara_2', message: 'Kolom suara_2 (paslon 2 pemilihan bupati) tidak ada' },
+    ])
+    expect(parseKpuTable(csv('kode_kecamatan,suara_1,suara_2,suara_tidak_sah\n35.09.01,1,2,0'), ctx).errors[0]).toMatchObject({ row: 1, column: 'pemilihan' })
+    expect(parseKpuTable(csv('kode_kecamatan,suara_1,suara_2,suara_tidak_sah'), { ...ctx, contest: 'bupati' }).errors[0]).toMatchObject({ row: 2 })
+  })
+
+  it('reads the D.Hasil layout (lines down, kecamatan across) and names the cell of a bad figure', () => {
+    const good = parseKpuTable(
+      csv(`
+Uraian,35.09.01 Jombang,35.09.19 Kaliwates,JUMLAH
+DPT,1000,2000,3000
+suara_1,"1.200",300,1500
+suara_2,100,200,300
+suara_sah,1300,500,1800
+suara_tidak_sah,10,20,30
+`).map((r) => r.map((c) => c.replace(/"/g, ''))),
+      { ...ctx, contest: 'bupati' },
+    )
+    expect(good.errors).toEqual([])
+    expect(good.parsed).toMatchObject({
+      format: 'dhasil',
+      level: 'kecamatan',
+      sets: [{ contest: 'bupati', figures: [{ region: '35.09.01', votes: [1200, 100] }, { region: '35.09.19', votes: [300, 200] }] }],
+    })
+    const bad = parseKpuTable(
+      csv(`
+uraian,35.09.01,35.09.77,35.09.19
+suara_1,1,2,x
+suara_2,1,2,3
+suara_tidak_sah,0,0,0
+`),
+      { ...ctx, contest: 'bupati' },
+    )
+    expect(bad.parsed).toBeNull()
+    expect(bad.errors).toEqual([
+      { row: 1, column: 'C', message: 'Judul kolom C "35.09.77" harus kode kecamatan atau desa/kelurahan di Kabupaten Jember (contoh 35.09.01), atau JUMLAH' },
+    ])
+    const badCell = parseKpuTable(csv('uraian,35.09.01,35.09.19\nsuara_1,1,x\nsuara_2,1,2\nsuara_tidak_sah,0,0'), { ...ctx, contest: 'bupati' })
+    expect(badCell.errors).toEqual([{ row: 2, column: '35.09.19', message: 'kolom 35.09.19 (C): "x" harus bilangan bulat 0 atau lebih' }])
+    const noContest = parseKpuTable(csv('uraian,35.09.01\nsuara_1,1'), ctx)
+    expect(noContest.errors[0]).toMatchObject({ row: 1, column: 'pemilihan' })
+    const missingLine = parseKpuTable(csv('uraian,35.09.01\nsuara_1,1\nsuara_tidak_sah,0'), { ...ctx, contest: 'bupati' })
+    expect(missingLine.errors).toEqual([{ row: 1, column: 'A', message: 'Baris suara_2 (paslon 2) tidak ada di kolom A' }])
+  })
+})
+
+describe('KPU import and the difference report (HTTP)', () => {
+  let night: Night
+  beforeAll(async () => {
+    night = await seedNight()
+  }, 60_000)
+  afterAll(async () => {
+    await night?.desk.stop()
+  })
+
+  const upload = (body: string | Buffer, query: string, token = ADMIN_TOKEN) =>
+    night.desk.call('POST', `/export/kpu/import?${query}`, body, token, { 'content-type': 'application/octet-stream' })
+
+  it('a bad file gets errors naming row and column, and nothing is imported', async () => {
+    const r = await upload('kode_tps,pemilihan,suara_1,suara_2,suara_3,suara_tidak_sah\n35.09.01.2001.001,gubernur,1,2,3,0\n35.09.01.2001.002,gubernur,1,dua,3,0\n', 'source=rusak')
+    expect(r.status).toBe(400)
+    expect(r.body.error.code).toBe('import_invalid')
+    expect(r.body.error.message).toContain('Tidak ada yang diimpor')
+    expect(r.body.error.rows).toEqual([{ row: 3, column: 'suara_2', message: 'kolom suara_2 (D): "dua" harus bilangan bulat 0 atau lebih' }])
+    expect((await night.desk.call('GET', '/export/kpu/imports')).body.imports).toEqual([])
+    expect((await night.desk.call('GET', '/export/kpu/report')).body.contests).toEqual([])
+    expect((await upload('', 'source=kosong')).status).toBe(400)
+  })
+
+  it('compares per region and pair and flags what is above the threshold', async () => {
+    const gub = night.contests.find((c) => c.id === 'gubernur')!
+    const acc = night.accepted.get('gubernur')!
+    const exact = tpsCode('35.09.01.2001', 1)
+    const small = tpsCode('35.09.01.2001', 2)
+    const big = tpsCode('35.09.19.1001', 1)
+    const missing = tpsCode('35.09.01.2002', 2) // the desk never got it
+    const line = (tps: string, votes: number[], invalid: number) => `${tps},gubernur,${votes.join(',')},${invalid}`
+    const a = acc.get(small)!
+    const b = acc.get(big)!
+    const body = [
+      'kode_tps,pemilihan,' + gub.candidates.map((c) => `suara_${c.number}`).join(',') + ',suara_tidak_sah',
+      line(exact, acc.get(exact)!.votes, acc.get(exact)!.invalid),
+      line(small, [a.votes[0]! + 1, a.votes[1]!, a.votes[2]!], a.invalid),
+      line(big, [b.votes[0]!, b.votes[1]! + 20, b.votes[2]!], b.invalid),
+      line(missing, [50, 60, 70], 3),
+    ].join('\n')
+    const r = await upload(body, 'source=Sirekap%2021.00')
+    expect(r.status).toBe(201)
+    expect(r.body).toMatchObject({ id: 1, level: 'tps', format: 'baris', contests: ['gubernur'], figures: 4, source: 'Sirekap 21.00' })
+
+    const report = (await night.desk.call('GET', '/export/kpu/report?threshold=5')).body
+    expect(report.thresholdPercent).toBe(5)
+    const c = report.contests[0]
+    expect(c).toMatchObject({ contest: 'gubernur', level: 'tps', regions: 4, flaggedRegions: 1, incompleteRegions: 1, importId: 1 })
+    const status = (tps: string, line: string) => c.rows.find((x: any) => x.code === tps && x.line === line)
+    expect(status(exact, '1').status).toBe('cocok')
+    // +1 on a pair of ~20–110 votes: within 5% only when the pair has ≥ 20 votes; the share decides.
+    const smallRow = status(small, '1')
+    expect(smallRow.diff).toBe(-1)
+    expect(smallRow.status).toBe(100 / smallRow.kpu > 5 ? 'selisih' : 'dalam_ambang')
+    expect(status(big, '2')).toMatchObject({ diff: -20, status: 'selisih' })
+    expect(status(big, 'sah')).toMatchObject({ diff: -20, status: 'selisih' })
+    expect(status(big, '1').status).toBe('cocok')
+    expect(status(missing, '1')).toMatchObject({ desk: 0, kpu: 50, status: 'belum_lengkap', tpsReported: 0, tpsTotal: 1 })
+    expect(c.totals.find((t: any) => t.line === '2').diff).toBe(-20 - 60)
+
+    // A stricter threshold flags the small difference too; only=flagged lists just those rows.
+    const strict = (await night.desk.call('GET', '/export/kpu/report?threshold=0&only=flagged')).body.contests[0]
+    expect(strict.rows.every((x: any) => x.status === 'selisih')).toBe(true)
+    expect(strict.rows.some((x: any) => x.code === small && x.line === '1')).toBe(true)
+    expect(strict.rowsTotal).toBe(4 * (3 + 3))
+    expect((await night.desk.call('GET', '/export/kpu/report?threshold=-1')).status).toBe(400)
+  })
+
+  it('reads an XLSX in the D.Hasil layout, per kecamatan, and reports it as a sheet', async () => {
+    const bup = night.accepted.get('bupati')!
+    // Kencong has every TPS reported (one postponed): KPU agrees. Jombang is incomplete at the desk.
+    const cakru = ['35.09.02.2001.001', '35.09.02.2001.002'].map((t) => bup.get(t)!)
+    const sum = (i: number) => cakru.reduce((a, r) => a + r.votes[i]!, 0)
+    const aoa = [
+      ['Uraian', '35.09.02 Kencong', '35.09.01 Jombang', 'JUMLAH'],
+      ['DPT', 1000, 2000, 3000],
+      ['suara_1', sum(0), 5000, 0],
+      ['suara_2', sum(1), 4000, 0],
+      ['suara_tidak_sah', cakru.reduce((a, r) => a + r.invalid, 0), 100, 0],
+    ]
+    const wb = XLSX.utils.book_new()
+    XLSX.utils.book_append_sheet(wb, XLSX.utils.aoa_to_sheet(aoa), 'D.Hasil')
+    const bytes = XLSX.write(wb, { type: 'buffer', bookType: 'xlsx' }) as Buffer
+    const r = await upload(bytes, 'contest=bupati&source=D.Hasil%20KPU%20Jember')
+    expect(r.status).toBe(201)
+    expect(r.body).toMatchObject({ level: 'kecamatan', format: 'dhasil', figures: 2 })
+
+    const report = (await night.desk.call('GET', '/export/kpu/report')).body
+    const b = report.contests.find((x: any) => x.contest === 'bupati')
+    expect(b.rows.filter((x: any) => x.code === '35.09.02').every((x: any) => x.status === 'cocok')).toBe(true)
+    expect(b.rows.find((x: any) => x.code === '35.09.01' && x.line === '1').status).toBe('belum_lengkap')
+    expect(b.regionsWithoutKpu).toBe(29)
+
+    const res = await fetch(`${night.desk.url}/api/v1/export/kpu/report.xlsx?threshold=5`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })
+    expect(res.status).toBe(200)
+    const sheetBook = readWorkbook(Buffer.from(await res.arrayBuffer()))
+    expect(sheetBook.SheetNames).toEqual(['Selisih KPU', 'Catatan'])
+    expect(formulaMismatches(sheetBook)).toEqual([])
+    const t = table(sheetBook.Sheets['Selisih KPU']!, 'Pemilihan')
+    const flagged = t.rows.filter((x) => x[t.col('Tanda')] === 'SELISIH')
+    expect(flagged.length).toBeGreaterThan(0)
+    expect(flagged.every((x) => x[t.col('Pemilihan')] === 'Gubernur')).toBe(true)
+    const kencong = t.rows.find((x) => x[t.col('Kode')] === '35.09.02' && x[t.col('Baris')] === 'Paslon 1')!
+    expect(kencong[t.col('Selisih')]).toBe(0)
+    expect(kencong[t.col('Tanda')]).toBe('cocok')
+
+    // The recap workbook carries the same comparison.
+    const recap = await fetch(`${night.desk.url}/api/v1/export/recap.xlsx`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })
+    const recapBook = readWorkbook(Buffer.from(await recap.arrayBuffer()))
+    expect(recapBook.SheetNames).toContain('Selisih KPU')
+    expect(formulaMismatches(recapBook)).toEqual([])
+
+    const imports = (await night.desk.call('GET', '/export/kpu/imports')).body.imports
+    expect(imports.map((i: any) => [i.id, i.source, i.level])).toEqual([
+      [2, 'D.Hasil KPU Jember', 'kecamatan'],
+      [1, 'Sirekap 21.00', 'tps'],
+    ])
+    expect(imports[0].sha256).toMatch(/^[0-9a-f]{64}$/)
+  })
+
+  it('display accounts read the report but cannot import; imports are audited', async () => {
+    const display = (await night.desk.call('POST', '/users', { name: 'Layar', role: 'display' })).body.accessCode
+    expect((await night.desk.call('GET', '/export/kpu/report', undefined, display)).status).toBe(200)
+    expect((await upload('kode_kecamatan,suara_1,suara_2,suara_tidak_sah\n35.09.01,1,2,0', 'contest=bupati', display)).status).toBe(403)
+    const audit = (await night.desk.call('GET', '/audit')).body.entries
+    expect(audit.filter((e: any) => e.action === 'kpu.import')).toHaveLength(2)
+  })
+})

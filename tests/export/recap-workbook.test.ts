@@ -1,0 +1,384 @@
+import * as XLSX from 'xlsx'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { allText, CALLER_PHONE, cellAt, INCIDENT_PHONE, KEC, PHONES, readWorkbook, REGISTRY, rowsOf, seedNight, table, tpsCode, type Night } from './fixture'
+import { formulaCount, formulaMismatches } from './formula'
+
+interface Expected {
+  tpsTotal: number
+  tpsReported: number
+  dpt: number
+  dptReported: number
+  vDpt: number
+  vDptb: number
+  vDpk: number
+  vTotal: number
+  votes: number[]
+  valid: number
+  invalid: number
+  total: number
+}
+
+/** Independent sums straight from what the test submitted (not from the desk's rollup code). */
+function expected(night: Night, contest: string, tpsCodes: string[]): Expected {
+  const pairs = night.contests.find((c) => c.id === contest)!.candidates.length
+  const e: Expected = { tpsTotal: 0, tpsReported: 0, dpt: 0, dptReported: 0, vDpt: 0, vDptb: 0, vDpk: 0, vTotal: 0, votes: new Array(pairs).fill(0), valid: 0, invalid: 0, total: 0 }
+  for (const code of tpsCodes) {
+    if (code === night.postponed) continue
+    e.tpsTotal++
+    e.dpt += night.dpt.get(code)!
+    const a = night.accepted.get(contest)!.get(code)
+    if (!a) continue
+    e.tpsReported++
+    e.dptReported += night.dpt.get(code)!
+    a.votes.forEach((v, i) => (e.votes[i] = e.votes[i]! + v))
+    const valid = a.votes.reduce((x, y) => x + y, 0)
+    e.valid += valid
+    e.invalid += a.invalid
+    e.total += valid + a.invalid
+    if (a.voters) {
+      e.vDpt += a.voters[0]
+      e.vDptb += a.voters[1]
+      e.vDpk += a.voters[2]
+      e.vTotal += a.voters[0] + a.voters[1] + a.voters[2]
+    } else {
+      e.vTotal += valid + a.invalid
+    }
+  }
+  return e
+}
+
+const allTps = () => Object.entries(REGISTRY).flatMap(([d, n]) => Array.from({ length: n }, (_, i) => tpsCode(d, i + 1)))
+const tpsUnder = (prefix: string) => allTps().filter((t) => t.startsWith(prefix + '.'))
+
+function checkTallyRow(t: ReturnType<typeof table>, row: unknown[], e: Expected, pairs: number[], where: string): void {
+  const got = (label: string) => row[t.col(label)]
+  expect({
+    tps: got('TPS'),
+    reported: got('TPS melapor'),
+    dpt: got('DPT'),
+    dptReported: got('DPT TPS melapor'),
+    vDpt: got('Pengguna hak pilih DPT'),
+    vDptb: got('Pengguna DPTb'),
+    vDpk: got('Pengguna DPK'),
+    vTotal: got('Jumlah pengguna hak pilih'),
+    votes: pairs.map((n) => got(`Paslon ${n}`)),
+    valid: got('Suara sah'),
+    invalid: got('Suara tidak sah'),
+    total: got('Suara sah + tidak sah'),
+  }, where).toEqual({
+    tps: e.tpsTotal,
+    reported: e.tpsReported,
+    dpt: e.dpt,
+    dptReported: e.dptReported,
+    vDpt: e.vDpt,
+    vDptb: e.vDptb,
+    vDpk: e.vDpk,
+    vTotal: e.vTotal,
+    votes: e.votes,
+    valid: e.valid,
+    invalid: e.invalid,
+    total: e.total,
+  })
+}
+
+let night: Night
+const books: Record<string, { bytes: Buffer; wb: XLSX.WorkBook; headers: Headers }> = {}
+
+beforeAll(async () => {
+  night = await seedNight()
+  for (const profile of ['berjenjang', 'lengkap']) {
+    const res = await fetch(`${night.desk.url}/api/v1/export/recap.xlsx?profile=${profile}`, {
+      headers: { authorization: 'Bearer test-admin-token-0123456789abcdef' },
+    })
+    expect(res.status).toBe(200)
+    const bytes = Buffer.from(await res.arrayBuffer())
+    books[profile] = { bytes, wb: readWorkbook(bytes), headers: res.headers }
+  }
+}, 60_000)
+
+afterAll(async () => {
+  await night?.desk.stop()
+})
+
+describe.each(['berjenjang', 'lengkap'])('recap workbook, profile %s', (profile) => {
+  const book = () => books[profile]!
+
+  it('is served as an xlsx download with its SHA-256 and has the sheets officials expect, in Indonesian', () => {
+    const { headers, wb } = book()
+    expect(headers.get('content-type')).toContain('spreadsheetml')
+    expect(headers.get('content-disposition')).toMatch(new RegExp(`attachment; filename="rekap-35\\.09-${profile}-\\d{8}-\\d{4}\\.xlsx"`))
+    expect(headers.get('x-desk-sha256')).toMatch(/^[0-9a-f]{64}$/)
+    expect(wb.SheetNames).toEqual([
+      'Ringkasan',
+      'D.Hasil Gubernur',
+      'Rekap Kecamatan Gubernur',
+      'Rekap Desa Gubernur',
+      'Rekap TPS Gubernur',
+      'D.Hasil Bupati',
+      'Rekap Kecamatan Bupati',
+      'Rekap Desa Bupati',
+      'Rekap TPS Bupati',
+      'Belum Lapor',
+      'Kejadian',
+      'Catatan',
+    ])
+  })
+
+  it('writes every total as a formula whose filled-in value is what the formula computes', () => {
+    const { wb } = book()
+    expect(formulaCount(wb)).toBeGreaterThan(1000)
+    expect(formulaMismatches(wb)).toEqual([])
+    const kec = wb.Sheets['Rekap Kecamatan Bupati']!
+    const t = table(kec, 'No')
+    const jumlah = t.rows.findIndex((r) => r[2] === 'JUMLAH') + t.start
+    const cell = cellAt(kec, t.col('Paslon 1'), jumlah)!
+    expect(cell.f).toMatch(/^SUM\(M\d+:M\d+\)$/)
+    expect(cell.z).toBe('#,##0')
+    expect(cellAt(kec, t.col('% melapor'), jumlah)!.z).toBe('0.00%')
+  })
+
+  it('Rekap TPS lists every registered TPS with its status, and each reported TPS exactly as received', () => {
+    const { wb } = book()
+    for (const c of night.contests) {
+      const ws = wb.Sheets[`Rekap TPS ${c.id === 'gubernur' ? 'Gubernur' : 'Bupati'}`]!
+      const t = table(ws, 'Kode TPS')
+      const rows = t.rows.filter((r) => typeof r[0] === 'string' && /^\d{2}\./.test(r[0] as string))
+      expect(rows.map((r) => r[0])).toEqual(allTps())
+      for (const r of rows) {
+        const code = r[0] as string
+        const a = night.accepted.get(c.id)!.get(code)
+        const status = r[t.col('Status')] as string
+        if (code === night.postponed) {
+          expect(status).toMatch(/^Ditunda/)
+          expect(r[t.col('DPT')]).toBeUndefined()
+        } else if (!a) {
+          expect(status).toBe('Belum lapor')
+          expect(r[t.col('Suara sah')]).toBeUndefined()
+          expect(r[t.col('DPT')]).toBe(night.dpt.get(code))
+        } else {
+          expect(status).toBe('Melapor')
+          expect(c.candidates.map((k) => r[t.col(`Paslon ${k.number}`)])).toEqual(a.votes)
+          expect(r[t.col('Suara tidak sah')]).toBe(a.invalid)
+          expect(r[t.col('Suara sah')]).toBe(a.votes.reduce((x, y) => x + y, 0))
+          expect(r[t.col('Pengguna DPTb')]).toBe(a.voters ? a.voters[1] : undefined)
+          expect(r[t.col('Diterima (WIB)')]).toMatch(/^\d{2}-\d{2}-\d{4} \d{2}:\d{2}:\d{2} WIB$/)
+          expect(['Web', 'Telepon']).toContain(r[t.col('Kanal')])
+        }
+      }
+      const jumlah = t.rows.find((r) => r[0] === 'JUMLAH')!
+      const e = expected(night, c.id, allTps())
+      expect(jumlah[t.col('DPT')]).toBe(e.dpt)
+      expect(jumlah[t.col('Jumlah pengguna hak pilih')]).toBe(e.vTotal)
+      expect(c.candidates.map((k) => jumlah[t.col(`Paslon ${k.number}`)])).toEqual(e.votes)
+      expect(jumlah[t.col('Suara sah + tidak sah')]).toBe(e.total)
+    }
+  })
+
+  it('Rekap Desa, Rekap Kecamatan and the kabupaten totals equal independent sums of the submitted results', () => {
+    const { wb } = book()
+    for (const c of night.contests) {
+      const label = c.id === 'gubernur' ? 'Gubernur' : 'Bupati'
+      const pairs = c.candidates.map((k) => k.number)
+      const desa = table(wb.Sheets[`Rekap Desa ${label}`]!, 'Kode')
+      for (const d of Object.keys(REGISTRY)) {
+        const row = desa.rows.find((r) => r[0] === d)!
+        checkTallyRow(desa, row, expected(night, c.id, tpsUnder(d)), pairs, `desa ${d} ${c.id}`)
+      }
+      for (const k of Object.values(KEC)) {
+        const sub = desa.rows.find((r) => r[0] === k && String(r[2]).startsWith('JUMLAH KECAMATAN'))!
+        checkTallyRow(desa, sub, expected(night, c.id, tpsUnder(k)), pairs, `subtotal ${k} ${c.id}`)
+      }
+      const grand = desa.rows.find((r) => r[0] === '35.09')!
+      checkTallyRow(desa, grand, expected(night, c.id, allTps()), pairs, `desa grand total ${c.id}`)
+      // A desa with no TPS in the registry still appears, with zeros.
+      expect(desa.rows.find((r) => r[0] === '35.09.01.2003')![desa.col('TPS')]).toBe(0)
+
+      const kec = table(wb.Sheets[`Rekap Kecamatan ${label}`]!, 'No')
+      for (const k of Object.values(KEC)) {
+        const row = kec.rows.find((r) => r[1] === k)!
+        checkTallyRow(kec, row, expected(night, c.id, tpsUnder(k)), pairs, `kecamatan ${k} ${c.id}`)
+      }
+      expect(kec.rows.filter((r) => typeof r[1] === 'string' && /^35\.09\.\d{2}$/.test(r[1] as string))).toHaveLength(31)
+      checkTallyRow(kec, kec.rows.find((r) => r[2] === 'JUMLAH')!, expected(night, c.id, allTps()), pairs, `kabupaten ${c.id}`)
+    }
+  })
+
+  it('the D.Hasil sheet has one column per kecamatan equal to that kecamatan\'s row, and JUMLAH', () => {
+    const { wb } = book()
+    for (const c of night.contests) {
+      const label = c.id === 'gubernur' ? 'Gubernur' : 'Bupati'
+      const d = rowsOf(wb.Sheets[`D.Hasil ${label}`]!)
+      const codes = d.find((r) => r[1] === 'Kode kecamatan')!
+      const line = (text: string) => d.find((r) => typeof r[1] === 'string' && (r[1] as string).startsWith(text))!
+      const kec = table(wb.Sheets[`Rekap Kecamatan ${label}`]!, 'No')
+      const lines: [string, string][] = [
+        ['Jumlah TPS (aktif)', 'TPS'],
+        ['TPS yang sudah melapor', 'TPS melapor'],
+        ['Jumlah pemilih dalam DPT', 'DPT'],
+        ['DPT TPS yang sudah melapor', 'DPT TPS melapor'],
+        ['Pengguna hak pilih dalam DPT', 'Pengguna hak pilih DPT'],
+        ['Pengguna hak pilih dalam DPTb', 'Pengguna DPTb'],
+        ['Pengguna hak pilih dalam DPK', 'Pengguna DPK'],
+        ['Jumlah pengguna hak pilih', 'Jumlah pengguna hak pilih'],
+        ...c.candidates.map((k): [string, string] => [`${k.number}. `, `Paslon ${k.number}`]),
+        ['Jumlah suara sah', 'Suara sah'],
+        ['Jumlah suara tidak sah', 'Suara tidak sah'],
+        ['Jumlah suara sah dan tidak sah', 'Suara sah + tidak sah'],
+      ]
+      let compared = 0
+      for (let col = 2; col < codes.length; col++) {
+        const code = codes[col] as string
+        const kecRow = code === '35.09' ? kec.rows.find((r) => r[2] === 'JUMLAH')! : kec.rows.find((r) => r[1] === code)!
+        expect(kecRow, code).toBeDefined()
+        for (const [dLine, kCol] of lines) {
+          expect(line(dLine)[col], `${code} ${dLine}`).toBe(kecRow[kec.col(kCol)])
+          compared++
+        }
+      }
+      expect(codes.at(-1)).toBe('35.09')
+      expect(compared).toBe(32 * lines.length)
+    }
+  })
+
+  it('Ringkasan gives per-pair totals and shares, valid/invalid and turnout with its denominator', () => {
+    const { wb } = book()
+    const rows = rowsOf(wb.Sheets['Ringkasan']!)
+    expect(rows.some((r) => String(r[0]).includes('BUKAN DATA RESMI'))).toBe(true)
+    for (const c of night.contests) {
+      const e = expected(night, c.id, allTps())
+      const start = rows.findIndex((r) => r[0] === c.name.toUpperCase())
+      const block = rows.slice(start, start + 25)
+      const value = (label: string) => block.find((r) => r[0] === label)![2]
+      expect(value('TPS diharapkan (aktif)')).toBe(e.tpsTotal)
+      expect(value('TPS sudah melapor')).toBe(e.tpsReported)
+      c.candidates.forEach((k, i) => {
+        const r = block.find((x) => x[0] === String(k.number))!
+        expect(r[2]).toBe(e.votes[i])
+        expect(r[3]).toBeCloseTo(e.votes[i]! / e.valid, 12)
+      })
+      expect(value('Suara sah')).toBe(e.valid)
+      expect(value('Suara tidak sah')).toBe(e.invalid)
+      expect(value('Suara sah + tidak sah')).toBe(e.total)
+      expect(value('DPT TPS yang sudah melapor')).toBe(e.dptReported)
+      expect(block.find((r) => r[0] === 'Partisipasi')![1]).toContain('DPT TPS yang sudah melapor')
+      expect(value('Partisipasi')).toBeCloseTo(e.vTotal / e.dptReported, 12)
+    }
+  })
+
+  it('Belum Lapor lists exactly the TPS that have not reported, and the desa they leave incomplete', () => {
+    const { wb } = book()
+    const ws = wb.Sheets['Belum Lapor']!
+    const rows = rowsOf(ws)
+    const h = rows.findIndex((r) => r[0] === 'Pemilihan')
+    const header = rows[h]!
+    const right = header.indexOf('Kode TPS')
+    const listed = rows.slice(h + 1).filter((r) => r[right]).map((r) => `${r[right - 3]}|${r[right]}`)
+    const want = night.contests.flatMap((c) =>
+      allTps()
+        .filter((t) => t !== night.postponed && !night.accepted.get(c.id)!.has(t))
+        .map((t) => `${c.id === 'gubernur' ? 'Gubernur' : 'Bupati'}|${t}`),
+    )
+    expect(listed.sort()).toEqual(want.sort())
+    const desaRows = rows.slice(h + 1).filter((r) => r[2])
+    const keting = desaRows.find((r) => r[0] === 'Bupati' && r[2] === '35.09.01.2002')!
+    expect(keting.slice(4, 7)).toEqual([3, 1, 2])
+  })
+
+  it('Kejadian lists the incidents; Catatan gives method, source, time and the data fingerprint', () => {
+    const { wb } = book()
+    const k = table(wb.Sheets['Kejadian']!, 'No')
+    expect(k.rows).toHaveLength(2)
+    expect(k.rows[0]![k.col('Kategori')]).toBe('Logistik')
+    expect(k.rows[1]![k.col('Desa/Wilayah')]).toBe('(seluruh kecamatan Kaliwates)')
+    expect(k.rows[1]![k.col('Foto')]).toBe('ada')
+    const notes = Object.fromEntries(rowsOf(wb.Sheets['Catatan']!).filter((r) => r.length >= 2).map((r) => [r[0], r[1]]))
+    expect(notes['Sidik data (SHA-256)']).toMatch(/^[0-9a-f]{64}$/)
+    expect(notes['Metode']).toContain('TPS → desa/kelurahan → kecamatan')
+    expect(notes['Sumber data']).toContain('C.Hasil')
+    expect(notes['Dibuat oleh']).toMatch(/WIB$/)
+    expect(notes['Snapshot']).toContain('belum dibekukan')
+  })
+
+  it('freezes the header rows of every table sheet and sets column widths', () => {
+    const text = allText(book().bytes)
+    const { wb } = book()
+    const frozen = (text.match(/<pane [^>]*state="frozen"/g) ?? []).length
+    expect(frozen).toBe(wb.SheetNames.length - 2) // all but Ringkasan and Catatan
+    const styled = XLSX.read(book().bytes, { type: 'buffer', cellStyles: true })
+    expect(styled.Sheets['Rekap TPS Gubernur']!['!cols']?.[0]?.wch).toBeGreaterThan(10)
+    const tps = wb.Sheets['Rekap TPS Gubernur']!
+    // Filter buttons on the header (row 4) over the TPS rows, not over the JUMLAH row below them.
+    const jumlah = rowsOf(tps).findIndex((r) => r[0] === 'JUMLAH') + 1
+    expect(tps['!autofilter']?.ref).toMatch(new RegExp(`^A4:[A-Z]+${jumlah - 1}$`))
+  })
+})
+
+describe('profiles', () => {
+  it('berjenjang carries no reporter names or phone numbers anywhere; lengkap carries them for the desk', () => {
+    const berjenjang = allText(books.berjenjang!.bytes)
+    const lengkap = allText(books.lengkap!.bytes)
+    for (const phone of [...PHONES, CALLER_PHONE, INCIDENT_PHONE, '0812-5555-6666']) {
+      expect(berjenjang).not.toContain(phone)
+    }
+    for (const name of night.reporterNames) expect(berjenjang).not.toContain(name)
+    expect(berjenjang).not.toContain('Penelepon')
+    // No text cell looks like a phone number either (numbers are cells of their own, not text).
+    const texts = books.berjenjang!.wb.SheetNames.flatMap((n) =>
+      Object.entries(books.berjenjang!.wb.Sheets[n]!)
+        .filter(([k, c]) => !k.startsWith('!') && (c as XLSX.CellObject).t === 's')
+        .map(([, c]) => String((c as XLSX.CellObject).v)),
+    )
+    expect(texts.length).toBeGreaterThan(100)
+    expect(texts.filter((t) => /(?:\+62|\b0)8\d{2}[\s-]?\d{3,4}[\s-]?\d{3,4}/.test(t))).toEqual([])
+    expect(berjenjang).toContain('[nomor disamarkan]')
+    for (const phone of [PHONES[0]!, CALLER_PHONE, INCIDENT_PHONE]) expect(lengkap).toContain(phone)
+    for (const name of night.reporterNames) expect(lengkap).toContain(name)
+  })
+
+  it('display accounts may download berjenjang only; reporters get nothing', async () => {
+    const display = await night.desk.call('POST', '/users', { name: 'Layar dinding', role: 'display' })
+    const reporter = await night.desk.call('POST', '/users', { name: 'Pelapor lain', role: 'reporter', region: '35.09.02.2001', phone: '0811' })
+    const get = (profile: string, token: string) =>
+      fetch(`${night.desk.url}/api/v1/export/recap.xlsx?profile=${profile}`, { headers: { authorization: `Bearer ${token}` } })
+    expect((await get('berjenjang', display.body.accessCode)).status).toBe(200)
+    const denied = await get('lengkap', display.body.accessCode)
+    expect(denied.status).toBe(403)
+    expect(((await denied.json()) as any).error.message).toContain('operator')
+    expect((await get('berjenjang', reporter.body.accessCode)).status).toBe(403)
+    expect((await get('rahasia', display.body.accessCode)).status).toBe(400)
+    expect((await fetch(`${night.desk.url}/api/v1/export/recap.xlsx`)).status).toBe(401)
+  })
+
+  it('a new result changes the next download (the cache follows the data)', async () => {
+    const before = (await night.desk.call('GET', '/export/recap.xlsx')).headers.get('x-desk-sha256')
+    const again = await night.desk.call('GET', '/export/recap.xlsx')
+    expect(again.headers.get('x-desk-sha256')).toBe(before)
+    const tps = tpsCode('35.09.01.2002', 2)
+    const r = await night.desk.call('POST', '/results', { submissionId: 'late-keting-002', tps, contest: 'bupati', votes: { '1': 10, '2': 20 }, invalid: 1 })
+    expect(r.status).toBe(201)
+    const after = await fetch(`${night.desk.url}/api/v1/export/recap.xlsx`, { headers: { authorization: 'Bearer test-admin-token-0123456789abcdef' } })
+    const wb = readWorkbook(Buffer.from(await after.arrayBuffer()))
+    const t = table(wb.Sheets['Rekap TPS Bupati']!, 'Kode TPS')
+    const row = t.rows.find((x) => x[0] === tps)!
+    expect(row[t.col('Status')]).toBe('Melapor')
+    expect(row[t.col('Paslon 2')]).toBe(20)
+  })
+})
+
+describe('training mode', () => {
+  it('marks every sheet "MODE LATIHAN — data simulasi"', async () => {
+    const n = await seedNight({ training: true, skipResults: true })
+    try {
+      const res = await n.desk.call('GET', '/export/recap.xlsx?profile=lengkap')
+      expect(res.status).toBe(200)
+      const res2 = await fetch(`${n.desk.url}/api/v1/export/recap.xlsx?profile=lengkap`, { headers: { authorization: 'Bearer test-admin-token-0123456789abcdef' } })
+      const wb = readWorkbook(Buffer.from(await res2.arrayBuffer()))
+      for (const name of wb.SheetNames) {
+        expect(cellAt(wb.Sheets[name]!, 0, 0)?.v, name).toBe('MODE LATIHAN — data simulasi')
+      }
+      expect(formulaMismatches(wb)).toEqual([])
+    } finally {
+      await n.desk.stop()
+    }
+  })
+})

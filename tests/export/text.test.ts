@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest'
+import { redactPhones, REDACTED, wibDateTime, wibStamp } from '../../src/export/text'
+
+describe('free text leaving the desk', () => {
+  it('masks phone numbers as people type them', () => {
+    for (const phone of ['081234567890', '0812-3456-7890', '0812 3456 7890', '+62 812 3456 7890', '+6281234567890', '6281234567890', '(0331) 487654', '0331-487654']) {
+      expect(redactPhones(`hubungi ${phone} segera`), phone).toBe(`hubungi ${REDACTED} segera`)
+    }
+  })
+
+  it('leaves region and TPS codes, dates, times and counts alone', () => {
+    const text = 'TPS 35.09.01.2001.003 (DPT 312) ditunda 27-11-2024 pukul 13.05; 2024-11-27; kotak 2 dari 12; 62.08.01'
+    expect(redactPhones(text)).toBe(text)
+  })
+})
+
+describe('times in WIB', () => {
+  it('writes UTC instants as WIB (UTC+7)', () => {
+    expect(wibDateTime('2024-11-27T12:42:05.000Z')).toBe('27-11-2024 19:42:05 WIB')
+    expect(wibDateTime('2024-11-27T18:00:00.000Z')).toBe('28-11-2024 01:00:00 WIB')
+    expect(wibStamp('2024-11-27T12:42:05.000Z')).toBe('20241127-1942')
+  })
+})

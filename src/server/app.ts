@@ -122,7 +122,8 @@ export function createServer(deps: ServerDeps): DeskServer {
     app.get(/^\/(?!api\/).*/, (req, res) => {
       res.set('Cache-Control', 'no-cache')
       const lapor = hasLapor && (req.path === '/lapor' || req.path.startsWith('/lapor/'))
-      res.sendFile(join(dir, lapor ? 'lapor.html' : 'index.html'))
+      // Relative to `root`: a UI built under a dot-folder (tests/.artifacts) must not read as a hidden file.
+      res.sendFile(lapor ? 'lapor.html' : 'index.html', { root: dir })
     })
   }
 

@@ -1,0 +1,215 @@
+import { useMemo, useState } from 'react'
+import type { ChaseDto, ChaseRowDto, CallOutcome } from '../../../shared/console'
+import { CALL_OUTCOMES } from '../../../shared/console'
+import { formatCount } from '../../../shared/format'
+import { useT } from '../i18n'
+import { contestShort, durationSince, ErrorLine, Loading, post, Time, useConsole, useLiveData, useNow } from './common'
+import { useM } from './messages'
+
+/**
+ * Belum Lapor: reporters whose TPS are still missing, most overdue first, filterable by
+ * kecamatan. Calls are logged ("sudah ditelepon") and shared live with every operator.
+ */
+export function ChaseScreen() {
+  const m = useM()
+  const { lang } = useT()
+  const { config } = useConsole()
+  const chase = useLiveData<ChaseDto>('/console/chase', ['result.accepted', 'result.updated', 'chase.called', 'tps.status', 'tps.imported', 'users.imported'])
+  const [kecamatan, setKecamatan] = useState(() => new URLSearchParams(window.location.search).get('kecamatan') ?? '')
+  const [query, setQuery] = useState('')
+  const now = useNow()
+
+  const kecamatanList = useMemo(() => {
+    const seen = new Map<string, string>()
+    for (const r of chase.data?.rows ?? []) seen.set(r.kecamatan, r.kecamatanName)
+    return [...seen].sort((a, b) => a[1].localeCompare(b[1]))
+  }, [chase.data])
+
+  if (!chase.data) return chase.error ? <ErrorLine error={chase.error} /> : <Loading />
+  const q = query.trim().toLowerCase()
+  const rows = chase.data.rows.filter(
+    (r) =>
+      (!kecamatan || r.kecamatan === kecamatan) &&
+      (!q || `${r.reporter.name} ${r.reporter.phone} ${r.reporter.regionName} ${r.kecamatanName}`.toLowerCase().includes(q)),
+  )
+  return (
+    <section className="card chase">
+      <div className="screen-head">
+        <h1>{m.chaseTitle}</h1>
+        <p className="muted">{m.chaseHelp}</p>
+      </div>
+      <div className="filters">
+        <label>
+          {m.filterKecamatan}{' '}
+          <select value={kecamatan} onChange={(e) => setKecamatan(e.target.value)} aria-label={m.filterKecamatan}>
+            <option value="">{m.allKecamatan}</option>
+            {kecamatanList.map(([code, name]) => (
+              <option key={code} value={code}>
+                {name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {m.search} <input value={query} onChange={(e) => setQuery(e.target.value)} aria-label={m.search} />
+        </label>
+        <span className="muted">
+          {formatCount(rows.length)} {m.rows} · {formatCount(chase.data.complete)} {m.complete}
+        </span>
+      </div>
+      <div className="table-scroll">
+        <table className="chase-table">
+          <thead>
+            <tr>
+              <th>{m.reporter}</th>
+              <th>{m.phone}</th>
+              <th>{m.region}</th>
+              {config.contests.map((c) => (
+                <th key={c.id} className="num">
+                  {contestShort(config, c.id)}
+                </th>
+              ))}
+              <th>{m.lastReport}</th>
+              <th>{m.lastCall}</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <ChaseRow key={r.reporter.id} row={r} now={now} lang={lang} onCalled={chase.reload} />
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {chase.data.unassigned.length > 0 && (
+        <details className="unassigned">
+          <summary>
+            {m.unassigned} ({formatCount(chase.data.unassigned.length)})
+          </summary>
+          <ul>
+            {chase.data.unassigned.map((u) => (
+              <li key={u.code}>
+                {u.name} ({u.kecamatanName}): {formatCount(u.missing)}
+              </li>
+            ))}
+          </ul>
+        </details>
+      )}
+    </section>
+  )
+}
+
+function ChaseRow({ row, now, lang, onCalled }: { row: ChaseRowDto; now: number; lang: 'id' | 'en'; onCalled: () => void }) {
+  const m = useM()
+  const { config } = useConsole()
+  const [open, setOpen] = useState(false)
+  const [outcome, setOutcome] = useState<CallOutcome>('reached')
+  const [note, setNote] = useState('')
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<string | null>(null)
+  const save = () => {
+    setBusy(true)
+    setError(null)
+    post(`/console/chase/${row.reporter.id}/calls`, { outcome, note }).then(
+      () => {
+        setBusy(false)
+        setOpen(false)
+        setNote('')
+        onCalled()
+      },
+      (e: unknown) => {
+        setBusy(false)
+        setError(e instanceof Error ? e.message : String(e))
+      },
+    )
+  }
+  return (
+    <>
+      <tr data-reporter={row.reporter.id} className={row.lastCall ? 'called' : undefined}>
+        <td>
+          <strong>{row.reporter.name}</strong>
+        </td>
+        <td>
+          <a href={`tel:${row.reporter.phone.replace(/[^\d+]/g, '')}`}>{row.reporter.phone}</a>
+        </td>
+        <td>
+          {row.reporter.regionName}
+          <div className="muted small">
+            {row.reporter.level === 'kecamatan' ? m.kecamatan : row.kecamatanName}
+          </div>
+        </td>
+        {config.contests.map((c) => {
+          const x = row.contests[c.id] ?? { expected: 0, reported: 0 }
+          return (
+            <td key={c.id} className={`num${x.reported < x.expected ? ' missing' : ''}`}>
+              {formatCount(x.reported)}/{formatCount(x.expected)}
+            </td>
+          )
+        })}
+        <td className={row.lastReportAt ? undefined : 'never'}>
+          {row.lastReportAt ? (
+            <>
+              {m.ago(durationSince(row.lastReportAt, now, lang))}
+              <div className="muted small">
+                <Time at={row.lastReportAt} />
+              </div>
+            </>
+          ) : (
+            m.never
+          )}
+        </td>
+        <td>
+          {row.lastCall ? (
+            <div className={`call call-${row.lastCall.outcome}`}>
+              <strong>{m.callOutcome[row.lastCall.outcome]}</strong> · <Time at={row.lastCall.at} /> · {row.lastCall.actor.name}
+              {row.calls > 1 && <span className="muted"> (×{row.calls})</span>}
+              {row.lastCall.note && <div className="small">{row.lastCall.note}</div>}
+            </div>
+          ) : (
+            <span className="muted">—</span>
+          )}
+        </td>
+        <td>
+          <button type="button" className="small-button" onClick={() => setOpen((o) => !o)} aria-expanded={open}>
+            {m.called}
+          </button>
+        </td>
+      </tr>
+      {open && (
+        <tr className="call-form-row">
+          <td colSpan={6 + config.contests.length}>
+            <div
+              className="inline-form"
+              onKeyDown={(e) => {
+                if (e.key === 'Enter' && (e.target as HTMLElement).tagName === 'INPUT') {
+                  e.preventDefault()
+                  save()
+                }
+                if (e.key === 'Escape') setOpen(false)
+              }}
+            >
+              {CALL_OUTCOMES.map((o) => (
+                <label key={o} className="check">
+                  <input type="radio" name={`outcome-${row.reporter.id}`} checked={outcome === o} onChange={() => setOutcome(o)} /> {m.callOutcome[o]}
+                </label>
+              ))}
+              <input
+                autoFocus
+                className="grow"
+                aria-label={m.callNote}
+                placeholder={m.callNote}
+                value={note}
+                maxLength={500}
+                onChange={(e) => setNote(e.target.value)}
+              />
+              <button type="button" className="small-button" disabled={busy} onClick={save}>
+                {m.saveCall}
+              </button>
+              <ErrorLine error={error} />
+            </div>
+          </td>
+        </tr>
+      )}
+    </>
+  )
+}

@@ -1,0 +1,522 @@
+import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react'
+import { flushSync } from 'react-dom'
+import type { ContestDto, ResultAnswer } from '../../../shared/api'
+import type { DraftDto, IssueDto } from '../../../shared/console'
+import { formatCount } from '../../../shared/format'
+import { api, ApiFailure } from '../api'
+import { ActorName, contestShort, ErrorLine, fieldErrors, Link, post, randomId, Time, useConsole, useLiveData, historyPath } from './common'
+import { useM } from './messages'
+import { analyseSheet, emptySheet, enterMovesOn, ReadBackTable, SheetFields, type SheetValues } from './sheet'
+import { useTpsIndex, type TpsEntry } from './tps-index'
+import { TpsSearch } from './tps-search'
+
+type Step = 'form' | 'readback' | 'saving' | 'done'
+
+/** The input of a sheet field named by the desk ("votes.2" → #sheet-votes-2, "voters.dpt" → #sheet-dpt). */
+function fieldInputId(field: string): string {
+  if (field === 'voters' || field === 'voters.dpt') return 'sheet-dpt'
+  if (field.startsWith('voters.')) return field === 'voters.total' ? 'sheet-voters-total' : `sheet-${field.slice(7)}`
+  return `sheet-${field.replace('.', '-')}`
+}
+type Outcome = { kind: 'result'; answer: ResultAnswer } | { kind: 'draft'; draft: DraftDto; warnings: IssueDto[] }
+
+/**
+ * Phoned-in results, keyboard first: find the TPS, pick the contest, caller, the sheet in the
+ * paper form's order (Enter moves on), then a read-back with every number in words before saving.
+ * Optional double entry: the first keying is held until another operator re-keys it blind.
+ */
+export function EntryScreen() {
+  const m = useM()
+  const { config, me } = useConsole()
+  const { index, error: indexError } = useTpsIndex()
+  const drafts = useLiveData<{ drafts: DraftDto[] }>('/console/drafts', ['draft.changed'])
+
+  const [verify, setVerify] = useState<DraftDto | null>(null)
+  const [step, setStep] = useState<Step>('form')
+  const [tps, setTps] = useState<TpsEntry | null>(null)
+  const [contestId, setContestId] = useState(config.contests[0]?.id ?? '')
+  const [callerName, setCallerName] = useState('')
+  const [callerPhone, setCallerPhone] = useState('')
+  const [note, setNote] = useState('')
+  const [doubleEntry, setDoubleEntry] = useState(false)
+  const [values, setValues] = useState<SheetValues | null>(null)
+  const [showErrors, setShowErrors] = useState(false)
+  const [submissionId, setSubmissionId] = useState<string | null>(null)
+  const [outcome, setOutcome] = useState<Outcome | null>(null)
+  const [error, setError] = useState<string | null>(null)
+  const [serverFields, setServerFields] = useState<Record<string, string>>({})
+  const [mismatch, setMismatch] = useState<Set<string>>(new Set())
+
+  const searchRef = useRef<HTMLInputElement>(null)
+  const callerRef = useRef<HTMLInputElement>(null)
+  const firstSheetRef = useRef<HTMLInputElement>(null)
+  const contestRef = useRef<HTMLInputElement>(null)
+
+  const contest: ContestDto | undefined = config.contests.find((c) => c.id === contestId)
+  const sheetValues = values && contest && Object.keys(values.votes).length === contest.candidates.length ? values : contest ? emptySheet(contest) : null
+  const analysis = useMemo(
+    () => (contest && sheetValues ? analyseSheet(sheetValues, contest, tps?.dpt ?? verify?.tps.dpt ?? 1000, m) : null),
+    [contest, sheetValues, tps, verify, m],
+  )
+  const contestsShort = config.contests.map((c) => ({ id: c.id, label: contestShort(config, c.id) }))
+
+  function resetAll(focusSearch = true) {
+    flushSync(() => {
+    setVerify(null)
+    setStep('form')
+    setTps(null)
+    setCallerName('')
+    setCallerPhone('')
+    setNote('')
+    setDoubleEntry(false)
+    setValues(null)
+    setShowErrors(false)
+    setSubmissionId(null)
+    setOutcome(null)
+    setError(null)
+    setServerFields({})
+    setMismatch(new Set())
+    })
+    if (focusSearch) searchRef.current?.focus()
+  }
+
+  // Focus moves in the same event as the change (flushSync): keys typed fast right after Enter
+  // land in the next field instead of being lost while the screen re-renders.
+  function pickTps(t: TpsEntry) {
+    const open = config.contests.find((c) => !t.reported[c.id])
+    const chosen = open?.id ?? config.contests[0]!.id
+    flushSync(() => {
+      setTps(t)
+      setContestId(chosen)
+      setValues(emptySheet(config.contests.find((c) => c.id === chosen)!))
+    })
+    contestRef.current?.focus()
+  }
+
+  function chooseContest(id: string) {
+    setContestId(id)
+    setValues(emptySheet(config.contests.find((c) => c.id === id)!))
+    setShowErrors(false)
+  }
+
+  function toReadBack() {
+    setShowErrors(true)
+    setError(null)
+    if (!analysis?.sheet || !contest) {
+      setError(m.fixErrors)
+      return
+    }
+    if (!verify && (!tps || callerName.trim() === '')) {
+      setError(!tps ? m.findTps : `${m.callerName}: ${m.required}`)
+      if (tps) callerRef.current?.focus()
+      else searchRef.current?.focus()
+      return
+    }
+    // One id per read-back: a retry after a network error replays safely instead of doubling.
+    setSubmissionId(randomId('telepon'))
+    setStep('readback')
+  }
+
+  async function save() {
+    if (!analysis?.sheet || !contest) return
+    setStep('saving')
+    setError(null)
+    setServerFields({})
+    try {
+      if (verify) {
+        const answer = await post<ResultAnswer>(`/console/drafts/${verify.id}/verify`, analysis.sheet)
+        setOutcome({ kind: 'result', answer })
+        setMismatch(new Set())
+      } else if (doubleEntry) {
+        const res = await post<{ draft: DraftDto; warnings: IssueDto[] }>('/console/drafts', {
+          tps: tps!.code,
+          contest: contest.id,
+          ...analysis.sheet,
+          caller: { name: callerName.trim(), ...(callerPhone.trim() ? { phone: callerPhone.trim() } : {}) },
+          ...(note.trim() ? { note: note.trim() } : {}),
+        })
+        setOutcome({ kind: 'draft', draft: res.draft, warnings: res.warnings })
+      } else {
+        const answer = await api<ResultAnswer>('/results', {
+          method: 'POST',
+          headers: { 'X-Desk-Channel': 'telepon' },
+          body: JSON.stringify({
+            submissionId,
+            tps: tps!.code,
+            contest: contest.id,
+            ...analysis.sheet,
+            caller: { name: callerName.trim(), ...(callerPhone.trim() ? { phone: callerPhone.trim() } : {}) },
+            ...(note.trim() ? { note: note.trim() } : {}),
+          }),
+        })
+        setOutcome({ kind: 'result', answer })
+      }
+      setStep('done')
+    } catch (e) {
+      const fields = fieldErrors(e)
+      const mismatched = e instanceof ApiFailure && e.body?.error.code === 'double_entry_mismatch'
+      flushSync(() => {
+        if (mismatched) {
+          setMismatch(new Set(Object.keys(fields)))
+          setError(m.mismatchSaved)
+          setShowErrors(true)
+        } else {
+          setServerFields(fields)
+          setError(e instanceof Error ? e.message : String(e))
+        }
+        setStep('form')
+      })
+      // Straight to the first field the desk named, so the operator asks the caller about it.
+      const first = Object.keys(fields)[0]
+      const target = first ? document.getElementById(fieldInputId(first)) : null
+      ;(target ?? firstSheetRef.current)?.focus()
+    }
+  }
+
+  function nextContest() {
+    const t = tps
+    const current = contestId
+    const caller = { name: callerName, phone: callerPhone }
+    resetAll(false)
+    if (!t) return
+    const next = config.contests.find((c) => c.id !== current && !t.reported[c.id]) ?? config.contests.find((c) => c.id !== current)
+    flushSync(() => {
+      setTps(t)
+      setCallerName(caller.name)
+      setCallerPhone(caller.phone)
+      if (next) {
+        setContestId(next.id)
+        setValues(emptySheet(next))
+      }
+    })
+    firstSheetRef.current?.focus()
+  }
+
+  function startVerify(d: DraftDto) {
+    resetAll(false)
+    const c = config.contests.find((x) => x.id === d.contest)
+    flushSync(() => {
+      setVerify(d)
+      setContestId(d.contest)
+      if (c) setValues(emptySheet(c))
+    })
+    firstSheetRef.current?.focus()
+  }
+
+  // Keep the TPS card's "reported" marks current while the operator is on the phone.
+  const liveTps = tps && index ? (index.byCode.get(tps.code) ?? tps) : tps
+
+  return (
+    <section className="entry-layout">
+      <div className="card entry-main">
+        <h1>{verify ? m.rekeyTitle : m.entryTitle}</h1>
+        {indexError && <ErrorLine error={indexError} />}
+        {step === 'form' || step === 'saving' ? (
+          <div className="entry-form" onKeyDown={(e) => enterMovesOn(e, toReadBack)}>
+            {verify ? (
+              <div className="tps-card">
+                <div>
+                  <strong>
+                    {verify.tps.desaName} · {m.tps} {String(verify.tps.number).padStart(3, '0')}
+                  </strong>{' '}
+                  · {m.kecamatan} {verify.tps.kecamatanName} · {contestShort(config, verify.contest)} · {m.caller}: {verify.caller.name}{' '}
+                  {verify.caller.phone ?? ''}
+                </div>
+                <div className="muted small">
+                  {m.firstBy} <ActorName actor={verify.firstActor} /> · <Time at={verify.createdAt} />
+                </div>
+              </div>
+            ) : (
+              <>
+                {index && !tps && <TpsSearch index={index} onPick={pickTps} inputRef={searchRef} autoFocus contests={contestsShort} />}
+                {liveTps && (
+                  <div className="tps-card" data-tps={liveTps.code}>
+                    <div>
+                      <strong>
+                        {liveTps.desaName} · {m.tps} {String(liveTps.number).padStart(3, '0')}
+                      </strong>{' '}
+                      · {m.kecamatan} {liveTps.kecamatanName} · {m.dpt} {formatCount(liveTps.dpt)} · <span className="muted">{liveTps.code}</span>
+                      {liveTps.status !== 'active' && <span className="pill conflict">{m.inactiveTps}</span>}
+                    </div>
+                    <button type="button" className="link" onClick={() => resetAll()}>
+                      {m.changeTps}
+                    </button>
+                  </div>
+                )}
+                {liveTps && (
+                  <fieldset className="contest-choice">
+                    <legend>{m.chooseContest}</legend>
+                    {config.contests.map((c) => (
+                      <label key={c.id} className={c.id === contestId ? 'chosen' : undefined}>
+                        <input
+                          type="radio"
+                          name="contest"
+                          data-nav
+                          ref={c.id === contestId ? contestRef : undefined}
+                          value={c.id}
+                          checked={c.id === contestId}
+                          onChange={() => chooseContest(c.id)}
+                        />
+                        {contestShort(config, c.id)}{' '}
+                        <span className={liveTps.reported[c.id] ? 'pill accepted' : 'pill none'}>
+                          {liveTps.reported[c.id] ? m.alreadyReported : m.notReported}
+                        </span>
+                      </label>
+                    ))}
+                    {liveTps.reported[contestId] && <p className="warn-note">{m.reportedNote}</p>}
+                  </fieldset>
+                )}
+                {liveTps && (
+                  <div className="row2">
+                    <div className={`field${showErrors && callerName.trim() === '' ? ' has-error' : ''}`}>
+                      <label htmlFor="caller-name">{m.callerName}</label>
+                      <input id="caller-name" ref={callerRef} data-nav autoComplete="off" value={callerName} onChange={(e) => setCallerName(e.target.value)} />
+                      {(serverFields['caller.name'] || (showErrors && callerName.trim() === '')) && (
+                        <span className="field-error">{serverFields['caller.name'] ?? m.required}</span>
+                      )}
+                    </div>
+                    <div className="field">
+                      <label htmlFor="caller-phone">{m.callerPhone}</label>
+                      <input id="caller-phone" data-nav inputMode="tel" autoComplete="off" value={callerPhone} onChange={(e) => setCallerPhone(e.target.value)} />
+                    </div>
+                  </div>
+                )}
+              </>
+            )}
+            {(liveTps || verify) && contest && sheetValues && analysis && (
+              <>
+                <SheetFields
+                  contest={contest}
+                  values={sheetValues}
+                  onChange={setValues}
+                  analysis={{ ...analysis, errors: { ...analysis.errors, ...serverFields } }}
+                  showErrors={showErrors}
+                  flagged={mismatch}
+                  firstRef={firstSheetRef}
+                />
+                {!verify && (
+                  <div className="row2">
+                    <div className="field">
+                      <label htmlFor="entry-note">{m.note}</label>
+                      <input id="entry-note" data-nav autoComplete="off" value={note} onChange={(e) => setNote(e.target.value)} maxLength={1000} />
+                    </div>
+                    <label className="check">
+                      <input type="checkbox" data-nav checked={doubleEntry} onChange={(e) => setDoubleEntry(e.target.checked)} /> {m.doubleEntry}
+                    </label>
+                  </div>
+                )}
+                <ErrorLine error={error} />
+                <div className="buttons">
+                  <button type="button" onClick={toReadBack} disabled={step === 'saving'}>
+                    {m.toReadBack}
+                  </button>
+                  {verify && (
+                    <button type="button" className="secondary" onClick={() => resetAll()}>
+                      {m.cancel}
+                    </button>
+                  )}
+                </div>
+              </>
+            )}
+          </div>
+        ) : step === 'readback' && analysis?.sheet && contest ? (
+          <ReadBack
+            onBack={() => {
+              flushSync(() => setStep('form'))
+              firstSheetRef.current?.focus()
+            }}
+            onSave={save}
+            saveLabel={verify ? m.verifySave : doubleEntry ? m.saveDraft : m.save}
+            header={
+              <p>
+                <strong>
+                  {(liveTps ?? verify?.tps)?.desaName} · {m.tps} {String((liveTps ?? verify?.tps)?.number ?? 0).padStart(3, '0')}
+                </strong>{' '}
+                · {contestShort(config, contest.id)} · {m.caller}: {verify ? verify.caller.name : callerName} {verify ? (verify.caller.phone ?? '') : callerPhone}
+              </p>
+            }
+            warnings={analysis.warnings}
+          >
+            <ReadBackTable contest={contest} sheet={analysis.sheet} valid={analysis.valid} total={analysis.total} />
+          </ReadBack>
+        ) : step === 'done' && outcome ? (
+          <Done
+            outcome={outcome}
+            canNext={!verify && !!liveTps && config.contests.some((c) => c.id !== contestId && !liveTps.reported[c.id])}
+            onNext={nextContest}
+            onNew={() => resetAll()}
+            tpsCode={(liveTps ?? verify?.tps)?.code ?? ''}
+          />
+        ) : null}
+      </div>
+      <aside className="card entry-side">
+        <h2>{m.drafts}</h2>
+        {!drafts.data ? null : drafts.data.drafts.length === 0 ? (
+          <p className="muted">{m.noDrafts}</p>
+        ) : (
+          <ul className="drafts">
+            {drafts.data.drafts.map((d) => (
+              <DraftItem key={d.id} draft={d} mine={d.firstActor.id === me.id} onRekey={() => startVerify(d)} onCancelled={drafts.reload} />
+            ))}
+          </ul>
+        )}
+      </aside>
+    </section>
+  )
+}
+
+function ReadBack({
+  header,
+  children,
+  warnings,
+  onBack,
+  onSave,
+  saveLabel,
+}: {
+  header: ReactNode
+  children: ReactNode
+  warnings: string[]
+  onBack: () => void
+  onSave: () => void
+  saveLabel: string
+}) {
+  const m = useM()
+  const saveRef = useRef<HTMLButtonElement>(null)
+  useEffect(() => saveRef.current?.focus(), [])
+  return (
+    <div
+      className="readback-step"
+      onKeyDown={(e) => {
+        if (e.key === 'Escape') {
+          e.preventDefault()
+          onBack()
+        }
+      }}
+    >
+      <h2>{m.readBackTitle}</h2>
+      <p className="muted">{m.readBackHelp}</p>
+      {header}
+      {children}
+      {warnings.length > 0 && (
+        <ul className="warnings">
+          {warnings.map((w) => (
+            <li key={w}>{w}</li>
+          ))}
+        </ul>
+      )}
+      <div className="buttons">
+        <button type="button" ref={saveRef} onClick={onSave}>
+          {saveLabel}
+        </button>
+        <button type="button" className="secondary" onClick={onBack}>
+          {m.back}
+        </button>
+      </div>
+    </div>
+  )
+}
+
+function Done({ outcome, canNext, onNext, onNew, tpsCode }: { outcome: Outcome; canNext: boolean; onNext: () => void; onNew: () => void; tpsCode: string }) {
+  const m = useM()
+  const first = useRef<HTMLButtonElement>(null)
+  useEffect(() => first.current?.focus(), [])
+  const answer = outcome.kind === 'result' ? outcome.answer : null
+  const status = answer?.status === 'duplicate' ? (answer.replayOf ?? 'duplicate') : answer?.status
+  const warnings = outcome.kind === 'result' ? outcome.answer.warnings : outcome.warnings
+  return (
+    <div
+      className={`done-step status-${status ?? 'draft'}`}
+      role="status"
+      onKeyDown={(e) => {
+        if (e.key === 'Escape') {
+          e.preventDefault()
+          onNew()
+        }
+      }}
+    >
+      <h2>
+        {outcome.kind === 'draft'
+          ? m.savedDraft
+          : status === 'accepted'
+            ? m.savedAccepted
+            : status === 'conflict'
+              ? m.savedConflict
+              : m.savedDuplicate}
+      </h2>
+      {answer && (
+        <p className="receipt">
+          {m.receipt}: <strong>{answer.receipt}</strong>
+        </p>
+      )}
+      {warnings.length > 0 && (
+        <>
+          <h3>{m.warnings}</h3>
+          <ul className="warnings">
+            {warnings.map((w) => (
+              <li key={w.code}>{w.message}</li>
+            ))}
+          </ul>
+        </>
+      )}
+      <div className="buttons">
+        {canNext && (
+          <button type="button" ref={first} onClick={onNext}>
+            {m.nextContest}
+          </button>
+        )}
+        <button type="button" ref={canNext ? undefined : first} className={canNext ? 'secondary' : undefined} onClick={onNew}>
+          {canNext ? m.otherTps : m.newEntry}
+        </button>
+        {tpsCode && <Link to={historyPath(tpsCode)}>{m.openHistory}</Link>}
+      </div>
+    </div>
+  )
+}
+
+function DraftItem({ draft, mine, onRekey, onCancelled }: { draft: DraftDto; mine: boolean; onRekey: () => void; onCancelled: () => void }) {
+  const m = useM()
+  const { config, me } = useConsole()
+  const [cancelling, setCancelling] = useState(false)
+  const [reason, setReason] = useState('')
+  const [error, setError] = useState<string | null>(null)
+  const canCancel = mine || me.role === 'supervisor' || me.role === 'admin'
+  return (
+    <li className={draft.status === 'mismatch' ? 'mismatch' : undefined}>
+      <div>
+        <strong>
+          {draft.tps.desaName} · {m.tps} {String(draft.tps.number).padStart(3, '0')}
+        </strong>{' '}
+        · {contestShort(config, draft.contest)}
+      </div>
+      <div className="muted small">
+        {m.caller}: {draft.caller.name} · {m.firstBy} {draft.firstActor.name} · <Time at={draft.createdAt} />
+        {draft.status === 'mismatch' && (
+          <span className="pill conflict">
+            {m.mismatchFlag} ×{draft.attempts}
+          </span>
+        )}
+      </div>
+      {mine ? <div className="muted small">{m.yourDraft}</div> : <button type="button" className="small-button" onClick={onRekey}>{m.rekey}</button>}
+      {canCancel &&
+        (cancelling ? (
+          <div className="inline-form">
+            <input aria-label={m.cancelReason} placeholder={m.cancelReason} value={reason} onChange={(e) => setReason(e.target.value)} />
+            <button
+              type="button"
+              className="small-button"
+              onClick={() =>
+                post(`/console/drafts/${draft.id}/cancel`, { reason }).then(onCancelled, (e: unknown) => setError(e instanceof Error ? e.message : String(e)))
+              }
+            >
+              {m.apply}
+            </button>
+          </div>
+        ) : (
+          <button type="button" className="link small" onClick={() => setCancelling(true)}>
+            {m.cancelDraft}
+          </button>
+        ))}
+      <ErrorLine error={error} />
+    </li>
+  )
+}

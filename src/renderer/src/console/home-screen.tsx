@@ -1,0 +1,208 @@
+import { useState } from 'react'
+import type { IncidentDto, ProgressDto } from '../../../shared/api'
+import type { ConsoleSummaryDto } from '../../../shared/console'
+import { formatCount, formatTimeWib } from '../../../shared/format'
+import { contestShort, ErrorLine, Link, Loading, post, Time, useConsole, useLiveData, historyPath } from './common'
+import { useM } from './messages'
+
+const pct = (n: number) => n.toLocaleString('id-ID', { minimumFractionDigits: 1, maximumFractionDigits: 1 })
+
+/** Console home: progress per contest, what waits for a decision, last arrivals, incidents. Live. */
+export function HomeScreen() {
+  const m = useM()
+  const { config } = useConsole()
+  const progress = useLiveData<ProgressDto>('/progress', ['result.accepted', 'result.updated', 'tps.status', 'tps.imported', 'conflict.resolved'])
+  const summary = useLiveData<ConsoleSummaryDto>('/console/summary', [
+    'result.accepted',
+    'result.conflict',
+    'result.updated',
+    'result.reviewed',
+    'conflict.resolved',
+    'draft.changed',
+    'chase.called',
+  ])
+  if (!progress.data || !summary.data) return progress.error || summary.error ? <ErrorLine error={progress.error ?? summary.error} /> : <Loading />
+  const p = progress.data
+  const s = summary.data
+  return (
+    <section className="home-grid">
+      <div className="home-top">
+        {p.contests.map((c) => (
+          <article className="card stat contest-stat" key={c.contest} data-contest={c.contest}>
+            <h2>{contestShort(config, c.contest)}</h2>
+            <p className="big">{pct(c.percent)}%</p>
+            <p>
+              <strong>{formatCount(c.reported)}</strong> / {formatCount(c.expected)} {m.tpsReported}
+            </p>
+            <progress max={Math.max(1, c.expected)} value={c.reported} />
+          </article>
+        ))}
+        <article className="card stat waiting">
+          <h2>{m.waiting}</h2>
+          <ul className="waiting-list">
+            <li className={s.openConflicts ? 'hot' : ''}>
+              <Link to="/tinjau">
+                <strong>{formatCount(s.openConflicts)}</strong> {m.conflictsWaiting}
+              </Link>
+            </li>
+            <li className={s.flagged ? 'warm' : ''}>
+              <Link to="/tinjau?tab=flags">
+                <strong>{formatCount(s.flagged)}</strong> {m.flagsWaiting}
+              </Link>
+            </li>
+            <li>
+              <Link to="/entri">
+                <strong>{formatCount(s.draftsWaiting)}</strong> {m.draftsWaiting}
+              </Link>
+            </li>
+            <li>
+              <Link to="/belum-lapor">
+                <strong>{formatCount(s.reportersMissing)}</strong> {m.reportersMissing}
+              </Link>
+            </li>
+          </ul>
+        </article>
+      </div>
+      <div className="home-bottom">
+        <article className="card scroll">
+          <h2>{m.perKecamatan}</h2>
+          <table className="compact">
+            <thead>
+              <tr>
+                <th>{m.kecamatan}</th>
+                {p.contests.map((c) => (
+                  <th className="num" key={c.contest}>
+                    {contestShort(config, c.contest)}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {p.contests[0]?.kecamatan.map((k, i) =>
+                // A kecamatan without TPS in the registry (yet) is noise here.
+                p.contests.every((c) => c.kecamatan[i]!.expected === 0) ? null : (
+                <tr key={k.code}>
+                  <td>{k.name}</td>
+                  {p.contests.map((c) => {
+                    const row = c.kecamatan[i]!
+                    return (
+                      <td className="num" key={c.contest} title={`${formatCount(row.reported)} / ${formatCount(row.expected)}`}>
+                        {formatCount(row.reported)}/{formatCount(row.expected)} <span className="muted">({pct(row.percent)}%)</span>
+                      </td>
+                    )
+                  })}
+                </tr>
+                ),
+              )}
+            </tbody>
+          </table>
+        </article>
+        <article className="card scroll">
+          <h2>{m.lastArrivals}</h2>
+          {s.recent.length === 0 ? (
+            <p className="muted">{m.nothingYet}</p>
+          ) : (
+            <table className="compact arrivals">
+              <thead>
+                <tr>
+                  <th>{m.time} (WIB)</th>
+                  <th>{m.tps}</th>
+                  <th>{m.contest}</th>
+                  <th>{m.who}</th>
+                  <th>{m.outcome}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {s.recent.map((a) => (
+                  <tr key={a.seq} className={`outcome-${a.outcome}`}>
+                    <td className="nowrap">{formatTimeWib(a.at).replace(' WIB', '')}</td>
+                    <td className="nowrap">
+                      <Link to={historyPath(a.tpsCode)}>{a.tps ? `${a.tps.desaName} ${String(a.tps.number).padStart(3, '0')}` : a.tpsCode}</Link>
+                      {a.tps && <div className="muted small">{a.tps.kecamatanName}</div>}
+                    </td>
+                    <td>{contestShort(config, a.contest)}</td>
+                    <td>
+                      {a.actor.name}
+                      <div className="muted small">
+                        {m.role[a.actor.role] ?? a.actor.role} · {m.channels[a.channel] ?? a.channel}
+                      </div>
+                    </td>
+                    <td>
+                      <span className={`pill ${a.outcome}`}>{m.outcomes[a.outcome] ?? a.outcome}</span>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </article>
+        <Incidents />
+      </div>
+    </section>
+  )
+}
+
+function Incidents() {
+  const m = useM()
+  const incidents = useLiveData<{ incidents: IncidentDto[] }>('/incidents?limit=12', ['incident.created', 'incident.updated'])
+  const [busy, setBusy] = useState<number | null>(null)
+  const [error, setError] = useState<string | null>(null)
+  // The incident endpoint belongs to the intake feature; a desk without it shows a plain note.
+  const unavailable = incidents.error && (incidents.error.status === 404 || incidents.error.status === 0)
+  return (
+    <article className="card scroll">
+      <h2>{m.incidents}</h2>
+      {unavailable ? (
+        <p className="muted">{m.incidentsUnavailable}</p>
+      ) : incidents.error ? (
+        <ErrorLine error={incidents.error} />
+      ) : !incidents.data ? (
+        <Loading />
+      ) : incidents.data.incidents.length === 0 ? (
+        <p className="muted">{m.noIncidents}</p>
+      ) : (
+        <ul className="incidents">
+          {incidents.data.incidents.map((i) => (
+            <li key={i.id} className={`urgency-${i.urgency} status-${i.status}`}>
+              <div className="incident-head">
+                <span className={`pill urgency-${i.urgency}`}>{m.urgency[i.urgency] ?? i.urgency}</span> <strong>{m.category[i.category] ?? i.category}</strong> · <Time at={i.at} /> ·{' '}
+                {i.tps ? <Link to={historyPath(i.tps)}>{i.regionName} {i.tps.slice(-3)}</Link> : i.regionName}
+              </div>
+              <div className="incident-text">{i.text}</div>
+              {i.reporter && (
+                <div className="muted small">
+                  {i.reporter.name} · {i.reporter.phone}
+                </div>
+              )}
+              {i.status === 'open' ? (
+                <button
+                  type="button"
+                  className="small-button"
+                  disabled={busy === i.id}
+                  onClick={() => {
+                    setBusy(i.id)
+                    post(`/incidents/${i.id}/status`, { status: 'handled' }).then(
+                      () => {
+                        setBusy(null)
+                        incidents.reload()
+                      },
+                      (e: unknown) => {
+                        setBusy(null)
+                        setError(e instanceof Error ? e.message : String(e))
+                      },
+                    )
+                  }}
+                >
+                  {m.markHandled}
+                </button>
+              ) : (
+                <span className="muted small">{m.handled}</span>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+      <ErrorLine error={error} />
+    </article>
+  )
+}

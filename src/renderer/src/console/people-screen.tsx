@@ -1,0 +1,283 @@
+import { useEffect, useMemo, useState } from 'react'
+import { formatCount, formatDateTimeWib } from '../../../shared/format'
+import { rememberIssuedCodes } from '../credentials/issued-codes'
+import { ErrorLine, Loading, post, useLiveData } from './common'
+import { useM } from './messages'
+import { FileImport } from './registry-screen'
+import { loadRegions, type RegionsDto } from './tps-index'
+
+interface UserRow {
+  id: string
+  name: string
+  phone: string
+  role: string
+  region: string
+  simulated: boolean
+  createdAt: string
+  revokedAt: string | null
+}
+
+interface NewCode {
+  id: string
+  name: string
+  role: string
+  region: string
+  accessCode: string
+}
+
+const ROLES = ['reporter', 'operator', 'supervisor', 'display'] as const
+
+/** People (admin): create, import, revoke, issue a new code; codes are shown once, here. */
+export function PeopleScreen() {
+  const m = useM()
+  const users = useLiveData<{ users: UserRow[] }>('/users', ['users.imported'])
+  const [regions, setRegions] = useState<RegionsDto | null>(null)
+  const [codes, setCodes] = useState<NewCode[]>([])
+  const [role, setRole] = useState('')
+  const [query, setQuery] = useState('')
+  const [error, setError] = useState<string | null>(null)
+
+  useEffect(() => {
+    void loadRegions().then(setRegions)
+  }, [])
+
+  const regionName = useMemo(() => {
+    const names = new Map<string, string>()
+    if (regions) {
+      names.set(regions.regency.code, regions.regency.name)
+      for (const k of regions.kecamatan) {
+        names.set(k.code, `Kec. ${k.name}`)
+        for (const d of k.desa) names.set(d.code, `${d.name} (${k.name})`)
+      }
+    }
+    return (code: string) => names.get(code) ?? code
+  }, [regions])
+
+  // Shown once here, and handed to the credential sheet (/kredensial) of this tab for printing.
+  const showCodes = (list: NewCode[]) => {
+    rememberIssuedCodes(list)
+    setCodes((c) => [...list, ...c])
+  }
+
+  if (!users.data) return users.error ? <ErrorLine error={users.error} /> : <Loading />
+  const q = query.trim().toLowerCase()
+  const list = users.data.users.filter(
+    (u) => (!role || u.role === role) && (!q || `${u.name} ${u.phone} ${regionName(u.region)}`.toLowerCase().includes(q)),
+  )
+  const act = (path: string, confirmText: string, onOk?: (body: { accessCode?: string }) => void) => {
+    if (!window.confirm(confirmText)) return
+    setError(null)
+    post<{ accessCode?: string }>(path, {}).then(
+      (b) => {
+        onOk?.(b)
+        users.reload()
+      },
+      (e: unknown) => setError(e instanceof Error ? e.message : String(e)),
+    )
+  }
+  return (
+    <section className="people">
+      <div className="people-top">
+        <CreatePerson regions={regions} onCreated={(c) => {
+          showCodes([c])
+          users.reload()
+        }} />
+        <div className="card">
+          <h2>{m.importUsers}</h2>
+          <FileImport
+            label="CSV/XLSX"
+            path="/users/import"
+            onDone={(b) => {
+              const r = b as { users: { id: string; name: string; role: string; region: string; accessCode: string }[] }
+              showCodes(r.users.map((u) => ({ id: u.id, name: u.name, role: u.role, region: u.region, accessCode: u.accessCode })))
+              users.reload()
+            }}
+          />
+          <p>
+            <a href="/kredensial">{m.credentialSheet}</a>
+          </p>
+          <p className="muted small">{m.credentialHint}</p>
+        </div>
+      </div>
+      {codes.length > 0 && (
+        <div className="card codes" role="status">
+          <p>
+            <strong>{m.codeOnce}</strong> <a href="/kredensial">{m.credentialSheet}</a>
+          </p>
+          <table className="compact">
+            <tbody>
+              {codes.map((c) => (
+                <tr key={`${c.id}-${c.accessCode}`}>
+                  <td>{c.name}</td>
+                  <td>{m.role[c.role] ?? c.role}</td>
+                  <td>{regionName(c.region)}</td>
+                  <td className="access-code">{c.accessCode}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <div className="card">
+        <div className="filters">
+          <label>
+            {m.roleLabel}{' '}
+            <select value={role} onChange={(e) => setRole(e.target.value)}>
+              <option value="">{m.allRoles}</option>
+              {ROLES.map((r) => (
+                <option key={r} value={r}>
+                  {m.role[r]}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            {m.search} <input value={query} onChange={(e) => setQuery(e.target.value)} />
+          </label>
+          <span className="muted">{m.count(formatCount(list.length))}</span>
+        </div>
+        <ErrorLine error={error} />
+        <div className="table-scroll">
+          <table className="compact people-table">
+            <thead>
+              <tr>
+                <th>{m.name}</th>
+                <th>{m.roleLabel}</th>
+                <th>{m.region}</th>
+                <th>{m.phone}</th>
+                <th>{m.status}</th>
+                <th />
+              </tr>
+            </thead>
+            <tbody>
+              {list.map((u) => (
+                <tr key={u.id} className={u.revokedAt ? 'revoked' : undefined} data-user={u.id}>
+                  <td>{u.name}</td>
+                  <td>{m.role[u.role] ?? u.role}</td>
+                  <td>{regionName(u.region)}</td>
+                  <td>{u.phone}</td>
+                  <td>{u.revokedAt ? `${m.revoked} ${formatDateTimeWib(u.revokedAt)}` : m.active}</td>
+                  <td className="row-actions">
+                    {!u.revokedAt && (
+                      <button type="button" className="small-button danger" onClick={() => act(`/users/${u.id}/revoke`, m.confirmRevoke(u.name))}>
+                        {m.revoke}
+                      </button>
+                    )}
+                    <button
+                      type="button"
+                      className="small-button secondary"
+                      onClick={() =>
+                        act(`/users/${u.id}/reissue`, m.confirmReissue(u.name), (b) => {
+                          if (b.accessCode) showCodes([{ id: u.id, name: u.name, role: u.role, region: u.region, accessCode: b.accessCode }])
+                        })
+                      }
+                    >
+                      {m.reissue}
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </div>
+    </section>
+  )
+}
+
+function CreatePerson({ regions, onCreated }: { regions: RegionsDto | null; onCreated: (c: NewCode) => void }) {
+  const m = useM()
+  const [name, setName] = useState('')
+  const [phone, setPhone] = useState('')
+  const [role, setRole] = useState<(typeof ROLES)[number]>('reporter')
+  const [kecamatan, setKecamatan] = useState('')
+  const [desa, setDesa] = useState('')
+  const [error, setError] = useState<string | null>(null)
+  const [busy, setBusy] = useState(false)
+  const kec = regions?.kecamatan.find((k) => k.code === kecamatan)
+  const region = desa || kecamatan
+  return (
+    <form
+      className="card create-person"
+      onSubmit={(e) => {
+        e.preventDefault()
+        setBusy(true)
+        setError(null)
+        post<{ id: string; accessCode: string; name: string; role: string; region: string }>('/users', {
+          name,
+          phone,
+          role,
+          ...(region ? { region } : {}),
+        }).then(
+          (u) => {
+            setBusy(false)
+            setName('')
+            setPhone('')
+            onCreated({ id: u.id, name: u.name, role: u.role, region: u.region, accessCode: u.accessCode })
+          },
+          (err: unknown) => {
+            setBusy(false)
+            setError(err instanceof Error ? err.message : String(err))
+          },
+        )
+      }}
+    >
+      <h2>{m.addPerson}</h2>
+      <div className="row2">
+        <label>
+          {m.name}
+          <input value={name} onChange={(e) => setName(e.target.value)} required maxLength={120} />
+        </label>
+        <label>
+          {m.phone}
+          <input value={phone} onChange={(e) => setPhone(e.target.value)} inputMode="tel" maxLength={30} />
+        </label>
+      </div>
+      <div className="row3">
+        <label>
+          {m.roleLabel}
+          <select value={role} onChange={(e) => setRole(e.target.value as (typeof ROLES)[number])}>
+            {ROLES.map((r) => (
+              <option key={r} value={r}>
+                {m.role[r]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {m.kecamatan}
+          <select
+            value={kecamatan}
+            onChange={(e) => {
+              setKecamatan(e.target.value)
+              setDesa('')
+            }}
+          >
+            <option value="">—</option>
+            {regions?.kecamatan.map((k) => (
+              <option key={k.code} value={k.code}>
+                {k.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {m.desa}
+          <select value={desa} onChange={(e) => setDesa(e.target.value)} disabled={!kec}>
+            <option value="">{role === 'reporter' ? `(${m.kecamatan})` : '—'}</option>
+            {kec?.desa.map((d) => (
+              <option key={d.code} value={d.code}>
+                {d.name}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      <p className="muted small">{m.regionLabel}</p>
+      <ErrorLine error={error} />
+      <button type="submit" disabled={busy || name.trim() === ''}>
+        {m.create}
+      </button>
+    </form>
+  )
+}

@@ -1,0 +1,377 @@
+import type { KeyboardEvent, ReactNode, RefObject } from 'react'
+import type { ContestDto } from '../../../shared/api'
+import type { SheetDto } from '../../../shared/console'
+import { formatCount } from '../../../shared/format'
+import { numberInEnglish, terbilang } from '../../../shared/terbilang'
+import { useT } from '../i18n'
+import { useM, type ConsoleMessages } from './messages'
+
+/** What the operator typed, field by field, as text (empty = not given). */
+export interface SheetValues {
+  dpt: string
+  dptb: string
+  dpk: string
+  votersTotal: string
+  votes: Record<string, string>
+  valid: string
+  invalid: string
+  total: string
+}
+
+export function emptySheet(contest: ContestDto): SheetValues {
+  return {
+    dpt: '',
+    dptb: '',
+    dpk: '',
+    votersTotal: '',
+    votes: Object.fromEntries(contest.candidates.map((c) => [String(c.number), ''])),
+    valid: '',
+    invalid: '',
+    total: '',
+  }
+}
+
+export function sheetValuesOf(sheet: SheetDto, contest: ContestDto): SheetValues {
+  const v = emptySheet(contest)
+  for (const k of Object.keys(v.votes)) v.votes[k] = sheet.votes[k] !== undefined ? String(sheet.votes[k]) : ''
+  v.invalid = String(sheet.invalid)
+  if (sheet.voters) {
+    v.dpt = String(sheet.voters.dpt)
+    v.dptb = String(sheet.voters.dptb)
+    v.dpk = String(sheet.voters.dpk)
+  }
+  return v
+}
+
+export interface SheetAnalysis {
+  errors: Record<string, string>
+  warnings: string[]
+  /** The sheet to send, when there are no errors. */
+  sheet: (SheetDto & { voters?: { dpt: number; dptb: number; dpk: number; total?: number } }) | null
+  valid: number
+  total: number
+  votersSum: number | null
+}
+
+const num = (s: string): number | null => (/^\d{1,7}$/.test(s.trim()) ? Number(s.trim()) : null)
+
+/**
+ * The arithmetic of form C.Hasil as the operator types, mirroring the desk's own checks (which
+ * decide): hard errors stop the read-back, soft ones are shown and the desk flags them.
+ */
+export function analyseSheet(values: SheetValues, contest: ContestDto, dpt: number, m: ConsoleMessages): SheetAnalysis {
+  const errors: Record<string, string> = {}
+  const warnings: string[] = []
+  const need = (key: string, raw: string): number | null => {
+    if (raw.trim() === '') {
+      errors[key] = m.required
+      return null
+    }
+    const n = num(raw)
+    if (n === null) errors[key] = m.wholeNumber
+    return n
+  }
+  const votes: Record<string, number> = {}
+  let valid = 0
+  for (const c of contest.candidates) {
+    const k = String(c.number)
+    const n = need(`votes.${k}`, values.votes[k] ?? '')
+    if (n !== null) {
+      votes[k] = n
+      valid += n
+    }
+  }
+  const invalid = need('invalid', values.invalid)
+  const total = valid + (invalid ?? 0)
+
+  let voters: { dpt: number; dptb: number; dpk: number; total?: number } | undefined
+  let votersSum: number | null = null
+  const parts = [values.dpt, values.dptb, values.dpk]
+  if (parts.some((p) => p.trim() !== '') || values.votersTotal.trim() !== '') {
+    const a = need('voters.dpt', values.dpt)
+    const b = need('voters.dptb', values.dptb)
+    const c = need('voters.dpk', values.dpk)
+    if (parts.some((p) => p.trim() === '')) errors['voters'] = m.votersPartial
+    if (a !== null && b !== null && c !== null) {
+      votersSum = a + b + c
+      voters = { dpt: a, dptb: b, dpk: c }
+      if (values.votersTotal.trim() !== '') {
+        const typed = num(values.votersTotal)
+        if (typed === null) errors['voters.total'] = m.wholeNumber
+        else if (typed !== votersSum) errors['voters.total'] = m.votersMismatch(formatCount(typed), formatCount(votersSum))
+        else voters.total = typed
+      }
+      if (votersSum > 1000) errors['voters.total'] = m.overCapacity
+    }
+  }
+  if (values.valid.trim() !== '') {
+    const typed = num(values.valid)
+    if (typed === null) errors['valid'] = m.wholeNumber
+    else if (typed !== valid) errors['valid'] = m.validMismatch(formatCount(typed), formatCount(valid))
+  }
+  if (values.total.trim() !== '') {
+    const typed = num(values.total)
+    if (typed === null) errors['total'] = m.wholeNumber
+    else if (typed !== total) errors['total'] = m.totalMismatch(formatCount(typed), formatCount(total))
+  }
+  if (total > 1000) errors['total'] = m.overCapacity
+
+  if (Object.keys(errors).length === 0) {
+    if (votersSum !== null && votersSum !== total) warnings.push(m.warnTotalVsVoters(formatCount(total), formatCount(votersSum)))
+    const fromDpt = voters ? voters.dpt : total
+    if (fromDpt > dpt) warnings.push(m.warnOverDpt(formatCount(fromDpt), formatCount(dpt)))
+    if (total > 600) warnings.push(m.warnOverTypical(formatCount(total)))
+  }
+  const ok = Object.keys(errors).length === 0 && invalid !== null
+  return {
+    errors,
+    warnings,
+    sheet: ok ? { votes, invalid: invalid!, ...(voters ? { voters } : {}) } : null,
+    valid,
+    total,
+    votersSum,
+  }
+}
+
+/** Enter moves to the next field (as Tab does); on the last one it calls `onDone`. */
+export function enterMovesOn(e: KeyboardEvent<HTMLElement>, onDone: () => void): void {
+  if (e.key !== 'Enter' || e.shiftKey || e.altKey || e.ctrlKey || e.metaKey) return
+  const target = e.target as HTMLElement
+  if (target.tagName === 'TEXTAREA' || target.tagName === 'BUTTON' || target.tagName === 'A') return
+  const fields = Array.from(e.currentTarget.querySelectorAll<HTMLElement>('[data-nav]')).filter(
+    (el) => !(el as HTMLInputElement).disabled && el.offsetParent !== null,
+  )
+  // Radio groups count once: the checked one (or the first) stands for the group.
+  const stops = fields.filter((el) => {
+    const input = el as HTMLInputElement
+    if (input.type !== 'radio') return true
+    const group = fields.filter((f) => (f as HTMLInputElement).name === input.name) as HTMLInputElement[]
+    return (group.find((g) => g.checked) ?? group[0]) === input
+  })
+  const input = target as HTMLInputElement
+  const here = stops.findIndex((el) => el === target || (input.type === 'radio' && (el as HTMLInputElement).name === input.name))
+  if (here < 0) return
+  e.preventDefault()
+  const next = stops[here + 1]
+  if (next) next.focus()
+  else onDone()
+}
+
+function NumberField({
+  id,
+  label,
+  value,
+  onChange,
+  error,
+  flagged,
+  hint,
+  inputRef,
+  big,
+}: {
+  id: string
+  label: ReactNode
+  value: string
+  onChange: (v: string) => void
+  error?: string
+  flagged?: boolean
+  hint?: ReactNode
+  inputRef?: RefObject<HTMLInputElement | null>
+  big?: boolean
+}) {
+  return (
+    <div className={`field num-field${error ? ' has-error' : ''}${flagged ? ' flagged' : ''}${big ? ' big' : ''}`}>
+      <label htmlFor={id}>{label}</label>
+      <input
+        id={id}
+        ref={inputRef}
+        data-nav
+        inputMode="numeric"
+        autoComplete="off"
+        value={value}
+        aria-invalid={!!error}
+        onChange={(e) => onChange(e.target.value.replace(/[^\d]/g, '').slice(0, 7))}
+      />
+      {error ? <span className="field-error">{error}</span> : hint ? <span className="hint">{hint}</span> : null}
+    </div>
+  )
+}
+
+/**
+ * The number fields of form C.Hasil, in the paper form's order: voters who used their right
+ * (DPT, DPTb, DPK, total), votes per pair, valid, invalid, valid + invalid.
+ */
+export function SheetFields({
+  contest,
+  values,
+  onChange,
+  analysis,
+  showErrors,
+  flagged,
+  idPrefix = 'sheet',
+  firstRef,
+}: {
+  contest: ContestDto
+  values: SheetValues
+  onChange: (v: SheetValues) => void
+  analysis: SheetAnalysis
+  showErrors: boolean
+  flagged?: Set<string>
+  idPrefix?: string
+  firstRef?: RefObject<HTMLInputElement | null>
+}) {
+  const m = useM()
+  // A field's error shows once something is typed in it, or after an attempt to go on.
+  const shown = (key: string, raw: string) => (showErrors || raw.trim() !== '' ? analysis.errors[key] : undefined)
+  const set = (patch: Partial<SheetValues>) => onChange({ ...values, ...patch })
+  const sum = analysis.votersSum
+  return (
+    <div className="sheet-fields">
+      <fieldset>
+        <legend>
+          A. {m.votersUsed} <span className="muted">— {m.votersOptional}</span>
+        </legend>
+        <div className="row4">
+          <NumberField id={`${idPrefix}-dpt`} label={m.votersDpt} value={values.dpt} onChange={(v) => set({ dpt: v })} error={shown('voters.dpt', values.dpt)} flagged={flagged?.has('voters.dpt')} inputRef={firstRef} />
+          <NumberField id={`${idPrefix}-dptb`} label={m.votersDptb} value={values.dptb} onChange={(v) => set({ dptb: v })} error={shown('voters.dptb', values.dptb)} flagged={flagged?.has('voters.dptb')} />
+          <NumberField id={`${idPrefix}-dpk`} label={m.votersDpk} value={values.dpk} onChange={(v) => set({ dpk: v })} error={shown('voters.dpk', values.dpk)} flagged={flagged?.has('voters.dpk')} />
+          <NumberField
+            id={`${idPrefix}-voters-total`}
+            label={m.votersTotal}
+            value={values.votersTotal}
+            onChange={(v) => set({ votersTotal: v })}
+            error={analysis.errors['voters.total'] ?? (showErrors ? analysis.errors['voters'] : undefined)}
+            flagged={flagged?.has('voters') || flagged?.has('voters.total')}
+            hint={sum !== null ? `${m.computed}: ${formatCount(sum)}` : undefined}
+          />
+        </div>
+      </fieldset>
+      <fieldset>
+        <legend>B. {m.votesTitle}</legend>
+        <div className="votes">
+          {contest.candidates.map((c) => {
+            const k = String(c.number)
+            return (
+              <NumberField
+                key={k}
+                id={`${idPrefix}-votes-${k}`}
+                big
+                label={
+                  <>
+                    <strong>{c.number === 0 ? m.emptyColumn : `${m.paslon} ${c.number}`}</strong> <span className="cand">{c.name}</span>
+                  </>
+                }
+                value={values.votes[k] ?? ''}
+                onChange={(v) => set({ votes: { ...values.votes, [k]: v } })}
+                error={shown(`votes.${k}`, values.votes[k] ?? '')}
+                flagged={flagged?.has(`votes.${k}`)}
+              />
+            )
+          })}
+        </div>
+        <div className="row3">
+          <NumberField
+            id={`${idPrefix}-valid`}
+            label={m.validTyped}
+            value={values.valid}
+            onChange={(v) => set({ valid: v })}
+            error={analysis.errors['valid']}
+            hint={`${m.computed}: ${formatCount(analysis.valid)}`}
+          />
+          <NumberField
+            id={`${idPrefix}-invalid`}
+            label={m.invalid}
+            value={values.invalid}
+            big
+            onChange={(v) => set({ invalid: v })}
+            error={shown('invalid', values.invalid)}
+            flagged={flagged?.has('invalid')}
+          />
+          <NumberField
+            id={`${idPrefix}-total`}
+            label={m.totalTyped}
+            value={values.total}
+            onChange={(v) => set({ total: v })}
+            error={analysis.errors['total']}
+            hint={`${m.computed}: ${formatCount(analysis.total)}`}
+          />
+        </div>
+      </fieldset>
+      {analysis.warnings.length > 0 && (
+        <ul className="warnings" aria-label={m.warnings}>
+          {analysis.warnings.map((w) => (
+            <li key={w}>{w}</li>
+          ))}
+        </ul>
+      )}
+    </div>
+  )
+}
+
+/** Indonesian words for a number (English when the console is in English). */
+export function useWords(): (n: number) => string {
+  const { lang } = useT()
+  return lang === 'en' ? numberInEnglish : terbilang
+}
+
+/** Every number of the sheet with its words, to read back to the caller before saving. */
+export function ReadBackTable({ contest, sheet, valid, total }: { contest: ContestDto; sheet: SheetDto; valid: number; total: number }) {
+  const m = useM()
+  const words = useWords()
+  const rows: { key: string; label: ReactNode; n: number }[] = []
+  if (sheet.voters) {
+    rows.push({ key: 'voters.dpt', label: `${m.votersUsed}: ${m.votersDpt}`, n: sheet.voters.dpt })
+    rows.push({ key: 'voters.dptb', label: m.votersDptb, n: sheet.voters.dptb })
+    rows.push({ key: 'voters.dpk', label: m.votersDpk, n: sheet.voters.dpk })
+    rows.push({ key: 'voters.total', label: m.votersTotal, n: sheet.voters.dpt + sheet.voters.dptb + sheet.voters.dpk })
+  }
+  for (const c of contest.candidates) {
+    rows.push({
+      key: `votes.${c.number}`,
+      label: (
+        <>
+          <strong>{c.number === 0 ? m.emptyColumn : `${m.paslon} ${c.number}`}</strong> <span className="cand">{c.name}</span>
+        </>
+      ),
+      n: sheet.votes[String(c.number)] ?? 0,
+    })
+  }
+  rows.push({ key: 'valid', label: m.validLabel, n: valid })
+  rows.push({ key: 'invalid', label: m.invalid, n: sheet.invalid })
+  rows.push({ key: 'total', label: m.totalLabel, n: total })
+  return (
+    <table className="readback">
+      <thead>
+        <tr>
+          <th>{m.field}</th>
+          <th className="num">{m.number}</th>
+          <th>{m.words}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((r) => (
+          <tr key={r.key} data-field={r.key}>
+            <td>{r.label}</td>
+            <td className="num big-number">{formatCount(r.n)}</td>
+            <td className="words">{words(r.n)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  )
+}
+
+/** A compact read-only sheet (review and history): one line per field. */
+export function sheetLines(contest: ContestDto | undefined, sheet: SheetDto, m: ConsoleMessages): { key: string; label: string; n: number | null }[] {
+  const lines: { key: string; label: string; n: number | null }[] = [
+    { key: 'voters.dpt', label: m.votersDpt, n: sheet.voters?.dpt ?? null },
+    { key: 'voters.dptb', label: m.votersDptb, n: sheet.voters?.dptb ?? null },
+    { key: 'voters.dpk', label: m.votersDpk, n: sheet.voters?.dpk ?? null },
+  ]
+  const numbers = contest ? contest.candidates.map((c) => String(c.number)) : Object.keys(sheet.votes)
+  for (const k of numbers) lines.push({ key: `votes.${k}`, label: k === '0' ? m.emptyColumn : `${m.paslon} ${k}`, n: sheet.votes[k] ?? null })
+  const valid = Object.values(sheet.votes).reduce((a, b) => a + b, 0)
+  lines.push({ key: 'valid', label: m.validLabel, n: valid })
+  lines.push({ key: 'invalid', label: m.invalid, n: sheet.invalid })
+  lines.push({ key: 'total', label: m.totalLabel, n: valid + sheet.invalid })
+  return lines
+}

@@ -1,0 +1,293 @@
+// The operator console's part of API v1: request schemas (validated on the server, typed for the
+// UI) and answer shapes. Messages are Indonesian and name the field.
+
+import { z } from 'zod'
+
+const reason = (what: string) =>
+  z
+    .string({ error: `Alasan ${what} wajib diisi` })
+    .trim()
+    .min(5, { error: `Alasan ${what} wajib ditulis (minimal 5 karakter)` })
+    .max(1000, { error: 'Alasan paling panjang 1000 karakter' })
+
+/** A result sheet as keyed by an operator; numbers are checked by the C.Hasil rules, not here. */
+export const sheetSchema = z.object({
+  votes: z.record(z.string().regex(/^\d{1,2}$/, { error: 'Nomor paslon harus angka' }), z.unknown(), {
+    error: 'Suara per paslon (votes) wajib diisi',
+  }),
+  invalid: z.unknown(),
+  voters: z
+    .object(
+      { dpt: z.unknown(), dptb: z.unknown(), dpk: z.unknown(), total: z.unknown().optional() },
+      { error: 'Pengguna hak pilih (voters) harus berisi dpt, dptb dan dpk' },
+    )
+    .optional(),
+})
+export type SheetInput = z.infer<typeof sheetSchema>
+
+export const resolveConflictSchema = z
+  .object({
+    keep: z.enum(['standing', 'new', 'corrected'], { error: 'Pilihan (keep) harus standing, new atau corrected' }),
+    reason: reason('keputusan'),
+    sheet: sheetSchema.optional(),
+  })
+  .refine((v) => v.keep !== 'corrected' || !!v.sheet, {
+    path: ['sheet'],
+    error: 'Lembar koreksi (sheet) wajib diisi untuk pilihan corrected',
+  })
+export type ResolveConflict = z.infer<typeof resolveConflictSchema>
+
+export const reviewResultSchema = z
+  .object({
+    action: z.enum(['confirm', 'correct'], { error: 'Tindakan (action) harus confirm atau correct' }),
+    reason: reason('keputusan'),
+    sheet: sheetSchema.optional(),
+  })
+  .refine((v) => v.action !== 'correct' || !!v.sheet, {
+    path: ['sheet'],
+    error: 'Lembar koreksi (sheet) wajib diisi untuk tindakan correct',
+  })
+export type ReviewResult = z.infer<typeof reviewResultSchema>
+
+export const CALL_OUTCOMES = ['reached', 'no_answer', 'other'] as const
+export type CallOutcome = (typeof CALL_OUTCOMES)[number]
+
+export const chaseCallSchema = z.object({
+  outcome: z.enum(CALL_OUTCOMES, { error: 'Hasil panggilan harus reached, no_answer atau other' }).default('reached'),
+  note: z.string({ error: 'Catatan harus teks' }).trim().max(500, { error: 'Catatan paling panjang 500 karakter' }).default(''),
+})
+
+const callerSchema = z.object(
+  {
+    name: z
+      .string({ error: 'Nama penelepon wajib diisi' })
+      .trim()
+      .min(1, { error: 'Nama penelepon wajib diisi' })
+      .max(120, { error: 'Nama penelepon paling panjang 120 karakter' }),
+    phone: z.string().trim().max(30, { error: 'Nomor HP penelepon paling panjang 30 karakter' }).optional(),
+  },
+  { error: 'Penelepon (caller) wajib diisi' },
+)
+
+export const draftCreateSchema = sheetSchema.extend({
+  tps: z.string({ error: 'Kode TPS wajib diisi' }).max(40, { error: 'Kode TPS terlalu panjang' }),
+  contest: z.string({ error: 'Pemilihan (contest) wajib diisi' }).max(40, { error: 'ID pemilihan terlalu panjang' }),
+  caller: callerSchema,
+  note: z.string().max(1000, { error: 'Catatan paling panjang 1000 karakter' }).optional(),
+})
+export type DraftCreate = z.infer<typeof draftCreateSchema>
+
+export const draftCancelSchema = z.object({ reason: reason('pembatalan') })
+
+// ------------------------------------------------------------------ answers
+
+export interface ActorDto {
+  id: string
+  name: string
+  role: string
+}
+
+export interface TpsInfoDto {
+  code: string
+  number: number
+  desa: string
+  desaName: string
+  kecamatan: string
+  kecamatanName: string
+  dpt: number
+  status: 'active' | 'postponed' | 'merged'
+  statusReason: string | null
+  mergedInto: string | null
+}
+
+export interface IssueDto {
+  field: string
+  code: string
+  message: string
+}
+
+export interface SheetDto {
+  votes: Record<string, number>
+  invalid: number
+  voters?: { dpt: number; dptb: number; dpk: number }
+}
+
+export interface SubmissionViewDto {
+  seq: number
+  submissionId: string
+  at: string
+  actor: ActorDto
+  channel: string
+  address: string
+  outcome: 'accepted' | 'duplicate' | 'conflict'
+  receipt: string | null
+  sheet: SheetDto
+  valid: number
+  total: number
+  warnings: IssueDto[]
+  caller: { name: string; phone?: string } | null
+  note: string | null
+  correctionReason: string | null
+}
+
+export interface ArrivalDto {
+  seq: number
+  at: string
+  tps: TpsInfoDto | null
+  tpsCode: string
+  contest: string
+  channel: string
+  outcome: SubmissionViewDto['outcome']
+  actor: ActorDto
+}
+
+export interface ConsoleSummaryDto {
+  asOf: string
+  openConflicts: number
+  flagged: number
+  draftsWaiting: number
+  reportersMissing: number
+  recent: ArrivalDto[]
+}
+
+export interface ChaseCallDto {
+  id: number
+  at: string
+  actor: ActorDto
+  outcome: CallOutcome
+  note: string
+}
+
+export interface ChaseRowDto {
+  reporter: { id: string; name: string; phone: string; region: string; regionName: string; level: 'desa' | 'kecamatan' }
+  kecamatan: string
+  kecamatanName: string
+  /** Per contest: expected (active) TPS of the reporter's region and how many have a result. */
+  contests: Record<string, { expected: number; reported: number }>
+  missing: number
+  lastReportAt: string | null
+  lastCall: ChaseCallDto | null
+  calls: number
+}
+
+export interface ChaseDto {
+  asOf: string
+  rows: ChaseRowDto[]
+  /** Reporters whose every TPS has a result in every contest. */
+  complete: number
+  /** Desa with missing TPS and nobody (desa or kecamatan reporter) to chase. */
+  unassigned: { code: string; name: string; kecamatanName: string; missing: number }[]
+}
+
+export interface ConflictDto {
+  id: number
+  tps: TpsInfoDto
+  contest: string
+  kind: 'conflict' | 'correction'
+  createdAt: string
+  status: 'open' | 'resolved'
+  /** The submission the current result stands on. */
+  standing: SubmissionViewDto | null
+  incoming: SubmissionViewDto
+  /** Field paths whose values differ between the two ("votes.2", "invalid", "voters.dpt"). */
+  differences: string[]
+  photos: PhotoRefDto[]
+  verification: VerificationDto | null
+  resolution?: { keep: string; reason: string; at: string; actor: ActorDto } | null
+}
+
+export interface PhotoRefDto {
+  url: string
+  label: string
+}
+
+export interface VerificationDto {
+  status: string
+  note: string | null
+  at: string | null
+  actor: ActorDto | null
+}
+
+export interface FlagDto {
+  tps: TpsInfoDto
+  contest: string
+  result: SheetDto & { valid: number; total: number; acceptedAt: string; updatedAt: string }
+  warnings: IssueDto[]
+  submission: SubmissionViewDto | null
+  photos: PhotoRefDto[]
+  verification: VerificationDto | null
+}
+
+export interface DecisionAnswer {
+  decisionId: number
+  tps: string
+  contest: string
+  /** True when the standing result changed (recap and board move). */
+  changed: boolean
+  result: SheetDto & { valid: number; total: number; review: string; warnings: IssueDto[] }
+}
+
+export interface HistoryEntryDto {
+  at: string
+  kind: 'submission' | 'decision' | 'draft' | 'audit'
+  contest: string | null
+  actor: ActorDto
+  /** What happened, short: "diterima", "konflik #3", "keputusan: pakai laporan baru"… */
+  action: string
+  channel?: string
+  sheet?: SheetDto
+  receipt?: string | null
+  caller?: { name: string; phone?: string } | null
+  reason?: string | null
+  detail?: unknown
+  seq?: number
+}
+
+export interface TpsHistoryDto {
+  tps: TpsInfoDto
+  results: { contest: string; sheet: SheetDto; valid: number; total: number; review: string; updatedAt: string }[]
+  openConflicts: number[]
+  entries: HistoryEntryDto[]
+}
+
+export interface DraftDto {
+  id: number
+  tps: TpsInfoDto
+  contest: string
+  caller: { name: string; phone?: string }
+  firstActor: ActorDto
+  createdAt: string
+  status: 'waiting' | 'mismatch' | 'saved' | 'cancelled'
+  attempts: number
+  mismatch: string[]
+}
+
+export interface LanAddressDto {
+  interface: string
+  address: string
+  url: string
+  laporUrl: string
+  papanUrl: string
+  /** data: URLs of QR code images (SVG) for the reporter form and the wall board. */
+  laporQr: string
+  papanQr: string
+}
+
+export interface LanDto {
+  host: string
+  port: number
+  /** False when the desk listens on loopback only: phones cannot reach it. */
+  reachable: boolean
+  addresses: LanAddressDto[]
+  connected: { phones: number; boards: number; consoles: number; byRole: Record<string, number> }
+  /** Reporters who sent something in the last 15 minutes (phones do not hold a live stream). */
+  activeReporters: number
+  discovery: {
+    enabled: boolean
+    advertising: boolean
+    name: string | null
+    type: string
+    error: string | null
+    peers: { name: string; host: string; port: number; addresses: string[] }[]
+  }
+}

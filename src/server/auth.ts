@@ -18,6 +18,8 @@ export function principalOf(user: UserRecord): Principal {
 export class Authenticator {
   private readonly verified = new Map<string, string>() // fingerprint(code) → user id
   readonly lockout: Lockout
+  /** Extra admission check for reporters (the intake feature's sign-in time window); throws to refuse. */
+  private reporterGate: ((p: Principal) => void) | null = null
 
   constructor(
     private readonly store: DeskStore,
@@ -54,7 +56,7 @@ export class Authenticator {
     const cachedId = this.verified.get(fp)
     if (cachedId) {
       const user = this.store.userById(cachedId)
-      if (user && !user.revokedAt && user.codeId === codeIdOf(code)) return principalOf(user)
+      if (user && !user.revokedAt && user.codeId === codeIdOf(code)) return this.admit(principalOf(user))
       this.verified.delete(fp)
     }
     const user = this.store.userByCodeId(codeIdOf(code))
@@ -67,7 +69,17 @@ export class Authenticator {
     if (user.revokedAt) throw new DeskError(401, 'revoked', 'Kode akses ini sudah dicabut. Minta kode baru ke desk.')
     this.lockout.succeed(codeKey)
     this.verified.set(fp, user.id)
-    return principalOf(user)
+    return this.admit(principalOf(user))
+  }
+
+  /** Install (or remove) the reporters' admission check. Wrong codes still count toward lockout first. */
+  setReporterGate(gate: ((p: Principal) => void) | null): void {
+    this.reporterGate = gate
+  }
+
+  private admit(p: Principal): Principal {
+    if (p.role === 'reporter' && this.reporterGate) this.reporterGate(p)
+    return p
   }
 
   /** Forget cached verifications of a user (after a revoke or reissue). */

@@ -87,3 +87,138 @@ export interface DeskEvent<T = unknown> {
   at: string
   data: T
 }
+
+// ---------------------------------------------------------------- field intake (issue 4)
+
+/** Incident categories as stored, and how the UI names them. */
+export const INCIDENT_CATEGORIES = ['keamanan', 'logistik', 'cuaca', 'protes', 'lainnya'] as const
+export type IncidentCategory = (typeof INCIDENT_CATEGORIES)[number]
+export const INCIDENT_CATEGORY_LABELS: Record<IncidentCategory, string> = {
+  keamanan: 'Keamanan',
+  logistik: 'Logistik',
+  cuaca: 'Cuaca/bencana',
+  protes: 'Protes/sengketa',
+  lainnya: 'Lainnya',
+}
+export const INCIDENT_URGENCIES = ['rendah', 'sedang', 'tinggi'] as const
+export type IncidentUrgency = (typeof INCIDENT_URGENCIES)[number]
+export const INCIDENT_URGENCY_LABELS: Record<IncidentUrgency, string> = { rendah: 'Rendah', sedang: 'Sedang', tinggi: 'Tinggi' }
+
+export interface RegionRefDto {
+  code: string
+  name: string
+  level: 'kabupaten' | 'kecamatan' | 'desa'
+}
+
+/** POST /auth/login: who this access code belongs to. */
+export interface SignInDto {
+  id: string
+  name: string
+  role: string
+  region: RegionRefDto
+  /** The admin-set hours when reporters may use their codes (null ends: open). */
+  window: SignInWindowDto
+}
+
+export interface SignInWindowDto {
+  opensAt: string | null
+  closesAt: string | null
+  /** Whether reporters may sign in right now. */
+  open: boolean
+}
+
+/** Per contest, what the desk knows of one TPS: nothing yet, accepted, or held for a second look. */
+export type IntakeContestState = 'belum' | 'diterima' | 'perlu_dicek'
+
+export interface IntakeTpsDto {
+  code: string
+  desa: string
+  number: number
+  dpt: number
+  location: string | null
+  status: 'active' | 'postponed' | 'merged'
+  statusReason: string | null
+  contests: Record<string, { state: IntakeContestState; reason?: 'conflict' | 'correction' | 'flagged' }>
+}
+
+/** GET /intake/tps: the TPS a reporter may report for, with the desa they belong to. */
+export interface IntakeTpsListDto {
+  region: RegionRefDto
+  desa: { code: string; name: string; verification: DesaVerificationDto | null }[]
+  tps: IntakeTpsDto[]
+}
+
+export interface DesaVerificationDto {
+  status: 'verified' | 'flagged'
+  note: string | null
+  at: string
+  /** Omitted for display accounts. */
+  by?: { id: string; name: string }
+  /** Results arrived after the mark: it no longer covers all of them. */
+  stale: boolean
+}
+
+/** GET /verification: one row per desa of a kecamatan. */
+export interface VerificationRowDto {
+  desa: string
+  name: string
+  kecamatan: string
+  tpsActive: number
+  /** Per contest: TPS with a result, and how many of those need a second look. */
+  contests: Record<string, { reported: number; needsCheck: number }>
+  verification: DesaVerificationDto | null
+}
+
+export interface VerificationListDto {
+  kecamatan: { code: string; name: string } | null
+  rows: VerificationRowDto[]
+}
+
+export interface IncidentDto {
+  id: number
+  at: string
+  region: string
+  regionName: string
+  tps: string | null
+  category: IncidentCategory
+  urgency: IncidentUrgency
+  text: string
+  status: 'open' | 'handled'
+  simulated: boolean
+  hasPhoto: boolean
+  /** Operators and up only (personal data). */
+  reporter?: { id: string; name: string; phone: string }
+  /** Operators and up only: GET /photos/:file. */
+  photo?: string | null
+}
+
+export interface PhotoDto {
+  file: string
+  /** `/api/v1/photos/<file>`: fetch with the Authorization header (e.g. into a blob: URL). */
+  url: string
+  label: string
+  type: string
+  bytes: number
+  region: string
+  tps: string | null
+  contest: string | null
+  at: string
+  by: { id: string; name: string }
+}
+
+export interface ImportedUserDto {
+  id: string
+  name: string
+  phone: string
+  role: string
+  region: string
+  regionName: string
+  /** Shown once: only its hash is kept. */
+  accessCode: string
+}
+
+export interface UserImportAnswer {
+  imported: number
+  users: ImportedUserDto[]
+  errors: { row: number; column?: string; message: string }[]
+}

@@ -2,6 +2,7 @@
 // validates every request body with these; the UI uses the same types. Messages are Indonesian.
 
 import { z } from 'zod'
+import { INCIDENT_CATEGORIES, INCIDENT_URGENCIES } from './api'
 
 export const ROLES = ['reporter', 'operator', 'supervisor', 'display'] as const
 export type Role = (typeof ROLES)[number]
@@ -115,3 +116,60 @@ export function zodFields(error: z.ZodError): Record<string, string> {
   }
   return fields
 }
+
+// ---------------------------------------------------------------- field intake (issue 4)
+
+// The lists live in api.ts (no zod) so the light reporter bundle can use them without zod.
+export { INCIDENT_CATEGORIES, INCIDENT_CATEGORY_LABELS, INCIDENT_URGENCIES, INCIDENT_URGENCY_LABELS } from './api'
+export type { IncidentCategory, IncidentUrgency } from './api'
+
+const submissionIdSchema = z
+  .string({ error: 'submissionId harus teks' })
+  .min(8, { error: 'submissionId minimal 8 karakter' })
+  .max(100, { error: 'submissionId paling panjang 100 karakter' })
+  .regex(/^[A-Za-z0-9._:-]+$/, { error: 'submissionId hanya boleh huruf, angka, titik, titik dua, minus, garis bawah' })
+
+export const signInSchema = z.object({
+  accessCode: z.string({ error: 'Kode akses wajib diisi' }).trim().min(1, { error: 'Kode akses wajib diisi' }).max(100, { error: 'Kode akses terlalu panjang' }),
+})
+
+const windowMoment = (label: string) =>
+  z.iso.datetime({ offset: true, error: `${label} harus tanggal dan jam ISO dengan zona waktu, mis. 2024-11-27T12:00:00+07:00` }).nullable()
+
+export const signInWindowSchema = z
+  .object({ opensAt: windowMoment('Jam buka (opensAt)'), closesAt: windowMoment('Jam tutup (closesAt)') })
+  .refine((w) => !w.opensAt || !w.closesAt || Date.parse(w.opensAt) < Date.parse(w.closesAt), {
+    path: ['closesAt'],
+    error: 'Jam tutup harus sesudah jam buka',
+  })
+export type SignInWindow = z.infer<typeof signInWindowSchema>
+
+export const incidentCreateSchema = z.object({
+  submissionId: submissionIdSchema.optional(),
+  tps: z.string().max(40, { error: 'Kode TPS terlalu panjang' }).optional(),
+  region: z.string().max(20, { error: 'Kode desa terlalu panjang' }).optional(),
+  category: z.enum(INCIDENT_CATEGORIES, { error: `Jenis kejadian harus salah satu dari: ${INCIDENT_CATEGORIES.join(', ')}` }),
+  urgency: z.enum(INCIDENT_URGENCIES, { error: 'Tingkat urgensi harus rendah, sedang atau tinggi' }),
+  text: z
+    .string({ error: 'Uraian kejadian wajib diisi' })
+    .trim()
+    .min(3, { error: 'Uraian kejadian wajib diisi (minimal 3 karakter)' })
+    .max(2000, { error: 'Uraian kejadian paling panjang 2000 karakter' }),
+  photo: z.string().regex(/^[a-f0-9]{64}\.(jpg|png|webp)$/, { error: 'Nama foto tidak sah' }).optional(),
+})
+export type IncidentCreate = z.infer<typeof incidentCreateSchema>
+
+export const incidentStatusSchema = z.object({
+  status: z.enum(['open', 'handled'], { error: 'Status kejadian harus open atau handled' }),
+})
+
+export const verificationMarkSchema = z
+  .object({
+    status: z.enum(['verified', 'flagged'], { error: 'Status harus verified (terverifikasi) atau flagged (ditandai)' }),
+    note: z.string().trim().max(1000, { error: 'Catatan paling panjang 1000 karakter' }).optional(),
+  })
+  .refine((v) => v.status !== 'flagged' || (v.note !== undefined && v.note.length >= 5), {
+    path: ['note'],
+    error: 'Catatan wajib diisi (minimal 5 karakter) saat menandai hasil desa',
+  })
+export type VerificationMark = z.infer<typeof verificationMarkSchema>

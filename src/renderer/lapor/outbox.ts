@@ -1,0 +1,313 @@
+// The phone's outbox: a report is written here (IndexedDB, which survives closing the browser)
+// before the first attempt to send it, and leaves only when the desk has acknowledged it. Each
+// item keeps its submissionId for life, so a resend after a lost answer is recognised by the desk
+// as the same report (200 duplicate) and never counted twice.
+
+import { call, HttpError, NetworkError } from './api'
+
+export type OutboxKind = 'result' | 'photo' | 'incident'
+
+export interface OutboxItem {
+  /** The submissionId (results, incidents) or an upload id (photos). */
+  id: string
+  /** The user who made it: another code signed in on this phone does not send it. */
+  owner: string
+  kind: OutboxKind
+  createdAt: number
+  /** "TPS 003 · Gubernur", shown in the waiting list. */
+  label: string
+  tps?: string
+  contest?: string
+  correction?: boolean
+  /** JSON body (results, incidents). */
+  body?: Record<string, unknown>
+  /** The photo (photos, an incident's optional photo), downscaled on the phone. */
+  blob?: Blob
+  /** Query of POST /photos: tps, contest or region. */
+  query?: string
+  state: 'waiting' | 'failed'
+  attempts: number
+  nextAt: number
+  lastError?: string
+}
+
+export interface SentItem {
+  id: string
+  owner: string
+  kind: OutboxKind
+  label: string
+  tps?: string
+  contest?: string
+  correction?: boolean
+  body?: Record<string, unknown>
+  /** Receipt of a result, or "#12" of an incident. */
+  receipt?: string
+  /** accepted / duplicate / conflict for results; created / duplicate for incidents; stored for photos. */
+  outcome: string
+  warnings?: string[]
+  at: number
+}
+
+// ---------------------------------------------------------------- storage
+
+interface Storage {
+  all(store: 'outbox' | 'sent'): Promise<(OutboxItem | SentItem)[]>
+  put(store: 'outbox' | 'sent', value: OutboxItem | SentItem): Promise<void>
+  remove(store: 'outbox' | 'sent', id: string): Promise<void>
+}
+
+function request<T>(r: IDBRequest<T>): Promise<T> {
+  return new Promise((resolve, reject) => {
+    r.onsuccess = () => resolve(r.result)
+    r.onerror = () => reject(r.error)
+  })
+}
+
+async function openIdb(): Promise<Storage> {
+  const open = indexedDB.open('desk-lapor', 1)
+  open.onupgradeneeded = () => {
+    open.result.createObjectStore('outbox', { keyPath: 'id' })
+    open.result.createObjectStore('sent', { keyPath: 'id' })
+  }
+  const db = await request(open)
+  const tx = (store: string, mode: IDBTransactionMode) => db.transaction(store, mode).objectStore(store)
+  const done = (t: IDBTransaction) =>
+    new Promise<void>((resolve, reject) => {
+      t.oncomplete = () => resolve()
+      t.onerror = () => reject(t.error)
+      t.onabort = () => reject(t.error)
+    })
+  return {
+    all: (store) => request(tx(store, 'readonly').getAll()) as Promise<(OutboxItem | SentItem)[]>,
+    async put(store, value) {
+      const s = tx(store, 'readwrite')
+      s.put(value)
+      await done(s.transaction)
+    },
+    async remove(store, id) {
+      const s = tx(store, 'readwrite')
+      s.delete(id)
+      await done(s.transaction)
+    },
+  }
+}
+
+/** Last resort when IndexedDB is unavailable (some private modes): the outbox lives only while the page is open. */
+function memoryStorage(): Storage {
+  const stores = { outbox: new Map<string, OutboxItem | SentItem>(), sent: new Map<string, OutboxItem | SentItem>() }
+  return {
+    all: async (store) => [...stores[store].values()],
+    put: async (store, value) => void stores[store].set(value.id, value),
+    remove: async (store, id) => void stores[store].delete(id),
+  }
+}
+
+// ---------------------------------------------------------------- sending
+
+const BACKOFF_S = [3, 5, 10, 20, 30, 60]
+const KEEP_SENT = 50
+
+type Outcome =
+  | { kind: 'done'; sent: Omit<SentItem, 'id' | 'owner' | 'kind' | 'label' | 'at'> }
+  /** Try again later; `stop` when the desk cannot be reached at all (no point trying the others now). */
+  | { kind: 'retry'; message: string; stop: boolean; after?: number; network?: boolean }
+  /** The desk refused it for good: keep it visible, do not resend. */
+  | { kind: 'failed'; message: string }
+
+function classify(e: unknown): Outcome {
+  if (e instanceof NetworkError) return { kind: 'retry', message: 'Belum tersambung ke desk (tidak ada sinyal atau desk mati)', stop: true, network: true }
+  if (e instanceof HttpError) {
+    if (e.status === 401 || e.status === 429 || e.status >= 500 || e.code === 'outside_window') {
+      return { kind: 'retry', message: e.message, stop: true, ...(e.retryAfter ? { after: e.retryAfter } : {}) }
+    }
+    return { kind: 'failed', message: e.message }
+  }
+  return { kind: 'retry', message: e instanceof Error ? e.message : String(e), stop: true, network: true }
+}
+
+export interface OutboxState {
+  /** Items of the signed-in user still waiting or failed, oldest first. */
+  waiting: OutboxItem[]
+  /** Acknowledged items of the signed-in user, newest first. */
+  sent: SentItem[]
+  /** Items of other users on this phone (not sent while this user is signed in). */
+  others: number
+  sending: boolean
+  /** The last reason sending stopped (shown next to the waiting count). */
+  lastProblem: string | null
+  /** Whether the desk answered the last attempt (null: nothing tried yet). */
+  reachable: boolean | null
+  persistent: boolean
+}
+
+export class Outbox {
+  private storage: Storage | null = null
+  private items: OutboxItem[] = []
+  private sent: SentItem[] = []
+  private running = false
+  private again = false
+  private lastProblem: string | null = null
+  private reachable: boolean | null = null
+  private persistent = true
+  private readonly listeners = new Set<(s: OutboxState) => void>()
+  private state: OutboxState
+
+  constructor(private readonly owner: string) {
+    this.state = this.compute()
+  }
+
+  private loading: Promise<void> | null = null
+
+  /** Read what waits on this phone. Safe to call more than once; `add` waits for it. */
+  load(): Promise<void> {
+    this.loading ??= this.read()
+    return this.loading
+  }
+
+  private async read(): Promise<void> {
+    try {
+      this.storage = await openIdb()
+    } catch {
+      this.storage = memoryStorage()
+      this.persistent = false
+    }
+    const items = (await this.storage.all('outbox')) as OutboxItem[]
+    this.items = items.sort((a, b) => a.createdAt - b.createdAt)
+    this.sent = ((await this.storage.all('sent')) as SentItem[]).sort((a, b) => b.at - a.at)
+    this.emit()
+  }
+
+  subscribe(listener: (s: OutboxState) => void): () => void {
+    this.listeners.add(listener)
+    listener(this.state)
+    return () => this.listeners.delete(listener)
+  }
+
+  get current(): OutboxState {
+    return this.state
+  }
+
+  private compute(): OutboxState {
+    return {
+      waiting: this.items.filter((i) => i.owner === this.owner),
+      sent: this.sent.filter((i) => i.owner === this.owner),
+      others: this.items.filter((i) => i.owner !== this.owner).length,
+      sending: this.running,
+      lastProblem: this.lastProblem,
+      reachable: this.reachable,
+      persistent: this.persistent,
+    }
+  }
+
+  private emit(): void {
+    this.state = this.compute()
+    for (const l of this.listeners) l(this.state)
+  }
+
+  /** Keep a new report on the phone, then try to send it at once. */
+  async add(item: Omit<OutboxItem, 'owner' | 'state' | 'attempts' | 'nextAt' | 'createdAt'>): Promise<void> {
+    await this.load()
+    const full: OutboxItem = { ...item, owner: this.owner, state: 'waiting', attempts: 0, nextAt: 0, createdAt: Date.now() }
+    await this.storage!.put('outbox', full)
+    this.items.push(full)
+    this.emit()
+    void this.flush(true)
+  }
+
+  async remove(id: string): Promise<void> {
+    await this.load()
+    await this.storage!.remove('outbox', id)
+    this.items = this.items.filter((i) => i.id !== id)
+    this.emit()
+  }
+
+  /** Send what is due (everything when `force`). Runs one at a time; a call during a run schedules another. */
+  async flush(force = false): Promise<void> {
+    if (!this.storage) return
+    if (this.running) {
+      if (force) this.again = true
+      return
+    }
+    this.running = true
+    this.emit()
+    try {
+      do {
+        this.again = false
+        // Results first: they are what the desk is waiting for; photos are the heaviest.
+        const order: Record<OutboxKind, number> = { result: 0, incident: 1, photo: 2 }
+        const due = this.items
+          .filter((i) => i.owner === this.owner && i.state === 'waiting' && (force || i.nextAt <= Date.now()))
+          .sort((a, b) => order[a.kind] - order[b.kind] || a.createdAt - b.createdAt)
+        for (const item of due) {
+          const outcome = await this.sendOne(item)
+          this.reachable = !(outcome.kind === 'retry' && outcome.network)
+          if (outcome.kind === 'done') {
+            const record: SentItem = {
+              id: item.id,
+              owner: item.owner,
+              kind: item.kind,
+              label: item.label,
+              ...(item.tps ? { tps: item.tps } : {}),
+              ...(item.contest ? { contest: item.contest } : {}),
+              ...(item.correction ? { correction: true } : {}),
+              ...(item.body && item.kind === 'result' ? { body: item.body } : {}),
+              ...outcome.sent,
+              at: Date.now(),
+            }
+            await this.storage.put('sent', record)
+            await this.storage.remove('outbox', item.id)
+            this.items = this.items.filter((i) => i.id !== item.id)
+            this.sent = [record, ...this.sent.filter((s) => s.id !== record.id)]
+            for (const old of this.sent.slice(KEEP_SENT)) await this.storage.remove('sent', old.id)
+            this.sent = this.sent.slice(0, KEEP_SENT)
+            this.lastProblem = null
+          } else if (outcome.kind === 'retry') {
+            item.attempts++
+            item.nextAt = Date.now() + (outcome.after ?? BACKOFF_S[Math.min(item.attempts - 1, BACKOFF_S.length - 1)]!) * 1000
+            item.lastError = outcome.message
+            this.lastProblem = outcome.message
+            await this.storage.put('outbox', item)
+          } else {
+            item.state = 'failed'
+            item.attempts++
+            item.lastError = outcome.message
+            await this.storage.put('outbox', item)
+          }
+          this.emit()
+          if (outcome.kind === 'retry' && outcome.stop) break
+        }
+      } while (this.again)
+    } finally {
+      this.running = false
+      this.emit()
+    }
+  }
+
+  private async sendOne(item: OutboxItem): Promise<Outcome> {
+    try {
+      if (item.kind === 'result') {
+        const r = await call<{ status: string; receipt: string; warnings: { message: string }[]; replayOf?: string }>('POST', '/results', {
+          body: item.body,
+          headers: { 'X-Desk-Channel': 'web' },
+        })
+        const outcome = r.body.status === 'duplicate' && r.body.replayOf ? r.body.replayOf : r.body.status
+        return { kind: 'done', sent: { receipt: r.body.receipt, outcome, warnings: r.body.warnings.map((w) => w.message) } }
+      }
+      if (item.kind === 'photo') {
+        await call('POST', `/photos?${item.query ?? ''}`, { body: item.blob, timeoutMs: 120_000 })
+        return { kind: 'done', sent: { outcome: 'stored' } }
+      }
+      // An incident with a photo: the photo first (idempotent: named by its content), then the report.
+      if (item.blob && !item.body?.photo) {
+        const up = await call<{ photo: string }>('POST', `/photos?${item.query ?? ''}`, { body: item.blob, timeoutMs: 120_000 })
+        item.body = { ...item.body, photo: up.body.photo }
+        delete item.blob
+        await this.storage!.put('outbox', item)
+      }
+      const r = await call<{ id: number; status: string }>('POST', '/incidents', { body: item.body })
+      return { kind: 'done', sent: { receipt: `#${r.body.id}`, outcome: r.body.status } }
+    } catch (e) {
+      return classify(e)
+    }
+  }
+}

@@ -1,0 +1,315 @@
+import { useEffect, useMemo, useState } from 'react'
+import { formatCount } from '../../../shared/format'
+import { contestName, contestOf, contestStatus, contestStep, desaName, tpsLabel, useLapor } from '../context'
+import { clearDraft, loadDraft, saveDraft, type Draft } from '../drafts'
+import {
+  candidateLabel,
+  checkSheet,
+  emptySheet,
+  fieldLabel,
+  newSubmissionId,
+  sheetFromBody,
+  submissionBody,
+  type Candidate,
+  type SheetInput,
+} from '../../../shared/lapor-sheet'
+
+function NumberField({
+  id,
+  label,
+  sub,
+  pair,
+  value,
+  error,
+  total,
+  onChange,
+}: {
+  id: string
+  label: string
+  sub?: string
+  /** The pair's ballot number, shown as on the ballot. */
+  pair?: number
+  value: string
+  error?: string | undefined
+  total?: boolean
+  onChange: (v: string) => void
+}) {
+  return (
+    <div className={`num-field${total ? ' total' : ''}${error ? ' has-error' : ''}`}>
+      <label htmlFor={id}>
+        {pair !== undefined ? (
+          <span className="pair">
+            <b>{pair === 0 ? '–' : pair}</b>
+            <span>{label}</span>
+          </span>
+        ) : (
+          <span>{label}</span>
+        )}
+        {sub && <small>{sub}</small>}
+      </label>
+      <input
+        id={id}
+        name={id}
+        inputMode="numeric"
+        pattern="[0-9]*"
+        autoComplete="off"
+        enterKeyHint="next"
+        value={value}
+        aria-invalid={!!error}
+        aria-describedby={error ? `${id}-error` : undefined}
+        onChange={(e) => onChange(e.target.value.replace(/\s/g, ''))}
+      />
+      {error && (
+        <p className="field-error" id={`${id}-error`} role="alert">
+          {error}
+        </p>
+      )}
+    </div>
+  )
+}
+
+function useSheetContext(tps: string, contest: string) {
+  const lapor = useLapor()
+  const t = lapor.list?.tps.find((x) => x.code === tps)
+  const c = contestOf(lapor.config, contest)
+  return { lapor, t, c }
+}
+
+/** The C.Hasil sheet, in the order of the paper form, checked while typing. */
+export function SheetForm({ tps, contest, correction }: { tps: string; contest: string; correction: boolean }) {
+  const { lapor, t, c } = useSheetContext(tps, contest)
+  const owner = lapor.me.id
+  const candidates: Candidate[] = useMemo(() => c?.candidates ?? [], [c])
+  const [draft, setDraft] = useState<Draft>(() => {
+    const saved = loadDraft(owner, tps, contest, correction)
+    if (saved) return saved
+    // A correction starts from what this phone sent before, when it still knows it.
+    const before = correction ? lapor.box.sent.find((s) => s.kind === 'result' && s.tps === tps && s.contest === contest && s.body) : undefined
+    return { input: before?.body ? sheetFromBody(before.body, candidates) : emptySheet(candidates), reason: '', confirmed: false }
+  })
+  useEffect(() => saveDraft(owner, tps, contest, correction, draft), [owner, tps, contest, correction, draft])
+
+  if (!t || !c) return <p>TPS atau pemilihan tidak dikenal.</p>
+  const status = contestStatus(lapor, t, contest)
+  const step = contestStep(lapor, t, contest)
+  if (step.waiting || (!correction && !step.first)) {
+    return (
+      <section>
+        <p className="note">
+          Hasil {contestName(lapor.config, contest)} {tpsLabel(tps)} sudah {status.status === 'terkirim' ? 'disimpan dan menunggu dikirim' : 'dikirim'}.
+        </p>
+        <button type="button" className="primary" onClick={() => lapor.backTo('tps')}>
+          Kembali ke {tpsLabel(tps)}
+        </button>
+      </section>
+    )
+  }
+
+  const check = checkSheet(draft.input, candidates, t.dpt)
+  const errorOf = (field: string) => check.errors.find((e) => e.field === field)?.message
+  const set = (patch: Partial<SheetInput>) => setDraft((d) => ({ ...d, input: { ...d.input, ...patch }, confirmed: false }))
+  const setVote = (n: number, v: string) => setDraft((d) => ({ ...d, input: { ...d.input, votes: { ...d.input.votes, [String(n)]: v } }, confirmed: false }))
+  const reasonOk = !correction || draft.reason.trim().length >= 5
+  const ready = check.values !== null && reasonOk && (check.warnings.length === 0 || draft.confirmed)
+  const i = draft.input
+
+  return (
+    <section className="sheet">
+      <button type="button" className="plain back" onClick={lapor.back}>
+        ‹ {tpsLabel(tps)}
+      </button>
+      <h1>
+        {correction ? 'Koreksi ' : ''}
+        {contestName(lapor.config, contest)} <small>{tpsLabel(tps)} · {desaName(lapor.list, t.desa)}</small>
+      </h1>
+      <p className="meta">Salin angka dari formulir C.Hasil, urut seperti di kertas. DPT TPS ini {formatCount(t.dpt)}.</p>
+      {correction && (
+        <div className="card correction">
+          <label htmlFor="reason">Alasan koreksi (wajib)</label>
+          <textarea
+            id="reason"
+            rows={3}
+            value={draft.reason}
+            placeholder="Mis.: suara paslon 2 salah tulis, seharusnya 128"
+            onChange={(e) => setDraft((d) => ({ ...d, reason: e.target.value }))}
+          />
+          <p className="hint">Koreksi tidak langsung mengganti hasil: supervisor desk memeriksanya dulu.</p>
+        </div>
+      )}
+      <fieldset className="card">
+        <legend>I. Pengguna hak pilih</legend>
+        <NumberField id="dpt" label="Pemilih DPT" sub="yang menggunakan hak pilih" value={i.dpt} error={errorOf('dpt')} onChange={(v) => set({ dpt: v })} />
+        <NumberField id="dptb" label="Pemilih DPTb" sub="pindahan" value={i.dptb} error={errorOf('dptb')} onChange={(v) => set({ dptb: v })} />
+        <NumberField id="dpk" label="Pemilih DPK" sub="tambahan (KTP-el)" value={i.dpk} error={errorOf('dpk')} onChange={(v) => set({ dpk: v })} />
+        <NumberField
+          id="votersTotal"
+          label="Jumlah pengguna hak pilih"
+          sub="DPT + DPTb + DPK"
+          total
+          value={i.votersTotal}
+          error={errorOf('votersTotal')}
+          onChange={(v) => set({ votersTotal: v })}
+        />
+      </fieldset>
+      <fieldset className="card">
+        <legend>II. Perolehan suara</legend>
+        {candidates.map((cand) => (
+          <NumberField
+            key={cand.number}
+            id={`votes-${cand.number}`}
+            label={cand.name}
+            pair={cand.number}
+            {...(cand.number === 0 ? { sub: candidateLabel(cand) } : {})}
+            value={i.votes[String(cand.number)] ?? ''}
+            error={errorOf(`votes.${cand.number}`)}
+            onChange={(v) => setVote(cand.number, v)}
+          />
+        ))}
+        <NumberField id="valid" label="Jumlah suara sah" sub="semua paslon" total value={i.valid} error={errorOf('valid')} onChange={(v) => set({ valid: v })} />
+        <NumberField id="invalid" label="Suara tidak sah" value={i.invalid} error={errorOf('invalid')} onChange={(v) => set({ invalid: v })} />
+        <NumberField
+          id="total"
+          label="Jumlah suara sah + tidak sah"
+          total
+          value={i.total}
+          error={errorOf('total')}
+          onChange={(v) => set({ total: v })}
+        />
+      </fieldset>
+      {check.values && check.warnings.length > 0 && (
+        <div className="card warnings" role="status">
+          <p>
+            <strong>Periksa lagi:</strong>
+          </p>
+          <ul>
+            {check.warnings.map((w) => (
+              <li key={w.message}>{w.message}</li>
+            ))}
+          </ul>
+          <label className="check">
+            <input type="checkbox" checked={draft.confirmed} onChange={(e) => setDraft((d) => ({ ...d, confirmed: e.target.checked }))} />
+            <span>Angka sudah sama persis dengan formulir C.Hasil</span>
+          </label>
+        </div>
+      )}
+      <div className="summary" aria-live="polite">
+        {check.errors.length > 0 && (
+          <p className="error" data-testid="sheet-errors">
+            {check.errors.length} kesalahan hitungan — perbaiki dulu sebelum dikirim.
+          </p>
+        )}
+        {check.errors.length === 0 && check.missing.length > 0 && (
+          <p className="hint">Belum diisi: {check.missing.map((f) => fieldLabel(f, candidates)).join(', ')}.</p>
+        )}
+        {!reasonOk && check.values && <p className="hint">Tulis alasan koreksi (minimal 5 huruf).</p>}
+      </div>
+      <button
+        type="button"
+        className="primary"
+        disabled={!ready}
+        onClick={() => lapor.navigate({ name: 'review', tps, contest, correction })}
+      >
+        Periksa sebelum kirim
+      </button>
+    </section>
+  )
+}
+
+/** Read-back: the numbers large, one last look against the paper, then send. */
+export function Review({ tps, contest, correction }: { tps: string; contest: string; correction: boolean }) {
+  const { lapor, t, c } = useSheetContext(tps, contest)
+  const [sending, setSending] = useState(false)
+  const [error, setError] = useState<string | null>(null)
+  const draft = loadDraft(lapor.me.id, tps, contest, correction)
+  if (!t || !c || !draft) return <p>Tidak ada yang diperiksa.</p>
+  const check = checkSheet(draft.input, c.candidates, t.dpt)
+  const v = check.values
+  if (!v) {
+    return (
+      <section>
+        <p className="error">Isian belum lengkap atau belum benar.</p>
+        <button type="button" className="primary" onClick={lapor.back}>
+          Kembali ke isian
+        </button>
+      </section>
+    )
+  }
+
+  async function send() {
+    if (!v || sending) return
+    setSending(true)
+    setError(null)
+    const id = newSubmissionId()
+    try {
+      await lapor.outbox.add({
+        id,
+        kind: 'result',
+        label: `${correction ? 'Koreksi ' : ''}${contestName(lapor.config, contest)} · ${tpsLabel(tps)} ${desaName(lapor.list, t!.desa)}`,
+        tps,
+        contest,
+        ...(correction ? { correction: true } : {}),
+        body: submissionBody(id, tps, contest, v, correction ? draft!.reason.trim() : undefined),
+      })
+    } catch (e) {
+      // Not in the outbox: keep the draft and say so, rather than pretend it will be sent.
+      setError(`HP tidak bisa menyimpan laporan (${e instanceof Error ? e.message : String(e)}). Kosongkan ruang penyimpanan lalu coba lagi.`)
+      setSending(false)
+      return
+    }
+    clearDraft(lapor.me.id, tps, contest, correction)
+    lapor.navigate({ name: 'receipt', id, tps }, true)
+  }
+
+  const rows: [string, number, boolean?][] = [
+    ['Pengguna hak pilih DPT', v.dpt],
+    ['DPTb', v.dptb],
+    ['DPK', v.dpk],
+    ['Jumlah pengguna hak pilih', v.votersTotal, true],
+    ...c.candidates.map((cand): [string, number] => [`${cand.number === 0 ? 'Kolom kosong' : `Paslon ${cand.number}`} — ${cand.name}`, v.votes[String(cand.number)]!]),
+    ['Jumlah suara sah', v.valid, true],
+    ['Suara tidak sah', v.invalid],
+    ['Suara sah + tidak sah', v.total, true],
+  ]
+  return (
+    <section className="review">
+      <button type="button" className="plain back" onClick={lapor.back}>
+        ‹ Ubah isian
+      </button>
+      <h1>
+        Periksa sekali lagi <small>{correction ? 'Koreksi ' : ''}{contestName(lapor.config, contest)} · {tpsLabel(tps)} · {desaName(lapor.list, t.desa)}</small>
+      </h1>
+      <p className="meta">Cocokkan setiap angka dengan formulir C.Hasil di tangan Anda.</p>
+      <dl className="readback">
+        {rows.map(([label, n, strong]) => (
+          <div key={label} className={strong ? 'strong' : ''}>
+            <dt>{label}</dt>
+            <dd>{formatCount(n)}</dd>
+          </div>
+        ))}
+      </dl>
+      {correction && (
+        <p className="card correction">
+          <strong>Alasan koreksi:</strong> {draft.reason}
+        </p>
+      )}
+      {check.warnings.length > 0 && (
+        <ul className="card warnings">
+          {check.warnings.map((w) => (
+            <li key={w.message}>{w.message}</li>
+          ))}
+        </ul>
+      )}
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+      <button type="button" className="primary big" disabled={sending} onClick={() => void send()}>
+        {correction ? 'Kirim koreksi' : 'Kirim ke desk'}
+      </button>
+      <button type="button" className="secondary" onClick={lapor.back}>
+        Ubah
+      </button>
+    </section>
+  )
+}

@@ -1,0 +1,167 @@
+import { networkInterfaces } from 'node:os'
+import express, { Router, type NextFunction, type Request, type Response } from 'express'
+import type { SignInDto } from '../shared/api'
+import { incidentCreateSchema, incidentStatusSchema, signInSchema, signInWindowSchema, verificationMarkSchema } from '../shared/schemas'
+import { DeskError } from '../service/errors'
+import { consoleServiceFor } from '../service/console-service'
+import { intakeServiceFor, MAX_PHOTO_BYTES } from '../service/intake-service'
+import { address, parse, who, type RouteContext } from './routes'
+import { readTable } from './tables'
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined)
+
+/** A raw body parser whose "too large" answer says what the limit is for. */
+function rawBody(limit: number, tooLarge: string) {
+  const parser = express.raw({ type: () => true, limit })
+  return (req: Request, res: Response, next: NextFunction) =>
+    parser(req, res, (err?: unknown) => {
+      if ((err as { type?: string } | undefined)?.type === 'entity.too.large') return next(new DeskError(413, 'too_large', tooLarge))
+      next(err)
+    })
+}
+
+/**
+ * Field intake (issue 4): reporters sign in with their code, see their TPS with a state per
+ * contest, send photos and incidents; kecamatan officers verify desa; the admin imports the
+ * reporter list and sets the hours reporters may sign in.
+ */
+export function intakeRouter(ctx: RouteContext): Router {
+  const { requireAuth, publicLimit, json } = ctx
+  const intake = intakeServiceFor(ctx.service)
+  // The console's review screens show the sheet's photos and the kecamatan's mark next to a result.
+  consoleServiceFor(ctx.service).evidence = intake.evidenceSource()
+  // Every request carrying a reporter's code passes the admin-set window, not only the sign-in.
+  ctx.auth.setReporterGate(() => intake.assertReporterWindow())
+  const r = Router()
+
+  // ---------------------------------------------------------------- sign-in
+  r.post('/auth/login', publicLimit, json, async (req, res) => {
+    const body = parse(signInSchema, req.body)
+    // Same path as a Bearer token: wrong codes count toward the 5-failure lockout per code and address.
+    const p = await ctx.auth.authenticateToken(body.accessCode, address(req))
+    res.set('Cache-Control', 'no-store')
+    const answer: SignInDto = { id: p.id, name: p.name, role: p.role, region: intake.regionRef(p.region), window: intake.signInWindow() }
+    res.json(answer)
+  })
+
+  r.get('/intake/window', requireAuth(), (_req, res) => {
+    res.json(intake.signInWindow())
+  })
+
+  r.put('/intake/window', requireAuth('admin'), json, async (req, res) => {
+    const body = parse(signInWindowSchema, req.body)
+    res.json(await intake.setSignInWindow(who(res), body))
+  })
+
+  /** The desk's LAN addresses, for the credential sheet: phones cannot open 127.0.0.1. */
+  r.get('/intake/addresses', requireAuth('admin'), (req, res) => {
+    const port = req.socket.localPort
+    const urls: { interface: string; url: string }[] = []
+    for (const [name, infos] of Object.entries(networkInterfaces())) {
+      for (const info of infos ?? []) {
+        if (info.internal || info.family !== 'IPv4') continue
+        urls.push({ interface: name, url: `http://${info.address}:${port}` })
+      }
+    }
+    res.json({ urls, port })
+  })
+
+  // ---------------------------------------------------------------- reporter list
+  r.post(
+    '/users/import',
+    requireAuth('admin'),
+    rawBody(20 * 1024 * 1024, 'Berkas daftar pelapor terlalu besar (paling besar 20 MB)'),
+    async (req, res) => {
+      const body = req.body as Buffer
+      if (!Buffer.isBuffer(body) || body.length === 0) {
+        throw new DeskError(400, 'invalid', 'Kirim berkas CSV atau XLSX sebagai isi permintaan', { file: 'Berkas kosong' })
+      }
+      const result = await intake.importUsers(who(res), readTable(body), { simulated: req.query.simulated === '1' })
+      res.set('Cache-Control', 'no-store')
+      if (result.errors.length > 0) {
+        res.status(400).json({
+          ...result,
+          error: {
+            code: 'import_invalid',
+            message: `Tidak ada yang diimpor: ${result.errors.length} kesalahan. Perbaiki baris yang disebut lalu impor ulang.`,
+            rows: result.errors,
+          },
+        })
+        return
+      }
+      res.status(201).json(result)
+    },
+  )
+
+  // ---------------------------------------------------------------- the reporter's TPS
+  r.get('/intake/tps', requireAuth(), (req, res) => {
+    res.set('Cache-Control', 'no-store')
+    res.json(intake.tpsStates(who(res), str(req.query.region)))
+  })
+
+  // ---------------------------------------------------------------- photos
+  r.post('/photos', requireAuth(), rawBody(MAX_PHOTO_BYTES, 'Foto paling besar 5 MB. Perkecil fotonya lalu kirim lagi.'), async (req, res) => {
+    const body = req.body as Buffer
+    if (!Buffer.isBuffer(body) || body.length === 0) {
+      throw new DeskError(400, 'invalid', 'Kirim foto (JPEG, PNG atau WebP) sebagai isi permintaan', { file: 'Berkas kosong' })
+    }
+    const target = {
+      ...(str(req.query.tps) ? { tps: str(req.query.tps)! } : {}),
+      ...(str(req.query.contest) ? { contest: str(req.query.contest)! } : {}),
+      ...(str(req.query.region) ? { region: str(req.query.region)! } : {}),
+    }
+    const { created, photo } = await intake.storePhoto(who(res), body, target, { simulated: req.query.simulated === '1' })
+    res.status(created ? 201 : 200).json({ photo: photo.file, ...photo })
+  })
+
+  r.get('/photos', requireAuth('operator'), (req, res) => {
+    res.json({ photos: intake.listPhotos({ ...(str(req.query.tps) ? { tps: str(req.query.tps)! } : {}), ...(str(req.query.region) ? { region: str(req.query.region)! } : {}) }) })
+  })
+
+  r.get('/photos/:file', requireAuth('operator'), (req, res) => {
+    const { path, type } = intake.photoPath(String(req.params.file))
+    res.set({ 'Content-Type': type, 'Cache-Control': 'private, max-age=86400', 'Content-Disposition': 'inline' })
+    res.sendFile(path)
+  })
+
+  // ---------------------------------------------------------------- incidents
+  r.post('/incidents', requireAuth(), json, async (req, res) => {
+    const body = parse(incidentCreateSchema, req.body)
+    const { httpStatus, id } = await intake.createIncident(who(res), body, { simulated: req.query.simulated === '1' })
+    res.status(httpStatus).json({ id, ...(httpStatus === 200 ? { status: 'duplicate' } : { status: 'created' }) })
+  })
+
+  r.get('/incidents', requireAuth(), (req, res) => {
+    const status = req.query.status === 'open' || req.query.status === 'handled' ? req.query.status : undefined
+    const after = Number(req.query.after)
+    const limit = Number(req.query.limit)
+    res.set('Cache-Control', 'no-store')
+    res.json({
+      incidents: intake.listIncidents(who(res), {
+        ...(status ? { status } : {}),
+        ...(Number.isInteger(after) && after > 0 ? { after } : {}),
+        ...(Number.isInteger(limit) && limit > 0 ? { limit } : {}),
+      }),
+    })
+  })
+
+  r.post('/incidents/:id/status', requireAuth('operator'), json, async (req, res) => {
+    const id = Number(req.params.id)
+    if (!Number.isInteger(id) || id < 1) throw new DeskError(404, 'not_found', 'Kejadian tidak ditemukan')
+    const body = parse(incidentStatusSchema, req.body)
+    res.json(await intake.setIncidentStatus(who(res), id, body.status))
+  })
+
+  // ---------------------------------------------------------------- kecamatan verification
+  r.get('/verification', requireAuth(), (req, res) => {
+    res.set('Cache-Control', 'no-store')
+    res.json(intake.verificationList(who(res), str(req.query.kecamatan)))
+  })
+
+  r.post('/verification/:desa', requireAuth(), json, async (req, res) => {
+    const body = parse(verificationMarkSchema, req.body)
+    res.json(await intake.markDesa(who(res), String(req.params.desa), body))
+  })
+
+  return r
+}

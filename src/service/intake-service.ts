@@ -1,0 +1,812 @@
+import { createHash, randomUUID } from 'node:crypto'
+import { existsSync } from 'node:fs'
+import { mkdir, open, rename, unlink } from 'node:fs/promises'
+import { join } from 'node:path'
+import { isWithin, regionLevel } from '../domain/codes'
+import type { RowError } from '../domain/tps'
+import type {
+  DesaVerificationDto,
+  ImportedUserDto,
+  IncidentDto,
+  IntakeContestState,
+  IntakeTpsListDto,
+  PhotoDto,
+  RegionRefDto,
+  SignInWindowDto,
+  UserImportAnswer,
+  VerificationListDto,
+  VerificationRowDto,
+} from '../shared/api'
+import { formatDateTimeWib } from '../shared/format'
+import {
+  INCIDENT_CATEGORY_LABELS,
+  type IncidentCreate,
+  type Role,
+  type SignInWindow,
+  type VerificationMark,
+} from '../shared/schemas'
+import { canonicalJson, sha256, type UserRecord } from '../store/store'
+import { codeIdOf, generateAccessCode, hashAccessCode } from './credentials'
+import type { DeskService } from './desk-service'
+import { DeskError, forbidden, notFound } from './errors'
+import { atLeast, type Principal } from './principal'
+
+export const MAX_PHOTO_BYTES = 5 * 1024 * 1024
+const WINDOW_KEY = 'intake.window'
+const PHOTO_FILE = /^[a-f0-9]{64}\.(jpg|png|webp)$/
+const PHONE = /^\+?[0-9 ()-]*$/
+const MAX_IMPORT_ROWS = 2000
+
+export type PhotoType = 'image/jpeg' | 'image/png' | 'image/webp'
+const EXTENSION: Record<PhotoType, string> = { 'image/jpeg': 'jpg', 'image/png': 'png', 'image/webp': 'webp' }
+export const PHOTO_TYPE_OF_EXTENSION: Record<string, PhotoType> = { jpg: 'image/jpeg', png: 'image/png', webp: 'image/webp' }
+
+/**
+ * What an uploaded file really is, from its first bytes — never from its name or Content-Type,
+ * which a client chooses freely. Only the three formats phones produce are accepted.
+ */
+export function imageTypeOf(bytes: Buffer): PhotoType | null {
+  if (bytes.length < 16) return null
+  if (bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'image/jpeg'
+  const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])
+  if (bytes.subarray(0, 8).equals(png) && bytes.toString('latin1', 12, 16) === 'IHDR') return 'image/png'
+  if (bytes.toString('latin1', 0, 4) === 'RIFF' && bytes.toString('latin1', 8, 12) === 'WEBP' && bytes.toString('latin1', 12, 15) === 'VP8') {
+    return 'image/webp'
+  }
+  return null
+}
+
+// ---------------------------------------------------------------- reporter list import
+
+const HEADER_ALIASES: Record<'name' | 'phone' | 'role' | 'region', string[]> = {
+  name: ['nama', 'name', 'nama_lengkap', 'nama_pelapor'],
+  phone: ['hp', 'no_hp', 'nomor_hp', 'telepon', 'telp', 'no_telp', 'nomor_telepon', 'phone'],
+  role: ['peran', 'role'],
+  region: ['kode_wilayah', 'wilayah', 'kode_desa', 'kode', 'region', 'region_code'],
+}
+
+const ROLE_ALIASES: Record<string, Role> = {
+  '': 'reporter',
+  pelapor: 'reporter',
+  reporter: 'reporter',
+  operator: 'operator',
+  supervisor: 'supervisor',
+  display: 'display',
+  tampilan: 'display',
+  layar: 'display',
+}
+
+export interface UserImportRow {
+  row: number
+  name: string
+  phone: string
+  role: Role
+  region: string
+}
+
+interface RegionIndex {
+  regency: { code: string; name: string }
+  contains(code: string): boolean
+}
+
+/**
+ * Validate a reporter list (header row + rows; columns nama, hp, peran, kode_wilayah). All or
+ * nothing, like the TPS import: the caller creates people only when `errors` is empty.
+ */
+export function validateUserTable(
+  table: string[][],
+  regions: RegionIndex,
+  existing: Pick<UserRecord, 'name' | 'role' | 'region' | 'revokedAt'>[] = [],
+): { rows: UserImportRow[]; errors: RowError[] } {
+  const errors: RowError[] = []
+  const rows: UserImportRow[] = []
+  const header = (table[0] ?? []).map((h) => h.trim().toLowerCase().replace(/\s+/g, '_'))
+  const col: Partial<Record<keyof typeof HEADER_ALIASES, number>> = {}
+  for (const [field, aliases] of Object.entries(HEADER_ALIASES) as [keyof typeof HEADER_ALIASES, string[]][]) {
+    const i = header.findIndex((h) => aliases.includes(h))
+    if (i >= 0) col[field] = i
+  }
+  if (col.name === undefined || col.region === undefined) {
+    errors.push({
+      row: 1,
+      message:
+        'Baris pertama harus berisi judul kolom: nama, hp, peran, kode_wilayah (nama dan kode_wilayah wajib; peran kosong berarti pelapor)',
+    })
+    return { rows, errors }
+  }
+  if (table.length - 1 > MAX_IMPORT_ROWS) {
+    errors.push({ row: 1, message: `Paling banyak ${MAX_IMPORT_ROWS} orang per impor` })
+    return { rows, errors }
+  }
+  const cell = (r: string[], field: keyof typeof HEADER_ALIASES) => {
+    const i = col[field]
+    return i === undefined ? '' : (r[i] ?? '').trim()
+  }
+  const key = (name: string, role: string, region: string) => `${name.toLowerCase().replace(/\s+/g, ' ')}|${role}|${region}`
+  const active = new Set(existing.filter((u) => !u.revokedAt).map((u) => key(u.name, u.role, u.region)))
+  const seen = new Map<string, number>()
+  for (let i = 1; i < table.length; i++) {
+    const r = table[i]!
+    const rowNo = i + 1
+    if (r.every((c) => c.trim() === '')) continue
+    const rowErrors: RowError[] = []
+    const name = cell(r, 'name')
+    if (name === '') rowErrors.push({ row: rowNo, column: 'nama', message: 'nama wajib diisi' })
+    else if (name.length > 120) rowErrors.push({ row: rowNo, column: 'nama', message: 'nama paling panjang 120 karakter' })
+    const phone = cell(r, 'phone')
+    if (phone.length > 30 || !PHONE.test(phone)) {
+      rowErrors.push({ row: rowNo, column: 'hp', message: `hp "${phone}" hanya boleh angka, spasi, +, -, ( dan ) (paling panjang 30)` })
+    }
+    const roleRaw = cell(r, 'role').toLowerCase()
+    const role = ROLE_ALIASES[roleRaw]
+    if (!role) {
+      rowErrors.push({
+        row: rowNo,
+        column: 'peran',
+        message: `peran "${cell(r, 'role')}" tidak dikenal: pakai pelapor, operator, supervisor atau display`,
+      })
+    }
+    let region = cell(r, 'region')
+    if (role === 'reporter') {
+      const level = regionLevel(region)
+      if (region === '') {
+        rowErrors.push({ row: rowNo, column: 'kode_wilayah', message: 'kode_wilayah wajib diisi untuk pelapor (kode desa/kelurahan atau kecamatan)' })
+      } else if (!regions.contains(region) || (level !== 'desa' && level !== 'kecamatan')) {
+        rowErrors.push({
+          row: rowNo,
+          column: 'kode_wilayah',
+          message: `kode_wilayah ${region} bukan desa/kelurahan atau kecamatan di ${regions.regency.name}`,
+        })
+      }
+    } else if (role) {
+      if (region === '') region = regions.regency.code
+      else if (!regions.contains(region)) {
+        rowErrors.push({ row: rowNo, column: 'kode_wilayah', message: `kode_wilayah ${region} tidak ada di ${regions.regency.name}` })
+      }
+    }
+    if (rowErrors.length === 0 && role) {
+      const k = key(name, role, region)
+      const first = seen.get(k)
+      if (first !== undefined) {
+        rowErrors.push({ row: rowNo, column: 'nama', message: `${name} (${region}) ganda: sudah ada di baris ${first}` })
+      } else if (active.has(k)) {
+        rowErrors.push({
+          row: rowNo,
+          column: 'nama',
+          message: `${name} (${region}) sudah terdaftar. Untuk kode baru pakai "terbitkan ulang", bukan impor ulang.`,
+        })
+      } else {
+        seen.set(k, rowNo)
+      }
+    }
+    if (rowErrors.length > 0) {
+      errors.push(...rowErrors)
+      continue
+    }
+    rows.push({ row: rowNo, name, phone, role: role!, region })
+  }
+  if (rows.length === 0 && errors.length === 0) errors.push({ row: 2, message: 'Berkas tidak berisi satu orang pun' })
+  return { rows, errors }
+}
+
+// ---------------------------------------------------------------- the service
+
+interface IncidentRow {
+  id: number
+  at: string
+  reporter: string
+  region: string
+  tps: string | null
+  category: IncidentDto['category']
+  urgency: IncidentDto['urgency']
+  text: string
+  photo: string | null
+  status: IncidentDto['status']
+  simulated: number
+}
+
+interface PhotoRow {
+  id: number
+  file: string
+  type: string
+  bytes: number
+  region: string
+  tps: string | null
+  contest: string | null
+  actor: string
+  at: string
+  simulated: number
+}
+
+interface VerificationRow {
+  desa: string
+  status: 'verified' | 'flagged'
+  note: string | null
+  actor: string
+  at: string
+  results: number
+}
+
+const lower = (code: string) => `${code}.`
+const upper = (code: string) => `${code}/` // '/' sorts right after '.': every child code lies in [code., code/)
+
+/**
+ * Field intake over the desk: the reporter list import, the reporters' sign-in window, the per-TPS
+ * state a reporter's phone shows, evidence photos, incident reports and the kecamatan officers'
+ * verification. Writes go through the desk's single writer; events are published after commit.
+ */
+export class IntakeService {
+  private readonly s
+
+  constructor(readonly desk: DeskService) {
+    const p = (sql: string) => desk.store.db.prepare(sql)
+    this.s = {
+      resultsUnder: p('SELECT tps, contest, review FROM results WHERE tps >= ? AND tps < ?'),
+      conflictsUnder: p("SELECT tps, contest, kind FROM conflicts WHERE status = 'open' AND tps >= ? AND tps < ?"),
+      countResultsUnder: p('SELECT count(*) AS n FROM results WHERE tps >= ? AND tps < ?'),
+      insertIncident: p(`INSERT INTO incidents (at, reporter, region, tps, category, urgency, text, photo, simulated)
+        VALUES (@at, @reporter, @region, @tps, @category, @urgency, @text, @photo, @simulated)`),
+      incidentById: p('SELECT * FROM incidents WHERE id = ?'),
+      listIncidents: p(`SELECT * FROM incidents WHERE (@status IS NULL OR status = @status) AND id > @after
+        AND (@reporter IS NULL OR reporter = @reporter) ORDER BY id DESC LIMIT @limit`),
+      setIncidentStatus: p('UPDATE incidents SET status = ? WHERE id = ?'),
+      findIncidentSubmission: p('SELECT incident, hash FROM incident_submissions WHERE actor = ? AND submission_id = ?'),
+      insertIncidentSubmission: p('INSERT INTO incident_submissions (actor, submission_id, incident, hash) VALUES (?, ?, ?, ?)'),
+      insertPhoto: p(`INSERT OR IGNORE INTO photos (file, type, bytes, region, tps, contest, actor, at, simulated)
+        VALUES (@file, @type, @bytes, @region, @tps, @contest, @actor, @at, @simulated)`),
+      photoByFile: p('SELECT * FROM photos WHERE file = ? ORDER BY id LIMIT 1'),
+      photosForTps: p('SELECT * FROM photos WHERE tps = ? ORDER BY id'),
+      photosUnder: p('SELECT * FROM photos WHERE (region >= ? AND region < ?) OR region = ? ORDER BY id'),
+      photoExact: p("SELECT * FROM photos WHERE file = ? AND region = ? AND coalesce(tps, '') = ? AND coalesce(contest, '') = ?"),
+      upsertVerification: p(`INSERT INTO desa_verifications (desa, status, note, actor, at, results) VALUES (@desa, @status, @note, @actor, @at, @results)
+        ON CONFLICT (desa) DO UPDATE SET status = excluded.status, note = excluded.note, actor = excluded.actor, at = excluded.at, results = excluded.results`),
+      verificationsUnder: p('SELECT * FROM desa_verifications WHERE desa >= ? AND desa < ?'),
+      verificationOf: p('SELECT * FROM desa_verifications WHERE desa = ?'),
+    }
+  }
+
+  private get store() {
+    return this.desk.store
+  }
+
+  private get regions() {
+    return this.desk.regions
+  }
+
+  regionRef(code: string): RegionRefDto {
+    const r = this.regions.get(code)
+    const level = regionLevel(code)
+    return {
+      code,
+      name: r?.name ?? code,
+      level: level === 'kecamatan' || level === 'desa' ? level : 'kabupaten',
+    }
+  }
+
+  private nameOf(actor: string): string {
+    if (actor === 'admin') return 'Admin'
+    return this.store.userById(actor)?.name ?? actor
+  }
+
+  // ---------------------------------------------------------------- sign-in window
+  signInWindow(): SignInWindowDto {
+    const raw = this.store.getMeta(WINDOW_KEY)
+    const w = raw ? (JSON.parse(raw) as SignInWindow) : { opensAt: null, closesAt: null }
+    const now = Date.parse(this.store.nowIso())
+    const open = (!w.opensAt || now >= Date.parse(w.opensAt)) && (!w.closesAt || now < Date.parse(w.closesAt))
+    return { opensAt: w.opensAt, closesAt: w.closesAt, open }
+  }
+
+  async setSignInWindow(actor: Principal, w: SignInWindow): Promise<SignInWindowDto> {
+    const value = { opensAt: w.opensAt ? new Date(w.opensAt).toISOString() : null, closesAt: w.closesAt ? new Date(w.closesAt).toISOString() : null }
+    await this.desk.write(() => {
+      this.store.setMeta(WINDOW_KEY, JSON.stringify(value))
+      this.store.audit(actor.id, 'intake.window', null, value)
+      this.store.appendEvent('intake.window', value)
+    })
+    return this.signInWindow()
+  }
+
+  /** Refuses a reporter outside the admin-set window. Stops a leaked code being used days later. */
+  assertReporterWindow(): void {
+    const w = this.signInWindow()
+    if (w.open) return
+    const now = Date.parse(this.store.nowIso())
+    if (w.opensAt && now < Date.parse(w.opensAt)) {
+      throw new DeskError(
+        403,
+        'outside_window',
+        `Formulir lapor baru dibuka ${formatDateTimeWib(w.opensAt)}${w.closesAt ? ` sampai ${formatDateTimeWib(w.closesAt)}` : ''}. Laporan di HP tetap tersimpan.`,
+      )
+    }
+    throw new DeskError(
+      403,
+      'outside_window',
+      `Formulir lapor sudah ditutup sejak ${formatDateTimeWib(w.closesAt!)}. Hubungi desk bila masih ada laporan.`,
+    )
+  }
+
+  // ---------------------------------------------------------------- reporter list
+  async importUsers(actor: Principal, table: string[][], options: { simulated?: boolean } = {}): Promise<UserImportAnswer> {
+    const { rows, errors } = validateUserTable(table, this.regions, this.store.listUsers())
+    if (errors.length > 0) return { imported: 0, users: [], errors }
+    // Codes and their scrypt hashes are made outside the writer: scrypt is slow on purpose.
+    const codes: string[] = []
+    const taken = new Set<string>()
+    for (let i = 0; i < rows.length; i++) {
+      let code = generateAccessCode()
+      while (taken.has(codeIdOf(code)) || this.store.userByCodeId(codeIdOf(code))) code = generateAccessCode()
+      taken.add(codeIdOf(code))
+      codes.push(code)
+    }
+    const hashes: string[] = []
+    for (let i = 0; i < codes.length; i += 8) {
+      hashes.push(...(await Promise.all(codes.slice(i, i + 8).map((c) => hashAccessCode(c)))))
+    }
+    const createdAt = this.store.nowIso()
+    const users: UserRecord[] = rows.map((r, i) => ({
+      id: randomUUID(),
+      name: r.name,
+      phone: r.phone,
+      role: r.role,
+      region: r.region,
+      codeId: codeIdOf(codes[i]!),
+      codeHash: hashes[i]!,
+      simulated: !!options.simulated,
+      createdAt,
+      revokedAt: null,
+    }))
+    await this.desk.write(() => {
+      for (const u of users) {
+        if (this.store.userByCodeId(u.codeId)) throw new DeskError(503, 'retry', 'Bentrok kode akses; ulangi impor (tidak ada yang tersimpan)')
+      }
+      for (const u of users) {
+        this.store.insertUser(u)
+        this.store.audit(actor.id, 'user.create', u.id, { role: u.role, region: u.region, simulated: u.simulated, via: 'import' })
+      }
+      this.store.audit(actor.id, 'user.import', null, { count: users.length, simulated: !!options.simulated })
+      this.store.appendEvent('users.imported', { count: users.length })
+    })
+    const out: ImportedUserDto[] = users.map((u, i) => ({
+      id: u.id,
+      name: u.name,
+      phone: u.phone,
+      role: u.role,
+      region: u.region,
+      regionName: this.regions.get(u.region)?.name ?? u.region,
+      accessCode: codes[i]!,
+    }))
+    return { imported: out.length, users: out, errors: [] }
+  }
+
+  // ---------------------------------------------------------------- TPS list with per-contest state
+  /** The scope a principal may look at: a reporter their own region (or a part of it), others what they ask for. */
+  private scopeFor(p: Principal, region: string | undefined): string {
+    if (region !== undefined) {
+      const level = regionLevel(region)
+      if (!this.regions.contains(region) || (level !== 'desa' && level !== 'kecamatan')) {
+        throw new DeskError(400, 'invalid', `Wilayah ${region} bukan desa/kelurahan atau kecamatan di ${this.regions.regency.name}`, {
+          region: 'Kode desa atau kecamatan tidak dikenal',
+        })
+      }
+    }
+    if (p.role === 'reporter') {
+      if (region === undefined) return p.region
+      if (!isWithin(region, p.region)) throw forbidden('Wilayah itu di luar wilayah tugas Anda')
+      return region
+    }
+    if (region === undefined) {
+      throw new DeskError(400, 'invalid', 'Sebutkan wilayah: ?region=KODE desa atau kecamatan', { region: 'Wajib diisi' })
+    }
+    return region
+  }
+
+  tpsStates(p: Principal, region?: string): IntakeTpsListDto {
+    const scope = this.scopeFor(p, region)
+    const contests = this.store.listContests()
+    const results = this.s.resultsUnder.all(lower(scope), upper(scope)) as { tps: string; contest: string; review: string }[]
+    const conflicts = this.s.conflictsUnder.all(lower(scope), upper(scope)) as { tps: string; contest: string; kind: 'conflict' | 'correction' }[]
+    const state = new Map<string, { state: IntakeContestState; reason?: 'conflict' | 'correction' | 'flagged' }>()
+    for (const r of results) {
+      state.set(`${r.tps}|${r.contest}`, r.review === 'flagged' ? { state: 'perlu_dicek', reason: 'flagged' } : { state: 'diterima' })
+    }
+    for (const c of conflicts) state.set(`${c.tps}|${c.contest}`, { state: 'perlu_dicek', reason: c.kind })
+    const desaCodes = regionLevel(scope) === 'desa' ? [scope] : this.regions.childrenOf(scope).map((d) => d.code)
+    const verifications = this.verificationsUnder(scope, p)
+    return {
+      region: this.regionRef(scope),
+      desa: desaCodes.map((code) => ({ code, name: this.regions.get(code)?.name ?? code, verification: verifications.get(code) ?? null })),
+      tps: this.desk.listTps(scope).map((t) => ({
+        code: t.code,
+        desa: t.desa,
+        number: t.number,
+        dpt: t.dpt,
+        location: t.location,
+        status: t.status,
+        statusReason: t.statusReason,
+        contests: Object.fromEntries(contests.map((c) => [c.id, state.get(`${t.code}|${c.id}`) ?? { state: 'belum' as const }])),
+      })),
+    }
+  }
+
+  // ---------------------------------------------------------------- kecamatan verification
+  private verificationDto(v: VerificationRow, withActor: boolean): DesaVerificationDto {
+    const now = (this.s.countResultsUnder.get(lower(v.desa), upper(v.desa)) as { n: number }).n
+    return {
+      status: v.status,
+      note: v.note,
+      at: v.at,
+      ...(withActor ? { by: { id: v.actor, name: this.nameOf(v.actor) } } : {}),
+      stale: now > v.results,
+    }
+  }
+
+  private verificationsUnder(scope: string, p: Principal): Map<string, DesaVerificationDto> {
+    const withActor = p.role !== 'display'
+    const rows = (
+      regionLevel(scope) === 'desa'
+        ? [this.s.verificationOf.get(scope)].filter(Boolean)
+        : this.s.verificationsUnder.all(lower(scope), upper(scope))
+    ) as VerificationRow[]
+    return new Map(rows.map((v) => [v.desa, this.verificationDto(v, withActor)]))
+  }
+
+  /** The mark on a desa (for the console's review screens), or null. */
+  verificationOf(desa: string): DesaVerificationDto | null {
+    const v = this.s.verificationOf.get(desa) as VerificationRow | undefined
+    return v ? this.verificationDto(v, true) : null
+  }
+
+  verificationList(p: Principal, kecamatan?: string): VerificationListDto {
+    let scope = kecamatan
+    if (p.role === 'reporter') {
+      if (regionLevel(p.region) !== 'kecamatan') throw forbidden('Hanya petugas kecamatan yang memverifikasi hasil desa')
+      if (scope !== undefined && scope !== p.region) throw forbidden('Kecamatan itu di luar wilayah tugas Anda')
+      scope = p.region
+    }
+    if (scope !== undefined && (!this.regions.contains(scope) || regionLevel(scope) !== 'kecamatan')) {
+      throw new DeskError(400, 'invalid', `Kecamatan ${scope} tidak dikenal`, { kecamatan: 'Kode kecamatan tidak dikenal' })
+    }
+    const kecamatanList = scope ? [this.regions.get(scope)!] : this.regions.kecamatan
+    const contests = this.store.listContests()
+    const rows: VerificationRowDto[] = []
+    for (const k of kecamatanList) {
+      const tps = this.desk.listTps(k.code).filter((t) => t.status === 'active')
+      const results = this.s.resultsUnder.all(lower(k.code), upper(k.code)) as { tps: string; contest: string; review: string }[]
+      const conflicts = this.s.conflictsUnder.all(lower(k.code), upper(k.code)) as { tps: string; contest: string }[]
+      const verifications = this.verificationsUnder(k.code, p)
+      const desaOf = (tpsCode: string) => tpsCode.slice(0, tpsCode.lastIndexOf('.'))
+      for (const d of this.regions.childrenOf(k.code)) {
+        const perContest: VerificationRowDto['contests'] = {}
+        for (const c of contests) {
+          const here = results.filter((r) => r.contest === c.id && desaOf(r.tps) === d.code)
+          const open = new Set(conflicts.filter((x) => x.contest === c.id && desaOf(x.tps) === d.code).map((x) => x.tps))
+          for (const r of here) if (r.review === 'flagged') open.add(r.tps)
+          perContest[c.id] = { reported: here.length, needsCheck: open.size }
+        }
+        rows.push({
+          desa: d.code,
+          name: d.name,
+          kecamatan: k.code,
+          tpsActive: tps.filter((t) => t.desa === d.code).length,
+          contests: perContest,
+          verification: verifications.get(d.code) ?? null,
+        })
+      }
+    }
+    const only = scope ? this.regions.get(scope)! : null
+    return { kecamatan: only ? { code: only.code, name: only.name } : null, rows }
+  }
+
+  async markDesa(p: Principal, desa: string, mark: VerificationMark): Promise<DesaVerificationDto> {
+    if (!this.regions.contains(desa) || !this.regions.isDesa(desa)) throw notFound(`Desa ${desa} tidak dikenal`)
+    if (p.role === 'reporter') {
+      if (regionLevel(p.region) !== 'kecamatan') throw forbidden('Hanya petugas kecamatan yang memverifikasi hasil desa')
+      if (!isWithin(desa, p.region)) throw forbidden('Desa itu di luar kecamatan Anda')
+    } else if (!atLeast(p, 'supervisor')) {
+      throw forbidden('Hanya petugas kecamatan, supervisor atau admin yang memverifikasi hasil desa')
+    }
+    const note = mark.note && mark.note.length > 0 ? mark.note : null
+    const row = await this.desk.write(() => {
+      const results = (this.s.countResultsUnder.get(lower(desa), upper(desa)) as { n: number }).n
+      if (results === 0) {
+        throw new DeskError(409, 'no_results', `Belum ada hasil TPS dari ${this.regions.get(desa)!.name}; belum ada yang bisa diverifikasi`)
+      }
+      const v: VerificationRow = { desa, status: mark.status, note, actor: p.id, at: this.store.nowIso(), results }
+      this.s.upsertVerification.run(v)
+      this.store.audit(p.id, 'desa.verification', desa, { status: mark.status, note, results })
+      this.store.appendEvent('verification.changed', {
+        desa,
+        kecamatan: desa.slice(0, desa.lastIndexOf('.')),
+        status: mark.status,
+        note,
+        at: v.at,
+        by: p.id,
+        results,
+      })
+      return v
+    })
+    return this.verificationDto(row, true)
+  }
+
+  // ---------------------------------------------------------------- photos
+  /** Where a reporter's report about a TPS or desa belongs, checked against what they may touch. */
+  private placeFor(p: Principal, target: { tps?: string; region?: string }): { region: string; tps: string | null } {
+    let region: string
+    let tps: string | null = null
+    if (target.tps) {
+      const t = this.store.getTps(target.tps)
+      if (!t) throw new DeskError(404, 'not_found', `TPS ${target.tps} tidak terdaftar`, { tps: 'TPS tidak terdaftar' })
+      if (target.region && target.region !== t.desa) {
+        throw new DeskError(400, 'invalid', `TPS ${t.code} bukan di desa ${target.region}`, { region: 'Tidak cocok dengan TPS' })
+      }
+      tps = t.code
+      region = t.desa
+    } else if (target.region) {
+      if (!this.regions.contains(target.region) || !this.regions.isDesa(target.region)) {
+        throw new DeskError(400, 'invalid', `Desa ${target.region} tidak dikenal`, { region: 'Kode desa/kelurahan tidak dikenal' })
+      }
+      region = target.region
+    } else if (p.role === 'reporter' && regionLevel(p.region) === 'desa') {
+      region = p.region
+    } else {
+      throw new DeskError(400, 'invalid', 'Pilih TPS atau desa tempat kejadian', { tps: 'Pilih TPS atau desa', region: 'Pilih TPS atau desa' })
+    }
+    if (p.role === 'reporter' && !isWithin(region, p.region)) {
+      throw new DeskError(403, 'forbidden', `${tps ? `TPS ${tps}` : `Desa ${region}`} di luar wilayah tugas Anda (${p.region})`, {
+        [tps ? 'tps' : 'region']: 'Di luar wilayah tugas',
+      })
+    }
+    return { region, tps }
+  }
+
+  private simulatedFor(p: Principal, asked: boolean): boolean {
+    const user = p.id === 'admin' ? undefined : this.store.userById(p.id)
+    return !!user?.simulated || (asked && atLeast(p, 'operator'))
+  }
+
+  private photosDir(): string {
+    if (!this.desk.dataDir) throw new DeskError(503, 'no_storage', 'Desk ini tidak punya folder data untuk menyimpan foto')
+    return join(this.desk.dataDir, 'photos')
+  }
+
+  /**
+   * Keep an evidence photo. The file is named by its content hash and made durable (fsync, then
+   * rename) before the row that points at it commits, so an acknowledged photo survives a power cut
+   * and a resent upload lands on the same file.
+   */
+  async storePhoto(
+    p: Principal,
+    bytes: Buffer,
+    target: { tps?: string; contest?: string; region?: string },
+    options: { simulated?: boolean } = {},
+  ): Promise<{ created: boolean; photo: PhotoDto }> {
+    if (p.role === 'display') throw forbidden('Akun tampilan (display) tidak bisa mengirim foto')
+    if (bytes.length > MAX_PHOTO_BYTES) throw new DeskError(413, 'too_large', 'Foto paling besar 5 MB. Perkecil fotonya lalu kirim lagi.')
+    const type = imageTypeOf(bytes)
+    if (!type) {
+      throw new DeskError(415, 'bad_image', 'Berkas bukan foto JPEG, PNG atau WebP (isi berkas diperiksa, bukan namanya)', {
+        file: 'Bukan foto JPEG, PNG atau WebP',
+      })
+    }
+    const place = this.placeFor(p, target)
+    let contest: string | null = null
+    if (target.contest) {
+      if (!place.tps) throw new DeskError(400, 'invalid', 'Foto untuk satu pemilihan harus menyebut TPS-nya', { tps: 'Wajib bersama contest' })
+      if (!this.desk.contest(target.contest)) {
+        throw new DeskError(404, 'not_found', `Pemilihan "${target.contest}" tidak dikenal`, { contest: 'Pemilihan tidak dikenal' })
+      }
+      contest = target.contest
+    }
+    const dir = this.photosDir()
+    const file = `${createHash('sha256').update(bytes).digest('hex')}.${EXTENSION[type]}`
+    const path = join(dir, file)
+    if (!existsSync(path)) {
+      await mkdir(dir, { recursive: true, mode: 0o700 })
+      const tmp = join(dir, `.${file}.${randomUUID()}.tmp`)
+      const fh = await open(tmp, 'wx', 0o600)
+      try {
+        await fh.writeFile(bytes)
+        await fh.sync()
+      } finally {
+        await fh.close()
+      }
+      try {
+        await rename(tmp, path)
+      } catch (e) {
+        await unlink(tmp).catch(() => {})
+        throw e
+      }
+    }
+    const simulated = this.simulatedFor(p, !!options.simulated)
+    const created = await this.desk.write(() => {
+      const row = { file, type, bytes: bytes.length, region: place.region, tps: place.tps, contest, actor: p.id, at: this.store.nowIso(), simulated: simulated ? 1 : 0 }
+      const inserted = this.s.insertPhoto.run(row).changes > 0
+      if (inserted) {
+        this.store.audit(p.id, 'photo.upload', place.tps ?? place.region, { file, contest, bytes: bytes.length })
+        this.store.appendEvent('photo.added', { file, region: place.region, tps: place.tps, contest })
+      }
+      return inserted
+    })
+    const row = this.s.photoExact.get(file, place.region, place.tps ?? '', contest ?? '') as PhotoRow
+    return { created, photo: this.photoDto(row) }
+  }
+
+  private photoDto(r: PhotoRow): PhotoDto {
+    const contest = r.contest ? this.desk.contest(r.contest) : undefined
+    const tpsNo = r.tps ? `TPS ${r.tps.slice(r.tps.lastIndexOf('.') + 1)}` : null
+    const place = `${tpsNo ? `${tpsNo} ` : ''}${this.regions.get(r.region)?.name ?? r.region}`
+    return {
+      file: r.file,
+      url: `/api/v1/photos/${r.file}`,
+      label: contest ? `C.Hasil ${contest.name} — ${place}` : `Foto — ${place}`,
+      type: r.type,
+      bytes: r.bytes,
+      region: r.region,
+      tps: r.tps,
+      contest: r.contest,
+      at: r.at,
+      by: { id: r.actor, name: this.nameOf(r.actor) },
+    }
+  }
+
+  /** Photos of a TPS (all contests), or of everything under a desa/kecamatan. */
+  listPhotos(filter: { tps?: string; region?: string }): PhotoDto[] {
+    if (filter.tps) return (this.s.photosForTps.all(filter.tps) as PhotoRow[]).map((r) => this.photoDto(r))
+    if (filter.region) {
+      return (this.s.photosUnder.all(lower(filter.region), upper(filter.region), filter.region) as PhotoRow[]).map((r) => this.photoDto(r))
+    }
+    throw new DeskError(400, 'invalid', 'Sebutkan ?tps=KODE atau ?region=KODE', { tps: 'Wajib salah satu' })
+  }
+
+  /** The stored file of a photo, for an operator's eyes. The name is checked so no path escapes the folder. */
+  photoPath(file: string): { path: string; type: PhotoType } {
+    if (!PHOTO_FILE.test(file) || !this.s.photoByFile.get(file)) throw notFound('Foto tidak ditemukan')
+    const path = join(this.photosDir(), file)
+    if (!existsSync(path)) throw notFound('Berkas foto tidak ada di folder data')
+    return { path, type: PHOTO_TYPE_OF_EXTENSION[file.slice(file.lastIndexOf('.') + 1)]! }
+  }
+
+  // ---------------------------------------------------------------- incidents
+  private incidentDto(r: IncidentRow, view: 'full' | 'own' | 'public'): IncidentDto {
+    const dto: IncidentDto = {
+      id: r.id,
+      at: r.at,
+      region: r.region,
+      regionName: this.regions.get(r.region)?.name ?? r.region,
+      tps: r.tps,
+      category: r.category,
+      urgency: r.urgency,
+      text: r.text,
+      status: r.status,
+      simulated: r.simulated === 1,
+      hasPhoto: r.photo !== null,
+    }
+    if (view === 'full') {
+      const user = r.reporter === 'admin' ? undefined : this.store.userById(r.reporter)
+      dto.reporter = { id: r.reporter, name: r.reporter === 'admin' ? 'Admin' : (user?.name ?? r.reporter), phone: user?.phone ?? '' }
+      dto.photo = r.photo
+    }
+    return dto
+  }
+
+  async createIncident(
+    p: Principal,
+    body: IncidentCreate,
+    options: { simulated?: boolean } = {},
+  ): Promise<{ httpStatus: 200 | 201; id: number }> {
+    if (p.role === 'display') throw forbidden('Akun tampilan (display) tidak bisa melaporkan kejadian')
+    const place = this.placeFor(p, { ...(body.tps ? { tps: body.tps } : {}), ...(body.region ? { region: body.region } : {}) })
+    if (body.photo) {
+      const photo = this.s.photoByFile.get(body.photo) as PhotoRow | undefined
+      if (!photo || (!atLeast(p, 'operator') && photo.actor !== p.id)) {
+        throw new DeskError(400, 'invalid', 'Foto itu belum diunggah. Kirim fotonya dulu lewat POST /photos.', { photo: 'Foto tidak ditemukan' })
+      }
+    }
+    const hash = sha256(canonicalJson(body))
+    const simulated = this.simulatedFor(p, !!options.simulated)
+    return this.desk.write(() => {
+      if (body.submissionId) {
+        const previous = this.s.findIncidentSubmission.get(p.id, body.submissionId) as { incident: number; hash: string } | undefined
+        if (previous) {
+          if (previous.hash !== hash) {
+            throw new DeskError(409, 'submission_id_reused', 'submissionId ini sudah dipakai untuk laporan lain. Kirim dengan submissionId baru.', {
+              submissionId: 'Sudah dipakai dengan isi berbeda',
+            })
+          }
+          return { httpStatus: 200 as const, id: previous.incident }
+        }
+      }
+      const at = this.store.nowIso()
+      const id = Number(
+        this.s.insertIncident.run({
+          at,
+          reporter: p.id,
+          region: place.region,
+          tps: place.tps,
+          category: body.category,
+          urgency: body.urgency,
+          text: body.text,
+          photo: body.photo ?? null,
+          simulated: simulated ? 1 : 0,
+        }).lastInsertRowid,
+      )
+      if (body.submissionId) this.s.insertIncidentSubmission.run(p.id, body.submissionId, id, hash)
+      this.store.audit(p.id, 'incident.create', place.tps ?? place.region, { id, category: body.category, urgency: body.urgency })
+      // No names or phone numbers in the event: every signed-in screen (boards too) receives it.
+      this.store.appendEvent('incident.created', {
+        id,
+        at,
+        region: place.region,
+        regionName: this.regions.get(place.region)?.name ?? place.region,
+        tps: place.tps,
+        category: body.category,
+        categoryLabel: INCIDENT_CATEGORY_LABELS[body.category],
+        urgency: body.urgency,
+        text: body.text,
+        status: 'open',
+        simulated,
+        hasPhoto: !!body.photo,
+      })
+      return { httpStatus: 201 as const, id }
+    })
+  }
+
+  /**
+   * Evidence for the console's review screens (its EvidenceSource): the photos of a TPS's sheet
+   * for a contest (and those of the TPS as a whole), and the kecamatan officer's mark on its desa.
+   */
+  evidenceSource(): {
+    photos(tps: string, contest: string): { url: string; label: string }[]
+    verification(tps: string): { status: string; note: string | null; at: string | null; actor: { id: string; name: string; role: string } | null } | null
+  } {
+    return {
+      photos: (tps, contest) =>
+        this.listPhotos({ tps })
+          .filter((ph) => ph.contest === contest || ph.contest === null)
+          .map((ph) => ({ url: ph.url, label: ph.label })),
+      verification: (tps) => {
+        const v = this.s.verificationOf.get(tps.slice(0, tps.lastIndexOf('.'))) as VerificationRow | undefined
+        if (!v) return null
+        const user = v.actor === 'admin' ? undefined : this.store.userById(v.actor)
+        const dto = this.verificationDto(v, true)
+        return {
+          status: v.status === 'verified' ? (dto.stale ? 'terverifikasi kecamatan (sebelum hasil terbaru)' : 'terverifikasi kecamatan') : 'ditandai kecamatan',
+          note: v.note,
+          at: v.at,
+          actor: { id: v.actor, name: this.nameOf(v.actor), role: user?.role ?? 'admin' },
+        }
+      },
+    }
+  }
+
+  listIncidents(p: Principal, filter: { status?: 'open' | 'handled'; after?: number; limit?: number } = {}): IncidentDto[] {
+    const view = atLeast(p, 'operator') ? 'full' : p.role === 'reporter' ? 'own' : 'public'
+    const rows = this.s.listIncidents.all({
+      status: filter.status ?? null,
+      after: filter.after ?? 0,
+      reporter: view === 'own' ? p.id : null,
+      limit: Math.min(1000, Math.max(1, filter.limit ?? 200)),
+    }) as IncidentRow[]
+    return rows.map((r) => this.incidentDto(r, view))
+  }
+
+  async setIncidentStatus(actor: Principal, id: number, status: 'open' | 'handled'): Promise<IncidentDto> {
+    if (!this.s.incidentById.get(id)) throw notFound(`Kejadian #${id} tidak ditemukan`)
+    await this.desk.write(() => {
+      this.s.setIncidentStatus.run(status, id)
+      this.store.audit(actor.id, 'incident.status', String(id), { status })
+      this.store.appendEvent('incident.updated', { id, status })
+    })
+    return this.incidentDto(this.s.incidentById.get(id) as IncidentRow, 'full')
+  }
+}
+
+const services = new WeakMap<DeskService, IntakeService>()
+
+/** One intake service per desk (its statements are prepared once); other features may read through it. */
+export function intakeServiceFor(desk: DeskService): IntakeService {
+  let s = services.get(desk)
+  if (!s) services.set(desk, (s = new IntakeService(desk)))
+  return s
+}

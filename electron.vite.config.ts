@@ -27,13 +27,22 @@ export default defineConfig({
   renderer: {
     root: resolve(__dirname, 'src/renderer'),
     plugins: [react()],
+    experimental: {
+      // The reporter form may be opened as /lapor/… too: its page names its assets from the site root.
+      renderBuiltUrl: (filename, { hostType, hostId }) =>
+        hostType === 'html' && hostId.endsWith('lapor.html') ? `/${filename}` : { relative: true },
+    },
     build: {
       // Phones on weak signal load this: ship it minified.
       minify: true,
       rollupOptions: {
         input: {
           index: resolve(__dirname, 'src/renderer/index.html'),
+          lapor: resolve(__dirname, 'src/renderer/lapor.html'),
+          'lapor-sw': resolve(__dirname, 'src/renderer/lapor/sw.ts'),
         },
+        // The reporter form's service worker must be served from the site root to control /lapor.
+        output: { entryFileNames: (chunk) => (chunk.name === 'lapor-sw' ? 'lapor-sw.js' : 'assets/[name]-[hash].js') },
       },
     },
   },

@@ -32,15 +32,61 @@ export async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
   return body as T
 }
 
+export interface SubscribeOptions {
+  /** Event types to receive besides the defaults (SSE delivers named events only to their listeners). */
+  types?: string[]
+  /** Start after this event id (e.g. the one a summary was read at), so nothing falls in between. */
+  lastEventId?: number
+}
+
 /** Live events with resume: the browser's EventSource resends Last-Event-ID on reconnect. */
-export function subscribe(onEvent: (e: DeskEvent) => void, onState: (connected: boolean) => void): () => void {
+export function subscribe(
+  onEvent: (e: DeskEvent) => void,
+  onState: (connected: boolean) => void,
+  options: SubscribeOptions = {},
+): () => void {
   const token = getToken() ?? ''
-  const source = new EventSource(`/api/v1/events?token=${encodeURIComponent(token)}`)
-  const handler = (msg: MessageEvent<string>) => onEvent(JSON.parse(msg.data) as DeskEvent)
-  for (const type of ['result.accepted', 'result.conflict', 'tps.status', 'tps.imported', 'config.changed']) {
-    source.addEventListener(type, handler as EventListener)
+  const types = new Set(['result.accepted', 'result.conflict', 'tps.status', 'tps.imported', 'config.changed', ...(options.types ?? [])])
+  let lastId = options.lastEventId
+  let source: EventSource | null = null
+  let retry: ReturnType<typeof setTimeout> | null = null
+  let stopped = false
+  const handler = (msg: MessageEvent<string>) => {
+    const e = JSON.parse(msg.data) as DeskEvent
+    lastId = e.id
+    onEvent(e)
   }
-  source.addEventListener('ready', () => onState(true))
-  source.onerror = () => onState(false)
-  return () => source.close()
+  const open = () => {
+    const query = new URLSearchParams({ token })
+    if (lastId !== undefined) query.set('lastEventId', String(lastId))
+    const s = new EventSource(`/api/v1/events?${query.toString()}`)
+    for (const type of types) s.addEventListener(type, handler as EventListener)
+    s.addEventListener('ready', () => onState(true))
+    s.onerror = () => {
+      onState(false)
+      // After a network error the browser retries by itself; after an HTTP error answer (a 429,
+      // a proxy's 502 while the desk restarts) it gives up for good. Then open a new stream,
+      // resuming after the last event seen.
+      if (s.readyState === EventSource.CLOSED && !stopped) retry = setTimeout(open, 3_000)
+    }
+    source = s
+  }
+  open()
+  return () => {
+    stopped = true
+    if (retry) clearTimeout(retry)
+    source?.close()
+  }
+}
+
+/**
+ * A wall display started as `/papan#token=CODE` (a kiosk browser's start page): keep the code
+ * for this tab and take it out of the address bar. The fragment never reaches the server or its logs.
+ */
+export function adoptTokenFromUrl(): string | null {
+  const m = /(?:^#|&)token=([^&]+)/.exec(window.location.hash)
+  if (!m) return null
+  setToken(decodeURIComponent(m[1]!))
+  history.replaceState(null, '', window.location.pathname + window.location.search)
+  return getToken()
 }

@@ -1,14 +1,14 @@
 import { useCallback, useEffect, useMemo, useState } from 'react'
 import type { ConfigDto } from '../../shared/api'
 import '../../shared/shell'
-import { api, getToken, setToken } from './api'
+import { adoptTokenFromUrl, api, getToken, setToken } from './api'
 import { LangContext, MESSAGES, type Lang } from './i18n'
 import { matchRoute } from './routes'
 import { SignIn } from './sign-in'
 
 export function App() {
   const [lang, setLang] = useState<Lang>(() => (localStorage.getItem('desk.lang') === 'en' ? 'en' : 'id'))
-  const [token, setTokenState] = useState<string | null>(getToken())
+  const [token, setTokenState] = useState<string | null>(() => adoptTokenFromUrl() ?? getToken())
   const [config, setConfig] = useState<ConfigDto | null>(null)
   const t = MESSAGES[lang]
   const route = matchRoute(window.location.pathname)

@@ -1,6 +1,10 @@
 import type { ComponentType } from 'react'
 import type { ConfigDto } from '../../shared/api'
-import { Home } from './home'
+import { BoardRoute } from './board'
+import { Console } from './console/console'
+import { CredentialsScreen } from './credentials/credentials-screen'
+import { PublicPage } from './publik/publik'
+import { RecapScreen } from './recap/recap-screen'
 
 export interface ScreenProps {
   config: ConfigDto
@@ -18,7 +22,13 @@ export interface ScreenRoute {
 }
 
 /** Every screen of the one UI. Each feature adds its line here. */
-export const ROUTES: ScreenRoute[] = [{ path: '/', component: Home }]
+export const ROUTES: ScreenRoute[] = [
+  { path: '/', component: Console },
+  { path: '/papan', component: BoardRoute, bare: true },
+  { path: '/publik', component: PublicPage, public: true, bare: true },
+  { path: '/rekap', component: RecapScreen },
+  { path: '/kredensial', component: CredentialsScreen },
+]
 
 export function matchRoute(pathname: string): ScreenRoute {
   const matches = ROUTES.filter((r) => r.path === '/' || pathname === r.path || pathname.startsWith(r.path + '/'))

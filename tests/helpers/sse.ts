@@ -37,7 +37,11 @@ export async function openSse(url: string, token: string, lastEventId?: number) 
           }
           if (msg.event || msg.data) messages.push(msg)
         }
-        for (const w of [...waiters]) if (w.pred(messages)) (waiters.splice(waiters.indexOf(w), 1), w.resolve())
+        for (const w of [...waiters]) {
+          if (!w.pred(messages)) continue
+          waiters.splice(waiters.indexOf(w), 1)
+          w.resolve()
+        }
       }
     } catch {
       // aborted
@@ -50,7 +54,13 @@ export async function openSse(url: string, token: string, lastEventId?: number) 
       if (pred(messages)) return Promise.resolve()
       return new Promise((resolve, reject) => {
         const t = setTimeout(() => reject(new Error(`SSE wait timed out; got ${JSON.stringify(messages.map((m) => m.event))}`)), timeoutMs)
-        waiters.push({ pred, resolve: () => (clearTimeout(t), resolve()) })
+        waiters.push({
+          pred,
+          resolve: () => {
+            clearTimeout(t)
+            resolve()
+          },
+        })
       })
     },
     async close() {

@@ -2,7 +2,7 @@ import { resolve } from 'node:path'
 import { defineConfig } from 'electron-vite'
 import react from '@vitejs/plugin-react'
 
-// One build, three targets. `main` also carries the headless CLI (out/main/cli.mjs), so
+// One build, three targets. `main` also carries the headless CLI (out/main/cli.js), so
 // `npm run serve` runs the very same host code that Electron's main process starts.
 export default defineConfig({
   main: {
@@ -27,10 +27,11 @@ export default defineConfig({
   renderer: {
     root: resolve(__dirname, 'src/renderer'),
     plugins: [react()],
+    // Every page is served by the desk over HTTP (Electron's window too), and screens live at
+    // nested paths (/lapor/…, /tps/…): pages name their assets from the site root, never relative
+    // to the page. (electron-vite forces base './' in production, hence renderBuiltUrl.)
     experimental: {
-      // The reporter form may be opened as /lapor/… too: its page names its assets from the site root.
-      renderBuiltUrl: (filename, { hostType, hostId }) =>
-        hostType === 'html' && hostId.endsWith('lapor.html') ? `/${filename}` : { relative: true },
+      renderBuiltUrl: (filename, { hostType }) => (hostType === 'html' ? `/${filename}` : { relative: true }),
     },
     build: {
       // Phones on weak signal load this: ship it minified.

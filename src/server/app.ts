@@ -1,5 +1,6 @@
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { gzipSync } from 'node:zlib'
 import express, { type NextFunction, type Request, type Response } from 'express'
 import type { DeskService } from '../service/desk-service'
 import { DeskError } from '../service/errors'
@@ -51,6 +52,41 @@ export const CSP = [
   "frame-ancestors 'none'",
   "form-action 'self'",
 ].join('; ')
+
+const ASSET_TYPES: Record<string, string> = {
+  js: 'text/javascript; charset=utf-8',
+  css: 'text/css; charset=utf-8',
+  svg: 'image/svg+xml',
+  json: 'application/json',
+}
+
+/**
+ * Built assets gzipped once and kept in memory: the reporter form is ~3x smaller on the wire,
+ * which matters on a weak signal at dusk. Only plain file names under /assets (no traversal).
+ */
+function gzippedAssets(dir: string) {
+  const cache = new Map<string, Buffer | null>()
+  return (req: Request, res: Response, next: NextFunction) => {
+    const m = /^\/[\w.-]+\.(js|css|svg|json)$/.exec(req.path)
+    if ((req.method !== 'GET' && req.method !== 'HEAD') || !m || !/\bgzip\b/.test(req.get('accept-encoding') ?? '')) {
+      return next()
+    }
+    let body = cache.get(req.path)
+    if (body === undefined) {
+      const file = join(dir, req.path)
+      body = existsSync(file) ? gzipSync(readFileSync(file), { level: 9 }) : null
+      cache.set(req.path, body)
+    }
+    if (!body) return next()
+    res.set({
+      'Content-Type': ASSET_TYPES[m[1]!]!,
+      'Content-Encoding': 'gzip',
+      'Cache-Control': 'public, max-age=31536000, immutable',
+      Vary: 'Accept-Encoding',
+    })
+    res.end(body)
+  }
+}
 
 function securityHeaders(_req: Request, res: Response, next: NextFunction): void {
   res.set({
@@ -112,6 +148,7 @@ export function createServer(deps: ServerDeps): DeskServer {
 
   if (deps.staticDir && existsSync(join(deps.staticDir, 'index.html'))) {
     const dir = deps.staticDir
+    app.use('/assets', gzippedAssets(join(dir, 'assets')))
     app.use(
       '/assets',
       express.static(join(dir, 'assets'), { immutable: true, maxAge: '365d', index: false, fallthrough: false }),
@@ -136,8 +173,11 @@ export function createServer(deps: ServerDeps): DeskServer {
     if (e.type === 'entity.too.large') {
       return sendError(res, new DeskError(413, 'too_large', 'Berkas atau isi permintaan terlalu besar'))
     }
-    if ((e.status ?? e.statusCode) === 404) {
-      return sendError(res, new DeskError(404, 'not_found', 'Tidak ditemukan'))
+    const status = e.status ?? e.statusCode ?? 500
+    if (status === 404) return sendError(res, new DeskError(404, 'not_found', 'Tidak ditemukan'))
+    if (status >= 400 && status < 500) {
+      // e.g. a static path that tries to climb out of the UI folder: refused, not a desk fault
+      return sendError(res, new DeskError(status, 'bad_request', 'Permintaan tidak sah'))
     }
     logger.error('unhandled', { error: err instanceof Error ? err.message : String(err) })
     sendError(res, new DeskError(500, 'internal', 'Terjadi kesalahan di desk. Coba lagi; jika berulang, hubungi admin.'))

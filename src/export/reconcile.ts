@@ -4,34 +4,18 @@
 
 import { emptyTally, indexRegions, rollupContest, tpsTally, type ContestRollup, type RegionIndex, type Tally } from './rollup'
 import type { KpuLevel, KpuSet, RecapSource, SourceContest } from './source'
+import type { ReconcileRowDto, ReconcileStatusDto } from '../shared/export'
 import { candidateLabel } from './text'
 
-export type ReconcileStatus = 'cocok' | 'dalam_ambang' | 'selisih' | 'belum_lengkap'
+// One definition of a difference row, shared with the screens (src/shared/export.ts).
+export type ReconcileStatus = ReconcileStatusDto
+export type ReconcileRow = ReconcileRowDto
 
 export const STATUS_LABEL: Record<ReconcileStatus, string> = {
   cocok: 'cocok',
   dalam_ambang: 'dalam ambang',
   selisih: 'SELISIH',
   belum_lengkap: 'desk belum lengkap',
-}
-
-export interface ReconcileRow {
-  code: string
-  name: string
-  /** The kecamatan of a desa or TPS (its name), for reading the list. */
-  kecamatan: string | null
-  tpsTotal: number
-  tpsReported: number
-  /** `1`, `2`, … (pair number), `sah`, `tidak_sah`, `jumlah` */
-  line: string
-  label: string
-  desk: number
-  kpu: number
-  /** desk − KPU */
-  diff: number
-  /** |diff| as a percentage of KPU's figure; null when KPU's figure is 0. */
-  diffPercent: number | null
-  status: ReconcileStatus
 }
 
 export interface ReconcileContest {

@@ -72,14 +72,18 @@ export type ReconcileStatusDto = 'cocok' | 'dalam_ambang' | 'selisih' | 'belum_l
 export interface ReconcileRowDto {
   code: string
   name: string
+  /** The kecamatan of a desa or TPS (its name), for reading the list. */
   kecamatan: string | null
   tpsTotal: number
   tpsReported: number
+  /** `1`, `2`, … (pair number), `sah`, `tidak_sah`, `jumlah` */
   line: string
   label: string
   desk: number
   kpu: number
+  /** desk − KPU */
   diff: number
+  /** |diff| as a percentage of KPU's figure; null when KPU's figure is 0. */
   diffPercent: number | null
   status: ReconcileStatusDto
 }

@@ -5,7 +5,7 @@ import { incidentCreateSchema, incidentStatusSchema, signInSchema, signInWindowS
 import { DeskError } from '../service/errors'
 import { consoleServiceFor } from '../service/console-service'
 import { intakeServiceFor, MAX_PHOTO_BYTES } from '../service/intake-service'
-import { address, parse, who, type RouteContext } from './routes'
+import { address, parse, sendImport, who, type RouteContext } from './routes'
 import { readTable } from './tables'
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined)
@@ -78,18 +78,7 @@ export function intakeRouter(ctx: RouteContext): Router {
       }
       const result = await intake.importUsers(who(res), readTable(body), { simulated: req.query.simulated === '1' })
       res.set('Cache-Control', 'no-store')
-      if (result.errors.length > 0) {
-        res.status(400).json({
-          ...result,
-          error: {
-            code: 'import_invalid',
-            message: `Tidak ada yang diimpor: ${result.errors.length} kesalahan. Perbaiki baris yang disebut lalu impor ulang.`,
-            rows: result.errors,
-          },
-        })
-        return
-      }
-      res.status(201).json(result)
+      sendImport(res, result, 201)
     },
   )
 

@@ -59,6 +59,29 @@ export function address(req: Request): string {
   return req.socket.remoteAddress ?? 'unknown'
 }
 
+/**
+ * The answer to an all-or-nothing file import: the counts, or 400 listing every bad row (the
+ * body keeps `errors` beside the usual error envelope, so tools reading either find the rows).
+ */
+export function sendImport<T extends { errors: { row: number; column?: string; message: string }[] }>(
+  res: Response,
+  result: T,
+  okStatus: 200 | 201,
+): void {
+  if (result.errors.length > 0) {
+    res.status(400).json({
+      ...result,
+      error: {
+        code: 'import_invalid',
+        message: `Tidak ada yang diimpor: ${result.errors.length} kesalahan. Perbaiki baris yang disebut lalu impor ulang.`,
+        rows: result.errors,
+      },
+    })
+    return
+  }
+  res.status(okStatus).json(result)
+}
+
 const CHANNELS = new Set(['web', 'api', 'telepon', 'simulasi'])
 
 export function createRouteContext(deps: RouterDeps): RouteContext {
@@ -158,20 +181,8 @@ export function apiRouter(ctx: RouteContext): Router {
       if (!Buffer.isBuffer(body) || body.length === 0) {
         throw new DeskError(400, 'invalid', 'Kirim berkas CSV atau XLSX sebagai isi permintaan', { file: 'Berkas kosong' })
       }
-      const table = readTable(body)
-      const result = await service.importTps(who(res), table, { simulated: req.query.simulated === '1' })
-      if (result.errors.length > 0) {
-        res.status(400).json({
-          ...result,
-          error: {
-            code: 'import_invalid',
-            message: `Tidak ada yang diimpor: ${result.errors.length} kesalahan. Perbaiki baris yang disebut lalu impor ulang.`,
-            rows: result.errors,
-          },
-        })
-        return
-      }
-      res.json(result)
+      const result = await service.importTps(who(res), readTable(body), { simulated: req.query.simulated === '1' })
+      sendImport(res, result, 200)
     },
   )
 

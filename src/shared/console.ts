@@ -2,6 +2,7 @@
 // UI) and answer shapes. Messages are Indonesian and name the field.
 
 import { z } from 'zod'
+import { resultSheetSchema } from './schemas'
 
 const reason = (what: string) =>
   z
@@ -11,18 +12,7 @@ const reason = (what: string) =>
     .max(1000, { error: 'Alasan paling panjang 1000 karakter' })
 
 /** A result sheet as keyed by an operator; numbers are checked by the C.Hasil rules, not here. */
-export const sheetSchema = z.object({
-  votes: z.record(z.string().regex(/^\d{1,2}$/, { error: 'Nomor paslon harus angka' }), z.unknown(), {
-    error: 'Suara per paslon (votes) wajib diisi',
-  }),
-  invalid: z.unknown(),
-  voters: z
-    .object(
-      { dpt: z.unknown(), dptb: z.unknown(), dpk: z.unknown(), total: z.unknown().optional() },
-      { error: 'Pengguna hak pilih (voters) harus berisi dpt, dptb dan dpk' },
-    )
-    .optional(),
-})
+export const sheetSchema = resultSheetSchema
 export type SheetInput = z.infer<typeof sheetSchema>
 
 export const resolveConflictSchema = z

@@ -8,28 +8,8 @@ export const ROLES = ['reporter', 'operator', 'supervisor', 'display'] as const
 export type Role = (typeof ROLES)[number]
 export type PrincipalRole = Role | 'admin'
 
-const count = (label: string) =>
-  z
-    .number({ error: `${label} harus berupa angka` })
-    .int({ error: `${label} harus bilangan bulat` })
-    .min(0, { error: `${label} tidak boleh negatif` })
-    .max(1_000_000, { error: `${label} terlalu besar` })
-
-export const votersSchema = z.object({
-  dpt: count('Pengguna hak pilih DPT'),
-  dptb: count('Pengguna hak pilih DPTb'),
-  dpk: count('Pengguna hak pilih DPK'),
-  total: count('Jumlah pengguna hak pilih').optional(),
-})
-
-export const resultSubmissionSchema = z.object({
-  submissionId: z
-    .string({ error: 'submissionId wajib diisi' })
-    .min(8, { error: 'submissionId minimal 8 karakter' })
-    .max(100, { error: 'submissionId paling panjang 100 karakter' })
-    .regex(/^[A-Za-z0-9._:-]+$/, { error: 'submissionId hanya boleh huruf, angka, titik, titik dua, minus, garis bawah' }),
-  tps: z.string({ error: 'Kode TPS wajib diisi' }).max(40, { error: 'Kode TPS terlalu panjang' }),
-  contest: z.string({ error: 'Pemilihan (contest) wajib diisi' }).max(40, { error: 'ID pemilihan terlalu panjang' }),
+/** The C.Hasil numbers of one TPS and contest; their arithmetic is checked by the domain, which names each field. */
+export const resultSheetSchema = z.object({
   votes: z.record(
     z.string().regex(/^\d{1,2}$/, { error: 'Nomor paslon harus angka' }),
     z.unknown(),
@@ -42,6 +22,16 @@ export const resultSubmissionSchema = z.object({
       { error: 'Pengguna hak pilih (voters) harus berisi dpt, dptb dan dpk' },
     )
     .optional(),
+})
+
+export const resultSubmissionSchema = resultSheetSchema.extend({
+  submissionId: z
+    .string({ error: 'submissionId wajib diisi' })
+    .min(8, { error: 'submissionId minimal 8 karakter' })
+    .max(100, { error: 'submissionId paling panjang 100 karakter' })
+    .regex(/^[A-Za-z0-9._:-]+$/, { error: 'submissionId hanya boleh huruf, angka, titik, titik dua, minus, garis bawah' }),
+  tps: z.string({ error: 'Kode TPS wajib diisi' }).max(40, { error: 'Kode TPS terlalu panjang' }),
+  contest: z.string({ error: 'Pemilihan (contest) wajib diisi' }).max(40, { error: 'ID pemilihan terlalu panjang' }),
   note: z.string().max(1000, { error: 'Catatan paling panjang 1000 karakter' }).optional(),
   /** A reporter's deliberate correction of their own earlier report: held for a supervisor. */
   correction: z

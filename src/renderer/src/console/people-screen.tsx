@@ -5,6 +5,7 @@ import { ErrorLine, Loading, post, useLiveData } from './common'
 import { useM } from './messages'
 import { FileImport } from './registry-screen'
 import { loadRegions, type RegionsDto } from './tps-index'
+import { RegionSelects } from '../region-selects'
 
 interface UserRow {
   id: string
@@ -194,7 +195,6 @@ function CreatePerson({ regions, onCreated }: { regions: RegionsDto | null; onCr
   const [desa, setDesa] = useState('')
   const [error, setError] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
-  const kec = regions?.kecamatan.find((k) => k.code === kecamatan)
   const region = desa || kecamatan
   return (
     <form
@@ -244,34 +244,14 @@ function CreatePerson({ regions, onCreated }: { regions: RegionsDto | null; onCr
             ))}
           </select>
         </label>
-        <label>
-          {m.kecamatan}
-          <select
-            value={kecamatan}
-            onChange={(e) => {
-              setKecamatan(e.target.value)
-              setDesa('')
-            }}
-          >
-            <option value="">—</option>
-            {regions?.kecamatan.map((k) => (
-              <option key={k.code} value={k.code}>
-                {k.name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          {m.desa}
-          <select value={desa} onChange={(e) => setDesa(e.target.value)} disabled={!kec}>
-            <option value="">{role === 'reporter' ? `(${m.kecamatan})` : '—'}</option>
-            {kec?.desa.map((d) => (
-              <option key={d.code} value={d.code}>
-                {d.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <RegionSelects
+          regions={regions}
+          kecamatan={kecamatan}
+          onKecamatan={setKecamatan}
+          desa={desa}
+          onDesa={setDesa}
+          labels={{ kecamatan: m.kecamatan, anyKecamatan: '—', desa: m.desa, anyDesa: role === 'reporter' ? `(${m.kecamatan})` : '—' }}
+        />
       </div>
       <p className="muted small">{m.regionLabel}</p>
       <ErrorLine error={error} />

@@ -4,6 +4,7 @@ import { api, ApiFailure } from '../api'
 import { contestShort, ErrorLine, Link, Loading, post, roleAtLeast, useConsole, historyPath } from './common'
 import { useM } from './messages'
 import { useTpsIndex, type TpsEntry } from './tps-index'
+import { RegionSelects } from '../region-selects'
 
 const PAGE = 200
 
@@ -32,7 +33,6 @@ export function RegistryScreen() {
   }, [index, kecamatan, desa, status, query])
 
   if (!index) return error ? <ErrorLine error={error} /> : <Loading />
-  const kec = index.regions.kecamatan.find((k) => k.code === kecamatan)
   const dptSum = filtered.reduce((a, t) => a + (t.status === 'active' ? t.dpt : 0), 0)
   return (
     <section className="card registry">
@@ -41,35 +41,17 @@ export function RegistryScreen() {
       </div>
       {roleAtLeast(me.role, 'admin') && <ImportBox />}
       <div className="filters">
-        <label>
-          {m.filterKecamatan}{' '}
-          <select
-            value={kecamatan}
-            onChange={(e) => {
-              setKecamatan(e.target.value)
-              setDesa('')
-              setLimit(PAGE)
-            }}
-          >
-            <option value="">{m.allKecamatan}</option>
-            {index.regions.kecamatan.map((k) => (
-              <option key={k.code} value={k.code}>
-                {k.name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          {m.desa}{' '}
-          <select value={desa} onChange={(e) => setDesa(e.target.value)} disabled={!kec}>
-            <option value="">{m.allDesa}</option>
-            {kec?.desa.map((d) => (
-              <option key={d.code} value={d.code}>
-                {d.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <RegionSelects
+          regions={index.regions}
+          kecamatan={kecamatan}
+          onKecamatan={(code) => {
+            setKecamatan(code)
+            setLimit(PAGE)
+          }}
+          desa={desa}
+          onDesa={setDesa}
+          labels={{ kecamatan: m.filterKecamatan, anyKecamatan: m.allKecamatan, desa: m.desa, anyDesa: m.allDesa }}
+        />
         <label>
           {m.status}{' '}
           <select value={status} onChange={(e) => setStatus(e.target.value)}>

@@ -7,6 +7,7 @@ import { ActorName, contestShort, ErrorLine, fieldErrors, Link, Loading, post, r
 import { useM } from './messages'
 import { analyseSheet, SheetFields, sheetLines, sheetValuesOf, type SheetValues } from './sheet'
 import { loadRegions, type RegionsDto } from './tps-index'
+import { RegionSelects } from '../region-selects'
 
 type Tab = 'conflicts' | 'flags' | 'resolved' | 'verification'
 const REVIEW_EVENTS = ['result.conflict', 'conflict.resolved', 'result.updated', 'result.reviewed', 'result.accepted', 'photo.added', 'verification.changed']
@@ -481,17 +482,12 @@ function VerificationList() {
   return (
     <div className="card verification-list">
       <div className="filters">
-        <label>
-          {m.filterKecamatan}{' '}
-          <select value={kecamatan} onChange={(e) => setKecamatan(e.target.value)}>
-            <option value="">{m.allKecamatan}</option>
-            {regions?.kecamatan.map((k) => (
-              <option key={k.code} value={k.code}>
-                {k.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <RegionSelects
+          regions={regions}
+          kecamatan={kecamatan}
+          onKecamatan={setKecamatan}
+          labels={{ kecamatan: m.filterKecamatan, anyKecamatan: m.allKecamatan }}
+        />
       </div>
       {!list.data ? (
         list.error ? <ErrorLine error={list.error} /> : <Loading />

@@ -7,6 +7,7 @@ import { CredentialSheet, type CredentialCard } from './credential-sheet'
 import { forgetIssuedCodes, issuedCodes, rememberIssuedCodes, type IssuedCode } from './issued-codes'
 import { CARD_MESSAGES, useCredentialMessages, type CredentialMessages } from './messages'
 import './credentials.css'
+import { RegionSelects } from '../region-selects'
 
 interface RegionsDto {
   regency: { code: string; name: string }
@@ -272,7 +273,6 @@ function AddPerson({ m, regions, onAdded }: { m: CredentialMessages; regions: Re
   const [desa, setDesa] = useState('')
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string | null>(null)
-  const kec = regions?.kecamatan.find((k) => k.code === kecamatan)
   const region = role === 'reporter' ? desa || kecamatan : undefined
 
   async function submit(e: FormEvent) {
@@ -317,35 +317,15 @@ function AddPerson({ m, regions, onAdded }: { m: CredentialMessages; regions: Re
       </label>
       {role === 'reporter' && (
         <>
-          <label>
-            {m.kecamatan}
-            <select
-              value={kecamatan}
-              onChange={(e) => {
-                setKecamatan(e.target.value)
-                setDesa('')
-              }}
-              required
-            >
-              <option value="">{m.chooseKecamatan}</option>
-              {regions?.kecamatan.map((k) => (
-                <option key={k.code} value={k.code}>
-                  {k.name}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            {m.desa}
-            <select value={desa} onChange={(e) => setDesa(e.target.value)} disabled={!kec}>
-              <option value="">{m.wholeKecamatan}</option>
-              {kec?.desa.map((d) => (
-                <option key={d.code} value={d.code}>
-                  {d.name}
-                </option>
-              ))}
-            </select>
-          </label>
+          <RegionSelects
+            regions={regions}
+            kecamatan={kecamatan}
+            onKecamatan={setKecamatan}
+            desa={desa}
+            onDesa={setDesa}
+            labels={{ kecamatan: m.kecamatan, anyKecamatan: m.chooseKecamatan, desa: m.desa, anyDesa: m.wholeKecamatan }}
+            requireKecamatan
+          />
         </>
       )}
       <button type="submit" disabled={busy || !name.trim() || (role === 'reporter' && !kecamatan)}>

@@ -4,59 +4,12 @@
 // noisy machine. Targets 127.0.0.1 only; stops by itself.
 //
 //   npx tsx bench/intake.ts [--seconds 5] [--clients 64]
-import { spawn } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { parseArgs } from 'node:util'
+import { benchHeaders as headers, importRegistry, startDeskProcess } from './desk-process'
 
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '5' }, clients: { type: 'string', default: '64' } } })
 const SECONDS = Number(values.seconds)
 const CLIENTS = Number(values.clients)
-const TOKEN = 'bench-admin-token-0123456789abcdef'
-const root = join(import.meta.dirname, '..')
-
-async function startDesk(env: Record<string, string>) {
-  const dir = mkdtempSync(join(tmpdir(), 'desk-bench-'))
-  const child = spawn(process.execPath, [join(root, 'out/main/cli.js'), 'serve', '--data-dir', dir, '--port', '0', '--host', '127.0.0.1'], {
-    env: { ...process.env, DESK_ADMIN_TOKEN: TOKEN, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  })
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = ''
-    child.stdout!.on('data', (d) => {
-      out += d
-      const m = /siap di (http:\/\/\S+)/.exec(out)
-      if (m) resolve(m[1]!)
-    })
-    child.on('exit', () => reject(new Error(out)))
-  })
-  child.stdout!.resume()
-  return {
-    url,
-    async stop() {
-      child.kill('SIGTERM')
-      await new Promise((r) => child.on('exit', r))
-      rmSync(dir, { recursive: true, force: true })
-    },
-  }
-}
-
-const headers = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }
-
-async function registry(url: string): Promise<string[]> {
-  const regions = (await (await fetch(`${url}/api/v1/regions`)).json()) as { kecamatan: { desa: { code: string }[] }[] }
-  const desa = regions.kecamatan.flatMap((k) => k.desa.map((d) => d.code))
-  const lines = ['kode_desa,nomor_tps,dpt']
-  const codes: string[] = []
-  for (const d of desa) for (let n = 1; n <= 17; n++) {
-    lines.push(`${d},${n},400`)
-    codes.push(`${d}.${String(n).padStart(3, '0')}`)
-  }
-  const r = await fetch(`${url}/api/v1/tps/import`, { method: 'POST', headers: { ...headers, 'content-type': 'text/csv' }, body: lines.join('\n') })
-  if (!r.ok) throw new Error(await r.text())
-  return codes
-}
 
 /** `CLIENTS` loops for `SECONDS`; returns requests per second and the p95 latency. */
 async function load(make: (i: number) => Promise<Response>): Promise<{ rps: number; p95: number }> {
@@ -94,14 +47,14 @@ async function results(url: string, codes: string[]) {
   )
 }
 
-const grouped = await startDesk({})
-const codes = await registry(grouped.url)
+const grouped = await startDeskProcess()
+const codes = await importRegistry(grouped.url)
 const health = await load(() => fetch(`${grouped.url}/api/v1/health`))
 const withGroup = await results(grouped.url, codes)
 await grouped.stop()
 
-const single = await startDesk({ DESK_WRITER_MAX_BATCH: '1' })
-await registry(single.url)
+const single = await startDeskProcess({ DESK_WRITER_MAX_BATCH: '1' })
+await importRegistry(single.url)
 const perRequest = await results(single.url, codes)
 await single.stop()
 

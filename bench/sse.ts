@@ -9,12 +9,9 @@
 // "Written" is the event's `at`, stamped inside the writer's transaction just before the commit
 // (and its fsync): the figure therefore includes the commit itself and slightly overstates the
 // commit-to-delivery time. Desk and bench share the machine's clock.
-import { spawn } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
 import { request, type IncomingMessage } from 'node:http'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { parseArgs } from 'node:util'
+import { benchHeaders, importRegistry, startDeskProcess } from './desk-process'
 
 const { values } = parseArgs({
   options: {
@@ -27,53 +24,7 @@ const SECONDS = Number(values.seconds)
 const RATE = Number(values.rate)
 const SUBSCRIBERS = Number(values.subscribers)
 const TARGET_P95_MS = 250
-const TOKEN = 'bench-admin-token-0123456789abcdef'
-const root = join(import.meta.dirname, '..')
-const headers = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }
-
-async function startDesk() {
-  const dir = mkdtempSync(join(tmpdir(), 'desk-bench-sse-'))
-  // The desk runs in its own process (its own event loop), from the sources as they are now.
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/host/cli.ts'), 'serve', '--data-dir', dir, '--port', '0', '--host', '127.0.0.1'], {
-    cwd: root,
-    env: { ...process.env, DESK_ADMIN_TOKEN: TOKEN },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  })
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = ''
-    child.stdout!.on('data', (d) => {
-      out += d
-      const m = /siap di (http:\/\/\S+)/.exec(out)
-      if (m) resolve(m[1]!)
-    })
-    child.on('exit', () => reject(new Error(`desk did not start:\n${out}`)))
-  })
-  child.stdout!.resume()
-  return {
-    url,
-    async stop() {
-      child.kill('SIGTERM')
-      await new Promise((r) => child.on('exit', r))
-      rmSync(dir, { recursive: true, force: true })
-    },
-  }
-}
-
-async function registry(url: string): Promise<string[]> {
-  const regions = (await (await fetch(`${url}/api/v1/regions`)).json()) as { kecamatan: { desa: { code: string }[] }[] }
-  const desa = regions.kecamatan.flatMap((k) => k.desa.map((d) => d.code))
-  const lines = ['kode_desa,nomor_tps,dpt']
-  const codes: string[] = []
-  for (const d of desa) {
-    for (let n = 1; n <= 17; n++) {
-      lines.push(`${d},${n},400`)
-      codes.push(`${d}.${String(n).padStart(3, '0')}`)
-    }
-  }
-  const r = await fetch(`${url}/api/v1/tps/import`, { method: 'POST', headers: { ...headers, 'content-type': 'text/csv' }, body: lines.join('\n') })
-  if (!r.ok) throw new Error(await r.text())
-  return codes
-}
+const headers = benchHeaders
 
 /** One board's stream: records, per result event, the delay from its `at` to its arrival here. */
 function subscribe(url: string, token: string, onDelay: (id: number, ms: number) => void): Promise<{ close(): void }> {
@@ -126,9 +77,9 @@ function result(url: string, codes: string[]): Promise<number> {
   })
 }
 
-const desk = await startDesk()
+const desk = await startDeskProcess()
 try {
-  const codes = await registry(desk.url)
+  const codes = await importRegistry(desk.url)
   const display = (await (
     await fetch(`${desk.url}/api/v1/users`, { method: 'POST', headers, body: JSON.stringify({ name: 'Bench board', role: 'display' }) })
   ).json()) as { accessCode: string }

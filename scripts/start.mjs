@@ -3,6 +3,7 @@
 import { spawn, spawnSync } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
+import { homedir } from 'node:os'
 import { dirname, join } from 'node:path'
 
 const root = new URL('..', import.meta.url).pathname
@@ -31,9 +32,18 @@ function hasDisplay() {
   return !!(process.env.DISPLAY || process.env.WAYLAND_DISPLAY)
 }
 
+/** Where the Electron app keeps its data (app.getPath('userData')/data), so both ways of starting share one desk. */
+function electronDataDir() {
+  const name = 'desk-pilkada'
+  if (process.platform === 'win32') return join(process.env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), name, 'data')
+  if (process.platform === 'darwin') return join(homedir(), 'Library', 'Application Support', name, 'data')
+  return join(process.env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), name, 'data')
+}
+
 function headless(reason) {
   process.stdout.write(`Jendela Electron tidak bisa dibuka (${reason}); desk berjalan tanpa jendela — buka alamat di bawah pada browser.\n`)
-  const child = spawn(process.execPath, [join(buildDir, 'main/cli.js'), 'serve', ...args], { stdio: 'inherit' })
+  const dataDirArgs = args.includes('--data-dir') ? [] : ['--data-dir', electronDataDir()]
+  const child = spawn(process.execPath, [join(buildDir, 'main/cli.js'), 'serve', ...dataDirArgs, ...args], { stdio: 'inherit' })
   for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig))
   child.on('exit', (code) => process.exit(code ?? 0))
 }
@@ -43,13 +53,12 @@ if (!found.path) headless(found.reason)
 else {
   // better-sqlite3 must match Electron's ABI: build a separate copy once, leaving node_modules
   // built for Node so `npm test` and `npm run serve` keep working.
-  if (!existsSync(join(root, '.electron-native', 'better_sqlite3.node'))) {
-    const r = spawnSync(process.execPath, [join(root, 'scripts/rebuild-electron.mjs')], { stdio: 'inherit' })
-    if (r.status !== 0) {
-      headless('modul better-sqlite3 untuk Electron gagal dibangun')
-    }
+  const native = join(root, '.electron-native', 'better_sqlite3.node')
+  if (!existsSync(native)) spawnSync(process.execPath, [join(root, 'scripts/rebuild-electron.mjs')], { stdio: 'inherit' })
+  if (!existsSync(native)) headless('modul better-sqlite3 untuk Electron gagal dibangun')
+  else {
+    const child = spawn(found.path, [root, ...args], { stdio: 'inherit' })
+    for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig))
+    child.on('exit', (code) => process.exit(code ?? 0))
   }
-  const child = spawn(found.path, [root, ...args], { stdio: 'inherit' })
-  for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig))
-  child.on('exit', (code) => process.exit(code ?? 0))
 }

@@ -127,6 +127,10 @@ export function openDesk(
   try {
     const regions = loadRegency(options.regency ?? DEFAULT_REGENCY)
     const db = openDatabase(join(dataDir, 'desk.sqlite'), options.nativeBinding ? { nativeBinding: options.nativeBinding } : {})
+    // Reporters' names and phones live here: readable by the desk's own user only.
+    for (const f of ['desk.sqlite', 'desk.sqlite-wal', 'desk.sqlite-shm']) {
+      if (existsSync(join(dataDir, f))) chmodSync(join(dataDir, f), 0o600)
+    }
     const store = new DeskStore(db, options.now)
     let service: DeskService
     try {

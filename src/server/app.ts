@@ -102,8 +102,8 @@ function securityHeaders(_req: Request, res: Response, next: NextFunction): void
 }
 
 export function sendError(res: Response, err: DeskError): void {
-  const error: Record<string, unknown> = { code: err.code, message: err.message }
-  if (err.fields) error.fields = err.fields
+  // Always the same shape, so a client can read `fields` without checking that it is there.
+  const error: Record<string, unknown> = { code: err.code, message: err.message, fields: err.fields ?? {} }
   if (err.rows) error.rows = err.rows
   res.status(err.status).json({ error })
 }

@@ -31,7 +31,8 @@ export class Authenticator {
   }
 
   async authenticate(header: string | undefined, address: string): Promise<Principal> {
-    const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined
+    const m = header ? /^bearer\s+(.+)$/i.exec(header.trim()) : null
+    const token = m ? m[1]!.trim() : undefined
     if (!token) throw new DeskError(401, 'unauthorized', 'Masuk dulu: kirim token atau kode akses di header Authorization')
     return this.authenticateToken(token, address)
   }
@@ -44,14 +45,15 @@ export class Authenticator {
     if (!code) throw new DeskError(401, 'unauthorized', 'Token atau kode akses tidak sah')
     const codeKey = `code:${codeIdOf(code)}`
     const addrKey = `addr:${address}`
-    const wait = Math.max(this.lockout.lockedFor(codeKey), this.lockout.lockedFor(addrKey))
-    if (wait > 0) {
-      throw new DeskError(
+    const locked = (ms: number) =>
+      new DeskError(
         429,
         'locked',
-        `Terlalu banyak percobaan kode yang salah. Coba lagi dalam ${Math.ceil(wait / 60_000)} menit atau hubungi desk.`,
+        `Terlalu banyak percobaan kode yang salah. Coba lagi dalam ${Math.ceil(ms / 60_000)} menit atau hubungi desk.`,
       )
-    }
+    // A locked code stays locked whoever holds it: that is what stops guessing one reporter's code.
+    const codeWait = this.lockout.lockedFor(codeKey)
+    if (codeWait > 0) throw locked(codeWait)
     const fp = fingerprint(code)
     const cachedId = this.verified.get(fp)
     if (cachedId) {
@@ -59,6 +61,10 @@ export class Authenticator {
       if (user && !user.revokedAt && user.codeId === codeIdOf(code)) return this.admit(principalOf(user))
       this.verified.delete(fp)
     }
+    // A locked address may try no new code, but phones already signed in from behind the same
+    // address (a shared hotspot, the desk's own machine) keep working.
+    const addrWait = this.lockout.lockedFor(addrKey)
+    if (addrWait > 0) throw locked(addrWait)
     const user = this.store.userByCodeId(codeIdOf(code))
     const ok = !!user && (await verifyAccessCode(code, user.codeHash))
     if (!ok || !user) {

@@ -45,6 +45,11 @@ export interface RouteContext {
 }
 
 export function parse<S extends z.ZodType>(schema: S, data: unknown): z.infer<S> {
+  if (data === undefined || data === null) {
+    throw new DeskError(400, 'bad_json', 'Isi permintaan kosong: kirim JSON dengan header Content-Type: application/json', {
+      _: 'Isi permintaan wajib berupa JSON',
+    })
+  }
   const r = schema.safeParse(data)
   if (!r.success) {
     const fields = zodFields(r.error)
@@ -288,7 +293,12 @@ export function apiRouter(ctx: RouteContext): Router {
     res.json({ entries: service.store.listAudit(limit) })
   })
 
-  r.get('/events', requireAuth(), (req, res) => sse.handle(req, res))
+  r.get('/events', requireAuth(), (req, res) => {
+    // The stream carries every desk event (incident texts, notes from all areas); reporters' phones
+    // poll their own region instead.
+    if (who(res).role === 'reporter') throw forbidden('Akun pelapor tidak memakai aliran peristiwa desk')
+    sse.handle(req, res)
+  })
 
   return r
 }

@@ -4,9 +4,19 @@
 import { z } from 'zod'
 import { INCIDENT_CATEGORIES, INCIDENT_URGENCIES } from './api'
 
+// Every message a user may see is Indonesian, including zod's own for checks without a message of ours.
+z.config(z.locales.id())
+
 export const ROLES = ['reporter', 'operator', 'supervisor', 'display'] as const
 export type Role = (typeof ROLES)[number]
 export type PrincipalRole = Role | 'admin'
+
+/** A client-chosen idempotency key: a retry with the same one is answered, never counted twice. */
+const submissionIdSchema = z
+  .string({ error: 'submissionId wajib diisi (teks)' })
+  .min(1, { error: 'submissionId wajib diisi' })
+  .max(100, { error: 'submissionId paling panjang 100 karakter' })
+  .regex(/^[A-Za-z0-9._:-]+$/, { error: 'submissionId hanya boleh huruf, angka, titik, titik dua, minus, garis bawah' })
 
 /** The C.Hasil numbers of one TPS and contest; their arithmetic is checked by the domain, which names each field. */
 export const resultSheetSchema = z.object({
@@ -25,11 +35,7 @@ export const resultSheetSchema = z.object({
 })
 
 export const resultSubmissionSchema = resultSheetSchema.extend({
-  submissionId: z
-    .string({ error: 'submissionId wajib diisi' })
-    .min(8, { error: 'submissionId minimal 8 karakter' })
-    .max(100, { error: 'submissionId paling panjang 100 karakter' })
-    .regex(/^[A-Za-z0-9._:-]+$/, { error: 'submissionId hanya boleh huruf, angka, titik, titik dua, minus, garis bawah' }),
+  submissionId: submissionIdSchema,
   tps: z.string({ error: 'Kode TPS wajib diisi' }).max(40, { error: 'Kode TPS terlalu panjang' }),
   contest: z.string({ error: 'Pemilihan (contest) wajib diisi' }).max(40, { error: 'ID pemilihan terlalu panjang' }),
   note: z.string().max(1000, { error: 'Catatan paling panjang 1000 karakter' }).optional(),
@@ -112,12 +118,6 @@ export function zodFields(error: z.ZodError): Record<string, string> {
 // The lists live in api.ts (no zod) so the light reporter bundle can use them without zod.
 export { INCIDENT_CATEGORIES, INCIDENT_CATEGORY_LABELS, INCIDENT_URGENCIES, INCIDENT_URGENCY_LABELS } from './api'
 export type { IncidentCategory, IncidentUrgency } from './api'
-
-const submissionIdSchema = z
-  .string({ error: 'submissionId harus teks' })
-  .min(8, { error: 'submissionId minimal 8 karakter' })
-  .max(100, { error: 'submissionId paling panjang 100 karakter' })
-  .regex(/^[A-Za-z0-9._:-]+$/, { error: 'submissionId hanya boleh huruf, angka, titik, titik dua, minus, garis bawah' })
 
 export const signInSchema = z.object({
   accessCode: z.string({ error: 'Kode akses wajib diisi' }).trim().min(1, { error: 'Kode akses wajib diisi' }).max(100, { error: 'Kode akses terlalu panjang' }),

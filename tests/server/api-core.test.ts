@@ -196,12 +196,21 @@ describe('API v1 core', () => {
         [DESA_B, 1],
       ]),
     )
+    // Desa A got 150/120 (+10 invalid) twice; desa B one flagged 200/150 (+10); nothing else in Jombang.
+    const desaA = desa.rows.find((r: any) => r.code === DESA_A)
+    expect(desaA).toMatchObject({ votes: { '1': 300, '2': 240 }, valid: 540, invalid: 20, total: 560 })
+    expect(desa.rows.find((r: any) => r.code === DESA_B)).toMatchObject({ votes: { '1': 200, '2': 150 }, valid: 350, invalid: 10 })
     const tps = (await desk.call('GET', `/recap?contest=bupati&level=tps&parent=${DESA_A}`)).body
-    expect(tps.rows.map((r: any) => [r.code, r.reported])).toEqual([
-      [`${DESA_A}.001`, true],
-      [`${DESA_A}.002`, true],
-      [`${DESA_A}.003`, false],
+    expect(tps.rows.map((r: any) => [r.code, r.reported, r.votes['1'], r.votes['2'], r.invalid, r.total])).toEqual([
+      [`${DESA_A}.001`, true, 150, 120, 10, 280],
+      [`${DESA_A}.002`, true, 150, 120, 10, 280],
+      [`${DESA_A}.003`, false, 0, 0, 0, 0],
     ])
+    expect(tps.total).toMatchObject({ votes: desaA.votes, valid: desaA.valid, invalid: desaA.invalid })
+    // every TPS row of the regency adds up to the kabupaten row
+    const allTps = (await desk.call('GET', '/recap?contest=bupati&level=tps')).body
+    expect(allTps.total.votes).toEqual(k.votes)
+    expect(allTps.total.total).toBe(k.total)
     const bad = await desk.call('GET', '/recap?contest=bupati&level=rt')
     expect(bad.status).toBe(400)
     expect(bad.body.error.fields.level).toBeDefined()
@@ -261,6 +270,36 @@ describe('API v1 core', () => {
     expect(after.body.error.code).toBe('revoked')
     const re = (await desk.call('POST', `/users/${created.id}/reissue`)).body
     expect((await desk.call('GET', '/me', undefined, re.accessCode)).body).toMatchObject({ role: 'reporter', region: { code: DESA_C } })
+  })
+
+  it('answers 401 on /results without a token or with a wrong one, in the usual error shape', async () => {
+    const none = await desk.call('POST', '/results', sheet(TPS_A1), null)
+    expect(none.status).toBe(401)
+    expect(none.body.error).toMatchObject({ code: 'unauthorized', fields: {} })
+    const wrong = await desk.call('POST', '/results', sheet(TPS_A1), 'not-a-token')
+    expect(wrong.status).toBe(401)
+  })
+
+  it('accepts short client ids and explains a body that is not JSON, in Indonesian', async () => {
+    const short = await desk.call('POST', '/results', { ...sheet(`${DESA_C}.001`, 'gubernur', { '1': 1, '2': 2, '3': 3 }), submissionId: 'r1' }, operator)
+    expect(short.status).toBe(201)
+    const res = await fetch(`${desk.url}/api/v1/results`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${operator}` },
+      body: 'tps=1',
+    })
+    expect(res.status).toBe(400)
+    const body = (await res.json()) as any
+    expect(body.error.message).toContain('Content-Type: application/json')
+    const typed = await desk.call('POST', '/results', { ...sheet(TPS_A1), note: 5 }, operator)
+    expect(typed.status).toBe(400)
+    expect(typed.body.error.fields.note).toMatch(/tidak valid|harus/i)
+    expect(typed.body.error.fields.note).not.toMatch(/Invalid input|expected/)
+  })
+
+  it('keeps the event stream for desk staff and boards, not reporters', async () => {
+    const r = await fetch(`${desk.url}/api/v1/events`, { headers: { authorization: `Bearer ${reporterA}` } })
+    expect(r.status).toBe(403)
   })
 
   it('returns JSON errors with Indonesian messages for unknown paths and bad JSON', async () => {

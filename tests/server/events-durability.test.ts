@@ -147,6 +147,40 @@ describe('limits', () => {
     expect(locked.body.error.message).toContain('menit')
   })
 
+  it('answers 429 on /results too once a reporter floods it', async () => {
+    const desk = await deskWithRegistry({ limits: { perPrincipal: { rate: 1, burst: 2 }, perAddress: { rate: 100, burst: 100 } } })
+    const rep = (await desk.call('POST', '/users', { name: 'Rep', role: 'reporter', region: DESA_A })).body.accessCode
+    const statuses = []
+    for (let i = 1; i <= 4; i++) statuses.push((await desk.call('POST', '/results', result(i), rep)).status)
+    expect(statuses.slice(0, 2)).toEqual([201, 201])
+    expect(statuses).toContain(429)
+    // nothing refused by the limit was stored
+    const p = (await desk.call('GET', '/progress')).body
+    expect(p.contests.find((c: any) => c.contest === 'bupati').reported).toBe(statuses.filter((s) => s === 201).length)
+  })
+
+  it('locks an address after 5 wrong codes for new sign-ins, while phones already signed in there go on', async () => {
+    const desk = await deskWithRegistry({ lockout: new Lockout(5, 60_000, 600_000) })
+    const signedIn = (await desk.call('POST', '/users', { name: 'A', role: 'reporter', region: DESA_A })).body.accessCode
+    const fresh = (await desk.call('POST', '/users', { name: 'B', role: 'reporter', region: DESA_A })).body.accessCode
+    expect((await desk.call('GET', '/me', undefined, signedIn)).status).toBe(200)
+    // five different guessed codes (different handles), all from this address
+    for (const guess of ['2222-2222-2222', '3333-3333-3333', '4444-4444-4444', '5555-5555-5555', '6666-6666-6666']) {
+      expect((await desk.call('GET', '/me', undefined, guess)).status).toBe(401)
+    }
+    const blocked = await desk.call('GET', '/me', undefined, fresh)
+    expect(blocked.status).toBe(429)
+    expect(blocked.body.error.code).toBe('locked')
+    expect((await desk.call('GET', '/me', undefined, signedIn)).status).toBe(200)
+  })
+
+  it('keeps the database readable by the desk user only', async () => {
+    const desk = await deskWithRegistry()
+    const { statSync } = await import('node:fs')
+    const { join } = await import('node:path')
+    expect(statSync(join(desk.dataDir, 'desk.sqlite')).mode & 0o777).toBe(0o600)
+  })
+
   it('refuses oversized JSON with 413', async () => {
     const desk = await deskWithRegistry()
     const r = await desk.call('POST', '/results', { ...result(1), note: 'x'.repeat(300_000) })

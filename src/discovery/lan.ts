@@ -93,7 +93,9 @@ export async function lanAnswer(input: LanAnswerInput): Promise<LanDto> {
     port: input.port,
     reachable: !isLoopback(input.host),
     addresses,
-    connected: { phones: byRole.reporter ?? 0, boards: (byRole.display ?? 0) + (byRole.public ?? 0), consoles, byRole },
+    // No "phones" count: /lapor holds no live stream, so reporters are counted by what they send
+    // (activeReporters), not by open connections.
+    connected: { boards: (byRole.display ?? 0) + (byRole.public ?? 0), consoles, byRole },
     activeReporters: input.activeReporters,
     discovery: input.discovery ?? discoveryOff(),
   }

@@ -94,8 +94,13 @@ export function sheetDifferences(a: ResultSheet, b: ResultSheet): string[] {
   const keys = [...new Set([...Object.keys(a.votes), ...Object.keys(b.votes)])].sort((x, y) => Number(x) - Number(y))
   for (const k of keys) if (a.votes[k] !== b.votes[k]) out.push(`votes.${k}`)
   if (a.invalid !== b.invalid) out.push('invalid')
-  if (!!a.voters !== !!b.voters) out.push('voters')
-  else if (a.voters && b.voters) {
+  if (!!a.voters !== !!b.voters) {
+    // One side read the voter numbers, the other did not: every voter line differs ("175" vs "—"),
+    // named line by line so the review's side-by-side rows (voters.dpt, …) are marked too.
+    const only = (a.voters ?? b.voters)!
+    out.push('voters', 'voters.dpt', 'voters.dptb', 'voters.dpk')
+    if (only.total !== undefined) out.push('voters.total')
+  } else if (a.voters && b.voters) {
     for (const part of ['dpt', 'dptb', 'dpk'] as const) if (a.voters[part] !== b.voters[part]) out.push(`voters.${part}`)
     if (a.voters.total !== undefined && b.voters.total !== undefined && a.voters.total !== b.voters.total) out.push('voters.total')
   }

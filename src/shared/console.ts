@@ -269,7 +269,7 @@ export interface LanDto {
   /** False when the desk listens on loopback only: phones cannot reach it. */
   reachable: boolean
   addresses: LanAddressDto[]
-  connected: { phones: number; boards: number; consoles: number; byRole: Record<string, number> }
+  connected: { boards: number; consoles: number; byRole: Record<string, number> }
   /** Reporters who sent something in the last 15 minutes (phones do not hold a live stream). */
   activeReporters: number
   discovery: {

@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { sheetDifferences } from '../../src/service/console-service'
 import { migrate } from '../../src/store/db'
 import { MIGRATIONS } from '../../src/store/migrations'
 import { ADMIN_TOKEN, DESA_A, DESA_B, DESA_C, sid, startDesk, tpsCsv, type TestDesk } from '../helpers/desk'
@@ -325,8 +326,28 @@ describe('console API: decisions, audit, chase list, double entry, history', () 
       expect(Buffer.from(a.laporQr.split(',')[1], 'base64').toString()).toContain('<svg')
     }
     expect(res.body.discovery.enabled).toBe(false)
-    expect(res.body.connected).toMatchObject({ phones: 0, boards: 0 })
+    expect(res.body.connected).toMatchObject({ boards: 0 })
+    // Reporters are counted by what they sent (reporterA reported above), not by open streams.
+    expect(res.body.connected.phones).toBeUndefined()
+    expect(res.body.activeReporters).toBeGreaterThanOrEqual(1)
     expect((await desk.call('GET', '/console/lan', undefined, codes.reporterA)).status).toBe(403)
+  })
+})
+
+describe('sheetDifferences (side-by-side review)', () => {
+  it('names every voter line when only one side read the voter numbers', () => {
+    const withVoters = { votes: { '1': 100, '2': 70 }, invalid: 5, voters: { dpt: 175, dptb: 0, dpk: 0 } }
+    const without = { votes: { '1': 100, '2': 70 }, invalid: 5 }
+    expect(sheetDifferences(withVoters, without)).toEqual(['voters', 'voters.dpt', 'voters.dptb', 'voters.dpk'])
+    expect(sheetDifferences(without, { ...withVoters, voters: { ...withVoters.voters, total: 175 } })).toEqual([
+      'voters',
+      'voters.dpt',
+      'voters.dptb',
+      'voters.dpk',
+      'voters.total',
+    ])
+    expect(sheetDifferences(withVoters, { ...withVoters, voters: { dpt: 175, dptb: 1, dpk: 0 } })).toEqual(['voters.dptb'])
+    expect(sheetDifferences(without, without)).toEqual([])
   })
 })
 

@@ -85,10 +85,25 @@ describe('operator console in Chromium at 1366×768', () => {
     await report(desk, r.code, `${PADOMASAN}.003`, 'bupati', 7)
     await expect.poll(() => page.locator('.arrivals tbody tr').first().innerText()).not.toBe(before)
     expect(await page.locator('.arrivals tbody tr').first().innerText()).toContain('Padomasan 003')
-    // An incident reported from the field appears without a reload.
-    const incident = await desk.call('POST', '/incidents', { tps: `${PADOMASAN}.001`, category: 'logistik', urgency: 'tinggi', text: 'Surat suara kurang 20 lembar' }, r.code)
+    // An incident reported from the field appears without a reload, with the photo sent with it.
+    const photo = await desk.call('POST', `/photos?tps=${PADOMASAN}.001`, samplePng(100, 60), r.code, { 'content-type': 'image/png' })
+    expect(photo.status).toBe(201)
+    const incident = await desk.call(
+      'POST',
+      '/incidents',
+      { tps: `${PADOMASAN}.001`, category: 'logistik', urgency: 'tinggi', text: 'Surat suara kurang 20 lembar', photo: photo.body.file },
+      r.code,
+    )
     expect(incident.status).toBe(201)
     await expect.poll(() => page.locator('ul.incidents').innerText()).toContain('Surat suara kurang 20 lembar')
+    const item = page.locator('ul.incidents li', { hasText: 'Surat suara kurang 20 lembar' })
+    await expect.poll(() => item.locator('.photo-row img').evaluate((el) => (el as HTMLImageElement).naturalWidth)).toBe(100)
+    // Incidents without a photo show none (and no "no photos" note).
+    const plain = await desk.call('POST', '/incidents', { tps: `${PADOMASAN}.002`, category: 'keamanan', urgency: 'sedang', text: 'Massa berkumpul di depan TPS' }, r.code)
+    expect(plain.status).toBe(201)
+    const plainItem = page.locator('ul.incidents li', { hasText: 'Massa berkumpul' })
+    await plainItem.waitFor()
+    expect(await plainItem.locator('.photos').count()).toBe(0)
     await shot(page, '01-home')
     await page.context().close()
   })
@@ -280,6 +295,19 @@ describe('operator console in Chromium at 1366×768', () => {
     const img = detail.locator('.photo-row img')
     await img.waitFor()
     await expect.poll(() => img.evaluate((el) => (el as HTMLImageElement).naturalWidth)).toBe(120)
+    // The reporter read the voter numbers, the caller did not: those lines are marked as differing.
+    await expect.poll(() => detail.locator('tr[data-field="voters.dpt"]').getAttribute('class')).toBe('differs')
+    expect(await detail.locator('tr[data-field="voters.dpt"]').innerText()).toContain('berbeda')
+    // The correction sheet fits the 1366-wide screen: nothing cut off, no sideways scrolling.
+    await detail.getByLabel('Masukkan lembar koreksi').check()
+    await detail.locator('#decision-votes-2').waitFor()
+    const overflow = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth }))
+    expect(overflow.scroll).toBeLessThanOrEqual(overflow.inner)
+    for (const id of ['#decision-dptb', '#decision-total', '#decision-votes-2']) {
+      const box = (await detail.locator(id).boundingBox())!
+      expect(box.x + box.width).toBeLessThanOrEqual(VIEWPORT.width)
+    }
+    await shot(page, '09a-review-correction-sheet')
     await detail.getByLabel('Pakai laporan baru').check()
     await detail.locator('#decision-reason').fill('Dikonfirmasi ulang ke ketua KPPS lewat telepon')
     await shot(page, '09-review-conflict')
@@ -296,6 +324,10 @@ describe('operator console in Chromium at 1366×768', () => {
     await expect.poll(() => decision.innerText()).toContain('Hadi Supervisor')
     const actions = await page.locator('table.timeline tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-action')))
     expect(actions.filter((a) => a !== null && !a.startsWith('draft'))).toEqual(['desa.verification', 'submission.accepted', 'submission.conflict', 'photo.upload', 'decision.new'])
+    // The C.Hasil photo is shown with the TPS's results, not only named in the timeline.
+    const historyImg = page.locator('.history-head .photo-row img')
+    await expect.poll(() => historyImg.evaluate((el) => (el as HTMLImageElement).naturalWidth)).toBe(120)
+    expect(await page.locator('tr[data-action="photo.upload"]').innerText()).not.toContain('bytes')
     await shot(page, '10-history')
 
     await page.goto(`${desk.url}/tinjau?tab=flags`)
@@ -333,11 +365,35 @@ describe('operator console in Chromium at 1366×768', () => {
     expect((await desk.call('GET', '/me', undefined, code)).status).toBe(401)
     await page.goto(`${desk.url}/lan`)
     await page.locator('.lan-head').waitFor()
+    // Phones hold no live stream: the screen counts active reporters, not "phones connected".
+    expect(await page.locator('.lan-stats').innerText()).not.toContain('ponsel')
+    await expect.poll(() => page.locator('.lan-stats').innerText()).toContain('pelapor aktif 15 menit terakhir')
     await shot(page, '14-lan')
     await page.goto(`${desk.url}/`)
     await page.getByRole('button', { name: 'English' }).click()
     await expect.poll(() => page.locator('.console-nav').innerText()).toContain('Phone entry')
     await shot(page, '15-home-en')
+    // In English the read-back still gives the Indonesian words the caller hears, English below.
+    await page.goto(`${desk.url}/entri`)
+    await expect.poll(() => isFocused(page.locator('#tps-search'))).toBe(true)
+    await page.keyboard.type('padomasan 1')
+    await page.locator('.suggestions li.active').waitFor()
+    await page.keyboard.press('Enter')
+    await page.keyboard.press('Enter')
+    await page.keyboard.type('Bu Ani')
+    for (const v of ['', '', '', '', '', '110', '95', '40', '', '6', '', '']) {
+      await page.keyboard.press('Enter')
+      if (v) await page.keyboard.type(v)
+    }
+    await page.keyboard.press('Enter')
+    await page.keyboard.press('Enter')
+    const readback = page.locator('table.readback')
+    await readback.waitFor()
+    const cell = readback.locator('tr[data-field="votes.1"] td.words')
+    expect((await cell.locator('span[lang=id]').innerText()).trim()).toBe('seratus sepuluh')
+    expect((await cell.locator('.words-en').innerText()).trim()).toBe('one hundred ten')
+    expect((await readback.locator('tr[data-field="total"] td.words span[lang=id]').innerText()).trim()).toBe('dua ratus lima puluh satu')
+    await shot(page, '16-readback-en')
     await page.context().close()
   })
 })

@@ -1,8 +1,8 @@
 import { createContext, useCallback, useContext, useEffect, useRef, useState, type ReactNode } from 'react'
 import type { ConfigDto, DeskEvent } from '../../../shared/api'
-import type { ActorDto } from '../../../shared/console'
+import type { ActorDto, PhotoRefDto } from '../../../shared/console'
 import { formatTimeWib } from '../../../shared/format'
-import { api, ApiFailure } from '../api'
+import { api, ApiFailure, getToken } from '../api'
 import { useM } from './messages'
 
 /** Everything the console's screens share: who is signed in, live events, navigation. */
@@ -204,4 +204,50 @@ export function fieldErrors(e: unknown): Record<string, string> {
 export function randomId(prefix: string): string {
   const bytes = crypto.getRandomValues(new Uint8Array(12))
   return `${prefix}-${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`
+}
+
+/**
+ * Evidence photos: behind the operator's token, so fetched with it and shown as blob: URLs.
+ * `heading: false` for a photo inside a list item (an incident) where a heading would be noise.
+ */
+export function Photos({ photos, heading = true }: { photos: PhotoRefDto[]; heading?: boolean }) {
+  const m = useM()
+  const [urls, setUrls] = useState<{ src: string; label: string }[]>([])
+  const key = photos.map((p) => p.url).join('|')
+  useEffect(() => {
+    let stopped = false
+    const made: string[] = []
+    void Promise.all(
+      photos.map(async (p) => {
+        const res = await fetch(p.url, { headers: { Authorization: `Bearer ${getToken() ?? ''}` } })
+        if (!res.ok) return null
+        const src = URL.createObjectURL(await res.blob())
+        made.push(src)
+        return { src, label: p.label }
+      }),
+    ).then((list) => {
+      if (!stopped) setUrls(list.filter((x): x is { src: string; label: string } => x !== null))
+    })
+    return () => {
+      stopped = true
+      made.forEach((u) => URL.revokeObjectURL(u))
+    }
+    // The list is identified by its URLs: a new array with the same photos must not refetch them.
+  }, [key])
+  return (
+    <div className="photos">
+      {heading && <h3>{m.photos}</h3>}
+      {photos.length === 0 ? (
+        heading && <p className="muted small">{m.noPhotos}</p>
+      ) : (
+        <div className="photo-row">
+          {urls.map((u) => (
+            <a key={u.src} href={u.src} target="_blank" rel="noreferrer">
+              <img src={u.src} alt={u.label} title={u.label} />
+            </a>
+          ))}
+        </div>
+      )}
+    </div>
+  )
 }

@@ -1,6 +1,7 @@
+import type { PhotoDto } from '../../../shared/api'
 import type { HistoryEntryDto, TpsHistoryDto } from '../../../shared/console'
 import { formatCount, formatDateTimeWib } from '../../../shared/format'
-import { ActorName, contestShort, ErrorLine, historyPath, Link, Loading, useConsole, useLiveData } from './common'
+import { ActorName, contestShort, ErrorLine, historyPath, Link, Loading, Photos, useConsole, useLiveData } from './common'
 import { useM, type ConsoleMessages } from './messages'
 import { sheetLines } from './sheet'
 import { useTpsIndex } from './tps-index'
@@ -30,20 +31,65 @@ function describe(e: HistoryEntryDto, m: ConsoleMessages): string {
   return m.actions[e.action] ?? e.action
 }
 
+/** "votes.2" → "Paslon 2", "voters.dpt" → "Dari DPT": the sheet's own line names. */
+function fieldLabel(field: string, m: ConsoleMessages): string {
+  const known: Record<string, string> = {
+    'voters.dpt': m.votersDpt,
+    'voters.dptb': m.votersDptb,
+    'voters.dpk': m.votersDpk,
+    'voters.total': m.votersTotal,
+    voters: m.votersTotal,
+    invalid: m.invalid,
+    valid: m.validLabel,
+    total: m.totalLabel,
+  }
+  if (known[field]) return known[field]
+  const pair = /^votes\.(\d+)$/.exec(field)
+  if (pair) return pair[1] === '0' ? m.emptyColumn : `${m.paslon} ${pair[1]}`
+  return field
+}
+
 /** What the audit log says beyond the reason, in words where we know the action. */
 function AuditDetail({ e }: { e: HistoryEntryDto }) {
   const m = useM()
-  const d = (e.detail ?? {}) as { status?: string; errors?: string[]; fields?: string[]; mergedInto?: string }
+  const d = (e.detail ?? {}) as { status?: string; errors?: string[]; fields?: string[]; mergedInto?: string; category?: string; urgency?: string; id?: number }
   if (e.action === 'desa.verification' && d.status) return <div>{m.verifyStatus[d.status] ?? d.status}</div>
   if (e.action === 'tps.status' && d.status) return <div>{m.statuses[d.status] ?? d.status}{d.mergedInto ? ` → ${d.mergedInto}` : ''}</div>
-  if (e.action === 'draft.mismatch' && d.fields) return <div>{m.mismatchFlag}: {d.fields.join(', ')}</div>
-  if (e.action === 'result.rejected' && d.errors) return <div className="muted">{d.errors.join(', ')}</div>
+  if (e.action === 'draft.mismatch' && d.fields) return <div>{m.mismatchFlag}: {d.fields.map((f) => fieldLabel(f, m)).join(', ')}</div>
+  if (e.action === 'result.rejected' && d.errors) {
+    // Stored as "field:code" (e.g. "votes.1:required"): shown as "Paslon 1 wajib diisi".
+    const said = d.errors.map((x) => {
+      const [field = '', code = ''] = x.split(':')
+      return `${fieldLabel(field, m)} ${m.errorCodes[code] ?? code}`.trim()
+    })
+    return <div className="muted">{said.join('; ')}</div>
+  }
+  if (e.action === 'incident.create' && d.category) {
+    return (
+      <div>
+        {m.category[d.category] ?? d.category}
+        {d.urgency ? ` · ${m.urgencyLabel} ${m.urgency[d.urgency] ?? d.urgency}` : ''}
+        {typeof d.id === 'number' ? ` · #${d.id}` : ''}
+      </div>
+    )
+  }
+  // The photo itself is shown with the results above; its hash and size say nothing to an operator.
+  if (e.action === 'photo.upload') return null
   if (e.reason || e.detail == null || typeof e.detail !== 'object') return null
   // Anything else: its short plain values (file hashes and nested data stay in the audit log).
   const parts = Object.entries(e.detail as Record<string, unknown>)
     .filter(([, v]) => (typeof v === 'string' && v.length <= 40) || typeof v === 'number' || typeof v === 'boolean')
     .map(([k, v]) => `${k}: ${String(v)}`)
   return parts.length > 0 ? <div className="muted">{parts.join(' · ')}</div> : null
+}
+
+/** The photos sent for this TPS (every contest), shown with its results. */
+function TpsPhotos({ code }: { code: string }) {
+  const photos = useLiveData<{ photos: PhotoDto[] }>(`/photos?tps=${encodeURIComponent(code)}`, ['photo.added'])
+  // Photos belong to the intake feature: a desk without it (404) simply has none to show.
+  if (photos.error) return photos.error.status === 404 ? null : <ErrorLine error={photos.error} />
+  if (!photos.data) return null
+  return <Photos photos={photos.data.photos.map((p) => ({ url: p.url, label: p.label }))} />
 }
 
 function History({ code }: { code: string }) {
@@ -94,6 +140,7 @@ function History({ code }: { code: string }) {
             })}
           </div>
         )}
+        <TpsPhotos code={tps.code} />
       </article>
       <article className="card timeline-card">
         <h3>{m.timeline}</h3>

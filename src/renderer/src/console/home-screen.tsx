@@ -2,7 +2,7 @@ import { useState } from 'react'
 import type { IncidentDto, ProgressDto } from '../../../shared/api'
 import type { ConsoleSummaryDto } from '../../../shared/console'
 import { formatCount, formatTimeWib } from '../../../shared/format'
-import { contestShort, ErrorLine, Link, Loading, post, Time, useConsole, useLiveData, historyPath } from './common'
+import { contestShort, ErrorLine, Link, Loading, Photos, post, Time, useConsole, useLiveData, historyPath } from './common'
 import { useM } from './messages'
 
 const pct = (n: number) => n.toLocaleString('id-ID', { minimumFractionDigits: 1, maximumFractionDigits: 1 })
@@ -169,6 +169,7 @@ function Incidents() {
                 {i.tps ? <Link to={historyPath(i.tps)}>{i.regionName} {i.tps.slice(-3)}</Link> : i.regionName}
               </div>
               <div className="incident-text">{i.text}</div>
+              {i.photo && <Photos photos={[{ url: `/api/v1/photos/${encodeURIComponent(i.photo)}`, label: `${m.category[i.category] ?? i.category} · ${i.regionName}` }]} heading={false} />}
               {i.reporter && (
                 <div className="muted small">
                   {i.reporter.name} · {i.reporter.phone}

@@ -30,9 +30,6 @@ export function LanScreen() {
         {d.addresses.length === 0 && <p className="warn-note">{m.noAddresses}</p>}
         <div className="lan-stats">
           <div className="stat-box">
-            <span className="big-number">{formatCount(d.connected.phones)}</span> {m.phones}
-          </div>
-          <div className="stat-box">
             <span className="big-number">{formatCount(d.activeReporters)}</span> {m.activeReporters}
           </div>
           <div className="stat-box">

@@ -1,9 +1,8 @@
 import { useEffect, useMemo, useState } from 'react'
 import type { ContestDto, VerificationListDto } from '../../../shared/api'
-import type { ConflictDto, DecisionAnswer, FlagDto, PhotoRefDto, SheetDto, SubmissionViewDto, VerificationDto } from '../../../shared/console'
+import type { ConflictDto, DecisionAnswer, FlagDto, SheetDto, SubmissionViewDto, VerificationDto } from '../../../shared/console'
 import { formatCount } from '../../../shared/format'
-import { getToken } from '../api'
-import { ActorName, contestShort, ErrorLine, fieldErrors, Link, Loading, post, roleAtLeast, Time, useConsole, useLiveData, historyPath } from './common'
+import { ActorName, contestShort, ErrorLine, fieldErrors, Link, Loading, Photos, post, roleAtLeast, Time, useConsole, useLiveData, historyPath } from './common'
 import { useM } from './messages'
 import { analyseSheet, SheetFields, sheetLines, sheetValuesOf, type SheetValues } from './sheet'
 import { loadRegions, type RegionsDto } from './tps-index'
@@ -121,7 +120,9 @@ function Comparison({ contest, left, right, differences }: { contest: ContestDto
       <tbody>
         {b.map((line, i) => {
           const l = a[i]
-          const differs = diff.has(line.key) || (l !== undefined && l.n !== line.n && (line.key === 'valid' || line.key === 'total'))
+          // Derived lines (valid, total) and voter lines when only one side has them ("voters") differ by value.
+          const byValue = line.key === 'valid' || line.key === 'total' || (diff.has('voters') && line.key.startsWith('voters.'))
+          const differs = diff.has(line.key) || (l !== undefined && l.n !== line.n && byValue)
           return (
             <tr key={line.key} className={differs ? 'differs' : undefined} data-field={line.key}>
               <td>
@@ -140,48 +141,6 @@ function Comparison({ contest, left, right, differences }: { contest: ContestDto
         </tr>
       </tbody>
     </table>
-  )
-}
-
-/** Photos are behind the operator's token: fetched with it and shown as blob: URLs. */
-function Photos({ photos }: { photos: PhotoRefDto[] }) {
-  const m = useM()
-  const [urls, setUrls] = useState<{ src: string; label: string; href: string }[]>([])
-  const key = photos.map((p) => p.url).join('|')
-  useEffect(() => {
-    let stopped = false
-    const made: string[] = []
-    void Promise.all(
-      photos.map(async (p) => {
-        const res = await fetch(p.url, { headers: { Authorization: `Bearer ${getToken() ?? ''}` } })
-        if (!res.ok) return null
-        const src = URL.createObjectURL(await res.blob())
-        made.push(src)
-        return { src, label: p.label, href: src }
-      }),
-    ).then((list) => {
-      if (!stopped) setUrls(list.filter((x): x is { src: string; label: string; href: string } => x !== null))
-    })
-    return () => {
-      stopped = true
-      made.forEach((u) => URL.revokeObjectURL(u))
-    }
-  }, [key])
-  return (
-    <div className="photos">
-      <h3>{m.photos}</h3>
-      {photos.length === 0 ? (
-        <p className="muted small">{m.noPhotos}</p>
-      ) : (
-        <div className="photo-row">
-          {urls.map((u) => (
-            <a key={u.src} href={u.href} target="_blank" rel="noreferrer">
-              <img src={u.src} alt={u.label} title={u.label} />
-            </a>
-          ))}
-        </div>
-      )}
-    </div>
   )
 }
 

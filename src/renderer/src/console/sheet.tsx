@@ -307,10 +307,14 @@ export function SheetFields({
   )
 }
 
-/** Indonesian words for a number (English when the console is in English). */
-export function useWords(): (n: number) => string {
+/**
+ * The words to read a number back in: always Indonesian terbilang (the caller on the phone speaks
+ * Indonesian, whatever language the console is in), with English as a second line for an
+ * English-reading operator.
+ */
+export function useWords(): (n: number) => { id: string; en: string | null } {
   const { lang } = useT()
-  return lang === 'en' ? numberInEnglish : terbilang
+  return (n) => ({ id: terbilang(n), en: lang === 'en' ? numberInEnglish(n) : null })
 }
 
 /** Every number of the sheet with its words, to read back to the caller before saving. */
@@ -348,13 +352,23 @@ export function ReadBackTable({ contest, sheet, valid, total }: { contest: Conte
         </tr>
       </thead>
       <tbody>
-        {rows.map((r) => (
-          <tr key={r.key} data-field={r.key}>
-            <td>{r.label}</td>
-            <td className="num big-number">{formatCount(r.n)}</td>
-            <td className="words">{words(r.n)}</td>
-          </tr>
-        ))}
+        {rows.map((r) => {
+          const w = words(r.n)
+          return (
+            <tr key={r.key} data-field={r.key}>
+              <td>{r.label}</td>
+              <td className="num big-number">{formatCount(r.n)}</td>
+              <td className="words">
+                <span lang="id">{w.id}</span>
+                {w.en && (
+                  <div className="words-en" lang="en">
+                    {w.en}
+                  </div>
+                )}
+              </td>
+            </tr>
+          )
+        })}
       </tbody>
     </table>
   )

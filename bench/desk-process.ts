@@ -10,13 +10,22 @@ export const benchHeaders = { authorization: `Bearer ${BENCH_TOKEN}`, 'content-t
 const root = join(import.meta.dirname, '..')
 
 /** Start `serve` on 127.0.0.1, port 0, in a temp data dir; `env` tunes it (e.g. DESK_WRITER_MAX_BATCH). */
-export async function startDeskProcess(env: Record<string, string> = {}) {
+export function startDeskProcess(env: Record<string, string> = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'desk-bench-'))
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', join(root, 'src/host/cli.ts'), 'serve', '--data-dir', dir, '--port', '0', '--host', '127.0.0.1'],
-    { cwd: root, env: { ...process.env, DESK_ADMIN_TOKEN: BENCH_TOKEN, ...env }, stdio: ['ignore', 'pipe', 'inherit'] },
+  return startProcess(
+    [join(root, 'src/host/cli.ts'), 'serve', '--data-dir', dir, '--port', '0', '--host', '127.0.0.1'],
+    { DESK_ADMIN_TOKEN: BENCH_TOKEN, ...env },
+    () => rmSync(dir, { recursive: true, force: true }),
   )
+}
+
+/** Start a TypeScript program that prints "siap di URL" once it listens. */
+export async function startProcess(args: string[], env: Record<string, string> = {}, cleanup: () => void = () => {}) {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
   const url = await new Promise<string>((resolve, reject) => {
     let out = ''
     child.stdout!.on('data', (d) => {
@@ -24,7 +33,7 @@ export async function startDeskProcess(env: Record<string, string> = {}) {
       const m = /siap di (http:\/\/\S+)/.exec(out)
       if (m) resolve(m[1]!)
     })
-    child.on('exit', () => reject(new Error(`desk did not start:\n${out}`)))
+    child.on('exit', () => reject(new Error(`did not start:\n${out}`)))
   })
   child.stdout!.resume()
   return {
@@ -32,7 +41,7 @@ export async function startDeskProcess(env: Record<string, string> = {}) {
     async stop() {
       child.kill('SIGTERM')
       await new Promise((r) => child.on('exit', r))
-      rmSync(dir, { recursive: true, force: true })
+      cleanup()
     },
   }
 }

@@ -45,9 +45,12 @@ export function parseTpsCode(code: string): { desa: string; number: number } | n
 }
 
 /** The ancestor of `code` at `level` (e.g. the kecamatan of a TPS), or null if `code` is above it. */
+// Kemendagri codes have fixed widths, so an ancestor is a prefix of known length (no splitting:
+// rollups call this for every TPS).
+const ANCESTOR_LENGTH: Record<RegionLevel, number> = { provinsi: 2, kabupaten: 5, kecamatan: 8, desa: 13 }
+
 export function ancestorAt(code: string, level: RegionLevel): string | null {
-  const parts = code.split('.')
-  const depth = { provinsi: 1, kabupaten: 2, kecamatan: 3, desa: 4 }[level]
-  if (parts.length < depth) return null
-  return parts.slice(0, depth).join('.')
+  const n = ANCESTOR_LENGTH[level]
+  if (code.length < n || (code.length > n && code[n] !== '.')) return null
+  return code.slice(0, n)
 }

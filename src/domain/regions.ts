@@ -44,8 +44,11 @@ export class RegionTree {
     return this.childrenOf(this.regency.code)
   }
 
+  private desaList: Region[] | null = null
+
   get desa(): Region[] {
-    return this.kecamatan.flatMap((k) => this.childrenOf(k.code))
+    this.desaList ??= this.kecamatan.flatMap((k) => this.childrenOf(k.code))
+    return this.desaList
   }
 
   isDesa(code: string): boolean {

@@ -1,6 +1,6 @@
 import { isWithin, regionLevel } from '../domain/codes'
 import { normalizeContests, type Contest, type ElectionConfig } from '../domain/election'
-import { recapRows, sumRows, type ContestResult, type RecapInput, type RecapLevel } from '../domain/recap'
+import { recapRows, sumRows, type RecapInput, type RecapLevel, type RecapRow } from '../domain/recap'
 import { checkResultSheet, sameSheet, type ResultSheet } from '../domain/result-sheet'
 import type { RegionTree } from '../domain/regions'
 import { validateTpsTable, type TpsRecord } from '../domain/tps'
@@ -53,6 +53,7 @@ export class DeskService {
   /** Bumped after every committed batch; read caches are keyed by it. */
   version = 0
   private recapCache = new Map<string, { version: number; input: RecapInput }>()
+  private recapViews = new Map<string, { version: number; rows: RecapRow[]; total: RecapRow }>()
   private tpsCache: { version: number; tps: TpsRecord[] } | null = null
   private batchEvents: typeof this.store.pendingEvents = []
 
@@ -418,9 +419,12 @@ export class DeskService {
     if (!contest) throw new DeskError(404, 'not_found', `Pemilihan "${contestId}" tidak dikenal`, { contest: 'Pemilihan tidak dikenal' })
     const cached = this.recapCache.get(contestId)
     if (cached && cached.version === this.version) return cached.input
-    const results = new Map<string, ContestResult>()
-    for (const r of this.store.resultsForContest(contestId)) results.set(r.tps, r)
-    const input: RecapInput = { regions: this.regions, tps: this.listTps(), results, candidates: contest.candidates }
+    const input: RecapInput = {
+      regions: this.regions,
+      tps: this.listTps(),
+      results: this.store.recapResults(contestId),
+      candidates: contest.candidates,
+    }
     this.recapCache.set(contestId, { version: this.version, input })
     return input
   }
@@ -446,16 +450,23 @@ export class DeskService {
         })
       }
     }
-    const rows = recapRows(input, level, parent)
-    const scope = parent ? this.regions.get(parent)! : this.regions.regency
+    // Boards and consoles ask for the same views after every event: compute each once per commit.
+    const key = `${contestId}|${level}|${parent ?? ''}`
+    let view = this.recapViews.get(key)
+    if (!view || view.version !== this.version) {
+      const rows = recapRows(input, level, parent)
+      const scope = parent ? this.regions.get(parent)! : this.regions.regency
+      view = { version: this.version, rows, total: sumRows(rows, scope.code, scope.name, input.candidates) }
+      this.recapViews.set(key, view)
+    }
     return {
       contest: contestId,
       level,
       parent: parent ?? null,
       asOf: this.store.nowIso(),
       candidates: input.candidates,
-      rows,
-      total: sumRows(rows, scope.code, scope.name, input.candidates),
+      rows: view.rows,
+      total: view.total,
     }
   }
 

@@ -187,6 +187,7 @@ export class DeskStore {
         VALUES (@seq, @submissionId, @actor, @channel, @receivedAt, @address, @tps, @contest, @payload, @hash, @outcome, @answer)`),
       getResult: p('SELECT * FROM results WHERE tps = ? AND contest = ?'),
       resultsForContest: p('SELECT * FROM results WHERE contest = ?'),
+      recapResults: p('SELECT tps, votes, valid, invalid, total, voters_total FROM results WHERE contest = ?'),
       resultsForTps: p('SELECT * FROM results WHERE tps = ?'),
       insertResult: p(`INSERT INTO results (tps, contest, submission_seq, votes, valid, invalid, total, voters_dpt, voters_dptb, voters_dpk, voters_total, warnings, review, accepted_at, updated_at)
         VALUES (@tps, @contest, @seq, @votes, @valid, @invalid, @total, @vDpt, @vDptb, @vDpk, @vTotal, @warnings, @review, @at, @at)`),
@@ -330,6 +331,22 @@ export class DeskStore {
 
   resultsForContest(contest: string): StoredResult[] {
     return (this.s.resultsForContest.all(contest) as Row[]).map(resultFromRow)
+  }
+
+  /** Only what a rollup needs, for every TPS of a contest (the recap's hot path: no warnings, no metadata). */
+  recapResults(contest: string): Map<string, ContestResult> {
+    const map = new Map<string, ContestResult>()
+    for (const r of this.s.recapResults.all(contest) as Row[]) {
+      map.set(r.tps as string, {
+        tps: r.tps as string,
+        votes: JSON.parse(r.votes as string) as Record<string, number>,
+        valid: r.valid as number,
+        invalid: r.invalid as number,
+        total: r.total as number,
+        votersTotal: (r.voters_total as number | null) ?? null,
+      })
+    }
+    return map
   }
 
   resultsForTps(tps: string): StoredResult[] {

@@ -1,0 +1,77 @@
+// bench/recap: the full recap of Jember's 4,046 TPS × 2 contests at every level (kabupaten,
+// kecamatan, desa, TPS), as GET /recap computes it. "Cold" is right after a write (the cached
+// input is rebuilt from SQLite), "warm" is a repeat. Baseline in the same run: reading the result
+// rows of both contests from SQLite and nothing else. Target: ≤ 20 ms. In-process, no network.
+//
+//   npx tsx bench/recap.ts [--rounds 30]
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import { openDesk } from '../src/host/desk'
+import type { Principal } from '../src/service/principal'
+
+const { values } = parseArgs({ options: { rounds: { type: 'string', default: '30' } } })
+const ROUNDS = Number(values.rounds)
+const TPS_TOTAL = 4046
+const admin: Principal = { id: 'admin', name: 'Admin', role: 'admin', region: '35.09' }
+
+const dir = mkdtempSync(join(tmpdir(), 'desk-bench-recap-'))
+const { service, unlock } = openDesk({ dataDir: dir })
+const desa = service.regions.desa.map((d) => d.code)
+const table = [['kode_desa', 'nomor_tps', 'dpt']]
+for (let i = 0; i < TPS_TOTAL; i++) table.push([desa[i % desa.length]!, String(Math.floor(i / desa.length) + 1), '400'])
+const imported = await service.importTps(admin, table)
+if (imported.errors.length) throw new Error(JSON.stringify(imported.errors[0]))
+
+const codes = service.listTps().map((t) => t.code)
+for (const [contest, votes] of [
+  ['gubernur', { '1': 60, '2': 170, '3': 90 }],
+  ['bupati', { '1': 150, '2': 160 }],
+] as const) {
+  for (let i = 0; i < codes.length; i += 500) {
+    await Promise.all(
+      codes.slice(i, i + 500).map((tps, j) =>
+        service.submitResult(admin, { submissionId: `${contest}-${i + j}`, tps, contest, votes: { ...votes }, invalid: 5 }, { channel: 'api', address: 'bench' }),
+      ),
+    )
+  }
+}
+
+const contests = ['gubernur', 'bupati']
+const levels = ['kabupaten', 'kecamatan', 'desa', 'tps'] as const
+function fullRecap(): number {
+  let rows = 0
+  for (const c of contests) for (const l of levels) rows += service.recap(c, l).rows.length
+  return rows
+}
+const readRows = service.store.db.prepare('SELECT * FROM results WHERE contest = ?')
+
+const time = (fn: () => unknown) => {
+  const t = performance.now()
+  fn()
+  return performance.now() - t
+}
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
+const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * 0.95)]!
+
+fullRecap() // warm the JIT
+const cold: number[] = []
+const warm: number[] = []
+const base: number[] = []
+for (let r = 0; r < ROUNDS; r++) {
+  await service.write(() => service.store.audit('bench', 'bench.touch', null)) // a commit: caches are stale
+  base.push(time(() => contests.forEach((c) => readRows.all(c))))
+  cold.push(time(fullRecap))
+  warm.push(time(fullRecap))
+}
+const rows = fullRecap()
+console.log(`bench/recap — ${codes.length} TPS × ${contests.length} contests, all 4 levels (${rows} rows), ${ROUNDS} rounds`)
+console.log(`  baseline: read result rows      median ${median(base).toFixed(2)} ms   p95 ${p95(base).toFixed(2)} ms`)
+console.log(`  full recap after a write (cold) median ${median(cold).toFixed(2)} ms   p95 ${p95(cold).toFixed(2)} ms   ${(median(cold) / median(base)).toFixed(2)}× baseline`)
+console.log(`  full recap again (warm)         median ${median(warm).toFixed(2)} ms   p95 ${p95(warm).toFixed(2)} ms`)
+console.log(`  target ≤ 20 ms → ${p95(cold) <= 20 ? 'ok' : 'MISSED'} (p95 cold)`)
+
+service.store.db.close()
+unlock()
+rmSync(dir, { recursive: true, force: true })

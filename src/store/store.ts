@@ -186,7 +186,6 @@ export class DeskStore {
       insertSubmission: p(`INSERT INTO submissions (seq, submission_id, actor, channel, received_at, address, tps, contest, payload, hash, outcome, answer)
         VALUES (@seq, @submissionId, @actor, @channel, @receivedAt, @address, @tps, @contest, @payload, @hash, @outcome, @answer)`),
       getResult: p('SELECT * FROM results WHERE tps = ? AND contest = ?'),
-      resultsForContest: p('SELECT * FROM results WHERE contest = ?'),
       recapResults: p('SELECT tps, votes, valid, invalid, total, voters_total FROM results WHERE contest = ?'),
       resultsForTps: p('SELECT * FROM results WHERE tps = ?'),
       insertResult: p(`INSERT INTO results (tps, contest, submission_seq, votes, valid, invalid, total, voters_dpt, voters_dptb, voters_dpk, voters_total, warnings, review, accepted_at, updated_at)
@@ -327,10 +326,6 @@ export class DeskStore {
   getResult(tps: string, contest: string): StoredResult | undefined {
     const r = this.s.getResult.get(tps, contest) as Row | undefined
     return r ? resultFromRow(r) : undefined
-  }
-
-  resultsForContest(contest: string): StoredResult[] {
-    return (this.s.resultsForContest.all(contest) as Row[]).map(resultFromRow)
   }
 
   /** Only what a rollup needs, for every TPS of a contest (the recap's hot path: no warnings, no metadata). */

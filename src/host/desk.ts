@@ -45,6 +45,7 @@ export interface DeskOptions {
   discovery?: false | { bonjour?: () => BonjourLike }
   /** Most jobs per commit; 1 turns group commit off (the baseline of bench/intake.ts). */
   writerMaxBatch?: number
+  sseHeartbeatMs?: number
 }
 
 export interface Desk {
@@ -169,6 +170,7 @@ export async function createDesk(options: DeskOptions): Promise<Desk> {
     logger,
     ...(staticDir ? { staticDir } : {}),
     ...(options.limits ? { limits: options.limits } : {}),
+    ...(options.sseHeartbeatMs ? { sseHeartbeatMs: options.sseHeartbeatMs } : {}),
     version: pkg.version,
   })
   const server = createHttpServer(app)

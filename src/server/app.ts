@@ -32,6 +32,8 @@ export interface ServerDeps {
   staticDir?: string
   limits?: ServerLimits
   version?: string
+  /** How often open event streams get a ping (default 15 s). */
+  sseHeartbeatMs?: number
 }
 
 export interface DeskServer {
@@ -116,7 +118,7 @@ export function createServer(deps: ServerDeps): DeskServer {
   app.disable('x-powered-by')
   app.set('trust proxy', false)
   app.set('etag', false)
-  const sse = createSseHub(service)
+  const sse = createSseHub(service, deps.sseHeartbeatMs)
 
   app.use(securityHeaders)
   app.use((req, res, next) => {

@@ -15,7 +15,7 @@ export interface SseHub {
  * missed from the store, then live events. Subscribing before replaying, and skipping ids already
  * sent, closes the gap between the two.
  */
-export function createSseHub(service: DeskService, heartbeatMs = 15_000): SseHub {
+export function createSseHub(service: DeskService, heartbeatMs: number = 15_000): SseHub {
   const open = new Set<{ res: Response; role: string }>()
 
   function handle(req: Request, res: Response): void {
@@ -51,7 +51,8 @@ export function createSseHub(service: DeskService, heartbeatMs = 15_000): SseHub
 
     const entry = { res, role }
     open.add(entry)
-    const heartbeat = setInterval(() => res.write(`: ping ${Date.now()}\n\n`), heartbeatMs)
+    // A named event, not a comment: pages never see comments, and a board must notice silence.
+    const heartbeat = setInterval(() => res.write(`event: ping\ndata: {"t":${Date.now()}}\n\n`), heartbeatMs)
     const cleanup = () => {
       clearInterval(heartbeat)
       unsubscribe()

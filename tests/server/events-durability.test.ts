@@ -58,6 +58,14 @@ describe('server-sent events', () => {
     await again.close()
   })
 
+  it('pings open streams as a named event, so a page can tell a silent dead link from a quiet desk', async () => {
+    const desk = await deskWithRegistry({ sseHeartbeatMs: 100 })
+    const sse = await openSse(`${desk.url}/api/v1/events`, ADMIN_TOKEN)
+    await sse.until((m) => m.filter((x) => x.event === 'ping').length >= 2, 3000)
+    expect(JSON.parse(sse.messages.find((x) => x.event === 'ping')!.data!).t).toBeGreaterThan(0)
+    await sse.close()
+  })
+
   it('requires a token', async () => {
     const desk = await deskWithRegistry()
     expect((await fetch(`${desk.url}/api/v1/events`)).status).toBe(401)

@@ -37,6 +37,8 @@ export interface SubscribeOptions {
   types?: string[]
   /** Start after this event id (e.g. the one a summary was read at), so nothing falls in between. */
   lastEventId?: number
+  /** Silence after which the stream counts as dead and is reopened (the desk pings every 15 s). */
+  silenceMs?: number
 }
 
 /** Live events with resume: the browser's EventSource resends Last-Event-ID on reconnect. */
@@ -51,17 +53,33 @@ export function subscribe(
   let source: EventSource | null = null
   let retry: ReturnType<typeof setTimeout> | null = null
   let stopped = false
+  // A link that dies without closing (a pulled cable, a sleeping Wi-Fi bridge) raises no error:
+  // the desk sends a ping every 15 s, so silence for longer than this means the stream is dead.
+  const SILENCE_MS = options.silenceMs ?? 35_000
+  let heard = Date.now()
   const handler = (msg: MessageEvent<string>) => {
+    heard = Date.now()
     const e = JSON.parse(msg.data) as DeskEvent
     lastId = e.id
     onEvent(e)
   }
+  const watchdog = setInterval(() => {
+    if (stopped || Date.now() - heard < SILENCE_MS) return
+    onState(false)
+    source?.close()
+    heard = Date.now()
+    open()
+  }, Math.min(5_000, SILENCE_MS / 2))
   const open = () => {
     const query = new URLSearchParams({ token })
     if (lastId !== undefined) query.set('lastEventId', String(lastId))
     const s = new EventSource(`/api/v1/events?${query.toString()}`)
     for (const type of types) s.addEventListener(type, handler as EventListener)
-    s.addEventListener('ready', () => onState(true))
+    s.addEventListener('ping', () => (heard = Date.now()))
+    s.addEventListener('ready', () => {
+      heard = Date.now()
+      onState(true)
+    })
     s.onerror = () => {
       onState(false)
       // After a network error the browser retries by itself; after an HTTP error answer (a 429,
@@ -74,6 +92,7 @@ export function subscribe(
   open()
   return () => {
     stopped = true
+    clearInterval(watchdog)
     if (retry) clearTimeout(retry)
     source?.close()
   }

@@ -30,7 +30,9 @@ export function intakeRouter(ctx: RouteContext): Router {
   const intake = intakeServiceFor(ctx.service)
   // The console's review screens show the sheet's photos and the kecamatan's mark next to a result.
   consoleServiceFor(ctx.service).evidence = intake.evidenceSource()
-  // Every request carrying a reporter's code passes the admin-set window, not only the sign-in.
+  // Every request carrying a reporter's code passes the admin-set window, not only the sign-in —
+  // except the writes a phone's outbox replays (results, photos, incidents, `queued` below): a report
+  // saved on the phone before closing time is still delivered after it.
   ctx.auth.setReporterGate(() => intake.assertReporterWindow())
   const r = Router()
 
@@ -89,7 +91,7 @@ export function intakeRouter(ctx: RouteContext): Router {
   })
 
   // ---------------------------------------------------------------- photos
-  r.post('/photos', requireAuth(), rawBody(MAX_PHOTO_BYTES, 'Foto paling besar 5 MB. Perkecil fotonya lalu kirim lagi.'), async (req, res) => {
+  r.post('/photos', requireAuth(undefined, { queued: true }), rawBody(MAX_PHOTO_BYTES, 'Foto paling besar 5 MB. Perkecil fotonya lalu kirim lagi.'), async (req, res) => {
     const body = req.body as Buffer
     if (!Buffer.isBuffer(body) || body.length === 0) {
       throw new DeskError(400, 'invalid', 'Kirim foto (JPEG, PNG atau WebP) sebagai isi permintaan', { file: 'Berkas kosong' })
@@ -114,7 +116,7 @@ export function intakeRouter(ctx: RouteContext): Router {
   })
 
   // ---------------------------------------------------------------- incidents
-  r.post('/incidents', requireAuth(), json, async (req, res) => {
+  r.post('/incidents', requireAuth(undefined, { queued: true }), json, async (req, res) => {
     const body = parse(incidentCreateSchema, req.body)
     const { httpStatus, id } = await intake.createIncident(who(res), body, { simulated: req.query.simulated === '1' })
     res.status(httpStatus).json({ id, ...(httpStatus === 200 ? { status: 'duplicate' } : { status: 'created' }) })

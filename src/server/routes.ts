@@ -35,8 +35,11 @@ export interface RouteContext {
   service: DeskService
   auth: Authenticator
   sse: SseHub
-  /** Require a valid token, optionally a minimum role; rate limited per principal (admin exempt). */
-  requireAuth: (min?: 'operator' | 'supervisor' | 'admin') => Middleware
+  /**
+   * Require a valid token, optionally a minimum role; rate limited per principal (admin exempt).
+   * `queued: true` marks a write a phone's outbox replays: it passes outside the reporters' sign-in window.
+   */
+  requireAuth: (min?: 'operator' | 'supervisor' | 'admin', options?: { queued?: boolean }) => Middleware
   /** Rate limit by address, for endpoints open without a token. */
   publicLimit: Middleware
   limited: (res: Response, seconds: number) => void
@@ -95,14 +98,16 @@ export function createRouteContext(deps: RouterDeps): RouteContext {
 
   /** Require a valid token; optionally a minimum role. Rate limits per principal (admin exempt). */
   const requireAuth =
-    (min?: 'operator' | 'supervisor' | 'admin') => async (req: Request, res: Response, next: NextFunction) => {
+    (min?: 'operator' | 'supervisor' | 'admin', options: { queued?: boolean } = {}) =>
+    async (req: Request, res: Response, next: NextFunction) => {
       let principal: Principal
+      const authOptions = { skipReporterGate: options.queued === true }
       try {
         // EventSource cannot send headers: SSE alone may pass the token in the query.
         const queryToken = req.path === '/events' && typeof req.query.token === 'string' ? req.query.token : undefined
         principal = queryToken
-          ? await auth.authenticateToken(queryToken, address(req))
-          : await auth.authenticate(req.get('authorization'), address(req))
+          ? await auth.authenticateToken(queryToken, address(req), authOptions)
+          : await auth.authenticate(req.get('authorization'), address(req), authOptions)
       } catch (e) {
         const wait = deps.addressLimiter.take(address(req))
         if (wait > 0) return deps.limited(res, wait)
@@ -268,7 +273,7 @@ export function apiRouter(ctx: RouteContext): Router {
   })
 
   // ---------------------------------------------------------------- results
-  r.post('/results', requireAuth(), json, async (req, res) => {
+  r.post('/results', requireAuth(undefined, { queued: true }), json, async (req, res) => {
     const body = parse(resultSubmissionSchema, req.body)
     const requested = req.get('X-Desk-Channel')
     const p = who(res)

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs'
 import { mkdir, open, rename, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
 import { isWithin, regionLevel } from '../domain/codes'
-import type { RowError } from '../domain/tps'
+import { headerIndex, type RowError } from '../domain/tps'
 import type {
   DesaVerificationDto,
   ImportedUserDto,
@@ -16,6 +16,7 @@ import type {
   UserImportAnswer,
   VerificationListDto,
   VerificationRowDto,
+  VerificationTpsDto,
 } from '../shared/api'
 import { formatDateTimeWib } from '../shared/format'
 import {
@@ -100,7 +101,8 @@ export function validateUserTable(
 ): { rows: UserImportRow[]; errors: RowError[] } {
   const errors: RowError[] = []
   const rows: UserImportRow[] = []
-  const header = (table[0] ?? []).map((h) => h.trim().toLowerCase().replace(/\s+/g, '_'))
+  const top = headerIndex(table)
+  const header = (table[top] ?? []).map((h) => h.trim().toLowerCase().replace(/\s+/g, '_'))
   const col: Partial<Record<keyof typeof HEADER_ALIASES, number>> = {}
   for (const [field, aliases] of Object.entries(HEADER_ALIASES) as [keyof typeof HEADER_ALIASES, string[]][]) {
     const i = header.findIndex((h) => aliases.includes(h))
@@ -108,14 +110,14 @@ export function validateUserTable(
   }
   if (col.name === undefined || col.region === undefined) {
     errors.push({
-      row: 1,
+      row: top + 1,
       message:
         'Baris pertama harus berisi judul kolom: nama, hp, peran, kode_wilayah (nama dan kode_wilayah wajib; peran kosong berarti pelapor)',
     })
     return { rows, errors }
   }
-  if (table.length - 1 > MAX_IMPORT_ROWS) {
-    errors.push({ row: 1, message: `Paling banyak ${MAX_IMPORT_ROWS} orang per impor` })
+  if (table.length - top - 1 > MAX_IMPORT_ROWS) {
+    errors.push({ row: top + 1, message: `Paling banyak ${MAX_IMPORT_ROWS} orang per impor` })
     return { rows, errors }
   }
   const cell = (r: string[], field: keyof typeof HEADER_ALIASES) => {
@@ -125,7 +127,7 @@ export function validateUserTable(
   const key = (name: string, role: string, region: string) => `${name.toLowerCase().replace(/\s+/g, ' ')}|${role}|${region}`
   const active = new Set(existing.filter((u) => !u.revokedAt).map((u) => key(u.name, u.role, u.region)))
   const seen = new Map<string, number>()
-  for (let i = 1; i < table.length; i++) {
+  for (let i = top + 1; i < table.length; i++) {
     const r = table[i]!
     const rowNo = i + 1
     if (r.every((c) => c.trim() === '')) continue
@@ -185,7 +187,7 @@ export function validateUserTable(
     }
     rows.push({ row: rowNo, name, phone, role: role!, region })
   }
-  if (rows.length === 0 && errors.length === 0) errors.push({ row: 2, message: 'Berkas tidak berisi satu orang pun' })
+  if (rows.length === 0 && errors.length === 0) errors.push({ row: top + 2, message: 'Berkas tidak berisi satu orang pun' })
   return { rows, errors }
 }
 
@@ -224,7 +226,20 @@ interface VerificationRow {
   note: string | null
   actor: string
   at: string
+  /**
+   * A fingerprint of the desa's standing numbers when the mark was made (see standingOf). The
+   * column once held a row count, which a correction or a supervisor's decision leaves unchanged.
+   */
   results: number
+}
+
+interface StandingRow {
+  tps: string
+  contest: string
+  votes: string
+  valid: number
+  invalid: number
+  review: string
 }
 
 const lower = (code: string) => `${code}.`
@@ -243,7 +258,7 @@ export class IntakeService {
     this.s = {
       resultsUnder: p('SELECT tps, contest, review FROM results WHERE tps >= ? AND tps < ?'),
       conflictsUnder: p("SELECT tps, contest, kind FROM conflicts WHERE status = 'open' AND tps >= ? AND tps < ?"),
-      countResultsUnder: p('SELECT count(*) AS n FROM results WHERE tps >= ? AND tps < ?'),
+      standingUnder: p('SELECT tps, contest, votes, valid, invalid, review FROM results WHERE tps >= ? AND tps < ? ORDER BY tps, contest'),
       insertIncident: p(`INSERT INTO incidents (at, reporter, region, tps, category, urgency, text, photo, simulated)
         VALUES (@at, @reporter, @region, @tps, @category, @urgency, @text, @photo, @simulated)`),
       incidentById: p('SELECT * FROM incidents WHERE id = ?'),
@@ -430,14 +445,25 @@ export class IntakeService {
   }
 
   // ---------------------------------------------------------------- kecamatan verification
+  /**
+   * The desa's standing results and a fingerprint of their numbers (48 bits of a SHA-256, an exact
+   * integer in JS and SQLite). Any new TPS result, correction or supervisor decision that changes a
+   * vote, valid or invalid count changes it — even one that brings back an older submission, which
+   * neither the row count nor the highest submission number would notice.
+   */
+  private standingOf(desa: string): { rows: StandingRow[]; fingerprint: number } {
+    const rows = this.s.standingUnder.all(lower(desa), upper(desa)) as StandingRow[]
+    const numbers = rows.map((r) => [r.tps, r.contest, JSON.parse(r.votes) as unknown, r.valid, r.invalid])
+    return { rows, fingerprint: parseInt(sha256(canonicalJson(numbers)).slice(0, 12), 16) }
+  }
+
   private verificationDto(v: VerificationRow, withActor: boolean): DesaVerificationDto {
-    const now = (this.s.countResultsUnder.get(lower(v.desa), upper(v.desa)) as { n: number }).n
     return {
       status: v.status,
       note: v.note,
       at: v.at,
       ...(withActor ? { by: { id: v.actor, name: this.nameOf(v.actor) } } : {}),
-      stale: now > v.results,
+      stale: this.standingOf(v.desa).fingerprint !== v.results,
     }
   }
 
@@ -471,19 +497,43 @@ export class IntakeService {
     const contests = this.store.listContests()
     const rows: VerificationRowDto[] = []
     for (const k of kecamatanList) {
-      const tps = this.desk.listTps(k.code).filter((t) => t.status === 'active')
-      const results = this.s.resultsUnder.all(lower(k.code), upper(k.code)) as { tps: string; contest: string; review: string }[]
+      const allTps = this.desk.listTps(k.code)
+      const tps = allTps.filter((t) => t.status === 'active')
+      const results = (scope ? this.s.standingUnder : this.s.resultsUnder).all(lower(k.code), upper(k.code)) as StandingRow[]
       const conflicts = this.s.conflictsUnder.all(lower(k.code), upper(k.code)) as { tps: string; contest: string }[]
       const verifications = this.verificationsUnder(k.code, p)
       const desaOf = (tpsCode: string) => tpsCode.slice(0, tpsCode.lastIndexOf('.'))
       for (const d of this.regions.childrenOf(k.code)) {
         const perContest: VerificationRowDto['contests'] = {}
+        const openOf = new Map<string, Set<string>>()
         for (const c of contests) {
           const here = results.filter((r) => r.contest === c.id && desaOf(r.tps) === d.code)
           const open = new Set(conflicts.filter((x) => x.contest === c.id && desaOf(x.tps) === d.code).map((x) => x.tps))
           for (const r of here) if (r.review === 'flagged') open.add(r.tps)
           perContest[c.id] = { reported: here.length, needsCheck: open.size }
+          openOf.set(c.id, open)
         }
+        // The officer checks numbers against the C.Hasil copies: one kecamatan's list carries them.
+        const standing: VerificationTpsDto[] | undefined = scope
+          ? allTps
+              .filter((t) => t.desa === d.code)
+              .map((t) => ({
+                code: t.code,
+                number: t.number,
+                status: t.status,
+                contests: Object.fromEntries(
+                  contests.map((c) => {
+                    const r = results.find((x) => x.tps === t.code && x.contest === c.id)
+                    return [
+                      c.id,
+                      r
+                        ? { votes: JSON.parse(r.votes) as Record<string, number>, valid: r.valid, invalid: r.invalid, needsCheck: openOf.get(c.id)!.has(t.code) }
+                        : null,
+                    ]
+                  }),
+                ),
+              }))
+          : undefined
         rows.push({
           desa: d.code,
           name: d.name,
@@ -491,6 +541,7 @@ export class IntakeService {
           tpsActive: tps.filter((t) => t.desa === d.code).length,
           contests: perContest,
           verification: verifications.get(d.code) ?? null,
+          ...(standing ? { tps: standing } : {}),
         })
       }
     }
@@ -508,11 +559,12 @@ export class IntakeService {
     }
     const note = mark.note && mark.note.length > 0 ? mark.note : null
     const row = await this.desk.write(() => {
-      const results = (this.s.countResultsUnder.get(lower(desa), upper(desa)) as { n: number }).n
+      const standing = this.standingOf(desa)
+      const results = standing.rows.length
       if (results === 0) {
         throw new DeskError(409, 'no_results', `Belum ada hasil TPS dari ${this.regions.get(desa)!.name}; belum ada yang bisa diverifikasi`)
       }
-      const v: VerificationRow = { desa, status: mark.status, note, actor: p.id, at: this.store.nowIso(), results }
+      const v: VerificationRow = { desa, status: mark.status, note, actor: p.id, at: this.store.nowIso(), results: standing.fingerprint }
       this.s.upsertVerification.run(v)
       this.store.audit(p.id, 'desa.verification', desa, { status: mark.status, note, results })
       this.store.appendEvent('verification.changed', {

@@ -154,7 +154,7 @@ export interface DesaVerificationDto {
   at: string
   /** Omitted for display accounts. */
   by?: { id: string; name: string }
-  /** Results arrived after the mark: it no longer covers all of them. */
+  /** The desa's standing numbers changed after the mark (a new TPS, a correction, a decision): it no longer covers them. */
   stale: boolean
 }
 
@@ -167,6 +167,16 @@ export interface VerificationRowDto {
   /** Per contest: TPS with a result, and how many of those need a second look. */
   contests: Record<string, { reported: number; needsCheck: number }>
   verification: DesaVerificationDto | null
+  /** Only when the list covers one kecamatan: the desa's TPS with their standing numbers, to check before marking. */
+  tps?: VerificationTpsDto[]
+}
+
+/** A TPS on the verification list; per contest its standing result, or null while none arrived. */
+export interface VerificationTpsDto {
+  code: string
+  number: number
+  status: 'active' | 'postponed' | 'merged'
+  contests: Record<string, { votes: Record<string, number>; valid: number; invalid: number; needsCheck: boolean } | null>
 }
 
 export interface VerificationListDto {

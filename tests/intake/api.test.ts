@@ -161,9 +161,9 @@ describe('intake API', () => {
       expect(early.status).toBe(403)
       expect(early.body.error.code).toBe('outside_window')
       expect(early.body.error.message).toMatch(/baru dibuka .* WIB/)
-      // Already-signed-in phones use the code as a token: refused too.
+      // Already-signed-in phones use the code as a token: reading the form is refused too
+      // (queued writes are let through: see 'queued reports outside the window' below).
       expect((await desk.call('GET', '/intake/tps', undefined, reporterA)).status).toBe(403)
-      expect((await desk.call('POST', '/results', sheet(TPS_A1), reporterA)).status).toBe(403)
       expect((await desk.call('POST', '/auth/login', { accessCode: operator }, null)).status).toBe(200)
       expect((await desk.call('GET', `/intake/tps?region=${DESA_A}`, undefined, operator)).status).toBe(200)
 
@@ -438,5 +438,89 @@ describe('sign-in lockout', () => {
     expect((await desk.call('GET', '/intake/tps', undefined, code)).status).toBe(429)
     // The admin token is not subject to the code lockout.
     expect((await desk.call('GET', '/users')).status).toBe(200)
+  })
+})
+
+describe('queued reports outside the window', () => {
+  let desk: TestDesk
+  let code: string
+  beforeAll(async () => {
+    desk = await startDesk()
+    expect((await desk.call('POST', '/tps/import', tpsCsv([DESA_A], 2, 300))).status).toBe(200)
+    code = (await desk.call('POST', '/users', { name: 'Pelapor', role: 'reporter', region: DESA_A })).body.accessCode
+    // The phone signed in while the window was open, then closing time passed with reports still queued.
+    expect((await desk.call('POST', '/auth/login', { accessCode: code }, null)).status).toBe(200)
+    const closed = await desk.call('PUT', '/intake/window', {
+      opensAt: new Date(Date.now() - 2 * 3_600_000).toISOString(),
+      closesAt: new Date(Date.now() - 3_600_000).toISOString(),
+    })
+    expect(closed.body.open).toBe(false)
+  })
+  afterAll(() => desk.stop())
+
+  it('refuses signing in and reading the form, but delivers the result, photo and incident the phone kept', async () => {
+    const login = await desk.call('POST', '/auth/login', { accessCode: code }, null)
+    expect(login.status).toBe(403)
+    expect(login.body.error.code).toBe('outside_window')
+    expect((await desk.call('GET', '/intake/tps', undefined, code)).status).toBe(403)
+    expect((await desk.call('GET', '/me', undefined, code)).status).toBe(403)
+
+    const result = await desk.call('POST', '/results', sheet(TPS_A1), code)
+    expect(result.status).toBe(201)
+    expect(desk.service.store.resultsForTps(TPS_A1)).toHaveLength(1)
+    const photo = await desk.call('POST', `/photos?tps=${TPS_A1}&contest=bupati`, jpegBytes(), code)
+    expect(photo.status).toBe(201)
+    const incident = await desk.call('POST', '/incidents', { submissionId: sid(), tps: TPS_A1, category: 'logistik', urgency: 'sedang', text: 'Kotak suara terlambat' }, code)
+    expect(incident.status).toBe(201)
+    // A wrong code is still refused on those paths.
+    expect((await desk.call('POST', '/results', sheet(TPS_A2), 'AAAA-BBBB-CCCC')).status).toBe(401)
+  })
+})
+
+describe('verification going stale', () => {
+  let desk: TestDesk
+  let reporter: string
+  let officer: string
+  const verification = async () =>
+    (await desk.call('GET', '/verification', undefined, officer)).body.rows.find((r: any) => r.desa === DESA_A).verification
+  beforeAll(async () => {
+    desk = await startDesk()
+    expect((await desk.call('POST', '/tps/import', tpsCsv([DESA_A], 2, 300))).status).toBe(200)
+    reporter = (await desk.call('POST', '/users', { name: 'Pelapor', role: 'reporter', region: DESA_A })).body.accessCode
+    officer = (await desk.call('POST', '/users', { name: 'Camat', role: 'reporter', region: '35.09.01' })).body.accessCode
+  })
+  afterAll(() => desk.stop())
+
+  it('shows the officer the standing numbers per TPS and contest', async () => {
+    expect((await desk.call('POST', '/results', sheet(TPS_A1, 'bupati', { '1': 150, '2': 120 }, 10), reporter)).status).toBe(201)
+    const row = (await desk.call('GET', '/verification', undefined, officer)).body.rows.find((r: any) => r.desa === DESA_A)
+    expect(row.tps.map((t: any) => t.code)).toEqual([TPS_A1, TPS_A2])
+    expect(row.tps[0].contests.bupati).toEqual({ votes: { '1': 150, '2': 120 }, valid: 270, invalid: 10, needsCheck: false })
+    expect(row.tps[0].contests.gubernur).toBeNull()
+    expect(row.tps[1].contests.bupati).toBeNull()
+    // The kabupaten-wide list stays light: numbers only for one kecamatan.
+    const all = (await desk.call('GET', '/verification')).body.rows
+    expect(all.find((r: any) => r.desa === DESA_A).tps).toBeUndefined()
+  })
+
+  it("goes stale when a supervisor's decision changes a TPS's votes, though no result row is added", async () => {
+    // A correction held for the supervisor, then another TPS reports (a later submission), then the mark.
+    const held = await desk.call('POST', '/results', { ...sheet(TPS_A1, 'bupati', { '1': 151, '2': 120 }, 10), correction: { reason: 'salah ketik paslon 1' } }, reporter)
+    expect(held.status).toBe(202)
+    expect((await desk.call('POST', '/results', sheet(TPS_A2, 'bupati', { '1': 90, '2': 100 }, 5), reporter)).status).toBe(201)
+    expect((await desk.call('POST', `/verification/${DESA_A}`, { status: 'verified' }, officer)).body.stale).toBe(false)
+    expect((await verification()).stale).toBe(false)
+
+    // Adopting the held correction brings back an older submission: same row count, same highest
+    // submission number in the desa, but different votes.
+    const conflict = (await desk.call('GET', '/conflicts')).body.conflicts.find((c: any) => c.tps.code === TPS_A1)
+    const decided = await desk.call('POST', `/conflicts/${conflict.id}/resolve`, { keep: 'new', reason: 'Dicek dengan C.Hasil' })
+    expect(decided.status).toBe(200)
+    expect(desk.service.store.resultsForTps(TPS_A1)[0]!.votes['1']).toBe(151)
+    expect((await verification()).stale).toBe(true)
+
+    // Marking again covers the new numbers.
+    expect((await desk.call('POST', `/verification/${DESA_A}`, { status: 'verified' }, officer)).body.stale).toBe(false)
+    expect((await verification()).stale).toBe(false)
   })
 })

@@ -160,7 +160,10 @@ describe('the reporter form /lapor', () => {
 
     await page.reload()
     await page.getByTestId('outbox-bar').getByText('1 laporan menunggu dikirim').waitFor()
-    await page.locator(`.tps-card[data-tps="${TPS_A2}"] .badge[data-contest="gubernur"][data-status="terkirim"]`).waitFor()
+    const queuedBadge = page.locator(`.tps-card[data-tps="${TPS_A2}"] .badge[data-contest="gubernur"][data-status="terkirim"]`)
+    await queuedBadge.waitFor()
+    // Not yet at the desk: the label must not say it was sent.
+    expect(await queuedBadge.textContent()).toBe('Gubernur: menunggu kirim')
     await snap(page, 'offline-after-reload')
     await page.getByTestId('outbox-bar').getByText('1 laporan menunggu dikirim').click()
     await page.getByTestId('outbox-item').getByText('Gubernur · TPS 002 Padomasan').waitFor()
@@ -272,6 +275,17 @@ describe('the reporter form /lapor', () => {
       await snap(p, 'qr-signed-in-kecamatan')
       await p.getByRole('button', { name: 'Verifikasi desa' }).click()
       const row = p.locator(`.desa[data-desa="${DESA_A}"]`)
+      // The officer sees the desk's numbers per TPS next to the buttons, to compare with the C.Hasil copies.
+      const standing = desk.service.store.resultsForTps(TPS_A2).find((r) => r.contest === 'gubernur')!
+      const cells = row.locator(`.standing[data-contest="gubernur"] tr[data-tps="${TPS_A2}"] td`)
+      await cells.first().waitFor()
+      expect(await cells.allTextContents()).toEqual(
+        [standing.votes['1'], standing.votes['2'], standing.votes['3'], standing.valid, standing.invalid].map(String),
+      )
+      await row.locator('.standing[data-contest="bupati"]').waitFor()
+      await snap(p, 'verification-numbers')
+      // Readable on a 360 px phone: nothing sticks out sideways.
+      expect(await p.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360)
       await row.getByRole('button', { name: 'Terverifikasi' }).click()
       await row.getByText(/Terverifikasi kecamatan/).waitFor()
       await snap(p, 'verification')

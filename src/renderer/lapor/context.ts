@@ -45,13 +45,14 @@ export type ContestStatus = 'belum' | 'terkirim' | 'diterima' | 'perlu_dicek'
 
 export const STATUS_LABEL: Record<ContestStatus, string> = {
   belum: 'belum',
-  terkirim: 'terkirim',
+  // Still in this phone's outbox: not "sent" yet, whatever the connection line says.
+  terkirim: 'menunggu kirim',
   diterima: 'diterima',
   perlu_dicek: 'perlu dicek',
 }
 
 /**
- * What the reporter sees per TPS and contest: "terkirim" while the report waits in this phone's
+ * What the reporter sees per TPS and contest: "menunggu kirim" while the report waits in this phone's
  * outbox, then what the desk says ("diterima", or "perlu dicek" for a conflict, a held correction
  * or a flagged sheet). A report the desk refused for good is also "perlu dicek".
  */
@@ -59,7 +60,7 @@ export function contestStatus(lapor: Pick<Lapor, 'box'>, tps: IntakeTpsDto, cont
   const queued = lapor.box.waiting.filter((i) => i.kind === 'result' && i.tps === tps.code && i.contest === contest)
   const failed = queued.find((i) => i.state === 'failed')
   if (failed) return { status: 'perlu_dicek', detail: failed.lastError ?? 'Ditolak desk' }
-  if (queued.length > 0) return { status: 'terkirim', detail: 'menunggu dikirim ke desk' }
+  if (queued.length > 0) return { status: 'terkirim', detail: 'tersimpan di HP ini' }
   const server = tps.contests[contest]
   const sent = lapor.box.sent.find((s) => s.kind === 'result' && s.tps === tps.code && s.contest === contest)
   if ((!server || server.state === 'belum') && sent) {

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react'
-import type { VerificationListDto, VerificationRowDto } from '../../../shared/api'
+import type { ContestDto, VerificationListDto, VerificationRowDto, VerificationTpsDto } from '../../../shared/api'
 import { formatCount, formatTimeWib } from '../../../shared/format'
 import { call, messageOf } from '../api'
 import { contestName, useLapor } from '../context'
@@ -86,8 +86,9 @@ function DesaRow({ row, onChanged }: { row: VerificationRowDto; onChanged: () =>
           <span className="badge belum">Belum diverifikasi</span>
         )}
         {v?.note && <span className="detail"> “{v.note}”</span>}
-        {v?.stale && <span className="detail"> · ada hasil baru sesudahnya</span>}
+        {v?.stale && <span className="detail"> · angka berubah sesudahnya, periksa lagi</span>}
       </p>
+      {row.tps && reported > 0 && config.contests.map((c) => <StandingTable key={c.id} contest={c} tps={row.tps!} />)}
       {reported === 0 ? (
         <p className="hint">Belum ada hasil dari desa ini.</p>
       ) : flagging ? (
@@ -121,5 +122,74 @@ function DesaRow({ row, onChanged }: { row: VerificationRowDto; onChanged: () =>
         </p>
       )}
     </article>
+  )
+}
+
+const TPS_STATUS: Record<VerificationTpsDto['status'], string> = { active: 'belum ada hasil', postponed: 'ditunda', merged: 'digabung' }
+
+/**
+ * The numbers the desk holds for one contest in one desa, per TPS: what the officer compares with
+ * the C.Hasil copies before marking the desa. Rows needing a second look are highlighted.
+ */
+function StandingTable({ contest, tps }: { contest: ContestDto; tps: VerificationTpsDto[] }) {
+  const { config } = useLapor()
+  const rows = tps.filter((t) => t.status === 'active' || t.contests[contest.id])
+  const reported = rows.map((t) => t.contests[contest.id]).filter((r) => r !== null && r !== undefined)
+  const sum = (f: (r: (typeof reported)[number]) => number) => reported.reduce((a, r) => a + f(r), 0)
+  const span = contest.candidates.length + 2
+  return (
+    <table className="standing" data-contest={contest.id}>
+      <caption>{contestName(config, contest.id)}: suara per paslon</caption>
+      <thead>
+        <tr>
+          <th scope="col">TPS</th>
+          {contest.candidates.map((c) => (
+            <th scope="col" key={c.number} title={c.name}>
+              {c.number === 0 ? 'Kosong' : c.number}
+            </th>
+          ))}
+          <th scope="col">Sah</th>
+          <th scope="col">Tdk sah</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((t) => {
+          const r = t.contests[contest.id]
+          return (
+            <tr key={t.code} data-tps={t.code} className={r?.needsCheck ? 'needs-check' : undefined}>
+              <th scope="row">
+                {String(t.number).padStart(3, '0')}
+                {r?.needsCheck && <span title="perlu dicek"> !</span>}
+              </th>
+              {r ? (
+                <>
+                  {contest.candidates.map((c) => (
+                    <td key={c.number}>{formatCount(r.votes[String(c.number)] ?? 0)}</td>
+                  ))}
+                  <td>{formatCount(r.valid)}</td>
+                  <td>{formatCount(r.invalid)}</td>
+                </>
+              ) : (
+                <td colSpan={span} className="none">
+                  {TPS_STATUS[t.status]}
+                </td>
+              )}
+            </tr>
+          )
+        })}
+      </tbody>
+      {reported.length > 1 && (
+        <tfoot>
+          <tr>
+            <th scope="row">Jml</th>
+            {contest.candidates.map((c) => (
+              <td key={c.number}>{formatCount(sum((r) => r.votes[String(c.number)] ?? 0))}</td>
+            ))}
+            <td>{formatCount(sum((r) => r.valid))}</td>
+            <td>{formatCount(sum((r) => r.invalid))}</td>
+          </tr>
+        </tfoot>
+      )}
+    </table>
   )
 }

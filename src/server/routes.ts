@@ -90,6 +90,9 @@ export function sendImport<T extends { errors: { row: number; column?: string; m
   res.status(okStatus).json(result)
 }
 
+/** What the wall board reads (GET only); every other route refuses a display account. */
+const DISPLAY_PATHS = /^\/(me|config|regions|progress|events|board\/(summary|layout|boundaries\/(kecamatan|desa)))$/
+
 const CHANNELS = new Set(['web', 'api', 'telepon', 'simulasi'])
 
 export function createRouteContext(deps: RouterDeps): RouteContext {
@@ -117,6 +120,10 @@ export function createRouteContext(deps: RouterDeps): RouteContext {
       if (principal.role !== 'admin') {
         const wait = deps.principalLimiter.take(principal.id)
         if (wait > 0) return deps.limited(res, wait)
+      }
+      // A display account runs a wall board on some other machine: the board and nothing else.
+      if (principal.role === 'display' && !(req.method === 'GET' && DISPLAY_PATHS.test(req.path))) {
+        throw forbidden('Akun tampilan (display) hanya untuk papan dinding')
       }
       if (min && !atLeast(principal, min)) {
         throw forbidden(

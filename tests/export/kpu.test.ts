@@ -255,9 +255,9 @@ describe('KPU import and the difference report (HTTP)', () => {
     expect(imports[0].sha256).toMatch(/^[0-9a-f]{64}$/)
   })
 
-  it('display accounts read the report but cannot import; imports are audited', async () => {
+  it('display accounts (board only) neither read the report nor import; imports are audited', async () => {
     const display = (await night.desk.call('POST', '/users', { name: 'Layar', role: 'display' })).body.accessCode
-    expect((await night.desk.call('GET', '/export/kpu/report', undefined, display)).status).toBe(200)
+    expect((await night.desk.call('GET', '/export/kpu/report', undefined, display)).status).toBe(403)
     expect((await upload('kode_kecamatan,suara_1,suara_2,suara_tidak_sah\n35.09.01,1,2,0', 'contest=bupati', display)).status).toBe(403)
     const audit = (await night.desk.call('GET', '/audit')).body.entries
     expect(audit.filter((e: any) => e.action === 'kpu.import')).toHaveLength(2)

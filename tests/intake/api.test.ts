@@ -324,20 +324,15 @@ describe('intake API', () => {
       expect((await desk.call('POST', '/incidents', { ...body, text: 'lain' }, reporterA)).status).toBe(409)
     })
 
-    it('lists incidents: operators with the reporter, displays without, reporters only their own', async () => {
+    it('lists incidents: operators with the reporter, reporters only their own; displays are board-only', async () => {
       const op = (await desk.call('GET', '/incidents', undefined, operator)).body.incidents
       expect(op.length).toBeGreaterThanOrEqual(4)
       expect(op[0].id).toBeGreaterThan(op[1].id)
       const mine = op.find((i: any) => i.category === 'logistik')
       expect(mine.reporter).toEqual({ id: reporterAId, name: 'Siti Aminah', phone: '0812-1111-2222' })
       expect(mine.regionName).not.toBe(DESA_A)
-      const pub = (await desk.call('GET', '/incidents', undefined, display)).body.incidents
-      expect(pub.length).toBe(op.length)
-      for (const i of pub) {
-        expect(i.reporter).toBeUndefined()
-        expect(i.photo).toBeUndefined()
-      }
-      expect(pub.some((i: any) => i.hasPhoto)).toBe(true)
+      // A display account shows the wall board and nothing else (issue 5).
+      expect((await desk.call('GET', '/incidents', undefined, display)).status).toBe(403)
       const own = (await desk.call('GET', '/incidents', undefined, kecamatan)).body.incidents
       expect(own.map((i: any) => i.region)).toEqual([DESA_B])
     })
@@ -374,8 +369,7 @@ describe('intake API', () => {
       expect(list.body.rows.every((r: any) => r.kecamatan === '35.09.01')).toBe(true)
       const states = await desk.call('GET', '/intake/tps', undefined, reporterA)
       expect(states.body.desa[0].verification).toMatchObject({ status: 'verified' })
-      const pub = await desk.call('GET', '/verification?kecamatan=35.09.01', undefined, display)
-      expect(pub.body.rows.find((r: any) => r.desa === DESA_A).verification.by).toBeUndefined()
+      expect((await desk.call('GET', '/verification?kecamatan=35.09.01', undefined, display)).status).toBe(403)
     })
 
     it('goes stale when a new result arrives after the mark; a flag needs a note', async () => {

@@ -55,6 +55,8 @@ export class DeskService {
   private recapCache = new Map<string, { version: number; input: RecapInput }>()
   private recapViews = new Map<string, { version: number; rows: RecapRow[]; total: RecapRow }>()
   private tpsCache: { version: number; tps: TpsRecord[] } | null = null
+  /** Bumped only when the TPS registry changes, so results arriving do not re-read 4,046 TPS rows. */
+  private tpsVersion = 0
   private batchEvents: typeof this.store.pendingEvents = []
 
   constructor(options: DeskServiceOptions) {
@@ -76,6 +78,8 @@ export class DeskService {
       },
       afterCommit: () => {
         this.version++
+        // The registry changes only by import or a status change, each announced by a tps.* event.
+        if (this.batchEvents.some((e) => e.type.startsWith('tps.'))) this.tpsVersion++
         const events = this.batchEvents
         this.batchEvents = []
         this.bus.publish(events)
@@ -179,8 +183,8 @@ export class DeskService {
 
   listTps(under?: string): TpsRecord[] {
     if (under) return this.store.listTps(under)
-    if (!this.tpsCache || this.tpsCache.version !== this.version) {
-      this.tpsCache = { version: this.version, tps: this.store.listTps() }
+    if (!this.tpsCache || this.tpsCache.version !== this.tpsVersion) {
+      this.tpsCache = { version: this.tpsVersion, tps: this.store.listTps() }
     }
     return this.tpsCache.tps
   }

@@ -41,13 +41,24 @@ function wholeNumber(raw: string): number | null {
 }
 
 /**
+ * Index of a table's header: its first row with any text. Uploaded sheets are read from A1, so a
+ * table below an empty row (or to the right of an empty column) keeps the sheet's own row numbers
+ * (row = index + 1) and column letters.
+ */
+export function headerIndex(table: string[][]): number {
+  const i = table.findIndex((r) => r.some((c) => c.trim() !== ''))
+  return i < 0 ? 0 : i
+}
+
+/**
  * Validate a TPS registry table (header row + data rows, cells as text). All or nothing: the
  * caller imports `rows` only when `errors` is empty, so a file with one bad row changes nothing.
  */
 export function validateTpsTable(table: string[][], regions: RegionTree): { rows: TpsImportRow[]; errors: RowError[] } {
   const errors: RowError[] = []
   const rows: TpsImportRow[] = []
-  const header = (table[0] ?? []).map(normaliseHeader)
+  const h = headerIndex(table)
+  const header = (table[h] ?? []).map(normaliseHeader)
   const col = new Map<string, number>()
   header.forEach((h, i) => {
     if (h !== '' && !col.has(h)) col.set(h, i)
@@ -55,7 +66,7 @@ export function validateTpsTable(table: string[][], regions: RegionTree): { rows
   const missing = REQUIRED.filter((c) => !col.has(c))
   if (table.length === 0 || missing.length > 0) {
     errors.push({
-      row: 1,
+      row: h + 1,
       message: `Kolom wajib tidak ada: ${(missing.length ? missing : REQUIRED).join(', ')}. Baris pertama harus berisi judul kolom kode_desa,nomor_tps,dpt (boleh ditambah dpt_l,dpt_p,lokasi)`,
     })
     return { rows, errors }
@@ -65,7 +76,7 @@ export function validateTpsTable(table: string[][], regions: RegionTree): { rows
     const i = col.get(name)
     return i === undefined ? '' : (r[i] ?? '').trim()
   }
-  for (let i = 1; i < table.length; i++) {
+  for (let i = h + 1; i < table.length; i++) {
     const r = table[i]!
     const rowNo = i + 1
     if (r.every((c) => c.trim() === '')) continue
@@ -146,7 +157,7 @@ export function validateTpsTable(table: string[][], regions: RegionTree): { rows
     })
   }
   if (rows.length === 0 && errors.length === 0) {
-    errors.push({ row: 2, message: 'Berkas tidak berisi satu pun TPS' })
+    errors.push({ row: h + 2, message: 'Berkas tidak berisi satu pun TPS' })
   }
   return { rows, errors }
 }

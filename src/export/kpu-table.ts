@@ -3,14 +3,15 @@
 //  - "baris" (one row per region, like a Sirekap export): a region column (kode_tps, or kode_desa +
 //    nomor_tps, or kode_desa, or kode_kecamatan), optional pemilihan, suara_1…suara_N (suara_0 or
 //    suara_kolom_kosong for the empty column), suara_tidak_sah, optional suara_sah and jumlah_suara.
-//  - "dhasil" (like form D.Hasil): the first header cell is `uraian`, the other header cells are
+//  - "dhasil" (like form D.Hasil): the header's first filled cell is `uraian`, the other header cells are
 //    kecamatan or desa codes (a name may follow the code; a JUMLAH column is skipped), and the rows
 //    are the lines suara_1…suara_N, suara_tidak_sah, optional suara_sah and jumlah_suara; other
 //    lines (DPT, pengguna hak pilih…) are skipped. The contest comes with the request.
-// Every error names the spreadsheet row (the header is row 1) and the column.
+// Every error names the spreadsheet's own row and column: the table is read from A1 and its header
+// is the first row with text, so in a table starting at B2 a bad D3 is reported as row 3, column D.
 
 import { regionLevel, tpsCode } from '../domain/codes'
-import type { RowError } from '../domain/tps'
+import { headerIndex, type RowError } from '../domain/tps'
 import type { KpuFigure, KpuLevel, SourceCandidate } from './source'
 import { col } from './xlsx-file'
 
@@ -159,8 +160,14 @@ function addFigure(
   c.sets.set(contest.id, list)
 }
 
-function finish(c: Collector, format: KpuParsed['format'], level: KpuLevel, rows: number): { parsed: KpuParsed | null; errors: RowError[] } {
-  if (c.errors.length === 0 && c.sets.size === 0) c.errors.push({ row: 2, message: 'Berkas tidak berisi satu pun baris data KPU' })
+function finish(
+  c: Collector,
+  format: KpuParsed['format'],
+  level: KpuLevel,
+  rows: number,
+  headerRow: number,
+): { parsed: KpuParsed | null; errors: RowError[] } {
+  if (c.errors.length === 0 && c.sets.size === 0) c.errors.push({ row: headerRow + 1, message: 'Berkas tidak berisi satu pun baris data KPU' })
   if (c.errors.length > 0) return { parsed: null, errors: c.errors }
   return { parsed: { format, level, rows, sets: [...c.sets].map(([contest, figures]) => ({ contest, figures })) }, errors: [] }
 }
@@ -169,8 +176,9 @@ function findContest(ctx: KpuTableContext, id: string) {
   return ctx.contests.find((c) => c.id === id)
 }
 
-function parseRows(table: string[][], ctx: KpuTableContext): { parsed: KpuParsed | null; errors: RowError[] } {
-  const header = (table[0] ?? []).map(normalise)
+function parseRows(table: string[][], ctx: KpuTableContext, h: number): { parsed: KpuParsed | null; errors: RowError[] } {
+  const headerRow = h + 1
+  const header = (table[h] ?? []).map(normalise)
   const colOf = new Map<string, number>()
   header.forEach((h, i) => {
     if (h !== '' && !colOf.has(h)) colOf.set(h, i)
@@ -193,7 +201,7 @@ function parseRows(table: string[][], ctx: KpuTableContext): { parsed: KpuParsed
     regionColumn = 'kode_kecamatan'
   } else {
     c.errors.push({
-      row: 1,
+      row: headerRow,
       message:
         'Kolom wilayah tidak ada. Baris pertama harus berisi judul kolom: kode_tps (atau kode_desa + nomor_tps) untuk data per TPS, kode_desa untuk per desa, atau kode_kecamatan untuk per kecamatan; lalu suara_1, suara_2, …, suara_tidak_sah',
     })
@@ -207,17 +215,17 @@ function parseRows(table: string[][], ctx: KpuTableContext): { parsed: KpuParsed
   const invalidCol = first(INVALID_KEYS)
   const validCol = first(VALID_KEYS)
   const totalCol = first(TOTAL_KEYS)
-  if (invalidCol < 0) c.errors.push({ row: 1, column: 'suara_tidak_sah', message: 'Kolom suara_tidak_sah tidak ada' })
+  if (invalidCol < 0) c.errors.push({ row: headerRow, column: 'suara_tidak_sah', message: 'Kolom suara_tidak_sah tidak ada' })
   const contestCol = colOf.get('pemilihan')
   if (contestCol === undefined) {
     if (!ctx.contest) {
       c.errors.push({
-        row: 1,
+        row: headerRow,
         column: 'pemilihan',
         message: `Kolom pemilihan tidak ada: tambahkan kolom pemilihan (${ctx.contests.map((k) => k.id).join(', ')}) atau pilih pemilihan saat mengimpor`,
       })
     } else if (!findContest(ctx, ctx.contest)) {
-      c.errors.push({ row: 1, column: 'pemilihan', message: `Pemilihan "${ctx.contest}" tidak dikenal` })
+      c.errors.push({ row: headerRow, column: 'pemilihan', message: `Pemilihan "${ctx.contest}" tidak dikenal` })
     }
   }
   const missingPairsReported = new Set<string>()
@@ -227,7 +235,7 @@ function parseRows(table: string[][], ctx: KpuTableContext): { parsed: KpuParsed
     for (const cand of contest.candidates) {
       if (!voteCols.has(cand.number)) {
         const name = cand.number === 0 ? 'suara_kolom_kosong' : `suara_${cand.number}`
-        c.errors.push({ row: 1, column: name, message: `Kolom ${name} (${cand.number === 0 ? 'kolom kosong' : `paslon ${cand.number}`} pemilihan ${contest.id}) tidak ada` })
+        c.errors.push({ row: headerRow, column: name, message: `Kolom ${name} (${cand.number === 0 ? 'kolom kosong' : `paslon ${cand.number}`} pemilihan ${contest.id}) tidak ada` })
       }
     }
   }
@@ -240,7 +248,7 @@ function parseRows(table: string[][], ctx: KpuTableContext): { parsed: KpuParsed
   const cell = (r: string[], i: number | undefined) => (i === undefined || i < 0 ? '' : (r[i] ?? '').trim())
   const ref = (r: string[], i: number, row: number): CellRef | null => (i < 0 ? null : { raw: r[i] ?? '', column: header[i]!, index: i, row })
   let rows = 0
-  for (let i = 1; i < table.length; i++) {
+  for (let i = h + 1; i < table.length; i++) {
     const r = table[i]!
     const rowNo = i + 1
     if (r.every((v) => v.trim() === '')) continue
@@ -260,7 +268,7 @@ function parseRows(table: string[][], ctx: KpuTableContext): { parsed: KpuParsed
         continue
       }
       checkPairs(contest)
-      if (c.errors.some((e) => e.row === 1)) return { parsed: null, errors: c.errors.filter((e) => e.row === 1) }
+      if (c.errors.some((e) => e.row === headerRow)) return { parsed: null, errors: c.errors.filter((e) => e.row === headerRow) }
     }
     let region = ''
     const regionIdx = colOf.get(regionColumn)!
@@ -299,15 +307,18 @@ function parseRows(table: string[][], ctx: KpuTableContext): { parsed: KpuParsed
       regionColumn,
     )
   }
-  return finish(c, 'baris', level, rows)
+  return finish(c, 'baris', level, rows, headerRow)
 }
 
-function parseDHasil(table: string[][], ctx: KpuTableContext): { parsed: KpuParsed | null; errors: RowError[] } {
+function parseDHasil(table: string[][], ctx: KpuTableContext, h: number, l: number): { parsed: KpuParsed | null; errors: RowError[] } {
+  // h: the header row's index; l: the column of its `uraian` cell, where the line labels are.
+  const headerRow = h + 1
+  const labelCol = col(l)
   const c: Collector = { errors: [], sets: new Map(), seen: new Map() }
   const contest = ctx.contest ? findContest(ctx, ctx.contest) : undefined
   if (!contest) {
     c.errors.push({
-      row: 1,
+      row: headerRow,
       column: 'pemilihan',
       message: ctx.contest
         ? `Pemilihan "${ctx.contest}" tidak dikenal`
@@ -315,10 +326,10 @@ function parseDHasil(table: string[][], ctx: KpuTableContext): { parsed: KpuPars
     })
     return { parsed: null, errors: c.errors }
   }
-  const header = table[0] ?? []
+  const header = table[h] ?? []
   const regions: { index: number; code: string }[] = []
   let level: KpuLevel | null = null
-  for (let j = 1; j < header.length; j++) {
+  for (let j = l + 1; j < header.length; j++) {
     const raw = (header[j] ?? '').trim()
     const key = normalise(raw)
     if (key === '' || key === 'jumlah' || key === 'total' || key === 'no') continue
@@ -327,7 +338,7 @@ function parseDHasil(table: string[][], ctx: KpuTableContext): { parsed: KpuPars
     const known = lvl === 'kecamatan' ? ctx.kecamatan.has(code) : lvl === 'desa' ? ctx.desa.has(code) : false
     if (!known) {
       c.errors.push({
-        row: 1,
+        row: headerRow,
         column: col(j),
         message: `Judul kolom ${col(j)} "${raw}" harus kode kecamatan atau desa/kelurahan di ${ctx.regencyName} (contoh 35.09.01), atau JUMLAH`,
       })
@@ -335,30 +346,30 @@ function parseDHasil(table: string[][], ctx: KpuTableContext): { parsed: KpuPars
     }
     const twin = regions.find((x) => x.code === code)
     if (twin) {
-      c.errors.push({ row: 1, column: col(j), message: `Judul kolom ${col(j)}: ${code} ganda, sudah ada di kolom ${col(twin.index)}` })
+      c.errors.push({ row: headerRow, column: col(j), message: `Judul kolom ${col(j)}: ${code} ganda, sudah ada di kolom ${col(twin.index)}` })
       continue
     }
     const thisLevel: KpuLevel = lvl === 'kecamatan' ? 'kecamatan' : 'desa'
     if (level && level !== thisLevel) {
-      c.errors.push({ row: 1, column: col(j), message: `Judul kolom ${col(j)}: kode kecamatan dan kode desa tidak boleh dicampur dalam satu berkas` })
+      c.errors.push({ row: headerRow, column: col(j), message: `Judul kolom ${col(j)}: kode kecamatan dan kode desa tidak boleh dicampur dalam satu berkas` })
       continue
     }
     level = thisLevel
     regions.push({ index: j, code })
   }
   if (c.errors.length === 0 && regions.length === 0) {
-    c.errors.push({ row: 1, message: 'Tidak ada kolom wilayah: judul kolom B, C, … harus kode kecamatan atau desa/kelurahan' })
+    c.errors.push({ row: headerRow, message: `Tidak ada kolom wilayah: judul kolom ${col(l + 1)}, ${col(l + 2)}, … harus kode kecamatan atau desa/kelurahan` })
   }
   // Lines by key: the row each was found on.
   const lineRow = new Map<string, number>()
-  for (let i = 1; i < table.length; i++) {
-    const key = normalise(table[i]![0] ?? '')
+  for (let i = h + 1; i < table.length; i++) {
+    const key = normalise(table[i]![l] ?? '')
     if (key === '') continue
     const n = pairNumber(key)
     const canonical = n !== null ? `p${n}` : VALID_KEYS.has(key) ? 'sah' : INVALID_KEYS.has(key) ? 'tidak_sah' : TOTAL_KEYS.has(key) ? 'jumlah' : null
     if (!canonical) continue
     if (lineRow.has(canonical)) {
-      c.errors.push({ row: i + 1, column: 'A', message: `Baris ${table[i]![0]!.trim()} ganda: sudah ada di baris ${lineRow.get(canonical)! + 1}` })
+      c.errors.push({ row: i + 1, column: labelCol, message: `Baris ${table[i]![l]!.trim()} ganda: sudah ada di baris ${lineRow.get(canonical)! + 1}` })
       continue
     }
     lineRow.set(canonical, i)
@@ -366,17 +377,17 @@ function parseDHasil(table: string[][], ctx: KpuTableContext): { parsed: KpuPars
   for (const cand of contest.candidates) {
     if (!lineRow.has(`p${cand.number}`)) {
       const name = cand.number === 0 ? 'suara_kolom_kosong' : `suara_${cand.number}`
-      c.errors.push({ row: 1, column: 'A', message: `Baris ${name} (${cand.number === 0 ? 'kolom kosong' : `paslon ${cand.number}`}) tidak ada di kolom A` })
+      c.errors.push({ row: headerRow, column: labelCol, message: `Baris ${name} (${cand.number === 0 ? 'kolom kosong' : `paslon ${cand.number}`}) tidak ada di kolom ${labelCol}` })
     }
   }
-  if (!lineRow.has('tidak_sah')) c.errors.push({ row: 1, column: 'A', message: 'Baris suara_tidak_sah tidak ada di kolom A' })
+  if (!lineRow.has('tidak_sah')) c.errors.push({ row: headerRow, column: labelCol, message: `Baris suara_tidak_sah tidak ada di kolom ${labelCol}` })
   for (const key of lineRow.keys()) {
     if (!key.startsWith('p')) continue
     const n = Number(key.slice(1))
     if (!contest.candidates.some((k) => k.number === n)) {
       const i = lineRow.get(key)!
-      if ((table[i] ?? []).slice(1).some((v) => (parseCount(v) ?? 1) !== 0 && parseCount(v) !== 'blank')) {
-        c.errors.push({ row: i + 1, column: 'A', message: `Baris ${table[i]![0]!.trim()}: paslon ${n} tidak ada dalam pemilihan ${contest.id}` })
+      if ((table[i] ?? []).slice(l + 1).some((v) => (parseCount(v) ?? 1) !== 0 && parseCount(v) !== 'blank')) {
+        c.errors.push({ row: i + 1, column: labelCol, message: `Baris ${table[i]![l]!.trim()}: paslon ${n} tidak ada dalam pemilihan ${contest.id}` })
       }
     }
   }
@@ -389,14 +400,16 @@ function parseDHasil(table: string[][], ctx: KpuTableContext): { parsed: KpuPars
     }
     const votes = new Map<number, CellRef>()
     for (const cand of contest.candidates) votes.set(cand.number, at(`p${cand.number}`)!)
-    addFigure(c, 1, contest, reg.code, { votes, invalid: at('tidak_sah'), valid: at('sah'), total: at('jumlah') }, reg.code)
+    addFigure(c, headerRow, contest, reg.code, { votes, invalid: at('tidak_sah'), valid: at('sah'), total: at('jumlah') }, reg.code)
   }
-  return finish(c, 'dhasil', level ?? 'kecamatan', regions.length)
+  return finish(c, 'dhasil', level ?? 'kecamatan', regions.length, headerRow)
 }
 
 /** Read KPU's figures from a table; nothing is returned unless every row is right. */
 export function parseKpuTable(table: string[][], ctx: KpuTableContext): { parsed: KpuParsed | null; errors: RowError[] } {
-  if (table.length === 0) return { parsed: null, errors: [{ row: 1, message: 'Berkas kosong' }] }
-  const firstCell = normalise(table[0]?.[0] ?? '')
-  return firstCell === 'uraian' ? parseDHasil(table, ctx) : parseRows(table, ctx)
+  if (!table.some((r) => r.some((v) => v.trim() !== ''))) return { parsed: null, errors: [{ row: 1, message: 'Berkas kosong' }] }
+  const h = headerIndex(table)
+  const header = table[h] ?? []
+  const l = header.findIndex((v) => v.trim() !== '')
+  return normalise(header[l] ?? '') === 'uraian' ? parseDHasil(table, ctx, h, l) : parseRows(table, ctx, h)
 }

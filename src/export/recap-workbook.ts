@@ -140,6 +140,7 @@ function tallyHeaders(contest: SourceContest): string[] {
     'Pengguna hak pilih DPT',
     'Pengguna DPTb',
     'Pengguna DPK',
+    'Pengguna tanpa rincian (= sah + tidak sah)',
     'Jumlah pengguna hak pilih',
     ...contest.candidates.map(candidateLabel),
     'Suara sah',
@@ -150,7 +151,7 @@ function tallyHeaders(contest: SourceContest): string[] {
 }
 
 function tallyWidths(contest: SourceContest): number[] {
-  return [8, 9, 9, 11, 11, 11, 10, 10, 12, ...contest.candidates.map(() => 12), 12, 11, 12, 10]
+  return [8, 9, 9, 11, 11, 11, 10, 10, 13, 12, ...contest.candidates.map(() => 12), 12, 11, 12, 10]
 }
 
 type Aggregate = { fn: 'SUM' | 'SUBTOTAL'; from: number; to: number } | null
@@ -177,14 +178,16 @@ function tallyCells(t: Tally, r: number, k: number, agg: Aggregate): Cell[] {
     fig(k + 5, t.votersDpt),
     fig(k + 6, t.votersDptb),
     fig(k + 7, t.votersDpk),
-    fig(k + 8, t.votersTotal),
+    fig(k + 8, t.votersUnbroken),
+    // Voters add up on the row: DPT + DPTb + DPK + those of results sent without the breakdown.
+    agg ? fig(k + 9, t.votersTotal) : formula(`SUM(${at(k + 5)}:${at(k + 8)})`, t.votersTotal),
   ]
-  for (let i = 0; i < P; i++) cells.push(fig(k + 9 + i, t.votes[i]!))
-  const sah = k + 9 + P
-  cells.push(agg ? fig(sah, t.valid) : formula(P > 0 ? `SUM(${at(k + 9)}:${at(k + 8 + P)})` : '0', t.valid))
+  for (let i = 0; i < P; i++) cells.push(fig(k + 10 + i, t.votes[i]!))
+  const sah = k + 10 + P
+  cells.push(agg ? fig(sah, t.valid) : formula(P > 0 ? `SUM(${at(k + 10)}:${at(k + 9 + P)})` : '0', t.valid))
   cells.push(fig(sah + 1, t.invalid))
   cells.push(agg ? fig(sah + 2, t.total) : formula(`${at(sah)}+${at(sah + 1)}`, t.total))
-  cells.push(percent(at(k + 8), at(k + 4), t.votersTotal, t.dptReported))
+  cells.push(percent(at(k + 9), at(k + 4), t.votersTotal, t.dptReported))
   return cells
 }
 
@@ -219,10 +222,19 @@ function dHasilSheet(ctx: Ctx, rollup: ContestRollup): { sheet: SheetBuilder; re
   const rDpt = line('3', 'Jumlah pemilih dalam DPT (TPS aktif)', (t) => t.dpt)
   const rDptRep = line('4', 'DPT TPS yang sudah melapor', (t) => t.dptReported)
   section('II. PENGGUNA HAK PILIH (TPS yang sudah melapor)')
-  line('1', 'Pengguna hak pilih dalam DPT', (t) => t.votersDpt)
+  const rVotersFirst = line('1', 'Pengguna hak pilih dalam DPT', (t) => t.votersDpt)
   line('2', 'Pengguna hak pilih dalam DPTb (pindahan)', (t) => t.votersDptb)
   line('3', 'Pengguna hak pilih dalam DPK (tambahan)', (t) => t.votersDpk)
-  const rVoters = line('4', 'Jumlah pengguna hak pilih', (t) => t.votersTotal)
+  // Results sent without the voters section count their valid + invalid here, so the lines add up.
+  const rVotersLast = line('4', 'Pengguna hak pilih tanpa rincian (= sah + tidak sah)', (t) => t.votersUnbroken)
+  const rVoters = s.next
+  const votersCell = (c: number, v: number) => formula(`SUM(${addr(c, rVotersFirst)}:${addr(c, rVotersLast)})`, v)
+  s.row([
+    text('5'),
+    text('Jumlah pengguna hak pilih'),
+    ...tallies.map((t, i) => votersCell(first + i, t.votersTotal)),
+    votersCell(jumlah, rollup.total.votersTotal),
+  ])
   section('III. PEROLEHAN SUARA PASANGAN CALON')
   const rVotes = contest.candidates.map((c, i) => line(String(c.number), candidateTitle(c), (t) => t.votes[i]!))
   section('IV. SUARA SAH DAN TIDAK SAH')
@@ -345,6 +357,7 @@ function tpsSheet(ctx: Ctx, rollup: ContestRollup): SheetBuilder {
     'Pengguna hak pilih DPT',
     'Pengguna DPTb',
     'Pengguna DPK',
+    'Pengguna tanpa rincian (= sah + tidak sah)',
     'Jumlah pengguna hak pilih',
     ...contest.candidates.map(candidateLabel),
     'Suara sah',
@@ -353,8 +366,8 @@ function tpsSheet(ctx: Ctx, rollup: ContestRollup): SheetBuilder {
     ...people,
   ]
   header(s, labels, 1, true)
-  s.widths = [19, 18, 22, 7, 18, 21, 9, 22, 9, 11, 10, 10, 12, ...contest.candidates.map(() => 12), 12, 11, 12, ...(ctx.full ? [24, 16, 24, 16] : [])]
-  const sah = 13 + P
+  s.widths = [19, 18, 22, 7, 18, 21, 9, 22, 9, 11, 10, 10, 13, 12, ...contest.candidates.map(() => 12), 12, 11, 12, ...(ctx.full ? [24, 16, 24, 16] : [])]
+  const sah = 14 + P
   const first = s.next
   for (const k of ctx.index.kecamatan) {
     for (const d of k.desa) {
@@ -378,10 +391,16 @@ function tpsSheet(ctx: Ctx, rollup: ContestRollup): SheetBuilder {
         ]
         if (result) {
           const v = result.voters
-          row.push(v ? count(v[0]) : null, v ? count(v[1]) : null, v ? count(v[2]) : null, count(v ? v[3] : result.total))
+          row.push(
+            v ? count(v[0]) : null,
+            v ? count(v[1]) : null,
+            v ? count(v[2]) : null,
+            v ? null : formula(`${addr(sah, r)}+${addr(sah + 1, r)}`, result.total),
+            formula(`SUM(${addr(9, r)}:${addr(12, r)})`, v ? v[3] : result.total),
+          )
           for (let i = 0; i < P; i++) row.push(count(result.votes[i] ?? 0))
           row.push(
-            formula(P > 0 ? `SUM(${addr(13, r)}:${addr(12 + P, r)})` : '0', result.valid),
+            formula(P > 0 ? `SUM(${addr(14, r)}:${addr(13 + P, r)})` : '0', result.valid),
             count(result.invalid),
             formula(`${addr(sah, r)}+${addr(sah + 1, r)}`, result.total),
           )
@@ -415,8 +434,9 @@ function tpsSheet(ctx: Ctx, rollup: ContestRollup): SheetBuilder {
     sum(9, total.votersDpt),
     sum(10, total.votersDptb),
     sum(11, total.votersDpk),
-    sum(12, total.votersTotal),
-    ...total.votes.map((v, i) => sum(13 + i, v)),
+    sum(12, total.votersUnbroken),
+    sum(13, total.votersTotal),
+    ...total.votes.map((v, i) => sum(14 + i, v)),
     sum(sah, total.valid),
     sum(sah + 1, total.invalid),
     sum(sah + 2, total.total),
@@ -531,7 +551,7 @@ function incidentsSheet(ctx: Ctx): SheetBuilder {
 
 const LEVEL_LABEL = { tps: 'TPS', desa: 'Desa/Kelurahan', kecamatan: 'Kecamatan' } as const
 
-export function reconcileSheet(ctx: Pick<Ctx, 'source' | 'asOf' | 'labels'>, report: ReconcileReport): SheetBuilder {
+export function reconcileSheet(ctx: Pick<Ctx, 'source' | 'asOf' | 'labels' | 'free'>, report: ReconcileReport): SheetBuilder {
   const s = startSheet(ctx as Ctx, 'Selisih KPU', 'Selisih data cepat desk terhadap data KPU, per wilayah dan per paslon')
   s.row([
     text(
@@ -541,7 +561,7 @@ export function reconcileSheet(ctx: Pick<Ctx, 'source' | 'asOf' | 'labels'>, rep
   for (const c of report.contests) {
     s.row([
       text(
-        `${c.name}: data KPU tingkat ${LEVEL_LABEL[c.level].toLowerCase()} dari "${c.source}" (impor #${c.importId}, ${wibDateTime(c.importedAt)}); ${c.regions} wilayah dibandingkan, ${c.flaggedRegions} ditandai, ${c.incompleteRegions} belum lengkap di desk, ${c.regionsWithoutKpu} tanpa data KPU.`,
+        `${c.name}: data KPU tingkat ${LEVEL_LABEL[c.level].toLowerCase()} dari "${ctx.free(c.source)}" (impor #${c.importId}, ${wibDateTime(c.importedAt)}); ${c.regions} wilayah dibandingkan, ${c.flaggedRegions} ditandai, ${c.incompleteRegions} belum lengkap di desk, ${c.regionsWithoutKpu} tanpa data KPU.`,
       ),
     ])
   }
@@ -651,7 +671,7 @@ function notesSheet(ctx: Ctx): SheetBuilder {
   })
   const kpu = source.kpu?.sets.length
     ? source.kpu.sets
-        .map((k) => `${ctx.labels.get(k.contest) ?? k.contest}: impor #${k.importId} "${k.source}" (${LEVEL_LABEL[k.level].toLowerCase()}, ${wibDateTime(k.importedAt)})`)
+        .map((k) => `${ctx.labels.get(k.contest) ?? k.contest}: impor #${k.importId} "${ctx.free(k.source)}" (${LEVEL_LABEL[k.level].toLowerCase()}, ${wibDateTime(k.importedAt)})`)
         .join('; ')
     : 'belum ada data KPU yang diimpor'
   const lines: [string, string][] = [
@@ -689,7 +709,7 @@ function notesSheet(ctx: Ctx): SheetBuilder {
     ],
     [
       'Pengguna hak pilih',
-      'Dari bagian pengguna hak pilih formulir (DPT, DPTb, DPK). Bila pelapor tidak mengirim bagian itu, jumlah pengguna hak pilih TPS tersebut dihitung sama dengan suara sah + tidak sah, dan TPS itu ditandai "tanpa rincian pengguna hak pilih" di Rekap TPS.',
+      'Dari bagian pengguna hak pilih formulir (DPT, DPTb, DPK). Bila pelapor tidak mengirim bagian itu, jumlah pengguna hak pilih TPS tersebut dihitung sama dengan suara sah + tidak sah, masuk baris/kolom "tanpa rincian (= sah + tidak sah)", dan TPS itu ditandai "tanpa rincian pengguna hak pilih" di Rekap TPS. Jumlah pengguna hak pilih adalah rumus SUM dari DPT, DPTb, DPK dan tanpa rincian.',
     ],
     ['TPS terdaftar', `${source.tps.length} (aktif ${source.tps.filter((t) => t.status === 'active').length})`],
     ['Hasil ditandai untuk ditinjau', flagged.join('; ')],
@@ -703,6 +723,11 @@ function notesSheet(ctx: Ctx): SheetBuilder {
 }
 
 // ---------------------------------------------------------------- the workbook
+
+/** A training workbook must not pass for a real one, not even by its file name in a mail or a folder. */
+function trainingPrefix(source: RecapSource): string {
+  return source.desk.training ? 'LATIHAN-' : ''
+}
 
 export function buildRecapWorkbook(source: RecapSource, options: BuildOptions): BuiltWorkbook {
   const { timings } = options
@@ -758,8 +783,8 @@ export function buildRecapWorkbook(source: RecapSource, options: BuildOptions): 
   )
   const stamp = wibStamp(options.snapshot?.frozenAt ?? source.generatedAt)
   const filename = options.snapshot
-    ? `rekap-${source.desk.regency.code}-${options.profile}-snapshot-${options.snapshot.id}-${stamp}.xlsx`
-    : `rekap-${source.desk.regency.code}-${options.profile}-${stamp}.xlsx`
+    ? `${trainingPrefix(source)}rekap-${source.desk.regency.code}-${options.profile}-snapshot-${options.snapshot.id}-${stamp}.xlsx`
+    : `${trainingPrefix(source)}rekap-${source.desk.regency.code}-${options.profile}-${stamp}.xlsx`
   const sha256 = timed(timings, 'hash', () => sha256Hex(bytes))
   return { bytes, sha256, dataSha256: ctx.dataSha256, filename, sheetNames: sheets.map((s) => s.name) }
 }
@@ -792,7 +817,7 @@ export function buildReconcileWorkbook(source: RecapSource, thresholdPercent: nu
     bytes,
     sha256: sha256Hex(bytes),
     dataSha256: ctx.dataSha256,
-    filename: `selisih-kpu-${source.desk.regency.code}-${wibStamp(source.generatedAt)}.xlsx`,
+    filename: `${trainingPrefix(source)}selisih-kpu-${source.desk.regency.code}-${wibStamp(source.generatedAt)}.xlsx`,
     sheetNames: sheets.map((s) => s.name),
   }
 }

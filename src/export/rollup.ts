@@ -22,6 +22,8 @@ export interface Tally {
   votersTotal: number
   /** Reported TPS whose result came without the voters section. */
   votersMissing: number
+  /** Voters of those TPS: their valid + invalid, which stands in for the missing breakdown. */
+  votersUnbroken: number
   votes: number[]
   valid: number
   invalid: number
@@ -40,6 +42,7 @@ export function emptyTally(pairs: number): Tally {
     votersDpk: 0,
     votersTotal: 0,
     votersMissing: 0,
+    votersUnbroken: 0,
     votes: new Array<number>(pairs).fill(0),
     valid: 0,
     invalid: 0,
@@ -69,6 +72,7 @@ export function addTps(t: Tally, tps: SourceTps, result: SourceResult | undefine
   } else {
     t.votersMissing++
     t.votersTotal += result.total
+    t.votersUnbroken += result.total
   }
 }
 
@@ -83,6 +87,7 @@ export function addTally(into: Tally, t: Tally): void {
   into.votersDpk += t.votersDpk
   into.votersTotal += t.votersTotal
   into.votersMissing += t.votersMissing
+  into.votersUnbroken += t.votersUnbroken
   for (let i = 0; i < into.votes.length; i++) into.votes[i]! += t.votes[i] ?? 0
   into.valid += t.valid
   into.invalid += t.invalid

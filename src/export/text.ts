@@ -46,14 +46,19 @@ export function candidateTitle(c: { number: number; name: string }): string {
   return c.number === 0 ? 'Kolom kosong' : `${c.number}. ${c.name}`
 }
 
-// Indonesian mobile and fixed-line numbers as people type them: 0812-3456-7890, +62 812 3456 7890,
-// 62812…, (0331) 123456. Dots are not separators here so region and TPS codes are never touched.
-const PHONE = /(?:\+62|\b62(?=8)|\(?\b0)(?:[\s()-]*\d){8,13}/g
+// Indonesian mobile and fixed-line numbers as people type them: 0812-3456-7890, 0812.3456.7890,
+// +62 812 3456 7890, +62-812-…, 62 812 …, 62812…, (0331) 123456. Dots are separators too, so
+// region and TPS codes (35.09.01.2001.003), dates (27-11-2024) and times (13.05) are matched first
+// by KEEP and left as they are; only what PHONE then finds is masked.
+const SEP = '[\\s.()-]{0,2}'
+const KEEP = String.raw`\b\d{2}\.\d{2}(?:\.\d{2}(?:\.\d{4}(?:\.\d{3})?)?)?(?!\.?\d)|\b\d{1,2}[-/.]\d{1,2}[-/.]\d{4}\b`
+const PHONE = `(?:\\+\\s?62|\\b62(?=${SEP}8)|\\(?\\b0)(?:${SEP}\\d){8,13}`
+const FREE_TEXT = new RegExp(`(${KEEP})|${PHONE}`, 'g')
 export const REDACTED = '[nomor disamarkan]'
 
 /** Free text in the `berjenjang` profile: phone numbers a reporter typed into a note are masked. */
 export function redactPhones(text: string): string {
-  return text.replace(PHONE, REDACTED)
+  return text.replace(FREE_TEXT, (_match, keep: string | undefined) => keep ?? REDACTED)
 }
 
 export { formatCount }

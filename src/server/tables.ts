@@ -6,7 +6,8 @@ const XLSX_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]) // a zip container
 
 /**
  * An uploaded table (CSV text or an XLSX workbook, told apart by content, not by name or header)
- * as rows of text cells. Only the first sheet of a workbook is read.
+ * as rows of text cells. Only the first sheet of a workbook is read; its rows start at A1 (row 1 is
+ * table[0], column A is index 0) even when the table itself starts lower or further right.
  */
 export function readTable(body: Buffer | string): string[][] {
   if (Buffer.isBuffer(body) && body.subarray(0, 4).equals(XLSX_MAGIC)) {
@@ -18,7 +19,14 @@ export function readTable(body: Buffer | string): string[][] {
     }
     const first = wb.SheetNames[0]
     if (!first) throw new DeskError(400, 'bad_file', 'Berkas XLSX tidak berisi lembar kerja')
-    const rows = XLSX.utils.sheet_to_json<unknown[]>(wb.Sheets[first]!, { header: 1, raw: false, defval: '', blankrows: true })
+    const ws = wb.Sheets[first]!
+    if (!ws['!ref']) return []
+    // From A1, not from the used range: a table that starts at B2 (or below an empty first row)
+    // keeps its own row numbers and column letters, so import errors name the cell Excel shows.
+    const range = XLSX.utils.decode_range(ws['!ref'])
+    range.s.r = 0
+    range.s.c = 0
+    const rows = XLSX.utils.sheet_to_json<unknown[]>(ws, { header: 1, raw: false, defval: '', blankrows: true, range })
     return rows.map((r) => r.map((c) => (c == null ? '' : String(c))))
   }
   const text = Buffer.isBuffer(body) ? body.toString('utf8') : body

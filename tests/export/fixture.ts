@@ -23,6 +23,8 @@ export const REGISTRY: Record<string, number> = {
 export const PHONES = ['081234567890', '+62 813-1111-2222', '0852 3333 4444']
 export const CALLER_PHONE = '0877-9999-0000'
 export const INCIDENT_PHONE = '0811 2222 3333'
+/** Phone numbers typed into free text in the other ways people write them (dots, "62 8…", "+62-8…"). */
+export const FREE_TEXT_PHONES = { dots: '0812.3456.7890', spaced62: '62 812 3456 7891', plusDashes: '+62-812-3456-7892' }
 
 export interface Accepted {
   votes: number[]
@@ -92,7 +94,7 @@ export async function seedNight(options: { training?: boolean; skipResults?: boo
 
   // A postponed TPS (leaves the denominator) in Cakru.
   const postponed = tpsCode('35.09.02.2001', 3)
-  const st = await desk.call('POST', `/tps/${postponed}/status`, { status: 'postponed', reason: 'banjir, hubungi 0812-5555-6666' })
+  const st = await desk.call('POST', `/tps/${postponed}/status`, { status: 'postponed', reason: `banjir, hubungi 0812-5555-6666 atau ${FREE_TEXT_PHONES.spaced62}` })
   if (st.status !== 200) throw new Error(`status: ${JSON.stringify(st.body)}`)
 
   if (!options.skipResults) {
@@ -148,7 +150,7 @@ export async function seedNight(options: { training?: boolean; skipResults?: boo
     const ins = db.prepare(
       `INSERT INTO incidents (at, reporter, region, tps, category, urgency, text, photo, status, simulated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
-    ins.run('2024-11-27T06:30:00.000Z', reporterId, '35.09.01.2001', tpsCode('35.09.01.2001', 1), 'logistik', 'sedang', `Kotak suara terlambat, hubungi ${INCIDENT_PHONE}`, null, 'handled', 0)
+    ins.run('2024-11-27T06:30:00.000Z', reporterId, '35.09.01.2001', tpsCode('35.09.01.2001', 1), 'logistik', 'sedang', `Kotak suara terlambat, hubungi ${INCIDENT_PHONE} / ${FREE_TEXT_PHONES.dots} / ${FREE_TEXT_PHONES.plusDashes}`, null, 'handled', 0)
     ins.run('2024-11-27T07:10:00.000Z', 'admin', '35.09.19', null, 'cuaca', 'tinggi', 'Hujan deras, listrik padam di beberapa TPS', 'abc.jpg', 'open', 0)
   })
   return { desk, contests, accepted, dpt, postponed, reporterNames }

@@ -1,7 +1,8 @@
 import * as XLSX from 'xlsx'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { allText, CALLER_PHONE, cellAt, INCIDENT_PHONE, KEC, PHONES, readWorkbook, REGISTRY, rowsOf, seedNight, table, tpsCode, type Night } from './fixture'
+import { allText, CALLER_PHONE, cellAt, FREE_TEXT_PHONES, INCIDENT_PHONE, KEC, PHONES, readWorkbook, REGISTRY, rowsOf, seedNight, table, tpsCode, type Night } from './fixture'
 import { formulaCount, formulaMismatches } from './formula'
+import { ADMIN_TOKEN } from '../helpers/desk'
 
 interface Expected {
   tpsTotal: number
@@ -11,6 +12,7 @@ interface Expected {
   vDpt: number
   vDptb: number
   vDpk: number
+  vUnbroken: number
   vTotal: number
   votes: number[]
   valid: number
@@ -21,7 +23,7 @@ interface Expected {
 /** Independent sums straight from what the test submitted (not from the desk's rollup code). */
 function expected(night: Night, contest: string, tpsCodes: string[]): Expected {
   const pairs = night.contests.find((c) => c.id === contest)!.candidates.length
-  const e: Expected = { tpsTotal: 0, tpsReported: 0, dpt: 0, dptReported: 0, vDpt: 0, vDptb: 0, vDpk: 0, vTotal: 0, votes: new Array(pairs).fill(0), valid: 0, invalid: 0, total: 0 }
+  const e: Expected = { tpsTotal: 0, tpsReported: 0, dpt: 0, dptReported: 0, vDpt: 0, vDptb: 0, vDpk: 0, vUnbroken: 0, vTotal: 0, votes: new Array(pairs).fill(0), valid: 0, invalid: 0, total: 0 }
   for (const code of tpsCodes) {
     if (code === night.postponed) continue
     e.tpsTotal++
@@ -41,11 +43,14 @@ function expected(night: Night, contest: string, tpsCodes: string[]): Expected {
       e.vDpk += a.voters[2]
       e.vTotal += a.voters[0] + a.voters[1] + a.voters[2]
     } else {
+      e.vUnbroken += valid + a.invalid
       e.vTotal += valid + a.invalid
     }
   }
   return e
 }
+
+const UNBROKEN = 'Pengguna tanpa rincian (= sah + tidak sah)'
 
 const allTps = () => Object.entries(REGISTRY).flatMap(([d, n]) => Array.from({ length: n }, (_, i) => tpsCode(d, i + 1)))
 const tpsUnder = (prefix: string) => allTps().filter((t) => t.startsWith(prefix + '.'))
@@ -60,6 +65,7 @@ function checkTallyRow(t: ReturnType<typeof table>, row: unknown[], e: Expected,
     vDpt: got('Pengguna hak pilih DPT'),
     vDptb: got('Pengguna DPTb'),
     vDpk: got('Pengguna DPK'),
+    vUnbroken: got(UNBROKEN),
     vTotal: got('Jumlah pengguna hak pilih'),
     votes: pairs.map((n) => got(`Paslon ${n}`)),
     valid: got('Suara sah'),
@@ -73,6 +79,7 @@ function checkTallyRow(t: ReturnType<typeof table>, row: unknown[], e: Expected,
     vDpt: e.vDpt,
     vDptb: e.vDptb,
     vDpk: e.vDpk,
+    vUnbroken: e.vUnbroken,
     vTotal: e.vTotal,
     votes: e.votes,
     valid: e.valid,
@@ -82,10 +89,20 @@ function checkTallyRow(t: ReturnType<typeof table>, row: unknown[], e: Expected,
 }
 
 let night: Night
+const KPU_SOURCE_PHONE = '0813.9876.5432'
 const books: Record<string, { bytes: Buffer; wb: XLSX.WorkBook; headers: Headers }> = {}
 
 beforeAll(async () => {
   night = await seedNight()
+  // KPU figures whose free-text source names a contact number: it is printed in Selisih KPU and Catatan.
+  const kpu = await night.desk.call(
+    'POST',
+    `/export/kpu/import?source=${encodeURIComponent(`Sirekap, kontak ${KPU_SOURCE_PHONE}`)}`,
+    'kode_tps,pemilihan,suara_1,suara_2,suara_3,suara_tidak_sah\n35.09.01.2001.001,gubernur,1,2,3,0\n',
+    undefined,
+    { 'content-type': 'application/octet-stream' },
+  )
+  expect(kpu.status).toBe(201)
   for (const profile of ['berjenjang', 'lengkap']) {
     const res = await fetch(`${night.desk.url}/api/v1/export/recap.xlsx?profile=${profile}`, {
       headers: { authorization: 'Bearer test-admin-token-0123456789abcdef' },
@@ -120,6 +137,7 @@ describe.each(['berjenjang', 'lengkap'])('recap workbook, profile %s', (profile)
       'Rekap TPS Bupati',
       'Belum Lapor',
       'Kejadian',
+      'Selisih KPU',
       'Catatan',
     ])
   })
@@ -132,9 +150,38 @@ describe.each(['berjenjang', 'lengkap'])('recap workbook, profile %s', (profile)
     const t = table(kec, 'No')
     const jumlah = t.rows.findIndex((r) => r[2] === 'JUMLAH') + t.start
     const cell = cellAt(kec, t.col('Paslon 1'), jumlah)!
-    expect(cell.f).toMatch(/^SUM\(M\d+:M\d+\)$/)
+    expect(cell.f).toMatch(/^SUM\(N\d+:N\d+\)$/)
     expect(cell.z).toBe('#,##0')
     expect(cellAt(kec, t.col('% melapor'), jumlah)!.z).toBe('0.00%')
+    // Voters add up: the total is a SUM over DPT, DPTb, DPK and "tanpa rincian", on every kecamatan row…
+    const voters = t.col('Jumlah pengguna hak pilih')
+    const first = t.start
+    expect(cellAt(kec, voters, first)!.f).toBe(`SUM(${XLSX.utils.encode_cell({ c: t.col('Pengguna hak pilih DPT'), r: first })}:${XLSX.utils.encode_cell({ c: t.col(UNBROKEN), r: first })})`)
+    // …and down the D.Hasil sheet, in every kecamatan column and in JUMLAH.
+    const d = wb.Sheets['D.Hasil Bupati']!
+    const rows = rowsOf(d)
+    const at = (label: string) => rows.findIndex((r) => typeof r[1] === 'string' && (r[1] as string).startsWith(label))
+    const [rFirst, rLast, rTotal] = [at('Pengguna hak pilih dalam DPT'), at('Pengguna hak pilih tanpa rincian'), at('Jumlah pengguna hak pilih')]
+    expect(rLast).toBe(rFirst + 3)
+    expect(rTotal).toBe(rLast + 1)
+    for (let c = 2; c < rows[rTotal]!.length; c++) {
+      const cell = cellAt(d, c, rTotal)!
+      const col = XLSX.utils.encode_col(c)
+      expect(cell.f, col).toBe(`SUM(${col}${rFirst + 1}:${col}${rLast + 1})`)
+      expect(cell.v, col).toBe([0, 1, 2, 3].reduce((x, k) => x + Number(cellAt(d, c, rFirst + k)?.v ?? 0), 0))
+    }
+    // Some result in this night has no voter breakdown, so the new line carries voters.
+    expect(cellAt(d, rows[rTotal]!.length - 1, rLast)!.v).toBeGreaterThan(0)
+  })
+
+  it('the formula check notices a filled-in value that its formula does not give', () => {
+    const wb = readWorkbook(book().bytes)
+    const d = wb.Sheets['D.Hasil Bupati']!
+    const rows = rowsOf(d)
+    const r = rows.findIndex((x) => x[1] === 'Jumlah pengguna hak pilih')
+    const cell = cellAt(d, 2, r)!
+    cell.v = Number(cell.v) + 1
+    expect(formulaMismatches(wb).length).toBeGreaterThan(0)
   })
 
   it('Rekap TPS lists every registered TPS with its status, and each reported TPS exactly as received', () => {
@@ -161,6 +208,9 @@ describe.each(['berjenjang', 'lengkap'])('recap workbook, profile %s', (profile)
           expect(r[t.col('Suara tidak sah')]).toBe(a.invalid)
           expect(r[t.col('Suara sah')]).toBe(a.votes.reduce((x, y) => x + y, 0))
           expect(r[t.col('Pengguna DPTb')]).toBe(a.voters ? a.voters[1] : undefined)
+          const total = a.votes.reduce((x, y) => x + y, 0) + a.invalid
+          expect(r[t.col(UNBROKEN)]).toBe(a.voters ? undefined : total)
+          expect(r[t.col('Jumlah pengguna hak pilih')]).toBe(a.voters ? a.voters[0] + a.voters[1] + a.voters[2] : total)
           expect(r[t.col('Diterima (WIB)')]).toMatch(/^\d{2}-\d{2}-\d{4} \d{2}:\d{2}:\d{2} WIB$/)
           expect(['Web', 'Telepon']).toContain(r[t.col('Kanal')])
         }
@@ -169,6 +219,8 @@ describe.each(['berjenjang', 'lengkap'])('recap workbook, profile %s', (profile)
       const e = expected(night, c.id, allTps())
       expect(jumlah[t.col('DPT')]).toBe(e.dpt)
       expect(jumlah[t.col('Jumlah pengguna hak pilih')]).toBe(e.vTotal)
+      expect(jumlah[t.col(UNBROKEN)]).toBe(e.vUnbroken)
+      expect(e.vUnbroken).toBeGreaterThan(0)
       expect(c.candidates.map((k) => jumlah[t.col(`Paslon ${k.number}`)])).toEqual(e.votes)
       expect(jumlah[t.col('Suara sah + tidak sah')]).toBe(e.total)
     }
@@ -219,6 +271,7 @@ describe.each(['berjenjang', 'lengkap'])('recap workbook, profile %s', (profile)
         ['Pengguna hak pilih dalam DPT', 'Pengguna hak pilih DPT'],
         ['Pengguna hak pilih dalam DPTb', 'Pengguna DPTb'],
         ['Pengguna hak pilih dalam DPK', 'Pengguna DPK'],
+        ['Pengguna hak pilih tanpa rincian (= sah + tidak sah)', UNBROKEN],
         ['Jumlah pengguna hak pilih', 'Jumlah pengguna hak pilih'],
         ...c.candidates.map((k): [string, string] => [`${k.number}. `, `Paslon ${k.number}`]),
         ['Jumlah suara sah', 'Suara sah'],
@@ -317,7 +370,8 @@ describe('profiles', () => {
   it('berjenjang carries no reporter names or phone numbers anywhere; lengkap carries them for the desk', () => {
     const berjenjang = allText(books.berjenjang!.bytes)
     const lengkap = allText(books.lengkap!.bytes)
-    for (const phone of [...PHONES, CALLER_PHONE, INCIDENT_PHONE, '0812-5555-6666']) {
+    const freeText = [...Object.values(FREE_TEXT_PHONES), KPU_SOURCE_PHONE]
+    for (const phone of [...PHONES, CALLER_PHONE, INCIDENT_PHONE, '0812-5555-6666', ...freeText]) {
       expect(berjenjang).not.toContain(phone)
     }
     for (const name of night.reporterNames) expect(berjenjang).not.toContain(name)
@@ -329,23 +383,38 @@ describe('profiles', () => {
         .map(([, c]) => String((c as XLSX.CellObject).v)),
     )
     expect(texts.length).toBeGreaterThan(100)
-    expect(texts.filter((t) => /(?:\+62|\b0)8\d{2}[\s-]?\d{3,4}[\s-]?\d{3,4}/.test(t))).toEqual([])
+    expect(texts.filter((t) => /(?:\+62|\b62|\b0)[\s.-]?8\d{2}[\s.-]?\d{3,4}[\s.-]?\d{3,4}/.test(t))).toEqual([])
+    // Where the free text was: incident text, a TPS status reason, the KPU import's source.
+    const cellTexts = (wb: XLSX.WorkBook, sheet: string) => rowsOf(wb.Sheets[sheet]!).flat().filter((v): v is string => typeof v === 'string')
+    for (const [sheet, marker] of [
+      ['Kejadian', 'Kotak suara terlambat'],
+      ['Rekap TPS Gubernur', 'Ditunda — banjir'],
+      ['Selisih KPU', 'Sirekap, kontak'],
+      ['Catatan', 'Sirekap, kontak'],
+    ]) {
+      const masked = cellTexts(books.berjenjang!.wb, sheet!).filter((t) => t.includes(marker!))
+      expect(masked.length, sheet).toBeGreaterThan(0)
+      for (const t of masked) expect(t, sheet).toContain('[nomor disamarkan]')
+      const kept = cellTexts(books.lengkap!.wb, sheet!).filter((t) => t.includes(marker!)).join('\n')
+      expect(freeText.some((p) => kept.includes(p)), sheet).toBe(true)
+    }
     expect(berjenjang).toContain('[nomor disamarkan]')
-    for (const phone of [PHONES[0]!, CALLER_PHONE, INCIDENT_PHONE]) expect(lengkap).toContain(phone)
+    for (const phone of [PHONES[0]!, CALLER_PHONE, INCIDENT_PHONE, ...freeText]) expect(lengkap).toContain(phone)
     for (const name of night.reporterNames) expect(lengkap).toContain(name)
   })
 
-  it('display accounts may download berjenjang only; reporters get nothing', async () => {
+  it('operators download either profile; display accounts (board only) and reporters get nothing', async () => {
     const display = await night.desk.call('POST', '/users', { name: 'Layar dinding', role: 'display' })
     const reporter = await night.desk.call('POST', '/users', { name: 'Pelapor lain', role: 'reporter', region: '35.09.02.2001', phone: '0811' })
     const get = (profile: string, token: string) =>
       fetch(`${night.desk.url}/api/v1/export/recap.xlsx?profile=${profile}`, { headers: { authorization: `Bearer ${token}` } })
-    expect((await get('berjenjang', display.body.accessCode)).status).toBe(200)
+    expect((await get('berjenjang', display.body.accessCode)).status).toBe(403)
     const denied = await get('lengkap', display.body.accessCode)
     expect(denied.status).toBe(403)
-    expect(((await denied.json()) as any).error.message).toContain('operator')
+    expect(((await denied.json()) as any).error.message).toContain('papan')
     expect((await get('berjenjang', reporter.body.accessCode)).status).toBe(403)
-    expect((await get('rahasia', display.body.accessCode)).status).toBe(400)
+    const admin = (profile: string) => fetch(`${night.desk.url}/api/v1/export/recap.xlsx?profile=${profile}`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })
+    expect((await admin('rahasia')).status).toBe(400)
     expect((await fetch(`${night.desk.url}/api/v1/export/recap.xlsx`)).status).toBe(401)
   })
 
@@ -372,6 +441,8 @@ describe('training mode', () => {
       const res = await n.desk.call('GET', '/export/recap.xlsx?profile=lengkap')
       expect(res.status).toBe(200)
       const res2 = await fetch(`${n.desk.url}/api/v1/export/recap.xlsx?profile=lengkap`, { headers: { authorization: 'Bearer test-admin-token-0123456789abcdef' } })
+      // Not even the file name may pass for a real recap.
+      expect(res2.headers.get('content-disposition')).toMatch(/filename="LATIHAN-rekap-35\.09-lengkap-\d{8}-\d{4}\.xlsx"/)
       const wb = readWorkbook(Buffer.from(await res2.arrayBuffer()))
       for (const name of wb.SheetNames) {
         expect(cellAt(wb.Sheets[name]!, 0, 0)?.v, name).toBe('MODE LATIHAN — data simulasi')

@@ -18,7 +18,7 @@ export interface TpsRecord {
 }
 
 export interface RowError {
-  /** Spreadsheet row number: the header is row 1, the first TPS is row 2. */
+  /** The spreadsheet's own row number (the header is the first non-empty row, usually row 1). */
   row: number
   column?: string
   message: string

@@ -148,6 +148,11 @@ describe('the reporter form /lapor', () => {
     // answers; refusing the desk's API as well keeps "offline" airtight for the whole step.
     const noNetwork = (route: Route) => route.abort('internetdisconnected')
     await context.route('**/api/v1/**', noNetwork)
+    // And the desk itself stops answering (as when its Wi-Fi drops): requests that slip past the
+    // browser's emulation (a reload through the service worker, under load) cannot land either.
+    const port = Number(new URL(desk.url).port)
+    desk.server.closeAllConnections()
+    await new Promise<void>((resolve) => desk.server.close(() => resolve()))
     await page.getByText('Tidak ada sinyal').waitFor()
     await page.locator(`.tps-card[data-tps="${TPS_A2}"]`).click()
     await page.getByRole('button', { name: 'Isi hasil Gubernur' }).click()
@@ -171,6 +176,7 @@ describe('the reporter form /lapor', () => {
     await page.getByRole('button', { name: '‹ Kembali' }).click()
     expect(submissions(TPS_A2, 'gubernur')).toHaveLength(0)
 
+    await new Promise<void>((resolve) => desk.server.listen(port, '127.0.0.1', () => resolve()))
     await context.unroute('**/api/v1/**', noNetwork)
     await context.setOffline(false)
     await page.locator(`.tps-card[data-tps="${TPS_A2}"] .badge[data-contest="gubernur"][data-status="diterima"]`).waitFor({ timeout: 20_000 })

@@ -764,7 +764,19 @@ export class ConsoleService {
       })
     }
     const rank = { submission: 0, draft: 1, audit: 2, decision: 3 }
-    entries.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : rank[a.kind] - rank[b.kind] || (a.seq ?? 0) - (b.seq ?? 0)))
+    // A decision that stands a sheet comes after that sheet even when its clock reading is a
+    // millisecond earlier (the decision is stamped before the corrected sheet is appended).
+    const submittedAt = new Map(entries.filter((e) => e.kind === 'submission').map((e) => [e.seq, e.at]))
+    const sortAt = (e: HistoryEntryDto) => {
+      const after = e.kind === 'decision' ? (e.detail as { afterSeq?: number | null } | null)?.afterSeq : null
+      const sheetAt = after != null ? submittedAt.get(after) : undefined
+      return sheetAt && sheetAt > e.at ? sheetAt : e.at
+    }
+    entries.sort((a, b) => {
+      const ta = sortAt(a)
+      const tb = sortAt(b)
+      return ta < tb ? -1 : ta > tb ? 1 : rank[a.kind] - rank[b.kind] || (a.seq ?? 0) - (b.seq ?? 0)
+    })
     return {
       tps: this.tpsInfo(tps),
       results: store.resultsForTps(tps.code).map((r) => ({

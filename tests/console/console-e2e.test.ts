@@ -33,6 +33,17 @@ describe('operator console in Chromium at 1366×768', () => {
     return page
   }
 
+  /** Pick a TPS by typing, as an operator does, waiting for each step (the index loads async). */
+  async function pickTps(page: Page, query: string): Promise<void> {
+    await expect.poll(() => isFocused(page.locator('#tps-search'))).toBe(true)
+    await page.keyboard.type(query)
+    await page.locator('.suggestions li.active').waitFor()
+    await page.keyboard.press('Enter')
+    await expect.poll(() => isFocused(page.locator('input[name=contest]:checked'))).toBe(true)
+    await page.keyboard.press('Enter')
+    await expect.poll(() => isFocused(page.locator('#caller-name'))).toBe(true)
+  }
+
   async function adminPage(path: string): Promise<Page> {
     const context = await browser.newContext({ viewport: VIEWPORT, locale: 'id-ID', timezoneId: 'Asia/Jakarta' })
     // As the Electron window: signed in as admin without typing a code.
@@ -167,9 +178,7 @@ describe('operator console in Chromium at 1366×768', () => {
 
   it('stops a sheet whose read totals do not add up before the read-back', async () => {
     const page = await signIn(seeded.operator2.code, '/entri')
-    await page.keyboard.type('padomasan 1')
-    await page.keyboard.press('Enter')
-    await page.keyboard.press('Enter')
+    await pickTps(page, 'padomasan 1')
     await page.keyboard.type('Bu Ani')
     for (const v of ['', '', '', '', '', '100', '50', '20', '171']) {
       await page.keyboard.press('Enter')
@@ -183,9 +192,7 @@ describe('operator console in Chromium at 1366×768', () => {
   it('double entry: a second operator re-keys blind; a mismatch is flagged and not saved, a match is saved', async () => {
     const tps = '35.09.01.2006.003' // Sarimulyo 003, not reported
     const first = await signIn(seeded.operator.code, '/entri')
-    await first.keyboard.type('sarimulyo 3')
-    await first.keyboard.press('Enter')
-    await first.keyboard.press('Enter')
+    await pickTps(first, 'sarimulyo 3')
     await first.keyboard.type('Pak Darto')
     // phone, DPT, DPTb, DPK, voters total left empty; pairs; valid (read) empty; invalid; total empty; note empty
     for (const v of ['', '', '', '', '', '110', '95', '40', '', '6', '', '']) {
@@ -375,11 +382,7 @@ describe('operator console in Chromium at 1366×768', () => {
     await shot(page, '15-home-en')
     // In English the read-back still gives the Indonesian words the caller hears, English below.
     await page.goto(`${desk.url}/entri`)
-    await expect.poll(() => isFocused(page.locator('#tps-search'))).toBe(true)
-    await page.keyboard.type('padomasan 1')
-    await page.locator('.suggestions li.active').waitFor()
-    await page.keyboard.press('Enter')
-    await page.keyboard.press('Enter')
+    await pickTps(page, 'padomasan 1')
     await page.keyboard.type('Bu Ani')
     for (const v of ['', '', '', '', '', '110', '95', '40', '', '6', '', '']) {
       await page.keyboard.press('Enter')

@@ -15,12 +15,12 @@ describe('the /rekap screen in Chromium at 1366×768', () => {
   let night: Night
   let browser: Browser
 
-  async function open(token: string): Promise<Page> {
+  async function open(token: string, ready = true): Promise<Page> {
     const context = await browser.newContext({ viewport: VIEWPORT, locale: 'id-ID', timezoneId: 'Asia/Jakarta', acceptDownloads: true })
     await context.addInitScript({ content: `sessionStorage.setItem('desk.token', ${JSON.stringify(token)})` })
     const page = await context.newPage()
     await page.goto(`${night.desk.url}/rekap`)
-    await page.getByRole('heading', { name: /Rekap berjenjang/ }).waitFor()
+    if (ready) await page.getByRole('heading', { name: /Rekap berjenjang/ }).waitFor()
     return page
   }
 
@@ -119,12 +119,13 @@ describe('the /rekap screen in Chromium at 1366×768', () => {
     expect(readWorkbook(readFileSync((await sheet.path())!)).SheetNames).toEqual(['Selisih KPU', 'Catatan'])
   })
 
-  it('a display account downloads berjenjang only, and cannot freeze or import', async () => {
+  it('a display account is sent to the wall board: no download, freeze or import', async () => {
     const display = (await night.desk.call('POST', '/users', { name: 'Layar rapat', role: 'display' })).body.accessCode
-    const page = await open(display)
-    await expect(page.getByRole('radio', { name: /Lengkap/ }).isDisabled()).resolves.toBe(true)
+    const page = await open(display, false)
+    await page.getByText('Akun tampilan hanya untuk papan dinding.').waitFor()
+    await expect(page.getByRole('link', { name: 'Buka papan dinding' }).getAttribute('href')).resolves.toBe('/papan')
+    await expect(page.getByRole('button', { name: 'Unduh Excel' }).count()).resolves.toBe(0)
     await expect(page.getByRole('button', { name: 'Bekukan rekap' }).count()).resolves.toBe(0)
-    await expect(page.getByText('Membekukan rekap perlu akun operator').isVisible()).resolves.toBe(true)
     await expect(page.locator('article.kpu input[type=file]').count()).resolves.toBe(0)
     await shot(page, '6-display')
   })

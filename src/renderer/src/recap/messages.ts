@@ -91,6 +91,8 @@ const id = {
   allMatch: 'Tidak ada selisih di atas ambang.',
   loading: 'Memuat…',
   reporterHere: 'Akun pelapor tidak dapat membuka rekap.',
+  displayHere: 'Akun tampilan hanya untuk papan dinding.',
+  openBoard: 'Buka papan dinding',
 }
 export type RecapMessages = typeof id
 
@@ -179,6 +181,8 @@ const en: RecapMessages = {
   allMatch: 'No difference above the threshold.',
   loading: 'Loading…',
   reporterHere: 'Reporter accounts cannot open the recap.',
+  displayHere: 'Display accounts are for the wall board only.',
+  openBoard: 'Open the wall board',
 }
 
 export function useRecapM(): RecapMessages {

@@ -112,7 +112,8 @@ export function RecapScreen({ config, onUnauthorized }: ScreenProps) {
     api<{ role: string; name: string }>('/me').then(setMe, fail)
   }, [fail])
 
-  const allowed = !!me && me.role !== 'reporter'
+  // Display accounts show the wall board and nothing else; reporters have their form.
+  const allowed = !!me && me.role !== 'reporter' && me.role !== 'display'
   useEffect(() => {
     if (!allowed) return
     void loadSnapshots()
@@ -139,6 +140,16 @@ export function RecapScreen({ config, onUnauthorized }: ScreenProps) {
   }, [allowed, loadSnapshots, loadProgress])
 
   if (!me) return <p>{m.loading}</p>
+  if (me.role === 'display') {
+    return (
+      <section className="card">
+        <p>{m.displayHere}</p>
+        <a className="button" href="/papan">
+          {m.openBoard}
+        </a>
+      </section>
+    )
+  }
   if (!allowed) return <p className="card">{m.reporterHere}</p>
   const operator = isOperator(me.role)
 

@@ -1,13 +1,15 @@
 // bench/recap: the full recap of Jember's 4,046 TPS × 2 contests at every level (kabupaten,
-// kecamatan, desa, TPS), as GET /recap computes it. "Cold" is right after a write (the cached
-// input is rebuilt from SQLite), "warm" is a repeat. Baseline in the same run: reading the result
-// rows of both contests from SQLite and nothing else. Target: ≤ 20 ms. In-process, no network.
+// kecamatan, desa, TPS), as GET /recap computes it. "After a result" is right after a new result
+// is committed (the desk brings its figures up to date from the committed events and recomputes
+// the levels); "warm" is a repeat. Baselines in the same run: reading the result rows of both
+// contests from SQLite alone, and a full rebuild from those rows. Target: ≤ 20 ms. In-process.
 //
 //   npx tsx bench/recap.ts [--rounds 30]
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
+import { recapAllLevels } from '../src/domain/recap'
 import { openDesk } from '../src/host/desk'
 import type { Principal } from '../src/service/principal'
 
@@ -24,7 +26,10 @@ for (let i = 0; i < TPS_TOTAL; i++) table.push([desa[i % desa.length]!, String(M
 const imported = await service.importTps(admin, table)
 if (imported.errors.length) throw new Error(JSON.stringify(imported.errors[0]))
 
-const codes = service.listTps().map((t) => t.code)
+const allCodes = service.listTps().map((t) => t.code)
+// Kept back: each round commits one new result for one of these.
+const spare = allCodes.slice(-ROUNDS)
+const codes = allCodes.slice(0, -ROUNDS)
 for (const [contest, votes] of [
   ['gubernur', { '1': 60, '2': 170, '3': 90 }],
   ['bupati', { '1': 150, '2': 160 }],
@@ -59,18 +64,29 @@ fullRecap() // warm the JIT
 const cold: number[] = []
 const warm: number[] = []
 const base: number[] = []
+const rebuild: number[] = []
 for (let r = 0; r < ROUNDS; r++) {
-  await service.write(() => service.store.audit('bench', 'bench.touch', null)) // a commit: caches are stale
+  await service.submitResult(admin, { submissionId: `spare-${r}`, tps: spare[r]!, contest: 'bupati', votes: { '1': 99, '2': 101 }, invalid: 2 }, { channel: 'api', address: 'bench' })
   base.push(time(() => contests.forEach((c) => readRows.all(c))))
+  rebuild.push(
+    time(() =>
+      contests.forEach((c) =>
+        recapAllLevels({ regions: service.regions, tps: service.listTps(), results: service.store.recapResults(c), candidates: service.contest(c)!.candidates }),
+      ),
+    ),
+  )
   cold.push(time(fullRecap))
   warm.push(time(fullRecap))
 }
 const rows = fullRecap()
-console.log(`bench/recap — ${codes.length} TPS × ${contests.length} contests, all 4 levels (${rows} rows), ${ROUNDS} rounds`)
-console.log(`  baseline: read result rows      median ${median(base).toFixed(2)} ms   p95 ${p95(base).toFixed(2)} ms`)
-console.log(`  full recap after a write (cold) median ${median(cold).toFixed(2)} ms   p95 ${p95(cold).toFixed(2)} ms   ${(median(cold) / median(base)).toFixed(2)}× baseline`)
-console.log(`  full recap again (warm)         median ${median(warm).toFixed(2)} ms   p95 ${p95(warm).toFixed(2)} ms`)
-console.log(`  target ≤ 20 ms → ${p95(cold) <= 20 ? 'ok' : 'MISSED'} (p95 cold)`)
+const line = (name: string, xs: number[]) =>
+  `  ${name.padEnd(38)} median ${median(xs).toFixed(2).padStart(6)} ms   p95 ${p95(xs).toFixed(2).padStart(6)} ms   ${(median(xs) / median(base)).toFixed(2)}× reading the rows`
+console.log(`bench/recap — ${allCodes.length} TPS × ${contests.length} contests, all 4 levels (${rows} rows), ${ROUNDS} rounds`)
+console.log(line('baseline: read the result rows', base))
+console.log(line('baseline: full rebuild from the rows', rebuild))
+console.log(line('full recap after a new result', cold))
+console.log(line('full recap again (warm)', warm))
+console.log(`  target ≤ 20 ms → ${p95(cold) <= 20 ? 'ok' : 'MISSED'} (p95 after a new result)`)
 
 service.store.db.close()
 unlock()

@@ -1,10 +1,10 @@
 import { isWithin, regionLevel } from '../domain/codes'
 import { normalizeContests, type Contest, type ElectionConfig } from '../domain/election'
-import { recapRows, sumRows, type RecapInput, type RecapLevel, type RecapRow } from '../domain/recap'
+import { recapAllLevels, sumRows, type RecapInput, type RecapLevel, type RecapLevels, type RecapRow } from '../domain/recap'
 import { checkResultSheet, sameSheet, type ResultSheet } from '../domain/result-sheet'
 import type { RegionTree } from '../domain/regions'
 import { validateTpsTable, type TpsRecord } from '../domain/tps'
-import type { ConfigDto, ContestProgress, ProgressDto, RecapDto, ResultAnswer } from '../shared/api'
+import type { ConfigDto, ContestProgress, DeskEvent, ProgressDto, RecapDto, ResultAnswer } from '../shared/api'
 import type { ResultSubmission, UserCreate } from '../shared/schemas'
 import { EventBus } from '../store/bus'
 import { canonicalJson, sha256, type DeskStore, type UserRecord } from '../store/store'
@@ -35,6 +35,9 @@ export interface DeskServiceOptions {
   writerMaxBatch?: number
 }
 
+/** Event types that change a standing result; each names its `tps` and `contest`. */
+const RESULT_EVENTS = new Set(['result.accepted', 'result.updated', 'result.reviewed', 'conflict.resolved'])
+
 export function receiptOf(seq: number, hash: string): string {
   return `${String(seq).padStart(6, '0')}-${hash.slice(0, 4).toUpperCase()}`
 }
@@ -52,8 +55,11 @@ export class DeskService {
   readonly dataDir: string | undefined
   /** Bumped after every committed batch; read caches are keyed by it. */
   version = 0
-  private recapCache = new Map<string, { version: number; input: RecapInput }>()
-  private recapViews = new Map<string, { version: number; rows: RecapRow[]; total: RecapRow }>()
+  /** Per contest: the rollup input, kept current from committed events, and its levels once computed. */
+  private recapCache = new Map<string, { version: number; tpsVersion: number; input: RecapInput; levels: RecapLevels | null }>()
+  private recapViews = new Map<string, { levels: RecapLevels; rows: RecapRow[]; total: RecapRow }>()
+  /** TPS whose standing result changed since the contest's input was last brought up to date. */
+  private dirtyResults = new Map<string, Set<string>>()
   private tpsCache: { version: number; tps: TpsRecord[] } | null = null
   /** Bumped only when the TPS registry changes, so results arriving do not re-read 4,046 TPS rows. */
   private tpsVersion = 0
@@ -80,6 +86,7 @@ export class DeskService {
         this.version++
         // The registry changes only by import or a status change, each announced by a tps.* event.
         if (this.batchEvents.some((e) => e.type.startsWith('tps.'))) this.tpsVersion++
+        this.noteResultChanges(this.batchEvents)
         const events = this.batchEvents
         this.batchEvents = []
         this.bus.publish(events)
@@ -418,19 +425,71 @@ export class DeskService {
   }
 
   // ---------------------------------------------------------------- reads
-  private recapInput(contestId: string): RecapInput {
+  /**
+   * Every change to a standing result is announced by one of these events, naming its TPS and
+   * contest (the write path and the console's decisions): after a commit only those rows are read
+   * again, not all 4,046. A new write path that changes `results` must announce it the same way.
+   */
+  private noteResultChanges(events: DeskEvent[]): void {
+    for (const e of events) {
+      if (e.type === 'config.changed') {
+        this.recapCache.clear()
+        this.dirtyResults.clear()
+        continue
+      }
+      if (!RESULT_EVENTS.has(e.type)) continue
+      const d = e.data as { tps?: unknown; contest?: unknown }
+      if (typeof d.tps !== 'string' || typeof d.contest !== 'string') continue
+      let set = this.dirtyResults.get(d.contest)
+      if (!set) this.dirtyResults.set(d.contest, (set = new Set()))
+      set.add(d.tps)
+    }
+  }
+
+  private recapState(contestId: string) {
     const contest = this.contest(contestId)
     if (!contest) throw new DeskError(404, 'not_found', `Pemilihan "${contestId}" tidak dikenal`, { contest: 'Pemilihan tidak dikenal' })
     const cached = this.recapCache.get(contestId)
-    if (cached && cached.version === this.version) return cached.input
-    const input: RecapInput = {
-      regions: this.regions,
-      tps: this.listTps(),
-      results: this.store.recapResults(contestId),
-      candidates: contest.candidates,
+    if (cached) {
+      if (cached.version === this.version) return cached
+      const dirty = this.dirtyResults.get(contestId)
+      if (dirty) {
+        for (const tps of dirty) {
+          const r = this.store.recapResult(tps, contestId)
+          if (r) cached.input.results.set(tps, r)
+          else cached.input.results.delete(tps)
+        }
+        this.dirtyResults.delete(contestId)
+        cached.levels = null
+      }
+      if (cached.tpsVersion !== this.tpsVersion) {
+        cached.input = { ...cached.input, tps: this.listTps() }
+        cached.tpsVersion = this.tpsVersion
+        cached.levels = null
+      }
+      cached.version = this.version
+      return cached
     }
-    this.recapCache.set(contestId, { version: this.version, input })
-    return input
+    this.dirtyResults.delete(contestId)
+    const fresh = {
+      version: this.version,
+      tpsVersion: this.tpsVersion,
+      input: { regions: this.regions, tps: this.listTps(), results: this.store.recapResults(contestId), candidates: contest.candidates },
+      levels: null,
+    }
+    this.recapCache.set(contestId, fresh)
+    return fresh
+  }
+
+  private recapInput(contestId: string): RecapInput {
+    return this.recapState(contestId).input
+  }
+
+  /** All four levels of a contest, computed once per change of its results or the registry. */
+  private recapLevels(contestId: string): RecapLevels {
+    const state = this.recapState(contestId)
+    state.levels ??= recapAllLevels(state.input)
+    return state.levels
   }
 
   /** Codes of the TPS that have a result in this contest. */
@@ -454,13 +513,16 @@ export class DeskService {
         })
       }
     }
-    // Boards and consoles ask for the same views after every event: compute each once per commit.
+    // Boards and consoles ask for the same views after every event: each is cut from the levels
+    // once per change of the figures.
+    const levels = this.recapLevels(contestId)
     const key = `${contestId}|${level}|${parent ?? ''}`
     let view = this.recapViews.get(key)
-    if (!view || view.version !== this.version) {
-      const rows = recapRows(input, level, parent)
+    if (!view || view.levels !== levels) {
+      const all: RecapRow[] = levels[level]
+      const rows = parent ? all.filter((r) => r.code === parent || r.code.startsWith(parent + '.')) : all
       const scope = parent ? this.regions.get(parent)! : this.regions.regency
-      view = { version: this.version, rows, total: sumRows(rows, scope.code, scope.name, input.candidates) }
+      view = { levels, rows, total: sumRows(rows, scope.code, scope.name, input.candidates) }
       this.recapViews.set(key, view)
     }
     return {
@@ -480,9 +542,8 @@ export class DeskService {
   progress(): ProgressDto {
     if (this.progressCache?.version === this.version) return { ...this.progressCache.value, asOf: this.store.nowIso() }
     const contests: ContestProgress[] = this.store.listContests().map((c) => {
-      const input = this.recapInput(c.id)
       const pct = (r: number, e: number) => (e > 0 ? Math.round((r / e) * 1000) / 10 : 0)
-      const kec = recapRows(input, 'kecamatan').map((r) => ({
+      const kec = this.recapLevels(c.id).kecamatan.map((r) => ({
         code: r.code,
         name: r.name,
         expected: r.tpsTotal,

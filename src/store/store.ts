@@ -124,6 +124,17 @@ function resultFromRow(r: Row): StoredResult {
   }
 }
 
+function contestResultFromRow(r: Row): ContestResult {
+  return {
+    tps: r.tps as string,
+    votes: JSON.parse(r.votes as string) as Record<string, number>,
+    valid: r.valid as number,
+    invalid: r.invalid as number,
+    total: r.total as number,
+    votersTotal: (r.voters_total as number | null) ?? null,
+  }
+}
+
 function submissionFromRow(r: Row): SubmissionRecord {
   return {
     seq: r.seq as number,
@@ -187,6 +198,7 @@ export class DeskStore {
         VALUES (@seq, @submissionId, @actor, @channel, @receivedAt, @address, @tps, @contest, @payload, @hash, @outcome, @answer)`),
       getResult: p('SELECT * FROM results WHERE tps = ? AND contest = ?'),
       recapResults: p('SELECT tps, votes, valid, invalid, total, voters_total FROM results WHERE contest = ?'),
+      recapResult: p('SELECT tps, votes, valid, invalid, total, voters_total FROM results WHERE tps = ? AND contest = ?'),
       resultsForTps: p('SELECT * FROM results WHERE tps = ?'),
       insertResult: p(`INSERT INTO results (tps, contest, submission_seq, votes, valid, invalid, total, voters_dpt, voters_dptb, voters_dpk, voters_total, warnings, review, accepted_at, updated_at)
         VALUES (@tps, @contest, @seq, @votes, @valid, @invalid, @total, @vDpt, @vDptb, @vDpk, @vTotal, @warnings, @review, @at, @at)`),
@@ -331,17 +343,14 @@ export class DeskStore {
   /** Only what a rollup needs, for every TPS of a contest (the recap's hot path: no warnings, no metadata). */
   recapResults(contest: string): Map<string, ContestResult> {
     const map = new Map<string, ContestResult>()
-    for (const r of this.s.recapResults.all(contest) as Row[]) {
-      map.set(r.tps as string, {
-        tps: r.tps as string,
-        votes: JSON.parse(r.votes as string) as Record<string, number>,
-        valid: r.valid as number,
-        invalid: r.invalid as number,
-        total: r.total as number,
-        votersTotal: (r.voters_total as number | null) ?? null,
-      })
-    }
+    for (const r of this.s.recapResults.all(contest) as Row[]) map.set(r.tps as string, contestResultFromRow(r))
     return map
+  }
+
+  /** The same for one TPS, or undefined when it has no standing result. */
+  recapResult(tps: string, contest: string): ContestResult | undefined {
+    const r = this.s.recapResult.get(tps, contest) as Row | undefined
+    return r ? contestResultFromRow(r) : undefined
   }
 
   resultsForTps(tps: string): StoredResult[] {

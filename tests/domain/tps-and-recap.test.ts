@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { parseCsv } from '../../src/domain/csv'
-import { recapRows, sumRows, type ContestResult } from '../../src/domain/recap'
+import { recapAllLevels, recapRows, sumRows, type ContestResult } from '../../src/domain/recap'
 import { RegionTree } from '../../src/domain/regions'
 import { validateTpsTable, type TpsRecord } from '../../src/domain/tps'
 
@@ -117,6 +117,11 @@ describe('recap rollups', () => {
       ['35.09.01.2001.001', 1],
       ['35.09.01.2001.002', 0],
     ])
+  })
+
+  it('computes all levels at once exactly as level by level', () => {
+    const all = recapAllLevels(input)
+    for (const level of ['kabupaten', 'kecamatan', 'desa', 'tps'] as const) expect(all[level]).toEqual(recapRows(input, level))
   })
 
   it('sums the same at every level', () => {

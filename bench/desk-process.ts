@@ -21,7 +21,12 @@ export function startDeskProcess(env: Record<string, string> = {}) {
 
 /** Start a TypeScript program that prints "siap di URL" once it listens. */
 export async function startProcess(args: string[], env: Record<string, string> = {}, cleanup: () => void = () => {}) {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
+  // DESK_BENCH_SERVER_CPU pins the server to one core (taskset), so a load generator pinned to the
+  // other does not steal its CPU: on election night the phones are other machines.
+  const cpu = process.env.DESK_BENCH_SERVER_CPU
+  const command = cpu ? 'taskset' : process.execPath
+  const argv = ['--import', 'tsx', ...args]
+  const child = spawn(command, cpu ? ['-c', cpu, process.execPath, ...argv] : argv, {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],

@@ -5,6 +5,7 @@
 // Targets 127.0.0.1 only; stops by itself.
 //
 //   npx tsx bench/intake.ts [--seconds 5] [--clients 64] [--wrk]
+//   DESK_BENCH_SERVER_CPU=1 taskset -c 0 npx tsx bench/intake.ts   (server and client on their own cores)
 import { execFileSync, spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -125,7 +126,8 @@ await single.stop()
 
 const row = (name: string, f: Figures) =>
   `  ${name.padEnd(34)} ${f.rps.toFixed(0).padStart(6)} req/s   p50 ${f.p50.toFixed(1).padStart(6)} ms   p99 ${f.p99.toFixed(1).padStart(6)} ms   ${(f.rps / baseline.rps).toFixed(2)}× bare`
-console.log(`bench/intake — ${CLIENTS} keep-alive clients (${hasWrk ? 'wrk' : 'fetch'}), ${SECONDS} s each, 127.0.0.1`)
+const pinned = process.env.DESK_BENCH_SERVER_CPU ? `, server pinned to CPU ${process.env.DESK_BENCH_SERVER_CPU}` : ''
+console.log(`bench/intake — ${CLIENTS} keep-alive clients (${hasWrk ? 'wrk' : 'fetch'}), ${SECONDS} s each, 127.0.0.1${pinned}`)
 console.log(row('bare express JSON endpoint', baseline))
 console.log(row('POST /results, group commit', withGroup))
 console.log(row('POST /results, a commit per report', perReport))

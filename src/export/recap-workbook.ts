@@ -130,13 +130,9 @@ function header(s: SheetBuilder, labels: string[], freezeCols: number, filter = 
 
 // ---------------------------------------------------------------- tally columns (kecamatan, desa)
 
-function tallyHeaders(contest: SourceContest): string[] {
+/** The lines of form C.Hasil as column headers, in the form's order (tally and TPS sheets alike). */
+function formLineHeaders(contest: SourceContest): string[] {
   return [
-    'TPS',
-    'TPS melapor',
-    '% melapor',
-    'DPT',
-    'DPT TPS melapor',
     'Pengguna hak pilih DPT',
     'Pengguna DPTb',
     'Pengguna DPK',
@@ -146,6 +142,17 @@ function tallyHeaders(contest: SourceContest): string[] {
     'Suara sah',
     'Suara tidak sah',
     'Suara sah + tidak sah',
+  ]
+}
+
+function tallyHeaders(contest: SourceContest): string[] {
+  return [
+    'TPS',
+    'TPS melapor',
+    '% melapor',
+    'DPT',
+    'DPT TPS melapor',
+    ...formLineHeaders(contest),
     'Partisipasi',
   ]
 }
@@ -354,15 +361,7 @@ function tpsSheet(ctx: Ctx, rollup: ContestRollup): SheetBuilder {
     'Kanal',
     'Catatan',
     'DPT',
-    'Pengguna hak pilih DPT',
-    'Pengguna DPTb',
-    'Pengguna DPK',
-    'Pengguna tanpa rincian (= sah + tidak sah)',
-    'Jumlah pengguna hak pilih',
-    ...contest.candidates.map(candidateLabel),
-    'Suara sah',
-    'Suara tidak sah',
-    'Suara sah + tidak sah',
+    ...formLineHeaders(contest),
     ...people,
   ]
   header(s, labels, 1, true)

@@ -215,7 +215,7 @@ export function apiRouter(ctx: RouteContext): Router {
       if (!under || isWithin(p.region, under)) scope = p.region
     }
     const list = scope === service.regions.regency.code ? service.listTps() : service.listTps(scope)
-    const contests = service.store.listContests()
+    const contests = service.contests()
     const reported = new Map(contests.map((c) => [c.id, service.reportedSet(c.id)]))
     res.json({
       region: scope,
@@ -234,7 +234,7 @@ export function apiRouter(ctx: RouteContext): Router {
     res.json({
       tps,
       results: service.store.resultsForTps(tps.code).map((r) => ({ ...r, submissionSeq: undefined })),
-      conflicts: service.store.listContests().flatMap((c) => service.store.openConflictsFor(tps.code, c.id)),
+      conflicts: service.contests().flatMap((c) => service.store.openConflictsFor(tps.code, c.id)),
     })
   })
 

@@ -65,7 +65,7 @@ export class BoardService {
   }
 
   private lookup(): TickerLookup {
-    const contests = new Map(this.desk.store.listContests().map((c) => [c.id, c.name]))
+    const contests = new Map(this.desk.contests().map((c) => [c.id, c.name]))
     return { regionName: (code) => this.desk.regions.get(code)?.name, contestName: (id) => contests.get(id) }
   }
 

@@ -238,7 +238,7 @@ export class ConsoleService {
     if (this.chaseCache && this.chaseCache.version === this.desk.version) return this.chaseCache.value
     const store = this.desk.store
     const regions = this.desk.regions
-    const contests = store.listContests()
+    const contests = this.desk.contests()
     const reported = contests.map((c) => this.desk.reportedSet(c.id))
     // Per desa: active TPS, and per contest how many have a result.
     const perDesa = new Map<string, { expected: number; reported: number[] }>()

@@ -137,14 +137,22 @@ export class DeskService {
     return {
       election: { name: election.name, date: election.date, timezone: 'Asia/Jakarta' },
       regency: { code: this.regions.regency.code, name: this.regions.regency.name },
-      contests: this.store.listContests(),
+      contests: this.contests(),
       locked: this.store.hasAnySubmission(),
       training: this.training,
     }
   }
 
+  private contestsCache: Contest[] | null = null
+
+  /** The contests, read once: they change only through updateContests, announced by config.changed. */
+  contests(): Contest[] {
+    this.contestsCache ??= this.store.listContests()
+    return this.contestsCache
+  }
+
   contest(id: string): Contest | undefined {
-    return this.store.listContests().find((c) => c.id === id)
+    return this.contests().find((c) => c.id === id)
   }
 
   async updateContests(actor: Principal, input: { name?: string; contests: Contest[] }): Promise<ConfigDto> {
@@ -433,6 +441,7 @@ export class DeskService {
   private noteResultChanges(events: DeskEvent[]): void {
     for (const e of events) {
       if (e.type === 'config.changed') {
+        this.contestsCache = null
         this.recapCache.clear()
         this.dirtyResults.clear()
         continue
@@ -541,7 +550,7 @@ export class DeskService {
   /** Progress per contest and kecamatan; computed once per committed batch, however many boards ask. */
   progress(): ProgressDto {
     if (this.progressCache?.version === this.version) return { ...this.progressCache.value, asOf: this.store.nowIso() }
-    const contests: ContestProgress[] = this.store.listContests().map((c) => {
+    const contests: ContestProgress[] = this.contests().map((c) => {
       const pct = (r: number, e: number) => (e > 0 ? Math.round((r / e) * 1000) / 10 : 0)
       const kec = this.recapLevels(c.id).kecamatan.map((r) => ({
         code: r.code,

@@ -262,7 +262,7 @@ export class ExportService {
     options: { contest?: string; source: string; fileSha256: string },
   ): Promise<KpuImportResult> {
     const { service } = this
-    const contests = service.store.listContests()
+    const contests = service.contests()
     const { parsed, errors } = parseKpuTable(table, {
       regencyName: service.regions.regency.name,
       kecamatan: new Set(service.regions.kecamatan.map((k) => k.code)),

@@ -418,7 +418,7 @@ export class IntakeService {
 
   tpsStates(p: Principal, region?: string): IntakeTpsListDto {
     const scope = this.scopeFor(p, region)
-    const contests = this.store.listContests()
+    const contests = this.desk.contests()
     const results = this.s.resultsUnder.all(lower(scope), upper(scope)) as { tps: string; contest: string; review: string }[]
     const conflicts = this.s.conflictsUnder.all(lower(scope), upper(scope)) as { tps: string; contest: string; kind: 'conflict' | 'correction' }[]
     const state = new Map<string, { state: IntakeContestState; reason?: 'conflict' | 'correction' | 'flagged' }>()
@@ -494,7 +494,7 @@ export class IntakeService {
       throw new DeskError(400, 'invalid', `Kecamatan ${scope} tidak dikenal`, { kecamatan: 'Kode kecamatan tidak dikenal' })
     }
     const kecamatanList = scope ? [this.regions.get(scope)!] : this.regions.kecamatan
-    const contests = this.store.listContests()
+    const contests = this.desk.contests()
     const rows: VerificationRowDto[] = []
     for (const k of kecamatanList) {
       const allTps = this.desk.listTps(k.code)

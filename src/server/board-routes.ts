@@ -13,6 +13,15 @@ const importQuerySchema = z.object({
   name: z.string().trim().max(200, { error: 'Nama berkas terlalu panjang' }).optional(),
 })
 
+const summaryQuerySchema = z.object({
+  kecamatan: z
+    .string({ error: 'Parameter kecamatan harus satu kode kecamatan, contoh 35.09.01' })
+    .trim()
+    .min(1, { error: 'Parameter kecamatan kosong: sebutkan kode kecamatan atau hapus parameternya' })
+    .max(20, { error: 'Kode kecamatan terlalu panjang' })
+    .optional(),
+})
+
 const levelSchema = z.enum(['kecamatan', 'desa'], { error: 'Lapisan harus kecamatan atau desa' })
 
 function bodyText(req: Request): string {
@@ -33,9 +42,11 @@ export function boardRouter(ctx: RouteContext): Router {
   const raw = express.raw({ type: () => true, limit: '50mb' })
   const r = Router()
 
-  r.get('/board/summary', requireAuth(), (_req, res) => {
+  // ?kecamatan=CODE: a board showing one kecamatan counts only its conflicts waiting.
+  r.get('/board/summary', requireAuth(), (req, res) => {
+    const q = parse(summaryQuerySchema, req.query)
     res.set('Cache-Control', 'no-store')
-    res.json(board.summary())
+    res.json(board.summary(q.kecamatan))
   })
 
   r.get('/board/layout', requireAuth(), (_req, res) => {

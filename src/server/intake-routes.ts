@@ -1,5 +1,6 @@
 import { networkInterfaces } from 'node:os'
 import express, { Router, type NextFunction, type Request, type Response } from 'express'
+import { z } from 'zod'
 import type { SignInDto } from '../shared/api'
 import { incidentCreateSchema, incidentStatusSchema, signInSchema, signInWindowSchema, verificationMarkSchema } from '../shared/schemas'
 import { DeskError } from '../service/errors'
@@ -9,6 +10,19 @@ import { address, parse, sendImport, who, type RouteContext } from './routes'
 import { readTable } from './tables'
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined)
+
+const quotaNumber = (field: string, what: string) =>
+  z
+    .number({ error: `${field} wajib diisi: ${what} (0 = tanpa batas)` })
+    .int({ error: `${field} harus bilangan bulat` })
+    .min(0, { error: `${field} tidak boleh negatif (0 = tanpa batas)` })
+    .max(1_000_000, { error: `${field} paling besar 1.000.000` })
+
+const photoQuotaSchema = z.object({
+  perPlace: quotaNumber('perPlace', 'foto per pelapor untuk satu TPS dan pemilihan, satu TPS, atau satu desa'),
+  mbPerSheet: quotaNumber('mbPerSheet', 'MB per lembar C.Hasil (TPS × pemilihan) di wilayah pelapor'),
+  mbBase: quotaNumber('mbBase', 'MB tambahan per pelapor'),
+})
 
 /** A raw body parser whose "too large" answer says what the limit is for. */
 function rawBody(limit: number, tooLarge: string) {
@@ -103,6 +117,20 @@ export function intakeRouter(ctx: RouteContext): Router {
     }
     const { created, photo } = await intake.storePhoto(who(res), body, target, { simulated: req.query.simulated === '1' })
     res.status(created ? 201 : 200).json({ photo: photo.file, ...photo })
+  })
+
+  // Per-reporter photo quota: anyone signed in reads it (a reporter with their own use), the admin sets it.
+  r.get('/intake/photo-quota', requireAuth(), (_req, res) => {
+    res.set('Cache-Control', 'no-store')
+    res.json(intake.photoQuotaView(who(res)))
+  })
+
+  r.put('/intake/photo-quota', requireAuth('admin'), json, async (req, res) => {
+    res.json(await intake.setPhotoQuota(who(res), parse(photoQuotaSchema, req.body)))
+  })
+
+  r.delete('/intake/photo-quota', requireAuth('admin'), async (_req, res) => {
+    res.json(await intake.setPhotoQuota(who(res), null))
   })
 
   r.get('/photos', requireAuth('operator'), (req, res) => {

@@ -70,7 +70,26 @@ export class BoardService {
   }
 
   // ---------------------------------------------------------------- summary
-  summary(): BoardSummaryDto {
+  /**
+   * The summary; scoped to a kecamatan its `conflictsWaiting` counts that kecamatan's open
+   * conflicts only (the tallies cover every area either way: a board picks what it draws).
+   */
+  summary(kecamatan?: string): BoardSummaryDto {
+    const whole = this.regencySummary()
+    if (kecamatan === undefined) return whole
+    return { ...whole, conflictsWaiting: this.desk.store.countOpenConflictsUnder(this.kecamatanCode(kecamatan)) }
+  }
+
+  private kecamatanCode(code: string): string {
+    if (!this.desk.regions.kecamatan.some((k) => k.code === code)) {
+      throw new DeskError(400, 'invalid', `Kecamatan ${code} tidak dikenal di ${this.desk.regions.regency.name}`, {
+        kecamatan: 'Kode kecamatan tidak dikenal (contoh 35.09.01)',
+      })
+    }
+    return code
+  }
+
+  private regencySummary(): BoardSummaryDto {
     const cached = this.summaryCache
     if (cached && cached.version === this.desk.version) return cached.summary
     const regions = this.desk.regions
@@ -142,7 +161,7 @@ export class BoardService {
   publicSummaryJson(): string {
     const at = this.now()
     if (this.publicCache && at - this.publicCache.at < this.publicTtlMs) return this.publicCache.body
-    const s = this.summary()
+    const s = this.regencySummary()
     const body: PublicSummaryDto = {
       asOf: s.asOf,
       election: s.election,

@@ -34,6 +34,8 @@ import { atLeast, type Principal } from './principal'
 
 export const MAX_PHOTO_BYTES = 5 * 1024 * 1024
 const WINDOW_KEY = 'intake.window'
+const PHOTO_QUOTA_KEY = 'intake.photoQuota'
+const MB = 1024 * 1024
 const PHOTO_FILE = /^[a-f0-9]{64}\.(jpg|png|webp)$/
 const PHONE = /^\+?[0-9 ()-]*$/
 const MAX_IMPORT_ROWS = 2000
@@ -56,6 +58,61 @@ export function imageTypeOf(bytes: Buffer): PhotoType | null {
   }
   return null
 }
+
+// ---------------------------------------------------------------- photo quota
+
+/**
+ * How much one reporter's code may store as photos, so that one phone (or a stolen code) cannot
+ * fill the desk's disk. Sized from the reporter's own work: their region's TPS times the contests.
+ * Operators and up are not limited (desk staff, on desk machines). 0 switches a limit off.
+ */
+export interface PhotoQuota {
+  /** Photos per reporter for one place: a TPS and contest (a C.Hasil sheet), a TPS, or a desa. */
+  perPlace: number
+  /** MB per C.Hasil sheet (TPS × contest) of the reporter's region, toward their total. */
+  mbPerSheet: number
+  /** MB on top of that: desa photos for incidents, a region whose TPS are not imported yet. */
+  mbBase: number
+}
+
+/**
+ * A C.Hasil sheet is 1–3 photos (the plano in parts, a retake); the phone shrinks each to a few
+ * hundred KB, and a phone that cannot sends up to 5 MB. 10 per place and 10 MB per sheet leave
+ * honest use far from the limit; a desa of 28 TPS with 2 contests gets 660 MB, not the whole disk.
+ */
+export const DEFAULT_PHOTO_QUOTA: PhotoQuota = { perPlace: 10, mbPerSheet: 10, mbBase: 100 }
+
+export const PHOTO_QUOTA_ENV: Record<keyof PhotoQuota, string> = {
+  perPlace: 'DESK_PHOTO_PER_PLACE',
+  mbPerSheet: 'DESK_PHOTO_MB_PER_SHEET',
+  mbBase: 'DESK_PHOTO_MB_BASE',
+}
+
+const QUOTA_MAX = 1_000_000
+
+/** The quota from environment variables over the defaults; a bad value stops the desk with the variable named. */
+export function photoQuotaFromEnv(env: Record<string, string | undefined>): PhotoQuota {
+  const quota = { ...DEFAULT_PHOTO_QUOTA }
+  for (const key of Object.keys(PHOTO_QUOTA_ENV) as (keyof PhotoQuota)[]) {
+    const raw = env[PHOTO_QUOTA_ENV[key]]?.trim()
+    if (raw === undefined || raw === '') continue
+    const n = Number(raw)
+    if (!/^[0-9]+$/.test(raw) || n > QUOTA_MAX) {
+      throw new Error(`${PHOTO_QUOTA_ENV[key]}="${raw}" tidak sah: harus bilangan bulat 0–${QUOTA_MAX} (0 = tanpa batas)`)
+    }
+    quota[key] = n
+  }
+  return quota
+}
+
+export interface PhotoQuotaDto extends PhotoQuota {
+  source: 'admin' | 'env' | 'default'
+  /** A reporter's own use: bytes stored, and their limit (null: no total limit). */
+  mine?: { bytes: number; limitBytes: number | null }
+}
+
+const mbFormat = new Intl.NumberFormat('id-ID', { maximumFractionDigits: 1 })
+const mb = (bytes: number) => mbFormat.format(bytes / MB)
 
 // ---------------------------------------------------------------- reporter list import
 
@@ -252,8 +309,14 @@ const upper = (code: string) => `${code}/` // '/' sorts right after '.': every c
  */
 export class IntakeService {
   private readonly s
+  /** The quota when the admin has not set one (defaults, or the DESK_PHOTO_* variables). */
+  readonly defaultPhotoQuota: PhotoQuota
 
-  constructor(readonly desk: DeskService) {
+  constructor(
+    readonly desk: DeskService,
+    env: Record<string, string | undefined> = process.env,
+  ) {
+    this.defaultPhotoQuota = photoQuotaFromEnv(env)
     const p = (sql: string) => desk.store.db.prepare(sql)
     this.s = {
       resultsUnder: p('SELECT tps, contest, review FROM results WHERE tps >= ? AND tps < ?'),
@@ -273,6 +336,12 @@ export class IntakeService {
       photosForTps: p('SELECT * FROM photos WHERE tps = ? ORDER BY id'),
       photosUnder: p('SELECT * FROM photos WHERE (region >= ? AND region < ?) OR region = ? ORDER BY id'),
       photoExact: p("SELECT * FROM photos WHERE file = ? AND region = ? AND coalesce(tps, '') = ? AND coalesce(contest, '') = ?"),
+      // Quota reads, on the photos_by_tps index: a reporter's photos all lie inside their region.
+      photosAtPlace: p('SELECT count(*) AS n FROM photos WHERE tps IS @tps AND contest IS @contest AND region = @region AND actor = @actor'),
+      photoBytesOf: p(`SELECT coalesce(sum(bytes), 0) AS n FROM (SELECT DISTINCT file, bytes FROM photos WHERE actor = @actor
+        AND ((tps >= @lo AND tps < @hi) OR (tps IS NULL AND (region = @region OR (region >= @lo AND region < @hi)))))`),
+      actorHasFile: p('SELECT 1 FROM photos WHERE file = ? AND actor = ? LIMIT 1'),
+      countTpsUnder: p('SELECT count(*) AS n FROM tps WHERE code >= ? AND code < ?'),
       upsertVerification: p(`INSERT INTO desa_verifications (desa, status, note, actor, at, results) VALUES (@desa, @status, @note, @actor, @at, @results)
         ON CONFLICT (desa) DO UPDATE SET status = excluded.status, note = excluded.note, actor = excluded.actor, at = excluded.at, results = excluded.results`),
       verificationsUnder: p('SELECT * FROM desa_verifications WHERE desa >= ? AND desa < ?'),
@@ -617,6 +686,91 @@ export class IntakeService {
     return !!user?.simulated || (asked && atLeast(p, 'operator'))
   }
 
+  /** The quota in force: the admin's (kept in the database), else the defaults or DESK_PHOTO_* variables. */
+  photoQuota(): PhotoQuotaDto {
+    const raw = this.store.getMeta(PHOTO_QUOTA_KEY)
+    if (raw) return { ...(JSON.parse(raw) as PhotoQuota), source: 'admin' }
+    const q = this.defaultPhotoQuota
+    const fromEnv = (Object.keys(q) as (keyof PhotoQuota)[]).some((k) => q[k] !== DEFAULT_PHOTO_QUOTA[k])
+    return { ...q, source: fromEnv ? 'env' : 'default' }
+  }
+
+  /** The admin raises (or lowers) the quota during the night, without restarting the desk; null goes back to the default. */
+  async setPhotoQuota(actor: Principal, quota: PhotoQuota | null): Promise<PhotoQuotaDto> {
+    const value = quota ? { perPlace: quota.perPlace, mbPerSheet: quota.mbPerSheet, mbBase: quota.mbBase } : null
+    await this.desk.write(() => {
+      // An empty value reads as "not set" (photoQuota tests for a non-empty string).
+      this.store.setMeta(PHOTO_QUOTA_KEY, value ? JSON.stringify(value) : '')
+      this.store.audit(actor.id, 'intake.photoQuota', null, value ?? { reset: true })
+      this.store.appendEvent('intake.photoQuota', value ?? { reset: true })
+    })
+    return this.photoQuota()
+  }
+
+  /** The quota, and for a reporter what they have used of it. */
+  photoQuotaView(p: Principal): PhotoQuotaDto {
+    const q = this.photoQuota()
+    if (p.role !== 'reporter') return q
+    const limit = this.photoBytesLimit(p, q)
+    return { ...q, mine: { bytes: this.photoBytesOf(p), limitBytes: limit } }
+  }
+
+  private photoBytesLimit(p: Principal, q: PhotoQuota): number | null {
+    if (q.mbPerSheet === 0 && q.mbBase === 0) return null
+    const tps = (this.s.countTpsUnder.get(lower(p.region), upper(p.region)) as { n: number }).n
+    const sheets = tps * Math.max(1, this.desk.contests().length)
+    return (q.mbBase + q.mbPerSheet * sheets) * MB
+  }
+
+  private photoBytesOf(p: Principal): number {
+    return (this.s.photoBytesOf.get({ actor: p.id, region: p.region, lo: lower(p.region), hi: upper(p.region) }) as { n: number }).n
+  }
+
+  /**
+   * Why this reporter may not keep one more photo here, or null. A photo already stored for the
+   * same place is never refused: a phone resending it after a lost answer gets its 200. 413, not
+   * 429: the phone's outbox retries a 429 for ever, while a 413 stays on the phone, shown, unsent.
+   */
+  private photoQuotaRefusal(
+    p: Principal,
+    file: string,
+    size: number,
+    place: { region: string; tps: string | null },
+    contest: string | null,
+  ): DeskError | null {
+    if (p.role !== 'reporter') return null
+    if (this.s.photoExact.get(file, place.region, place.tps ?? '', contest ?? '')) return null
+    const q = this.photoQuota()
+    const keep = 'Foto yang sudah terkirim tetap tersimpan, dan hasil (angka) tetap bisa dikirim.'
+    if (q.perPlace > 0) {
+      const n = (this.s.photosAtPlace.get({ tps: place.tps, contest, region: place.region, actor: p.id }) as { n: number }).n
+      if (n >= q.perPlace) {
+        const contestName = contest ? this.desk.contest(contest)?.name : undefined
+        const what = `${contestName ? `C.Hasil ${contestName} ` : ''}${this.placeName(place.region, place.tps)}`
+        return new DeskError(
+          413,
+          'photo_quota',
+          `Kuota foto penuh: sudah ${n} foto Anda untuk ${what}, paling banyak ${q.perPlace}. ${keep} Bila memang perlu foto lagi, hubungi desk.`,
+          { file: `Kuota ${q.perPlace} foto untuk ${what} sudah penuh` },
+        )
+      }
+    }
+    const limit = this.photoBytesLimit(p, q)
+    if (limit !== null) {
+      const used = this.photoBytesOf(p)
+      const adds = this.s.actorHasFile.get(file, p.id) ? 0 : size
+      if (used + adds > limit) {
+        return new DeskError(
+          413,
+          'photo_quota',
+          `Kuota foto Anda penuh: ${mb(used)} dari ${mb(limit)} MB terpakai, foto ini ${mb(size)} MB. ${keep} Hubungi desk bila perlu kuota lebih.`,
+          { file: `Kuota foto Anda (${mb(limit)} MB) sudah penuh` },
+        )
+      }
+    }
+    return null
+  }
+
   private photosDir(): string {
     if (!this.desk.dataDir) throw new DeskError(503, 'no_storage', 'Desk ini tidak punya folder data untuk menyimpan foto')
     return join(this.desk.dataDir, 'photos')
@@ -652,6 +806,11 @@ export class IntakeService {
     }
     const dir = this.photosDir()
     const file = `${createHash('sha256').update(bytes).digest('hex')}.${EXTENSION[type]}`
+    // Checked before the file is written (a refused photo costs no disk), and again in the writer,
+    // where uploads are one at a time. A file written by an upload that loses that race stays,
+    // unreferenced (≤ 5 MB): deleting it could remove a file another upload has just counted on.
+    const early = this.photoQuotaRefusal(p, file, bytes.length, place, contest)
+    if (early) throw early
     const path = join(dir, file)
     if (!existsSync(path)) {
       await mkdir(dir, { recursive: true, mode: 0o700 })
@@ -672,6 +831,8 @@ export class IntakeService {
     }
     const simulated = this.simulatedFor(p, !!options.simulated)
     const created = await this.desk.write(() => {
+      const refusal = this.photoQuotaRefusal(p, file, bytes.length, place, contest)
+      if (refusal) throw refusal
       const row = { file, type, bytes: bytes.length, region: place.region, tps: place.tps, contest, actor: p.id, at: this.store.nowIso(), simulated: simulated ? 1 : 0 }
       const inserted = this.s.insertPhoto.run(row).changes > 0
       if (inserted) {
@@ -684,10 +845,15 @@ export class IntakeService {
     return { created, photo: this.photoDto(row) }
   }
 
+  /** "TPS 003 Padomasan", or the desa's name. */
+  private placeName(region: string, tps: string | null): string {
+    const tpsNo = tps ? `TPS ${tps.slice(tps.lastIndexOf('.') + 1)}` : null
+    return `${tpsNo ? `${tpsNo} ` : ''}${this.regions.get(region)?.name ?? region}`
+  }
+
   private photoDto(r: PhotoRow): PhotoDto {
     const contest = r.contest ? this.desk.contest(r.contest) : undefined
-    const tpsNo = r.tps ? `TPS ${r.tps.slice(r.tps.lastIndexOf('.') + 1)}` : null
-    const place = `${tpsNo ? `${tpsNo} ` : ''}${this.regions.get(r.region)?.name ?? r.region}`
+    const place = this.placeName(r.region, r.tps)
     return {
       file: r.file,
       url: `/api/v1/photos/${r.file}`,

@@ -206,6 +206,8 @@ export class DeskStore {
         VALUES (?, ?, ?, ?, ?, ?, ?)`),
       openConflictsFor: p("SELECT * FROM conflicts WHERE tps = ? AND contest = ? AND status = 'open' ORDER BY id"),
       countOpenConflicts: p("SELECT count(*) AS n FROM conflicts WHERE status = 'open'"),
+      // Every TPS code under a region lies in [code., code/) ('/' sorts right after '.'): a range on conflicts_open.
+      countOpenConflictsUnder: p("SELECT count(*) AS n FROM conflicts WHERE status = 'open' AND tps >= ? || '.' AND tps < ? || '/'"),
       countFlagged: p("SELECT count(*) AS n FROM results WHERE review = 'flagged'"),
       insertEvent: p('INSERT INTO events (at, type, data) VALUES (?, ?, ?)'),
       eventsAfter: p('SELECT * FROM events WHERE id > ? ORDER BY id LIMIT ?'),
@@ -403,6 +405,11 @@ export class DeskStore {
 
   countOpenConflicts(): number {
     return (this.s.countOpenConflicts.get() as { n: number }).n
+  }
+
+  /** Open conflicts of the TPS under a kecamatan (or desa) code. */
+  countOpenConflictsUnder(region: string): number {
+    return (this.s.countOpenConflictsUnder.get(region, region) as { n: number }).n
   }
 
   countFlagged(): number {

@@ -228,6 +228,31 @@ describe('wall board in Chromium', () => {
     await page.close()
   })
 
+  it("counts a kecamatan's own conflicts in its view, and the regency's in the overview", async () => {
+    const firstOf = (kec: string) => tps.find((t) => t.startsWith(kec + '.'))!
+    // Jombang and Kaliwates each get a conflict: the first TPS reported again with other numbers.
+    for (const kec of ['35.09.01', '35.09.19']) expect((await send(desk, firstOf(kec), 'gubernur', 3, 5)).status).toBe(202)
+    const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } })
+    await openBoard(page, desk, display, '?contest=gubernur&peta=petak&kec=35.09.01')
+    const shows = (n: string) =>
+      page.waitForFunction((want) => document.querySelector('[data-testid=conflicts] strong')?.textContent === want, n, { timeout: 5_000 })
+    await shows('1')
+    await page.screenshot({ path: join(ARTIFACTS, 'board-kecamatan-conflicts.png') })
+    // A new conflict elsewhere leaves Jombang's count alone; one in Jombang moves it, live.
+    expect((await send(desk, firstOf('35.09.19'), 'gubernur', 3, 6)).status).toBe(202)
+    await page.waitForTimeout(500)
+    expect(await page.textContent('[data-testid=conflicts] strong')).toBe('1')
+    const jombangNext = tps.filter((t) => t.startsWith('35.09.01.'))[1]!
+    await send(desk, jombangNext, 'gubernur', 3)
+    sent.set('35.09.01', sent.get('35.09.01')! + 1)
+    expect((await send(desk, jombangNext, 'gubernur', 3, 7)).status).toBe(202)
+    await shows('2')
+    // Back to the whole regency: every conflict waiting.
+    await page.keyboard.press('Escape')
+    await shows('4')
+    await page.close()
+  })
+
   it('says "Koneksi terputus sejak HH:MM" when the stream drops, and misses nothing when it is back', async () => {
     const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } })
     await openBoard(page, desk, display, '?contest=gubernur&peta=petak')

@@ -1,6 +1,6 @@
 import type { FeatureCollection } from 'geojson'
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
-import { contestShortName, type BoardLayoutDto, type TickerItem } from '../../../shared/board'
+import { contestShortName, type BoardLayoutDto, type BoardSummaryDto, type TickerItem } from '../../../shared/board'
 import { formatCount, formatTimeWib } from '../../../shared/format'
 import { api } from '../api'
 import { useT } from '../i18n'
@@ -329,11 +329,34 @@ function MapView(props: {
 
 const percentFormat = new Intl.NumberFormat('id-ID', { maximumFractionDigits: 0 })
 
+/**
+ * Open conflicts of the kecamatan on show (the model's count is the whole regency's), read from
+ * the desk when the kecamatan changes, when the regency's count moves (a new conflict) and when
+ * a fresh summary arrives (a decision). null until known.
+ */
+function useAreaConflicts(model: BoardModel, area: string | null): number | null {
+  const [known, setKnown] = useState<{ area: string; open: number } | null>(null)
+  const regencyCount = model.summary.conflictsWaiting
+  useEffect(() => {
+    if (!area) return
+    let stopped = false
+    void api<BoardSummaryDto>(`/board/summary?kecamatan=${encodeURIComponent(area)}`).then(
+      (s) => !stopped && setKnown({ area, open: s.conflictsWaiting }),
+      () => {},
+    )
+    return () => {
+      stopped = true
+    }
+  }, [model, area, regencyCount])
+  return area && known?.area === area ? known.open : null
+}
+
 function Progress({ model, contestId, area, m }: { model: BoardModel; contestId: string; area: string | null; m: BoardMessages }) {
   const contest = model.contest(contestId)!
   const t = model.tally(contestId, area ?? model.summary.regency.code)
   const pct = percentReported(t)
-  const conflicts = model.summary.conflictsWaiting
+  const areaConflicts = useAreaConflicts(model, area)
+  const conflicts = area ? areaConflicts : model.summary.conflictsWaiting
   return (
     <section className="side-card progress-card" data-testid="progress">
       <h2>
@@ -345,8 +368,8 @@ function Progress({ model, contestId, area, m }: { model: BoardModel; contestId:
       <p className="progress-text">
         <strong>{formatCount(t?.reported ?? 0)}</strong> {m.of} {formatCount(t?.expected ?? 0)} {m.tpsReported}
       </p>
-      <p className={conflicts > 0 ? 'conflicts waiting' : 'conflicts'} data-testid="conflicts">
-        {m.conflicts}: <strong>{formatCount(conflicts)}</strong>
+      <p className={conflicts !== null && conflicts > 0 ? 'conflicts waiting' : 'conflicts'} data-testid="conflicts">
+        {m.conflicts}: <strong>{conflicts === null ? '–' : formatCount(conflicts)}</strong>
       </p>
     </section>
   )

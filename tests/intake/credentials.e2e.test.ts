@@ -55,6 +55,14 @@ describe('the credential sheet /kredensial', () => {
     const users = (await desk.call('GET', '/users')).body.users
     expect(users).toHaveLength(10)
     expect(users.find((u: any) => u.name === 'Citra Dewi')).toMatchObject({ region: DESA_C, phone: '0815 1234' })
+    // What the desk refuses is said in its words, naming the field, and that field is marked.
+    await add.getByLabel('Nama').fill('Dodi')
+    await add.getByLabel('Nomor HP').fill('08x')
+    await add.getByRole('button', { name: 'Tambah dan terbitkan kode' }).click()
+    await add.getByRole('alert').getByText('Nomor HP hanya boleh angka, spasi, +, -, ( dan )').waitFor()
+    expect(await add.getByLabel('Nomor HP').getAttribute('aria-invalid')).toBe('true')
+    expect(await add.getByLabel('Nama').getAttribute('aria-invalid')).toBeNull()
+    expect((await desk.call('GET', '/users')).body.users).toHaveLength(10)
 
     // A bad file imports nothing and names the row.
     await page.locator('input[type="file"]').setInputFiles({ name: 'salah.csv', mimeType: 'text/csv', buffer: Buffer.from(`${CSV_HEADER}\nX,1,pelapor,35.09.99.9999\n`) })

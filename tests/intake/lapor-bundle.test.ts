@@ -36,7 +36,7 @@ describe('the /lapor bundle stays light', () => {
   it('imports no chart, map, QR, spreadsheet or validation library, and nothing of the console', () => {
     const { files, packages } = importGraph(join(ROOT, 'src/renderer/lapor/main.tsx'))
     expect(packages.every((p) => ['react', 'react-dom/client'].includes(p))).toBe(true)
-    for (const f of files) expect(f.startsWith('src/renderer/lapor/') || ['src/shared/api.ts', 'src/shared/format.ts', 'src/shared/lapor-sheet.ts'].includes(f)).toBe(true)
+    for (const f of files) expect(f.startsWith('src/renderer/lapor/') || ['src/shared/api.ts', 'src/shared/format.ts', 'src/shared/lapor-sheet.ts', 'src/shared/sheet-check.ts'].includes(f)).toBe(true)
     expect(files).toContain('src/renderer/lapor/outbox.ts')
   })
 

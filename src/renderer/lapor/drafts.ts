@@ -1,10 +1,10 @@
 // A sheet being typed is saved on every keystroke: a call, a dead battery or a reload does not
 // make the reporter type it again. Cleared once the report is in the outbox.
 
-import type { SheetInput } from '../../shared/lapor-sheet'
+import type { SheetText } from '../../shared/sheet-check'
 
 export interface Draft {
-  input: SheetInput
+  input: SheetText
   reason: string
   /** The reporter confirmed the warnings match the paper form. */
   confirmed: boolean

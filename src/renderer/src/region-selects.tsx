@@ -11,6 +11,8 @@ export interface RegionSelectsProps {
   onDesa?: (code: string) => void
   labels: { kecamatan: string; anyKecamatan: string; desa?: string; anyDesa?: string }
   requireKecamatan?: boolean
+  /** The desk refused the region chosen: marks the kecamatan list. */
+  invalid?: boolean
 }
 
 /**
@@ -31,6 +33,7 @@ export function RegionSelects(props: RegionSelectsProps) {
             onDesa?.('')
           }}
           required={props.requireKecamatan}
+          aria-invalid={props.invalid || undefined}
         >
           <option value="">{labels.anyKecamatan}</option>
           {regions?.kecamatan.map((k) => (

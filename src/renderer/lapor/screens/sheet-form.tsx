@@ -2,17 +2,8 @@ import { useEffect, useMemo, useState } from 'react'
 import { formatCount } from '../../../shared/format'
 import { contestName, contestOf, contestStatus, contestStep, desaName, tpsLabel, useLapor } from '../context'
 import { clearDraft, loadDraft, saveDraft, type Draft } from '../drafts'
-import {
-  candidateLabel,
-  checkSheet,
-  emptySheet,
-  fieldLabel,
-  newSubmissionId,
-  sheetFromBody,
-  submissionBody,
-  type Candidate,
-  type SheetInput,
-} from '../../../shared/lapor-sheet'
+import { candidateLabel, fieldLabel, issueText, newSubmissionId, sheetFromBody, submissionBody, type Candidate } from '../../../shared/lapor-sheet'
+import { checkSheet, emptySheetText, type SheetText } from '../../../shared/sheet-check'
 
 function NumberField({
   id,
@@ -85,7 +76,7 @@ export function SheetForm({ tps, contest, correction }: { tps: string; contest: 
     if (saved) return saved
     // A correction starts from what this phone sent before, when it still knows it.
     const before = correction ? lapor.box.sent.find((s) => s.kind === 'result' && s.tps === tps && s.contest === contest && s.body) : undefined
-    return { input: before?.body ? sheetFromBody(before.body, candidates) : emptySheet(candidates), reason: '', confirmed: false }
+    return { input: before?.body ? sheetFromBody(before.body, candidates) : emptySheetText(candidates), reason: '', confirmed: false }
   })
   useEffect(() => saveDraft(owner, tps, contest, correction, draft), [owner, tps, contest, correction, draft])
 
@@ -105,12 +96,16 @@ export function SheetForm({ tps, contest, correction }: { tps: string; contest: 
     )
   }
 
-  const check = checkSheet(draft.input, candidates, t.dpt)
-  const errorOf = (field: string) => check.errors.find((e) => e.field === field)?.message
-  const set = (patch: Partial<SheetInput>) => setDraft((d) => ({ ...d, input: { ...d.input, ...patch }, confirmed: false }))
+  // The reporter has the paper form in hand: every box of it is asked for.
+  const check = checkSheet(draft.input, { candidates, dpt: t.dpt }, 'paper')
+  const errorOf = (field: string) => {
+    const e = check.errors.find((x) => x.field === field)
+    return e && issueText(e, candidates)
+  }
+  const set = (patch: Partial<SheetText>) => setDraft((d) => ({ ...d, input: { ...d.input, ...patch }, confirmed: false }))
   const setVote = (n: number, v: string) => setDraft((d) => ({ ...d, input: { ...d.input, votes: { ...d.input.votes, [String(n)]: v } }, confirmed: false }))
   const reasonOk = !correction || draft.reason.trim().length >= 5
-  const ready = check.values !== null && reasonOk && (check.warnings.length === 0 || draft.confirmed)
+  const ready = check.sheet !== null && reasonOk && (check.warnings.length === 0 || draft.confirmed)
   const i = draft.input
 
   return (
@@ -138,16 +133,16 @@ export function SheetForm({ tps, contest, correction }: { tps: string; contest: 
       )}
       <fieldset className="card">
         <legend>I. Pengguna hak pilih</legend>
-        <NumberField id="dpt" label="Pemilih DPT" sub="yang menggunakan hak pilih" value={i.dpt} error={errorOf('dpt')} onChange={(v) => set({ dpt: v })} />
-        <NumberField id="dptb" label="Pemilih DPTb" sub="pindahan" value={i.dptb} error={errorOf('dptb')} onChange={(v) => set({ dptb: v })} />
-        <NumberField id="dpk" label="Pemilih DPK" sub="tambahan (KTP-el)" value={i.dpk} error={errorOf('dpk')} onChange={(v) => set({ dpk: v })} />
+        <NumberField id="dpt" label="Pemilih DPT" sub="yang menggunakan hak pilih" value={i.dpt} error={errorOf('voters.dpt')} onChange={(v) => set({ dpt: v })} />
+        <NumberField id="dptb" label="Pemilih DPTb" sub="pindahan" value={i.dptb} error={errorOf('voters.dptb')} onChange={(v) => set({ dptb: v })} />
+        <NumberField id="dpk" label="Pemilih DPK" sub="tambahan (KTP-el)" value={i.dpk} error={errorOf('voters.dpk')} onChange={(v) => set({ dpk: v })} />
         <NumberField
           id="votersTotal"
           label="Jumlah pengguna hak pilih"
           sub="DPT + DPTb + DPK"
           total
           value={i.votersTotal}
-          error={errorOf('votersTotal')}
+          error={errorOf('voters.total')}
           onChange={(v) => set({ votersTotal: v })}
         />
       </fieldset>
@@ -176,14 +171,14 @@ export function SheetForm({ tps, contest, correction }: { tps: string; contest: 
           onChange={(v) => set({ total: v })}
         />
       </fieldset>
-      {check.values && check.warnings.length > 0 && (
+      {check.sheet && check.warnings.length > 0 && (
         <div className="card warnings" role="status">
           <p>
             <strong>Periksa lagi:</strong>
           </p>
           <ul>
             {check.warnings.map((w) => (
-              <li key={w.message}>{w.message}</li>
+              <li key={w.code}>{issueText(w, candidates)}</li>
             ))}
           </ul>
           <label className="check">
@@ -201,7 +196,7 @@ export function SheetForm({ tps, contest, correction }: { tps: string; contest: 
         {check.errors.length === 0 && check.missing.length > 0 && (
           <p className="hint">Belum diisi: {check.missing.map((f) => fieldLabel(f, candidates)).join(', ')}.</p>
         )}
-        {!reasonOk && check.values && <p className="hint">Tulis alasan koreksi (minimal 5 huruf).</p>}
+        {!reasonOk && check.sheet && <p className="hint">Tulis alasan koreksi (minimal 5 huruf).</p>}
       </div>
       <button
         type="button"
@@ -222,8 +217,8 @@ export function Review({ tps, contest, correction }: { tps: string; contest: str
   const [error, setError] = useState<string | null>(null)
   const draft = loadDraft(lapor.me.id, tps, contest, correction)
   if (!t || !c || !draft) return <p>Tidak ada yang diperiksa.</p>
-  const check = checkSheet(draft.input, c.candidates, t.dpt)
-  const v = check.values
+  const check = checkSheet(draft.input, { candidates: c.candidates, dpt: t.dpt }, 'paper')
+  const v = check.sheet
   if (!v) {
     return (
       <section>
@@ -261,14 +256,18 @@ export function Review({ tps, contest, correction }: { tps: string; contest: str
   }
 
   const rows: [string, number, boolean?][] = [
-    ['Pengguna hak pilih DPT', v.dpt],
-    ['DPTb', v.dptb],
-    ['DPK', v.dpk],
-    ['Jumlah pengguna hak pilih', v.votersTotal, true],
+    ...(v.voters
+      ? ([
+          ['Pengguna hak pilih DPT', v.voters.dpt],
+          ['DPTb', v.voters.dptb],
+          ['DPK', v.voters.dpk],
+          ['Jumlah pengguna hak pilih', check.votersSum!, true],
+        ] as [string, number, boolean?][])
+      : []),
     ...c.candidates.map((cand): [string, number] => [`${cand.number === 0 ? 'Kolom kosong' : `Paslon ${cand.number}`} — ${cand.name}`, v.votes[String(cand.number)]!]),
-    ['Jumlah suara sah', v.valid, true],
+    ['Jumlah suara sah', check.valid, true],
     ['Suara tidak sah', v.invalid],
-    ['Suara sah + tidak sah', v.total, true],
+    ['Suara sah + tidak sah', check.total, true],
   ]
   return (
     <section className="review">
@@ -295,7 +294,7 @@ export function Review({ tps, contest, correction }: { tps: string; contest: str
       {check.warnings.length > 0 && (
         <ul className="card warnings">
           {check.warnings.map((w) => (
-            <li key={w.message}>{w.message}</li>
+            <li key={w.code}>{issueText(w, c.candidates)}</li>
           ))}
         </ul>
       )}

@@ -1,16 +1,9 @@
-import { BarController, BarElement, CategoryScale, Chart, LinearScale, type Plugin } from 'chart.js'
-import { useEffect, useRef } from 'react'
+import type { Plugin } from 'chart.js'
 import type { CandidateDto } from '../../../shared/api'
 import { pairColour, pairShortName } from '../../../shared/board'
 import { CHART_MUTED as MUTED, CHART_TEXT as TEXT } from '../../../shared/board-colours'
 import { formatCount } from '../../../shared/format'
-
-let registered = false
-function register(): void {
-  if (registered) return
-  Chart.register(BarController, BarElement, CategoryScale, LinearScale)
-  registered = true
-}
+import { useChart } from './use-chart'
 
 const FONT = "system-ui, 'Segoe UI', 'Liberation Sans', 'DejaVu Sans', sans-serif"
 
@@ -78,12 +71,8 @@ function fit(ctx: CanvasRenderingContext2D, text: string, width: number): string
 
 /** Vote share per pair: a bar per pair in its colour, its name, votes and share. */
 export function VoteChart({ rows, scale }: { rows: VoteRow[]; scale: number }) {
-  const canvas = useRef<HTMLCanvasElement>(null)
-  const chart = useRef<Chart<'bar'> | null>(null)
-
-  useEffect(() => {
-    register()
-    const c = new Chart(canvas.current!, {
+  const canvas = useChart<'bar'>(
+    () => ({
       type: 'bar',
       data: { labels: [], datasets: [{ data: [], backgroundColor: [], borderWidth: 0, barPercentage: 0.55, categoryPercentage: 1 }] },
       options: {
@@ -100,26 +89,18 @@ export function VoteChart({ rows, scale }: { rows: VoteRow[]; scale: number }) {
         },
       },
       plugins: [voteLabels],
-    })
-    chart.current = c
-    return () => {
-      c.destroy()
-      chart.current = null
-    }
-  }, [])
-
-  useEffect(() => {
-    const c = chart.current
-    if (!c) return
-    c.data.labels = rows.map((r) => String(r.candidate.number))
-    const ds = c.data.datasets[0]!
-    ds.data = rows.map((r) => r.share)
-    ds.backgroundColor = rows.map((r) => pairColour(r.candidate.number))
-    // Room above each bar for its name line, and on the right for the share.
-    c.options.layout = { padding: { top: 44 * scale, right: 230 * scale, left: 0, bottom: 0 } }
-    ;(c.options.plugins as unknown as { voteMeta: VoteChartMeta }).voteMeta = { rows, scale }
-    c.update('none')
-  }, [rows, scale])
+    }),
+    (c) => {
+      c.data.labels = rows.map((r) => String(r.candidate.number))
+      const ds = c.data.datasets[0]!
+      ds.data = rows.map((r) => r.share)
+      ds.backgroundColor = rows.map((r) => pairColour(r.candidate.number))
+      // Room above each bar for its name line, and on the right for the share.
+      c.options.layout = { padding: { top: 44 * scale, right: 230 * scale, left: 0, bottom: 0 } }
+      ;(c.options.plugins as unknown as { voteMeta: VoteChartMeta }).voteMeta = { rows, scale }
+    },
+    [rows, scale],
+  )
 
   return (
     <div className="vote-chart" style={{ height: `calc(${rows.length * 112 + 10} * var(--u))` }}>
@@ -130,12 +111,8 @@ export function VoteChart({ rows, scale }: { rows: VoteRow[]; scale: number }) {
 
 /** Accepted results per 15 minutes since 13:00 WIB. */
 export function ArrivalsChart({ labels, counts, scale }: { labels: string[]; counts: number[]; scale: number }) {
-  const canvas = useRef<HTMLCanvasElement>(null)
-  const chart = useRef<Chart<'bar'> | null>(null)
-
-  useEffect(() => {
-    register()
-    const c = new Chart(canvas.current!, {
+  const canvas = useChart<'bar'>(
+    () => ({
       type: 'bar',
       data: { labels: [], datasets: [{ data: [], backgroundColor: '#56B4E9', borderWidth: 0, barPercentage: 0.9, categoryPercentage: 1 }] },
       options: {
@@ -150,40 +127,32 @@ export function ArrivalsChart({ labels, counts, scale }: { labels: string[]; cou
           y: { beginAtZero: true, grid: { color: '#334155' }, border: { display: false }, ticks: { color: MUTED, precision: 0, maxTicksLimit: 4 } },
         },
       },
-    })
-    chart.current = c
-    return () => {
-      c.destroy()
-      chart.current = null
-    }
-  }, [])
-
-  useEffect(() => {
-    const c = chart.current
-    if (!c) return
-    const size = Math.round(24 * scale)
-    const font = { size, family: FONT, weight: 600 as const }
-    c.data.labels = labels
-    c.data.datasets[0]!.data = counts
-    const x = c.options.scales!.x!
-    const y = c.options.scales!.y!
-    // Hour labels only, and every second (third…) hour when the evening gets long.
-    const hours = labels.filter((l) => l.endsWith(':00')).length
-    const step = Math.max(1, Math.ceil((hours * 100 * scale) / Math.max(1, c.canvas.clientWidth)))
-    x.ticks = {
-      ...x.ticks,
-      font,
-      callback: (_v, i) => {
-        const l = labels[i]
-        // The first bucket is always named, so a lone bar is never an unlabelled one.
-        if (i === 0) return l
-        return l?.endsWith(':00') && Number(l.slice(0, 2)) % step === 0 && i * 15 >= 45 ? l : ''
-      },
-    }
-    y.ticks = { ...y.ticks, font }
-    c.update('none')
-    c.canvas.dataset.minFontPx = String(size)
-  }, [labels, counts, scale])
+    }),
+    (c) => {
+      const size = Math.round(24 * scale)
+      const font = { size, family: FONT, weight: 600 as const }
+      c.data.labels = labels
+      c.data.datasets[0]!.data = counts
+      const x = c.options.scales!.x!
+      const y = c.options.scales!.y!
+      // Hour labels only, and every second (third…) hour when the evening gets long.
+      const hours = labels.filter((l) => l.endsWith(':00')).length
+      const step = Math.max(1, Math.ceil((hours * 100 * scale) / Math.max(1, c.canvas.clientWidth)))
+      x.ticks = {
+        ...x.ticks,
+        font,
+        callback: (_v, i) => {
+          const l = labels[i]
+          // The first bucket is always named, so a lone bar is never an unlabelled one.
+          if (i === 0) return l
+          return l?.endsWith(':00') && Number(l.slice(0, 2)) % step === 0 && i * 15 >= 45 ? l : ''
+        },
+      }
+      y.ticks = { ...y.ticks, font }
+      c.canvas.dataset.minFontPx = String(size)
+    },
+    [labels, counts, scale],
+  )
 
   return (
     <div className="arrivals-chart">

@@ -5,7 +5,7 @@ import { ErrorLine, Loading, post, useLiveData } from './common'
 import { useM } from './messages'
 import { FileImport } from './registry-screen'
 import { loadRegions, type RegionsDto } from './tps-index'
-import { RegionSelects } from '../region-selects'
+import { AddPersonForm } from '../add-person-form'
 
 interface UserRow {
   id: string
@@ -79,10 +79,18 @@ export function PeopleScreen() {
   return (
     <section className="people">
       <div className="people-top">
-        <CreatePerson regions={regions} onCreated={(c) => {
-          showCodes([c])
-          users.reload()
-        }} />
+        <AddPersonForm
+          title={m.addPerson}
+          submitLabel={m.create}
+          regions={regions}
+          regionForEveryRole
+          layout="grid"
+          className="card create-person"
+          onAdded={(c) => {
+            showCodes([c])
+            users.reload()
+          }}
+        />
         <div className="card">
           <h2>{m.importUsers}</h2>
           <FileImport
@@ -183,81 +191,5 @@ export function PeopleScreen() {
         </div>
       </div>
     </section>
-  )
-}
-
-function CreatePerson({ regions, onCreated }: { regions: RegionsDto | null; onCreated: (c: NewCode) => void }) {
-  const m = useM()
-  const [name, setName] = useState('')
-  const [phone, setPhone] = useState('')
-  const [role, setRole] = useState<(typeof ROLES)[number]>('reporter')
-  const [kecamatan, setKecamatan] = useState('')
-  const [desa, setDesa] = useState('')
-  const [error, setError] = useState<string | null>(null)
-  const [busy, setBusy] = useState(false)
-  const region = desa || kecamatan
-  return (
-    <form
-      className="card create-person"
-      onSubmit={(e) => {
-        e.preventDefault()
-        setBusy(true)
-        setError(null)
-        post<{ id: string; accessCode: string; name: string; role: string; region: string }>('/users', {
-          name,
-          phone,
-          role,
-          ...(region ? { region } : {}),
-        }).then(
-          (u) => {
-            setBusy(false)
-            setName('')
-            setPhone('')
-            onCreated({ id: u.id, name: u.name, role: u.role, region: u.region, accessCode: u.accessCode })
-          },
-          (err: unknown) => {
-            setBusy(false)
-            setError(err instanceof Error ? err.message : String(err))
-          },
-        )
-      }}
-    >
-      <h2>{m.addPerson}</h2>
-      <div className="row2">
-        <label>
-          {m.name}
-          <input value={name} onChange={(e) => setName(e.target.value)} required maxLength={120} />
-        </label>
-        <label>
-          {m.phone}
-          <input value={phone} onChange={(e) => setPhone(e.target.value)} inputMode="tel" maxLength={30} />
-        </label>
-      </div>
-      <div className="row3">
-        <label>
-          {m.roleLabel}
-          <select value={role} onChange={(e) => setRole(e.target.value as (typeof ROLES)[number])}>
-            {ROLES.map((r) => (
-              <option key={r} value={r}>
-                {m.role[r]}
-              </option>
-            ))}
-          </select>
-        </label>
-        <RegionSelects
-          regions={regions}
-          kecamatan={kecamatan}
-          onKecamatan={setKecamatan}
-          desa={desa}
-          onDesa={setDesa}
-          labels={{ kecamatan: m.kecamatan, anyKecamatan: '—', desa: m.desa, anyDesa: role === 'reporter' ? `(${m.kecamatan})` : '—' }}
-        />
-      </div>
-      <p className="muted small">{m.regionLabel}</p>
-      <ErrorLine error={error} />
-      <button type="submit" disabled={busy || name.trim() === ''}>
-        {m.create}
-      </button>
-    </form>
   )
 }

@@ -2,33 +2,16 @@ import type { KeyboardEvent, ReactNode, RefObject } from 'react'
 import type { ContestDto } from '../../../shared/api'
 import type { SheetDto } from '../../../shared/console'
 import { formatCount } from '../../../shared/format'
+import { checkSheet, emptySheetText, type CheckedSheet, type SheetIssue, type SheetText } from '../../../shared/sheet-check'
 import { numberInEnglish, terbilang } from '../../../shared/terbilang'
 import { useT } from '../i18n'
 import { useM, type ConsoleMessages } from './messages'
 
 /** What the operator typed, field by field, as text (empty = not given). */
-export interface SheetValues {
-  dpt: string
-  dptb: string
-  dpk: string
-  votersTotal: string
-  votes: Record<string, string>
-  valid: string
-  invalid: string
-  total: string
-}
+export type SheetValues = SheetText
 
 export function emptySheet(contest: ContestDto): SheetValues {
-  return {
-    dpt: '',
-    dptb: '',
-    dpk: '',
-    votersTotal: '',
-    votes: Object.fromEntries(contest.candidates.map((c) => [String(c.number), ''])),
-    valid: '',
-    invalid: '',
-    total: '',
-  }
+  return emptySheetText(contest.candidates)
 }
 
 export function sheetValuesOf(sheet: SheetDto, contest: ContestDto): SheetValues {
@@ -47,89 +30,64 @@ export interface SheetAnalysis {
   errors: Record<string, string>
   warnings: string[]
   /** The sheet to send, when there are no errors. */
-  sheet: (SheetDto & { voters?: { dpt: number; dptb: number; dpk: number; total?: number } }) | null
+  sheet: CheckedSheet | null
   valid: number
   total: number
   votersSum: number | null
 }
 
-const num = (s: string): number | null => (/^\d{1,7}$/.test(s.trim()) ? Number(s.trim()) : null)
+function issueMessage(issue: SheetIssue, m: ConsoleMessages): string {
+  const n = formatCount(issue.n ?? 0)
+  const ref = formatCount(issue.ref ?? 0)
+  switch (issue.code) {
+    case 'not_count':
+      return m.wholeNumber
+    case 'voters_sum':
+      return m.votersMismatch(n, ref)
+    case 'valid_sum':
+      return m.validMismatch(n, ref)
+    case 'total_sum':
+      return m.totalMismatch(n, ref)
+    case 'over_capacity':
+      return m.overCapacity
+    case 'total_mismatch':
+      return m.warnTotalVsVoters(n, ref)
+    case 'turnout_over_dpt':
+      return m.warnOverDpt(n, ref)
+    case 'over_typical_size':
+      return m.warnOverTypical(n)
+    case 'zero_total':
+      return m.warnZero
+    case 'invalid_high':
+      return m.warnInvalidHigh(n, ref)
+    case 'turnout_low':
+      return m.warnTurnoutLow(n, ref)
+    case 'unanimous': {
+      const k = issue.field.slice('votes.'.length)
+      return m.warnUnanimous(n, k === '0' ? m.emptyColumn : `${m.paslon} ${k}`)
+    }
+  }
+}
 
 /**
- * The arithmetic of form C.Hasil as the operator types, mirroring the desk's own checks (which
- * decide): hard errors stop the read-back, soft ones are shown and the desk flags them.
+ * Form C.Hasil as the operator types it, in the console's words: the shared checker (the desk's
+ * own rules, which decide) in `call` mode — what the caller cannot give may stay empty. Hard
+ * errors stop the read-back; warnings are shown and the desk flags them.
  */
 export function analyseSheet(values: SheetValues, contest: ContestDto, dpt: number, m: ConsoleMessages): SheetAnalysis {
+  const check = checkSheet(values, { candidates: contest.candidates, dpt }, 'call')
   const errors: Record<string, string> = {}
-  const warnings: string[] = []
-  const need = (key: string, raw: string): number | null => {
-    if (raw.trim() === '') {
-      errors[key] = m.required
-      return null
-    }
-    const n = num(raw)
-    if (n === null) errors[key] = m.wholeNumber
-    return n
-  }
-  const votes: Record<string, number> = {}
-  let valid = 0
-  for (const c of contest.candidates) {
-    const k = String(c.number)
-    const n = need(`votes.${k}`, values.votes[k] ?? '')
-    if (n !== null) {
-      votes[k] = n
-      valid += n
-    }
-  }
-  const invalid = need('invalid', values.invalid)
-  const total = valid + (invalid ?? 0)
-
-  let voters: { dpt: number; dptb: number; dpk: number; total?: number } | undefined
-  let votersSum: number | null = null
-  const parts = [values.dpt, values.dptb, values.dpk]
-  if (parts.some((p) => p.trim() !== '') || values.votersTotal.trim() !== '') {
-    const a = need('voters.dpt', values.dpt)
-    const b = need('voters.dptb', values.dptb)
-    const c = need('voters.dpk', values.dpk)
-    if (parts.some((p) => p.trim() === '')) errors['voters'] = m.votersPartial
-    if (a !== null && b !== null && c !== null) {
-      votersSum = a + b + c
-      voters = { dpt: a, dptb: b, dpk: c }
-      if (values.votersTotal.trim() !== '') {
-        const typed = num(values.votersTotal)
-        if (typed === null) errors['voters.total'] = m.wholeNumber
-        else if (typed !== votersSum) errors['voters.total'] = m.votersMismatch(formatCount(typed), formatCount(votersSum))
-        else voters.total = typed
-      }
-      if (votersSum > 1000) errors['voters.total'] = m.overCapacity
-    }
-  }
-  if (values.valid.trim() !== '') {
-    const typed = num(values.valid)
-    if (typed === null) errors['valid'] = m.wholeNumber
-    else if (typed !== valid) errors['valid'] = m.validMismatch(formatCount(typed), formatCount(valid))
-  }
-  if (values.total.trim() !== '') {
-    const typed = num(values.total)
-    if (typed === null) errors['total'] = m.wholeNumber
-    else if (typed !== total) errors['total'] = m.totalMismatch(formatCount(typed), formatCount(total))
-  }
-  if (total > 1000) errors['total'] = m.overCapacity
-
-  if (Object.keys(errors).length === 0) {
-    if (votersSum !== null && votersSum !== total) warnings.push(m.warnTotalVsVoters(formatCount(total), formatCount(votersSum)))
-    const fromDpt = voters ? voters.dpt : total
-    if (fromDpt > dpt) warnings.push(m.warnOverDpt(formatCount(fromDpt), formatCount(dpt)))
-    if (total > 600) warnings.push(m.warnOverTypical(formatCount(total)))
-  }
-  const ok = Object.keys(errors).length === 0 && invalid !== null
+  for (const field of check.missing) errors[field] = m.required
+  // A voters section begun and left unfinished: said once, on its total.
+  if (check.missing.some((f) => f.startsWith('voters.'))) errors['voters'] = m.votersPartial
+  for (const e of check.errors) errors[e.field] ??= issueMessage(e, m)
   return {
     errors,
-    warnings,
-    sheet: ok ? { votes, invalid: invalid!, ...(voters ? { voters } : {}) } : null,
-    valid,
-    total,
-    votersSum,
+    warnings: check.warnings.map((w) => issueMessage(w, m)),
+    sheet: check.sheet,
+    valid: check.valid,
+    total: check.total,
+    votersSum: check.votersSum,
   }
 }
 

@@ -7,7 +7,7 @@ import { CredentialSheet, type CredentialCard } from './credential-sheet'
 import { forgetIssuedCodes, issuedCodes, rememberIssuedCodes, type IssuedCode } from './issued-codes'
 import { CARD_MESSAGES, useCredentialMessages, type CredentialMessages } from './messages'
 import './credentials.css'
-import { RegionSelects } from '../region-selects'
+import { AddPersonForm } from '../add-person-form'
 
 interface RegionsDto {
   regency: { code: string; name: string }
@@ -115,7 +115,7 @@ export function CredentialsScreen({ config }: ScreenProps) {
       <div className="credentials-grid">
         <DeskAddress m={m} addresses={addresses} value={deskUrl} onChange={setDeskUrl} />
         <ImportCard m={m} onImported={remember} />
-        <AddPerson m={m} regions={regions} onAdded={(c) => remember([c])} />
+        <AddPersonForm title={m.addTitle} submitLabel={m.add} regions={regions} layout="stack" className="card add-person" onAdded={(c) => remember([c])} />
         <Reissue m={m} label={label} refreshKey={issued.map((c) => `${c.id}@${c.issuedAt}`).join()} onReissued={(c) => remember([c])} />
         <WindowCard m={m} />
       </div>
@@ -260,81 +260,6 @@ function ImportCard({ m, onImported }: { m: CredentialMessages; onImported: (cod
             </ul>
           )}
         </div>
-      )}
-    </form>
-  )
-}
-
-function AddPerson({ m, regions, onAdded }: { m: CredentialMessages; regions: RegionsDto | null; onAdded: (c: Omit<IssuedCode, 'issuedAt'>) => void }) {
-  const [name, setName] = useState('')
-  const [phone, setPhone] = useState('')
-  const [role, setRole] = useState('reporter')
-  const [kecamatan, setKecamatan] = useState('')
-  const [desa, setDesa] = useState('')
-  const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<string | null>(null)
-  const region = role === 'reporter' ? desa || kecamatan : undefined
-
-  async function submit(e: FormEvent) {
-    e.preventDefault()
-    setBusy(true)
-    setError(null)
-    try {
-      const r = await api<{ id: string; accessCode: string; name: string; role: string; region: string }>('/users', {
-        method: 'POST',
-        body: JSON.stringify({ name, phone, role, ...(region ? { region } : {}) }),
-      })
-      onAdded({ id: r.id, name: r.name, role: r.role, region: r.region, accessCode: r.accessCode })
-      setName('')
-      setPhone('')
-    } catch (err) {
-      setError(errorText(err))
-    } finally {
-      setBusy(false)
-    }
-  }
-
-  return (
-    <form className="card add-person" onSubmit={(e) => void submit(e)}>
-      <h2>{m.addTitle}</h2>
-      <label>
-        {m.name}
-        <input value={name} onChange={(e) => setName(e.target.value)} required maxLength={120} />
-      </label>
-      <label>
-        {m.phone}
-        <input value={phone} onChange={(e) => setPhone(e.target.value)} inputMode="tel" maxLength={30} />
-      </label>
-      <label>
-        {m.role}
-        <select value={role} onChange={(e) => setRole(e.target.value)}>
-          {Object.entries(m.roleOptions).map(([value, text]) => (
-            <option key={value} value={value}>
-              {text}
-            </option>
-          ))}
-        </select>
-      </label>
-      {role === 'reporter' && (
-        <>
-          <RegionSelects
-            regions={regions}
-            kecamatan={kecamatan}
-            onKecamatan={setKecamatan}
-            desa={desa}
-            onDesa={setDesa}
-            labels={{ kecamatan: m.kecamatan, anyKecamatan: m.chooseKecamatan, desa: m.desa, anyDesa: m.wholeKecamatan }}
-            requireKecamatan
-          />
-        </>
-      )}
-      <button type="submit" disabled={busy || !name.trim() || (role === 'reporter' && !kecamatan)}>
-        {m.add}
-      </button>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
       )}
     </form>
   )

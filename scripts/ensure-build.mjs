@@ -3,6 +3,7 @@
 import { spawnSync } from 'node:child_process'
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
 
 const root = new URL('..', import.meta.url).pathname
 const outputs = ['out/main/index.js', 'out/main/cli.js', 'out/preload/index.cjs', 'out/renderer/index.html'].map((f) => join(root, f))
@@ -25,4 +26,26 @@ if (built < sources) {
     process.stderr.write('Build gagal; lihat pesan di atas.\n')
     process.exit(r.status ?? 1)
   }
+}
+
+// `node scripts/ensure-build.mjs PROGRAM ARGS…` then runs PROGRAM in this same process.
+//
+// npm runs a script through a shell (`sh -c …`) that stays as our parent: a SIGTERM sent to npm
+// (a service manager stopping the desk) kills that shell and would leave the desk running on its
+// own, holding its port and its data folder. So when our parent goes away, take it as that SIGTERM
+// and close the desk cleanly. (Not on Windows: there npm's console signals reach us directly.)
+const [program, ...rest] = process.argv.slice(2)
+if (program) {
+  if (process.platform !== 'win32') {
+    const parent = process.ppid
+    const watch = setInterval(() => {
+      if (process.ppid === parent) return
+      clearInterval(watch)
+      process.kill(process.pid, 'SIGTERM')
+    }, 500)
+    watch.unref()
+  }
+  const path = join(root, program)
+  process.argv = [process.argv[0], path, ...rest]
+  await import(pathToFileURL(path).href)
 }

@@ -12,6 +12,7 @@ import { jsonLogger, type Logger } from '../server/logger'
 import { Lockout } from '../server/rate-limit'
 import { generateAdminToken } from '../service/credentials'
 import { DeskService } from '../service/desk-service'
+import { DeskError } from '../service/errors'
 import { openDatabase } from '../store/db'
 import { DeskStore } from '../store/store'
 import { defaultElection } from './election-source'
@@ -70,12 +71,14 @@ function findStaticDir(): string | undefined {
   return undefined
 }
 
+const MIN_ADMIN_TOKEN = 16
+
 function adminTokenFrom(dataDir: string, given?: string): { token: string; generated: boolean; file: string } {
   const file = join(dataDir, 'admin-token')
   if (given) return { token: given, generated: false, file }
   if (existsSync(file)) {
     const token = readFileSync(file, 'utf8').trim()
-    if (token.length >= 16) return { token, generated: false, file }
+    if (token.length >= MIN_ADMIN_TOKEN) return { token, generated: false, file }
   }
   const token = generateAdminToken()
   writeFileSync(file, token + '\n', { mode: 0o600 })
@@ -159,6 +162,10 @@ export function openDesk(
  * Electron's main process alike.
  */
 export async function createDesk(options: DeskOptions): Promise<Desk> {
+  // A short admin token could be guessed over the LAN: refuse it before anything is opened.
+  if (options.adminToken && options.adminToken.length < MIN_ADMIN_TOKEN) {
+    throw new DeskError(400, 'admin_token_short', `DESK_ADMIN_TOKEN terlalu pendek: paling sedikit ${MIN_ADMIN_TOKEN} karakter (atau kosongkan agar desk membuatnya sendiri).`)
+  }
   const { dataDir, service, unlock } = openDesk(options)
   const logger = options.logger ?? jsonLogger()
   const admin = adminTokenFrom(dataDir, options.adminToken)

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
@@ -108,6 +108,31 @@ describe('headless desk (serve)', () => {
     await b.exited
   })
 
+  it('`npm run serve` closes the desk cleanly when npm gets SIGTERM (no desk left behind)', async () => {
+    // npm runs the script through a shell that dies on SIGTERM without passing it on.
+    const dir = mkdtempSync(join(tmpdir(), 'desk-cli-'))
+    const a = run(['run', '--silent', 'serve', '--', '--data-dir', dir, '--port', '0', '--host', '127.0.0.1'], {}, 'npm')
+    const url = await a.ready
+    expect((await fetch(`${url}/api/v1/health`)).status).toBe(200)
+    a.child.kill('SIGTERM')
+    await expect.poll(() => a.output(), { timeout: 10_000 }).toContain('Desk berhenti dengan rapi')
+    await expect.poll(() => fetch(`${url}/api/v1/health`).then(() => 'up', () => 'down'), { timeout: 5_000 }).toBe('down')
+  }, 120_000)
+
+  it('serves another regency with --regency (Kota Surabaya, 35.78)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'desk-cli-'))
+    const a = run([cli, 'serve', '--data-dir', dir, '--port', '0', '--host', '127.0.0.1', '--regency', '35.78'])
+    const url = await a.ready
+    expect(a.output()).toContain('Kota Surabaya')
+    const regions = (await (await fetch(`${url}/api/v1/regions`)).json()) as { regency: { code: string }; kecamatan: { code: string; desa: unknown[] }[] }
+    expect(regions.regency.code).toBe('35.78')
+    expect(regions.kecamatan).toHaveLength(31)
+    expect(regions.kecamatan.every((k) => k.code.startsWith('35.78.'))).toBe(true)
+    expect(regions.kecamatan.flatMap((k) => k.desa)).toHaveLength(153)
+    a.child.kill('SIGTERM')
+    expect(await a.exited).toBe(0)
+  })
+
   it('explains a bad flag in one sentence, without a stack trace', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'desk-cli-'))
     const a = run([cli, 'serve', '--data-dir', dir, '--port', 'abc'])
@@ -115,6 +140,16 @@ describe('headless desk (serve)', () => {
     expect(await a.exited).toBe(1)
     expect(a.output()).toContain('--port harus angka')
     expect(a.output()).not.toMatch(/\n\s+at /)
+  })
+
+  it('refuses a short DESK_ADMIN_TOKEN, naming the variable, and opens nothing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'desk-cli-'))
+    const a = run([cli, 'serve', '--data-dir', dir, '--port', '0', '--host', '127.0.0.1'], { DESK_ADMIN_TOKEN: 'rahasia' })
+    a.ready.catch(() => {})
+    expect(await a.exited).toBe(1)
+    expect(a.output()).toContain('DESK_ADMIN_TOKEN terlalu pendek')
+    expect(a.output()).not.toContain('rahasia')
+    expect(existsSync(join(dir, 'desk.sqlite'))).toBe(false)
   })
 
   it('imports a TPS registry from the command line, all or nothing', async () => {

@@ -21,7 +21,13 @@ export function createSseHub(service: DeskService, heartbeatMs: number = 15_000)
   function handle(req: Request, res: Response): void {
     const role = (res.locals.principal as { role: string } | undefined)?.role ?? 'public'
     const header = req.get('Last-Event-ID') ?? (typeof req.query.lastEventId === 'string' ? req.query.lastEventId : undefined)
-    let lastSent = header && /^\d+$/.test(header) ? Number(header) : service.store.lastEventId()
+    const head = service.store.lastEventId()
+    let lastSent = header && /^\d+$/.test(header) ? Number(header) : head
+    // An id past the desk's last event: this client followed another desk (a restart on a new or
+    // restored data folder). Skipping "up to" it would freeze the client silently; instead it
+    // starts from now and is told, in `ready`, to read its state again.
+    const reset = lastSent > head
+    if (reset) lastSent = head
     res.status(200)
     res.set({
       'Content-Type': 'text/event-stream; charset=utf-8',
@@ -47,7 +53,8 @@ export function createSseHub(service: DeskService, heartbeatMs: number = 15_000)
     }
     replaying = false
     buffered.forEach(send)
-    res.write(`event: ready\ndata: ${JSON.stringify({ lastEventId: lastSent })}\n\n`)
+    // With its id, so a client that has seen no event yet still resumes from here after a drop.
+    res.write(`id: ${lastSent}\nevent: ready\ndata: ${JSON.stringify({ lastEventId: lastSent, reset })}\n\n`)
 
     const entry = { res, role }
     open.add(entry)

@@ -58,6 +58,37 @@ describe('server-sent events', () => {
     await again.close()
   })
 
+  it('marks the end of the replay with the id to resume from, even before any event was seen', async () => {
+    const desk = await deskWithRegistry()
+    await desk.call('POST', '/results', result(1))
+    const sse = await openSse(`${desk.url}/api/v1/events`, ADMIN_TOKEN)
+    await sse.until((m) => m.some((x) => x.event === 'ready'))
+    const ready = sse.messages.find((x) => x.event === 'ready')!
+    // A browser keeps this id as Last-Event-ID: a drop before the next event resumes from here.
+    expect(Number(ready.id)).toBeGreaterThan(0)
+    expect(JSON.parse(ready.data!)).toEqual({ lastEventId: Number(ready.id), reset: false })
+    await sse.close()
+    await desk.call('POST', '/results', result(2))
+    const again = await openSse(`${desk.url}/api/v1/events`, ADMIN_TOKEN, Number(ready.id))
+    await again.until((m) => m.some((x) => x.event === 'result.accepted'))
+    expect(JSON.parse(again.messages.find((x) => x.event === 'result.accepted')!.data!).data.tps).toBe(`${DESA_A}.002`)
+    await again.close()
+  })
+
+  it('tells a client that followed another desk (an id past the last event) to start again, then streams', async () => {
+    const desk = await deskWithRegistry()
+    await desk.call('POST', '/results', result(1))
+    const sse = await openSse(`${desk.url}/api/v1/events`, ADMIN_TOKEN, 999_999)
+    await sse.until((m) => m.some((x) => x.event === 'ready'))
+    const ready = JSON.parse(sse.messages.find((x) => x.event === 'ready')!.data!)
+    expect(ready.reset).toBe(true)
+    expect(ready.lastEventId).toBeLessThan(999_999)
+    await desk.call('POST', '/results', result(2))
+    await sse.until((m) => m.some((x) => x.event === 'result.accepted'))
+    expect(JSON.parse(sse.messages.find((x) => x.event === 'result.accepted')!.data!).data.tps).toBe(`${DESA_A}.002`)
+    await sse.close()
+  })
+
   it('pings open streams as a named event, so a page can tell a silent dead link from a quiet desk', async () => {
     const desk = await deskWithRegistry({ sseHeartbeatMs: 100 })
     const sse = await openSse(`${desk.url}/api/v1/events`, ADMIN_TOKEN)

@@ -39,6 +39,11 @@ export interface SubscribeOptions {
   lastEventId?: number
   /** Silence after which the stream counts as dead and is reopened (the desk pings every 15 s). */
   silenceMs?: number
+  /**
+   * The desk does not know the last event id this page saw: it is another desk now (restarted on a
+   * new or restored data folder), so whatever the page holds is stale. Default: reload the page.
+   */
+  onReset?: () => void
 }
 
 /** Live events with resume: the browser's EventSource resends Last-Event-ID on reconnect. */
@@ -76,9 +81,12 @@ export function subscribe(
     const s = new EventSource(`/api/v1/events?${query.toString()}`)
     for (const type of types) s.addEventListener(type, handler as EventListener)
     s.addEventListener('ping', () => (heard = Date.now()))
-    s.addEventListener('ready', () => {
+    s.addEventListener('ready', (msg: MessageEvent<string>) => {
       heard = Date.now()
+      const ready = JSON.parse(msg.data) as { lastEventId: number; reset?: boolean }
+      lastId = ready.lastEventId
       onState(true)
+      if (ready.reset) (options.onReset ?? (() => window.location.reload()))()
     })
     s.onerror = () => {
       onState(false)

@@ -131,7 +131,15 @@ export function useBoardLive(onUnauthorized: () => void): BoardLive {
         unsubscribe = subscribe(
           onEvent,
           (ok) => (ok ? setLink({ connected: true, downSince: null }) : down()),
-          { types: [...LIVE_EVENTS, ...REFRESH_EVENTS], lastEventId: summary.lastEventId },
+          {
+            types: [...LIVE_EVENTS, ...REFRESH_EVENTS],
+            lastEventId: summary.lastEventId,
+            // Another desk behind the same address: read everything again, the map's layout too.
+            onReset: () => {
+              layoutStale = true
+              requestRefresh()
+            },
+          },
         )
       } catch (e) {
         failed(e)

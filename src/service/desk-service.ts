@@ -7,7 +7,7 @@ import { validateTpsTable, type TpsRecord } from '../domain/tps'
 import type { ConfigDto, ContestProgress, DeskEvent, ProgressDto, RecapDto, ResultAnswer } from '../shared/api'
 import type { ResultSubmission, UserCreate } from '../shared/schemas'
 import { EventBus } from '../store/bus'
-import { canonicalJson, sha256, type DeskStore, type UserRecord } from '../store/store'
+import { canonicalJson, sha256, type DeskStore, type SubmissionRecord, type UserRecord } from '../store/store'
 import { GroupCommitWriter } from '../store/writer'
 import { codeIdOf, generateAccessCode, hashAccessCode } from './credentials'
 import { DeskError, forbidden, notFound } from './errors'
@@ -40,6 +40,33 @@ const RESULT_EVENTS = new Set(['result.accepted', 'result.updated', 'result.revi
 
 export function receiptOf(seq: number, hash: string): string {
   return `${String(seq).padStart(6, '0')}-${hash.slice(0, 4).toUpperCase()}`
+}
+
+/** The answer for a submissionId already used by this sender: its first answer again, or 409. */
+function replayOf(previous: SubmissionRecord, hash: string): SubmitOutcome {
+  if (previous.hash !== hash) {
+    throw new DeskError(
+      409,
+      'submission_id_reused',
+      'submissionId ini sudah dipakai untuk laporan lain. Kirim laporan baru dengan submissionId baru.',
+      { submissionId: 'Sudah dipakai dengan isi berbeda' },
+    )
+  }
+  const answer = JSON.parse(previous.answer) as ResultAnswer
+  return { httpStatus: 200, answer: { ...answer, status: 'duplicate', replayOf: answer.status } as ResultAnswer }
+}
+
+/** Why a postponed or merged TPS takes no result, or null for an active one. */
+function inactiveError(tps: TpsRecord): DeskError | null {
+  if (tps.status === 'active') return null
+  return new DeskError(
+    409,
+    'tps_inactive',
+    tps.status === 'postponed'
+      ? `TPS ${tps.code} ditunda (${tps.statusReason ?? 'tanpa alasan'}); hasilnya tidak bisa diterima`
+      : `TPS ${tps.code} sudah digabung ke ${tps.mergedInto}; laporkan hasilnya di TPS itu`,
+    { tps: 'TPS tidak aktif' },
+  )
 }
 
 /**
@@ -305,60 +332,71 @@ export class DeskService {
 
   async submitResult(p: Principal, body: ResultSubmission, meta: SubmitMeta): Promise<SubmitOutcome> {
     if (p.role === 'display') throw forbidden('Akun tampilan (display) tidak bisa mengirim hasil')
+    const payload = canonicalJson(body)
+    const hash = sha256(payload)
+    // Idempotency before anything else: a retry gets its answer back, and an id reused for another
+    // body is a 409 whatever that body holds. (Checked again inside the writer for racing retries.)
+    const earlier = this.store.findSubmission(p.id, body.submissionId)
+    if (earlier) return replayOf(earlier, hash)
+
+    // A refusal is answered only after it is kept whole in the refusals log (its own write): who,
+    // channel, when, from where, the payload and why. Not under the idempotency key, so a corrected
+    // sheet can be resent with the same submissionId.
+    const refuse = async (error: DeskError, audit?: () => void): Promise<never> => {
+      await this.write(() => {
+        this.store.appendRefusal({
+          submissionId: body.submissionId,
+          actor: p.id,
+          channel: meta.channel,
+          receivedAt: this.store.nowIso(),
+          address: meta.address,
+          tps: body.tps,
+          contest: body.contest,
+          payload,
+          hash,
+          status: error.status,
+          code: error.code,
+          fields: error.fields ?? {},
+        })
+        audit?.()
+      })
+      throw error
+    }
     const tps = this.store.getTps(body.tps)
-    if (!tps) throw new DeskError(404, 'not_found', `TPS ${body.tps} tidak terdaftar`, { tps: 'TPS tidak terdaftar' })
+    if (!tps) return refuse(new DeskError(404, 'not_found', `TPS ${body.tps} tidak terdaftar`, { tps: 'TPS tidak terdaftar' }))
     const contest = this.contest(body.contest)
-    if (!contest) throw new DeskError(404, 'not_found', `Pemilihan "${body.contest}" tidak dikenal`, { contest: 'Pemilihan tidak dikenal' })
+    if (!contest) return refuse(new DeskError(404, 'not_found', `Pemilihan "${body.contest}" tidak dikenal`, { contest: 'Pemilihan tidak dikenal' }))
     if (!this.canReportFor(p, tps.code)) {
-      throw new DeskError(403, 'forbidden', `TPS ${tps.code} di luar wilayah tugas Anda (${p.region})`, { tps: 'Di luar wilayah tugas' })
+      return refuse(new DeskError(403, 'forbidden', `TPS ${tps.code} di luar wilayah tugas Anda (${p.region})`, { tps: 'Di luar wilayah tugas' }))
     }
     const sheet: ResultSheet = {
       votes: body.votes as Record<string, number>,
       invalid: body.invalid as number,
       ...(body.voters ? { voters: body.voters as ResultSheet['voters'] } : {}),
     }
-    const payload = canonicalJson(body)
-    const hash = sha256(payload)
 
-    // Hard errors are refused before anything is logged as a submission, so a corrected sheet can
-    // be resent; the refusal itself is kept in the audit log (its own write, not rolled back).
+    // Hard errors are refused before anything is logged as a submission.
     const check = checkResultSheet(sheet, { candidates: contest.candidates, dpt: tps.dpt })
     if (check.errors.length > 0) {
-      await this.write(() =>
-        this.store.audit(p.id, 'result.rejected', `${tps.code}/${contest.id}`, {
-          channel: meta.channel,
-          errors: check.errors.map((e) => `${e.field}:${e.code}`),
-        }),
+      return refuse(
+        new DeskError(400, 'invalid', check.errors[0]!.message, Object.fromEntries(check.errors.map((e) => [e.field, e.message]))),
+        () =>
+          this.store.audit(p.id, 'result.rejected', `${tps.code}/${contest.id}`, {
+            channel: meta.channel,
+            errors: check.errors.map((e) => `${e.field}:${e.code}`),
+          }),
       )
-      throw new DeskError(400, 'invalid', check.errors[0]!.message, Object.fromEntries(check.errors.map((e) => [e.field, e.message])))
     }
+    const inactive = inactiveError(tps)
+    if (inactive) return refuse(inactive)
 
     return this.write((): SubmitOutcome => {
       // Idempotency first: a retry must get its answer back even if the TPS changed since.
       const previous = this.store.findSubmission(p.id, body.submissionId)
-      if (previous) {
-        if (previous.hash !== hash) {
-          throw new DeskError(
-            409,
-            'submission_id_reused',
-            'submissionId ini sudah dipakai untuk laporan lain. Kirim laporan baru dengan submissionId baru.',
-            { submissionId: 'Sudah dipakai dengan isi berbeda' },
-          )
-        }
-        const answer = JSON.parse(previous.answer) as ResultAnswer
-        return { httpStatus: 200, answer: { ...answer, status: 'duplicate', replayOf: answer.status } as ResultAnswer }
-      }
-      const current = this.store.getTps(body.tps)!
-      if (current.status !== 'active') {
-        throw new DeskError(
-          409,
-          'tps_inactive',
-          current.status === 'postponed'
-            ? `TPS ${current.code} ditunda (${current.statusReason ?? 'tanpa alasan'}); hasilnya tidak bisa diterima`
-            : `TPS ${current.code} sudah digabung ke ${current.mergedInto}; laporkan hasilnya di TPS itu`,
-          { tps: 'TPS tidak aktif' },
-        )
-      }
+      if (previous) return replayOf(previous, hash)
+      // The TPS may have been postponed or merged while this request waited for the writer.
+      const stillInactive = inactiveError(this.store.getTps(body.tps)!)
+      if (stillInactive) throw stillInactive
       const standing = this.store.getResult(tps.code, contest.id)
       let outcome: ResultAnswer['status']
       let httpStatus: SubmitOutcome['httpStatus']

@@ -35,6 +35,22 @@ export interface SubmissionRecord {
   answer: string
 }
 
+export interface RefusalRecord {
+  submissionId: string
+  actor: string
+  channel: string
+  receivedAt: string
+  address: string
+  tps: string
+  contest: string
+  payload: string
+  hash: string
+  /** What the sender was answered: HTTP status, error code, fields named. */
+  status: number
+  code: string
+  fields: Record<string, string>
+}
+
 export interface StoredResult extends ContestResult {
   contest: string
   submissionSeq: number
@@ -192,6 +208,9 @@ export class DeskStore {
       findSubmission: p('SELECT * FROM submissions WHERE actor = ? AND submission_id = ?'),
       submissionBySeq: p('SELECT * FROM submissions WHERE seq = ?'),
       submissionsForTps: p('SELECT * FROM submissions WHERE tps = ? ORDER BY seq'),
+      insertRefusal: p(`INSERT INTO refusals (submission_id, actor, channel, received_at, address, tps, contest, payload, hash, status, code, fields)
+        VALUES (@submissionId, @actor, @channel, @receivedAt, @address, @tps, @contest, @payload, @hash, @status, @code, @fields)`),
+      refusalsForTps: p('SELECT * FROM refusals WHERE tps = ? ORDER BY id'),
       nextSeq: p('SELECT coalesce(max(seq), 0) + 1 AS n FROM submissions'),
       nextConflictId: p('SELECT coalesce(max(id), 0) + 1 AS n FROM conflicts'),
       insertSubmission: p(`INSERT INTO submissions (seq, submission_id, actor, channel, received_at, address, tps, contest, payload, hash, outcome, answer)
@@ -335,6 +354,28 @@ export class DeskStore {
 
   appendSubmission(s: SubmissionRecord): void {
     this.s.insertSubmission.run(s)
+  }
+
+  /** A refused submission, kept whole in its own append-only log (not under the idempotency key). */
+  appendRefusal(r: RefusalRecord): void {
+    this.s.insertRefusal.run({ ...r, fields: JSON.stringify(r.fields) })
+  }
+
+  refusalsForTps(tps: string): RefusalRecord[] {
+    return (this.s.refusalsForTps.all(tps) as Row[]).map((r) => ({
+      submissionId: r.submission_id as string,
+      actor: r.actor as string,
+      channel: r.channel as string,
+      receivedAt: r.received_at as string,
+      address: r.address as string,
+      tps: r.tps as string,
+      contest: r.contest as string,
+      payload: r.payload as string,
+      hash: r.hash as string,
+      status: r.status as number,
+      code: r.code as string,
+      fields: JSON.parse(r.fields as string) as Record<string, string>,
+    }))
   }
 
   getResult(tps: string, contest: string): StoredResult | undefined {

@@ -114,6 +114,11 @@ describe('API v1 core', () => {
     const reused = await desk.call('POST', '/results', { ...body, invalid: 6 }, reporterA)
     expect(reused.status).toBe(409)
     expect(reused.body.error.code).toBe('submission_id_reused')
+    // Whatever the other body holds: an impossible sheet, an unknown TPS.
+    const impossible = await desk.call('POST', '/results', { ...body, votes: { '1': -150, '2': 200, '3': 50 } }, reporterA)
+    expect(impossible.status).toBe(409)
+    const elsewhere = await desk.call('POST', '/results', { ...body, tps: `${DESA_A}.999` }, reporterA)
+    expect(elsewhere.status).toBe(409)
   })
 
   it('refuses impossible sheets with the field named, and stores nothing', async () => {
@@ -408,5 +413,45 @@ describe('another regency', () => {
     } finally {
       await desk.stop()
     }
+  })
+})
+
+describe('POST /results: replays and refusals', () => {
+  let desk: TestDesk
+  let reporter: string
+  beforeAll(async () => {
+    desk = await startDesk()
+    expect((await desk.call('POST', '/tps/import', tpsCsv([DESA_A, DESA_C], 8, 300))).status).toBe(200)
+    reporter = (await desk.call('POST', '/users', { name: 'Pelapor A', phone: '0812-3456-7890', role: 'reporter', region: DESA_A })).body.accessCode
+  })
+  afterAll(() => desk.stop())
+
+  it('replays a conflict (202) as a duplicate naming the same conflict, and opens no second one', async () => {
+    const tps = `${DESA_A}.005`
+    expect((await desk.call('POST', '/results', sheet(tps), reporter)).status).toBe(201)
+    const differing = sheet(tps, 'bupati', { '1': 151, '2': 120 })
+    const first = await desk.call('POST', '/results', differing, reporter)
+    expect(first.status).toBe(202)
+    const again = await desk.call('POST', '/results', differing, reporter)
+    expect(again.status).toBe(200)
+    expect(again.body).toMatchObject({ status: 'duplicate', replayOf: 'conflict', conflictId: first.body.conflictId, receipt: first.body.receipt })
+    expect((await desk.call('GET', `/tps/${tps}`)).body.conflicts).toHaveLength(1)
+  })
+
+  it('keeps every refused submission whole in the refusals log, and a corrected sheet may reuse its submissionId', async () => {
+    const tps = `${DESA_A}.006`
+    const bad = sheet(tps, 'bupati', { '1': -1, '2': 120 })
+    const refused = await desk.call('POST', '/results', bad, reporter, { 'x-forwarded-for': '10.9.9.9' })
+    expect(refused.status).toBe(400)
+    const outside = await desk.call('POST', '/results', sheet(TPS_C1), reporter)
+    expect(outside.status).toBe(403)
+    const [kept] = desk.service.store.refusalsForTps(tps)
+    expect(kept).toMatchObject({ submissionId: bad.submissionId, tps, contest: 'bupati', status: 400, code: 'invalid' })
+    expect(JSON.parse(kept!.payload).votes).toEqual({ '1': -1, '2': 120 })
+    expect(kept!.fields['votes.1']).toBeDefined()
+    expect(kept!.address).toBeTruthy()
+    expect(desk.service.store.refusalsForTps(TPS_C1)).toEqual([expect.objectContaining({ status: 403, code: 'forbidden' })])
+    const fixed = await desk.call('POST', '/results', { ...bad, votes: { '1': 1, '2': 120 } }, reporter)
+    expect(fixed.status).toBe(201)
   })
 })

@@ -53,6 +53,23 @@ describe('migrations', () => {
     expect(b).toBeGreaterThan(a) // AUTOINCREMENT: never reuse an id a board may have seen
   })
 
+  it('0080 adds the refusals log (append-only, no idempotency key), keeping the submissions', () => {
+    const db = new Database(':memory:')
+    migrate(db, MIGRATIONS, 70)
+    db.prepare(
+      "INSERT INTO submissions (submission_id, actor, channel, received_at, address, tps, contest, payload, hash, outcome, answer) VALUES ('s1', 'u1', 'api', 't', 'a', 'x', 'c', '{}', 'h', 'accepted', '{}')",
+    ).run()
+    expect(migrate(db, MIGRATIONS, 80)).toBe(80)
+    expect(db.prepare('SELECT count(*) AS n FROM submissions').get()).toEqual({ n: 1 })
+    const insert = db.prepare(
+      "INSERT INTO refusals (submission_id, actor, channel, received_at, address, tps, contest, payload, hash, status, code, fields) VALUES ('s1', 'u1', 'web', 't', 'a', 'x', 'c', '{}', 'h', 400, 'invalid', '{}')",
+    )
+    insert.run()
+    insert.run() // the same submissionId may be refused twice (a sheet resent still wrong)
+    expect(() => db.prepare("UPDATE refusals SET code = 'x'").run()).toThrow(/append-only/)
+    expect(() => db.prepare('DELETE FROM refusals').run()).toThrow(/append-only/)
+  })
+
   it('applies everything on a new file, durably configured, and is idempotent', () => {
     const dir = mkdtempSync(join(tmpdir(), 'desk-mig-'))
     const db = openDatabase(join(dir, 'd.sqlite'))

@@ -77,13 +77,11 @@ export function sendImport<T extends { errors: { row: number; column?: string; m
   okStatus: 200 | 201,
 ): void {
   if (result.errors.length > 0) {
+    const message = `Tidak ada yang diimpor: ${result.errors.length} kesalahan. Perbaiki baris yang disebut lalu impor ulang.`
     res.status(400).json({
       ...result,
-      error: {
-        code: 'import_invalid',
-        message: `Tidak ada yang diimpor: ${result.errors.length} kesalahan. Perbaiki baris yang disebut lalu impor ulang.`,
-        rows: result.errors,
-      },
+      // `fields` as in every error (the file is what is at fault); `rows` names each bad row.
+      error: { code: 'import_invalid', message, fields: { file: `${result.errors.length} baris bermasalah` }, rows: result.errors },
     })
     return
   }
@@ -221,7 +219,8 @@ export function apiRouter(ctx: RouteContext): Router {
       region: scope,
       tps: list.map((t) => ({
         ...t,
-        reported: Object.fromEntries(contests.map((c) => [c.id, reported.get(c.id)!.has(t.code)])),
+        // As the recap counts: a postponed or merged TPS's stored results are not in it.
+        reported: Object.fromEntries(contests.map((c) => [c.id, t.status === 'active' && reported.get(c.id)!.has(t.code)])),
       })),
     })
   })

@@ -240,9 +240,21 @@ export class DeskService {
   async setTpsStatus(
     actor: Principal,
     code: string,
-    input: { status: TpsRecord['status']; reason?: string; mergedInto?: string },
+    input: { status: TpsRecord['status']; reason?: string; mergedInto?: string; confirmResults?: boolean },
   ): Promise<TpsRecord> {
     this.getTps(code)
+    // Results of a postponed or merged TPS leave the recap and progress (they stay stored and count
+    // again if the TPS is made active). That must never happen unnoticed: the caller confirms.
+    const held = input.status === 'active' ? [] : this.store.resultsForTps(code)
+    if (held.length > 0 && !input.confirmResults) {
+      const names = held.map((r) => this.contest(r.contest)?.name ?? r.contest).join(', ')
+      throw new DeskError(
+        409,
+        'tps_has_result',
+        `TPS ${code} sudah punya hasil (${names}). Bila ${input.status === 'merged' ? 'digabung' : 'ditunda'}, angkanya keluar dari rekap dan progres (tetap tersimpan, dan dihitung lagi bila TPS diaktifkan kembali). Ulangi dengan konfirmasi bila memang begitu.`,
+        { status: 'TPS sudah punya hasil; perlu konfirmasi' },
+      )
+    }
     if (input.status === 'merged') {
       if (input.mergedInto === code) throw new DeskError(400, 'invalid', 'TPS tidak bisa digabung ke dirinya sendiri', { mergedInto: 'TPS tujuan harus TPS lain' })
       if (!this.store.getTps(input.mergedInto!)) {
@@ -251,7 +263,7 @@ export class DeskService {
     }
     await this.write(() => {
       this.store.setTpsStatus(code, input.status, input.reason ?? null, input.status === 'merged' ? input.mergedInto! : null)
-      this.store.audit(actor.id, 'tps.status', code, input)
+      this.store.audit(actor.id, 'tps.status', code, held.length > 0 ? { ...input, resultsLeftRecap: held.map((r) => r.contest) } : input)
       this.store.appendEvent('tps.status', { tps: code, ...input })
     })
     return this.getTps(code)

@@ -85,6 +85,8 @@ export const tpsStatusSchema = z
     status: z.enum(['active', 'postponed', 'merged'], { error: 'Status harus active, postponed atau merged' }),
     reason: z.string().trim().max(500, { error: 'Alasan paling panjang 500 karakter' }).optional(),
     mergedInto: z.string().max(40).optional(),
+    /** Yes, the TPS has results: take them out of the recap and progress (kept, back if it is active again). */
+    confirmResults: z.boolean({ error: 'confirmResults harus true atau false' }).optional(),
   })
   .refine((v) => v.status === 'active' || (v.reason !== undefined && v.reason.length >= 5), {
     path: ['reason'],

@@ -341,7 +341,8 @@ describe('TPS import', () => {
     expect(r.status).toBe(400)
     expect(r.body.imported).toBe(0)
     expect(r.body.errors.map((e: any) => e.row)).toEqual([3, 4, 5])
-    expect(r.body.error.code).toBe('import_invalid')
+    expect(r.body.error).toMatchObject({ code: 'import_invalid', fields: { file: '3 baris bermasalah' } })
+    expect(r.body.error.rows.map((e: any) => e.row)).toEqual([3, 4, 5])
     expect((await desk.call('GET', '/tps')).body.tps).toEqual([])
   })
 
@@ -453,5 +454,27 @@ describe('POST /results: replays and refusals', () => {
     expect(desk.service.store.refusalsForTps(TPS_C1)).toEqual([expect.objectContaining({ status: 403, code: 'forbidden' })])
     const fixed = await desk.call('POST', '/results', { ...bad, votes: { '1': 1, '2': 120 } }, reporter)
     expect(fixed.status).toBe(201)
+  })
+
+  it('asks before a TPS with results is postponed; confirmed, its figures leave recap and list alike', async () => {
+    const tps = `${DESA_C}.004`
+    expect((await desk.call('POST', '/results', sheet(tps))).status).toBe(201)
+    const kabupaten = async () => (await desk.call('GET', '/recap?contest=bupati&level=kabupaten')).body.rows[0]
+    const before = await kabupaten()
+    const asked = await desk.call('POST', `/tps/${tps}/status`, { status: 'postponed', reason: 'Kotak suara rusak' })
+    expect(asked.status).toBe(409)
+    expect(asked.body.error.code).toBe('tps_has_result')
+    expect(asked.body.error.message).toContain('Pemilihan Bupati')
+    expect((await desk.call('GET', `/tps/${tps}`)).body.tps.status).toBe('active')
+    const done = await desk.call('POST', `/tps/${tps}/status`, { status: 'postponed', reason: 'Kotak suara rusak', confirmResults: true })
+    expect(done.status).toBe(200)
+    const listed = (await desk.call('GET', `/tps?region=${DESA_C}`)).body.tps.find((t: any) => t.code === tps)
+    expect(listed.reported.bupati).toBe(false)
+    const after = await kabupaten()
+    expect(after.tpsReported).toBe(before.tpsReported - 1)
+    expect(after.votes['1']).toBe(before.votes['1'] - 150)
+    // Kept, and counted again once the TPS is active again.
+    expect((await desk.call('POST', `/tps/${tps}/status`, { status: 'active' })).status).toBe(200)
+    expect((await kabupaten()).votes['1']).toBe(before.votes['1'])
   })
 })

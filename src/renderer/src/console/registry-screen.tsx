@@ -152,20 +152,27 @@ function StatusForm({ t, onDone }: { t: TpsEntry; onDone: () => void }) {
   const [mergedInto, setMergedInto] = useState(t.mergedInto ?? '')
   const [error, setError] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
+  // The TPS already has results: the desk names them and asks for a confirmation first.
+  const [askConfirm, setAskConfirm] = useState(false)
+  const send = (confirmResults: boolean) => {
+    setBusy(true)
+    post(`/tps/${t.code}/status`, {
+      status,
+      ...(status !== 'active' ? { reason } : {}),
+      ...(status === 'merged' ? { mergedInto: mergedInto.trim() } : {}),
+      ...(confirmResults ? { confirmResults: true } : {}),
+    }).then(onDone, (err: unknown) => {
+      setBusy(false)
+      setAskConfirm(err instanceof ApiFailure && err.body?.error.code === 'tps_has_result')
+      setError(err instanceof Error ? err.message : String(err))
+    })
+  }
   return (
     <form
       className="inline-form"
       onSubmit={(e) => {
         e.preventDefault()
-        setBusy(true)
-        post(`/tps/${t.code}/status`, {
-          status,
-          ...(status !== 'active' ? { reason } : {}),
-          ...(status === 'merged' ? { mergedInto: mergedInto.trim() } : {}),
-        }).then(onDone, (err: unknown) => {
-          setBusy(false)
-          setError(err instanceof Error ? err.message : String(err))
-        })
+        send(false)
       }}
     >
       <select value={status} onChange={(e) => setStatus(e.target.value as TpsEntry['status'])} aria-label={m.status}>
@@ -184,6 +191,11 @@ function StatusForm({ t, onDone }: { t: TpsEntry; onDone: () => void }) {
         {m.cancel}
       </button>
       <ErrorLine error={error} />
+      {askConfirm && (
+        <button type="button" className="small-button danger" disabled={busy} onClick={() => send(true)}>
+          {m.confirmResultsLeave}
+        </button>
+      )}
     </form>
   )
 }

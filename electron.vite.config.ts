@@ -11,6 +11,8 @@ export default defineConfig({
         input: {
           index: resolve(__dirname, 'src/main/index.ts'),
           cli: resolve(__dirname, 'src/host/cli.ts'),
+          // The export worker thread (workbook builds off the event loop): started by file name.
+          'export-worker': resolve(__dirname, 'src/service/export-worker.ts'),
         },
       },
     },

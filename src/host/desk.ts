@@ -13,6 +13,7 @@ import { Lockout } from '../server/rate-limit'
 import { generateAdminToken } from '../service/credentials'
 import { DeskService } from '../service/desk-service'
 import { DeskError } from '../service/errors'
+import { ExportService } from '../service/export-service'
 import { openDatabase } from '../store/db'
 import { DeskStore } from '../store/store'
 import { defaultElection } from './election-source'
@@ -236,6 +237,7 @@ export async function createDesk(options: DeskOptions): Promise<Desk> {
         await closed
         await undiscovered
         clearTimeout(force)
+        await ExportService.shutdown(service)
         await service.writer.drain()
         service.writer.close()
         service.store.db.close()

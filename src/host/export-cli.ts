@@ -77,6 +77,7 @@ function offline<T>(values: Values, fn: (exports: ExportService) => Promise<T>):
   })
   const exports = ExportService.for(service)
   return fn(exports).finally(async () => {
+    await ExportService.shutdown(service)
     await service.writer.drain()
     service.writer.close()
     service.store.db.close()
@@ -141,7 +142,7 @@ async function exportCommand(values: Values): Promise<void> {
       const f = exports.snapshotFile(id, profile)
       written(file, f.bytes, `Snapshot #${id} (${profile})`)
     } else {
-      const built = exports.workbook(profile, pct)
+      const built = await exports.workbook(profile, pct)
       written(file, built.bytes, `Rekap ${profile}`)
       out(`Sidik data: ${built.dataSha256}`)
     }

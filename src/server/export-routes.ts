@@ -70,10 +70,11 @@ export function exportRouter(ctx: RouteContext): Router {
   const exports = ExportService.for(service)
   const r = Router()
 
-  r.get('/export/recap.xlsx', requireAuth(), (req, res) => {
+  // Built in the export worker: results and boards are still served meanwhile.
+  r.get('/export/recap.xlsx', requireAuth(), async (req, res) => {
     const q = parse(recapDownloadQuerySchema, req.query)
     checkProfile(who(res), q.profile)
-    sendXlsx(res, exports.workbook(q.profile, q.threshold))
+    sendXlsx(res, await exports.workbook(q.profile, q.threshold))
   })
 
   // ---------------------------------------------------------------- snapshots
@@ -108,8 +109,8 @@ export function exportRouter(ctx: RouteContext): Router {
     res.json(exports.snapshotSource(id))
   })
 
-  r.post('/export/snapshots/:id/verify', requireAuth('operator'), (req, res) => {
-    res.json(exports.verifySnapshot(snapshotId(req.params.id)))
+  r.post('/export/snapshots/:id/verify', requireAuth('operator'), async (req, res) => {
+    res.json(await exports.verifySnapshot(snapshotId(req.params.id)))
   })
 
   // ---------------------------------------------------------------- KPU figures
@@ -153,10 +154,10 @@ export function exportRouter(ctx: RouteContext): Router {
     res.json(dto)
   })
 
-  r.get('/export/kpu/report.xlsx', requireAuth(), (req, res) => {
+  r.get('/export/kpu/report.xlsx', requireAuth(), async (req, res) => {
     notReporter(who(res))
     const q = parse(kpuReportQuerySchema, req.query)
-    sendXlsx(res, exports.kpuReportWorkbook(q.threshold))
+    sendXlsx(res, await exports.kpuReportWorkbook(q.threshold))
   })
 
   return r

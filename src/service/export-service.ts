@@ -1,10 +1,12 @@
 // The export feature's use cases: collect the recap data, build the workbooks (cached per data
 // version), freeze snapshots, import KPU's figures and compare. One instance per DeskService.
+// The data is read here, on the desk's thread (SQLite); the workbooks are built in a worker thread
+// (WorkbookBuilder), so a build never holds up results arriving or the boards.
 
-import { gunzipSync, gzipSync } from 'node:zlib'
+import { gunzipSync } from 'node:zlib'
 import { parseKpuTable } from '../export/kpu-table'
 import { reconcile, type ReconcileReport } from '../export/reconcile'
-import { buildReconcileWorkbook, buildRecapWorkbook, type BuiltWorkbook } from '../export/recap-workbook'
+import type { BuiltWorkbook } from '../export/recap-workbook'
 import {
   EXPORT_PROFILES,
   sha256Hex,
@@ -19,6 +21,7 @@ import { RecapQueries, type KpuImportRecord, type SnapshotRecord } from '../stor
 import type { DeskService } from './desk-service'
 import { DeskError, notFound } from './errors'
 import type { Principal } from './principal'
+import { WorkbookBuilder } from './workbook-builder'
 
 export const DEFAULT_KPU_THRESHOLD = 1
 /** A cached workbook is served again only while the data is unchanged and it is this fresh. */
@@ -37,7 +40,9 @@ function person(name: string | null, phone: string | null): SourcePerson | null 
 
 export class ExportService {
   readonly queries: RecapQueries
-  private cache = new Map<string, { version: number; at: number; built: BuiltWorkbook }>()
+  /** The worker that turns recap data into workbook bytes, one build at a time. */
+  readonly builder = new WorkbookBuilder()
+  private cache = new Map<string, { version: number; at: number; built: Promise<BuiltWorkbook> }>()
   private serial: Promise<unknown> = Promise.resolve()
 
   /** The one export service of a desk (routers and the CLI share it, so freezes are serialised). */
@@ -48,6 +53,11 @@ export class ExportService {
       instances.set(service, s)
     }
     return s
+  }
+
+  /** A desk stopping: refuse builds not finished and end the worker (a no-op when nothing was exported). */
+  static async shutdown(service: DeskService): Promise<void> {
+    await instances.get(service)?.builder.close()
   }
 
   private constructor(readonly service: DeskService) {
@@ -161,17 +171,29 @@ export class ExportService {
 
   // ---------------------------------------------------------------- live workbook
   /**
-   * The recap workbook now. Built synchronously (about a second for a regency), so a result is
-   * served again while the data is unchanged and fresh, and the event loop is not held up by
-   * several screens asking at once.
+   * The recap workbook now. A build is about a second of the worker's time for a regency, so while
+   * the data is unchanged and fresh the same build is served again (screens asking at once share
+   * one build in progress).
    */
-  workbook(profile: ExportProfile, thresholdPercent = DEFAULT_KPU_THRESHOLD): BuiltWorkbook {
+  workbook(profile: ExportProfile, thresholdPercent = DEFAULT_KPU_THRESHOLD): Promise<BuiltWorkbook> {
     const key = `${profile}|${thresholdPercent}`
     const hit = this.cache.get(key)
     const now = Date.now()
     if (hit && hit.version === this.service.version && now - hit.at < CACHE_MS) return hit.built
-    const built = buildRecapWorkbook(this.source(thresholdPercent), { profile, thresholdPercent })
-    this.cache.set(key, { version: this.service.version, at: now, built })
+    const version = this.service.version
+    let built: Promise<BuiltWorkbook>
+    try {
+      const source = this.source(thresholdPercent)
+      built = this.builder.run({ kind: 'recap', source, builds: [{ profile, thresholdPercent }] }).then((a) => a.built[0]!)
+    } catch (e) {
+      return Promise.reject(e)
+    }
+    const entry = { version, at: now, built }
+    this.cache.set(key, entry)
+    // A failed build is not served again: the next request tries anew.
+    built.catch(() => {
+      if (this.cache.get(key) === entry) this.cache.delete(key)
+    })
     return built
   }
 
@@ -182,17 +204,20 @@ export class ExportService {
       const source = this.source(thresholdPercent)
       const id = this.queries.nextSnapshotId()
       const snapshot = { id, label, frozenAt: source.generatedAt }
-      const files = EXPORT_PROFILES.map((profile) => ({
-        profile,
-        built: buildRecapWorkbook(source, { profile, snapshot, thresholdPercent }),
-      }))
+      const answer = await this.builder.run({
+        kind: 'recap',
+        source,
+        builds: EXPORT_PROFILES.map((profile) => ({ profile, snapshot, thresholdPercent })),
+        gzipSource: true,
+      })
+      const files = EXPORT_PROFILES.map((profile, i) => ({ profile, built: answer.built[i]! }))
       const dataSha256 = files[0]!.built.dataSha256
       const summary = source.contests.map((c) => {
         const reported = new Set(source.results[c.id]!.map((r) => r.tps))
         const active = source.tps.filter((t) => t.status === 'active')
         return { contest: c.id, reported: active.filter((t) => reported.has(t.code)).length, expected: active.length }
       })
-      const data = gzipSync(JSON.stringify(source))
+      const data = answer.gzippedSource!
       await this.service.write(() => {
         if (this.queries.nextSnapshotId() !== id) {
           throw new DeskError(409, 'retry', 'Snapshot lain baru saja dibuat. Coba bekukan lagi.')
@@ -239,16 +264,22 @@ export class ExportService {
   }
 
   /** Rebuild each workbook from the stored data and compare with the stored bytes. */
-  verifySnapshot(id: number): { id: number; files: { profile: string; sha256: string; rebuiltSha256: string; identical: boolean }[] } {
+  async verifySnapshot(
+    id: number,
+  ): Promise<{ id: number; files: { profile: string; sha256: string; rebuiltSha256: string; identical: boolean }[] }> {
     const snap = this.snapshot(id)
-    const source = this.snapshotSource(id)
-    const files = snap.files.map((f) => {
+    const gzipped = this.queries.snapshotData(id)
+    if (!gzipped) throw notFound(`Snapshot #${id} tidak ada`)
+    const snapshot = { id, label: snap.label, frozenAt: snap.createdAt }
+    // The threshold is the one frozen into the data (the worker reads it from there).
+    const { built } = await this.builder.run({
+      kind: 'rebuild',
+      gzipped,
+      builds: snap.files.map((f) => ({ profile: f.profile as ExportProfile, snapshot })),
+    })
+    const files = snap.files.map((f, i) => {
       const stored = this.snapshotFile(id, f.profile as ExportProfile)
-      const rebuilt = buildRecapWorkbook(source, {
-        profile: f.profile as ExportProfile,
-        snapshot: { id, label: snap.label, frozenAt: snap.createdAt },
-        thresholdPercent: source.kpu?.thresholdPercent ?? DEFAULT_KPU_THRESHOLD,
-      })
+      const rebuilt = built[i]!
       return { profile: f.profile, sha256: stored.sha256, rebuiltSha256: rebuilt.sha256, identical: rebuilt.bytes.equals(stored.bytes) }
     })
     return { id, files }
@@ -326,8 +357,9 @@ export class ExportService {
     return { asOf: source.generatedAt, ...reconcile(source, thresholdPercent) }
   }
 
-  kpuReportWorkbook(thresholdPercent = DEFAULT_KPU_THRESHOLD): BuiltWorkbook {
-    return buildReconcileWorkbook(this.source(thresholdPercent), thresholdPercent)
+  async kpuReportWorkbook(thresholdPercent = DEFAULT_KPU_THRESHOLD): Promise<BuiltWorkbook> {
+    const { built } = await this.builder.run({ kind: 'reconcile', source: this.source(thresholdPercent), thresholdPercent })
+    return built[0]!
   }
 }
 

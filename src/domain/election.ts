@@ -51,6 +51,9 @@ export function normalizeContests(contests: Contest[]): { contests: Contest[]; e
     if (contest.name.trim() === '') {
       errors.push({ field: `${base}.name`, code: 'required', message: 'Nama pemilihan wajib diisi' })
     }
+    // The empty column is the desk's own row, not a pair: it is accepted back only as a single-pair
+    // contest's "Kolom Kosong" (a client saving what GET /config gave it). Anywhere else a 0 is a
+    // mistyped pair number, refused rather than dropped so that no pair silently disappears.
     const pairs = contest.candidates.filter((c) => c.number !== EMPTY_COLUMN_NUMBER)
     if (pairs.length === 0) {
       errors.push({ field: `${base}.candidates`, code: 'required', message: 'Minimal satu paslon wajib diisi' })
@@ -63,23 +66,45 @@ export function normalizeContests(contests: Contest[]): { contests: Contest[]; e
       })
     }
     const seenNumbers = new Set<number>()
-    pairs.forEach((c, i) => {
+    // Field paths use the index in the list the client sent, so each error names the entry it is about.
+    contest.candidates.forEach((c, i) => {
+      const field = `${base}.candidates.${i}`
+      if (c.number === EMPTY_COLUMN_NUMBER) {
+        const name = c.name.trim().toLowerCase()
+        if (pairs.length !== 1) {
+          errors.push({
+            field: `${field}.number`,
+            code: 'format',
+            message: `Nomor urut paslon harus bilangan bulat 1 sampai 99 (0 hanya untuk ${EMPTY_COLUMN_NAME} pada pemilihan dengan satu paslon)`,
+          })
+        } else if (name !== '' && name !== EMPTY_COLUMN_NAME.toLowerCase()) {
+          errors.push({
+            field: `${field}.number`,
+            code: 'format',
+            message: `Nomor urut 0 adalah ${EMPTY_COLUMN_NAME}; paslon "${c.name.trim()}" harus bernomor 1 sampai 99`,
+          })
+        } else if (seenNumbers.has(EMPTY_COLUMN_NUMBER)) {
+          errors.push({ field: `${field}.number`, code: 'duplicate', message: `${EMPTY_COLUMN_NAME} ditulis dua kali` })
+        }
+        seenNumbers.add(EMPTY_COLUMN_NUMBER)
+        return
+      }
       if (!Number.isInteger(c.number) || c.number < 1 || c.number > 99) {
         errors.push({
-          field: `${base}.candidates.${i}.number`,
+          field: `${field}.number`,
           code: 'format',
           message: 'Nomor urut paslon harus bilangan bulat 1 sampai 99',
         })
       } else if (seenNumbers.has(c.number)) {
         errors.push({
-          field: `${base}.candidates.${i}.number`,
+          field: `${field}.number`,
           code: 'duplicate',
           message: `Nomor urut ${c.number} dipakai dua kali`,
         })
       }
       seenNumbers.add(c.number)
       if (c.name.trim() === '') {
-        errors.push({ field: `${base}.candidates.${i}.name`, code: 'required', message: `Nama paslon ${c.number} wajib diisi` })
+        errors.push({ field: `${field}.name`, code: 'required', message: `Nama paslon ${c.number} wajib diisi` })
       }
     })
     const sorted = [...pairs]

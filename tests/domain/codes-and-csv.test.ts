@@ -62,4 +62,55 @@ describe('contest configuration', () => {
       ['contests.0.candidates.1.name', 'contests.0.candidates.1.number', 'contests.1.candidates', 'contests.1.id', 'contests.1.name'].sort(),
     )
   })
+
+  it('refuses a pair numbered 0 beside other pairs instead of dropping it', () => {
+    const { errors } = normalizeContests([
+      { id: 'bupati', name: 'Bupati', candidates: [{ number: 0, name: 'A' }, { number: 2, name: 'B' }] },
+    ])
+    expect(errors).toEqual([
+      expect.objectContaining({ field: 'contests.0.candidates.0.number', message: expect.stringMatching(/1 sampai 99/) }),
+    ])
+  })
+
+  it('names each candidate by its index in the list sent, even after a bad first entry', () => {
+    const { errors } = normalizeContests([
+      {
+        id: 'bupati',
+        name: 'Bupati',
+        candidates: [
+          { number: 0, name: 'A' },
+          { number: 2, name: 'B' },
+          { number: 2, name: '' },
+          { number: 100, name: 'C' },
+        ],
+      },
+    ])
+    expect(errors.map((e) => e.field)).toEqual([
+      'contests.0.candidates.0.number',
+      'contests.0.candidates.2.number',
+      'contests.0.candidates.2.name',
+      'contests.0.candidates.3.number',
+    ])
+  })
+
+  it('takes back the empty column of a single-pair contest as GET /config lists it, but not a pair numbered 0', () => {
+    const roundTrip = normalizeContests([
+      { id: 'bupati', name: 'Bupati', candidates: [{ number: 0, name: 'Kolom Kosong' }, { number: 1, name: 'A' }] },
+    ])
+    expect(roundTrip.errors).toEqual([])
+    expect(roundTrip.contests[0]!.candidates).toEqual([
+      { number: 1, name: 'A' },
+      { number: 0, name: 'Kolom Kosong' },
+    ])
+    const named = normalizeContests([
+      { id: 'bupati', name: 'Bupati', candidates: [{ number: 1, name: 'A' }, { number: 0, name: 'B' }] },
+    ])
+    expect(named.errors.map((e) => [e.field, e.message])).toEqual([
+      ['contests.0.candidates.1.number', expect.stringContaining('"B" harus bernomor 1 sampai 99')],
+    ])
+    const twice = normalizeContests([
+      { id: 'bupati', name: 'Bupati', candidates: [{ number: 1, name: 'A' }, { number: 0, name: 'Kolom Kosong' }, { number: 0, name: '' }] },
+    ])
+    expect(twice.errors.map((e) => e.field)).toEqual(['contests.0.candidates.2.number'])
+  })
 })

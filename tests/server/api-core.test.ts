@@ -381,6 +381,62 @@ describe('TPS import', () => {
     expect(r.body.error.message).toMatch(/CSV atau XLSX/)
   })
 
+  /** An XLSX of `rows`, each cell in `formats` given that Excel number format (the `z` of SheetJS). */
+  const xlsx = (rows: unknown[][], formats: Record<string, string> = {}): Buffer => {
+    const ws = XLSX.utils.aoa_to_sheet(rows)
+    for (const [address, z] of Object.entries(formats)) ws[address]!.z = z
+    const wb = XLSX.utils.book_new()
+    XLSX.utils.book_append_sheet(wb, ws, 'TPS')
+    return XLSX.write(wb, { type: 'buffer', bookType: 'xlsx' }) as Buffer
+  }
+  const xlsxType = { 'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' }
+
+  it('reads XLSX numbers by value whatever their display format, and text cells as typed', async () => {
+    const header = ['kode_desa', 'nomor_tps', 'dpt', 'dpt_l', 'dpt_p']
+    const file = xlsx(
+      [header, [DESA_B, '001', 1000, 600, 400], [DESA_B, 2, 250, '', '']],
+      { C2: '#,##0', D2: '#,##0', E2: '0.00', C3: '0.00' }, // Excel shows "1,000", "600", "400.00", "250.00"
+    )
+    const r = await desk.call('POST', '/tps/import', file, undefined, xlsxType)
+    expect(r.body.errors).toEqual([])
+    expect(r.status).toBe(200)
+    expect((await desk.call('GET', `/tps/${DESA_B}.001`)).body.tps).toMatchObject({ number: 1, dpt: 1000, dptL: 600, dptP: 400 })
+    expect((await desk.call('GET', `/tps/${DESA_B}.002`)).body.tps).toMatchObject({ dpt: 250 })
+    const fraction = await desk.call('POST', '/tps/import', xlsx([header, [DESA_B, 3, 250.5, '', '']], { C2: '0' }), undefined, xlsxType)
+    expect(fraction.status).toBe(400)
+    expect(fraction.body.errors).toEqual([{ row: 2, column: 'dpt', message: expect.stringContaining('"250.5" harus bilangan bulat') }])
+  })
+
+  it('takes XLSX dates and TRUE/FALSE as values: refused where a column needs a number, harmless elsewhere', async () => {
+    const header = ['kode_desa', 'nomor_tps', 'dpt', 'diperbarui']
+    const date = await desk.call('POST', '/tps/import', xlsx([header, [DESA_B, 5, 300, ''], [DESA_B, 6, new Date(2024, 10, 27), '']]), undefined, xlsxType)
+    expect(date.status).toBe(400)
+    expect(date.body.errors).toEqual([{ row: 3, column: 'dpt', message: expect.stringContaining('dpt') }])
+    const bool = await desk.call('POST', '/tps/import', xlsx([header, [DESA_B, true, 300, '']]), undefined, xlsxType)
+    expect(bool.status).toBe(400)
+    expect(bool.body.errors).toEqual([{ row: 2, column: 'nomor_tps', message: expect.stringContaining('TRUE') }])
+    expect((await desk.call('GET', `/tps/${DESA_B}.005`)).status).toBe(404)
+    // A column no import reads (a timestamp in a KPU-style export) does no harm.
+    const stamped = await desk.call('POST', '/tps/import', xlsx([header, [DESA_B, 7, 300, new Date(2024, 10, 27, 13, 5)]]), undefined, xlsxType)
+    expect(stamped.status).toBe(200)
+    expect((await desk.call('GET', `/tps/${DESA_B}.007`)).body.tps.dpt).toBe(300)
+  })
+
+  it('keeps phone numbers Excel stores as numbers whole in the people import', async () => {
+    const file = xlsx([
+      ['nama', 'hp', 'peran', 'kode_wilayah'],
+      ['Sari Excel', 81234567890, 'pelapor', DESA_B], // the leading 0 lost to Excel, as typed
+      ['Budi Excel', 6281234567890, 'pelapor', DESA_C], // shown by Excel as 6.28123E+12
+    ])
+    const r = await desk.call('POST', '/users/import', file, undefined, xlsxType)
+    expect(r.body.errors).toEqual([])
+    expect(r.status).toBe(201)
+    expect(r.body.users.map((u: any) => [u.name, u.phone])).toEqual([
+      ['Sari Excel', '81234567890'],
+      ['Budi Excel', '6281234567890'],
+    ])
+  })
+
   it('lets the admin change contests before the first result', async () => {
     const r = await desk.call('PUT', '/config', {
       contests: [
@@ -395,6 +451,24 @@ describe('TPS import', () => {
     const bad = await desk.call('PUT', '/config', { contests: [{ id: 'Bad Id', name: '', candidates: [] }] })
     expect(bad.status).toBe(400)
     expect(Object.keys(bad.body.error.fields)).toEqual(expect.arrayContaining(['contests.0.id', 'contests.0.name']))
+  })
+
+  it('refuses a pair numbered 0 naming the entry sent, and takes back GET /config unchanged', async () => {
+    const before = (await desk.call('GET', '/config', undefined, null)).body.contests
+    const zero = await desk.call('PUT', '/config', {
+      contests: [{ id: 'bupati', name: 'Pemilihan Bupati', candidates: [{ number: 0, name: 'A' }, { number: 2, name: 'B' }] }],
+    })
+    expect(zero.status).toBe(400)
+    expect(zero.body.error.fields).toEqual({ 'contests.0.candidates.0.number': expect.stringMatching(/paslon "A" harus bernomor 1 sampai 99/) })
+    const late = await desk.call('PUT', '/config', {
+      contests: [{ id: 'bupati', name: 'Pemilihan Bupati', candidates: [{ number: 0, name: 'A' }, { number: 2, name: 'B' }, { number: 2, name: 'C' }] }],
+    })
+    expect(Object.keys(late.body.error.fields).sort()).toEqual(['contests.0.candidates.0.number', 'contests.0.candidates.2.number'])
+    expect((await desk.call('GET', '/config', undefined, null)).body.contests).toEqual(before)
+    // A single-pair contest comes back with its Kolom Kosong (number 0): saving it again changes nothing.
+    const same = await desk.call('PUT', '/config', { contests: before })
+    expect(same.status).toBe(200)
+    expect(same.body.contests).toEqual(before)
   })
 })
 

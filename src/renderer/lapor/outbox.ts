@@ -29,6 +29,10 @@ export interface OutboxItem {
   attempts: number
   nextAt: number
   lastError?: string
+  /** The desk's error code of the last refusal (`photo_quota`: the reporter may try again once the desk raises it). */
+  lastCode?: string
+  /** An incident whose photo the desk would not keep: its message (the text goes on without the photo). */
+  photoRefused?: string
 }
 
 export interface SentItem {
@@ -45,6 +49,8 @@ export interface SentItem {
   /** accepted / duplicate / conflict for results; created / duplicate for incidents; stored for photos. */
   outcome: string
   warnings?: string[]
+  /** An incident delivered without its photo: the desk's reason. */
+  photoRefused?: string
   at: number
 }
 
@@ -112,7 +118,7 @@ type Outcome =
   /** Try again later; `stop` when the desk cannot be reached at all (no point trying the others now). */
   | { kind: 'retry'; message: string; stop: boolean; after?: number; network?: boolean }
   /** The desk refused it for good: keep it visible, do not resend. */
-  | { kind: 'failed'; message: string }
+  | { kind: 'failed'; message: string; code?: string }
 
 function classify(e: unknown): Outcome {
   if (e instanceof NetworkError) return { kind: 'retry', message: 'Belum tersambung ke desk (tidak ada sinyal atau desk mati)', stop: true, network: true }
@@ -120,10 +126,26 @@ function classify(e: unknown): Outcome {
     if (e.status === 401 || e.status === 429 || e.status >= 500 || e.code === 'outside_window') {
       return { kind: 'retry', message: e.message, stop: true, ...(e.retryAfter ? { after: e.retryAfter } : {}) }
     }
-    return { kind: 'failed', message: e.message }
+    return { kind: 'failed', message: e.message, ...(e.code ? { code: e.code } : {}) }
   }
   return { kind: 'retry', message: e instanceof Error ? e.message : String(e), stop: true, network: true }
 }
+
+/** The desk will never keep this photo (quota full, too big, not an image); the place and the code were fine. */
+function photoRefused(e: unknown): e is HttpError {
+  return e instanceof HttpError && (e.code === 'photo_quota' || e.status === 413 || e.status === 415)
+}
+
+/**
+ * Whether the reporter may ask for one more try of a refused item: a photo refused for the quota
+ * (the desk can raise it during the night), or an incident stopped at its photo by an older form.
+ */
+export function canRetry(item: OutboxItem): boolean {
+  return item.state === 'failed' && (item.lastCode === 'photo_quota' || (item.kind === 'incident' && !!item.blob && !item.body?.photo))
+}
+
+/** The outbox id of an incident's refused photo: fixed, so a second try after a crash cannot make a second copy. */
+export const refusedPhotoId = (incidentId: string) => `${incidentId}.foto`
 
 export interface OutboxState {
   /** Items of the signed-in user still waiting or failed, oldest first. */
@@ -214,6 +236,21 @@ export class Outbox {
     void this.flush(true)
   }
 
+  /**
+   * The reporter asks to send a refused item once more (the desk may have raised the photo quota).
+   * One try: refused again, it stays failed with the desk's new message.
+   */
+  async retry(id: string): Promise<void> {
+    await this.load()
+    const item = this.items.find((i) => i.id === id && i.owner === this.owner)
+    if (!item || item.state !== 'failed') return
+    item.state = 'waiting'
+    item.nextAt = 0
+    await this.storage!.put('outbox', item)
+    this.emit()
+    await this.flush(true)
+  }
+
   async remove(id: string): Promise<void> {
     await this.load()
     await this.storage!.remove('outbox', id)
@@ -251,6 +288,7 @@ export class Outbox {
               ...(item.contest ? { contest: item.contest } : {}),
               ...(item.correction ? { correction: true } : {}),
               ...(item.body && item.kind === 'result' ? { body: item.body } : {}),
+              ...(item.photoRefused ? { photoRefused: item.photoRefused } : {}),
               ...outcome.sent,
               at: Date.now(),
             }
@@ -271,6 +309,8 @@ export class Outbox {
             item.state = 'failed'
             item.attempts++
             item.lastError = outcome.message
+            if (outcome.code) item.lastCode = outcome.code
+            else delete item.lastCode
             await this.storage.put('outbox', item)
           }
           this.emit()
@@ -298,9 +338,16 @@ export class Outbox {
         return { kind: 'done', sent: { outcome: 'stored' } }
       }
       // An incident with a photo: the photo first (idempotent: named by its content), then the report.
+      // Once the photo is settled (stored, or refused for good) the body is fixed and saved before the
+      // report goes out, so every resend under this submissionId carries the same body.
       if (item.blob && !item.body?.photo) {
-        const up = await call<{ photo: string }>('POST', `/photos?${item.query ?? ''}`, { body: item.blob, timeoutMs: 120_000 })
-        item.body = { ...item.body, photo: up.body.photo }
+        try {
+          const up = await call<{ photo: string }>('POST', `/photos?${item.query ?? ''}`, { body: item.blob, timeoutMs: 120_000 })
+          item.body = { ...item.body, photo: up.body.photo }
+        } catch (e) {
+          if (!photoRefused(e)) throw e
+          await this.setPhotoAside(item, e)
+        }
         delete item.blob
         await this.storage!.put('outbox', item)
       }
@@ -309,5 +356,32 @@ export class Outbox {
     } catch (e) {
       return classify(e)
     }
+  }
+
+  /**
+   * The desk refused an incident's photo for good (e.g. the reporter's photo quota is full): the
+   * report's text must not wait on it. The photo stays on the phone as a refused photo of the same
+   * place, with the desk's message, sent again only when the reporter asks.
+   */
+  private async setPhotoAside(incident: OutboxItem, e: HttpError): Promise<void> {
+    const photo: OutboxItem = {
+      id: refusedPhotoId(incident.id),
+      owner: incident.owner,
+      kind: 'photo',
+      createdAt: incident.createdAt,
+      label: `Foto ${incident.label.charAt(0).toLowerCase()}${incident.label.slice(1)}`,
+      ...(incident.tps ? { tps: incident.tps } : {}),
+      blob: incident.blob!,
+      ...(incident.query ? { query: incident.query } : {}),
+      state: 'failed',
+      attempts: 1,
+      nextAt: 0,
+      lastError: e.message,
+      ...(e.code ? { lastCode: e.code } : {}),
+    }
+    await this.storage!.put('outbox', photo)
+    this.items = [...this.items.filter((i) => i.id !== photo.id), photo]
+    incident.photoRefused = e.message
+    delete incident.query
   }
 }

@@ -1,6 +1,17 @@
 import { formatTimeWib } from '../../../shared/format'
 import { tpsLabel, useLapor } from '../context'
 
+/** An incident that went to the desk without its photo: the desk's reason, and where the photo is now. */
+function PhotoRefused({ message }: { message: string }) {
+  return (
+    <div className="photo-refused" data-testid="photo-refused">
+      <p className="error">Foto tidak diterima desk</p>
+      <p>{message}</p>
+      <p className="meta">Uraian kejadian tetap dikirim tanpa foto. Foto masih di HP ini (Kotak keluar).</p>
+    </div>
+  )
+}
+
 /** What became of one report: waiting on the phone, or stored by the desk with its receipt number. */
 export function Receipt({ id, tps }: { id: string; tps?: string }) {
   const lapor = useLapor()
@@ -24,6 +35,7 @@ export function Receipt({ id, tps }: { id: string; tps?: string }) {
           </p>
         )}
         {conflict && <p>Hasil lama tetap dipakai sampai supervisor desk memutuskan. Status TPS: perlu dicek.</p>}
+        {sent.photoRefused && <PhotoRefused message={sent.photoRefused} />}
         {sent.warnings && sent.warnings.length > 0 && (
           <div className="warnings">
             <p>Desk akan memeriksa:</p>
@@ -43,7 +55,7 @@ export function Receipt({ id, tps }: { id: string; tps?: string }) {
         <p className="receipt-title">Ditolak desk</p>
         <p className="receipt-label">{waiting.label}</p>
         <p className="error">{waiting.lastError}</p>
-        <p>Periksa formulir lalu kirim lagi, atau hubungi desk.</p>
+        <p>{waiting.lastCode === 'photo_quota' ? 'Foto tetap tersimpan di HP ini (Kotak keluar).' : 'Periksa formulir lalu kirim lagi, atau hubungi desk.'}</p>
       </div>
     )
   } else if (waiting) {
@@ -52,6 +64,7 @@ export function Receipt({ id, tps }: { id: string; tps?: string }) {
         <p className="receipt-title">{box.sending ? 'Mengirim…' : 'Tersimpan di HP — menunggu dikirim'}</p>
         <p className="receipt-label">{waiting.label}</p>
         <p>Laporan tidak akan hilang: HP mengirimnya otomatis begitu tersambung ke desk, juga setelah halaman ditutup dan dibuka lagi.</p>
+        {waiting.photoRefused && <PhotoRefused message={waiting.photoRefused} />}
         {waiting.lastError && <p className="meta">Terakhir: {waiting.lastError}</p>}
         <button type="button" className="primary" disabled={box.sending} onClick={() => void outbox.flush(true)}>
           Kirim sekarang

@@ -9,6 +9,8 @@ export function TpsDetail({ code }: { code: string }) {
   const lapor = useLapor()
   const { list, config, navigate, outbox, box } = lapor
   const [photoNote, setPhotoNote] = useState<string | null>(null)
+  /** The photo just taken here, followed to the desk's answer (a refusal shows on its contest's card). */
+  const [lastPhoto, setLastPhoto] = useState<{ id: string; contest: string; kb: number } | null>(null)
   const tps = list?.tps.find((t) => t.code === code)
   if (!tps) return <p>TPS {code} tidak ada di daftar Anda.</p>
   const active = tps.status === 'active'
@@ -21,8 +23,9 @@ export function TpsDetail({ code }: { code: string }) {
       setPhotoNote('Foto terlalu besar (lebih dari 5 MB) meski sudah diperkecil. Ambil foto lagi.')
       return
     }
+    const id = newSubmissionId('foto')
     await outbox.add({
-      id: newSubmissionId('foto'),
+      id,
       kind: 'photo',
       label: `Foto C.Hasil ${contestName(config, contest)} · ${tpsLabel(code)}`,
       tps: code,
@@ -30,7 +33,15 @@ export function TpsDetail({ code }: { code: string }) {
       blob,
       query: `tps=${encodeURIComponent(code)}&contest=${encodeURIComponent(contest)}`,
     })
-    setPhotoNote(`Foto ${contestName(config, contest)} disimpan di HP dan dikirim ke desk (${formatCount(Math.round(blob.size / 1024))} KB).`)
+    setPhotoNote(null)
+    setLastPhoto({ id, contest, kb: Math.round(blob.size / 1024) })
+  }
+
+  let note = photoNote
+  if (!note && lastPhoto) {
+    const what = `Foto ${contestName(config, lastPhoto.contest)} (${formatCount(lastPhoto.kb)} KB)`
+    if (box.sent.some((s) => s.id === lastPhoto.id)) note = `${what} diterima desk.`
+    else if (box.waiting.some((i) => i.id === lastPhoto.id && i.state === 'waiting')) note = `${what} disimpan di HP, menunggu dikirim.`
   }
 
   return (
@@ -54,7 +65,10 @@ export function TpsDetail({ code }: { code: string }) {
       {config.contests.map((c) => {
         const s = contestStatus(lapor, tps, c.id)
         const step = contestStep(lapor, tps, c.id)
-        const photos = box.waiting.filter((i) => i.kind === 'photo' && i.tps === code && i.contest === c.id).length
+        const queued = box.waiting.filter((i) => i.kind === 'photo' && i.tps === code && i.contest === c.id)
+        const photos = queued.filter((i) => i.state === 'waiting').length
+        // Refused for good (e.g. the photo quota): not "waiting", and the desk says why.
+        const refused = queued.filter((i) => i.state === 'failed')
         const sentPhotos = box.sent.filter((i) => i.kind === 'photo' && i.tps === code && i.contest === c.id).length
         return (
           <article className="card contest" key={c.id} data-contest={c.id}>
@@ -84,17 +98,26 @@ export function TpsDetail({ code }: { code: string }) {
               <input type="file" accept="image/jpeg,image/png,image/webp" capture="environment" onChange={(e) => void addPhoto(c.id, e.target.files?.[0])} />
               <span>Foto C.Hasil {contestName(config, c.id)} (pilihan)</span>
             </label>
-            {(photos > 0 || sentPhotos > 0) && (
+            {(photos > 0 || sentPhotos > 0 || refused.length > 0) && (
               <p className="meta">
                 Foto: {sentPhotos} terkirim{photos > 0 ? `, ${photos} menunggu` : ''}
+                {refused.length > 0 ? `, ${refused.length} ditolak desk` : ''}
               </p>
+            )}
+            {refused.length > 0 && (
+              <div className="photo-refused" data-testid="photo-refused">
+                <p className="error">{refused[refused.length - 1]!.lastError}</p>
+                <button type="button" className="secondary small" onClick={() => navigate({ name: 'outbox' })}>
+                  Lihat foto yang ditolak
+                </button>
+              </div>
             )}
           </article>
         )
       })}
-      {photoNote && (
+      {note && (
         <p className="note" role="status">
-          {photoNote}
+          {note}
         </p>
       )}
       <button type="button" className="secondary" onClick={() => navigate({ name: 'incident', tps: code })}>

@@ -4,26 +4,25 @@
 // keep-alive clients. Targets: ≥ 0.5× the bare endpoint's requests/s, p99 ≤ 50 ms.
 // Targets 127.0.0.1 only; stops by itself.
 //
-//   npx tsx bench/intake.ts [--seconds 5] [--clients 64] [--wrk]
+//   npx tsx bench/intake.ts [--seconds 5] [--clients 64] [--client raw|fetch|wrk]
 //   DESK_BENCH_SERVER_CPU=1 taskset -c 0 npx tsx bench/intake.ts   (server and client on their own cores)
 import { execFileSync, spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
+import { rawLoad, type Figures } from './http-load'
 import { BENCH_TOKEN, benchHeaders as headers, importRegistry, startDeskProcess, startProcess } from './desk-process'
 
 const { values } = parseArgs({
-  options: { seconds: { type: 'string', default: '5' }, clients: { type: 'string', default: '64' }, wrk: { type: 'boolean', default: false } },
+  options: {
+    seconds: { type: 'string', default: '5' },
+    clients: { type: 'string', default: '64' },
+    client: { type: 'string', default: 'raw' },
+  },
 })
 const SECONDS = Number(values.seconds)
 const CLIENTS = Number(values.clients)
-
-interface Figures {
-  rps: number
-  p50: number
-  p99: number
-}
 
 /** `CLIENTS` loops for `SECONDS`, each waiting for its answer before the next request. */
 async function load(make: (i: number) => Promise<Response>): Promise<Figures> {
@@ -58,10 +57,13 @@ const body = (codes: string[], i: number) =>
     invalid: 4,
   })
 
-// The load comes from Node's fetch in this process, or with --wrk from wrk (Debian's package).
-// On a 2-core machine either client shares the CPU with the server, which inflates the tail of
-// every target alike: read p99 next to the bare endpoint's own p99 from the same run.
-const hasWrk = values.wrk && spawnSync('wrk', ['--version']).error === undefined
+// The load comes from a lean socket client in this process (bench/http-load.ts, the default), from
+// Node's fetch (--client fetch), or from wrk (--client wrk, Debian's package). On a 2-core machine
+// every client shares the CPU with the server, which inflates the tail of every target alike: read
+// p99 next to the bare endpoint's own p99 from the same run. fetch spends more CPU per request than
+// the endpoint it measures, so with it the tail is mostly the client's own queue.
+const CLIENT = values.client === 'wrk' && spawnSync('wrk', ['--version']).error !== undefined ? 'raw' : values.client
+if (!['raw', 'fetch', 'wrk'].includes(CLIENT!)) throw new Error(`--client raw|fetch|wrk, not ${CLIENT}`)
 
 /** The same request mix as `body()`, written as a wrk script: unique ids per thread and request. */
 function wrkScript(path: string, codes: string[]): string {
@@ -101,33 +103,33 @@ function wrkLoad(url: string, path: string, codes: string[]): Figures {
   return { rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)![1]), p50: ms('50'), p99: ms('99') }
 }
 
-async function results(url: string, codes: string[]) {
-  if (hasWrk) return wrkLoad(url, '/api/v1/results', codes)
-  return load((i) => fetch(`${url}/api/v1/results`, { method: 'POST', headers, body: body(codes, i) }))
+async function post(url: string, path: string, codes: string[]): Promise<Figures> {
+  if (CLIENT === 'wrk') return wrkLoad(url, path, codes)
+  if (CLIENT === 'fetch') return load((i) => fetch(`${url}${path}`, { method: 'POST', headers, body: body(codes, i) }))
+  return rawLoad({ url, path, headers, body: (i) => body(codes, i), clients: CLIENTS, seconds: SECONDS })
 }
-
-async function bareLoad(url: string, codes: string[]) {
-  if (hasWrk) return wrkLoad(url, '/echo', codes)
-  return load((i) => fetch(`${url}/echo`, { method: 'POST', headers, body: body(codes, i) }))
-}
+const results = (url: string, codes: string[]) => post(url, '/api/v1/results', codes)
+const bareLoad = (url: string, codes: string[]) => post(url, '/echo', codes)
 
 const bare = await startProcess([join(import.meta.dirname, 'bare-server.ts')])
 const grouped = await startDeskProcess()
-const codes = await importRegistry(grouped.url)
+// 60 TPS per desa (14,880 TPS × 2 contests): every counted request is a new result, the full write path.
+const codes = await importRegistry(grouped.url, 60)
 const baseline = await bareLoad(bare.url, codes)
 await bare.stop()
 const withGroup = await results(grouped.url, codes)
 await grouped.stop()
 
 const single = await startDeskProcess({ DESK_WRITER_MAX_BATCH: '1' })
-await importRegistry(single.url)
+await importRegistry(single.url, 60)
 const perReport = await results(single.url, codes)
 await single.stop()
 
 const row = (name: string, f: Figures) =>
-  `  ${name.padEnd(34)} ${f.rps.toFixed(0).padStart(6)} req/s   p50 ${f.p50.toFixed(1).padStart(6)} ms   p99 ${f.p99.toFixed(1).padStart(6)} ms   ${(f.rps / baseline.rps).toFixed(2)}× bare`
+  `  ${name.padEnd(34)} ${f.rps.toFixed(0).padStart(6)} req/s   p50 ${f.p50.toFixed(1).padStart(6)} ms   p99 ${f.p99.toFixed(1).padStart(6)} ms   ${(f.rps / baseline.rps).toFixed(2)}× bare` +
+  (f.statuses ? `   (HTTP ${Object.entries(f.statuses).map(([k, n]) => `${k}: ${n}`).join(', ')})` : '')
 const pinned = process.env.DESK_BENCH_SERVER_CPU ? `, server pinned to CPU ${process.env.DESK_BENCH_SERVER_CPU}` : ''
-console.log(`bench/intake — ${CLIENTS} keep-alive clients (${hasWrk ? 'wrk' : 'fetch'}), ${SECONDS} s each, 127.0.0.1${pinned}`)
+console.log(`bench/intake — ${CLIENTS} keep-alive clients (${CLIENT} client), ${SECONDS} s each, 127.0.0.1${pinned}`)
 console.log(row('bare express JSON endpoint', baseline))
 console.log(row('POST /results, group commit', withGroup))
 console.log(row('POST /results, a commit per report', perReport))

@@ -1,4 +1,4 @@
-import { codeIdOf, fingerprint, normaliseAccessCode, secretEquals, verifyAccessCode } from '../service/credentials'
+import { codeIdOf, fingerprint, normaliseAccessCode, secretMatcher, verifyAccessCode } from '../service/credentials'
 import { DeskError } from '../service/errors'
 import type { Principal } from '../service/principal'
 import type { DeskStore, UserRecord } from '../store/store'
@@ -30,13 +30,16 @@ export class Authenticator {
   /** Extra admission check for reporters (the intake feature's sign-in time window); throws to refuse. */
   private reporterGate: ((p: Principal) => void) | null = null
 
+  private readonly isAdminToken: (token: string) => boolean
+
   constructor(
     private readonly store: DeskStore,
-    private readonly adminToken: string,
+    adminToken: string,
     private readonly regencyCode: string,
     lockout?: Lockout,
   ) {
     this.lockout = lockout ?? new Lockout(5, 10 * 60_000, 10 * 60_000)
+    this.isAdminToken = secretMatcher(adminToken)
   }
 
   async authenticate(header: string | undefined, address: string, options: AuthOptions = {}): Promise<Principal> {
@@ -47,7 +50,7 @@ export class Authenticator {
   }
 
   async authenticateToken(token: string, address: string, options: AuthOptions = {}): Promise<Principal> {
-    if (secretEquals(token, this.adminToken)) {
+    if (this.isAdminToken(token)) {
       return { id: ADMIN_ID, name: 'Admin', role: 'admin', region: this.regencyCode }
     }
     const code = normaliseAccessCode(token)

@@ -51,9 +51,13 @@ export async function verifyAccessCode(code: string, stored: string): Promise<bo
 
 /** Constant-time comparison of two secrets of any length (compares their digests). */
 export function secretEquals(a: string, b: string): boolean {
-  const da = createHash('sha256').update(a).digest()
-  const db = createHash('sha256').update(b).digest()
-  return timingSafeEqual(da, db)
+  return secretMatcher(b)(a)
+}
+
+/** `secretEquals` against one fixed secret, its digest computed once (the admin token, on every request). */
+export function secretMatcher(secret: string): (candidate: string) => boolean {
+  const digest = createHash('sha256').update(secret).digest()
+  return (candidate) => timingSafeEqual(createHash('sha256').update(candidate).digest(), digest)
 }
 
 export function fingerprint(secret: string): string {

@@ -88,6 +88,7 @@ export class DeskService {
   /** TPS whose standing result changed since the contest's input was last brought up to date. */
   private dirtyResults = new Map<string, Set<string>>()
   private tpsCache: { version: number; tps: TpsRecord[] } | null = null
+  private tpsIndex: { version: number; byCode: Map<string, TpsRecord> } | null = null
   /** Bumped only when the TPS registry changes, so results arriving do not re-read 4,046 TPS rows. */
   private tpsVersion = 0
   private batchEvents: typeof this.store.pendingEvents = []
@@ -231,6 +232,14 @@ export class DeskService {
     return this.tpsCache.tps
   }
 
+  /** The registry by TPS code, as committed; rebuilt after a batch that changed it. */
+  private tpsByCode(): Map<string, TpsRecord> {
+    if (!this.tpsIndex || this.tpsIndex.version !== this.tpsVersion) {
+      this.tpsIndex = { version: this.tpsVersion, byCode: new Map(this.listTps().map((t) => [t.code, t])) }
+    }
+    return this.tpsIndex.byCode
+  }
+
   getTps(code: string): TpsRecord {
     const tps = this.store.getTps(code)
     if (!tps) throw notFound(`TPS ${code} tidak terdaftar`)
@@ -346,15 +355,15 @@ export class DeskService {
     if (p.role === 'display') throw forbidden('Akun tampilan (display) tidak bisa mengirim hasil')
     const payload = canonicalJson(body)
     const hash = sha256(payload)
-    // Idempotency before anything else: a retry gets its answer back, and an id reused for another
-    // body is a 409 whatever that body holds. (Checked again inside the writer for racing retries.)
-    const earlier = this.store.findSubmission(p.id, body.submissionId)
-    if (earlier) return replayOf(earlier, hash)
 
     // A refusal is answered only after it is kept whole in the refusals log (its own write): who,
     // channel, when, from where, the payload and why. Not under the idempotency key, so a corrected
-    // sheet can be resent with the same submissionId.
-    const refuse = async (error: DeskError, audit?: () => void): Promise<never> => {
+    // sheet can be resent with the same submissionId. But a submissionId this sender already used
+    // is answered as such first: its first answer again, or 409 whatever the other body holds.
+    // (A request that passes the checks meets the same idempotency check inside the writer.)
+    const refuse = async (error: DeskError, audit?: () => void): Promise<SubmitOutcome> => {
+      const earlier = this.store.findSubmission(p.id, body.submissionId)
+      if (earlier) return replayOf(earlier, hash)
       await this.write(() => {
         this.store.appendRefusal({
           submissionId: body.submissionId,
@@ -374,7 +383,8 @@ export class DeskService {
       })
       throw error
     }
-    const tps = this.store.getTps(body.tps)
+    // The committed registry, from memory (the writer reads the TPS's status again).
+    const tps = this.tpsByCode().get(body.tps)
     if (!tps) return refuse(new DeskError(404, 'not_found', `TPS ${body.tps} tidak terdaftar`, { tps: 'TPS tidak terdaftar' }))
     const contest = this.contest(body.contest)
     if (!contest) return refuse(new DeskError(404, 'not_found', `Pemilihan "${body.contest}" tidak dikenal`, { contest: 'Pemilihan tidak dikenal' }))

@@ -354,6 +354,20 @@ describe('operator console in Chromium at 1366×768', () => {
     await page.locator('.registry-table tbody tr').first().waitFor()
     await page.locator('.filters select').first().selectOption('35.09.01')
     await shot(page, '12-registry')
+    // Postponing a TPS that already reported: the desk names its results and asks first.
+    const reported = page.locator('.registry-table tbody tr', { hasText: '✓' }).first()
+    const tpsCode = (await reported.getAttribute('data-tps'))!
+    await reported.getByRole('button', { name: 'Ubah status' }).click()
+    const statusForm = page.locator('form.inline-form')
+    await statusForm.getByLabel('Status').selectOption('postponed')
+    await statusForm.getByLabel(/^Alasan/).fill('Kotak suara rusak, hitung ulang besok')
+    await statusForm.getByRole('button', { name: 'Simpan' }).click()
+    await expect.poll(() => statusForm.innerText()).toContain('sudah punya hasil')
+    await shot(page, '12b-registry-confirm-results')
+    expect((await desk.call('GET', `/tps/${tpsCode}`)).body.tps.status).toBe('active')
+    await statusForm.getByRole('button', { name: /hasilnya keluar dari rekap/ }).click()
+    await expect.poll(async () => (await desk.call('GET', `/tps/${tpsCode}`)).body.tps.status).toBe('postponed')
+    await desk.call('POST', `/tps/${tpsCode}/status`, { status: 'active' })
     await page.goto(`${desk.url}/orang`)
     await page.locator('.people-table tbody tr').first().waitFor()
     // Create an operator: the code is shown once and works at once; revoking stops it at once.

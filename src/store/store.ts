@@ -20,8 +20,8 @@ export interface UserRecord {
   revokedAt: string | null
 }
 
-export interface SubmissionRecord {
-  seq: number
+/** What the desk keeps of every submission it received, accepted or refused. */
+export interface ReceivedSubmission {
   submissionId: string
   actor: string
   channel: string
@@ -29,22 +29,18 @@ export interface SubmissionRecord {
   address: string
   tps: string
   contest: string
+  /** Canonical JSON of the body, and its SHA-256. */
   payload: string
   hash: string
+}
+
+export interface SubmissionRecord extends ReceivedSubmission {
+  seq: number
   outcome: 'accepted' | 'duplicate' | 'conflict'
   answer: string
 }
 
-export interface RefusalRecord {
-  submissionId: string
-  actor: string
-  channel: string
-  receivedAt: string
-  address: string
-  tps: string
-  contest: string
-  payload: string
-  hash: string
+export interface RefusalRecord extends ReceivedSubmission {
   /** What the sender was answered: HTTP status, error code, fields named. */
   status: number
   code: string

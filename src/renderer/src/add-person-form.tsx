@@ -12,7 +12,8 @@ export interface AddedPerson {
   accessCode: string
 }
 
-const ROLES = ['reporter', 'operator', 'supervisor', 'display'] as const
+/** The roles a person can be given, in the order the pickers list them. */
+export const ROLES = ['reporter', 'operator', 'supervisor', 'display'] as const
 type Role = (typeof ROLES)[number]
 
 const id = {

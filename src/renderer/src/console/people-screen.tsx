@@ -5,7 +5,7 @@ import { ErrorLine, Loading, post, useLiveData } from './common'
 import { useM } from './messages'
 import { FileImport } from './registry-screen'
 import { loadRegions, type RegionsDto } from './tps-index'
-import { AddPersonForm } from '../add-person-form'
+import { AddPersonForm, ROLES, type AddedPerson } from '../add-person-form'
 
 interface UserRow {
   id: string
@@ -18,22 +18,13 @@ interface UserRow {
   revokedAt: string | null
 }
 
-interface NewCode {
-  id: string
-  name: string
-  role: string
-  region: string
-  accessCode: string
-}
-
-const ROLES = ['reporter', 'operator', 'supervisor', 'display'] as const
 
 /** People (admin): create, import, revoke, issue a new code; codes are shown once, here. */
 export function PeopleScreen() {
   const m = useM()
   const users = useLiveData<{ users: UserRow[] }>('/users', ['users.imported'])
   const [regions, setRegions] = useState<RegionsDto | null>(null)
-  const [codes, setCodes] = useState<NewCode[]>([])
+  const [codes, setCodes] = useState<AddedPerson[]>([])
   const [role, setRole] = useState('')
   const [query, setQuery] = useState('')
   const [error, setError] = useState<string | null>(null)
@@ -55,7 +46,7 @@ export function PeopleScreen() {
   }, [regions])
 
   // Shown once here, and handed to the credential sheet (/kredensial) of this tab for printing.
-  const showCodes = (list: NewCode[]) => {
+  const showCodes = (list: AddedPerson[]) => {
     rememberIssuedCodes(list)
     setCodes((c) => [...list, ...c])
   }

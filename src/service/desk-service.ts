@@ -252,18 +252,6 @@ export class DeskService {
     input: { status: TpsRecord['status']; reason?: string; mergedInto?: string; confirmResults?: boolean },
   ): Promise<TpsRecord> {
     this.getTps(code)
-    // Results of a postponed or merged TPS leave the recap and progress (they stay stored and count
-    // again if the TPS is made active). That must never happen unnoticed: the caller confirms.
-    const held = input.status === 'active' ? [] : this.store.resultsForTps(code)
-    if (held.length > 0 && !input.confirmResults) {
-      const names = held.map((r) => this.contest(r.contest)?.name ?? r.contest).join(', ')
-      throw new DeskError(
-        409,
-        'tps_has_result',
-        `TPS ${code} sudah punya hasil (${names}). Bila ${input.status === 'merged' ? 'digabung' : 'ditunda'}, angkanya keluar dari rekap dan progres (tetap tersimpan, dan dihitung lagi bila TPS diaktifkan kembali). Ulangi dengan konfirmasi bila memang begitu.`,
-        { status: 'TPS sudah punya hasil; perlu konfirmasi' },
-      )
-    }
     if (input.status === 'merged') {
       if (input.mergedInto === code) throw new DeskError(400, 'invalid', 'TPS tidak bisa digabung ke dirinya sendiri', { mergedInto: 'TPS tujuan harus TPS lain' })
       if (!this.store.getTps(input.mergedInto!)) {
@@ -271,6 +259,19 @@ export class DeskService {
       }
     }
     await this.write(() => {
+      // Results of a postponed or merged TPS leave the recap and progress (they stay stored and count
+      // again if the TPS is made active). That must never happen unnoticed: the caller confirms.
+      // Checked inside the writer, so a result queued in the same batch is seen too.
+      const held = input.status === 'active' ? [] : this.store.resultsForTps(code)
+      if (held.length > 0 && !input.confirmResults) {
+        const names = held.map((r) => this.contest(r.contest)?.name ?? r.contest).join(', ')
+        throw new DeskError(
+          409,
+          'tps_has_result',
+          `TPS ${code} sudah punya hasil (${names}). Bila ${input.status === 'merged' ? 'digabung' : 'ditunda'}, angkanya keluar dari rekap dan progres (tetap tersimpan, dan dihitung lagi bila TPS diaktifkan kembali). Ulangi dengan konfirmasi bila memang begitu.`,
+          { status: 'TPS sudah punya hasil; perlu konfirmasi' },
+        )
+      }
       this.store.setTpsStatus(code, input.status, input.reason ?? null, input.status === 'merged' ? input.mergedInto! : null)
       this.store.audit(actor.id, 'tps.status', code, held.length > 0 ? { ...input, resultsLeftRecap: held.map((r) => r.contest) } : input)
       this.store.appendEvent('tps.status', { tps: code, ...input })
@@ -412,13 +413,14 @@ export class DeskService {
     const inactive = inactiveError(tps)
     if (inactive) return refuse(inactive)
 
-    return this.write((): SubmitOutcome => {
+    const written = await this.write((): SubmitOutcome | { refused: DeskError } => {
       // Idempotency first: a retry must get its answer back even if the TPS changed since.
       const previous = this.store.findSubmission(p.id, body.submissionId)
       if (previous) return replayOf(previous, hash)
-      // The TPS may have been postponed or merged while this request waited for the writer.
+      // The TPS may have been postponed or merged while this request waited for the writer: a
+      // refusal like the others, kept in the refusals log (its own write, below).
       const stillInactive = inactiveError(this.store.getTps(body.tps)!)
-      if (stillInactive) throw stillInactive
+      if (stillInactive) return { refused: stillInactive }
       const standing = this.store.getResult(tps.code, contest.id)
       let outcome: ResultAnswer['status']
       let httpStatus: SubmitOutcome['httpStatus']
@@ -490,6 +492,7 @@ export class DeskService {
       }
       return { httpStatus, answer }
     })
+    return 'refused' in written ? refuse(written.refused) : written
   }
 
   // ---------------------------------------------------------------- reads

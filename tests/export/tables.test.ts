@@ -26,6 +26,33 @@ describe('readTable', () => {
     expect(rows[1]).toEqual(['', 'kode_desa', 'nomor_tps', 'dpt'])
     expect(rows[2]).toEqual(['', '35.09.01.2001', '1', '250'])
   })
+
+  const book = (ws: XLSX.WorkSheet) => {
+    const wb = XLSX.utils.book_new()
+    XLSX.utils.book_append_sheet(wb, ws, 'Data')
+    return XLSX.write(wb, { type: 'buffer', bookType: 'xlsx' }) as Buffer
+  }
+
+  it('builds nothing for stray blank cells far away, and refuses a filled one beyond any table', () => {
+    const table = () => XLSX.utils.aoa_to_sheet([['kode_desa', 'nomor_tps', 'dpt'], ['35.09.01.2001', 1, 250]])
+    const expected = [['kode_desa', 'nomor_tps', 'dpt'], ['35.09.01.2001', '1', '250']]
+    const wide = table()
+    XLSX.utils.sheet_add_aoa(wide, [[' ']], { origin: 'XFD3' })
+    expect(readTable(book(wide))).toEqual(expected)
+    const long = table()
+    XLSX.utils.sheet_add_aoa(long, [[' ']], { origin: 'C150000' })
+    expect(readTable(book(long))).toEqual(expected)
+    XLSX.utils.sheet_add_aoa(long, [['x']], { origin: 'C150000' })
+    expect(() => readTable(book(long))).toThrow(/Sel C150000 terlalu jauh/)
+  })
+
+  it('keeps digits Excel shows with leading zeros (a phone number, TPS 003) as shown', () => {
+    const ws = XLSX.utils.aoa_to_sheet([['hp', 'nomor_tps', 'dpt'], [81234567890, 3, 1000]])
+    ws['A2']!.z = '000000000000'
+    ws['B2']!.z = '000'
+    ws['C2']!.z = '#,##0'
+    expect(readTable(book(ws))[1]).toEqual(['081234567890', '003', '1000'])
+  })
 })
 
 describe('imports of a table starting at B2 name the spreadsheet\'s own cells', () => {

@@ -5,18 +5,27 @@ import type { SignInDto } from '../shared/api'
 import { incidentCreateSchema, incidentStatusSchema, signInSchema, signInWindowSchema, verificationMarkSchema } from '../shared/schemas'
 import { DeskError } from '../service/errors'
 import { consoleServiceFor } from '../service/console-service'
-import { intakeServiceFor, MAX_PHOTO_BYTES } from '../service/intake-service'
+import { intakeServiceFor, MAX_PHOTO_BYTES, photoQuotaZeroMeaning, type PhotoQuota } from '../service/intake-service'
 import { address, parse, sendImport, who, type RouteContext } from './routes'
 import { readTable } from './tables'
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined)
 
-const quotaNumber = (field: string, what: string) =>
-  z
-    .number({ error: `${field} wajib diisi: ${what} (0 = tanpa batas)` })
+const quotaNumber = (field: keyof PhotoQuota, what: string) => {
+  const zero = photoQuotaZeroMeaning(field)
+  return z
+    .number({
+      error: (issue) =>
+        issue.input === undefined
+          ? `${field} wajib diisi: ${what} (${zero})`
+          : typeof issue.input === 'string'
+            ? `${field} harus bilangan bulat (angka tanpa tanda kutip), bukan teks`
+            : `${field} harus bilangan bulat`,
+    })
     .int({ error: `${field} harus bilangan bulat` })
-    .min(0, { error: `${field} tidak boleh negatif (0 = tanpa batas)` })
+    .min(0, { error: `${field} tidak boleh negatif (${zero})` })
     .max(1_000_000, { error: `${field} paling besar 1.000.000` })
+}
 
 const photoQuotaSchema = z.object({
   perPlace: quotaNumber('perPlace', 'foto per pelapor untuk satu TPS dan pemilihan, satu TPS, atau satu desa'),

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto'
-import { existsSync } from 'node:fs'
-import { mkdir, open, rename, unlink } from 'node:fs/promises'
+import { existsSync, readdirSync, renameSync, unlinkSync } from 'node:fs'
+import { mkdir, open, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
 import { isWithin, regionLevel } from '../domain/codes'
 import { headerIndex, type RowError } from '../domain/tps'
@@ -37,6 +37,8 @@ const WINDOW_KEY = 'intake.window'
 const PHOTO_QUOTA_KEY = 'intake.photoQuota'
 const MB = 1024 * 1024
 const PHOTO_FILE = /^[a-f0-9]{64}\.(jpg|png|webp)$/
+/** An upload's bytes waiting for the writer's verdict: `.<photo file>.<uuid>.tmp`. */
+const PHOTO_TEMP = /^\.[a-f0-9]{64}\.(jpg|png|webp)\.[0-9a-f-]{36}\.tmp$/
 const PHONE = /^\+?[0-9 ()-]*$/
 const MAX_IMPORT_ROWS = 2000
 
@@ -64,7 +66,8 @@ export function imageTypeOf(bytes: Buffer): PhotoType | null {
 /**
  * How much one reporter's code may store as photos, so that one phone (or a stolen code) cannot
  * fill the desk's disk. Sized from the reporter's own work: their region's TPS times the contests.
- * Operators and up are not limited (desk staff, on desk machines). 0 switches a limit off.
+ * Operators and up are not limited (desk staff, on desk machines). perPlace 0 switches that limit
+ * off; the total is off only when both MB values are 0 (one 0 just adds nothing to it).
  */
 export interface PhotoQuota {
   /** Photos per reporter for one place: a TPS and contest (a C.Hasil sheet), a TPS, or a desa. */
@@ -90,6 +93,16 @@ export const PHOTO_QUOTA_ENV: Record<keyof PhotoQuota, string> = {
 
 const QUOTA_MAX = 1_000_000
 
+/**
+ * What 0 means for one value, in messages naming the values as the reader wrote them (JSON
+ * fields or environment variables). A single MB value of 0 does not lift the total.
+ */
+export function photoQuotaZeroMeaning(key: keyof PhotoQuota, nameOf: (k: keyof PhotoQuota) => string = (k) => k): string {
+  if (key === 'perPlace') return '0 = tanpa batas'
+  const other = key === 'mbBase' ? 'mbPerSheet' : 'mbBase'
+  return `0 = tanpa tambahan ini; batas total mati hanya bila ${nameOf(key)} dan ${nameOf(other)} keduanya 0`
+}
+
 /** The quota from environment variables over the defaults; a bad value stops the desk with the variable named. */
 export function photoQuotaFromEnv(env: Record<string, string | undefined>): PhotoQuota {
   const quota = { ...DEFAULT_PHOTO_QUOTA }
@@ -98,7 +111,8 @@ export function photoQuotaFromEnv(env: Record<string, string | undefined>): Phot
     if (raw === undefined || raw === '') continue
     const n = Number(raw)
     if (!/^[0-9]+$/.test(raw) || n > QUOTA_MAX) {
-      throw new Error(`${PHOTO_QUOTA_ENV[key]}="${raw}" tidak sah: harus bilangan bulat 0–${QUOTA_MAX} (0 = tanpa batas)`)
+      const zero = photoQuotaZeroMeaning(key, (k) => PHOTO_QUOTA_ENV[k])
+      throw new Error(`${PHOTO_QUOTA_ENV[key]}="${raw}" tidak sah: harus bilangan bulat 0–${QUOTA_MAX} (${zero})`)
     }
     quota[key] = n
   }
@@ -109,6 +123,18 @@ export interface PhotoQuotaDto extends PhotoQuota {
   source: 'admin' | 'env' | 'default'
   /** A reporter's own use: bytes stored, and their limit (null: no total limit). */
   mine?: { bytes: number; limitBytes: number | null }
+}
+
+/**
+ * Make a rename in `dir` durable. After the commit, before the answer: a power cut in between
+ * leaves a row without its file, and the phone, unanswered, resends the photo, which puts it back.
+ * Windows cannot open a folder for fsync (NTFS journals the rename itself): nothing to do there.
+ */
+async function syncDir(dir: string): Promise<void> {
+  const fh = await open(dir, 'r').catch(() => null)
+  if (!fh) return
+  await fh.sync().catch(() => {})
+  await fh.close().catch(() => {})
 }
 
 const mbFormat = new Intl.NumberFormat('id-ID', { maximumFractionDigits: 1 })
@@ -317,6 +343,7 @@ export class IntakeService {
     env: Record<string, string | undefined> = process.env,
   ) {
     this.defaultPhotoQuota = photoQuotaFromEnv(env)
+    this.sweepPhotoTemps()
     const p = (sql: string) => desk.store.db.prepare(sql)
     this.s = {
       resultsUnder: p('SELECT tps, contest, review FROM results WHERE tps >= ? AND tps < ?'),
@@ -771,6 +798,30 @@ export class IntakeService {
     return null
   }
 
+  /**
+   * Temp files of uploads a crash interrupted: never pointed at by a row, never to be finished.
+   * Safe at start: the data dir is locked to this one desk, and its uploads all pass through this
+   * one service, created before the first of them.
+   */
+  private sweepPhotoTemps(): void {
+    if (!this.desk.dataDir) return
+    const dir = join(this.desk.dataDir, 'photos')
+    let names: string[]
+    try {
+      names = readdirSync(dir)
+    } catch {
+      return // no photos yet
+    }
+    for (const name of names) {
+      if (!PHOTO_TEMP.test(name)) continue
+      try {
+        unlinkSync(join(dir, name))
+      } catch {
+        // gone already, or not ours to remove: it is never served or counted either way
+      }
+    }
+  }
+
   private photosDir(): string {
     if (!this.desk.dataDir) throw new DeskError(503, 'no_storage', 'Desk ini tidak punya folder data untuk menyimpan foto')
     return join(this.desk.dataDir, 'photos')
@@ -778,8 +829,8 @@ export class IntakeService {
 
   /**
    * Keep an evidence photo. The file is named by its content hash and made durable (fsync, then
-   * rename) before the row that points at it commits, so an acknowledged photo survives a power cut
-   * and a resent upload lands on the same file.
+   * rename in the writer job that inserts its row) before that row commits, so an acknowledged
+   * photo survives a power cut, a refused one leaves no file, and a resent upload lands on the same file.
    */
   async storePhoto(
     p: Principal,
@@ -806,41 +857,71 @@ export class IntakeService {
     }
     const dir = this.photosDir()
     const file = `${createHash('sha256').update(bytes).digest('hex')}.${EXTENSION[type]}`
-    // Checked before the file is written (a refused photo costs no disk), and again in the writer,
-    // where uploads are one at a time. A file written by an upload that loses that race stays,
-    // unreferenced (≤ 5 MB): deleting it could remove a file another upload has just counted on.
+    // Checked before anything is written (a refused photo costs no disk), and again in the writer,
+    // where uploads are one at a time: a burst passes the first check together.
     const early = this.photoQuotaRefusal(p, file, bytes.length, place, contest)
     if (early) throw early
     const path = join(dir, file)
+    // The bytes wait, fsynced, in a temp file of this upload alone; only the writer job that keeps
+    // the photo moves them into place, so an upload refused there (or failing) leaves nothing behind.
+    // A photo already on disk (a resend, the same picture elsewhere) is not written again.
+    let tmp: string | null = null
     if (!existsSync(path)) {
       await mkdir(dir, { recursive: true, mode: 0o700 })
-      const tmp = join(dir, `.${file}.${randomUUID()}.tmp`)
+      tmp = join(dir, `.${file}.${randomUUID()}.tmp`)
       const fh = await open(tmp, 'wx', 0o600)
       try {
         await fh.writeFile(bytes)
         await fh.sync()
-      } finally {
-        await fh.close()
-      }
-      try {
-        await rename(tmp, path)
       } catch (e) {
+        await fh.close().catch(() => {})
         await unlink(tmp).catch(() => {})
         throw e
       }
+      await fh.close()
     }
     const simulated = this.simulatedFor(p, !!options.simulated)
-    const created = await this.desk.write(() => {
-      const refusal = this.photoQuotaRefusal(p, file, bytes.length, place, contest)
-      if (refusal) throw refusal
-      const row = { file, type, bytes: bytes.length, region: place.region, tps: place.tps, contest, actor: p.id, at: this.store.nowIso(), simulated: simulated ? 1 : 0 }
-      const inserted = this.s.insertPhoto.run(row).changes > 0
-      if (inserted) {
-        this.store.audit(p.id, 'photo.upload', place.tps ?? place.region, { file, contest, bytes: bytes.length })
-        this.store.appendEvent('photo.added', { file, region: place.region, tps: place.tps, contest })
+    let moved = false
+    let created: boolean
+    try {
+      created = await this.desk.write(() => {
+        const refusal = this.photoQuotaRefusal(p, file, bytes.length, place, contest)
+        if (refusal) throw refusal
+        const row = { file, type, bytes: bytes.length, region: place.region, tps: place.tps, contest, actor: p.id, at: this.store.nowIso(), simulated: simulated ? 1 : 0 }
+        const inserted = this.s.insertPhoto.run(row).changes > 0
+        if (inserted) {
+          this.store.audit(p.id, 'photo.upload', place.tps ?? place.region, { file, contest, bytes: bytes.length })
+          this.store.appendEvent('photo.added', { file, region: place.region, tps: place.tps, contest })
+        }
+        // Last, so a throw here rolls the row back with it. Same name, same content: a file already
+        // in place stays (it may be open for an operator's eyes) and this upload's copy is dropped below.
+        if (tmp && !existsSync(path)) {
+          renameSync(tmp, path)
+          tmp = null
+          moved = true
+        } else if (!tmp && !existsSync(path)) {
+          // Present when this upload looked, removed since by the cleanup below: nothing to point at.
+          throw new DeskError(503, 'retry', 'Foto belum tersimpan di desk. Kirim lagi.')
+        }
+        return inserted
+      })
+    } catch (e) {
+      // The batch holding this job was rolled back after the file moved into place (a failed
+      // commit): drop the file unless a row committed since points at it. In the writer, so no
+      // upload of the same picture can count on the file between the look and the unlink.
+      if (moved) {
+        await this.desk
+          .write(() => {
+            if (!this.s.photoByFile.get(file)) unlinkSync(path)
+          })
+          .catch(() => {})
       }
-      return inserted
-    })
+      throw e
+    } finally {
+      // Refused, failed, or the same picture already in place: this upload's copy is not needed.
+      if (tmp) await unlink(tmp).catch(() => {})
+    }
+    if (moved) await syncDir(dir)
     const row = this.s.photoExact.get(file, place.region, place.tps ?? '', contest ?? '') as PhotoRow
     return { created, photo: this.photoDto(row) }
   }

@@ -247,6 +247,23 @@ describe('wall board in Chromium', () => {
     sent.set('35.09.01', sent.get('35.09.01')! + 1)
     expect((await send(desk, jombangNext, 'gubernur', 3, 7)).status).toBe(202)
     await shows('2')
+    // One opens in Jombang while one in Kaliwates is decided, at once: the regency's count does not
+    // move, Jombang's does. Then the other way round.
+    const openIn = (kec: string) => desk.call<{ conflicts: { id: number; tps: { code: string } }[] }>('GET', '/conflicts').then((r) => r.body.conflicts.filter((c) => c.tps.code.startsWith(kec + '.')))
+    const decide = async (kec: string) => {
+      const [c] = await openIn(kec)
+      const r = await desk.call('POST', `/conflicts/${c!.id}/resolve`, { keep: 'standing', reason: 'Lembar C.Hasil dicek: hasil awal benar' })
+      expect(r.status).toBe(200)
+    }
+    const jombangThird = tps.filter((t) => t.startsWith('35.09.01.'))[2]!
+    await send(desk, jombangThird, 'gubernur', 3)
+    sent.set('35.09.01', sent.get('35.09.01')! + 1)
+    await Promise.all([send(desk, jombangThird, 'gubernur', 3, 8).then((r) => expect(r.status).toBe(202)), decide('35.09.19')])
+    await shows('3')
+    const kaliwatesSecond = tps.filter((t) => t.startsWith('35.09.19.'))[1]!
+    await Promise.all([decide('35.09.01'), send(desk, kaliwatesSecond, 'gubernur', 3, 9).then((r) => expect(r.status).toBe(202))])
+    await shows('2')
+    expect((await openIn('35.09.01')).length).toBe(2)
     // Back to the whole regency: every conflict waiting.
     await page.keyboard.press('Escape')
     await shows('4')

@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DEFAULT_PHOTO_QUOTA, photoQuotaFromEnv } from '../../src/service/intake-service'
@@ -152,6 +153,79 @@ describe('per-reporter photo quota', () => {
     expect(bad.body.error.fields.perPlace).toMatch(/negatif/)
     expect(bad.body.error.fields.mbPerSheet).toMatch(/bulat/)
     expect(bad.body.error.fields.mbBase).toMatch(/wajib/)
+    // A number sent as text is named as such, not as missing.
+    const text = await desk.call('PUT', '/intake/photo-quota', { perPlace: '10', mbPerSheet: 10, mbBase: 100 })
+    expect(text.status).toBe(400)
+    expect(text.body.error.fields.perPlace).toBe('perPlace harus bilangan bulat (angka tanpa tanda kutip), bukan teks')
+    expect(text.body.error.fields.mbPerSheet).toBeUndefined()
+    // One MB value at 0 does not lift the total: the message says when it does.
+    const missing = await desk.call('PUT', '/intake/photo-quota', { perPlace: 10, mbPerSheet: -1 })
+    expect(missing.body.error.fields.mbPerSheet).toMatch(/tidak boleh negatif .*batas total mati hanya bila mbPerSheet dan mbBase keduanya 0/)
+    expect(missing.body.error.fields.mbBase).toMatch(/^mbBase wajib diisi: .*batas total mati hanya bila mbBase dan mbPerSheet keduanya 0/)
+    expect(missing.body.error.fields.mbBase).not.toMatch(/0 = tanpa batas\)/)
+  })
+
+  it('keeps on disk exactly the photos it accepted when a burst runs past the quota', async () => {
+    const dir = join(desk.dataDir, 'photos')
+    /** Every file in the photos folder, temp files included, against the files the rows point at. */
+    const disk = () => {
+      const files = readdirSync(dir).sort()
+      const rows = (desk.service.store.db.prepare('SELECT DISTINCT file FROM photos ORDER BY file').all() as { file: string }[]).map((r) => r.file)
+      return { files, rows }
+    }
+    const burst = (query: string, n: number, size: number) => Promise.all(Array.from({ length: n }, () => upload(query, reporterA, photo(size))))
+
+    // Per place: 2 of 12 parallel photos of one desa are kept, the other 10 leave nothing behind.
+    await setQuota({ perPlace: 2, mbPerSheet: 0, mbBase: 0 })
+    const perPlace = await burst(`region=${DESA_A}`, 12, 64 * 1024)
+    expect(perPlace.filter((a) => a.status === 201)).toHaveLength(2)
+    expect(perPlace.filter((a) => a.status === 413)).toHaveLength(10)
+    let now = disk()
+    expect(now.files).toEqual(now.rows)
+    for (const a of perPlace.filter((x) => x.status === 201)) expect(now.files).toContain(a.body.photo)
+
+    // Total size: 1 MB for reporter A, 10 parallel photos of 300 KB: what fits is kept, the rest is gone.
+    await setQuota({ perPlace: 0, mbPerSheet: 0, mbBase: 1 })
+    const total = await burst(`tps=${TPS_A1}`, 10, 300 * 1024)
+    expect(total.filter((a) => a.status === 413)).not.toHaveLength(0)
+    now = disk()
+    expect(now.files).toEqual(now.rows)
+    const mine = await desk.call('GET', '/intake/photo-quota', undefined, reporterA)
+    expect(mine.body.mine.bytes).toBeLessThanOrEqual(MB)
+    const size = now.files.reduce((sum, f) => sum + statSync(join(dir, f)).size, 0)
+    const counted = desk.service.store.db.prepare('SELECT sum(bytes) AS n FROM (SELECT DISTINCT file, bytes FROM photos)').get() as { n: number }
+    expect(size).toBe(counted.n)
+
+    // The same new picture sent twice at once (by staff, to two places): one file, both rows, both kept.
+    const same = photo(4096)
+    const twice = await Promise.all([upload(`tps=${TPS_A1}&contest=bupati`, operator, same), upload(`tps=${TPS_B1}&contest=bupati`, operator, same)])
+    expect(twice.map((a) => a.status)).toEqual([201, 201])
+    expect(twice[0]!.body.photo).toBe(twice[1]!.body.photo)
+    now = disk()
+    expect(now.files).toEqual(now.rows)
+    expect(readFileSync(join(dir, twice[0]!.body.photo)).equals(same)).toBe(true)
+  })
+})
+
+describe('photo temp files left by a crash', () => {
+  it('are removed when the desk starts again; photos and other files stay', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'desk-photo-temp-'))
+    try {
+      let desk = await startDesk({ dataDir })
+      expect((await desk.call('POST', '/tps/import', tpsCsv([DESA_A], 1, 300))).status).toBe(200)
+      const stored = await desk.call('POST', `/photos?tps=${TPS_A1}`, jpegBytes(2048, 3), desk.adminToken, JPEG)
+      expect(stored.status).toBe(201)
+      await desk.stop()
+      const dir = join(dataDir, 'photos')
+      const crashed = `.${'ab'.repeat(32)}.jpg.0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9.tmp`
+      writeFileSync(join(dir, crashed), jpegBytes(1024, 4))
+      writeFileSync(join(dir, '.keep'), '')
+      desk = await startDesk({ dataDir })
+      await desk.stop()
+      expect(readdirSync(dir).sort()).toEqual(['.keep', stored.body.photo].sort())
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true })
+    }
   })
 })
 

@@ -1,5 +1,5 @@
 import express, { Router, type Response } from 'express'
-import { ExportService, fileSha256 } from '../service/export-service'
+import { EXPORT_RETRY_SECONDS, ExportService, fileSha256 } from '../service/export-service'
 import { DeskError, forbidden } from '../service/errors'
 import { atLeast, type Principal } from '../service/principal'
 import {
@@ -44,6 +44,16 @@ function sendXlsx(res: Response, file: { bytes: Buffer; sha256: string; filename
   res.send(file.bytes)
 }
 
+/** A build refused because the worker's queue is full says when to ask again, as the rate limiter does. */
+async function unlessBusy<T>(res: Response, build: () => Promise<T>): Promise<T> {
+  try {
+    return await build()
+  } catch (e) {
+    if (e instanceof DeskError && e.code === 'export_busy') res.set('Retry-After', String(EXPORT_RETRY_SECONDS))
+    throw e
+  }
+}
+
 function snapshotId(raw: unknown): number {
   const id = Number(raw)
   if (!Number.isInteger(id) || id < 1) throw new DeskError(400, 'invalid', 'Nomor snapshot harus bilangan bulat positif', { id: 'Nomor snapshot tidak sah' })
@@ -74,7 +84,7 @@ export function exportRouter(ctx: RouteContext): Router {
   r.get('/export/recap.xlsx', requireAuth(), async (req, res) => {
     const q = parse(recapDownloadQuerySchema, req.query)
     checkProfile(who(res), q.profile)
-    sendXlsx(res, await exports.workbook(q.profile, q.threshold))
+    sendXlsx(res, await unlessBusy(res, () => exports.workbook(q.profile, q.threshold)))
   })
 
   // ---------------------------------------------------------------- snapshots
@@ -110,7 +120,8 @@ export function exportRouter(ctx: RouteContext): Router {
   })
 
   r.post('/export/snapshots/:id/verify', requireAuth('operator'), async (req, res) => {
-    res.json(await exports.verifySnapshot(snapshotId(req.params.id)))
+    const id = snapshotId(req.params.id)
+    res.json(await unlessBusy(res, () => exports.verifySnapshot(id)))
   })
 
   // ---------------------------------------------------------------- KPU figures
@@ -157,7 +168,7 @@ export function exportRouter(ctx: RouteContext): Router {
   r.get('/export/kpu/report.xlsx', requireAuth(), async (req, res) => {
     notReporter(who(res))
     const q = parse(kpuReportQuerySchema, req.query)
-    sendXlsx(res, await exports.kpuReportWorkbook(q.threshold))
+    sendXlsx(res, await unlessBusy(res, () => exports.kpuReportWorkbook(q.threshold)))
   })
 
   return r

@@ -26,6 +26,35 @@ import { WorkbookBuilder } from './workbook-builder'
 export const DEFAULT_KPU_THRESHOLD = 1
 /** A cached workbook is served again only while the data is unchanged and it is this fresh. */
 const CACHE_MS = 30_000
+/**
+ * Live workbooks kept at once (recap per profile and threshold, KPU report per threshold), all of the
+ * data version now: enough for every screen of a desk, few enough that varied requests cannot fill memory.
+ */
+export const CACHE_ENTRIES = 8
+/**
+ * Builds allowed in the worker's queue (the running one included) before a new live build is refused:
+ * each is about a second of the worker, so a longer queue only makes every screen wait longer.
+ */
+export const MAX_PENDING_BUILDS = 4
+/** What a refused build tells the client (Retry-After, seconds): a few builds' time. */
+export const EXPORT_RETRY_SECONDS = 5
+
+/**
+ * The KPU difference threshold as used: rounded to 0.1 percentage point, so 1.04 and 1 are one
+ * threshold (one build, one cache entry) and every output (recap, report, snapshot) agrees on it.
+ */
+export function normaliseThreshold(percent: number): number {
+  return Math.round(percent * 10) / 10
+}
+
+const busy = () =>
+  new DeskError(503, 'export_busy', `Desk sedang menyiapkan beberapa berkas rekap. Coba lagi dalam ${EXPORT_RETRY_SECONDS} detik.`)
+
+interface CachedBuild {
+  version: number
+  at: number
+  built: Promise<BuiltWorkbook>
+}
 
 export interface KpuImportResult {
   import: KpuImportRecord
@@ -42,7 +71,8 @@ export class ExportService {
   readonly queries: RecapQueries
   /** The worker that turns recap data into workbook bytes, one build at a time. */
   readonly builder = new WorkbookBuilder()
-  private cache = new Map<string, { version: number; at: number; built: Promise<BuiltWorkbook> }>()
+  /** Live builds by kind, profile and threshold; Map order is use order (least recently used first). */
+  private cache = new Map<string, CachedBuild>()
   private serial: Promise<unknown> = Promise.resolve()
 
   /** The one export service of a desk (routers and the CLI share it, so freezes are serialised). */
@@ -62,6 +92,15 @@ export class ExportService {
 
   private constructor(readonly service: DeskService) {
     this.queries = new RecapQueries(service.store.db)
+    // Builds of data that has since changed are never served again: let their bytes go at once.
+    service.bus.subscribe(() => {
+      if (this.cache.size > 0) this.dropStale()
+    })
+  }
+
+  /** Keys of the live builds held now, least recently used first (`recap|profile|threshold`, `kpu|threshold`). */
+  get cachedBuilds(): string[] {
+    return [...this.cache.keys()]
   }
 
   /** Run one at a time: a snapshot's number is settled before its workbooks are built. */
@@ -176,20 +215,39 @@ export class ExportService {
    * one build in progress).
    */
   workbook(profile: ExportProfile, thresholdPercent = DEFAULT_KPU_THRESHOLD): Promise<BuiltWorkbook> {
-    const key = `${profile}|${thresholdPercent}`
+    const pct = normaliseThreshold(thresholdPercent)
+    return this.shared(`recap|${profile}|${pct}`, () =>
+      this.builder
+        .run({ kind: 'recap', source: this.source(pct), builds: [{ profile, thresholdPercent: pct }] })
+        .then((a) => a.built[0]!),
+    )
+  }
+
+  /**
+   * One live build per key and data version: a request finding one (done or in progress) shares it
+   * and costs nothing; a new one reads the data here and queues a build, unless the worker already
+   * has MAX_PENDING_BUILDS waiting (503 export_busy, before the data is read).
+   */
+  private shared(key: string, start: () => Promise<BuiltWorkbook>): Promise<BuiltWorkbook> {
+    this.dropStale()
     const hit = this.cache.get(key)
-    const now = Date.now()
-    if (hit && hit.version === this.service.version && now - hit.at < CACHE_MS) return hit.built
+    if (hit) {
+      this.cache.delete(key)
+      this.cache.set(key, hit)
+      return hit.built
+    }
+    if (this.builder.pending >= MAX_PENDING_BUILDS) return Promise.reject(busy())
     const version = this.service.version
     let built: Promise<BuiltWorkbook>
     try {
-      const source = this.source(thresholdPercent)
-      built = this.builder.run({ kind: 'recap', source, builds: [{ profile, thresholdPercent }] }).then((a) => a.built[0]!)
+      built = start()
     } catch (e) {
       return Promise.reject(e)
     }
-    const entry = { version, at: now, built }
+    const entry: CachedBuild = { version, at: Date.now(), built }
     this.cache.set(key, entry)
+    // The least recently used goes; a build of it still in progress finishes for those waiting on it.
+    while (this.cache.size > CACHE_ENTRIES) this.cache.delete(this.cache.keys().next().value!)
     // A failed build is not served again: the next request tries anew.
     built.catch(() => {
       if (this.cache.get(key) === entry) this.cache.delete(key)
@@ -197,9 +255,19 @@ export class ExportService {
     return built
   }
 
+  /** Forget builds of an older data version or past their freshness. */
+  private dropStale(): void {
+    const now = Date.now()
+    const version = this.service.version
+    for (const [key, entry] of this.cache) {
+      if (entry.version !== version || now - entry.at >= CACHE_MS) this.cache.delete(key)
+    }
+  }
+
   // ---------------------------------------------------------------- snapshots
   /** "Bekukan rekap": store the data and both profiles' workbooks, immutable, labelled with time and SHA-256. */
-  freeze(actor: Principal, label: string, thresholdPercent = DEFAULT_KPU_THRESHOLD): Promise<SnapshotRecord> {
+  freeze(actor: Principal, label: string, threshold = DEFAULT_KPU_THRESHOLD): Promise<SnapshotRecord> {
+    const thresholdPercent = normaliseThreshold(threshold)
     return this.exclusive(async () => {
       const source = this.source(thresholdPercent)
       const id = this.queries.nextSnapshotId()
@@ -268,6 +336,8 @@ export class ExportService {
     id: number,
   ): Promise<{ id: number; files: { profile: string; sha256: string; rebuiltSha256: string; identical: boolean }[] }> {
     const snap = this.snapshot(id)
+    // A rebuild on demand, like a live download: it waits in the same bounded queue.
+    if (this.builder.pending >= MAX_PENDING_BUILDS) throw busy()
     const gzipped = this.queries.snapshotData(id)
     if (!gzipped) throw notFound(`Snapshot #${id} tidak ada`)
     const snapshot = { id, label: snap.label, frozenAt: snap.createdAt }
@@ -352,14 +422,18 @@ export class ExportService {
     return this.queries.listKpuImports()
   }
 
-  kpuReport(thresholdPercent = DEFAULT_KPU_THRESHOLD): ReconcileReport & { asOf: string } {
+  kpuReport(threshold = DEFAULT_KPU_THRESHOLD): ReconcileReport & { asOf: string } {
+    const thresholdPercent = normaliseThreshold(threshold)
     const source = this.source(thresholdPercent)
     return { asOf: source.generatedAt, ...reconcile(source, thresholdPercent) }
   }
 
-  async kpuReportWorkbook(thresholdPercent = DEFAULT_KPU_THRESHOLD): Promise<BuiltWorkbook> {
-    const { built } = await this.builder.run({ kind: 'reconcile', source: this.source(thresholdPercent), thresholdPercent })
-    return built[0]!
+  /** The difference report as a workbook, shared and cached like the recap. */
+  kpuReportWorkbook(threshold = DEFAULT_KPU_THRESHOLD): Promise<BuiltWorkbook> {
+    const pct = normaliseThreshold(threshold)
+    return this.shared(`kpu|${pct}`, () =>
+      this.builder.run({ kind: 'reconcile', source: this.source(pct), thresholdPercent: pct }).then((a) => a.built[0]!),
+    )
   }
 }
 

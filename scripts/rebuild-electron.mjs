@@ -7,8 +7,9 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 
-const root = new URL('..', import.meta.url).pathname
+const root = fileURLToPath(new URL('..', import.meta.url)) // a path with spaces, or C:\ on Windows
 const require = createRequire(import.meta.url)
 const electronVersion = require('electron/package.json').version
 const sqliteDir = dirname(require.resolve('better-sqlite3/package.json'))

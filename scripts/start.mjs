@@ -5,8 +5,9 @@ import { existsSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { homedir } from 'node:os'
 import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 
-const root = new URL('..', import.meta.url).pathname
+const root = fileURLToPath(new URL('..', import.meta.url)) // a path with spaces, or C:\ on Windows
 const buildDir = process.env.DESK_BUILD_DIR ?? join(root, 'out')
 const require = createRequire(import.meta.url)
 const args = process.argv.slice(2)

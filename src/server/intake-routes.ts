@@ -2,7 +2,7 @@ import { networkInterfaces } from 'node:os'
 import express, { Router, type NextFunction, type Request, type Response } from 'express'
 import { z } from 'zod'
 import type { SignInDto } from '../shared/api'
-import { incidentCreateSchema, incidentStatusSchema, signInSchema, signInWindowSchema, verificationMarkSchema } from '../shared/schemas'
+import { incidentCreateSchema, incidentPhotoSchema, incidentStatusSchema, signInSchema, signInWindowSchema, verificationMarkSchema } from '../shared/schemas'
 import { DeskError } from '../service/errors'
 import { consoleServiceFor } from '../service/console-service'
 import { intakeServiceFor, MAX_PHOTO_BYTES, photoQuotaZeroMeaning, type PhotoQuota } from '../service/intake-service'
@@ -171,6 +171,16 @@ export function intakeRouter(ctx: RouteContext): Router {
         ...(Number.isInteger(limit) && limit > 0 ? { limit } : {}),
       }),
     })
+  })
+
+  // A photo the desk first refused (quota), sent later by the phone's outbox: it passes outside the
+  // sign-in window like the incident itself.
+  r.post('/incidents/:id/photo', requireAuth(undefined, { queued: true }), json, async (req, res) => {
+    const id = Number(req.params.id)
+    if (!Number.isInteger(id) || id < 1) throw new DeskError(404, 'not_found', 'Kejadian tidak ditemukan')
+    const body = parse(incidentPhotoSchema, req.body)
+    res.set('Cache-Control', 'no-store')
+    res.json(await intake.attachIncidentPhoto(who(res), id, body.photo))
   })
 
   r.post('/incidents/:id/status', requireAuth('operator'), json, async (req, res) => {

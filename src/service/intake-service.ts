@@ -355,6 +355,7 @@ export class IntakeService {
       listIncidents: p(`SELECT * FROM incidents WHERE (@status IS NULL OR status = @status) AND id > @after
         AND (@reporter IS NULL OR reporter = @reporter) ORDER BY id DESC LIMIT @limit`),
       setIncidentStatus: p('UPDATE incidents SET status = ? WHERE id = ?'),
+      setIncidentPhoto: p('UPDATE incidents SET photo = ? WHERE id = ? AND photo IS NULL'),
       findIncidentSubmission: p('SELECT incident, hash FROM incident_submissions WHERE actor = ? AND submission_id = ?'),
       insertIncidentSubmission: p('INSERT INTO incident_submissions (actor, submission_id, incident, hash) VALUES (?, ?, ?, ?)'),
       insertPhoto: p(`INSERT OR IGNORE INTO photos (file, type, bytes, region, tps, contest, actor, at, simulated)
@@ -989,6 +990,17 @@ export class IntakeService {
     return dto
   }
 
+  /**
+   * A photo an incident may point at: one stored on the desk, and for a reporter one they sent
+   * themselves (a reporter cannot claim someone else's picture). Staff may link any stored photo.
+   */
+  private assertPhotoUsable(p: Principal, file: string): void {
+    const stored = atLeast(p, 'operator') ? !!this.s.photoByFile.get(file) : !!this.s.actorHasFile.get(file, p.id)
+    if (!stored) {
+      throw new DeskError(400, 'invalid', 'Foto itu belum diunggah. Kirim fotonya dulu lewat POST /photos.', { photo: 'Foto tidak ditemukan' })
+    }
+  }
+
   async createIncident(
     p: Principal,
     body: IncidentCreate,
@@ -996,12 +1008,7 @@ export class IntakeService {
   ): Promise<{ httpStatus: 200 | 201; id: number }> {
     if (p.role === 'display') throw forbidden('Akun tampilan (display) tidak bisa melaporkan kejadian')
     const place = this.placeFor(p, { ...(body.tps ? { tps: body.tps } : {}), ...(body.region ? { region: body.region } : {}) })
-    if (body.photo) {
-      const photo = this.s.photoByFile.get(body.photo) as PhotoRow | undefined
-      if (!photo || (!atLeast(p, 'operator') && photo.actor !== p.id)) {
-        throw new DeskError(400, 'invalid', 'Foto itu belum diunggah. Kirim fotonya dulu lewat POST /photos.', { photo: 'Foto tidak ditemukan' })
-      }
-    }
+    if (body.photo) this.assertPhotoUsable(p, body.photo)
     const hash = sha256(canonicalJson(body))
     const simulated = this.simulatedFor(p, !!options.simulated)
     return this.desk.write(() => {
@@ -1088,6 +1095,46 @@ export class IntakeService {
       limit: Math.min(1000, Math.max(1, filter.limit ?? 200)),
     }) as IncidentRow[]
     return rows.map((r) => this.incidentDto(r, view))
+  }
+
+  /**
+   * Link a photo to an incident sent without one: the phone delivers an incident's text at once
+   * and its photo later when the desk first refused it (photo quota full, raised afterwards). Only
+   * the reporter who made the incident, or staff. An incident keeps one photo: the same one again
+   * is a resend (200, nothing changes); a different one is refused (409), never swapped silently.
+   */
+  async attachIncidentPhoto(p: Principal, id: number, file: string): Promise<{ outcome: 'attached' | 'duplicate'; incident: IncidentDto }> {
+    if (p.role === 'display') throw forbidden('Akun tampilan (display) tidak bisa mengirim foto')
+    const staff = atLeast(p, 'operator')
+    const owned = (row: IncidentRow | undefined): IncidentRow => {
+      if (!row) throw notFound(`Kejadian #${id} tidak ditemukan`)
+      if (!staff && row.reporter !== p.id) throw forbidden(`Kejadian #${id} dilaporkan orang lain: hanya pelapornya atau operator desk yang boleh menambah foto`)
+      return row
+    }
+    const conflict = () =>
+      new DeskError(
+        409,
+        'photo_exists',
+        `Kejadian #${id} sudah punya foto lain. Satu kejadian hanya satu foto; kirim foto tambahan sebagai laporan kejadian baru.`,
+        { photo: 'Kejadian ini sudah punya foto' },
+      )
+    // Checked here for a clear answer without queueing, and again in the writer, where two
+    // attaches of different photos cannot both pass.
+    const before = owned(this.s.incidentById.get(id) as IncidentRow | undefined)
+    if (before.photo !== null && before.photo !== file) throw conflict()
+    this.assertPhotoUsable(p, file)
+    const outcome = await this.desk.write(() => {
+      const row = owned(this.s.incidentById.get(id) as IncidentRow | undefined)
+      if (row.photo === file) return 'duplicate' as const
+      if (row.photo !== null) throw conflict()
+      this.s.setIncidentPhoto.run(file, id)
+      this.store.audit(p.id, 'incident.photo', row.tps ?? row.region, { id, file })
+      // Same event as a status change: screens listing incidents reload the row (the console then
+      // shows the photo). No names, no file name: boards receive it too.
+      this.store.appendEvent('incident.updated', { id, status: row.status, hasPhoto: true })
+      return 'attached' as const
+    })
+    return { outcome, incident: this.incidentDto(this.s.incidentById.get(id) as IncidentRow, staff ? 'full' : 'own') }
   }
 
   async setIncidentStatus(actor: Principal, id: number, status: 'open' | 'handled'): Promise<IncidentDto> {

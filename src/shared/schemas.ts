@@ -151,6 +151,14 @@ export const incidentCreateSchema = z.object({
 })
 export type IncidentCreate = z.infer<typeof incidentCreateSchema>
 
+/** POST /incidents/:id/photo: a photo sent later (first refused, e.g. for the quota) joins its incident. */
+export const incidentPhotoSchema = z.object({
+  photo: z
+    .string({ error: 'photo wajib diisi: nama foto dari jawaban POST /photos' })
+    .regex(/^[a-f0-9]{64}\.(jpg|png|webp)$/, { error: 'photo tidak sah: pakai nama foto dari jawaban POST /photos (<sha256>.jpg/png/webp)' }),
+})
+export type IncidentPhoto = z.infer<typeof incidentPhotoSchema>
+
 export const incidentStatusSchema = z.object({
   status: z.enum(['open', 'handled'], { error: 'Status kejadian harus open atau handled' }),
 })

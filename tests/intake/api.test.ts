@@ -346,6 +346,69 @@ describe('intake API', () => {
       expect((await desk.call('GET', '/incidents?status=open', undefined, operator)).body.incidents.map((i: any) => i.id)).not.toContain(id)
       expect((await desk.call('POST', '/incidents/99999/status', { status: 'handled' }, operator)).status).toBe(404)
     })
+
+    it('takes a photo sent later for an incident: its reporter or staff, one photo per incident', async () => {
+      const jpeg = { 'content-type': 'image/jpeg' }
+      const created = await desk.call('POST', '/incidents', { submissionId: sid('inc'), tps: TPS_A2, category: 'keamanan', urgency: 'tinggi', text: 'Massa berkumpul' }, reporterA)
+      expect(created.status).toBe(201)
+      const id = created.body.id as number
+      const first = (await desk.call('POST', `/photos?tps=${TPS_A2}`, jpegBytes(4096, 21), reporterA, jpeg)).body.photo as string
+      const second = (await desk.call('POST', `/photos?tps=${TPS_A2}`, jpegBytes(4096, 22), reporterA, jpeg)).body.photo as string
+      // Another reporter (the kecamatan officer over desa A) with a photo of their own: not their incident.
+      const theirs = (await desk.call('POST', `/photos?tps=${TPS_A2}`, jpegBytes(4096, 23), kecamatan, jpeg)).body.photo as string
+      const other = await desk.call('POST', `/incidents/${id}/photo`, { photo: theirs }, kecamatan)
+      expect(other.status).toBe(403)
+      expect(other.body.error.message).toMatch(/Kejadian #\d+ dilaporkan orang lain/)
+      // A reporter cannot claim someone else's picture for their own incident.
+      const claimed = await desk.call('POST', `/incidents/${id}/photo`, { photo: theirs }, reporterA)
+      expect(claimed.status).toBe(400)
+      expect(claimed.body.error.fields.photo).toBe('Foto tidak ditemukan')
+      const bad = await desk.call('POST', `/incidents/${id}/photo`, { photo: 'foto.jpg' }, reporterA)
+      expect(bad.status).toBe(400)
+      expect(bad.body.error.fields.photo).toMatch(/^photo tidak sah/)
+      expect((await desk.call('POST', `/incidents/${id}/photo`, {}, reporterA)).body.error.fields.photo).toMatch(/^photo wajib diisi/)
+      expect((await desk.call('POST', '/incidents/99999/photo', { photo: first }, reporterA)).status).toBe(404)
+      expect((await desk.call('POST', `/incidents/${id}/photo`, { photo: first }, display)).status).toBe(403)
+
+      const sse = await openSse(`${desk.url}/api/v1/events`, display)
+      try {
+        const attached = await desk.call('POST', `/incidents/${id}/photo`, { photo: first }, reporterA)
+        expect(attached.status).toBe(200)
+        expect(attached.body).toMatchObject({ outcome: 'attached', incident: { id, hasPhoto: true } })
+        // The reporter's view carries no file name or personal data.
+        expect(attached.body.incident.photo).toBeUndefined()
+        await sse.until((m) => m.some((x) => x.event === 'incident.updated'))
+        const event = JSON.parse(sse.messages.find((x) => x.event === 'incident.updated')!.data!)
+        expect(event.data).toEqual({ id, status: 'open', hasPhoto: true })
+      } finally {
+        await sse.close()
+      }
+      const listed = (await desk.call('GET', '/incidents', undefined, operator)).body.incidents.find((i: any) => i.id === id)
+      expect(listed).toMatchObject({ hasPhoto: true, photo: first })
+      expect((await desk.call('GET', `/photos/${first}`, undefined, operator)).status).toBe(200)
+      expect((await desk.call('GET', '/incidents', undefined, reporterA)).body.incidents.find((i: any) => i.id === id).hasPhoto).toBe(true)
+
+      // The phone resending after a lost answer: same photo, same answer, nothing added.
+      const again = await desk.call('POST', `/incidents/${id}/photo`, { photo: first }, reporterA)
+      expect(again.status).toBe(200)
+      expect(again.body.outcome).toBe('duplicate')
+      const swap = await desk.call('POST', `/incidents/${id}/photo`, { photo: second }, reporterA)
+      expect(swap.status).toBe(409)
+      expect(swap.body.error).toMatchObject({ code: 'photo_exists', fields: { photo: 'Kejadian ini sudah punya foto' } })
+      expect(swap.body.error.message).toMatch(/^Kejadian #\d+ sudah punya foto lain/)
+      // Staff too cannot swap it silently.
+      expect((await desk.call('POST', `/incidents/${id}/photo`, { photo: second }, operator)).status).toBe(409)
+      expect((await desk.call('GET', '/incidents', undefined, operator)).body.incidents.find((i: any) => i.id === id).photo).toBe(first)
+      const audit = (await desk.call('GET', '/audit')).body.entries.filter((e: any) => e.action === 'incident.photo')
+      expect(audit).toHaveLength(1)
+      expect(audit[0]).toMatchObject({ actor: reporterAId, target: TPS_A2 })
+
+      // An operator may attach a stored photo to a reporter's incident that has none.
+      const plain = await desk.call('POST', '/incidents', { tps: TPS_A1, category: 'logistik', urgency: 'rendah', text: 'Tinta habis' }, reporterA)
+      const byOperator = await desk.call('POST', `/incidents/${plain.body.id}/photo`, { photo: second }, operator)
+      expect(byOperator.status).toBe(200)
+      expect(byOperator.body.incident).toMatchObject({ hasPhoto: true, photo: second, reporter: { name: 'Siti Aminah' } })
+    })
   })
 
   describe('kecamatan verification', () => {

@@ -4,13 +4,15 @@ import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchBrowser } from '../helpers/browser'
 import { builtUi } from '../helpers/build-ui'
-import { DESA_A, startDesk, tpsCsv, type TestDesk } from '../helpers/desk'
+import { ADMIN_TOKEN, DESA_A, startDesk, tpsCsv, type TestDesk } from '../helpers/desk'
+import { samplePng } from '../console/seed'
 import { CSV_HEADER, jpegBytes } from './fixtures'
 
 // The phone when the desk's photo quota is full (Chromium at 360×740): an incident's text still
 // reaches the desk without its photo, a refused C.Hasil photo is shown with the desk's message and
 // kept on the phone, not resent in a loop, while the numbers go through; once the desk raises the
-// quota the reporter can send the photo again.
+// quota the reporter can send the photo again, and an incident's photo then joins its incident on
+// the operator's console.
 
 const SHOTS = join(__dirname, '..', '.artifacts', 'lapor-photo-quota')
 const PHONE = { viewport: { width: 360, height: 740 }, deviceScaleFactor: 1, isMobile: true, hasTouch: true, locale: 'id-ID' }
@@ -71,7 +73,8 @@ describe('the reporter form when the photo quota is full', () => {
     await page.getByText('Keamanan').click()
     await page.getByText('Tinggi', { exact: true }).click()
     await page.getByLabel('Uraian singkat').fill('Massa berkumpul di depan TPS 003, petugas minta bantuan polisi')
-    await page.locator('input[type="file"]').setInputFiles({ name: 'kejadian.jpg', mimeType: 'image/jpeg', buffer: jpegBytes(200 * 1024, 3) })
+    // A picture the browsers can decode: the operator's console shows it once it joins the incident (last test).
+    await page.locator('input[type="file"]').setInputFiles({ name: 'kejadian.png', mimeType: 'image/png', buffer: samplePng(120, 80) })
     await page.getByText(/Foto siap/).waitFor()
     await page.getByRole('button', { name: 'Kirim laporan kejadian' }).click()
 
@@ -154,5 +157,53 @@ describe('the reporter form when the photo quota is full', () => {
     await page.getByTestId('photo-usage').getByText('Foto terkirim: 0,8 dari 100 MB').waitFor()
     // The incident's photo is still there, refused until the reporter asks.
     await page.getByTestId('outbox-item').filter({ hasText: 'Foto kejadian keamanan' }).waitFor()
+  })
+
+  it("links the incident's photo, sent again later, to its incident: the operator sees it live", async () => {
+    // The operator's console is open on another machine, showing the incident without a photo.
+    const consoleContext = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'id-ID', timezoneId: 'Asia/Jakarta' })
+    await consoleContext.addInitScript((token) => sessionStorage.setItem('desk.token', token), ADMIN_TOKEN)
+    const operator = await consoleContext.newPage()
+    operator.setDefaultTimeout(10_000)
+    await operator.goto(desk.url)
+    const incidentRow = operator.locator('ul.incidents li', { hasText: 'Massa berkumpul di depan TPS 003' })
+    await incidentRow.waitFor()
+    expect(await incidentRow.locator('.photo-row img').count()).toBe(0)
+
+    // The desk stores the link but the phone never hears back: it must link again, not upload again.
+    let lost = 0
+    await page.route('**/api/v1/incidents/*/photo', async (route) => {
+      if (lost > 0) return route.continue()
+      lost++
+      await route.fetch()
+      await route.abort('connectionreset')
+    })
+    const item = page.getByTestId('outbox-item').filter({ hasText: 'Foto kejadian keamanan · TPS 003' })
+    await item.getByRole('button', { name: 'Coba kirim lagi' }).click()
+    await item.getByText(/Belum tersambung ke desk/).waitFor()
+    expect(await item.getAttribute('data-state')).toBe('waiting')
+    await page.getByTestId('outbox-bar').getByRole('button', { name: 'Kirim sekarang' }).click()
+    await item.waitFor({ state: 'detached' })
+    await page.unroute('**/api/v1/incidents/*/photo')
+    expect(lost).toBe(1)
+    expect(photoPosts).toHaveLength(4)
+
+    const incident = (await desk.call('GET', '/incidents')).body.incidents[0]
+    expect(incident).toMatchObject({ text: 'Massa berkumpul di depan TPS 003, petugas minta bantuan polisi', hasPhoto: true })
+    const stored = (await desk.call('GET', `/photos?tps=${TPS_A3}`)).body.photos
+    expect(stored).toHaveLength(2)
+    // The incident points at the photo taken for it, not the reporter's earlier one of the same TPS.
+    expect(incident.photo).toBe(stored[1].file)
+    expect((await desk.call('GET', '/audit')).body.entries.filter((e: any) => e.action === 'incident.photo')).toHaveLength(1)
+
+    // The phone says where the photo went, on the incident's receipt line too.
+    await page.getByText(`dilampirkan ke kejadian #${incident.id}`).waitFor()
+    await page.getByTestId('photo-attached').getByText('Foto menyusul, sudah dilampirkan').waitFor()
+    await snap('outbox-incident-photo-attached')
+
+    // The console, never reloaded, now shows the photo with the incident.
+    await expect.poll(() => incidentRow.locator('.photo-row img').evaluate((el) => (el as HTMLImageElement).naturalWidth)).toBe(120)
+    await operator.screenshot({ path: join(SHOTS, 'console-incident-photo.png') })
+    await consoleContext.close()
   })
 })

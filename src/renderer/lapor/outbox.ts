@@ -33,6 +33,12 @@ export interface OutboxItem {
   lastCode?: string
   /** An incident whose photo the desk would not keep: its message (the text goes on without the photo). */
   photoRefused?: string
+  /** A refused incident photo: the outbox id of its incident, to join it once the desk keeps the photo. */
+  forIncident?: string
+  /** The desk's number of that incident, once the desk has acknowledged it. */
+  incidentId?: number
+  /** The desk's name of this photo once stored, so a lost answer to the linking step does not upload it again. */
+  photoFile?: string
 }
 
 export interface SentItem {
@@ -51,6 +57,10 @@ export interface SentItem {
   warnings?: string[]
   /** An incident delivered without its photo: the desk's reason. */
   photoRefused?: string
+  /** An incident: the desk's number (the photo sent later is linked to it). */
+  incidentId?: number
+  /** An incident delivered without its photo whose photo reached it later. */
+  photoAttached?: boolean
   at: number
 }
 
@@ -333,10 +343,7 @@ export class Outbox {
         const outcome = r.body.status === 'duplicate' && r.body.replayOf ? r.body.replayOf : r.body.status
         return { kind: 'done', sent: { receipt: r.body.receipt, outcome, warnings: r.body.warnings.map((w) => w.message) } }
       }
-      if (item.kind === 'photo') {
-        await call('POST', `/photos?${item.query ?? ''}`, { body: item.blob, timeoutMs: 120_000 })
-        return { kind: 'done', sent: { outcome: 'stored' } }
-      }
+      if (item.kind === 'photo') return await this.sendPhoto(item)
       // An incident with a photo: the photo first (idempotent: named by its content), then the report.
       // Once the photo is settled (stored, or refused for good) the body is fixed and saved before the
       // report goes out, so every resend under this submissionId carries the same body.
@@ -352,10 +359,49 @@ export class Outbox {
         await this.storage!.put('outbox', item)
       }
       const r = await call<{ id: number; status: string }>('POST', '/incidents', { body: item.body })
-      return { kind: 'done', sent: { receipt: `#${r.body.id}`, outcome: r.body.status } }
+      // Its photo, set aside above or on an earlier try, now knows which incident to join.
+      const aside = this.items.find((i) => i.id === refusedPhotoId(item.id))
+      if (aside) {
+        aside.incidentId = r.body.id
+        await this.storage!.put('outbox', aside)
+      }
+      return { kind: 'done', sent: { receipt: `#${r.body.id}`, outcome: r.body.status, incidentId: r.body.id } }
     } catch (e) {
       return classify(e)
     }
+  }
+
+  /**
+   * A photo: stored at its place; one taken for an incident (set aside when the desk refused it)
+   * is then linked to that incident, so the operator sees it with the report. Both steps are
+   * idempotent on the desk, and the stored name is kept, so a lost answer costs one resend.
+   */
+  private async sendPhoto(item: OutboxItem): Promise<Outcome> {
+    // Photos set aside before items carried `forIncident` are still known by their fixed id.
+    const suffix = refusedPhotoId('')
+    const incidentRef = item.forIncident ?? (item.id.endsWith(suffix) ? item.id.slice(0, -suffix.length) : undefined)
+    if (!item.photoFile) {
+      const up = await call<{ photo: string }>('POST', `/photos?${item.query ?? ''}`, { body: item.blob, timeoutMs: 120_000 })
+      if (!incidentRef) return { kind: 'done', sent: { outcome: 'stored' } }
+      item.photoFile = up.body.photo
+      await this.storage!.put('outbox', item)
+    }
+    const incident = incidentRef ? this.sent.find((s) => s.id === incidentRef && s.kind === 'incident') : undefined
+    const deskId = item.incidentId ?? incident?.incidentId ?? (Number(/^#(\d+)$/.exec(incident?.receipt ?? '')?.[1]) || undefined)
+    if (deskId === undefined) {
+      const pending = this.items.find((i) => i.id === incidentRef)
+      if (pending && pending.state === 'waiting') {
+        return { kind: 'retry', message: 'Foto sudah di desk; menunggu laporan kejadiannya terkirim', stop: false }
+      }
+      // The incident was refused or removed from this phone: the photo stays stored for its place.
+      return { kind: 'done', sent: { outcome: 'stored' } }
+    }
+    await call('POST', `/incidents/${deskId}/photo`, { body: { photo: item.photoFile } })
+    if (incident) {
+      incident.photoAttached = true
+      await this.storage!.put('sent', incident)
+    }
+    return { kind: 'done', sent: { outcome: 'attached', receipt: `#${deskId}` } }
   }
 
   /**
@@ -378,6 +424,7 @@ export class Outbox {
       nextAt: 0,
       lastError: e.message,
       ...(e.code ? { lastCode: e.code } : {}),
+      forIncident: incident.id,
     }
     await this.storage!.put('outbox', photo)
     this.items = [...this.items.filter((i) => i.id !== photo.id), photo]

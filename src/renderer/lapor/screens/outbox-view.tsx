@@ -89,14 +89,19 @@ export function OutboxView() {
                 <strong>{s.label}</strong>
                 <span className="meta">
                   {formatTimeWib(s.at)}
-                  {s.receipt ? ` · ${s.kind === 'incident' ? 'no.' : 'tanda terima'} ${s.receipt}` : ''}
+                  {s.receipt ? (s.outcome === 'attached' ? ` · dilampirkan ke kejadian ${s.receipt}` : ` · ${s.kind === 'incident' ? 'no.' : 'tanda terima'} ${s.receipt}`) : ''}
                   {s.outcome === 'conflict' ? ' · menunggu keputusan supervisor' : ''}
                 </span>
-                {s.photoRefused && (
-                  <span className="error" title={s.photoRefused}>
-                    Terkirim tanpa foto — foto ditolak desk
-                  </span>
-                )}
+                {s.photoRefused &&
+                  (s.photoAttached ? (
+                    <span className="meta" data-testid="photo-attached">
+                      Foto menyusul, sudah dilampirkan
+                    </span>
+                  ) : (
+                    <span className="error" title={s.photoRefused}>
+                      Terkirim tanpa foto — foto ditolak desk
+                    </span>
+                  ))}
               </li>
             ))}
           </ul>

@@ -35,7 +35,14 @@ export function Receipt({ id, tps }: { id: string; tps?: string }) {
           </p>
         )}
         {conflict && <p>Hasil lama tetap dipakai sampai supervisor desk memutuskan. Status TPS: perlu dicek.</p>}
-        {sent.photoRefused && <PhotoRefused message={sent.photoRefused} />}
+        {sent.photoRefused &&
+          (sent.photoAttached ? (
+            <p className="meta" data-testid="photo-attached">
+              Foto kejadian ini awalnya ditolak desk, lalu dikirim ulang dan sudah dilampirkan.
+            </p>
+          ) : (
+            <PhotoRefused message={sent.photoRefused} />
+          ))}
         {sent.warnings && sent.warnings.length > 0 && (
           <div className="warnings">
             <p>Desk akan memeriksa:</p>

@@ -9,6 +9,7 @@ import { readTable } from '../server/tables'
 import { DeskError } from '../service/errors'
 import { ExportService } from '../service/export-service'
 import type { Principal } from '../service/principal'
+import type { RowError } from '../shared/api'
 import { exportProfileSchema } from '../shared/export'
 import { openDesk } from './desk'
 import { DEFAULT_REGENCY } from './regions-source'
@@ -93,7 +94,7 @@ async function online(values: Values, path: string, init: RequestInit = {}): Pro
   const res = await fetch(new URL(`/api/v1${path}`, values.url), { ...init, headers })
   if (!res.ok) {
     const body = (await res.json().catch(() => null)) as {
-      error?: { message: string; rows?: { row: number; column?: string; message: string }[] }
+      error?: { message: string; rows?: RowError[] }
     } | null
     throw new DeskError(res.status, 'remote', body?.error?.message ?? `HTTP ${res.status}`, undefined, body?.error?.rows)
   }

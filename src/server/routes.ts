@@ -5,6 +5,7 @@ import type { RecapLevel } from '../domain/recap'
 import type { DeskService } from '../service/desk-service'
 import { DeskError, forbidden } from '../service/errors'
 import { atLeast, type Principal } from '../service/principal'
+import type { RegionsDto, RowError, UserDto } from '../shared/api'
 import {
   contestsUpdateSchema,
   recapQuerySchema,
@@ -71,7 +72,7 @@ export function address(req: Request): string {
  * The answer to an all-or-nothing file import: the counts, or 400 listing every bad row (the
  * body keeps `errors` beside the usual error envelope, so tools reading either find the rows).
  */
-export function sendImport<T extends { errors: { row: number; column?: string; message: string }[] }>(
+export function sendImport<T extends { errors: RowError[] }>(
   res: Response,
   result: T,
   okStatus: 200 | 201,
@@ -170,14 +171,15 @@ export function apiRouter(ctx: RouteContext): Router {
 
   r.get('/regions', publicLimit, (_req, res) => {
     const regions = service.regions
-    res.json({
+    const body: RegionsDto = {
       regency: { code: regions.regency.code, name: regions.regency.name },
       kecamatan: regions.kecamatan.map((k) => ({
         code: k.code,
         name: k.name,
         desa: regions.childrenOf(k.code).map((d) => ({ code: d.code, name: d.name })),
       })),
-    })
+    }
+    res.json(body)
   })
 
   r.get('/me', requireAuth(), (_req, res) => {
@@ -251,7 +253,7 @@ export function apiRouter(ctx: RouteContext): Router {
 
   r.get('/users', requireAuth('admin'), (_req, res) => {
     res.json({
-      users: service.store.listUsers().map((u) => ({
+      users: service.store.listUsers().map((u): UserDto => ({
         id: u.id,
         name: u.name,
         phone: u.phone,

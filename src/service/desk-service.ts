@@ -4,7 +4,7 @@ import { recapAllLevels, sumRows, type RecapInput, type RecapLevel, type RecapLe
 import { checkResultSheet, sameSheet, type ResultSheet } from '../domain/result-sheet'
 import type { RegionTree } from '../domain/regions'
 import { validateTpsTable, type TpsRecord } from '../domain/tps'
-import type { ConfigDto, ContestProgress, DeskEvent, ProgressDto, RecapDto, ResultAnswer } from '../shared/api'
+import type { ConfigDto, ContestProgress, DeskEvent, ProgressDto, RecapDto, ResultAnswer, RowError } from '../shared/api'
 import type { ResultSubmission, UserCreate } from '../shared/schemas'
 import { EventBus } from '../store/bus'
 import { canonicalJson, sha256, type DeskStore, type SubmissionRecord, type UserRecord } from '../store/store'
@@ -212,7 +212,7 @@ export class DeskService {
     actor: Principal,
     table: string[][],
     options: { simulated?: boolean } = {},
-  ): Promise<{ imported: number; updated: number; errors: { row: number; column?: string; message: string }[] }> {
+  ): Promise<{ imported: number; updated: number; errors: RowError[] }> {
     const { rows, errors } = validateTpsTable(table, this.regions)
     if (errors.length > 0) return { imported: 0, updated: 0, errors }
     const counts = await this.write(() => {

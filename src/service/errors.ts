@@ -1,3 +1,5 @@
+import type { RowError } from '../shared/api'
+
 /** An error meant for the user: HTTP status, stable code, Indonesian message, the fields or rows at fault. */
 export class DeskError extends Error {
   constructor(
@@ -5,7 +7,7 @@ export class DeskError extends Error {
     readonly code: string,
     message: string,
     readonly fields?: Record<string, string>,
-    readonly rows?: { row: number; column?: string; message: string }[],
+    readonly rows?: RowError[],
   ) {
     super(message)
   }

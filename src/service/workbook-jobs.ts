@@ -5,6 +5,7 @@
 import { gunzipSync, gzipSync } from 'node:zlib'
 import { buildReconcileWorkbook, buildRecapWorkbook, type BuiltWorkbook } from '../export/recap-workbook'
 import type { ExportProfile, RecapSource, SnapshotLabel } from '../export/source'
+import type { RowError } from '../shared/api'
 import { DeskError } from './errors'
 
 export interface RecapBuild {
@@ -31,7 +32,7 @@ export interface WireError {
   name: string
   message: string
   stack?: string
-  desk?: { status: number; code: string; fields?: Record<string, string>; rows?: { row: number; column?: string; message: string }[] }
+  desk?: { status: number; code: string; fields?: Record<string, string>; rows?: RowError[] }
 }
 
 export type WorkerReply = { id: number; ok: true; answer: WorkbookAnswer } | { id: number; ok: false; error: WireError }

@@ -1,7 +1,32 @@
 // Response shapes of API v1 shared by the server and the UI.
 
+/** One bad row of an imported table: its row number as the sheet shows it, the column, why. */
+export interface RowError {
+  row: number
+  column?: string
+  message: string
+}
+
 export interface ApiError {
-  error: { code: string; message: string; fields?: Record<string, string>; rows?: { row: number; column?: string; message: string }[] }
+  error: { code: string; message: string; fields?: Record<string, string>; rows?: RowError[] }
+}
+
+/** GET /regions: the regency, its kecamatan and their desa/kelurahan. */
+export interface RegionsDto {
+  regency: { code: string; name: string }
+  kecamatan: { code: string; name: string; desa: { code: string; name: string }[] }[]
+}
+
+/** GET /users: a person as the admin sees them (never their access code). */
+export interface UserDto {
+  id: string
+  name: string
+  phone: string
+  role: string
+  region: string
+  simulated: boolean
+  createdAt: string
+  revokedAt: string | null
 }
 
 export interface CandidateDto {
@@ -230,5 +255,5 @@ export interface ImportedUserDto {
 export interface UserImportAnswer {
   imported: number
   users: ImportedUserDto[]
-  errors: { row: number; column?: string; message: string }[]
+  errors: RowError[]
 }

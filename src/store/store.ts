@@ -147,9 +147,8 @@ function contestResultFromRow(r: Row): ContestResult {
   }
 }
 
-function submissionFromRow(r: Row): SubmissionRecord {
+function receivedFromRow(r: Row): ReceivedSubmission {
   return {
-    seq: r.seq as number,
     submissionId: r.submission_id as string,
     actor: r.actor as string,
     channel: r.channel as string,
@@ -159,9 +158,11 @@ function submissionFromRow(r: Row): SubmissionRecord {
     contest: r.contest as string,
     payload: r.payload as string,
     hash: r.hash as string,
-    outcome: r.outcome as SubmissionRecord['outcome'],
-    answer: r.answer as string,
   }
+}
+
+function submissionFromRow(r: Row): SubmissionRecord {
+  return { ...receivedFromRow(r), seq: r.seq as number, outcome: r.outcome as SubmissionRecord['outcome'], answer: r.answer as string }
 }
 
 /**
@@ -359,15 +360,7 @@ export class DeskStore {
 
   refusalsForTps(tps: string): RefusalRecord[] {
     return (this.s.refusalsForTps.all(tps) as Row[]).map((r) => ({
-      submissionId: r.submission_id as string,
-      actor: r.actor as string,
-      channel: r.channel as string,
-      receivedAt: r.received_at as string,
-      address: r.address as string,
-      tps: r.tps as string,
-      contest: r.contest as string,
-      payload: r.payload as string,
-      hash: r.hash as string,
+      ...receivedFromRow(r),
       status: r.status as number,
       code: r.code as string,
       fields: JSON.parse(r.fields as string) as Record<string, string>,

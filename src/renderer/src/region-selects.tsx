@@ -1,6 +1,4 @@
-interface RegionsDto {
-  kecamatan: { code: string; name: string; desa: { code: string; name: string }[] }[]
-}
+import type { RegionsDto } from '../../shared/api'
 
 export interface RegionSelectsProps {
   regions: RegionsDto | null | undefined

@@ -69,6 +69,19 @@ function fit(ctx: CanvasRenderingContext2D, text: string, width: number): string
   return s.trimEnd() + '…'
 }
 
+/**
+ * What every chart on the wall shares: fills its box, redrawn without animation, no pointer, no
+ * legend. A fresh object per chart: chart.js keeps (and the vote chart writes into) what it is given.
+ */
+const wallOptions = () => ({
+  responsive: true,
+  locale: 'id-ID',
+  maintainAspectRatio: false,
+  animation: false as const,
+  events: [] as never[],
+  plugins: { legend: { display: false }, tooltip: { enabled: false } },
+})
+
 /** Vote share per pair: a bar per pair in its colour, its name, votes and share. */
 export function VoteChart({ rows, scale }: { rows: VoteRow[]; scale: number }) {
   const canvas = useChart<'bar'>(
@@ -77,12 +90,7 @@ export function VoteChart({ rows, scale }: { rows: VoteRow[]; scale: number }) {
       data: { labels: [], datasets: [{ data: [], backgroundColor: [], borderWidth: 0, barPercentage: 0.55, categoryPercentage: 1 }] },
       options: {
         indexAxis: 'y',
-        responsive: true,
-        locale: 'id-ID',
-        maintainAspectRatio: false,
-        animation: false,
-        events: [],
-        plugins: { legend: { display: false }, tooltip: { enabled: false } },
+        ...wallOptions(),
         scales: {
           x: { display: false, min: 0, max: 100 },
           y: { display: false },
@@ -116,12 +124,7 @@ export function ArrivalsChart({ labels, counts, scale }: { labels: string[]; cou
       type: 'bar',
       data: { labels: [], datasets: [{ data: [], backgroundColor: '#56B4E9', borderWidth: 0, barPercentage: 0.9, categoryPercentage: 1 }] },
       options: {
-        responsive: true,
-        locale: 'id-ID',
-        maintainAspectRatio: false,
-        animation: false,
-        events: [],
-        plugins: { legend: { display: false }, tooltip: { enabled: false } },
+        ...wallOptions(),
         scales: {
           x: { grid: { display: false }, border: { color: '#64748b' }, ticks: { color: MUTED, autoSkip: false, maxRotation: 0 } },
           y: { beginAtZero: true, grid: { color: '#334155' }, border: { display: false }, ticks: { color: MUTED, precision: 0, maxTicksLimit: 4 } },

@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useState } from 'react'
+import type { UserDto } from '../../../shared/api'
 import { formatCount, formatDateTimeWib } from '../../../shared/format'
 import { rememberIssuedCodes } from '../credentials/issued-codes'
 import { ErrorLine, Loading, post, useLiveData } from './common'
@@ -7,22 +8,12 @@ import { FileImport } from './registry-screen'
 import { loadRegions, type RegionsDto } from './tps-index'
 import { AddPersonForm, ROLES, type AddedPerson } from '../add-person-form'
 
-interface UserRow {
-  id: string
-  name: string
-  phone: string
-  role: string
-  region: string
-  simulated: boolean
-  createdAt: string
-  revokedAt: string | null
-}
 
 
 /** People (admin): create, import, revoke, issue a new code; codes are shown once, here. */
 export function PeopleScreen() {
   const m = useM()
-  const users = useLiveData<{ users: UserRow[] }>('/users', ['users.imported'])
+  const users = useLiveData<{ users: UserDto[] }>('/users', ['users.imported'])
   const [regions, setRegions] = useState<RegionsDto | null>(null)
   const [codes, setCodes] = useState<AddedPerson[]>([])
   const [role, setRole] = useState('')

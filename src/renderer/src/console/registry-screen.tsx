@@ -1,6 +1,8 @@
 import { useMemo, useState } from 'react'
 import { formatCount } from '../../../shared/format'
+import type { RowError } from '../../../shared/api'
 import { api, ApiFailure } from '../api'
+import { RowErrorList } from '../row-errors'
 import { contestShort, ErrorLine, Link, Loading, post, roleAtLeast, useConsole, historyPath } from './common'
 import { useM } from './messages'
 import { useTpsIndex, type TpsEntry } from './tps-index'
@@ -204,7 +206,7 @@ function StatusForm({ t, onDone }: { t: TpsEntry; onDone: () => void }) {
 export function FileImport({ label, path, onDone }: { label: string; path: string; onDone: (body: unknown) => void }) {
   const m = useM()
   const [error, setError] = useState<string | null>(null)
-  const [rows, setRows] = useState<{ row: number; column?: string; message: string }[]>([])
+  const [rows, setRows] = useState<RowError[]>([])
   const [busy, setBusy] = useState(false)
   return (
     <div className="import-box">
@@ -237,14 +239,7 @@ export function FileImport({ label, path, onDone }: { label: string; path: strin
       {rows.length > 0 && (
         <>
           <p>{m.importFailed}</p>
-          <ul className="row-errors">
-            {rows.slice(0, 50).map((r, i) => (
-              <li key={i}>
-                {m.row} {r.row}
-                {r.column ? ` (${r.column})` : ''}: {r.message}
-              </li>
-            ))}
-          </ul>
+          <RowErrorList rows={rows} rowLabel={m.row} />
         </>
       )}
     </div>

@@ -1,12 +1,9 @@
 import { useEffect, useState } from 'react'
-import type { DeskEvent } from '../../../shared/api'
+import type { DeskEvent, RegionsDto } from '../../../shared/api'
 import { api } from '../api'
 import { useConsole } from './common'
 
-export interface RegionsDto {
-  regency: { code: string; name: string }
-  kecamatan: { code: string; name: string; desa: { code: string; name: string }[] }[]
-}
+export type { RegionsDto }
 
 export interface TpsRow {
   code: string

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useMemo, useState, type FormEvent } from 'react'
-import type { ImportedUserDto, SignInWindowDto } from '../../../shared/api'
+import type { ImportedUserDto, RegionsDto, RowError, SignInWindowDto, UserDto } from '../../../shared/api'
+import { RowErrorList } from '../row-errors'
 import { formatDateTimeWib } from '../../../shared/format'
 import { api, ApiFailure } from '../api'
 import type { ScreenProps } from '../routes'
@@ -9,19 +10,7 @@ import { CARD_MESSAGES, useCredentialMessages, type CredentialMessages } from '.
 import './credentials.css'
 import { AddPersonForm } from '../add-person-form'
 
-interface RegionsDto {
-  regency: { code: string; name: string }
-  kecamatan: { code: string; name: string; desa: { code: string; name: string }[] }[]
-}
 
-interface UserRow {
-  id: string
-  name: string
-  phone: string
-  role: string
-  region: string
-  revokedAt: string | null
-}
 
 const URL_KEY = 'desk.kredensial.url'
 const LOOPBACK = /^https?:\/\/(127\.|localhost|\[::1\])/i
@@ -216,7 +205,7 @@ function ImportCard({ m, onImported }: { m: CredentialMessages; onImported: (cod
   const [busy, setBusy] = useState(false)
   const [done, setDone] = useState<string | null>(null)
   const [error, setError] = useState<string | null>(null)
-  const [rows, setRows] = useState<{ row: number; column?: string; message: string }[]>([])
+  const [rows, setRows] = useState<RowError[]>([])
 
   async function submit(e: FormEvent) {
     e.preventDefault()
@@ -249,16 +238,7 @@ function ImportCard({ m, onImported }: { m: CredentialMessages; onImported: (cod
       {error && (
         <div className="error" role="alert">
           <p>{rows.length > 0 ? m.rowErrors : error}</p>
-          {rows.length > 0 && (
-            <ul>
-              {rows.slice(0, 50).map((r, i) => (
-                <li key={i}>
-                  {m.row} {r.row}
-                  {r.column ? ` (${r.column})` : ''}: {r.message}
-                </li>
-              ))}
-            </ul>
-          )}
+          {rows.length > 0 && <RowErrorList rows={rows} rowLabel={m.row} />}
         </div>
       )}
     </form>
@@ -277,11 +257,11 @@ function Reissue({
   refreshKey: string
   onReissued: (c: Omit<IssuedCode, 'issuedAt'>) => void
 }) {
-  const [users, setUsers] = useState<UserRow[] | null>(null)
+  const [users, setUsers] = useState<UserDto[] | null>(null)
   const [query, setQuery] = useState('')
   const [error, setError] = useState<string | null>(null)
   const load = useCallback(() => {
-    api<{ users: UserRow[] }>('/users').then(
+    api<{ users: UserDto[] }>('/users').then(
       (r) => setUsers(r.users),
       (e: unknown) => setError(errorText(e)),
     )
@@ -290,7 +270,7 @@ function Reissue({
 
   const q = query.trim().toLowerCase()
   const found = q.length < 2 || !users ? [] : users.filter((u) => `${u.name} ${label(u.region)} ${u.region}`.toLowerCase().includes(q))
-  const act = async (u: UserRow, what: 'reissue' | 'revoke') => {
+  const act = async (u: UserDto, what: 'reissue' | 'revoke') => {
     if (!window.confirm(what === 'reissue' ? m.confirmReissue(u.name) : m.confirmRevoke(u.name))) return
     setError(null)
     try {

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
-import type { ConfigDto } from '../../../shared/api'
+import type { ConfigDto, RowError } from '../../../shared/api'
 import type { KpuImportDto, ReconcileContestDto, ReconcileReportDto } from '../../../shared/export'
 import { formatCount } from '../../../shared/format'
 import { api, ApiFailure } from '../api'
@@ -19,7 +19,6 @@ interface Props {
   onUnauthorized: () => void
 }
 
-type RowError = { row: number; column?: string; message: string }
 
 function ContestReport({ c, m }: { c: ReconcileContestDto; m: RecapMessages }) {
   const rows = c.rows.slice(0, MAX_ROWS)

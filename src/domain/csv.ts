@@ -58,8 +58,3 @@ export function sniffDelimiter(text: string): ',' | ';' | '\t' {
   if (counts['\t'] > counts[',']) return '\t'
   return ','
 }
-
-export function csvEscape(value: string | number | null | undefined): string {
-  const s = value == null ? '' : String(value)
-  return /[",\r\n;]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
-}

@@ -28,7 +28,6 @@ export type TpsImportRow = Pick<TpsRecord, 'code' | 'desa' | 'number' | 'dpt' | 
 
 export const MAX_DPT_PER_TPS = 1000
 const REQUIRED = ['kode_desa', 'nomor_tps', 'dpt'] as const
-const OPTIONAL = ['dpt_l', 'dpt_p', 'lokasi'] as const
 
 function normaliseHeader(h: string): string {
   return h.trim().toLowerCase().replace(/\s+/g, '_')
@@ -162,4 +161,3 @@ export function validateTpsTable(table: string[][], regions: RegionTree): { rows
   return { rows, errors }
 }
 
-export const TPS_IMPORT_COLUMNS = [...REQUIRED, ...OPTIONAL]

@@ -49,12 +49,10 @@ export async function verifyAccessCode(code: string, stored: string): Promise<bo
   return key.length === expected.length && timingSafeEqual(key, expected)
 }
 
-/** Constant-time comparison of two secrets of any length (compares their digests). */
-export function secretEquals(a: string, b: string): boolean {
-  return secretMatcher(b)(a)
-}
-
-/** `secretEquals` against one fixed secret, its digest computed once (the admin token, on every request). */
+/**
+ * Constant-time comparison with one fixed secret of any length (compares digests), the secret's
+ * digest computed once: the admin token, checked on every request.
+ */
 export function secretMatcher(secret: string): (candidate: string) => boolean {
   const digest = createHash('sha256').update(secret).digest()
   return (candidate) => timingSafeEqual(createHash('sha256').update(candidate).digest(), digest)

@@ -157,7 +157,6 @@ export const incidentPhotoSchema = z.object({
     .string({ error: 'photo wajib diisi: nama foto dari jawaban POST /photos' })
     .regex(/^[a-f0-9]{64}\.(jpg|png|webp)$/, { error: 'photo tidak sah: pakai nama foto dari jawaban POST /photos (<sha256>.jpg/png/webp)' }),
 })
-export type IncidentPhoto = z.infer<typeof incidentPhotoSchema>
 
 export const incidentStatusSchema = z.object({
   status: z.enum(['open', 'handled'], { error: 'Status kejadian harus open atau handled' }),

@@ -16,19 +16,19 @@
 //   npx tsx bench/export.ts [--scenario jember|province]
 
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { parseArgs } from 'node:util'
 import * as XLSX from 'xlsx'
-import { parseCsv } from '../src/domain/csv'
 import { buildRecapWorkbook } from '../src/export/recap-workbook'
 import type { RecapSource, SourceResult } from '../src/export/source'
 import type { Timings } from '../src/export/xlsx-file'
 import { openDesk } from '../src/host/desk'
 import { ExportService } from '../src/service/export-service'
 import type { Principal } from '../src/service/principal'
+import { JEMBER_TPS_PER_KECAMATAN } from '../src/sim/jember'
 import { WorkbookBuilder } from '../src/service/workbook-builder'
 
 const { values } = parseArgs({ options: { scenario: { type: 'string' } } })
@@ -142,17 +142,9 @@ function baseline(cells: number): number {
 
 // ---------------------------------------------------------------- Jember, through the real desk
 
-function jemberTpsCounts(kecamatan: string[]): Map<string, number> {
-  const file = join(root, '..', 'shared', 'data', 'jember', 'jember-tps-per-kecamatan.csv')
-  const counts = new Map<string, number>()
-  if (existsSync(file)) {
-    for (const r of parseCsv(readFileSync(file, 'utf8')).slice(1)) if (r[0] && r[3]) counts.set(r[0], Number(r[3]))
-  }
-  if ([...counts.values()].reduce((a, b) => a + b, 0) !== 4046) {
-    counts.clear()
-    kecamatan.forEach((k, i) => counts.set(k, Math.floor(4046 / kecamatan.length) + (i < 4046 % kecamatan.length ? 1 : 0)))
-  }
-  return counts
+/** TPS per kecamatan at the 2024 Pilkada: the simulator's table (4,046 in all). */
+function jemberTpsCounts(): Map<string, number> {
+  return new Map(Object.entries(JEMBER_TPS_PER_KECAMATAN))
 }
 
 async function jember(): Promise<Result> {
@@ -160,7 +152,7 @@ async function jember(): Promise<Result> {
   const { service, unlock } = openDesk({ dataDir: dir })
   try {
     const regions = service.regions
-    const counts = jemberTpsCounts(regions.kecamatan.map((k) => k.code))
+    const counts = jemberTpsCounts()
     const table: string[][] = [['kode_desa', 'nomor_tps', 'dpt']]
     let seed = 7
     const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed / 2 ** 31)

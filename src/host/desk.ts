@@ -16,6 +16,7 @@ import { DeskError } from '../service/errors'
 import { ExportService } from '../service/export-service'
 import { openDatabase } from '../store/db'
 import { DeskStore } from '../store/store'
+import { bundledBoundaries } from './boundaries-source'
 import { defaultElection } from './election-source'
 import { DEFAULT_REGENCY, loadRegency } from './regions-source'
 import pkg from '../../package.json'
@@ -145,6 +146,7 @@ export function openDesk(
         defaultElection: options.election ?? defaultElection(regions, options.electionFile),
         training: options.training ?? false,
         dataDir,
+        bundledBoundaries: bundledBoundaries(regions.regency.code),
         ...(options.writerMaxBatch ? { writerMaxBatch: options.writerMaxBatch } : {}),
       })
     } catch (e) {

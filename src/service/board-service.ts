@@ -18,6 +18,7 @@ import {
   type BoardLayoutDto,
   type BoardSummaryDto,
   type BoundaryImportDto,
+  type BoundaryInfoDto,
   type BoundaryInspectDto,
   type PublicSummaryDto,
   type TickerLookup,
@@ -32,6 +33,11 @@ import type { Principal } from './principal'
 const TILE_TABLES: Record<string, { cols: number; rows: number; tiles: (string | number)[][] }> = {
   [jemberTiles.regency]: jemberTiles,
 }
+
+const BUNDLED_META = 'boundaries.bundled'
+const BUNDLED_SOURCE = 'bawaan desk: wilayah_boundaries (cahyadsn, lisensi MIT)'
+/** A fixed stamp for the shipped layers: boards revalidate them by ETag like imported ones. */
+const BUNDLED_DATE = '2024-11-27T00:00:00.000Z'
 
 const WIB_MS = 7 * 3600_000
 const BUCKET_MINUTES = 15
@@ -52,6 +58,7 @@ export class BoardService {
   private summaryCache: { version: number; summary: BoardSummaryDto } | null = null
   private publicCache: { at: number; body: string } | null = null
   private layoutCache: BoardLayoutDto | null = null
+  private bundledCache: { layers: Record<BoundaryLevel, string | null>; info: BoundaryInfoDto[] } | null | undefined
   private readonly publicTtlMs: number
   private readonly now: () => number
 
@@ -219,19 +226,13 @@ export class BoardService {
     this.layoutCache = {
       regency,
       kecamatan,
-      boundaries: this.store.boundaryInfo().map(({ level, features, codeProperty, source, importedAt }) => ({
-        level,
-        features,
-        codeProperty,
-        source,
-        importedAt,
-      })),
+      boundaries: this.boundaryInfo(),
     }
     return this.layoutCache
   }
 
   private shapes(level: BoundaryLevel): RegionShape[] {
-    const text = this.store.boundaryGeoJson(level)
+    const text = this.boundaryGeoJson(level)
     if (!text) return []
     const fc = JSON.parse(text) as FeatureCollection
     return fc.features.map((f) => ({
@@ -243,7 +244,49 @@ export class BoardService {
 
   // ---------------------------------------------------------------- boundaries
   boundaryGeoJson(level: BoundaryLevel): string | null {
+    const bundled = this.bundled()
+    if (bundled) return bundled.layers[level]
     return this.store.boundaryGeoJson(level)
+  }
+
+  private boundaryInfo(): BoundaryInfoDto[] {
+    const bundled = this.bundled()
+    if (bundled) return bundled.info
+    return this.store.boundaryInfo().map(({ level, features, codeProperty, source, importedAt }) => ({ level, features, codeProperty, source, importedAt }))
+  }
+
+  /**
+   * The regency's shipped boundaries (resources/boundaries/), matched like an import but kept in
+   * memory: a new desk shows its geographic map out of the box. Once an administrator imports or
+   * removes boundaries (meta `boundaries.bundled` = off), the stored layers alone count.
+   */
+  private bundled(): { layers: Record<BoundaryLevel, string | null>; info: BoundaryInfoDto[] } | null {
+    if (this.bundledCache !== undefined) return this.bundledCache
+    this.bundledCache = null
+    const load = this.desk.bundledBoundaries
+    if (!load || this.desk.store.getMeta(BUNDLED_META) === 'off' || this.store.boundaryInfo().length > 0) return null
+    const text = load()
+    if (!text) return null
+    const match = matchBoundaries(readBoundaryFeatures(text), 'kode', this.desk.regions)
+    const layers: Record<BoundaryLevel, string | null> = { kecamatan: null, desa: null }
+    const info: BoundaryInfoDto[] = []
+    for (const level of ['desa', 'kecamatan'] as const) {
+      const shapes = match[level]
+      if (shapes.length === 0) continue
+      const fc: FeatureCollection = {
+        type: 'FeatureCollection',
+        features: shapes.map((s) => ({ type: 'Feature', properties: { code: s.code, name: s.name }, geometry: s.geometry })),
+      }
+      layers[level] = JSON.stringify(fc)
+      info.push({ level, features: shapes.length, codeProperty: 'kode', source: BUNDLED_SOURCE, importedAt: BUNDLED_DATE })
+    }
+    this.bundledCache = info.length ? { layers, info } : null
+    return this.bundledCache
+  }
+
+  /** Inside a writer job: the admin has taken the map over; shipped boundaries are not shown again. */
+  private retireBundled(): void {
+    this.desk.store.setMeta(BUNDLED_META, 'off')
   }
 
   private readFeatures(text: string): Feature[] {
@@ -306,21 +349,26 @@ export class BoardService {
           importedBy: actor.id,
         })
       }
+      this.retireBundled()
       this.desk.store.audit(actor.id, 'boundaries.import', null, { ...result.imported, property, source, unmatched: match.unmatched.length })
       this.desk.store.appendEvent('boundaries.imported', { ...result.imported })
     })
     this.layoutCache = null
+    this.bundledCache = null
     return result
   }
 
   async deleteBoundaries(actor: Principal): Promise<number> {
     const removed = await this.desk.write(() => {
-      const n = this.store.deleteBoundaries()
+      const shown = this.bundled()?.info.length ?? 0
+      const n = this.store.deleteBoundaries() + shown
+      this.retireBundled()
       this.desk.store.audit(actor.id, 'boundaries.delete', null, { layers: n })
       this.desk.store.appendEvent('boundaries.imported', { kecamatan: 0, desa: 0 })
       return n
     })
     this.layoutCache = null
+    this.bundledCache = null
     return removed
   }
 }

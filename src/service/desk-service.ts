@@ -33,6 +33,8 @@ export interface DeskServiceOptions {
   /** The data dir (photos, snapshots live under it); absent for an in-memory test service. */
   dataDir?: string
   writerMaxBatch?: number
+  /** The regency's shipped boundary file (TopoJSON/GeoJSON text), shown until an admin changes the map. */
+  bundledBoundaries?: () => string | null
 }
 
 /** Event types that change a standing result; each names its `tps` and `contest`. */
@@ -80,6 +82,7 @@ export class DeskService {
   readonly writer: GroupCommitWriter
   readonly training: boolean
   readonly dataDir: string | undefined
+  readonly bundledBoundaries: (() => string | null) | undefined
   /** Bumped after every committed batch; read caches are keyed by it. */
   version = 0
   /** Per contest: the rollup input, kept current from committed events, and its levels once computed. */
@@ -98,6 +101,7 @@ export class DeskService {
     this.regions = options.regions
     this.training = options.training ?? false
     this.dataDir = options.dataDir
+    this.bundledBoundaries = options.bundledBoundaries
     this.writer = new GroupCommitWriter(this.store.db, {
       ...(options.writerMaxBatch ? { maxBatch: options.writerMaxBatch } : {}),
       beforeJob: () => {

@@ -1,6 +1,6 @@
 // Facts for simulating Kabupaten Jember (35.09): the number of TPS per kecamatan at the 2024
 // Pilkada (4,046 in all, over 248 desa/kelurahan), as a small table rather than a data file.
-// Source: the project's reference data (jember-tps-per-kecamatan.csv, kept outside the app).
+// Source: the published table, kept for the tests in tests/fixtures/jember/jember-tps-per-kecamatan.csv.
 
 export const JEMBER_CODE = '35.09'
 

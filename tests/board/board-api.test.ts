@@ -3,7 +3,7 @@ import type { FeatureCollection } from 'geojson'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { BoardLayoutDto, BoardSummaryDto, BoundaryImportDto, BoundaryInspectDto, PublicSummaryDto } from '../../src/shared/board'
 import { startDesk, type TestDesk } from '../helpers/desk'
-import { importAllTps, send, sharedText } from './helpers'
+import { importAllTps, send, fixtureText } from './helpers'
 
 describe('board API', () => {
   let desk: TestDesk
@@ -71,7 +71,7 @@ describe('board API', () => {
   })
 
   it('inspects and imports the kecamatan GeoJSON, wound for d3 and matched to all 31 kecamatan', async () => {
-    const text = sharedText('jember-kecamatan.geojson')
+    const text = fixtureText('jember-kecamatan.geojson')
     const inspect = await desk.call<BoundaryInspectDto>('POST', '/board/boundaries/inspect', text, desk.adminToken, { 'content-type': 'application/geo+json' })
     expect(inspect.status).toBe(200)
     expect(inspect.body.features).toBe(31)
@@ -96,7 +96,7 @@ describe('board API', () => {
   })
 
   it('imports both layers from the TopoJSON, lays desa tiles out from their centres, and lists unmatched features', async () => {
-    const imported = await desk.call<BoundaryImportDto>('POST', '/board/boundaries?property=kode', sharedText('jember-kecamatan-desa.topojson'))
+    const imported = await desk.call<BoundaryImportDto>('POST', '/board/boundaries?property=kode', fixtureText('jember-kecamatan-desa.topojson'))
     expect(imported.status).toBe(200)
     expect(imported.body.imported).toEqual({ kecamatan: 31, desa: desk.service.regions.desa.length })
     const layout = await desk.call<BoardLayoutDto>('GET', '/board/layout', undefined, display)
@@ -118,14 +118,14 @@ describe('board API', () => {
     expect(partial.body.unmatched.map((u) => u.feature)).toEqual([1, 3, 4])
     expect(partial.body.missing.kecamatan).toHaveLength(30)
 
-    const wrong = await desk.call('POST', '/board/boundaries?property=nama', sharedText('jember-kecamatan.geojson'))
+    const wrong = await desk.call('POST', '/board/boundaries?property=nama', fixtureText('jember-kecamatan.geojson'))
     expect(wrong.status).toBe(400)
     expect(wrong.body.error.code).toBe('import_invalid')
     expect(wrong.body.error.message).toMatch(/kode/)
     const notGeo = await desk.call('POST', '/board/boundaries?property=kode', 'kode,nama\n1,2\n')
     expect(notGeo.status).toBe(400)
     expect(notGeo.body.error.code).toBe('bad_file')
-    const noProperty = await desk.call('POST', '/board/boundaries', sharedText('jember-kecamatan.geojson'))
+    const noProperty = await desk.call('POST', '/board/boundaries', fixtureText('jember-kecamatan.geojson'))
     expect(noProperty.status).toBe(400)
     expect(noProperty.body.error.fields.property).toBeTruthy()
 

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchBrowser } from '../helpers/browser'
 import { builtUi } from '../helpers/build-ui'
 import { startDesk, type TestDesk } from '../helpers/desk'
-import { importAllTps, send, SHARED } from './helpers'
+import { importAllTps, send, FIXTURES } from './helpers'
 
 // Functions handed to page.evaluate run in the browser; this Node project has no DOM types.
 declare const document: any, window: any, getComputedStyle: any, NodeFilter: any, SVGElement: any
@@ -122,7 +122,7 @@ describe('wall board in Chromium', () => {
 
   it('shows 31 kecamatan tiles with the right % at 1920×1080, legibly', async () => {
     const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } })
-    await openBoard(page, desk, display, '?contest=gubernur')
+    await openBoard(page, desk, display, '?contest=gubernur&peta=petak')
     const percents = await tilePercents(page)
     expect(Object.keys(percents)).toHaveLength(31)
     for (const kec of desk.service.regions.kecamatan) expect(percents[kec.code], kec.name).toBe(expectedPercent(kec.code))
@@ -152,7 +152,7 @@ describe('wall board in Chromium', () => {
 
   it('fits 1280×720 and the public page fits a 360 px phone without personal data', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 720 } })
-    await openBoard(page, desk, display)
+    await openBoard(page, desk, display, '?peta=petak')
     const boxes = await page.$$eval('[data-tile]', (ts) => ts.map((t) => t.getBoundingClientRect()).map((r) => [r.left, r.top, r.right, r.bottom]))
     expect(boxes).toHaveLength(31)
     for (const [l, t, r, b] of boxes) {
@@ -179,10 +179,22 @@ describe('wall board in Chromium', () => {
     await phone.close()
   })
 
+  it('a new Jember desk opens on the geographic map it ships with, no import needed', async () => {
+    const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } })
+    await openBoard(page, desk, display, '?contest=gubernur')
+    await page.waitForSelector('path[data-shape]')
+    const shapes = await page.$$eval('path[data-shape]', (ps) => ps.map((p) => ({ code: p.getAttribute('data-shape'), percent: p.getAttribute('data-percent') })))
+    expect(shapes).toHaveLength(31)
+    for (const s of shapes) expect(`${s.percent}%`).toBe(expectedPercent(s.code!))
+    await page.waitForTimeout(300)
+    await page.screenshot({ path: join(ARTIFACTS, 'board-geo-bundled-1920x1080.png') })
+    await page.close()
+  })
+
   it('draws the 31 shapes of the kecamatan GeoJSON imported by the admin', async () => {
     const admin = await browser.newPage({ viewport: { width: 1280, height: 900 } })
     await admin.goto(`${desk.url}/papan?batas#token=${desk.adminToken}`)
-    await admin.setInputFiles('#boundary-file', join(SHARED, 'jember-kecamatan.geojson'))
+    await admin.setInputFiles('#boundary-file', join(FIXTURES, 'jember-kecamatan.geojson'))
     await admin.waitForSelector('#boundary-property')
     expect(await admin.$eval('#boundary-property', (s) => (s as HTMLSelectElement).value)).toBe('kode')
     await admin.click('button[type=submit]')

@@ -11,7 +11,7 @@ import { contestShortName, leaderOf, pairShortName, tickerItem, type BoardSummar
 import { migrate } from '../../src/store/db'
 import { MIGRATIONS } from '../../src/store/migrations'
 import jemberTiles from '../../resources/tiles/35.09.json'
-import { sharedText } from './helpers'
+import { fixtureText } from './helpers'
 
 describe('migration 0050 (boundaries)', () => {
   it('adds one row per layer, only kecamatan or desa, never empty', () => {
@@ -96,7 +96,7 @@ describe('boundary files', () => {
   })
 
   it('reads every object of a TopoJSON and matches 31 kecamatan and every desa of Jember', () => {
-    const features = readBoundaryFeatures(sharedText('jember-kecamatan-desa.topojson'))
+    const features = readBoundaryFeatures(fixtureText('jember-kecamatan-desa.topojson'))
     const match = matchBoundaries(features, 'kode', regions)
     expect(match.kecamatan).toHaveLength(31)
     expect(match.desa).toHaveLength(regions.desa.length)

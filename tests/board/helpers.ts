@@ -4,8 +4,10 @@ import { fileURLToPath } from 'node:url'
 import { sid, type TestDesk } from '../helpers/desk'
 
 /** Reference data of Jember (never copied into the project). */
-export const SHARED = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'shared', 'data', 'jember')
-export const sharedText = (file: string) => readFileSync(join(SHARED, file), 'utf8')
+export const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'jember')
+/** The boundaries a Jember desk ships with (both layers, TopoJSON). */
+export const BUNDLED_TOPOJSON = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'resources', 'boundaries', '35.09', 'kecamatan-desa.topojson')
+export const fixtureText = (file: string) => readFileSync(file === 'jember-kecamatan-desa.topojson' ? BUNDLED_TOPOJSON : join(FIXTURES, file), 'utf8')
 
 /** `count` TPS in every desa of the regency, DPT 300. Returns the TPS codes in code order. */
 export async function importAllTps(desk: TestDesk, count = 2): Promise<string[]> {

@@ -24,9 +24,9 @@ const jember = regionsView('35.09')
 const contests = jember2024.contests as ContestDto[]
 const candidatesOf = (id: string) => contests.find((c) => c.id === id)!.candidates
 
-/** The reference data, read only by tests (never copied into the project). */
+/** The published table (tests/fixtures/jember), against which the simulator's own copy is checked. */
 const referenceCounts = new Map(
-  parseCsv(readFileSync(join(__dirname, '..', '..', '..', 'shared', 'data', 'jember', 'jember-tps-per-kecamatan.csv'), 'utf8'))
+  parseCsv(readFileSync(join(__dirname, '..', 'fixtures', 'jember', 'jember-tps-per-kecamatan.csv'), 'utf8'))
     .slice(1)
     .filter((r) => r.length >= 4)
     .map((r) => [r[0]!, Number(r[3])]),

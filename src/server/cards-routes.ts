@@ -1,7 +1,8 @@
 import { Router } from 'express'
 import { lanAddresses, lanState } from '../discovery/lan'
 import { cardsServiceFor } from '../service/cards-service'
-import { bulkReissueSchema, cardAddresses, publicUrlSchema, type CardAddressesDto } from '../shared/cards'
+import { cardAddresses, type CardAddressesDto } from '../shared/cards'
+import { bulkReissueSchema, publicUrlSchema } from '../shared/cards-schemas'
 import { parse, who, type RouteContext } from './routes'
 
 /**

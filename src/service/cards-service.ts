@@ -1,5 +1,6 @@
 import type { ImportedUserDto } from '../shared/api'
-import { parsePublicUrl, selectPeople, type BulkReissue, type PublicUrlDto } from '../shared/cards'
+import { parsePublicUrl, selectPeople, type PublicUrlDto } from '../shared/cards'
+import type { BulkReissue } from '../shared/cards-schemas'
 import type { UserRecord } from '../store/store'
 import { codeIdOf, generateAccessCode, hashAccessCode } from './credentials'
 import type { DeskService } from './desk-service'

@@ -1,9 +1,9 @@
 // Credential cards (issue 11): the address printed on cards, and the selection of people whose codes
 // are reissued in bulk. Used by the server (validation, selection) and the /kredensial screen alike,
-// so the count the admin confirms on screen is counted by the same rule the desk applies.
+// so the count the admin confirms on screen is counted by the same rule the desk applies. No zod
+// here: the UI bundle imports this file (the schemas are in cards-schemas.ts, for the server).
 
-import { z } from 'zod'
-import { ROLES, type Role } from './schemas'
+import type { Role } from './schemas'
 
 export const PUBLIC_URL_MAX = 200
 
@@ -34,19 +34,6 @@ export function parsePublicUrl(raw: string, field = 'publicUrl'): { url: string 
   }
   return { url: `${u.protocol}//${u.host}` }
 }
-
-export const publicUrlSchema = z.object({
-  publicUrl: z
-    .string({ error: 'publicUrl wajib diisi: alamat lengkap desk, mis. https://desk-pilkada.jemberkab.go.id' })
-    .transform((v, ctx) => {
-      const r = parsePublicUrl(v)
-      if ('error' in r) {
-        ctx.addIssue({ code: 'custom', message: r.error })
-        return z.NEVER
-      }
-      return r.url
-    }),
-})
 
 export interface PublicUrlDto {
   /** The address printed on reporters' cards, or null when none is set. */
@@ -125,27 +112,15 @@ export function cardAddresses(input: {
 
 export const BULK_REISSUE_MAX = 2000
 
-export const bulkReissueSchema = z
-  .object({
-    /** Everyone not revoked. Must be said explicitly: an empty selection never means everyone. */
-    all: z.literal(true, { error: 'all hanya boleh true' }).optional(),
-    /** People whose region lies in this code: a kecamatan takes its desa reporters and officers. */
-    region: z.string().trim().max(20, { error: 'Kode wilayah terlalu panjang' }).optional(),
-    role: z.enum(ROLES, { error: `Peran harus salah satu dari: ${ROLES.join(', ')}` }).optional(),
-    ids: z.array(z.string().max(64), { error: 'ids harus daftar id orang' }).min(1, { error: 'ids tidak boleh kosong' }).max(BULK_REISSUE_MAX, { error: `Paling banyak ${BULK_REISSUE_MAX} orang sekali terbit` }).optional(),
-    /**
-     * How many people the admin confirmed on screen. The desk refuses when its own count differs
-     * (someone was added or revoked meanwhile): no code changes that the admin did not see.
-     */
-    expect: z.number({ error: 'expect wajib diisi: jumlah orang yang sudah dikonfirmasi di layar' }).int({ error: 'expect harus bilangan bulat' }).min(1, { error: 'expect paling kecil 1' }),
-  })
-  .superRefine((v, ctx) => {
-    const filtered = v.region !== undefined || v.role !== undefined || v.ids !== undefined
-    if (!v.all && !filtered) ctx.addIssue({ code: 'custom', path: ['all'], message: 'Pilih orangnya: wilayah (region), peran (role), daftar id (ids), atau semua (all: true)' })
-    if (v.all && filtered) ctx.addIssue({ code: 'custom', path: ['all'], message: 'all: true tidak boleh digabung dengan region, role atau ids' })
-  })
-export type BulkReissue = z.infer<typeof bulkReissueSchema>
-export type PeopleSelection = Omit<BulkReissue, 'expect'>
+/** Whom a bulk reissue names (validated by `bulkReissueSchema` in cards-schemas.ts). */
+export interface PeopleSelection {
+  /** Everyone not revoked. Must be said explicitly: an empty selection never means everyone. */
+  all?: true
+  /** People whose region lies in this code: a kecamatan takes its desa reporters and officers. */
+  region?: string
+  role?: Role
+  ids?: string[]
+}
 
 export interface SelectablePerson {
   id: string
@@ -168,5 +143,3 @@ export function selectPeople<P extends SelectablePerson>(people: P[], s: PeopleS
       (s.region === undefined || s.region === '' || within(p.region, s.region)),
   )
 }
-
-export type { Role }

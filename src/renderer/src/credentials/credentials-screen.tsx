@@ -262,7 +262,7 @@ function Addresses({
       <h2>{m.addressesTitle}</h2>
       {info?.loopbackOnly && (
         <p className={pub ? 'warn' : 'error'} role="alert" data-testid="loopback-only">
-          {pub ? m.loopbackOnlyWithPublic : m.loopbackOnly}
+          {withFlags(pub ? m.loopbackOnlyWithPublic : m.loopbackOnly)}
         </p>
       )}
       <PublicUrlForm m={m} info={info} onSaved={onPublicUrlChanged} />
@@ -278,6 +278,11 @@ function Addresses({
       {staffUrl !== '' && staffUrl === pub && !isLanHost(staffHost) && <p className="warn">{m.staffPublic}</p>}
     </div>
   )
+}
+
+/** Command-line flags in a sentence kept whole (a line break inside `--host` reads as `-` `-host`). */
+function withFlags(text: string) {
+  return text.split(/(--[a-z-]+(?: 0\.0\.0\.0)?)/).map((part, i) => (i % 2 === 1 ? <code key={i} className="flag">{part}</code> : part))
 }
 
 function PublicUrlForm({ m, info, onSaved }: { m: CredentialMessages; info: CardAddressesDto | null; onSaved: () => void }) {
@@ -310,14 +315,14 @@ function PublicUrlForm({ m, info, onSaved }: { m: CredentialMessages; info: Card
     >
       <label htmlFor="public-url">{m.publicUrl}</label>
       <p className="muted note">{m.publicUrlHelp}</p>
+      <input
+        id="public-url"
+        value={value}
+        placeholder="https://desk-pilkada.jemberkab.go.id"
+        aria-invalid={error ? true : undefined}
+        onChange={(e) => setValue(e.target.value)}
+      />
       <div className="row">
-        <input
-          id="public-url"
-          value={value}
-          placeholder="https://desk-pilkada.jemberkab.go.id"
-          aria-invalid={error ? true : undefined}
-          onChange={(e) => setValue(e.target.value)}
-        />
         <button type="submit" className="small" disabled={busy || value.trim() === '' || value.trim() === info?.publicUrl}>
           {m.publicUrlSave}
         </button>
@@ -328,7 +333,7 @@ function PublicUrlForm({ m, info, onSaved }: { m: CredentialMessages; info: Card
         )}
       </div>
       <p className="muted note" data-testid="public-url-source">
-        {info?.source === 'flag' ? m.publicUrlFromFlag : info?.source === 'admin' ? m.publicUrlFromAdmin(info.flag) : m.publicUrlNone}
+        {withFlags(info?.source === 'flag' ? m.publicUrlFromFlag : info?.source === 'admin' ? m.publicUrlFromAdmin(info.flag) : m.publicUrlNone)}
       </p>
       {error && (
         <p className="error" role="alert">

@@ -85,6 +85,8 @@ export function hostOf(url: string): string {
   }
 }
 
+const VIRTUAL_INTERFACE = /^(docker|br-|veth|virbr|vmnet|vboxnet|lxc|lxd|cni|flannel|podman|tun|tap|wg|zt|tailscale|utun)/i
+
 /**
  * The addresses to offer on /kredensial: the public URL first, then the LAN addresses the desk
  * serves. Bound to loopback, no LAN address serves; bound to one address, only that one does.
@@ -101,7 +103,9 @@ export function cardAddresses(input: {
   const list = !wildcard && !loopbackOnly && serving.length === 0 ? [{ interface: '?', address: input.host }] : serving
   const urls: CardAddressDto[] = []
   if (input.publicUrl) urls.push({ interface: 'public', url: input.publicUrl, kind: 'public' })
-  for (const a of list) {
+  // Container and VPN bridges (docker0 at 172.17.0.1, …) are not where phones are: never first.
+  const ordered = [...list].sort((a, b) => Number(VIRTUAL_INTERFACE.test(a.interface)) - Number(VIRTUAL_INTERFACE.test(b.interface)))
+  for (const a of ordered) {
     const host = a.address.includes(':') ? `[${a.address}]` : a.address
     urls.push({ interface: a.interface, url: `http://${host}:${input.port}`, kind: 'lan' })
   }

@@ -101,6 +101,9 @@ describe('card addresses and selections (pure rules)', () => {
       'http://192.168.1.10:4046',
       'http://10.0.0.7:4046',
     ])
+    // A container bridge sorts after the real interfaces, so it is never the one pre-selected.
+    const withDocker = [{ interface: 'docker0', address: '172.17.0.1' }, ...lan]
+    expect(cardAddresses({ publicUrl: null, host: '0.0.0.0', port: 4046, lan: withDocker }).urls.map((u) => u.interface)).toEqual(['eth0', 'wlan0', 'docker0'])
     expect(cardAddresses({ publicUrl: null, host: '10.0.0.7', port: 80, lan })).toEqual({ urls: [{ interface: 'wlan0', url: 'http://10.0.0.7:80', kind: 'lan' }], loopbackOnly: false })
     expect(cardAddresses({ publicUrl: PUBLIC, host: '127.0.0.1', port: 4046, lan })).toEqual({ urls: [{ interface: 'public', url: PUBLIC, kind: 'public' }], loopbackOnly: true })
   })

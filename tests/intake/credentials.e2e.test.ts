@@ -106,6 +106,9 @@ describe('the credential sheet /kredensial', () => {
     expect(await card.locator('.credential-url').textContent()).toBe(`${PUBLIC}/lapor`)
     const code = (await card.locator('.credential-code').textContent())!
     await card.locator(`.credential-qr img[data-link="${PUBLIC}/lapor#code=${code}"]`).waitFor()
+    await page.emulateMedia({ media: 'print' })
+    await card.screenshot({ path: join(SHOTS, 'card-public.png') })
+    await page.emulateMedia({ media: 'screen' })
 
     // A LAN address while a public one exists: phones on mobile data would not reach it.
     await page.getByLabel('Alamat desk untuk HP').selectOption('*')
@@ -288,9 +291,15 @@ describe('the credential sheet /kredensial', () => {
     await bulk.getByText('Terpilih: 13 orang').waitFor()
     await bulk.getByLabel('Kecamatan').selectOption('35.09.01')
     await bulk.getByText('Terpilih: 9 orang').waitFor()
+    // Staff are not in a kecamatan: operators of Jombang are nobody, and nothing can be started.
+    await bulk.getByLabel('Peran').selectOption('operator')
+    await bulk.getByText('Terpilih: 0 orang').waitFor()
+    expect(await bulk.getByRole('button', { name: /Terbitkan kode baru/ }).isDisabled()).toBe(true)
+    await bulk.getByLabel('Peran').selectOption('reporter')
+    await bulk.getByText('Terpilih: 9 orang').waitFor()
     await bulk.getByRole('button', { name: 'Terbitkan kode baru untuk 9 orang…' }).click()
     const confirm = bulk.getByRole('alertdialog', { name: 'Yakin menerbitkan 9 kode baru?' })
-    await confirm.getByText(/^9 kode lama \(Kec\. Jombang\) langsung tidak berlaku: kartu lama tidak bisa dipakai lagi/).waitFor()
+    await confirm.getByText(/^9 kode lama \(Kec\. Jombang, Pelapor \(desa\/kelurahan dan kecamatan\)\) langsung tidak berlaku: kartu lama tidak bisa dipakai lagi/).waitFor()
     await bulk.screenshot({ path: join(SHOTS, 'bulk-confirm.png') })
     // Cancel changes nothing.
     await confirm.getByRole('button', { name: 'Batal' }).click()
@@ -314,7 +323,7 @@ describe('the credential sheet /kredensial', () => {
     // Old codes stop at once (three of them: five wrong codes would lock this test's address).
     for (const u of jombang.slice(0, 3)) expect((await desk.call('GET', '/me', undefined, oldCodes[u.id])).status).toBe(401)
     const audit = (await desk.call('GET', '/audit')).body.entries
-    expect(audit[0]).toMatchObject({ action: 'users.reissue', detail: { count: 9, selection: { region: '35.09.01' } } })
+    expect(audit[0]).toMatchObject({ action: 'users.reissue', detail: { count: 9, selection: { region: '35.09.01', role: 'reporter' } } })
     await page.emulateMedia({ media: 'print' })
     await page.locator('.credential-page').first().screenshot({ path: join(SHOTS, 'print-bulk.png') })
     await page.emulateMedia({ media: 'screen' })

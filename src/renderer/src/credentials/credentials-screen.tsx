@@ -548,7 +548,7 @@ function BulkReissue({
   // The same rule the desk applies; the desk refuses the run if its count differs from this one.
   const count = users ? selectPeople(users, selection).length : 0
   const kecName = regions?.kecamatan.find((k) => k.code === kecamatan)?.name
-  const roleName = role ? m.roles[role === 'reporter' ? 'reporterDesa' : (role as 'operator' | 'supervisor' | 'display')] : null
+  const roleName = role ? (role === 'reporter' ? m.bulkReporters : m.roles[role as 'operator' | 'supervisor' | 'display']) : null
   const what = [kecName ? `${m.kecPrefix} ${kecName}` : null, roleName].filter(Boolean).join(', ') || m.everyone
 
   const run = async () => {
@@ -571,44 +571,42 @@ function BulkReissue({
     <div className="card bulk-reissue">
       <h2>{m.bulkTitle}</h2>
       <p className="muted">{m.bulkHelp}</p>
-      <label>
-        {m.bulkKecamatan}
-        <select
-          value={kecamatan}
-          disabled={busy}
-          onChange={(e) => {
-            setKecamatan(e.target.value)
-            setConfirming(false)
-            setDone(null)
-          }}
-        >
-          <option value="">{m.bulkAllKecamatan}</option>
-          {regions?.kecamatan.map((k) => (
-            <option key={k.code} value={k.code}>
-              {k.name}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        {m.bulkRole}
-        <select
-          value={role}
-          disabled={busy}
-          onChange={(e) => {
-            setRole(e.target.value)
-            setConfirming(false)
-            setDone(null)
-          }}
-        >
-          <option value="">{m.bulkAllRoles}</option>
-          {ROLES.map((r) => (
-            <option key={r} value={r}>
-              {r === 'reporter' ? m.roles.reporterDesa : m.roles[r]}
-            </option>
-          ))}
-        </select>
-      </label>
+      <label htmlFor="bulk-kecamatan">{m.bulkKecamatan}</label>
+      <select
+        id="bulk-kecamatan"
+        value={kecamatan}
+        disabled={busy}
+        onChange={(e) => {
+          setKecamatan(e.target.value)
+          setConfirming(false)
+          setDone(null)
+        }}
+      >
+        <option value="">{m.bulkAllKecamatan}</option>
+        {regions?.kecamatan.map((k) => (
+          <option key={k.code} value={k.code}>
+            {k.name}
+          </option>
+        ))}
+      </select>
+      <label htmlFor="bulk-role">{m.bulkRole}</label>
+      <select
+        id="bulk-role"
+        value={role}
+        disabled={busy}
+        onChange={(e) => {
+          setRole(e.target.value)
+          setConfirming(false)
+          setDone(null)
+        }}
+      >
+        <option value="">{m.bulkAllRoles}</option>
+        {ROLES.map((r) => (
+          <option key={r} value={r}>
+            {r === 'reporter' ? m.bulkReporters : m.roles[r]}
+          </option>
+        ))}
+      </select>
       <p data-testid="bulk-count">{m.bulkCount(count)}</p>
       {!confirming ? (
         <button type="button" className="secondary" disabled={busy || count === 0} onClick={() => setConfirming(true)}>

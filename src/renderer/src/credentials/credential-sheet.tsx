@@ -74,6 +74,24 @@ const TEXT: Record<CardKind, { open: string; scan: string | null }> = {
 }
 
 /**
+ * An address to type by hand: lines break after `//` or before the path, never at the hyphen of
+ * `desk-pilkada` (a reader would drop it as a hyphenation). A host too long for one line may break.
+ */
+function PrintedUrl({ url }: { url: string }) {
+  const m = /^(https?:\/\/)([^/]+)(.*)$/.exec(url)
+  if (!m) return <>{url}</>
+  return (
+    <>
+      {m[1]}
+      <wbr />
+      <span className={m[2]!.length <= 30 ? 'nowrap' : undefined}>{m[2]}</span>
+      <wbr />
+      {m[3]}
+    </>
+  )
+}
+
+/**
  * The printable credential sheet: A4, eight cards a page (2 × 4, cut along the dashed lines). Each
  * card: name, role and region, the address its holder opens, the access code, and — for reporters
  * and wall boards — a QR code that opens their screen already signed in.
@@ -121,7 +139,9 @@ export function CredentialSheet({ cards, reporterUrl, staffUrl, deskName, traini
                     <p className="credential-role">{c.roleLabel}</p>
                     <p className="credential-region">{c.regionLabel}</p>
                     <p className="credential-label">{TEXT[kind].open}</p>
-                    <p className="credential-url">{cardAddress(c, reporterUrl, staffUrl)}</p>
+                    <p className="credential-url">
+                      <PrintedUrl url={cardAddress(c, reporterUrl, staffUrl)} />
+                    </p>
                     <p className="credential-label">Kode akses:</p>
                     <p className="credential-code">{c.accessCode}</p>
                   </div>

@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { readTable } from '../server/tables'
+import { cardsServiceFor } from '../service/cards-service'
 import { DeskError } from '../service/errors'
+import { parsePublicUrl } from '../shared/cards'
 import { createDesk, DEFAULT_PORT, openDesk } from './desk'
 import { DEFAULT_REGENCY } from './regions-source'
 import { runSimVerb, SIM_VERBS } from '../sim/cli-verbs'
@@ -17,6 +19,8 @@ const HELP = `Desk Pilkada — perintah baris
                --regency KODE   kabupaten/kota (bawaan: ${DEFAULT_REGENCY}, Kabupaten Jember)
                --election FILE  konfigurasi pemilihan (JSON) untuk desk baru
                --training       mode latihan (folder data sendiri)
+               --public-url URL alamat desk dari internet (mis. https://desk-pilkada.jemberkab.go.id),
+                                dicetak di kartu pelapor dan kode QR-nya
                DESK_ADMIN_TOKEN token admin; jika kosong dibuat dan disimpan di folder data
 
   simulate     Simulasi malam pemilihan terhadap desk yang berjalan, hanya lewat API (simulate --help)
@@ -36,6 +40,7 @@ const options = {
   regency: { type: 'string' },
   election: { type: 'string' },
   training: { type: 'boolean' },
+  'public-url': { type: 'string' },
   url: { type: 'string' },
   token: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -50,6 +55,11 @@ async function serve(values: Record<string, string | boolean | undefined>): Prom
   const port = values.port !== undefined ? Number(values.port) : DEFAULT_PORT
   if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port harus angka 0–65535, bukan "${String(values.port)}"`)
   const dataDir = resolve((values['data-dir'] as string | undefined) ?? '.desk-data')
+  const publicUrl = values['public-url'] as string | undefined
+  if (publicUrl !== undefined) {
+    const checked = parsePublicUrl(publicUrl, '--public-url')
+    if ('error' in checked) fail(checked.error)
+  }
   const desk = await createDesk({
     dataDir,
     port,
@@ -58,6 +68,7 @@ async function serve(values: Record<string, string | boolean | undefined>): Prom
     ...(process.env.DESK_ADMIN_TOKEN ? { adminToken: process.env.DESK_ADMIN_TOKEN } : {}),
     ...(values.election ? { electionFile: values.election as string } : {}),
     training: !!values.training,
+    ...(publicUrl !== undefined ? { publicUrl } : {}),
     ...(process.env.DESK_WRITER_MAX_BATCH ? { writerMaxBatch: Number(process.env.DESK_WRITER_MAX_BATCH) } : {}),
   })
   const out = (line: string) => process.stdout.write(line + '\n')
@@ -67,6 +78,8 @@ async function serve(values: Record<string, string | boolean | undefined>): Prom
     `Desk Pilkada ${cfg.regency.name}${cfg.training ? ' — MODE LATIHAN (data simulasi)' : ''} siap di ${desk.url}`,
     `Folder data: ${dataDir}`,
   ]
+  const card = cardsServiceFor(desk.service).publicUrl()
+  if (card.publicUrl) lines.push(`Alamat di kartu pelapor: ${card.publicUrl}${card.source === 'admin' ? ' (diatur admin di /kredensial)' : ''}`)
   if (desk.adminTokenGenerated) {
     lines.push(`Token admin (hanya ditampilkan sekali, tersimpan di ${desk.adminTokenFile}): ${desk.adminToken}`)
   } else if (!process.env.DESK_ADMIN_TOKEN) {

@@ -11,9 +11,11 @@ import { Authenticator } from '../server/auth'
 import { jsonLogger, type Logger } from '../server/logger'
 import { Lockout } from '../server/rate-limit'
 import { generateAdminToken } from '../service/credentials'
+import { cardsServiceFor } from '../service/cards-service'
 import { DeskService } from '../service/desk-service'
 import { DeskError } from '../service/errors'
 import { ExportService } from '../service/export-service'
+import { parsePublicUrl } from '../shared/cards'
 import { openDatabase } from '../store/db'
 import { DeskStore } from '../store/store'
 import { bundledBoundaries } from './boundaries-source'
@@ -49,6 +51,11 @@ export interface DeskOptions {
   /** Most jobs per commit; 1 turns group commit off (the baseline of bench/intake.ts). */
   writerMaxBatch?: number
   sseHeartbeatMs?: number
+  /**
+   * The address the field reaches the desk at (`--public-url`, e.g. the regency's reverse proxy):
+   * printed on reporters' cards and in their QR codes. The admin may set another at run time.
+   */
+  publicUrl?: string
 }
 
 export interface Desk {
@@ -169,7 +176,14 @@ export async function createDesk(options: DeskOptions): Promise<Desk> {
   if (options.adminToken && options.adminToken.length < MIN_ADMIN_TOKEN) {
     throw new DeskError(400, 'admin_token_short', `DESK_ADMIN_TOKEN terlalu pendek: paling sedikit ${MIN_ADMIN_TOKEN} karakter (atau kosongkan agar desk membuatnya sendiri).`)
   }
+  let publicUrl: string | null = null
+  if (options.publicUrl !== undefined) {
+    const r = parsePublicUrl(options.publicUrl, '--public-url')
+    if ('error' in r) throw new DeskError(400, 'invalid', r.error, { publicUrl: r.error })
+    publicUrl = r.url
+  }
   const { dataDir, service, unlock } = openDesk(options)
+  cardsServiceFor(service).flagPublicUrl = publicUrl
   const logger = options.logger ?? jsonLogger()
   const admin = adminTokenFrom(dataDir, options.adminToken)
   const auth = new Authenticator(service.store, admin.token, service.regions.regency.code, options.lockout)

@@ -1,4 +1,3 @@
-import { networkInterfaces } from 'node:os'
 import express, { Router, type NextFunction, type Request, type Response } from 'express'
 import { z } from 'zod'
 import type { SignInDto } from '../shared/api'
@@ -76,19 +75,6 @@ export function intakeRouter(ctx: RouteContext): Router {
   r.put('/intake/window', requireAuth('admin'), json, async (req, res) => {
     const body = parse(signInWindowSchema, req.body)
     res.json(await intake.setSignInWindow(who(res), body))
-  })
-
-  /** The desk's LAN addresses, for the credential sheet: phones cannot open 127.0.0.1. */
-  r.get('/intake/addresses', requireAuth('admin'), (req, res) => {
-    const port = req.socket.localPort
-    const urls: { interface: string; url: string }[] = []
-    for (const [name, infos] of Object.entries(networkInterfaces())) {
-      for (const info of infos ?? []) {
-        if (info.internal || info.family !== 'IPv4') continue
-        urls.push({ interface: name, url: `http://${info.address}:${port}` })
-      }
-    }
-    res.json({ urls, port })
   })
 
   // ---------------------------------------------------------------- reporter list

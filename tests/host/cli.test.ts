@@ -142,6 +142,25 @@ describe('headless desk (serve)', () => {
     expect(a.output()).not.toMatch(/\n\s+at /)
   })
 
+  it('--public-url: printed at start and listed first for the cards; a bad one stops the desk in one sentence', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'desk-cli-'))
+    const bad = run([cli, 'serve', '--data-dir', dir, '--port', '0', '--host', '127.0.0.1', '--public-url', 'desk-pilkada.jemberkab.go.id/lapor'])
+    bad.ready.catch(() => {})
+    expect(await bad.exited).toBe(1)
+    expect(bad.output().trim()).toBe('--public-url harus diawali http:// atau https://, mis. https://desk-pilkada.jemberkab.go.id')
+    expect(existsSync(join(dir, 'desk.sqlite'))).toBe(false)
+
+    const a = run([cli, 'serve', '--data-dir', dir, '--port', '0', '--host', '127.0.0.1', '--public-url', 'https://Desk-Pilkada.jemberkab.go.id/'], {
+      DESK_ADMIN_TOKEN: 'cli-public-url-token-0123456789',
+    })
+    const url = await a.ready
+    expect(a.output()).toContain('Alamat di kartu pelapor: https://desk-pilkada.jemberkab.go.id\n')
+    const r = await fetch(`${url}/api/v1/intake/addresses`, { headers: { authorization: 'Bearer cli-public-url-token-0123456789' } })
+    expect(((await r.json()) as any).urls[0]).toEqual({ interface: 'public', url: 'https://desk-pilkada.jemberkab.go.id', kind: 'public' })
+    a.child.kill('SIGTERM')
+    expect(await a.exited).toBe(0)
+  })
+
   it('refuses a short DESK_ADMIN_TOKEN, naming the variable, and opens nothing', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'desk-cli-'))
     const a = run([cli, 'serve', '--data-dir', dir, '--port', '0', '--host', '127.0.0.1'], { DESK_ADMIN_TOKEN: 'rahasia' })

@@ -8,8 +8,12 @@ import { builtUi } from '../helpers/build-ui'
 import { ADMIN_TOKEN, DESA_A, DESA_B, DESA_C, startDesk, tpsCsv, type TestDesk } from '../helpers/desk'
 import { CSV_HEADER } from './fixtures'
 
-// /kredensial: the admin issues codes (import, one by one, reissue), sets the reporting hours and
-// prints the credential sheet whose QR codes open the reporter form already signed in.
+// /kredensial: the admin issues codes (import, one by one, reissue one or many), sets the reporting
+// hours and the public address, and prints the cards: reporters' QR codes open the reporter form
+// already signed in, staff cards send them to the console on a LAN laptop, a wall board's card
+// opens /papan signed in.
+
+const PUBLIC = 'https://desk-pilkada.jemberkab.go.id'
 
 const SHOTS = join(__dirname, '..', '.artifacts', 'kredensial')
 
@@ -38,7 +42,7 @@ describe('the credential sheet /kredensial', () => {
     await page.goto(`${desk.url}/kredensial`)
     await page.getByLabel('Kode akses').fill(ADMIN_TOKEN)
     await page.getByRole('button', { name: 'Masuk' }).click()
-    await page.getByRole('heading', { name: 'Kredensial pelapor' }).waitFor()
+    await page.getByRole('heading', { name: 'Kredensial dan kartu akses' }).waitFor()
     const rows = [CSV_HEADER, `Siti Aminah,0812,pelapor,${DESA_A}`, `Budi Santoso,0813,,35.09.01`]
     for (let i = 1; i <= 7; i++) rows.push(`Pelapor ${i},08${i},pelapor,${DESA_B}`)
     await page.locator('input[type="file"]').setInputFiles({ name: 'pelapor.csv', mimeType: 'text/csv', buffer: Buffer.from(rows.join('\n')) })
@@ -71,11 +75,61 @@ describe('the credential sheet /kredensial', () => {
     expect((await desk.call('GET', '/users')).body.users).toHaveLength(10)
   })
 
+  it('never pre-selects an address phones cannot reach, and says why', async () => {
+    // The test desk listens on 127.0.0.1 only, with no public address: nothing is reachable.
+    const alert = page.getByTestId('loopback-only')
+    await alert.getByText(/Desk hanya mendengar di 127\.0\.0\.1 \(komputer ini\): HP dan laptop lain tidak bisa membukanya/).waitFor()
+    expect(await alert.getAttribute('class')).toBe('error')
+    expect(await page.getByLabel('Alamat desk untuk HP').inputValue()).toBe('')
+    expect(await page.getByLabel('Alamat LAN untuk staf').inputValue()).toBe('')
+    await page.getByText('Pilih alamat yang bisa dibuka HP pelapor sebelum mencetak.').waitFor()
+    expect(await page.getByRole('button', { name: 'Cetak lembar kredensial' }).isDisabled()).toBe(true)
+    await page.getByTestId('public-url-source').getByText(/Belum ada alamat publik/).waitFor()
+    await page.locator('.addresses').screenshot({ path: join(SHOTS, 'addresses-loopback.png') })
+
+    // A wrong public address is refused in the desk's words; nothing is stored.
+    await page.getByLabel('Alamat publik desk').fill('desk-pilkada.jemberkab.go.id')
+    await page.getByRole('button', { name: 'Simpan alamat publik' }).click()
+    await page.locator('.public-url').getByRole('alert').getByText(/publicUrl harus diawali http:\/\/ atau https:\/\//).waitFor()
+    expect((await desk.call('GET', '/intake/public-url')).body.publicUrl).toBeNull()
+
+    // With a public address (a reverse proxy on this machine), it is pre-selected for phones.
+    await page.getByLabel('Alamat publik desk').fill(`${PUBLIC}/`)
+    await page.getByRole('button', { name: 'Simpan alamat publik' }).click()
+    await page.getByTestId('public-url-source').getByText('Diatur admin di layar ini.').waitFor()
+    await page.waitForFunction(() => (document.querySelector('select[aria-label="Alamat desk untuk HP"]') as HTMLSelectElement | null)?.value === 'https://desk-pilkada.jemberkab.go.id')
+    expect((await desk.call('GET', '/intake/addresses')).body.urls[0]).toEqual({ interface: 'public', url: PUBLIC, kind: 'public' })
+    await alert.getByText(/HP membukanya lewat alamat publik, tetapi laptop staf dan layar papan di LAN tidak bisa/).waitFor()
+    expect(await alert.getAttribute('class')).toBe('warn')
+    // Reporters' cards now carry the public address, in text and in the QR code.
+    const card = page.locator('.credential-card', { hasText: 'Siti Aminah' })
+    expect(await card.locator('.credential-url').textContent()).toBe(`${PUBLIC}/lapor`)
+    const code = (await card.locator('.credential-code').textContent())!
+    await card.locator(`.credential-qr img[data-link="${PUBLIC}/lapor#code=${code}"]`).waitFor()
+    await page.emulateMedia({ media: 'print' })
+    await card.screenshot({ path: join(SHOTS, 'card-public.png') })
+    await page.emulateMedia({ media: 'screen' })
+
+    // A LAN address while a public one exists: phones on mobile data would not reach it.
+    await page.getByLabel('Alamat desk untuk HP').selectOption('*')
+    await page.getByLabel('Alamat desk untuk HP').fill('http://192.168.1.10:4046')
+    await page.getByTestId('lan-while-public').getByText(`Pilih alamat publik ${PUBLIC}.`).waitFor()
+    await page.setViewportSize({ width: 1280, height: 900 })
+    await shot(page, 'kredensial-warnings')
+    await page.locator('.addresses').screenshot({ path: join(SHOTS, 'addresses-lan-while-public.png') })
+    await page.getByLabel('Alamat desk untuk HP').fill(PUBLIC)
+    expect(await page.getByTestId('lan-while-public').count()).toBe(0)
+    await page.reload()
+    await page.getByText('Kode yang diterbitkan di tab ini (10)').waitFor()
+  })
+
   it('prints A4 sheets of 8 cards whose QR code opens the form signed in', async () => {
     // The desk listens on loopback in tests: print its own address (the screen warns about it).
     await page.getByLabel('Alamat desk untuk HP').selectOption('*')
     await page.getByLabel('Alamat desk untuk HP').fill(desk.url)
     await page.getByText(/hanya bisa dibuka di komputer ini/).waitFor()
+    await page.getByLabel('Alamat LAN untuk staf').selectOption('*')
+    await page.getByLabel('Alamat LAN untuk staf').fill(desk.url)
     await page.getByRole('button', { name: 'Cetak lembar kredensial' }).waitFor()
     expect(await page.locator('.credential-card').count()).toBe(10)
     expect(await page.locator('.credential-page').count()).toBe(2)
@@ -159,5 +213,121 @@ describe('the credential sheet /kredensial', () => {
     await card.getByRole('button', { name: 'Selalu buka' }).click()
     await card.getByText('Sekarang: BUKA untuk pelapor').waitFor()
     expect((await desk.call('POST', '/auth/login', { accessCode: code }, null)).status).toBe(200)
+  })
+
+  it('prints a card per role: console on a laptop (no QR), the board signed in', async () => {
+    // After the reload above the public address is pre-selected for phones and no staff address is.
+    expect(await page.getByLabel('Alamat desk untuk HP').inputValue()).toBe(PUBLIC)
+    expect(await page.getByLabel('Alamat LAN untuk staf').inputValue()).toBe('')
+    for (const label of ['Alamat desk untuk HP', 'Alamat LAN untuk staf']) {
+      await page.getByLabel(label).selectOption('*')
+      await page.getByLabel(label).fill(desk.url)
+    }
+    const rows = [CSV_HEADER, 'Rina Operator,0816,operator,', 'Sari Supervisor,0817,supervisor,', 'Layar Aula,,display,']
+    await page.locator('input[type="file"]').setInputFiles({ name: 'staf.csv', mimeType: 'text/csv', buffer: Buffer.from(rows.join('\n')) })
+    await page.getByRole('button', { name: 'Impor dan terbitkan kode' }).click()
+    await page.getByText('Kode yang diterbitkan di tab ini (13)').waitFor()
+    expect(await page.locator('.credential-card').count()).toBe(13)
+
+    for (const [name, role] of [
+      ['Rina Operator', 'Operator desk'],
+      ['Sari Supervisor', 'Supervisor desk'],
+    ]) {
+      const card = page.locator('.credential-card', { hasText: name })
+      expect(await card.getAttribute('data-kind')).toBe('console')
+      const text = (await card.textContent())!
+      expect(text).toContain(role)
+      expect(text).toContain('Buka konsol desk di laptop kantor (jaringan LAN), bukan di HP:')
+      expect(text).toContain('Tanpa kode QR: konsol dibuka di laptop kantor, bukan di HP.')
+      expect(text).not.toContain('/lapor')
+      expect(await card.locator('.credential-url').textContent()).toBe(`${desk.url}/`)
+      expect(await card.locator('img').count()).toBe(0)
+      // The code on the card signs in at the console.
+      const code = (await card.locator('.credential-code').textContent())!
+      expect((await desk.call('GET', '/me', undefined, code)).body.role).toBe(name === 'Rina Operator' ? 'operator' : 'supervisor')
+    }
+
+    const board = page.locator('.credential-card', { hasText: 'Layar Aula' })
+    expect(await board.getAttribute('data-kind')).toBe('board')
+    expect(await board.textContent()).toContain('Buka papan di layar/TV (jaringan LAN kantor):')
+    expect(await board.locator('.credential-url').textContent()).toBe(`${desk.url}/papan`)
+    const code = (await board.locator('.credential-code').textContent())!
+    const img = board.locator('.credential-qr img')
+    const link = (await img.getAttribute('data-link'))!
+    expect(link).toBe(`${desk.url}/papan#token=${code}`)
+    const expected = await qrSvg(link, { type: 'svg', errorCorrectionLevel: 'M', margin: 1 })
+    expect(decodeURIComponent((await img.getAttribute('src'))!.replace(/^data:image\/svg\+xml;charset=utf-8,/, ''))).toBe(expected)
+    // A reporter's card still opens /lapor at the address for phones.
+    const reporter = page.locator('.credential-card', { hasText: 'Citra Dewi' })
+    expect(await reporter.getAttribute('data-kind')).toBe('lapor')
+    expect(await reporter.locator('.credential-url').textContent()).toBe(`${desk.url}/lapor`)
+
+    await page.emulateMedia({ media: 'print' })
+    await page.locator('.credential-page').last().screenshot({ path: join(SHOTS, 'print-roles.png') })
+    const pdf = await page.pdf({ format: 'A4', preferCSSPageSize: true })
+    expect(pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g)).toHaveLength(2)
+    await page.emulateMedia({ media: 'screen' })
+
+    // Scanning the board's QR code opens the wall board signed in, and the code leaves the address bar.
+    const tv = await browser.newContext({ viewport: { width: 1280, height: 720 } })
+    try {
+      const p = await tv.newPage()
+      await p.goto(link)
+      await p.waitForSelector('[data-tile], [data-shape]', { timeout: 20_000 })
+      expect(p.url()).toBe(`${desk.url}/papan`)
+      await p.screenshot({ path: join(SHOTS, 'board-opened.png') })
+    } finally {
+      await tv.close()
+    }
+  })
+
+  it('reissues a whole kecamatan after a clear confirmation, then prints only that run', async () => {
+    const jombang = (await desk.call('GET', '/users')).body.users.filter((u: any) => u.region.startsWith('35.09.01'))
+    expect(jombang).toHaveLength(9)
+    const oldCodes = await page.locator('.credential-card').evaluateAll((cards) =>
+      Object.fromEntries(cards.map((c) => [c.getAttribute('data-user'), c.querySelector('.credential-code')?.textContent ?? ''])),
+    )
+    const bulk = page.locator('.bulk-reissue')
+    await bulk.getByText('Terpilih: 13 orang').waitFor()
+    await bulk.getByLabel('Kecamatan').selectOption('35.09.01')
+    await bulk.getByText('Terpilih: 9 orang').waitFor()
+    // Staff are not in a kecamatan: operators of Jombang are nobody, and nothing can be started.
+    await bulk.getByLabel('Peran').selectOption('operator')
+    await bulk.getByText('Terpilih: 0 orang').waitFor()
+    expect(await bulk.getByRole('button', { name: /Terbitkan kode baru/ }).isDisabled()).toBe(true)
+    await bulk.getByLabel('Peran').selectOption('reporter')
+    await bulk.getByText('Terpilih: 9 orang').waitFor()
+    await bulk.getByRole('button', { name: 'Terbitkan kode baru untuk 9 orang…' }).click()
+    const confirm = bulk.getByRole('alertdialog', { name: 'Yakin menerbitkan 9 kode baru?' })
+    await confirm.getByText(/^9 kode lama \(Kec\. Jombang, Pelapor \(desa\/kelurahan dan kecamatan\)\) langsung tidak berlaku: kartu lama tidak bisa dipakai lagi/).waitFor()
+    await bulk.screenshot({ path: join(SHOTS, 'bulk-confirm.png') })
+    // Cancel changes nothing.
+    await confirm.getByRole('button', { name: 'Batal' }).click()
+    expect(await bulk.getByRole('alertdialog').count()).toBe(0)
+    expect((await desk.call('GET', '/me', undefined, oldCodes[jombang[0].id])).status).toBe(200)
+
+    await bulk.getByRole('button', { name: 'Terbitkan kode baru untuk 9 orang…' }).click()
+    await bulk.getByRole('button', { name: 'Ya, terbitkan 9 kode baru' }).click()
+    await bulk.getByText('9 kode baru diterbitkan. Kartunya ada di lembar cetak di bawah.').waitFor({ timeout: 30_000 })
+    // One print run of exactly these nine, ordered by region; the other cards stay in the tab.
+    expect(await page.getByLabel('Terbitan terakhir saja (9)').isChecked()).toBe(true)
+    expect(await page.locator('.credential-card').count()).toBe(9)
+    expect(await page.locator('.credential-page').count()).toBe(2)
+    const names = await page.locator('.credential-card .credential-name').allTextContents()
+    expect(names[0]).toBe('Budi Santoso')
+    for (const u of jombang) {
+      const fresh = (await page.locator(`.credential-card[data-user="${u.id}"] .credential-code`).textContent())!
+      expect(fresh).not.toBe(oldCodes[u.id])
+      expect((await desk.call('POST', '/auth/login', { accessCode: fresh }, null)).status).toBe(200)
+    }
+    // Old codes stop at once (three of them: five wrong codes would lock this test's address).
+    for (const u of jombang.slice(0, 3)) expect((await desk.call('GET', '/me', undefined, oldCodes[u.id])).status).toBe(401)
+    const audit = (await desk.call('GET', '/audit')).body.entries
+    expect(audit[0]).toMatchObject({ action: 'users.reissue', detail: { count: 9, selection: { region: '35.09.01', role: 'reporter' } } })
+    await page.emulateMedia({ media: 'print' })
+    await page.locator('.credential-page').first().screenshot({ path: join(SHOTS, 'print-bulk.png') })
+    await page.emulateMedia({ media: 'screen' })
+    await page.getByLabel('Semua kode di tab ini (13)').check()
+    expect(await page.locator('.credential-card').count()).toBe(13)
   })
 })

@@ -1,10 +1,12 @@
 import { toString as qrSvg } from 'qrcode'
 import { useEffect, useState } from 'react'
-import { laporLink } from './issued-codes'
+import { boardLink, laporLink } from './issued-codes'
 
 export interface CredentialCard {
   id: string
   name: string
+  /** `reporter`, `operator`, `supervisor`, `display`: decides what the card tells its holder to open. */
+  role: string
   /** "Pelapor desa", "Petugas kecamatan", … */
   roleLabel: string
   /** "Desa Padomasan, Kec. Jombang" */
@@ -14,8 +16,10 @@ export interface CredentialCard {
 
 export interface CredentialSheetProps {
   cards: CredentialCard[]
-  /** The address phones open, e.g. http://192.168.1.10:4046 */
-  deskUrl: string
+  /** The address reporters' phones open (the public URL when there is one), e.g. https://desk-pilkada.jemberkab.go.id */
+  reporterUrl: string
+  /** The desk's LAN address for the console and the wall board, e.g. http://192.168.1.10:4046 */
+  staffUrl: string
   /** "Pemilihan Serentak 2024 · Kabupaten Jember" */
   deskName: string
   training: boolean
@@ -35,18 +39,75 @@ export async function qrDataUrl(text: string): Promise<string> {
 }
 
 /**
- * The printable credential sheet: A4, eight cards a page (2 × 4, cut along the dashed lines). Each
- * card: name, role and region, the desk's address, the access code, and a QR code that opens the
- * reporter form already signed in.
+ * What a card is for. A reporter reports from a phone (/lapor); operators and supervisors work at
+ * the console on a laptop in the office, never on a phone, so their card has no QR code; a wall
+ * board's card opens /papan already signed in.
  */
-export function CredentialSheet({ cards, deskUrl, deskName, training, onReady }: CredentialSheetProps) {
+export type CardKind = 'lapor' | 'console' | 'board'
+
+export function cardKind(role: string): CardKind {
+  return role === 'reporter' ? 'lapor' : role === 'display' ? 'board' : 'console'
+}
+
+const trim = (url: string) => url.replace(/\/+$/, '')
+
+/** The link a card's QR code holds (null: the card has none), signed in by the code in the fragment. */
+export function cardLink(card: Pick<CredentialCard, 'role' | 'accessCode'>, reporterUrl: string, staffUrl: string): string | null {
+  const kind = cardKind(card.role)
+  if (kind === 'lapor') return reporterUrl ? laporLink(reporterUrl, card.accessCode) : null
+  if (kind === 'board') return staffUrl ? boardLink(staffUrl, card.accessCode) : null
+  return null
+}
+
+/** The address printed on a card for typing by hand. */
+export function cardAddress(card: Pick<CredentialCard, 'role'>, reporterUrl: string, staffUrl: string): string {
+  const kind = cardKind(card.role)
+  const base = kind === 'lapor' ? reporterUrl : staffUrl
+  if (!base) return '—'
+  return kind === 'lapor' ? `${trim(base)}/lapor` : kind === 'board' ? `${trim(base)}/papan` : `${trim(base)}/`
+}
+
+const TEXT: Record<CardKind, { open: string; scan: string | null }> = {
+  lapor: { open: 'Buka di HP:', scan: 'Pindai untuk masuk' },
+  console: { open: 'Buka konsol desk di laptop kantor (jaringan LAN), bukan di HP:', scan: null },
+  board: { open: 'Buka papan di layar/TV (jaringan LAN kantor):', scan: 'Pindai: papan terbuka, sudah masuk' },
+}
+
+/**
+ * An address to type by hand: lines break after `//` or before the path, never at the hyphen of
+ * `desk-pilkada` (a reader would drop it as a hyphenation). A host too long for one line may break.
+ */
+function PrintedUrl({ url }: { url: string }) {
+  const m = /^(https?:\/\/)([^/]+)(.*)$/.exec(url)
+  if (!m) return <>{url}</>
+  return (
+    <>
+      {m[1]}
+      <wbr />
+      <span className={m[2]!.length <= 30 ? 'nowrap' : undefined}>{m[2]}</span>
+      <wbr />
+      {m[3]}
+    </>
+  )
+}
+
+/**
+ * The printable credential sheet: A4, eight cards a page (2 × 4, cut along the dashed lines). Each
+ * card: name, role and region, the address its holder opens, the access code, and — for reporters
+ * and wall boards — a QR code that opens their screen already signed in.
+ */
+export function CredentialSheet({ cards, reporterUrl, staffUrl, deskName, training, onReady }: CredentialSheetProps) {
   const [qr, setQr] = useState<Record<string, string>>({})
-  const key = cards.map((c) => `${c.id}:${c.accessCode}`).join('|') + `@${deskUrl}`
+  const key = cards.map((c) => `${c.id}:${c.role}:${c.accessCode}`).join('|') + `@${reporterUrl}@${staffUrl}`
 
   useEffect(() => {
     let cancelled = false
     onReady?.(false)
-    void Promise.all(cards.map(async (c) => [c.id, await qrDataUrl(laporLink(deskUrl, c.accessCode))] as const)).then((pairs) => {
+    const jobs = cards.flatMap((c) => {
+      const link = cardLink(c, reporterUrl, staffUrl)
+      return link ? [qrDataUrl(link).then((src) => [c.id, src] as const)] : []
+    })
+    void Promise.all(jobs).then((pairs) => {
       if (cancelled) return
       setQr(Object.fromEntries(pairs))
       onReady?.(true)
@@ -54,42 +115,54 @@ export function CredentialSheet({ cards, deskUrl, deskName, training, onReady }:
     return () => {
       cancelled = true
     }
-    // `key` stands for cards and deskUrl: redraw only when what is printed changes.
+    // `key` stands for cards and addresses: redraw only when what is printed changes.
   }, [key])
 
   const pages: CredentialCard[][] = []
   for (let i = 0; i < cards.length; i += CARDS_PER_PAGE) pages.push(cards.slice(i, i + CARDS_PER_PAGE))
-  const shownUrl = `${deskUrl.replace(/\/+$/, '')}/lapor`
   return (
     <div className="credential-sheet">
       {pages.map((page, i) => (
         <div className="credential-page" key={i}>
-          {page.map((c) => (
-            <article className="credential-card" key={c.id} data-user={c.id}>
-              <header>
-                <span>Kartu akses · Desk Pilkada</span>
-                {training && <strong className="latihan">LATIHAN</strong>}
-              </header>
-              <div className="credential-body">
-                <div className="credential-text">
-                  <p className="credential-name">{c.name}</p>
-                  <p className="credential-role">{c.roleLabel}</p>
-                  <p className="credential-region">{c.regionLabel}</p>
-                  <p className="credential-label">Buka di HP:</p>
-                  <p className="credential-url">{shownUrl}</p>
-                  <p className="credential-label">Kode akses:</p>
-                  <p className="credential-code">{c.accessCode}</p>
+          {page.map((c) => {
+            const kind = cardKind(c.role)
+            const link = cardLink(c, reporterUrl, staffUrl)
+            return (
+              <article className={`credential-card card-${kind}`} key={c.id} data-user={c.id} data-kind={kind}>
+                <header>
+                  <span>Kartu akses · Desk Pilkada</span>
+                  {training && <strong className="latihan">LATIHAN</strong>}
+                </header>
+                <div className="credential-body">
+                  <div className="credential-text">
+                    <p className="credential-name">{c.name}</p>
+                    <p className="credential-role">{c.roleLabel}</p>
+                    <p className="credential-region">{c.regionLabel}</p>
+                    <p className="credential-label">{TEXT[kind].open}</p>
+                    <p className="credential-url">
+                      <PrintedUrl url={cardAddress(c, reporterUrl, staffUrl)} />
+                    </p>
+                    <p className="credential-label">Kode akses:</p>
+                    <p className="credential-code">{c.accessCode}</p>
+                  </div>
+                  {TEXT[kind].scan ? (
+                    <div className="credential-qr">
+                      {qr[c.id] && link ? <img src={qr[c.id]} alt={`Kode QR masuk untuk ${c.name}`} data-link={link} /> : null}
+                      <span>{TEXT[kind].scan}</span>
+                    </div>
+                  ) : (
+                    <div className="credential-noqr">
+                      <p>Tanpa kode QR: konsol dibuka di laptop kantor, bukan di HP.</p>
+                      <p>Ketik alamat di kiri, lalu masuk dengan kode akses.</p>
+                    </div>
+                  )}
                 </div>
-                <div className="credential-qr">
-                  {qr[c.id] ? <img src={qr[c.id]} alt={`Kode QR masuk untuk ${c.name}`} data-link={laporLink(deskUrl, c.accessCode)} /> : null}
-                  <span>Pindai untuk masuk</span>
-                </div>
-              </div>
-              <footer>
-                {deskName}. Kode ini rahasia: jangan dibagikan. Hilang? Hubungi desk untuk kode baru.
-              </footer>
-            </article>
-          ))}
+                <footer>
+                  {deskName}. Kode ini rahasia: jangan dibagikan. Hilang? Hubungi desk untuk kode baru.
+                </footer>
+              </article>
+            )
+          })}
         </div>
       ))}
     </div>

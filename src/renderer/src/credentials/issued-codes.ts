@@ -44,3 +44,8 @@ export function forgetIssuedCodes(ids?: string[]): IssuedCode[] {
 export function laporLink(deskUrl: string, accessCode: string): string {
   return `${deskUrl.replace(/\/+$/, '')}/lapor#code=${accessCode}`
 }
+
+/** The wall board's link that signs this display code in (`#token=`, read once and removed by the UI). */
+export function boardLink(deskUrl: string, accessCode: string): string {
+  return `${deskUrl.replace(/\/+$/, '')}/papan#token=${accessCode}`
+}

@@ -1,0 +1,51 @@
+import { Router } from 'express'
+import { lanAddresses, lanState } from '../discovery/lan'
+import { cardsServiceFor } from '../service/cards-service'
+import { cardAddresses, type CardAddressesDto } from '../shared/cards'
+import { bulkReissueSchema, publicUrlSchema } from '../shared/cards-schemas'
+import { parse, who, type RouteContext } from './routes'
+
+/**
+ * Credential cards (issue 11): where the cards send people (the public URL first, then the LAN
+ * addresses the desk serves) and new codes for many people at once. Admin only: the answers hold
+ * access codes, and the address decides where 279 reporters' phones will go.
+ */
+export function cardsRouter(ctx: RouteContext): Router {
+  const { requireAuth, json } = ctx
+  const cards = cardsServiceFor(ctx.service)
+  const r = Router()
+
+  r.get('/intake/addresses', requireAuth('admin'), (req, res) => {
+    const lan = lanState(ctx.service)
+    const port = lan?.port ?? req.socket.localPort ?? 0
+    const host = lan?.host ?? req.socket.localAddress ?? '0.0.0.0'
+    const pub = cards.publicUrl()
+    const { urls, loopbackOnly } = cardAddresses({ publicUrl: pub.publicUrl, host, port, lan: lanAddresses() })
+    const answer: CardAddressesDto = { ...pub, urls, port, host, loopbackOnly }
+    res.set('Cache-Control', 'no-store')
+    res.json(answer)
+  })
+
+  r.get('/intake/public-url', requireAuth('admin'), (_req, res) => {
+    res.json(cards.publicUrl())
+  })
+
+  r.put('/intake/public-url', requireAuth('admin'), json, async (req, res) => {
+    const body = parse(publicUrlSchema, req.body)
+    res.json(await cards.setPublicUrl(who(res), body.publicUrl))
+  })
+
+  r.delete('/intake/public-url', requireAuth('admin'), async (_req, res) => {
+    res.json(await cards.setPublicUrl(who(res), null))
+  })
+
+  r.post('/users/reissue', requireAuth('admin'), json, async (req, res) => {
+    const body = parse(bulkReissueSchema, req.body)
+    const answer = await cards.bulkReissue(who(res), body)
+    for (const u of answer.users) ctx.auth.forgetUser(u.id)
+    res.set('Cache-Control', 'no-store')
+    res.json(answer)
+  })
+
+  return r
+}

@@ -1,0 +1,121 @@
+import type { ImportedUserDto } from '../shared/api'
+import { parsePublicUrl, selectPeople, type PublicUrlDto } from '../shared/cards'
+import type { BulkReissue } from '../shared/cards-schemas'
+import type { UserRecord } from '../store/store'
+import { codeIdOf, generateAccessCode, hashAccessCode } from './credentials'
+import type { DeskService } from './desk-service'
+import { DeskError } from './errors'
+import type { Principal } from './principal'
+
+const PUBLIC_URL_KEY = 'cards.publicUrl'
+
+export interface BulkReissueAnswer {
+  reissued: number
+  /** The new codes, in print order (by region, then role, then name). Shown once: only hashes are kept. */
+  users: ImportedUserDto[]
+}
+
+/**
+ * Credential cards (issue 11): the address printed on reporters' cards (the public URL: set with
+ * `--public-url` at start, or by the admin at run time and kept in the database), and new codes
+ * for many people in one run, because codes live only in the tab that issued them.
+ */
+export class CardsService {
+  /** `--public-url` (already validated by the host); the admin's value, when set, wins over it. */
+  flagPublicUrl: string | null = null
+
+  constructor(readonly desk: DeskService) {}
+
+  publicUrl(): PublicUrlDto {
+    const stored = this.desk.store.getMeta(PUBLIC_URL_KEY)
+    if (stored) return { publicUrl: stored, source: 'admin', flag: this.flagPublicUrl }
+    if (this.flagPublicUrl) return { publicUrl: this.flagPublicUrl, source: 'flag', flag: this.flagPublicUrl }
+    return { publicUrl: null, source: null, flag: null }
+  }
+
+  /** `url` already validated at the edge; null goes back to the flag's value (or none). */
+  async setPublicUrl(actor: Principal, url: string | null): Promise<PublicUrlDto> {
+    if (url !== null && 'error' in parsePublicUrl(url)) throw new DeskError(400, 'invalid', 'publicUrl tidak sah', { publicUrl: 'Alamat tidak sah' })
+    await this.desk.write(() => {
+      if (url === null) this.desk.store.db.prepare('DELETE FROM meta WHERE key = ?').run(PUBLIC_URL_KEY)
+      else this.desk.store.setMeta(PUBLIC_URL_KEY, url)
+      this.desk.store.audit(actor.id, 'cards.publicUrl', null, { publicUrl: url })
+      this.desk.store.appendEvent('cards.publicUrl', { publicUrl: url })
+    })
+    return this.publicUrl()
+  }
+
+  /**
+   * New codes for everyone a selection names (a kecamatan, a role, a list, everyone; never a revoked
+   * person). `expect` is the count the admin confirmed: any other count is refused, nothing changes.
+   * Every old code stops working in the same commit; each person gets a `user.reissue` audit line
+   * and the run one `users.reissue` line with its selection.
+   */
+  async bulkReissue(actor: Principal, body: BulkReissue): Promise<BulkReissueAnswer> {
+    const { expect, ...selection } = body
+    const regions = this.desk.regions
+    if (selection.region !== undefined && selection.region !== '' && !regions.contains(selection.region)) {
+      throw new DeskError(400, 'invalid', `Wilayah ${selection.region} tidak ada di ${regions.regency.name}`, { region: 'Kode wilayah tidak dikenal' })
+    }
+    const chosen = selectPeople(this.desk.store.listUsers(), selection)
+    if (chosen.length === 0) {
+      throw new DeskError(404, 'no_people', 'Tidak ada orang (yang kodenya belum dicabut) dalam pilihan ini', { region: 'Tidak ada orang terdaftar' })
+    }
+    if (chosen.length !== expect) {
+      throw new DeskError(
+        409,
+        'count_changed',
+        `Pilihan ini sekarang ${chosen.length} orang, bukan ${expect} yang dikonfirmasi: daftar orang berubah. Muat ulang, periksa, lalu konfirmasi lagi. Tidak ada kode yang diubah.`,
+        { expect: `Sekarang ${chosen.length} orang` },
+      )
+    }
+    // Codes and their scrypt hashes are made outside the writer: scrypt is slow on purpose.
+    const codes: string[] = []
+    const taken = new Set<string>()
+    for (let i = 0; i < chosen.length; i++) {
+      let code = generateAccessCode()
+      while (taken.has(codeIdOf(code)) || this.desk.store.userByCodeId(codeIdOf(code))) code = generateAccessCode()
+      taken.add(codeIdOf(code))
+      codes.push(code)
+    }
+    const hashes: string[] = []
+    for (let i = 0; i < codes.length; i += 8) hashes.push(...(await Promise.all(codes.slice(i, i + 8).map((c) => hashAccessCode(c)))))
+
+    const done = await this.desk.write(() => {
+      const out: { user: UserRecord; code: string }[] = []
+      for (const [i, u] of chosen.entries()) {
+        const now = this.desk.store.userById(u.id)
+        // Revoked while the codes were hashed: the revocation stands.
+        if (!now || now.revokedAt) continue
+        if (this.desk.store.userByCodeId(codeIdOf(codes[i]!))) throw new DeskError(503, 'retry', 'Bentrok kode akses; ulangi (tidak ada kode yang diubah)')
+        this.desk.store.reissueUserCode(u.id, codeIdOf(codes[i]!), hashes[i]!)
+        this.desk.store.audit(actor.id, 'user.reissue', u.id, { bulk: true })
+        out.push({ user: now, code: codes[i]! })
+      }
+      this.desk.store.audit(actor.id, 'users.reissue', null, { count: out.length, selection })
+      this.desk.store.appendEvent('users.reissued', { count: out.length })
+      return out
+    })
+    done.sort((a, b) => a.user.region.localeCompare(b.user.region) || a.user.role.localeCompare(b.user.role) || a.user.name.localeCompare(b.user.name, 'id'))
+    return {
+      reissued: done.length,
+      users: done.map(({ user, code }) => ({
+        id: user.id,
+        name: user.name,
+        phone: user.phone,
+        role: user.role,
+        region: user.region,
+        regionName: regions.get(user.region)?.name ?? user.region,
+        accessCode: code,
+      })),
+    }
+  }
+}
+
+const services = new WeakMap<DeskService, CardsService>()
+
+export function cardsServiceFor(desk: DeskService): CardsService {
+  let s = services.get(desk)
+  if (!s) services.set(desk, (s = new CardsService(desk)))
+  return s
+}

@@ -211,6 +211,7 @@ export async function createDesk(options: DeskOptions): Promise<Desk> {
           regencyCode: service.regions.regency.code,
           regencyName: service.regions.regency.name,
           training: service.training,
+          version: pkg.version,
           ...(options.discovery?.bonjour ? { bonjour: options.discovery.bonjour } : {}),
           onError: (message) => logger.warn('discovery.error', { message }),
         })

@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs'
-import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { readTable } from '../server/tables'
 import { DeskError } from '../service/errors'

@@ -12,7 +12,6 @@ import {
   protocol,
   screen,
   session,
-  type IpcMainInvokeEvent,
 } from 'electron'
 import { browseDesks, type DeskBrowser } from '../discovery/discovery'
 import { createDesk, type Desk } from '../host/desk'
@@ -22,6 +21,7 @@ import type { AdvertisedDesk, StartState } from '../shared/shell'
 import pkg from '../../package.json'
 import { closeQuestion } from './closing'
 import { denyPermissions, hardenContents, originOf } from './security'
+import { windowSession } from './sessions'
 import { serveStartPage, START_SCHEME, START_URL } from './start-page'
 import { WindowRoles } from './window-roles'
 import { openWindow } from './windows'
@@ -202,16 +202,8 @@ async function shutdown(): Promise<void> {
   }
 }
 
-function windowSession(event: IpcMainInvokeEvent): Promise<{ token: string }> | { token: string } {
-  const role = roles.require(event, 'console', 'board')
-  if (!desk) throw new Error('Desk tidak berjalan')
-  // The board window is a display: a script in the board page gets no more than a display account.
-  if (role === 'board') return desk.shellDisplayCode().then((token) => ({ token }))
-  return { token: desk.adminToken }
-}
-
 function registerIpc(): void {
-  ipcMain.handle('desk:session', (event) => windowSession(event))
+  ipcMain.handle('desk:session', (event) => windowSession(roles, desk, event))
   ipcMain.handle('desk:open-board', (event) => {
     roles.require(event, 'console')
     openBoard()

@@ -252,7 +252,7 @@ export function StartScreen() {
           }}
         >
           <h2>Pengaturan desk laptop ini</h2>
-          <p className="hint">Sama dengan pilihan `npm run serve`. Disimpan di {state.file}.</p>
+          <p className="hint">Sama dengan pilihan npm run serve. Disimpan di {state.file}.</p>
           {(Object.keys(SETTING_GROUPS) as SettingSpec['group'][]).map((group) => (
             <fieldset key={group} className="group">
               <legend>{SETTING_GROUPS[group]}</legend>

@@ -30,7 +30,7 @@ class FakeWindow extends EventEmitter {
 }
 vi.mock('electron', () => ({ BrowserWindow: FakeWindow }))
 
-const { secureWebPreferences, hardenContents, sameOrigin, denyPermissions, originOf } = await import('../../src/main/security')
+const { hardenContents, sameOrigin, denyPermissions, originOf } = await import('../../src/main/security')
 const { WindowRoles } = await import('../../src/main/window-roles')
 const { openWindow } = await import('../../src/main/windows')
 const { windowSession } = await import('../../src/main/sessions')

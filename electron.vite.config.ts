@@ -42,6 +42,8 @@ export default defineConfig({
         input: {
           index: resolve(__dirname, 'src/renderer/index.html'),
           lapor: resolve(__dirname, 'src/renderer/lapor.html'),
+          // The desktop app's start screen (desk-app://start/start.html): no desk serves it.
+          start: resolve(__dirname, 'src/renderer/start.html'),
           'lapor-sw': resolve(__dirname, 'src/renderer/lapor/sw.ts'),
         },
         // The reporter form's service worker must be served from the site root to control /lapor.

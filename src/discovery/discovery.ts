@@ -30,6 +30,8 @@ export interface FoundService {
 export interface BrowserLike {
   services: FoundService[]
   stop(): void
+  /** bonjour-service's Browser emits `up` and `down` as services come and go. */
+  on?(event: 'up' | 'down', listener: (service: FoundService) => void): unknown
 }
 
 export interface DiscoveryState {
@@ -51,6 +53,8 @@ export interface DiscoveryOptions {
   regencyCode: string
   regencyName: string
   training: boolean
+  /** The desk's version, advertised so a workstation can tell an old desk apart. */
+  version?: string
   /** Shown to other machines; defaults to "Desk Pilkada <regency> @ <hostname>:<port>". */
   name?: string
   /** bonjour-service by default; a fake in tests. */
@@ -77,7 +81,15 @@ export function startDiscovery(options: DiscoveryOptions): Discovery {
   let browser: BrowserLike | null = null
   try {
     bonjour = options.bonjour ? options.bonjour() : (new Bonjour({}, fail) as unknown as BonjourLike)
-    const txt = { regency: options.regencyCode, training: options.training ? '1' : '0', lapor: '/lapor', papan: '/papan' }
+    // Public facts only: anyone on the LAN reads these records (never a token or a code).
+    const txt = {
+      name: options.regencyName,
+      regency: options.regencyCode,
+      version: options.version ?? '',
+      training: options.training ? '1' : '0',
+      lapor: '/lapor',
+      papan: '/papan',
+    }
     published = [
       bonjour.publish({ name, type: DESK_SERVICE_TYPE, port: options.port, txt, disableIPv6: true }),
       bonjour.publish({ name, type: 'http', port: options.port, txt: { path: '/' }, disableIPv6: true }),
@@ -138,4 +150,88 @@ export function startDiscovery(options: DiscoveryOptions): Discovery {
 /** The state shown when discovery is off (loopback-only desk, or disabled by option). */
 export function discoveryOff(): DiscoveryState {
   return { enabled: false, advertising: false, name: null, type: `_${DESK_SERVICE_TYPE}._tcp`, error: null, peers: [] }
+}
+
+/** A desk seen on the LAN, as the desktop app's start screen lists it. */
+export interface DeskAdvert {
+  /** The service instance name (unique on the LAN). */
+  id: string
+  /** The regency's name from the TXT record. */
+  name: string
+  regency: string
+  version: string
+  training: boolean
+  /** http://ADDRESS:PORT — the first IPv4 address, else the host name. */
+  url: string
+}
+
+export interface DeskBrowser {
+  list(): DeskAdvert[]
+  stop(): void
+}
+
+function txtString(txt: Record<string, unknown> | undefined, key: string): string {
+  const v = txt?.[key]
+  if (typeof v === 'string') return v.slice(0, 100)
+  if (v instanceof Uint8Array) return Buffer.from(v).toString('utf8').slice(0, 100)
+  return ''
+}
+
+/** What a TXT record and address say about a desk; records that are not a desk's are dropped. */
+export function advertOf(s: FoundService): DeskAdvert | null {
+  const regency = txtString(s.txt, 'regency')
+  if (!/^\d{2}\.\d{2}$/.test(regency) || !Number.isInteger(s.port) || s.port <= 0 || s.port > 65535) return null
+  const v4 = (s.addresses ?? []).find((a) => /^\d{1,3}(\.\d{1,3}){3}$/.test(a))
+  const host = v4 ?? s.host
+  if (!host || !/^[A-Za-z0-9.-]+$/.test(host)) return null
+  return {
+    id: s.name,
+    name: txtString(s.txt, 'name') || s.name,
+    regency,
+    version: txtString(s.txt, 'version'),
+    training: txtString(s.txt, 'training') === '1',
+    url: `http://${host}:${s.port}`,
+  }
+}
+
+/**
+ * Browse the LAN for desks (`_desk-pilkada._tcp`) and call `onChange` with the whole list each
+ * time one appears or goes. Like advertising, a failure is reported, never thrown.
+ */
+export function browseDesks(options: { bonjour?: () => BonjourLike; onChange: (list: DeskAdvert[]) => void; onError?: (message: string) => void }): DeskBrowser {
+  const seen = new Map<string, DeskAdvert>()
+  const emit = () => options.onChange([...seen.values()].sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id)))
+  let bonjour: BonjourLike | null = null
+  let browser: BrowserLike | null = null
+  try {
+    bonjour = options.bonjour ? options.bonjour() : (new Bonjour({}, (e: unknown) => options.onError?.(String(e))) as unknown as BonjourLike)
+    browser = bonjour.find({ type: DESK_SERVICE_TYPE })
+    browser.on?.('up', (s) => {
+      const ad = advertOf(s)
+      if (!ad) return
+      seen.set(ad.id, ad)
+      emit()
+    })
+    browser.on?.('down', (s) => {
+      if (seen.delete(s.name)) emit()
+    })
+    for (const s of browser.services) {
+      const ad = advertOf(s)
+      if (ad) seen.set(ad.id, ad)
+    }
+    if (seen.size) emit()
+  } catch (e) {
+    options.onError?.(e instanceof Error ? e.message : String(e))
+  }
+  return {
+    list: () => [...seen.values()],
+    stop() {
+      try {
+        browser?.stop()
+        bonjour?.destroy()
+      } catch {
+        // already stopped
+      }
+    },
+  }
 }

@@ -1,26 +1,20 @@
 import { readFileSync } from 'node:fs'
-import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { readTable } from '../server/tables'
 import { cardsServiceFor } from '../service/cards-service'
 import { DeskError } from '../service/errors'
-import { parsePublicUrl } from '../shared/cards'
-import { createDesk, DEFAULT_PORT, openDesk } from './desk'
+import { settingFlagOptions, settingsFromFlags, settingsHelp, SETTINGS, type DeskSettingKey } from '../shared/settings'
+import { createDesk, openDesk } from './desk'
 import { DEFAULT_REGENCY } from './regions-source'
+import { deskOptionsFromSettings } from './settings'
 import { runSimVerb, SIM_VERBS } from '../sim/cli-verbs'
 import { EXPORT_HELP, EXPORT_VERBS, runExportVerb } from './export-cli'
 
 const HELP = `Desk Pilkada — perintah baris
 
-  serve        Menjalankan desk tanpa jendela (headless)
-               --data-dir DIR   folder data (bawaan: ./.desk-data)
-               --port N         port HTTP (bawaan: ${DEFAULT_PORT})
-               --host H         alamat dengar (bawaan: 0.0.0.0, semua antarmuka LAN)
-               --regency KODE   kabupaten/kota (bawaan: ${DEFAULT_REGENCY}, Kabupaten Jember)
-               --election FILE  konfigurasi pemilihan (JSON) untuk desk baru
-               --training       mode latihan (folder data sendiri)
-               --public-url URL alamat desk dari internet (mis. https://desk-pilkada.jemberkab.go.id),
-                                dicetak di kartu pelapor dan kode QR-nya
+  serve        Menjalankan desk tanpa jendela (headless); pengaturan yang sama dengan layar
+               Pengaturan di aplikasi desktop:
+${settingsHelp('               ')}
                DESK_ADMIN_TOKEN token admin; jika kosong dibuat dan disimpan di folder data
 
   simulate     Simulasi malam pemilihan terhadap desk yang berjalan, hanya lewat API (simulate --help)
@@ -34,13 +28,10 @@ const HELP = `Desk Pilkada — perintah baris
 ${EXPORT_HELP}`
 
 const options = {
+  ...settingFlagOptions(),
   'data-dir': { type: 'string' },
-  port: { type: 'string' },
-  host: { type: 'string' },
   regency: { type: 'string' },
-  election: { type: 'string' },
   training: { type: 'boolean' },
-  'public-url': { type: 'string' },
   url: { type: 'string' },
   token: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -52,23 +43,17 @@ function fail(message: string): never {
 }
 
 async function serve(values: Record<string, string | boolean | undefined>): Promise<void> {
-  const port = values.port !== undefined ? Number(values.port) : DEFAULT_PORT
-  if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port harus angka 0–65535, bukan "${String(values.port)}"`)
-  const dataDir = resolve((values['data-dir'] as string | undefined) ?? '.desk-data')
-  const publicUrl = values['public-url'] as string | undefined
-  if (publicUrl !== undefined) {
-    const checked = parsePublicUrl(publicUrl, '--public-url')
-    if ('error' in checked) fail(checked.error)
+  const checked = settingsFromFlags(values)
+  if (!checked.ok) {
+    // Name the flag the way it was typed: the messages name the setting in Indonesian.
+    fail(Object.entries(checked.errors).map(([key, message]) => `${key in SETTINGS ? `--${SETTINGS[key as DeskSettingKey].flag}` : 'pengaturan'}: ${message}`).join('\n'))
   }
+  const settings = checked.settings
+  const deskOptions = deskOptionsFromSettings(settings, { dataDir: '.desk-data' })
+  const dataDir = deskOptions.dataDir
   const desk = await createDesk({
-    dataDir,
-    port,
-    host: (values.host as string | undefined) ?? '0.0.0.0',
-    regency: (values.regency as string | undefined) ?? DEFAULT_REGENCY,
+    ...deskOptions,
     ...(process.env.DESK_ADMIN_TOKEN ? { adminToken: process.env.DESK_ADMIN_TOKEN } : {}),
-    ...(values.election ? { electionFile: values.election as string } : {}),
-    training: !!values.training,
-    ...(publicUrl !== undefined ? { publicUrl } : {}),
     ...(process.env.DESK_WRITER_MAX_BATCH ? { writerMaxBatch: Number(process.env.DESK_WRITER_MAX_BATCH) } : {}),
   })
   const out = (line: string) => process.stdout.write(line + '\n')

@@ -68,8 +68,16 @@ export interface Desk {
   adminTokenFile: string
   service: DeskService
   server: Server
+  /**
+   * A display-scoped code for the desktop app's own board window (the window never holds the
+   * admin token): one display account, its code reissued at each call, so only the newest works.
+   */
+  shellDisplayCode(): Promise<string>
   close(): Promise<void>
 }
+
+/** The display account the desktop app's board window signs in with. */
+export const SHELL_DISPLAY_NAME = 'Papan dinding (jendela aplikasi desk)'
 
 function findStaticDir(): string | undefined {
   const here = dirname(fileURLToPath(import.meta.url))
@@ -225,6 +233,7 @@ export async function createDesk(options: DeskOptions): Promise<Desk> {
           regencyCode: service.regions.regency.code,
           regencyName: service.regions.regency.name,
           training: service.training,
+          version: pkg.version,
           ...(options.discovery?.bonjour ? { bonjour: options.discovery.bonjour } : {}),
           onError: (message) => logger.warn('discovery.error', { message }),
         })
@@ -241,6 +250,14 @@ export async function createDesk(options: DeskOptions): Promise<Desk> {
     adminTokenFile: admin.file,
     service,
     server,
+    async shellDisplayCode() {
+      const actor = { id: 'admin', name: 'Aplikasi desk', role: 'admin' as const, region: service.regions.regency.code }
+      const existing = service.store.listUsers().find((u) => u.role === 'display' && u.name === SHELL_DISPLAY_NAME && !u.revokedAt)
+      if (!existing) return (await service.createUser(actor, { name: SHELL_DISPLAY_NAME, phone: '', role: 'display' })).accessCode
+      const code = await service.reissueUser(actor, existing.id)
+      auth.forgetUser(existing.id)
+      return code
+    },
     close() {
       closing ??= (async () => {
         // Stop taking new connections, end the event streams, let in-flight requests finish,

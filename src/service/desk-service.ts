@@ -37,6 +37,8 @@ export interface DeskServiceOptions {
   bundledBoundaries?: () => string | null
 }
 
+const ACTIVITY_WINDOW_MS = 5 * 60_000
+
 /** Event types that change a standing result; each names its `tps` and `contest`. */
 const RESULT_EVENTS = new Set(['result.accepted', 'result.updated', 'result.reviewed', 'conflict.resolved'])
 
@@ -119,12 +121,30 @@ export class DeskService {
         // The registry changes only by import or a status change, each announced by a tps.* event.
         if (this.batchEvents.some((e) => e.type.startsWith('tps.'))) this.tpsVersion++
         this.noteResultChanges(this.batchEvents)
+        this.noteArrivals(this.batchEvents)
         const events = this.batchEvents
         this.batchEvents = []
         this.bus.publish(events)
       },
     })
     this.initialise(options.defaultElection)
+  }
+
+  /** When reports arrived lately (ms since epoch), pruned to the last ACTIVITY_WINDOW_MS. */
+  private arrivals: number[] = []
+
+  private noteArrivals(events: { type: string }[]): void {
+    const now = Date.now()
+    for (const e of events) if (e.type === 'result.accepted' || e.type === 'result.conflict') this.arrivals.push(now)
+    while (this.arrivals.length > 0 && this.arrivals[0]! < now - ACTIVITY_WINDOW_MS) this.arrivals.shift()
+  }
+
+  /**
+   * Is the desk still taking reports? Results committed in the last five minutes and writes
+   * waiting for their commit: the desktop app asks before stopping a desk that is.
+   */
+  activity(now = Date.now()): { recentResults: number; waiting: number } {
+    return { recentResults: this.arrivals.filter((t) => t >= now - ACTIVITY_WINDOW_MS).length, waiting: this.writer.pending }
   }
 
   /** Run a write in the single writer; events it appends are published after the commit. */

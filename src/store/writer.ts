@@ -49,6 +49,11 @@ export class GroupCommitWriter {
     })
   }
 
+  /** Jobs waiting for the next commit. */
+  get pending(): number {
+    return this.queue.length
+  }
+
   /** Run everything queued; resolves when the queue is empty. */
   async drain(): Promise<void> {
     while (this.queue.length > 0 || this.scheduled) {

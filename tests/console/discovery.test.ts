@@ -37,7 +37,7 @@ describe('LAN discovery', () => {
     ])
     const d = startDiscovery({ port: 4046, regencyCode: '35.09', regencyName: 'Kabupaten Jember', training: false, name: 'Desk Pilkada Kabupaten Jember @ desk', bonjour: () => fake.bonjour })
     expect(fake.published.map((p) => p.type)).toEqual(['desk-pilkada', 'http'])
-    expect(fake.published[0]).toMatchObject({ port: 4046, txt: { regency: '35.09', training: '0', lapor: '/lapor', papan: '/papan' } })
+    expect(fake.published[0]).toMatchObject({ port: 4046, txt: { name: 'Kabupaten Jember', regency: '35.09', training: '0', lapor: '/lapor', papan: '/papan' } })
     const state = d.state()
     expect(state).toMatchObject({ enabled: true, advertising: true, type: '_desk-pilkada._tcp', error: null })
     // Itself is not a peer; IPv6 addresses are left out (phones are told IPv4 addresses).

@@ -138,7 +138,12 @@ describe('headless desk (serve)', () => {
     const a = run([cli, 'serve', '--data-dir', dir, '--port', 'abc'])
     a.ready.catch(() => {})
     expect(await a.exited).toBe(1)
-    expect(a.output()).toContain('--port harus angka')
+    // The bad setting named by its flag, from the settings schema the desktop app uses too.
+    expect(a.output()).toContain('--port: Port harus bilangan bulat 0–65535')
+    const b = run([cli, 'serve', '--data-dir', dir, '--tls-cert', 'cert.pem'])
+    b.ready.catch(() => {})
+    expect(await b.exited).toBe(1)
+    expect(b.output()).toContain('--tls-key: Sertifikat dan kunci TLS harus diisi berdua')
     expect(a.output()).not.toMatch(/\n\s+at /)
   })
 
@@ -147,7 +152,7 @@ describe('headless desk (serve)', () => {
     const bad = run([cli, 'serve', '--data-dir', dir, '--port', '0', '--host', '127.0.0.1', '--public-url', 'desk-pilkada.jemberkab.go.id/lapor'])
     bad.ready.catch(() => {})
     expect(await bad.exited).toBe(1)
-    expect(bad.output().trim()).toBe('--public-url harus diawali http:// atau https://, mis. https://desk-pilkada.jemberkab.go.id')
+    expect(bad.output().trim()).toBe('--public-url: Alamat publik harus diawali http:// atau https://, mis. https://desk-pilkada.jemberkab.go.id')
     expect(existsSync(join(dir, 'desk.sqlite'))).toBe(false)
 
     const a = run([cli, 'serve', '--data-dir', dir, '--port', '0', '--host', '127.0.0.1', '--public-url', 'https://Desk-Pilkada.jemberkab.go.id/'], {

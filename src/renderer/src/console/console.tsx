@@ -187,9 +187,10 @@ function Nav({ sections, current }: { sections: Section[]; current: Section }) {
         className="external"
         onClick={(e) => {
           // In the Electron window the board opens in its own window (on the second display).
-          if (!window.deskShell) return
+          const open = window.deskShell?.openBoard
+          if (!open) return
           e.preventDefault()
-          void window.deskShell.openBoard()
+          void open()
         }}
       >
         {m.navBoard}

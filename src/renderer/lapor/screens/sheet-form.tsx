@@ -327,6 +327,7 @@ export function Review({ tps, contest, correction }: { tps: string; contest: str
         Periksa sekali lagi <small>{correction ? 'Koreksi ' : ''}{contestName(lapor.config, contest)} · {tpsLabel(tps)} · {desaName(lapor.list, t.desa)}</small>
       </h1>
       <p className="meta">Cocokkan setiap angka dengan formulir C.Hasil di tangan Anda.</p>
+      {correction && draft.base && <ChangesTable base={draft.base} input={draft.input} candidates={c.candidates} />}
       <dl className="readback">
         {rows.map(([label, n, strong]) => (
           <div key={label} className={strong ? 'strong' : ''}>
@@ -335,7 +336,6 @@ export function Review({ tps, contest, correction }: { tps: string; contest: str
           </div>
         ))}
       </dl>
-      {correction && draft.base && <ChangesTable base={draft.base} input={draft.input} candidates={c.candidates} />}
       {correction && (
         <p className="card correction">
           <strong>Alasan koreksi:</strong> {draft.reason}

@@ -40,7 +40,8 @@ export function HistoryView() {
                 <span className={`state ${state.tone}`}>{state.label}</span>
                 {s.earlier?.map((e) => (
                   <span className="meta" key={`${e.receipt ?? ''}${e.at}`}>
-                    Dikirim ulang setelah desk dipulihkan{e.receipt ? `; tanda terima lama ${e.receipt}` : ''} ({formatDateTimeWib(e.at)})
+                    Dikirim ulang setelah desk dipulihkan
+                    {e.receipt === s.receipt ? '; nomor tanda terima tetap' : e.receipt ? `; tanda terima lama ${e.receipt}` : ''} (pertama diterima {formatDateTimeWib(e.at)})
                   </span>
                 ))}
               </li>

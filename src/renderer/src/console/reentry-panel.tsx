@@ -71,7 +71,8 @@ export function ReentryPanel() {
     }
   }
 
-  if (missing.length === 0 && !error) return null
+  // Nothing missing (or the desk cannot be asked right now): the home stays as it is.
+  if (missing.length === 0) return null
   const left = missing.filter((e) => !done[e.submissionId])
   return (
     <article className="card reentry" data-testid="reentry" role="region" aria-label="Entri telepon yang tidak ada di desk">

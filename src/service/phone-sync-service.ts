@@ -1,8 +1,8 @@
 // Failover without loss (issue 13 item 8), seen from the desk. Phones and consoles keep every report
 // they sent that night with its receipt. After a failover the desk they reach may be a restored
 // backup that never saw the last reports: it says which data folder it runs on and what it holds
-// (identity), and tells each sender which of its own submissionIds it does not know (check), so the
-// sender resends exactly those with their original submissionId — counted once whatever happens.
+// (identity), and tells each sender which of its own submissionIds (results and incidents) it does
+// not know (check), so the sender resends exactly those with their original submissionId — counted once whatever happens.
 // Also here: the numbers the desk holds for a TPS, where a reporter's correction starts.
 
 import { randomUUID } from 'node:crypto'
@@ -49,6 +49,9 @@ export class PhoneSyncService {
       holds: p('SELECT count(*) AS n, coalesce(max(seq), 0) AS lastSeq, max(received_at) AS lastAt FROM submissions'),
       // The idempotency index (actor, submission_id) answers each lookup.
       mine: p('SELECT submission_id, answer, tps, contest, received_at FROM submissions WHERE actor = ? AND submission_id = ?'),
+      // Incidents a phone resends carry a submissionId too (primary key of incident_submissions).
+      mineIncident: p(`SELECT i.id, i.tps, i.at FROM incident_submissions s JOIN incidents i ON i.id = s.incident
+        WHERE s.actor = ? AND s.submission_id = ?`),
     }
   }
 
@@ -63,12 +66,17 @@ export class PhoneSyncService {
     const unknown: string[] = []
     for (const id of new Set(submissionIds)) {
       const row = this.s.mine.get(p.id, id) as SubmissionRow | undefined
-      if (!row) {
-        unknown.push(id)
+      if (row) {
+        const answer = JSON.parse(row.answer) as ResultAnswer
+        known.push({ submissionId: id, kind: 'result', receipt: answer.receipt, status: answer.status, tps: row.tps, contest: row.contest, at: row.received_at })
         continue
       }
-      const answer = JSON.parse(row.answer) as ResultAnswer
-      known.push({ submissionId: id, receipt: answer.receipt, status: answer.status, tps: row.tps, contest: row.contest, at: row.received_at })
+      const incident = this.s.mineIncident.get(p.id, id) as { id: number; tps: string | null; at: string } | undefined
+      if (incident) {
+        known.push({ submissionId: id, kind: 'incident', receipt: `#${incident.id}`, status: 'created', tps: incident.tps, contest: null, at: incident.at })
+        continue
+      }
+      unknown.push(id)
     }
     return { dataFolder: this.dataFolder, known, unknown }
   }

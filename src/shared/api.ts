@@ -282,7 +282,8 @@ export interface DeskIdentityDto {
 /** POST /receipts/check: of the caller's own submissionIds, which this desk knows. */
 export interface ReceiptCheckDto {
   dataFolder: string
-  known: { submissionId: string; receipt: string; status: ResultStatus; tps: string; contest: string; at: string }[]
+  /** Results (`receipt` as the desk answered) and incidents (`receipt` "#12", status "created", no contest). */
+  known: { submissionId: string; kind: 'result' | 'incident'; receipt: string; status: ResultStatus | 'created'; tps: string | null; contest: string | null; at: string }[]
   /** Sent to a desk (the caller holds a receipt) that this one has never seen: resend with the same submissionId. */
   unknown: string[]
 }

@@ -45,6 +45,13 @@ beforeEach(() => {
           unknown: ids.filter((i) => !current.known.has(i)),
         })
       }
+      if (url === '/api/v1/incidents') {
+        const id = body.submissionId as string
+        current.seq++
+        if (!current.known.has(id)) current.known.set(id, `#${current.seq}`)
+        current.bodies.set(id, String(init.body))
+        return json(201, { id: current.seq, status: 'created' })
+      }
       if (url === '/api/v1/results') {
         const id = body.submissionId as string
         if (current.known.has(id)) return json(200, { status: 'duplicate', replayOf: 'accepted', receipt: current.known.get(id), warnings: [] })
@@ -105,6 +112,24 @@ describe('the phone outbox after a failover', () => {
     const s3 = outbox.current.sent.find((s) => s.id === 's3')!
     expect(s3.earlier).toEqual([expect.objectContaining({ receipt: lostReceipt })])
     expect(outbox.current.sent).toHaveLength(3)
+  })
+
+  it('resends an incident a restored desk lacks, without the photo that went to the lost desk', async () => {
+    current = desk('eeee-primary')
+    const outbox = new Outbox('u4')
+    await outbox.load()
+    await outbox.reconcile()
+    const backup = restored(current, 'ffff-standby')
+    const photo = `${'a'.repeat(64)}.jpg`
+    await outbox.add({ id: 'k1', kind: 'incident', label: 'Kejadian', body: { submissionId: 'k1', region: 'D', category: 'logistik', urgency: 'tinggi', text: 'Kotak suara rusak', photo } })
+    await settled(outbox)
+    current = backup
+    expect(await outbox.reconcile()).toBe(1)
+    await settled(outbox)
+    expect(JSON.parse(current.bodies.get('k1')!)).toEqual({ submissionId: 'k1', region: 'D', category: 'logistik', urgency: 'tinggi', text: 'Kotak suara rusak' })
+    const sent = outbox.current.sent.find((s) => s.id === 'k1')!
+    expect(sent.photoRefused).toMatch(/tanpa foto/)
+    expect(sent.earlier).toHaveLength(1)
   })
 
   it('notices the same folder put back in time (fewer reports than it acknowledged to this phone)', async () => {

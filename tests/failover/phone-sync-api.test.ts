@@ -67,12 +67,21 @@ describe('failover API: the desk identity, receipts check, standing numbers', ()
     const check = await desk.call('POST', '/receipts/check', { submissionIds: [mine.submissionId, 'never-sent-1', mine.submissionId] }, reporter)
     expect(check.status).toBe(200)
     expect(check.body.known).toEqual([
-      expect.objectContaining({ submissionId: mine.submissionId, receipt: r.body.receipt, status: 'accepted', tps: TPS_A2, contest: 'bupati' }),
+      expect.objectContaining({ submissionId: mine.submissionId, kind: 'result', receipt: r.body.receipt, status: 'accepted', tps: TPS_A2, contest: 'bupati' }),
     ])
     expect(check.body.unknown).toEqual(['never-sent-1'])
     // Another reporter cannot learn whether someone else's submission exists.
     const theirs = await desk.call('POST', '/receipts/check', { submissionIds: [mine.submissionId] }, other)
     expect(theirs.body).toMatchObject({ known: [], unknown: [mine.submissionId] })
+  })
+
+  it('knows the incidents a sender reported under a submissionId too', async () => {
+    const id = sid('kejadian')
+    const made = await desk.call('POST', '/incidents', { submissionId: id, tps: TPS_A1, category: 'logistik', urgency: 'sedang', text: 'Surat suara kurang 20 lembar' }, reporter)
+    expect(made.status).toBe(201)
+    const check = await desk.call('POST', '/receipts/check', { submissionIds: [id] }, reporter)
+    expect(check.body.known).toEqual([expect.objectContaining({ submissionId: id, kind: 'incident', receipt: `#${made.body.id}`, status: 'created', tps: TPS_A1, contest: null })])
+    expect((await desk.call('POST', '/receipts/check', { submissionIds: [id] }, other)).body.unknown).toEqual([id])
   })
 
   it('refuses a malformed check with the field named, in Indonesian', async () => {

@@ -257,7 +257,7 @@ export class Outbox {
     const identity = (await call<DeskIdentityDto>('GET', '/desk/identity', { timeoutMs: 10_000 })).body
     const known = this.knownDesk()
     const moved = !known || known.dataFolder !== identity.dataFolder || identity.holds.lastSeq < known.lastSeq
-    const mine = this.sent.filter((s) => s.owner === this.owner && s.kind === 'result' && s.body)
+    const mine = this.sent.filter((s) => s.owner === this.owner && (s.kind === 'result' || s.kind === 'incident') && s.body)
     let resent = 0
     if ((moved || !this.reconciled) && mine.length > 0) {
       const unknown = new Set<string>()
@@ -268,17 +268,21 @@ export class Outbox {
       }
       for (const s of mine) {
         if (!unknown.has(s.id)) continue
-        // Back into the outbox with its body and submissionId: the new desk counts it once.
+        // Back into the outbox with its body and submissionId: the new desk counts it once. An
+        // incident's photo went to the lost desk and is no longer on the phone: the text goes alone.
+        const photo = s.kind === 'incident' && typeof s.body!.photo === 'string'
+        const body = photo ? Object.fromEntries(Object.entries(s.body!).filter(([k]) => k !== 'photo')) : s.body!
         const item: OutboxItem = {
           id: s.id,
           owner: s.owner,
-          kind: 'result',
+          kind: s.kind,
           createdAt: s.at,
           label: s.label,
           ...(s.tps ? { tps: s.tps } : {}),
           ...(s.contest ? { contest: s.contest } : {}),
           ...(s.correction ? { correction: true } : {}),
-          body: s.body!,
+          body,
+          ...(photo ? { photoRefused: 'Foto kejadian ini tidak ada di desk pengganti dan tidak lagi tersimpan di HP; uraiannya dikirim ulang tanpa foto.' } : {}),
           state: 'waiting',
           attempts: 0,
           nextAt: 0,
@@ -415,14 +419,15 @@ export class Outbox {
               ...(item.tps ? { tps: item.tps } : {}),
               ...(item.contest ? { contest: item.contest } : {}),
               ...(item.correction ? { correction: true } : {}),
-              ...(item.body && item.kind === 'result' ? { body: item.body } : {}),
+              // Results and incidents keep their body: after a failover they may have to go again.
+              ...(item.body && item.kind !== 'photo' ? { body: item.body } : {}),
               ...(item.photoRefused ? { photoRefused: item.photoRefused } : {}),
               ...(item.earlier ? { earlier: item.earlier } : {}),
               ...outcome.sent,
               at: Date.now(),
             }
             const desk = this.knownDesk()
-            if (desk && item.kind === 'result' && this.reconciled) {
+            if (desk && item.kind !== 'photo' && this.reconciled) {
               record.dataFolder = desk.dataFolder
               desk.lastSeq = Math.max(desk.lastSeq, receiptSeq(record.receipt))
               this.rememberDesk(desk)

@@ -11,7 +11,7 @@ import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { gzipSync } from 'node:zlib'
 
-export const LAPOR_BUDGET_BYTES = 150 * 1024
+export const LAPOR_BUDGET_BYTES = 60 * 1024
 
 export interface BundleSize {
   files: { file: string; bytes: number; gzip: number }[]

@@ -257,3 +257,48 @@ export interface UserImportAnswer {
   users: ImportedUserDto[]
   errors: RowError[]
 }
+
+// ---------------------------------------------------------------- failover (issue 13 item 8)
+
+/**
+ * GET /desk/identity: which data folder this desk runs on and what it holds. A desk started on a
+ * restored backup has a new `dataFolder`, or holds fewer submissions than before: the sign for phones
+ * and consoles to check the receipts they hold (POST /receipts/check) and resend what it lacks.
+ */
+export interface DeskIdentityDto {
+  /** Made once per data folder (a file in it); a backup restored into a new folder gets a new one. */
+  dataFolder: string
+  /** When this desk process started (ISO). */
+  startedAt: string
+  holds: {
+    /** Rows in the submissions log, and the highest sequence number (its receipts' first part). */
+    submissions: number
+    lastSeq: number
+    /** received_at of the newest submission, null when none. */
+    lastAt: string | null
+  }
+}
+
+/** POST /receipts/check: of the caller's own submissionIds, which this desk knows. */
+export interface ReceiptCheckDto {
+  dataFolder: string
+  /** Results (`receipt` as the desk answered) and incidents (`receipt` "#12", status "created", no contest). */
+  known: { submissionId: string; kind: 'result' | 'incident'; receipt: string; status: ResultStatus | 'created'; tps: string | null; contest: string | null; at: string }[]
+  /** Sent to a desk (the caller holds a receipt) that this one has never seen: resend with the same submissionId. */
+  unknown: string[]
+}
+
+/** GET /intake/tps/:code/standing: the numbers the desk holds per contest, where a correction starts. */
+export interface StandingSheetDto {
+  tps: string
+  contests: Record<
+    string,
+    {
+      votes: Record<string, number>
+      invalid: number
+      voters: { dpt: number; dptb: number; dpk: number } | null
+      receipt: string
+      acceptedAt: string
+    } | null
+  >
+}

@@ -172,3 +172,12 @@ export const verificationMarkSchema = z
     error: 'Catatan wajib diisi (minimal 5 karakter) saat menandai hasil desa',
   })
 export type VerificationMark = z.infer<typeof verificationMarkSchema>
+
+// ---------------------------------------------------------------- failover: receipts a phone holds (issue 13 item 8)
+
+/** POST /receipts/check: the submissionIds a phone or console holds receipts for. */
+export const receiptCheckSchema = z.object({
+  submissionIds: z
+    .array(submissionIdSchema, { error: 'submissionIds wajib berupa daftar submissionId' })
+    .max(2000, { error: 'submissionIds paling banyak 2.000 sekali periksa' }),
+})

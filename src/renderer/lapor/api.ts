@@ -15,6 +15,19 @@ export function saveCode(code: string | null): void {
   else localStorage.removeItem(CODE_KEY)
 }
 
+/**
+ * The desk's message in the reporter's words. Reporters hold an access code, never a "token" (the
+ * API's word for staff tools): an unknown code says so plainly.
+ */
+function phoneMessage(status: number, body: ApiError | null): string {
+  const message = body?.error.message
+  if (status === 401 && (body?.error.code === 'unauthorized' || !message || /token/i.test(message))) {
+    return 'Kode akses tidak dikenal. Periksa kode di kartu Anda, atau minta kode baru ke desk.'
+  }
+  if (message && /token/i.test(message)) return message.replace(/\btoken atau kode akses\b/gi, 'kode akses').replace(/\btoken\b/gi, 'kode akses')
+  return message ?? `Desk menjawab HTTP ${status}`
+}
+
 /** The desk answered with an error. */
 export class HttpError extends Error {
   constructor(
@@ -22,7 +35,7 @@ export class HttpError extends Error {
     readonly body: ApiError | null,
     readonly retryAfter: number | null,
   ) {
-    super(body?.error.message ?? `Desk menjawab HTTP ${status}`)
+    super(phoneMessage(status, body))
   }
 
   get code(): string {

@@ -3,6 +3,7 @@ import type { ConfigDto, IntakeTpsListDto, SignInDto } from '../../shared/api'
 import { call, HttpError, messageOf, NetworkError, saveCode, savedCode } from './api'
 import { LaporContext, type Lapor, type View } from './context'
 import { Outbox, type OutboxState } from './outbox'
+import { HistoryView } from './screens/history-view'
 import { IncidentForm } from './screens/incident-form'
 import { OutboxView } from './screens/outbox-view'
 import { Receipt } from './screens/receipt'
@@ -152,12 +153,14 @@ function Session({ config, me, onSignOut }: { config: ConfigDto; me: SignInDto; 
       setListError(null)
       setReachable(true)
       keep(CACHE.list, { ...r.body, owner: me.id, fetchedAt: at })
+      // Is this still the desk that gave this phone its receipts? After a failover, resend what it lacks.
+      void outbox.reconcile().catch(() => {})
     } catch (e) {
       setReachable(!(e instanceof NetworkError))
       setListError(e instanceof NetworkError ? null : messageOf(e))
       if (e instanceof HttpError && e.status === 401) onSignOut()
     }
-  }, [me.id, onSignOut])
+  }, [me.id, onSignOut, outbox])
 
   // The outbox: load what waits on this phone, send it, and keep sending on a timer and when the
   // signal comes back.
@@ -286,6 +289,9 @@ function Session({ config, me, onSignOut }: { config: ConfigDto; me: SignInDto; 
       break
     case 'outbox':
       screen = <OutboxView />
+      break
+    case 'history':
+      screen = <HistoryView />
       break
   }
   return (

@@ -1,6 +1,6 @@
 import { createContext, useContext } from 'react'
 import type { ConfigDto, ContestDto, IntakeTpsDto, IntakeTpsListDto, SignInDto } from '../../shared/api'
-import type { Outbox, OutboxState } from './outbox'
+import type { Outbox, OutboxState, SentItem } from './outbox'
 import { contestShortName } from '../../shared/lapor-sheet'
 
 /** Where the reporter is in the form. Each step is a history entry, so the phone's Back button works. */
@@ -13,6 +13,7 @@ export type View =
   | { name: 'incident'; tps?: string }
   | { name: 'verify' }
   | { name: 'outbox' }
+  | { name: 'history' }
 
 export interface Lapor {
   config: ConfigDto
@@ -87,6 +88,20 @@ export function contestStep(lapor: Pick<Lapor, 'box'>, tps: IntakeTpsDto, contes
   const sent = lapor.box.sent.some((s) => s.kind === 'result' && s.tps === tps.code && s.contest === contest)
   const server = tps.contests[contest]?.state ?? 'belum'
   return { first: server === 'belum' && !sent, waiting, failed }
+}
+
+/** The newest report of this TPS and contest the desk acknowledged to this phone (its receipt), if any. */
+export function latestSent(box: OutboxState, tps: string, contest: string): SentItem | undefined {
+  return box.sent.find((s) => s.kind === 'result' && s.tps === tps && s.contest === contest)
+}
+
+/** What became of one acknowledged report, in the reporter's words ("Riwayat kirim"). */
+export function sentState(s: SentItem): { label: string; tone: 'ok' | 'held' } {
+  if (s.kind === 'incident') return { label: s.outcome === 'duplicate' ? 'sudah diterima sebelumnya' : 'diterima desk', tone: 'ok' }
+  if (s.kind === 'photo') return { label: s.outcome === 'attached' ? 'foto dilampirkan' : 'foto diterima', tone: 'ok' }
+  if (s.outcome === 'conflict') return { label: s.correction ? 'koreksi menunggu keputusan supervisor' : 'berbeda, menunggu keputusan supervisor', tone: 'held' }
+  if (s.outcome === 'duplicate') return { label: 'sama dengan laporan sebelumnya', tone: 'ok' }
+  return { label: 'diterima desk', tone: 'ok' }
 }
 
 export function contestName(config: ConfigDto, id: string): string {

@@ -2,12 +2,15 @@
 // make the reporter type it again. Cleared once the report is in the outbox.
 
 import type { SheetText } from '../../shared/sheet-check'
+import type { CorrectionBase } from './correction'
 
 export interface Draft {
   input: SheetText
   reason: string
   /** The reporter confirmed the warnings match the paper form. */
   confirmed: boolean
+  /** A correction: the numbers it started from (the desk's, or this phone's when the desk was out of reach). */
+  base?: CorrectionBase
 }
 
 const key = (owner: string, tps: string, contest: string, correction: boolean) =>

@@ -3,6 +3,7 @@
 // item keeps its submissionId for life, so a resend after a lost answer is recognised by the desk
 // as the same report (200 duplicate) and never counted twice.
 
+import type { DeskIdentityDto, ReceiptCheckDto } from '../../shared/api'
 import { call, HttpError, NetworkError } from './api'
 
 export type OutboxKind = 'result' | 'photo' | 'incident'
@@ -39,6 +40,15 @@ export interface OutboxItem {
   incidentId?: number
   /** The desk's name of this photo once stored, so a lost answer to the linking step does not upload it again. */
   photoFile?: string
+  /** Acknowledged before by a desk that no longer knows it (a failover): sent again under the same submissionId. */
+  earlier?: EarlierReceipt[]
+}
+
+/** A receipt a desk gave for this report before a failover lost it. */
+export interface EarlierReceipt {
+  receipt?: string
+  at: number
+  dataFolder?: string
 }
 
 export interface SentItem {
@@ -62,6 +72,10 @@ export interface SentItem {
   /** An incident delivered without its photo whose photo reached it later. */
   photoAttached?: boolean
   at: number
+  /** The data folder of the desk that gave the receipt (GET /desk/identity), when known. */
+  dataFolder?: string
+  /** Receipts of desks that lost this report in a failover; it was sent again and this is the new one. */
+  earlier?: EarlierReceipt[]
 }
 
 // ---------------------------------------------------------------- storage
@@ -121,7 +135,25 @@ function memoryStorage(): Storage {
 // ---------------------------------------------------------------- sending
 
 const BACKOFF_S = [3, 5, 10, 20, 30, 60]
-const KEEP_SENT = 50
+/**
+ * Results and incidents sent that night stay on the phone with their receipts: after a failover the
+ * phone resends what the new desk lacks (a kecamatan officer sends up to a few hundred). Photos are
+ * heavy and never resent from here: only the last 50 records of them are kept.
+ */
+const KEEP_SENT = 2000
+const KEEP_SENT_PHOTOS = 50
+
+/** The sequence number in a result receipt ("000123-AB12" → 123), or 0. */
+export function receiptSeq(receipt: string | undefined): number {
+  const m = /^(\d+)-/.exec(receipt ?? '')
+  return m ? Number(m[1]) : 0
+}
+
+/** What this phone last knew of the desk: its data folder and the highest receipt it saw from it. */
+interface KnownDesk {
+  dataFolder: string
+  lastSeq: number
+}
 
 type Outcome =
   | { kind: 'done'; sent: Omit<SentItem, 'id' | 'owner' | 'kind' | 'label' | 'at'> }
@@ -185,10 +217,100 @@ export class Outbox {
   private state: OutboxState
 
   constructor(private readonly owner: string) {
+    this.deskKey = `lapor.desk.${owner}`
     this.state = this.compute()
   }
 
+  private knownDesk(): KnownDesk | null {
+    try {
+      const raw = localStorage.getItem(this.deskKey)
+      return raw ? (JSON.parse(raw) as KnownDesk) : null
+    } catch {
+      return null
+    }
+  }
+
+  private rememberDesk(desk: KnownDesk): void {
+    try {
+      localStorage.setItem(this.deskKey, JSON.stringify(desk))
+    } catch {
+      // storage full: the next page load checks the receipts again
+    }
+  }
+
+  /**
+   * Failover without loss (issue 13 item 8). Asks the desk which data folder it runs on and what it
+   * holds; when that is not the desk this phone last reported to (another folder: a restored backup),
+   * or it holds fewer reports than the receipts this phone has seen (the same folder put back in
+   * time), or on the first contact of this page, it checks every receipt this phone holds and sends
+   * again, under the same submissionId, each report the desk does not know. Returns how many.
+   */
+  reconcile(): Promise<number> {
+    this.reconciling ??= this.doReconcile().finally(() => {
+      this.reconciling = null
+    })
+    return this.reconciling
+  }
+
+  private async doReconcile(): Promise<number> {
+    await this.load()
+    const identity = (await call<DeskIdentityDto>('GET', '/desk/identity', { timeoutMs: 10_000 })).body
+    const known = this.knownDesk()
+    const moved = !known || known.dataFolder !== identity.dataFolder || identity.holds.lastSeq < known.lastSeq
+    const mine = this.sent.filter((s) => s.owner === this.owner && (s.kind === 'result' || s.kind === 'incident') && s.body)
+    let resent = 0
+    if ((moved || !this.reconciled) && mine.length > 0) {
+      const unknown = new Set<string>()
+      for (let i = 0; i < mine.length; i += 1000) {
+        const ids = mine.slice(i, i + 1000).map((s) => s.id)
+        const r = await call<ReceiptCheckDto>('POST', '/receipts/check', { body: { submissionIds: ids }, timeoutMs: 30_000 })
+        for (const id of r.body.unknown) unknown.add(id)
+      }
+      for (const s of mine) {
+        if (!unknown.has(s.id)) continue
+        // Back into the outbox with its body and submissionId: the new desk counts it once. An
+        // incident's photo went to the lost desk and is no longer on the phone: the text goes alone.
+        const photo = s.kind === 'incident' && typeof s.body!.photo === 'string'
+        const body = photo ? Object.fromEntries(Object.entries(s.body!).filter(([k]) => k !== 'photo')) : s.body!
+        const item: OutboxItem = {
+          id: s.id,
+          owner: s.owner,
+          kind: s.kind,
+          createdAt: s.at,
+          label: s.label,
+          ...(s.tps ? { tps: s.tps } : {}),
+          ...(s.contest ? { contest: s.contest } : {}),
+          ...(s.correction ? { correction: true } : {}),
+          body,
+          ...(photo ? { photoRefused: 'Foto kejadian ini tidak ada di desk pengganti dan tidak lagi tersimpan di HP; uraiannya dikirim ulang tanpa foto.' } : {}),
+          state: 'waiting',
+          attempts: 0,
+          nextAt: 0,
+          earlier: [...(s.earlier ?? []), { ...(s.receipt ? { receipt: s.receipt } : {}), at: s.at, ...(s.dataFolder ? { dataFolder: s.dataFolder } : {}) }],
+        }
+        await this.storage!.put('outbox', item)
+        await this.storage!.remove('sent', s.id)
+        this.items.push(item)
+        this.sent = this.sent.filter((x) => x.id !== s.id)
+        resent++
+      }
+    }
+    this.reconciled = true
+    // What the desk holds now (each receipt acknowledged later raises it): a step back in time of the
+    // same folder shows as a lower lastSeq at the next look.
+    this.rememberDesk({ dataFolder: identity.dataFolder, lastSeq: identity.holds.lastSeq })
+    if (resent > 0) {
+      this.emit()
+      void this.flush(true)
+    }
+    return resent
+  }
+
   private loading: Promise<void> | null = null
+  /** Whether this page has compared its receipts with the desk once (a reload checks again). */
+  private reconciled = false
+  private reconciling: Promise<number> | null = null
+  private readonly deskKey: string
 
   /** Read what waits on this phone. Safe to call more than once; `add` waits for it. */
   load(): Promise<void> {
@@ -297,17 +419,27 @@ export class Outbox {
               ...(item.tps ? { tps: item.tps } : {}),
               ...(item.contest ? { contest: item.contest } : {}),
               ...(item.correction ? { correction: true } : {}),
-              ...(item.body && item.kind === 'result' ? { body: item.body } : {}),
+              // Results and incidents keep their body: after a failover they may have to go again.
+              ...(item.body && item.kind !== 'photo' ? { body: item.body } : {}),
               ...(item.photoRefused ? { photoRefused: item.photoRefused } : {}),
+              ...(item.earlier ? { earlier: item.earlier } : {}),
               ...outcome.sent,
               at: Date.now(),
+            }
+            const desk = this.knownDesk()
+            if (desk && item.kind !== 'photo' && this.reconciled) {
+              record.dataFolder = desk.dataFolder
+              desk.lastSeq = Math.max(desk.lastSeq, receiptSeq(record.receipt))
+              this.rememberDesk(desk)
             }
             await this.storage.put('sent', record)
             await this.storage.remove('outbox', item.id)
             this.items = this.items.filter((i) => i.id !== item.id)
             this.sent = [record, ...this.sent.filter((s) => s.id !== record.id)]
-            for (const old of this.sent.slice(KEEP_SENT)) await this.storage.remove('sent', old.id)
-            this.sent = this.sent.slice(0, KEEP_SENT)
+            const photos = this.sent.filter((x) => x.kind === 'photo')
+            const drop = new Set([...photos.slice(KEEP_SENT_PHOTOS), ...this.sent.slice(KEEP_SENT)].map((x) => x.id))
+            for (const id of drop) await this.storage.remove('sent', id)
+            this.sent = this.sent.filter((x) => !drop.has(x.id))
             this.lastProblem = null
           } else if (outcome.kind === 'retry') {
             item.attempts++

@@ -31,7 +31,7 @@ function PhotoUsage({ version }: { version: string }) {
 
 /** What waits on this phone, what the desk refused, and the receipts of what arrived. */
 export function OutboxView() {
-  const { box, outbox, back } = useLapor()
+  const { box, outbox, back, navigate } = useLapor()
   return (
     <section className="outbox">
       <button type="button" className="plain back" onClick={back}>
@@ -82,6 +82,9 @@ export function OutboxView() {
       {box.others > 0 && <p className="meta">{box.others} laporan milik pengguna lain di HP ini menunggu orang itu masuk lagi.</p>}
       {box.sent.length > 0 && (
         <>
+          <button type="button" className="secondary" onClick={() => navigate({ name: 'history' })}>
+            Riwayat kirim: semua tanda terima
+          </button>
           <h2>Sudah diterima desk</h2>
           <ul className="items sent">
             {box.sent.map((s) => (

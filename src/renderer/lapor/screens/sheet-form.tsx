@@ -2,6 +2,7 @@ import { useEffect, useMemo, useState } from 'react'
 import { formatCount } from '../../../shared/format'
 import { contestName, contestOf, contestStatus, contestStep, desaName, tpsLabel, useLapor } from '../context'
 import { clearDraft, loadDraft, saveDraft, type Draft } from '../drafts'
+import { deskNumbers, sheetChanges } from '../correction'
 import { candidateLabel, fieldLabel, issueText, newSubmissionId, sheetFromBody, submissionBody, type Candidate } from '../../../shared/lapor-sheet'
 import { checkSheet, emptySheetText, type SheetText } from '../../../shared/sheet-check'
 
@@ -13,6 +14,7 @@ function NumberField({
   value,
   error,
   total,
+  was,
   onChange,
 }: {
   id: string
@@ -23,6 +25,8 @@ function NumberField({
   value: string
   error?: string | undefined
   total?: boolean
+  /** A correction: the number it started from, shown when this box differs from it. */
+  was?: string | undefined
   onChange: (v: string) => void
 }) {
   return (
@@ -37,6 +41,11 @@ function NumberField({
           <span>{label}</span>
         )}
         {sub && <small>{sub}</small>}
+        {was !== undefined && (
+          <span className="was" data-testid="was">
+            Semula {was === '' ? 'kosong' : formatCount(Number(was))}
+          </span>
+        )}
       </label>
       <input
         id={id}
@@ -74,11 +83,34 @@ export function SheetForm({ tps, contest, correction }: { tps: string; contest: 
   const [draft, setDraft] = useState<Draft>(() => {
     const saved = loadDraft(owner, tps, contest, correction)
     if (saved) return saved
-    // A correction starts from what this phone sent before, when it still knows it.
+    // A correction starts from what this phone sent before while the desk's numbers are on their way.
     const before = correction ? lapor.box.sent.find((s) => s.kind === 'result' && s.tps === tps && s.contest === contest && s.body) : undefined
-    return { input: before?.body ? sheetFromBody(before.body, candidates) : emptySheetText(candidates), reason: '', confirmed: false }
+    const input = before?.body ? sheetFromBody(before.body, candidates) : emptySheetText(candidates)
+    return { input, reason: '', confirmed: false, ...(correction && before?.body ? { base: { input, from: 'phone' as const, ...(before.receipt ? { receipt: before.receipt } : {}) } } : {}) }
   })
   useEffect(() => saveDraft(owner, tps, contest, correction, draft), [owner, tps, contest, correction, draft])
+  // A correction starts from the numbers the desk holds (they may differ from what this phone sent:
+  // a supervisor's decision, an operator's entry). Taken only while the reporter has changed nothing.
+  const [deskState, setDeskState] = useState<'loading' | 'ok' | 'unreachable' | null>(correction && draft.base?.from !== 'desk' ? 'loading' : null)
+  useEffect(() => {
+    if (!correction || deskState !== 'loading') return
+    let live = true
+    deskNumbers(tps, contest, candidates).then(
+      (base) => {
+        if (!live) return
+        setDeskState(base ? 'ok' : 'unreachable')
+        if (!base) return
+        setDraft((d) => {
+          const untouched = !d.base ? sheetChanges(emptySheetText(candidates), d.input, candidates).length === 0 : sheetChanges(d.base.input, d.input, candidates).length === 0
+          return untouched ? { ...d, input: base.input, base, confirmed: false } : { ...d, base }
+        })
+      },
+      () => live && setDeskState('unreachable'),
+    )
+    return () => {
+      live = false
+    }
+  }, [correction, deskState, tps, contest, candidates])
 
   if (!t || !c) return <p>TPS atau pemilihan tidak dikenal.</p>
   const status = contestStatus(lapor, t, contest)
@@ -105,8 +137,12 @@ export function SheetForm({ tps, contest, correction }: { tps: string; contest: 
   const set = (patch: Partial<SheetText>) => setDraft((d) => ({ ...d, input: { ...d.input, ...patch }, confirmed: false }))
   const setVote = (n: number, v: string) => setDraft((d) => ({ ...d, input: { ...d.input, votes: { ...d.input.votes, [String(n)]: v } }, confirmed: false }))
   const reasonOk = !correction || draft.reason.trim().length >= 5
-  const ready = check.sheet !== null && reasonOk && (check.warnings.length === 0 || draft.confirmed)
+  const base = correction ? draft.base : undefined
+  const changes = base ? sheetChanges(base.input, draft.input, candidates) : []
+  const changed = !base || changes.length > 0
+  const ready = check.sheet !== null && reasonOk && changed && (check.warnings.length === 0 || draft.confirmed)
   const i = draft.input
+  const wasOf = (field: string) => changes.find((x) => x.field === field)?.was
 
   return (
     <section className="sheet">
@@ -129,19 +165,29 @@ export function SheetForm({ tps, contest, correction }: { tps: string; contest: 
             onChange={(e) => setDraft((d) => ({ ...d, reason: e.target.value }))}
           />
           <p className="hint">Koreksi tidak langsung mengganti hasil: supervisor desk memeriksanya dulu.</p>
+          <p className="from-desk" data-testid="correction-base" data-from={base?.from ?? 'none'}>
+            {deskState === 'loading'
+              ? 'Mengambil angka yang tercatat di desk…'
+              : base?.from === 'desk'
+                ? `Angka di bawah adalah yang tercatat di desk${base.receipt ? ` (tanda terima ${base.receipt})` : ''}. Ubah hanya yang salah.`
+                : base
+                  ? 'Desk belum terjangkau: angka di bawah dari laporan yang dikirim HP ini. Ubah hanya yang salah.'
+                  : 'Desk belum terjangkau dan HP ini tidak menyimpan laporan sebelumnya: isi semua angka dari formulir C.Hasil.'}
+          </p>
         </div>
       )}
       <fieldset className="card">
         <legend>I. Pengguna hak pilih</legend>
-        <NumberField id="dpt" label="Pemilih DPT" sub="yang menggunakan hak pilih" value={i.dpt} error={errorOf('voters.dpt')} onChange={(v) => set({ dpt: v })} />
-        <NumberField id="dptb" label="Pemilih DPTb" sub="pindahan" value={i.dptb} error={errorOf('voters.dptb')} onChange={(v) => set({ dptb: v })} />
-        <NumberField id="dpk" label="Pemilih DPK" sub="tambahan (KTP-el)" value={i.dpk} error={errorOf('voters.dpk')} onChange={(v) => set({ dpk: v })} />
+        <NumberField id="dpt" label="Pemilih DPT" sub="yang menggunakan hak pilih" value={i.dpt} was={wasOf('voters.dpt')} error={errorOf('voters.dpt')} onChange={(v) => set({ dpt: v })} />
+        <NumberField id="dptb" label="Pemilih DPTb" sub="pindahan" value={i.dptb} was={wasOf('voters.dptb')} error={errorOf('voters.dptb')} onChange={(v) => set({ dptb: v })} />
+        <NumberField id="dpk" label="Pemilih DPK" sub="tambahan (KTP-el)" value={i.dpk} was={wasOf('voters.dpk')} error={errorOf('voters.dpk')} onChange={(v) => set({ dpk: v })} />
         <NumberField
           id="votersTotal"
           label="Jumlah pengguna hak pilih"
           sub="DPT + DPTb + DPK"
           total
           value={i.votersTotal}
+          was={wasOf('voters.total')}
           error={errorOf('voters.total')}
           onChange={(v) => set({ votersTotal: v })}
         />
@@ -156,17 +202,19 @@ export function SheetForm({ tps, contest, correction }: { tps: string; contest: 
             pair={cand.number}
             {...(cand.number === 0 ? { sub: candidateLabel(cand) } : {})}
             value={i.votes[String(cand.number)] ?? ''}
+            was={wasOf(`votes.${cand.number}`)}
             error={errorOf(`votes.${cand.number}`)}
             onChange={(v) => setVote(cand.number, v)}
           />
         ))}
-        <NumberField id="valid" label="Jumlah suara sah" sub="semua paslon" total value={i.valid} error={errorOf('valid')} onChange={(v) => set({ valid: v })} />
-        <NumberField id="invalid" label="Suara tidak sah" value={i.invalid} error={errorOf('invalid')} onChange={(v) => set({ invalid: v })} />
+        <NumberField id="valid" label="Jumlah suara sah" sub="semua paslon" total value={i.valid} was={wasOf('valid')} error={errorOf('valid')} onChange={(v) => set({ valid: v })} />
+        <NumberField id="invalid" label="Suara tidak sah" value={i.invalid} was={wasOf('invalid')} error={errorOf('invalid')} onChange={(v) => set({ invalid: v })} />
         <NumberField
           id="total"
           label="Jumlah suara sah + tidak sah"
           total
           value={i.total}
+          was={wasOf('total')}
           error={errorOf('total')}
           onChange={(v) => set({ total: v })}
         />
@@ -197,6 +245,7 @@ export function SheetForm({ tps, contest, correction }: { tps: string; contest: 
           <p className="hint">Belum diisi: {check.missing.map((f) => fieldLabel(f, candidates)).join(', ')}.</p>
         )}
         {!reasonOk && check.sheet && <p className="hint">Tulis alasan koreksi (minimal 5 huruf).</p>}
+        {!changed && check.sheet && <p className="hint">Belum ada angka yang diubah dari yang tercatat. Ubah angka yang salah.</p>}
       </div>
       <button
         type="button"
@@ -278,6 +327,7 @@ export function Review({ tps, contest, correction }: { tps: string; contest: str
         Periksa sekali lagi <small>{correction ? 'Koreksi ' : ''}{contestName(lapor.config, contest)} · {tpsLabel(tps)} · {desaName(lapor.list, t.desa)}</small>
       </h1>
       <p className="meta">Cocokkan setiap angka dengan formulir C.Hasil di tangan Anda.</p>
+      {correction && draft.base && <ChangesTable base={draft.base} input={draft.input} candidates={c.candidates} />}
       <dl className="readback">
         {rows.map(([label, n, strong]) => (
           <div key={label} className={strong ? 'strong' : ''}>
@@ -310,5 +360,38 @@ export function Review({ tps, contest, correction }: { tps: string; contest: str
         Ubah
       </button>
     </section>
+  )
+}
+
+/** What a correction changes: each box that differs, the number it started from and the new one. */
+function ChangesTable({ base, input, candidates }: { base: NonNullable<Draft['base']>; input: SheetText; candidates: Candidate[] }) {
+  const changes = sheetChanges(base.input, input, candidates)
+  const show = (v: string) => (v === '' ? '–' : formatCount(Number(v)))
+  return (
+    <div className="card changes" data-testid="changes">
+      <p>
+        <strong>Yang berubah ({formatCount(changes.length)})</strong>
+        <br />
+        <span className="meta">{base.from === 'desk' ? 'dibanding angka yang tercatat di desk' : 'dibanding laporan yang dikirim HP ini'}</span>
+      </p>
+      <table>
+        <thead>
+          <tr>
+            <th>Isian</th>
+            <th>Semula</th>
+            <th>Menjadi</th>
+          </tr>
+        </thead>
+        <tbody>
+          {changes.map((x) => (
+            <tr key={x.field} data-field={x.field}>
+              <td>{x.label}</td>
+              <td>{show(x.was)}</td>
+              <td className="new">{show(x.now)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   )
 }

@@ -1,6 +1,6 @@
 import { useState } from 'react'
-import { formatCount } from '../../../shared/format'
-import { contestName, contestStatus, contestStep, desaName, STATUS_LABEL, tpsLabel, useLapor } from '../context'
+import { formatCount, formatDateTimeWib } from '../../../shared/format'
+import { contestName, contestStatus, contestStep, desaName, latestSent, STATUS_LABEL, tpsLabel, useLapor } from '../context'
 import { downscale, MAX_UPLOAD_BYTES } from '../photo'
 import { newSubmissionId } from '../../../shared/lapor-sheet'
 
@@ -70,6 +70,7 @@ export function TpsDetail({ code }: { code: string }) {
         // Refused for good (e.g. the photo quota): not "waiting", and the desk says why.
         const refused = queued.filter((i) => i.state === 'failed')
         const sentPhotos = box.sent.filter((i) => i.kind === 'photo' && i.tps === code && i.contest === c.id).length
+        const last = latestSent(box, code, c.id)
         return (
           <article className="card contest" key={c.id} data-contest={c.id}>
             <h2>{contestName(config, c.id)}</h2>
@@ -79,6 +80,13 @@ export function TpsDetail({ code }: { code: string }) {
               </span>
               {s.detail && <span className="detail"> {s.detail}</span>}
             </p>
+            {last?.receipt && (
+              <p className="receipt-line" data-testid="contest-receipt">
+                {last.correction ? 'Koreksi' : 'Tanda terima'} <strong>{last.receipt}</strong>
+                <span className="meta"> · {formatDateTimeWib(last.at)}</span>
+                {last.earlier && last.earlier.length > 0 && <span className="meta"> · dikirim ulang setelah desk dipulihkan</span>}
+              </p>
+            )}
             {step.waiting || step.failed ? (
               <button type="button" className="secondary" onClick={() => navigate({ name: 'outbox' })}>
                 {step.failed ? 'Lihat yang ditolak desk' : 'Lihat yang menunggu'}

@@ -1,5 +1,5 @@
 import { useState } from 'react'
-import { formatTimeWib } from '../../../shared/format'
+import { formatCount, formatTimeWib } from '../../../shared/format'
 import { contestName, contestStatus, STATUS_LABEL, tpsLabel, useLapor } from '../context'
 
 /** The reporter's TPS (and only theirs), each with a state per contest. */
@@ -78,6 +78,9 @@ export function TpsList({ error, stale }: { error: string | null; stale: boolean
       ))}
       <button type="button" className="secondary" onClick={() => navigate({ name: 'incident' })}>
         Laporan kejadian
+      </button>
+      <button type="button" className="secondary" onClick={() => navigate({ name: 'history' })}>
+        Riwayat kirim ({formatCount(lapor.box.sent.length)})
       </button>
     </section>
   )

@@ -9,6 +9,7 @@ import { useM } from './messages'
 import { analyseSheet, emptySheet, enterMovesOn, ReadBackTable, SheetFields, type SheetValues } from './sheet'
 import { useTpsIndex, type TpsEntry } from './tps-index'
 import { TpsSearch } from './tps-search'
+import { logEntry } from './entry-log'
 
 type Step = 'form' | 'readback' | 'saving' | 'done'
 
@@ -137,18 +138,17 @@ export function EntryScreen() {
         })
         setOutcome({ kind: 'draft', draft: res.draft, warnings: res.warnings })
       } else {
-        const answer = await api<ResultAnswer>('/results', {
-          method: 'POST',
-          headers: { 'X-Desk-Channel': 'telepon' },
-          body: JSON.stringify({
-            submissionId,
-            tps: tps!.code,
-            contest: contest.id,
-            ...analysis.sheet,
-            caller: { name: callerName.trim(), ...(callerPhone.trim() ? { phone: callerPhone.trim() } : {}) },
-            ...(note.trim() ? { note: note.trim() } : {}),
-          }),
-        })
+        const body = {
+          submissionId: submissionId!,
+          tps: tps!.code,
+          contest: contest.id,
+          ...analysis.sheet,
+          caller: { name: callerName.trim(), ...(callerPhone.trim() ? { phone: callerPhone.trim() } : {}) },
+          ...(note.trim() ? { note: note.trim() } : {}),
+        }
+        const answer = await api<ResultAnswer>('/results', { method: 'POST', headers: { 'X-Desk-Channel': 'telepon' }, body: JSON.stringify(body) })
+        // This console's own log: after a failover, entries the restored desk lacks are entered again from it.
+        logEntry(me.id, body, answer)
         setOutcome({ kind: 'result', answer })
       }
       setStep('done')

@@ -4,6 +4,7 @@ import type { ConsoleSummaryDto } from '../../../shared/console'
 import { formatCount, formatTimeWib } from '../../../shared/format'
 import { contestShort, ErrorLine, Link, Loading, Photos, post, Time, useConsole, useLiveData, historyPath } from './common'
 import { useM } from './messages'
+import { ReentryPanel } from './reentry-panel'
 
 const pct = (n: number) => n.toLocaleString('id-ID', { minimumFractionDigits: 1, maximumFractionDigits: 1 })
 
@@ -26,6 +27,7 @@ export function HomeScreen() {
   const s = summary.data
   return (
     <section className="home-grid">
+      <ReentryPanel />
       <div className="home-top">
         {p.contests.map((c) => (
           <article className="card stat contest-stat" key={c.contest} data-contest={c.contest}>

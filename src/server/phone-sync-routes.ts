@@ -1,0 +1,33 @@
+import { Router } from 'express'
+import { phoneSyncServiceFor } from '../service/phone-sync-service'
+import { receiptCheckSchema } from '../shared/schemas'
+import { parse, who, type RouteContext } from './routes'
+
+/**
+ * Failover without loss (issue 13 item 8): the desk's identity and what it holds, and which of a
+ * sender's receipts it knows. `queued`: a phone must be able to reconcile outside the reporters'
+ * sign-in window too, since what it resends was saved before closing time.
+ */
+export function phoneSyncRouter(ctx: RouteContext): Router {
+  const { requireAuth, json } = ctx
+  const sync = phoneSyncServiceFor(ctx.service)
+  const r = Router()
+
+  r.get('/desk/identity', requireAuth(undefined, { queued: true }), (_req, res) => {
+    res.set('Cache-Control', 'no-store')
+    res.json(sync.identity())
+  })
+
+  r.post('/receipts/check', requireAuth(undefined, { queued: true }), json, (req, res) => {
+    const body = parse(receiptCheckSchema, req.body)
+    res.set('Cache-Control', 'no-store')
+    res.json(sync.check(who(res), body.submissionIds))
+  })
+
+  r.get('/intake/tps/:code/standing', requireAuth(), (req, res) => {
+    res.set('Cache-Control', 'no-store')
+    res.json(sync.standing(who(res), String(req.params.code)))
+  })
+
+  return r
+}

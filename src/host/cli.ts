@@ -3,7 +3,7 @@ import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { readTable } from '../server/tables'
 import { DeskError } from '../service/errors'
-import { createDesk, DEFAULT_PORT, openDesk } from './desk'
+import { createDesk, DEFAULT_PORT, openDesk, type SmsOptions } from './desk'
 import { DEFAULT_REGENCY } from './regions-source'
 import { runSimVerb, SIM_VERBS } from '../sim/cli-verbs'
 import { EXPORT_HELP, EXPORT_VERBS, runExportVerb } from './export-cli'
@@ -17,6 +17,13 @@ const HELP = `Desk Pilkada — perintah baris
                --regency KODE   kabupaten/kota (bawaan: ${DEFAULT_REGENCY}, Kabupaten Jember)
                --election FILE  konfigurasi pemilihan (JSON) untuk desk baru
                --training       mode latihan (folder data sendiri)
+               --sms-gammu-inbox DIR --sms-gammu-outbox DIR
+                                hasil lewat SMS: folder inbox/outbox gammu-smsd (files backend)
+               --sms-android-url URL --sms-android-user U --sms-android-password P
+                                hasil lewat SMS: ponsel SMS Gateway for Android (server lokal);
+                                sandi juga bisa dari DESK_SMS_ANDROID_PASSWORD
+               --sms-android-signing-key K   kunci tanda tangan webhook (wajib, kecuali
+               --sms-android-allow-unsigned  menerima webhook tanpa tanda tangan, hanya untuk uji)
                DESK_ADMIN_TOKEN token admin; jika kosong dibuat dan disimpan di folder data
 
   simulate     Simulasi malam pemilihan terhadap desk yang berjalan, hanya lewat API (simulate --help)
@@ -36,6 +43,13 @@ const options = {
   regency: { type: 'string' },
   election: { type: 'string' },
   training: { type: 'boolean' },
+  'sms-gammu-inbox': { type: 'string' },
+  'sms-gammu-outbox': { type: 'string' },
+  'sms-android-url': { type: 'string' },
+  'sms-android-user': { type: 'string' },
+  'sms-android-password': { type: 'string' },
+  'sms-android-signing-key': { type: 'string' },
+  'sms-android-allow-unsigned': { type: 'boolean' },
   url: { type: 'string' },
   token: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -50,6 +64,7 @@ async function serve(values: Record<string, string | boolean | undefined>): Prom
   const port = values.port !== undefined ? Number(values.port) : DEFAULT_PORT
   if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port harus angka 0–65535, bukan "${String(values.port)}"`)
   const dataDir = resolve((values['data-dir'] as string | undefined) ?? '.desk-data')
+  const sms = smsOptionsFrom(values)
   const desk = await createDesk({
     dataDir,
     port,
@@ -58,6 +73,7 @@ async function serve(values: Record<string, string | boolean | undefined>): Prom
     ...(process.env.DESK_ADMIN_TOKEN ? { adminToken: process.env.DESK_ADMIN_TOKEN } : {}),
     ...(values.election ? { electionFile: values.election as string } : {}),
     training: !!values.training,
+    ...(sms ? { sms } : {}),
     ...(process.env.DESK_WRITER_MAX_BATCH ? { writerMaxBatch: Number(process.env.DESK_WRITER_MAX_BATCH) } : {}),
   })
   const out = (line: string) => process.stdout.write(line + '\n')
@@ -67,6 +83,8 @@ async function serve(values: Record<string, string | boolean | undefined>): Prom
     `Desk Pilkada ${cfg.regency.name}${cfg.training ? ' — MODE LATIHAN (data simulasi)' : ''} siap di ${desk.url}`,
     `Folder data: ${dataDir}`,
   ]
+  if (sms?.gammu) lines.push(`SMS gammu: inbox ${sms.gammu.inbox}, outbox ${sms.gammu.outbox}`)
+  if (sms?.android) lines.push(`SMS Android: balasan lewat ${sms.android.url}; webhook ${desk.url}/api/v1/sms/android${sms.android.signingKey ? ' (bertanda tangan)' : ' (TANPA tanda tangan)'}`)
   if (desk.adminTokenGenerated) {
     lines.push(`Token admin (hanya ditampilkan sekali, tersimpan di ${desk.adminTokenFile}): ${desk.adminToken}`)
   } else if (!process.env.DESK_ADMIN_TOKEN) {
@@ -92,6 +110,35 @@ async function serve(values: Record<string, string | boolean | undefined>): Prom
   process.on('SIGINT', () => stop('SIGINT'))
   // Announce only once a signal would stop us cleanly: whoever waits for this line may signal at once.
   out(lines.join('\n'))
+}
+
+/** The SMS gateways named on the command line (issue 15); both halves of a pair are required. */
+function smsOptionsFrom(values: Record<string, string | boolean | undefined>): SmsOptions | undefined {
+  const str = (k: string) => (typeof values[k] === 'string' && values[k] !== '' ? (values[k] as string) : undefined)
+  const out: SmsOptions = {}
+  const inbox = str('sms-gammu-inbox')
+  const outbox = str('sms-gammu-outbox')
+  if (inbox || outbox) {
+    if (!inbox || !outbox) fail('--sms-gammu-inbox dan --sms-gammu-outbox harus diisi berdua (folder inbox dan outbox gammu-smsd)')
+    out.gammu = { inbox: resolve(inbox), outbox: resolve(outbox) }
+  }
+  const url = str('sms-android-url')
+  const user = str('sms-android-user')
+  const password = str('sms-android-password') ?? process.env.DESK_SMS_ANDROID_PASSWORD
+  const signingKey = str('sms-android-signing-key')
+  if (url || user || signingKey || values['sms-android-allow-unsigned']) {
+    if (!url || !user || !password) {
+      fail('Gateway SMS Android perlu --sms-android-url, --sms-android-user dan --sms-android-password (atau DESK_SMS_ANDROID_PASSWORD)')
+    }
+    try {
+      const u = new URL(url)
+      if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error()
+    } catch {
+      fail(`--sms-android-url harus alamat http:// ponsel gateway, mis. http://192.168.1.20:8080, bukan "${url}"`)
+    }
+    out.android = { url, user, password, ...(signingKey ? { signingKey } : {}), allowUnsigned: !!values['sms-android-allow-unsigned'] }
+  }
+  return out.gammu || out.android ? out : undefined
 }
 
 async function importTps(values: Record<string, string | boolean | undefined>, file: string | undefined): Promise<void> {

@@ -14,6 +14,9 @@ import { generateAdminToken } from '../service/credentials'
 import { DeskService } from '../service/desk-service'
 import { DeskError } from '../service/errors'
 import { ExportService } from '../service/export-service'
+import { AndroidSender } from '../service/sms-android'
+import { GammuFilesGateway } from '../service/sms-gammu'
+import { smsServiceFor } from '../service/sms-service'
 import { openDatabase } from '../store/db'
 import { DeskStore } from '../store/store'
 import { defaultElection } from './election-source'
@@ -48,6 +51,15 @@ export interface DeskOptions {
   /** Most jobs per commit; 1 turns group commit off (the baseline of bench/intake.ts). */
   writerMaxBatch?: number
   sseHeartbeatMs?: number
+  /** Results by SMS (issue 15): either gateway, both or none. */
+  sms?: SmsOptions
+}
+
+export interface SmsOptions {
+  /** Gammu SMSD, files backend: its inbox and outbox folders (`--sms-gammu-inbox`, `--sms-gammu-outbox`). */
+  gammu?: { inbox: string; outbox: string; pollMs?: number; settleMs?: number }
+  /** SMS Gateway for Android, local server (`--sms-android-url/-user/-password/-signing-key`). */
+  android?: { url: string; user: string; password: string; signingKey?: string; allowUnsigned?: boolean; fetch?: typeof fetch }
 }
 
 export interface Desk {
@@ -60,6 +72,8 @@ export interface Desk {
   adminTokenFile: string
   service: DeskService
   server: Server
+  /** The gammu files gateway when configured (tests drive its `scan()`). */
+  gammu: GammuFilesGateway | null
   close(): Promise<void>
 }
 
@@ -214,6 +228,7 @@ export async function createDesk(options: DeskOptions): Promise<Desk> {
         })
       : null
   registerLan(service, { host, port, discovery })
+  const gammu = startSms(service, options.sms, logger)
   const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host
   let closing: Promise<void> | null = null
   return {
@@ -225,6 +240,7 @@ export async function createDesk(options: DeskOptions): Promise<Desk> {
     adminTokenFile: admin.file,
     service,
     server,
+    gammu,
     close() {
       closing ??= (async () => {
         // Stop taking new connections, end the event streams, let in-flight requests finish,
@@ -237,6 +253,7 @@ export async function createDesk(options: DeskOptions): Promise<Desk> {
         await closed
         await undiscovered
         clearTimeout(force)
+        await gammu?.stop()
         await ExportService.shutdown(service)
         await service.writer.drain()
         service.writer.close()
@@ -247,4 +264,27 @@ export async function createDesk(options: DeskOptions): Promise<Desk> {
       return closing
     },
   }
+}
+
+/** Wire the configured SMS gateways to the desk's SMS service; returns the gammu poller, if any. */
+function startSms(service: DeskService, options: SmsOptions | undefined, logger: Logger): GammuFilesGateway | null {
+  const sms = smsServiceFor(service)
+  if (options?.android) {
+    const a = options.android
+    sms.setSender('android', new AndroidSender({ url: a.url, user: a.user, password: a.password, ...(a.fetch ? { fetch: a.fetch } : {}) }))
+    sms.android = { signingKey: a.signingKey ?? null, allowUnsigned: a.allowUnsigned ?? false }
+    if (!a.signingKey && !a.allowUnsigned) logger.warn('sms.android.unsigned_refused', { hint: '--sms-android-signing-key' })
+  }
+  if (!options?.gammu) return null
+  const gammu = new GammuFilesGateway({
+    inbox: options.gammu.inbox,
+    outbox: options.gammu.outbox,
+    ...(options.gammu.settleMs !== undefined ? { settleMs: options.gammu.settleMs } : {}),
+    onMessage: (m) => sms.receive(m),
+    onError: (message, detail) => logger.warn(message, detail),
+  })
+  sms.setSender('gammu', gammu)
+  // pollMs 0: no timer (tests call scan() themselves).
+  if ((options.gammu.pollMs ?? 1000) > 0) gammu.start(options.gammu.pollMs ?? 1000)
+  return gammu
 }

@@ -70,7 +70,7 @@ export function splitSmsCode(text: string): { code: string | null; rest: string[
 
 /** A number as typed on a keypad: look-alike letters read as digits; null when it is not a number. */
 export function readSmsNumber(token: string): number | null {
-  const mapped = token.replace(/[O]/g, '0').replace(/[IL|]/g, '1')
+  const mapped = token.toUpperCase().replace(/[O]/g, '0').replace(/[IL|]/g, '1')
   if (!/^\d{1,6}$/.test(mapped)) return null
   return Number(mapped)
 }

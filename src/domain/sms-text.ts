@@ -23,7 +23,8 @@ export function displayMsisdn(normalized: string): string {
  * is read by operators and the code would let anyone with the reporter's phone number send results.
  */
 export function maskSmsCode(text: string): string {
-  return String(text ?? '').replace(/^(\s*)[A-Za-z0-9]{4}(?=$|[\s,.#*])/, '$1****')
+  // The access-code alphabet (no 0/O, 1/l/I): "HALO" is a word, "K7PQ" may be a code.
+  return String(text ?? '').replace(/^(\s*)[2-9A-HJKMNP-Za-hjkmnp-z]{4}(?=$|[\s,.#*])/, '$1****')
 }
 
 /** One word per capital: "PADOMASAN" → "Padomasan", "bupati" → "Bupati". */

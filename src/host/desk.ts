@@ -228,7 +228,7 @@ export async function createDesk(options: DeskOptions): Promise<Desk> {
         })
       : null
   registerLan(service, { host, port, discovery })
-  const gammu = startSms(service, options.sms, logger)
+  const gammu = startSms(service, options.sms, logger, () => Date.parse(service.store.nowIso()))
   const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host
   let closing: Promise<void> | null = null
   return {
@@ -267,7 +267,7 @@ export async function createDesk(options: DeskOptions): Promise<Desk> {
 }
 
 /** Wire the configured SMS gateways to the desk's SMS service; returns the gammu poller, if any. */
-function startSms(service: DeskService, options: SmsOptions | undefined, logger: Logger): GammuFilesGateway | null {
+function startSms(service: DeskService, options: SmsOptions | undefined, logger: Logger, now: () => number): GammuFilesGateway | null {
   const sms = smsServiceFor(service)
   if (options?.android) {
     const a = options.android
@@ -280,6 +280,7 @@ function startSms(service: DeskService, options: SmsOptions | undefined, logger:
     inbox: options.gammu.inbox,
     outbox: options.gammu.outbox,
     ...(options.gammu.settleMs !== undefined ? { settleMs: options.gammu.settleMs } : {}),
+    now,
     onMessage: (m) => sms.receive(m),
     onError: (message, detail) => logger.warn(message, detail),
   })

@@ -12,12 +12,6 @@ export function normalizeMsisdn(raw: string): string {
   return digits
 }
 
-/** The number as the console shows it: 0812-3456-7890. */
-export function displayMsisdn(normalized: string): string {
-  const local = normalized.startsWith('62') ? '0' + normalized.slice(2) : normalized
-  return local.replace(/^(\d{4})(\d{4})(\d+)$/, '$1-$2-$3')
-}
-
 /**
  * The stored copy of a message hides its SMS code (the first word when it could be one): the log
  * is read by operators and the code would let anyone with the reporter's phone number send results.

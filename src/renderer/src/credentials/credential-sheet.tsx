@@ -10,6 +10,8 @@ export interface CredentialCard {
   /** "Desa Padomasan, Kec. Jombang" */
   regionLabel: string
   accessCode: string
+  /** The 4-character code that starts each result SMS (issue 15). */
+  smsCode?: string
 }
 
 export interface CredentialSheetProps {
@@ -79,6 +81,11 @@ export function CredentialSheet({ cards, deskUrl, deskName, training, onReady }:
                   <p className="credential-url">{shownUrl}</p>
                   <p className="credential-label">Kode akses:</p>
                   <p className="credential-code">{c.accessCode}</p>
+                  {c.smsCode && (
+                    <p className="credential-sms" data-sms-code={c.smsCode}>
+                      Kode SMS: <b>{c.smsCode}</b> (awal setiap SMS hasil)
+                    </p>
+                  )}
                 </div>
                 <div className="credential-qr">
                   {qr[c.id] ? <img src={qr[c.id]} alt={`Kode QR masuk untuk ${c.name}`} data-link={laporLink(deskUrl, c.accessCode)} /> : null}

@@ -86,6 +86,7 @@ export function CredentialsScreen({ config }: ScreenProps) {
     roleLabel: roleLabel(c.role, c.region, CARD_MESSAGES),
     regionLabel: cardLabel(c.region),
     accessCode: c.accessCode,
+    ...(c.smsCode ? { smsCode: c.smsCode } : {}),
   }))
 
   if (forbidden) {
@@ -129,7 +130,10 @@ export function CredentialsScreen({ config }: ScreenProps) {
                     <td>{c.name}</td>
                     <td>{roleLabel(c.role, c.region, m)}</td>
                     <td>{label(c.region)}</td>
-                    <td className="access-code">{c.accessCode}</td>
+                    <td className="access-code">
+                      {c.accessCode}
+                      {c.smsCode && <div className="muted small">SMS: {c.smsCode}</div>}
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -216,7 +220,7 @@ function ImportCard({ m, onImported }: { m: CredentialMessages; onImported: (cod
     setRows([])
     try {
       const r = await api<{ users: ImportedUserDto[] }>('/users/import', { method: 'POST', body: file })
-      onImported(r.users.map((u) => ({ id: u.id, name: u.name, role: u.role, region: u.region, accessCode: u.accessCode })))
+      onImported(r.users.map((u) => ({ id: u.id, name: u.name, role: u.role, region: u.region, accessCode: u.accessCode, smsCode: u.smsCode })))
       setDone(m.imported(r.users.length))
     } catch (err) {
       setError(errorText(err))
@@ -274,8 +278,8 @@ function Reissue({
     if (!window.confirm(what === 'reissue' ? m.confirmReissue(u.name) : m.confirmRevoke(u.name))) return
     setError(null)
     try {
-      const r = await api<{ accessCode?: string }>(`/users/${encodeURIComponent(u.id)}/${what}`, { method: 'POST' })
-      if (what === 'reissue' && r.accessCode) onReissued({ id: u.id, name: u.name, role: u.role, region: u.region, accessCode: r.accessCode })
+      const r = await api<{ accessCode?: string; smsCode?: string }>(`/users/${encodeURIComponent(u.id)}/${what}`, { method: 'POST' })
+      if (what === 'reissue' && r.accessCode) onReissued({ id: u.id, name: u.name, role: u.role, region: u.region, accessCode: r.accessCode, ...(r.smsCode ? { smsCode: r.smsCode } : {}) })
       load()
     } catch (e) {
       setError(errorText(e))

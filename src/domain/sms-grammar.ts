@@ -188,6 +188,8 @@ export function parseSmsReport(rest: string[], ctx: SmsContext): SmsParse {
         i++
       }
       if (numbers.length !== contest.order.length) {
+        // The numbers in pair order as far as they go: the operator checks them on the call back.
+        partial.votes = Object.fromEntries(contest.order.slice(0, numbers.length).map((number, k) => [String(number), numbers[k]!]))
         return fail(`jumlah paslon ${contest.label} ${contest.order.length}, diterima ${numbers.length} angka`)
       }
       const votes: Record<string, number> = {}

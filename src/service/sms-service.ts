@@ -145,6 +145,8 @@ export class SmsService {
       return { id: e.id, status: e.status as SmsInStatus, reply: null, duplicateDelivery: true }
     }
     const id = first.id
+    // The stored copy of a reply hides the code too (an example in a reply repeats it).
+    const code0 = splitSmsCode(text).code
     const done = async (status: SmsInStatus, detail: Record<string, unknown>, reply: string | null, userId?: string) => {
       await this.desk.write(() => {
         this.store.setStatus(id, status, detail, userId ?? null)
@@ -156,7 +158,7 @@ export class SmsService {
           ...(userId ? { reporter: userId } : {}),
         })
       })
-      if (reply) await this.reply(msg.gateway, phone, reply, id)
+      if (reply) await this.reply(msg.gateway, phone, reply, id, userId ? code0 : null, userId ?? (candidates.length === 1 ? candidates[0]!.id : null))
       return { id, status, reply, duplicateDelivery: false }
     }
 
@@ -173,7 +175,7 @@ export class SmsService {
         left === 0
           ? 'DIBLOKIR 10 menit: kode SMS salah 5 kali. Kode ada di kartu Anda; bila hilang, telepon desk.'
           : `SALAH: kode SMS salah. Kode ada di kartu Anda (4 huruf/angka di depan pesan). Sisa ${left} kali sebelum nomor diblokir 10 menit.`
-      return done('wrong_code', { reason: 'kode SMS salah', triesLeft: left }, reply)
+      return done('wrong_code', { triesLeft: left }, reply)
     }
     this.failures.delete(phone)
 
@@ -289,7 +291,7 @@ export class SmsService {
     return fitSms(`${where}`, ` ${desaName}`, ' ' + parts.map((p) => `${figures(p)} ${word(p.status)} ${p.receipt}`).join('; '))
   }
 
-  private async reply(gateway: SmsGatewayName, phone: string, text: string, replyTo: number): Promise<void> {
+  private async reply(gateway: SmsGatewayName, phone: string, text: string, replyTo: number, secret: string | null, userId: string | null): Promise<void> {
     const id = await this.desk.write(() =>
       this.store.insert({
         direction: 'out',
@@ -297,8 +299,8 @@ export class SmsService {
         phone,
         at: this.desk.store.nowIso(),
         sentAt: null,
-        text,
-        userId: null,
+        text: secret && secret.length === 4 ? text.split(secret).join('****') : text,
+        userId,
         status: 'sending',
         detail: {},
         key: null,

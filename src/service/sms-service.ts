@@ -124,6 +124,9 @@ export class SmsService {
     const candidates = this.usersByPhone(phone)
     const first = await this.desk.write(() => {
       const earlier = this.store.byKey(key)
+      // Stored but never finished (the desk stopped mid-way): read it now. Messages are taken one
+      // at a time, so a 'received' one found here is not being read by anyone else.
+      if (earlier?.status === 'received') return { id: earlier.id }
       if (earlier) return { earlier }
       const id = this.store.insert({
         direction: 'in',

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3'
-import { createHmac } from 'node:crypto'
+import { createHash, createHmac } from 'node:crypto'
 import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -209,6 +209,19 @@ describe('results by SMS through both gateways', () => {
       await viaGammu('+6281211110001', text, 'utf8', '20241127_143500')
       expect(outboxTexts().at(-1)!.text).toMatch(/^SUDAH ADA \d{6}-[0-9A-F]{4} TPS001 Padomasan BUPATI 1=77 2=88 TS=1$/)
       expect(await result(`${DESA_A}.001`, 'bupati')).toMatchObject({ votes: { '1': 77, '2': 88 } })
+    })
+
+    it('reads again a message the desk stored but stopped before counting (no loss after a crash)', async () => {
+      const text = `${reporterCode} 1 G 31 32 33 TS 3`
+      const sentAt = '2024-11-27T14:33:00'
+      const key = createHash('sha256').update(`6281211110001\n${sentAt}\n${text}`).digest('hex')
+      // As the first write of a message leaves it, had the desk stopped right after.
+      await desk.service.write(() =>
+        desk.service.smsStore.insert({ direction: 'in', gateway: 'gammu', phone: '6281211110001', at: new Date(clock).toISOString(), sentAt, text: '****', userId: null, status: 'received', detail: {}, key, replyTo: null }),
+      )
+      await viaGammu('+6281211110001', text, 'utf8', '20241127_143300')
+      expect(await result(`${DESA_A}.001`, 'gubernur')).toMatchObject({ votes: { '1': 31, '2': 32, '3': 33 }, invalid: 3 })
+      expect(outboxTexts().at(-1)!.text).toMatch(/^DITERIMA .* TPS001 Padomasan GUBERNUR 1=31 2=32 3=33 TS=3$/)
     })
 
     it('refuses what it cannot read, says how to fix it, and keeps what it read for the phoned-in form', async () => {

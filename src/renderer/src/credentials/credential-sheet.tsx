@@ -83,7 +83,7 @@ export function CredentialSheet({ cards, deskUrl, deskName, training, onReady }:
                   <p className="credential-code">{c.accessCode}</p>
                   {c.smsCode && (
                     <p className="credential-sms" data-sms-code={c.smsCode}>
-                      Kode SMS: <b>{c.smsCode}</b> (awal setiap SMS hasil)
+                      Kode SMS: <b>{c.smsCode}</b>
                     </p>
                   )}
                 </div>

@@ -102,10 +102,8 @@ export function PeopleScreen() {
                   <td>{c.name}</td>
                   <td>{m.role[c.role] ?? c.role}</td>
                   <td>{regionName(c.region)}</td>
-                  <td className="access-code">
-                    {c.accessCode}
-                    {c.smsCode && <div className="muted small">SMS: {c.smsCode}</div>}
-                  </td>
+                  <td className="access-code">{c.accessCode}</td>
+                  <td className="sms-code">{c.smsCode ? `SMS: ${c.smsCode}` : ''}</td>
                 </tr>
               ))}
             </tbody>

@@ -122,6 +122,7 @@ export function CredentialsScreen({ config }: ScreenProps) {
                   <th>{m.role}</th>
                   <th>{m.region}</th>
                   <th>{m.code}</th>
+                  <th>SMS</th>
                 </tr>
               </thead>
               <tbody>
@@ -130,10 +131,8 @@ export function CredentialsScreen({ config }: ScreenProps) {
                     <td>{c.name}</td>
                     <td>{roleLabel(c.role, c.region, m)}</td>
                     <td>{label(c.region)}</td>
-                    <td className="access-code">
-                      {c.accessCode}
-                      {c.smsCode && <div className="muted small">SMS: {c.smsCode}</div>}
-                    </td>
+                    <td className="access-code">{c.accessCode}</td>
+                    <td className="sms-code">{c.smsCode ?? ''}</td>
                   </tr>
                 ))}
               </tbody>

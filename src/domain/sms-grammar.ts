@@ -65,6 +65,9 @@ export function splitSmsCode(text: string): { code: string | null; rest: string[
   const tokens = smsTokens(text)
   const first = tokens[0]
   if (!first) return { code: null, rest: [] }
+  // The TPS typed against the code ("K7PQ3 B …"): the code is always 4 characters.
+  const glued = /^([A-Z0-9]{4})(\d{1,3})$/.exec(first)
+  if (glued) return { code: glued[1]!, rest: [glued[2]!, ...tokens.slice(1)] }
   return { code: first, rest: tokens.slice(1) }
 }
 

@@ -18,7 +18,7 @@ export function normalizeMsisdn(raw: string): string {
  */
 export function maskSmsCode(text: string): string {
   // The access-code alphabet (no 0/O, 1/l/I): "HALO" is a word, "K7PQ" may be a code.
-  return String(text ?? '').replace(/^(\s*)[2-9A-HJKMNP-Za-hjkmnp-z]{4}(?=$|[\s,.#*])/, '$1****')
+  return String(text ?? '').replace(/^(\s*)[2-9A-HJKMNP-Za-hjkmnp-z]{4}(?=$|[\s,.#*]|\d)/, '$1****')
 }
 
 /** One word per capital: "PADOMASAN" → "Padomasan", "bupati" → "Bupati". */

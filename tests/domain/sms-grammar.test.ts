@@ -51,6 +51,11 @@ describe('SMS grammar', () => {
     expect(p).toMatchObject({ ok: true, tpsNumber: 3, reports: [{ contest: 'bupati', votes: { '1': 100, '2': 200 }, invalid: 0 }] })
   })
 
+  it('reads the TPS typed against the code', () => {
+    expect(splitSmsCode('K7PQ3 B 120 150 TS 6')).toEqual({ code: 'K7PQ', rest: ['3', 'B', '120', '150', 'TS', '6'] })
+    expect(parse('K7PQ3 B 120 150 TS 6', desaCtx)).toMatchObject({ ok: true, tpsNumber: 3 })
+  })
+
   it('puts a single-pair contest\'s empty column (kolom kosong) last', () => {
     const ctx: SmsContext = { contests: [{ id: 'walikota', label: 'Walikota', order: [1, 0] }], desa: desaCtx.desa, ownDesa: desaCtx.ownDesa }
     expect(parse('K7PQ 1 W 300 40 TS 5', ctx)).toMatchObject({ ok: true, reports: [{ votes: { '1': 300, '0': 40 }, invalid: 5 }] })
@@ -102,6 +107,7 @@ describe('SMS text helpers', () => {
   it('masks the SMS code of a stored message', () => {
     expect(maskSmsCode('K7PQ 3 B 120 150 TS 6')).toBe('**** 3 B 120 150 TS 6')
     expect(maskSmsCode('k7pq#3#B')).toBe('****#3#B')
+    expect(maskSmsCode('K7PQ3 B 1 2 TS 0')).toBe('****3 B 1 2 TS 0')
     expect(maskSmsCode('halo apa kabar')).toBe('halo apa kabar')
   })
 

@@ -254,6 +254,7 @@ export async function createDesk(options: DeskOptions): Promise<Desk> {
         await undiscovered
         clearTimeout(force)
         await gammu?.stop()
+        await smsServiceFor(service).drain()
         await ExportService.shutdown(service)
         await service.writer.drain()
         service.writer.close()

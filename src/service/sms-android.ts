@@ -36,6 +36,8 @@ export interface AndroidOptions {
   password: string
   fetch?: typeof fetch
   timeoutMs?: number
+  /** Waits before the 2nd and 3rd attempt (default 2 s, 6 s): a phone on Wi-Fi drops out briefly. */
+  retryDelaysMs?: number[]
 }
 
 /** Replies through the phone's local API. Errors name the HTTP status, never the credentials. */
@@ -50,14 +52,34 @@ export class AndroidSender implements SmsSender {
     this.auth = 'Basic ' + Buffer.from(`${options.user}:${options.password}`).toString('base64')
   }
 
+  /**
+   * One reply, tried at most three times when the phone cannot be reached or answers 5xx; a 4xx
+   * (wrong user or password, a refused number) is not retried: it would fail the same way.
+   */
   async send(to: string, text: string): Promise<void> {
-    const res = await (this.options.fetch ?? fetch)(`${this.base}/message`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: this.auth },
-      body: JSON.stringify({ message: text, phoneNumbers: [to] }),
-      signal: AbortSignal.timeout(this.options.timeoutMs ?? 15_000),
-    })
-    if (!res.ok) throw new Error(`ponsel gateway menjawab HTTP ${res.status}`)
-    await res.arrayBuffer()
+    const delays = this.options.retryDelaysMs ?? [2000, 6000]
+    for (let attempt = 0; ; attempt++) {
+      const error = await this.attempt(to, text)
+      if (!error) return
+      if (!error.retry || attempt >= delays.length) throw new Error(error.message)
+      await new Promise((ok) => setTimeout(ok, delays[attempt]))
+    }
+  }
+
+  private async attempt(to: string, text: string): Promise<{ message: string; retry: boolean } | null> {
+    let res: Response
+    try {
+      res = await (this.options.fetch ?? fetch)(`${this.base}/message`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: this.auth },
+        body: JSON.stringify({ message: text, phoneNumbers: [to] }),
+        signal: AbortSignal.timeout(this.options.timeoutMs ?? 15_000),
+      })
+      await res.arrayBuffer()
+    } catch (e) {
+      return { message: `ponsel gateway tidak terjangkau (${(e as Error).name})`, retry: true }
+    }
+    if (res.ok) return null
+    return { message: `ponsel gateway menjawab HTTP ${res.status}`, retry: res.status >= 500 }
   }
 }

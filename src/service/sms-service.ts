@@ -53,6 +53,8 @@ interface PartOutcome {
   invalid: number
 }
 
+/** How long a message waits for its reply to leave before the next message is read. */
+const REPLY_WAIT_MS = 3000
 const LOCK_LIMIT = 5
 const LOCK_MS = 10 * 60_000
 
@@ -68,6 +70,7 @@ export class SmsService {
   private readonly failures = new Map<string, { times: number[]; lockedUntil: number }>()
   /** One message at a time: a number's lockout and a message's double delivery are decided in order. */
   private queue: Promise<unknown> = Promise.resolve()
+  private readonly pending = new Set<Promise<unknown>>()
   /** The Android webhook's settings, or null when that gateway is off. */
   android: { signingKey: string | null; allowUnsigned: boolean } | null = null
 
@@ -311,20 +314,33 @@ export class SmsService {
       }),
     )
     const sender = this.senders.get(gateway)
-    let status = 'sent'
-    let detail: Record<string, unknown> = {}
-    try {
-      if (!sender) throw new Error('gateway balasan tidak aktif')
-      await sender.send(`+${phone}`, text)
-    } catch (e) {
-      status = 'failed'
-      // The reason only (never the gateway's password or URL credentials).
-      detail = { error: e instanceof Error ? e.message.slice(0, 200) : 'gagal' }
-    }
-    await this.desk.write(() => {
-      this.store.setStatus(id, status, detail)
-      this.desk.store.appendEvent('sms.sent', { id, replyTo, gateway, status })
-    })
+    const sending = (async () => {
+      let status = 'sent'
+      let detail: Record<string, unknown> = {}
+      try {
+        if (!sender) throw new Error('gateway balasan tidak aktif')
+        await sender.send(`+${phone}`, text)
+      } catch (e) {
+        status = 'failed'
+        // The reason only (never the gateway's password or URL credentials).
+        detail = { error: e instanceof Error ? e.message.slice(0, 200) : 'gagal' }
+      }
+      await this.desk.write(() => {
+        this.store.setStatus(id, status, detail)
+        this.desk.store.appendEvent('sms.sent', { id, replyTo, gateway, status })
+      })
+    })().catch(() => undefined) // the desk closed meanwhile: the row stays 'sending'
+    this.pending.add(sending)
+    void sending.finally(() => this.pending.delete(sending))
+    // Wait a little (a phone on the LAN answers in milliseconds), but never hold the next message
+    // — or the Android webhook's answer, which the app wants within 30 s — for a phone that is
+    // retrying: the reply finishes on its own.
+    await Promise.race([sending, new Promise((ok) => setTimeout(ok, REPLY_WAIT_MS).unref())])
+  }
+
+  /** Let replies still being sent finish, for at most `ms` (the desk is closing). */
+  async drain(ms = 5000): Promise<void> {
+    await Promise.race([Promise.all([...this.pending]), new Promise((ok) => setTimeout(ok, ms).unref())])
   }
 
   // ---------------------------------------------------------------- reads for the console

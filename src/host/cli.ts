@@ -43,7 +43,8 @@ function fail(message: string): never {
 }
 
 async function serve(values: Record<string, string | boolean | undefined>): Promise<void> {
-  const checked = settingsFromFlags(values)
+  // The SMS gateway's password may come from the environment instead of the command line.
+  const checked = settingsFromFlags({ ...values, 'sms-android-password': values['sms-android-password'] ?? process.env.DESK_SMS_ANDROID_PASSWORD })
   if (!checked.ok) {
     // Name the flag the way it was typed: the messages name the setting in Indonesian.
     fail(Object.entries(checked.errors).map(([key, message]) => `${key in SETTINGS ? `--${SETTINGS[key as DeskSettingKey].flag}` : 'pengaturan'}: ${message}`).join('\n'))
@@ -51,6 +52,7 @@ async function serve(values: Record<string, string | boolean | undefined>): Prom
   const settings = checked.settings
   const deskOptions = deskOptionsFromSettings(settings, { dataDir: '.desk-data' })
   const dataDir = deskOptions.dataDir
+  const sms = deskOptions.sms
   const desk = await createDesk({
     ...deskOptions,
     ...(process.env.DESK_ADMIN_TOKEN ? { adminToken: process.env.DESK_ADMIN_TOKEN } : {}),
@@ -65,6 +67,8 @@ async function serve(values: Record<string, string | boolean | undefined>): Prom
   ]
   const card = cardsServiceFor(desk.service).publicUrl()
   if (card.publicUrl) lines.push(`Alamat di kartu pelapor: ${card.publicUrl}${card.source === 'admin' ? ' (diatur admin di /kredensial)' : ''}`)
+  if (sms?.gammu) lines.push(`SMS gammu: inbox ${sms.gammu.inbox}, outbox ${sms.gammu.outbox}`)
+  if (sms?.android) lines.push(`SMS Android: balasan lewat ${sms.android.url}; webhook ${desk.url}/api/v1/sms/android${sms.android.signingKey ? ' (bertanda tangan)' : ' (TANPA tanda tangan)'}`)
   if (desk.adminTokenGenerated) {
     lines.push(`Token admin (hanya ditampilkan sekali, tersimpan di ${desk.adminTokenFile}): ${desk.adminToken}`)
   } else if (!process.env.DESK_ADMIN_TOKEN) {
@@ -92,6 +96,7 @@ async function serve(values: Record<string, string | boolean | undefined>): Prom
   out(lines.join('\n'))
 }
 
+/** The SMS gateways named on the command line (issue 15); both halves of a pair are required. */
 async function importTps(values: Record<string, string | boolean | undefined>, file: string | undefined): Promise<void> {
   if (!file) fail('Sebutkan berkas TPS: import-tps FILE')
   const body = readFileSync(file)

@@ -16,6 +16,9 @@ import { DeskService } from '../service/desk-service'
 import { DeskError } from '../service/errors'
 import { ExportService } from '../service/export-service'
 import { parsePublicUrl } from '../shared/cards'
+import { AndroidSender } from '../service/sms-android'
+import { GammuFilesGateway } from '../service/sms-gammu'
+import { smsServiceFor } from '../service/sms-service'
 import { openDatabase } from '../store/db'
 import { DeskStore } from '../store/store'
 import { bundledBoundaries } from './boundaries-source'
@@ -56,6 +59,15 @@ export interface DeskOptions {
    * printed on reporters' cards and in their QR codes. The admin may set another at run time.
    */
   publicUrl?: string
+  /** Results by SMS (issue 15): either gateway, both or none. */
+  sms?: SmsOptions
+}
+
+export interface SmsOptions {
+  /** Gammu SMSD, files backend: its inbox and outbox folders (`--sms-gammu-inbox`, `--sms-gammu-outbox`). */
+  gammu?: { inbox: string; outbox: string; pollMs?: number; settleMs?: number }
+  /** SMS Gateway for Android, local server (`--sms-android-url/-user/-password/-signing-key`). */
+  android?: { url: string; user: string; password: string; signingKey?: string; allowUnsigned?: boolean; fetch?: typeof fetch }
 }
 
 export interface Desk {
@@ -73,6 +85,8 @@ export interface Desk {
    * admin token): one display account, its code reissued at each call, so only the newest works.
    */
   shellDisplayCode(): Promise<string>
+  /** The gammu files gateway when configured (tests drive its `scan()`). */
+  gammu: GammuFilesGateway | null
   close(): Promise<void>
 }
 
@@ -239,6 +253,7 @@ export async function createDesk(options: DeskOptions): Promise<Desk> {
         })
       : null
   registerLan(service, { host, port, discovery })
+  const gammu = startSms(service, options.sms, logger, () => Date.parse(service.store.nowIso()))
   const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host
   let closing: Promise<void> | null = null
   return {
@@ -254,10 +269,11 @@ export async function createDesk(options: DeskOptions): Promise<Desk> {
       const actor = { id: 'admin', name: 'Aplikasi desk', role: 'admin' as const, region: service.regions.regency.code }
       const existing = service.store.listUsers().find((u) => u.role === 'display' && u.name === SHELL_DISPLAY_NAME && !u.revokedAt)
       if (!existing) return (await service.createUser(actor, { name: SHELL_DISPLAY_NAME, phone: '', role: 'display' })).accessCode
-      const code = await service.reissueUser(actor, existing.id)
+      const { accessCode } = await service.reissueUser(actor, existing.id)
       auth.forgetUser(existing.id)
-      return code
+      return accessCode
     },
+    gammu,
     close() {
       closing ??= (async () => {
         // Stop taking new connections, end the event streams, let in-flight requests finish,
@@ -270,6 +286,8 @@ export async function createDesk(options: DeskOptions): Promise<Desk> {
         await closed
         await undiscovered
         clearTimeout(force)
+        await gammu?.stop()
+        await smsServiceFor(service).drain()
         await ExportService.shutdown(service)
         await service.writer.drain()
         service.writer.close()
@@ -280,4 +298,28 @@ export async function createDesk(options: DeskOptions): Promise<Desk> {
       return closing
     },
   }
+}
+
+/** Wire the configured SMS gateways to the desk's SMS service; returns the gammu poller, if any. */
+function startSms(service: DeskService, options: SmsOptions | undefined, logger: Logger, now: () => number): GammuFilesGateway | null {
+  const sms = smsServiceFor(service)
+  if (options?.android) {
+    const a = options.android
+    sms.setSender('android', new AndroidSender({ url: a.url, user: a.user, password: a.password, ...(a.fetch ? { fetch: a.fetch } : {}) }))
+    sms.android = { signingKey: a.signingKey ?? null, allowUnsigned: a.allowUnsigned ?? false }
+    if (!a.signingKey && !a.allowUnsigned) logger.warn('sms.android.unsigned_refused', { hint: '--sms-android-signing-key' })
+  }
+  if (!options?.gammu) return null
+  const gammu = new GammuFilesGateway({
+    inbox: options.gammu.inbox,
+    outbox: options.gammu.outbox,
+    ...(options.gammu.settleMs !== undefined ? { settleMs: options.gammu.settleMs } : {}),
+    now,
+    onMessage: (m) => sms.receive(m),
+    onError: (message, detail) => logger.warn(message, detail),
+  })
+  sms.setSender('gammu', gammu)
+  // pollMs 0: no timer (tests call scan() themselves).
+  if ((options.gammu.pollMs ?? 1000) > 0) gammu.start(options.gammu.pollMs ?? 1000)
+  return gammu
 }

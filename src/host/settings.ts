@@ -1,6 +1,6 @@
 import { resolve } from 'node:path'
 import type { DeskSettings } from '../shared/settings'
-import { DEFAULT_PORT, type DeskOptions } from './desk'
+import { DEFAULT_PORT, type DeskOptions, type SmsOptions } from './desk'
 import { DEFAULT_REGENCY } from './regions-source'
 
 /**
@@ -9,6 +9,20 @@ import { DEFAULT_REGENCY } from './regions-source'
  * setting is absent: the data folder (./.desk-data headless, the user-data folder in the app).
  */
 export function deskOptionsFromSettings(s: DeskSettings, fallback: { dataDir: string; host?: string }): DeskOptions {
+  const sms: SmsOptions = {
+    ...(s.smsGammuInbox && s.smsGammuOutbox ? { gammu: { inbox: resolve(s.smsGammuInbox), outbox: resolve(s.smsGammuOutbox) } } : {}),
+    ...(s.smsAndroidUrl && s.smsAndroidUser && s.smsAndroidPassword
+      ? {
+          android: {
+            url: s.smsAndroidUrl,
+            user: s.smsAndroidUser,
+            password: s.smsAndroidPassword,
+            ...(s.smsAndroidSigningKey ? { signingKey: s.smsAndroidSigningKey } : {}),
+            allowUnsigned: s.smsAndroidAllowUnsigned ?? false,
+          },
+        }
+      : {}),
+  }
   return {
     dataDir: resolve(s.dataDir ?? fallback.dataDir),
     port: s.port ?? DEFAULT_PORT,
@@ -17,5 +31,6 @@ export function deskOptionsFromSettings(s: DeskSettings, fallback: { dataDir: st
     training: s.training ?? false,
     ...(s.election ? { electionFile: s.election } : {}),
     ...(s.publicUrl ? { publicUrl: s.publicUrl } : {}),
+    ...(sms.gammu || sms.android ? { sms } : {}),
   }
 }

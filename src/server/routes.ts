@@ -247,8 +247,8 @@ export function apiRouter(ctx: RouteContext): Router {
   // ---------------------------------------------------------------- people
   r.post('/users', requireAuth('admin'), json, async (req, res) => {
     const body = parse(userCreateSchema, req.body)
-    const { id, accessCode, user } = await service.createUser(who(res), body, { simulated: req.query.simulated === '1' })
-    res.status(201).json({ id, accessCode, name: user.name, role: user.role, region: user.region })
+    const { id, accessCode, smsCode, user } = await service.createUser(who(res), body, { simulated: req.query.simulated === '1' })
+    res.status(201).json({ id, accessCode, smsCode, name: user.name, role: user.role, region: user.region })
   })
 
   r.get('/users', requireAuth('admin'), (_req, res) => {
@@ -275,9 +275,9 @@ export function apiRouter(ctx: RouteContext): Router {
 
   r.post('/users/:id/reissue', requireAuth('admin'), async (req, res) => {
     const id = String(req.params.id)
-    const accessCode = await service.reissueUser(who(res), id)
+    const { accessCode, smsCode } = await service.reissueUser(who(res), id)
     auth.forgetUser(id)
-    res.json({ id, accessCode })
+    res.json({ id, accessCode, smsCode })
   })
 
   // ---------------------------------------------------------------- results

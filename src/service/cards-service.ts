@@ -2,7 +2,7 @@ import type { ImportedUserDto } from '../shared/api'
 import { parsePublicUrl, selectPeople, type PublicUrlDto } from '../shared/cards'
 import type { BulkReissue } from '../shared/cards-schemas'
 import type { UserRecord } from '../store/store'
-import { codeIdOf, generateAccessCode, hashAccessCode } from './credentials'
+import { codeIdOf, generateAccessCode, generateSmsCode, hashAccessCode } from './credentials'
 import type { DeskService } from './desk-service'
 import { DeskError } from './errors'
 import type { Principal } from './principal'
@@ -80,17 +80,22 @@ export class CardsService {
     }
     const hashes: string[] = []
     for (let i = 0; i < codes.length; i += 8) hashes.push(...(await Promise.all(codes.slice(i, i + 8).map((c) => hashAccessCode(c)))))
+    // The SMS code is reissued with the access code, as one at a time does: a lost card gives away both.
+    const smsCodes = chosen.map(() => generateSmsCode())
+    const smsHashes: string[] = []
+    for (let i = 0; i < smsCodes.length; i += 8) smsHashes.push(...(await Promise.all(smsCodes.slice(i, i + 8).map((c) => hashAccessCode(c)))))
 
     const done = await this.desk.write(() => {
-      const out: { user: UserRecord; code: string }[] = []
+      const out: { user: UserRecord; code: string; smsCode: string }[] = []
       for (const [i, u] of chosen.entries()) {
         const now = this.desk.store.userById(u.id)
         // Revoked while the codes were hashed: the revocation stands.
         if (!now || now.revokedAt) continue
         if (this.desk.store.userByCodeId(codeIdOf(codes[i]!))) throw new DeskError(503, 'retry', 'Bentrok kode akses; ulangi (tidak ada kode yang diubah)')
         this.desk.store.reissueUserCode(u.id, codeIdOf(codes[i]!), hashes[i]!)
+        this.desk.smsStore.setCode(u.id, smsHashes[i]!, this.desk.store.nowIso())
         this.desk.store.audit(actor.id, 'user.reissue', u.id, { bulk: true })
-        out.push({ user: now, code: codes[i]! })
+        out.push({ user: now, code: codes[i]!, smsCode: smsCodes[i]! })
       }
       this.desk.store.audit(actor.id, 'users.reissue', null, { count: out.length, selection })
       this.desk.store.appendEvent('users.reissued', { count: out.length })
@@ -99,7 +104,7 @@ export class CardsService {
     done.sort((a, b) => a.user.region.localeCompare(b.user.region) || a.user.role.localeCompare(b.user.role) || a.user.name.localeCompare(b.user.name, 'id'))
     return {
       reissued: done.length,
-      users: done.map(({ user, code }) => ({
+      users: done.map(({ user, code, smsCode }) => ({
         id: user.id,
         name: user.name,
         phone: user.phone,
@@ -107,6 +112,7 @@ export class CardsService {
         region: user.region,
         regionName: regions.get(user.region)?.name ?? user.region,
         accessCode: code,
+        smsCode,
       })),
     }
   }

@@ -26,6 +26,7 @@ import type {
   TpsInfoDto,
   VerificationDto,
 } from '../shared/console'
+import { smsServiceFor } from './sms-service'
 import { ConsoleStore, type ChaseCallRecord, type DraftRecord } from '../store/console-store'
 import { canonicalJson, sha256, type StoredResult, type SubmissionRecord, type UserRecord } from '../store/store'
 import { receiptOf, type DeskService, type SubmitMeta, type SubmitOutcome } from './desk-service'
@@ -261,6 +262,7 @@ export class ConsoleService {
       return sum
     }
     const lastReport = this.store.lastReportPerActor()
+    const lastSms = smsServiceFor(this.desk).lastByReporter()
     const calls = this.store.latestCalls()
     const actorOf = this.actors()
     const reporters = store.listUsers().filter((u) => u.role === 'reporter' && !u.revokedAt)
@@ -293,6 +295,7 @@ export class ConsoleService {
         lastReportAt: lastReport.get(u.id) ?? null,
         lastCall: latest ? this.callDto(latest.call, actorOf) : null,
         calls: latest?.count ?? 0,
+        ...(lastSms.has(u.id) ? { lastSms: lastSms.get(u.id)! } : {}),
       })
     }
     // Most overdue first: never reported, then the longest silence; then the most missing.

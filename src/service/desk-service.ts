@@ -9,7 +9,8 @@ import type { ResultSubmission, UserCreate } from '../shared/schemas'
 import { EventBus } from '../store/bus'
 import { canonicalJson, sha256, type DeskStore, type SubmissionRecord, type UserRecord } from '../store/store'
 import { GroupCommitWriter } from '../store/writer'
-import { codeIdOf, generateAccessCode, hashAccessCode } from './credentials'
+import { SmsStore } from '../store/sms-store'
+import { codeIdOf, generateAccessCode, generateSmsCode, hashAccessCode } from './credentials'
 import { DeskError, forbidden, notFound } from './errors'
 import { atLeast, type Principal } from './principal'
 import { randomUUID } from 'node:crypto'
@@ -97,6 +98,8 @@ export class DeskService {
   /** Bumped only when the TPS registry changes, so results arriving do not re-read 4,046 TPS rows. */
   private tpsVersion = 0
   private batchEvents: typeof this.store.pendingEvents = []
+  /** SMS codes and messages (issue 15): codes are issued with access codes, in the same write. */
+  readonly smsStore: SmsStore
 
   constructor(options: DeskServiceOptions) {
     this.store = options.store
@@ -104,6 +107,7 @@ export class DeskService {
     this.training = options.training ?? false
     this.dataDir = options.dataDir
     this.bundledBoundaries = options.bundledBoundaries
+    this.smsStore = new SmsStore(this.store.db)
     this.writer = new GroupCommitWriter(this.store.db, {
       ...(options.writerMaxBatch ? { maxBatch: options.writerMaxBatch } : {}),
       beforeJob: () => {
@@ -308,7 +312,7 @@ export class DeskService {
     actor: Principal,
     input: UserCreate,
     options: { simulated?: boolean } = {},
-  ): Promise<{ id: string; accessCode: string; user: UserRecord }> {
+  ): Promise<{ id: string; accessCode: string; smsCode: string; user: UserRecord }> {
     let region = input.region ?? this.regions.regency.code
     if (input.role === 'reporter') {
       if (!input.region) throw new DeskError(400, 'invalid', 'Wilayah pelapor wajib diisi', { region: 'Kode desa/kelurahan atau kecamatan wajib diisi untuk pelapor' })
@@ -326,6 +330,8 @@ export class DeskService {
     let code = generateAccessCode()
     while (this.store.userByCodeId(codeIdOf(code))) code = generateAccessCode()
     const codeHash = await hashAccessCode(code)
+    const smsCode = generateSmsCode()
+    const smsHash = await hashAccessCode(smsCode)
     const user = await this.write(() => {
       if (this.store.userByCodeId(codeIdOf(code))) throw new DeskError(503, 'retry', 'Coba lagi')
       const user: UserRecord = {
@@ -341,10 +347,11 @@ export class DeskService {
         revokedAt: null,
       }
       this.store.insertUser(user)
+      this.smsStore.setCode(user.id, smsHash, user.createdAt)
       this.store.audit(actor.id, 'user.create', user.id, { role: user.role, region: user.region, simulated: user.simulated })
       return user
     })
-    return { id: user.id, accessCode: code, user }
+    return { id: user.id, accessCode: code, smsCode, user }
   }
 
   async revokeUser(actor: Principal, id: string): Promise<void> {
@@ -356,17 +363,21 @@ export class DeskService {
   }
 
   /** A new code for a person (lost, leaked, or revoked): the old one stops working at once. */
-  async reissueUser(actor: Principal, id: string): Promise<string> {
+  async reissueUser(actor: Principal, id: string): Promise<{ accessCode: string; smsCode: string }> {
     if (!this.store.userById(id)) throw notFound('Pengguna tidak ditemukan')
     let code = generateAccessCode()
     while (this.store.userByCodeId(codeIdOf(code))) code = generateAccessCode()
     const codeHash = await hashAccessCode(code)
+    // The SMS code is reissued with it: a lost card gives away both.
+    const smsCode = generateSmsCode()
+    const smsHash = await hashAccessCode(smsCode)
     await this.write(() => {
       if (this.store.userByCodeId(codeIdOf(code))) throw new DeskError(503, 'retry', 'Coba lagi')
       this.store.reissueUserCode(id, codeIdOf(code), codeHash)
+      this.smsStore.setCode(id, smsHash, this.store.nowIso())
       this.store.audit(actor.id, 'user.reissue', id)
     })
-    return code
+    return { accessCode: code, smsCode }
   }
 
   // ---------------------------------------------------------------- results (the write path)

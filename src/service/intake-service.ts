@@ -27,7 +27,7 @@ import {
   type VerificationMark,
 } from '../shared/schemas'
 import { canonicalJson, sha256, type UserRecord } from '../store/store'
-import { codeIdOf, generateAccessCode, hashAccessCode } from './credentials'
+import { codeIdOf, generateAccessCode, generateSmsCode, hashAccessCode } from './credentials'
 import type { DeskService } from './desk-service'
 import { DeskError, forbidden, notFound } from './errors'
 import { atLeast, type Principal } from './principal'
@@ -455,6 +455,12 @@ export class IntakeService {
     for (let i = 0; i < codes.length; i += 8) {
       hashes.push(...(await Promise.all(codes.slice(i, i + 8).map((c) => hashAccessCode(c)))))
     }
+    // Each person's SMS code (issue 15), issued with the access code and stored only hashed.
+    const smsCodes = rows.map(() => generateSmsCode())
+    const smsHashes: string[] = []
+    for (let i = 0; i < smsCodes.length; i += 8) {
+      smsHashes.push(...(await Promise.all(smsCodes.slice(i, i + 8).map((c) => hashAccessCode(c)))))
+    }
     const createdAt = this.store.nowIso()
     const users: UserRecord[] = rows.map((r, i) => ({
       id: randomUUID(),
@@ -474,6 +480,7 @@ export class IntakeService {
       }
       for (const u of users) {
         this.store.insertUser(u)
+        this.desk.smsStore.setCode(u.id, smsHashes[users.indexOf(u)]!, createdAt)
         this.store.audit(actor.id, 'user.create', u.id, { role: u.role, region: u.region, simulated: u.simulated, via: 'import' })
       }
       this.store.audit(actor.id, 'user.import', null, { count: users.length, simulated: !!options.simulated })
@@ -487,6 +494,7 @@ export class IntakeService {
       region: u.region,
       regionName: this.regions.get(u.region)?.name ?? u.region,
       accessCode: codes[i]!,
+      smsCode: smsCodes[i]!,
     }))
     return { imported: out.length, users: out, errors: [] }
   }

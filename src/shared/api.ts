@@ -250,6 +250,8 @@ export interface ImportedUserDto {
   regionName: string
   /** Shown once: only its hash is kept. */
   accessCode: string
+  /** The 4-character code that starts each result SMS (issue 15); shown once, stored hashed. */
+  smsCode: string
 }
 
 export interface UserImportAnswer {
@@ -301,4 +303,50 @@ export interface StandingSheetDto {
       acceptedAt: string
     } | null
   >
+}
+
+// ---------------------------------------------------------------- results by SMS (issue 15)
+
+/** What could be read of a refused SMS: the phoned-in entry form opens with it. */
+export interface SmsPrefillDto {
+  tps?: string
+  desa?: string
+  contest?: string
+  votes?: Record<string, number>
+  invalid?: number
+}
+
+export interface SmsMessageDto {
+  id: number
+  direction: 'in' | 'out'
+  gateway: 'gammu' | 'android'
+  /** 62… */
+  phone: string
+  at: string
+  sentAt: string | null
+  /** The text, its SMS code masked. */
+  text: string
+  /** in: received | counted | conflict | refused | wrong_code | locked | unknown_number; out: sending | sent | failed */
+  status: string
+  reporter: { id: string; name: string; region: string; regionName: string } | null
+  reason?: string
+  tps?: string
+  parts?: { contest: string; status: string; receipt?: string; error?: string }[]
+  prefill?: SmsPrefillDto
+  /** Why a reply could not be sent. */
+  error?: string
+  replyTo: number | null
+}
+
+export interface SmsUnknownDto {
+  phone: string
+  count: number
+  lastAt: string
+  lastText: string
+}
+
+export interface SmsOverviewDto {
+  gateways: { gammu: boolean; android: boolean }
+  messages: SmsMessageDto[]
+  unknown: SmsUnknownDto[]
 }

@@ -209,7 +209,9 @@ export function tickerItem(e: { id: number; at: string; type: string; data: unkn
   const contest = str(d.contest)
   const contestLabel = contest ? contestShortName(lookup.contestName(contest) ?? contest) : ''
   if (e.type === 'result.accepted') {
-    return { id: e.id, at: e.at, type: e.type, tone: 'result', text: `${placeOf(str(d.tps), lookup)} · ${contestLabel}` }
+    // Results by SMS (issue 15) arrive like any result; the channel is said, never the sender.
+    const via = d.channel === 'sms' ? ' · lewat SMS' : ''
+    return { id: e.id, at: e.at, type: e.type, tone: 'result', text: `${placeOf(str(d.tps), lookup)} · ${contestLabel}${via}` }
   }
   if (e.type === 'result.conflict') {
     const what = d.kind === 'correction' ? 'koreksi menunggu keputusan' : 'laporan berbeda, menunggu keputusan'

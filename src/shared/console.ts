@@ -158,6 +158,8 @@ export interface ChaseRowDto {
   lastReportAt: string | null
   lastCall: ChaseCallDto | null
   calls: number
+  /** The reporter's last SMS to the desk and what became of it (issue 15); absent when none. */
+  lastSms?: { at: string; status: string }
 }
 
 export interface ChaseDto {

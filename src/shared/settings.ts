@@ -122,6 +122,7 @@ export const deskSettingsSchema = z
     smsAndroidUser: secret('Nama pengguna SMS Gateway Android').optional(),
     smsAndroidPassword: secret('Sandi SMS Gateway Android').optional(),
     smsAndroidSigningKey: secret('Kunci tanda tangan webhook Android').optional(),
+    smsAndroidAllowUnsigned: z.boolean({ error: 'Terima webhook tanpa tanda tangan harus ya/tidak' }).optional(),
   })
   .strict()
   .superRefine((s, ctx) => {
@@ -140,7 +141,7 @@ export const deskSettingsSchema = z
     if (android.some((v) => v !== undefined) && android.some((v) => v === undefined)) {
       ctx.addIssue({ code: 'custom', path: ['smsAndroidUrl'], message: 'SMS Gateway Android perlu alamat, nama pengguna dan sandi sekaligus' })
     }
-    if (s.smsAndroidSigningKey !== undefined && s.smsAndroidUrl === undefined) {
+    if ((s.smsAndroidSigningKey !== undefined || s.smsAndroidAllowUnsigned) && s.smsAndroidUrl === undefined) {
       ctx.addIssue({ code: 'custom', path: ['smsAndroidSigningKey'], message: 'Kunci tanda tangan hanya berguna bersama SMS Gateway Android' })
     }
   })
@@ -183,8 +184,9 @@ export const SETTINGS: Readonly<Record<DeskSettingKey, SettingSpec>> = {
   smsGammuOutbox: { flag: 'sms-gammu-outbox', arg: 'DIR', type: 'string', group: 'sms', pick: 'folder', label: 'Gammu: folder outbox', help: 'folder outbox gammu-smsd (backend files)' },
   smsAndroidUrl: { flag: 'sms-android-url', arg: 'URL', type: 'string', group: 'sms', label: 'SMS Gateway Android: alamat', help: 'alamat API lokal HP SMS Gateway for Android, contoh http://192.168.1.20:8080' },
   smsAndroidUser: { flag: 'sms-android-user', arg: 'NAMA', type: 'string', group: 'sms', label: 'SMS Gateway Android: pengguna', help: 'nama pengguna API lokal HP' },
-  smsAndroidPassword: { flag: 'sms-android-password', arg: 'SANDI', type: 'string', group: 'sms', secret: true, label: 'SMS Gateway Android: sandi', help: 'sandi API lokal HP' },
-  smsAndroidSigningKey: { flag: 'sms-android-signing-key', arg: 'KUNCI', type: 'string', group: 'sms', secret: true, label: 'SMS Gateway Android: kunci tanda tangan', help: 'kunci tanda tangan webhook (disarankan)' },
+  smsAndroidPassword: { flag: 'sms-android-password', arg: 'SANDI', type: 'string', group: 'sms', secret: true, label: 'SMS Gateway Android: sandi', help: 'sandi API lokal HP (juga bisa dari DESK_SMS_ANDROID_PASSWORD)' },
+  smsAndroidSigningKey: { flag: 'sms-android-signing-key', arg: 'KUNCI', type: 'string', group: 'sms', secret: true, label: 'SMS Gateway Android: kunci tanda tangan', help: 'kunci tanda tangan webhook (wajib, kecuali pilihan berikut)' },
+  smsAndroidAllowUnsigned: { flag: 'sms-android-allow-unsigned', type: 'boolean', group: 'sms', label: 'Terima webhook tanpa tanda tangan', help: 'menerima webhook SMS Android tanpa tanda tangan (hanya untuk uji)' },
 }
 
 export const SETTING_GROUPS: Readonly<Record<SettingSpec['group'], string>> = {

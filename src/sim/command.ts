@@ -23,6 +23,10 @@ export const SIMULATE_HELP = `Simulasi malam pemilihan terhadap desk yang sedang
     --summary FILE     tulis ringkasan akhir (JSON) ke FILE
     --verify           bandingkan dengan GET /recap dan /progress desk; keluar 1 bila berbeda
     --allow-real       izinkan terhadap desk yang bukan mode latihan (uji beban)
+    --sms-gammu-inbox DIR   sebagian pelapor lewat SMS: tulis berkas ke inbox gammu desk itu
+    --sms-android-key K     sebagian pelapor lewat SMS: webhook Android bertanda tangan kunci K
+    --sms-android-unsigned  webhook Android tanpa tanda tangan (desk --sms-android-allow-unsigned)
+    --sms-share F      bagian TPS pelapor desa yang lewat SMS (bawaan 0.1)
     --quiet            tanpa ringkasan berjalan
 `
 
@@ -123,6 +127,10 @@ export async function simulateCommand(args: string[], io: CommandIo = processIo,
       summary: { type: 'string' },
       verify: { type: 'boolean' },
       'allow-real': { type: 'boolean' },
+      'sms-gammu-inbox': { type: 'string' },
+      'sms-android-key': { type: 'string' },
+      'sms-android-unsigned': { type: 'boolean' },
+      'sms-share': { type: 'string' },
     },
     strict: true,
   })
@@ -139,11 +147,32 @@ export async function simulateCommand(args: string[], io: CommandIo = processIo,
     token,
     verify: !!values.verify,
     allowReal: !!values['allow-real'],
+    ...smsFrom(values),
     progressEvery: values.quiet ? 0 : 2000,
     log: io.out,
     ...(signal ? { signal } : {}),
   })
   return finish(summary, io, values.summary, !!values.verify)
+}
+
+/** SMS reporters (issue 15): which gateways of the desk to use, and how many TPS. */
+function smsFrom(values: Record<string, unknown>): Pick<RunOptions, 'sms'> {
+  const inbox = values['sms-gammu-inbox'] as string | undefined
+  const key = values['sms-android-key'] as string | undefined
+  const unsigned = !!values['sms-android-unsigned']
+  if (!inbox && !key && !unsigned) {
+    if (values['sms-share'] !== undefined) throw new UsageError('--sms-share perlu --sms-gammu-inbox atau --sms-android-key')
+    return {}
+  }
+  const share = values['sms-share'] !== undefined ? Number(values['sms-share']) : 0.1
+  if (!(share >= 0 && share <= 1)) throw new UsageError('--sms-share harus angka 0 sampai 1')
+  return {
+    sms: {
+      share,
+      ...(inbox ? { gammuInbox: resolve(inbox) } : {}),
+      ...(key || unsigned ? { android: { signingKey: key ?? null } } : {}),
+    },
+  }
 }
 
 /** Print the summary, write it as JSON if asked, and decide the exit code. */

@@ -133,7 +133,10 @@ export function startDemo(args: string[], io: CommandIo = processIo): DemoHandle
       assertWipeable(dataDir)
       rmSync(dataDir, { recursive: true, force: true })
     }
+    // SMS reporters through a gammu inbox folder of the demo's own (no modem needed).
+    const smsDir = join(dataDir, 'sms-gammu')
     const desk = await createDesk({
+      sms: { gammu: { inbox: join(smsDir, 'inbox'), outbox: join(smsDir, 'outbox') } },
       dataDir,
       port,
       host: values.host ?? '0.0.0.0',
@@ -164,6 +167,7 @@ export function startDemo(args: string[], io: CommandIo = processIo): DemoHandle
           url: desk.url,
           token: desk.adminToken,
           verify: true,
+          sms: { gammuInbox: join(smsDir, 'inbox'), share: 0.1 },
           progressEvery: values.quiet ? 0 : 5000,
           log: io.out,
           signal: abort.signal,

@@ -7,6 +7,7 @@ import { formatCount } from '../shared/format'
 import { AbortedError, DeskClient, errorMessage, type ApiAnswer } from './client'
 import { buildPlan, resolveRates, resolveScope } from './plan'
 import { registryCsv } from './registry'
+import { addSmsReporters, SmsSender, type SmsRunSummary, type SmsSimOptions } from './sms'
 import type { Expect, Expected, FaultRates, PlanCounts, RegionsView, SimAccount, SimPlan, SimSettings, SimTps, Step } from './types'
 import { verifyAgainstDesk, type VerifyResult } from './verify'
 
@@ -29,6 +30,8 @@ export interface RunOptions extends Omit<SimSettings, 'kecamatan'> {
   log?: (line: string) => void
   signal?: AbortSignal
   fetch?: typeof fetch
+  /** A share of desa reporters by SMS through these gateways of the desk (issue 15). */
+  sms?: SmsSimOptions
   /** Called once the accounts exist, with their access codes (the demo shows one to try /lapor). */
   onAccounts?: (accounts: (SimAccount & { accessCode: string })[]) => void
 }
@@ -84,6 +87,8 @@ export interface SimSummary {
     warnings: string[]
   }
   verify?: VerifyResult
+  /** SMS reporters: what was planned and what the desk's SMS log says (issue 15). */
+  sms?: SmsRunSummary
 }
 
 const STATUS_OF: Record<number, Expect> = { 201: 'accepted', 200: 'duplicate', 202: 'conflict', 400: 'rejected' }
@@ -157,20 +162,21 @@ function csvCell(s: string): string {
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
 }
 
-/** Access code per account key. */
-async function createAccounts(client: DeskClient, token: string, accounts: SimAccount[]): Promise<Map<string, string>> {
+/** Access code per account key; SMS codes into `smsCodes` (issue 15). */
+async function createAccounts(client: DeskClient, token: string, accounts: SimAccount[], smsCodes = new Map<string, string>()): Promise<Map<string, string>> {
   const codes = new Map<string, string>()
   const csv = ['nama,hp,peran,kode_wilayah', ...accounts.map((a) => [csvCell(a.name), a.phone, a.role, a.region].join(','))].join('\n') + '\n'
-  const bulk = await client.request<{ users?: { name: string; role: string; region: string; accessCode: string }[] }>('POST', '/users/import?simulated=1', {
+  const bulk = await client.request<{ users?: { name: string; role: string; region: string; accessCode: string; smsCode?: string }[] }>('POST', '/users/import?simulated=1', {
     token,
     body: csv,
     contentType: 'text/csv',
   })
   if (bulk.status >= 200 && bulk.status < 300 && Array.isArray(bulk.body.users)) {
-    const byIdentity = new Map(bulk.body.users.map((u) => [`${u.name}|${u.role}|${u.region}`, u.accessCode]))
+    const byIdentity = new Map(bulk.body.users.map((u) => [`${u.name}|${u.role}|${u.region}`, u]))
     for (const a of accounts) {
-      const code = byIdentity.get(`${a.name}|${a.role}|${a.region}`)
-      if (code) codes.set(a.key, code)
+      const u = byIdentity.get(`${a.name}|${a.role}|${a.region}`)
+      if (u) codes.set(a.key, u.accessCode)
+      if (u?.smsCode) smsCodes.set(a.key, u.smsCode)
     }
     if (codes.size === accounts.length) return codes
     codes.clear()
@@ -182,13 +188,14 @@ async function createAccounts(client: DeskClient, token: string, accounts: SimAc
     accounts.map((a) =>
       gate.run(async () => {
         const created = await expectOk(
-          client.request<{ accessCode: string }>('POST', '/users?simulated=1', {
+          client.request<{ accessCode: string; smsCode?: string }>('POST', '/users?simulated=1', {
             token,
             body: { name: a.name, phone: a.phone, role: a.role, region: a.region },
           }),
           `Membuat akun ${a.name}`,
         )
         codes.set(a.key, created.accessCode)
+        if (created.smsCode) smsCodes.set(a.key, created.smsCode)
       }),
     ),
   )
@@ -244,6 +251,7 @@ export async function runSimulation(options: RunOptions): Promise<SimSummary> {
   const client = new DeskClient(options.url, options.signal, options.fetch)
   const { token } = options
   const { plan, training, deskHadResults, warnings } = await planFor(client, options)
+  const smsPlanned = options.sms ? addSmsReporters(plan, options.sms) : null
   for (const w of warnings) log(`Peringatan: ${w}`)
   const started = new Date()
 
@@ -265,7 +273,14 @@ export async function runSimulation(options: RunOptions): Promise<SimSummary> {
   // 2. Accounts: in one bulk import where the desk has POST /users/import, else one by one
   // (scrypt makes each cost the desk ~50 ms: a few at a time).
   log(`Membuat ${formatCount(plan.accounts.length)} akun simulasi (pelapor desa/kelurahan, petugas kecamatan, operator)…`)
-  const codes = await createAccounts(client, token, plan.accounts)
+  const smsCodes = new Map<string, string>()
+  const codes = await createAccounts(client, token, plan.accounts, smsCodes)
+  const phones = new Map(plan.accounts.map((a) => [a.key, a.phone]))
+  const sms = options.sms && smsPlanned ? new SmsSender(client, token, options.sms, (k) => phones.get(k)!, (k) => smsCodes.get(k) ?? '????') : null
+  if (sms && smsPlanned) {
+    await sms.begin()
+    log(`SMS: ${formatCount(smsPlanned.tps)} TPS dilaporkan lewat SMS (${formatCount(smsPlanned.messages)} pesan; salah ketik ${formatCount(smsPlanned.typos)}, kode salah ${formatCount(smsPlanned.wrongCodes)}, terkirim dua kali ${formatCount(smsPlanned.redeliveries)}).`)
+  }
   options.onAccounts?.(plan.accounts.map((a) => ({ ...a, accessCode: codes.get(a.key)! })))
 
   // 3. The night.
@@ -305,6 +320,9 @@ export async function runSimulation(options: RunOptions): Promise<SimSummary> {
           got: got ?? `${answer.status} ${answer.body?.error?.code ?? ''}`.trim(),
         })
       }
+    } else if (step.kind === 'sms') {
+      if (sms) await sms.send(step)
+      if (!step.redelivery && step.expect === 'counted') reportedTps.add(step.tps)
     } else if (step.kind === 'postpone') {
       const answer = await client.request('POST', `/tps/${encodeURIComponent(step.tps)}/status`, {
         token,
@@ -405,6 +423,8 @@ export async function runSimulation(options: RunOptions): Promise<SimSummary> {
       warnings,
     },
   }
+  // gammu's files are read by the desk at its own pace: wait for them before comparing the recap.
+  if (sms && smsPlanned && !aborted) summary.sms = await sms.finish(smsPlanned, options.signal)
   if (options.verify && !aborted) summary.verify = await verifyAgainstDesk(client, token, plan.expected)
   return summary
 }
@@ -415,7 +435,7 @@ export async function runSimulation(options: RunOptions): Promise<SimSummary> {
  * conflict held…), even where the totals would happen to agree.
  */
 export function verificationPassed(s: SimSummary): boolean {
-  return !!s.verify?.ok && (s.unexpected.count === 0 || s.run.deskHadResults)
+  return !!s.verify?.ok && (s.unexpected.count === 0 || s.run.deskHadResults) && (!s.sms || s.sms.ok || s.run.deskHadResults)
 }
 
 /** The final summary for people: a few lines in Indonesian. */
@@ -429,6 +449,13 @@ export function describeSummary(s: SimSummary): string[] {
     `  Gangguan: kirim ulang ${formatCount(p.retries)} · salah isi lalu dikoreksi ${formatCount(p.invalid)} · konflik petugas kecamatan ${formatCount(p.conflicts)} · konfirmasi sama ${formatCount(p.confirmations)}`,
     `  Laporan kejadian: ${s.run.incidentsEndpoint === false ? `dilewati (desk belum punya POST /incidents), ${formatCount(c.incidentsSkipped)}` : formatCount(c.incidentsSent)}`,
   ]
+  if (s.sms) {
+    const g = s.sms.got
+    out.push(
+      `  SMS: ${formatCount(s.sms.planned.tps)} TPS lewat SMS · ${formatCount(s.sms.planned.messages)} pesan · dihitung ${formatCount(g.counted ?? 0)} · ditolak ${formatCount(g.refused ?? 0)} · kode salah ${formatCount(g.wrong_code ?? 0)} · terkirim dua kali (dihitung sekali) ${formatCount(s.sms.planned.redeliveries)}`,
+    )
+    for (const u of s.sms.unexpected.slice(0, 5)) out.push(`    SMS tidak sesuai rencana: ${u}`)
+  }
   if (s.run.rateLimited) out.push(`  Dibatasi desk (429, ditunggu lalu dikirim ulang): ${formatCount(s.run.rateLimited)}`)
   for (const e of s.expected.recap) {
     const k = e.kabupaten

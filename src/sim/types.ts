@@ -1,6 +1,7 @@
 // What the simulator knows about a desk (read from its public API) and what it plans to do to it.
 
 import type { ContestDto } from '../shared/api'
+import type { SmsStep } from './sms'
 
 /** GET /api/v1/regions */
 export interface RegionsView {
@@ -101,6 +102,8 @@ export type Step =
       account: string
       body: { submissionId: string; tps: string; category: string; urgency: string; text: string }
     }
+  /** A result by SMS (issue 15, src/sim/sms.ts). */
+  | SmsStep
 
 /** Steps for one TPS (or one incident) run in order: a conflict must follow the report it contradicts. */
 export interface Chain {

@@ -70,6 +70,24 @@ describe('migrations', () => {
     expect(() => db.prepare('DELETE FROM refusals').run()).toThrow(/append-only/)
   })
 
+  it('0150 adds SMS codes (one per person) and the SMS log (a gateway message stored once)', () => {
+    const db = new Database(':memory:')
+    migrate(db, MIGRATIONS, 80)
+    db.prepare("INSERT INTO users (id, name, role, region, code_id, code_hash, created_at) VALUES ('u1', 'Siti', 'reporter', '35.09.01.2001', 'K7PQ', 'h', 't')").run()
+    expect(migrate(db, MIGRATIONS, 150)).toBe(150)
+    const code = db.prepare("INSERT INTO sms_codes (user_id, code_hash, issued_at) VALUES (?, 'scrypt$x', 't')")
+    code.run('u1')
+    expect(() => code.run('u1')).toThrow(/UNIQUE|PRIMARY/)
+    db.pragma('foreign_keys = ON')
+    expect(() => code.run('nobody')).toThrow(/FOREIGN KEY/)
+    const msg = db.prepare("INSERT INTO sms_messages (direction, gateway, phone, at, text, status, message_key) VALUES ('in', 'gammu', '62812', 't', '****', 'received', ?)")
+    msg.run('k1')
+    expect(() => msg.run('k1')).toThrow(/UNIQUE/)
+    msg.run(null)
+    msg.run(null) // replies carry no key
+    expect(() => db.prepare("INSERT INTO sms_messages (direction, gateway, phone, at, text, status) VALUES ('in', 'whatsapp', '62812', 't', 'x', 'received')").run()).toThrow(/CHECK/)
+  })
+
   it('applies everything on a new file, durably configured, and is idempotent', () => {
     const dir = mkdtempSync(join(tmpdir(), 'desk-mig-'))
     const db = openDatabase(join(dir, 'd.sqlite'))

@@ -10,6 +10,8 @@ export interface AddedPerson {
   role: string
   region: string
   accessCode: string
+  /** The SMS code issued with it (issue 15). */
+  smsCode?: string
 }
 
 /** The roles a person can be given, in the order the pickers list them. */
@@ -87,7 +89,7 @@ export function AddPersonForm({
     setError(null)
     try {
       const r = await api<AddedPerson>('/users', { method: 'POST', body: JSON.stringify({ name, phone, role, ...(region ? { region } : {}) }) })
-      onAdded({ id: r.id, name: r.name, role: r.role, region: r.region, accessCode: r.accessCode })
+      onAdded({ id: r.id, name: r.name, role: r.role, region: r.region, accessCode: r.accessCode, ...(r.smsCode ? { smsCode: r.smsCode } : {}) })
       setName('')
       setPhone('')
     } catch (err) {

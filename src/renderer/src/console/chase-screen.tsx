@@ -5,6 +5,7 @@ import { formatCount } from '../../../shared/format'
 import { useT } from '../i18n'
 import { contestShort, durationSince, ErrorLine, Loading, post, Time, useConsole, useLiveData, useNow } from './common'
 import { useM } from './messages'
+import { useSmsM } from './sms-messages'
 
 /**
  * Belum Lapor: reporters whose TPS are still missing, most overdue first, filterable by
@@ -14,7 +15,7 @@ export function ChaseScreen() {
   const m = useM()
   const { lang } = useT()
   const { config } = useConsole()
-  const chase = useLiveData<ChaseDto>('/console/chase', ['result.accepted', 'result.updated', 'chase.called', 'tps.status', 'tps.imported', 'users.imported'])
+  const chase = useLiveData<ChaseDto>('/console/chase', ['result.accepted', 'result.updated', 'chase.called', 'tps.status', 'tps.imported', 'users.imported', 'sms.received'])
   const [kecamatan, setKecamatan] = useState(() => new URLSearchParams(window.location.search).get('kecamatan') ?? '')
   const [query, setQuery] = useState('')
   const now = useNow()
@@ -101,6 +102,7 @@ export function ChaseScreen() {
 
 function ChaseRow({ row, now, lang, onCalled }: { row: ChaseRowDto; now: number; lang: 'id' | 'en'; onCalled: () => void }) {
   const m = useM()
+  const sms = useSmsM()
   const { config } = useConsole()
   const [open, setOpen] = useState(false)
   const [outcome, setOutcome] = useState<CallOutcome>('reached')
@@ -131,6 +133,11 @@ function ChaseRow({ row, now, lang, onCalled }: { row: ChaseRowDto; now: number;
         </td>
         <td>
           <a href={`tel:${row.reporter.phone.replace(/[^\d+]/g, '')}`}>{row.reporter.phone}</a>
+          {row.lastSms && (
+            <div className="muted small" data-last-sms={row.lastSms.status}>
+              SMS <Time at={row.lastSms.at} /> · {sms.statuses[row.lastSms.status] ?? row.lastSms.status}
+            </div>
+          )}
         </td>
         <td>
           {row.reporter.regionName}

@@ -46,6 +46,8 @@ export const LIVE_TYPES = [
   'verification.changed',
   'photo.added',
   'users.imported',
+  'sms.received',
+  'sms.sent',
 ]
 
 /**

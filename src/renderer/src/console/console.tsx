@@ -15,6 +15,7 @@ import { useM, type ConsoleMessages } from './messages'
 import { PeopleScreen } from './people-screen'
 import { RegistryScreen } from './registry-screen'
 import { ReviewScreen } from './review-screen'
+import { SmsScreen } from './sms-screen'
 import './console.css'
 
 interface Section {
@@ -35,6 +36,7 @@ const SECTIONS: Section[] = [
   { path: '/tps-daftar', label: (m) => m.navRegistry, min: 'operator', component: RegistryScreen },
   { path: '/orang', label: (m) => m.navPeople, min: 'admin', component: PeopleScreen },
   { path: '/lan', label: (m) => m.navLan, min: 'operator', component: LanScreen },
+  { path: '/sms', label: () => 'SMS', min: 'operator', component: SmsScreen },
 ]
 
 function sectionFor(path: string): Section {

@@ -94,6 +94,32 @@ export function EntryScreen() {
     contestRef.current?.focus()
   }
 
+  // Opened from the SMS screen (issue 15): a refused SMS fills in what could be read, once.
+  const prefilled = useRef(false)
+  useEffect(() => {
+    if (prefilled.current || !index) return
+    const q = new URLSearchParams(window.location.search)
+    const t = index.byCode.get(q.get('tps') ?? '')
+    if (!t) return
+    prefilled.current = true
+    const c = config.contests.find((x) => x.id === q.get('contest')) ?? config.contests[0]!
+    const v = emptySheet(c)
+    for (const pair of (q.get('suara') ?? '').split(',')) {
+      const [k, n] = pair.split('=')
+      if (k && n !== undefined && k in v.votes) v.votes[k] = n
+    }
+    if (q.get('ts') !== null) v.invalid = q.get('ts')!
+    flushSync(() => {
+      setTps(t)
+      setContestId(c.id)
+      setValues(v)
+      setCallerName(q.get('pelapor') ?? '')
+      setCallerPhone(q.get('hp') ?? '')
+      setNote(q.get('catatan') ?? '')
+    })
+    callerRef.current?.focus()
+  }, [index, config])
+
   function chooseContest(id: string) {
     setContestId(id)
     setValues(emptySheet(config.contests.find((c) => c.id === id)!))

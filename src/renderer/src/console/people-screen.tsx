@@ -47,10 +47,10 @@ export function PeopleScreen() {
   const list = users.data.users.filter(
     (u) => (!role || u.role === role) && (!q || `${u.name} ${u.phone} ${regionName(u.region)}`.toLowerCase().includes(q)),
   )
-  const act = (path: string, confirmText: string, onOk?: (body: { accessCode?: string }) => void) => {
+  const act = (path: string, confirmText: string, onOk?: (body: { accessCode?: string; smsCode?: string }) => void) => {
     if (!window.confirm(confirmText)) return
     setError(null)
-    post<{ accessCode?: string }>(path, {}).then(
+    post<{ accessCode?: string; smsCode?: string }>(path, {}).then(
       (b) => {
         onOk?.(b)
         users.reload()
@@ -79,8 +79,8 @@ export function PeopleScreen() {
             label="CSV/XLSX"
             path="/users/import"
             onDone={(b) => {
-              const r = b as { users: { id: string; name: string; role: string; region: string; accessCode: string }[] }
-              showCodes(r.users.map((u) => ({ id: u.id, name: u.name, role: u.role, region: u.region, accessCode: u.accessCode })))
+              const r = b as { users: { id: string; name: string; role: string; region: string; accessCode: string; smsCode?: string }[] }
+              showCodes(r.users.map((u) => ({ id: u.id, name: u.name, role: u.role, region: u.region, accessCode: u.accessCode, ...(u.smsCode ? { smsCode: u.smsCode } : {}) })))
               users.reload()
             }}
           />
@@ -103,6 +103,7 @@ export function PeopleScreen() {
                   <td>{m.role[c.role] ?? c.role}</td>
                   <td>{regionName(c.region)}</td>
                   <td className="access-code">{c.accessCode}</td>
+                  <td className="sms-code">{c.smsCode ? `SMS: ${c.smsCode}` : ''}</td>
                 </tr>
               ))}
             </tbody>
@@ -159,7 +160,7 @@ export function PeopleScreen() {
                       className="small-button secondary"
                       onClick={() =>
                         act(`/users/${u.id}/reissue`, m.confirmReissue(u.name), (b) => {
-                          if (b.accessCode) showCodes([{ id: u.id, name: u.name, role: u.role, region: u.region, accessCode: b.accessCode }])
+                          if (b.accessCode) showCodes([{ id: u.id, name: u.name, role: u.role, region: u.region, accessCode: b.accessCode, ...(b.smsCode ? { smsCode: b.smsCode } : {}) }])
                         })
                       }
                     >

@@ -12,6 +12,8 @@ export interface CredentialCard {
   /** "Desa Padomasan, Kec. Jombang" */
   regionLabel: string
   accessCode: string
+  /** The 4-character code that starts each result SMS (issue 15). */
+  smsCode?: string
 }
 
 export interface CredentialSheetProps {
@@ -144,6 +146,11 @@ export function CredentialSheet({ cards, reporterUrl, staffUrl, deskName, traini
                     </p>
                     <p className="credential-label">Kode akses:</p>
                     <p className="credential-code">{c.accessCode}</p>
+                    {c.smsCode && (
+                      <p className="credential-sms" data-sms-code={c.smsCode}>
+                        Kode SMS: <b>{c.smsCode}</b>
+                      </p>
+                    )}
                   </div>
                   {TEXT[kind].scan ? (
                     <div className="credential-qr">

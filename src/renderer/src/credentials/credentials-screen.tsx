@@ -124,6 +124,7 @@ export function CredentialsScreen({ config }: ScreenProps) {
     roleLabel: roleLabel(c.role, c.region, CARD_MESSAGES),
     regionLabel: cardLabel(c.region),
     accessCode: c.accessCode,
+    ...(c.smsCode ? { smsCode: c.smsCode } : {}),
   }))
   const needsReporter = printed.some((c) => cardKind(c.role) === 'lapor')
   const needsStaff = printed.some((c) => cardKind(c.role) !== 'lapor')
@@ -171,6 +172,7 @@ export function CredentialsScreen({ config }: ScreenProps) {
                   <th>{m.role}</th>
                   <th>{m.region}</th>
                   <th>{m.code}</th>
+                  <th>SMS</th>
                 </tr>
               </thead>
               <tbody>
@@ -180,6 +182,7 @@ export function CredentialsScreen({ config }: ScreenProps) {
                     <td>{roleLabel(c.role, c.region, m)}</td>
                     <td>{label(c.region)}</td>
                     <td className="access-code">{c.accessCode}</td>
+                    <td className="sms-code">{c.smsCode ?? ''}</td>
                   </tr>
                 ))}
               </tbody>
@@ -417,7 +420,7 @@ function ImportCard({ m, onImported }: { m: CredentialMessages; onImported: (cod
     setRows([])
     try {
       const r = await api<{ users: ImportedUserDto[] }>('/users/import', { method: 'POST', body: file })
-      onImported(r.users.map((u) => ({ id: u.id, name: u.name, role: u.role, region: u.region, accessCode: u.accessCode })))
+      onImported(r.users.map((u) => ({ id: u.id, name: u.name, role: u.role, region: u.region, accessCode: u.accessCode, smsCode: u.smsCode })))
       setDone(m.imported(r.users.length))
     } catch (err) {
       setError(errorText(err))
@@ -475,8 +478,8 @@ function Reissue({
     if (!window.confirm(what === 'reissue' ? m.confirmReissue(u.name) : m.confirmRevoke(u.name))) return
     setError(null)
     try {
-      const r = await api<{ accessCode?: string }>(`/users/${encodeURIComponent(u.id)}/${what}`, { method: 'POST' })
-      if (what === 'reissue' && r.accessCode) onReissued({ id: u.id, name: u.name, role: u.role, region: u.region, accessCode: r.accessCode })
+      const r = await api<{ accessCode?: string; smsCode?: string }>(`/users/${encodeURIComponent(u.id)}/${what}`, { method: 'POST' })
+      if (what === 'reissue' && r.accessCode) onReissued({ id: u.id, name: u.name, role: u.role, region: u.region, accessCode: r.accessCode, ...(r.smsCode ? { smsCode: r.smsCode } : {}) })
       load()
     } catch (e) {
       setError(errorText(e))
@@ -556,7 +559,7 @@ function BulkReissue({
     setError(null)
     try {
       const r = await api<{ reissued: number; users: ImportedUserDto[] }>('/users/reissue', { method: 'POST', body: JSON.stringify({ ...selection, expect: count }) })
-      onReissued(r.users.map((u) => ({ id: u.id, name: u.name, role: u.role, region: u.region, accessCode: u.accessCode })))
+      onReissued(r.users.map((u) => ({ id: u.id, name: u.name, role: u.role, region: u.region, accessCode: u.accessCode, smsCode: u.smsCode })))
       setDone(m.bulkDone(r.reissued))
     } catch (e) {
       setError(errorText(e))

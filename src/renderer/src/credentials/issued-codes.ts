@@ -9,6 +9,8 @@ export interface IssuedCode {
   role: string
   region: string
   accessCode: string
+  /** The SMS code issued with it (issue 15); absent in lists remembered before it existed. */
+  smsCode?: string
   issuedAt: string
 }
 

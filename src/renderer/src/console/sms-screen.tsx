@@ -1,0 +1,149 @@
+import { useState } from 'react'
+import type { SmsMessageDto, SmsOverviewDto } from '../../../shared/api'
+import { formatCount } from '../../../shared/format'
+import { displayMsisdn } from '../../../shared/sms'
+import { contestShort, ErrorLine, Loading, Time, useConsole, useLiveData } from './common'
+import { useSmsM } from './sms-messages'
+
+const PROBLEMS = new Set(['refused', 'wrong_code', 'locked', 'unknown_number', 'failed', 'conflict'])
+const TONE: Record<string, string> = {
+  counted: 'ok',
+  sent: 'ok',
+  conflict: 'warm',
+  refused: 'hot',
+  wrong_code: 'hot',
+  locked: 'hot',
+  failed: 'hot',
+  unknown_number: 'muted',
+}
+
+/** The phoned-in entry form's address, filled with what could be read of a refused SMS. */
+export function entryPathFor(m: SmsMessageDto, note: string): string | null {
+  const p = m.prefill
+  if (!p?.tps) return null
+  const q = new URLSearchParams({ tps: p.tps })
+  if (p.contest) q.set('contest', p.contest)
+  if (p.votes) q.set('suara', Object.entries(p.votes).map(([k, v]) => `${k}=${v}`).join(','))
+  if (p.invalid !== undefined) q.set('ts', String(p.invalid))
+  if (m.reporter) q.set('pelapor', m.reporter.name)
+  q.set('hp', displayMsisdn(m.phone))
+  q.set('catatan', `${note} #${m.id}${m.reason ? `: ${m.reason}` : ''}`)
+  return `/entri?${q.toString()}`
+}
+
+/**
+ * SMS (issue 15): messages in and out as they come, with what became of each; a refused one opens
+ * the phoned-in entry form prefilled, so an operator fixes it in one step after calling back.
+ */
+export function SmsScreen() {
+  const s = useSmsM()
+  const { config, navigate } = useConsole()
+  const data = useLiveData<SmsOverviewDto>('/sms', ['sms.received', 'sms.sent'])
+  const [onlyProblems, setOnlyProblems] = useState(false)
+
+  if (!data.data) return data.error ? <ErrorLine error={data.error} /> : <Loading />
+  const { gateways, unknown } = data.data
+  const rows = data.data.messages.filter((m) => !onlyProblems || (m.direction === 'in' && PROBLEMS.has(m.status)))
+  return (
+    <div className="sms-layout">
+      <section className="card sms">
+        <div className="screen-head">
+          <h1>{s.title}</h1>
+          <p className="muted">{s.help}</p>
+        </div>
+        <div className="filters">
+          <span className={`pill ${gateways.gammu ? 'pill-ok' : ''}`} data-gateway="gammu">
+            {s.gammu}: {gateways.gammu ? s.on : s.off}
+          </span>
+          <span className={`pill ${gateways.android ? 'pill-ok' : ''}`} data-gateway="android">
+            {s.android}: {gateways.android ? s.on : s.off}
+          </span>
+          <label>
+            <input type="checkbox" checked={onlyProblems} onChange={(e) => setOnlyProblems(e.target.checked)} /> {s.filterProblems}
+          </label>
+        </div>
+        {!gateways.gammu && !gateways.android && <p className="warn-note">{s.noGateway}</p>}
+        {rows.length === 0 ? (
+          <p className="muted">{s.nothing}</p>
+        ) : (
+          <div className="table-scroll">
+            <table className="compact sms-table">
+              <thead>
+                <tr>
+                  <th>{s.time}</th>
+                  <th>{s.direction}</th>
+                  <th>{s.number}</th>
+                  <th>{s.reporter}</th>
+                  <th>{s.text}</th>
+                  <th>{s.status}</th>
+                  <th>{s.action}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {rows.map((m) => {
+                  const entry = m.direction === 'in' && m.status === 'refused' ? entryPathFor(m, s.smsNote) : null
+                  return (
+                    <tr key={m.id} data-sms={m.id} data-status={m.status} className={m.direction === 'out' ? 'sms-out' : ''}>
+                      <td className="nowrap">
+                        <Time at={m.at} seconds />
+                      </td>
+                      <td>{m.direction === 'in' ? s.in : s.out}</td>
+                      <td className="nowrap">{displayMsisdn(m.phone)}</td>
+                      <td>
+                        {m.reporter ? (
+                          <>
+                            {m.reporter.name}
+                            <div className="muted small">{m.reporter.regionName}</div>
+                          </>
+                        ) : (
+                          <span className="muted">—</span>
+                        )}
+                      </td>
+                      <td className="sms-text">
+                        <code>{m.text}</code>
+                        {m.parts && m.parts.length > 0 && (
+                          <div className="muted small">
+                            {m.parts.map((p) => `${contestShort(config, p.contest)}: ${s.parts[p.status] ?? p.status}${p.receipt ? ` ${p.receipt}` : ''}`).join(' · ')}
+                          </div>
+                        )}
+                      </td>
+                      <td>
+                        <span className={`sms-status tone-${TONE[m.status] ?? 'plain'}`}>{s.statuses[m.status] ?? m.status}</span>
+                        {(m.reason ?? m.error) && <div className="small sms-reason">{m.reason ?? m.error}</div>}
+                      </td>
+                      <td>
+                        {entry && (
+                          <button type="button" className="small" title={s.fillHelp} onClick={() => navigate(entry)}>
+                            {s.fill}
+                          </button>
+                        )}
+                      </td>
+                    </tr>
+                  )
+                })}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+      <aside className="card sms-unknown">
+        <h2>{s.unknownTitle}</h2>
+        <p className="muted small">{s.unknownHelp}</p>
+        {unknown.length === 0 ? (
+          <p className="muted">{s.noUnknown}</p>
+        ) : (
+          <ul className="plain-list">
+            {unknown.map((u) => (
+              <li key={u.phone} data-unknown={u.phone}>
+                <strong>{displayMsisdn(u.phone)}</strong> · {formatCount(u.count)} {s.times}, {s.last} <Time at={u.lastAt} />
+                <div className="muted small">
+                  <code>{u.lastText}</code>
+                </div>
+              </li>
+            ))}
+          </ul>
+        )}
+      </aside>
+    </div>
+  )
+}

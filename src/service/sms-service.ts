@@ -1,0 +1,393 @@
+import { createHash } from 'node:crypto'
+import { tpsCode } from '../domain/codes'
+import {
+  parseSmsReport,
+  smsExample,
+  splitSmsCode,
+  type SmsContestRef,
+  type SmsContext,
+  type SmsParse,
+  type SmsPartial,
+} from '../domain/sms-grammar'
+import { fitSms, maskSmsCode, normalizeMsisdn, titleCase } from '../domain/sms-text'
+import type { ResultAnswer, SmsMessageDto, SmsPrefillDto, SmsUnknownDto } from '../shared/api'
+import type { UserRecord } from '../store/store'
+import type { SmsGatewayName, SmsMessageRecord, SmsStore } from '../store/sms-store'
+import { verifyAccessCode } from './credentials'
+import type { DeskService } from './desk-service'
+import { DeskError } from './errors'
+import type { Principal } from './principal'
+
+/** One message as a gateway hands it over. */
+export interface IncomingSms {
+  gateway: SmsGatewayName
+  /** The sender as the gateway wrote it (08…, +628…, 628…). */
+  from: string
+  /** The gateway's own time of the message (SMSC time for gammu, receivedAt for Android). */
+  sentAt: string
+  text: string
+}
+
+/** How replies leave: gammu's outbox folder, or the Android phone's local API. */
+export interface SmsSender {
+  send(to: string, text: string): Promise<void>
+}
+
+export type SmsInStatus = 'received' | 'counted' | 'conflict' | 'refused' | 'wrong_code' | 'locked' | 'unknown_number'
+
+export interface SmsReceiveResult {
+  id: number
+  status: SmsInStatus
+  reply: string | null
+  /** The same gateway message came again (a webhook retry, a file read twice): nothing was counted. */
+  duplicateDelivery: boolean
+}
+
+interface PartOutcome {
+  contest: string
+  status: ResultAnswer['status'] | 'correction' | 'refused'
+  receipt?: string
+  conflictId?: number
+  error?: string
+  votes: Record<string, number>
+  invalid: number
+}
+
+/** How long a message waits for its reply to leave before the next message is read. */
+const REPLY_WAIT_MS = 3000
+const LOCK_LIMIT = 5
+const LOCK_MS = 10 * 60_000
+
+/**
+ * Results by SMS (issue 15): who may send (registered number + SMS code, lockout), the grammar,
+ * the same write path as every other channel (channel `sms`), the reply, and the log the console
+ * shows. Gateways (gammu files, the Android webhook) only hand messages in and carry replies out.
+ */
+export class SmsService {
+  readonly store: SmsStore
+  private readonly senders = new Map<SmsGatewayName, SmsSender>()
+  /** Wrong SMS codes per number: failures within the window, and until when a number is blocked. */
+  private readonly failures = new Map<string, { times: number[]; lockedUntil: number }>()
+  /** One message at a time: a number's lockout and a message's double delivery are decided in order. */
+  private queue: Promise<unknown> = Promise.resolve()
+  private readonly pending = new Set<Promise<unknown>>()
+  /** The Android webhook's settings, or null when that gateway is off. */
+  android: { signingKey: string | null; allowUnsigned: boolean } | null = null
+
+  constructor(private readonly desk: DeskService) {
+    this.store = desk.smsStore
+  }
+
+  setSender(gateway: SmsGatewayName, sender: SmsSender | null): void {
+    if (sender) this.senders.set(gateway, sender)
+    else this.senders.delete(gateway)
+  }
+
+  gateways(): { gammu: boolean; android: boolean } {
+    return { gammu: this.senders.has('gammu'), android: this.android !== null }
+  }
+
+  private nowMs(): number {
+    return Date.parse(this.desk.store.nowIso())
+  }
+
+  lockedFor(phone: string): number {
+    const e = this.failures.get(phone)
+    return e ? Math.max(0, e.lockedUntil - this.nowMs()) : 0
+  }
+
+  /** Count a wrong code; returns how many tries are left before the number is blocked (0 = blocked now). */
+  private fail(phone: string): number {
+    const t = this.nowMs()
+    const e = this.failures.get(phone) ?? { times: [], lockedUntil: 0 }
+    e.times = e.times.filter((f) => t - f < LOCK_MS)
+    e.times.push(t)
+    let left = LOCK_LIMIT - e.times.length
+    if (left <= 0) {
+      e.lockedUntil = t + LOCK_MS
+      e.times = []
+      left = 0
+    }
+    this.failures.set(phone, e)
+    return left
+  }
+
+  /** Take one message: stored first (nothing is lost), then read, counted and answered. */
+  receive(msg: IncomingSms): Promise<SmsReceiveResult> {
+    const run = this.queue.then(() => this.handle(msg))
+    this.queue = run.catch(() => undefined)
+    return run
+  }
+
+  private async handle(msg: IncomingSms): Promise<SmsReceiveResult> {
+    const phone = normalizeMsisdn(msg.from)
+    const text = String(msg.text ?? '').slice(0, 2000)
+    // The gateway message's identity: a double delivery has the same sender, time and text.
+    const key = createHash('sha256').update(`${phone}\n${msg.sentAt}\n${text}`).digest('hex')
+    const candidates = this.usersByPhone(phone)
+    const first = await this.desk.write(() => {
+      const earlier = this.store.byKey(key)
+      // Stored but never finished (the desk stopped mid-way): read it now. Messages are taken one
+      // at a time, so a 'received' one found here is not being read by anyone else.
+      if (earlier?.status === 'received') return { id: earlier.id }
+      if (earlier) return { earlier }
+      const id = this.store.insert({
+        direction: 'in',
+        gateway: msg.gateway,
+        phone,
+        at: this.desk.store.nowIso(),
+        sentAt: msg.sentAt,
+        text: maskSmsCode(text),
+        userId: candidates.length === 1 ? candidates[0]!.id : null,
+        status: 'received',
+        detail: {},
+        key,
+        replyTo: null,
+      })
+      return { id }
+    })
+    if ('earlier' in first) {
+      const e = first.earlier!
+      return { id: e.id, status: e.status as SmsInStatus, reply: null, duplicateDelivery: true }
+    }
+    const id = first.id
+    // The stored copy of a reply hides the code too (an example in a reply repeats it).
+    const code0 = splitSmsCode(text).code
+    const done = async (status: SmsInStatus, detail: Record<string, unknown>, reply: string | null, userId?: string) => {
+      await this.desk.write(() => {
+        this.store.setStatus(id, status, detail, userId ?? null)
+        this.desk.store.appendEvent('sms.received', {
+          id,
+          gateway: msg.gateway,
+          status,
+          ...(typeof detail.tps === 'string' ? { tps: detail.tps } : {}),
+          ...(userId ? { reporter: userId } : {}),
+        })
+      })
+      if (reply) await this.reply(msg.gateway, phone, reply, id, userId ? code0 : null, userId ?? (candidates.length === 1 ? candidates[0]!.id : null))
+      return { id, status, reply, duplicateDelivery: false }
+    }
+
+    // Unknown numbers get no reply (no free SMS to strangers); operators see them listed.
+    if (candidates.length === 0) return done('unknown_number', {}, null)
+    const wait = this.lockedFor(phone)
+    if (wait > 0) return done('locked', { reason: 'nomor diblokir sementara (kode SMS salah 5 kali)' }, null)
+
+    const { code, rest } = splitSmsCode(text)
+    const user = code ? await this.matchCode(code, candidates) : null
+    if (!user) {
+      const left = this.fail(phone)
+      const reply =
+        left === 0
+          ? 'DIBLOKIR 10 menit: kode SMS salah 5 kali. Kode ada di kartu Anda; bila hilang, telepon desk.'
+          : `SALAH: kode SMS salah. Kode ada di kartu Anda (4 huruf/angka di depan pesan). Sisa ${left} kali sebelum nomor diblokir 10 menit.`
+      return done('wrong_code', { triesLeft: left }, reply)
+    }
+    this.failures.delete(phone)
+
+    const principal: Principal = { id: user.id, name: user.name, role: user.role, region: user.region }
+    const ctx = this.contextFor(principal)
+    const parsed = parseSmsReport(rest, ctx)
+    if (!parsed.ok) {
+      const prefill = this.prefill(parsed.partial)
+      const reply = fitSms(`SALAH: ${parsed.error}.`, ` Contoh: ${smsExample(code!, ctx, parsed.partial.contest)}`)
+      return done('refused', { reason: parsed.error, prefill, name: user.name }, reply, user.id)
+    }
+
+    const tps = tpsCode(parsed.desa, parsed.tpsNumber)
+    const parts: PartOutcome[] = []
+    for (const report of parsed.reports) {
+      const body = {
+        submissionId: `sms-${key.slice(0, 40)}-${report.contest}`,
+        tps,
+        contest: report.contest,
+        votes: report.votes,
+        invalid: report.invalid,
+        ...(parsed.correction ? { correction: { reason: 'Koreksi lewat SMS (KOREKSI)' } } : {}),
+      }
+      try {
+        const { answer } = await this.desk.submitResult(principal, body, { channel: 'sms', address: `sms:+${phone}` })
+        const replayed = (answer as ResultAnswer & { replayOf?: ResultAnswer['status'] }).replayOf
+        const status = replayed ?? answer.status
+        parts.push({
+          contest: report.contest,
+          status: status === 'conflict' && parsed.correction ? 'correction' : status,
+          receipt: answer.receipt,
+          ...(answer.conflictId ? { conflictId: answer.conflictId } : {}),
+          votes: report.votes,
+          invalid: report.invalid,
+        })
+      } catch (e) {
+        if (!(e instanceof DeskError)) throw e
+        parts.push({ contest: report.contest, status: 'refused', error: e.message, votes: report.votes, invalid: report.invalid })
+      }
+    }
+    const refused = parts.find((p) => p.status === 'refused')
+    const status: SmsInStatus = refused ? 'refused' : parts.some((p) => p.status === 'conflict' || p.status === 'correction') ? 'conflict' : 'counted'
+    const detail: Record<string, unknown> = { tps, parts, name: user.name, correction: parsed.correction }
+    if (refused) {
+      detail.reason = refused.error
+      detail.prefill = { tps, contest: refused.contest, votes: refused.votes, invalid: refused.invalid } satisfies SmsPrefillDto
+    }
+    return done(status, detail, this.composeReply(code!, ctx, tps, parsed, parts), user.id)
+  }
+
+  /** The people registered with this number (any of 08…, +628…, 628…), not revoked. */
+  private usersByPhone(phone: string): UserRecord[] {
+    if (!phone) return []
+    return this.desk.store.listUsers().filter((u) => !u.revokedAt && u.phone && normalizeMsisdn(u.phone) === phone)
+  }
+
+  private async matchCode(code: string, users: UserRecord[]): Promise<UserRecord | null> {
+    if (code.length !== 4) return null
+    for (const u of users) {
+      const hash = this.store.codeHash(u.id)
+      if (hash && (await verifyAccessCode(code, hash))) return u
+    }
+    return null
+  }
+
+  contextFor(p: Principal): SmsContext {
+    const regions = this.desk.regions
+    const own = regions.get(p.region)
+    const desa = own?.level === 'desa' ? [own] : regions.desa.filter((d) => d.code.startsWith(p.region + '.'))
+    const contests: SmsContestRef[] = this.desk.contests().map((c) => {
+      const pairs = c.candidates.filter((x) => x.number !== 0).map((x) => x.number)
+      const empty = c.candidates.some((x) => x.number === 0) ? [0] : []
+      return { id: c.id, label: titleCase(c.id), order: [...pairs, ...empty] }
+    })
+    return { contests, desa: desa.map((d) => ({ code: d.code, name: d.name })), ownDesa: own?.level === 'desa' ? own.code : null }
+  }
+
+  private prefill(partial: SmsPartial): SmsPrefillDto {
+    return {
+      ...(partial.desa && partial.tpsNumber ? { tps: tpsCode(partial.desa, partial.tpsNumber) } : {}),
+      ...(partial.desa ? { desa: partial.desa } : {}),
+      ...(partial.contest ? { contest: partial.contest } : {}),
+      ...(partial.votes ? { votes: partial.votes } : {}),
+      ...(partial.invalid !== undefined ? { invalid: partial.invalid } : {}),
+    }
+  }
+
+  /** The receipt and the numbers read back, or what is wrong; always at most 160 plain characters. */
+  private composeReply(code: string, ctx: SmsContext, tps: string, parsed: Extract<SmsParse, { ok: true }>, parts: PartOutcome[]): string {
+    const desaName = titleCase(this.desk.regions.get(parsed.desa)?.name ?? '')
+    const where = `TPS${String(parsed.tpsNumber).padStart(3, '0')}`
+    const figures = (p: PartOutcome) => {
+      const order = ctx.contests.find((c) => c.id === p.contest)?.order ?? Object.keys(p.votes).map(Number)
+      return `${p.contest.toUpperCase()} ${order.map((n) => `${n === 0 ? 'KK' : n}=${p.votes[String(n)] ?? 0}`).join(' ')} TS=${p.invalid}`
+    }
+    const refused = parts.find((p) => p.status === 'refused')
+    if (refused) {
+      const ok = parts.filter((p) => p !== refused && p.status !== 'refused').map((p) => `${p.contest.toUpperCase()} diterima ${p.receipt}.`)
+      const head = `SALAH ${where} ${titleCase(refused.contest)}: ${refused.error}.${ok.length ? ' ' + ok.join(' ') : ''}`
+      return fitSms(head, ` Contoh: ${smsExample(code, ctx, refused.contest)}`)
+    }
+    const kinds = new Set(parts.map((p) => p.status))
+    const word = (s: PartOutcome['status']) =>
+      s === 'accepted' ? 'DITERIMA' : s === 'duplicate' ? 'SUDAH ADA' : s === 'correction' ? 'KOREKSI MENUNGGU SUPERVISOR' : 'BEDA, DIPERIKSA SUPERVISOR'
+    if (parts.length === 1) {
+      const p = parts[0]!
+      return fitSms(`${word(p.status)} ${p.receipt} ${where}`, ` ${desaName}`, ` ${figures(p)}`)
+    }
+    if (kinds.size === 1) {
+      const p0 = parts[0]!
+      return fitSms(`${word(p0.status)} ${where}`, ` ${desaName}`, ' ' + parts.map((p) => `${figures(p)} (${p.receipt})`).join(' '))
+    }
+    return fitSms(`${where}`, ` ${desaName}`, ' ' + parts.map((p) => `${figures(p)} ${word(p.status)} ${p.receipt}`).join('; '))
+  }
+
+  private async reply(gateway: SmsGatewayName, phone: string, text: string, replyTo: number, secret: string | null, userId: string | null): Promise<void> {
+    const id = await this.desk.write(() =>
+      this.store.insert({
+        direction: 'out',
+        gateway,
+        phone,
+        at: this.desk.store.nowIso(),
+        sentAt: null,
+        text: secret && secret.length === 4 ? text.split(secret).join('****') : text,
+        userId,
+        status: 'sending',
+        detail: {},
+        key: null,
+        replyTo,
+      }),
+    )
+    const sender = this.senders.get(gateway)
+    const sending = (async () => {
+      let status = 'sent'
+      let detail: Record<string, unknown> = {}
+      try {
+        if (!sender) throw new Error('gateway balasan tidak aktif')
+        await sender.send(`+${phone}`, text)
+      } catch (e) {
+        status = 'failed'
+        // The reason only (never the gateway's password or URL credentials).
+        detail = { error: e instanceof Error ? e.message.slice(0, 200) : 'gagal' }
+      }
+      await this.desk.write(() => {
+        this.store.setStatus(id, status, detail)
+        this.desk.store.appendEvent('sms.sent', { id, replyTo, gateway, status })
+      })
+    })().catch(() => undefined) // the desk closed meanwhile: the row stays 'sending'
+    this.pending.add(sending)
+    void sending.finally(() => this.pending.delete(sending))
+    // Wait a little (a phone on the LAN answers in milliseconds), but never hold the next message
+    // — or the Android webhook's answer, which the app wants within 30 s — for a phone that is
+    // retrying: the reply finishes on its own.
+    await Promise.race([sending, new Promise((ok) => setTimeout(ok, REPLY_WAIT_MS).unref())])
+  }
+
+  /** Let replies still being sent finish, for at most `ms` (the desk is closing). */
+  async drain(ms = 5000): Promise<void> {
+    await Promise.race([Promise.all([...this.pending]), new Promise((ok) => setTimeout(ok, ms).unref())])
+  }
+
+  // ---------------------------------------------------------------- reads for the console
+  messages(limit = 200, before?: number): SmsMessageDto[] {
+    const users = new Map(this.desk.store.listUsers().map((u) => [u.id, u]))
+    return this.store.recent(Math.min(500, Math.max(1, limit)), before).map((m) => this.dto(m, users))
+  }
+
+  private dto(m: SmsMessageRecord, users: Map<string, UserRecord>): SmsMessageDto {
+    const u = m.userId ? users.get(m.userId) : undefined
+    const d = m.detail
+    return {
+      id: m.id,
+      direction: m.direction,
+      gateway: m.gateway,
+      phone: m.phone,
+      at: m.at,
+      sentAt: m.sentAt,
+      text: m.text,
+      status: m.status,
+      reporter: u ? { id: u.id, name: u.name, region: u.region, regionName: this.desk.regions.get(u.region)?.name ?? u.region } : null,
+      ...(typeof d.reason === 'string' ? { reason: d.reason } : {}),
+      ...(typeof d.tps === 'string' ? { tps: d.tps } : {}),
+      ...(Array.isArray(d.parts) ? { parts: (d.parts as PartOutcome[]).map((p) => ({ contest: p.contest, status: p.status, ...(p.receipt ? { receipt: p.receipt } : {}), ...(p.error ? { error: p.error } : {}) })) } : {}),
+      ...(d.prefill ? { prefill: d.prefill as SmsPrefillDto } : {}),
+      ...(typeof d.error === 'string' ? { error: d.error } : {}),
+      replyTo: m.replyTo,
+    }
+  }
+
+  unknownNumbers(): SmsUnknownDto[] {
+    return this.store.unknownNumbers().map((u) => ({ phone: u.phone, count: u.count, lastAt: u.lastAt, lastText: this.store.byId(u.lastId)?.text ?? '' }))
+  }
+
+  /** Each reporter's last incoming SMS (the chase list shows it). */
+  lastByReporter(): Map<string, { at: string; status: string }> {
+    const out = new Map<string, { at: string; status: string }>()
+    for (const [userId, m] of this.store.lastInByUser()) out.set(userId, { at: m.at, status: m.status })
+    return out
+  }
+}
+
+const services = new WeakMap<DeskService, SmsService>()
+
+/** The SMS feature of a desk (one per DeskService). */
+export function smsServiceFor(desk: DeskService): SmsService {
+  let s = services.get(desk)
+  if (!s) services.set(desk, (s = new SmsService(desk)))
+  return s
+}

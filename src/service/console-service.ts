@@ -1,4 +1,4 @@
-import { ancestorAt, isWithin, regionLevel } from '../domain/codes'
+import { ancestorAt, regionLevel } from '../domain/codes'
 import type { Contest } from '../domain/election'
 import { checkResultSheet, type ResultSheet, type SheetCheck } from '../domain/result-sheet'
 import type { TpsRecord } from '../domain/tps'
@@ -8,6 +8,7 @@ import type {
   ArrivalDto,
   ChaseCallDto,
   ChaseDto,
+  ChaseContactDto,
   ChaseRowDto,
   ConflictDto,
   ConsoleSummaryDto,
@@ -251,33 +252,34 @@ export class ConsoleService {
         if (set.has(t.code)) d.reported[i]!++
       })
     }
-    const areaOf = (region: string) => {
-      const sum = { expected: 0, reported: contests.map(() => 0) }
-      for (const [desa, d] of perDesa) {
-        if (!isWithin(desa, region)) continue
-        sum.expected += d.expected
-        d.reported.forEach((n, i) => (sum.reported[i]! += n))
-      }
-      return sum
-    }
     const lastReport = this.store.lastReportPerActor()
     const calls = this.store.latestCalls()
     const actorOf = this.actors()
     const reporters = store.listUsers().filter((u) => u.role === 'reporter' && !u.revokedAt)
-    const covered = new Set(reporters.map((u) => u.region))
-    const rows: ChaseRowDto[] = []
-    let complete = 0
+    // Kecamatan officers are not rows of their own (a whole kecamatan at 0% says nothing about whom
+    // to call): they are the second person to call for each desa of their kecamatan, and the first
+    // for a desa without its own reporter.
+    const officers = new Map<string, UserRecord[]>()
+    const desaReporters = new Map<string, UserRecord[]>()
     for (const u of reporters) {
-      const area = areaOf(u.region)
-      const missing = area.reported.reduce((a, n) => a + (area.expected - n), 0)
-      if (area.expected === 0) continue
-      if (missing === 0) {
-        complete++
-        continue
-      }
-      const kec = ancestorAt(u.region, 'kecamatan') ?? u.region
+      const into = regionLevel(u.region) === 'kecamatan' ? officers : desaReporters
+      const list = into.get(u.region)
+      if (list) list.push(u)
+      else into.set(u.region, [u])
+    }
+    const contact = (u: UserRecord): ChaseContactDto => {
+      const latest = calls.get(u.id)
+      return { id: u.id, name: u.name, phone: u.phone, lastCall: latest ? this.callDto(latest.call, actorOf) : null }
+    }
+    const rows: ChaseRowDto[] = []
+    const unassigned: ChaseDto['unassigned'] = []
+    let complete = 0
+    const missingOf = (d: { expected: number; reported: number[] }) => d.reported.reduce((a, n) => a + (d.expected - n), 0)
+    const rowFor = (u: UserRecord, desa: string, area: { expected: number; reported: number[] }, also: UserRecord[]) => {
+      const kec = ancestorAt(desa, 'kecamatan') ?? desa
       const latest = calls.get(u.id)
       rows.push({
+        key: `${u.id}@${desa}`,
         reporter: {
           id: u.id,
           name: u.name,
@@ -286,14 +288,30 @@ export class ConsoleService {
           regionName: regions.get(u.region)?.name ?? u.region,
           level: regionLevel(u.region) === 'kecamatan' ? 'kecamatan' : 'desa',
         },
+        desa,
+        desaName: regions.get(desa)?.name ?? desa,
         kecamatan: kec,
         kecamatanName: regions.get(kec)?.name ?? kec,
+        alsoCall: also.filter((o) => o.id !== u.id).map(contact),
         contests: Object.fromEntries(contests.map((c, i) => [c.id, { expected: area.expected, reported: area.reported[i]! }])),
-        missing,
+        missing: missingOf(area),
         lastReportAt: lastReport.get(u.id) ?? null,
         lastCall: latest ? this.callDto(latest.call, actorOf) : null,
         calls: latest?.count ?? 0,
       })
+    }
+    for (const [desa, d] of perDesa) {
+      const kec = ancestorAt(desa, 'kecamatan') ?? ''
+      const own = desaReporters.get(desa) ?? []
+      const kecOfficers = officers.get(kec) ?? []
+      const missing = missingOf(d)
+      if (missing === 0) {
+        complete += own.length
+        continue
+      }
+      if (own.length > 0) for (const u of own) rowFor(u, desa, d, kecOfficers)
+      else if (kecOfficers.length > 0) rowFor(kecOfficers[0]!, desa, d, kecOfficers)
+      else unassigned.push({ code: desa, name: regions.get(desa)?.name ?? desa, kecamatanName: regions.get(kec)?.name ?? kec, missing })
     }
     // Most overdue first: never reported, then the longest silence; then the most missing.
     rows.sort((a, b) => {
@@ -302,17 +320,8 @@ export class ConsoleService {
         if (b.lastReportAt === null) return 1
         return a.lastReportAt < b.lastReportAt ? -1 : 1
       }
-      return b.missing - a.missing || a.reporter.name.localeCompare(b.reporter.name)
+      return b.missing - a.missing || a.reporter.name.localeCompare(b.reporter.name) || a.desa.localeCompare(b.desa)
     })
-    const unassigned: ChaseDto['unassigned'] = []
-    for (const [desa, d] of perDesa) {
-      const kec = ancestorAt(desa, 'kecamatan') ?? ''
-      if (covered.has(desa) || covered.has(kec)) continue
-      const missing = d.reported.reduce((a, n) => a + (d.expected - n), 0)
-      if (missing > 0) {
-        unassigned.push({ code: desa, name: regions.get(desa)?.name ?? desa, kecamatanName: regions.get(kec)?.name ?? kec, missing })
-      }
-    }
     unassigned.sort((a, b) => a.code.localeCompare(b.code))
     const value: ChaseDto = { asOf: store.nowIso(), rows, complete, unassigned }
     this.chaseCache = { version: this.desk.version, value }
@@ -710,7 +719,8 @@ export class ConsoleService {
         kind: 'submission',
         contest: s.contest,
         actor: v.actor,
-        action: `submission.${s.outcome}`,
+        // A reporter's correction is a "koreksi", not a second report that happens to differ.
+        action: s.outcome === 'conflict' && v.correctionReason ? 'submission.correction' : `submission.${s.outcome}`,
         channel: s.channel,
         sheet: v.sheet,
         receipt: v.receipt,

@@ -43,7 +43,11 @@ export const CALL_OUTCOMES = ['reached', 'no_answer', 'other'] as const
 export type CallOutcome = (typeof CALL_OUTCOMES)[number]
 
 export const chaseCallSchema = z.object({
-  outcome: z.enum(CALL_OUTCOMES, { error: 'Hasil panggilan harus reached, no_answer atau other' }).default('reached'),
+  // Never defaulted: a call logged as "tersambung" that was not misleads the next operator.
+  outcome: z.enum(CALL_OUTCOMES, {
+    error: (iss) =>
+      iss.input === undefined ? 'Hasil panggilan wajib dipilih (reached, no_answer atau other)' : 'Hasil panggilan harus reached, no_answer atau other',
+  }),
   note: z.string({ error: 'Catatan harus teks' }).trim().max(500, { error: 'Catatan paling panjang 500 karakter' }).default(''),
 })
 
@@ -148,10 +152,26 @@ export interface ChaseCallDto {
   note: string
 }
 
+/** Someone else who can be called about a row's TPS: the kecamatan officer of its desa. */
+export interface ChaseContactDto {
+  id: string
+  name: string
+  phone: string
+  lastCall: ChaseCallDto | null
+}
+
 export interface ChaseRowDto {
+  /** Unique per row: a kecamatan officer may be the one to call for several desa. */
+  key: string
+  /** The person to call first: the desa's reporter, or the kecamatan officer where the desa has none. */
   reporter: { id: string; name: string; phone: string; region: string; regionName: string; level: 'desa' | 'kecamatan' }
+  /** The desa whose TPS are missing. */
+  desa: string
+  desaName: string
   kecamatan: string
   kecamatanName: string
+  /** Second people to call: the kecamatan officers of this desa (never the same as `reporter`). */
+  alsoCall: ChaseContactDto[]
   /** Per contest: expected (active) TPS of the reporter's region and how many have a result. */
   contests: Record<string, { expected: number; reported: number }>
   missing: number
@@ -163,9 +183,9 @@ export interface ChaseRowDto {
 export interface ChaseDto {
   asOf: string
   rows: ChaseRowDto[]
-  /** Reporters whose every TPS has a result in every contest. */
+  /** Desa reporters whose every TPS has a result in every contest. */
   complete: number
-  /** Desa with missing TPS and nobody (desa or kecamatan reporter) to chase. */
+  /** Desa with missing TPS and nobody (desa reporter or kecamatan officer) to chase. */
   unassigned: { code: string; name: string; kecamatanName: string; missing: number }[]
 }
 

@@ -243,8 +243,12 @@ describe('console API: decisions, audit, chase list, double entry, history', () 
       const ev = d.service.store.eventsAfter(lastEvent).find((e) => e.type === 'chase.called')!
       // Events reach display screens too: no names, phones or notes in them.
       expect(JSON.stringify(ev.data)).not.toMatch(/Tidak diangkat|Ani|0812/)
-      expect((await d.call('POST', `/console/chase/${a.id}/calls`, { note: 'x'.repeat(501) }, op.accessCode)).status).toBe(400)
-      expect((await d.call('POST', `/console/chase/${op.id}/calls`, {}, op.accessCode)).status).toBe(404)
+      expect((await d.call('POST', `/console/chase/${a.id}/calls`, { outcome: 'other', note: 'x'.repeat(501) }, op.accessCode)).status).toBe(400)
+      // No outcome is assumed: a call saved without one would say "tersambung" when it was not.
+      const noOutcome = await d.call('POST', `/console/chase/${a.id}/calls`, { note: 'HP mati, hubungi kades' }, op.accessCode)
+      expect(noOutcome.status).toBe(400)
+      expect(noOutcome.body.error.fields.outcome).toMatch(/Hasil panggilan wajib dipilih/)
+      expect((await d.call('POST', `/console/chase/${op.id}/calls`, { outcome: 'reached' }, op.accessCode)).status).toBe(404)
       expect((await d.call('GET', '/console/chase', undefined, a.accessCode)).status).toBe(403)
       const summary = (await d.call('GET', '/console/summary', undefined, op.accessCode)).body
       expect(summary.reportersMissing).toBe(2)

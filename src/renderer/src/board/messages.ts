@@ -44,7 +44,8 @@ const id = {
   current: 'Terpasang sekarang',
   none: 'Belum ada batas wilayah: papan memakai peta petak.',
   openBoard: 'Buka papan',
-  publicTitle: 'Hitung cepat',
+  // "Hitung cepat" is the regulated name of survey quick counts: this page is not one.
+  publicTitle: 'Data cepat',
   publicRefresh: 'Diperbarui otomatis tiap 30 detik',
   perKecamatan: 'Per kecamatan',
   leader: 'Unggul',
@@ -95,7 +96,7 @@ const en: BoardMessages = {
   current: 'Installed now',
   none: 'No boundaries yet: the board uses the tile map.',
   openBoard: 'Open the board',
-  publicTitle: 'Quick count',
+  publicTitle: 'Fast data',
   publicRefresh: 'Refreshes every 30 seconds',
   perKecamatan: 'By district',
   leader: 'Leading',

@@ -401,8 +401,8 @@ function ResolvedList() {
             <th>#</th>
             <th>{m.tps}</th>
             <th>{m.contest}</th>
-            <th>{m.decide}</th>
-            <th>{m.reason}</th>
+            <th>{m.decisionColumn}</th>
+            <th>{m.reasonColumn}</th>
             <th>{m.decidedBy}</th>
             <th>{m.time}</th>
           </tr>

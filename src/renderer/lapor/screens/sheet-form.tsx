@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from 'react'
 import { formatCount } from '../../../shared/format'
 import { contestName, contestOf, contestStatus, contestStep, desaName, tpsLabel, useLapor } from '../context'
 import { clearDraft, loadDraft, saveDraft, type Draft } from '../drafts'
-import { candidateLabel, fieldLabel, issueText, newSubmissionId, sheetFromBody, submissionBody, type Candidate } from '../../../shared/lapor-sheet'
+import { candidateLabel, fieldLabel, followsText, issueText, newSubmissionId, sheetFromBody, submissionBody, type Candidate } from '../../../shared/lapor-sheet'
 import { checkSheet, emptySheetText, type SheetText } from '../../../shared/sheet-check'
 
 function NumberField({
@@ -12,6 +12,7 @@ function NumberField({
   pair,
   value,
   error,
+  follows,
   total,
   onChange,
 }: {
@@ -22,11 +23,13 @@ function NumberField({
   pair?: number
   value: string
   error?: string | undefined
+  /** Shown (not as an error) when this line disagrees only because an earlier line is broken. */
+  follows?: string | undefined
   total?: boolean
   onChange: (v: string) => void
 }) {
   return (
-    <div className={`num-field${total ? ' total' : ''}${error ? ' has-error' : ''}`}>
+    <div className={`num-field${total ? ' total' : ''}${error ? ' has-error' : follows ? ' follows' : ''}`}>
       <label htmlFor={id}>
         {pair !== undefined ? (
           <span className="pair">
@@ -47,13 +50,19 @@ function NumberField({
         enterKeyHint="next"
         value={value}
         aria-invalid={!!error}
-        aria-describedby={error ? `${id}-error` : undefined}
+        aria-describedby={error ? `${id}-error` : follows ? `${id}-follows` : undefined}
         onChange={(e) => onChange(e.target.value.replace(/\s/g, ''))}
       />
-      {error && (
+      {error ? (
         <p className="field-error" id={`${id}-error`} role="alert">
           {error}
         </p>
+      ) : (
+        follows && (
+          <p className="field-follows" id={`${id}-follows`}>
+            {follows}
+          </p>
+        )
       )}
     </div>
   )
@@ -101,6 +110,10 @@ export function SheetForm({ tps, contest, correction }: { tps: string; contest: 
   const errorOf = (field: string) => {
     const e = check.errors.find((x) => x.field === field)
     return e && issueText(e, candidates)
+  }
+  const followsOf = (field: string) => {
+    const f = check.follows.find((x) => x.field === field)
+    return f && followsText(f, candidates)
   }
   const set = (patch: Partial<SheetText>) => setDraft((d) => ({ ...d, input: { ...d.input, ...patch }, confirmed: false }))
   const setVote = (n: number, v: string) => setDraft((d) => ({ ...d, input: { ...d.input, votes: { ...d.input.votes, [String(n)]: v } }, confirmed: false }))
@@ -168,6 +181,7 @@ export function SheetForm({ tps, contest, correction }: { tps: string; contest: 
           total
           value={i.total}
           error={errorOf('total')}
+          follows={followsOf('total')}
           onChange={(v) => set({ total: v })}
         />
       </fieldset>

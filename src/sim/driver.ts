@@ -29,6 +29,8 @@ export interface RunOptions extends Omit<SimSettings, 'kecamatan'> {
   log?: (line: string) => void
   signal?: AbortSignal
   fetch?: typeof fetch
+  /** Called before each step is sent, with its simulated time (seconds after 13:00 WIB). */
+  onSimTime?: (simSeconds: number) => void
   /** Called once the accounts exist, with their access codes (the demo shows one to try /lapor). */
   onAccounts?: (accounts: (SimAccount & { accessCode: string })[]) => void
 }
@@ -364,7 +366,10 @@ export async function runSimulation(options: RunOptions): Promise<SimSummary> {
       plan.chains.map(async (chain) => {
         for (const step of chain.steps) {
           await timers.wait(t0 + (step.at / speed) * 1000 - Date.now())
-          await gate.run(() => execute(step))
+          await gate.run(() => {
+            options.onSimTime?.(step.at)
+            return execute(step)
+          })
         }
       }),
     )

@@ -1,4 +1,4 @@
-import { ancestorAt, regionLevel } from '../domain/codes'
+import { ancestorAt, isWithin, regionLevel } from '../domain/codes'
 import type { Contest } from '../domain/election'
 import { checkResultSheet, type ResultSheet, type SheetCheck } from '../domain/result-sheet'
 import type { TpsRecord } from '../domain/tps'
@@ -9,6 +9,8 @@ import type {
   ChaseCallDto,
   ChaseDto,
   ChaseContactDto,
+  ConflictQuery,
+  ReviewAssignmentsDto,
   ChaseRowDto,
   ConflictDto,
   ConsoleSummaryDto,
@@ -197,6 +199,7 @@ export class ConsoleService {
       submissionId: s.submissionId,
       at: s.receivedAt,
       actor: actorOf(s.actor),
+      actorPhone: this.desk.store.userById(s.actor)?.phone ?? null,
       channel: s.channel,
       address: s.address,
       outcome: s.outcome,
@@ -352,7 +355,12 @@ export class ConsoleService {
   }
 
   // ---------------------------------------------------------------- review queue
-  private conflictDto(id: number, actorOf: (id: string) => ActorDto): ConflictDto {
+  /** kecamatan code → the supervisor its conflicts are assigned to. */
+  private assignedBy(): Map<string, string> {
+    return new Map(this.store.assignments().map((a) => [a.kecamatan, a.supervisor]))
+  }
+
+  private conflictDto(id: number, actorOf: (id: string) => ActorDto, assigned = this.assignedBy()): ConflictDto {
     const c = this.store.getConflict(id)
     if (!c) throw notFound(`Konflik #${id} tidak ditemukan`)
     const store = this.desk.store
@@ -367,7 +375,9 @@ export class ConsoleService {
     }
     const decision = c.status === 'resolved' ? this.store.decisionForConflict(c.id) : undefined
     const tps = this.tpsInfoByCode(c.tps)!
+    const assignee = assigned.get(tps.kecamatan)
     return {
+      assignedTo: assignee ? actorOf(assignee) : null,
       id: c.id,
       tps,
       contest: c.contest,
@@ -391,14 +401,79 @@ export class ConsoleService {
     }
   }
 
-  conflicts(status: 'open' | 'resolved' = 'open'): ConflictDto[] {
+  /**
+   * The review queue, narrowed as a supervisor at volume needs it: by kecamatan, contest, kind,
+   * assignee ("me" or a user id) and a search over TPS code, desa, kecamatan and the reporter.
+   */
+  conflicts(query: Partial<ConflictQuery> = {}, p?: Principal): ConflictDto[] {
     const actorOf = this.actors()
+    const assigned = this.assignedBy()
+    const status = query.status ?? 'open'
     const list = status === 'open' ? this.store.openConflicts() : this.store.resolvedConflicts(100)
-    return list.map((c) => this.conflictDto(c.id, actorOf))
+    const q = query.q?.trim().toLowerCase() ?? ''
+    const assignee = query.assigned === 'me' ? p?.id : query.assigned
+    return list
+      .filter(
+        (c) =>
+          (!query.kecamatan || isWithin(c.tps, query.kecamatan)) &&
+          (!query.contest || c.contest === query.contest) &&
+          (!query.kind || c.kind === query.kind) &&
+          (!assignee || assigned.get(ancestorAt(c.tps, 'kecamatan') ?? '') === assignee),
+      )
+      .map((c) => this.conflictDto(c.id, actorOf, assigned))
+      .filter(
+        (c) =>
+          !q ||
+          [c.tps.code, c.tps.desaName, c.tps.kecamatanName, `tps ${String(c.tps.number).padStart(3, '0')}`, c.incoming.actor.name, c.standing?.actor.name ?? '', `#${c.id}`]
+            .join(' ')
+            .toLowerCase()
+            .includes(q),
+      )
   }
 
   conflict(id: number): ConflictDto {
     return this.conflictDto(id, this.actors())
+  }
+
+  // ---------------------------------------------------------------- review assignments
+  reviewAssignments(): ReviewAssignmentsDto {
+    const actorOf = this.actors()
+    const regions = this.desk.regions
+    return {
+      assignments: this.store.assignments().map((a) => ({
+        kecamatan: a.kecamatan,
+        kecamatanName: regions.get(a.kecamatan)?.name ?? a.kecamatan,
+        supervisor: actorOf(a.supervisor),
+        assignedBy: actorOf(a.assignedBy),
+        at: a.assignedAt,
+      })),
+      supervisors: this.desk.store
+        .listUsers()
+        .filter((u) => u.role === 'supervisor' && !u.revokedAt)
+        .map((u) => ({ id: u.id, name: u.name, role: u.role })),
+      kecamatan: regions.kecamatan.map((k) => ({ code: k.code, name: k.name })),
+    }
+  }
+
+  /** Give a kecamatan's conflicts to one supervisor (null: to any supervisor again). */
+  async assignReview(p: Principal, kecamatan: string, supervisor: string | null): Promise<ReviewAssignmentsDto> {
+    if (!atLeast(p, 'supervisor')) throw new DeskError(403, 'forbidden', 'Hanya supervisor atau admin yang boleh membagi konflik')
+    if (regionLevel(kecamatan) !== 'kecamatan' || !this.desk.regions.get(kecamatan)) {
+      throw new DeskError(404, 'not_found', `Kecamatan ${kecamatan} tidak ada di ${this.desk.regions.regency.name}`, { kecamatan: 'Kecamatan tidak dikenal' })
+    }
+    if (supervisor !== null) {
+      const u = this.desk.store.userById(supervisor)
+      if (!u || u.role !== 'supervisor' || u.revokedAt) {
+        throw new DeskError(400, 'invalid', 'Penugasan hanya kepada supervisor yang aktif', { supervisor: 'Bukan supervisor yang aktif' })
+      }
+    }
+    await this.desk.write(() => {
+      const at = this.desk.store.nowIso()
+      this.store.setAssignment(kecamatan, supervisor, p.id, at)
+      this.desk.store.audit(p.id, 'review.assign', kecamatan, { supervisor })
+      this.desk.store.appendEvent('review.assigned', { kecamatan, supervisor })
+    })
+    return this.reviewAssignments()
   }
 
   flags(): FlagDto[] {
@@ -481,6 +556,12 @@ export class ConsoleService {
     if (!atLeast(p, 'supervisor')) throw new DeskError(403, 'forbidden', 'Hanya supervisor atau admin yang boleh memutuskan konflik')
     const found = this.store.getConflict(id)
     if (!found) throw notFound(`Konflik #${id} tidak ditemukan`)
+    // An assigned kecamatan is its supervisor's (and the admin's): two people never decide one TPS.
+    const assignee = this.assignedBy().get(ancestorAt(found.tps, 'kecamatan') ?? '')
+    if (assignee && p.role !== 'admin' && p.id !== assignee) {
+      const kec = this.desk.regions.get(ancestorAt(found.tps, 'kecamatan') ?? '')?.name ?? ''
+      throw new DeskError(403, 'assigned_elsewhere', `Konflik Kec. ${kec} ditugaskan kepada ${this.actors()(assignee).name}: hanya dia atau admin yang memutuskan`)
+    }
     const tps = this.tpsOrThrow(found.tps)
     const contest = this.contestOrThrow(found.contest)
     const corrected = input.keep === 'corrected' ? toSheet(input.sheet!) : null

@@ -39,6 +39,27 @@ export const reviewResultSchema = z
   })
 export type ReviewResult = z.infer<typeof reviewResultSchema>
 
+export const reviewAssignmentSchema = z.object({
+  supervisor: z
+    .string({ error: 'Supervisor wajib dipilih (id pengguna, atau null untuk melepas penugasan)' })
+    .max(60, { error: 'Id supervisor terlalu panjang' })
+    .nullable(),
+})
+
+/** GET /conflicts filters: all optional; `q` searches TPS code, desa, kecamatan and reporter. */
+export const conflictQuerySchema = z.object({
+  status: z.enum(['open', 'resolved'], { error: 'status harus open atau resolved' }).default('open'),
+  kecamatan: z
+    .string()
+    .regex(/^\d{2}\.\d{2}\.\d{2}$/, { error: 'kecamatan harus kode kecamatan, mis. 35.09.01' })
+    .optional(),
+  contest: z.string().max(40, { error: 'contest terlalu panjang' }).optional(),
+  kind: z.enum(['conflict', 'correction'], { error: 'kind harus conflict atau correction' }).optional(),
+  q: z.string().max(100, { error: 'Pencarian (q) paling panjang 100 karakter' }).optional(),
+  assigned: z.string().max(60, { error: 'assigned terlalu panjang' }).optional(),
+})
+export type ConflictQuery = z.infer<typeof conflictQuerySchema>
+
 export const CALL_OUTCOMES = ['reached', 'no_answer', 'other'] as const
 export type CallOutcome = (typeof CALL_OUTCOMES)[number]
 
@@ -111,6 +132,8 @@ export interface SubmissionViewDto {
   submissionId: string
   at: string
   actor: ActorDto
+  /** The sender's phone number, to call back (staff views only: the answer of operator+ routes). */
+  actorPhone: string | null
   channel: string
   address: string
   outcome: 'accepted' | 'duplicate' | 'conflict'
@@ -204,6 +227,24 @@ export interface ConflictDto {
   photos: PhotoRefDto[]
   verification: VerificationDto | null
   resolution?: { keep: string; reason: string; at: string; actor: ActorDto } | null
+  /** The supervisor this conflict's kecamatan is assigned to, if any. */
+  assignedTo: ActorDto | null
+}
+
+export interface ReviewAssignmentDto {
+  kecamatan: string
+  kecamatanName: string
+  supervisor: ActorDto
+  assignedBy: ActorDto
+  at: string
+}
+
+export interface ReviewAssignmentsDto {
+  assignments: ReviewAssignmentDto[]
+  /** Supervisors who can be assigned (active accounts). */
+  supervisors: ActorDto[]
+  /** Every kecamatan of the regency, to assign. */
+  kecamatan: { code: string; name: string }[]
 }
 
 export interface PhotoRefDto {

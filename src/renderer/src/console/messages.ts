@@ -153,7 +153,7 @@ const id = {
   alsoCall: 'Atau hubungi',
   officerShort: 'petugas kecamatan',
   officerOf: (kec: string) => `Petugas Kec. ${kec} (desa ini tanpa pelapor desa)`,
-  calledOfficer: 'Petugas kec. sudah ditelepon',
+  calledOfficer: 'Catat panggilan ke petugas kec.',
   saveCall: 'Catat panggilan',
   complete: 'pelapor sudah lengkap',
   unassigned: 'Desa dengan TPS belum lapor tanpa pelapor',

@@ -10,7 +10,7 @@ import { loadRegions, type RegionsDto } from './tps-index'
 import { RegionSelects } from '../region-selects'
 
 type Tab = 'conflicts' | 'flags' | 'resolved' | 'verification'
-const REVIEW_EVENTS = ['result.conflict', 'conflict.resolved', 'result.updated', 'result.reviewed', 'result.accepted', 'photo.added', 'verification.changed']
+const REVIEW_EVENTS = ['result.conflict', 'review.assigned', 'conflict.resolved', 'result.updated', 'result.reviewed', 'result.accepted', 'photo.added', 'verification.changed']
 
 /**
  * The review queue: conflicts side by side, soft-warning flags, decided conflicts and the

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
 import type { ConfigDto, RowError } from '../../../shared/api'
 import type { KpuImportDto, ReconcileContestDto, ReconcileReportDto } from '../../../shared/export'
+import { contestShortName } from '../../../shared/board'
 import { formatCount } from '../../../shared/format'
 import { api, ApiFailure } from '../api'
 import { downloadFile, type DownloadState } from './download'
@@ -260,7 +261,7 @@ export function KpuPanel({ config, m, operator, version, onUnauthorized }: Props
           {m.imports}:{' '}
           {imports.map((i) => (
             <span key={i.id}>
-              #{i.id} “{i.source}” ({m.level[i.level]}, {i.contests.join(', ')}, {wibDateTime(i.at)})
+              #{i.id} “{i.source}” ({m.level[i.level]}, {i.contests.map((id) => contestShortName(config.contests.find((c) => c.id === id)?.name ?? id)).join(', ')}, {wibDateTime(i.at)})
             </span>
           ))}
         </p>

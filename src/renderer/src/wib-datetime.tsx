@@ -46,6 +46,7 @@ export function WibDateTimeField({
         inputMode="numeric"
         autoComplete="off"
         size={11}
+        className="wib-date"
         maxLength={10}
         value={value.date}
         onChange={(e) => onChange({ ...value, date: e.target.value })}
@@ -56,11 +57,11 @@ export function WibDateTimeField({
         inputMode="numeric"
         autoComplete="off"
         size={6}
+        className="wib-time"
         maxLength={5}
         value={value.time}
         onChange={(e) => onChange({ ...value, time: e.target.value })}
       />
-      <span className="muted">WIB</span>
     </div>
   )
 }

@@ -247,6 +247,7 @@ describe('the operations room at volume (issue 16)', () => {
     // On to the next one without a click.
     await expect.poll(() => sari.locator('.queue-list .item.active').getAttribute('data-conflict')).not.toBe(before)
     await sari.goto(`${desk.url}/tinjau?tab=resolved`)
+    await sari.locator('table.compact tbody tr').first().waitFor()
     const headers = await sari.locator('table.compact thead th').allInnerTexts()
     expect(headers).toEqual(['#', 'TPS', 'Pemilihan', 'Keputusan', 'Alasan', 'Diputuskan oleh', 'Waktu'])
     await shot(sari, '07-review-resolved')
@@ -281,6 +282,17 @@ describe('the operations room at volume (issue 16)', () => {
     const written = `${Math.floor(n / 1000)}.${String(n % 1000).padStart(3, '0')}`
     await expect.poll(() => admin.locator('.ok-note').innerText(), { timeout: 60_000 }).toBe(`${written} baru, 0 diperbarui.`)
     await admin.context().close()
+
+    // Contests by their names, not "gubernur:" / "bupati:" (the snapshot list of /rekap).
+    const frozen = await desk.call('POST', '/export/snapshots', { label: 'Kirim ke provinsi 21.00' })
+    expect(frozen.status, JSON.stringify(frozen.body)).toBe(201)
+    const rekap = await adminPage('/rekap')
+    const row = rekap.locator('table.snapshots tbody tr').first()
+    await expect.poll(() => row.innerText(), { timeout: 30_000 }).toContain('Gubernur: ')
+    expect(await row.innerText()).toContain('Bupati: ')
+    expect(await rekap.locator('body').innerText()).not.toMatch(/\b(gubernur|bupati):/)
+    await shot(rekap, '09b-rekap-contest-names')
+    await rekap.context().close()
 
     const context = await browser.newContext(PHONE)
     const publik = await context.newPage()

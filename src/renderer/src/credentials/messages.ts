@@ -1,3 +1,4 @@
+import { formatCount } from '../../../shared/format'
 import { useT } from '../i18n'
 
 const id = {
@@ -13,7 +14,7 @@ const id = {
   importHelp: 'CSV atau XLSX dengan kolom nama, hp, peran, kode_wilayah (peran kosong = pelapor). Semua baris harus benar; bila ada yang salah tidak ada yang diimpor.',
   importButton: 'Impor dan terbitkan kode',
   importing: 'Mengimpor… (±1 menit per 1.000 orang)',
-  imported: (n: number) => `${n} orang diimpor. Kodenya ada di daftar bawah.`,
+  imported: (n: number) => `${formatCount(n)} orang diimpor. Kodenya ada di daftar bawah.`,
   rowErrors: 'Tidak ada yang diimpor. Perbaiki baris berikut:',
   row: 'baris',
   addTitle: 'Tambah satu orang',
@@ -28,7 +29,7 @@ const id = {
   revoked: 'dicabut',
   confirmReissue: (n: string) => `Terbitkan kode baru untuk ${n}? Kode lama langsung tidak berlaku.`,
   confirmRevoke: (n: string) => `Cabut kode ${n}? Orang ini tidak bisa masuk sampai diberi kode baru.`,
-  more: (n: number) => `… dan ${n} lagi: persempit pencarian`,
+  more: (n: number) => `… dan ${formatCount(n)} lagi: persempit pencarian`,
   windowTitle: 'Jam lapor',
   windowHelp: 'Di luar jam ini pelapor tidak bisa masuk atau mengirim (laporan tetap tersimpan di HP mereka). Kosongkan untuk selalu buka. Waktu dalam WIB.',
   opensAt: 'Buka',
@@ -39,7 +40,7 @@ const id = {
   clear: 'Selalu buka',
   windowOpen: 'Sekarang: BUKA untuk pelapor',
   windowClosed: 'Sekarang: TUTUP untuk pelapor',
-  issuedTitle: (n: number) => `Kode yang diterbitkan di tab ini (${n})`,
+  issuedTitle: (n: number) => `Kode yang diterbitkan di tab ini (${formatCount(n)})`,
   none: 'Belum ada kode yang diterbitkan di tab ini.',
   print: 'Cetak lembar kredensial',
   preparing: 'Menyiapkan kode QR…',
@@ -74,7 +75,7 @@ const en: CredentialMessages = {
   importHelp: 'CSV or XLSX with columns nama, hp, peran, kode_wilayah (empty role = reporter). All rows must be valid; if one is wrong nothing is imported.',
   importButton: 'Import and issue codes',
   importing: 'Importing… (about 1 minute per 1,000 people)',
-  imported: (n: number) => `${n} people imported. Their codes are in the list below.`,
+  imported: (n: number) => `${formatCount(n)} people imported. Their codes are in the list below.`,
   rowErrors: 'Nothing imported. Fix these rows:',
   row: 'row',
   addTitle: 'Add one person',
@@ -89,7 +90,7 @@ const en: CredentialMessages = {
   revoked: 'revoked',
   confirmReissue: (n: string) => `Issue a new code for ${n}? The old code stops working at once.`,
   confirmRevoke: (n: string) => `Revoke ${n}'s code? They cannot sign in until given a new one.`,
-  more: (n: number) => `… and ${n} more: narrow the search`,
+  more: (n: number) => `… and ${formatCount(n)} more: narrow the search`,
   windowTitle: 'Reporting hours',
   windowHelp: 'Outside these hours reporters cannot sign in or send (reports stay on their phones). Leave empty to stay open. Times in WIB.',
   opensAt: 'Opens',
@@ -100,7 +101,7 @@ const en: CredentialMessages = {
   clear: 'Always open',
   windowOpen: 'Now: OPEN for reporters',
   windowClosed: 'Now: CLOSED for reporters',
-  issuedTitle: (n: number) => `Codes issued in this tab (${n})`,
+  issuedTitle: (n: number) => `Codes issued in this tab (${formatCount(n)})`,
   none: 'No codes issued in this tab yet.',
   print: 'Print credential sheet',
   preparing: 'Drawing QR codes…',

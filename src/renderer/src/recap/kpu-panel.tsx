@@ -165,7 +165,7 @@ export function KpuPanel({ config, m, operator, version, onUnauthorized }: Props
         body: file,
         headers: { 'Content-Type': 'application/octet-stream' },
       })
-      setDone(m.importedText(r.id, m.level[r.level] ?? r.level, formatCount(r.figures), r.contests.join(', ')))
+      setDone(m.importedText(r.id, m.level[r.level] ?? r.level, formatCount(r.figures), r.contests.map((id) => contestShortName(config.contests.find((c) => c.id === id)?.name ?? id)).join(', ')))
       setFile(null)
       setSource('')
       if (fileInput.current) fileInput.current.value = ''

@@ -9,6 +9,7 @@ import { DEFAULT_REGENCY } from './regions-source'
 import { deskOptionsFromSettings } from './settings'
 import { runSimVerb, SIM_VERBS } from '../sim/cli-verbs'
 import { EXPORT_HELP, EXPORT_VERBS, runExportVerb } from './export-cli'
+import { formatCount } from '../shared/format'
 
 const HELP = `Desk Pilkada — perintah baris
 
@@ -136,7 +137,7 @@ function report(r: { imported?: number; updated?: number; errors?: { row: number
   } else if (r.error) {
     process.stderr.write(`${r.error.message}\n`)
   } else {
-    process.stdout.write(`TPS baru: ${r.imported ?? 0}, diperbarui: ${r.updated ?? 0}\n`)
+    process.stdout.write(`TPS baru: ${formatCount(r.imported ?? 0)}, diperbarui: ${formatCount(r.updated ?? 0)}\n`)
   }
 }
 

@@ -4,9 +4,11 @@ import { consoleServiceFor } from '../service/console-service'
 import { DeskError } from '../service/errors'
 import {
   chaseCallSchema,
+  conflictQuerySchema,
   draftCancelSchema,
   draftCreateSchema,
   resolveConflictSchema,
+  reviewAssignmentSchema,
   reviewResultSchema,
   sheetSchema,
 } from '../shared/console'
@@ -81,8 +83,17 @@ export function consoleRouter(ctx: RouteContext): Router {
 
   // ---------------------------------------------------------------- review queue
   r.get('/conflicts', requireAuth('operator'), (req, res) => {
-    const status = req.query.status === 'resolved' ? 'resolved' : 'open'
-    res.json({ conflicts: consoleService().conflicts(status) })
+    const query = parse(conflictQuerySchema, req.query)
+    res.json({ conflicts: consoleService().conflicts(query, who(res)) })
+  })
+
+  r.get('/console/review-assignments', requireAuth('operator'), (_req, res) => {
+    res.json(consoleService().reviewAssignments())
+  })
+
+  r.put('/console/review-assignments/:kecamatan', requireAuth('supervisor'), json, async (req, res) => {
+    const body = parse(reviewAssignmentSchema, req.body ?? {})
+    res.json(await consoleService().assignReview(who(res), String(req.params.kecamatan), body.supervisor))
   })
 
   r.get('/conflicts/:id', requireAuth('operator'), (req, res) => {

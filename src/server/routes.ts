@@ -6,6 +6,7 @@ import type { DeskService } from '../service/desk-service'
 import { DeskError, forbidden } from '../service/errors'
 import { atLeast, type Principal } from '../service/principal'
 import type { RegionsDto, RowError, UserDto } from '../shared/api'
+import { formatCount } from '../shared/format'
 import {
   contestsUpdateSchema,
   recapQuerySchema,
@@ -78,11 +79,12 @@ export function sendImport<T extends { errors: RowError[] }>(
   okStatus: 200 | 201,
 ): void {
   if (result.errors.length > 0) {
-    const message = `Tidak ada yang diimpor: ${result.errors.length} kesalahan. Perbaiki baris yang disebut lalu impor ulang.`
+    const n = formatCount(result.errors.length)
+    const message = `Tidak ada yang diimpor: ${n} kesalahan. Perbaiki baris yang disebut lalu impor ulang.`
     res.status(400).json({
       ...result,
       // `fields` as in every error (the file is what is at fault); `rows` names each bad row.
-      error: { code: 'import_invalid', message, fields: { file: `${result.errors.length} baris bermasalah` }, rows: result.errors },
+      error: { code: 'import_invalid', message, fields: { file: `${n} baris bermasalah` }, rows: result.errors },
     })
     return
   }

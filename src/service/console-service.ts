@@ -8,6 +8,9 @@ import type {
   ArrivalDto,
   ChaseCallDto,
   ChaseDto,
+  ChaseContactDto,
+  ConflictQuery,
+  ReviewAssignmentsDto,
   ChaseRowDto,
   ConflictDto,
   ConsoleSummaryDto,
@@ -197,6 +200,7 @@ export class ConsoleService {
       submissionId: s.submissionId,
       at: s.receivedAt,
       actor: actorOf(s.actor),
+      actorPhone: this.desk.store.userById(s.actor)?.phone ?? null,
       channel: s.channel,
       address: s.address,
       outcome: s.outcome,
@@ -252,34 +256,35 @@ export class ConsoleService {
         if (set.has(t.code)) d.reported[i]!++
       })
     }
-    const areaOf = (region: string) => {
-      const sum = { expected: 0, reported: contests.map(() => 0) }
-      for (const [desa, d] of perDesa) {
-        if (!isWithin(desa, region)) continue
-        sum.expected += d.expected
-        d.reported.forEach((n, i) => (sum.reported[i]! += n))
-      }
-      return sum
-    }
     const lastReport = this.store.lastReportPerActor()
     const lastSms = smsServiceFor(this.desk).lastByReporter()
     const calls = this.store.latestCalls()
     const actorOf = this.actors()
     const reporters = store.listUsers().filter((u) => u.role === 'reporter' && !u.revokedAt)
-    const covered = new Set(reporters.map((u) => u.region))
-    const rows: ChaseRowDto[] = []
-    let complete = 0
+    // Kecamatan officers are not rows of their own (a whole kecamatan at 0% says nothing about whom
+    // to call): they are the second person to call for each desa of their kecamatan, and the first
+    // for a desa without its own reporter.
+    const officers = new Map<string, UserRecord[]>()
+    const desaReporters = new Map<string, UserRecord[]>()
     for (const u of reporters) {
-      const area = areaOf(u.region)
-      const missing = area.reported.reduce((a, n) => a + (area.expected - n), 0)
-      if (area.expected === 0) continue
-      if (missing === 0) {
-        complete++
-        continue
-      }
-      const kec = ancestorAt(u.region, 'kecamatan') ?? u.region
+      const into = regionLevel(u.region) === 'kecamatan' ? officers : desaReporters
+      const list = into.get(u.region)
+      if (list) list.push(u)
+      else into.set(u.region, [u])
+    }
+    const contact = (u: UserRecord): ChaseContactDto => {
+      const latest = calls.get(u.id)
+      return { id: u.id, name: u.name, phone: u.phone, lastCall: latest ? this.callDto(latest.call, actorOf) : null }
+    }
+    const rows: ChaseRowDto[] = []
+    const unassigned: ChaseDto['unassigned'] = []
+    let complete = 0
+    const missingOf = (d: { expected: number; reported: number[] }) => d.reported.reduce((a, n) => a + (d.expected - n), 0)
+    const rowFor = (u: UserRecord, desa: string, area: { expected: number; reported: number[] }, also: UserRecord[]) => {
+      const kec = ancestorAt(desa, 'kecamatan') ?? desa
       const latest = calls.get(u.id)
       rows.push({
+        key: `${u.id}@${desa}`,
         reporter: {
           id: u.id,
           name: u.name,
@@ -288,15 +293,31 @@ export class ConsoleService {
           regionName: regions.get(u.region)?.name ?? u.region,
           level: regionLevel(u.region) === 'kecamatan' ? 'kecamatan' : 'desa',
         },
+        desa,
+        desaName: regions.get(desa)?.name ?? desa,
         kecamatan: kec,
         kecamatanName: regions.get(kec)?.name ?? kec,
+        alsoCall: also.filter((o) => o.id !== u.id).map(contact),
         contests: Object.fromEntries(contests.map((c, i) => [c.id, { expected: area.expected, reported: area.reported[i]! }])),
-        missing,
+        missing: missingOf(area),
         lastReportAt: lastReport.get(u.id) ?? null,
         lastCall: latest ? this.callDto(latest.call, actorOf) : null,
         calls: latest?.count ?? 0,
         ...(lastSms.has(u.id) ? { lastSms: lastSms.get(u.id)! } : {}),
       })
+    }
+    for (const [desa, d] of perDesa) {
+      const kec = ancestorAt(desa, 'kecamatan') ?? ''
+      const own = desaReporters.get(desa) ?? []
+      const kecOfficers = officers.get(kec) ?? []
+      const missing = missingOf(d)
+      if (missing === 0) {
+        complete += own.length
+        continue
+      }
+      if (own.length > 0) for (const u of own) rowFor(u, desa, d, kecOfficers)
+      else if (kecOfficers.length > 0) rowFor(kecOfficers[0]!, desa, d, kecOfficers)
+      else unassigned.push({ code: desa, name: regions.get(desa)?.name ?? desa, kecamatanName: regions.get(kec)?.name ?? kec, missing })
     }
     // Most overdue first: never reported, then the longest silence; then the most missing.
     rows.sort((a, b) => {
@@ -305,17 +326,8 @@ export class ConsoleService {
         if (b.lastReportAt === null) return 1
         return a.lastReportAt < b.lastReportAt ? -1 : 1
       }
-      return b.missing - a.missing || a.reporter.name.localeCompare(b.reporter.name)
+      return b.missing - a.missing || a.reporter.name.localeCompare(b.reporter.name) || a.desa.localeCompare(b.desa)
     })
-    const unassigned: ChaseDto['unassigned'] = []
-    for (const [desa, d] of perDesa) {
-      const kec = ancestorAt(desa, 'kecamatan') ?? ''
-      if (covered.has(desa) || covered.has(kec)) continue
-      const missing = d.reported.reduce((a, n) => a + (d.expected - n), 0)
-      if (missing > 0) {
-        unassigned.push({ code: desa, name: regions.get(desa)?.name ?? desa, kecamatanName: regions.get(kec)?.name ?? kec, missing })
-      }
-    }
     unassigned.sort((a, b) => a.code.localeCompare(b.code))
     const value: ChaseDto = { asOf: store.nowIso(), rows, complete, unassigned }
     this.chaseCache = { version: this.desk.version, value }
@@ -346,7 +358,12 @@ export class ConsoleService {
   }
 
   // ---------------------------------------------------------------- review queue
-  private conflictDto(id: number, actorOf: (id: string) => ActorDto): ConflictDto {
+  /** kecamatan code → the supervisor its conflicts are assigned to. */
+  private assignedBy(): Map<string, string> {
+    return new Map(this.store.assignments().map((a) => [a.kecamatan, a.supervisor]))
+  }
+
+  private conflictDto(id: number, actorOf: (id: string) => ActorDto, assigned = this.assignedBy()): ConflictDto {
     const c = this.store.getConflict(id)
     if (!c) throw notFound(`Konflik #${id} tidak ditemukan`)
     const store = this.desk.store
@@ -361,7 +378,9 @@ export class ConsoleService {
     }
     const decision = c.status === 'resolved' ? this.store.decisionForConflict(c.id) : undefined
     const tps = this.tpsInfoByCode(c.tps)!
+    const assignee = assigned.get(tps.kecamatan)
     return {
+      assignedTo: assignee ? actorOf(assignee) : null,
       id: c.id,
       tps,
       contest: c.contest,
@@ -385,14 +404,79 @@ export class ConsoleService {
     }
   }
 
-  conflicts(status: 'open' | 'resolved' = 'open'): ConflictDto[] {
+  /**
+   * The review queue, narrowed as a supervisor at volume needs it: by kecamatan, contest, kind,
+   * assignee ("me" or a user id) and a search over TPS code, desa, kecamatan and the reporter.
+   */
+  conflicts(query: Partial<ConflictQuery> = {}, p?: Principal): ConflictDto[] {
     const actorOf = this.actors()
+    const assigned = this.assignedBy()
+    const status = query.status ?? 'open'
     const list = status === 'open' ? this.store.openConflicts() : this.store.resolvedConflicts(100)
-    return list.map((c) => this.conflictDto(c.id, actorOf))
+    const q = query.q?.trim().toLowerCase() ?? ''
+    const assignee = query.assigned === 'me' ? p?.id : query.assigned
+    return list
+      .filter(
+        (c) =>
+          (!query.kecamatan || isWithin(c.tps, query.kecamatan)) &&
+          (!query.contest || c.contest === query.contest) &&
+          (!query.kind || c.kind === query.kind) &&
+          (!assignee || assigned.get(ancestorAt(c.tps, 'kecamatan') ?? '') === assignee),
+      )
+      .map((c) => this.conflictDto(c.id, actorOf, assigned))
+      .filter(
+        (c) =>
+          !q ||
+          [c.tps.code, c.tps.desaName, c.tps.kecamatanName, `tps ${String(c.tps.number).padStart(3, '0')}`, c.incoming.actor.name, c.standing?.actor.name ?? '', `#${c.id}`]
+            .join(' ')
+            .toLowerCase()
+            .includes(q),
+      )
   }
 
   conflict(id: number): ConflictDto {
     return this.conflictDto(id, this.actors())
+  }
+
+  // ---------------------------------------------------------------- review assignments
+  reviewAssignments(): ReviewAssignmentsDto {
+    const actorOf = this.actors()
+    const regions = this.desk.regions
+    return {
+      assignments: this.store.assignments().map((a) => ({
+        kecamatan: a.kecamatan,
+        kecamatanName: regions.get(a.kecamatan)?.name ?? a.kecamatan,
+        supervisor: actorOf(a.supervisor),
+        assignedBy: actorOf(a.assignedBy),
+        at: a.assignedAt,
+      })),
+      supervisors: this.desk.store
+        .listUsers()
+        .filter((u) => u.role === 'supervisor' && !u.revokedAt)
+        .map((u) => ({ id: u.id, name: u.name, role: u.role })),
+      kecamatan: regions.kecamatan.map((k) => ({ code: k.code, name: k.name })),
+    }
+  }
+
+  /** Give a kecamatan's conflicts to one supervisor (null: to any supervisor again). */
+  async assignReview(p: Principal, kecamatan: string, supervisor: string | null): Promise<ReviewAssignmentsDto> {
+    if (!atLeast(p, 'supervisor')) throw new DeskError(403, 'forbidden', 'Hanya supervisor atau admin yang boleh membagi konflik')
+    if (regionLevel(kecamatan) !== 'kecamatan' || !this.desk.regions.get(kecamatan)) {
+      throw new DeskError(404, 'not_found', `Kecamatan ${kecamatan} tidak ada di ${this.desk.regions.regency.name}`, { kecamatan: 'Kecamatan tidak dikenal' })
+    }
+    if (supervisor !== null) {
+      const u = this.desk.store.userById(supervisor)
+      if (!u || u.role !== 'supervisor' || u.revokedAt) {
+        throw new DeskError(400, 'invalid', 'Penugasan hanya kepada supervisor yang aktif', { supervisor: 'Bukan supervisor yang aktif' })
+      }
+    }
+    await this.desk.write(() => {
+      const at = this.desk.store.nowIso()
+      this.store.setAssignment(kecamatan, supervisor, p.id, at)
+      this.desk.store.audit(p.id, 'review.assign', kecamatan, { supervisor })
+      this.desk.store.appendEvent('review.assigned', { kecamatan, supervisor })
+    })
+    return this.reviewAssignments()
   }
 
   flags(): FlagDto[] {
@@ -475,6 +559,12 @@ export class ConsoleService {
     if (!atLeast(p, 'supervisor')) throw new DeskError(403, 'forbidden', 'Hanya supervisor atau admin yang boleh memutuskan konflik')
     const found = this.store.getConflict(id)
     if (!found) throw notFound(`Konflik #${id} tidak ditemukan`)
+    // An assigned kecamatan is its supervisor's (and the admin's): two people never decide one TPS.
+    const assignee = this.assignedBy().get(ancestorAt(found.tps, 'kecamatan') ?? '')
+    if (assignee && p.role !== 'admin' && p.id !== assignee) {
+      const kec = this.desk.regions.get(ancestorAt(found.tps, 'kecamatan') ?? '')?.name ?? ''
+      throw new DeskError(403, 'assigned_elsewhere', `Konflik Kec. ${kec} ditugaskan kepada ${this.actors()(assignee).name}: hanya dia atau admin yang memutuskan`)
+    }
     const tps = this.tpsOrThrow(found.tps)
     const contest = this.contestOrThrow(found.contest)
     const corrected = input.keep === 'corrected' ? toSheet(input.sheet!) : null
@@ -713,7 +803,8 @@ export class ConsoleService {
         kind: 'submission',
         contest: s.contest,
         actor: v.actor,
-        action: `submission.${s.outcome}`,
+        // A reporter's correction is a "koreksi", not a second report that happens to differ.
+        action: s.outcome === 'conflict' && v.correctionReason ? 'submission.correction' : `submission.${s.outcome}`,
         channel: s.channel,
         sheet: v.sheet,
         receipt: v.receipt,

@@ -38,10 +38,18 @@ export class BoardModel {
   lastEventId: number
   /** When the data last changed (the latest event applied, or the summary's time). */
   lastUpdate: string
+  /**
+   * The desk's clock minus this screen's, when the summary was read. The board keeps the desk's
+   * time: a training desk runs simulated time (a demo plays 13:00–18:00 in minutes), and a wall
+   * PC's own clock may be off.
+   */
+  readonly clockOffsetMs: number
   private readonly contests = new Map<string, BoardContestDto>()
   private readonly names = new Map<string, string>()
 
-  constructor(summary: BoardSummaryDto) {
+  constructor(summary: BoardSummaryDto, localNowMs: number = Date.now()) {
+    const deskNow = Date.parse(summary.asOf)
+    this.clockOffsetMs = Number.isFinite(deskNow) ? deskNow - localNowMs : 0
     // The summary is ours from here on: tallies are patched in place.
     this.summary = summary
     for (const c of summary.contests) this.contests.set(c.id, c)
@@ -54,6 +62,11 @@ export class BoardModel {
     this.ticker = summary.recent.slice(0, TICKER_MAX)
     this.lastEventId = summary.lastEventId
     this.lastUpdate = summary.recent[0]?.at ?? summary.asOf
+  }
+
+  /** Now on the desk's clock (see clockOffsetMs). */
+  deskNow(localNowMs: number = Date.now()): number {
+    return localNowMs + this.clockOffsetMs
   }
 
   name(code: string): string {

@@ -174,6 +174,16 @@ export function pairShortName(name: string): string {
   return words.slice(0, 2).join(' ') || first
 }
 
+/**
+ * The leading pair on a map tile, where about ten characters fit: its ballot number and the head
+ * candidate's first name ("2 · Khofifah"); the empty column by name.
+ */
+export function pairTileLabel(c: { number: number; name: string }): string {
+  if (c.number === 0) return 'Kolom kosong'
+  const first = pairShortName(c.name).split(/\s+/)[0] ?? ''
+  return first ? `${c.number} · ${first}` : String(c.number)
+}
+
 export const DISCLAIMER = 'DATA CEPAT — BUKAN DATA RESMI'
 export const DISCLAIMER_LONG = 'Data cepat dari laporan lapangan, bukan data resmi. Hasil resmi ditetapkan oleh KPU.'
 

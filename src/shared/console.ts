@@ -39,11 +39,36 @@ export const reviewResultSchema = z
   })
 export type ReviewResult = z.infer<typeof reviewResultSchema>
 
+export const reviewAssignmentSchema = z.object({
+  supervisor: z
+    .string({ error: 'Supervisor wajib dipilih (id pengguna, atau null untuk melepas penugasan)' })
+    .max(60, { error: 'Id supervisor terlalu panjang' })
+    .nullable(),
+})
+
+/** GET /conflicts filters: all optional; `q` searches TPS code, desa, kecamatan and reporter. */
+export const conflictQuerySchema = z.object({
+  status: z.enum(['open', 'resolved'], { error: 'status harus open atau resolved' }).default('open'),
+  kecamatan: z
+    .string()
+    .regex(/^\d{2}\.\d{2}\.\d{2}$/, { error: 'kecamatan harus kode kecamatan, mis. 35.09.01' })
+    .optional(),
+  contest: z.string().max(40, { error: 'contest terlalu panjang' }).optional(),
+  kind: z.enum(['conflict', 'correction'], { error: 'kind harus conflict atau correction' }).optional(),
+  q: z.string().max(100, { error: 'Pencarian (q) paling panjang 100 karakter' }).optional(),
+  assigned: z.string().max(60, { error: 'assigned terlalu panjang' }).optional(),
+})
+export type ConflictQuery = z.infer<typeof conflictQuerySchema>
+
 export const CALL_OUTCOMES = ['reached', 'no_answer', 'other'] as const
 export type CallOutcome = (typeof CALL_OUTCOMES)[number]
 
 export const chaseCallSchema = z.object({
-  outcome: z.enum(CALL_OUTCOMES, { error: 'Hasil panggilan harus reached, no_answer atau other' }).default('reached'),
+  // Never defaulted: a call logged as "tersambung" that was not misleads the next operator.
+  outcome: z.enum(CALL_OUTCOMES, {
+    error: (iss) =>
+      iss.input === undefined ? 'Hasil panggilan wajib dipilih (reached, no_answer atau other)' : 'Hasil panggilan harus reached, no_answer atau other',
+  }),
   note: z.string({ error: 'Catatan harus teks' }).trim().max(500, { error: 'Catatan paling panjang 500 karakter' }).default(''),
 })
 
@@ -107,6 +132,8 @@ export interface SubmissionViewDto {
   submissionId: string
   at: string
   actor: ActorDto
+  /** The sender's phone number, to call back (staff views only: the answer of operator+ routes). */
+  actorPhone: string | null
   channel: string
   address: string
   outcome: 'accepted' | 'duplicate' | 'conflict'
@@ -148,10 +175,26 @@ export interface ChaseCallDto {
   note: string
 }
 
+/** Someone else who can be called about a row's TPS: the kecamatan officer of its desa. */
+export interface ChaseContactDto {
+  id: string
+  name: string
+  phone: string
+  lastCall: ChaseCallDto | null
+}
+
 export interface ChaseRowDto {
+  /** Unique per row: a kecamatan officer may be the one to call for several desa. */
+  key: string
+  /** The person to call first: the desa's reporter, or the kecamatan officer where the desa has none. */
   reporter: { id: string; name: string; phone: string; region: string; regionName: string; level: 'desa' | 'kecamatan' }
+  /** The desa whose TPS are missing. */
+  desa: string
+  desaName: string
   kecamatan: string
   kecamatanName: string
+  /** Second people to call: the kecamatan officers of this desa (never the same as `reporter`). */
+  alsoCall: ChaseContactDto[]
   /** Per contest: expected (active) TPS of the reporter's region and how many have a result. */
   contests: Record<string, { expected: number; reported: number }>
   missing: number
@@ -165,9 +208,9 @@ export interface ChaseRowDto {
 export interface ChaseDto {
   asOf: string
   rows: ChaseRowDto[]
-  /** Reporters whose every TPS has a result in every contest. */
+  /** Desa reporters whose every TPS has a result in every contest. */
   complete: number
-  /** Desa with missing TPS and nobody (desa or kecamatan reporter) to chase. */
+  /** Desa with missing TPS and nobody (desa reporter or kecamatan officer) to chase. */
   unassigned: { code: string; name: string; kecamatanName: string; missing: number }[]
 }
 
@@ -186,6 +229,24 @@ export interface ConflictDto {
   photos: PhotoRefDto[]
   verification: VerificationDto | null
   resolution?: { keep: string; reason: string; at: string; actor: ActorDto } | null
+  /** The supervisor this conflict's kecamatan is assigned to, if any. */
+  assignedTo: ActorDto | null
+}
+
+export interface ReviewAssignmentDto {
+  kecamatan: string
+  kecamatanName: string
+  supervisor: ActorDto
+  assignedBy: ActorDto
+  at: string
+}
+
+export interface ReviewAssignmentsDto {
+  assignments: ReviewAssignmentDto[]
+  /** Supervisors who can be assigned (active accounts). */
+  supervisors: ActorDto[]
+  /** Every kecamatan of the regency, to assign. */
+  kecamatan: { code: string; name: string }[]
 }
 
 export interface PhotoRefDto {

@@ -74,6 +74,12 @@ export function issueText(issue: SheetIssue, candidates: Candidate[]): string {
   }
 }
 
+/** A line that disagrees only because the line it is built on is broken: not a second error. */
+export function followsText(issue: SheetIssue, candidates: Candidate[]): string {
+  const cause = issue.cause ? fieldLabel(issue.cause, candidates) : ''
+  return `Ikut tidak cocok karena ${cause} salah: perbaiki ${cause} dulu`
+}
+
 /** The body of POST /results for a checked sheet. */
 export function submissionBody(
   submissionId: string,

@@ -68,6 +68,8 @@ export interface SheetIssue<C extends string = SheetErrorCode | SheetWarningCode
   ref?: number
   /** The figures `ref` adds up, in form order (for a message that shows the sum). */
   parts?: number[]
+  /** For an issue in `follows`: the broken line it follows from. */
+  cause?: SheetField
 }
 
 /** The sheet as the desk takes it (`votes`, `invalid`, `voters` of POST /results). */
@@ -80,6 +82,11 @@ export interface CheckedSheet {
 export interface SheetCheck {
   /** Hard errors, in form order: the sheet cannot go. */
   errors: SheetIssue<SheetErrorCode>[]
+  /**
+   * Lines that disagree only because a line they are built on is broken (`cause`): one typo is
+   * one error, and the total after it is shown as following from it, not as a second error.
+   */
+  follows: SheetIssue<SheetErrorCode>[]
   /** Doubtful but possible (the desk stores it and flags it for review). */
   warnings: SheetIssue<SheetWarningCode>[]
   /** Boxes that must be filled and are still empty, in form order. */
@@ -92,6 +99,17 @@ export interface SheetCheck {
   total: number
   /** DPT + DPTb + DPK once all three are typed. */
   votersSum: number | null
+}
+
+/** Every box of the form in the paper's order (to find the first one at fault). */
+export function sheetFieldOrder(candidates: readonly { number: number }[]): SheetField[] {
+  return ['voters.dpt', 'voters.dptb', 'voters.dpk', 'voters.total', ...candidates.map((c) => `votes.${c.number}` as const), 'valid', 'invalid', 'total']
+}
+
+/** The first box, in form order, that is wrong or still empty: where the cursor goes. */
+export function firstFault(check: Pick<SheetCheck, 'errors' | 'missing'>, candidates: readonly { number: number }[]): SheetField | null {
+  const bad = new Set<string>([...check.errors.map((e) => e.field), ...check.missing])
+  return sheetFieldOrder(candidates).find((f) => bad.has(f)) ?? null
 }
 
 export function emptySheetText(candidates: readonly { number: number }[]): SheetText {
@@ -113,6 +131,7 @@ const deskField = (f: SheetField) => f !== 'valid' && f !== 'total'
 /** Check the sheet as typed so far. `dpt` is the TPS's registered voters. */
 export function checkSheet(text: SheetText, ctx: { candidates: readonly { number: number }[]; dpt: number }, mode: SheetMode): SheetCheck {
   const errors: SheetIssue<SheetErrorCode>[] = []
+  const follows: SheetIssue<SheetErrorCode>[] = []
   const warnings: SheetIssue<SheetWarningCode>[] = []
   const missing: SheetField[] = []
   const paper = mode === 'paper'
@@ -167,11 +186,19 @@ export function checkSheet(text: SheetText, ctx: { candidates: readonly { number
   if (allVotes && validTyped !== null && validTyped !== valid) {
     errors.push({ field: 'valid', code: 'valid_sum', n: validTyped, ref: valid, parts: ctx.candidates.map((c) => votes[String(c.number)]!) })
   }
-  // The total as typed is held against the valid figure as typed when there is one: a slip then
-  // shows on the one box that holds it, not on every total after it.
+  // One typo, one error: the first broken line is the error. The total is built on the valid
+  // figure; when the valid box disagrees with the pairs, a total that agrees with either the valid
+  // figure as written or the pairs' sum is right, and one that agrees with neither is shown as
+  // following from the broken valid line (fix that first), not as a second error.
+  const validBroken = errors.some((e) => e.field === 'valid')
   const validBase = validTyped ?? (allVotes ? valid : null)
-  if (totalTyped !== null && validBase !== null && invalid !== null && totalTyped !== validBase + invalid) {
-    errors.push({ field: 'total', code: 'total_sum', n: totalTyped, ref: validBase + invalid, parts: [validBase, invalid] })
+  if (totalTyped !== null && validBase !== null && invalid !== null) {
+    const bases = validBroken ? [validBase, valid] : [validBase]
+    if (!bases.some((b) => totalTyped === b + invalid)) {
+      const issue: SheetIssue<SheetErrorCode> = { field: 'total', code: 'total_sum', n: totalTyped, ref: validBase + invalid, parts: [validBase, invalid] }
+      if (validBroken) follows.push({ ...issue, cause: 'valid' })
+      else errors.push(issue)
+    }
   }
   // As at the desk: ballots over capacity are named once the rest of what it sees is right.
   const deskComplete = allVotes && invalid !== null && !missing.some(deskField)
@@ -198,6 +225,7 @@ export function checkSheet(text: SheetText, ctx: { candidates: readonly { number
   }
   return {
     errors,
+    follows,
     warnings,
     missing,
     sheet: ok ? { votes, invalid, ...(voters ? { voters } : {}) } : null,

@@ -74,6 +74,28 @@ function lanAddresses(): string[] {
   return out
 }
 
+/**
+ * The demo desk's clock: the simulated time of the latest step the simulator sent (13:00 WIB of
+ * today before the first), so arrivals land in the evening's own quarter-hours whatever speed the
+ * machine manages; after the simulation, on at real speed from where it got.
+ */
+export function simulatedClock(realNow: () => number = Date.now): { now: () => Date; advance: (simSeconds: number) => void; stop: () => void } {
+  const WIB_MS = 7 * 3_600_000
+  const DAY_MS = 86_400_000
+  const today13 = Math.floor((realNow() + WIB_MS) / DAY_MS) * DAY_MS - WIB_MS + 13 * 3_600_000
+  let simMs = 0
+  let stoppedAt: { real: number; sim: number } | null = null
+  return {
+    now: () => new Date(stoppedAt ? stoppedAt.sim + (realNow() - stoppedAt.real) : today13 + simMs),
+    advance: (simSeconds) => {
+      if (!stoppedAt) simMs = Math.max(simMs, simSeconds * 1000)
+    },
+    stop: () => {
+      stoppedAt ??= { real: realNow(), sim: today13 + simMs }
+    },
+  }
+}
+
 /** Only warnings and errors: a demo console should show the simulator, not every request. */
 function quietLogger(io: CommandIo): Logger {
   const line = (level: string) => (msg: string, fields: Record<string, unknown> = {}) => io.err(JSON.stringify({ level, msg, ...fields }))
@@ -135,6 +157,7 @@ export function startDemo(args: string[], io: CommandIo = processIo): DemoHandle
     }
     // SMS reporters through a gammu inbox folder of the demo's own (no modem needed).
     const smsDir = join(dataDir, 'sms-gammu')
+    const clock = simulatedClock()
     const desk = await createDesk({
       sms: { gammu: { inbox: join(smsDir, 'inbox'), outbox: join(smsDir, 'outbox') } },
       dataDir,
@@ -142,6 +165,9 @@ export function startDemo(args: string[], io: CommandIo = processIo): DemoHandle
       host: values.host ?? '0.0.0.0',
       regency: values.regency ?? DEFAULT_REGENCY,
       training: true,
+      // The training desk keeps the election's own (simulated) time, so the board's arrivals chart
+      // and every time on the screens follow the night being played, not the few real minutes.
+      ...(values['no-sim'] ? {} : { now: clock.now }),
       logger: quietLogger(io),
       ...(io.env.DESK_ADMIN_TOKEN ? { adminToken: io.env.DESK_ADMIN_TOKEN } : {}),
     })
@@ -171,6 +197,7 @@ export function startDemo(args: string[], io: CommandIo = processIo): DemoHandle
           progressEvery: values.quiet ? 0 : 5000,
           log: io.out,
           signal: abort.signal,
+          onSimTime: clock.advance,
           onAccounts: (accounts) => {
             const reporter = accounts.find((a) => a.key.startsWith('desa:'))
             const operator = accounts.find((a) => a.key === 'operator')
@@ -182,6 +209,7 @@ export function startDemo(args: string[], io: CommandIo = processIo): DemoHandle
           if (e instanceof AbortedError) return null
           throw e
         })
+        clock.stop()
         if (summary) code = finish(summary, io, values.summary, true)
         if (code === 130) code = 0
       }

@@ -32,6 +32,8 @@ export interface RunOptions extends Omit<SimSettings, 'kecamatan'> {
   fetch?: typeof fetch
   /** A share of desa reporters by SMS through these gateways of the desk (issue 15). */
   sms?: SmsSimOptions
+  /** Called before each step is sent, with its simulated time (seconds after 13:00 WIB). */
+  onSimTime?: (simSeconds: number) => void
   /** Called once the accounts exist, with their access codes (the demo shows one to try /lapor). */
   onAccounts?: (accounts: (SimAccount & { accessCode: string })[]) => void
 }
@@ -382,7 +384,10 @@ export async function runSimulation(options: RunOptions): Promise<SimSummary> {
       plan.chains.map(async (chain) => {
         for (const step of chain.steps) {
           await timers.wait(t0 + (step.at / speed) * 1000 - Date.now())
-          await gate.run(() => execute(step))
+          await gate.run(() => {
+            options.onSimTime?.(step.at)
+            return execute(step)
+          })
         }
       }),
     )

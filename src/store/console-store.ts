@@ -13,6 +13,13 @@ export interface ChaseCallRecord {
   note: string
 }
 
+export interface ReviewAssignmentRecord {
+  kecamatan: string
+  supervisor: string
+  assignedBy: string
+  assignedAt: string
+}
+
 export interface DraftRecord {
   id: number
   tps: string
@@ -158,7 +165,27 @@ export class ConsoleStore {
         submission_seq = ? WHERE id = ? AND status IN ('waiting', 'mismatch')`),
       auditForTps: p('SELECT * FROM audit WHERE target = ? OR (target >= ? AND target < ?) ORDER BY id'),
       auditForTarget: p('SELECT * FROM audit WHERE target = ? ORDER BY id'),
+      assignments: p('SELECT * FROM review_assignments ORDER BY kecamatan'),
+      setAssignment: p(`INSERT INTO review_assignments (kecamatan, supervisor, assigned_by, assigned_at) VALUES (?, ?, ?, ?)
+        ON CONFLICT (kecamatan) DO UPDATE SET supervisor = excluded.supervisor, assigned_by = excluded.assigned_by,
+        assigned_at = excluded.assigned_at`),
+      removeAssignment: p('DELETE FROM review_assignments WHERE kecamatan = ?'),
     }
+  }
+
+  // -- review assignments (migration 0090)
+  assignments(): ReviewAssignmentRecord[] {
+    return (this.s.assignments.all() as Row[]).map((r) => ({
+      kecamatan: r.kecamatan as string,
+      supervisor: r.supervisor as string,
+      assignedBy: r.assigned_by as string,
+      assignedAt: r.assigned_at as string,
+    }))
+  }
+
+  setAssignment(kecamatan: string, supervisor: string | null, by: string, at: string): void {
+    if (supervisor === null) this.s.removeAssignment.run(kecamatan)
+    else this.s.setAssignment.run(kecamatan, supervisor, by, at)
   }
 
   recentSubmissions(limit: number): Row[] {

@@ -213,12 +213,15 @@ describe('console API: decisions, audit, chase list, double entry, history', () 
       const op = (await d.call('POST', '/users', { name: 'Op', role: 'operator' })).body
 
       let chase = (await d.call('GET', '/console/chase', undefined, op.accessCode)).body
-      expect(chase.rows.map((r: any) => r.reporter.name).sort()).toEqual(['Ani', 'Budi', 'Camat Jombang'])
+      // One row per desa to chase; the kecamatan officer is the second person to call for each of
+      // its desa, never a row of its own at 0% for the whole kecamatan.
+      expect(chase.rows.map((r: any) => r.reporter.name).sort()).toEqual(['Ani', 'Budi'])
       const rowA = chase.rows.find((r: any) => r.reporter.id === a.id)
       expect(rowA.contests).toEqual({ gubernur: { expected: 1, reported: 0 }, bupati: { expected: 1, reported: 0 } })
       expect(rowA.kecamatanName).toBe('Jombang')
       expect(rowA.reporter.regionName).toBe('Padomasan')
-      expect(chase.rows.find((r: any) => r.reporter.id === kec.id).contests.gubernur.expected).toBe(2)
+      expect(rowA.desaName).toBe('Padomasan')
+      expect(rowA.alsoCall.map((o: any) => o.id)).toEqual([kec.id])
       expect(chase.unassigned.map((u: any) => u.code)).toEqual([DESA_C])
 
       // Budi reports one contest: he now has a last report and drops below the never-reported.
@@ -243,11 +246,15 @@ describe('console API: decisions, audit, chase list, double entry, history', () 
       const ev = d.service.store.eventsAfter(lastEvent).find((e) => e.type === 'chase.called')!
       // Events reach display screens too: no names, phones or notes in them.
       expect(JSON.stringify(ev.data)).not.toMatch(/Tidak diangkat|Ani|0812/)
-      expect((await d.call('POST', `/console/chase/${a.id}/calls`, { note: 'x'.repeat(501) }, op.accessCode)).status).toBe(400)
-      expect((await d.call('POST', `/console/chase/${op.id}/calls`, {}, op.accessCode)).status).toBe(404)
+      expect((await d.call('POST', `/console/chase/${a.id}/calls`, { outcome: 'other', note: 'x'.repeat(501) }, op.accessCode)).status).toBe(400)
+      // No outcome is assumed: a call saved without one would say "tersambung" when it was not.
+      const noOutcome = await d.call('POST', `/console/chase/${a.id}/calls`, { note: 'HP mati, hubungi kades' }, op.accessCode)
+      expect(noOutcome.status).toBe(400)
+      expect(noOutcome.body.error.fields.outcome).toMatch(/Hasil panggilan wajib dipilih/)
+      expect((await d.call('POST', `/console/chase/${op.id}/calls`, { outcome: 'reached' }, op.accessCode)).status).toBe(404)
       expect((await d.call('GET', '/console/chase', undefined, a.accessCode)).status).toBe(403)
       const summary = (await d.call('GET', '/console/summary', undefined, op.accessCode)).body
-      expect(summary.reportersMissing).toBe(2)
+      expect(summary.reportersMissing).toBe(1) // Ani; the kecamatan officer is not a row of its own
       expect(summary.recent[0]).toMatchObject({ tpsCode: `${DESA_B}.001`, contest: 'bupati', outcome: 'accepted', actor: { name: 'Budi' } })
     } finally {
       await d.stop()

@@ -252,7 +252,9 @@ describe('operator console in Chromium at 1366×768', () => {
     const otherRow = page.locator(`tr[data-reporter="${other.id}"]`)
     await otherRow.getByRole('button', { name: 'Sudah ditelepon' }).click()
     await page.keyboard.type('Sedang menghitung, lapor 10 menit lagi')
-    await page.keyboard.press('Enter')
+    // No outcome is assumed (tests/console/ops-e2e.test.ts shows Enter asking for one): pick it.
+    await page.getByRole('radio', { name: 'tersambung' }).check()
+    await page.getByLabel('Catatan panggilan').press('Enter')
     await expect.poll(() => otherRow.innerText()).toContain('Sedang menghitung')
     await expect.poll(() => otherRow.innerText()).toContain('Rina Operator')
 

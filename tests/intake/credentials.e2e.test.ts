@@ -201,8 +201,11 @@ describe('the credential sheet /kredensial', () => {
 
   it('sets the reporting hours in WIB', async () => {
     const card = page.locator('form.window')
-    await card.getByLabel('Buka (WIB)').fill('2099-01-01T12:00')
-    await card.getByLabel('Tutup (WIB)').fill('2099-01-02T06:00')
+    // Typed as our users write dates and times (dd-mm-yyyy, 24 h), whatever the browser's locale.
+    await card.getByLabel('Buka: tanggal (hh-bb-tttt)').fill('01-01-2099')
+    await card.getByLabel('Buka: jam (24 jam)').fill('12:00')
+    await card.getByLabel('Tutup: tanggal (hh-bb-tttt)').fill('02-01-2099')
+    await card.getByLabel('Tutup: jam (24 jam)').fill('6.00')
     await card.getByRole('button', { name: 'Simpan' }).click()
     await card.getByText(/TUTUP untuk pelapor \(01-01-2099 12:00 WIB – 02-01-2099 06:00 WIB\)/).waitFor()
     await card.screenshot({ path: join(SHOTS, 'window.png') })

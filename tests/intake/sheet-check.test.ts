@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { checkResultSheet, type ResultSheet } from '../../src/domain/result-sheet'
-import { contestShortName, issueText, newSubmissionId, sheetFromBody, submissionBody } from '../../src/shared/lapor-sheet'
+import { contestShortName, followsText, issueText, newSubmissionId, sheetFromBody, submissionBody } from '../../src/shared/lapor-sheet'
 import { resultSubmissionSchema } from '../../src/shared/schemas'
-import { checkSheet, emptySheetText, type SheetMode, type SheetText } from '../../src/shared/sheet-check'
+import { checkSheet, emptySheetText, firstFault, type SheetMode, type SheetText } from '../../src/shared/sheet-check'
 
 const PAIRS = [
   { number: 1, name: 'A - B' },
@@ -41,6 +41,26 @@ describe('the C.Hasil check on the phone form and the console', () => {
     ])
     expect(text(paper(sheet({ total: '1.205' })))).toEqual(['Jumlah suara sah + tidak sah harus angka bulat (tanpa titik, koma atau huruf)'])
     expect(text(paper(sheet({ total: '206' })))).toEqual(['Jumlah suara sah + tidak sah (206) tidak sama dengan 195 + 10 = 205'])
+  })
+
+  it('one typo, one error: a wrong valid figure does not turn the right total red', () => {
+    for (const mode of ['paper', 'call'] as SheetMode[]) {
+      // The pairs add up to 195 and the total 205 is right: only "Jumlah suara sah" is wrong.
+      const c = checkSheet(sheet({ valid: '159' }), { candidates: PAIRS, dpt: 300 }, mode)
+      expect(c.errors.map((e) => `${e.field}:${e.code}`)).toEqual(['valid:valid_sum'])
+      expect(c.follows).toEqual([])
+      expect(c.sheet).toBeNull()
+      expect(firstFault(c, PAIRS)).toBe('valid')
+    }
+    // A total that agrees with neither follows from the broken valid line: shown, not counted.
+    const c = paper(sheet({ valid: '159', total: '300' }))
+    expect(c.errors.map((e) => e.field)).toEqual(['valid'])
+    expect(c.follows).toMatchObject([{ field: 'total', code: 'total_sum', cause: 'valid' }])
+    expect(followsText(c.follows[0]!, PAIRS)).toBe('Ikut tidak cocok karena Jumlah suara sah salah: perbaiki Jumlah suara sah dulu')
+    // With the valid line right, a wrong total is its own error.
+    expect(paper(sheet({ total: '300' })).errors.map((e) => e.field)).toEqual(['total'])
+    // The cursor goes to the first box at fault in form order, empty boxes included.
+    expect(firstFault(paper(sheet({ votes: { '1': '', '2': '95' }, valid: '159' })), PAIRS)).toBe('votes.1')
   })
 
   it('waits for empty boxes without calling them errors, and refuses more than a TPS holds', () => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { CommandIo } from '../../src/sim/command'
-import { startDemo } from '../../src/sim/demo'
+import { simulatedClock, startDemo } from '../../src/sim/demo'
 import { startDesk } from '../helpers/desk'
 
 const tmp = mkdtempSync(join(tmpdir(), 'desk-demo-'))
@@ -46,6 +46,14 @@ describe('npm run demo', () => {
     expect(io.lines.some((l) => /^Kode akses contoh untuk mencoba \/lapor: [A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}/.test(l))).toBe(true)
     const progress = (await (await fetch(`${url}/api/v1/progress`, { headers: { authorization: `Bearer ${token}` } })).json()) as { contests: { reported: number }[] }
     expect(progress.contests[0]!.reported).toBeGreaterThan(0)
+    // The board's arrivals follow the election's own (simulated) time: from 13:00 WIB, spread over
+    // the evening, not piled into the one real quarter-hour the demo took.
+    const board = (await (await fetch(`${url}/api/v1/board/summary`, { headers: { authorization: `Bearer ${token}` } })).json()) as {
+      arrivals: { start: string; counts: Record<string, number[]> }
+    }
+    expect(new Date(Date.parse(board.arrivals.start) + 7 * 3_600_000).toISOString().slice(11, 16)).toBe('13:00')
+    const buckets = board.arrivals.counts.gubernur!.filter((n) => n > 0).length
+    expect(buckets).toBeGreaterThan(4)
 
     demo.stop()
     expect(await demo.done).toBe(0)
@@ -75,5 +83,22 @@ describe('npm run demo', () => {
 
     await expect(startDemo(['--data-dir', tmp, ...FAST], captureIo()).done).rejects.toThrow(/bukan folder data desk/)
     expect(existsSync(realDir)).toBe(true)
+  })
+})
+
+describe('the demo desk\'s clock', () => {
+  it('stands at 13:00 WIB until the night starts, follows the simulator, then runs at real speed', () => {
+    let real = Date.parse('2026-12-05T03:10:00Z') // 10:10 WIB
+    const clock = simulatedClock(() => real)
+    const wib = () => new Date(clock.now().getTime() + 7 * 3_600_000).toISOString().slice(0, 16)
+    expect(wib()).toBe('2026-12-05T13:00')
+    real += 60_000
+    expect(wib()).toBe('2026-12-05T13:00')
+    clock.advance(3 * 3600) // the simulator sends a report of 16:00
+    clock.advance(2 * 3600) // a slower chain never moves the clock back
+    expect(wib()).toBe('2026-12-05T16:00')
+    clock.stop()
+    real += 60_000
+    expect(wib()).toBe('2026-12-05T16:01')
   })
 })

@@ -26,7 +26,7 @@ export type Messages = typeof id
 
 const en: Messages = {
   appTitle: 'Election Desk',
-  notOfficial: 'QUICK COUNT — NOT OFFICIAL DATA',
+  notOfficial: 'FAST DATA — NOT OFFICIAL DATA',
   signInTitle: 'Sign in to the desk',
   signInHelp: 'Enter your access code (e.g. K7PQ-M2XD-9RTA) or the admin token.',
   accessCode: 'Access code',

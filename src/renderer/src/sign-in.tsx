@@ -32,6 +32,8 @@ export function SignIn({ onSignedIn }: { onSignedIn: (token: string) => void }) 
       <label htmlFor="code">{t.accessCode}</label>
       <input
         id="code"
+        // Operators sign in by keyboard: the code field takes the first keystroke.
+        autoFocus
         autoComplete="off"
         autoCapitalize="characters"
         spellCheck={false}

@@ -3,7 +3,7 @@ import { formatCount } from '../../../shared/format'
 import { contestName, contestOf, contestStatus, contestStep, desaName, tpsLabel, useLapor } from '../context'
 import { clearDraft, loadDraft, saveDraft, type Draft } from '../drafts'
 import { deskNumbers, sheetChanges } from '../correction'
-import { candidateLabel, fieldLabel, issueText, newSubmissionId, sheetFromBody, submissionBody, type Candidate } from '../../../shared/lapor-sheet'
+import { candidateLabel, fieldLabel, followsText, issueText, newSubmissionId, sheetFromBody, submissionBody, type Candidate } from '../../../shared/lapor-sheet'
 import { checkSheet, emptySheetText, type SheetText } from '../../../shared/sheet-check'
 
 function NumberField({
@@ -13,6 +13,7 @@ function NumberField({
   pair,
   value,
   error,
+  follows,
   total,
   was,
   onChange,
@@ -24,13 +25,15 @@ function NumberField({
   pair?: number
   value: string
   error?: string | undefined
+  /** Shown (not as an error) when this line disagrees only because an earlier line is broken. */
+  follows?: string | undefined
   total?: boolean
   /** A correction: the number it started from, shown when this box differs from it. */
   was?: string | undefined
   onChange: (v: string) => void
 }) {
   return (
-    <div className={`num-field${total ? ' total' : ''}${error ? ' has-error' : ''}`}>
+    <div className={`num-field${total ? ' total' : ''}${error ? ' has-error' : follows ? ' follows' : ''}`}>
       <label htmlFor={id}>
         {pair !== undefined ? (
           <span className="pair">
@@ -56,13 +59,19 @@ function NumberField({
         enterKeyHint="next"
         value={value}
         aria-invalid={!!error}
-        aria-describedby={error ? `${id}-error` : undefined}
+        aria-describedby={error ? `${id}-error` : follows ? `${id}-follows` : undefined}
         onChange={(e) => onChange(e.target.value.replace(/\s/g, ''))}
       />
-      {error && (
+      {error ? (
         <p className="field-error" id={`${id}-error`} role="alert">
           {error}
         </p>
+      ) : (
+        follows && (
+          <p className="field-follows" id={`${id}-follows`}>
+            {follows}
+          </p>
+        )
       )}
     </div>
   )
@@ -133,6 +142,10 @@ export function SheetForm({ tps, contest, correction }: { tps: string; contest: 
   const errorOf = (field: string) => {
     const e = check.errors.find((x) => x.field === field)
     return e && issueText(e, candidates)
+  }
+  const followsOf = (field: string) => {
+    const f = check.follows.find((x) => x.field === field)
+    return f && followsText(f, candidates)
   }
   const set = (patch: Partial<SheetText>) => setDraft((d) => ({ ...d, input: { ...d.input, ...patch }, confirmed: false }))
   const setVote = (n: number, v: string) => setDraft((d) => ({ ...d, input: { ...d.input, votes: { ...d.input.votes, [String(n)]: v } }, confirmed: false }))
@@ -216,6 +229,7 @@ export function SheetForm({ tps, contest, correction }: { tps: string; contest: 
           value={i.total}
           was={wasOf('total')}
           error={errorOf('total')}
+          follows={followsOf('total')}
           onChange={(v) => set({ total: v })}
         />
       </fieldset>

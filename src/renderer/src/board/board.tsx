@@ -1,6 +1,6 @@
 import type { FeatureCollection } from 'geojson'
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
-import { contestShortName, type BoardLayoutDto, type BoardSummaryDto, type TickerItem } from '../../../shared/board'
+import { contestShortName, pairTileLabel, type BoardLayoutDto, type BoardSummaryDto, type TickerItem } from '../../../shared/board'
 import { formatCount, formatTimeWib } from '../../../shared/format'
 import { api } from '../api'
 import { useT } from '../i18n'
@@ -100,12 +100,14 @@ function useShapes(layout: BoardLayoutDto | null, needDesa: boolean) {
   return shapes
 }
 
-function Clock() {
-  const [now, setNow] = useState(() => new Date())
+/** The desk's time (a training desk's is simulated), once the desk is known; this screen's before. */
+function Clock({ offsetMs }: { offsetMs: number }) {
+  const [local, setLocal] = useState(() => Date.now())
   useEffect(() => {
-    const timer = setInterval(() => setNow(new Date()), 1000)
+    const timer = setInterval(() => setLocal(Date.now()), 1000)
     return () => clearInterval(timer)
   }, [])
+  const now = local + offsetMs
   return (
     <div className="board-clock" data-testid="clock">
       {formatTimeWib(now, true)}
@@ -131,6 +133,26 @@ function Board({ config, onUnauthorized }: ScreenProps) {
   const [mapBox, setMapBox] = useState<HTMLDivElement | null>(null)
   const size = useSize(mapBox)
   const shapes = useShapes(live.layout, area !== null && !tilesOnly)
+  const [notice, setNotice] = useState<string | null>(null)
+  // Boundaries for what is on show: kecamatan shapes for the regency, desa shapes inside one.
+  const hasShapes = !!live.layout?.boundaries.some((b) => b.level === (area ? 'desa' : 'kecamatan'))
+  const showingGeo = hasShapes && !tilesOnly
+  const hasShapesRef = useRef(hasShapes)
+  hasShapesRef.current = hasShapes
+  // M (or the map button) with no boundaries imported: say so on the wall instead of doing nothing.
+  const toggleMap = useCallback(() => {
+    if (!hasShapesRef.current) {
+      setNotice(m.noBoundaries)
+      return
+    }
+    setNotice(null)
+    setTilesOnly((v) => !v)
+  }, [m])
+  useEffect(() => {
+    if (!notice) return
+    const timer = setTimeout(() => setNotice(null), 8_000)
+    return () => clearTimeout(timer)
+  }, [notice])
 
   // The contest asked for in the address, once contests are known.
   const wanted = useRef(params.contest)
@@ -160,7 +182,7 @@ function Board({ config, onUnauthorized }: ScreenProps) {
   useEffect(() => {
     if (!model) return
     const timer = setInterval(() => {
-      model.extendArrivals(Date.now())
+      model.extendArrivals(model.deskNow())
       setMinute((n) => n + 1)
     }, 60_000)
     return () => clearInterval(timer)
@@ -175,7 +197,7 @@ function Board({ config, onUnauthorized }: ScreenProps) {
       if (e.key === 'ArrowRight') setContestIndex((i) => (contests.length ? (i + 1) % contests.length : 0))
       else if (e.key === 'ArrowLeft') setContestIndex((i) => (contests.length ? (i - 1 + contests.length) % contests.length : 0))
       else if (e.key === 'Escape' || e.key === 'Backspace') setArea(null)
-      else if (e.key === 'm' || e.key === 'M') setTilesOnly((v) => !v)
+      else if (e.key === 'm' || e.key === 'M') toggleMap()
       else if (e.key === 'w' || e.key === 'W') setColour((c) => (c === 'progress' ? 'leader' : 'progress'))
       else if (e.key === ' ') setPaused((p) => !p)
       else if (e.key === 'f' || e.key === 'F') fullscreen()
@@ -190,7 +212,7 @@ function Board({ config, onUnauthorized }: ScreenProps) {
       window.removeEventListener('keydown', onKey)
       window.removeEventListener('pointerdown', onGesture)
     }
-  }, [contests.length, fullscreen, params.auto])
+  }, [contests.length, fullscreen, params.auto, toggleMap])
 
   // No cursor on the wall: always in unattended mode, otherwise after three still seconds.
   useEffect(() => {
@@ -225,7 +247,7 @@ function Board({ config, onUnauthorized }: ScreenProps) {
         </div>
         <div className="board-disclaimer">{m.disclaimer}</div>
         <div className="board-time">
-          <Clock />
+          <Clock offsetMs={model?.clockOffsetMs ?? 0} />
           <p data-testid="last-update">
             {m.lastUpdate} {model ? formatTimeWib(model.lastUpdate, true) : '–'}
           </p>
@@ -254,11 +276,17 @@ function Board({ config, onUnauthorized }: ScreenProps) {
                         {m.back}
                       </button>
                     )}
-                    <button type="button" onClick={() => setTilesOnly((v) => !v)} aria-pressed={!tilesOnly}>
-                      {tilesOnly ? m.geo : m.tiles}
+                    {/* Each button says what the wall shows now; its title says what pressing it does. */}
+                    <button type="button" data-testid="map-mode" onClick={toggleMap} title={showingGeo ? m.switchToTiles : m.switchToGeo}>
+                      {showingGeo ? m.showingGeo : m.showingTiles}
                     </button>
-                    <button type="button" onClick={() => setColour((c) => (c === 'progress' ? 'leader' : 'progress'))}>
-                      {colour === 'progress' ? m.byLeader : m.byProgress}
+                    <button
+                      type="button"
+                      data-testid="colour-mode"
+                      onClick={() => setColour((c) => (c === 'progress' ? 'leader' : 'progress'))}
+                      title={colour === 'progress' ? m.switchToLeader : m.switchToProgress}
+                    >
+                      {colour === 'progress' ? m.showingProgress : m.showingLeader}
                     </button>
                     <button type="button" onClick={fullscreen}>
                       {m.fullscreen}
@@ -267,6 +295,11 @@ function Board({ config, onUnauthorized }: ScreenProps) {
                 )}
               </div>
               <div className="map-box" ref={setMapBox}>
+                {notice && (
+                  <div className="board-notice" role="status" data-testid="board-notice">
+                    {notice}
+                  </div>
+                )}
                 {size.w > 0 && (
                   <MapView
                     model={model}
@@ -312,12 +345,17 @@ function MapView(props: {
   const { model, layout, shapes, tilesOnly, contestId, area, width, height, colour, onPick } = props
   const tallyOf = (code: string) => model.tally(contestId, code)
   const nameOf = (code: string) => model.name(code)
+  const candidates = model.contest(contestId)?.candidates ?? []
+  const pairLabel = (n: number) => {
+    const c = candidates.find((x) => x.number === n)
+    return c ? pairTileLabel(c) : String(n)
+  }
   const desaShapes = useMemo(() => {
     if (!area || !shapes.desa) return null
     const features = shapes.desa.features.filter((f) => String(f.properties?.code).startsWith(area + '.'))
     return features.length ? ({ type: 'FeatureCollection', features } as FeatureCollection) : null
   }, [area, shapes.desa])
-  const common = { width, height, tallyOf, nameOf, mode: colour, ...(onPick ? { onPick } : {}) }
+  const common = { width, height, tallyOf, nameOf, pairLabel, mode: colour, ...(onPick ? { onPick } : {}) }
   if (!area) {
     if (!tilesOnly && shapes.kecamatan) return <GeoMap shapes={shapes.kecamatan} {...common} />
     return <TileMap layout={layout.regency} {...common} />

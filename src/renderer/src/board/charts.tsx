@@ -32,8 +32,10 @@ const voteLabels: Plugin<'bar'> = {
     if (!meta) return
     const { ctx, chartArea } = chart
     const bars = chart.getDatasetMeta(0).data
-    const nameSize = Math.round(26 * meta.scale)
+    const baseName = 26 * meta.scale
     const shareSize = Math.round(64 * meta.scale)
+    let nameSize = Math.round(baseName)
+    let overflow = 0
     ctx.save()
     bars.forEach((bar, i) => {
       const row = meta.rows[i]
@@ -41,16 +43,26 @@ const voteLabels: Plugin<'bar'> = {
       const { x, y, height } = bar.getProps(['x', 'y', 'height'], true) as { x: number; y: number; height: number }
       const top = y - height / 2
       ctx.textBaseline = 'alphabetic'
-      ctx.font = `600 ${nameSize}px ${FONT}`
-      ctx.fillStyle = MUTED
+      // Name and vote count share the line above the bar: never cut, the pair's short name is
+      // drawn narrower (condensed by measure, the height stays legible) when both do not fit.
       const count = `${formatCount(row.votes)} suara`
+      const name = `${row.candidate.number} · ${pairShortName(row.candidate.name)}`
+      const size = Math.round(baseName)
+      ctx.font = `600 ${size}px ${FONT}`
       const countWidth = ctx.measureText(count).width
+      const room = chart.width - chartArea.left - countWidth - 20 * meta.scale
+      const nameWidth = ctx.measureText(name).width
+      ctx.fillStyle = MUTED
       ctx.textAlign = 'right'
       ctx.fillText(count, chart.width, top - 8 * meta.scale)
       ctx.textAlign = 'left'
       ctx.fillStyle = TEXT
-      const room = chart.width - countWidth - 20 * meta.scale
-      ctx.fillText(fit(ctx, `${row.candidate.number} · ${pairShortName(row.candidate.name)}`, room), chartArea.left, top - 8 * meta.scale)
+      ctx.fillText(name, chartArea.left, top - 8 * meta.scale, Math.max(1, room))
+      nameSize = Math.min(nameSize, size)
+      // How much was condensed (1 = not at all) and whether anything still spills: for the tests.
+      overflow = Math.max(overflow, countWidth > chart.width ? countWidth - chart.width : 0)
+      chart.canvas.dataset[`name${i}`] = name
+      chart.canvas.dataset[`squeeze${i}`] = String(nameWidth > room ? room / nameWidth : 1)
       ctx.font = `800 ${shareSize}px ${FONT}`
       ctx.textBaseline = 'middle'
       ctx.fillStyle = TEXT
@@ -58,15 +70,9 @@ const voteLabels: Plugin<'bar'> = {
     })
     ctx.restore()
     chart.canvas.dataset.minFontPx = String(Math.min(nameSize, shareSize))
+    chart.canvas.dataset.overflowPx = String(Math.round(overflow))
     chart.canvas.dataset.keyFontPx = String(shareSize)
   },
-}
-
-function fit(ctx: CanvasRenderingContext2D, text: string, width: number): string {
-  if (ctx.measureText(text).width <= width) return text
-  let s = text
-  while (s.length > 4 && ctx.measureText(s + '…').width > width) s = s.slice(0, -1)
-  return s.trimEnd() + '…'
 }
 
 /**
@@ -117,7 +123,7 @@ export function VoteChart({ rows, scale }: { rows: VoteRow[]; scale: number }) {
   )
 }
 
-/** Accepted results per 15 minutes since 13:00 WIB. */
+/** Accepted results per 15 minutes since 13:00 WIB, on the desk's clock (simulated in a demo). */
 export function ArrivalsChart({ labels, counts, scale }: { labels: string[]; counts: number[]; scale: number }) {
   const canvas = useChart<'bar'>(
     () => ({
@@ -138,19 +144,30 @@ export function ArrivalsChart({ labels, counts, scale }: { labels: string[]; cou
       c.data.datasets[0]!.data = counts
       const x = c.options.scales!.x!
       const y = c.options.scales!.y!
-      // Hour labels only, and every second (third…) hour when the evening gets long.
+      // A label at every hour: "19:00" where they fit side by side, else the hour alone ("19");
+      // only an evening of more hours than even that fits skips every second (third…) one.
       const hours = labels.filter((l) => l.endsWith(':00')).length
-      const step = Math.max(1, Math.ceil((hours * 100 * scale) / Math.max(1, c.canvas.clientWidth)))
+      const room = Math.max(1, c.canvas.clientWidth - 3 * size)
+      c.ctx.save()
+      c.ctx.font = `600 ${size}px ${FONT}`
+      const longWidth = c.ctx.measureText('00:00').width + size * 0.5
+      const shortWidth = c.ctx.measureText('00').width + size * 0.5
+      c.ctx.restore()
+      const long = hours * longWidth <= room
+      const per = long ? longWidth : shortWidth
+      const step = Math.max(1, Math.ceil((hours * per) / room))
       x.ticks = {
         ...x.ticks,
         font,
         callback: (_v, i) => {
           const l = labels[i]
-          // The first bucket is always named, so a lone bar is never an unlabelled one.
-          if (i === 0) return l
-          return l?.endsWith(':00') && Number(l.slice(0, 2)) % step === 0 && i * 15 >= 45 ? l : ''
+          if (!l?.endsWith(':00') || Number(l.slice(0, 2)) % step !== 0) return ''
+          return long ? l : l.slice(0, 2)
         },
       }
+      // Room on the right so the last hour's label is never cut at the card's edge.
+      c.options.layout = { padding: { right: long ? size * 1.4 : size * 0.6 } }
+      c.canvas.dataset.hourLabels = labels.filter((l, i) => l.endsWith(':00') && Number(l.slice(0, 2)) % step === 0 && i >= 0).join(',')
       y.ticks = { ...y.ticks, font }
       c.canvas.dataset.minFontPx = String(size)
     },

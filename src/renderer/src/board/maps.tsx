@@ -14,6 +14,8 @@ export interface MapProps {
   height: number
   tallyOf: (code: string) => AreaTally | undefined
   nameOf: (code: string) => string
+  /** The leading pair as a tile can hold it: number and a short name ("2 · Khofifah"). */
+  pairLabel?: (n: number) => string
   mode: ColourMode
   onPick?: (code: string) => void
 }
@@ -27,7 +29,7 @@ function pctLabel(t: AreaTally | undefined): string {
  * Equal tiles on a grid, roughly where each region lies: name, % of TPS reported, and a band
  * naming the leading pair in its colour (or, when tiles are coloured by leader, the TPS count).
  */
-export function TileMap({ layout, width, height, tallyOf, nameOf, mode, onPick }: MapProps & { layout: TileLayoutDto }) {
+export function TileMap({ layout, width, height, tallyOf, nameOf, pairLabel, mode, onPick }: MapProps & { layout: TileLayoutDto }) {
   const svg = useRef<SVGSVGElement>(null)
   const gap = 10
   const cols = Math.max(1, layout.cols)
@@ -41,10 +43,10 @@ export function TileMap({ layout, width, height, tallyOf, nameOf, mode, onPick }
   const bandFont = clamp(band * 0.62, 24, 32)
   const pctSize = clamp(Math.min((tileH - band - nameSize - pad * 2) * 0.95, (tileW - pad * 2) / 3.2), 28, 96)
 
-  // A long name is narrowed (never made smaller than 24 px) to stay inside its tile.
+  // A long name, pair or figure is narrowed (never made smaller than 24 px) to stay inside its tile.
   useLayoutEffect(() => {
     const max = tileW - pad * 2
-    for (const t of svg.current?.querySelectorAll<SVGTextElement>('text.tile-name') ?? []) {
+    for (const t of svg.current?.querySelectorAll<SVGTextElement>('text.tile-name, text.tile-band, text.tile-pct') ?? []) {
       t.removeAttribute('textLength')
       t.removeAttribute('lengthAdjust')
       if (t.getComputedTextLength() > max) {
@@ -52,7 +54,7 @@ export function TileMap({ layout, width, height, tallyOf, nameOf, mode, onPick }
         t.setAttribute('lengthAdjust', 'spacingAndGlyphs')
       }
     }
-  }, [layout, tileW, pad, nameSize])
+  })
 
   return (
     <svg ref={svg} className="map tile-map" viewBox={`0 0 ${width} ${height}`} role="img" aria-label="Peta petak wilayah">
@@ -68,7 +70,7 @@ export function TileMap({ layout, width, height, tallyOf, nameOf, mode, onPick }
               ? `${formatCount(t.reported)}/${formatCount(t.expected)} TPS`
               : 'Tanpa TPS'
             : leader !== null
-              ? `Unggul: ${leader}`
+              ? (pairLabel?.(leader) ?? `${leader}`)
               : t && t.reported > 0
                 ? 'Seri'
                 : 'Belum ada'
@@ -92,7 +94,7 @@ export function TileMap({ layout, width, height, tallyOf, nameOf, mode, onPick }
             </text>
             <g data-band="">
               <rect className="tile-bg" y={tileH - band} width={tileW} height={band} fill={bandFill} />
-              <text data-bg={bandFill} x={pad} y={tileH - band / 2} dominantBaseline="central" fontSize={bandFont} fontWeight={700} fill={textOn(bandFill)}>
+              <text className="tile-band" data-bg={bandFill} x={pad} y={tileH - band / 2} dominantBaseline="central" fontSize={bandFont} fontWeight={700} fill={textOn(bandFill)}>
                 {bandText}
               </text>
             </g>

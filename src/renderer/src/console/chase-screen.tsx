@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react'
+import { useMemo, useRef, useState } from 'react'
 import type { ChaseDto, ChaseRowDto, CallOutcome } from '../../../shared/console'
 import { CALL_OUTCOMES } from '../../../shared/console'
 import { formatCount } from '../../../shared/format'
@@ -31,7 +31,10 @@ export function ChaseScreen() {
   const rows = chase.data.rows.filter(
     (r) =>
       (!kecamatan || r.kecamatan === kecamatan) &&
-      (!q || `${r.reporter.name} ${r.reporter.phone} ${r.reporter.regionName} ${r.kecamatanName}`.toLowerCase().includes(q)),
+      (!q ||
+        `${r.reporter.name} ${r.reporter.phone} ${r.desaName} ${r.kecamatanName} ${r.alsoCall.map((o) => `${o.name} ${o.phone}`).join(' ')}`
+          .toLowerCase()
+          .includes(q)),
   )
   return (
     <section className="card chase">
@@ -77,7 +80,7 @@ export function ChaseScreen() {
           </thead>
           <tbody>
             {rows.map((r) => (
-              <ChaseRow key={r.reporter.id} row={r} now={now} lang={lang} onCalled={chase.reload} />
+              <ChaseRow key={r.key} row={r} now={now} lang={lang} onCalled={chase.reload} />
             ))}
           </tbody>
         </table>
@@ -105,14 +108,29 @@ function ChaseRow({ row, now, lang, onCalled }: { row: ChaseRowDto; now: number;
   const sms = useSmsM()
   const { config } = useConsole()
   const [open, setOpen] = useState(false)
-  const [outcome, setOutcome] = useState<CallOutcome>('reached')
+  // Nothing pre-selected: an operator who types a note and presses Enter must say how the call went.
+  const [outcome, setOutcome] = useState<CallOutcome | null>(null)
+  const [callee, setCallee] = useState(row.reporter.id)
   const [note, setNote] = useState('')
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string | null>(null)
+  const firstOutcome = useRef<HTMLInputElement>(null)
+  const toggle = (who: string) => {
+    if (open && who === callee) return setOpen(false)
+    setCallee(who)
+    setOutcome(null)
+    setError(null)
+    setOpen(true)
+  }
   const save = () => {
+    if (!outcome) {
+      setError(m.chooseOutcome)
+      firstOutcome.current?.focus()
+      return
+    }
     setBusy(true)
     setError(null)
-    post(`/console/chase/${row.reporter.id}/calls`, { outcome, note }).then(
+    post(`/console/chase/${callee}/calls`, { outcome, note }).then(
       () => {
         setBusy(false)
         setOpen(false)
@@ -127,9 +145,15 @@ function ChaseRow({ row, now, lang, onCalled }: { row: ChaseRowDto; now: number;
   }
   return (
     <>
-      <tr data-reporter={row.reporter.id} className={row.lastCall ? 'called' : undefined}>
+      <tr data-reporter={row.reporter.id} data-desa={row.desa} className={row.lastCall ? 'called' : undefined}>
         <td>
           <strong>{row.reporter.name}</strong>
+          {row.reporter.level === 'kecamatan' && <div className="muted small">{m.officerOf(row.reporter.regionName)}</div>}
+          {row.alsoCall.map((o) => (
+            <div key={o.id} className="also-call small" data-also={o.id}>
+              {m.alsoCall}: <strong>{o.name}</strong> · {m.officerShort}
+            </div>
+          ))}
         </td>
         <td>
           <a href={`tel:${row.reporter.phone.replace(/[^\d+]/g, '')}`}>{row.reporter.phone}</a>
@@ -138,12 +162,15 @@ function ChaseRow({ row, now, lang, onCalled }: { row: ChaseRowDto; now: number;
               SMS <Time at={row.lastSms.at} /> · {sms.statuses[row.lastSms.status] ?? row.lastSms.status}
             </div>
           )}
+          {row.alsoCall.map((o) => (
+            <div key={o.id} className="also-call small">
+              <a href={`tel:${o.phone.replace(/[^\d+]/g, '')}`}>{o.phone}</a>
+            </div>
+          ))}
         </td>
         <td>
-          {row.reporter.regionName}
-          <div className="muted small">
-            {row.reporter.level === 'kecamatan' ? m.kecamatan : row.kecamatanName}
-          </div>
+          {row.desaName}
+          <div className="muted small">{row.kecamatanName}</div>
         </td>
         {config.contests.map((c) => {
           const x = row.contests[c.id] ?? { expected: 0, reported: 0 }
@@ -175,11 +202,23 @@ function ChaseRow({ row, now, lang, onCalled }: { row: ChaseRowDto; now: number;
           ) : (
             <span className="muted">—</span>
           )}
+          {row.alsoCall
+            .filter((o) => o.lastCall)
+            .map((o) => (
+              <div key={o.id} className={`call small call-${o.lastCall!.outcome}`}>
+                {o.name}: <strong>{m.callOutcome[o.lastCall!.outcome]}</strong> · <Time at={o.lastCall!.at} />
+              </div>
+            ))}
         </td>
-        <td>
-          <button type="button" className="small-button" onClick={() => setOpen((o) => !o)} aria-expanded={open}>
+        <td className="call-buttons">
+          <button type="button" className="small-button" onClick={() => toggle(row.reporter.id)} aria-expanded={open && callee === row.reporter.id}>
             {m.called}
           </button>
+          {row.alsoCall.map((o) => (
+            <button key={o.id} type="button" className="small-button secondary" data-call-also={o.id} onClick={() => toggle(o.id)} aria-expanded={open && callee === o.id}>
+              {m.calledOfficer}
+            </button>
+          ))}
         </td>
       </tr>
       {open && (
@@ -195,11 +234,25 @@ function ChaseRow({ row, now, lang, onCalled }: { row: ChaseRowDto; now: number;
                 if (e.key === 'Escape') setOpen(false)
               }}
             >
-              {CALL_OUTCOMES.map((o) => (
-                <label key={o} className="check">
-                  <input type="radio" name={`outcome-${row.reporter.id}`} checked={outcome === o} onChange={() => setOutcome(o)} /> {m.callOutcome[o]}
-                </label>
-              ))}
+              <strong className="callee">{callee === row.reporter.id ? row.reporter.name : row.alsoCall.find((o) => o.id === callee)?.name}:</strong>
+              <span role="radiogroup" aria-label={m.callOutcomeLabel} className="outcomes">
+                {CALL_OUTCOMES.map((o, i) => (
+                  <label key={o} className="check">
+                    <input
+                      ref={i === 0 ? firstOutcome : undefined}
+                      type="radio"
+                      name={`outcome-${row.key}`}
+                      value={o}
+                      checked={outcome === o}
+                      onChange={() => {
+                        setOutcome(o)
+                        setError(null)
+                      }}
+                    />{' '}
+                    {m.callOutcome[o]}
+                  </label>
+                ))}
+              </span>
               <input
                 autoFocus
                 className="grow"

@@ -131,6 +131,9 @@ export function EntryScreen() {
     setError(null)
     if (!analysis?.sheet || !contest) {
       setError(m.fixErrors)
+      // Straight to the box at fault, so the operator asks the caller about that one.
+      const at = analysis?.firstFault ? document.getElementById(fieldInputId(analysis.firstFault)) : null
+      ;(at ?? firstSheetRef.current)?.focus()
       return
     }
     if (!verify && (!tps || callerName.trim() === '')) {

@@ -235,13 +235,9 @@ export function FileImport({ label, path, onDone }: { label: string; path: strin
           }}
         />
       </label>
-      <ErrorLine error={error} />
-      {rows.length > 0 && (
-        <>
-          <p>{m.importFailed}</p>
-          <RowErrorList rows={rows} rowLabel={m.row} />
-        </>
-      )}
+      {/* The desk's message already says nothing was imported and how many rows failed: say it once. */}
+      <ErrorLine error={error ?? (rows.length > 0 ? m.importFailed : null)} />
+      {rows.length > 0 && <RowErrorList rows={rows} rowLabel={m.row} />}
     </div>
   )
 }

@@ -1,6 +1,7 @@
-import { useEffect, useMemo, useState } from 'react'
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import type { ContestDto, VerificationListDto } from '../../../shared/api'
-import type { ConflictDto, DecisionAnswer, FlagDto, SheetDto, SubmissionViewDto, VerificationDto } from '../../../shared/console'
+import type { ConflictDto, DecisionAnswer, FlagDto, ReviewAssignmentsDto, SheetDto, SubmissionViewDto, VerificationDto } from '../../../shared/console'
+import { api } from '../api'
 import { formatCount } from '../../../shared/format'
 import { ActorName, contestShort, ErrorLine, fieldErrors, Link, Loading, Photos, post, roleAtLeast, Time, useConsole, useLiveData, historyPath } from './common'
 import { useM } from './messages'
@@ -9,7 +10,7 @@ import { loadRegions, type RegionsDto } from './tps-index'
 import { RegionSelects } from '../region-selects'
 
 type Tab = 'conflicts' | 'flags' | 'resolved' | 'verification'
-const REVIEW_EVENTS = ['result.conflict', 'conflict.resolved', 'result.updated', 'result.reviewed', 'result.accepted', 'photo.added', 'verification.changed']
+const REVIEW_EVENTS = ['result.conflict', 'review.assigned', 'conflict.resolved', 'result.updated', 'result.reviewed', 'result.accepted', 'photo.added', 'verification.changed']
 
 /**
  * The review queue: conflicts side by side, soft-warning flags, decided conflicts and the
@@ -50,29 +51,261 @@ function tpsLabel(t: { desaName: string; number: number }, m: ReturnType<typeof 
   return `${t.desaName} · ${m.tps} ${String(t.number).padStart(3, '0')}`
 }
 
+interface QueueFilter {
+  kecamatan: string
+  contest: string
+  kind: '' | 'conflict' | 'correction'
+  mine: boolean
+  q: string
+}
+
+const EMPTY_FILTER: QueueFilter = { kecamatan: '', contest: '', kind: '', mine: false, q: '' }
+
+/** The conflicts the filter keeps; the search covers TPS, desa, kecamatan and the reporters' names. */
+function filterConflicts(list: ConflictDto[], f: QueueFilter, meId: string): ConflictDto[] {
+  const q = f.q.trim().toLowerCase()
+  return list.filter(
+    (c) =>
+      (!f.kecamatan || c.tps.kecamatan === f.kecamatan) &&
+      (!f.contest || c.contest === f.contest) &&
+      (!f.kind || c.kind === f.kind) &&
+      (!f.mine || c.assignedTo?.id === meId) &&
+      (!q ||
+        [`#${c.id}`, c.tps.code, c.tps.desaName, c.tps.kecamatanName, `tps ${String(c.tps.number).padStart(3, '0')}`, c.incoming.actor.name, c.standing?.actor.name ?? '']
+          .join(' ')
+          .toLowerCase()
+          .includes(q)),
+  )
+}
+
+/** True when a key press belongs to a text field (J/K there are letters, not "next"). */
+const typing = (e: KeyboardEvent) => {
+  const t = e.target as HTMLElement | null
+  return !!t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || t.isContentEditable)
+}
+
 function ConflictQueue({ data, error, onDecided }: { data: ConflictDto[] | null; error: Error | null; onDecided: () => void }) {
   const m = useM()
-  const { config } = useConsole()
+  const { config, me } = useConsole()
   const [selected, setSelected] = useState<number | null>(null)
+  const [filter, setFilter] = useState<QueueFilter>(EMPTY_FILTER)
+  const shown = useMemo(() => (data ? filterConflicts(data, filter, me.id) : []), [data, filter, me.id])
+  const current = shown.find((c) => c.id === selected) ?? shown[0] ?? null
+  const index = current ? shown.indexOf(current) : -1
+  // After a decision the decided conflict leaves the list: go on to the one that followed it.
+  const after = useRef<number | null>(null)
+  useEffect(() => {
+    if (after.current === null || !data) return
+    const next = shown[Math.min(after.current, shown.length - 1)]
+    after.current = null
+    setSelected(next?.id ?? null)
+  }, [data, shown])
+  const move = useCallback(
+    (step: number) => {
+      if (shown.length === 0) return
+      const i = Math.max(0, Math.min(shown.length - 1, index + step))
+      setSelected(shown[i]!.id)
+      document.querySelector<HTMLElement>(`[data-conflict="${shown[i]!.id}"]`)?.scrollIntoView({ block: 'nearest' })
+    },
+    [shown, index],
+  )
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (typing(e) || e.altKey || e.ctrlKey || e.metaKey) return
+      if (e.key === 'j' || e.key === 'J') move(1)
+      else if (e.key === 'k' || e.key === 'K') move(-1)
+      else return
+      e.preventDefault()
+    }
+    window.addEventListener('keydown', onKey)
+    return () => window.removeEventListener('keydown', onKey)
+  }, [move])
+  const kecamatanList = useMemo(() => {
+    const seen = new Map<string, string>()
+    for (const c of data ?? []) seen.set(c.tps.kecamatan, c.tps.kecamatanName)
+    return [...seen].sort((a, b) => a[1].localeCompare(b[1]))
+  }, [data])
   if (!data) return error ? <ErrorLine error={error} /> : <Loading />
-  if (data.length === 0) return <p className="card muted">{m.noConflicts}</p>
-  const current = data.find((c) => c.id === selected) ?? data[0]!
+  const set = (patch: Partial<QueueFilter>) => setFilter((f) => ({ ...f, ...patch }))
   return (
-    <div className="queue">
-      <ul className="queue-list card" aria-label={m.tabConflicts}>
-        {data.map((c) => (
-          <li key={c.id}>
-            <button type="button" className={c === current ? 'item active' : 'item'} onClick={() => setSelected(c.id)} data-conflict={c.id}>
-              <strong>#{c.id} {tpsLabel(c.tps, m)}</strong>
-              <span className="muted small">
-                {c.tps.kecamatanName} · {contestShort(config, c.contest)} · {c.kind === 'correction' ? m.kindCorrection : m.kindConflict} · <Time at={c.createdAt} />
-              </span>
+    <>
+      <div className="card queue-tools">
+        <div className="filters" role="search">
+          <label>
+            {m.filterKecamatan}{' '}
+            <select value={filter.kecamatan} onChange={(e) => set({ kecamatan: e.target.value })} aria-label={m.filterKecamatan}>
+              <option value="">{m.allKecamatan}</option>
+              {kecamatanList.map(([code, name]) => (
+                <option key={code} value={code}>
+                  {name}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            {m.contest}{' '}
+            <select value={filter.contest} onChange={(e) => set({ contest: e.target.value })} aria-label={m.contest}>
+              <option value="">{m.allContests}</option>
+              {config.contests.map((c) => (
+                <option key={c.id} value={c.id}>
+                  {contestShort(config, c.id)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            {m.kindLabel}{' '}
+            <select value={filter.kind} onChange={(e) => set({ kind: e.target.value as QueueFilter['kind'] })} aria-label={m.kindLabel}>
+              <option value="">{m.allKinds}</option>
+              <option value="conflict">{m.kindConflict}</option>
+              <option value="correction">{m.kindCorrection}</option>
+            </select>
+          </label>
+          {me.role === 'supervisor' && (
+            <label className="check">
+              <input type="checkbox" checked={filter.mine} onChange={(e) => set({ mine: e.target.checked })} /> {m.onlyMine}
+            </label>
+          )}
+          <label>
+            {m.search}{' '}
+            <input
+              type="search"
+              value={filter.q}
+              onChange={(e) => set({ q: e.target.value })}
+              aria-label={m.searchConflicts}
+              placeholder={m.searchConflictsHint}
+            />
+          </label>
+          <span className="muted" data-testid="queue-count">
+            {m.shownOf(formatCount(shown.length), formatCount(data.length))}
+          </span>
+          <span className="queue-nav">
+            <button type="button" className="small-button secondary" onClick={() => move(-1)} disabled={index <= 0}>
+              {m.previous}
             </button>
-          </li>
-        ))}
-      </ul>
-      <ConflictDetail key={current.id} conflict={current} onDecided={onDecided} />
-    </div>
+            <button type="button" className="small-button secondary" onClick={() => move(1)} disabled={index < 0 || index >= shown.length - 1}>
+              {m.next}
+            </button>
+          </span>
+        </div>
+        <Assignments />
+      </div>
+      {data.length === 0 ? (
+        <p className="card muted">{m.noConflicts}</p>
+      ) : shown.length === 0 || !current ? (
+        <p className="card muted">{m.noConflictsMatch}</p>
+      ) : (
+        <div className="queue">
+          <ul className="queue-list card" aria-label={m.tabConflicts}>
+            {shown.map((c) => (
+              <li key={c.id}>
+                <button type="button" className={c === current ? 'item active' : 'item'} onClick={() => setSelected(c.id)} data-conflict={c.id} aria-current={c === current}>
+                  <strong>
+                    #{c.id} {tpsLabel(c.tps, m)}
+                  </strong>
+                  <span className="muted small">
+                    {c.tps.kecamatanName} · {contestShort(config, c.contest)} · {c.kind === 'correction' ? m.kindCorrection : m.kindConflict} · <Time at={c.createdAt} />
+                  </span>
+                  {c.assignedTo && <span className="small assigned">→ {c.assignedTo.name}</span>}
+                </button>
+              </li>
+            ))}
+          </ul>
+          <ConflictDetail
+            key={current.id}
+            conflict={current}
+            position={m.position(formatCount(index + 1), formatCount(shown.length))}
+            onDecided={() => {
+              after.current = index
+              onDecided()
+            }}
+          />
+        </div>
+      )}
+    </>
+  )
+}
+
+/** Who takes which kecamatan's conflicts: seen by all staff, changed by supervisors and the admin. */
+function Assignments() {
+  const m = useM()
+  const { me } = useConsole()
+  const data = useLiveData<ReviewAssignmentsDto>('/console/review-assignments', ['review.assigned', 'users.imported'])
+  const [kecamatan, setKecamatan] = useState('')
+  const [supervisor, setSupervisor] = useState('')
+  const [error, setError] = useState<string | null>(null)
+  if (!data.data) return null
+  const canAssign = roleAtLeast(me.role, 'supervisor')
+  const save = (kec: string, sup: string | null) => {
+    setError(null)
+    api<ReviewAssignmentsDto>(`/console/review-assignments/${kec}`, { method: 'PUT', body: JSON.stringify({ supervisor: sup }) }).then(
+      () => {
+        setKecamatan('')
+        setSupervisor('')
+        data.reload()
+      },
+      (e: unknown) => setError(e instanceof Error ? e.message : String(e)),
+    )
+  }
+  return (
+    <details className="assignments" data-testid="assignments">
+      <summary>
+        {m.assignmentsTitle} ({formatCount(data.data.assignments.length)})
+      </summary>
+      {data.data.assignments.length === 0 ? (
+        <p className="muted small">{m.noAssignments}</p>
+      ) : (
+        <ul className="small">
+          {data.data.assignments.map((a) => (
+            <li key={a.kecamatan} data-assigned={a.kecamatan}>
+              {m.kecamatan} {a.kecamatanName} → <strong>{a.supervisor.name}</strong>{' '}
+              <span className="muted">
+                ({a.assignedBy.name}, <Time at={a.at} />)
+              </span>
+              {canAssign && (
+                <button type="button" className="small-button secondary" onClick={() => save(a.kecamatan, null)}>
+                  {m.unassign}
+                </button>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+      {canAssign && (
+        <div className="inline-form">
+          <select value={kecamatan} onChange={(e) => setKecamatan(e.target.value)} aria-label={m.assignKecamatan}>
+            <option value="">{m.assignKecamatan}</option>
+            {data.data.kecamatan.map((k) => (
+              <option key={k.code} value={k.code}>
+                {k.name}
+              </option>
+            ))}
+          </select>
+          <select value={supervisor} onChange={(e) => setSupervisor(e.target.value)} aria-label={m.assignSupervisor}>
+            <option value="">{m.assignSupervisor}</option>
+            {data.data.supervisors.map((s) => (
+              <option key={s.id} value={s.id}>
+                {s.name}
+              </option>
+            ))}
+          </select>
+          <button type="button" className="small-button" disabled={!kecamatan || !supervisor} onClick={() => save(kecamatan, supervisor)}>
+            {m.assign}
+          </button>
+          <ErrorLine error={error} />
+        </div>
+      )}
+    </details>
+  )
+}
+
+/** A phone number to call back, as a link (tel:) the console's softphone or a laptop can use. */
+function Phone({ phone }: { phone: string | null | undefined }) {
+  if (!phone) return null
+  return (
+    <a className="phone" href={`tel:${phone.replace(/[^\d+]/g, '')}`}>
+      {phone}
+    </a>
   )
 }
 
@@ -83,14 +316,14 @@ function SubmissionMeta({ s, title }: { s: SubmissionViewDto | null; title: stri
     <th className="sub-meta">
       <div className="col-title">{title}</div>
       <div>
-        <ActorName actor={s.actor} />
+        <ActorName actor={s.actor} /> <Phone phone={s.actorPhone} />
       </div>
       <div className="muted small">
         <Time at={s.at} seconds /> · {m.channels[s.channel] ?? s.channel} · {m.receipt} {s.receipt ?? '—'}
       </div>
       {s.caller && (
         <div className="small">
-          {m.caller}: {s.caller.name} {s.caller.phone ?? ''}
+          {m.caller}: {s.caller.name} <Phone phone={s.caller.phone} />
         </div>
       )}
       {s.correctionReason && (
@@ -168,7 +401,7 @@ function Verification({ v }: { v: VerificationDto | null }) {
   )
 }
 
-function ConflictDetail({ conflict, onDecided }: { conflict: ConflictDto; onDecided: () => void }) {
+function ConflictDetail({ conflict, position, onDecided }: { conflict: ConflictDto; position: string; onDecided: () => void }) {
   const m = useM()
   const { config, me } = useConsole()
   const contest = config.contests.find((c) => c.id === conflict.contest)
@@ -179,7 +412,13 @@ function ConflictDetail({ conflict, onDecided }: { conflict: ConflictDto; onDeci
           #{conflict.id} {tpsLabel(conflict.tps, m)} · {contestShort(config, conflict.contest)}
         </h2>
         <span className="muted">
-          {m.kecamatan} {conflict.tps.kecamatanName} · {m.dpt} {formatCount(conflict.tps.dpt)} · {conflict.kind === 'correction' ? m.kindCorrection : m.kindConflict} ·{' '}
+          {position} · {m.kecamatan} {conflict.tps.kecamatanName} · {m.dpt} {formatCount(conflict.tps.dpt)} ·{' '}
+          {conflict.kind === 'correction' ? m.kindCorrection : m.kindConflict} ·{' '}
+          {conflict.assignedTo && (
+            <>
+              {m.assignedTo} <strong>{conflict.assignedTo.name}</strong> ·{' '}
+            </>
+          )}
           <Link to={historyPath(conflict.tps.code)}>{m.openHistory}</Link>
         </span>
       </header>
@@ -401,8 +640,8 @@ function ResolvedList() {
             <th>#</th>
             <th>{m.tps}</th>
             <th>{m.contest}</th>
-            <th>{m.decide}</th>
-            <th>{m.reason}</th>
+            <th>{m.decisionColumn}</th>
+            <th>{m.reasonColumn}</th>
             <th>{m.decidedBy}</th>
             <th>{m.time}</th>
           </tr>

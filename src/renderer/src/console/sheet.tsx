@@ -2,7 +2,7 @@ import type { KeyboardEvent, ReactNode, RefObject } from 'react'
 import type { ContestDto } from '../../../shared/api'
 import type { SheetDto } from '../../../shared/console'
 import { formatCount } from '../../../shared/format'
-import { checkSheet, emptySheetText, type CheckedSheet, type SheetIssue, type SheetText } from '../../../shared/sheet-check'
+import { checkSheet, emptySheetText, firstFault, type CheckedSheet, type SheetIssue, type SheetText } from '../../../shared/sheet-check'
 import { numberInEnglish, terbilang } from '../../../shared/terbilang'
 import { useT } from '../i18n'
 import { useM, type ConsoleMessages } from './messages'
@@ -28,12 +28,22 @@ export function sheetValuesOf(sheet: SheetDto, contest: ContestDto): SheetValues
 
 export interface SheetAnalysis {
   errors: Record<string, string>
+  /** Lines that disagree only because an earlier line is broken (said as such, not as errors). */
+  follows: Record<string, string>
+  /** The first box in form order that is wrong or empty: where the cursor goes. */
+  firstFault: string | null
   warnings: string[]
   /** The sheet to send, when there are no errors. */
   sheet: CheckedSheet | null
   valid: number
   total: number
   votersSum: number | null
+}
+
+/** A box's name as on the console's form, for "follows from …". */
+function fieldName(field: string, m: ConsoleMessages): string {
+  const names: Record<string, string> = { valid: m.validTyped, total: m.totalTyped, invalid: m.invalid, 'voters.total': m.votersTotal }
+  return names[field] ?? field
 }
 
 function issueMessage(issue: SheetIssue, m: ConsoleMessages): string {
@@ -81,8 +91,12 @@ export function analyseSheet(values: SheetValues, contest: ContestDto, dpt: numb
   // A voters section begun and left unfinished: said once, on its total.
   if (check.missing.some((f) => f.startsWith('voters.'))) errors['voters'] = m.votersPartial
   for (const e of check.errors) errors[e.field] ??= issueMessage(e, m)
+  const follows: Record<string, string> = {}
+  for (const f of check.follows) follows[f.field] = m.followsFrom(fieldName(f.cause ?? '', m))
   return {
     errors,
+    follows,
+    firstFault: firstFault(check, contest.candidates),
     warnings: check.warnings.map((w) => issueMessage(w, m)),
     sheet: check.sheet,
     valid: check.valid,
@@ -121,6 +135,7 @@ function NumberField({
   value,
   onChange,
   error,
+  follows,
   flagged,
   hint,
   inputRef,
@@ -131,13 +146,14 @@ function NumberField({
   value: string
   onChange: (v: string) => void
   error?: string
+  follows?: string
   flagged?: boolean
   hint?: ReactNode
   inputRef?: RefObject<HTMLInputElement | null>
   big?: boolean
 }) {
   return (
-    <div className={`field num-field${error ? ' has-error' : ''}${flagged ? ' flagged' : ''}${big ? ' big' : ''}`}>
+    <div className={`field num-field${error ? ' has-error' : follows ? ' follows' : ''}${flagged ? ' flagged' : ''}${big ? ' big' : ''}`}>
       <label htmlFor={id}>{label}</label>
       <input
         id={id}
@@ -149,7 +165,7 @@ function NumberField({
         aria-invalid={!!error}
         onChange={(e) => onChange(e.target.value.replace(/[^\d]/g, '').slice(0, 7))}
       />
-      {error ? <span className="field-error">{error}</span> : hint ? <span className="hint">{hint}</span> : null}
+      {error ? <span className="field-error">{error}</span> : follows ? <span className="field-follows">{follows}</span> : hint ? <span className="hint">{hint}</span> : null}
     </div>
   )
 }
@@ -250,6 +266,7 @@ export function SheetFields({
             value={values.total}
             onChange={(v) => set({ total: v })}
             error={analysis.errors['total']}
+            follows={analysis.follows['total']}
             hint={`${m.computed}: ${formatCount(analysis.total)}`}
           />
         </div>

@@ -10,6 +10,7 @@ import { forgetIssuedCodes, issuedCodes, rememberIssuedCodes, type IssuedCode } 
 import { CARD_MESSAGES, useCredentialMessages, type CredentialMessages } from './messages'
 import './credentials.css'
 import { AddPersonForm, ROLES } from '../add-person-form'
+import { emptyWibDateTime, readWibDateTime, WibDateTimeField, wibDateTimeOf, type WibDateTimeValue } from '../wib-datetime'
 
 function errorText(e: unknown): string {
   return e instanceof ApiFailure || e instanceof Error ? e.message : String(e)
@@ -33,9 +34,6 @@ function roleLabel(role: string, region: string, m: CredentialMessages): string 
   return m.roles[role as 'operator' | 'supervisor' | 'display'] ?? role
 }
 
-/** ISO ⇄ the value of an <input type="datetime-local"> read as WIB (UTC+7, no DST). */
-const toWibInput = (iso: string | null) => (iso ? new Date(Date.parse(iso) + 7 * 3_600_000).toISOString().slice(0, 16) : '')
-const fromWibInput = (v: string) => (v ? `${v}:00+07:00` : null)
 
 interface AddressOption {
   url: string
@@ -643,13 +641,13 @@ function BulkReissue({
 
 function WindowCard({ m }: { m: CredentialMessages }) {
   const [window_, setWindow] = useState<SignInWindowDto | null>(null)
-  const [opens, setOpens] = useState('')
-  const [closes, setCloses] = useState('')
+  const [opens, setOpens] = useState<WibDateTimeValue>(emptyWibDateTime)
+  const [closes, setCloses] = useState<WibDateTimeValue>(emptyWibDateTime)
   const [error, setError] = useState<string | null>(null)
   const show = (w: SignInWindowDto) => {
     setWindow(w)
-    setOpens(toWibInput(w.opensAt))
-    setCloses(toWibInput(w.closesAt))
+    setOpens(wibDateTimeOf(w.opensAt))
+    setCloses(wibDateTimeOf(w.closesAt))
   }
   useEffect(() => {
     api<SignInWindowDto>('/intake/window').then(show, (e: unknown) => setError(errorText(e)))
@@ -667,19 +665,19 @@ function WindowCard({ m }: { m: CredentialMessages }) {
       className="card window"
       onSubmit={(e) => {
         e.preventDefault()
-        void save(fromWibInput(opens), fromWibInput(closes))
+        const a = readWibDateTime(opens, m.opensAt)
+        const b = readWibDateTime(closes, m.closesAt)
+        if ('error' in a || 'error' in b) {
+          setError(['error' in a ? a.error : '', 'error' in b ? b.error : ''].filter(Boolean).join(' · '))
+          return
+        }
+        void save(a.iso, b.iso)
       }}
     >
       <h2>{m.windowTitle}</h2>
       <p className="muted">{m.windowHelp}</p>
-      <label>
-        {m.opensAt} (WIB)
-        <input type="datetime-local" value={opens} onChange={(e) => setOpens(e.target.value)} />
-      </label>
-      <label>
-        {m.closesAt} (WIB)
-        <input type="datetime-local" value={closes} onChange={(e) => setCloses(e.target.value)} />
-      </label>
+      <WibDateTimeField label={m.opensAt} value={opens} onChange={setOpens} dateLabel={m.dateWord} timeLabel={m.timeWord} />
+      <WibDateTimeField label={m.closesAt} value={closes} onChange={setCloses} dateLabel={m.dateWord} timeLabel={m.timeWord} />
       <div className="row">
         <button type="submit">{m.save}</button>
         <button type="button" className="secondary" onClick={() => void save(null, null)}>

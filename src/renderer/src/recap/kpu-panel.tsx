@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
 import type { ConfigDto, RowError } from '../../../shared/api'
 import type { KpuImportDto, ReconcileContestDto, ReconcileReportDto } from '../../../shared/export'
+import { contestShortName } from '../../../shared/board'
 import { formatCount } from '../../../shared/format'
 import { api, ApiFailure } from '../api'
 import { downloadFile, type DownloadState } from './download'
@@ -164,7 +165,7 @@ export function KpuPanel({ config, m, operator, version, onUnauthorized }: Props
         body: file,
         headers: { 'Content-Type': 'application/octet-stream' },
       })
-      setDone(m.importedText(r.id, m.level[r.level] ?? r.level, formatCount(r.figures), r.contests.join(', ')))
+      setDone(m.importedText(r.id, m.level[r.level] ?? r.level, formatCount(r.figures), r.contests.map((id) => contestShortName(config.contests.find((c) => c.id === id)?.name ?? id)).join(', ')))
       setFile(null)
       setSource('')
       if (fileInput.current) fileInput.current.value = ''
@@ -260,7 +261,7 @@ export function KpuPanel({ config, m, operator, version, onUnauthorized }: Props
           {m.imports}:{' '}
           {imports.map((i) => (
             <span key={i.id}>
-              #{i.id} “{i.source}” ({m.level[i.level]}, {i.contests.join(', ')}, {wibDateTime(i.at)})
+              #{i.id} “{i.source}” ({m.level[i.level]}, {i.contests.map((id) => contestShortName(config.contests.find((c) => c.id === id)?.name ?? id)).join(', ')}, {wibDateTime(i.at)})
             </span>
           ))}
         </p>

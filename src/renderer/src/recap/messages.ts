@@ -1,3 +1,4 @@
+import { formatCount } from '../../../shared/format'
 import { useT } from '../i18n'
 
 // The /rekap screen's own words, Indonesian first.
@@ -87,7 +88,7 @@ const id = {
   mark: 'Tanda',
   totals: 'Jumlah wilayah yang dibandingkan',
   status: { cocok: 'cocok', dalam_ambang: 'dalam ambang', selisih: 'SELISIH', belum_lengkap: 'desk belum lengkap' } as Record<string, string>,
-  shown: (n: number, total: number) => `Menampilkan ${n} dari ${total} baris.`,
+  shown: (n: number, total: number) => `Menampilkan ${formatCount(n)} dari ${formatCount(total)} baris.`,
   allMatch: 'Tidak ada selisih di atas ambang.',
   loading: 'Memuat…',
   reporterHere: 'Akun pelapor tidak dapat membuka rekap.',
@@ -177,7 +178,7 @@ const en: RecapMessages = {
   mark: 'Mark',
   totals: 'Total over the regions compared',
   status: { cocok: 'match', dalam_ambang: 'within threshold', selisih: 'DIFFERENT', belum_lengkap: 'desk incomplete' },
-  shown: (n: number, total: number) => `Showing ${n} of ${total} rows.`,
+  shown: (n: number, total: number) => `Showing ${formatCount(n)} of ${formatCount(total)} rows.`,
   allMatch: 'No difference above the threshold.',
   loading: 'Loading…',
   reporterHere: 'Reporter accounts cannot open the recap.',

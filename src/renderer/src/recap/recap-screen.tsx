@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react'
 import type { ProgressDto } from '../../../shared/api'
 import type { ExportProfileDto, SnapshotDto, SnapshotVerifyDto } from '../../../shared/export'
 import { formatCount, formatPercent } from '../../../shared/format'
+import { contestShortName } from '../../../shared/board'
 import { api, ApiFailure, subscribe } from '../api'
 import type { ScreenProps } from '../routes'
 import { downloadFile, sizeText, type DownloadState } from './download'
@@ -32,7 +33,7 @@ function CopyHash({ hash, m }: { hash: string; m: RecapMessages }) {
   )
 }
 
-function SnapshotRow({ s, m, onUnauthorized, operator }: { s: SnapshotDto; m: RecapMessages; onUnauthorized: () => void; operator: boolean }) {
+function SnapshotRow({ s, m, onUnauthorized, operator, contestName }: { s: SnapshotDto; m: RecapMessages; onUnauthorized: () => void; operator: boolean; contestName: (id: string) => string }) {
   const [state, setState] = useState<DownloadState>({ phase: 'idle' })
   const [verify, setVerify] = useState<SnapshotVerifyDto | 'busy' | null>(null)
   const berjenjang = s.files.find((f) => f.profile === 'berjenjang')
@@ -49,7 +50,7 @@ function SnapshotRow({ s, m, onUnauthorized, operator }: { s: SnapshotDto; m: Re
       <td className="nowrap small">
         {s.summary.map((x) => (
           <div key={x.contest}>
-            {x.contest}: {formatCount(x.reported)}/{formatCount(x.expected)}
+            {contestName(x.contest)}: {formatCount(x.reported)}/{formatCount(x.expected)}
           </div>
         ))}
       </td>
@@ -277,7 +278,7 @@ export function RecapScreen({ config, onUnauthorized }: ScreenProps) {
               </thead>
               <tbody>
                 {snapshots.map((s) => (
-                  <SnapshotRow key={s.id} s={s} m={m} onUnauthorized={onUnauthorized} operator={operator} />
+                  <SnapshotRow key={s.id} s={s} m={m} onUnauthorized={onUnauthorized} operator={operator} contestName={(id) => contestShortName(config.contests.find((c) => c.id === id)?.name ?? id)} />
                 ))}
               </tbody>
             </table>

@@ -15,7 +15,7 @@ function deskOrigin(): string {
   return new URL(desk!.url).origin
 }
 
-/** A better-sqlite3 build for Electron's ABI, made by `npm run rebuild:electron`. */
+/** A better-sqlite3 build for Electron's ABI, made by `scripts/rebuild-electron.mjs` (`npm start` runs it on first launch). */
 function electronNativeBinding(): string | undefined {
   const file = join(app.getAppPath(), '.electron-native', 'better_sqlite3.node')
   return existsSync(file) ? file : undefined

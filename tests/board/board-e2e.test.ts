@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { BoardSummaryDto } from '../../src/shared/board'
 import { launchBrowser } from '../helpers/browser'
 import { builtUi } from '../helpers/build-ui'
 import { startDesk, type TestDesk } from '../helpers/desk'
@@ -129,7 +130,8 @@ describe('wall board in Chromium', () => {
     const total = [...sent.values()].reduce((a, b) => a + b, 0)
     expect(await page.textContent('[data-testid=progress-percent]')).toBe(`${Math.floor((total / tps.length) * 100)}%`)
     await expect(page.textContent('body')).resolves.toContain('DATA CEPAT — BUKAN DATA RESMI')
-    await page.waitForTimeout(300) // charts draw on the next frame
+    // Charts draw on a later frame and then note the font sizes they used.
+    await page.waitForFunction(() => document.querySelectorAll('canvas[data-min-font-px]').length === 2, undefined, { timeout: 10_000 })
     await page.screenshot({ path: join(ARTIFACTS, 'board-1920x1080.png') })
 
     // Legibility, measured on the rendered page: no text under 24 px, key figures ≥ 64 px, contrast ≥ 4.5:1.
@@ -252,7 +254,11 @@ describe('wall board in Chromium', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'board-kecamatan-conflicts.png') })
     // A new conflict elsewhere leaves Jombang's count alone; one in Jombang moves it, live.
     expect((await send(desk, firstOf('35.09.19'), 'gubernur', 3, 6)).status).toBe(202)
-    await page.waitForTimeout(500)
+    // Wait for the board to have taken the new conflict in: Jombang's figure read again after the
+    // regency's count moved (a board that missed it, or is slow, fails here instead of passing).
+    const regencyWaiting = (await desk.call<BoardSummaryDto>('GET', '/board/summary')).body.conflictsWaiting
+    expect(regencyWaiting).toBe(3)
+    await page.waitForSelector(`[data-testid=conflicts][data-regency-count="${regencyWaiting}"]`, { timeout: 10_000 })
     expect(await page.textContent('[data-testid=conflicts] strong')).toBe('1')
     const jombangNext = tps.filter((t) => t.startsWith('35.09.01.'))[1]!
     await send(desk, jombangNext, 'gubernur', 3)
@@ -333,12 +339,17 @@ describe('wall board in Chromium', () => {
     }
     const rest = tps.filter((t) => !bupatiSent.has(t))
     const burst = async (list: string[]) => Promise.all(list.map((t) => desk.call('POST', '/results', { submissionId: `b-${t}-${Math.random()}`, tps: t, contest: 'bupati', votes: { '1': 3, '2': 4 }, invalid: 1 })))
+    // The board has applied every event the desk has committed so far (no sleeping on a guess).
+    const caughtUp = async () => {
+      const last = (await desk.call<BoardSummaryDto>('GET', '/board/summary')).body.lastEventId
+      await page.waitForFunction((id) => Number(document.querySelector('.board')?.getAttribute('data-event-id')) >= id, last, { timeout: 20_000 })
+    }
     await burst(rest.slice(0, 10))
-    await page.waitForTimeout(500)
+    await caughtUp()
     const before = await heap()
     expect(rest.length).toBeGreaterThan(300)
     await burst(rest.slice(10))
-    await page.waitForTimeout(1_000)
+    await caughtUp()
     const after = await heap()
     expect(after - before).toBeLessThan(3_000_000)
     expect(await page.$$('.ticker-item')).toHaveLength(2)

@@ -78,6 +78,10 @@ async function openBoard(page: Page, desk: TestDesk, token: string, query = '') 
   await page.waitForSelector('[data-tile], [data-shape]', { timeout: 20_000 })
 }
 
+/** Charts draw on a later frame and then note the font sizes they used: wait for that, not for a guess. */
+const chartsDrawn = (page: Page) =>
+  page.waitForFunction(() => document.querySelectorAll('canvas[data-min-font-px]').length === 2, undefined, { timeout: 10_000 })
+
 const tilePercents = (page: Page) =>
   page.$$eval('[data-tile]', (tiles) => Object.fromEntries(tiles.map((t) => [t.getAttribute('data-tile'), t.querySelector('.tile-pct')?.textContent ?? ''])))
 
@@ -130,8 +134,7 @@ describe('wall board in Chromium', () => {
     const total = [...sent.values()].reduce((a, b) => a + b, 0)
     expect(await page.textContent('[data-testid=progress-percent]')).toBe(`${Math.floor((total / tps.length) * 100)}%`)
     await expect(page.textContent('body')).resolves.toContain('DATA CEPAT — BUKAN DATA RESMI')
-    // Charts draw on a later frame and then note the font sizes they used.
-    await page.waitForFunction(() => document.querySelectorAll('canvas[data-min-font-px]').length === 2, undefined, { timeout: 10_000 })
+    await chartsDrawn(page)
     await page.screenshot({ path: join(ARTIFACTS, 'board-1920x1080.png') })
 
     // Legibility, measured on the rendered page: no text under 24 px, key figures ≥ 64 px, contrast ≥ 4.5:1.
@@ -163,7 +166,7 @@ describe('wall board in Chromium', () => {
       expect(r).toBeLessThanOrEqual(1280)
       expect(b).toBeLessThanOrEqual(720)
     }
-    await page.waitForTimeout(300)
+    await chartsDrawn(page)
     await page.screenshot({ path: join(ARTIFACTS, 'board-1280x720.png') })
     await page.close()
 
@@ -188,7 +191,7 @@ describe('wall board in Chromium', () => {
     const shapes = await page.$$eval('path[data-shape]', (ps) => ps.map((p) => ({ code: p.getAttribute('data-shape'), percent: p.getAttribute('data-percent') })))
     expect(shapes).toHaveLength(31)
     for (const s of shapes) expect(`${s.percent}%`).toBe(expectedPercent(s.code!))
-    await page.waitForTimeout(300)
+    await chartsDrawn(page)
     await page.screenshot({ path: join(ARTIFACTS, 'board-geo-bundled-1920x1080.png') })
     await page.close()
   })
@@ -214,7 +217,7 @@ describe('wall board in Chromium', () => {
     // Wound the wrong way, a region would be drawn as the whole globe minus itself: a map-sized box.
     for (const s of shapes) expect(s.box.width * s.box.height).toBeLessThan(map.width * map.height * 0.25)
     for (const s of shapes) expect(`${s.percent}%`).toBe(expectedPercent(s.code!))
-    await page.waitForTimeout(300)
+    await chartsDrawn(page)
     await page.screenshot({ path: join(ARTIFACTS, 'board-geo-1920x1080.png') })
     const texts = await page.evaluate(measureText)
     expect(texts.filter((t) => t.px < 23.9 || t.contrast < 4.5)).toEqual([])

@@ -7,41 +7,65 @@ import { RegionTree, type Region } from '../domain/regions'
 
 export const DEFAULT_REGENCY = '35.09'
 
-function dataDir(): string {
+/** Where `idn-area-data` keeps its CSV files. */
+export function regionDataDir(): string {
   const require = createRequire(import.meta.url)
   // The package's entry is lib/index.js; its CSV files sit in data/ beside lib/.
   return join(dirname(require.resolve('idn-area-data')), '..', 'data')
 }
 
-function rowsWithPrefix(file: string, prefix: string): string[][] {
-  const text = readFileSync(join(dataDir(), file), 'utf8')
+interface RegionRow {
+  code: string
+  parent: string
+  name: string
+}
+
+/**
+ * The rows of one file whose `code` starts with `prefix`, columns found by their header name: a
+ * new release of the package that reorders or adds columns must not shift names into codes.
+ */
+function rowsWithPrefix(dir: string, file: string, parentColumn: string, prefix: string): RegionRow[] {
+  const text = readFileSync(join(dir, file), 'utf8')
+  const headerEnd = text.search(/\r?\n|$/)
+  const header = (parseCsv(text.slice(0, headerEnd))[0] ?? []).map((h) => h.trim())
+  const column = (name: string): number => {
+    const i = header.indexOf(name)
+    if (i < 0) throw new Error(`Data wilayah ${file}: kolom "${name}" tidak ada (kolomnya: ${header.join(', ')})`)
+    return i
+  }
+  const code = column('code')
+  const parent = column(parentColumn)
+  const name = column('name')
   // Filter lines before parsing: the villages file has ~84,000 rows and we need a few hundred.
-  const lines = text.split(/\r?\n/).filter((l) => l.startsWith(prefix))
+  // A wanted line holds the prefix wherever its code column sits; the parsed code then decides.
+  const lines = text.slice(headerEnd).split(/\r?\n/).filter((l) => l.includes(prefix))
   return parseCsv(lines.join('\n'))
+    .filter((r) => r[code]?.startsWith(prefix))
+    .map((r) => ({ code: r[code]!, parent: r[parent] ?? '', name: r[name] ?? '' }))
 }
 
 /**
  * The regions of one regency/city from the Kemendagri codes in `idn-area-data`: the regency,
  * its kecamatan and their desa/kelurahan. Any of the 514 regencies/cities works.
  */
-export function loadRegency(code: string = DEFAULT_REGENCY): RegionTree {
+export function loadRegency(code: string = DEFAULT_REGENCY, dataDir: string = regionDataDir()): RegionTree {
   if (regionLevel(code) !== 'kabupaten') {
     throw new Error(`Kode kabupaten/kota "${code}" tidak sah; contoh: 35.09 (Kabupaten Jember)`)
   }
-  const regencyRow = rowsWithPrefix('regencies.csv', `${code},`)[0]
+  const regencyRow = rowsWithPrefix(dataDir, 'regencies.csv', 'province_code', code).find((r) => r.code === code)
   if (!regencyRow) throw new Error(`Kabupaten/kota dengan kode ${code} tidak ditemukan di data wilayah`)
-  const regency: Region = { code, name: regencyRow[2]!, level: 'kabupaten', parent: regencyRow[1]! }
-  const kecamatan: Region[] = rowsWithPrefix('districts.csv', `${code}.`).map((r) => ({
-    code: r[0]!,
-    name: r[2]!,
+  const regency: Region = { code, name: regencyRow.name, level: 'kabupaten', parent: regencyRow.parent }
+  const kecamatan: Region[] = rowsWithPrefix(dataDir, 'districts.csv', 'regency_code', `${code}.`).map((r) => ({
+    code: r.code,
+    name: r.name,
     level: 'kecamatan',
-    parent: r[1]!,
+    parent: r.parent,
   }))
-  const desa: Region[] = rowsWithPrefix('villages.csv', `${code}.`).map((r) => ({
-    code: r[0]!,
-    name: r[2]!,
+  const desa: Region[] = rowsWithPrefix(dataDir, 'villages.csv', 'district_code', `${code}.`).map((r) => ({
+    code: r.code,
+    name: r.name,
     level: 'desa',
-    parent: r[1]!,
+    parent: r.parent,
   }))
   return new RegionTree({ regency, kecamatan, desa })
 }

@@ -34,28 +34,67 @@ export function codeIdOf(code: string): string {
   return code.slice(0, GROUP)
 }
 
-const SCRYPT = { N: 16384, r: 8, p: 1, keylen: 32 }
+/** scrypt's cost parameters; every hash carries the ones it was made with. */
+export interface ScryptParams {
+  N: number
+  r: number
+  p: number
+}
 
-function scryptAsync(secret: string, salt: Buffer): Promise<Buffer> {
+const SCRYPT: ScryptParams = { N: 16384, r: 8, p: 1 }
+const KEYLEN = 32
+// Hashes written before r and p were stored ("scrypt$N$salt$key") were all made with these.
+const LEGACY_R = 8
+const LEGACY_P = 1
+// A stored hash is trusted data, but bounded anyway: a corrupted or planted cost must not make
+// one sign-in eat the desk's memory or CPU (about 128·N·r bytes, p passes).
+const MAX_MEMORY = 256 * 1024 * 1024
+const MAX_P = 16
+
+function scryptAsync(secret: string, salt: Buffer, params: ScryptParams, keylen: number): Promise<Buffer> {
+  // What OpenSSL allocates (V and B), with room to spare; Node's default cap (32 MB) would refuse a higher N.
+  const maxmem = 128 * params.r * (params.N + params.p + 2) + 1024 * 1024
   return new Promise((resolve, reject) =>
-    scrypt(secret, salt, SCRYPT.keylen, { N: SCRYPT.N, r: SCRYPT.r, p: SCRYPT.p }, (err, key) =>
+    scrypt(secret, salt, keylen, { N: params.N, r: params.r, p: params.p, maxmem }, (err, key) =>
       err ? reject(err) : resolve(key),
     ),
   )
 }
 
-export async function hashAccessCode(code: string): Promise<string> {
+function acceptable({ N, r, p }: ScryptParams): boolean {
+  const ints = [N, r, p].every((v) => Number.isSafeInteger(v) && v >= 1)
+  return ints && N >= 2 && (N & (N - 1)) === 0 && p <= MAX_P && 128 * N * r <= MAX_MEMORY
+}
+
+/** "scrypt$N$r$p$salt$key" (base64 salt and key). */
+export async function hashAccessCode(code: string, params: ScryptParams = SCRYPT): Promise<string> {
+  if (!acceptable(params)) throw new Error('Parameter scrypt tidak sah')
   const salt = randomBytes(16)
-  const key = await scryptAsync(code, salt)
-  return `scrypt$${SCRYPT.N}$${salt.toString('base64')}$${key.toString('base64')}`
+  const key = await scryptAsync(code, salt, params, KEYLEN)
+  return `scrypt$${params.N}$${params.r}$${params.p}$${salt.toString('base64')}$${key.toString('base64')}`
+}
+
+/** Reads the parameters from the stored hash, so a change of SCRYPT leaves older codes valid. */
+function parseStoredHash(stored: string): { params: ScryptParams; salt: Buffer; key: Buffer } | null {
+  const parts = stored.split('$')
+  if (parts[0] !== 'scrypt') return null
+  const legacy = parts.length === 4
+  if (!legacy && parts.length !== 6) return null
+  const fields = legacy ? [parts[1]!, String(LEGACY_R), String(LEGACY_P)] : parts.slice(1, 4)
+  const [saltB64, keyB64] = parts.slice(-2)
+  if (!fields.every((f) => /^[1-9][0-9]{0,9}$/.test(f)) || !saltB64 || !keyB64) return null
+  const [N, r, p] = fields.map(Number) as [number, number, number]
+  const params = { N, r, p }
+  const key = Buffer.from(keyB64, 'base64')
+  if (!acceptable(params) || key.length < 16 || key.length > 64) return null
+  return { params, salt: Buffer.from(saltB64, 'base64'), key }
 }
 
 export async function verifyAccessCode(code: string, stored: string): Promise<boolean> {
-  const [scheme, , saltB64, keyB64] = stored.split('$')
-  if (scheme !== 'scrypt' || !saltB64 || !keyB64) return false
-  const expected = Buffer.from(keyB64, 'base64')
-  const key = await scryptAsync(code, Buffer.from(saltB64, 'base64'))
-  return key.length === expected.length && timingSafeEqual(key, expected)
+  const parsed = parseStoredHash(stored)
+  if (!parsed) return false
+  const key = await scryptAsync(code, parsed.salt, parsed.params, parsed.key.length)
+  return timingSafeEqual(key, parsed.key)
 }
 
 /**

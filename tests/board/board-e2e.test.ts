@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { BoardSummaryDto } from '../../src/shared/board'
 import { launchBrowser } from '../helpers/browser'
 import { builtUi } from '../helpers/build-ui'
 import { startDesk, type TestDesk } from '../helpers/desk'
@@ -77,6 +78,10 @@ async function openBoard(page: Page, desk: TestDesk, token: string, query = '') 
   await page.waitForSelector('[data-tile], [data-shape]', { timeout: 20_000 })
 }
 
+/** Charts draw on a later frame and then note the font sizes they used: wait for that, not for a guess. */
+const chartsDrawn = (page: Page) =>
+  page.waitForFunction(() => document.querySelectorAll('canvas[data-min-font-px]').length === 2, undefined, { timeout: 10_000 })
+
 const tilePercents = (page: Page) =>
   page.$$eval('[data-tile]', (tiles) => Object.fromEntries(tiles.map((t) => [t.getAttribute('data-tile'), t.querySelector('.tile-pct')?.textContent ?? ''])))
 
@@ -129,7 +134,7 @@ describe('wall board in Chromium', () => {
     const total = [...sent.values()].reduce((a, b) => a + b, 0)
     expect(await page.textContent('[data-testid=progress-percent]')).toBe(`${Math.floor((total / tps.length) * 100)}%`)
     await expect(page.textContent('body')).resolves.toContain('DATA CEPAT — BUKAN DATA RESMI')
-    await page.waitForTimeout(300) // charts draw on the next frame
+    await chartsDrawn(page)
     await page.screenshot({ path: join(ARTIFACTS, 'board-1920x1080.png') })
 
     // Legibility, measured on the rendered page: no text under 24 px, key figures ≥ 64 px, contrast ≥ 4.5:1.
@@ -161,7 +166,7 @@ describe('wall board in Chromium', () => {
       expect(r).toBeLessThanOrEqual(1280)
       expect(b).toBeLessThanOrEqual(720)
     }
-    await page.waitForTimeout(300)
+    await chartsDrawn(page)
     await page.screenshot({ path: join(ARTIFACTS, 'board-1280x720.png') })
     await page.close()
 
@@ -186,7 +191,7 @@ describe('wall board in Chromium', () => {
     const shapes = await page.$$eval('path[data-shape]', (ps) => ps.map((p) => ({ code: p.getAttribute('data-shape'), percent: p.getAttribute('data-percent') })))
     expect(shapes).toHaveLength(31)
     for (const s of shapes) expect(`${s.percent}%`).toBe(expectedPercent(s.code!))
-    await page.waitForTimeout(300)
+    await chartsDrawn(page)
     await page.screenshot({ path: join(ARTIFACTS, 'board-geo-bundled-1920x1080.png') })
     await page.close()
   })
@@ -212,7 +217,7 @@ describe('wall board in Chromium', () => {
     // Wound the wrong way, a region would be drawn as the whole globe minus itself: a map-sized box.
     for (const s of shapes) expect(s.box.width * s.box.height).toBeLessThan(map.width * map.height * 0.25)
     for (const s of shapes) expect(`${s.percent}%`).toBe(expectedPercent(s.code!))
-    await page.waitForTimeout(300)
+    await chartsDrawn(page)
     await page.screenshot({ path: join(ARTIFACTS, 'board-geo-1920x1080.png') })
     const texts = await page.evaluate(measureText)
     expect(texts.filter((t) => t.px < 23.9 || t.contrast < 4.5)).toEqual([])
@@ -252,7 +257,11 @@ describe('wall board in Chromium', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'board-kecamatan-conflicts.png') })
     // A new conflict elsewhere leaves Jombang's count alone; one in Jombang moves it, live.
     expect((await send(desk, firstOf('35.09.19'), 'gubernur', 3, 6)).status).toBe(202)
-    await page.waitForTimeout(500)
+    // Wait for the board to have taken the new conflict in: Jombang's figure read again after the
+    // regency's count moved (a board that missed it, or is slow, fails here instead of passing).
+    const regencyWaiting = (await desk.call<BoardSummaryDto>('GET', '/board/summary')).body.conflictsWaiting
+    expect(regencyWaiting).toBe(3)
+    await page.waitForSelector(`[data-testid=conflicts][data-regency-count="${regencyWaiting}"]`, { timeout: 10_000 })
     expect(await page.textContent('[data-testid=conflicts] strong')).toBe('1')
     const jombangNext = tps.filter((t) => t.startsWith('35.09.01.'))[1]!
     await send(desk, jombangNext, 'gubernur', 3)
@@ -333,12 +342,17 @@ describe('wall board in Chromium', () => {
     }
     const rest = tps.filter((t) => !bupatiSent.has(t))
     const burst = async (list: string[]) => Promise.all(list.map((t) => desk.call('POST', '/results', { submissionId: `b-${t}-${Math.random()}`, tps: t, contest: 'bupati', votes: { '1': 3, '2': 4 }, invalid: 1 })))
+    // The board has applied every event the desk has committed so far (no sleeping on a guess).
+    const caughtUp = async () => {
+      const last = (await desk.call<BoardSummaryDto>('GET', '/board/summary')).body.lastEventId
+      await page.waitForFunction((id) => Number(document.querySelector('.board')?.getAttribute('data-event-id')) >= id, last, { timeout: 20_000 })
+    }
     await burst(rest.slice(0, 10))
-    await page.waitForTimeout(500)
+    await caughtUp()
     const before = await heap()
     expect(rest.length).toBeGreaterThan(300)
     await burst(rest.slice(10))
-    await page.waitForTimeout(1_000)
+    await caughtUp()
     const after = await heap()
     expect(after - before).toBeLessThan(3_000_000)
     expect(await page.$$('.ticker-item')).toHaveLength(2)

@@ -58,8 +58,14 @@ function figures(seed: number, pairs: number, dpt: number): Accepted {
   return { votes, invalid, voters: withVoters ? [Math.min(dpt, total - dptb - dpk), dptb, dpk] : null }
 }
 
-export async function seedNight(options: { training?: boolean; skipResults?: boolean; staticDir?: string } = {}): Promise<Night> {
-  const desk = await startDesk({ ...(options.training ? { training: true } : {}), ...(options.staticDir ? { staticDir: options.staticDir } : {}) })
+export async function seedNight(
+  options: { training?: boolean; skipResults?: boolean; staticDir?: string; now?: () => Date } = {},
+): Promise<Night> {
+  const desk = await startDesk({
+    ...(options.training ? { training: true } : {}),
+    ...(options.staticDir ? { staticDir: options.staticDir } : {}),
+    ...(options.now ? { now: options.now } : {}),
+  })
   const lines = ['kode_desa,nomor_tps,dpt']
   const dpt = new Map<string, number>()
   let i = 0

@@ -236,7 +236,14 @@ function Board({ config, onUnauthorized }: ScreenProps) {
   const contest = contests[Math.min(contestIndex, Math.max(0, contests.length - 1))]
 
   return (
-    <div className={`board${params.auto || idle ? ' no-cursor' : ''}`} style={style} data-revision={live.revision}>
+    // data-event-id: the last desk event this board has applied, so a test (or an operator with the
+    // inspector) can tell a board that is behind from one that is up to date.
+    <div
+      className={`board${params.auto || idle ? ' no-cursor' : ''}`}
+      style={style}
+      data-revision={live.revision}
+      data-event-id={model?.lastEventId}
+    >
       {training && <div className="board-training">{m.training}</div>}
       <header className="board-head">
         <div className="board-title">
@@ -372,21 +379,21 @@ const percentFormat = new Intl.NumberFormat('id-ID', { maximumFractionDigits: 0 
  * the desk when the kecamatan changes, when the regency's count moves (a new conflict) and when
  * a fresh summary arrives (a decision). null until known.
  */
-function useAreaConflicts(model: BoardModel, area: string | null): number | null {
-  const [known, setKnown] = useState<{ area: string; open: number } | null>(null)
+function useAreaConflicts(model: BoardModel, area: string | null): { open: number; regencyCount: number } | null {
+  const [known, setKnown] = useState<{ area: string; open: number; regencyCount: number } | null>(null)
   const regencyCount = model.summary.conflictsWaiting
   useEffect(() => {
     if (!area) return
     let stopped = false
     void api<BoardSummaryDto>(`/board/summary?kecamatan=${encodeURIComponent(area)}`).then(
-      (s) => !stopped && setKnown({ area, open: s.conflictsWaiting }),
+      (s) => !stopped && setKnown({ area, open: s.conflictsWaiting, regencyCount }),
       () => {},
     )
     return () => {
       stopped = true
     }
   }, [model, area, regencyCount])
-  return area && known?.area === area ? known.open : null
+  return area && known?.area === area ? known : null
 }
 
 function Progress({ model, contestId, area, m }: { model: BoardModel; contestId: string; area: string | null; m: BoardMessages }) {
@@ -394,7 +401,10 @@ function Progress({ model, contestId, area, m }: { model: BoardModel; contestId:
   const t = model.tally(contestId, area ?? model.summary.regency.code)
   const pct = percentReported(t)
   const areaConflicts = useAreaConflicts(model, area)
-  const conflicts = area ? areaConflicts : model.summary.conflictsWaiting
+  const conflicts = area ? (areaConflicts?.open ?? null) : model.summary.conflictsWaiting
+  // The regency's count the figure shown was read at: a kecamatan's figure is current once this
+  // equals the regency's count (what tests wait for instead of sleeping).
+  const readAt = area ? areaConflicts?.regencyCount : model.summary.conflictsWaiting
   return (
     <section className="side-card progress-card" data-testid="progress">
       <h2>
@@ -406,7 +416,7 @@ function Progress({ model, contestId, area, m }: { model: BoardModel; contestId:
       <p className="progress-text">
         <strong>{formatCount(t?.reported ?? 0)}</strong> {m.of} {formatCount(t?.expected ?? 0)} {m.tpsReported}
       </p>
-      <p className={conflicts !== null && conflicts > 0 ? 'conflicts waiting' : 'conflicts'} data-testid="conflicts">
+      <p className={conflicts !== null && conflicts > 0 ? 'conflicts waiting' : 'conflicts'} data-testid="conflicts" data-regency-count={readAt}>
         {m.conflicts}: <strong>{conflicts === null ? '–' : formatCount(conflicts)}</strong>
       </p>
     </section>

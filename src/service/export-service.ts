@@ -9,6 +9,7 @@ import { reconcile, type ReconcileReport } from '../export/reconcile'
 import type { BuiltWorkbook } from '../export/recap-workbook'
 import {
   EXPORT_PROFILES,
+  SOURCE_FORMAT,
   sha256Hex,
   type ExportProfile,
   type KpuSet,
@@ -116,11 +117,13 @@ export class ExportService {
     const store = service.store
     const cfg = service.config()
     const conflicts = this.queries.openConflictsByContest()
+    const disputes = this.queries.openDisputes()
     const contests = cfg.contests.map((c) => ({
       id: c.id,
       name: c.name,
       candidates: c.candidates.map((k) => ({ number: k.number, name: k.name })),
       openConflicts: conflicts.get(c.id) ?? 0,
+      disputes: disputes.get(c.id) ?? [],
     }))
     const results: Record<string, SourceResult[]> = {}
     for (const c of contests) {
@@ -142,7 +145,7 @@ export class ExportService {
     const incidents = this.queries.incidents()
     const regions = service.regions
     return {
-      format: 1,
+      format: SOURCE_FORMAT,
       generatedAt: store.nowIso(),
       desk: {
         regency: { code: regions.regency.code, name: regions.regency.name },
@@ -157,6 +160,8 @@ export class ExportService {
         desa: t.desa,
         number: t.number,
         dpt: t.dpt,
+        dptL: t.dptL,
+        dptP: t.dptP,
         status: t.status,
         reason: t.statusReason,
         mergedInto: t.mergedInto,

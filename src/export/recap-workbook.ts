@@ -316,7 +316,7 @@ function dHasilTable(
   s.row([text('No'), text('Uraian'), ...columns.map((k) => text(k.name)), text('JUMLAH')], 'head')
   const codeRow = s.row([null, text(`Kode ${placeLabel}`), ...columns.map((k) => text(k.code)), text(total.code)], 'head')
   s.freeze = { rows: codeRow + 1, cols: 2 }
-  s.widths = [5, 46, ...columns.map(() => 13), 14]
+  s.widths = [5, 60, ...columns.map(() => 10), 11]
   const sumAcross = (r: number, v: number) => (columns.length > 0 ? formula(`SUM(${addr(first, r)}:${addr(last, r)})`, v) : count(v))
   const line = (no: string, label: string, pick: (t: Tally) => number, role: RowRole = 'table'): number => {
     const r = s.next
@@ -329,8 +329,8 @@ function dHasilTable(
   const rTps = line('1', 'Jumlah TPS aktif', (t) => t.tpsTotal)
   const rExcl = line('2', 'TPS ditunda/digabung (di luar penyebut)', (t) => t.tpsExcluded)
   const rRep = line('3', 'TPS yang sudah melapor', (t) => t.tpsReported)
-  const rDisp = line('4', 'TPS dengan laporan berbeda/koreksi menunggu keputusan', (t) => t.disputed, 'warn')
-  const rDptAll = line('5', 'Jumlah pemilih dalam DPT (semua TPS, termasuk ditunda/digabung)', (t) => t.dptAll)
+  const rDisp = line('4', 'TPS dengan laporan berbeda/koreksi menunggu keputusan', (t) => t.disputed, total.tally.disputed > 0 ? 'warn' : 'table')
+  const rDptAll = line('5', 'Jumlah pemilih dalam DPT (semua TPS, juga ditunda/digabung)', (t) => t.dptAll)
   if (ctx.hasSex) {
     line('5a', '    DPT laki-laki', (t) => t.dptL)
     line('5b', '    DPT perempuan', (t) => t.dptP)
@@ -368,7 +368,7 @@ function dHasilTable(
   section('V. PARTISIPASI')
   s.row([
     text('1'),
-    text('Partisipasi (pengguna hak pilih ÷ DPT TPS yang sudah melapor)'),
+    text('Partisipasi (pengguna hak pilih ÷ DPT TPS melapor)'),
     ...columns.map((t, i) => percent(addr(first + i, rVoters), addr(first + i, rDptRep), t.tally.votersTotal, t.tally.dptReported)),
     percent(addr(jumlah, rVoters), addr(jumlah, rDptRep), total.tally.votersTotal, total.tally.dptReported),
   ])
@@ -806,7 +806,7 @@ function summarySheet(ctx: Ctx, refs: Map<string, DHasilRefs>): SheetBuilder {
       : `${n(open)} laporan berbeda/koreksi menunggu keputusan supervisor${ctx.snapshot ? ' saat dibekukan' : ''} (tidak dihitung; TPS-nya didaftar di bawah dan ditandai di Rekap TPS)`
   s.row([text('Laporan berbeda terbuka', 'label'), text(disputeLine)], open > 0 ? 'warn' : 'wrap')
   s.row([text('Sidik data (SHA-256)', 'label'), text(ctx.dataSha256)], 'wrap')
-  s.widths = [44, 64, 16, 12]
+  s.widths = [56, 72, 16, 12]
   s.freeze = null
   for (const rollup of ctx.rollups) {
     const c = rollup.contest

@@ -168,7 +168,7 @@ const ROLE_FONT: Record<RowRole, number> = { title: 2, banner: 3, note: 4, plain
 const ROLE_FILL: Record<RowRole, number> = { title: 0, banner: 5, note: 0, plain: 0, head: 2, table: 0, total: 3, warn: 4, section: 3, label: 0, wrap: 0 }
 const BORDERED = new Set<RowRole>(['head', 'table', 'total', 'warn', 'section', 'wrap'])
 /** Title, banner and note rows wrap too: they are merged across the sheet's width (see layout). */
-const WRAPPED = new Set<RowRole>(['head', 'wrap', 'title', 'banner', 'note'])
+const WRAPPED = new Set<RowRole>(['head', 'wrap', 'warn', 'title', 'banner', 'note'])
 
 /** The cellXfs index of a role and format (index 0 is the default style). */
 function styleIndex(role: RowRole, fmt: CellFormat): number {
@@ -258,7 +258,7 @@ function countWidth(v: number): number {
 
 const FIXED_WIDTH: Partial<Record<CellFormat, number>> = { percent: 8, datetime: 19 }
 /** Text wider than this wraps or spills instead of widening its column. */
-const MAX_TEXT_WIDTH = 40
+const MAX_TEXT_WIDTH = 60
 const LINE_HEIGHT = 12.75
 
 function linesIn(value: string, width: number): number {
@@ -281,6 +281,8 @@ function layout(s: SheetBuilder): void {
       if (!cell) continue
       let need: number
       if (cell.t === 'n') need = FIXED_WIDTH[cell.fmt] ?? countWidth(cell.v as number) + 2
+      // A header wraps between words, never inside one.
+      else if (role === 'head') need = Math.max(...(cell.v as string).split(/\s+/).map((w) => w.length)) + 3
       else if (role === 'table' || role === 'total' || role === 'warn' || role === 'section') need = Math.min(MAX_TEXT_WIDTH, (cell.v as string).length + 2)
       else continue
       if (need > (widths[c] ?? 8)) widths[c] = need
@@ -297,7 +299,7 @@ function layout(s: SheetBuilder): void {
       s.merges.push({ c1: 0, r1: r, c2: columns - 1, r2: r })
       const lines = linesIn(String(row[0].v), total * (role === 'title' ? 0.75 : 1))
       if (lines > 1 && !s.heights.has(r)) s.heights.set(r, lines * (role === 'title' ? 17 : LINE_HEIGHT) + 3)
-    } else if (role === 'head' || role === 'wrap') {
+    } else if (role === 'head' || role === 'wrap' || role === 'warn') {
       let lines = 1
       for (let c = 0; c < row.length; c++) {
         const cell = row[c]

@@ -51,7 +51,8 @@ export interface SnapshotRecord {
   actor: string
   label: string
   dataSha256: string
-  summary: { contest: string; reported: number; expected: number }[]
+  /** Per contest; `openConflicts`: differing reports/corrections waiting when it was frozen (absent in older snapshots). */
+  summary: { contest: string; reported: number; expected: number; openConflicts?: number }[]
   files: { profile: string; filename: string; sha256: string; size: number }[]
 }
 

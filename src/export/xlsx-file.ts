@@ -175,6 +175,11 @@ function styleIndex(role: RowRole, fmt: CellFormat): number {
   return 1 + ROLES.indexOf(role) * FORMATS.length + FORMATS.indexOf(fmt)
 }
 
+/** The same, as ` s="N"` attributes looked up by role and format (this runs once per cell). */
+const STYLE_ATTR = Object.fromEntries(
+  ROLES.map((role) => [role, Object.fromEntries(FORMATS.map((fmt) => [fmt, ` s="${styleIndex(role, fmt)}"`]))]),
+) as Record<RowRole, Record<CellFormat, string>>
+
 function stylesXml(): string {
   const xfs: string[] = ['<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>']
   for (const role of ROLES) {
@@ -220,6 +225,11 @@ function esc(s: string): string {
   return s.replace(/[&<>"]/g, (c) => ESC[c]!).replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '')
 }
 
+/** Formulas are ours (references, SUM, IF, a quoted label): only &, < and > need escaping, rarely. */
+function escFormula(f: string): string {
+  return /[&<>]/.test(f) ? f.replace(/[&<>]/g, (c) => ESC[c]!) : f
+}
+
 /** Text in a page header/footer: '&' starts a code there, so a literal one is doubled. */
 function headerText(s: string): string {
   return s.replace(/&/g, '&&')
@@ -252,7 +262,8 @@ function numberText(v: number): string {
 
 /** Characters a number takes shown as #,##0 (1.234.567). */
 function countWidth(v: number): number {
-  const digits = String(Math.abs(Math.round(v))).length
+  let digits = 1
+  for (let a = Math.abs(v); a >= 10; a /= 10) digits++
   return digits + Math.floor((digits - 1) / 3) + (v < 0 ? 1 : 0)
 }
 
@@ -339,28 +350,24 @@ function sheetXml(s: SheetBuilder, index: number, sst: SharedStrings): string {
   for (let r = 0; r < s.rows.length; r++) {
     const row = s.rows[r]!
     const role = s.roles[r]!
+    const styles = STYLE_ATTR[role]
     const h = s.heights.get(r)
-    out.push(h ? `<row r="${r + 1}" ht="${h}" customHeight="1">` : `<row r="${r + 1}">`)
+    const rn = String(r + 1)
+    // Empty cells of a bordered row still get the border, so a table has no holes.
+    const fillEmpty = role !== 'plain' && role !== 'title' && role !== 'note' && role !== 'label'
+    let line = h ? `<row r="${rn}" ht="${h}" customHeight="1">` : `<row r="${rn}">`
     for (let c = 0; c < row.length; c++) {
       const cell = row[c]
       if (!cell) {
-        // Empty cells of a bordered row still get the border, so a table has no holes.
-        if (role !== 'plain' && role !== 'title' && role !== 'note' && role !== 'label' && c < row.length) {
-          out.push(`<c r="${addr(c, r)}" s="${styleIndex(role, 'text')}"/>`)
-        }
+        if (fillEmpty) line += `<c r="${col(c)}${rn}"${styles.text}/>`
         continue
       }
-      const st = styleIndex(cell.role ?? role, cell.fmt)
-      const ref = addr(c, r)
-      if (cell.t === 's') {
-        out.push(`<c r="${ref}" s="${st}" t="s"><v>${sst.id(String(cell.v))}</v></c>`)
-      } else if (cell.f !== undefined) {
-        out.push(`<c r="${ref}" s="${st}"><f>${esc(cell.f)}</f><v>${numberText(cell.v as number)}</v></c>`)
-      } else {
-        out.push(`<c r="${ref}" s="${st}"><v>${numberText(cell.v as number)}</v></c>`)
-      }
+      const st = cell.role ? STYLE_ATTR[cell.role][cell.fmt] : styles[cell.fmt]
+      if (cell.t === 's') line += `<c r="${col(c)}${rn}"${st} t="s"><v>${sst.id(cell.v as string)}</v></c>`
+      else if (cell.f !== undefined) line += `<c r="${col(c)}${rn}"${st}><f>${escFormula(cell.f)}</f><v>${numberText(cell.v as number)}</v></c>`
+      else line += `<c r="${col(c)}${rn}"${st}><v>${numberText(cell.v as number)}</v></c>`
     }
-    out.push('</row>')
+    out.push(line + '</row>')
   }
   out.push('</sheetData>')
   if (s.autofilter && s.rows.length > s.autofilter.header + 1) {

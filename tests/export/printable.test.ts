@@ -25,7 +25,7 @@ beforeAll(() => {
   built = buildRecapWorkbook(source, { profile: 'berjenjang', snapshot: { id: 4, label: 'Kirim 21.00', frozenAt: source.generatedAt } })
   wb = readWorkbook(built.bytes)
   const cfb = XLSX.CFB.read(built.bytes, { type: 'buffer' })
-  cfb.FullPaths.forEach((p, i) => {
+  cfb.FullPaths.forEach((p: string, i: number) => {
     const f = cfb.FileIndex[i]!
     if (f.type === 2 && f.content) parts.set(p.replace(/^[^/]*\//, ''), Buffer.from(f.content as Uint8Array).toString('utf8'))
   })

@@ -488,7 +488,8 @@ function tpsSheet(ctx: Ctx, rollup: ContestRollup): SheetBuilder {
   const people = ctx.full ? ['Pelapor', 'No. HP pelapor', 'Penelepon', 'No. HP penelepon'] : []
   const sex = ctx.hasSex ? ['DPT laki-laki', 'DPT perempuan'] : []
   const labels = ['Kode TPS', 'Kecamatan', 'Desa/Kelurahan', 'No. TPS', 'Status', 'Diterima (WIB)', 'Kanal', 'Catatan', 'DPT', ...sex, ...formLineHeaders(contest), ...people]
-  header(s, labels, 1, true)
+  // The place columns (TPS code, kecamatan, desa) stay in view while scrolling across the figures.
+  header(s, labels, 3, true)
   const D = 8 // the DPT column
   const V = D + 1 + sex.length // the first voters column
   s.widths = [17, 16, 20, 6, 20, 18, 9, 30, 9, ...sex.map(() => 10), ...formLineWidths(contest), ...(ctx.full ? [22, 15, 22, 15] : [])]
@@ -714,7 +715,7 @@ export function reconcileSheet(ctx: Ctx, report: ReconcileReport): SheetBuilder 
       'note',
     )
   }
-  header(s, ['Pemilihan', 'Tingkat', 'Kode', 'Kecamatan', 'Wilayah', 'TPS desk melapor', 'TPS', 'Baris', 'Desk', 'KPU', 'Selisih', 'Selisih %', 'Tanda'], 0, true)
+  header(s, ['Pemilihan', 'Tingkat', 'Kode', 'Kecamatan', 'Wilayah', 'TPS desk melapor', 'TPS', 'Baris', 'Desk', 'KPU', 'Selisih', 'Selisih %', 'Tanda'], 5, true)
   s.widths = [12, 14, 19, 16, 28, 10, 8, 18, 12, 12, 11, 10, 18]
   const diffPct = (r: number, kpu: number, diff: number): Cell =>
     formula(`IF(${addr(9, r)}=0,IF(${addr(10, r)}=0,0,1),ABS(${addr(10, r)})/${addr(9, r)})`, kpu === 0 ? (diff === 0 ? 0 : 1) : Math.abs(diff) / kpu, 'percent')

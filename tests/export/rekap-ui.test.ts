@@ -76,7 +76,7 @@ describe('the /rekap screen in Chromium at 1366×768', () => {
     await shot(page, '3a-open-conflicts')
     await warn.getByRole('button', { name: /Tetap bekukan/ }).click()
     await page.getByText(/Dibekukan sebagai snapshot #1/).waitFor()
-    await page.locator('table.snapshots tbody tr').first().getByText(/1 laporan berbeda terbuka saat dibekukan/).waitFor()
+    await page.locator('table.snapshots tbody tr').first().getByText('1 laporan berbeda terbuka').waitFor()
     const row = page.locator('table.snapshots tbody tr').first()
     await expect(row.textContent()).resolves.toContain('Kirim ke provinsi 20.00')
     const listed = (await night.desk.call('GET', '/export/snapshots')).body.snapshots[0]

@@ -36,7 +36,7 @@ const id = {
   freezeNeedsOperator: 'Membekukan rekap perlu akun operator, supervisor atau admin.',
   openConflictsTitle: 'Ada laporan berbeda yang belum diputuskan',
   freezeAnyway: 'Tetap bekukan (jumlahnya dicatat di snapshot)',
-  openConflictsNote: 'laporan berbeda terbuka saat dibekukan',
+  openConflictsNote: 'laporan berbeda terbuka',
   // snapshots
   snapshotsTitle: 'Snapshot tersimpan',
   noSnapshots: 'Belum ada snapshot. Bekukan rekap sebelum mengirim ke provinsi.',
@@ -131,7 +131,7 @@ const en: RecapMessages = {
   freezeNeedsOperator: 'Freezing needs an operator, supervisor or admin account.',
   openConflictsTitle: 'Differing reports are still undecided',
   freezeAnyway: 'Freeze anyway (the count is recorded in the snapshot)',
-  openConflictsNote: 'differing reports open when frozen',
+  openConflictsNote: 'differing reports open',
   snapshotsTitle: 'Stored snapshots',
   noSnapshots: 'No snapshot yet. Freeze the recap before sending it to the province.',
   no: 'No',

@@ -51,10 +51,9 @@ function SnapshotRow({ s, m, onUnauthorized, operator }: { s: SnapshotDto; m: Re
           <div key={x.contest}>
             {x.contest}: {formatCount(x.reported)}/{formatCount(x.expected)}
             {!!x.openConflicts && (
-              <span className="warn-text">
-                {' '}
-                · {formatCount(x.openConflicts)} {m.openConflictsNote}
-              </span>
+              <div className="warn-text" title={m.openConflictsTitle}>
+                {formatCount(x.openConflicts)} {m.openConflictsNote}
+              </div>
             )}
           </div>
         ))}

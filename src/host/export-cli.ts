@@ -20,7 +20,7 @@ export const EXPORT_VERBS = ['export', 'import-kpu'] as const
 
 export const EXPORT_HELP = `  export       Menulis rekap berjenjang (Excel) ke berkas
                --out FILE       berkas .xlsx tujuan (wajib)
-               --profile P      berjenjang (bawaan; untuk provinsi/Kemendagri, tanpa nama & HP pelapor) atau lengkap
+               --profile P      berjenjang (bawaan; untuk provinsi/Kemendagri, hanya data terstruktur: tanpa nama, HP dan teks ketikan) atau lengkap
                --freeze         bekukan rekap dulu (snapshot tetap), lalu tulis berkas snapshot itu
                --confirm-open-conflicts
                                 tetap bekukan walau ada laporan berbeda yang menunggu keputusan

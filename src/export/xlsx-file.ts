@@ -294,7 +294,9 @@ function layout(s: SheetBuilder): void {
       if (cell.t === 'n') need = FIXED_WIDTH[cell.fmt] ?? countWidth(cell.v as number) + 2
       // A header wraps between words, never inside one.
       else if (role === 'head') need = Math.max(...(cell.v as string).split(/\s+/).map((w) => w.length)) + 3
-      else if (role === 'table' || role === 'total' || role === 'warn' || role === 'section') need = Math.min(MAX_TEXT_WIDTH, (cell.v as string).length + 2)
+      // Letters are wider than the digits column widths are counted in; bold and capitals wider still.
+      else if (role === 'table' || role === 'warn') need = Math.min(MAX_TEXT_WIDTH, Math.ceil((cell.v as string).length * 1.05) + 2)
+      else if (role === 'total' || role === 'section') need = Math.min(MAX_TEXT_WIDTH, Math.ceil((cell.v as string).length * 1.25) + 2)
       else continue
       if (need > (widths[c] ?? 8)) widths[c] = need
     }

@@ -61,6 +61,60 @@ const VALID_KEYS = new Set(['suara_sah', 'jumlah_suara_sah'])
 const INVALID_KEYS = new Set(['suara_tidak_sah', 'jumlah_suara_tidak_sah'])
 const TOTAL_KEYS = new Set(['jumlah_suara', 'suara_sah_dan_tidak_sah', 'jumlah_suara_sah_dan_tidak_sah'])
 
+/** Lowercase words joined by '_', without punctuation: "Jumlah Suara Sah (A+B)" → "jumlah_suara_sah_a_b". */
+const words = (h: string) =>
+  h
+    .toLowerCase()
+    .replace(/&/g, ' dan ')
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim()
+    .replace(/\s+/g, '_')
+
+/**
+ * A header or line label as KPU's own D.Hasil exports write it, in the desk's terms: "Jumlah Suara
+ * Sah", "Jumlah Seluruh Suara Tidak Sah", "Suara Paslon 01", "Perolehan Suara Pasangan Calon Nomor
+ * Urut 2", "1. Jumlah suara sah" (the form's line number in front), or a pair by its names
+ * ("2. Khofifah Indar Parawansa - Emil Elestianto Dardak", or the first name alone).
+ */
+export function kpuKey(raw: string, candidates: SourceCandidate[] = []): string {
+  const plain = normalise(raw)
+  if (pairNumber(plain) !== null || VALID_KEYS.has(plain) || INVALID_KEYS.has(plain) || TOTAL_KEYS.has(plain)) return plain
+  const full = words(raw)
+  let w = full
+  // A form's line number or letter in front ("1.", "a.", "III.") when text follows it.
+  const numbered = /^(\d{1,2}|[a-h]|[ivx]{1,4})_(?=\p{L})/u.exec(w)
+  const lead = numbered ? numbered[1]! : null
+  if (numbered) w = w.slice(numbered[0].length)
+  w = w.replace(/^(?:jumlah_seluruh|jumlah|total|perolehan)_/, '')
+  if (/^(?:suara_)?sah$/.test(w)) return 'suara_sah'
+  if (/^(?:suara_)?tidak_sah$/.test(w)) return 'suara_tidak_sah'
+  if (/^(?:suara_)?sah_dan_(?:suara_)?tidak_sah$/.test(w)) return 'jumlah_suara'
+  if (/^(?:suara_)?kolom_kosong$/.test(w)) return 'suara_kolom_kosong'
+  const pair = /^(?:suara_)?(?:pasangan_calon|paslon|calon)?_?(?:nomor_urut_|no_urut_|nomor_|no_)?0?(\d{1,2})$/.exec(w)
+  if (pair) return `suara_${Number(pair[1])}`
+  // By the pair's names (all of them, or the first person's), the line number in front being the pair's.
+  const names = (c: SourceCandidate) => [words(c.name), words(c.name.split(/\s+-\s+|\s*\/\s*|\s+dan\s+/i)[0] ?? '')]
+  // ("H. Hendy …" starts with a letter that may look like a line letter: try the label whole too.)
+  const whole = candidates.find((c) => c.number > 0 && names(c).includes(full))
+  if (whole) return `suara_${whole.number}`
+  const named = candidates.find((c) => c.number > 0 && names(c).includes(w))
+  if (named && (lead === null || lead === String(named.number))) return `suara_${named.number}`
+  return plain
+}
+
+/** Header cells the desk does not read from a KPU file but recognises (names, DPT and the like). */
+const INFORMATIVE = /^(?:no|nomor|kecamatan|nama_kecamatan|desa|kelurahan|desa_kelurahan|nama_desa|nama_kelurahan|nama_desa_kelurahan|nama_tps|tps|wilayah|nama_wilayah|kabupaten|kota|provinsi|dpt|.*pemilih.*|.*pengguna.*|.*surat_suara.*|keterangan|catatan)$/
+
+/** 'Judul kolom yang tidak dikenali: "Suara Tdk Sah" (F), …' for a missing-column error, or ''. */
+function unrecognised(header: string[], used: Set<number>, from = 0): string {
+  const list: string[] = []
+  header.forEach((raw, i) => {
+    if (i < from || used.has(i) || raw.trim() === '' || INFORMATIVE.test(words(raw))) return
+    list.push(`"${raw.trim()}" (${col(i)})`)
+  })
+  return list.length ? `. Judul kolom yang tidak dikenali: ${list.join(', ')}` : ''
+}
+
 /** One cell: its text, the column name to report, its 0-based column index, and its spreadsheet row. */
 interface CellRef {
   raw: string
@@ -178,7 +232,10 @@ function findContest(ctx: KpuTableContext, id: string) {
 
 function parseRows(table: string[][], ctx: KpuTableContext, h: number): { parsed: KpuParsed | null; errors: RowError[] } {
   const headerRow = h + 1
-  const header = (table[h] ?? []).map(normalise)
+  const rawHeader = table[h] ?? []
+  // Pair names resolve against the chosen contest, or against every contest when the file has many.
+  const candidates = ctx.contest ? (findContest(ctx, ctx.contest)?.candidates ?? []) : ctx.contests.flatMap((k) => k.candidates)
+  const header = rawHeader.map((v) => kpuKey(v, candidates))
   const colOf = new Map<string, number>()
   header.forEach((h, i) => {
     if (h !== '' && !colOf.has(h)) colOf.set(h, i)
@@ -215,8 +272,10 @@ function parseRows(table: string[][], ctx: KpuTableContext, h: number): { parsed
   const invalidCol = first(INVALID_KEYS)
   const validCol = first(VALID_KEYS)
   const totalCol = first(TOTAL_KEYS)
-  if (invalidCol < 0) c.errors.push({ row: headerRow, column: 'suara_tidak_sah', message: 'Kolom suara_tidak_sah tidak ada' })
   const contestCol = colOf.get('pemilihan')
+  const used = new Set<number>([...voteCols.values(), invalidCol, validCol, totalCol, contestCol ?? -1, colOf.get(regionColumn)!, colOf.get('nomor_tps') ?? -1])
+  const unknown = unrecognised(rawHeader, used)
+  if (invalidCol < 0) c.errors.push({ row: headerRow, column: 'suara_tidak_sah', message: `Kolom suara_tidak_sah tidak ada${unknown}` })
   if (contestCol === undefined) {
     if (!ctx.contest) {
       c.errors.push({
@@ -235,7 +294,7 @@ function parseRows(table: string[][], ctx: KpuTableContext, h: number): { parsed
     for (const cand of contest.candidates) {
       if (!voteCols.has(cand.number)) {
         const name = cand.number === 0 ? 'suara_kolom_kosong' : `suara_${cand.number}`
-        c.errors.push({ row: headerRow, column: name, message: `Kolom ${name} (${cand.number === 0 ? 'kolom kosong' : `paslon ${cand.number}`} pemilihan ${contest.id}) tidak ada` })
+        c.errors.push({ row: headerRow, column: name, message: `Kolom ${name} (${cand.number === 0 ? 'kolom kosong' : `paslon ${cand.number}`} pemilihan ${contest.id}) tidak ada${unknown}` })
       }
     }
   }
@@ -332,7 +391,7 @@ function parseDHasil(table: string[][], ctx: KpuTableContext, h: number, l: numb
   for (let j = l + 1; j < header.length; j++) {
     const raw = (header[j] ?? '').trim()
     const key = normalise(raw)
-    if (key === '' || key === 'jumlah' || key === 'total' || key === 'no') continue
+    if (key === '' || key === 'jumlah' || key === 'total' || key === 'no' || key === 'jumlah_akhir') continue
     const code = raw.split(/\s+/)[0]!
     const lvl = regionLevel(code)
     const known = lvl === 'kecamatan' ? ctx.kecamatan.has(code) : lvl === 'desa' ? ctx.desa.has(code) : false
@@ -362,12 +421,20 @@ function parseDHasil(table: string[][], ctx: KpuTableContext, h: number, l: numb
   }
   // Lines by key: the row each was found on.
   const lineRow = new Map<string, number>()
+  const unknownLabels: string[] = []
+  const unknownLines = () => (unknownLabels.length ? `. Baris yang tidak dikenali: ${unknownLabels.slice(0, 8).join(', ')}` : '')
   for (let i = h + 1; i < table.length; i++) {
-    const key = normalise(table[i]![l] ?? '')
+    const key = kpuKey(table[i]![l] ?? '', contest.candidates)
     if (key === '') continue
     const n = pairNumber(key)
     const canonical = n !== null ? `p${n}` : VALID_KEYS.has(key) ? 'sah' : INVALID_KEYS.has(key) ? 'tidak_sah' : TOTAL_KEYS.has(key) ? 'jumlah' : null
-    if (!canonical) continue
+    if (!canonical) {
+      const label = (table[i]![l] ?? '').trim()
+      // Section headings ("III. PEROLEHAN SUARA") and lines the desk does not compare (DPT, voters) are expected.
+      const w = words(label).replace(/^(?:\d{1,2}|[a-h]|[ivx]{1,4})_/, '')
+      if (!INFORMATIVE.test(w) && !/^(?:data|perolehan|rincian|jumlah_suara_pasangan|suara_pasangan)/.test(w)) unknownLabels.push(`"${label}" (baris ${i + 1})`)
+      continue
+    }
     if (lineRow.has(canonical)) {
       c.errors.push({ row: i + 1, column: labelCol, message: `Baris ${table[i]![l]!.trim()} ganda: sudah ada di baris ${lineRow.get(canonical)! + 1}` })
       continue
@@ -377,10 +444,10 @@ function parseDHasil(table: string[][], ctx: KpuTableContext, h: number, l: numb
   for (const cand of contest.candidates) {
     if (!lineRow.has(`p${cand.number}`)) {
       const name = cand.number === 0 ? 'suara_kolom_kosong' : `suara_${cand.number}`
-      c.errors.push({ row: headerRow, column: labelCol, message: `Baris ${name} (${cand.number === 0 ? 'kolom kosong' : `paslon ${cand.number}`}) tidak ada di kolom ${labelCol}` })
+      c.errors.push({ row: headerRow, column: labelCol, message: `Baris ${name} (${cand.number === 0 ? 'kolom kosong' : `paslon ${cand.number}`}) tidak ada di kolom ${labelCol}${unknownLines()}` })
     }
   }
-  if (!lineRow.has('tidak_sah')) c.errors.push({ row: headerRow, column: labelCol, message: `Baris suara_tidak_sah tidak ada di kolom ${labelCol}` })
+  if (!lineRow.has('tidak_sah')) c.errors.push({ row: headerRow, column: labelCol, message: `Baris suara_tidak_sah tidak ada di kolom ${labelCol}${unknownLines()}` })
   for (const key of lineRow.keys()) {
     if (!key.startsWith('p')) continue
     const n = Number(key.slice(1))

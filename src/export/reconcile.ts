@@ -86,7 +86,7 @@ function reconcileSet(
     if (set.level === 'kecamatan') {
       const k = index.kecamatanByCode.get(code)
       const t = rollup.kecamatan.get(code)
-      return k && t ? { tally: t, name: k.name, kecamatan: null } : null
+      return k && t ? { tally: t, name: k.name, kecamatan: k.name } : null
     }
     if (set.level === 'desa') {
       const d = index.desaByCode.get(code)

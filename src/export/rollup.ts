@@ -12,6 +12,14 @@ export interface Tally {
   tpsExcluded: number
   /** DPT of the active TPS. */
   dpt: number
+  /** DPT of every TPS, postponed and merged ones too: the regency's DPT as KPU states it. */
+  dptAll: number
+  /** DPT by sex over every TPS whose registry row has it; `dptSexMissing` TPS lack it. */
+  dptL: number
+  dptP: number
+  dptSexMissing: number
+  /** Active TPS with a differing report or a held correction waiting for a supervisor. */
+  disputed: number
   /** DPT of the TPS that reported: the denominator of turnout. */
   dptReported: number
   /** Voters from DPT, DPTb, DPK (where the form's voters section was sent). */
@@ -36,6 +44,11 @@ export function emptyTally(pairs: number): Tally {
     tpsReported: 0,
     tpsExcluded: 0,
     dpt: 0,
+    dptAll: 0,
+    dptL: 0,
+    dptP: 0,
+    dptSexMissing: 0,
+    disputed: 0,
     dptReported: 0,
     votersDpt: 0,
     votersDptb: 0,
@@ -50,13 +63,21 @@ export function emptyTally(pairs: number): Tally {
   }
 }
 
-export function addTps(t: Tally, tps: SourceTps, result: SourceResult | undefined): void {
+export function addTps(t: Tally, tps: SourceTps, result: SourceResult | undefined, disputed = false): void {
+  t.dptAll += tps.dpt
+  if (typeof tps.dptL === 'number' && typeof tps.dptP === 'number') {
+    t.dptL += tps.dptL
+    t.dptP += tps.dptP
+  } else {
+    t.dptSexMissing++
+  }
   if (tps.status !== 'active') {
     t.tpsExcluded++
     return
   }
   t.tpsTotal++
   t.dpt += tps.dpt
+  if (disputed) t.disputed++
   if (!result) return
   t.tpsReported++
   t.dptReported += tps.dpt
@@ -81,6 +102,11 @@ export function addTally(into: Tally, t: Tally): void {
   into.tpsReported += t.tpsReported
   into.tpsExcluded += t.tpsExcluded
   into.dpt += t.dpt
+  into.dptAll += t.dptAll
+  into.dptL += t.dptL
+  into.dptP += t.dptP
+  into.dptSexMissing += t.dptSexMissing
+  into.disputed += t.disputed
   into.dptReported += t.dptReported
   into.votersDpt += t.votersDpt
   into.votersDptb += t.votersDptb
@@ -150,6 +176,8 @@ export function indexRegions(source: RecapSource): RegionIndex {
 export interface ContestRollup {
   contest: SourceContest
   results: Map<string, SourceResult>
+  /** TPS code → what is waiting for a supervisor there. */
+  disputes: Map<string, Set<'conflict' | 'correction'>>
   desa: Map<string, Tally>
   kecamatan: Map<string, Tally>
   total: Tally
@@ -159,6 +187,12 @@ export function rollupContest(source: RecapSource, index: RegionIndex, contest: 
   const pairs = contest.candidates.length
   const results = new Map<string, SourceResult>()
   for (const r of source.results[contest.id] ?? []) results.set(r.tps, r)
+  const disputes = new Map<string, Set<'conflict' | 'correction'>>()
+  for (const d of contest.disputes ?? []) {
+    const kinds = disputes.get(d.tps) ?? new Set()
+    kinds.add(d.kind)
+    disputes.set(d.tps, kinds)
+  }
   const desa = new Map<string, Tally>()
   const kecamatan = new Map<string, Tally>()
   const total = emptyTally(pairs)
@@ -166,14 +200,14 @@ export function rollupContest(source: RecapSource, index: RegionIndex, contest: 
     const kt = emptyTally(pairs)
     for (const d of k.desa) {
       const dt = emptyTally(pairs)
-      for (const t of d.tps) addTps(dt, t, results.get(t.code))
+      for (const t of d.tps) addTps(dt, t, results.get(t.code), disputes.has(t.code))
       desa.set(d.code, dt)
       addTally(kt, dt)
     }
     kecamatan.set(k.code, kt)
     addTally(total, kt)
   }
-  return { contest, results, desa, kecamatan, total }
+  return { contest, results, disputes, desa, kecamatan, total }
 }
 
 /** A single TPS as a tally, for comparisons at TPS level. */

@@ -24,6 +24,14 @@ export interface SourceContest {
   candidates: SourceCandidate[]
   /** Differing second reports waiting for a supervisor: not counted until decided. */
   openConflicts: number
+  /** TPS with a differing report or a correction waiting for a supervisor (format 2). */
+  disputes?: SourceDispute[]
+}
+
+export interface SourceDispute {
+  tps: string
+  /** `conflict`: a differing second report; `correction`: an operator's correction held for review. */
+  kind: 'conflict' | 'correction'
 }
 
 export interface SourceRegion {
@@ -40,6 +48,9 @@ export interface SourceTps {
   desa: string
   number: number
   dpt: number
+  /** DPT by sex, where the registry has them (format 2). */
+  dptL?: number | null
+  dptP?: number | null
   status: 'active' | 'postponed' | 'merged'
   /** Why it was postponed or merged. */
   reason: string | null
@@ -113,8 +124,14 @@ export interface KpuSource {
   sets: KpuSet[]
 }
 
+/**
+ * 1: the first workbooks (SheetJS, unstyled); 2: styled and printable, with disputes and DPT by sex.
+ * A snapshot is rebuilt only by the builder of its own format.
+ */
+export const SOURCE_FORMAT = 2
+
 export interface RecapSource {
-  format: 1
+  format: 1 | 2
   generatedAt: string
   desk: {
     regency: SourceRegion

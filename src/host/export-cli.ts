@@ -2,10 +2,12 @@
 // Each works on a stopped desk's data dir (--data-dir) or against a running desk (--url).
 
 import { createHash } from 'node:crypto'
-import { readFileSync, writeFileSync } from 'node:fs'
-import { basename, resolve } from 'node:path'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { basename, join, resolve } from 'node:path'
+import { createInterface } from 'node:readline/promises'
 import { parseArgs } from 'node:util'
 import { readTable } from '../server/tables'
+import { rememberedSettings } from '../store/remembered'
 import { DeskError } from '../service/errors'
 import { ExportService } from '../service/export-service'
 import type { Principal } from '../service/principal'
@@ -18,12 +20,16 @@ export const EXPORT_VERBS = ['export', 'import-kpu'] as const
 
 export const EXPORT_HELP = `  export       Menulis rekap berjenjang (Excel) ke berkas
                --out FILE       berkas .xlsx tujuan (wajib)
-               --profile P      berjenjang (bawaan; untuk provinsi/Kemendagri, tanpa nama & HP pelapor) atau lengkap
+               --profile P      berjenjang (bawaan; untuk provinsi/Kemendagri, hanya data terstruktur: tanpa nama, HP dan teks ketikan) atau lengkap
                --freeze         bekukan rekap dulu (snapshot tetap), lalu tulis berkas snapshot itu
+               --confirm-open-conflicts
+                                tetap bekukan walau ada laporan berbeda yang menunggu keputusan
+                                (tanpa ini desk bertanya dulu, atau menolak bila tidak ada terminal)
                --label TEKS     label snapshot, mis. "Kirim ke provinsi 21.00"
                --snapshot N     tulis berkas snapshot N yang sudah ada (sama persis byte demi byte)
                --threshold P    ambang selisih KPU dalam persen (bawaan 1)
-               --data-dir DIR   langsung dari folder data (desk harus berhenti), atau
+               --data-dir DIR   langsung dari folder data (desk harus berhenti); wilayah dan mode
+                                latihan dibaca dari folder itu, tanpa --regency/--training, atau
                --url URL        dari desk yang sedang berjalan (token: DESK_ADMIN_TOKEN atau --token)
 
   import-kpu FILE   Mengimpor angka KPU (CSV/XLSX per TPS, desa atau kecamatan; lihat docs/OPERATIONS.md)
@@ -36,6 +42,7 @@ const options = {
   out: { type: 'string' },
   profile: { type: 'string' },
   freeze: { type: 'boolean' },
+  'confirm-open-conflicts': { type: 'boolean' },
   label: { type: 'string' },
   snapshot: { type: 'string' },
   threshold: { type: 'string' },
@@ -71,10 +78,15 @@ function threshold(values: Values): number {
 }
 
 function offline<T>(values: Values, fn: (exports: ExportService) => Promise<T>): Promise<T> {
+  const dataDir = values['data-dir'] ?? '.desk-data'
+  // Not a new desk: export what the folder holds, as the folder says (its regency, training or not).
+  // A flag that contradicts the folder still fails with the desk's own message naming the right flag.
+  if (!existsSync(join(dataDir, 'desk.sqlite'))) throw new UsageError(`Folder data ${resolve(dataDir)} tidak berisi data desk (desk.sqlite). Periksa --data-dir.`)
+  const remembered = rememberedSettings(join(dataDir, 'desk.sqlite'))
   const { service, unlock } = openDesk({
-    dataDir: values['data-dir'] ?? '.desk-data',
-    regency: values.regency ?? DEFAULT_REGENCY,
-    training: !!values.training,
+    dataDir,
+    regency: values.regency ?? remembered.regency ?? DEFAULT_REGENCY,
+    training: values.training ?? remembered.training ?? false,
   })
   const exports = ExportService.for(service)
   return fn(exports).finally(async () => {
@@ -94,11 +106,34 @@ async function online(values: Values, path: string, init: RequestInit = {}): Pro
   const res = await fetch(new URL(`/api/v1${path}`, values.url), { ...init, headers })
   if (!res.ok) {
     const body = (await res.json().catch(() => null)) as {
-      error?: { message: string; rows?: RowError[] }
+      error?: { code?: string; message: string; rows?: RowError[] }
     } | null
-    throw new DeskError(res.status, 'remote', body?.error?.message ?? `HTTP ${res.status}`, undefined, body?.error?.rows)
+    throw new DeskError(res.status, body?.error?.code ?? 'remote', body?.error?.message ?? `HTTP ${res.status}`, undefined, body?.error?.rows)
   }
   return res
+}
+
+/** Ask on a terminal; without one (a script, a pipe) the answer is no. */
+async function confirmOnTerminal(question: string): Promise<boolean> {
+  if (!process.stdin.isTTY) return false
+  const rl = createInterface({ input: process.stdin, output: process.stdout })
+  try {
+    return (await rl.question(`${question} Ketik "ya" untuk tetap membekukan: `)).trim().toLowerCase() === 'ya'
+  } finally {
+    rl.close()
+  }
+}
+
+/** Freeze; while reports wait for a supervisor, only with --confirm-open-conflicts or a "ya" typed at the terminal. */
+async function freezeConfirmed(values: Values, freeze: (confirm: boolean) => Promise<number>): Promise<number> {
+  try {
+    return await freeze(!!values['confirm-open-conflicts'])
+  } catch (e) {
+    if (!(e instanceof DeskError && e.code === 'open_conflicts')) throw e
+    process.stderr.write(`${e.message}\n`)
+    if (await confirmOnTerminal('Tetap bekukan?')) return freeze(true)
+    throw new UsageError('Tidak dibekukan. Untuk tetap membekukan tanpa ditanya, tambahkan --confirm-open-conflicts.')
+  }
 }
 
 function written(file: string, bytes: Buffer, note: string): void {
@@ -120,12 +155,14 @@ async function exportCommand(values: Values): Promise<void> {
   if (values.url) {
     let id = snapshotNo
     if (values.freeze) {
-      const res = await online(values, '/export/snapshots', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ label: values.label ?? '', threshold: pct }),
+      id = await freezeConfirmed(values, async (confirmOpenConflicts) => {
+        const res = await online(values, '/export/snapshots', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ label: values.label ?? '', threshold: pct, confirmOpenConflicts }),
+        })
+        return ((await res.json()) as { id: number }).id
       })
-      id = ((await res.json()) as { id: number }).id
       out(`Rekap dibekukan: snapshot #${id}`)
     }
     const path = id !== null ? `/export/snapshots/${id}/recap.xlsx?profile=${profile}` : `/export/recap.xlsx?profile=${profile}&threshold=${pct}`
@@ -136,7 +173,7 @@ async function exportCommand(values: Values): Promise<void> {
   await offline(values, async (exports) => {
     let id = snapshotNo
     if (values.freeze) {
-      id = (await exports.freeze(CLI, values.label ?? '', pct)).id
+      id = await freezeConfirmed(values, async (confirm) => (await exports.freeze(CLI, values.label ?? '', pct, confirm)).id)
       out(`Rekap dibekukan: snapshot #${id}`)
     }
     if (id !== null) {

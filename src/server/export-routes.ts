@@ -96,7 +96,7 @@ export function exportRouter(ctx: RouteContext): Router {
 
   r.post('/export/snapshots', requireAuth('operator'), json, async (req, res) => {
     const body = parse(freezeSchema, req.body ?? {})
-    const snap = await exports.freeze(who(res), body.label, body.threshold)
+    const snap = await exports.freeze(who(res), body.label, body.threshold, body.confirmOpenConflicts)
     res.status(201).json(snapshotDto(snap, who(res)))
   })
 

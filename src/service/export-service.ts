@@ -9,6 +9,7 @@ import { reconcile, type ReconcileReport } from '../export/reconcile'
 import type { BuiltWorkbook } from '../export/recap-workbook'
 import {
   EXPORT_PROFILES,
+  SOURCE_FORMAT,
   sha256Hex,
   type ExportProfile,
   type KpuSet,
@@ -19,6 +20,7 @@ import {
 } from '../export/source'
 import { RecapQueries, type KpuImportRecord, type SnapshotRecord } from '../store/recap-queries'
 import type { DeskService } from './desk-service'
+import { formatCount } from '../shared/format'
 import { DeskError, notFound } from './errors'
 import type { Principal } from './principal'
 import { WorkbookBuilder } from './workbook-builder'
@@ -116,11 +118,13 @@ export class ExportService {
     const store = service.store
     const cfg = service.config()
     const conflicts = this.queries.openConflictsByContest()
+    const disputes = this.queries.openDisputes()
     const contests = cfg.contests.map((c) => ({
       id: c.id,
       name: c.name,
       candidates: c.candidates.map((k) => ({ number: k.number, name: k.name })),
       openConflicts: conflicts.get(c.id) ?? 0,
+      disputes: disputes.get(c.id) ?? [],
     }))
     const results: Record<string, SourceResult[]> = {}
     for (const c of contests) {
@@ -142,7 +146,7 @@ export class ExportService {
     const incidents = this.queries.incidents()
     const regions = service.regions
     return {
-      format: 1,
+      format: SOURCE_FORMAT,
       generatedAt: store.nowIso(),
       desk: {
         regency: { code: regions.regency.code, name: regions.regency.name },
@@ -157,6 +161,8 @@ export class ExportService {
         desa: t.desa,
         number: t.number,
         dpt: t.dpt,
+        dptL: t.dptL,
+        dptP: t.dptP,
         status: t.status,
         reason: t.statusReason,
         mergedInto: t.mergedInto,
@@ -266,10 +272,14 @@ export class ExportService {
 
   // ---------------------------------------------------------------- snapshots
   /** "Bekukan rekap": store the data and both profiles' workbooks, immutable, labelled with time and SHA-256. */
-  freeze(actor: Principal, label: string, threshold = DEFAULT_KPU_THRESHOLD): Promise<SnapshotRecord> {
+  freeze(actor: Principal, label: string, threshold = DEFAULT_KPU_THRESHOLD, confirmOpenConflicts = false): Promise<SnapshotRecord> {
     const thresholdPercent = normaliseThreshold(threshold)
     return this.exclusive(async () => {
       const source = this.source(thresholdPercent)
+      // A snapshot can never change: freezing while reports wait for a supervisor is a choice the
+      // operator makes knowingly (the first sheet then says how many were open).
+      const open = source.contests.reduce((a, c) => a + c.openConflicts, 0)
+      if (open > 0 && !confirmOpenConflicts) throw openConflictsError(source)
       const id = this.queries.nextSnapshotId()
       const snapshot = { id, label, frozenAt: source.generatedAt }
       const answer = await this.builder.run({
@@ -283,7 +293,7 @@ export class ExportService {
       const summary = source.contests.map((c) => {
         const reported = new Set(source.results[c.id]!.map((r) => r.tps))
         const active = source.tps.filter((t) => t.status === 'active')
-        return { contest: c.id, reported: active.filter((t) => reported.has(t.code)).length, expected: active.length }
+        return { contest: c.id, reported: active.filter((t) => reported.has(t.code)).length, expected: active.length, openConflicts: c.openConflicts }
       })
       const data = answer.gzippedSource!
       await this.service.write(() => {
@@ -301,7 +311,7 @@ export class ExportService {
           })
         }
         const fileHashes = Object.fromEntries(files.map((f) => [f.profile, f.built.sha256]))
-        this.service.store.audit(actor.id, 'export.freeze', String(id), { label, dataSha256, files: fileHashes })
+        this.service.store.audit(actor.id, 'export.freeze', String(id), { label, dataSha256, files: fileHashes, openConflicts: open })
         this.service.store.appendEvent('snapshot.created', { id, at: source.generatedAt, label, dataSha256, files: fileHashes })
       })
       return this.snapshot(id)
@@ -435,6 +445,18 @@ export class ExportService {
       this.builder.run({ kind: 'reconcile', source: this.source(pct), thresholdPercent: pct }).then((a) => a.built[0]!),
     )
   }
+}
+
+/** 409 open_conflicts: what is waiting, and how to freeze anyway. */
+function openConflictsError(source: RecapSource): DeskError {
+  const parts = source.contests.filter((c) => c.openConflicts > 0).map((c) => `${c.name}: ${formatCount(c.openConflicts)}`)
+  const total = source.contests.reduce((a, c) => a + c.openConflicts, 0)
+  return new DeskError(
+    409,
+    'open_conflicts',
+    `${formatCount(total)} laporan berbeda/koreksi masih menunggu keputusan supervisor (${parts.join('; ')}). Putuskan dulu di konsol, atau bekukan juga dengan konfirmasi: snapshot akan mencatat jumlahnya dan TPS-nya ditandai.`,
+    { confirmOpenConflicts: 'Kirim lagi dengan "confirmOpenConflicts": true untuk tetap membekukan' },
+  )
 }
 
 export function fileSha256(bytes: Buffer): string {

@@ -4,7 +4,7 @@
 
 import { gunzipSync, gzipSync } from 'node:zlib'
 import { buildReconcileWorkbook, buildRecapWorkbook, type BuiltWorkbook } from '../export/recap-workbook'
-import type { ExportProfile, RecapSource, SnapshotLabel } from '../export/source'
+import { SOURCE_FORMAT, type ExportProfile, type RecapSource, type SnapshotLabel } from '../export/source'
 import type { RowError } from '../shared/api'
 import { DeskError } from './errors'
 
@@ -45,6 +45,15 @@ export function runWorkbookJob(job: WorkbookJob): WorkbookAnswer {
     }
     case 'rebuild': {
       const source = JSON.parse(gunzipSync(job.gzipped).toString('utf8')) as RecapSource
+      // A snapshot frozen by an older desk was written by that version's builder (format 1: SheetJS,
+      // unstyled). Its stored file is kept and served unchanged; this version cannot remake those bytes.
+      if (source.format !== SOURCE_FORMAT) {
+        throw new DeskError(
+          409,
+          'snapshot_format',
+          `Snapshot ini dibuat oleh versi desk yang lebih lama (format data ${String(source.format)}). Berkasnya tetap tersimpan utuh dengan SHA-256 yang sama, tetapi versi ini tidak bisa membangunnya ulang untuk diperiksa.`,
+        )
+      }
       // The threshold only matters with KPU figures, and then it is the one frozen into the data.
       return { built: job.builds.map((b) => buildRecapWorkbook(source, { ...b, thresholdPercent: b.thresholdPercent ?? source.kpu?.thresholdPercent })) }
     }

@@ -23,6 +23,8 @@ export const snapshotDownloadQuerySchema = z.object({ profile: exportProfileSche
 export const freezeSchema = z.object({
   label: z.string({ error: 'Label harus teks' }).trim().max(120, { error: 'Label paling panjang 120 karakter' }).default(''),
   threshold: threshold.default(1),
+  /** Freezing while differing reports wait for a supervisor needs this, sent after a 409 open_conflicts. */
+  confirmOpenConflicts: z.boolean({ error: 'confirmOpenConflicts harus true atau false' }).default(false),
 })
 
 export const kpuImportQuerySchema = z.object({
@@ -47,7 +49,8 @@ export interface SnapshotDto {
   createdAt: string
   label: string
   dataSha256: string
-  summary: { contest: string; reported: number; expected: number }[]
+  /** `openConflicts`: differing reports/corrections waiting for a supervisor when it was frozen. */
+  summary: { contest: string; reported: number; expected: number; openConflicts?: number }[]
   files: SnapshotFileDto[]
 }
 

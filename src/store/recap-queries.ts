@@ -51,7 +51,8 @@ export interface SnapshotRecord {
   actor: string
   label: string
   dataSha256: string
-  summary: { contest: string; reported: number; expected: number }[]
+  /** Per contest; `openConflicts`: differing reports/corrections waiting when it was frozen (absent in older snapshots). */
+  summary: { contest: string; reported: number; expected: number; openConflicts?: number }[]
   files: { profile: string; filename: string; sha256: string; size: number }[]
 }
 
@@ -102,6 +103,7 @@ export class RecapQueries {
         WHERE r.contest = ? ORDER BY r.tps`),
       reporters: p(`SELECT region, name, phone FROM users WHERE role = 'reporter' AND revoked_at IS NULL ORDER BY region, name`),
       openConflicts: p(`SELECT contest, count(*) AS n FROM conflicts WHERE status = 'open' GROUP BY contest`),
+      openDisputes: p(`SELECT DISTINCT contest, tps, kind FROM conflicts WHERE status = 'open' ORDER BY contest, tps, kind`),
       hasIncidents: p(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'incidents'`),
       nextSnapshotId: p('SELECT coalesce(max(id), 0) + 1 AS n FROM snapshots'),
       insertSnapshot: p(`INSERT INTO snapshots (id, created_at, actor, label, data_sha256, data, summary)
@@ -152,6 +154,17 @@ export class RecapQueries {
 
   openConflictsByContest(): Map<string, number> {
     return new Map((this.s.openConflicts.all() as { contest: string; n: number }[]).map((r) => [r.contest, r.n]))
+  }
+
+  /** Per contest, the TPS with an open conflict or a held correction (once per TPS and kind). */
+  openDisputes(): Map<string, { tps: string; kind: 'conflict' | 'correction' }[]> {
+    const out = new Map<string, { tps: string; kind: 'conflict' | 'correction' }[]>()
+    for (const r of this.s.openDisputes.all() as { contest: string; tps: string; kind: 'conflict' | 'correction' }[]) {
+      const list = out.get(r.contest) ?? []
+      list.push({ tps: r.tps, kind: r.kind })
+      out.set(r.contest, list)
+    }
+    return out
   }
 
   /** The incident log (written by the intake feature), or null on a desk without it. */

@@ -95,4 +95,50 @@ describe('desk CLI: export and import-kpu', () => {
       await desk.stop()
     }
   })
+  it('freezes while a differing report waits only when told to, offline and over HTTP', async () => {
+    let desk = await startDesk({ dataDir })
+    const differs = await desk.call('POST', '/results', { submissionId: sid(), tps: `${DESA_A}.001`, contest: 'bupati', votes: { '1': 121, '2': 80 }, invalid: 4 })
+    expect(differs.status).toBe(202)
+    await desk.stop()
+    const out = join(work, 'konflik.xlsx')
+    // No terminal to ask on (stdin is not a TTY here): refused, naming the flag.
+    const refused = await run(['export', '--data-dir', dataDir, '--out', out, '--freeze'])
+    expect(refused.code).toBe(1)
+    expect(refused.err).toContain('1 laporan berbeda/koreksi masih menunggu keputusan supervisor')
+    expect(refused.err).toContain('--confirm-open-conflicts')
+    const confirmed = await run(['export', '--data-dir', dataDir, '--out', out, '--freeze', '--confirm-open-conflicts'])
+    expect(confirmed.code).toBe(0)
+    expect(confirmed.out).toMatch(/Rekap dibekukan: snapshot #\d+/)
+    const first = Object.fromEntries(rowsOf(readWorkbook(readFileSync(out)).Sheets['Ringkasan']!).map((r) => [r[0], r[1]]))
+    expect(first['Laporan berbeda terbuka']).toMatch(/^1 laporan berbeda/)
+    desk = await startDesk({ dataDir })
+    try {
+      const online = await run(['export', '--url', desk.url, '--token', ADMIN_TOKEN, '--out', out, '--freeze'])
+      expect(online.code).toBe(1)
+      expect(online.err).toContain('--confirm-open-conflicts')
+      const ok = await run(['export', '--url', desk.url, '--token', ADMIN_TOKEN, '--out', out, '--freeze', '--confirm-open-conflicts'])
+      expect(ok.code).toBe(0)
+    } finally {
+      await desk.stop()
+    }
+  })
+
+  it("exports a training desk's folder without --training (the folder says what it is)", async () => {
+    const training = join(work, 'latihan')
+    const desk = await startDesk({ dataDir: training, training: true })
+    await desk.stop()
+    const out = join(work, 'latihan.xlsx')
+    const r = await run(['export', '--data-dir', training, '--out', out])
+    expect(r.err).toBe('')
+    expect(r.code).toBe(0)
+    const wb = readWorkbook(readFileSync(out))
+    expect(rowsOf(wb.Sheets['Ringkasan']!)[0]![0]).toBe('MODE LATIHAN — data simulasi')
+    // A flag that contradicts the folder is still refused, saying which folder it is.
+    const wrong = await run(['export', '--data-dir', dataDir, '--out', out, '--training'])
+    expect(wrong.code).toBe(1)
+    expect(wrong.err).toContain('data SUNGGUHAN')
+    const missing = await run(['export', '--data-dir', join(work, 'tidak-ada'), '--out', out])
+    expect(missing.code).toBe(1)
+    expect(missing.err).toContain('tidak berisi data desk')
+  })
 })

@@ -193,7 +193,9 @@ export function table(ws: Sheet, first: string): { col: (label: string) => numbe
   const h = headerRow(ws, first)
   const header = all[h]!
   const col = (label: string) => {
-    const i = header.indexOf(label)
+    // A pair's header carries the pair's names on a second line ("Paslon 1\nNama - Nama").
+    let i = header.indexOf(label)
+    if (i < 0) i = header.findIndex((h) => typeof h === 'string' && h.startsWith(`${label}\n`))
     if (i < 0) throw new Error(`column "${label}" not in ${JSON.stringify(header)}`)
     return i
   }

@@ -4,7 +4,7 @@
 
 import * as XLSX from 'xlsx'
 
-type Value = number | { range: { sheet: string; s: XLSX.CellAddress; e: XLSX.CellAddress } }
+type Value = number | string | { range: { sheet: string; s: XLSX.CellAddress; e: XLSX.CellAddress } }
 
 export function evaluate(wb: XLSX.WorkBook, sheet: string, formula: string): number {
   let i = 0
@@ -21,6 +21,7 @@ export function evaluate(wb: XLSX.WorkBook, sheet: string, formula: string): num
   }
   const rangeValues = (v: Value, skipSubtotals: boolean): number[] => {
     if (typeof v === 'number') return [v]
+    if (typeof v === 'string') throw new Error('text where a number belongs')
     const out: number[] = []
     const ws = wb.Sheets[v.range.sheet]!
     for (let r = v.range.s.r; r <= v.range.e.r; r++) {
@@ -33,7 +34,23 @@ export function evaluate(wb: XLSX.WorkBook, sheet: string, formula: string): num
     }
     return out
   }
-  const num = (v: Value): number => (typeof v === 'number' ? v : cellValue(v.range.sheet, v.range.s.c, v.range.s.r))
+  const num = (v: Value): number => {
+    if (typeof v === 'string') throw new Error('text where a number belongs')
+    return typeof v === 'number' ? v : cellValue(v.range.sheet, v.range.s.c, v.range.s.r)
+  }
+  /** SUMIF(range, "text", sum range): the sum of the cells beside those equal to the text. */
+  const sumIf = (range: Value, crit: Value, sum: Value): number => {
+    if (typeof range !== 'object' || typeof sum !== 'object' || typeof crit !== 'string') throw new Error('SUMIF(range,"text",range) only')
+    const ws = wb.Sheets[range.range.sheet]!
+    let total = 0
+    for (let r = range.range.s.r; r <= range.range.e.r; r++) {
+      const key = ws[XLSX.utils.encode_cell({ c: range.range.s.c, r })] as XLSX.CellObject | undefined
+      if (!key || String(key.v) !== crit) continue
+      const at = ws[XLSX.utils.encode_cell({ c: sum.range.s.c, r: sum.range.s.r + (r - range.range.s.r) })] as XLSX.CellObject | undefined
+      if (at && typeof at.v === 'number') total += at.v
+    }
+    return total
+  }
 
   function reference(): Value {
     let sh = sheet
@@ -92,6 +109,21 @@ export function evaluate(wb: XLSX.WorkBook, sheet: string, formula: string): num
       i++ // )
       return v
     }
+    if (ch === '"') {
+      let out = ''
+      i++
+      for (;;) {
+        if (src[i] === '"' && src[i + 1] === '"') {
+          out += '"'
+          i += 2
+        } else if (src[i] === '"') {
+          i++
+          return out
+        } else {
+          out += src[i++]
+        }
+      }
+    }
     const numMatch = /^\d+(\.\d+)?/.exec(src.slice(i))
     if (numMatch) {
       i += numMatch[0].length
@@ -109,6 +141,8 @@ export function evaluate(wb: XLSX.WorkBook, sheet: string, formula: string): num
           return a.slice(1).flatMap((v) => rangeValues(v, true)).reduce((x, y) => x + y, 0)
         case 'IF':
           return num(a[0]!) ? num(a[1]!) : num(a[2]!)
+        case 'SUMIF':
+          return sumIf(a[0]!, a[1]!, a[2]!)
         case 'ABS':
           return Math.abs(num(a[0]!))
         default:

@@ -133,6 +133,43 @@ suara_tidak_sah,0,0,0
     const missingLine = parseKpuTable(csv('uraian,35.09.01\nsuara_1,1\nsuara_tidak_sah,0'), { ...ctx, contest: 'bupati' })
     expect(missingLine.errors).toEqual([{ row: 1, column: 'A', message: 'Baris suara_2 (paslon 2) tidak ada di kolom A' }])
   })
+
+  it("reads KPU's own headers unchanged (pair numbers or names, Jumlah Suara Sah…) and names a header it does not know", () => {
+    const named = { ...ctx, contests: [{ id: 'bupati', name: 'Bupati', candidates: [{ number: 1, name: 'H. Hendy Siswanto - KH. M. Balya Firjaun Barlaman' }, { number: 2, name: 'H. Muhammad Fawait - Djoko Susanto' }] }] }
+    const rows = parseKpuTable(
+      csv('No,Kode Kecamatan,Nama Kecamatan,DPT,Suara Paslon 01,Suara Paslon 02,Jumlah Suara Sah,Jumlah Suara Tidak Sah,Jumlah Suara Sah dan Tidak Sah\n1,35.09.01,Jombang,5000,120,80,200,4,204'),
+      { ...named, contest: 'bupati' },
+    )
+    expect(rows.errors).toEqual([])
+    expect(rows.parsed!.sets[0]!.figures).toEqual([{ region: '35.09.01', votes: [120, 80], valid: 200, invalid: 4 }])
+    const byName = parseKpuTable(
+      csv('Kode Desa,H. Hendy Siswanto - KH. M. Balya Firjaun Barlaman,H. Muhammad Fawait - Djoko Susanto,Suara Tidak Sah\n35.09.01.2001,7,8,1'),
+      { ...named, contest: 'bupati' },
+    )
+    expect(byName.errors).toEqual([])
+    expect(byName.parsed!.sets[0]!.figures[0]).toMatchObject({ region: '35.09.01.2001', votes: [7, 8], invalid: 1 })
+    const dhasil = parseKpuTable(
+      csv(`
+URAIAN,35.09.01 JOMBANG,JUMLAH AKHIR
+A. DATA PEMILIH,,
+1. Jumlah pemilih dalam DPT,5000,5000
+III. PEROLEHAN SUARA,,
+1. H. Hendy Siswanto - KH. M. Balya Firjaun Barlaman,120,120
+2. H. Muhammad Fawait - Djoko Susanto,80,80
+1. Jumlah Suara Sah,200,200
+2. Jumlah Suara Tidak Sah,4,4
+3. Jumlah Suara Sah dan Tidak Sah,204,204
+`),
+      { ...named, contest: 'bupati' },
+    )
+    expect(dhasil.errors).toEqual([])
+    expect(dhasil.parsed!.sets[0]!.figures).toEqual([{ region: '35.09.01', votes: [120, 80], valid: 200, invalid: 4 }])
+    // A header the desk cannot read is named, with its column, in the error about what is missing.
+    const unknown = parseKpuTable(csv('kode_kecamatan,nama_kecamatan,suara_1,suara_2,Suara Tdk Sah\n35.09.01,Jombang,1,2,0'), { ...ctx, contest: 'bupati' })
+    expect(unknown.errors).toEqual([{ row: 1, column: 'suara_tidak_sah', message: 'Kolom suara_tidak_sah tidak ada. Judul kolom yang tidak dikenali: "Suara Tdk Sah" (E)' }])
+    const unknownLine = parseKpuTable(csv('uraian,35.09.01\nsuara_1,1\nsuara_2,2\nSuara Tdk Sah,0'), { ...ctx, contest: 'bupati' })
+    expect(unknownLine.errors).toEqual([{ row: 1, column: 'A', message: 'Baris suara_tidak_sah tidak ada di kolom A. Baris yang tidak dikenali: "Suara Tdk Sah" (baris 4)' }])
+  })
 })
 
 describe('KPU import and the difference report (HTTP)', () => {
@@ -211,9 +248,10 @@ describe('KPU import and the difference report (HTTP)', () => {
     const aoa = [
       ['Uraian', '35.09.02 Kencong', '35.09.01 Jombang', 'JUMLAH'],
       ['DPT', 1000, 2000, 3000],
-      ['suara_1', sum(0), 5000, 0],
-      ['suara_2', sum(1), 4000, 0],
-      ['suara_tidak_sah', cakru.reduce((a, r) => a + r.invalid, 0), 100, 0],
+      // Lines as KPU's D.Hasil writes them: pairs by number and names, "Jumlah Suara Tidak Sah".
+      [`1. ${night.contests.find((c) => c.id === 'bupati')!.candidates[0]!.name}`, sum(0), 5000, 0],
+      [`2. ${night.contests.find((c) => c.id === 'bupati')!.candidates[1]!.name}`, sum(1), 4000, 0],
+      ['Jumlah Suara Tidak Sah', cakru.reduce((a, r) => a + r.invalid, 0), 100, 0],
     ]
     const wb = XLSX.utils.book_new()
     XLSX.utils.book_append_sheet(wb, XLSX.utils.aoa_to_sheet(aoa), 'D.Hasil')
@@ -240,6 +278,12 @@ describe('KPU import and the difference report (HTTP)', () => {
     const kencong = t.rows.find((x) => x[t.col('Kode')] === '35.09.02' && x[t.col('Baris')] === 'Paslon 1')!
     expect(kencong[t.col('Selisih')]).toBe(0)
     expect(kencong[t.col('Tanda')]).toBe('cocok')
+    // Kecamatan-level figures name their kecamatan in the Kecamatan column too.
+    expect(kencong[t.col('Kecamatan')]).toBe('Kencong')
+    // A JUMLAH row per contest and line, each a SUMIF over that contest's rows, equal to the report's totals.
+    const totals = t.rows.filter((x) => x[t.col('Tingkat')] === 'JUMLAH' && x[t.col('Pemilihan')] === 'Bupati')
+    expect(totals.map((x) => x[t.col('Baris')])).toEqual(b.totals.map((x: any) => x.label))
+    totals.forEach((x, i) => expect([x[t.col('Desk')], x[t.col('KPU')], x[t.col('Selisih')]]).toEqual([b.totals[i].desk, b.totals[i].kpu, b.totals[i].diff]))
 
     // The recap workbook carries the same comparison.
     const recap = await fetch(`${night.desk.url}/api/v1/export/recap.xlsx`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })

@@ -8,6 +8,8 @@ interface Expected {
   tpsTotal: number
   tpsReported: number
   dpt: number
+  /** DPT of every TPS, the postponed one too (KPU's regency DPT). */
+  dptAll: number
   dptReported: number
   vDpt: number
   vDptb: number
@@ -23,8 +25,9 @@ interface Expected {
 /** Independent sums straight from what the test submitted (not from the desk's rollup code). */
 function expected(night: Night, contest: string, tpsCodes: string[]): Expected {
   const pairs = night.contests.find((c) => c.id === contest)!.candidates.length
-  const e: Expected = { tpsTotal: 0, tpsReported: 0, dpt: 0, dptReported: 0, vDpt: 0, vDptb: 0, vDpk: 0, vUnbroken: 0, vTotal: 0, votes: new Array(pairs).fill(0), valid: 0, invalid: 0, total: 0 }
+  const e: Expected = { tpsTotal: 0, tpsReported: 0, dpt: 0, dptAll: 0, dptReported: 0, vDpt: 0, vDptb: 0, vDpk: 0, vUnbroken: 0, vTotal: 0, votes: new Array(pairs).fill(0), valid: 0, invalid: 0, total: 0 }
   for (const code of tpsCodes) {
+    e.dptAll += night.dpt.get(code)!
     if (code === night.postponed) continue
     e.tpsTotal++
     e.dpt += night.dpt.get(code)!
@@ -60,7 +63,8 @@ function checkTallyRow(t: ReturnType<typeof table>, row: unknown[], e: Expected,
   expect({
     tps: got('TPS'),
     reported: got('TPS melapor'),
-    dpt: got('DPT'),
+    dpt: got('DPT TPS aktif'),
+    dptAll: got('DPT'),
     dptReported: got('DPT TPS melapor'),
     vDpt: got('Pengguna hak pilih DPT'),
     vDptb: got('Pengguna DPTb'),
@@ -75,6 +79,7 @@ function checkTallyRow(t: ReturnType<typeof table>, row: unknown[], e: Expected,
     tps: e.tpsTotal,
     reported: e.tpsReported,
     dpt: e.dpt,
+    dptAll: e.dptAll,
     dptReported: e.dptReported,
     vDpt: e.vDpt,
     vDptb: e.vDptb,
@@ -125,7 +130,7 @@ describe.each(['berjenjang', 'lengkap'])('recap workbook, profile %s', (profile)
     expect(headers.get('content-type')).toContain('spreadsheetml')
     expect(headers.get('content-disposition')).toMatch(new RegExp(`attachment; filename="rekap-35\\.09-${profile}-\\d{8}-\\d{4}\\.xlsx"`))
     expect(headers.get('x-desk-sha256')).toMatch(/^[0-9a-f]{64}$/)
-    expect(wb.SheetNames).toEqual([
+    expect(wb.SheetNames.slice(0, 13)).toEqual([
       'Ringkasan',
       'D.Hasil Gubernur',
       'Rekap Kecamatan Gubernur',
@@ -140,6 +145,11 @@ describe.each(['berjenjang', 'lengkap'])('recap workbook, profile %s', (profile)
       'Selisih KPU',
       'Catatan',
     ])
+    // Then a D.Hasil Kecamatan sheet per kecamatan and contest (Jember: 31 × 2).
+    const perKecamatan = wb.SheetNames.slice(13)
+    expect(perKecamatan).toHaveLength(62)
+    expect(perKecamatan[0]).toBe('DK Gubernur 01 Jombang')
+    expect(perKecamatan.every((n) => n.startsWith('DK ') && n.length <= 31)).toBe(true)
   })
 
   it('writes every total as a formula whose filled-in value is what the formula computes', () => {
@@ -150,7 +160,8 @@ describe.each(['berjenjang', 'lengkap'])('recap workbook, profile %s', (profile)
     const t = table(kec, 'No')
     const jumlah = t.rows.findIndex((r) => r[2] === 'JUMLAH') + t.start
     const cell = cellAt(kec, t.col('Paslon 1'), jumlah)!
-    expect(cell.f).toMatch(/^SUM\(N\d+:N\d+\)$/)
+    const letter = XLSX.utils.encode_col(t.col('Paslon 1'))
+    expect(cell.f).toMatch(new RegExp(`^SUM\\(${letter}\\d+:${letter}\\d+\\)$`))
     expect(cell.z).toBe('#,##0')
     expect(cellAt(kec, t.col('% melapor'), jumlah)!.z).toBe('0.00%')
     // Voters add up: the total is a SUM over DPT, DPTb, DPK and "tanpa rincian", on every kecamatan row…
@@ -197,7 +208,9 @@ describe.each(['berjenjang', 'lengkap'])('recap workbook, profile %s', (profile)
         const status = r[t.col('Status')] as string
         if (code === night.postponed) {
           expect(status).toMatch(/^Ditunda/)
-          expect(r[t.col('DPT')]).toBeUndefined()
+          // A postponed TPS keeps its DPT: the regency's DPT is KPU's.
+          expect(r[t.col('DPT')]).toBe(night.dpt.get(code))
+          expect(r[t.col('Suara sah')]).toBeUndefined()
         } else if (!a) {
           expect(status).toBe('Belum lapor')
           expect(r[t.col('Suara sah')]).toBeUndefined()
@@ -211,13 +224,17 @@ describe.each(['berjenjang', 'lengkap'])('recap workbook, profile %s', (profile)
           const total = a.votes.reduce((x, y) => x + y, 0) + a.invalid
           expect(r[t.col(UNBROKEN)]).toBe(a.voters ? undefined : total)
           expect(r[t.col('Jumlah pengguna hak pilih')]).toBe(a.voters ? a.voters[0] + a.voters[1] + a.voters[2] : total)
-          expect(r[t.col('Diterima (WIB)')]).toMatch(/^\d{2}-\d{2}-\d{4} \d{2}:\d{2}:\d{2} WIB$/)
+          // A real Excel date-time (WIB), shown dd-mm-yyyy hh:mm:ss.
+          const received = cellAt(ws, t.col('Diterima (WIB)'), t.start + t.rows.indexOf(r))!
+          expect(received.t).toBe('n')
+          expect(received.z).toBe('dd-mm-yyyy hh:mm:ss')
+          expect(received.v as number).toBeGreaterThan(45_000)
           expect(['Web', 'Telepon']).toContain(r[t.col('Kanal')])
         }
       }
       const jumlah = t.rows.find((r) => r[0] === 'JUMLAH')!
       const e = expected(night, c.id, allTps())
-      expect(jumlah[t.col('DPT')]).toBe(e.dpt)
+      expect(jumlah[t.col('DPT')]).toBe(e.dptAll)
       expect(jumlah[t.col('Jumlah pengguna hak pilih')]).toBe(e.vTotal)
       expect(jumlah[t.col(UNBROKEN)]).toBe(e.vUnbroken)
       expect(e.vUnbroken).toBeGreaterThan(0)
@@ -264,9 +281,12 @@ describe.each(['berjenjang', 'lengkap'])('recap workbook, profile %s', (profile)
       const line = (text: string) => d.find((r) => typeof r[1] === 'string' && (r[1] as string).startsWith(text))!
       const kec = table(wb.Sheets[`Rekap Kecamatan ${label}`]!, 'No')
       const lines: [string, string][] = [
-        ['Jumlah TPS (aktif)', 'TPS'],
+        ['Jumlah TPS aktif', 'TPS'],
+        ['TPS ditunda/digabung', 'TPS ditunda/ digabung'],
         ['TPS yang sudah melapor', 'TPS melapor'],
+        ['TPS dengan laporan berbeda', 'TPS menunggu keputusan'],
         ['Jumlah pemilih dalam DPT', 'DPT'],
+        ['DPT TPS aktif', 'DPT TPS aktif'],
         ['DPT TPS yang sudah melapor', 'DPT TPS melapor'],
         ['Pengguna hak pilih dalam DPT', 'Pengguna hak pilih DPT'],
         ['Pengguna hak pilih dalam DPTb', 'Pengguna DPTb'],
@@ -367,7 +387,7 @@ describe.each(['berjenjang', 'lengkap'])('recap workbook, profile %s', (profile)
 })
 
 describe('profiles', () => {
-  it('berjenjang carries no reporter names or phone numbers anywhere; lengkap carries them for the desk', () => {
+  it('berjenjang carries no reporter names, phone numbers or typed text anywhere; lengkap carries names and phones for the desk', () => {
     const berjenjang = allText(books.berjenjang!.bytes)
     const lengkap = allText(books.lengkap!.bytes)
     const freeText = [...Object.values(FREE_TEXT_PHONES), KPU_SOURCE_PHONE]
@@ -376,30 +396,25 @@ describe('profiles', () => {
     }
     for (const name of night.reporterNames) expect(berjenjang).not.toContain(name)
     expect(berjenjang).not.toContain('Penelepon')
-    // No text cell looks like a phone number either (numbers are cells of their own, not text).
-    const texts = books.berjenjang!.wb.SheetNames.flatMap((n) =>
-      Object.entries(books.berjenjang!.wb.Sheets[n]!)
-        .filter(([k, c]) => !k.startsWith('!') && (c as XLSX.CellObject).t === 's')
-        .map(([, c]) => String((c as XLSX.CellObject).v)),
-    )
-    expect(texts.length).toBeGreaterThan(100)
-    expect(texts.filter((t) => /(?:\+62|\b62|\b0)[\s.-]?8\d{2}[\s.-]?\d{3,4}[\s.-]?\d{3,4}/.test(t))).toEqual([])
-    // Where the free text was: incident text, a TPS status reason, the KPU import's source.
     const cellTexts = (wb: XLSX.WorkBook, sheet: string) => rowsOf(wb.Sheets[sheet]!).flat().filter((v): v is string => typeof v === 'string')
+    // Where typed text was (incident text, a TPS status reason, the KPU import's source), berjenjang
+    // has none of it, only that it exists; lengkap has it with typed numbers masked.
     for (const [sheet, marker] of [
       ['Kejadian', 'Kotak suara terlambat'],
       ['Rekap TPS Gubernur', 'Ditunda — banjir'],
       ['Selisih KPU', 'Sirekap, kontak'],
       ['Catatan', 'Sirekap, kontak'],
     ]) {
-      const masked = cellTexts(books.berjenjang!.wb, sheet!).filter((t) => t.includes(marker!))
-      expect(masked.length, sheet).toBeGreaterThan(0)
-      for (const t of masked) expect(t, sheet).toContain('[nomor disamarkan]')
-      const kept = cellTexts(books.lengkap!.wb, sheet!).filter((t) => t.includes(marker!)).join('\n')
-      expect(freeText.some((p) => kept.includes(p)), sheet).toBe(true)
+      expect(berjenjang).not.toContain(marker!.split(' — ').at(-1))
+      const kept = cellTexts(books.lengkap!.wb, sheet!).filter((t) => t.includes(marker!))
+      expect(kept.length, sheet).toBeGreaterThan(0)
+      for (const t of kept) expect(t, sheet).toContain('[nomor disamarkan]')
     }
-    expect(berjenjang).toContain('[nomor disamarkan]')
-    for (const phone of [PHONES[0]!, CALLER_PHONE, INCIDENT_PHONE, ...freeText]) expect(lengkap).toContain(phone)
+    expect(cellTexts(books.berjenjang!.wb, 'Rekap TPS Gubernur')).toContain('Ditunda (alasan tercatat di desk)')
+    expect(cellTexts(books.berjenjang!.wb, 'Kejadian')).toContain('tercatat di desk (profil lengkap)')
+    for (const phone of freeText) expect(lengkap).not.toContain(phone)
+    // The reporters' and callers' own numbers are lengkap's purpose: there they stay.
+    for (const phone of [PHONES[0]!, CALLER_PHONE]) expect(lengkap).toContain(phone)
     for (const name of night.reporterNames) expect(lengkap).toContain(name)
   })
 

@@ -68,7 +68,15 @@ describe('the /rekap screen in Chromium at 1366×768', () => {
     await page.getByPlaceholder(/Kirim ke provinsi/).fill('Kirim ke provinsi 20.00')
     await page.getByRole('button', { name: 'Bekukan rekap' }).click()
     await page.getByRole('button', { name: 'Ya, bekukan sekarang' }).click()
+    // A differing report still waits for a supervisor: the desk asks again before freezing.
+    const warn = page.getByRole('alert')
+    await warn.getByText('Ada laporan berbeda yang belum diputuskan').waitFor()
+    await expect(warn.textContent()).resolves.toContain('1 laporan berbeda/koreksi masih menunggu keputusan supervisor')
+    expect((await night.desk.call('GET', '/export/snapshots')).body.snapshots).toHaveLength(0)
+    await shot(page, '3a-open-conflicts')
+    await warn.getByRole('button', { name: /Tetap bekukan/ }).click()
     await page.getByText(/Dibekukan sebagai snapshot #1/).waitFor()
+    await page.locator('table.snapshots tbody tr').first().getByText('1 laporan berbeda terbuka').waitFor()
     const row = page.locator('table.snapshots tbody tr').first()
     await expect(row.textContent()).resolves.toContain('Kirim ke provinsi 20.00')
     const listed = (await night.desk.call('GET', '/export/snapshots')).body.snapshots[0]

@@ -25,16 +25,27 @@ afterAll(async () => {
 })
 
 describe('Bekukan rekap (frozen snapshots)', () => {
-  it('freezes the data and both workbooks, labelled with time and SHA-256, and lists them', async () => {
-    const r = await night.desk.call('POST', '/export/snapshots', { label: 'Kirim ke provinsi 20.00' })
+  it('asks for confirmation while a differing report waits for a supervisor, then freezes and records how many', async () => {
+    const refused = await night.desk.call('POST', '/export/snapshots', { label: 'Kirim ke provinsi 20.00' })
+    expect(refused.status).toBe(409)
+    expect(refused.body.error.code).toBe('open_conflicts')
+    expect(refused.body.error.message).toContain('1 laporan berbeda/koreksi masih menunggu keputusan supervisor')
+    expect(refused.body.error.fields.confirmOpenConflicts).toContain('confirmOpenConflicts')
+    expect((await night.desk.call('GET', '/export/snapshots')).body.snapshots).toHaveLength(0)
+    const r = await night.desk.call('POST', '/export/snapshots', { label: 'Kirim ke provinsi 20.00', confirmOpenConflicts: true })
     expect(r.status).toBe(201)
+    // The first sheet of the frozen file says how many were open.
+    const wb = readWorkbook((await download('/export/snapshots/1/recap.xlsx')).bytes)
+    const first = Object.fromEntries(rowsOf(wb.Sheets[wb.SheetNames[0]!]!).map((row) => [row[0], row[1]]))
+    expect(wb.SheetNames[0]).toBe('Ringkasan')
+    expect(first['Laporan berbeda terbuka']).toMatch(/^1 laporan berbeda\/koreksi menunggu keputusan supervisor saat dibekukan/)
     expect(r.body).toMatchObject({ id: 1, label: 'Kirim ke provinsi 20.00' })
     expect(r.body.createdAt).toMatch(/^\d{4}-\d{2}-\d{2}T/)
     expect(r.body.dataSha256).toMatch(/^[0-9a-f]{64}$/)
     expect(r.body.files.map((f: any) => f.profile).sort()).toEqual(['berjenjang', 'lengkap'])
     expect(r.body.summary).toEqual([
-      { contest: 'gubernur', reported: night.accepted.get('gubernur')!.size, expected: 14 },
-      { contest: 'bupati', reported: night.accepted.get('bupati')!.size, expected: 14 },
+      { contest: 'gubernur', reported: night.accepted.get('gubernur')!.size, expected: 14, openConflicts: 1 },
+      { contest: 'bupati', reported: night.accepted.get('bupati')!.size, expected: 14, openConflicts: 0 },
     ])
     const list = await night.desk.call('GET', '/export/snapshots')
     expect(list.body.snapshots).toHaveLength(1)
@@ -71,7 +82,12 @@ describe('Bekukan rekap (frozen snapshots)', () => {
     const snap = (await night.desk.call('GET', '/export/snapshots/1')).body
     const wb = readWorkbook((await download('/export/snapshots/1/recap.xlsx')).bytes)
     const notes = Object.fromEntries(rowsOf(wb.Sheets['Catatan']!).map((r) => [r[0], r[1]]))
-    expect(notes['Snapshot']).toMatch(/^#1, dibekukan \d{2}-\d{2}-\d{4} \d{2}:\d{2}:\d{2} WIB — Kirim ke provinsi 20\.00/)
+    // berjenjang (the default) names the snapshot by number and time; its typed label stays in lengkap.
+    expect(notes['Snapshot']).toMatch(/^#1 dibekukan \d{2}-\d{2}-\d{4} \d{2}:\d{2}:\d{2} WIB\./)
+    expect(allText((await download('/export/snapshots/1/recap.xlsx')).bytes)).not.toContain('Kirim ke provinsi')
+    const full = readWorkbook((await download('/export/snapshots/1/recap.xlsx?profile=lengkap')).bytes)
+    const fullNotes = Object.fromEntries(rowsOf(full.Sheets['Catatan']!).map((r) => [r[0], r[1]]))
+    expect(fullNotes['Snapshot']).toMatch(/^#1 dibekukan \d{2}-\d{2}-\d{4} \d{2}:\d{2}:\d{2} WIB — Kirim ke provinsi 20\.00/)
     expect(notes['Sidik data (SHA-256)']).toBe(snap.dataSha256)
     const summary = Object.fromEntries(rowsOf(wb.Sheets['Ringkasan']!).map((r) => [r[0], r[1]]))
     expect(summary['Snapshot']).toContain('#1')
@@ -96,8 +112,8 @@ describe('Bekukan rekap (frozen snapshots)', () => {
   })
 
   it('same data gives the same fingerprint; a changed figure gives another', async () => {
-    const second = await night.desk.call('POST', '/export/snapshots', {})
-    const third = await night.desk.call('POST', '/export/snapshots', { label: 'tanpa perubahan' })
+    const second = await night.desk.call('POST', '/export/snapshots', { confirmOpenConflicts: true })
+    const third = await night.desk.call('POST', '/export/snapshots', { label: 'tanpa perubahan', confirmOpenConflicts: true })
     expect(second.body.id).toBe(2)
     expect(third.body.id).toBe(3)
     expect(third.body.dataSha256).toBe(second.body.dataSha256)
@@ -132,7 +148,7 @@ describe('Bekukan rekap (frozen snapshots)', () => {
     expect((await night.desk.call('GET', '/export/snapshots/1/data.json', undefined, display)).status).toBe(403)
     expect((await night.desk.call('POST', '/export/snapshots', {}, display)).status).toBe(403)
     expect((await night.desk.call('GET', '/export/snapshots', undefined, reporter)).status).toBe(403)
-    expect((await night.desk.call('POST', '/export/snapshots', { label: 'oleh operator' }, operator)).status).toBe(201)
+    expect((await night.desk.call('POST', '/export/snapshots', { label: 'oleh operator', confirmOpenConflicts: true }, operator)).status).toBe(201)
     expect((await night.desk.call('GET', '/export/snapshots/99')).status).toBe(404)
     expect((await night.desk.call('GET', '/export/snapshots/abc')).status).toBe(400)
     expect((await night.desk.call('POST', '/export/snapshots', { label: 'x'.repeat(121) })).status).toBe(400)
@@ -141,7 +157,7 @@ describe('Bekukan rekap (frozen snapshots)', () => {
   it('concurrent freezes get distinct numbers and files', async () => {
     const exports = ExportService.for(night.desk.service)
     const principal = { id: 'admin', name: 'Admin', role: 'admin' as const, region: '35.09' }
-    const [a, b] = await Promise.all([exports.freeze(principal, 'a'), exports.freeze(principal, 'b')])
+    const [a, b] = await Promise.all([exports.freeze(principal, 'a', 1, true), exports.freeze(principal, 'b', 1, true)])
     expect(b.id).toBe(a.id + 1)
     expect(exports.snapshotFile(a.id, 'berjenjang').bytes.equals(exports.snapshotFile(b.id, 'berjenjang').bytes)).toBe(false)
   })

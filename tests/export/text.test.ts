@@ -1,11 +1,25 @@
 import { describe, expect, it } from 'vitest'
-import { redactPhones, REDACTED, wibDateTime, wibStamp } from '../../src/export/text'
+import { redactPhones, REDACTED, REDACTED_CODE, REDACTED_EMAIL, REDACTED_NIK, wibDateTime, wibStamp } from '../../src/export/text'
 
 describe('free text leaving the desk', () => {
   it('masks phone numbers as people type them', () => {
     for (const phone of ['081234567890', '0812-3456-7890', '0812 3456 7890', '+62 812 3456 7890', '+6281234567890', '6281234567890', '(0331) 487654', '0331-487654', '0812.3456.7890', '62 812 3456 7891', '62-812-3456-7891', '+62-812-3456-7892', '+62.812.3456.7893', '(0812) 3456 7890']) {
       expect(redactPhones(`hubungi ${phone} segera`), phone).toBe(`hubungi ${REDACTED} segera`)
     }
+  })
+
+  it('masks the forms that used to pass: dashes from a word processor, slashes, underscores, hp…, a missing 0, +62 (812)', () => {
+    for (const phone of ['hp081234567890', '0812–3456–7891', '0812—3456—7891', '0812/3456/7892', '0812_3456_7897', '812-3456-7893', '+62 (812) 3456 7894', '(0331) 487123']) {
+      expect(redactPhones(`hubungi ${phone} segera`), phone).toBe(`hubungi ${phone.startsWith('hp') ? 'hp' : ''}${REDACTED} segera`)
+    }
+  })
+
+  it('masks a NIK, an e-mail address and an access code; a name it cannot know (lengkap only)', () => {
+    expect(redactPhones('NIK 3509014507880001 saksi')).toBe(`NIK ${REDACTED_NIK} saksi`)
+    expect(redactPhones('surel darto.saksi@contoh.id ya')).toBe(`surel ${REDACTED_EMAIL} ya`)
+    expect(redactPhones('kode ABCD-EF23-GHJK dipakai')).toBe(`kode ${REDACTED_CODE} dipakai`)
+    // Ordinary hyphenated words are not codes.
+    expect(redactPhones('kata-kata dari tiga-empat-lima orang')).toBe('kata-kata dari tiga-empat-lima orang')
   })
 
   it('leaves region and TPS codes, dates, times and counts alone', () => {

@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { buildReconcileWorkbook, buildRecapWorkbook } from '../../src/export/recap-workbook'
-import type { RecapSource, SourceResult } from '../../src/export/source'
+import { SOURCE_FORMAT, type RecapSource, type SourceResult } from '../../src/export/source'
 import { DeskError } from '../../src/service/errors'
 import { ExportService } from '../../src/service/export-service'
 import { WorkbookBuilder } from '../../src/service/workbook-builder'
@@ -57,7 +57,7 @@ function syntheticSource(tpsCount: number): RecapSource {
       })
   }
   return {
-    format: 1,
+    format: SOURCE_FORMAT,
     generatedAt: '2024-11-27T14:00:00.000Z',
     desk: { regency: { code: '35.09', name: 'Kabupaten Jember' }, election: { name: 'Pemilihan Serentak 2024', date: '2024-11-27' }, training: false },
     contests,

@@ -223,6 +223,11 @@ export function KpuPanel({ config, m, operator, version, onUnauthorized }: Props
           dilewati); baris <code>suara_1</code>, <code>suara_2</code>, …, <code>suara_tidak_sah</code> (boleh <code>suara_sah</code>,{' '}
           <code>jumlah_suara</code>). Pilih pemilihannya di atas.
         </p>
+        <p>
+          <strong>Judul dari berkas KPU</strong> dibaca apa adanya: mis. &ldquo;Kode Kecamatan&rdquo;, &ldquo;Suara Paslon 01&rdquo;, nama
+          pasangan calon, &ldquo;Jumlah Suara Sah&rdquo;, &ldquo;Jumlah Suara Tidak Sah&rdquo;, &ldquo;1. Jumlah Suara Sah dan Tidak Sah&rdquo;.
+          Bila kolom yang diperlukan tidak ditemukan, pesan kesalahannya menyebut judul yang tidak dikenali.
+        </p>
       </details>
       <div ref={feedback}>
       {errors && (

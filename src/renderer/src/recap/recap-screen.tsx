@@ -51,6 +51,11 @@ function SnapshotRow({ s, m, onUnauthorized, operator, contestName }: { s: Snaps
         {s.summary.map((x) => (
           <div key={x.contest}>
             {contestName(x.contest)}: {formatCount(x.reported)}/{formatCount(x.expected)}
+            {!!x.openConflicts && (
+              <div className="warn-text" title={m.openConflictsTitle}>
+                {formatCount(x.openConflicts)} {m.openConflictsNote}
+              </div>
+            )}
           </div>
         ))}
       </td>
@@ -97,6 +102,8 @@ export function RecapScreen({ config, onUnauthorized }: ScreenProps) {
   const [confirming, setConfirming] = useState(false)
   const [freezing, setFreezing] = useState(false)
   const [freezeMsg, setFreezeMsg] = useState<{ ok: boolean; text: string } | null>(null)
+  /** The desk's 409 open_conflicts message: freezing now needs a second, explicit yes. */
+  const [openConflicts, setOpenConflicts] = useState<string | null>(null)
   const [kpuVersion, setKpuVersion] = useState(0)
   const pending = useRef<ReturnType<typeof setTimeout> | null>(null)
 
@@ -160,17 +167,19 @@ export function RecapScreen({ config, onUnauthorized }: ScreenProps) {
       setState(st)
     })
 
-  const freeze = async () => {
+  const freeze = async (confirmOpenConflicts = false) => {
     setFreezing(true)
     setFreezeMsg(null)
+    setOpenConflicts(null)
     try {
-      const s = await api<SnapshotDto>('/export/snapshots', { method: 'POST', body: JSON.stringify({ label }) })
+      const s = await api<SnapshotDto>('/export/snapshots', { method: 'POST', body: JSON.stringify({ label, confirmOpenConflicts }) })
       setFreezeMsg({ ok: true, text: `${m.frozen} #${s.id} · ${wibDateTime(s.createdAt)}` })
       setLabel('')
       void loadSnapshots()
     } catch (e) {
       fail(e)
-      setFreezeMsg({ ok: false, text: e instanceof Error ? e.message : String(e) })
+      if (e instanceof ApiFailure && e.status === 409 && e.body?.error.code === 'open_conflicts') setOpenConflicts(e.message)
+      else setFreezeMsg({ ok: false, text: e instanceof Error ? e.message : String(e) })
     } finally {
       setFreezing(false)
       setConfirming(false)
@@ -249,6 +258,20 @@ export function RecapScreen({ config, onUnauthorized }: ScreenProps) {
             </div>
           ) : (
             <p className="small muted">{m.freezeNeedsOperator}</p>
+          )}
+          {openConflicts && (
+            <div className="warn-box" role="alert">
+              <strong>{m.openConflictsTitle}</strong>
+              <p>{openConflicts}</p>
+              <div className="inline-form">
+                <button type="button" className="danger" onClick={() => void freeze(true)} disabled={freezing}>
+                  {freezing ? m.freezing : m.freezeAnyway}
+                </button>
+                <button type="button" className="secondary" onClick={() => setOpenConflicts(null)} disabled={freezing}>
+                  {m.cancel}
+                </button>
+              </div>
+            </div>
           )}
           {freezeMsg && (
             <p className={freezeMsg.ok ? 'ok-note' : 'error'} role="status">

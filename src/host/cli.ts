@@ -17,6 +17,10 @@ const HELP = `Desk Pilkada — perintah baris
                --regency KODE   kabupaten/kota (bawaan: ${DEFAULT_REGENCY}, Kabupaten Jember)
                --election FILE  konfigurasi pemilihan (JSON) untuk desk baru
                --training       mode latihan (folder data sendiri)
+               --tls-cert FILE  HTTPS: sertifikat (PEM); bersama --tls-key FILE (kunci privat PEM)
+               --http-redirect-port N  dengan HTTPS: port HTTP yang hanya mengalihkan ke HTTPS
+               --trust-proxy DAFTAR    alamat/CIDR reverse proxy yang X-Forwarded-For-nya dipercaya
+               --staff-networks DAFTAR jaringan akun & layar staf (bawaan: loopback,private)
                DESK_ADMIN_TOKEN token admin; jika kosong dibuat dan disimpan di folder data
 
   simulate     Simulasi malam pemilihan terhadap desk yang berjalan, hanya lewat API (simulate --help)
@@ -36,6 +40,11 @@ const options = {
   regency: { type: 'string' },
   election: { type: 'string' },
   training: { type: 'boolean' },
+  'tls-cert': { type: 'string' },
+  'tls-key': { type: 'string' },
+  'http-redirect-port': { type: 'string' },
+  'trust-proxy': { type: 'string' },
+  'staff-networks': { type: 'string' },
   url: { type: 'string' },
   token: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -50,6 +59,14 @@ async function serve(values: Record<string, string | boolean | undefined>): Prom
   const port = values.port !== undefined ? Number(values.port) : DEFAULT_PORT
   if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port harus angka 0–65535, bukan "${String(values.port)}"`)
   const dataDir = resolve((values['data-dir'] as string | undefined) ?? '.desk-data')
+  let httpRedirectPort: number | undefined
+  if (values['http-redirect-port'] !== undefined) {
+    httpRedirectPort = Number(values['http-redirect-port'])
+    if (!Number.isInteger(httpRedirectPort) || httpRedirectPort < 0 || httpRedirectPort > 65535) {
+      fail(`--http-redirect-port harus angka 0–65535, bukan "${String(values['http-redirect-port'])}"`)
+    }
+  }
+  const list = (flag: string) => (values[flag] as string).split(',').map((s) => s.trim()).filter(Boolean)
   const desk = await createDesk({
     dataDir,
     port,
@@ -58,6 +75,11 @@ async function serve(values: Record<string, string | boolean | undefined>): Prom
     ...(process.env.DESK_ADMIN_TOKEN ? { adminToken: process.env.DESK_ADMIN_TOKEN } : {}),
     ...(values.election ? { electionFile: values.election as string } : {}),
     training: !!values.training,
+    ...(values['tls-cert'] ? { tlsCert: values['tls-cert'] as string } : {}),
+    ...(values['tls-key'] ? { tlsKey: values['tls-key'] as string } : {}),
+    ...(httpRedirectPort !== undefined ? { httpRedirectPort } : {}),
+    ...(values['trust-proxy'] !== undefined ? { trustProxy: list('trust-proxy') } : {}),
+    ...(values['staff-networks'] !== undefined ? { staffNetworks: list('staff-networks') } : {}),
     ...(process.env.DESK_WRITER_MAX_BATCH ? { writerMaxBatch: Number(process.env.DESK_WRITER_MAX_BATCH) } : {}),
   })
   const out = (line: string) => process.stdout.write(line + '\n')
@@ -67,6 +89,19 @@ async function serve(values: Record<string, string | boolean | undefined>): Prom
     `Desk Pilkada ${cfg.regency.name}${cfg.training ? ' — MODE LATIHAN (data simulasi)' : ''} siap di ${desk.url}`,
     `Folder data: ${dataDir}`,
   ]
+  // Phones cannot open 127.0.0.1: say every address this desk answers on.
+  if (desk.urls.length > 1 || desk.urls[0] !== desk.url) {
+    lines.push('Bisa dibuka di:', ...desk.urls.map((u) => `  ${u}${/\/\/(127\.|\[::1\])/.test(u) ? '  (komputer ini saja)' : ''}`))
+  }
+  if (desk.redirectPort !== null) lines.push(`Port HTTP ${desk.redirectPort} hanya mengalihkan ke HTTPS.`)
+  if (desk.tlsValidTo) {
+    const days = Math.floor((desk.tlsValidTo.getTime() - Date.now()) / 86_400_000)
+    lines.push(
+      days < 0
+        ? `PERINGATAN: sertifikat TLS sudah kedaluwarsa (${desk.tlsValidTo.toISOString().slice(0, 10)}): HP akan menolaknya.`
+        : `Sertifikat TLS berlaku sampai ${desk.tlsValidTo.toISOString().slice(0, 10)} (${days} hari lagi).`,
+    )
+  }
   if (desk.adminTokenGenerated) {
     lines.push(`Token admin (hanya ditampilkan sekali, tersimpan di ${desk.adminTokenFile}): ${desk.adminToken}`)
   } else if (!process.env.DESK_ADMIN_TOKEN) {

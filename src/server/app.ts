@@ -161,7 +161,7 @@ export function createServer(deps: ServerDeps): DeskServer {
       if (req.path === '/api/v1/events') return
       logger.info('http', {
         method: req.method,
-        path: req.path, // never the query: it may carry a token for SSE
+        path: req.originalUrl.split('?')[0], // never the query: it may carry a token for SSE
         status: res.statusCode,
         ms: Number((process.hrtime.bigint() - started) / 1000n) / 1000,
         who: (res.locals.principal as Principal | undefined)?.id,

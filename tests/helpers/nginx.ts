@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { call } from './https-client'
 
 export const NGINX = process.env.NGINX_PATH ?? '/usr/sbin/nginx'
-export const NGINX_CONF = join(__dirname, '..', '..', 'docs', 'deploy', 'nginx.conf')
+export const NGINX_CONF = join(import.meta.dirname, '..', '..', 'docs', 'deploy', 'nginx.conf')
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -41,7 +41,7 @@ export interface RunningNginx {
  * only the listen ports, the certificate, the cache folder and the desk's address are substituted.
  * Loopback only; stopped (and its folder removed) by `stop()`.
  */
-export async function startNginx(options: { deskPort: number; cert: string; key: string; workers?: number }): Promise<RunningNginx> {
+export async function startNginx(options: { deskPort: number; cert: string; key: string; workers?: number; /** taskset CPU list (benches) */ cpu?: string }): Promise<RunningNginx> {
   const prefix = mkdtempSync(join(tmpdir(), 'desk-nginx-'))
   for (const d of ['cache', 'client', 'proxy', 'fastcgi', 'uwsgi', 'scgi']) mkdirSync(join(prefix, d))
   const [httpsPort, httpPort] = [await freePort(), await freePort()]
@@ -75,7 +75,10 @@ http {
 }
 `,
   )
-  const child: ChildProcess = spawn(NGINX, ['-p', prefix, '-c', join(prefix, 'nginx.conf'), '-e', join(prefix, 'error.log')], { stdio: ['ignore', 'ignore', 'pipe'] })
+  const argv = ['-p', prefix, '-c', join(prefix, 'nginx.conf'), '-e', join(prefix, 'error.log')]
+  const child: ChildProcess = options.cpu
+    ? spawn('taskset', ['-c', options.cpu, NGINX, ...argv], { stdio: ['ignore', 'ignore', 'pipe'] })
+    : spawn(NGINX, argv, { stdio: ['ignore', 'ignore', 'pipe'] })
   let stderr = ''
   child.stderr!.on('data', (d) => (stderr += d))
   const exited = new Promise<void>((r) => child.once('exit', () => r()))

@@ -84,6 +84,7 @@ async function phones(url: string, codes: string[], firstId: number, seconds: nu
           errors++
           resolve()
         })
+        req.setTimeout(30_000, () => req.destroy())
         req.end(body)
       }),
     )
@@ -110,42 +111,46 @@ async function crowd(target: { host: string; port: number; tls?: { ca: Buffer } 
   const end = Date.now() + seconds * 1000
   const one = (c: number) =>
     new Promise<void>((resolve) => {
-      const socket = target.tls
-        ? tlsConnect({ host: target.host, port: target.port, ca: target.tls.ca, servername: 'localhost', ...({ localAddress: `127.0.2.${(c % 250) + 1}` } as object) })
-        : netConnect({ host: target.host, port: target.port, localAddress: `127.0.2.${(c % 250) + 1}` })
       let k = c
-      let pending: Buffer = Buffer.alloc(0)
-      const send = () => {
-        if (Date.now() >= end) {
-          socket.end()
-          return resolve()
+      // A connection the server closes (nginx ends keep-alive after 1,000 requests) is replaced.
+      const open = () => {
+        if (Date.now() >= end) return resolve()
+        const socket = target.tls
+          ? tlsConnect({ host: target.host, port: target.port, ca: target.tls.ca, servername: 'localhost', ...({ localAddress: `127.0.2.${(c % 250) + 1}` } as object) })
+          : netConnect({ host: target.host, port: target.port, localAddress: `127.0.2.${(c % 250) + 1}` })
+        let pending: Buffer = Buffer.alloc(0)
+        const send = () => {
+          if (Date.now() >= end) return socket.end()
+          socket.write(`GET ${paths[k++ % paths.length]} HTTP/1.1\r\nHost: localhost\r\nAccept-Encoding: gzip\r\nConnection: keep-alive\r\n\r\n`)
         }
-        socket.write(`GET ${paths[k++ % paths.length]} HTTP/1.1\r\nHost: localhost\r\nAccept-Encoding: gzip\r\nConnection: keep-alive\r\n\r\n`)
-      }
-      socket.once(target.tls ? 'secureConnect' : 'connect', send)
-      socket.on('error', () => resolve())
-      socket.on('data', (chunk: Buffer) => {
-        pending = pending.length ? Buffer.concat([pending, chunk]) : chunk
-        for (;;) {
-          const head = pending.indexOf('\r\n\r\n')
-          if (head < 0) return
-          const text = pending.toString('latin1', 0, head)
-          const length = /\r\ncontent-length:\s*(\d+)/i.exec(text)
-          let endAt: number
-          if (length) endAt = head + 4 + Number(length[1])
-          else {
-            const last = pending.indexOf('\r\n0\r\n\r\n', head)
-            if (last < 0) return
-            endAt = last + 7
+        socket.once(target.tls ? 'secureConnect' : 'connect', send)
+        socket.on('error', () => {})
+        socket.on('close', open)
+        socket.setTimeout(30_000, () => socket.destroy())
+        socket.on('data', (chunk: Buffer) => {
+          pending = pending.length ? Buffer.concat([pending, chunk]) : chunk
+          for (;;) {
+            const head = pending.indexOf('\r\n\r\n')
+            if (head < 0) return
+            const text = pending.toString('latin1', 0, head)
+            const length = /\r\ncontent-length:\s*(\d+)/i.exec(text)
+            let endAt: number
+            if (length) endAt = head + 4 + Number(length[1])
+            else {
+              const last = pending.indexOf('\r\n0\r\n\r\n', head)
+              if (last < 0) return
+              endAt = last + 7
+            }
+            if (pending.length < endAt) return
+            const status = Number(text.slice(9, 12))
+            statuses[status] = (statuses[status] ?? 0) + 1
+            done++
+            pending = pending.subarray(endAt)
+            send()
           }
-          if (pending.length < endAt) return
-          const status = Number(text.slice(9, 12))
-          statuses[status] = (statuses[status] ?? 0) + 1
-          done++
-          pending = pending.subarray(endAt)
-          send()
-        }
-      })
+        })
+      }
+      open()
     })
   await Promise.all(Array.from({ length: clients }, (_, c) => one(c)))
   return { rps: done / seconds, statuses }
@@ -210,7 +215,9 @@ const nginx = await startNginx({ deskPort, cert: join(certDir, 'c.pem'), key: jo
 
 try {
   // Warm up (JIT, connections, the cache's first fill), not counted.
-  await Promise.all([phones(desk.url, codes, 0, 5), crowd({ host: '127.0.0.1', port: nginx.httpsPort, tls: { ca } }, 8, 1)])
+  await phones(desk.url, codes, 0, 5)
+  progress('phones warmed up')
+  await crowd({ host: '127.0.0.1', port: nginx.httpsPort, tls: { ca } }, 8, 1)
   const caFile = join(certDir, 'c.pem')
   progress('warmed up')
   // Rounds of the three conditions, interleaved: a machine shared with other work drifts, and a

@@ -44,6 +44,24 @@ interface Latency {
   p99: number
   max: number
   errors: number
+  /** What the desk itself measured (its request log's `ms`, request in → answer out): its own latency, free of the client's CPU. */
+  desk: { p50: number; p99: number }
+  why: Record<string, number>
+}
+
+let reportNo = 0
+
+// Filled from the desk's request log while a phase runs.
+let deskMs: number[] = []
+let logTail = ''
+function readDeskLog(chunk: string): void {
+  const text = logTail + chunk
+  const cut = text.lastIndexOf('\n')
+  logTail = text.slice(cut + 1)
+  for (const m of text.slice(0, cut + 1).matchAll(/"path":"([^"]+)","status":(\d+),"ms":([\d.]+)/g)) {
+    if (m[1] === '/api/v1/results' && m[2] === '201') deskMs.push(Number(m[3]))
+    else if (m[1] === '/api/v1/public/summary' || m[1] === '/publik') publicSeen++
+  }
 }
 
 /** Reports at a fixed rate (open loop: a slow desk does not slow the phones down), over keep-alive. */
@@ -52,15 +70,23 @@ async function phones(url: string, codes: string[], firstId: number, seconds: nu
   const target = new URL(url)
   const lat: number[] = []
   let errors = 0
+  const why: Record<string, number> = {}
+  const fail = (reason: string) => {
+    errors++
+    why[reason] = (why[reason] ?? 0) + 1
+  }
+  deskMs = []
   let i = firstId
   const inFlight: Promise<void>[] = []
   const end = performance.now() + seconds * 1000
   const interval = 1000 / REPORT_RATE
   let next = performance.now()
   while (performance.now() < end) {
-    const n = i++
+    // Every report is a first result (a TPS × contest not reported before): the full write path.
+    const n = reportNo++
+    i++
     const body = JSON.stringify({
-      submissionId: `bench-public-${n}`,
+      submissionId: `bench-public-${firstId}-${n}`,
       tps: codes[n % codes.length],
       contest: n < codes.length ? 'gubernur' : 'bupati',
       votes: n < codes.length ? { '1': 50, '2': 150, '3': 80 } : { '1': 140, '2': 140 },
@@ -75,13 +101,13 @@ async function phones(url: string, codes: string[], firstId: number, seconds: nu
             res.resume()
             res.on('end', () => {
               if (res.statusCode === 201) lat.push(performance.now() - t)
-              else errors++
+              else fail(`HTTP ${res.statusCode}`)
               resolve()
             })
           },
         )
-        req.on('error', () => {
-          errors++
+        req.on('error', (e: NodeJS.ErrnoException) => {
+          fail(e.code ?? e.message)
           resolve()
         })
         req.setTimeout(30_000, () => req.destroy())
@@ -95,8 +121,9 @@ async function phones(url: string, codes: string[], firstId: number, seconds: nu
   await Promise.all(inFlight)
   agent.destroy()
   lat.sort((a, b) => a - b)
-  const q = (p: number) => lat[Math.min(lat.length - 1, Math.floor(lat.length * p))] ?? NaN
-  return { sent: i - firstId, p50: q(0.5), p99: q(0.99), max: lat[lat.length - 1] ?? NaN, errors }
+  const q = (xs: number[], p: number) => xs[Math.min(xs.length - 1, Math.floor(xs.length * p))] ?? NaN
+  const own = deskMs.sort((a, b) => a - b)
+  return { sent: i - firstId, p50: q(lat, 0.5), p99: q(lat, 0.99), max: lat[lat.length - 1] ?? NaN, errors, desk: { p50: q(own, 0.5), p99: q(own, 0.99) }, why }
 }
 
 /**
@@ -200,9 +227,7 @@ if (PIN) {
 
 // The desk, in its own process, believing nginx (on 127.0.0.1) for the clients' addresses.
 let publicSeen = 0
-const desk = await startDeskProcess({}, ['--trust-proxy', '127.0.0.1'], (chunk) => {
-  for (const m of chunk.matchAll(/"path":"(\/api\/v1\/public\/summary|\/publik)"/g)) if (m) publicSeen++
-})
+const desk = await startDeskProcess({}, ['--trust-proxy', '127.0.0.1'], readDeskLog)
 const progress = (m: string) => process.stderr.write(`  … ${m}\n`)
 progress('desk started; importing the registry')
 const codes = await importRegistry(desk.url, 60)
@@ -241,10 +266,24 @@ try {
     progress(`round ${round + 1} of ${ROUNDS}`)
   }
   const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
-  const summary = (ls: Latency[]): Latency => ({ sent: ls.reduce((a, l) => a + l.sent, 0), p50: med(ls.map((l) => l.p50)), p99: med(ls.map((l) => l.p99)), max: Math.max(...ls.map((l) => l.max)), errors: ls.reduce((a, l) => a + l.errors, 0) })
+  const summary = (ls: Latency[]): Latency => {
+    const why: Record<string, number> = {}
+    for (const l of ls) for (const [k, n] of Object.entries(l.why)) why[k] = (why[k] ?? 0) + n
+    return {
+      sent: ls.reduce((a, l) => a + l.sent, 0),
+      p50: med(ls.map((l) => l.p50)),
+      p99: med(ls.map((l) => l.p99)),
+      max: Math.max(...ls.map((l) => l.max)),
+      errors: ls.reduce((a, l) => a + l.errors, 0),
+      desk: { p50: med(ls.map((l) => l.desk.p50)), p99: med(ls.map((l) => l.desk.p99)) },
+      why,
+    }
+  }
   const [a, p, d] = [summary(alone), summary(proxied), summary(direct)]
   const ms = (x: number) => `${x.toFixed(1).padStart(6)} ms`
-  const row = (name: string, l: Latency) => `  ${name.padEnd(44)} ${String(l.sent).padStart(6)} reports   p50 ${ms(l.p50)}   p99 ${ms(l.p99)}   max ${ms(l.max)}${l.errors ? `   ${l.errors} not accepted` : ''}`
+  const row = (name: string, l: Latency) =>
+    `  ${name.padEnd(44)} ${String(l.sent).padStart(6)} reports   in the desk p50 ${ms(l.desk.p50)} p99 ${ms(l.desk.p99)}   at the phones p50 ${ms(l.p50)} p99 ${ms(l.p99)}` +
+    (l.errors ? `   ${l.errors} not accepted (${Object.entries(l.why).map(([k, n]) => `${k}: ${n}`).join(', ')})` : '')
   const crowdLine = (name: string, cs: typeof viaNginx) => {
     const statuses: Record<string, number> = {}
     for (const c of cs) for (const [k, n] of Object.entries(c.statuses)) statuses[k] = (statuses[k] ?? 0) + n
@@ -259,8 +298,9 @@ try {
   console.log(row('phones + the same crowd straight to the desk', d))
   console.log(crowdLine('crowd through nginx', viaNginx))
   console.log(crowdLine('crowd straight to the desk', straight))
-  console.log(`  intake latency, crowd through nginx / alone: p50 ${(p.p50 / a.p50).toFixed(2)}×, p99 ${(p.p99 / a.p99).toFixed(2)}×`)
-  console.log(`  intake latency, crowd straight at the desk / alone: p50 ${(d.p50 / a.p50).toFixed(2)}×, p99 ${(d.p99 / a.p99).toFixed(2)}×`)
+  const ratio = (x: Latency) => `in the desk p50 ${(x.desk.p50 / a.desk.p50).toFixed(2)}×, p99 ${(x.desk.p99 / a.desk.p99).toFixed(2)}×; at the phones p50 ${(x.p50 / a.p50).toFixed(2)}×, p99 ${(x.p99 / a.p99).toFixed(2)}×`
+  console.log(`  intake latency, crowd through nginx / alone: ${ratio(p)}`)
+  console.log(`  intake latency, crowd straight at the desk / alone: ${ratio(d)}`)
 } finally {
   await nginx.stop()
   await desk.stop()

@@ -90,6 +90,12 @@ async function start(): Promise<void> {
     app.exit(1)
     return
   }
+  // `npm start` in a terminal: say where phones and other laptops reach this desk (not 127.0.0.1).
+  try {
+    process.stdout.write(`Desk Pilkada siap. Bisa dibuka di:\n${desk.urls.map((u) => `  ${u}${/\/\/127\./.test(u) ? '  (komputer ini saja)' : ''}`).join('\n')}\n`)
+  } catch {
+    // no terminal attached
+  }
   ipcMain.handle('desk:session', (event) => {
     if (!fromDesk(event)) throw new Error('rejected')
     return { token: desk!.adminToken }

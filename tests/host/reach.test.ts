@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest'
+import { reachableUrls } from '../../src/host/reach'
+
+const interfaces = {
+  lo: [{ address: '127.0.0.1', family: 'IPv4', internal: true }, { address: '::1', family: 'IPv6', internal: true }],
+  wlan0: [{ address: '192.168.1.23', family: 'IPv4', internal: false }, { address: 'fe80::1', family: 'IPv6', internal: false }, { address: '2001:db8::23', family: 'IPv6', internal: false }],
+  eth0: [{ address: '10.0.0.5', family: 'IPv4', internal: false }],
+} as never
+
+describe('the addresses printed at start', () => {
+  it('lists every LAN address on 0.0.0.0 (IPv4), this machine last', () => {
+    expect(reachableUrls('0.0.0.0', 4046, 'http', interfaces)).toEqual(['http://192.168.1.23:4046', 'http://10.0.0.5:4046', 'http://127.0.0.1:4046'])
+  })
+  it('uses https under TLS and adds global IPv6 addresses on ::, never link-local', () => {
+    expect(reachableUrls('::', 443, 'https', interfaces)).toEqual(['https://192.168.1.23:443', 'https://[2001:db8::23]:443', 'https://10.0.0.5:443', 'https://127.0.0.1:443'])
+  })
+  it('lists only the bound address otherwise', () => {
+    expect(reachableUrls('192.168.1.23', 4046, 'http', interfaces)).toEqual(['http://192.168.1.23:4046'])
+    expect(reachableUrls('127.0.0.1', 4046, 'https', interfaces)).toEqual(['https://127.0.0.1:4046'])
+  })
+})

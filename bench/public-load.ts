@@ -6,7 +6,7 @@
 // public load, in the same run, and with the same crowd sent to the desk directly (no proxy).
 // Loopback only, bounded by --seconds; nginx (Debian's) and the desk are stopped at the end.
 //
-//   npx tsx bench/public-load.ts [--seconds 5] [--rounds 3] [--public-clients 48] [--report-rate 200]
+//   npx tsx bench/public-load.ts [--seconds 5] [--rounds 3] [--public-clients 48] [--public-rate 3000|0] [--report-rate 200]
 import { execFileSync, spawn, spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { Agent, request } from 'node:http'
@@ -24,6 +24,7 @@ const { values } = parseArgs({
     'public-clients': { type: 'string', default: '48' },
     'report-rate': { type: 'string', default: '200' },
     rounds: { type: 'string', default: '3' },
+    'public-rate': { type: 'string', default: '3000' },
     // internal: this file run again as the crowd's own process
     'crowd-port': { type: 'string' },
     'crowd-ca': { type: 'string' },
@@ -33,6 +34,9 @@ const SECONDS = Number(values.seconds)
 const PUBLIC_CLIENTS = Number(values['public-clients'])
 const REPORT_RATE = Number(values['report-rate'])
 const ROUNDS = Number(values.rounds)
+// The crowd's pace in requests/s (0: as fast as the connections go). A fixed pace offers the same
+// load through nginx and straight to the desk.
+const PUBLIC_RATE = Number(values['public-rate'])
 if (!existsSync(NGINX)) {
   console.log(`bench/public-load: ${NGINX} is not installed (apt-get install -y nginx); nothing measured.`)
   process.exit(0)
@@ -139,6 +143,8 @@ async function crowd(target: { host: string; port: number; tls?: { ca: Buffer } 
   const one = (c: number) =>
     new Promise<void>((resolve) => {
       let k = c
+      const gap = PUBLIC_RATE > 0 ? (clients / PUBLIC_RATE) * 1000 : 0
+      let due = performance.now() + (gap * c) / clients
       // A connection the server closes (nginx ends keep-alive after 1,000 requests) is replaced.
       const open = () => {
         if (Date.now() >= end) return resolve()
@@ -146,11 +152,20 @@ async function crowd(target: { host: string; port: number; tls?: { ca: Buffer } 
           ? tlsConnect({ host: target.host, port: target.port, ca: target.tls.ca, servername: 'localhost', ...({ localAddress: `127.0.2.${(c % 250) + 1}` } as object) })
           : netConnect({ host: target.host, port: target.port, localAddress: `127.0.2.${(c % 250) + 1}` })
         let pending: Buffer = Buffer.alloc(0)
-        const send = () => {
-          if (Date.now() >= end) return socket.end()
+        const send = (): void => {
+          if (Date.now() >= end) return void socket.end()
+          if (gap > 0) {
+            const wait = due - performance.now()
+            due = Math.max(due + gap, performance.now() - gap)
+            if (wait > 1) return void setTimeout(write, wait)
+          }
+          write()
+        }
+        const write = () => {
+          if (socket.destroyed) return
           socket.write(`GET ${paths[k++ % paths.length]} HTTP/1.1\r\nHost: localhost\r\nAccept-Encoding: gzip\r\nConnection: keep-alive\r\n\r\n`)
         }
-        socket.once(target.tls ? 'secureConnect' : 'connect', send)
+        socket.once(target.tls ? 'secureConnect' : 'connect', () => send())
         socket.on('error', () => {})
         socket.on('close', open)
         socket.setTimeout(30_000, () => socket.destroy())
@@ -195,7 +210,7 @@ if (values['crowd-port']) {
 
 /** Start the crowd; `started` resolves when it begins, `done` with its figures. */
 function crowdProcess(port: number, caFile?: string) {
-  const args = ['--import', 'tsx', import.meta.filename, '--crowd-port', String(port), '--seconds', String(SECONDS), '--public-clients', String(PUBLIC_CLIENTS), ...(caFile ? ['--crowd-ca', caFile] : [])]
+  const args = ['--import', 'tsx', import.meta.filename, '--crowd-port', String(port), '--seconds', String(SECONDS), '--public-clients', String(PUBLIC_CLIENTS), '--public-rate', String(PUBLIC_RATE), ...(caFile ? ['--crowd-ca', caFile] : [])]
   const child = PIN ? spawn('taskset', ['-c', '0', process.execPath, ...args], { stdio: ['ignore', 'pipe', 'inherit'] }) : spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] })
   let out = ''
   let go: () => void
@@ -292,7 +307,7 @@ try {
     return `  ${name}: ${med(cs.map((c) => c.rps)).toFixed(0)} req/s (HTTP ${Object.entries(statuses).map(([k, n]) => `${k}: ${n}`).join(', ')}); the desk saw ${seen} of ${total} (${(seen / (SECONDS * ROUNDS)).toFixed(1)}/s)`
   }
   console.log(`${PIN ? `desk on CPU ${process.env.DESK_BENCH_SERVER_CPU}, phones + nginx + crowd on CPU 0` : 'not pinned'}; load average ${loadavg()[0]!.toFixed(1)}`)
-  console.log(`bench/public-load — phones ${REPORT_RATE} reports/s straight to the desk; ${ROUNDS} rounds × 3 conditions × ${SECONDS} s (medians of the rounds); crowd: ${PUBLIC_CLIENTS} keep-alive connections; 127.0.0.1`)
+  console.log(`bench/public-load — phones ${REPORT_RATE} reports/s straight to the desk; ${ROUNDS} rounds × 3 conditions × ${SECONDS} s (medians of the rounds); crowd: ${PUBLIC_CLIENTS} keep-alive connections${PUBLIC_RATE > 0 ? ` paced at ${PUBLIC_RATE} req/s` : ' as fast as they go'}; 127.0.0.1`)
   console.log(row('phones alone', a))
   console.log(row('phones + crowd through nginx (micro-cache)', p))
   console.log(row('phones + the same crowd straight to the desk', d))

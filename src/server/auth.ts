@@ -127,11 +127,15 @@ export class Authenticator {
     const codeWait = this.lockout.lockedFor(codeKey)
     if (codeWait > 0) throw locked(codeWait)
     const user = this.store.userByCodeId(codeIdOf(code))
+    // The budget's slot is taken before the (slow) check and given back on success: many guesses
+    // in flight at once cannot all pass the budget check before the first of them fails.
+    this.failureBudget.fail()
     const ok = await verifyAccessCode(code, user?.codeHash ?? this.decoyHash)
     if (!ok || !user) {
-      this.failed(address, codeIdOf(code))
+      this.failed(address, codeIdOf(code), false)
       throw new DeskError(401, 'unauthorized', 'Kode akses salah')
     }
+    this.failureBudget.refund()
     if (user.revokedAt) throw new DeskError(401, 'revoked', 'Kode akses ini sudah dicabut. Minta kode baru ke desk.')
     this.lockout.succeed(codeKey)
     const principal = this.admit(principalOf(user), address, options)
@@ -144,8 +148,8 @@ export class Authenticator {
   }
 
   /** Count a failure against the address, the handle (if any) and the desk-wide budget; audit new locks. */
-  private failed(address: string, handle: string | null): void {
-    this.failureBudget.fail()
+  private failed(address: string, handle: string | null, countBudget = true): void {
+    if (countBudget) this.failureBudget.fail()
     if (this.lockout.fail(`addr:${address}`)) this.onLock({ kind: 'address', target: address, address })
     if (handle && this.lockout.fail(`code:${handle}`)) this.onLock({ kind: 'code', target: handle, address })
   }

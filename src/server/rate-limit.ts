@@ -110,6 +110,11 @@ export class FailureBudget {
     if (this.failures.length > this.limit * 2) this.failures.splice(0, this.failures.length - this.limit * 2)
   }
 
+  /** Give back the newest slot (a check counted in advance succeeded). */
+  refund(): void {
+    this.failures.pop()
+  }
+
   /** Failures within the current window. */
   get used(): number {
     this.prune(this.now())

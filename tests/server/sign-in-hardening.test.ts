@@ -116,4 +116,25 @@ describe('sign-in hardening', () => {
     const other = await reporter(desk, 'Pelapor lain')
     expect((await desk.call('POST', '/auth/login', { accessCode: other }, null, from('198.51.100.3'))).status).toBe(200)
   })
+
+  it('does not let guesses sent all at once slip past the budget while their checks run', async () => {
+    const desk = await deskWith({ lockout: new Lockout(5, 10 * 60_000, 10 * 60_000), failureBudget: new FailureBudget(5, 10 * 60_000) })
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => desk.call('POST', '/auth/login', { accessCode: `${'23456789ABCDEFGHJKMNPQRSTU'[i]}QQQ-2345-6789` }, null, from(`203.0.113.${i + 1}`))),
+    )
+    const statuses = answers.map((a) => a.status)
+    // at most five were checked (401); the rest were refused before any check
+    expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(5)
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(15)
+  })
+
+  it('gives the budget back for every right code: only failures use it up', async () => {
+    const desk = await deskWith({ failureBudget: new FailureBudget(2, 10 * 60_000) })
+    const codes = [await reporter(desk, 'A'), await reporter(desk, 'B'), await reporter(desk, 'C'), await reporter(desk, 'D')]
+    for (const [i, c] of codes.slice(0, 3).entries()) expect((await desk.call('POST', '/auth/login', { accessCode: c }, null, from(`198.51.100.${i + 1}`))).status).toBe(200)
+    expect((await desk.call('POST', '/auth/login', { accessCode: 'QQQQ-2345-6789' }, null, from('203.0.113.1'))).status).toBe(401)
+    expect((await desk.call('POST', '/auth/login', { accessCode: codes[3] }, null, from('198.51.100.9'))).status).toBe(200)
+    expect((await desk.call('POST', '/auth/login', { accessCode: 'RRRR-2345-6789' }, null, from('203.0.113.2'))).status).toBe(401)
+    expect((await desk.call('POST', '/auth/login', { accessCode: 'SSSS-2345-6789' }, null, from('203.0.113.3'))).body.error.code).toBe('busy_locked')
+  })
 })

@@ -295,8 +295,8 @@ export async function createDesk(options: DeskOptions): Promise<Desk> {
           onError: (message) => logger.warn('discovery.error', { message }),
         })
       : null
-  registerLan(service, { host, port, discovery })
   const scheme = tls ? 'https' : 'http'
+  registerLan(service, { host, port, discovery, scheme })
   let closing: Promise<void> | null = null
   return {
     url: `${scheme}://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`,

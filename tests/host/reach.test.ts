@@ -19,3 +19,12 @@ describe('the addresses printed at start', () => {
     expect(reachableUrls('127.0.0.1', 4046, 'https', interfaces)).toEqual(['https://127.0.0.1:4046'])
   })
 })
+
+describe('the console’s LAN screen under TLS', () => {
+  it('gives https addresses and QR targets when the desk serves HTTPS', async () => {
+    const { lanAnswer } = await import('../../src/discovery/lan')
+    const answer = await lanAnswer({ host: '0.0.0.0', port: 4046, counts: {}, activeReporters: 0, discovery: null, interfaces, scheme: 'https' })
+    expect(answer.addresses.map((a) => a.laporUrl)).toEqual(['https://10.0.0.5:4046/lapor', 'https://192.168.1.23:4046/lapor'])
+    expect(answer.addresses.map((a) => a.papanUrl)).toEqual(['https://10.0.0.5:4046/papan', 'https://192.168.1.23:4046/papan'])
+  })
+})

@@ -56,6 +56,8 @@ export interface DiscoveryOptions {
   /** bonjour-service by default; a fake in tests. */
   bonjour?: () => BonjourLike
   onError?: (message: string) => void
+  /** `https` when the desk serves TLS itself: advertised as `_https._tcp` and `scheme` in the TXT record. */
+  scheme?: 'http' | 'https'
 }
 
 /**
@@ -77,10 +79,11 @@ export function startDiscovery(options: DiscoveryOptions): Discovery {
   let browser: BrowserLike | null = null
   try {
     bonjour = options.bonjour ? options.bonjour() : (new Bonjour({}, fail) as unknown as BonjourLike)
-    const txt = { regency: options.regencyCode, training: options.training ? '1' : '0', lapor: '/lapor', papan: '/papan' }
+    const scheme = options.scheme ?? 'http'
+    const txt = { regency: options.regencyCode, training: options.training ? '1' : '0', lapor: '/lapor', papan: '/papan', ...(scheme === 'https' ? { scheme } : {}) }
     published = [
       bonjour.publish({ name, type: DESK_SERVICE_TYPE, port: options.port, txt, disableIPv6: true }),
-      bonjour.publish({ name, type: 'http', port: options.port, txt: { path: '/' }, disableIPv6: true }),
+      bonjour.publish({ name, type: scheme, port: options.port, txt: { path: '/' }, disableIPv6: true }),
     ]
     for (const p of published) p.on?.('error', fail)
     browser = bonjour.find({ type: DESK_SERVICE_TYPE })

@@ -291,6 +291,7 @@ export async function createDesk(options: DeskOptions): Promise<Desk> {
           regencyCode: service.regions.regency.code,
           regencyName: service.regions.regency.name,
           training: service.training,
+          scheme: tls ? 'https' : 'http',
           ...(options.discovery?.bonjour ? { bonjour: options.discovery.bonjour } : {}),
           onError: (message) => logger.warn('discovery.error', { message }),
         })

@@ -28,3 +28,27 @@ describe('the console’s LAN screen under TLS', () => {
     expect(answer.addresses.map((a) => a.papanUrl)).toEqual(['https://10.0.0.5:4046/papan', 'https://192.168.1.23:4046/papan'])
   })
 })
+
+describe('LAN discovery under TLS', () => {
+  it('advertises _https._tcp and the scheme when the desk serves HTTPS', async () => {
+    const { startDiscovery } = await import('../../src/discovery/discovery')
+    const published: { type: string; txt?: Record<string, string> }[] = []
+    const noop = () => {}
+    const d = startDiscovery({
+      port: 4046,
+      regencyCode: '35.09',
+      regencyName: 'Kabupaten Jember',
+      training: false,
+      scheme: 'https',
+      bonjour: () => ({
+        publish: (o: { type: string; txt?: Record<string, string> }) => (published.push(o), { on: noop, stop: (cb?: () => void) => cb?.() }),
+        find: () => ({ on: noop, stop: noop, services: [] }),
+        unpublishAll: (cb?: () => void) => cb?.(),
+        destroy: noop,
+      }) as never,
+    })
+    expect(published.map((p) => p.type)).toEqual(['desk-pilkada', 'https'])
+    expect(published[0]!.txt).toMatchObject({ scheme: 'https', lapor: '/lapor' })
+    await d.stop()
+  })
+})

@@ -10,17 +10,18 @@ export const benchHeaders = { authorization: `Bearer ${BENCH_TOKEN}`, 'content-t
 const root = join(import.meta.dirname, '..')
 
 /** Start `serve` on 127.0.0.1, port 0, in a temp data dir; `env` tunes it (e.g. DESK_WRITER_MAX_BATCH). */
-export function startDeskProcess(env: Record<string, string> = {}) {
+export function startDeskProcess(env: Record<string, string> = {}, args: string[] = [], onStdout?: (chunk: string) => void) {
   const dir = mkdtempSync(join(tmpdir(), 'desk-bench-'))
   return startProcess(
-    [join(root, 'src/host/cli.ts'), 'serve', '--data-dir', dir, '--port', '0', '--host', '127.0.0.1'],
+    [join(root, 'src/host/cli.ts'), 'serve', '--data-dir', dir, '--port', '0', '--host', '127.0.0.1', ...args],
     { DESK_ADMIN_TOKEN: BENCH_TOKEN, ...env },
     () => rmSync(dir, { recursive: true, force: true }),
+    onStdout,
   )
 }
 
 /** Start a TypeScript program that prints "siap di URL" once it listens. */
-export async function startProcess(args: string[], env: Record<string, string> = {}, cleanup: () => void = () => {}) {
+export async function startProcess(args: string[], env: Record<string, string> = {}, cleanup: () => void = () => {}, onStdout?: (chunk: string) => void) {
   // DESK_BENCH_SERVER_CPU pins the server to one core (taskset), so a load generator pinned to the
   // other does not steal its CPU: on election night the phones are other machines.
   const cpu = process.env.DESK_BENCH_SERVER_CPU
@@ -40,6 +41,7 @@ export async function startProcess(args: string[], env: Record<string, string> =
     })
     child.on('exit', () => reject(new Error(`did not start:\n${out}`)))
   })
+  if (onStdout) child.stdout!.on('data', (d: Buffer) => onStdout(d.toString('utf8')))
   child.stdout!.resume()
   return {
     url,

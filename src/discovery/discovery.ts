@@ -60,6 +60,8 @@ export interface DiscoveryOptions {
   /** bonjour-service by default; a fake in tests. */
   bonjour?: () => BonjourLike
   onError?: (message: string) => void
+  /** `https` when the desk serves TLS itself: advertised as `_https._tcp` and `scheme` in the TXT record. */
+  scheme?: 'http' | 'https'
 }
 
 /**
@@ -82,6 +84,7 @@ export function startDiscovery(options: DiscoveryOptions): Discovery {
   try {
     bonjour = options.bonjour ? options.bonjour() : (new Bonjour({}, fail) as unknown as BonjourLike)
     // Public facts only: anyone on the LAN reads these records (never a token or a code).
+    const scheme = options.scheme ?? 'http'
     const txt = {
       name: options.regencyName,
       regency: options.regencyCode,
@@ -89,10 +92,11 @@ export function startDiscovery(options: DiscoveryOptions): Discovery {
       training: options.training ? '1' : '0',
       lapor: '/lapor',
       papan: '/papan',
+      ...(scheme === 'https' ? { scheme } : {}),
     }
     published = [
       bonjour.publish({ name, type: DESK_SERVICE_TYPE, port: options.port, txt, disableIPv6: true }),
-      bonjour.publish({ name, type: 'http', port: options.port, txt: { path: '/' }, disableIPv6: true }),
+      bonjour.publish({ name, type: scheme, port: options.port, txt: { path: '/' }, disableIPv6: true }),
     ]
     for (const p of published) p.on?.('error', fail)
     browser = bonjour.find({ type: DESK_SERVICE_TYPE })

@@ -8,6 +8,8 @@ export interface LanState {
   host: string
   port: number
   discovery: Discovery | null
+  /** `https` when the desk serves TLS itself (--tls-cert). */
+  scheme?: 'http' | 'https'
 }
 
 // Keyed by the desk's service object: the host registers what only it knows (bound address, port,
@@ -62,6 +64,7 @@ export interface LanAnswerInput {
   activeReporters: number
   discovery: DiscoveryState | null
   interfaces?: NodeJS.Dict<NetworkInterfaceInfo[]>
+  scheme?: 'http' | 'https'
 }
 
 /** What the LAN screen shows: where phones and boards reach the desk, and who is connected now. */
@@ -74,7 +77,7 @@ export async function lanAnswer(input: LanAnswerInput): Promise<LanDto> {
   const list = serving.length > 0 || wildcard || isLoopback(input.host) ? serving : [{ interface: '?', address: input.host }]
   const addresses = await Promise.all(
     list.map(async (a) => {
-      const url = `http://${a.address}:${input.port}`
+      const url = `${input.scheme ?? 'http'}://${a.address}:${input.port}`
       return {
         interface: a.interface,
         address: a.address,

@@ -70,6 +70,19 @@ async function serve(values: Record<string, string | boolean | undefined>): Prom
   if (card.publicUrl) lines.push(`Alamat di kartu pelapor: ${card.publicUrl}${card.source === 'admin' ? ' (diatur admin di /kredensial)' : ''}`)
   if (sms?.gammu) lines.push(`SMS gammu: inbox ${sms.gammu.inbox}, outbox ${sms.gammu.outbox}`)
   if (sms?.android) lines.push(`SMS Android: balasan lewat ${sms.android.url}; webhook ${desk.url}/api/v1/sms/android${sms.android.signingKey ? ' (bertanda tangan)' : ' (TANPA tanda tangan)'}`)
+  // Phones cannot open 127.0.0.1: say every address this desk answers on.
+  if (desk.urls.length > 1 || desk.urls[0] !== desk.url) {
+    lines.push('Bisa dibuka di:', ...desk.urls.map((u) => `  ${u}${/\/\/(127\.|\[::1\])/.test(u) ? '  (komputer ini saja)' : ''}`))
+  }
+  if (desk.redirectPort !== null) lines.push(`Port HTTP ${desk.redirectPort} hanya mengalihkan ke HTTPS.`)
+  if (desk.tlsValidTo) {
+    const days = Math.floor((desk.tlsValidTo.getTime() - Date.now()) / 86_400_000)
+    lines.push(
+      days < 0
+        ? `PERINGATAN: sertifikat TLS sudah kedaluwarsa (${desk.tlsValidTo.toISOString().slice(0, 10)}): HP akan menolaknya.`
+        : `Sertifikat TLS berlaku sampai ${desk.tlsValidTo.toISOString().slice(0, 10)} (${days} hari lagi).`,
+    )
+  }
   if (desk.adminTokenGenerated) {
     lines.push(`Token admin (hanya ditampilkan sekali, tersimpan di ${desk.adminTokenFile}): ${desk.adminToken}`)
   } else if (!process.env.DESK_ADMIN_TOKEN) {

@@ -1,5 +1,6 @@
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, unlinkSync, writeFileSync, chmodSync } from 'node:fs'
 import { createServer as createHttpServer, type Server } from 'node:http'
+import { createServer as createHttpsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -8,8 +9,9 @@ import { startDiscovery, type BonjourLike } from '../discovery/discovery'
 import { isLoopback, registerLan } from '../discovery/lan'
 import { createServer, type ServerLimits } from '../server/app'
 import { Authenticator } from '../server/auth'
+import { DEFAULT_STAFF_NETWORKS, NetworkListError, NO_NETWORKS, parseNetworks } from '../server/client-address'
 import { jsonLogger, type Logger } from '../server/logger'
-import { Lockout } from '../server/rate-limit'
+import { FailureBudget, Lockout } from '../server/rate-limit'
 import { generateAdminToken } from '../service/credentials'
 import { cardsServiceFor } from '../service/cards-service'
 import { DeskService } from '../service/desk-service'
@@ -24,6 +26,8 @@ import { DeskStore } from '../store/store'
 import { bundledBoundaries } from './boundaries-source'
 import { defaultElection } from './election-source'
 import { DEFAULT_REGENCY, loadRegency } from './regions-source'
+import { reachableUrls } from './reach'
+import { loadTls } from './tls'
 import pkg from '../../package.json'
 
 export const DEFAULT_PORT = 4046
@@ -61,6 +65,17 @@ export interface DeskOptions {
   publicUrl?: string
   /** Results by SMS (issue 15): either gateway, both or none. */
   sms?: SmsOptions
+  /** HTTPS: certificate and private key files (PEM). Both or neither. */
+  tlsCert?: string
+  tlsKey?: string
+  /** With TLS: a plain HTTP port that only redirects to the HTTPS address. */
+  httpRedirectPort?: number
+  /** Reverse proxies (addresses/CIDRs) whose X-Forwarded-For / Forwarded is believed. Default: none. */
+  trustProxy?: string[]
+  /** Where staff credentials and screens work (addresses/CIDRs). Default: loopback and private ranges. */
+  staffNetworks?: string[]
+  /** Desk-wide budget of failed sign-ins (default 300 per 10 minutes). */
+  failureBudget?: FailureBudget
 }
 
 export interface SmsOptions {
@@ -72,6 +87,10 @@ export interface SmsOptions {
 
 export interface Desk {
   url: string
+  /** Every URL the desk can be reached at (LAN addresses first, this machine last). */
+  urls: string[]
+  /** The redirecting plain-HTTP port, when `httpRedirectPort` was given. */
+  redirectPort: number | null
   port: number
   host: string
   adminToken: string
@@ -87,6 +106,8 @@ export interface Desk {
   shellDisplayCode(): Promise<string>
   /** The gammu files gateway when configured (tests drive its `scan()`). */
   gammu: GammuFilesGateway | null
+  /** When the TLS certificate stops being valid (null without TLS). */
+  tlsValidTo: Date | null
   close(): Promise<void>
 }
 
@@ -190,6 +211,22 @@ export function openDesk(
 }
 
 /**
+ * The plain-HTTP port next to HTTPS: every request gets a redirect to the same path over HTTPS and
+ * nothing else (no API, no page). The host name is the one the client used when it is a plain name
+ * or address — never a free-form string, so the redirect cannot be pointed elsewhere.
+ */
+function redirectToHttps(httpsPort: number, fallbackHost: string) {
+  return (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => {
+    const given = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]{1,253})(?::\d{1,5})?$/.exec(req.headers.host ?? '')
+    const hostname = given ? given[1]! : fallbackHost.includes(':') ? `[${fallbackHost}]` : fallbackHost
+    const path = req.url && req.url.startsWith('/') && !req.url.startsWith('//') ? req.url : '/'
+    const location = `https://${hostname}${httpsPort === 443 ? '' : `:${httpsPort}`}${path}`
+    res.writeHead(308, { Location: location, 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store', Connection: 'close' })
+    res.end(`Desk Pilkada memakai HTTPS: ${location}\n`)
+  }
+}
+
+/**
  * The composition root: store, service, HTTP server, listening. Started by `npm run serve` and by
  * Electron's main process alike.
  */
@@ -204,11 +241,33 @@ export async function createDesk(options: DeskOptions): Promise<Desk> {
     if ('error' in r) throw new DeskError(400, 'invalid', r.error, { publicUrl: r.error })
     publicUrl = r.url
   }
+  // Network settings and certificate files are checked before the data dir is opened: a typo in
+  // a flag stops the desk with one sentence, and nothing is locked or half-started.
+  let trustProxy, staffNetworks
+  try {
+    trustProxy = options.trustProxy ? parseNetworks(options.trustProxy, '--trust-proxy') : NO_NETWORKS
+    staffNetworks = parseNetworks(options.staffNetworks ?? DEFAULT_STAFF_NETWORKS, '--staff-networks')
+  } catch (e) {
+    if (e instanceof NetworkListError) throw new DeskError(400, 'bad_network', e.message)
+    throw e
+  }
+  const tls = options.tlsCert || options.tlsKey ? loadTls(options.tlsCert, options.tlsKey) : null
+  if (options.httpRedirectPort !== undefined && !tls) {
+    throw new DeskError(400, 'redirect_without_tls', '--http-redirect-port hanya berarti bersama HTTPS: tambahkan --tls-cert dan --tls-key.')
+  }
   const { dataDir, service, unlock } = openDesk(options)
   cardsServiceFor(service).flagPublicUrl = publicUrl
   const logger = options.logger ?? jsonLogger()
   const admin = adminTokenFrom(dataDir, options.adminToken)
-  const auth = new Authenticator(service.store, admin.token, service.regions.regency.code, options.lockout)
+  const auth = new Authenticator(service.store, admin.token, service.regions.regency.code, options.lockout, {
+    staffNetworks,
+    ...(options.failureBudget ? { failureBudget: options.failureBudget } : {}),
+    // A lock is rare (five failures) and worth keeping: who was locked, from which address.
+    onLock: (lock) => {
+      logger.warn('auth.lockout', lock)
+      void service.write(() => service.store.audit('system', 'auth.lockout', lock.target, lock)).catch(() => {})
+    },
+  })
   const staticDir = options.staticDir === null ? undefined : (options.staticDir ?? findStaticDir())
   const { app, sse } = createServer({
     service,
@@ -218,20 +277,24 @@ export async function createDesk(options: DeskOptions): Promise<Desk> {
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.sseHeartbeatMs ? { sseHeartbeatMs: options.sseHeartbeatMs } : {}),
     version: pkg.version,
+    trustProxy,
   })
-  const server = createHttpServer(app)
+  const server: Server = tls ? (createHttpsServer({ cert: tls.cert, key: tls.key }, app) as unknown as Server) : createHttpServer(app)
   server.keepAliveTimeout = 5_000
   server.headersTimeout = 10_000
   server.requestTimeout = 60_000
   const host = options.host ?? '127.0.0.1'
-  try {
-    await new Promise<void>((ok, fail) => {
-      server.once('error', fail)
-      server.listen(options.port ?? DEFAULT_PORT, host, () => {
-        server.off('error', fail)
+  const listen = (srv: Server, port: number) =>
+    new Promise<void>((ok, fail) => {
+      srv.once('error', fail)
+      srv.listen(port, host, () => {
+        srv.off('error', fail)
         ok()
       })
     })
+  let redirect: Server | null = null
+  try {
+    await listen(server, options.port ?? DEFAULT_PORT)
   } catch (e) {
     service.store.db.close()
     unlock()
@@ -240,6 +303,25 @@ export async function createDesk(options: DeskOptions): Promise<Desk> {
     throw e
   }
   const port = (server.address() as AddressInfo).port
+  const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host
+  if (tls && options.httpRedirectPort !== undefined) {
+    redirect = createHttpServer(redirectToHttps(port, shownHost))
+    redirect.headersTimeout = 10_000
+    redirect.requestTimeout = 10_000
+    try {
+      await listen(redirect, options.httpRedirectPort)
+    } catch (e) {
+      await new Promise<void>((ok) => server.close(() => ok()))
+      service.writer.close()
+      service.store.db.close()
+      unlock()
+      const err = e as NodeJS.ErrnoException
+      if (err.code === 'EADDRINUSE' || err.code === 'EACCES') {
+        throw new Error(`Port ${options.httpRedirectPort} untuk --http-redirect-port ${err.code === 'EACCES' ? 'butuh hak administrator (port di bawah 1024)' : 'sudah dipakai program lain'}. Pilih port lain.`)
+      }
+      throw e
+    }
+  }
   const discovery =
     options.discovery !== false && (options.discovery?.bonjour || !isLoopback(host))
       ? startDiscovery({
@@ -248,16 +330,20 @@ export async function createDesk(options: DeskOptions): Promise<Desk> {
           regencyName: service.regions.regency.name,
           training: service.training,
           version: pkg.version,
+          scheme: tls ? 'https' : 'http',
           ...(options.discovery?.bonjour ? { bonjour: options.discovery.bonjour } : {}),
           onError: (message) => logger.warn('discovery.error', { message }),
         })
       : null
-  registerLan(service, { host, port, discovery })
+  const scheme = tls ? 'https' : 'http'
+  registerLan(service, { host, port, discovery, scheme })
   const gammu = startSms(service, options.sms, logger, () => Date.parse(service.store.nowIso()))
-  const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host
   let closing: Promise<void> | null = null
   return {
-    url: `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`,
+    url: `${scheme}://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`,
+    urls: reachableUrls(host, port, scheme),
+    redirectPort: redirect ? (redirect.address() as AddressInfo).port : null,
+    tlsValidTo: tls ? tls.validTo : null,
     port,
     host,
     adminToken: admin.token,
@@ -279,11 +365,14 @@ export async function createDesk(options: DeskOptions): Promise<Desk> {
         // Stop taking new connections, end the event streams, let in-flight requests finish,
         // then commit what the writer still holds and close the database.
         const closed = new Promise<void>((ok) => server.close(() => ok()))
+        const redirectClosed = redirect ? new Promise<void>((ok) => redirect!.close(() => ok())) : undefined
+        redirect?.closeAllConnections()
         const undiscovered = discovery?.stop()
         sse.closeAll()
         server.closeIdleConnections()
         const force = setTimeout(() => server.closeAllConnections(), 10_000)
         await closed
+        await redirectClosed
         await undiscovered
         clearTimeout(force)
         await gammu?.stop()

@@ -31,6 +31,11 @@ export function deskOptionsFromSettings(s: DeskSettings, fallback: { dataDir: st
     training: s.training ?? false,
     ...(s.election ? { electionFile: s.election } : {}),
     ...(s.publicUrl ? { publicUrl: s.publicUrl } : {}),
+    ...(s.tlsCert ? { tlsCert: s.tlsCert } : {}),
+    ...(s.tlsKey ? { tlsKey: s.tlsKey } : {}),
+    ...(s.httpRedirectPort !== undefined ? { httpRedirectPort: s.httpRedirectPort } : {}),
+    ...(s.trustProxy ? { trustProxy: s.trustProxy } : {}),
+    ...(s.staffNetworks ? { staffNetworks: s.staffNetworks } : {}),
     ...(sms.gammu || sms.android ? { sms } : {}),
   }
 }

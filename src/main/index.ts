@@ -126,6 +126,12 @@ async function startOwnDesk(): Promise<{ ok: true } | { ok: false; message: stri
   } catch {
     deskCertificate = null
   }
+  // `npm start` in a terminal: say where phones and other laptops reach this desk (not 127.0.0.1).
+  try {
+    process.stdout.write(`Desk Pilkada siap. Bisa dibuka di:\n${desk.urls.map((u) => `  ${u}${/\/\/127\./.test(u) ? '  (komputer ini saja)' : ''}`).join('\n')}\n`)
+  } catch {
+    // no terminal attached
+  }
   consoleWindow = openWindow({ role: 'console', url: `${desk.url}/`, preload, roles })
   guardClose(consoleWindow)
   consoleWindow.on('closed', () => (consoleWindow = null))

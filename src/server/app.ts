@@ -6,6 +6,7 @@ import type { DeskService } from '../service/desk-service'
 import { DeskError } from '../service/errors'
 import type { Principal } from '../service/principal'
 import type { Authenticator } from './auth'
+import { clientAddress, NO_NETWORKS, resolveClientAddress, setClientAddress, type NetworkList } from './client-address'
 import type { Logger } from './logger'
 import { RateLimiter } from './rate-limit'
 import { FEATURE_ROUTERS } from './features'
@@ -34,6 +35,8 @@ export interface ServerDeps {
   version?: string
   /** How often open event streams get a ping (default 15 s). */
   sseHeartbeatMs?: number
+  /** Reverse proxies whose X-Forwarded-For / Forwarded is believed (default: none). */
+  trustProxy?: NetworkList
 }
 
 export interface DeskServer {
@@ -90,6 +93,31 @@ function gzippedAssets(dir: string) {
   }
 }
 
+/** Screens anyone may open: the phone form (and its service worker) and the public page. */
+const PUBLIC_SCREENS = /^\/(?:assets\/.*|lapor(?:\/.*)?|lapor\.html|lapor-sw\.js|publik(?:\/.*)?)$/
+
+const STAFF_ONLY_PAGE = `<!doctype html><html lang="id"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>Akses ditolak — Desk Pilkada</title></head>
+<body style="font-family:system-ui,sans-serif;max-width:34rem;margin:3rem auto;padding:0 1rem;line-height:1.5">
+<h1 style="font-size:1.4rem">Layar ini hanya untuk staf desk</h1>
+<p>Konsol, kredensial, rekap dan papan hanya bisa dibuka dari jaringan kantor desk.</p>
+<p>Pelapor: buka <a href="/lapor">/lapor</a>. Masyarakat: lihat <a href="/publik">/publik</a>.</p>
+</body></html>`
+
+/**
+ * Staff screens (console, /kredensial, /rekap, /papan and anything else but the phone form and
+ * the public page) only to the staff networks: from the internet they are refused before any
+ * UI loads. Their API calls are refused too (Authenticator), this only spares the confusion.
+ */
+function staffScreensGuard(staffNetworks: NetworkList) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    if ((req.method !== 'GET' && req.method !== 'HEAD') || PUBLIC_SCREENS.test(req.path) || staffNetworks.has(clientAddress(req))) {
+      return next()
+    }
+    res.status(403).set({ 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' }).send(STAFF_ONLY_PAGE)
+  }
+}
+
 function securityHeaders(_req: Request, res: Response, next: NextFunction): void {
   res.set({
     'Content-Security-Policy': CSP,
@@ -120,6 +148,12 @@ export function createServer(deps: ServerDeps): DeskServer {
   app.set('etag', false)
   const sse = createSseHub(service, deps.sseHeartbeatMs)
 
+  const trustProxy = deps.trustProxy ?? NO_NETWORKS
+  // First of all: who is the client. Lockout, limits, the staff-network rule and every log use this.
+  app.use((req, _res, next) => {
+    setClientAddress(req, resolveClientAddress(req.socket.remoteAddress, req.headers, trustProxy))
+    next()
+  })
   app.use(securityHeaders)
   app.use((req, res, next) => {
     const started = process.hrtime.bigint()
@@ -127,10 +161,11 @@ export function createServer(deps: ServerDeps): DeskServer {
       if (req.path === '/api/v1/events') return
       logger.info('http', {
         method: req.method,
-        path: req.path, // never the query: it may carry a token for SSE
+        path: req.originalUrl.split('?')[0], // never the query: it may carry a token for SSE
         status: res.statusCode,
         ms: Number((process.hrtime.bigint() - started) / 1000n) / 1000,
         who: (res.locals.principal as Principal | undefined)?.id,
+        ip: clientAddress(req),
       })
     })
     next()
@@ -150,6 +185,7 @@ export function createServer(deps: ServerDeps): DeskServer {
 
   if (deps.staticDir && existsSync(join(deps.staticDir, 'index.html'))) {
     const dir = deps.staticDir
+    app.use(staffScreensGuard(auth.staffNetworks))
     app.use('/assets', gzippedAssets(join(dir, 'assets')))
     app.use(
       '/assets',

@@ -1,8 +1,10 @@
+import { randomBytes } from 'node:crypto'
 import { codeIdOf, fingerprint, normaliseAccessCode, secretMatcher, verifyAccessCode } from '../service/credentials'
 import { DeskError } from '../service/errors'
 import type { Principal } from '../service/principal'
 import type { DeskStore, UserRecord } from '../store/store'
-import { Lockout } from './rate-limit'
+import { DEFAULT_STAFF_NETWORKS, parseNetworks, STAFF_NETWORK_MESSAGE, staffNetworkAllows, type NetworkList } from './client-address'
+import { FailureBudget, Lockout } from './rate-limit'
 
 export const ADMIN_ID = 'admin'
 
@@ -19,26 +21,55 @@ export function principalOf(user: UserRecord): Principal {
   return { id: user.id, name: user.name, role: user.role, region: user.region }
 }
 
+/** Sign-in protection: the numbers are in docs/API.md ("Sign-in and lockout"). */
+export interface AuthSecurity {
+  /** Addresses from which staff credentials (operator, supervisor, display, admin) work. */
+  staffNetworks?: NetworkList
+  /** Desk-wide cap on failed sign-ins; default 300 per 10 minutes. */
+  failureBudget?: FailureBudget
+  /** Record a new lock in the audit log (through the desk's single writer). */
+  onLock?: (lock: { kind: 'address' | 'code'; target: string; address: string }) => void
+}
+
+export const DEFAULT_LOCKOUT = { failures: 5, windowMs: 10 * 60_000, lockMs: 10 * 60_000 }
+export const DEFAULT_FAILURE_BUDGET = { failures: 300, windowMs: 10 * 60_000 }
+
+const locked = (ms: number) =>
+  new DeskError(429, 'locked', `Terlalu banyak percobaan kode yang salah. Coba lagi dalam ${Math.ceil(ms / 60_000)} menit atau hubungi desk.`)
+
 /**
  * Bearer tokens: the admin token, or a person's access code. scrypt makes guessing codes slow;
  * verified codes are remembered in memory by digest so every request does not pay scrypt again.
- * Repeated failures lock the code and the address (stops guessing from a phone on the LAN).
+ * Repeated failures lock the code's handle and the address (stops guessing from one place), and a
+ * desk-wide budget caps failures from everywhere together (stops guessing from many places).
  */
 export class Authenticator {
   private readonly verified = new Map<string, string>() // fingerprint(code) → user id
   readonly lockout: Lockout
+  readonly failureBudget: FailureBudget
+  readonly staffNetworks: NetworkList
+  private readonly onLock: NonNullable<AuthSecurity['onLock']>
   /** Extra admission check for reporters (the intake feature's sign-in time window); throws to refuse. */
   private reporterGate: ((p: Principal) => void) | null = null
 
   private readonly isAdminToken: (token: string) => boolean
+  /**
+   * A well-formed hash no code matches: a handle nobody holds is checked against it, so a wrong
+   * code costs one scrypt whether its handle exists or not (no timing oracle for valid handles).
+   */
+  private readonly decoyHash = `scrypt$16384$${randomBytes(16).toString('base64')}$${randomBytes(32).toString('base64')}`
 
   constructor(
     private readonly store: DeskStore,
     adminToken: string,
     private readonly regencyCode: string,
     lockout?: Lockout,
+    security: AuthSecurity = {},
   ) {
-    this.lockout = lockout ?? new Lockout(5, 10 * 60_000, 10 * 60_000)
+    this.lockout = lockout ?? new Lockout(DEFAULT_LOCKOUT.failures, DEFAULT_LOCKOUT.windowMs, DEFAULT_LOCKOUT.lockMs)
+    this.failureBudget = security.failureBudget ?? new FailureBudget(DEFAULT_FAILURE_BUDGET.failures, DEFAULT_FAILURE_BUDGET.windowMs)
+    this.staffNetworks = security.staffNetworks ?? parseNetworks(DEFAULT_STAFF_NETWORKS, 'staff-networks')
+    this.onLock = security.onLock ?? (() => {})
     this.isAdminToken = secretMatcher(adminToken)
   }
 
@@ -50,44 +81,77 @@ export class Authenticator {
   }
 
   async authenticateToken(token: string, address: string, options: AuthOptions = {}): Promise<Principal> {
-    if (this.isAdminToken(token)) {
-      return { id: ADMIN_ID, name: 'Admin', role: 'admin', region: this.regencyCode }
-    }
     const code = normaliseAccessCode(token)
-    if (!code) throw new DeskError(401, 'unauthorized', 'Token atau kode akses tidak sah')
-    const codeKey = `code:${codeIdOf(code)}`
+    // 1. A code this desk already verified (a phone signed in earlier) keeps working whatever
+    //    locks others' wrong guesses put on its handle or its address: the locks stop new
+    //    sign-ins, never phones already at work. Only the whole right code matches the digest.
+    if (code) {
+      const fp = fingerprint(code)
+      const cachedId = this.verified.get(fp)
+      if (cachedId) {
+        const user = this.store.userById(cachedId)
+        if (user && !user.revokedAt && user.codeId === codeIdOf(code)) return this.admit(principalOf(user), address, options)
+        this.verified.delete(fp)
+      }
+    }
+    // 2. A locked address may try nothing new — not the admin token either, or the lock would
+    //    not stop guessing it. The desk's own machine (loopback) is exempt, so a lockout never
+    //    shuts the admin out of the desk's window (behind a proxy, --trust-proxy makes the
+    //    proxied clients' addresses real, so they are not loopback).
     const addrKey = `addr:${address}`
-    const locked = (ms: number) =>
-      new DeskError(
+    const local = this.isLocal(address)
+    const addrWait = this.lockout.lockedFor(addrKey)
+    if (addrWait > 0 && !local) throw locked(addrWait)
+    // 3. The desk-wide budget: once spent, no new sign-in from outside the staff networks until
+    //    the oldest failure leaves the window. Staff on the LAN (each address still locked after
+    //    five failures) and phones already signed in go on.
+    const budgetWait = this.failureBudget.spentFor()
+    if (budgetWait > 0 && !this.staffNetworks.has(address)) {
+      throw new DeskError(
         429,
-        'locked',
-        `Terlalu banyak percobaan kode yang salah. Coba lagi dalam ${Math.ceil(ms / 60_000)} menit atau hubungi desk.`,
+        'busy_locked',
+        `Desk sedang menahan masuk baru karena terlalu banyak kode salah dari banyak alamat. Coba lagi dalam ${Math.ceil(budgetWait / 60_000)} menit atau hubungi desk.`,
       )
-    // A locked code stays locked whoever holds it: that is what stops guessing one reporter's code.
+    }
+    if (this.isAdminToken(token)) {
+      return this.admit({ id: ADMIN_ID, name: 'Admin', role: 'admin', region: this.regencyCode }, address, options)
+    }
+    if (!code) {
+      // Not an access code's shape: a guess at the admin token (or junk). It counts like a wrong code.
+      this.failed(address, null)
+      throw new DeskError(401, 'unauthorized', 'Token atau kode akses tidak sah')
+    }
+    if (addrWait > 0) throw locked(addrWait)
+    // A locked handle stays locked whoever tries it: that is what stops guessing one reporter's code.
+    const codeKey = `code:${codeIdOf(code)}`
     const codeWait = this.lockout.lockedFor(codeKey)
     if (codeWait > 0) throw locked(codeWait)
-    const fp = fingerprint(code)
-    const cachedId = this.verified.get(fp)
-    if (cachedId) {
-      const user = this.store.userById(cachedId)
-      if (user && !user.revokedAt && user.codeId === codeIdOf(code)) return this.admit(principalOf(user), options)
-      this.verified.delete(fp)
-    }
-    // A locked address may try no new code, but phones already signed in from behind the same
-    // address (a shared hotspot, the desk's own machine) keep working.
-    const addrWait = this.lockout.lockedFor(addrKey)
-    if (addrWait > 0) throw locked(addrWait)
     const user = this.store.userByCodeId(codeIdOf(code))
-    const ok = !!user && (await verifyAccessCode(code, user.codeHash))
+    // The budget's slot is taken before the (slow) check and given back on success: many guesses
+    // in flight at once cannot all pass the budget check before the first of them fails.
+    this.failureBudget.fail()
+    const ok = await verifyAccessCode(code, user?.codeHash ?? this.decoyHash)
     if (!ok || !user) {
-      this.lockout.fail(codeKey)
-      this.lockout.fail(addrKey)
+      this.failed(address, codeIdOf(code), false)
       throw new DeskError(401, 'unauthorized', 'Kode akses salah')
     }
+    this.failureBudget.refund()
     if (user.revokedAt) throw new DeskError(401, 'revoked', 'Kode akses ini sudah dicabut. Minta kode baru ke desk.')
     this.lockout.succeed(codeKey)
-    this.verified.set(fp, user.id)
-    return this.admit(principalOf(user), options)
+    const principal = this.admit(principalOf(user), address, options)
+    this.verified.set(fingerprint(code), user.id)
+    return principal
+  }
+
+  private isLocal(address: string): boolean {
+    return address === '::1' || address.startsWith('127.')
+  }
+
+  /** Count a failure against the address, the handle (if any) and the desk-wide budget; audit new locks. */
+  private failed(address: string, handle: string | null, countBudget = true): void {
+    if (countBudget) this.failureBudget.fail()
+    if (this.lockout.fail(`addr:${address}`)) this.onLock({ kind: 'address', target: address, address })
+    if (handle && this.lockout.fail(`code:${handle}`)) this.onLock({ kind: 'code', target: handle, address })
   }
 
   /** Install (or remove) the reporters' admission check. Wrong codes still count toward lockout first. */
@@ -95,7 +159,10 @@ export class Authenticator {
     this.reporterGate = gate
   }
 
-  private admit(p: Principal, options: AuthOptions): Principal {
+  private admit(p: Principal, address: string, options: AuthOptions): Principal {
+    // Staff credentials are for the office: a leaked operator code or admin token is useless from
+    // the internet. Checked after the credential, so a wrong guess from outside still counts.
+    if (!staffNetworkAllows(p.role, address, this.staffNetworks)) throw new DeskError(403, 'staff_network', STAFF_NETWORK_MESSAGE)
     if (p.role === 'reporter' && this.reporterGate && !options.skipReporterGate) this.reporterGate(p)
     return p
   }

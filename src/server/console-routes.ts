@@ -136,6 +136,7 @@ export function consoleRouter(ctx: RouteContext): Router {
         counts: ctx.sse.counts(),
         activeReporters: consoleService().activeReporters(),
         discovery: state?.discovery?.state() ?? null,
+        ...(state?.scheme ? { scheme: state.scheme } : {}),
       }),
     )
   })

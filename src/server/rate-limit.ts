@@ -50,23 +50,74 @@ export class Lockout {
     return Math.max(0, e.lockedUntil - this.now())
   }
 
-  fail(key: string): void {
+  /** Count a failure; true when this failure locked the key. */
+  fail(key: string): boolean {
     const t = this.now()
     const e = this.entries.get(key) ?? { failures: [], lockedUntil: 0 }
     e.failures = e.failures.filter((f) => t - f < this.windowMs)
     e.failures.push(t)
+    let locked = false
     if (e.failures.length >= this.limit) {
       e.lockedUntil = t + this.lockMs
       e.failures = []
+      locked = true
     }
     this.entries.set(key, e)
     if (this.entries.size > 10_000) {
       for (const [k, v] of this.entries) if (v.lockedUntil < t && v.failures.every((f) => t - f >= this.windowMs)) this.entries.delete(k)
     }
+    return locked
   }
 
   succeed(key: string): void {
     const e = this.entries.get(key)
     if (e && e.lockedUntil <= this.now()) this.entries.delete(key)
+  }
+}
+
+/**
+ * A desk-wide budget of failed sign-ins: at most `limit` failures within `windowMs`, whatever
+ * address they come from. Per-address lockout alone lets a guesser with many addresses (a botnet,
+ * a carrier's pool of IPv6 addresses) go on; this caps the whole desk at a few hundred guesses
+ * per window, so an 8-character secret stays out of reach.
+ */
+export class FailureBudget {
+  private readonly failures: number[] = []
+
+  constructor(
+    readonly limit: number,
+    readonly windowMs: number,
+    private readonly now: () => number = () => Date.now(),
+  ) {}
+
+  private prune(t: number): void {
+    while (this.failures.length > 0 && t - this.failures[0]! >= this.windowMs) this.failures.shift()
+  }
+
+  /** Milliseconds until a failure may be made again; 0 while the budget lasts. */
+  spentFor(): number {
+    const t = this.now()
+    this.prune(t)
+    if (this.failures.length < this.limit) return 0
+    return this.failures[this.failures.length - this.limit]! + this.windowMs - t
+  }
+
+  fail(): void {
+    const t = this.now()
+    this.prune(t)
+    this.failures.push(t)
+    // Failures already in flight when the budget ran out are counted, but the array stays bounded.
+    if (this.failures.length > this.limit * 2) this.failures.splice(0, this.failures.length - this.limit * 2)
+  }
+
+  /** Give back the newest slot (a check counted in advance succeeded). */
+  refund(): void {
+    this.failures.pop()
+  }
+
+  /** Failures within the current window. */
+  get used(): number {
+    this.prune(this.now())
+    return this.failures.length
   }
 }

@@ -16,6 +16,7 @@ import {
   zodFields,
 } from '../shared/schemas'
 import type { Authenticator } from './auth'
+import { clientAddress } from './client-address'
 import type { RateLimiter } from './rate-limit'
 import type { SseHub } from './sse'
 import { readTable } from './tables'
@@ -65,8 +66,9 @@ export function parse<S extends z.ZodType>(schema: S, data: unknown): z.infer<S>
 
 export const who = (res: Response) => res.locals.principal as Principal
 
+/** The client's address (after the trusted-proxy rule, see client-address.ts). */
 export function address(req: Request): string {
-  return req.socket.remoteAddress ?? 'unknown'
+  return clientAddress(req)
 }
 
 /**

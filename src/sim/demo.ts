@@ -83,15 +83,19 @@ export function simulatedClock(realNow: () => number = Date.now): { now: () => D
   const WIB_MS = 7 * 3_600_000
   const DAY_MS = 86_400_000
   const today13 = Math.floor((realNow() + WIB_MS) / DAY_MS) * DAY_MS - WIB_MS + 13 * 3_600_000
-  let simMs = 0
-  let stoppedAt: { real: number; sim: number } | null = null
+  // Simulated time jumps forward with each step and flows at the wall clock's pace in between, so
+  // nothing that waits on the desk's clock (a gateway letting a file settle, a rate limit) stands
+  // still while the simulator pauses or after it has finished.
+  let base = { real: realNow(), sim: today13 }
+  const now = () => base.sim + (realNow() - base.real)
   return {
-    now: () => new Date(stoppedAt ? stoppedAt.sim + (realNow() - stoppedAt.real) : today13 + simMs),
+    now: () => new Date(now()),
     advance: (simSeconds) => {
-      if (!stoppedAt) simMs = Math.max(simMs, simSeconds * 1000)
+      const target = today13 + simSeconds * 1000
+      if (target > now()) base = { real: realNow(), sim: target }
     },
     stop: () => {
-      stoppedAt ??= { real: realNow(), sim: today13 + simMs }
+      // The clock already flows on by itself; kept so a caller may say the simulation is over.
     },
   }
 }

@@ -102,7 +102,7 @@ describe.skipIf(!haveNginx)('behind nginx (docs/deploy/nginx.conf)', () => {
     expect(await events.opened).toBe(200)
     await events.until(() => events.events.some((e) => e.event === 'ready'), 10_000)
     const board = await browser.newPage({ viewport: { width: 1280, height: 720 } })
-    await board.goto(`${proxy.url}/papan?contest=gubernur#token=${encodeURIComponent(codes.layar!)}`)
+    await board.goto(`${proxy.url}/papan?contest=gubernur&peta=petak#token=${encodeURIComponent(codes.layar!)}`)
     const tile = board.locator('[data-tile="35.09.01"] .tile-pct')
     await tile.waitFor({ timeout: 30_000 })
     expect(await tile.textContent()).toBe('0%')

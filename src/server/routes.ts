@@ -17,6 +17,7 @@ import {
 import type { Authenticator } from './auth'
 import type { RateLimiter } from './rate-limit'
 import type { SseHub } from './sse'
+import { jsonBody } from './json-body'
 import { readTable } from './tables'
 
 interface RouterDeps {
@@ -44,6 +45,7 @@ export interface RouteContext {
   /** Rate limit by address, for endpoints open without a token. */
   publicLimit: Middleware
   limited: (res: Response, seconds: number) => void
+  /** JSON body parser with the edge's bounds (size, depth, lone surrogates). */
   json: Middleware
   version: string
 }
@@ -96,7 +98,7 @@ const CHANNELS = new Set(['web', 'api', 'telepon', 'simulasi'])
 
 export function createRouteContext(deps: RouterDeps): RouteContext {
   const { auth } = deps
-  const json = express.json({ limit: '256kb' })
+  const json = jsonBody('256kb')
 
   /** Require a valid token; optionally a minimum role. Rate limits per principal (admin exempt). */
   const requireAuth =

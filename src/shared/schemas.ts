@@ -35,6 +35,8 @@ const countSchema = (label: string) =>
         .regex(new RegExp(`^\\d{1,${MAX_COUNT_DIGITS}}$`))
         .transform(Number),
       z.null(),
+      // JSON never holds undefined; in-process callers may leave a key so.
+      z.undefined(),
     ],
     { error: `${label} harus angka (paling banyak ${MAX_COUNT_DIGITS} digit)` },
   )

@@ -9,6 +9,7 @@ import { isLoopback, registerLan } from '../discovery/lan'
 import { createServer, type ServerLimits } from '../server/app'
 import { Authenticator } from '../server/auth'
 import { jsonLogger, type Logger } from '../server/logger'
+import type { SseLimits } from '../server/sse'
 import { Lockout } from '../server/rate-limit'
 import { generateAdminToken } from '../service/credentials'
 import { DeskService } from '../service/desk-service'
@@ -48,6 +49,7 @@ export interface DeskOptions {
   /** Most jobs per commit; 1 turns group commit off (the baseline of bench/intake.ts). */
   writerMaxBatch?: number
   sseHeartbeatMs?: number
+  sseLimits?: Partial<SseLimits>
 }
 
 export interface Desk {
@@ -179,6 +181,7 @@ export async function createDesk(options: DeskOptions): Promise<Desk> {
     ...(staticDir ? { staticDir } : {}),
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.sseHeartbeatMs ? { sseHeartbeatMs: options.sseHeartbeatMs } : {}),
+    ...(options.sseLimits ? { sseLimits: options.sseLimits } : {}),
     version: pkg.version,
   })
   const server = createHttpServer(app)

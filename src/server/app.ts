@@ -10,7 +10,7 @@ import type { Logger } from './logger'
 import { RateLimiter } from './rate-limit'
 import { FEATURE_ROUTERS } from './features'
 import { apiRouter, createRouteContext } from './routes'
-import { createSseHub, type SseHub } from './sse'
+import { createSseHub, DEFAULT_SSE_LIMITS, type SseHub, type SseLimits } from './sse'
 
 export interface ServerLimits {
   /** Requests per second (and burst) per signed-in principal. The admin token is not limited. */
@@ -34,6 +34,8 @@ export interface ServerDeps {
   version?: string
   /** How often open event streams get a ping (default 15 s). */
   sseHeartbeatMs?: number
+  /** Caps and paging of the event stream (defaults in sse.ts). */
+  sseLimits?: Partial<SseLimits>
 }
 
 export interface DeskServer {
@@ -118,7 +120,7 @@ export function createServer(deps: ServerDeps): DeskServer {
   app.disable('x-powered-by')
   app.set('trust proxy', false)
   app.set('etag', false)
-  const sse = createSseHub(service, deps.sseHeartbeatMs)
+  const sse = createSseHub(service, deps.sseHeartbeatMs, { ...DEFAULT_SSE_LIMITS, ...deps.sseLimits })
 
   app.use(securityHeaders)
   app.use((req, res, next) => {

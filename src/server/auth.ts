@@ -26,6 +26,11 @@ export function principalOf(user: UserRecord): Principal {
  */
 export class Authenticator {
   private readonly verified = new Map<string, string>() // fingerprint(code) → user id
+  /**
+   * scrypt checks under way, by fingerprint and stored hash: a burst of requests with one new code
+   * (300 event streams opened at once) shares one check instead of queueing 300 on the thread pool.
+   */
+  private readonly verifying = new Map<string, Promise<boolean>>()
   readonly lockout: Lockout
   /** Extra admission check for reporters (the intake feature's sign-in time window); throws to refuse. */
   private reporterGate: ((p: Principal) => void) | null = null
@@ -78,7 +83,7 @@ export class Authenticator {
     const addrWait = this.lockout.lockedFor(addrKey)
     if (addrWait > 0) throw locked(addrWait)
     const user = this.store.userByCodeId(codeIdOf(code))
-    const ok = !!user && (await verifyAccessCode(code, user.codeHash))
+    const ok = !!user && (await this.verifyOnce(fp, code, user.codeHash))
     if (!ok || !user) {
       this.lockout.fail(codeKey)
       this.lockout.fail(addrKey)
@@ -88,6 +93,16 @@ export class Authenticator {
     this.lockout.succeed(codeKey)
     this.verified.set(fp, user.id)
     return this.admit(principalOf(user), options)
+  }
+
+  private verifyOnce(fp: string, code: string, codeHash: string): Promise<boolean> {
+    const key = `${fp}:${codeHash}`
+    let pending = this.verifying.get(key)
+    if (!pending) {
+      pending = verifyAccessCode(code, codeHash).finally(() => this.verifying.delete(key))
+      this.verifying.set(key, pending)
+    }
+    return pending
   }
 
   /** Install (or remove) the reporters' admission check. Wrong codes still count toward lockout first. */

@@ -61,6 +61,31 @@ interface Stream {
 export function createSseHub(service: DeskService, heartbeatMs: number = 15_000, limits: SseLimits = DEFAULT_SSE_LIMITS): SseHub {
   const open = new Set<Stream>()
   const perAccount = new Map<string, number>()
+  // Streams replaying from the same point read the same pages and send the same text: a full page
+  // after a given id never changes (events are append-only), so pages and their text are shared.
+  const pages = new Map<number, DeskEvent[]>()
+  const PAGE_CACHE = 64
+  const pageAfter = (id: number): DeskEvent[] => {
+    const cached = pages.get(id)
+    if (cached) return cached
+    const page = service.store.eventsAfter(id, limits.pageSize)
+    if (page.length === limits.pageSize) {
+      if (pages.size >= PAGE_CACHE) pages.delete(pages.keys().next().value!)
+      pages.set(id, page)
+    }
+    return page
+  }
+  const texts = { display: new WeakMap<DeskEvent, string | null>(), full: new WeakMap<DeskEvent, string | null>() }
+  const textOf = (role: string, e: DeskEvent): string | null => {
+    const cache = role === 'display' ? texts.display : texts.full
+    let text = cache.get(e)
+    if (text === undefined) {
+      const shown = eventFor(role, e)
+      text = shown ? `id: ${e.id}\nevent: ${e.type}\ndata: ${JSON.stringify(shown)}\n\n` : null
+      cache.set(e, text)
+    }
+    return text
+  }
 
   function handle(req: Request, res: Response): void {
     const principal = res.locals.principal as Principal | undefined
@@ -135,9 +160,8 @@ export function createSseHub(service: DeskService, heartbeatMs: number = 15_000,
     const send = (e: DeskEvent): boolean => {
       if (e.id <= lastSent) return true
       lastSent = e.id
-      const shown = eventFor(role, e)
-      if (!shown) return true
-      return write(`id: ${e.id}\nevent: ${e.type}\ndata: ${JSON.stringify(shown)}\n\n`)
+      const text = textOf(role, e)
+      return text === null ? true : write(text)
     }
     const buffered: DeskEvent[] = []
     let replaying = true
@@ -167,14 +191,21 @@ export function createSseHub(service: DeskService, heartbeatMs: number = 15_000,
 
     const replay = async () => {
       for (;;) {
-        const page = service.store.eventsAfter(lastSent, limits.pageSize)
+        const page = pageAfter(lastSent)
+        // One write per page, not per event: a socket write is a system call.
+        let batch = ''
         for (const e of page) {
-          if (closed) return
-          // A full socket buffer: wait for the client to read before writing more.
-          if (!send(e) && !(await drained())) return drop()
+          if (e.id <= lastSent) continue
+          lastSent = e.id
+          batch += textOf(role, e) ?? ''
         }
         if (closed) return
+        // A full socket buffer: wait for the client to read before writing more.
+        if (batch && !write(batch) && !(await drained())) return drop()
+        if (closed) return
         if (page.length < limits.pageSize) break
+        // One page per turn of the event loop: other requests are answered between pages.
+        await new Promise((resolve) => setImmediate(resolve))
       }
       replaying = false
       for (const e of buffered.splice(0)) send(e)

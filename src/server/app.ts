@@ -10,6 +10,7 @@ import type { Logger } from './logger'
 import { RateLimiter } from './rate-limit'
 import { FEATURE_ROUTERS } from './features'
 import { apiRouter, createRouteContext } from './routes'
+import { UploadReader } from './upload-reader'
 import { createSseHub, DEFAULT_SSE_LIMITS, type SseHub, type SseLimits } from './sse'
 
 export interface ServerLimits {
@@ -34,6 +35,8 @@ export interface ServerDeps {
   version?: string
   /** How often open event streams get a ping (default 15 s). */
   sseHeartbeatMs?: number
+  /** How uploaded tables are read (default: a worker thread per file with the limits in tables.ts). */
+  uploads?: UploadReader
   /** Caps and paging of the event stream (defaults in sse.ts). */
   sseLimits?: Partial<SseLimits>
 }
@@ -145,7 +148,8 @@ export function createServer(deps: ServerDeps): DeskServer {
     sendError(res, new DeskError(429, 'rate_limited', `Terlalu banyak permintaan. Coba lagi dalam ${seconds} detik.`))
   }
 
-  const ctx = createRouteContext({ service, auth, sse, principalLimiter, addressLimiter, limited, version: deps.version ?? '0.0.0' })
+  const uploads = deps.uploads ?? new UploadReader()
+  const ctx = createRouteContext({ service, auth, sse, principalLimiter, addressLimiter, limited, version: deps.version ?? '0.0.0', uploads })
   app.use('/api/v1', apiRouter(ctx))
   for (const feature of FEATURE_ROUTERS) app.use('/api/v1', feature(ctx))
   app.use('/api', (_req, res) => sendError(res, new DeskError(404, 'not_found', 'Alamat API tidak dikenal')))

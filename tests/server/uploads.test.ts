@@ -15,7 +15,7 @@ function pollutingWorkbook(): Buffer {
   const wb = XLSX.utils.book_new()
   XLSX.utils.book_append_sheet(wb, ws, 'TPS')
   const cfb = XLSX.CFB.read(XLSX.write(wb, { type: 'buffer', bookType: 'xlsx' }) as Buffer, { type: 'buffer' })
-  for (const path of cfb.FullPaths.filter((p) => /comments\d*\.xml$/.test(p))) {
+  for (const path of cfb.FullPaths.filter((p: string) => /comments\d*\.xml$/.test(p))) {
     const entry = XLSX.CFB.find(cfb, path)!
     entry.content = Buffer.from(Buffer.from(entry.content as Uint8Array).toString('utf8').replace('ref="A1"', 'ref="__proto__"')) as never
   }

@@ -65,7 +65,7 @@ async function serve(values: Record<string, string | boolean | undefined>): Prom
   // One write, so whoever watches for the URL line has the token line too.
   const lines = [
     `Desk Pilkada ${cfg.regency.name}${cfg.training ? ' — MODE LATIHAN (data simulasi)' : ''} siap di ${desk.url}`,
-    `Folder data: ${dataDir}`,
+    `Folder data: ${dataDir}${desk.logFile ? ` (log permintaan: ${desk.logFile})` : ''}`,
   ]
   if (desk.adminTokenGenerated) {
     lines.push(`Token admin (hanya ditampilkan sekali, tersimpan di ${desk.adminTokenFile}): ${desk.adminToken}`)

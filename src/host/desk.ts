@@ -8,7 +8,8 @@ import { startDiscovery, type BonjourLike } from '../discovery/discovery'
 import { isLoopback, registerLan } from '../discovery/lan'
 import { createServer, type ServerLimits } from '../server/app'
 import { Authenticator } from '../server/auth'
-import { jsonLogger, type Logger } from '../server/logger'
+import type { Logger } from '../server/logger'
+import { deskLog } from './desk-log'
 import type { SseLimits } from '../server/sse'
 import { Lockout } from '../server/rate-limit'
 import { generateAdminToken } from '../service/credentials'
@@ -62,6 +63,8 @@ export interface Desk {
   adminTokenFile: string
   service: DeskService
   server: Server
+  /** The request log (JSON lines, rotated) when the desk keeps its own; null when a logger was given. */
+  logFile: string | null
   close(): Promise<void>
 }
 
@@ -170,7 +173,9 @@ export async function createDesk(options: DeskOptions): Promise<Desk> {
     throw new DeskError(400, 'admin_token_short', `DESK_ADMIN_TOKEN terlalu pendek: paling sedikit ${MIN_ADMIN_TOKEN} karakter (atau kosongkan agar desk membuatnya sendiri).`)
   }
   const { dataDir, service, unlock } = openDesk(options)
-  const logger = options.logger ?? jsonLogger()
+  // Requests go to a rotated file in the data folder; the terminal gets warnings and errors only.
+  const ownLog = options.logger ? null : deskLog(dataDir)
+  const logger: Logger = options.logger ?? ownLog!
   const admin = adminTokenFrom(dataDir, options.adminToken)
   const auth = new Authenticator(service.store, admin.token, service.regions.regency.code, options.lockout)
   const staticDir = options.staticDir === null ? undefined : (options.staticDir ?? findStaticDir())
@@ -200,6 +205,7 @@ export async function createDesk(options: DeskOptions): Promise<Desk> {
   } catch (e) {
     service.store.db.close()
     unlock()
+    void ownLog?.close()
     const err = e as NodeJS.ErrnoException
     if (err.code === 'EADDRINUSE') throw new Error(`Port ${options.port} sudah dipakai program lain. Pilih port lain dengan --port.`)
     throw e
@@ -228,6 +234,7 @@ export async function createDesk(options: DeskOptions): Promise<Desk> {
     adminTokenFile: admin.file,
     service,
     server,
+    logFile: ownLog?.file ?? null,
     close() {
       closing ??= (async () => {
         // Stop taking new connections, end the event streams, let in-flight requests finish,
@@ -246,6 +253,7 @@ export async function createDesk(options: DeskOptions): Promise<Desk> {
         service.store.db.close()
         unlock()
         logger.info('desk.closed', { dataDir })
+        await ownLog?.close()
       })()
       return closing
     },

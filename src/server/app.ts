@@ -128,11 +128,13 @@ export function createServer(deps: ServerDeps): DeskServer {
   app.use(securityHeaders)
   app.use((req, res, next) => {
     const started = process.hrtime.bigint()
+    // Taken now: routers mounted under /api/v1 shorten req.path while they run.
+    const path = req.path
     res.on('finish', () => {
-      if (req.path === '/api/v1/events') return
+      if (path === '/api/v1/events') return
       logger.info('http', {
         method: req.method,
-        path: req.path, // never the query: it may carry a token for SSE
+        path, // never the query: it may carry a token for SSE
         status: res.statusCode,
         ms: Number((process.hrtime.bigint() - started) / 1000n) / 1000,
         who: (res.locals.principal as Principal | undefined)?.id,

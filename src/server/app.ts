@@ -109,6 +109,8 @@ function securityHeaders(_req: Request, res: Response, next: NextFunction): void
 }
 
 export function sendError(res: Response, err: DeskError): void {
+  // "Busy, ask again": a client (the phone's outbox, a script) knows when.
+  if (err.status === 503 && !res.getHeader('Retry-After')) res.set('Retry-After', '5')
   // Always the same shape, so a client can read `fields` without checking that it is there.
   const error: Record<string, unknown> = { code: err.code, message: err.message, fields: err.fields ?? {} }
   if (err.rows) error.rows = err.rows

@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads'
 import { DeskError } from '../service/errors'
 import { workerEntry, type WorkerEntry } from '../service/workbook-builder'
-import { checkWorkbookSize, TABLE_LIMITS, type TableLimits } from './tables'
+import { checkWorkbookSize, readTable, TABLE_LIMITS, type TableLimits } from './tables'
 
 export interface UploadReaderOptions {
   limits?: TableLimits
@@ -16,6 +16,7 @@ export interface UploadReaderOptions {
 }
 
 const XLSX_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04])
+const INLINE_CSV_BYTES = 256 * 1024
 
 type Reply = { ok: true; rows: string[][] } | { ok: false; error: { status: number; code: string; message: string; fields: Record<string, string> } }
 
@@ -42,7 +43,7 @@ export class UploadReader {
     this.timeoutMs = options.timeoutMs ?? 30_000
     this.heapMb = options.heapMb ?? 512
     this.concurrency = options.concurrency ?? 1
-    this.queueMax = options.queue ?? 4
+    this.queueMax = options.queue ?? 8
     this.entry = options.entry ?? (() => workerEntry(import.meta.url, 'upload-worker'))
   }
 
@@ -51,7 +52,11 @@ export class UploadReader {
     if (body.length > this.limits.bytes) {
       throw new DeskError(413, 'too_large', `Berkas terlalu besar (paling besar ${Math.floor(this.limits.bytes / 1024 / 1024)} MB).`, { file: 'Berkas terlalu besar' })
     }
-    if (body.subarray(0, 4).equals(XLSX_MAGIC)) checkWorkbookSize(body, this.limits)
+    const workbook = body.subarray(0, 4).equals(XLSX_MAGIC)
+    if (workbook) checkWorkbookSize(body, this.limits)
+    // A small CSV is split into rows faster than a thread starts (no parser with known holes
+    // runs: only our own CSV reader). Workbooks, and CSV past this size, go to a thread.
+    if (!workbook && body.length <= INLINE_CSV_BYTES) return readTable(body, this.limits)
     if (this.running >= this.concurrency) {
       if (this.waiting.length >= this.queueMax) {
         throw new DeskError(503, 'busy', 'Desk sedang membaca berkas lain. Coba lagi sebentar lagi.')

@@ -18,7 +18,7 @@ export interface UploadReaderOptions {
 const XLSX_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04])
 const INLINE_CSV_BYTES = 256 * 1024
 
-type Reply = { ok: true; rows: string[][] } | { ok: false; error: { status: number; code: string; message: string; fields: Record<string, string> } }
+type Reply = { ok: true; json: string } | { ok: false; error: { status: number; code: string; message: string; fields: Record<string, string> } }
 
 /**
  * Reads uploaded tables (TPS, people, KPU figures) off the desk's thread. Each file gets a new
@@ -105,7 +105,7 @@ export class UploadReader {
         this.timeoutMs,
       )
       worker.on('message', (reply: Reply) =>
-        settle(() => (reply.ok ? resolve(reply.rows) : reject(new DeskError(reply.error.status, reply.error.code, reply.error.message, reply.error.fields)))),
+        settle(() => (reply.ok ? resolve(JSON.parse(reply.json) as string[][]) : reject(new DeskError(reply.error.status, reply.error.code, reply.error.message, reply.error.fields)))),
       )
       worker.on('error', (e: Error & { code?: string }) =>
         settle(() =>

@@ -1,11 +1,13 @@
 // proof:crash — nothing acknowledged is lost, nothing counted twice, whatever moment the desk dies.
 //
 // A desk runs in its own process on a fixed loopback port. CLIENTS phones-worth of clients send
-// results (each its own TPS, a unique submissionId per report) and retry the same body with the
-// same id until they hear an answer, as the reporter form's outbox does. Meanwhile the desk is
+// results (each its own TPS, a unique submissionId per report; the first per TPS is accepted,
+// later rounds are conflicts held for review) and retry the same body with the same id until
+// they hear an answer, as the reporter form's outbox does. Meanwhile the desk is
 // killed with SIGKILL at random moments, KILLS times, and restarted on the same data folder.
 // Afterwards every acknowledged report must be in the submissions log exactly once with the
-// receipt its client heard, each TPS has at most one report, and `PRAGMA integrity_check` is ok.
+// receipt its client heard, no row may be there that no client sent, each TPS and contest has
+// one standing result, and `PRAGMA integrity_check` is ok.
 // Some acknowledged reports are sent again (an answer lost on the way): the same receipt must
 // come back. Prints acknowledged / lost / duplicated / integrity; exits 1 on any loss,
 // duplicate, wrong receipt or a failed check. Loopback only; bounded by KILLS and a deadline.
@@ -90,12 +92,16 @@ interface Ack {
 }
 
 const acks: Ack[] = []
+/** Ids sent but answered with something other than an acknowledgement (none expected). */
+const unackedSent = new Set<string>()
 let sent = 0
 let retries = 0
 let resent = 0
 let wrongReceipts = 0
 const unexpected: string[] = []
 let stopping = false
+let killing = false
+let sentDuringKills = 0
 
 /** POSTs until an answer comes (any HTTP answer); network errors and 5xx are retried with the same body. */
 async function post(body: unknown): Promise<{ status: number; json: any }> {
@@ -114,23 +120,29 @@ async function post(body: unknown): Promise<{ status: number; json: any }> {
 
 async function client(i: number, tpsCodes: string[]): Promise<void> {
   let n = 0
-  for (const tps of tpsCodes) {
-    for (const contest of ['gubernur', 'bupati']) {
-      if (stopping) return
-      const votes = contest === 'gubernur' ? { '1': 50 + (n % 40), '2': 60, '3': 30 } : { '1': 70 + (n % 30), '2': 55 }
-      const body = { submissionId: `proof-${i}-${n++}`, tps, contest, votes, invalid: 3 }
-      sent++
-      const { status, json } = await post(body)
-      if (status === 201 || status === 200) {
-        acks.push({ submissionId: body.submissionId, tps, contest, receipt: json.receipt, status })
-        // One in ten: the answer "was lost", the phone sends again and must hear the same receipt.
-        if (random() < 0.1) {
-          resent++
-          const again = await post(body)
-          if (again.json.receipt !== json.receipt) wrongReceipts++
+  // Round after round until the killing is over: the first report of a TPS is accepted (201),
+  // later ones with other numbers are conflicts held for review (202); all are acknowledged.
+  for (let round = 0; ; round++) {
+    for (const tps of tpsCodes) {
+      for (const contest of ['gubernur', 'bupati']) {
+        if (stopping) return
+        const votes = contest === 'gubernur' ? { '1': 50 + ((n + round) % 40), '2': 60, '3': 30 } : { '1': 70 + ((n + round) % 30), '2': 55 }
+        const body = { submissionId: `proof-${i}-${round}-${n++}`, tps, contest, votes, invalid: 3 }
+        sent++
+        if (killing) sentDuringKills++
+        const { status, json } = await post(body)
+        if (status === 201 || status === 200 || status === 202) {
+          acks.push({ submissionId: body.submissionId, tps, contest, receipt: json.receipt, status })
+          // One in ten: the answer "was lost", the phone sends again and must hear the same receipt.
+          if (random() < 0.1) {
+            resent++
+            const again = await post(body)
+            if (again.json.receipt !== json.receipt) wrongReceipts++
+          }
+        } else {
+          unackedSent.add(body.submissionId)
+          unexpected.push(`${status} ${JSON.stringify(json).slice(0, 200)}`)
         }
-      } else {
-        unexpected.push(`${status} ${JSON.stringify(json).slice(0, 200)}`)
       }
     }
   }
@@ -156,12 +168,14 @@ async function main() {
   const clients = parts.map((p, i) => client(i, p))
   let kills = 0
   const started = Date.now()
+  killing = true
   while (kills < KILLS && Date.now() < DEADLINE) {
     await new Promise((r) => setTimeout(r, 150 + random() * 600))
     await kill()
     kills++
     await start()
   }
+  killing = false
   // Let the clients finish what they hold after the last restart, then stop them.
   await new Promise((r) => setTimeout(r, 1000))
   stopping = true
@@ -184,17 +198,23 @@ async function main() {
     if (!row) lost++
     else if ((JSON.parse(row.answer) as { receipt: string }).receipt !== a.receipt) receiptMismatch++
   }
-  const perTps = db.prepare('SELECT tps, contest, count(*) AS n FROM submissions GROUP BY tps, contest HAVING n > 1').all() as unknown[]
-  const duplicated = perTps.length + [...bySubmission.values()].filter((r) => r.n > 1).length
+  // A report counted twice: a submissions row beyond the first for one submissionId, or a row for
+  // an id no client ever sent.
+  const sentIds = new Set(acks.map((a) => a.submissionId))
+  const duplicated =
+    [...bySubmission.values()].reduce((k, r) => k + r.n - 1, 0) + [...bySubmission.keys()].filter((id) => !sentIds.has(id) && !unackedSent.has(id)).length
+  const perTps = db.prepare("SELECT count(*) AS n FROM (SELECT tps, contest FROM results GROUP BY tps, contest HAVING count(*) > 1)").get() as { n: number }
   const results = (db.prepare('SELECT count(*) AS n FROM results').get() as { n: number }).n
   db.close()
   rmSync(dir, { recursive: true, force: true })
 
   console.log(`proof:crash — ${CLIENTS} klien, ${kills} kali SIGKILL dalam ${seconds.toFixed(0)} s (${starts} kali desk dinyalakan)`)
-  console.log(`  dikirim ${sent}, diakui ${acks.length} (201: ${acks.filter((a) => a.status === 201).length}, 200 duplikat: ${acks.filter((a) => a.status === 200).length}), percobaan ulang ${retries}, kirim ulang setelah diakui ${resent}`)
+  console.log(
+    `  dikirim ${sent} (${sentDuringKills} selama SIGKILL berlangsung), diakui ${acks.length} (201: ${acks.filter((a) => a.status === 201).length}, 202 konflik: ${acks.filter((a) => a.status === 202).length}, 200 ulangan: ${acks.filter((a) => a.status === 200).length}), percobaan ulang ${retries}, kirim ulang setelah diakui ${resent}`,
+  )
   console.log(`  acknowledged ${acks.length} · lost ${lost} · duplicated ${duplicated} · receipt berbeda ${receiptMismatch + wrongReceipts} · results ${results} · integrity ${integrity}`)
   if (unexpected.length) console.log(`  jawaban tak terduga: ${unexpected.length}, mis. ${unexpected[0]}`)
-  const ok = lost === 0 && duplicated === 0 && receiptMismatch === 0 && wrongReceipts === 0 && integrity === 'ok' && unexpected.length === 0 && kills >= Math.min(KILLS, 30)
+  const ok = perTps.n === 0 && lost === 0 && duplicated === 0 && receiptMismatch === 0 && wrongReceipts === 0 && integrity === 'ok' && unexpected.length === 0 && kills >= Math.min(KILLS, 30)
   console.log(ok ? 'LULUS' : 'GAGAL')
   process.exit(ok ? 0 : 1)
 }

@@ -40,6 +40,8 @@ export default defineConfig({
           cli: resolve(__dirname, 'src/host/cli.ts'),
           // The export worker thread (workbook builds off the event loop): started by file name.
           'export-worker': resolve(__dirname, 'src/service/export-worker.ts'),
+          // Uploaded tables are parsed in a thread of their own, thrown away after each file.
+          'upload-worker': resolve(__dirname, 'src/server/upload-worker.ts'),
         },
       },
     },

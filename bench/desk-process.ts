@@ -45,6 +45,8 @@ export async function startProcess(args: string[], env: Record<string, string> =
   child.stdout!.resume()
   return {
     url,
+    /** The desk's process id (its memory is read from /proc). */
+    pid: child.pid!,
     async stop() {
       child.kill('SIGTERM')
       await new Promise((r) => child.on('exit', r))

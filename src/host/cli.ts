@@ -64,7 +64,7 @@ async function serve(values: Record<string, string | boolean | undefined>): Prom
   // One write, so whoever watches for the URL line has the token line too.
   const lines = [
     `Desk Pilkada ${cfg.regency.name}${cfg.training ? ' — MODE LATIHAN (data simulasi)' : ''} siap di ${desk.url}`,
-    `Folder data: ${dataDir}`,
+    `Folder data: ${dataDir}${desk.logFile ? ` (log permintaan: ${desk.logFile})` : ''}`,
   ]
   const card = cardsServiceFor(desk.service).publicUrl()
   if (card.publicUrl) lines.push(`Alamat di kartu pelapor: ${card.publicUrl}${card.source === 'admin' ? ' (diatur admin di /kredensial)' : ''}`)

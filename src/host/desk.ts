@@ -10,8 +10,10 @@ import { isLoopback, registerLan } from '../discovery/lan'
 import { createServer, type ServerLimits } from '../server/app'
 import { Authenticator } from '../server/auth'
 import { DEFAULT_STAFF_NETWORKS, NetworkListError, NO_NETWORKS, parseNetworks } from '../server/client-address'
-import { jsonLogger, type Logger } from '../server/logger'
+import type { Logger } from '../server/logger'
+import type { SseLimits } from '../server/sse'
 import { FailureBudget, Lockout } from '../server/rate-limit'
+import { deskLog } from './desk-log'
 import { generateAdminToken } from '../service/credentials'
 import { cardsServiceFor } from '../service/cards-service'
 import { DeskService } from '../service/desk-service'
@@ -76,6 +78,7 @@ export interface DeskOptions {
   staffNetworks?: string[]
   /** Desk-wide budget of failed sign-ins (default 300 per 10 minutes). */
   failureBudget?: FailureBudget
+  sseLimits?: Partial<SseLimits>
 }
 
 export interface SmsOptions {
@@ -108,6 +111,8 @@ export interface Desk {
   gammu: GammuFilesGateway | null
   /** When the TLS certificate stops being valid (null without TLS). */
   tlsValidTo: Date | null
+  /** The request log (JSON lines, rotated) when the desk keeps its own; null when a logger was given. */
+  logFile: string | null
   close(): Promise<void>
 }
 
@@ -256,8 +261,10 @@ export async function createDesk(options: DeskOptions): Promise<Desk> {
     throw new DeskError(400, 'redirect_without_tls', '--http-redirect-port hanya berarti bersama HTTPS: tambahkan --tls-cert dan --tls-key.')
   }
   const { dataDir, service, unlock } = openDesk(options)
+  // Requests go to a rotated file in the data folder; the terminal gets warnings and errors only.
+  const ownLog = options.logger ? null : deskLog(dataDir)
+  const logger: Logger = options.logger ?? ownLog!
   cardsServiceFor(service).flagPublicUrl = publicUrl
-  const logger = options.logger ?? jsonLogger()
   const admin = adminTokenFrom(dataDir, options.adminToken)
   const auth = new Authenticator(service.store, admin.token, service.regions.regency.code, options.lockout, {
     staffNetworks,
@@ -276,6 +283,7 @@ export async function createDesk(options: DeskOptions): Promise<Desk> {
     ...(staticDir ? { staticDir } : {}),
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.sseHeartbeatMs ? { sseHeartbeatMs: options.sseHeartbeatMs } : {}),
+    ...(options.sseLimits ? { sseLimits: options.sseLimits } : {}),
     version: pkg.version,
     trustProxy,
   })
@@ -298,6 +306,7 @@ export async function createDesk(options: DeskOptions): Promise<Desk> {
   } catch (e) {
     service.store.db.close()
     unlock()
+    void ownLog?.close()
     const err = e as NodeJS.ErrnoException
     if (err.code === 'EADDRINUSE') throw new Error(`Port ${options.port} sudah dipakai program lain. Pilih port lain dengan --port.`)
     throw e
@@ -360,6 +369,7 @@ export async function createDesk(options: DeskOptions): Promise<Desk> {
       return accessCode
     },
     gammu,
+    logFile: ownLog?.file ?? null,
     close() {
       closing ??= (async () => {
         // Stop taking new connections, end the event streams, let in-flight requests finish,
@@ -383,6 +393,7 @@ export async function createDesk(options: DeskOptions): Promise<Desk> {
         service.store.db.close()
         unlock()
         logger.info('desk.closed', { dataDir })
+        await ownLog?.close()
       })()
       return closing
     },

@@ -11,7 +11,8 @@ import type { Logger } from './logger'
 import { RateLimiter } from './rate-limit'
 import { FEATURE_ROUTERS } from './features'
 import { apiRouter, createRouteContext } from './routes'
-import { createSseHub, type SseHub } from './sse'
+import { UploadReader } from './upload-reader'
+import { createSseHub, DEFAULT_SSE_LIMITS, type SseHub, type SseLimits } from './sse'
 
 export interface ServerLimits {
   /** Requests per second (and burst) per signed-in principal. The admin token is not limited. */
@@ -37,6 +38,10 @@ export interface ServerDeps {
   sseHeartbeatMs?: number
   /** Reverse proxies whose X-Forwarded-For / Forwarded is believed (default: none). */
   trustProxy?: NetworkList
+  /** How uploaded tables are read (default: a worker thread per file with the limits in tables.ts). */
+  uploads?: UploadReader
+  /** Caps and paging of the event stream (defaults in sse.ts). */
+  sseLimits?: Partial<SseLimits>
 }
 
 export interface DeskServer {
@@ -132,6 +137,8 @@ function securityHeaders(_req: Request, res: Response, next: NextFunction): void
 }
 
 export function sendError(res: Response, err: DeskError): void {
+  // "Busy, ask again": a client (the phone's outbox, a script) knows when.
+  if (err.status === 503 && !res.getHeader('Retry-After')) res.set('Retry-After', '5')
   // Always the same shape, so a client can read `fields` without checking that it is there.
   const error: Record<string, unknown> = { code: err.code, message: err.message, fields: err.fields ?? {} }
   if (err.rows) error.rows = err.rows
@@ -146,7 +153,7 @@ export function createServer(deps: ServerDeps): DeskServer {
   app.disable('x-powered-by')
   app.set('trust proxy', false)
   app.set('etag', false)
-  const sse = createSseHub(service, deps.sseHeartbeatMs)
+  const sse = createSseHub(service, deps.sseHeartbeatMs, { ...DEFAULT_SSE_LIMITS, ...deps.sseLimits })
 
   const trustProxy = deps.trustProxy ?? NO_NETWORKS
   // First of all: who is the client. Lockout, limits, the staff-network rule and every log use this.
@@ -157,11 +164,13 @@ export function createServer(deps: ServerDeps): DeskServer {
   app.use(securityHeaders)
   app.use((req, res, next) => {
     const started = process.hrtime.bigint()
+    // Taken now: routers mounted under /api/v1 shorten req.path while they run.
+    const path = req.path
     res.on('finish', () => {
-      if (req.path === '/api/v1/events') return
+      if (path === '/api/v1/events') return
       logger.info('http', {
         method: req.method,
-        path: req.originalUrl.split('?')[0], // never the query: it may carry a token for SSE
+        path, // never the query: it may carry a token for SSE
         status: res.statusCode,
         ms: Number((process.hrtime.bigint() - started) / 1000n) / 1000,
         who: (res.locals.principal as Principal | undefined)?.id,
@@ -178,7 +187,8 @@ export function createServer(deps: ServerDeps): DeskServer {
     sendError(res, new DeskError(429, 'rate_limited', `Terlalu banyak permintaan. Coba lagi dalam ${seconds} detik.`))
   }
 
-  const ctx = createRouteContext({ service, auth, sse, principalLimiter, addressLimiter, limited, version: deps.version ?? '0.0.0' })
+  const uploads = deps.uploads ?? new UploadReader()
+  const ctx = createRouteContext({ service, auth, sse, principalLimiter, addressLimiter, limited, version: deps.version ?? '0.0.0', uploads })
   app.use('/api/v1', apiRouter(ctx))
   for (const feature of FEATURE_ROUTERS) app.use('/api/v1', feature(ctx))
   app.use('/api', (_req, res) => sendError(res, new DeskError(404, 'not_found', 'Alamat API tidak dikenal')))

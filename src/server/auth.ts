@@ -45,6 +45,11 @@ const locked = (ms: number) =>
  */
 export class Authenticator {
   private readonly verified = new Map<string, string>() // fingerprint(code) → user id
+  /**
+   * scrypt checks under way, by fingerprint and stored hash: a burst of requests with one new code
+   * (300 event streams opened at once) shares one check instead of queueing 300 on the thread pool.
+   */
+  private readonly verifying = new Map<string, Promise<boolean>>()
   readonly lockout: Lockout
   readonly failureBudget: FailureBudget
   readonly staffNetworks: NetworkList
@@ -128,9 +133,11 @@ export class Authenticator {
     if (codeWait > 0) throw locked(codeWait)
     const user = this.store.userByCodeId(codeIdOf(code))
     // The budget's slot is taken before the (slow) check and given back on success: many guesses
-    // in flight at once cannot all pass the budget check before the first of them fails.
+    // in flight at once cannot all pass the budget check before the first of them fails. An
+    // unknown handle is checked against a decoy hash, so a wrong code takes the same time either
+    // way; the same code arriving many times at once is checked once.
     this.failureBudget.fail()
-    const ok = await verifyAccessCode(code, user?.codeHash ?? this.decoyHash)
+    const ok = (await this.verifyOnce(fingerprint(code), code, user?.codeHash ?? this.decoyHash)) && !!user
     if (!ok || !user) {
       this.failed(address, codeIdOf(code), false)
       throw new DeskError(401, 'unauthorized', 'Kode akses salah')
@@ -152,6 +159,16 @@ export class Authenticator {
     if (countBudget) this.failureBudget.fail()
     if (this.lockout.fail(`addr:${address}`)) this.onLock({ kind: 'address', target: address, address })
     if (handle && this.lockout.fail(`code:${handle}`)) this.onLock({ kind: 'code', target: handle, address })
+  }
+
+  private verifyOnce(fp: string, code: string, codeHash: string): Promise<boolean> {
+    const key = `${fp}:${codeHash}`
+    let pending = this.verifying.get(key)
+    if (!pending) {
+      pending = verifyAccessCode(code, codeHash).finally(() => this.verifying.delete(key))
+      this.verifying.set(key, pending)
+    }
+    return pending
   }
 
   /** Install (or remove) the reporters' admission check. Wrong codes still count toward lockout first. */

@@ -3,6 +3,7 @@ import { z } from 'zod'
 import { BoardService } from '../service/board-service'
 import { DeskError } from '../service/errors'
 import { parse, who, type RouteContext } from './routes'
+import { jsonDepth } from './json-body'
 
 const importQuerySchema = z.object({
   property: z
@@ -29,8 +30,17 @@ function bodyText(req: Request): string {
   if (!Buffer.isBuffer(body) || body.length === 0) {
     throw new DeskError(400, 'invalid', 'Kirim berkas GeoJSON atau TopoJSON sebagai isi permintaan', { file: 'Berkas kosong' })
   }
+  // Size check before parsing: GeoJSON nests 6 levels (a MultiPolygon's coordinates), TopoJSON 5.
+  // Far deeper input is not a boundary file, and the recursive code behind the parser must not see it.
+  if (jsonDepth(body, MAX_BOUNDARY_DEPTH) > MAX_BOUNDARY_DEPTH) {
+    throw new DeskError(400, 'too_deep', `Berkas batas wilayah bersarang terlalu dalam (paling dalam ${MAX_BOUNDARY_DEPTH} tingkat): bukan GeoJSON/TopoJSON`, {
+      file: 'Bukan GeoJSON/TopoJSON',
+    })
+  }
   return body.toString('utf8').replace(/^\uFEFF/, '')
 }
+
+const MAX_BOUNDARY_DEPTH = 32
 
 /**
  * The wall board (any signed-in role, including `display`, reads), boundary import (admin), and

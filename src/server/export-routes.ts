@@ -13,7 +13,6 @@ import {
   type SnapshotDto,
 } from '../shared/export'
 import { parse, who, type RouteContext } from './routes'
-import { readTable } from './tables'
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 
@@ -135,7 +134,7 @@ export function exportRouter(ctx: RouteContext): Router {
       if (!Buffer.isBuffer(body) || body.length === 0) {
         throw new DeskError(400, 'invalid', 'Kirim berkas CSV atau XLSX data KPU sebagai isi permintaan', { file: 'Berkas kosong' })
       }
-      const result = await exports.importKpu(who(res), readTable(body), {
+      const result = await exports.importKpu(who(res), await ctx.uploads.read(body), {
         ...(q.contest ? { contest: q.contest } : {}),
         source: q.source || 'impor data KPU',
         fileSha256: fileSha256(body),

@@ -6,7 +6,6 @@ import { DeskError } from '../service/errors'
 import { consoleServiceFor } from '../service/console-service'
 import { intakeServiceFor, MAX_PHOTO_BYTES, photoQuotaZeroMeaning, type PhotoQuota } from '../service/intake-service'
 import { address, parse, sendImport, who, type RouteContext } from './routes'
-import { readTable } from './tables'
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined)
 
@@ -87,7 +86,7 @@ export function intakeRouter(ctx: RouteContext): Router {
       if (!Buffer.isBuffer(body) || body.length === 0) {
         throw new DeskError(400, 'invalid', 'Kirim berkas CSV atau XLSX sebagai isi permintaan', { file: 'Berkas kosong' })
       }
-      const result = await intake.importUsers(who(res), readTable(body), { simulated: req.query.simulated === '1' })
+      const result = await intake.importUsers(who(res), await ctx.uploads.read(body), { simulated: req.query.simulated === '1' })
       res.set('Cache-Control', 'no-store')
       sendImport(res, result, 201)
     },

@@ -19,7 +19,8 @@ import type { Authenticator } from './auth'
 import { clientAddress } from './client-address'
 import type { RateLimiter } from './rate-limit'
 import type { SseHub } from './sse'
-import { readTable } from './tables'
+import { jsonBody } from './json-body'
+import type { UploadReader } from './upload-reader'
 
 interface RouterDeps {
   service: DeskService
@@ -29,6 +30,7 @@ interface RouterDeps {
   addressLimiter: RateLimiter
   limited: (res: Response, seconds: number) => void
   version: string
+  uploads: UploadReader
 }
 
 type Middleware = (req: Request, res: Response, next: NextFunction) => unknown
@@ -46,8 +48,11 @@ export interface RouteContext {
   /** Rate limit by address, for endpoints open without a token. */
   publicLimit: Middleware
   limited: (res: Response, seconds: number) => void
+  /** JSON body parser with the edge's bounds (size, depth, lone surrogates). */
   json: Middleware
   version: string
+  /** Uploaded tables (CSV/XLSX) are read with this: off the desk's thread, with limits. */
+  uploads: UploadReader
 }
 
 export function parse<S extends z.ZodType>(schema: S, data: unknown): z.infer<S> {
@@ -100,7 +105,7 @@ const CHANNELS = new Set(['web', 'api', 'telepon', 'simulasi'])
 
 export function createRouteContext(deps: RouterDeps): RouteContext {
   const { auth } = deps
-  const json = express.json({ limit: '256kb' })
+  const json = jsonBody('256kb')
 
   /** Require a valid token; optionally a minimum role. Rate limits per principal (admin exempt). */
   const requireAuth =
@@ -144,7 +149,7 @@ export function createRouteContext(deps: RouterDeps): RouteContext {
     if (wait > 0) return deps.limited(res, wait)
     next()
   }
-  return { service: deps.service, auth, sse: deps.sse, requireAuth, publicLimit, limited: deps.limited, json, version: deps.version }
+  return { service: deps.service, auth, sse: deps.sse, requireAuth, publicLimit, limited: deps.limited, json, version: deps.version, uploads: deps.uploads }
 }
 
 /** The core of API v1: health, config, regions, TPS, people, results, progress, recap, events. */
@@ -202,7 +207,7 @@ export function apiRouter(ctx: RouteContext): Router {
       if (!Buffer.isBuffer(body) || body.length === 0) {
         throw new DeskError(400, 'invalid', 'Kirim berkas CSV atau XLSX sebagai isi permintaan', { file: 'Berkas kosong' })
       }
-      const result = await service.importTps(who(res), readTable(body), { simulated: req.query.simulated === '1' })
+      const result = await service.importTps(who(res), await ctx.uploads.read(body), { simulated: req.query.simulated === '1' })
       sendImport(res, result, 200)
     },
   )

@@ -1,12 +1,49 @@
 import type { Request, Response } from 'express'
 import type { DeskEvent } from '../shared/api'
 import type { DeskService } from '../service/desk-service'
+import { DeskError } from '../service/errors'
+import type { Principal } from '../service/principal'
+import { eventFor } from './event-views'
 
 export interface SseHub {
+  /** Opens a stream, or throws a DeskError (429/503) when a cap is reached. */
   handle(req: Request, res: Response): void
   /** Open streams right now, by the role of who opened them. */
   counts(): Record<string, number>
   closeAll(): void
+}
+
+export interface SseLimits {
+  /** Open streams one account may hold (a board per screen, a console per window). */
+  perAccount: number
+  /** Open streams in all. */
+  total: number
+  /**
+   * Events a reconnecting client may be behind and still be sent what it missed; further behind,
+   * it starts from now and is told (`ready.reset`) to re-read the summary.
+   */
+  maxReplay: number
+  /** Events read and written per replay step; the next page waits for the socket to drain. */
+  pageSize: number
+  /** Bytes a stream may hold unsent; past that its client is not reading and the stream is dropped. */
+  maxBuffered: number
+  /** How long a replay waits for a socket to drain before the stream is dropped. */
+  drainTimeoutMs: number
+}
+
+export const DEFAULT_SSE_LIMITS: SseLimits = {
+  perAccount: 20,
+  total: 200,
+  maxReplay: 5_000,
+  pageSize: 200,
+  maxBuffered: 256 * 1024,
+  drainTimeoutMs: 30_000,
+}
+
+interface Stream {
+  res: Response
+  role: string
+  account: string
 }
 
 /**
@@ -14,20 +51,93 @@ export interface SseHub {
  * Last-Event-ID (header, or `lastEventId` in the query for a first connect) first gets what it
  * missed from the store, then live events. Subscribing before replaying, and skipping ids already
  * sent, closes the gap between the two.
+ *
+ * Threat: one signed-in account opening hundreds of streams that never read once froze the desk
+ * (the whole events table written synchronously into each socket: 9–18 s stalls, 1.5–2.8 GB).
+ * Now the replay goes a page at a time and waits for each socket to drain, streams are capped per
+ * account and in all, a client too far behind starts from now and re-reads the summary, and a
+ * stream whose unsent bytes pass `maxBuffered` is dropped (its client reconnects with its id).
  */
-export function createSseHub(service: DeskService, heartbeatMs: number = 15_000): SseHub {
-  const open = new Set<{ res: Response; role: string }>()
+export function createSseHub(service: DeskService, heartbeatMs: number = 15_000, limits: SseLimits = DEFAULT_SSE_LIMITS): SseHub {
+  const open = new Set<Stream>()
+  const perAccount = new Map<string, number>()
+  // Streams replaying from the same point read the same pages and send the same text: a full page
+  // after a given id never changes (events are append-only), so pages and their text are shared.
+  const pages = new Map<number, DeskEvent[]>()
+  const PAGE_CACHE = 64
+  const pageAfter = (id: number): DeskEvent[] => {
+    const cached = pages.get(id)
+    if (cached) return cached
+    const page = service.store.eventsAfter(id, limits.pageSize)
+    if (page.length === limits.pageSize) {
+      if (pages.size >= PAGE_CACHE) pages.delete(pages.keys().next().value!)
+      pages.set(id, page)
+    }
+    return page
+  }
+  const texts = { display: new WeakMap<DeskEvent, string | null>(), full: new WeakMap<DeskEvent, string | null>() }
+  const textOf = (role: string, e: DeskEvent): string | null => {
+    const cache = role === 'display' ? texts.display : texts.full
+    let text = cache.get(e)
+    if (text === undefined) {
+      const shown = eventFor(role, e)
+      text = shown ? `id: ${e.id}\nevent: ${e.type}\ndata: ${JSON.stringify(shown)}\n\n` : null
+      cache.set(e, text)
+    }
+    return text
+  }
 
   function handle(req: Request, res: Response): void {
-    const role = (res.locals.principal as { role: string } | undefined)?.role ?? 'public'
+    const principal = res.locals.principal as Principal | undefined
+    const role = principal?.role ?? 'public'
+    const account = principal?.id ?? 'public'
+    if ((perAccount.get(account) ?? 0) >= limits.perAccount) {
+      res.set('Retry-After', '30')
+      throw new DeskError(
+        429,
+        'too_many_streams',
+        `Akun ini sudah membuka ${limits.perAccount} aliran peristiwa. Tutup layar yang tidak dipakai lalu coba lagi.`,
+      )
+    }
+    if (open.size >= limits.total) {
+      res.set('Retry-After', '30')
+      throw new DeskError(503, 'too_many_streams', 'Desk sedang melayani terlalu banyak aliran peristiwa. Coba lagi sebentar lagi.')
+    }
     const header = req.get('Last-Event-ID') ?? (typeof req.query.lastEventId === 'string' ? req.query.lastEventId : undefined)
     const head = service.store.lastEventId()
     let lastSent = header && /^\d+$/.test(header) ? Number(header) : head
     // An id past the desk's last event: this client followed another desk (a restart on a new or
     // restored data folder). Skipping "up to" it would freeze the client silently; instead it
-    // starts from now and is told, in `ready`, to read its state again.
-    const reset = lastSent > head
+    // starts from now and is told, in `ready`, to read its state again. The same for a client so
+    // far behind that sending everything it missed would cost more than re-reading the summary.
+    const reset = lastSent > head || head - lastSent > limits.maxReplay
     if (reset) lastSent = head
+
+    const stream: Stream = { res, role, account }
+    open.add(stream)
+    perAccount.set(account, (perAccount.get(account) ?? 0) + 1)
+    let closed = false
+    let heartbeat: ReturnType<typeof setInterval> | undefined
+    let unsubscribe = () => {}
+    const cleanup = () => {
+      if (closed) return
+      closed = true
+      if (heartbeat) clearInterval(heartbeat)
+      unsubscribe()
+      open.delete(stream)
+      const n = (perAccount.get(account) ?? 1) - 1
+      if (n > 0) perAccount.set(account, n)
+      else perAccount.delete(account)
+    }
+    /** A client that does not read: drop it (and what it holds) rather than buffer for it. */
+    const drop = () => {
+      cleanup()
+      res.destroy()
+    }
+    req.on('close', cleanup)
+    res.on('close', cleanup)
+    res.on('error', cleanup)
+
     res.status(200)
     res.set({
       'Content-Type': 'text/event-stream; charset=utf-8',
@@ -38,35 +148,74 @@ export function createSseHub(service: DeskService, heartbeatMs: number = 15_000)
     res.flushHeaders()
     res.write(`retry: 2000\n\n`)
 
-    const send = (e: DeskEvent) => {
-      if (e.id <= lastSent) return
+    /** Writes; false when the socket's buffer is full (the caller waits or drops). */
+    const write = (text: string): boolean => {
+      if (closed) return false
+      if (res.writableLength > limits.maxBuffered) {
+        drop()
+        return false
+      }
+      return res.write(text)
+    }
+    const send = (e: DeskEvent): boolean => {
+      if (e.id <= lastSent) return true
       lastSent = e.id
-      res.write(`id: ${e.id}\nevent: ${e.type}\ndata: ${JSON.stringify({ ...e })}\n\n`)
+      const text = textOf(role, e)
+      return text === null ? true : write(text)
     }
     const buffered: DeskEvent[] = []
     let replaying = true
-    const unsubscribe = service.bus.subscribe((e) => (replaying ? buffered.push(e) : send(e)))
-    for (;;) {
-      const page = service.store.eventsAfter(lastSent, 1000)
-      page.forEach(send)
-      if (page.length < 1000) break
-    }
-    replaying = false
-    buffered.forEach(send)
-    // With its id, so a client that has seen no event yet still resumes from here after a drop.
-    res.write(`id: ${lastSent}\nevent: ready\ndata: ${JSON.stringify({ lastEventId: lastSent, reset })}\n\n`)
+    unsubscribe = service.bus.subscribe((e) => {
+      if (!replaying) return void send(e)
+      // Live events during a replay wait in memory, bounded: past a page's worth the client is
+      // told to start over from the summary instead.
+      if (buffered.length < limits.maxReplay) buffered.push(e)
+      else drop()
+    })
 
-    const entry = { res, role }
-    open.add(entry)
-    // A named event, not a comment: pages never see comments, and a board must notice silence.
-    const heartbeat = setInterval(() => res.write(`event: ping\ndata: {"t":${Date.now()}}\n\n`), heartbeatMs)
-    const cleanup = () => {
-      clearInterval(heartbeat)
-      unsubscribe()
-      open.delete(entry)
+    const drained = () =>
+      new Promise<boolean>((resolve) => {
+        if (closed) return resolve(false)
+        const timer = setTimeout(() => finish(false), limits.drainTimeoutMs)
+        const finish = (ok: boolean) => {
+          clearTimeout(timer)
+          res.off('drain', onDrain)
+          res.off('close', onClose)
+          resolve(ok)
+        }
+        const onDrain = () => finish(true)
+        const onClose = () => finish(false)
+        res.on('drain', onDrain)
+        res.on('close', onClose)
+      })
+
+    const replay = async () => {
+      for (;;) {
+        const page = pageAfter(lastSent)
+        // One write per page, not per event: a socket write is a system call.
+        let batch = ''
+        for (const e of page) {
+          if (e.id <= lastSent) continue
+          lastSent = e.id
+          batch += textOf(role, e) ?? ''
+        }
+        if (closed) return
+        // A full socket buffer: wait for the client to read before writing more.
+        if (batch && !write(batch) && !(await drained())) return drop()
+        if (closed) return
+        if (page.length < limits.pageSize) break
+        // One page per turn of the event loop: other requests are answered between pages.
+        await new Promise((resolve) => setImmediate(resolve))
+      }
+      replaying = false
+      for (const e of buffered.splice(0)) send(e)
+      if (closed) return
+      // With its id, so a client that has seen no event yet still resumes from here after a drop.
+      write(`id: ${lastSent}\nevent: ready\ndata: ${JSON.stringify({ lastEventId: lastSent, reset })}\n\n`)
+      // A named event, not a comment: pages never see comments, and a board must notice silence.
+      heartbeat = setInterval(() => write(`event: ping\ndata: {"t":${Date.now()}}\n\n`), heartbeatMs)
     }
-    req.on('close', cleanup)
-    res.on('error', cleanup)
+    replay().catch(() => drop())
   }
 
   return {
@@ -77,8 +226,9 @@ export function createSseHub(service: DeskService, heartbeatMs: number = 15_000)
       return c
     },
     closeAll() {
-      for (const { res } of open) res.end()
+      for (const { res } of [...open]) res.end()
       open.clear()
+      perAccount.clear()
     },
   }
 }

@@ -78,10 +78,45 @@ function inactiveError(tps: TpsRecord): DeskError | null {
  * The desk's use cases over the store: what the HTTP routes (and the CLI) call. All writes go
  * through the single group-commit writer; events reach subscribers only after commit.
  */
+/** At most this much of one refused body is kept (its SHA-256 covers the whole body). */
+export const MAX_KEPT_PAYLOAD = 4096
+
+/** The refused body as kept in the refusals log: whole when small, else its head and its full length. */
+export function keptPayload(payload: string): string {
+  if (payload.length <= MAX_KEPT_PAYLOAD) return payload
+  return `${payload.slice(0, MAX_KEPT_PAYLOAD)}…[dipotong: ${payload.length} karakter; hash = SHA-256 isi utuh]`
+}
+
+/** A token bucket per sender for rows in the refusals log (a leaky sender costs bounded disk). */
+export class RefusalBudget {
+  private readonly buckets = new Map<string, { tokens: number; at: number }>()
+  constructor(
+    private readonly burst: number,
+    private readonly refillMs: number,
+  ) {}
+
+  /** True (and one token spent) when `sender` may have one more refusal kept now. */
+  take(sender: string, nowMs: number): boolean {
+    const b = this.buckets.get(sender) ?? { tokens: this.burst, at: nowMs }
+    const refill = Math.floor((nowMs - b.at) / this.refillMs)
+    if (refill > 0) {
+      b.tokens = Math.min(this.burst, b.tokens + refill)
+      b.at += refill * this.refillMs
+    }
+    if (b.tokens >= this.burst) b.at = nowMs
+    this.buckets.set(sender, b)
+    if (b.tokens <= 0) return false
+    b.tokens--
+    return true
+  }
+}
+
 export class DeskService {
   readonly store: DeskStore
   readonly regions: RegionTree
   readonly bus = new EventBus()
+  /** Refusals kept per sender: a burst of 200, then one every 10 s (360 an hour). */
+  readonly refusalBudget = new RefusalBudget(200, 10_000)
   readonly writer: GroupCommitWriter
   readonly training: boolean
   readonly dataDir: string | undefined
@@ -400,6 +435,8 @@ export class DeskService {
     const refuse = async (error: DeskError, audit?: () => void): Promise<SubmitOutcome> => {
       const earlier = this.store.findSubmission(p.id, body.submissionId)
       if (earlier) return replayOf(earlier, hash)
+      // One sender cannot fill the disk: past its budget a refusal is answered the same, not kept.
+      if (!this.refusalBudget.take(p.id, Date.parse(this.store.nowIso()))) throw error
       await this.write(() => {
         this.store.appendRefusal({
           submissionId: body.submissionId,
@@ -409,7 +446,7 @@ export class DeskService {
           address: meta.address,
           tps: body.tps,
           contest: body.contest,
-          payload,
+          payload: keptPayload(payload),
           hash,
           status: error.status,
           code: error.code,

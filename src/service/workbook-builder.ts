@@ -25,15 +25,15 @@ export interface WorkerEntry {
  *   Node cannot load .ts itself, and tsx's own `--import tsx` registers its loader only on the main
  *   thread on Node 20, so the worker registers tsx's loader itself before its entry loads.
  */
-export function workerEntry(moduleUrl: string = import.meta.url): WorkerEntry {
+export function workerEntry(moduleUrl: string = import.meta.url, name = 'export-worker'): WorkerEntry {
   const here = fileURLToPath(moduleUrl)
   if (here.endsWith('.ts')) {
     const register = `import { register } from ${JSON.stringify(import.meta.resolve('tsx/esm/api'))}; register()`
-    return { file: join(dirname(here), 'export-worker.ts'), execArgv: ['--import', `data:text/javascript,${encodeURIComponent(register)}`] }
+    return { file: join(dirname(here), `${name}.ts`), execArgv: ['--import', `data:text/javascript,${encodeURIComponent(register)}`] }
   }
-  const candidates = [join(dirname(here), 'export-worker.js'), join(dirname(here), '..', 'export-worker.js')]
+  const candidates = [join(dirname(here), `${name}.js`), join(dirname(here), '..', `${name}.js`)]
   const file = candidates.find((f) => existsSync(f))
-  if (!file) throw new Error(`Berkas pekerja ekspor tidak ditemukan (dicari: ${candidates.join(', ')}). Bangun ulang aplikasi: npm run build`)
+  if (!file) throw new Error(`Berkas pekerja ${name} tidak ditemukan (dicari: ${candidates.join(', ')}). Bangun ulang aplikasi: npm run build`)
   return { file }
 }
 

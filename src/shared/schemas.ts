@@ -18,17 +18,45 @@ const submissionIdSchema = z
   .max(100, { error: 'submissionId paling panjang 100 karakter' })
   .regex(/^[A-Za-z0-9._:-]+$/, { error: 'submissionId hanya boleh huruf, angka, titik, titik dua, minus, garis bawah' })
 
+/**
+ * A count on the C.Hasil sheet as it may arrive: a number, or digits (a form field's text), or
+ * null (left empty, which the sheet check names). Anything else is refused here, at the edge,
+ * before it is logged: a 255,000-character "vote" once went whole into the refusals log.
+ * Whether the number is a whole count in range is the sheet check's to say, naming the field.
+ */
+const MAX_COUNT_DIGITS = 7
+const countSchema = (label: string) =>
+  z.union(
+    [
+      z.number().min(-1e9).max(1e9),
+      z
+        .string()
+        .trim()
+        .regex(new RegExp(`^\\d{1,${MAX_COUNT_DIGITS}}$`))
+        .transform(Number),
+      z.null(),
+      // JSON never holds undefined; in-process callers may leave a key so.
+      z.undefined(),
+    ],
+    { error: `${label} harus angka (paling banyak ${MAX_COUNT_DIGITS} digit)` },
+  )
+
 /** The C.Hasil numbers of one TPS and contest; their arithmetic is checked by the domain, which names each field. */
 export const resultSheetSchema = z.object({
   votes: z.record(
     z.string().regex(/^\d{1,2}$/, { error: 'Nomor paslon harus angka' }),
-    z.unknown(),
+    countSchema('Suara paslon'),
     { error: 'Suara per paslon (votes) wajib diisi' },
   ),
-  invalid: z.unknown(),
+  invalid: countSchema('Suara tidak sah').optional(),
   voters: z
     .object(
-      { dpt: z.unknown(), dptb: z.unknown(), dpk: z.unknown(), total: z.unknown().optional() },
+      {
+        dpt: countSchema('Pengguna hak pilih DPT').optional(),
+        dptb: countSchema('Pengguna hak pilih DPTb').optional(),
+        dpk: countSchema('Pengguna hak pilih DPK').optional(),
+        total: countSchema('Jumlah pengguna hak pilih').optional(),
+      },
       { error: 'Pengguna hak pilih (voters) harus berisi dpt, dptb dan dpk' },
     )
     .optional(),

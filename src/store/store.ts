@@ -69,13 +69,45 @@ export interface ConflictRecord {
 }
 
 /** Canonical JSON (sorted keys) so the same body always hashes the same. */
+/**
+ * JSON with object keys sorted (undefined members left out), so equal bodies hash equally.
+ * Iterative with its own stack: a body nested thousands deep once overflowed the recursive
+ * version and answered 500 (the edge now refuses more than 400 levels; this holds regardless).
+ */
 export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value)
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`
+  const out: string[] = []
+  // Work items: a value to write, or a literal piece of punctuation.
+  const stack: ({ v: unknown } | string)[] = [{ v: value }]
+  while (stack.length > 0) {
+    const item = stack.pop()!
+    if (typeof item === 'string') {
+      out.push(item)
+      continue
+    }
+    const v = item.v
+    if (v === null || typeof v !== 'object') {
+      out.push(JSON.stringify(v))
+    } else if (Array.isArray(v)) {
+      stack.push(']')
+      for (let i = v.length - 1; i >= 0; i--) {
+        // As JSON.stringify does: undefined in an array is null.
+        stack.push({ v: v[i] === undefined ? null : v[i] })
+        if (i > 0) stack.push(',')
+      }
+      out.push('[')
+    } else {
+      const entries = Object.entries(v as Record<string, unknown>)
+        .filter(([, x]) => x !== undefined)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      stack.push('}')
+      for (let i = entries.length - 1; i >= 0; i--) {
+        stack.push({ v: entries[i]![1] })
+        stack.push(`${i > 0 ? ',' : ''}${JSON.stringify(entries[i]![0])}:`)
+      }
+      out.push('{')
+    }
+  }
+  return out.join('')
 }
 
 export function sha256(text: string): string {

@@ -1,0 +1,93 @@
+import { closeSync, existsSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Logger } from '../server/logger'
+
+export interface DeskLogOptions {
+  /** Rotate the file past this many bytes (default 10 MB). */
+  maxBytes?: number
+  /** Rotated files kept beside the current one: desk.log.1 … desk.log.N (default 5). */
+  keep?: number
+  /** Where people read: one line per warning and error (default stderr). */
+  terminal?: (line: string) => void
+  now?: () => Date
+}
+
+export interface DeskLog extends Logger {
+  file: string
+  close(): Promise<void>
+}
+
+const WIB = new Intl.DateTimeFormat('id-ID', {
+  timeZone: 'Asia/Jakarta',
+  day: '2-digit',
+  month: '2-digit',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hour12: false,
+})
+
+/** "05-12-2026 18:43:33 WIB" */
+function wib(d: Date): string {
+  const p = Object.fromEntries(WIB.formatToParts(d).map((x) => [x.type, x.value]))
+  return `${p.day}-${p.month}-${p.year} ${p.hour}:${p.minute}:${p.second} WIB`
+}
+
+/**
+ * The desk's log: every entry (each request, each warning) as one JSON line in
+ * `<dataDir>/logs/desk.log`, rotated by size; warnings and errors also as one readable line on the
+ * terminal. The terminal is for the people running the desk on election night, not a firehose of
+ * request lines. Entries never carry tokens, codes or query strings (callers see to that).
+ */
+export function deskLog(dataDir: string, options: DeskLogOptions = {}): DeskLog {
+  const dir = join(dataDir, 'logs')
+  mkdirSync(dir, { recursive: true, mode: 0o700 })
+  const file = join(dir, 'desk.log')
+  const maxBytes = options.maxBytes ?? 10 * 1024 * 1024
+  const keep = options.keep ?? 5
+  const terminal = options.terminal ?? ((line: string) => process.stderr.write(line + '\n'))
+  const now = options.now ?? (() => new Date())
+  let size = existsSync(file) ? statSync(file).size : 0
+  // Appended synchronously, a line at a time: a few microseconds, and a line written before a crash is on disk.
+  let fd: number | null = openSync(file, 'a', 0o600)
+
+  const rotate = () => {
+    if (fd !== null) closeSync(fd)
+    rmSync(`${file}.${keep}`, { force: true })
+    for (let i = keep - 1; i >= 1; i--) if (existsSync(`${file}.${i}`)) renameSync(`${file}.${i}`, `${file}.${i + 1}`)
+    renameSync(file, `${file}.1`)
+    fd = openSync(file, 'a', 0o600)
+    size = 0
+  }
+
+  const write = (level: 'info' | 'warn' | 'error', msg: string, fields: Record<string, unknown> = {}) => {
+    const at = now()
+    const line = JSON.stringify({ t: at.toISOString(), level, msg, ...fields }) + '\n'
+    try {
+      if (fd !== null) {
+        if (size > 0 && size + Buffer.byteLength(line) > maxBytes) rotate()
+        size += writeSync(fd, line)
+      }
+    } catch {
+      // A full disk must not take the desk down through its log; the terminal still says so below.
+    }
+    if (level !== 'info') {
+      const detail = Object.entries(fields)
+        .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
+        .join(' ')
+      terminal(`${wib(at)}  ${level === 'warn' ? 'PERINGATAN' : 'GALAT'}  ${msg}${detail ? ` — ${detail}` : ''}`)
+    }
+  }
+
+  return {
+    file,
+    info: (msg, fields) => write('info', msg, fields),
+    warn: (msg, fields) => write('warn', msg, fields),
+    error: (msg, fields) => write('error', msg, fields),
+    close: async () => {
+      if (fd !== null) closeSync(fd)
+      fd = null
+    },
+  }
+}

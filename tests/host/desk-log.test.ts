@@ -1,0 +1,74 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { createDesk } from '../../src/host/desk'
+import { deskLog } from '../../src/host/desk-log'
+
+const dirs: string[] = []
+const tempDir = () => {
+  const d = mkdtempSync(join(tmpdir(), 'desk-log-'))
+  dirs.push(d)
+  return d
+}
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
+})
+
+describe('the terminal is for people; requests go to a rotated file (issue 13, item 14)', () => {
+  it('writes every entry as JSON to the file, and only warnings and errors to the terminal, in WIB', async () => {
+    const dir = tempDir()
+    const terminal: string[] = []
+    const log = deskLog(dir, { terminal: (l) => terminal.push(l), now: () => new Date('2024-11-27T11:05:09Z') })
+    log.info('http', { method: 'GET', path: '/api/v1/health', status: 200 })
+    log.warn('discovery.error', { message: 'Nama "desk" sudah dipakai' })
+    log.error('unhandled', { error: 'boom' })
+    await log.close()
+    const lines = readFileSync(join(dir, 'logs', 'desk.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l))
+    expect(lines.map((l) => [l.level, l.msg])).toEqual([
+      ['info', 'http'],
+      ['warn', 'discovery.error'],
+      ['error', 'unhandled'],
+    ])
+    expect(terminal).toEqual([
+      '27-11-2024 18:05:09 WIB  PERINGATAN  discovery.error — message=Nama "desk" sudah dipakai',
+      '27-11-2024 18:05:09 WIB  GALAT  unhandled — error=boom',
+    ])
+  })
+
+  it('rotates by size and keeps the last few files', async () => {
+    const dir = tempDir()
+    const log = deskLog(dir, { maxBytes: 1_000, keep: 2, terminal: () => {} })
+    for (let i = 0; i < 100; i++) log.info('http', { path: `/api/v1/tps/${i}`, status: 200 })
+    await log.close()
+    const file = join(dir, 'logs', 'desk.log')
+    expect(existsSync(`${file}.1`)).toBe(true)
+    expect(existsSync(`${file}.2`)).toBe(true)
+    expect(existsSync(`${file}.3`)).toBe(false)
+    for (const f of [file, `${file}.1`, `${file}.2`]) expect(readFileSync(f).length).toBeLessThanOrEqual(1_000)
+    // The newest entry is in the current file.
+    expect(readFileSync(file, 'utf8')).toContain('/api/v1/tps/99')
+  })
+
+  it('a desk started without a logger logs requests to its data folder, not to stdout', async () => {
+    const dir = tempDir()
+    const written: string[] = []
+    const original = process.stdout.write.bind(process.stdout)
+    process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+      written.push(String(chunk))
+      return (original as (...a: unknown[]) => boolean)(chunk, ...rest)
+    }) as typeof process.stdout.write
+    try {
+      const desk = await createDesk({ dataDir: dir, port: 0, host: '127.0.0.1', adminToken: 'test-admin-token-0123456789abcdef', staticDir: null })
+      expect((await fetch(`${desk.url}/api/v1/health`)).status).toBe(200)
+      await desk.close()
+      expect(desk.logFile).toBe(join(dir, 'logs', 'desk.log'))
+    } finally {
+      process.stdout.write = original
+    }
+    expect(written.join('')).not.toContain('"msg":"http"')
+    const entries = readFileSync(join(dir, 'logs', 'desk.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l))
+    expect(entries.find((e) => e.msg === 'http')).toMatchObject({ method: 'GET', path: '/api/v1/health', status: 200 })
+    expect(entries.at(-1).msg).toBe('desk.closed')
+  })
+})

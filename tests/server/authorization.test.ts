@@ -91,6 +91,18 @@ const ACCESS: Record<string, Access> = {
   'POST /api/v1/incidents/:id/status': { rule: 'operator' },
   'GET /api/v1/verification': { rule: 'officer-read' },
   'POST /api/v1/verification/:desa': { rule: 'officer' },
+  'GET /api/v1/console/review-assignments': { rule: 'operator' },
+  'PUT /api/v1/console/review-assignments/:kecamatan': { rule: 'supervisor' },
+  'GET /api/v1/intake/public-url': { rule: 'admin' },
+  'PUT /api/v1/intake/public-url': { rule: 'admin' },
+  'DELETE /api/v1/intake/public-url': { rule: 'admin' },
+  'POST /api/v1/users/reissue': { rule: 'admin' },
+  'GET /api/v1/desk/identity': { rule: 'signed-in' },
+  'POST /api/v1/receipts/check': { rule: 'signed-in' },
+  'GET /api/v1/intake/tps/:code/standing': { rule: 'signed-in' },
+  // The Android gateway's webhook: no token, its own signature (404 while the gateway is off).
+  'POST /api/v1/sms/android': { rule: 'public' },
+  'GET /api/v1/sms': { rule: 'operator' },
 }
 
 /** Bodies that pass validation where the role is checked after it (so the answer is about who, not what). */

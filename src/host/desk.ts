@@ -111,6 +111,8 @@ export interface Desk {
   gammu: GammuFilesGateway | null
   /** When the TLS certificate stops being valid (null without TLS). */
   tlsValidTo: Date | null
+  /** The name this desk advertises on the LAN (bonjour), null when it does not: not "another desk". */
+  advertisedAs: string | null
   /** The request log (JSON lines, rotated) when the desk keeps its own; null when a logger was given. */
   logFile: string | null
   close(): Promise<void>
@@ -340,6 +342,7 @@ export async function createDesk(options: DeskOptions): Promise<Desk> {
           training: service.training,
           version: pkg.version,
           scheme: tls ? 'https' : 'http',
+          ...(tls ? { certFingerprint: tls.fingerprint256 } : {}),
           ...(options.discovery?.bonjour ? { bonjour: options.discovery.bonjour } : {}),
           onError: (message) => logger.warn('discovery.error', { message }),
         })
@@ -353,6 +356,7 @@ export async function createDesk(options: DeskOptions): Promise<Desk> {
     urls: reachableUrls(host, port, scheme),
     redirectPort: redirect ? (redirect.address() as AddressInfo).port : null,
     tlsValidTo: tls ? tls.validTo : null,
+    advertisedAs: discovery?.state().name ?? null,
     port,
     host,
     adminToken: admin.token,

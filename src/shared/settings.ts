@@ -242,10 +242,3 @@ export function settingsHelp(indent: string): string {
     .map((s) => `${indent}${named(s).padEnd(width)}  ${s.help}`)
     .join('\n')
 }
-
-/** Settings as the stored file and the screen show them: secrets replaced by a mark. */
-export function redactSettings(s: DeskSettings): Record<string, unknown> {
-  const out: Record<string, unknown> = {}
-  for (const [key, value] of Object.entries(s)) out[key] = SETTINGS[key as DeskSettingKey]?.secret && value ? '••••' : value
-  return out
-}

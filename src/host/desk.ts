@@ -123,7 +123,9 @@ function findStaticDir(): string | undefined {
   const here = dirname(fileURLToPath(import.meta.url))
   // Built, this module sits in out/main/ or in a chunk shared by the CLI and Electron (out/main/chunks/).
   for (const candidate of [join(here, '..', 'renderer'), join(here, '..', '..', 'renderer'), join(here, '..', '..', 'out', 'renderer')]) {
-    if (existsSync(join(candidate, 'index.html'))) return candidate
+    // Run from the sources (tsx src/host/cli.ts), src/renderer/ holds the UI's *source* index.html:
+    // only a built UI (with its assets/) is served.
+    if (existsSync(join(candidate, 'index.html')) && existsSync(join(candidate, 'assets'))) return candidate
   }
   return undefined
 }

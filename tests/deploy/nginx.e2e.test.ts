@@ -7,7 +7,7 @@ import { CHROMIUM } from '../helpers/browser'
 import { builtUi } from '../helpers/build-ui'
 import { DESA_A, sid, startDesk, tpsCsv, type TestDesk } from '../helpers/desk'
 import { call, stream } from '../helpers/https-client'
-import { NGINX, startNginx, type RunningNginx } from '../helpers/nginx'
+import { NGINX, NGINX_CONF, startNginx, type RunningNginx } from '../helpers/nginx'
 import { makeCert } from '../helpers/tls'
 
 // Debian's nginx as the TLS reverse proxy in front of a real desk, with the configuration the
@@ -115,6 +115,9 @@ describe.skipIf(!haveNginx)('behind nginx (docs/deploy/nginx.conf)', () => {
     expect(arrived.at - sentAt).toBeLessThan(2_000)
     await board.waitForFunction(() => document.querySelector('[data-tile="35.09.01"] .tile-pct')?.textContent === '33%', undefined, { timeout: 10_000 })
     await board.screenshot({ path: join(SHOTS, 'papan-through-nginx.png') })
+    // Boards sign in to the stream with ?token=: the recommended file keeps those URLs out of nginx's log.
+    const events_ = /location = \/api\/v1\/events \{([^}]*)\}/.exec(readFileSync(NGINX_CONF, 'utf8'))![1]!
+    expect(events_).toMatch(/^\s*access_log off;/m)
     await board.close()
     events.close()
   }, 120_000)

@@ -125,7 +125,9 @@ function findStaticDir(): string | undefined {
   const here = dirname(fileURLToPath(import.meta.url))
   // Built, this module sits in out/main/ or in a chunk shared by the CLI and Electron (out/main/chunks/).
   for (const candidate of [join(here, '..', 'renderer'), join(here, '..', '..', 'renderer'), join(here, '..', '..', 'out', 'renderer')]) {
-    if (existsSync(join(candidate, 'index.html'))) return candidate
+    // Run from the sources (tsx src/host/cli.ts), src/renderer/ holds the UI's *source* index.html:
+    // only a built UI (with its assets/) is served.
+    if (existsSync(join(candidate, 'index.html')) && existsSync(join(candidate, 'assets'))) return candidate
   }
   return undefined
 }
@@ -221,13 +223,26 @@ export function openDesk(
  * The plain-HTTP port next to HTTPS: every request gets a redirect to the same path over HTTPS and
  * nothing else (no API, no page). The host name is the one the client used when it is a plain name
  * or address — never a free-form string, so the redirect cannot be pointed elsewhere.
+ *
+ * Behind a forwarded port (docs/DEPLOY.md, way 2: public 443 → desk 4046, public 80 → desk 8080)
+ * the desk's own HTTPS port is not the one the outside reaches: a client that asked for the public
+ * URL's name (or sent no usable Host) goes to the public URL's origin — the flag's or the one the
+ * admin set at run time. A LAN client typing the desk's LAN address keeps that address and the
+ * desk's port.
  */
-function redirectToHttps(httpsPort: number, fallbackHost: string) {
+export function redirectToHttps(httpsPort: number, fallbackHost: string, publicUrl: () => string | null = () => null) {
   return (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => {
     const given = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]{1,253})(?::\d{1,5})?$/.exec(req.headers.host ?? '')
-    const hostname = given ? given[1]! : fallbackHost.includes(':') ? `[${fallbackHost}]` : fallbackHost
     const path = req.url && req.url.startsWith('/') && !req.url.startsWith('//') ? req.url : '/'
-    const location = `https://${hostname}${httpsPort === 443 ? '' : `:${httpsPort}`}${path}`
+    const pub = publicUrl()
+    const publicOrigin = pub && pub.startsWith('https://') ? new URL(pub) : null
+    let location: string
+    if (publicOrigin && (!given || given[1]!.toLowerCase() === publicOrigin.hostname)) {
+      location = `${publicOrigin.origin}${path}`
+    } else {
+      const hostname = given ? given[1]! : fallbackHost.includes(':') ? `[${fallbackHost}]` : fallbackHost
+      location = `https://${hostname}${httpsPort === 443 ? '' : `:${httpsPort}`}${path}`
+    }
     res.writeHead(308, { Location: location, 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store', Connection: 'close' })
     res.end(`Desk Pilkada memakai HTTPS: ${location}\n`)
   }
@@ -316,7 +331,7 @@ export async function createDesk(options: DeskOptions): Promise<Desk> {
   const port = (server.address() as AddressInfo).port
   const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host
   if (tls && options.httpRedirectPort !== undefined) {
-    redirect = createHttpServer(redirectToHttps(port, shownHost))
+    redirect = createHttpServer(redirectToHttps(port, shownHost, () => cardsServiceFor(service).publicUrl().publicUrl))
     redirect.headersTimeout = 10_000
     redirect.requestTimeout = 10_000
     try {

@@ -2,7 +2,7 @@ import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react'
 import { flushSync } from 'react-dom'
 import type { ContestDto, ResultAnswer } from '../../../shared/api'
 import type { DraftDto, IssueDto } from '../../../shared/console'
-import { formatCount } from '../../../shared/format'
+import { formatCount, tpsLabel } from '../../../shared/format'
 import { api, ApiFailure } from '../api'
 import { ActorName, contestShort, ErrorLine, fieldErrors, Link, post, randomId, Time, useConsole, useLiveData, historyPath } from './common'
 import { useM } from './messages'
@@ -246,7 +246,7 @@ export function EntryScreen() {
               <div className="tps-card">
                 <div>
                   <strong>
-                    {verify.tps.desaName} · {m.tps} {String(verify.tps.number).padStart(3, '0')}
+                    {tpsLabel(verify.tps, m.tps)}
                   </strong>{' '}
                   · {m.kecamatan} {verify.tps.kecamatanName} · {contestShort(config, verify.contest)} · {m.caller}: {verify.caller.name}{' '}
                   {verify.caller.phone ?? ''}
@@ -262,7 +262,7 @@ export function EntryScreen() {
                   <div className="tps-card" data-tps={liveTps.code}>
                     <div>
                       <strong>
-                        {liveTps.desaName} · {m.tps} {String(liveTps.number).padStart(3, '0')}
+                        {tpsLabel(liveTps, m.tps)}
                       </strong>{' '}
                       · {m.kecamatan} {liveTps.kecamatanName} · {m.dpt} {formatCount(liveTps.dpt)} · <span className="muted">{liveTps.code}</span>
                       {liveTps.status !== 'active' && <span className="pill conflict">{m.inactiveTps}</span>}
@@ -359,7 +359,7 @@ export function EntryScreen() {
             header={
               <p>
                 <strong>
-                  {(liveTps ?? verify?.tps)?.desaName} · {m.tps} {String((liveTps ?? verify?.tps)?.number ?? 0).padStart(3, '0')}
+                  {tpsLabel(liveTps ?? verify?.tps ?? { desaName: '', number: 0 }, m.tps)}
                 </strong>{' '}
                 · {contestShort(config, contest.id)} · {m.caller}: {verify ? verify.caller.name : callerName} {verify ? (verify.caller.phone ?? '') : callerPhone}
               </p>
@@ -513,7 +513,7 @@ function DraftItem({ draft, mine, onRekey, onCancelled }: { draft: DraftDto; min
     <li className={draft.status === 'mismatch' ? 'mismatch' : undefined}>
       <div>
         <strong>
-          {draft.tps.desaName} · {m.tps} {String(draft.tps.number).padStart(3, '0')}
+          {tpsLabel(draft.tps, m.tps)}
         </strong>{' '}
         · {contestShort(config, draft.contest)}
       </div>

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import type { ContestDto, VerificationListDto } from '../../../shared/api'
 import type { ConflictDto, DecisionAnswer, FlagDto, ReviewAssignmentsDto, SheetDto, SubmissionViewDto, VerificationDto } from '../../../shared/console'
 import { api } from '../api'
-import { formatCount } from '../../../shared/format'
+import { formatCount, formatTpsNumber, tpsLabel } from '../../../shared/format'
 import { ActorName, contestShort, ErrorLine, fieldErrors, Link, Loading, Photos, post, roleAtLeast, Time, useConsole, useLiveData, historyPath } from './common'
 import { useM } from './messages'
 import { analyseSheet, SheetFields, sheetLines, sheetValuesOf, type SheetValues } from './sheet'
@@ -47,10 +47,6 @@ export function ReviewScreen() {
   )
 }
 
-function tpsLabel(t: { desaName: string; number: number }, m: ReturnType<typeof useM>) {
-  return `${t.desaName} · ${m.tps} ${String(t.number).padStart(3, '0')}`
-}
-
 interface QueueFilter {
   kecamatan: string
   contest: string
@@ -71,7 +67,7 @@ function filterConflicts(list: ConflictDto[], f: QueueFilter, meId: string): Con
       (!f.kind || c.kind === f.kind) &&
       (!f.mine || c.assignedTo?.id === meId) &&
       (!q ||
-        [`#${c.id}`, c.tps.code, c.tps.desaName, c.tps.kecamatanName, `tps ${String(c.tps.number).padStart(3, '0')}`, c.incoming.actor.name, c.standing?.actor.name ?? '']
+        [`#${c.id}`, c.tps.code, c.tps.desaName, c.tps.kecamatanName, `tps ${formatTpsNumber(c.tps.number)}`, c.incoming.actor.name, c.standing?.actor.name ?? '']
           .join(' ')
           .toLowerCase()
           .includes(q)),
@@ -201,7 +197,7 @@ function ConflictQueue({ data, error, onDecided }: { data: ConflictDto[] | null;
               <li key={c.id}>
                 <button type="button" className={c === current ? 'item active' : 'item'} onClick={() => setSelected(c.id)} data-conflict={c.id} aria-current={c === current}>
                   <strong>
-                    #{c.id} {tpsLabel(c.tps, m)}
+                    #{c.id} {tpsLabel(c.tps, m.tps)}
                   </strong>
                   <span className="muted small">
                     {c.tps.kecamatanName} · {contestShort(config, c.contest)} · {c.kind === 'correction' ? m.kindCorrection : m.kindConflict} · <Time at={c.createdAt} />
@@ -409,7 +405,7 @@ function ConflictDetail({ conflict, position, onDecided }: { conflict: ConflictD
     <article className="card detail" data-conflict-detail={conflict.id}>
       <header className="detail-head">
         <h2>
-          #{conflict.id} {tpsLabel(conflict.tps, m)} · {contestShort(config, conflict.contest)}
+          #{conflict.id} {tpsLabel(conflict.tps, m.tps)} · {contestShort(config, conflict.contest)}
         </h2>
         <span className="muted">
           {position} · {m.kecamatan} {conflict.tps.kecamatanName} · {m.dpt} {formatCount(conflict.tps.dpt)} ·{' '}
@@ -553,7 +549,7 @@ function FlagQueue({ data, error, onDecided }: { data: FlagDto[] | null; error: 
         {data.map((f) => (
           <li key={keyOf(f)}>
             <button type="button" className={f === current ? 'item active' : 'item'} onClick={() => setSelected(keyOf(f))}>
-              <strong>{tpsLabel(f.tps, m)}</strong>
+              <strong>{tpsLabel(f.tps, m.tps)}</strong>
               <span className="muted small">
                 {f.tps.kecamatanName} · {contestShort(config, f.contest)} · {f.warnings.length} {m.flagsWaiting}
               </span>
@@ -564,7 +560,7 @@ function FlagQueue({ data, error, onDecided }: { data: FlagDto[] | null; error: 
       <article className="card detail" key={keyOf(current)}>
         <header className="detail-head">
           <h2>
-            {tpsLabel(current.tps, m)} · {contestShort(config, current.contest)}
+            {tpsLabel(current.tps, m.tps)} · {contestShort(config, current.contest)}
           </h2>
           <span className="muted">
             {m.kecamatan} {current.tps.kecamatanName} · {m.dpt} {formatCount(current.tps.dpt)} · <Link to={historyPath(current.tps.code)}>{m.openHistory}</Link>
@@ -651,7 +647,7 @@ function ResolvedList() {
             <tr key={c.id}>
               <td>{c.id}</td>
               <td>
-                <Link to={historyPath(c.tps.code)}>{tpsLabel(c.tps, m)}</Link>
+                <Link to={historyPath(c.tps.code)}>{tpsLabel(c.tps, m.tps)}</Link>
                 <div className="muted small">{c.tps.kecamatanName}</div>
               </td>
               <td>{contestShort(config, c.contest)}</td>

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react'
 import type { DeskEvent, RegionsDto } from '../../../shared/api'
+import { formatTpsNumber } from '../../../shared/format'
 import { api } from '../api'
 import { useConsole } from './common'
 
@@ -62,7 +63,7 @@ export function buildIndex(regions: RegionsDto, rows: TpsRow[]): TpsIndex {
       desaName,
       kecamatan,
       kecamatanName,
-      hay: `${t.code} ${desaName} ${kecamatanName} tps ${num.padStart(3, '0')} #${num}#`.toLowerCase(),
+      hay: `${t.code} ${desaName} ${kecamatanName} tps ${formatTpsNumber(t.number)} #${num}#`.toLowerCase(),
     }
   })
   return {

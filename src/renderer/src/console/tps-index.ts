@@ -1,23 +1,13 @@
 import { useEffect, useState } from 'react'
-import type { DeskEvent, RegionsDto } from '../../../shared/api'
+import type { DeskEvent, RegionsDto, TpsRecord } from '../../../shared/api'
 import { formatTpsNumber } from '../../../shared/format'
 import { api } from '../api'
 import { useConsole } from './common'
 
 export type { RegionsDto }
 
-export interface TpsRow {
-  code: string
-  desa: string
-  number: number
-  dpt: number
-  dptL: number | null
-  dptP: number | null
-  location: string | null
-  status: 'active' | 'postponed' | 'merged'
-  statusReason: string | null
-  mergedInto: string | null
-  simulated: boolean
+/** A TPS of GET /tps: the registry's record and which contests it has reported. */
+export interface TpsRow extends TpsRecord {
   reported: Record<string, boolean>
 }
 

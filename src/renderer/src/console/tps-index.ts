@@ -1,23 +1,12 @@
 import { useEffect, useState } from 'react'
-import type { DeskEvent, RegionsDto, TpsRecord } from '../../../shared/api'
+import type { DeskEvent, RegionsDto } from '../../../shared/api'
 import { formatTpsNumber } from '../../../shared/format'
 import { api } from '../api'
 import { useConsole } from './common'
+import type { TpsEntry, TpsRow } from './tps-entry'
 
 export type { RegionsDto }
-
-/** A TPS of GET /tps: the registry's record and which contests it has reported. */
-export interface TpsRow extends TpsRecord {
-  reported: Record<string, boolean>
-}
-
-export interface TpsEntry extends TpsRow {
-  desaName: string
-  kecamatan: string
-  kecamatanName: string
-  /** Lowercase text searched by the type-ahead. */
-  hay: string
-}
+export type { TpsEntry, TpsRow }
 
 export interface TpsIndex {
   regions: RegionsDto

@@ -3,6 +3,7 @@ import { flushSync } from 'react-dom'
 import type { ContestDto, ResultAnswer } from '../../../shared/api'
 import type { DraftDto, IssueDto } from '../../../shared/console'
 import { formatCount, tpsLabel } from '../../../shared/format'
+import { TPS_CAPACITY } from '../../../shared/sheet-check'
 import { api, ApiFailure } from '../api'
 import { ActorName, contestShort, ErrorLine, fieldErrors, Link, post, randomId, Time, useConsole, useLiveData, historyPath } from './common'
 import { useM } from './messages'
@@ -41,7 +42,7 @@ export function EntryScreen() {
   const contest: ContestDto | undefined = config.contests.find((c) => c.id === contestId)
   const sheetValues = values && contest && Object.keys(values.votes).length === contest.candidates.length ? values : contest ? emptySheet(contest) : null
   const analysis = useMemo(
-    () => (contest && sheetValues ? analyseSheet(sheetValues, contest, tps?.dpt ?? verify?.tps.dpt ?? 1000, m) : null),
+    () => (contest && sheetValues ? analyseSheet(sheetValues, contest, tps?.dpt ?? verify?.tps.dpt ?? TPS_CAPACITY, m) : null),
     [contest, sheetValues, tps, verify, m],
   )
   const contestsShort = config.contests.map((c) => ({ id: c.id, label: contestShort(config, c.id) }))

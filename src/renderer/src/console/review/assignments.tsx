@@ -1,3 +1,5 @@
+// The review screen's assignments: which supervisor takes which kecamatan's conflicts.
+
 import { useState } from 'react'
 import type { ReviewAssignmentsDto } from '../../../../shared/console'
 import { api } from '../../api'

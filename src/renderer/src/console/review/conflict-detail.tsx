@@ -1,3 +1,6 @@
+// One conflict on the review screen: the standing and the incoming report side by side, the
+// evidence, and the supervisor's decision.
+
 import type { ContestDto } from '../../../../shared/api'
 import type { ConflictDto, DecisionAnswer, SubmissionViewDto } from '../../../../shared/console'
 import { formatCount, tpsLabel } from '../../../../shared/format'

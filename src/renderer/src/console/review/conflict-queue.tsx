@@ -1,3 +1,5 @@
+// The review screen's conflicts tab: the filtered queue, J/K through it, and the one in view.
+
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import type { ConflictDto } from '../../../../shared/console'
 import { formatCount, formatTpsNumber, tpsLabel } from '../../../../shared/format'

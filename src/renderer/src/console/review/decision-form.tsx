@@ -1,3 +1,5 @@
+// The supervisor's decision on the review screen, for a conflict or a flagged result.
+
 import { useMemo, useState } from 'react'
 import type { ContestDto } from '../../../../shared/api'
 import type { DecisionAnswer, SheetDto } from '../../../../shared/console'

@@ -1,3 +1,5 @@
+// The review screen's flags tab: results stored with soft warnings, confirmed or corrected.
+
 import { useState } from 'react'
 import type { DecisionAnswer, FlagDto } from '../../../../shared/console'
 import { formatCount, tpsLabel } from '../../../../shared/format'

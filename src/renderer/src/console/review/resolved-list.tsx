@@ -1,3 +1,5 @@
+// The review screen's decided tab: every conflict decided, with its reason and who decided.
+
 import type { ConflictDto } from '../../../../shared/console'
 import { tpsLabel } from '../../../../shared/format'
 import { ActorName, contestShort, ErrorLine, Link, Loading, Time, useConsole, useLiveData, historyPath } from '../common'

@@ -1,3 +1,5 @@
+// Who sent a report and the kecamatan's mark on it, as the review screen shows them.
+
 import type { SubmissionViewDto, VerificationDto } from '../../../../shared/console'
 import { ActorName, Time } from '../common'
 import { useM } from '../messages'

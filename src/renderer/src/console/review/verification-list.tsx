@@ -1,3 +1,5 @@
+// The review screen's kecamatan checks tab: per desa, what has arrived and the officer's mark.
+
 import { useEffect, useState } from 'react'
 import type { VerificationListDto } from '../../../../shared/api'
 import { formatCount } from '../../../../shared/format'

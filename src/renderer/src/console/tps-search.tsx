@@ -1,5 +1,5 @@
 import { useMemo, useState, type RefObject } from 'react'
-import { formatCount } from '../../../shared/format'
+import { formatCount, tpsLabel } from '../../../shared/format'
 import { useM } from './messages'
 import { searchTps, type TpsEntry, type TpsIndex } from './tps-index'
 
@@ -85,7 +85,7 @@ export function TpsSearch({
               }}
             >
               <strong>
-                {t.desaName} · {m.tps} {String(t.number).padStart(3, '0')}
+                {tpsLabel(t, m.tps)}
               </strong>{' '}
               <span className="muted">
                 {m.kecamatan} {t.kecamatanName} · {t.code} · {m.dpt} {formatCount(t.dpt)}

@@ -61,7 +61,12 @@ export function smsRouter(ctx: RouteContext): Router {
 
   r.get('/sms', requireAuth('operator'), (req, res) => {
     const before = Number(req.query.before) || undefined
-    const body: SmsOverviewDto = { gateways: sms.gateways(), messages: sms.messages(Number(req.query.limit) || 200, before), unknown: sms.unknownNumbers() }
+    const problems = req.query.problems === '1' || req.query.problems === 'true'
+    const body: SmsOverviewDto = {
+      gateways: sms.gateways(),
+      messages: sms.messages(Number(req.query.limit) || 200, before, problems),
+      unknown: sms.unknownNumbers(),
+    }
     res.set('Cache-Control', 'no-store')
     res.json(body)
   })

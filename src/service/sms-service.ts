@@ -57,6 +57,8 @@ interface PartOutcome {
 const REPLY_WAIT_MS = 3000
 const LOCK_LIMIT = 5
 const LOCK_MS = 10 * 60_000
+/** Incoming messages a phoned-in entry can stand in for. */
+const HANDLEABLE = new Set(['refused', 'wrong_code', 'locked'])
 
 /**
  * Results by SMS (issue 15): who may send (registered number + SMS code, lockout), the grammar,
@@ -344,9 +346,31 @@ export class SmsService {
   }
 
   // ---------------------------------------------------------------- reads for the console
-  messages(limit = 200, before?: number): SmsMessageDto[] {
+  /** Newest first, paged back by `before`; `problems`: only what still needs an operator (filtered here, not on a page). */
+  messages(limit = 200, before?: number, problems = false): SmsMessageDto[] {
     const users = new Map(this.desk.store.listUsers().map((u) => [u.id, u]))
-    return this.store.recent(Math.min(500, Math.max(1, limit)), before).map((m) => this.dto(m, users))
+    const n = Math.min(500, Math.max(1, limit))
+    return (problems ? this.store.problems(n, before) : this.store.recent(n, before)).map((m) => this.dto(m, users))
+  }
+
+  /**
+   * A phoned-in entry saved from a refused SMS (its note carries "SMS … #<id>", as the SMS screen's
+   * "Isi formulir telepon" writes it) marks that SMS handled: it leaves "Perlu tindakan" and shows
+   * who fixed it and when. Only a message that was not counted (refused, wrong code, blocked).
+   */
+  async handledByEntry(p: Principal, note: string | undefined, answer: ResultAnswer): Promise<boolean> {
+    const ref = /\bSMS\b[^#\n\u2014]{0,60}#(\d{1,12})\b/i.exec(note ?? '')
+    if (!ref) return false
+    const id = Number(ref[1])
+    const m = this.store.byId(id)
+    if (!m || m.direction !== 'in' || !HANDLEABLE.has(m.status) || m.detail.handled) return false
+    const handled = { at: this.desk.store.nowIso(), by: p.id, byName: p.name, receipt: answer.receipt, tps: answer.tps, contest: answer.contest }
+    return this.desk.write(() => {
+      if (!this.store.setHandled(id, handled)) return false
+      this.desk.store.audit(p.id, 'sms.handled', String(id), { receipt: answer.receipt, tps: answer.tps, contest: answer.contest })
+      this.desk.store.appendEvent('sms.handled', { id })
+      return true
+    })
   }
 
   private dto(m: SmsMessageRecord, users: Map<string, UserRecord>): SmsMessageDto {
@@ -367,7 +391,19 @@ export class SmsService {
       ...(Array.isArray(d.parts) ? { parts: (d.parts as PartOutcome[]).map((p) => ({ contest: p.contest, status: p.status, ...(p.receipt ? { receipt: p.receipt } : {}), ...(p.error ? { error: p.error } : {}) })) } : {}),
       ...(d.prefill ? { prefill: d.prefill as SmsPrefillDto } : {}),
       ...(typeof d.error === 'string' ? { error: d.error } : {}),
+      ...(d.handled && typeof d.handled === 'object' ? { handled: this.handledDto(d.handled as Record<string, unknown>, users) } : {}),
       replyTo: m.replyTo,
+    }
+  }
+
+  private handledDto(h: Record<string, unknown>, users: Map<string, UserRecord>): NonNullable<SmsMessageDto['handled']> {
+    const by = String(h.by ?? '')
+    return {
+      at: String(h.at ?? ''),
+      by: { id: by, name: users.get(by)?.name ?? (typeof h.byName === 'string' ? h.byName : by) },
+      ...(typeof h.receipt === 'string' ? { receipt: h.receipt } : {}),
+      ...(typeof h.tps === 'string' ? { tps: h.tps } : {}),
+      ...(typeof h.contest === 'string' ? { contest: h.contest } : {}),
     }
   }
 

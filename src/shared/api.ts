@@ -335,6 +335,8 @@ export interface SmsMessageDto {
   prefill?: SmsPrefillDto
   /** Why a reply could not be sent. */
   error?: string
+  /** A message not counted that an operator fixed by a phoned-in entry: who, when, its receipt. */
+  handled?: { at: string; by: { id: string; name: string }; receipt?: string; tps?: string; contest?: string }
   replyTo: number | null
 }
 

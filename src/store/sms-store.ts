@@ -50,6 +50,17 @@ export class SmsStore {
       byId: p('SELECT * FROM sms_messages WHERE id = ?'),
       setStatus: p('UPDATE sms_messages SET status = ?, detail = ?, user_id = coalesce(?, user_id) WHERE id = ?'),
       recent: p('SELECT * FROM sms_messages WHERE id < ? ORDER BY id DESC LIMIT ?'),
+      // What an operator still has to act on: incoming messages not counted (and not yet handled
+      // by a phoned-in entry), and replies that could not be sent.
+      problems: p(`SELECT * FROM sms_messages WHERE id < ? AND (
+          (direction = 'in' AND status IN ('refused', 'wrong_code', 'locked', 'unknown_number', 'conflict')
+            AND json_extract(detail, '$.handled') IS NULL)
+          OR (direction = 'out' AND status = 'failed'))
+        ORDER BY id DESC LIMIT ?`),
+      setHandled: p(`UPDATE sms_messages SET detail = json_set(detail, '$.handled', json(?))
+        WHERE id = ? AND direction = 'in' AND json_extract(detail, '$.handled') IS NULL`),
+      wrongCodesSince: p(`SELECT at FROM sms_messages WHERE phone = ? AND direction = 'in' AND status = 'wrong_code' AND at >= ?
+        ORDER BY id`),
       lastInByUser: p(`SELECT m.* FROM sms_messages m
         JOIN (SELECT user_id, max(id) AS id FROM sms_messages WHERE direction = 'in' AND user_id IS NOT NULL GROUP BY user_id) last
         ON last.id = m.id`),
@@ -101,6 +112,21 @@ export class SmsStore {
   /** Newest first, `before` an id (paging back), at most `limit`. */
   recent(limit: number, before = Number.MAX_SAFE_INTEGER): SmsMessageRecord[] {
     return (this.s.recent.all(before, limit) as Row[]).map(messageFromRow)
+  }
+
+  /** Messages needing action (see the statement), newest first, paged like `recent`. */
+  problems(limit: number, before = Number.MAX_SAFE_INTEGER): SmsMessageRecord[] {
+    return (this.s.problems.all(before, limit) as Row[]).map(messageFromRow)
+  }
+
+  /** Mark an incoming message handled (once); false when it was already, or is not incoming. */
+  setHandled(id: number, handled: Record<string, unknown>): boolean {
+    return this.s.setHandled.run(JSON.stringify(handled), id).changes === 1
+  }
+
+  /** When this number sent a wrong SMS code since `sinceIso` (the lockout survives a restart). */
+  wrongCodesSince(phone: string, sinceIso: string): string[] {
+    return (this.s.wrongCodesSince.all(phone, sinceIso) as { at: string }[]).map((r) => r.at)
   }
 
   /** Each person's last incoming SMS, by user id (the chase list). */

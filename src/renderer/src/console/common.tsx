@@ -48,6 +48,7 @@ export const LIVE_TYPES = [
   'users.imported',
   'sms.received',
   'sms.sent',
+  'sms.handled',
   'review.assigned',
 ]
 

@@ -47,6 +47,10 @@ export function EntryScreen() {
   const [error, setError] = useState<string | null>(null)
   const [serverFields, setServerFields] = useState<Record<string, string>>({})
   const [mismatch, setMismatch] = useState<Set<string>>(new Set())
+  // Opened from a refused SMS whose TPS could not be read: where the TPS search starts, and the
+  // contest and numbers the SMS had, applied when the operator picks the TPS (once).
+  const [searchStart, setSearchStart] = useState('')
+  const pendingSheet = useRef<{ contestId: string; values: SheetValues } | null>(null)
 
   const searchRef = useRef<HTMLInputElement>(null)
   const callerRef = useRef<HTMLInputElement>(null)
@@ -77,31 +81,36 @@ export function EntryScreen() {
     setError(null)
     setServerFields({})
     setMismatch(new Set())
+    setSearchStart('')
     })
+    pendingSheet.current = null
     if (focusSearch) searchRef.current?.focus()
   }
 
   // Focus moves in the same event as the change (flushSync): keys typed fast right after Enter
   // land in the next field instead of being lost while the screen re-renders.
   function pickTps(t: TpsEntry) {
+    const pending = pendingSheet.current
+    pendingSheet.current = null
     const open = config.contests.find((c) => !t.reported[c.id])
-    const chosen = open?.id ?? config.contests[0]!.id
+    const chosen = pending?.contestId ?? open?.id ?? config.contests[0]!.id
     flushSync(() => {
       setTps(t)
       setContestId(chosen)
-      setValues(emptySheet(config.contests.find((c) => c.id === chosen)!))
+      setValues(pending?.values ?? emptySheet(config.contests.find((c) => c.id === chosen)!))
     })
     contestRef.current?.focus()
   }
 
-  // Opened from the SMS screen (issue 15): a refused SMS fills in what could be read, once.
+  // Opened from the SMS screen (issue 15): a refused SMS fills in what could be read, once. Without
+  // a readable TPS the search starts at the reporter's desa (or kecamatan), caller and note filled.
   const prefilled = useRef(false)
   useEffect(() => {
     if (prefilled.current || !index) return
     const q = new URLSearchParams(window.location.search)
-    const t = index.byCode.get(q.get('tps') ?? '')
-    if (!t) return
+    if (!q.get('tps') && !q.get('pelapor')) return
     prefilled.current = true
+    const t = index.byCode.get(q.get('tps') ?? '')
     const c = config.contests.find((x) => x.id === q.get('contest')) ?? config.contests[0]!
     const v = emptySheet(c)
     for (const pair of (q.get('suara') ?? '').split(',')) {
@@ -109,15 +118,23 @@ export function EntryScreen() {
       if (k && n !== undefined && k in v.votes) v.votes[k] = n
     }
     if (q.get('ts') !== null) v.invalid = q.get('ts')!
+    const area = q.get('wilayah') ?? ''
+    const inArea = index.list.find((x) => x.desa === area) ?? index.list.find((x) => x.kecamatan === area)
+    const start = !inArea ? '' : inArea.desa === area ? `${inArea.desaName} ${inArea.kecamatanName}` : inArea.kecamatanName
+    if (!t && q.get('contest')) pendingSheet.current = { contestId: c.id, values: v }
     flushSync(() => {
-      setTps(t)
-      setContestId(c.id)
-      setValues(v)
+      if (t) {
+        setTps(t)
+        setContestId(c.id)
+        setValues(v)
+      }
+      setSearchStart(start)
       setCallerName(q.get('pelapor') ?? '')
       setCallerPhone(q.get('hp') ?? '')
       setNote(q.get('catatan') ?? '')
     })
-    callerRef.current?.focus()
+    if (t) callerRef.current?.focus()
+    else searchRef.current?.focus()
   }, [index, config])
 
   function chooseContest(id: string) {
@@ -257,7 +274,9 @@ export function EntryScreen() {
               </div>
             ) : (
               <>
-                {index && !tps && <TpsSearch index={index} onPick={pickTps} inputRef={searchRef} autoFocus contests={contestsShort} />}
+                {index && !tps && (
+                  <TpsSearch key={searchStart} index={index} onPick={pickTps} inputRef={searchRef} autoFocus contests={contestsShort} initialQuery={searchStart} />
+                )}
                 {liveTps && (
                   <div className="tps-card" data-tps={liveTps.code}>
                     <div>

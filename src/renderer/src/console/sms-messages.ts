@@ -42,6 +42,11 @@ const id = {
   } as Record<string, string>,
   parts: { accepted: 'diterima', duplicate: 'sudah ada', conflict: 'konflik', correction: 'koreksi', refused: 'ditolak' } as Record<string, string>,
   smsNote: 'Dari SMS yang ditolak',
+  handled: 'ditangani',
+  handledBy: 'lewat telepon oleh',
+  older: 'Muat pesan lebih lama',
+  loadingOlder: 'Memuat…',
+  olderFailed: 'Gagal memuat, coba lagi.',
 }
 
 export type SmsMessages = typeof id
@@ -88,6 +93,11 @@ const en: SmsMessages = {
   },
   parts: { accepted: 'accepted', duplicate: 'already in', conflict: 'conflict', correction: 'correction', refused: 'refused' },
   smsNote: 'From a refused SMS',
+  handled: 'handled',
+  handledBy: 'by phone, by',
+  older: 'Load older messages',
+  loadingOlder: 'Loading…',
+  olderFailed: 'Could not load, try again.',
 }
 
 export function useSmsM(): SmsMessages {

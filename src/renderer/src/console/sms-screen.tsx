@@ -1,11 +1,12 @@
-import { useState } from 'react'
+import { useEffect, useState } from 'react'
 import type { SmsMessageDto, SmsOverviewDto } from '../../../shared/api'
 import { formatCount } from '../../../shared/format'
 import { displayMsisdn } from '../../../shared/sms'
+import { api } from '../api'
 import { contestShort, ErrorLine, Loading, Time, useConsole, useLiveData } from './common'
 import { useSmsM } from './sms-messages'
 
-const PROBLEMS = new Set(['refused', 'wrong_code', 'locked', 'unknown_number', 'failed', 'conflict'])
+const PAGE = 200
 const TONE: Record<string, string> = {
   counted: 'ok',
   sent: 'ok',
@@ -16,15 +17,26 @@ const TONE: Record<string, string> = {
   failed: 'hot',
   unknown_number: 'muted',
 }
+/** Incoming messages a phoned-in entry stands in for (the desk marks them handled when it is saved). */
+const FIXABLE = new Set(['refused', 'wrong_code', 'locked'])
 
-/** The phoned-in entry form's address, filled with what could be read of a refused SMS. */
+/**
+ * The phoned-in entry form's address, filled with what could be read of an SMS that was not
+ * counted: the TPS and numbers when the grammar got that far, otherwise the search starts at the
+ * reporter's desa (or kecamatan); caller, phone and a note naming the SMS (`#id`, by which the
+ * desk marks it handled) always. Null when there is nothing to call back (unknown sender).
+ */
 export function entryPathFor(m: SmsMessageDto, note: string): string | null {
+  if (m.direction !== 'in' || !FIXABLE.has(m.status) || m.handled) return null
   const p = m.prefill
-  if (!p?.tps) return null
-  const q = new URLSearchParams({ tps: p.tps })
-  if (p.contest) q.set('contest', p.contest)
-  if (p.votes) q.set('suara', Object.entries(p.votes).map(([k, v]) => `${k}=${v}`).join(','))
-  if (p.invalid !== undefined) q.set('ts', String(p.invalid))
+  if (!m.reporter && !p?.tps) return null
+  const q = new URLSearchParams()
+  if (p?.tps) q.set('tps', p.tps)
+  const area = p?.desa ?? m.reporter?.region
+  if (area) q.set('wilayah', area)
+  if (p?.contest) q.set('contest', p.contest)
+  if (p?.votes) q.set('suara', Object.entries(p.votes).map(([k, v]) => `${k}=${v}`).join(','))
+  if (p?.invalid !== undefined) q.set('ts', String(p.invalid))
   if (m.reporter) q.set('pelapor', m.reporter.name)
   q.set('hp', displayMsisdn(m.phone))
   q.set('catatan', `${note} #${m.id}${m.reason ? `: ${m.reason}` : ''}`)
@@ -38,12 +50,36 @@ export function entryPathFor(m: SmsMessageDto, note: string): string | null {
 export function SmsScreen() {
   const s = useSmsM()
   const { config, navigate } = useConsole()
-  const data = useLiveData<SmsOverviewDto>('/sms', ['sms.received', 'sms.sent'])
   const [onlyProblems, setOnlyProblems] = useState(false)
+  // The desk filters (a page of the newest 200 would hide older messages needing action).
+  const base = `/sms?limit=${PAGE}${onlyProblems ? '&problems=1' : ''}`
+  const data = useLiveData<SmsOverviewDto>(base, ['sms.received', 'sms.sent', 'sms.handled'])
+  // Older pages, fetched on demand below the live first page.
+  const [older, setOlder] = useState<SmsMessageDto[]>([])
+  const [moreState, setMoreState] = useState<'idle' | 'loading' | 'end' | 'error'>('idle')
+  useEffect(() => {
+    setOlder([])
+    setMoreState('idle')
+  }, [base])
 
   if (!data.data) return data.error ? <ErrorLine error={data.error} /> : <Loading />
   const { gateways, unknown } = data.data
-  const rows = data.data.messages.filter((m) => !onlyProblems || (m.direction === 'in' && PROBLEMS.has(m.status)))
+  const first = data.data.messages
+  const firstIds = new Set(first.map((m) => m.id))
+  const rows = [...first, ...older.filter((m) => !firstIds.has(m.id))]
+  const mayHaveMore = moreState !== 'end' && (older.length > 0 || first.length >= PAGE)
+  async function loadOlder() {
+    const oldest = rows[rows.length - 1]
+    if (!oldest) return
+    setMoreState('loading')
+    try {
+      const page = await api<SmsOverviewDto>(`${base}&before=${oldest.id}`)
+      setOlder((o) => [...o, ...page.messages])
+      setMoreState(page.messages.length < PAGE ? 'end' : 'idle')
+    } catch {
+      setMoreState('error')
+    }
+  }
   return (
     <div className="sms-layout">
       <section className="card sms">
@@ -81,7 +117,7 @@ export function SmsScreen() {
               </thead>
               <tbody>
                 {rows.map((m) => {
-                  const entry = m.direction === 'in' && m.status === 'refused' ? entryPathFor(m, s.smsNote) : null
+                  const entry = entryPathFor(m, s.smsNote)
                   return (
                     <tr key={m.id} data-sms={m.id} data-status={m.status} className={m.direction === 'out' ? 'sms-out' : ''}>
                       <td className="nowrap">
@@ -110,6 +146,12 @@ export function SmsScreen() {
                       <td>
                         <span className={`sms-status tone-${TONE[m.status] ?? 'plain'}`}>{s.statuses[m.status] ?? m.status}</span>
                         {(m.reason ?? m.error) && <div className="small sms-reason">{m.reason ?? m.error}</div>}
+                        {m.handled && (
+                          <div className="small sms-handled" data-handled={m.id}>
+                            <span className="sms-status tone-ok">{s.handled}</span> {s.handledBy} {m.handled.by.name}, <Time at={m.handled.at} />
+                            {m.handled.receipt ? ` · ${m.handled.receipt}` : ''}
+                          </div>
+                        )}
                       </td>
                       <td>
                         {entry && (
@@ -123,6 +165,14 @@ export function SmsScreen() {
                 })}
               </tbody>
             </table>
+            {mayHaveMore && (
+              <p className="sms-more">
+                <button type="button" className="small" disabled={moreState === 'loading'} onClick={() => void loadOlder()}>
+                  {moreState === 'loading' ? s.loadingOlder : s.older}
+                </button>
+                {moreState === 'error' && <span className="field-error"> {s.olderFailed}</span>}
+              </p>
+            )}
           </div>
         )}
       </section>

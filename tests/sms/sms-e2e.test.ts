@@ -107,6 +107,36 @@ describe('SMS screen in Chromium at 1366×768', () => {
     const tps = (await desk.call('GET', `/tps/${DESA_A}.002`)).body
     expect(tps.results.find((r: { contest: string }) => r.contest === 'bupati')).toMatchObject({ votes: { '1': 260, '2': 450 }, invalid: 6 })
     expect(desk.service.store.submissionsForTps(`${DESA_A}.002`).at(-1)!.channel).toBe('telepon')
+    // Back on the SMS screen the refused SMS is handled: who and when, no button, not in "Perlu tindakan".
+    await page.goto(`${desk.url}/sms`)
+    const handled = page.locator('tr[data-status="refused"] .sms-handled')
+    await handled.waitFor()
+    expect(await handled.innerText()).toMatch(/^ditangani lewat telepon oleh Admin, 15:\d{2} WIB · \d{6}-[0-9A-F]{4}$/)
+    expect(await page.locator('tr[data-status="refused"] button').count()).toBe(0)
+    await page.screenshot({ path: join(SHOTS, '05-sms-handled.png') })
+    await page.getByLabel('Perlu tindakan').check()
+    await expect.poll(() => page.locator('tr[data-status="counted"]').count()).toBe(0)
+    expect(await page.locator('tr[data-status="refused"]').count()).toBe(0)
+    expect(await page.locator('tr[data-status="wrong_code"]').count()).toBe(1)
+    await page.screenshot({ path: join(SHOTS, '06-sms-needing-action.png') })
+    await page.context().close()
+  }, 60_000)
+
+  it('opens the phoned-in form from a wrong-code SMS too: no TPS read, the search starts at the reporter\'s desa', async () => {
+    const page = await adminPage('/sms')
+    await page.locator('tr[data-status="wrong_code"]').getByRole('button', { name: 'Isi formulir telepon' }).click()
+    const search = page.locator('#tps-search')
+    await search.waitFor()
+    expect(await search.inputValue()).toMatch(/^Keting Jombang$/i)
+    // The suggestions are that desa's TPS; the caller is already filled in.
+    const first = page.locator('#tps-search-list [role=option]').first()
+    expect(await first.innerText()).toMatch(/Keting/i)
+    await page.screenshot({ path: join(SHOTS, '07-entry-from-wrong-code.png') })
+    await search.press('Enter')
+    await page.locator('#caller-name').waitFor()
+    expect(await page.locator('#caller-name').inputValue()).toBe('Budi Santoso')
+    expect(await page.locator('#caller-phone').inputValue()).toBe('0812-1111-0002')
+    expect(await page.locator('#entry-note').inputValue()).toMatch(/^Dari SMS yang ditolak #\d+$/)
     await page.context().close()
   }, 60_000)
 

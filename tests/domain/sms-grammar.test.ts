@@ -84,8 +84,15 @@ describe('SMS grammar', () => {
     for (const text of junk) {
       for (const ctx of [desaCtx, kecCtx]) {
         const p = parse(text, ctx)
-        expect(typeof p.ok).toBe('boolean')
-        if (!p.ok) expect(p.error.length).toBeGreaterThan(0)
+        if (p.ok) {
+          // A message read as valid has a TPS and one sheet per contest, every count a number.
+          expect(p.tpsNumber, text).toBeGreaterThanOrEqual(1)
+          for (const r of p.reports) expect(Object.keys(r.votes).length, text).toBe(CONTESTS.find((c) => c.id === r.contest)!.order.length)
+        } else {
+          // The generic fallback means the parser threw: every input has a specific reason instead.
+          expect(p.error, text).not.toBe('pesan tidak terbaca')
+          expect(p.error.length, text).toBeGreaterThan(0)
+        }
       }
     }
     expect(parse('K7PQ 0 B 1 2 TS 3', desaCtx)).toMatchObject({ ok: false, error: 'nomor TPS "0" tidak terbaca' })

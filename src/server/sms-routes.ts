@@ -51,7 +51,9 @@ export function smsRouter(ctx: RouteContext): Router {
     const body = parse(androidWebhookSchema, json)
     if (body.event !== 'sms:received') return res.json({ ignored: body.event })
     const p = body.payload
-    if (!p?.message || !p.phoneNumber || !p.receivedAt) {
+    // An empty SMS (message "") is still a message: stored and answered 200 like any other, or
+    // the phone would retry it for days.
+    if (p?.message === undefined || !p.phoneNumber || !p.receivedAt) {
       throw new DeskError(400, 'invalid', 'payload sms:received wajib berisi message, phoneNumber dan receivedAt', { payload: 'message, phoneNumber dan receivedAt wajib diisi' })
     }
     const result = await sms.receive({ gateway: 'android', from: p.phoneNumber, sentAt: p.receivedAt, text: p.message })

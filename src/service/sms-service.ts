@@ -174,6 +174,12 @@ export class SmsService {
     if (candidates.length === 0) return done('unknown_number', {}, null)
     const wait = this.lockedFor(phone)
     if (wait > 0) return done('locked', { reason: 'nomor diblokir sementara (kode SMS salah 5 kali)' }, null)
+    // An empty message (a pocket press, a blank forward) is no attempt at a code: refused, not counted
+    // against the number.
+    if (text.trim() === '') {
+      const reply = 'SALAH: pesan kosong. Tulis kode SMS Anda (di kartu) lalu hasilnya, contoh: KODE 3 B 120 150 TS 6'
+      return done('refused', { reason: 'pesan kosong' }, candidates.length === 1 ? fitSms(reply) : null)
+    }
 
     const { code, rest } = splitSmsCode(text)
     const user = code ? await this.matchCode(code, candidates) : null

@@ -289,6 +289,23 @@ describe('results by SMS through both gateways', () => {
       expect(androidSent[1]!.body.message).toMatch(/^BEDA, DIPERIKSA SUPERVISOR/)
     })
 
+    it('acknowledges an empty SMS (200, stored as refused) so the phone does not retry it for days', async () => {
+      const sent = androidSent.length
+      const res = await webhook(received('+6281211110001', '', '2024-11-27T14:55:00.000+07:00'))
+      expect(res.status).toBe(200)
+      const body = await res.json()
+      expect(body).toMatchObject({ status: 'refused', duplicateDelivery: false })
+      expect(androidSent).toHaveLength(sent + 1)
+      expect(androidSent.at(-1)!.body.message).toMatch(/^SALAH: pesan kosong\. /)
+      const stored = (await messages()).messages.find((m: { id: number }) => m.id === body.id)
+      expect(stored).toMatchObject({ direction: 'in', status: 'refused', reason: 'pesan kosong', text: '' })
+      // From a stranger: acknowledged too, and no reply.
+      const stranger = await webhook(received('+6289911112222', '', '2024-11-27T14:56:00.000+07:00'))
+      expect(stranger.status).toBe(200)
+      expect(await stranger.json()).toMatchObject({ status: 'unknown_number' })
+      expect(androidSent).toHaveLength(sent + 1)
+    })
+
     it('refuses a forged, unsigned or stale request, counting nothing', async () => {
       const payload = received('+6281211110001', `${reporterCode} 5 G 1 2 3 TS 0`, '2024-11-27T15:00:00.000+07:00')
       const subs = submissionsCount()

@@ -9,7 +9,7 @@ import {
   type SmsParse,
   type SmsPartial,
 } from '../domain/sms-grammar'
-import { fitSms, maskSmsCode, normalizeMsisdn, titleCase } from '../domain/sms-text'
+import { codeLikeWords, fitSms, maskSmsCode, maskWords, normalizeMsisdn, titleCase } from '../domain/sms-text'
 import type { ResultAnswer, SmsMessageDto, SmsPrefillDto, SmsUnknownDto } from '../shared/api'
 import type { UserRecord } from '../store/store'
 import type { SmsGatewayName, SmsMessageRecord, SmsStore } from '../store/sms-store'
@@ -155,9 +155,16 @@ export class SmsService {
     const id = first.id
     // The stored copy of a reply hides the code too (an example in a reply repeats it).
     const code0 = splitSmsCode(text).code
+    // The sender's SMS code wherever it stands in the text (found below): masked in the stored copy.
+    let secrets: string[] = []
     const done = async (status: SmsInStatus, detail: Record<string, unknown>, reply: string | null, userId?: string) => {
       await this.desk.write(() => {
         this.store.setStatus(id, status, detail, userId ?? null)
+        if (secrets.length > 0) {
+          const stored = maskSmsCode(text)
+          const masked = maskWords(stored, secrets)
+          if (masked !== stored) this.store.setText(id, masked)
+        }
         this.desk.store.appendEvent('sms.received', {
           id,
           gateway: msg.gateway,
@@ -183,6 +190,9 @@ export class SmsService {
 
     const { code, rest } = splitSmsCode(text)
     const user = code ? await this.matchCode(code, candidates) : null
+    // A code written somewhere else (after KOREKSI, at the end): checked against the number's
+    // owners, at most four words (each check is an scrypt hash).
+    secrets = user ? [code!] : await this.codesAmong(codeLikeWords(text).filter((w) => w !== code).slice(0, 4), candidates)
     if (!user) {
       const left = this.fail(phone)
       const reply =
@@ -253,6 +263,12 @@ export class SmsService {
       if (hash && (await verifyAccessCode(code, hash))) return u
     }
     return null
+  }
+
+  private async codesAmong(words: string[], users: UserRecord[]): Promise<string[]> {
+    const found: string[] = []
+    for (const w of words) if (await this.matchCode(w, users)) found.push(w)
+    return found
   }
 
   contextFor(p: Principal): SmsContext {

@@ -49,6 +49,7 @@ export class SmsStore {
       byKey: p('SELECT * FROM sms_messages WHERE message_key = ?'),
       byId: p('SELECT * FROM sms_messages WHERE id = ?'),
       setStatus: p('UPDATE sms_messages SET status = ?, detail = ?, user_id = coalesce(?, user_id) WHERE id = ?'),
+      setText: p('UPDATE sms_messages SET text = ? WHERE id = ?'),
       recent: p('SELECT * FROM sms_messages WHERE id < ? ORDER BY id DESC LIMIT ?'),
       // What an operator still has to act on: incoming messages not counted (and not yet handled
       // by a phoned-in entry), and replies that could not be sent.
@@ -107,6 +108,11 @@ export class SmsStore {
 
   setStatus(id: number, status: string, detail: Record<string, unknown>, userId: string | null = null): void {
     this.s.setStatus.run(status, JSON.stringify(detail), userId, id)
+  }
+
+  /** The stored text again, with more of it masked (the sender's code found later in it). */
+  setText(id: number, text: string): void {
+    this.s.setText.run(text, id)
   }
 
   /** Newest first, `before` an id (paging back), at most `limit`. */

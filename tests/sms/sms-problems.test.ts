@@ -99,4 +99,18 @@ describe('SMS messages needing action', () => {
     expect(r.status).toBe(201)
     expect((await list('limit=50')).find((m) => m.id === counted.id)!.handled).toBeUndefined()
   })
+
+  it('masks the sender\'s SMS code wherever it stands in the stored text', async () => {
+    const lower = code.toLowerCase()
+    const a = await send(`${code} 17 B 10 20 TS 1 ${lower}`, 40)
+    expect(a.status).toBe('refused') // the repeated code reads as an unknown contest
+    const b = await send(`KOREKSI ${code} 18 B 10 20 TS 1`, 41)
+    expect(b.status).toBe('wrong_code')
+    const c = await send(`tps ${code}3 B`, 42)
+    const texts = new Map((await list('limit=100')).map((m) => [m.id, (m as unknown as { text: string }).text]))
+    expect(texts.get(a.id)).toBe('**** 17 B 10 20 TS 1 ****')
+    expect(texts.get(b.id)).toBe('KOREKSI **** 18 B 10 20 TS 1')
+    expect(texts.get(c.id)).toBe('tps ****3 B')
+    for (const t of texts.values()) expect(t.toUpperCase()).not.toContain(code)
+  })
 })

@@ -68,8 +68,6 @@ const HANDLEABLE = new Set(['refused', 'wrong_code', 'locked'])
 export class SmsService {
   readonly store: SmsStore
   private readonly senders = new Map<SmsGatewayName, SmsSender>()
-  /** Wrong SMS codes per number: failures within the window, and until when a number is blocked. */
-  private readonly failures = new Map<string, { times: number[]; lockedUntil: number }>()
   /** One message at a time: a number's lockout and a message's double delivery are decided in order. */
   private queue: Promise<unknown> = Promise.resolve()
   private readonly pending = new Set<Promise<unknown>>()
@@ -93,25 +91,66 @@ export class SmsService {
     return Date.parse(this.desk.store.nowIso())
   }
 
-  lockedFor(phone: string): number {
-    const e = this.failures.get(phone)
-    return e ? Math.max(0, e.lockedUntil - this.nowMs()) : 0
+  /**
+   * A number's lockout, read from the SMS log (so a restart does not forgive it): five wrong codes
+   * within 10 minutes block it for 10 minutes; a right code, or an operator's "Buka blokir", starts
+   * the count again. Only the last 20 minutes can matter.
+   */
+  private lockState(phone: string): { lockedUntil: number; window: number[] } {
+    const t = this.nowMs()
+    let window: number[] = []
+    let lockedUntil = 0
+    for (const r of this.store.lockoutHistory(phone, new Date(t - 2 * LOCK_MS).toISOString())) {
+      const at = Date.parse(r.at)
+      if (!r.wrong) {
+        window = []
+        continue
+      }
+      if (r.cleared || at < lockedUntil) continue
+      window = window.filter((f) => at - f < LOCK_MS)
+      window.push(at)
+      if (window.length >= LOCK_LIMIT) {
+        lockedUntil = at + LOCK_MS
+        window = []
+      }
+    }
+    return { lockedUntil, window: window.filter((f) => t - f < LOCK_MS) }
   }
 
-  /** Count a wrong code; returns how many tries are left before the number is blocked (0 = blocked now). */
-  private fail(phone: string): number {
-    const t = this.nowMs()
-    const e = this.failures.get(phone) ?? { times: [], lockedUntil: 0 }
-    e.times = e.times.filter((f) => t - f < LOCK_MS)
-    e.times.push(t)
-    let left = LOCK_LIMIT - e.times.length
-    if (left <= 0) {
-      e.lockedUntil = t + LOCK_MS
-      e.times = []
-      left = 0
+  lockedFor(phone: string): number {
+    return Math.max(0, this.lockState(phone).lockedUntil - this.nowMs())
+  }
+
+  /** How many tries are left after this wrong code (0 = blocked now); the code is logged by the caller. */
+  private triesLeftAfterFailure(phone: string): number {
+    return Math.max(0, LOCK_LIMIT - (this.lockState(phone).window.length + 1))
+  }
+
+  /** Numbers blocked right now, with until when. */
+  blocked(): { phone: string; until: string }[] {
+    const since = new Date(this.nowMs() - 2 * LOCK_MS).toISOString()
+    const out: { phone: string; until: string }[] = []
+    for (const phone of this.store.wrongCodePhones(since)) {
+      const wait = this.lockedFor(phone)
+      if (wait > 0) out.push({ phone, until: new Date(this.nowMs() + wait).toISOString() })
     }
-    this.failures.set(phone, e)
-    return left
+    return out
+  }
+
+  /** An operator lifts a number's block (after calling the reporter); audited. False when it was not blocked. */
+  async unblock(p: Principal, rawPhone: string): Promise<boolean> {
+    const phone = normalizeMsisdn(rawPhone)
+    if (!phone) throw new DeskError(400, 'invalid', 'Nomor HP tidak sah', { phone: 'Nomor HP tidak sah' })
+    return this.desk.write(() => {
+      const wait = this.lockedFor(phone)
+      const at = this.desk.store.nowIso()
+      const cleared = this.store.clearWrongCodes(phone, new Date(this.nowMs() - 2 * LOCK_MS).toISOString(), { at, by: p.id })
+      if (wait === 0 && cleared === 0) return false
+      this.desk.store.audit(p.id, 'sms.unblock', phone, { remainingMs: wait, wrongCodes: cleared })
+      // No phone number in the event: display screens receive events too.
+      this.desk.store.appendEvent('sms.unblocked', {})
+      return true
+    })
   }
 
   /** Take one message: stored first (nothing is lost), then read, counted and answered. */
@@ -185,7 +224,7 @@ export class SmsService {
     // against the number.
     if (text.trim() === '') {
       const reply = 'SALAH: pesan kosong. Tulis kode SMS Anda (di kartu) lalu hasilnya, contoh: KODE 3 B 120 150 TS 6'
-      return done('refused', { reason: 'pesan kosong' }, candidates.length === 1 ? fitSms(reply) : null)
+      return done('refused', { reason: 'pesan kosong', empty: true }, candidates.length === 1 ? fitSms(reply) : null)
     }
 
     const { code, rest } = splitSmsCode(text)
@@ -194,14 +233,13 @@ export class SmsService {
     // owners, at most four words (each check is an scrypt hash).
     secrets = user ? [code!] : await this.codesAmong(codeLikeWords(text).filter((w) => w !== code).slice(0, 4), candidates)
     if (!user) {
-      const left = this.fail(phone)
+      const left = this.triesLeftAfterFailure(phone)
       const reply =
         left === 0
           ? 'DIBLOKIR 10 menit: kode SMS salah 5 kali. Kode ada di kartu Anda; bila hilang, telepon desk.'
           : `SALAH: kode SMS salah. Kode ada di kartu Anda (4 huruf/angka di depan pesan). Sisa ${left} kali sebelum nomor diblokir 10 menit.`
       return done('wrong_code', { triesLeft: left }, reply)
     }
-    this.failures.delete(phone)
 
     const principal: Principal = { id: user.id, name: user.name, role: user.role, region: user.region }
     const ctx = this.contextFor(principal)

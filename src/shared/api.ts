@@ -351,4 +351,6 @@ export interface SmsOverviewDto {
   gateways: { gammu: boolean; android: boolean }
   messages: SmsMessageDto[]
   unknown: SmsUnknownDto[]
+  /** Numbers blocked now for wrong SMS codes (62…), and until when. */
+  blocked: { phone: string; until: string }[]
 }

@@ -60,8 +60,15 @@ export class SmsStore {
         ORDER BY id DESC LIMIT ?`),
       setHandled: p(`UPDATE sms_messages SET detail = json_set(detail, '$.handled', json(?))
         WHERE id = ? AND direction = 'in' AND json_extract(detail, '$.handled') IS NULL`),
-      wrongCodesSince: p(`SELECT at FROM sms_messages WHERE phone = ? AND direction = 'in' AND status = 'wrong_code' AND at >= ?
+      // The lockout is read from the log, so it survives a restart: wrong codes, and messages whose
+      // code was right (they reset the count; an empty message had no code at all).
+      lockoutHistory: p(`SELECT at, status, json_extract(detail, '$.unblocked') IS NOT NULL AS cleared FROM sms_messages
+        WHERE phone = ? AND direction = 'in' AND at >= ?
+          AND (status = 'wrong_code' OR (status IN ('counted', 'conflict', 'refused') AND json_extract(detail, '$.empty') IS NULL))
         ORDER BY id`),
+      wrongCodePhones: p(`SELECT DISTINCT phone FROM sms_messages WHERE direction = 'in' AND status = 'wrong_code' AND at >= ?`),
+      clearWrongCodes: p(`UPDATE sms_messages SET detail = json_set(detail, '$.unblocked', json(?))
+        WHERE phone = ? AND direction = 'in' AND status = 'wrong_code' AND at >= ? AND json_extract(detail, '$.unblocked') IS NULL`),
       lastInByUser: p(`SELECT m.* FROM sms_messages m
         JOIN (SELECT user_id, max(id) AS id FROM sms_messages WHERE direction = 'in' AND user_id IS NOT NULL GROUP BY user_id) last
         ON last.id = m.id`),
@@ -130,9 +137,23 @@ export class SmsStore {
     return this.s.setHandled.run(JSON.stringify(handled), id).changes === 1
   }
 
-  /** When this number sent a wrong SMS code since `sinceIso` (the lockout survives a restart). */
-  wrongCodesSince(phone: string, sinceIso: string): string[] {
-    return (this.s.wrongCodesSince.all(phone, sinceIso) as { at: string }[]).map((r) => r.at)
+  /** This number's messages since `sinceIso` that decide its lockout, oldest first. */
+  lockoutHistory(phone: string, sinceIso: string): { at: string; wrong: boolean; cleared: boolean }[] {
+    return (this.s.lockoutHistory.all(phone, sinceIso) as { at: string; status: string; cleared: number }[]).map((r) => ({
+      at: r.at,
+      wrong: r.status === 'wrong_code',
+      cleared: r.cleared === 1,
+    }))
+  }
+
+  /** Numbers that sent a wrong code since `sinceIso`. */
+  wrongCodePhones(sinceIso: string): string[] {
+    return (this.s.wrongCodePhones.all(sinceIso) as { phone: string }[]).map((r) => r.phone)
+  }
+
+  /** An operator lifted the block: this number's recent wrong codes stop counting. */
+  clearWrongCodes(phone: string, sinceIso: string, by: Record<string, unknown>): number {
+    return this.s.clearWrongCodes.run(JSON.stringify(by), phone, sinceIso).changes
   }
 
   /** Each person's last incoming SMS, by user id (the chase list). */

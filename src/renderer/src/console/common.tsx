@@ -49,6 +49,7 @@ export const LIVE_TYPES = [
   'sms.received',
   'sms.sent',
   'sms.handled',
+  'sms.unblocked',
   'review.assigned',
 ]
 

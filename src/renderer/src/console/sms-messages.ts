@@ -47,6 +47,11 @@ const id = {
   older: 'Muat pesan lebih lama',
   loadingOlder: 'Memuat…',
   olderFailed: 'Gagal memuat, coba lagi.',
+  blockedTitle: 'Nomor diblokir',
+  blockedHelp: 'Diblokir 10 menit setelah 5 kode SMS salah; tidak dibalas selama itu. Telepon pelapornya; bila ia sudah memegang kodenya, buka blokirnya.',
+  noBlocked: 'Tidak ada.',
+  until: 'sampai',
+  unblock: 'Buka blokir',
 }
 
 export type SmsMessages = typeof id
@@ -98,6 +103,11 @@ const en: SmsMessages = {
   older: 'Load older messages',
   loadingOlder: 'Loading…',
   olderFailed: 'Could not load, try again.',
+  blockedTitle: 'Blocked numbers',
+  blockedHelp: 'Blocked for 10 minutes after 5 wrong SMS codes; no replies meanwhile. Call the reporter; once they have their code, unblock.',
+  noBlocked: 'None.',
+  until: 'until',
+  unblock: 'Unblock',
 }
 
 export function useSmsM(): SmsMessages {

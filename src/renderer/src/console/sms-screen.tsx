@@ -3,7 +3,7 @@ import type { SmsMessageDto, SmsOverviewDto } from '../../../shared/api'
 import { formatCount } from '../../../shared/format'
 import { displayMsisdn } from '../../../shared/sms'
 import { api } from '../api'
-import { contestShort, ErrorLine, Loading, Time, useConsole, useLiveData } from './common'
+import { contestShort, ErrorLine, Loading, post, Time, useConsole, useLiveData } from './common'
 import { useSmsM } from './sms-messages'
 
 const PAGE = 200
@@ -53,7 +53,8 @@ export function SmsScreen() {
   const [onlyProblems, setOnlyProblems] = useState(false)
   // The desk filters (a page of the newest 200 would hide older messages needing action).
   const base = `/sms?limit=${PAGE}${onlyProblems ? '&problems=1' : ''}`
-  const data = useLiveData<SmsOverviewDto>(base, ['sms.received', 'sms.sent', 'sms.handled'])
+  const data = useLiveData<SmsOverviewDto>(base, ['sms.received', 'sms.sent', 'sms.handled', 'sms.unblocked'])
+  const [unblockError, setUnblockError] = useState<string | null>(null)
   // Older pages, fetched on demand below the live first page.
   const [older, setOlder] = useState<SmsMessageDto[]>([])
   const [moreState, setMoreState] = useState<'idle' | 'loading' | 'end' | 'error'>('idle')
@@ -63,7 +64,16 @@ export function SmsScreen() {
   }, [base])
 
   if (!data.data) return data.error ? <ErrorLine error={data.error} /> : <Loading />
-  const { gateways, unknown } = data.data
+  const { gateways, unknown, blocked } = data.data
+  async function unblock(phone: string) {
+    setUnblockError(null)
+    try {
+      await post('/sms/unblock', { phone })
+      data.reload()
+    } catch (e) {
+      setUnblockError(e instanceof Error ? e.message : String(e))
+    }
+  }
   const first = data.data.messages
   const firstIds = new Set(first.map((m) => m.id))
   const rows = [...first, ...older.filter((m) => !firstIds.has(m.id))]
@@ -176,23 +186,44 @@ export function SmsScreen() {
           </div>
         )}
       </section>
-      <aside className="card sms-unknown">
-        <h2>{s.unknownTitle}</h2>
-        <p className="muted small">{s.unknownHelp}</p>
-        {unknown.length === 0 ? (
-          <p className="muted">{s.noUnknown}</p>
-        ) : (
-          <ul className="plain-list">
-            {unknown.map((u) => (
-              <li key={u.phone} data-unknown={u.phone}>
-                <strong>{displayMsisdn(u.phone)}</strong> · {formatCount(u.count)} {s.times}, {s.last} <Time at={u.lastAt} />
-                <div className="muted small">
-                  <code>{u.lastText}</code>
-                </div>
-              </li>
-            ))}
-          </ul>
-        )}
+      <aside className="sms-side">
+        <section className="card sms-blocked">
+          <h2>{s.blockedTitle}</h2>
+          <p className="muted small">{s.blockedHelp}</p>
+          {blocked.length === 0 ? (
+            <p className="muted">{s.noBlocked}</p>
+          ) : (
+            <ul className="plain-list">
+              {blocked.map((b) => (
+                <li key={b.phone} data-blocked={b.phone}>
+                  <strong>{displayMsisdn(b.phone)}</strong> · {s.until} <Time at={b.until} />{' '}
+                  <button type="button" className="small" onClick={() => void unblock(b.phone)}>
+                    {s.unblock}
+                  </button>
+                </li>
+              ))}
+            </ul>
+          )}
+          {unblockError && <p className="field-error">{unblockError}</p>}
+        </section>
+        <section className="card sms-unknown">
+          <h2>{s.unknownTitle}</h2>
+          <p className="muted small">{s.unknownHelp}</p>
+          {unknown.length === 0 ? (
+            <p className="muted">{s.noUnknown}</p>
+          ) : (
+            <ul className="plain-list">
+              {unknown.map((u) => (
+                <li key={u.phone} data-unknown={u.phone}>
+                  <strong>{displayMsisdn(u.phone)}</strong> · {formatCount(u.count)} {s.times}, {s.last} <Time at={u.lastAt} />
+                  <div className="muted small">
+                    <code>{u.lastText}</code>
+                  </div>
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
       </aside>
     </div>
   )

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { SmsMessageDto } from '../../src/shared/api'
-import { entryPathFor } from '../../src/renderer/src/console/sms-screen'
+import { entryPathFor } from '../../src/renderer/src/console/sms-entry-path'
 
 // "Isi formulir telepon" on the SMS screen (issue 15 review): offered for every message a call back
 // can fix — refused, wrong code, blocked — from a known reporter, even when the TPS could not be read.

@@ -140,6 +140,19 @@ describe('SMS screen in Chromium at 1366×768', () => {
     await page.context().close()
   }, 60_000)
 
+  it('lists a blocked number and lifts the block with Buka blokir', async () => {
+    for (let i = 0; i < 4; i++) await sms('+6281211110002', `ABCD ${i + 1} B 10 20 TS 1`)
+    const page = await adminPage('/sms')
+    const row = page.locator('[data-blocked="6281211110002"]')
+    await row.waitFor()
+    expect(await row.innerText()).toMatch(/^0812-1111-0002 · sampai 15:\d{2} WIB/)
+    await page.screenshot({ path: join(SHOTS, '08-sms-blocked.png') })
+    await row.getByRole('button', { name: 'Buka blokir' }).click()
+    await expect.poll(() => page.locator('[data-blocked]').count()).toBe(0)
+    expect(await page.locator('.sms-blocked').innerText()).toContain('Tidak ada.')
+    await page.context().close()
+  }, 60_000)
+
   it('shows the reporter\'s last SMS on the chase list', async () => {
     const page = await adminPage('/belum-lapor')
     const row = page.locator(`tr[data-reporter="${siti.id}"]`)

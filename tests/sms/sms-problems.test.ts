@@ -87,7 +87,29 @@ describe('SMS messages needing action', () => {
     expect(audit.some((a) => a.action === 'sms.handled' && a.target === String(refused!.id))).toBe(true)
   })
 
-  it('never marks a counted SMS, nor one already handled, from a note', async () => {
+  it('marks it handled too when the entry is a double entry, once the second operator re-keys it', async () => {
+    failing = false
+    const refused = await send(`${code} 19 B 50 60`, 30)
+    expect(refused.status).toBe('refused')
+    const other = await desk.call('POST', '/users', { name: 'Operator Dua', phone: '0812-9999-0002', role: 'operator', region: '35.09' })
+    const sheet = { votes: { '1': 50, '2': 60 }, invalid: 2 }
+    const draft = await desk.call('POST', '/console/drafts', {
+      tps: `${DESA_A}.019`,
+      contest: 'bupati',
+      ...sheet,
+      caller: { name: 'Siti Padomasan' },
+      note: `Dari SMS yang ditolak #${refused.id}: TS (suara tidak sah) Bupati tidak ada`,
+    })
+    expect(draft.status).toBe(201)
+    // Held for the second keying: not handled yet.
+    expect((await list('problems=1')).some((m) => m.id === refused.id)).toBe(true)
+    const verified = await desk.call('POST', `/console/drafts/${draft.body.draft.id}/verify`, sheet, other.body.accessCode)
+    expect(verified.status).toBe(201)
+    expect((await list('problems=1')).some((m) => m.id === refused.id)).toBe(false)
+    expect((await list('limit=100')).find((m) => m.id === refused.id)!.handled).toMatchObject({ by: { name: 'Operator Dua' }, receipt: verified.body.receipt })
+  })
+
+  it('never marks a counted SMS from a note', async () => {
     const counted = (await list('limit=50')).find((m) => m.direction === 'in' && m.status === 'counted')!
     const r = await desk.call(
       'POST',

@@ -21,7 +21,7 @@ import { DeskError } from '../service/errors'
 import { ExportService } from '../service/export-service'
 import { parsePublicUrl } from '../shared/cards'
 import { AndroidSender } from '../service/sms-android'
-import { GammuFilesGateway } from '../service/sms-gammu'
+import { GammuFilesGateway, GammuFolderError } from '../service/sms-gammu'
 import { smsServiceFor } from '../service/sms-service'
 import { openDatabase } from '../store/db'
 import { DeskStore } from '../store/store'
@@ -281,6 +281,18 @@ export async function createDesk(options: DeskOptions): Promise<Desk> {
   // Requests go to a rotated file in the data folder; the terminal gets warnings and errors only.
   const ownLog = options.logger ? null : deskLog(dataDir)
   const logger: Logger = options.logger ?? ownLog!
+  // The SMS gateways are set up before the desk listens: a gammu folder it cannot use (or a bad
+  // phone URL) stops the start here, with nothing left running and the data dir unlocked.
+  let gammu: GammuFilesGateway | null
+  try {
+    gammu = setUpSms(service, options.sms, logger, () => Date.parse(service.store.nowIso()))
+  } catch (e) {
+    service.writer.close()
+    service.store.db.close()
+    unlock()
+    await ownLog?.close()
+    throw e instanceof GammuFolderError ? new DeskError(400, 'sms_gammu_folder', e.message) : e
+  }
   cardsServiceFor(service).flagPublicUrl = publicUrl
   const admin = adminTokenFrom(dataDir, options.adminToken)
   const auth = new Authenticator(service.store, admin.token, service.regions.regency.code, options.lockout, {
@@ -364,7 +376,8 @@ export async function createDesk(options: DeskOptions): Promise<Desk> {
       : null
   const scheme = tls ? 'https' : 'http'
   registerLan(service, { host, port, discovery, scheme })
-  const gammu = startSms(service, options.sms, logger, () => Date.parse(service.store.nowIso()))
+  // pollMs 0: no timer (tests call scan() themselves).
+  if (gammu && (options.sms?.gammu?.pollMs ?? 1000) > 0) gammu.start(options.sms?.gammu?.pollMs ?? 1000)
   let closing: Promise<void> | null = null
   return {
     url: `${scheme}://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`,
@@ -419,8 +432,11 @@ export async function createDesk(options: DeskOptions): Promise<Desk> {
   }
 }
 
-/** Wire the configured SMS gateways to the desk's SMS service; returns the gammu poller, if any. */
-function startSms(service: DeskService, options: SmsOptions | undefined, logger: Logger, now: () => number): GammuFilesGateway | null {
+/**
+ * Wire the configured SMS gateways to the desk's SMS service (folders made and checked, nothing
+ * polled yet); returns the gammu gateway, if any.
+ */
+function setUpSms(service: DeskService, options: SmsOptions | undefined, logger: Logger, now: () => number): GammuFilesGateway | null {
   const sms = smsServiceFor(service)
   if (options?.android) {
     const a = options.android
@@ -438,7 +454,5 @@ function startSms(service: DeskService, options: SmsOptions | undefined, logger:
     onError: (message, detail) => logger.warn(message, detail),
   })
   sms.setSender('gammu', gammu)
-  // pollMs 0: no timer (tests call scan() themselves).
-  if ((options.gammu.pollMs ?? 1000) > 0) gammu.start(options.gammu.pollMs ?? 1000)
   return gammu
 }

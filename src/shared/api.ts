@@ -361,6 +361,8 @@ export interface SmsMessageDto {
   prefill?: SmsPrefillDto
   /** Why a reply could not be sent. */
   error?: string
+  /** A message not counted that an operator fixed by a phoned-in entry: who, when, its receipt. */
+  handled?: { at: string; by: { id: string; name: string }; receipt?: string; tps?: string; contest?: string }
   replyTo: number | null
 }
 
@@ -375,4 +377,6 @@ export interface SmsOverviewDto {
   gateways: { gammu: boolean; android: boolean }
   messages: SmsMessageDto[]
   unknown: SmsUnknownDto[]
+  /** Numbers blocked now for wrong SMS codes (62…), and until when. */
+  blocked: { phone: string; until: string }[]
 }

@@ -7,7 +7,7 @@ import { TPS_CAPACITY } from '../../../shared/sheet-check'
 import { api, ApiFailure } from '../api'
 import { ActorName, contestShort, ErrorLine, fieldErrors, Link, post, randomId, Time, useConsole, useLiveData, historyPath } from './common'
 import { useM } from './messages'
-import { analyseSheet, emptySheet, enterMovesOn, ReadBackTable, SheetFields } from './sheet'
+import { analyseSheet, emptySheet, enterMovesOn, ReadBackTable, SheetFields, type SheetValues } from './sheet'
 import { useTpsIndex, type TpsEntry } from './tps-index'
 import { TpsSearch } from './tps-search'
 import { logEntry } from './entry-log'
@@ -32,7 +32,10 @@ export function EntryScreen() {
   const drafts = useLiveData<{ drafts: DraftDto[] }>('/console/drafts', ['draft.changed'])
 
   const [state, dispatch] = useReducer(entryReducer, config.contests[0]?.id ?? '', initialEntry)
-  const { verify, step, tps, contestId, callerName, callerPhone, note, doubleEntry, values, showErrors, submissionId, outcome, error, serverFields, mismatch } = state
+  const { verify, step, tps, contestId, callerName, callerPhone, note, doubleEntry, values, showErrors, submissionId, outcome, error, serverFields, mismatch, searchStart } = state
+  // Opened from a refused SMS whose TPS could not be read: the contest and numbers the SMS had,
+  // applied when the operator picks the TPS (once).
+  const pendingSheet = useRef<{ contestId: string; values: SheetValues } | null>(null)
 
   const searchRef = useRef<HTMLInputElement>(null)
   const callerRef = useRef<HTMLInputElement>(null)
@@ -47,28 +50,32 @@ export function EntryScreen() {
   )
   const contestsShort = config.contests.map((c) => ({ id: c.id, label: contestShort(config, c.id) }))
 
-  function resetAll() {
+  function resetAll(focusSearch = true) {
     flushSync(() => dispatch({ type: 'reset' }))
-    searchRef.current?.focus()
+    pendingSheet.current = null
+    if (focusSearch) searchRef.current?.focus()
   }
 
   // Focus moves in the same event as the change (flushSync): keys typed fast right after Enter
   // land in the next field instead of being lost while the screen re-renders.
   function pickTps(t: TpsEntry) {
+    const pending = pendingSheet.current
+    pendingSheet.current = null
     const open = config.contests.find((c) => !t.reported[c.id])
-    const chosen = open?.id ?? config.contests[0]!.id
-    flushSync(() => dispatch({ type: 'pickTps', tps: t, contest: config.contests.find((c) => c.id === chosen)! }))
+    const chosen = pending?.contestId ?? open?.id ?? config.contests[0]!.id
+    flushSync(() => dispatch({ type: 'pickTps', tps: t, contest: config.contests.find((c) => c.id === chosen)!, ...(pending ? { values: pending.values } : {}) }))
     contestRef.current?.focus()
   }
 
-  // Opened from the SMS screen (issue 15): a refused SMS fills in what could be read, once.
+  // Opened from the SMS screen (issue 15): a refused SMS fills in what could be read, once. Without
+  // a readable TPS the search starts at the reporter's desa (or kecamatan), caller and note filled.
   const prefilled = useRef(false)
   useEffect(() => {
     if (prefilled.current || !index) return
     const q = new URLSearchParams(window.location.search)
-    const t = index.byCode.get(q.get('tps') ?? '')
-    if (!t) return
+    if (!q.get('tps') && !q.get('pelapor')) return
     prefilled.current = true
+    const t = index.byCode.get(q.get('tps') ?? '')
     const c = config.contests.find((x) => x.id === q.get('contest')) ?? config.contests[0]!
     const v = emptySheet(c)
     for (const pair of (q.get('suara') ?? '').split(',')) {
@@ -76,8 +83,13 @@ export function EntryScreen() {
       if (k && n !== undefined && k in v.votes) v.votes[k] = n
     }
     if (q.get('ts') !== null) v.invalid = q.get('ts')!
-    flushSync(() => dispatch({ type: 'prefill', tps: t, contest: c, values: v, callerName: q.get('pelapor') ?? '', callerPhone: q.get('hp') ?? '', note: q.get('catatan') ?? '' }))
-    callerRef.current?.focus()
+    const area = q.get('wilayah') ?? ''
+    const inArea = index.list.find((x) => x.desa === area) ?? index.list.find((x) => x.kecamatan === area)
+    const start = !inArea ? '' : inArea.desa === area ? `${inArea.desaName} ${inArea.kecamatanName}` : inArea.kecamatanName
+    if (!t && q.get('contest')) pendingSheet.current = { contestId: c.id, values: v }
+    flushSync(() => dispatch({ type: 'prefill', tps: t ?? null, contest: c, values: v, callerName: q.get('pelapor') ?? '', callerPhone: q.get('hp') ?? '', note: q.get('catatan') ?? '', searchStart: start }))
+    if (t) callerRef.current?.focus()
+    else searchRef.current?.focus()
   }, [index, config])
 
   function chooseContest(id: string) {
@@ -188,7 +200,9 @@ export function EntryScreen() {
               </div>
             ) : (
               <>
-                {index && !tps && <TpsSearch index={index} onPick={pickTps} inputRef={searchRef} autoFocus contests={contestsShort} />}
+                {index && !tps && (
+                  <TpsSearch key={searchStart} index={index} onPick={pickTps} inputRef={searchRef} autoFocus contests={contestsShort} initialQuery={searchStart} />
+                )}
                 {liveTps && (
                   <div className="tps-card" data-tps={liveTps.code}>
                     <div>

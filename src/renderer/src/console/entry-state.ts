@@ -31,14 +31,20 @@ export interface EntryState {
   serverFields: Record<string, string>
   /** Fields where a blind re-keying differed from the first keying. */
   mismatch: Set<string>
+  /** Opened from a refused SMS whose TPS could not be read: where the TPS search starts. */
+  searchStart: string
 }
 
 export type EntryAction =
   /** A new call: everything goes but the contest last chosen. */
   | { type: 'reset' }
-  | { type: 'pickTps'; tps: TpsEntry; contest: ContestDto }
-  /** Opened from the SMS screen: what could be read of a refused SMS. */
-  | { type: 'prefill'; tps: TpsEntry; contest: ContestDto; values: SheetValues; callerName: string; callerPhone: string; note: string }
+  /** A TPS picked; `values` when a refused SMS's numbers wait to be applied to it. */
+  | { type: 'pickTps'; tps: TpsEntry; contest: ContestDto; values?: SheetValues }
+  /**
+   * Opened from the SMS screen: what could be read of a refused SMS. Without a TPS the search
+   * starts at the reporter's own area (`searchStart`).
+   */
+  | { type: 'prefill'; tps: TpsEntry | null; contest: ContestDto; values: SheetValues; callerName: string; callerPhone: string; note: string; searchStart: string }
   | { type: 'chooseContest'; contest: ContestDto }
   | { type: 'caller'; name?: string; phone?: string }
   | { type: 'note'; note: string }
@@ -73,6 +79,7 @@ export function initialEntry(contestId: string): EntryState {
     error: null,
     serverFields: {},
     mismatch: new Set(),
+    searchStart: '',
   }
 }
 
@@ -81,13 +88,12 @@ export function entryReducer(state: EntryState, action: EntryAction): EntryState
     case 'reset':
       return initialEntry(state.contestId)
     case 'pickTps':
-      return { ...state, tps: action.tps, contestId: action.contest.id, values: emptySheet(action.contest) }
+      return { ...state, tps: action.tps, contestId: action.contest.id, values: action.values ?? emptySheet(action.contest) }
     case 'prefill':
       return {
         ...state,
-        tps: action.tps,
-        contestId: action.contest.id,
-        values: action.values,
+        ...(action.tps ? { tps: action.tps, contestId: action.contest.id, values: action.values } : {}),
+        searchStart: action.searchStart,
         callerName: action.callerName,
         callerPhone: action.callerPhone,
         note: action.note,

@@ -14,6 +14,7 @@ export function TpsSearch({
   autoFocus,
   id = 'tps-search',
   contests,
+  initialQuery = '',
 }: {
   index: TpsIndex
   onPick: (t: TpsEntry) => void
@@ -22,9 +23,11 @@ export function TpsSearch({
   id?: string
   /** When given, each suggestion shows which contests already have a result. */
   contests?: { id: string; label: string }[]
+  /** Text the search starts with (e.g. the desa of a refused SMS's reporter). */
+  initialQuery?: string
 }) {
   const m = useM()
-  const [query, setQuery] = useState('')
+  const [query, setQuery] = useState(initialQuery)
   const [active, setActive] = useState(0)
   const matches = useMemo(() => searchTps(index, query), [index, query])
   const pick = (t: TpsEntry | undefined) => {

@@ -93,6 +93,9 @@ export interface SimSummary {
   sms?: SmsRunSummary
 }
 
+/** How long a TPS waits for the desk to take its SMS before its next step goes anyway. */
+const SMS_TAKE_MS = 120_000
+
 const STATUS_OF: Record<number, Expect> = { 201: 'accepted', 200: 'duplicate', 202: 'conflict', 400: 'rejected' }
 
 /** A counting semaphore: at most `n` requests in flight. */
@@ -382,12 +385,21 @@ export async function runSimulation(options: RunOptions): Promise<SimSummary> {
   try {
     await Promise.all(
       plan.chains.map(async (chain) => {
-        for (const step of chain.steps) {
+        for (const [i, step] of chain.steps.entries()) {
           await timers.wait(t0 + (step.at / speed) * 1000 - Date.now())
           await gate.run(() => {
             options.onSimTime?.(step.at)
             return execute(step)
           })
+          // The desk reads gammu's inbox at its own pace (a poll, then a file must settle): a few
+          // real seconds, which at the simulator's speed are simulated minutes. On the night the
+          // message is in long before the TPS's next step (the SMS after a typo, the kecamatan
+          // officer's copy), so the plan expects it there first: this TPS waits for the desk to take
+          // it (bounded; the other TPS go on meanwhile).
+          if (step.kind === 'sms' && sms && i < chain.steps.length - 1) {
+            const until = Date.now() + SMS_TAKE_MS
+            while (sms.waiting(step) && Date.now() < until) await timers.wait(50)
+          }
         }
       }),
     )

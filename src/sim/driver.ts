@@ -296,6 +296,7 @@ export async function runSimulation(options: RunOptions): Promise<SimSummary> {
   let incidentsEndpoint: boolean | null = null
   const gate = new Gate(Math.max(1, options.concurrency ?? 8))
   const timers = new Timers(options.signal)
+  let smsStalled = false
   const t0 = Date.now()
   const simNow = () => ((Date.now() - t0) / 1000) * speed
   const note = (u: Unexpected) => {
@@ -396,9 +397,13 @@ export async function runSimulation(options: RunOptions): Promise<SimSummary> {
           // message is in long before the TPS's next step (the SMS after a typo, the kecamatan
           // officer's copy), so the plan expects it there first: this TPS waits for the desk to take
           // it (bounded; the other TPS go on meanwhile).
-          if (step.kind === 'sms' && sms && i < chain.steps.length - 1) {
+          // A desk that left one file unread that long is not reading this inbox: stop waiting.
+          if (step.kind === 'sms' && sms && !smsStalled && i < chain.steps.length - 1) {
             const until = Date.now() + SMS_TAKE_MS
-            while (sms.waiting(step) && Date.now() < until) await timers.wait(50)
+            while (sms.waiting(step) && !smsStalled) {
+              if (Date.now() >= until) smsStalled = true
+              else await timers.wait(50)
+            }
           }
         }
       }),

@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util'
 import { readTable } from '../server/tables'
 import { DeskError } from '../service/errors'
 import { createDesk, DEFAULT_PORT, openDesk } from './desk'
+import { restoreBackup } from './restore'
 import { DEFAULT_REGENCY } from './regions-source'
 import { runSimVerb, SIM_VERBS } from '../sim/cli-verbs'
 import { EXPORT_HELP, EXPORT_VERBS, runExportVerb } from './export-cli'
@@ -17,6 +18,8 @@ const HELP = `Desk Pilkada — perintah baris
                --regency KODE   kabupaten/kota (bawaan: ${DEFAULT_REGENCY}, Kabupaten Jember)
                --election FILE  konfigurasi pemilihan (JSON) untuk desk baru
                --training       mode latihan (folder data sendiri)
+               --backup-dir DIR cadangan daring ke folder ini (diska kedua/USB), diperiksa dan dirotasi
+               --backup-interval DETIK  jarak antarcadangan (bawaan: 60; juga setelah snapshot dibekukan)
                DESK_ADMIN_TOKEN token admin; jika kosong dibuat dan disimpan di folder data
 
   simulate     Simulasi malam pemilihan terhadap desk yang berjalan, hanya lewat API (simulate --help)
@@ -27,6 +30,9 @@ const HELP = `Desk Pilkada — perintah baris
                --data-dir DIR   langsung ke folder data (desk harus berhenti), atau
                --url URL        ke desk yang sedang berjalan (token: DESK_ADMIN_TOKEN atau --token)
 
+  restore FILE Memulihkan cadangan (desk-….sqlite dari --backup-dir) ke folder data BARU
+               --data-dir DIR   folder data baru atau kosong (folder berisi ditolak)
+
 ${EXPORT_HELP}`
 
 const options = {
@@ -36,6 +42,8 @@ const options = {
   regency: { type: 'string' },
   election: { type: 'string' },
   training: { type: 'boolean' },
+  'backup-dir': { type: 'string' },
+  'backup-interval': { type: 'string' },
   url: { type: 'string' },
   token: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -50,6 +58,11 @@ async function serve(values: Record<string, string | boolean | undefined>): Prom
   const port = values.port !== undefined ? Number(values.port) : DEFAULT_PORT
   if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port harus angka 0–65535, bukan "${String(values.port)}"`)
   const dataDir = resolve((values['data-dir'] as string | undefined) ?? '.desk-data')
+  const backupInterval = values['backup-interval'] !== undefined ? Number(values['backup-interval']) : undefined
+  if (backupInterval !== undefined && !(Number.isFinite(backupInterval) && backupInterval >= 1)) {
+    fail(`--backup-interval harus angka detik ≥ 1, bukan "${String(values['backup-interval'])}"`)
+  }
+  if (backupInterval !== undefined && !values['backup-dir']) fail('--backup-interval perlu --backup-dir FOLDER')
   const desk = await createDesk({
     dataDir,
     port,
@@ -58,6 +71,8 @@ async function serve(values: Record<string, string | boolean | undefined>): Prom
     ...(process.env.DESK_ADMIN_TOKEN ? { adminToken: process.env.DESK_ADMIN_TOKEN } : {}),
     ...(values.election ? { electionFile: values.election as string } : {}),
     training: !!values.training,
+    ...(values['backup-dir'] ? { backupDir: resolve(values['backup-dir'] as string) } : {}),
+    ...(backupInterval !== undefined ? { backupIntervalSeconds: backupInterval } : {}),
     ...(process.env.DESK_WRITER_MAX_BATCH ? { writerMaxBatch: Number(process.env.DESK_WRITER_MAX_BATCH) } : {}),
   })
   const out = (line: string) => process.stdout.write(line + '\n')
@@ -67,6 +82,7 @@ async function serve(values: Record<string, string | boolean | undefined>): Prom
     `Desk Pilkada ${cfg.regency.name}${cfg.training ? ' — MODE LATIHAN (data simulasi)' : ''} siap di ${desk.url}`,
     `Folder data: ${dataDir}`,
   ]
+  if (desk.backups) lines.push(`Cadangan: ${desk.backups.dir} (tiap ${desk.backups.intervalSeconds} detik)`)
   if (desk.adminTokenGenerated) {
     lines.push(`Token admin (hanya ditampilkan sekali, tersimpan di ${desk.adminTokenFile}): ${desk.adminToken}`)
   } else if (!process.env.DESK_ADMIN_TOKEN) {
@@ -126,6 +142,19 @@ async function importTps(values: Record<string, string | boolean | undefined>, f
   }
 }
 
+function restore(values: Record<string, string | boolean | undefined>, file: string | undefined): void {
+  if (!file) fail('Sebutkan berkas cadangan: restore FILE --data-dir DIR')
+  if (!values['data-dir']) fail('Sebutkan folder data baru: restore FILE --data-dir DIR')
+  const r = restoreBackup({ file, dataDir: values['data-dir'] as string })
+  const n = (x: number) => x.toLocaleString('id-ID')
+  process.stdout.write(
+    [
+      `Dipulihkan ke ${r.dataDir}: ${n(r.results)} hasil, ${n(r.submissions)} kiriman, ${n(r.photos)} foto${r.adminToken ? ', token admin' : ''}.`,
+      `Jalankan: npm run serve -- --data-dir ${r.dataDir} --regency ${r.regency}${r.training ? ' --training' : ''}`,
+    ].join('\n') + '\n',
+  )
+}
+
 function report(r: { imported?: number; updated?: number; errors?: { row: number; message: string }[]; error?: { message: string } }): void {
   if (r.errors && r.errors.length > 0) {
     process.stderr.write(`Tidak ada yang diimpor. ${r.errors.length} kesalahan:\n`)
@@ -155,6 +184,8 @@ async function main(argv: string[]): Promise<void> {
       return serve(values)
     case 'import-tps':
       return importTps(values, rest[0])
+    case 'restore':
+      return restore(values, rest[0])
     default:
       fail(`Perintah "${verb}" tidak dikenal.\n\n${HELP}`)
   }

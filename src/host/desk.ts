@@ -10,6 +10,7 @@ import { createServer, type ServerLimits } from '../server/app'
 import { Authenticator } from '../server/auth'
 import { jsonLogger, type Logger } from '../server/logger'
 import { Lockout } from '../server/rate-limit'
+import { startBackups, type BackupService } from '../service/backup-service'
 import { generateAdminToken } from '../service/credentials'
 import { DeskService } from '../service/desk-service'
 import { DeskError } from '../service/errors'
@@ -48,6 +49,10 @@ export interface DeskOptions {
   /** Most jobs per commit; 1 turns group commit off (the baseline of bench/intake.ts). */
   writerMaxBatch?: number
   sseHeartbeatMs?: number
+  /** Online backups into this folder (a second disk, a USB stick); none when unset. */
+  backupDir?: string
+  /** Seconds between backups (default 60); one is also taken after every snapshot freeze. */
+  backupIntervalSeconds?: number
 }
 
 export interface Desk {
@@ -60,6 +65,8 @@ export interface Desk {
   adminTokenFile: string
   service: DeskService
   server: Server
+  /** The backups of this desk, when started with `backupDir`. */
+  backups: BackupService | null
   close(): Promise<void>
 }
 
@@ -167,6 +174,9 @@ export async function createDesk(options: DeskOptions): Promise<Desk> {
   if (options.adminToken && options.adminToken.length < MIN_ADMIN_TOKEN) {
     throw new DeskError(400, 'admin_token_short', `DESK_ADMIN_TOKEN terlalu pendek: paling sedikit ${MIN_ADMIN_TOKEN} karakter (atau kosongkan agar desk membuatnya sendiri).`)
   }
+  if (options.backupIntervalSeconds !== undefined && !(Number.isFinite(options.backupIntervalSeconds) && options.backupIntervalSeconds >= 1)) {
+    throw new DeskError(400, 'backup_interval', `--backup-interval harus angka detik ≥ 1, bukan "${String(options.backupIntervalSeconds)}"`)
+  }
   const { dataDir, service, unlock } = openDesk(options)
   const logger = options.logger ?? jsonLogger()
   const admin = adminTokenFrom(dataDir, options.adminToken)
@@ -214,6 +224,15 @@ export async function createDesk(options: DeskOptions): Promise<Desk> {
         })
       : null
   registerLan(service, { host, port, discovery })
+  const backups = options.backupDir
+    ? startBackups(service, {
+        dir: resolve(options.backupDir),
+        ...(options.backupIntervalSeconds !== undefined ? { intervalSeconds: options.backupIntervalSeconds } : {}),
+        ...(options.now ? { now: options.now } : {}),
+        ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
+        logger,
+      })
+    : null
   const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host
   let closing: Promise<void> | null = null
   return {
@@ -225,6 +244,7 @@ export async function createDesk(options: DeskOptions): Promise<Desk> {
     adminTokenFile: admin.file,
     service,
     server,
+    backups,
     close() {
       closing ??= (async () => {
         // Stop taking new connections, end the event streams, let in-flight requests finish,
@@ -238,6 +258,7 @@ export async function createDesk(options: DeskOptions): Promise<Desk> {
         await undiscovered
         clearTimeout(force)
         await ExportService.shutdown(service)
+        await backups?.stop()
         await service.writer.drain()
         service.writer.close()
         service.store.db.close()

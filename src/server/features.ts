@@ -1,4 +1,5 @@
 import type { Router } from 'express'
+import { backupRouter } from './backup-routes'
 import { boardRouter } from './board-routes'
 import { consoleRouter } from './console-routes'
 import { exportRouter } from './export-routes'
@@ -9,4 +10,4 @@ import type { RouteContext } from './routes'
  * Feature routers mounted under /api/v1 after the core. Each feature (intake, board, export,
  * console…) lives in its own files and registers here with one line.
  */
-export const FEATURE_ROUTERS: ((ctx: RouteContext) => Router)[] = [boardRouter, consoleRouter, exportRouter, intakeRouter]
+export const FEATURE_ROUTERS: ((ctx: RouteContext) => Router)[] = [boardRouter, consoleRouter, exportRouter, intakeRouter, backupRouter]

@@ -10,10 +10,10 @@ export const benchHeaders = { authorization: `Bearer ${BENCH_TOKEN}`, 'content-t
 const root = join(import.meta.dirname, '..')
 
 /** Start `serve` on 127.0.0.1, port 0, in a temp data dir; `env` tunes it (e.g. DESK_WRITER_MAX_BATCH). */
-export function startDeskProcess(env: Record<string, string> = {}) {
+export function startDeskProcess(env: Record<string, string> = {}, extraArgs: string[] = []) {
   const dir = mkdtempSync(join(tmpdir(), 'desk-bench-'))
   return startProcess(
-    [join(root, 'src/host/cli.ts'), 'serve', '--data-dir', dir, '--port', '0', '--host', '127.0.0.1'],
+    [join(root, 'src/host/cli.ts'), 'serve', '--data-dir', dir, '--port', '0', '--host', '127.0.0.1', ...extraArgs],
     { DESK_ADMIN_TOKEN: BENCH_TOKEN, ...env },
     () => rmSync(dir, { recursive: true, force: true }),
   )
@@ -43,6 +43,7 @@ export async function startProcess(args: string[], env: Record<string, string> =
   child.stdout!.resume()
   return {
     url,
+    pid: child.pid!,
     async stop() {
       child.kill('SIGTERM')
       await new Promise((r) => child.on('exit', r))

@@ -4,10 +4,11 @@ import { boardRouter } from './board-routes'
 import { consoleRouter } from './console-routes'
 import { exportRouter } from './export-routes'
 import { intakeRouter } from './intake-routes'
+import { purgeRouter } from './purge-routes'
 import type { RouteContext } from './routes'
 
 /**
  * Feature routers mounted under /api/v1 after the core. Each feature (intake, board, export,
  * console…) lives in its own files and registers here with one line.
  */
-export const FEATURE_ROUTERS: ((ctx: RouteContext) => Router)[] = [boardRouter, consoleRouter, exportRouter, intakeRouter, backupRouter]
+export const FEATURE_ROUTERS: ((ctx: RouteContext) => Router)[] = [boardRouter, consoleRouter, exportRouter, intakeRouter, backupRouter, purgeRouter]

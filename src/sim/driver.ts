@@ -306,7 +306,7 @@ export async function runSimulation(options: RunOptions): Promise<SimSummary> {
         })
       }
     } else if (step.kind === 'postpone') {
-      const answer = await client.request('POST', `/tps/${encodeURIComponent(step.tps)}/status`, {
+      const answer = await client.request('POST', `/tps/${encodeURIComponent(step.tps)}/status?simulated=1`, {
         token,
         body: { status: 'postponed', reason: step.reason },
       })

@@ -8,6 +8,7 @@ import { restoreBackup } from './restore'
 import { DEFAULT_REGENCY } from './regions-source'
 import { runSimVerb, SIM_VERBS } from '../sim/cli-verbs'
 import { EXPORT_HELP, EXPORT_VERBS, runExportVerb } from './export-cli'
+import { PURGE_HELP, PURGE_VERBS, runPurgeVerb } from './purge-cli'
 
 const HELP = `Desk Pilkada — perintah baris
 
@@ -33,7 +34,8 @@ const HELP = `Desk Pilkada — perintah baris
   restore FILE Memulihkan cadangan (desk-….sqlite dari --backup-dir) ke folder data BARU
                --data-dir DIR   folder data baru atau kosong (folder berisi ditolak)
 
-${EXPORT_HELP}`
+${EXPORT_HELP}
+${PURGE_HELP}`
 
 const options = {
   'data-dir': { type: 'string' },
@@ -168,6 +170,7 @@ function report(r: { imported?: number; updated?: number; errors?: { row: number
 
 async function main(argv: string[]): Promise<void> {
   if ((EXPORT_VERBS as readonly string[]).includes(argv[0] ?? '')) return runExportVerb(argv[0]!, argv.slice(1))
+  if ((PURGE_VERBS as readonly string[]).includes(argv[0] ?? '')) return runPurgeVerb(argv[0]!, argv.slice(1))
   // A closed terminal or log pipe must never take the desk down with it.
   process.stdout.on('error', () => {})
   process.stderr.on('error', () => {})

@@ -46,6 +46,7 @@ export const LIVE_TYPES = [
   'verification.changed',
   'photo.added',
   'users.imported',
+  'simulation.purged',
 ]
 
 /**

@@ -13,7 +13,7 @@ const pct = (n: number) => n.toLocaleString('id-ID', { minimumFractionDigits: 1,
 export function HomeScreen() {
   const m = useM()
   const { config } = useConsole()
-  const progress = useLiveData<ProgressDto>('/progress', ['result.accepted', 'result.updated', 'tps.status', 'tps.imported', 'conflict.resolved'])
+  const progress = useLiveData<ProgressDto>('/progress', ['result.accepted', 'result.updated', 'tps.status', 'tps.imported', 'conflict.resolved', 'simulation.purged'])
   const summary = useLiveData<ConsoleSummaryDto>('/console/summary', [
     'result.accepted',
     'result.conflict',
@@ -22,6 +22,7 @@ export function HomeScreen() {
     'conflict.resolved',
     'draft.changed',
     'chase.called',
+    'simulation.purged',
   ])
   if (!progress.data || !summary.data) return progress.error || summary.error ? <ErrorLine error={progress.error ?? summary.error} /> : <Loading />
   const p = progress.data

@@ -1,9 +1,16 @@
-import * as ns from 'xlsx'
+import { createRequire } from 'node:module'
+import type * as ns from 'xlsx'
 
 type SheetJS = typeof ns
 
-// Node's own ES module loader reads xlsx's CommonJS entry and lists only some of its exports by
-// name (CFB, the zip reader we need, is not among them); bundlers and vitest take the ES module
-// entry, which names everything. Use whichever object has it all.
-const fallback = 'default'
-export const XLSX: SheetJS = (ns as { CFB?: unknown }).CFB ? ns : (ns as unknown as Record<string, SheetJS>)[fallback]!
+let loaded: SheetJS | null = null
+
+/**
+ * SheetJS, loaded on first use: it costs the desk ~30 MB of memory and part of its start, and most
+ * desks only touch it for an import or in the export worker. Loaded through `require` (its
+ * CommonJS entry names everything, CFB included, where Node's ES module loader lists only some).
+ */
+export function sheetjs(): SheetJS {
+  loaded ??= createRequire(import.meta.url)('xlsx') as SheetJS
+  return loaded
+}

@@ -5,7 +5,7 @@
 
 import { crc32, deflateRawSync } from 'node:zlib'
 import type * as SheetJSTypes from 'xlsx'
-import { XLSX } from './sheetjs'
+import { sheetjs } from './sheetjs'
 
 export const FMT_COUNT = '#,##0'
 export const FMT_PERCENT = '0.00%'
@@ -14,7 +14,7 @@ export type Cell = SheetJSTypes.CellObject
 
 const colNames: string[] = []
 export function col(c: number): string {
-  return (colNames[c] ??= XLSX.utils.encode_col(c))
+  return (colNames[c] ??= sheetjs().utils.encode_col(c))
 }
 
 /** A1-style address of a 0-based column and 0-based row. */
@@ -198,13 +198,13 @@ export function writeWorkbook(sheets: SheetBuilder[], props: WorkbookProps, timi
       ModifiedDate: created,
     },
   }
-  const plain = timed(timings, 'sheetjs', () => XLSX.write(wb, { type: 'buffer', bookType: 'xlsx', bookSST: true, compression: false }) as Buffer)
+  const plain = timed(timings, 'sheetjs', () => sheetjs().write(wb, { type: 'buffer', bookType: 'xlsx', bookSST: true, compression: false }) as Buffer)
   return timed(timings, 'zip', () => repack(plain, sheets))
 }
 
 /** SheetJS's uncompressed package → frozen panes patched in, deflated with fixed entry times. */
 function repack(plain: Buffer, sheets: SheetBuilder[]): Buffer {
-  const cfb = XLSX.CFB.read(plain, { type: 'buffer' })
+  const cfb = sheetjs().CFB.read(plain, { type: 'buffer' })
   const root = cfb.FullPaths[0] ?? ''
   const entries: ZipEntry[] = []
   for (let i = 1; i < cfb.FullPaths.length; i++) {

@@ -14,9 +14,15 @@ function dataDir(): string {
 }
 
 function rowsWithPrefix(file: string, prefix: string): string[][] {
-  const text = readFileSync(join(dataDir(), file), 'utf8')
-  // Filter lines before parsing: the villages file has ~84,000 rows and we need a few hundred.
-  const lines = text.split(/\r?\n/).filter((l) => l.startsWith(prefix))
+  // Searched as bytes: the villages file has ~84,000 rows and we need a few hundred. Splitting it
+  // into strings first cost the desk ~17 MB of memory it kept for the whole night.
+  const bytes = readFileSync(join(dataDir(), file))
+  const needle = Buffer.from(`\n${prefix}`)
+  const lines: string[] = []
+  for (let at = bytes.indexOf(needle); at >= 0; at = bytes.indexOf(needle, at + 1)) {
+    const end = bytes.indexOf(0x0a, at + 1)
+    lines.push(bytes.toString('utf8', at + 1, end < 0 ? bytes.length : end).replace(/\r$/, ''))
+  }
   return parseCsv(lines.join('\n'))
 }
 

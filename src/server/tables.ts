@@ -1,4 +1,5 @@
-import * as XLSX from 'xlsx'
+import type * as XLSX from 'xlsx'
+import { sheetjs } from '../export/sheetjs'
 import { parseCsv, sniffDelimiter } from '../domain/csv'
 import { formatCount } from '../shared/format'
 import { DeskError } from '../service/errors'
@@ -14,7 +15,7 @@ export function readTable(body: Buffer | string): string[][] {
   if (Buffer.isBuffer(body) && body.subarray(0, 4).equals(XLSX_MAGIC)) {
     let wb: XLSX.WorkBook
     try {
-      wb = XLSX.read(body, { type: 'buffer', cellDates: false })
+      wb = sheetjs().read(body, { type: 'buffer', cellDates: false })
     } catch {
       throw new DeskError(400, 'bad_file', 'Berkas XLSX tidak bisa dibaca. Simpan ulang dari Excel sebagai .xlsx atau kirim sebagai CSV.')
     }
@@ -52,12 +53,12 @@ function sheetRows(ws: XLSX.WorkSheet): string[][] {
     if (cell.t === 'z' || cell.v == null) continue
     const text = cellText(cell)
     if (text.trim() === '') continue
-    const { r, c } = XLSX.utils.decode_cell(address)
+    const { r, c } = sheetjs().utils.decode_cell(address)
     if (r >= MAX_ROWS || c >= MAX_COLUMNS) {
       throw new DeskError(
         400,
         'bad_file',
-        `Sel ${address} terlalu jauh (paling jauh baris ${formatCount(MAX_ROWS)}, kolom ${XLSX.utils.encode_col(MAX_COLUMNS - 1)}). Hapus isinya, atau salin tabel saja ke lembar baru, lalu impor ulang.`,
+        `Sel ${address} terlalu jauh (paling jauh baris ${formatCount(MAX_ROWS)}, kolom ${sheetjs().utils.encode_col(MAX_COLUMNS - 1)}). Hapus isinya, atau salin tabel saja ke lembar baru, lalu impor ulang.`,
         { file: `Sel ${address} di luar tabel` },
       )
     }

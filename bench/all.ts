@@ -25,6 +25,7 @@ const results = join(root, 'bench', '.results')
 const BENCHES: { name: string; file: string; args: string[]; quick: string[] }[] = [
   { name: 'lapor', file: 'lapor-size.ts', args: [], quick: [] },
   { name: 'recap', file: 'recap.ts', args: [], quick: [] },
+  { name: 'backup', file: 'backup.ts', args: [], quick: ['--rounds', '2'] },
   { name: 'startup', file: 'startup.ts', args: ['--rounds', '7'], quick: ['--rounds', '2'] },
   { name: 'intake', file: 'intake.ts', args: ['--seconds', '5'], quick: ['--seconds', '2'] },
   { name: 'sse', file: 'sse.ts', args: [], quick: ['--seconds', '3'] },

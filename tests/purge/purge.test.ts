@@ -113,3 +113,27 @@ describe('purge-simulated (API)', () => {
     expect((await desk.call('POST', '/admin/purge-simulated', { confirm: after.confirm })).status).toBe(409)
   })
 })
+
+describe('purge-simulated: what must stay', () => {
+  it('revokes (not deletes) a simulated account a real operator called, and keeps a person\'s later status decision', async () => {
+    const desk = await startDesk()
+    try {
+      expect((await desk.call('POST', '/tps/import', tpsCsv([DESA_A], 3))).status).toBe(200)
+      const sim = (await desk.call('POST', '/users?simulated=1', { name: 'Pelapor (simulasi)', phone: '0813', role: 'reporter', region: DESA_A })).body
+      const operator = (await desk.call('POST', '/users', { name: 'Operator', phone: '0815', role: 'operator', region: '35.09' })).body.accessCode
+      expect((await desk.call('POST', `/console/chase/${sim.id}/calls`, { outcome: 'no_answer', note: 'Tidak diangkat' }, operator)).status).toBe(201)
+      // The simulator postponed A1; a supervisor then merged it for real: the person's decision stands.
+      expect((await desk.call('POST', `/tps/${A1}/status?simulated=1`, { status: 'postponed', reason: 'Banjir (simulasi)' })).status).toBe(200)
+      expect((await desk.call('POST', `/tps/${A1}/status`, { status: 'merged', reason: 'Digabung ke TPS 002', mergedInto: A2 })).status).toBe(200)
+      const preview = (await desk.call('GET', '/admin/purge-simulated')).body
+      expect(preview).toMatchObject({ accounts: 0, accountsRevoked: 1, tpsStatus: [] })
+      expect((await desk.call('POST', '/admin/purge-simulated', { confirm: preview.confirm })).status).toBe(200)
+      expect((await desk.call('GET', '/me', undefined, sim.accessCode)).status).toBe(401)
+      const calls = await desk.call('GET', `/console/chase/${sim.id}/calls`, undefined, operator)
+      expect(calls.body.calls).toHaveLength(1)
+      expect((await desk.call('GET', '/tps')).body.tps.find((t: any) => t.code === A1).status).toBe('merged')
+    } finally {
+      await desk.stop()
+    }
+  })
+})

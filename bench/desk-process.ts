@@ -19,13 +19,13 @@ export function startDeskProcess(env: Record<string, string> = {}, extraArgs: st
   )
 }
 
-/** Start a TypeScript program that prints "siap di URL" once it listens. */
-export async function startProcess(args: string[], env: Record<string, string> = {}, cleanup: () => void = () => {}) {
+/** Start a TypeScript program (or, with `tsx: false`, a built one) that prints "siap di URL" once it listens. */
+export async function startProcess(args: string[], env: Record<string, string> = {}, cleanup: () => void = () => {}, options: { tsx?: boolean } = {}) {
   // DESK_BENCH_SERVER_CPU pins the server to one core (taskset), so a load generator pinned to the
   // other does not steal its CPU: on election night the phones are other machines.
   const cpu = process.env.DESK_BENCH_SERVER_CPU
   const command = cpu ? 'taskset' : process.execPath
-  const argv = ['--import', 'tsx', ...args]
+  const argv = options.tsx === false ? args : ['--import', 'tsx', ...args]
   const child = spawn(command, cpu ? ['-c', cpu, process.execPath, ...argv] : argv, {
     cwd: root,
     env: { ...process.env, ...env },

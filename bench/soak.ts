@@ -17,7 +17,8 @@ import { dirname, join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { runSimulation, verificationPassed } from '../src/sim/driver'
 import { DAY_END } from '../src/sim/plan'
-import { BENCH_TOKEN, startDeskProcess } from './desk-process'
+import { spawnSync } from 'node:child_process'
+import { BENCH_TOKEN, startProcess } from './desk-process'
 
 const { values } = parseArgs({
   options: {
@@ -101,8 +102,17 @@ function board(url: string, onDelay: (ms: number) => void, onRead: (ms: number) 
 }
 
 async function main(): Promise<void> {
+  // The desk as it runs on the night: built (`npm run serve` runs out/main/cli.js), not through tsx.
+  const root = join(import.meta.dirname, '..')
+  if (spawnSync(process.execPath, [join(root, 'scripts/ensure-build.mjs')], { cwd: root, stdio: 'inherit' }).status !== 0) throw new Error('build failed')
   const backupDir = mkdtempSync(join(tmpdir(), 'desk-soak-backup-'))
-  const desk = await startDeskProcess({}, ['--training', '--backup-dir', backupDir, '--backup-interval', '60'])
+  const dataDir = mkdtempSync(join(tmpdir(), 'desk-soak-'))
+  const desk = await startProcess(
+    [join(root, 'out/main/cli.js'), 'serve', '--data-dir', dataDir, '--port', '0', '--host', '127.0.0.1', '--training', '--backup-dir', backupDir, '--backup-interval', '60'],
+    { DESK_ADMIN_TOKEN: BENCH_TOKEN },
+    () => rmSync(dataDir, { recursive: true, force: true }),
+    { tsx: false },
+  )
   const started = Date.now()
   const hardStop = new AbortController()
   setMaxListeners(0, hardStop.signal) // the simulator waits on it from every chain at once

@@ -77,13 +77,13 @@ function tailLog(file: string, onChunk: (chunk: string) => void) {
   }
 }
 
-/** Start a TypeScript program that prints "siap di URL" once it listens. */
-export async function startProcess(args: string[], env: Record<string, string> = {}, cleanup: () => void = () => {}, onStdout?: (chunk: string) => void) {
+/** Start a TypeScript program (or, with `tsx: false`, a built one) that prints "siap di URL" once it listens. */
+export async function startProcess(args: string[], env: Record<string, string> = {}, cleanup: () => void = () => {}, options: { tsx?: boolean; onStdout?: (chunk: string) => void } = {}) {
   // DESK_BENCH_SERVER_CPU pins the server to one core (taskset), so a load generator pinned to the
   // other does not steal its CPU: on election night the phones are other machines.
   const cpu = process.env.DESK_BENCH_SERVER_CPU
   const command = cpu ? 'taskset' : process.execPath
-  const argv = ['--import', 'tsx', ...args]
+  const argv = options.tsx === false ? args : ['--import', 'tsx', ...args]
   const child = spawn(command, cpu ? ['-c', cpu, process.execPath, ...argv] : argv, {
     cwd: root,
     env: { ...process.env, ...env },
@@ -98,7 +98,7 @@ export async function startProcess(args: string[], env: Record<string, string> =
     })
     child.on('exit', () => reject(new Error(`did not start:\n${out}`)))
   })
-  if (onStdout) child.stdout!.on('data', (d: Buffer) => onStdout(d.toString('utf8')))
+  if (options.onStdout) child.stdout!.on('data', (d: Buffer) => options.onStdout!(d.toString('utf8')))
   child.stdout!.resume()
   return {
     url,

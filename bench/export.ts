@@ -30,6 +30,7 @@ import { ExportService } from '../src/service/export-service'
 import type { Principal } from '../src/service/principal'
 import { JEMBER_TPS_PER_KECAMATAN } from '../src/sim/jember'
 import { WorkbookBuilder } from '../src/service/workbook-builder'
+import { fmt, reportRows } from './report'
 
 const { values } = parseArgs({ options: { scenario: { type: 'string' } } })
 const root = join(import.meta.dirname, '..')
@@ -399,6 +400,19 @@ if (values.scenario) {
     }
   }
   writeFileSync(join(root, 'bench', '.results', 'export.json'), JSON.stringify(results, null, 2))
+  reportRows(
+    results.flatMap((r) => {
+      const target = r.scenario === 'jember' ? 3000 : 30000
+      const name = r.scenario === 'jember' ? 'Jember' : 'East Java scale'
+      return [
+        { bench: 'export', measure: `recap workbook, ${name} (${fmt.n(r.tps)} TPS × 2)`, value: fmt.s(r.totalMs), baseline: `bare SheetJS ${fmt.s(r.baselineMs)}`, ratio: fmt.x(r.totalMs / r.baselineMs), target: `≤ ${fmt.s(target)}`, ok: r.totalMs <= target },
+        { bench: 'export', measure: `peak RSS, ${name}`, value: fmt.mb(r.peakRssMb), baseline: '', ratio: '', target: r.scenario === 'province' ? '≤ 1.536 MB' : '', ok: r.scenario === 'province' ? r.peakRssMb <= 1536 : null },
+        ...(r.stall
+          ? [{ bench: 'export', measure: `longest event-loop stall during a build, ${name}`, value: fmt.ms(r.stall.workerMs), baseline: `inline ${fmt.ms(r.stall.inlineMs)}`, ratio: fmt.x(r.stall.workerMs / Math.max(r.stall.inlineMs, 1)), target: '', ok: r.stall.identical }]
+          : []),
+      ]
+    }),
+  )
   const over = results.some(
     (r) => r.totalMs > (r.scenario === 'jember' ? 3000 : 30000) || (r.scenario === 'province' && r.peakRssMb > 1536) || r.stall?.identical === false,
   )

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { gzipSync } from 'node:zlib'
+import { fmt, reportRows } from './report'
 
 export const LAPOR_BUDGET_BYTES = 60 * 1024
 
@@ -61,6 +62,9 @@ function main(): void {
       `/lapor JS+CSS: ${kb(lapor.gzip)} gzip (${kb(lapor.bytes)} tanpa kompresi), anggaran ${kb(LAPOR_BUDGET_BYTES)} → ${((lapor.gzip / LAPOR_BUDGET_BYTES) * 100).toFixed(0)}%\n` +
         `konsol (index.html) di build yang sama: ${kb(console_.gzip)} gzip; /lapor = ${ratio.toFixed(2)}× konsol\n`,
     )
+    reportRows([
+      { bench: 'lapor', measure: '/lapor JS + CSS, gzip', value: kb(lapor.gzip), baseline: `console ${kb(console_.gzip)}`, ratio: fmt.x(ratio), target: `≤ ${kb(LAPOR_BUDGET_BYTES)}`, ok: lapor.gzip <= LAPOR_BUDGET_BYTES },
+    ])
     if (lapor.gzip > LAPOR_BUDGET_BYTES) {
       process.stderr.write(`GAGAL: bundel /lapor ${kb(lapor.gzip)} melebihi anggaran ${kb(LAPOR_BUDGET_BYTES)}\n`)
       process.exitCode = 1

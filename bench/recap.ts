@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util'
 import { recapAllLevels } from '../src/domain/recap'
 import { openDesk } from '../src/host/desk'
 import type { Principal } from '../src/service/principal'
+import { fmt, reportRows } from './report'
 
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '30' } } })
 const ROUNDS = Number(values.rounds)
@@ -87,6 +88,9 @@ console.log(line('baseline: full rebuild from the rows', rebuild))
 console.log(line('full recap after a new result', cold))
 console.log(line('full recap again (warm)', warm))
 console.log(`  target ≤ 20 ms → ${p95(cold) <= 20 ? 'ok' : 'MISSED'} (p95 after a new result)`)
+reportRows([
+  { bench: 'recap', measure: `full recap after a new result, p95 (${rows} rows)`, value: fmt.ms(p95(cold)), baseline: `reading the rows ${fmt.ms(median(base))}`, ratio: fmt.x(median(cold) / median(base)), target: '≤ 20 ms', ok: p95(cold) <= 20 },
+])
 
 service.store.db.close()
 unlock()

@@ -12,6 +12,7 @@
 import { request, type IncomingMessage } from 'node:http'
 import { parseArgs } from 'node:util'
 import { benchHeaders, importRegistry, startDeskProcess } from './desk-process'
+import { fmt, reportRows } from './report'
 
 const { values } = parseArgs({
   options: {
@@ -135,6 +136,17 @@ try {
   console.log(`  p95 under load / baseline p95            ${(p95 / Math.max(1, pct(base, 0.95))).toFixed(2)}×`)
   const ok = p95 <= TARGET_P95_MS && received.load === total * SUBSCRIBERS
   console.log(`  target: p95 commit→delivery ≤ ${TARGET_P95_MS} ms, no event lost — ${ok ? 'met' : 'NOT MET'}`)
+  reportRows([
+    {
+      bench: 'sse',
+      measure: `${SUBSCRIBERS} boards, ${RATE} results/s: commit → delivery p95`,
+      value: fmt.ms(p95),
+      baseline: `idle desk ${fmt.ms(pct(base, 0.95))}`,
+      ratio: fmt.x(p95 / Math.max(1, pct(base, 0.95))),
+      target: `≤ ${TARGET_P95_MS} ms, none lost (${received.load}/${total * SUBSCRIBERS})`,
+      ok,
+    },
+  ])
   process.exitCode = ok ? 0 : 1
 } finally {
   await desk.stop()

@@ -5,11 +5,13 @@ import { cardsServiceFor } from '../service/cards-service'
 import { DeskError } from '../service/errors'
 import { settingFlagOptions, settingsFromFlags, settingsHelp, SETTINGS, type DeskSettingKey } from '../shared/settings'
 import { createDesk, openDesk } from './desk'
+import { restoreBackup } from './restore'
 import { DEFAULT_REGENCY } from './regions-source'
 import { deskOptionsFromSettings } from './settings'
 import { runSimVerb, SIM_VERBS } from '../sim/cli-verbs'
 import { EXPORT_HELP, EXPORT_VERBS, runExportVerb } from './export-cli'
 import { formatCount } from '../shared/format'
+import { PURGE_HELP, PURGE_VERBS, runPurgeVerb } from './purge-cli'
 
 const HELP = `Desk Pilkada — perintah baris
 
@@ -26,7 +28,11 @@ ${settingsHelp('               ')}
                --data-dir DIR   langsung ke folder data (desk harus berhenti), atau
                --url URL        ke desk yang sedang berjalan (token: DESK_ADMIN_TOKEN atau --token)
 
-${EXPORT_HELP}`
+  restore FILE Memulihkan cadangan (desk-….sqlite dari --backup-dir) ke folder data BARU
+               --data-dir DIR   folder data baru atau kosong (folder berisi ditolak)
+
+${EXPORT_HELP}
+${PURGE_HELP}`
 
 const options = {
   ...settingFlagOptions(),
@@ -88,6 +94,7 @@ async function serve(values: Record<string, string | boolean | undefined>): Prom
         : `Sertifikat TLS berlaku sampai ${desk.tlsValidTo.toISOString().slice(0, 10)} (${days} hari lagi).`,
     )
   }
+  if (desk.backups) lines.push(`Cadangan: ${desk.backups.dir} (tiap ${desk.backups.intervalSeconds} detik)`)
   if (desk.adminTokenGenerated) {
     lines.push(`Token admin (hanya ditampilkan sekali, tersimpan di ${desk.adminTokenFile}): ${desk.adminToken}`)
   } else if (!process.env.DESK_ADMIN_TOKEN) {
@@ -148,6 +155,19 @@ async function importTps(values: Record<string, string | boolean | undefined>, f
   }
 }
 
+function restore(values: Record<string, string | boolean | undefined>, file: string | undefined): void {
+  if (!file) fail('Sebutkan berkas cadangan: restore FILE --data-dir DIR')
+  if (!values['data-dir']) fail('Sebutkan folder data baru: restore FILE --data-dir DIR')
+  const r = restoreBackup({ file, dataDir: values['data-dir'] as string })
+  const n = (x: number) => x.toLocaleString('id-ID')
+  process.stdout.write(
+    [
+      `Dipulihkan ke ${r.dataDir}: ${n(r.results)} hasil, ${n(r.submissions)} kiriman, ${n(r.photos)} foto${r.adminToken ? ', token admin' : ''}.`,
+      `Jalankan: npm run serve -- --data-dir ${r.dataDir} --regency ${r.regency}${r.training ? ' --training' : ''}`,
+    ].join('\n') + '\n',
+  )
+}
+
 function report(r: { imported?: number; updated?: number; errors?: { row: number; message: string }[]; error?: { message: string } }): void {
   if (r.errors && r.errors.length > 0) {
     process.stderr.write(`Tidak ada yang diimpor. ${r.errors.length} kesalahan:\n`)
@@ -161,6 +181,7 @@ function report(r: { imported?: number; updated?: number; errors?: { row: number
 
 async function main(argv: string[]): Promise<void> {
   if ((EXPORT_VERBS as readonly string[]).includes(argv[0] ?? '')) return runExportVerb(argv[0]!, argv.slice(1))
+  if ((PURGE_VERBS as readonly string[]).includes(argv[0] ?? '')) return runPurgeVerb(argv[0]!, argv.slice(1))
   // A closed terminal or log pipe must never take the desk down with it.
   process.stdout.on('error', () => {})
   process.stderr.on('error', () => {})
@@ -177,6 +198,8 @@ async function main(argv: string[]): Promise<void> {
       return serve(values)
     case 'import-tps':
       return importTps(values, rest[0])
+    case 'restore':
+      return restore(values, rest[0])
     default:
       fail(`Perintah "${verb}" tidak dikenal.\n\n${HELP}`)
   }

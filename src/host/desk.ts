@@ -14,6 +14,7 @@ import type { Logger } from '../server/logger'
 import type { SseLimits } from '../server/sse'
 import { FailureBudget, Lockout } from '../server/rate-limit'
 import { deskLog } from './desk-log'
+import { startBackups, type BackupService } from '../service/backup-service'
 import { generateAdminToken } from '../service/credentials'
 import { cardsServiceFor } from '../service/cards-service'
 import { DeskService } from '../service/desk-service'
@@ -79,6 +80,10 @@ export interface DeskOptions {
   /** Desk-wide budget of failed sign-ins (default 300 per 10 minutes). */
   failureBudget?: FailureBudget
   sseLimits?: Partial<SseLimits>
+  /** Online backups into this folder (a second disk, a USB stick); none when unset. */
+  backupDir?: string
+  /** Seconds between backups (default 60); one is also taken after every snapshot freeze. */
+  backupIntervalSeconds?: number
 }
 
 export interface SmsOptions {
@@ -115,6 +120,8 @@ export interface Desk {
   advertisedAs: string | null
   /** The request log (JSON lines, rotated) when the desk keeps its own; null when a logger was given. */
   logFile: string | null
+  /** The backups of this desk, when started with `backupDir`. */
+  backups: BackupService | null
   close(): Promise<void>
 }
 
@@ -277,6 +284,9 @@ export async function createDesk(options: DeskOptions): Promise<Desk> {
   if (options.httpRedirectPort !== undefined && !tls) {
     throw new DeskError(400, 'redirect_without_tls', '--http-redirect-port hanya berarti bersama HTTPS: tambahkan --tls-cert dan --tls-key.')
   }
+  if (options.backupIntervalSeconds !== undefined && !(Number.isFinite(options.backupIntervalSeconds) && options.backupIntervalSeconds >= 1)) {
+    throw new DeskError(400, 'backup_interval', `--backup-interval harus angka detik ≥ 1, bukan "${String(options.backupIntervalSeconds)}"`)
+  }
   const { dataDir, service, unlock } = openDesk(options)
   // Requests go to a rotated file in the data folder; the terminal gets warnings and errors only.
   const ownLog = options.logger ? null : deskLog(dataDir)
@@ -378,6 +388,15 @@ export async function createDesk(options: DeskOptions): Promise<Desk> {
   registerLan(service, { host, port, discovery, scheme })
   // pollMs 0: no timer (tests call scan() themselves).
   if (gammu && (options.sms?.gammu?.pollMs ?? 1000) > 0) gammu.start(options.sms?.gammu?.pollMs ?? 1000)
+  const backups = options.backupDir
+    ? startBackups(service, {
+        dir: resolve(options.backupDir),
+        ...(options.backupIntervalSeconds !== undefined ? { intervalSeconds: options.backupIntervalSeconds } : {}),
+        ...(options.now ? { now: options.now } : {}),
+        ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
+        logger,
+      })
+    : null
   let closing: Promise<void> | null = null
   return {
     url: `${scheme}://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`,
@@ -402,6 +421,7 @@ export async function createDesk(options: DeskOptions): Promise<Desk> {
     },
     gammu,
     logFile: ownLog?.file ?? null,
+    backups,
     close() {
       closing ??= (async () => {
         // Stop taking new connections, end the event streams, let in-flight requests finish,
@@ -421,6 +441,8 @@ export async function createDesk(options: DeskOptions): Promise<Desk> {
         await smsServiceFor(service).drain()
         await ExportService.shutdown(service)
         await service.writer.drain()
+        // Everything is committed: the last backup of the night holds all of it.
+        await backups?.stop({ final: true })
         service.writer.close()
         service.store.db.close()
         unlock()

@@ -36,6 +36,8 @@ export function deskOptionsFromSettings(s: DeskSettings, fallback: { dataDir: st
     ...(s.httpRedirectPort !== undefined ? { httpRedirectPort: s.httpRedirectPort } : {}),
     ...(s.trustProxy ? { trustProxy: s.trustProxy } : {}),
     ...(s.staffNetworks ? { staffNetworks: s.staffNetworks } : {}),
+    ...(s.backupDir ? { backupDir: resolve(s.backupDir) } : {}),
+    ...(s.backupInterval !== undefined ? { backupIntervalSeconds: s.backupInterval } : {}),
     ...(sms.gammu || sms.android ? { sms } : {}),
   }
 }

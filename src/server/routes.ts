@@ -251,7 +251,7 @@ export function apiRouter(ctx: RouteContext): Router {
 
   r.post('/tps/:code/status', requireAuth('supervisor'), json, async (req, res) => {
     const body = parse(tpsStatusSchema, req.body)
-    res.json(await service.setTpsStatus(who(res), String(req.params.code), body))
+    res.json(await service.setTpsStatus(who(res), String(req.params.code), body, { simulated: req.query.simulated === '1' }))
   })
 
   // ---------------------------------------------------------------- people

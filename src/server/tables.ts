@@ -1,4 +1,5 @@
-import * as XLSX from 'xlsx'
+import type * as XLSX from 'xlsx'
+import { sheetjs } from '../export/sheetjs'
 import { parseCsv, sniffDelimiter } from '../domain/csv'
 import { formatCount } from '../shared/format'
 import { DeskError } from '../service/errors'
@@ -16,7 +17,7 @@ export function readTable(body: Buffer | string, limits: TableLimits = TABLE_LIM
     let wb: XLSX.WorkBook
     try {
       // Only the first sheet is parsed (the one every import reads); no styles, formulas or HTML.
-      wb = XLSX.read(body, { type: 'buffer', cellDates: false, sheets: 0, cellStyles: false, cellFormula: false, cellHTML: false })
+      wb = sheetjs().read(body, { type: 'buffer', cellDates: false, sheets: 0, cellStyles: false, cellFormula: false, cellHTML: false })
     } catch {
       throw new DeskError(400, 'bad_file', 'Berkas XLSX tidak bisa dibaca. Simpan ulang dari Excel sebagai .xlsx atau kirim sebagai CSV.')
     }
@@ -131,12 +132,12 @@ function sheetRows(ws: XLSX.WorkSheet, limits: TableLimits): string[][] {
     if (cell.t === 'z' || cell.v == null) continue
     const text = cellText(cell)
     if (text.trim() === '') continue
-    const { r, c } = XLSX.utils.decode_cell(address)
+    const { r, c } = sheetjs().utils.decode_cell(address)
     if (r >= MAX_ROWS || c >= MAX_COLUMNS) {
       throw new DeskError(
         400,
         'bad_file',
-        `Sel ${address} terlalu jauh (paling jauh baris ${formatCount(MAX_ROWS)}, kolom ${XLSX.utils.encode_col(MAX_COLUMNS - 1)}). Hapus isinya, atau salin tabel saja ke lembar baru, lalu impor ulang.`,
+        `Sel ${address} terlalu jauh (paling jauh baris ${formatCount(MAX_ROWS)}, kolom ${sheetjs().utils.encode_col(MAX_COLUMNS - 1)}). Hapus isinya, atau salin tabel saja ke lembar baru, lalu impor ulang.`,
         { file: `Sel ${address} di luar tabel` },
       )
     }

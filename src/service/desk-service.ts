@@ -160,7 +160,7 @@ export class DeskService {
       afterCommit: () => {
         this.version++
         // The registry changes only by import or a status change, each announced by a tps.* event.
-        if (this.batchEvents.some((e) => e.type.startsWith('tps.'))) this.tpsVersion++
+        if (this.batchEvents.some((e) => e.type.startsWith('tps.') || e.type === 'simulation.purged')) this.tpsVersion++
         this.noteResultChanges(this.batchEvents)
         this.noteArrivals(this.batchEvents)
         const events = this.batchEvents
@@ -315,6 +315,7 @@ export class DeskService {
     actor: Principal,
     code: string,
     input: { status: TpsRecord['status']; reason?: string; mergedInto?: string; confirmResults?: boolean },
+    options: { simulated?: boolean } = {},
   ): Promise<TpsRecord> {
     this.getTps(code)
     if (input.status === 'merged') {
@@ -337,8 +338,16 @@ export class DeskService {
           { status: 'TPS sudah punya hasil; perlu konfirmasi' },
         )
       }
+      // A simulator's change keeps what it replaced in its audit entry: purge-simulated puts it back.
+      const before = options.simulated ? this.store.getTps(code)! : null
       this.store.setTpsStatus(code, input.status, input.reason ?? null, input.status === 'merged' ? input.mergedInto! : null)
-      this.store.audit(actor.id, 'tps.status', code, held.length > 0 ? { ...input, resultsLeftRecap: held.map((r) => r.contest) } : input)
+      const detail = held.length > 0 ? { ...input, resultsLeftRecap: held.map((r) => r.contest) } : input
+      this.store.audit(
+        actor.id,
+        'tps.status',
+        code,
+        before ? { ...detail, simulated: true, previous: { status: before.status, reason: before.statusReason, mergedInto: before.mergedInto } } : detail,
+      )
       this.store.appendEvent('tps.status', { tps: code, ...input })
     })
     return this.getTps(code)
@@ -577,7 +586,8 @@ export class DeskService {
    */
   private noteResultChanges(events: DeskEvent[]): void {
     for (const e of events) {
-      if (e.type === 'config.changed') {
+      // A purge of simulated data removes results in bulk (and may put TPS statuses back): rebuild.
+      if (e.type === 'config.changed' || e.type === 'simulation.purged') {
         this.contestsCache = null
         this.recapCache.clear()
         this.dirtyResults.clear()

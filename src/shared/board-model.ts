@@ -16,6 +16,7 @@ export const REFRESH_EVENTS = [
   'tps.imported',
   'config.changed',
   'boundaries.imported',
+  'simulation.purged',
 ]
 export const LIVE_EVENTS = ['result.accepted', 'result.conflict', 'incident.created']
 

@@ -131,6 +131,9 @@ export const deskSettingsSchema = z
     }
     together('tlsCert', 'tlsKey', 'Sertifikat dan kunci TLS harus diisi berdua')
     together('smsGammuInbox', 'smsGammuOutbox', 'Folder inbox dan outbox Gammu harus diisi berdua')
+    if (s.backupInterval !== undefined && s.backupDir === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['backupInterval'], message: 'Selang cadangan perlu folder cadangan (isi Folder cadangan)' })
+    }
     if (s.httpRedirectPort !== undefined && s.tlsCert === undefined) {
       ctx.addIssue({ code: 'custom', path: ['httpRedirectPort'], message: 'Port pengalihan HTTP hanya berguna bila desk memakai HTTPS (isi sertifikat dan kunci TLS)' })
     }

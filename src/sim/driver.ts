@@ -330,7 +330,7 @@ export async function runSimulation(options: RunOptions): Promise<SimSummary> {
       if (sms) await sms.send(step)
       if (!step.redelivery && step.expect === 'counted') reportedTps.add(step.tps)
     } else if (step.kind === 'postpone') {
-      const answer = await client.request('POST', `/tps/${encodeURIComponent(step.tps)}/status`, {
+      const answer = await client.request('POST', `/tps/${encodeURIComponent(step.tps)}/status?simulated=1`, {
         token,
         body: { status: 'postponed', reason: step.reason },
       })

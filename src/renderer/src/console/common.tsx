@@ -51,6 +51,7 @@ export const LIVE_TYPES = [
   'sms.handled',
   'sms.unblocked',
   'review.assigned',
+  'simulation.purged',
 ]
 
 /**

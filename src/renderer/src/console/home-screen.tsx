@@ -1,8 +1,10 @@
-import { useState } from 'react'
+import { useEffect, useState } from 'react'
 import type { IncidentDto, ProgressDto } from '../../../shared/api'
+import type { BackupStatusDto } from '../../../shared/backup'
 import type { ConsoleSummaryDto } from '../../../shared/console'
-import { formatCount, formatTimeWib, formatTpsNumber } from '../../../shared/format'
-import { contestShort, ErrorLine, Link, Loading, Photos, post, Time, useConsole, useLiveData, historyPath } from './common'
+import { formatCount, formatDateTimeWib, formatTimeWib, formatTpsNumber } from '../../../shared/format'
+import { api, ApiFailure } from '../api'
+import { contestShort, durationSince, ErrorLine, Link, Loading, Photos, post, Time, useConsole, useLiveData, historyPath } from './common'
 import { useM } from './messages'
 import { ReentryPanel } from './reentry-panel'
 
@@ -12,7 +14,7 @@ const pct = (n: number) => n.toLocaleString('id-ID', { minimumFractionDigits: 1,
 export function HomeScreen() {
   const m = useM()
   const { config } = useConsole()
-  const progress = useLiveData<ProgressDto>('/progress', ['result.accepted', 'result.updated', 'tps.status', 'tps.imported', 'conflict.resolved'])
+  const progress = useLiveData<ProgressDto>('/progress', ['result.accepted', 'result.updated', 'tps.status', 'tps.imported', 'conflict.resolved', 'simulation.purged'])
   const summary = useLiveData<ConsoleSummaryDto>('/console/summary', [
     'result.accepted',
     'result.conflict',
@@ -21,12 +23,14 @@ export function HomeScreen() {
     'conflict.resolved',
     'draft.changed',
     'chase.called',
+    'simulation.purged',
   ])
   if (!progress.data || !summary.data) return progress.error || summary.error ? <ErrorLine error={progress.error ?? summary.error} /> : <Loading />
   const p = progress.data
   const s = summary.data
   return (
     <section className="home-grid">
+      <BackupLine />
       <ReentryPanel />
       <div className="home-top">
         {p.contests.map((c) => (
@@ -207,5 +211,66 @@ function Incidents() {
       )}
       <ErrorLine error={error} />
     </article>
+  )
+}
+
+/** How often the home re-reads the backup state: it turns red by age alone, with no event. */
+const BACKUP_POLL_MS = 15_000
+
+/**
+ * The last good backup, one line above everything else; red when it is older than two intervals
+ * or the backup folder is gone, so a pulled-out USB stick is seen within seconds, not at failover.
+ */
+function BackupLine() {
+  const m = useM()
+  const { onUnauthorized } = useConsole()
+  const [status, setStatus] = useState<BackupStatusDto | null>(null)
+  const [failed, setFailed] = useState(false)
+  useEffect(() => {
+    let alive = true
+    const load = () =>
+      api<BackupStatusDto>('/backup').then(
+        (s) => {
+          if (!alive) return
+          setStatus(s)
+          setFailed(false)
+        },
+        (e: unknown) => {
+          if (!alive) return
+          if (e instanceof ApiFailure && e.status === 401) onUnauthorized()
+          setFailed(true)
+        },
+      )
+    void load()
+    const timer = setInterval(load, BACKUP_POLL_MS)
+    return () => {
+      alive = false
+      clearInterval(timer)
+    }
+  }, [onUnauthorized])
+  if (!status) return failed ? <p className="backup-line unknown">{m.backupUnknown}</p> : null
+  const last = status.lastGood
+  const recent = last ? Date.parse(status.now) - Date.parse(last.at) < 60_000 : false
+  const age = last ? (recent ? m.backupJustNow : m.backupAgo(durationSince(last.at, Date.parse(status.now), m.lang))) : null
+  const text =
+    status.state === 'off'
+      ? m.backupOff
+      : status.state === 'missing'
+        ? m.backupMissing(status.dir ?? '')
+        : last
+          ? m.backupLast(formatDateTimeWib(last.at), age!)
+          : m.backupNone
+  return (
+    <p className={`backup-line state-${status.state}${status.alarm ? ' alarm' : ''}`} role={status.alarm ? 'alert' : 'status'} data-state={status.state}>
+      <strong>{status.alarm ? m.backupAlarm : m.backup}</strong> {text}
+      {status.state === 'stale' && last ? ` — ${m.backupStale(Math.round((2 * status.intervalSeconds) / 60))}` : ''}
+      {status.lastError && status.state !== 'missing' ? <span className="backup-error"> · {m.backupFailed}: {status.lastError.message}</span> : null}
+      {status.dir && status.state !== 'missing' ? (
+        <span className="muted small">
+          {' '}
+          · {status.dir} · {m.backupKept(formatCount(status.kept), formatCount(status.photos))}
+        </span>
+      ) : null}
+    </p>
   )
 }

@@ -4,6 +4,7 @@ import { formatCount, formatDateTimeWib } from '../../../shared/format'
 import { rememberIssuedCodes } from '../credentials/issued-codes'
 import { ErrorLine, Loading, post, useLiveData } from './common'
 import { useM } from './messages'
+import { PurgeCard } from './purge-card'
 import { FileImport } from './registry-screen'
 import { loadRegions, type RegionsDto } from './tps-index'
 import { AddPersonForm, ROLES, type AddedPerson } from '../add-person-form'
@@ -90,6 +91,7 @@ export function PeopleScreen() {
           <p className="muted small">{m.credentialHint}</p>
         </div>
       </div>
+      <PurgeCard onPurged={users.reload} />
       {codes.length > 0 && (
         <div className="card codes" role="status">
           <p>

@@ -59,6 +59,8 @@ export class PurgeStore {
       deletePhoto: p('DELETE FROM photos WHERE id = ?'),
       photoStillUsed: p('SELECT (SELECT count(*) FROM photos WHERE file = ?) + (SELECT count(*) FROM incidents WHERE photo = ?) AS n'),
       deleteVerification: p('DELETE FROM desa_verifications WHERE desa = ?'),
+      // The account's hashed SMS code goes with it (it references the account).
+      deleteSmsCode: p('DELETE FROM sms_codes WHERE user_id = ?'),
       deleteUser: p('DELETE FROM users WHERE id = ?'),
       revokeUser: p('UPDATE users SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL'),
       restoreStatus: p('UPDATE tps SET status = ?, status_reason = ?, merged_into = ?, updated_at = ? WHERE code = ?'),
@@ -153,6 +155,7 @@ export class PurgeStore {
   }
 
   deleteUser(id: string): void {
+    this.s.deleteSmsCode.run(id)
     this.s.deleteUser.run(id)
   }
 

@@ -104,6 +104,10 @@ const ACCESS: Record<string, Access> = {
   'POST /api/v1/sms/android': { rule: 'public' },
   'GET /api/v1/sms': { rule: 'operator' },
   'POST /api/v1/sms/unblock': { rule: 'operator' },
+  'GET /api/v1/backup': { rule: 'operator' },
+  'POST /api/v1/backup': { rule: 'admin' },
+  'GET /api/v1/admin/purge-simulated': { rule: 'admin' },
+  'POST /api/v1/admin/purge-simulated': { rule: 'admin' },
 }
 
 /** Bodies that pass validation where the role is checked after it (so the answer is about who, not what). */

@@ -100,14 +100,19 @@ function useShapes(layout: BoardLayoutDto | null, needDesa: boolean) {
   return shapes
 }
 
-/** The desk's time (a training desk's is simulated), once the desk is known; this screen's before. */
-function Clock({ offsetMs }: { offsetMs: number }) {
-  const [local, setLocal] = useState(() => Date.now())
+/**
+ * The desk's time (a training desk's is simulated), once the desk is known; this screen's before.
+ * Read from the model at every tick: its offset moves with each event the desk sends.
+ */
+function Clock({ model }: { model: BoardModel | null }) {
+  const [, setTick] = useState(0)
   useEffect(() => {
-    const timer = setInterval(() => setLocal(Date.now()), 1000)
+    const timer = setInterval(() => setTick((n) => n + 1), 1000)
     return () => clearInterval(timer)
   }, [])
-  const now = local + offsetMs
+  // This render's time, not the last tick's: a model that arrived in between is not set back.
+  const local = Date.now()
+  const now = model ? model.deskNow(local) : local
   return (
     <div className="board-clock" data-testid="clock">
       {formatTimeWib(now, true)}
@@ -254,7 +259,7 @@ function Board({ config, onUnauthorized }: ScreenProps) {
         </div>
         <div className="board-disclaimer">{m.disclaimer}</div>
         <div className="board-time">
-          <Clock offsetMs={model?.clockOffsetMs ?? 0} />
+          <Clock model={model} />
           <p data-testid="last-update">
             {m.lastUpdate} {model ? formatTimeWib(model.lastUpdate, true) : '–'}
           </p>

@@ -306,12 +306,13 @@ function Board({ config, onUnauthorized }: ScreenProps) {
                   </div>
                 )}
               </div>
+              {/* In the flow, above the map (which gives up the room for a few seconds): it hides no tile. */}
+              {notice && (
+                <div className="board-notice" role="status" data-testid="board-notice">
+                  {notice}
+                </div>
+              )}
               <div className="map-box" ref={setMapBox}>
-                {notice && (
-                  <div className="board-notice" role="status" data-testid="board-notice">
-                    {notice}
-                  </div>
-                )}
                 {size.w > 0 && (
                   <MapView
                     model={model}
@@ -447,7 +448,7 @@ function Votes(props: { model: BoardModel; contestId: string; area: string | nul
   return (
     <section className="side-card votes-card">
       <h2>
-        {m.votesShare} · {formatCount(valid)} {m.votes}
+        {m.votesShare} · {formatCount(valid)}
       </h2>
       <VoteChart rows={rows} scale={scale} />
     </section>

@@ -409,6 +409,11 @@ export class ConsoleService {
    * assignee ("me" or a user id) and a search over TPS code, desa, kecamatan and the reporter.
    */
   conflicts(query: Partial<ConflictQuery> = {}, p?: Principal): ConflictDto[] {
+    // A well-formed code of no kecamatan here is a mistake to say, not an empty queue to show.
+    if (query.kecamatan && (regionLevel(query.kecamatan) !== 'kecamatan' || !this.desk.regions.get(query.kecamatan))) {
+      const message = `Kecamatan ${query.kecamatan} tidak ada di ${this.desk.regions.regency.name}`
+      throw new DeskError(400, 'invalid', message, { kecamatan: message })
+    }
     const actorOf = this.actors()
     const assigned = this.assignedBy()
     const status = query.status ?? 'open'

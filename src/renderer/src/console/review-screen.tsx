@@ -174,6 +174,9 @@ function ConflictQueue({ data, error, onDecided }: { data: ConflictDto[] | null;
               onChange={(e) => set({ q: e.target.value })}
               aria-label={m.searchConflicts}
               placeholder={m.searchConflictsHint}
+              // Wide enough for the whole hint (one ch per character and some: letters are about a
+              // ch wide, commas and spaces less), so it is never cut at 1366×768.
+              style={{ width: `${m.searchConflictsHint.length + 3}ch` }}
             />
           </label>
           <span className="muted" data-testid="queue-count">
@@ -405,6 +408,9 @@ function ConflictDetail({ conflict, position, onDecided }: { conflict: ConflictD
   const m = useM()
   const { config, me } = useConsole()
   const contest = config.contests.find((c) => c.id === conflict.contest)
+  // A kecamatan given to another supervisor: said before anything is typed (the desk refuses it
+  // anyway), and the form stays visible but disabled. An admin decides any conflict.
+  const lockedBy = me.role === 'supervisor' && conflict.assignedTo && conflict.assignedTo.id !== me.id ? conflict.assignedTo : null
   return (
     <article className="card detail" data-conflict-detail={conflict.id}>
       <header className="detail-head">
@@ -432,8 +438,10 @@ function ConflictDetail({ conflict, position, onDecided }: { conflict: ConflictD
       {roleAtLeast(me.role, 'supervisor') ? (
         contest && (
           <DecisionForm
+            key={conflict.id}
             contest={contest}
             dpt={conflict.tps.dpt}
+            locked={lockedBy ? m.assignedElsewhere(conflict.tps.kecamatanName, lockedBy.name) : null}
             options={[
               { id: 'standing', label: m.keepStanding },
               { id: 'new', label: m.keepNew },
@@ -463,9 +471,12 @@ function DecisionForm({
   prefill,
   onSubmit,
   onDone,
+  locked = null,
 }: {
   contest: ContestDto
   dpt: number
+  /** Why this user may not decide here (the form shows, disabled, under this line). */
+  locked?: string | null
   options: { id: string; label: string; sheet?: boolean }[]
   prefill: SheetDto
   onSubmit: (choice: string, reason: string, sheet: SheetDto | null) => Promise<DecisionAnswer>
@@ -514,7 +525,12 @@ function DecisionForm({
         submit()
       }}
     >
-      <fieldset>
+      {locked && (
+        <p className="warn-note" role="note" data-testid="decision-locked">
+          {locked}
+        </p>
+      )}
+      <fieldset disabled={!!locked}>
         <legend>{m.decide}</legend>
         <div className="choices">
           {options.map((o) => (

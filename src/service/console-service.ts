@@ -335,19 +335,27 @@ export class ConsoleService {
   }
 
   private callDto(c: ChaseCallRecord, actorOf: (id: string) => ActorDto): ChaseCallDto {
-    return { id: c.id, at: c.at, actor: actorOf(c.actor), outcome: c.outcome, note: c.note }
+    const dto: ChaseCallDto = { id: c.id, at: c.at, actor: actorOf(c.actor), outcome: c.outcome, note: c.note }
+    if (c.desa) dto.desa = { code: c.desa, name: this.desk.regions.get(c.desa)?.name ?? c.desa }
+    return dto
   }
 
-  async recordCall(p: Principal, reporterId: string, input: { outcome: ChaseCallRecord['outcome']; note: string }): Promise<ChaseCallDto> {
+  async recordCall(p: Principal, reporterId: string, input: { outcome: ChaseCallRecord['outcome']; note: string; desa?: string | undefined }): Promise<ChaseCallDto> {
     const user = this.desk.store.userById(reporterId)
     if (!user || user.role !== 'reporter') throw notFound('Pelapor tidak ditemukan')
+    // The desa must be one this person answers for: their own, or one of their kecamatan's.
+    const desa = input.desa ?? null
+    if (desa && (regionLevel(desa) !== 'desa' || !this.desk.regions.get(desa) || !isWithin(desa, user.region))) {
+      const message = `Desa ${desa} bukan wilayah ${user.name}`
+      throw new DeskError(400, 'invalid', message, { desa: message })
+    }
     const call = await this.desk.write((): ChaseCallRecord => {
       const at = this.desk.store.nowIso()
-      const id = this.store.insertCall(reporterId, p.id, at, input.outcome, input.note)
+      const id = this.store.insertCall(reporterId, p.id, at, input.outcome, input.note, desa)
       this.desk.store.audit(p.id, 'chase.call', reporterId, { outcome: input.outcome })
       // No names, phones or notes in the event: display screens receive events too.
       this.desk.store.appendEvent('chase.called', { reporter: reporterId, callId: id, outcome: input.outcome })
-      return { id, reporter: reporterId, actor: p.id, at, outcome: input.outcome, note: input.note }
+      return { id, reporter: reporterId, actor: p.id, at, outcome: input.outcome, note: input.note, desa }
     })
     return this.callDto(call, this.actors())
   }

@@ -129,6 +129,16 @@ describe('the operations room at volume (issue 16)', () => {
     await page.getByLabel('Catatan panggilan').press('Enter')
     await expect.poll(async () => (await desk.call('GET', `/console/chase/${officer.id}/calls`)).body.calls.length).toBe(1)
     await expect.poll(() => padomasan.innerText()).toContain('Petugas Kec. Jombang: tersambung')
+    expect((await desk.call('GET', `/console/chase/${officer.id}/calls`)).body.calls[0].desa).toEqual({ code: PADOMASAN, name: 'Padomasan' })
+    // On Padomasan's row the call is that desa's; on the other Jombang rows it says which desa it was about.
+    expect(await padomasan.locator('[data-call-about]').count()).toBe(0)
+    const other = page.locator(`tr[data-desa^="${JOMBANG}."]:not([data-desa="${PADOMASAN}"])`).first()
+    await expect.poll(() => other.innerText()).toContain('Petugas Kec. Jombang: tersambung')
+    expect(await other.innerText()).toContain('soal Padomasan')
+    // A desa outside the officer's kecamatan is refused, naming the field.
+    const outside = await desk.call('POST', `/console/chase/${officer.id}/calls`, { outcome: 'reached', desa: '35.09.02.2001' }, seeded.operator.code)
+    expect(outside.status).toBe(400)
+    expect(outside.body.error.fields.desa).toContain('bukan wilayah Petugas Kec. Jombang')
     await shot(page, '02-chase')
     await page.context().close()
   }, 120_000)

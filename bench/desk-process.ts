@@ -1,7 +1,7 @@
 // What the benches share: a desk in its own process (its own event loop, as on election night),
 // run from the sources as they are now, and a Jember-sized TPS registry imported into it.
 import { spawn } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { closeSync, existsSync, fstatSync, mkdtempSync, openSync, readSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
@@ -9,15 +9,72 @@ export const BENCH_TOKEN = 'bench-admin-token-0123456789abcdef'
 export const benchHeaders = { authorization: `Bearer ${BENCH_TOKEN}`, 'content-type': 'application/json' }
 const root = join(import.meta.dirname, '..')
 
-/** Start `serve` on 127.0.0.1, port 0, in a temp data dir; `env` tunes it (e.g. DESK_WRITER_MAX_BATCH). */
-export function startDeskProcess(env: Record<string, string> = {}, args: string[] = [], onStdout?: (chunk: string) => void) {
+/**
+ * Start `serve` on 127.0.0.1, port 0, in a temp data dir; `env` tunes it (e.g. DESK_WRITER_MAX_BATCH).
+ * `onRequestLog` gets the desk's request log (JSON lines, `<data>/logs/desk.log`) as it grows.
+ */
+export async function startDeskProcess(env: Record<string, string> = {}, args: string[] = [], onRequestLog?: (chunk: string) => void) {
   const dir = mkdtempSync(join(tmpdir(), 'desk-bench-'))
-  return startProcess(
+  const tail = onRequestLog ? tailLog(join(dir, 'logs', 'desk.log'), onRequestLog) : null
+  const started = await startProcess(
     [join(root, 'src/host/cli.ts'), 'serve', '--data-dir', dir, '--port', '0', '--host', '127.0.0.1', ...args],
     { DESK_ADMIN_TOKEN: BENCH_TOKEN, ...env },
-    () => rmSync(dir, { recursive: true, force: true }),
-    onStdout,
+    () => {
+      tail?.stop()
+      rmSync(dir, { recursive: true, force: true })
+    },
   )
+  return {
+    ...started,
+    /** Waits until what the desk has logged so far was handed to `onRequestLog`. */
+    flushLog: () => tail?.read(),
+  }
+}
+
+/** Follows a log file that the desk rotates by renaming (desk.log → desk.log.1): every line once. */
+function tailLog(file: string, onChunk: (chunk: string) => void) {
+  let fd: number | null = null
+  let ino = 0
+  let at = 0
+  const buf = Buffer.alloc(1 << 20)
+  const drain = () => {
+    if (fd === null) return
+    for (;;) {
+      const n = readSync(fd, buf, 0, buf.length, at)
+      if (n <= 0) break
+      at += n
+      onChunk(buf.toString('utf8', 0, n))
+    }
+  }
+  const read = () => {
+    try {
+      if (fd === null) {
+        if (!existsSync(file)) return
+        fd = openSync(file, 'r')
+        ino = fstatSync(fd).ino
+        at = 0
+      }
+      drain()
+      // Rotated: finish the old file (still open), then follow the new one.
+      if (existsSync(file) && statSync(file).ino !== ino) {
+        drain()
+        closeSync(fd)
+        fd = null
+        read()
+      }
+    } catch {
+      // between a rename and the new file: the next tick reads on
+    }
+  }
+  const timer = setInterval(read, 50)
+  return {
+    read,
+    stop() {
+      clearInterval(timer)
+      read()
+      if (fd !== null) closeSync(fd)
+    },
+  }
 }
 
 /** Start a TypeScript program that prints "siap di URL" once it listens. */

@@ -10,6 +10,7 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { Agent, request } from 'node:http'
+import { request as httpsRequest } from 'node:https'
 import { connect as netConnect } from 'node:net'
 import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -64,7 +65,7 @@ function readDeskLog(chunk: string): void {
   logTail = text.slice(cut + 1)
   for (const m of text.slice(0, cut + 1).matchAll(/"path":"([^"]+)","status":(\d+),"ms":([\d.]+)/g)) {
     if (m[1] === '/api/v1/results' && m[2] === '201') deskMs.push(Number(m[3]))
-    else if (m[1] === '/api/v1/public/summary' || m[1] === '/publik') publicSeen++
+    else if (m[1] === '/api/v1/public/summary' || m[1] === '/publik' || m[1] === '/api/v1/config' || m[1]!.startsWith('/assets/')) publicSeen++
   }
 }
 
@@ -124,10 +125,35 @@ async function phones(url: string, codes: string[], firstId: number, seconds: nu
   }
   await Promise.all(inFlight)
   agent.destroy()
+  // The desk writes its request log to <data>/logs/desk.log: read what it has written so far.
+  await new Promise((r) => setTimeout(r, 200))
+  desk.flushLog()
   lat.sort((a, b) => a - b)
   const q = (xs: number[], p: number) => xs[Math.min(xs.length - 1, Math.floor(xs.length * p))] ?? NaN
   const own = deskMs.sort((a, b) => a - b)
   return { sent: i - firstId, p50: q(lat, 0.5), p99: q(lat, 0.99), max: lat[lat.length - 1] ?? NaN, errors, desk: { p50: q(own, 0.5), p99: q(own, 0.99) }, why }
+}
+
+/**
+ * What one citizen's browser asks for when it opens /publik (tests/deploy/nginx.e2e.test.ts counts
+ * them in Chromium): the page, the scripts and styles it names, the desk's configuration, the
+ * summary — then the page refreshes the summary every few seconds (here: twice more per load).
+ */
+async function pageLoad(target: { host: string; port: number; tls?: { ca: Buffer } }): Promise<string[]> {
+  const html = await new Promise<string>((resolve, reject) => {
+    const options = { host: target.host, port: target.port, path: '/publik', ...(target.tls ? { ca: target.tls.ca, servername: 'localhost' } : {}) }
+    const req = (target.tls ? httpsRequest : request)(options, (res) => {
+      let body = ''
+      res.setEncoding('utf8')
+      res.on('data', (d) => (body += d))
+      res.on('end', () => (res.statusCode === 200 ? resolve(body) : reject(new Error(`/publik: HTTP ${res.statusCode}`))))
+    })
+    req.on('error', reject)
+    req.end()
+  })
+  const assets = [...html.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map((m) => m[1]!)
+  if (assets.length === 0) throw new Error('/publik names no /assets/: is the UI built (npx electron-vite build)?')
+  return ['/publik', ...assets, '/api/v1/config', '/api/v1/public/summary', '/api/v1/public/summary', '/api/v1/public/summary']
 }
 
 /**
@@ -136,7 +162,7 @@ async function phones(url: string, codes: string[], firstId: number, seconds: nu
  * the answers' statuses.
  */
 async function crowd(target: { host: string; port: number; tls?: { ca: Buffer } }, clients: number, seconds: number) {
-  const paths = ['/api/v1/public/summary', '/api/v1/public/summary', '/api/v1/public/summary', '/publik']
+  const paths = await pageLoad(target)
   const statuses: Record<number, number> = {}
   let done = 0
   const end = Date.now() + seconds * 1000

@@ -62,6 +62,8 @@ export interface DiscoveryOptions {
   onError?: (message: string) => void
   /** `https` when the desk serves TLS itself: advertised as `_https._tcp` and `scheme` in the TXT record. */
   scheme?: 'http' | 'https'
+  /** With TLS: the certificate's SHA-256 fingerprint (public), so another desk's app can pin it. */
+  certFingerprint?: string
 }
 
 /**
@@ -93,6 +95,7 @@ export function startDiscovery(options: DiscoveryOptions): Discovery {
       lapor: '/lapor',
       papan: '/papan',
       ...(scheme === 'https' ? { scheme } : {}),
+      ...(scheme === 'https' && options.certFingerprint ? { cert: options.certFingerprint } : {}),
     }
     published = [
       bonjour.publish({ name, type: DESK_SERVICE_TYPE, port: options.port, txt, disableIPv6: true }),
@@ -165,8 +168,10 @@ export interface DeskAdvert {
   regency: string
   version: string
   training: boolean
-  /** http://ADDRESS:PORT — the first IPv4 address, else the host name. */
+  /** http(s)://ADDRESS:PORT — the first IPv4 address, else the host name; https when advertised. */
   url: string
+  /** With https: the SHA-256 fingerprint of the desk's certificate (AA:BB:…), to accept exactly it. */
+  certFingerprint: string | null
 }
 
 export interface DeskBrowser {
@@ -188,13 +193,16 @@ export function advertOf(s: FoundService): DeskAdvert | null {
   const v4 = (s.addresses ?? []).find((a) => /^\d{1,3}(\.\d{1,3}){3}$/.test(a))
   const host = v4 ?? s.host
   if (!host || !/^[A-Za-z0-9.-]+$/.test(host)) return null
+  const https = txtString(s.txt, 'scheme') === 'https'
+  const cert = txtString(s.txt, 'cert').toUpperCase()
   return {
     id: s.name,
     name: txtString(s.txt, 'name') || s.name,
     regency,
     version: txtString(s.txt, 'version'),
     training: txtString(s.txt, 'training') === '1',
-    url: `http://${host}:${s.port}`,
+    url: `${https ? 'https' : 'http'}://${host}:${s.port}`,
+    certFingerprint: https && /^([0-9A-F]{2}:){31}[0-9A-F]{2}$/.test(cert) ? cert : null,
   }
 }
 

@@ -5,7 +5,10 @@
 import { ancestorAt, type RegionLevel } from './codes'
 import type { Candidate } from './election'
 import type { RegionTree } from './regions'
+import type { RecapRow, RecapTpsRow } from '../shared/api'
 import type { TpsRecord } from './tps'
+
+export type { RecapRow, RecapTpsRow }
 
 export type RecapLevel = 'kabupaten' | 'kecamatan' | 'desa' | 'tps'
 
@@ -16,25 +19,6 @@ export interface ContestResult {
   invalid: number
   total: number
   votersTotal: number | null
-}
-
-export interface RecapRow {
-  code: string
-  name: string
-  tpsTotal: number
-  tpsReported: number
-  tpsExcluded: number
-  dpt: number
-  voters: number
-  votes: Record<string, number>
-  valid: number
-  invalid: number
-  total: number
-}
-
-export interface RecapTpsRow extends RecapRow {
-  status: TpsRecord['status']
-  reported: boolean
 }
 
 function emptyRow(code: string, name: string, candidates: Candidate[]): RecapRow {

@@ -1,6 +1,6 @@
 // The coded SMS a reporter without data signal sends (issue 15, docs/SMS.md):
 //
-//   <SMS code> [KOREKSI] [<desa>] <TPS> <contest> <pair 1> <pair 2> … TS <invalid> [<contest> … TS <invalid>]…
+//   <SMS code> [KOREKSI] [<desa>] [TPS] <TPS number> <contest> <pair 1> <pair 2> … TS <invalid> [<contest> … TS <invalid>]…
 //
 // e.g. `K7PQ 3 B 120 150 TS 6`. Case-insensitive; tokens are separated by spaces, commas, dots, `#`
 // or `*` (what a feature phone's keypad offers). Look-alike letters in numbers (O → 0, I/l → 1) are
@@ -66,7 +66,7 @@ export function splitSmsCode(text: string): { code: string | null; rest: string[
   const first = tokens[0]
   if (!first) return { code: null, rest: [] }
   // The TPS typed against the code ("K7PQ3 B …"): the code is always 4 characters.
-  const glued = /^([A-Z0-9]{4})(\d{1,3})$/.exec(first)
+  const glued = /^([A-Z0-9]{4})(\d{1,3}[A-Z]*)$/.exec(first)
   if (glued) return { code: glued[1]!, rest: [glued[2]!, ...tokens.slice(1)] }
   return { code: first, rest: tokens.slice(1) }
 }
@@ -124,23 +124,47 @@ function resolveDesa(words: string[], ctx: SmsContext): { code: string } | { err
   return { error: ctx.ownDesa ? `desa "${typed}" bukan desa Anda` : `desa "${typed}" tidak ada di kecamatan Anda` }
 }
 
+/** The word TPS right before the TPS number ("TPS 3"), or alone at the end ("… TPS"). */
+function isTpsWord(rest: string[], i: number): boolean {
+  return rest[i] === 'TPS' && (i + 1 >= rest.length || isNumberish(rest[i + 1]!))
+}
+
+/**
+ * Tokens typed without their space: "TPS3" → TPS 3, and a number against a contest's key
+ * ("3B" → 3 B, "3BUPATI" → 3 BUPATI). A look-alike digit ("12O") is not split: O names no contest.
+ */
+function separateGlued(tokens: string[], ctx: SmsContext): string[] {
+  const out: string[] = []
+  for (const t of tokens) {
+    const tps = /^TPS(\d{1,3}[A-Z]*)$/.exec(t)
+    const parts = tps ? ['TPS', tps[1]!] : [t]
+    for (const p of parts) {
+      const glued = /^(\d{1,3})([A-Z]+)$/.exec(p)
+      if (glued && findContest(glued[2]!, ctx)) out.push(glued[1]!, glued[2]!)
+      else out.push(p)
+    }
+  }
+  return out
+}
+
 /**
  * Read everything after the SMS code. Never throws: anything unreadable is a refusal with a short
  * reason in Indonesian (the reply adds "SALAH:" and an example) and what could be read so far.
  */
-export function parseSmsReport(rest: string[], ctx: SmsContext): SmsParse {
+export function parseSmsReport(tokens: string[], ctx: SmsContext): SmsParse {
   const partial: SmsPartial = {}
   let correction = false
   let i = 0
   const fail = (error: string): SmsParse => ({ ok: false, error, partial, correction })
   try {
+    const rest = separateGlued(tokens, ctx)
     if (rest[i] === 'KOREKSI') {
       correction = true
       i++
     }
     // The desa: words before the first number (a kecamatan officer names it; a desa reporter may).
     const words: string[] = []
-    while (i < rest.length && !isNumberish(rest[i]!) && !(words.length === 0 && /^\d{4}$/.test(rest[i]!))) {
+    while (i < rest.length && !isNumberish(rest[i]!) && !(words.length === 0 && /^\d{4}$/.test(rest[i]!)) && !isTpsWord(rest, i)) {
       // A contest letter right where the TPS should be: the TPS number is missing.
       if (words.length === 0 && ctx.ownDesa && findContest(rest[i]!, ctx)) break
       words.push(rest[i]!)
@@ -163,6 +187,8 @@ export function parseSmsReport(rest: string[], ctx: SmsContext): SmsParse {
     }
     partial.desa = desa
 
+    // "TPS 3": the word is optional.
+    if (isTpsWord(rest, i)) i++
     const tpsToken = rest[i]
     if (tpsToken === undefined) return fail('nomor TPS tidak ada')
     const tpsNumber = readSmsNumber(tpsToken)

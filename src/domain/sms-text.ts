@@ -21,6 +21,37 @@ export function maskSmsCode(text: string): string {
   return String(text ?? '').replace(/^(\s*)[2-9A-HJKMNP-Za-hjkmnp-z]{4}(?=$|[\s,.#*]|\d)/, '$1****')
 }
 
+const CODE_CHARS = /^[2-9A-HJKMNP-Z]{4}$/
+
+/**
+ * Words of a message that could be an SMS code (4 characters of the code alphabet, or such a code
+ * with the TPS typed against it, "K7PQ3"), upper-case, each once, in order.
+ */
+export function codeLikeWords(text: string): string[] {
+  const out: string[] = []
+  for (const run of String(text ?? '').toUpperCase().match(/[A-Z0-9]+/g) ?? []) {
+    const w = CODE_CHARS.test(run) ? run : /^[2-9A-HJKMNP-Z]{4}\d/.test(run) ? run.slice(0, 4) : null
+    if (w && !out.includes(w)) out.push(w)
+  }
+  return out
+}
+
+/**
+ * Hide every word that equals one of `codes` (any case; also a code with the TPS typed against it,
+ * "K7PQ3" → "****3"): a reporter who repeats the code later in the message, or writes it after
+ * another word, must not leave it readable in the log.
+ */
+export function maskWords(text: string, codes: string[]): string {
+  const wanted = new Set(codes.map((c) => c.toUpperCase()).filter((c) => c.length === 4))
+  if (wanted.size === 0) return text
+  return String(text ?? '').replace(/[A-Za-z0-9]+/g, (run) => {
+    const upper = run.toUpperCase()
+    if (wanted.has(upper)) return '****'
+    if (wanted.has(upper.slice(0, 4)) && /^\d/.test(upper.slice(4))) return '****' + run.slice(4)
+    return run
+  })
+}
+
 /** One word per capital: "PADOMASAN" → "Padomasan", "bupati" → "Bupati". */
 export function titleCase(s: string): string {
   return s.toLowerCase().replace(/(^|[\s-])(\p{L})/gu, (_m, a: string, b: string) => a + b.toUpperCase())

@@ -1,32 +1,15 @@
 import { MAX_TPS_NUMBER, tpsCode } from './codes'
+import type { RowError, TpsRecord, TpsStatus } from '../shared/api'
+import { TPS_CAPACITY } from '../shared/sheet-check'
 import type { RegionTree } from './regions'
 
-export type TpsStatus = 'active' | 'postponed' | 'merged'
-
-export interface TpsRecord {
-  code: string
-  desa: string
-  number: number
-  dpt: number
-  dptL: number | null
-  dptP: number | null
-  location: string | null
-  status: TpsStatus
-  statusReason: string | null
-  mergedInto: string | null
-  simulated: boolean
-}
-
-export interface RowError {
-  /** The spreadsheet's own row number (the header is the first non-empty row, usually row 1). */
-  row: number
-  column?: string
-  message: string
-}
+// The record and the import's row error are wire shapes too: one definition, in src/shared/api.ts.
+export type { RowError, TpsRecord, TpsStatus }
 
 export type TpsImportRow = Pick<TpsRecord, 'code' | 'desa' | 'number' | 'dpt' | 'dptL' | 'dptP' | 'location'>
 
-export const MAX_DPT_PER_TPS = 1000
+/** No TPS holds more voters than it can take ballots (the C.Hasil rules' capacity). */
+export const MAX_DPT_PER_TPS = TPS_CAPACITY
 const REQUIRED = ['kode_desa', 'nomor_tps', 'dpt'] as const
 
 function normaliseHeader(h: string): string {

@@ -3,11 +3,11 @@
 // the threshold share of KPU's figure, once the desk has every TPS of that region.
 
 import { emptyTally, indexRegions, rollupContest, tpsTally, type ContestRollup, type RegionIndex, type Tally } from './rollup'
-import type { KpuLevel, KpuSet, RecapSource, SourceContest } from './source'
-import type { ReconcileRowDto, ReconcileStatusDto } from '../shared/export'
+import type { KpuSet, RecapSource, SourceContest } from './source'
+import type { ReconcileContestDto, ReconcileReportDto, ReconcileRowDto, ReconcileStatusDto } from '../shared/export'
 import { candidateLabel } from './text'
 
-// One definition of a difference row, shared with the screens (src/shared/export.ts).
+// One definition of each shape, shared with the screens (src/shared/export.ts).
 export type ReconcileStatus = ReconcileStatusDto
 export type ReconcileRow = ReconcileRowDto
 
@@ -18,27 +18,10 @@ export const STATUS_LABEL: Record<ReconcileStatus, string> = {
   belum_lengkap: 'desk belum lengkap',
 }
 
-export interface ReconcileContest {
-  contest: string
-  name: string
-  level: KpuLevel
-  importId: number
-  importedAt: string
-  source: string
-  /** Regions in KPU's figures. */
-  regions: number
-  /** Regions of that level the desk knows but KPU's figures do not have. */
-  regionsWithoutKpu: number
-  flaggedRegions: number
-  incompleteRegions: number
-  totals: { line: string; label: string; desk: number; kpu: number; diff: number }[]
-  rows: ReconcileRow[]
-}
+/** One contest as the desk computes it: the wire shape without the count of rows left out. */
+export type ReconcileContest = Omit<ReconcileContestDto, 'rowsTotal'>
 
-export interface ReconcileReport {
-  thresholdPercent: number
-  contests: ReconcileContest[]
-}
+export type ReconcileReport = Pick<ReconcileReportDto, 'thresholdPercent'> & { contests: ReconcileContest[] }
 
 export interface LineDef {
   line: string

@@ -44,8 +44,13 @@ function fail(message: string): never {
 }
 
 async function serve(values: Record<string, string | boolean | undefined>): Promise<void> {
-  // The SMS gateway's password may come from the environment instead of the command line.
-  const checked = settingsFromFlags({ ...values, 'sms-android-password': values['sms-android-password'] ?? process.env.DESK_SMS_ANDROID_PASSWORD })
+  // The SMS gateway's password and signing key may come from the environment instead of the
+  // command line (where `ps` shows them to every user of the machine).
+  const checked = settingsFromFlags({
+    ...values,
+    'sms-android-password': values['sms-android-password'] ?? process.env.DESK_SMS_ANDROID_PASSWORD,
+    'sms-android-signing-key': values['sms-android-signing-key'] ?? process.env.DESK_SMS_ANDROID_SIGNING_KEY,
+  })
   if (!checked.ok) {
     // Name the flag the way it was typed: the messages name the setting in Indonesian.
     fail(Object.entries(checked.errors).map(([key, message]) => `${key in SETTINGS ? `--${SETTINGS[key as DeskSettingKey].flag}` : 'pengaturan'}: ${message}`).join('\n'))

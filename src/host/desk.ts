@@ -21,7 +21,7 @@ import { DeskError } from '../service/errors'
 import { ExportService } from '../service/export-service'
 import { parsePublicUrl } from '../shared/cards'
 import { AndroidSender } from '../service/sms-android'
-import { GammuFilesGateway } from '../service/sms-gammu'
+import { GammuFilesGateway, GammuFolderError } from '../service/sms-gammu'
 import { smsServiceFor } from '../service/sms-service'
 import { openDatabase } from '../store/db'
 import { DeskStore } from '../store/store'
@@ -111,6 +111,8 @@ export interface Desk {
   gammu: GammuFilesGateway | null
   /** When the TLS certificate stops being valid (null without TLS). */
   tlsValidTo: Date | null
+  /** The name this desk advertises on the LAN (bonjour), null when it does not: not "another desk". */
+  advertisedAs: string | null
   /** The request log (JSON lines, rotated) when the desk keeps its own; null when a logger was given. */
   logFile: string | null
   close(): Promise<void>
@@ -123,7 +125,9 @@ function findStaticDir(): string | undefined {
   const here = dirname(fileURLToPath(import.meta.url))
   // Built, this module sits in out/main/ or in a chunk shared by the CLI and Electron (out/main/chunks/).
   for (const candidate of [join(here, '..', 'renderer'), join(here, '..', '..', 'renderer'), join(here, '..', '..', 'out', 'renderer')]) {
-    if (existsSync(join(candidate, 'index.html'))) return candidate
+    // Run from the sources (tsx src/host/cli.ts), src/renderer/ holds the UI's *source* index.html:
+    // only a built UI (with its assets/) is served.
+    if (existsSync(join(candidate, 'index.html')) && existsSync(join(candidate, 'assets'))) return candidate
   }
   return undefined
 }
@@ -219,13 +223,26 @@ export function openDesk(
  * The plain-HTTP port next to HTTPS: every request gets a redirect to the same path over HTTPS and
  * nothing else (no API, no page). The host name is the one the client used when it is a plain name
  * or address — never a free-form string, so the redirect cannot be pointed elsewhere.
+ *
+ * Behind a forwarded port (docs/DEPLOY.md, way 2: public 443 → desk 4046, public 80 → desk 8080)
+ * the desk's own HTTPS port is not the one the outside reaches: a client that asked for the public
+ * URL's name (or sent no usable Host) goes to the public URL's origin — the flag's or the one the
+ * admin set at run time. A LAN client typing the desk's LAN address keeps that address and the
+ * desk's port.
  */
-function redirectToHttps(httpsPort: number, fallbackHost: string) {
+export function redirectToHttps(httpsPort: number, fallbackHost: string, publicUrl: () => string | null = () => null) {
   return (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => {
     const given = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]{1,253})(?::\d{1,5})?$/.exec(req.headers.host ?? '')
-    const hostname = given ? given[1]! : fallbackHost.includes(':') ? `[${fallbackHost}]` : fallbackHost
     const path = req.url && req.url.startsWith('/') && !req.url.startsWith('//') ? req.url : '/'
-    const location = `https://${hostname}${httpsPort === 443 ? '' : `:${httpsPort}`}${path}`
+    const pub = publicUrl()
+    const publicOrigin = pub && pub.startsWith('https://') ? new URL(pub) : null
+    let location: string
+    if (publicOrigin && (!given || given[1]!.toLowerCase() === publicOrigin.hostname)) {
+      location = `${publicOrigin.origin}${path}`
+    } else {
+      const hostname = given ? given[1]! : fallbackHost.includes(':') ? `[${fallbackHost}]` : fallbackHost
+      location = `https://${hostname}${httpsPort === 443 ? '' : `:${httpsPort}`}${path}`
+    }
     res.writeHead(308, { Location: location, 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store', Connection: 'close' })
     res.end(`Desk Pilkada memakai HTTPS: ${location}\n`)
   }
@@ -264,6 +281,18 @@ export async function createDesk(options: DeskOptions): Promise<Desk> {
   // Requests go to a rotated file in the data folder; the terminal gets warnings and errors only.
   const ownLog = options.logger ? null : deskLog(dataDir)
   const logger: Logger = options.logger ?? ownLog!
+  // The SMS gateways are set up before the desk listens: a gammu folder it cannot use (or a bad
+  // phone URL) stops the start here, with nothing left running and the data dir unlocked.
+  let gammu: GammuFilesGateway | null
+  try {
+    gammu = setUpSms(service, options.sms, logger, () => Date.parse(service.store.nowIso()))
+  } catch (e) {
+    service.writer.close()
+    service.store.db.close()
+    unlock()
+    await ownLog?.close()
+    throw e instanceof GammuFolderError ? new DeskError(400, 'sms_gammu_folder', e.message) : e
+  }
   cardsServiceFor(service).flagPublicUrl = publicUrl
   const admin = adminTokenFrom(dataDir, options.adminToken)
   const auth = new Authenticator(service.store, admin.token, service.regions.regency.code, options.lockout, {
@@ -314,7 +343,7 @@ export async function createDesk(options: DeskOptions): Promise<Desk> {
   const port = (server.address() as AddressInfo).port
   const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host
   if (tls && options.httpRedirectPort !== undefined) {
-    redirect = createHttpServer(redirectToHttps(port, shownHost))
+    redirect = createHttpServer(redirectToHttps(port, shownHost, () => cardsServiceFor(service).publicUrl().publicUrl))
     redirect.headersTimeout = 10_000
     redirect.requestTimeout = 10_000
     try {
@@ -340,19 +369,22 @@ export async function createDesk(options: DeskOptions): Promise<Desk> {
           training: service.training,
           version: pkg.version,
           scheme: tls ? 'https' : 'http',
+          ...(tls ? { certFingerprint: tls.fingerprint256 } : {}),
           ...(options.discovery?.bonjour ? { bonjour: options.discovery.bonjour } : {}),
           onError: (message) => logger.warn('discovery.error', { message }),
         })
       : null
   const scheme = tls ? 'https' : 'http'
   registerLan(service, { host, port, discovery, scheme })
-  const gammu = startSms(service, options.sms, logger, () => Date.parse(service.store.nowIso()))
+  // pollMs 0: no timer (tests call scan() themselves).
+  if (gammu && (options.sms?.gammu?.pollMs ?? 1000) > 0) gammu.start(options.sms?.gammu?.pollMs ?? 1000)
   let closing: Promise<void> | null = null
   return {
     url: `${scheme}://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`,
     urls: reachableUrls(host, port, scheme),
     redirectPort: redirect ? (redirect.address() as AddressInfo).port : null,
     tlsValidTo: tls ? tls.validTo : null,
+    advertisedAs: discovery?.state().name ?? null,
     port,
     host,
     adminToken: admin.token,
@@ -400,8 +432,11 @@ export async function createDesk(options: DeskOptions): Promise<Desk> {
   }
 }
 
-/** Wire the configured SMS gateways to the desk's SMS service; returns the gammu poller, if any. */
-function startSms(service: DeskService, options: SmsOptions | undefined, logger: Logger, now: () => number): GammuFilesGateway | null {
+/**
+ * Wire the configured SMS gateways to the desk's SMS service (folders made and checked, nothing
+ * polled yet); returns the gammu gateway, if any.
+ */
+function setUpSms(service: DeskService, options: SmsOptions | undefined, logger: Logger, now: () => number): GammuFilesGateway | null {
   const sms = smsServiceFor(service)
   if (options?.android) {
     const a = options.android
@@ -419,7 +454,5 @@ function startSms(service: DeskService, options: SmsOptions | undefined, logger:
     onError: (message, detail) => logger.warn(message, detail),
   })
   sms.setSender('gammu', gammu)
-  // pollMs 0: no timer (tests call scan() themselves).
-  if ((options.gammu.pollMs ?? 1000) > 0) gammu.start(options.gammu.pollMs ?? 1000)
   return gammu
 }

@@ -8,6 +8,11 @@ export interface TlsFiles {
   validTo: Date
   /** Names the certificate is for (subjectAltName), for the start-up lines. */
   names: string
+  /**
+   * SHA-256 of the certificate (AA:BB:…): public, advertised on the LAN so the desktop app of
+   * another laptop can accept exactly this certificate at the desk's LAN address.
+   */
+  fingerprint256: string
 }
 
 function read(file: string, what: string): Buffer {
@@ -45,5 +50,5 @@ export function loadTls(certFile: string | undefined, keyFile: string | undefine
     throw new Error(`Berkas kunci TLS ${keyFile} bukan kunci privat PEM yang sah tanpa kata sandi (harus diawali "-----BEGIN … PRIVATE KEY-----").`)
   }
   if (!x509.checkPrivateKey(privateKey)) throw new Error(`Kunci TLS ${keyFile} tidak cocok dengan sertifikat ${certFile}.`)
-  return { cert, key, validTo: new Date(x509.validTo), names: x509.subjectAltName ?? x509.subject }
+  return { cert, key, validTo: new Date(x509.validTo), names: x509.subjectAltName ?? x509.subject, fingerprint256: x509.fingerprint256 }
 }

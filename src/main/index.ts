@@ -12,6 +12,7 @@ import {
   protocol,
   screen,
   session,
+  shell,
 } from 'electron'
 import { browseDesks, type DeskBrowser } from '../discovery/discovery'
 import { createDesk, type Desk } from '../host/desk'
@@ -20,7 +21,7 @@ import { readAppSettings, writeAppSettings } from '../host/settings-file'
 import type { AdvertisedDesk, StartState } from '../shared/shell'
 import pkg from '../../package.json'
 import { closeQuestion } from './closing'
-import { denyPermissions, hardenContents, originOf } from './security'
+import { acceptCertificate, denyPermissions, hardenContents, isTelLink, originOf } from './security'
 import { windowSession } from './sessions'
 import { serveStartPage, START_SCHEME, START_URL } from './start-page'
 import { WindowRoles } from './window-roles'
@@ -38,7 +39,8 @@ const preload = fileURLToPath(new URL('../preload/index.cjs', import.meta.url))
 const rendererDir = fileURLToPath(new URL('../renderer/', import.meta.url))
 
 let desk: Desk | null = null
-let deskCertificate: string | null = null
+/** Certificates accepted per origin (SHA-256): this desk's own, and each other desk's as advertised. */
+const pins = new Map<string, string>()
 let consoleWindow: BrowserWindow | null = null
 let boardWindow: BrowserWindow | null = null
 let startWindow: BrowserWindow | null = null
@@ -69,7 +71,35 @@ function openBoard(): void {
     title: 'Desk Pilkada — papan dinding',
     ...(external ? { bounds: { x: external.bounds.x, y: external.bounds.y }, fullscreen: true } : {}),
   })
+  watchDeskWindow(boardWindow)
   boardWindow.on('closed', () => (boardWindow = null))
+}
+
+/** The desk's console; reopened from the menu, the start screen or a second launch. */
+function openConsole(): void {
+  if (!desk) return
+  if (consoleWindow && !consoleWindow.isDestroyed()) {
+    if (consoleWindow.isMinimized()) consoleWindow.restore()
+    consoleWindow.focus()
+    return
+  }
+  consoleWindow = openWindow({ role: 'console', url: `${desk.url}/`, preload, roles })
+  watchDeskWindow(consoleWindow)
+  consoleWindow.on('closed', () => (consoleWindow = null))
+}
+
+/**
+ * Every window of this laptop's desk: closing the last one asks before a busy desk stops; the OS
+ * ending the session (Windows: \`query-session-end\` delays it while the desk closes, \`session-end\`
+ * as the last word) closes the desk cleanly.
+ */
+function watchDeskWindow(win: BrowserWindow): void {
+  guardClose(win)
+  win.on('query-session-end', (event) => {
+    event.preventDefault()
+    void shutdown()
+  })
+  win.on('session-end', () => void shutdown())
 }
 
 function openStart(): void {
@@ -90,7 +120,7 @@ function startBrowsing(): void {
   browser = browseDesks({
     onChange(list) {
       // Our own desk advertises too: it is not "another desk".
-      desks = list.filter((d) => !desk || new URL(d.url).port !== String(desk.port) || !isLocal(d.url))
+      desks = list.filter((d) => !desk || d.id !== desk.advertisedAs)
       if (startWindow && !startWindow.isDestroyed()) startWindow.webContents.send('start:desks', desks)
     },
   })
@@ -101,13 +131,11 @@ function stopBrowsing(): void {
   browser = null
 }
 
-function isLocal(url: string): boolean {
-  const host = new URL(url).hostname
-  return host === '127.0.0.1' || host === 'localhost'
-}
-
 async function startOwnDesk(): Promise<{ ok: true } | { ok: false; message: string }> {
-  if (desk) return { ok: true }
+  if (desk) {
+    openConsole()
+    return { ok: true }
+  }
   const read = readAppSettings(settingsFile())
   if (!read.ok) return { ok: false, message: Object.values(read.errors).join('; ') }
   const settings = read.value.settings
@@ -122,9 +150,9 @@ async function startOwnDesk(): Promise<{ ok: true } | { ok: false; message: stri
     return { ok: false, message: e instanceof Error ? e.message : String(e) }
   }
   try {
-    deskCertificate = settings.tlsCert ? readFileSync(settings.tlsCert, 'utf8') : null
+    if (settings.tlsCert) pins.set(originOf(desk.url), new X509Certificate(readFileSync(settings.tlsCert, 'utf8')).fingerprint256)
   } catch {
-    deskCertificate = null
+    // The desk checked the file as it started; unreadable now means Chromium decides alone.
   }
   // `npm start` in a terminal: say where phones and other laptops reach this desk (not 127.0.0.1).
   try {
@@ -132,16 +160,16 @@ async function startOwnDesk(): Promise<{ ok: true } | { ok: false; message: stri
   } catch {
     // no terminal attached
   }
-  consoleWindow = openWindow({ role: 'console', url: `${desk.url}/`, preload, roles })
-  guardClose(consoleWindow)
-  consoleWindow.on('closed', () => (consoleWindow = null))
-  consoleWindow.on('session-end', () => void shutdown())
+  openConsole()
   if (startWindow && !startWindow.isDestroyed()) startWindow.close()
   return { ok: true }
 }
 
-/** A workstation (sign in with an access code) or a board window on another desk. */
-function openOtherDesk(raw: unknown, mode: unknown): { ok: true } | { ok: false; message: string } {
+/**
+ * A workstation (sign in with an access code) or a board window on another desk. The start
+ * screen stays until the page has loaded, and says in one sentence why it could not.
+ */
+async function openOtherDesk(raw: unknown, mode: unknown): Promise<{ ok: true } | { ok: false; message: string }> {
   let url: URL
   try {
     url = new URL(String(raw))
@@ -152,6 +180,10 @@ function openOtherDesk(raw: unknown, mode: unknown): { ok: true } | { ok: false;
     return { ok: false, message: 'Alamat desk harus http:// atau https:// tanpa nama pengguna' }
   }
   if (mode !== 'workstation' && mode !== 'board') return { ok: false, message: 'Pilih workstation atau papan' }
+  // A desk serving HTTPS at its LAN address shows a certificate for its public name: accept
+  // exactly the one it advertised (its fingerprint is public), at that origin only.
+  const advert = desks.find((d) => originOf(d.url) === url.origin)
+  if (advert?.certFingerprint) pins.set(url.origin, advert.certFingerprint)
   const win = openWindow({
     role: mode === 'board' ? 'remote-board' : 'workstation',
     url: `${url.origin}${mode === 'board' ? '/papan' : '/'}`,
@@ -159,6 +191,19 @@ function openOtherDesk(raw: unknown, mode: unknown): { ok: true } | { ok: false;
     roles,
     title: `Desk Pilkada — ${mode === 'board' ? 'papan' : 'workstation'} ${url.host}`,
   })
+  const failure = await new Promise<string | null>((resolve) => {
+    win.webContents.once('did-finish-load', () => resolve(null))
+    win.webContents.on('did-fail-load', (_event, code, description, _url, isMainFrame) => {
+      if (isMainFrame && code !== -3) resolve(`${description || 'galat'} (${code})`)
+    })
+  })
+  if (failure) {
+    win.destroy()
+    return {
+      ok: false,
+      message: `Desk di ${url.origin} tidak bisa dibuka: ${failure}. Periksa alamatnya, bahwa laptop ini di jaringan yang sama, dan bahwa desk itu berjalan.`,
+    }
+  }
   win.on('closed', () => {
     if (!desk && roles.count() === 0) app.quit()
   })
@@ -255,6 +300,7 @@ function buildMenu(): void {
       {
         label: 'Desk',
         submenu: [
+          { label: 'Konsol operator', accelerator: 'CmdOrCtrl+Shift+K', click: () => (desk ? openConsole() : openStart()) },
           { label: 'Papan dinding', accelerator: 'F11', click: openBoard },
           { label: 'Pengaturan dan desk lain…', click: openStart },
           { type: 'separator' },
@@ -283,24 +329,30 @@ async function ready(): Promise<void> {
 if (!app.requestSingleInstanceLock()) {
   app.quit()
 } else {
+  // A second launch (the operator double-clicks the icon again) brings the console back, or the
+  // start screen: never a desk running with no window.
   app.on('second-instance', () => {
-    const win = consoleWindow ?? startWindow
-    if (win) {
-      if (win.isMinimized()) win.restore()
-      win.focus()
-    }
+    if (desk) openConsole()
+    else openStart()
   })
   // Any web contents, including ones the app did not make itself, stays on the origin its window
   // was opened for; one that is no window of ours goes nowhere.
   app.on('web-contents-created', (_e, contents) => {
-    hardenContents(contents, (url) => roles.originOf(contents.id) === originOf(url))
+    hardenContents(
+      contents,
+      (url) => roles.originOf(contents.id) === originOf(url),
+      (url) => {
+        if (isTelLink(url)) void shell.openExternal(url)
+      },
+    )
   })
-  // With TLS, the desk's windows load https://127.0.0.1:PORT, which a certificate for the public
-  // name does not cover: accept exactly the desk's own certificate there, and nothing else.
+  // With TLS, the desk's windows load https://127.0.0.1:PORT, and another desk is reached at its
+  // LAN address: a certificate for the public name covers neither. Accept exactly the pinned
+  // certificate of that origin (this desk's own, or the one the other desk advertised), nothing else.
   app.on('certificate-error', (event, _contents, url, _error, certificate, callback) => {
     let ours = false
     try {
-      ours = !!desk && !!deskCertificate && originOf(url) === originOf(desk.url) && new X509Certificate(certificate.data).fingerprint256 === new X509Certificate(deskCertificate).fingerprint256
+      ours = acceptCertificate(originOf(url), new X509Certificate(certificate.data).fingerprint256, pins)
     } catch {
       ours = false
     }
@@ -317,7 +369,11 @@ if (!app.requestSingleInstanceLock()) {
   app.on('before-quit', (event) => {
     if (quitting || !desk) return
     event.preventDefault()
-    if (!confirmStop(consoleWindow ?? undefined)) return
+    if (!confirmStop(consoleWindow ?? undefined)) {
+      // The desk goes on: never without a window to reach it.
+      if (BrowserWindow.getAllWindows().every((w) => w.isDestroyed())) openConsole()
+      return
+    }
     void shutdown()
   })
   // The OS is shutting down: Electron delays it while the desk commits and closes its database.

@@ -30,15 +30,38 @@ export function secureWebPreferences(preload: string, role: WindowRole): WebPref
  * has a frame navigated anywhere else (a link in a typed note, a malicious redirect) stays where it
  * is; new windows and webviews are refused outright.
  */
-export function hardenContents(contents: WebContents, allowed: (url: string) => boolean): void {
-  contents.setWindowOpenHandler(() => ({ action: 'deny' }))
+export function hardenContents(contents: WebContents, allowed: (url: string) => boolean, openExternal?: (url: string) => void): void {
+  // A phone number on the chase list or in a conflict is dialled by the OS (a softphone, or a
+  // phone paired to the laptop): `tel:` links, checked to hold only a number, go there and
+  // nowhere else; everything else off the origin is refused.
+  contents.setWindowOpenHandler(({ url }) => {
+    if (openExternal && isTelLink(url)) openExternal(url)
+    return { action: 'deny' }
+  })
   const stay = (event: Event, url: string) => {
-    if (!safeAllowed(allowed, url)) event.preventDefault()
+    if (safeAllowed(allowed, url)) return
+    event.preventDefault()
+    if (openExternal && isTelLink(url)) openExternal(url)
   }
   contents.on('will-navigate', (event, url) => stay(event, url))
   contents.on('will-redirect', (event, url) => stay(event, url))
   contents.on('will-frame-navigate', (event) => stay(event, event.url))
   contents.on('will-attach-webview', (event) => event.preventDefault())
+}
+
+/** `tel:` and a phone number, nothing else (no parameters, no other scheme behind it). */
+export function isTelLink(url: string): boolean {
+  return /^tel:\+?[0-9(][0-9 ()-]{2,24}$/.test(url)
+}
+
+/**
+ * Which certificate to accept for a page's origin when Chromium does not trust it: exactly the
+ * one pinned for that origin (this laptop's desk: its configured certificate; another desk: the
+ * fingerprint it advertised on the LAN), never anything else.
+ */
+export function acceptCertificate(origin: string, fingerprint256: string, pins: ReadonlyMap<string, string>): boolean {
+  const pinned = pins.get(origin)
+  return !!pinned && pinned.toUpperCase() === fingerprint256.toUpperCase()
 }
 
 function safeAllowed(allowed: (url: string) => boolean, url: string): boolean {

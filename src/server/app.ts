@@ -6,7 +6,7 @@ import type { DeskService } from '../service/desk-service'
 import { DeskError } from '../service/errors'
 import type { Principal } from '../service/principal'
 import type { Authenticator } from './auth'
-import { clientAddress, NO_NETWORKS, resolveClientAddress, setClientAddress, type NetworkList } from './client-address'
+import { clientAddress, DEFAULT_STAFF_NETWORKS, NO_NETWORKS, normaliseAddress, parseNetworks, resolveClientAddress, setClientAddress, type NetworkList } from './client-address'
 import type { Logger } from './logger'
 import { RateLimiter } from './rate-limit'
 import { FEATURE_ROUTERS } from './features'
@@ -157,8 +157,23 @@ export function createServer(deps: ServerDeps): DeskServer {
 
   const trustProxy = deps.trustProxy ?? NO_NETWORKS
   // First of all: who is the client. Lockout, limits, the staff-network rule and every log use this.
+  // A proxy on the office network forwarding clients while it is not in --trust-proxy: every client
+  // then looks like the proxy — one lockout for all, and staff rights for the whole internet when
+  // the proxy sits in the staff networks. Said once, on the terminal (docs/DEPLOY.md, way 1 step 3).
+  const officeNetworks = parseNetworks(DEFAULT_STAFF_NETWORKS, 'loopback,private')
+  let warnedUntrustedProxy = false
   app.use((req, _res, next) => {
     setClientAddress(req, resolveClientAddress(req.socket.remoteAddress, req.headers, trustProxy))
+    if (!warnedUntrustedProxy && (req.headers['x-forwarded-for'] || req.headers.forwarded)) {
+      const peer = normaliseAddress(req.socket.remoteAddress ?? 'unknown')
+      if (!trustProxy.has(peer) && officeNetworks.has(peer)) {
+        warnedUntrustedProxy = true
+        logger.warn('proxy.untrusted', {
+          peer,
+          pesan: `${peer} meneruskan X-Forwarded-For tetapi tidak ada di --trust-proxy: semua kliennya terhitung sebagai ${peer} (satu kuncian untuk semua, dan hak staf bila ${peer} di jaringan staf). Bila itu reverse proxy desk, jalankan desk dengan --trust-proxy ${peer}.`,
+        })
+      }
+    }
     next()
   })
   app.use(securityHeaders)
@@ -195,6 +210,12 @@ export function createServer(deps: ServerDeps): DeskServer {
 
   if (deps.staticDir && existsSync(join(deps.staticDir, 'index.html'))) {
     const dir = deps.staticDir
+    // The UI declares no icon (index.html: rel="icon" data:,); a browser asking anyway gets a 404 it
+    // may keep for a day, not the whole UI page under an icon's name.
+    app.get('/favicon.ico', (_req, res) => {
+      res.set('Cache-Control', 'public, max-age=86400')
+      sendError(res, new DeskError(404, 'not_found', 'Tidak ditemukan'))
+    })
     app.use(staffScreensGuard(auth.staffNetworks))
     app.use('/assets', gzippedAssets(join(dir, 'assets')))
     app.use(

@@ -1,3 +1,4 @@
+import type { TLSSocket } from 'node:tls'
 import { Router } from 'express'
 import { lanAddresses, lanState } from '../discovery/lan'
 import { cardsServiceFor } from '../service/cards-service'
@@ -19,8 +20,10 @@ export function cardsRouter(ctx: RouteContext): Router {
     const lan = lanState(ctx.service)
     const port = lan?.port ?? req.socket.localPort ?? 0
     const host = lan?.host ?? req.socket.localAddress ?? '0.0.0.0'
+    // Over TLS the LAN addresses answer https only: an http:// card would open nothing.
+    const scheme = lan?.scheme ?? ((req.socket as TLSSocket).encrypted ? 'https' : 'http')
     const pub = cards.publicUrl()
-    const { urls, loopbackOnly } = cardAddresses({ publicUrl: pub.publicUrl, host, port, lan: lanAddresses() })
+    const { urls, loopbackOnly } = cardAddresses({ publicUrl: pub.publicUrl, host, port, lan: lanAddresses(), scheme })
     const answer: CardAddressesDto = { ...pub, urls, port, host, loopbackOnly }
     res.set('Cache-Control', 'no-store')
     res.json(answer)

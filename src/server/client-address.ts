@@ -100,6 +100,9 @@ function forwardedFor(header: string): (string | null)[] {
   return hops
 }
 
+/** The client's address when a trusted proxy's chain cannot be read: not an IP, so in no network. */
+export const UNREADABLE_CLIENT = 'unknown'
+
 /**
  * The client's address. Only when the peer is a trusted proxy is the forwarding chain read, and then
  * from the right: each hop a trusted proxy appended is skipped until the first address that is not
@@ -118,7 +121,10 @@ export function resolveClientAddress(peer: string | undefined, headers: Incoming
   let client = from
   for (let i = chain.length - 1; i >= 0; i--) {
     const hop = chain[i]
-    if (!hop) break
+    // A hop that is not an address ends the walk. Before any hop outside the trusted proxies was
+    // read, the client is not known: it counts as an outside address (no staff rights, its own
+    // lockout and limits), never as the proxy — or every request a proxy mangles would be staff.
+    if (!hop) return trusted.has(client) ? UNREADABLE_CLIENT : client
     client = hop
     if (!trusted.has(hop)) break
   }

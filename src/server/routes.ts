@@ -5,6 +5,7 @@ import type { RecapLevel } from '../domain/recap'
 import type { DeskService } from '../service/desk-service'
 import { DeskError, forbidden } from '../service/errors'
 import { atLeast, type Principal } from '../service/principal'
+import { smsServiceFor } from '../service/sms-service'
 import type { RegionsDto, RowError, UserDto } from '../shared/api'
 import { formatCount } from '../shared/format'
 import {
@@ -298,6 +299,8 @@ export function apiRouter(ctx: RouteContext): Router {
     const channel =
       requested && CHANNELS.has(requested) && (requested !== 'telepon' || atLeast(p, 'operator')) ? requested : 'api'
     const { httpStatus, answer } = await service.submitResult(p, body, { channel, address: address(req) })
+    // Entered from a refused SMS (issue 15): that SMS is now handled.
+    if (channel === 'telepon' && body.note) await smsServiceFor(service).handledByEntry(p, body.note, answer)
     res.status(httpStatus).json(answer)
   })
 

@@ -4,7 +4,7 @@ import { DeskError } from '../service/errors'
 import { checkAndroidSignature } from '../service/sms-android'
 import { smsServiceFor } from '../service/sms-service'
 import type { SmsOverviewDto } from '../shared/api'
-import { parse, type RouteContext } from './routes'
+import { parse, who, type RouteContext } from './routes'
 
 /** The `sms:received` webhook of SMS Gateway for Android; other events are acknowledged and ignored. */
 const androidWebhookSchema = z.object({
@@ -17,6 +17,15 @@ const androidWebhookSchema = z.object({
     })
     .partial()
     .optional(),
+})
+
+const unblockSchema = z.object({
+  phone: z
+    .string({ error: 'Nomor HP wajib diisi' })
+    .trim()
+    .min(6, { error: 'Nomor HP terlalu pendek' })
+    .max(30, { error: 'Nomor HP terlalu panjang' })
+    .regex(/^[+\d][\d\s-]*$/, { error: 'Nomor HP hanya angka, spasi, - dan + di depan' }),
 })
 
 /**
@@ -51,7 +60,9 @@ export function smsRouter(ctx: RouteContext): Router {
     const body = parse(androidWebhookSchema, json)
     if (body.event !== 'sms:received') return res.json({ ignored: body.event })
     const p = body.payload
-    if (!p?.message || !p.phoneNumber || !p.receivedAt) {
+    // An empty SMS (message "") is still a message: stored and answered 200 like any other, or
+    // the phone would retry it for days.
+    if (p?.message === undefined || !p.phoneNumber || !p.receivedAt) {
       throw new DeskError(400, 'invalid', 'payload sms:received wajib berisi message, phoneNumber dan receivedAt', { payload: 'message, phoneNumber dan receivedAt wajib diisi' })
     }
     const result = await sms.receive({ gateway: 'android', from: p.phoneNumber, sentAt: p.receivedAt, text: p.message })
@@ -59,9 +70,21 @@ export function smsRouter(ctx: RouteContext): Router {
     res.json({ id: result.id, status: result.status, duplicateDelivery: result.duplicateDelivery })
   })
 
+  // "Buka blokir": after calling the reporter, an operator lifts a number's wrong-code block (audited).
+  r.post('/sms/unblock', requireAuth('operator'), ctx.json, async (req, res) => {
+    const body = parse(unblockSchema, req.body ?? {})
+    res.json({ unblocked: await sms.unblock(who(res), body.phone) })
+  })
+
   r.get('/sms', requireAuth('operator'), (req, res) => {
     const before = Number(req.query.before) || undefined
-    const body: SmsOverviewDto = { gateways: sms.gateways(), messages: sms.messages(Number(req.query.limit) || 200, before), unknown: sms.unknownNumbers() }
+    const problems = req.query.problems === '1' || req.query.problems === 'true'
+    const body: SmsOverviewDto = {
+      gateways: sms.gateways(),
+      messages: sms.messages(Number(req.query.limit) || 200, before, problems),
+      unknown: sms.unknownNumbers(),
+      blocked: sms.blocked(),
+    }
     res.set('Cache-Control', 'no-store')
     res.json(body)
   })

@@ -778,6 +778,8 @@ export class ConsoleService {
       },
       { ...meta, channel: 'telepon' },
     )
+    // A double entry made from a refused SMS (issue 15) handles that SMS too.
+    if (first.note) await smsServiceFor(this.desk).handledByEntry(p, first.note, outcome.answer)
     await this.desk.write(() => {
       const seq = this.desk.store.findSubmission(p.id, `entri-ganda-${id}`)?.seq ?? null
       if (this.store.closeDraft(id, 'saved', this.desk.store.nowIso(), p.id, null, seq)) {

@@ -39,6 +39,8 @@ export interface DeskServiceOptions {
 }
 
 const ACTIVITY_WINDOW_MS = 5 * 60_000
+/** What the field sends: results (also held as conflicts or corrections), incidents, photos, SMS. */
+const FIELD_ARRIVALS = new Set(['result.accepted', 'result.conflict', 'incident.created', 'photo.added', 'sms.received'])
 
 /** Event types that change a standing result; each names its `tps` and `contest`. */
 const RESULT_EVENTS = new Set(['result.accepted', 'result.updated', 'result.reviewed', 'conflict.resolved'])
@@ -174,7 +176,7 @@ export class DeskService {
 
   private noteArrivals(events: { type: string }[]): void {
     const now = Date.now()
-    for (const e of events) if (e.type === 'result.accepted' || e.type === 'result.conflict') this.arrivals.push(now)
+    for (const e of events) if (FIELD_ARRIVALS.has(e.type)) this.arrivals.push(now)
     while (this.arrivals.length > 0 && this.arrivals[0]! < now - ACTIVITY_WINDOW_MS) this.arrivals.shift()
   }
 

@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs'
+import { accessSync, chmodSync, constants as fsConstants, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { randomBytes } from 'node:crypto'
 import type { IncomingSms, SmsSender } from './sms-service'
@@ -50,6 +50,45 @@ const isoOf = (date: string, time: string) =>
 
 const secondsOf = (f: GammuFile) => Date.parse(isoOf(f.date, f.time) + 'Z') / 1000
 
+/** Why the file system said no, in words an operator acts on. */
+export function fsReason(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException)?.code
+  switch (code) {
+    case 'EACCES':
+    case 'EPERM':
+      return 'izin ditolak'
+    case 'ENOTDIR':
+      return 'ada berkas biasa, bukan folder, di jalurnya'
+    case 'EEXIST':
+      return 'sudah ada berkas biasa dengan nama itu'
+    case 'EROFS':
+      return 'sistem berkas hanya-baca'
+    case 'ENOSPC':
+      return 'disk penuh'
+    case 'ENOENT':
+      return 'folder induknya tidak ada'
+    default:
+      return code ? `galat sistem berkas ${code}` : 'galat sistem berkas'
+  }
+}
+
+/** A setting's folder problem (createDesk stops with it; the CLI prints the message alone). */
+export class GammuFolderError extends Error {}
+
+/** Make `dir` if missing and check the desk may read and write it; throws `GammuFolderError`. */
+function prepareFolder(dir: string, setting: string): void {
+  try {
+    mkdirSync(dir, { recursive: true })
+  } catch (e) {
+    throw new GammuFolderError(`${setting}: desk tidak bisa membuat ${dir} (${fsReason(e)}). Buat folder itu untuk pengguna desk (lihat docs/SMS.md, Gammu SMSD).`)
+  }
+  try {
+    accessSync(dir, fsConstants.R_OK | fsConstants.W_OK | fsConstants.X_OK)
+  } catch (e) {
+    throw new GammuFolderError(`${setting}: desk tidak bisa membaca dan menulis ${dir} (${fsReason(e)}). Berikan folder itu kepada pengguna desk (lihat docs/SMS.md, Gammu SMSD).`)
+  }
+}
+
 export interface GammuOptions {
   inbox: string
   outbox: string
@@ -90,7 +129,12 @@ export class GammuFilesGateway implements SmsSender {
     this.settleMs = options.settleMs ?? 2000
     this.orphanMs = options.orphanMs ?? 120_000
     this.now = options.now ?? (() => Date.now())
-    for (const d of [this.inbox, this.outbox, this.processedDir, this.failedDir]) mkdirSync(d, { recursive: true })
+    // Checked before the desk listens (createDesk): a folder the desk cannot use stops the start
+    // with one sentence naming the setting, instead of a server that takes no SMS.
+    prepareFolder(this.inbox, 'Folder inbox Gammu')
+    prepareFolder(this.processedDir, 'Folder inbox Gammu')
+    prepareFolder(this.failedDir, 'Folder inbox Gammu')
+    prepareFolder(this.outbox, 'Folder outbox Gammu')
   }
 
   /** Poll the inbox every `intervalMs` (default 1 s); polling works on every file system, unlike watching. */
@@ -221,7 +265,8 @@ export class GammuFilesGateway implements SmsSender {
     this.serial = (this.serial + 1) % 100
     const name = `OUTA${stamp}_${pad(this.serial)}_${number}_desk${randomBytes(3).toString('hex')}.txt`
     const tmp = join(this.outbox, `.${name}.tmp`)
-    writeFileSync(tmp, text, { encoding: 'utf8', mode: 0o640 })
+    writeFileSync(tmp, text, { encoding: 'utf8', mode: 0o644 })
+    chmodSync(tmp, 0o644) // the umask may have taken bits away: gammu-smsd (its own user) reads it
     renameSync(tmp, join(this.outbox, name))
   }
 }

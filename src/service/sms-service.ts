@@ -9,7 +9,7 @@ import {
   type SmsParse,
   type SmsPartial,
 } from '../domain/sms-grammar'
-import { fitSms, maskSmsCode, normalizeMsisdn, titleCase } from '../domain/sms-text'
+import { codeLikeWords, fitSms, maskSmsCode, maskWords, normalizeMsisdn, titleCase } from '../domain/sms-text'
 import type { ResultAnswer, SmsMessageDto, SmsPrefillDto, SmsUnknownDto } from '../shared/api'
 import type { UserRecord } from '../store/store'
 import type { SmsGatewayName, SmsMessageRecord, SmsStore } from '../store/sms-store'
@@ -57,6 +57,8 @@ interface PartOutcome {
 const REPLY_WAIT_MS = 3000
 const LOCK_LIMIT = 5
 const LOCK_MS = 10 * 60_000
+/** Incoming messages a phoned-in entry can stand in for. */
+const HANDLEABLE = new Set(['refused', 'wrong_code', 'locked'])
 
 /**
  * Results by SMS (issue 15): who may send (registered number + SMS code, lockout), the grammar,
@@ -66,8 +68,6 @@ const LOCK_MS = 10 * 60_000
 export class SmsService {
   readonly store: SmsStore
   private readonly senders = new Map<SmsGatewayName, SmsSender>()
-  /** Wrong SMS codes per number: failures within the window, and until when a number is blocked. */
-  private readonly failures = new Map<string, { times: number[]; lockedUntil: number }>()
   /** One message at a time: a number's lockout and a message's double delivery are decided in order. */
   private queue: Promise<unknown> = Promise.resolve()
   private readonly pending = new Set<Promise<unknown>>()
@@ -91,25 +91,66 @@ export class SmsService {
     return Date.parse(this.desk.store.nowIso())
   }
 
-  lockedFor(phone: string): number {
-    const e = this.failures.get(phone)
-    return e ? Math.max(0, e.lockedUntil - this.nowMs()) : 0
+  /**
+   * A number's lockout, read from the SMS log (so a restart does not forgive it): five wrong codes
+   * within 10 minutes block it for 10 minutes; a right code, or an operator's "Buka blokir", starts
+   * the count again. Only the last 20 minutes can matter.
+   */
+  private lockState(phone: string): { lockedUntil: number; window: number[] } {
+    const t = this.nowMs()
+    let window: number[] = []
+    let lockedUntil = 0
+    for (const r of this.store.lockoutHistory(phone, new Date(t - 2 * LOCK_MS).toISOString())) {
+      const at = Date.parse(r.at)
+      if (!r.wrong) {
+        window = []
+        continue
+      }
+      if (r.cleared || at < lockedUntil) continue
+      window = window.filter((f) => at - f < LOCK_MS)
+      window.push(at)
+      if (window.length >= LOCK_LIMIT) {
+        lockedUntil = at + LOCK_MS
+        window = []
+      }
+    }
+    return { lockedUntil, window: window.filter((f) => t - f < LOCK_MS) }
   }
 
-  /** Count a wrong code; returns how many tries are left before the number is blocked (0 = blocked now). */
-  private fail(phone: string): number {
-    const t = this.nowMs()
-    const e = this.failures.get(phone) ?? { times: [], lockedUntil: 0 }
-    e.times = e.times.filter((f) => t - f < LOCK_MS)
-    e.times.push(t)
-    let left = LOCK_LIMIT - e.times.length
-    if (left <= 0) {
-      e.lockedUntil = t + LOCK_MS
-      e.times = []
-      left = 0
+  lockedFor(phone: string): number {
+    return Math.max(0, this.lockState(phone).lockedUntil - this.nowMs())
+  }
+
+  /** How many tries are left after this wrong code (0 = blocked now); the code is logged by the caller. */
+  private triesLeftAfterFailure(phone: string): number {
+    return Math.max(0, LOCK_LIMIT - (this.lockState(phone).window.length + 1))
+  }
+
+  /** Numbers blocked right now, with until when. */
+  blocked(): { phone: string; until: string }[] {
+    const since = new Date(this.nowMs() - 2 * LOCK_MS).toISOString()
+    const out: { phone: string; until: string }[] = []
+    for (const phone of this.store.wrongCodePhones(since)) {
+      const wait = this.lockedFor(phone)
+      if (wait > 0) out.push({ phone, until: new Date(this.nowMs() + wait).toISOString() })
     }
-    this.failures.set(phone, e)
-    return left
+    return out
+  }
+
+  /** An operator lifts a number's block (after calling the reporter); audited. False when it was not blocked. */
+  async unblock(p: Principal, rawPhone: string): Promise<boolean> {
+    const phone = normalizeMsisdn(rawPhone)
+    if (!phone) throw new DeskError(400, 'invalid', 'Nomor HP tidak sah', { phone: 'Nomor HP tidak sah' })
+    return this.desk.write(() => {
+      const wait = this.lockedFor(phone)
+      const at = this.desk.store.nowIso()
+      const cleared = this.store.clearWrongCodes(phone, new Date(this.nowMs() - 2 * LOCK_MS).toISOString(), { at, by: p.id })
+      if (wait === 0 && cleared === 0) return false
+      this.desk.store.audit(p.id, 'sms.unblock', phone, { remainingMs: wait, wrongCodes: cleared })
+      // No phone number in the event: display screens receive events too.
+      this.desk.store.appendEvent('sms.unblocked', {})
+      return true
+    })
   }
 
   /** Take one message: stored first (nothing is lost), then read, counted and answered. */
@@ -153,9 +194,16 @@ export class SmsService {
     const id = first.id
     // The stored copy of a reply hides the code too (an example in a reply repeats it).
     const code0 = splitSmsCode(text).code
+    // The sender's SMS code wherever it stands in the text (found below): masked in the stored copy.
+    let secrets: string[] = []
     const done = async (status: SmsInStatus, detail: Record<string, unknown>, reply: string | null, userId?: string) => {
       await this.desk.write(() => {
         this.store.setStatus(id, status, detail, userId ?? null)
+        if (secrets.length > 0) {
+          const stored = maskSmsCode(text)
+          const masked = maskWords(stored, secrets)
+          if (masked !== stored) this.store.setText(id, masked)
+        }
         this.desk.store.appendEvent('sms.received', {
           id,
           gateway: msg.gateway,
@@ -172,18 +220,26 @@ export class SmsService {
     if (candidates.length === 0) return done('unknown_number', {}, null)
     const wait = this.lockedFor(phone)
     if (wait > 0) return done('locked', { reason: 'nomor diblokir sementara (kode SMS salah 5 kali)' }, null)
+    // An empty message (a pocket press, a blank forward) is no attempt at a code: refused, not counted
+    // against the number.
+    if (text.trim() === '') {
+      const reply = 'SALAH: pesan kosong. Tulis kode SMS Anda (di kartu) lalu hasilnya, contoh: KODE 3 B 120 150 TS 6'
+      return done('refused', { reason: 'pesan kosong', empty: true }, candidates.length === 1 ? fitSms(reply) : null)
+    }
 
     const { code, rest } = splitSmsCode(text)
     const user = code ? await this.matchCode(code, candidates) : null
+    // A code written somewhere else (after KOREKSI, at the end): checked against the number's
+    // owners, at most four words (each check is an scrypt hash).
+    secrets = user ? [code!] : await this.codesAmong(codeLikeWords(text).filter((w) => w !== code).slice(0, 4), candidates)
     if (!user) {
-      const left = this.fail(phone)
+      const left = this.triesLeftAfterFailure(phone)
       const reply =
         left === 0
           ? 'DIBLOKIR 10 menit: kode SMS salah 5 kali. Kode ada di kartu Anda; bila hilang, telepon desk.'
           : `SALAH: kode SMS salah. Kode ada di kartu Anda (4 huruf/angka di depan pesan). Sisa ${left} kali sebelum nomor diblokir 10 menit.`
       return done('wrong_code', { triesLeft: left }, reply)
     }
-    this.failures.delete(phone)
 
     const principal: Principal = { id: user.id, name: user.name, role: user.role, region: user.region }
     const ctx = this.contextFor(principal)
@@ -245,6 +301,12 @@ export class SmsService {
       if (hash && (await verifyAccessCode(code, hash))) return u
     }
     return null
+  }
+
+  private async codesAmong(words: string[], users: UserRecord[]): Promise<string[]> {
+    const found: string[] = []
+    for (const w of words) if (await this.matchCode(w, users)) found.push(w)
+    return found
   }
 
   contextFor(p: Principal): SmsContext {
@@ -344,9 +406,31 @@ export class SmsService {
   }
 
   // ---------------------------------------------------------------- reads for the console
-  messages(limit = 200, before?: number): SmsMessageDto[] {
+  /** Newest first, paged back by `before`; `problems`: only what still needs an operator (filtered here, not on a page). */
+  messages(limit = 200, before?: number, problems = false): SmsMessageDto[] {
     const users = new Map(this.desk.store.listUsers().map((u) => [u.id, u]))
-    return this.store.recent(Math.min(500, Math.max(1, limit)), before).map((m) => this.dto(m, users))
+    const n = Math.min(500, Math.max(1, limit))
+    return (problems ? this.store.problems(n, before) : this.store.recent(n, before)).map((m) => this.dto(m, users))
+  }
+
+  /**
+   * A phoned-in entry saved from a refused SMS (its note carries "SMS … #<id>", as the SMS screen's
+   * "Isi formulir telepon" writes it) marks that SMS handled: it leaves "Perlu tindakan" and shows
+   * who fixed it and when. Only a message that was not counted (refused, wrong code, blocked).
+   */
+  async handledByEntry(p: Principal, note: string | undefined, answer: ResultAnswer): Promise<boolean> {
+    const ref = /\bSMS\b[^#\n\u2014]{0,60}#(\d{1,12})\b/i.exec(note ?? '')
+    if (!ref) return false
+    const id = Number(ref[1])
+    const m = this.store.byId(id)
+    if (!m || m.direction !== 'in' || !HANDLEABLE.has(m.status) || m.detail.handled) return false
+    const handled = { at: this.desk.store.nowIso(), by: p.id, byName: p.name, receipt: answer.receipt, tps: answer.tps, contest: answer.contest }
+    return this.desk.write(() => {
+      if (!this.store.setHandled(id, handled)) return false
+      this.desk.store.audit(p.id, 'sms.handled', String(id), { receipt: answer.receipt, tps: answer.tps, contest: answer.contest })
+      this.desk.store.appendEvent('sms.handled', { id })
+      return true
+    })
   }
 
   private dto(m: SmsMessageRecord, users: Map<string, UserRecord>): SmsMessageDto {
@@ -367,7 +451,19 @@ export class SmsService {
       ...(Array.isArray(d.parts) ? { parts: (d.parts as PartOutcome[]).map((p) => ({ contest: p.contest, status: p.status, ...(p.receipt ? { receipt: p.receipt } : {}), ...(p.error ? { error: p.error } : {}) })) } : {}),
       ...(d.prefill ? { prefill: d.prefill as SmsPrefillDto } : {}),
       ...(typeof d.error === 'string' ? { error: d.error } : {}),
+      ...(d.handled && typeof d.handled === 'object' ? { handled: this.handledDto(d.handled as Record<string, unknown>, users) } : {}),
       replyTo: m.replyTo,
+    }
+  }
+
+  private handledDto(h: Record<string, unknown>, users: Map<string, UserRecord>): NonNullable<SmsMessageDto['handled']> {
+    const by = String(h.by ?? '')
+    return {
+      at: String(h.at ?? ''),
+      by: { id: by, name: users.get(by)?.name ?? (typeof h.byName === 'string' ? h.byName : by) },
+      ...(typeof h.receipt === 'string' ? { receipt: h.receipt } : {}),
+      ...(typeof h.tps === 'string' ? { tps: h.tps } : {}),
+      ...(typeof h.contest === 'string' ? { contest: h.contest } : {}),
     }
   }
 

@@ -67,7 +67,26 @@ export interface ProgressDto {
   contests: ContestProgress[]
 }
 
-export interface RecapRowDto {
+/** A TPS's state: postponed and merged TPS leave the count of expected TPS. */
+export type TpsStatus = 'active' | 'postponed' | 'merged'
+
+/** One TPS of the registry as the desk stores it (GET /tps adds the contests reported). */
+export interface TpsRecord {
+  code: string
+  desa: string
+  number: number
+  dpt: number
+  dptL: number | null
+  dptP: number | null
+  location: string | null
+  status: TpsStatus
+  statusReason: string | null
+  mergedInto: string | null
+  simulated: boolean
+}
+
+/** One region's (or TPS's) line of a recap; src/domain/recap.ts computes it. */
+export interface RecapRow {
   code: string
   name: string
   tpsTotal: number
@@ -79,9 +98,16 @@ export interface RecapRowDto {
   valid: number
   invalid: number
   total: number
-  status?: string
-  reported?: boolean
 }
+
+/** A recap line at the TPS level. */
+export interface RecapTpsRow extends RecapRow {
+  status: TpsStatus
+  reported: boolean
+}
+
+/** A recap line on the wire: a TPS row carries its status and whether it reported. */
+export type RecapRowDto = RecapRow & Partial<Pick<RecapTpsRow, 'status' | 'reported'>>
 
 export interface RecapDto {
   contest: string
@@ -335,6 +361,8 @@ export interface SmsMessageDto {
   prefill?: SmsPrefillDto
   /** Why a reply could not be sent. */
   error?: string
+  /** A message not counted that an operator fixed by a phoned-in entry: who, when, its receipt. */
+  handled?: { at: string; by: { id: string; name: string }; receipt?: string; tps?: string; contest?: string }
   replyTo: number | null
 }
 
@@ -349,4 +377,6 @@ export interface SmsOverviewDto {
   gateways: { gammu: boolean; android: boolean }
   messages: SmsMessageDto[]
   unknown: SmsUnknownDto[]
+  /** Numbers blocked now for wrong SMS codes (62…), and until when. */
+  blocked: { phone: string; until: string }[]
 }

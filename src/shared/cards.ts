@@ -96,6 +96,8 @@ export function cardAddresses(input: {
   host: string
   port: number
   lan: { interface: string; address: string }[]
+  /** `https` when the desk serves TLS itself: its LAN addresses then answer only over https. */
+  scheme?: 'http' | 'https'
 }): { urls: CardAddressDto[]; loopbackOnly: boolean } {
   const wildcard = input.host === '0.0.0.0' || input.host === '::' || input.host === ''
   const loopbackOnly = isLoopbackHost(input.host)
@@ -107,7 +109,7 @@ export function cardAddresses(input: {
   const ordered = [...list].sort((a, b) => Number(VIRTUAL_INTERFACE.test(a.interface)) - Number(VIRTUAL_INTERFACE.test(b.interface)))
   for (const a of ordered) {
     const host = a.address.includes(':') ? `[${a.address}]` : a.address
-    urls.push({ interface: a.interface, url: `http://${host}:${input.port}`, kind: 'lan' })
+    urls.push({ interface: a.interface, url: `${input.scheme ?? 'http'}://${host}:${input.port}`, kind: 'lan' })
   }
   return { urls, loopbackOnly }
 }

@@ -94,11 +94,14 @@ export interface ReconcileRowDto {
 export interface ReconcileContestDto {
   contest: string
   name: string
+  /** The level KPU's file came in at. */
   level: 'tps' | 'desa' | 'kecamatan'
   importId: number
   importedAt: string
   source: string
+  /** Regions in KPU's figures. */
   regions: number
+  /** Regions of that level the desk knows but KPU's figures do not have. */
   regionsWithoutKpu: number
   flaggedRegions: number
   incompleteRegions: number

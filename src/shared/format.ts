@@ -57,3 +57,13 @@ export function dateTimeWibParts(at: Date | string | number): [string, string] {
   const d = wibParts(at)
   return [`${pad(d.getUTCDate())}-${pad(d.getUTCMonth() + 1)}-${d.getUTCFullYear()}`, `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`]
 }
+
+/** A TPS's number as the forms write it: 7 → "007". */
+export function formatTpsNumber(n: number): string {
+  return String(n).padStart(3, '0')
+}
+
+/** "Sumbersari · TPS 007": how every screen names one TPS (`word` is the screen's word for TPS). */
+export function tpsLabel(t: { desaName: string; number: number }, word = 'TPS'): string {
+  return `${t.desaName} · ${word} ${formatTpsNumber(t.number)}`
+}

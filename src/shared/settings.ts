@@ -185,7 +185,7 @@ export const SETTINGS: Readonly<Record<DeskSettingKey, SettingSpec>> = {
   smsAndroidUrl: { flag: 'sms-android-url', arg: 'URL', type: 'string', group: 'sms', label: 'SMS Gateway Android: alamat', help: 'alamat API lokal HP SMS Gateway for Android, contoh http://192.168.1.20:8080' },
   smsAndroidUser: { flag: 'sms-android-user', arg: 'NAMA', type: 'string', group: 'sms', label: 'SMS Gateway Android: pengguna', help: 'nama pengguna API lokal HP' },
   smsAndroidPassword: { flag: 'sms-android-password', arg: 'SANDI', type: 'string', group: 'sms', secret: true, label: 'SMS Gateway Android: sandi', help: 'sandi API lokal HP (juga bisa dari DESK_SMS_ANDROID_PASSWORD)' },
-  smsAndroidSigningKey: { flag: 'sms-android-signing-key', arg: 'KUNCI', type: 'string', group: 'sms', secret: true, label: 'SMS Gateway Android: kunci tanda tangan', help: 'kunci tanda tangan webhook (wajib, kecuali pilihan berikut)' },
+  smsAndroidSigningKey: { flag: 'sms-android-signing-key', arg: 'KUNCI', type: 'string', group: 'sms', secret: true, label: 'SMS Gateway Android: kunci tanda tangan', help: 'kunci tanda tangan webhook (wajib, kecuali pilihan berikut; juga bisa dari DESK_SMS_ANDROID_SIGNING_KEY)' },
   smsAndroidAllowUnsigned: { flag: 'sms-android-allow-unsigned', type: 'boolean', group: 'sms', label: 'Terima webhook tanpa tanda tangan', help: 'menerima webhook SMS Android tanpa tanda tangan (hanya untuk uji)' },
 }
 
@@ -241,11 +241,4 @@ export function settingsHelp(indent: string): string {
   return Object.values(SETTINGS)
     .map((s) => `${indent}${named(s).padEnd(width)}  ${s.help}`)
     .join('\n')
-}
-
-/** Settings as the stored file and the screen show them: secrets replaced by a mark. */
-export function redactSettings(s: DeskSettings): Record<string, unknown> {
-  const out: Record<string, unknown> = {}
-  for (const [key, value] of Object.entries(s)) out[key] = SETTINGS[key as DeskSettingKey]?.secret && value ? '••••' : value
-  return out
 }

@@ -1,11 +1,11 @@
-// Form C.Hasil checked while it is typed: one checker for the phone form (/lapor) and the
-// console's phone entry alike. The desk checks again on arrival and decides
-// (src/domain/result-sheet.ts); this applies the same rules with the same codes, so what the desk
-// would refuse or flag shows while the paper, or the caller, is still at hand. The UI may import
-// only src/shared, not the domain: tests/intake/sheet-check.test.ts runs both on the same sheets
-// to keep them in step. On top of the desk's rules, the totals typed as written on the form
-// (valid, valid + invalid, voters' total) are compared with the sums: that is how a misread digit
-// shows up. Pure, without messages (each screen words them): the light /lapor bundle carries it.
+// Form C.Hasil's rules, written once: the desk checks a sheet with them when it arrives
+// (`checkSheetFigures`, worded for the API by src/domain/result-sheet.ts) and the phone form
+// (/lapor) and the console's phone entry check the sheet while it is typed (`checkSheet`), so what
+// the desk would refuse or flag shows while the paper, or the caller, is still at hand. The UI may
+// import only src/shared, so the rules live here. On top of the desk's rules, the totals typed as
+// written on the form (valid, valid + invalid, voters' total) are compared with the sums: that is
+// how a misread digit shows up. Pure, without messages (each screen words them): the light /lapor
+// bundle carries it.
 
 /** No TPS can hold more ballots than this (the desk refuses more). */
 export const TPS_CAPACITY = 1000
@@ -76,6 +76,7 @@ export interface SheetIssue<C extends string = SheetErrorCode | SheetWarningCode
 export interface CheckedSheet {
   votes: Record<string, number>
   invalid: number
+  /** Voters who used their right; `total` as written on the form, when given it must equal dpt + dptb + dpk. */
   voters?: { dpt: number; dptb: number; dpk: number; total?: number }
 }
 
@@ -128,6 +129,99 @@ export function emptySheetText(candidates: readonly { number: number }[]): Sheet
 /** The boxes the desk also sees; the typed valid and total exist only on the form. */
 const deskField = (f: SheetField) => f !== 'valid' && f !== 'total'
 
+/** Voters' section once DPT, DPTb and DPK are known: the typed total must be their sum, and no TPS holds more. */
+function votersErrors(dpt: number, dptb: number, dpk: number, typed: number | null): SheetIssue<'voters_sum' | 'over_capacity'>[] {
+  const sum = dpt + dptb + dpk
+  const out: SheetIssue<'voters_sum' | 'over_capacity'>[] = []
+  if (typed !== null && typed !== sum) out.push({ field: 'voters.total', code: 'voters_sum', n: typed, ref: sum, parts: [dpt, dptb, dpk] })
+  if (sum > TPS_CAPACITY) out.push({ field: 'voters.total', code: 'over_capacity', n: sum, ref: TPS_CAPACITY })
+  return out
+}
+
+/** The soft checks of a sheet without errors, in the desk's order: possible, but worth a second look. */
+function sheetWarnings(
+  f: { votes: Record<string, number>; valid: number; invalid: number; total: number; voters: { dpt: number } | undefined; votersSum: number | null },
+  ctx: { candidates: readonly { number: number }[]; dpt: number },
+): SheetIssue<SheetWarningCode>[] {
+  const warnings: SheetIssue<SheetWarningCode>[] = []
+  const { total, valid, invalid } = f
+  if (f.votersSum !== null && total !== f.votersSum) warnings.push({ field: 'voters.total', code: 'total_mismatch', n: total, ref: f.votersSum })
+  const fromDpt = f.voters ? f.voters.dpt : total
+  if (fromDpt > ctx.dpt) warnings.push({ field: f.voters ? 'voters.dpt' : 'invalid', code: 'turnout_over_dpt', n: fromDpt, ref: ctx.dpt })
+  if (total > TPS_TYPICAL_MAX) warnings.push({ field: 'invalid', code: 'over_typical_size', n: total, ref: TPS_TYPICAL_MAX })
+  if (total === 0) warnings.push({ field: 'invalid', code: 'zero_total' })
+  else {
+    if (invalid > total * INVALID_SHARE_WARN) warnings.push({ field: 'invalid', code: 'invalid_high', n: invalid, ref: total })
+    if (ctx.dpt > 0 && total < ctx.dpt * LOW_TURNOUT_WARN) warnings.push({ field: 'invalid', code: 'turnout_low', n: total, ref: ctx.dpt })
+    const all = ctx.candidates.filter((c) => f.votes[String(c.number)] === valid)
+    if (valid >= UNANIMOUS_MIN_VOTES && ctx.candidates.length > 1 && all.length === 1) {
+      warnings.push({ field: `votes.${all[0]!.number}`, code: 'unanimous', n: valid })
+    }
+  }
+  return warnings
+}
+
+/**
+ * The desk's hard errors: the form's typed sums it never gets (`valid_sum`, `total_sum`), and what
+ * only it meets: a pair's votes missing from a sheet, a pair the contest does not have.
+ */
+export type DeskSheetErrorCode = Exclude<SheetErrorCode, 'valid_sum' | 'total_sum'> | 'required' | 'unknown_candidate'
+
+export interface FiguresCheck {
+  errors: SheetIssue<DeskSheetErrorCode>[]
+  warnings: SheetIssue<SheetWarningCode>[]
+  valid: number
+  /** valid + invalid */
+  total: number
+}
+
+const isCount = (n: unknown): n is number => typeof n === 'number' && Number.isInteger(n) && n >= 0
+
+/**
+ * The desk's check of a sheet that arrived (`votes`, `invalid`, `voters` of POST /results, an
+ * SMS, a console entry): hard errors refuse it, warnings flag it for review. Ballots over a TPS's
+ * capacity are named on `invalid` (the desk's answers have no total box), and only once nothing
+ * else is wrong.
+ */
+export function checkSheetFigures(sheet: CheckedSheet, ctx: { candidates: readonly { number: number }[]; dpt: number }): FiguresCheck {
+  const errors: SheetIssue<DeskSheetErrorCode>[] = []
+  const known = new Set(ctx.candidates.map((c) => String(c.number)))
+  let valid = 0
+  for (const c of ctx.candidates) {
+    const key = String(c.number)
+    const v: unknown = sheet.votes[key]
+    if (v === undefined || v === null) errors.push({ field: `votes.${key}`, code: 'required' })
+    else if (!isCount(v)) errors.push({ field: `votes.${key}`, code: 'not_count' })
+    else valid += v
+  }
+  for (const key of Object.keys(sheet.votes)) if (!known.has(key)) errors.push({ field: `votes.${key}`, code: 'unknown_candidate' })
+  if (!isCount(sheet.invalid)) errors.push({ field: 'invalid', code: 'not_count' })
+
+  const voters = sheet.voters
+  let votersSum: number | null = null
+  if (voters) {
+    let ok = true
+    for (const part of ['dpt', 'dptb', 'dpk'] as const) {
+      if (!isCount(voters[part])) {
+        ok = false
+        errors.push({ field: `voters.${part}`, code: 'not_count' })
+      }
+    }
+    if (voters.total !== undefined && !isCount(voters.total)) {
+      ok = false
+      errors.push({ field: 'voters.total', code: 'not_count' })
+    }
+    if (ok) {
+      errors.push(...votersErrors(voters.dpt, voters.dptb, voters.dpk, voters.total ?? null))
+      votersSum = voters.dpt + voters.dptb + voters.dpk
+    }
+  }
+  const total = valid + (isCount(sheet.invalid) ? sheet.invalid : 0)
+  if (errors.length === 0 && total > TPS_CAPACITY) errors.push({ field: 'invalid', code: 'over_capacity', n: total, ref: TPS_CAPACITY })
+  if (errors.length > 0) return { errors, warnings: [], valid, total }
+  return { errors, warnings: sheetWarnings({ votes: sheet.votes, valid, invalid: sheet.invalid, total, voters, votersSum }, ctx), valid, total }
+}
+
 /** Check the sheet as typed so far. `dpt` is the TPS's registered voters. */
 export function checkSheet(text: SheetText, ctx: { candidates: readonly { number: number }[]; dpt: number }, mode: SheetMode): SheetCheck {
   const errors: SheetIssue<SheetErrorCode>[] = []
@@ -177,11 +271,8 @@ export function checkSheet(text: SheetText, ctx: { candidates: readonly { number
   if (dpt !== null && dptb !== null && dpk !== null) {
     votersSum = dpt + dptb + dpk
     voters = { dpt, dptb, dpk }
-    if (votersTyped !== null) {
-      if (votersTyped !== votersSum) errors.push({ field: 'voters.total', code: 'voters_sum', n: votersTyped, ref: votersSum, parts: [dpt, dptb, dpk] })
-      else voters.total = votersTyped
-    }
-    if (votersSum > TPS_CAPACITY) errors.push({ field: 'voters.total', code: 'over_capacity', n: votersSum, ref: TPS_CAPACITY })
+    if (votersTyped !== null && votersTyped === votersSum) voters.total = votersTyped
+    errors.push(...votersErrors(dpt, dptb, dpk, votersTyped))
   }
   if (allVotes && validTyped !== null && validTyped !== valid) {
     errors.push({ field: 'valid', code: 'valid_sum', n: validTyped, ref: valid, parts: ctx.candidates.map((c) => votes[String(c.number)]!) })
@@ -207,22 +298,7 @@ export function checkSheet(text: SheetText, ctx: { candidates: readonly { number
   }
 
   const ok = errors.length === 0 && missing.length === 0 && invalid !== null
-  if (ok) {
-    // The desk's soft checks, in its order.
-    if (votersSum !== null && total !== votersSum) warnings.push({ field: 'voters.total', code: 'total_mismatch', n: total, ref: votersSum })
-    const fromDpt = voters ? voters.dpt : total
-    if (fromDpt > ctx.dpt) warnings.push({ field: voters ? 'voters.dpt' : 'invalid', code: 'turnout_over_dpt', n: fromDpt, ref: ctx.dpt })
-    if (total > TPS_TYPICAL_MAX) warnings.push({ field: 'invalid', code: 'over_typical_size', n: total, ref: TPS_TYPICAL_MAX })
-    if (total === 0) warnings.push({ field: 'invalid', code: 'zero_total' })
-    else {
-      if (invalid > total * INVALID_SHARE_WARN) warnings.push({ field: 'invalid', code: 'invalid_high', n: invalid, ref: total })
-      if (ctx.dpt > 0 && total < ctx.dpt * LOW_TURNOUT_WARN) warnings.push({ field: 'invalid', code: 'turnout_low', n: total, ref: ctx.dpt })
-      const all = ctx.candidates.filter((c) => votes[String(c.number)] === valid)
-      if (valid >= UNANIMOUS_MIN_VOTES && ctx.candidates.length > 1 && all.length === 1) {
-        warnings.push({ field: `votes.${all[0]!.number}`, code: 'unanimous', n: valid })
-      }
-    }
-  }
+  if (ok) warnings.push(...sheetWarnings({ votes, valid, invalid, total, voters, votersSum }, ctx))
   return {
     errors,
     follows,

@@ -22,6 +22,8 @@ export interface AdvertisedDesk {
   version: string
   training: boolean
   url: string
+  /** With https: the certificate fingerprint it advertised (accepted at that address only). */
+  certFingerprint: string | null
 }
 
 export interface StartState {

@@ -93,6 +93,9 @@ export interface SimSummary {
   sms?: SmsRunSummary
 }
 
+/** How long a TPS waits for the desk to take its SMS before its next step goes anyway. */
+const SMS_TAKE_MS = 120_000
+
 const STATUS_OF: Record<number, Expect> = { 201: 'accepted', 200: 'duplicate', 202: 'conflict', 400: 'rejected' }
 
 /** A counting semaphore: at most `n` requests in flight. */
@@ -293,6 +296,7 @@ export async function runSimulation(options: RunOptions): Promise<SimSummary> {
   let incidentsEndpoint: boolean | null = null
   const gate = new Gate(Math.max(1, options.concurrency ?? 8))
   const timers = new Timers(options.signal)
+  let smsStalled = false
   const t0 = Date.now()
   const simNow = () => ((Date.now() - t0) / 1000) * speed
   const note = (u: Unexpected) => {
@@ -387,12 +391,25 @@ export async function runSimulation(options: RunOptions): Promise<SimSummary> {
   try {
     await Promise.all(
       plan.chains.map(async (chain) => {
-        for (const step of chain.steps) {
+        for (const [i, step] of chain.steps.entries()) {
           await timers.wait(t0 + (step.at / speed) * 1000 - Date.now())
           await gate.run(() => {
             options.onSimTime?.(step.at)
             return execute(step)
           })
+          // The desk reads gammu's inbox at its own pace (a poll, then a file must settle): a few
+          // real seconds, which at the simulator's speed are simulated minutes. On the night the
+          // message is in long before the TPS's next step (the SMS after a typo, the kecamatan
+          // officer's copy), so the plan expects it there first: this TPS waits for the desk to take
+          // it (bounded; the other TPS go on meanwhile).
+          // A desk that left one file unread that long is not reading this inbox: stop waiting.
+          if (step.kind === 'sms' && sms && !smsStalled && i < chain.steps.length - 1) {
+            const until = Date.now() + SMS_TAKE_MS
+            while (sms.waiting(step) && !smsStalled) {
+              if (Date.now() >= until) smsStalled = true
+              else await timers.wait(50)
+            }
+          }
         }
       }),
     )

@@ -153,6 +153,8 @@ function adjust(counts: PlanCounts, expect: Extract<Step, { kind: 'result' }>['e
 export class SmsSender {
   private serial = 0
   private readonly lastGammuName = new Map<string, string>()
+  /** The inbox file each gammu step was written to. */
+  private readonly files = new WeakMap<SmsStep, string>()
   readonly got: Record<string, number> = {}
   readonly unexpected: string[] = []
   private startId = 0
@@ -188,6 +190,7 @@ export class SmsSender {
       // Half the modems are set to `inboxformat = unicode` (UTF-16 big-endian after FE FF), half to standard (UTF-8).
       const body = this.serial % 2 === 0 ? Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(text, 'utf16le').swap16()]) : Buffer.from(text, 'utf8')
       writeFileSync(join(this.options.gammuInbox!, name), body)
+      this.files.set(step, name)
       return
     }
     const receivedAt = new Date(DAY + (step.sentAt ?? step.at) * 1000).toISOString()
@@ -201,6 +204,15 @@ export class SmsSender {
     const r = await this.client.request<{ status?: string; duplicateDelivery?: boolean }>('POST', '/sms/android', { headers, body: raw, contentType: 'application/json' })
     const got = r.body?.duplicateDelivery ? 'duplicate_delivery' : (r.body?.status ?? `HTTP ${r.status}`)
     if (got !== step.expect) this.note(`${step.tps} (android): diharapkan ${step.expect}, didapat ${got}`)
+  }
+
+  /**
+   * The desk has not taken this step's message yet: its gammu file is still in the inbox (the desk
+   * moves it away once the message is stored and answered). The webhook answers at once: never.
+   */
+  waiting(step: SmsStep): boolean {
+    const name = this.files.get(step)
+    return name !== undefined && existsSync(join(this.options.gammuInbox!, name))
   }
 
   /** Wait for gammu's files to be read (bounded), then count the statuses in the desk's SMS log. */

@@ -49,7 +49,26 @@ export class SmsStore {
       byKey: p('SELECT * FROM sms_messages WHERE message_key = ?'),
       byId: p('SELECT * FROM sms_messages WHERE id = ?'),
       setStatus: p('UPDATE sms_messages SET status = ?, detail = ?, user_id = coalesce(?, user_id) WHERE id = ?'),
+      setText: p('UPDATE sms_messages SET text = ? WHERE id = ?'),
       recent: p('SELECT * FROM sms_messages WHERE id < ? ORDER BY id DESC LIMIT ?'),
+      // What an operator still has to act on: incoming messages not counted (and not yet handled
+      // by a phoned-in entry), and replies that could not be sent.
+      problems: p(`SELECT * FROM sms_messages WHERE id < ? AND (
+          (direction = 'in' AND status IN ('refused', 'wrong_code', 'locked', 'unknown_number', 'conflict')
+            AND json_extract(detail, '$.handled') IS NULL)
+          OR (direction = 'out' AND status = 'failed'))
+        ORDER BY id DESC LIMIT ?`),
+      setHandled: p(`UPDATE sms_messages SET detail = json_set(detail, '$.handled', json(?))
+        WHERE id = ? AND direction = 'in' AND json_extract(detail, '$.handled') IS NULL`),
+      // The lockout is read from the log, so it survives a restart: wrong codes, and messages whose
+      // code was right (they reset the count; an empty message had no code at all).
+      lockoutHistory: p(`SELECT at, status, json_extract(detail, '$.unblocked') IS NOT NULL AS cleared FROM sms_messages
+        WHERE phone = ? AND direction = 'in' AND at >= ?
+          AND (status = 'wrong_code' OR (status IN ('counted', 'conflict', 'refused') AND json_extract(detail, '$.empty') IS NULL))
+        ORDER BY id`),
+      wrongCodePhones: p(`SELECT DISTINCT phone FROM sms_messages WHERE direction = 'in' AND status = 'wrong_code' AND at >= ?`),
+      clearWrongCodes: p(`UPDATE sms_messages SET detail = json_set(detail, '$.unblocked', json(?))
+        WHERE phone = ? AND direction = 'in' AND status = 'wrong_code' AND at >= ? AND json_extract(detail, '$.unblocked') IS NULL`),
       lastInByUser: p(`SELECT m.* FROM sms_messages m
         JOIN (SELECT user_id, max(id) AS id FROM sms_messages WHERE direction = 'in' AND user_id IS NOT NULL GROUP BY user_id) last
         ON last.id = m.id`),
@@ -98,9 +117,43 @@ export class SmsStore {
     this.s.setStatus.run(status, JSON.stringify(detail), userId, id)
   }
 
+  /** The stored text again, with more of it masked (the sender's code found later in it). */
+  setText(id: number, text: string): void {
+    this.s.setText.run(text, id)
+  }
+
   /** Newest first, `before` an id (paging back), at most `limit`. */
   recent(limit: number, before = Number.MAX_SAFE_INTEGER): SmsMessageRecord[] {
     return (this.s.recent.all(before, limit) as Row[]).map(messageFromRow)
+  }
+
+  /** Messages needing action (see the statement), newest first, paged like `recent`. */
+  problems(limit: number, before = Number.MAX_SAFE_INTEGER): SmsMessageRecord[] {
+    return (this.s.problems.all(before, limit) as Row[]).map(messageFromRow)
+  }
+
+  /** Mark an incoming message handled (once); false when it was already, or is not incoming. */
+  setHandled(id: number, handled: Record<string, unknown>): boolean {
+    return this.s.setHandled.run(JSON.stringify(handled), id).changes === 1
+  }
+
+  /** This number's messages since `sinceIso` that decide its lockout, oldest first. */
+  lockoutHistory(phone: string, sinceIso: string): { at: string; wrong: boolean; cleared: boolean }[] {
+    return (this.s.lockoutHistory.all(phone, sinceIso) as { at: string; status: string; cleared: number }[]).map((r) => ({
+      at: r.at,
+      wrong: r.status === 'wrong_code',
+      cleared: r.cleared === 1,
+    }))
+  }
+
+  /** Numbers that sent a wrong code since `sinceIso`. */
+  wrongCodePhones(sinceIso: string): string[] {
+    return (this.s.wrongCodePhones.all(sinceIso) as { phone: string }[]).map((r) => r.phone)
+  }
+
+  /** An operator lifted the block: this number's recent wrong codes stop counting. */
+  clearWrongCodes(phone: string, sinceIso: string, by: Record<string, unknown>): number {
+    return this.s.clearWrongCodes.run(JSON.stringify(by), phone, sinceIso).changes
   }
 
   /** Each person's last incoming SMS, by user id (the chase list). */

@@ -7,7 +7,7 @@ import { CHROMIUM } from '../helpers/browser'
 import { builtUi } from '../helpers/build-ui'
 import { DESA_A, sid, startDesk, tpsCsv, type TestDesk } from '../helpers/desk'
 import { call, stream } from '../helpers/https-client'
-import { NGINX, startNginx, type RunningNginx } from '../helpers/nginx'
+import { NGINX, NGINX_CONF, startNginx, type RunningNginx } from '../helpers/nginx'
 import { makeCert } from '../helpers/tls'
 
 // Debian's nginx as the TLS reverse proxy in front of a real desk, with the configuration the
@@ -115,6 +115,9 @@ describe.skipIf(!haveNginx)('behind nginx (docs/deploy/nginx.conf)', () => {
     expect(arrived.at - sentAt).toBeLessThan(2_000)
     await board.waitForFunction(() => document.querySelector('[data-tile="35.09.01"] .tile-pct')?.textContent === '33%', undefined, { timeout: 10_000 })
     await board.screenshot({ path: join(SHOTS, 'papan-through-nginx.png') })
+    // Boards sign in to the stream with ?token=: the recommended file keeps those URLs out of nginx's log.
+    const events_ = /location = \/api\/v1\/events \{([^}]*)\}/.exec(readFileSync(NGINX_CONF, 'utf8'))![1]!
+    expect(events_).toMatch(/^\s*access_log off;/m)
     await board.close()
     events.close()
   }, 120_000)
@@ -149,6 +152,49 @@ describe.skipIf(!haveNginx)('behind nginx (docs/deploy/nginx.conf)', () => {
     expect((await call(`${proxy.url}/lapor`, { ca, localAddress: '127.0.0.6' })).status).toBe(200)
     expect((await call(`${proxy.url}/publik`, { ca, localAddress: '127.0.0.6' })).status).toBe(200)
   })
+
+  it('full /publik loads in Chromium: the desk sees about one request per path, none for an icon', async () => {
+    // Four citizens open /publik at once, each in a fresh browser (no cache of its own).
+    const asked: string[] = []
+    const before = requests.length
+    const contexts = await Promise.all(Array.from({ length: 4 }, () => browser.newContext({ viewport: { width: 360, height: 740 }, isMobile: true, locale: 'id-ID' })))
+    try {
+      await Promise.all(
+        contexts.map(async (context) => {
+          const page = await context.newPage()
+          page.on('request', (r) => asked.push(new URL(r.url()).pathname))
+          await page.goto(`${proxy.url}/publik`)
+          await page.locator('.publik').waitFor({ timeout: 30_000 })
+          await page.waitForLoadState('networkidle')
+        }),
+      )
+    } finally {
+      await Promise.all(contexts.map((c) => c.close()))
+    }
+    const seen = requests.slice(before).map((r) => r.path)
+    const paths = [...new Set(asked)]
+    // What a page load asks for: the page, its assets, the configuration and the summary; no icon.
+    expect(paths).toEqual(expect.arrayContaining(['/publik', '/api/v1/config', '/api/v1/public/summary']))
+    expect(paths.filter((p) => p.startsWith('/assets/')).length).toBeGreaterThan(0)
+    expect(paths).not.toContain('/favicon.ico')
+    for (const path of paths) {
+      expect(asked.filter((p) => p === path).length, path).toBeGreaterThanOrEqual(4)
+      // About one per cache interval (two when the loads straddle one), however many citizens.
+      expect(seen.filter((p) => p === path).length, path).toBeLessThanOrEqual(2)
+    }
+    expect(seen.filter((p) => !paths.includes(p))).toEqual([])
+    // A browser asking for an icon anyway gets nginx's 404; the desk is not asked.
+    const icon = await call(`${proxy.url}/favicon.ico`, { ca, localAddress: '127.0.0.7' })
+    expect(icon.status).toBe(404)
+    expect(requests.slice(before).some((r) => r.path === '/favicon.ico')).toBe(false)
+    // And the desk itself answers 404 (not the UI page) when asked directly.
+    const direct = await fetch(`${desk.url}/favicon.ico`)
+    expect(direct.status).toBe(404)
+    expect(direct.headers.get('content-type')).not.toMatch(/html/)
+    // The configuration is micro-cached; a signed request (the admin) is never answered from the cache.
+    expect((await call(`${proxy.url}/api/v1/config`, { ca })).headers['x-cache']).toMatch(/HIT|UPDATING|STALE/)
+    expect((await call(`${proxy.url}/api/v1/config`, { ca, headers: { authorization: 'Bearer x' } })).headers['x-cache']).toBe('BYPASS')
+  }, 120_000)
 
   it('answers the crowd on /publik and its summary from the micro-cache: the desk sees about one request', async () => {
     const before = requests.filter((r) => r.path === '/api/v1/public/summary').length

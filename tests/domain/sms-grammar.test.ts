@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { parseSmsReport, readSmsNumber, smsExample, splitSmsCode, type SmsContext, type SmsParse } from '../../src/domain/sms-grammar'
-import { fitSms, maskSmsCode, normalizeMsisdn } from '../../src/domain/sms-text'
+import { codeLikeWords, fitSms, maskSmsCode, maskWords, normalizeMsisdn } from '../../src/domain/sms-text'
 
 const CONTESTS = [
   { id: 'gubernur', label: 'Gubernur', order: [1, 2, 3] },
@@ -84,8 +84,15 @@ describe('SMS grammar', () => {
     for (const text of junk) {
       for (const ctx of [desaCtx, kecCtx]) {
         const p = parse(text, ctx)
-        expect(typeof p.ok).toBe('boolean')
-        if (!p.ok) expect(p.error.length).toBeGreaterThan(0)
+        if (p.ok) {
+          // A message read as valid has a TPS and one sheet per contest, every count a number.
+          expect(p.tpsNumber, text).toBeGreaterThanOrEqual(1)
+          for (const r of p.reports) expect(Object.keys(r.votes).length, text).toBe(CONTESTS.find((c) => c.id === r.contest)!.order.length)
+        } else {
+          // The generic fallback means the parser threw: every input has a specific reason instead.
+          expect(p.error, text).not.toBe('pesan tidak terbaca')
+          expect(p.error.length, text).toBeGreaterThan(0)
+        }
       }
     }
     expect(parse('K7PQ 0 B 1 2 TS 3', desaCtx)).toMatchObject({ ok: false, error: 'nomor TPS "0" tidak terbaca' })
@@ -109,6 +116,15 @@ describe('SMS text helpers', () => {
     expect(maskSmsCode('k7pq#3#B')).toBe('****#3#B')
     expect(maskSmsCode('K7PQ3 B 1 2 TS 0')).toBe('****3 B 1 2 TS 0')
     expect(maskSmsCode('halo apa kabar')).toBe('halo apa kabar')
+  })
+
+  it('finds and masks every word that is the code, in any case and glued to the TPS', () => {
+    expect(codeLikeWords('KOREKSI k7pq 3 B 120 150 TS 6 K7PQ3')).toEqual(['K7PQ'])
+    expect(codeLikeWords('abcd 3 B')).toEqual(['ABCD'])
+    expect(codeLikeWords('HALO 3 B')).toEqual([]) // L and O are not in the code alphabet
+    expect(codeLikeWords('INFO PROMO 50RB')).toEqual([]) // I and O are not in the code alphabet
+    expect(maskWords('KOREKSI k7pq 3 B 120 150 TS 6 K7PQ3', ['K7PQ'])).toBe('KOREKSI **** 3 B 120 150 TS 6 ****3')
+    expect(maskWords('K7PQX 3', ['K7PQ'])).toBe('K7PQX 3') // another word that starts the same
   })
 
   it('fits a reply in 160 plain characters, keeping the example', () => {

@@ -1,9 +1,11 @@
 import { spawn } from 'node:child_process'
-import { writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { request as httpRequest } from 'node:http'
 import { request as httpsRequest } from 'node:https'
+import { createServer as createNetServer, connect as netConnect, type AddressInfo, type Server } from 'node:net'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { lanAddresses, lanState, registerLan } from '../../src/discovery/lan'
 import { builtApp } from '../helpers/build-ui'
 import { DESA_A, sid, startDesk, tpsCsv, type TestDesk } from '../helpers/desk'
 import { makeCert } from '../helpers/tls'
@@ -80,6 +82,87 @@ describe('the desk over HTTPS', () => {
     const api = await get(`http://127.0.0.1:${desk.redirectPort}/api/v1/health`)
     expect(api.status).toBe(308)
     expect(api.body).not.toContain('"status"')
+  })
+})
+
+describe('HTTPS behind a forwarded port with a public URL (docs/DEPLOY.md, way 2)', () => {
+  const PUBLIC = 'https://desk-pilkada.jemberkab.go.id'
+  const admin = { authorization: 'Bearer test-admin-token-0123456789abcdef' }
+  let desk: TestDesk
+  let ca: Buffer
+  // The office router: public TCP 80 → the desk's redirect port (here a loopback port forwarding
+  // bytes untouched, as a router's port forward does: the phone's Host header arrives as typed).
+  let router: Server
+  let routerPort = 0
+  const tls = makeCert()
+
+  beforeAll(async () => {
+    ca = readFileSync(tls.cert)
+    desk = await startDesk({ tlsCert: tls.cert, tlsKey: tls.key, httpRedirectPort: 0, publicUrl: PUBLIC })
+    router = createNetServer((inbound) => {
+      const outbound = netConnect(desk.redirectPort!, '127.0.0.1')
+      inbound.pipe(outbound).pipe(inbound)
+      const drop = () => {
+        inbound.destroy()
+        outbound.destroy()
+      }
+      inbound.on('error', drop)
+      outbound.on('error', drop)
+    })
+    await new Promise<void>((ok) => router.listen(0, '127.0.0.1', ok))
+    routerPort = (router.address() as AddressInfo).port
+  })
+  afterAll(async () => {
+    await new Promise((ok) => router?.close(ok))
+    await desk?.stop()
+  })
+
+  it('a phone typing http://<public name> through the forwarded port lands on the public https origin', async () => {
+    const r = await get(`http://127.0.0.1:${routerPort}/lapor?from=card`, { headers: { host: 'desk-pilkada.jemberkab.go.id' } })
+    expect(r.status).toBe(308)
+    // Public 443 is what the router forwards to the desk's HTTPS port: no desk port in the address.
+    expect(r.headers.location).toBe(`${PUBLIC}/lapor?from=card`)
+    // A client sending no Host at all also goes to the public URL.
+    const bare = await new Promise<string | undefined>((resolve, reject) => {
+      const s = netConnect(routerPort, '127.0.0.1', () => s.write('GET /papan HTTP/1.0\r\n\r\n'))
+      let text = ''
+      s.on('data', (d) => (text += d))
+      s.on('end', () => resolve(/^location: (.*)$/im.exec(text)?.[1]?.trim()))
+      s.on('error', reject)
+    })
+    expect(bare).toBe(`${PUBLIC}/papan`)
+    // A laptop on the LAN typing the desk's own address keeps it, on the desk's HTTPS port.
+    expect((await get(`http://127.0.0.1:${desk.redirectPort}/`, { headers: { host: `127.0.0.1:${desk.redirectPort}` } })).headers.location).toBe(`${desk.url}/`)
+  })
+
+  it('follows the public URL the admin sets at run time', async () => {
+    const set = await get(`${desk.url}/api/v1/intake/public-url`, { ca, method: 'PUT', headers: admin, body: JSON.stringify({ publicUrl: 'https://lapor.jemberkab.go.id:8443' }) })
+    expect(set.status).toBe(200)
+    try {
+      const r = await get(`http://127.0.0.1:${routerPort}/lapor`, { headers: { host: 'lapor.jemberkab.go.id' } })
+      expect(r.headers.location).toBe('https://lapor.jemberkab.go.id:8443/lapor')
+    } finally {
+      await get(`${desk.url}/api/v1/intake/public-url`, { ca, method: 'DELETE', headers: admin })
+    }
+  })
+
+  it('offers the LAN addresses with https, the scheme the desk serves', async () => {
+    // The test desk listens on loopback only; the addresses a desk on every interface would offer
+    // are asked for by telling the route so (the scheme stays what createDesk registered).
+    const state = lanState(desk.service)!
+    expect(state.scheme).toBe('https')
+    registerLan(desk.service, { ...state, host: '0.0.0.0' })
+    try {
+      const r = await get(`${desk.url}/api/v1/intake/addresses`, { ca, headers: admin })
+      expect(r.status).toBe(200)
+      const urls = (JSON.parse(r.body) as { urls: { url: string; kind: string }[] }).urls
+      expect(urls[0]).toEqual({ interface: 'public', url: PUBLIC, kind: 'public' })
+      const lan = urls.filter((u) => u.kind === 'lan')
+      expect(lan.map((u) => u.url)).toEqual(lanAddresses().map((a) => `https://${a.address}:${desk.port}`))
+      expect(urls.some((u) => u.url.startsWith('http://'))).toBe(false)
+    } finally {
+      registerLan(desk.service, state)
+    }
   })
 })
 

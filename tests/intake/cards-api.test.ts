@@ -106,6 +106,8 @@ describe('card addresses and selections (pure rules)', () => {
     expect(cardAddresses({ publicUrl: null, host: '0.0.0.0', port: 4046, lan: withDocker }).urls.map((u) => u.interface)).toEqual(['eth0', 'wlan0', 'docker0'])
     expect(cardAddresses({ publicUrl: null, host: '10.0.0.7', port: 80, lan })).toEqual({ urls: [{ interface: 'wlan0', url: 'http://10.0.0.7:80', kind: 'lan' }], loopbackOnly: false })
     expect(cardAddresses({ publicUrl: PUBLIC, host: '127.0.0.1', port: 4046, lan })).toEqual({ urls: [{ interface: 'public', url: PUBLIC, kind: 'public' }], loopbackOnly: true })
+    // A desk serving TLS itself answers https only on its LAN addresses: an http:// card opens nothing.
+    expect(cardAddresses({ publicUrl: null, host: '0.0.0.0', port: 4046, lan, scheme: 'https' }).urls.map((u) => u.url)).toEqual(['https://192.168.1.10:4046', 'https://10.0.0.7:4046'])
   })
   it('normalises public URLs to their origin', () => {
     expect(parsePublicUrl('http://Desk.Example:80/')).toEqual({ url: 'http://desk.example' })

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { checkResultSheet, type ResultSheet } from '../../src/domain/result-sheet'
 import { contestShortName, followsText, issueText, newSubmissionId, sheetFromBody, submissionBody } from '../../src/shared/lapor-sheet'
 import { resultSubmissionSchema } from '../../src/shared/schemas'
-import { checkSheet, emptySheetText, firstFault, type SheetMode, type SheetText } from '../../src/shared/sheet-check'
+import { checkSheet, checkSheetFigures, emptySheetText, firstFault, type SheetMode, type SheetText } from '../../src/shared/sheet-check'
 
 const PAIRS = [
   { number: 1, name: 'A - B' },
@@ -185,6 +185,8 @@ describe('the client check gives the desk’s verdict on every sheet the desk wo
             // The desk names ballots over capacity on `invalid`; the form on its total box.
             expect(pick(client.errors).map((e) => (e === 'total:over_capacity' ? 'invalid:over_capacity' : e)), where).toEqual(pick(server.errors))
             expect(pick(client.warnings), where).toEqual(pick(server.warnings))
+            // One set of rules: the desk's own check finds the same warnings with the same figures.
+            expect(client.warnings, where).toEqual(checkSheetFigures(desk, { candidates: PAIRS, dpt }).warnings)
             expect(client.sheet === null, where).toBe(server.errors.length > 0)
             if (client.sheet) expect(client.sheet, where).toEqual(desk)
             compared++

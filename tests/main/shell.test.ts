@@ -30,7 +30,7 @@ class FakeWindow extends EventEmitter {
 }
 vi.mock('electron', () => ({ BrowserWindow: FakeWindow }))
 
-const { hardenContents, sameOrigin, denyPermissions, originOf } = await import('../../src/main/security')
+const { hardenContents, sameOrigin, denyPermissions, originOf, isTelLink, acceptCertificate } = await import('../../src/main/security')
 const { WindowRoles } = await import('../../src/main/window-roles')
 const { openWindow } = await import('../../src/main/windows')
 const { windowSession } = await import('../../src/main/sessions')
@@ -103,6 +103,28 @@ describe('Electron shell: windows', () => {
     contents.emit('will-attach-webview', webview)
     expect(webview.prevented).toBe(true)
     expect(contents.openHandler!({ url: 'http://127.0.0.1:4046/papan' })).toEqual({ action: 'deny' })
+  })
+
+  it('hands a tel: link with a phone number to the OS, and nothing else that leaves the origin', () => {
+    const contents = new FakeContents()
+    const external: string[] = []
+    hardenContents(contents as any, sameOrigin('http://127.0.0.1:4046'), (url) => external.push(url))
+    for (const url of ['tel:0812-3456-7890', 'tel:+6281234567890', 'tel:0812;phone-context=evil', 'mailto:a@b.c', 'https://evil.example/']) {
+      const e = navEvent()
+      contents.emit('will-navigate', e, url)
+      expect(e.prevented, url).toBe(true)
+    }
+    expect(contents.openHandler!({ url: 'tel:(0331) 487123' })).toEqual({ action: 'deny' })
+    expect(external).toEqual(['tel:0812-3456-7890', 'tel:+6281234567890', 'tel:(0331) 487123'])
+    expect(isTelLink('tel:javascript:alert(1)')).toBe(false)
+  })
+
+  it('accepts an untrusted certificate only where it is pinned, and only that one', () => {
+    const pins = new Map([['https://127.0.0.1:4046', 'AA:BB'], ['https://192.168.1.10:4046', 'CC:DD']])
+    expect(acceptCertificate('https://127.0.0.1:4046', 'aa:bb', pins)).toBe(true)
+    expect(acceptCertificate('https://127.0.0.1:4046', 'CC:DD', pins)).toBe(false)
+    expect(acceptCertificate('https://192.168.1.10:4046', 'CC:DD', pins)).toBe(true)
+    expect(acceptCertificate('https://192.168.1.11:4046', 'CC:DD', pins)).toBe(false)
   })
 
   it('tells origins of non-web schemes apart (Node calls them all "null")', () => {

@@ -63,13 +63,16 @@ describe('desktop start screen in Chromium', () => {
     return page
   }
 
-  const desk = (id: string, name: string, url: string, training = false): AdvertisedDesk => ({ id, name, regency: '35.09', version: '0.1.0', training, url })
+  const desk = (id: string, name: string, url: string, training = false, version = '0.1.0'): AdvertisedDesk => ({ id, name, regency: '35.09', version, training, url, certFingerprint: null })
 
   it('lists the desks advertised on the LAN as they come and go, and opens one as a workstation or board', async () => {
     const page = await openStart({})
     await page.waitForSelector('[data-testid=no-desks]')
-    await page.evaluate((list) => (window as any).__push(list), [desk('a', 'Kabupaten Jember', 'http://192.168.1.10:4046'), desk('b', 'Kabupaten Jember', 'http://192.168.1.11:4046', true)])
+    await page.evaluate((list) => (window as any).__push(list), [desk('a', 'Kabupaten Jember', 'http://192.168.1.10:4046'), desk('b', 'Kabupaten Jember', 'http://192.168.1.11:4046', true, '0.0.9')])
     await page.waitForSelector('[data-desk=b]')
+    // A desk of another version is flagged: laptops of one night should run the same app.
+    expect(await page.locator('[data-desk=a] [data-testid=version-warning]').count()).toBe(0)
+    expect(await page.textContent('[data-desk=b] [data-testid=version-warning]')).toContain('0.0.9')
     expect(await page.$$eval('[data-desk]', (ls) => ls.map((l) => l.textContent))).toEqual([
       expect.stringContaining('http://192.168.1.10:4046'),
       expect.stringContaining('LATIHAN'),
@@ -110,6 +113,15 @@ describe('desktop start screen in Chromium', () => {
     expect(calls.at(-1)).toEqual(['save', { settings: { port: '99999', host: '127.0.0.1', backupDir: '/media/usb/cadangan' }, autoStart: false }])
     await page.setViewportSize({ width: 1100, height: 1600 })
     await page.screenshot({ path: join(ARTIFACTS, 'start-settings-1100.png'), fullPage: true })
+    await page.close()
+  })
+
+  it("while this laptop's desk runs it offers its console again; a typed address opens a board too", async () => {
+    const page = await openStart({ running: true })
+    await page.click('text=Buka konsol')
+    await page.fill('#manual-url', 'https://192.168.1.12:4046')
+    await page.click('.field:has(#manual-url) >> text=Papan')
+    expect(await page.evaluate(() => (window as any).__calls)).toEqual([['startOwn'], ['openDesk', 'https://192.168.1.12:4046', 'board']])
     await page.close()
   })
 

@@ -103,6 +103,7 @@ const ACCESS: Record<string, Access> = {
   // The Android gateway's webhook: no token, its own signature (404 while the gateway is off).
   'POST /api/v1/sms/android': { rule: 'public' },
   'GET /api/v1/sms': { rule: 'operator' },
+  'POST /api/v1/sms/unblock': { rule: 'operator' },
 }
 
 /** Bodies that pass validation where the role is checked after it (so the answer is about who, not what). */

@@ -6,6 +6,7 @@ import {
   parseNetworks,
   resolveClientAddress,
   staffNetworkAllows,
+  UNREADABLE_CLIENT,
 } from '../../src/server/client-address'
 
 describe('trusted proxies and the client address', () => {
@@ -26,8 +27,14 @@ describe('trusted proxies and the client address', () => {
     expect(resolveClientAddress('10.0.0.5', { 'x-forwarded-for': '192.168.10.3' }, proxies)).toBe('192.168.10.3')
     // No header from a trusted proxy: the proxy itself.
     expect(resolveClientAddress('10.0.0.5', {}, proxies)).toBe('10.0.0.5')
-    // A junk hop right of the client stops the walk at the nearest real address.
-    expect(resolveClientAddress('10.0.0.5', { 'x-forwarded-for': '198.51.100.7, unknown' }, proxies)).toBe('10.0.0.5')
+    // A junk hop where the proxy should have written the client: the client is unknown — an outside,
+    // non-staff address, never the proxy (which is inside the staff networks).
+    expect(resolveClientAddress('10.0.0.5', { 'x-forwarded-for': '198.51.100.7, unknown' }, proxies)).toBe(UNREADABLE_CLIENT)
+    expect(resolveClientAddress('10.0.0.5', { 'x-forwarded-for': '198.51.100.7, _hidden, 192.168.10.20' }, proxies)).toBe(UNREADABLE_CLIENT)
+    expect(resolveClientAddress('10.0.0.5', { forwarded: 'for=unknown' }, proxies)).toBe(UNREADABLE_CLIENT)
+    expect(staffNetworkAllows('operator', resolveClientAddress('10.0.0.5', { 'x-forwarded-for': 'unknown' }, proxies), parseNetworks(DEFAULT_STAFF_NETWORKS, '--staff-networks'))).toBe(false)
+    // A junk hop left of a real client address is the client's own writing: the real one stands.
+    expect(resolveClientAddress('10.0.0.5', { 'x-forwarded-for': 'unknown, 198.51.100.7' }, proxies)).toBe('198.51.100.7')
   })
 
   it('reads RFC 7239 Forwarded (quoted IPv6 with port), but X-Forwarded-For wins when both are there', () => {

@@ -107,4 +107,39 @@ describe('behind a trusted proxy: the real client address', () => {
       await plain.stop()
     }
   })
+
+  it('warns once when an office peer sends X-Forwarded-For without being in --trust-proxy', async () => {
+    const warnings: { msg: string; fields: Record<string, unknown> }[] = []
+    const logger = { info() {}, warn: (msg: string, fields?: Record<string, unknown>) => warnings.push({ msg, fields: fields ?? {} }), error() {} }
+    const plain = await startDesk({ logger })
+    try {
+      expect((await plain.call('GET', '/health', undefined, null)).status).toBe(200)
+      expect(warnings).toEqual([])
+      // The proxy (here 127.0.0.1) forwards clients but the desk was not told to trust it.
+      for (let i = 0; i < 3; i++) await plain.call('GET', '/health', undefined, null, from(INTERNET))
+      expect(warnings).toHaveLength(1)
+      expect(warnings[0]!.msg).toBe('proxy.untrusted')
+      expect(warnings[0]!.fields.peer).toBe('127.0.0.1')
+      expect(String(warnings[0]!.fields.pesan)).toContain('--trust-proxy 127.0.0.1')
+    } finally {
+      await plain.stop()
+    }
+    // Trusted, the same requests warn of nothing.
+    const quiet: unknown[] = []
+    const trusted = await startDesk({ trustProxy: ['127.0.0.1'], logger: { info() {}, warn: (m: string) => quiet.push(m), error() {} } })
+    try {
+      await trusted.call('GET', '/health', undefined, null, from(INTERNET))
+      expect(quiet).toEqual([])
+    } finally {
+      await trusted.stop()
+    }
+  })
+
+  it('a trusted proxy sending a junk hop for the client: an outside client, not the proxy (no staff rights)', async () => {
+    // The proxy itself (127.0.0.1) is in the staff networks; the client it failed to name is not.
+    const op = codes.op!
+    expect((await desk.call('GET', '/me', undefined, op, from('unknown'))).status).toBe(403)
+    expect((await desk.call('GET', '/me', undefined, op, from('198.51.100.7, _hidden'))).status).toBe(403)
+    expect((await desk.call('GET', '/me', undefined, op, from(OFFICE))).status).toBe(200)
+  })
 })

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3'
 import { createHash, createHmac } from 'node:crypto'
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -156,6 +156,8 @@ describe('results by SMS through both gateways', () => {
       expect(reply!.name).toMatch(/^OUTA\d{8}_\d{6}_\d{2}_\+6281211110001_desk[0-9a-f]+\.txt$/)
       expect(reply!.text).toMatch(/^DITERIMA \d{6}-[0-9A-F]{4} TPS003 Padomasan BUPATI 1=120 2=150 TS=6$/)
       expect(reply!.text.length).toBeLessThanOrEqual(160)
+      // gammu-smsd runs as its own user: the reply must be readable by it.
+      expect(statSync(join(outbox, reply!.name)).mode & 0o777).toBe(0o644)
       // The log keeps the text with the code masked.
       const sms = await messages()
       const inMsg = sms.messages.find((m: { direction: string }) => m.direction === 'in')
@@ -285,6 +287,23 @@ describe('results by SMS through both gateways', () => {
       expect(submissionsCount()).toBe(subs + 1)
       expect(androidSent).toHaveLength(2)
       expect(androidSent[1]!.body.message).toMatch(/^BEDA, DIPERIKSA SUPERVISOR/)
+    })
+
+    it('acknowledges an empty SMS (200, stored as refused) so the phone does not retry it for days', async () => {
+      const sent = androidSent.length
+      const res = await webhook(received('+6281211110001', '', '2024-11-27T14:55:00.000+07:00'))
+      expect(res.status).toBe(200)
+      const body = await res.json()
+      expect(body).toMatchObject({ status: 'refused', duplicateDelivery: false })
+      expect(androidSent).toHaveLength(sent + 1)
+      expect(androidSent.at(-1)!.body.message).toMatch(/^SALAH: pesan kosong\. /)
+      const stored = (await messages()).messages.find((m: { id: number }) => m.id === body.id)
+      expect(stored).toMatchObject({ direction: 'in', status: 'refused', reason: 'pesan kosong', text: '' })
+      // From a stranger: acknowledged too, and no reply.
+      const stranger = await webhook(received('+6289911112222', '', '2024-11-27T14:56:00.000+07:00'))
+      expect(stranger.status).toBe(200)
+      expect(await stranger.json()).toMatchObject({ status: 'unknown_number' })
+      expect(androidSent).toHaveLength(sent + 1)
     })
 
     it('refuses a forged, unsigned or stale request, counting nothing', async () => {

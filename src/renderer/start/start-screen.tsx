@@ -40,6 +40,8 @@ export function StartScreen() {
   const [desks, setDesks] = useState<AdvertisedDesk[]>([])
   const [editing, setEditing] = useState(false)
   const [form, setForm] = useState<Form | null>(null)
+  /** What is saved (the summary shows this, not what is being typed). */
+  const [saved, setSaved] = useState<Form | null>(null)
   const [autoStart, setAutoStart] = useState(false)
   const [errors, setErrors] = useState<Errors>({})
   const [notice, setNotice] = useState<string | null>(null)
@@ -52,6 +54,7 @@ export function StartScreen() {
       setState(s)
       setDesks(s.desks)
       setForm(toForm(s.settings))
+      setSaved(toForm(s.settings))
       setAutoStart(s.autoStart)
       setErrors(s.errors)
       if (s.running || Object.keys(s.errors).length > 0) setEditing(true)
@@ -60,7 +63,7 @@ export function StartScreen() {
   }, [bridge])
 
   if (!bridge) return <main className="start"><p className="error">Halaman ini hanya berjalan di aplikasi desktop Desk Pilkada.</p></main>
-  if (!state || !form) return <main className="start"><p>Memuat…</p></main>
+  if (!state || !form || !saved) return <main className="start"><p>Memuat…</p></main>
 
   const broken = Object.keys(errors).length > 0
   const settingsNow = fromForm(form)
@@ -83,6 +86,7 @@ export function StartScreen() {
       return
     }
     setErrors({})
+    setSaved(form)
     setNotice(answer.restartNeeded ? 'Tersimpan. Berlaku setelah desk dihentikan dan dimulai lagi.' : 'Tersimpan.')
     setEditing(false)
   }
@@ -155,13 +159,13 @@ export function StartScreen() {
   }
 
   const summary = [
-    `Folder data: ${form.dataDir || 'folder data aplikasi (bawaan)'}`,
-    `Port ${form.port || '4046'} · ${form.host === LOCAL ? 'laptop ini saja' : 'seluruh jaringan'}`,
-    form.tlsCert ? 'HTTPS dengan sertifikat sendiri' : 'HTTP (tanpa sertifikat)',
-    form.publicUrl ? `Alamat dari lapangan: ${String(form.publicUrl)}` : null,
-    form.backupDir ? `Cadangan ke ${String(form.backupDir)} tiap ${form.backupInterval || '60'} detik` : 'Cadangan otomatis: belum diatur',
-    form.smsGammuInbox || form.smsAndroidUrl ? `SMS: ${[form.smsGammuInbox ? 'Gammu' : null, form.smsAndroidUrl ? 'HP Android' : null].filter(Boolean).join(' dan ')}` : 'SMS: tidak aktif',
-    form.training ? 'MODE LATIHAN' : null,
+    `Folder data: ${saved.dataDir || 'folder data aplikasi (bawaan)'}`,
+    `Port ${saved.port || '4046'} · ${saved.host === LOCAL ? 'laptop ini saja' : 'seluruh jaringan'}`,
+    saved.tlsCert ? 'HTTPS dengan sertifikat sendiri' : 'HTTP (tanpa sertifikat)',
+    saved.publicUrl ? `Alamat dari lapangan: ${String(saved.publicUrl)}` : null,
+    saved.backupDir ? `Cadangan ke ${String(saved.backupDir)} tiap ${saved.backupInterval || '60'} detik` : 'Cadangan otomatis: belum diatur',
+    saved.smsGammuInbox || saved.smsAndroidUrl ? `SMS: ${[saved.smsGammuInbox ? 'Gammu' : null, saved.smsAndroidUrl ? 'HP Android' : null].filter(Boolean).join(' dan ')}` : 'SMS: tidak aktif',
+    saved.training ? 'MODE LATIHAN' : null,
   ].filter(Boolean)
 
   return (
@@ -189,7 +193,11 @@ export function StartScreen() {
             </ul>
           )}
           <div className="actions">
-            {!state.running && (
+            {state.running ? (
+              <button type="button" className="primary" onClick={() => void startOwn()}>
+                Buka konsol
+              </button>
+            ) : (
               <button type="button" className="primary" disabled={busy || broken || editing} onClick={() => void startOwn()}>
                 Mulai desk
               </button>
@@ -218,6 +226,11 @@ export function StartScreen() {
                     {d.url} · wilayah {d.regency}
                     {d.version ? ` · versi ${d.version}` : ''}
                   </div>
+                  {d.version && d.version !== state.version && (
+                    <div className="warn" data-testid="version-warning">
+                      Versi desk itu ({d.version}) berbeda dari aplikasi ini ({state.version}): sebaiknya sama di semua laptop.
+                    </div>
+                  )}
                   <div className="actions">
                     <button type="button" onClick={() => void open(d.url, 'workstation')}>
                       Buka sebagai workstation
@@ -235,7 +248,10 @@ export function StartScreen() {
             <div className="row">
               <input id="manual-url" placeholder="http://192.168.1.10:4046" value={manual} onChange={(e) => setManual(e.target.value)} spellCheck={false} />
               <button type="button" className="secondary" disabled={!manual.trim()} onClick={() => void open(manual.trim(), 'workstation')}>
-                Buka
+                Workstation
+              </button>
+              <button type="button" className="secondary" disabled={!manual.trim()} onClick={() => void open(manual.trim(), 'board')}>
+                Papan
               </button>
             </div>
             <span className="hint">Workstation: masuk dengan kode akses operator atau supervisor dari desk itu.</span>

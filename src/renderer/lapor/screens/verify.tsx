@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react'
 import type { ContestDto, VerificationListDto, VerificationRowDto, VerificationTpsDto } from '../../../shared/api'
-import { formatCount, formatTimeWib } from '../../../shared/format'
+import { formatCount, formatTimeWib, formatTpsNumber } from '../../../shared/format'
 import { call, messageOf } from '../api'
 import { contestName, useLapor } from '../context'
 
@@ -158,7 +158,7 @@ function StandingTable({ contest, tps }: { contest: ContestDto; tps: Verificatio
           return (
             <tr key={t.code} data-tps={t.code} className={r?.needsCheck ? 'needs-check' : undefined}>
               <th scope="row">
-                {String(t.number).padStart(3, '0')}
+                {formatTpsNumber(t.number)}
                 {r?.needsCheck && <span title="perlu dicek"> !</span>}
               </th>
               {r ? (

@@ -48,6 +48,8 @@ export const LIVE_TYPES = [
   'users.imported',
   'sms.received',
   'sms.sent',
+  'sms.handled',
+  'sms.unblocked',
   'review.assigned',
 ]
 

@@ -1,8 +1,9 @@
-import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react'
+import { useEffect, useMemo, useReducer, useRef, useState, type ReactNode } from 'react'
 import { flushSync } from 'react-dom'
 import type { ContestDto, ResultAnswer } from '../../../shared/api'
 import type { DraftDto, IssueDto } from '../../../shared/console'
-import { formatCount } from '../../../shared/format'
+import { formatCount, tpsLabel } from '../../../shared/format'
+import { TPS_CAPACITY } from '../../../shared/sheet-check'
 import { api, ApiFailure } from '../api'
 import { ActorName, contestShort, ErrorLine, fieldErrors, Link, post, randomId, Time, useConsole, useLiveData, historyPath } from './common'
 import { useM } from './messages'
@@ -10,8 +11,7 @@ import { analyseSheet, emptySheet, enterMovesOn, ReadBackTable, SheetFields, typ
 import { useTpsIndex, type TpsEntry } from './tps-index'
 import { TpsSearch } from './tps-search'
 import { logEntry } from './entry-log'
-
-type Step = 'form' | 'readback' | 'saving' | 'done'
+import { entryReducer, initialEntry, type Outcome } from './entry-state'
 
 /** The input of a sheet field named by the desk ("votes.2" → #sheet-votes-2, "voters.dpt" → #sheet-dpt). */
 function fieldInputId(field: string): string {
@@ -19,7 +19,6 @@ function fieldInputId(field: string): string {
   if (field.startsWith('voters.')) return field === 'voters.total' ? 'sheet-voters-total' : `sheet-${field.slice(7)}`
   return `sheet-${field.replace('.', '-')}`
 }
-type Outcome = { kind: 'result'; answer: ResultAnswer } | { kind: 'draft'; draft: DraftDto; warnings: IssueDto[] }
 
 /**
  * Phoned-in results, keyboard first: find the TPS, pick the contest, caller, the sheet in the
@@ -32,21 +31,11 @@ export function EntryScreen() {
   const { index, error: indexError } = useTpsIndex()
   const drafts = useLiveData<{ drafts: DraftDto[] }>('/console/drafts', ['draft.changed'])
 
-  const [verify, setVerify] = useState<DraftDto | null>(null)
-  const [step, setStep] = useState<Step>('form')
-  const [tps, setTps] = useState<TpsEntry | null>(null)
-  const [contestId, setContestId] = useState(config.contests[0]?.id ?? '')
-  const [callerName, setCallerName] = useState('')
-  const [callerPhone, setCallerPhone] = useState('')
-  const [note, setNote] = useState('')
-  const [doubleEntry, setDoubleEntry] = useState(false)
-  const [values, setValues] = useState<SheetValues | null>(null)
-  const [showErrors, setShowErrors] = useState(false)
-  const [submissionId, setSubmissionId] = useState<string | null>(null)
-  const [outcome, setOutcome] = useState<Outcome | null>(null)
-  const [error, setError] = useState<string | null>(null)
-  const [serverFields, setServerFields] = useState<Record<string, string>>({})
-  const [mismatch, setMismatch] = useState<Set<string>>(new Set())
+  const [state, dispatch] = useReducer(entryReducer, config.contests[0]?.id ?? '', initialEntry)
+  const { verify, step, tps, contestId, callerName, callerPhone, note, doubleEntry, values, showErrors, submissionId, outcome, error, serverFields, mismatch, searchStart } = state
+  // Opened from a refused SMS whose TPS could not be read: the contest and numbers the SMS had,
+  // applied when the operator picks the TPS (once).
+  const pendingSheet = useRef<{ contestId: string; values: SheetValues } | null>(null)
 
   const searchRef = useRef<HTMLInputElement>(null)
   const callerRef = useRef<HTMLInputElement>(null)
@@ -56,52 +45,37 @@ export function EntryScreen() {
   const contest: ContestDto | undefined = config.contests.find((c) => c.id === contestId)
   const sheetValues = values && contest && Object.keys(values.votes).length === contest.candidates.length ? values : contest ? emptySheet(contest) : null
   const analysis = useMemo(
-    () => (contest && sheetValues ? analyseSheet(sheetValues, contest, tps?.dpt ?? verify?.tps.dpt ?? 1000, m) : null),
+    () => (contest && sheetValues ? analyseSheet(sheetValues, contest, tps?.dpt ?? verify?.tps.dpt ?? TPS_CAPACITY, m) : null),
     [contest, sheetValues, tps, verify, m],
   )
   const contestsShort = config.contests.map((c) => ({ id: c.id, label: contestShort(config, c.id) }))
 
   function resetAll(focusSearch = true) {
-    flushSync(() => {
-    setVerify(null)
-    setStep('form')
-    setTps(null)
-    setCallerName('')
-    setCallerPhone('')
-    setNote('')
-    setDoubleEntry(false)
-    setValues(null)
-    setShowErrors(false)
-    setSubmissionId(null)
-    setOutcome(null)
-    setError(null)
-    setServerFields({})
-    setMismatch(new Set())
-    })
+    flushSync(() => dispatch({ type: 'reset' }))
+    pendingSheet.current = null
     if (focusSearch) searchRef.current?.focus()
   }
 
   // Focus moves in the same event as the change (flushSync): keys typed fast right after Enter
   // land in the next field instead of being lost while the screen re-renders.
   function pickTps(t: TpsEntry) {
+    const pending = pendingSheet.current
+    pendingSheet.current = null
     const open = config.contests.find((c) => !t.reported[c.id])
-    const chosen = open?.id ?? config.contests[0]!.id
-    flushSync(() => {
-      setTps(t)
-      setContestId(chosen)
-      setValues(emptySheet(config.contests.find((c) => c.id === chosen)!))
-    })
+    const chosen = pending?.contestId ?? open?.id ?? config.contests[0]!.id
+    flushSync(() => dispatch({ type: 'pickTps', tps: t, contest: config.contests.find((c) => c.id === chosen)!, ...(pending ? { values: pending.values } : {}) }))
     contestRef.current?.focus()
   }
 
-  // Opened from the SMS screen (issue 15): a refused SMS fills in what could be read, once.
+  // Opened from the SMS screen (issue 15): a refused SMS fills in what could be read, once. Without
+  // a readable TPS the search starts at the reporter's desa (or kecamatan), caller and note filled.
   const prefilled = useRef(false)
   useEffect(() => {
     if (prefilled.current || !index) return
     const q = new URLSearchParams(window.location.search)
-    const t = index.byCode.get(q.get('tps') ?? '')
-    if (!t) return
+    if (!q.get('tps') && !q.get('pelapor')) return
     prefilled.current = true
+    const t = index.byCode.get(q.get('tps') ?? '')
     const c = config.contests.find((x) => x.id === q.get('contest')) ?? config.contests[0]!
     const v = emptySheet(c)
     for (const pair of (q.get('suara') ?? '').split(',')) {
@@ -109,54 +83,44 @@ export function EntryScreen() {
       if (k && n !== undefined && k in v.votes) v.votes[k] = n
     }
     if (q.get('ts') !== null) v.invalid = q.get('ts')!
-    flushSync(() => {
-      setTps(t)
-      setContestId(c.id)
-      setValues(v)
-      setCallerName(q.get('pelapor') ?? '')
-      setCallerPhone(q.get('hp') ?? '')
-      setNote(q.get('catatan') ?? '')
-    })
-    callerRef.current?.focus()
+    const area = q.get('wilayah') ?? ''
+    const inArea = index.list.find((x) => x.desa === area) ?? index.list.find((x) => x.kecamatan === area)
+    const start = !inArea ? '' : inArea.desa === area ? `${inArea.desaName} ${inArea.kecamatanName}` : inArea.kecamatanName
+    if (!t && q.get('contest')) pendingSheet.current = { contestId: c.id, values: v }
+    flushSync(() => dispatch({ type: 'prefill', tps: t ?? null, contest: c, values: v, callerName: q.get('pelapor') ?? '', callerPhone: q.get('hp') ?? '', note: q.get('catatan') ?? '', searchStart: start }))
+    if (t) callerRef.current?.focus()
+    else searchRef.current?.focus()
   }, [index, config])
 
   function chooseContest(id: string) {
-    setContestId(id)
-    setValues(emptySheet(config.contests.find((c) => c.id === id)!))
-    setShowErrors(false)
+    dispatch({ type: 'chooseContest', contest: config.contests.find((c) => c.id === id)! })
   }
 
   function toReadBack() {
-    setShowErrors(true)
-    setError(null)
     if (!analysis?.sheet || !contest) {
-      setError(m.fixErrors)
+      dispatch({ type: 'notReady', error: m.fixErrors })
       // Straight to the box at fault, so the operator asks the caller about that one.
       const at = analysis?.firstFault ? document.getElementById(fieldInputId(analysis.firstFault)) : null
       ;(at ?? firstSheetRef.current)?.focus()
       return
     }
     if (!verify && (!tps || callerName.trim() === '')) {
-      setError(!tps ? m.findTps : `${m.callerName}: ${m.required}`)
+      dispatch({ type: 'notReady', error: !tps ? m.findTps : `${m.callerName}: ${m.required}` })
       if (tps) callerRef.current?.focus()
       else searchRef.current?.focus()
       return
     }
     // One id per read-back: a retry after a network error replays safely instead of doubling.
-    setSubmissionId(randomId('telepon'))
-    setStep('readback')
+    dispatch({ type: 'readBack', submissionId: randomId('telepon') })
   }
 
   async function save() {
     if (!analysis?.sheet || !contest) return
-    setStep('saving')
-    setError(null)
-    setServerFields({})
+    dispatch({ type: 'saving' })
     try {
       if (verify) {
         const answer = await post<ResultAnswer>(`/console/drafts/${verify.id}/verify`, analysis.sheet)
-        setOutcome({ kind: 'result', answer })
-        setMismatch(new Set())
+        dispatch({ type: 'saved', outcome: { kind: 'result', answer } })
       } else if (doubleEntry) {
         const res = await post<{ draft: DraftDto; warnings: IssueDto[] }>('/console/drafts', {
           tps: tps!.code,
@@ -165,7 +129,7 @@ export function EntryScreen() {
           caller: { name: callerName.trim(), ...(callerPhone.trim() ? { phone: callerPhone.trim() } : {}) },
           ...(note.trim() ? { note: note.trim() } : {}),
         })
-        setOutcome({ kind: 'draft', draft: res.draft, warnings: res.warnings })
+        dispatch({ type: 'saved', outcome: { kind: 'draft', draft: res.draft, warnings: res.warnings } })
       } else {
         const body = {
           submissionId: submissionId!,
@@ -178,23 +142,18 @@ export function EntryScreen() {
         const answer = await api<ResultAnswer>('/results', { method: 'POST', headers: { 'X-Desk-Channel': 'telepon' }, body: JSON.stringify(body) })
         // This console's own log: after a failover, entries the restored desk lacks are entered again from it.
         logEntry(me.id, body, answer)
-        setOutcome({ kind: 'result', answer })
+        dispatch({ type: 'saved', outcome: { kind: 'result', answer } })
       }
-      setStep('done')
     } catch (e) {
       const fields = fieldErrors(e)
       const mismatched = e instanceof ApiFailure && e.body?.error.code === 'double_entry_mismatch'
-      flushSync(() => {
-        if (mismatched) {
-          setMismatch(new Set(Object.keys(fields)))
-          setError(m.mismatchSaved)
-          setShowErrors(true)
-        } else {
-          setServerFields(fields)
-          setError(e instanceof Error ? e.message : String(e))
-        }
-        setStep('form')
-      })
+      flushSync(() =>
+        dispatch(
+          mismatched
+            ? { type: 'mismatch', error: m.mismatchSaved, fields: Object.keys(fields) }
+            : { type: 'refused', error: e instanceof Error ? e.message : String(e), fields },
+        ),
+      )
       // Straight to the first field the desk named, so the operator asks the caller about it.
       const first = Object.keys(fields)[0]
       const target = first ? document.getElementById(fieldInputId(first)) : null
@@ -204,31 +163,15 @@ export function EntryScreen() {
 
   function nextContest() {
     const t = tps
-    const current = contestId
-    const caller = { name: callerName, phone: callerPhone }
-    resetAll(false)
+    const next = t ? (config.contests.find((c) => c.id !== contestId && !t.reported[c.id]) ?? config.contests.find((c) => c.id !== contestId)) : undefined
+    flushSync(() => dispatch({ type: 'nextContest', contest: next }))
     if (!t) return
-    const next = config.contests.find((c) => c.id !== current && !t.reported[c.id]) ?? config.contests.find((c) => c.id !== current)
-    flushSync(() => {
-      setTps(t)
-      setCallerName(caller.name)
-      setCallerPhone(caller.phone)
-      if (next) {
-        setContestId(next.id)
-        setValues(emptySheet(next))
-      }
-    })
     firstSheetRef.current?.focus()
   }
 
   function startVerify(d: DraftDto) {
-    resetAll(false)
     const c = config.contests.find((x) => x.id === d.contest)
-    flushSync(() => {
-      setVerify(d)
-      setContestId(d.contest)
-      if (c) setValues(emptySheet(c))
-    })
+    flushSync(() => dispatch({ type: 'startVerify', draft: d, contest: c }))
     firstSheetRef.current?.focus()
   }
 
@@ -246,7 +189,7 @@ export function EntryScreen() {
               <div className="tps-card">
                 <div>
                   <strong>
-                    {verify.tps.desaName} · {m.tps} {String(verify.tps.number).padStart(3, '0')}
+                    {tpsLabel(verify.tps, m.tps)}
                   </strong>{' '}
                   · {m.kecamatan} {verify.tps.kecamatanName} · {contestShort(config, verify.contest)} · {m.caller}: {verify.caller.name}{' '}
                   {verify.caller.phone ?? ''}
@@ -257,12 +200,14 @@ export function EntryScreen() {
               </div>
             ) : (
               <>
-                {index && !tps && <TpsSearch index={index} onPick={pickTps} inputRef={searchRef} autoFocus contests={contestsShort} />}
+                {index && !tps && (
+                  <TpsSearch key={searchStart} index={index} onPick={pickTps} inputRef={searchRef} autoFocus contests={contestsShort} initialQuery={searchStart} />
+                )}
                 {liveTps && (
                   <div className="tps-card" data-tps={liveTps.code}>
                     <div>
                       <strong>
-                        {liveTps.desaName} · {m.tps} {String(liveTps.number).padStart(3, '0')}
+                        {tpsLabel(liveTps, m.tps)}
                       </strong>{' '}
                       · {m.kecamatan} {liveTps.kecamatanName} · {m.dpt} {formatCount(liveTps.dpt)} · <span className="muted">{liveTps.code}</span>
                       {liveTps.status !== 'active' && <span className="pill conflict">{m.inactiveTps}</span>}
@@ -299,14 +244,14 @@ export function EntryScreen() {
                   <div className="row2">
                     <div className={`field${showErrors && callerName.trim() === '' ? ' has-error' : ''}`}>
                       <label htmlFor="caller-name">{m.callerName}</label>
-                      <input id="caller-name" ref={callerRef} data-nav autoComplete="off" value={callerName} onChange={(e) => setCallerName(e.target.value)} />
+                      <input id="caller-name" ref={callerRef} data-nav autoComplete="off" value={callerName} onChange={(e) => dispatch({ type: 'caller', name: e.target.value })} />
                       {(serverFields['caller.name'] || (showErrors && callerName.trim() === '')) && (
                         <span className="field-error">{serverFields['caller.name'] ?? m.required}</span>
                       )}
                     </div>
                     <div className="field">
                       <label htmlFor="caller-phone">{m.callerPhone}</label>
-                      <input id="caller-phone" data-nav inputMode="tel" autoComplete="off" value={callerPhone} onChange={(e) => setCallerPhone(e.target.value)} />
+                      <input id="caller-phone" data-nav inputMode="tel" autoComplete="off" value={callerPhone} onChange={(e) => dispatch({ type: 'caller', phone: e.target.value })} />
                     </div>
                   </div>
                 )}
@@ -317,7 +262,7 @@ export function EntryScreen() {
                 <SheetFields
                   contest={contest}
                   values={sheetValues}
-                  onChange={setValues}
+                  onChange={(v) => dispatch({ type: 'values', values: v })}
                   analysis={{ ...analysis, errors: { ...analysis.errors, ...serverFields } }}
                   showErrors={showErrors}
                   flagged={mismatch}
@@ -327,10 +272,10 @@ export function EntryScreen() {
                   <div className="row2">
                     <div className="field">
                       <label htmlFor="entry-note">{m.note}</label>
-                      <input id="entry-note" data-nav autoComplete="off" value={note} onChange={(e) => setNote(e.target.value)} maxLength={1000} />
+                      <input id="entry-note" data-nav autoComplete="off" value={note} onChange={(e) => dispatch({ type: 'note', note: e.target.value })} maxLength={1000} />
                     </div>
                     <label className="check">
-                      <input type="checkbox" data-nav checked={doubleEntry} onChange={(e) => setDoubleEntry(e.target.checked)} /> {m.doubleEntry}
+                      <input type="checkbox" data-nav checked={doubleEntry} onChange={(e) => dispatch({ type: 'doubleEntry', on: e.target.checked })} /> {m.doubleEntry}
                     </label>
                   </div>
                 )}
@@ -351,7 +296,7 @@ export function EntryScreen() {
         ) : step === 'readback' && analysis?.sheet && contest ? (
           <ReadBack
             onBack={() => {
-              flushSync(() => setStep('form'))
+              flushSync(() => dispatch({ type: 'back' }))
               firstSheetRef.current?.focus()
             }}
             onSave={save}
@@ -359,7 +304,7 @@ export function EntryScreen() {
             header={
               <p>
                 <strong>
-                  {(liveTps ?? verify?.tps)?.desaName} · {m.tps} {String((liveTps ?? verify?.tps)?.number ?? 0).padStart(3, '0')}
+                  {tpsLabel(liveTps ?? verify?.tps ?? { desaName: '', number: 0 }, m.tps)}
                 </strong>{' '}
                 · {contestShort(config, contest.id)} · {m.caller}: {verify ? verify.caller.name : callerName} {verify ? (verify.caller.phone ?? '') : callerPhone}
               </p>
@@ -513,7 +458,7 @@ function DraftItem({ draft, mine, onRekey, onCancelled }: { draft: DraftDto; min
     <li className={draft.status === 'mismatch' ? 'mismatch' : undefined}>
       <div>
         <strong>
-          {draft.tps.desaName} · {m.tps} {String(draft.tps.number).padStart(3, '0')}
+          {tpsLabel(draft.tps, m.tps)}
         </strong>{' '}
         · {contestShort(config, draft.contest)}
       </div>

@@ -1,6 +1,6 @@
 import type { PhotoDto } from '../../../shared/api'
 import type { HistoryEntryDto, TpsHistoryDto } from '../../../shared/console'
-import { formatCount, formatDateTimeWib } from '../../../shared/format'
+import { formatCount, formatDateTimeWib, tpsLabel } from '../../../shared/format'
 import { ActorName, contestShort, ErrorLine, historyPath, Link, Loading, Photos, useConsole, useLiveData } from './common'
 import { useM, type ConsoleMessages } from './messages'
 import { sheetLines } from './sheet'
@@ -102,7 +102,7 @@ function History({ code }: { code: string }) {
     <>
       <article className="card history-head" data-tps={tps.code}>
         <h2>
-          {tps.desaName} · {m.tps} {String(tps.number).padStart(3, '0')}{' '}
+          {tpsLabel(tps, m.tps)}{' '}
           <span className="muted">
             · {m.kecamatan} {tps.kecamatanName} · {tps.code} · {m.dpt} {formatCount(tps.dpt)} · {m.statuses[tps.status]}
             {tps.statusReason ? ` (${tps.statusReason})` : ''}

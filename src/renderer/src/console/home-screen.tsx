@@ -1,7 +1,7 @@
 import { useState } from 'react'
 import type { IncidentDto, ProgressDto } from '../../../shared/api'
 import type { ConsoleSummaryDto } from '../../../shared/console'
-import { formatCount, formatTimeWib } from '../../../shared/format'
+import { formatCount, formatTimeWib, formatTpsNumber } from '../../../shared/format'
 import { contestShort, ErrorLine, Link, Loading, Photos, post, Time, useConsole, useLiveData, historyPath } from './common'
 import { useM } from './messages'
 import { ReentryPanel } from './reentry-panel'
@@ -119,7 +119,7 @@ export function HomeScreen() {
                   <tr key={a.seq} className={`outcome-${a.outcome}`}>
                     <td className="nowrap">{formatTimeWib(a.at).replace(' WIB', '')}</td>
                     <td className="nowrap">
-                      <Link to={historyPath(a.tpsCode)}>{a.tps ? `${a.tps.desaName} ${String(a.tps.number).padStart(3, '0')}` : a.tpsCode}</Link>
+                      <Link to={historyPath(a.tpsCode)}>{a.tps ? `${a.tps.desaName} ${formatTpsNumber(a.tps.number)}` : a.tpsCode}</Link>
                       {a.tps && <div className="muted small">{a.tps.kecamatanName}</div>}
                     </td>
                     <td>{contestShort(config, a.contest)}</td>

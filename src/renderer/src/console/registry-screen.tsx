@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'react'
-import { formatCount } from '../../../shared/format'
+import { formatCount, formatTpsNumber } from '../../../shared/format'
 import type { RowError } from '../../../shared/api'
 import { api, ApiFailure } from '../api'
 import { RowErrorList } from '../row-errors'
@@ -112,7 +112,7 @@ function RegistryRow({ t, editing, onEdit, onDone }: { t: TpsEntry; editing: boo
     <>
       <tr className={`status-${t.status}`} data-tps={t.code}>
         <td>
-          <Link to={historyPath(t.code)}>{String(t.number).padStart(3, '0')}</Link>
+          <Link to={historyPath(t.code)}>{formatTpsNumber(t.number)}</Link>
           <div className="muted small">{t.code}</div>
         </td>
         <td>{t.desaName}</td>

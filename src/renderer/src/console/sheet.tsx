@@ -2,7 +2,7 @@ import type { KeyboardEvent, ReactNode, RefObject } from 'react'
 import type { ContestDto } from '../../../shared/api'
 import type { SheetDto } from '../../../shared/console'
 import { formatCount } from '../../../shared/format'
-import { checkSheet, emptySheetText, firstFault, type CheckedSheet, type SheetIssue, type SheetText } from '../../../shared/sheet-check'
+import { checkSheet, emptySheetText, firstFault, INVALID_SHARE_WARN, TPS_CAPACITY, type CheckedSheet, type SheetIssue, type SheetText } from '../../../shared/sheet-check'
 import { numberInEnglish, terbilang } from '../../../shared/terbilang'
 import { useT } from '../i18n'
 import { useM, type ConsoleMessages } from './messages'
@@ -59,17 +59,17 @@ function issueMessage(issue: SheetIssue, m: ConsoleMessages): string {
     case 'total_sum':
       return m.totalMismatch(n, ref)
     case 'over_capacity':
-      return m.overCapacity
+      return m.overCapacity(issue.ref ?? TPS_CAPACITY)
     case 'total_mismatch':
       return m.warnTotalVsVoters(n, ref)
     case 'turnout_over_dpt':
       return m.warnOverDpt(n, ref)
     case 'over_typical_size':
-      return m.warnOverTypical(n)
+      return m.warnOverTypical(n, ref)
     case 'zero_total':
       return m.warnZero
     case 'invalid_high':
-      return m.warnInvalidHigh(n, ref)
+      return m.warnInvalidHigh(n, ref, INVALID_SHARE_WARN * 100)
     case 'turnout_low':
       return m.warnTurnoutLow(n, ref)
     case 'unanimous': {

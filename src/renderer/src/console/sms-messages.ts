@@ -42,6 +42,16 @@ const id = {
   } as Record<string, string>,
   parts: { accepted: 'diterima', duplicate: 'sudah ada', conflict: 'konflik', correction: 'koreksi', refused: 'ditolak' } as Record<string, string>,
   smsNote: 'Dari SMS yang ditolak',
+  handled: 'ditangani',
+  handledBy: 'lewat telepon oleh',
+  older: 'Muat pesan lebih lama',
+  loadingOlder: 'Memuat…',
+  olderFailed: 'Gagal memuat, coba lagi.',
+  blockedTitle: 'Nomor diblokir',
+  blockedHelp: 'Diblokir 10 menit setelah 5 kode SMS salah; tidak dibalas selama itu. Telepon pelapornya; bila ia sudah memegang kodenya, buka blokirnya.',
+  noBlocked: 'Tidak ada.',
+  until: 'sampai',
+  unblock: 'Buka blokir',
 }
 
 export type SmsMessages = typeof id
@@ -88,6 +98,16 @@ const en: SmsMessages = {
   },
   parts: { accepted: 'accepted', duplicate: 'already in', conflict: 'conflict', correction: 'correction', refused: 'refused' },
   smsNote: 'From a refused SMS',
+  handled: 'handled',
+  handledBy: 'by phone, by',
+  older: 'Load older messages',
+  loadingOlder: 'Loading…',
+  olderFailed: 'Could not load, try again.',
+  blockedTitle: 'Blocked numbers',
+  blockedHelp: 'Blocked for 10 minutes after 5 wrong SMS codes; no replies meanwhile. Call the reporter; once they have their code, unblock.',
+  noBlocked: 'None.',
+  until: 'until',
+  unblock: 'Unblock',
 }
 
 export function useSmsM(): SmsMessages {

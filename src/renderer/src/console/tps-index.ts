@@ -1,32 +1,12 @@
 import { useEffect, useState } from 'react'
 import type { DeskEvent, RegionsDto } from '../../../shared/api'
+import { formatTpsNumber } from '../../../shared/format'
 import { api } from '../api'
 import { useConsole } from './common'
+import type { TpsEntry, TpsRow } from './tps-entry'
 
 export type { RegionsDto }
-
-export interface TpsRow {
-  code: string
-  desa: string
-  number: number
-  dpt: number
-  dptL: number | null
-  dptP: number | null
-  location: string | null
-  status: 'active' | 'postponed' | 'merged'
-  statusReason: string | null
-  mergedInto: string | null
-  simulated: boolean
-  reported: Record<string, boolean>
-}
-
-export interface TpsEntry extends TpsRow {
-  desaName: string
-  kecamatan: string
-  kecamatanName: string
-  /** Lowercase text searched by the type-ahead. */
-  hay: string
-}
+export type { TpsEntry, TpsRow }
 
 export interface TpsIndex {
   regions: RegionsDto
@@ -62,7 +42,7 @@ export function buildIndex(regions: RegionsDto, rows: TpsRow[]): TpsIndex {
       desaName,
       kecamatan,
       kecamatanName,
-      hay: `${t.code} ${desaName} ${kecamatanName} tps ${num.padStart(3, '0')} #${num}#`.toLowerCase(),
+      hay: `${t.code} ${desaName} ${kecamatanName} tps ${formatTpsNumber(t.number)} #${num}#`.toLowerCase(),
     }
   })
   return {

@@ -1,5 +1,5 @@
 import { useMemo, useState, type RefObject } from 'react'
-import { formatCount } from '../../../shared/format'
+import { formatCount, tpsLabel } from '../../../shared/format'
 import { useM } from './messages'
 import { searchTps, type TpsEntry, type TpsIndex } from './tps-index'
 
@@ -14,6 +14,7 @@ export function TpsSearch({
   autoFocus,
   id = 'tps-search',
   contests,
+  initialQuery = '',
 }: {
   index: TpsIndex
   onPick: (t: TpsEntry) => void
@@ -22,9 +23,11 @@ export function TpsSearch({
   id?: string
   /** When given, each suggestion shows which contests already have a result. */
   contests?: { id: string; label: string }[]
+  /** Text the search starts with (e.g. the desa of a refused SMS's reporter). */
+  initialQuery?: string
 }) {
   const m = useM()
-  const [query, setQuery] = useState('')
+  const [query, setQuery] = useState(initialQuery)
   const [active, setActive] = useState(0)
   const matches = useMemo(() => searchTps(index, query), [index, query])
   const pick = (t: TpsEntry | undefined) => {
@@ -85,7 +88,7 @@ export function TpsSearch({
               }}
             >
               <strong>
-                {t.desaName} · {m.tps} {String(t.number).padStart(3, '0')}
+                {tpsLabel(t, m.tps)}
               </strong>{' '}
               <span className="muted">
                 {m.kecamatan} {t.kecamatanName} · {t.code} · {m.dpt} {formatCount(t.dpt)}

@@ -146,7 +146,8 @@ export function CredentialSheet({ cards, reporterUrl, staffUrl, deskName, traini
                     </p>
                     <p className="credential-label">Kode akses:</p>
                     <p className="credential-code">{c.accessCode}</p>
-                    {c.smsCode && (
+                    {/* Only reporters send results by SMS: a staff card never carries an SMS code. */}
+                    {kind === 'lapor' && c.smsCode && (
                       <p className="credential-sms" data-sms-code={c.smsCode}>
                         Kode SMS: <b>{c.smsCode}</b>
                       </p>

@@ -274,7 +274,9 @@ function Addresses({
           {m.lanWhilePublic(pub)}
         </p>
       )}
-      <AddressPicker m={m} label={m.staffAddress} help={m.staffAddressHelp} options={options} value={staffUrl} onChange={onStaffUrl} />
+      {/* Staff work on the office LAN: the public URL (the proxy, usually not reachable from inside, and
+          refusing staff codes from outside) is never offered here. Typed by hand it still warns. */}
+      <AddressPicker m={m} label={m.staffAddress} help={m.staffAddressHelp} options={options.filter((o) => o.kind !== 'public')} value={staffUrl} onChange={onStaffUrl} />
       {isLoopbackHost(staffHost) && <p className="warn">{m.staffLoopback}</p>}
       {staffUrl !== '' && staffUrl === pub && !isLanHost(staffHost) && <p className="warn">{m.staffPublic}</p>}
     </div>

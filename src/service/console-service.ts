@@ -335,19 +335,27 @@ export class ConsoleService {
   }
 
   private callDto(c: ChaseCallRecord, actorOf: (id: string) => ActorDto): ChaseCallDto {
-    return { id: c.id, at: c.at, actor: actorOf(c.actor), outcome: c.outcome, note: c.note }
+    const dto: ChaseCallDto = { id: c.id, at: c.at, actor: actorOf(c.actor), outcome: c.outcome, note: c.note }
+    if (c.desa) dto.desa = { code: c.desa, name: this.desk.regions.get(c.desa)?.name ?? c.desa }
+    return dto
   }
 
-  async recordCall(p: Principal, reporterId: string, input: { outcome: ChaseCallRecord['outcome']; note: string }): Promise<ChaseCallDto> {
+  async recordCall(p: Principal, reporterId: string, input: { outcome: ChaseCallRecord['outcome']; note: string; desa?: string | undefined }): Promise<ChaseCallDto> {
     const user = this.desk.store.userById(reporterId)
     if (!user || user.role !== 'reporter') throw notFound('Pelapor tidak ditemukan')
+    // The desa must be one this person answers for: their own, or one of their kecamatan's.
+    const desa = input.desa ?? null
+    if (desa && (regionLevel(desa) !== 'desa' || !this.desk.regions.get(desa) || !isWithin(desa, user.region))) {
+      const message = `Desa ${desa} bukan wilayah ${user.name}`
+      throw new DeskError(400, 'invalid', message, { desa: message })
+    }
     const call = await this.desk.write((): ChaseCallRecord => {
       const at = this.desk.store.nowIso()
-      const id = this.store.insertCall(reporterId, p.id, at, input.outcome, input.note)
+      const id = this.store.insertCall(reporterId, p.id, at, input.outcome, input.note, desa)
       this.desk.store.audit(p.id, 'chase.call', reporterId, { outcome: input.outcome })
       // No names, phones or notes in the event: display screens receive events too.
       this.desk.store.appendEvent('chase.called', { reporter: reporterId, callId: id, outcome: input.outcome })
-      return { id, reporter: reporterId, actor: p.id, at, outcome: input.outcome, note: input.note }
+      return { id, reporter: reporterId, actor: p.id, at, outcome: input.outcome, note: input.note, desa }
     })
     return this.callDto(call, this.actors())
   }
@@ -409,6 +417,11 @@ export class ConsoleService {
    * assignee ("me" or a user id) and a search over TPS code, desa, kecamatan and the reporter.
    */
   conflicts(query: Partial<ConflictQuery> = {}, p?: Principal): ConflictDto[] {
+    // A well-formed code of no kecamatan here is a mistake to say, not an empty queue to show.
+    if (query.kecamatan && (regionLevel(query.kecamatan) !== 'kecamatan' || !this.desk.regions.get(query.kecamatan))) {
+      const message = `Kecamatan ${query.kecamatan} tidak ada di ${this.desk.regions.regency.name}`
+      throw new DeskError(400, 'invalid', message, { kecamatan: message })
+    }
     const actorOf = this.actors()
     const assigned = this.assignedBy()
     const status = query.status ?? 'open'

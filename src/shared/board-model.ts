@@ -40,11 +40,13 @@ export class BoardModel {
   /** When the data last changed (the latest event applied, or the summary's time). */
   lastUpdate: string
   /**
-   * The desk's clock minus this screen's, when the summary was read. The board keeps the desk's
-   * time: a training desk runs simulated time (a demo plays 13:00–18:00 in minutes), and a wall
-   * PC's own clock may be off.
+   * The desk's clock minus this screen's. The board keeps the desk's time: a training desk runs
+   * simulated time (a demo plays 13:00–18:00 in minutes, its clock jumping ahead with each step),
+   * and a wall PC's own clock may be off. Set from the summary's time, then moved forward by every
+   * event's time (see syncClock), so a desk clock that runs faster than this screen's is followed
+   * rather than drifting away at real pace.
    */
-  readonly clockOffsetMs: number
+  clockOffsetMs: number
   private readonly contests = new Map<string, BoardContestDto>()
   private readonly names = new Map<string, string>()
 
@@ -84,9 +86,27 @@ export class BoardModel {
     return code === this.summary.regency.code ? c.total : c.areas[code]
   }
 
-  apply(e: DeskEvent): ApplyOutcome {
+  /**
+   * An event's time is the desk's time when it happened: the desk's clock is at least that now.
+   * Only ever forward: an event replayed after a reconnect carries its old time, and the few
+   * milliseconds an event spends on its way must not pull the clock back a step at a time. (A
+   * fresh summary, read after anything that rewrites the past, sets the offset anew.) Returns
+   * whether the clock moved.
+   */
+  syncClock(deskTimeIso: string, localNowMs: number = Date.now()): boolean {
+    const desk = Date.parse(deskTimeIso)
+    if (!Number.isFinite(desk)) return false
+    const offset = desk - localNowMs
+    if (offset <= this.clockOffsetMs) return false
+    this.clockOffsetMs = offset
+    return true
+  }
+
+  apply(e: DeskEvent, localNowMs: number = Date.now()): ApplyOutcome {
     if (e.id <= this.lastEventId) return 'ignored'
     this.lastEventId = e.id
+    // The chart gains its empty buckets as the desk's clock moves, not only on a result.
+    if (this.syncClock(e.at, localNowMs)) this.extendArrivals(this.deskNow(localNowMs))
     if (REFRESH_EVENTS.includes(e.type)) return 'refresh'
     if (e.type === 'result.accepted') {
       const d = e.data as AcceptedData

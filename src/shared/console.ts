@@ -70,6 +70,11 @@ export const chaseCallSchema = z.object({
       iss.input === undefined ? 'Hasil panggilan wajib dipilih (reached, no_answer atau other)' : 'Hasil panggilan harus reached, no_answer atau other',
   }),
   note: z.string({ error: 'Catatan harus teks' }).trim().max(500, { error: 'Catatan paling panjang 500 karakter' }).default(''),
+  /** The desa the call was about (the chase list's row): a kecamatan officer answers for several. */
+  desa: z
+    .string({ error: 'desa harus kode desa' })
+    .regex(/^\d{2}\.\d{2}\.\d{2}\.\d{4}$/, { error: 'desa harus kode desa, mis. 35.09.01.2001' })
+    .optional(),
 })
 
 const callerSchema = z.object(
@@ -173,6 +178,8 @@ export interface ChaseCallDto {
   actor: ActorDto
   outcome: CallOutcome
   note: string
+  /** The desa the call was about, when known (a kecamatan officer answers for several). */
+  desa?: { code: string; name: string }
 }
 
 /** Someone else who can be called about a row's TPS: the kecamatan officer of its desa. */

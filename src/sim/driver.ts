@@ -373,13 +373,18 @@ export async function runSimulation(options: RunOptions): Promise<SimSummary> {
       `duplikat ${formatCount(counts.duplicate)} · konflik ${formatCount(counts.conflict)} · ditolak ${formatCount(counts.rejected)}` +
       (counts.errors ? ` · galat ${formatCount(counts.errors)}` : '') +
       ` · ${rate.toLocaleString('id-ID', { maximumFractionDigits: 1 })}/detik${overall ? ' rata-rata' : ''}` +
-      ` · TPS melapor ${formatCount(reportedTps.size)}/${formatCount(plan.counts.tps - plan.counts.postponed)}`
+      ` · TPS melapor ${formatCount(reportedTps.size)}/${formatCount(expectedTps)}` +
+      // The denominator is the TPS expected to report: a postponed one leaves it (said, so that
+      // "0/4.045" after "4.046 TPS" imported is not read as a TPS lost).
+      (plan.counts.postponed ? ` (${formatCount(plan.counts.tps)} TPS − ${formatCount(plan.counts.postponed)} ditunda)` : '')
     )
   }
+  const expectedTps = plan.counts.tps - plan.counts.postponed
 
   log(
-    `Simulasi ${plan.regency.name}: ${formatCount(plan.counts.tps)} TPS di ${plan.scope.length} kecamatan, ` +
-      `${formatCount(plan.counts.requests)} kiriman hasil, kecepatan ${speed}× (seed ${plan.seed}).`,
+    `Simulasi ${plan.regency.name}: ${formatCount(plan.counts.tps)} TPS di ${plan.scope.length} kecamatan` +
+      (plan.counts.postponed ? ` (${formatCount(plan.counts.postponed)} akan ditunda: ${formatCount(expectedTps)} TPS diharapkan melapor)` : '') +
+      `, ${formatCount(plan.counts.requests)} kiriman hasil, kecepatan ${speed}× (seed ${plan.seed}).`,
   )
   const ticker = options.progressEvery ? setInterval(() => log(line('')), options.progressEvery) : null
   let aborted = false

@@ -11,6 +11,8 @@ export interface ChaseCallRecord {
   at: string
   outcome: 'reached' | 'no_answer' | 'other'
   note: string
+  /** The desa the call was about (migration 0160); null when not known. */
+  desa: string | null
 }
 
 export interface ReviewAssignmentRecord {
@@ -116,6 +118,7 @@ function callFromRow(r: Row): ChaseCallRecord {
     at: r.at as string,
     outcome: r.outcome as ChaseCallRecord['outcome'],
     note: r.note as string,
+    desa: (r.desa as string | null) ?? null,
   }
 }
 
@@ -135,7 +138,7 @@ export class ConsoleStore {
         JOIN (SELECT actor, max(seq) AS seq FROM submissions GROUP BY actor) m ON s.seq = m.seq`),
       activeReportersSince: p(`SELECT count(DISTINCT s.actor) AS n FROM submissions s
         JOIN users u ON u.id = s.actor WHERE u.role = 'reporter' AND s.received_at >= ?`),
-      insertCall: p('INSERT INTO chase_calls (reporter, actor, at, outcome, note) VALUES (?, ?, ?, ?, ?)'),
+      insertCall: p('INSERT INTO chase_calls (reporter, actor, at, outcome, note, desa) VALUES (?, ?, ?, ?, ?, ?)'),
       latestCalls: p(`SELECT c.*, m.n AS n FROM chase_calls c
         JOIN (SELECT reporter, max(id) AS id, count(*) AS n FROM chase_calls GROUP BY reporter) m ON c.id = m.id`),
       callsFor: p('SELECT * FROM chase_calls WHERE reporter = ? ORDER BY id DESC LIMIT ?'),
@@ -202,8 +205,8 @@ export class ConsoleStore {
   }
 
   // -- chase calls
-  insertCall(reporter: string, actor: string, at: string, outcome: ChaseCallRecord['outcome'], note: string): number {
-    return Number(this.s.insertCall.run(reporter, actor, at, outcome, note).lastInsertRowid)
+  insertCall(reporter: string, actor: string, at: string, outcome: ChaseCallRecord['outcome'], note: string, desa: string | null = null): number {
+    return Number(this.s.insertCall.run(reporter, actor, at, outcome, note, desa).lastInsertRowid)
   }
 
   /** reporter id → their latest call and how many calls in all. */

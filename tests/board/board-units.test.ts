@@ -185,6 +185,29 @@ describe('board model (live updates on top of a summary)', () => {
     expect(model.summary.arrivals.counts.bupati!.at(-1)).toBe(1)
   })
 
+  it("keeps the desk's clock when it runs 90× faster than the wall's, and the chart grows with it", () => {
+    // The summary is read at 14:00 WIB on the desk; the wall's own clock says 1 000 000.
+    let local = 1_000_000
+    const model = new BoardModel(summary(), local)
+    expect(new Date(model.deskNow(local)).toISOString()).toBe('2024-11-27T07:00:00.000Z')
+    // 40 real seconds later the desk's clock is an hour on (90×): an incident at 15:00 WIB.
+    local += 40_000
+    model.apply({ id: 11, type: 'incident.created', at: '2024-11-27T08:00:00.000Z', data: { region: '35.09.01', category: 'cuaca', urgency: 'sedang' } }, local)
+    expect(new Date(model.deskNow(local)).toISOString()).toBe('2024-11-27T08:00:00.000Z')
+    expect(new Date(model.deskNow(local + 1_000)).toISOString()).toBe('2024-11-27T08:00:01.000Z')
+    // Empty buckets up to 15:00 (13:00 + 9 quarter hours), though no result came.
+    expect(model.summary.arrivals.counts.bupati).toEqual([1, 0, 0, 0, 0, 0, 0, 0, 0])
+    // A result at 15:40 WIB follows, counted in its bucket; the clock follows it too.
+    local += 30_000
+    expect(model.apply(accepted(12, '2024-11-27T08:40:00.000Z'), local)).toBe('applied')
+    expect(new Date(model.deskNow(local)).toISOString()).toBe('2024-11-27T08:40:00.000Z')
+    expect(model.summary.arrivals.counts.bupati!.slice(-2)).toEqual([0, 1])
+    // An older event (replayed after a reconnect, or slow on its way) never turns the clock back.
+    local += 2_000
+    model.apply(accepted(13, '2024-11-27T07:30:00.000Z'), local)
+    expect(new Date(model.deskNow(local)).toISOString()).toBe('2024-11-27T08:40:02.000Z')
+  })
+
   it('shows incidents without their free text, and floors percentages', () => {
     const model = new BoardModel(summary())
     model.apply({ id: 11, type: 'incident.created', at: 'x', data: { region: '35.09.01.2001', category: 'keamanan', urgency: 'tinggi', text: 'Pak Budi 0812345 dipukul' } })

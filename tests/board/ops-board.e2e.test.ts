@@ -35,6 +35,14 @@ function truncations(): string[] {
       if (r.left < box.left - 1 || r.right > box.right + 1) out.push(`tile ${tile.getAttribute('data-tile')}: ${t.textContent}`)
     }
   }
+  // Ticker items are shown whole or not at all (an older one that does not fit waits off the line).
+  const ticker = document.querySelector('.board-ticker')?.getBoundingClientRect()
+  for (const item of document.querySelectorAll('.ticker-item')) {
+    const r = item.getBoundingClientRect()
+    const whole = r.top >= ticker.top - 1 && r.bottom <= ticker.bottom + 1 && r.left >= ticker.left - 1 && r.right <= ticker.right + 1
+    const hidden = r.top >= ticker.bottom - 1
+    if (!whole && !hidden) out.push(`ticker cut: ${item.textContent.trim()}`)
+  }
   for (const c of document.querySelectorAll('canvas')) {
     if (Number(c.dataset.overflowPx || 0) > 0) out.push(`chart overflow ${c.dataset.overflowPx}px`)
     for (const [k, v] of Object.entries(c.dataset) as [string, string][]) {
@@ -44,6 +52,19 @@ function truncations(): string[] {
     }
   }
   return out
+}
+
+/** A full TPS: about 500 voters, every C.Hasil check passed (votes, invalid and voters together). */
+function fullSheet(pairs: number, seed: number) {
+  const votes: Record<string, number> = {}
+  let total = 0
+  for (let i = 1; i <= pairs; i++) {
+    const v = Math.floor(480 / pairs) + ((seed * 31 + i * 17) % 60) - 30
+    votes[String(i)] = v
+    total += v
+  }
+  const invalid = 2 + (seed % 6)
+  return { votes, invalid, voters: { dpt: total + invalid - 3, dptb: 2, dpk: 1 } }
 }
 
 describe('wall board at the operations room\'s sizes (issue 16)', () => {
@@ -56,22 +77,34 @@ describe('wall board at the operations room\'s sizes (issue 16)', () => {
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true })
-    desk = await startDesk({ staticDir: builtUi(), now: () => new Date(deskNow) })
-    const seeded = await seedDesk(desk, { tpsPerDesa: 2 })
+    // A training desk (its "MODE LATIHAN" band takes a line of the wall, as in a demo).
+    desk = await startDesk({ staticDir: builtUi(), now: () => new Date(deskNow), training: true })
+    // Real totals: 14 full TPS in each desa of three kecamatan, six-digit vote counts.
+    const seeded = await seedDesk(desk, { tpsPerDesa: 14, dpt: 600 })
     const byRegion = new Map(seeded.reporters.map((r) => [r.region, r]))
     // Results through the evening: 13:20, then every 40 minutes, up to 19:00 WIB.
     let i = 0
     deskNow = Date.parse('2024-11-27T06:20:00Z')
     for (const [desa, codes] of seeded.tps) {
       const r = byRegion.get(desa)!
-      for (const t of codes) {
-        await report(desk, r.code, t, 'gubernur', i + 1)
-        await report(desk, r.code, t, 'bupati', i + 2)
-        lastReportAt = deskNow
-      }
+      await Promise.all(
+        codes.flatMap((t, n) => [
+          report(desk, r.code, t, 'gubernur', i + n, fullSheet(3, i + n)),
+          report(desk, r.code, t, 'bupati', i + n + 1, fullSheet(2, i + n + 1)),
+        ]),
+      )
+      lastReportAt = deskNow
       i++
       if (i % 2 === 0) deskNow = Math.min(deskNow + 40 * 60_000, Date.parse('2024-11-27T12:00:00Z'))
     }
+    // The last news on the ticker: a second, different report for a TPS of the desa with the
+    // longest name, held for a supervisor (the longest line the ticker can be asked to show).
+    const regions = (await desk.call('GET', '/regions')).body as { kecamatan: { desa: { code: string; name: string }[] }[] }
+    const names = new Map(regions.kecamatan.flatMap((k) => k.desa.map((d) => [d.code, d.name] as const)))
+    const longest = [...seeded.tps.keys()].sort((a, b) => names.get(b)!.length - names.get(a)!.length)[0]!
+    await report(desk, byRegion.get(longest)!.code, seeded.tps.get(longest)![0]!, 'gubernur', 99)
+    lastReportAt = deskNow
+    expect((await desk.call('GET', '/recap?contest=gubernur&level=kabupaten')).body.rows[0].valid).toBeGreaterThanOrEqual(100_000)
     deskNow = Date.parse('2024-11-27T12:10:00Z')
     display = (await desk.call('POST', '/users', { name: 'Papan', phone: '-', role: 'display' })).body.accessCode
     // A Jember desk ships its boundaries; this wall is one whose admin removed them (tiles only).
@@ -104,6 +137,30 @@ describe('wall board at the operations room\'s sizes (issue 16)', () => {
       expect(await page.locator('text.tile-band', { hasText: 'Unggul' }).count()).toBe(0)
 
       expect(await page.evaluate(truncations)).toEqual([])
+      // The total is on one line with its heading; the newest news, a conflict, is on the ticker whole.
+      const votesHead = page.locator('.votes-card h2')
+      expect(await votesHead.innerText()).toMatch(/^Perolehan suara · \d{3}\.\d{3}$/)
+      const oneLine = (el: any) => el.getBoundingClientRect().height < parseFloat(getComputedStyle(el).lineHeight) * 1.5 && el.scrollWidth <= el.clientWidth + 1
+      expect(await votesHead.evaluate(oneLine)).toBe(true)
+      // A whole regency's total (Jember: over 1,3 million valid votes) fits the same line.
+      const sevenDigits = await votesHead.evaluate((el: any) => {
+        const was = el.textContent
+        el.textContent = was.replace(/[\d.]+$/, '9.999.999')
+        const ok = el.getBoundingClientRect().height < parseFloat(getComputedStyle(el).lineHeight) * 1.5 && el.scrollWidth <= el.clientWidth + 1
+        el.textContent = was
+        return ok
+      })
+      expect(sevenDigits).toBe(true)
+      const shown = await page.evaluate(() => {
+        const t = document.querySelector('.board-ticker').getBoundingClientRect()
+        return [...document.querySelectorAll('.ticker-item')].filter((i: any) => i.getBoundingClientRect().bottom <= t.bottom + 1).map((i: any) => i.className)
+      })
+      expect(shown[0]).toBe('ticker-item conflict')
+      // The arrivals chart has room to be read: at least 170 design pixels high, several y ticks.
+      const chart = page.locator('.arrivals-chart canvas')
+      const scale = Math.min(width / 1920, height / 1080)
+      expect((await chart.evaluate((el) => el.clientHeight)) / scale).toBeGreaterThanOrEqual(170)
+      expect((await chart.getAttribute('data-y-ticks'))!.split(',').length).toBeGreaterThanOrEqual(3)
 
       // The buttons say what the wall shows now.
       const mapButton = page.getByTestId('map-mode')
@@ -123,6 +180,17 @@ describe('wall board at the operations room\'s sizes (issue 16)', () => {
       await expect.poll(() => page.getByTestId('board-notice').innerText()).toContain('Batas wilayah belum diimpor')
       expect(await mapButton.textContent()).toBe('Peta: petak')
       expect(await page.locator('[data-tile]').count()).toBe(31)
+      // The notice covers no tile (the map makes room for it) and nothing is cut meanwhile.
+      await page.waitForTimeout(300) // the map re-lays out its tiles in the room left
+      const covered = await page.evaluate(() => {
+        const n = document.querySelector('[data-testid=board-notice]').getBoundingClientRect()
+        return [...document.querySelectorAll('[data-tile] rect')]
+          .map((r: any) => r.getBoundingClientRect())
+          .filter((r: any) => r.left < n.right && r.right > n.left && r.top < n.bottom && r.bottom > n.top).length
+      })
+      expect(covered).toBe(0)
+      expect(await page.evaluate(truncations)).toEqual([])
+      await page.screenshot({ path: join(SHOTS, `board-${width}x${height}-notice.png`) })
 
       // The arrivals chart runs on the desk's (simulated) clock, an hour label at every hour.
       const canvas = page.locator('.arrivals-chart canvas')
@@ -131,6 +199,7 @@ describe('wall board at the operations room\'s sizes (issue 16)', () => {
       const last = new Date(lastReportAt + 7 * 3_600_000).toISOString().slice(11, 19)
       expect(await page.getByTestId('last-update').innerText()).toBe(`Pembaruan terakhir ${last} WIB`)
       await page.screenshot({ path: join(SHOTS, `board-${width}x${height}.png`) })
+      await page.locator('.board-side').screenshot({ path: join(SHOTS, `board-${width}x${height}-side.png`) })
       await page.close()
     }, 120_000)
   }

@@ -72,6 +72,13 @@ describe('the review queue at volume (API)', () => {
     const bad = await desk.call('GET', '/conflicts?kecamatan=jombang', undefined, seeded.operator.code)
     expect(bad.status).toBe(400)
     expect(bad.body.error.fields.kecamatan).toMatch(/kode kecamatan/)
+    // A code of the right shape that names no kecamatan of this regency: said, like kind=bogus.
+    const unknown = await desk.call('GET', '/conflicts?kecamatan=35.09.99', undefined, seeded.operator.code)
+    expect(unknown.status).toBe(400)
+    expect(unknown.body.error.fields.kecamatan).toBe('Kecamatan 35.09.99 tidak ada di Kabupaten Jember')
+    const elsewhere = await desk.call('GET', '/conflicts?kecamatan=35.10.01', undefined, seeded.operator.code)
+    expect(elsewhere.status).toBe(400)
+    expect(elsewhere.body.error.fields).toHaveProperty('kecamatan')
   })
 
   it('gives staff the reporter\'s phone to call back', async () => {

@@ -11,7 +11,7 @@ export interface Seeded {
 }
 
 /** Jember desa of three kecamatan (Jombang 35.09.01, Kencong 35.09.02, Kaliwates 35.09.19). */
-export async function seedDesk(desk: TestDesk, options: { kecamatan?: string[]; tpsPerDesa?: number; reporters?: boolean } = {}): Promise<Seeded> {
+export async function seedDesk(desk: TestDesk, options: { kecamatan?: string[]; tpsPerDesa?: number; reporters?: boolean; dpt?: number } = {}): Promise<Seeded> {
   const kecamatan = options.kecamatan ?? ['35.09.01', '35.09.02', '35.09.19']
   const per = options.tpsPerDesa ?? 3
   const regions = (await desk.call('GET', '/regions')).body as { kecamatan: { code: string; name: string; desa: { code: string; name: string }[] }[] }
@@ -23,7 +23,7 @@ export async function seedDesk(desk: TestDesk, options: { kecamatan?: string[]; 
       desaList.push(d)
       const codes: string[] = []
       for (let n = 1; n <= per; n++) {
-        lines.push(`${d.code},${n},${250 + ((n * 37 + d.code.length * 11) % 200)},SDN ${d.name} ${n}`)
+        lines.push(`${d.code},${n},${options.dpt ?? 250 + ((n * 37 + d.code.length * 11) % 200)},SDN ${d.name} ${n}`)
         codes.push(`${d.code}.${String(n).padStart(3, '0')}`)
       }
       tps.set(d.code, codes)

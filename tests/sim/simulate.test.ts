@@ -69,6 +69,10 @@ describe('simulate against a real training desk', () => {
     expect(summary.counts.incidentsSent + summary.counts.incidentsSkipped).toBe(p.incidents)
     expect(io.lines.some((l) => l.startsWith('Ringkasan simulasi'))).toBe(true)
     expect(io.lines.some((l) => l.includes('Verifikasi berhasil: rekap dan kemajuan desk sama'))).toBe(true)
+    // The TPS count said at the start and the progress line's denominator agree, or say why not.
+    const n = (x: number) => x.toLocaleString('id-ID')
+    expect(io.lines.find((l) => l.startsWith('Simulasi '))).toContain(`${n(p.tps)} TPS di 2 kecamatan (1 akan ditunda: ${n(p.tps - 1)} TPS diharapkan melapor)`)
+    expect(io.lines.find((l) => l.startsWith('Selesai · '))).toMatch(new RegExp(`TPS melapor [\\d.]+/${n(p.tps - 1).replace('.', '\\.')} \\(${n(p.tps).replace('.', '\\.')} TPS − 1 ditunda\\)$`))
   })
 
   it('marks everything it created as simulated, and reports over the simulasi and telepon channels', async () => {

@@ -88,6 +88,18 @@ describe('migrations', () => {
     expect(() => db.prepare("INSERT INTO sms_messages (direction, gateway, phone, at, text, status) VALUES ('in', 'whatsapp', '62812', 't', 'x', 'received')").run()).toThrow(/CHECK/)
   })
 
+  it('0160 gives a chase call the desa it was about, keeping the calls logged before', () => {
+    const db = new Database(':memory:')
+    migrate(db, MIGRATIONS, 150)
+    db.prepare("INSERT INTO users (id, name, role, region, code_id, code_hash, created_at) VALUES ('u1', 'Petugas', 'reporter', '35.09.01', 'K7PQ', 'h', 't')").run()
+    db.prepare("INSERT INTO chase_calls (reporter, actor, at, outcome, note) VALUES ('u1', 'admin', 't', 'reached', 'lama')").run()
+    expect(migrate(db, MIGRATIONS, 160)).toBe(160)
+    expect(db.prepare('SELECT note, desa FROM chase_calls').get()).toEqual({ note: 'lama', desa: null })
+    db.prepare("INSERT INTO chase_calls (reporter, actor, at, outcome, note, desa) VALUES ('u1', 'admin', 't', 'no_answer', '', '35.09.01.2001')").run()
+    expect(db.prepare('SELECT count(*) AS n FROM chase_calls WHERE desa IS NOT NULL').get()).toEqual({ n: 1 })
+    expect(() => db.prepare("UPDATE chase_calls SET desa = '35.09.01.2002'").run()).toThrow(/append-only/)
+  })
+
   it('applies everything on a new file, durably configured, and is idempotent', () => {
     const dir = mkdtempSync(join(tmpdir(), 'desk-mig-'))
     const db = openDatabase(join(dir, 'd.sqlite'))

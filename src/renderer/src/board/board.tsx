@@ -100,14 +100,19 @@ function useShapes(layout: BoardLayoutDto | null, needDesa: boolean) {
   return shapes
 }
 
-/** The desk's time (a training desk's is simulated), once the desk is known; this screen's before. */
-function Clock({ offsetMs }: { offsetMs: number }) {
-  const [local, setLocal] = useState(() => Date.now())
+/**
+ * The desk's time (a training desk's is simulated), once the desk is known; this screen's before.
+ * Read from the model at every tick: its offset moves with each event the desk sends.
+ */
+function Clock({ model }: { model: BoardModel | null }) {
+  const [, setTick] = useState(0)
   useEffect(() => {
-    const timer = setInterval(() => setLocal(Date.now()), 1000)
+    const timer = setInterval(() => setTick((n) => n + 1), 1000)
     return () => clearInterval(timer)
   }, [])
-  const now = local + offsetMs
+  // This render's time, not the last tick's: a model that arrived in between is not set back.
+  const local = Date.now()
+  const now = model ? model.deskNow(local) : local
   return (
     <div className="board-clock" data-testid="clock">
       {formatTimeWib(now, true)}
@@ -254,7 +259,7 @@ function Board({ config, onUnauthorized }: ScreenProps) {
         </div>
         <div className="board-disclaimer">{m.disclaimer}</div>
         <div className="board-time">
-          <Clock offsetMs={model?.clockOffsetMs ?? 0} />
+          <Clock model={model} />
           <p data-testid="last-update">
             {m.lastUpdate} {model ? formatTimeWib(model.lastUpdate, true) : '–'}
           </p>
@@ -301,12 +306,13 @@ function Board({ config, onUnauthorized }: ScreenProps) {
                   </div>
                 )}
               </div>
+              {/* In the flow, above the map (which gives up the room for a few seconds): it hides no tile. */}
+              {notice && (
+                <div className="board-notice" role="status" data-testid="board-notice">
+                  {notice}
+                </div>
+              )}
               <div className="map-box" ref={setMapBox}>
-                {notice && (
-                  <div className="board-notice" role="status" data-testid="board-notice">
-                    {notice}
-                  </div>
-                )}
                 {size.w > 0 && (
                   <MapView
                     model={model}
@@ -442,7 +448,7 @@ function Votes(props: { model: BoardModel; contestId: string; area: string | nul
   return (
     <section className="side-card votes-card">
       <h2>
-        {m.votesShare} · {formatCount(valid)} {m.votes}
+        {m.votesShare} · {formatCount(valid)}
       </h2>
       <VoteChart rows={rows} scale={scale} />
     </section>

@@ -88,6 +88,9 @@ const wallOptions = () => ({
   plugins: { legend: { display: false }, tooltip: { enabled: false } },
 })
 
+/** Design pixels per pair: its name line and a bar beside a share 64 design pixels high. */
+const VOTE_ROW = 96
+
 /** Vote share per pair: a bar per pair in its colour, its name, votes and share. */
 export function VoteChart({ rows, scale }: { rows: VoteRow[]; scale: number }) {
   const canvas = useChart<'bar'>(
@@ -109,18 +112,27 @@ export function VoteChart({ rows, scale }: { rows: VoteRow[]; scale: number }) {
       const ds = c.data.datasets[0]!
       ds.data = rows.map((r) => r.share)
       ds.backgroundColor = rows.map((r) => pairColour(r.candidate.number))
-      // Room above each bar for its name line, and on the right for the share.
-      c.options.layout = { padding: { top: 44 * scale, right: 230 * scale, left: 0, bottom: 0 } }
+      // Room above the first bar for its name line (with the gap each bar has above it), and on
+      // the right for the share.
+      c.options.layout = { padding: { top: 20 * scale, right: 230 * scale, left: 0, bottom: 0 } }
       ;(c.options.plugins as unknown as { voteMeta: VoteChartMeta }).voteMeta = { rows, scale }
     },
     [rows, scale],
   )
 
   return (
-    <div className="vote-chart" style={{ height: `calc(${rows.length * 112 + 10} * var(--u))` }}>
+    <div className="vote-chart" style={{ height: `calc(${rows.length * VOTE_ROW + 10} * var(--u))` }}>
       <canvas ref={canvas} role="img" aria-label={rows.map((r) => `${r.candidate.number} ${r.candidate.name}: ${shareFormat.format(r.share)}%`).join('; ')} />
     </div>
   )
+}
+
+/** The y ticks chart.js kept after laying out (it drops them when short of room), for the tests. */
+const yTicksSeen: Plugin<'bar'> = {
+  id: 'yTicksSeen',
+  afterLayout(chart) {
+    chart.canvas.dataset.yTicks = (chart.scales.y?.ticks ?? []).map((t) => String(t.label)).join(',')
+  },
 }
 
 /** Accepted results per 15 minutes since 13:00 WIB, on the desk's clock (simulated in a demo). */
@@ -136,6 +148,7 @@ export function ArrivalsChart({ labels, counts, scale }: { labels: string[]; cou
           y: { beginAtZero: true, grid: { color: '#334155' }, border: { display: false }, ticks: { color: MUTED, precision: 0, maxTicksLimit: 4 } },
         },
       },
+      plugins: [yTicksSeen],
     }),
     (c) => {
       const size = Math.round(24 * scale)

@@ -89,7 +89,7 @@ const en: BoardMessages = {
   fullscreen: 'Full screen',
   back: 'Back',
   paused: 'Auto-cycle paused',
-  votesShare: 'Vote share',
+  votesShare: 'Votes',
   reported: 'reported',
   votes: 'votes',
   loading: 'Loading…',

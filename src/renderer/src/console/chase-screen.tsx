@@ -1,5 +1,5 @@
 import { useMemo, useRef, useState } from 'react'
-import type { ChaseDto, ChaseRowDto, CallOutcome } from '../../../shared/console'
+import type { ChaseCallDto, ChaseDto, ChaseRowDto, CallOutcome } from '../../../shared/console'
 import { CALL_OUTCOMES } from '../../../shared/console'
 import { formatCount } from '../../../shared/format'
 import { useT } from '../i18n'
@@ -103,6 +103,18 @@ export function ChaseScreen() {
   )
 }
 
+/** On another desa's row, which desa a call was about (an officer's call is not this desa's chase). */
+function CallAbout({ call, desa }: { call: ChaseCallDto; desa: string }) {
+  const m = useM()
+  if (!call.desa || call.desa.code === desa) return null
+  return (
+    <span className="muted" data-call-about={call.desa.code}>
+      {' '}
+      · {m.callAbout(call.desa.name)}
+    </span>
+  )
+}
+
 function ChaseRow({ row, now, lang, onCalled }: { row: ChaseRowDto; now: number; lang: 'id' | 'en'; onCalled: () => void }) {
   const m = useM()
   const sms = useSmsM()
@@ -130,7 +142,8 @@ function ChaseRow({ row, now, lang, onCalled }: { row: ChaseRowDto; now: number;
     }
     setBusy(true)
     setError(null)
-    post(`/console/chase/${callee}/calls`, { outcome, note }).then(
+    // Said which desa it was about: a kecamatan officer answers for every desa of the kecamatan.
+    post(`/console/chase/${callee}/calls`, { outcome, note, desa: row.desa }).then(
       () => {
         setBusy(false)
         setOpen(false)
@@ -145,7 +158,7 @@ function ChaseRow({ row, now, lang, onCalled }: { row: ChaseRowDto; now: number;
   }
   return (
     <>
-      <tr data-reporter={row.reporter.id} data-desa={row.desa} className={row.lastCall ? 'called' : undefined}>
+      <tr data-reporter={row.reporter.id} data-desa={row.desa} className={row.lastCall && (!row.lastCall.desa || row.lastCall.desa.code === row.desa) ? 'called' : undefined}>
         <td>
           <strong>{row.reporter.name}</strong>
           {row.reporter.level === 'kecamatan' && <div className="muted small">{m.officerOf(row.reporter.regionName)}</div>}
@@ -196,6 +209,7 @@ function ChaseRow({ row, now, lang, onCalled }: { row: ChaseRowDto; now: number;
           {row.lastCall ? (
             <div className={`call call-${row.lastCall.outcome}`}>
               <strong>{m.callOutcome[row.lastCall.outcome]}</strong> · <Time at={row.lastCall.at} /> · {row.lastCall.actor.name}
+              <CallAbout call={row.lastCall} desa={row.desa} />
               {row.calls > 1 && <span className="muted"> (×{row.calls})</span>}
               {row.lastCall.note && <div className="small">{row.lastCall.note}</div>}
             </div>
@@ -207,6 +221,7 @@ function ChaseRow({ row, now, lang, onCalled }: { row: ChaseRowDto; now: number;
             .map((o) => (
               <div key={o.id} className={`call small call-${o.lastCall!.outcome}`}>
                 {o.name}: <strong>{m.callOutcome[o.lastCall!.outcome]}</strong> · <Time at={o.lastCall!.at} />
+                <CallAbout call={o.lastCall!} desa={row.desa} />
               </div>
             ))}
         </td>

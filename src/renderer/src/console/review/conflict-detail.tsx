@@ -55,6 +55,9 @@ export function ConflictDetail({ conflict, position, onDecided }: { conflict: Co
   const m = useM()
   const { config, me } = useConsole()
   const contest = config.contests.find((c) => c.id === conflict.contest)
+  // A kecamatan given to another supervisor: said before anything is typed (the desk refuses it
+  // anyway), and the form stays visible but disabled. An admin decides any conflict.
+  const lockedBy = me.role === 'supervisor' && conflict.assignedTo && conflict.assignedTo.id !== me.id ? conflict.assignedTo : null
   return (
     <article className="card detail" data-conflict-detail={conflict.id}>
       <header className="detail-head">
@@ -84,6 +87,7 @@ export function ConflictDetail({ conflict, position, onDecided }: { conflict: Co
           <DecisionForm
             contest={contest}
             dpt={conflict.tps.dpt}
+            locked={lockedBy ? m.assignedElsewhere(conflict.tps.kecamatanName, lockedBy.name) : null}
             options={[
               { id: 'standing', label: m.keepStanding },
               { id: 'new', label: m.keepNew },

@@ -131,6 +131,9 @@ export function ConflictQueue({ data, error, onDecided }: { data: ConflictDto[] 
               onChange={(e) => set({ q: e.target.value })}
               aria-label={m.searchConflicts}
               placeholder={m.searchConflictsHint}
+              // Wide enough for the whole hint (one ch per character and some: letters are about a
+              // ch wide, commas and spaces less), so it is never cut at 1366×768.
+              style={{ width: `${m.searchConflictsHint.length + 3}ch` }}
             />
           </label>
           <span className="muted" data-testid="queue-count">

@@ -15,9 +15,12 @@ export function DecisionForm({
   prefill,
   onSubmit,
   onDone,
+  locked = null,
 }: {
   contest: ContestDto
   dpt: number
+  /** Why this user may not decide here (the form shows, disabled, under this line). */
+  locked?: string | null
   options: { id: string; label: string; sheet?: boolean }[]
   prefill: SheetDto
   onSubmit: (choice: string, reason: string, sheet: SheetDto | null) => Promise<DecisionAnswer>
@@ -66,7 +69,12 @@ export function DecisionForm({
         submit()
       }}
     >
-      <fieldset>
+      {locked && (
+        <p className="warn-note" role="note" data-testid="decision-locked">
+          {locked}
+        </p>
+      )}
+      <fieldset disabled={!!locked}>
         <legend>{m.decide}</legend>
         <div className="choices">
           {options.map((o) => (

@@ -62,6 +62,7 @@ describe('installers (electron-builder configuration)', () => {
       'out/main/index.js',
       'out/main/cli.js',
       'out/main/export-worker.js',
+      'out/main/upload-worker.js',
       'out/preload/index.cjs',
       'out/renderer/index.html',
       'out/renderer/lapor.html',
@@ -129,6 +130,17 @@ describe('a packaged layout (resources/app.asar/…) finds its worker, UI and re
     expect(await page.text()).toContain('<div id="root">')
     const layout = (await (await fetch(`${url}/api/v1/board/layout`, { headers: auth })).json()) as { boundaries: { level: string; features: number }[] }
     expect(layout.boundaries.map((b) => `${b.level}:${b.features}`)).toEqual(['desa:248', 'kecamatan:31'])
+    // An uploaded workbook is read in the upload worker: it too must resolve from the package.
+    const XLSX = await import('xlsx')
+    const book = XLSX.utils.book_new()
+    XLSX.utils.book_append_sheet(book, XLSX.utils.aoa_to_sheet([['kode_desa', 'nomor_tps', 'dpt'], ['35.09.01.2001', 1, 300]]), 'TPS')
+    const upload = await fetch(`${url}/api/v1/tps/import`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' },
+      body: new Uint8Array(XLSX.write(book, { type: 'buffer', bookType: 'xlsx' }) as Buffer),
+    })
+    expect(upload.status).toBe(200)
+    expect(((await upload.json()) as { imported: number }).imported).toBe(1)
     const workbook = await fetch(`${url}/api/v1/export/recap.xlsx`, { headers: auth })
     expect(workbook.status).toBe(200)
     expect(Buffer.from(await workbook.arrayBuffer()).subarray(0, 2).toString()).toBe('PK')

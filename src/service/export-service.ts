@@ -379,6 +379,7 @@ export class ExportService {
       kecamatan: new Set(service.regions.kecamatan.map((k) => k.code)),
       desa: new Set(service.regions.desa.map((d) => d.code)),
       tps: new Set(service.listTps().map((t) => t.code)),
+      names: new Map([...service.regions.kecamatan, ...service.regions.desa].map((r) => [r.code, r.name])),
       contests,
       ...(options.contest ? { contest: options.contest } : {}),
     })

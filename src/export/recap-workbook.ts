@@ -473,12 +473,16 @@ function desaSheet(ctx: Ctx, rollup: ContestRollup): SheetBuilder {
   return s
 }
 
-function statusText(ctx: Ctx, t: RecapSource['tps'][number], reported: boolean): string {
+/** Said in the Status column too, so filtering Status alone finds the TPS waiting for a supervisor. */
+export const DISPUTED_STATUS = 'menunggu keputusan'
+
+function statusText(ctx: Ctx, t: RecapSource['tps'][number], reported: boolean, disputed = false): string {
   // berjenjang's data keeps only *that* a reason was recorded (an empty string), never its words.
   const reason = t.reason === null ? '' : ctx.full && t.reason ? ` — ${ctx.free(t.reason)}` : ' (alasan tercatat di desk)'
   if (t.status === 'postponed') return `Ditunda${reason}`
   if (t.status === 'merged') return `Digabung ke ${t.mergedInto ?? '?'}${reason}`
-  return reported ? 'Melapor' : 'Belum lapor'
+  const status = reported ? 'Melapor' : 'Belum lapor'
+  return disputed ? `${status} — ${DISPUTED_STATUS}` : status
 }
 
 function tpsSheet(ctx: Ctx, rollup: ContestRollup): SheetBuilder {
@@ -514,7 +518,7 @@ function tpsSheet(ctx: Ctx, rollup: ContestRollup): SheetBuilder {
           text(k.name),
           text(d.name),
           int(t.number),
-          text(statusText(ctx, t, !!result)),
+          text(statusText(ctx, t, !!result, !!disputes)),
           result ? dateTime(result.receivedAt) : null,
           result ? text(CHANNEL_LABEL[result.channel] ?? 'Lainnya') : null,
           notes.length ? text(notes.join('; ')) : null,

@@ -148,9 +148,12 @@ describe('disputes visible', () => {
     const tps = table(wb.Sheets['Rekap TPS Bupati']!, 'Kode TPS')
     for (const d of disputes) {
       const row = tps.rows.find((r) => r[0] === d.tps)!
-      expect(row[tps.col('Status')]).toBe('Melapor')
+      expect(row[tps.col('Status')]).toBe('Melapor — menunggu keputusan')
       expect(row[tps.col('Catatan')]).toContain(DISPUTE_TEXT[d.kind])
     }
+    // Filtering the Status column alone finds every disputed TPS, and only those.
+    const byStatus = tps.rows.filter((r) => String(r[tps.col('Status')] ?? '').includes('menunggu keputusan'))
+    expect(byStatus.map((r) => r[0]).sort()).toEqual([...new Set(disputes.map((d) => d.tps))].sort())
     const marked = tps.rows.filter((r) => r[0] !== 'JUMLAH' && String(r[tps.col('Catatan')] ?? '').includes('menunggu keputusan'))
     expect(marked).toHaveLength(disputes.length)
     const desa = table(wb.Sheets['Rekap Desa Bupati']!, 'Kode')

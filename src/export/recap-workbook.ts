@@ -930,7 +930,7 @@ function notesSheet(ctx: Ctx): SheetBuilder {
     ],
     [
       'Metode',
-      'Rekap berjenjang TPS → desa/kelurahan → kecamatan → kabupaten/kota. Setiap TPS aktif dihitung dalam penyebut kemajuan, sudah atau belum melapor; TPS yang ditunda atau digabung keluar dari penyebut, tetapi DPT-nya tetap masuk kolom DPT (semua TPS), sehingga DPT kabupaten sama dengan DPT KPU. Kolom "DPT TPS aktif" dan "DPT TPS melapor" memisahkannya.',
+      'Rekap berjenjang TPS → desa/kelurahan → kecamatan → kabupaten/kota. Setiap TPS aktif dihitung dalam penyebut kemajuan, sudah atau belum melapor; TPS yang ditunda atau digabung keluar dari penyebut, tetapi DPT-nya tetap masuk kolom DPT (semua TPS), sehingga DPT kabupaten sama dengan DPT KPU. Kolom "DPT TPS aktif" dan "DPT TPS melapor" memisahkannya. Pemilih TPS yang digabung memilih di TPS penerimanya, jadi DPT-nya dihitung bersama TPS penerima itu di "DPT TPS melapor" (penyebut partisipasi) begitu TPS penerima melapor.',
     ],
     [
       'DPT menurut jenis kelamin',

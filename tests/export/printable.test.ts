@@ -115,6 +115,28 @@ describe('closer to KPU: DPT of every TPS, by sex; D.Hasil Kecamatan per kecamat
     expect(tps.rows.find((r) => r[0] === postponed.code)![tps.col('DPT')]).toBe(postponed.dpt)
   })
 
+  it("turnout counts a merged TPS's DPT with the TPS that received its voters, and the note says so", () => {
+    const reported = new Set(source.results['gubernur']!.map((r) => r.tps))
+    const merged = source.tps.filter((t) => t.status === 'merged' && t.mergedInto && reported.has(t.mergedInto))
+    expect(merged.length).toBeGreaterThan(0)
+    const desa = table(wb.Sheets['Rekap Desa Gubernur']!, 'Kode')
+    for (const m of merged) {
+      const receiver = m.mergedInto!
+      const inDesa = source.tps.filter((t) => t.desa === receiver.slice(0, 13))
+      const own = inDesa.filter((t) => t.status === 'active' && reported.has(t.code)).reduce((a, t) => a + t.dpt, 0)
+      const carried = source.tps.filter((t) => t.status === 'merged' && t.mergedInto && t.mergedInto.startsWith(receiver.slice(0, 13) + '.') && reported.has(t.mergedInto)).reduce((a, t) => a + t.dpt, 0)
+      expect(carried).toBeGreaterThan(0)
+      expect(desa.rows.find((r) => r[0] === receiver.slice(0, 13))![desa.col('DPT TPS melapor')]).toBe(own + carried)
+    }
+    const allMerged = source.tps.filter((t) => t.status === 'merged' && t.mergedInto && reported.has(t.mergedInto)).reduce((a, t) => a + t.dpt, 0)
+    const rows = rowsOf(wb.Sheets['D.Hasil Gubernur']!)
+    const line = rows.find((r) => typeof r[1] === 'string' && (r[1] as string).includes('DPT TPS yang sudah melapor'))!
+    const activeReported = source.tps.filter((t) => t.status === 'active' && reported.has(t.code)).reduce((a, t) => a + t.dpt, 0)
+    expect(line.at(-1)).toBe(activeReported + allMerged)
+    const note = rowsOf(wb.Sheets['Catatan']!).flat().join(' ')
+    expect(note).toContain('DPT-nya dihitung bersama TPS penerima')
+  })
+
   it('one DK sheet per kecamatan and contest: its desa across, each equal to that desa in Rekap Desa', () => {
     const kec = source.kecamatan.find((k) => k.code === '35.09.19')!
     const name = `DK Bupati 19 ${kec.name}`.slice(0, 31)

@@ -683,7 +683,8 @@ function incidentsSheet(ctx: Ctx): SheetBuilder {
       text(CATEGORY_LABEL[inc.category] ?? 'Lainnya'),
       text(URGENCY_LABEL[inc.urgency] ?? 'Sedang'),
       text(inc.status === 'handled' ? 'Ditangani' : 'Terbuka'),
-      text(ctx.full ? ctx.free(inc.text) : inc.text === null ? '-' : 'tercatat di desk (profil lengkap)'),
+      // (Every incident has a description: berjenjang says where to read it.)
+      text(ctx.full ? ctx.free(inc.text) : 'tercatat di desk (profil lengkap)'),
       text(inc.photo ? 'ada' : '-'),
       text(inc.simulated ? 'ya' : 'tidak'),
     ]

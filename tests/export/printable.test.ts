@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { allowListed } from '../../src/export/allow-list'
 import { buildRecapWorkbook, DISPUTE_TEXT, type BuiltWorkbook } from '../../src/export/recap-workbook'
 import type { RecapSource } from '../../src/export/source'
-import { excelWib } from '../../src/export/xlsx-file'
+import { excelWib, MIN_PRINT_PT, printScale } from '../../src/export/xlsx-file'
 import { runWorkbookJob } from '../../src/service/workbook-jobs'
 import { DeskError } from '../../src/service/errors'
 import { cellAt, readWorkbook, rowsOf, table } from './fixture'
@@ -38,7 +38,7 @@ describe('printable on every sheet', () => {
     const workbookXml = parts.get('xl/workbook.xml')!
     wb.SheetNames.forEach((name, i) => {
       const xml = sheetXml(name)
-      expect(xml, name).toMatch(/<pageSetup paperSize="(8|9)" orientation="landscape" fitToWidth="1" fitToHeight="0"\/>/)
+      expect(xml, name).toMatch(/<pageSetup paperSize="(8|9)" orientation="landscape" fitToWidth="(1|2)" fitToHeight="0"\/>/)
       expect(xml, name).toContain('<pageSetUpPr fitToPage="1"/>')
       const header = /<oddHeader>(.*?)<\/oddHeader>/.exec(xml)?.[1] ?? ''
       const footer = /<oddFooter>(.*?)<\/oddFooter>/.exec(xml)?.[1] ?? ''
@@ -48,6 +48,50 @@ describe('printable on every sheet', () => {
       expect(footer, name).toContain('Halaman &amp;P dari &amp;N')
       if (xml.includes('state="frozen"')) expect(workbookXml, name).toMatch(new RegExp(`<definedName name="_xlnm.Print_Titles" localSheetId="${i}">`))
     })
+  })
+
+  it('every sheet of both profiles prints at 7 pt or more; the widest go two pages wide with their place columns repeated', () => {
+    const lengkap = buildRecapWorkbook(source, { profile: 'lengkap' }).bytes
+    const sizes: Record<string, { paper: string; pages: number; pt: number }> = {}
+    for (const [profile, bytes] of [['berjenjang', built.bytes], ['lengkap', lengkap]] as const) {
+      const cfb = XLSX.CFB.read(bytes, { type: 'buffer' })
+      const part = (p: string) => Buffer.from(cfb.FileIndex[cfb.FullPaths.findIndex((x: string) => x.endsWith(`/${p}`))]!.content as Uint8Array).toString('utf8')
+      const book = readWorkbook(bytes)
+      const workbookXml = part('xl/workbook.xml')
+      book.SheetNames.forEach((name, i) => {
+        const xml = part(`xl/worksheets/sheet${i + 1}.xml`)
+        const widths = [...xml.matchAll(/<col min="\d+" max="\d+" width="([\d.]+)"/g)].map((m) => Number(m[1]))
+        const [, paper, pages] = /<pageSetup paperSize="(\d)" orientation="landscape" fitToWidth="(\d)"/.exec(xml)!
+        const titles = new RegExp(`<definedName name="_xlnm.Print_Titles" localSheetId="${i}">([^<]*)<`).exec(workbookXml)?.[1] ?? ''
+        const repeated = /!\$A:\$([A-Z])/.exec(titles)
+        const repeatedCols = repeated ? repeated[1]!.charCodeAt(0) - 64 : 0
+        if (Number(pages) > 1) expect(repeatedCols, `${profile} ${name} repeats its place columns`).toBeGreaterThan(0)
+        const pt = 10 * printScale(widths, Number(paper) as 8 | 9, Number(pages), repeatedCols)
+        expect(pt, `${profile} ${name}`).toBeGreaterThanOrEqual(MIN_PRINT_PT)
+        sizes[`${profile} ${name.replace(/ \d\d .*$/, '')}`] = { paper: paper === '8' ? 'A3' : 'A4', pages: Number(pages), pt: Math.round(pt * 10) / 10 }
+      })
+    }
+    // What docs/OPERATIONS.md promises.
+    expect(sizes['berjenjang D.Hasil Gubernur']).toMatchObject({ paper: 'A3', pages: 2 })
+    expect(sizes['berjenjang Rekap TPS Gubernur']).toMatchObject({ paper: 'A3', pages: 2 })
+    expect(sizes['lengkap Rekap TPS Gubernur']).toMatchObject({ paper: 'A3', pages: 2 })
+    expect(sizes['berjenjang Ringkasan']).toMatchObject({ paper: 'A4', pages: 1 })
+  })
+
+  it('a long typed reason wraps in Catatan (lengkap) instead of widening Status; long D.Hasil labels wrap', () => {
+    const long = source.tps.find((t) => t.status === 'postponed')!
+    const withLong: RecapSource = { ...source, tps: source.tps.map((t) => (t.code === long.code ? { ...t, reason: 'banjir setinggi lutut di halaman balai desa, kotak suara dipindah ke rumah kepala dusun '.repeat(5) } : t)) }
+    const book = XLSX.read(buildRecapWorkbook(withLong, { profile: 'lengkap' }).bytes, { type: 'buffer', cellStyles: true })
+    const ws = book.Sheets['Rekap TPS Gubernur']!
+    const t = table(ws, 'Kode TPS')
+    const row = t.rows.find((r) => r[0] === long.code)!
+    expect(row[t.col('Status')]).toBe('Ditunda')
+    expect(String(row[t.col('Catatan')])).toMatch(/^alasan: banjir setinggi lutut/)
+    const width = (c: number) => ws['!cols']![c]!.wch ?? ws['!cols']![c]!.width
+    expect(width(t.col('Status'))).toBeLessThanOrEqual(23)
+    expect(width(t.col('Catatan'))).toBeLessThanOrEqual(31)
+    const d = book.Sheets['D.Hasil Gubernur']!
+    expect(d['!cols']![1]!.wch ?? d['!cols']![1]!.width).toBeLessThanOrEqual(35)
   })
 
   it('header rows bold, filled, wrapped and bordered; totals bold; columns wide enough for their numbers', () => {

@@ -403,7 +403,7 @@ describe('profiles', () => {
     // has none of it, only that it exists; lengkap has it with typed numbers masked.
     for (const [sheet, marker] of [
       ['Kejadian', 'Kotak suara terlambat'],
-      ['Rekap TPS Gubernur', 'Ditunda — banjir'],
+      ['Rekap TPS Gubernur', 'alasan: banjir'],
       ['Selisih KPU', 'Sirekap, kontak'],
       ['Catatan', 'Sirekap, kontak'],
     ]) {
@@ -412,7 +412,8 @@ describe('profiles', () => {
       expect(kept.length, sheet).toBeGreaterThan(0)
       for (const t of kept) expect(t, sheet).toContain('[nomor disamarkan]')
     }
-    expect(cellTexts(books.berjenjang!.wb, 'Rekap TPS Gubernur')).toContain('Ditunda (alasan tercatat di desk)')
+    expect(cellTexts(books.berjenjang!.wb, 'Rekap TPS Gubernur')).toContain('Ditunda')
+    expect(cellTexts(books.berjenjang!.wb, 'Rekap TPS Gubernur')).toContain('alasan tercatat di desk')
     expect(cellTexts(books.berjenjang!.wb, 'Kejadian')).toContain('tercatat di desk (profil lengkap)')
     for (const phone of freeText) expect(lengkap).not.toContain(phone)
     // The reporters' and callers' own numbers are lengkap's purpose: there they stay.

@@ -420,7 +420,9 @@ function sheetXml(s: SheetBuilder, index: number, sst: SharedStrings): string {
   // Landscape, as many pages down as it takes; A3 for the wide tables. One page wide unless that
   // would print the figures below MIN_PRINT_PT: then two pages wide, the place columns repeated.
   const print = printLayout(s)
-  out.push(`<pageSetup paperSize="${print.paper}" orientation="landscape" fitToWidth="${print.pagesWide}" fitToHeight="0"/>`)
+  // Two pages wide: the halves of a row of the table print one after the other, ready to lay side by side.
+  const order = print.pagesWide > 1 ? ' pageOrder="overThenDown"' : ''
+  out.push(`<pageSetup paperSize="${print.paper}"${order} orientation="landscape" fitToWidth="${print.pagesWide}" fitToHeight="0"/>`)
   if (s.page) {
     const head = `&L&"Arial,Bold"&9${headerText(s.page.left)}${s.page.centre ? `&C&"Arial,Bold"&11${headerText(s.page.centre)}` : ''}&R&9${headerText(s.name)}`
     const foot = `&L&9${headerText(s.page.footer)}&R&9Halaman &P dari &N`

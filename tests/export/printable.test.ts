@@ -38,7 +38,7 @@ describe('printable on every sheet', () => {
     const workbookXml = parts.get('xl/workbook.xml')!
     wb.SheetNames.forEach((name, i) => {
       const xml = sheetXml(name)
-      expect(xml, name).toMatch(/<pageSetup paperSize="(8|9)" orientation="landscape" fitToWidth="(1|2)" fitToHeight="0"\/>/)
+      expect(xml, name).toMatch(/<pageSetup paperSize="(8|9)"( pageOrder="overThenDown")? orientation="landscape" fitToWidth="(1|2)" fitToHeight="0"\/>/)
       expect(xml, name).toContain('<pageSetUpPr fitToPage="1"/>')
       const header = /<oddHeader>(.*?)<\/oddHeader>/.exec(xml)?.[1] ?? ''
       const footer = /<oddFooter>(.*?)<\/oddFooter>/.exec(xml)?.[1] ?? ''
@@ -61,7 +61,9 @@ describe('printable on every sheet', () => {
       book.SheetNames.forEach((name, i) => {
         const xml = part(`xl/worksheets/sheet${i + 1}.xml`)
         const widths = [...xml.matchAll(/<col min="\d+" max="\d+" width="([\d.]+)"/g)].map((m) => Number(m[1]))
-        const [, paper, pages] = /<pageSetup paperSize="(\d)" orientation="landscape" fitToWidth="(\d)"/.exec(xml)!
+        const [, paper, order, pages] = /<pageSetup paperSize="(\d)"( pageOrder="overThenDown")? orientation="landscape" fitToWidth="(\d)"/.exec(xml)!
+        // The two halves of a page of rows come one after the other.
+        expect(!!order, `${profile} ${name}`).toBe(Number(pages) > 1)
         const titles = new RegExp(`<definedName name="_xlnm.Print_Titles" localSheetId="${i}">([^<]*)<`).exec(workbookXml)?.[1] ?? ''
         const repeated = /!\$A:\$([A-Z])/.exec(titles)
         const repeatedCols = repeated ? repeated[1]!.charCodeAt(0) - 64 : 0

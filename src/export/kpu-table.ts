@@ -624,12 +624,12 @@ export function parseKpuTable(table: string[][], ctx: KpuTableContext): { parsed
   const first = headerIndex(table)
   const firstCell = (r: string[]) => r.findIndex((v) => v.trim() !== '')
   const regionHeader = /^(?:kode(?:_(?:tps|desa|kelurahan|desa_kelurahan|kel_desa|kecamatan|kec|wilayah))?|(?:nama_)?(?:desa|kelurahan|desa_kelurahan|kelurahan_desa|kecamatan))$/
-  for (let i = first; i < Math.min(table.length, first + 20); i++) {
-    const r = table[i]!
-    const l = firstCell(r)
-    if (l < 0) continue
-    if (normalise(r[l]!) === 'uraian') return parseDHasil(table, ctx, i, l)
-    if (r.some((v) => regionHeader.test(words(v)))) return parseRows(table, ctx, i)
+  // `uraian` first: a D.Hasil title often has "KECAMATAN" : "JOMBANG" in cells of its own.
+  const near = Array.from({ length: Math.max(0, Math.min(table.length, first + 20) - first) }, (_, k) => first + k)
+  for (const i of near) {
+    const l = firstCell(table[i]!)
+    if (l >= 0 && normalise(table[i]![l]!) === 'uraian') return parseDHasil(table, ctx, i, l)
   }
-  return parseRows(table, ctx, first)
+  const named = near.find((i) => table[i]!.some((v) => regionHeader.test(words(v))))
+  return parseRows(table, ctx, named ?? first)
 }

@@ -221,6 +221,8 @@ Jumlah Suara Tidak Sah,4,3,7
   it('reads a D.Hasil Kecamatan with desa named across; a desa name shared with another kecamatan is read within this one', () => {
     const { parsed, errors } = parseKpuTable(
       csv(`
+MODEL D.HASIL KECAMATAN-KWK,,,,
+KECAMATAN,:,JOMBANG,,
 Uraian,Padomasan,KETING,Sidomulyo,Jumlah
 Paslon 1,10,20,30,60
 Paslon 2,1,2,3,6

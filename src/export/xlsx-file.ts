@@ -172,8 +172,12 @@ const ROLE_FONT: Record<RowRole, number> = { title: 2, banner: 3, note: 4, plain
 /** Fills: 0 none, 1 gray125 (required by the format), 2 header blue, 3 total grey, 4 amber, 5 banner red. */
 const ROLE_FILL: Record<RowRole, number> = { title: 0, banner: 5, note: 0, plain: 0, head: 2, table: 0, total: 3, warn: 4, section: 3, label: 0, wrap: 0 }
 const BORDERED = new Set<RowRole>(['head', 'table', 'total', 'warn', 'section', 'wrap'])
-/** Title, banner and note rows wrap too: they are merged across the sheet's width (see layout). */
-const WRAPPED = new Set<RowRole>(['head', 'wrap', 'warn', 'title', 'banner', 'note'])
+/**
+ * Title, banner and note rows wrap too: they are merged across the sheet's width (see layout).
+ * Section headings wrap in their own cell: spilling into the next column, they would be cut where a
+ * sheet printed two pages wide breaks.
+ */
+const WRAPPED = new Set<RowRole>(['head', 'wrap', 'warn', 'title', 'banner', 'note', 'section'])
 
 /** The cellXfs index of a role and format (index 0 is the default style). */
 function styleIndex(role: RowRole, fmt: CellFormat): number {
@@ -315,8 +319,11 @@ function layout(s: SheetBuilder): void {
   }
   for (let c = 0; c < widths.length; c++) widths[c] ??= 8
   s.widths = widths
-  const columns = s.columns
-  const total = widths.reduce((a, b) => a + b, 0)
+  // A sheet printed two pages wide keeps its title lines within the place columns repeated on both
+  // pages, so each page shows them whole (merged across the table, the second page had their tail).
+  const print = printLayout(s)
+  const columns = print.pagesWide > 1 ? print.repeatedCols : s.columns
+  const total = widths.slice(0, columns).reduce((a, b) => a + b, 0)
   for (let r = 0; r < s.rows.length; r++) {
     const role = s.roles[r]!
     const row = s.rows[r]!
@@ -324,11 +331,12 @@ function layout(s: SheetBuilder): void {
       s.merges.push({ c1: 0, r1: r, c2: columns - 1, r2: r })
       const lines = linesIn(String(row[0].v), total * (role === 'title' ? 0.75 : 1))
       if (lines > 1 && !s.heights.has(r)) s.heights.set(r, lines * (role === 'title' ? 17 : LINE_HEIGHT) + 3)
-    } else if (role === 'head' || role === 'wrap' || role === 'warn') {
+    } else if (role === 'head' || role === 'wrap' || role === 'warn' || role === 'section') {
       let lines = 1
       for (let c = 0; c < row.length; c++) {
         const cell = row[c]
-        if (cell?.t === 's') lines = Math.max(lines, linesIn(String(cell.v), widths[c]!))
+        // (Bold capitals of a section heading take about a quarter more room.)
+        if (cell?.t === 's') lines = Math.max(lines, linesIn(String(cell.v), role === 'section' ? widths[c]! / 1.25 : widths[c]!))
       }
       if (lines > 1 && !s.heights.has(r)) s.heights.set(r, lines * LINE_HEIGHT + 3)
     }

@@ -67,7 +67,12 @@ describe('printable on every sheet', () => {
         const titles = new RegExp(`<definedName name="_xlnm.Print_Titles" localSheetId="${i}">([^<]*)<`).exec(workbookXml)?.[1] ?? ''
         const repeated = /!\$A:\$([A-Z])/.exec(titles)
         const repeatedCols = repeated ? repeated[1]!.charCodeAt(0) - 64 : 0
-        if (Number(pages) > 1) expect(repeatedCols, `${profile} ${name} repeats its place columns`).toBeGreaterThan(0)
+        if (Number(pages) > 1) {
+          expect(repeatedCols, `${profile} ${name} repeats its place columns`).toBeGreaterThan(0)
+          // The title lines stay within those columns, so both pages show them whole.
+          const titleMerge = /<mergeCell ref="A\d+:([A-Z]+)\d+"\/>/.exec(xml)!
+          expect(titleMerge[1]!.charCodeAt(0) - 64, `${profile} ${name}`).toBe(repeatedCols)
+        }
         const pt = 10 * printScale(widths, Number(paper) as 8 | 9, Number(pages), repeatedCols)
         expect(pt, `${profile} ${name}`).toBeGreaterThanOrEqual(MIN_PRINT_PT)
         sizes[`${profile} ${name.replace(/ \d\d .*$/, '')}`] = { paper: paper === '8' ? 'A3' : 'A4', pages: Number(pages), pt: Math.round(pt * 10) / 10 }

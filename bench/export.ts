@@ -223,6 +223,8 @@ async function jember(): Promise<Result> {
     const t1 = performance.now()
     const berjenjang = buildRecapWorkbook(source, { profile: 'berjenjang' })
     const berjenjangMs = ms(t1)
+    // (Run alone, `--scenario jember` on a clean clone: the folder is not there yet.)
+    mkdirSync(join(root, 'bench', '.results'), { recursive: true })
     writeFileSync(join(root, 'bench', '.results', 'export-jember-lengkap.xlsx'), built.bytes)
     const cells = countCells(built.bytes)
     // Before: collect and build on the desk's thread. After: collect here, build in the worker. The

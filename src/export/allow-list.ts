@@ -61,7 +61,8 @@ function incident(i: SourceIncident): SourceIncident {
     tps: code(i.tps),
     category: oneOf(CATEGORIES, i.category, 'lainnya'),
     urgency: oneOf(URGENCIES, i.urgency, 'sedang'),
-    text: i.text ? PRESENT : '',
+    // Every incident has a description (the desk requires one): berjenjang only says it exists.
+    text: PRESENT,
     photo: i.photo === true,
     status: oneOf(INCIDENT_STATUS, i.status, 'open'),
     simulated: i.simulated === true,
@@ -95,7 +96,15 @@ export function allowListed(source: RecapSource): RecapSource {
     kpu: source.kpu
       ? {
           thresholdPercent: count(source.kpu.thresholdPercent),
-          sets: source.kpu.sets.map((s) => ({ ...s, importedAt: instant(s.importedAt), source: PRESENT })),
+          // Field by field, like everything else here: a field added to KpuSet later stays out until listed.
+          sets: source.kpu.sets.map((s) => ({
+            contest: source.contests.some((c) => c.id === s.contest) ? s.contest : '',
+            importId: count(s.importId),
+            importedAt: instant(s.importedAt),
+            source: PRESENT,
+            level: s.level === 'tps' || s.level === 'desa' ? s.level : 'kecamatan',
+            figures: s.figures.map((f) => ({ region: code(f.region) ?? '', votes: f.votes.map(count), valid: count(f.valid), invalid: count(f.invalid) })),
+          })),
         }
       : null,
   }

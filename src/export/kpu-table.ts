@@ -1,16 +1,17 @@
 // KPU's figures from a table (CSV or the first sheet of an XLSX, as rows of text): all or nothing.
 // Two layouts are read:
 //  - "baris" (one row per region, like a Sirekap export): a region column (kode_tps, or kode_desa +
-//    nomor_tps, or kode_desa, or kode_kecamatan), optional pemilihan, suara_1…suara_N (suara_0 or
+//    nomor_tps, or kode_desa, or kode_kecamatan, or kode whose codes say the level; codes with or
+//    without dots; or the kecamatan/desa by name, a desa within the kecamatan column beside it), optional pemilihan, suara_1…suara_N (suara_0 or
 //    suara_kolom_kosong for the empty column), suara_tidak_sah, optional suara_sah and jumlah_suara.
 //  - "dhasil" (like form D.Hasil): the header's first filled cell is `uraian`, the other header cells are
-//    kecamatan or desa codes (a name may follow the code; a JUMLAH column is skipped), and the rows
+//    kecamatan or desa codes (dotted or not; a name may follow) or their names alone (a JUMLAH column is skipped), and the rows
 //    are the lines suara_1…suara_N, suara_tidak_sah, optional suara_sah and jumlah_suara; other
 //    lines (DPT, pengguna hak pilih…) are skipped. The contest comes with the request.
 // Every error names the spreadsheet's own row and column: the table is read from A1 and its header
-// is the first row with text, so in a table starting at B2 a bad D3 is reported as row 3, column D.
+// is the first row (after a title, if any) starting with `uraian` or naming a region column, else the first row with text, so in a table starting at B2 a bad D3 is reported as row 3, column D.
 
-import { regionLevel, tpsCode } from '../domain/codes'
+import { ancestorAt, isWithin, parseTpsCode, regionLevel, tpsCode } from '../domain/codes'
 import { headerIndex, type RowError } from '../domain/tps'
 import type { KpuFigure, KpuLevel, SourceCandidate } from './source'
 import { col } from './xlsx-file'
@@ -24,6 +25,8 @@ export interface KpuTableContext {
   contests: { id: string; name: string; candidates: SourceCandidate[] }[]
   /** The contest of a file without a `pemilihan` column (required for the D.Hasil layout). */
   contest?: string
+  /** Names of the regency's kecamatan and desa by code: KPU's files often name places instead of coding them. */
+  names?: ReadonlyMap<string, string>
 }
 
 export interface KpuParsed {
@@ -37,6 +40,56 @@ export interface KpuParsed {
 export const KPU_MAX_FIGURE = 50_000_000
 
 const normalise = (h: string) => h.trim().toLowerCase().replace(/[\s-]+/g, '_')
+
+/** "350901" → "35.09.01", "3509012001" → desa, "3509012001003" → TPS (Sirekap writes codes without dots); dotted codes stay. */
+export function regionCodeOf(raw: string): string | null {
+  const s = raw.trim()
+  if (/^\d{2}\.\d{2}\.\d{2}(?:\.\d{4}(?:\.\d{3})?)?$/.test(s)) return s
+  const m = /^(\d{2})(\d{2})(\d{2})(?:(\d{4})(\d{3})?)?$/.exec(s)
+  return m ? m.slice(1).filter((x) => x !== undefined).join('.') : null
+}
+
+/** A place name compared without case, spaces or punctuation, and without a "Kec." / "Desa" in front. */
+const placeKey = (s: string) =>
+  s
+    .toLowerCase()
+    .replace(/^\s*(?:kecamatan|kec|desa|kelurahan|kel|ds)(?:\s*[.:]\s*|\s+)/, '')
+    .replace(/[^\p{L}\p{N}]+/gu, '')
+
+/** The regency's kecamatan and desa by name. Kecamatan names are unique in a regency; a desa name only within its kecamatan. */
+class Places {
+  private readonly kec = new Map<string, string[]>()
+  private readonly desa = new Map<string, string[]>()
+  constructor(private readonly ctx: KpuTableContext) {
+    for (const [code, name] of ctx.names ?? []) {
+      const lvl = regionLevel(code)
+      const byName = lvl === 'kecamatan' ? this.kec : lvl === 'desa' ? this.desa : null
+      if (!byName) continue
+      const key = placeKey(name)
+      byName.set(key, [...(byName.get(key) ?? []), code])
+    }
+  }
+  kecamatan(name: string): string[] {
+    return this.kec.get(placeKey(name)) ?? []
+  }
+  /** Desa codes carrying this name, inside `kecamatan` when given. */
+  desaNamed(name: string, kecamatan?: string): string[] {
+    const all = this.desa.get(placeKey(name)) ?? []
+    return kecamatan ? all.filter((d) => isWithin(d, kecamatan)) : all
+  }
+  /** "Sumberejo (Kec. Ambulu, 35.09.03.2001), Sumberejo (Kec. Jombang, 35.09.01.2004)" */
+  describe(desa: string[]): string {
+    return desa
+      .map((d) => {
+        const kec = ancestorAt(d, 'kecamatan') ?? ''
+        return `${this.ctx.names?.get(d) ?? d} (Kec. ${this.ctx.names?.get(kec) ?? kec}, ${d})`
+      })
+      .join(', ')
+  }
+  kecamatanName(code: string): string {
+    return this.ctx.names?.get(code) ?? code
+  }
+}
 
 /** "1234", "1.234", "1,234" → 1234; "" → 'blank'; anything else → null. */
 export function parseCount(raw: string): number | 'blank' | null {
@@ -106,10 +159,10 @@ export function kpuKey(raw: string, candidates: SourceCandidate[] = []): string 
 const INFORMATIVE = /^(?:no|nomor|kecamatan|nama_kecamatan|desa|kelurahan|desa_kelurahan|nama_desa|nama_kelurahan|nama_desa_kelurahan|nama_tps|tps|wilayah|nama_wilayah|kabupaten|kota|provinsi|dpt|.*pemilih.*|.*pengguna.*|.*surat_suara.*|keterangan|catatan)$/
 
 /** 'Judul kolom yang tidak dikenali: "Suara Tdk Sah" (F), …' for a missing-column error, or ''. */
-function unrecognised(header: string[], used: Set<number>, from = 0): string {
+function unrecognised(header: string[], used: Set<number>, from = 0, evenInformative = false): string {
   const list: string[] = []
   header.forEach((raw, i) => {
-    if (i < from || used.has(i) || raw.trim() === '' || INFORMATIVE.test(words(raw))) return
+    if (i < from || used.has(i) || raw.trim() === '' || (!evenInformative && INFORMATIVE.test(words(raw)))) return
     list.push(`"${raw.trim()}" (${col(i)})`)
   })
   return list.length ? `. Judul kolom yang tidak dikenali: ${list.join(', ')}` : ''
@@ -241,29 +294,63 @@ function parseRows(table: string[][], ctx: KpuTableContext, h: number): { parsed
     if (h !== '' && !colOf.has(h)) colOf.set(h, i)
   })
   const first = (keys: Set<string>) => header.findIndex((h) => keys.has(h))
+  // Region columns, by code or by name (KPU's exports use either): the most precise one decides the level.
+  const wordCols = rawHeader.map(words)
+  const findCol = (re: RegExp) => wordCols.findIndex((w) => re.test(w))
+  const region = {
+    tps: findCol(/^kode_tps$/),
+    desaCode: findCol(/^kode_(?:desa|kelurahan|desa_kelurahan|kel_desa)$/),
+    kecCode: findCol(/^kode_(?:kecamatan|kec)$/),
+    anyCode: findCol(/^kode(?:_wilayah)?$/),
+    desaName: findCol(/^(?:nama_)?(?:desa|kelurahan|desa_kelurahan|kelurahan_desa|kel_desa)$/),
+    kecName: findCol(/^(?:nama_)?(?:kecamatan|kec)$/),
+    tpsNumber: findCol(/^(?:nomor_tps|no_tps|tps|nomor_urut_tps)$/),
+  }
+  const places = new Places(ctx)
   const c: Collector = { errors: [], sets: new Map(), seen: new Map() }
+  // "Kode" alone: the level is the one of its first filled code.
+  let anyLevel: KpuLevel | null = null
+  if (region.anyCode >= 0 && region.tps < 0 && region.desaCode < 0 && region.kecCode < 0) {
+    for (let i = h + 1; i < table.length && !anyLevel; i++) {
+      const code = regionCodeOf(table[i]![region.anyCode] ?? '')
+      const lvl = code ? (parseTpsCode(code) ? 'tps' : regionLevel(code)) : null
+      if (lvl === 'tps' || lvl === 'desa' || lvl === 'kecamatan') anyLevel = lvl
+    }
+  }
+  const desaSource = region.desaCode >= 0 ? region.desaCode : anyLevel === 'desa' ? region.anyCode : region.desaName
   let level: KpuLevel
-  let regionColumn: string
-  if (colOf.has('kode_tps')) {
+  let regionIdx: number
+  if (region.tps >= 0 || anyLevel === 'tps') {
     level = 'tps'
-    regionColumn = 'kode_tps'
-  } else if (colOf.has('kode_desa') && colOf.has('nomor_tps')) {
+    regionIdx = region.tps >= 0 ? region.tps : region.anyCode
+  } else if (desaSource >= 0 && region.tpsNumber >= 0) {
     level = 'tps'
-    regionColumn = 'kode_desa'
-  } else if (colOf.has('kode_desa')) {
+    regionIdx = desaSource
+  } else if (desaSource >= 0) {
     level = 'desa'
-    regionColumn = 'kode_desa'
-  } else if (colOf.has('kode_kecamatan')) {
+    regionIdx = desaSource
+  } else if (region.kecCode >= 0 || anyLevel === 'kecamatan' || region.kecName >= 0) {
     level = 'kecamatan'
-    regionColumn = 'kode_kecamatan'
+    regionIdx = region.kecCode >= 0 ? region.kecCode : anyLevel === 'kecamatan' ? region.anyCode : region.kecName
   } else {
     c.errors.push({
       row: headerRow,
       message:
-        'Kolom wilayah tidak ada. Baris pertama harus berisi judul kolom: kode_tps (atau kode_desa + nomor_tps) untuk data per TPS, kode_desa untuk per desa, atau kode_kecamatan untuk per kecamatan; lalu suara_1, suara_2, …, suara_tidak_sah',
+        'Kolom wilayah tidak ada. Baris pertama harus berisi judul kolom: kode_tps (atau kode_desa + nomor_tps) untuk data per TPS, kode_desa atau desa untuk per desa, atau kode_kecamatan atau kecamatan untuk per kecamatan; lalu suara_1, suara_2, …, suara_tidak_sah' +
+        unrecognised(
+          rawHeader,
+          new Set(header.flatMap((k, i) => (pairNumber(k) !== null || VALID_KEYS.has(k) || INVALID_KEYS.has(k) || TOTAL_KEYS.has(k) || k === 'pemilihan' ? [i] : []))),
+          0,
+          true,
+        ),
     })
     return { parsed: null, errors: c.errors }
   }
+  const regionColumn = header[regionIdx]!
+  // A desa named (not coded) is looked up within the kecamatan named beside it, when there is such a column.
+  const byName = regionIdx === region.desaName || regionIdx === region.kecName
+  // Per TPS by desa + TPS number (the number is added to the desa's code).
+  const withNumber = level === 'tps' && regionIdx === desaSource
   const voteCols = new Map<number, number>()
   header.forEach((h, i) => {
     const n = pairNumber(h)
@@ -273,7 +360,7 @@ function parseRows(table: string[][], ctx: KpuTableContext, h: number): { parsed
   const validCol = first(VALID_KEYS)
   const totalCol = first(TOTAL_KEYS)
   const contestCol = colOf.get('pemilihan')
-  const used = new Set<number>([...voteCols.values(), invalidCol, validCol, totalCol, contestCol ?? -1, colOf.get(regionColumn)!, colOf.get('nomor_tps') ?? -1])
+  const used = new Set<number>([...voteCols.values(), invalidCol, validCol, totalCol, contestCol ?? -1, regionIdx, region.tpsNumber, region.kecName])
   const unknown = unrecognised(rawHeader, used)
   if (invalidCol < 0) c.errors.push({ row: headerRow, column: 'suara_tidak_sah', message: `Kolom suara_tidak_sah tidak ada${unknown}` })
   if (contestCol === undefined) {
@@ -305,6 +392,46 @@ function parseRows(table: string[][], ctx: KpuTableContext, h: number): { parsed
   if (c.errors.length > 0) return { parsed: null, errors: c.errors }
 
   const cell = (r: string[], i: number | undefined) => (i === undefined || i < 0 ? '' : (r[i] ?? '').trim())
+  const what = level === 'tps' ? 'TPS' : level === 'desa' ? 'desa/kelurahan' : 'kecamatan'
+  const at = where(regionColumn, regionIdx)
+  const rowRegion = (r: string[]): { code: string } | { error: string; column?: string } => {
+    const raw = cell(r, regionIdx)
+    if (raw === '') return { error: `${at} wajib diisi` }
+    let code: string | null
+    if (!byName) {
+      code = regionCodeOf(raw)
+      if (!code) return { error: `${at}: "${raw}" bukan kode ${what} (contoh ${level === 'tps' ? '35.09.01.2001.003' : level === 'desa' ? '35.09.01.2001 atau 3509012001' : '35.09.01 atau 350901'})` }
+    } else if (regionIdx === region.kecName) {
+      const found = places.kecamatan(raw)
+      if (found.length !== 1) return { error: `${at}: kecamatan "${raw}" tidak ada di ${ctx.regencyName}` }
+      code = found[0]!
+    } else {
+      let kec: string | undefined
+      if (region.kecName >= 0 && cell(r, region.kecName) !== '') {
+        const k = places.kecamatan(cell(r, region.kecName))
+        if (k.length !== 1) return { error: `${where(header[region.kecName]!, region.kecName)}: kecamatan "${cell(r, region.kecName)}" tidak ada di ${ctx.regencyName}`, column: header[region.kecName]! }
+        kec = k[0]!
+      }
+      const found = places.desaNamed(raw, kec)
+      if (found.length === 0) return { error: `${at}: desa/kelurahan "${raw}" tidak ada di ${kec ? `Kecamatan ${places.kecamatanName(kec)}` : ctx.regencyName}` }
+      if (found.length > 1) {
+        return { error: `${at}: nama desa/kelurahan "${raw}" ada di beberapa kecamatan: ${places.describe(found)}; tambahkan kolom kecamatan atau pakai kode_desa` }
+      }
+      code = found[0]!
+    }
+    if (withNumber) {
+      const rawNumber = cell(r, region.tpsNumber).replace(/^tps\s*/i, '')
+      const n = parseCount(rawNumber)
+      if (typeof n !== 'number' || n < 1 || n > 999) {
+        return { error: `${where(header[region.tpsNumber]!, region.tpsNumber)}: "${cell(r, region.tpsNumber)}" harus nomor TPS 1 sampai 999`, column: header[region.tpsNumber]! }
+      }
+      if (regionLevel(code) !== 'desa' || !ctx.desa.has(code)) return { error: `${at}: desa/kelurahan ${code} tidak ada di ${ctx.regencyName}` }
+      code = tpsCode(code, n)
+    }
+    const known = level === 'tps' ? ctx.tps.has(code) : level === 'desa' ? ctx.desa.has(code) : ctx.kecamatan.has(code)
+    if (!known) return { error: `${at}: ${what} ${code} tidak ${level === 'tps' ? 'terdaftar di desk' : `ada di ${ctx.regencyName}`}` }
+    return { code }
+  }
   const ref = (r: string[], i: number, row: number): CellRef | null => (i < 0 ? null : { raw: r[i] ?? '', column: header[i]!, index: i, row })
   let rows = 0
   for (let i = h + 1; i < table.length; i++) {
@@ -329,32 +456,12 @@ function parseRows(table: string[][], ctx: KpuTableContext, h: number): { parsed
       checkPairs(contest)
       if (c.errors.some((e) => e.row === headerRow)) return { parsed: null, errors: c.errors.filter((e) => e.row === headerRow) }
     }
-    let region = ''
-    const regionIdx = colOf.get(regionColumn)!
-    if (level === 'tps' && regionColumn === 'kode_desa') {
-      const desa = cell(r, regionIdx)
-      const numberIdx = colOf.get('nomor_tps')!
-      const n = parseCount(cell(r, numberIdx))
-      if (typeof n !== 'number' || n < 1 || n > 999) {
-        c.errors.push({ row: rowNo, column: 'nomor_tps', message: `${where('nomor_tps', numberIdx)}: "${cell(r, numberIdx)}" harus nomor TPS 1 sampai 999` })
-        continue
-      }
-      region = tpsCode(desa, n)
-    } else {
-      region = cell(r, regionIdx)
-    }
-    const known = level === 'tps' ? ctx.tps.has(region) : level === 'desa' ? ctx.desa.has(region) : ctx.kecamatan.has(region)
-    if (!known) {
-      const what = level === 'tps' ? 'TPS' : level === 'desa' ? 'desa/kelurahan' : 'kecamatan'
-      c.errors.push({
-        row: rowNo,
-        column: regionColumn,
-        message: region
-          ? `${where(regionColumn, regionIdx)}: ${what} ${region} tidak ${level === 'tps' ? 'terdaftar di desk' : `ada di ${ctx.regencyName}`}`
-          : `${where(regionColumn, regionIdx)} wajib diisi`,
-      })
+    const found = rowRegion(r)
+    if ('error' in found) {
+      c.errors.push({ row: rowNo, column: found.column ?? regionColumn, message: found.error })
       continue
     }
+    const region = found.code
     const votes = new Map<number, CellRef>()
     for (const [n, idx] of voteCols) votes.set(n, ref(r, idx, rowNo)!)
     addFigure(
@@ -387,19 +494,51 @@ function parseDHasil(table: string[][], ctx: KpuTableContext, h: number, l: numb
   }
   const header = table[h] ?? []
   const regions: { index: number; code: string }[] = []
-  let level: KpuLevel | null = null
+  // Each column names a kecamatan or desa by code (dotted or not, a name may follow) or by name alone.
+  const places = new Places(ctx)
+  const cells: { index: number; raw: string; code: string | null; kec: string[]; desa: string[] }[] = []
   for (let j = l + 1; j < header.length; j++) {
     const raw = (header[j] ?? '').trim()
     const key = normalise(raw)
     if (key === '' || key === 'jumlah' || key === 'total' || key === 'no' || key === 'jumlah_akhir') continue
-    const code = raw.split(/\s+/)[0]!
-    const lvl = regionLevel(code)
-    const known = lvl === 'kecamatan' ? ctx.kecamatan.has(code) : lvl === 'desa' ? ctx.desa.has(code) : false
-    if (!known) {
+    const code = regionCodeOf(raw.split(/\s+/)[0]!)
+    cells.push({ index: j, raw, code, kec: code ? [] : places.kecamatan(raw), desa: code ? [] : places.desaNamed(raw) })
+  }
+  // Names alone: kecamatan when every named column is one, else desa.
+  const named = cells.filter((x) => !x.code)
+  const coded = cells.find((x) => x.code && (regionLevel(x.code) === 'kecamatan' || regionLevel(x.code) === 'desa'))
+  const namesAre: KpuLevel = coded ? (regionLevel(coded.code!) === 'kecamatan' ? 'kecamatan' : 'desa') : named.length > 0 && named.every((x) => x.kec.length === 1) ? 'kecamatan' : 'desa'
+  // A desa name found in several kecamatan: the kecamatan all the other desa columns lie in decides.
+  const homes = new Set(
+    cells.flatMap((x) => (x.code && regionLevel(x.code) === 'desa' ? [ancestorAt(x.code, 'kecamatan')!] : !x.code && x.desa.length === 1 ? [ancestorAt(x.desa[0]!, 'kecamatan')!] : [])),
+  )
+  const home = homes.size === 1 ? [...homes][0]! : undefined
+  let level: KpuLevel | null = null
+  for (const x of cells) {
+    const j = x.index
+    let code = x.code
+    if (!code) {
+      if (namesAre === 'kecamatan') code = x.kec[0]!
+      else {
+        const inHome = home && x.desa.length > 1 ? x.desa.filter((d) => isWithin(d, home)) : x.desa
+        if (inHome.length > 1) {
+          c.errors.push({
+            row: headerRow,
+            column: col(j),
+            message: `Judul kolom ${col(j)}: nama desa/kelurahan "${x.raw}" ada di beberapa kecamatan: ${places.describe(inHome)}; tulis kodenya (mis. ${inHome[0]!})`,
+          })
+          continue
+        }
+        code = inHome[0] ?? null
+      }
+    }
+    const lvl = code ? regionLevel(code) : null
+    const known = code !== null && (lvl === 'kecamatan' ? ctx.kecamatan.has(code) : lvl === 'desa' ? ctx.desa.has(code) : false)
+    if (!known || !code) {
       c.errors.push({
         row: headerRow,
         column: col(j),
-        message: `Judul kolom ${col(j)} "${raw}" harus kode kecamatan atau desa/kelurahan di ${ctx.regencyName} (contoh 35.09.01), atau JUMLAH`,
+        message: `Judul kolom ${col(j)} "${x.raw}" harus kode atau nama kecamatan atau desa/kelurahan di ${ctx.regencyName} (contoh 35.09.01, 350901 atau Jombang), atau JUMLAH`,
       })
       continue
     }
@@ -410,7 +549,7 @@ function parseDHasil(table: string[][], ctx: KpuTableContext, h: number, l: numb
     }
     const thisLevel: KpuLevel = lvl === 'kecamatan' ? 'kecamatan' : 'desa'
     if (level && level !== thisLevel) {
-      c.errors.push({ row: headerRow, column: col(j), message: `Judul kolom ${col(j)}: kode kecamatan dan kode desa tidak boleh dicampur dalam satu berkas` })
+      c.errors.push({ row: headerRow, column: col(j), message: `Judul kolom ${col(j)}: kecamatan dan desa tidak boleh dicampur dalam satu berkas` })
       continue
     }
     level = thisLevel
@@ -435,6 +574,11 @@ function parseDHasil(table: string[][], ctx: KpuTableContext, h: number, l: numb
       if (!INFORMATIVE.test(w) && !/^(?:data|perolehan|rincian|jumlah_suara_pasangan|suara_pasangan)/.test(w)) unknownLabels.push(`"${label}" (baris ${i + 1})`)
       continue
     }
+    // A section heading that reads like a line ("A. Suara sah" above the pairs) has no figures: the line with figures counts.
+    const blank = (row: number) => regions.every((reg) => (table[row]![reg.index] ?? '').trim() === '')
+    const before = lineRow.get(canonical)
+    if (before !== undefined && blank(before)) lineRow.delete(canonical)
+    else if (before !== undefined && blank(i)) continue
     if (lineRow.has(canonical)) {
       c.errors.push({ row: i + 1, column: labelCol, message: `Baris ${table[i]![l]!.trim()} ganda: sudah ada di baris ${lineRow.get(canonical)! + 1}` })
       continue
@@ -475,8 +619,17 @@ function parseDHasil(table: string[][], ctx: KpuTableContext, h: number, l: numb
 /** Read KPU's figures from a table; nothing is returned unless every row is right. */
 export function parseKpuTable(table: string[][], ctx: KpuTableContext): { parsed: KpuParsed | null; errors: RowError[] } {
   if (!table.some((r) => r.some((v) => v.trim() !== ''))) return { parsed: null, errors: [{ row: 1, message: 'Berkas kosong' }] }
-  const h = headerIndex(table)
-  const header = table[h] ?? []
-  const l = header.findIndex((v) => v.trim() !== '')
-  return normalise(header[l] ?? '') === 'uraian' ? parseDHasil(table, ctx, h, l) : parseRows(table, ctx, h)
+  // KPU's files often carry a title above the table ("MODEL D.HASIL KECAMATAN", "KABUPATEN JEMBER"): the
+  // header is the first row (of the first 20) starting with `uraian` or naming a region column, else the first row with text.
+  const first = headerIndex(table)
+  const firstCell = (r: string[]) => r.findIndex((v) => v.trim() !== '')
+  const regionHeader = /^(?:kode(?:_(?:tps|desa|kelurahan|desa_kelurahan|kel_desa|kecamatan|kec|wilayah))?|(?:nama_)?(?:desa|kelurahan|desa_kelurahan|kelurahan_desa|kecamatan))$/
+  // `uraian` first: a D.Hasil title often has "KECAMATAN" : "JOMBANG" in cells of its own.
+  const near = Array.from({ length: Math.max(0, Math.min(table.length, first + 20) - first) }, (_, k) => first + k)
+  for (const i of near) {
+    const l = firstCell(table[i]!)
+    if (l >= 0 && normalise(table[i]![l]!) === 'uraian') return parseDHasil(table, ctx, i, l)
+  }
+  const named = near.find((i) => table[i]!.some((v) => regionHeader.test(words(v))))
+  return parseRows(table, ctx, named ?? first)
 }

@@ -316,7 +316,9 @@ function dHasilTable(
   s.row([text('No'), text('Uraian'), ...columns.map((k) => text(k.name)), text('JUMLAH')], 'head')
   const codeRow = s.row([null, text(`Kode ${placeLabel}`), ...columns.map((k) => text(k.code)), text(total.code)], 'head')
   s.freeze = { rows: codeRow + 1, cols: 2 }
-  s.widths = [5, 60, ...columns.map(() => 10), 11]
+  // The line labels wrap at 34: a wide Uraian column would shrink every figure on paper.
+  s.widths = [5, 34, ...columns.map(() => 10), 11]
+  s.wrapAt.set(1, 34)
   const sumAcross = (r: number, v: number) => (columns.length > 0 ? formula(`SUM(${addr(first, r)}:${addr(last, r)})`, v) : count(v))
   const line = (no: string, label: string, pick: (t: Tally) => number, role: RowRole = 'table'): number => {
     const r = s.next
@@ -473,12 +475,14 @@ function desaSheet(ctx: Ctx, rollup: ContestRollup): SheetBuilder {
   return s
 }
 
-function statusText(ctx: Ctx, t: RecapSource['tps'][number], reported: boolean): string {
-  // berjenjang's data keeps only *that* a reason was recorded (an empty string), never its words.
-  const reason = t.reason === null ? '' : ctx.full && t.reason ? ` — ${ctx.free(t.reason)}` : ' (alasan tercatat di desk)'
-  if (t.status === 'postponed') return `Ditunda${reason}`
-  if (t.status === 'merged') return `Digabung ke ${t.mergedInto ?? '?'}${reason}`
-  return reported ? 'Melapor' : 'Belum lapor'
+/** Said in the Status column too, so filtering Status alone finds the TPS waiting for a supervisor. */
+export const DISPUTED_STATUS = 'menunggu keputusan'
+
+function statusText(t: RecapSource['tps'][number], reported: boolean, disputed = false): string {
+  if (t.status === 'postponed') return 'Ditunda'
+  if (t.status === 'merged') return `Digabung ke ${t.mergedInto ?? '?'}`
+  const status = reported ? 'Melapor' : 'Belum lapor'
+  return disputed ? `${status} — ${DISPUTED_STATUS}` : status
 }
 
 function tpsSheet(ctx: Ctx, rollup: ContestRollup): SheetBuilder {
@@ -492,7 +496,9 @@ function tpsSheet(ctx: Ctx, rollup: ContestRollup): SheetBuilder {
   header(s, labels, 3, true)
   const D = 8 // the DPT column
   const V = D + 1 + sex.length // the first voters column
-  s.widths = [17, 16, 20, 6, 20, 18, 9, 30, 9, ...sex.map(() => 10), ...formLineWidths(contest), ...(ctx.full ? [22, 15, 22, 15] : [])]
+  s.widths = [17, 16, 20, 6, 22, 18, 9, 30, 9, ...sex.map(() => 10), ...formLineWidths(contest), ...(ctx.full ? [22, 15, 22, 15] : [])]
+  // Status and Catatan wrap rather than widen the sheet (a typed reason can be 500 characters).
+  s.wrapAt.set(4, 22).set(7, 30)
   const votesAt = V + 5
   const sah = votesAt + P
   const first = s.next
@@ -503,6 +509,9 @@ function tpsSheet(ctx: Ctx, rollup: ContestRollup): SheetBuilder {
         const result = t.status === 'active' ? rollup.results.get(t.code) : undefined
         const disputes = rollup.disputes.get(t.code)
         const notes: string[] = []
+        // The reason for a postponed or merged TPS goes in Catatan, where long text wraps; berjenjang's
+        // data keeps only *that* a reason was recorded (an empty string), never its words.
+        if (t.reason !== null) notes.push(ctx.full && t.reason ? `alasan: ${ctx.free(t.reason)}` : 'alasan tercatat di desk')
         if (disputes?.has('conflict')) notes.push(DISPUTE_TEXT.conflict)
         if (disputes?.has('correction')) notes.push(DISPUTE_TEXT.correction)
         if (result?.review === 'flagged') notes.push('ditandai untuk ditinjau')
@@ -514,7 +523,7 @@ function tpsSheet(ctx: Ctx, rollup: ContestRollup): SheetBuilder {
           text(k.name),
           text(d.name),
           int(t.number),
-          text(statusText(ctx, t, !!result)),
+          text(statusText(t, !!result, !!disputes)),
           result ? dateTime(result.receivedAt) : null,
           result ? text(CHANNEL_LABEL[result.channel] ?? 'Lainnya') : null,
           notes.length ? text(notes.join('; ')) : null,
@@ -679,7 +688,8 @@ function incidentsSheet(ctx: Ctx): SheetBuilder {
       text(CATEGORY_LABEL[inc.category] ?? 'Lainnya'),
       text(URGENCY_LABEL[inc.urgency] ?? 'Sedang'),
       text(inc.status === 'handled' ? 'Ditangani' : 'Terbuka'),
-      text(ctx.full ? ctx.free(inc.text) : inc.text === null ? '-' : 'tercatat di desk (profil lengkap)'),
+      // (Every incident has a description: berjenjang says where to read it.)
+      text(ctx.full ? ctx.free(inc.text) : 'tercatat di desk (profil lengkap)'),
       text(inc.photo ? 'ada' : '-'),
       text(inc.simulated ? 'ya' : 'tidak'),
     ]
@@ -926,7 +936,7 @@ function notesSheet(ctx: Ctx): SheetBuilder {
     ],
     [
       'Metode',
-      'Rekap berjenjang TPS → desa/kelurahan → kecamatan → kabupaten/kota. Setiap TPS aktif dihitung dalam penyebut kemajuan, sudah atau belum melapor; TPS yang ditunda atau digabung keluar dari penyebut, tetapi DPT-nya tetap masuk kolom DPT (semua TPS), sehingga DPT kabupaten sama dengan DPT KPU. Kolom "DPT TPS aktif" dan "DPT TPS melapor" memisahkannya.',
+      'Rekap berjenjang TPS → desa/kelurahan → kecamatan → kabupaten/kota. Setiap TPS aktif dihitung dalam penyebut kemajuan, sudah atau belum melapor; TPS yang ditunda atau digabung keluar dari penyebut, tetapi DPT-nya tetap masuk kolom DPT (semua TPS), sehingga DPT kabupaten sama dengan DPT KPU. Kolom "DPT TPS aktif" dan "DPT TPS melapor" memisahkannya. Pemilih TPS yang digabung memilih di TPS penerimanya, jadi DPT-nya dihitung bersama TPS penerima itu di "DPT TPS melapor" (penyebut partisipasi) begitu TPS penerima melapor.',
     ],
     [
       'DPT menurut jenis kelamin',

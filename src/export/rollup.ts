@@ -20,7 +20,10 @@ export interface Tally {
   dptSexMissing: number
   /** Active TPS with a differing report or a held correction waiting for a supervisor. */
   disputed: number
-  /** DPT of the TPS that reported: the denominator of turnout. */
+  /**
+   * DPT of the TPS that reported: the denominator of turnout. A merged TPS's voters vote (and are
+   * counted) at the TPS that received them, so its DPT counts here with that TPS's.
+   */
   dptReported: number
   /** Voters from DPT, DPTb, DPK (where the form's voters section was sent). */
   votersDpt: number
@@ -63,7 +66,8 @@ export function emptyTally(pairs: number): Tally {
   }
 }
 
-export function addTps(t: Tally, tps: SourceTps, result: SourceResult | undefined, disputed = false): void {
+/** `mergedDpt`: the DPT of the TPS merged into this one, whose voters this TPS's result counts. */
+export function addTps(t: Tally, tps: SourceTps, result: SourceResult | undefined, disputed = false, mergedDpt = 0): void {
   t.dptAll += tps.dpt
   if (typeof tps.dptL === 'number' && typeof tps.dptP === 'number') {
     t.dptL += tps.dptL
@@ -80,7 +84,7 @@ export function addTps(t: Tally, tps: SourceTps, result: SourceResult | undefine
   if (disputed) t.disputed++
   if (!result) return
   t.tpsReported++
-  t.dptReported += tps.dpt
+  t.dptReported += tps.dpt + mergedDpt
   for (let i = 0; i < t.votes.length; i++) t.votes[i]! += result.votes[i] ?? 0
   t.valid += result.valid
   t.invalid += result.invalid
@@ -193,6 +197,9 @@ export function rollupContest(source: RecapSource, index: RegionIndex, contest: 
     kinds.add(d.kind)
     disputes.set(d.tps, kinds)
   }
+  // Receiving TPS → DPT of the TPS merged into it.
+  const mergedInto = new Map<string, number>()
+  for (const t of source.tps) if (t.status === 'merged' && t.mergedInto) mergedInto.set(t.mergedInto, (mergedInto.get(t.mergedInto) ?? 0) + t.dpt)
   const desa = new Map<string, Tally>()
   const kecamatan = new Map<string, Tally>()
   const total = emptyTally(pairs)
@@ -200,7 +207,7 @@ export function rollupContest(source: RecapSource, index: RegionIndex, contest: 
     const kt = emptyTally(pairs)
     for (const d of k.desa) {
       const dt = emptyTally(pairs)
-      for (const t of d.tps) addTps(dt, t, results.get(t.code), disputes.has(t.code))
+      for (const t of d.tps) addTps(dt, t, results.get(t.code), disputes.has(t.code), mergedInto.get(t.code))
       desa.set(d.code, dt)
       addTally(kt, dt)
     }

@@ -90,6 +90,11 @@ export class SheetBuilder {
   autofilter: { header: number; from: number; to: number; lastRow?: number } | null = null
   /** Rows (0-based, inclusive) printed again at the top of every page; default: the frozen rows. */
   printTitles: { from: number; to: number } | null = null
+  /**
+   * Columns whose text wraps at this width (column → width) instead of widening the column: a long
+   * label or a typed reason makes its row taller, not the whole sheet smaller on paper.
+   */
+  wrapAt = new Map<number, number>()
   /** Taller rows (points), e.g. a wrapped header. */
   heights = new Map<number, number>()
   /** Cell ranges merged into one (0-based, inclusive). */
@@ -167,8 +172,12 @@ const ROLE_FONT: Record<RowRole, number> = { title: 2, banner: 3, note: 4, plain
 /** Fills: 0 none, 1 gray125 (required by the format), 2 header blue, 3 total grey, 4 amber, 5 banner red. */
 const ROLE_FILL: Record<RowRole, number> = { title: 0, banner: 5, note: 0, plain: 0, head: 2, table: 0, total: 3, warn: 4, section: 3, label: 0, wrap: 0 }
 const BORDERED = new Set<RowRole>(['head', 'table', 'total', 'warn', 'section', 'wrap'])
-/** Title, banner and note rows wrap too: they are merged across the sheet's width (see layout). */
-const WRAPPED = new Set<RowRole>(['head', 'wrap', 'warn', 'title', 'banner', 'note'])
+/**
+ * Title, banner and note rows wrap too: they are merged across the sheet's width (see layout).
+ * Section headings wrap in their own cell: spilling into the next column, they would be cut where a
+ * sheet printed two pages wide breaks.
+ */
+const WRAPPED = new Set<RowRole>(['head', 'wrap', 'warn', 'title', 'banner', 'note', 'section'])
 
 /** The cellXfs index of a role and format (index 0 is the default style). */
 function styleIndex(role: RowRole, fmt: CellFormat): number {
@@ -284,12 +293,19 @@ function linesIn(value: string, width: number): number {
  */
 function layout(s: SheetBuilder): void {
   const widths = [...s.widths]
+  for (const [c, w] of s.wrapAt) widths[c] = w
   for (let r = 0; r < s.rows.length; r++) {
     const role = s.roles[r]!
     const row = s.rows[r]!
     for (let c = 0; c < row.length; c++) {
       const cell = row[c]
       if (!cell) continue
+      const cap = s.wrapAt.get(c)
+      if (cap !== undefined && cell.t === 's') {
+        // A plain table row whose text is longer than its column wraps (same look, text wrapped).
+        if (role === 'table' && linesIn(String(cell.v), cap) > 1) s.roles[r] = 'wrap'
+        continue
+      }
       let need: number
       if (cell.t === 'n') need = FIXED_WIDTH[cell.fmt] ?? countWidth(cell.v as number) + 2
       // A header wraps between words, never inside one.
@@ -303,8 +319,11 @@ function layout(s: SheetBuilder): void {
   }
   for (let c = 0; c < widths.length; c++) widths[c] ??= 8
   s.widths = widths
-  const columns = s.columns
-  const total = widths.reduce((a, b) => a + b, 0)
+  // A sheet printed two pages wide keeps its title lines within the place columns repeated on both
+  // pages, so each page shows them whole (merged across the table, the second page had their tail).
+  const print = printLayout(s)
+  const columns = print.pagesWide > 1 ? print.repeatedCols : s.columns
+  const total = widths.slice(0, columns).reduce((a, b) => a + b, 0)
   for (let r = 0; r < s.rows.length; r++) {
     const role = s.roles[r]!
     const row = s.rows[r]!
@@ -312,15 +331,38 @@ function layout(s: SheetBuilder): void {
       s.merges.push({ c1: 0, r1: r, c2: columns - 1, r2: r })
       const lines = linesIn(String(row[0].v), total * (role === 'title' ? 0.75 : 1))
       if (lines > 1 && !s.heights.has(r)) s.heights.set(r, lines * (role === 'title' ? 17 : LINE_HEIGHT) + 3)
-    } else if (role === 'head' || role === 'wrap' || role === 'warn') {
+    } else if (role === 'head' || role === 'wrap' || role === 'warn' || role === 'section') {
       let lines = 1
       for (let c = 0; c < row.length; c++) {
         const cell = row[c]
-        if (cell?.t === 's') lines = Math.max(lines, linesIn(String(cell.v), widths[c]!))
+        // (Bold capitals of a section heading take about a quarter more room.)
+        if (cell?.t === 's') lines = Math.max(lines, linesIn(String(cell.v), role === 'section' ? widths[c]! / 1.25 : widths[c]!))
       }
       if (lines > 1 && !s.heights.has(r)) s.heights.set(r, lines * LINE_HEIGHT + 3)
     }
   }
+}
+
+/** The smallest font size (pt) a sheet's 10 pt text may shrink to on paper. */
+export const MIN_PRINT_PT = 7
+const PAPER_PT = { 8: 1190.55, 9: 841.89 } as const // landscape width: A3, A4
+const MARGINS_PT = 0.8 * 72
+
+/**
+ * How far a sheet printed `pagesWide` pages wide (the first `repeatedCols` columns on every page)
+ * scales its text: 1 = as on screen. A column of width w takes about 5.25w + 3.75 pt in Arial 10.
+ */
+export function printScale(widths: number[], paper: 8 | 9, pagesWide: number, repeatedCols: number): number {
+  const pt = (ws: number[]) => ws.reduce((a, w) => a + w * 5.25 + 3.75, 0)
+  const needed = pt(widths) + (pagesWide - 1) * pt(widths.slice(0, repeatedCols))
+  return Math.min(1, (pagesWide * (PAPER_PT[paper] - MARGINS_PT)) / needed)
+}
+
+function printLayout(s: SheetBuilder): { paper: 8 | 9; pagesWide: number; repeatedCols: number } {
+  const paper = s.widths.reduce((a, b) => a + b, 0) > 190 ? 8 : 9
+  const repeatedCols = s.freeze?.cols ?? 0
+  const pagesWide = repeatedCols > 0 && printScale(s.widths, paper, 1, 0) * 10 < MIN_PRINT_PT ? 2 : 1
+  return { paper, pagesWide, repeatedCols }
 }
 
 function sheetXml(s: SheetBuilder, index: number, sst: SharedStrings): string {
@@ -383,10 +425,12 @@ function sheetXml(s: SheetBuilder, index: number, sst: SharedStrings): string {
   }
   out.push('<printOptions gridLines="0"/>')
   out.push('<pageMargins left="0.4" right="0.4" top="0.75" bottom="0.6" header="0.3" footer="0.3"/>')
-  // Landscape, as wide as one page, as many pages down as it takes; A3 for the widest tables, so
-  // their figures stay legible when scaled to the page.
-  const paper = s.widths.reduce((a, b) => a + b, 0) > 190 ? 8 : 9
-  out.push(`<pageSetup paperSize="${paper}" orientation="landscape" fitToWidth="1" fitToHeight="0"/>`)
+  // Landscape, as many pages down as it takes; A3 for the wide tables. One page wide unless that
+  // would print the figures below MIN_PRINT_PT: then two pages wide, the place columns repeated.
+  const print = printLayout(s)
+  // Two pages wide: the halves of a row of the table print one after the other, ready to lay side by side.
+  const order = print.pagesWide > 1 ? ' pageOrder="overThenDown"' : ''
+  out.push(`<pageSetup paperSize="${print.paper}"${order} orientation="landscape" fitToWidth="${print.pagesWide}" fitToHeight="0"/>`)
   if (s.page) {
     const head = `&L&"Arial,Bold"&9${headerText(s.page.left)}${s.page.centre ? `&C&"Arial,Bold"&11${headerText(s.page.centre)}` : ''}&R&9${headerText(s.name)}`
     const foot = `&L&9${headerText(s.page.footer)}&R&9Halaman &P dari &N`
@@ -410,8 +454,12 @@ function workbookXml(sheets: SheetBuilder[]): string {
       names.push(`<definedName name="_xlnm._FilterDatabase" localSheetId="${i}" hidden="1">${esc(ref)}</definedName>`)
     }
     const titles = s.printTitles ?? (s.freeze && s.freeze.rows > 0 ? { from: 0, to: s.freeze.rows - 1 } : null)
-    if (titles) {
-      names.push(`<definedName name="_xlnm.Print_Titles" localSheetId="${i}">${esc(`${q}!$${titles.from + 1}:$${titles.to + 1}`)}</definedName>`)
+    // A sheet printed more than one page wide repeats its place columns on every page.
+    const print = printLayout(s)
+    const cols = print.pagesWide > 1 ? `${q}!$A:$${col(print.repeatedCols - 1)}` : null
+    const rows = titles ? `${q}!$${titles.from + 1}:$${titles.to + 1}` : null
+    if (cols || rows) {
+      names.push(`<definedName name="_xlnm.Print_Titles" localSheetId="${i}">${esc([cols, rows].filter(Boolean).join(','))}</definedName>`)
     }
   })
   const list = sheets.map((s, i) => `<sheet name="${esc(s.name)}" sheetId="${i + 1}" r:id="rId${i + 1}"/>`).join('')

@@ -9,10 +9,11 @@ import { parseArgs } from 'node:util'
 import { readTable } from '../server/tables'
 import { rememberedSettings } from '../store/remembered'
 import { DeskError } from '../service/errors'
-import { ExportService } from '../service/export-service'
+import { ExportService, OpenConflictsError } from '../service/export-service'
 import type { Principal } from '../service/principal'
 import type { RowError } from '../shared/api'
 import { exportProfileSchema } from '../shared/export'
+import { formatCount } from '../shared/format'
 import { openDesk } from './desk'
 import { DEFAULT_REGENCY } from './regions-source'
 
@@ -23,8 +24,9 @@ export const EXPORT_HELP = `  export       Menulis rekap berjenjang (Excel) ke b
                --profile P      berjenjang (bawaan; untuk provinsi/Kemendagri, hanya data terstruktur: tanpa nama, HP dan teks ketikan) atau lengkap
                --freeze         bekukan rekap dulu (snapshot tetap), lalu tulis berkas snapshot itu
                --confirm-open-conflicts
-                                tetap bekukan walau ada laporan berbeda yang menunggu keputusan
-                                (tanpa ini desk bertanya dulu, atau menolak bila tidak ada terminal)
+                                tetap bekukan walau ada laporan berbeda yang menunggu keputusan: sebanyak
+                                yang dicetak (bila bertambah sebelum dibekukan, desk menolak lagi; tanpa
+                                ini desk bertanya dulu, atau menolak bila tidak ada terminal)
                --label TEKS     label snapshot, mis. "Kirim ke provinsi 21.00"
                --snapshot N     tulis berkas snapshot N yang sudah ada (sama persis byte demi byte)
                --threshold P    ambang selisih KPU dalam persen (bawaan 1)
@@ -106,8 +108,9 @@ async function online(values: Values, path: string, init: RequestInit = {}): Pro
   const res = await fetch(new URL(`/api/v1${path}`, values.url), { ...init, headers })
   if (!res.ok) {
     const body = (await res.json().catch(() => null)) as {
-      error?: { code?: string; message: string; rows?: RowError[] }
+      error?: { code?: string; message: string; rows?: RowError[]; openConflicts?: number }
     } | null
+    if (body?.error?.code === 'open_conflicts' && typeof body.error.openConflicts === 'number') throw new OpenConflictsError(body.error.openConflicts, body.error.message)
     throw new DeskError(res.status, body?.error?.code ?? 'remote', body?.error?.message ?? `HTTP ${res.status}`, undefined, body?.error?.rows)
   }
   return res
@@ -124,14 +127,19 @@ async function confirmOnTerminal(question: string): Promise<boolean> {
   }
 }
 
-/** Freeze; while reports wait for a supervisor, only with --confirm-open-conflicts or a "ya" typed at the terminal. */
-async function freezeConfirmed(values: Values, freeze: (confirm: boolean) => Promise<number>): Promise<number> {
+/**
+ * Freeze; while reports wait for a supervisor, only with --confirm-open-conflicts or a "ya" typed at the
+ * terminal, and the yes covers the count printed: the desk asks again if more are waiting by then.
+ */
+async function freezeConfirmed(values: Values, freeze: (confirmedOpen: number) => Promise<number>): Promise<number> {
   try {
-    return await freeze(!!values['confirm-open-conflicts'])
+    return await freeze(0)
   } catch (e) {
-    if (!(e instanceof DeskError && e.code === 'open_conflicts')) throw e
+    if (!(e instanceof OpenConflictsError)) throw e
     process.stderr.write(`${e.message}\n`)
-    if (await confirmOnTerminal('Tetap bekukan?')) return freeze(true)
+    if (values['confirm-open-conflicts'] || (await confirmOnTerminal(`Tetap bekukan dengan ${formatCount(e.openConflicts)} laporan menunggu?`))) {
+      return freeze(e.openConflicts)
+    }
     throw new UsageError('Tidak dibekukan. Untuk tetap membekukan tanpa ditanya, tambahkan --confirm-open-conflicts.')
   }
 }
@@ -155,11 +163,11 @@ async function exportCommand(values: Values): Promise<void> {
   if (values.url) {
     let id = snapshotNo
     if (values.freeze) {
-      id = await freezeConfirmed(values, async (confirmOpenConflicts) => {
+      id = await freezeConfirmed(values, async (confirmedOpen) => {
         const res = await online(values, '/export/snapshots', {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ label: values.label ?? '', threshold: pct, confirmOpenConflicts }),
+          body: JSON.stringify({ label: values.label ?? '', threshold: pct, confirmOpenConflicts: confirmedOpen }),
         })
         return ((await res.json()) as { id: number }).id
       })

@@ -1,5 +1,5 @@
 import express, { Router, type Response } from 'express'
-import { EXPORT_RETRY_SECONDS, ExportService, fileSha256 } from '../service/export-service'
+import { EXPORT_RETRY_SECONDS, ExportService, OpenConflictsError, fileSha256 } from '../service/export-service'
 import { DeskError, forbidden } from '../service/errors'
 import { atLeast, type Principal } from '../service/principal'
 import {
@@ -95,8 +95,17 @@ export function exportRouter(ctx: RouteContext): Router {
 
   r.post('/export/snapshots', requireAuth('operator'), json, async (req, res) => {
     const body = parse(freezeSchema, req.body ?? {})
-    const snap = await exports.freeze(who(res), body.label, body.threshold, body.confirmOpenConflicts)
-    res.status(201).json(snapshotDto(snap, who(res)))
+    try {
+      const snap = await exports.freeze(who(res), body.label, body.threshold, body.confirmOpenConflicts || 0)
+      res.status(201).json(snapshotDto(snap, who(res)))
+    } catch (e) {
+      // The count the client shows and sends back as `confirmOpenConflicts`.
+      if (e instanceof OpenConflictsError) {
+        res.status(409).json({ error: { code: e.code, message: e.message, fields: e.fields ?? {}, openConflicts: e.openConflicts } })
+        return
+      }
+      throw e
+    }
   })
 
   r.get('/export/snapshots/:id', requireAuth(), (req, res) => {

@@ -272,14 +272,16 @@ export class ExportService {
 
   // ---------------------------------------------------------------- snapshots
   /** "Bekukan rekap": store the data and both profiles' workbooks, immutable, labelled with time and SHA-256. */
-  freeze(actor: Principal, label: string, threshold = DEFAULT_KPU_THRESHOLD, confirmOpenConflicts = false): Promise<SnapshotRecord> {
+  /** `confirmedOpen`: how many waiting reports the operator was shown and accepted (0: none). */
+  freeze(actor: Principal, label: string, threshold = DEFAULT_KPU_THRESHOLD, confirmedOpen = 0): Promise<SnapshotRecord> {
     const thresholdPercent = normaliseThreshold(threshold)
     return this.exclusive(async () => {
       const source = this.source(thresholdPercent)
       // A snapshot can never change: freezing while reports wait for a supervisor is a choice the
-      // operator makes knowingly (the first sheet then says how many were open).
+      // operator makes knowingly (the first sheet then says how many were open); a yes given to fewer
+      // than are waiting now is asked again.
       const open = source.contests.reduce((a, c) => a + c.openConflicts, 0)
-      if (open > 0 && !confirmOpenConflicts) throw openConflictsError(source)
+      if (open > confirmedOpen) throw openConflictsError(source, confirmedOpen)
       const id = this.queries.nextSnapshotId()
       const snapshot = { id, label, frozenAt: source.generatedAt }
       const answer = await this.builder.run({
@@ -379,6 +381,7 @@ export class ExportService {
       kecamatan: new Set(service.regions.kecamatan.map((k) => k.code)),
       desa: new Set(service.regions.desa.map((d) => d.code)),
       tps: new Set(service.listTps().map((t) => t.code)),
+      names: new Map([...service.regions.kecamatan, ...service.regions.desa].map((r) => [r.code, r.name])),
       contests,
       ...(options.contest ? { contest: options.contest } : {}),
     })
@@ -447,15 +450,26 @@ export class ExportService {
   }
 }
 
-/** 409 open_conflicts: what is waiting, and how to freeze anyway. */
-function openConflictsError(source: RecapSource): DeskError {
+/** 409 open_conflicts, carrying the count the client shows and sends back to confirm. */
+export class OpenConflictsError extends DeskError {
+  constructor(
+    readonly openConflicts: number,
+    message: string,
+  ) {
+    super(409, 'open_conflicts', message, {
+      confirmOpenConflicts: `Kirim lagi dengan "confirmOpenConflicts": ${openConflicts} (jumlah yang ditampilkan) untuk tetap membekukan`,
+    })
+  }
+}
+
+/** What is waiting, and how to freeze anyway. */
+function openConflictsError(source: RecapSource, confirmed: number): OpenConflictsError {
   const parts = source.contests.filter((c) => c.openConflicts > 0).map((c) => `${c.name}: ${formatCount(c.openConflicts)}`)
   const total = source.contests.reduce((a, c) => a + c.openConflicts, 0)
-  return new DeskError(
-    409,
-    'open_conflicts',
-    `${formatCount(total)} laporan berbeda/koreksi masih menunggu keputusan supervisor (${parts.join('; ')}). Putuskan dulu di konsol, atau bekukan juga dengan konfirmasi: snapshot akan mencatat jumlahnya dan TPS-nya ditandai.`,
-    { confirmOpenConflicts: 'Kirim lagi dengan "confirmOpenConflicts": true untuk tetap membekukan' },
+  const grown = confirmed > 0 ? `Sejak dikonfirmasi (${formatCount(confirmed)}) jumlahnya bertambah. ` : ''
+  return new OpenConflictsError(
+    total,
+    `${grown}${formatCount(total)} laporan berbeda/koreksi masih menunggu keputusan supervisor (${parts.join('; ')}). Putuskan dulu di konsol, atau bekukan juga dengan konfirmasi: snapshot akan mencatat jumlahnya dan TPS-nya ditandai.`,
   )
 }
 

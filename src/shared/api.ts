@@ -8,7 +8,8 @@ export interface RowError {
 }
 
 export interface ApiError {
-  error: { code: string; message: string; fields?: Record<string, string>; rows?: RowError[] }
+  /** `openConflicts`: with 409 open_conflicts, the count to send back as `confirmOpenConflicts`. */
+  error: { code: string; message: string; fields?: Record<string, string>; rows?: RowError[]; openConflicts?: number }
 }
 
 /** GET /regions: the regency, its kecamatan and their desa/kelurahan. */

@@ -23,8 +23,15 @@ export const snapshotDownloadQuerySchema = z.object({ profile: exportProfileSche
 export const freezeSchema = z.object({
   label: z.string({ error: 'Label harus teks' }).trim().max(120, { error: 'Label paling panjang 120 karakter' }).default(''),
   threshold: threshold.default(1),
-  /** Freezing while differing reports wait for a supervisor needs this, sent after a 409 open_conflicts. */
-  confirmOpenConflicts: z.boolean({ error: 'confirmOpenConflicts harus true atau false' }).default(false),
+  /**
+   * Freezing while differing reports wait for a supervisor needs the count the operator saw in the 409
+   * open_conflicts answer: if more are waiting by now, the desk asks again (a yes to 3 is no yes to 30).
+   */
+  confirmOpenConflicts: z
+    .union([z.literal(false), z.number().int().min(0).max(10_000_000)], {
+      error: 'confirmOpenConflicts harus jumlah laporan menunggu yang ditampilkan (angka openConflicts dari jawaban 409)',
+    })
+    .default(false),
 })
 
 export const kpuImportQuerySchema = z.object({

@@ -107,7 +107,7 @@ describe('export bounds: threshold, cache, queue', () => {
   it('over HTTP a full queue answers 503 export_busy in the API error shape with Retry-After, without reading the data', async () => {
     await drain()
     // (A freeze is a write: it comes first, else the build below would be of an older data version.)
-    const snap = await night.desk.call('POST', '/export/snapshots', { label: 'batas antrean', confirmOpenConflicts: true })
+    const snap = await night.desk.call('POST', '/export/snapshots', { label: 'batas antrean', confirmOpenConflicts: 1 })
     expect(snap.status).toBe(201)
     expect((await download('/export/recap.xlsx?threshold=55')).status).toBe(200)
     vi.spyOn(exports.builder, 'pending', 'get').mockReturnValue(MAX_PENDING_BUILDS)

@@ -124,7 +124,7 @@ suara_tidak_sah,0,0,0
     )
     expect(bad.parsed).toBeNull()
     expect(bad.errors).toEqual([
-      { row: 1, column: 'C', message: 'Judul kolom C "35.09.77" harus kode kecamatan atau desa/kelurahan di Kabupaten Jember (contoh 35.09.01), atau JUMLAH' },
+      { row: 1, column: 'C', message: 'Judul kolom C "35.09.77" harus kode atau nama kecamatan atau desa/kelurahan di Kabupaten Jember (contoh 35.09.01, 350901 atau Jombang), atau JUMLAH' },
     ])
     const badCell = parseKpuTable(csv('uraian,35.09.01,35.09.19\nsuara_1,1,x\nsuara_2,1,2\nsuara_tidak_sah,0,0'), { ...ctx, contest: 'bupati' })
     expect(badCell.errors).toEqual([{ row: 2, column: '35.09.19', message: 'kolom 35.09.19 (C): "x" harus bilangan bulat 0 atau lebih' }])
@@ -169,6 +169,146 @@ III. PEROLEHAN SUARA,,
     expect(unknown.errors).toEqual([{ row: 1, column: 'suara_tidak_sah', message: 'Kolom suara_tidak_sah tidak ada. Judul kolom yang tidak dikenali: "Suara Tdk Sah" (E)' }])
     const unknownLine = parseKpuTable(csv('uraian,35.09.01\nsuara_1,1\nsuara_2,2\nSuara Tdk Sah,0'), { ...ctx, contest: 'bupati' })
     expect(unknownLine.errors).toEqual([{ row: 1, column: 'A', message: 'Baris suara_tidak_sah tidak ada di kolom A. Baris yang tidak dikenali: "Suara Tdk Sah" (baris 4)' }])
+  })
+})
+
+describe("KPU's own files, named places and codes without dots (pure)", () => {
+  // Part of Jember as the registry has it; "Sidomulyo" is a desa in two kecamatan, as in the real regency.
+  const names = new Map([
+    ['35.09.01', 'Jombang'],
+    ['35.09.02', 'Kencong'],
+    ['35.09.19', 'Kaliwates'],
+    ['35.09.01.2001', 'Padomasan'],
+    ['35.09.01.2002', 'Keting'],
+    ['35.09.01.2003', 'Sidomulyo'],
+    ['35.09.02.2001', 'Cakru'],
+    ['35.09.02.2002', 'Sidomulyo'],
+    ['35.09.19.1001', 'Mangli'],
+  ])
+  const jember: KpuTableContext = {
+    ...ctx,
+    names,
+    desa: new Set([...names.keys()].filter((k) => k.length === 13)),
+    tps: new Set([...ctx.tps, '35.09.02.2002.003']),
+    contest: 'bupati',
+  }
+
+  it('reads a D.Hasil Kabupaten with kecamatan named across the top under a title, as KPU writes it', () => {
+    const { parsed, errors } = parseKpuTable(
+      csv(`
+MODEL D.HASIL KABUPATEN/KOTA-KWK,,,
+KABUPATEN JEMBER,,,
+,,,
+URAIAN,JOMBANG,Kencong,JUMLAH
+A. DATA PEMILIH,,,
+1. Jumlah pemilih dalam DPT,5000,4000,9000
+B. Suara sah,,,
+1. Paslon 01,120,70,190
+2. Paslon 02,80,50,130
+Jumlah Suara Sah,200,120,320
+Jumlah Suara Tidak Sah,4,3,7
+`),
+      jember,
+    )
+    expect(errors).toEqual([])
+    expect(parsed).toMatchObject({ format: 'dhasil', level: 'kecamatan' })
+    expect(parsed!.sets[0]!.figures).toEqual([
+      { region: '35.09.01', votes: [120, 80], valid: 200, invalid: 4 },
+      { region: '35.09.02', votes: [70, 50], valid: 120, invalid: 3 },
+    ])
+  })
+
+  it('reads a D.Hasil Kecamatan with desa named across; a desa name shared with another kecamatan is read within this one', () => {
+    const { parsed, errors } = parseKpuTable(
+      csv(`
+MODEL D.HASIL KECAMATAN-KWK,,,,
+KECAMATAN,:,JOMBANG,,
+Uraian,Padomasan,KETING,Sidomulyo,Jumlah
+Paslon 1,10,20,30,60
+Paslon 2,1,2,3,6
+Suara Tidak Sah,0,1,0,1
+`),
+      jember,
+    )
+    expect(errors).toEqual([])
+    expect(parsed!.level).toBe('desa')
+    expect(parsed!.sets[0]!.figures.map((f) => f.region)).toEqual(['35.09.01.2001', '35.09.01.2002', '35.09.01.2003'])
+    // Alone, "Sidomulyo" could be either: the error names both candidates.
+    const alone = parseKpuTable(csv('Uraian,Sidomulyo\nPaslon 1,1\nPaslon 2,1\nSuara Tidak Sah,0'), jember)
+    expect(alone.parsed).toBeNull()
+    expect(alone.errors).toEqual([
+      {
+        row: 1,
+        column: 'B',
+        message:
+          'Judul kolom B: nama desa/kelurahan "Sidomulyo" ada di beberapa kecamatan: Sidomulyo (Kec. Jombang, 35.09.01.2003), Sidomulyo (Kec. Kencong, 35.09.02.2002); tulis kodenya (mis. 35.09.01.2003)',
+      },
+    ])
+  })
+
+  it('reads Sirekap codes without dots, in D.Hasil and per-row layouts', () => {
+    const dhasil = parseKpuTable(csv('Uraian,350901,350902 Kencong\nSuara Paslon 01,5,6\nSuara Paslon 02,7,8\nSuara Tidak Sah,1,2'), jember)
+    expect(dhasil.errors).toEqual([])
+    expect(dhasil.parsed!.sets[0]!.figures.map((f) => f.region)).toEqual(['35.09.01', '35.09.02'])
+    const tps = parseKpuTable(csv('Kode TPS,Suara Paslon 01,Suara Paslon 02,Suara Tidak Sah\n3509012001001,5,6,0\n3509022002003,1,2,0'), jember)
+    expect(tps.errors).toEqual([])
+    expect(tps.parsed!.sets[0]!.figures.map((f) => f.region)).toEqual(['35.09.01.2001.001', '35.09.02.2002.003'])
+    const desa = parseKpuTable(csv('kode_desa,nomor_tps,suara_1,suara_2,suara_tidak_sah\n3509012001,2,5,6,0'), jember)
+    expect(desa.parsed!.sets[0]!.figures[0]!.region).toBe('35.09.01.2001.002')
+    const bad = parseKpuTable(csv('kode_kecamatan,suara_1,suara_2,suara_tidak_sah\n35099,5,6,0'), jember)
+    expect(bad.errors).toEqual([{ row: 2, column: 'kode_kecamatan', message: 'kolom kode_kecamatan (A): "35099" bukan kode kecamatan (contoh 35.09.01 atau 350901)' }])
+  })
+
+  it('reads a header "Kode, Kecamatan, …" and rows naming kecamatan, desa and TPS', () => {
+    const kode = parseKpuTable(csv('Kode,Kecamatan,Paslon 01,Paslon 02,Suara Tidak Sah\n350901,Jombang,5,6,0\n35.09.19,Kaliwates,1,2,0'), jember)
+    expect(kode.errors).toEqual([])
+    expect(kode.parsed).toMatchObject({ level: 'kecamatan' })
+    expect(kode.parsed!.sets[0]!.figures.map((f) => f.region)).toEqual(['35.09.01', '35.09.19'])
+    const rows = parseKpuTable(
+      csv(`
+Kecamatan,Desa/Kelurahan,TPS,Paslon 01,Paslon 02,Suara Tidak Sah
+jombang,Sidomulyo,TPS 001,1,2,0
+KENCONG,sido mulyo,3,3,4,0
+`),
+      { ...jember, tps: new Set([...jember.tps, '35.09.01.2003.001']) },
+    )
+    expect(rows.errors).toEqual([])
+    expect(rows.parsed!.sets[0]!.figures.map((f) => f.region)).toEqual(['35.09.01.2003.001', '35.09.02.2002.003'])
+    // Without the kecamatan column the shared name is refused, naming both places.
+    const ambiguous = parseKpuTable(csv('Desa,Paslon 01,Paslon 02,Suara Tidak Sah\nSidomulyo,1,2,0'), jember)
+    expect(ambiguous.errors).toEqual([
+      {
+        row: 2,
+        column: 'desa',
+        message:
+          'kolom desa (A): nama desa/kelurahan "Sidomulyo" ada di beberapa kecamatan: Sidomulyo (Kec. Jombang, 35.09.01.2003), Sidomulyo (Kec. Kencong, 35.09.02.2002); tambahkan kolom kecamatan atau pakai kode_desa',
+      },
+    ])
+    const unknownName = parseKpuTable(csv('Kecamatan,Paslon 01,Paslon 02,Suara Tidak Sah\nJombangan,1,2,0'), jember)
+    expect(unknownName.errors[0]!.message).toBe('kolom kecamatan (A): kecamatan "Jombangan" tidak ada di Kabupaten Jember')
+  })
+
+  it('names the headers it could not read when no region column is found', () => {
+    const { errors } = parseKpuTable(csv('Kd Wil,Nm Wil,Paslon 01,Paslon 02,Suara Tidak Sah\n350901,Jombang,5,6,0'), jember)
+    expect(errors).toHaveLength(1)
+    expect(errors[0]!.message).toMatch(/^Kolom wilayah tidak ada\. .*Judul kolom yang tidak dikenali: "Kd Wil" \(A\), "Nm Wil" \(B\)$/)
+  })
+
+  it('a section heading reading like a line ("A. Suara sah") is not a second valid-votes line', () => {
+    const { parsed, errors } = parseKpuTable(
+      csv(`
+Uraian,35.09.01
+A. Suara sah,
+1. Paslon 01,5
+2. Paslon 02,6
+Jumlah suara sah,11
+B. Suara tidak sah,
+Jumlah suara tidak sah,1
+`),
+      jember,
+    )
+    expect(errors).toEqual([])
+    expect(parsed!.sets[0]!.figures).toEqual([{ region: '35.09.01', votes: [5, 6], valid: 11, invalid: 1 }])
   })
 })
 
@@ -246,7 +386,10 @@ describe('KPU import and the difference report (HTTP)', () => {
     const cakru = ['35.09.02.2001.001', '35.09.02.2001.002'].map((t) => bup.get(t)!)
     const sum = (i: number) => cakru.reduce((a, r) => a + r.votes[i]!, 0)
     const aoa = [
-      ['Uraian', '35.09.02 Kencong', '35.09.01 Jombang', 'JUMLAH'],
+      // As KPU's file comes: a title above, kecamatan by name across the top.
+      ['MODEL D.HASIL KABUPATEN/KOTA-KWK'],
+      [],
+      ['URAIAN', 'KENCONG', 'Jombang', 'JUMLAH'],
       ['DPT', 1000, 2000, 3000],
       // Lines as KPU's D.Hasil writes them: pairs by number and names, "Jumlah Suara Tidak Sah".
       [`1. ${night.contests.find((c) => c.id === 'bupati')!.candidates[0]!.name}`, sum(0), 5000, 0],

@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { allowListed } from '../../src/export/allow-list'
 import { buildRecapWorkbook, DISPUTE_TEXT, type BuiltWorkbook } from '../../src/export/recap-workbook'
 import type { RecapSource } from '../../src/export/source'
-import { excelWib } from '../../src/export/xlsx-file'
+import { excelWib, MIN_PRINT_PT, printScale } from '../../src/export/xlsx-file'
 import { runWorkbookJob } from '../../src/service/workbook-jobs'
 import { DeskError } from '../../src/service/errors'
 import { cellAt, readWorkbook, rowsOf, table } from './fixture'
@@ -38,7 +38,7 @@ describe('printable on every sheet', () => {
     const workbookXml = parts.get('xl/workbook.xml')!
     wb.SheetNames.forEach((name, i) => {
       const xml = sheetXml(name)
-      expect(xml, name).toMatch(/<pageSetup paperSize="(8|9)" orientation="landscape" fitToWidth="1" fitToHeight="0"\/>/)
+      expect(xml, name).toMatch(/<pageSetup paperSize="(8|9)"( pageOrder="overThenDown")? orientation="landscape" fitToWidth="(1|2)" fitToHeight="0"\/>/)
       expect(xml, name).toContain('<pageSetUpPr fitToPage="1"/>')
       const header = /<oddHeader>(.*?)<\/oddHeader>/.exec(xml)?.[1] ?? ''
       const footer = /<oddFooter>(.*?)<\/oddFooter>/.exec(xml)?.[1] ?? ''
@@ -48,6 +48,57 @@ describe('printable on every sheet', () => {
       expect(footer, name).toContain('Halaman &amp;P dari &amp;N')
       if (xml.includes('state="frozen"')) expect(workbookXml, name).toMatch(new RegExp(`<definedName name="_xlnm.Print_Titles" localSheetId="${i}">`))
     })
+  })
+
+  it('every sheet of both profiles prints at 7 pt or more; the widest go two pages wide with their place columns repeated', () => {
+    const lengkap = buildRecapWorkbook(source, { profile: 'lengkap' }).bytes
+    const sizes: Record<string, { paper: string; pages: number; pt: number }> = {}
+    for (const [profile, bytes] of [['berjenjang', built.bytes], ['lengkap', lengkap]] as const) {
+      const cfb = XLSX.CFB.read(bytes, { type: 'buffer' })
+      const part = (p: string) => Buffer.from(cfb.FileIndex[cfb.FullPaths.findIndex((x: string) => x.endsWith(`/${p}`))]!.content as Uint8Array).toString('utf8')
+      const book = readWorkbook(bytes)
+      const workbookXml = part('xl/workbook.xml')
+      book.SheetNames.forEach((name, i) => {
+        const xml = part(`xl/worksheets/sheet${i + 1}.xml`)
+        const widths = [...xml.matchAll(/<col min="\d+" max="\d+" width="([\d.]+)"/g)].map((m) => Number(m[1]))
+        const [, paper, order, pages] = /<pageSetup paperSize="(\d)"( pageOrder="overThenDown")? orientation="landscape" fitToWidth="(\d)"/.exec(xml)!
+        // The two halves of a page of rows come one after the other.
+        expect(!!order, `${profile} ${name}`).toBe(Number(pages) > 1)
+        const titles = new RegExp(`<definedName name="_xlnm.Print_Titles" localSheetId="${i}">([^<]*)<`).exec(workbookXml)?.[1] ?? ''
+        const repeated = /!\$A:\$([A-Z])/.exec(titles)
+        const repeatedCols = repeated ? repeated[1]!.charCodeAt(0) - 64 : 0
+        if (Number(pages) > 1) {
+          expect(repeatedCols, `${profile} ${name} repeats its place columns`).toBeGreaterThan(0)
+          // The title lines stay within those columns, so both pages show them whole.
+          const titleMerge = /<mergeCell ref="A\d+:([A-Z]+)\d+"\/>/.exec(xml)!
+          expect(titleMerge[1]!.charCodeAt(0) - 64, `${profile} ${name}`).toBe(repeatedCols)
+        }
+        const pt = 10 * printScale(widths, Number(paper) as 8 | 9, Number(pages), repeatedCols)
+        expect(pt, `${profile} ${name}`).toBeGreaterThanOrEqual(MIN_PRINT_PT)
+        sizes[`${profile} ${name.replace(/ \d\d .*$/, '')}`] = { paper: paper === '8' ? 'A3' : 'A4', pages: Number(pages), pt: Math.round(pt * 10) / 10 }
+      })
+    }
+    // What docs/OPERATIONS.md promises.
+    expect(sizes['berjenjang D.Hasil Gubernur']).toMatchObject({ paper: 'A3', pages: 2 })
+    expect(sizes['berjenjang Rekap TPS Gubernur']).toMatchObject({ paper: 'A3', pages: 2 })
+    expect(sizes['lengkap Rekap TPS Gubernur']).toMatchObject({ paper: 'A3', pages: 2 })
+    expect(sizes['berjenjang Ringkasan']).toMatchObject({ paper: 'A4', pages: 1 })
+  })
+
+  it('a long typed reason wraps in Catatan (lengkap) instead of widening Status; long D.Hasil labels wrap', () => {
+    const long = source.tps.find((t) => t.status === 'postponed')!
+    const withLong: RecapSource = { ...source, tps: source.tps.map((t) => (t.code === long.code ? { ...t, reason: 'banjir setinggi lutut di halaman balai desa, kotak suara dipindah ke rumah kepala dusun '.repeat(5) } : t)) }
+    const book = XLSX.read(buildRecapWorkbook(withLong, { profile: 'lengkap' }).bytes, { type: 'buffer', cellStyles: true })
+    const ws = book.Sheets['Rekap TPS Gubernur']!
+    const t = table(ws, 'Kode TPS')
+    const row = t.rows.find((r) => r[0] === long.code)!
+    expect(row[t.col('Status')]).toBe('Ditunda')
+    expect(String(row[t.col('Catatan')])).toMatch(/^alasan: banjir setinggi lutut/)
+    const width = (c: number) => ws['!cols']![c]!.wch ?? ws['!cols']![c]!.width
+    expect(width(t.col('Status'))).toBeLessThanOrEqual(23)
+    expect(width(t.col('Catatan'))).toBeLessThanOrEqual(31)
+    const d = book.Sheets['D.Hasil Gubernur']!
+    expect(d['!cols']![1]!.wch ?? d['!cols']![1]!.width).toBeLessThanOrEqual(35)
   })
 
   it('header rows bold, filled, wrapped and bordered; totals bold; columns wide enough for their numbers', () => {
@@ -115,6 +166,28 @@ describe('closer to KPU: DPT of every TPS, by sex; D.Hasil Kecamatan per kecamat
     expect(tps.rows.find((r) => r[0] === postponed.code)![tps.col('DPT')]).toBe(postponed.dpt)
   })
 
+  it("turnout counts a merged TPS's DPT with the TPS that received its voters, and the note says so", () => {
+    const reported = new Set(source.results['gubernur']!.map((r) => r.tps))
+    const merged = source.tps.filter((t) => t.status === 'merged' && t.mergedInto && reported.has(t.mergedInto))
+    expect(merged.length).toBeGreaterThan(0)
+    const desa = table(wb.Sheets['Rekap Desa Gubernur']!, 'Kode')
+    for (const m of merged) {
+      const receiver = m.mergedInto!
+      const inDesa = source.tps.filter((t) => t.desa === receiver.slice(0, 13))
+      const own = inDesa.filter((t) => t.status === 'active' && reported.has(t.code)).reduce((a, t) => a + t.dpt, 0)
+      const carried = source.tps.filter((t) => t.status === 'merged' && t.mergedInto && t.mergedInto.startsWith(receiver.slice(0, 13) + '.') && reported.has(t.mergedInto)).reduce((a, t) => a + t.dpt, 0)
+      expect(carried).toBeGreaterThan(0)
+      expect(desa.rows.find((r) => r[0] === receiver.slice(0, 13))![desa.col('DPT TPS melapor')]).toBe(own + carried)
+    }
+    const allMerged = source.tps.filter((t) => t.status === 'merged' && t.mergedInto && reported.has(t.mergedInto)).reduce((a, t) => a + t.dpt, 0)
+    const rows = rowsOf(wb.Sheets['D.Hasil Gubernur']!)
+    const line = rows.find((r) => typeof r[1] === 'string' && (r[1] as string).includes('DPT TPS yang sudah melapor'))!
+    const activeReported = source.tps.filter((t) => t.status === 'active' && reported.has(t.code)).reduce((a, t) => a + t.dpt, 0)
+    expect(line.at(-1)).toBe(activeReported + allMerged)
+    const note = rowsOf(wb.Sheets['Catatan']!).flat().join(' ')
+    expect(note).toContain('DPT-nya dihitung bersama TPS penerima')
+  })
+
   it('one DK sheet per kecamatan and contest: its desa across, each equal to that desa in Rekap Desa', () => {
     const kec = source.kecamatan.find((k) => k.code === '35.09.19')!
     const name = `DK Bupati 19 ${kec.name}`.slice(0, 31)
@@ -148,9 +221,12 @@ describe('disputes visible', () => {
     const tps = table(wb.Sheets['Rekap TPS Bupati']!, 'Kode TPS')
     for (const d of disputes) {
       const row = tps.rows.find((r) => r[0] === d.tps)!
-      expect(row[tps.col('Status')]).toBe('Melapor')
+      expect(row[tps.col('Status')]).toBe('Melapor — menunggu keputusan')
       expect(row[tps.col('Catatan')]).toContain(DISPUTE_TEXT[d.kind])
     }
+    // Filtering the Status column alone finds every disputed TPS, and only those.
+    const byStatus = tps.rows.filter((r) => String(r[tps.col('Status')] ?? '').includes('menunggu keputusan'))
+    expect(byStatus.map((r) => r[0]).sort()).toEqual([...new Set(disputes.map((d) => d.tps))].sort())
     const marked = tps.rows.filter((r) => r[0] !== 'JUMLAH' && String(r[tps.col('Catatan')] ?? '').includes('menunggu keputusan'))
     expect(marked).toHaveLength(disputes.length)
     const desa = table(wb.Sheets['Rekap Desa Bupati']!, 'Kode')

@@ -74,7 +74,12 @@ describe('the /rekap screen in Chromium at 1366×768', () => {
     await expect(warn.textContent()).resolves.toContain('1 laporan berbeda/koreksi masih menunggu keputusan supervisor')
     expect((await night.desk.call('GET', '/export/snapshots')).body.snapshots).toHaveLength(0)
     await shot(page, '3a-open-conflicts')
-    await warn.getByRole('button', { name: /Tetap bekukan/ }).click()
+    // The yes carries the count the screen showed, so the desk can ask again if more are waiting.
+    const [confirmed] = await Promise.all([
+      page.waitForRequest((r) => r.method() === 'POST' && r.url().endsWith('/export/snapshots')),
+      warn.getByRole('button', { name: /Tetap bekukan/ }).click(),
+    ])
+    expect(JSON.parse(confirmed.postData()!).confirmOpenConflicts).toBe(1)
     await page.getByText(/Dibekukan sebagai snapshot #1/).waitFor()
     await page.locator('table.snapshots tbody tr').first().getByText('1 laporan berbeda terbuka').waitFor()
     const row = page.locator('table.snapshots tbody tr').first()

@@ -16,6 +16,13 @@ async function download(path: string, token = ADMIN_TOKEN): Promise<{ status: nu
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex')
 
+/** Freeze as the screen does: ask, and confirm the count of waiting reports the desk answered with. */
+async function freezeConfirmed(body: Record<string, unknown>, token = ADMIN_TOKEN) {
+  const asked = await night.desk.call('POST', '/export/snapshots', body, token)
+  if (asked.status !== 409) return asked
+  return night.desk.call('POST', '/export/snapshots', { ...body, confirmOpenConflicts: asked.body.error.openConflicts }, token)
+}
+
 beforeAll(async () => {
   night = await seedNight({ now: () => new Date(Date.now() + clockAheadMs) })
 }, 60_000)
@@ -30,9 +37,19 @@ describe('Bekukan rekap (frozen snapshots)', () => {
     expect(refused.status).toBe(409)
     expect(refused.body.error.code).toBe('open_conflicts')
     expect(refused.body.error.message).toContain('1 laporan berbeda/koreksi masih menunggu keputusan supervisor')
-    expect(refused.body.error.fields.confirmOpenConflicts).toContain('confirmOpenConflicts')
+    expect(refused.body.error.fields.confirmOpenConflicts).toContain('"confirmOpenConflicts": 1')
+    // The count the operator is shown, to be sent back.
+    expect(refused.body.error.openConflicts).toBe(1)
+    // A yes to fewer than are waiting now (the count grew since the operator looked) is asked again.
+    const stale = await night.desk.call('POST', '/export/snapshots', { label: 'Kirim ke provinsi 20.00', confirmOpenConflicts: 0 })
+    expect(stale.status).toBe(409)
+    expect(stale.body.error.openConflicts).toBe(1)
+    // A bare `true` says nothing about what was seen: refused, naming the field.
+    const bare = await night.desk.call('POST', '/export/snapshots', { label: 'Kirim ke provinsi 20.00', confirmOpenConflicts: true })
+    expect(bare.status).toBe(400)
+    expect(bare.body.error.fields.confirmOpenConflicts).toContain('jumlah laporan menunggu')
     expect((await night.desk.call('GET', '/export/snapshots')).body.snapshots).toHaveLength(0)
-    const r = await night.desk.call('POST', '/export/snapshots', { label: 'Kirim ke provinsi 20.00', confirmOpenConflicts: true })
+    const r = await night.desk.call('POST', '/export/snapshots', { label: 'Kirim ke provinsi 20.00', confirmOpenConflicts: refused.body.error.openConflicts })
     expect(r.status).toBe(201)
     // The first sheet of the frozen file says how many were open.
     const wb = readWorkbook((await download('/export/snapshots/1/recap.xlsx')).bytes)
@@ -112,8 +129,8 @@ describe('Bekukan rekap (frozen snapshots)', () => {
   })
 
   it('same data gives the same fingerprint; a changed figure gives another', async () => {
-    const second = await night.desk.call('POST', '/export/snapshots', { confirmOpenConflicts: true })
-    const third = await night.desk.call('POST', '/export/snapshots', { label: 'tanpa perubahan', confirmOpenConflicts: true })
+    const second = await freezeConfirmed({})
+    const third = await freezeConfirmed({ label: 'tanpa perubahan' })
     expect(second.body.id).toBe(2)
     expect(third.body.id).toBe(3)
     expect(third.body.dataSha256).toBe(second.body.dataSha256)
@@ -148,7 +165,7 @@ describe('Bekukan rekap (frozen snapshots)', () => {
     expect((await night.desk.call('GET', '/export/snapshots/1/data.json', undefined, display)).status).toBe(403)
     expect((await night.desk.call('POST', '/export/snapshots', {}, display)).status).toBe(403)
     expect((await night.desk.call('GET', '/export/snapshots', undefined, reporter)).status).toBe(403)
-    expect((await night.desk.call('POST', '/export/snapshots', { label: 'oleh operator', confirmOpenConflicts: true }, operator)).status).toBe(201)
+    expect((await freezeConfirmed({ label: 'oleh operator' }, operator)).status).toBe(201)
     expect((await night.desk.call('GET', '/export/snapshots/99')).status).toBe(404)
     expect((await night.desk.call('GET', '/export/snapshots/abc')).status).toBe(400)
     expect((await night.desk.call('POST', '/export/snapshots', { label: 'x'.repeat(121) })).status).toBe(400)
@@ -157,7 +174,7 @@ describe('Bekukan rekap (frozen snapshots)', () => {
   it('concurrent freezes get distinct numbers and files', async () => {
     const exports = ExportService.for(night.desk.service)
     const principal = { id: 'admin', name: 'Admin', role: 'admin' as const, region: '35.09' }
-    const [a, b] = await Promise.all([exports.freeze(principal, 'a', 1, true), exports.freeze(principal, 'b', 1, true)])
+    const [a, b] = await Promise.all([exports.freeze(principal, 'a', 1, 10), exports.freeze(principal, 'b', 1, 10)])
     expect(b.id).toBe(a.id + 1)
     expect(exports.snapshotFile(a.id, 'berjenjang').bytes.equals(exports.snapshotFile(b.id, 'berjenjang').bytes)).toBe(false)
   })

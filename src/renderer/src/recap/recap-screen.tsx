@@ -102,8 +102,8 @@ export function RecapScreen({ config, onUnauthorized }: ScreenProps) {
   const [confirming, setConfirming] = useState(false)
   const [freezing, setFreezing] = useState(false)
   const [freezeMsg, setFreezeMsg] = useState<{ ok: boolean; text: string } | null>(null)
-  /** The desk's 409 open_conflicts message: freezing now needs a second, explicit yes. */
-  const [openConflicts, setOpenConflicts] = useState<string | null>(null)
+  /** The desk's 409 open_conflicts message and count: freezing now needs a second, explicit yes to that count. */
+  const [openConflicts, setOpenConflicts] = useState<{ message: string; count: number } | null>(null)
   const [kpuVersion, setKpuVersion] = useState(0)
   const pending = useRef<ReturnType<typeof setTimeout> | null>(null)
 
@@ -167,7 +167,7 @@ export function RecapScreen({ config, onUnauthorized }: ScreenProps) {
       setState(st)
     })
 
-  const freeze = async (confirmOpenConflicts = false) => {
+  const freeze = async (confirmOpenConflicts: number | false = false) => {
     setFreezing(true)
     setFreezeMsg(null)
     setOpenConflicts(null)
@@ -178,7 +178,9 @@ export function RecapScreen({ config, onUnauthorized }: ScreenProps) {
       void loadSnapshots()
     } catch (e) {
       fail(e)
-      if (e instanceof ApiFailure && e.status === 409 && e.body?.error.code === 'open_conflicts') setOpenConflicts(e.message)
+      if (e instanceof ApiFailure && e.status === 409 && e.body?.error.code === 'open_conflicts') {
+        setOpenConflicts({ message: e.message, count: e.body.error.openConflicts ?? 0 })
+      }
       else setFreezeMsg({ ok: false, text: e instanceof Error ? e.message : String(e) })
     } finally {
       setFreezing(false)
@@ -262,9 +264,9 @@ export function RecapScreen({ config, onUnauthorized }: ScreenProps) {
           {openConflicts && (
             <div className="warn-box" role="alert">
               <strong>{m.openConflictsTitle}</strong>
-              <p>{openConflicts}</p>
+              <p>{openConflicts.message}</p>
               <div className="inline-form">
-                <button type="button" className="danger" onClick={() => void freeze(true)} disabled={freezing}>
+                <button type="button" className="danger" onClick={() => void freeze(openConflicts.count)} disabled={freezing}>
                   {freezing ? m.freezing : m.freezeAnyway}
                 </button>
                 <button type="button" className="secondary" onClick={() => setOpenConflicts(null)} disabled={freezing}>

@@ -316,7 +316,9 @@ describe('the operations room at volume (issue 16)', () => {
 
     // Contests by their names, not "gubernur:" / "bupati:" (the snapshot list of /rekap).
     // The seeded conflicts are still open: freezing asks first (issue 12), so the test confirms.
-    const frozen = await desk.call('POST', '/export/snapshots', { label: 'Kirim ke provinsi 21.00', confirmOpenConflicts: true })
+    const asked = await desk.call('POST', '/export/snapshots', { label: 'Kirim ke provinsi 21.00' })
+    expect(asked.status).toBe(409)
+    const frozen = await desk.call('POST', '/export/snapshots', { label: 'Kirim ke provinsi 21.00', confirmOpenConflicts: asked.body.error.openConflicts })
     expect(frozen.status, JSON.stringify(frozen.body)).toBe(201)
     const rekap = await adminPage('/rekap')
     const row = rekap.locator('table.snapshots tbody tr').first()

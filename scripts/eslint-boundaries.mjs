@@ -69,7 +69,9 @@ export const boundaries = {
           ExportAllDeclaration: (n) => check(n.source, n.source.value),
           ImportExpression: (n) => n.source.type === 'Literal' && check(n.source, n.source.value),
           TSImportType: (n) => {
-            const lit = n.argument?.type === 'TSLiteralType' ? n.argument.literal : n.argument
+            // typescript-eslint 8.x names it `source` (a Literal); older versions `argument`.
+            const arg = 'source' in n && n.source ? n.source : n.argument
+            const lit = arg?.type === 'TSLiteralType' ? arg.literal : arg
             if (lit?.type === 'Literal') check(n, lit.value)
           },
           TSExternalModuleReference: (n) => n.expression.type === 'Literal' && check(n, n.expression.value),

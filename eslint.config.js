@@ -1,10 +1,157 @@
+import reactHooks from 'eslint-plugin-react-hooks'
 import tseslint from 'typescript-eslint'
+import { boundaries } from './scripts/eslint-boundaries.mjs'
 
-// Folder boundaries are architecture: domain ← store ← service ← server ← host ← main.
-const restrict = (patterns) => ({ 'no-restricted-imports': ['error', { patterns }] })
+// Folder boundaries are architecture (docs/ARCHITECTURE.md): domain ← store ← service ← server ←
+// host ← main; shared is used by all; the renderer imports only shared; export is used by service
+// (the workbook worker), discovery by host; sim drives the API. This is an ALLOW-list: per folder,
+// the project folders and packages it may import ('node:*' = Node's built-ins); anything else is
+// refused. Its own folder is always allowed. A file in a folder missing from this table fails lint,
+// so a new folder has to state its place here first.
+export const boundaryTable = {
+  'src/shared': { packages: ['zod'] },
+  'src/domain': {
+    folders: ['src/shared'],
+    packages: ['topojson-client', 'topojson-specification', 'geojson'],
+  },
+  'src/store': { folders: ['src/domain', 'src/shared'], packages: ['node:*', 'better-sqlite3'] },
+  'src/export': { folders: ['src/domain', 'src/shared'], packages: ['node:*', 'xlsx'] },
+  'src/discovery': { folders: ['src/shared'], packages: ['node:*', 'bonjour-service', 'qrcode'] },
+  'src/service': {
+    // resources: the shipped Jember tile layout is bundled as JSON.
+    folders: ['src/store', 'src/domain', 'src/shared', 'src/export', 'resources'],
+    packages: ['node:*', 'geojson'],
+  },
+  'src/server': {
+    folders: [
+      'src/service',
+      'src/domain',
+      'src/shared',
+      // Exceptions of today (issue 14 item 2 removes them): server/auth.ts takes the store's user
+      // records (DeskStore, UserRecord) as types; server/tables.ts loads SheetJS through the export
+      // folder's lazy loader to read uploaded files; console-routes.ts and cards-routes.ts read the
+      // LAN state from discovery/lan.ts (module state keyed by the desk).
+      'src/store',
+      'src/export',
+      'src/discovery',
+    ],
+    packages: ['node:*', 'express', 'zod', 'xlsx'],
+  },
+  'src/host': {
+    folders: [
+      'src/server',
+      'src/service',
+      'src/store',
+      'src/domain',
+      'src/shared',
+      'src/discovery',
+      'resources',
+      // package.json: the version shown by the desk.
+      '.',
+      // host/cli.ts dispatches the simulator's verbs (`npm run simulate`, `demo`): the CLI is the
+      // one command line, so it reaches into sim although sim itself drives the desk.
+      'src/sim',
+    ],
+    packages: ['node:*', 'zod'],
+  },
+  'src/sim': {
+    // sim drives the API as a client; demo.ts starts a desk (host) and takes the server's Logger
+    // type. Exception: demo.ts opens SQLite itself to check the lock (issue 14 item 5 removes it).
+    folders: ['src/shared', 'src/host', 'src/server'],
+    packages: ['node:*', 'better-sqlite3'],
+  },
+  'src/main': {
+    // discovery: the start screen lists desks on the LAN (browseDesks) before any desk runs, so
+    // main uses discovery directly, not through a host desk. '.': package.json for the version.
+    folders: ['src/host', 'src/shared', 'src/discovery', '.'],
+    packages: ['node:*', 'electron'],
+  },
+  'src/preload': { folders: ['src/shared'], packages: ['electron'] },
+  'src/renderer/src': {
+    folders: ['src/shared'],
+    packages: ['react', 'react-dom', 'chart.js', 'd3-geo', 'geojson', 'qrcode'],
+  },
+  'src/renderer/lapor': { folders: ['src/shared'], packages: ['react', 'react-dom'] },
+  'src/renderer/start': { folders: ['src/shared'], packages: ['react', 'react-dom'] },
+  tests: {
+    // Tests reach every layer they test; renderer folders only for their pure modules.
+    folders: [
+      'src/domain',
+      'src/store',
+      'src/service',
+      'src/server',
+      'src/host',
+      'src/main',
+      'src/export',
+      'src/discovery',
+      'src/sim',
+      'src/shared',
+      'src/renderer/src',
+      'src/renderer/lapor',
+      'resources',
+      // tests/sim drives the bench's desk process helper.
+      'bench',
+      // tests/lint checks the boundary rule itself against this table.
+      '.',
+      'scripts',
+    ],
+    packages: [
+      'node:*',
+      'vitest',
+      'playwright-core',
+      'better-sqlite3',
+      'xlsx',
+      'd3-geo',
+      'geojson',
+      'qrcode',
+      'fake-indexeddb',
+      'electron',
+      'eslint',
+      'typescript-eslint',
+    ],
+  },
+  bench: {
+    folders: [
+      'src/domain',
+      'src/export',
+      'src/host',
+      'src/server',
+      'src/service',
+      'src/sim',
+      // the benches reuse the tests' desk starters and fixtures.
+      'tests',
+    ],
+    packages: ['node:*', 'express', 'better-sqlite3', 'playwright-core', 'xlsx'],
+  },
+  // scripts/eslint-boundaries.mjs is this rule; its types name ESLint's.
+  scripts: { packages: ['node:*', 'eslint'] },
+  // The root's configuration files (eslint.config.js, electron.vite.config.ts, vitest.config.ts).
+  '.': {
+    folders: ['scripts'],
+    packages: [
+      'node:*',
+      'electron-vite',
+      'vite',
+      '@vitejs/plugin-react',
+      'vitest',
+      'typescript-eslint',
+      'eslint-plugin-react-hooks',
+      'eslint',
+    ],
+  },
+}
 
 export default tseslint.config(
-  { ignores: ['out/**', 'node_modules/**', 'bench/.results/**', 'tests/.artifacts/**', '.electron-native/**'] },
+  {
+    ignores: [
+      'out/**',
+      'node_modules/**',
+      'bench/.results/**',
+      'tests/.artifacts/**',
+      'tests/fixtures/**',
+      '.electron-native/**',
+    ],
+  },
   ...tseslint.configs.recommended,
   {
     rules: {
@@ -12,38 +159,35 @@ export default tseslint.config(
     },
   },
   {
-    files: ['tests/**/*.ts', 'bench/**/*.ts'],
-    rules: { '@typescript-eslint/no-explicit-any': 'off' },
+    plugins: { boundaries },
+    rules: { 'boundaries/allowed-imports': ['error', boundaryTable] },
   },
+  // Type-aware rules that catch real bugs: a promise nobody awaits loses its error; a promise
+  // passed where a void callback is expected (an event handler, forEach) is never awaited.
   {
-    files: ['src/domain/**/*.ts'],
-    rules: restrict([
-      { group: ['node:*', 'fs', 'path', 'http', 'crypto'], message: 'src/domain is pure: no I/O.' },
-      { group: ['**/store/**', '**/service/**', '**/server/**', '**/host/**', '**/main/**', '**/renderer/**', 'electron', 'better-sqlite3', 'express'], message: 'src/domain imports nothing above it.' },
-    ]),
-  },
-  {
-    files: ['src/store/**/*.ts'],
-    rules: restrict([{ group: ['**/service/**', '**/server/**', '**/host/**', '**/main/**', '**/renderer/**', 'electron', 'express'], message: 'store depends only on domain/shared.' }]),
-  },
-  {
-    files: ['src/service/**/*.ts'],
-    rules: restrict([{ group: ['**/server/**', '**/host/**', '**/main/**', '**/renderer/**', 'electron', 'express'], message: 'service depends on store/domain/shared only.' }]),
-  },
-  {
-    files: ['src/server/**/*.ts', 'src/export/**/*.ts', 'src/discovery/**/*.ts'],
-    rules: restrict([{ group: ['**/host/**', '**/main/**', '**/renderer/**', 'electron'], message: 'server never imports the host, Electron or the UI.' }]),
-  },
-  {
-    files: ['src/host/**/*.ts', 'src/sim/**/*.ts'],
-    rules: restrict([{ group: ['**/main/**', '**/renderer/**', 'electron'], message: 'Only src/main and src/preload import electron.' }]),
-  },
-  {
-    files: ['src/shared/**/*.ts'],
-    rules: restrict([{ group: ['node:*', '**/domain/**', '**/store/**', '**/service/**', '**/server/**', '**/host/**', 'electron'], message: 'shared is used by the UI: no Node, nothing below it.' }]),
+    files: ['**/*.{ts,tsx}'],
+    languageOptions: {
+      parserOptions: {
+        // eslint.config.d.ts (types for tests/lint) is in no tsconfig.
+        projectService: { allowDefaultProject: ['eslint.config.d.ts'] },
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+    },
   },
   {
     files: ['src/renderer/**/*.{ts,tsx}'],
-    rules: restrict([{ group: ['node:*', '**/domain/**', '**/store/**', '**/service/**', '**/server/**', '**/host/**', 'electron', 'better-sqlite3'], message: 'The renderer imports only src/shared.' }]),
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      'react-hooks/rules-of-hooks': 'error',
+      'react-hooks/exhaustive-deps': 'error',
+    },
+  },
+  {
+    files: ['tests/**/*.ts', 'bench/**/*.ts'],
+    rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
 )

@@ -65,14 +65,15 @@ const pct = (xs: number[], p: number) => {
 function board(url: string, onDelay: (ms: number) => void, onRead: (ms: number) => void): { close(): void } {
   let dirty = false
   let closed = false
-  const reread = setInterval(async () => {
+  const readOnce = async () => {
     if (!dirty || closed) return
     dirty = false
     const t = performance.now()
     const r = await fetch(`${url}/api/v1/board/summary`, { headers }).catch(() => null)
     await r?.arrayBuffer()
     if (r?.ok) onRead(performance.now() - t)
-  }, 2_000)
+  }
+  const reread = setInterval(() => void readOnce(), 2_000)
   const req = request(`${url}/api/v1/events?token=${encodeURIComponent(BENCH_TOKEN)}`, { headers: { accept: 'text/event-stream' } }, (res: IncomingMessage) => {
     res.setEncoding('utf8')
     let buffer = ''
@@ -123,12 +124,13 @@ async function main(): Promise<void> {
   const boards = Array.from({ length: BOARDS }, () =>
     board(desk.url, (ms) => current.delivery.push(ms), (ms) => current.boards.push(ms)),
   )
-  const probe = setInterval(async () => {
+  const probeOnce = async () => {
     const t = performance.now()
     const r = await fetch(`${desk.url}/api/v1/health`).catch(() => null)
     await r?.arrayBuffer()
     if (r?.ok) current.health.push(performance.now() - t)
-  }, 1_000)
+  }
+  const probe = setInterval(() => void probeOnce(), 1_000)
   const sampler = setInterval(() => {
     current.rssMb = rssMb(desk.pid)
     current.t = Math.round((Date.now() - started) / 1000)

@@ -60,7 +60,7 @@ describe('event stream limits (issue 13, findings 1 and 6)', () => {
     const replayed = await openSse(`${desk.url}/api/v1/events`, display, 0)
     await replayed.until((m) => m.some((x) => x.event === 'ready'))
     expect(JSON.stringify(replayed.messages)).not.toContain('0812')
-    for (const s of [board, staff, replayed]) s.close()
+    await Promise.all([board, staff, replayed].map((s) => s.close()))
   })
 
   it('caps streams per account (429) and in all (503), and frees a place when one closes', async () => {
@@ -97,7 +97,7 @@ describe('event stream limits (issue 13, findings 1 and 6)', () => {
     const ready = JSON.parse(behind.messages.find((x) => x.event === 'ready')!.data!)
     expect(ready).toEqual({ lastEventId: head + 1_500, reset: true })
     expect(behind.messages.filter((x) => x.event === 'tps.imported')).toHaveLength(0)
-    behind.close()
+    await behind.close()
     // Within reach, it gets every event it missed, in order.
     const near = await openSse(`${desk.url}/api/v1/events`, ADMIN_TOKEN, head + 600)
     await near.until((m) => m.some((x) => x.event === 'ready'), 10_000)
@@ -105,7 +105,7 @@ describe('event stream limits (issue 13, findings 1 and 6)', () => {
     expect(ids).toHaveLength(900)
     expect(ids[0]).toBe(head + 601)
     expect(ids.at(-1)).toBe(head + 1_500)
-    near.close()
+    await near.close()
   })
 
   it('replays a page at a time: streams that never read stay small and the desk keeps answering', async () => {

@@ -26,7 +26,7 @@ export function SignIn({ onSignedIn }: { onSignedIn: (token: string) => void }) 
   }
 
   return (
-    <form className="card sign-in" onSubmit={submit}>
+    <form className="card sign-in" onSubmit={(e) => void submit(e)}>
       <h1>{t.signInTitle}</h1>
       <p>{t.signInHelp}</p>
       <label htmlFor="code">{t.accessCode}</label>

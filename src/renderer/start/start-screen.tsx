@@ -143,10 +143,8 @@ export function StartScreen() {
             <button
               type="button"
               className="secondary"
-              onClick={async () => {
-                const picked = await bridge.pick(spec.pick!)
-                if (picked) set(key, picked)
-              }}
+              // A failed pick (the dialog could not open) stays unreported, as before.
+              onClick={() => void bridge.pick(spec.pick!).then((picked) => picked && set(key, picked))}
             >
               {spec.pick === 'folder' ? 'Pilih folder…' : 'Pilih berkas…'}
             </button>

@@ -120,6 +120,9 @@ function Clock({ model }: { model: BoardModel | null }) {
   )
 }
 
+// One empty list while the summary loads, so effects keyed on the contests do not rerun each render.
+const NO_CONTESTS: BoardModel['summary']['contests'] = []
+
 function Board({ config, onUnauthorized }: ScreenProps) {
   const { lang } = useT()
   const m = BOARD_MESSAGES[lang]
@@ -127,7 +130,7 @@ function Board({ config, onUnauthorized }: ScreenProps) {
   const live = useBoardLive(onUnauthorized)
   const scale = useScale()
   const model = live.model
-  const contests = model?.summary.contests ?? []
+  const contests = model?.summary.contests ?? NO_CONTESTS
   const [contestIndex, setContestIndex] = useState(0)
   const [area, setArea] = useState<string | null>(params.kec)
   const [tilesOnly, setTilesOnly] = useState(params.tilesOnly)
@@ -443,6 +446,8 @@ function Votes(props: { model: BoardModel; contestId: string; area: string | nul
         const v = votes[String(candidate.number)] ?? 0
         return { candidate, votes: v, share: valid > 0 ? (v / valid) * 100 : 0 }
       }),
+    // `key` stands for the votes: a new object with the same numbers must not redraw the chart.
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- votes is read through key
     [contest, key, valid],
   )
   return (
@@ -461,6 +466,8 @@ function Arrivals({ model, contestId, scale, m }: { model: BoardModel; contestId
   const start = Date.parse(a.start)
   const labels = counts.map((_, i) => formatTimeWib(start + i * a.bucketMinutes * 60_000).replace(' WIB', ''))
   const key = `${a.start}|${counts.join(',')}`
+  // `key` stands for the start and the counts (labels follow from them): redraw only when they change.
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- counts and labels are read through key
   const data = useMemo(() => ({ labels, counts: [...counts] }), [key])
   return (
     <section className="side-card arrivals-card">

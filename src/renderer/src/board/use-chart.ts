@@ -40,6 +40,7 @@ export function useChart<T extends ChartType>(
     update(c)
     c.update('none')
     // `update` is a new closure on every render; `deps` say when it has something new to apply.
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the caller's deps are the dependency list
   }, deps)
 
   return canvas

@@ -239,6 +239,7 @@ export function Photos({ photos, heading = true }: { photos: PhotoRefDto[]; head
       made.forEach((u) => URL.revokeObjectURL(u))
     }
     // The list is identified by its URLs: a new array with the same photos must not refetch them.
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- photos is read through key
   }, [key])
   return (
     <div className="photos">

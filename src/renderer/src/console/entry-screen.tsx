@@ -299,7 +299,7 @@ export function EntryScreen() {
               flushSync(() => dispatch({ type: 'back' }))
               firstSheetRef.current?.focus()
             }}
-            onSave={save}
+            onSave={() => void save()}
             saveLabel={verify ? m.verifySave : doubleEntry ? m.saveDraft : m.save}
             header={
               <p>
@@ -479,7 +479,7 @@ function DraftItem({ draft, mine, onRekey, onCancelled }: { draft: DraftDto; min
               type="button"
               className="small-button"
               onClick={() =>
-                post(`/console/drafts/${draft.id}/cancel`, { reason }).then(onCancelled, (e: unknown) => setError(e instanceof Error ? e.message : String(e)))
+                void post(`/console/drafts/${draft.id}/cancel`, { reason }).then(onCancelled, (e: unknown) => setError(e instanceof Error ? e.message : String(e)))
               }
             >
               {m.apply}

@@ -242,7 +242,7 @@ function BackupLine() {
         },
       )
     void load()
-    const timer = setInterval(load, BACKUP_POLL_MS)
+    const timer = setInterval(() => void load(), BACKUP_POLL_MS)
     return () => {
       alive = false
       clearInterval(timer)

@@ -208,6 +208,23 @@ export function FileImport({ label, path, onDone }: { label: string; path: strin
   const [error, setError] = useState<string | null>(null)
   const [rows, setRows] = useState<RowError[]>([])
   const [busy, setBusy] = useState(false)
+  async function upload(input: HTMLInputElement) {
+    const file = input.files?.[0]
+    input.value = ''
+    if (!file) return
+    setBusy(true)
+    setError(null)
+    setRows([])
+    try {
+      const body = await api<unknown>(path, { method: 'POST', body: await file.arrayBuffer(), headers: { 'Content-Type': 'application/octet-stream' } })
+      onDone(body)
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err))
+      if (err instanceof ApiFailure) setRows(err.body?.error.rows ?? [])
+    } finally {
+      setBusy(false)
+    }
+  }
   return (
     <div className="import-box">
       <label>
@@ -216,23 +233,7 @@ export function FileImport({ label, path, onDone }: { label: string; path: strin
           type="file"
           accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
           disabled={busy}
-          onChange={async (e) => {
-            const file = e.target.files?.[0]
-            e.target.value = ''
-            if (!file) return
-            setBusy(true)
-            setError(null)
-            setRows([])
-            try {
-              const body = await api<unknown>(path, { method: 'POST', body: await file.arrayBuffer(), headers: { 'Content-Type': 'application/octet-stream' } })
-              onDone(body)
-            } catch (err) {
-              setError(err instanceof Error ? err.message : String(err))
-              if (err instanceof ApiFailure) setRows(err.body?.error.rows ?? [])
-            } finally {
-              setBusy(false)
-            }
-          }}
+          onChange={(e) => void upload(e.target)}
         />
       </label>
       {/* The desk's message already says nothing was imported and how many rows failed: say it once. */}

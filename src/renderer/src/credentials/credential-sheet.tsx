@@ -117,7 +117,9 @@ export function CredentialSheet({ cards, reporterUrl, staffUrl, deskName, traini
     return () => {
       cancelled = true
     }
-    // `key` stands for cards and addresses: redraw only when what is printed changes.
+    // `key` stands for cards and addresses: redraw only when what is printed changes. onReady is
+    // the parent's callback, told of each redraw; a new closure of it is no reason to redraw.
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- cards and addresses through key
   }, [key])
 
   const pages: CredentialCard[][] = []

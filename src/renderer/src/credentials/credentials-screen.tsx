@@ -102,6 +102,8 @@ export function CredentialsScreen({ config }: ScreenProps) {
   useEffect(() => {
     void api<RegionsDto>('/regions').then(setRegions)
     void loadAddresses()
+    // Once on opening: loadAddresses changes with the language, which must not re-read the addresses.
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- mount only
   }, [])
 
   const label = useMemo(() => regionLabeller(regions, m), [regions, m])

@@ -34,6 +34,8 @@ export function normaliseAddress(address: string): string {
 
 export class NetworkListError extends Error {}
 
+const MEMO_SIZE = 4096
+
 /**
  * Parse "10.0.0.0/8, 192.168.1.10, ::1, fd00::/8" (also the words `loopback` and `private`).
  * `field` names the flag in the error, e.g. `--trust-proxy`.
@@ -67,13 +69,20 @@ export function parseNetworks(list: string | readonly string[], field: string): 
     else if (word === 'private') PRIVATE_NETWORKS.forEach(add)
     else add(item)
   }
+  // Every staff request asks about its address; the answer for an address never changes, so it is
+  // remembered (a BlockList check builds a SocketAddress each time). Bounded: forgotten wholesale
+  // past MEMO_SIZE addresses, so a flood of addresses costs only the uncached checks.
+  const memo = new Map<string, boolean>()
   return {
     entries,
     has(address: string) {
+      const known = memo.get(address)
+      if (known !== undefined) return known
       const a = normaliseAddress(address)
-      if (isIPv4(a)) return block.check(a, 'ipv4')
-      if (isIPv6(a)) return block.check(a, 'ipv6')
-      return false
+      const inList = isIPv4(a) ? block.check(a, 'ipv4') : isIPv6(a) ? block.check(a, 'ipv6') : false
+      if (memo.size >= MEMO_SIZE) memo.clear()
+      memo.set(address, inList)
+      return inList
     },
   }
 }

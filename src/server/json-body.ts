@@ -15,16 +15,36 @@ const CLOSE_ARRAY = 0x5d
 const QUOTE = 0x22
 const BACKSLASH = 0x5c
 
-/** The deepest nesting of objects and arrays in raw JSON bytes, counted without parsing (strings skipped). Stops past `limit`. */
-export function jsonDepth(bytes: Uint8Array, limit = MAX_JSON_DEPTH): number {
+/** What one pass over raw JSON bytes (UTF-8) tells before parsing. */
+export interface JsonScan {
+  /** The deepest nesting of objects and arrays (strings skipped); the scan stops once past the limit. */
+  depth: number
+  /**
+   * A `\uD800`–`\uDFFF` escape occurs in a string. In UTF-8 bytes a lone surrogate can only come
+   * from such an escape (the decoder turns encoded surrogates into U+FFFD), so a body without one
+   * needs no surrogate walk after parsing.
+   */
+  surrogateEscape: boolean
+}
+
+const LOWER_U = 0x75
+const isD = (b: number | undefined) => b === 0x64 || b === 0x44
+/** 8, 9, a–f, A–F: the second hex digit of D800–DFFF. */
+const isHighHalfDigit = (b: number | undefined) => b === 0x38 || b === 0x39 || (b !== undefined && ((b >= 0x61 && b <= 0x66) || (b >= 0x41 && b <= 0x46)))
+
+/** Depth and surrogate escapes of raw JSON bytes, counted without parsing. Stops past `limit`. */
+export function scanJson(bytes: Uint8Array, limit = MAX_JSON_DEPTH): JsonScan {
   let depth = 0
   let deepest = 0
   let inString = false
+  let surrogateEscape = false
   for (let i = 0; i < bytes.length; i++) {
     const b = bytes[i]!
     if (inString) {
-      if (b === BACKSLASH) i++
-      else if (b === QUOTE) inString = false
+      if (b === BACKSLASH) {
+        i++
+        if (bytes[i] === LOWER_U && isD(bytes[i + 1]) && isHighHalfDigit(bytes[i + 2])) surrogateEscape = true
+      } else if (b === QUOTE) inString = false
       continue
     }
     if (b === QUOTE) inString = true
@@ -32,11 +52,16 @@ export function jsonDepth(bytes: Uint8Array, limit = MAX_JSON_DEPTH): number {
       depth++
       if (depth > deepest) {
         deepest = depth
-        if (deepest > limit) return deepest
+        if (deepest > limit) return { depth: deepest, surrogateEscape }
       }
     } else if (b === CLOSE_OBJECT || b === CLOSE_ARRAY) depth--
   }
-  return deepest
+  return { depth: deepest, surrogateEscape }
+}
+
+/** The deepest nesting of objects and arrays in raw JSON bytes, counted without parsing (strings skipped). Stops past `limit`. */
+export function jsonDepth(bytes: Uint8Array, limit = MAX_JSON_DEPTH): number {
+  return scanJson(bytes, limit).depth
 }
 
 // With the `u` flag a proper surrogate pair is one code point: only a lone half matches.
@@ -66,22 +91,29 @@ export function loneSurrogateAt(value: unknown): string | null {
   return null
 }
 
+/** Requests whose body needs the surrogate walk after parsing (an escape seen, or not UTF-8). */
+const mayHoldSurrogate = new WeakSet<object>()
+
 /** express.json with the depth bound (checked on the raw bytes, before parsing) and the surrogate check. */
 export function jsonBody(limit: string): (req: Request, res: Response, next: NextFunction) => void {
   const parse = express.json({
     limit,
-    verify: (_req, _res, buf) => {
-      if (jsonDepth(buf) > MAX_JSON_DEPTH) {
+    verify: (req, _res, buf, encoding) => {
+      const scan = scanJson(buf)
+      if (scan.depth > MAX_JSON_DEPTH) {
         throw new DeskError(400, 'too_deep', `Isi JSON bersarang terlalu dalam (paling dalam ${MAX_JSON_DEPTH} tingkat)`, {
           _: `Paling dalam ${MAX_JSON_DEPTH} tingkat`,
         })
       }
+      // UTF-16 bodies carry surrogates as raw code units, not escapes: those are always walked.
+      const utf8 = encoding === 'utf-8' || encoding === 'utf8'
+      if (scan.surrogateEscape || !utf8) mayHoldSurrogate.add(req)
     },
   })
   return (req: Request, res: Response, next: NextFunction) =>
     parse(req, res, (err?: unknown) => {
       if (err) return next(err)
-      const at = loneSurrogateAt(req.body)
+      const at = mayHoldSurrogate.has(req) ? loneSurrogateAt(req.body) : null
       if (at === null) return next()
       next(
         new DeskError(400, 'bad_text', `Teks pada ${at} berisi karakter yang tidak sah (setengah pasangan surrogate UTF-16). Ketik ulang isinya.`, {

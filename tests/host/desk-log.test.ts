@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -49,6 +50,40 @@ describe('the terminal is for people; requests go to a rotated file (issue 13, i
     // The newest entry is in the current file.
     expect(readFileSync(file, 'utf8')).toContain('/api/v1/tps/99')
   })
+
+  it('gathers the lines of one event-loop turn into one write: every line, in order, flushed at the end of the turn, by a warning and on close', async () => {
+    const dir = tempDir()
+    const file = join(dir, 'logs', 'desk.log')
+    const log = deskLog(dir, { terminal: () => {} })
+    const read = () => (existsSync(file) ? readFileSync(file, 'utf8') : '').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { msg: string; i?: number })
+    for (let i = 0; i < 500; i++) log.info('http', { i })
+    // Still the same turn: nothing written yet.
+    expect(read()).toEqual([])
+    await new Promise((r) => setImmediate(r))
+    expect(read().map((l) => l.i)).toEqual(Array.from({ length: 500 }, (_, i) => i))
+    // A warning goes out at once, after what was gathered before it.
+    log.info('http', { i: 500 })
+    log.warn('disk.low')
+    expect(read().slice(-2).map((l) => l.msg)).toEqual(['http', 'disk.low'])
+    // close() writes what is left of the turn.
+    log.info('http', { i: 501 })
+    log.info('last')
+    await log.close()
+    const all = read()
+    expect(all.filter((l) => l.msg === 'http').map((l) => l.i)).toEqual(Array.from({ length: 502 }, (_, i) => i))
+    expect(all.at(-1)!.msg).toBe('last')
+  })
+
+  it('a process that exits in the middle of a turn still writes the lines it gathered', () => {
+    const dir = tempDir()
+    const script = `import { deskLog } from ${JSON.stringify(join(import.meta.dirname, '../../src/host/desk-log.ts'))}
+const log = deskLog(${JSON.stringify(dir)}, { terminal: () => {} })
+for (let i = 0; i < 3; i++) log.info('http', { i })
+process.exit(0)`
+    execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { timeout: 60_000 })
+    const lines = readFileSync(join(dir, 'logs', 'desk.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l))
+    expect(lines.map((l) => l.i)).toEqual([0, 1, 2])
+  }, 60_000)
 
   it('a desk started without a logger logs requests to its data folder, not to stdout', async () => {
     const dir = tempDir()

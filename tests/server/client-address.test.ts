@@ -89,4 +89,16 @@ describe('the staff-network rule per role', () => {
     expect(staffNetworkAllows('operator', '192.168.6.1', office)).toBe(false)
     expect(staffNetworkAllows('admin', '10.0.0.1', office)).toBe(false)
   })
+
+  it('answers the same for an address asked again, and past thousands of addresses (its answers are remembered, boundedly)', () => {
+    const office = parseNetworks('10.0.0.0/8, ::1', 'staff-networks')
+    const ask = (a: string) => [office.has(a), office.has(a)]
+    expect(ask('10.1.2.3')).toEqual([true, true])
+    expect(ask('::ffff:10.1.2.3')).toEqual([true, true])
+    expect(ask('11.1.2.3')).toEqual([false, false])
+    expect(ask('bukan-alamat')).toEqual([false, false])
+    for (let i = 0; i < 10_000; i++) expect(office.has(`${i % 2 ? 10 : 11}.0.${(i >> 8) & 255}.${i & 255}`)).toBe(i % 2 === 1)
+    expect(ask('10.1.2.3')).toEqual([true, true])
+    expect(ask('::1')).toEqual([true, true])
+  })
 })

@@ -2,6 +2,7 @@ import Database from 'better-sqlite3'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { RefusalBudget, keptPayload, MAX_KEPT_PAYLOAD } from '../../src/service/desk-service'
+import { scanJson } from '../../src/server/json-body'
 import { canonicalJson, sha256 } from '../../src/store/store'
 import { DESA_A, sid, startDesk, tpsCsv, type TestDesk } from '../helpers/desk'
 
@@ -88,6 +89,31 @@ describe('the edge bounds what a body may hold (issue 13, findings 3–5)', () =
     const kept = refusals(desk)
     expect(kept.length).toBe(before + 1)
     expect(kept.at(-1)!.payload).toContain('😀')
+  })
+
+  it('finds surrogate escapes in one pass over the raw bytes (only those bodies are walked after parsing)', () => {
+    const scan = (text: string) => scanJson(new TextEncoder().encode(text))
+    expect(scan('{"a":"\\udc00"}')).toEqual({ depth: 1, surrogateEscape: true })
+    expect(scan('{"a":["\\uD800"]}')).toEqual({ depth: 2, surrogateEscape: true })
+    expect(scan('{"\\uDBFF":1}').surrogateEscape).toBe(true)
+    // An escaped backslash followed by the letters "udc00" is plain text; é and U+E000 are not surrogates.
+    expect(scan('{"a":"\\\\udc00","b":"\\u00e9","c":"\\ue000","d":"\\ud7ff"}')).toEqual({ depth: 1, surrogateEscape: false })
+    expect(scan('{"a":"😀 é"}').surrogateEscape).toBe(false)
+  })
+
+  it('refuses a lone surrogate in a UTF-16 body too (raw code units, no escape)', async () => {
+    const before = refusals(desk).length
+    const text = `{"submissionId":"${sid()}","tps":"${TPS}","contest":"\udc00","votes":{"1":1,"2":2},"invalid":0}`
+    const res = await fetch(`${desk.url}/api/v1/results`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${reporter}`, 'content-type': 'application/json; charset=utf-16le' },
+      body: Buffer.from(text, 'utf16le'),
+    })
+    const body = (await res.json()) as any
+    expect(res.status).toBe(400)
+    expect(body.error.code).toBe('bad_text')
+    expect(body.error.fields).toHaveProperty('contest')
+    expect(refusals(desk).length).toBe(before)
   })
 
   it('keeps at most a few KB of a refused body, with the hash of the whole', () => {

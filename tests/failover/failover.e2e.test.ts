@@ -182,12 +182,27 @@ describe('failover to a restored backup loses no acknowledged report', () => {
     expect(acknowledged).toHaveLength(7)
     expect(submissions(standby)).toHaveLength(3)
 
+    // The operator is typing the next call's TPS when the desk dies.
+    await konsol.getByRole('link', { name: /Entri telepon/ }).first().click()
+    const again = konsol.getByRole('button', { name: /^(Entri baru|TPS lain)/ })
+    if (await again.count()) await again.click()
+    await konsol.locator('#tps-search').fill('jombang 2')
+    const marker = await konsol.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true))
+
     // The primary dies mid-night; the standby starts on the restored copy at the same address.
     a.child.kill('SIGKILL')
     await a.exited
     const b = await serve(standby, port)
     children.push(b.child)
     expect(b.url).toBe(a.url)
+
+    // The console learns of the restored desk without a page reload: what was typed stays, and a
+    // banner sends the operator to the re-entry list.
+    await konsol.getByTestId('desk-restored').waitFor({ timeout: 60_000 })
+    expect(await konsol.getByTestId('desk-restored').innerText()).toContain('Desk dipulihkan — periksa Beranda: laporan telepon yang belum ada di desk ini tercantum di sana')
+    expect(await konsol.locator('#tps-search').inputValue()).toBe('jombang 2')
+    expect(await konsol.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(marker)
+    await konsol.screenshot({ path: join(SHOTS, 'console-restored-banner.png') })
 
     // The phones reconnect: one is reopened, the other gets its signal back.
     await phoneA.reload()

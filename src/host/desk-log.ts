@@ -10,6 +10,8 @@ export interface DeskLogOptions {
   /** Where people read: one line per warning and error (default stderr). */
   terminal?: (line: string) => void
   now?: () => Date
+  /** Repeats of one warning within this long are counted, not printed (default 5 minutes). */
+  repeatWindowMs?: number
 }
 
 export interface DeskLog extends Logger {
@@ -50,6 +52,7 @@ export function deskLog(dataDir: string, options: DeskLogOptions = {}): DeskLog 
   const keep = options.keep ?? 5
   const terminal = options.terminal ?? ((line: string) => process.stderr.write(line + '\n'))
   const now = options.now ?? (() => new Date())
+  const repeatWindowMs = options.repeatWindowMs ?? 5 * 60_000
   let size = existsSync(file) ? statSync(file).size : 0
   let fd: number | null = openSync(file, 'a', 0o600)
   // Lines are gathered during one turn of the event loop and appended in one write at its end
@@ -107,13 +110,46 @@ export function deskLog(dataDir: string, options: DeskLogOptions = {}): DeskLog 
       if (level !== 'info') flush()
       else if (scheduled === null) scheduled = setImmediate(flush)
     }
-    if (level !== 'info') {
-      const detail = Object.entries(fields)
-        .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
-        .join(' ')
-      terminal(`${wib(at)}  ${level === 'warn' ? 'PERINGATAN' : 'GALAT'}  ${msg}${detail ? ` — ${detail}` : ''}`)
+    if (level !== 'info') toTerminal(at, level, msg, fields)
+  }
+
+  const detailOf = (fields: Record<string, unknown>) =>
+    Object.entries(fields)
+      .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
+      .join(' ')
+  const label = (level: 'warn' | 'error') => (level === 'warn' ? 'PERINGATAN' : 'GALAT')
+
+  // The same warning over and over (an `auth.lockout` burst, `backup.failed` every interval while
+  // the stick is out) is one line, then one line per REPEAT_WINDOW_MS with how often it came.
+  const repeats = new Map<string, { level: 'warn' | 'error'; msg: string; since: Date; count: number; last: Record<string, unknown> }>()
+  const summary = (at: Date, r: { level: 'warn' | 'error'; msg: string; since: Date; count: number; last: Record<string, unknown> }) => {
+    const detail = detailOf(r.last)
+    terminal(`${wib(at)}  ${label(r.level)}  ${r.msg} — ${r.count} kali lagi sejak ${wib(r.since)}${detail ? ` (terakhir: ${detail})` : ''}`)
+  }
+  /** Repeats whose window has closed (all of them with `all`) are said with their count. */
+  const flushRepeats = (at: Date, all = false) => {
+    for (const [key, r] of repeats) {
+      if (!all && at.getTime() - r.since.getTime() < repeatWindowMs) continue
+      if (r.count > 0) summary(at, r)
+      repeats.delete(key)
     }
   }
+  const toTerminal = (at: Date, level: 'warn' | 'error', msg: string, fields: Record<string, unknown>) => {
+    flushRepeats(at)
+    const key = `${level} ${msg}`
+    const seen = repeats.get(key)
+    if (seen) {
+      seen.count++
+      seen.last = fields
+      return
+    }
+    repeats.set(key, { level, msg, since: at, count: 0, last: fields })
+    const detail = detailOf(fields)
+    terminal(`${wib(at)}  ${label(level)}  ${msg}${detail ? ` — ${detail}` : ''}`)
+  }
+  // A burst that stops is still reported with its count once its window is over.
+  const sweeper = setInterval(() => flushRepeats(now()), Math.min(60_000, repeatWindowMs))
+  sweeper.unref()
 
   return {
     file,
@@ -124,6 +160,8 @@ export function deskLog(dataDir: string, options: DeskLogOptions = {}): DeskLog 
     close: async () => {
       flush()
       process.off('exit', onExit)
+      clearInterval(sweeper)
+      flushRepeats(now(), true)
       if (fd !== null) closeSync(fd)
       fd = null
     },

@@ -2,6 +2,7 @@ import express, { Router } from 'express'
 import { z } from 'zod'
 import { DeskError } from '../service/errors'
 import { checkAndroidSignature } from '../service/sms-android'
+import { wellFormed } from '../shared/format'
 import { smsServiceFor } from '../service/sms-service'
 import type { SmsOverviewDto } from '../shared/api'
 import { parse, who, type RouteContext } from './routes'
@@ -53,7 +54,9 @@ export function smsRouter(ctx: RouteContext): Router {
     }
     let json: unknown
     try {
-      json = JSON.parse(raw.toString('utf8'))
+      // `"\ud83d"` in the JSON is a lone surrogate the UTF-8 check cannot see: replaced by U+FFFD
+      // (the phone's message is still stored and answered, never refused for half an emoji).
+      json = JSON.parse(raw.toString('utf8'), (_key, value: unknown) => (typeof value === 'string' ? wellFormed(value) : value))
     } catch {
       throw new DeskError(400, 'bad_json', 'Isi webhook bukan JSON yang sah')
     }

@@ -66,7 +66,9 @@ export const TABLE_LIMITS: TableLimits = {
   sheets: 50,
   sheetBytes: 64 * 1024 * 1024,
   totalBytes: 128 * 1024 * 1024,
-  cells: 2_000_000,
+  // East Java's TPS list is 607,510 cells; a regency's KPU figures far fewer. Every cell read
+  // becomes a string on the desk's thread, so the cap is what real files need, with room.
+  cells: 1_000_000,
 }
 
 const tooBig = (what: string, field = 'Berkas terlalu besar') =>

@@ -18,7 +18,25 @@ export interface UploadReaderOptions {
 const XLSX_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04])
 const INLINE_CSV_BYTES = 256 * 1024
 
-type Reply = { ok: true; json: string } | { ok: false; error: { status: number; code: string; message: string; fields: Record<string, string> } }
+type Reply =
+  | { chunk: string }
+  | { ok: true; rows: number }
+  | { ok: false; error: { status: number; code: string; message: string; fields: Record<string, string> } }
+
+/**
+ * The worker's rows, chunk by chunk, giving the event loop a turn between chunks: a big sheet's
+ * rows never hold the desk's thread for longer than one chunk's JSON.parse.
+ */
+async function parseChunks(chunks: string[], expected: number): Promise<string[][]> {
+  const rows: string[][] = []
+  for (let i = 0; i < chunks.length; i++) {
+    if (i > 0) await new Promise<void>((resolve) => setImmediate(resolve))
+    for (const row of JSON.parse(chunks[i]!) as string[][]) rows.push(row)
+    chunks[i] = ''
+  }
+  if (rows.length !== expected) throw new Error(`Pekerja pembaca berkas mengirim ${rows.length} baris, bukan ${expected}`)
+  return rows
+}
 
 /**
  * Reads uploaded tables (TPS, people, KPU figures) off the desk's thread. Each file gets a new
@@ -104,9 +122,12 @@ export class UploadReader {
           ),
         this.timeoutMs,
       )
-      worker.on('message', (reply: Reply) =>
-        settle(() => (reply.ok ? resolve(JSON.parse(reply.json) as string[][]) : reject(new DeskError(reply.error.status, reply.error.code, reply.error.message, reply.error.fields)))),
-      )
+      const chunks: string[] = []
+      worker.on('message', (reply: Reply) => {
+        // Only kept here: parsed after the worker is done, a chunk per turn of the event loop.
+        if ('chunk' in reply) return void chunks.push(reply.chunk)
+        settle(() => (reply.ok ? resolve(parseChunks(chunks, reply.rows)) : reject(new DeskError(reply.error.status, reply.error.code, reply.error.message, reply.error.fields))))
+      })
       worker.on('error', (e: Error & { code?: string }) =>
         settle(() =>
           reject(

@@ -1,6 +1,7 @@
 import { accessSync, chmodSync, constants as fsConstants, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { randomBytes } from 'node:crypto'
+import { wellFormed } from '../shared/format'
 import type { IncomingSms, SmsSender } from './sms-service'
 
 // Gammu SMSD's files backend (gammu-smsd-files(7)). It writes each received message part as
@@ -35,7 +36,8 @@ export function decodeGammuText(buf: Buffer): string | null {
     if (buf.length % 2 !== 0) return null // half a character: still being written
     const body = Buffer.from(buf.subarray(2))
     if (buf[0] === 0xfe) body.swap16()
-    return body.toString('utf16le').replace(/\0+$/, '')
+    // A message split between two SMS may cut an emoji in half: the lone half becomes U+FFFD.
+    return wellFormed(body.toString('utf16le').replace(/\0+$/, ''))
   }
   const start = buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0
   const text = buf.subarray(start).toString('utf8')

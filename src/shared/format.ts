@@ -67,3 +67,12 @@ export function formatTpsNumber(n: number): string {
 export function tpsLabel(t: { desaName: string; number: number }, word = 'TPS'): string {
   return `${t.desaName} · ${word} ${formatTpsNumber(t.number)}`
 }
+
+/**
+ * `text` with every lone UTF-16 surrogate (half an emoji, e.g. from a multipart SMS cut between
+ * its two halves) replaced by U+FFFD: SQLite would store it as invalid UTF-8, which breaks every
+ * reader of the row. String.prototype.toWellFormed, typed here because the lib is ES2023.
+ */
+export function wellFormed(text: string): string {
+  return (text as string & { toWellFormed(): string }).toWellFormed()
+}

@@ -28,6 +28,10 @@ export interface PurgeAnswer extends Omit<PurgePreviewDto, 'confirm'> {
 
 const n = (x: number) => x.toLocaleString('id-ID')
 
+/** A TPS status as the console shows it in Indonesian. */
+const STATUS_ID: Record<string, string> = { active: 'aktif', postponed: 'ditunda', merged: 'digabung' }
+const statusLabel = (s: string) => STATUS_ID[s] ?? s
+
 /** What a purge will remove, one line per kind, for the CLI and the console (Indonesian / English). */
 export function purgeLines(p: Omit<PurgePreviewDto, 'confirm'>, lang: 'id' | 'en' = 'id'): string[] {
   const id = lang === 'id'
@@ -49,7 +53,9 @@ export function purgeLines(p: Omit<PurgePreviewDto, 'confirm'>, lang: 'id' | 'en
         : `${n(p.accountsRevoked)} simulated accounts an operator called are revoked (the call log stays)`,
     )
   }
-  for (const t of p.tpsStatus) lines.push(id ? `TPS ${t.tps}: status ${t.from} dikembalikan ke ${t.to}` : `TPS ${t.tps}: status ${t.from} put back to ${t.to}`)
+  for (const t of p.tpsStatus) {
+    lines.push(id ? `TPS ${t.tps}: status ${statusLabel(t.from)} dikembalikan ke ${statusLabel(t.to)}` : `TPS ${t.tps}: status ${t.from} put back to ${t.to}`)
+  }
   if (p.incidents) lines.push(id ? `${n(p.incidents)} laporan kejadian simulasi` : `${n(p.incidents)} simulated incident reports`)
   if (p.photos) lines.push(id ? `${n(p.photos)} foto simulasi` : `${n(p.photos)} simulated photos`)
   if (p.verifications) lines.push(id ? `${n(p.verifications)} pemeriksaan desa oleh akun simulasi` : `${n(p.verifications)} desa checks by simulated accounts`)

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3'
-import { closeSync, fsyncSync, openSync, renameSync, rmSync } from 'node:fs'
+import { chmodSync, closeSync, fsyncSync, openSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { Worker } from 'node:worker_threads'
 import type { Db } from './db'
@@ -109,7 +109,10 @@ export async function backupDatabase(db: Db, target: string, options: { nativeBi
   const tmp = `${target}.tmp`
   rmSync(tmp, { force: true })
   try {
+    // Names and phone numbers of every reporter: readable by the desk's user only, from the first byte.
+    writeFileSync(tmp, '', { mode: 0o600 })
     await db.backup(tmp)
+    chmodSync(tmp, 0o600)
     const checked = await checkCopyInWorker(tmp, options.nativeBinding)
     if (checked.integrity !== 'ok') throw new Error(`Salinan gagal pemeriksaan integritas: ${checked.integrity.slice(0, 200)}`)
     fsyncFile(tmp)

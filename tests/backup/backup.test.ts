@@ -77,6 +77,8 @@ describe('online backups', () => {
     expect(made.body.lastGood.at).toBe('2024-11-27T12:00:30.000Z')
     expect(checkDatabaseFile(file)).toMatchObject({ integrity: 'ok' })
     expect(rowsIn(file, 'results')).toBe(3)
+    // It holds every reporter's name and phone number: readable by the desk's user only.
+    expect(statSync(file).mode & 0o777).toBe(0o600)
     // A single self-contained file: nothing left beside it.
     expect(readdirSync(dir).filter((f) => f.endsWith('-wal') || f.endsWith('.tmp') || f.endsWith('-journal'))).toEqual([])
 

@@ -236,6 +236,13 @@ describe('operator console in Chromium at 1366×768', () => {
     const sub = desk.service.store.submissionsForTps(tps).at(-1)!
     expect(sub).toMatchObject({ channel: 'telepon', actor: seeded.operator2.id })
     expect(JSON.parse(sub.payload).caller.name).toBe('Pak Darto')
+    // The confirmed result is in the second operator's local entry log (issue 13 item 8), with the
+    // submissionId the desk stored, so a restored desk that lacks it lists it for re-entry.
+    const logged = await second.evaluate((id) => JSON.parse(localStorage.getItem(`desk.console.entries.${id}`) ?? '[]'), seeded.operator2.id)
+    expect(logged).toEqual([
+      expect.objectContaining({ submissionId: sub.submissionId, tps, contest: 'gubernur', receipt: JSON.parse(sub.answer).receipt, status: 'accepted' }),
+    ])
+    expect(logged[0].body).toMatchObject({ votes: { '1': 110, '2': 95, '3': 40 }, invalid: 6, caller: { name: 'Pak Darto' } })
     await second.context().close()
   })
 

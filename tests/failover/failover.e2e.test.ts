@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process'
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -12,8 +12,9 @@ import { DESA_A, DESA_C, tpsCsv } from '../helpers/desk'
 import { CSV_HEADER } from '../intake/fixtures'
 
 // Zero loss after a failover (issue 13 item 8), end to end: two phones and an operator's console
-// report to a desk; a backup is taken (better-sqlite3's online backup API); more reports are
-// acknowledged; the desk is killed (SIGKILL); a desk on the restored copy starts on the same address;
+// report to a desk; the desk takes a backup into its --backup-dir; more reports are
+// acknowledged; the desk is killed (SIGKILL); `restore` brings the backup into a new data folder and
+// a desk on it starts on the same address;
 // the phones reconnect and resend what it lacks, the console lists its own entries for re-entry —
 // and every acknowledged report is back exactly once.
 
@@ -33,9 +34,9 @@ function freePort(): Promise<number> {
 }
 
 /** `serve` from the build, as on the night; resolves once it prints its address. */
-function serve(dataDir: string, port: number): Promise<{ child: ChildProcess; url: string; exited: Promise<unknown> }> {
+function serve(dataDir: string, port: number, extra: string[] = []): Promise<{ child: ChildProcess; url: string; exited: Promise<unknown> }> {
   const cli = join(builtApp(), 'main', 'cli.js')
-  const child = spawn(process.execPath, [cli, 'serve', '--data-dir', dataDir, '--port', String(port), '--host', '127.0.0.1'], {
+  const child = spawn(process.execPath, [cli, 'serve', '--data-dir', dataDir, '--port', String(port), '--host', '127.0.0.1', ...extra], {
     env: { ...process.env, DESK_ADMIN_TOKEN: TOKEN },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
@@ -136,8 +137,11 @@ describe('failover to a restored backup loses no acknowledged report', () => {
     const primary = mkdtempSync(join(tmpdir(), 'desk-primary-'))
     const standby = mkdtempSync(join(tmpdir(), 'desk-standby-'))
     dirs.push(primary, standby)
+    const backups = mkdtempSync(join(tmpdir(), 'desk-usb-'))
+    dirs.push(backups)
     const port = await freePort()
-    const a = await serve(primary, port)
+    // The primary backs up to a "USB stick"; the interval is long so the test decides when.
+    const a = await serve(primary, port, ['--backup-dir', backups, '--backup-interval', '3600'])
     children.push(a.child)
     const h = { authorization: `Bearer ${TOKEN}` }
     await fetch(`${a.url}/api/v1/tps/import`, { method: 'POST', headers: { ...h, 'content-type': 'text/csv' }, body: tpsCsv([DESA_A, DESA_C], 3, 300) })
@@ -168,10 +172,10 @@ describe('failover to a restored backup loses no acknowledged report', () => {
     await sendFromPhone(phoneC, `${DESA_C}.001`, 'bupati', [90, 95], 5)
     await enterFromConsole(konsol, 'padomasan 3', ['150', '0', '0', '150', '70', '75', '145', '5', '150'])
 
-    // The backup: better-sqlite3's online backup of the running desk's database, into the standby's folder.
-    const live = new Database(join(primary, 'desk.sqlite'), { readonly: true })
-    await live.backup(join(standby, 'desk.sqlite'))
-    live.close()
+    // The backup: the desk's own online backup into its --backup-dir (as every interval does).
+    const made = await fetch(`${a.url}/api/v1/backup`, { method: 'POST', headers: h })
+    expect(made.status).toBe(201)
+    const backupFile = join(backups, ((await made.json()) as { lastGood: { file: string } }).lastGood.file)
 
     // After the backup: acknowledged by the primary, unknown to the backup.
     const lostA1 = await sendFromPhone(phoneA, `${DESA_A}.001`, 'gubernur', [60, 70, 50], 10)
@@ -180,14 +184,32 @@ describe('failover to a restored backup loses no acknowledged report', () => {
     await enterFromConsole(konsol, 'kaliwates 3', ['160', '0', '0', '160', '90', '65', '155', '5', '160'])
     const acknowledged = submissions(primary)
     expect(acknowledged).toHaveLength(7)
-    expect(submissions(standby)).toHaveLength(3)
 
-    // The primary dies mid-night; the standby starts on the restored copy at the same address.
+    // The operator is typing the next call's TPS when the desk dies.
+    await konsol.getByRole('link', { name: /Entri telepon/ }).first().click()
+    const again = konsol.getByRole('button', { name: /^(Entri baru|TPS lain)/ })
+    if (await again.count()) await again.click()
+    await konsol.locator('#tps-search').fill('jombang 2')
+    const marker = await konsol.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true))
+
+    // The primary dies mid-night; the standby restores the backup (`npm run desk -- restore`) and
+    // starts on it at the same address.
     a.child.kill('SIGKILL')
     await a.exited
+    const restore = spawnSync(process.execPath, [join(builtApp(), 'main', 'cli.js'), 'restore', backupFile, '--data-dir', standby], { encoding: 'utf8' })
+    expect(restore.status, restore.stderr + restore.stdout).toBe(0)
     const b = await serve(standby, port)
     children.push(b.child)
     expect(b.url).toBe(a.url)
+    expect(submissions(standby)).toHaveLength(3)
+
+    // The console learns of the restored desk without a page reload: what was typed stays, and a
+    // banner sends the operator to the re-entry list.
+    await konsol.getByTestId('desk-restored').waitFor({ timeout: 60_000 })
+    expect(await konsol.getByTestId('desk-restored').innerText()).toContain('Desk dipulihkan — periksa Beranda: laporan telepon yang belum ada di desk ini tercantum di sana')
+    expect(await konsol.locator('#tps-search').inputValue()).toBe('jombang 2')
+    expect(await konsol.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(marker)
+    await konsol.screenshot({ path: join(SHOTS, 'console-restored-banner.png') })
 
     // The phones reconnect: one is reopened, the other gets its signal back.
     await phoneA.reload()

@@ -37,6 +37,35 @@ describe('the terminal is for people; requests go to a rotated file (issue 13, i
     ])
   })
 
+  it('merges repeated terminal lines into one line with a count; the file keeps every entry', async () => {
+    const dir = tempDir()
+    const terminal: string[] = []
+    let t = Date.parse('2024-11-27T11:00:00Z')
+    const log = deskLog(dir, { terminal: (l) => terminal.push(l), now: () => new Date(t) })
+    // A burst of lockouts within a second: one line now, the count when the burst is over.
+    for (let i = 0; i < 40; i++) log.warn('auth.lockout', { address: `10.0.0.${i}` })
+    // The backup stick pulled: backup.failed every minute for 12 minutes.
+    for (let i = 0; i < 12; i++) {
+      log.warn('backup.failed', { message: 'Folder cadangan tidak ditemukan' })
+      t += 60_000
+    }
+    log.error('unhandled', { error: 'boom' })
+    await log.close()
+    expect(terminal).toEqual([
+      '27-11-2024 18:00:00 WIB  PERINGATAN  auth.lockout — address=10.0.0.0',
+      '27-11-2024 18:00:00 WIB  PERINGATAN  backup.failed — message=Folder cadangan tidak ditemukan',
+      '27-11-2024 18:05:00 WIB  PERINGATAN  auth.lockout — 39 kali lagi sejak 27-11-2024 18:00:00 WIB (terakhir: address=10.0.0.39)',
+      '27-11-2024 18:05:00 WIB  PERINGATAN  backup.failed — 4 kali lagi sejak 27-11-2024 18:00:00 WIB (terakhir: message=Folder cadangan tidak ditemukan)',
+      '27-11-2024 18:05:00 WIB  PERINGATAN  backup.failed — message=Folder cadangan tidak ditemukan',
+      '27-11-2024 18:10:00 WIB  PERINGATAN  backup.failed — 4 kali lagi sejak 27-11-2024 18:05:00 WIB (terakhir: message=Folder cadangan tidak ditemukan)',
+      '27-11-2024 18:10:00 WIB  PERINGATAN  backup.failed — message=Folder cadangan tidak ditemukan',
+      '27-11-2024 18:12:00 WIB  GALAT  unhandled — error=boom',
+      '27-11-2024 18:12:00 WIB  PERINGATAN  backup.failed — 1 kali lagi sejak 27-11-2024 18:10:00 WIB (terakhir: message=Folder cadangan tidak ditemukan)',
+    ])
+    const lines = readFileSync(join(dir, 'logs', 'desk.log'), 'utf8').trim().split('\n')
+    expect(lines).toHaveLength(40 + 12 + 1)
+  })
+
   it('rotates by size and keeps the last few files', async () => {
     const dir = tempDir()
     const log = deskLog(dir, { maxBytes: 1_000, keep: 2, terminal: () => {} })

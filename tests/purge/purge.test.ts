@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { purgeLines } from '../../src/shared/purge'
 import { DESA_A, DESA_B, sid, startDesk, tpsCsv, type TestDesk } from '../helpers/desk'
 
 const A1 = `${DESA_A}.001`
@@ -65,6 +66,8 @@ describe('purge-simulated (API)', () => {
       empty: false,
     })
     expect(preview.body.confirm).toMatch(/^[0-9a-f]{16}$/)
+    // Said in the console's words: the status labels in Indonesian, not the API's values.
+    expect(purgeLines(preview.body)).toContain(`TPS ${A3}: status ditunda dikembalikan ke aktif`)
     const recap = await desk.call('GET', '/recap?contest=bupati&level=kabupaten')
     expect(recap.body.rows[0].tpsReported).toBe(3)
   })

@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3'
+import { isUtf8 } from 'node:buffer'
 import { createHash, createHmac } from 'node:crypto'
 import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
@@ -359,6 +360,35 @@ describe('results by SMS through both gateways', () => {
       expect(await old.json()).toMatchObject({ status: 'wrong_code' })
       const fresh = await webhook(received('+6281211110001', `${r.body.smsCode} 5 G 1 2 3 TS 0`, '2024-11-27T15:41:00.000+07:00'))
       expect(await fresh.json()).toMatchObject({ status: 'counted' })
+    })
+  })
+
+  describe('lone UTF-16 surrogates from either gateway', () => {
+    it('stores a UCS-2 message ending in half an emoji as valid UTF-8, the half replaced by U+FFFD', async () => {
+      // The first part of a multipart SMS cut between the two halves of 😀: a lone U+D83D at its end.
+      const raw = utf16be('Halo desk \ud83d')
+      expect(raw.subarray(-2)).toEqual(Buffer.from([0xd8, 0x3d]))
+      inboxFile('+6289900001111', raw, 0, 31, '20241127_141500')
+      await scan()
+      advance(2500)
+      expect(await scan()).toBe(1)
+      const db = new Database(join(desk.dataDir, 'desk.sqlite'), { readonly: true })
+      const row = db.prepare("SELECT CAST(text AS BLOB) AS b FROM sms_messages WHERE direction = 'in' AND phone = '6289900001111'").get() as { b: Buffer }
+      db.close()
+      expect(isUtf8(row.b)).toBe(true)
+      expect(row.b.toString('utf8')).toBe('Halo desk \uFFFD')
+    })
+
+    it('stores a webhook message holding a lone surrogate as valid UTF-8, the half replaced by U+FFFD', async () => {
+      // JSON.stringify writes a lone surrogate as the escape `\ud83d`, which JSON.parse turns back into one.
+      const res = await webhook(received('+6289900002222', 'Salam \ud83d dari ponsel', '2024-11-27T14:57:00.000+07:00'))
+      expect(res.status).toBe(200)
+      const { id } = await res.json()
+      const db = new Database(join(desk.dataDir, 'desk.sqlite'), { readonly: true })
+      const row = db.prepare('SELECT CAST(text AS BLOB) AS b FROM sms_messages WHERE id = ?').get(id) as { b: Buffer }
+      db.close()
+      expect(isUtf8(row.b)).toBe(true)
+      expect(row.b.toString('utf8')).toBe('Salam \uFFFD dari ponsel')
     })
   })
 })

@@ -30,6 +30,13 @@ export function roleAtLeast(role: string, min: 'operator' | 'supervisor' | 'admi
   return (RANK[role] ?? -1) >= RANK[min]!
 }
 
+/**
+ * Not a desk event: the console's own signal, sent to every listener when the desk says `ready.reset`
+ * (another desk behind the address after a failover, or this console too far behind). Every screen
+ * re-reads its data in place, so nothing the operator is typing is lost to a page reload.
+ */
+export const DESK_RESET = 'console.reset'
+
 /** Every event type the console reacts to. */
 export const LIVE_TYPES = [
   'result.accepted',
@@ -96,7 +103,7 @@ export function useLiveData<T>(path: string | null, types: string[]): {
   useEffect(() => {
     const wanted = new Set(typesKey.split(','))
     const off = listen((e) => {
-      if (!wanted.has(e.type) && !wanted.has('*')) return
+      if (!wanted.has(e.type) && !wanted.has('*') && e.type !== DESK_RESET) return
       if (timer.current) return
       timer.current = setTimeout(() => {
         timer.current = null

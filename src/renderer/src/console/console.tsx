@@ -6,7 +6,7 @@ import '../../../shared/shell'
 import { api, ApiFailure, subscribe } from '../api'
 import type { ScreenProps } from '../routes'
 import { ChaseScreen } from './chase-screen'
-import { ConsoleContext, LIVE_TYPES, roleAtLeast, useConsole, useLiveData, type ConsoleContextValue } from './common'
+import { ConsoleContext, DESK_RESET, LIVE_TYPES, roleAtLeast, useConsole, useLiveData, type ConsoleContextValue } from './common'
 import { EntryScreen } from './entry-screen'
 import { HistoryScreen } from './history-screen'
 import { HomeScreen } from './home-screen'
@@ -55,6 +55,7 @@ export function Console({ config, onUnauthorized }: ScreenProps) {
   const [path, setPath] = useState(() => window.location.pathname + window.location.search)
   const [connected, setConnected] = useState(false)
   const [downSince, setDownSince] = useState<Date | null>(null)
+  const [restored, setRestored] = useState(false)
   const listeners = useRef(new Set<(e: DeskEvent) => void>())
 
   useEffect(() => {
@@ -88,7 +89,16 @@ export function Console({ config, onUnauthorized }: ScreenProps) {
         setConnected(ok)
         setDownSince((d) => (ok ? null : (d ?? new Date())))
       },
-      { types: LIVE_TYPES },
+      {
+        types: LIVE_TYPES,
+        // A failover (or a console too far behind): every screen re-reads in place instead of a
+        // page reload that would throw away what the operator is typing.
+        onReset: () => {
+          const signal: DeskEvent = { id: 0, type: DESK_RESET, at: new Date().toISOString(), data: null }
+          for (const l of listeners.current) l(signal)
+          setRestored(true)
+        },
+      },
     )
   }, [canUseConsole])
 
@@ -147,6 +157,14 @@ export function Console({ config, onUnauthorized }: ScreenProps) {
             · {m.signedInAs} {me.name} ({m.role[me.role] ?? me.role}) · {m.shortcutHint}
           </span>
         </div>
+        {restored && (
+          <div className="console-restored" role="alert" data-testid="desk-restored">
+            <span>{m.deskRestored}</span>
+            <button type="button" onClick={() => setRestored(false)}>
+              {m.dismiss}
+            </button>
+          </div>
+        )}
         <div className="console-body">{allowed ? <Screen key={section.path} /> : <p className="error">{m.notAllowed}</p>}</div>
       </div>
     </ConsoleContext.Provider>

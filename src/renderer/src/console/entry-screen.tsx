@@ -120,6 +120,20 @@ export function EntryScreen() {
     try {
       if (verify) {
         const answer = await post<ResultAnswer>(`/console/drafts/${verify.id}/verify`, analysis.sheet)
+        // Confirmed by this blind re-key: the desk saved it as this operator's `entri-ganda-<id>`.
+        // Logged like a direct entry so a restored desk that lacks it lists it for entry again.
+        logEntry(
+          me.id,
+          {
+            submissionId: `entri-ganda-${verify.id}`,
+            tps: verify.tps.code,
+            contest: verify.contest,
+            ...analysis.sheet,
+            caller: verify.caller,
+            note: `Entri ganda #${verify.id}: ${verify.firstActor.name} & ${me.name}`,
+          },
+          answer,
+        )
         dispatch({ type: 'saved', outcome: { kind: 'result', answer } })
       } else if (doubleEntry) {
         const res = await post<{ draft: DraftDto; warnings: IssueDto[] }>('/console/drafts', {

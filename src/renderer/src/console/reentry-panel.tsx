@@ -2,7 +2,7 @@ import { useCallback, useEffect, useState } from 'react'
 import type { ConfigDto, DeskIdentityDto, ReceiptCheckDto, ResultAnswer } from '../../../shared/api'
 import { formatCount, formatDateTimeWib } from '../../../shared/format'
 import { api } from '../api'
-import { contestShort, useConsole } from './common'
+import { contestShort, DESK_RESET, useConsole } from './common'
 import { logEntry, loggedEntries, type LoggedEntry } from './entry-log'
 
 const SEEN_KEY = 'desk.console.dataFolder'
@@ -21,7 +21,7 @@ function numbers(config: ConfigDto, e: LoggedEntry): string {
  * for entry again with their original submissionId. Shows nothing while the desk has them all.
  */
 export function ReentryPanel() {
-  const { me, config } = useConsole()
+  const { me, config, listen } = useConsole()
   const [missing, setMissing] = useState<LoggedEntry[]>([])
   const [moved, setMoved] = useState(false)
   const [done, setDone] = useState<Record<string, string>>({})
@@ -54,6 +54,8 @@ export function ReentryPanel() {
   useEffect(() => {
     void check()
   }, [check])
+  // A restored desk behind the address: ask it again what it lacks.
+  useEffect(() => listen((e) => e.type === DESK_RESET && void check()), [listen, check])
 
   async function resend(entries: LoggedEntry[]) {
     setBusy(true)

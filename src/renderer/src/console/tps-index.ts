@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react'
 import type { DeskEvent, RegionsDto } from '../../../shared/api'
 import { formatTpsNumber } from '../../../shared/format'
 import { api } from '../api'
-import { useConsole } from './common'
+import { DESK_RESET, useConsole } from './common'
 import type { TpsEntry, TpsRow } from './tps-entry'
 
 export type { RegionsDto }
@@ -108,7 +108,7 @@ export function useTpsIndex(): { index: TpsIndex | null; error: string | null } 
   useEffect(
     () =>
       listen((e: DeskEvent) => {
-        if (e.type === 'tps.imported' || e.type === 'tps.status') setGeneration((g) => g + 1)
+        if (e.type === 'tps.imported' || e.type === 'tps.status' || e.type === DESK_RESET) setGeneration((g) => g + 1)
         else if (e.type === 'result.accepted') {
           const d = e.data as { tps: string; contest: string }
           setIndex((idx) => {

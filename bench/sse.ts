@@ -81,16 +81,23 @@ function result(url: string, codes: string[]): Promise<number> {
 const desk = await startDeskProcess()
 try {
   const codes = await importRegistry(desk.url)
-  const display = (await (
-    await fetch(`${desk.url}/api/v1/users`, { method: 'POST', headers, body: JSON.stringify({ name: 'Bench board', role: 'display' }) })
-  ).json()) as { accessCode: string }
+  // One display account per board, as in the room (the desk allows 20 streams per account).
+  const displays = await Promise.all(
+    Array.from({ length: SUBSCRIBERS }, async (_, i) =>
+      (
+        (await (
+          await fetch(`${desk.url}/api/v1/users`, { method: 'POST', headers, body: JSON.stringify({ name: `Bench board ${i + 1}`, role: 'display' }) })
+        ).json()) as { accessCode: string }
+      ).accessCode,
+    ),
+  )
 
   let phase: 'baseline' | 'load' = 'baseline'
   const delays = { baseline: [] as number[], load: [] as number[] }
   const received = { baseline: 0, load: 0 }
   const streams = await Promise.all(
-    Array.from({ length: SUBSCRIBERS }, () =>
-      subscribe(desk.url, display.accessCode, (_id, ms) => {
+    Array.from({ length: SUBSCRIBERS }, (_, i) =>
+      subscribe(desk.url, displays[i]!, (_id, ms) => {
         delays[phase].push(ms)
         received[phase]++
       }),

@@ -23,7 +23,8 @@ function preactForLapor(): Plugin {
     enforce: 'pre',
     async resolveId(source, importer, options) {
       const target = swap[source]
-      if (!target || !importer || !resolve(importer.split('?')[0]!).startsWith(laporDir)) return null
+      if (!target || !importer || !resolve(importer.split('?')[0]!).startsWith(laporDir))
+        return null
       return this.resolve(target, importer, { ...options, skipSelf: true })
     },
   }
@@ -63,7 +64,8 @@ export default defineConfig({
     // nested paths (/lapor/…, /tps/…): pages name their assets from the site root, never relative
     // to the page. (electron-vite forces base './' in production, hence renderBuiltUrl.)
     experimental: {
-      renderBuiltUrl: (filename, { hostType }) => (hostType === 'html' ? `/${filename}` : { relative: true }),
+      renderBuiltUrl: (filename, { hostType }) =>
+        hostType === 'html' ? `/${filename}` : { relative: true },
     },
     build: {
       // Phones on weak signal load this: ship it minified.
@@ -77,7 +79,10 @@ export default defineConfig({
           'lapor-sw': resolve(__dirname, 'src/renderer/lapor/sw.ts'),
         },
         // The reporter form's service worker must be served from the site root to control /lapor.
-        output: { entryFileNames: (chunk) => (chunk.name === 'lapor-sw' ? 'lapor-sw.js' : 'assets/[name]-[hash].js') },
+        output: {
+          entryFileNames: (chunk) =>
+            chunk.name === 'lapor-sw' ? 'lapor-sw.js' : 'assets/[name]-[hash].js',
+        },
       },
     },
   },

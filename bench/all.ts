@@ -33,7 +33,8 @@ const BENCHES: { name: string; file: string; args: string[]; quick: string[] }[]
 ]
 const only = values.only?.split(',').map((s) => s.trim())
 const chosen = BENCHES.filter((b) => !only || only.includes(b.name))
-if (chosen.length === 0) throw new Error(`--only: one or more of ${BENCHES.map((b) => b.name).join(', ')}`)
+if (chosen.length === 0)
+  throw new Error(`--only: one or more of ${BENCHES.map((b) => b.name).join(', ')}`)
 
 mkdirSync(results, { recursive: true })
 const dir = mkdtempSync(join(tmpdir(), 'desk-bench-all-'))
@@ -47,11 +48,15 @@ for (const b of chosen) {
   process.stdout.write(`bench/${b.file} … `)
   const log = join(results, `${b.name}.log`)
   const code = await new Promise<number | null>((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join('bench', b.file), ...(values.quick ? b.quick : b.args)], {
-      cwd: root,
-      env: { ...process.env, DESK_BENCH_REPORT: report },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join('bench', b.file), ...(values.quick ? b.quick : b.args)],
+      {
+        cwd: root,
+        env: { ...process.env, DESK_BENCH_REPORT: report },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    )
     let out = ''
     child.stdout.on('data', (d) => (out += d))
     child.stderr.on('data', (d) => (out += d))
@@ -60,11 +65,18 @@ for (const b of chosen) {
     child.on('exit', (c) => {
       clearTimeout(guard)
       writeFileSync(log, out)
-      if (c !== 0) failures.push({ bench: b.name, code: c, tail: out.trim().split('\n').slice(-3).join(' / ').slice(0, 300) })
+      if (c !== 0)
+        failures.push({
+          bench: b.name,
+          code: c,
+          tail: out.trim().split('\n').slice(-3).join(' / ').slice(0, 300),
+        })
       resolve(c)
     })
   })
-  process.stdout.write(`${code === 0 ? 'selesai' : `GAGAL (kode ${code})`} dalam ${((Date.now() - t0) / 1000).toFixed(0)} s — keluaran lengkap: bench/.results/${b.name}.log\n`)
+  process.stdout.write(
+    `${code === 0 ? 'selesai' : `GAGAL (kode ${code})`} dalam ${((Date.now() - t0) / 1000).toFixed(0)} s — keluaran lengkap: bench/.results/${b.name}.log\n`,
+  )
 }
 
 const rows: BenchRow[] = existsSync(report)
@@ -79,8 +91,16 @@ const mark = (ok: boolean | null) => (ok === null ? '' : ok ? 'ya' : '**TIDAK**'
 const table = [
   '| bench | what | this run | baseline (same run) | ratio | target | met |',
   '|---|---|---|---|---|---|---|',
-  ...rows.map((r) => `| ${r.bench} | ${r.measure} | ${r.value} | ${r.baseline} | ${r.ratio} | ${r.target} | ${mark(r.ok)} |`),
-  ...failures.filter((f) => !rows.some((r) => r.bench === f.bench)).map((f) => `| ${f.bench} | did not run to the end (exit ${f.code}): ${f.tail.replace(/\|/g, '/')} | | | | | **TIDAK** |`),
+  ...rows.map(
+    (r) =>
+      `| ${r.bench} | ${r.measure} | ${r.value} | ${r.baseline} | ${r.ratio} | ${r.target} | ${mark(r.ok)} |`,
+  ),
+  ...failures
+    .filter((f) => !rows.some((r) => r.bench === f.bench))
+    .map(
+      (f) =>
+        `| ${f.bench} | did not run to the end (exit ${f.code}): ${f.tail.replace(/\|/g, '/')} | | | | | **TIDAK** |`,
+    ),
 ].join('\n')
 const context = `${started.toISOString().slice(0, 16).replace('T', ' ')} UTC · Node ${process.version} · ${cpus().length} cores · load average ${load.toFixed(1)} at start${values.quick ? ' · QUICK run (shortened)' : ''}`
 process.stdout.write(`\n${context}\n\n${table}\n`)
@@ -94,7 +114,10 @@ if (values['write-readme']) {
   const a = text.indexOf(begin)
   const z = text.indexOf(end)
   if (a < 0 || z < a) throw new Error(`README.md has no ${begin} … ${end} section`)
-  writeFileSync(readme, `${text.slice(0, a + begin.length)}\n_Last \`npm run bench\`: ${context}._\n\n${table}\n${text.slice(z)}`)
+  writeFileSync(
+    readme,
+    `${text.slice(0, a + begin.length)}\n_Last \`npm run bench\`: ${context}._\n\n${table}\n${text.slice(z)}`,
+  )
   process.stdout.write('\nREADME.md: performance table replaced.\n')
 }
 if (failures.length > 0 || rows.some((r) => r.ok === false)) process.exitCode = 1

@@ -9,6 +9,7 @@ app.post('/echo', (req, res) => {
 })
 const server = app.listen(0, '127.0.0.1', () => {
   const address = server.address()
-  if (address && typeof address === 'object') process.stdout.write(`siap di http://127.0.0.1:${address.port}\n`)
+  if (address && typeof address === 'object')
+    process.stdout.write(`siap di http://127.0.0.1:${address.port}\n`)
 })
 process.on('SIGTERM', () => server.close(() => process.exit(0)))

@@ -1,23 +1,49 @@
 // What the benches share: a desk in its own process (its own event loop, as on election night),
 // run from the sources as they are now, and a Jember-sized TPS registry imported into it.
 import { spawn } from 'node:child_process'
-import { closeSync, existsSync, fstatSync, mkdtempSync, openSync, readSync, rmSync, statSync } from 'node:fs'
+import {
+  closeSync,
+  existsSync,
+  fstatSync,
+  mkdtempSync,
+  openSync,
+  readSync,
+  rmSync,
+  statSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
 export const BENCH_TOKEN = 'bench-admin-token-0123456789abcdef'
-export const benchHeaders = { authorization: `Bearer ${BENCH_TOKEN}`, 'content-type': 'application/json' }
+export const benchHeaders = {
+  authorization: `Bearer ${BENCH_TOKEN}`,
+  'content-type': 'application/json',
+}
 const root = join(import.meta.dirname, '..')
 
 /**
  * Start `serve` on 127.0.0.1, port 0, in a temp data dir; `env` tunes it (e.g. DESK_WRITER_MAX_BATCH).
  * `onRequestLog` gets the desk's request log (JSON lines, `<data>/logs/desk.log`) as it grows.
  */
-export async function startDeskProcess(env: Record<string, string> = {}, args: string[] = [], onRequestLog?: (chunk: string) => void) {
+export async function startDeskProcess(
+  env: Record<string, string> = {},
+  args: string[] = [],
+  onRequestLog?: (chunk: string) => void,
+) {
   const dir = mkdtempSync(join(tmpdir(), 'desk-bench-'))
   const tail = onRequestLog ? tailLog(join(dir, 'logs', 'desk.log'), onRequestLog) : null
   const started = await startProcess(
-    [join(root, 'src/host/cli.ts'), 'serve', '--data-dir', dir, '--port', '0', '--host', '127.0.0.1', ...args],
+    [
+      join(root, 'src/host/cli.ts'),
+      'serve',
+      '--data-dir',
+      dir,
+      '--port',
+      '0',
+      '--host',
+      '127.0.0.1',
+      ...args,
+    ],
     { DESK_ADMIN_TOKEN: BENCH_TOKEN, ...env },
     () => {
       tail?.stop()
@@ -78,7 +104,12 @@ function tailLog(file: string, onChunk: (chunk: string) => void) {
 }
 
 /** Start a TypeScript program (or, with `tsx: false`, a built one) that prints "siap di URL" once it listens. */
-export async function startProcess(args: string[], env: Record<string, string> = {}, cleanup: () => void = () => {}, options: { tsx?: boolean; onStdout?: (chunk: string) => void } = {}) {
+export async function startProcess(
+  args: string[],
+  env: Record<string, string> = {},
+  cleanup: () => void = () => {},
+  options: { tsx?: boolean; onStdout?: (chunk: string) => void } = {},
+) {
   // DESK_BENCH_SERVER_CPU pins the server to one core (taskset), so a load generator pinned to the
   // other does not steal its CPU: on election night the phones are other machines.
   const cpu = process.env.DESK_BENCH_SERVER_CPU
@@ -98,7 +129,8 @@ export async function startProcess(args: string[], env: Record<string, string> =
     })
     child.on('exit', () => reject(new Error(`did not start:\n${out}`)))
   })
-  if (options.onStdout) child.stdout!.on('data', (d: Buffer) => options.onStdout!(d.toString('utf8')))
+  if (options.onStdout)
+    child.stdout!.on('data', (d: Buffer) => options.onStdout!(d.toString('utf8')))
   child.stdout!.resume()
   return {
     url,
@@ -114,7 +146,9 @@ export async function startProcess(args: string[], env: Record<string, string> =
 
 /** `perDesa` TPS in every desa of the desk's regency (17 × 248 ≈ Jember's 4,046); returns their codes. */
 export async function importRegistry(url: string, perDesa = 17): Promise<string[]> {
-  const regions = (await (await fetch(`${url}/api/v1/regions`)).json()) as { kecamatan: { desa: { code: string }[] }[] }
+  const regions = (await (await fetch(`${url}/api/v1/regions`)).json()) as {
+    kecamatan: { desa: { code: string }[] }[]
+  }
   const lines = ['kode_desa,nomor_tps,dpt']
   const codes: string[] = []
   for (const d of regions.kecamatan.flatMap((k) => k.desa.map((x) => x.code))) {

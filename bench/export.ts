@@ -70,7 +70,9 @@ const sleep = (msv: number) => new Promise((r) => setTimeout(r, msv))
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 
 /** Run `fn` with a 10 ms timer and monitorEventLoopDelay watching the event loop. */
-async function watchLoop(fn: () => unknown): Promise<{ maxMs: number; eldMs: number; syncMs: number; wallMs: number }> {
+async function watchLoop(
+  fn: () => unknown,
+): Promise<{ maxMs: number; eldMs: number; syncMs: number; wallMs: number }> {
   const eld = monitorEventLoopDelay({ resolution: 10 })
   let worst = 0
   let last = performance.now()
@@ -95,7 +97,12 @@ async function watchLoop(fn: () => unknown): Promise<{ maxMs: number; eldMs: num
   return { maxMs: worst, eldMs: eld.max / 1e6, syncMs, wallMs }
 }
 
-async function compareStall(rounds: number, inline: () => unknown, worker: () => Promise<unknown>, identical: boolean): Promise<Stall> {
+async function compareStall(
+  rounds: number,
+  inline: () => unknown,
+  worker: () => Promise<unknown>,
+  identical: boolean,
+): Promise<Stall> {
   const a: Awaited<ReturnType<typeof watchLoop>>[] = []
   const b: Awaited<ReturnType<typeof watchLoop>>[] = []
   for (let i = 0; i < rounds; i++) {
@@ -119,7 +126,13 @@ const ms = (t0: number) => performance.now() - t0
 const peakRssMb = () => process.resourceUsage().maxRSS / 1024
 
 function countCells(bytes: Buffer): number {
-  const wb = XLSX.read(bytes, { type: 'buffer', dense: true, cellFormula: false, cellHTML: false, cellText: false })
+  const wb = XLSX.read(bytes, {
+    type: 'buffer',
+    dense: true,
+    cellFormula: false,
+    cellHTML: false,
+    cellText: false,
+  })
   let n = 0
   for (const name of wb.SheetNames) {
     const ws = wb.Sheets[name] as unknown as { [k: string]: unknown }
@@ -136,7 +149,11 @@ function baseline(cells: number): number {
   for (let r = 0; r < rows; r++) aoa.push(Array.from({ length: 20 }, (_, c) => r * 20 + c))
   const t0 = performance.now()
   const wb = XLSX.utils.book_new()
-  XLSX.utils.book_append_sheet(wb, XLSX.utils.aoa_to_sheet(aoa, { dense: true } as XLSX.AOA2SheetOpts), 'S')
+  XLSX.utils.book_append_sheet(
+    wb,
+    XLSX.utils.aoa_to_sheet(aoa, { dense: true } as XLSX.AOA2SheetOpts),
+    'S',
+  )
   XLSX.write(wb, { type: 'buffer', bookType: 'xlsx', compression: true })
   return ms(t0)
 }
@@ -162,10 +179,19 @@ async function jember(): Promise<Result> {
       const n = counts.get(k.code) ?? 0
       for (let i = 0; i < n; i++) {
         const d = desa[i % desa.length]!
-        table.push([d.code, String(Math.floor(i / desa.length) + 1), String(350 + Math.floor(rnd() * 250))])
+        table.push([
+          d.code,
+          String(Math.floor(i / desa.length) + 1),
+          String(350 + Math.floor(rnd() * 250)),
+        ])
       }
     }
-    const admin: Principal = { id: 'admin', name: 'Admin', role: 'admin', region: regions.regency.code }
+    const admin: Principal = {
+      id: 'admin',
+      name: 'Admin',
+      role: 'admin',
+      region: regions.regency.code,
+    }
     const imported = await service.importTps(admin, table)
     if (imported.errors.length) throw new Error(JSON.stringify(imported.errors.slice(0, 3)))
     // One reporter per desa (scrypt-free: the bench needs names and phones, not working codes).
@@ -173,7 +199,17 @@ async function jember(): Promise<Result> {
     await service.write(() => {
       for (const d of regions.desa) {
         const id = `bench-${d.code}`
-        service.store.insertUser({ id, name: `Pelapor ${d.name}`, phone: `0812${d.code.replace(/\D/g, '').slice(-8)}`, role: 'reporter', region: d.code, codeId: id, codeHash: 'x', simulated: true, createdAt: service.store.nowIso() })
+        service.store.insertUser({
+          id,
+          name: `Pelapor ${d.name}`,
+          phone: `0812${d.code.replace(/\D/g, '').slice(-8)}`,
+          role: 'reporter',
+          region: d.code,
+          codeId: id,
+          codeHash: 'x',
+          simulated: true,
+          createdAt: service.store.nowIso(),
+        })
         reporters.set(d.code, { id, name: `Pelapor ${d.name}`, role: 'reporter', region: d.code })
       }
     })
@@ -196,7 +232,14 @@ async function jember(): Promise<Result> {
         pending.push(
           service.submitResult(
             reporters.get(t.desa)!,
-            { submissionId: `bench-${c.id}-${t.code}`, tps: t.code, contest: c.id, votes, invalid, voters: { dpt: valid + invalid - dptb - dpk, dptb, dpk } },
+            {
+              submissionId: `bench-${c.id}-${t.code}`,
+              tps: t.code,
+              contest: c.id,
+              votes,
+              invalid,
+              voters: { dpt: valid + invalid - dptb - dpk, dptb, dpk },
+            },
             { channel: 'web', address: '127.0.0.1' },
           ),
         )
@@ -229,7 +272,11 @@ async function jember(): Promise<Result> {
     const cells = countCells(built.bytes)
     // Before: collect and build on the desk's thread. After: collect here, build in the worker. The
     // cache is defeated each time (as by a result arriving), so every round is a full build.
-    const viaWorker = await exports.builder.run({ kind: 'recap', source, builds: [{ profile: 'lengkap' }] })
+    const viaWorker = await exports.builder.run({
+      kind: 'recap',
+      source,
+      builds: [{ profile: 'lengkap' }],
+    })
     const stall = await compareStall(
       3,
       () => buildRecapWorkbook(exports.source(), { profile: 'lengkap', thresholdPercent: 1 }),
@@ -270,18 +317,43 @@ function provinceSource(): RecapSource {
   let seed = 11
   const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed / 2 ** 31)
   const pad = (n: number, w: number) => String(n).padStart(w, '0')
-  const kecamatan = Array.from({ length: KEC }, (_, i) => ({ code: `35.${pad(1 + Math.floor(i / 18), 2)}.${pad((i % 18) + 1, 2)}`, name: `Kecamatan ${i + 1}` }))
+  const kecamatan = Array.from({ length: KEC }, (_, i) => ({
+    code: `35.${pad(1 + Math.floor(i / 18), 2)}.${pad((i % 18) + 1, 2)}`,
+    name: `Kecamatan ${i + 1}`,
+  }))
   const desa = Array.from({ length: DESA }, (_, i) => {
     const k = kecamatan[i % KEC]!
-    return { code: `${k.code}.${2001 + Math.floor(i / KEC)}`, name: `Desa ${i + 1}`, kecamatan: k.code }
+    return {
+      code: `${k.code}.${2001 + Math.floor(i / KEC)}`,
+      name: `Desa ${i + 1}`,
+      kecamatan: k.code,
+    }
   })
   const tps = Array.from({ length: TPS }, (_, i) => {
     const d = desa[i % DESA]!
-    return { code: `${d.code}.${pad(1 + Math.floor(i / DESA), 3)}`, desa: d.code, number: 1 + Math.floor(i / DESA), dpt: 300 + Math.floor(rnd() * 300), status: 'active' as const, reason: null, mergedInto: null }
+    return {
+      code: `${d.code}.${pad(1 + Math.floor(i / DESA), 3)}`,
+      desa: d.code,
+      number: 1 + Math.floor(i / DESA),
+      dpt: 300 + Math.floor(rnd() * 300),
+      status: 'active' as const,
+      reason: null,
+      mergedInto: null,
+    }
   })
   const contests = [
-    { id: 'gubernur', name: 'Pemilihan Gubernur dan Wakil Gubernur Jawa Timur', candidates: [1, 2, 3].map((n) => ({ number: n, name: `Paslon ${n}` })), openConflicts: 12 },
-    { id: 'bupati', name: 'Pemilihan Bupati/Wali Kota', candidates: [1, 2].map((n) => ({ number: n, name: `Paslon ${n}` })), openConflicts: 5 },
+    {
+      id: 'gubernur',
+      name: 'Pemilihan Gubernur dan Wakil Gubernur Jawa Timur',
+      candidates: [1, 2, 3].map((n) => ({ number: n, name: `Paslon ${n}` })),
+      openConflicts: 12,
+    },
+    {
+      id: 'bupati',
+      name: 'Pemilihan Bupati/Wali Kota',
+      candidates: [1, 2].map((n) => ({ number: n, name: `Paslon ${n}` })),
+      openConflicts: 5,
+    },
   ]
   const results: Record<string, SourceResult[]> = {}
   for (const c of contests) {
@@ -298,10 +370,15 @@ function provinceSource(): RecapSource {
         invalid,
         total: valid + invalid,
         voters: [valid + invalid - 2, 1, 1, valid + invalid],
-        receivedAt: new Date(Date.UTC(2024, 10, 27, 6) + Math.floor(rnd() * 6 * 3600_000)).toISOString(),
+        receivedAt: new Date(
+          Date.UTC(2024, 10, 27, 6) + Math.floor(rnd() * 6 * 3600_000),
+        ).toISOString(),
         channel: rnd() < 0.9 ? 'web' : 'telepon',
         review: rnd() < 0.02 ? 'flagged' : 'none',
-        reporter: { name: `Pelapor ${t.desa}`, phone: `0812${t.desa.replace(/\D/g, '').slice(-8)}` },
+        reporter: {
+          name: `Pelapor ${t.desa}`,
+          phone: `0812${t.desa.replace(/\D/g, '').slice(-8)}`,
+        },
         caller: null,
       })
     }
@@ -309,14 +386,34 @@ function provinceSource(): RecapSource {
   return {
     format: SOURCE_FORMAT,
     generatedAt: '2024-11-27T14:00:00.000Z',
-    desk: { regency: { code: '35', name: 'Provinsi Jawa Timur (sintetis)' }, election: { name: 'Pemilihan Serentak 2024', date: '2024-11-27' }, training: false },
+    desk: {
+      regency: { code: '35', name: 'Provinsi Jawa Timur (sintetis)' },
+      election: { name: 'Pemilihan Serentak 2024', date: '2024-11-27' },
+      training: false,
+    },
     contests,
     kecamatan,
     desa,
     tps,
     results,
-    reporters: desa.map((d) => ({ region: d.code, name: `Pelapor ${d.name}`, phone: '081200000000' })),
-    incidents: Array.from({ length: 500 }, (_, i) => ({ id: i + 1, at: '2024-11-27T07:00:00.000Z', region: desa[i * 7]!.code, tps: null, category: 'logistik', urgency: 'sedang', text: 'Kotak suara terlambat datang', photo: false, status: 'open', simulated: false, reporter: null })),
+    reporters: desa.map((d) => ({
+      region: d.code,
+      name: `Pelapor ${d.name}`,
+      phone: '081200000000',
+    })),
+    incidents: Array.from({ length: 500 }, (_, i) => ({
+      id: i + 1,
+      at: '2024-11-27T07:00:00.000Z',
+      region: desa[i * 7]!.code,
+      tps: null,
+      category: 'logistik',
+      urgency: 'sedang',
+      text: 'Kotak suara terlambat datang',
+      photo: false,
+      status: 'open',
+      simulated: false,
+      reporter: null,
+    })),
     kpu: null,
   }
 }
@@ -326,7 +423,13 @@ async function province(): Promise<Result> {
   const source = provinceSource()
   const synthMs = ms(t0)
   // Warm-up on a small slice so the measured run is not the JIT's first look at the code.
-  const slice: RecapSource = { ...source, tps: source.tps.slice(0, 2000), results: Object.fromEntries(Object.entries(source.results).map(([k, v]) => [k, v.slice(0, 1800)])) }
+  const slice: RecapSource = {
+    ...source,
+    tps: source.tps.slice(0, 2000),
+    results: Object.fromEntries(
+      Object.entries(source.results).map(([k, v]) => [k, v.slice(0, 1800)]),
+    ),
+  }
   buildRecapWorkbook(slice, { profile: 'lengkap' })
   const phases: Timings = {}
   const t1 = performance.now()
@@ -349,7 +452,18 @@ async function province(): Promise<Result> {
       false,
     )
     stall.identical = identical
-    return { scenario: 'province', tps: source.tps.length, cells, bytes: built.bytes.length, totalMs, phases, baselineMs: baseline(cells), peakRssMb: rss, extra: { synthMs }, stall }
+    return {
+      scenario: 'province',
+      tps: source.tps.length,
+      cells,
+      bytes: built.bytes.length,
+      totalMs,
+      phases,
+      baselineMs: baseline(cells),
+      peakRssMb: rss,
+      extra: { synthMs },
+      stall,
+    }
   } finally {
     await builder.close()
   }
@@ -364,11 +478,15 @@ if (values.scenario) {
   mkdirSync(join(root, 'bench', '.results'), { recursive: true })
   const results: Result[] = []
   for (const scenario of ['jember', 'province']) {
-    const child = spawnSync(process.execPath, [...process.execArgv, process.argv[1]!, '--scenario', scenario], {
-      encoding: 'utf8',
-      maxBuffer: 64 * 1024 * 1024,
-      timeout: 300_000,
-    })
+    const child = spawnSync(
+      process.execPath,
+      [...process.execArgv, process.argv[1]!, '--scenario', scenario],
+      {
+        encoding: 'utf8',
+        maxBuffer: 64 * 1024 * 1024,
+        timeout: 300_000,
+      },
+    )
     const line = (child.stdout ?? '').split('\n').find((l) => l.startsWith('@@RESULT '))
     if (!line) {
       process.stderr.write(`${scenario} failed:\n${child.stdout}\n${child.stderr}\n`)
@@ -382,14 +500,22 @@ if (values.scenario) {
   for (const r of results) {
     const target = r.scenario === 'jember' ? 1000 : 10000
     const p = r.phases
-    console.log(`\n  ${r.scenario}: ${f(r.tps)} TPS × 2 contests, ${f(r.cells)} cells, ${(r.bytes / 1024 / 1024).toFixed(1)} MB`)
-    console.log(`    total ${s(r.totalMs)}  (target ≤ ${s(target)}: ${r.totalMs <= target ? 'OK' : 'OVER'})   peak RSS ${f(r.peakRssMb)} MB${r.scenario === 'province' ? ` (target ≤ 1,536 MB: ${r.peakRssMb <= 1536 ? 'OK' : 'OVER'})` : ''}`)
+    console.log(
+      `\n  ${r.scenario}: ${f(r.tps)} TPS × 2 contests, ${f(r.cells)} cells, ${(r.bytes / 1024 / 1024).toFixed(1)} MB`,
+    )
+    console.log(
+      `    total ${s(r.totalMs)}  (target ≤ ${s(target)}: ${r.totalMs <= target ? 'OK' : 'OVER'})   peak RSS ${f(r.peakRssMb)} MB${r.scenario === 'province' ? ` (target ≤ 1,536 MB: ${r.peakRssMb <= 1536 ? 'OK' : 'OVER'})` : ''}`,
+    )
     console.log(
       `    phases: ${p.collect !== undefined ? `collect from SQLite ${s(p.collect)}, ` : ''}rollup+rows ${s(p.rows ?? 0)}, SpreadsheetML (styles, page setup) ${s(p.xml ?? 0)}, zip ${s(p.zip ?? 0)}, SHA-256 ${s(p.hash ?? 0)}`,
     )
-    console.log(`    rows / XML write: ${((p.rows ?? 0) / (p.xml ?? 1)).toFixed(2)}×   whole workbook / bare SheetJS of the same cell count, unstyled (${s(r.baselineMs)}): ${(r.totalMs / r.baselineMs).toFixed(2)}×`)
+    console.log(
+      `    rows / XML write: ${((p.rows ?? 0) / (p.xml ?? 1)).toFixed(2)}×   whole workbook / bare SheetJS of the same cell count, unstyled (${s(r.baselineMs)}): ${(r.totalMs / r.baselineMs).toFixed(2)}×`,
+    )
     if (r.scenario === 'jember' && r.extra) {
-      console.log(`    (seeded ${f(r.extra.results!)} results through the write path in ${s(r.extra.seedMs!)}; berjenjang profile ${s(r.extra.berjenjangMs!)}, ${(r.extra.berjenjangBytes! / 1024 / 1024).toFixed(1)} MB)`)
+      console.log(
+        `    (seeded ${f(r.extra.results!)} results through the write path in ${s(r.extra.seedMs!)}; berjenjang profile ${s(r.extra.berjenjangMs!)}, ${(r.extra.berjenjangBytes! / 1024 / 1024).toFixed(1)} MB)`,
+      )
     }
     if (r.stall) {
       const st = r.stall
@@ -407,16 +533,45 @@ if (values.scenario) {
       const target = r.scenario === 'jember' ? 3000 : 30000
       const name = r.scenario === 'jember' ? 'Jember' : 'East Java scale'
       return [
-        { bench: 'export', measure: `recap workbook, ${name} (${fmt.n(r.tps)} TPS × 2)`, value: fmt.s(r.totalMs), baseline: `bare SheetJS ${fmt.s(r.baselineMs)}`, ratio: fmt.x(r.totalMs / r.baselineMs), target: `≤ ${fmt.s(target)}`, ok: r.totalMs <= target },
-        { bench: 'export', measure: `peak RSS, ${name}`, value: fmt.mb(r.peakRssMb), baseline: '', ratio: '', target: r.scenario === 'province' ? '≤ 1.536 MB' : '', ok: r.scenario === 'province' ? r.peakRssMb <= 1536 : null },
+        {
+          bench: 'export',
+          measure: `recap workbook, ${name} (${fmt.n(r.tps)} TPS × 2)`,
+          value: fmt.s(r.totalMs),
+          baseline: `bare SheetJS ${fmt.s(r.baselineMs)}`,
+          ratio: fmt.x(r.totalMs / r.baselineMs),
+          target: `≤ ${fmt.s(target)}`,
+          ok: r.totalMs <= target,
+        },
+        {
+          bench: 'export',
+          measure: `peak RSS, ${name}`,
+          value: fmt.mb(r.peakRssMb),
+          baseline: '',
+          ratio: '',
+          target: r.scenario === 'province' ? '≤ 1.536 MB' : '',
+          ok: r.scenario === 'province' ? r.peakRssMb <= 1536 : null,
+        },
         ...(r.stall
-          ? [{ bench: 'export', measure: `longest event-loop stall during a build, ${name}`, value: fmt.ms(r.stall.workerMs), baseline: `inline ${fmt.ms(r.stall.inlineMs)}`, ratio: fmt.x(r.stall.workerMs / Math.max(r.stall.inlineMs, 1)), target: '', ok: r.stall.identical }]
+          ? [
+              {
+                bench: 'export',
+                measure: `longest event-loop stall during a build, ${name}`,
+                value: fmt.ms(r.stall.workerMs),
+                baseline: `inline ${fmt.ms(r.stall.inlineMs)}`,
+                ratio: fmt.x(r.stall.workerMs / Math.max(r.stall.inlineMs, 1)),
+                target: '',
+                ok: r.stall.identical,
+              },
+            ]
           : []),
       ]
     }),
   )
   const over = results.some(
-    (r) => r.totalMs > (r.scenario === 'jember' ? 3000 : 30000) || (r.scenario === 'province' && r.peakRssMb > 1536) || r.stall?.identical === false,
+    (r) =>
+      r.totalMs > (r.scenario === 'jember' ? 3000 : 30000) ||
+      (r.scenario === 'province' && r.peakRssMb > 1536) ||
+      r.stall?.identical === false,
   )
   process.exitCode = over ? 1 : 0
 }

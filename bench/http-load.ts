@@ -62,7 +62,11 @@ export async function rawLoad(o: LoadOptions): Promise<Figures> {
 
   const client = () =>
     new Promise<void>((resolve, reject) => {
-      const socket: Socket = connect({ host: target.hostname, port: Number(target.port), noDelay: true })
+      const socket: Socket = connect({
+        host: target.hostname,
+        port: Number(target.port),
+        noDelay: true,
+      })
       let pending: Buffer = Buffer.alloc(0)
       let sentAt = 0
       let counted = false
@@ -86,7 +90,11 @@ export async function rawLoad(o: LoadOptions): Promise<Figures> {
         const took = performance.now() - sentAt
         if (r.status >= 400) {
           socket.destroy()
-          reject(new Error(`HTTP ${r.status}: ${pending.toString('utf8', 0, Math.min(pending.length, 400))}`))
+          reject(
+            new Error(
+              `HTTP ${r.status}: ${pending.toString('utf8', 0, Math.min(pending.length, 400))}`,
+            ),
+          )
           return
         }
         pending = pending.subarray(r.end)

@@ -12,7 +12,13 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { rawLoad, type Figures } from './http-load'
-import { BENCH_TOKEN, benchHeaders as headers, importRegistry, startDeskProcess, startProcess } from './desk-process'
+import {
+  BENCH_TOKEN,
+  benchHeaders as headers,
+  importRegistry,
+  startDeskProcess,
+  startProcess,
+} from './desk-process'
 import { fmt, reportRows } from './report'
 
 const { values } = parseArgs({
@@ -63,8 +69,12 @@ const body = (codes: string[], i: number) =>
 // every client shares the CPU with the server, which inflates the tail of every target alike: read
 // p99 next to the bare endpoint's own p99 from the same run. fetch spends more CPU per request than
 // the endpoint it measures, so with it the tail is mostly the client's own queue.
-const CLIENT = values.client === 'wrk' && spawnSync('wrk', ['--version']).error !== undefined ? 'raw' : values.client
-if (!['raw', 'fetch', 'wrk'].includes(CLIENT!)) throw new Error(`--client raw|fetch|wrk, not ${CLIENT}`)
+const CLIENT =
+  values.client === 'wrk' && spawnSync('wrk', ['--version']).error !== undefined
+    ? 'raw'
+    : values.client
+if (!['raw', 'fetch', 'wrk'].includes(CLIENT!))
+  throw new Error(`--client raw|fetch|wrk, not ${CLIENT}`)
 
 /** The same request mix as `body()`, written as a wrk script: unique ids per thread and request. */
 function wrkScript(path: string, codes: string[]): string {
@@ -92,7 +102,11 @@ function wrkLoad(url: string, path: string, codes: string[]): Figures {
   const dir = mkdtempSync(join(tmpdir(), 'desk-wrk-'))
   const script = join(dir, 'post.lua')
   writeFileSync(script, wrkScript(path, codes))
-  const out = execFileSync('wrk', ['-t2', `-c${CLIENTS}`, `-d${SECONDS}s`, '--latency', '-s', script, url], { encoding: 'utf8' })
+  const out = execFileSync(
+    'wrk',
+    ['-t2', `-c${CLIENTS}`, `-d${SECONDS}s`, '--latency', '-s', script, url],
+    { encoding: 'utf8' },
+  )
   rmSync(dir, { recursive: true, force: true })
   const ms = (label: string) => {
     const m = new RegExp(`\\s${label}%\\s+([\\d.]+)(us|ms|s)`).exec(out)
@@ -106,8 +120,16 @@ function wrkLoad(url: string, path: string, codes: string[]): Figures {
 
 async function post(url: string, path: string, codes: string[]): Promise<Figures> {
   if (CLIENT === 'wrk') return wrkLoad(url, path, codes)
-  if (CLIENT === 'fetch') return load((i) => fetch(`${url}${path}`, { method: 'POST', headers, body: body(codes, i) }))
-  return rawLoad({ url, path, headers, body: (i) => body(codes, i), clients: CLIENTS, seconds: SECONDS })
+  if (CLIENT === 'fetch')
+    return load((i) => fetch(`${url}${path}`, { method: 'POST', headers, body: body(codes, i) }))
+  return rawLoad({
+    url,
+    path,
+    headers,
+    body: (i) => body(codes, i),
+    clients: CLIENTS,
+    seconds: SECONDS,
+  })
 }
 const results = (url: string, codes: string[]) => post(url, '/api/v1/results', codes)
 const bareLoad = (url: string, codes: string[]) => post(url, '/echo', codes)
@@ -128,9 +150,17 @@ await single.stop()
 
 const row = (name: string, f: Figures) =>
   `  ${name.padEnd(34)} ${f.rps.toFixed(0).padStart(6)} req/s   p50 ${f.p50.toFixed(1).padStart(6)} ms   p99 ${f.p99.toFixed(1).padStart(6)} ms   ${(f.rps / baseline.rps).toFixed(2)}× bare` +
-  (f.statuses ? `   (HTTP ${Object.entries(f.statuses).map(([k, n]) => `${k}: ${n}`).join(', ')})` : '')
-const pinned = process.env.DESK_BENCH_SERVER_CPU ? `, server pinned to CPU ${process.env.DESK_BENCH_SERVER_CPU}` : ''
-console.log(`bench/intake — ${CLIENTS} keep-alive clients (${CLIENT} client), ${SECONDS} s each, 127.0.0.1${pinned}`)
+  (f.statuses
+    ? `   (HTTP ${Object.entries(f.statuses)
+        .map(([k, n]) => `${k}: ${n}`)
+        .join(', ')})`
+    : '')
+const pinned = process.env.DESK_BENCH_SERVER_CPU
+  ? `, server pinned to CPU ${process.env.DESK_BENCH_SERVER_CPU}`
+  : ''
+console.log(
+  `bench/intake — ${CLIENTS} keep-alive clients (${CLIENT} client), ${SECONDS} s each, 127.0.0.1${pinned}`,
+)
 console.log(row('bare express JSON endpoint', baseline))
 console.log(row('POST /results, group commit', withGroup))
 console.log(row('POST /results, a commit per report', perReport))
@@ -143,7 +173,31 @@ console.log(
     `p99 ≤ ${TARGET_P99_MS} ms → ${withGroup.p99.toFixed(1)} ms ${withGroup.p99 <= TARGET_P99_MS ? 'ok' : 'MISSED'}`,
 )
 reportRows([
-  { bench: 'intake', measure: `POST /results req/s, ${CLIENTS} clients, group commit`, value: `${fmt.n(withGroup.rps)}/s`, baseline: `bare express ${fmt.n(baseline.rps)}/s`, ratio: fmt.x(ratio), target: `≥ ${TARGET_RATIO}×`, ok: ratio >= TARGET_RATIO },
-  { bench: 'intake', measure: `POST /results p99, ${CLIENTS} clients`, value: fmt.ms(withGroup.p99), baseline: `bare express ${fmt.ms(baseline.p99)}`, ratio: fmt.x(withGroup.p99 / baseline.p99), target: `≤ ${TARGET_P99_MS} ms`, ok: withGroup.p99 <= TARGET_P99_MS },
-  { bench: 'intake', measure: 'group commit vs a commit per report', value: `${fmt.n(withGroup.rps)}/s`, baseline: `${fmt.n(perReport.rps)}/s`, ratio: fmt.x(withGroup.rps / perReport.rps), target: '', ok: null },
+  {
+    bench: 'intake',
+    measure: `POST /results req/s, ${CLIENTS} clients, group commit`,
+    value: `${fmt.n(withGroup.rps)}/s`,
+    baseline: `bare express ${fmt.n(baseline.rps)}/s`,
+    ratio: fmt.x(ratio),
+    target: `≥ ${TARGET_RATIO}×`,
+    ok: ratio >= TARGET_RATIO,
+  },
+  {
+    bench: 'intake',
+    measure: `POST /results p99, ${CLIENTS} clients`,
+    value: fmt.ms(withGroup.p99),
+    baseline: `bare express ${fmt.ms(baseline.p99)}`,
+    ratio: fmt.x(withGroup.p99 / baseline.p99),
+    target: `≤ ${TARGET_P99_MS} ms`,
+    ok: withGroup.p99 <= TARGET_P99_MS,
+  },
+  {
+    bench: 'intake',
+    measure: 'group commit vs a commit per report',
+    value: `${fmt.n(withGroup.rps)}/s`,
+    baseline: `${fmt.n(perReport.rps)}/s`,
+    ratio: fmt.x(withGroup.rps / perReport.rps),
+    target: '',
+    ok: null,
+  },
 ])

@@ -24,8 +24,19 @@ interface Load {
   requests: number
 }
 
-async function firstLoad(browser: Browser, url: string, field: string, kbps: number, rttMs: number): Promise<Load> {
-  const context = await browser.newContext({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, locale: 'id-ID' })
+async function firstLoad(
+  browser: Browser,
+  url: string,
+  field: string,
+  kbps: number,
+  rttMs: number,
+): Promise<Load> {
+  const context = await browser.newContext({
+    viewport: { width: 360, height: 740 },
+    isMobile: true,
+    hasTouch: true,
+    locale: 'id-ID',
+  })
   try {
     const page = await context.newPage()
     const cdp = await context.newCDPSession(page)
@@ -76,7 +87,10 @@ async function main(): Promise<void> {
   if (!existsSync(join(dir, 'lapor.html'))) {
     temp = mkdtempSync(join(tmpdir(), 'lapor-load-'))
     process.stdout.write(`Tidak ada build di ${dir}; membangun ke ${temp}…\n`)
-    execFileSync('npx', ['electron-vite', 'build', '--outDir', temp], { stdio: 'ignore', cwd: join(import.meta.dirname, '..') })
+    execFileSync('npx', ['electron-vite', 'build', '--outDir', temp], {
+      stdio: 'ignore',
+      cwd: join(import.meta.dirname, '..'),
+    })
     dir = join(temp, 'renderer')
   }
   let reactDir: string | null = null
@@ -90,10 +104,24 @@ async function main(): Promise<void> {
   }
   const dataDir = mkdtempSync(join(tmpdir(), 'lapor-load-data-'))
   const token = 'bench-admin-token-0123456789abcdef'
-  const desk = await createDesk({ dataDir, port: 0, host: '127.0.0.1', adminToken: token, logger: silentLogger, staticDir: dir })
+  const desk = await createDesk({
+    dataDir,
+    port: 0,
+    host: '127.0.0.1',
+    adminToken: token,
+    logger: silentLogger,
+    staticDir: dir,
+  })
   const reactData = mkdtempSync(join(tmpdir(), 'lapor-load-data-'))
   const reactDesk = reactDir
-    ? await createDesk({ dataDir: reactData, port: 0, host: '127.0.0.1', adminToken: token, logger: silentLogger, staticDir: join(reactDir, 'renderer') })
+    ? await createDesk({
+        dataDir: reactData,
+        port: 0,
+        host: '127.0.0.1',
+        adminToken: token,
+        logger: silentLogger,
+        staticDir: join(reactDir, 'renderer'),
+      })
     : null
   const browser = await launchBrowser()
   try {
@@ -103,15 +131,20 @@ async function main(): Promise<void> {
     for (let i = 0; i < runs; i++) {
       lapor.push(await firstLoad(browser, `${desk.url}/lapor`, '#code', kbps, rtt))
       konsol.push(await firstLoad(browser, `${desk.url}/`, 'form.sign-in input', kbps, rtt))
-      if (reactDesk) laporReact.push(await firstLoad(browser, `${reactDesk.url}/lapor`, '#code', kbps, rtt))
+      if (reactDesk)
+        laporReact.push(await firstLoad(browser, `${reactDesk.url}/lapor`, '#code', kbps, rtt))
     }
     const line = (name: string, xs: Load[]) =>
       `${name.padEnd(22)} median ${s(median(xs.map((x) => x.ms)))} (${xs.map((x) => s(x.ms)).join(', ')}), ${kb(median(xs.map((x) => x.bytes)))} di jaringan, ${median(xs.map((x) => x.requests))} permintaan\n`
-    process.stdout.write(`Muat pertama, cache kosong, ${kbps} kbit/s, RTT ${rtt} ms, ${runs}× tiap halaman:\n`)
+    process.stdout.write(
+      `Muat pertama, cache kosong, ${kbps} kbit/s, RTT ${rtt} ms, ${runs}× tiap halaman:\n`,
+    )
     process.stdout.write(line('/lapor (Preact)', lapor))
     process.stdout.write(line('konsol / (React)', konsol))
     if (reactDesk) process.stdout.write(line('/lapor di atas React', laporReact))
-    process.stdout.write(`/lapor = ${(median(lapor.map((x) => x.ms)) / median(konsol.map((x) => x.ms))).toFixed(2)}× waktu konsol${reactDesk ? `, ${(median(lapor.map((x) => x.ms)) / median(laporReact.map((x) => x.ms))).toFixed(2)}× waktu form yang sama di atas React` : ''}\n`)
+    process.stdout.write(
+      `/lapor = ${(median(lapor.map((x) => x.ms)) / median(konsol.map((x) => x.ms))).toFixed(2)}× waktu konsol${reactDesk ? `, ${(median(lapor.map((x) => x.ms)) / median(laporReact.map((x) => x.ms))).toFixed(2)}× waktu form yang sama di atas React` : ''}\n`,
+    )
   } finally {
     await browser.close()
     await desk.close()

@@ -55,11 +55,26 @@ let starts = 0
 
 /** Starts the desk on the folder and port; resolves when it answers /health. */
 async function start(): Promise<void> {
-  const c = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/host/cli.ts'), 'serve', '--data-dir', dir, '--port', String(port), '--host', '127.0.0.1'], {
-    cwd: root,
-    env: { ...process.env, DESK_ADMIN_TOKEN: TOKEN },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  })
+  const c = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      join(root, 'src/host/cli.ts'),
+      'serve',
+      '--data-dir',
+      dir,
+      '--port',
+      String(port),
+      '--host',
+      '127.0.0.1',
+    ],
+    {
+      cwd: root,
+      env: { ...process.env, DESK_ADMIN_TOKEN: TOKEN },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  )
   let err = ''
   c.stderr!.on('data', (d) => (err += d))
   child = c
@@ -107,7 +122,12 @@ let sentDuringKills = 0
 async function post(body: unknown): Promise<{ status: number; json: any }> {
   for (;;) {
     try {
-      const r = await fetch(`http://127.0.0.1:${port}/api/v1/results`, { method: 'POST', headers, body: JSON.stringify(body), signal: AbortSignal.timeout(20_000) })
+      const r = await fetch(`http://127.0.0.1:${port}/api/v1/results`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(20_000),
+      })
       const json = await r.json()
       if (r.status < 500) return { status: r.status, json }
     } catch {
@@ -126,13 +146,22 @@ async function client(i: number, tpsCodes: string[]): Promise<void> {
     for (const tps of tpsCodes) {
       for (const contest of ['gubernur', 'bupati']) {
         if (stopping) return
-        const votes = contest === 'gubernur' ? { '1': 50 + ((n + round) % 40), '2': 60, '3': 30 } : { '1': 70 + ((n + round) % 30), '2': 55 }
+        const votes =
+          contest === 'gubernur'
+            ? { '1': 50 + ((n + round) % 40), '2': 60, '3': 30 }
+            : { '1': 70 + ((n + round) % 30), '2': 55 }
         const body = { submissionId: `proof-${i}-${round}-${n++}`, tps, contest, votes, invalid: 3 }
         sent++
         if (killing) sentDuringKills++
         const { status, json } = await post(body)
         if (status === 201 || status === 200 || status === 202) {
-          acks.push({ submissionId: body.submissionId, tps, contest, receipt: json.receipt, status })
+          acks.push({
+            submissionId: body.submissionId,
+            tps,
+            contest,
+            receipt: json.receipt,
+            status,
+          })
           // One in ten: the answer "was lost", the phone sends again and must hear the same receipt.
           if (random() < 0.1) {
             resent++
@@ -152,7 +181,9 @@ async function main() {
   port = await freePort()
   await start()
   // The registry: 17 TPS in every desa of Jember (4,216), split between the clients.
-  const regions = (await (await fetch(`http://127.0.0.1:${port}/api/v1/regions`)).json()) as { kecamatan: { desa: { code: string }[] }[] }
+  const regions = (await (await fetch(`http://127.0.0.1:${port}/api/v1/regions`)).json()) as {
+    kecamatan: { desa: { code: string }[] }[]
+  }
   const codes: string[] = []
   const lines = ['kode_desa,nomor_tps,dpt']
   for (const d of regions.kecamatan.flatMap((k) => k.desa.map((x) => x.code))) {
@@ -161,7 +192,11 @@ async function main() {
       codes.push(`${d}.${String(t).padStart(3, '0')}`)
     }
   }
-  const imp = await fetch(`http://127.0.0.1:${port}/api/v1/tps/import`, { method: 'POST', headers: { ...headers, 'content-type': 'text/csv' }, body: lines.join('\n') })
+  const imp = await fetch(`http://127.0.0.1:${port}/api/v1/tps/import`, {
+    method: 'POST',
+    headers: { ...headers, 'content-type': 'text/csv' },
+    body: lines.join('\n'),
+  })
   if (!imp.ok) throw new Error(`TPS import: ${imp.status}`)
 
   const parts = Array.from({ length: CLIENTS }, (_, i) => codes.filter((_, j) => j % CLIENTS === i))
@@ -187,7 +222,9 @@ async function main() {
   const db = new Database(join(dir, 'desk.sqlite'), { readonly: true })
   const integrity = db.pragma('integrity_check', { simple: true }) as string
   const bySubmission = new Map<string, { answer: string; n: number }>()
-  for (const row of db.prepare("SELECT submission_id AS id, answer FROM submissions WHERE actor = 'admin'").all() as { id: string; answer: string }[]) {
+  for (const row of db
+    .prepare("SELECT submission_id AS id, answer FROM submissions WHERE actor = 'admin'")
+    .all() as { id: string; answer: string }[]) {
     const seen = bySubmission.get(row.id)
     bySubmission.set(row.id, { answer: row.answer, n: (seen?.n ?? 0) + 1 })
   }
@@ -196,25 +233,44 @@ async function main() {
   for (const a of acks) {
     const row = bySubmission.get(a.submissionId)
     if (!row) lost++
-    else if ((JSON.parse(row.answer) as { receipt: string }).receipt !== a.receipt) receiptMismatch++
+    else if ((JSON.parse(row.answer) as { receipt: string }).receipt !== a.receipt)
+      receiptMismatch++
   }
   // A report counted twice: a submissions row beyond the first for one submissionId, or a row for
   // an id no client ever sent.
   const sentIds = new Set(acks.map((a) => a.submissionId))
   const duplicated =
-    [...bySubmission.values()].reduce((k, r) => k + r.n - 1, 0) + [...bySubmission.keys()].filter((id) => !sentIds.has(id) && !unackedSent.has(id)).length
-  const perTps = db.prepare("SELECT count(*) AS n FROM (SELECT tps, contest FROM results GROUP BY tps, contest HAVING count(*) > 1)").get() as { n: number }
+    [...bySubmission.values()].reduce((k, r) => k + r.n - 1, 0) +
+    [...bySubmission.keys()].filter((id) => !sentIds.has(id) && !unackedSent.has(id)).length
+  const perTps = db
+    .prepare(
+      'SELECT count(*) AS n FROM (SELECT tps, contest FROM results GROUP BY tps, contest HAVING count(*) > 1)',
+    )
+    .get() as { n: number }
   const results = (db.prepare('SELECT count(*) AS n FROM results').get() as { n: number }).n
   db.close()
   rmSync(dir, { recursive: true, force: true })
 
-  console.log(`proof:crash — ${CLIENTS} klien, ${kills} kali SIGKILL dalam ${seconds.toFixed(0)} s (${starts} kali desk dinyalakan)`)
+  console.log(
+    `proof:crash — ${CLIENTS} klien, ${kills} kali SIGKILL dalam ${seconds.toFixed(0)} s (${starts} kali desk dinyalakan)`,
+  )
   console.log(
     `  dikirim ${sent} (${sentDuringKills} selama SIGKILL berlangsung), diakui ${acks.length} (201: ${acks.filter((a) => a.status === 201).length}, 202 konflik: ${acks.filter((a) => a.status === 202).length}, 200 ulangan: ${acks.filter((a) => a.status === 200).length}), percobaan ulang ${retries}, kirim ulang setelah diakui ${resent}`,
   )
-  console.log(`  acknowledged ${acks.length} · lost ${lost} · duplicated ${duplicated} · receipt berbeda ${receiptMismatch + wrongReceipts} · results ${results} · integrity ${integrity}`)
-  if (unexpected.length) console.log(`  jawaban tak terduga: ${unexpected.length}, mis. ${unexpected[0]}`)
-  const ok = perTps.n === 0 && lost === 0 && duplicated === 0 && receiptMismatch === 0 && wrongReceipts === 0 && integrity === 'ok' && unexpected.length === 0 && kills >= Math.min(KILLS, 30)
+  console.log(
+    `  acknowledged ${acks.length} · lost ${lost} · duplicated ${duplicated} · receipt berbeda ${receiptMismatch + wrongReceipts} · results ${results} · integrity ${integrity}`,
+  )
+  if (unexpected.length)
+    console.log(`  jawaban tak terduga: ${unexpected.length}, mis. ${unexpected[0]}`)
+  const ok =
+    perTps.n === 0 &&
+    lost === 0 &&
+    duplicated === 0 &&
+    receiptMismatch === 0 &&
+    wrongReceipts === 0 &&
+    integrity === 'ok' &&
+    unexpected.length === 0 &&
+    kills >= Math.min(KILLS, 30)
   console.log(ok ? 'LULUS' : 'GAGAL')
   process.exit(ok ? 0 : 1)
 }

@@ -39,7 +39,15 @@ const chance = (p: number) => rng.next() < p
 /** The routes, from a throwaway desk's own routers. */
 async function routes(): Promise<RouteEntry[]> {
   const dir = mkdtempSync(join(tmpdir(), 'desk-fuzz-routes-'))
-  const desk = await createDesk({ dataDir: dir, port: 0, host: '127.0.0.1', adminToken: BENCH_TOKEN, logger: silentLogger, staticDir: null, discovery: false })
+  const desk = await createDesk({
+    dataDir: dir,
+    port: 0,
+    host: '127.0.0.1',
+    adminToken: BENCH_TOKEN,
+    logger: silentLogger,
+    staticDir: null,
+    discovery: false,
+  })
   try {
     return listRoutes(desk.server.listeners('request')[0] as never)
   } finally {
@@ -97,11 +105,55 @@ function deep(n: number): string {
 function randomJson(depth = 0): unknown {
   const r = rng.next()
   if (depth > 4 || r < 0.3) {
-    return pick([0, -1, 1.5, 1e308, 'x', '', '\udc00', 'a'.repeat(3000), null, true, '12', ' 7 ', '35.09.01.2001.001', 'bupati'])
+    return pick([
+      0,
+      -1,
+      1.5,
+      1e308,
+      'x',
+      '',
+      '\udc00',
+      'a'.repeat(3000),
+      null,
+      true,
+      '12',
+      ' 7 ',
+      '35.09.01.2001.001',
+      'bupati',
+    ])
   }
-  if (r < 0.6) return Array.from({ length: Math.floor(rng.next() * 5) }, () => randomJson(depth + 1))
+  if (r < 0.6)
+    return Array.from({ length: Math.floor(rng.next() * 5) }, () => randomJson(depth + 1))
   const o: Record<string, unknown> = {}
-  const keys = ['submissionId', 'tps', 'contest', 'votes', 'invalid', 'voters', 'note', 'name', 'role', 'region', 'status', 'reason', 'accessCode', 'category', 'urgency', 'text', 'photo', 'contests', 'keep', 'action', 'outcome', 'opensAt', 'closesAt', '1', '2', '__proto__', 'constructor']
+  const keys = [
+    'submissionId',
+    'tps',
+    'contest',
+    'votes',
+    'invalid',
+    'voters',
+    'note',
+    'name',
+    'role',
+    'region',
+    'status',
+    'reason',
+    'accessCode',
+    'category',
+    'urgency',
+    'text',
+    'photo',
+    'contests',
+    'keep',
+    'action',
+    'outcome',
+    'opensAt',
+    'closesAt',
+    '1',
+    '2',
+    '__proto__',
+    'constructor',
+  ]
   for (let i = 0; i < 1 + rng.next() * 6; i++) o[pick(keys)] = randomJson(depth + 1)
   return o
 }
@@ -111,31 +163,70 @@ function body(): { data: string | Buffer; type?: string; encoding?: string } | n
   if (r < 0.12) return null
   if (r < 0.45) return { data: JSON.stringify(randomJson()), type: 'application/json' }
   if (r < 0.55) {
-    const good = { submissionId: `fz-${Math.floor(rng.next() * 1e9)}`, tps: '35.09.01.2001.001', contest: pick(['bupati', 'gubernur', 'x']), votes: { '1': pick([1, '2', -5, 1.5, 'x', null]), '2': 3 }, invalid: pick([0, '1', []]) }
+    const good = {
+      submissionId: `fz-${Math.floor(rng.next() * 1e9)}`,
+      tps: '35.09.01.2001.001',
+      contest: pick(['bupati', 'gubernur', 'x']),
+      votes: { '1': pick([1, '2', -5, 1.5, 'x', null]), '2': 3 },
+      invalid: pick([0, '1', []]),
+    }
     return { data: JSON.stringify(good), type: 'application/json' }
   }
   const raw = pick<() => { data: string | Buffer; type?: string; encoding?: string }>([
-    () => ({ data: `{"votes":{"1":${deep(pick([401, 5000, 50_000]))}}}`, type: 'application/json' }),
+    () => ({
+      data: `{"votes":{"1":${deep(pick([401, 5000, 50_000]))}}}`,
+      type: 'application/json',
+    }),
     () => ({ data: '{"tps":"\\udc00","contest":"\\ud800x"}', type: 'application/json' }),
     () => ({ data: '{"a":', type: 'application/json' }),
-    () => ({ data: '{"__proto__":{"polluted":1},"constructor":{"prototype":{"x":1}}}', type: 'application/json' }),
+    () => ({
+      data: '{"__proto__":{"polluted":1},"constructor":{"prototype":{"x":1}}}',
+      type: 'application/json',
+    }),
     () => ({ data: JSON.stringify({ note: 'n'.repeat(300_000) }), type: 'application/json' }),
-    () => ({ data: 'kode_desa,nomor_tps,dpt\n35.09.01.2001,1,300\n\u0000\u0001', type: 'text/csv' }),
-    () => ({ data: Buffer.from([0x50, 0x4b, 0x03, 0x04, ...Array.from({ length: 200 }, () => Math.floor(rng.next() * 256))]), type: 'application/octet-stream' }),
+    () => ({
+      data: 'kode_desa,nomor_tps,dpt\n35.09.01.2001,1,300\n\u0000\u0001',
+      type: 'text/csv',
+    }),
+    () => ({
+      data: Buffer.from([
+        0x50,
+        0x4b,
+        0x03,
+        0x04,
+        ...Array.from({ length: 200 }, () => Math.floor(rng.next() * 256)),
+      ]),
+      type: 'application/octet-stream',
+    }),
     () => ({ data: Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]), type: 'image/jpeg' }),
     () => ({ data: 'not gzip at all', type: 'application/json', encoding: 'gzip' }),
-    () => ({ data: gzipSync(JSON.stringify({ tps: 'x' })), type: 'application/json', encoding: 'gzip' }),
+    () => ({
+      data: gzipSync(JSON.stringify({ tps: 'x' })),
+      type: 'application/json',
+      encoding: 'gzip',
+    }),
     () => ({ data: '{"a":1}', type: 'application/json; charset=klingon' }),
     () => ({ data: '{"a":1}', type: 'text/plain' }),
-    () => ({ data: '--x\r\nContent-Disposition: form-data; name="a"\r\n\r\nb\r\n--x--', type: 'multipart/form-data; boundary=x' }),
-    () => ({ data: Buffer.from(Array.from({ length: 2048 }, () => Math.floor(rng.next() * 256))), type: pick(['application/json', 'application/geo+json', 'text/csv']) }),
-    () => ({ data: '{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"x"},"geometry":{"type":"Polygon","coordinates":[[[1,2],[3,4],[1,2]]]}}]}', type: 'application/geo+json' }),
+    () => ({
+      data: '--x\r\nContent-Disposition: form-data; name="a"\r\n\r\nb\r\n--x--',
+      type: 'multipart/form-data; boundary=x',
+    }),
+    () => ({
+      data: Buffer.from(Array.from({ length: 2048 }, () => Math.floor(rng.next() * 256))),
+      type: pick(['application/json', 'application/geo+json', 'text/csv']),
+    }),
+    () => ({
+      data: '{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"x"},"geometry":{"type":"Polygon","coordinates":[[[1,2],[3,4],[1,2]]]}}]}',
+      type: 'application/geo+json',
+    }),
   ])
   return raw()
 }
 
 function fillPath(pattern: string): string {
-  return pattern.replace(/:(\w+)/g, () => (chance(0.25) ? pick(HOSTILE_SEGMENTS) : encodeURIComponent(pick(HOSTILE_SEGMENTS))))
+  return pattern.replace(/:(\w+)/g, () =>
+    chance(0.25) ? pick(HOSTILE_SEGMENTS) : encodeURIComponent(pick(HOSTILE_SEGMENTS)),
+  )
 }
 
 /** A few malformed HTTP requests over a raw socket: the answer's status, or 0 when the socket just closed. */
@@ -176,11 +267,30 @@ async function main() {
   const port = Number(new URL(url).port)
   try {
     // A small registry and one account per role, so tokens pass and handlers run.
-    const csv = ['kode_desa,nomor_tps,dpt', '35.09.01.2001,1,300', '35.09.01.2001,2,300', '35.09.01.2002,1,300'].join('\n')
-    await fetch(`${url}/api/v1/tps/import`, { method: 'POST', headers: { ...benchHeaders, 'content-type': 'text/csv' }, body: csv })
+    const csv = [
+      'kode_desa,nomor_tps,dpt',
+      '35.09.01.2001,1,300',
+      '35.09.01.2001,2,300',
+      '35.09.01.2002,1,300',
+    ].join('\n')
+    await fetch(`${url}/api/v1/tps/import`, {
+      method: 'POST',
+      headers: { ...benchHeaders, 'content-type': 'text/csv' },
+      body: csv,
+    })
     const tokens: (string | null)[] = [null, 'XXXX-XXXX-XXXX', 'nonsense']
-    for (const [role, region] of [['reporter', '35.09.01.2001'], ['reporter', '35.09.01'], ['operator'], ['supervisor'], ['display']] as const) {
-      const r = await fetch(`${url}/api/v1/users`, { method: 'POST', headers: benchHeaders, body: JSON.stringify({ name: `Fuzz ${role}`, role, region }) })
+    for (const [role, region] of [
+      ['reporter', '35.09.01.2001'],
+      ['reporter', '35.09.01'],
+      ['operator'],
+      ['supervisor'],
+      ['display'],
+    ] as const) {
+      const r = await fetch(`${url}/api/v1/users`, {
+        method: 'POST',
+        headers: benchHeaders,
+        body: JSON.stringify({ name: `Fuzz ${role}`, role, region }),
+      })
       tokens.push(((await r.json()) as { accessCode: string }).accessCode)
     }
 
@@ -217,7 +327,12 @@ async function main() {
       const controller = new AbortController()
       const timer = setTimeout(() => controller.abort(), 15_000)
       try {
-        const res = await fetch(url + path, { method, headers, body: b ? (b.data as never) : null, signal: controller.signal })
+        const res = await fetch(url + path, {
+          method,
+          headers,
+          body: b ? (b.data as never) : null,
+          signal: controller.signal,
+        })
         // An event stream answers 200 and stays open: read its first bytes and close it.
         if (res.headers.get('content-type')?.startsWith('text/event-stream')) {
           controller.abort()
@@ -232,7 +347,9 @@ async function main() {
       } catch (e) {
         if (!controller.signal.aborted) {
           count(-1)
-          networkErrors.push(`${method} ${path.slice(0, 80)}: ${(e as Error & { cause?: Error }).cause?.message ?? (e as Error).message}`)
+          networkErrors.push(
+            `${method} ${path.slice(0, 80)}: ${(e as Error & { cause?: Error }).cause?.message ?? (e as Error).message}`,
+          )
         }
       } finally {
         clearTimeout(timer)
@@ -247,12 +364,21 @@ async function main() {
         }
       }),
     )
-    const alive = await fetch(`${url}/api/v1/health`).then((r) => r.ok, () => false)
+    const alive = await fetch(`${url}/api/v1/health`).then(
+      (r) => r.ok,
+      () => false,
+    )
     const seconds = (Date.now() - started) / 1000
-    console.log(`proof:fuzz — ${sent.toLocaleString('id-ID')} permintaan bermusuhan atas ${list.length} rute dalam ${seconds.toFixed(0)} s (${CONCURRENCY} sekaligus)`)
+    console.log(
+      `proof:fuzz — ${sent.toLocaleString('id-ID')} permintaan bermusuhan atas ${list.length} rute dalam ${seconds.toFixed(0)} s (${CONCURRENCY} sekaligus)`,
+    )
     const statuses = [...byStatus.entries()].sort((a, b) => a[0] - b[0])
-    console.log(`  jawaban menurut status: ${statuses.map(([s, n]) => `${s === -1 ? 'gagal-jaringan' : s === 0 ? 'soket-ditutup' : s}: ${n}`).join(', ')}`)
-    console.log(`  5xx: ${serverErrors.length}${busy ? ` (ditambah ${busy} × 503 sibuk dengan Retry-After)` : ''} · desk hidup setelahnya: ${alive ? 'ya' : 'TIDAK'}`)
+    console.log(
+      `  jawaban menurut status: ${statuses.map(([s, n]) => `${s === -1 ? 'gagal-jaringan' : s === 0 ? 'soket-ditutup' : s}: ${n}`).join(', ')}`,
+    )
+    console.log(
+      `  5xx: ${serverErrors.length}${busy ? ` (ditambah ${busy} × 503 sibuk dengan Retry-After)` : ''} · desk hidup setelahnya: ${alive ? 'ya' : 'TIDAK'}`,
+    )
     for (const e of serverErrors.slice(0, 10)) console.log(`    ${e}`)
     for (const e of networkErrors.slice(0, 10)) console.log(`    jaringan: ${e}`)
     const ok = serverErrors.length === 0 && alive && (byStatus.get(-1) ?? 0) === 0

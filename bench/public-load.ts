@@ -39,7 +39,9 @@ const ROUNDS = Number(values.rounds)
 // load through nginx and straight to the desk.
 const PUBLIC_RATE = Number(values['public-rate'])
 if (!existsSync(NGINX)) {
-  console.log(`bench/public-load: ${NGINX} is not installed (apt-get install -y nginx); nothing measured.`)
+  console.log(
+    `bench/public-load: ${NGINX} is not installed (apt-get install -y nginx); nothing measured.`,
+  )
   process.exit(0)
 }
 
@@ -63,14 +65,27 @@ function readDeskLog(chunk: string): void {
   const text = logTail + chunk
   const cut = text.lastIndexOf('\n')
   logTail = text.slice(cut + 1)
-  for (const m of text.slice(0, cut + 1).matchAll(/"path":"([^"]+)","status":(\d+),"ms":([\d.]+)/g)) {
+  for (const m of text
+    .slice(0, cut + 1)
+    .matchAll(/"path":"([^"]+)","status":(\d+),"ms":([\d.]+)/g)) {
     if (m[1] === '/api/v1/results' && m[2] === '201') deskMs.push(Number(m[3]))
-    else if (m[1] === '/api/v1/public/summary' || m[1] === '/publik' || m[1] === '/api/v1/config' || m[1]!.startsWith('/assets/')) publicSeen++
+    else if (
+      m[1] === '/api/v1/public/summary' ||
+      m[1] === '/publik' ||
+      m[1] === '/api/v1/config' ||
+      m[1]!.startsWith('/assets/')
+    )
+      publicSeen++
   }
 }
 
 /** Reports at a fixed rate (open loop: a slow desk does not slow the phones down), over keep-alive. */
-async function phones(url: string, codes: string[], firstId: number, seconds: number): Promise<Latency> {
+async function phones(
+  url: string,
+  codes: string[],
+  firstId: number,
+  seconds: number,
+): Promise<Latency> {
   const agent = new Agent({ keepAlive: true, maxSockets: 64 })
   const target = new URL(url)
   const lat: number[] = []
@@ -101,7 +116,18 @@ async function phones(url: string, codes: string[], firstId: number, seconds: nu
     inFlight.push(
       new Promise<void>((resolve) => {
         const req = request(
-          { host: target.hostname, port: target.port, path: '/api/v1/results', method: 'POST', agent, headers: { authorization: `Bearer ${BENCH_TOKEN}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+          {
+            host: target.hostname,
+            port: target.port,
+            path: '/api/v1/results',
+            method: 'POST',
+            agent,
+            headers: {
+              authorization: `Bearer ${BENCH_TOKEN}`,
+              'content-type': 'application/json',
+              'content-length': Buffer.byteLength(body),
+            },
+          },
           (res) => {
             res.resume()
             res.on('end', () => {
@@ -129,9 +155,18 @@ async function phones(url: string, codes: string[], firstId: number, seconds: nu
   await new Promise((r) => setTimeout(r, 200))
   desk.flushLog()
   lat.sort((a, b) => a - b)
-  const q = (xs: number[], p: number) => xs[Math.min(xs.length - 1, Math.floor(xs.length * p))] ?? NaN
+  const q = (xs: number[], p: number) =>
+    xs[Math.min(xs.length - 1, Math.floor(xs.length * p))] ?? NaN
   const own = deskMs.sort((a, b) => a - b)
-  return { sent: i - firstId, p50: q(lat, 0.5), p99: q(lat, 0.99), max: lat[lat.length - 1] ?? NaN, errors, desk: { p50: q(own, 0.5), p99: q(own, 0.99) }, why }
+  return {
+    sent: i - firstId,
+    p50: q(lat, 0.5),
+    p99: q(lat, 0.99),
+    max: lat[lat.length - 1] ?? NaN,
+    errors,
+    desk: { p50: q(own, 0.5), p99: q(own, 0.99) },
+    why,
+  }
 }
 
 /**
@@ -139,21 +174,42 @@ async function phones(url: string, codes: string[], firstId: number, seconds: nu
  * them in Chromium): the page, the scripts and styles it names, the desk's configuration, the
  * summary — then the page refreshes the summary every few seconds (here: twice more per load).
  */
-async function pageLoad(target: { host: string; port: number; tls?: { ca: Buffer } }): Promise<string[]> {
+async function pageLoad(target: {
+  host: string
+  port: number
+  tls?: { ca: Buffer }
+}): Promise<string[]> {
   const html = await new Promise<string>((resolve, reject) => {
-    const options = { host: target.host, port: target.port, path: '/publik', ...(target.tls ? { ca: target.tls.ca, servername: 'localhost' } : {}) }
+    const options = {
+      host: target.host,
+      port: target.port,
+      path: '/publik',
+      ...(target.tls ? { ca: target.tls.ca, servername: 'localhost' } : {}),
+    }
     const req = (target.tls ? httpsRequest : request)(options, (res) => {
       let body = ''
       res.setEncoding('utf8')
       res.on('data', (d) => (body += d))
-      res.on('end', () => (res.statusCode === 200 ? resolve(body) : reject(new Error(`/publik: HTTP ${res.statusCode}`))))
+      res.on('end', () =>
+        res.statusCode === 200
+          ? resolve(body)
+          : reject(new Error(`/publik: HTTP ${res.statusCode}`)),
+      )
     })
     req.on('error', reject)
     req.end()
   })
   const assets = [...html.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map((m) => m[1]!)
-  if (assets.length === 0) throw new Error('/publik names no /assets/: is the UI built (npx electron-vite build)?')
-  return ['/publik', ...assets, '/api/v1/config', '/api/v1/public/summary', '/api/v1/public/summary', '/api/v1/public/summary']
+  if (assets.length === 0)
+    throw new Error('/publik names no /assets/: is the UI built (npx electron-vite build)?')
+  return [
+    '/publik',
+    ...assets,
+    '/api/v1/config',
+    '/api/v1/public/summary',
+    '/api/v1/public/summary',
+    '/api/v1/public/summary',
+  ]
 }
 
 /**
@@ -161,7 +217,11 @@ async function pageLoad(target: { host: string; port: number; tls?: { ca: Buffer
  * asking for the next public path as soon as the last answer is complete. Returns requests/s and
  * the answers' statuses.
  */
-async function crowd(target: { host: string; port: number; tls?: { ca: Buffer } }, clients: number, seconds: number) {
+async function crowd(
+  target: { host: string; port: number; tls?: { ca: Buffer } },
+  clients: number,
+  seconds: number,
+) {
   const paths = await pageLoad(target)
   const statuses: Record<number, number> = {}
   let done = 0
@@ -175,8 +235,18 @@ async function crowd(target: { host: string; port: number; tls?: { ca: Buffer } 
       const open = () => {
         if (Date.now() >= end) return resolve()
         const socket = target.tls
-          ? tlsConnect({ host: target.host, port: target.port, ca: target.tls.ca, servername: 'localhost', ...({ localAddress: `127.0.2.${(c % 250) + 1}` } as object) })
-          : netConnect({ host: target.host, port: target.port, localAddress: `127.0.2.${(c % 250) + 1}` })
+          ? tlsConnect({
+              host: target.host,
+              port: target.port,
+              ca: target.tls.ca,
+              servername: 'localhost',
+              ...({ localAddress: `127.0.2.${(c % 250) + 1}` } as object),
+            })
+          : netConnect({
+              host: target.host,
+              port: target.port,
+              localAddress: `127.0.2.${(c % 250) + 1}`,
+            })
         let pending: Buffer = Buffer.alloc(0)
         const send = (): void => {
           if (Date.now() >= end) return void socket.end()
@@ -189,7 +259,9 @@ async function crowd(target: { host: string; port: number; tls?: { ca: Buffer } 
         }
         const write = () => {
           if (socket.destroyed) return
-          socket.write(`GET ${paths[k++ % paths.length]} HTTP/1.1\r\nHost: localhost\r\nAccept-Encoding: gzip\r\nConnection: keep-alive\r\n\r\n`)
+          socket.write(
+            `GET ${paths[k++ % paths.length]} HTTP/1.1\r\nHost: localhost\r\nAccept-Encoding: gzip\r\nConnection: keep-alive\r\n\r\n`,
+          )
         }
         socket.once(target.tls ? 'secureConnect' : 'connect', () => send())
         socket.on('error', () => {})
@@ -229,15 +301,36 @@ async function crowd(target: { host: string; port: number; tls?: { ca: Buffer } 
 if (values['crowd-port']) {
   const ca = values['crowd-ca'] ? { tls: { ca: readFileSync(values['crowd-ca']) } } : {}
   process.stdout.write('go\n')
-  const r = await crowd({ host: '127.0.0.1', port: Number(values['crowd-port']), ...ca }, PUBLIC_CLIENTS, SECONDS)
+  const r = await crowd(
+    { host: '127.0.0.1', port: Number(values['crowd-port']), ...ca },
+    PUBLIC_CLIENTS,
+    SECONDS,
+  )
   process.stdout.write(JSON.stringify(r))
   process.exit(0)
 }
 
 /** Start the crowd; `started` resolves when it begins, `done` with its figures. */
 function crowdProcess(port: number, caFile?: string) {
-  const args = ['--import', 'tsx', import.meta.filename, '--crowd-port', String(port), '--seconds', String(SECONDS), '--public-clients', String(PUBLIC_CLIENTS), '--public-rate', String(PUBLIC_RATE), ...(caFile ? ['--crowd-ca', caFile] : [])]
-  const child = PIN ? spawn('taskset', ['-c', '0', process.execPath, ...args], { stdio: ['ignore', 'pipe', 'inherit'] }) : spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] })
+  const args = [
+    '--import',
+    'tsx',
+    import.meta.filename,
+    '--crowd-port',
+    String(port),
+    '--seconds',
+    String(SECONDS),
+    '--public-clients',
+    String(PUBLIC_CLIENTS),
+    '--public-rate',
+    String(PUBLIC_RATE),
+    ...(caFile ? ['--crowd-ca', caFile] : []),
+  ]
+  const child = PIN
+    ? spawn('taskset', ['-c', '0', process.execPath, ...args], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      })
+    : spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] })
   let out = ''
   let go: () => void
   const started = new Promise<void>((r) => (go = r))
@@ -246,7 +339,9 @@ function crowdProcess(port: number, caFile?: string) {
     if (out.startsWith('go\n')) go()
   })
   const done = new Promise<{ rps: number; statuses: Record<number, number> }>((resolve, reject) =>
-    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.slice(3))) : reject(new Error(`crowd exited ${code}`)))),
+    child.on('exit', (code) =>
+      code === 0 ? resolve(JSON.parse(out.slice(3))) : reject(new Error(`crowd exited ${code}`)),
+    ),
   )
   return { started, done }
 }
@@ -274,10 +369,38 @@ progress('desk started; importing the registry')
 const codes = await importRegistry(desk.url, 60)
 progress('registry imported')
 const certDir = mkdtempSync(join(tmpdir(), 'desk-bench-tls-'))
-execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', join(certDir, 'k.pem'), '-out', join(certDir, 'c.pem'), '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1'], { stdio: 'ignore' })
+execFileSync(
+  'openssl',
+  [
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:prime256v1',
+    '-nodes',
+    '-keyout',
+    join(certDir, 'k.pem'),
+    '-out',
+    join(certDir, 'c.pem'),
+    '-days',
+    '1',
+    '-subj',
+    '/CN=localhost',
+    '-addext',
+    'subjectAltName=DNS:localhost,IP:127.0.0.1',
+  ],
+  { stdio: 'ignore' },
+)
 const ca: Buffer = readFileSync(join(certDir, 'c.pem'))
 const deskPort = Number(new URL(desk.url).port)
-const nginx = await startNginx({ deskPort, cert: join(certDir, 'c.pem'), key: join(certDir, 'k.pem'), workers: 1, ...(PIN ? { cpu: '0' } : {}) })
+const nginx = await startNginx({
+  deskPort,
+  cert: join(certDir, 'c.pem'),
+  key: join(certDir, 'k.pem'),
+  workers: 1,
+  ...(PIN ? { cpu: '0' } : {}),
+})
 
 try {
   // Warm up (JIT, connections, the cache's first fill), not counted.
@@ -324,22 +447,36 @@ try {
   const ms = (x: number) => `${x.toFixed(1).padStart(6)} ms`
   const row = (name: string, l: Latency) =>
     `  ${name.padEnd(44)} ${String(l.sent).padStart(6)} reports   in the desk p50 ${ms(l.desk.p50)} p99 ${ms(l.desk.p99)}   at the phones p50 ${ms(l.p50)} p99 ${ms(l.p99)}` +
-    (l.errors ? `   ${l.errors} not accepted (${Object.entries(l.why).map(([k, n]) => `${k}: ${n}`).join(', ')})` : '')
+    (l.errors
+      ? `   ${l.errors} not accepted (${Object.entries(l.why)
+          .map(([k, n]) => `${k}: ${n}`)
+          .join(', ')})`
+      : '')
   const crowdLine = (name: string, cs: typeof viaNginx) => {
     const statuses: Record<string, number> = {}
-    for (const c of cs) for (const [k, n] of Object.entries(c.statuses)) statuses[k] = (statuses[k] ?? 0) + n
+    for (const c of cs)
+      for (const [k, n] of Object.entries(c.statuses)) statuses[k] = (statuses[k] ?? 0) + n
     const seen = cs.reduce((x, c) => x + c.seen, 0)
     const total = Object.values(statuses).reduce((x, n) => x + n, 0)
-    return `  ${name}: ${med(cs.map((c) => c.rps)).toFixed(0)} req/s (HTTP ${Object.entries(statuses).map(([k, n]) => `${k}: ${n}`).join(', ')}); the desk saw ${seen} of ${total} (${(seen / (SECONDS * ROUNDS)).toFixed(1)}/s)`
+    return `  ${name}: ${med(cs.map((c) => c.rps)).toFixed(0)} req/s (HTTP ${Object.entries(
+      statuses,
+    )
+      .map(([k, n]) => `${k}: ${n}`)
+      .join(', ')}); the desk saw ${seen} of ${total} (${(seen / (SECONDS * ROUNDS)).toFixed(1)}/s)`
   }
-  console.log(`${PIN ? `desk on CPU ${process.env.DESK_BENCH_SERVER_CPU}, phones + nginx + crowd on CPU 0` : 'not pinned'}; load average ${loadavg()[0]!.toFixed(1)}`)
-  console.log(`bench/public-load — phones ${REPORT_RATE} reports/s straight to the desk; ${ROUNDS} rounds × 3 conditions × ${SECONDS} s (medians of the rounds); crowd: ${PUBLIC_CLIENTS} keep-alive connections${PUBLIC_RATE > 0 ? ` paced at ${PUBLIC_RATE} req/s` : ' as fast as they go'}; 127.0.0.1`)
+  console.log(
+    `${PIN ? `desk on CPU ${process.env.DESK_BENCH_SERVER_CPU}, phones + nginx + crowd on CPU 0` : 'not pinned'}; load average ${loadavg()[0]!.toFixed(1)}`,
+  )
+  console.log(
+    `bench/public-load — phones ${REPORT_RATE} reports/s straight to the desk; ${ROUNDS} rounds × 3 conditions × ${SECONDS} s (medians of the rounds); crowd: ${PUBLIC_CLIENTS} keep-alive connections${PUBLIC_RATE > 0 ? ` paced at ${PUBLIC_RATE} req/s` : ' as fast as they go'}; 127.0.0.1`,
+  )
   console.log(row('phones alone', a))
   console.log(row('phones + crowd through nginx (micro-cache)', p))
   console.log(row('phones + the same crowd straight to the desk', d))
   console.log(crowdLine('crowd through nginx', viaNginx))
   console.log(crowdLine('crowd straight to the desk', straight))
-  const ratio = (x: Latency) => `in the desk p50 ${(x.desk.p50 / a.desk.p50).toFixed(2)}×, p99 ${(x.desk.p99 / a.desk.p99).toFixed(2)}×; at the phones p50 ${(x.p50 / a.p50).toFixed(2)}×, p99 ${(x.p99 / a.p99).toFixed(2)}×`
+  const ratio = (x: Latency) =>
+    `in the desk p50 ${(x.desk.p50 / a.desk.p50).toFixed(2)}×, p99 ${(x.desk.p99 / a.desk.p99).toFixed(2)}×; at the phones p50 ${(x.p50 / a.p50).toFixed(2)}×, p99 ${(x.p99 / a.p99).toFixed(2)}×`
   console.log(`  intake latency, crowd through nginx / alone: ${ratio(p)}`)
   console.log(`  intake latency, crowd straight at the desk / alone: ${ratio(d)}`)
 } finally {

@@ -26,6 +26,7 @@ export const fmt = {
   ms: (x: number) => `${x < 10 ? x.toFixed(1) : Math.round(x).toLocaleString('id-ID')} ms`,
   s: (x: number) => `${(x / 1000).toLocaleString('id-ID', { maximumFractionDigits: 2 })} s`,
   n: (x: number) => Math.round(x).toLocaleString('id-ID'),
-  x: (x: number) => `${x.toLocaleString('id-ID', { maximumFractionDigits: 2, minimumFractionDigits: 2 })}×`,
+  x: (x: number) =>
+    `${x.toLocaleString('id-ID', { maximumFractionDigits: 2, minimumFractionDigits: 2 })}×`,
   mb: (x: number) => `${Math.round(x).toLocaleString('id-ID')} MB`,
 }

@@ -62,7 +62,11 @@ const pct = (xs: number[], p: number) => {
 }
 
 /** One wall board: an event stream, and a summary re-read at most every 2 s while results arrive. */
-function board(url: string, onDelay: (ms: number) => void, onRead: (ms: number) => void): { close(): void } {
+function board(
+  url: string,
+  onDelay: (ms: number) => void,
+  onRead: (ms: number) => void,
+): { close(): void } {
   let dirty = false
   let closed = false
   const readOnce = async () => {
@@ -74,23 +78,27 @@ function board(url: string, onDelay: (ms: number) => void, onRead: (ms: number) 
     if (r?.ok) onRead(performance.now() - t)
   }
   const reread = setInterval(() => void readOnce(), 2_000)
-  const req = request(`${url}/api/v1/events?token=${encodeURIComponent(BENCH_TOKEN)}`, { headers: { accept: 'text/event-stream' } }, (res: IncomingMessage) => {
-    res.setEncoding('utf8')
-    let buffer = ''
-    res.on('data', (chunk: string) => {
-      const now = Date.now()
-      buffer += chunk
-      let end: number
-      while ((end = buffer.indexOf('\n\n')) >= 0) {
-        const message = buffer.slice(0, end)
-        buffer = buffer.slice(end + 2)
-        if (!message.includes('event: result.')) continue
-        dirty = true
-        const at = /"at":"([^"]+)"/.exec(message)
-        if (at && message.includes('event: result.accepted')) onDelay(now - Date.parse(at[1]!))
-      }
-    })
-  })
+  const req = request(
+    `${url}/api/v1/events?token=${encodeURIComponent(BENCH_TOKEN)}`,
+    { headers: { accept: 'text/event-stream' } },
+    (res: IncomingMessage) => {
+      res.setEncoding('utf8')
+      let buffer = ''
+      res.on('data', (chunk: string) => {
+        const now = Date.now()
+        buffer += chunk
+        let end: number
+        while ((end = buffer.indexOf('\n\n')) >= 0) {
+          const message = buffer.slice(0, end)
+          buffer = buffer.slice(end + 2)
+          if (!message.includes('event: result.')) continue
+          dirty = true
+          const at = /"at":"([^"]+)"/.exec(message)
+          if (at && message.includes('event: result.accepted')) onDelay(now - Date.parse(at[1]!))
+        }
+      })
+    },
+  )
   req.on('error', () => {})
   req.end()
   return {
@@ -105,11 +113,31 @@ function board(url: string, onDelay: (ms: number) => void, onRead: (ms: number) 
 async function main(): Promise<void> {
   // The desk as it runs on the night: built (`npm run serve` runs out/main/cli.js), not through tsx.
   const root = join(import.meta.dirname, '..')
-  if (spawnSync(process.execPath, [join(root, 'scripts/ensure-build.mjs')], { cwd: root, stdio: 'inherit' }).status !== 0) throw new Error('build failed')
+  if (
+    spawnSync(process.execPath, [join(root, 'scripts/ensure-build.mjs')], {
+      cwd: root,
+      stdio: 'inherit',
+    }).status !== 0
+  )
+    throw new Error('build failed')
   const backupDir = mkdtempSync(join(tmpdir(), 'desk-soak-backup-'))
   const dataDir = mkdtempSync(join(tmpdir(), 'desk-soak-'))
   const desk = await startProcess(
-    [join(root, 'out/main/cli.js'), 'serve', '--data-dir', dataDir, '--port', '0', '--host', '127.0.0.1', '--training', '--backup-dir', backupDir, '--backup-interval', '60'],
+    [
+      join(root, 'out/main/cli.js'),
+      'serve',
+      '--data-dir',
+      dataDir,
+      '--port',
+      '0',
+      '--host',
+      '127.0.0.1',
+      '--training',
+      '--backup-dir',
+      backupDir,
+      '--backup-interval',
+      '60',
+    ],
     { DESK_ADMIN_TOKEN: BENCH_TOKEN },
     () => rmSync(dataDir, { recursive: true, force: true }),
     { tsx: false },
@@ -120,9 +148,21 @@ async function main(): Promise<void> {
   // Bounded whatever happens: the night plus half again, plus a minute for setup.
   const deadline = setTimeout(() => hardStop.abort(), (MINUTES * 1.5 + 1) * 60_000)
   const samples: Sample[] = []
-  let current: Sample = { t: 0, rssMb: rssMb(desk.pid), health: [], results: [], boards: [], delivery: [], accepted: 0 }
+  let current: Sample = {
+    t: 0,
+    rssMb: rssMb(desk.pid),
+    health: [],
+    results: [],
+    boards: [],
+    delivery: [],
+    accepted: 0,
+  }
   const boards = Array.from({ length: BOARDS }, () =>
-    board(desk.url, (ms) => current.delivery.push(ms), (ms) => current.boards.push(ms)),
+    board(
+      desk.url,
+      (ms) => current.delivery.push(ms),
+      (ms) => current.boards.push(ms),
+    ),
   )
   const probeOnce = async () => {
     const t = performance.now()
@@ -150,7 +190,9 @@ async function main(): Promise<void> {
   }
   let summary
   try {
-    process.stdout.write(`Soak: ${MINUTES} menit, malam simulasi ${SPEED.toFixed(1)}× lebih cepat, ${BOARDS} papan, cadangan tiap 60 detik\n`)
+    process.stdout.write(
+      `Soak: ${MINUTES} menit, malam simulasi ${SPEED.toFixed(1)}× lebih cepat, ${BOARDS} papan, cadangan tiap 60 detik\n`,
+    )
     summary = await runSimulation({
       url: desk.url,
       token: BENCH_TOKEN,
@@ -169,14 +211,20 @@ async function main(): Promise<void> {
     clearInterval(sampler)
     for (const b of boards) b.close()
   }
-  const backups = (await (await fetch(`${desk.url}/api/v1/backup`, { headers })).json()) as { state: string; kept: number; lastGood: { bytes: number; durationMs: number | null } | null }
+  const backups = (await (await fetch(`${desk.url}/api/v1/backup`, { headers })).json()) as {
+    state: string
+    kept: number
+    lastGood: { bytes: number; durationMs: number | null } | null
+  }
   await desk.stop()
   rmSync(backupDir, { recursive: true, force: true })
 
   // Tenths of the run: the first and last are compared.
   const tenths = 10
   const per = Math.max(1, Math.ceil(samples.length / tenths))
-  const windows = Array.from({ length: Math.ceil(samples.length / per) }, (_, i) => samples.slice(i * per, (i + 1) * per))
+  const windows = Array.from({ length: Math.ceil(samples.length / per) }, (_, i) =>
+    samples.slice(i * per, (i + 1) * per),
+  )
   const rows = windows.map((w) => {
     const all = (k: 'health' | 'results' | 'boards' | 'delivery') => w.flatMap((s) => s[k])
     const results = all('results')
@@ -212,7 +260,23 @@ async function main(): Promise<void> {
   process.stdout.write(out.join('\n') + '\n')
   if (values.json) {
     mkdirSync(dirname(values.json), { recursive: true })
-    writeFileSync(values.json, JSON.stringify({ minutes: MINUTES, speed: SPEED, boards: BOARDS, rows, counts: summary.counts, verify: verificationPassed(summary), backups, samples: samples.map((s) => ({ t: s.t, rssMb: s.rssMb })) }, null, 2))
+    writeFileSync(
+      values.json,
+      JSON.stringify(
+        {
+          minutes: MINUTES,
+          speed: SPEED,
+          boards: BOARDS,
+          rows,
+          counts: summary.counts,
+          verify: verificationPassed(summary),
+          backups,
+          samples: samples.map((s) => ({ t: s.t, rssMb: s.rssMb })),
+        },
+        null,
+        2,
+      ),
+    )
   }
   if (!verificationPassed(summary) || summary.run.aborted) process.exitCode = 1
 }

@@ -29,20 +29,26 @@ const EVENTS = Number(values.events)
 const SECONDS = Number(values.seconds)
 const root = join(import.meta.dirname, '..')
 
-const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024
+const rssMb = (pid: number) =>
+  Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024
 
 /** A stream whose client reads the status line and then nothing. */
 function silentStream(url: string, token: string): Promise<{ status: number; socket: Socket }> {
   const { hostname, port } = new URL(url)
   return new Promise((resolve) => {
     const socket = connect(Number(port), hostname, () => {
-      socket.write(`GET /api/v1/events?lastEventId=0 HTTP/1.1\r\nHost: ${hostname}\r\nAuthorization: Bearer ${token}\r\n\r\n`)
+      socket.write(
+        `GET /api/v1/events?lastEventId=0 HTTP/1.1\r\nHost: ${hostname}\r\nAuthorization: Bearer ${token}\r\n\r\n`,
+      )
     })
     const timer = setTimeout(() => resolve({ status: 0, socket }), 30_000)
     socket.once('data', (chunk) => {
       clearTimeout(timer)
       socket.pause()
-      resolve({ status: Number(/^HTTP\/1\.1 (\d+)/.exec(chunk.toString('latin1'))?.[1] ?? 0), socket })
+      resolve({
+        status: Number(/^HTTP\/1\.1 (\d+)/.exec(chunk.toString('latin1'))?.[1] ?? 0),
+        socket,
+      })
     })
     socket.on('error', () => resolve({ status: -1, socket }))
   })
@@ -75,7 +81,10 @@ async function scenario(name: string, url: string, pid: number, tokens: string[]
     while (probing) {
       const ms = await health(url)
       ;(holding ? latencies : openingLatencies).push(ms)
-      if (process.env.SSE_FLOOD_DEBUG && ms > 50) console.log(`  slow /health ${ms.toFixed(0)} ms at ${((performance.now() - t0) / 1000).toFixed(2)} s`)
+      if (process.env.SSE_FLOOD_DEBUG && ms > 50)
+        console.log(
+          `  slow /health ${ms.toFixed(0)} ms at ${((performance.now() - t0) / 1000).toFixed(2)} s`,
+        )
       try {
         peakRss = Math.max(peakRss, rssMb(pid))
       } catch {
@@ -84,7 +93,9 @@ async function scenario(name: string, url: string, pid: number, tokens: string[]
       await new Promise((r) => setTimeout(r, 50))
     }
   })()
-  const opened = await Promise.all(Array.from({ length: count }, (_, i) => silentStream(url, tokens[i % tokens.length]!)))
+  const opened = await Promise.all(
+    Array.from({ length: count }, (_, i) => silentStream(url, tokens[i % tokens.length]!)),
+  )
   for (const o of opened) {
     statuses[o.status] = (statuses[o.status] ?? 0) + 1
     sockets.push(o.socket)
@@ -105,7 +116,8 @@ async function scenario(name: string, url: string, pid: number, tokens: string[]
   latencies.sort((a, b) => a - b)
   const failed = [...latencies, ...openingLatencies].filter((l) => l === Infinity).length
   const openingMax = openingLatencies.length ? Math.max(...openingLatencies) : 0
-  const p = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!
+  const p = (q: number) =>
+    latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!
   return {
     name,
     statuses,
@@ -147,12 +159,25 @@ async function main() {
     unlock()
   }
   const desk = await startProcess(
-    [join(root, 'src/host/cli.ts'), 'serve', '--data-dir', dir, '--port', '0', '--host', '127.0.0.1'],
+    [
+      join(root, 'src/host/cli.ts'),
+      'serve',
+      '--data-dir',
+      dir,
+      '--port',
+      '0',
+      '--host',
+      '127.0.0.1',
+    ],
     { DESK_ADMIN_TOKEN: BENCH_TOKEN },
   )
   try {
     const display = async (i: number) => {
-      const r = await fetch(`${desk.url}/api/v1/users`, { method: 'POST', headers: benchHeaders, body: JSON.stringify({ name: `Papan ${i}`, role: 'display' }) })
+      const r = await fetch(`${desk.url}/api/v1/users`, {
+        method: 'POST',
+        headers: benchHeaders,
+        body: JSON.stringify({ name: `Papan ${i}`, role: 'display' }),
+      })
       return ((await r.json()) as { accessCode: string }).accessCode
     }
     const one = [await display(0)]
@@ -162,11 +187,17 @@ async function main() {
       await scenario('A: satu akun display', desk.url, desk.pid, one),
       await scenario('B: 15 akun display', desk.url, desk.pid, many),
     ]
-    console.log(`sse-flood: ${STREAMS} aliran yang tidak pernah dibaca, ${EVENTS.toLocaleString('id-ID')} peristiwa di tabel, ${SECONDS} s`)
-    console.log('skenario              | jawaban aliran        | /health selama aliran terbuka: p50 / p99 / maks (ms) | saat membuka | RSS diam / puncak / 1 s sesudah ditutup (MB)')
+    console.log(
+      `sse-flood: ${STREAMS} aliran yang tidak pernah dibaca, ${EVENTS.toLocaleString('id-ID')} peristiwa di tabel, ${SECONDS} s`,
+    )
+    console.log(
+      'skenario              | jawaban aliran        | /health selama aliran terbuka: p50 / p99 / maks (ms) | saat membuka | RSS diam / puncak / 1 s sesudah ditutup (MB)',
+    )
     let ok = true
     for (const r of rows) {
-      const st = Object.entries(r.statuses).map(([k, v]) => `${k}×${v}`).join(' ')
+      const st = Object.entries(r.statuses)
+        .map(([k, v]) => `${k}×${v}`)
+        .join(' ')
       console.log(
         `${r.name.padEnd(21)} | ${st.padEnd(21)} | ${r.p50.toFixed(1)} / ${r.p99.toFixed(1)} / ${r.max.toFixed(1)} (${r.probes} probe, ${r.failed} gagal) | maks ${r.openingMax.toFixed(0)} ms dalam ${(r.opening / 1000).toFixed(1)} s | ${r.idleRss.toFixed(0)} / ${r.peakRss.toFixed(0)} / ${r.afterRss.toFixed(0)}`,
       )
@@ -174,7 +205,9 @@ async function main() {
       // the machine alone costs a probe.
       if (r.p99 >= 100 || r.peakRss >= 300 || r.failed > 0) ok = false
     }
-    console.log(ok ? 'target terpenuhi: /health p99 < 100 ms, memori < 300 MB' : 'TARGET TIDAK TERPENUHI')
+    console.log(
+      ok ? 'target terpenuhi: /health p99 < 100 ms, memori < 300 MB' : 'TARGET TIDAK TERPENUHI',
+    )
     if (!ok) process.exitCode = 1
   } finally {
     await desk.stop()

@@ -11,13 +11,23 @@ import { workbookWithSheetXml } from '../tests/helpers/zip'
 
 function tpsWorkbook(rows: number): Buffer {
   const aoa: (string | number)[][] = [['kode_desa', 'nomor_tps', 'dpt', 'dpt_l', 'dpt_p', 'lokasi']]
-  for (let i = 0; i < rows; i++) aoa.push([`35.09.${String(1 + (i % 31)).padStart(2, '0')}.${2001 + (i % 9)}`, 1 + (i % 40), 300, 150, 150, `Balai desa ${i}`])
+  for (let i = 0; i < rows; i++)
+    aoa.push([
+      `35.09.${String(1 + (i % 31)).padStart(2, '0')}.${2001 + (i % 9)}`,
+      1 + (i % 40),
+      300,
+      150,
+      150,
+      `Balai desa ${i}`,
+    ])
   const wb = XLSX.utils.book_new()
   XLSX.utils.book_append_sheet(wb, XLSX.utils.aoa_to_sheet(aoa), 'TPS')
   return XLSX.write(wb, { type: 'buffer', bookType: 'xlsx' }) as Buffer
 }
 
-async function stall<T>(fn: () => Promise<T> | T): Promise<{ ms: number; stallMs: number; outcome: string }> {
+async function stall<T>(
+  fn: () => Promise<T> | T,
+): Promise<{ ms: number; stallMs: number; outcome: string }> {
   // The longest gap between ticks of a 2 ms timer: what every other request would have waited.
   let last = performance.now()
   let longest = 0
@@ -50,18 +60,24 @@ async function main() {
     ['TPS Jember (4.216 baris)', tpsWorkbook(4_216)],
     ['TPS Jawa Timur (60.751 baris)', tpsWorkbook(60_751)],
   ]
-  console.log('berkas                              | cara     | waktu (ms) | jeda event loop terpanjang (ms) | hasil')
+  console.log(
+    'berkas                              | cara     | waktu (ms) | jeda event loop terpanjang (ms) | hasil',
+  )
   for (const [name, file] of cases) {
     for (const [how, fn] of [
       ['inline', () => readTable(file)],
       ['pekerja', () => reader.read(file)],
     ] as const) {
       const r = await stall(fn)
-      console.log(`${name.padEnd(35)} | ${how.padEnd(8)} | ${r.ms.toFixed(0).padStart(10)} | ${r.stallMs.toFixed(0).padStart(31)} | ${r.outcome}`)
+      console.log(
+        `${name.padEnd(35)} | ${how.padEnd(8)} | ${r.ms.toFixed(0).padStart(10)} | ${r.stallMs.toFixed(0).padStart(31)} | ${r.outcome}`,
+      )
     }
   }
   const r = await stall(() => reader.read(huge))
-  console.log(`${`5,4 juta sel (${(huge.length / 1024 / 1024).toFixed(1)} MB zip)`.padEnd(35)} | pekerja  | ${r.ms.toFixed(0).padStart(10)} | ${r.stallMs.toFixed(0).padStart(31)} | ${r.outcome}`)
+  console.log(
+    `${`5,4 juta sel (${(huge.length / 1024 / 1024).toFixed(1)} MB zip)`.padEnd(35)} | pekerja  | ${r.ms.toFixed(0).padStart(10)} | ${r.stallMs.toFixed(0).padStart(31)} | ${r.outcome}`,
+  )
 }
 
 main().catch((e: unknown) => {

@@ -6,7 +6,12 @@ import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 
 const root = fileURLToPath(new URL('..', import.meta.url)) // a path with spaces, or C:\ on Windows
-const outputs = ['out/main/index.js', 'out/main/cli.js', 'out/preload/index.cjs', 'out/renderer/index.html'].map((f) => join(root, f))
+const outputs = [
+  'out/main/index.js',
+  'out/main/cli.js',
+  'out/preload/index.cjs',
+  'out/renderer/index.html',
+].map((f) => join(root, f))
 
 function newest(dir) {
   let t = 0
@@ -18,10 +23,17 @@ function newest(dir) {
 }
 
 const built = outputs.every(existsSync) ? Math.min(...outputs.map((f) => statSync(f).mtimeMs)) : 0
-const sources = Math.max(newest(join(root, 'src')), newest(join(root, 'resources')), statSync(join(root, 'electron.vite.config.ts')).mtimeMs)
+const sources = Math.max(
+  newest(join(root, 'src')),
+  newest(join(root, 'resources')),
+  statSync(join(root, 'electron.vite.config.ts')).mtimeMs,
+)
 if (built < sources) {
   process.stdout.write('Membangun aplikasi (electron-vite build)…\n')
-  const r = spawnSync('npx', ['electron-vite', 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] })
+  const r = spawnSync('npx', ['electron-vite', 'build'], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  })
   if (r.status !== 0) {
     process.stderr.write('Build gagal; lihat pesan di atas.\n')
     process.exit(r.status ?? 1)

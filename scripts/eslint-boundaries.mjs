@@ -20,11 +20,15 @@ function folderOf(rel, keys) {
 /** What an import specifier names: a project folder, 'node:*' or a package name. */
 function targetOf(spec, fromFile, keys) {
   if (spec.startsWith('.') || spec.startsWith('/')) {
-    const rel = path.relative(ROOT, path.resolve(path.dirname(fromFile), spec)).split(path.sep).join('/')
+    const rel = path
+      .relative(ROOT, path.resolve(path.dirname(fromFile), spec))
+      .split(path.sep)
+      .join('/')
     return { kind: 'folder', name: folderOf(rel, keys) ?? rel.split('/')[0] }
   }
   const bare = spec.split('?')[0]
-  if (bare.startsWith('node:') || builtins.has(bare.split('/')[0])) return { kind: 'package', name: 'node:*' }
+  if (bare.startsWith('node:') || builtins.has(bare.split('/')[0]))
+    return { kind: 'package', name: 'node:*' }
   const parts = bare.split('/')
   return { kind: 'package', name: bare.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0] }
 }
@@ -74,7 +78,8 @@ export const boundaries = {
             const lit = arg?.type === 'TSLiteralType' ? arg.literal : arg
             if (lit?.type === 'Literal') check(n, lit.value)
           },
-          TSExternalModuleReference: (n) => n.expression.type === 'Literal' && check(n, n.expression.value),
+          TSExternalModuleReference: (n) =>
+            n.expression.type === 'Literal' && check(n, n.expression.value),
         }
       },
     },

@@ -6,7 +6,13 @@ export const DESK_SERVICE_TYPE = 'desk-pilkada'
 
 /** The part of bonjour-service the desk uses; tests pass a fake so they need no multicast. */
 export interface BonjourLike {
-  publish(options: { name: string; type: string; port: number; txt?: Record<string, string>; disableIPv6?: boolean }): PublishedLike
+  publish(options: {
+    name: string
+    type: string
+    port: number
+    txt?: Record<string, string>
+    disableIPv6?: boolean
+  }): PublishedLike
   find(options: { type: string }): BrowserLike
   unpublishAll(callback?: () => void): void
   destroy(callback?: () => void): void
@@ -74,7 +80,11 @@ export interface DiscoveryOptions {
  */
 export function startDiscovery(options: DiscoveryOptions): Discovery {
   const name =
-    options.name ?? `Desk Pilkada ${options.regencyName}${options.training ? ' (latihan)' : ''} @ ${hostname()}:${options.port}`.slice(0, 63)
+    options.name ??
+    `Desk Pilkada ${options.regencyName}${options.training ? ' (latihan)' : ''} @ ${hostname()}:${options.port}`.slice(
+      0,
+      63,
+    )
   let error: string | null = null
   const fail = (e: unknown) => {
     error = e instanceof Error ? e.message : String(e)
@@ -84,7 +94,9 @@ export function startDiscovery(options: DiscoveryOptions): Discovery {
   let published: PublishedLike[] = []
   let browser: BrowserLike | null = null
   try {
-    bonjour = options.bonjour ? options.bonjour() : (new Bonjour({}, fail) as unknown as BonjourLike)
+    bonjour = options.bonjour
+      ? options.bonjour()
+      : (new Bonjour({}, fail) as unknown as BonjourLike)
     // Public facts only: anyone on the LAN reads these records (never a token or a code).
     const scheme = options.scheme ?? 'http'
     const txt = {
@@ -98,8 +110,20 @@ export function startDiscovery(options: DiscoveryOptions): Discovery {
       ...(scheme === 'https' && options.certFingerprint ? { cert: options.certFingerprint } : {}),
     }
     published = [
-      bonjour.publish({ name, type: DESK_SERVICE_TYPE, port: options.port, txt, disableIPv6: true }),
-      bonjour.publish({ name, type: scheme, port: options.port, txt: { path: '/' }, disableIPv6: true }),
+      bonjour.publish({
+        name,
+        type: DESK_SERVICE_TYPE,
+        port: options.port,
+        txt,
+        disableIPv6: true,
+      }),
+      bonjour.publish({
+        name,
+        type: scheme,
+        port: options.port,
+        txt: { path: '/' },
+        disableIPv6: true,
+      }),
     ]
     for (const p of published) p.on?.('error', fail)
     browser = bonjour.find({ type: DESK_SERVICE_TYPE })
@@ -111,14 +135,22 @@ export function startDiscovery(options: DiscoveryOptions): Discovery {
     state() {
       const peers = (browser?.services ?? [])
         .filter((s) => s.name !== name)
-        .map((s) => ({ name: s.name, host: s.host, port: s.port, addresses: (s.addresses ?? []).filter((a) => !a.includes(':')) }))
+        .map((s) => ({
+          name: s.name,
+          host: s.host,
+          port: s.port,
+          addresses: (s.addresses ?? []).filter((a) => !a.includes(':')),
+        }))
       const refused = published.some((p) => p.activated === false && !p.published)
       return {
         enabled: true,
-        advertising: !stopped && published.length > 0 && published.every((p) => p.published !== false),
+        advertising:
+          !stopped && published.length > 0 && published.every((p) => p.published !== false),
         name,
         type: `_${DESK_SERVICE_TYPE}._tcp`,
-        error: error ?? (refused && !stopped ? `Nama "${name}" sudah dipakai perangkat lain di jaringan` : null),
+        error:
+          error ??
+          (refused && !stopped ? `Nama "${name}" sudah dipakai perangkat lain di jaringan` : null),
         peers,
       }
     },
@@ -156,7 +188,14 @@ export function startDiscovery(options: DiscoveryOptions): Discovery {
 
 /** The state shown when discovery is off (loopback-only desk, or disabled by option). */
 export function discoveryOff(): DiscoveryState {
-  return { enabled: false, advertising: false, name: null, type: `_${DESK_SERVICE_TYPE}._tcp`, error: null, peers: [] }
+  return {
+    enabled: false,
+    advertising: false,
+    name: null,
+    type: `_${DESK_SERVICE_TYPE}._tcp`,
+    error: null,
+    peers: [],
+  }
 }
 
 /** A desk seen on the LAN, as the desktop app's start screen lists it. */
@@ -189,7 +228,8 @@ function txtString(txt: Record<string, unknown> | undefined, key: string): strin
 /** What a TXT record and address say about a desk; records that are not a desk's are dropped. */
 export function advertOf(s: FoundService): DeskAdvert | null {
   const regency = txtString(s.txt, 'regency')
-  if (!/^\d{2}\.\d{2}$/.test(regency) || !Number.isInteger(s.port) || s.port <= 0 || s.port > 65535) return null
+  if (!/^\d{2}\.\d{2}$/.test(regency) || !Number.isInteger(s.port) || s.port <= 0 || s.port > 65535)
+    return null
   const v4 = (s.addresses ?? []).find((a) => /^\d{1,3}(\.\d{1,3}){3}$/.test(a))
   const host = v4 ?? s.host
   if (!host || !/^[A-Za-z0-9.-]+$/.test(host)) return null
@@ -210,13 +250,22 @@ export function advertOf(s: FoundService): DeskAdvert | null {
  * Browse the LAN for desks (`_desk-pilkada._tcp`) and call `onChange` with the whole list each
  * time one appears or goes. Like advertising, a failure is reported, never thrown.
  */
-export function browseDesks(options: { bonjour?: () => BonjourLike; onChange: (list: DeskAdvert[]) => void; onError?: (message: string) => void }): DeskBrowser {
+export function browseDesks(options: {
+  bonjour?: () => BonjourLike
+  onChange: (list: DeskAdvert[]) => void
+  onError?: (message: string) => void
+}): DeskBrowser {
   const seen = new Map<string, DeskAdvert>()
-  const emit = () => options.onChange([...seen.values()].sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id)))
+  const emit = () =>
+    options.onChange(
+      [...seen.values()].sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id)),
+    )
   let bonjour: BonjourLike | null = null
   let browser: BrowserLike | null = null
   try {
-    bonjour = options.bonjour ? options.bonjour() : (new Bonjour({}, (e: unknown) => options.onError?.(String(e))) as unknown as BonjourLike)
+    bonjour = options.bonjour
+      ? options.bonjour()
+      : (new Bonjour({}, (e: unknown) => options.onError?.(String(e))) as unknown as BonjourLike)
     browser = bonjour.find({ type: DESK_SERVICE_TYPE })
     browser.on?.('up', (s) => {
       const ad = advertOf(s)

@@ -35,7 +35,9 @@ export function lanAddresses(
       if (v4 && !info.internal) out.push({ interface: name, address: info.address })
     }
   }
-  return out.sort((a, b) => a.interface.localeCompare(b.interface) || a.address.localeCompare(b.address))
+  return out.sort(
+    (a, b) => a.interface.localeCompare(b.interface) || a.address.localeCompare(b.address),
+  )
 }
 
 export function isLoopback(host: string): boolean {
@@ -73,8 +75,12 @@ export async function lanAnswer(input: LanAnswerInput): Promise<LanDto> {
   const all = lanAddresses(input.interfaces)
   // Bound to one address: only that one serves. Bound to loopback: nothing on the LAN does, but
   // the addresses are still listed so the operator sees what to restart with.
-  const serving = wildcard || isLoopback(input.host) ? all : all.filter((a) => a.address === input.host)
-  const list = serving.length > 0 || wildcard || isLoopback(input.host) ? serving : [{ interface: '?', address: input.host }]
+  const serving =
+    wildcard || isLoopback(input.host) ? all : all.filter((a) => a.address === input.host)
+  const list =
+    serving.length > 0 || wildcard || isLoopback(input.host)
+      ? serving
+      : [{ interface: '?', address: input.host }]
   const addresses = await Promise.all(
     list.map(async (a) => {
       const url = `${input.scheme ?? 'http'}://${a.address}:${input.port}`

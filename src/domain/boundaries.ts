@@ -30,7 +30,9 @@ export function readBoundaryFeatures(text: string): Feature[] {
   try {
     raw = JSON.parse(text)
   } catch {
-    throw new BoundaryFileError('Berkas batas wilayah bukan JSON yang sah (harus GeoJSON atau TopoJSON)')
+    throw new BoundaryFileError(
+      'Berkas batas wilayah bukan JSON yang sah (harus GeoJSON atau TopoJSON)',
+    )
   }
   const doc = raw as { type?: unknown }
   if (!doc || typeof doc !== 'object') throw new BoundaryFileError('Berkas batas wilayah kosong')
@@ -40,7 +42,11 @@ export function readBoundaryFeatures(text: string): Feature[] {
   if (doc.type === 'Feature') return [raw as Feature]
   if (doc.type === 'Topology') {
     const topology = raw as Topology
-    if (!topology.objects || typeof topology.objects !== 'object' || !Array.isArray(topology.arcs)) {
+    if (
+      !topology.objects ||
+      typeof topology.objects !== 'object' ||
+      !Array.isArray(topology.arcs)
+    ) {
       throw new BoundaryFileError('TopoJSON tidak lengkap: objects atau arcs tidak ada')
     }
     const out: Feature[] = []
@@ -72,14 +78,18 @@ export function normaliseRegionCode(value: unknown): string | null {
 }
 
 /** Which property holds the region code? Every property, with how many of its values name a region here. */
-export function inspectProperties(features: Feature[], regions: RegionTree): { name: string; matches: number; sample: string[] }[] {
+export function inspectProperties(
+  features: Feature[],
+  regions: RegionTree,
+): { name: string; matches: number; sample: string[] }[] {
   const stats = new Map<string, { matches: number; sample: string[] }>()
   for (const f of features) {
     for (const [name, value] of Object.entries(f.properties ?? {})) {
       const s = stats.get(name) ?? { matches: 0, sample: [] }
       const code = normaliseRegionCode(value)
       if (code && regions.contains(code)) s.matches++
-      if (s.sample.length < 3 && value !== null && value !== undefined) s.sample.push(String(value).slice(0, 60))
+      if (s.sample.length < 3 && value !== null && value !== undefined)
+        s.sample.push(String(value).slice(0, 60))
       stats.set(name, s)
     }
   }
@@ -89,7 +99,11 @@ export function inspectProperties(features: Feature[], regions: RegionTree): { n
 }
 
 /** Match features to regions by `property`; features of one region are joined into one shape. */
-export function matchBoundaries(features: Feature[], property: string, regions: RegionTree): BoundaryMatch {
+export function matchBoundaries(
+  features: Feature[],
+  property: string,
+  regions: RegionTree,
+): BoundaryMatch {
   const unmatched: BoundaryMatch['unmatched'] = []
   const polygons = new Map<string, Position[][][]>()
   features.forEach((f, i) => {
@@ -97,16 +111,28 @@ export function matchBoundaries(features: Feature[], property: string, regions: 
     const value = raw === undefined || raw === null ? '' : String(raw)
     const code = normaliseRegionCode(raw)
     if (!code) {
-      unmatched.push({ feature: i + 1, value, reason: value ? 'bukan kode kecamatan/desa Kemendagri' : `properti "${property}" kosong` })
+      unmatched.push({
+        feature: i + 1,
+        value,
+        reason: value ? 'bukan kode kecamatan/desa Kemendagri' : `properti "${property}" kosong`,
+      })
       return
     }
     if (!regions.contains(code)) {
-      unmatched.push({ feature: i + 1, value, reason: `wilayah ${code} tidak ada di ${regions.regency.name}` })
+      unmatched.push({
+        feature: i + 1,
+        value,
+        reason: `wilayah ${code} tidak ada di ${regions.regency.name}`,
+      })
       return
     }
     const parts = polygonsOf(f.geometry)
     if (!parts) {
-      unmatched.push({ feature: i + 1, value, reason: `geometri ${f.geometry?.type ?? 'kosong'} bukan poligon` })
+      unmatched.push({
+        feature: i + 1,
+        value,
+        reason: `geometri ${f.geometry?.type ?? 'kosong'} bukan poligon`,
+      })
       return
     }
     polygons.set(code, [...(polygons.get(code) ?? []), ...parts])
@@ -118,7 +144,11 @@ export function matchBoundaries(features: Feature[], property: string, regions: 
       .map(([code, parts]) => ({
         code,
         name: regions.get(code)!.name,
-        geometry: rewindForD3(parts.length === 1 ? { type: 'Polygon', coordinates: parts[0]! } : { type: 'MultiPolygon', coordinates: parts }),
+        geometry: rewindForD3(
+          parts.length === 1
+            ? { type: 'Polygon', coordinates: parts[0]! }
+            : { type: 'MultiPolygon', coordinates: parts },
+        ),
       }))
   const kecamatan = shapes('kecamatan')
   const desa = shapes('desa')
@@ -132,8 +162,14 @@ export function matchBoundaries(features: Feature[], property: string, regions: 
     desa,
     unmatched,
     missing: {
-      kecamatan: missingOf(kecamatan, regions.kecamatan.map((k) => k.code)),
-      desa: missingOf(desa, regions.desa.map((d) => d.code)),
+      kecamatan: missingOf(
+        kecamatan,
+        regions.kecamatan.map((k) => k.code),
+      ),
+      desa: missingOf(
+        desa,
+        regions.desa.map((d) => d.code),
+      ),
     },
   }
 }
@@ -160,7 +196,8 @@ function ringArea(ring: Position[]): number {
   return s
 }
 
-const round = (ring: Position[]) => ring.map(([x, y]) => [Math.round(x! * 1e5) / 1e5, Math.round(y! * 1e5) / 1e5])
+const round = (ring: Position[]) =>
+  ring.map(([x, y]) => [Math.round(x! * 1e5) / 1e5, Math.round(y! * 1e5) / 1e5])
 
 /**
  * d3-geo draws spherical polygons and reads the winding: an exterior ring must run clockwise,

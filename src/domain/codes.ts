@@ -47,7 +47,12 @@ export function parseTpsCode(code: string): { desa: string; number: number } | n
 /** The ancestor of `code` at `level` (e.g. the kecamatan of a TPS), or null if `code` is above it. */
 // Kemendagri codes have fixed widths, so an ancestor is a prefix of known length (no splitting:
 // rollups call this for every TPS).
-const ANCESTOR_LENGTH: Record<RegionLevel, number> = { provinsi: 2, kabupaten: 5, kecamatan: 8, desa: 13 }
+const ANCESTOR_LENGTH: Record<RegionLevel, number> = {
+  provinsi: 2,
+  kabupaten: 5,
+  kecamatan: 8,
+  desa: 13,
+}
 
 export function ancestorAt(code: string, level: RegionLevel): string | null {
   const n = ANCESTOR_LENGTH[level]

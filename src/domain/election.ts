@@ -30,11 +30,18 @@ const CONTEST_ID = /^[a-z][a-z0-9-]{0,31}$/
  * by number, and a single-pair contest given its empty column (kolom kosong, number 0), which
  * voters may choose instead of the only pair.
  */
-export function normalizeContests(contests: Contest[]): { contests: Contest[]; errors: FieldIssue[] } {
+export function normalizeContests(contests: Contest[]): {
+  contests: Contest[]
+  errors: FieldIssue[]
+} {
   const errors: FieldIssue[] = []
   const seenIds = new Set<string>()
   if (contests.length === 0) {
-    errors.push({ field: 'contests', code: 'required', message: 'Minimal satu pemilihan harus ada' })
+    errors.push({
+      field: 'contests',
+      code: 'required',
+      message: 'Minimal satu pemilihan harus ada',
+    })
   }
   const out = contests.map((contest, ci) => {
     const base = `contests.${ci}`
@@ -45,18 +52,30 @@ export function normalizeContests(contests: Contest[]): { contests: Contest[]; e
         message: `ID pemilihan "${contest.id}" hanya boleh huruf kecil, angka dan tanda minus, diawali huruf`,
       })
     } else if (seenIds.has(contest.id)) {
-      errors.push({ field: `${base}.id`, code: 'duplicate', message: `ID pemilihan "${contest.id}" dipakai dua kali` })
+      errors.push({
+        field: `${base}.id`,
+        code: 'duplicate',
+        message: `ID pemilihan "${contest.id}" dipakai dua kali`,
+      })
     }
     seenIds.add(contest.id)
     if (contest.name.trim() === '') {
-      errors.push({ field: `${base}.name`, code: 'required', message: 'Nama pemilihan wajib diisi' })
+      errors.push({
+        field: `${base}.name`,
+        code: 'required',
+        message: 'Nama pemilihan wajib diisi',
+      })
     }
     // The empty column is the desk's own row, not a pair: it is accepted back only as a single-pair
     // contest's "Kolom Kosong" (a client saving what GET /config gave it). Anywhere else a 0 is a
     // mistyped pair number, refused rather than dropped so that no pair silently disappears.
     const pairs = contest.candidates.filter((c) => c.number !== EMPTY_COLUMN_NUMBER)
     if (pairs.length === 0) {
-      errors.push({ field: `${base}.candidates`, code: 'required', message: 'Minimal satu paslon wajib diisi' })
+      errors.push({
+        field: `${base}.candidates`,
+        code: 'required',
+        message: 'Minimal satu paslon wajib diisi',
+      })
     }
     if (pairs.length > MAX_CANDIDATES) {
       errors.push({
@@ -84,7 +103,11 @@ export function normalizeContests(contests: Contest[]): { contests: Contest[]; e
             message: `Nomor urut 0 adalah ${EMPTY_COLUMN_NAME}; paslon "${c.name.trim()}" harus bernomor 1 sampai 99`,
           })
         } else if (seenNumbers.has(EMPTY_COLUMN_NUMBER)) {
-          errors.push({ field: `${field}.number`, code: 'duplicate', message: `${EMPTY_COLUMN_NAME} ditulis dua kali` })
+          errors.push({
+            field: `${field}.number`,
+            code: 'duplicate',
+            message: `${EMPTY_COLUMN_NAME} ditulis dua kali`,
+          })
         }
         seenNumbers.add(EMPTY_COLUMN_NUMBER)
         return
@@ -104,7 +127,11 @@ export function normalizeContests(contests: Contest[]): { contests: Contest[]; e
       }
       seenNumbers.add(c.number)
       if (c.name.trim() === '') {
-        errors.push({ field: `${field}.name`, code: 'required', message: `Nama paslon ${c.number} wajib diisi` })
+        errors.push({
+          field: `${field}.name`,
+          code: 'required',
+          message: `Nama paslon ${c.number} wajib diisi`,
+        })
       }
     })
     const sorted = [...pairs]

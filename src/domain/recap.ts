@@ -24,7 +24,19 @@ export interface ContestResult {
 function emptyRow(code: string, name: string, candidates: Candidate[]): RecapRow {
   const votes: Record<string, number> = {}
   for (const c of candidates) votes[String(c.number)] = 0
-  return { code, name, tpsTotal: 0, tpsReported: 0, tpsExcluded: 0, dpt: 0, voters: 0, votes, valid: 0, invalid: 0, total: 0 }
+  return {
+    code,
+    name,
+    tpsTotal: 0,
+    tpsReported: 0,
+    tpsExcluded: 0,
+    dpt: 0,
+    voters: 0,
+    votes,
+    valid: 0,
+    invalid: 0,
+    total: 0,
+  }
 }
 
 function addTps(row: RecapRow, tps: TpsRecord, result: ContestResult | undefined): void {
@@ -61,7 +73,11 @@ export function recapRows(input: RecapInput, level: RecapLevel, parent?: string)
     return tps
       .filter((t) => inParent(t.code))
       .map((t) => {
-        const row = emptyRow(t.code, `TPS ${String(t.number).padStart(3, '0')}`, candidates) as RecapTpsRow
+        const row = emptyRow(
+          t.code,
+          `TPS ${String(t.number).padStart(3, '0')}`,
+          candidates,
+        ) as RecapTpsRow
         const result = results.get(t.code)
         addTps(row, t, result)
         row.status = t.status
@@ -72,8 +88,13 @@ export function recapRows(input: RecapInput, level: RecapLevel, parent?: string)
   const regionLevel: RegionLevel = level
   const rows = new Map<string, RecapRow>()
   const listed =
-    level === 'kabupaten' ? [regions.regency] : level === 'kecamatan' ? regions.kecamatan : regions.desa
-  for (const r of listed) if (inParent(r.code)) rows.set(r.code, emptyRow(r.code, r.name, candidates))
+    level === 'kabupaten'
+      ? [regions.regency]
+      : level === 'kecamatan'
+        ? regions.kecamatan
+        : regions.desa
+  for (const r of listed)
+    if (inParent(r.code)) rows.set(r.code, emptyRow(r.code, r.name, candidates))
   for (const t of tps) {
     const key = ancestorAt(t.code, regionLevel)
     const row = key ? rows.get(key) : undefined
@@ -94,7 +115,12 @@ function addRow(total: RecapRow, r: RecapRow): void {
   total.total += r.total
 }
 
-export function sumRows(rows: RecapRow[], code: string, name: string, candidates: Candidate[]): RecapRow {
+export function sumRows(
+  rows: RecapRow[],
+  code: string,
+  name: string,
+  candidates: Candidate[],
+): RecapRow {
   const total = emptyRow(code, name, candidates)
   for (const r of rows) addRow(total, r)
   return total
@@ -115,7 +141,11 @@ export interface RecapLevels {
 export function recapAllLevels(input: RecapInput): RecapLevels {
   const { regions, candidates } = input
   const tps = recapRows(input, 'tps') as RecapTpsRow[]
-  const rollUp = (children: RecapRow[], parents: { code: string; name: string }[], width: number): RecapRow[] => {
+  const rollUp = (
+    children: RecapRow[],
+    parents: { code: string; name: string }[],
+    width: number,
+  ): RecapRow[] => {
     const rows = new Map(parents.map((p) => [p.code, emptyRow(p.code, p.name, candidates)]))
     for (const c of children) {
       const row = rows.get(c.code.slice(0, width))

@@ -56,7 +56,8 @@ function deskMessage(issue: SheetIssue<DeskSheetErrorCode | SheetWarningCode>): 
     case 'not_count':
       if (key) return `Suara ${candidateLabel(key)} harus bilangan bulat 0 atau lebih`
       if (issue.field === 'invalid') return 'Suara tidak sah harus bilangan bulat 0 atau lebih'
-      if (issue.field === 'voters.total') return 'Jumlah pengguna hak pilih harus bilangan bulat 0 atau lebih'
+      if (issue.field === 'voters.total')
+        return 'Jumlah pengguna hak pilih harus bilangan bulat 0 atau lebih'
       return `Pengguna hak pilih ${issue.field.slice('voters.'.length).toUpperCase()} harus bilangan bulat 0 atau lebih`
     case 'voters_sum':
       return `Jumlah pengguna hak pilih (${n}) tidak sama dengan DPT + DPTb + DPK (${ref})`
@@ -81,11 +82,20 @@ function deskMessage(issue: SheetIssue<DeskSheetErrorCode | SheetWarningCode>): 
   }
 }
 
-const worded = (issue: SheetIssue<DeskSheetErrorCode | SheetWarningCode>): FieldIssue => ({ field: issue.field, code: issue.code, message: deskMessage(issue) })
+const worded = (issue: SheetIssue<DeskSheetErrorCode | SheetWarningCode>): FieldIssue => ({
+  field: issue.field,
+  code: issue.code,
+  message: deskMessage(issue),
+})
 
 export function checkResultSheet(sheet: ResultSheet, ctx: SheetContext): SheetCheck {
   const found = checkSheetFigures(sheet, ctx)
-  return { errors: found.errors.map(worded), warnings: found.warnings.map(worded), valid: found.valid, total: found.total }
+  return {
+    errors: found.errors.map(worded),
+    warnings: found.warnings.map(worded),
+    valid: found.valid,
+    total: found.total,
+  }
 }
 
 /** Two sheets say the same thing (a confirmation, not a conflict). */

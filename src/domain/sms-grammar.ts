@@ -113,15 +113,25 @@ function resolveDesa(words: string[], ctx: SmsContext): { code: string } | { err
     const byCode = ctx.desa.filter((d) => d.code.endsWith('.' + key))
     if (byCode.length === 1) return { code: byCode[0]!.code }
   }
-  if (key.length < 3) return { error: `desa "${typed}" terlalu pendek, tulis minimal 3 huruf namanya` }
+  if (key.length < 3)
+    return { error: `desa "${typed}" terlalu pendek, tulis minimal 3 huruf namanya` }
   const exact = ctx.desa.filter((d) => normName(d.name) === key)
   if (exact.length === 1) return { code: exact[0]!.code }
   const starts = ctx.desa.filter((d) => normName(d.name).startsWith(key))
   if (starts.length === 1) return { code: starts[0]!.code }
   if (starts.length > 1) {
-    return { error: `desa "${typed}" lebih dari satu: ${starts.slice(0, 3).map((d) => d.name.toUpperCase()).join(', ')}` }
+    return {
+      error: `desa "${typed}" lebih dari satu: ${starts
+        .slice(0, 3)
+        .map((d) => d.name.toUpperCase())
+        .join(', ')}`,
+    }
   }
-  return { error: ctx.ownDesa ? `desa "${typed}" bukan desa Anda` : `desa "${typed}" tidak ada di kecamatan Anda` }
+  return {
+    error: ctx.ownDesa
+      ? `desa "${typed}" bukan desa Anda`
+      : `desa "${typed}" tidak ada di kecamatan Anda`,
+  }
 }
 
 /** The word TPS right before the TPS number ("TPS 3"), or alone at the end ("… TPS"). */
@@ -164,14 +174,23 @@ export function parseSmsReport(tokens: string[], ctx: SmsContext): SmsParse {
     }
     // The desa: words before the first number (a kecamatan officer names it; a desa reporter may).
     const words: string[] = []
-    while (i < rest.length && !isNumberish(rest[i]!) && !(words.length === 0 && /^\d{4}$/.test(rest[i]!)) && !isTpsWord(rest, i)) {
+    while (
+      i < rest.length &&
+      !isNumberish(rest[i]!) &&
+      !(words.length === 0 && /^\d{4}$/.test(rest[i]!)) &&
+      !isTpsWord(rest, i)
+    ) {
       // A contest letter right where the TPS should be: the TPS number is missing.
       if (words.length === 0 && ctx.ownDesa && findContest(rest[i]!, ctx)) break
       words.push(rest[i]!)
       i++
     }
     // A desa named by its 4-digit code (the last part of its Kemendagri code).
-    if (words.length === 0 && /^\d{4}$/.test(rest[i] ?? '') && ctx.desa.some((d) => d.code.endsWith('.' + rest[i]))) {
+    if (
+      words.length === 0 &&
+      /^\d{4}$/.test(rest[i] ?? '') &&
+      ctx.desa.some((d) => d.code.endsWith('.' + rest[i]))
+    ) {
       words.push(rest[i]!)
       i++
     }
@@ -192,7 +211,8 @@ export function parseSmsReport(tokens: string[], ctx: SmsContext): SmsParse {
     const tpsToken = rest[i]
     if (tpsToken === undefined) return fail('nomor TPS tidak ada')
     const tpsNumber = readSmsNumber(tpsToken)
-    if (tpsNumber === null || tpsNumber < 1 || tpsNumber > 999) return fail(`nomor TPS "${tpsToken}" tidak terbaca`)
+    if (tpsNumber === null || tpsNumber < 1 || tpsNumber > 999)
+      return fail(`nomor TPS "${tpsToken}" tidak terbaca`)
     partial.tpsNumber = tpsNumber
     i++
 
@@ -204,13 +224,19 @@ export function parseSmsReport(tokens: string[], ctx: SmsContext): SmsParse {
       const contestToken = rest[i]!
       const contest = findContest(contestToken, ctx)
       if (!contest) return fail(`pemilihan "${contestToken}" tidak dikenal, pakai ${keyList}`)
-      if (reports.some((r) => r.contest === contest.id)) return fail(`${contest.label} ditulis dua kali`)
+      if (reports.some((r) => r.contest === contest.id))
+        return fail(`${contest.label} ditulis dua kali`)
       partial.contest = contest.id
       delete partial.votes
       delete partial.invalid
       i++
       const numbers: number[] = []
-      while (i < rest.length && rest[i] !== 'TS' && !/^TS[=:]?\S/.test(rest[i]!) && !findContest(rest[i]!, ctx)) {
+      while (
+        i < rest.length &&
+        rest[i] !== 'TS' &&
+        !/^TS[=:]?\S/.test(rest[i]!) &&
+        !findContest(rest[i]!, ctx)
+      ) {
         const n = readSmsNumber(rest[i]!)
         if (n === null) return fail(`angka "${rest[i]}" untuk ${contest.label} tidak terbaca`)
         numbers.push(n)
@@ -218,8 +244,12 @@ export function parseSmsReport(tokens: string[], ctx: SmsContext): SmsParse {
       }
       if (numbers.length !== contest.order.length) {
         // The numbers in pair order as far as they go: the operator checks them on the call back.
-        partial.votes = Object.fromEntries(contest.order.slice(0, numbers.length).map((number, k) => [String(number), numbers[k]!]))
-        return fail(`jumlah paslon ${contest.label} ${contest.order.length}, diterima ${numbers.length} angka`)
+        partial.votes = Object.fromEntries(
+          contest.order.slice(0, numbers.length).map((number, k) => [String(number), numbers[k]!]),
+        )
+        return fail(
+          `jumlah paslon ${contest.label} ${contest.order.length}, diterima ${numbers.length} angka`,
+        )
       }
       const votes: Record<string, number> = {}
       contest.order.forEach((number, k) => (votes[String(number)] = numbers[k]!))
@@ -252,7 +282,8 @@ export function parseSmsReport(tokens: string[], ctx: SmsContext): SmsParse {
 /** An example message for this sender, for the "how to fix it" part of a reply. */
 export function smsExample(code: string, ctx: SmsContext, contestId?: string): string {
   const keys = contestKeys(ctx.contests)
-  const contest = ctx.contests.find((c) => c.id === contestId) ?? ctx.contests[ctx.contests.length - 1]
+  const contest =
+    ctx.contests.find((c) => c.id === contestId) ?? ctx.contests[ctx.contests.length - 1]
   const desa = ctx.ownDesa ? '' : ` ${(ctx.desa[0]?.name ?? 'DESA').toUpperCase().split(/\s+/)[0]}`
   if (!contest) return `${code}${desa} 3`
   const sample = [120, 150, 90, 60, 40, 30, 20, 10, 5, 5, 5, 5]

@@ -29,8 +29,14 @@ const CODE_CHARS = /^[2-9A-HJKMNP-Z]{4}$/
  */
 export function codeLikeWords(text: string): string[] {
   const out: string[] = []
-  for (const run of String(text ?? '').toUpperCase().match(/[A-Z0-9]+/g) ?? []) {
-    const w = CODE_CHARS.test(run) ? run : /^[2-9A-HJKMNP-Z]{4}\d/.test(run) ? run.slice(0, 4) : null
+  for (const run of String(text ?? '')
+    .toUpperCase()
+    .match(/[A-Z0-9]+/g) ?? []) {
+    const w = CODE_CHARS.test(run)
+      ? run
+      : /^[2-9A-HJKMNP-Z]{4}\d/.test(run)
+        ? run.slice(0, 4)
+        : null
     if (w && !out.includes(w)) out.push(w)
   }
   return out
@@ -54,7 +60,9 @@ export function maskWords(text: string, codes: string[]): string {
 
 /** One word per capital: "PADOMASAN" → "Padomasan", "bupati" → "Bupati". */
 export function titleCase(s: string): string {
-  return s.toLowerCase().replace(/(^|[\s-])(\p{L})/gu, (_m, a: string, b: string) => a + b.toUpperCase())
+  return s
+    .toLowerCase()
+    .replace(/(^|[\s-])(\p{L})/gu, (_m, a: string, b: string) => a + b.toUpperCase())
 }
 
 /** Only printable ASCII: one SMS holds 160 such characters (GSM 7-bit); an accent would halve it. */
@@ -78,8 +86,10 @@ export function fitSms(head: string, ...rest: string[]): string {
   if (full.length <= SMS_MAX) return full
   const tail = pieces.length > 1 ? pieces[pieces.length - 1]! : ''
   let text = pieces[0]!
-  for (const middle of pieces.slice(1, -1)) if ((text + middle + tail).length <= SMS_MAX) text += middle
+  for (const middle of pieces.slice(1, -1))
+    if ((text + middle + tail).length <= SMS_MAX) text += middle
   if ((text + tail).length <= SMS_MAX) return text + tail
-  if (tail.length > 0 && tail.length < SMS_MAX - 20) return text.slice(0, SMS_MAX - tail.length - 3) + '...' + tail
+  if (tail.length > 0 && tail.length < SMS_MAX - 20)
+    return text.slice(0, SMS_MAX - tail.length - 3) + '...' + tail
   return (text + tail).slice(0, SMS_MAX - 3) + '...'
 }

@@ -29,7 +29,12 @@ export function orderedLayout(codes: string[], aspect = 16 / 9): TileLayout {
   if (n === 0) return { cols: 0, rows: 0, tiles: [], source: 'ordered' }
   const cols = Math.max(1, Math.min(n, Math.round(Math.sqrt(n * aspect))))
   const rows = Math.ceil(n / cols)
-  return { cols, rows, tiles: sorted.map((code, i) => ({ code, row: Math.floor(i / cols), col: i % cols })), source: 'ordered' }
+  return {
+    cols,
+    rows,
+    tiles: sorted.map((code, i) => ({ code, row: Math.floor(i / cols), col: i % cols })),
+    source: 'ordered',
+  }
 }
 
 /**
@@ -41,7 +46,13 @@ export function orderedLayout(codes: string[], aspect = 16 / 9): TileLayout {
 export function centresLayout(points: CentrePoint[], slack = 1.25): TileLayout {
   const n = points.length
   if (n === 0) return { cols: 0, rows: 0, tiles: [], source: 'centres' }
-  if (n === 1) return { cols: 1, rows: 1, tiles: [{ code: points[0]!.code, row: 0, col: 0 }], source: 'centres' }
+  if (n === 1)
+    return {
+      cols: 1,
+      rows: 1,
+      tiles: [{ code: points[0]!.code, row: 0, col: 0 }],
+      source: 'centres',
+    }
   const meanLat = points.reduce((a, p) => a + p.lat, 0) / n
   // Equirectangular: a degree of longitude is shorter away from the equator.
   const xs = points.map((p) => p.lon * Math.cos((meanLat * Math.PI) / 180))
@@ -74,7 +85,11 @@ export function centresLayout(points: CentrePoint[], slack = 1.25): TileLayout {
     return row
   })
   const assignment = assign(cost)
-  let tiles = points.map((p, i) => ({ code: p.code, row: Math.floor(assignment[i]! / cols), col: assignment[i]! % cols }))
+  let tiles = points.map((p, i) => ({
+    code: p.code,
+    row: Math.floor(assignment[i]! / cols),
+    col: assignment[i]! % cols,
+  }))
   const minRow = Math.min(...tiles.map((t) => t.row))
   const minCol = Math.min(...tiles.map((t) => t.col))
   tiles = tiles.map((t) => ({ ...t, row: t.row - minRow, col: t.col - minCol }))

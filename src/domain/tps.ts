@@ -6,7 +6,10 @@ import type { RegionTree } from './regions'
 // The record and the import's row error are wire shapes too: one definition, in src/shared/api.ts.
 export type { RowError, TpsRecord, TpsStatus }
 
-export type TpsImportRow = Pick<TpsRecord, 'code' | 'desa' | 'number' | 'dpt' | 'dptL' | 'dptP' | 'location'>
+export type TpsImportRow = Pick<
+  TpsRecord,
+  'code' | 'desa' | 'number' | 'dpt' | 'dptL' | 'dptP' | 'location'
+>
 
 /** No TPS holds more voters than it can take ballots (the C.Hasil rules' capacity). */
 export const MAX_DPT_PER_TPS = TPS_CAPACITY
@@ -36,7 +39,10 @@ export function headerIndex(table: string[][]): number {
  * Validate a TPS registry table (header row + data rows, cells as text). All or nothing: the
  * caller imports `rows` only when `errors` is empty, so a file with one bad row changes nothing.
  */
-export function validateTpsTable(table: string[][], regions: RegionTree): { rows: TpsImportRow[]; errors: RowError[] } {
+export function validateTpsTable(
+  table: string[][],
+  regions: RegionTree,
+): { rows: TpsImportRow[]; errors: RowError[] } {
   const errors: RowError[] = []
   const rows: TpsImportRow[] = []
   const h = headerIndex(table)
@@ -113,13 +119,21 @@ export function validateTpsTable(table: string[][], regions: RegionTree): { rows
     }
     const location = cell(r, 'lokasi')
     if (location.length > 200) {
-      rowErrors.push({ row: rowNo, column: 'lokasi', message: 'lokasi paling panjang 200 karakter' })
+      rowErrors.push({
+        row: rowNo,
+        column: 'lokasi',
+        message: 'lokasi paling panjang 200 karakter',
+      })
     }
     if (number !== null && desa !== '') {
       const code = tpsCode(desa, number)
       const first = seen.get(code)
       if (first !== undefined) {
-        rowErrors.push({ row: rowNo, column: 'nomor_tps', message: `TPS ${code} ganda: sudah ada di baris ${first}` })
+        rowErrors.push({
+          row: rowNo,
+          column: 'nomor_tps',
+          message: `TPS ${code} ganda: sudah ada di baris ${first}`,
+        })
       } else {
         seen.set(code, rowNo)
       }
@@ -143,4 +157,3 @@ export function validateTpsTable(table: string[][], regions: RegionTree): { rows
   }
   return { rows, errors }
 }
-

@@ -15,10 +15,12 @@ const INCIDENT_STATUS = new Set(['open', 'handled'])
 const CODE = /^\d{2}(?:\.\d{2}(?:\.\d{2}(?:\.\d{4}(?:\.\d{3})?)?)?)?$/
 
 /** A value from a closed list, or the list's catch-all: never a typed string. */
-const oneOf = (allowed: Set<string>, v: string, otherwise: string) => (allowed.has(v) ? v : otherwise)
+const oneOf = (allowed: Set<string>, v: string, otherwise: string) =>
+  allowed.has(v) ? v : otherwise
 const code = (v: string | null): string | null => (v !== null && CODE.test(v) ? v : null)
 const count = (v: number) => (Number.isFinite(v) ? v : 0)
-const instant = (v: string) => (Number.isNaN(Date.parse(v)) ? new Date(0).toISOString() : new Date(v).toISOString())
+const instant = (v: string) =>
+  Number.isNaN(Date.parse(v)) ? new Date(0).toISOString() : new Date(v).toISOString()
 
 /** Marks a free-text field that held something: the sheets say "tercatat di desk", never the text. */
 export const PRESENT = ''
@@ -44,7 +46,9 @@ function result(r: SourceResult): SourceResult {
     valid: count(r.valid),
     invalid: count(r.invalid),
     total: count(r.total),
-    voters: r.voters ? [count(r.voters[0]), count(r.voters[1]), count(r.voters[2]), count(r.voters[3])] : null,
+    voters: r.voters
+      ? [count(r.voters[0]), count(r.voters[1]), count(r.voters[2]), count(r.voters[3])]
+      : null,
     receivedAt: instant(r.receivedAt),
     channel: oneOf(CHANNELS, r.channel, 'api'),
     review: r.review === 'flagged' || r.review === 'confirmed' ? r.review : 'none',
@@ -85,12 +89,17 @@ export function allowListed(source: RecapSource): RecapSource {
       name: c.name,
       candidates: c.candidates.map((k) => ({ number: count(k.number), name: k.name })),
       openConflicts: count(c.openConflicts),
-      disputes: (c.disputes ?? []).map((d) => ({ tps: code(d.tps) ?? '', kind: d.kind === 'correction' ? 'correction' : 'conflict' })),
+      disputes: (c.disputes ?? []).map((d) => ({
+        tps: code(d.tps) ?? '',
+        kind: d.kind === 'correction' ? 'correction' : 'conflict',
+      })),
     })),
     kecamatan: source.kecamatan,
     desa: source.desa,
     tps: source.tps.map(tps),
-    results: Object.fromEntries(Object.entries(source.results).map(([k, list]) => [k, list.map(result)])),
+    results: Object.fromEntries(
+      Object.entries(source.results).map(([k, list]) => [k, list.map(result)]),
+    ),
     reporters: [],
     incidents: source.incidents?.map(incident) ?? null,
     kpu: source.kpu
@@ -103,7 +112,12 @@ export function allowListed(source: RecapSource): RecapSource {
             importedAt: instant(s.importedAt),
             source: PRESENT,
             level: s.level === 'tps' || s.level === 'desa' ? s.level : 'kecamatan',
-            figures: s.figures.map((f) => ({ region: code(f.region) ?? '', votes: f.votes.map(count), valid: count(f.valid), invalid: count(f.invalid) })),
+            figures: s.figures.map((f) => ({
+              region: code(f.region) ?? '',
+              votes: f.votes.map(count),
+              valid: count(f.valid),
+              invalid: count(f.invalid),
+            })),
           })),
         }
       : null,

@@ -7,7 +7,14 @@
 
 import { allowListed } from './allow-list'
 import { reconcile, STATUS_LABEL, type ReconcileReport } from './reconcile'
-import { indexRegions, rollupContest, type ContestRollup, type KecamatanNode, type RegionIndex, type Tally } from './rollup'
+import {
+  indexRegions,
+  rollupContest,
+  type ContestRollup,
+  type KecamatanNode,
+  type RegionIndex,
+  type Tally,
+} from './rollup'
 import {
   dataSha256,
   sha256Hex,
@@ -67,11 +74,15 @@ export interface BuiltWorkbook {
 }
 
 export const PROFILE_DESCRIPTION: Record<ExportProfile, string> = {
-  berjenjang: 'berjenjang — untuk Bakesbangpol Provinsi dan Kemendagri (hanya data terstruktur: tanpa nama, nomor HP dan teks ketikan)',
+  berjenjang:
+    'berjenjang — untuk Bakesbangpol Provinsi dan Kemendagri (hanya data terstruktur: tanpa nama, nomor HP dan teks ketikan)',
   lengkap: 'lengkap — untuk desk sendiri (dengan nama dan nomor HP pelapor serta teks ketikan)',
 }
 
-export const DISPUTE_TEXT = { conflict: 'Ada laporan berbeda — menunggu keputusan', correction: 'Ada koreksi ditahan — menunggu keputusan' } as const
+export const DISPUTE_TEXT = {
+  conflict: 'Ada laporan berbeda — menunggu keputusan',
+  correction: 'Ada koreksi ditahan — menunggu keputusan',
+} as const
 
 interface Ctx {
   source: RecapSource
@@ -130,7 +141,14 @@ function startSheet(ctx: Ctx, name: string, title: string): SheetBuilder {
   const { desk } = ctx.source
   if (desk.training) s.row([text(TRAINING_BANNER)], 'banner')
   s.row([text(title)], 'title')
-  s.row([text(`${desk.regency.name} (${desk.regency.code}) · DATA CEPAT — BUKAN DATA RESMI · keadaan per ${ctx.asOf}`)], 'note')
+  s.row(
+    [
+      text(
+        `${desk.regency.name} (${desk.regency.code}) · DATA CEPAT — BUKAN DATA RESMI · keadaan per ${ctx.asOf}`,
+      ),
+    ],
+    'note',
+  )
   s.page = {
     left: `DATA CEPAT — BUKAN DATA RESMI · ${desk.regency.name}`,
     ...(desk.training ? { centre: TRAINING_BANNER } : {}),
@@ -141,7 +159,10 @@ function startSheet(ctx: Ctx, name: string, title: string): SheetBuilder {
 
 function header(s: SheetBuilder, labels: string[], freezeCols: number, filter = false): number {
   s.blank()
-  const r = s.row(labels.map((l) => text(l)), 'head')
+  const r = s.row(
+    labels.map((l) => text(l)),
+    'head',
+  )
   s.freeze = { rows: r + 1, cols: freezeCols }
   if (filter) s.autofilter = { header: r, from: 0, to: labels.length - 1 }
   return r
@@ -243,7 +264,19 @@ function tallyHeaders(ctx: Ctx, contest: SourceContest): string[] {
 }
 
 function tallyWidths(ctx: Ctx, contest: SourceContest): number[] {
-  return [8, 9, 9, 11, 10, 11, ...(ctx.hasSex ? [11, 11] : []), 11, 11, ...formLineWidths(contest), 11]
+  return [
+    8,
+    9,
+    9,
+    11,
+    10,
+    11,
+    ...(ctx.hasSex ? [11, 11] : []),
+    11,
+    11,
+    ...formLineWidths(contest),
+    11,
+  ]
 }
 
 type Aggregate = { fn: 'SUM' | 'SUBTOTAL'; from: number; to: number } | null
@@ -279,9 +312,13 @@ function tallyCells(L: TallyLayout, t: Tally, r: number, k: number, agg: Aggrega
   cells[L.vDpk] = fig(L.vDpk, t.votersDpk)
   cells[L.vUnbroken] = fig(L.vUnbroken, t.votersUnbroken)
   // Voters add up on the row: DPT + DPTb + DPK + those of results sent without the breakdown.
-  cells[L.voters] = agg ? fig(L.voters, t.votersTotal) : formula(`SUM(${at(L.vDpt)}:${at(L.vUnbroken)})`, t.votersTotal)
+  cells[L.voters] = agg
+    ? fig(L.voters, t.votersTotal)
+    : formula(`SUM(${at(L.vDpt)}:${at(L.vUnbroken)})`, t.votersTotal)
   for (let i = 0; i < P; i++) cells[L.votes + i] = fig(L.votes + i, t.votes[i]!)
-  cells[L.valid] = agg ? fig(L.valid, t.valid) : formula(P > 0 ? `SUM(${at(L.votes)}:${at(L.votes + P - 1)})` : '0', t.valid)
+  cells[L.valid] = agg
+    ? fig(L.valid, t.valid)
+    : formula(P > 0 ? `SUM(${at(L.votes)}:${at(L.votes + P - 1)})` : '0', t.valid)
   cells[L.invalid] = fig(L.invalid, t.invalid)
   cells[L.total] = agg ? fig(L.total, t.total) : formula(`${at(L.valid)}+${at(L.invalid)}`, t.total)
   cells[L.turnout] = percent(at(L.voters), at(L.dptReported), t.votersTotal, t.dptReported)
@@ -314,25 +351,52 @@ function dHasilTable(
   const jumlah = last + 1
   s.blank()
   s.row([text('No'), text('Uraian'), ...columns.map((k) => text(k.name)), text('JUMLAH')], 'head')
-  const codeRow = s.row([null, text(`Kode ${placeLabel}`), ...columns.map((k) => text(k.code)), text(total.code)], 'head')
+  const codeRow = s.row(
+    [null, text(`Kode ${placeLabel}`), ...columns.map((k) => text(k.code)), text(total.code)],
+    'head',
+  )
   s.freeze = { rows: codeRow + 1, cols: 2 }
   // The line labels wrap at 34: a wide Uraian column would shrink every figure on paper.
   s.widths = [5, 34, ...columns.map(() => 10), 11]
   s.wrapAt.set(1, 34)
-  const sumAcross = (r: number, v: number) => (columns.length > 0 ? formula(`SUM(${addr(first, r)}:${addr(last, r)})`, v) : count(v))
-  const line = (no: string, label: string, pick: (t: Tally) => number, role: RowRole = 'table'): number => {
+  const sumAcross = (r: number, v: number) =>
+    columns.length > 0 ? formula(`SUM(${addr(first, r)}:${addr(last, r)})`, v) : count(v)
+  const line = (
+    no: string,
+    label: string,
+    pick: (t: Tally) => number,
+    role: RowRole = 'table',
+  ): number => {
     const r = s.next
-    s.row([text(no), text(label), ...columns.map((c) => count(pick(c.tally))), sumAcross(r, pick(total.tally))], role)
+    s.row(
+      [
+        text(no),
+        text(label),
+        ...columns.map((c) => count(pick(c.tally))),
+        sumAcross(r, pick(total.tally)),
+      ],
+      role,
+    )
     return r
   }
-  const section = (label: string) => s.row([null, text(label), ...columns.map(() => null), null], 'section')
+  const section = (label: string) =>
+    s.row([null, text(label), ...columns.map(() => null), null], 'section')
 
   section('I. DATA PEMILIH DAN TPS')
   const rTps = line('1', 'Jumlah TPS aktif', (t) => t.tpsTotal)
   const rExcl = line('2', 'TPS ditunda/digabung (di luar penyebut)', (t) => t.tpsExcluded)
   const rRep = line('3', 'TPS yang sudah melapor', (t) => t.tpsReported)
-  const rDisp = line('4', 'TPS dengan laporan berbeda/koreksi menunggu keputusan', (t) => t.disputed, total.tally.disputed > 0 ? 'warn' : 'table')
-  const rDptAll = line('5', 'Jumlah pemilih dalam DPT (semua TPS, juga ditunda/digabung)', (t) => t.dptAll)
+  const rDisp = line(
+    '4',
+    'TPS dengan laporan berbeda/koreksi menunggu keputusan',
+    (t) => t.disputed,
+    total.tally.disputed > 0 ? 'warn' : 'table',
+  )
+  const rDptAll = line(
+    '5',
+    'Jumlah pemilih dalam DPT (semua TPS, juga ditunda/digabung)',
+    (t) => t.dptAll,
+  )
   if (ctx.hasSex) {
     line('5a', '    DPT laki-laki', (t) => t.dptL)
     line('5b', '    DPT perempuan', (t) => t.dptP)
@@ -344,25 +408,50 @@ function dHasilTable(
   line('2', 'Pengguna hak pilih dalam DPTb (pindahan)', (t) => t.votersDptb)
   line('3', 'Pengguna hak pilih dalam DPK (tambahan)', (t) => t.votersDpk)
   // Results sent without the voters section count their valid + invalid here, so the lines add up.
-  const rVotersLast = line('4', 'Pengguna hak pilih tanpa rincian (= sah + tidak sah)', (t) => t.votersUnbroken)
+  const rVotersLast = line(
+    '4',
+    'Pengguna hak pilih tanpa rincian (= sah + tidak sah)',
+    (t) => t.votersUnbroken,
+  )
   const rVoters = s.next
-  const votersCell = (c: number, v: number) => formula(`SUM(${addr(c, rVotersFirst)}:${addr(c, rVotersLast)})`, v)
+  const votersCell = (c: number, v: number) =>
+    formula(`SUM(${addr(c, rVotersFirst)}:${addr(c, rVotersLast)})`, v)
   s.row(
-    [text('5'), text('Jumlah pengguna hak pilih'), ...columns.map((t, i) => votersCell(first + i, t.tally.votersTotal)), votersCell(jumlah, total.tally.votersTotal)],
+    [
+      text('5'),
+      text('Jumlah pengguna hak pilih'),
+      ...columns.map((t, i) => votersCell(first + i, t.tally.votersTotal)),
+      votersCell(jumlah, total.tally.votersTotal),
+    ],
     'total',
   )
   section('III. PEROLEHAN SUARA PASANGAN CALON')
-  const rVotes = contest.candidates.map((c, i) => line(String(c.number), candidateTitle(c), (t) => t.votes[i]!))
+  const rVotes = contest.candidates.map((c, i) =>
+    line(String(c.number), candidateTitle(c), (t) => t.votes[i]!),
+  )
   section('IV. SUARA SAH DAN TIDAK SAH')
   const rValid = s.next
-  const validCell = (c: number, v: number) => (rVotes.length > 0 ? formula(`SUM(${addr(c, rVotes[0]!)}:${addr(c, rVotes.at(-1)!)})`, v) : count(v))
-  s.row([text('1'), text('Jumlah suara sah'), ...columns.map((t, i) => validCell(first + i, t.tally.valid)), validCell(jumlah, total.tally.valid)], 'total')
+  const validCell = (c: number, v: number) =>
+    rVotes.length > 0
+      ? formula(`SUM(${addr(c, rVotes[0]!)}:${addr(c, rVotes.at(-1)!)})`, v)
+      : count(v)
+  s.row(
+    [
+      text('1'),
+      text('Jumlah suara sah'),
+      ...columns.map((t, i) => validCell(first + i, t.tally.valid)),
+      validCell(jumlah, total.tally.valid),
+    ],
+    'total',
+  )
   const rInvalid = line('2', 'Jumlah suara tidak sah', (t) => t.invalid)
   s.row(
     [
       text('3'),
       text('Jumlah suara sah dan tidak sah'),
-      ...columns.map((t, i) => formula(`${addr(first + i, rValid)}+${addr(first + i, rInvalid)}`, t.tally.total)),
+      ...columns.map((t, i) =>
+        formula(`${addr(first + i, rValid)}+${addr(first + i, rInvalid)}`, t.tally.total),
+      ),
       formula(`${addr(jumlah, rValid)}+${addr(jumlah, rInvalid)}`, total.tally.total),
     ],
     'total',
@@ -371,8 +460,20 @@ function dHasilTable(
   s.row([
     text('1'),
     text('Partisipasi (pengguna hak pilih ÷ DPT TPS melapor)'),
-    ...columns.map((t, i) => percent(addr(first + i, rVoters), addr(first + i, rDptRep), t.tally.votersTotal, t.tally.dptReported)),
-    percent(addr(jumlah, rVoters), addr(jumlah, rDptRep), total.tally.votersTotal, total.tally.dptReported),
+    ...columns.map((t, i) =>
+      percent(
+        addr(first + i, rVoters),
+        addr(first + i, rDptRep),
+        t.tally.votersTotal,
+        t.tally.dptReported,
+      ),
+    ),
+    percent(
+      addr(jumlah, rVoters),
+      addr(jumlah, rDptRep),
+      total.tally.votersTotal,
+      total.tally.dptReported,
+    ),
   ])
   const ref = (r: number) => `${quoteSheet(s.name)}!${addr(jumlah, r)}`
   return {
@@ -392,15 +493,33 @@ function dHasilTable(
 function dHasilSheet(ctx: Ctx, rollup: ContestRollup): { sheet: SheetBuilder; refs: DHasilRefs } {
   const { contest } = rollup
   const name = `D.Hasil ${ctx.labels.get(contest.id)!}`
-  const s = startSheet(ctx, name, `Rekapitulasi per kecamatan (susunan model D.Hasil) — ${contest.name}`)
-  const columns = ctx.index.kecamatan.map((k) => ({ code: k.code, name: k.name, tally: rollup.kecamatan.get(k.code)! }))
-  const refs = dHasilTable(ctx, rollup, s, columns, { code: ctx.source.desk.regency.code, tally: rollup.total }, 'kecamatan')
+  const s = startSheet(
+    ctx,
+    name,
+    `Rekapitulasi per kecamatan (susunan model D.Hasil) — ${contest.name}`,
+  )
+  const columns = ctx.index.kecamatan.map((k) => ({
+    code: k.code,
+    name: k.name,
+    tally: rollup.kecamatan.get(k.code)!,
+  }))
+  const refs = dHasilTable(
+    ctx,
+    rollup,
+    s,
+    columns,
+    { code: ctx.source.desk.regency.code, tally: rollup.total },
+    'kecamatan',
+  )
   return { sheet: s, refs: { sheet: name, ...refs } }
 }
 
 /** Sheet names are at most 31 characters; the kecamatan's code number keeps them unique. */
 function dHasilKecamatanName(label: string, k: KecamatanNode): string {
-  return `DK ${label} ${k.code.slice(-2)} ${k.name}`.slice(0, 31).replace(/[[\]:*?/\\]/g, ' ').trim()
+  return `DK ${label} ${k.code.slice(-2)} ${k.name}`
+    .slice(0, 31)
+    .replace(/[[\]:*?/\\]/g, ' ')
+    .trim()
 }
 
 /** KPU's D.Hasil Kecamatan (the PPK's form): one sheet per kecamatan, its desa across. */
@@ -411,8 +530,19 @@ function dHasilKecamatanSheet(ctx: Ctx, rollup: ContestRollup, k: KecamatanNode)
     dHasilKecamatanName(ctx.labels.get(contest.id)!, k),
     `Rekapitulasi Kecamatan ${k.name} per desa/kelurahan (susunan model D.Hasil Kecamatan) — ${contest.name}`,
   )
-  const columns = k.desa.map((d) => ({ code: d.code, name: d.name, tally: rollup.desa.get(d.code)! }))
-  dHasilTable(ctx, rollup, s, columns, { code: k.code, tally: rollup.kecamatan.get(k.code)! }, 'desa/kelurahan')
+  const columns = k.desa.map((d) => ({
+    code: d.code,
+    name: d.name,
+    tally: rollup.desa.get(d.code)!,
+  }))
+  dHasilTable(
+    ctx,
+    rollup,
+    s,
+    columns,
+    { code: k.code, tally: rollup.kecamatan.get(k.code)! },
+    'desa/kelurahan',
+  )
   return s
 }
 
@@ -421,19 +551,37 @@ function dHasilKecamatanSheet(ctx: Ctx, rollup: ContestRollup, k: KecamatanNode)
 function kecamatanSheet(ctx: Ctx, rollup: ContestRollup): SheetBuilder {
   const { contest } = rollup
   const L = tallyLayout(contest.candidates.length, ctx.hasSex)
-  const s = startSheet(ctx, `Rekap Kecamatan ${ctx.labels.get(contest.id)!}`, `Rekap per kecamatan — ${contest.name}`)
+  const s = startSheet(
+    ctx,
+    `Rekap Kecamatan ${ctx.labels.get(contest.id)!}`,
+    `Rekap per kecamatan — ${contest.name}`,
+  )
   header(s, ['No', 'Kode', 'Kecamatan', ...tallyHeaders(ctx, contest)], 3)
   s.widths = [5, 10, 20, ...tallyWidths(ctx, contest)]
   const first = s.next
   ctx.index.kecamatan.forEach((k, i) => {
     const r = s.next
     const t = rollup.kecamatan.get(k.code)!
-    s.row([int(i + 1), text(k.code), text(k.name), ...tallyCells(L, t, r, 3, null)], t.disputed > 0 ? 'warn' : 'table')
+    s.row(
+      [int(i + 1), text(k.code), text(k.name), ...tallyCells(L, t, r, 3, null)],
+      t.disputed > 0 ? 'warn' : 'table',
+    )
   })
   const last = s.next - 1
   const r = s.next
   s.row(
-    [null, text(ctx.source.desk.regency.code), text('JUMLAH'), ...tallyCells(L, rollup.total, r, 3, last >= first ? { fn: 'SUM', from: first, to: last } : null)],
+    [
+      null,
+      text(ctx.source.desk.regency.code),
+      text('JUMLAH'),
+      ...tallyCells(
+        L,
+        rollup.total,
+        r,
+        3,
+        last >= first ? { fn: 'SUM', from: first, to: last } : null,
+      ),
+    ],
     'total',
   )
   return s
@@ -442,7 +590,11 @@ function kecamatanSheet(ctx: Ctx, rollup: ContestRollup): SheetBuilder {
 function desaSheet(ctx: Ctx, rollup: ContestRollup): SheetBuilder {
   const { contest } = rollup
   const L = tallyLayout(contest.candidates.length, ctx.hasSex)
-  const s = startSheet(ctx, `Rekap Desa ${ctx.labels.get(contest.id)!}`, `Rekap per desa/kelurahan, dikelompokkan per kecamatan — ${contest.name}`)
+  const s = startSheet(
+    ctx,
+    `Rekap Desa ${ctx.labels.get(contest.id)!}`,
+    `Rekap per desa/kelurahan, dikelompokkan per kecamatan — ${contest.name}`,
+  )
   header(s, ['Kode', 'Kecamatan', 'Desa/Kelurahan', ...tallyHeaders(ctx, contest)], 3)
   s.widths = [15, 18, 22, ...tallyWidths(ctx, contest)]
   const first = s.next
@@ -451,13 +603,27 @@ function desaSheet(ctx: Ctx, rollup: ContestRollup): SheetBuilder {
     for (const d of k.desa) {
       const r = s.next
       const t = rollup.desa.get(d.code)!
-      s.row([text(d.code), text(k.name), text(d.name), ...tallyCells(L, t, r, 3, null)], t.disputed > 0 ? 'warn' : 'table')
+      s.row(
+        [text(d.code), text(k.name), text(d.name), ...tallyCells(L, t, r, 3, null)],
+        t.disputed > 0 ? 'warn' : 'table',
+      )
     }
     const to = s.next - 1
     const r = s.next
     // SUBTOTAL, so the grand total below can sum the whole column without counting these twice.
     s.row(
-      [text(k.code), text(k.name), text(`JUMLAH KECAMATAN ${k.name.toUpperCase()}`), ...tallyCells(L, rollup.kecamatan.get(k.code)!, r, 3, to >= from ? { fn: 'SUBTOTAL', from, to } : null)],
+      [
+        text(k.code),
+        text(k.name),
+        text(`JUMLAH KECAMATAN ${k.name.toUpperCase()}`),
+        ...tallyCells(
+          L,
+          rollup.kecamatan.get(k.code)!,
+          r,
+          3,
+          to >= from ? { fn: 'SUBTOTAL', from, to } : null,
+        ),
+      ],
       'total',
     )
   }
@@ -468,7 +634,13 @@ function desaSheet(ctx: Ctx, rollup: ContestRollup): SheetBuilder {
       text(ctx.source.desk.regency.code),
       null,
       text(`JUMLAH ${ctx.source.desk.regency.name.toUpperCase()}`),
-      ...tallyCells(L, rollup.total, r, 3, last >= first ? { fn: 'SUBTOTAL', from: first, to: last } : null),
+      ...tallyCells(
+        L,
+        rollup.total,
+        r,
+        3,
+        last >= first ? { fn: 'SUBTOTAL', from: first, to: last } : null,
+      ),
     ],
     'total',
   )
@@ -488,15 +660,45 @@ function statusText(t: RecapSource['tps'][number], reported: boolean, disputed =
 function tpsSheet(ctx: Ctx, rollup: ContestRollup): SheetBuilder {
   const { contest } = rollup
   const P = contest.candidates.length
-  const s = startSheet(ctx, `Rekap TPS ${ctx.labels.get(contest.id)!}`, `Rekap per TPS (semua TPS terdaftar, sudah atau belum melapor) — ${contest.name}`)
+  const s = startSheet(
+    ctx,
+    `Rekap TPS ${ctx.labels.get(contest.id)!}`,
+    `Rekap per TPS (semua TPS terdaftar, sudah atau belum melapor) — ${contest.name}`,
+  )
   const people = ctx.full ? ['Pelapor', 'No. HP pelapor', 'Penelepon', 'No. HP penelepon'] : []
   const sex = ctx.hasSex ? ['DPT laki-laki', 'DPT perempuan'] : []
-  const labels = ['Kode TPS', 'Kecamatan', 'Desa/Kelurahan', 'No. TPS', 'Status', 'Diterima (WIB)', 'Kanal', 'Catatan', 'DPT', ...sex, ...formLineHeaders(contest), ...people]
+  const labels = [
+    'Kode TPS',
+    'Kecamatan',
+    'Desa/Kelurahan',
+    'No. TPS',
+    'Status',
+    'Diterima (WIB)',
+    'Kanal',
+    'Catatan',
+    'DPT',
+    ...sex,
+    ...formLineHeaders(contest),
+    ...people,
+  ]
   // The place columns (TPS code, kecamatan, desa) stay in view while scrolling across the figures.
   header(s, labels, 3, true)
   const D = 8 // the DPT column
   const V = D + 1 + sex.length // the first voters column
-  s.widths = [17, 16, 20, 6, 22, 18, 9, 30, 9, ...sex.map(() => 10), ...formLineWidths(contest), ...(ctx.full ? [22, 15, 22, 15] : [])]
+  s.widths = [
+    17,
+    16,
+    20,
+    6,
+    22,
+    18,
+    9,
+    30,
+    9,
+    ...sex.map(() => 10),
+    ...formLineWidths(contest),
+    ...(ctx.full ? [22, 15, 22, 15] : []),
+  ]
   // Status and Catatan wrap rather than widen the sheet (a typed reason can be 500 characters).
   s.wrapAt.set(4, 22).set(7, 30)
   const votesAt = V + 5
@@ -511,7 +713,10 @@ function tpsSheet(ctx: Ctx, rollup: ContestRollup): SheetBuilder {
         const notes: string[] = []
         // The reason for a postponed or merged TPS goes in Catatan, where long text wraps; berjenjang's
         // data keeps only *that* a reason was recorded (an empty string), never its words.
-        if (t.reason !== null) notes.push(ctx.full && t.reason ? `alasan: ${ctx.free(t.reason)}` : 'alasan tercatat di desk')
+        if (t.reason !== null)
+          notes.push(
+            ctx.full && t.reason ? `alasan: ${ctx.free(t.reason)}` : 'alasan tercatat di desk',
+          )
         if (disputes?.has('conflict')) notes.push(DISPUTE_TEXT.conflict)
         if (disputes?.has('correction')) notes.push(DISPUTE_TEXT.correction)
         if (result?.review === 'flagged') notes.push('ditandai untuk ditinjau')
@@ -529,7 +734,11 @@ function tpsSheet(ctx: Ctx, rollup: ContestRollup): SheetBuilder {
           notes.length ? text(notes.join('; ')) : null,
           count(t.dpt),
         ]
-        if (ctx.hasSex) row.push(typeof t.dptL === 'number' ? count(t.dptL) : null, typeof t.dptP === 'number' ? count(t.dptP) : null)
+        if (ctx.hasSex)
+          row.push(
+            typeof t.dptL === 'number' ? count(t.dptL) : null,
+            typeof t.dptP === 'number' ? count(t.dptP) : null,
+          )
         if (result) {
           const v = result.voters
           row.push(
@@ -541,7 +750,10 @@ function tpsSheet(ctx: Ctx, rollup: ContestRollup): SheetBuilder {
           )
           for (let i = 0; i < P; i++) row.push(count(result.votes[i] ?? 0))
           row.push(
-            formula(P > 0 ? `SUM(${addr(votesAt, r)}:${addr(votesAt + P - 1, r)})` : '0', result.valid),
+            formula(
+              P > 0 ? `SUM(${addr(votesAt, r)}:${addr(votesAt + P - 1, r)})` : '0',
+              result.valid,
+            ),
             count(result.invalid),
             formula(`${addr(sah, r)}+${addr(sah + 1, r)}`, result.total),
           )
@@ -562,7 +774,8 @@ function tpsSheet(ctx: Ctx, rollup: ContestRollup): SheetBuilder {
   const last = s.next - 1
   if (s.autofilter) s.autofilter.lastRow = last
   const total = rollup.total
-  const sum = (c: number, v: number) => (last >= first ? formula(`SUM(${addr(c, first)}:${addr(c, last)})`, v) : count(v))
+  const sum = (c: number, v: number) =>
+    last >= first ? formula(`SUM(${addr(c, first)}:${addr(c, last)})`, v) : count(v)
   const totalRow: (Cell | null)[] = [
     text('JUMLAH'),
     null,
@@ -595,17 +808,35 @@ function tpsSheet(ctx: Ctx, rollup: ContestRollup): SheetBuilder {
 
 function people(list: SourcePerson[] | undefined): { names: string; phones: string } {
   if (!list || list.length === 0) return { names: '', phones: '' }
-  return { names: list.map((p) => p.name).join('; '), phones: list.map((p) => p.phone).filter(Boolean).join('; ') }
+  return {
+    names: list.map((p) => p.name).join('; '),
+    phones: list
+      .map((p) => p.phone)
+      .filter(Boolean)
+      .join('; '),
+  }
 }
 
 function missingSheet(ctx: Ctx): SheetBuilder {
   const s = startSheet(ctx, 'Belum Lapor', 'Desa/kelurahan dan TPS yang belum lengkap melapor')
   const summary = ctx.rollups
-    .map((r) => `${r.contest.name}: ${n(r.total.tpsTotal - r.total.tpsReported)} dari ${n(r.total.tpsTotal)} TPS belum melapor`)
+    .map(
+      (r) =>
+        `${r.contest.name}: ${n(r.total.tpsTotal - r.total.tpsReported)} dari ${n(r.total.tpsTotal)} TPS belum melapor`,
+    )
     .join(' · ')
   s.row([text(summary)], 'note')
   const who = ctx.full ? ['Pelapor', 'No. HP'] : []
-  const left = ['Pemilihan', 'Kecamatan', 'Kode desa', 'Desa/Kelurahan', 'TPS', 'TPS melapor', 'Belum melapor', ...who]
+  const left = [
+    'Pemilihan',
+    'Kecamatan',
+    'Kode desa',
+    'Desa/Kelurahan',
+    'TPS',
+    'TPS melapor',
+    'Belum melapor',
+    ...who,
+  ]
   const right = ['Pemilihan', 'Kecamatan', 'Desa/Kelurahan', 'Kode TPS', 'No. TPS', 'DPT', ...who]
   const gap = left.length
   const r0 = s.blank()
@@ -615,8 +846,26 @@ function missingSheet(ctx: Ctx): SheetBuilder {
   // The gap column between the two tables is no table cell: no fill, no border.
   s.put(h, gap, text(''), 'plain')
   s.freeze = { rows: h + 1, cols: 0 }
-  s.widths = [12, 16, 14, 20, 7, 9, 9, ...(ctx.full ? [22, 15] : []), 3, 12, 16, 20, 17, 7, 8, ...(ctx.full ? [22, 15] : [])]
-  const reportersOf = (desa: string, kecamatan: string) => people(ctx.reportersByRegion.get(desa) ?? ctx.reportersByRegion.get(kecamatan))
+  s.widths = [
+    12,
+    16,
+    14,
+    20,
+    7,
+    9,
+    9,
+    ...(ctx.full ? [22, 15] : []),
+    3,
+    12,
+    16,
+    20,
+    17,
+    7,
+    8,
+    ...(ctx.full ? [22, 15] : []),
+  ]
+  const reportersOf = (desa: string, kecamatan: string) =>
+    people(ctx.reportersByRegion.get(desa) ?? ctx.reportersByRegion.get(kecamatan))
   let rl = h + 1
   let rr = h + 1
   for (const rollup of ctx.rollups) {
@@ -642,7 +891,14 @@ function missingSheet(ctx: Ctx): SheetBuilder {
         for (const tps of d.tps) {
           if (tps.status !== 'active' || rollup.results.has(tps.code)) continue
           const p = reportersOf(d.code, k.code)
-          const cells: Cell[] = [text(label), text(k.name), text(d.name), text(tps.code), int(tps.number), count(tps.dpt)]
+          const cells: Cell[] = [
+            text(label),
+            text(k.name),
+            text(d.name),
+            text(tps.code),
+            int(tps.number),
+            count(tps.dpt),
+          ]
           if (ctx.full) cells.push(text(p.names), text(p.phones))
           cells.forEach((c, i) => s.put(rr, gap + 1 + i, c))
           rr++
@@ -656,10 +912,32 @@ function missingSheet(ctx: Ctx): SheetBuilder {
 }
 
 function incidentsSheet(ctx: Ctx): SheetBuilder {
-  const s = startSheet(ctx, 'Kejadian', 'Kejadian yang dilaporkan (keamanan, logistik, cuaca, protes, lainnya)')
+  const s = startSheet(
+    ctx,
+    'Kejadian',
+    'Kejadian yang dilaporkan (keamanan, logistik, cuaca, protes, lainnya)',
+  )
   const who = ctx.full ? ['Pelapor', 'No. HP'] : []
   // berjenjang: the description someone typed stays in the desk; the sheet says whether there is one.
-  header(s, ['No', 'Waktu (WIB)', 'Kecamatan', 'Desa/Wilayah', 'TPS', 'Kategori', 'Urgensi', 'Status', 'Uraian', 'Foto', 'Simulasi', ...who], 0, true)
+  header(
+    s,
+    [
+      'No',
+      'Waktu (WIB)',
+      'Kecamatan',
+      'Desa/Wilayah',
+      'TPS',
+      'Kategori',
+      'Urgensi',
+      'Status',
+      'Uraian',
+      'Foto',
+      'Simulasi',
+      ...who,
+    ],
+    0,
+    true,
+  )
   s.widths = [5, 18, 16, 22, 17, 11, 9, 10, ctx.full ? 60 : 26, 6, 9, ...(ctx.full ? [22, 15] : [])]
   const incidents = ctx.source.incidents
   if (incidents === null) {
@@ -672,7 +950,11 @@ function incidentsSheet(ctx: Ctx): SheetBuilder {
   }
   const regionName = (code: string): { kecamatan: string; region: string } => {
     const d = ctx.index.desaByCode.get(code)
-    if (d) return { kecamatan: ctx.index.kecamatanByCode.get(d.kecamatan)?.name ?? d.kecamatan, region: d.name }
+    if (d)
+      return {
+        kecamatan: ctx.index.kecamatanByCode.get(d.kecamatan)?.name ?? d.kecamatan,
+        region: d.name,
+      }
     const k = ctx.index.kecamatanByCode.get(code)
     if (k) return { kecamatan: k.name, region: `(seluruh kecamatan ${k.name})` }
     return { kecamatan: '', region: code }
@@ -693,7 +975,11 @@ function incidentsSheet(ctx: Ctx): SheetBuilder {
       text(inc.photo ? 'ada' : '-'),
       text(inc.simulated ? 'ya' : 'tidak'),
     ]
-    if (ctx.full) row.push(inc.reporter ? text(inc.reporter.name) : null, inc.reporter?.phone ? text(inc.reporter.phone) : null)
+    if (ctx.full)
+      row.push(
+        inc.reporter ? text(inc.reporter.name) : null,
+        inc.reporter?.phone ? text(inc.reporter.phone) : null,
+      )
     s.row(row, ctx.full ? 'wrap' : 'table')
   })
   return s
@@ -706,7 +992,11 @@ function kpuSourceName(ctx: Pick<Ctx, 'full' | 'free'>, source: string): string 
 }
 
 export function reconcileSheet(ctx: Ctx, report: ReconcileReport): SheetBuilder {
-  const s = startSheet(ctx, 'Selisih KPU', 'Selisih data cepat desk terhadap data KPU, per wilayah dan per paslon')
+  const s = startSheet(
+    ctx,
+    'Selisih KPU',
+    'Selisih data cepat desk terhadap data KPU, per wilayah dan per paslon',
+  )
   s.row(
     [
       text(
@@ -725,11 +1015,39 @@ export function reconcileSheet(ctx: Ctx, report: ReconcileReport): SheetBuilder 
       'note',
     )
   }
-  header(s, ['Pemilihan', 'Tingkat', 'Kode', 'Kecamatan', 'Wilayah', 'TPS desk melapor', 'TPS', 'Baris', 'Desk', 'KPU', 'Selisih', 'Selisih %', 'Tanda'], 5, true)
+  header(
+    s,
+    [
+      'Pemilihan',
+      'Tingkat',
+      'Kode',
+      'Kecamatan',
+      'Wilayah',
+      'TPS desk melapor',
+      'TPS',
+      'Baris',
+      'Desk',
+      'KPU',
+      'Selisih',
+      'Selisih %',
+      'Tanda',
+    ],
+    5,
+    true,
+  )
   s.widths = [12, 14, 19, 16, 28, 10, 8, 18, 12, 12, 11, 10, 18]
   const diffPct = (r: number, kpu: number, diff: number): Cell =>
-    formula(`IF(${addr(9, r)}=0,IF(${addr(10, r)}=0,0,1),ABS(${addr(10, r)})/${addr(9, r)})`, kpu === 0 ? (diff === 0 ? 0 : 1) : Math.abs(diff) / kpu, 'percent')
-  const totalsAt: { contest: string; from: number; to: number; totals: ReconcileReport['contests'][number]['totals'] }[] = []
+    formula(
+      `IF(${addr(9, r)}=0,IF(${addr(10, r)}=0,0,1),ABS(${addr(10, r)})/${addr(9, r)})`,
+      kpu === 0 ? (diff === 0 ? 0 : 1) : Math.abs(diff) / kpu,
+      'percent',
+    )
+  const totalsAt: {
+    contest: string
+    from: number
+    to: number
+    totals: ReconcileReport['contests'][number]['totals']
+  }[] = []
   for (const c of report.contests) {
     const label = ctx.labels.get(c.contest) ?? c.contest
     const from = s.next
@@ -763,7 +1081,12 @@ export function reconcileSheet(ctx: Ctx, report: ReconcileReport): SheetBuilder 
       const r = s.next
       const crit = `"${line.label.replace(/"/g, '""')}"`
       const sumIf = (c: number, v: number) =>
-        t.to >= t.from ? formula(`SUMIF(${addr(7, t.from)}:${addr(7, t.to)},${crit},${addr(c, t.from)}:${addr(c, t.to)})`, v) : count(v)
+        t.to >= t.from
+          ? formula(
+              `SUMIF(${addr(7, t.from)}:${addr(7, t.to)},${crit},${addr(c, t.from)}:${addr(c, t.to)})`,
+              v,
+            )
+          : count(v)
       s.row(
         [
           text(t.contest),
@@ -804,8 +1127,18 @@ function summarySheet(ctx: Ctx, refs: Map<string, DHasilRefs>): SheetBuilder {
     footer: `Keadaan data per ${ctx.asOf} · profil ${ctx.profile}${ctx.snapshot ? ` · snapshot #${ctx.snapshot.id}` : ''}`,
   }
   if (desk.training) s.row([text(TRAINING_BANNER)], 'banner')
-  s.row([text(`REKAPITULASI CEPAT PENGHITUNGAN SUARA — ${desk.election.name.toUpperCase()}`)], 'title')
-  s.row([text(`${desk.regency.name} (${desk.regency.code}) · hari pemungutan suara ${dmy(desk.election.date)}`)], 'note')
+  s.row(
+    [text(`REKAPITULASI CEPAT PENGHITUNGAN SUARA — ${desk.election.name.toUpperCase()}`)],
+    'title',
+  )
+  s.row(
+    [
+      text(
+        `${desk.regency.name} (${desk.regency.code}) · hari pemungutan suara ${dmy(desk.election.date)}`,
+      ),
+    ],
+    'note',
+  )
   s.row([text(NOT_OFFICIAL)], 'banner')
   s.row([text('Keadaan data per', 'label'), text(ctx.asOf)], 'wrap')
   s.row([text('Profil', 'label'), text(PROFILE_DESCRIPTION[ctx.profile])], 'wrap')
@@ -827,8 +1160,16 @@ function summarySheet(ctx: Ctx, refs: Map<string, DHasilRefs>): SheetBuilder {
     s.row([text(c.name.toUpperCase()), null, null, null], 'head')
     const rTps = s.row([text('TPS diharapkan (aktif)'), null, formula(ref.tpsTotal, t.tpsTotal)])
     const rRep = s.row([text('TPS sudah melapor'), null, formula(ref.tpsReported, t.tpsReported)])
-    s.row([text('Kemajuan laporan'), null, percent(addr(2, rRep), addr(2, rTps), t.tpsReported, t.tpsTotal)])
-    s.row([text('TPS ditunda/digabung (di luar penyebut)'), null, formula(ref.tpsExcluded, t.tpsExcluded)])
+    s.row([
+      text('Kemajuan laporan'),
+      null,
+      percent(addr(2, rRep), addr(2, rTps), t.tpsReported, t.tpsTotal),
+    ])
+    s.row([
+      text('TPS ditunda/digabung (di luar penyebut)'),
+      null,
+      formula(ref.tpsExcluded, t.tpsExcluded),
+    ])
     s.row([text('No. urut'), text('Pasangan calon'), text('Suara'), text('% suara sah')], 'head')
     const firstPair = s.next
     const rValid = firstPair + c.candidates.length
@@ -845,31 +1186,78 @@ function summarySheet(ctx: Ctx, refs: Map<string, DHasilRefs>): SheetBuilder {
       [
         text('Suara sah'),
         null,
-        c.candidates.length > 0 ? formula(`SUM(${addr(2, firstPair)}:${addr(2, rValid - 1)})`, t.valid) : count(0),
+        c.candidates.length > 0
+          ? formula(`SUM(${addr(2, firstPair)}:${addr(2, rValid - 1)})`, t.valid)
+          : count(0),
         percent(addr(2, rValid), addr(2, rValid), t.valid, t.valid),
       ],
       'total',
     )
     const rInvalid = s.row([text('Suara tidak sah'), null, formula(ref.invalid, t.invalid)])
-    const rAll = s.row([text('Suara sah + tidak sah'), null, formula(`${addr(2, rValid)}+${addr(2, rInvalid)}`, t.total)], 'total')
-    s.row([text('Suara tidak sah terhadap semua suara'), null, percent(addr(2, rInvalid), addr(2, rAll), t.invalid, t.total)])
-    const rVoters = s.row([text('Pengguna hak pilih (TPS yang sudah melapor)'), null, formula(ref.votersTotal, t.votersTotal)])
-    const rDen = s.row([text('DPT TPS yang sudah melapor'), text('penyebut partisipasi'), formula(ref.dptReported, t.dptReported)])
-    s.row([text('Partisipasi'), text('pengguna hak pilih ÷ DPT TPS yang sudah melapor'), percent(addr(2, rVoters), addr(2, rDen), t.votersTotal, t.dptReported)])
+    const rAll = s.row(
+      [
+        text('Suara sah + tidak sah'),
+        null,
+        formula(`${addr(2, rValid)}+${addr(2, rInvalid)}`, t.total),
+      ],
+      'total',
+    )
+    s.row([
+      text('Suara tidak sah terhadap semua suara'),
+      null,
+      percent(addr(2, rInvalid), addr(2, rAll), t.invalid, t.total),
+    ])
+    const rVoters = s.row([
+      text('Pengguna hak pilih (TPS yang sudah melapor)'),
+      null,
+      formula(ref.votersTotal, t.votersTotal),
+    ])
+    const rDen = s.row([
+      text('DPT TPS yang sudah melapor'),
+      text('penyebut partisipasi'),
+      formula(ref.dptReported, t.dptReported),
+    ])
+    s.row([
+      text('Partisipasi'),
+      text('pengguna hak pilih ÷ DPT TPS yang sudah melapor'),
+      percent(addr(2, rVoters), addr(2, rDen), t.votersTotal, t.dptReported),
+    ])
     s.row([text('DPT seluruh TPS aktif'), null, formula(ref.dpt, t.dpt)])
-    s.row([text('DPT semua TPS (termasuk ditunda/digabung)'), text('sama dengan DPT KPU'), formula(ref.dptAll, t.dptAll)])
+    s.row([
+      text('DPT semua TPS (termasuk ditunda/digabung)'),
+      text('sama dengan DPT KPU'),
+      formula(ref.dptAll, t.dptAll),
+    ])
     if (ctx.hasSex) {
-      s.row([text('    DPT laki-laki'), t.dptSexMissing > 0 ? text(`${n(t.dptSexMissing)} TPS tanpa rincian jenis kelamin`) : null, count(t.dptL)])
+      s.row([
+        text('    DPT laki-laki'),
+        t.dptSexMissing > 0 ? text(`${n(t.dptSexMissing)} TPS tanpa rincian jenis kelamin`) : null,
+        count(t.dptL),
+      ])
       s.row([text('    DPT perempuan'), null, count(t.dptP)])
     }
     s.row(
-      [text('Laporan berbeda menunggu keputusan supervisor (tidak dihitung)'), null, count(c.openConflicts)],
+      [
+        text('Laporan berbeda menunggu keputusan supervisor (tidak dihitung)'),
+        null,
+        count(c.openConflicts),
+      ],
       c.openConflicts > 0 ? 'warn' : 'table',
     )
-    s.row([text('TPS dengan laporan berbeda/koreksi menunggu keputusan'), null, formula(ref.disputed, t.disputed)], t.disputed > 0 ? 'warn' : 'table')
+    s.row(
+      [
+        text('TPS dengan laporan berbeda/koreksi menunggu keputusan'),
+        null,
+        formula(ref.disputed, t.disputed),
+      ],
+      t.disputed > 0 ? 'warn' : 'table',
+    )
     if (rollup.disputes.size > 0) {
       const tpsByCode = new Map(ctx.source.tps.map((x) => [x.code, x]))
-      s.row([text('TPS menunggu keputusan'), text('Kecamatan · desa/kelurahan'), text('Jenis'), null], 'head')
+      s.row(
+        [text('TPS menunggu keputusan'), text('Kecamatan · desa/kelurahan'), text('Jenis'), null],
+        'head',
+      )
       for (const [code, kinds] of rollup.disputes) {
         const tps = tpsByCode.get(code)
         const d = tps ? ctx.index.desaByCode.get(tps.desa) : undefined
@@ -878,7 +1266,11 @@ function summarySheet(ctx: Ctx, refs: Map<string, DHasilRefs>): SheetBuilder {
           [
             text(code),
             text(d && k ? `${k.name} · ${d.name}` : ''),
-            text([...kinds].map((x) => (x === 'conflict' ? 'laporan berbeda' : 'koreksi ditahan')).join(', ')),
+            text(
+              [...kinds]
+                .map((x) => (x === 'conflict' ? 'laporan berbeda' : 'koreksi ditahan'))
+                .join(', '),
+            ),
             null,
           ],
           'warn',
@@ -900,7 +1292,10 @@ function notesSheet(ctx: Ctx): SheetBuilder {
   })
   const kpu = source.kpu?.sets.length
     ? source.kpu.sets
-        .map((k) => `${ctx.labels.get(k.contest) ?? k.contest}: impor #${k.importId}${kpuSourceName(ctx, k.source)} (${LEVEL_LABEL[k.level].toLowerCase()}, ${wibDateTime(k.importedAt)})`)
+        .map(
+          (k) =>
+            `${ctx.labels.get(k.contest) ?? k.contest}: impor #${k.importId}${kpuSourceName(ctx, k.source)} (${LEVEL_LABEL[k.level].toLowerCase()}, ${wibDateTime(k.importedAt)})`,
+        )
         .join('; ')
     : 'belum ada data KPU yang diimpor'
   const active = source.tps.filter((t) => t.status === 'active').length
@@ -948,19 +1343,29 @@ function notesSheet(ctx: Ctx): SheetBuilder {
       'Rumus',
       'Semua jumlah ditulis sebagai rumus Excel (SUM, SUBTOTAL, SUMIF) dengan nilainya sudah terisi. Di Rekap Desa, baris jumlah kecamatan dan jumlah kabupaten memakai SUBTOTAL(9, …) sehingga jumlah kabupaten tidak menghitung baris jumlah kecamatan dua kali.',
     ],
-    ['Partisipasi', 'Jumlah pengguna hak pilih ÷ DPT TPS yang sudah melapor (bukan DPT seluruh TPS), supaya partisipasi tidak tampak rendah selama laporan belum lengkap.'],
+    [
+      'Partisipasi',
+      'Jumlah pengguna hak pilih ÷ DPT TPS yang sudah melapor (bukan DPT seluruh TPS), supaya partisipasi tidak tampak rendah selama laporan belum lengkap.',
+    ],
     [
       'Pengguna hak pilih',
       'Dari bagian pengguna hak pilih formulir (DPT, DPTb, DPK). Bila pelapor tidak mengirim bagian itu, jumlah pengguna hak pilih TPS tersebut dihitung sama dengan suara sah + tidak sah, masuk baris/kolom "tanpa rincian (= sah + tidak sah)", dan TPS itu ditandai "tanpa rincian pengguna hak pilih" di Rekap TPS. Jumlah pengguna hak pilih adalah rumus SUM dari DPT, DPTb, DPK dan tanpa rincian.',
     ],
-    ['Waktu', 'Semua waktu dalam WIB (UTC+7), ditulis dd-mm-yyyy hh:mm:ss; kolom waktu berisi tanggal-waktu Excel sungguhan.'],
-    ['Cetak', 'Setiap lembar dicetak mendatar, selebar satu halaman; baris judul tabel diulang di setiap halaman, dengan keterangan status data dan waktu data di kepala dan kaki halaman.'],
+    [
+      'Waktu',
+      'Semua waktu dalam WIB (UTC+7), ditulis dd-mm-yyyy hh:mm:ss; kolom waktu berisi tanggal-waktu Excel sungguhan.',
+    ],
+    [
+      'Cetak',
+      'Setiap lembar dicetak mendatar, selebar satu halaman; baris judul tabel diulang di setiap halaman, dengan keterangan status data dan waktu data di kepala dan kaki halaman.',
+    ],
     ['TPS terdaftar', `${n(source.tps.length)} (aktif ${n(active)})`],
     ['Hasil ditandai untuk ditinjau', flagged.join('; ')],
     ['Data KPU', kpu],
     ['Dibuat oleh', `Desk Pilkada, ${wibDateTime(source.generatedAt)}`],
   ]
-  if (source.desk.training) lines.unshift(['Mode', `${TRAINING_BANNER}: semua angka di berkas ini buatan untuk latihan.`])
+  if (source.desk.training)
+    lines.unshift(['Mode', `${TRAINING_BANNER}: semua angka di berkas ini buatan untuk latihan.`])
   for (const [k, v] of lines) s.row([text(k, 'label'), text(v)], 'wrap')
   s.widths = [28, 110]
   return s
@@ -973,7 +1378,12 @@ function trainingPrefix(source: RecapSource): string {
   return source.desk.training ? 'LATIHAN-' : ''
 }
 
-function makeCtx(source: RecapSource, profile: ExportProfile, snapshot: SnapshotLabel | null, fingerprint: string): Ctx {
+function makeCtx(
+  source: RecapSource,
+  profile: ExportProfile,
+  snapshot: SnapshotLabel | null,
+  fingerprint: string,
+): Ctx {
   const full = profile === 'lengkap'
   // berjenjang is built from the allow-listed copy: nothing typed is there to print.
   const view = full ? source : allowListed(source)
@@ -1005,7 +1415,9 @@ function makeCtx(source: RecapSource, profile: ExportProfile, snapshot: Snapshot
 export function buildRecapWorkbook(source: RecapSource, options: BuildOptions): BuiltWorkbook {
   const { timings } = options
   const fingerprint = timed(timings, 'hash', () => dataSha256(source))
-  const ctx = timed(timings, 'rows', () => makeCtx(source, options.profile, options.snapshot ?? null, fingerprint))
+  const ctx = timed(timings, 'rows', () =>
+    makeCtx(source, options.profile, options.snapshot ?? null, fingerprint),
+  )
   const sheets = timed(timings, 'rows', () => {
     const refs = new Map<string, DHasilRefs>()
     const perContest: SheetBuilder[] = []
@@ -1013,12 +1425,21 @@ export function buildRecapWorkbook(source: RecapSource, options: BuildOptions): 
     for (const rollup of ctx.rollups) {
       const d = dHasilSheet(ctx, rollup)
       refs.set(rollup.contest.id, d.refs)
-      perContest.push(d.sheet, kecamatanSheet(ctx, rollup), desaSheet(ctx, rollup), tpsSheet(ctx, rollup))
+      perContest.push(
+        d.sheet,
+        kecamatanSheet(ctx, rollup),
+        desaSheet(ctx, rollup),
+        tpsSheet(ctx, rollup),
+      )
       for (const k of ctx.index.kecamatan) perKecamatan.push(dHasilKecamatanSheet(ctx, rollup, k))
     }
     const list = [summarySheet(ctx, refs), ...perContest, missingSheet(ctx), incidentsSheet(ctx)]
     if (ctx.source.kpu && ctx.source.kpu.sets.length > 0) {
-      const report = reconcile(ctx.source, options.thresholdPercent ?? ctx.source.kpu.thresholdPercent, { index: ctx.index, rollups: ctx.rollups })
+      const report = reconcile(
+        ctx.source,
+        options.thresholdPercent ?? ctx.source.kpu.thresholdPercent,
+        { index: ctx.index, rollups: ctx.rollups },
+      )
       list.push(reconcileSheet(ctx, report))
     }
     list.push(notesSheet(ctx), ...perKecamatan)
@@ -1042,7 +1463,10 @@ export function buildRecapWorkbook(source: RecapSource, options: BuildOptions): 
 }
 
 /** The difference report alone, as a workbook (Selisih KPU and Catatan), structured data only. */
-export function buildReconcileWorkbook(source: RecapSource, thresholdPercent: number): BuiltWorkbook {
+export function buildReconcileWorkbook(
+  source: RecapSource,
+  thresholdPercent: number,
+): BuiltWorkbook {
   const ctx = makeCtx(source, 'berjenjang', null, dataSha256(source))
   const report = reconcile(ctx.source, thresholdPercent, { index: ctx.index, rollups: ctx.rollups })
   const sheets = [reconcileSheet(ctx, report), notesSheet(ctx)]

@@ -2,9 +2,22 @@
 // valid + invalid), at the level KPU's file came in. A difference is flagged when it is larger than
 // the threshold share of KPU's figure, once the desk has every TPS of that region.
 
-import { emptyTally, indexRegions, rollupContest, tpsTally, type ContestRollup, type RegionIndex, type Tally } from './rollup'
+import {
+  emptyTally,
+  indexRegions,
+  rollupContest,
+  tpsTally,
+  type ContestRollup,
+  type RegionIndex,
+  type Tally,
+} from './rollup'
 import type { KpuSet, RecapSource, SourceContest } from './source'
-import type { ReconcileContestDto, ReconcileReportDto, ReconcileRowDto, ReconcileStatusDto } from '../shared/export'
+import type {
+  ReconcileContestDto,
+  ReconcileReportDto,
+  ReconcileRowDto,
+  ReconcileStatusDto,
+} from '../shared/export'
 import { candidateLabel } from './text'
 
 // One definition of each shape, shared with the screens (src/shared/export.ts).
@@ -21,7 +34,9 @@ export const STATUS_LABEL: Record<ReconcileStatus, string> = {
 /** One contest as the desk computes it: the wire shape without the count of rows left out. */
 export type ReconcileContest = Omit<ReconcileContestDto, 'rowsTotal'>
 
-export type ReconcileReport = Pick<ReconcileReportDto, 'thresholdPercent'> & { contests: ReconcileContest[] }
+export type ReconcileReport = Pick<ReconcileReportDto, 'thresholdPercent'> & {
+  contests: ReconcileContest[]
+}
 
 export interface LineDef {
   line: string
@@ -32,21 +47,29 @@ export interface LineDef {
 
 export function lineDefs(contest: SourceContest): LineDef[] {
   return [
-    ...contest.candidates.map(
-      (c, i): LineDef => ({
-        line: String(c.number),
-        label: candidateLabel(c),
-        desk: (t) => t.votes[i] ?? 0,
-        kpu: (f) => f.votes[i] ?? 0,
-      }),
-    ),
+    ...contest.candidates.map((c, i): LineDef => ({
+      line: String(c.number),
+      label: candidateLabel(c),
+      desk: (t) => t.votes[i] ?? 0,
+      kpu: (f) => f.votes[i] ?? 0,
+    })),
     { line: 'sah', label: 'Suara sah', desk: (t) => t.valid, kpu: (f) => f.valid },
     { line: 'tidak_sah', label: 'Suara tidak sah', desk: (t) => t.invalid, kpu: (f) => f.invalid },
-    { line: 'jumlah', label: 'Sah + tidak sah', desk: (t) => t.total, kpu: (f) => f.valid + f.invalid },
+    {
+      line: 'jumlah',
+      label: 'Sah + tidak sah',
+      desk: (t) => t.total,
+      kpu: (f) => f.valid + f.invalid,
+    },
   ]
 }
 
-export function classify(desk: number, kpu: number, complete: boolean, thresholdPercent: number): ReconcileStatus {
+export function classify(
+  desk: number,
+  kpu: number,
+  complete: boolean,
+  thresholdPercent: number,
+): ReconcileStatus {
   const diff = desk - kpu
   if (diff === 0) return 'cocok'
   if (!complete) return 'belum_lengkap'
@@ -65,7 +88,9 @@ function reconcileSet(
   const pairs = contest.candidates.length
   const lines = lineDefs(contest)
   const tpsByCode = new Map(source.tps.map((t) => [t.code, t]))
-  const deskAt = (code: string): { tally: Tally; name: string; kecamatan: string | null } | null => {
+  const deskAt = (
+    code: string,
+  ): { tally: Tally; name: string; kecamatan: string | null } | null => {
     if (set.level === 'kecamatan') {
       const k = index.kecamatanByCode.get(code)
       const t = rollup.kecamatan.get(code)
@@ -74,7 +99,13 @@ function reconcileSet(
     if (set.level === 'desa') {
       const d = index.desaByCode.get(code)
       const t = rollup.desa.get(code)
-      return d && t ? { tally: t, name: d.name, kecamatan: index.kecamatanByCode.get(d.kecamatan)?.name ?? d.kecamatan } : null
+      return d && t
+        ? {
+            tally: t,
+            name: d.name,
+            kecamatan: index.kecamatanByCode.get(d.kecamatan)?.name ?? d.kecamatan,
+          }
+        : null
     }
     const tps = tpsByCode.get(code)
     if (!tps) return null
@@ -90,7 +121,9 @@ function reconcileSet(
   let flaggedRegions = 0
   let incompleteRegions = 0
   const seen = new Set<string>()
-  const figures = [...set.figures].sort((a, b) => (a.region < b.region ? -1 : a.region > b.region ? 1 : 0))
+  const figures = [...set.figures].sort((a, b) =>
+    a.region < b.region ? -1 : a.region > b.region ? 1 : 0,
+  )
   for (const f of figures) {
     seen.add(f.region)
     // Codes are checked against the desk's regions at import; one unknown now simply has no desk figures.

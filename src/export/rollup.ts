@@ -67,7 +67,13 @@ export function emptyTally(pairs: number): Tally {
 }
 
 /** `mergedDpt`: the DPT of the TPS merged into this one, whose voters this TPS's result counts. */
-export function addTps(t: Tally, tps: SourceTps, result: SourceResult | undefined, disputed = false, mergedDpt = 0): void {
+export function addTps(
+  t: Tally,
+  tps: SourceTps,
+  result: SourceResult | undefined,
+  disputed = false,
+  mergedDpt = 0,
+): void {
   t.dptAll += tps.dpt
   if (typeof tps.dptL === 'number' && typeof tps.dptP === 'number') {
     t.dptL += tps.dptL
@@ -144,7 +150,8 @@ export interface RegionIndex {
   desaByCode: Map<string, DesaNode>
 }
 
-const byCode = (a: { code: string }, b: { code: string }) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0)
+const byCode = (a: { code: string }, b: { code: string }) =>
+  a.code < b.code ? -1 : a.code > b.code ? 1 : 0
 
 export function indexRegions(source: RecapSource): RegionIndex {
   const kecamatanByCode = new Map<string, KecamatanNode>()
@@ -187,7 +194,11 @@ export interface ContestRollup {
   total: Tally
 }
 
-export function rollupContest(source: RecapSource, index: RegionIndex, contest: SourceContest): ContestRollup {
+export function rollupContest(
+  source: RecapSource,
+  index: RegionIndex,
+  contest: SourceContest,
+): ContestRollup {
   const pairs = contest.candidates.length
   const results = new Map<string, SourceResult>()
   for (const r of source.results[contest.id] ?? []) results.set(r.tps, r)
@@ -199,7 +210,9 @@ export function rollupContest(source: RecapSource, index: RegionIndex, contest: 
   }
   // Receiving TPS → DPT of the TPS merged into it.
   const mergedInto = new Map<string, number>()
-  for (const t of source.tps) if (t.status === 'merged' && t.mergedInto) mergedInto.set(t.mergedInto, (mergedInto.get(t.mergedInto) ?? 0) + t.dpt)
+  for (const t of source.tps)
+    if (t.status === 'merged' && t.mergedInto)
+      mergedInto.set(t.mergedInto, (mergedInto.get(t.mergedInto) ?? 0) + t.dpt)
   const desa = new Map<string, Tally>()
   const kecamatan = new Map<string, Tally>()
   const total = emptyTally(pairs)
@@ -207,7 +220,8 @@ export function rollupContest(source: RecapSource, index: RegionIndex, contest: 
     const kt = emptyTally(pairs)
     for (const d of k.desa) {
       const dt = emptyTally(pairs)
-      for (const t of d.tps) addTps(dt, t, results.get(t.code), disputes.has(t.code), mergedInto.get(t.code))
+      for (const t of d.tps)
+        addTps(dt, t, results.get(t.code), disputes.has(t.code), mergedInto.get(t.code))
       desa.set(d.code, dt)
       addTally(kt, dt)
     }

@@ -36,7 +36,11 @@ export const CATEGORY_LABEL: Record<string, string> = {
   lainnya: 'Lainnya',
 }
 
-export const URGENCY_LABEL: Record<string, string> = { rendah: 'Rendah', sedang: 'Sedang', tinggi: 'Tinggi' }
+export const URGENCY_LABEL: Record<string, string> = {
+  rendah: 'Rendah',
+  sedang: 'Sedang',
+  tinggi: 'Tinggi',
+}
 
 export function candidateLabel(c: { number: number; name: string }): string {
   return c.number === 0 ? 'Kolom kosong' : `Paslon ${c.number}`
@@ -58,7 +62,8 @@ const KEEP = String.raw`(?<![\d.])\d{2}\.\d{2}(?:\.\d{2}(?:\.\d{4}(?:\.\d{3})?)?
 const PHONE = `(?:\\+\\s?62|(?<!\\d)62(?=${SEP}\\(?8)|\\(?(?<![\\d.])0|(?<![\\d.])(?=8\\d\\d${SEP}\\d))(?:${SEP}\\d){8,13}`
 const NIK = '(?<!\\d)\\d{16}(?!\\d)'
 const EMAIL = '[\\w.+-]+@[\\w-]+(?:\\.[\\w-]+)+'
-const CODE = '(?<![A-Za-z0-9])[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}(?![A-Za-z0-9])'
+const CODE =
+  '(?<![A-Za-z0-9])[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}(?![A-Za-z0-9])'
 const FREE_TEXT = new RegExp(`(${KEEP})|(${NIK})|(${EMAIL})|(${CODE})|${PHONE}`, 'g')
 export const REDACTED = '[nomor disamarkan]'
 export const REDACTED_NIK = '[NIK disamarkan]'
@@ -67,8 +72,17 @@ export const REDACTED_CODE = '[kode akses disamarkan]'
 
 /** Free text in a workbook: phone numbers, NIK, e-mail addresses and access codes someone typed are masked. */
 export function redactPhones(text: string): string {
-  return text.replace(FREE_TEXT, (match, keep: string | undefined, nik: string | undefined, email: string | undefined, code: string | undefined) =>
-    keep ?? (nik ? REDACTED_NIK : email ? REDACTED_EMAIL : code ? REDACTED_CODE : match && REDACTED),
+  return text.replace(
+    FREE_TEXT,
+    (
+      match,
+      keep: string | undefined,
+      nik: string | undefined,
+      email: string | undefined,
+      code: string | undefined,
+    ) =>
+      keep ??
+      (nik ? REDACTED_NIK : email ? REDACTED_EMAIL : code ? REDACTED_CODE : match && REDACTED),
   )
 }
 

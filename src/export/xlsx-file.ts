@@ -32,14 +32,26 @@ export interface Cell {
  * amber, bordered), `section` (bold, bordered: a heading inside a table), `label` (bold, no border),
  * `wrap` (bordered, wrapped text: long explanations).
  */
-export type RowRole = 'title' | 'banner' | 'note' | 'plain' | 'head' | 'table' | 'total' | 'warn' | 'section' | 'label' | 'wrap'
+export type RowRole =
+  | 'title'
+  | 'banner'
+  | 'note'
+  | 'plain'
+  | 'head'
+  | 'table'
+  | 'total'
+  | 'warn'
+  | 'section'
+  | 'label'
+  | 'wrap'
 
 const colNames: string[] = []
 export function col(c: number): string {
   let name = colNames[c]
   if (name === undefined) {
     name = ''
-    for (let n = c + 1; n > 0; n = Math.floor((n - 1) / 26)) name = String.fromCharCode(65 + ((n - 1) % 26)) + name
+    for (let n = c + 1; n > 0; n = Math.floor((n - 1) / 26))
+      name = String.fromCharCode(65 + ((n - 1) % 26)) + name
     colNames[c] = name
   }
   return name
@@ -56,15 +68,22 @@ export function excelWib(iso: string): number {
   return (new Date(iso).getTime() + WIB_OFFSET_MS) / 86_400_000 + 25_569
 }
 
-export const text = (v: string, role?: RowRole): Cell => (role ? { t: 's', v, fmt: 'text', role } : { t: 's', v, fmt: 'text' })
+export const text = (v: string, role?: RowRole): Cell =>
+  role ? { t: 's', v, fmt: 'text', role } : { t: 's', v, fmt: 'text' }
 export const count = (v: number): Cell => ({ t: 'n', v, fmt: 'count' })
 /** A plain integer (a TPS number, a row number): no thousands separator. */
 export const int = (v: number): Cell => ({ t: 'n', v, fmt: 'plain' })
 /** A real Excel date-time, shown in WIB as dd-mm-yyyy hh:mm:ss. */
 export const dateTime = (iso: string): Cell => ({ t: 'n', v: excelWib(iso), fmt: 'datetime' })
 /** A total as a formula whose value is filled in, so the file reads right before Excel recalculates. */
-export const formula = (f: string, v: number, fmt: CellFormat = 'count'): Cell => ({ t: 'n', v, f, fmt })
-export const share = (numerator: number, denominator: number): number => (denominator === 0 ? 0 : numerator / denominator)
+export const formula = (f: string, v: number, fmt: CellFormat = 'count'): Cell => ({
+  t: 'n',
+  v,
+  f,
+  fmt,
+})
+export const share = (numerator: number, denominator: number): number =>
+  denominator === 0 ? 0 : numerator / denominator
 /** part/whole as a percentage formula, 0 when the whole is 0. */
 export const percent = (partRef: string, wholeRef: string, part: number, whole: number): Cell =>
   formula(`IF(${wholeRef}=0,0,${partRef}/${wholeRef})`, share(part, whole), 'percent')
@@ -165,12 +184,54 @@ export function timed<T>(timings: Timings | undefined, phase: string, fn: () => 
 // ---------------------------------------------------------------- styles
 
 const FORMATS: CellFormat[] = ['text', 'count', 'percent', 'datetime', 'plain']
-const ROLES: RowRole[] = ['title', 'banner', 'note', 'plain', 'head', 'table', 'total', 'warn', 'section', 'label', 'wrap']
-const NUMFMT: Record<CellFormat, number> = { text: 49, count: 164, percent: 165, datetime: 166, plain: 1 }
+const ROLES: RowRole[] = [
+  'title',
+  'banner',
+  'note',
+  'plain',
+  'head',
+  'table',
+  'total',
+  'warn',
+  'section',
+  'label',
+  'wrap',
+]
+const NUMFMT: Record<CellFormat, number> = {
+  text: 49,
+  count: 164,
+  percent: 165,
+  datetime: 166,
+  plain: 1,
+}
 /** Fonts: 0 normal, 1 bold, 2 bold large, 3 bold dark red, 4 italic. */
-const ROLE_FONT: Record<RowRole, number> = { title: 2, banner: 3, note: 4, plain: 0, head: 1, table: 0, total: 1, warn: 0, section: 1, label: 1, wrap: 0 }
+const ROLE_FONT: Record<RowRole, number> = {
+  title: 2,
+  banner: 3,
+  note: 4,
+  plain: 0,
+  head: 1,
+  table: 0,
+  total: 1,
+  warn: 0,
+  section: 1,
+  label: 1,
+  wrap: 0,
+}
 /** Fills: 0 none, 1 gray125 (required by the format), 2 header blue, 3 total grey, 4 amber, 5 banner red. */
-const ROLE_FILL: Record<RowRole, number> = { title: 0, banner: 5, note: 0, plain: 0, head: 2, table: 0, total: 3, warn: 4, section: 3, label: 0, wrap: 0 }
+const ROLE_FILL: Record<RowRole, number> = {
+  title: 0,
+  banner: 5,
+  note: 0,
+  plain: 0,
+  head: 2,
+  table: 0,
+  total: 3,
+  warn: 4,
+  section: 3,
+  label: 0,
+  wrap: 0,
+}
 const BORDERED = new Set<RowRole>(['head', 'table', 'total', 'warn', 'section', 'wrap'])
 /**
  * Title, banner and note rows wrap too: they are merged across the sheet's width (see layout).
@@ -186,7 +247,10 @@ function styleIndex(role: RowRole, fmt: CellFormat): number {
 
 /** The same, as ` s="N"` attributes looked up by role and format (this runs once per cell). */
 const STYLE_ATTR = Object.fromEntries(
-  ROLES.map((role) => [role, Object.fromEntries(FORMATS.map((fmt) => [fmt, ` s="${styleIndex(role, fmt)}"`]))]),
+  ROLES.map((role) => [
+    role,
+    Object.fromEntries(FORMATS.map((fmt) => [fmt, ` s="${styleIndex(role, fmt)}"`])),
+  ]),
 ) as Record<RowRole, Record<CellFormat, string>>
 
 function stylesXml(): string {
@@ -194,14 +258,21 @@ function stylesXml(): string {
   for (const role of ROLES) {
     for (const fmt of FORMATS) {
       const wrap = WRAPPED.has(role)
-      const align = role === 'head' ? '<alignment horizontal="center" vertical="center" wrapText="1"/>' : wrap ? '<alignment vertical="top" wrapText="1"/>' : '<alignment vertical="top"/>'
+      const align =
+        role === 'head'
+          ? '<alignment horizontal="center" vertical="center" wrapText="1"/>'
+          : wrap
+            ? '<alignment vertical="top" wrapText="1"/>'
+            : '<alignment vertical="top"/>'
       xfs.push(
         `<xf numFmtId="${NUMFMT[fmt]}" fontId="${ROLE_FONT[role]}" fillId="${ROLE_FILL[role]}" borderId="${BORDERED.has(role) ? 1 : 0}" xfId="0" applyNumberFormat="1" applyFont="1" applyFill="1" applyBorder="1" applyAlignment="1">${align}</xf>`,
       )
     }
   }
-  const fill = (rgb: string) => `<fill><patternFill patternType="solid"><fgColor rgb="FF${rgb}"/><bgColor indexed="64"/></patternFill></fill>`
-  const thin = '<left style="thin"><color rgb="FF808080"/></left><right style="thin"><color rgb="FF808080"/></right><top style="thin"><color rgb="FF808080"/></top><bottom style="thin"><color rgb="FF808080"/></bottom><diagonal/>'
+  const fill = (rgb: string) =>
+    `<fill><patternFill patternType="solid"><fgColor rgb="FF${rgb}"/><bgColor indexed="64"/></patternFill></fill>`
+  const thin =
+    '<left style="thin"><color rgb="FF808080"/></left><right style="thin"><color rgb="FF808080"/></right><top style="thin"><color rgb="FF808080"/></top><bottom style="thin"><color rgb="FF808080"/></bottom><diagonal/>'
   return (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' +
     '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">' +
@@ -231,7 +302,9 @@ const NS_REL = 'http://schemas.openxmlformats.org/officeDocument/2006/relationsh
 const ESC: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' }
 function esc(s: string): string {
   // Control characters other than tab/newline are not allowed in XML 1.0: drop them.
-  return s.replace(/[&<>"]/g, (c) => ESC[c]!).replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '')
+  return s
+    .replace(/[&<>"]/g, (c) => ESC[c]!)
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '')
 }
 
 /** Formulas are ours (references, SUM, IF, a quoted label): only &, < and > need escaping, rarely. */
@@ -309,10 +382,13 @@ function layout(s: SheetBuilder): void {
       let need: number
       if (cell.t === 'n') need = FIXED_WIDTH[cell.fmt] ?? countWidth(cell.v as number) + 2
       // A header wraps between words, never inside one.
-      else if (role === 'head') need = Math.max(...(cell.v as string).split(/\s+/).map((w) => w.length)) + 3
+      else if (role === 'head')
+        need = Math.max(...(cell.v as string).split(/\s+/).map((w) => w.length)) + 3
       // Letters are wider than the digits column widths are counted in; bold and capitals wider still.
-      else if (role === 'table' || role === 'warn') need = Math.min(MAX_TEXT_WIDTH, Math.ceil((cell.v as string).length * 1.05) + 2)
-      else if (role === 'total' || role === 'section') need = Math.min(MAX_TEXT_WIDTH, Math.ceil((cell.v as string).length * 1.25) + 2)
+      else if (role === 'table' || role === 'warn')
+        need = Math.min(MAX_TEXT_WIDTH, Math.ceil((cell.v as string).length * 1.05) + 2)
+      else if (role === 'total' || role === 'section')
+        need = Math.min(MAX_TEXT_WIDTH, Math.ceil((cell.v as string).length * 1.25) + 2)
       else continue
       if (need > (widths[c] ?? 8)) widths[c] = need
     }
@@ -327,16 +403,26 @@ function layout(s: SheetBuilder): void {
   for (let r = 0; r < s.rows.length; r++) {
     const role = s.roles[r]!
     const row = s.rows[r]!
-    if ((role === 'title' || role === 'note' || role === 'banner') && row.length === 1 && row[0] && columns > 1) {
+    if (
+      (role === 'title' || role === 'note' || role === 'banner') &&
+      row.length === 1 &&
+      row[0] &&
+      columns > 1
+    ) {
       s.merges.push({ c1: 0, r1: r, c2: columns - 1, r2: r })
       const lines = linesIn(String(row[0].v), total * (role === 'title' ? 0.75 : 1))
-      if (lines > 1 && !s.heights.has(r)) s.heights.set(r, lines * (role === 'title' ? 17 : LINE_HEIGHT) + 3)
+      if (lines > 1 && !s.heights.has(r))
+        s.heights.set(r, lines * (role === 'title' ? 17 : LINE_HEIGHT) + 3)
     } else if (role === 'head' || role === 'wrap' || role === 'warn' || role === 'section') {
       let lines = 1
       for (let c = 0; c < row.length; c++) {
         const cell = row[c]
         // (Bold capitals of a section heading take about a quarter more room.)
-        if (cell?.t === 's') lines = Math.max(lines, linesIn(String(cell.v), role === 'section' ? widths[c]! / 1.25 : widths[c]!))
+        if (cell?.t === 's')
+          lines = Math.max(
+            lines,
+            linesIn(String(cell.v), role === 'section' ? widths[c]! / 1.25 : widths[c]!),
+          )
       }
       if (lines > 1 && !s.heights.has(r)) s.heights.set(r, lines * LINE_HEIGHT + 3)
     }
@@ -352,7 +438,12 @@ const MARGINS_PT = 0.8 * 72
  * How far a sheet printed `pagesWide` pages wide (the first `repeatedCols` columns on every page)
  * scales its text: 1 = as on screen. A column of width w takes about 5.25w + 3.75 pt in Arial 10.
  */
-export function printScale(widths: number[], paper: 8 | 9, pagesWide: number, repeatedCols: number): number {
+export function printScale(
+  widths: number[],
+  paper: 8 | 9,
+  pagesWide: number,
+  repeatedCols: number,
+): number {
   const pt = (ws: number[]) => ws.reduce((a, w) => a + w * 5.25 + 3.75, 0)
   const needed = pt(widths) + (pagesWide - 1) * pt(widths.slice(0, repeatedCols))
   return Math.min(1, (pagesWide * (PAPER_PT[paper] - MARGINS_PT)) / needed)
@@ -361,7 +452,8 @@ export function printScale(widths: number[], paper: 8 | 9, pagesWide: number, re
 function printLayout(s: SheetBuilder): { paper: 8 | 9; pagesWide: number; repeatedCols: number } {
   const paper = s.widths.reduce((a, b) => a + b, 0) > 190 ? 8 : 9
   const repeatedCols = s.freeze?.cols ?? 0
-  const pagesWide = repeatedCols > 0 && printScale(s.widths, paper, 1, 0) * 10 < MIN_PRINT_PT ? 2 : 1
+  const pagesWide =
+    repeatedCols > 0 && printScale(s.widths, paper, 1, 0) * 10 < MIN_PRINT_PT ? 2 : 1
   return { paper, pagesWide, repeatedCols }
 }
 
@@ -387,7 +479,9 @@ function sheetXml(s: SheetBuilder, index: number, sst: SharedStrings): string {
   out.push('<sheetFormatPr defaultRowHeight="13.2"/>')
   if (s.widths.length > 0) {
     out.push('<cols>')
-    s.widths.forEach((w, i) => out.push(`<col min="${i + 1}" max="${i + 1}" width="${w}" customWidth="1"/>`))
+    s.widths.forEach((w, i) =>
+      out.push(`<col min="${i + 1}" max="${i + 1}" width="${w}" customWidth="1"/>`),
+    )
     out.push('</cols>')
   }
   out.push('<sheetData>')
@@ -407,8 +501,10 @@ function sheetXml(s: SheetBuilder, index: number, sst: SharedStrings): string {
         continue
       }
       const st = cell.role ? STYLE_ATTR[cell.role][cell.fmt] : styles[cell.fmt]
-      if (cell.t === 's') line += `<c r="${col(c)}${rn}"${st} t="s"><v>${sst.id(cell.v as string)}</v></c>`
-      else if (cell.f !== undefined) line += `<c r="${col(c)}${rn}"${st}><f>${escFormula(cell.f)}</f><v>${numberText(cell.v as number)}</v></c>`
+      if (cell.t === 's')
+        line += `<c r="${col(c)}${rn}"${st} t="s"><v>${sst.id(cell.v as string)}</v></c>`
+      else if (cell.f !== undefined)
+        line += `<c r="${col(c)}${rn}"${st}><f>${escFormula(cell.f)}</f><v>${numberText(cell.v as number)}</v></c>`
       else line += `<c r="${col(c)}${rn}"${st}><v>${numberText(cell.v as number)}</v></c>`
     }
     out.push(line + '</row>')
@@ -424,17 +520,23 @@ function sheetXml(s: SheetBuilder, index: number, sst: SharedStrings): string {
     out.push('</mergeCells>')
   }
   out.push('<printOptions gridLines="0"/>')
-  out.push('<pageMargins left="0.4" right="0.4" top="0.75" bottom="0.6" header="0.3" footer="0.3"/>')
+  out.push(
+    '<pageMargins left="0.4" right="0.4" top="0.75" bottom="0.6" header="0.3" footer="0.3"/>',
+  )
   // Landscape, as many pages down as it takes; A3 for the wide tables. One page wide unless that
   // would print the figures below MIN_PRINT_PT: then two pages wide, the place columns repeated.
   const print = printLayout(s)
   // Two pages wide: the halves of a row of the table print one after the other, ready to lay side by side.
   const order = print.pagesWide > 1 ? ' pageOrder="overThenDown"' : ''
-  out.push(`<pageSetup paperSize="${print.paper}"${order} orientation="landscape" fitToWidth="${print.pagesWide}" fitToHeight="0"/>`)
+  out.push(
+    `<pageSetup paperSize="${print.paper}"${order} orientation="landscape" fitToWidth="${print.pagesWide}" fitToHeight="0"/>`,
+  )
   if (s.page) {
     const head = `&L&"Arial,Bold"&9${headerText(s.page.left)}${s.page.centre ? `&C&"Arial,Bold"&11${headerText(s.page.centre)}` : ''}&R&9${headerText(s.name)}`
     const foot = `&L&9${headerText(s.page.footer)}&R&9Halaman &P dari &N`
-    out.push(`<headerFooter><oddHeader>${esc(head)}</oddHeader><oddFooter>${esc(foot)}</oddFooter></headerFooter>`)
+    out.push(
+      `<headerFooter><oddHeader>${esc(head)}</oddHeader><oddFooter>${esc(foot)}</oddFooter></headerFooter>`,
+    )
   }
   out.push('</worksheet>')
   return out.join('')
@@ -451,18 +553,25 @@ function workbookXml(sheets: SheetBuilder[]): string {
     if (s.autofilter && s.rows.length > s.autofilter.header + 1) {
       const a = s.autofilter
       const ref = `${q}!$${col(a.from)}$${a.header + 1}:$${col(a.to)}$${(a.lastRow ?? s.rows.length - 1) + 1}`
-      names.push(`<definedName name="_xlnm._FilterDatabase" localSheetId="${i}" hidden="1">${esc(ref)}</definedName>`)
+      names.push(
+        `<definedName name="_xlnm._FilterDatabase" localSheetId="${i}" hidden="1">${esc(ref)}</definedName>`,
+      )
     }
-    const titles = s.printTitles ?? (s.freeze && s.freeze.rows > 0 ? { from: 0, to: s.freeze.rows - 1 } : null)
+    const titles =
+      s.printTitles ?? (s.freeze && s.freeze.rows > 0 ? { from: 0, to: s.freeze.rows - 1 } : null)
     // A sheet printed more than one page wide repeats its place columns on every page.
     const print = printLayout(s)
     const cols = print.pagesWide > 1 ? `${q}!$A:$${col(print.repeatedCols - 1)}` : null
     const rows = titles ? `${q}!$${titles.from + 1}:$${titles.to + 1}` : null
     if (cols || rows) {
-      names.push(`<definedName name="_xlnm.Print_Titles" localSheetId="${i}">${esc([cols, rows].filter(Boolean).join(','))}</definedName>`)
+      names.push(
+        `<definedName name="_xlnm.Print_Titles" localSheetId="${i}">${esc([cols, rows].filter(Boolean).join(','))}</definedName>`,
+      )
     }
   })
-  const list = sheets.map((s, i) => `<sheet name="${esc(s.name)}" sheetId="${i + 1}" r:id="rId${i + 1}"/>`).join('')
+  const list = sheets
+    .map((s, i) => `<sheet name="${esc(s.name)}" sheetId="${i + 1}" r:id="rId${i + 1}"/>`)
+    .join('')
   return (
     `${XML_HEAD}<workbook xmlns="${NS_MAIN}" xmlns:r="${NS_REL}">` +
     '<workbookPr date1904="0"/><bookViews><workbookView activeTab="0"/></bookViews>' +
@@ -474,16 +583,23 @@ function workbookXml(sheets: SheetBuilder[]): string {
 
 function workbookRels(n: number): string {
   const rels: string[] = []
-  for (let i = 1; i <= n; i++) rels.push(`<Relationship Id="rId${i}" Type="${NS_REL}/worksheet" Target="worksheets/sheet${i}.xml"/>`)
+  for (let i = 1; i <= n; i++)
+    rels.push(
+      `<Relationship Id="rId${i}" Type="${NS_REL}/worksheet" Target="worksheets/sheet${i}.xml"/>`,
+    )
   rels.push(`<Relationship Id="rId${n + 1}" Type="${NS_REL}/styles" Target="styles.xml"/>`)
-  rels.push(`<Relationship Id="rId${n + 2}" Type="${NS_REL}/sharedStrings" Target="sharedStrings.xml"/>`)
+  rels.push(
+    `<Relationship Id="rId${n + 2}" Type="${NS_REL}/sharedStrings" Target="sharedStrings.xml"/>`,
+  )
   return `${XML_HEAD}<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">${rels.join('')}</Relationships>`
 }
 
 function contentTypes(n: number): string {
   const sheets: string[] = []
   for (let i = 1; i <= n; i++) {
-    sheets.push(`<Override PartName="/xl/worksheets/sheet${i}.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>`)
+    sheets.push(
+      `<Override PartName="/xl/worksheets/sheet${i}.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>`,
+    )
   }
   return (
     `${XML_HEAD}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">` +
@@ -516,8 +632,7 @@ function coreXml(props: WorkbookProps): string {
   )
 }
 
-const APP_XML =
-  `${XML_HEAD}<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"><Application>Desk Pilkada</Application><Company>Desk Pilkada</Company></Properties>`
+const APP_XML = `${XML_HEAD}<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"><Application>Desk Pilkada</Application><Company>Desk Pilkada</Company></Properties>`
 
 // ---------------------------------------------------------------- zip
 
@@ -577,10 +692,17 @@ function writeZip(entries: ZipEntry[]): Buffer {
 }
 
 /** Write the sheets as one .xlsx file. Pure: the same sheets and props give the same bytes. */
-export function writeWorkbook(sheets: SheetBuilder[], props: WorkbookProps, timings?: Timings): Buffer {
+export function writeWorkbook(
+  sheets: SheetBuilder[],
+  props: WorkbookProps,
+  timings?: Timings,
+): Buffer {
   const entries = timed(timings, 'xml', () => {
     const sst = new SharedStrings()
-    const sheetParts = sheets.map((s, i) => ({ name: `xl/worksheets/sheet${i + 1}.xml`, content: Buffer.from(sheetXml(s, i, sst), 'utf8') }))
+    const sheetParts = sheets.map((s, i) => ({
+      name: `xl/worksheets/sheet${i + 1}.xml`,
+      content: Buffer.from(sheetXml(s, i, sst), 'utf8'),
+    }))
     // [Content_Types].xml first, as Office writes it: some tools sniff the type from the first entry.
     return [
       { name: '[Content_Types].xml', content: Buffer.from(contentTypes(sheets.length), 'utf8') },
@@ -588,7 +710,10 @@ export function writeWorkbook(sheets: SheetBuilder[], props: WorkbookProps, timi
       { name: 'docProps/core.xml', content: Buffer.from(coreXml(props), 'utf8') },
       { name: 'docProps/app.xml', content: Buffer.from(APP_XML, 'utf8') },
       { name: 'xl/workbook.xml', content: Buffer.from(workbookXml(sheets), 'utf8') },
-      { name: 'xl/_rels/workbook.xml.rels', content: Buffer.from(workbookRels(sheets.length), 'utf8') },
+      {
+        name: 'xl/_rels/workbook.xml.rels',
+        content: Buffer.from(workbookRels(sheets.length), 'utf8'),
+      },
       { name: 'xl/styles.xml', content: Buffer.from(stylesXml(), 'utf8') },
       ...sheetParts,
       { name: 'xl/sharedStrings.xml', content: Buffer.from(sst.xml(), 'utf8') },

@@ -3,7 +3,13 @@ import { parseArgs } from 'node:util'
 import { readTable } from '../server/tables'
 import { cardsServiceFor } from '../service/cards-service'
 import { DeskError } from '../service/errors'
-import { settingFlagOptions, settingsFromFlags, settingsHelp, SETTINGS, type DeskSettingKey } from '../shared/settings'
+import {
+  settingFlagOptions,
+  settingsFromFlags,
+  settingsHelp,
+  SETTINGS,
+  type DeskSettingKey,
+} from '../shared/settings'
 import { createDesk, openDesk } from './desk'
 import { restoreBackup } from './restore'
 import { DEFAULT_REGENCY } from './regions-source'
@@ -55,11 +61,19 @@ async function serve(values: Record<string, string | boolean | undefined>): Prom
   const checked = settingsFromFlags({
     ...values,
     'sms-android-password': values['sms-android-password'] ?? process.env.DESK_SMS_ANDROID_PASSWORD,
-    'sms-android-signing-key': values['sms-android-signing-key'] ?? process.env.DESK_SMS_ANDROID_SIGNING_KEY,
+    'sms-android-signing-key':
+      values['sms-android-signing-key'] ?? process.env.DESK_SMS_ANDROID_SIGNING_KEY,
   })
   if (!checked.ok) {
     // Name the flag the way it was typed: the messages name the setting in Indonesian.
-    fail(Object.entries(checked.errors).map(([key, message]) => `${key in SETTINGS ? `--${SETTINGS[key as DeskSettingKey].flag}` : 'pengaturan'}: ${message}`).join('\n'))
+    fail(
+      Object.entries(checked.errors)
+        .map(
+          ([key, message]) =>
+            `${key in SETTINGS ? `--${SETTINGS[key as DeskSettingKey].flag}` : 'pengaturan'}: ${message}`,
+        )
+        .join('\n'),
+    )
   }
   const settings = checked.settings
   const deskOptions = deskOptionsFromSettings(settings, { dataDir: '.desk-data' })
@@ -68,7 +82,9 @@ async function serve(values: Record<string, string | boolean | undefined>): Prom
   const desk = await createDesk({
     ...deskOptions,
     ...(process.env.DESK_ADMIN_TOKEN ? { adminToken: process.env.DESK_ADMIN_TOKEN } : {}),
-    ...(process.env.DESK_WRITER_MAX_BATCH ? { writerMaxBatch: Number(process.env.DESK_WRITER_MAX_BATCH) } : {}),
+    ...(process.env.DESK_WRITER_MAX_BATCH
+      ? { writerMaxBatch: Number(process.env.DESK_WRITER_MAX_BATCH) }
+      : {}),
   })
   const out = (line: string) => process.stdout.write(line + '\n')
   const cfg = desk.service.config()
@@ -78,14 +94,26 @@ async function serve(values: Record<string, string | boolean | undefined>): Prom
     `Folder data: ${dataDir}${desk.logFile ? ` (log permintaan: ${desk.logFile})` : ''}`,
   ]
   const card = cardsServiceFor(desk.service).publicUrl()
-  if (card.publicUrl) lines.push(`Alamat di kartu pelapor: ${card.publicUrl}${card.source === 'admin' ? ' (diatur admin di /kredensial)' : ''}`)
+  if (card.publicUrl)
+    lines.push(
+      `Alamat di kartu pelapor: ${card.publicUrl}${card.source === 'admin' ? ' (diatur admin di /kredensial)' : ''}`,
+    )
   if (sms?.gammu) lines.push(`SMS gammu: inbox ${sms.gammu.inbox}, outbox ${sms.gammu.outbox}`)
-  if (sms?.android) lines.push(`SMS Android: balasan lewat ${sms.android.url}; webhook ${desk.url}/api/v1/sms/android${sms.android.signingKey ? ' (bertanda tangan)' : ' (TANPA tanda tangan)'}`)
+  if (sms?.android)
+    lines.push(
+      `SMS Android: balasan lewat ${sms.android.url}; webhook ${desk.url}/api/v1/sms/android${sms.android.signingKey ? ' (bertanda tangan)' : ' (TANPA tanda tangan)'}`,
+    )
   // Phones cannot open 127.0.0.1: say every address this desk answers on.
   if (desk.urls.length > 1 || desk.urls[0] !== desk.url) {
-    lines.push('Bisa dibuka di:', ...desk.urls.map((u) => `  ${u}${/\/\/(127\.|\[::1\])/.test(u) ? '  (komputer ini saja)' : ''}`))
+    lines.push(
+      'Bisa dibuka di:',
+      ...desk.urls.map(
+        (u) => `  ${u}${/\/\/(127\.|\[::1\])/.test(u) ? '  (komputer ini saja)' : ''}`,
+      ),
+    )
   }
-  if (desk.redirectPort !== null) lines.push(`Port HTTP ${desk.redirectPort} hanya mengalihkan ke HTTPS.`)
+  if (desk.redirectPort !== null)
+    lines.push(`Port HTTP ${desk.redirectPort} hanya mengalihkan ke HTTPS.`)
   if (desk.tlsValidTo) {
     const days = Math.floor((desk.tlsValidTo.getTime() - Date.now()) / 86_400_000)
     lines.push(
@@ -94,9 +122,12 @@ async function serve(values: Record<string, string | boolean | undefined>): Prom
         : `Sertifikat TLS berlaku sampai ${desk.tlsValidTo.toISOString().slice(0, 10)} (${days} hari lagi).`,
     )
   }
-  if (desk.backups) lines.push(`Cadangan: ${desk.backups.dir} (tiap ${desk.backups.intervalSeconds} detik)`)
+  if (desk.backups)
+    lines.push(`Cadangan: ${desk.backups.dir} (tiap ${desk.backups.intervalSeconds} detik)`)
   if (desk.adminTokenGenerated) {
-    lines.push(`Token admin (hanya ditampilkan sekali, tersimpan di ${desk.adminTokenFile}): ${desk.adminToken}`)
+    lines.push(
+      `Token admin (hanya ditampilkan sekali, tersimpan di ${desk.adminTokenFile}): ${desk.adminToken}`,
+    )
   } else if (!process.env.DESK_ADMIN_TOKEN) {
     lines.push(`Token admin tersimpan di ${desk.adminTokenFile}`)
   }
@@ -123,7 +154,10 @@ async function serve(values: Record<string, string | boolean | undefined>): Prom
 }
 
 /** The SMS gateways named on the command line (issue 15); both halves of a pair are required. */
-async function importTps(values: Record<string, string | boolean | undefined>, file: string | undefined): Promise<void> {
+async function importTps(
+  values: Record<string, string | boolean | undefined>,
+  file: string | undefined,
+): Promise<void> {
   if (!file) fail('Sebutkan berkas TPS: import-tps FILE')
   const body = readFileSync(file)
   if (values.url) {
@@ -134,7 +168,12 @@ async function importTps(values: Record<string, string | boolean | undefined>, f
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream' },
       body,
     })
-    const answer = (await res.json()) as { imported?: number; updated?: number; errors?: { row: number; message: string }[]; error?: { message: string } }
+    const answer = (await res.json()) as {
+      imported?: number
+      updated?: number
+      errors?: { row: number; message: string }[]
+      error?: { message: string }
+    }
     report(answer)
     if (!res.ok) process.exit(1)
     return
@@ -145,7 +184,10 @@ async function importTps(values: Record<string, string | boolean | undefined>, f
     training: !!values.training,
   })
   try {
-    const result = await service.importTps({ id: 'cli', name: 'CLI', role: 'admin', region: service.regions.regency.code }, readTable(body))
+    const result = await service.importTps(
+      { id: 'cli', name: 'CLI', role: 'admin', region: service.regions.regency.code },
+      readTable(body),
+    )
     report(result)
     if (result.errors.length > 0) process.exitCode = 1
   } finally {
@@ -155,7 +197,10 @@ async function importTps(values: Record<string, string | boolean | undefined>, f
   }
 }
 
-function restore(values: Record<string, string | boolean | undefined>, file: string | undefined): void {
+function restore(
+  values: Record<string, string | boolean | undefined>,
+  file: string | undefined,
+): void {
   if (!file) fail('Sebutkan berkas cadangan: restore FILE --data-dir DIR')
   if (!values['data-dir']) fail('Sebutkan folder data baru: restore FILE --data-dir DIR')
   const r = restoreBackup({ file, dataDir: values['data-dir'] as string })
@@ -168,26 +213,41 @@ function restore(values: Record<string, string | boolean | undefined>, file: str
   )
 }
 
-function report(r: { imported?: number; updated?: number; errors?: { row: number; message: string }[]; error?: { message: string } }): void {
+function report(r: {
+  imported?: number
+  updated?: number
+  errors?: { row: number; message: string }[]
+  error?: { message: string }
+}): void {
   if (r.errors && r.errors.length > 0) {
     process.stderr.write(`Tidak ada yang diimpor. ${r.errors.length} kesalahan:\n`)
     for (const e of r.errors) process.stderr.write(`  baris ${e.row}: ${e.message}\n`)
   } else if (r.error) {
     process.stderr.write(`${r.error.message}\n`)
   } else {
-    process.stdout.write(`TPS baru: ${formatCount(r.imported ?? 0)}, diperbarui: ${formatCount(r.updated ?? 0)}\n`)
+    process.stdout.write(
+      `TPS baru: ${formatCount(r.imported ?? 0)}, diperbarui: ${formatCount(r.updated ?? 0)}\n`,
+    )
   }
 }
 
 async function main(argv: string[]): Promise<void> {
-  if ((EXPORT_VERBS as readonly string[]).includes(argv[0] ?? '')) return runExportVerb(argv[0]!, argv.slice(1))
-  if ((PURGE_VERBS as readonly string[]).includes(argv[0] ?? '')) return runPurgeVerb(argv[0]!, argv.slice(1))
+  if ((EXPORT_VERBS as readonly string[]).includes(argv[0] ?? ''))
+    return runExportVerb(argv[0]!, argv.slice(1))
+  if ((PURGE_VERBS as readonly string[]).includes(argv[0] ?? ''))
+    return runPurgeVerb(argv[0]!, argv.slice(1))
   // A closed terminal or log pipe must never take the desk down with it.
   process.stdout.on('error', () => {})
   process.stderr.on('error', () => {})
   // simulate and demo take options of their own (src/sim/command.ts).
-  if ((SIM_VERBS as readonly string[]).includes(argv[0] ?? '')) return runSimVerb(argv[0]!, argv.slice(1))
-  const { values, positionals } = parseArgs({ args: argv, options, allowPositionals: true, strict: true })
+  if ((SIM_VERBS as readonly string[]).includes(argv[0] ?? ''))
+    return runSimVerb(argv[0]!, argv.slice(1))
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options,
+    allowPositionals: true,
+    strict: true,
+  })
   const [verb, ...rest] = positionals
   if (values.help || !verb) {
     process.stdout.write(HELP)

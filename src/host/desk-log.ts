@@ -1,4 +1,13 @@
-import { closeSync, existsSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs'
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs'
 import { join } from 'node:path'
 import type { Logger } from '../server/logger'
 
@@ -66,7 +75,8 @@ export function deskLog(dataDir: string, options: DeskLogOptions = {}): DeskLog 
   const rotate = () => {
     if (fd !== null) closeSync(fd)
     rmSync(`${file}.${keep}`, { force: true })
-    for (let i = keep - 1; i >= 1; i--) if (existsSync(`${file}.${i}`)) renameSync(`${file}.${i}`, `${file}.${i + 1}`)
+    for (let i = keep - 1; i >= 1; i--)
+      if (existsSync(`${file}.${i}`)) renameSync(`${file}.${i}`, `${file}.${i + 1}`)
     renameSync(file, `${file}.1`)
     fd = openSync(file, 'a', 0o600)
     size = 0
@@ -103,7 +113,11 @@ export function deskLog(dataDir: string, options: DeskLogOptions = {}): DeskLog 
   const onExit = () => flush()
   process.on('exit', onExit)
 
-  const write = (level: 'info' | 'warn' | 'error', msg: string, fields: Record<string, unknown> = {}) => {
+  const write = (
+    level: 'info' | 'warn' | 'error',
+    msg: string,
+    fields: Record<string, unknown> = {},
+  ) => {
     const at = now()
     if (fd !== null) {
       pending.push(JSON.stringify({ t: at.toISOString(), level, msg, ...fields }) + '\n')
@@ -121,10 +135,30 @@ export function deskLog(dataDir: string, options: DeskLogOptions = {}): DeskLog 
 
   // The same warning over and over (an `auth.lockout` burst, `backup.failed` every interval while
   // the stick is out) is one line, then one line per REPEAT_WINDOW_MS with how often it came.
-  const repeats = new Map<string, { level: 'warn' | 'error'; msg: string; since: Date; count: number; last: Record<string, unknown> }>()
-  const summary = (at: Date, r: { level: 'warn' | 'error'; msg: string; since: Date; count: number; last: Record<string, unknown> }) => {
+  const repeats = new Map<
+    string,
+    {
+      level: 'warn' | 'error'
+      msg: string
+      since: Date
+      count: number
+      last: Record<string, unknown>
+    }
+  >()
+  const summary = (
+    at: Date,
+    r: {
+      level: 'warn' | 'error'
+      msg: string
+      since: Date
+      count: number
+      last: Record<string, unknown>
+    },
+  ) => {
     const detail = detailOf(r.last)
-    terminal(`${wib(at)}  ${label(r.level)}  ${r.msg} — ${r.count} kali lagi sejak ${wib(r.since)}${detail ? ` (terakhir: ${detail})` : ''}`)
+    terminal(
+      `${wib(at)}  ${label(r.level)}  ${r.msg} — ${r.count} kali lagi sejak ${wib(r.since)}${detail ? ` (terakhir: ${detail})` : ''}`,
+    )
   }
   /** Repeats whose window has closed (all of them with `all`) are said with their count. */
   const flushRepeats = (at: Date, all = false) => {
@@ -134,7 +168,12 @@ export function deskLog(dataDir: string, options: DeskLogOptions = {}): DeskLog 
       repeats.delete(key)
     }
   }
-  const toTerminal = (at: Date, level: 'warn' | 'error', msg: string, fields: Record<string, unknown>) => {
+  const toTerminal = (
+    at: Date,
+    level: 'warn' | 'error',
+    msg: string,
+    fields: Record<string, unknown>,
+  ) => {
     flushRepeats(at)
     const key = `${level} ${msg}`
     const seen = repeats.get(key)

@@ -1,4 +1,13 @@
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, unlinkSync, writeFileSync, chmodSync } from 'node:fs'
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  unlinkSync,
+  writeFileSync,
+  chmodSync,
+} from 'node:fs'
 import { createServer as createHttpServer, type Server } from 'node:http'
 import { createServer as createHttpsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
@@ -9,7 +18,12 @@ import { startDiscovery, type BonjourLike } from '../discovery/discovery'
 import { isLoopback, registerLan } from '../discovery/lan'
 import { createServer, type ServerLimits } from '../server/app'
 import { Authenticator } from '../server/auth'
-import { DEFAULT_STAFF_NETWORKS, NetworkListError, NO_NETWORKS, parseNetworks } from '../server/client-address'
+import {
+  DEFAULT_STAFF_NETWORKS,
+  NetworkListError,
+  NO_NETWORKS,
+  parseNetworks,
+} from '../server/client-address'
 import type { Logger } from '../server/logger'
 import type { SseLimits } from '../server/sse'
 import { FailureBudget, Lockout } from '../server/rate-limit'
@@ -90,7 +104,14 @@ export interface SmsOptions {
   /** Gammu SMSD, files backend: its inbox and outbox folders (`--sms-gammu-inbox`, `--sms-gammu-outbox`). */
   gammu?: { inbox: string; outbox: string; pollMs?: number; settleMs?: number }
   /** SMS Gateway for Android, local server (`--sms-android-url/-user/-password/-signing-key`). */
-  android?: { url: string; user: string; password: string; signingKey?: string; allowUnsigned?: boolean; fetch?: typeof fetch }
+  android?: {
+    url: string
+    user: string
+    password: string
+    signingKey?: string
+    allowUnsigned?: boolean
+    fetch?: typeof fetch
+  }
 }
 
 export interface Desk {
@@ -131,17 +152,25 @@ export const SHELL_DISPLAY_NAME = 'Papan dinding (jendela aplikasi desk)'
 function findStaticDir(): string | undefined {
   const here = dirname(fileURLToPath(import.meta.url))
   // Built, this module sits in out/main/ or in a chunk shared by the CLI and Electron (out/main/chunks/).
-  for (const candidate of [join(here, '..', 'renderer'), join(here, '..', '..', 'renderer'), join(here, '..', '..', 'out', 'renderer')]) {
+  for (const candidate of [
+    join(here, '..', 'renderer'),
+    join(here, '..', '..', 'renderer'),
+    join(here, '..', '..', 'out', 'renderer'),
+  ]) {
     // Run from the sources (tsx src/host/cli.ts), src/renderer/ holds the UI's *source* index.html:
     // only a built UI (with its assets/) is served.
-    if (existsSync(join(candidate, 'index.html')) && existsSync(join(candidate, 'assets'))) return candidate
+    if (existsSync(join(candidate, 'index.html')) && existsSync(join(candidate, 'assets')))
+      return candidate
   }
   return undefined
 }
 
 const MIN_ADMIN_TOKEN = 16
 
-function adminTokenFrom(dataDir: string, given?: string): { token: string; generated: boolean; file: string } {
+function adminTokenFrom(
+  dataDir: string,
+  given?: string,
+): { token: string; generated: boolean; file: string } {
   const file = join(dataDir, 'admin-token')
   if (given) return { token: given, generated: false, file }
   if (existsSync(file)) {
@@ -176,7 +205,10 @@ function lockDataDir(dataDir: string): () => void {
         alive = false
       }
     }
-    if (alive) throw new Error(`Desk lain (proses ${pid}) sedang memakai folder data ${dataDir}. Hentikan dulu, atau pakai folder lain.`)
+    if (alive)
+      throw new Error(
+        `Desk lain (proses ${pid}) sedang memakai folder data ${dataDir}. Hentikan dulu, atau pakai folder lain.`,
+      )
     unlinkSync(file)
     take()
   }
@@ -191,14 +223,27 @@ function lockDataDir(dataDir: string): () => void {
 
 /** Open the data dir and build the service (no network). Used by `createDesk` and offline CLI verbs. */
 export function openDesk(
-  options: Pick<DeskOptions, 'dataDir' | 'regency' | 'training' | 'electionFile' | 'election' | 'now' | 'nativeBinding' | 'writerMaxBatch'>,
+  options: Pick<
+    DeskOptions,
+    | 'dataDir'
+    | 'regency'
+    | 'training'
+    | 'electionFile'
+    | 'election'
+    | 'now'
+    | 'nativeBinding'
+    | 'writerMaxBatch'
+  >,
 ) {
   const dataDir = resolve(options.dataDir)
   mkdirSync(dataDir, { recursive: true, mode: 0o700 })
   const unlock = lockDataDir(dataDir)
   try {
     const regions = loadRegency(options.regency ?? DEFAULT_REGENCY)
-    const db = openDatabase(join(dataDir, 'desk.sqlite'), options.nativeBinding ? { nativeBinding: options.nativeBinding } : {})
+    const db = openDatabase(
+      join(dataDir, 'desk.sqlite'),
+      options.nativeBinding ? { nativeBinding: options.nativeBinding } : {},
+    )
     // Reporters' names and phones live here: readable by the desk's own user only.
     for (const f of ['desk.sqlite', 'desk.sqlite-wal', 'desk.sqlite-shm']) {
       if (existsSync(join(dataDir, f))) chmodSync(join(dataDir, f), 0o600)
@@ -237,9 +282,15 @@ export function openDesk(
  * admin set at run time. A LAN client typing the desk's LAN address keeps that address and the
  * desk's port.
  */
-export function redirectToHttps(httpsPort: number, fallbackHost: string, publicUrl: () => string | null = () => null) {
+export function redirectToHttps(
+  httpsPort: number,
+  fallbackHost: string,
+  publicUrl: () => string | null = () => null,
+) {
   return (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => {
-    const given = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]{1,253})(?::\d{1,5})?$/.exec(req.headers.host ?? '')
+    const given = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]{1,253})(?::\d{1,5})?$/.exec(
+      req.headers.host ?? '',
+    )
     const path = req.url && req.url.startsWith('/') && !req.url.startsWith('//') ? req.url : '/'
     const pub = publicUrl()
     const publicOrigin = pub && pub.startsWith('https://') ? new URL(pub) : null
@@ -247,10 +298,19 @@ export function redirectToHttps(httpsPort: number, fallbackHost: string, publicU
     if (publicOrigin && (!given || given[1]!.toLowerCase() === publicOrigin.hostname)) {
       location = `${publicOrigin.origin}${path}`
     } else {
-      const hostname = given ? given[1]! : fallbackHost.includes(':') ? `[${fallbackHost}]` : fallbackHost
+      const hostname = given
+        ? given[1]!
+        : fallbackHost.includes(':')
+          ? `[${fallbackHost}]`
+          : fallbackHost
       location = `https://${hostname}${httpsPort === 443 ? '' : `:${httpsPort}`}${path}`
     }
-    res.writeHead(308, { Location: location, 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store', Connection: 'close' })
+    res.writeHead(308, {
+      Location: location,
+      'Content-Type': 'text/plain; charset=utf-8',
+      'Cache-Control': 'no-store',
+      Connection: 'close',
+    })
     res.end(`Desk Pilkada memakai HTTPS: ${location}\n`)
   }
 }
@@ -262,7 +322,11 @@ export function redirectToHttps(httpsPort: number, fallbackHost: string, publicU
 export async function createDesk(options: DeskOptions): Promise<Desk> {
   // A short admin token could be guessed over the LAN: refuse it before anything is opened.
   if (options.adminToken && options.adminToken.length < MIN_ADMIN_TOKEN) {
-    throw new DeskError(400, 'admin_token_short', `DESK_ADMIN_TOKEN terlalu pendek: paling sedikit ${MIN_ADMIN_TOKEN} karakter (atau kosongkan agar desk membuatnya sendiri).`)
+    throw new DeskError(
+      400,
+      'admin_token_short',
+      `DESK_ADMIN_TOKEN terlalu pendek: paling sedikit ${MIN_ADMIN_TOKEN} karakter (atau kosongkan agar desk membuatnya sendiri).`,
+    )
   }
   let publicUrl: string | null = null
   if (options.publicUrl !== undefined) {
@@ -274,18 +338,34 @@ export async function createDesk(options: DeskOptions): Promise<Desk> {
   // a flag stops the desk with one sentence, and nothing is locked or half-started.
   let trustProxy, staffNetworks
   try {
-    trustProxy = options.trustProxy ? parseNetworks(options.trustProxy, '--trust-proxy') : NO_NETWORKS
-    staffNetworks = parseNetworks(options.staffNetworks ?? DEFAULT_STAFF_NETWORKS, '--staff-networks')
+    trustProxy = options.trustProxy
+      ? parseNetworks(options.trustProxy, '--trust-proxy')
+      : NO_NETWORKS
+    staffNetworks = parseNetworks(
+      options.staffNetworks ?? DEFAULT_STAFF_NETWORKS,
+      '--staff-networks',
+    )
   } catch (e) {
     if (e instanceof NetworkListError) throw new DeskError(400, 'bad_network', e.message)
     throw e
   }
   const tls = options.tlsCert || options.tlsKey ? loadTls(options.tlsCert, options.tlsKey) : null
   if (options.httpRedirectPort !== undefined && !tls) {
-    throw new DeskError(400, 'redirect_without_tls', '--http-redirect-port hanya berarti bersama HTTPS: tambahkan --tls-cert dan --tls-key.')
+    throw new DeskError(
+      400,
+      'redirect_without_tls',
+      '--http-redirect-port hanya berarti bersama HTTPS: tambahkan --tls-cert dan --tls-key.',
+    )
   }
-  if (options.backupIntervalSeconds !== undefined && !(Number.isFinite(options.backupIntervalSeconds) && options.backupIntervalSeconds >= 1)) {
-    throw new DeskError(400, 'backup_interval', `--backup-interval harus angka detik ≥ 1, bukan "${String(options.backupIntervalSeconds)}"`)
+  if (
+    options.backupIntervalSeconds !== undefined &&
+    !(Number.isFinite(options.backupIntervalSeconds) && options.backupIntervalSeconds >= 1)
+  ) {
+    throw new DeskError(
+      400,
+      'backup_interval',
+      `--backup-interval harus angka detik ≥ 1, bukan "${String(options.backupIntervalSeconds)}"`,
+    )
   }
   const { dataDir, service, unlock } = openDesk(options)
   // Requests go to a rotated file in the data folder; the terminal gets warnings and errors only.
@@ -305,15 +385,23 @@ export async function createDesk(options: DeskOptions): Promise<Desk> {
   }
   cardsServiceFor(service).flagPublicUrl = publicUrl
   const admin = adminTokenFrom(dataDir, options.adminToken)
-  const auth = new Authenticator(service.store, admin.token, service.regions.regency.code, options.lockout, {
-    staffNetworks,
-    ...(options.failureBudget ? { failureBudget: options.failureBudget } : {}),
-    // A lock is rare (five failures) and worth keeping: who was locked, from which address.
-    onLock: (lock) => {
-      logger.warn('auth.lockout', lock)
-      void service.write(() => service.store.audit('system', 'auth.lockout', lock.target, lock)).catch(() => {})
+  const auth = new Authenticator(
+    service.store,
+    admin.token,
+    service.regions.regency.code,
+    options.lockout,
+    {
+      staffNetworks,
+      ...(options.failureBudget ? { failureBudget: options.failureBudget } : {}),
+      // A lock is rare (five failures) and worth keeping: who was locked, from which address.
+      onLock: (lock) => {
+        logger.warn('auth.lockout', lock)
+        void service
+          .write(() => service.store.audit('system', 'auth.lockout', lock.target, lock))
+          .catch(() => {})
+      },
     },
-  })
+  )
   const staticDir = options.staticDir === null ? undefined : (options.staticDir ?? findStaticDir())
   const { app, sse } = createServer({
     service,
@@ -326,7 +414,9 @@ export async function createDesk(options: DeskOptions): Promise<Desk> {
     version: pkg.version,
     trustProxy,
   })
-  const server: Server = tls ? (createHttpsServer({ cert: tls.cert, key: tls.key }, app) as unknown as Server) : createHttpServer(app)
+  const server: Server = tls
+    ? (createHttpsServer({ cert: tls.cert, key: tls.key }, app) as unknown as Server)
+    : createHttpServer(app)
   server.keepAliveTimeout = 5_000
   server.headersTimeout = 10_000
   server.requestTimeout = 60_000
@@ -347,13 +437,18 @@ export async function createDesk(options: DeskOptions): Promise<Desk> {
     unlock()
     void ownLog?.close()
     const err = e as NodeJS.ErrnoException
-    if (err.code === 'EADDRINUSE') throw new Error(`Port ${options.port} sudah dipakai program lain. Pilih port lain dengan --port.`)
+    if (err.code === 'EADDRINUSE')
+      throw new Error(
+        `Port ${options.port} sudah dipakai program lain. Pilih port lain dengan --port.`,
+      )
     throw e
   }
   const port = (server.address() as AddressInfo).port
   const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host
   if (tls && options.httpRedirectPort !== undefined) {
-    redirect = createHttpServer(redirectToHttps(port, shownHost, () => cardsServiceFor(service).publicUrl().publicUrl))
+    redirect = createHttpServer(
+      redirectToHttps(port, shownHost, () => cardsServiceFor(service).publicUrl().publicUrl),
+    )
     redirect.headersTimeout = 10_000
     redirect.requestTimeout = 10_000
     try {
@@ -365,7 +460,9 @@ export async function createDesk(options: DeskOptions): Promise<Desk> {
       unlock()
       const err = e as NodeJS.ErrnoException
       if (err.code === 'EADDRINUSE' || err.code === 'EACCES') {
-        throw new Error(`Port ${options.httpRedirectPort} untuk --http-redirect-port ${err.code === 'EACCES' ? 'butuh hak administrator (port di bawah 1024)' : 'sudah dipakai program lain'}. Pilih port lain.`)
+        throw new Error(
+          `Port ${options.httpRedirectPort} untuk --http-redirect-port ${err.code === 'EACCES' ? 'butuh hak administrator (port di bawah 1024)' : 'sudah dipakai program lain'}. Pilih port lain.`,
+        )
       }
       throw e
     }
@@ -387,11 +484,14 @@ export async function createDesk(options: DeskOptions): Promise<Desk> {
   const scheme = tls ? 'https' : 'http'
   registerLan(service, { host, port, discovery, scheme })
   // pollMs 0: no timer (tests call scan() themselves).
-  if (gammu && (options.sms?.gammu?.pollMs ?? 1000) > 0) gammu.start(options.sms?.gammu?.pollMs ?? 1000)
+  if (gammu && (options.sms?.gammu?.pollMs ?? 1000) > 0)
+    gammu.start(options.sms?.gammu?.pollMs ?? 1000)
   const backups = options.backupDir
     ? startBackups(service, {
         dir: resolve(options.backupDir),
-        ...(options.backupIntervalSeconds !== undefined ? { intervalSeconds: options.backupIntervalSeconds } : {}),
+        ...(options.backupIntervalSeconds !== undefined
+          ? { intervalSeconds: options.backupIntervalSeconds }
+          : {}),
         ...(options.now ? { now: options.now } : {}),
         ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
         logger,
@@ -412,9 +512,19 @@ export async function createDesk(options: DeskOptions): Promise<Desk> {
     service,
     server,
     async shellDisplayCode() {
-      const actor = { id: 'admin', name: 'Aplikasi desk', role: 'admin' as const, region: service.regions.regency.code }
-      const existing = service.store.listUsers().find((u) => u.role === 'display' && u.name === SHELL_DISPLAY_NAME && !u.revokedAt)
-      if (!existing) return (await service.createUser(actor, { name: SHELL_DISPLAY_NAME, phone: '', role: 'display' })).accessCode
+      const actor = {
+        id: 'admin',
+        name: 'Aplikasi desk',
+        role: 'admin' as const,
+        region: service.regions.regency.code,
+      }
+      const existing = service.store
+        .listUsers()
+        .find((u) => u.role === 'display' && u.name === SHELL_DISPLAY_NAME && !u.revokedAt)
+      if (!existing)
+        return (
+          await service.createUser(actor, { name: SHELL_DISPLAY_NAME, phone: '', role: 'display' })
+        ).accessCode
       const { accessCode } = await service.reissueUser(actor, existing.id)
       auth.forgetUser(existing.id)
       return accessCode
@@ -427,7 +537,9 @@ export async function createDesk(options: DeskOptions): Promise<Desk> {
         // Stop taking new connections, end the event streams, let in-flight requests finish,
         // then commit what the writer still holds and close the database.
         const closed = new Promise<void>((ok) => server.close(() => ok()))
-        const redirectClosed = redirect ? new Promise<void>((ok) => redirect!.close(() => ok())) : undefined
+        const redirectClosed = redirect
+          ? new Promise<void>((ok) => redirect!.close(() => ok()))
+          : undefined
         redirect?.closeAllConnections()
         const undiscovered = discovery?.stop()
         sse.closeAll()
@@ -458,13 +570,27 @@ export async function createDesk(options: DeskOptions): Promise<Desk> {
  * Wire the configured SMS gateways to the desk's SMS service (folders made and checked, nothing
  * polled yet); returns the gammu gateway, if any.
  */
-function setUpSms(service: DeskService, options: SmsOptions | undefined, logger: Logger, now: () => number): GammuFilesGateway | null {
+function setUpSms(
+  service: DeskService,
+  options: SmsOptions | undefined,
+  logger: Logger,
+  now: () => number,
+): GammuFilesGateway | null {
   const sms = smsServiceFor(service)
   if (options?.android) {
     const a = options.android
-    sms.setSender('android', new AndroidSender({ url: a.url, user: a.user, password: a.password, ...(a.fetch ? { fetch: a.fetch } : {}) }))
+    sms.setSender(
+      'android',
+      new AndroidSender({
+        url: a.url,
+        user: a.user,
+        password: a.password,
+        ...(a.fetch ? { fetch: a.fetch } : {}),
+      }),
+    )
     sms.android = { signingKey: a.signingKey ?? null, allowUnsigned: a.allowUnsigned ?? false }
-    if (!a.signingKey && !a.allowUnsigned) logger.warn('sms.android.unsigned_refused', { hint: '--sms-android-signing-key' })
+    if (!a.signingKey && !a.allowUnsigned)
+      logger.warn('sms.android.unsigned_refused', { hint: '--sms-android-signing-key' })
   }
   if (!options?.gammu) return null
   const gammu = new GammuFilesGateway({

@@ -20,7 +20,10 @@ export function parseElectionFile(text: string, source: string): ElectionConfig 
     throw new Error(`${source}: bukan JSON yang sah`)
   }
   const r = electionFileSchema.safeParse(raw)
-  if (!r.success) throw new Error(`${source}: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`)
+  if (!r.success)
+    throw new Error(
+      `${source}: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    )
   return r.data
 }
 
@@ -37,7 +40,8 @@ export function defaultElection(regions: RegionTree, file?: string): ElectionCon
     }
     return config
   }
-  if (regions.regency.code === jember2024.regency) return parseElectionFile(JSON.stringify(jember2024), 'resources')
+  if (regions.regency.code === jember2024.regency)
+    return parseElectionFile(JSON.stringify(jember2024), 'resources')
   const isCity = regions.regency.name.startsWith('Kota')
   return {
     name: 'Pemilihan Serentak',

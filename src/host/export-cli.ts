@@ -58,7 +58,9 @@ const options = {
   help: { type: 'boolean', short: 'h' },
 } as const
 
-type Values = ReturnType<typeof parseArgs<{ options: typeof options; allowPositionals: true }>>['values']
+type Values = ReturnType<
+  typeof parseArgs<{ options: typeof options; allowPositionals: true }>
+>['values']
 
 const CLI: Principal = { id: 'cli', name: 'CLI', role: 'admin', region: '' }
 
@@ -69,13 +71,16 @@ function out(line: string): void {
 }
 
 function sizeText(n: number): string {
-  return n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${Math.max(1, Math.round(n / 1024))} KB`
+  return n >= 1024 * 1024
+    ? `${(n / 1024 / 1024).toFixed(1)} MB`
+    : `${Math.max(1, Math.round(n / 1024))} KB`
 }
 
 function threshold(values: Values): number {
   if (values.threshold === undefined) return 1
   const n = Number(values.threshold)
-  if (!Number.isFinite(n) || n < 0 || n > 100) throw new UsageError(`--threshold harus angka persen 0–100, bukan "${values.threshold}"`)
+  if (!Number.isFinite(n) || n < 0 || n > 100)
+    throw new UsageError(`--threshold harus angka persen 0–100, bukan "${values.threshold}"`)
   return n
 }
 
@@ -83,7 +88,10 @@ function offline<T>(values: Values, fn: (exports: ExportService) => Promise<T>):
   const dataDir = values['data-dir'] ?? '.desk-data'
   // Not a new desk: export what the folder holds, as the folder says (its regency, training or not).
   // A flag that contradicts the folder still fails with the desk's own message naming the right flag.
-  if (!existsSync(join(dataDir, 'desk.sqlite'))) throw new UsageError(`Folder data ${resolve(dataDir)} tidak berisi data desk (desk.sqlite). Periksa --data-dir.`)
+  if (!existsSync(join(dataDir, 'desk.sqlite')))
+    throw new UsageError(
+      `Folder data ${resolve(dataDir)} tidak berisi data desk (desk.sqlite). Periksa --data-dir.`,
+    )
   const remembered = rememberedSettings(join(dataDir, 'desk.sqlite'))
   const { service, unlock } = openDesk({
     dataDir,
@@ -110,8 +118,15 @@ async function online(values: Values, path: string, init: RequestInit = {}): Pro
     const body = (await res.json().catch(() => null)) as {
       error?: { code?: string; message: string; rows?: RowError[]; openConflicts?: number }
     } | null
-    if (body?.error?.code === 'open_conflicts' && typeof body.error.openConflicts === 'number') throw new OpenConflictsError(body.error.openConflicts, body.error.message)
-    throw new DeskError(res.status, body?.error?.code ?? 'remote', body?.error?.message ?? `HTTP ${res.status}`, undefined, body?.error?.rows)
+    if (body?.error?.code === 'open_conflicts' && typeof body.error.openConflicts === 'number')
+      throw new OpenConflictsError(body.error.openConflicts, body.error.message)
+    throw new DeskError(
+      res.status,
+      body?.error?.code ?? 'remote',
+      body?.error?.message ?? `HTTP ${res.status}`,
+      undefined,
+      body?.error?.rows,
+    )
   }
   return res
 }
@@ -121,7 +136,11 @@ async function confirmOnTerminal(question: string): Promise<boolean> {
   if (!process.stdin.isTTY) return false
   const rl = createInterface({ input: process.stdin, output: process.stdout })
   try {
-    return (await rl.question(`${question} Ketik "ya" untuk tetap membekukan: `)).trim().toLowerCase() === 'ya'
+    return (
+      (await rl.question(`${question} Ketik "ya" untuk tetap membekukan: `))
+        .trim()
+        .toLowerCase() === 'ya'
+    )
   } finally {
     rl.close()
   }
@@ -131,16 +150,26 @@ async function confirmOnTerminal(question: string): Promise<boolean> {
  * Freeze; while reports wait for a supervisor, only with --confirm-open-conflicts or a "ya" typed at the
  * terminal, and the yes covers the count printed: the desk asks again if more are waiting by then.
  */
-async function freezeConfirmed(values: Values, freeze: (confirmedOpen: number) => Promise<number>): Promise<number> {
+async function freezeConfirmed(
+  values: Values,
+  freeze: (confirmedOpen: number) => Promise<number>,
+): Promise<number> {
   try {
     return await freeze(0)
   } catch (e) {
     if (!(e instanceof OpenConflictsError)) throw e
     process.stderr.write(`${e.message}\n`)
-    if (values['confirm-open-conflicts'] || (await confirmOnTerminal(`Tetap bekukan dengan ${formatCount(e.openConflicts)} laporan menunggu?`))) {
+    if (
+      values['confirm-open-conflicts'] ||
+      (await confirmOnTerminal(
+        `Tetap bekukan dengan ${formatCount(e.openConflicts)} laporan menunggu?`,
+      ))
+    ) {
       return freeze(e.openConflicts)
     }
-    throw new UsageError('Tidak dibekukan. Untuk tetap membekukan tanpa ditanya, tambahkan --confirm-open-conflicts.')
+    throw new UsageError(
+      'Tidak dibekukan. Untuk tetap membekukan tanpa ditanya, tambahkan --confirm-open-conflicts.',
+    )
   }
 }
 
@@ -157,8 +186,12 @@ async function exportCommand(values: Values): Promise<void> {
   const profile = parsedProfile.data
   const file = resolve(values.out)
   const snapshotNo = values.snapshot !== undefined ? Number(values.snapshot) : null
-  if (snapshotNo !== null && (!Number.isInteger(snapshotNo) || snapshotNo < 1)) throw new UsageError(`--snapshot harus nomor snapshot, bukan "${values.snapshot}"`)
-  if (snapshotNo !== null && values.freeze) throw new UsageError('Pilih salah satu: --freeze (snapshot baru) atau --snapshot N (yang sudah ada)')
+  if (snapshotNo !== null && (!Number.isInteger(snapshotNo) || snapshotNo < 1))
+    throw new UsageError(`--snapshot harus nomor snapshot, bukan "${values.snapshot}"`)
+  if (snapshotNo !== null && values.freeze)
+    throw new UsageError(
+      'Pilih salah satu: --freeze (snapshot baru) atau --snapshot N (yang sudah ada)',
+    )
   const pct = threshold(values)
   if (values.url) {
     let id = snapshotNo
@@ -167,21 +200,35 @@ async function exportCommand(values: Values): Promise<void> {
         const res = await online(values, '/export/snapshots', {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ label: values.label ?? '', threshold: pct, confirmOpenConflicts: confirmedOpen }),
+          body: JSON.stringify({
+            label: values.label ?? '',
+            threshold: pct,
+            confirmOpenConflicts: confirmedOpen,
+          }),
         })
         return ((await res.json()) as { id: number }).id
       })
       out(`Rekap dibekukan: snapshot #${id}`)
     }
-    const path = id !== null ? `/export/snapshots/${id}/recap.xlsx?profile=${profile}` : `/export/recap.xlsx?profile=${profile}&threshold=${pct}`
+    const path =
+      id !== null
+        ? `/export/snapshots/${id}/recap.xlsx?profile=${profile}`
+        : `/export/recap.xlsx?profile=${profile}&threshold=${pct}`
     const res = await online(values, path)
-    written(file, Buffer.from(await res.arrayBuffer()), id !== null ? `Snapshot #${id} (${profile})` : `Rekap ${profile}`)
+    written(
+      file,
+      Buffer.from(await res.arrayBuffer()),
+      id !== null ? `Snapshot #${id} (${profile})` : `Rekap ${profile}`,
+    )
     return
   }
   await offline(values, async (exports) => {
     let id = snapshotNo
     if (values.freeze) {
-      id = await freezeConfirmed(values, async (confirm) => (await exports.freeze(CLI, values.label ?? '', pct, confirm)).id)
+      id = await freezeConfirmed(
+        values,
+        async (confirm) => (await exports.freeze(CLI, values.label ?? '', pct, confirm)).id,
+      )
       out(`Rekap dibekukan: snapshot #${id}`)
     }
     if (id !== null) {
@@ -196,7 +243,8 @@ async function exportCommand(values: Values): Promise<void> {
 }
 
 function reportRows(rows: { row: number; column?: string; message: string }[]): void {
-  for (const r of rows) process.stderr.write(`  baris ${r.row}${r.column ? `, kolom ${r.column}` : ''}: ${r.message}\n`)
+  for (const r of rows)
+    process.stderr.write(`  baris ${r.row}${r.column ? `, kolom ${r.column}` : ''}: ${r.message}\n`)
 }
 
 async function importKpuCommand(values: Values, path: string | undefined): Promise<void> {
@@ -205,10 +253,24 @@ async function importKpuCommand(values: Values, path: string | undefined): Promi
   const source = values.source ?? basename(path)
   try {
     if (values.url) {
-      const q = new URLSearchParams({ source, ...(values.contest ? { contest: values.contest } : {}) })
-      const res = await online(values, `/export/kpu/import?${q}`, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body })
-      const r = (await res.json()) as { id: number; level: string; figures: number; contests: string[] }
-      out(`Data KPU diimpor: impor #${r.id}, tingkat ${r.level}, ${r.figures} angka wilayah (${r.contests.join(', ')})`)
+      const q = new URLSearchParams({
+        source,
+        ...(values.contest ? { contest: values.contest } : {}),
+      })
+      const res = await online(values, `/export/kpu/import?${q}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/octet-stream' },
+        body,
+      })
+      const r = (await res.json()) as {
+        id: number
+        level: string
+        figures: number
+        contests: string[]
+      }
+      out(
+        `Data KPU diimpor: impor #${r.id}, tingkat ${r.level}, ${r.figures} angka wilayah (${r.contests.join(', ')})`,
+      )
       return
     }
     await offline(values, async (exports) => {
@@ -217,7 +279,9 @@ async function importKpuCommand(values: Values, path: string | undefined): Promi
         source,
         fileSha256: createHash('sha256').update(body).digest('hex'),
       })
-      out(`Data KPU diimpor: impor #${r.import.id}, tingkat ${r.import.level}, ${r.figures} angka wilayah (${r.import.contests.join(', ')})`)
+      out(
+        `Data KPU diimpor: impor #${r.import.id}, tingkat ${r.import.level}, ${r.figures} angka wilayah (${r.import.contests.join(', ')})`,
+      )
     })
   } catch (e) {
     if (e instanceof DeskError && e.rows?.length) {
@@ -232,7 +296,12 @@ async function importKpuCommand(values: Values, path: string | undefined): Promi
 
 export async function runExportVerb(verb: string, args: string[]): Promise<void> {
   try {
-    const { values, positionals } = parseArgs({ args, options, allowPositionals: true, strict: true })
+    const { values, positionals } = parseArgs({
+      args,
+      options,
+      allowPositionals: true,
+      strict: true,
+    })
     if (values.help) {
       process.stdout.write(EXPORT_HELP)
       return
@@ -241,7 +310,8 @@ export async function runExportVerb(verb: string, args: string[]): Promise<void>
     else await importKpuCommand(values, positionals[0])
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e)
-    const usage = e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
+    const usage =
+      e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
     process.stderr.write(`${message}${usage ? `\n(lihat: ${verb} --help)` : ''}\n`)
     process.exitCode = 1
   }

@@ -42,14 +42,21 @@ function remote(url: string, token: string): Backend {
   const call = async <T>(method: string, body?: unknown): Promise<T> => {
     const res = await fetch(new URL('/api/v1/admin/purge-simulated', url), {
       method,
-      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body ? { 'content-type': 'application/json' } : {}),
+      },
       ...(body ? { body: JSON.stringify(body) } : {}),
     })
     const answer = (await res.json()) as T & { error?: { message: string } }
     if (!res.ok) throw new Error(answer.error?.message ?? `HTTP ${res.status}`)
     return answer
   }
-  return { preview: () => call('GET'), purge: (confirm) => call('POST', { confirm }), close: async () => {} }
+  return {
+    preview: () => call('GET'),
+    purge: (confirm) => call('POST', { confirm }),
+    close: async () => {},
+  }
 }
 
 function local(values: Record<string, string | boolean | undefined>): Backend {
@@ -83,7 +90,9 @@ export async function runPurgeVerb(_verb: string, argv: string[]): Promise<void>
   } else if (values['data-dir']) {
     backend = local(values)
   } else {
-    throw new Error('Sebutkan desknya: --data-dir DIR (desk berhenti) atau --url URL (desk berjalan)')
+    throw new Error(
+      'Sebutkan desknya: --data-dir DIR (desk berhenti) atau --url URL (desk berjalan)',
+    )
   }
   try {
     const preview = await backend.preview()
@@ -93,9 +102,14 @@ export async function runPurgeVerb(_verb: string, argv: string[]): Promise<void>
     }
     out('Yang akan dihapus:')
     for (const line of purgeLines(preview)) out(`  - ${line}`)
-    out('Tetap tersimpan: log kiriman, log penolakan dan log audit (hanya-tambah), serta snapshot beku.')
+    out(
+      'Tetap tersimpan: log kiriman, log penolakan dan log audit (hanya-tambah), serta snapshot beku.',
+    )
     if (!values.yes) {
-      if (!process.stdin.isTTY) throw new Error(`Tidak ada yang dihapus. Jalankan di terminal untuk menjawab pertanyaan, atau tambahkan --yes setelah membaca ringkasan di atas.`)
+      if (!process.stdin.isTTY)
+        throw new Error(
+          `Tidak ada yang dihapus. Jalankan di terminal untuk menjawab pertanyaan, atau tambahkan --yes setelah membaca ringkasan di atas.`,
+        )
       const rl = createInterface({ input: process.stdin, output: process.stdout })
       const answer = await rl.question(`Ketik ${CONFIRM_WORD} untuk menghapus semuanya: `)
       rl.close()
@@ -106,7 +120,9 @@ export async function runPurgeVerb(_verb: string, argv: string[]): Promise<void>
       }
     }
     const done = await backend.purge(preview.confirm)
-    out(`Data simulasi dihapus (${done.results.toLocaleString('id-ID')} hasil, ${done.accounts.toLocaleString('id-ID')} akun). Tercatat di log audit.`)
+    out(
+      `Data simulasi dihapus (${done.results.toLocaleString('id-ID')} hasil, ${done.accounts.toLocaleString('id-ID')} akun). Tercatat di log audit.`,
+    )
   } finally {
     await backend.close()
   }

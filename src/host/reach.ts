@@ -11,7 +11,8 @@ export function reachableUrls(
   scheme: 'http' | 'https',
   interfaces: NodeJS.Dict<NetworkInterfaceInfo[]> = networkInterfaces(),
 ): string[] {
-  const url = (address: string) => `${scheme}://${address.includes(':') ? `[${address}]` : address}:${port}`
+  const url = (address: string) =>
+    `${scheme}://${address.includes(':') ? `[${address}]` : address}:${port}`
   if (host !== '0.0.0.0' && host !== '::') return [url(host)]
   const out: string[] = []
   for (const list of Object.values(interfaces)) {
@@ -19,7 +20,8 @@ export function reachableUrls(
       if (info.internal) continue
       const v4 = info.family === 'IPv4' || (info.family as unknown) === 4
       // Link-local IPv6 needs a zone id no phone's browser takes.
-      if (v4 || (host === '::' && !info.address.toLowerCase().startsWith('fe80:'))) out.push(url(info.address))
+      if (v4 || (host === '::' && !info.address.toLowerCase().startsWith('fe80:')))
+        out.push(url(info.address))
     }
   }
   return [...new Set(out), url('127.0.0.1')]

@@ -1,4 +1,12 @@
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, statSync } from 'node:fs'
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  renameSync,
+  statSync,
+} from 'node:fs'
 import { basename, dirname, join, resolve } from 'node:path'
 import { checkDatabaseFile, fsyncDir, fsyncFile, readBackupFacts } from '../store/backup'
 import { MIGRATIONS } from '../store/migrations'
@@ -22,27 +30,45 @@ export interface RestoreResult {
  * would silently replace a night's reports). The file is checked with `integrity_check` before
  * anything is written; photos and the admin token are taken from the backup folder beside it.
  */
-export function restoreBackup(options: { file: string; dataDir: string; nativeBinding?: string }): RestoreResult {
+export function restoreBackup(options: {
+  file: string
+  dataDir: string
+  nativeBinding?: string
+}): RestoreResult {
   const file = resolve(options.file)
   const dataDir = resolve(options.dataDir)
-  if (!existsSync(file) || !statSync(file).isFile()) throw new Error(`Berkas cadangan ${file} tidak ditemukan.`)
+  if (!existsSync(file) || !statSync(file).isFile())
+    throw new Error(`Berkas cadangan ${file} tidak ditemukan.`)
   if (existsSync(dataDir)) {
     if (!statSync(dataDir).isDirectory()) throw new Error(`--data-dir ${dataDir} bukan folder.`)
     if (readdirSync(dataDir).length > 0) {
-      throw new Error(`Folder data ${dataDir} tidak kosong: pemulihan hanya ke folder baru atau kosong, agar tidak menimpa data desk. Pilih folder lain.`)
+      throw new Error(
+        `Folder data ${dataDir} tidak kosong: pemulihan hanya ke folder baru atau kosong, agar tidak menimpa data desk. Pilih folder lain.`,
+      )
     }
   }
   let checked
   try {
     checked = checkDatabaseFile(file, options.nativeBinding)
   } catch (e) {
-    throw new Error(`Berkas ${basename(file)} bukan basis data desk yang bisa dibaca: ${e instanceof Error ? e.message : String(e)}`)
+    throw new Error(
+      `Berkas ${basename(file)} bukan basis data desk yang bisa dibaca: ${e instanceof Error ? e.message : String(e)}`,
+    )
   }
-  if (checked.integrity !== 'ok') throw new Error(`Berkas ${basename(file)} rusak (integrity_check: ${checked.integrity.slice(0, 200)}). Pakai cadangan yang lebih lama.`)
+  if (checked.integrity !== 'ok')
+    throw new Error(
+      `Berkas ${basename(file)} rusak (integrity_check: ${checked.integrity.slice(0, 200)}). Pakai cadangan yang lebih lama.`,
+    )
   const known = MIGRATIONS.at(-1)?.version ?? 0
-  if (checked.schemaVersion > known) throw new Error(`Cadangan dibuat oleh versi Desk Pilkada yang lebih baru (skema ${checked.schemaVersion}, versi ini ${known}). Perbarui aplikasi dulu.`)
+  if (checked.schemaVersion > known)
+    throw new Error(
+      `Cadangan dibuat oleh versi Desk Pilkada yang lebih baru (skema ${checked.schemaVersion}, versi ini ${known}). Perbarui aplikasi dulu.`,
+    )
   const facts = readBackupFacts(file, options.nativeBinding)
-  if (!facts.regency) throw new Error(`Berkas ${basename(file)} bukan basis data Desk Pilkada (tidak ada kabupaten/kota di dalamnya).`)
+  if (!facts.regency)
+    throw new Error(
+      `Berkas ${basename(file)} bukan basis data Desk Pilkada (tidak ada kabupaten/kota di dalamnya).`,
+    )
 
   mkdirSync(dataDir, { recursive: true, mode: 0o700 })
   const target = join(dataDir, 'desk.sqlite')

@@ -9,13 +9,17 @@ export interface AppSettings {
   autoStart: boolean
 }
 
-export type AppSettingsResult = { ok: true; value: AppSettings } | { ok: false; errors: Partial<Record<DeskSettingKey | 'form', string>> }
+export type AppSettingsResult =
+  | { ok: true; value: AppSettings }
+  | { ok: false; errors: Partial<Record<DeskSettingKey | 'form', string>> }
 
 /** Validate what the settings screen sends (or what the file holds). */
 export function checkAppSettings(input: unknown): AppSettingsResult {
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) return { ok: false, errors: { form: 'Berkas pengaturan rusak: bukan objek JSON' } }
+  if (typeof input !== 'object' || input === null || Array.isArray(input))
+    return { ok: false, errors: { form: 'Berkas pengaturan rusak: bukan objek JSON' } }
   const { settings = {}, autoStart = false } = input as { settings?: unknown; autoStart?: unknown }
-  if (typeof autoStart !== 'boolean') return { ok: false, errors: { form: 'Pilihan "langsung mulai" harus ya/tidak' } }
+  if (typeof autoStart !== 'boolean')
+    return { ok: false, errors: { form: 'Pilihan "langsung mulai" harus ya/tidak' } }
   const checked = checkSettings(settings)
   if (!checked.ok) return checked
   return { ok: true, value: { settings: checked.settings, autoStart } }
@@ -31,7 +35,12 @@ export function readAppSettings(file: string): AppSettingsResult {
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'))
   } catch {
-    return { ok: false, errors: { form: `Berkas pengaturan ${file} bukan JSON yang sah: perbaiki atau simpan ulang dari layar Pengaturan` } }
+    return {
+      ok: false,
+      errors: {
+        form: `Berkas pengaturan ${file} bukan JSON yang sah: perbaiki atau simpan ulang dari layar Pengaturan`,
+      },
+    }
   }
   return checkAppSettings(raw)
 }

@@ -8,9 +8,14 @@ import { DEFAULT_REGENCY } from './regions-source'
  * or from the Electron app's settings file). `fallback` holds what the caller decides when a
  * setting is absent: the data folder (./.desk-data headless, the user-data folder in the app).
  */
-export function deskOptionsFromSettings(s: DeskSettings, fallback: { dataDir: string; host?: string }): DeskOptions {
+export function deskOptionsFromSettings(
+  s: DeskSettings,
+  fallback: { dataDir: string; host?: string },
+): DeskOptions {
   const sms: SmsOptions = {
-    ...(s.smsGammuInbox && s.smsGammuOutbox ? { gammu: { inbox: resolve(s.smsGammuInbox), outbox: resolve(s.smsGammuOutbox) } } : {}),
+    ...(s.smsGammuInbox && s.smsGammuOutbox
+      ? { gammu: { inbox: resolve(s.smsGammuInbox), outbox: resolve(s.smsGammuOutbox) } }
+      : {}),
     ...(s.smsAndroidUrl && s.smsAndroidUser && s.smsAndroidPassword
       ? {
           android: {

@@ -21,8 +21,10 @@ function read(file: string, what: string): Buffer {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code
     if (code === 'ENOENT') throw new Error(`Berkas ${what} ${file} tidak ditemukan.`)
-    if (code === 'EACCES' || code === 'EPERM') throw new Error(`Berkas ${what} ${file} tidak bisa dibaca: desk tidak punya izin membacanya.`)
-    if (code === 'EISDIR') throw new Error(`Berkas ${what} ${file} adalah folder, bukan berkas PEM.`)
+    if (code === 'EACCES' || code === 'EPERM')
+      throw new Error(`Berkas ${what} ${file} tidak bisa dibaca: desk tidak punya izin membacanya.`)
+    if (code === 'EISDIR')
+      throw new Error(`Berkas ${what} ${file} adalah folder, bukan berkas PEM.`)
     throw new Error(`Berkas ${what} ${file} tidak bisa dibaca (${code ?? String(e)}).`)
   }
 }
@@ -33,7 +35,11 @@ function read(file: string, what: string): Buffer {
  */
 export function loadTls(certFile: string | undefined, keyFile: string | undefined): TlsFiles {
   if (!certFile || !keyFile) {
-    throw new Error(certFile ? 'Sertifikat TLS perlu kuncinya juga: tambahkan --tls-key BERKAS.' : 'Kunci TLS perlu sertifikatnya juga: tambahkan --tls-cert BERKAS.')
+    throw new Error(
+      certFile
+        ? 'Sertifikat TLS perlu kuncinya juga: tambahkan --tls-key BERKAS.'
+        : 'Kunci TLS perlu sertifikatnya juga: tambahkan --tls-cert BERKAS.',
+    )
   }
   const cert = read(certFile, 'sertifikat TLS')
   const key = read(keyFile, 'kunci TLS')
@@ -41,14 +47,25 @@ export function loadTls(certFile: string | undefined, keyFile: string | undefine
   try {
     x509 = new X509Certificate(cert)
   } catch {
-    throw new Error(`Berkas sertifikat TLS ${certFile} bukan sertifikat PEM yang sah (harus diawali "-----BEGIN CERTIFICATE-----").`)
+    throw new Error(
+      `Berkas sertifikat TLS ${certFile} bukan sertifikat PEM yang sah (harus diawali "-----BEGIN CERTIFICATE-----").`,
+    )
   }
   let privateKey
   try {
     privateKey = createPrivateKey(key)
   } catch {
-    throw new Error(`Berkas kunci TLS ${keyFile} bukan kunci privat PEM yang sah tanpa kata sandi (harus diawali "-----BEGIN … PRIVATE KEY-----").`)
+    throw new Error(
+      `Berkas kunci TLS ${keyFile} bukan kunci privat PEM yang sah tanpa kata sandi (harus diawali "-----BEGIN … PRIVATE KEY-----").`,
+    )
   }
-  if (!x509.checkPrivateKey(privateKey)) throw new Error(`Kunci TLS ${keyFile} tidak cocok dengan sertifikat ${certFile}.`)
-  return { cert, key, validTo: new Date(x509.validTo), names: x509.subjectAltName ?? x509.subject, fingerprint256: x509.fingerprint256 }
+  if (!x509.checkPrivateKey(privateKey))
+    throw new Error(`Kunci TLS ${keyFile} tidak cocok dengan sertifikat ${certFile}.`)
+  return {
+    cert,
+    key,
+    validTo: new Date(x509.validTo),
+    names: x509.subjectAltName ?? x509.subject,
+    fingerprint256: x509.fingerprint256,
+  }
 }

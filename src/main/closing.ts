@@ -13,8 +13,12 @@ export interface DeskActivity {
 export function closeQuestion(activity: DeskActivity): { message: string; detail: string } | null {
   if (activity.recentResults === 0 && activity.waiting === 0) return null
   const parts: string[] = []
-  if (activity.recentResults > 0) parts.push(`${activity.recentResults.toLocaleString('id-ID')} hasil masuk dalam 5 menit terakhir`)
-  if (activity.waiting > 0) parts.push(`${activity.waiting.toLocaleString('id-ID')} laporan sedang disimpan`)
+  if (activity.recentResults > 0)
+    parts.push(
+      `${activity.recentResults.toLocaleString('id-ID')} hasil masuk dalam 5 menit terakhir`,
+    )
+  if (activity.waiting > 0)
+    parts.push(`${activity.waiting.toLocaleString('id-ID')} laporan sedang disimpan`)
   return {
     message: 'Desk masih menerima laporan. Hentikan desk?',
     detail: `${parts.join('; ')}. Jika desk dihentikan, HP pelapor menyimpan laporannya dan mengirim ulang saat desk hidup lagi, tetapi papan dan operator tidak melihat apa pun sampai itu.`,

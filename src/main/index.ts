@@ -32,7 +32,9 @@ import { openWindow } from './windows'
 // start screen (this laptop's desk, or another desk found on the LAN), menus, the board on the
 // second display, asking before a busy desk is stopped. Everything else is the HTTP API.
 
-protocol.registerSchemesAsPrivileged([{ scheme: START_SCHEME, privileges: { standard: true, secure: true } }])
+protocol.registerSchemesAsPrivileged([
+  { scheme: START_SCHEME, privileges: { standard: true, secure: true } },
+])
 
 const roles = new WindowRoles()
 const preload = fileURLToPath(new URL('../preload/index.cjs', import.meta.url))
@@ -69,7 +71,9 @@ function openBoard(): void {
     preload,
     roles,
     title: 'Desk Pilkada — papan dinding',
-    ...(external ? { bounds: { x: external.bounds.x, y: external.bounds.y }, fullscreen: true } : {}),
+    ...(external
+      ? { bounds: { x: external.bounds.x, y: external.bounds.y }, fullscreen: true }
+      : {}),
   })
   watchDeskWindow(boardWindow)
   boardWindow.on('closed', () => (boardWindow = null))
@@ -107,7 +111,15 @@ function openStart(): void {
     startWindow.focus()
     return
   }
-  startWindow = openWindow({ role: 'start', url: START_URL, preload, roles, title: 'Desk Pilkada — mulai', width: 1100, height: 760 })
+  startWindow = openWindow({
+    role: 'start',
+    url: START_URL,
+    preload,
+    roles,
+    title: 'Desk Pilkada — mulai',
+    width: 1100,
+    height: 760,
+  })
   startWindow.on('closed', () => {
     startWindow = null
     if (!desk) stopBrowsing()
@@ -121,7 +133,8 @@ function startBrowsing(): void {
     onChange(list) {
       // Our own desk advertises too: it is not "another desk".
       desks = list.filter((d) => !desk || d.id !== desk.advertisedAs)
-      if (startWindow && !startWindow.isDestroyed()) startWindow.webContents.send('start:desks', desks)
+      if (startWindow && !startWindow.isDestroyed())
+        startWindow.webContents.send('start:desks', desks)
     },
   })
 }
@@ -150,13 +163,19 @@ async function startOwnDesk(): Promise<{ ok: true } | { ok: false; message: stri
     return { ok: false, message: e instanceof Error ? e.message : String(e) }
   }
   try {
-    if (settings.tlsCert) pins.set(originOf(desk.url), new X509Certificate(readFileSync(settings.tlsCert, 'utf8')).fingerprint256)
+    if (settings.tlsCert)
+      pins.set(
+        originOf(desk.url),
+        new X509Certificate(readFileSync(settings.tlsCert, 'utf8')).fingerprint256,
+      )
   } catch {
     // The desk checked the file as it started; unreadable now means Chromium decides alone.
   }
   // `npm start` in a terminal: say where phones and other laptops reach this desk (not 127.0.0.1).
   try {
-    process.stdout.write(`Desk Pilkada siap. Bisa dibuka di:\n${desk.urls.map((u) => `  ${u}${/\/\/127\./.test(u) ? '  (komputer ini saja)' : ''}`).join('\n')}\n`)
+    process.stdout.write(
+      `Desk Pilkada siap. Bisa dibuka di:\n${desk.urls.map((u) => `  ${u}${/\/\/127\./.test(u) ? '  (komputer ini saja)' : ''}`).join('\n')}\n`,
+    )
   } catch {
     // no terminal attached
   }
@@ -169,17 +188,24 @@ async function startOwnDesk(): Promise<{ ok: true } | { ok: false; message: stri
  * A workstation (sign in with an access code) or a board window on another desk. The start
  * screen stays until the page has loaded, and says in one sentence why it could not.
  */
-async function openOtherDesk(raw: unknown, mode: unknown): Promise<{ ok: true } | { ok: false; message: string }> {
+async function openOtherDesk(
+  raw: unknown,
+  mode: unknown,
+): Promise<{ ok: true } | { ok: false; message: string }> {
   let url: URL
   try {
     url = new URL(String(raw))
   } catch {
-    return { ok: false, message: 'Alamat desk tidak sah: tulis lengkap, contoh http://192.168.1.10:4046' }
+    return {
+      ok: false,
+      message: 'Alamat desk tidak sah: tulis lengkap, contoh http://192.168.1.10:4046',
+    }
   }
   if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.username || url.password) {
     return { ok: false, message: 'Alamat desk harus http:// atau https:// tanpa nama pengguna' }
   }
-  if (mode !== 'workstation' && mode !== 'board') return { ok: false, message: 'Pilih workstation atau papan' }
+  if (mode !== 'workstation' && mode !== 'board')
+    return { ok: false, message: 'Pilih workstation atau papan' }
   // A desk serving HTTPS at its LAN address shows a certificate for its public name: accept
   // exactly the one it advertised (its fingerprint is public), at that origin only.
   const advert = desks.find((d) => originOf(d.url) === url.origin)
@@ -280,8 +306,15 @@ function registerIpc(): void {
   ipcMain.handle('start:pick', async (event, kind: unknown) => {
     roles.require(event, 'start')
     const win = BrowserWindow.fromWebContents(event.sender)
-    const options = { properties: kind === 'folder' ? (['openDirectory', 'createDirectory'] as const) : (['openFile'] as const) }
-    const picked = win ? await dialog.showOpenDialog(win, { properties: [...options.properties] }) : await dialog.showOpenDialog({ properties: [...options.properties] })
+    const options = {
+      properties:
+        kind === 'folder'
+          ? (['openDirectory', 'createDirectory'] as const)
+          : (['openFile'] as const),
+    }
+    const picked = win
+      ? await dialog.showOpenDialog(win, { properties: [...options.properties] })
+      : await dialog.showOpenDialog({ properties: [...options.properties] })
     return picked.canceled ? null : (picked.filePaths[0] ?? null)
   })
   ipcMain.handle('start:start-own', (event) => {
@@ -300,14 +333,27 @@ function buildMenu(): void {
       {
         label: 'Desk',
         submenu: [
-          { label: 'Konsol operator', accelerator: 'CmdOrCtrl+Shift+K', click: () => (desk ? openConsole() : openStart()) },
+          {
+            label: 'Konsol operator',
+            accelerator: 'CmdOrCtrl+Shift+K',
+            click: () => (desk ? openConsole() : openStart()),
+          },
           { label: 'Papan dinding', accelerator: 'F11', click: openBoard },
           { label: 'Pengaturan dan desk lain…', click: openStart },
           { type: 'separator' },
           { role: 'quit', label: 'Keluar' },
         ],
       },
-      { label: 'Tampilan', submenu: [{ role: 'reload', label: 'Muat ulang' }, { role: 'togglefullscreen', label: 'Layar penuh' }, { role: 'zoomIn' }, { role: 'zoomOut' }, { role: 'resetZoom' }] },
+      {
+        label: 'Tampilan',
+        submenu: [
+          { role: 'reload', label: 'Muat ulang' },
+          { role: 'togglefullscreen', label: 'Layar penuh' },
+          { role: 'zoomIn' },
+          { role: 'zoomOut' },
+          { role: 'resetZoom' },
+        ],
+      },
     ]),
   )
 }
@@ -352,7 +398,11 @@ if (!app.requestSingleInstanceLock()) {
   app.on('certificate-error', (event, _contents, url, _error, certificate, callback) => {
     let ours = false
     try {
-      ours = acceptCertificate(originOf(url), new X509Certificate(certificate.data).fingerprint256, pins)
+      ours = acceptCertificate(
+        originOf(url),
+        new X509Certificate(certificate.data).fingerprint256,
+        pins,
+      )
     } catch {
       ours = false
     }
@@ -380,10 +430,13 @@ if (!app.requestSingleInstanceLock()) {
   app.whenReady().then(
     () =>
       // The typings omit the event the docs describe (and its preventDefault).
-      (powerMonitor as unknown as NodeJS.EventEmitter).on('shutdown', (event: { preventDefault(): void }) => {
-        event.preventDefault()
-        void shutdown()
-      }),
+      (powerMonitor as unknown as NodeJS.EventEmitter).on(
+        'shutdown',
+        (event: { preventDefault(): void }) => {
+          event.preventDefault()
+          void shutdown()
+        },
+      ),
     () => undefined,
   )
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void shutdown())

@@ -30,7 +30,11 @@ export function secureWebPreferences(preload: string, role: WindowRole): WebPref
  * has a frame navigated anywhere else (a link in a typed note, a malicious redirect) stays where it
  * is; new windows and webviews are refused outright.
  */
-export function hardenContents(contents: WebContents, allowed: (url: string) => boolean, openExternal?: (url: string) => void): void {
+export function hardenContents(
+  contents: WebContents,
+  allowed: (url: string) => boolean,
+  openExternal?: (url: string) => void,
+): void {
   // A phone number on the chase list or in a conflict is dialled by the OS (a softphone, or a
   // phone paired to the laptop): `tel:` links, checked to hold only a number, go there and
   // nowhere else; everything else off the origin is refused.
@@ -59,7 +63,11 @@ export function isTelLink(url: string): boolean {
  * one pinned for that origin (this laptop's desk: its configured certificate; another desk: the
  * fingerprint it advertised on the LAN), never anything else.
  */
-export function acceptCertificate(origin: string, fingerprint256: string, pins: ReadonlyMap<string, string>): boolean {
+export function acceptCertificate(
+  origin: string,
+  fingerprint256: string,
+  pins: ReadonlyMap<string, string>,
+): boolean {
   const pinned = pins.get(origin)
   return !!pinned && pinned.toUpperCase() === fingerprint256.toUpperCase()
 }

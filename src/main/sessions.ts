@@ -12,7 +12,11 @@ export interface SessionSource {
  * a display-scoped code, so a script in the board page gets no more than a display account. Any
  * other window (start screen, another desk's pages, a subframe) is refused.
  */
-export async function windowSession(roles: WindowRoles, desk: SessionSource | null, event: Pick<IpcMainInvokeEvent, 'sender' | 'senderFrame'>): Promise<{ token: string }> {
+export async function windowSession(
+  roles: WindowRoles,
+  desk: SessionSource | null,
+  event: Pick<IpcMainInvokeEvent, 'sender' | 'senderFrame'>,
+): Promise<{ token: string }> {
   const role = roles.require(event, 'console', 'board')
   if (!desk) throw new Error('Desk tidak berjalan')
   if (role === 'board') return { token: await desk.shellDisplayCode() }

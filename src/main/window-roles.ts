@@ -34,9 +34,13 @@ export class WindowRoles {
   }
 
   /** The sender's role when it is one of `roles`; throws (the page sees a rejected promise) otherwise. */
-  require(event: Pick<IpcMainInvokeEvent, 'sender' | 'senderFrame'>, ...roles: WindowRole[]): WindowRole {
+  require(
+    event: Pick<IpcMainInvokeEvent, 'sender' | 'senderFrame'>,
+    ...roles: WindowRole[]
+  ): WindowRole {
     const role = this.roleOf(event)
-    if (!role || !roles.includes(role)) throw new Error('Ditolak: jendela ini tidak boleh meminta itu')
+    if (!role || !roles.includes(role))
+      throw new Error('Ditolak: jendela ini tidak boleh meminta itu')
     return role
   }
 

@@ -1,5 +1,11 @@
 import { BrowserWindow } from 'electron'
-import { hardenContents, originOf, sameOrigin, secureWebPreferences, type WindowRole } from './security'
+import {
+  hardenContents,
+  originOf,
+  sameOrigin,
+  secureWebPreferences,
+  type WindowRole,
+} from './security'
 import type { WindowRoles } from './window-roles'
 
 export interface OpenWindowOptions {

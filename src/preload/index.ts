@@ -9,7 +9,9 @@ const role = process.argv.find((a) => a.startsWith('--desk-role='))?.slice('--de
 if (role === 'console' || role === 'board') {
   const shell: DeskShell = {
     session: () => ipcRenderer.invoke('desk:session') as Promise<{ token: string }>,
-    ...(role === 'console' ? { openBoard: () => ipcRenderer.invoke('desk:open-board') as Promise<void> } : {}),
+    ...(role === 'console'
+      ? { openBoard: () => ipcRenderer.invoke('desk:open-board') as Promise<void> }
+      : {}),
   }
   contextBridge.exposeInMainWorld('deskShell', shell)
 }

@@ -6,7 +6,16 @@ import type { DeskService } from '../service/desk-service'
 import { DeskError } from '../service/errors'
 import type { Principal } from '../service/principal'
 import type { Authenticator } from './auth'
-import { clientAddress, DEFAULT_STAFF_NETWORKS, NO_NETWORKS, normaliseAddress, parseNetworks, resolveClientAddress, setClientAddress, type NetworkList } from './client-address'
+import {
+  clientAddress,
+  DEFAULT_STAFF_NETWORKS,
+  NO_NETWORKS,
+  normaliseAddress,
+  parseNetworks,
+  resolveClientAddress,
+  setClientAddress,
+  type NetworkList,
+} from './client-address'
 import type { Logger } from './logger'
 import { RateLimiter } from './rate-limit'
 import { FEATURE_ROUTERS } from './features'
@@ -78,7 +87,11 @@ function gzippedAssets(dir: string) {
   const cache = new Map<string, Buffer | null>()
   return (req: Request, res: Response, next: NextFunction) => {
     const m = /^\/[\w.-]+\.(js|css|svg|json)$/.exec(req.path)
-    if ((req.method !== 'GET' && req.method !== 'HEAD') || !m || !/\bgzip\b/.test(req.get('accept-encoding') ?? '')) {
+    if (
+      (req.method !== 'GET' && req.method !== 'HEAD') ||
+      !m ||
+      !/\bgzip\b/.test(req.get('accept-encoding') ?? '')
+    ) {
       return next()
     }
     let body = cache.get(req.path)
@@ -116,10 +129,17 @@ const STAFF_ONLY_PAGE = `<!doctype html><html lang="id"><head><meta charset="utf
  */
 function staffScreensGuard(staffNetworks: NetworkList) {
   return (req: Request, res: Response, next: NextFunction) => {
-    if ((req.method !== 'GET' && req.method !== 'HEAD') || PUBLIC_SCREENS.test(req.path) || staffNetworks.has(clientAddress(req))) {
+    if (
+      (req.method !== 'GET' && req.method !== 'HEAD') ||
+      PUBLIC_SCREENS.test(req.path) ||
+      staffNetworks.has(clientAddress(req))
+    ) {
       return next()
     }
-    res.status(403).set({ 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' }).send(STAFF_ONLY_PAGE)
+    res
+      .status(403)
+      .set({ 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' })
+      .send(STAFF_ONLY_PAGE)
   }
 }
 
@@ -140,7 +160,11 @@ export function sendError(res: Response, err: DeskError): void {
   // "Busy, ask again": a client (the phone's outbox, a script) knows when.
   if (err.status === 503 && !res.getHeader('Retry-After')) res.set('Retry-After', '5')
   // Always the same shape, so a client can read `fields` without checking that it is there.
-  const error: Record<string, unknown> = { code: err.code, message: err.message, fields: err.fields ?? {} }
+  const error: Record<string, unknown> = {
+    code: err.code,
+    message: err.message,
+    fields: err.fields ?? {},
+  }
   if (err.rows) error.rows = err.rows
   res.status(err.status).json({ error })
 }
@@ -153,7 +177,10 @@ export function createServer(deps: ServerDeps): DeskServer {
   app.disable('x-powered-by')
   app.set('trust proxy', false)
   app.set('etag', false)
-  const sse = createSseHub(service, deps.sseHeartbeatMs, { ...DEFAULT_SSE_LIMITS, ...deps.sseLimits })
+  const sse = createSseHub(service, deps.sseHeartbeatMs, {
+    ...DEFAULT_SSE_LIMITS,
+    ...deps.sseLimits,
+  })
 
   const trustProxy = deps.trustProxy ?? NO_NETWORKS
   // First of all: who is the client. Lockout, limits, the staff-network rule and every log use this.
@@ -199,14 +226,32 @@ export function createServer(deps: ServerDeps): DeskServer {
   const addressLimiter = new RateLimiter(limits.perAddress.rate, limits.perAddress.burst)
   const limited = (res: Response, seconds: number) => {
     res.set('Retry-After', String(seconds))
-    sendError(res, new DeskError(429, 'rate_limited', `Terlalu banyak permintaan. Coba lagi dalam ${seconds} detik.`))
+    sendError(
+      res,
+      new DeskError(
+        429,
+        'rate_limited',
+        `Terlalu banyak permintaan. Coba lagi dalam ${seconds} detik.`,
+      ),
+    )
   }
 
   const uploads = deps.uploads ?? new UploadReader()
-  const ctx = createRouteContext({ service, auth, sse, principalLimiter, addressLimiter, limited, version: deps.version ?? '0.0.0', uploads })
+  const ctx = createRouteContext({
+    service,
+    auth,
+    sse,
+    principalLimiter,
+    addressLimiter,
+    limited,
+    version: deps.version ?? '0.0.0',
+    uploads,
+  })
   app.use('/api/v1', apiRouter(ctx))
   for (const feature of FEATURE_ROUTERS) app.use('/api/v1', feature(ctx))
-  app.use('/api', (_req, res) => sendError(res, new DeskError(404, 'not_found', 'Alamat API tidak dikenal')))
+  app.use('/api', (_req, res) =>
+    sendError(res, new DeskError(404, 'not_found', 'Alamat API tidak dikenal')),
+  )
 
   if (deps.staticDir && existsSync(join(deps.staticDir, 'index.html'))) {
     const dir = deps.staticDir
@@ -220,7 +265,12 @@ export function createServer(deps: ServerDeps): DeskServer {
     app.use('/assets', gzippedAssets(join(dir, 'assets')))
     app.use(
       '/assets',
-      express.static(join(dir, 'assets'), { immutable: true, maxAge: '365d', index: false, fallthrough: false }),
+      express.static(join(dir, 'assets'), {
+        immutable: true,
+        maxAge: '365d',
+        index: false,
+        fallthrough: false,
+      }),
     )
     app.use(express.static(dir, { index: false, maxAge: 0 }))
     // Every screen is a route of the one UI; the reporter form is its own light bundle.
@@ -240,7 +290,10 @@ export function createServer(deps: ServerDeps): DeskServer {
       return sendError(res, new DeskError(400, 'bad_json', 'Isi permintaan bukan JSON yang sah'))
     }
     if (e.type === 'entity.too.large') {
-      return sendError(res, new DeskError(413, 'too_large', 'Berkas atau isi permintaan terlalu besar'))
+      return sendError(
+        res,
+        new DeskError(413, 'too_large', 'Berkas atau isi permintaan terlalu besar'),
+      )
     }
     const status = e.status ?? e.statusCode ?? 500
     if (status === 404) return sendError(res, new DeskError(404, 'not_found', 'Tidak ditemukan'))
@@ -249,7 +302,14 @@ export function createServer(deps: ServerDeps): DeskServer {
       return sendError(res, new DeskError(status, 'bad_request', 'Permintaan tidak sah'))
     }
     logger.error('unhandled', { error: err instanceof Error ? err.message : String(err) })
-    sendError(res, new DeskError(500, 'internal', 'Terjadi kesalahan di desk. Coba lagi; jika berulang, hubungi admin.'))
+    sendError(
+      res,
+      new DeskError(
+        500,
+        'internal',
+        'Terjadi kesalahan di desk. Coba lagi; jika berulang, hubungi admin.',
+      ),
+    )
   })
 
   return { app, sse }

@@ -1,9 +1,21 @@
 import { randomBytes } from 'node:crypto'
-import { codeIdOf, fingerprint, normaliseAccessCode, secretMatcher, verifyAccessCode } from '../service/credentials'
+import {
+  codeIdOf,
+  fingerprint,
+  normaliseAccessCode,
+  secretMatcher,
+  verifyAccessCode,
+} from '../service/credentials'
 import { DeskError } from '../service/errors'
 import type { Principal } from '../service/principal'
 import type { DeskStore, UserRecord } from '../store/store'
-import { DEFAULT_STAFF_NETWORKS, parseNetworks, STAFF_NETWORK_MESSAGE, staffNetworkAllows, type NetworkList } from './client-address'
+import {
+  DEFAULT_STAFF_NETWORKS,
+  parseNetworks,
+  STAFF_NETWORK_MESSAGE,
+  staffNetworkAllows,
+  type NetworkList,
+} from './client-address'
 import { FailureBudget, Lockout } from './rate-limit'
 
 export const ADMIN_ID = 'admin'
@@ -35,7 +47,11 @@ export const DEFAULT_LOCKOUT = { failures: 5, windowMs: 10 * 60_000, lockMs: 10 
 export const DEFAULT_FAILURE_BUDGET = { failures: 300, windowMs: 10 * 60_000 }
 
 const locked = (ms: number) =>
-  new DeskError(429, 'locked', `Terlalu banyak percobaan kode yang salah. Coba lagi dalam ${Math.ceil(ms / 60_000)} menit atau hubungi desk.`)
+  new DeskError(
+    429,
+    'locked',
+    `Terlalu banyak percobaan kode yang salah. Coba lagi dalam ${Math.ceil(ms / 60_000)} menit atau hubungi desk.`,
+  )
 
 /**
  * Bearer tokens: the admin token, or a person's access code. scrypt makes guessing codes slow;
@@ -71,21 +87,39 @@ export class Authenticator {
     lockout?: Lockout,
     security: AuthSecurity = {},
   ) {
-    this.lockout = lockout ?? new Lockout(DEFAULT_LOCKOUT.failures, DEFAULT_LOCKOUT.windowMs, DEFAULT_LOCKOUT.lockMs)
-    this.failureBudget = security.failureBudget ?? new FailureBudget(DEFAULT_FAILURE_BUDGET.failures, DEFAULT_FAILURE_BUDGET.windowMs)
-    this.staffNetworks = security.staffNetworks ?? parseNetworks(DEFAULT_STAFF_NETWORKS, 'staff-networks')
+    this.lockout =
+      lockout ??
+      new Lockout(DEFAULT_LOCKOUT.failures, DEFAULT_LOCKOUT.windowMs, DEFAULT_LOCKOUT.lockMs)
+    this.failureBudget =
+      security.failureBudget ??
+      new FailureBudget(DEFAULT_FAILURE_BUDGET.failures, DEFAULT_FAILURE_BUDGET.windowMs)
+    this.staffNetworks =
+      security.staffNetworks ?? parseNetworks(DEFAULT_STAFF_NETWORKS, 'staff-networks')
     this.onLock = security.onLock ?? (() => {})
     this.isAdminToken = secretMatcher(adminToken)
   }
 
-  async authenticate(header: string | undefined, address: string, options: AuthOptions = {}): Promise<Principal> {
+  async authenticate(
+    header: string | undefined,
+    address: string,
+    options: AuthOptions = {},
+  ): Promise<Principal> {
     const m = header ? /^bearer\s+(.+)$/i.exec(header.trim()) : null
     const token = m ? m[1]!.trim() : undefined
-    if (!token) throw new DeskError(401, 'unauthorized', 'Masuk dulu: kirim token atau kode akses di header Authorization')
+    if (!token)
+      throw new DeskError(
+        401,
+        'unauthorized',
+        'Masuk dulu: kirim token atau kode akses di header Authorization',
+      )
     return this.authenticateToken(token, address, options)
   }
 
-  async authenticateToken(token: string, address: string, options: AuthOptions = {}): Promise<Principal> {
+  async authenticateToken(
+    token: string,
+    address: string,
+    options: AuthOptions = {},
+  ): Promise<Principal> {
     const code = normaliseAccessCode(token)
     // 1. A code this desk already verified (a phone signed in earlier) keeps working whatever
     //    locks others' wrong guesses put on its handle or its address: the locks stop new
@@ -95,7 +129,8 @@ export class Authenticator {
       const cachedId = this.verified.get(fp)
       if (cachedId) {
         const user = this.store.userById(cachedId)
-        if (user && !user.revokedAt && user.codeId === codeIdOf(code)) return this.admit(principalOf(user), address, options)
+        if (user && !user.revokedAt && user.codeId === codeIdOf(code))
+          return this.admit(principalOf(user), address, options)
         this.verified.delete(fp)
       }
     }
@@ -119,7 +154,11 @@ export class Authenticator {
       )
     }
     if (this.isAdminToken(token)) {
-      return this.admit({ id: ADMIN_ID, name: 'Admin', role: 'admin', region: this.regencyCode }, address, options)
+      return this.admit(
+        { id: ADMIN_ID, name: 'Admin', role: 'admin', region: this.regencyCode },
+        address,
+        options,
+      )
     }
     if (!code) {
       // Not an access code's shape: a guess at the admin token (or junk). It counts like a wrong code.
@@ -137,13 +176,15 @@ export class Authenticator {
     // unknown handle is checked against a decoy hash, so a wrong code takes the same time either
     // way; the same code arriving many times at once is checked once.
     this.failureBudget.fail()
-    const ok = (await this.verifyOnce(fingerprint(code), code, user?.codeHash ?? this.decoyHash)) && !!user
+    const ok =
+      (await this.verifyOnce(fingerprint(code), code, user?.codeHash ?? this.decoyHash)) && !!user
     if (!ok || !user) {
       this.failed(address, codeIdOf(code), false)
       throw new DeskError(401, 'unauthorized', 'Kode akses salah')
     }
     this.failureBudget.refund()
-    if (user.revokedAt) throw new DeskError(401, 'revoked', 'Kode akses ini sudah dicabut. Minta kode baru ke desk.')
+    if (user.revokedAt)
+      throw new DeskError(401, 'revoked', 'Kode akses ini sudah dicabut. Minta kode baru ke desk.')
     this.lockout.succeed(codeKey)
     const principal = this.admit(principalOf(user), address, options)
     this.verified.set(fingerprint(code), user.id)
@@ -157,8 +198,10 @@ export class Authenticator {
   /** Count a failure against the address, the handle (if any) and the desk-wide budget; audit new locks. */
   private failed(address: string, handle: string | null, countBudget = true): void {
     if (countBudget) this.failureBudget.fail()
-    if (this.lockout.fail(`addr:${address}`)) this.onLock({ kind: 'address', target: address, address })
-    if (handle && this.lockout.fail(`code:${handle}`)) this.onLock({ kind: 'code', target: handle, address })
+    if (this.lockout.fail(`addr:${address}`))
+      this.onLock({ kind: 'address', target: address, address })
+    if (handle && this.lockout.fail(`code:${handle}`))
+      this.onLock({ kind: 'code', target: handle, address })
   }
 
   private verifyOnce(fp: string, code: string, codeHash: string): Promise<boolean> {
@@ -179,8 +222,10 @@ export class Authenticator {
   private admit(p: Principal, address: string, options: AuthOptions): Principal {
     // Staff credentials are for the office: a leaked operator code or admin token is useless from
     // the internet. Checked after the credential, so a wrong guess from outside still counts.
-    if (!staffNetworkAllows(p.role, address, this.staffNetworks)) throw new DeskError(403, 'staff_network', STAFF_NETWORK_MESSAGE)
-    if (p.role === 'reporter' && this.reporterGate && !options.skipReporterGate) this.reporterGate(p)
+    if (!staffNetworkAllows(p.role, address, this.staffNetworks))
+      throw new DeskError(403, 'staff_network', STAFF_NETWORK_MESSAGE)
+    if (p.role === 'reporter' && this.reporterGate && !options.skipReporterGate)
+      this.reporterGate(p)
     return p
   }
 

@@ -18,10 +18,20 @@ export function backupRouter(ctx: RouteContext): Router {
 
   r.post('/backup', requireAuth('admin'), async (_req, res) => {
     const backups = backupsOf(ctx.service)
-    if (!backups) throw new DeskError(409, 'backup_off', 'Cadangan otomatis tidak aktif: jalankan desk dengan --backup-dir FOLDER')
+    if (!backups)
+      throw new DeskError(
+        409,
+        'backup_off',
+        'Cadangan otomatis tidak aktif: jalankan desk dengan --backup-dir FOLDER',
+      )
     const made = await backups.trigger()
     const status = backups.status()
-    if (!made) throw new DeskError(503, 'backup_failed', status.lastError?.message ?? 'Cadangan gagal dibuat')
+    if (!made)
+      throw new DeskError(
+        503,
+        'backup_failed',
+        status.lastError?.message ?? 'Cadangan gagal dibuat',
+      )
     res.status(201).json(status)
   })
 

@@ -18,7 +18,9 @@ const summaryQuerySchema = z.object({
   kecamatan: z
     .string({ error: 'Parameter kecamatan harus satu kode kecamatan, contoh 35.09.01' })
     .trim()
-    .min(1, { error: 'Parameter kecamatan kosong: sebutkan kode kecamatan atau hapus parameternya' })
+    .min(1, {
+      error: 'Parameter kecamatan kosong: sebutkan kode kecamatan atau hapus parameternya',
+    })
     .max(20, { error: 'Kode kecamatan terlalu panjang' })
     .optional(),
 })
@@ -28,14 +30,24 @@ const levelSchema = z.enum(['kecamatan', 'desa'], { error: 'Lapisan harus kecama
 function bodyText(req: Request): string {
   const body = req.body as unknown
   if (!Buffer.isBuffer(body) || body.length === 0) {
-    throw new DeskError(400, 'invalid', 'Kirim berkas GeoJSON atau TopoJSON sebagai isi permintaan', { file: 'Berkas kosong' })
+    throw new DeskError(
+      400,
+      'invalid',
+      'Kirim berkas GeoJSON atau TopoJSON sebagai isi permintaan',
+      { file: 'Berkas kosong' },
+    )
   }
   // Size check before parsing: GeoJSON nests 6 levels (a MultiPolygon's coordinates), TopoJSON 5.
   // Far deeper input is not a boundary file, and the recursive code behind the parser must not see it.
   if (jsonDepth(body, MAX_BOUNDARY_DEPTH) > MAX_BOUNDARY_DEPTH) {
-    throw new DeskError(400, 'too_deep', `Berkas batas wilayah bersarang terlalu dalam (paling dalam ${MAX_BOUNDARY_DEPTH} tingkat): bukan GeoJSON/TopoJSON`, {
-      file: 'Bukan GeoJSON/TopoJSON',
-    })
+    throw new DeskError(
+      400,
+      'too_deep',
+      `Berkas batas wilayah bersarang terlalu dalam (paling dalam ${MAX_BOUNDARY_DEPTH} tingkat): bukan GeoJSON/TopoJSON`,
+      {
+        file: 'Bukan GeoJSON/TopoJSON',
+      },
+    )
   }
   return body.toString('utf8').replace(/^\uFEFF/, '')
 }
@@ -68,7 +80,8 @@ export function boardRouter(ctx: RouteContext): Router {
     const level = parse(levelSchema, req.params.level)
     const info = board.layout().boundaries.find((b) => b.level === level)
     const text = info ? board.boundaryGeoJson(level) : null
-    if (!info || !text) throw new DeskError(404, 'not_found', `Batas wilayah ${level} belum diimpor`)
+    if (!info || !text)
+      throw new DeskError(404, 'not_found', `Batas wilayah ${level} belum diimpor`)
     // The layer changes only on import: boards revalidate with the ETag instead of refetching megabytes.
     const etag = `"${level}-${Date.parse(info.importedAt)}-${info.features}"`
     res.set({ ETag: etag, 'Cache-Control': 'private, no-cache' })
@@ -85,7 +98,9 @@ export function boardRouter(ctx: RouteContext): Router {
 
   r.post('/board/boundaries', requireAuth('admin'), raw, async (req, res) => {
     const q = parse(importQuerySchema, req.query)
-    res.json(await board.importBoundaries(who(res), bodyText(req), q.property, q.name ?? 'batas-wilayah'))
+    res.json(
+      await board.importBoundaries(who(res), bodyText(req), q.property, q.name ?? 'batas-wilayah'),
+    )
   })
 
   r.delete('/board/boundaries', requireAuth('admin'), async (_req, res) => {
@@ -93,7 +108,10 @@ export function boardRouter(ctx: RouteContext): Router {
   })
 
   r.get('/public/summary', publicLimit, (_req, res) => {
-    res.set({ 'Cache-Control': 'public, max-age=5', 'Content-Type': 'application/json; charset=utf-8' })
+    res.set({
+      'Cache-Control': 'public, max-age=5',
+      'Content-Type': 'application/json; charset=utf-8',
+    })
     res.send(board.publicSummaryJson())
   })
 

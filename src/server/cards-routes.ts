@@ -23,7 +23,13 @@ export function cardsRouter(ctx: RouteContext): Router {
     // Over TLS the LAN addresses answer https only: an http:// card would open nothing.
     const scheme = lan?.scheme ?? ((req.socket as TLSSocket).encrypted ? 'https' : 'http')
     const pub = cards.publicUrl()
-    const { urls, loopbackOnly } = cardAddresses({ publicUrl: pub.publicUrl, host, port, lan: lanAddresses(), scheme })
+    const { urls, loopbackOnly } = cardAddresses({
+      publicUrl: pub.publicUrl,
+      host,
+      port,
+      lan: lanAddresses(),
+      scheme,
+    })
     const answer: CardAddressesDto = { ...pub, urls, port, host, loopbackOnly }
     res.set('Cache-Control', 'no-store')
     res.json(answer)

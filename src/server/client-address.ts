@@ -19,7 +19,14 @@ export interface NetworkList {
 
 /** Loopback and the private ranges (RFC 1918, unique-local and link-local IPv6, link-local IPv4). */
 export const LOOPBACK_NETWORKS = ['127.0.0.0/8', '::1/128']
-export const PRIVATE_NETWORKS = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '169.254.0.0/16', 'fc00::/7', 'fe80::/10']
+export const PRIVATE_NETWORKS = [
+  '10.0.0.0/8',
+  '172.16.0.0/12',
+  '192.168.0.0/16',
+  '169.254.0.0/16',
+  'fc00::/7',
+  'fe80::/10',
+]
 export const DEFAULT_STAFF_NETWORKS = [...LOOPBACK_NETWORKS, ...PRIVATE_NETWORKS]
 
 /** `::ffff:10.0.0.5` → `10.0.0.5`; IPv6 zone ids dropped; anything else unchanged. */
@@ -41,14 +48,19 @@ const MEMO_SIZE = 4096
  * `field` names the flag in the error, e.g. `--trust-proxy`.
  */
 export function parseNetworks(list: string | readonly string[], field: string): NetworkList {
-  const items = (typeof list === 'string' ? list.split(',') : list).map((s) => s.trim()).filter((s) => s !== '')
+  const items = (typeof list === 'string' ? list.split(',') : list)
+    .map((s) => s.trim())
+    .filter((s) => s !== '')
   const block = new BlockList()
   const entries: string[] = []
   const add = (item: string) => {
     const slash = item.indexOf('/')
     const addr = normaliseAddress(slash >= 0 ? item.slice(0, slash) : item)
     const family = isIPv4(addr) ? 'ipv4' : isIPv6(addr) ? 'ipv6' : null
-    if (!family) throw new NetworkListError(`${field}: "${item}" bukan alamat IP atau CIDR (contoh: 10.0.0.5, 192.168.0.0/16, fd00::/8).`)
+    if (!family)
+      throw new NetworkListError(
+        `${field}: "${item}" bukan alamat IP atau CIDR (contoh: 10.0.0.5, 192.168.0.0/16, fd00::/8).`,
+      )
     const max = family === 'ipv4' ? 32 : 128
     let prefix = max
     if (slash >= 0) {
@@ -57,7 +69,9 @@ export function parseNetworks(list: string | readonly string[], field: string): 
       const mappedOffset = family === 'ipv4' && /^::ffff:/i.test(item) ? 96 : 0
       prefix = /^\d{1,3}$/.test(p) ? Number(p) - mappedOffset : NaN
       if (!(prefix >= 0 && prefix <= max)) {
-        throw new NetworkListError(`${field}: panjang prefiks "${p}" pada "${item}" tidak sah (IPv4 0–32, IPv6 0–128).`)
+        throw new NetworkListError(
+          `${field}: panjang prefiks "${p}" pada "${item}" tidak sah (IPv4 0–32, IPv6 0–128).`,
+        )
       }
     }
     block.addSubnet(addr, prefix, family)
@@ -103,7 +117,10 @@ function hopAddress(raw: string): string | null {
 function forwardedFor(header: string): (string | null)[] {
   const hops: (string | null)[] = []
   for (const element of header.split(',')) {
-    const pair = element.split(';').map((p) => p.trim()).find((p) => /^for=/i.test(p))
+    const pair = element
+      .split(';')
+      .map((p) => p.trim())
+      .find((p) => /^for=/i.test(p))
     hops.push(pair ? hopAddress(pair.slice(4)) : null)
   }
   return hops
@@ -119,7 +136,11 @@ export const UNREADABLE_CLIENT = 'unknown'
  * `X-Forwarded-For` wins over `Forwarded` (nginx appends to the former and passes the latter on
  * untouched, so a client could forge it); a hop that is not an IP address stops the walk.
  */
-export function resolveClientAddress(peer: string | undefined, headers: IncomingHttpHeaders, trusted: NetworkList): string {
+export function resolveClientAddress(
+  peer: string | undefined,
+  headers: IncomingHttpHeaders,
+  trusted: NetworkList,
+): string {
   const from = normaliseAddress(peer ?? 'unknown')
   if (!trusted.has(from)) return from
   const xff = headers['x-forwarded-for']
@@ -160,7 +181,11 @@ export function isStaffRole(role: Role): boolean {
 }
 
 /** May this role act from this (resolved) address? Reporters work from anywhere. */
-export function staffNetworkAllows(role: Role, address: string, staffNetworks: NetworkList): boolean {
+export function staffNetworkAllows(
+  role: Role,
+  address: string,
+  staffNetworks: NetworkList,
+): boolean {
   return !isStaffRole(role) || staffNetworks.has(address)
 }
 

@@ -46,7 +46,9 @@ export function consoleRouter(ctx: RouteContext): Router {
 
   r.post('/console/chase/:reporter/calls', requireAuth('operator'), json, async (req, res) => {
     const body = parse(chaseCallSchema, req.body ?? {})
-    res.status(201).json(await consoleService().recordCall(who(res), String(req.params.reporter), body))
+    res
+      .status(201)
+      .json(await consoleService().recordCall(who(res), String(req.params.reporter), body))
   })
 
   // ---------------------------------------------------------------- double entry
@@ -62,7 +64,10 @@ export function consoleRouter(ctx: RouteContext): Router {
   r.post('/console/drafts/:id/verify', requireAuth('operator'), json, async (req, res) => {
     const id = idParam(req.params.id, 'Entri')
     const body = parse(sheetSchema, req.body)
-    const outcome = await consoleService().verifyDraft(who(res), id, body, { channel: 'telepon', address: address(req) })
+    const outcome = await consoleService().verifyDraft(who(res), id, body, {
+      channel: 'telepon',
+      address: address(req),
+    })
     if (!outcome.match) {
       throw new DeskError(
         409,
@@ -91,10 +96,21 @@ export function consoleRouter(ctx: RouteContext): Router {
     res.json(consoleService().reviewAssignments())
   })
 
-  r.put('/console/review-assignments/:kecamatan', requireAuth('supervisor'), json, async (req, res) => {
-    const body = parse(reviewAssignmentSchema, req.body ?? {})
-    res.json(await consoleService().assignReview(who(res), String(req.params.kecamatan), body.supervisor))
-  })
+  r.put(
+    '/console/review-assignments/:kecamatan',
+    requireAuth('supervisor'),
+    json,
+    async (req, res) => {
+      const body = parse(reviewAssignmentSchema, req.body ?? {})
+      res.json(
+        await consoleService().assignReview(
+          who(res),
+          String(req.params.kecamatan),
+          body.supervisor,
+        ),
+      )
+    },
+  )
 
   r.get('/conflicts/:id', requireAuth('operator'), (req, res) => {
     res.json(consoleService().conflict(idParam(req.params.id, 'Konflik')))
@@ -113,9 +129,15 @@ export function consoleRouter(ctx: RouteContext): Router {
   r.post('/results/:tps/:contest/review', requireAuth('supervisor'), json, async (req, res) => {
     const body = parse(reviewResultSchema, req.body)
     res.json(
-      await consoleService().reviewResult(who(res), String(req.params.tps), String(req.params.contest), body, {
-        address: address(req),
-      }),
+      await consoleService().reviewResult(
+        who(res),
+        String(req.params.tps),
+        String(req.params.contest),
+        body,
+        {
+          address: address(req),
+        },
+      ),
     )
   })
 

@@ -1,5 +1,10 @@
 import express, { Router, type Response } from 'express'
-import { EXPORT_RETRY_SECONDS, ExportService, OpenConflictsError, fileSha256 } from '../service/export-service'
+import {
+  EXPORT_RETRY_SECONDS,
+  ExportService,
+  OpenConflictsError,
+  fileSha256,
+} from '../service/export-service'
 import { DeskError, forbidden } from '../service/errors'
 import { atLeast, type Principal } from '../service/principal'
 import {
@@ -24,7 +29,9 @@ const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.s
 function checkProfile(p: Principal, profile: ExportProfileDto): void {
   if (p.role === 'reporter') throw forbidden('Akun pelapor tidak dapat mengunduh rekap')
   if (profile === 'lengkap' && !atLeast(p, 'operator')) {
-    throw forbidden('Profil lengkap (dengan nama dan nomor HP pelapor) hanya untuk operator, supervisor atau admin')
+    throw forbidden(
+      'Profil lengkap (dengan nama dan nomor HP pelapor) hanya untuk operator, supervisor atau admin',
+    )
   }
 }
 
@@ -48,14 +55,18 @@ async function unlessBusy<T>(res: Response, build: () => Promise<T>): Promise<T>
   try {
     return await build()
   } catch (e) {
-    if (e instanceof DeskError && e.code === 'export_busy') res.set('Retry-After', String(EXPORT_RETRY_SECONDS))
+    if (e instanceof DeskError && e.code === 'export_busy')
+      res.set('Retry-After', String(EXPORT_RETRY_SECONDS))
     throw e
   }
 }
 
 function snapshotId(raw: unknown): number {
   const id = Number(raw)
-  if (!Number.isInteger(id) || id < 1) throw new DeskError(400, 'invalid', 'Nomor snapshot harus bilangan bulat positif', { id: 'Nomor snapshot tidak sah' })
+  if (!Number.isInteger(id) || id < 1)
+    throw new DeskError(400, 'invalid', 'Nomor snapshot harus bilangan bulat positif', {
+      id: 'Nomor snapshot tidak sah',
+    })
   return id
 }
 
@@ -69,7 +80,12 @@ function snapshotDto(s: ReturnType<ExportService['snapshot']>, p: Principal): Sn
     // The lengkap file's hash is harmless, but a display account cannot fetch it: list what it may have.
     files: s.files
       .filter((f) => f.profile === 'berjenjang' || atLeast(p, 'operator'))
-      .map((f) => ({ profile: f.profile as ExportProfileDto, filename: f.filename, sha256: f.sha256, size: f.size })),
+      .map((f) => ({
+        profile: f.profile as ExportProfileDto,
+        filename: f.filename,
+        sha256: f.sha256,
+        size: f.size,
+      })),
   }
 }
 
@@ -96,12 +112,24 @@ export function exportRouter(ctx: RouteContext): Router {
   r.post('/export/snapshots', requireAuth('operator'), json, async (req, res) => {
     const body = parse(freezeSchema, req.body ?? {})
     try {
-      const snap = await exports.freeze(who(res), body.label, body.threshold, body.confirmOpenConflicts || 0)
+      const snap = await exports.freeze(
+        who(res),
+        body.label,
+        body.threshold,
+        body.confirmOpenConflicts || 0,
+      )
       res.status(201).json(snapshotDto(snap, who(res)))
     } catch (e) {
       // The count the client shows and sends back as `confirmOpenConflicts`.
       if (e instanceof OpenConflictsError) {
-        res.status(409).json({ error: { code: e.code, message: e.message, fields: e.fields ?? {}, openConflicts: e.openConflicts } })
+        res.status(409).json({
+          error: {
+            code: e.code,
+            message: e.message,
+            fields: e.fields ?? {},
+            openConflicts: e.openConflicts,
+          },
+        })
         return
       }
       throw e
@@ -141,7 +169,12 @@ export function exportRouter(ctx: RouteContext): Router {
       const q = parse(kpuImportQuerySchema, req.query)
       const body = req.body as Buffer
       if (!Buffer.isBuffer(body) || body.length === 0) {
-        throw new DeskError(400, 'invalid', 'Kirim berkas CSV atau XLSX data KPU sebagai isi permintaan', { file: 'Berkas kosong' })
+        throw new DeskError(
+          400,
+          'invalid',
+          'Kirim berkas CSV atau XLSX data KPU sebagai isi permintaan',
+          { file: 'Berkas kosong' },
+        )
       }
       const result = await exports.importKpu(who(res), await ctx.uploads.read(body), {
         ...(q.contest ? { contest: q.contest } : {}),

@@ -14,4 +14,14 @@ import { smsRouter } from './sms-routes'
  * Feature routers mounted under /api/v1 after the core. Each feature (intake, board, export,
  * console…) lives in its own files and registers here with one line.
  */
-export const FEATURE_ROUTERS: ((ctx: RouteContext) => Router)[] = [boardRouter, consoleRouter, exportRouter, intakeRouter, cardsRouter, phoneSyncRouter, smsRouter, backupRouter, purgeRouter]
+export const FEATURE_ROUTERS: ((ctx: RouteContext) => Router)[] = [
+  boardRouter,
+  consoleRouter,
+  exportRouter,
+  intakeRouter,
+  cardsRouter,
+  phoneSyncRouter,
+  smsRouter,
+  backupRouter,
+  purgeRouter,
+]

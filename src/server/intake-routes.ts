@@ -1,10 +1,22 @@
 import express, { Router, type NextFunction, type Request, type Response } from 'express'
 import { z } from 'zod'
 import type { SignInDto } from '../shared/api'
-import { incidentCreateSchema, incidentPhotoSchema, incidentStatusSchema, signInSchema, signInWindowSchema, verificationMarkSchema } from '../shared/schemas'
+import {
+  incidentCreateSchema,
+  incidentPhotoSchema,
+  incidentStatusSchema,
+  signInSchema,
+  signInWindowSchema,
+  verificationMarkSchema,
+} from '../shared/schemas'
 import { DeskError } from '../service/errors'
 import { consoleServiceFor } from '../service/console-service'
-import { intakeServiceFor, MAX_PHOTO_BYTES, photoQuotaZeroMeaning, type PhotoQuota } from '../service/intake-service'
+import {
+  intakeServiceFor,
+  MAX_PHOTO_BYTES,
+  photoQuotaZeroMeaning,
+  type PhotoQuota,
+} from '../service/intake-service'
 import { address, parse, sendImport, who, type RouteContext } from './routes'
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined)
@@ -26,8 +38,14 @@ const quotaNumber = (field: keyof PhotoQuota, what: string) => {
 }
 
 const photoQuotaSchema = z.object({
-  perPlace: quotaNumber('perPlace', 'foto per pelapor untuk satu TPS dan pemilihan, satu TPS, atau satu desa'),
-  mbPerSheet: quotaNumber('mbPerSheet', 'MB per lembar C.Hasil (TPS × pemilihan) di wilayah pelapor'),
+  perPlace: quotaNumber(
+    'perPlace',
+    'foto per pelapor untuk satu TPS dan pemilihan, satu TPS, atau satu desa',
+  ),
+  mbPerSheet: quotaNumber(
+    'mbPerSheet',
+    'MB per lembar C.Hasil (TPS × pemilihan) di wilayah pelapor',
+  ),
   mbBase: quotaNumber('mbBase', 'MB tambahan per pelapor'),
 })
 
@@ -36,7 +54,8 @@ function rawBody(limit: number, tooLarge: string) {
   const parser = express.raw({ type: () => true, limit })
   return (req: Request, res: Response, next: NextFunction) =>
     parser(req, res, (err?: unknown) => {
-      if ((err as { type?: string } | undefined)?.type === 'entity.too.large') return next(new DeskError(413, 'too_large', tooLarge))
+      if ((err as { type?: string } | undefined)?.type === 'entity.too.large')
+        return next(new DeskError(413, 'too_large', tooLarge))
       next(err)
     })
 }
@@ -63,7 +82,13 @@ export function intakeRouter(ctx: RouteContext): Router {
     // Same path as a Bearer token: wrong codes count toward the 5-failure lockout per code and address.
     const p = await ctx.auth.authenticateToken(body.accessCode, address(req))
     res.set('Cache-Control', 'no-store')
-    const answer: SignInDto = { id: p.id, name: p.name, role: p.role, region: intake.regionRef(p.region), window: intake.signInWindow() }
+    const answer: SignInDto = {
+      id: p.id,
+      name: p.name,
+      role: p.role,
+      region: intake.regionRef(p.region),
+      window: intake.signInWindow(),
+    }
     res.json(answer)
   })
 
@@ -84,9 +109,13 @@ export function intakeRouter(ctx: RouteContext): Router {
     async (req, res) => {
       const body = req.body as Buffer
       if (!Buffer.isBuffer(body) || body.length === 0) {
-        throw new DeskError(400, 'invalid', 'Kirim berkas CSV atau XLSX sebagai isi permintaan', { file: 'Berkas kosong' })
+        throw new DeskError(400, 'invalid', 'Kirim berkas CSV atau XLSX sebagai isi permintaan', {
+          file: 'Berkas kosong',
+        })
       }
-      const result = await intake.importUsers(who(res), await ctx.uploads.read(body), { simulated: req.query.simulated === '1' })
+      const result = await intake.importUsers(who(res), await ctx.uploads.read(body), {
+        simulated: req.query.simulated === '1',
+      })
       res.set('Cache-Control', 'no-store')
       sendImport(res, result, 201)
     },
@@ -99,19 +128,31 @@ export function intakeRouter(ctx: RouteContext): Router {
   })
 
   // ---------------------------------------------------------------- photos
-  r.post('/photos', requireAuth(undefined, { queued: true }), rawBody(MAX_PHOTO_BYTES, 'Foto paling besar 5 MB. Perkecil fotonya lalu kirim lagi.'), async (req, res) => {
-    const body = req.body as Buffer
-    if (!Buffer.isBuffer(body) || body.length === 0) {
-      throw new DeskError(400, 'invalid', 'Kirim foto (JPEG, PNG atau WebP) sebagai isi permintaan', { file: 'Berkas kosong' })
-    }
-    const target = {
-      ...(str(req.query.tps) ? { tps: str(req.query.tps)! } : {}),
-      ...(str(req.query.contest) ? { contest: str(req.query.contest)! } : {}),
-      ...(str(req.query.region) ? { region: str(req.query.region)! } : {}),
-    }
-    const { created, photo } = await intake.storePhoto(who(res), body, target, { simulated: req.query.simulated === '1' })
-    res.status(created ? 201 : 200).json({ photo: photo.file, ...photo })
-  })
+  r.post(
+    '/photos',
+    requireAuth(undefined, { queued: true }),
+    rawBody(MAX_PHOTO_BYTES, 'Foto paling besar 5 MB. Perkecil fotonya lalu kirim lagi.'),
+    async (req, res) => {
+      const body = req.body as Buffer
+      if (!Buffer.isBuffer(body) || body.length === 0) {
+        throw new DeskError(
+          400,
+          'invalid',
+          'Kirim foto (JPEG, PNG atau WebP) sebagai isi permintaan',
+          { file: 'Berkas kosong' },
+        )
+      }
+      const target = {
+        ...(str(req.query.tps) ? { tps: str(req.query.tps)! } : {}),
+        ...(str(req.query.contest) ? { contest: str(req.query.contest)! } : {}),
+        ...(str(req.query.region) ? { region: str(req.query.region)! } : {}),
+      }
+      const { created, photo } = await intake.storePhoto(who(res), body, target, {
+        simulated: req.query.simulated === '1',
+      })
+      res.status(created ? 201 : 200).json({ photo: photo.file, ...photo })
+    },
+  )
 
   // Per-reporter photo quota: anyone signed in reads it (a reporter with their own use), the admin sets it.
   r.get('/intake/photo-quota', requireAuth(), (_req, res) => {
@@ -128,24 +169,38 @@ export function intakeRouter(ctx: RouteContext): Router {
   })
 
   r.get('/photos', requireAuth('operator'), (req, res) => {
-    res.json({ photos: intake.listPhotos({ ...(str(req.query.tps) ? { tps: str(req.query.tps)! } : {}), ...(str(req.query.region) ? { region: str(req.query.region)! } : {}) }) })
+    res.json({
+      photos: intake.listPhotos({
+        ...(str(req.query.tps) ? { tps: str(req.query.tps)! } : {}),
+        ...(str(req.query.region) ? { region: str(req.query.region)! } : {}),
+      }),
+    })
   })
 
   r.get('/photos/:file', requireAuth('operator'), (req, res) => {
     const { path, type } = intake.photoPath(String(req.params.file))
-    res.set({ 'Content-Type': type, 'Cache-Control': 'private, max-age=86400', 'Content-Disposition': 'inline' })
+    res.set({
+      'Content-Type': type,
+      'Cache-Control': 'private, max-age=86400',
+      'Content-Disposition': 'inline',
+    })
     res.sendFile(path)
   })
 
   // ---------------------------------------------------------------- incidents
   r.post('/incidents', requireAuth(undefined, { queued: true }), json, async (req, res) => {
     const body = parse(incidentCreateSchema, req.body)
-    const { httpStatus, id } = await intake.createIncident(who(res), body, { simulated: req.query.simulated === '1' })
-    res.status(httpStatus).json({ id, ...(httpStatus === 200 ? { status: 'duplicate' } : { status: 'created' }) })
+    const { httpStatus, id } = await intake.createIncident(who(res), body, {
+      simulated: req.query.simulated === '1',
+    })
+    res
+      .status(httpStatus)
+      .json({ id, ...(httpStatus === 200 ? { status: 'duplicate' } : { status: 'created' }) })
   })
 
   r.get('/incidents', requireAuth(), (req, res) => {
-    const status = req.query.status === 'open' || req.query.status === 'handled' ? req.query.status : undefined
+    const status =
+      req.query.status === 'open' || req.query.status === 'handled' ? req.query.status : undefined
     const after = Number(req.query.after)
     const limit = Number(req.query.limit)
     res.set('Cache-Control', 'no-store')
@@ -160,17 +215,24 @@ export function intakeRouter(ctx: RouteContext): Router {
 
   // A photo the desk first refused (quota), sent later by the phone's outbox: it passes outside the
   // sign-in window like the incident itself.
-  r.post('/incidents/:id/photo', requireAuth(undefined, { queued: true }), json, async (req, res) => {
-    const id = Number(req.params.id)
-    if (!Number.isInteger(id) || id < 1) throw new DeskError(404, 'not_found', 'Kejadian tidak ditemukan')
-    const body = parse(incidentPhotoSchema, req.body)
-    res.set('Cache-Control', 'no-store')
-    res.json(await intake.attachIncidentPhoto(who(res), id, body.photo))
-  })
+  r.post(
+    '/incidents/:id/photo',
+    requireAuth(undefined, { queued: true }),
+    json,
+    async (req, res) => {
+      const id = Number(req.params.id)
+      if (!Number.isInteger(id) || id < 1)
+        throw new DeskError(404, 'not_found', 'Kejadian tidak ditemukan')
+      const body = parse(incidentPhotoSchema, req.body)
+      res.set('Cache-Control', 'no-store')
+      res.json(await intake.attachIncidentPhoto(who(res), id, body.photo))
+    },
+  )
 
   r.post('/incidents/:id/status', requireAuth('operator'), json, async (req, res) => {
     const id = Number(req.params.id)
-    if (!Number.isInteger(id) || id < 1) throw new DeskError(404, 'not_found', 'Kejadian tidak ditemukan')
+    if (!Number.isInteger(id) || id < 1)
+      throw new DeskError(404, 'not_found', 'Kejadian tidak ditemukan')
     const body = parse(incidentStatusSchema, req.body)
     res.json(await intake.setIncidentStatus(who(res), id, body.status))
   })

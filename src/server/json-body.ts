@@ -30,7 +30,10 @@ export interface JsonScan {
 const LOWER_U = 0x75
 const isD = (b: number | undefined) => b === 0x64 || b === 0x44
 /** 8, 9, a–f, A–F: the second hex digit of D800–DFFF. */
-const isHighHalfDigit = (b: number | undefined) => b === 0x38 || b === 0x39 || (b !== undefined && ((b >= 0x61 && b <= 0x66) || (b >= 0x41 && b <= 0x46)))
+const isHighHalfDigit = (b: number | undefined) =>
+  b === 0x38 ||
+  b === 0x39 ||
+  (b !== undefined && ((b >= 0x61 && b <= 0x66) || (b >= 0x41 && b <= 0x46)))
 
 /** Depth and surrogate escapes of raw JSON bytes, counted without parsing. Stops past `limit`. */
 export function scanJson(bytes: Uint8Array, limit = MAX_JSON_DEPTH): JsonScan {
@@ -43,7 +46,8 @@ export function scanJson(bytes: Uint8Array, limit = MAX_JSON_DEPTH): JsonScan {
     if (inString) {
       if (b === BACKSLASH) {
         i++
-        if (bytes[i] === LOWER_U && isD(bytes[i + 1]) && isHighHalfDigit(bytes[i + 2])) surrogateEscape = true
+        if (bytes[i] === LOWER_U && isD(bytes[i + 1]) && isHighHalfDigit(bytes[i + 2]))
+          surrogateEscape = true
       } else if (b === QUOTE) inString = false
       continue
     }
@@ -80,7 +84,8 @@ export function loneSurrogateAt(value: unknown): string | null {
     if (typeof v === 'string') {
       if (LONE_SURROGATE.test(v)) return path || '_'
     } else if (Array.isArray(v)) {
-      for (let i = v.length - 1; i >= 0; i--) stack.push({ value: v[i], path: join(path, String(i)) })
+      for (let i = v.length - 1; i >= 0; i--)
+        stack.push({ value: v[i], path: join(path, String(i)) })
     } else if (v !== null && typeof v === 'object') {
       for (const [k, child] of Object.entries(v)) {
         if (LONE_SURROGATE.test(k)) return join(path, k.replace(LONE_SURROGATE, '\uFFFD'))
@@ -101,9 +106,14 @@ export function jsonBody(limit: string): (req: Request, res: Response, next: Nex
     verify: (req, _res, buf, encoding) => {
       const scan = scanJson(buf)
       if (scan.depth > MAX_JSON_DEPTH) {
-        throw new DeskError(400, 'too_deep', `Isi JSON bersarang terlalu dalam (paling dalam ${MAX_JSON_DEPTH} tingkat)`, {
-          _: `Paling dalam ${MAX_JSON_DEPTH} tingkat`,
-        })
+        throw new DeskError(
+          400,
+          'too_deep',
+          `Isi JSON bersarang terlalu dalam (paling dalam ${MAX_JSON_DEPTH} tingkat)`,
+          {
+            _: `Paling dalam ${MAX_JSON_DEPTH} tingkat`,
+          },
+        )
       }
       // UTF-16 bodies carry surrogates as raw code units, not escapes: those are always walked.
       const utf8 = encoding === 'utf-8' || encoding === 'utf8'
@@ -116,9 +126,14 @@ export function jsonBody(limit: string): (req: Request, res: Response, next: Nex
       const at = mayHoldSurrogate.has(req) ? loneSurrogateAt(req.body) : null
       if (at === null) return next()
       next(
-        new DeskError(400, 'bad_text', `Teks pada ${at} berisi karakter yang tidak sah (setengah pasangan surrogate UTF-16). Ketik ulang isinya.`, {
-          [at]: 'Berisi karakter yang tidak sah',
-        }),
+        new DeskError(
+          400,
+          'bad_text',
+          `Teks pada ${at} berisi karakter yang tidak sah (setengah pasangan surrogate UTF-16). Ketik ulang isinya.`,
+          {
+            [at]: 'Berisi karakter yang tidak sah',
+          },
+        ),
       )
     })
 }

@@ -4,7 +4,9 @@ import { purgeServiceFor } from '../service/purge-service'
 import { parse, who, type RouteContext } from './routes'
 
 const purgeSchema = z.object({
-  confirm: z.string({ error: 'Konfirmasi wajib: kirim kode "confirm" dari ringkasan' }).regex(/^[0-9a-f]{16}$/, 'Kode konfirmasi tidak sah'),
+  confirm: z
+    .string({ error: 'Konfirmasi wajib: kirim kode "confirm" dari ringkasan' })
+    .regex(/^[0-9a-f]{16}$/, 'Kode konfirmasi tidak sah'),
 })
 
 /**

@@ -64,7 +64,9 @@ export class Lockout {
     }
     this.entries.set(key, e)
     if (this.entries.size > 10_000) {
-      for (const [k, v] of this.entries) if (v.lockedUntil < t && v.failures.every((f) => t - f >= this.windowMs)) this.entries.delete(k)
+      for (const [k, v] of this.entries)
+        if (v.lockedUntil < t && v.failures.every((f) => t - f >= this.windowMs))
+          this.entries.delete(k)
     }
     return locked
   }
@@ -107,7 +109,8 @@ export class FailureBudget {
     this.prune(t)
     this.failures.push(t)
     // Failures already in flight when the budget ran out are counted, but the array stays bounded.
-    if (this.failures.length > this.limit * 2) this.failures.splice(0, this.failures.length - this.limit * 2)
+    if (this.failures.length > this.limit * 2)
+      this.failures.splice(0, this.failures.length - this.limit * 2)
   }
 
   /** Give back the newest slot (a check counted in advance succeeded). */

@@ -24,7 +24,8 @@ export function listRoutes(app: express.Express): RouteEntry[] {
       if (layer.route) {
         if (typeof layer.route.path !== 'string') continue
         for (const [method, on] of Object.entries(layer.route.methods)) {
-          if (on && method !== '_all') out.push({ method: method.toUpperCase(), path: prefix + layer.route.path })
+          if (on && method !== '_all')
+            out.push({ method: method.toUpperCase(), path: prefix + layer.route.path })
         }
       } else if (layer.handle?.stack && typeof layer.rawPath === 'string') {
         walk(layer.handle.stack, prefix + (layer.rawPath === '/' ? '' : layer.rawPath))

@@ -45,7 +45,10 @@ export interface RouteContext {
    * Require a valid token, optionally a minimum role; rate limited per principal (admin exempt).
    * `queued: true` marks a write a phone's outbox replays: it passes outside the reporters' sign-in window.
    */
-  requireAuth: (min?: 'operator' | 'supervisor' | 'admin', options?: { queued?: boolean }) => Middleware
+  requireAuth: (
+    min?: 'operator' | 'supervisor' | 'admin',
+    options?: { queued?: boolean },
+  ) => Middleware
   /** Rate limit by address, for endpoints open without a token. */
   publicLimit: Middleware
   limited: (res: Response, seconds: number) => void
@@ -58,9 +61,14 @@ export interface RouteContext {
 
 export function parse<S extends z.ZodType>(schema: S, data: unknown): z.infer<S> {
   if (data === undefined || data === null) {
-    throw new DeskError(400, 'bad_json', 'Isi permintaan kosong: kirim JSON dengan header Content-Type: application/json', {
-      _: 'Isi permintaan wajib berupa JSON',
-    })
+    throw new DeskError(
+      400,
+      'bad_json',
+      'Isi permintaan kosong: kirim JSON dengan header Content-Type: application/json',
+      {
+        _: 'Isi permintaan wajib berupa JSON',
+      },
+    )
   }
   const r = schema.safeParse(data)
   if (!r.success) {
@@ -92,7 +100,12 @@ export function sendImport<T extends { errors: RowError[] }>(
     res.status(400).json({
       ...result,
       // `fields` as in every error (the file is what is at fault); `rows` names each bad row.
-      error: { code: 'import_invalid', message, fields: { file: `${n} baris bermasalah` }, rows: result.errors },
+      error: {
+        code: 'import_invalid',
+        message,
+        fields: { file: `${n} baris bermasalah` },
+        rows: result.errors,
+      },
     })
     return
   }
@@ -100,7 +113,8 @@ export function sendImport<T extends { errors: RowError[] }>(
 }
 
 /** What the wall board reads (GET only); every other route refuses a display account. */
-const DISPLAY_PATHS = /^\/(me|config|regions|progress|events|board\/(summary|layout|boundaries\/(kecamatan|desa)))$/
+const DISPLAY_PATHS =
+  /^\/(me|config|regions|progress|events|board\/(summary|layout|boundaries\/(kecamatan|desa)))$/
 
 const CHANNELS = new Set(['web', 'api', 'telepon', 'simulasi'])
 
@@ -116,7 +130,10 @@ export function createRouteContext(deps: RouterDeps): RouteContext {
       const authOptions = { skipReporterGate: options.queued === true }
       try {
         // EventSource cannot send headers: SSE alone may pass the token in the query.
-        const queryToken = req.path === '/events' && typeof req.query.token === 'string' ? req.query.token : undefined
+        const queryToken =
+          req.path === '/events' && typeof req.query.token === 'string'
+            ? req.query.token
+            : undefined
         principal = queryToken
           ? await auth.authenticateToken(queryToken, address(req), authOptions)
           : await auth.authenticate(req.get('authorization'), address(req), authOptions)
@@ -150,7 +167,17 @@ export function createRouteContext(deps: RouterDeps): RouteContext {
     if (wait > 0) return deps.limited(res, wait)
     next()
   }
-  return { service: deps.service, auth, sse: deps.sse, requireAuth, publicLimit, limited: deps.limited, json, version: deps.version, uploads: deps.uploads }
+  return {
+    service: deps.service,
+    auth,
+    sse: deps.sse,
+    requireAuth,
+    publicLimit,
+    limited: deps.limited,
+    json,
+    version: deps.version,
+    uploads: deps.uploads,
+  }
 }
 
 /** The core of API v1: health, config, regions, TPS, people, results, progress, recap, events. */
@@ -195,7 +222,12 @@ export function apiRouter(ctx: RouteContext): Router {
   r.get('/me', requireAuth(), (_req, res) => {
     const p = who(res)
     const region = service.regions.get(p.region)
-    res.json({ id: p.id, name: p.name, role: p.role, region: { code: p.region, name: region?.name ?? p.region } })
+    res.json({
+      id: p.id,
+      name: p.name,
+      role: p.role,
+      region: { code: p.region, name: region?.name ?? p.region },
+    })
   })
 
   // ---------------------------------------------------------------- TPS
@@ -206,9 +238,13 @@ export function apiRouter(ctx: RouteContext): Router {
     async (req, res) => {
       const body = req.body as Buffer
       if (!Buffer.isBuffer(body) || body.length === 0) {
-        throw new DeskError(400, 'invalid', 'Kirim berkas CSV atau XLSX sebagai isi permintaan', { file: 'Berkas kosong' })
+        throw new DeskError(400, 'invalid', 'Kirim berkas CSV atau XLSX sebagai isi permintaan', {
+          file: 'Berkas kosong',
+        })
       }
-      const result = await service.importTps(who(res), await ctx.uploads.read(body), { simulated: req.query.simulated === '1' })
+      const result = await service.importTps(who(res), await ctx.uploads.read(body), {
+        simulated: req.query.simulated === '1',
+      })
       sendImport(res, result, 200)
     },
   )
@@ -217,11 +253,14 @@ export function apiRouter(ctx: RouteContext): Router {
     const p = who(res)
     const under = typeof req.query.region === 'string' ? req.query.region : undefined
     if (under && !service.regions.contains(under)) {
-      throw new DeskError(400, 'invalid', `Wilayah ${under} tidak dikenal`, { region: 'Kode wilayah tidak dikenal' })
+      throw new DeskError(400, 'invalid', `Wilayah ${under} tidak dikenal`, {
+        region: 'Kode wilayah tidak dikenal',
+      })
     }
     let scope = under ?? service.regions.regency.code
     if (p.role === 'reporter') {
-      if (under && !isWithin(under, p.region) && !isWithin(p.region, under)) throw forbidden('Wilayah itu di luar wilayah tugas Anda')
+      if (under && !isWithin(under, p.region) && !isWithin(p.region, under))
+        throw forbidden('Wilayah itu di luar wilayah tugas Anda')
       if (!under || isWithin(p.region, under)) scope = p.region
     }
     const list = scope === service.regions.regency.code ? service.listTps() : service.listTps(scope)
@@ -232,7 +271,9 @@ export function apiRouter(ctx: RouteContext): Router {
       tps: list.map((t) => ({
         ...t,
         // As the recap counts: a postponed or merged TPS's stored results are not in it.
-        reported: Object.fromEntries(contests.map((c) => [c.id, t.status === 'active' && reported.get(c.id)!.has(t.code)])),
+        reported: Object.fromEntries(
+          contests.map((c) => [c.id, t.status === 'active' && reported.get(c.id)!.has(t.code)]),
+        ),
       })),
     })
   })
@@ -240,25 +281,36 @@ export function apiRouter(ctx: RouteContext): Router {
   r.get('/tps/:code', requireAuth(), (req, res) => {
     const p = who(res)
     const code = String(req.params.code)
-    if (p.role === 'reporter' && !isWithin(code, p.region)) throw forbidden('TPS itu di luar wilayah tugas Anda')
+    if (p.role === 'reporter' && !isWithin(code, p.region))
+      throw forbidden('TPS itu di luar wilayah tugas Anda')
     const tps = service.getTps(code)
     res.json({
       tps,
-      results: service.store.resultsForTps(tps.code).map((r) => ({ ...r, submissionSeq: undefined })),
+      results: service.store
+        .resultsForTps(tps.code)
+        .map((r) => ({ ...r, submissionSeq: undefined })),
       conflicts: service.contests().flatMap((c) => service.store.openConflictsFor(tps.code, c.id)),
     })
   })
 
   r.post('/tps/:code/status', requireAuth('supervisor'), json, async (req, res) => {
     const body = parse(tpsStatusSchema, req.body)
-    res.json(await service.setTpsStatus(who(res), String(req.params.code), body, { simulated: req.query.simulated === '1' }))
+    res.json(
+      await service.setTpsStatus(who(res), String(req.params.code), body, {
+        simulated: req.query.simulated === '1',
+      }),
+    )
   })
 
   // ---------------------------------------------------------------- people
   r.post('/users', requireAuth('admin'), json, async (req, res) => {
     const body = parse(userCreateSchema, req.body)
-    const { id, accessCode, smsCode, user } = await service.createUser(who(res), body, { simulated: req.query.simulated === '1' })
-    res.status(201).json({ id, accessCode, smsCode, name: user.name, role: user.role, region: user.region })
+    const { id, accessCode, smsCode, user } = await service.createUser(who(res), body, {
+      simulated: req.query.simulated === '1',
+    })
+    res
+      .status(201)
+      .json({ id, accessCode, smsCode, name: user.name, role: user.role, region: user.region })
   })
 
   r.get('/users', requireAuth('admin'), (_req, res) => {
@@ -297,10 +349,16 @@ export function apiRouter(ctx: RouteContext): Router {
     const p = who(res)
     // Only the desk's own staff may say a result came by phone.
     const channel =
-      requested && CHANNELS.has(requested) && (requested !== 'telepon' || atLeast(p, 'operator')) ? requested : 'api'
-    const { httpStatus, answer } = await service.submitResult(p, body, { channel, address: address(req) })
+      requested && CHANNELS.has(requested) && (requested !== 'telepon' || atLeast(p, 'operator'))
+        ? requested
+        : 'api'
+    const { httpStatus, answer } = await service.submitResult(p, body, {
+      channel,
+      address: address(req),
+    })
     // Entered from a refused SMS (issue 15): that SMS is now handled.
-    if (channel === 'telepon' && body.note) await smsServiceFor(service).handledByEntry(p, body.note, answer)
+    if (channel === 'telepon' && body.note)
+      await smsServiceFor(service).handledByEntry(p, body.note, answer)
     res.status(httpStatus).json(answer)
   })
 
@@ -321,7 +379,8 @@ export function apiRouter(ctx: RouteContext): Router {
   r.get('/events', requireAuth(), (req, res) => {
     // The stream carries every desk event (incident texts, notes from all areas); reporters' phones
     // poll their own region instead.
-    if (who(res).role === 'reporter') throw forbidden('Akun pelapor tidak memakai aliran peristiwa desk')
+    if (who(res).role === 'reporter')
+      throw forbidden('Akun pelapor tidak memakai aliran peristiwa desk')
     sse.handle(req, res)
   })
 

@@ -58,7 +58,11 @@ interface Stream {
  * account and in all, a client too far behind starts from now and re-reads the summary, and a
  * stream whose unsent bytes pass `maxBuffered` is dropped (its client reconnects with its id).
  */
-export function createSseHub(service: DeskService, heartbeatMs: number = 15_000, limits: SseLimits = DEFAULT_SSE_LIMITS): SseHub {
+export function createSseHub(
+  service: DeskService,
+  heartbeatMs: number = 15_000,
+  limits: SseLimits = DEFAULT_SSE_LIMITS,
+): SseHub {
   const open = new Set<Stream>()
   const perAccount = new Map<string, number>()
   // Streams replaying from the same point read the same pages and send the same text: a full page
@@ -75,7 +79,10 @@ export function createSseHub(service: DeskService, heartbeatMs: number = 15_000,
     }
     return page
   }
-  const texts = { display: new WeakMap<DeskEvent, string | null>(), full: new WeakMap<DeskEvent, string | null>() }
+  const texts = {
+    display: new WeakMap<DeskEvent, string | null>(),
+    full: new WeakMap<DeskEvent, string | null>(),
+  }
   const textOf = (role: string, e: DeskEvent): string | null => {
     const cache = role === 'display' ? texts.display : texts.full
     let text = cache.get(e)
@@ -101,9 +108,15 @@ export function createSseHub(service: DeskService, heartbeatMs: number = 15_000,
     }
     if (open.size >= limits.total) {
       res.set('Retry-After', '30')
-      throw new DeskError(503, 'too_many_streams', 'Desk sedang melayani terlalu banyak aliran peristiwa. Coba lagi sebentar lagi.')
+      throw new DeskError(
+        503,
+        'too_many_streams',
+        'Desk sedang melayani terlalu banyak aliran peristiwa. Coba lagi sebentar lagi.',
+      )
     }
-    const header = req.get('Last-Event-ID') ?? (typeof req.query.lastEventId === 'string' ? req.query.lastEventId : undefined)
+    const header =
+      req.get('Last-Event-ID') ??
+      (typeof req.query.lastEventId === 'string' ? req.query.lastEventId : undefined)
     const head = service.store.lastEventId()
     let lastSent = header && /^\d+$/.test(header) ? Number(header) : head
     // An id past the desk's last event: this client followed another desk (a restart on a new or
@@ -211,9 +224,14 @@ export function createSseHub(service: DeskService, heartbeatMs: number = 15_000,
       for (const e of buffered.splice(0)) send(e)
       if (closed) return
       // With its id, so a client that has seen no event yet still resumes from here after a drop.
-      write(`id: ${lastSent}\nevent: ready\ndata: ${JSON.stringify({ lastEventId: lastSent, reset })}\n\n`)
+      write(
+        `id: ${lastSent}\nevent: ready\ndata: ${JSON.stringify({ lastEventId: lastSent, reset })}\n\n`,
+      )
       // A named event, not a comment: pages never see comments, and a board must notice silence.
-      heartbeat = setInterval(() => write(`event: ping\ndata: {"t":${Date.now()}}\n\n`), heartbeatMs)
+      heartbeat = setInterval(
+        () => write(`event: ping\ndata: {"t":${Date.now()}}\n\n`),
+        heartbeatMs,
+      )
     }
     replay().catch(() => drop())
   }

@@ -17,9 +17,20 @@ export function readTable(body: Buffer | string, limits: TableLimits = TABLE_LIM
     let wb: XLSX.WorkBook
     try {
       // Only the first sheet is parsed (the one every import reads); no styles, formulas or HTML.
-      wb = sheetjs().read(body, { type: 'buffer', cellDates: false, sheets: 0, cellStyles: false, cellFormula: false, cellHTML: false })
+      wb = sheetjs().read(body, {
+        type: 'buffer',
+        cellDates: false,
+        sheets: 0,
+        cellStyles: false,
+        cellFormula: false,
+        cellHTML: false,
+      })
     } catch {
-      throw new DeskError(400, 'bad_file', 'Berkas XLSX tidak bisa dibaca. Simpan ulang dari Excel sebagai .xlsx atau kirim sebagai CSV.')
+      throw new DeskError(
+        400,
+        'bad_file',
+        'Berkas XLSX tidak bisa dibaca. Simpan ulang dari Excel sebagai .xlsx atau kirim sebagai CSV.',
+      )
     }
     const first = wb.SheetNames[0]
     if (!first) throw new DeskError(400, 'bad_file', 'Berkas XLSX tidak berisi lembar kerja')
@@ -27,12 +38,17 @@ export function readTable(body: Buffer | string, limits: TableLimits = TABLE_LIM
   }
   const text = Buffer.isBuffer(body) ? body.toString('utf8') : body
   if (text.includes('\u0000')) {
-    throw new DeskError(400, 'bad_file', 'Berkas bukan CSV atau XLSX. Kirim tabel sebagai .csv (UTF-8) atau .xlsx.')
+    throw new DeskError(
+      400,
+      'bad_file',
+      'Berkas bukan CSV atau XLSX. Kirim tabel sebagai .csv (UTF-8) atau .xlsx.',
+    )
   }
   const rows = parseCsv(text, sniffDelimiter(text))
   let cells = 0
   for (const row of rows) cells += row.length
-  if (cells > limits.cells) throw tooBig(`Tabel berisi lebih dari ${formatCount(limits.cells)} sel.`, 'Terlalu banyak sel')
+  if (cells > limits.cells)
+    throw tooBig(`Tabel berisi lebih dari ${formatCount(limits.cells)} sel.`, 'Terlalu banyak sel')
   return rows
 }
 
@@ -72,7 +88,12 @@ export const TABLE_LIMITS: TableLimits = {
 }
 
 const tooBig = (what: string, field = 'Berkas terlalu besar') =>
-  new DeskError(413, 'too_large', `${what} Kirim hanya tabel yang diimpor (satu lembar), atau sebagai CSV.`, { file: field })
+  new DeskError(
+    413,
+    'too_large',
+    `${what} Kirim hanya tabel yang diimpor (satu lembar), atau sebagai CSV.`,
+    { file: field },
+  )
 
 const MB = (n: number) => `${formatCount(Math.ceil(n / 1024 / 1024))} MB`
 
@@ -81,19 +102,32 @@ const MB = (n: number) => `${formatCount(Math.ceil(n / 1024 / 1024))} MB`
  * nothing inflated): too many entries or sheets, or sheet XML past the limits once unpacked.
  */
 export function checkWorkbookSize(body: Buffer, limits: TableLimits = TABLE_LIMITS): void {
-  if (body.length > limits.bytes) throw tooBig(`Berkas ${MB(body.length)}, paling besar ${MB(limits.bytes)}.`)
+  if (body.length > limits.bytes)
+    throw tooBig(`Berkas ${MB(body.length)}, paling besar ${MB(limits.bytes)}.`)
   // End of central directory: 22 bytes plus a comment of up to 64 KB, at the end of the file.
   const from = Math.max(0, body.length - 22 - 0xffff)
   const eocd = body.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]), body.length - 22)
-  if (eocd < from) throw new DeskError(400, 'bad_file', 'Berkas XLSX tidak bisa dibaca (bukan zip yang utuh). Simpan ulang dari Excel sebagai .xlsx atau kirim sebagai CSV.')
+  if (eocd < from)
+    throw new DeskError(
+      400,
+      'bad_file',
+      'Berkas XLSX tidak bisa dibaca (bukan zip yang utuh). Simpan ulang dari Excel sebagai .xlsx atau kirim sebagai CSV.',
+    )
   const count = body.readUInt16LE(eocd + 10)
   let at = body.readUInt32LE(eocd + 16)
-  if (count > limits.entries) throw tooBig(`Berkas berisi ${formatCount(count)} bagian, paling banyak ${formatCount(limits.entries)}.`)
+  if (count > limits.entries)
+    throw tooBig(
+      `Berkas berisi ${formatCount(count)} bagian, paling banyak ${formatCount(limits.entries)}.`,
+    )
   let sheets = 0
   let total = 0
   for (let i = 0; i < count; i++) {
     if (at + 46 > body.length || body.readUInt32LE(at) !== 0x02014b50) {
-      throw new DeskError(400, 'bad_file', 'Berkas XLSX tidak bisa dibaca (direktori zip rusak). Simpan ulang dari Excel sebagai .xlsx.')
+      throw new DeskError(
+        400,
+        'bad_file',
+        'Berkas XLSX tidak bisa dibaca (direktori zip rusak). Simpan ulang dari Excel sebagai .xlsx.',
+      )
     }
     const size = body.readUInt32LE(at + 24)
     const nameLength = body.readUInt16LE(at + 28)
@@ -104,13 +138,23 @@ export function checkWorkbookSize(body: Buffer, limits: TableLimits = TABLE_LIMI
     if (/^xl\/worksheets\/[^/]+\.xml$/i.test(name)) {
       sheets++
       if (unpacked > limits.sheetBytes) {
-        throw tooBig(`Lembar kerja ${name.slice(14)} berisi ${Number.isFinite(unpacked) ? MB(unpacked) : 'lebih dari 4 GB'} data setelah dibuka, paling besar ${MB(limits.sheetBytes)}.`, 'Lembar kerja terlalu besar')
+        throw tooBig(
+          `Lembar kerja ${name.slice(14)} berisi ${Number.isFinite(unpacked) ? MB(unpacked) : 'lebih dari 4 GB'} data setelah dibuka, paling besar ${MB(limits.sheetBytes)}.`,
+          'Lembar kerja terlalu besar',
+        )
       }
     }
     at += 46 + nameLength + body.readUInt16LE(at + 30) + body.readUInt16LE(at + 32)
   }
-  if (sheets > limits.sheets) throw tooBig(`Berkas berisi ${formatCount(sheets)} lembar kerja, paling banyak ${formatCount(limits.sheets)}.`, 'Terlalu banyak lembar kerja')
-  if (total > limits.totalBytes) throw tooBig(`Berkas berisi ${MB(total)} data setelah dibuka, paling besar ${MB(limits.totalBytes)}.`)
+  if (sheets > limits.sheets)
+    throw tooBig(
+      `Berkas berisi ${formatCount(sheets)} lembar kerja, paling banyak ${formatCount(limits.sheets)}.`,
+      'Terlalu banyak lembar kerja',
+    )
+  if (total > limits.totalBytes)
+    throw tooBig(
+      `Berkas berisi ${MB(total)} data setelah dibuka, paling besar ${MB(limits.totalBytes)}.`,
+    )
 }
 
 /**
@@ -129,7 +173,11 @@ function sheetRows(ws: XLSX.WorkSheet, limits: TableLimits): string[][] {
   let cells = 0
   for (const address of Object.keys(ws)) {
     if (address.startsWith('!')) continue
-    if (++cells > limits.cells) throw tooBig(`Lembar kerja berisi lebih dari ${formatCount(limits.cells)} sel.`, 'Terlalu banyak sel')
+    if (++cells > limits.cells)
+      throw tooBig(
+        `Lembar kerja berisi lebih dari ${formatCount(limits.cells)} sel.`,
+        'Terlalu banyak sel',
+      )
     const cell = ws[address] as XLSX.CellObject
     if (cell.t === 'z' || cell.v == null) continue
     const text = cellText(cell)

@@ -21,7 +21,10 @@ const INLINE_CSV_BYTES = 256 * 1024
 type Reply =
   | { chunk: string }
   | { ok: true; rows: number }
-  | { ok: false; error: { status: number; code: string; message: string; fields: Record<string, string> } }
+  | {
+      ok: false
+      error: { status: number; code: string; message: string; fields: Record<string, string> }
+    }
 
 /**
  * The worker's rows, chunk by chunk, giving the event loop a turn between chunks: a big sheet's
@@ -34,7 +37,8 @@ async function parseChunks(chunks: string[], expected: number): Promise<string[]
     for (const row of JSON.parse(chunks[i]!) as string[][]) rows.push(row)
     chunks[i] = ''
   }
-  if (rows.length !== expected) throw new Error(`Pekerja pembaca berkas mengirim ${rows.length} baris, bukan ${expected}`)
+  if (rows.length !== expected)
+    throw new Error(`Pekerja pembaca berkas mengirim ${rows.length} baris, bukan ${expected}`)
   return rows
 }
 
@@ -68,7 +72,12 @@ export class UploadReader {
   async read(body: Buffer): Promise<string[][]> {
     // Plainly too big: refused before any thread starts (a workbook by its zip directory).
     if (body.length > this.limits.bytes) {
-      throw new DeskError(413, 'too_large', `Berkas terlalu besar (paling besar ${Math.floor(this.limits.bytes / 1024 / 1024)} MB).`, { file: 'Berkas terlalu besar' })
+      throw new DeskError(
+        413,
+        'too_large',
+        `Berkas terlalu besar (paling besar ${Math.floor(this.limits.bytes / 1024 / 1024)} MB).`,
+        { file: 'Berkas terlalu besar' },
+      )
     }
     const workbook = body.subarray(0, 4).equals(XLSX_MAGIC)
     if (workbook) checkWorkbookSize(body, this.limits)
@@ -77,7 +86,11 @@ export class UploadReader {
     if (!workbook && body.length <= INLINE_CSV_BYTES) return readTable(body, this.limits)
     if (this.running >= this.concurrency) {
       if (this.waiting.length >= this.queueMax) {
-        throw new DeskError(503, 'busy', 'Desk sedang membaca berkas lain. Coba lagi sebentar lagi.')
+        throw new DeskError(
+          503,
+          'busy',
+          'Desk sedang membaca berkas lain. Coba lagi sebentar lagi.',
+        )
       }
       await new Promise<void>((resolve) => this.waiting.push(resolve))
     }
@@ -115,9 +128,14 @@ export class UploadReader {
         () =>
           settle(() =>
             reject(
-              new DeskError(422, 'too_slow', `Berkas terlalu rumit untuk dibaca dalam ${Math.round(this.timeoutMs / 1000)} detik. Kirim hanya tabel yang diimpor, atau sebagai CSV.`, {
-                file: 'Terlalu lama dibaca',
-              }),
+              new DeskError(
+                422,
+                'too_slow',
+                `Berkas terlalu rumit untuk dibaca dalam ${Math.round(this.timeoutMs / 1000)} detik. Kirim hanya tabel yang diimpor, atau sebagai CSV.`,
+                {
+                  file: 'Terlalu lama dibaca',
+                },
+              ),
             ),
           ),
         this.timeoutMs,
@@ -126,18 +144,41 @@ export class UploadReader {
       worker.on('message', (reply: Reply) => {
         // Only kept here: parsed after the worker is done, a chunk per turn of the event loop.
         if ('chunk' in reply) return void chunks.push(reply.chunk)
-        settle(() => (reply.ok ? resolve(parseChunks(chunks, reply.rows)) : reject(new DeskError(reply.error.status, reply.error.code, reply.error.message, reply.error.fields))))
+        settle(() =>
+          reply.ok
+            ? resolve(parseChunks(chunks, reply.rows))
+            : reject(
+                new DeskError(
+                  reply.error.status,
+                  reply.error.code,
+                  reply.error.message,
+                  reply.error.fields,
+                ),
+              ),
+        )
       })
       worker.on('error', (e: Error & { code?: string }) =>
         settle(() =>
           reject(
             e.code === 'ERR_WORKER_OUT_OF_MEMORY'
-              ? new DeskError(413, 'too_large', 'Berkas terlalu besar untuk dibaca. Kirim hanya tabel yang diimpor (satu lembar), atau sebagai CSV.', { file: 'Berkas terlalu besar' })
-              : new DeskError(400, 'bad_file', 'Berkas tidak bisa dibaca. Simpan ulang dari Excel sebagai .xlsx atau kirim sebagai CSV.', { file: 'Tidak bisa dibaca' }),
+              ? new DeskError(
+                  413,
+                  'too_large',
+                  'Berkas terlalu besar untuk dibaca. Kirim hanya tabel yang diimpor (satu lembar), atau sebagai CSV.',
+                  { file: 'Berkas terlalu besar' },
+                )
+              : new DeskError(
+                  400,
+                  'bad_file',
+                  'Berkas tidak bisa dibaca. Simpan ulang dari Excel sebagai .xlsx atau kirim sebagai CSV.',
+                  { file: 'Tidak bisa dibaca' },
+                ),
           ),
         ),
       )
-      worker.on('exit', (code) => settle(() => reject(new Error(`Pekerja pembaca berkas berhenti tiba-tiba (kode ${code})`))))
+      worker.on('exit', (code) =>
+        settle(() => reject(new Error(`Pekerja pembaca berkas berhenti tiba-tiba (kode ${code})`))),
+      )
     })
   }
 }

@@ -35,6 +35,12 @@ try {
   const error =
     e instanceof DeskError
       ? { status: e.status, code: e.code, message: e.message, fields: e.fields ?? {} }
-      : { status: 400, code: 'bad_file', message: 'Berkas tidak bisa dibaca. Simpan ulang dari Excel sebagai .xlsx atau kirim sebagai CSV.', fields: { file: 'Tidak bisa dibaca' } }
+      : {
+          status: 400,
+          code: 'bad_file',
+          message:
+            'Berkas tidak bisa dibaca. Simpan ulang dari Excel sebagai .xlsx atau kirim sebagai CSV.',
+          fields: { file: 'Tidak bisa dibaca' },
+        }
   port.postMessage({ ok: false, error })
 }

@@ -60,7 +60,10 @@ export function listBackups(dir: string): { file: string; at: Date }[] {
  * Which backups rotation keeps: the newest `keepLast`, plus the newest of every clock hour (UTC
  * hours; WIB is a whole number of hours away, so the hours are the same). Pure, for tests.
  */
-export function backupsToKeep(files: { file: string; at: Date }[], keepLast = KEEP_LAST): Set<string> {
+export function backupsToKeep(
+  files: { file: string; at: Date }[],
+  keepLast = KEEP_LAST,
+): Set<string> {
   const sorted = [...files].sort((a, b) => b.at.getTime() - a.at.getTime())
   const keep = new Set(sorted.slice(0, keepLast).map((b) => b.file))
   const hours = new Set<string>()
@@ -99,7 +102,10 @@ export class BackupService {
   ) {
     this.dir = options.dir
     const interval = options.intervalSeconds ?? DEFAULT_BACKUP_INTERVAL_SECONDS
-    if (!Number.isFinite(interval) || interval < 1) throw new Error(`--backup-interval harus angka detik ≥ 1, bukan "${String(options.intervalSeconds)}"`)
+    if (!Number.isFinite(interval) || interval < 1)
+      throw new Error(
+        `--backup-interval harus angka detik ≥ 1, bukan "${String(options.intervalSeconds)}"`,
+      )
     this.intervalSeconds = interval
     this.now = options.now ?? (() => new Date())
     this.startedAt = this.now()
@@ -150,15 +156,26 @@ export class BackupService {
     const started = Date.now()
     try {
       if (!existsSync(this.dir) || !statSync(this.dir).isDirectory()) {
-        throw new Error(`Folder cadangan ${this.dir} tidak ditemukan (diska/USB dicabut?). Pasang lagi atau pilih folder lain.`)
+        throw new Error(
+          `Folder cadangan ${this.dir} tidak ditemukan (diska/USB dicabut?). Pasang lagi atau pilih folder lain.`,
+        )
       }
       const file = backupFileName(at)
-      const checked = await backupDatabase(this.desk.store.db, join(this.dir, file), this.options.nativeBinding ? { nativeBinding: this.options.nativeBinding } : {})
+      const checked = await backupDatabase(
+        this.desk.store.db,
+        join(this.dir, file),
+        this.options.nativeBinding ? { nativeBinding: this.options.nativeBinding } : {},
+      )
       fsyncDir(this.dir)
       await this.copyPhotos()
       this.copyAdminToken()
       await this.rotate()
-      const good: LastGood = { file, at: at.toISOString(), bytes: checked.bytes, durationMs: Date.now() - started }
+      const good: LastGood = {
+        file,
+        at: at.toISOString(),
+        bytes: checked.bytes,
+        durationMs: Date.now() - started,
+      }
       this.lastGood = good
       this.lastError = null
       return good
@@ -281,5 +298,15 @@ export function backupsOf(desk: DeskService): BackupService | null {
 
 /** The indicator of a desk without backups. */
 export function backupsOffStatus(now: Date = new Date()): BackupStatusDto {
-  return { state: 'off', alarm: false, dir: null, intervalSeconds: 0, lastGood: null, lastError: null, kept: 0, photos: 0, now: now.toISOString() }
+  return {
+    state: 'off',
+    alarm: false,
+    dir: null,
+    intervalSeconds: 0,
+    lastGood: null,
+    lastError: null,
+    kept: 0,
+    photos: 0,
+    now: now.toISOString(),
+  }
 }

@@ -8,7 +8,12 @@ import {
   type BoundaryLevel,
   type RegionShape,
 } from '../domain/boundaries'
-import { centresLayout, orderedLayout, type CentrePoint, type TileLayout } from '../domain/tile-layout'
+import {
+  centresLayout,
+  orderedLayout,
+  type CentrePoint,
+  type TileLayout,
+} from '../domain/tile-layout'
 import {
   DISCLAIMER,
   DISCLAIMER_LONG,
@@ -58,7 +63,8 @@ export class BoardService {
   private summaryCache: { version: number; summary: BoardSummaryDto } | null = null
   private publicCache: { at: number; body: string } | null = null
   private layoutCache: BoardLayoutDto | null = null
-  private bundledCache: { layers: Record<BoundaryLevel, string | null>; info: BoundaryInfoDto[] } | null | undefined
+  private bundledCache:
+    { layers: Record<BoundaryLevel, string | null>; info: BoundaryInfoDto[] } | null | undefined
   private readonly publicTtlMs: number
   private readonly now: () => number
 
@@ -73,7 +79,10 @@ export class BoardService {
 
   private lookup(): TickerLookup {
     const contests = new Map(this.desk.contests().map((c) => [c.id, c.name]))
-    return { regionName: (code) => this.desk.regions.get(code)?.name, contestName: (id) => contests.get(id) }
+    return {
+      regionName: (code) => this.desk.regions.get(code)?.name,
+      contestName: (id) => contests.get(id),
+    }
   }
 
   // ---------------------------------------------------------------- summary
@@ -84,14 +93,22 @@ export class BoardService {
   summary(kecamatan?: string): BoardSummaryDto {
     const whole = this.regencySummary()
     if (kecamatan === undefined) return whole
-    return { ...whole, conflictsWaiting: this.desk.store.countOpenConflictsUnder(this.kecamatanCode(kecamatan)) }
+    return {
+      ...whole,
+      conflictsWaiting: this.desk.store.countOpenConflictsUnder(this.kecamatanCode(kecamatan)),
+    }
   }
 
   private kecamatanCode(code: string): string {
     if (!this.desk.regions.kecamatan.some((k) => k.code === code)) {
-      throw new DeskError(400, 'invalid', `Kecamatan ${code} tidak dikenal di ${this.desk.regions.regency.name}`, {
-        kecamatan: 'Kode kecamatan tidak dikenal (contoh 35.09.01)',
-      })
+      throw new DeskError(
+        400,
+        'invalid',
+        `Kecamatan ${code} tidak dikenal di ${this.desk.regions.regency.name}`,
+        {
+          kecamatan: 'Kode kecamatan tidak dikenal (contoh 35.09.01)',
+        },
+      )
     }
     return code
   }
@@ -101,7 +118,11 @@ export class BoardService {
     if (cached && cached.version === this.desk.version) return cached.summary
     const regions = this.desk.regions
     const config = this.desk.config()
-    const tally = (r: { tpsTotal: number; tpsReported: number; votes: Record<string, number> }): AreaTally => ({
+    const tally = (r: {
+      tpsTotal: number
+      tpsReported: number
+      votes: Record<string, number>
+    }): AreaTally => ({
       expected: r.tpsTotal,
       reported: r.tpsReported,
       votes: r.votes,
@@ -123,7 +144,9 @@ export class BoardService {
       conflictsWaiting: this.desk.store.countOpenConflicts(),
       areas: regions.kecamatan.flatMap((k) => [
         { code: k.code, name: k.name, level: 'kecamatan' as const, parent: regions.regency.code },
-        ...regions.childrenOf(k.code).map((d) => ({ code: d.code, name: d.name, level: 'desa' as const, parent: k.code })),
+        ...regions
+          .childrenOf(k.code)
+          .map((d) => ({ code: d.code, name: d.name, level: 'desa' as const, parent: k.code })),
       ]),
       contests,
       arrivals: this.arrivals(config.contests.map((c) => c.id)),
@@ -141,7 +164,9 @@ export class BoardService {
    * latest result, or earlier if results came (or the board looks) earlier that day.
    */
   arrivals(contestIds: string[]): ArrivalsDto {
-    const times = this.store.acceptedTimes().map((r) => ({ contest: r.contest, t: Date.parse(r.acceptedAt) }))
+    const times = this.store
+      .acceptedTimes()
+      .map((r) => ({ contest: r.contest, t: Date.parse(r.acceptedAt) }))
     const now = Date.parse(this.desk.store.nowIso())
     const latest = times.reduce((a, r) => Math.max(a, r.t), 0) || now
     const dayStart = Math.floor((latest + WIB_MS) / 86_400_000) * 86_400_000 - WIB_MS
@@ -149,10 +174,15 @@ export class BoardService {
     const sameDay = times.filter((r) => r.t >= dayStart)
     // Before 13:00 (a rehearsal in the morning) the chart starts now, so what arrives is counted.
     const earliest = sameDay.reduce((a, r) => Math.min(a, r.t), now)
-    const start = Math.min(dayStart + 13 * 3600_000, Math.floor((earliest - dayStart) / bucketMs) * bucketMs + dayStart)
+    const start = Math.min(
+      dayStart + 13 * 3600_000,
+      Math.floor((earliest - dayStart) / bucketMs) * bucketMs + dayStart,
+    )
     const end = Math.max(now, latest)
     const n = Math.max(1, Math.floor((end - start) / bucketMs) + 1)
-    const counts: Record<string, number[]> = Object.fromEntries(contestIds.map((id) => [id, new Array<number>(n).fill(0)]))
+    const counts: Record<string, number[]> = Object.fromEntries(
+      contestIds.map((id) => [id, new Array<number>(n).fill(0)]),
+    )
     for (const r of sameDay) {
       const list = counts[r.contest]
       const i = Math.floor((r.t - start) / bucketMs)
@@ -167,7 +197,8 @@ export class BoardService {
    */
   publicSummaryJson(): string {
     const at = this.now()
-    if (this.publicCache && at - this.publicCache.at < this.publicTtlMs) return this.publicCache.body
+    if (this.publicCache && at - this.publicCache.at < this.publicTtlMs)
+      return this.publicCache.body
     const s = this.regencySummary()
     const body: PublicSummaryDto = {
       asOf: s.asOf,
@@ -182,7 +213,11 @@ export class BoardService {
         total: { code: s.regency.code, name: s.regency.name, ...c.total },
         kecamatan: s.areas
           .filter((a) => a.level === 'kecamatan')
-          .map((a) => ({ code: a.code, name: a.name, ...(c.areas[a.code] ?? { expected: 0, reported: 0, votes: {} }) })),
+          .map((a) => ({
+            code: a.code,
+            name: a.name,
+            ...(c.areas[a.code] ?? { expected: 0, reported: 0, votes: {} }),
+          })),
       })),
     }
     this.publicCache = { at, body: JSON.stringify(body) }
@@ -200,11 +235,19 @@ export class BoardService {
     let regency: TileLayout
     const table = TILE_TABLES[regions.regency.code]
     const kecCodes = regions.kecamatan.map((k) => k.code)
-    if (table && table.tiles.length === kecCodes.length && table.tiles.every((t) => regions.contains(String(t[0])))) {
+    if (
+      table &&
+      table.tiles.length === kecCodes.length &&
+      table.tiles.every((t) => regions.contains(String(t[0])))
+    ) {
       regency = {
         cols: table.cols,
         rows: table.rows,
-        tiles: table.tiles.map(([code, row, col]) => ({ code: String(code), row: Number(row), col: Number(col) })),
+        tiles: table.tiles.map(([code, row, col]) => ({
+          code: String(code),
+          row: Number(row),
+          col: Number(col),
+        })),
         source: 'table',
       }
     } else {
@@ -222,7 +265,11 @@ export class BoardService {
       regency = layoutFrom(kecCodes, centres)
     }
     const kecamatan: Record<string, TileLayout> = {}
-    for (const code of kecCodes) kecamatan[code] = layoutFrom(regions.childrenOf(code).map((d) => d.code), desaCentres)
+    for (const code of kecCodes)
+      kecamatan[code] = layoutFrom(
+        regions.childrenOf(code).map((d) => d.code),
+        desaCentres,
+      )
     this.layoutCache = {
       regency,
       kecamatan,
@@ -252,7 +299,15 @@ export class BoardService {
   private boundaryInfo(): BoundaryInfoDto[] {
     const bundled = this.bundled()
     if (bundled) return bundled.info
-    return this.store.boundaryInfo().map(({ level, features, codeProperty, source, importedAt }) => ({ level, features, codeProperty, source, importedAt }))
+    return this.store
+      .boundaryInfo()
+      .map(({ level, features, codeProperty, source, importedAt }) => ({
+        level,
+        features,
+        codeProperty,
+        source,
+        importedAt,
+      }))
   }
 
   /**
@@ -260,11 +315,19 @@ export class BoardService {
    * memory: a new desk shows its geographic map out of the box. Once an administrator imports or
    * removes boundaries (meta `boundaries.bundled` = off), the stored layers alone count.
    */
-  private bundled(): { layers: Record<BoundaryLevel, string | null>; info: BoundaryInfoDto[] } | null {
+  private bundled(): {
+    layers: Record<BoundaryLevel, string | null>
+    info: BoundaryInfoDto[]
+  } | null {
     if (this.bundledCache !== undefined) return this.bundledCache
     this.bundledCache = null
     const load = this.desk.bundledBoundaries
-    if (!load || this.desk.store.getMeta(BUNDLED_META) === 'off' || this.store.boundaryInfo().length > 0) return null
+    if (
+      !load ||
+      this.desk.store.getMeta(BUNDLED_META) === 'off' ||
+      this.store.boundaryInfo().length > 0
+    )
+      return null
     const text = load()
     if (!text) return null
     const match = matchBoundaries(readBoundaryFeatures(text), 'kode', this.desk.regions)
@@ -275,10 +338,20 @@ export class BoardService {
       if (shapes.length === 0) continue
       const fc: FeatureCollection = {
         type: 'FeatureCollection',
-        features: shapes.map((s) => ({ type: 'Feature', properties: { code: s.code, name: s.name }, geometry: s.geometry })),
+        features: shapes.map((s) => ({
+          type: 'Feature',
+          properties: { code: s.code, name: s.name },
+          geometry: s.geometry,
+        })),
       }
       layers[level] = JSON.stringify(fc)
-      info.push({ level, features: shapes.length, codeProperty: 'kode', source: BUNDLED_SOURCE, importedAt: BUNDLED_DATE })
+      info.push({
+        level,
+        features: shapes.length,
+        codeProperty: 'kode',
+        source: BUNDLED_SOURCE,
+        importedAt: BUNDLED_DATE,
+      })
     }
     this.bundledCache = info.length ? { layers, info } : null
     return this.bundledCache
@@ -292,10 +365,12 @@ export class BoardService {
   private readFeatures(text: string): Feature[] {
     try {
       const features = readBoundaryFeatures(text)
-      if (features.length === 0) throw new BoundaryFileError('Berkas tidak berisi satu pun fitur (wilayah)')
+      if (features.length === 0)
+        throw new BoundaryFileError('Berkas tidak berisi satu pun fitur (wilayah)')
       return features
     } catch (e) {
-      if (e instanceof BoundaryFileError) throw new DeskError(400, 'bad_file', e.message, { file: e.message })
+      if (e instanceof BoundaryFileError)
+        throw new DeskError(400, 'bad_file', e.message, { file: e.message })
       throw e
     }
   }
@@ -304,14 +379,23 @@ export class BoardService {
   inspectBoundaries(text: string): BoundaryInspectDto {
     const features = this.readFeatures(text)
     const properties = inspectProperties(features, this.desk.regions)
-    return { features: features.length, properties, suggested: properties[0] && properties[0].matches > 0 ? properties[0].name : null }
+    return {
+      features: features.length,
+      properties,
+      suggested: properties[0] && properties[0].matches > 0 ? properties[0].name : null,
+    }
   }
 
   /**
    * Import a boundary file: features matched by `property` to this regency's kecamatan and desa
    * replace the stored layer(s) they belong to. Nothing is stored when nothing matches.
    */
-  async importBoundaries(actor: Principal, text: string, property: string, source: string): Promise<BoundaryImportDto> {
+  async importBoundaries(
+    actor: Principal,
+    text: string,
+    property: string,
+    source: string,
+  ): Promise<BoundaryImportDto> {
     const features = this.readFeatures(text)
     const match = matchBoundaries(features, property, this.desk.regions)
     const result: BoundaryImportDto = {
@@ -327,7 +411,9 @@ export class BoardService {
         'import_invalid',
         `Tidak ada fitur yang cocok dengan wilayah ${this.desk.regions.regency.name} lewat properti "${property}". Pilih properti yang berisi kode Kemendagri${known ? ` (ada: ${known})` : ''}.`,
         { property: 'Tidak ada kode wilayah yang cocok' },
-        match.unmatched.slice(0, 50).map((u) => ({ row: u.feature, message: `${u.value || '(kosong)'}: ${u.reason}` })),
+        match.unmatched
+          .slice(0, 50)
+          .map((u) => ({ row: u.feature, message: `${u.value || '(kosong)'}: ${u.reason}` })),
       )
     }
     const at = this.desk.store.nowIso()
@@ -337,7 +423,11 @@ export class BoardService {
         if (shapes.length === 0) continue
         const fc: FeatureCollection = {
           type: 'FeatureCollection',
-          features: shapes.map((s) => ({ type: 'Feature', properties: { code: s.code, name: s.name }, geometry: s.geometry })),
+          features: shapes.map((s) => ({
+            type: 'Feature',
+            properties: { code: s.code, name: s.name },
+            geometry: s.geometry,
+          })),
         }
         this.store.saveBoundary({
           level,
@@ -350,7 +440,12 @@ export class BoardService {
         })
       }
       this.retireBundled()
-      this.desk.store.audit(actor.id, 'boundaries.import', null, { ...result.imported, property, source, unmatched: match.unmatched.length })
+      this.desk.store.audit(actor.id, 'boundaries.import', null, {
+        ...result.imported,
+        property,
+        source,
+        unmatched: match.unmatched.length,
+      })
       this.desk.store.appendEvent('boundaries.imported', { ...result.imported })
     })
     this.layoutCache = null
@@ -374,7 +469,10 @@ export class BoardService {
 }
 
 /** Tiles from approximate centres when every region has one, else in code order. */
-function layoutFrom(codes: string[], centres: Map<string, { lon: number; lat: number }>): TileLayout {
+function layoutFrom(
+  codes: string[],
+  centres: Map<string, { lon: number; lat: number }>,
+): TileLayout {
   if (codes.length > 0 && codes.every((c) => centres.has(c))) {
     return centresLayout(codes.map((code): CentrePoint => ({ code, ...centres.get(code)! })))
   }

@@ -29,15 +29,18 @@ export class CardsService {
   publicUrl(): PublicUrlDto {
     const stored = this.desk.store.getMeta(PUBLIC_URL_KEY)
     if (stored) return { publicUrl: stored, source: 'admin', flag: this.flagPublicUrl }
-    if (this.flagPublicUrl) return { publicUrl: this.flagPublicUrl, source: 'flag', flag: this.flagPublicUrl }
+    if (this.flagPublicUrl)
+      return { publicUrl: this.flagPublicUrl, source: 'flag', flag: this.flagPublicUrl }
     return { publicUrl: null, source: null, flag: null }
   }
 
   /** `url` already validated at the edge; null goes back to the flag's value (or none). */
   async setPublicUrl(actor: Principal, url: string | null): Promise<PublicUrlDto> {
-    if (url !== null && 'error' in parsePublicUrl(url)) throw new DeskError(400, 'invalid', 'publicUrl tidak sah', { publicUrl: 'Alamat tidak sah' })
+    if (url !== null && 'error' in parsePublicUrl(url))
+      throw new DeskError(400, 'invalid', 'publicUrl tidak sah', { publicUrl: 'Alamat tidak sah' })
     await this.desk.write(() => {
-      if (url === null) this.desk.store.db.prepare('DELETE FROM meta WHERE key = ?').run(PUBLIC_URL_KEY)
+      if (url === null)
+        this.desk.store.db.prepare('DELETE FROM meta WHERE key = ?').run(PUBLIC_URL_KEY)
       else this.desk.store.setMeta(PUBLIC_URL_KEY, url)
       this.desk.store.audit(actor.id, 'cards.publicUrl', null, { publicUrl: url })
       this.desk.store.appendEvent('cards.publicUrl', { publicUrl: url })
@@ -54,12 +57,26 @@ export class CardsService {
   async bulkReissue(actor: Principal, body: BulkReissue): Promise<BulkReissueAnswer> {
     const { expect, ...selection } = body
     const regions = this.desk.regions
-    if (selection.region !== undefined && selection.region !== '' && !regions.contains(selection.region)) {
-      throw new DeskError(400, 'invalid', `Wilayah ${selection.region} tidak ada di ${regions.regency.name}`, { region: 'Kode wilayah tidak dikenal' })
+    if (
+      selection.region !== undefined &&
+      selection.region !== '' &&
+      !regions.contains(selection.region)
+    ) {
+      throw new DeskError(
+        400,
+        'invalid',
+        `Wilayah ${selection.region} tidak ada di ${regions.regency.name}`,
+        { region: 'Kode wilayah tidak dikenal' },
+      )
     }
     const chosen = selectPeople(this.desk.store.listUsers(), selection)
     if (chosen.length === 0) {
-      throw new DeskError(404, 'no_people', 'Tidak ada orang (yang kodenya belum dicabut) dalam pilihan ini', { region: 'Tidak ada orang terdaftar' })
+      throw new DeskError(
+        404,
+        'no_people',
+        'Tidak ada orang (yang kodenya belum dicabut) dalam pilihan ini',
+        { region: 'Tidak ada orang terdaftar' },
+      )
     }
     if (chosen.length !== expect) {
       throw new DeskError(
@@ -74,16 +91,19 @@ export class CardsService {
     const taken = new Set<string>()
     for (let i = 0; i < chosen.length; i++) {
       let code = generateAccessCode()
-      while (taken.has(codeIdOf(code)) || this.desk.store.userByCodeId(codeIdOf(code))) code = generateAccessCode()
+      while (taken.has(codeIdOf(code)) || this.desk.store.userByCodeId(codeIdOf(code)))
+        code = generateAccessCode()
       taken.add(codeIdOf(code))
       codes.push(code)
     }
     const hashes: string[] = []
-    for (let i = 0; i < codes.length; i += 8) hashes.push(...(await Promise.all(codes.slice(i, i + 8).map((c) => hashAccessCode(c)))))
+    for (let i = 0; i < codes.length; i += 8)
+      hashes.push(...(await Promise.all(codes.slice(i, i + 8).map((c) => hashAccessCode(c)))))
     // The SMS code is reissued with the access code, as one at a time does: a lost card gives away both.
     const smsCodes = chosen.map(() => generateSmsCode())
     const smsHashes: string[] = []
-    for (let i = 0; i < smsCodes.length; i += 8) smsHashes.push(...(await Promise.all(smsCodes.slice(i, i + 8).map((c) => hashAccessCode(c)))))
+    for (let i = 0; i < smsCodes.length; i += 8)
+      smsHashes.push(...(await Promise.all(smsCodes.slice(i, i + 8).map((c) => hashAccessCode(c)))))
 
     const done = await this.desk.write(() => {
       const out: { user: UserRecord; code: string; smsCode: string }[] = []
@@ -91,7 +111,12 @@ export class CardsService {
         const now = this.desk.store.userById(u.id)
         // Revoked while the codes were hashed: the revocation stands.
         if (!now || now.revokedAt) continue
-        if (this.desk.store.userByCodeId(codeIdOf(codes[i]!))) throw new DeskError(503, 'retry', 'Bentrok kode akses; ulangi (tidak ada kode yang diubah)')
+        if (this.desk.store.userByCodeId(codeIdOf(codes[i]!)))
+          throw new DeskError(
+            503,
+            'retry',
+            'Bentrok kode akses; ulangi (tidak ada kode yang diubah)',
+          )
         this.desk.store.reissueUserCode(u.id, codeIdOf(codes[i]!), hashes[i]!)
         this.desk.smsStore.setCode(u.id, smsHashes[i]!, this.desk.store.nowIso())
         this.desk.store.audit(actor.id, 'user.reissue', u.id, { bulk: true })
@@ -101,7 +126,12 @@ export class CardsService {
       this.desk.store.appendEvent('users.reissued', { count: out.length })
       return out
     })
-    done.sort((a, b) => a.user.region.localeCompare(b.user.region) || a.user.role.localeCompare(b.user.role) || a.user.name.localeCompare(b.user.name, 'id'))
+    done.sort(
+      (a, b) =>
+        a.user.region.localeCompare(b.user.region) ||
+        a.user.role.localeCompare(b.user.role) ||
+        a.user.name.localeCompare(b.user.name, 'id'),
+    )
     return {
       reissued: done.length,
       users: done.map(({ user, code, smsCode }) => ({

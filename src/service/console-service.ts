@@ -31,7 +31,13 @@ import type {
 } from '../shared/console'
 import { smsServiceFor } from './sms-service'
 import { ConsoleStore, type ChaseCallRecord, type DraftRecord } from '../store/console-store'
-import { canonicalJson, sha256, type StoredResult, type SubmissionRecord, type UserRecord } from '../store/store'
+import {
+  canonicalJson,
+  sha256,
+  type StoredResult,
+  type SubmissionRecord,
+  type UserRecord,
+} from '../store/store'
 import { receiptOf, type DeskService, type SubmitMeta, type SubmitOutcome } from './desk-service'
 import { DeskError, notFound } from './errors'
 import { atLeast, type Principal } from './principal'
@@ -70,7 +76,8 @@ function parsePayload(payload: string): ParsedPayload {
     correction?: { reason: string }
   }
   const sheet: SheetDto = { votes: body.votes, invalid: body.invalid }
-  if (body.voters) sheet.voters = { dpt: body.voters.dpt, dptb: body.voters.dptb, dpk: body.voters.dpk }
+  if (body.voters)
+    sheet.voters = { dpt: body.voters.dpt, dptb: body.voters.dptb, dpk: body.voters.dpk }
   return {
     sheet,
     caller: body.caller ?? null,
@@ -80,7 +87,10 @@ function parsePayload(payload: string): ParsedPayload {
 }
 
 function toSheet(input: SheetInput): ResultSheet {
-  const sheet: ResultSheet = { votes: input.votes as Record<string, number>, invalid: input.invalid as number }
+  const sheet: ResultSheet = {
+    votes: input.votes as Record<string, number>,
+    invalid: input.invalid as number,
+  }
   if (input.voters) sheet.voters = input.voters as ResultSheet['voters']
   return sheet
 }
@@ -95,7 +105,9 @@ function sheetOfResult(r: StoredResult): SheetDto {
  */
 export function sheetDifferences(a: ResultSheet, b: ResultSheet): string[] {
   const out: string[] = []
-  const keys = [...new Set([...Object.keys(a.votes), ...Object.keys(b.votes)])].sort((x, y) => Number(x) - Number(y))
+  const keys = [...new Set([...Object.keys(a.votes), ...Object.keys(b.votes)])].sort(
+    (x, y) => Number(x) - Number(y),
+  )
   for (const k of keys) if (a.votes[k] !== b.votes[k]) out.push(`votes.${k}`)
   if (a.invalid !== b.invalid) out.push('invalid')
   if (!!a.voters !== !!b.voters) {
@@ -105,8 +117,14 @@ export function sheetDifferences(a: ResultSheet, b: ResultSheet): string[] {
     out.push('voters', 'voters.dpt', 'voters.dptb', 'voters.dpk')
     if (only.total !== undefined) out.push('voters.total')
   } else if (a.voters && b.voters) {
-    for (const part of ['dpt', 'dptb', 'dpk'] as const) if (a.voters[part] !== b.voters[part]) out.push(`voters.${part}`)
-    if (a.voters.total !== undefined && b.voters.total !== undefined && a.voters.total !== b.voters.total) out.push('voters.total')
+    for (const part of ['dpt', 'dptb', 'dpk'] as const)
+      if (a.voters[part] !== b.voters[part]) out.push(`voters.${part}`)
+    if (
+      a.voters.total !== undefined &&
+      b.voters.total !== undefined &&
+      a.voters.total !== b.voters.total
+    )
+      out.push('voters.total')
   }
   return out
 }
@@ -159,13 +177,19 @@ export class ConsoleService {
 
   private contestOrThrow(id: string): Contest {
     const c = this.desk.contest(id)
-    if (!c) throw new DeskError(404, 'not_found', `Pemilihan "${id}" tidak dikenal`, { contest: 'Pemilihan tidak dikenal' })
+    if (!c)
+      throw new DeskError(404, 'not_found', `Pemilihan "${id}" tidak dikenal`, {
+        contest: 'Pemilihan tidak dikenal',
+      })
     return c
   }
 
   private tpsOrThrow(code: string): TpsRecord {
     const t = this.desk.store.getTps(code)
-    if (!t) throw new DeskError(404, 'not_found', `TPS ${code} tidak terdaftar`, { tps: 'TPS tidak terdaftar' })
+    if (!t)
+      throw new DeskError(404, 'not_found', `TPS ${code} tidak terdaftar`, {
+        tps: 'TPS tidak terdaftar',
+      })
     return t
   }
 
@@ -174,7 +198,12 @@ export class ConsoleService {
   }
 
   /** Refuse a sheet with hard errors, naming every field, prefixed as in the request. */
-  private checkOrThrow(sheet: ResultSheet, tps: TpsRecord, contest: Contest, prefix = ''): SheetCheck {
+  private checkOrThrow(
+    sheet: ResultSheet,
+    tps: TpsRecord,
+    contest: Contest,
+    prefix = '',
+  ): SheetCheck {
     const check = this.check(sheet, tps, contest)
     if (check.errors.length > 0) {
       throw new DeskError(
@@ -194,7 +223,10 @@ export class ConsoleService {
     const contest = this.desk.contest(s.contest)
     // Warnings are worked out against today's DPT; a TPS or contest gone from the registry has none.
     const valid = Object.values(parsed.sheet.votes).reduce((a, b) => a + b, 0)
-    const check = tps && contest ? this.check(parsed.sheet as ResultSheet, tps, contest) : { valid, total: valid + parsed.sheet.invalid, warnings: [] }
+    const check =
+      tps && contest
+        ? this.check(parsed.sheet as ResultSheet, tps, contest)
+        : { valid, total: valid + parsed.sheet.invalid, warnings: [] }
     return {
       seq: s.seq,
       submissionId: s.submissionId,
@@ -240,7 +272,8 @@ export class ConsoleService {
 
   // ---------------------------------------------------------------- chase list (Belum Lapor)
   chase(): ChaseDto {
-    if (this.chaseCache && this.chaseCache.version === this.desk.version) return this.chaseCache.value
+    if (this.chaseCache && this.chaseCache.version === this.desk.version)
+      return this.chaseCache.value
     const store = this.desk.store
     const regions = this.desk.regions
     const contests = this.desk.contests()
@@ -274,13 +307,24 @@ export class ConsoleService {
     }
     const contact = (u: UserRecord): ChaseContactDto => {
       const latest = calls.get(u.id)
-      return { id: u.id, name: u.name, phone: u.phone, lastCall: latest ? this.callDto(latest.call, actorOf) : null }
+      return {
+        id: u.id,
+        name: u.name,
+        phone: u.phone,
+        lastCall: latest ? this.callDto(latest.call, actorOf) : null,
+      }
     }
     const rows: ChaseRowDto[] = []
     const unassigned: ChaseDto['unassigned'] = []
     let complete = 0
-    const missingOf = (d: { expected: number; reported: number[] }) => d.reported.reduce((a, n) => a + (d.expected - n), 0)
-    const rowFor = (u: UserRecord, desa: string, area: { expected: number; reported: number[] }, also: UserRecord[]) => {
+    const missingOf = (d: { expected: number; reported: number[] }) =>
+      d.reported.reduce((a, n) => a + (d.expected - n), 0)
+    const rowFor = (
+      u: UserRecord,
+      desa: string,
+      area: { expected: number; reported: number[] },
+      also: UserRecord[],
+    ) => {
       const kec = ancestorAt(desa, 'kecamatan') ?? desa
       const latest = calls.get(u.id)
       rows.push({
@@ -298,7 +342,9 @@ export class ConsoleService {
         kecamatan: kec,
         kecamatanName: regions.get(kec)?.name ?? kec,
         alsoCall: also.filter((o) => o.id !== u.id).map(contact),
-        contests: Object.fromEntries(contests.map((c, i) => [c.id, { expected: area.expected, reported: area.reported[i]! }])),
+        contests: Object.fromEntries(
+          contests.map((c, i) => [c.id, { expected: area.expected, reported: area.reported[i]! }]),
+        ),
         missing: missingOf(area),
         lastReportAt: lastReport.get(u.id) ?? null,
         lastCall: latest ? this.callDto(latest.call, actorOf) : null,
@@ -317,7 +363,13 @@ export class ConsoleService {
       }
       if (own.length > 0) for (const u of own) rowFor(u, desa, d, kecOfficers)
       else if (kecOfficers.length > 0) rowFor(kecOfficers[0]!, desa, d, kecOfficers)
-      else unassigned.push({ code: desa, name: regions.get(desa)?.name ?? desa, kecamatanName: regions.get(kec)?.name ?? kec, missing })
+      else
+        unassigned.push({
+          code: desa,
+          name: regions.get(desa)?.name ?? desa,
+          kecamatanName: regions.get(kec)?.name ?? kec,
+          missing,
+        })
     }
     // Most overdue first: never reported, then the longest silence; then the most missing.
     rows.sort((a, b) => {
@@ -326,7 +378,11 @@ export class ConsoleService {
         if (b.lastReportAt === null) return 1
         return a.lastReportAt < b.lastReportAt ? -1 : 1
       }
-      return b.missing - a.missing || a.reporter.name.localeCompare(b.reporter.name) || a.desa.localeCompare(b.desa)
+      return (
+        b.missing - a.missing ||
+        a.reporter.name.localeCompare(b.reporter.name) ||
+        a.desa.localeCompare(b.desa)
+      )
     })
     unassigned.sort((a, b) => a.code.localeCompare(b.code))
     const value: ChaseDto = { asOf: store.nowIso(), rows, complete, unassigned }
@@ -335,17 +391,30 @@ export class ConsoleService {
   }
 
   private callDto(c: ChaseCallRecord, actorOf: (id: string) => ActorDto): ChaseCallDto {
-    const dto: ChaseCallDto = { id: c.id, at: c.at, actor: actorOf(c.actor), outcome: c.outcome, note: c.note }
+    const dto: ChaseCallDto = {
+      id: c.id,
+      at: c.at,
+      actor: actorOf(c.actor),
+      outcome: c.outcome,
+      note: c.note,
+    }
     if (c.desa) dto.desa = { code: c.desa, name: this.desk.regions.get(c.desa)?.name ?? c.desa }
     return dto
   }
 
-  async recordCall(p: Principal, reporterId: string, input: { outcome: ChaseCallRecord['outcome']; note: string; desa?: string | undefined }): Promise<ChaseCallDto> {
+  async recordCall(
+    p: Principal,
+    reporterId: string,
+    input: { outcome: ChaseCallRecord['outcome']; note: string; desa?: string | undefined },
+  ): Promise<ChaseCallDto> {
     const user = this.desk.store.userById(reporterId)
     if (!user || user.role !== 'reporter') throw notFound('Pelapor tidak ditemukan')
     // The desa must be one this person answers for: their own, or one of their kecamatan's.
     const desa = input.desa ?? null
-    if (desa && (regionLevel(desa) !== 'desa' || !this.desk.regions.get(desa) || !isWithin(desa, user.region))) {
+    if (
+      desa &&
+      (regionLevel(desa) !== 'desa' || !this.desk.regions.get(desa) || !isWithin(desa, user.region))
+    ) {
       const message = `Desa ${desa} bukan wilayah ${user.name}`
       throw new DeskError(400, 'invalid', message, { desa: message })
     }
@@ -354,8 +423,20 @@ export class ConsoleService {
       const id = this.store.insertCall(reporterId, p.id, at, input.outcome, input.note, desa)
       this.desk.store.audit(p.id, 'chase.call', reporterId, { outcome: input.outcome })
       // No names, phones or notes in the event: display screens receive events too.
-      this.desk.store.appendEvent('chase.called', { reporter: reporterId, callId: id, outcome: input.outcome })
-      return { id, reporter: reporterId, actor: p.id, at, outcome: input.outcome, note: input.note, desa }
+      this.desk.store.appendEvent('chase.called', {
+        reporter: reporterId,
+        callId: id,
+        outcome: input.outcome,
+      })
+      return {
+        id,
+        reporter: reporterId,
+        actor: p.id,
+        at,
+        outcome: input.outcome,
+        note: input.note,
+        desa,
+      }
     })
     return this.callDto(call, this.actors())
   }
@@ -371,14 +452,20 @@ export class ConsoleService {
     return new Map(this.store.assignments().map((a) => [a.kecamatan, a.supervisor]))
   }
 
-  private conflictDto(id: number, actorOf: (id: string) => ActorDto, assigned = this.assignedBy()): ConflictDto {
+  private conflictDto(
+    id: number,
+    actorOf: (id: string) => ActorDto,
+    assigned = this.assignedBy(),
+  ): ConflictDto {
     const c = this.store.getConflict(id)
     if (!c) throw notFound(`Konflik #${id} tidak ditemukan`)
     const store = this.desk.store
     const incoming = this.submissionView(store.submissionBySeq(c.submissionSeq)!, actorOf)
     // Compare with what stands now (a decision on another conflict may have moved it).
     const result = store.getResult(c.tps, c.contest)
-    const standingRecord = store.submissionBySeq(c.status === 'open' && result ? result.submissionSeq : c.standingSeq)
+    const standingRecord = store.submissionBySeq(
+      c.status === 'open' && result ? result.submissionSeq : c.standingSeq,
+    )
     const standing = standingRecord ? this.submissionView(standingRecord, actorOf) : null
     if (standing && c.status === 'open' && result) {
       // The log's sheet and the derived result agree unless a decision replaced it; show what stands.
@@ -397,8 +484,13 @@ export class ConsoleService {
       status: c.status,
       standing,
       incoming,
-      differences: standing ? sheetDifferences(standing.sheet as ResultSheet, incoming.sheet as ResultSheet) : [],
-      photos: this.evidence.photos(c.tps, c.contest, [incoming.seq, ...(standing ? [standing.seq] : [])]),
+      differences: standing
+        ? sheetDifferences(standing.sheet as ResultSheet, incoming.sheet as ResultSheet)
+        : [],
+      photos: this.evidence.photos(c.tps, c.contest, [
+        incoming.seq,
+        ...(standing ? [standing.seq] : []),
+      ]),
       verification: this.evidence.verification(c.tps, c.contest),
       resolution:
         c.status === 'resolved'
@@ -418,7 +510,10 @@ export class ConsoleService {
    */
   conflicts(query: Partial<ConflictQuery> = {}, p?: Principal): ConflictDto[] {
     // A well-formed code of no kecamatan here is a mistake to say, not an empty queue to show.
-    if (query.kecamatan && (regionLevel(query.kecamatan) !== 'kecamatan' || !this.desk.regions.get(query.kecamatan))) {
+    if (
+      query.kecamatan &&
+      (regionLevel(query.kecamatan) !== 'kecamatan' || !this.desk.regions.get(query.kecamatan))
+    ) {
       const message = `Kecamatan ${query.kecamatan} tidak ada di ${this.desk.regions.regency.name}`
       throw new DeskError(400, 'invalid', message, { kecamatan: message })
     }
@@ -440,7 +535,15 @@ export class ConsoleService {
       .filter(
         (c) =>
           !q ||
-          [c.tps.code, c.tps.desaName, c.tps.kecamatanName, `tps ${String(c.tps.number).padStart(3, '0')}`, c.incoming.actor.name, c.standing?.actor.name ?? '', `#${c.id}`]
+          [
+            c.tps.code,
+            c.tps.desaName,
+            c.tps.kecamatanName,
+            `tps ${String(c.tps.number).padStart(3, '0')}`,
+            c.incoming.actor.name,
+            c.standing?.actor.name ?? '',
+            `#${c.id}`,
+          ]
             .join(' ')
             .toLowerCase()
             .includes(q),
@@ -472,15 +575,31 @@ export class ConsoleService {
   }
 
   /** Give a kecamatan's conflicts to one supervisor (null: to any supervisor again). */
-  async assignReview(p: Principal, kecamatan: string, supervisor: string | null): Promise<ReviewAssignmentsDto> {
-    if (!atLeast(p, 'supervisor')) throw new DeskError(403, 'forbidden', 'Hanya supervisor atau admin yang boleh membagi konflik')
+  async assignReview(
+    p: Principal,
+    kecamatan: string,
+    supervisor: string | null,
+  ): Promise<ReviewAssignmentsDto> {
+    if (!atLeast(p, 'supervisor'))
+      throw new DeskError(
+        403,
+        'forbidden',
+        'Hanya supervisor atau admin yang boleh membagi konflik',
+      )
     if (regionLevel(kecamatan) !== 'kecamatan' || !this.desk.regions.get(kecamatan)) {
-      throw new DeskError(404, 'not_found', `Kecamatan ${kecamatan} tidak ada di ${this.desk.regions.regency.name}`, { kecamatan: 'Kecamatan tidak dikenal' })
+      throw new DeskError(
+        404,
+        'not_found',
+        `Kecamatan ${kecamatan} tidak ada di ${this.desk.regions.regency.name}`,
+        { kecamatan: 'Kecamatan tidak dikenal' },
+      )
     }
     if (supervisor !== null) {
       const u = this.desk.store.userById(supervisor)
       if (!u || u.role !== 'supervisor' || u.revokedAt) {
-        throw new DeskError(400, 'invalid', 'Penugasan hanya kepada supervisor yang aktif', { supervisor: 'Bukan supervisor yang aktif' })
+        throw new DeskError(400, 'invalid', 'Penugasan hanya kepada supervisor yang aktif', {
+          supervisor: 'Bukan supervisor yang aktif',
+        })
       }
     }
     await this.desk.write(() => {
@@ -501,7 +620,13 @@ export class ConsoleService {
       return {
         tps: this.tpsInfoByCode(tps)!,
         contest,
-        result: { ...sheetOfResult(r), valid: r.valid, total: r.total, acceptedAt: r.acceptedAt, updatedAt: r.updatedAt },
+        result: {
+          ...sheetOfResult(r),
+          valid: r.valid,
+          total: r.total,
+          acceptedAt: r.acceptedAt,
+          updatedAt: r.updatedAt,
+        },
         warnings: r.warnings,
         submission: sub ? this.submissionView(sub, actorOf) : null,
         photos: this.evidence.photos(tps, contest, [r.submissionSeq]),
@@ -514,13 +639,35 @@ export class ConsoleService {
    * Append a sheet keyed by a supervisor to the submissions log, so the new standing result is
    * traceable to a log row like every other. Only inside the writer.
    */
-  private appendReviewSubmission(p: Principal, sheet: ResultSheet, tps: string, contest: string, reason: string, address: string, check: SheetCheck): number {
+  private appendReviewSubmission(
+    p: Principal,
+    sheet: ResultSheet,
+    tps: string,
+    contest: string,
+    reason: string,
+    address: string,
+    check: SheetCheck,
+  ): number {
     const store = this.desk.store
     const seq = store.nextSubmissionSeq()
-    const body = { submissionId: `tinjau-${seq}`, tps, contest, votes: sheet.votes, invalid: sheet.invalid, voters: sheet.voters, note: reason }
+    const body = {
+      submissionId: `tinjau-${seq}`,
+      tps,
+      contest,
+      votes: sheet.votes,
+      invalid: sheet.invalid,
+      voters: sheet.voters,
+      note: reason,
+    }
     const payload = canonicalJson(body)
     const hash = sha256(payload)
-    const answer: ResultAnswer = { status: 'accepted', receipt: receiptOf(seq, hash), tps, contest, warnings: check.warnings }
+    const answer: ResultAnswer = {
+      status: 'accepted',
+      receipt: receiptOf(seq, hash),
+      tps,
+      contest,
+      warnings: check.warnings,
+    }
     store.appendSubmission({
       seq,
       submissionId: body.submissionId,
@@ -539,11 +686,28 @@ export class ConsoleService {
   }
 
   /** Make `sheet` (logged as `seq`) the standing result, announce it; only inside the writer. */
-  private replaceStanding(tps: string, contest: string, seq: number, sheet: ResultSheet, check: SheetCheck, decisionId: number, channel: string): void {
+  private replaceStanding(
+    tps: string,
+    contest: string,
+    seq: number,
+    sheet: ResultSheet,
+    check: SheetCheck,
+    decisionId: number,
+    channel: string,
+  ): void {
     const store = this.desk.store
     // A supervisor decided with a written reason, having seen the warnings: they are confirmed.
     const review: StoredResult['review'] = check.warnings.length > 0 ? 'confirmed' : 'none'
-    this.store.replaceResult(tps, contest, seq, sheet, check, check.warnings, review, store.nowIso())
+    this.store.replaceResult(
+      tps,
+      contest,
+      seq,
+      sheet,
+      check,
+      check.warnings,
+      review,
+      store.nowIso(),
+    )
     store.appendEvent('result.updated', {
       tps,
       contest,
@@ -557,26 +721,51 @@ export class ConsoleService {
     })
   }
 
-  private decisionAnswer(decisionId: number, tps: string, contest: string, changed: boolean): DecisionAnswer {
+  private decisionAnswer(
+    decisionId: number,
+    tps: string,
+    contest: string,
+    changed: boolean,
+  ): DecisionAnswer {
     const r = this.desk.store.getResult(tps, contest)!
     return {
       decisionId,
       tps,
       contest,
       changed,
-      result: { ...sheetOfResult(r), valid: r.valid, total: r.total, review: r.review, warnings: r.warnings },
+      result: {
+        ...sheetOfResult(r),
+        valid: r.valid,
+        total: r.total,
+        review: r.review,
+        warnings: r.warnings,
+      },
     }
   }
 
-  async resolveConflict(p: Principal, id: number, input: ResolveConflict, meta: { address: string }): Promise<DecisionAnswer> {
-    if (!atLeast(p, 'supervisor')) throw new DeskError(403, 'forbidden', 'Hanya supervisor atau admin yang boleh memutuskan konflik')
+  async resolveConflict(
+    p: Principal,
+    id: number,
+    input: ResolveConflict,
+    meta: { address: string },
+  ): Promise<DecisionAnswer> {
+    if (!atLeast(p, 'supervisor'))
+      throw new DeskError(
+        403,
+        'forbidden',
+        'Hanya supervisor atau admin yang boleh memutuskan konflik',
+      )
     const found = this.store.getConflict(id)
     if (!found) throw notFound(`Konflik #${id} tidak ditemukan`)
     // An assigned kecamatan is its supervisor's (and the admin's): two people never decide one TPS.
     const assignee = this.assignedBy().get(ancestorAt(found.tps, 'kecamatan') ?? '')
     if (assignee && p.role !== 'admin' && p.id !== assignee) {
       const kec = this.desk.regions.get(ancestorAt(found.tps, 'kecamatan') ?? '')?.name ?? ''
-      throw new DeskError(403, 'assigned_elsewhere', `Konflik Kec. ${kec} ditugaskan kepada ${this.actors()(assignee).name}: hanya dia atau admin yang memutuskan`)
+      throw new DeskError(
+        403,
+        'assigned_elsewhere',
+        `Konflik Kec. ${kec} ditugaskan kepada ${this.actors()(assignee).name}: hanya dia atau admin yang memutuskan`,
+      )
     }
     const tps = this.tpsOrThrow(found.tps)
     const contest = this.contestOrThrow(found.contest)
@@ -587,10 +776,19 @@ export class ConsoleService {
       const c = this.store.getConflict(id)!
       if (c.status !== 'open') {
         const who = this.actors()(c.resolvedBy ?? 'system')
-        throw new DeskError(409, 'already_resolved', `Konflik #${id} sudah diputuskan oleh ${who.name}`)
+        throw new DeskError(
+          409,
+          'already_resolved',
+          `Konflik #${id} sudah diputuskan oleh ${who.name}`,
+        )
       }
       const standing = store.getResult(c.tps, c.contest)
-      if (!standing) throw new DeskError(409, 'no_result', `TPS ${c.tps} belum punya hasil untuk ${contest.name}`)
+      if (!standing)
+        throw new DeskError(
+          409,
+          'no_result',
+          `TPS ${c.tps} belum punya hasil untuk ${contest.name}`,
+        )
       const at = store.nowIso()
       let afterSeq = standing.submissionSeq
       let sheet: ResultSheet | null = null
@@ -605,7 +803,15 @@ export class ConsoleService {
       } else if (input.keep === 'corrected') {
         sheet = corrected!
         check = correctedCheck!
-        afterSeq = this.appendReviewSubmission(p, sheet, c.tps, c.contest, input.reason, meta.address, check)
+        afterSeq = this.appendReviewSubmission(
+          p,
+          sheet,
+          c.tps,
+          c.contest,
+          input.reason,
+          meta.address,
+          check,
+        )
       }
       const decisionId = this.store.insertDecision({
         at,
@@ -621,7 +827,8 @@ export class ConsoleService {
       })
       this.store.resolveConflict(c.id, at, p.id, input.keep, input.reason)
       const changed = sheet !== null && check !== null
-      if (changed) this.replaceStanding(c.tps, c.contest, afterSeq, sheet!, check!, decisionId, channel)
+      if (changed)
+        this.replaceStanding(c.tps, c.contest, afterSeq, sheet!, check!, decisionId, channel)
       store.audit(p.id, 'review.conflict', `${c.tps}/${c.contest}`, {
         conflictId: c.id,
         decisionId,
@@ -630,13 +837,27 @@ export class ConsoleService {
         beforeSeq: standing.submissionSeq,
         afterSeq,
       })
-      store.appendEvent('conflict.resolved', { conflictId: c.id, tps: c.tps, contest: c.contest, keep: input.keep, decisionId, changed })
+      store.appendEvent('conflict.resolved', {
+        conflictId: c.id,
+        tps: c.tps,
+        contest: c.contest,
+        keep: input.keep,
+        decisionId,
+        changed,
+      })
       return this.decisionAnswer(decisionId, c.tps, c.contest, changed)
     })
   }
 
-  async reviewResult(p: Principal, tpsCode: string, contestId: string, input: ReviewResult, meta: { address: string }): Promise<DecisionAnswer> {
-    if (!atLeast(p, 'supervisor')) throw new DeskError(403, 'forbidden', 'Hanya supervisor atau admin yang boleh meninjau hasil')
+  async reviewResult(
+    p: Principal,
+    tpsCode: string,
+    contestId: string,
+    input: ReviewResult,
+    meta: { address: string },
+  ): Promise<DecisionAnswer> {
+    if (!atLeast(p, 'supervisor'))
+      throw new DeskError(403, 'forbidden', 'Hanya supervisor atau admin yang boleh meninjau hasil')
     const tps = this.tpsOrThrow(tpsCode)
     const contest = this.contestOrThrow(contestId)
     const corrected = input.action === 'correct' ? toSheet(input.sheet!) : null
@@ -644,13 +865,31 @@ export class ConsoleService {
     return this.desk.write(() => {
       const store = this.desk.store
       const r = store.getResult(tps.code, contest.id)
-      if (!r) throw new DeskError(404, 'not_found', `TPS ${tps.code} belum punya hasil untuk ${contest.name}`)
+      if (!r)
+        throw new DeskError(
+          404,
+          'not_found',
+          `TPS ${tps.code} belum punya hasil untuk ${contest.name}`,
+        )
       if (input.action === 'confirm' && r.review !== 'flagged') {
-        throw new DeskError(409, 'not_flagged', 'Hasil ini tidak sedang menunggu tinjauan (sudah dikonfirmasi atau tanpa peringatan)')
+        throw new DeskError(
+          409,
+          'not_flagged',
+          'Hasil ini tidak sedang menunggu tinjauan (sudah dikonfirmasi atau tanpa peringatan)',
+        )
       }
       const at = store.nowIso()
       let afterSeq = r.submissionSeq
-      if (corrected) afterSeq = this.appendReviewSubmission(p, corrected, tps.code, contest.id, input.reason, meta.address, correctedCheck!)
+      if (corrected)
+        afterSeq = this.appendReviewSubmission(
+          p,
+          corrected,
+          tps.code,
+          contest.id,
+          input.reason,
+          meta.address,
+          correctedCheck!,
+        )
       const decisionId = this.store.insertDecision({
         at,
         actor: p.id,
@@ -664,7 +903,15 @@ export class ConsoleService {
         afterSeq,
       })
       if (corrected) {
-        this.replaceStanding(tps.code, contest.id, afterSeq, corrected, correctedCheck!, decisionId, REVIEW_CHANNEL)
+        this.replaceStanding(
+          tps.code,
+          contest.id,
+          afterSeq,
+          corrected,
+          correctedCheck!,
+          decisionId,
+          REVIEW_CHANNEL,
+        )
       } else {
         this.store.setReview(tps.code, contest.id, 'confirmed', at)
       }
@@ -676,7 +923,12 @@ export class ConsoleService {
         beforeSeq: r.submissionSeq,
         afterSeq,
       })
-      store.appendEvent('result.reviewed', { tps: tps.code, contest: contest.id, action: input.action, decisionId })
+      store.appendEvent('result.reviewed', {
+        tps: tps.code,
+        contest: contest.id,
+        action: input.action,
+        decisionId,
+      })
       return this.decisionAnswer(decisionId, tps.code, contest.id, !!corrected)
     })
   }
@@ -703,11 +955,21 @@ export class ConsoleService {
     return this.store.openDrafts().map((d) => this.draftDto(d, actorOf))
   }
 
-  async createDraft(p: Principal, input: DraftCreate): Promise<{ draft: DraftDto; warnings: SheetCheck['warnings'] }> {
-    if (!atLeast(p, 'operator')) throw new DeskError(403, 'forbidden', 'Hanya operator yang boleh mengetik hasil telepon')
+  async createDraft(
+    p: Principal,
+    input: DraftCreate,
+  ): Promise<{ draft: DraftDto; warnings: SheetCheck['warnings'] }> {
+    if (!atLeast(p, 'operator'))
+      throw new DeskError(403, 'forbidden', 'Hanya operator yang boleh mengetik hasil telepon')
     const tps = this.tpsOrThrow(input.tps)
     const contest = this.contestOrThrow(input.contest)
-    if (tps.status !== 'active') throw new DeskError(409, 'tps_inactive', `TPS ${tps.code} tidak aktif (${tps.statusReason ?? tps.status})`, { tps: 'TPS tidak aktif' })
+    if (tps.status !== 'active')
+      throw new DeskError(
+        409,
+        'tps_inactive',
+        `TPS ${tps.code} tidak aktif (${tps.statusReason ?? tps.status})`,
+        { tps: 'TPS tidak aktif' },
+      )
     const sheet = toSheet(input)
     const check = this.checkOrThrow(sheet, tps, contest)
     const payload = JSON.stringify({
@@ -718,12 +980,26 @@ export class ConsoleService {
       ...(input.note ? { note: input.note } : {}),
     })
     const id = await this.desk.write(() => {
-      const id = this.store.insertDraft(tps.code, contest.id, p.id, payload, this.desk.store.nowIso())
+      const id = this.store.insertDraft(
+        tps.code,
+        contest.id,
+        p.id,
+        payload,
+        this.desk.store.nowIso(),
+      )
       this.desk.store.audit(p.id, 'draft.created', `${tps.code}/${contest.id}`, { draftId: id })
-      this.desk.store.appendEvent('draft.changed', { draftId: id, tps: tps.code, contest: contest.id, status: 'waiting' })
+      this.desk.store.appendEvent('draft.changed', {
+        draftId: id,
+        tps: tps.code,
+        contest: contest.id,
+        status: 'waiting',
+      })
       return id
     })
-    return { draft: this.draftDto(this.store.getDraft(id)!, this.actors()), warnings: check.warnings }
+    return {
+      draft: this.draftDto(this.store.getDraft(id)!, this.actors()),
+      warnings: check.warnings,
+    }
   }
 
   /**
@@ -736,14 +1012,23 @@ export class ConsoleService {
     input: SheetInput,
     meta: SubmitMeta,
   ): Promise<{ match: true; outcome: SubmitOutcome } | { match: false; fields: string[] }> {
-    if (!atLeast(p, 'operator')) throw new DeskError(403, 'forbidden', 'Hanya operator yang boleh mengetik hasil telepon')
+    if (!atLeast(p, 'operator'))
+      throw new DeskError(403, 'forbidden', 'Hanya operator yang boleh mengetik hasil telepon')
     const draft = this.store.getDraft(id)
     if (!draft) throw notFound(`Entri #${id} tidak ditemukan`)
     if (draft.status === 'saved' || draft.status === 'cancelled') {
-      throw new DeskError(409, 'draft_closed', `Entri #${id} sudah ${draft.status === 'saved' ? 'disimpan' : 'dibatalkan'}`)
+      throw new DeskError(
+        409,
+        'draft_closed',
+        `Entri #${id} sudah ${draft.status === 'saved' ? 'disimpan' : 'dibatalkan'}`,
+      )
     }
     if (draft.firstActor === p.id) {
-      throw new DeskError(409, 'same_operator', 'Entri kedua harus diketik oleh operator lain, tanpa melihat entri pertama')
+      throw new DeskError(
+        409,
+        'same_operator',
+        'Entri kedua harus diketik oleh operator lain, tanpa melihat entri pertama',
+      )
     }
     const first = JSON.parse(draft.payload) as {
       votes: Record<string, number>
@@ -757,13 +1042,26 @@ export class ConsoleService {
     if (fields.length > 0) {
       await this.desk.write(() => {
         this.store.markDraftMismatch(id, fields)
-        this.desk.store.audit(p.id, 'draft.mismatch', `${draft.tps}/${draft.contest}`, { draftId: id, fields })
-        this.desk.store.appendEvent('draft.changed', { draftId: id, tps: draft.tps, contest: draft.contest, status: 'mismatch' })
+        this.desk.store.audit(p.id, 'draft.mismatch', `${draft.tps}/${draft.contest}`, {
+          draftId: id,
+          fields,
+        })
+        this.desk.store.appendEvent('draft.changed', {
+          draftId: id,
+          tps: draft.tps,
+          contest: draft.contest,
+          status: 'mismatch',
+        })
       })
       return { match: false, fields }
     }
     const actorOf = this.actors()
-    const note = [first.note, `Entri ganda #${id}: ${actorOf(draft.firstActor).name} & ${actorOf(p.id).name}`].filter(Boolean).join(' — ')
+    const note = [
+      first.note,
+      `Entri ganda #${id}: ${actorOf(draft.firstActor).name} & ${actorOf(p.id).name}`,
+    ]
+      .filter(Boolean)
+      .join(' — ')
     const outcome = await this.desk.submitResult(
       p,
       {
@@ -783,8 +1081,17 @@ export class ConsoleService {
     await this.desk.write(() => {
       const seq = this.desk.store.findSubmission(p.id, `entri-ganda-${id}`)?.seq ?? null
       if (this.store.closeDraft(id, 'saved', this.desk.store.nowIso(), p.id, null, seq)) {
-        this.desk.store.audit(p.id, 'draft.saved', `${draft.tps}/${draft.contest}`, { draftId: id, seq, status: outcome.answer.status })
-        this.desk.store.appendEvent('draft.changed', { draftId: id, tps: draft.tps, contest: draft.contest, status: 'saved' })
+        this.desk.store.audit(p.id, 'draft.saved', `${draft.tps}/${draft.contest}`, {
+          draftId: id,
+          seq,
+          status: outcome.answer.status,
+        })
+        this.desk.store.appendEvent('draft.changed', {
+          draftId: id,
+          tps: draft.tps,
+          contest: draft.contest,
+          status: 'saved',
+        })
       }
     })
     return { match: true, outcome }
@@ -794,14 +1101,26 @@ export class ConsoleService {
     const draft = this.store.getDraft(id)
     if (!draft) throw notFound(`Entri #${id} tidak ditemukan`)
     if (draft.firstActor !== p.id && !atLeast(p, 'supervisor')) {
-      throw new DeskError(403, 'forbidden', 'Hanya operator yang mengetik entri pertama, supervisor atau admin yang boleh membatalkan')
+      throw new DeskError(
+        403,
+        'forbidden',
+        'Hanya operator yang mengetik entri pertama, supervisor atau admin yang boleh membatalkan',
+      )
     }
     await this.desk.write(() => {
       if (!this.store.closeDraft(id, 'cancelled', this.desk.store.nowIso(), p.id, reason, null)) {
         throw new DeskError(409, 'draft_closed', `Entri #${id} sudah ditutup`)
       }
-      this.desk.store.audit(p.id, 'draft.cancelled', `${draft.tps}/${draft.contest}`, { draftId: id, reason })
-      this.desk.store.appendEvent('draft.changed', { draftId: id, tps: draft.tps, contest: draft.contest, status: 'cancelled' })
+      this.desk.store.audit(p.id, 'draft.cancelled', `${draft.tps}/${draft.contest}`, {
+        draftId: id,
+        reason,
+      })
+      this.desk.store.appendEvent('draft.changed', {
+        draftId: id,
+        tps: draft.tps,
+        contest: draft.contest,
+        status: 'cancelled',
+      })
     })
   }
 
@@ -819,7 +1138,10 @@ export class ConsoleService {
         contest: s.contest,
         actor: v.actor,
         // A reporter's correction is a "koreksi", not a second report that happens to differ.
-        action: s.outcome === 'conflict' && v.correctionReason ? 'submission.correction' : `submission.${s.outcome}`,
+        action:
+          s.outcome === 'conflict' && v.correctionReason
+            ? 'submission.correction'
+            : `submission.${s.outcome}`,
         channel: s.channel,
         sheet: v.sheet,
         receipt: v.receipt,
@@ -836,12 +1158,25 @@ export class ConsoleService {
         actor: actorOf(d.actor),
         action: `decision.${d.action}`,
         reason: d.reason,
-        detail: { conflictId: d.conflictId, beforeSeq: d.beforeSeq, afterSeq: d.afterSeq, decisionId: d.id },
+        detail: {
+          conflictId: d.conflictId,
+          beforeSeq: d.beforeSeq,
+          afterSeq: d.afterSeq,
+          decisionId: d.id,
+        },
       })
     }
     for (const d of this.store.draftsForTps(tps.code)) {
       const payload = JSON.parse(d.payload) as { caller: { name: string; phone?: string } }
-      entries.push({ at: d.createdAt, kind: 'draft', contest: d.contest, actor: actorOf(d.firstActor), action: 'draft.created', caller: payload.caller, detail: { draftId: d.id } })
+      entries.push({
+        at: d.createdAt,
+        kind: 'draft',
+        contest: d.contest,
+        actor: actorOf(d.firstActor),
+        action: 'draft.created',
+        caller: payload.caller,
+        detail: { draftId: d.id },
+      })
       if (d.closedAt) {
         entries.push({
           at: d.closedAt,
@@ -855,9 +1190,19 @@ export class ConsoleService {
       }
     }
     // What only the audit log knows: refusals, status changes, mismatches, checks by others.
-    const covered = new Set(['result.conflict', 'result.correction', 'review.conflict', 'review.result', 'draft.created', 'draft.saved', 'draft.cancelled'])
+    const covered = new Set([
+      'result.conflict',
+      'result.correction',
+      'review.conflict',
+      'review.result',
+      'draft.created',
+      'draft.saved',
+      'draft.cancelled',
+    ])
     // The kecamatan officer's check of the TPS's desa covers this TPS too.
-    const desaChecks = this.store.auditForTarget(tps.desa).filter((a) => a.action === 'desa.verification')
+    const desaChecks = this.store
+      .auditForTarget(tps.desa)
+      .filter((a) => a.action === 'desa.verification')
     for (const a of [...this.store.auditForTps(tps.code), ...desaChecks]) {
       if (covered.has(a.action)) continue
       const slash = a.target?.indexOf('/') ?? -1
@@ -865,19 +1210,32 @@ export class ConsoleService {
       entries.push({
         at: a.at,
         kind: 'audit',
-        contest: slash > 0 ? a.target!.slice(slash + 1) : typeof detail?.contest === 'string' ? detail.contest : null,
+        contest:
+          slash > 0
+            ? a.target!.slice(slash + 1)
+            : typeof detail?.contest === 'string'
+              ? detail.contest
+              : null,
         actor: actorOf(a.actor),
         action: a.action,
-        reason: typeof detail?.reason === 'string' ? detail.reason : typeof detail?.note === 'string' ? detail.note : null,
+        reason:
+          typeof detail?.reason === 'string'
+            ? detail.reason
+            : typeof detail?.note === 'string'
+              ? detail.note
+              : null,
         detail: a.detail,
       })
     }
     const rank = { submission: 0, draft: 1, audit: 2, decision: 3 }
     // A decision that stands a sheet comes after that sheet even when its clock reading is a
     // millisecond earlier (the decision is stamped before the corrected sheet is appended).
-    const submittedAt = new Map(entries.filter((e) => e.kind === 'submission').map((e) => [e.seq, e.at]))
+    const submittedAt = new Map(
+      entries.filter((e) => e.kind === 'submission').map((e) => [e.seq, e.at]),
+    )
     const sortAt = (e: HistoryEntryDto) => {
-      const after = e.kind === 'decision' ? (e.detail as { afterSeq?: number | null } | null)?.afterSeq : null
+      const after =
+        e.kind === 'decision' ? (e.detail as { afterSeq?: number | null } | null)?.afterSeq : null
       const sheetAt = after != null ? submittedAt.get(after) : undefined
       return sheetAt && sheetAt > e.at ? sheetAt : e.at
     }
@@ -896,14 +1254,19 @@ export class ConsoleService {
         review: r.review,
         updatedAt: r.updatedAt,
       })),
-      openConflicts: this.store.conflictsForTps(tps.code).filter((c) => c.status === 'open').map((c) => c.id),
+      openConflicts: this.store
+        .conflictsForTps(tps.code)
+        .filter((c) => c.status === 'open')
+        .map((c) => c.id),
       entries,
     }
   }
 
   /** Reporters who sent anything in the last `minutes` minutes. */
   activeReporters(minutes = 15): number {
-    return this.store.activeReportersSince(new Date(Date.parse(this.desk.store.nowIso()) - minutes * 60_000).toISOString())
+    return this.store.activeReportersSince(
+      new Date(Date.parse(this.desk.store.nowIso()) - minutes * 60_000).toISOString(),
+    )
   }
 }
 

@@ -9,7 +9,8 @@ const GROUP = 4
  * lookup and lockout), the other two are the secret. Only an scrypt hash of the whole code is kept.
  */
 export function generateAccessCode(): string {
-  const group = () => Array.from({ length: GROUP }, () => CODE_ALPHABET[randomInt(CODE_ALPHABET.length)]).join('')
+  const group = () =>
+    Array.from({ length: GROUP }, () => CODE_ALPHABET[randomInt(CODE_ALPHABET.length)]).join('')
   return `${group()}-${group()}-${group()}`
 }
 
@@ -27,7 +28,9 @@ export function normaliseAccessCode(input: string): string | null {
  * number and the lockout (5 wrong codes per number → 10 minutes). Stored only as an scrypt hash.
  */
 export function generateSmsCode(): string {
-  return Array.from({ length: GROUP }, () => CODE_ALPHABET[randomInt(CODE_ALPHABET.length)]).join('')
+  return Array.from({ length: GROUP }, () => CODE_ALPHABET[randomInt(CODE_ALPHABET.length)]).join(
+    '',
+  )
 }
 
 export function codeIdOf(code: string): string {
@@ -51,7 +54,12 @@ const LEGACY_P = 1
 const MAX_MEMORY = 256 * 1024 * 1024
 const MAX_P = 16
 
-function scryptAsync(secret: string, salt: Buffer, params: ScryptParams, keylen: number): Promise<Buffer> {
+function scryptAsync(
+  secret: string,
+  salt: Buffer,
+  params: ScryptParams,
+  keylen: number,
+): Promise<Buffer> {
   // What OpenSSL allocates (V and B), with room to spare; Node's default cap (32 MB) would refuse a higher N.
   const maxmem = 128 * params.r * (params.N + params.p + 2) + 1024 * 1024
   return new Promise((resolve, reject) =>
@@ -75,7 +83,9 @@ export async function hashAccessCode(code: string, params: ScryptParams = SCRYPT
 }
 
 /** Reads the parameters from the stored hash, so a change of SCRYPT leaves older codes valid. */
-function parseStoredHash(stored: string): { params: ScryptParams; salt: Buffer; key: Buffer } | null {
+function parseStoredHash(
+  stored: string,
+): { params: ScryptParams; salt: Buffer; key: Buffer } | null {
   const parts = stored.split('$')
   if (parts[0] !== 'scrypt') return null
   const legacy = parts.length === 4

@@ -1,13 +1,34 @@
 import { isWithin, regionLevel } from '../domain/codes'
 import { normalizeContests, type Contest, type ElectionConfig } from '../domain/election'
-import { recapAllLevels, sumRows, type RecapInput, type RecapLevel, type RecapLevels, type RecapRow } from '../domain/recap'
+import {
+  recapAllLevels,
+  sumRows,
+  type RecapInput,
+  type RecapLevel,
+  type RecapLevels,
+  type RecapRow,
+} from '../domain/recap'
 import { checkResultSheet, sameSheet, type ResultSheet } from '../domain/result-sheet'
 import type { RegionTree } from '../domain/regions'
 import { validateTpsTable, type TpsRecord } from '../domain/tps'
-import type { ConfigDto, ContestProgress, DeskEvent, ProgressDto, RecapDto, ResultAnswer, RowError } from '../shared/api'
+import type {
+  ConfigDto,
+  ContestProgress,
+  DeskEvent,
+  ProgressDto,
+  RecapDto,
+  ResultAnswer,
+  RowError,
+} from '../shared/api'
 import type { ResultSubmission, UserCreate } from '../shared/schemas'
 import { EventBus } from '../store/bus'
-import { canonicalJson, sha256, type DeskStore, type SubmissionRecord, type UserRecord } from '../store/store'
+import {
+  canonicalJson,
+  sha256,
+  type DeskStore,
+  type SubmissionRecord,
+  type UserRecord,
+} from '../store/store'
 import { GroupCommitWriter } from '../store/writer'
 import { SmsStore } from '../store/sms-store'
 import { codeIdOf, generateAccessCode, generateSmsCode, hashAccessCode } from './credentials'
@@ -40,10 +61,21 @@ export interface DeskServiceOptions {
 
 const ACTIVITY_WINDOW_MS = 5 * 60_000
 /** What the field sends: results (also held as conflicts or corrections), incidents, photos, SMS. */
-const FIELD_ARRIVALS = new Set(['result.accepted', 'result.conflict', 'incident.created', 'photo.added', 'sms.received'])
+const FIELD_ARRIVALS = new Set([
+  'result.accepted',
+  'result.conflict',
+  'incident.created',
+  'photo.added',
+  'sms.received',
+])
 
 /** Event types that change a standing result; each names its `tps` and `contest`. */
-const RESULT_EVENTS = new Set(['result.accepted', 'result.updated', 'result.reviewed', 'conflict.resolved'])
+const RESULT_EVENTS = new Set([
+  'result.accepted',
+  'result.updated',
+  'result.reviewed',
+  'conflict.resolved',
+])
 
 export function receiptOf(seq: number, hash: string): string {
   return `${String(seq).padStart(6, '0')}-${hash.slice(0, 4).toUpperCase()}`
@@ -60,7 +92,10 @@ function replayOf(previous: SubmissionRecord, hash: string): SubmitOutcome {
     )
   }
   const answer = JSON.parse(previous.answer) as ResultAnswer
-  return { httpStatus: 200, answer: { ...answer, status: 'duplicate', replayOf: answer.status } as ResultAnswer }
+  return {
+    httpStatus: 200,
+    answer: { ...answer, status: 'duplicate', replayOf: answer.status } as ResultAnswer,
+  }
 }
 
 /** Why a postponed or merged TPS takes no result, or null for an active one. */
@@ -126,7 +161,10 @@ export class DeskService {
   /** Bumped after every committed batch; read caches are keyed by it. */
   version = 0
   /** Per contest: the rollup input, kept current from committed events, and its levels once computed. */
-  private recapCache = new Map<string, { version: number; tpsVersion: number; input: RecapInput; levels: RecapLevels | null }>()
+  private recapCache = new Map<
+    string,
+    { version: number; tpsVersion: number; input: RecapInput; levels: RecapLevels | null }
+  >()
   private recapViews = new Map<string, { levels: RecapLevels; rows: RecapRow[]; total: RecapRow }>()
   /** TPS whose standing result changed since the contest's input was last brought up to date. */
   private dirtyResults = new Map<string, Set<string>>()
@@ -160,7 +198,10 @@ export class DeskService {
       afterCommit: () => {
         this.version++
         // The registry changes only by import or a status change, each announced by a tps.* event.
-        if (this.batchEvents.some((e) => e.type.startsWith('tps.') || e.type === 'simulation.purged')) this.tpsVersion++
+        if (
+          this.batchEvents.some((e) => e.type.startsWith('tps.') || e.type === 'simulation.purged')
+        )
+          this.tpsVersion++
         this.noteResultChanges(this.batchEvents)
         this.noteArrivals(this.batchEvents)
         const events = this.batchEvents
@@ -177,7 +218,8 @@ export class DeskService {
   private noteArrivals(events: { type: string }[]): void {
     const now = Date.now()
     for (const e of events) if (FIELD_ARRIVALS.has(e.type)) this.arrivals.push(now)
-    while (this.arrivals.length > 0 && this.arrivals[0]! < now - ACTIVITY_WINDOW_MS) this.arrivals.shift()
+    while (this.arrivals.length > 0 && this.arrivals[0]! < now - ACTIVITY_WINDOW_MS)
+      this.arrivals.shift()
   }
 
   /**
@@ -185,7 +227,10 @@ export class DeskService {
    * waiting for their commit: the desktop app asks before stopping a desk that is.
    */
   activity(now = Date.now()): { recentResults: number; waiting: number } {
-    return { recentResults: this.arrivals.filter((t) => t >= now - ACTIVITY_WINDOW_MS).length, waiting: this.writer.pending }
+    return {
+      recentResults: this.arrivals.filter((t) => t >= now - ACTIVITY_WINDOW_MS).length,
+      waiting: this.writer.pending,
+    }
   }
 
   /** Run a write in the single writer; events it appends are published after the commit. */
@@ -207,13 +252,16 @@ export class DeskService {
     }
     if (!regency) {
       const { contests, errors } = normalizeContests(election.contests)
-      if (errors.length) throw new Error(`Konfigurasi bawaan tidak sah: ${errors.map((e) => e.message).join('; ')}`)
+      if (errors.length)
+        throw new Error(`Konfigurasi bawaan tidak sah: ${errors.map((e) => e.message).join('; ')}`)
       this.store.db.transaction(() => {
         this.store.setMeta('regency', this.regions.regency.code)
         this.store.setMeta('election', JSON.stringify({ name: election.name, date: election.date }))
         this.store.setMeta('training', this.training ? '1' : '0')
         this.store.replaceContests(contests)
-        this.store.audit('system', 'desk.created', this.regions.regency.code, { training: this.training })
+        this.store.audit('system', 'desk.created', this.regions.regency.code, {
+          training: this.training,
+        })
       })()
     } else if ((this.store.getMeta('training') === '1') !== this.training) {
       throw new Error(
@@ -226,7 +274,10 @@ export class DeskService {
 
   // ---------------------------------------------------------------- configuration
   config(): ConfigDto {
-    const election = JSON.parse(this.store.getMeta('election') ?? '{}') as { name: string; date: string }
+    const election = JSON.parse(this.store.getMeta('election') ?? '{}') as {
+      name: string
+      date: string
+    }
     return {
       election: { name: election.name, date: election.date, timezone: 'Asia/Jakarta' },
       regency: { code: this.regions.regency.code, name: this.regions.regency.name },
@@ -248,10 +299,18 @@ export class DeskService {
     return this.contests().find((c) => c.id === id)
   }
 
-  async updateContests(actor: Principal, input: { name?: string; contests: Contest[] }): Promise<ConfigDto> {
+  async updateContests(
+    actor: Principal,
+    input: { name?: string; contests: Contest[] },
+  ): Promise<ConfigDto> {
     const { contests, errors } = normalizeContests(input.contests)
     if (errors.length > 0) {
-      throw new DeskError(400, 'invalid', errors[0]!.message, Object.fromEntries(errors.map((e) => [e.field, e.message])))
+      throw new DeskError(
+        400,
+        'invalid',
+        errors[0]!.message,
+        Object.fromEntries(errors.map((e) => [e.field, e.message])),
+      )
     }
     await this.write(() => {
       if (this.store.hasAnySubmission()) {
@@ -263,7 +322,10 @@ export class DeskService {
       }
       this.store.replaceContests(contests)
       if (input.name) {
-        const election = JSON.parse(this.store.getMeta('election') ?? '{}') as Record<string, string>
+        const election = JSON.parse(this.store.getMeta('election') ?? '{}') as Record<
+          string,
+          string
+        >
         this.store.setMeta('election', JSON.stringify({ ...election, name: input.name }))
       }
       this.store.audit(actor.id, 'config.contests', null, { contests })
@@ -300,7 +362,10 @@ export class DeskService {
   /** The registry by TPS code, as committed; rebuilt after a batch that changed it. */
   private tpsByCode(): Map<string, TpsRecord> {
     if (!this.tpsIndex || this.tpsIndex.version !== this.tpsVersion) {
-      this.tpsIndex = { version: this.tpsVersion, byCode: new Map(this.listTps().map((t) => [t.code, t])) }
+      this.tpsIndex = {
+        version: this.tpsVersion,
+        byCode: new Map(this.listTps().map((t) => [t.code, t])),
+      }
     }
     return this.tpsIndex.byCode
   }
@@ -314,14 +379,24 @@ export class DeskService {
   async setTpsStatus(
     actor: Principal,
     code: string,
-    input: { status: TpsRecord['status']; reason?: string; mergedInto?: string; confirmResults?: boolean },
+    input: {
+      status: TpsRecord['status']
+      reason?: string
+      mergedInto?: string
+      confirmResults?: boolean
+    },
     options: { simulated?: boolean } = {},
   ): Promise<TpsRecord> {
     this.getTps(code)
     if (input.status === 'merged') {
-      if (input.mergedInto === code) throw new DeskError(400, 'invalid', 'TPS tidak bisa digabung ke dirinya sendiri', { mergedInto: 'TPS tujuan harus TPS lain' })
+      if (input.mergedInto === code)
+        throw new DeskError(400, 'invalid', 'TPS tidak bisa digabung ke dirinya sendiri', {
+          mergedInto: 'TPS tujuan harus TPS lain',
+        })
       if (!this.store.getTps(input.mergedInto!)) {
-        throw new DeskError(400, 'invalid', `TPS tujuan ${input.mergedInto} tidak terdaftar`, { mergedInto: 'TPS tujuan tidak terdaftar' })
+        throw new DeskError(400, 'invalid', `TPS tujuan ${input.mergedInto} tidak terdaftar`, {
+          mergedInto: 'TPS tujuan tidak terdaftar',
+        })
       }
     }
     await this.write(() => {
@@ -340,13 +415,29 @@ export class DeskService {
       }
       // A simulator's change keeps what it replaced in its audit entry: purge-simulated puts it back.
       const before = options.simulated ? this.store.getTps(code)! : null
-      this.store.setTpsStatus(code, input.status, input.reason ?? null, input.status === 'merged' ? input.mergedInto! : null)
-      const detail = held.length > 0 ? { ...input, resultsLeftRecap: held.map((r) => r.contest) } : input
+      this.store.setTpsStatus(
+        code,
+        input.status,
+        input.reason ?? null,
+        input.status === 'merged' ? input.mergedInto! : null,
+      )
+      const detail =
+        held.length > 0 ? { ...input, resultsLeftRecap: held.map((r) => r.contest) } : input
       this.store.audit(
         actor.id,
         'tps.status',
         code,
-        before ? { ...detail, simulated: true, previous: { status: before.status, reason: before.statusReason, mergedInto: before.mergedInto } } : detail,
+        before
+          ? {
+              ...detail,
+              simulated: true,
+              previous: {
+                status: before.status,
+                reason: before.statusReason,
+                mergedInto: before.mergedInto,
+              },
+            }
+          : detail,
       )
       this.store.appendEvent('tps.status', { tps: code, ...input })
     })
@@ -361,15 +452,28 @@ export class DeskService {
   ): Promise<{ id: string; accessCode: string; smsCode: string; user: UserRecord }> {
     let region = input.region ?? this.regions.regency.code
     if (input.role === 'reporter') {
-      if (!input.region) throw new DeskError(400, 'invalid', 'Wilayah pelapor wajib diisi', { region: 'Kode desa/kelurahan atau kecamatan wajib diisi untuk pelapor' })
+      if (!input.region)
+        throw new DeskError(400, 'invalid', 'Wilayah pelapor wajib diisi', {
+          region: 'Kode desa/kelurahan atau kecamatan wajib diisi untuk pelapor',
+        })
       const level = regionLevel(region)
       if (!this.regions.contains(region) || (level !== 'desa' && level !== 'kecamatan')) {
-        throw new DeskError(400, 'invalid', `Wilayah ${region} bukan desa/kelurahan atau kecamatan di ${this.regions.regency.name}`, {
-          region: 'Kode wilayah tidak dikenal',
-        })
+        throw new DeskError(
+          400,
+          'invalid',
+          `Wilayah ${region} bukan desa/kelurahan atau kecamatan di ${this.regions.regency.name}`,
+          {
+            region: 'Kode wilayah tidak dikenal',
+          },
+        )
       }
     } else if (!this.regions.contains(region)) {
-      throw new DeskError(400, 'invalid', `Wilayah ${region} tidak ada di ${this.regions.regency.name}`, { region: 'Kode wilayah tidak dikenal' })
+      throw new DeskError(
+        400,
+        'invalid',
+        `Wilayah ${region} tidak ada di ${this.regions.regency.name}`,
+        { region: 'Kode wilayah tidak dikenal' },
+      )
     }
     region = region.trim()
     // Hash outside the writer: scrypt is deliberately slow and must not hold up other writes.
@@ -394,7 +498,11 @@ export class DeskService {
       }
       this.store.insertUser(user)
       this.smsStore.setCode(user.id, smsHash, user.createdAt)
-      this.store.audit(actor.id, 'user.create', user.id, { role: user.role, region: user.region, simulated: user.simulated })
+      this.store.audit(actor.id, 'user.create', user.id, {
+        role: user.role,
+        region: user.region,
+        simulated: user.simulated,
+      })
       return user
     })
     return { id: user.id, accessCode: code, smsCode, user }
@@ -409,7 +517,10 @@ export class DeskService {
   }
 
   /** A new code for a person (lost, leaked, or revoked): the old one stops working at once. */
-  async reissueUser(actor: Principal, id: string): Promise<{ accessCode: string; smsCode: string }> {
+  async reissueUser(
+    actor: Principal,
+    id: string,
+  ): Promise<{ accessCode: string; smsCode: string }> {
     if (!this.store.userById(id)) throw notFound('Pengguna tidak ditemukan')
     let code = generateAccessCode()
     while (this.store.userByCodeId(codeIdOf(code))) code = generateAccessCode()
@@ -433,7 +544,11 @@ export class DeskService {
     return atLeast(p, 'operator')
   }
 
-  async submitResult(p: Principal, body: ResultSubmission, meta: SubmitMeta): Promise<SubmitOutcome> {
+  async submitResult(
+    p: Principal,
+    body: ResultSubmission,
+    meta: SubmitMeta,
+  ): Promise<SubmitOutcome> {
     if (p.role === 'display') throw forbidden('Akun tampilan (display) tidak bisa mengirim hasil')
     const payload = canonicalJson(body)
     const hash = sha256(payload)
@@ -469,11 +584,28 @@ export class DeskService {
     }
     // The committed registry, from memory (the writer reads the TPS's status again).
     const tps = this.tpsByCode().get(body.tps)
-    if (!tps) return refuse(new DeskError(404, 'not_found', `TPS ${body.tps} tidak terdaftar`, { tps: 'TPS tidak terdaftar' }))
+    if (!tps)
+      return refuse(
+        new DeskError(404, 'not_found', `TPS ${body.tps} tidak terdaftar`, {
+          tps: 'TPS tidak terdaftar',
+        }),
+      )
     const contest = this.contest(body.contest)
-    if (!contest) return refuse(new DeskError(404, 'not_found', `Pemilihan "${body.contest}" tidak dikenal`, { contest: 'Pemilihan tidak dikenal' }))
+    if (!contest)
+      return refuse(
+        new DeskError(404, 'not_found', `Pemilihan "${body.contest}" tidak dikenal`, {
+          contest: 'Pemilihan tidak dikenal',
+        }),
+      )
     if (!this.canReportFor(p, tps.code)) {
-      return refuse(new DeskError(403, 'forbidden', `TPS ${tps.code} di luar wilayah tugas Anda (${p.region})`, { tps: 'Di luar wilayah tugas' }))
+      return refuse(
+        new DeskError(
+          403,
+          'forbidden',
+          `TPS ${tps.code} di luar wilayah tugas Anda (${p.region})`,
+          { tps: 'Di luar wilayah tugas' },
+        ),
+      )
     }
     const sheet: ResultSheet = {
       votes: body.votes as Record<string, number>,
@@ -485,7 +617,12 @@ export class DeskService {
     const check = checkResultSheet(sheet, { candidates: contest.candidates, dpt: tps.dpt })
     if (check.errors.length > 0) {
       return refuse(
-        new DeskError(400, 'invalid', check.errors[0]!.message, Object.fromEntries(check.errors.map((e) => [e.field, e.message]))),
+        new DeskError(
+          400,
+          'invalid',
+          check.errors[0]!.message,
+          Object.fromEntries(check.errors.map((e) => [e.field, e.message])),
+        ),
         () =>
           this.store.audit(p.id, 'result.rejected', `${tps.code}/${contest.id}`, {
             channel: meta.channel,
@@ -563,8 +700,18 @@ export class DeskService {
           receipt: answer.receipt,
         })
       } else if (conflictKind) {
-        this.store.insertConflict(answer.conflictId!, tps.code, contest.id, conflictKind, seq, standing!.submissionSeq)
-        this.store.audit(p.id, `result.${conflictKind}`, `${tps.code}/${contest.id}`, { conflictId: answer.conflictId, seq })
+        this.store.insertConflict(
+          answer.conflictId!,
+          tps.code,
+          contest.id,
+          conflictKind,
+          seq,
+          standing!.submissionSeq,
+        )
+        this.store.audit(p.id, `result.${conflictKind}`, `${tps.code}/${contest.id}`, {
+          conflictId: answer.conflictId,
+          seq,
+        })
         this.store.appendEvent('result.conflict', {
           tps: tps.code,
           contest: contest.id,
@@ -604,7 +751,10 @@ export class DeskService {
 
   private recapState(contestId: string) {
     const contest = this.contest(contestId)
-    if (!contest) throw new DeskError(404, 'not_found', `Pemilihan "${contestId}" tidak dikenal`, { contest: 'Pemilihan tidak dikenal' })
+    if (!contest)
+      throw new DeskError(404, 'not_found', `Pemilihan "${contestId}" tidak dikenal`, {
+        contest: 'Pemilihan tidak dikenal',
+      })
     const cached = this.recapCache.get(contestId)
     if (cached) {
       if (cached.version === this.version) return cached
@@ -630,7 +780,12 @@ export class DeskService {
     const fresh = {
       version: this.version,
       tpsVersion: this.tpsVersion,
-      input: { regions: this.regions, tps: this.listTps(), results: this.store.recapResults(contestId), candidates: contest.candidates },
+      input: {
+        regions: this.regions,
+        tps: this.listTps(),
+        results: this.store.recapResults(contestId),
+        candidates: contest.candidates,
+      },
       levels: null,
     }
     this.recapCache.set(contestId, fresh)
@@ -664,9 +819,14 @@ export class DeskService {
         tps: ['kabupaten', 'kecamatan', 'desa'],
       }
       if (!this.regions.contains(parent) || !parentLevel || !allowed[level].includes(parentLevel)) {
-        throw new DeskError(400, 'invalid', `Wilayah induk ${parent} tidak cocok untuk level ${level}`, {
-          parent: 'Kode wilayah induk tidak dikenal atau tidak cocok dengan level',
-        })
+        throw new DeskError(
+          400,
+          'invalid',
+          `Wilayah induk ${parent} tidak cocok untuk level ${level}`,
+          {
+            parent: 'Kode wilayah induk tidak dikenal atau tidak cocok dengan level',
+          },
+        )
       }
     }
     // Boards and consoles ask for the same views after every event: each is cut from the levels
@@ -676,7 +836,9 @@ export class DeskService {
     let view = this.recapViews.get(key)
     if (!view || view.levels !== levels) {
       const all: RecapRow[] = levels[level]
-      const rows = parent ? all.filter((r) => r.code === parent || r.code.startsWith(parent + '.')) : all
+      const rows = parent
+        ? all.filter((r) => r.code === parent || r.code.startsWith(parent + '.'))
+        : all
       const scope = parent ? this.regions.get(parent)! : this.regions.regency
       view = { levels, rows, total: sumRows(rows, scope.code, scope.name, input.candidates) }
       this.recapViews.set(key, view)
@@ -696,7 +858,8 @@ export class DeskService {
 
   /** Progress per contest and kecamatan; computed once per committed batch, however many boards ask. */
   progress(): ProgressDto {
-    if (this.progressCache?.version === this.version) return { ...this.progressCache.value, asOf: this.store.nowIso() }
+    if (this.progressCache?.version === this.version)
+      return { ...this.progressCache.value, asOf: this.store.nowIso() }
     const contests: ContestProgress[] = this.contests().map((c) => {
       const pct = (r: number, e: number) => (e > 0 ? Math.round((r / e) * 1000) / 10 : 0)
       const kec = this.recapLevels(c.id).kecamatan.map((r) => ({

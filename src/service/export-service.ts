@@ -50,7 +50,11 @@ export function normaliseThreshold(percent: number): number {
 }
 
 const busy = () =>
-  new DeskError(503, 'export_busy', `Desk sedang menyiapkan beberapa berkas rekap. Coba lagi dalam ${EXPORT_RETRY_SECONDS} detik.`)
+  new DeskError(
+    503,
+    'export_busy',
+    `Desk sedang menyiapkan beberapa berkas rekap. Coba lagi dalam ${EXPORT_RETRY_SECONDS} detik.`,
+  )
 
 interface CachedBuild {
   version: number
@@ -139,7 +143,8 @@ export class ExportService {
         receivedAt: r.receivedAt,
         channel: r.channel,
         review: r.review,
-        reporter: r.actor === 'admin' ? { name: 'Admin desk', phone: '' } : person(r.userName, r.userPhone),
+        reporter:
+          r.actor === 'admin' ? { name: 'Admin desk', phone: '' } : person(r.userName, r.userPhone),
         caller: person(r.callerName, r.callerPhone),
       }))
     }
@@ -155,7 +160,11 @@ export class ExportService {
       },
       contests,
       kecamatan: regions.kecamatan.map((k) => ({ code: k.code, name: k.name })),
-      desa: regions.desa.map((d) => ({ code: d.code, name: d.name, kecamatan: d.parent ?? d.code.slice(0, 8) })),
+      desa: regions.desa.map((d) => ({
+        code: d.code,
+        name: d.name,
+        kecamatan: d.parent ?? d.code.slice(0, 8),
+      })),
       tps: service.listTps().map((t) => ({
         code: t.code,
         desa: t.desa,
@@ -170,27 +179,31 @@ export class ExportService {
       results,
       reporters: this.queries.activeReporters(),
       incidents:
-        incidents?.map(
-          (i): SourceIncident => ({
-            id: i.id,
-            at: i.at,
-            region: i.region,
-            tps: i.tps,
-            category: i.category,
-            urgency: i.urgency,
-            text: i.text,
-            photo: i.photo,
-            status: i.status,
-            simulated: i.simulated,
-            reporter: i.reporter === 'admin' ? { name: 'Admin desk', phone: '' } : person(i.userName, i.userPhone),
-          }),
-        ) ?? null,
+        incidents?.map((i): SourceIncident => ({
+          id: i.id,
+          at: i.at,
+          region: i.region,
+          tps: i.tps,
+          category: i.category,
+          urgency: i.urgency,
+          text: i.text,
+          photo: i.photo,
+          status: i.status,
+          simulated: i.simulated,
+          reporter:
+            i.reporter === 'admin'
+              ? { name: 'Admin desk', phone: '' }
+              : person(i.userName, i.userPhone),
+        })) ?? null,
       kpu: this.kpuSource(contests, thresholdPercent),
     }
   }
 
   /** Per contest, the figures of the latest KPU import that carried it. */
-  private kpuSource(contests: { id: string; candidates: { number: number }[] }[], thresholdPercent: number): RecapSource['kpu'] {
+  private kpuSource(
+    contests: { id: string; candidates: { number: number }[] }[],
+    thresholdPercent: number,
+  ): RecapSource['kpu'] {
     const imports = this.queries.listKpuImports()
     const sets: KpuSet[] = []
     for (const c of contests) {
@@ -220,11 +233,18 @@ export class ExportService {
    * the data is unchanged and fresh the same build is served again (screens asking at once share
    * one build in progress).
    */
-  workbook(profile: ExportProfile, thresholdPercent = DEFAULT_KPU_THRESHOLD): Promise<BuiltWorkbook> {
+  workbook(
+    profile: ExportProfile,
+    thresholdPercent = DEFAULT_KPU_THRESHOLD,
+  ): Promise<BuiltWorkbook> {
     const pct = normaliseThreshold(thresholdPercent)
     return this.shared(`recap|${profile}|${pct}`, () =>
       this.builder
-        .run({ kind: 'recap', source: this.source(pct), builds: [{ profile, thresholdPercent: pct }] })
+        .run({
+          kind: 'recap',
+          source: this.source(pct),
+          builds: [{ profile, thresholdPercent: pct }],
+        })
         .then((a) => a.built[0]!),
     )
   }
@@ -273,7 +293,12 @@ export class ExportService {
   // ---------------------------------------------------------------- snapshots
   /** "Bekukan rekap": store the data and both profiles' workbooks, immutable, labelled with time and SHA-256. */
   /** `confirmedOpen`: how many waiting reports the operator was shown and accepted (0: none). */
-  freeze(actor: Principal, label: string, threshold = DEFAULT_KPU_THRESHOLD, confirmedOpen = 0): Promise<SnapshotRecord> {
+  freeze(
+    actor: Principal,
+    label: string,
+    threshold = DEFAULT_KPU_THRESHOLD,
+    confirmedOpen = 0,
+  ): Promise<SnapshotRecord> {
     const thresholdPercent = normaliseThreshold(threshold)
     return this.exclusive(async () => {
       const source = this.source(thresholdPercent)
@@ -295,14 +320,27 @@ export class ExportService {
       const summary = source.contests.map((c) => {
         const reported = new Set(source.results[c.id]!.map((r) => r.tps))
         const active = source.tps.filter((t) => t.status === 'active')
-        return { contest: c.id, reported: active.filter((t) => reported.has(t.code)).length, expected: active.length, openConflicts: c.openConflicts }
+        return {
+          contest: c.id,
+          reported: active.filter((t) => reported.has(t.code)).length,
+          expected: active.length,
+          openConflicts: c.openConflicts,
+        }
       })
       const data = answer.gzippedSource!
       await this.service.write(() => {
         if (this.queries.nextSnapshotId() !== id) {
           throw new DeskError(409, 'retry', 'Snapshot lain baru saja dibuat. Coba bekukan lagi.')
         }
-        this.queries.insertSnapshot({ id, createdAt: source.generatedAt, actor: actor.id, label, dataSha256, data, summary })
+        this.queries.insertSnapshot({
+          id,
+          createdAt: source.generatedAt,
+          actor: actor.id,
+          label,
+          dataSha256,
+          data,
+          summary,
+        })
         for (const f of files) {
           this.queries.insertSnapshotFile({
             snapshot: id,
@@ -313,8 +351,19 @@ export class ExportService {
           })
         }
         const fileHashes = Object.fromEntries(files.map((f) => [f.profile, f.built.sha256]))
-        this.service.store.audit(actor.id, 'export.freeze', String(id), { label, dataSha256, files: fileHashes, openConflicts: open })
-        this.service.store.appendEvent('snapshot.created', { id, at: source.generatedAt, label, dataSha256, files: fileHashes })
+        this.service.store.audit(actor.id, 'export.freeze', String(id), {
+          label,
+          dataSha256,
+          files: fileHashes,
+          openConflicts: open,
+        })
+        this.service.store.appendEvent('snapshot.created', {
+          id,
+          at: source.generatedAt,
+          label,
+          dataSha256,
+          files: fileHashes,
+        })
       })
       return this.snapshot(id)
     })
@@ -330,7 +379,10 @@ export class ExportService {
     return s
   }
 
-  snapshotFile(id: number, profile: ExportProfile): { filename: string; sha256: string; bytes: Buffer } {
+  snapshotFile(
+    id: number,
+    profile: ExportProfile,
+  ): { filename: string; sha256: string; bytes: Buffer } {
     this.snapshot(id)
     const f = this.queries.snapshotFile(id, profile)
     if (!f) throw notFound(`Snapshot #${id} tidak punya berkas profil ${profile}`)
@@ -344,9 +396,10 @@ export class ExportService {
   }
 
   /** Rebuild each workbook from the stored data and compare with the stored bytes. */
-  async verifySnapshot(
-    id: number,
-  ): Promise<{ id: number; files: { profile: string; sha256: string; rebuiltSha256: string; identical: boolean }[] }> {
+  async verifySnapshot(id: number): Promise<{
+    id: number
+    files: { profile: string; sha256: string; rebuiltSha256: string; identical: boolean }[]
+  }> {
     const snap = this.snapshot(id)
     // A rebuild on demand, like a live download: it waits in the same bounded queue.
     if (this.builder.pending >= MAX_PENDING_BUILDS) throw busy()
@@ -362,7 +415,12 @@ export class ExportService {
     const files = snap.files.map((f, i) => {
       const stored = this.snapshotFile(id, f.profile as ExportProfile)
       const rebuilt = built[i]!
-      return { profile: f.profile, sha256: stored.sha256, rebuiltSha256: rebuilt.sha256, identical: rebuilt.bytes.equals(stored.bytes) }
+      return {
+        profile: f.profile,
+        sha256: stored.sha256,
+        rebuiltSha256: rebuilt.sha256,
+        identical: rebuilt.bytes.equals(stored.bytes),
+      }
     })
     return { id, files }
   }
@@ -381,7 +439,9 @@ export class ExportService {
       kecamatan: new Set(service.regions.kecamatan.map((k) => k.code)),
       desa: new Set(service.regions.desa.map((d) => d.code)),
       tps: new Set(service.listTps().map((t) => t.code)),
-      names: new Map([...service.regions.kecamatan, ...service.regions.desa].map((r) => [r.code, r.name])),
+      names: new Map(
+        [...service.regions.kecamatan, ...service.regions.desa].map((r) => [r.code, r.name]),
+      ),
       contests,
       ...(options.contest ? { contest: options.contest } : {}),
     })
@@ -425,7 +485,11 @@ export class ExportService {
         rows: rec.rows,
         sha256: rec.sha256,
       })
-      service.store.appendEvent('kpu.imported', { id: rec.id, level: rec.level, contests: rec.contests })
+      service.store.appendEvent('kpu.imported', {
+        id: rec.id,
+        level: rec.level,
+        contests: rec.contests,
+      })
       return rec
     })
     return { import: record, figures: parsed.sets.reduce((a, s) => a + s.figures.length, 0) }
@@ -445,7 +509,9 @@ export class ExportService {
   kpuReportWorkbook(threshold = DEFAULT_KPU_THRESHOLD): Promise<BuiltWorkbook> {
     const pct = normaliseThreshold(threshold)
     return this.shared(`kpu|${pct}`, () =>
-      this.builder.run({ kind: 'reconcile', source: this.source(pct), thresholdPercent: pct }).then((a) => a.built[0]!),
+      this.builder
+        .run({ kind: 'reconcile', source: this.source(pct), thresholdPercent: pct })
+        .then((a) => a.built[0]!),
     )
   }
 }
@@ -464,9 +530,12 @@ export class OpenConflictsError extends DeskError {
 
 /** What is waiting, and how to freeze anyway. */
 function openConflictsError(source: RecapSource, confirmed: number): OpenConflictsError {
-  const parts = source.contests.filter((c) => c.openConflicts > 0).map((c) => `${c.name}: ${formatCount(c.openConflicts)}`)
+  const parts = source.contests
+    .filter((c) => c.openConflicts > 0)
+    .map((c) => `${c.name}: ${formatCount(c.openConflicts)}`)
   const total = source.contests.reduce((a, c) => a + c.openConflicts, 0)
-  const grown = confirmed > 0 ? `Sejak dikonfirmasi (${formatCount(confirmed)}) jumlahnya bertambah. ` : ''
+  const grown =
+    confirmed > 0 ? `Sejak dikonfirmasi (${formatCount(confirmed)}) jumlahnya bertambah. ` : ''
   return new OpenConflictsError(
     total,
     `${grown}${formatCount(total)} laporan berbeda/koreksi masih menunggu keputusan supervisor (${parts.join('; ')}). Putuskan dulu di konsol, atau bekukan juga dengan konfirmasi: snapshot akan mencatat jumlahnya dan TPS-nya ditandai.`,

@@ -4,10 +4,17 @@
 // served while a recap is built. Built as its own entry (out/main/export-worker.js).
 
 import { parentPort } from 'node:worker_threads'
-import { runWorkbookJob, toWire, transferables, type WorkbookJob, type WorkerReply } from './workbook-jobs'
+import {
+  runWorkbookJob,
+  toWire,
+  transferables,
+  type WorkbookJob,
+  type WorkerReply,
+} from './workbook-jobs'
 
 const port = parentPort
-if (!port) throw new Error('export-worker.ts runs only as a worker thread (see workbook-builder.ts)')
+if (!port)
+  throw new Error('export-worker.ts runs only as a worker thread (see workbook-builder.ts)')
 
 port.on('message', ({ id, job }: { id: number; job: WorkbookJob }) => {
   let reply: WorkerReply

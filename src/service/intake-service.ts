@@ -88,7 +88,11 @@ export class IntakeService {
     this.people.assertReporterWindow()
   }
 
-  importUsers(actor: Principal, table: string[][], options: { simulated?: boolean } = {}): Promise<UserImportAnswer> {
+  importUsers(
+    actor: Principal,
+    table: string[][],
+    options: { simulated?: boolean } = {},
+  ): Promise<UserImportAnswer> {
     return this.people.importUsers(actor, table, options)
   }
 
@@ -98,9 +102,14 @@ export class IntakeService {
     if (region !== undefined) {
       const level = regionLevel(region)
       if (!this.regions.contains(region) || (level !== 'desa' && level !== 'kecamatan')) {
-        throw new DeskError(400, 'invalid', `Wilayah ${region} bukan desa/kelurahan atau kecamatan di ${this.regions.regency.name}`, {
-          region: 'Kode desa atau kecamatan tidak dikenal',
-        })
+        throw new DeskError(
+          400,
+          'invalid',
+          `Wilayah ${region} bukan desa/kelurahan atau kecamatan di ${this.regions.regency.name}`,
+          {
+            region: 'Kode desa atau kecamatan tidak dikenal',
+          },
+        )
       }
     }
     if (p.role === 'reporter') {
@@ -109,7 +118,9 @@ export class IntakeService {
       return region
     }
     if (region === undefined) {
-      throw new DeskError(400, 'invalid', 'Sebutkan wilayah: ?region=KODE desa atau kecamatan', { region: 'Wajib diisi' })
+      throw new DeskError(400, 'invalid', 'Sebutkan wilayah: ?region=KODE desa atau kecamatan', {
+        region: 'Wajib diisi',
+      })
     }
     return region
   }
@@ -119,16 +130,30 @@ export class IntakeService {
     const contests = this.desk.contests()
     const results = this.core.intake.resultsUnder(scope)
     const conflicts = this.core.intake.openConflictsUnder(scope)
-    const state = new Map<string, { state: IntakeContestState; reason?: 'conflict' | 'correction' | 'flagged' }>()
+    const state = new Map<
+      string,
+      { state: IntakeContestState; reason?: 'conflict' | 'correction' | 'flagged' }
+    >()
     for (const r of results) {
-      state.set(`${r.tps}|${r.contest}`, r.review === 'flagged' ? { state: 'perlu_dicek', reason: 'flagged' } : { state: 'diterima' })
+      state.set(
+        `${r.tps}|${r.contest}`,
+        r.review === 'flagged'
+          ? { state: 'perlu_dicek', reason: 'flagged' }
+          : { state: 'diterima' },
+      )
     }
-    for (const c of conflicts) state.set(`${c.tps}|${c.contest}`, { state: 'perlu_dicek', reason: c.kind })
-    const desaCodes = regionLevel(scope) === 'desa' ? [scope] : this.regions.childrenOf(scope).map((d) => d.code)
+    for (const c of conflicts)
+      state.set(`${c.tps}|${c.contest}`, { state: 'perlu_dicek', reason: c.kind })
+    const desaCodes =
+      regionLevel(scope) === 'desa' ? [scope] : this.regions.childrenOf(scope).map((d) => d.code)
     const verifications = this.verification.verificationsUnder(scope, p)
     return {
       region: this.regionRef(scope),
-      desa: desaCodes.map((code) => ({ code, name: this.regions.get(code)?.name ?? code, verification: verifications.get(code) ?? null })),
+      desa: desaCodes.map((code) => ({
+        code,
+        name: this.regions.get(code)?.name ?? code,
+        verification: verifications.get(code) ?? null,
+      })),
       tps: this.desk.listTps(scope).map((t) => ({
         code: t.code,
         desa: t.desa,
@@ -137,7 +162,12 @@ export class IntakeService {
         location: t.location,
         status: t.status,
         statusReason: t.statusReason,
-        contests: Object.fromEntries(contests.map((c) => [c.id, state.get(`${t.code}|${c.id}`) ?? { state: 'belum' as const }])),
+        contests: Object.fromEntries(
+          contests.map((c) => [
+            c.id,
+            state.get(`${t.code}|${c.id}`) ?? { state: 'belum' as const },
+          ]),
+        ),
       })),
     }
   }
@@ -187,19 +217,34 @@ export class IntakeService {
   }
 
   // ---------------------------------------------------------------- incidents
-  createIncident(p: Principal, body: IncidentCreate, options: { simulated?: boolean } = {}): Promise<{ httpStatus: 200 | 201; id: number }> {
+  createIncident(
+    p: Principal,
+    body: IncidentCreate,
+    options: { simulated?: boolean } = {},
+  ): Promise<{ httpStatus: 200 | 201; id: number }> {
     return this.incidents.createIncident(p, body, options)
   }
 
-  listIncidents(p: Principal, filter: { status?: 'open' | 'handled'; after?: number; limit?: number } = {}): IncidentDto[] {
+  listIncidents(
+    p: Principal,
+    filter: { status?: 'open' | 'handled'; after?: number; limit?: number } = {},
+  ): IncidentDto[] {
     return this.incidents.listIncidents(p, filter)
   }
 
-  attachIncidentPhoto(p: Principal, id: number, file: string): Promise<{ outcome: 'attached' | 'duplicate'; incident: IncidentDto }> {
+  attachIncidentPhoto(
+    p: Principal,
+    id: number,
+    file: string,
+  ): Promise<{ outcome: 'attached' | 'duplicate'; incident: IncidentDto }> {
     return this.incidents.attachIncidentPhoto(p, id, file)
   }
 
-  setIncidentStatus(actor: Principal, id: number, status: 'open' | 'handled'): Promise<IncidentDto> {
+  setIncidentStatus(
+    actor: Principal,
+    id: number,
+    status: 'open' | 'handled',
+  ): Promise<IncidentDto> {
     return this.incidents.setIncidentStatus(actor, id, status)
   }
 
@@ -209,7 +254,12 @@ export class IntakeService {
    */
   evidenceSource(): {
     photos(tps: string, contest: string): { url: string; label: string }[]
-    verification(tps: string): { status: string; note: string | null; at: string | null; actor: { id: string; name: string; role: string } | null } | null
+    verification(tps: string): {
+      status: string
+      note: string | null
+      at: string | null
+      actor: { id: string; name: string; role: string } | null
+    } | null
   } {
     return {
       photos: (tps, contest) =>

@@ -8,7 +8,12 @@
 import { randomUUID } from 'node:crypto'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { DeskIdentityDto, ReceiptCheckDto, ResultAnswer, StandingSheetDto } from '../shared/api'
+import type {
+  DeskIdentityDto,
+  ReceiptCheckDto,
+  ResultAnswer,
+  StandingSheetDto,
+} from '../shared/api'
 import type { DeskService } from './desk-service'
 import { DeskError } from './errors'
 import type { Principal } from './principal'
@@ -46,18 +51,27 @@ export class PhoneSyncService {
     this.startedAt = desk.store.nowIso()
     const p = (sql: string) => desk.store.db.prepare(sql)
     this.s = {
-      holds: p('SELECT count(*) AS n, coalesce(max(seq), 0) AS lastSeq, max(received_at) AS lastAt FROM submissions'),
+      holds: p(
+        'SELECT count(*) AS n, coalesce(max(seq), 0) AS lastSeq, max(received_at) AS lastAt FROM submissions',
+      ),
       // The idempotency index (actor, submission_id) answers each lookup.
-      mine: p('SELECT submission_id, answer, tps, contest, received_at FROM submissions WHERE actor = ? AND submission_id = ?'),
+      mine: p(
+        'SELECT submission_id, answer, tps, contest, received_at FROM submissions WHERE actor = ? AND submission_id = ?',
+      ),
       // Incidents a phone resends carry a submissionId too (primary key of incident_submissions).
-      mineIncident: p(`SELECT i.id, i.tps, i.at FROM incident_submissions s JOIN incidents i ON i.id = s.incident
+      mineIncident:
+        p(`SELECT i.id, i.tps, i.at FROM incident_submissions s JOIN incidents i ON i.id = s.incident
         WHERE s.actor = ? AND s.submission_id = ?`),
     }
   }
 
   identity(): DeskIdentityDto {
     const h = this.s.holds.get() as { n: number; lastSeq: number; lastAt: string | null }
-    return { dataFolder: this.dataFolder, startedAt: this.startedAt, holds: { submissions: h.n, lastSeq: h.lastSeq, lastAt: h.lastAt } }
+    return {
+      dataFolder: this.dataFolder,
+      startedAt: this.startedAt,
+      holds: { submissions: h.n, lastSeq: h.lastSeq, lastAt: h.lastAt },
+    }
   }
 
   /** Of the caller's own submissionIds, which this desk has; another sender's ids are simply unknown. */
@@ -68,12 +82,29 @@ export class PhoneSyncService {
       const row = this.s.mine.get(p.id, id) as SubmissionRow | undefined
       if (row) {
         const answer = JSON.parse(row.answer) as ResultAnswer
-        known.push({ submissionId: id, kind: 'result', receipt: answer.receipt, status: answer.status, tps: row.tps, contest: row.contest, at: row.received_at })
+        known.push({
+          submissionId: id,
+          kind: 'result',
+          receipt: answer.receipt,
+          status: answer.status,
+          tps: row.tps,
+          contest: row.contest,
+          at: row.received_at,
+        })
         continue
       }
-      const incident = this.s.mineIncident.get(p.id, id) as { id: number; tps: string | null; at: string } | undefined
+      const incident = this.s.mineIncident.get(p.id, id) as
+        { id: number; tps: string | null; at: string } | undefined
       if (incident) {
-        known.push({ submissionId: id, kind: 'incident', receipt: `#${incident.id}`, status: 'created', tps: incident.tps, contest: null, at: incident.at })
+        known.push({
+          submissionId: id,
+          kind: 'incident',
+          receipt: `#${incident.id}`,
+          status: 'created',
+          tps: incident.tps,
+          contest: null,
+          at: incident.at,
+        })
         continue
       }
       unknown.push(id)
@@ -83,8 +114,14 @@ export class PhoneSyncService {
 
   /** The standing numbers of a TPS per contest, for someone who may report for it. */
   standing(p: Principal, tps: string): StandingSheetDto {
-    if (!this.desk.store.getTps(tps)) throw new DeskError(404, 'not_found', `TPS ${tps} tidak terdaftar`, { tps: 'TPS tidak terdaftar' })
-    if (!this.desk.canReportFor(p, tps)) throw new DeskError(403, 'forbidden', `TPS ${tps} di luar wilayah tugas Anda`, { tps: 'Di luar wilayah tugas' })
+    if (!this.desk.store.getTps(tps))
+      throw new DeskError(404, 'not_found', `TPS ${tps} tidak terdaftar`, {
+        tps: 'TPS tidak terdaftar',
+      })
+    if (!this.desk.canReportFor(p, tps))
+      throw new DeskError(403, 'forbidden', `TPS ${tps} di luar wilayah tugas Anda`, {
+        tps: 'Di luar wilayah tugas',
+      })
     const contests: StandingSheetDto['contests'] = {}
     for (const c of this.desk.contests()) {
       const r = this.desk.store.getResult(tps, c.id)
@@ -94,7 +131,13 @@ export class PhoneSyncService {
       }
       const sub = this.desk.store.submissionBySeq(r.submissionSeq)
       const receipt = sub ? (JSON.parse(sub.answer) as ResultAnswer).receipt : ''
-      contests[c.id] = { votes: r.votes, invalid: r.invalid, voters: r.voters, receipt, acceptedAt: r.acceptedAt }
+      contests[c.id] = {
+        votes: r.votes,
+        invalid: r.invalid,
+        voters: r.voters,
+        receipt,
+        acceptedAt: r.acceptedAt,
+      }
     }
     return { tps, contests }
   }

@@ -9,7 +9,13 @@ export interface Principal {
   region: string
 }
 
-const RANK: Record<PrincipalRole, number> = { display: 0, reporter: 1, operator: 2, supervisor: 3, admin: 4 }
+const RANK: Record<PrincipalRole, number> = {
+  display: 0,
+  reporter: 1,
+  operator: 2,
+  supervisor: 3,
+  admin: 4,
+}
 
 /** Operators enter and chase; supervisors also decide; admins also manage people and configuration. */
 export function atLeast(p: Principal, role: 'operator' | 'supervisor' | 'admin'): boolean {

@@ -27,7 +27,13 @@ interface Plan {
   promotions: { tps: string; contest: string; conflict: SimConflictRow; fromSeq: number }[]
   deleteUsers: string[]
   revokeUsers: string[]
-  tpsStatus: { tps: string; from: string; to: string; reason: string | null; mergedInto: string | null }[]
+  tpsStatus: {
+    tps: string
+    from: string
+    to: string
+    reason: string | null
+    mergedInto: string | null
+  }[]
   incidents: { id: number; photo: string | null }[]
   photos: { id: number; file: string }[]
   verifications: string[]
@@ -58,8 +64,10 @@ export class PurgeService {
     const removeConflicts: SimConflictRow[] = []
     const keptConflicts: SimConflictRow[] = []
     for (const c of conflicts) {
-      if (c.decisions > 0) keptConflicts.push(c) // decided: the append-only decision points at it
-      else if (promotedIds.has(c.id)) removeConflicts.push(c) // becomes the result
+      if (c.decisions > 0)
+        keptConflicts.push(c) // decided: the append-only decision points at it
+      else if (promotedIds.has(c.id))
+        removeConflicts.push(c) // becomes the result
       else if (c.submissionSimulated) removeConflicts.push(c)
       // A real report is never dropped: a later one stays held, against the promoted report.
     }
@@ -75,10 +83,17 @@ export class PurgeService {
     }
     for (const [code, detail] of firstSim) {
       if (realAfter.has(code)) continue
-      const previous = detail.previous as { status: string; reason: string | null; mergedInto: string | null } | undefined
+      const previous = detail.previous as
+        { status: string; reason: string | null; mergedInto: string | null } | undefined
       const tps = this.desk.store.getTps(code)
       if (!previous || !tps || tps.status === previous.status) continue
-      tpsStatus.push({ tps: code, from: tps.status, to: previous.status, reason: previous.reason, mergedInto: previous.mergedInto })
+      tpsStatus.push({
+        tps: code,
+        from: tps.status,
+        to: previous.status,
+        reason: previous.reason,
+        mergedInto: previous.mergedInto,
+      })
     }
     return {
       results,
@@ -107,7 +122,17 @@ export class PurgeService {
       photos: plan.photos.length,
       verifications: plan.verifications.length,
     }
-    const empty = s.results + s.conflicts + s.promoted.length + s.accounts + s.accountsRevoked + s.tpsStatus.length + s.incidents + s.photos + s.verifications === 0
+    const empty =
+      s.results +
+        s.conflicts +
+        s.promoted.length +
+        s.accounts +
+        s.accountsRevoked +
+        s.tpsStatus.length +
+        s.incidents +
+        s.photos +
+        s.verifications ===
+      0
     return { ...s, empty }
   }
 
@@ -137,16 +162,23 @@ export class PurgeService {
     const done = await this.desk.write(() => {
       const plan = this.plan()
       if (confirm !== this.digest(plan)) {
-        throw new DeskError(409, 'purge_changed', 'Data simulasi berubah sejak ringkasan ditampilkan. Lihat ringkasan yang baru lalu konfirmasi lagi.', {
-          confirm: 'Tidak cocok dengan ringkasan terbaru',
-        })
+        throw new DeskError(
+          409,
+          'purge_changed',
+          'Data simulasi berubah sejak ringkasan ditampilkan. Lihat ringkasan yang baru lalu konfirmasi lagi.',
+          {
+            confirm: 'Tidak cocok dengan ringkasan terbaru',
+          },
+        )
       }
       const summary = this.summary(plan)
-      if (summary.empty) throw new DeskError(409, 'purge_empty', 'Tidak ada data simulasi di desk ini.')
+      if (summary.empty)
+        throw new DeskError(409, 'purge_empty', 'Tidak ada data simulasi di desk ini.')
       const at = this.desk.store.nowIso()
       for (const p of plan.promotions) this.promote(p)
       for (const r of plan.results) {
-        if (!plan.promotions.some((p) => p.tps === r.tps && p.contest === r.contest)) this.store.deleteResult(r.tps, r.contest)
+        if (!plan.promotions.some((p) => p.tps === r.tps && p.contest === r.contest))
+          this.store.deleteResult(r.tps, r.contest)
       }
       for (const c of plan.removeConflicts) this.store.deleteConflict(c.id)
       for (const i of plan.incidents) this.store.deleteIncident(i.id)
@@ -154,12 +186,25 @@ export class PurgeService {
       for (const d of plan.verifications) this.store.deleteVerification(d)
       for (const id of plan.deleteUsers) this.store.deleteUser(id)
       for (const id of plan.revokeUsers) this.store.revokeUser(id, at)
-      for (const t of plan.tpsStatus) this.store.restoreStatus(t.tps, t.to, t.reason, t.mergedInto, at)
-      const files = [...new Set([...plan.photos.map((p) => p.file), ...plan.incidents.flatMap((i) => (i.photo ? [i.photo] : []))])].filter(
-        (f) => !this.store.photoStillUsed(f),
-      )
-      this.desk.store.audit(actor.id, PURGE_EVENT, null, { ...summary, promoted: summary.promoted.length, tpsStatus: summary.tpsStatus })
-      this.desk.store.appendEvent(PURGE_EVENT, { at, results: summary.results, accounts: summary.accounts, tpsStatus: summary.tpsStatus.length })
+      for (const t of plan.tpsStatus)
+        this.store.restoreStatus(t.tps, t.to, t.reason, t.mergedInto, at)
+      const files = [
+        ...new Set([
+          ...plan.photos.map((p) => p.file),
+          ...plan.incidents.flatMap((i) => (i.photo ? [i.photo] : [])),
+        ]),
+      ].filter((f) => !this.store.photoStillUsed(f))
+      this.desk.store.audit(actor.id, PURGE_EVENT, null, {
+        ...summary,
+        promoted: summary.promoted.length,
+        tpsStatus: summary.tpsStatus,
+      })
+      this.desk.store.appendEvent(PURGE_EVENT, {
+        at,
+        results: summary.results,
+        accounts: summary.accounts,
+        tpsStatus: summary.tpsStatus.length,
+      })
       return { summary, files, at }
     })
     // Files after the commit: a rolled-back purge must not have taken a photo with it.
@@ -177,14 +222,29 @@ export class PurgeService {
   }
 
   private promote(p: Plan['promotions'][number]): void {
-    const body = JSON.parse(this.store.payload(p.conflict.submissionSeq)) as { votes: Record<string, number>; invalid: number; voters?: ResultSheet['voters'] }
-    const sheet: ResultSheet = { votes: body.votes, invalid: body.invalid, ...(body.voters ? { voters: body.voters } : {}) }
+    const body = JSON.parse(this.store.payload(p.conflict.submissionSeq)) as {
+      votes: Record<string, number>
+      invalid: number
+      voters?: ResultSheet['voters']
+    }
+    const sheet: ResultSheet = {
+      votes: body.votes,
+      invalid: body.invalid,
+      ...(body.voters ? { voters: body.voters } : {}),
+    }
     const contest = this.desk.contest(p.contest)
     const tps = this.desk.store.getTps(p.tps)
     if (!contest || !tps) return
     const check = checkResultSheet(sheet, { candidates: contest.candidates, dpt: tps.dpt })
     this.store.deleteResult(p.tps, p.contest)
-    this.desk.store.insertResult(p.tps, p.contest, p.conflict.submissionSeq, sheet, check, check.warnings)
+    this.desk.store.insertResult(
+      p.tps,
+      p.contest,
+      p.conflict.submissionSeq,
+      sheet,
+      check,
+      check.warnings,
+    )
     // Later real reports held against the simulated result are now held against this one.
     this.store.repointConflicts(p.tps, p.contest, p.fromSeq, p.conflict.submissionSeq)
   }

@@ -24,7 +24,9 @@ export function checkAndroidSignature(
   if (!/^\d{1,12}$/.test(timestamp)) return 'bad'
   // A captured request replayed later is refused (the stored message key also stops a recount).
   if (Math.abs(nowMs / 1000 - Number(timestamp)) > SIGNATURE_WINDOW_S) return 'stale'
-  const expected = createHmac('sha256', signingKey).update(Buffer.concat([rawBody, Buffer.from(timestamp)])).digest()
+  const expected = createHmac('sha256', signingKey)
+    .update(Buffer.concat([rawBody, Buffer.from(timestamp)]))
+    .digest()
   const given = /^[0-9a-f]{64}$/i.test(signature) ? Buffer.from(signature, 'hex') : null
   return given && timingSafeEqual(given, expected) ? 'ok' : 'bad'
 }
@@ -47,7 +49,8 @@ export class AndroidSender implements SmsSender {
 
   constructor(private readonly options: AndroidOptions) {
     const u = new URL(options.url)
-    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('--sms-android-url harus alamat http:// atau https://')
+    if (u.protocol !== 'http:' && u.protocol !== 'https:')
+      throw new Error('--sms-android-url harus alamat http:// atau https://')
     this.base = options.url.replace(/\/+$/, '')
     this.auth = 'Basic ' + Buffer.from(`${options.user}:${options.password}`).toString('base64')
   }
@@ -66,7 +69,10 @@ export class AndroidSender implements SmsSender {
     }
   }
 
-  private async attempt(to: string, text: string): Promise<{ message: string; retry: boolean } | null> {
+  private async attempt(
+    to: string,
+    text: string,
+  ): Promise<{ message: string; retry: boolean } | null> {
     let res: Response
     try {
       res = await (this.options.fetch ?? fetch)(`${this.base}/message`, {

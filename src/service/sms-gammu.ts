@@ -1,4 +1,14 @@
-import { accessSync, chmodSync, constants as fsConstants, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs'
+import {
+  accessSync,
+  chmodSync,
+  constants as fsConstants,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { randomBytes } from 'node:crypto'
 import { wellFormed } from '../shared/format'
@@ -27,12 +37,23 @@ export interface GammuFile {
 export function parseInboxName(name: string): GammuFile | null {
   const m = IN_NAME.exec(name)
   if (!m) return null
-  return { name, date: m[1]!, time: m[2]!, serial: m[3]!, sender: m[4]!, part: Number(m[5]), binary: m[6]!.toLowerCase() === 'bin' }
+  return {
+    name,
+    date: m[1]!,
+    time: m[2]!,
+    serial: m[3]!,
+    sender: m[4]!,
+    part: Number(m[5]),
+    binary: m[6]!.toLowerCase() === 'bin',
+  }
 }
 
 /** A gammu text file: UTF-16 with a byte-order mark (either order), or UTF-8; null if cut short. */
 export function decodeGammuText(buf: Buffer): string | null {
-  if (buf.length >= 2 && ((buf[0] === 0xfe && buf[1] === 0xff) || (buf[0] === 0xff && buf[1] === 0xfe))) {
+  if (
+    buf.length >= 2 &&
+    ((buf[0] === 0xfe && buf[1] === 0xff) || (buf[0] === 0xff && buf[1] === 0xfe))
+  ) {
     if (buf.length % 2 !== 0) return null // half a character: still being written
     const body = Buffer.from(buf.subarray(2))
     if (buf[0] === 0xfe) body.swap16()
@@ -82,12 +103,16 @@ function prepareFolder(dir: string, setting: string): void {
   try {
     mkdirSync(dir, { recursive: true })
   } catch (e) {
-    throw new GammuFolderError(`${setting}: desk tidak bisa membuat ${dir} (${fsReason(e)}). Buat folder itu untuk pengguna desk (lihat docs/SMS.md, Gammu SMSD).`)
+    throw new GammuFolderError(
+      `${setting}: desk tidak bisa membuat ${dir} (${fsReason(e)}). Buat folder itu untuk pengguna desk (lihat docs/SMS.md, Gammu SMSD).`,
+    )
   }
   try {
     accessSync(dir, fsConstants.R_OK | fsConstants.W_OK | fsConstants.X_OK)
   } catch (e) {
-    throw new GammuFolderError(`${setting}: desk tidak bisa membaca dan menulis ${dir} (${fsReason(e)}). Berikan folder itu kepada pengguna desk (lihat docs/SMS.md, Gammu SMSD).`)
+    throw new GammuFolderError(
+      `${setting}: desk tidak bisa membaca dan menulis ${dir} (${fsReason(e)}). Berikan folder itu kepada pengguna desk (lihat docs/SMS.md, Gammu SMSD).`,
+    )
   }
 }
 
@@ -196,12 +221,16 @@ export class GammuFilesGateway implements SmsSender {
     }
     let handled = 0
     for (const group of bySender.values()) {
-      group.sort((a, b) => a.date.localeCompare(b.date) || a.time.localeCompare(b.time) || a.part - b.part)
+      group.sort(
+        (a, b) => a.date.localeCompare(b.date) || a.time.localeCompare(b.time) || a.part - b.part,
+      )
       const used = new Set<GammuFile>()
       for (const first of group.filter((f) => f.part === 0)) {
         const parts = [first]
         for (let n = 1; ; n++) {
-          const next = group.find((f) => f.part === n && !used.has(f) && Math.abs(secondsOf(f) - secondsOf(first)) <= 600)
+          const next = group.find(
+            (f) => f.part === n && !used.has(f) && Math.abs(secondsOf(f) - secondsOf(first)) <= 600,
+          )
           if (!next) break
           parts.push(next)
         }
@@ -213,7 +242,8 @@ export class GammuFilesGateway implements SmsSender {
       for (const f of group) {
         if (used.has(f) || f.part === 0) continue
         const s = this.seen.get(f.name)
-        if (s && t - s.since >= this.orphanMs) this.move([f], this.failedDir, 'bagian pesan tanpa bagian pertama')
+        if (s && t - s.since >= this.orphanMs)
+          this.move([f], this.failedDir, 'bagian pesan tanpa bagian pertama')
       }
     }
     return handled
@@ -232,7 +262,12 @@ export class GammuFilesGateway implements SmsSender {
     }
     const first = parts[0]!
     try {
-      await this.options.onMessage({ gateway: 'gammu', from: first.sender, sentAt: isoOf(first.date, first.time), text: texts.join('') })
+      await this.options.onMessage({
+        gateway: 'gammu',
+        from: first.sender,
+        sentAt: isoOf(first.date, first.time),
+        text: texts.join(''),
+      })
     } catch (e) {
       this.options.onError?.('sms.gammu.failed', { file: first.name, error: (e as Error).message })
       this.move(parts, this.failedDir, (e as Error).message)
@@ -251,7 +286,11 @@ export class GammuFilesGateway implements SmsSender {
         this.options.onError?.('sms.gammu.move', { file: p.name, error: (e as Error).message })
       }
     }
-    if (why) this.options.onError?.('sms.gammu.unreadable', { files: parts.map((p) => p.name), reason: why })
+    if (why)
+      this.options.onError?.('sms.gammu.unreadable', {
+        files: parts.map((p) => p.name),
+        reason: why,
+      })
   }
 
   /**

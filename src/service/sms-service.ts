@@ -9,7 +9,14 @@ import {
   type SmsParse,
   type SmsPartial,
 } from '../domain/sms-grammar'
-import { codeLikeWords, fitSms, maskSmsCode, maskWords, normalizeMsisdn, titleCase } from '../domain/sms-text'
+import {
+  codeLikeWords,
+  fitSms,
+  maskSmsCode,
+  maskWords,
+  normalizeMsisdn,
+  titleCase,
+} from '../domain/sms-text'
 import type { ResultAnswer, SmsMessageDto, SmsPrefillDto, SmsUnknownDto } from '../shared/api'
 import type { UserRecord } from '../store/store'
 import type { SmsGatewayName, SmsMessageRecord, SmsStore } from '../store/sms-store'
@@ -33,7 +40,8 @@ export interface SmsSender {
   send(to: string, text: string): Promise<void>
 }
 
-export type SmsInStatus = 'received' | 'counted' | 'conflict' | 'refused' | 'wrong_code' | 'locked' | 'unknown_number'
+export type SmsInStatus =
+  'received' | 'counted' | 'conflict' | 'refused' | 'wrong_code' | 'locked' | 'unknown_number'
 
 export interface SmsReceiveResult {
   id: number
@@ -140,11 +148,16 @@ export class SmsService {
   /** An operator lifts a number's block (after calling the reporter); audited. False when it was not blocked. */
   async unblock(p: Principal, rawPhone: string): Promise<boolean> {
     const phone = normalizeMsisdn(rawPhone)
-    if (!phone) throw new DeskError(400, 'invalid', 'Nomor HP tidak sah', { phone: 'Nomor HP tidak sah' })
+    if (!phone)
+      throw new DeskError(400, 'invalid', 'Nomor HP tidak sah', { phone: 'Nomor HP tidak sah' })
     return this.desk.write(() => {
       const wait = this.lockedFor(phone)
       const at = this.desk.store.nowIso()
-      const cleared = this.store.clearWrongCodes(phone, new Date(this.nowMs() - 2 * LOCK_MS).toISOString(), { at, by: p.id })
+      const cleared = this.store.clearWrongCodes(
+        phone,
+        new Date(this.nowMs() - 2 * LOCK_MS).toISOString(),
+        { at, by: p.id },
+      )
       if (wait === 0 && cleared === 0) return false
       this.desk.store.audit(p.id, 'sms.unblock', phone, { remainingMs: wait, wrongCodes: cleared })
       // No phone number in the event: display screens receive events too.
@@ -196,7 +209,12 @@ export class SmsService {
     const code0 = splitSmsCode(text).code
     // The sender's SMS code wherever it stands in the text (found below): masked in the stored copy.
     let secrets: string[] = []
-    const done = async (status: SmsInStatus, detail: Record<string, unknown>, reply: string | null, userId?: string) => {
+    const done = async (
+      status: SmsInStatus,
+      detail: Record<string, unknown>,
+      reply: string | null,
+      userId?: string,
+    ) => {
       await this.desk.write(() => {
         this.store.setStatus(id, status, detail, userId ?? null)
         if (secrets.length > 0) {
@@ -212,26 +230,47 @@ export class SmsService {
           ...(userId ? { reporter: userId } : {}),
         })
       })
-      if (reply) await this.reply(msg.gateway, phone, reply, id, userId ? code0 : null, userId ?? (candidates.length === 1 ? candidates[0]!.id : null))
+      if (reply)
+        await this.reply(
+          msg.gateway,
+          phone,
+          reply,
+          id,
+          userId ? code0 : null,
+          userId ?? (candidates.length === 1 ? candidates[0]!.id : null),
+        )
       return { id, status, reply, duplicateDelivery: false }
     }
 
     // Unknown numbers get no reply (no free SMS to strangers); operators see them listed.
     if (candidates.length === 0) return done('unknown_number', {}, null)
     const wait = this.lockedFor(phone)
-    if (wait > 0) return done('locked', { reason: 'nomor diblokir sementara (kode SMS salah 5 kali)' }, null)
+    if (wait > 0)
+      return done('locked', { reason: 'nomor diblokir sementara (kode SMS salah 5 kali)' }, null)
     // An empty message (a pocket press, a blank forward) is no attempt at a code: refused, not counted
     // against the number.
     if (text.trim() === '') {
-      const reply = 'SALAH: pesan kosong. Tulis kode SMS Anda (di kartu) lalu hasilnya, contoh: KODE 3 B 120 150 TS 6'
-      return done('refused', { reason: 'pesan kosong', empty: true }, candidates.length === 1 ? fitSms(reply) : null)
+      const reply =
+        'SALAH: pesan kosong. Tulis kode SMS Anda (di kartu) lalu hasilnya, contoh: KODE 3 B 120 150 TS 6'
+      return done(
+        'refused',
+        { reason: 'pesan kosong', empty: true },
+        candidates.length === 1 ? fitSms(reply) : null,
+      )
     }
 
     const { code, rest } = splitSmsCode(text)
     const user = code ? await this.matchCode(code, candidates) : null
     // A code written somewhere else (after KOREKSI, at the end): checked against the number's
     // owners, at most four words (each check is an scrypt hash).
-    secrets = user ? [code!] : await this.codesAmong(codeLikeWords(text).filter((w) => w !== code).slice(0, 4), candidates)
+    secrets = user
+      ? [code!]
+      : await this.codesAmong(
+          codeLikeWords(text)
+            .filter((w) => w !== code)
+            .slice(0, 4),
+          candidates,
+        )
     if (!user) {
       const left = this.triesLeftAfterFailure(phone)
       const reply =
@@ -241,12 +280,20 @@ export class SmsService {
       return done('wrong_code', { triesLeft: left }, reply)
     }
 
-    const principal: Principal = { id: user.id, name: user.name, role: user.role, region: user.region }
+    const principal: Principal = {
+      id: user.id,
+      name: user.name,
+      role: user.role,
+      region: user.region,
+    }
     const ctx = this.contextFor(principal)
     const parsed = parseSmsReport(rest, ctx)
     if (!parsed.ok) {
       const prefill = this.prefill(parsed.partial)
-      const reply = fitSms(`SALAH: ${parsed.error}.`, ` Contoh: ${smsExample(code!, ctx, parsed.partial.contest)}`)
+      const reply = fitSms(
+        `SALAH: ${parsed.error}.`,
+        ` Contoh: ${smsExample(code!, ctx, parsed.partial.contest)}`,
+      )
       return done('refused', { reason: parsed.error, prefill, name: user.name }, reply, user.id)
     }
 
@@ -262,7 +309,10 @@ export class SmsService {
         ...(parsed.correction ? { correction: { reason: 'Koreksi lewat SMS (KOREKSI)' } } : {}),
       }
       try {
-        const { answer } = await this.desk.submitResult(principal, body, { channel: 'sms', address: `sms:+${phone}` })
+        const { answer } = await this.desk.submitResult(principal, body, {
+          channel: 'sms',
+          address: `sms:+${phone}`,
+        })
         const replayed = (answer as ResultAnswer & { replayOf?: ResultAnswer['status'] }).replayOf
         const status = replayed ?? answer.status
         parts.push({
@@ -275,15 +325,35 @@ export class SmsService {
         })
       } catch (e) {
         if (!(e instanceof DeskError)) throw e
-        parts.push({ contest: report.contest, status: 'refused', error: e.message, votes: report.votes, invalid: report.invalid })
+        parts.push({
+          contest: report.contest,
+          status: 'refused',
+          error: e.message,
+          votes: report.votes,
+          invalid: report.invalid,
+        })
       }
     }
     const refused = parts.find((p) => p.status === 'refused')
-    const status: SmsInStatus = refused ? 'refused' : parts.some((p) => p.status === 'conflict' || p.status === 'correction') ? 'conflict' : 'counted'
-    const detail: Record<string, unknown> = { tps, parts, name: user.name, correction: parsed.correction }
+    const status: SmsInStatus = refused
+      ? 'refused'
+      : parts.some((p) => p.status === 'conflict' || p.status === 'correction')
+        ? 'conflict'
+        : 'counted'
+    const detail: Record<string, unknown> = {
+      tps,
+      parts,
+      name: user.name,
+      correction: parsed.correction,
+    }
     if (refused) {
       detail.reason = refused.error
-      detail.prefill = { tps, contest: refused.contest, votes: refused.votes, invalid: refused.invalid } satisfies SmsPrefillDto
+      detail.prefill = {
+        tps,
+        contest: refused.contest,
+        votes: refused.votes,
+        invalid: refused.invalid,
+      } satisfies SmsPrefillDto
     }
     return done(status, detail, this.composeReply(code!, ctx, tps, parsed, parts), user.id)
   }
@@ -291,7 +361,9 @@ export class SmsService {
   /** The people registered with this number (any of 08…, +628…, 628…), not revoked. */
   private usersByPhone(phone: string): UserRecord[] {
     if (!phone) return []
-    return this.desk.store.listUsers().filter((u) => !u.revokedAt && u.phone && normalizeMsisdn(u.phone) === phone)
+    return this.desk.store
+      .listUsers()
+      .filter((u) => !u.revokedAt && u.phone && normalizeMsisdn(u.phone) === phone)
   }
 
   private async matchCode(code: string, users: UserRecord[]): Promise<UserRecord | null> {
@@ -312,18 +384,25 @@ export class SmsService {
   contextFor(p: Principal): SmsContext {
     const regions = this.desk.regions
     const own = regions.get(p.region)
-    const desa = own?.level === 'desa' ? [own] : regions.desa.filter((d) => d.code.startsWith(p.region + '.'))
+    const desa =
+      own?.level === 'desa' ? [own] : regions.desa.filter((d) => d.code.startsWith(p.region + '.'))
     const contests: SmsContestRef[] = this.desk.contests().map((c) => {
       const pairs = c.candidates.filter((x) => x.number !== 0).map((x) => x.number)
       const empty = c.candidates.some((x) => x.number === 0) ? [0] : []
       return { id: c.id, label: titleCase(c.id), order: [...pairs, ...empty] }
     })
-    return { contests, desa: desa.map((d) => ({ code: d.code, name: d.name })), ownDesa: own?.level === 'desa' ? own.code : null }
+    return {
+      contests,
+      desa: desa.map((d) => ({ code: d.code, name: d.name })),
+      ownDesa: own?.level === 'desa' ? own.code : null,
+    }
   }
 
   private prefill(partial: SmsPartial): SmsPrefillDto {
     return {
-      ...(partial.desa && partial.tpsNumber ? { tps: tpsCode(partial.desa, partial.tpsNumber) } : {}),
+      ...(partial.desa && partial.tpsNumber
+        ? { tps: tpsCode(partial.desa, partial.tpsNumber) }
+        : {}),
       ...(partial.desa ? { desa: partial.desa } : {}),
       ...(partial.contest ? { contest: partial.contest } : {}),
       ...(partial.votes ? { votes: partial.votes } : {}),
@@ -332,34 +411,64 @@ export class SmsService {
   }
 
   /** The receipt and the numbers read back, or what is wrong; always at most 160 plain characters. */
-  private composeReply(code: string, ctx: SmsContext, tps: string, parsed: Extract<SmsParse, { ok: true }>, parts: PartOutcome[]): string {
+  private composeReply(
+    code: string,
+    ctx: SmsContext,
+    tps: string,
+    parsed: Extract<SmsParse, { ok: true }>,
+    parts: PartOutcome[],
+  ): string {
     const desaName = titleCase(this.desk.regions.get(parsed.desa)?.name ?? '')
     const where = `TPS${String(parsed.tpsNumber).padStart(3, '0')}`
     const figures = (p: PartOutcome) => {
-      const order = ctx.contests.find((c) => c.id === p.contest)?.order ?? Object.keys(p.votes).map(Number)
+      const order =
+        ctx.contests.find((c) => c.id === p.contest)?.order ?? Object.keys(p.votes).map(Number)
       return `${p.contest.toUpperCase()} ${order.map((n) => `${n === 0 ? 'KK' : n}=${p.votes[String(n)] ?? 0}`).join(' ')} TS=${p.invalid}`
     }
     const refused = parts.find((p) => p.status === 'refused')
     if (refused) {
-      const ok = parts.filter((p) => p !== refused && p.status !== 'refused').map((p) => `${p.contest.toUpperCase()} diterima ${p.receipt}.`)
+      const ok = parts
+        .filter((p) => p !== refused && p.status !== 'refused')
+        .map((p) => `${p.contest.toUpperCase()} diterima ${p.receipt}.`)
       const head = `SALAH ${where} ${titleCase(refused.contest)}: ${refused.error}.${ok.length ? ' ' + ok.join(' ') : ''}`
       return fitSms(head, ` Contoh: ${smsExample(code, ctx, refused.contest)}`)
     }
     const kinds = new Set(parts.map((p) => p.status))
     const word = (s: PartOutcome['status']) =>
-      s === 'accepted' ? 'DITERIMA' : s === 'duplicate' ? 'SUDAH ADA' : s === 'correction' ? 'KOREKSI MENUNGGU SUPERVISOR' : 'BEDA, DIPERIKSA SUPERVISOR'
+      s === 'accepted'
+        ? 'DITERIMA'
+        : s === 'duplicate'
+          ? 'SUDAH ADA'
+          : s === 'correction'
+            ? 'KOREKSI MENUNGGU SUPERVISOR'
+            : 'BEDA, DIPERIKSA SUPERVISOR'
     if (parts.length === 1) {
       const p = parts[0]!
       return fitSms(`${word(p.status)} ${p.receipt} ${where}`, ` ${desaName}`, ` ${figures(p)}`)
     }
     if (kinds.size === 1) {
       const p0 = parts[0]!
-      return fitSms(`${word(p0.status)} ${where}`, ` ${desaName}`, ' ' + parts.map((p) => `${figures(p)} (${p.receipt})`).join(' '))
+      return fitSms(
+        `${word(p0.status)} ${where}`,
+        ` ${desaName}`,
+        ' ' + parts.map((p) => `${figures(p)} (${p.receipt})`).join(' '),
+      )
     }
-    return fitSms(`${where}`, ` ${desaName}`, ' ' + parts.map((p) => `${figures(p)} ${word(p.status)} ${p.receipt}`).join('; '))
+    return fitSms(
+      `${where}`,
+      ` ${desaName}`,
+      ' ' + parts.map((p) => `${figures(p)} ${word(p.status)} ${p.receipt}`).join('; '),
+    )
   }
 
-  private async reply(gateway: SmsGatewayName, phone: string, text: string, replyTo: number, secret: string | null, userId: string | null): Promise<void> {
+  private async reply(
+    gateway: SmsGatewayName,
+    phone: string,
+    text: string,
+    replyTo: number,
+    secret: string | null,
+    userId: string | null,
+  ): Promise<void> {
     const id = await this.desk.write(() =>
       this.store.insert({
         direction: 'out',
@@ -402,7 +511,10 @@ export class SmsService {
 
   /** Let replies still being sent finish, for at most `ms` (the desk is closing). */
   async drain(ms = 5000): Promise<void> {
-    await Promise.race([Promise.all([...this.pending]), new Promise((ok) => setTimeout(ok, ms).unref())])
+    await Promise.race([
+      Promise.all([...this.pending]),
+      new Promise((ok) => setTimeout(ok, ms).unref()),
+    ])
   }
 
   // ---------------------------------------------------------------- reads for the console
@@ -410,7 +522,9 @@ export class SmsService {
   messages(limit = 200, before?: number, problems = false): SmsMessageDto[] {
     const users = new Map(this.desk.store.listUsers().map((u) => [u.id, u]))
     const n = Math.min(500, Math.max(1, limit))
-    return (problems ? this.store.problems(n, before) : this.store.recent(n, before)).map((m) => this.dto(m, users))
+    return (problems ? this.store.problems(n, before) : this.store.recent(n, before)).map((m) =>
+      this.dto(m, users),
+    )
   }
 
   /**
@@ -418,16 +532,31 @@ export class SmsService {
    * "Isi formulir telepon" writes it) marks that SMS handled: it leaves "Perlu tindakan" and shows
    * who fixed it and when. Only a message that was not counted (refused, wrong code, blocked).
    */
-  async handledByEntry(p: Principal, note: string | undefined, answer: ResultAnswer): Promise<boolean> {
+  async handledByEntry(
+    p: Principal,
+    note: string | undefined,
+    answer: ResultAnswer,
+  ): Promise<boolean> {
     const ref = /\bSMS\b[^#\n\u2014]{0,60}#(\d{1,12})\b/i.exec(note ?? '')
     if (!ref) return false
     const id = Number(ref[1])
     const m = this.store.byId(id)
     if (!m || m.direction !== 'in' || !HANDLEABLE.has(m.status) || m.detail.handled) return false
-    const handled = { at: this.desk.store.nowIso(), by: p.id, byName: p.name, receipt: answer.receipt, tps: answer.tps, contest: answer.contest }
+    const handled = {
+      at: this.desk.store.nowIso(),
+      by: p.id,
+      byName: p.name,
+      receipt: answer.receipt,
+      tps: answer.tps,
+      contest: answer.contest,
+    }
     return this.desk.write(() => {
       if (!this.store.setHandled(id, handled)) return false
-      this.desk.store.audit(p.id, 'sms.handled', String(id), { receipt: answer.receipt, tps: answer.tps, contest: answer.contest })
+      this.desk.store.audit(p.id, 'sms.handled', String(id), {
+        receipt: answer.receipt,
+        tps: answer.tps,
+        contest: answer.contest,
+      })
       this.desk.store.appendEvent('sms.handled', { id })
       return true
     })
@@ -445,18 +574,39 @@ export class SmsService {
       sentAt: m.sentAt,
       text: m.text,
       status: m.status,
-      reporter: u ? { id: u.id, name: u.name, region: u.region, regionName: this.desk.regions.get(u.region)?.name ?? u.region } : null,
+      reporter: u
+        ? {
+            id: u.id,
+            name: u.name,
+            region: u.region,
+            regionName: this.desk.regions.get(u.region)?.name ?? u.region,
+          }
+        : null,
       ...(typeof d.reason === 'string' ? { reason: d.reason } : {}),
       ...(typeof d.tps === 'string' ? { tps: d.tps } : {}),
-      ...(Array.isArray(d.parts) ? { parts: (d.parts as PartOutcome[]).map((p) => ({ contest: p.contest, status: p.status, ...(p.receipt ? { receipt: p.receipt } : {}), ...(p.error ? { error: p.error } : {}) })) } : {}),
+      ...(Array.isArray(d.parts)
+        ? {
+            parts: (d.parts as PartOutcome[]).map((p) => ({
+              contest: p.contest,
+              status: p.status,
+              ...(p.receipt ? { receipt: p.receipt } : {}),
+              ...(p.error ? { error: p.error } : {}),
+            })),
+          }
+        : {}),
       ...(d.prefill ? { prefill: d.prefill as SmsPrefillDto } : {}),
       ...(typeof d.error === 'string' ? { error: d.error } : {}),
-      ...(d.handled && typeof d.handled === 'object' ? { handled: this.handledDto(d.handled as Record<string, unknown>, users) } : {}),
+      ...(d.handled && typeof d.handled === 'object'
+        ? { handled: this.handledDto(d.handled as Record<string, unknown>, users) }
+        : {}),
       replyTo: m.replyTo,
     }
   }
 
-  private handledDto(h: Record<string, unknown>, users: Map<string, UserRecord>): NonNullable<SmsMessageDto['handled']> {
+  private handledDto(
+    h: Record<string, unknown>,
+    users: Map<string, UserRecord>,
+  ): NonNullable<SmsMessageDto['handled']> {
     const by = String(h.by ?? '')
     return {
       at: String(h.at ?? ''),
@@ -468,13 +618,19 @@ export class SmsService {
   }
 
   unknownNumbers(): SmsUnknownDto[] {
-    return this.store.unknownNumbers().map((u) => ({ phone: u.phone, count: u.count, lastAt: u.lastAt, lastText: this.store.byId(u.lastId)?.text ?? '' }))
+    return this.store.unknownNumbers().map((u) => ({
+      phone: u.phone,
+      count: u.count,
+      lastAt: u.lastAt,
+      lastText: this.store.byId(u.lastId)?.text ?? '',
+    }))
   }
 
   /** Each reporter's last incoming SMS (the chase list shows it). */
   lastByReporter(): Map<string, { at: string; status: string }> {
     const out = new Map<string, { at: string; status: string }>()
-    for (const [userId, m] of this.store.lastInByUser()) out.set(userId, { at: m.at, status: m.status })
+    for (const [userId, m] of this.store.lastInByUser())
+      out.set(userId, { at: m.at, status: m.status })
     return out
   }
 }

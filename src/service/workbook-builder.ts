@@ -7,7 +7,13 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import { DeskError } from './errors'
-import { fromWire, reviveAnswer, type WorkbookAnswer, type WorkbookJob, type WorkerReply } from './workbook-jobs'
+import {
+  fromWire,
+  reviveAnswer,
+  type WorkbookAnswer,
+  type WorkbookJob,
+  type WorkerReply,
+} from './workbook-jobs'
 
 /** After this long without a build the worker exits, returning its heap (hundreds of MB after a province). */
 const IDLE_MS = 60_000
@@ -25,15 +31,24 @@ export interface WorkerEntry {
  *   Node cannot load .ts itself, and tsx's own `--import tsx` registers its loader only on the main
  *   thread on Node 20, so the worker registers tsx's loader itself before its entry loads.
  */
-export function workerEntry(moduleUrl: string = import.meta.url, name = 'export-worker'): WorkerEntry {
+export function workerEntry(
+  moduleUrl: string = import.meta.url,
+  name = 'export-worker',
+): WorkerEntry {
   const here = fileURLToPath(moduleUrl)
   if (here.endsWith('.ts')) {
     const register = `import { register } from ${JSON.stringify(import.meta.resolve('tsx/esm/api'))}; register()`
-    return { file: join(dirname(here), `${name}.ts`), execArgv: ['--import', `data:text/javascript,${encodeURIComponent(register)}`] }
+    return {
+      file: join(dirname(here), `${name}.ts`),
+      execArgv: ['--import', `data:text/javascript,${encodeURIComponent(register)}`],
+    }
   }
   const candidates = [join(dirname(here), `${name}.js`), join(dirname(here), '..', `${name}.js`)]
   const file = candidates.find((f) => existsSync(f))
-  if (!file) throw new Error(`Berkas pekerja ${name} tidak ditemukan (dicari: ${candidates.join(', ')}). Bangun ulang aplikasi: npm run build`)
+  if (!file)
+    throw new Error(
+      `Berkas pekerja ${name} tidak ditemukan (dicari: ${candidates.join(', ')}). Bangun ulang aplikasi: npm run build`,
+    )
   return { file }
 }
 
@@ -49,7 +64,8 @@ export interface WorkbookBuilderOptions {
   idleMs?: number
 }
 
-const stopping = () => new DeskError(503, 'stopping', 'Desk sedang berhenti: rekap tidak jadi dibuat.')
+const stopping = () =>
+  new DeskError(503, 'stopping', 'Desk sedang berhenti: rekap tidak jadi dibuat.')
 
 export class WorkbookBuilder {
   private worker: Worker | null = null
@@ -132,7 +148,9 @@ export class WorkbookBuilder {
     })
     // An error the build did not catch (out of memory, say): the worker is gone, the next build starts a new one.
     w.on('error', (e) => this.lost(w, e))
-    w.on('exit', (code) => this.lost(w, new Error(`Pekerja ekspor berhenti tiba-tiba (kode ${code})`)))
+    w.on('exit', (code) =>
+      this.lost(w, new Error(`Pekerja ekspor berhenti tiba-tiba (kode ${code})`)),
+    )
     this.worker = w
     return w
   }

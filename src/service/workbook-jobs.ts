@@ -3,8 +3,17 @@
 // touches SQLite: the main thread collects the data, the worker only builds.
 
 import { gunzipSync, gzipSync } from 'node:zlib'
-import { buildReconcileWorkbook, buildRecapWorkbook, type BuiltWorkbook } from '../export/recap-workbook'
-import { SOURCE_FORMAT, type ExportProfile, type RecapSource, type SnapshotLabel } from '../export/source'
+import {
+  buildReconcileWorkbook,
+  buildRecapWorkbook,
+  type BuiltWorkbook,
+} from '../export/recap-workbook'
+import {
+  SOURCE_FORMAT,
+  type ExportProfile,
+  type RecapSource,
+  type SnapshotLabel,
+} from '../export/source'
 import type { RowError } from '../shared/api'
 import { DeskError } from './errors'
 
@@ -35,13 +44,16 @@ export interface WireError {
   desk?: { status: number; code: string; fields?: Record<string, string>; rows?: RowError[] }
 }
 
-export type WorkerReply = { id: number; ok: true; answer: WorkbookAnswer } | { id: number; ok: false; error: WireError }
+export type WorkerReply =
+  { id: number; ok: true; answer: WorkbookAnswer } | { id: number; ok: false; error: WireError }
 
 export function runWorkbookJob(job: WorkbookJob): WorkbookAnswer {
   switch (job.kind) {
     case 'recap': {
       const built = job.builds.map((b) => buildRecapWorkbook(job.source, b))
-      return job.gzipSource ? { built, gzippedSource: gzipSync(JSON.stringify(job.source)) } : { built }
+      return job.gzipSource
+        ? { built, gzippedSource: gzipSync(JSON.stringify(job.source)) }
+        : { built }
     }
     case 'rebuild': {
       const source = JSON.parse(gunzipSync(job.gzipped).toString('utf8')) as RecapSource
@@ -55,7 +67,14 @@ export function runWorkbookJob(job: WorkbookJob): WorkbookAnswer {
         )
       }
       // The threshold only matters with KPU figures, and then it is the one frozen into the data.
-      return { built: job.builds.map((b) => buildRecapWorkbook(source, { ...b, thresholdPercent: b.thresholdPercent ?? source.kpu?.thresholdPercent })) }
+      return {
+        built: job.builds.map((b) =>
+          buildRecapWorkbook(source, {
+            ...b,
+            thresholdPercent: b.thresholdPercent ?? source.kpu?.thresholdPercent,
+          }),
+        ),
+      }
     }
     case 'reconcile':
       return { built: [buildReconcileWorkbook(job.source, job.thresholdPercent)] }
@@ -64,12 +83,17 @@ export function runWorkbookJob(job: WorkbookJob): WorkbookAnswer {
 
 /** A buffer's memory can be handed over (not copied) only when the buffer owns all of it (not a pool slice). */
 function ownsMemory(b: Uint8Array): boolean {
-  return b.byteOffset === 0 && b.byteLength === b.buffer.byteLength && b.buffer instanceof ArrayBuffer
+  return (
+    b.byteOffset === 0 && b.byteLength === b.buffer.byteLength && b.buffer instanceof ArrayBuffer
+  )
 }
 
 /** The ArrayBuffers of an answer that may be transferred instead of copied. */
 export function transferables(answer: WorkbookAnswer): ArrayBuffer[] {
-  const list = [...answer.built.map((b) => b.bytes), ...(answer.gzippedSource ? [answer.gzippedSource] : [])]
+  const list = [
+    ...answer.built.map((b) => b.bytes),
+    ...(answer.gzippedSource ? [answer.gzippedSource] : []),
+  ]
   return list.filter(ownsMemory).map((b) => b.buffer as ArrayBuffer)
 }
 
@@ -84,16 +108,27 @@ export function reviveAnswer(answer: WorkbookAnswer): WorkbookAnswer {
 
 export function toWire(e: unknown): WireError {
   if (!(e instanceof Error)) return { name: 'Error', message: String(e) }
-  const wire: WireError = { name: e.name, message: e.message, ...(e.stack ? { stack: e.stack } : {}) }
+  const wire: WireError = {
+    name: e.name,
+    message: e.message,
+    ...(e.stack ? { stack: e.stack } : {}),
+  }
   if (e instanceof DeskError) {
-    wire.desk = { status: e.status, code: e.code, ...(e.fields ? { fields: e.fields } : {}), ...(e.rows ? { rows: e.rows } : {}) }
+    wire.desk = {
+      status: e.status,
+      code: e.code,
+      ...(e.fields ? { fields: e.fields } : {}),
+      ...(e.rows ? { rows: e.rows } : {}),
+    }
   }
   return wire
 }
 
 /** The error the caller would have seen had the build run on its own thread. */
 export function fromWire(w: WireError): Error {
-  const e = w.desk ? new DeskError(w.desk.status, w.desk.code, w.message, w.desk.fields, w.desk.rows) : new Error(w.message)
+  const e = w.desk
+    ? new DeskError(w.desk.status, w.desk.code, w.message, w.desk.fields, w.desk.rows)
+    : new Error(w.message)
   e.name = w.name
   if (w.stack) e.stack = w.stack
   return e

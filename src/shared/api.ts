@@ -9,7 +9,13 @@ export interface RowError {
 
 export interface ApiError {
   /** `openConflicts`: with 409 open_conflicts, the count to send back as `confirmOpenConflicts`. */
-  error: { code: string; message: string; fields?: Record<string, string>; rows?: RowError[]; openConflicts?: number }
+  error: {
+    code: string
+    message: string
+    fields?: Record<string, string>
+    rows?: RowError[]
+    openConflicts?: number
+  }
 }
 
 /** GET /regions: the regency, its kecamatan and their desa/kelurahan. */
@@ -154,7 +160,11 @@ export const INCIDENT_CATEGORY_LABELS: Record<IncidentCategory, string> = {
 }
 export const INCIDENT_URGENCIES = ['rendah', 'sedang', 'tinggi'] as const
 export type IncidentUrgency = (typeof INCIDENT_URGENCIES)[number]
-export const INCIDENT_URGENCY_LABELS: Record<IncidentUrgency, string> = { rendah: 'Rendah', sedang: 'Sedang', tinggi: 'Tinggi' }
+export const INCIDENT_URGENCY_LABELS: Record<IncidentUrgency, string> = {
+  rendah: 'Rendah',
+  sedang: 'Sedang',
+  tinggi: 'Tinggi',
+}
 
 export interface RegionRefDto {
   code: string
@@ -190,7 +200,10 @@ export interface IntakeTpsDto {
   location: string | null
   status: 'active' | 'postponed' | 'merged'
   statusReason: string | null
-  contests: Record<string, { state: IntakeContestState; reason?: 'conflict' | 'correction' | 'flagged' }>
+  contests: Record<
+    string,
+    { state: IntakeContestState; reason?: 'conflict' | 'correction' | 'flagged' }
+  >
 }
 
 /** GET /intake/tps: the TPS a reporter may report for, with the desa they belong to. */
@@ -228,7 +241,10 @@ export interface VerificationTpsDto {
   code: string
   number: number
   status: 'active' | 'postponed' | 'merged'
-  contests: Record<string, { votes: Record<string, number>; valid: number; invalid: number; needsCheck: boolean } | null>
+  contests: Record<
+    string,
+    { votes: Record<string, number>; valid: number; invalid: number; needsCheck: boolean } | null
+  >
 }
 
 export interface VerificationListDto {
@@ -312,7 +328,15 @@ export interface DeskIdentityDto {
 export interface ReceiptCheckDto {
   dataFolder: string
   /** Results (`receipt` as the desk answered) and incidents (`receipt` "#12", status "created", no contest). */
-  known: { submissionId: string; kind: 'result' | 'incident'; receipt: string; status: ResultStatus | 'created'; tps: string | null; contest: string | null; at: string }[]
+  known: {
+    submissionId: string
+    kind: 'result' | 'incident'
+    receipt: string
+    status: ResultStatus | 'created'
+    tps: string | null
+    contest: string | null
+    at: string
+  }[]
   /** Sent to a desk (the caller holds a receipt) that this one has never seen: resend with the same submissionId. */
   unknown: string[]
 }
@@ -363,7 +387,13 @@ export interface SmsMessageDto {
   /** Why a reply could not be sent. */
   error?: string
   /** A message not counted that an operator fixed by a phoned-in entry: who, when, its receipt. */
-  handled?: { at: string; by: { id: string; name: string }; receipt?: string; tps?: string; contest?: string }
+  handled?: {
+    at: string
+    by: { id: string; name: string }
+    receipt?: string
+    tps?: string
+    contest?: string
+  }
   replyTo: number | null
 }
 

@@ -5,7 +5,18 @@ import { leaderOf, pairColour, type AreaTally } from './board'
 // Okabe–Ito set from src/shared/board.ts. Text on any fill is black or white, whichever contrasts
 // more: for every colour one of the two reaches at least 4.58:1.
 
-const VIRIDIS = ['#440154', '#482878', '#3e4989', '#31688e', '#26828e', '#1f9e89', '#35b779', '#6ece58', '#b5de2b', '#fde725']
+const VIRIDIS = [
+  '#440154',
+  '#482878',
+  '#3e4989',
+  '#31688e',
+  '#26828e',
+  '#1f9e89',
+  '#35b779',
+  '#6ece58',
+  '#b5de2b',
+  '#fde725',
+]
 
 function hexToRgb(hex: string): [number, number, number] {
   const h = hex.replace('#', '')
@@ -14,7 +25,8 @@ function hexToRgb(hex: string): [number, number, number] {
   return [(n >> 16) & 255, (n >> 8) & 255, n & 255]
 }
 
-const toHex = (rgb: number[]) => '#' + rgb.map((v) => Math.round(v).toString(16).padStart(2, '0')).join('')
+const toHex = (rgb: number[]) =>
+  '#' + rgb.map((v) => Math.round(v).toString(16).padStart(2, '0')).join('')
 
 /** Colour of a share 0…1 on the viridis ramp. */
 export function progressColour(fraction: number): string {

@@ -5,7 +5,14 @@
 // DOM): the UI uses it and Node tests it.
 
 import type { DeskEvent } from './api'
-import { tickerItem, type AreaTally, type BoardContestDto, type BoardSummaryDto, type TickerItem, type TickerLookup } from './board'
+import {
+  tickerItem,
+  type AreaTally,
+  type BoardContestDto,
+  type BoardSummaryDto,
+  type TickerItem,
+  type TickerLookup,
+} from './board'
 
 /** Events after which the summary is read again: they rewrite tallies an event cannot patch. */
 export const REFRESH_EVENTS = [
@@ -113,7 +120,11 @@ export class BoardModel {
       const contest = this.contests.get(d.contest)
       if (!contest) return 'refresh'
       const parts = d.tps.split('.')
-      const targets = [contest.total, contest.areas[parts.slice(0, 3).join('.')], contest.areas[parts.slice(0, 4).join('.')]]
+      const targets = [
+        contest.total,
+        contest.areas[parts.slice(0, 3).join('.')],
+        contest.areas[parts.slice(0, 4).join('.')],
+      ]
       for (const t of targets) {
         if (!t) continue
         t.reported++

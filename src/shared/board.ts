@@ -134,7 +134,16 @@ export interface PublicSummaryDto {
 }
 
 /** Okabe–Ito colours by pair number: distinguishable with the common colour-vision deficiencies. */
-export const PAIR_COLOURS = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00', '#F0E442', '#000000']
+export const PAIR_COLOURS = [
+  '#0072B2',
+  '#E69F00',
+  '#009E73',
+  '#CC79A7',
+  '#56B4E9',
+  '#D55E00',
+  '#F0E442',
+  '#000000',
+]
 /** The empty column (kolom kosong, number 0) and "no result yet". */
 export const EMPTY_COLUMN_COLOUR = '#8C8C8C'
 
@@ -170,7 +179,9 @@ export function contestShortName(name: string): string {
 /** The first person's name without titles: enough to tell pairs apart in a legend. */
 export function pairShortName(name: string): string {
   const first = name.split(/\s+[-–—/&]\s+/)[0] ?? name
-  const words = first.split(/\s+/).filter((w) => !/\.$/.test(w) && !/^(KH|Hj|H|Dr|Ir|Prof|Drs|Gus)$/i.test(w))
+  const words = first
+    .split(/\s+/)
+    .filter((w) => !/\.$/.test(w) && !/^(KH|Hj|H|Dr|Ir|Prof|Drs|Gus)$/i.test(w))
   return words.slice(0, 2).join(' ') || first
 }
 
@@ -185,7 +196,8 @@ export function pairTileLabel(c: { number: number; name: string }): string {
 }
 
 export const DISCLAIMER = 'DATA CEPAT — BUKAN DATA RESMI'
-export const DISCLAIMER_LONG = 'Data cepat dari laporan lapangan, bukan data resmi. Hasil resmi ditetapkan oleh KPU.'
+export const DISCLAIMER_LONG =
+  'Data cepat dari laporan lapangan, bukan data resmi. Hasil resmi ditetapkan oleh KPU.'
 
 export interface TickerLookup {
   regionName: (code: string) => string | undefined
@@ -213,7 +225,10 @@ export function placeOf(code: string | undefined, lookup: TickerLookup): string 
  * place, contest and kind: never a reporter's name, phone or free text (the board is projected
  * in a room with visitors).
  */
-export function tickerItem(e: { id: number; at: string; type: string; data: unknown }, lookup: TickerLookup): TickerItem | null {
+export function tickerItem(
+  e: { id: number; at: string; type: string; data: unknown },
+  lookup: TickerLookup,
+): TickerItem | null {
   const d = (e.data ?? {}) as Record<string, unknown>
   const str = (v: unknown) => (typeof v === 'string' ? v : undefined)
   const contest = str(d.contest)
@@ -221,11 +236,24 @@ export function tickerItem(e: { id: number; at: string; type: string; data: unkn
   if (e.type === 'result.accepted') {
     // Results by SMS (issue 15) arrive like any result; the channel is said, never the sender.
     const via = d.channel === 'sms' ? ' · lewat SMS' : ''
-    return { id: e.id, at: e.at, type: e.type, tone: 'result', text: `${placeOf(str(d.tps), lookup)} · ${contestLabel}${via}` }
+    return {
+      id: e.id,
+      at: e.at,
+      type: e.type,
+      tone: 'result',
+      text: `${placeOf(str(d.tps), lookup)} · ${contestLabel}${via}`,
+    }
   }
   if (e.type === 'result.conflict') {
-    const what = d.kind === 'correction' ? 'koreksi menunggu keputusan' : 'laporan berbeda, menunggu keputusan'
-    return { id: e.id, at: e.at, type: e.type, tone: 'conflict', text: `${placeOf(str(d.tps), lookup)} · ${contestLabel}: ${what}` }
+    const what =
+      d.kind === 'correction' ? 'koreksi menunggu keputusan' : 'laporan berbeda, menunggu keputusan'
+    return {
+      id: e.id,
+      at: e.at,
+      type: e.type,
+      tone: 'conflict',
+      text: `${placeOf(str(d.tps), lookup)} · ${contestLabel}: ${what}`,
+    }
   }
   if (e.type === 'incident.created') {
     const category = str(d.category) ?? 'lainnya'

@@ -7,7 +7,10 @@ import { ROLES } from './schemas'
 
 export const publicUrlSchema = z.object({
   publicUrl: z
-    .string({ error: 'publicUrl wajib diisi: alamat lengkap desk, mis. https://desk-pilkada.jemberkab.go.id' })
+    .string({
+      error:
+        'publicUrl wajib diisi: alamat lengkap desk, mis. https://desk-pilkada.jemberkab.go.id',
+    })
     .transform((v, ctx) => {
       const r = parsePublicUrl(v)
       if ('error' in r) {
@@ -40,9 +43,19 @@ export const bulkReissueSchema = z
   .superRefine((v, ctx) => {
     const filtered = v.region !== undefined || v.role !== undefined || v.ids !== undefined
     if (!v.all && !filtered) {
-      ctx.addIssue({ code: 'custom', path: ['all'], message: 'Pilih orangnya: wilayah (region), peran (role), daftar id (ids), atau semua (all: true)' })
+      ctx.addIssue({
+        code: 'custom',
+        path: ['all'],
+        message:
+          'Pilih orangnya: wilayah (region), peran (role), daftar id (ids), atau semua (all: true)',
+      })
     }
-    if (v.all && filtered) ctx.addIssue({ code: 'custom', path: ['all'], message: 'all: true tidak boleh digabung dengan region, role atau ids' })
+    if (v.all && filtered)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['all'],
+        message: 'all: true tidak boleh digabung dengan region, role atau ids',
+      })
   })
 export type BulkReissue = z.infer<typeof bulkReissueSchema>
 

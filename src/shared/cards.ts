@@ -12,25 +12,35 @@ export const PUBLIC_URL_MAX = 200
  * an Indonesian sentence naming `field` and what to write instead. Only the desk's root is
  * accepted: the UI's assets are named from the site root, so a path prefix would not load.
  */
-export function parsePublicUrl(raw: string, field = 'publicUrl'): { url: string } | { error: string } {
+export function parsePublicUrl(
+  raw: string,
+  field = 'publicUrl',
+): { url: string } | { error: string } {
   const text = raw.trim()
   const example = 'mis. https://desk-pilkada.jemberkab.go.id'
   if (text === '') return { error: `${field} wajib diisi: alamat lengkap desk, ${example}` }
-  if (text.length > PUBLIC_URL_MAX) return { error: `${field} paling panjang ${PUBLIC_URL_MAX} karakter` }
-  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) return { error: `${field} harus diawali http:// atau https://, ${example}` }
+  if (text.length > PUBLIC_URL_MAX)
+    return { error: `${field} paling panjang ${PUBLIC_URL_MAX} karakter` }
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(text))
+    return { error: `${field} harus diawali http:// atau https://, ${example}` }
   let u: URL
   try {
     u = new URL(text)
   } catch {
     return { error: `${field} bukan alamat yang sah, ${example}` }
   }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') return { error: `${field} harus diawali http:// atau https://, ${example}` }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:')
+    return { error: `${field} harus diawali http:// atau https://, ${example}` }
   if (!u.hostname) return { error: `${field} harus memuat nama host, ${example}` }
   // A password in a printed QR code would be a password on paper.
-  if (u.username || u.password) return { error: `${field} tidak boleh memuat nama pengguna atau kata sandi` }
-  if (u.search || u.hash || text.includes('?') || text.includes('#')) return { error: `${field} tidak boleh memuat ? atau #` }
+  if (u.username || u.password)
+    return { error: `${field} tidak boleh memuat nama pengguna atau kata sandi` }
+  if (u.search || u.hash || text.includes('?') || text.includes('#'))
+    return { error: `${field} tidak boleh memuat ? atau #` }
   if (u.pathname !== '/' && u.pathname !== '') {
-    return { error: `${field} harus alamat akar desk tanpa path (/lapor ditambahkan sendiri), ${example}` }
+    return {
+      error: `${field} harus alamat akar desk tanpa path (/lapor ditambahkan sendiri), ${example}`,
+    }
   }
   return { url: `${u.protocol}//${u.host}` }
 }
@@ -69,12 +79,19 @@ export function isLoopbackHost(host: string): boolean {
 /** Addresses only the office's network reaches: private IPv4 ranges, link-local, `.local` names. */
 export function isLanHost(host: string): boolean {
   const h = host.replace(/^\[|\]$/g, '').toLowerCase()
-  if (h.endsWith('.local') || h.startsWith('fe80:') || h.startsWith('fc') || h.startsWith('fd')) return true
+  if (h.endsWith('.local') || h.startsWith('fe80:') || h.startsWith('fc') || h.startsWith('fd'))
+    return true
   const m = /^(\d+)\.(\d+)\.\d+\.\d+$/.exec(h)
   if (!m) return false
   const a = Number(m[1])
   const b = Number(m[2])
-  return a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 169 && b === 254) || (a === 100 && b >= 64 && b <= 127)
+  return (
+    a === 10 ||
+    (a === 172 && b >= 16 && b <= 31) ||
+    (a === 192 && b === 168) ||
+    (a === 169 && b === 254) ||
+    (a === 100 && b >= 64 && b <= 127)
+  )
 }
 
 export function hostOf(url: string): string {
@@ -85,7 +102,8 @@ export function hostOf(url: string): string {
   }
 }
 
-const VIRTUAL_INTERFACE = /^(docker|br-|veth|virbr|vmnet|vboxnet|lxc|lxd|cni|flannel|podman|tun|tap|wg|zt|tailscale|utun)/i
+const VIRTUAL_INTERFACE =
+  /^(docker|br-|veth|virbr|vmnet|vboxnet|lxc|lxd|cni|flannel|podman|tun|tap|wg|zt|tailscale|utun)/i
 
 /**
  * The addresses to offer on /kredensial: the public URL first, then the LAN addresses the desk
@@ -101,15 +119,29 @@ export function cardAddresses(input: {
 }): { urls: CardAddressDto[]; loopbackOnly: boolean } {
   const wildcard = input.host === '0.0.0.0' || input.host === '::' || input.host === ''
   const loopbackOnly = isLoopbackHost(input.host)
-  const serving = wildcard ? input.lan : loopbackOnly ? [] : input.lan.filter((a) => a.address === input.host)
-  const list = !wildcard && !loopbackOnly && serving.length === 0 ? [{ interface: '?', address: input.host }] : serving
+  const serving = wildcard
+    ? input.lan
+    : loopbackOnly
+      ? []
+      : input.lan.filter((a) => a.address === input.host)
+  const list =
+    !wildcard && !loopbackOnly && serving.length === 0
+      ? [{ interface: '?', address: input.host }]
+      : serving
   const urls: CardAddressDto[] = []
   if (input.publicUrl) urls.push({ interface: 'public', url: input.publicUrl, kind: 'public' })
   // Container and VPN bridges (docker0 at 172.17.0.1, …) are not where phones are: never first.
-  const ordered = [...list].sort((a, b) => Number(VIRTUAL_INTERFACE.test(a.interface)) - Number(VIRTUAL_INTERFACE.test(b.interface)))
+  const ordered = [...list].sort(
+    (a, b) =>
+      Number(VIRTUAL_INTERFACE.test(a.interface)) - Number(VIRTUAL_INTERFACE.test(b.interface)),
+  )
   for (const a of ordered) {
     const host = a.address.includes(':') ? `[${a.address}]` : a.address
-    urls.push({ interface: a.interface, url: `${input.scheme ?? 'http'}://${host}:${input.port}`, kind: 'lan' })
+    urls.push({
+      interface: a.interface,
+      url: `${input.scheme ?? 'http'}://${host}:${input.port}`,
+      kind: 'lan',
+    })
   }
   return { urls, loopbackOnly }
 }
@@ -136,7 +168,8 @@ export interface SelectablePerson {
 }
 
 /** Whole segments: `35.09.1` is not inside `35.09.19`. */
-const within = (code: string, ancestor: string) => code === ancestor || code.startsWith(`${ancestor}.`)
+const within = (code: string, ancestor: string) =>
+  code === ancestor || code.startsWith(`${ancestor}.`)
 
 /** Who a selection names: never a revoked person (a bulk run must not bring a revoked code back). */
 export function selectPeople<P extends SelectablePerson>(people: P[], s: PeopleSelection): P[] {

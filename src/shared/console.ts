@@ -17,7 +17,9 @@ export type SheetInput = z.infer<typeof sheetSchema>
 
 export const resolveConflictSchema = z
   .object({
-    keep: z.enum(['standing', 'new', 'corrected'], { error: 'Pilihan (keep) harus standing, new atau corrected' }),
+    keep: z.enum(['standing', 'new', 'corrected'], {
+      error: 'Pilihan (keep) harus standing, new atau corrected',
+    }),
     reason: reason('keputusan'),
     sheet: sheetSchema.optional(),
   })
@@ -29,7 +31,9 @@ export type ResolveConflict = z.infer<typeof resolveConflictSchema>
 
 export const reviewResultSchema = z
   .object({
-    action: z.enum(['confirm', 'correct'], { error: 'Tindakan (action) harus confirm atau correct' }),
+    action: z.enum(['confirm', 'correct'], {
+      error: 'Tindakan (action) harus confirm atau correct',
+    }),
     reason: reason('keputusan'),
     sheet: sheetSchema.optional(),
   })
@@ -48,13 +52,17 @@ export const reviewAssignmentSchema = z.object({
 
 /** GET /conflicts filters: all optional; `q` searches TPS code, desa, kecamatan and reporter. */
 export const conflictQuerySchema = z.object({
-  status: z.enum(['open', 'resolved'], { error: 'status harus open atau resolved' }).default('open'),
+  status: z
+    .enum(['open', 'resolved'], { error: 'status harus open atau resolved' })
+    .default('open'),
   kecamatan: z
     .string()
     .regex(/^\d{2}\.\d{2}\.\d{2}$/, { error: 'kecamatan harus kode kecamatan, mis. 35.09.01' })
     .optional(),
   contest: z.string().max(40, { error: 'contest terlalu panjang' }).optional(),
-  kind: z.enum(['conflict', 'correction'], { error: 'kind harus conflict atau correction' }).optional(),
+  kind: z
+    .enum(['conflict', 'correction'], { error: 'kind harus conflict atau correction' })
+    .optional(),
   q: z.string().max(100, { error: 'Pencarian (q) paling panjang 100 karakter' }).optional(),
   assigned: z.string().max(60, { error: 'assigned terlalu panjang' }).optional(),
 })
@@ -67,9 +75,15 @@ export const chaseCallSchema = z.object({
   // Never defaulted: a call logged as "tersambung" that was not misleads the next operator.
   outcome: z.enum(CALL_OUTCOMES, {
     error: (iss) =>
-      iss.input === undefined ? 'Hasil panggilan wajib dipilih (reached, no_answer atau other)' : 'Hasil panggilan harus reached, no_answer atau other',
+      iss.input === undefined
+        ? 'Hasil panggilan wajib dipilih (reached, no_answer atau other)'
+        : 'Hasil panggilan harus reached, no_answer atau other',
   }),
-  note: z.string({ error: 'Catatan harus teks' }).trim().max(500, { error: 'Catatan paling panjang 500 karakter' }).default(''),
+  note: z
+    .string({ error: 'Catatan harus teks' })
+    .trim()
+    .max(500, { error: 'Catatan paling panjang 500 karakter' })
+    .default(''),
   /** The desa the call was about (the chase list's row): a kecamatan officer answers for several. */
   desa: z
     .string({ error: 'desa harus kode desa' })
@@ -84,14 +98,20 @@ const callerSchema = z.object(
       .trim()
       .min(1, { error: 'Nama penelepon wajib diisi' })
       .max(120, { error: 'Nama penelepon paling panjang 120 karakter' }),
-    phone: z.string().trim().max(30, { error: 'Nomor HP penelepon paling panjang 30 karakter' }).optional(),
+    phone: z
+      .string()
+      .trim()
+      .max(30, { error: 'Nomor HP penelepon paling panjang 30 karakter' })
+      .optional(),
   },
   { error: 'Penelepon (caller) wajib diisi' },
 )
 
 export const draftCreateSchema = sheetSchema.extend({
   tps: z.string({ error: 'Kode TPS wajib diisi' }).max(40, { error: 'Kode TPS terlalu panjang' }),
-  contest: z.string({ error: 'Pemilihan (contest) wajib diisi' }).max(40, { error: 'ID pemilihan terlalu panjang' }),
+  contest: z
+    .string({ error: 'Pemilihan (contest) wajib diisi' })
+    .max(40, { error: 'ID pemilihan terlalu panjang' }),
   caller: callerSchema,
   note: z.string().max(1000, { error: 'Catatan paling panjang 1000 karakter' }).optional(),
 })
@@ -194,7 +214,14 @@ export interface ChaseRowDto {
   /** Unique per row: a kecamatan officer may be the one to call for several desa. */
   key: string
   /** The person to call first: the desa's reporter, or the kecamatan officer where the desa has none. */
-  reporter: { id: string; name: string; phone: string; region: string; regionName: string; level: 'desa' | 'kecamatan' }
+  reporter: {
+    id: string
+    name: string
+    phone: string
+    region: string
+    regionName: string
+    level: 'desa' | 'kecamatan'
+  }
   /** The desa whose TPS are missing. */
   desa: string
   desaName: string
@@ -305,7 +332,14 @@ export interface HistoryEntryDto {
 
 export interface TpsHistoryDto {
   tps: TpsInfoDto
-  results: { contest: string; sheet: SheetDto; valid: number; total: number; review: string; updatedAt: string }[]
+  results: {
+    contest: string
+    sheet: SheetDto
+    valid: number
+    total: number
+    review: string
+    updatedAt: string
+  }[]
   openConflicts: number[]
   entries: HistoryEntryDto[]
 }

@@ -18,10 +18,16 @@ export const recapDownloadQuerySchema = z.object({
   threshold: threshold.default(1),
 })
 
-export const snapshotDownloadQuerySchema = z.object({ profile: exportProfileSchema.default('berjenjang') })
+export const snapshotDownloadQuerySchema = z.object({
+  profile: exportProfileSchema.default('berjenjang'),
+})
 
 export const freezeSchema = z.object({
-  label: z.string({ error: 'Label harus teks' }).trim().max(120, { error: 'Label paling panjang 120 karakter' }).default(''),
+  label: z
+    .string({ error: 'Label harus teks' })
+    .trim()
+    .max(120, { error: 'Label paling panjang 120 karakter' })
+    .default(''),
   threshold: threshold.default(1),
   /**
    * Freezing while differing reports wait for a supervisor needs the count the operator saw in the 409
@@ -29,14 +35,19 @@ export const freezeSchema = z.object({
    */
   confirmOpenConflicts: z
     .union([z.literal(false), z.number().int().min(0).max(10_000_000)], {
-      error: 'confirmOpenConflicts harus jumlah laporan menunggu yang ditampilkan (angka openConflicts dari jawaban 409)',
+      error:
+        'confirmOpenConflicts harus jumlah laporan menunggu yang ditampilkan (angka openConflicts dari jawaban 409)',
     })
     .default(false),
 })
 
 export const kpuImportQuerySchema = z.object({
   contest: z.string().trim().max(40, { error: 'ID pemilihan terlalu panjang' }).optional(),
-  source: z.string().trim().max(120, { error: 'Nama sumber paling panjang 120 karakter' }).optional(),
+  source: z
+    .string()
+    .trim()
+    .max(120, { error: 'Nama sumber paling panjang 120 karakter' })
+    .optional(),
 })
 
 export const kpuReportQuerySchema = z.object({

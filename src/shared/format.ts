@@ -1,7 +1,10 @@
 // How numbers and times are written for our users: 1.234.567 and WIB (UTC+7, no DST).
 
 const numberFormat = new Intl.NumberFormat('id-ID', { maximumFractionDigits: 0 })
-const percentFormat = new Intl.NumberFormat('id-ID', { minimumFractionDigits: 1, maximumFractionDigits: 1 })
+const percentFormat = new Intl.NumberFormat('id-ID', {
+  minimumFractionDigits: 1,
+  maximumFractionDigits: 1,
+})
 
 export function formatCount(n: number): string {
   return numberFormat.format(n)
@@ -38,13 +41,24 @@ export function formatDateTimeWib(at: Date | string | number): string {
  * browser's locale (a datetime-local input shows mm/dd/yyyy and AM/PM in an en-US browser).
  * Returns the instant as ISO with +07:00, or an Indonesian message naming what is wrong.
  */
-export function parseDateTimeWib(date: string, time: string, field: string): { iso: string } | { error: string } {
+export function parseDateTimeWib(
+  date: string,
+  time: string,
+  field: string,
+): { iso: string } | { error: string } {
   const d = /^(\d{1,2})-(\d{1,2})-(\d{4})$/.exec(date.trim())
   if (!d) return { error: `${field}: tanggal harus hh-bb-tttt, mis. 27-11-2024` }
   const t = /^(\d{1,2})[:.](\d{2})$/.exec(time.trim())
   if (!t) return { error: `${field}: jam harus jj:mm (24 jam), mis. 07:00 atau 19:30` }
-  const [day, month, year, hour, minute] = [d[1], d[2], d[3], t[1], t[2]].map(Number) as [number, number, number, number, number]
-  if (hour > 23 || minute > 59) return { error: `${field}: jam ${time.trim()} tidak ada (00:00–23:59)` }
+  const [day, month, year, hour, minute] = [d[1], d[2], d[3], t[1], t[2]].map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+  ]
+  if (hour > 23 || minute > 59)
+    return { error: `${field}: jam ${time.trim()} tidak ada (00:00–23:59)` }
   const probe = new Date(Date.UTC(year, month - 1, day))
   if (month < 1 || month > 12 || probe.getUTCDate() !== day || probe.getUTCMonth() !== month - 1) {
     return { error: `${field}: tanggal ${date.trim()} tidak ada` }
@@ -55,7 +69,10 @@ export function parseDateTimeWib(date: string, time: string, field: string): { i
 /** An instant as the two boxes of a WIB date-time field: ["27-11-2024", "19:42"]. */
 export function dateTimeWibParts(at: Date | string | number): [string, string] {
   const d = wibParts(at)
-  return [`${pad(d.getUTCDate())}-${pad(d.getUTCMonth() + 1)}-${d.getUTCFullYear()}`, `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`]
+  return [
+    `${pad(d.getUTCDate())}-${pad(d.getUTCMonth() + 1)}-${d.getUTCFullYear()}`,
+    `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`,
+  ]
 }
 
 /** A TPS's number as the forms write it: 7 → "007". */

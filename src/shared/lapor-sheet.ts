@@ -4,7 +4,14 @@
 // bundle and the tests share it.
 
 import { formatCount } from './format'
-import { INVALID_SHARE_WARN, TPS_CAPACITY, TPS_TYPICAL_MAX, type CheckedSheet, type SheetIssue, type SheetText } from './sheet-check'
+import {
+  INVALID_SHARE_WARN,
+  TPS_CAPACITY,
+  TPS_TYPICAL_MAX,
+  type CheckedSheet,
+  type SheetIssue,
+  type SheetText,
+} from './sheet-check'
 
 export interface Candidate {
   number: number
@@ -22,16 +29,18 @@ export function fieldLabel(field: string, candidates: Candidate[]): string {
     return c ? `Suara ${candidateLabel(c).toLowerCase()}` : field
   }
   return (
-    {
-      'voters.dpt': 'Pengguna hak pilih DPT',
-      'voters.dptb': 'Pengguna hak pilih DPTb',
-      'voters.dpk': 'Pengguna hak pilih DPK',
-      'voters.total': 'Jumlah pengguna hak pilih',
-      valid: 'Jumlah suara sah',
-      invalid: 'Suara tidak sah',
-      total: 'Jumlah suara sah + tidak sah',
-    } as Record<string, string>
-  )[field] ?? field
+    (
+      {
+        'voters.dpt': 'Pengguna hak pilih DPT',
+        'voters.dptb': 'Pengguna hak pilih DPTb',
+        'voters.dpk': 'Pengguna hak pilih DPK',
+        'voters.total': 'Jumlah pengguna hak pilih',
+        valid: 'Jumlah suara sah',
+        invalid: 'Suara tidak sah',
+        total: 'Jumlah suara sah + tidak sah',
+      } as Record<string, string>
+    )[field] ?? field
+  )
 }
 
 /** What the reporter reads about an error or a warning of the check, in Indonesian. */
@@ -102,7 +111,8 @@ export function submissionBody(
 /** A sheet typed again from a body that was sent before (to start a correction from it). */
 export function sheetFromBody(body: Record<string, unknown>, candidates: Candidate[]): SheetText {
   const votes = (body.votes ?? {}) as Record<string, number>
-  const voters = body.voters as { dpt: number; dptb: number; dpk: number; total?: number } | undefined
+  const voters = body.voters as
+    { dpt: number; dptb: number; dpk: number; total?: number } | undefined
   const s = (n: number | undefined) => (n === undefined ? '' : String(n))
   const valid = candidates.reduce((a, c) => a + (votes[String(c.number)] ?? 0), 0)
   const invalid = body.invalid as number | undefined
@@ -111,7 +121,9 @@ export function sheetFromBody(body: Record<string, unknown>, candidates: Candida
     dptb: s(voters?.dptb),
     dpk: s(voters?.dpk),
     votersTotal: voters ? s(voters.total ?? voters.dpt + voters.dptb + voters.dpk) : '',
-    votes: Object.fromEntries(candidates.map((c) => [String(c.number), s(votes[String(c.number)])])),
+    votes: Object.fromEntries(
+      candidates.map((c) => [String(c.number), s(votes[String(c.number)])]),
+    ),
     valid: String(valid),
     invalid: s(invalid),
     total: invalid === undefined ? '' : String(valid + invalid),
@@ -127,6 +139,7 @@ export function newSubmissionId(prefix = 'web'): string {
 
 /** "Pemilihan Gubernur dan Wakil Gubernur Jawa Timur 2024" → "Gubernur". */
 export function contestShortName(name: string): string {
-  for (const word of ['Gubernur', 'Bupati', 'Wali Kota', 'Walikota']) if (name.includes(word)) return word
+  for (const word of ['Gubernur', 'Bupati', 'Wali Kota', 'Walikota'])
+    if (name.includes(word)) return word
   return name
 }

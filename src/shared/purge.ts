@@ -29,15 +29,32 @@ export interface PurgeAnswer extends Omit<PurgePreviewDto, 'confirm'> {
 const n = (x: number) => x.toLocaleString('id-ID')
 
 /** A TPS status as the console shows it in Indonesian. */
-const STATUS_ID: Record<string, string> = { active: 'aktif', postponed: 'ditunda', merged: 'digabung' }
+const STATUS_ID: Record<string, string> = {
+  active: 'aktif',
+  postponed: 'ditunda',
+  merged: 'digabung',
+}
 const statusLabel = (s: string) => STATUS_ID[s] ?? s
 
 /** What a purge will remove, one line per kind, for the CLI and the console (Indonesian / English). */
-export function purgeLines(p: Omit<PurgePreviewDto, 'confirm'>, lang: 'id' | 'en' = 'id'): string[] {
+export function purgeLines(
+  p: Omit<PurgePreviewDto, 'confirm'>,
+  lang: 'id' | 'en' = 'id',
+): string[] {
   const id = lang === 'id'
   const lines: string[] = []
-  if (p.results) lines.push(id ? `${n(p.results)} hasil TPS dari akun simulasi` : `${n(p.results)} TPS results from simulated accounts`)
-  if (p.conflicts) lines.push(id ? `${n(p.conflicts)} konflik yang melibatkan laporan simulasi` : `${n(p.conflicts)} conflicts involving simulated reports`)
+  if (p.results)
+    lines.push(
+      id
+        ? `${n(p.results)} hasil TPS dari akun simulasi`
+        : `${n(p.results)} TPS results from simulated accounts`,
+    )
+  if (p.conflicts)
+    lines.push(
+      id
+        ? `${n(p.conflicts)} konflik yang melibatkan laporan simulasi`
+        : `${n(p.conflicts)} conflicts involving simulated reports`,
+    )
   if (p.promoted.length) {
     lines.push(
       id
@@ -45,7 +62,8 @@ export function purgeLines(p: Omit<PurgePreviewDto, 'confirm'>, lang: 'id' | 'en
         : `${n(p.promoted.length)} real reports held behind a simulated result become their TPS's result`,
     )
   }
-  if (p.accounts) lines.push(id ? `${n(p.accounts)} akun simulasi` : `${n(p.accounts)} simulated accounts`)
+  if (p.accounts)
+    lines.push(id ? `${n(p.accounts)} akun simulasi` : `${n(p.accounts)} simulated accounts`)
   if (p.accountsRevoked) {
     lines.push(
       id
@@ -54,11 +72,25 @@ export function purgeLines(p: Omit<PurgePreviewDto, 'confirm'>, lang: 'id' | 'en
     )
   }
   for (const t of p.tpsStatus) {
-    lines.push(id ? `TPS ${t.tps}: status ${statusLabel(t.from)} dikembalikan ke ${statusLabel(t.to)}` : `TPS ${t.tps}: status ${t.from} put back to ${t.to}`)
+    lines.push(
+      id
+        ? `TPS ${t.tps}: status ${statusLabel(t.from)} dikembalikan ke ${statusLabel(t.to)}`
+        : `TPS ${t.tps}: status ${t.from} put back to ${t.to}`,
+    )
   }
-  if (p.incidents) lines.push(id ? `${n(p.incidents)} laporan kejadian simulasi` : `${n(p.incidents)} simulated incident reports`)
+  if (p.incidents)
+    lines.push(
+      id
+        ? `${n(p.incidents)} laporan kejadian simulasi`
+        : `${n(p.incidents)} simulated incident reports`,
+    )
   if (p.photos) lines.push(id ? `${n(p.photos)} foto simulasi` : `${n(p.photos)} simulated photos`)
-  if (p.verifications) lines.push(id ? `${n(p.verifications)} pemeriksaan desa oleh akun simulasi` : `${n(p.verifications)} desa checks by simulated accounts`)
+  if (p.verifications)
+    lines.push(
+      id
+        ? `${n(p.verifications)} pemeriksaan desa oleh akun simulasi`
+        : `${n(p.verifications)} desa checks by simulated accounts`,
+    )
   if (p.conflictsKept) {
     lines.push(
       id

@@ -16,7 +16,9 @@ const submissionIdSchema = z
   .string({ error: 'submissionId wajib diisi (teks)' })
   .min(1, { error: 'submissionId wajib diisi' })
   .max(100, { error: 'submissionId paling panjang 100 karakter' })
-  .regex(/^[A-Za-z0-9._:-]+$/, { error: 'submissionId hanya boleh huruf, angka, titik, titik dua, minus, garis bawah' })
+  .regex(/^[A-Za-z0-9._:-]+$/, {
+    error: 'submissionId hanya boleh huruf, angka, titik, titik dua, minus, garis bawah',
+  })
 
 /**
  * A count on the C.Hasil sheet as it may arrive: a number, or digits (a form field's text), or
@@ -65,27 +67,42 @@ export const resultSheetSchema = z.object({
 export const resultSubmissionSchema = resultSheetSchema.extend({
   submissionId: submissionIdSchema,
   tps: z.string({ error: 'Kode TPS wajib diisi' }).max(40, { error: 'Kode TPS terlalu panjang' }),
-  contest: z.string({ error: 'Pemilihan (contest) wajib diisi' }).max(40, { error: 'ID pemilihan terlalu panjang' }),
+  contest: z
+    .string({ error: 'Pemilihan (contest) wajib diisi' })
+    .max(40, { error: 'ID pemilihan terlalu panjang' }),
   note: z.string().max(1000, { error: 'Catatan paling panjang 1000 karakter' }).optional(),
   /** A reporter's deliberate correction of their own earlier report: held for a supervisor. */
   correction: z
-    .object({ reason: z.string().trim().min(5, { error: 'Alasan koreksi minimal 5 karakter' }).max(1000) })
+    .object({
+      reason: z.string().trim().min(5, { error: 'Alasan koreksi minimal 5 karakter' }).max(1000),
+    })
     .optional(),
   /** For results taken by phone: who called. */
   caller: z
-    .object({ name: z.string().trim().min(1).max(120), phone: z.string().trim().max(30).optional() })
+    .object({
+      name: z.string().trim().min(1).max(120),
+      phone: z.string().trim().max(30).optional(),
+    })
     .optional(),
 })
 export type ResultSubmission = z.infer<typeof resultSubmissionSchema>
 
 export const candidateSchema = z.object({
-  number: z.number({ error: 'Nomor urut paslon harus angka' }).int({ error: 'Nomor urut paslon harus bilangan bulat' }),
-  name: z.string({ error: 'Nama paslon wajib diisi' }).max(200, { error: 'Nama paslon terlalu panjang' }),
+  number: z
+    .number({ error: 'Nomor urut paslon harus angka' })
+    .int({ error: 'Nomor urut paslon harus bilangan bulat' }),
+  name: z
+    .string({ error: 'Nama paslon wajib diisi' })
+    .max(200, { error: 'Nama paslon terlalu panjang' }),
 })
 
 export const contestSchema = z.object({
-  id: z.string({ error: 'ID pemilihan wajib diisi' }).max(32, { error: 'ID pemilihan paling panjang 32 karakter' }),
-  name: z.string({ error: 'Nama pemilihan wajib diisi' }).max(200, { error: 'Nama pemilihan terlalu panjang' }),
+  id: z
+    .string({ error: 'ID pemilihan wajib diisi' })
+    .max(32, { error: 'ID pemilihan paling panjang 32 karakter' }),
+  name: z
+    .string({ error: 'Nama pemilihan wajib diisi' })
+    .max(200, { error: 'Nama pemilihan terlalu panjang' }),
   candidates: z.array(candidateSchema, { error: 'Daftar paslon wajib diisi' }).max(20),
 })
 
@@ -95,7 +112,11 @@ export const contestsUpdateSchema = z.object({
 })
 
 export const userCreateSchema = z.object({
-  name: z.string({ error: 'Nama wajib diisi' }).trim().min(1, { error: 'Nama wajib diisi' }).max(120, { error: 'Nama paling panjang 120 karakter' }),
+  name: z
+    .string({ error: 'Nama wajib diisi' })
+    .trim()
+    .min(1, { error: 'Nama wajib diisi' })
+    .max(120, { error: 'Nama paling panjang 120 karakter' }),
   phone: z
     .string()
     .trim()
@@ -110,7 +131,9 @@ export type UserCreate = z.infer<typeof userCreateSchema>
 
 export const tpsStatusSchema = z
   .object({
-    status: z.enum(['active', 'postponed', 'merged'], { error: 'Status harus active, postponed atau merged' }),
+    status: z.enum(['active', 'postponed', 'merged'], {
+      error: 'Status harus active, postponed atau merged',
+    }),
     reason: z.string().trim().max(500, { error: 'Alasan paling panjang 500 karakter' }).optional(),
     mergedInto: z.string().max(40).optional(),
     /** Yes, the TPS has results: take them out of the recap and progress (kept, back if it is active again). */
@@ -146,18 +169,35 @@ export function zodFields(error: z.ZodError): Record<string, string> {
 // ---------------------------------------------------------------- field intake (issue 4)
 
 // The lists live in api.ts (no zod) so the light reporter bundle can use them without zod.
-export { INCIDENT_CATEGORIES, INCIDENT_CATEGORY_LABELS, INCIDENT_URGENCIES, INCIDENT_URGENCY_LABELS } from './api'
+export {
+  INCIDENT_CATEGORIES,
+  INCIDENT_CATEGORY_LABELS,
+  INCIDENT_URGENCIES,
+  INCIDENT_URGENCY_LABELS,
+} from './api'
 export type { IncidentCategory, IncidentUrgency } from './api'
 
 export const signInSchema = z.object({
-  accessCode: z.string({ error: 'Kode akses wajib diisi' }).trim().min(1, { error: 'Kode akses wajib diisi' }).max(100, { error: 'Kode akses terlalu panjang' }),
+  accessCode: z
+    .string({ error: 'Kode akses wajib diisi' })
+    .trim()
+    .min(1, { error: 'Kode akses wajib diisi' })
+    .max(100, { error: 'Kode akses terlalu panjang' }),
 })
 
 const windowMoment = (label: string) =>
-  z.iso.datetime({ offset: true, error: `${label} harus tanggal dan jam ISO dengan zona waktu, mis. 2024-11-27T12:00:00+07:00` }).nullable()
+  z.iso
+    .datetime({
+      offset: true,
+      error: `${label} harus tanggal dan jam ISO dengan zona waktu, mis. 2024-11-27T12:00:00+07:00`,
+    })
+    .nullable()
 
 export const signInWindowSchema = z
-  .object({ opensAt: windowMoment('Jam buka (opensAt)'), closesAt: windowMoment('Jam tutup (closesAt)') })
+  .object({
+    opensAt: windowMoment('Jam buka (opensAt)'),
+    closesAt: windowMoment('Jam tutup (closesAt)'),
+  })
   .refine((w) => !w.opensAt || !w.closesAt || Date.parse(w.opensAt) < Date.parse(w.closesAt), {
     path: ['closesAt'],
     error: 'Jam tutup harus sesudah jam buka',
@@ -168,14 +208,21 @@ export const incidentCreateSchema = z.object({
   submissionId: submissionIdSchema.optional(),
   tps: z.string().max(40, { error: 'Kode TPS terlalu panjang' }).optional(),
   region: z.string().max(20, { error: 'Kode desa terlalu panjang' }).optional(),
-  category: z.enum(INCIDENT_CATEGORIES, { error: `Jenis kejadian harus salah satu dari: ${INCIDENT_CATEGORIES.join(', ')}` }),
-  urgency: z.enum(INCIDENT_URGENCIES, { error: 'Tingkat urgensi harus rendah, sedang atau tinggi' }),
+  category: z.enum(INCIDENT_CATEGORIES, {
+    error: `Jenis kejadian harus salah satu dari: ${INCIDENT_CATEGORIES.join(', ')}`,
+  }),
+  urgency: z.enum(INCIDENT_URGENCIES, {
+    error: 'Tingkat urgensi harus rendah, sedang atau tinggi',
+  }),
   text: z
     .string({ error: 'Uraian kejadian wajib diisi' })
     .trim()
     .min(3, { error: 'Uraian kejadian wajib diisi (minimal 3 karakter)' })
     .max(2000, { error: 'Uraian kejadian paling panjang 2000 karakter' }),
-  photo: z.string().regex(/^[a-f0-9]{64}\.(jpg|png|webp)$/, { error: 'Nama foto tidak sah' }).optional(),
+  photo: z
+    .string()
+    .regex(/^[a-f0-9]{64}\.(jpg|png|webp)$/, { error: 'Nama foto tidak sah' })
+    .optional(),
 })
 export type IncidentCreate = z.infer<typeof incidentCreateSchema>
 
@@ -183,7 +230,9 @@ export type IncidentCreate = z.infer<typeof incidentCreateSchema>
 export const incidentPhotoSchema = z.object({
   photo: z
     .string({ error: 'photo wajib diisi: nama foto dari jawaban POST /photos' })
-    .regex(/^[a-f0-9]{64}\.(jpg|png|webp)$/, { error: 'photo tidak sah: pakai nama foto dari jawaban POST /photos (<sha256>.jpg/png/webp)' }),
+    .regex(/^[a-f0-9]{64}\.(jpg|png|webp)$/, {
+      error: 'photo tidak sah: pakai nama foto dari jawaban POST /photos (<sha256>.jpg/png/webp)',
+    }),
 })
 
 export const incidentStatusSchema = z.object({
@@ -192,7 +241,9 @@ export const incidentStatusSchema = z.object({
 
 export const verificationMarkSchema = z
   .object({
-    status: z.enum(['verified', 'flagged'], { error: 'Status harus verified (terverifikasi) atau flagged (ditandai)' }),
+    status: z.enum(['verified', 'flagged'], {
+      error: 'Status harus verified (terverifikasi) atau flagged (ditandai)',
+    }),
     note: z.string().trim().max(1000, { error: 'Catatan paling panjang 1000 karakter' }).optional(),
   })
   .refine((v) => v.status !== 'flagged' || (v.note !== undefined && v.note.length >= 5), {

@@ -42,13 +42,23 @@ function isCidrOrAddress(s: string): boolean {
 /** A comma-separated flag or a JSON array: a list of addresses / CIDR blocks. */
 const networkList = (label: string) =>
   z.preprocess(
-    (v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : v),
+    (v) =>
+      typeof v === 'string'
+        ? v
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean)
+        : v,
     z
       .array(z.string().trim(), { error: `${label}: daftar alamat atau blok CIDR, dipisah koma` })
       .max(64, { error: `${label}: paling banyak 64 entri` })
       .superRefine((list, ctx) => {
         for (const item of list) {
-          if (!isCidrOrAddress(item)) ctx.addIssue({ code: 'custom', message: `${label}: "${item.slice(0, 60)}" bukan alamat IP atau blok CIDR (contoh 10.0.0.0/8)` })
+          if (!isCidrOrAddress(item))
+            ctx.addIssue({
+              code: 'custom',
+              message: `${label}: "${item.slice(0, 60)}" bukan alamat IP atau blok CIDR (contoh 10.0.0.0/8)`,
+            })
         }
       }),
   )
@@ -67,7 +77,9 @@ const url = (label: string) =>
           return false
         }
       },
-      { error: `${label} harus alamat http:// atau https:// yang lengkap, contoh https://desk-pilkada.jemberkab.go.id` },
+      {
+        error: `${label} harus alamat http:// atau https:// yang lengkap, contoh https://desk-pilkada.jemberkab.go.id`,
+      },
     )
 
 const secret = (label: string) =>
@@ -83,7 +95,10 @@ export const deskSettingsSchema = z
     host: z
       .string({ error: 'Alamat dengar harus berupa alamat IP' })
       .trim()
-      .refine((s) => s === 'localhost' || isAddress(s), { error: 'Alamat dengar harus alamat IP, contoh 0.0.0.0 (seluruh LAN) atau 127.0.0.1 (laptop ini saja)' })
+      .refine((s) => s === 'localhost' || isAddress(s), {
+        error:
+          'Alamat dengar harus alamat IP, contoh 0.0.0.0 (seluruh LAN) atau 127.0.0.1 (laptop ini saja)',
+      })
       .optional(),
     regency: z
       .string({ error: 'Kode wilayah harus teks' })
@@ -122,30 +137,61 @@ export const deskSettingsSchema = z
     smsAndroidUser: secret('Nama pengguna SMS Gateway Android').optional(),
     smsAndroidPassword: secret('Sandi SMS Gateway Android').optional(),
     smsAndroidSigningKey: secret('Kunci tanda tangan webhook Android').optional(),
-    smsAndroidAllowUnsigned: z.boolean({ error: 'Terima webhook tanpa tanda tangan harus ya/tidak' }).optional(),
+    smsAndroidAllowUnsigned: z
+      .boolean({ error: 'Terima webhook tanpa tanda tangan harus ya/tidak' })
+      .optional(),
   })
   .strict()
   .superRefine((s, ctx) => {
     const together = (a: keyof typeof s, b: keyof typeof s, message: string) => {
-      if ((s[a] === undefined) !== (s[b] === undefined)) ctx.addIssue({ code: 'custom', path: [s[a] === undefined ? a : b], message })
+      if ((s[a] === undefined) !== (s[b] === undefined))
+        ctx.addIssue({ code: 'custom', path: [s[a] === undefined ? a : b], message })
     }
     together('tlsCert', 'tlsKey', 'Sertifikat dan kunci TLS harus diisi berdua')
     together('smsGammuInbox', 'smsGammuOutbox', 'Folder inbox dan outbox Gammu harus diisi berdua')
     if (s.backupInterval !== undefined && s.backupDir === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['backupInterval'], message: 'Selang cadangan perlu folder cadangan (isi Folder cadangan)' })
+      ctx.addIssue({
+        code: 'custom',
+        path: ['backupInterval'],
+        message: 'Selang cadangan perlu folder cadangan (isi Folder cadangan)',
+      })
     }
     if (s.httpRedirectPort !== undefined && s.tlsCert === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['httpRedirectPort'], message: 'Port pengalihan HTTP hanya berguna bila desk memakai HTTPS (isi sertifikat dan kunci TLS)' })
+      ctx.addIssue({
+        code: 'custom',
+        path: ['httpRedirectPort'],
+        message:
+          'Port pengalihan HTTP hanya berguna bila desk memakai HTTPS (isi sertifikat dan kunci TLS)',
+      })
     }
-    if (s.httpRedirectPort !== undefined && s.httpRedirectPort !== 0 && s.httpRedirectPort === s.port) {
-      ctx.addIssue({ code: 'custom', path: ['httpRedirectPort'], message: 'Port pengalihan HTTP harus berbeda dari port desk' })
+    if (
+      s.httpRedirectPort !== undefined &&
+      s.httpRedirectPort !== 0 &&
+      s.httpRedirectPort === s.port
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['httpRedirectPort'],
+        message: 'Port pengalihan HTTP harus berbeda dari port desk',
+      })
     }
     const android = [s.smsAndroidUrl, s.smsAndroidUser, s.smsAndroidPassword]
     if (android.some((v) => v !== undefined) && android.some((v) => v === undefined)) {
-      ctx.addIssue({ code: 'custom', path: ['smsAndroidUrl'], message: 'SMS Gateway Android perlu alamat, nama pengguna dan sandi sekaligus' })
+      ctx.addIssue({
+        code: 'custom',
+        path: ['smsAndroidUrl'],
+        message: 'SMS Gateway Android perlu alamat, nama pengguna dan sandi sekaligus',
+      })
     }
-    if ((s.smsAndroidSigningKey !== undefined || s.smsAndroidAllowUnsigned) && s.smsAndroidUrl === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['smsAndroidSigningKey'], message: 'Kunci tanda tangan hanya berguna bersama SMS Gateway Android' })
+    if (
+      (s.smsAndroidSigningKey !== undefined || s.smsAndroidAllowUnsigned) &&
+      s.smsAndroidUrl === undefined
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['smsAndroidSigningKey'],
+        message: 'Kunci tanda tangan hanya berguna bersama SMS Gateway Android',
+      })
     }
   })
 
@@ -169,27 +215,181 @@ export interface SettingSpec {
 
 /** Every setting in the order of the help text and of the settings screen. */
 export const SETTINGS: Readonly<Record<DeskSettingKey, SettingSpec>> = {
-  dataDir: { flag: 'data-dir', arg: 'DIR', type: 'string', group: 'desk', pick: 'folder', label: 'Folder data', help: 'folder data (bawaan: ./.desk-data; aplikasi: folder data pengguna)' },
-  port: { flag: 'port', arg: 'N', type: 'string', group: 'desk', label: 'Port', help: 'port HTTP(S) (bawaan: 4046; 0 memilih port bebas)' },
-  host: { flag: 'host', arg: 'H', type: 'string', group: 'desk', label: 'Alamat dengar', help: 'alamat dengar (bawaan: 0.0.0.0, semua antarmuka LAN; 127.0.0.1 laptop ini saja)' },
-  regency: { flag: 'regency', arg: 'KODE', type: 'string', group: 'desk', label: 'Kabupaten/kota', help: 'kabupaten/kota, kode Kemendagri (bawaan: 35.09, Kabupaten Jember)' },
-  election: { flag: 'election', arg: 'FILE', type: 'string', group: 'desk', pick: 'file', label: 'Berkas pemilihan', help: 'konfigurasi pemilihan (JSON) untuk desk baru' },
-  training: { flag: 'training', type: 'boolean', group: 'desk', label: 'Mode latihan', help: 'mode latihan (folder data sendiri)' },
-  tlsCert: { flag: 'tls-cert', arg: 'FILE', type: 'string', group: 'https', pick: 'file', label: 'Sertifikat TLS (PEM)', help: 'sertifikat TLS (PEM): desk melayani HTTPS' },
-  tlsKey: { flag: 'tls-key', arg: 'FILE', type: 'string', group: 'https', pick: 'file', label: 'Kunci TLS (PEM)', help: 'kunci privat sertifikat (PEM)' },
-  httpRedirectPort: { flag: 'http-redirect-port', arg: 'N', type: 'string', group: 'https', label: 'Port pengalihan HTTP', help: 'port HTTP biasa yang hanya mengalihkan ke alamat HTTPS' },
-  publicUrl: { flag: 'public-url', arg: 'URL', type: 'string', group: 'https', label: 'Alamat publik', help: 'alamat desk dari lapangan (dicetak di kartu pelapor), contoh https://desk-pilkada.jemberkab.go.id' },
-  trustProxy: { flag: 'trust-proxy', arg: 'DAFTAR', type: 'string', group: 'network', label: 'Proxy tepercaya', help: 'alamat/CIDR reverse proxy yang boleh menyebut alamat klien (X-Forwarded-For), dipisah koma' },
-  staffNetworks: { flag: 'staff-networks', arg: 'DAFTAR', type: 'string', group: 'network', label: 'Jaringan staf', help: 'CIDR tempat layar dan kode staf boleh dipakai (bawaan: loopback dan rentang privat), dipisah koma' },
-  backupDir: { flag: 'backup-dir', arg: 'DIR', type: 'string', group: 'backup', pick: 'folder', label: 'Folder cadangan', help: 'folder cadangan (disk kedua atau flashdisk)' },
-  backupInterval: { flag: 'backup-interval', arg: 'DETIK', type: 'string', group: 'backup', label: 'Selang cadangan (detik)', help: 'selang cadangan dalam detik (bawaan: 60)' },
-  smsGammuInbox: { flag: 'sms-gammu-inbox', arg: 'DIR', type: 'string', group: 'sms', pick: 'folder', label: 'Gammu: folder inbox', help: 'folder inbox gammu-smsd (backend files)' },
-  smsGammuOutbox: { flag: 'sms-gammu-outbox', arg: 'DIR', type: 'string', group: 'sms', pick: 'folder', label: 'Gammu: folder outbox', help: 'folder outbox gammu-smsd (backend files)' },
-  smsAndroidUrl: { flag: 'sms-android-url', arg: 'URL', type: 'string', group: 'sms', label: 'SMS Gateway Android: alamat', help: 'alamat API lokal HP SMS Gateway for Android, contoh http://192.168.1.20:8080' },
-  smsAndroidUser: { flag: 'sms-android-user', arg: 'NAMA', type: 'string', group: 'sms', label: 'SMS Gateway Android: pengguna', help: 'nama pengguna API lokal HP' },
-  smsAndroidPassword: { flag: 'sms-android-password', arg: 'SANDI', type: 'string', group: 'sms', secret: true, label: 'SMS Gateway Android: sandi', help: 'sandi API lokal HP (juga bisa dari DESK_SMS_ANDROID_PASSWORD)' },
-  smsAndroidSigningKey: { flag: 'sms-android-signing-key', arg: 'KUNCI', type: 'string', group: 'sms', secret: true, label: 'SMS Gateway Android: kunci tanda tangan', help: 'kunci tanda tangan webhook (wajib, kecuali pilihan berikut; juga bisa dari DESK_SMS_ANDROID_SIGNING_KEY)' },
-  smsAndroidAllowUnsigned: { flag: 'sms-android-allow-unsigned', type: 'boolean', group: 'sms', label: 'Terima webhook tanpa tanda tangan', help: 'menerima webhook SMS Android tanpa tanda tangan (hanya untuk uji)' },
+  dataDir: {
+    flag: 'data-dir',
+    arg: 'DIR',
+    type: 'string',
+    group: 'desk',
+    pick: 'folder',
+    label: 'Folder data',
+    help: 'folder data (bawaan: ./.desk-data; aplikasi: folder data pengguna)',
+  },
+  port: {
+    flag: 'port',
+    arg: 'N',
+    type: 'string',
+    group: 'desk',
+    label: 'Port',
+    help: 'port HTTP(S) (bawaan: 4046; 0 memilih port bebas)',
+  },
+  host: {
+    flag: 'host',
+    arg: 'H',
+    type: 'string',
+    group: 'desk',
+    label: 'Alamat dengar',
+    help: 'alamat dengar (bawaan: 0.0.0.0, semua antarmuka LAN; 127.0.0.1 laptop ini saja)',
+  },
+  regency: {
+    flag: 'regency',
+    arg: 'KODE',
+    type: 'string',
+    group: 'desk',
+    label: 'Kabupaten/kota',
+    help: 'kabupaten/kota, kode Kemendagri (bawaan: 35.09, Kabupaten Jember)',
+  },
+  election: {
+    flag: 'election',
+    arg: 'FILE',
+    type: 'string',
+    group: 'desk',
+    pick: 'file',
+    label: 'Berkas pemilihan',
+    help: 'konfigurasi pemilihan (JSON) untuk desk baru',
+  },
+  training: {
+    flag: 'training',
+    type: 'boolean',
+    group: 'desk',
+    label: 'Mode latihan',
+    help: 'mode latihan (folder data sendiri)',
+  },
+  tlsCert: {
+    flag: 'tls-cert',
+    arg: 'FILE',
+    type: 'string',
+    group: 'https',
+    pick: 'file',
+    label: 'Sertifikat TLS (PEM)',
+    help: 'sertifikat TLS (PEM): desk melayani HTTPS',
+  },
+  tlsKey: {
+    flag: 'tls-key',
+    arg: 'FILE',
+    type: 'string',
+    group: 'https',
+    pick: 'file',
+    label: 'Kunci TLS (PEM)',
+    help: 'kunci privat sertifikat (PEM)',
+  },
+  httpRedirectPort: {
+    flag: 'http-redirect-port',
+    arg: 'N',
+    type: 'string',
+    group: 'https',
+    label: 'Port pengalihan HTTP',
+    help: 'port HTTP biasa yang hanya mengalihkan ke alamat HTTPS',
+  },
+  publicUrl: {
+    flag: 'public-url',
+    arg: 'URL',
+    type: 'string',
+    group: 'https',
+    label: 'Alamat publik',
+    help: 'alamat desk dari lapangan (dicetak di kartu pelapor), contoh https://desk-pilkada.jemberkab.go.id',
+  },
+  trustProxy: {
+    flag: 'trust-proxy',
+    arg: 'DAFTAR',
+    type: 'string',
+    group: 'network',
+    label: 'Proxy tepercaya',
+    help: 'alamat/CIDR reverse proxy yang boleh menyebut alamat klien (X-Forwarded-For), dipisah koma',
+  },
+  staffNetworks: {
+    flag: 'staff-networks',
+    arg: 'DAFTAR',
+    type: 'string',
+    group: 'network',
+    label: 'Jaringan staf',
+    help: 'CIDR tempat layar dan kode staf boleh dipakai (bawaan: loopback dan rentang privat), dipisah koma',
+  },
+  backupDir: {
+    flag: 'backup-dir',
+    arg: 'DIR',
+    type: 'string',
+    group: 'backup',
+    pick: 'folder',
+    label: 'Folder cadangan',
+    help: 'folder cadangan (disk kedua atau flashdisk)',
+  },
+  backupInterval: {
+    flag: 'backup-interval',
+    arg: 'DETIK',
+    type: 'string',
+    group: 'backup',
+    label: 'Selang cadangan (detik)',
+    help: 'selang cadangan dalam detik (bawaan: 60)',
+  },
+  smsGammuInbox: {
+    flag: 'sms-gammu-inbox',
+    arg: 'DIR',
+    type: 'string',
+    group: 'sms',
+    pick: 'folder',
+    label: 'Gammu: folder inbox',
+    help: 'folder inbox gammu-smsd (backend files)',
+  },
+  smsGammuOutbox: {
+    flag: 'sms-gammu-outbox',
+    arg: 'DIR',
+    type: 'string',
+    group: 'sms',
+    pick: 'folder',
+    label: 'Gammu: folder outbox',
+    help: 'folder outbox gammu-smsd (backend files)',
+  },
+  smsAndroidUrl: {
+    flag: 'sms-android-url',
+    arg: 'URL',
+    type: 'string',
+    group: 'sms',
+    label: 'SMS Gateway Android: alamat',
+    help: 'alamat API lokal HP SMS Gateway for Android, contoh http://192.168.1.20:8080',
+  },
+  smsAndroidUser: {
+    flag: 'sms-android-user',
+    arg: 'NAMA',
+    type: 'string',
+    group: 'sms',
+    label: 'SMS Gateway Android: pengguna',
+    help: 'nama pengguna API lokal HP',
+  },
+  smsAndroidPassword: {
+    flag: 'sms-android-password',
+    arg: 'SANDI',
+    type: 'string',
+    group: 'sms',
+    secret: true,
+    label: 'SMS Gateway Android: sandi',
+    help: 'sandi API lokal HP (juga bisa dari DESK_SMS_ANDROID_PASSWORD)',
+  },
+  smsAndroidSigningKey: {
+    flag: 'sms-android-signing-key',
+    arg: 'KUNCI',
+    type: 'string',
+    group: 'sms',
+    secret: true,
+    label: 'SMS Gateway Android: kunci tanda tangan',
+    help: 'kunci tanda tangan webhook (wajib, kecuali pilihan berikut; juga bisa dari DESK_SMS_ANDROID_SIGNING_KEY)',
+  },
+  smsAndroidAllowUnsigned: {
+    flag: 'sms-android-allow-unsigned',
+    type: 'boolean',
+    group: 'sms',
+    label: 'Terima webhook tanpa tanda tangan',
+    help: 'menerima webhook SMS Android tanpa tanda tangan (hanya untuk uji)',
+  },
 }
 
 export const SETTING_GROUPS: Readonly<Record<SettingSpec['group'], string>> = {
@@ -200,7 +400,9 @@ export const SETTING_GROUPS: Readonly<Record<SettingSpec['group'], string>> = {
   sms: 'Gateway SMS',
 }
 
-export type SettingsResult = { ok: true; settings: DeskSettings } | { ok: false; errors: Partial<Record<DeskSettingKey | 'form', string>> }
+export type SettingsResult =
+  | { ok: true; settings: DeskSettings }
+  | { ok: false; errors: Partial<Record<DeskSettingKey | 'form', string>> }
 
 /** Validate settings from any source; errors are keyed by setting, in Indonesian. */
 export function checkSettings(input: unknown): SettingsResult {
@@ -222,7 +424,9 @@ export function checkSettings(input: unknown): SettingsResult {
  * Settings from `npm run serve`'s parsed flags (values by flag name). Empty strings count as not
  * given, as an empty field on the settings screen does.
  */
-export function settingsFromFlags(values: Record<string, string | boolean | undefined>): SettingsResult {
+export function settingsFromFlags(
+  values: Record<string, string | boolean | undefined>,
+): SettingsResult {
   const input: Record<string, unknown> = {}
   for (const [key, spec] of Object.entries(SETTINGS) as [DeskSettingKey, SettingSpec][]) {
     const v = values[spec.flag]

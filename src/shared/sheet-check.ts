@@ -36,7 +36,15 @@ export interface SheetText {
 export type SheetMode = 'paper' | 'call'
 
 /** Field names as the desk uses them in its answers (`voters.dpt`, `votes.2`, …). */
-export type SheetField = 'voters.dpt' | 'voters.dptb' | 'voters.dpk' | 'voters.total' | `votes.${string}` | 'valid' | 'invalid' | 'total'
+export type SheetField =
+  | 'voters.dpt'
+  | 'voters.dptb'
+  | 'voters.dpk'
+  | 'voters.total'
+  | `votes.${string}`
+  | 'valid'
+  | 'invalid'
+  | 'total'
 
 export type SheetErrorCode =
   /** Not a whole number 0 … 9,999,999. */
@@ -104,11 +112,23 @@ export interface SheetCheck {
 
 /** Every box of the form in the paper's order (to find the first one at fault). */
 export function sheetFieldOrder(candidates: readonly { number: number }[]): SheetField[] {
-  return ['voters.dpt', 'voters.dptb', 'voters.dpk', 'voters.total', ...candidates.map((c) => `votes.${c.number}` as const), 'valid', 'invalid', 'total']
+  return [
+    'voters.dpt',
+    'voters.dptb',
+    'voters.dpk',
+    'voters.total',
+    ...candidates.map((c) => `votes.${c.number}` as const),
+    'valid',
+    'invalid',
+    'total',
+  ]
 }
 
 /** The first box, in form order, that is wrong or still empty: where the cursor goes. */
-export function firstFault(check: Pick<SheetCheck, 'errors' | 'missing'>, candidates: readonly { number: number }[]): SheetField | null {
+export function firstFault(
+  check: Pick<SheetCheck, 'errors' | 'missing'>,
+  candidates: readonly { number: number }[],
+): SheetField | null {
   const bad = new Set<string>([...check.errors.map((e) => e.field), ...check.missing])
   return sheetFieldOrder(candidates).find((f) => bad.has(f)) ?? null
 }
@@ -130,29 +150,59 @@ export function emptySheetText(candidates: readonly { number: number }[]): Sheet
 const deskField = (f: SheetField) => f !== 'valid' && f !== 'total'
 
 /** Voters' section once DPT, DPTb and DPK are known: the typed total must be their sum, and no TPS holds more. */
-function votersErrors(dpt: number, dptb: number, dpk: number, typed: number | null): SheetIssue<'voters_sum' | 'over_capacity'>[] {
+function votersErrors(
+  dpt: number,
+  dptb: number,
+  dpk: number,
+  typed: number | null,
+): SheetIssue<'voters_sum' | 'over_capacity'>[] {
   const sum = dpt + dptb + dpk
   const out: SheetIssue<'voters_sum' | 'over_capacity'>[] = []
-  if (typed !== null && typed !== sum) out.push({ field: 'voters.total', code: 'voters_sum', n: typed, ref: sum, parts: [dpt, dptb, dpk] })
-  if (sum > TPS_CAPACITY) out.push({ field: 'voters.total', code: 'over_capacity', n: sum, ref: TPS_CAPACITY })
+  if (typed !== null && typed !== sum)
+    out.push({
+      field: 'voters.total',
+      code: 'voters_sum',
+      n: typed,
+      ref: sum,
+      parts: [dpt, dptb, dpk],
+    })
+  if (sum > TPS_CAPACITY)
+    out.push({ field: 'voters.total', code: 'over_capacity', n: sum, ref: TPS_CAPACITY })
   return out
 }
 
 /** The soft checks of a sheet without errors, in the desk's order: possible, but worth a second look. */
 function sheetWarnings(
-  f: { votes: Record<string, number>; valid: number; invalid: number; total: number; voters: { dpt: number } | undefined; votersSum: number | null },
+  f: {
+    votes: Record<string, number>
+    valid: number
+    invalid: number
+    total: number
+    voters: { dpt: number } | undefined
+    votersSum: number | null
+  },
   ctx: { candidates: readonly { number: number }[]; dpt: number },
 ): SheetIssue<SheetWarningCode>[] {
   const warnings: SheetIssue<SheetWarningCode>[] = []
   const { total, valid, invalid } = f
-  if (f.votersSum !== null && total !== f.votersSum) warnings.push({ field: 'voters.total', code: 'total_mismatch', n: total, ref: f.votersSum })
+  if (f.votersSum !== null && total !== f.votersSum)
+    warnings.push({ field: 'voters.total', code: 'total_mismatch', n: total, ref: f.votersSum })
   const fromDpt = f.voters ? f.voters.dpt : total
-  if (fromDpt > ctx.dpt) warnings.push({ field: f.voters ? 'voters.dpt' : 'invalid', code: 'turnout_over_dpt', n: fromDpt, ref: ctx.dpt })
-  if (total > TPS_TYPICAL_MAX) warnings.push({ field: 'invalid', code: 'over_typical_size', n: total, ref: TPS_TYPICAL_MAX })
+  if (fromDpt > ctx.dpt)
+    warnings.push({
+      field: f.voters ? 'voters.dpt' : 'invalid',
+      code: 'turnout_over_dpt',
+      n: fromDpt,
+      ref: ctx.dpt,
+    })
+  if (total > TPS_TYPICAL_MAX)
+    warnings.push({ field: 'invalid', code: 'over_typical_size', n: total, ref: TPS_TYPICAL_MAX })
   if (total === 0) warnings.push({ field: 'invalid', code: 'zero_total' })
   else {
-    if (invalid > total * INVALID_SHARE_WARN) warnings.push({ field: 'invalid', code: 'invalid_high', n: invalid, ref: total })
-    if (ctx.dpt > 0 && total < ctx.dpt * LOW_TURNOUT_WARN) warnings.push({ field: 'invalid', code: 'turnout_low', n: total, ref: ctx.dpt })
+    if (invalid > total * INVALID_SHARE_WARN)
+      warnings.push({ field: 'invalid', code: 'invalid_high', n: invalid, ref: total })
+    if (ctx.dpt > 0 && total < ctx.dpt * LOW_TURNOUT_WARN)
+      warnings.push({ field: 'invalid', code: 'turnout_low', n: total, ref: ctx.dpt })
     const all = ctx.candidates.filter((c) => f.votes[String(c.number)] === valid)
     if (valid >= UNANIMOUS_MIN_VOTES && ctx.candidates.length > 1 && all.length === 1) {
       warnings.push({ field: `votes.${all[0]!.number}`, code: 'unanimous', n: valid })
@@ -165,7 +215,8 @@ function sheetWarnings(
  * The desk's hard errors: the form's typed sums it never gets (`valid_sum`, `total_sum`), and what
  * only it meets: a pair's votes missing from a sheet, a pair the contest does not have.
  */
-export type DeskSheetErrorCode = Exclude<SheetErrorCode, 'valid_sum' | 'total_sum'> | 'required' | 'unknown_candidate'
+export type DeskSheetErrorCode =
+  Exclude<SheetErrorCode, 'valid_sum' | 'total_sum'> | 'required' | 'unknown_candidate'
 
 export interface FiguresCheck {
   errors: SheetIssue<DeskSheetErrorCode>[]
@@ -183,7 +234,10 @@ const isCount = (n: unknown): n is number => typeof n === 'number' && Number.isI
  * capacity are named on `invalid` (the desk's answers have no total box), and only once nothing
  * else is wrong.
  */
-export function checkSheetFigures(sheet: CheckedSheet, ctx: { candidates: readonly { number: number }[]; dpt: number }): FiguresCheck {
+export function checkSheetFigures(
+  sheet: CheckedSheet,
+  ctx: { candidates: readonly { number: number }[]; dpt: number },
+): FiguresCheck {
   const errors: SheetIssue<DeskSheetErrorCode>[] = []
   const known = new Set(ctx.candidates.map((c) => String(c.number)))
   let valid = 0
@@ -194,7 +248,8 @@ export function checkSheetFigures(sheet: CheckedSheet, ctx: { candidates: readon
     else if (!isCount(v)) errors.push({ field: `votes.${key}`, code: 'not_count' })
     else valid += v
   }
-  for (const key of Object.keys(sheet.votes)) if (!known.has(key)) errors.push({ field: `votes.${key}`, code: 'unknown_candidate' })
+  for (const key of Object.keys(sheet.votes))
+    if (!known.has(key)) errors.push({ field: `votes.${key}`, code: 'unknown_candidate' })
   if (!isCount(sheet.invalid)) errors.push({ field: 'invalid', code: 'not_count' })
 
   const voters = sheet.voters
@@ -217,13 +272,26 @@ export function checkSheetFigures(sheet: CheckedSheet, ctx: { candidates: readon
     }
   }
   const total = valid + (isCount(sheet.invalid) ? sheet.invalid : 0)
-  if (errors.length === 0 && total > TPS_CAPACITY) errors.push({ field: 'invalid', code: 'over_capacity', n: total, ref: TPS_CAPACITY })
+  if (errors.length === 0 && total > TPS_CAPACITY)
+    errors.push({ field: 'invalid', code: 'over_capacity', n: total, ref: TPS_CAPACITY })
   if (errors.length > 0) return { errors, warnings: [], valid, total }
-  return { errors, warnings: sheetWarnings({ votes: sheet.votes, valid, invalid: sheet.invalid, total, voters, votersSum }, ctx), valid, total }
+  return {
+    errors,
+    warnings: sheetWarnings(
+      { votes: sheet.votes, valid, invalid: sheet.invalid, total, voters, votersSum },
+      ctx,
+    ),
+    valid,
+    total,
+  }
 }
 
 /** Check the sheet as typed so far. `dpt` is the TPS's registered voters. */
-export function checkSheet(text: SheetText, ctx: { candidates: readonly { number: number }[]; dpt: number }, mode: SheetMode): SheetCheck {
+export function checkSheet(
+  text: SheetText,
+  ctx: { candidates: readonly { number: number }[]; dpt: number },
+  mode: SheetMode,
+): SheetCheck {
   const errors: SheetIssue<SheetErrorCode>[] = []
   const follows: SheetIssue<SheetErrorCode>[] = []
   const warnings: SheetIssue<SheetWarningCode>[] = []
@@ -244,7 +312,8 @@ export function checkSheet(text: SheetText, ctx: { candidates: readonly { number
 
   // The voters section is optional as a whole at the desk; once any of it is given, DPT, DPTb
   // and DPK all are (its total stays optional there, and must then equal their sum).
-  const votersGiven = paper || [text.dpt, text.dptb, text.dpk, text.votersTotal].some((s) => s.trim() !== '')
+  const votersGiven =
+    paper || [text.dpt, text.dptb, text.dpk, text.votersTotal].some((s) => s.trim() !== '')
   const dpt = read('voters.dpt', text.dpt, votersGiven)
   const dptb = read('voters.dptb', text.dptb, votersGiven)
   const dpk = read('voters.dpk', text.dpk, votersGiven)
@@ -275,7 +344,13 @@ export function checkSheet(text: SheetText, ctx: { candidates: readonly { number
     errors.push(...votersErrors(dpt, dptb, dpk, votersTyped))
   }
   if (allVotes && validTyped !== null && validTyped !== valid) {
-    errors.push({ field: 'valid', code: 'valid_sum', n: validTyped, ref: valid, parts: ctx.candidates.map((c) => votes[String(c.number)]!) })
+    errors.push({
+      field: 'valid',
+      code: 'valid_sum',
+      n: validTyped,
+      ref: valid,
+      parts: ctx.candidates.map((c) => votes[String(c.number)]!),
+    })
   }
   // One typo, one error: the first broken line is the error. The total is built on the valid
   // figure; when the valid box disagrees with the pairs, a total that agrees with either the valid
@@ -286,7 +361,13 @@ export function checkSheet(text: SheetText, ctx: { candidates: readonly { number
   if (totalTyped !== null && validBase !== null && invalid !== null) {
     const bases = validBroken ? [validBase, valid] : [validBase]
     if (!bases.some((b) => totalTyped === b + invalid)) {
-      const issue: SheetIssue<SheetErrorCode> = { field: 'total', code: 'total_sum', n: totalTyped, ref: validBase + invalid, parts: [validBase, invalid] }
+      const issue: SheetIssue<SheetErrorCode> = {
+        field: 'total',
+        code: 'total_sum',
+        n: totalTyped,
+        ref: validBase + invalid,
+        parts: [validBase, invalid],
+      }
       if (validBroken) follows.push({ ...issue, cause: 'valid' })
       else errors.push(issue)
     }

@@ -39,7 +39,9 @@ export interface StartState {
   desks: AdvertisedDesk[]
 }
 
-export type SaveAnswer = { ok: true; restartNeeded: boolean } | { ok: false; errors: Partial<Record<DeskSettingKey | 'form', string>> }
+export type SaveAnswer =
+  | { ok: true; restartNeeded: boolean }
+  | { ok: false; errors: Partial<Record<DeskSettingKey | 'form', string>> }
 
 /** The start screen's bridge (`window.deskStart`), only on the desktop app's start page. */
 export interface DeskStart {
@@ -50,7 +52,10 @@ export interface DeskStart {
   /** Start this laptop's desk with the saved settings; the answer is an error to show, or ok. */
   startOwn(): Promise<{ ok: true } | { ok: false; message: string }>
   /** Open another desk: as a workstation (sign in with an access code) or its wall board. */
-  openDesk(url: string, mode: 'workstation' | 'board'): Promise<{ ok: true } | { ok: false; message: string }>
+  openDesk(
+    url: string,
+    mode: 'workstation' | 'board',
+  ): Promise<{ ok: true } | { ok: false; message: string }>
   /** Called with the whole list whenever a desk appears on or leaves the LAN; returns an unsubscribe. */
   onDesks(listener: (desks: AdvertisedDesk[]) => void): () => void
 }

@@ -1,7 +1,18 @@
 // Numbers in Indonesian words ("terbilang"), as written on official forms and read aloud over the
 // phone: an operator reads 123 back as "seratus dua puluh tiga" so a caller hears a mistyped digit.
 
-const UNITS = ['nol', 'satu', 'dua', 'tiga', 'empat', 'lima', 'enam', 'tujuh', 'delapan', 'sembilan']
+const UNITS = [
+  'nol',
+  'satu',
+  'dua',
+  'tiga',
+  'empat',
+  'lima',
+  'enam',
+  'tujuh',
+  'delapan',
+  'sembilan',
+]
 
 /** 0–999 in words; "" for 0 inside a bigger number. */
 function belowThousand(n: number): string {
@@ -51,24 +62,55 @@ export function terbilang(n: number): string {
 }
 
 const EN_UNITS = [
-  'zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve',
-  'thirteen', 'fourteen', 'fifteen', 'sixteen', 'seventeen', 'eighteen', 'nineteen',
+  'zero',
+  'one',
+  'two',
+  'three',
+  'four',
+  'five',
+  'six',
+  'seven',
+  'eight',
+  'nine',
+  'ten',
+  'eleven',
+  'twelve',
+  'thirteen',
+  'fourteen',
+  'fifteen',
+  'sixteen',
+  'seventeen',
+  'eighteen',
+  'nineteen',
 ]
-const EN_TENS = ['', '', 'twenty', 'thirty', 'forty', 'fifty', 'sixty', 'seventy', 'eighty', 'ninety']
+const EN_TENS = [
+  '',
+  '',
+  'twenty',
+  'thirty',
+  'forty',
+  'fifty',
+  'sixty',
+  'seventy',
+  'eighty',
+  'ninety',
+]
 
 function enBelowThousand(n: number): string {
   const words: string[] = []
   const hundreds = Math.floor(n / 100)
   const rest = n % 100
   if (hundreds > 0) words.push(`${EN_UNITS[hundreds]} hundred`)
-  if (rest >= 20) words.push(EN_TENS[Math.floor(rest / 10)]! + (rest % 10 ? `-${EN_UNITS[rest % 10]}` : ''))
+  if (rest >= 20)
+    words.push(EN_TENS[Math.floor(rest / 10)]! + (rest % 10 ? `-${EN_UNITS[rest % 10]}` : ''))
   else if (rest > 0) words.push(EN_UNITS[rest]!)
   return words.join(' ')
 }
 
 /** The same in English, for an operator who switched the console to English. */
 export function numberInEnglish(n: number): string {
-  if (!Number.isSafeInteger(n) || n < 0 || n >= 1e15) throw new RangeError(`numberInEnglish: ${n} out of range`)
+  if (!Number.isSafeInteger(n) || n < 0 || n >= 1e15)
+    throw new RangeError(`numberInEnglish: ${n} out of range`)
   if (n === 0) return 'zero'
   const words: string[] = []
   let rest = n

@@ -24,7 +24,11 @@ export async function runSimVerb(verb: string, args: string[]): Promise<void> {
     process.exitCode = verb === 'demo' ? await demoCommand(args) : await simulateWithSignals(args)
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e)
-    processIo.err(e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') ? `${message}\n(lihat: ${verb} --help)` : message)
+    processIo.err(
+      e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
+        ? `${message}\n(lihat: ${verb} --help)`
+        : message,
+    )
     process.exitCode = 1
   }
 }

@@ -58,7 +58,11 @@ export class DeskClient {
     this.base = url.replace(/\/+$/, '') + '/api/v1'
   }
 
-  async request<T = unknown>(method: string, path: string, options: RequestOptions = {}): Promise<ApiAnswer<T>> {
+  async request<T = unknown>(
+    method: string,
+    path: string,
+    options: RequestOptions = {},
+  ): Promise<ApiAnswer<T>> {
     const headers: Record<string, string> = { accept: 'application/json', ...options.headers }
     if (options.token) headers.authorization = `Bearer ${options.token}`
     let payload: string | undefined
@@ -82,12 +86,20 @@ export class DeskClient {
       let res: Response
       let text: string
       try {
-        res = await this.fetchImpl(this.base + path, { method, headers, body: payload, signal: controller.signal })
+        res = await this.fetchImpl(this.base + path, {
+          method,
+          headers,
+          body: payload,
+          signal: controller.signal,
+        })
         text = await res.text()
       } catch (e) {
         if (this.signal?.aborted) throw new AbortedError()
         failures++
-        if (failures > 5) throw new Error(`Desk tidak bisa dihubungi (${method} ${path}): ${e instanceof Error ? e.message : String(e)}`)
+        if (failures > 5)
+          throw new Error(
+            `Desk tidak bisa dihubungi (${method} ${path}): ${e instanceof Error ? e.message : String(e)}`,
+          )
         this.stats.networkRetries++
         await sleep(200 * 2 ** failures, this.signal)
         continue
@@ -108,7 +120,12 @@ export class DeskClient {
         await sleep(Math.min(retryAfter, 60) * 1000, this.signal)
         continue
       }
-      return { status: res.status, body: body as T, headers: res.headers, ...(failures > 0 ? { resent: true } : {}) }
+      return {
+        status: res.status,
+        body: body as T,
+        headers: res.headers,
+        ...(failures > 0 ? { resent: true } : {}),
+      }
     }
   }
 }

@@ -4,7 +4,13 @@ import { writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { DEFAULT_RATES, type FaultRates } from './types'
-import { describeSummary, runSimulation, verificationPassed, type RunOptions, type SimSummary } from './driver'
+import {
+  describeSummary,
+  runSimulation,
+  verificationPassed,
+  type RunOptions,
+  type SimSummary,
+} from './driver'
 
 export const SIMULATE_HELP = `Simulasi malam pemilihan terhadap desk yang sedang berjalan (hanya lewat API HTTP)
 
@@ -15,7 +21,9 @@ export const SIMULATE_HELP = `Simulasi malam pemilihan terhadap desk yang sedang
     --seed S           benih acak; seed sama = malam yang sama (bawaan 42)
     --kecamatan K      N (N kecamatan pertama) atau daftar: 35.09.15,Jelbuk,25
     --scale F          ukuran daftar TPS buatan dibanding aslinya (bawaan 1)
-    --rates K=V,...    laju gangguan (0–1): ${Object.keys(DEFAULT_RATES).filter((k) => k !== 'postponed').join(', ')};
+    --rates K=V,...    laju gangguan (0–1): ${Object.keys(DEFAULT_RATES)
+      .filter((k) => k !== 'postponed')
+      .join(', ')};
                        postponed = jumlah TPS ditunda (bawaan 1); "none" = tanpa gangguan
     --shares C=a,b,..  rata-rata perolehan per paslon, mis. bupati=38,62 (boleh diulang)
     --turnout F        rata-rata partisipasi (bawaan 0.72)
@@ -46,17 +54,29 @@ export class UsageError extends Error {}
 
 export function parseRates(spec: string | undefined): Partial<FaultRates> | undefined {
   if (spec === undefined) return undefined
-  if (spec.trim() === 'none') return Object.fromEntries(Object.keys(DEFAULT_RATES).map((k) => [k, 0])) as unknown as FaultRates
+  if (spec.trim() === 'none')
+    return Object.fromEntries(
+      Object.keys(DEFAULT_RATES).map((k) => [k, 0]),
+    ) as unknown as FaultRates
   const out: Partial<FaultRates> = {}
-  for (const part of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const part of spec
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const [key, raw] = part.split('=')
     if (!key || raw === undefined || !(key in DEFAULT_RATES)) {
-      throw new UsageError(`--rates: "${part}" tidak dikenal; pakai kunci ${Object.keys(DEFAULT_RATES).join(', ')}`)
+      throw new UsageError(
+        `--rates: "${part}" tidak dikenal; pakai kunci ${Object.keys(DEFAULT_RATES).join(', ')}`,
+      )
     }
     const value = Number(raw)
     const k = key as keyof FaultRates
-    if (k === 'postponed' ? !(Number.isInteger(value) && value >= 0) : !(value >= 0 && value <= 1)) {
-      throw new UsageError(`--rates ${key} harus ${k === 'postponed' ? 'bilangan bulat 0 atau lebih' : 'angka 0 sampai 1'}`)
+    if (
+      k === 'postponed' ? !(Number.isInteger(value) && value >= 0) : !(value >= 0 && value <= 1)
+    ) {
+      throw new UsageError(
+        `--rates ${key} harus ${k === 'postponed' ? 'bilangan bulat 0 atau lebih' : 'angka 0 sampai 1'}`,
+      )
     }
     out[k] = value
   }
@@ -66,11 +86,15 @@ export function parseRates(spec: string | undefined): Partial<FaultRates> | unde
 export function parseShares(specs: string[] | undefined): Record<string, number[]> | undefined {
   if (!specs || specs.length === 0) return undefined
   const out: Record<string, number[]> = {}
-  for (const part of specs.flatMap((s) => s.split(';')).map((s) => s.trim()).filter(Boolean)) {
+  for (const part of specs
+    .flatMap((s) => s.split(';'))
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const m = /^([A-Za-z0-9_-]+)=([\d.,\s]+)$/.exec(part)
     if (!m) throw new UsageError(`--shares "${part}": tulis seperti bupati=38,62`)
     const values = m[2]!.split(',').map((s) => Number(s.trim()))
-    if (values.some((v) => !(v > 0))) throw new UsageError(`--shares ${m[1]}: setiap angka harus lebih dari 0`)
+    if (values.some((v) => !(v > 0)))
+      throw new UsageError(`--shares ${m[1]}: setiap angka harus lebih dari 0`)
     out[m[1]!] = values
   }
   return out
@@ -97,10 +121,15 @@ export const SIM_OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const
 
-export function simSettingsFrom(values: Record<string, unknown>, defaultSpeed: number): Omit<RunOptions, 'url' | 'token'> {
-  const scale = values.scale !== undefined ? positive('scale', values.scale as string, 1) : undefined
+export function simSettingsFrom(
+  values: Record<string, unknown>,
+  defaultSpeed: number,
+): Omit<RunOptions, 'url' | 'token'> {
+  const scale =
+    values.scale !== undefined ? positive('scale', values.scale as string, 1) : undefined
   if (scale !== undefined && scale > 1) throw new UsageError('--scale paling besar 1')
-  const turnout = values.turnout !== undefined ? positive('turnout', values.turnout as string, 0.72) : undefined
+  const turnout =
+    values.turnout !== undefined ? positive('turnout', values.turnout as string, 0.72) : undefined
   if (turnout !== undefined && turnout > 0.95) throw new UsageError('--turnout paling besar 0.95')
   const rates = parseRates(values.rates as string | undefined)
   const shares = parseShares(values.shares as string[] | undefined)
@@ -117,7 +146,11 @@ export function simSettingsFrom(values: Record<string, unknown>, defaultSpeed: n
 }
 
 /** `simulate`: returns the exit code (1 when --verify finds a difference). */
-export async function simulateCommand(args: string[], io: CommandIo = processIo, signal?: AbortSignal): Promise<number> {
+export async function simulateCommand(
+  args: string[],
+  io: CommandIo = processIo,
+  signal?: AbortSignal,
+): Promise<number> {
   const { values } = parseArgs({
     args,
     options: {
@@ -161,7 +194,8 @@ function smsFrom(values: Record<string, unknown>): Pick<RunOptions, 'sms'> {
   const key = values['sms-android-key'] as string | undefined
   const unsigned = !!values['sms-android-unsigned']
   if (!inbox && !key && !unsigned) {
-    if (values['sms-share'] !== undefined) throw new UsageError('--sms-share perlu --sms-gammu-inbox atau --sms-android-key')
+    if (values['sms-share'] !== undefined)
+      throw new UsageError('--sms-share perlu --sms-gammu-inbox atau --sms-android-key')
     return {}
   }
   const share = values['sms-share'] !== undefined ? Number(values['sms-share']) : 0.1
@@ -176,7 +210,12 @@ function smsFrom(values: Record<string, unknown>): Pick<RunOptions, 'sms'> {
 }
 
 /** Print the summary, write it as JSON if asked, and decide the exit code. */
-export function finish(summary: SimSummary, io: CommandIo, file: string | undefined, verify: boolean): number {
+export function finish(
+  summary: SimSummary,
+  io: CommandIo,
+  file: string | undefined,
+  verify: boolean,
+): number {
   for (const l of describeSummary(summary)) io.out(l)
   if (file) {
     writeFileSync(resolve(file), JSON.stringify(summary, null, 2) + '\n')

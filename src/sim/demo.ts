@@ -9,7 +9,14 @@ import { parseArgs } from 'node:util'
 import { createDesk } from '../host/desk'
 import { DEFAULT_REGENCY } from '../host/regions-source'
 import type { Logger } from '../server/logger'
-import { finish, processIo, SIM_OPTIONS, simSettingsFrom, UsageError, type CommandIo } from './command'
+import {
+  finish,
+  processIo,
+  SIM_OPTIONS,
+  simSettingsFrom,
+  UsageError,
+  type CommandIo,
+} from './command'
 import { AbortedError } from './client'
 import { runSimulation } from './driver'
 
@@ -36,7 +43,9 @@ function assertWipeable(dataDir: string): void {
   if (!existsSync(dataDir) || readdirSync(dataDir).length === 0) return
   const dbFile = join(dataDir, 'desk.sqlite')
   if (!existsSync(dbFile)) {
-    throw new Error(`${dataDir} tidak kosong dan bukan folder data desk; demo tidak akan menghapusnya. Pilih --data-dir lain.`)
+    throw new Error(
+      `${dataDir} tidak kosong dan bukan folder data desk; demo tidak akan menghapusnya. Pilih --data-dir lain.`,
+    )
   }
   const lock = join(dataDir, 'desk.lock')
   if (existsSync(lock)) {
@@ -50,19 +59,25 @@ function assertWipeable(dataDir: string): void {
     } catch {
       alive = false
     }
-    if (alive) throw new Error(`Desk lain (proses ${pid}) sedang memakai ${dataDir}. Hentikan dulu.`)
+    if (alive)
+      throw new Error(`Desk lain (proses ${pid}) sedang memakai ${dataDir}. Hentikan dulu.`)
   }
   let training: string | undefined
   const db = new Database(dbFile, { readonly: true, fileMustExist: true })
   try {
-    training = (db.prepare("SELECT value FROM meta WHERE key = 'training'").get() as { value: string } | undefined)?.value
+    training = (
+      db.prepare("SELECT value FROM meta WHERE key = 'training'").get() as
+        { value: string } | undefined
+    )?.value
   } catch {
     training = undefined
   } finally {
     db.close()
   }
   if (training !== '1') {
-    throw new Error(`${dataDir} berisi data desk SUNGGUHAN (bukan latihan); demo tidak akan menghapusnya. Pilih --data-dir lain.`)
+    throw new Error(
+      `${dataDir} berisi data desk SUNGGUHAN (bukan latihan); demo tidak akan menghapusnya. Pilih --data-dir lain.`,
+    )
   }
 }
 
@@ -79,7 +94,11 @@ function lanAddresses(): string[] {
  * today before the first), so arrivals land in the evening's own quarter-hours whatever speed the
  * machine manages; after the simulation, on at real speed from where it got.
  */
-export function simulatedClock(realNow: () => number = Date.now): { now: () => Date; advance: (simSeconds: number) => void; stop: () => void } {
+export function simulatedClock(realNow: () => number = Date.now): {
+  now: () => Date
+  advance: (simSeconds: number) => void
+  stop: () => void
+} {
   const WIB_MS = 7 * 3_600_000
   const DAY_MS = 86_400_000
   const today13 = Math.floor((realNow() + WIB_MS) / DAY_MS) * DAY_MS - WIB_MS + 13 * 3_600_000
@@ -102,7 +121,10 @@ export function simulatedClock(realNow: () => number = Date.now): { now: () => D
 
 /** Only warnings and errors: a demo console should show the simulator, not every request. */
 function quietLogger(io: CommandIo): Logger {
-  const line = (level: string) => (msg: string, fields: Record<string, unknown> = {}) => io.err(JSON.stringify({ level, msg, ...fields }))
+  const line =
+    (level: string) =>
+    (msg: string, fields: Record<string, unknown> = {}) =>
+      io.err(JSON.stringify({ level, msg, ...fields }))
   return { info() {}, warn: line('warn'), error: line('error') }
 }
 
@@ -153,7 +175,8 @@ export function startDemo(args: string[], io: CommandIo = processIo): DemoHandle
     }
     const settings = simSettingsFrom(values, DEMO_SPEED)
     const port = values.port !== undefined ? Number(values.port) : DEMO_PORT
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port harus angka 0–65535, bukan "${values.port}"`)
+    if (!Number.isInteger(port) || port < 0 || port > 65535)
+      throw new UsageError(`--port harus angka 0–65535, bukan "${values.port}"`)
     const dataDir = resolve(values['data-dir'] ?? DEMO_DATA_DIR)
     if (!values.keep) {
       assertWipeable(dataDir)
@@ -178,7 +201,10 @@ export function startDemo(args: string[], io: CommandIo = processIo): DemoHandle
     resolveUrl(desk.url)
     let code = 0
     try {
-      const hosts = [desk.url, ...(desk.host === '0.0.0.0' ? lanAddresses().map((a) => `http://${a}:${desk.port}`) : [])]
+      const hosts = [
+        desk.url,
+        ...(desk.host === '0.0.0.0' ? lanAddresses().map((a) => `http://${a}:${desk.port}`) : []),
+      ]
       io.out(`Desk Pilkada — MODE LATIHAN (data simulasi) · ${desk.service.config().regency.name}`)
       io.out(`Folder data latihan: ${dataDir}`)
       io.out(`Token admin: ${desk.adminToken}`)
@@ -205,7 +231,10 @@ export function startDemo(args: string[], io: CommandIo = processIo): DemoHandle
           onAccounts: (accounts) => {
             const reporter = accounts.find((a) => a.key.startsWith('desa:'))
             const operator = accounts.find((a) => a.key === 'operator')
-            if (reporter) io.out(`Kode akses contoh untuk mencoba /lapor: ${reporter.accessCode} (${reporter.name}, wilayah ${reporter.region})`)
+            if (reporter)
+              io.out(
+                `Kode akses contoh untuk mencoba /lapor: ${reporter.accessCode} (${reporter.name}, wilayah ${reporter.region})`,
+              )
             if (operator) io.out(`Kode akses operator simulasi: ${operator.accessCode}`)
           },
         }).catch((e: unknown) => {

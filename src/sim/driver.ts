@@ -8,7 +8,18 @@ import { AbortedError, DeskClient, errorMessage, type ApiAnswer } from './client
 import { buildPlan, resolveRates, resolveScope } from './plan'
 import { registryCsv } from './registry'
 import { addSmsReporters, SmsSender, type SmsRunSummary, type SmsSimOptions } from './sms'
-import type { Expect, Expected, FaultRates, PlanCounts, RegionsView, SimAccount, SimPlan, SimSettings, SimTps, Step } from './types'
+import type {
+  Expect,
+  Expected,
+  FaultRates,
+  PlanCounts,
+  RegionsView,
+  SimAccount,
+  SimPlan,
+  SimSettings,
+  SimTps,
+  Step,
+} from './types'
 import { verifyAgainstDesk, type VerifyResult } from './verify'
 
 export interface RunOptions extends Omit<SimSettings, 'kecamatan'> {
@@ -96,7 +107,12 @@ export interface SimSummary {
 /** How long a TPS waits for the desk to take its SMS before its next step goes anyway. */
 const SMS_TAKE_MS = 120_000
 
-const STATUS_OF: Record<number, Expect> = { 201: 'accepted', 200: 'duplicate', 202: 'conflict', 400: 'rejected' }
+const STATUS_OF: Record<number, Expect> = {
+  201: 'accepted',
+  200: 'duplicate',
+  202: 'conflict',
+  400: 'rejected',
+}
 
 /** A counting semaphore: at most `n` requests in flight. */
 class Gate {
@@ -120,7 +136,10 @@ class Gate {
  * sleeping TPS would pile thousands onto the signal).
  */
 class Timers {
-  private readonly pending = new Set<{ timer: ReturnType<typeof setTimeout>; fail: (e: Error) => void }>()
+  private readonly pending = new Set<{
+    timer: ReturnType<typeof setTimeout>
+    fail: (e: Error) => void
+  }>()
   constructor(private readonly signal?: AbortSignal) {
     signal?.addEventListener(
       'abort',
@@ -159,7 +178,8 @@ export function simClock(seconds: number): string {
 
 async function expectOk<T>(answer: Promise<ApiAnswer<T>>, what: string): Promise<T> {
   const a = await answer
-  if (a.status < 200 || a.status >= 300) throw new Error(`${what} gagal (HTTP ${a.status}): ${errorMessage(a)}`)
+  if (a.status < 200 || a.status >= 300)
+    throw new Error(`${what} gagal (HTTP ${a.status}): ${errorMessage(a)}`)
   return a.body
 }
 
@@ -168,10 +188,21 @@ function csvCell(s: string): string {
 }
 
 /** Access code per account key; SMS codes into `smsCodes` (issue 15). */
-async function createAccounts(client: DeskClient, token: string, accounts: SimAccount[], smsCodes = new Map<string, string>()): Promise<Map<string, string>> {
+async function createAccounts(
+  client: DeskClient,
+  token: string,
+  accounts: SimAccount[],
+  smsCodes = new Map<string, string>(),
+): Promise<Map<string, string>> {
   const codes = new Map<string, string>()
-  const csv = ['nama,hp,peran,kode_wilayah', ...accounts.map((a) => [csvCell(a.name), a.phone, a.role, a.region].join(','))].join('\n') + '\n'
-  const bulk = await client.request<{ users?: { name: string; role: string; region: string; accessCode: string; smsCode?: string }[] }>('POST', '/users/import?simulated=1', {
+  const csv =
+    [
+      'nama,hp,peran,kode_wilayah',
+      ...accounts.map((a) => [csvCell(a.name), a.phone, a.role, a.region].join(',')),
+    ].join('\n') + '\n'
+  const bulk = await client.request<{
+    users?: { name: string; role: string; region: string; accessCode: string; smsCode?: string }[]
+  }>('POST', '/users/import?simulated=1', {
     token,
     body: csv,
     contentType: 'text/csv',
@@ -213,7 +244,10 @@ export async function planFor(
   options: RunOptions,
 ): Promise<{ plan: SimPlan; training: boolean; deskHadResults: boolean; warnings: string[] }> {
   const { token } = options
-  const health = await expectOk(client.request<{ status: string; training: boolean; regency: string }>('GET', '/health'), 'GET /health')
+  const health = await expectOk(
+    client.request<{ status: string; training: boolean; regency: string }>('GET', '/health'),
+    'GET /health',
+  )
   if (!health.training && !options.allowReal) {
     throw new Error(
       'Desk ini BUKAN mode latihan: simulasi akan menambah data (bertanda simulasi) ke desk sungguhan. ' +
@@ -222,8 +256,14 @@ export async function planFor(
   }
   const config = await expectOk(client.request<ConfigDto>('GET', '/config'), 'GET /config')
   const regions = await expectOk(client.request<RegionsView>('GET', '/regions'), 'GET /regions')
-  const tps = await expectOk(client.request<{ tps: SimTps[] }>('GET', '/tps', { token }), 'GET /tps (token admin)')
-  const progress = await expectOk(client.request<ProgressDto>('GET', '/progress', { token }), 'GET /progress')
+  const tps = await expectOk(
+    client.request<{ tps: SimTps[] }>('GET', '/tps', { token }),
+    'GET /tps (token admin)',
+  )
+  const progress = await expectOk(
+    client.request<ProgressDto>('GET', '/progress', { token }),
+    'GET /progress',
+  )
   const warnings: string[] = []
   const deskHadResults = progress.contests.some((c) => c.reported > 0)
   if (deskHadResults) {
@@ -245,7 +285,10 @@ export async function planFor(
       ...(options.turnout !== undefined ? { turnout: options.turnout } : {}),
     },
   })
-  if (tps.tps.length > 0 && plan.counts.tps === 0) warnings.push('Daftar TPS desk tidak berisi TPS di kecamatan yang dipilih: tidak ada yang dilaporkan.')
+  if (tps.tps.length > 0 && plan.counts.tps === 0)
+    warnings.push(
+      'Daftar TPS desk tidak berisi TPS di kecamatan yang dipilih: tidak ada yang dilaporkan.',
+    )
   return { plan, training: health.training, deskHadResults, warnings }
 }
 
@@ -263,7 +306,9 @@ export async function runSimulation(options: RunOptions): Promise<SimSummary> {
   // 1. The registry, when the desk has none.
   let registryImported = 0
   if (plan.syntheticRegistry) {
-    log(`Desk belum punya daftar TPS: mengimpor ${formatCount(plan.syntheticRegistry.length)} TPS simulasi…`)
+    log(
+      `Desk belum punya daftar TPS: mengimpor ${formatCount(plan.syntheticRegistry.length)} TPS simulasi…`,
+    )
     const imported = await expectOk(
       client.request<{ imported: number; updated: number }>('POST', '/tps/import?simulated=1', {
         token,
@@ -277,19 +322,42 @@ export async function runSimulation(options: RunOptions): Promise<SimSummary> {
 
   // 2. Accounts: in one bulk import where the desk has POST /users/import, else one by one
   // (scrypt makes each cost the desk ~50 ms: a few at a time).
-  log(`Membuat ${formatCount(plan.accounts.length)} akun simulasi (pelapor desa/kelurahan, petugas kecamatan, operator)…`)
+  log(
+    `Membuat ${formatCount(plan.accounts.length)} akun simulasi (pelapor desa/kelurahan, petugas kecamatan, operator)…`,
+  )
   const smsCodes = new Map<string, string>()
   const codes = await createAccounts(client, token, plan.accounts, smsCodes)
   const phones = new Map(plan.accounts.map((a) => [a.key, a.phone]))
-  const sms = options.sms && smsPlanned ? new SmsSender(client, token, options.sms, (k) => phones.get(k)!, (k) => smsCodes.get(k) ?? '????') : null
+  const sms =
+    options.sms && smsPlanned
+      ? new SmsSender(
+          client,
+          token,
+          options.sms,
+          (k) => phones.get(k)!,
+          (k) => smsCodes.get(k) ?? '????',
+        )
+      : null
   if (sms && smsPlanned) {
     await sms.begin()
-    log(`SMS: ${formatCount(smsPlanned.tps)} TPS dilaporkan lewat SMS (${formatCount(smsPlanned.messages)} pesan; salah ketik ${formatCount(smsPlanned.typos)}, kode salah ${formatCount(smsPlanned.wrongCodes)}, terkirim dua kali ${formatCount(smsPlanned.redeliveries)}).`)
+    log(
+      `SMS: ${formatCount(smsPlanned.tps)} TPS dilaporkan lewat SMS (${formatCount(smsPlanned.messages)} pesan; salah ketik ${formatCount(smsPlanned.typos)}, kode salah ${formatCount(smsPlanned.wrongCodes)}, terkirim dua kali ${formatCount(smsPlanned.redeliveries)}).`,
+    )
   }
   options.onAccounts?.(plan.accounts.map((a) => ({ ...a, accessCode: codes.get(a.key)! })))
 
   // 3. The night.
-  const counts: Counts = { sent: 0, accepted: 0, duplicate: 0, conflict: 0, rejected: 0, errors: 0, postponed: 0, incidentsSent: 0, incidentsSkipped: 0 }
+  const counts: Counts = {
+    sent: 0,
+    accepted: 0,
+    duplicate: 0,
+    conflict: 0,
+    rejected: 0,
+    errors: 0,
+    postponed: 0,
+    incidentsSent: 0,
+    incidentsSkipped: 0,
+  }
   const unexpected: Unexpected[] = []
   let unexpectedCount = 0
   const reportedTps = new Set<string>()
@@ -306,14 +374,21 @@ export async function runSimulation(options: RunOptions): Promise<SimSummary> {
 
   const execute = async (step: Step): Promise<void> => {
     if (step.kind === 'result') {
-      const answer = await client.request<{ error?: { code: string }; replayOf?: Expect }>('POST', '/results', {
-        token: codes.get(step.account)!,
-        headers: { 'X-Desk-Channel': step.channel },
-        body: step.body,
-      })
+      const answer = await client.request<{ error?: { code: string }; replayOf?: Expect }>(
+        'POST',
+        '/results',
+        {
+          token: codes.get(step.account)!,
+          headers: { 'X-Desk-Channel': step.channel },
+          body: step.body,
+        },
+      )
       counts.sent++
       // Resent after a lost connection: the desk answers with the replay of what it decided first.
-      const got = answer.resent && answer.status === 200 && answer.body?.replayOf ? answer.body.replayOf : STATUS_OF[answer.status]
+      const got =
+        answer.resent && answer.status === 200 && answer.body?.replayOf
+          ? answer.body.replayOf
+          : STATUS_OF[answer.status]
       if (got) counts[got]++
       else counts.errors++
       if (got === 'accepted') reportedTps.add(step.body.tps)
@@ -330,22 +405,35 @@ export async function runSimulation(options: RunOptions): Promise<SimSummary> {
       if (sms) await sms.send(step)
       if (!step.redelivery && step.expect === 'counted') reportedTps.add(step.tps)
     } else if (step.kind === 'postpone') {
-      const answer = await client.request('POST', `/tps/${encodeURIComponent(step.tps)}/status?simulated=1`, {
-        token,
-        body: { status: 'postponed', reason: step.reason },
-      })
+      const answer = await client.request(
+        'POST',
+        `/tps/${encodeURIComponent(step.tps)}/status?simulated=1`,
+        {
+          token,
+          body: { status: 'postponed', reason: step.reason },
+        },
+      )
       if (answer.status === 200) counts.postponed++
-      else note({ tps: step.tps, expected: 'postponed', got: `${answer.status} ${errorMessage(answer)}` })
+      else
+        note({
+          tps: step.tps,
+          expected: 'postponed',
+          got: `${answer.status} ${errorMessage(answer)}`,
+        })
     } else {
       if (incidentsEndpoint === false) {
         counts.incidentsSkipped++
         return
       }
-      const answer = await client.request<{ error?: { fields?: unknown } }>('POST', '/incidents?simulated=1', {
-        token: codes.get(step.account)!,
-        headers: { 'X-Desk-Channel': 'simulasi' },
-        body: step.body,
-      })
+      const answer = await client.request<{ error?: { fields?: unknown } }>(
+        'POST',
+        '/incidents?simulated=1',
+        {
+          token: codes.get(step.account)!,
+          headers: { 'X-Desk-Channel': 'simulasi' },
+          body: step.body,
+        },
+      )
       // An unknown path answers 404 without naming a field: this desk has no incident reports.
       if (answer.status === 404 && !answer.body?.error?.fields) {
         incidentsEndpoint = false
@@ -354,7 +442,11 @@ export async function runSimulation(options: RunOptions): Promise<SimSummary> {
         incidentsEndpoint = true
         counts.incidentsSent++
       } else {
-        note({ tps: step.body.tps, expected: 'incident', got: `${answer.status} ${errorMessage(answer)}` })
+        note({
+          tps: step.body.tps,
+          expected: 'incident',
+          got: `${answer.status} ${errorMessage(answer)}`,
+        })
       }
     }
   }
@@ -376,17 +468,23 @@ export async function runSimulation(options: RunOptions): Promise<SimSummary> {
       ` · TPS melapor ${formatCount(reportedTps.size)}/${formatCount(expectedTps)}` +
       // The denominator is the TPS expected to report: a postponed one leaves it (said, so that
       // "0/4.045" after "4.046 TPS" imported is not read as a TPS lost).
-      (plan.counts.postponed ? ` (${formatCount(plan.counts.tps)} TPS − ${formatCount(plan.counts.postponed)} ditunda)` : '')
+      (plan.counts.postponed
+        ? ` (${formatCount(plan.counts.tps)} TPS − ${formatCount(plan.counts.postponed)} ditunda)`
+        : '')
     )
   }
   const expectedTps = plan.counts.tps - plan.counts.postponed
 
   log(
     `Simulasi ${plan.regency.name}: ${formatCount(plan.counts.tps)} TPS di ${plan.scope.length} kecamatan` +
-      (plan.counts.postponed ? ` (${formatCount(plan.counts.postponed)} akan ditunda: ${formatCount(expectedTps)} TPS diharapkan melapor)` : '') +
+      (plan.counts.postponed
+        ? ` (${formatCount(plan.counts.postponed)} akan ditunda: ${formatCount(expectedTps)} TPS diharapkan melapor)`
+        : '') +
       `, ${formatCount(plan.counts.requests)} kiriman hasil, kecepatan ${speed}× (seed ${plan.seed}).`,
   )
-  const ticker = options.progressEvery ? setInterval(() => log(line('')), options.progressEvery) : null
+  const ticker = options.progressEvery
+    ? setInterval(() => log(line('')), options.progressEvery)
+    : null
   let aborted = false
   try {
     await Promise.all(
@@ -429,7 +527,12 @@ export async function runSimulation(options: RunOptions): Promise<SimSummary> {
     speed,
     regency: plan.regency,
     training,
-    scope: { kecamatan: plan.scope, tps: plan.counts.tps, accounts: plan.accounts.length, syntheticRegistry: !!plan.syntheticRegistry },
+    scope: {
+      kecamatan: plan.scope,
+      tps: plan.counts.tps,
+      accounts: plan.accounts.length,
+      syntheticRegistry: !!plan.syntheticRegistry,
+    },
     rates: resolveRates(options.rates),
     planned: plan.counts,
     counts,
@@ -452,7 +555,8 @@ export async function runSimulation(options: RunOptions): Promise<SimSummary> {
   }
   // gammu's files are read by the desk at its own pace: wait for them before comparing the recap.
   if (sms && smsPlanned && !aborted) summary.sms = await sms.finish(smsPlanned, options.signal)
-  if (options.verify && !aborted) summary.verify = await verifyAgainstDesk(client, token, plan.expected)
+  if (options.verify && !aborted)
+    summary.verify = await verifyAgainstDesk(client, token, plan.expected)
   return summary
 }
 
@@ -462,7 +566,11 @@ export async function runSimulation(options: RunOptions): Promise<SimSummary> {
  * conflict held…), even where the totals would happen to agree.
  */
 export function verificationPassed(s: SimSummary): boolean {
-  return !!s.verify?.ok && (s.unexpected.count === 0 || s.run.deskHadResults) && (!s.sms || s.sms.ok || s.run.deskHadResults)
+  return (
+    !!s.verify?.ok &&
+    (s.unexpected.count === 0 || s.run.deskHadResults) &&
+    (!s.sms || s.sms.ok || s.run.deskHadResults)
+  )
 }
 
 /** The final summary for people: a few lines in Indonesian. */
@@ -483,30 +591,45 @@ export function describeSummary(s: SimSummary): string[] {
     )
     for (const u of s.sms.unexpected.slice(0, 5)) out.push(`    SMS tidak sesuai rencana: ${u}`)
   }
-  if (s.run.rateLimited) out.push(`  Dibatasi desk (429, ditunggu lalu dikirim ulang): ${formatCount(s.run.rateLimited)}`)
+  if (s.run.rateLimited)
+    out.push(
+      `  Dibatasi desk (429, ditunggu lalu dikirim ulang): ${formatCount(s.run.rateLimited)}`,
+    )
   for (const e of s.expected.recap) {
     const k = e.kabupaten
     const votes = Object.entries(k.votes)
       .map(([n, v]) => `paslon ${n} ${formatCount(v)}`)
       .join(' · ')
-    out.push(`  Rekap yang diharapkan ${e.contest}: ${formatCount(k.tpsReported)}/${formatCount(k.tpsTotal)} TPS · ${votes} · tidak sah ${formatCount(k.invalid)}`)
+    out.push(
+      `  Rekap yang diharapkan ${e.contest}: ${formatCount(k.tpsReported)}/${formatCount(k.tpsTotal)} TPS · ${votes} · tidak sah ${formatCount(k.invalid)}`,
+    )
   }
   if (s.unexpected.count > 0) {
     out.push(
       `  Jawaban desk yang tidak sesuai rencana: ${formatCount(s.unexpected.count)}${s.run.deskHadResults ? ' (wajar: desk sudah berisi hasil sebelum simulasi ini)' : ''}`,
     )
-    for (const u of s.unexpected.examples.slice(0, 5)) out.push(`    ${u.tps}${u.contest ? ` ${u.contest}` : ''}${u.fault ? ` (${u.fault})` : ''}: diharapkan ${u.expected}, didapat ${u.got}`)
+    for (const u of s.unexpected.examples.slice(0, 5))
+      out.push(
+        `    ${u.tps}${u.contest ? ` ${u.contest}` : ''}${u.fault ? ` (${u.fault})` : ''}: diharapkan ${u.expected}, didapat ${u.got}`,
+      )
   }
   if (s.verify) {
     if (verificationPassed(s)) {
-      out.push(`  Verifikasi berhasil: rekap dan kemajuan desk sama dengan yang diharapkan (${s.verify.checked.contests} pemilihan, ${s.verify.checked.rows} baris kecamatan).`)
+      out.push(
+        `  Verifikasi berhasil: rekap dan kemajuan desk sama dengan yang diharapkan (${s.verify.checked.contests} pemilihan, ${s.verify.checked.rows} baris kecamatan).`,
+      )
     } else {
       out.push(
         `  Verifikasi GAGAL: ${formatCount(s.verify.differences.length)} perbedaan rekap/kemajuan` +
-          (s.unexpected.count > 0 && !s.run.deskHadResults ? `, ${formatCount(s.unexpected.count)} jawaban tidak sesuai rencana` : ''),
+          (s.unexpected.count > 0 && !s.run.deskHadResults
+            ? `, ${formatCount(s.unexpected.count)} jawaban tidak sesuai rencana`
+            : ''),
       )
       for (const d of s.verify.differences.slice(0, 20)) out.push(`    ${d}`)
-      if (s.verify.differences.length > 20) out.push(`    … dan ${formatCount(s.verify.differences.length - 20)} lagi (lihat --summary FILE)`)
+      if (s.verify.differences.length > 20)
+        out.push(
+          `    … dan ${formatCount(s.verify.differences.length - 20)} lagi (lihat --summary FILE)`,
+        )
     }
   }
   return out

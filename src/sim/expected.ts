@@ -3,12 +3,30 @@
 // denominator, as the desk's own rollup does.
 
 import type { ContestDto } from '../shared/api'
-import type { Expected, ExpectedContest, ExpectedRow, RegionsView, ResultBody, SimTps } from './types'
+import type {
+  Expected,
+  ExpectedContest,
+  ExpectedRow,
+  RegionsView,
+  ResultBody,
+  SimTps,
+} from './types'
 
 function emptyRow(code: string, name: string, contest: ContestDto): ExpectedRow {
   const votes: Record<string, number> = {}
   for (const c of contest.candidates) votes[String(c.number)] = 0
-  return { code, name, tpsTotal: 0, tpsReported: 0, tpsExcluded: 0, votes, valid: 0, invalid: 0, total: 0, voters: 0 }
+  return {
+    code,
+    name,
+    tpsTotal: 0,
+    tpsReported: 0,
+    tpsExcluded: 0,
+    votes,
+    valid: 0,
+    invalid: 0,
+    total: 0,
+    voters: 0,
+  }
 }
 
 function add(row: ExpectedRow, sheet: ResultBody | undefined, active: boolean): void {
@@ -54,7 +72,11 @@ export function expectedOutcome(
     contest: c.contest,
     expected: c.kabupaten.tpsTotal,
     reported: c.kabupaten.tpsReported,
-    kecamatan: c.kecamatan.map((k) => ({ code: k.code, expected: k.tpsTotal, reported: k.tpsReported })),
+    kecamatan: c.kecamatan.map((k) => ({
+      code: k.code,
+      expected: k.tpsTotal,
+      reported: k.tpsReported,
+    })),
   }))
   return { recap, progress }
 }

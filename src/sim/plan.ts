@@ -37,12 +37,18 @@ const INCIDENT_TEXT: Record<(typeof INCIDENT_CATEGORIES)[number], string[]> = {
     'Formulir C.Hasil kurang satu lembar, menunggu kiriman dari PPS',
     'Kotak suara tersegel terlambat dijemput PPK',
   ],
-  cuaca: ['Hujan deras, penghitungan dipindah ke dalam balai desa', 'Angin kencang merobohkan tenda TPS; penghitungan ditunda sebentar'],
+  cuaca: [
+    'Hujan deras, penghitungan dipindah ke dalam balai desa',
+    'Angin kencang merobohkan tenda TPS; penghitungan ditunda sebentar',
+  ],
   protes: [
     'Saksi paslon mengajukan keberatan atas surat suara tidak sah; dicatat di formulir kejadian khusus',
     'Warga memprotes nama tidak ada di DPT; diarahkan ke PPS',
   ],
-  lainnya: ['Listrik padam, penghitungan memakai lampu darurat', 'Ketua KPPS sakit, digantikan anggota KPPS'],
+  lainnya: [
+    'Listrik padam, penghitungan memakai lampu darurat',
+    'Ketua KPPS sakit, digantikan anggota KPPS',
+  ],
 }
 
 export function resolveRates(partial?: Partial<FaultRates>): FaultRates {
@@ -50,20 +56,29 @@ export function resolveRates(partial?: Partial<FaultRates>): FaultRates {
 }
 
 /** Mean shares per contest, normalised: given ones, Jember's defaults, or drawn from the seed. */
-export function resolveShares(contests: ContestDto[], regencyCode: string, seed: string, given: Record<string, number[]> = {}): Record<string, number[]> {
+export function resolveShares(
+  contests: ContestDto[],
+  regencyCode: string,
+  seed: string,
+  given: Record<string, number[]> = {},
+): Record<string, number[]> {
   const out: Record<string, number[]> = {}
   for (const c of contests) {
     const n = c.candidates.length
     let raw = given[c.id]
     if (raw && raw.length !== n) {
-      throw new Error(`Pembagian suara untuk ${c.id} harus ${n} angka (satu per paslon), bukan ${raw.length}`)
+      throw new Error(
+        `Pembagian suara untuk ${c.id} harus ${n} angka (satu per paslon), bukan ${raw.length}`,
+      )
     }
-    if (!raw && regencyCode === JEMBER_CODE && JEMBER_DEFAULT_SHARES[c.id]?.length === n) raw = JEMBER_DEFAULT_SHARES[c.id]
+    if (!raw && regencyCode === JEMBER_CODE && JEMBER_DEFAULT_SHARES[c.id]?.length === n)
+      raw = JEMBER_DEFAULT_SHARES[c.id]
     if (!raw) {
       const rng = new Rng(`${seed}/shares/${c.id}`)
       raw = c.candidates.map(() => Math.exp(rng.normal(0, 0.6)))
     }
-    if (raw.some((x) => !(x > 0))) throw new Error(`Pembagian suara untuk ${c.id} harus angka positif`)
+    if (raw.some((x) => !(x > 0)))
+      throw new Error(`Pembagian suara untuk ${c.id} harus angka positif`)
     const sum = raw.reduce((a, x) => a + x, 0)
     out[c.id] = raw.map((x) => x / sum)
   }
@@ -101,9 +116,18 @@ interface KecamatanProfile {
   shiftMinutes: number
 }
 
-function kecamatanProfile(seed: string, code: string, shares: Record<string, number[]>, turnout: number): KecamatanProfile {
+function kecamatanProfile(
+  seed: string,
+  code: string,
+  shares: Record<string, number[]>,
+  turnout: number,
+): KecamatanProfile {
   const rng = new Rng(`${seed}/kec/${code}`)
-  const out: KecamatanProfile = { turnout: clamp(rng.normal(turnout, 0.04), 0.45, 0.92), shares: {}, shiftMinutes: clamp(rng.normal(0, 10), -25, 25) }
+  const out: KecamatanProfile = {
+    turnout: clamp(rng.normal(turnout, 0.04), 0.45, 0.92),
+    shares: {},
+    shiftMinutes: clamp(rng.normal(0, 10), -25, 25),
+  }
   for (const [id, s] of Object.entries(shares)) out.shares[id] = perturb(s, 0.25, rng.fork(id))
   return out
 }
@@ -122,7 +146,12 @@ export function arrivalTime(rng: Rng, shiftMinutes: number): number {
 }
 
 /** The C.Hasil sheet of one TPS for each contest: consistent, so the desk accepts it. */
-export function sheetsFor(tps: SimTps, contests: ContestDto[], profile: KecamatanProfile, seed: string): Map<string, Omit<ResultBody, 'submissionId'>> {
+export function sheetsFor(
+  tps: SimTps,
+  contests: ContestDto[],
+  profile: KecamatanProfile,
+  seed: string,
+): Map<string, Omit<ResultBody, 'submissionId'>> {
   const rng = new Rng(`${seed}/tps/${tps.code}/votes`)
   const turnout = clamp(rng.normal(profile.turnout, 0.06), 0.4, 0.95)
   const dptUsed = Math.min(tps.dpt, Math.round(tps.dpt * turnout))
@@ -204,7 +233,10 @@ export function resolveScope(regions: RegionsView, spec?: string[] | string): st
   for (const item of items) {
     const lower = item.toLowerCase()
     const found = regions.kecamatan.find(
-      (k) => k.code === item || k.code === `${regions.regency.code}.${item.padStart(2, '0')}` || k.name.toLowerCase() === lower,
+      (k) =>
+        k.code === item ||
+        k.code === `${regions.regency.code}.${item.padStart(2, '0')}` ||
+        k.name.toLowerCase() === lower,
     )
     if (!found) throw new Error(`Kecamatan "${item}" tidak dikenal di ${regions.regency.name}`)
     if (!out.includes(found.code)) out.push(found.code)
@@ -224,10 +256,22 @@ export function buildPlan(input: PlanInput): SimPlan {
   const { regions, contests, settings } = input
   const seed = String(settings.seed)
   const rates = resolveRates(settings.rates)
-  const scope = settings.kecamatan && settings.kecamatan.length > 0 ? [...settings.kecamatan].sort() : regions.kecamatan.map((k) => k.code)
+  const scope =
+    settings.kecamatan && settings.kecamatan.length > 0
+      ? [...settings.kecamatan].sort()
+      : regions.kecamatan.map((k) => k.code)
   const shares = resolveShares(contests, regions.regency.code, seed, settings.shares)
-  const synthetic = input.registry.length === 0 ? syntheticRegistry(regions, scope, seed, settings.scale ?? 1) : null
-  const registry: SimTps[] = (synthetic ?? input.registry).map((t) => ({ code: t.code, desa: t.desa, number: t.number, dpt: t.dpt, status: t.status }))
+  const synthetic =
+    input.registry.length === 0
+      ? syntheticRegistry(regions, scope, seed, settings.scale ?? 1)
+      : null
+  const registry: SimTps[] = (synthetic ?? input.registry).map((t) => ({
+    code: t.code,
+    desa: t.desa,
+    number: t.number,
+    dpt: t.dpt,
+    status: t.status,
+  }))
   registry.sort((a, b) => a.code.localeCompare(b.code))
   const inScope = (code: string) => scope.some((k) => code.startsWith(k + '.'))
   const scoped = registry.filter((t) => inScope(t.code))
@@ -237,12 +281,30 @@ export function buildPlan(input: PlanInput): SimPlan {
   const accountRng = new Rng(`${seed}/accounts`)
   for (const k of regions.kecamatan) {
     if (!scope.includes(k.code)) continue
-    accounts.push({ key: `kec:${k.code}`, name: `Petugas Kec. ${k.name} (simulasi)`, phone: phoneNumber(accountRng.fork(k.code)), role: 'reporter', region: k.code })
+    accounts.push({
+      key: `kec:${k.code}`,
+      name: `Petugas Kec. ${k.name} (simulasi)`,
+      phone: phoneNumber(accountRng.fork(k.code)),
+      role: 'reporter',
+      region: k.code,
+    })
     for (const d of k.desa) {
-      accounts.push({ key: `desa:${d.code}`, name: `Pelapor ${d.name} (simulasi)`, phone: phoneNumber(accountRng.fork(d.code)), role: 'reporter', region: d.code })
+      accounts.push({
+        key: `desa:${d.code}`,
+        name: `Pelapor ${d.name} (simulasi)`,
+        phone: phoneNumber(accountRng.fork(d.code)),
+        role: 'reporter',
+        region: d.code,
+      })
     }
   }
-  accounts.push({ key: 'operator', name: 'Operator telepon (simulasi)', phone: phoneNumber(accountRng.fork('operator')), role: 'operator', region: regions.regency.code })
+  accounts.push({
+    key: 'operator',
+    name: 'Operator telepon (simulasi)',
+    phone: phoneNumber(accountRng.fork('operator')),
+    role: 'operator',
+    region: regions.regency.code,
+  })
   const accountByKey = new Map(accounts.map((a) => [a.key, a]))
 
   // Postponed TPS: a fixed number, drawn from the scope (never a prison TPS), already-inactive ones count too.
@@ -252,7 +314,9 @@ export function buildPlan(input: PlanInput): SimPlan {
   const wanted = Math.min(Math.max(0, Math.round(rates.postponed)), candidates.length)
   while (postponed.size < wanted) postponed.add(pRng.pick(candidates).code)
 
-  const profiles = new Map(scope.map((k) => [k, kecamatanProfile(seed, k, shares, settings.turnout ?? 0.72)]))
+  const profiles = new Map(
+    scope.map((k) => [k, kecamatanProfile(seed, k, shares, settings.turnout ?? 0.72)]),
+  )
   const chains: Chain[] = []
   const counts: PlanCounts = {
     tps: scoped.length,
@@ -270,7 +334,8 @@ export function buildPlan(input: PlanInput): SimPlan {
     expect: { accepted: 0, duplicate: 0, conflict: 0, rejected: 0 },
   }
   const finalSheets = new Map<string, Map<string, ResultBody>>()
-  const sid = (tps: string, contest: string, tag: string) => `sim${seed.replace(/[^A-Za-z0-9]/g, '')}-${tps}-${contest}-${tag}`
+  const sid = (tps: string, contest: string, tag: string) =>
+    `sim${seed.replace(/[^A-Za-z0-9]/g, '')}-${tps}-${contest}-${tag}`
 
   for (const tps of scoped) {
     const kec = tps.code.slice(0, 8)
@@ -320,10 +385,26 @@ export function buildPlan(input: PlanInput): SimPlan {
         if (phoned) body.caller = { name: reporter.name, phone: reporter.phone }
         if (f.invalid) {
           const broken = { ...brokenSheet(body, fr), submissionId: sid(tps.code, c.id, 'x') }
-          steps.push({ kind: 'result', at, account: sender, channel, body: broken, expect: 'rejected', fault: 'invalid' })
+          steps.push({
+            kind: 'result',
+            at,
+            account: sender,
+            channel,
+            body: broken,
+            expect: 'rejected',
+            fault: 'invalid',
+          })
           counts.invalid++
           at += Math.round(fr.uniform(1, 5) * MINUTE)
-          steps.push({ kind: 'result', at, account: sender, channel, body, expect: 'accepted', fault: 'corrected' })
+          steps.push({
+            kind: 'result',
+            at,
+            account: sender,
+            channel,
+            body,
+            expect: 'accepted',
+            fault: 'corrected',
+          })
         } else {
           steps.push({ kind: 'result', at, account: sender, channel, body, expect: 'accepted' })
         }
@@ -331,20 +412,48 @@ export function buildPlan(input: PlanInput): SimPlan {
         finals.set(c.id, body)
         if (f.retry) {
           counts.retries++
-          steps.push({ kind: 'result', at: at + fr.int(10, 90), account: sender, channel, body, expect: 'duplicate', fault: 'retry' })
+          steps.push({
+            kind: 'result',
+            at: at + fr.int(10, 90),
+            account: sender,
+            channel,
+            body,
+            expect: 'duplicate',
+            fault: 'retry',
+          })
         }
         const officer = `kec:${kec}`
         const later = Math.min(DAY_END + 30 * MINUTE, at + Math.round(fr.uniform(10, 70) * MINUTE))
         if (f.conflict) {
           counts.conflicts++
-          const other = { ...conflictingSheet(body, fr), submissionId: sid(tps.code, c.id, 'k'), note: 'Dari salinan C.Hasil yang difoto saksi (simulasi)' }
+          const other = {
+            ...conflictingSheet(body, fr),
+            submissionId: sid(tps.code, c.id, 'k'),
+            note: 'Dari salinan C.Hasil yang difoto saksi (simulasi)',
+          }
           delete other.caller
-          steps.push({ kind: 'result', at: later, account: officer, channel: 'simulasi', body: other, expect: 'conflict', fault: 'conflict' })
+          steps.push({
+            kind: 'result',
+            at: later,
+            account: officer,
+            channel: 'simulasi',
+            body: other,
+            expect: 'conflict',
+            fault: 'conflict',
+          })
         } else if (f.confirm) {
           counts.confirmations++
           const same = { ...body, submissionId: sid(tps.code, c.id, 'k') }
           delete same.caller
-          steps.push({ kind: 'result', at: later, account: officer, channel: 'simulasi', body: same, expect: 'duplicate', fault: 'confirm' })
+          steps.push({
+            kind: 'result',
+            at: later,
+            account: officer,
+            channel: 'simulasi',
+            body: same,
+            expect: 'duplicate',
+            fault: 'confirm',
+          })
         }
         at += Math.round(time.uniform(2, 8) * MINUTE)
       })
@@ -353,7 +462,9 @@ export function buildPlan(input: PlanInput): SimPlan {
 
     if (reporter && (incident || (never && faults.chance(0.3)))) {
       const irng = new Rng(`${seed}/tps/${tps.code}/incident`)
-      const category = never ? irng.pick(['logistik', 'keamanan'] as const) : irng.pick(INCIDENT_CATEGORIES)
+      const category = never
+        ? irng.pick(['logistik', 'keamanan'] as const)
+        : irng.pick(INCIDENT_CATEGORIES)
       const urgency = irng.next() < 0.5 ? 'rendah' : irng.next() < 0.7 ? 'sedang' : 'tinggi'
       counts.incidents++
       chains.push({
@@ -389,7 +500,9 @@ export function buildPlan(input: PlanInput): SimPlan {
     }
   }
   chains.sort((a, b) => a.steps[0]!.at - b.steps[0]!.at || a.key.localeCompare(b.key))
-  const finalStatus = new Map(registry.map((t) => [t.code, postponed.has(t.code) ? 'postponed' : t.status]))
+  const finalStatus = new Map(
+    registry.map((t) => [t.code, postponed.has(t.code) ? 'postponed' : t.status]),
+  )
   return {
     seed,
     regency: regions.regency,

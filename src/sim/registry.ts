@@ -20,7 +20,8 @@ function pad3(n: number): string {
 export function tpsCountFor(regions: RegionsView, kecamatanCode: string, rng: Rng): number {
   const kec = regions.kecamatan.find((k) => k.code === kecamatanCode)
   if (!kec) throw new Error(`Kecamatan ${kecamatanCode} tidak ada di ${regions.regency.name}`)
-  const known = regions.regency.code === JEMBER_CODE ? JEMBER_TPS_PER_KECAMATAN[kecamatanCode] : undefined
+  const known =
+    regions.regency.code === JEMBER_CODE ? JEMBER_TPS_PER_KECAMATAN[kecamatanCode] : undefined
   if (known !== undefined) return known
   // Jember averages 16 TPS per desa; towns hold more voters per kelurahan than villages.
   const city = regions.regency.name.startsWith('Kota')
@@ -31,7 +32,8 @@ export function tpsCountFor(regions: RegionsView, kecamatanCode: string, rng: Rn
 /** Where the prison TPS go: Jember's Lapas in Kaliwates, else the first kelurahan (or desa) of the first kecamatan in scope. */
 export function prisonDesa(regions: RegionsView, scope: string[]): string | null {
   if (scope.length === 0) return null
-  if (regions.regency.code === JEMBER_CODE && scope.includes(JEMBER_PRISON_DESA.slice(0, 8))) return JEMBER_PRISON_DESA
+  if (regions.regency.code === JEMBER_CODE && scope.includes(JEMBER_PRISON_DESA.slice(0, 8)))
+    return JEMBER_PRISON_DESA
   const kec = regions.kecamatan.find((k) => k.code === scope[0])
   if (!kec || kec.desa.length === 0) return null
   return (kec.desa.find((d) => isKelurahan(d.code)) ?? kec.desa[0]!).code
@@ -48,7 +50,9 @@ export function apportion(total: number, weights: number[]): number[] {
   const exact = weights.map((w) => (rest * w) / sum)
   exact.forEach((x, i) => (counts[i]! += Math.floor(x)))
   let left = rest - exact.reduce((a, x) => a + Math.floor(x), 0)
-  const order = exact.map((x, i) => ({ i, frac: x - Math.floor(x) })).sort((a, b) => b.frac - a.frac || a.i - b.i)
+  const order = exact
+    .map((x, i) => ({ i, frac: x - Math.floor(x) }))
+    .sort((a, b) => b.frac - a.frac || a.i - b.i)
   for (const { i } of order) {
     if (left <= 0) break
     counts[i]!++
@@ -63,7 +67,12 @@ function dptOf(rng: Rng): { dpt: number; dptL: number; dptP: number } {
   return { dpt, dptL, dptP: dpt - dptL }
 }
 
-export function syntheticRegistry(regions: RegionsView, scope: string[], seed: string, scale = 1): SyntheticTps[] {
+export function syntheticRegistry(
+  regions: RegionsView,
+  scope: string[],
+  seed: string,
+  scale = 1,
+): SyntheticTps[] {
   const root = new Rng(`${seed}/registry`)
   const prison = prisonDesa(regions, scope)
   const out: SyntheticTps[] = []
@@ -73,9 +82,14 @@ export function syntheticRegistry(regions: RegionsView, scope: string[], seed: s
     const rng = root.fork(`kec/${kecCode}`)
     const real = tpsCountFor(regions, kecCode, rng)
     const hasPrison = !!prison && prison.startsWith(kecCode + '.')
-    const total = Math.max(kec.desa.length + (hasPrison ? PRISON_NUMBERS.length : 0), Math.round(real * scale))
+    const total = Math.max(
+      kec.desa.length + (hasPrison ? PRISON_NUMBERS.length : 0),
+      Math.round(real * scale),
+    )
     const regular = total - (hasPrison ? PRISON_NUMBERS.length : 0)
-    const weights = kec.desa.map((d) => Math.exp(rng.normal(0, 0.35)) * (isKelurahan(d.code) ? 1.25 : 1))
+    const weights = kec.desa.map(
+      (d) => Math.exp(rng.normal(0, 0.35)) * (isKelurahan(d.code) ? 1.25 : 1),
+    )
     const perDesa = apportion(regular, weights)
     kec.desa.forEach((d, i) => {
       const numbers: number[] = []
@@ -89,7 +103,9 @@ export function syntheticRegistry(regions: RegionsView, scope: string[], seed: s
           desa: d.code,
           number: n,
           ...dptOf(root.fork(`tps/${code}`)),
-          location: prisonTps ? `Lapas ${regions.regency.name.replace(/^(Kabupaten|Kota) /, '')}` : `TPS ${pad3(n)} ${d.name}`,
+          location: prisonTps
+            ? `Lapas ${regions.regency.name.replace(/^(Kabupaten|Kota) /, '')}`
+            : `TPS ${pad3(n)} ${d.name}`,
           status: 'active',
         })
       }
@@ -105,6 +121,16 @@ function csvCell(s: string): string {
 /** The registry as the CSV that POST /tps/import takes. */
 export function registryCsv(rows: SyntheticTps[]): string {
   const lines = ['kode_desa,nomor_tps,dpt,dpt_l,dpt_p,lokasi']
-  for (const r of rows) lines.push([r.desa, String(r.number), String(r.dpt), String(r.dptL), String(r.dptP), csvCell(r.location)].join(','))
+  for (const r of rows)
+    lines.push(
+      [
+        r.desa,
+        String(r.number),
+        String(r.dpt),
+        String(r.dptL),
+        String(r.dptP),
+        csvCell(r.location),
+      ].join(','),
+    )
   return lines.join('\n') + '\n'
 }

@@ -21,36 +21,59 @@ const FIELDS: [keyof ExpectedRow & keyof RecapRowDto, string][] = [
   ['voters', 'pengguna hak pilih'],
 ]
 
-export function compareRow(where: string, got: RecapRowDto | undefined, want: ExpectedRow): string[] {
+export function compareRow(
+  where: string,
+  got: RecapRowDto | undefined,
+  want: ExpectedRow,
+): string[] {
   if (!got) return [`${where}: tidak ada di rekap desk`]
   const out: string[] = []
   const diff = (label: string, g: number | undefined, w: number) => {
-    if (g !== w) out.push(`${where} · ${label}: desk ${g === undefined ? '—' : formatCount(g)}, seharusnya ${formatCount(w)}`)
+    if (g !== w)
+      out.push(
+        `${where} · ${label}: desk ${g === undefined ? '—' : formatCount(g)}, seharusnya ${formatCount(w)}`,
+      )
   }
-  for (const [field, label] of FIELDS) diff(label, got[field] as number | undefined, want[field] as number)
+  for (const [field, label] of FIELDS)
+    diff(label, got[field] as number | undefined, want[field] as number)
   const keys = new Set([...Object.keys(want.votes), ...Object.keys(got.votes ?? {})])
   for (const k of [...keys].sort()) diff(`suara paslon ${k}`, got.votes?.[k], want.votes[k] ?? 0)
   return out
 }
 
-export async function verifyAgainstDesk(client: DeskClient, token: string, expected: Expected): Promise<VerifyResult> {
+export async function verifyAgainstDesk(
+  client: DeskClient,
+  token: string,
+  expected: Expected,
+): Promise<VerifyResult> {
   const differences: string[] = []
   let rows = 0
   for (const want of expected.recap) {
-    const answer = await client.request<RecapDto>('GET', `/recap?contest=${encodeURIComponent(want.contest)}&level=kecamatan`, { token })
+    const answer = await client.request<RecapDto>(
+      'GET',
+      `/recap?contest=${encodeURIComponent(want.contest)}&level=kecamatan`,
+      { token },
+    )
     if (answer.status !== 200) {
       differences.push(`${want.contest}: GET /recap gagal: ${errorMessage(answer)}`)
       continue
     }
     const recap = answer.body
-    differences.push(...compareRow(`${want.contest} · ${want.kabupaten.name}`, recap.total, want.kabupaten))
+    differences.push(
+      ...compareRow(`${want.contest} · ${want.kabupaten.name}`, recap.total, want.kabupaten),
+    )
     const byCode = new Map(recap.rows.map((r) => [r.code, r]))
     for (const k of want.kecamatan) {
       rows++
-      differences.push(...compareRow(`${want.contest} · Kec. ${k.name} (${k.code})`, byCode.get(k.code), k))
+      differences.push(
+        ...compareRow(`${want.contest} · Kec. ${k.name} (${k.code})`, byCode.get(k.code), k),
+      )
       byCode.delete(k.code)
     }
-    for (const extra of byCode.values()) differences.push(`${want.contest} · ${extra.name} (${extra.code}): ada di rekap desk, tidak diharapkan`)
+    for (const extra of byCode.values())
+      differences.push(
+        `${want.contest} · ${extra.name} (${extra.code}): ada di rekap desk, tidak diharapkan`,
+      )
   }
   const progress = await client.request<ProgressDto>('GET', '/progress', { token })
   if (progress.status !== 200) {
@@ -78,5 +101,9 @@ export async function verifyAgainstDesk(client: DeskClient, token: string, expec
       }
     }
   }
-  return { ok: differences.length === 0, checked: { contests: expected.recap.length, rows }, differences }
+  return {
+    ok: differences.length === 0,
+    checked: { contests: expected.recap.length, rows },
+    differences,
+  }
 }

@@ -1,5 +1,13 @@
 import Database from 'better-sqlite3'
-import { chmodSync, closeSync, fsyncSync, openSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import {
+  chmodSync,
+  closeSync,
+  fsyncSync,
+  openSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs'
 import { createRequire } from 'node:module'
 import { Worker } from 'node:worker_threads'
 import type { Db } from './db'
@@ -42,7 +50,11 @@ export function fsyncDir(dir: string): void {
  * constraint) and its schema version. Opened read-only: a bad file is looked at, never "repaired".
  */
 export function checkDatabaseFile(path: string, nativeBinding?: string): CheckedCopy {
-  const db = new Database(path, { readonly: true, fileMustExist: true, ...(nativeBinding ? { nativeBinding } : {}) })
+  const db = new Database(path, {
+    readonly: true,
+    fileMustExist: true,
+    ...(nativeBinding ? { nativeBinding } : {}),
+  })
   try {
     const rows = db.pragma('integrity_check') as { integrity_check: string }[]
     const integrity = rows.map((r) => r.integrity_check).join('; ')
@@ -81,13 +93,19 @@ try {
 function checkCopyInWorker(path: string, nativeBinding?: string): Promise<CheckedCopy> {
   const module = createRequire(import.meta.url).resolve('better-sqlite3')
   return new Promise((resolve, reject) => {
-    const worker = new Worker(CHECK_WORKER, { eval: true, workerData: { path, module, nativeBinding } })
-    let settled = false
-    worker.once('message', (m: { ok: true; checked: CheckedCopy } | { ok: false; message: string }) => {
-      settled = true
-      if (m.ok) resolve(m.checked)
-      else reject(new Error(m.message))
+    const worker = new Worker(CHECK_WORKER, {
+      eval: true,
+      workerData: { path, module, nativeBinding },
     })
+    let settled = false
+    worker.once(
+      'message',
+      (m: { ok: true; checked: CheckedCopy } | { ok: false; message: string }) => {
+        settled = true
+        if (m.ok) resolve(m.checked)
+        else reject(new Error(m.message))
+      },
+    )
     worker.once('error', (e) => {
       settled = true
       reject(e)
@@ -105,7 +123,11 @@ function checkCopyInWorker(path: string, nativeBinding?: string): Promise<Checke
  * with `integrity_check` (both in a worker thread), fsynced, and only then renamed into place: a
  * half-written or corrupt copy never gets the name a restore would pick.
  */
-export async function backupDatabase(db: Db, target: string, options: { nativeBinding?: string } = {}): Promise<CheckedCopy> {
+export async function backupDatabase(
+  db: Db,
+  target: string,
+  options: { nativeBinding?: string } = {},
+): Promise<CheckedCopy> {
   const tmp = `${target}.tmp`
   rmSync(tmp, { force: true })
   try {
@@ -114,7 +136,8 @@ export async function backupDatabase(db: Db, target: string, options: { nativeBi
     await db.backup(tmp)
     chmodSync(tmp, 0o600)
     const checked = await checkCopyInWorker(tmp, options.nativeBinding)
-    if (checked.integrity !== 'ok') throw new Error(`Salinan gagal pemeriksaan integritas: ${checked.integrity.slice(0, 200)}`)
+    if (checked.integrity !== 'ok')
+      throw new Error(`Salinan gagal pemeriksaan integritas: ${checked.integrity.slice(0, 200)}`)
     fsyncFile(tmp)
     renameSync(tmp, target)
     return checked
@@ -126,12 +149,24 @@ export async function backupDatabase(db: Db, target: string, options: { nativeBi
 }
 
 /** What a restore tells the operator about a backup: whose desk it is and how much it holds. */
-export function readBackupFacts(file: string, nativeBinding?: string): { regency: string | null; training: boolean; results: number; submissions: number } {
-  const db = new Database(file, { readonly: true, fileMustExist: true, ...(nativeBinding ? { nativeBinding } : {}) })
+export function readBackupFacts(
+  file: string,
+  nativeBinding?: string,
+): { regency: string | null; training: boolean; results: number; submissions: number } {
+  const db = new Database(file, {
+    readonly: true,
+    fileMustExist: true,
+    ...(nativeBinding ? { nativeBinding } : {}),
+  })
   try {
     const meta = (key: string) => {
       try {
-        return (db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined)?.value ?? null
+        return (
+          (
+            db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as
+              { value: string } | undefined
+          )?.value ?? null
+        )
       } catch {
         return null
       }
@@ -143,7 +178,12 @@ export function readBackupFacts(file: string, nativeBinding?: string): { regency
         return 0
       }
     }
-    return { regency: meta('regency'), training: meta('training') === '1', results: count('results'), submissions: count('submissions') }
+    return {
+      regency: meta('regency'),
+      training: meta('training') === '1',
+      results: count('results'),
+      submissions: count('submissions'),
+    }
   } finally {
     db.close()
   }

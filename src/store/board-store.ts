@@ -20,17 +20,21 @@ export class BoardStore {
   constructor(readonly db: Db) {
     const p = (sql: string) => db.prepare(sql)
     this.s = {
-      upsertBoundary: p(`INSERT INTO boundaries (level, geojson, features, code_property, source, imported_at, imported_by)
+      upsertBoundary:
+        p(`INSERT INTO boundaries (level, geojson, features, code_property, source, imported_at, imported_by)
         VALUES (@level, @geojson, @features, @codeProperty, @source, @importedAt, @importedBy)
         ON CONFLICT (level) DO UPDATE SET geojson = excluded.geojson, features = excluded.features,
           code_property = excluded.code_property, source = excluded.source, imported_at = excluded.imported_at,
           imported_by = excluded.imported_by`),
-      boundaryInfo: p('SELECT level, features, code_property, source, imported_at, imported_by FROM boundaries ORDER BY level'),
+      boundaryInfo: p(
+        'SELECT level, features, code_property, source, imported_at, imported_by FROM boundaries ORDER BY level',
+      ),
       boundary: p('SELECT * FROM boundaries WHERE level = ?'),
       deleteBoundaries: p('DELETE FROM boundaries'),
       acceptedTimes: p('SELECT contest, accepted_at FROM results'),
       // Newest first by rowid: stops after `limit` matches, so it stays cheap as the log grows.
-      recentEvents: p(`SELECT * FROM events WHERE type IN ('result.accepted', 'result.conflict', 'incident.created')
+      recentEvents:
+        p(`SELECT * FROM events WHERE type IN ('result.accepted', 'result.conflict', 'incident.created')
         ORDER BY id DESC LIMIT ?`),
     }
   }
@@ -62,7 +66,10 @@ export class BoardStore {
 
   /** When each current result was accepted, per contest. */
   acceptedTimes(): { contest: string; acceptedAt: string }[] {
-    return (this.s.acceptedTimes.all() as Row[]).map((r) => ({ contest: r.contest as string, acceptedAt: r.accepted_at as string }))
+    return (this.s.acceptedTimes.all() as Row[]).map((r) => ({
+      contest: r.contest as string,
+      acceptedAt: r.accepted_at as string,
+    }))
   }
 
   recentEvents(limit: number): DeskEvent[] {

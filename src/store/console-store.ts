@@ -138,38 +138,60 @@ export class ConsoleStore {
         JOIN (SELECT actor, max(seq) AS seq FROM submissions GROUP BY actor) m ON s.seq = m.seq`),
       activeReportersSince: p(`SELECT count(DISTINCT s.actor) AS n FROM submissions s
         JOIN users u ON u.id = s.actor WHERE u.role = 'reporter' AND s.received_at >= ?`),
-      insertCall: p('INSERT INTO chase_calls (reporter, actor, at, outcome, note, desa) VALUES (?, ?, ?, ?, ?, ?)'),
+      insertCall: p(
+        'INSERT INTO chase_calls (reporter, actor, at, outcome, note, desa) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
       latestCalls: p(`SELECT c.*, m.n AS n FROM chase_calls c
         JOIN (SELECT reporter, max(id) AS id, count(*) AS n FROM chase_calls GROUP BY reporter) m ON c.id = m.id`),
       callsFor: p('SELECT * FROM chase_calls WHERE reporter = ? ORDER BY id DESC LIMIT ?'),
       getConflict: p('SELECT * FROM conflicts WHERE id = ?'),
       openConflicts: p("SELECT * FROM conflicts WHERE status = 'open' ORDER BY id"),
-      resolvedConflicts: p("SELECT * FROM conflicts WHERE status = 'resolved' ORDER BY resolved_at DESC, id DESC LIMIT ?"),
+      resolvedConflicts: p(
+        "SELECT * FROM conflicts WHERE status = 'resolved' ORDER BY resolved_at DESC, id DESC LIMIT ?",
+      ),
       conflictsForTps: p('SELECT * FROM conflicts WHERE tps = ? ORDER BY id'),
-      resolveConflict: p(`UPDATE conflicts SET status = 'resolved', resolved_at = ?, resolved_by = ?, resolution = ?, reason = ?
+      resolveConflict:
+        p(`UPDATE conflicts SET status = 'resolved', resolved_at = ?, resolved_by = ?, resolution = ?, reason = ?
         WHERE id = ? AND status = 'open'`),
-      updateResult: p(`UPDATE results SET submission_seq = @seq, votes = @votes, valid = @valid, invalid = @invalid,
+      updateResult:
+        p(`UPDATE results SET submission_seq = @seq, votes = @votes, valid = @valid, invalid = @invalid,
         total = @total, voters_dpt = @vDpt, voters_dptb = @vDptb, voters_dpk = @vDpk, voters_total = @vTotal,
         warnings = @warnings, review = @review, updated_at = @at WHERE tps = @tps AND contest = @contest`),
       setReview: p('UPDATE results SET review = ?, updated_at = ? WHERE tps = ? AND contest = ?'),
-      flagged: p("SELECT tps, contest FROM results WHERE review = 'flagged' ORDER BY accepted_at, tps"),
-      insertDecision: p(`INSERT INTO review_decisions (at, actor, tps, contest, kind, conflict_id, action, reason, before_seq, after_seq)
+      flagged: p(
+        "SELECT tps, contest FROM results WHERE review = 'flagged' ORDER BY accepted_at, tps",
+      ),
+      insertDecision:
+        p(`INSERT INTO review_decisions (at, actor, tps, contest, kind, conflict_id, action, reason, before_seq, after_seq)
         VALUES (@at, @actor, @tps, @contest, @kind, @conflictId, @action, @reason, @beforeSeq, @afterSeq)`),
       decisionsForTps: p('SELECT * FROM review_decisions WHERE tps = ? ORDER BY id'),
-      decisionForConflict: p('SELECT * FROM review_decisions WHERE conflict_id = ? ORDER BY id DESC LIMIT 1'),
-      insertDraft: p(`INSERT INTO entry_drafts (tps, contest, first_actor, payload, created_at) VALUES (?, ?, ?, ?, ?)`),
+      decisionForConflict: p(
+        'SELECT * FROM review_decisions WHERE conflict_id = ? ORDER BY id DESC LIMIT 1',
+      ),
+      insertDraft: p(
+        `INSERT INTO entry_drafts (tps, contest, first_actor, payload, created_at) VALUES (?, ?, ?, ?, ?)`,
+      ),
       getDraft: p('SELECT * FROM entry_drafts WHERE id = ?'),
-      openDrafts: p("SELECT * FROM entry_drafts WHERE status IN ('waiting', 'mismatch') ORDER BY id DESC"),
-      countOpenDrafts: p("SELECT count(*) AS n FROM entry_drafts WHERE status IN ('waiting', 'mismatch')"),
+      openDrafts: p(
+        "SELECT * FROM entry_drafts WHERE status IN ('waiting', 'mismatch') ORDER BY id DESC",
+      ),
+      countOpenDrafts: p(
+        "SELECT count(*) AS n FROM entry_drafts WHERE status IN ('waiting', 'mismatch')",
+      ),
       draftsForTps: p('SELECT * FROM entry_drafts WHERE tps = ? ORDER BY id'),
-      draftMismatch: p(`UPDATE entry_drafts SET status = 'mismatch', attempts = attempts + 1, mismatch = ?
+      draftMismatch:
+        p(`UPDATE entry_drafts SET status = 'mismatch', attempts = attempts + 1, mismatch = ?
         WHERE id = ? AND status IN ('waiting', 'mismatch')`),
-      closeDraft: p(`UPDATE entry_drafts SET status = ?, attempts = attempts + ?, closed_at = ?, closed_by = ?, close_reason = ?,
+      closeDraft:
+        p(`UPDATE entry_drafts SET status = ?, attempts = attempts + ?, closed_at = ?, closed_by = ?, close_reason = ?,
         submission_seq = ? WHERE id = ? AND status IN ('waiting', 'mismatch')`),
-      auditForTps: p('SELECT * FROM audit WHERE target = ? OR (target >= ? AND target < ?) ORDER BY id'),
+      auditForTps: p(
+        'SELECT * FROM audit WHERE target = ? OR (target >= ? AND target < ?) ORDER BY id',
+      ),
       auditForTarget: p('SELECT * FROM audit WHERE target = ? ORDER BY id'),
       assignments: p('SELECT * FROM review_assignments ORDER BY kecamatan'),
-      setAssignment: p(`INSERT INTO review_assignments (kecamatan, supervisor, assigned_by, assigned_at) VALUES (?, ?, ?, ?)
+      setAssignment:
+        p(`INSERT INTO review_assignments (kecamatan, supervisor, assigned_by, assigned_at) VALUES (?, ?, ?, ?)
         ON CONFLICT (kecamatan) DO UPDATE SET supervisor = excluded.supervisor, assigned_by = excluded.assigned_by,
         assigned_at = excluded.assigned_at`),
       removeAssignment: p('DELETE FROM review_assignments WHERE kecamatan = ?'),
@@ -197,7 +219,12 @@ export class ConsoleStore {
 
   /** actor id → time of their latest submission. */
   lastReportPerActor(): Map<string, string> {
-    return new Map((this.s.lastReportPerActor.all() as { actor: string; at: string }[]).map((r) => [r.actor, r.at]))
+    return new Map(
+      (this.s.lastReportPerActor.all() as { actor: string; at: string }[]).map((r) => [
+        r.actor,
+        r.at,
+      ]),
+    )
   }
 
   activeReportersSince(iso: string): number {
@@ -205,14 +232,24 @@ export class ConsoleStore {
   }
 
   // -- chase calls
-  insertCall(reporter: string, actor: string, at: string, outcome: ChaseCallRecord['outcome'], note: string, desa: string | null = null): number {
+  insertCall(
+    reporter: string,
+    actor: string,
+    at: string,
+    outcome: ChaseCallRecord['outcome'],
+    note: string,
+    desa: string | null = null,
+  ): number {
     return Number(this.s.insertCall.run(reporter, actor, at, outcome, note, desa).lastInsertRowid)
   }
 
   /** reporter id → their latest call and how many calls in all. */
   latestCalls(): Map<string, { call: ChaseCallRecord; count: number }> {
     return new Map(
-      (this.s.latestCalls.all() as Row[]).map((r) => [r.reporter as string, { call: callFromRow(r), count: r.n as number }]),
+      (this.s.latestCalls.all() as Row[]).map((r) => [
+        r.reporter as string,
+        { call: callFromRow(r), count: r.n as number },
+      ]),
     )
   }
 
@@ -239,7 +276,13 @@ export class ConsoleStore {
   }
 
   /** False when someone else resolved it first. */
-  resolveConflict(id: number, at: string, actor: string, resolution: string, reason: string): boolean {
+  resolveConflict(
+    id: number,
+    at: string,
+    actor: string,
+    resolution: string,
+    reason: string,
+  ): boolean {
     return this.s.resolveConflict.run(at, actor, resolution, reason, id).changes > 0
   }
 
@@ -329,7 +372,17 @@ export class ConsoleStore {
     reason: string | null,
     submissionSeq: number | null,
   ): boolean {
-    return this.s.closeDraft.run(status, status === 'saved' ? 1 : 0, at, actor, reason, submissionSeq, id).changes > 0
+    return (
+      this.s.closeDraft.run(
+        status,
+        status === 'saved' ? 1 : 0,
+        at,
+        actor,
+        reason,
+        submissionSeq,
+        id,
+      ).changes > 0
+    )
   }
 
   // -- audit entries about one TPS (target "CODE" or "CODE/contest"), or about one exact target

@@ -23,7 +23,10 @@ export class NewerDatabaseError extends Error {
  * version is refused rather than half-understood.
  */
 export function openDatabase(path: string, options: OpenOptions = {}): Db {
-  const db = new Database(path, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {})
+  const db = new Database(
+    path,
+    options.nativeBinding ? { nativeBinding: options.nativeBinding } : {},
+  )
   try {
     db.pragma('journal_mode = WAL')
     db.pragma('synchronous = FULL')
@@ -42,7 +45,11 @@ export function schemaVersion(db: Db): number {
 }
 
 /** Apply pending migrations, all in one transaction: either the schema moves fully, or not at all. */
-export function migrate(db: Db, migrations: readonly Migration[] = MIGRATIONS, upTo = Infinity): number {
+export function migrate(
+  db: Db,
+  migrations: readonly Migration[] = MIGRATIONS,
+  upTo = Infinity,
+): number {
   const current = schemaVersion(db)
   const known = migrations.at(-1)?.version ?? 0
   if (current > known) throw new NewerDatabaseError(current, known)

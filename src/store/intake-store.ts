@@ -79,30 +79,49 @@ export class IntakeStore {
     const p = (sql: string) => db.prepare(sql)
     this.s = {
       resultsUnder: p('SELECT tps, contest, review FROM results WHERE tps >= ? AND tps < ?'),
-      conflictsUnder: p("SELECT tps, contest, kind FROM conflicts WHERE status = 'open' AND tps >= ? AND tps < ?"),
-      standingUnder: p('SELECT tps, contest, votes, valid, invalid, review FROM results WHERE tps >= ? AND tps < ? ORDER BY tps, contest'),
-      insertIncident: p(`INSERT INTO incidents (at, reporter, region, tps, category, urgency, text, photo, simulated)
+      conflictsUnder: p(
+        "SELECT tps, contest, kind FROM conflicts WHERE status = 'open' AND tps >= ? AND tps < ?",
+      ),
+      standingUnder: p(
+        'SELECT tps, contest, votes, valid, invalid, review FROM results WHERE tps >= ? AND tps < ? ORDER BY tps, contest',
+      ),
+      insertIncident:
+        p(`INSERT INTO incidents (at, reporter, region, tps, category, urgency, text, photo, simulated)
         VALUES (@at, @reporter, @region, @tps, @category, @urgency, @text, @photo, @simulated)`),
       incidentById: p('SELECT * FROM incidents WHERE id = ?'),
-      listIncidents: p(`SELECT * FROM incidents WHERE (@status IS NULL OR status = @status) AND id > @after
+      listIncidents:
+        p(`SELECT * FROM incidents WHERE (@status IS NULL OR status = @status) AND id > @after
         AND (@reporter IS NULL OR reporter = @reporter) ORDER BY id DESC LIMIT @limit`),
       setIncidentStatus: p('UPDATE incidents SET status = ? WHERE id = ?'),
       setIncidentPhoto: p('UPDATE incidents SET photo = ? WHERE id = ? AND photo IS NULL'),
-      findIncidentSubmission: p('SELECT incident, hash FROM incident_submissions WHERE actor = ? AND submission_id = ?'),
-      insertIncidentSubmission: p('INSERT INTO incident_submissions (actor, submission_id, incident, hash) VALUES (?, ?, ?, ?)'),
-      insertPhoto: p(`INSERT OR IGNORE INTO photos (file, type, bytes, region, tps, contest, actor, at, simulated)
+      findIncidentSubmission: p(
+        'SELECT incident, hash FROM incident_submissions WHERE actor = ? AND submission_id = ?',
+      ),
+      insertIncidentSubmission: p(
+        'INSERT INTO incident_submissions (actor, submission_id, incident, hash) VALUES (?, ?, ?, ?)',
+      ),
+      insertPhoto:
+        p(`INSERT OR IGNORE INTO photos (file, type, bytes, region, tps, contest, actor, at, simulated)
         VALUES (@file, @type, @bytes, @region, @tps, @contest, @actor, @at, @simulated)`),
       photoByFile: p('SELECT * FROM photos WHERE file = ? ORDER BY id LIMIT 1'),
       photosForTps: p('SELECT * FROM photos WHERE tps = ? ORDER BY id'),
-      photosUnder: p('SELECT * FROM photos WHERE (region >= ? AND region < ?) OR region = ? ORDER BY id'),
-      photoExact: p("SELECT * FROM photos WHERE file = ? AND region = ? AND coalesce(tps, '') = ? AND coalesce(contest, '') = ?"),
+      photosUnder: p(
+        'SELECT * FROM photos WHERE (region >= ? AND region < ?) OR region = ? ORDER BY id',
+      ),
+      photoExact: p(
+        "SELECT * FROM photos WHERE file = ? AND region = ? AND coalesce(tps, '') = ? AND coalesce(contest, '') = ?",
+      ),
       // Quota reads, on the photos_by_tps index: a reporter's photos all lie inside their region.
-      photosAtPlace: p('SELECT count(*) AS n FROM photos WHERE tps IS @tps AND contest IS @contest AND region = @region AND actor = @actor'),
-      photoBytesOf: p(`SELECT coalesce(sum(bytes), 0) AS n FROM (SELECT DISTINCT file, bytes FROM photos WHERE actor = @actor
+      photosAtPlace: p(
+        'SELECT count(*) AS n FROM photos WHERE tps IS @tps AND contest IS @contest AND region = @region AND actor = @actor',
+      ),
+      photoBytesOf:
+        p(`SELECT coalesce(sum(bytes), 0) AS n FROM (SELECT DISTINCT file, bytes FROM photos WHERE actor = @actor
         AND ((tps >= @lo AND tps < @hi) OR (tps IS NULL AND (region = @region OR (region >= @lo AND region < @hi)))))`),
       actorHasFile: p('SELECT 1 FROM photos WHERE file = ? AND actor = ? LIMIT 1'),
       countTpsUnder: p('SELECT count(*) AS n FROM tps WHERE code >= ? AND code < ?'),
-      upsertVerification: p(`INSERT INTO desa_verifications (desa, status, note, actor, at, results) VALUES (@desa, @status, @note, @actor, @at, @results)
+      upsertVerification:
+        p(`INSERT INTO desa_verifications (desa, status, note, actor, at, results) VALUES (@desa, @status, @note, @actor, @at, @results)
         ON CONFLICT (desa) DO UPDATE SET status = excluded.status, note = excluded.note, actor = excluded.actor, at = excluded.at, results = excluded.results`),
       verificationsUnder: p('SELECT * FROM desa_verifications WHERE desa >= ? AND desa < ?'),
       verificationOf: p('SELECT * FROM desa_verifications WHERE desa = ?'),
@@ -138,7 +157,12 @@ export class IntakeStore {
   }
 
   /** Newest first; `reporter` null lists everyone's. */
-  listIncidents(q: { status: 'open' | 'handled' | null; after: number; reporter: string | null; limit: number }): IncidentRow[] {
+  listIncidents(q: {
+    status: 'open' | 'handled' | null
+    after: number
+    reporter: string | null
+    limit: number
+  }): IncidentRow[] {
     return this.s.listIncidents.all(q) as IncidentRow[]
   }
 
@@ -151,11 +175,20 @@ export class IntakeStore {
     this.s.setIncidentPhoto.run(file, id)
   }
 
-  incidentSubmission(actor: string, submissionId: string): { incident: number; hash: string } | undefined {
-    return this.s.findIncidentSubmission.get(actor, submissionId) as { incident: number; hash: string } | undefined
+  incidentSubmission(
+    actor: string,
+    submissionId: string,
+  ): { incident: number; hash: string } | undefined {
+    return this.s.findIncidentSubmission.get(actor, submissionId) as
+      { incident: number; hash: string } | undefined
   }
 
-  insertIncidentSubmission(actor: string, submissionId: string, incident: number, hash: string): void {
+  insertIncidentSubmission(
+    actor: string,
+    submissionId: string,
+    incident: number,
+    hash: string,
+  ): void {
     this.s.insertIncidentSubmission.run(actor, submissionId, incident, hash)
   }
 
@@ -179,18 +212,32 @@ export class IntakeStore {
   }
 
   /** The file's row for exactly this place and contest, if stored. */
-  photoExact(file: string, region: string, tps: string | null, contest: string | null): PhotoRow | undefined {
+  photoExact(
+    file: string,
+    region: string,
+    tps: string | null,
+    contest: string | null,
+  ): PhotoRow | undefined {
     return this.s.photoExact.get(file, region, tps ?? '', contest ?? '') as PhotoRow | undefined
   }
 
   /** How many photos one actor keeps for one place (a TPS and contest, a TPS, or a desa). */
-  photosAtPlace(place: { tps: string | null; contest: string | null; region: string; actor: string }): number {
+  photosAtPlace(place: {
+    tps: string | null
+    contest: string | null
+    region: string
+    actor: string
+  }): number {
     return (this.s.photosAtPlace.get(place) as { n: number }).n
   }
 
   /** Bytes of the distinct files one actor keeps inside their region. */
   photoBytesOf(actor: string, region: string): number {
-    return (this.s.photoBytesOf.get({ actor, region, lo: lower(region), hi: upper(region) }) as { n: number }).n
+    return (
+      this.s.photoBytesOf.get({ actor, region, lo: lower(region), hi: upper(region) }) as {
+        n: number
+      }
+    ).n
   }
 
   actorHasFile(file: string, actor: string): boolean {

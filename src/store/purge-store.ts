@@ -31,12 +31,17 @@ export class PurgeStore {
   constructor(readonly db: Db) {
     const p = (sql: string) => db.prepare(sql)
     this.s = {
-      simUsers: p('SELECT id, name, role, region, revoked_at FROM users WHERE simulated = 1 ORDER BY role, region, name'),
-      usersWithCalls: p('SELECT DISTINCT c.reporter AS id FROM chase_calls c JOIN users u ON u.id = c.reporter WHERE u.simulated = 1'),
+      simUsers: p(
+        'SELECT id, name, role, region, revoked_at FROM users WHERE simulated = 1 ORDER BY role, region, name',
+      ),
+      usersWithCalls: p(
+        'SELECT DISTINCT c.reporter AS id FROM chase_calls c JOIN users u ON u.id = c.reporter WHERE u.simulated = 1',
+      ),
       simResults: p(`SELECT r.tps, r.contest, r.submission_seq AS seq FROM results r
         JOIN submissions s ON s.seq = r.submission_seq JOIN users u ON u.id = s.actor
         WHERE u.simulated = 1 ORDER BY r.tps, r.contest`),
-      simConflicts: p(`SELECT c.id, c.tps, c.contest, c.status, c.submission_seq, c.standing_seq, c.created_at,
+      simConflicts:
+        p(`SELECT c.id, c.tps, c.contest, c.status, c.submission_seq, c.standing_seq, c.created_at,
           coalesce(u1.simulated, 0) AS sub_sim, coalesce(u2.simulated, 0) AS stand_sim,
           (SELECT count(*) FROM review_decisions d WHERE d.conflict_id = c.id) AS decisions
         FROM conflicts c
@@ -49,26 +54,50 @@ export class PurgeStore {
       submissionPayload: p('SELECT payload FROM submissions WHERE seq = ?'),
       simIncidents: p('SELECT id, photo FROM incidents WHERE simulated = 1 ORDER BY id'),
       simPhotos: p('SELECT id, file FROM photos WHERE simulated = 1 ORDER BY id'),
-      simVerifications: p('SELECT v.desa FROM desa_verifications v JOIN users u ON u.id = v.actor WHERE u.simulated = 1'),
-      statusAudit: p("SELECT id, target, detail FROM audit WHERE action = 'tps.status' ORDER BY id"),
+      simVerifications: p(
+        'SELECT v.desa FROM desa_verifications v JOIN users u ON u.id = v.actor WHERE u.simulated = 1',
+      ),
+      statusAudit: p(
+        "SELECT id, target, detail FROM audit WHERE action = 'tps.status' ORDER BY id",
+      ),
       deleteResult: p('DELETE FROM results WHERE tps = ? AND contest = ?'),
       deleteConflict: p('DELETE FROM conflicts WHERE id = ?'),
-      repointConflicts: p("UPDATE conflicts SET standing_seq = ? WHERE tps = ? AND contest = ? AND status = 'open' AND standing_seq = ?"),
+      repointConflicts: p(
+        "UPDATE conflicts SET standing_seq = ? WHERE tps = ? AND contest = ? AND status = 'open' AND standing_seq = ?",
+      ),
       deleteIncidentKeys: p('DELETE FROM incident_submissions WHERE incident = ?'),
       deleteIncident: p('DELETE FROM incidents WHERE id = ?'),
       deletePhoto: p('DELETE FROM photos WHERE id = ?'),
-      photoStillUsed: p('SELECT (SELECT count(*) FROM photos WHERE file = ?) + (SELECT count(*) FROM incidents WHERE photo = ?) AS n'),
+      photoStillUsed: p(
+        'SELECT (SELECT count(*) FROM photos WHERE file = ?) + (SELECT count(*) FROM incidents WHERE photo = ?) AS n',
+      ),
       deleteVerification: p('DELETE FROM desa_verifications WHERE desa = ?'),
       // The account's hashed SMS code goes with it (it references the account).
       deleteSmsCode: p('DELETE FROM sms_codes WHERE user_id = ?'),
       deleteUser: p('DELETE FROM users WHERE id = ?'),
       revokeUser: p('UPDATE users SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL'),
-      restoreStatus: p('UPDATE tps SET status = ?, status_reason = ?, merged_into = ?, updated_at = ? WHERE code = ?'),
+      restoreStatus: p(
+        'UPDATE tps SET status = ?, status_reason = ?, merged_into = ?, updated_at = ? WHERE code = ?',
+      ),
     }
   }
 
-  simUsers(): { id: string; name: string; role: string; region: string; revokedAt: string | null }[] {
-    return (this.s.simUsers.all() as { id: string; name: string; role: string; region: string; revoked_at: string | null }[]).map((r) => ({
+  simUsers(): {
+    id: string
+    name: string
+    role: string
+    region: string
+    revokedAt: string | null
+  }[] {
+    return (
+      this.s.simUsers.all() as {
+        id: string
+        name: string
+        role: string
+        region: string
+        revoked_at: string | null
+      }[]
+    ).map((r) => ({
       id: r.id,
       name: r.name,
       role: r.role,
@@ -118,7 +147,9 @@ export class PurgeStore {
   }
 
   statusAudit(): { id: number; tps: string; detail: Record<string, unknown> }[] {
-    return (this.s.statusAudit.all() as { id: number; target: string; detail: string | null }[]).map((r) => ({
+    return (
+      this.s.statusAudit.all() as { id: number; target: string; detail: string | null }[]
+    ).map((r) => ({
       id: r.id,
       tps: r.target,
       detail: r.detail ? (JSON.parse(r.detail) as Record<string, unknown>) : {},
@@ -163,7 +194,13 @@ export class PurgeStore {
     this.s.revokeUser.run(at, id)
   }
 
-  restoreStatus(tps: string, status: string, reason: string | null, mergedInto: string | null, at: string): void {
+  restoreStatus(
+    tps: string,
+    status: string,
+    reason: string | null,
+    mergedInto: string | null,
+    at: string,
+  ): void {
     this.s.restoreStatus.run(status, reason, mergedInto, at, tps)
   }
 }

@@ -96,33 +96,55 @@ export class RecapQueries {
   constructor(readonly db: Db) {
     const p = (sql: string) => db.prepare(sql)
     this.s = {
-      results: p(`SELECT r.tps, r.votes, r.valid, r.invalid, r.total, r.voters_dpt, r.voters_dptb, r.voters_dpk,
+      results:
+        p(`SELECT r.tps, r.votes, r.valid, r.invalid, r.total, r.voters_dpt, r.voters_dptb, r.voters_dpk,
           r.voters_total, r.review, s.received_at, s.channel, s.actor, u.name AS user_name, u.phone AS user_phone,
           json_extract(s.payload, '$.caller.name') AS caller_name, json_extract(s.payload, '$.caller.phone') AS caller_phone
         FROM results r JOIN submissions s ON s.seq = r.submission_seq LEFT JOIN users u ON u.id = s.actor
         WHERE r.contest = ? ORDER BY r.tps`),
-      reporters: p(`SELECT region, name, phone FROM users WHERE role = 'reporter' AND revoked_at IS NULL ORDER BY region, name`),
-      openConflicts: p(`SELECT contest, count(*) AS n FROM conflicts WHERE status = 'open' GROUP BY contest`),
-      openDisputes: p(`SELECT DISTINCT contest, tps, kind FROM conflicts WHERE status = 'open' ORDER BY contest, tps, kind`),
+      reporters: p(
+        `SELECT region, name, phone FROM users WHERE role = 'reporter' AND revoked_at IS NULL ORDER BY region, name`,
+      ),
+      openConflicts: p(
+        `SELECT contest, count(*) AS n FROM conflicts WHERE status = 'open' GROUP BY contest`,
+      ),
+      openDisputes: p(
+        `SELECT DISTINCT contest, tps, kind FROM conflicts WHERE status = 'open' ORDER BY contest, tps, kind`,
+      ),
       hasIncidents: p(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'incidents'`),
       nextSnapshotId: p('SELECT coalesce(max(id), 0) + 1 AS n FROM snapshots'),
-      insertSnapshot: p(`INSERT INTO snapshots (id, created_at, actor, label, data_sha256, data, summary)
+      insertSnapshot:
+        p(`INSERT INTO snapshots (id, created_at, actor, label, data_sha256, data, summary)
         VALUES (@id, @createdAt, @actor, @label, @dataSha256, @data, @summary)`),
-      insertSnapshotFile: p(`INSERT INTO snapshot_files (snapshot, profile, filename, sha256, size, bytes)
+      insertSnapshotFile:
+        p(`INSERT INTO snapshot_files (snapshot, profile, filename, sha256, size, bytes)
         VALUES (@snapshot, @profile, @filename, @sha256, @size, @bytes)`),
-      listSnapshots: p('SELECT id, created_at, actor, label, data_sha256, summary FROM snapshots ORDER BY id DESC'),
-      getSnapshot: p('SELECT id, created_at, actor, label, data_sha256, summary FROM snapshots WHERE id = ?'),
-      snapshotFiles: p('SELECT snapshot, profile, filename, sha256, size FROM snapshot_files ORDER BY snapshot, profile'),
-      snapshotFilesOf: p('SELECT snapshot, profile, filename, sha256, size FROM snapshot_files WHERE snapshot = ? ORDER BY profile'),
-      snapshotFile: p('SELECT filename, sha256, bytes FROM snapshot_files WHERE snapshot = ? AND profile = ?'),
+      listSnapshots: p(
+        'SELECT id, created_at, actor, label, data_sha256, summary FROM snapshots ORDER BY id DESC',
+      ),
+      getSnapshot: p(
+        'SELECT id, created_at, actor, label, data_sha256, summary FROM snapshots WHERE id = ?',
+      ),
+      snapshotFiles: p(
+        'SELECT snapshot, profile, filename, sha256, size FROM snapshot_files ORDER BY snapshot, profile',
+      ),
+      snapshotFilesOf: p(
+        'SELECT snapshot, profile, filename, sha256, size FROM snapshot_files WHERE snapshot = ? ORDER BY profile',
+      ),
+      snapshotFile: p(
+        'SELECT filename, sha256, bytes FROM snapshot_files WHERE snapshot = ? AND profile = ?',
+      ),
       snapshotData: p('SELECT data FROM snapshots WHERE id = ?'),
       nextKpuImportId: p('SELECT coalesce(max(id), 0) + 1 AS n FROM kpu_imports'),
-      insertKpuImport: p(`INSERT INTO kpu_imports (id, at, actor, source, format, level, contests, rows, sha256)
+      insertKpuImport:
+        p(`INSERT INTO kpu_imports (id, at, actor, source, format, level, contests, rows, sha256)
         VALUES (@id, @at, @actor, @source, @format, @level, @contests, @rows, @sha256)`),
       insertKpuFigure: p(`INSERT INTO kpu_figures (import, contest, region, votes, valid, invalid)
         VALUES (@import, @contest, @region, @votes, @valid, @invalid)`),
       listKpuImports: p('SELECT * FROM kpu_imports ORDER BY id DESC'),
-      kpuFigures: p('SELECT region, votes, valid, invalid FROM kpu_figures WHERE import = ? AND contest = ? ORDER BY region'),
+      kpuFigures: p(
+        'SELECT region, votes, valid, invalid FROM kpu_figures WHERE import = ? AND contest = ? ORDER BY region',
+      ),
     }
   }
 
@@ -136,7 +158,12 @@ export class RecapQueries {
       voters:
         r.voters_dpt === null
           ? null
-          : [r.voters_dpt as number, r.voters_dptb as number, r.voters_dpk as number, r.voters_total as number],
+          : [
+              r.voters_dpt as number,
+              r.voters_dptb as number,
+              r.voters_dpk as number,
+              r.voters_total as number,
+            ],
       review: r.review as ResultExportRow['review'],
       receivedAt: r.received_at as string,
       channel: r.channel as string,
@@ -153,13 +180,19 @@ export class RecapQueries {
   }
 
   openConflictsByContest(): Map<string, number> {
-    return new Map((this.s.openConflicts.all() as { contest: string; n: number }[]).map((r) => [r.contest, r.n]))
+    return new Map(
+      (this.s.openConflicts.all() as { contest: string; n: number }[]).map((r) => [r.contest, r.n]),
+    )
   }
 
   /** Per contest, the TPS with an open conflict or a held correction (once per TPS and kind). */
   openDisputes(): Map<string, { tps: string; kind: 'conflict' | 'correction' }[]> {
     const out = new Map<string, { tps: string; kind: 'conflict' | 'correction' }[]>()
-    for (const r of this.s.openDisputes.all() as { contest: string; tps: string; kind: 'conflict' | 'correction' }[]) {
+    for (const r of this.s.openDisputes.all() as {
+      contest: string
+      tps: string
+      kind: 'conflict' | 'correction'
+    }[]) {
       const list = out.get(r.contest) ?? []
       list.push({ tps: r.tps, kind: r.kind })
       out.set(r.contest, list)
@@ -171,7 +204,8 @@ export class RecapQueries {
   incidents(): IncidentRow[] | null {
     if (!this.incidentsStmt) {
       if (this.s.hasIncidents.get() === undefined) return null
-      this.incidentsStmt = this.db.prepare(`SELECT i.id, i.at, i.reporter, i.region, i.tps, i.category, i.urgency, i.text,
+      this.incidentsStmt = this.db
+        .prepare(`SELECT i.id, i.at, i.reporter, i.region, i.tps, i.category, i.urgency, i.text,
           i.photo, i.status, i.simulated, u.name AS user_name, u.phone AS user_phone
         FROM incidents i LEFT JOIN users u ON u.id = i.reporter ORDER BY i.at, i.id`)
     }
@@ -209,7 +243,13 @@ export class RecapQueries {
     this.s.insertSnapshot.run({ ...s, summary: JSON.stringify(s.summary) })
   }
 
-  insertSnapshotFile(f: { snapshot: number; profile: string; filename: string; sha256: string; bytes: Buffer }): void {
+  insertSnapshotFile(f: {
+    snapshot: number
+    profile: string
+    filename: string
+    sha256: string
+    bytes: Buffer
+  }): void {
     this.s.insertSnapshotFile.run({ ...f, size: f.bytes.length })
   }
 
@@ -229,10 +269,17 @@ export class RecapQueries {
     const files = new Map<number, SnapshotRecord['files']>()
     for (const f of this.s.snapshotFiles.all() as Row[]) {
       const list = files.get(f.snapshot as number) ?? []
-      list.push({ profile: f.profile as string, filename: f.filename as string, sha256: f.sha256 as string, size: f.size as number })
+      list.push({
+        profile: f.profile as string,
+        filename: f.filename as string,
+        sha256: f.sha256 as string,
+        size: f.size as number,
+      })
       files.set(f.snapshot as number, list)
     }
-    return (this.s.listSnapshots.all() as Row[]).map((r) => this.snapshotFromRow(r, files.get(r.id as number) ?? []))
+    return (this.s.listSnapshots.all() as Row[]).map((r) =>
+      this.snapshotFromRow(r, files.get(r.id as number) ?? []),
+    )
   }
 
   getSnapshot(id: number): SnapshotRecord | undefined {
@@ -247,8 +294,12 @@ export class RecapQueries {
     return this.snapshotFromRow(r, files)
   }
 
-  snapshotFile(id: number, profile: string): { filename: string; sha256: string; bytes: Buffer } | undefined {
-    return this.s.snapshotFile.get(id, profile) as { filename: string; sha256: string; bytes: Buffer } | undefined
+  snapshotFile(
+    id: number,
+    profile: string,
+  ): { filename: string; sha256: string; bytes: Buffer } | undefined {
+    return this.s.snapshotFile.get(id, profile) as
+      { filename: string; sha256: string; bytes: Buffer } | undefined
   }
 
   snapshotData(id: number): Buffer | undefined {

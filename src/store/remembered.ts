@@ -13,10 +13,15 @@ export function rememberedSettings(file: string): RememberedSettings {
   let db: Database.Database | null = null
   try {
     db = new Database(file, { readonly: true, fileMustExist: true })
-    const rows = db.prepare(`SELECT key, value FROM meta WHERE key IN ('regency', 'training')`).all() as { key: string; value: string }[]
+    const rows = db
+      .prepare(`SELECT key, value FROM meta WHERE key IN ('regency', 'training')`)
+      .all() as { key: string; value: string }[]
     const meta = new Map(rows.map((r) => [r.key, r.value]))
     const training = meta.get('training')
-    return { regency: meta.get('regency') ?? null, training: training === undefined ? null : training === '1' }
+    return {
+      regency: meta.get('regency') ?? null,
+      training: training === undefined ? null : training === '1',
+    }
   } catch {
     return { regency: null, training: null }
   } finally {

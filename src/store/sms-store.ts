@@ -44,11 +44,14 @@ export class SmsStore {
       setCode: p(`INSERT INTO sms_codes (user_id, code_hash, issued_at) VALUES (?, ?, ?)
         ON CONFLICT (user_id) DO UPDATE SET code_hash = excluded.code_hash, issued_at = excluded.issued_at`),
       codeHash: p('SELECT code_hash FROM sms_codes WHERE user_id = ?'),
-      insert: p(`INSERT INTO sms_messages (direction, gateway, phone, at, sent_at, text, user_id, status, detail, message_key, reply_to)
+      insert:
+        p(`INSERT INTO sms_messages (direction, gateway, phone, at, sent_at, text, user_id, status, detail, message_key, reply_to)
         VALUES (@direction, @gateway, @phone, @at, @sentAt, @text, @userId, @status, @detail, @key, @replyTo)`),
       byKey: p('SELECT * FROM sms_messages WHERE message_key = ?'),
       byId: p('SELECT * FROM sms_messages WHERE id = ?'),
-      setStatus: p('UPDATE sms_messages SET status = ?, detail = ?, user_id = coalesce(?, user_id) WHERE id = ?'),
+      setStatus: p(
+        'UPDATE sms_messages SET status = ?, detail = ?, user_id = coalesce(?, user_id) WHERE id = ?',
+      ),
       setText: p('UPDATE sms_messages SET text = ? WHERE id = ?'),
       recent: p('SELECT * FROM sms_messages WHERE id < ? ORDER BY id DESC LIMIT ?'),
       // What an operator still has to act on: incoming messages not counted (and not yet handled
@@ -62,17 +65,21 @@ export class SmsStore {
         WHERE id = ? AND direction = 'in' AND json_extract(detail, '$.handled') IS NULL`),
       // The lockout is read from the log, so it survives a restart: wrong codes, and messages whose
       // code was right (they reset the count; an empty message had no code at all).
-      lockoutHistory: p(`SELECT at, status, json_extract(detail, '$.unblocked') IS NOT NULL AS cleared FROM sms_messages
+      lockoutHistory:
+        p(`SELECT at, status, json_extract(detail, '$.unblocked') IS NOT NULL AS cleared FROM sms_messages
         WHERE phone = ? AND direction = 'in' AND at >= ?
           AND (status = 'wrong_code' OR (status IN ('counted', 'conflict', 'refused') AND json_extract(detail, '$.empty') IS NULL))
         ORDER BY id`),
-      wrongCodePhones: p(`SELECT DISTINCT phone FROM sms_messages WHERE direction = 'in' AND status = 'wrong_code' AND at >= ?`),
+      wrongCodePhones: p(
+        `SELECT DISTINCT phone FROM sms_messages WHERE direction = 'in' AND status = 'wrong_code' AND at >= ?`,
+      ),
       clearWrongCodes: p(`UPDATE sms_messages SET detail = json_set(detail, '$.unblocked', json(?))
         WHERE phone = ? AND direction = 'in' AND status = 'wrong_code' AND at >= ? AND json_extract(detail, '$.unblocked') IS NULL`),
       lastInByUser: p(`SELECT m.* FROM sms_messages m
         JOIN (SELECT user_id, max(id) AS id FROM sms_messages WHERE direction = 'in' AND user_id IS NOT NULL GROUP BY user_id) last
         ON last.id = m.id`),
-      unknown: p(`SELECT phone, count(*) AS n, max(at) AS last_at, max(id) AS last_id FROM sms_messages
+      unknown:
+        p(`SELECT phone, count(*) AS n, max(at) AS last_at, max(id) AS last_id FROM sms_messages
         WHERE direction = 'in' AND status = 'unknown_number' GROUP BY phone ORDER BY last_at DESC LIMIT 200`),
     }
   }
@@ -113,7 +120,12 @@ export class SmsStore {
     return r ? messageFromRow(r) : undefined
   }
 
-  setStatus(id: number, status: string, detail: Record<string, unknown>, userId: string | null = null): void {
+  setStatus(
+    id: number,
+    status: string,
+    detail: Record<string, unknown>,
+    userId: string | null = null,
+  ): void {
     this.s.setStatus.run(status, JSON.stringify(detail), userId, id)
   }
 
@@ -138,8 +150,17 @@ export class SmsStore {
   }
 
   /** This number's messages since `sinceIso` that decide its lockout, oldest first. */
-  lockoutHistory(phone: string, sinceIso: string): { at: string; wrong: boolean; cleared: boolean }[] {
-    return (this.s.lockoutHistory.all(phone, sinceIso) as { at: string; status: string; cleared: number }[]).map((r) => ({
+  lockoutHistory(
+    phone: string,
+    sinceIso: string,
+  ): { at: string; wrong: boolean; cleared: boolean }[] {
+    return (
+      this.s.lockoutHistory.all(phone, sinceIso) as {
+        at: string
+        status: string
+        cleared: number
+      }[]
+    ).map((r) => ({
       at: r.at,
       wrong: r.status === 'wrong_code',
       cleared: r.cleared === 1,
@@ -158,7 +179,9 @@ export class SmsStore {
 
   /** Each person's last incoming SMS, by user id (the chase list). */
   lastInByUser(): Map<string, SmsMessageRecord> {
-    return new Map((this.s.lastInByUser.all() as Row[]).map((r) => [r.user_id as string, messageFromRow(r)]))
+    return new Map(
+      (this.s.lastInByUser.all() as Row[]).map((r) => [r.user_id as string, messageFromRow(r)]),
+    )
   }
 
   /** Numbers that are no one's, with how often and when they last wrote. */

@@ -194,7 +194,12 @@ function receivedFromRow(r: Row): ReceivedSubmission {
 }
 
 function submissionFromRow(r: Row): SubmissionRecord {
-  return { ...receivedFromRow(r), seq: r.seq as number, outcome: r.outcome as SubmissionRecord['outcome'], answer: r.answer as string }
+  return {
+    ...receivedFromRow(r),
+    seq: r.seq as number,
+    outcome: r.outcome as SubmissionRecord['outcome'],
+    answer: r.answer as string,
+  }
 }
 
 /**
@@ -213,7 +218,9 @@ export class DeskStore {
     const p = (sql: string) => db.prepare(sql)
     this.s = {
       getMeta: p('SELECT value FROM meta WHERE key = ?'),
-      setMeta: p('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
+      setMeta: p(
+        'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+      ),
       listContests: p('SELECT id, name, candidates FROM contests ORDER BY position'),
       deleteContests: p('DELETE FROM contests'),
       insertContest: p('INSERT INTO contests (id, position, name, candidates) VALUES (?, ?, ?, ?)'),
@@ -222,12 +229,16 @@ export class DeskStore {
       listTpsUnder: p("SELECT * FROM tps WHERE code >= ? || '.' AND code < ? || '/' ORDER BY code"),
       getTps: p('SELECT * FROM tps WHERE code = ?'),
       countTps: p('SELECT count(*) AS n FROM tps'),
-      upsertTps: p(`INSERT INTO tps (code, desa, number, dpt, dpt_l, dpt_p, location, simulated, updated_at)
+      upsertTps:
+        p(`INSERT INTO tps (code, desa, number, dpt, dpt_l, dpt_p, location, simulated, updated_at)
         VALUES (@code, @desa, @number, @dpt, @dptL, @dptP, @location, @simulated, @at)
         ON CONFLICT (code) DO UPDATE SET dpt = excluded.dpt, dpt_l = excluded.dpt_l, dpt_p = excluded.dpt_p,
           location = excluded.location, simulated = excluded.simulated, updated_at = excluded.updated_at`),
-      setTpsStatus: p('UPDATE tps SET status = ?, status_reason = ?, merged_into = ?, updated_at = ? WHERE code = ?'),
-      insertUser: p(`INSERT INTO users (id, name, phone, role, region, code_id, code_hash, simulated, created_at)
+      setTpsStatus: p(
+        'UPDATE tps SET status = ?, status_reason = ?, merged_into = ?, updated_at = ? WHERE code = ?',
+      ),
+      insertUser:
+        p(`INSERT INTO users (id, name, phone, role, region, code_id, code_hash, simulated, created_at)
         VALUES (@id, @name, @phone, @role, @region, @codeId, @codeHash, @simulated, @createdAt)`),
       userByCodeId: p('SELECT * FROM users WHERE code_id = ?'),
       userById: p('SELECT * FROM users WHERE id = ?'),
@@ -237,30 +248,44 @@ export class DeskStore {
       findSubmission: p('SELECT * FROM submissions WHERE actor = ? AND submission_id = ?'),
       submissionBySeq: p('SELECT * FROM submissions WHERE seq = ?'),
       submissionsForTps: p('SELECT * FROM submissions WHERE tps = ? ORDER BY seq'),
-      insertRefusal: p(`INSERT INTO refusals (submission_id, actor, channel, received_at, address, tps, contest, payload, hash, status, code, fields)
+      insertRefusal:
+        p(`INSERT INTO refusals (submission_id, actor, channel, received_at, address, tps, contest, payload, hash, status, code, fields)
         VALUES (@submissionId, @actor, @channel, @receivedAt, @address, @tps, @contest, @payload, @hash, @status, @code, @fields)`),
       refusalsForTps: p('SELECT * FROM refusals WHERE tps = ? ORDER BY id'),
       nextSeq: p('SELECT coalesce(max(seq), 0) + 1 AS n FROM submissions'),
       nextConflictId: p('SELECT coalesce(max(id), 0) + 1 AS n FROM conflicts'),
-      insertSubmission: p(`INSERT INTO submissions (seq, submission_id, actor, channel, received_at, address, tps, contest, payload, hash, outcome, answer)
+      insertSubmission:
+        p(`INSERT INTO submissions (seq, submission_id, actor, channel, received_at, address, tps, contest, payload, hash, outcome, answer)
         VALUES (@seq, @submissionId, @actor, @channel, @receivedAt, @address, @tps, @contest, @payload, @hash, @outcome, @answer)`),
       getResult: p('SELECT * FROM results WHERE tps = ? AND contest = ?'),
-      recapResults: p('SELECT tps, votes, valid, invalid, total, voters_total FROM results WHERE contest = ?'),
-      recapResult: p('SELECT tps, votes, valid, invalid, total, voters_total FROM results WHERE tps = ? AND contest = ?'),
+      recapResults: p(
+        'SELECT tps, votes, valid, invalid, total, voters_total FROM results WHERE contest = ?',
+      ),
+      recapResult: p(
+        'SELECT tps, votes, valid, invalid, total, voters_total FROM results WHERE tps = ? AND contest = ?',
+      ),
       resultsForTps: p('SELECT * FROM results WHERE tps = ?'),
-      insertResult: p(`INSERT INTO results (tps, contest, submission_seq, votes, valid, invalid, total, voters_dpt, voters_dptb, voters_dpk, voters_total, warnings, review, accepted_at, updated_at)
+      insertResult:
+        p(`INSERT INTO results (tps, contest, submission_seq, votes, valid, invalid, total, voters_dpt, voters_dptb, voters_dpk, voters_total, warnings, review, accepted_at, updated_at)
         VALUES (@tps, @contest, @seq, @votes, @valid, @invalid, @total, @vDpt, @vDptb, @vDpk, @vTotal, @warnings, @review, @at, @at)`),
-      insertConflict: p(`INSERT INTO conflicts (id, tps, contest, kind, submission_seq, standing_seq, created_at)
+      insertConflict:
+        p(`INSERT INTO conflicts (id, tps, contest, kind, submission_seq, standing_seq, created_at)
         VALUES (?, ?, ?, ?, ?, ?, ?)`),
-      openConflictsFor: p("SELECT * FROM conflicts WHERE tps = ? AND contest = ? AND status = 'open' ORDER BY id"),
+      openConflictsFor: p(
+        "SELECT * FROM conflicts WHERE tps = ? AND contest = ? AND status = 'open' ORDER BY id",
+      ),
       countOpenConflicts: p("SELECT count(*) AS n FROM conflicts WHERE status = 'open'"),
       // Every TPS code under a region lies in [code., code/) ('/' sorts right after '.'): a range on conflicts_open.
-      countOpenConflictsUnder: p("SELECT count(*) AS n FROM conflicts WHERE status = 'open' AND tps >= ? || '.' AND tps < ? || '/'"),
+      countOpenConflictsUnder: p(
+        "SELECT count(*) AS n FROM conflicts WHERE status = 'open' AND tps >= ? || '.' AND tps < ? || '/'",
+      ),
       countFlagged: p("SELECT count(*) AS n FROM results WHERE review = 'flagged'"),
       insertEvent: p('INSERT INTO events (at, type, data) VALUES (?, ?, ?)'),
       eventsAfter: p('SELECT * FROM events WHERE id > ? ORDER BY id LIMIT ?'),
-      lastEventId: p("SELECT coalesce(max(id), 0) AS id FROM events"),
-      insertAudit: p('INSERT INTO audit (at, actor, action, target, detail) VALUES (?, ?, ?, ?, ?)'),
+      lastEventId: p('SELECT coalesce(max(id), 0) AS id FROM events'),
+      insertAudit: p(
+        'INSERT INTO audit (at, actor, action, target, detail) VALUES (?, ?, ?, ?, ?)',
+      ),
       listAudit: p('SELECT * FROM audit ORDER BY id DESC LIMIT ?'),
     }
   }
@@ -290,7 +315,9 @@ export class DeskStore {
 
   replaceContests(contests: Contest[]): void {
     this.s.deleteContests.run()
-    contests.forEach((c, i) => this.s.insertContest.run(c.id, i, c.name, JSON.stringify(c.candidates)))
+    contests.forEach((c, i) =>
+      this.s.insertContest.run(c.id, i, c.name, JSON.stringify(c.candidates)),
+    )
   }
 
   /** Once any report has arrived, the contests and candidates are fixed. */
@@ -326,7 +353,12 @@ export class DeskStore {
     return { imported, updated }
   }
 
-  setTpsStatus(code: string, status: TpsStatus, reason: string | null, mergedInto: string | null): void {
+  setTpsStatus(
+    code: string,
+    status: TpsStatus,
+    reason: string | null,
+    mergedInto: string | null,
+  ): void {
     this.s.setTpsStatus.run(status, reason, mergedInto, this.nowIso(), code)
   }
 
@@ -407,7 +439,8 @@ export class DeskStore {
   /** Only what a rollup needs, for every TPS of a contest (the recap's hot path: no warnings, no metadata). */
   recapResults(contest: string): Map<string, ContestResult> {
     const map = new Map<string, ContestResult>()
-    for (const r of this.s.recapResults.all(contest) as Row[]) map.set(r.tps as string, contestResultFromRow(r))
+    for (const r of this.s.recapResults.all(contest) as Row[])
+      map.set(r.tps as string, contestResultFromRow(r))
     return map
   }
 
@@ -448,7 +481,14 @@ export class DeskStore {
     })
   }
 
-  insertConflict(id: number, tps: string, contest: string, kind: ConflictRecord['kind'], seq: number, standingSeq: number): void {
+  insertConflict(
+    id: number,
+    tps: string,
+    contest: string,
+    kind: ConflictRecord['kind'],
+    seq: number,
+    standingSeq: number,
+  ): void {
     this.s.insertConflict.run(id, tps, contest, kind, seq, standingSeq, this.nowIso())
   }
 
@@ -501,10 +541,23 @@ export class DeskStore {
   }
 
   audit(actor: string, action: string, target: string | null, detail?: unknown): void {
-    this.s.insertAudit.run(this.nowIso(), actor, action, target, detail === undefined ? null : JSON.stringify(detail))
+    this.s.insertAudit.run(
+      this.nowIso(),
+      actor,
+      action,
+      target,
+      detail === undefined ? null : JSON.stringify(detail),
+    )
   }
 
-  listAudit(limit = 200): { id: number; at: string; actor: string; action: string; target: string | null; detail: unknown }[] {
+  listAudit(limit = 200): {
+    id: number
+    at: string
+    actor: string
+    action: string
+    target: string | null
+    detail: unknown
+  }[] {
     return (this.s.listAudit.all(limit) as Row[]).map((r) => ({
       id: r.id as number,
       at: r.at as string,

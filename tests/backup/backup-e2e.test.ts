@@ -19,7 +19,11 @@ describe('backup indicator on the console home (Chromium, 1366×768)', () => {
   let t = Date.parse('2024-11-27T12:00:00.000Z')
 
   async function home(): Promise<Page> {
-    const context = await browser.newContext({ viewport: VIEWPORT, locale: 'id-ID', timezoneId: 'Asia/Jakarta' })
+    const context = await browser.newContext({
+      viewport: VIEWPORT,
+      locale: 'id-ID',
+      timezoneId: 'Asia/Jakarta',
+    })
     await context.addInitScript((token) => sessionStorage.setItem('desk.token', token), ADMIN_TOKEN)
     context.setDefaultTimeout(15_000)
     const page = await context.newPage()
@@ -31,7 +35,12 @@ describe('backup indicator on the console home (Chromium, 1366×768)', () => {
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true })
     backupDir = mkdtempSync(join(tmpdir(), 'desk-backup-ui-'))
-    desk = await startDesk({ staticDir: builtUi(), backupDir, backupIntervalSeconds: 60, now: () => new Date(t) })
+    desk = await startDesk({
+      staticDir: builtUi(),
+      backupDir,
+      backupIntervalSeconds: 60,
+      now: () => new Date(t),
+    })
     await desk.backups!.trigger()
     browser = await launchBrowser()
   }, 180_000)
@@ -57,7 +66,9 @@ describe('backup indicator on the console home (Chromium, 1366×768)', () => {
     await expect.poll(() => line.getAttribute('data-state')).toBe('stale')
     expect(await line.getAttribute('role')).toBe('alert')
     expect(await line.innerText()).toContain('CADANGAN BERMASALAH')
-    expect(await line.evaluate((el) => getComputedStyle(el).backgroundColor)).toBe('rgb(254, 226, 226)')
+    expect(await line.evaluate((el) => getComputedStyle(el).backgroundColor)).toBe(
+      'rgb(254, 226, 226)',
+    )
     await page.screenshot({ path: join(SHOTS, 'home-backup-stale.png') })
     await page.context().close()
   }, 120_000)
@@ -75,9 +86,14 @@ describe('backup indicator on the console home (Chromium, 1366×768)', () => {
 
 function cli(args: string[]): Promise<{ code: number; out: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [join(builtApp(), 'main', 'cli.js'), ...args], { timeout: 60_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, out: stdout + stderr })
-    })
+    execFile(
+      process.execPath,
+      [join(builtApp(), 'main', 'cli.js'), ...args],
+      { timeout: 60_000 },
+      (err, stdout, stderr) => {
+        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, out: stdout + stderr })
+      },
+    )
   })
 }
 
@@ -104,7 +120,15 @@ describe('npm run desk -- restore FILE --data-dir DIR', () => {
     const help = await cli(['--help'])
     expect(help.out).toContain('--backup-dir DIR')
     expect(help.out).toContain('restore FILE')
-    const badInterval = await cli(['serve', '--data-dir', join(target, 'x'), '--backup-dir', dir, '--backup-interval', '0'])
+    const badInterval = await cli([
+      'serve',
+      '--data-dir',
+      join(target, 'x'),
+      '--backup-dir',
+      dir,
+      '--backup-interval',
+      '0',
+    ])
     expect(badInterval.code).toBe(1)
     expect(badInterval.out).toContain('--backup-interval')
     expect(existsSync(join(target, 'x'))).toBe(false)

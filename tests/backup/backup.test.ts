@@ -1,10 +1,23 @@
 import Database from 'better-sqlite3'
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { restoreBackup } from '../../src/host/restore'
-import { backupFileName, backupsToKeep, backupTime, listBackups } from '../../src/service/backup-service'
+import {
+  backupFileName,
+  backupsToKeep,
+  backupTime,
+  listBackups,
+} from '../../src/service/backup-service'
 import { checkDatabaseFile } from '../../src/store/backup'
 import { ADMIN_TOKEN, DESA_A, sid, startDesk, tpsCsv, type TestDesk } from '../helpers/desk'
 
@@ -31,7 +44,13 @@ async function deskWithBackups(backupDir: string, c = clock(), interval = 60): P
   return desk
 }
 
-const sheet = (tps: string) => ({ submissionId: sid(), tps, contest: 'bupati', votes: { '1': 150, '2': 120 }, invalid: 10 })
+const sheet = (tps: string) => ({
+  submissionId: sid(),
+  tps,
+  contest: 'bupati',
+  votes: { '1': 150, '2': 120 },
+  invalid: 10,
+})
 
 function rowsIn(file: string, table: string): number {
   const db = new Database(file, { readonly: true })
@@ -52,7 +71,19 @@ describe('rotation (pure)', () => {
     const keep = backupsToKeep(files, 10)
     const kept = files.filter((f) => keep.has(f.file)).map((f) => f.at.toISOString().slice(11, 16))
     // Newest 10 are 13:40 … 16:40; 12:40 is the newest of hour 12; 13:20 is not the newest of 13.
-    expect(kept).toEqual(['12:40', '13:40', '14:00', '14:20', '14:40', '15:00', '15:20', '15:40', '16:00', '16:20', '16:40'])
+    expect(kept).toEqual([
+      '12:40',
+      '13:40',
+      '14:00',
+      '14:20',
+      '14:40',
+      '15:00',
+      '15:20',
+      '15:40',
+      '16:00',
+      '16:20',
+      '16:40',
+    ])
   })
 
   it('reads the time back from a backup name and ignores other files', () => {
@@ -68,7 +99,8 @@ describe('online backups', () => {
     const dir = tmp('desk-backup-')
     const c = clock()
     const desk = await deskWithBackups(dir, c)
-    for (const n of ['001', '002', '003']) expect((await desk.call('POST', '/results', sheet(`${DESA_A}.${n}`))).status).toBe(201)
+    for (const n of ['001', '002', '003'])
+      expect((await desk.call('POST', '/results', sheet(`${DESA_A}.${n}`))).status).toBe(201)
     c.advance(30)
     const made = await desk.call('POST', '/backup')
     expect(made.status).toBe(201)
@@ -80,10 +112,22 @@ describe('online backups', () => {
     // It holds every reporter's name and phone number: readable by the desk's user only.
     expect(statSync(file).mode & 0o777).toBe(0o600)
     // A single self-contained file: nothing left beside it.
-    expect(readdirSync(dir).filter((f) => f.endsWith('-wal') || f.endsWith('.tmp') || f.endsWith('-journal'))).toEqual([])
+    expect(
+      readdirSync(dir).filter(
+        (f) => f.endsWith('-wal') || f.endsWith('.tmp') || f.endsWith('-journal'),
+      ),
+    ).toEqual([])
 
     // A result after the backup is not in it; the restored desk has exactly what was backed up.
-    expect((await desk.call('POST', '/results', { ...sheet(`${DESA_A}.001`), contest: 'gubernur', votes: { '1': 100, '2': 100, '3': 70 } })).status).toBe(201)
+    expect(
+      (
+        await desk.call('POST', '/results', {
+          ...sheet(`${DESA_A}.001`),
+          contest: 'gubernur',
+          votes: { '1': 100, '2': 100, '3': 70 },
+        })
+      ).status,
+    ).toBe(201)
     const restoredDir = join(tmp('desk-restore-'), 'baru')
     const r = restoreBackup({ file, dataDir: restoredDir })
     expect(r).toMatchObject({ results: 3, regency: '35.09', training: false })
@@ -142,9 +186,14 @@ describe('online backups', () => {
     const desk = await deskWithBackups(dir, c, 3600)
     const before = listBackups(dir).length
     c.advance(5)
-    desk.service.bus.publish([{ id: 1, type: 'snapshot.created', at: c.now().toISOString(), data: {} }])
+    desk.service.bus.publish([
+      { id: 1, type: 'snapshot.created', at: c.now().toISOString(), data: {} },
+    ])
     // No trigger from the test: the freeze's event alone starts it.
-    await vi.waitFor(() => expect(listBackups(dir).length).toBe(before + 1), { timeout: 10_000, interval: 20 })
+    await vi.waitFor(() => expect(listBackups(dir).length).toBe(before + 1), {
+      timeout: 10_000,
+      interval: 20,
+    })
     expect(listBackups(dir)[0]!.at.toISOString()).toBe(c.now().toISOString())
   })
 
@@ -152,7 +201,11 @@ describe('online backups', () => {
     const dir = tmp('desk-backup-')
     const c = clock()
     const desk = await deskWithBackups(dir, c, 60)
-    expect((await desk.call('GET', '/backup')).body).toMatchObject({ state: 'ok', alarm: false, intervalSeconds: 60 })
+    expect((await desk.call('GET', '/backup')).body).toMatchObject({
+      state: 'ok',
+      alarm: false,
+      intervalSeconds: 60,
+    })
     c.advance(119)
     expect((await desk.call('GET', '/backup')).body.alarm).toBe(false)
     c.advance(2)
@@ -183,7 +236,11 @@ describe('online backups', () => {
     expect((await desk.call('GET', '/backup')).body).toMatchObject({ state: 'off', alarm: false })
     expect((await desk.call('POST', '/backup')).status).toBe(409)
     expect((await desk.call('GET', '/backup', undefined, null)).status).toBe(401)
-    const op = await desk.call('POST', '/users', { name: 'Operator', role: 'operator', region: '35.09' })
+    const op = await desk.call('POST', '/users', {
+      name: 'Operator',
+      role: 'operator',
+      region: '35.09',
+    })
     expect((await desk.call('GET', '/backup', undefined, op.body.accessCode)).status).toBe(200)
     expect((await desk.call('POST', '/backup', undefined, op.body.accessCode)).status).toBe(403)
   })
@@ -199,8 +256,12 @@ describe('restore', () => {
     expect(() => restoreBackup({ file, dataDir: busy })).toThrow(/tidak kosong/)
     const bad = join(tmp('desk-bad-'), 'desk-2024-11-27T12-00-00-000Z.sqlite')
     writeFileSync(bad, Buffer.alloc(8192, 7))
-    expect(() => restoreBackup({ file: bad, dataDir: join(tmp('desk-new-'), 'x') })).toThrow(/bukan basis data desk|rusak/)
-    expect(() => restoreBackup({ file: join(dir, 'nope.sqlite'), dataDir: join(tmp('desk-new-'), 'x') })).toThrow(/tidak ditemukan/)
+    expect(() => restoreBackup({ file: bad, dataDir: join(tmp('desk-new-'), 'x') })).toThrow(
+      /bukan basis data desk|rusak/,
+    )
+    expect(() =>
+      restoreBackup({ file: join(dir, 'nope.sqlite'), dataDir: join(tmp('desk-new-'), 'x') }),
+    ).toThrow(/tidak ditemukan/)
     expect(desk.adminToken).toBe(ADMIN_TOKEN)
   })
 })

@@ -17,8 +17,11 @@ describe('conflicts waiting on the board, per kecamatan', () => {
 
   beforeAll(async () => {
     desk = await startDesk()
-    expect((await desk.call('POST', '/tps/import', tpsCsv([DESA_A, DESA_C], 2, 300))).status).toBe(200)
-    display = (await desk.call('POST', '/users', { name: 'Layar Ruang Rapat', role: 'display' })).body.accessCode
+    expect((await desk.call('POST', '/tps/import', tpsCsv([DESA_A, DESA_C], 2, 300))).status).toBe(
+      200,
+    )
+    display = (await desk.call('POST', '/users', { name: 'Layar Ruang Rapat', role: 'display' }))
+      .body.accessCode
   })
   afterAll(() => desk.stop())
 
@@ -42,11 +45,22 @@ describe('conflicts waiting on the board, per kecamatan', () => {
   })
 
   it('keeps the rest of the summary the same whether scoped or not', async () => {
-    const whole = (await desk.call<BoardSummaryDto>('GET', '/board/summary', undefined, display)).body
-    const scoped = (await desk.call<BoardSummaryDto>('GET', `/board/summary?kecamatan=${JOMBANG}`, undefined, display)).body
+    const whole = (await desk.call<BoardSummaryDto>('GET', '/board/summary', undefined, display))
+      .body
+    const scoped = (
+      await desk.call<BoardSummaryDto>(
+        'GET',
+        `/board/summary?kecamatan=${JOMBANG}`,
+        undefined,
+        display,
+      )
+    ).body
     expect({ ...scoped, conflictsWaiting: whole.conflictsWaiting }).toEqual(whole)
     // The regency summary is not changed by a scoped read (it is cached and shared).
-    expect((await desk.call<BoardSummaryDto>('GET', '/board/summary', undefined, display)).body.conflictsWaiting).toBe(3)
+    expect(
+      (await desk.call<BoardSummaryDto>('GET', '/board/summary', undefined, display)).body
+        .conflictsWaiting,
+    ).toBe(3)
   })
 
   it('refuses an unknown kecamatan, naming the parameter', async () => {

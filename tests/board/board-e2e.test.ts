@@ -59,15 +59,29 @@ function measureText(): { text: string; px: number; contrast: number }[] {
     if (!text || !el) continue
     const rect = el.getBoundingClientRect()
     const style = getComputedStyle(el)
-    if (rect.width === 0 || rect.height === 0 || style.visibility === 'hidden' || style.display === 'none') continue
+    if (
+      rect.width === 0 ||
+      rect.height === 0 ||
+      style.visibility === 'hidden' ||
+      style.display === 'none'
+    )
+      continue
     if (el instanceof SVGElement) {
       const textEl = el.closest('text')!
       const scale = (textEl as SVGGraphicsElement).getScreenCTM()?.a ?? 1
       const fill = parse(getComputedStyle(textEl).fill)
       const bg = parse(textEl.getAttribute('data-bg') ?? '#000')
-      out.push({ text, px: parseFloat(getComputedStyle(textEl).fontSize) * scale, contrast: ratio(fill, bg) })
+      out.push({
+        text,
+        px: parseFloat(getComputedStyle(textEl).fontSize) * scale,
+        contrast: ratio(fill, bg),
+      })
     } else {
-      out.push({ text, px: parseFloat(style.fontSize), contrast: ratio(parse(style.color), background(el)) })
+      out.push({
+        text,
+        px: parseFloat(style.fontSize),
+        contrast: ratio(parse(style.color), background(el)),
+      })
     }
   }
   return out
@@ -80,10 +94,21 @@ async function openBoard(page: Page, desk: TestDesk, token: string, query = '') 
 
 /** Charts draw on a later frame and then note the font sizes they used: wait for that, not for a guess. */
 const chartsDrawn = (page: Page) =>
-  page.waitForFunction(() => document.querySelectorAll('canvas[data-min-font-px]').length === 2, undefined, { timeout: 10_000 })
+  page.waitForFunction(
+    () => document.querySelectorAll('canvas[data-min-font-px]').length === 2,
+    undefined,
+    { timeout: 10_000 },
+  )
 
 const tilePercents = (page: Page) =>
-  page.$$eval('[data-tile]', (tiles) => Object.fromEntries(tiles.map((t) => [t.getAttribute('data-tile'), t.querySelector('.tile-pct')?.textContent ?? ''])))
+  page.$$eval('[data-tile]', (tiles) =>
+    Object.fromEntries(
+      tiles.map((t) => [
+        t.getAttribute('data-tile'),
+        t.querySelector('.tile-pct')?.textContent ?? '',
+      ]),
+    ),
+  )
 
 describe('wall board in Chromium', () => {
   let desk: TestDesk
@@ -98,13 +123,20 @@ describe('wall board in Chromium', () => {
     mkdirSync(ARTIFACTS, { recursive: true })
     desk = await startDesk({ staticDir: builtUi(), dataDir })
     tps = await importAllTps(desk, 2)
-    display = (await desk.call('POST', '/users', { name: 'Layar Ruang Rapat', role: 'display', phone: '081234567890' })).body.accessCode
+    display = (
+      await desk.call('POST', '/users', {
+        name: 'Layar Ruang Rapat',
+        role: 'display',
+        phone: '081234567890',
+      })
+    ).body.accessCode
     // Kecamatan number k reports k of its TPS (capped), so every tile shows a different share.
     const byKec = new Map<string, string[]>()
     for (const t of tps) byKec.set(t.slice(0, 8), [...(byKec.get(t.slice(0, 8)) ?? []), t])
     for (const [kec, list] of byKec) {
       const n = Math.min(list.length, Number(kec.slice(6)) % 12)
-      for (const t of list.slice(0, n)) await send(desk, t, 'gubernur', 3, Number(kec.slice(6)) % 3 === 0 ? 50 : 0)
+      for (const t of list.slice(0, n))
+        await send(desk, t, 'gubernur', 3, Number(kec.slice(6)) % 3 === 0 ? 50 : 0)
       for (const t of list.slice(0, Math.floor(n / 2))) {
         await send(desk, t, 'bupati', 2)
         bupatiSent.add(t)
@@ -130,9 +162,12 @@ describe('wall board in Chromium', () => {
     await openBoard(page, desk, display, '?contest=gubernur&peta=petak')
     const percents = await tilePercents(page)
     expect(Object.keys(percents)).toHaveLength(31)
-    for (const kec of desk.service.regions.kecamatan) expect(percents[kec.code], kec.name).toBe(expectedPercent(kec.code))
+    for (const kec of desk.service.regions.kecamatan)
+      expect(percents[kec.code], kec.name).toBe(expectedPercent(kec.code))
     const total = [...sent.values()].reduce((a, b) => a + b, 0)
-    expect(await page.textContent('[data-testid=progress-percent]')).toBe(`${Math.floor((total / tps.length) * 100)}%`)
+    expect(await page.textContent('[data-testid=progress-percent]')).toBe(
+      `${Math.floor((total / tps.length) * 100)}%`,
+    )
     await expect(page.textContent('body')).resolves.toContain('DATA CEPAT — BUKAN DATA RESMI')
     await chartsDrawn(page)
     await page.screenshot({ path: join(ARTIFACTS, 'board-1920x1080.png') })
@@ -144,21 +179,32 @@ describe('wall board in Chromium', () => {
     expect(small, JSON.stringify(small.slice(0, 5))).toEqual([])
     const faint = texts.filter((t) => t.contrast < 4.5)
     expect(faint, JSON.stringify(faint.slice(0, 5))).toEqual([])
-    const big = await page.$eval('[data-testid=progress-percent]', (el) => parseFloat(getComputedStyle(el).fontSize))
+    const big = await page.$eval('[data-testid=progress-percent]', (el) =>
+      parseFloat(getComputedStyle(el).fontSize),
+    )
     expect(big).toBeGreaterThanOrEqual(64)
-    const canvases = await page.$$eval('canvas', (cs) => cs.map((c) => ({ min: Number(c.dataset.minFontPx), key: Number(c.dataset.keyFontPx || 0) })))
+    const canvases = await page.$$eval('canvas', (cs) =>
+      cs.map((c) => ({ min: Number(c.dataset.minFontPx), key: Number(c.dataset.keyFontPx || 0) })),
+    )
     expect(canvases).toHaveLength(2)
     for (const c of canvases) expect(c.min).toBeGreaterThanOrEqual(24)
     expect(Math.max(...canvases.map((c) => c.key))).toBeGreaterThanOrEqual(64) // vote shares
     // Nothing spills off the screen.
-    expect(await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.scrollHeight])).toEqual([1920, 1080])
+    expect(
+      await page.evaluate(() => [
+        document.documentElement.scrollWidth,
+        document.documentElement.scrollHeight,
+      ]),
+    ).toEqual([1920, 1080])
     await page.close()
   })
 
   it('fits 1280×720 and the public page fits a 360 px phone without personal data', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 720 } })
     await openBoard(page, desk, display, '?peta=petak')
-    const boxes = await page.$$eval('[data-tile]', (ts) => ts.map((t) => t.getBoundingClientRect()).map((r) => [r.left, r.top, r.right, r.bottom]))
+    const boxes = await page.$$eval('[data-tile]', (ts) =>
+      ts.map((t) => t.getBoundingClientRect()).map((r) => [r.left, r.top, r.right, r.bottom]),
+    )
     expect(boxes).toHaveLength(31)
     for (const [l, t, r, b] of boxes) {
       expect(l).toBeGreaterThanOrEqual(0)
@@ -170,7 +216,11 @@ describe('wall board in Chromium', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'board-1280x720.png') })
     await page.close()
 
-    const phone = await browser.newPage({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true })
+    const phone = await browser.newPage({
+      viewport: { width: 360, height: 740 },
+      isMobile: true,
+      hasTouch: true,
+    })
     await phone.goto(`${desk.url}/publik`)
     await phone.waitForSelector('.publik-contest')
     const body = (await phone.textContent('body'))!
@@ -179,7 +229,9 @@ describe('wall board in Chromium', () => {
     expect(body).not.toContain('Layar Ruang Rapat')
     expect(body).not.toContain('081234567890')
     expect(await phone.$$('.publik-contest')).toHaveLength(2)
-    expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360)
+    expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+      360,
+    )
     await phone.screenshot({ path: join(ARTIFACTS, 'publik-360x740.png'), fullPage: true })
     await phone.close()
   })
@@ -188,7 +240,12 @@ describe('wall board in Chromium', () => {
     const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } })
     await openBoard(page, desk, display, '?contest=gubernur')
     await page.waitForSelector('path[data-shape]')
-    const shapes = await page.$$eval('path[data-shape]', (ps) => ps.map((p) => ({ code: p.getAttribute('data-shape'), percent: p.getAttribute('data-percent') })))
+    const shapes = await page.$$eval('path[data-shape]', (ps) =>
+      ps.map((p) => ({
+        code: p.getAttribute('data-shape'),
+        percent: p.getAttribute('data-percent'),
+      })),
+    )
     expect(shapes).toHaveLength(31)
     for (const s of shapes) expect(`${s.percent}%`).toBe(expectedPercent(s.code!))
     await chartsDrawn(page)
@@ -201,7 +258,9 @@ describe('wall board in Chromium', () => {
     await admin.goto(`${desk.url}/papan?batas#token=${desk.adminToken}`)
     await admin.setInputFiles('#boundary-file', join(FIXTURES, 'jember-kecamatan.geojson'))
     await admin.waitForSelector('#boundary-property')
-    expect(await admin.$eval('#boundary-property', (s) => (s as HTMLSelectElement).value)).toBe('kode')
+    expect(await admin.$eval('#boundary-property', (s) => (s as HTMLSelectElement).value)).toBe(
+      'kode',
+    )
     await admin.click('button[type=submit]')
     await admin.waitForSelector('[data-testid=import-result]')
     expect(await admin.textContent('[data-testid=import-result]')).toContain('kecamatan: 31')
@@ -211,11 +270,21 @@ describe('wall board in Chromium', () => {
     const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } })
     await openBoard(page, desk, display, '?contest=gubernur')
     await page.waitForSelector('[data-shape]')
-    const shapes = await page.$$eval('path[data-shape]', (ps) => ps.map((p) => ({ code: p.getAttribute('data-shape'), percent: p.getAttribute('data-percent'), box: p.getBoundingClientRect().toJSON() as DOMRect })))
+    const shapes = await page.$$eval('path[data-shape]', (ps) =>
+      ps.map((p) => ({
+        code: p.getAttribute('data-shape'),
+        percent: p.getAttribute('data-percent'),
+        box: p.getBoundingClientRect().toJSON() as DOMRect,
+      })),
+    )
     expect(shapes).toHaveLength(31)
-    const map = await page.$eval('svg.geo-map', (s) => s.getBoundingClientRect().toJSON() as DOMRect)
+    const map = await page.$eval(
+      'svg.geo-map',
+      (s) => s.getBoundingClientRect().toJSON() as DOMRect,
+    )
     // Wound the wrong way, a region would be drawn as the whole globe minus itself: a map-sized box.
-    for (const s of shapes) expect(s.box.width * s.box.height).toBeLessThan(map.width * map.height * 0.25)
+    for (const s of shapes)
+      expect(s.box.width * s.box.height).toBeLessThan(map.width * map.height * 0.25)
     for (const s of shapes) expect(`${s.percent}%`).toBe(expectedPercent(s.code!))
     await chartsDrawn(page)
     await page.screenshot({ path: join(ARTIFACTS, 'board-geo-1920x1080.png') })
@@ -235,7 +304,8 @@ describe('wall board in Chromium', () => {
     await send(desk, next, 'gubernur', 3)
     sent.set(kec, sent.get(kec)! + 1)
     await page.waitForFunction(
-      ([code, pct]) => document.querySelector(`[data-tile="${code}"] .tile-pct`)?.textContent === pct,
+      ([code, pct]) =>
+        document.querySelector(`[data-tile="${code}"] .tile-pct`)?.textContent === pct,
       [kec, expectedPercent(kec)] as const,
       { timeout: 5_000 },
     )
@@ -248,20 +318,28 @@ describe('wall board in Chromium', () => {
   it("counts a kecamatan's own conflicts in its view, and the regency's in the overview", async () => {
     const firstOf = (kec: string) => tps.find((t) => t.startsWith(kec + '.'))!
     // Jombang and Kaliwates each get a conflict: the first TPS reported again with other numbers.
-    for (const kec of ['35.09.01', '35.09.19']) expect((await send(desk, firstOf(kec), 'gubernur', 3, 5)).status).toBe(202)
+    for (const kec of ['35.09.01', '35.09.19'])
+      expect((await send(desk, firstOf(kec), 'gubernur', 3, 5)).status).toBe(202)
     const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } })
     await openBoard(page, desk, display, '?contest=gubernur&peta=petak&kec=35.09.01')
     const shows = (n: string) =>
-      page.waitForFunction((want) => document.querySelector('[data-testid=conflicts] strong')?.textContent === want, n, { timeout: 5_000 })
+      page.waitForFunction(
+        (want) => document.querySelector('[data-testid=conflicts] strong')?.textContent === want,
+        n,
+        { timeout: 5_000 },
+      )
     await shows('1')
     await page.screenshot({ path: join(ARTIFACTS, 'board-kecamatan-conflicts.png') })
     // A new conflict elsewhere leaves Jombang's count alone; one in Jombang moves it, live.
     expect((await send(desk, firstOf('35.09.19'), 'gubernur', 3, 6)).status).toBe(202)
     // Wait for the board to have taken the new conflict in: Jombang's figure read again after the
     // regency's count moved (a board that missed it, or is slow, fails here instead of passing).
-    const regencyWaiting = (await desk.call<BoardSummaryDto>('GET', '/board/summary')).body.conflictsWaiting
+    const regencyWaiting = (await desk.call<BoardSummaryDto>('GET', '/board/summary')).body
+      .conflictsWaiting
     expect(regencyWaiting).toBe(3)
-    await page.waitForSelector(`[data-testid=conflicts][data-regency-count="${regencyWaiting}"]`, { timeout: 10_000 })
+    await page.waitForSelector(`[data-testid=conflicts][data-regency-count="${regencyWaiting}"]`, {
+      timeout: 10_000,
+    })
     expect(await page.textContent('[data-testid=conflicts] strong')).toBe('1')
     const jombangNext = tps.filter((t) => t.startsWith('35.09.01.'))[1]!
     await send(desk, jombangNext, 'gubernur', 3)
@@ -270,19 +348,31 @@ describe('wall board in Chromium', () => {
     await shows('2')
     // One opens in Jombang while one in Kaliwates is decided, at once: the regency's count does not
     // move, Jombang's does. Then the other way round.
-    const openIn = (kec: string) => desk.call<{ conflicts: { id: number; tps: { code: string } }[] }>('GET', '/conflicts').then((r) => r.body.conflicts.filter((c) => c.tps.code.startsWith(kec + '.')))
+    const openIn = (kec: string) =>
+      desk
+        .call<{ conflicts: { id: number; tps: { code: string } }[] }>('GET', '/conflicts')
+        .then((r) => r.body.conflicts.filter((c) => c.tps.code.startsWith(kec + '.')))
     const decide = async (kec: string) => {
       const [c] = await openIn(kec)
-      const r = await desk.call('POST', `/conflicts/${c!.id}/resolve`, { keep: 'standing', reason: 'Lembar C.Hasil dicek: hasil awal benar' })
+      const r = await desk.call('POST', `/conflicts/${c!.id}/resolve`, {
+        keep: 'standing',
+        reason: 'Lembar C.Hasil dicek: hasil awal benar',
+      })
       expect(r.status).toBe(200)
     }
     const jombangThird = tps.filter((t) => t.startsWith('35.09.01.'))[2]!
     await send(desk, jombangThird, 'gubernur', 3)
     sent.set('35.09.01', sent.get('35.09.01')! + 1)
-    await Promise.all([send(desk, jombangThird, 'gubernur', 3, 8).then((r) => expect(r.status).toBe(202)), decide('35.09.19')])
+    await Promise.all([
+      send(desk, jombangThird, 'gubernur', 3, 8).then((r) => expect(r.status).toBe(202)),
+      decide('35.09.19'),
+    ])
     await shows('3')
     const kaliwatesSecond = tps.filter((t) => t.startsWith('35.09.19.'))[1]!
-    await Promise.all([decide('35.09.01'), send(desk, kaliwatesSecond, 'gubernur', 3, 9).then((r) => expect(r.status).toBe(202))])
+    await Promise.all([
+      decide('35.09.01'),
+      send(desk, kaliwatesSecond, 'gubernur', 3, 9).then((r) => expect(r.status).toBe(202)),
+    ])
     await shows('2')
     expect((await openIn('35.09.01')).length).toBe(2)
     // Back to the whole regency: every conflict waiting.
@@ -294,7 +384,9 @@ describe('wall board in Chromium', () => {
   it('says "Koneksi terputus sejak HH:MM" when the stream drops, and misses nothing when it is back', async () => {
     const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } })
     await openBoard(page, desk, display, '?contest=gubernur&peta=petak')
-    await page.waitForFunction(() => document.querySelector('[data-testid=connection-lost]') === null)
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid=connection-lost]') === null,
+    )
 
     // 1. The desk cuts every stream; a result committed before the board reconnects reaches it
     //    on reconnect (Last-Event-ID replay).
@@ -305,11 +397,21 @@ describe('wall board in Chromium', () => {
     await send(desk, list[sent.get(kec)!]!, 'gubernur', 3)
     sent.set(kec, sent.get(kec)! + 1)
     await page.waitForSelector('[data-testid=connection-lost]', { timeout: 5_000 })
-    expect(await page.textContent('[data-testid=connection-lost]')).toMatch(/^Koneksi terputus sejak \d\d:\d\d WIB/)
-    await page.waitForFunction(([code, pct]) => document.querySelector(`[data-tile="${code}"] .tile-pct`)?.textContent === pct, [kec, expectedPercent(kec)] as const, {
+    expect(await page.textContent('[data-testid=connection-lost]')).toMatch(
+      /^Koneksi terputus sejak \d\d:\d\d WIB/,
+    )
+    await page.waitForFunction(
+      ([code, pct]) =>
+        document.querySelector(`[data-tile="${code}"] .tile-pct`)?.textContent === pct,
+      [kec, expectedPercent(kec)] as const,
+      {
+        timeout: 10_000,
+      },
+    )
+    await page.waitForSelector('[data-testid=connection-lost]', {
+      state: 'detached',
       timeout: 10_000,
     })
-    await page.waitForSelector('[data-testid=connection-lost]', { state: 'detached', timeout: 10_000 })
 
     // 2. The desk stops altogether, and comes back on the same port and data.
     const port = desk.port
@@ -319,10 +421,18 @@ describe('wall board in Chromium', () => {
     desk = await startDesk({ staticDir: builtUi(), dataDir, port })
     await send(desk, list[sent.get(kec)!]!, 'gubernur', 3)
     sent.set(kec, sent.get(kec)! + 1)
-    await page.waitForFunction(([code, pct]) => document.querySelector(`[data-tile="${code}"] .tile-pct`)?.textContent === pct, [kec, expectedPercent(kec)] as const, {
-      timeout: 15_000,
+    await page.waitForFunction(
+      ([code, pct]) =>
+        document.querySelector(`[data-tile="${code}"] .tile-pct`)?.textContent === pct,
+      [kec, expectedPercent(kec)] as const,
+      {
+        timeout: 15_000,
+      },
+    )
+    await page.waitForSelector('[data-testid=connection-lost]', {
+      state: 'detached',
+      timeout: 10_000,
     })
-    await page.waitForSelector('[data-testid=connection-lost]', { state: 'detached', timeout: 10_000 })
     await page.close()
   }, 60_000)
 
@@ -332,7 +442,11 @@ describe('wall board in Chromium', () => {
     expect(await page.$eval('.board', (b) => getComputedStyle(b).cursor)).toBe('none')
     expect(await page.$$('.map-controls button')).toHaveLength(0)
     const first = await page.textContent('.map-head h2')
-    await page.waitForFunction((h) => document.querySelector('.map-head h2')?.textContent !== h, first, { timeout: 8_000 })
+    await page.waitForFunction(
+      (h) => document.querySelector('.map-head h2')?.textContent !== h,
+      first,
+      { timeout: 8_000 },
+    )
     expect(await page.textContent('.map-head h2')).toMatch(/^Kecamatan /)
 
     const cdp = await page.context().newCDPSession(page)
@@ -341,11 +455,26 @@ describe('wall board in Chromium', () => {
       return (await cdp.send('Runtime.getHeapUsage')).usedSize
     }
     const rest = tps.filter((t) => !bupatiSent.has(t))
-    const burst = async (list: string[]) => Promise.all(list.map((t) => desk.call('POST', '/results', { submissionId: `b-${t}-${Math.random()}`, tps: t, contest: 'bupati', votes: { '1': 3, '2': 4 }, invalid: 1 })))
+    const burst = async (list: string[]) =>
+      Promise.all(
+        list.map((t) =>
+          desk.call('POST', '/results', {
+            submissionId: `b-${t}-${Math.random()}`,
+            tps: t,
+            contest: 'bupati',
+            votes: { '1': 3, '2': 4 },
+            invalid: 1,
+          }),
+        ),
+      )
     // The board has applied every event the desk has committed so far (no sleeping on a guess).
     const caughtUp = async () => {
       const last = (await desk.call<BoardSummaryDto>('GET', '/board/summary')).body.lastEventId
-      await page.waitForFunction((id) => Number(document.querySelector('.board')?.getAttribute('data-event-id')) >= id, last, { timeout: 20_000 })
+      await page.waitForFunction(
+        (id) => Number(document.querySelector('.board')?.getAttribute('data-event-id')) >= id,
+        last,
+        { timeout: 20_000 },
+      )
     }
     await burst(rest.slice(0, 10))
     await caughtUp()
@@ -360,4 +489,3 @@ describe('wall board in Chromium', () => {
     await page.close()
   }, 60_000)
 })
-

@@ -2,12 +2,35 @@ import Database from 'better-sqlite3'
 import { geoArea } from 'd3-geo'
 import type { Feature, Polygon } from 'geojson'
 import { describe, expect, it } from 'vitest'
-import { matchBoundaries, normaliseRegionCode, readBoundaryFeatures, rewindForD3 } from '../../src/domain/boundaries'
+import {
+  matchBoundaries,
+  normaliseRegionCode,
+  readBoundaryFeatures,
+  rewindForD3,
+} from '../../src/domain/boundaries'
 import { assign, centresLayout, orderedLayout } from '../../src/domain/tile-layout'
 import { loadRegency } from '../../src/host/regions-source'
-import { CHART_MUTED, CHART_TEXT, contrast, PANEL_BG, progressColour, textOn } from '../../src/shared/board-colours'
-import { ARRIVAL_BUCKETS_MAX, BoardModel, percentReported, TICKER_MAX } from '../../src/shared/board-model'
-import { contestShortName, leaderOf, pairShortName, tickerItem, type BoardSummaryDto } from '../../src/shared/board'
+import {
+  CHART_MUTED,
+  CHART_TEXT,
+  contrast,
+  PANEL_BG,
+  progressColour,
+  textOn,
+} from '../../src/shared/board-colours'
+import {
+  ARRIVAL_BUCKETS_MAX,
+  BoardModel,
+  percentReported,
+  TICKER_MAX,
+} from '../../src/shared/board-model'
+import {
+  contestShortName,
+  leaderOf,
+  pairShortName,
+  tickerItem,
+  type BoardSummaryDto,
+} from '../../src/shared/board'
 import { migrate } from '../../src/store/db'
 import { MIGRATIONS } from '../../src/store/migrations'
 import jemberTiles from '../../resources/tiles/35.09.json'
@@ -25,17 +48,25 @@ describe('migration 0050 (boundaries)', () => {
     expect(() => insert.run('kecamatan', 31)).toThrow(/UNIQUE|PRIMARY/)
     expect(() => insert.run('provinsi', 1)).toThrow(/CHECK/)
     expect(() => insert.run('desa', 0)).toThrow(/CHECK/)
-    expect(() => db.prepare("INSERT INTO boundaries (level, geojson, features, code_property, source, imported_at, imported_by) VALUES ('desa', '{}', 'many', 'k', 's', 't', 'a')").run()).toThrow(/cannot store TEXT value in INTEGER column/)
+    expect(() =>
+      db
+        .prepare(
+          "INSERT INTO boundaries (level, geojson, features, code_property, source, imported_at, imported_by) VALUES ('desa', '{}', 'many', 'k', 's', 't', 'a')",
+        )
+        .run(),
+    ).toThrow(/cannot store TEXT value in INTEGER column/)
   })
 })
 
 describe('tile layouts', () => {
   it('assigns optimally where a greedy choice would not', () => {
     // Row 0 prefers column 0 (1 < 2), but giving it column 1 saves row 1 a cost of 100.
-    expect(assign([
-      [1, 2],
-      [1, 100],
-    ])).toEqual([1, 0])
+    expect(
+      assign([
+        [1, 2],
+        [1, 100],
+      ]),
+    ).toEqual([1, 0])
   })
 
   it('keeps the compass: west left, north up', () => {
@@ -62,7 +93,9 @@ describe('tile layouts', () => {
     const codes = jemberTiles.tiles.map((t) => t[0])
     expect([...codes].sort()).toEqual(regions.kecamatan.map((k) => k.code))
     expect(new Set(jemberTiles.tiles.map((t) => `${t[1]},${t[2]}`)).size).toBe(31)
-    const cell = Object.fromEntries(jemberTiles.tiles.map((t) => [t[0], { row: t[1] as number, col: t[2] as number }]))
+    const cell = Object.fromEntries(
+      jemberTiles.tiles.map((t) => [t[0], { row: t[1] as number, col: t[2] as number }]),
+    )
     expect(cell['35.09.02']!.col).toBeLessThan(cell['35.09.31']!.col) // Kencong (west) left of Sumberjambe (east)
     expect(cell['35.09.25']!.row).toBeLessThan(cell['35.09.18']!.row) // Jelbuk (north) above Tempurejo (south coast)
   })
@@ -83,8 +116,20 @@ describe('boundary files', () => {
     const rfc: Polygon = {
       type: 'Polygon',
       coordinates: [
-        [[113, -8], [114, -8], [114, -7], [113, -7], [113, -8]], // counter-clockwise exterior
-        [[113.2, -7.8], [113.2, -7.2], [113.8, -7.2], [113.8, -7.8], [113.2, -7.8]], // clockwise hole
+        [
+          [113, -8],
+          [114, -8],
+          [114, -7],
+          [113, -7],
+          [113, -8],
+        ], // counter-clockwise exterior
+        [
+          [113.2, -7.8],
+          [113.2, -7.2],
+          [113.8, -7.2],
+          [113.8, -7.8],
+          [113.2, -7.8],
+        ], // clockwise hole
       ],
     }
     const feature = (g: Polygon): Feature => ({ type: 'Feature', properties: {}, geometry: g })
@@ -102,12 +147,15 @@ describe('boundary files', () => {
     expect(match.desa).toHaveLength(regions.desa.length)
     expect(match.unmatched).toEqual([])
     expect(match.missing).toEqual({ kecamatan: [], desa: [] })
-    for (const s of match.kecamatan) expect(geoArea({ type: 'Feature', properties: {}, geometry: s.geometry })).toBeLessThan(0.001)
+    for (const s of match.kecamatan)
+      expect(geoArea({ type: 'Feature', properties: {}, geometry: s.geometry })).toBeLessThan(0.001)
   })
 
   it('refuses what is not GeoJSON or TopoJSON', () => {
     expect(() => readBoundaryFeatures('not json')).toThrow(/JSON/)
-    expect(() => readBoundaryFeatures('{"type":"Point","coordinates":[1,2]}')).toThrow(/GeoJSON|TopoJSON/)
+    expect(() => readBoundaryFeatures('{"type":"Point","coordinates":[1,2]}')).toThrow(
+      /GeoJSON|TopoJSON/,
+    )
   })
 })
 
@@ -148,15 +196,29 @@ const accepted = (id: number, at = '2024-11-27T07:05:00.000Z') => ({
   id,
   type: 'result.accepted',
   at,
-  data: { tps: '35.09.01.2001.002', contest: 'bupati', votes: { '1': 10, '2': 20 }, receipt: 'x', channel: 'api' },
+  data: {
+    tps: '35.09.01.2001.002',
+    contest: 'bupati',
+    votes: { '1': 10, '2': 20 },
+    receipt: 'x',
+    channel: 'api',
+  },
 })
 
 describe('board model (live updates on top of a summary)', () => {
   it('applies a result to the regency, its kecamatan and desa, once', () => {
     const model = new BoardModel(summary())
     expect(model.apply(accepted(11))).toBe('applied')
-    expect(model.tally('bupati', '35.09')).toEqual({ expected: 10, reported: 2, votes: { '1': 15, '2': 23 } })
-    expect(model.tally('bupati', '35.09.01')).toEqual({ expected: 4, reported: 2, votes: { '1': 15, '2': 23 } })
+    expect(model.tally('bupati', '35.09')).toEqual({
+      expected: 10,
+      reported: 2,
+      votes: { '1': 15, '2': 23 },
+    })
+    expect(model.tally('bupati', '35.09.01')).toEqual({
+      expected: 4,
+      reported: 2,
+      votes: { '1': 15, '2': 23 },
+    })
     expect(model.tally('bupati', '35.09.01.2001')).toMatchObject({ reported: 2 })
     expect(model.summary.arrivals.counts.bupati![4]).toBe(1) // 14:05 WIB: fifth 15-minute bucket
     // A replayed event (after a reconnect) and one already in the summary change nothing.
@@ -169,7 +231,14 @@ describe('board model (live updates on top of a summary)', () => {
 
   it('counts conflicts, asks for a fresh summary when the past changes, and ignores the rest', () => {
     const model = new BoardModel(summary())
-    expect(model.apply({ id: 11, type: 'result.conflict', at: 'x', data: { tps: '35.09.01.2001.001', contest: 'bupati', kind: 'conflict' } })).toBe('applied')
+    expect(
+      model.apply({
+        id: 11,
+        type: 'result.conflict',
+        at: 'x',
+        data: { tps: '35.09.01.2001.001', contest: 'bupati', kind: 'conflict' },
+      }),
+    ).toBe('applied')
     expect(model.summary.conflictsWaiting).toBe(1)
     expect(model.apply({ id: 12, type: 'conflict.resolved', at: 'x', data: {} })).toBe('refresh')
     expect(model.apply({ id: 13, type: 'chase.called', at: 'x', data: {} })).toBe('ignored')
@@ -179,7 +248,8 @@ describe('board model (live updates on top of a summary)', () => {
   it('stays bounded: ticker and arrivals never grow without limit', () => {
     const model = new BoardModel(summary())
     const start = Date.parse(summary().arrivals.start)
-    for (let i = 0; i < 500; i++) model.apply(accepted(100 + i, new Date(start + i * 15 * 60_000).toISOString()))
+    for (let i = 0; i < 500; i++)
+      model.apply(accepted(100 + i, new Date(start + i * 15 * 60_000).toISOString()))
     expect(model.ticker).toHaveLength(TICKER_MAX)
     expect(model.summary.arrivals.counts.bupati!.length).toBeLessThanOrEqual(ARRIVAL_BUCKETS_MAX)
     expect(model.summary.arrivals.counts.bupati!.at(-1)).toBe(1)
@@ -192,7 +262,15 @@ describe('board model (live updates on top of a summary)', () => {
     expect(new Date(model.deskNow(local)).toISOString()).toBe('2024-11-27T07:00:00.000Z')
     // 40 real seconds later the desk's clock is an hour on (90×): an incident at 15:00 WIB.
     local += 40_000
-    model.apply({ id: 11, type: 'incident.created', at: '2024-11-27T08:00:00.000Z', data: { region: '35.09.01', category: 'cuaca', urgency: 'sedang' } }, local)
+    model.apply(
+      {
+        id: 11,
+        type: 'incident.created',
+        at: '2024-11-27T08:00:00.000Z',
+        data: { region: '35.09.01', category: 'cuaca', urgency: 'sedang' },
+      },
+      local,
+    )
     expect(new Date(model.deskNow(local)).toISOString()).toBe('2024-11-27T08:00:00.000Z')
     expect(new Date(model.deskNow(local + 1_000)).toISOString()).toBe('2024-11-27T08:00:01.000Z')
     // Empty buckets up to 15:00 (13:00 + 9 quarter hours), though no result came.
@@ -210,7 +288,17 @@ describe('board model (live updates on top of a summary)', () => {
 
   it('shows incidents without their free text, and floors percentages', () => {
     const model = new BoardModel(summary())
-    model.apply({ id: 11, type: 'incident.created', at: 'x', data: { region: '35.09.01.2001', category: 'keamanan', urgency: 'tinggi', text: 'Pak Budi 0812345 dipukul' } })
+    model.apply({
+      id: 11,
+      type: 'incident.created',
+      at: 'x',
+      data: {
+        region: '35.09.01.2001',
+        category: 'keamanan',
+        urgency: 'tinggi',
+        text: 'Pak Budi 0812345 dipukul',
+      },
+    })
     expect(model.ticker[0]!.text).toBe('Kejadian keamanan (urgensi tinggi) · Padomasan, Jombang')
     expect(model.ticker[0]!.tone).toBe('incident')
     expect(percentReported({ expected: 1000, reported: 999, votes: {} })).toBe(99)
@@ -220,8 +308,12 @@ describe('board model (live updates on top of a summary)', () => {
 
 describe('board texts and colours', () => {
   it('names contests and pairs shortly, and finds the leader (none on a tie)', () => {
-    expect(contestShortName('Pemilihan Gubernur dan Wakil Gubernur Jawa Timur 2024')).toBe('Gubernur')
-    expect(contestShortName('Pemilihan Wali Kota dan Wakil Wali Kota Surabaya 2024')).toBe('Wali Kota')
+    expect(contestShortName('Pemilihan Gubernur dan Wakil Gubernur Jawa Timur 2024')).toBe(
+      'Gubernur',
+    )
+    expect(contestShortName('Pemilihan Wali Kota dan Wakil Wali Kota Surabaya 2024')).toBe(
+      'Wali Kota',
+    )
     expect(pairShortName('Hj. Luluk Nur Hamidah - H. Lukmanul Khakim')).toBe('Luluk Nur')
     expect(leaderOf({ '1': 5, '2': 7 })).toBe(2)
     expect(leaderOf({ '1': 5, '2': 5 })).toBeNull()
@@ -236,14 +328,37 @@ describe('board texts and colours', () => {
     // Chart text is drawn on a canvas, out of reach of the DOM measurement in the e2e test.
     expect(contrast(CHART_TEXT, PANEL_BG)).toBeGreaterThanOrEqual(4.5)
     expect(contrast(CHART_MUTED, PANEL_BG)).toBeGreaterThanOrEqual(4.5)
-    for (const fill of ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00', '#F0E442', '#8C8C8C', '#2b3444']) {
+    for (const fill of [
+      '#0072B2',
+      '#E69F00',
+      '#009E73',
+      '#CC79A7',
+      '#56B4E9',
+      '#D55E00',
+      '#F0E442',
+      '#8C8C8C',
+      '#2b3444',
+    ]) {
       expect(contrast(fill, textOn(fill))).toBeGreaterThanOrEqual(4.5)
     }
   })
 
   it('writes ticker lines from place and contest only', () => {
     const lookup = { regionName: () => undefined, contestName: () => undefined }
-    const item = tickerItem({ id: 1, at: 't', type: 'result.conflict', data: { tps: '35.09.01.2001.001', contest: 'bupati', kind: 'correction', caller: { name: 'Ani' } } }, lookup)
+    const item = tickerItem(
+      {
+        id: 1,
+        at: 't',
+        type: 'result.conflict',
+        data: {
+          tps: '35.09.01.2001.001',
+          contest: 'bupati',
+          kind: 'correction',
+          caller: { name: 'Ani' },
+        },
+      },
+      lookup,
+    )
     expect(item!.text).toBe('TPS 001 35.09.01.2001, 35.09.01 · bupati: koreksi menunggu keputusan')
     expect(tickerItem({ id: 2, at: 't', type: 'draft.changed', data: {} }, lookup)).toBeNull()
   })

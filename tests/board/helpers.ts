@@ -6,8 +6,20 @@ import { sid, type TestDesk } from '../helpers/desk'
 /** Reference data of Jember (never copied into the project). */
 export const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'jember')
 /** The boundaries a Jember desk ships with (both layers, TopoJSON). */
-export const BUNDLED_TOPOJSON = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'resources', 'boundaries', '35.09', 'kecamatan-desa.topojson')
-export const fixtureText = (file: string) => readFileSync(file === 'jember-kecamatan-desa.topojson' ? BUNDLED_TOPOJSON : join(FIXTURES, file), 'utf8')
+export const BUNDLED_TOPOJSON = join(
+  dirname(fileURLToPath(import.meta.url)),
+  '..',
+  '..',
+  'resources',
+  'boundaries',
+  '35.09',
+  'kecamatan-desa.topojson',
+)
+export const fixtureText = (file: string) =>
+  readFileSync(
+    file === 'jember-kecamatan-desa.topojson' ? BUNDLED_TOPOJSON : join(FIXTURES, file),
+    'utf8',
+  )
 
 /** `count` TPS in every desa of the regency, DPT 300. Returns the TPS codes in code order. */
 export async function importAllTps(desk: TestDesk, count = 2): Promise<string[]> {
@@ -32,8 +44,16 @@ export function resultBody(tps: string, contest: string, pairs: number, bump = 0
   return { submissionId: sid('board'), tps, contest, votes, invalid: 5 }
 }
 
-export async function send(desk: TestDesk, tps: string, contest: string, pairs: number, bump = 0, token?: string) {
+export async function send(
+  desk: TestDesk,
+  tps: string,
+  contest: string,
+  pairs: number,
+  bump = 0,
+  token?: string,
+) {
   const res = await desk.call('POST', '/results', resultBody(tps, contest, pairs, bump), token)
-  if (res.status >= 300) throw new Error(`result refused: ${res.status} ${JSON.stringify(res.body)}`)
+  if (res.status >= 300)
+    throw new Error(`result refused: ${res.status} ${JSON.stringify(res.body)}`)
   return res
 }

@@ -22,7 +22,11 @@ describe('operator console in Chromium at 1366×768', () => {
 
   /** A fresh browser context signed in with `code` through the sign-in form, as on another laptop. */
   async function signIn(code: string, path = '/'): Promise<Page> {
-    const context = await browser.newContext({ viewport: VIEWPORT, locale: 'id-ID', timezoneId: 'Asia/Jakarta' })
+    const context = await browser.newContext({
+      viewport: VIEWPORT,
+      locale: 'id-ID',
+      timezoneId: 'Asia/Jakarta',
+    })
     // Fail at the step that went wrong, well inside the test's own timeout.
     context.setDefaultTimeout(8_000)
     const page = await context.newPage()
@@ -45,7 +49,11 @@ describe('operator console in Chromium at 1366×768', () => {
   }
 
   async function adminPage(path: string): Promise<Page> {
-    const context = await browser.newContext({ viewport: VIEWPORT, locale: 'id-ID', timezoneId: 'Asia/Jakarta' })
+    const context = await browser.newContext({
+      viewport: VIEWPORT,
+      locale: 'id-ID',
+      timezoneId: 'Asia/Jakarta',
+    })
     // As the Electron window: signed in as admin without typing a code.
     await context.addInitScript((token) => sessionStorage.setItem('desk.token', token), ADMIN_TOKEN)
     context.setDefaultTimeout(8_000)
@@ -73,12 +81,36 @@ describe('operator console in Chromium at 1366×768', () => {
     }
     const kencong = [...seeded.tps.keys()].find((d) => d.startsWith('35.09.02.'))!
     const kr = byRegion.get(kencong)!
-    await report(desk, kr.code, seeded.tps.get(kencong)![2]!, 'bupati', 99, { votes: { '1': 380, '2': 20 }, invalid: 5, voters: { dpt: 400, dptb: 3, dpk: 2 } })
-    await desk.call('POST', `/console/chase/${byRegion.get(KETING)!.id}/calls`, { outcome: 'no_answer', note: 'Tidak diangkat, coba lagi 19:30' }, seeded.operator2.code)
+    await report(desk, kr.code, seeded.tps.get(kencong)![2]!, 'bupati', 99, {
+      votes: { '1': 380, '2': 20 },
+      invalid: 5,
+      voters: { dpt: 400, dptb: 3, dpk: 2 },
+    })
+    await desk.call(
+      'POST',
+      `/console/chase/${byRegion.get(KETING)!.id}/calls`,
+      { outcome: 'no_answer', note: 'Tidak diangkat, coba lagi 19:30' },
+      seeded.operator2.code,
+    )
     // The Jombang kecamatan officer checked one desa and flagged another (intake feature).
-    const camat = await desk.call('POST', '/users', { name: 'Petugas Kec. Jombang', phone: '0812 1', role: 'reporter', region: '35.09.01' })
-    await desk.call('POST', '/verification/35.09.01.2003', { status: 'verified' }, camat.body.accessCode)
-    await desk.call('POST', '/verification/35.09.01.2004', { status: 'flagged', note: 'Angka TPS 002 belum cocok dengan C.Hasil' }, camat.body.accessCode)
+    const camat = await desk.call('POST', '/users', {
+      name: 'Petugas Kec. Jombang',
+      phone: '0812 1',
+      role: 'reporter',
+      region: '35.09.01',
+    })
+    await desk.call(
+      'POST',
+      '/verification/35.09.01.2003',
+      { status: 'verified' },
+      camat.body.accessCode,
+    )
+    await desk.call(
+      'POST',
+      '/verification/35.09.01.2004',
+      { status: 'flagged', note: 'Angka TPS 002 belum cocok dengan C.Hasil' },
+      camat.body.accessCode,
+    )
     browser = await launchBrowser()
   }, 180_000)
 
@@ -97,20 +129,48 @@ describe('operator console in Chromium at 1366×768', () => {
     await expect.poll(() => page.locator('.arrivals tbody tr').first().innerText()).not.toBe(before)
     expect(await page.locator('.arrivals tbody tr').first().innerText()).toContain('Padomasan 003')
     // An incident reported from the field appears without a reload, with the photo sent with it.
-    const photo = await desk.call('POST', `/photos?tps=${PADOMASAN}.001`, samplePng(100, 60), r.code, { 'content-type': 'image/png' })
+    const photo = await desk.call(
+      'POST',
+      `/photos?tps=${PADOMASAN}.001`,
+      samplePng(100, 60),
+      r.code,
+      { 'content-type': 'image/png' },
+    )
     expect(photo.status).toBe(201)
     const incident = await desk.call(
       'POST',
       '/incidents',
-      { tps: `${PADOMASAN}.001`, category: 'logistik', urgency: 'tinggi', text: 'Surat suara kurang 20 lembar', photo: photo.body.file },
+      {
+        tps: `${PADOMASAN}.001`,
+        category: 'logistik',
+        urgency: 'tinggi',
+        text: 'Surat suara kurang 20 lembar',
+        photo: photo.body.file,
+      },
       r.code,
     )
     expect(incident.status).toBe(201)
-    await expect.poll(() => page.locator('ul.incidents').innerText()).toContain('Surat suara kurang 20 lembar')
+    await expect
+      .poll(() => page.locator('ul.incidents').innerText())
+      .toContain('Surat suara kurang 20 lembar')
     const item = page.locator('ul.incidents li', { hasText: 'Surat suara kurang 20 lembar' })
-    await expect.poll(() => item.locator('.photo-row img').evaluate((el) => (el as HTMLImageElement).naturalWidth)).toBe(100)
+    await expect
+      .poll(() =>
+        item.locator('.photo-row img').evaluate((el) => (el as HTMLImageElement).naturalWidth),
+      )
+      .toBe(100)
     // Incidents without a photo show none (and no "no photos" note).
-    const plain = await desk.call('POST', '/incidents', { tps: `${PADOMASAN}.002`, category: 'keamanan', urgency: 'sedang', text: 'Massa berkumpul di depan TPS' }, r.code)
+    const plain = await desk.call(
+      'POST',
+      '/incidents',
+      {
+        tps: `${PADOMASAN}.002`,
+        category: 'keamanan',
+        urgency: 'sedang',
+        text: 'Massa berkumpul di depan TPS',
+      },
+      r.code,
+    )
     expect(plain.status).toBe(201)
     const plainItem = page.locator('ul.incidents li', { hasText: 'Massa berkumpul' })
     await plainItem.waitFor()
@@ -127,7 +187,9 @@ describe('operator console in Chromium at 1366×768', () => {
     await page.locator('.suggestions li.active').waitFor()
     await shot(page, '02-entry-search')
     await page.keyboard.press('Enter') // pick the TPS
-    await expect.poll(() => isFocused(page.locator('input[name=contest][value=gubernur]'))).toBe(true)
+    await expect
+      .poll(() => isFocused(page.locator('input[name=contest][value=gubernur]')))
+      .toBe(true)
     await page.keyboard.press('Enter') // contest: gubernur (the first not yet reported)
     await expect.poll(() => isFocused(page.locator('#caller-name'))).toBe(true)
     await page.keyboard.type('Pak Slamet')
@@ -145,7 +207,8 @@ describe('operator console in Chromium at 1366×768', () => {
     await page.keyboard.press('Enter') // double entry left unticked → read-back
     const readback = page.locator('table.readback')
     await readback.waitFor()
-    const words = async (field: string) => (await readback.locator(`tr[data-field="${field}"] td.words`).innerText()).trim()
+    const words = async (field: string) =>
+      (await readback.locator(`tr[data-field="${field}"] td.words`).innerText()).trim()
     expect(await words('votes.1')).toBe('seratus dua puluh tiga')
     expect(await words('votes.2')).toBe('sembilan puluh delapan')
     expect(await words('votes.3')).toBe('lima belas')
@@ -163,7 +226,12 @@ describe('operator console in Chromium at 1366×768', () => {
 
     const tps = `${PADOMASAN}.002`
     const recap = await desk.call('GET', `/recap?contest=gubernur&level=tps&parent=${PADOMASAN}`)
-    expect(recap.body.rows.find((r: any) => r.code === tps)).toMatchObject({ votes: { '1': 123, '2': 98, '3': 15 }, valid: 236, invalid: 8, reported: true })
+    expect(recap.body.rows.find((r: any) => r.code === tps)).toMatchObject({
+      votes: { '1': 123, '2': 98, '3': 15 },
+      valid: 236,
+      invalid: 8,
+      reported: true,
+    })
     const sub = desk.service.store.submissionsForTps(tps).at(-1)!
     expect(sub.channel).toBe('telepon')
     expect(sub.actor).toBe(seeded.operator.id)
@@ -171,7 +239,9 @@ describe('operator console in Chromium at 1366×768', () => {
 
     // Enter again: the other contest of the same TPS, caller kept.
     await page.keyboard.press('Enter')
-    await expect.poll(() => page.locator('input[name=contest][value=bupati]').isChecked()).toBe(true)
+    await expect
+      .poll(() => page.locator('input[name=contest][value=bupati]').isChecked())
+      .toBe(true)
     await expect.poll(() => page.locator('#caller-name').inputValue()).toBe('Pak Slamet')
     await page.context().close()
   })
@@ -184,7 +254,9 @@ describe('operator console in Chromium at 1366×768', () => {
       await page.keyboard.press('Enter')
       if (v) await page.keyboard.type(v)
     }
-    await expect.poll(() => page.locator('.field.has-error .field-error').innerText()).toContain('170')
+    await expect
+      .poll(() => page.locator('.field.has-error .field-error').innerText())
+      .toContain('170')
     await shot(page, '06-entry-arithmetic')
     await page.context().close()
   })
@@ -205,7 +277,9 @@ describe('operator console in Chromium at 1366×768', () => {
     await first.keyboard.press('Enter')
     await first.locator('table.readback').waitFor()
     await first.keyboard.press('Enter')
-    await expect.poll(() => first.locator('.done-step').innerText()).toContain('Entri pertama tersimpan')
+    await expect
+      .poll(() => first.locator('.done-step').innerText())
+      .toContain('Entri pertama tersimpan')
     expect(desk.service.store.getResult(tps, 'gubernur')).toBeUndefined()
     await first.context().close()
 
@@ -222,8 +296,12 @@ describe('operator console in Chromium at 1366×768', () => {
     await second.keyboard.press('Enter') // total (read) empty → read-back
     await second.locator('table.readback').waitFor()
     await second.keyboard.press('Enter')
-    await expect.poll(() => second.locator('.entry-form .error').innerText()).toContain('Tidak disimpan')
-    await expect.poll(() => second.locator('.field.flagged input').getAttribute('id')).toBe('sheet-votes-2')
+    await expect
+      .poll(() => second.locator('.entry-form .error').innerText())
+      .toContain('Tidak disimpan')
+    await expect
+      .poll(() => second.locator('.field.flagged input').getAttribute('id'))
+      .toBe('sheet-votes-2')
     expect(desk.service.store.getResult(tps, 'gubernur')).toBeUndefined()
     await shot(second, '07-double-entry-mismatch')
     await second.locator('#sheet-votes-2').fill('95')
@@ -232,17 +310,34 @@ describe('operator console in Chromium at 1366×768', () => {
     await second.locator('table.readback').waitFor()
     await second.keyboard.press('Enter')
     await second.locator('.done-step.status-accepted').waitFor()
-    expect(desk.service.store.getResult(tps, 'gubernur')?.votes).toEqual({ '1': 110, '2': 95, '3': 40 })
+    expect(desk.service.store.getResult(tps, 'gubernur')?.votes).toEqual({
+      '1': 110,
+      '2': 95,
+      '3': 40,
+    })
     const sub = desk.service.store.submissionsForTps(tps).at(-1)!
     expect(sub).toMatchObject({ channel: 'telepon', actor: seeded.operator2.id })
     expect(JSON.parse(sub.payload).caller.name).toBe('Pak Darto')
     // The confirmed result is in the second operator's local entry log (issue 13 item 8), with the
     // submissionId the desk stored, so a restored desk that lacks it lists it for re-entry.
-    const logged = await second.evaluate((id) => JSON.parse(localStorage.getItem(`desk.console.entries.${id}`) ?? '[]'), seeded.operator2.id)
+    const logged = await second.evaluate(
+      (id) => JSON.parse(localStorage.getItem(`desk.console.entries.${id}`) ?? '[]'),
+      seeded.operator2.id,
+    )
     expect(logged).toEqual([
-      expect.objectContaining({ submissionId: sub.submissionId, tps, contest: 'gubernur', receipt: JSON.parse(sub.answer).receipt, status: 'accepted' }),
+      expect.objectContaining({
+        submissionId: sub.submissionId,
+        tps,
+        contest: 'gubernur',
+        receipt: JSON.parse(sub.answer).receipt,
+        status: 'accepted',
+      }),
     ])
-    expect(logged[0].body).toMatchObject({ votes: { '1': 110, '2': 95, '3': 40 }, invalid: 6, caller: { name: 'Pak Darto' } })
+    expect(logged[0].body).toMatchObject({
+      votes: { '1': 110, '2': 95, '3': 40 },
+      invalid: 6,
+      caller: { name: 'Pak Darto' },
+    })
     await second.context().close()
   })
 
@@ -283,14 +378,27 @@ describe('operator console in Chromium at 1366×768', () => {
     const conflict = await desk.call(
       'POST',
       '/results',
-      { submissionId: sid(), tps, contest: 'bupati', votes: { '1': 150, '2': 90 }, invalid: 4, caller: { name: 'Camat Jombang', phone: '0811 222' } },
+      {
+        submissionId: sid(),
+        tps,
+        contest: 'bupati',
+        votes: { '1': 150, '2': 90 },
+        invalid: 4,
+        caller: { name: 'Camat Jombang', phone: '0811 222' },
+      },
       seeded.operator2.code,
       { 'X-Desk-Channel': 'telepon' },
     )
     expect(conflict.status).toBe(202)
     const id = conflict.body.conflictId
     // The reporter sent a photo of the C.Hasil sheet (intake feature): it is shown with the conflict.
-    const photo = await desk.call('POST', `/photos?tps=${tps}&contest=bupati`, samplePng(), r.code, { 'content-type': 'image/png' })
+    const photo = await desk.call(
+      'POST',
+      `/photos?tps=${tps}&contest=bupati`,
+      samplePng(),
+      r.code,
+      { 'content-type': 'image/png' },
+    )
     expect(photo.status).toBe(201)
 
     // The operator sees the queue but no decision form, and the API refuses them.
@@ -298,7 +406,12 @@ describe('operator console in Chromium at 1366×768', () => {
     await op.locator(`[data-conflict-detail]`).first().waitFor()
     await expect.poll(() => op.locator('form.decision').count()).toBe(0)
     await op.getByText('Hanya supervisor atau admin').waitFor({ state: 'visible' })
-    const refused = await desk.call('POST', `/conflicts/${id}/resolve`, { keep: 'new', reason: 'operator mencoba' }, seeded.operator.code)
+    const refused = await desk.call(
+      'POST',
+      `/conflicts/${id}/resolve`,
+      { keep: 'new', reason: 'operator mencoba' },
+      seeded.operator.code,
+    )
     expect(refused.status).toBe(403)
     await op.context().close()
 
@@ -312,12 +425,17 @@ describe('operator console in Chromium at 1366×768', () => {
     await img.waitFor()
     await expect.poll(() => img.evaluate((el) => (el as HTMLImageElement).naturalWidth)).toBe(120)
     // The reporter read the voter numbers, the caller did not: those lines are marked as differing.
-    await expect.poll(() => detail.locator('tr[data-field="voters.dpt"]').getAttribute('class')).toBe('differs')
+    await expect
+      .poll(() => detail.locator('tr[data-field="voters.dpt"]').getAttribute('class'))
+      .toBe('differs')
     expect(await detail.locator('tr[data-field="voters.dpt"]').innerText()).toContain('berbeda')
     // The correction sheet fits the 1366-wide screen: nothing cut off, no sideways scrolling.
     await detail.getByLabel('Masukkan lembar koreksi').check()
     await detail.locator('#decision-votes-2').waitFor()
-    const overflow = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth }))
+    const overflow = await page.evaluate(() => ({
+      scroll: document.documentElement.scrollWidth,
+      inner: window.innerWidth,
+    }))
     expect(overflow.scroll).toBeLessThanOrEqual(overflow.inner)
     for (const id of ['#decision-dptb', '#decision-total', '#decision-votes-2']) {
       const box = (await detail.locator(id).boundingBox())!
@@ -336,13 +454,25 @@ describe('operator console in Chromium at 1366×768', () => {
     await page.goto(`${desk.url}/tps?kode=${tps}`)
     const decision = page.locator('tr[data-action="decision.new"]')
     await decision.waitFor()
-    await expect.poll(() => decision.innerText()).toContain('Dikonfirmasi ulang ke ketua KPPS lewat telepon')
+    await expect
+      .poll(() => decision.innerText())
+      .toContain('Dikonfirmasi ulang ke ketua KPPS lewat telepon')
     await expect.poll(() => decision.innerText()).toContain('Hadi Supervisor')
-    const actions = await page.locator('table.timeline tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-action')))
-    expect(actions.filter((a) => a !== null && !a.startsWith('draft'))).toEqual(['desa.verification', 'submission.accepted', 'submission.conflict', 'photo.upload', 'decision.new'])
+    const actions = await page
+      .locator('table.timeline tbody tr')
+      .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-action')))
+    expect(actions.filter((a) => a !== null && !a.startsWith('draft'))).toEqual([
+      'desa.verification',
+      'submission.accepted',
+      'submission.conflict',
+      'photo.upload',
+      'decision.new',
+    ])
     // The C.Hasil photo is shown with the TPS's results, not only named in the timeline.
     const historyImg = page.locator('.history-head .photo-row img')
-    await expect.poll(() => historyImg.evaluate((el) => (el as HTMLImageElement).naturalWidth)).toBe(120)
+    await expect
+      .poll(() => historyImg.evaluate((el) => (el as HTMLImageElement).naturalWidth))
+      .toBe(120)
     expect(await page.locator('tr[data-action="photo.upload"]').innerText()).not.toContain('bytes')
     await shot(page, '10-history')
 
@@ -350,7 +480,9 @@ describe('operator console in Chromium at 1366×768', () => {
     await page.locator('.queue .detail').waitFor()
     await shot(page, '11-review-flags')
     await page.locator('button[role=tab]', { hasText: 'Sudah diputuskan' }).click()
-    await expect.poll(() => page.locator('.review table').innerText()).toContain('Dikonfirmasi ulang ke ketua KPPS')
+    await expect
+      .poll(() => page.locator('.review table').innerText())
+      .toContain('Dikonfirmasi ulang ke ketua KPPS')
     await shot(page, '11b-review-resolved')
     await page.locator('button[role=tab]', { hasText: 'Verifikasi kecamatan' }).click()
     await page.locator('.verification-list tbody tr').first().waitFor()
@@ -375,7 +507,9 @@ describe('operator console in Chromium at 1366×768', () => {
     await shot(page, '12b-registry-confirm-results')
     expect((await desk.call('GET', `/tps/${tpsCode}`)).body.tps.status).toBe('active')
     await statusForm.getByRole('button', { name: /hasilnya keluar dari rekap/ }).click()
-    await expect.poll(async () => (await desk.call('GET', `/tps/${tpsCode}`)).body.tps.status).toBe('postponed')
+    await expect
+      .poll(async () => (await desk.call('GET', `/tps/${tpsCode}`)).body.tps.status)
+      .toBe('postponed')
     await desk.call('POST', `/tps/${tpsCode}/status`, { status: 'active' })
     await page.goto(`${desk.url}/orang`)
     await page.locator('.people-table tbody tr').first().waitFor()
@@ -397,7 +531,9 @@ describe('operator console in Chromium at 1366×768', () => {
     await page.locator('.lan-head').waitFor()
     // Phones hold no live stream: the screen counts active reporters, not "phones connected".
     expect(await page.locator('.lan-stats').innerText()).not.toContain('ponsel')
-    await expect.poll(() => page.locator('.lan-stats').innerText()).toContain('pelapor aktif 15 menit terakhir')
+    await expect
+      .poll(() => page.locator('.lan-stats').innerText())
+      .toContain('pelapor aktif 15 menit terakhir')
     await shot(page, '14-lan')
     await page.goto(`${desk.url}/`)
     await page.getByRole('button', { name: 'English' }).click()
@@ -418,7 +554,9 @@ describe('operator console in Chromium at 1366×768', () => {
     const cell = readback.locator('tr[data-field="votes.1"] td.words')
     expect((await cell.locator('span[lang=id]').innerText()).trim()).toBe('seratus sepuluh')
     expect((await cell.locator('.words-en').innerText()).trim()).toBe('one hundred ten')
-    expect((await readback.locator('tr[data-field="total"] td.words span[lang=id]').innerText()).trim()).toBe('dua ratus lima puluh satu')
+    expect(
+      (await readback.locator('tr[data-field="total"] td.words span[lang=id]').innerText()).trim(),
+    ).toBe('dua ratus lima puluh satu')
     await shot(page, '16-readback-en')
     await page.context().close()
   })

@@ -11,8 +11,18 @@ import { report, seedDesk, type Seeded } from './seed'
 // over, at the screens' real sizes — console 1366×768, phone 360×740.
 
 const SHOTS = join(__dirname, '..', '.artifacts', 'ops')
-const CONSOLE: BrowserContextOptions = { viewport: { width: 1366, height: 768 }, locale: 'id-ID', timezoneId: 'Asia/Jakarta' }
-const PHONE: BrowserContextOptions = { viewport: { width: 360, height: 740 }, deviceScaleFactor: 1, isMobile: true, hasTouch: true, locale: 'id-ID' }
+const CONSOLE: BrowserContextOptions = {
+  viewport: { width: 1366, height: 768 },
+  locale: 'id-ID',
+  timezoneId: 'Asia/Jakarta',
+}
+const PHONE: BrowserContextOptions = {
+  viewport: { width: 360, height: 740 },
+  deviceScaleFactor: 1,
+  isMobile: true,
+  hasTouch: true,
+  locale: 'id-ID',
+}
 const JOMBANG = '35.09.01'
 const KENCONG = '35.09.02'
 const PADOMASAN = '35.09.01.2001'
@@ -22,7 +32,13 @@ const isFocused = (l: Locator) => l.evaluate((el) => el === document.activeEleme
 const onScreen = (l: Locator) =>
   l.evaluate((el) => {
     const r = el.getBoundingClientRect()
-    return r.top >= 0 && r.left >= 0 && r.bottom <= window.innerHeight && r.right <= window.innerWidth && r.height > 0
+    return (
+      r.top >= 0 &&
+      r.left >= 0 &&
+      r.bottom <= window.innerHeight &&
+      r.right <= window.innerWidth &&
+      r.height > 0
+    )
   })
 
 describe('the operations room at volume (issue 16)', () => {
@@ -35,7 +51,11 @@ describe('the operations room at volume (issue 16)', () => {
 
   const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`) })
 
-  async function signIn(code: string, path = '/', options: BrowserContextOptions = CONSOLE): Promise<Page> {
+  async function signIn(
+    code: string,
+    path = '/',
+    options: BrowserContextOptions = CONSOLE,
+  ): Promise<Page> {
     const context = await browser.newContext(options)
     context.setDefaultTimeout(10_000)
     const page = await context.newPage()
@@ -63,7 +83,12 @@ describe('the operations room at volume (issue 16)', () => {
     desk = await startDesk({ staticDir: builtUi() })
     seeded = await seedDesk(desk)
     const mk = async (name: string, role: string, phone: string, region?: string) => {
-      const r = await desk.call('POST', '/users', { name, phone, role, ...(region ? { region } : {}) })
+      const r = await desk.call('POST', '/users', {
+        name,
+        phone,
+        role,
+        ...(region ? { region } : {}),
+      })
       return { id: r.body.id as string, code: r.body.accessCode as string }
     }
     officer = await mk('Petugas Kec. Jombang', 'reporter', '0811-3000-4000', JOMBANG)
@@ -72,7 +97,10 @@ describe('the operations room at volume (issue 16)', () => {
     // Conflicts in three Jombang and three Kencong desa, and one reporter's correction.
     let seed = 1
     const desa = [...seeded.tps.keys()]
-    for (const d of [...desa.filter((x) => x.startsWith(JOMBANG)).slice(3, 6), ...desa.filter((x) => x.startsWith(KENCONG)).slice(0, 3)]) {
+    for (const d of [
+      ...desa.filter((x) => x.startsWith(JOMBANG)).slice(3, 6),
+      ...desa.filter((x) => x.startsWith(KENCONG)).slice(0, 3),
+    ]) {
       const r = byRegion.get(d)!
       const tps = seeded.tps.get(d)![0]!
       await report(desk, r.code, tps, 'gubernur', seed)
@@ -82,7 +110,9 @@ describe('the operations room at volume (issue 16)', () => {
     const kd = desa.filter((x) => x.startsWith(KENCONG))[3]!
     correctionTps = seeded.tps.get(kd)![1]!
     await report(desk, byRegion.get(kd)!.code, correctionTps, 'bupati', 5)
-    await report(desk, byRegion.get(kd)!.code, correctionTps, 'bupati', 6, { correction: { reason: 'Suara paslon 2 salah tulis' } })
+    await report(desk, byRegion.get(kd)!.code, correctionTps, 'bupati', 6, {
+      correction: { reason: 'Suara paslon 2 salah tulis' },
+    })
     browser = await launchBrowser()
   }, 180_000)
 
@@ -97,11 +127,17 @@ describe('the operations room at volume (issue 16)', () => {
     await padomasan.waitFor()
     // No row of 0% for the whole kecamatan: the officer is named under each Jombang desa instead.
     expect(await page.locator(`tr[data-reporter="${officer.id}"]`).count()).toBe(0)
-    await expect.poll(() => padomasan.locator('.also-call').first().innerText()).toContain('Petugas Kec. Jombang')
+    await expect
+      .poll(() => padomasan.locator('.also-call').first().innerText())
+      .toContain('Petugas Kec. Jombang')
     expect(await padomasan.innerText()).toContain('0811-3000-4000')
     const jombangRows = await page.locator('tr[data-desa^="35.09.01."]').count()
-    expect(await page.locator(`tr[data-desa^="35.09.01."] [data-also="${officer.id}"]`).count()).toBe(jombangRows)
-    expect(await page.locator(`tr[data-desa^="35.09.02."] [data-also="${officer.id}"]`).count()).toBe(0)
+    expect(
+      await page.locator(`tr[data-desa^="35.09.01."] [data-also="${officer.id}"]`).count(),
+    ).toBe(jombangRows)
+    expect(
+      await page.locator(`tr[data-desa^="35.09.02."] [data-also="${officer.id}"]`).count(),
+    ).toBe(0)
 
     const reporter = seeded.reporters.find((r) => r.region === PADOMASAN)!
     await padomasan.getByRole('button', { name: 'Sudah ditelepon' }).click()
@@ -110,16 +146,27 @@ describe('the operations room at volume (issue 16)', () => {
     expect(await page.locator('.call-form-row input[type=radio]:checked').count()).toBe(0)
     await page.keyboard.type('HP mati, hubungi kades')
     await page.keyboard.press('Enter')
-    await expect.poll(() => page.locator('.call-form-row').innerText()).toContain('Pilih hasil panggilan dulu')
+    await expect
+      .poll(() => page.locator('.call-form-row').innerText())
+      .toContain('Pilih hasil panggilan dulu')
     expect((await desk.call('GET', `/console/chase/${reporter.id}/calls`)).body.calls).toEqual([])
     await expect.poll(() => isFocused(page.getByRole('radio', { name: 'tersambung' }))).toBe(true)
     await shot(page, '01-chase-outcome-asked')
     // By keyboard: the arrow picks "tidak diangkat", Enter saves.
     await page.keyboard.press('ArrowRight')
-    await expect.poll(() => page.getByRole('radio', { name: 'tidak diangkat' }).isChecked()).toBe(true)
+    await expect
+      .poll(() => page.getByRole('radio', { name: 'tidak diangkat' }).isChecked())
+      .toBe(true)
     await page.keyboard.press('Enter')
-    await expect.poll(async () => (await desk.call('GET', `/console/chase/${reporter.id}/calls`)).body.calls.length).toBe(1)
-    expect((await desk.call('GET', `/console/chase/${reporter.id}/calls`)).body.calls[0]).toMatchObject({ outcome: 'no_answer', note: 'HP mati, hubungi kades' })
+    await expect
+      .poll(
+        async () =>
+          (await desk.call('GET', `/console/chase/${reporter.id}/calls`)).body.calls.length,
+      )
+      .toBe(1)
+    expect(
+      (await desk.call('GET', `/console/chase/${reporter.id}/calls`)).body.calls[0],
+    ).toMatchObject({ outcome: 'no_answer', note: 'HP mati, hubungi kades' })
     await expect.poll(() => padomasan.innerText()).toContain('tidak diangkat')
 
     // Then the officer, from the same row: the call is logged against the officer.
@@ -127,16 +174,30 @@ describe('the operations room at volume (issue 16)', () => {
     await page.getByRole('radio', { name: 'tersambung' }).check()
     await page.getByLabel('Catatan panggilan').fill('Petugas menuju TPS 001')
     await page.getByLabel('Catatan panggilan').press('Enter')
-    await expect.poll(async () => (await desk.call('GET', `/console/chase/${officer.id}/calls`)).body.calls.length).toBe(1)
+    await expect
+      .poll(
+        async () =>
+          (await desk.call('GET', `/console/chase/${officer.id}/calls`)).body.calls.length,
+      )
+      .toBe(1)
     await expect.poll(() => padomasan.innerText()).toContain('Petugas Kec. Jombang: tersambung')
-    expect((await desk.call('GET', `/console/chase/${officer.id}/calls`)).body.calls[0].desa).toEqual({ code: PADOMASAN, name: 'Padomasan' })
+    expect(
+      (await desk.call('GET', `/console/chase/${officer.id}/calls`)).body.calls[0].desa,
+    ).toEqual({ code: PADOMASAN, name: 'Padomasan' })
     // On Padomasan's row the call is that desa's; on the other Jombang rows it says which desa it was about.
     expect(await padomasan.locator('[data-call-about]').count()).toBe(0)
-    const other = page.locator(`tr[data-desa^="${JOMBANG}."]:not([data-desa="${PADOMASAN}"])`).first()
+    const other = page
+      .locator(`tr[data-desa^="${JOMBANG}."]:not([data-desa="${PADOMASAN}"])`)
+      .first()
     await expect.poll(() => other.innerText()).toContain('Petugas Kec. Jombang: tersambung')
     expect(await other.innerText()).toContain('soal Padomasan')
     // A desa outside the officer's kecamatan is refused, naming the field.
-    const outside = await desk.call('POST', `/console/chase/${officer.id}/calls`, { outcome: 'reached', desa: '35.09.02.2001' }, seeded.operator.code)
+    const outside = await desk.call(
+      'POST',
+      `/console/chase/${officer.id}/calls`,
+      { outcome: 'reached', desa: '35.09.02.2001' },
+      seeded.operator.code,
+    )
     expect(outside.status).toBe(400)
     expect(outside.body.error.fields.desa).toContain('bukan wilayah Petugas Kec. Jombang')
     await shot(page, '02-chase')
@@ -169,12 +230,16 @@ describe('the operations room at volume (issue 16)', () => {
     await page.keyboard.press('Enter') // past the note: to the read-back
     await page.keyboard.press('Enter') // the double-entry box: to the read-back
     await expect.poll(() => isFocused(page.locator('#sheet-valid'))).toBe(true)
-    await expect.poll(() => page.locator('.entry-form > .error, .entry-form .error').first().innerText()).toContain('Perbaiki')
+    await expect
+      .poll(() => page.locator('.entry-form > .error, .entry-form .error').first().innerText())
+      .toContain('Perbaiki')
     await shot(page, '03-entry-one-typo')
 
     // A total that agrees with neither follows from the valid line: pointed at, not a second error.
     await page.locator('#sheet-total').fill('300')
-    await expect.poll(() => totalField.locator('.field-follows').innerText()).toContain('Jumlah suara sah (dibacakan)')
+    await expect
+      .poll(() => totalField.locator('.field-follows').innerText())
+      .toContain('Jumlah suara sah (dibacakan)')
     expect(await page.locator('.field.has-error').count()).toBe(1)
     await shot(page, '04-entry-follows')
     await page.locator('#sheet-total').fill('175')
@@ -196,17 +261,37 @@ describe('the operations room at volume (issue 16)', () => {
     const page = await signIn(seeded.supervisor.code, '/tinjau')
     const count = page.getByTestId('queue-count')
     await expect.poll(() => count.innerText()).toBe('7 dari 7 konflik')
-    await page.locator('.queue-tools .filters').getByLabel('Kecamatan', { exact: true }).selectOption(KENCONG)
+    await page
+      .locator('.queue-tools .filters')
+      .getByLabel('Kecamatan', { exact: true })
+      .selectOption(KENCONG)
     await expect.poll(() => count.innerText()).toBe('4 dari 7 konflik')
-    await page.locator('.queue-tools .filters').getByLabel('Jenis', { exact: true }).selectOption('correction')
+    await page
+      .locator('.queue-tools .filters')
+      .getByLabel('Jenis', { exact: true })
+      .selectOption('correction')
     await expect.poll(() => count.innerText()).toBe('1 dari 7 konflik')
-    await page.locator('.queue-tools .filters').getByLabel('Jenis', { exact: true }).selectOption('')
-    await page.locator('.queue-tools .filters').getByLabel('Pemilihan', { exact: true }).selectOption('gubernur')
+    await page
+      .locator('.queue-tools .filters')
+      .getByLabel('Jenis', { exact: true })
+      .selectOption('')
+    await page
+      .locator('.queue-tools .filters')
+      .getByLabel('Pemilihan', { exact: true })
+      .selectOption('gubernur')
     await expect.poll(() => count.innerText()).toBe('3 dari 7 konflik')
-    await page.locator('.queue-tools .filters').getByLabel('Kecamatan', { exact: true }).selectOption('')
-    await page.locator('.queue-tools .filters').getByLabel('Pemilihan', { exact: true }).selectOption('')
+    await page
+      .locator('.queue-tools .filters')
+      .getByLabel('Kecamatan', { exact: true })
+      .selectOption('')
+    await page
+      .locator('.queue-tools .filters')
+      .getByLabel('Pemilihan', { exact: true })
+      .selectOption('')
     const firstItem = page.locator('.queue-list .item').nth(2)
-    const desaName = (await firstItem.locator('strong').innerText()).split(' · ')[0]!.replace(/^#\d+ /, '')
+    const desaName = (await firstItem.locator('strong').innerText())
+      .split(' · ')[0]!
+      .replace(/^#\d+ /, '')
     // The search hint is shown whole at 1366×768 (its text fits the field's content box).
     const hintFits = await page.getByLabel('Cari konflik').evaluate((el: HTMLInputElement) => {
       const style = getComputedStyle(el)
@@ -224,7 +309,9 @@ describe('the operations room at volume (issue 16)', () => {
     // J and K walk the list (not while typing in a field).
     await page.locator('h2').first().click()
     const active = () => page.locator('.queue-list .item.active').getAttribute('data-conflict')
-    const ids = await page.locator('.queue-list .item').evaluateAll((els) => els.map((e) => e.getAttribute('data-conflict')))
+    const ids = await page
+      .locator('.queue-list .item')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-conflict')))
     expect(await active()).toBe(ids[0])
     await page.keyboard.press('j')
     await expect.poll(active).toBe(ids[1])
@@ -239,29 +326,57 @@ describe('the operations room at volume (issue 16)', () => {
     const conflict = (await desk.call('GET', `/conflicts/${ids[1]}`)).body
     const phone = conflict.incoming.actorPhone as string
     expect(phone).toMatch(/^0813-/)
-    await expect.poll(() => detail.locator('.sub-meta a.phone').first().getAttribute('href')).toBe(`tel:${phone.replace(/[^\d+]/g, '')}`)
+    await expect
+      .poll(() => detail.locator('.sub-meta a.phone').first().getAttribute('href'))
+      .toBe(`tel:${phone.replace(/[^\d+]/g, '')}`)
 
     // Kencong's conflicts to Sari: she alone (or the admin) decides them.
     await page.getByTestId('assignments').locator('summary').click()
     await page.getByLabel('Pilih kecamatan').selectOption(KENCONG)
     await page.getByLabel('Pilih supervisor').selectOption(supervisor2.id)
     await page.getByRole('button', { name: 'Tugaskan' }).click()
-    await expect.poll(() => page.getByTestId('assignments').innerText()).toContain('Kencong → Sari Supervisor')
-    await page.locator('.queue-tools .filters').getByLabel('Kecamatan', { exact: true }).selectOption(KENCONG)
-    await expect.poll(() => page.locator('.detail-head').innerText()).toContain('ditugaskan ke Sari Supervisor')
+    await expect
+      .poll(() => page.getByTestId('assignments').innerText())
+      .toContain('Kencong → Sari Supervisor')
+    await page
+      .locator('.queue-tools .filters')
+      .getByLabel('Kecamatan', { exact: true })
+      .selectOption(KENCONG)
+    await expect
+      .poll(() => page.locator('.detail-head').innerText())
+      .toContain('ditugaskan ke Sari Supervisor')
     await shot(page, '06-review-queue')
-    const kencong = (await desk.call('GET', `/conflicts?kecamatan=${KENCONG}&kind=conflict`)).body.conflicts[0]
-    const refused = await desk.call('POST', `/conflicts/${kencong.id}/resolve`, { keep: 'standing', reason: 'Sesuai foto C.Hasil' }, seeded.supervisor.code)
+    const kencong = (await desk.call('GET', `/conflicts?kecamatan=${KENCONG}&kind=conflict`)).body
+      .conflicts[0]
+    const refused = await desk.call(
+      'POST',
+      `/conflicts/${kencong.id}/resolve`,
+      { keep: 'standing', reason: 'Sesuai foto C.Hasil' },
+      seeded.supervisor.code,
+    )
     expect(refused.status).toBe(403)
     // Hadi is told before he types anything, and the form is there but cannot be used.
-    await expect.poll(() => detail.getByTestId('decision-locked').innerText()).toBe('Konflik Kec. Kencong ditugaskan ke Sari Supervisor: hanya dia atau admin yang memutuskan.')
-    expect(await detail.locator('form.decision fieldset').evaluate((el) => (el as HTMLFieldSetElement).disabled)).toBe(true)
+    await expect
+      .poll(() => detail.getByTestId('decision-locked').innerText())
+      .toBe(
+        'Konflik Kec. Kencong ditugaskan ke Sari Supervisor: hanya dia atau admin yang memutuskan.',
+      )
+    expect(
+      await detail
+        .locator('form.decision fieldset')
+        .evaluate((el) => (el as HTMLFieldSetElement).disabled),
+    ).toBe(true)
     expect(await detail.getByRole('button', { name: 'Putuskan' }).isDisabled()).toBe(true)
-    expect(await detail.getByRole('radio', { name: 'Pertahankan yang berlaku' }).isDisabled()).toBe(true)
+    expect(await detail.getByRole('radio', { name: 'Pertahankan yang berlaku' }).isDisabled()).toBe(
+      true,
+    )
     expect(await detail.locator('#decision-reason').isDisabled()).toBe(true)
     await shot(page, '06b-review-assigned-elsewhere')
     // A Jombang conflict (not assigned) is still his to decide.
-    await page.locator('.queue-tools .filters').getByLabel('Kecamatan', { exact: true }).selectOption(JOMBANG)
+    await page
+      .locator('.queue-tools .filters')
+      .getByLabel('Kecamatan', { exact: true })
+      .selectOption(JOMBANG)
     await expect.poll(() => detail.locator('#decision-reason').isDisabled()).toBe(false)
     expect(await detail.getByTestId('decision-locked').count()).toBe(0)
     await page.context().close()
@@ -276,17 +391,30 @@ describe('the operations room at volume (issue 16)', () => {
     await sari.getByRole('button', { name: 'Putuskan' }).click()
     await expect.poll(() => sari.getByTestId('queue-count').innerText()).toBe('3 dari 6 konflik')
     // On to the next one without a click.
-    await expect.poll(() => sari.locator('.queue-list .item.active').getAttribute('data-conflict')).not.toBe(before)
+    await expect
+      .poll(() => sari.locator('.queue-list .item.active').getAttribute('data-conflict'))
+      .not.toBe(before)
     await sari.goto(`${desk.url}/tinjau?tab=resolved`)
     await sari.locator('table.compact tbody tr').first().waitFor()
     const headers = await sari.locator('table.compact thead th').allInnerTexts()
-    expect(headers).toEqual(['#', 'TPS', 'Pemilihan', 'Keputusan', 'Alasan', 'Diputuskan oleh', 'Waktu'])
+    expect(headers).toEqual([
+      '#',
+      'TPS',
+      'Pemilihan',
+      'Keputusan',
+      'Alasan',
+      'Diputuskan oleh',
+      'Waktu',
+    ])
     await shot(sari, '07-review-resolved')
     await sari.context().close()
   }, 120_000)
 
   it('words: "koreksi" in the TPS history, an import error said once, counts with thousands separators, "data cepat" on /publik', async () => {
-    const page = await signIn(seeded.operator.code, `/tps?kode=${encodeURIComponent(correctionTps)}`)
+    const page = await signIn(
+      seeded.operator.code,
+      `/tps?kode=${encodeURIComponent(correctionTps)}`,
+    )
     const timeline = page.locator('.timeline')
     await expect.poll(() => timeline.innerText()).toContain('koreksi dari pelapor')
     expect(await timeline.innerText()).not.toContain('konflik)')
@@ -296,29 +424,46 @@ describe('the operations room at volume (issue 16)', () => {
     const admin = await adminPage('/tps-daftar')
     const input = admin.locator('.import-box input[type=file]').first()
     await input.waitFor({ state: 'attached' })
-    await input.setInputFiles({ name: 'tps.csv', mimeType: 'text/csv', buffer: Buffer.from('kode_desa,nomor_tps,dpt\n35.09.01.9999,1,300\n35.09.01.2001,abc,300\n') })
+    await input.setInputFiles({
+      name: 'tps.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from('kode_desa,nomor_tps,dpt\n35.09.01.9999,1,300\n35.09.01.2001,abc,300\n'),
+    })
     const box = admin.locator('.import-box').first()
     await expect.poll(() => box.locator('.row-errors li').count()).toBe(2)
     const text = await box.innerText()
     expect(text.match(/Tidak ada yang diimpor/g)).toHaveLength(1)
     await shot(admin, '09-import-error-once')
     // More than a thousand new TPS: the count is written with a thousands separator (1.380).
-    const regions = (await desk.call('GET', '/regions')).body as { kecamatan: { desa: { code: string }[] }[] }
-    const allDesa = regions.kecamatan.flatMap((k) => k.desa.map((d) => d.code)).filter((d) => ![JOMBANG, KENCONG, '35.09.19'].some((k) => d.startsWith(k + '.')))
+    const regions = (await desk.call('GET', '/regions')).body as {
+      kecamatan: { desa: { code: string }[] }[]
+    }
+    const allDesa = regions.kecamatan
+      .flatMap((k) => k.desa.map((d) => d.code))
+      .filter((d) => ![JOMBANG, KENCONG, '35.09.19'].some((k) => d.startsWith(k + '.')))
     const lines = ['kode_desa,nomor_tps,dpt']
     for (const d of allDesa) for (let n = 1; n <= 6; n++) lines.push(`${d},${n},250`)
     const n = allDesa.length * 6
     expect(n).toBeGreaterThan(1000)
-    await input.setInputFiles({ name: 'tps.csv', mimeType: 'text/csv', buffer: Buffer.from(lines.join('\n') + '\n') })
+    await input.setInputFiles({
+      name: 'tps.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(lines.join('\n') + '\n'),
+    })
     const written = `${Math.floor(n / 1000)}.${String(n % 1000).padStart(3, '0')}`
-    await expect.poll(() => admin.locator('.ok-note').innerText(), { timeout: 60_000 }).toBe(`${written} baru, 0 diperbarui.`)
+    await expect
+      .poll(() => admin.locator('.ok-note').innerText(), { timeout: 60_000 })
+      .toBe(`${written} baru, 0 diperbarui.`)
     await admin.context().close()
 
     // Contests by their names, not "gubernur:" / "bupati:" (the snapshot list of /rekap).
     // The seeded conflicts are still open: freezing asks first (issue 12), so the test confirms.
     const asked = await desk.call('POST', '/export/snapshots', { label: 'Kirim ke provinsi 21.00' })
     expect(asked.status).toBe(409)
-    const frozen = await desk.call('POST', '/export/snapshots', { label: 'Kirim ke provinsi 21.00', confirmOpenConflicts: asked.body.error.openConflicts })
+    const frozen = await desk.call('POST', '/export/snapshots', {
+      label: 'Kirim ke provinsi 21.00',
+      confirmOpenConflicts: asked.body.error.openConflicts,
+    })
     expect(frozen.status, JSON.stringify(frozen.body)).toBe(201)
     const rekap = await adminPage('/rekap')
     const row = rekap.locator('table.snapshots tbody tr').first()
@@ -331,7 +476,10 @@ describe('the operations room at volume (issue 16)', () => {
     const context = await browser.newContext(PHONE)
     const publik = await context.newPage()
     await publik.goto(`${desk.url}/publik`)
-    await publik.getByText(/Data cepat/).first().waitFor()
+    await publik
+      .getByText(/Data cepat/)
+      .first()
+      .waitFor()
     expect((await publik.locator('body').innerText()).toLowerCase()).not.toContain('hitung cepat')
     await shot(publik, '10-publik')
     await context.close()
@@ -341,17 +489,28 @@ describe('the operations room at volume (issue 16)', () => {
     const page = await adminPage('/')
     await page.locator('.console-nav').waitFor()
     await expect.poll(() => page.locator('.console-nav a').count()).toBeGreaterThanOrEqual(11)
-    const links = await page.locator('.console-nav a').evaluateAll((els) => els.map((e) => ({ text: (e as HTMLElement).innerText, ...e.getBoundingClientRect().toJSON() })))
+    const links = await page.locator('.console-nav a').evaluateAll((els) =>
+      els.map((e) => ({
+        text: (e as HTMLElement).innerText,
+        ...e.getBoundingClientRect().toJSON(),
+      })),
+    )
     expect(links.map((l) => l.text)).toContain('Papan dinding ↗')
     for (const l of links) expect(l.right, l.text).toBeLessThanOrEqual(1366)
     expect(new Set(links.map((l) => Math.round(l.top))).size).toBe(1)
-    expect(await page.locator('.console-nav').evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true)
+    expect(
+      await page.locator('.console-nav').evaluate((el) => el.scrollWidth <= el.clientWidth),
+    ).toBe(true)
     await page.locator('.console-nav').screenshot({ path: join(SHOTS, '12-admin-nav.png') })
     await page.context().close()
   }, 60_000)
 
   it('dates and times are day-month-year, 24-hour WIB in an en-US browser', async () => {
-    const enUs: BrowserContextOptions = { ...CONSOLE, locale: 'en-US', timezoneId: 'America/New_York' }
+    const enUs: BrowserContextOptions = {
+      ...CONSOLE,
+      locale: 'en-US',
+      timezoneId: 'America/New_York',
+    }
     const page = await adminPage('/kredensial', enUs)
     const card = page.locator('form.window')
     await card.waitFor()
@@ -363,12 +522,23 @@ describe('the operations room at volume (issue 16)', () => {
     await card.getByLabel('Tutup: tanggal (hh-bb-tttt)').fill('28-11-2099')
     await card.getByLabel('Tutup: jam (24 jam)').fill('07:00')
     await card.getByRole('button', { name: 'Simpan' }).click()
-    await card.getByText('(27-11-2099 19:30 WIB – 28-11-2099 07:00 WIB)', { exact: false }).waitFor()
-    expect((await desk.call('GET', '/intake/window')).body).toMatchObject({ opensAt: '2099-11-27T12:30:00.000Z', closesAt: '2099-11-28T00:00:00.000Z' })
+    await card
+      .getByText('(27-11-2099 19:30 WIB – 28-11-2099 07:00 WIB)', { exact: false })
+      .waitFor()
+    expect((await desk.call('GET', '/intake/window')).body).toMatchObject({
+      opensAt: '2099-11-27T12:30:00.000Z',
+      closesAt: '2099-11-28T00:00:00.000Z',
+    })
     // Shown back as typed, whatever the browser's locale.
     await page.reload()
-    await expect.poll(() => page.locator('form.window').getByLabel('Tutup: tanggal (hh-bb-tttt)').inputValue()).toBe('28-11-2099')
-    expect(await page.locator('form.window').getByLabel('Buka: jam (24 jam)').inputValue()).toBe('19:30')
+    await expect
+      .poll(() =>
+        page.locator('form.window').getByLabel('Tutup: tanggal (hh-bb-tttt)').inputValue(),
+      )
+      .toBe('28-11-2099')
+    expect(await page.locator('form.window').getByLabel('Buka: jam (24 jam)').inputValue()).toBe(
+      '19:30',
+    )
     expect(await page.locator('body').innerText()).not.toMatch(/\b(AM|PM)\b|\d{2}\/\d{2}\/\d{4}/)
     await page.locator('form.window').screenshot({ path: join(SHOTS, '11-jam-lapor-en-us.png') })
     await shot(page, '11b-kredensial-en-us')
@@ -393,17 +563,33 @@ describe('the operations room at volume (issue 16)', () => {
     const tps = seeded.tps.get('35.09.01.2002')![2]!
     await page.locator(`.tps-card[data-tps="${tps}"]`).click()
     await page.getByRole('button', { name: 'Isi hasil Bupati' }).click()
-    for (const [id, v] of [['dpt', '200'], ['dptb', '3'], ['dpk', '2'], ['votersTotal', '205'], ['votes-1', '100'], ['votes-2', '95'], ['valid', '159'], ['invalid', '10'], ['total', '205']]) {
+    for (const [id, v] of [
+      ['dpt', '200'],
+      ['dptb', '3'],
+      ['dpk', '2'],
+      ['votersTotal', '205'],
+      ['votes-1', '100'],
+      ['votes-2', '95'],
+      ['valid', '159'],
+      ['invalid', '10'],
+      ['total', '205'],
+    ]) {
       await page.fill(`#${id}`, v!)
     }
-    await page.getByText(/Jumlah suara sah \(159\) tidak sama dengan jumlah suara semua paslon = 195/).waitFor()
+    await page
+      .getByText(/Jumlah suara sah \(159\) tidak sama dengan jumlah suara semua paslon = 195/)
+      .waitFor()
     expect(await page.locator('.num-field.has-error').count()).toBe(1)
-    expect(await page.locator('.num-field:has(#total)').getAttribute('class')).not.toContain('has-error')
+    expect(await page.locator('.num-field:has(#total)').getAttribute('class')).not.toContain(
+      'has-error',
+    )
     await expect.poll(() => page.getByTestId('sheet-errors').innerText()).toContain('1 kesalahan')
     await page.locator('#valid').scrollIntoViewIfNeeded()
     await shot(page, '12-lapor-one-typo')
     await page.fill('#total', '300')
-    await expect.poll(() => page.locator('.num-field:has(#total) .field-follows').innerText()).toContain('karena Jumlah suara sah salah')
+    await expect
+      .poll(() => page.locator('.num-field:has(#total) .field-follows').innerText())
+      .toContain('karena Jumlah suara sah salah')
     expect(await page.locator('.num-field.has-error').count()).toBe(1)
     await page.locator('#total').scrollIntoViewIfNeeded()
     await shot(page, '13-lapor-follows')

@@ -11,10 +11,15 @@ export interface Seeded {
 }
 
 /** Jember desa of three kecamatan (Jombang 35.09.01, Kencong 35.09.02, Kaliwates 35.09.19). */
-export async function seedDesk(desk: TestDesk, options: { kecamatan?: string[]; tpsPerDesa?: number; reporters?: boolean; dpt?: number } = {}): Promise<Seeded> {
+export async function seedDesk(
+  desk: TestDesk,
+  options: { kecamatan?: string[]; tpsPerDesa?: number; reporters?: boolean; dpt?: number } = {},
+): Promise<Seeded> {
   const kecamatan = options.kecamatan ?? ['35.09.01', '35.09.02', '35.09.19']
   const per = options.tpsPerDesa ?? 3
-  const regions = (await desk.call('GET', '/regions')).body as { kecamatan: { code: string; name: string; desa: { code: string; name: string }[] }[] }
+  const regions = (await desk.call('GET', '/regions')).body as {
+    kecamatan: { code: string; name: string; desa: { code: string; name: string }[] }[]
+  }
   const lines = ['kode_desa,nomor_tps,dpt,lokasi']
   const tps = new Map<string, string[]>()
   const desaList: { code: string; name: string }[] = []
@@ -23,7 +28,9 @@ export async function seedDesk(desk: TestDesk, options: { kecamatan?: string[]; 
       desaList.push(d)
       const codes: string[] = []
       for (let n = 1; n <= per; n++) {
-        lines.push(`${d.code},${n},${options.dpt ?? 250 + ((n * 37 + d.code.length * 11) % 200)},SDN ${d.name} ${n}`)
+        lines.push(
+          `${d.code},${n},${options.dpt ?? 250 + ((n * 37 + d.code.length * 11) % 200)},SDN ${d.name} ${n}`,
+        )
         codes.push(`${d.code}.${String(n).padStart(3, '0')}`)
       }
       tps.set(d.code, codes)
@@ -32,7 +39,12 @@ export async function seedDesk(desk: TestDesk, options: { kecamatan?: string[]; 
   const imported = await desk.call('POST', '/tps/import', lines.join('\n') + '\n')
   if (imported.status !== 200) throw new Error(`import: ${JSON.stringify(imported.body)}`)
   const mk = async (name: string, role: string, region?: string, phone = '0812-3456-7890') => {
-    const r = await desk.call('POST', '/users', { name, phone, role, ...(region ? { region } : {}) })
+    const r = await desk.call('POST', '/users', {
+      name,
+      phone,
+      role,
+      ...(region ? { region } : {}),
+    })
     if (r.status !== 201) throw new Error(`user: ${JSON.stringify(r.body)}`)
     return { id: r.body.id as string, code: r.body.accessCode as string }
   }
@@ -41,11 +53,29 @@ export async function seedDesk(desk: TestDesk, options: { kecamatan?: string[]; 
   const supervisor = await mk('Hadi Supervisor', 'supervisor')
   const reporters: Seeded['reporters'] = []
   if (options.reporters !== false) {
-    const first = ['Agus', 'Siti', 'Bambang', 'Dewi', 'Eko', 'Fitri', 'Gunawan', 'Hesti', 'Imam', 'Joko', 'Kartini', 'Lukman']
+    const first = [
+      'Agus',
+      'Siti',
+      'Bambang',
+      'Dewi',
+      'Eko',
+      'Fitri',
+      'Gunawan',
+      'Hesti',
+      'Imam',
+      'Joko',
+      'Kartini',
+      'Lukman',
+    ]
     let i = 0
     for (const d of desaList) {
       const name = `${first[i % first.length]} ${d.name}`
-      const u = await mk(name, 'reporter', d.code, `0813-${String(1000 + i).padStart(4, '0')}-${String(2000 + i * 7).slice(-4)}`)
+      const u = await mk(
+        name,
+        'reporter',
+        d.code,
+        `0813-${String(1000 + i).padStart(4, '0')}-${String(2000 + i * 7).slice(-4)}`,
+      )
       reporters.push({ ...u, name, region: d.code })
       i++
     }
@@ -66,8 +96,28 @@ export function sheetFor(n: number, seed: number) {
   return { votes, invalid, voters: { dpt: total + invalid - 3, dptb: 2, dpk: 1 } }
 }
 
-export async function report(desk: TestDesk, token: string, tps: string, contest: 'gubernur' | 'bupati', seed: number, extra: object = {}, headers: Record<string, string> = {}) {
-  const res = await desk.call('POST', '/results', { submissionId: sid(), tps, contest, ...sheetFor(contest === 'gubernur' ? 3 : 2, seed), ...extra }, token, headers)
+export async function report(
+  desk: TestDesk,
+  token: string,
+  tps: string,
+  contest: 'gubernur' | 'bupati',
+  seed: number,
+  extra: object = {},
+  headers: Record<string, string> = {},
+) {
+  const res = await desk.call(
+    'POST',
+    '/results',
+    {
+      submissionId: sid(),
+      tps,
+      contest,
+      ...sheetFor(contest === 'gubernur' ? 3 : 2, seed),
+      ...extra,
+    },
+    token,
+    headers,
+  )
   if (res.status >= 400) throw new Error(`report ${tps}: ${JSON.stringify(res.body)}`)
   return res
 }

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { ancestorAt, isWithin, parentCode, parseTpsCode, regionLevel, tpsCode } from '../../src/domain/codes'
+import {
+  ancestorAt,
+  isWithin,
+  parentCode,
+  parseTpsCode,
+  regionLevel,
+  tpsCode,
+} from '../../src/domain/codes'
 import { parseCsv, sniffDelimiter } from '../../src/domain/csv'
 import { normalizeContests } from '../../src/domain/election'
 
@@ -45,7 +52,9 @@ describe('CSV', () => {
 
 describe('contest configuration', () => {
   it('adds the empty column to a single-pair contest', () => {
-    const { contests, errors } = normalizeContests([{ id: 'bupati', name: 'Bupati', candidates: [{ number: 1, name: 'A' }] }])
+    const { contests, errors } = normalizeContests([
+      { id: 'bupati', name: 'Bupati', candidates: [{ number: 1, name: 'A' }] },
+    ])
     expect(errors).toEqual([])
     expect(contests[0]!.candidates).toEqual([
       { number: 1, name: 'A' },
@@ -55,20 +64,43 @@ describe('contest configuration', () => {
 
   it('rejects duplicate ids, duplicate numbers and empty names', () => {
     const { errors } = normalizeContests([
-      { id: 'a', name: 'A', candidates: [{ number: 1, name: 'X' }, { number: 1, name: '' }] },
+      {
+        id: 'a',
+        name: 'A',
+        candidates: [
+          { number: 1, name: 'X' },
+          { number: 1, name: '' },
+        ],
+      },
       { id: 'a', name: '', candidates: [] },
     ])
     expect(errors.map((e) => e.field).sort()).toEqual(
-      ['contests.0.candidates.1.name', 'contests.0.candidates.1.number', 'contests.1.candidates', 'contests.1.id', 'contests.1.name'].sort(),
+      [
+        'contests.0.candidates.1.name',
+        'contests.0.candidates.1.number',
+        'contests.1.candidates',
+        'contests.1.id',
+        'contests.1.name',
+      ].sort(),
     )
   })
 
   it('refuses a pair numbered 0 beside other pairs instead of dropping it', () => {
     const { errors } = normalizeContests([
-      { id: 'bupati', name: 'Bupati', candidates: [{ number: 0, name: 'A' }, { number: 2, name: 'B' }] },
+      {
+        id: 'bupati',
+        name: 'Bupati',
+        candidates: [
+          { number: 0, name: 'A' },
+          { number: 2, name: 'B' },
+        ],
+      },
     ])
     expect(errors).toEqual([
-      expect.objectContaining({ field: 'contests.0.candidates.0.number', message: expect.stringMatching(/1 sampai 99/) }),
+      expect.objectContaining({
+        field: 'contests.0.candidates.0.number',
+        message: expect.stringMatching(/1 sampai 99/),
+      }),
     ])
   })
 
@@ -95,7 +127,14 @@ describe('contest configuration', () => {
 
   it('takes back the empty column of a single-pair contest as GET /config lists it, but not a pair numbered 0', () => {
     const roundTrip = normalizeContests([
-      { id: 'bupati', name: 'Bupati', candidates: [{ number: 0, name: 'Kolom Kosong' }, { number: 1, name: 'A' }] },
+      {
+        id: 'bupati',
+        name: 'Bupati',
+        candidates: [
+          { number: 0, name: 'Kolom Kosong' },
+          { number: 1, name: 'A' },
+        ],
+      },
     ])
     expect(roundTrip.errors).toEqual([])
     expect(roundTrip.contests[0]!.candidates).toEqual([
@@ -103,13 +142,28 @@ describe('contest configuration', () => {
       { number: 0, name: 'Kolom Kosong' },
     ])
     const named = normalizeContests([
-      { id: 'bupati', name: 'Bupati', candidates: [{ number: 1, name: 'A' }, { number: 0, name: 'B' }] },
+      {
+        id: 'bupati',
+        name: 'Bupati',
+        candidates: [
+          { number: 1, name: 'A' },
+          { number: 0, name: 'B' },
+        ],
+      },
     ])
     expect(named.errors.map((e) => [e.field, e.message])).toEqual([
       ['contests.0.candidates.1.number', expect.stringContaining('"B" harus bernomor 1 sampai 99')],
     ])
     const twice = normalizeContests([
-      { id: 'bupati', name: 'Bupati', candidates: [{ number: 1, name: 'A' }, { number: 0, name: 'Kolom Kosong' }, { number: 0, name: '' }] },
+      {
+        id: 'bupati',
+        name: 'Bupati',
+        candidates: [
+          { number: 1, name: 'A' },
+          { number: 0, name: 'Kolom Kosong' },
+          { number: 0, name: '' },
+        ],
+      },
     ])
     expect(twice.errors.map((e) => e.field)).toEqual(['contests.0.candidates.2.number'])
   })

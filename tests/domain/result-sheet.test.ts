@@ -7,7 +7,11 @@ const pairs: Candidate[] = [
   { number: 2, name: 'B' },
 ]
 const ctx = { candidates: pairs, dpt: 400 }
-const base: ResultSheet = { votes: { '1': 150, '2': 120 }, invalid: 10, voters: { dpt: 270, dptb: 5, dpk: 5 } }
+const base: ResultSheet = {
+  votes: { '1': 150, '2': 120 },
+  invalid: 10,
+  voters: { dpt: 270, dptb: 5, dpk: 5 },
+}
 const codes = (issues: { code: string }[]) => issues.map((i) => i.code)
 
 describe('C.Hasil hard errors (refused)', () => {
@@ -27,14 +31,22 @@ describe('C.Hasil hard errors (refused)', () => {
   })
 
   it('refuses fractional numbers anywhere on the sheet', () => {
-    expect(codes(checkResultSheet({ ...base, votes: { '1': 1.5, '2': 1 } }, ctx).errors)).toEqual(['not_count'])
+    expect(codes(checkResultSheet({ ...base, votes: { '1': 1.5, '2': 1 } }, ctx).errors)).toEqual([
+      'not_count',
+    ])
     expect(checkResultSheet({ ...base, invalid: 0.5 }, ctx).errors[0]!.field).toBe('invalid')
-    expect(checkResultSheet({ ...base, voters: { dpt: 1.2, dptb: 0, dpk: 0 } }, ctx).errors[0]!.field).toBe('voters.dpt')
+    expect(
+      checkResultSheet({ ...base, voters: { dpt: 1.2, dptb: 0, dpk: 0 } }, ctx).errors[0]!.field,
+    ).toBe('voters.dpt')
   })
 
   it('refuses a sheet missing a pair, with the message naming it', () => {
     const r = checkResultSheet({ ...base, votes: { '1': 150 } }, ctx)
-    expect(r.errors[0]).toMatchObject({ field: 'votes.2', code: 'required', message: 'Suara paslon 2 wajib diisi' })
+    expect(r.errors[0]).toMatchObject({
+      field: 'votes.2',
+      code: 'required',
+      message: 'Suara paslon 2 wajib diisi',
+    })
   })
 
   it('refuses votes for an unknown pair number', () => {
@@ -43,12 +55,18 @@ describe('C.Hasil hard errors (refused)', () => {
   })
 
   it('refuses non-numeric values', () => {
-    const r = checkResultSheet({ ...base, votes: { '1': '150' as unknown as number, '2': 120 } }, ctx)
+    const r = checkResultSheet(
+      { ...base, votes: { '1': '150' as unknown as number, '2': 120 } },
+      ctx,
+    )
     expect(r.errors[0]).toMatchObject({ field: 'votes.1', code: 'not_count' })
   })
 
   it('refuses valid + invalid above what one TPS can hold', () => {
-    const r = checkResultSheet({ votes: { '1': 900, '2': 100 }, invalid: 1 }, { candidates: pairs, dpt: 1000 })
+    const r = checkResultSheet(
+      { votes: { '1': 900, '2': 100 }, invalid: 1 },
+      { candidates: pairs, dpt: 1000 },
+    )
     expect(r.errors[0]).toMatchObject({ code: 'over_capacity' })
   })
 
@@ -59,7 +77,9 @@ describe('C.Hasil hard errors (refused)', () => {
   })
 
   it('accepts a voters breakdown whose stated total adds up', () => {
-    expect(checkResultSheet({ ...base, voters: { dpt: 270, dptb: 5, dpk: 5, total: 280 } }, ctx).errors).toEqual([])
+    expect(
+      checkResultSheet({ ...base, voters: { dpt: 270, dptb: 5, dpk: 5, total: 280 } }, ctx).errors,
+    ).toEqual([])
   })
 })
 
@@ -71,7 +91,10 @@ describe('C.Hasil soft warnings (stored, flagged)', () => {
   })
 
   it('flags turnout above 100% of DPT', () => {
-    const r = checkResultSheet({ votes: { '1': 250, '2': 200 }, invalid: 0, voters: { dpt: 450, dptb: 0, dpk: 0 } }, ctx)
+    const r = checkResultSheet(
+      { votes: { '1': 250, '2': 200 }, invalid: 0, voters: { dpt: 450, dptb: 0, dpk: 0 } },
+      ctx,
+    )
     expect(codes(r.warnings)).toContain('turnout_over_dpt')
   })
 
@@ -81,12 +104,17 @@ describe('C.Hasil soft warnings (stored, flagged)', () => {
   })
 
   it('flags a TPS above the typical 600 voters', () => {
-    const r = checkResultSheet({ votes: { '1': 400, '2': 250 }, invalid: 0 }, { candidates: pairs, dpt: 800 })
+    const r = checkResultSheet(
+      { votes: { '1': 400, '2': 250 }, invalid: 0 },
+      { candidates: pairs, dpt: 800 },
+    )
     expect(codes(r.warnings)).toEqual(['over_typical_size'])
   })
 
   it('flags a sheet with no votes at all', () => {
-    expect(codes(checkResultSheet({ votes: { '1': 0, '2': 0 }, invalid: 0 }, ctx).warnings)).toContain('zero_total')
+    expect(
+      codes(checkResultSheet({ votes: { '1': 0, '2': 0 }, invalid: 0 }, ctx).warnings),
+    ).toContain('zero_total')
   })
 
   it('flags a high share of invalid ballots', () => {
@@ -95,11 +123,15 @@ describe('C.Hasil soft warnings (stored, flagged)', () => {
   })
 
   it('flags very low turnout', () => {
-    expect(codes(checkResultSheet({ votes: { '1': 30, '2': 30 }, invalid: 0 }, ctx).warnings)).toEqual(['turnout_low'])
+    expect(
+      codes(checkResultSheet({ votes: { '1': 30, '2': 30 }, invalid: 0 }, ctx).warnings),
+    ).toEqual(['turnout_low'])
   })
 
   it('flags every valid vote going to one pair', () => {
-    expect(codes(checkResultSheet({ votes: { '1': 200, '2': 0 }, invalid: 1 }, ctx).warnings)).toEqual(['unanimous'])
+    expect(
+      codes(checkResultSheet({ votes: { '1': 200, '2': 0 }, invalid: 1 }, ctx).warnings),
+    ).toEqual(['unanimous'])
   })
 
   it('does not warn when hard errors already refuse the sheet', () => {
@@ -115,8 +147,14 @@ describe('kolom kosong', () => {
       { number: 1, name: 'A' },
       { number: 0, name: 'Kolom Kosong' },
     ]
-    const r = checkResultSheet({ votes: { '1': 200 }, invalid: 0 }, { candidates: single, dpt: 400 })
-    expect(r.errors[0]).toMatchObject({ field: 'votes.0', message: 'Suara kolom kosong wajib diisi' })
+    const r = checkResultSheet(
+      { votes: { '1': 200 }, invalid: 0 },
+      { candidates: single, dpt: 400 },
+    )
+    expect(r.errors[0]).toMatchObject({
+      field: 'votes.0',
+      message: 'Suara kolom kosong wajib diisi',
+    })
   })
 })
 

@@ -1,8 +1,21 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { parseSmsReport, readSmsNumber, smsExample, splitSmsCode, type SmsContext, type SmsParse } from '../../src/domain/sms-grammar'
-import { codeLikeWords, fitSms, maskSmsCode, maskWords, normalizeMsisdn } from '../../src/domain/sms-text'
+import {
+  parseSmsReport,
+  readSmsNumber,
+  smsExample,
+  splitSmsCode,
+  type SmsContext,
+  type SmsParse,
+} from '../../src/domain/sms-grammar'
+import {
+  codeLikeWords,
+  fitSms,
+  maskSmsCode,
+  maskWords,
+  normalizeMsisdn,
+} from '../../src/domain/sms-text'
 
 const CONTESTS = [
   { id: 'gubernur', label: 'Gubernur', order: [1, 2, 3] },
@@ -17,13 +30,21 @@ const JOMBANG = [
 const desaCtx: SmsContext = { contests: CONTESTS, desa: [JOMBANG[0]!], ownDesa: '35.09.01.2001' }
 const kecCtx: SmsContext = { contests: CONTESTS, desa: JOMBANG, ownDesa: null }
 
-const parse = (text: string, ctx: SmsContext): SmsParse => parseSmsReport(splitSmsCode(text).rest, ctx)
+const parse = (text: string, ctx: SmsContext): SmsParse =>
+  parseSmsReport(splitSmsCode(text).rest, ctx)
 
 /** The "read as" column of docs/SMS.md. */
 function readAs(p: SmsParse, ctx: SmsContext): string {
   if (!p.ok) return `SALAH: ${p.error}`
-  const tps = ctx.ownDesa ? String(p.tpsNumber).padStart(3, '0') : `${p.desa}.${String(p.tpsNumber).padStart(3, '0')}`
-  const contests = p.reports.map((r) => `${r.contest} ${Object.entries(r.votes).map(([n, v]) => `${n}=${v}`).join(' ')} TS=${r.invalid}`)
+  const tps = ctx.ownDesa
+    ? String(p.tpsNumber).padStart(3, '0')
+    : `${p.desa}.${String(p.tpsNumber).padStart(3, '0')}`
+  const contests = p.reports.map(
+    (r) =>
+      `${r.contest} ${Object.entries(r.votes)
+        .map(([n, v]) => `${n}=${v}`)
+        .join(' ')} TS=${r.invalid}`,
+  )
   return `${p.correction ? 'KOREKSI ' : ''}TPS ${tps}: ${contests.join('; ')}`
 }
 
@@ -48,46 +69,99 @@ describe('SMS grammar', () => {
     expect(readSmsNumber('1S0')).toBeNull()
     expect(readSmsNumber('B')).toBeNull()
     const p = parse('K7PQ O3 B IOO 2OO TS O', desaCtx)
-    expect(p).toMatchObject({ ok: true, tpsNumber: 3, reports: [{ contest: 'bupati', votes: { '1': 100, '2': 200 }, invalid: 0 }] })
+    expect(p).toMatchObject({
+      ok: true,
+      tpsNumber: 3,
+      reports: [{ contest: 'bupati', votes: { '1': 100, '2': 200 }, invalid: 0 }],
+    })
   })
 
   it('reads the TPS typed against the code', () => {
-    expect(splitSmsCode('K7PQ3 B 120 150 TS 6')).toEqual({ code: 'K7PQ', rest: ['3', 'B', '120', '150', 'TS', '6'] })
+    expect(splitSmsCode('K7PQ3 B 120 150 TS 6')).toEqual({
+      code: 'K7PQ',
+      rest: ['3', 'B', '120', '150', 'TS', '6'],
+    })
     expect(parse('K7PQ3 B 120 150 TS 6', desaCtx)).toMatchObject({ ok: true, tpsNumber: 3 })
   })
 
-  it('puts a single-pair contest\'s empty column (kolom kosong) last', () => {
-    const ctx: SmsContext = { contests: [{ id: 'walikota', label: 'Walikota', order: [1, 0] }], desa: desaCtx.desa, ownDesa: desaCtx.ownDesa }
-    expect(parse('K7PQ 1 W 300 40 TS 5', ctx)).toMatchObject({ ok: true, reports: [{ votes: { '1': 300, '0': 40 }, invalid: 5 }] })
+  it("puts a single-pair contest's empty column (kolom kosong) last", () => {
+    const ctx: SmsContext = {
+      contests: [{ id: 'walikota', label: 'Walikota', order: [1, 0] }],
+      desa: desaCtx.desa,
+      ownDesa: desaCtx.ownDesa,
+    }
+    expect(parse('K7PQ 1 W 300 40 TS 5', ctx)).toMatchObject({
+      ok: true,
+      reports: [{ votes: { '1': 300, '0': 40 }, invalid: 5 }],
+    })
   })
 
   it('tells a kecamatan officer which desa a short name could be', () => {
-    const ctx: SmsContext = { ...kecCtx, desa: [...JOMBANG, { code: '35.09.01.2005', name: 'Padang Sari' }] }
+    const ctx: SmsContext = {
+      ...kecCtx,
+      desa: [...JOMBANG, { code: '35.09.01.2005', name: 'Padang Sari' }],
+    }
     const p = parse('K7PQ PAD 3 B 1 2 TS 0', ctx)
     expect(p.ok).toBe(false)
     if (!p.ok) expect(p.error).toBe('desa "PAD" lebih dari satu: PADOMASAN, PADANG SARI')
     // a multi-word name, typed with its space
-    expect(parse('K7PQ PADANG SARI 3 B 1 2 TS 0', ctx)).toMatchObject({ ok: true, desa: '35.09.01.2005' })
+    expect(parse('K7PQ PADANG SARI 3 B 1 2 TS 0', ctx)).toMatchObject({
+      ok: true,
+      desa: '35.09.01.2005',
+    })
   })
 
   it('keeps what it could read of a refused message, for the phoned-in form', () => {
     const p = parse('K7PQ 4 G 10 20 30 TS 2 B 120 150', desaCtx)
-    expect(p).toMatchObject({ ok: false, partial: { desa: '35.09.01.2001', tpsNumber: 4, contest: 'bupati', votes: { '1': 120, '2': 150 } } })
+    expect(p).toMatchObject({
+      ok: false,
+      partial: {
+        desa: '35.09.01.2001',
+        tpsNumber: 4,
+        contest: 'bupati',
+        votes: { '1': 120, '2': 150 },
+      },
+    })
   })
 
   it('never throws, whatever arrives', () => {
-    const junk = ['', ' ', 'K7PQ', '####', 'K7PQ 3', 'K7PQ 3 B', 'K7PQ 3 B TS', 'K7PQ 3 B 1 2 TS', '\u0000\uFFFF 3 B', 'K7PQ 999999 B 1 2 TS 3', 'K7PQ 0 B 1 2 TS 3', 'x'.repeat(5000), 'K7PQ ' + '1 '.repeat(500), '😀 3 B 1 2 TS 3', 'K7PQ KOREKSI']
+    const junk = [
+      '',
+      ' ',
+      'K7PQ',
+      '####',
+      'K7PQ 3',
+      'K7PQ 3 B',
+      'K7PQ 3 B TS',
+      'K7PQ 3 B 1 2 TS',
+      '\u0000\uFFFF 3 B',
+      'K7PQ 999999 B 1 2 TS 3',
+      'K7PQ 0 B 1 2 TS 3',
+      'x'.repeat(5000),
+      'K7PQ ' + '1 '.repeat(500),
+      '😀 3 B 1 2 TS 3',
+      'K7PQ KOREKSI',
+    ]
     let seed = 7
-    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31)
+    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31
     const alphabet = 'K7PQ 0123456789 BGTSOIl.,#*KOREKSI PADO\n'
-    for (let i = 0; i < 2000; i++) junk.push(Array.from({ length: Math.floor(rnd() * 40) }, () => alphabet[Math.floor(rnd() * alphabet.length)]).join(''))
+    for (let i = 0; i < 2000; i++)
+      junk.push(
+        Array.from(
+          { length: Math.floor(rnd() * 40) },
+          () => alphabet[Math.floor(rnd() * alphabet.length)],
+        ).join(''),
+      )
     for (const text of junk) {
       for (const ctx of [desaCtx, kecCtx]) {
         const p = parse(text, ctx)
         if (p.ok) {
           // A message read as valid has a TPS and one sheet per contest, every count a number.
           expect(p.tpsNumber, text).toBeGreaterThanOrEqual(1)
-          for (const r of p.reports) expect(Object.keys(r.votes).length, text).toBe(CONTESTS.find((c) => c.id === r.contest)!.order.length)
+          for (const r of p.reports)
+            expect(Object.keys(r.votes).length, text).toBe(
+              CONTESTS.find((c) => c.id === r.contest)!.order.length,
+            )
         } else {
           // The generic fallback means the parser threw: every input has a specific reason instead.
           expect(p.error, text).not.toBe('pesan tidak terbaca')
@@ -95,10 +169,13 @@ describe('SMS grammar', () => {
         }
       }
     }
-    expect(parse('K7PQ 0 B 1 2 TS 3', desaCtx)).toMatchObject({ ok: false, error: 'nomor TPS "0" tidak terbaca' })
+    expect(parse('K7PQ 0 B 1 2 TS 3', desaCtx)).toMatchObject({
+      ok: false,
+      error: 'nomor TPS "0" tidak terbaca',
+    })
   })
 
-  it('gives an example with the sender\'s own code, desa for an officer', () => {
+  it("gives an example with the sender's own code, desa for an officer", () => {
     expect(smsExample('K7PQ', desaCtx, 'bupati')).toBe('K7PQ 3 B 120 150 TS 6')
     expect(smsExample('K7PQ', kecCtx, 'gubernur')).toBe('K7PQ PADOMASAN 3 G 120 150 90 TS 6')
   })
@@ -123,7 +200,9 @@ describe('SMS text helpers', () => {
     expect(codeLikeWords('abcd 3 B')).toEqual(['ABCD'])
     expect(codeLikeWords('HALO 3 B')).toEqual([]) // L and O are not in the code alphabet
     expect(codeLikeWords('INFO PROMO 50RB')).toEqual([]) // I and O are not in the code alphabet
-    expect(maskWords('KOREKSI k7pq 3 B 120 150 TS 6 K7PQ3', ['K7PQ'])).toBe('KOREKSI **** 3 B 120 150 TS 6 ****3')
+    expect(maskWords('KOREKSI k7pq 3 B 120 150 TS 6 K7PQ3', ['K7PQ'])).toBe(
+      'KOREKSI **** 3 B 120 150 TS 6 ****3',
+    )
     expect(maskWords('K7PQX 3', ['K7PQ'])).toBe('K7PQX 3') // another word that starts the same
   })
 

@@ -19,7 +19,9 @@ const regions = new RegionTree({
 
 describe('TPS registry validation', () => {
   it('reads a good table, prison TPS numbers included', () => {
-    const t = parseCsv('kode_desa,nomor_tps,dpt,dpt_l,dpt_p,lokasi\n35.09.01.2001,1,300,150,150,Balai desa\n35.09.01.2001,901,250,,,Lapas\n')
+    const t = parseCsv(
+      'kode_desa,nomor_tps,dpt,dpt_l,dpt_p,lokasi\n35.09.01.2001,1,300,150,150,Balai desa\n35.09.01.2001,901,250,,,Lapas\n',
+    )
     const { rows, errors } = validateTpsTable(t, regions)
     expect(errors).toEqual([])
     expect(rows.map((r) => r.code)).toEqual(['35.09.01.2001.001', '35.09.01.2001.901'])
@@ -59,7 +61,10 @@ describe('TPS registry validation', () => {
   })
 
   it('checks dpt_l + dpt_p against dpt', () => {
-    const { errors } = validateTpsTable(parseCsv('kode_desa,nomor_tps,dpt,dpt_l,dpt_p\n35.09.01.2001,1,300,100,150\n'), regions)
+    const { errors } = validateTpsTable(
+      parseCsv('kode_desa,nomor_tps,dpt,dpt_l,dpt_p\n35.09.01.2001,1,300,100,150\n'),
+      regions,
+    )
     expect(errors[0]).toMatchObject({ row: 2, column: 'dpt' })
   })
 })
@@ -90,14 +95,42 @@ describe('recap rollups', () => {
   ]
   const res = (t: string, a: number, b: number, invalid: number): [string, ContestResult] => [
     t,
-    { tps: t, votes: { '1': a, '2': b }, valid: a + b, invalid, total: a + b + invalid, votersTotal: null },
+    {
+      tps: t,
+      votes: { '1': a, '2': b },
+      valid: a + b,
+      invalid,
+      total: a + b + invalid,
+      votersTotal: null,
+    },
   ]
-  const results = new Map([res('35.09.01.2001.001', 100, 50, 5), res('35.09.02.2001.001', 10, 200, 3)])
-  const input = { regions, tps: list, results, candidates: [{ number: 1, name: 'A' }, { number: 2, name: 'B' }] }
+  const results = new Map([
+    res('35.09.01.2001.001', 100, 50, 5),
+    res('35.09.02.2001.001', 10, 200, 3),
+  ])
+  const input = {
+    regions,
+    tps: list,
+    results,
+    candidates: [
+      { number: 1, name: 'A' },
+      { number: 2, name: 'B' },
+    ],
+  }
 
   it('counts expected TPS without postponed ones and sums reported votes per kecamatan', () => {
     const rows = recapRows(input, 'kecamatan')
-    expect(rows.map((r) => [r.code, r.tpsTotal, r.tpsReported, r.tpsExcluded, r.dpt, r.votes['1'], r.votes['2']])).toEqual([
+    expect(
+      rows.map((r) => [
+        r.code,
+        r.tpsTotal,
+        r.tpsReported,
+        r.tpsExcluded,
+        r.dpt,
+        r.votes['1'],
+        r.votes['2'],
+      ]),
+    ).toEqual([
       ['35.09.01', 2, 1, 1, 500, 100, 50],
       ['35.09.02', 1, 1, 0, 400, 10, 200],
     ])
@@ -121,14 +154,23 @@ describe('recap rollups', () => {
 
   it('computes all levels at once exactly as level by level', () => {
     const all = recapAllLevels(input)
-    for (const level of ['kabupaten', 'kecamatan', 'desa', 'tps'] as const) expect(all[level]).toEqual(recapRows(input, level))
+    for (const level of ['kabupaten', 'kecamatan', 'desa', 'tps'] as const)
+      expect(all[level]).toEqual(recapRows(input, level))
   })
 
   it('sums the same at every level', () => {
     const kab = recapRows(input, 'kabupaten')[0]!
     for (const level of ['kecamatan', 'desa', 'tps'] as const) {
       const s = sumRows(recapRows(input, level), '35.09', 'x', input.candidates)
-      expect([s.tpsTotal, s.tpsReported, s.valid, s.invalid, s.total, s.votes['1'], s.votes['2']]).toEqual([
+      expect([
+        s.tpsTotal,
+        s.tpsReported,
+        s.valid,
+        s.invalid,
+        s.total,
+        s.votes['1'],
+        s.votes['2'],
+      ]).toEqual([
         kab.tpsTotal,
         kab.tpsReported,
         kab.valid,

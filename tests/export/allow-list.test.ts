@@ -8,7 +8,7 @@ import { jemberSource } from './jember-source'
 const TYPED = 'Pak Darto 0812-3456-7890'
 
 describe('allow-list of the berjenjang profile', () => {
-  it("KPU sets are copied field by field: an unlisted field or a typed region stays out", () => {
+  it('KPU sets are copied field by field: an unlisted field or a typed region stays out', () => {
     const source = jemberSource({})
     const set = source.kpu!.sets[0]!
     // What a later change to the import record (or a tampered data file) could carry.
@@ -17,7 +17,14 @@ describe('allow-list of the berjenjang profile', () => {
     set.figures[1]!.region = TYPED
     const copy = allowListed(source).kpu!.sets[0]!
     expect(JSON.stringify(allowListed(source))).not.toContain('Darto')
-    expect(Object.keys(copy).sort()).toEqual(['contest', 'figures', 'importId', 'importedAt', 'level', 'source'])
+    expect(Object.keys(copy).sort()).toEqual([
+      'contest',
+      'figures',
+      'importId',
+      'importedAt',
+      'level',
+      'source',
+    ])
     expect(Object.keys(copy.figures[0]!).sort()).toEqual(['invalid', 'region', 'valid', 'votes'])
     expect(copy.figures[1]!.region).toBe('')
     // The figures themselves are kept as they are.

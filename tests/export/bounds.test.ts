@@ -4,7 +4,12 @@
 // export_busy (Retry-After) while requests joining a build in progress still get it.
 
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
-import { CACHE_ENTRIES, ExportService, MAX_PENDING_BUILDS, normaliseThreshold } from '../../src/service/export-service'
+import {
+  CACHE_ENTRIES,
+  ExportService,
+  MAX_PENDING_BUILDS,
+  normaliseThreshold,
+} from '../../src/service/export-service'
 import { ADMIN_TOKEN } from '../helpers/desk'
 import { seedNight, tpsCode, type Night } from './fixture'
 
@@ -25,7 +30,9 @@ afterEach(() => {
 })
 
 async function download(path: string): Promise<{ status: number; headers: Headers; body: Buffer }> {
-  const res = await fetch(`${night.desk.url}/api/v1${path}`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })
+  const res = await fetch(`${night.desk.url}/api/v1${path}`, {
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+  })
   return { status: res.status, headers: res.headers, body: Buffer.from(await res.arrayBuffer()) }
 }
 
@@ -36,7 +43,9 @@ async function drain(): Promise<void> {
 
 describe('export bounds: threshold, cache, queue', () => {
   it('rounds the threshold to 0.1 percentage point', () => {
-    expect([0, 0.04, 1, 1.01, 1.04, 1.06, 2.25, 99.96, 100].map(normaliseThreshold)).toEqual([0, 0, 1, 1, 1, 1.1, 2.3, 100, 100])
+    expect([0, 0.04, 1, 1.01, 1.04, 1.06, 2.25, 99.96, 100].map(normaliseThreshold)).toEqual([
+      0, 0, 1, 1, 1, 1.1, 2.3, 100, 100,
+    ])
   })
 
   it('thresholds 1.01 and 1.04 share one build, over HTTP too, and the report says 1', async () => {
@@ -53,14 +62,18 @@ describe('export bounds: threshold, cache, queue', () => {
     expect(second.headers.get('x-desk-sha256')).toBe(first.headers.get('x-desk-sha256'))
     expect(second.body.equals(first.body)).toBe(true)
     expect(run).toHaveBeenCalledTimes(2)
-    expect(exports.cachedBuilds).toEqual(expect.arrayContaining(['recap|berjenjang|1', 'recap|lengkap|1']))
+    expect(exports.cachedBuilds).toEqual(
+      expect.arrayContaining(['recap|berjenjang|1', 'recap|lengkap|1']),
+    )
 
     const kpu1 = await download('/export/kpu/report.xlsx?threshold=1.01')
     const kpu2 = await download('/export/kpu/report.xlsx?threshold=1.04')
     expect(kpu1.status).toBe(200)
     expect(kpu2.body.equals(kpu1.body)).toBe(true)
     expect(run).toHaveBeenCalledTimes(3)
-    expect((await night.desk.call('GET', '/export/kpu/report?threshold=1.04')).body.thresholdPercent).toBe(1)
+    expect(
+      (await night.desk.call('GET', '/export/kpu/report?threshold=1.04')).body.thresholdPercent,
+    ).toBe(1)
   })
 
   it('many distinct thresholds never keep more than the bound, least recently used going first', async () => {
@@ -73,7 +86,9 @@ describe('export bounds: threshold, cache, queue', () => {
     expect(run).toHaveBeenCalledTimes(thresholds.length)
     const kept = exports.cachedBuilds
     expect(kept).toHaveLength(CACHE_ENTRIES)
-    expect(kept).toEqual(thresholds.slice(-CACHE_ENTRIES).map((t) => `recap|berjenjang|${normaliseThreshold(t)}`))
+    expect(kept).toEqual(
+      thresholds.slice(-CACHE_ENTRIES).map((t) => `recap|berjenjang|${normaliseThreshold(t)}`),
+    )
 
     // Asking again for the oldest kept one is served from the cache and makes it the most recent.
     const oldest = thresholds[thresholds.length - CACHE_ENTRIES]!
@@ -95,19 +110,31 @@ describe('export bounds: threshold, cache, queue', () => {
     expect(joiner).toBe(builds[1])
     expect(exports.builder.pending).toBe(MAX_PENDING_BUILDS)
     const settled = await Promise.allSettled([...builds, joiner])
-    const outcome = settled.map((s) => (s.status === 'fulfilled' ? 'ok' : (s.reason as { code: string }).code))
-    expect(outcome).toEqual([...burst.slice(0, MAX_PENDING_BUILDS).map(() => 'ok'), 'export_busy', 'export_busy', 'ok'])
+    const outcome = settled.map((s) =>
+      s.status === 'fulfilled' ? 'ok' : (s.reason as { code: string }).code,
+    )
+    expect(outcome).toEqual([
+      ...burst.slice(0, MAX_PENDING_BUILDS).map(() => 'ok'),
+      'export_busy',
+      'export_busy',
+      'ok',
+    ])
     const refused = settled.at(-2) as PromiseRejectedResult
     expect(refused.reason).toMatchObject({ status: 503, code: 'export_busy' })
     // A refused build leaves nothing behind, and once the queue has room it is built.
     expect(exports.cachedBuilds).not.toContain(`recap|lengkap|${burst.at(-1)}`)
-    await expect(exports.workbook('lengkap', burst.at(-1)!)).resolves.toMatchObject({ sha256: expect.stringMatching(/^[0-9a-f]{64}$/) })
+    await expect(exports.workbook('lengkap', burst.at(-1)!)).resolves.toMatchObject({
+      sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+    })
   })
 
   it('over HTTP a full queue answers 503 export_busy in the API error shape with Retry-After, without reading the data', async () => {
     await drain()
     // (A freeze is a write: it comes first, else the build below would be of an older data version.)
-    const snap = await night.desk.call('POST', '/export/snapshots', { label: 'batas antrean', confirmOpenConflicts: 1 })
+    const snap = await night.desk.call('POST', '/export/snapshots', {
+      label: 'batas antrean',
+      confirmOpenConflicts: 1,
+    })
     expect(snap.status).toBe(201)
     expect((await download('/export/recap.xlsx?threshold=55')).status).toBe(200)
     vi.spyOn(exports.builder, 'pending', 'get').mockReturnValue(MAX_PENDING_BUILDS)
@@ -118,11 +145,20 @@ describe('export bounds: threshold, cache, queue', () => {
       ['POST', `/export/snapshots/${snap.body.id}/verify`],
     ]
     for (const [method, path] of refused) {
-      const res = await fetch(`${night.desk.url}/api/v1${path}`, { method, headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })
+      const res = await fetch(`${night.desk.url}/api/v1${path}`, {
+        method,
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+      })
       expect(res.status).toBe(503)
       expect(res.headers.get('retry-after')).toBe('5')
-      const body = (await res.json()) as { error: { code: string; message: string; fields: Record<string, string> } }
-      expect(body.error).toEqual({ code: 'export_busy', message: expect.stringMatching(/Coba lagi dalam 5 detik/), fields: {} })
+      const body = (await res.json()) as {
+        error: { code: string; message: string; fields: Record<string, string> }
+      }
+      expect(body.error).toEqual({
+        code: 'export_busy',
+        message: expect.stringMatching(/Coba lagi dalam 5 detik/),
+        fields: {},
+      })
     }
     expect(source).not.toHaveBeenCalled()
     // The build already there is still served.

@@ -24,7 +24,11 @@ export const PHONES = ['081234567890', '+62 813-1111-2222', '0852 3333 4444']
 export const CALLER_PHONE = '0877-9999-0000'
 export const INCIDENT_PHONE = '0811 2222 3333'
 /** Phone numbers typed into free text in the other ways people write them (dots, "62 8…", "+62-8…"). */
-export const FREE_TEXT_PHONES = { dots: '0812.3456.7890', spaced62: '62 812 3456 7891', plusDashes: '+62-812-3456-7892' }
+export const FREE_TEXT_PHONES = {
+  dots: '0812.3456.7890',
+  spaced62: '62 812 3456 7891',
+  plusDashes: '+62-812-3456-7892',
+}
 
 export interface Accepted {
   votes: number[]
@@ -55,7 +59,11 @@ function figures(seed: number, pairs: number, dpt: number): Accepted {
   const withVoters = seed % 4 !== 0
   const dptb = seed % 3
   const dpk = seed % 2
-  return { votes, invalid, voters: withVoters ? [Math.min(dpt, total - dptb - dpk), dptb, dpk] : null }
+  return {
+    votes,
+    invalid,
+    voters: withVoters ? [Math.min(dpt, total - dptb - dpk), dptb, dpk] : null,
+  }
 }
 
 export async function seedNight(
@@ -100,13 +108,17 @@ export async function seedNight(
 
   // A postponed TPS (leaves the denominator) in Cakru.
   const postponed = tpsCode('35.09.02.2001', 3)
-  const st = await desk.call('POST', `/tps/${postponed}/status`, { status: 'postponed', reason: `banjir, hubungi 0812-5555-6666 atau ${FREE_TEXT_PHONES.spaced62}` })
+  const st = await desk.call('POST', `/tps/${postponed}/status`, {
+    status: 'postponed',
+    reason: `banjir, hubungi 0812-5555-6666 atau ${FREE_TEXT_PHONES.spaced62}`,
+  })
   if (st.status !== 200) throw new Error(`status: ${JSON.stringify(st.body)}`)
 
   if (!options.skipResults) {
     // Not reported at all: the last TPS of every desa for bupati, plus Keting 002 for both.
     const skip = (contest: string, tps: string) =>
-      tps === tpsCode('35.09.01.2002', 2) || (contest === 'bupati' && Object.entries(REGISTRY).some(([d, n]) => tps === tpsCode(d, n)))
+      tps === tpsCode('35.09.01.2002', 2) ||
+      (contest === 'bupati' && Object.entries(REGISTRY).some(([d, n]) => tps === tpsCode(d, n)))
     let seed = 1
     for (const c of contests) {
       for (const [desa, count] of Object.entries(REGISTRY)) {
@@ -129,9 +141,12 @@ export async function seedNight(
             res = await desk.call('POST', '/results', body, token, { 'X-Desk-Channel': 'web' })
           } else {
             body.caller = { name: `Penelepon ${tps}`, phone: CALLER_PHONE }
-            res = await desk.call('POST', '/results', body, undefined, { 'X-Desk-Channel': 'telepon' })
+            res = await desk.call('POST', '/results', body, undefined, {
+              'X-Desk-Channel': 'telepon',
+            })
           }
-          if (res.status !== 201) throw new Error(`result ${tps}/${c.id}: ${res.status} ${JSON.stringify(res.body)}`)
+          if (res.status !== 201)
+            throw new Error(`result ${tps}/${c.id}: ${res.status} ${JSON.stringify(res.body)}`)
           accepted.get(c.id)!.set(tps, f)
         }
       }
@@ -143,7 +158,9 @@ export async function seedNight(
       submissionId: sid('c'),
       tps: some,
       contest: 'gubernur',
-      votes: Object.fromEntries(contests[0]!.candidates.map((k, i) => [String(k.number), first.votes[i]! + 7])),
+      votes: Object.fromEntries(
+        contests[0]!.candidates.map((k, i) => [String(k.number), first.votes[i]! + 7]),
+      ),
       invalid: first.invalid,
     })
     if (conflict.status !== 202) throw new Error(`conflict: ${conflict.status}`)
@@ -151,13 +168,35 @@ export async function seedNight(
 
   // Incidents, straight into the table whose shape is the intake feature's contract.
   const db = desk.service.store.db
-  const reporterId = (desk.service.store.listUsers().find((u) => u.region === '35.09.01.2001')!).id
+  const reporterId = desk.service.store.listUsers().find((u) => u.region === '35.09.01.2001')!.id
   await desk.service.write(() => {
     const ins = db.prepare(
       `INSERT INTO incidents (at, reporter, region, tps, category, urgency, text, photo, status, simulated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
-    ins.run('2024-11-27T06:30:00.000Z', reporterId, '35.09.01.2001', tpsCode('35.09.01.2001', 1), 'logistik', 'sedang', `Kotak suara terlambat, hubungi ${INCIDENT_PHONE} / ${FREE_TEXT_PHONES.dots} / ${FREE_TEXT_PHONES.plusDashes}`, null, 'handled', 0)
-    ins.run('2024-11-27T07:10:00.000Z', 'admin', '35.09.19', null, 'cuaca', 'tinggi', 'Hujan deras, listrik padam di beberapa TPS', 'abc.jpg', 'open', 0)
+    ins.run(
+      '2024-11-27T06:30:00.000Z',
+      reporterId,
+      '35.09.01.2001',
+      tpsCode('35.09.01.2001', 1),
+      'logistik',
+      'sedang',
+      `Kotak suara terlambat, hubungi ${INCIDENT_PHONE} / ${FREE_TEXT_PHONES.dots} / ${FREE_TEXT_PHONES.plusDashes}`,
+      null,
+      'handled',
+      0,
+    )
+    ins.run(
+      '2024-11-27T07:10:00.000Z',
+      'admin',
+      '35.09.19',
+      null,
+      'cuaca',
+      'tinggi',
+      'Hujan deras, listrik padam di beberapa TPS',
+      'abc.jpg',
+      'open',
+      0,
+    )
   })
   return { desk, contests, accepted, dpt, postponed, reporterNames }
 }
@@ -176,7 +215,12 @@ export function cellAt(ws: Sheet, c: number, r: number): XLSX.CellObject | undef
 
 /** Rows as arrays of values (undefined for empty). */
 export function rowsOf(ws: Sheet): unknown[][] {
-  return XLSX.utils.sheet_to_json<unknown[]>(ws, { header: 1, raw: true, defval: undefined, blankrows: true })
+  return XLSX.utils.sheet_to_json<unknown[]>(ws, {
+    header: 1,
+    raw: true,
+    defval: undefined,
+    blankrows: true,
+  })
 }
 
 /** The row index whose first cells match the given header labels. */
@@ -188,7 +232,10 @@ export function headerRow(ws: Sheet, first: string): number {
 }
 
 /** A table: the header row's labels → column index, and the data rows after it. */
-export function table(ws: Sheet, first: string): { col: (label: string) => number; header: unknown[]; rows: unknown[][]; start: number } {
+export function table(
+  ws: Sheet,
+  first: string,
+): { col: (label: string) => number; header: unknown[]; rows: unknown[][]; start: number } {
   const all = rowsOf(ws)
   const h = headerRow(ws, first)
   const header = all[h]!

@@ -4,7 +4,8 @@
 
 import * as XLSX from 'xlsx'
 
-type Value = number | string | { range: { sheet: string; s: XLSX.CellAddress; e: XLSX.CellAddress } }
+type Value =
+  number | string | { range: { sheet: string; s: XLSX.CellAddress; e: XLSX.CellAddress } }
 
 export function evaluate(wb: XLSX.WorkBook, sheet: string, formula: string): number {
   let i = 0
@@ -28,7 +29,12 @@ export function evaluate(wb: XLSX.WorkBook, sheet: string, formula: string): num
       for (let c = v.range.s.c; c <= v.range.e.c; c++) {
         const cell = ws[XLSX.utils.encode_cell({ c, r })] as XLSX.CellObject | undefined
         if (!cell || typeof cell.v !== 'number') continue
-        if (skipSubtotals && typeof cell.f === 'string' && cell.f.toUpperCase().startsWith('SUBTOTAL(')) continue
+        if (
+          skipSubtotals &&
+          typeof cell.f === 'string' &&
+          cell.f.toUpperCase().startsWith('SUBTOTAL(')
+        )
+          continue
         out.push(cell.v)
       }
     }
@@ -40,13 +46,17 @@ export function evaluate(wb: XLSX.WorkBook, sheet: string, formula: string): num
   }
   /** SUMIF(range, "text", sum range): the sum of the cells beside those equal to the text. */
   const sumIf = (range: Value, crit: Value, sum: Value): number => {
-    if (typeof range !== 'object' || typeof sum !== 'object' || typeof crit !== 'string') throw new Error('SUMIF(range,"text",range) only')
+    if (typeof range !== 'object' || typeof sum !== 'object' || typeof crit !== 'string')
+      throw new Error('SUMIF(range,"text",range) only')
     const ws = wb.Sheets[range.range.sheet]!
     let total = 0
     for (let r = range.range.s.r; r <= range.range.e.r; r++) {
-      const key = ws[XLSX.utils.encode_cell({ c: range.range.s.c, r })] as XLSX.CellObject | undefined
+      const key = ws[XLSX.utils.encode_cell({ c: range.range.s.c, r })] as
+        XLSX.CellObject | undefined
       if (!key || String(key.v) !== crit) continue
-      const at = ws[XLSX.utils.encode_cell({ c: sum.range.s.c, r: sum.range.s.r + (r - range.range.s.r) })] as XLSX.CellObject | undefined
+      const at = ws[
+        XLSX.utils.encode_cell({ c: sum.range.s.c, r: sum.range.s.r + (r - range.range.s.r) })
+      ] as XLSX.CellObject | undefined
       if (at && typeof at.v === 'number') total += at.v
     }
     return total
@@ -138,7 +148,10 @@ export function evaluate(wb: XLSX.WorkBook, sheet: string, formula: string): num
           return a.flatMap((v) => rangeValues(v, false)).reduce((x, y) => x + y, 0)
         case 'SUBTOTAL':
           if (num(a[0]!) !== 9) throw new Error('only SUBTOTAL(9,…)')
-          return a.slice(1).flatMap((v) => rangeValues(v, true)).reduce((x, y) => x + y, 0)
+          return a
+            .slice(1)
+            .flatMap((v) => rangeValues(v, true))
+            .reduce((x, y) => x + y, 0)
         case 'IF':
           return num(a[0]!) ? num(a[1]!) : num(a[2]!)
         case 'SUMIF':
@@ -184,7 +197,9 @@ export function evaluate(wb: XLSX.WorkBook, sheet: string, formula: string): num
     i += m[0].length
     const a = num(lhs)
     const b = num(expr())
-    const r = { '=': a === b, '<>': a !== b, '<': a < b, '>': a > b, '<=': a <= b, '>=': a >= b }[m[0] as '=']
+    const r = { '=': a === b, '<>': a !== b, '<': a < b, '>': a > b, '<=': a <= b, '>=': a >= b }[
+      m[0] as '='
+    ]
     return r ? 1 : 0
   }
 
@@ -194,7 +209,9 @@ export function evaluate(wb: XLSX.WorkBook, sheet: string, formula: string): num
 }
 
 /** Every formula cell of the workbook whose filled value differs from its formula's result. */
-export function formulaMismatches(wb: XLSX.WorkBook): { sheet: string; cell: string; f: string; v: unknown; computed: number }[] {
+export function formulaMismatches(
+  wb: XLSX.WorkBook,
+): { sheet: string; cell: string; f: string; v: unknown; computed: number }[] {
   const bad: { sheet: string; cell: string; f: string; v: unknown; computed: number }[] = []
   for (const name of wb.SheetNames) {
     const ws = wb.Sheets[name]!
@@ -203,7 +220,8 @@ export function formulaMismatches(wb: XLSX.WorkBook): { sheet: string; cell: str
       const cell = ws[key] as XLSX.CellObject
       if (typeof cell.f !== 'string') continue
       const computed = evaluate(wb, name, cell.f)
-      if (typeof cell.v !== 'number' || Math.abs(computed - cell.v) > 1e-9) bad.push({ sheet: name, cell: key, f: cell.f, v: cell.v, computed })
+      if (typeof cell.v !== 'number' || Math.abs(computed - cell.v) > 1e-9)
+        bad.push({ sheet: name, cell: key, f: cell.f, v: cell.v, computed })
     }
   }
   return bad
@@ -213,7 +231,8 @@ export function formulaCount(wb: XLSX.WorkBook): number {
   let n = 0
   for (const name of wb.SheetNames) {
     const ws = wb.Sheets[name]!
-    for (const key of Object.keys(ws)) if (!key.startsWith('!') && typeof (ws[key] as XLSX.CellObject).f === 'string') n++
+    for (const key of Object.keys(ws))
+      if (!key.startsWith('!') && typeof (ws[key] as XLSX.CellObject).f === 'string') n++
   }
   return n
 }

@@ -3,7 +3,12 @@
 // report or a held correction, incidents, and KPU figures per desa. Deterministic.
 
 import { loadRegency } from '../../src/host/regions-source'
-import { SOURCE_FORMAT, type RecapSource, type SourceResult, type SourceTps } from '../../src/export/source'
+import {
+  SOURCE_FORMAT,
+  type RecapSource,
+  type SourceResult,
+  type SourceTps,
+} from '../../src/export/source'
 
 export function jemberSource(options: { training?: boolean; tpsCount?: number } = {}): RecapSource {
   const tree = loadRegency('35.09')
@@ -12,7 +17,8 @@ export function jemberSource(options: { training?: boolean; tpsCount?: number } 
   const desa = tree.desa
   const total = options.tpsCount ?? 4046
   const perDesa = new Map<string, number>()
-  for (let i = 0; i < total; i++) perDesa.set(desa[i % desa.length]!.code, (perDesa.get(desa[i % desa.length]!.code) ?? 0) + 1)
+  for (let i = 0; i < total; i++)
+    perDesa.set(desa[i % desa.length]!.code, (perDesa.get(desa[i % desa.length]!.code) ?? 0) + 1)
   const tps: SourceTps[] = []
   for (const d of desa) {
     const n = perDesa.get(d.code) ?? 0
@@ -74,7 +80,9 @@ export function jemberSource(options: { training?: boolean; tpsCount?: number } 
           invalid,
           total: valid + invalid,
           voters: rnd() < 0.85 ? [valid + invalid - dptb - dpk, dptb, dpk, valid + invalid] : null,
-          receivedAt: new Date(Date.parse('2024-11-27T06:30:00.000Z') + Math.floor(rnd() * 6 * 3600_000)).toISOString(),
+          receivedAt: new Date(
+            Date.parse('2024-11-27T06:30:00.000Z') + Math.floor(rnd() * 6 * 3600_000),
+          ).toISOString(),
           channel: rnd() < 0.9 ? 'web' : 'telepon',
           review: rnd() < 0.02 ? 'flagged' : 'none',
           reporter: { name: `Pelapor ${t.desa}`, phone: '081234567890' },
@@ -82,7 +90,8 @@ export function jemberSource(options: { training?: boolean; tpsCount?: number } 
         }
       })
     const reported = results[c.id]!
-    for (let i = 3; i < reported.length; i += 397) c.disputes.push({ tps: reported[i]!.tps, kind: i % 2 ? 'conflict' : 'correction' })
+    for (let i = 3; i < reported.length; i += 397)
+      c.disputes.push({ tps: reported[i]!.tps, kind: i % 2 ? 'conflict' : 'correction' })
     c.openConflicts = c.disputes.length
   }
   const kpuFor = (contest: (typeof contests)[number]) => ({
@@ -93,8 +102,15 @@ export function jemberSource(options: { training?: boolean; tpsCount?: number } 
     level: 'desa' as const,
     figures: desa.map((d) => {
       const mine = results[contest.id]!.filter((r) => r.tps.startsWith(`${d.code}.`))
-      const votes = contest.candidates.map((_, i) => mine.reduce((a, r) => a + r.votes[i]!, 0) + (rnd() < 0.05 ? 25 : 0))
-      return { region: d.code, votes, valid: votes.reduce((a, b) => a + b, 0), invalid: mine.reduce((a, r) => a + r.invalid, 0) }
+      const votes = contest.candidates.map(
+        (_, i) => mine.reduce((a, r) => a + r.votes[i]!, 0) + (rnd() < 0.05 ? 25 : 0),
+      )
+      return {
+        region: d.code,
+        votes,
+        valid: votes.reduce((a, b) => a + b, 0),
+        invalid: mine.reduce((a, r) => a + r.invalid, 0),
+      }
     }),
   })
   return {
@@ -107,10 +123,18 @@ export function jemberSource(options: { training?: boolean; tpsCount?: number } 
     },
     contests,
     kecamatan: tree.kecamatan.map((k) => ({ code: k.code, name: k.name })),
-    desa: desa.map((d) => ({ code: d.code, name: d.name, kecamatan: d.parent ?? d.code.slice(0, 8) })),
+    desa: desa.map((d) => ({
+      code: d.code,
+      name: d.name,
+      kecamatan: d.parent ?? d.code.slice(0, 8),
+    })),
     tps,
     results,
-    reporters: desa.map((d) => ({ region: d.code, name: `Pelapor ${d.name}`, phone: '081200000000' })),
+    reporters: desa.map((d) => ({
+      region: d.code,
+      name: `Pelapor ${d.name}`,
+      phone: '081200000000',
+    })),
     incidents: Array.from({ length: 40 }, (_, i) => ({
       id: i + 1,
       at: new Date(Date.parse('2024-11-27T01:00:00.000Z') + i * 600_000).toISOString(),

@@ -19,7 +19,11 @@ const ctx: KpuTableContext = {
   ],
 }
 
-const csv = (text: string) => text.trim().split('\n').map((l) => l.split(','))
+const csv = (text: string) =>
+  text
+    .trim()
+    .split('\n')
+    .map((l) => l.split(','))
 
 describe('reading KPU figures (pure)', () => {
   it('reads a Sirekap-style file per TPS with a pemilihan column, both contests at once', () => {
@@ -42,18 +46,36 @@ kode_tps,pemilihan,suara_1,suara_2,suara_3,suara_sah,suara_tidak_sah,jumlah_suar
           { region: '35.09.01.2001.002', votes: [1234, 0, 5], valid: 1239, invalid: 0 },
         ],
       },
-      { contest: 'bupati', figures: [{ region: '35.09.01.2001.001', votes: [40, 25], valid: 65, invalid: 1 }] },
+      {
+        contest: 'bupati',
+        figures: [{ region: '35.09.01.2001.001', votes: [40, 25], valid: 65, invalid: 1 }],
+      },
     ])
   })
 
   it('reads desa + TPS number, desa and kecamatan levels, with the contest given by the request', () => {
-    const byNumber = parseKpuTable(csv('kode_desa,nomor_tps,suara_1,suara_2,suara_tidak_sah\n35.09.01.2002,1,5,6,0'), { ...ctx, contest: 'bupati' })
-    expect(byNumber.parsed).toMatchObject({ level: 'tps', sets: [{ contest: 'bupati', figures: [{ region: '35.09.01.2002.001' }] }] })
-    const desa = parseKpuTable(csv('kode_desa,nama_desa,suara_1,suara_2,suara_tidak_sah\n35.09.01.2001,Padomasan,5,6,1'), { ...ctx, contest: 'bupati' })
+    const byNumber = parseKpuTable(
+      csv('kode_desa,nomor_tps,suara_1,suara_2,suara_tidak_sah\n35.09.01.2002,1,5,6,0'),
+      { ...ctx, contest: 'bupati' },
+    )
+    expect(byNumber.parsed).toMatchObject({
+      level: 'tps',
+      sets: [{ contest: 'bupati', figures: [{ region: '35.09.01.2002.001' }] }],
+    })
+    const desa = parseKpuTable(
+      csv('kode_desa,nama_desa,suara_1,suara_2,suara_tidak_sah\n35.09.01.2001,Padomasan,5,6,1'),
+      { ...ctx, contest: 'bupati' },
+    )
     expect(desa.parsed).toMatchObject({ level: 'desa' })
-    const kec = parseKpuTable(csv('Kode Kecamatan,Suara 1,Suara 2,Suara Tidak Sah\n35.09.19,5,6,1'), { ...ctx, contest: 'bupati' })
+    const kec = parseKpuTable(
+      csv('Kode Kecamatan,Suara 1,Suara 2,Suara Tidak Sah\n35.09.19,5,6,1'),
+      { ...ctx, contest: 'bupati' },
+    )
     expect(kec.errors).toEqual([])
-    expect(kec.parsed).toMatchObject({ level: 'kecamatan', sets: [{ figures: [{ region: '35.09.19', votes: [5, 6], invalid: 1 }] }] })
+    expect(kec.parsed).toMatchObject({
+      level: 'kecamatan',
+      sets: [{ figures: [{ region: '35.09.19', votes: [5, 6], invalid: 1 }] }],
+    })
   })
 
   it('names the row and column of every bad cell, and imports nothing', () => {
@@ -73,26 +95,72 @@ kode_tps,pemilihan,suara_1,suara_2,suara_3,suara_sah,suara_tidak_sah
     )
     expect(parsed).toBeNull()
     const at = (row: number) => errors.filter((e) => e.row === row)
-    expect(at(2)).toEqual([{ row: 2, column: 'suara_2', message: 'kolom suara_2 (D): "2O" harus bilangan bulat 0 atau lebih' }])
-    expect(at(3)).toEqual([{ row: 3, column: 'kode_tps', message: 'kolom kode_tps (A): TPS 35.09.01.2001.009 tidak terdaftar di desk' }])
-    expect(at(4)[0]).toMatchObject({ column: 'pemilihan', message: expect.stringContaining('pemilihan "walikota" tidak dikenal') })
-    expect(at(5)[0]).toMatchObject({ column: 'suara_sah', message: 'kolom suara_sah (F): suara sah 61 tidak sama dengan jumlah suara paslon 60' })
-    expect(at(6)[0]).toMatchObject({ column: 'suara_3', message: expect.stringContaining('paslon 3 tidak ada dalam pemilihan bupati') })
-    expect(at(7)[0]).toMatchObject({ column: 'suara_tidak_sah', message: expect.stringContaining('"-1" harus bilangan bulat') })
+    expect(at(2)).toEqual([
+      {
+        row: 2,
+        column: 'suara_2',
+        message: 'kolom suara_2 (D): "2O" harus bilangan bulat 0 atau lebih',
+      },
+    ])
+    expect(at(3)).toEqual([
+      {
+        row: 3,
+        column: 'kode_tps',
+        message: 'kolom kode_tps (A): TPS 35.09.01.2001.009 tidak terdaftar di desk',
+      },
+    ])
+    expect(at(4)[0]).toMatchObject({
+      column: 'pemilihan',
+      message: expect.stringContaining('pemilihan "walikota" tidak dikenal'),
+    })
+    expect(at(5)[0]).toMatchObject({
+      column: 'suara_sah',
+      message: 'kolom suara_sah (F): suara sah 61 tidak sama dengan jumlah suara paslon 60',
+    })
+    expect(at(6)[0]).toMatchObject({
+      column: 'suara_3',
+      message: expect.stringContaining('paslon 3 tidak ada dalam pemilihan bupati'),
+    })
+    expect(at(7)[0]).toMatchObject({
+      column: 'suara_tidak_sah',
+      message: expect.stringContaining('"-1" harus bilangan bulat'),
+    })
     expect(at(8)[0]).toMatchObject({ column: 'suara_3', message: 'kolom suara_3 (E) wajib diisi' })
-    expect(at(9)[0]).toMatchObject({ column: 'kode_tps', message: expect.stringContaining('ganda: sudah ada di baris 5') })
+    expect(at(9)[0]).toMatchObject({
+      column: 'kode_tps',
+      message: expect.stringContaining('ganda: sudah ada di baris 5'),
+    })
   })
 
   it('refuses a file without the columns it needs, saying which', () => {
-    expect(parseKpuTable(csv('nama,suara_1\nx,1'), ctx).errors[0]).toMatchObject({ row: 1, message: expect.stringContaining('kode_tps') })
-    expect(parseKpuTable(csv('kode_kecamatan,suara_1,suara_2\n35.09.01,1,2'), { ...ctx, contest: 'bupati' }).errors).toEqual([
-      { row: 1, column: 'suara_tidak_sah', message: 'Kolom suara_tidak_sah tidak ada' },
-    ])
-    expect(parseKpuTable(csv('kode_kecamatan,suara_1,suara_tidak_sah\n35.09.01,1,2'), { ...ctx, contest: 'bupati' }).errors).toEqual([
+    expect(parseKpuTable(csv('nama,suara_1\nx,1'), ctx).errors[0]).toMatchObject({
+      row: 1,
+      message: expect.stringContaining('kode_tps'),
+    })
+    expect(
+      parseKpuTable(csv('kode_kecamatan,suara_1,suara_2\n35.09.01,1,2'), {
+        ...ctx,
+        contest: 'bupati',
+      }).errors,
+    ).toEqual([{ row: 1, column: 'suara_tidak_sah', message: 'Kolom suara_tidak_sah tidak ada' }])
+    expect(
+      parseKpuTable(csv('kode_kecamatan,suara_1,suara_tidak_sah\n35.09.01,1,2'), {
+        ...ctx,
+        contest: 'bupati',
+      }).errors,
+    ).toEqual([
       { row: 1, column: 'suara_2', message: 'Kolom suara_2 (paslon 2 pemilihan bupati) tidak ada' },
     ])
-    expect(parseKpuTable(csv('kode_kecamatan,suara_1,suara_2,suara_tidak_sah\n35.09.01,1,2,0'), ctx).errors[0]).toMatchObject({ row: 1, column: 'pemilihan' })
-    expect(parseKpuTable(csv('kode_kecamatan,suara_1,suara_2,suara_tidak_sah'), { ...ctx, contest: 'bupati' }).errors[0]).toMatchObject({ row: 2 })
+    expect(
+      parseKpuTable(csv('kode_kecamatan,suara_1,suara_2,suara_tidak_sah\n35.09.01,1,2,0'), ctx)
+        .errors[0],
+    ).toMatchObject({ row: 1, column: 'pemilihan' })
+    expect(
+      parseKpuTable(csv('kode_kecamatan,suara_1,suara_2,suara_tidak_sah'), {
+        ...ctx,
+        contest: 'bupati',
+      }).errors[0],
+    ).toMatchObject({ row: 2 })
   })
 
   it('reads the D.Hasil layout (lines down, kecamatan across) and names the cell of a bad figure', () => {
@@ -111,7 +179,15 @@ suara_tidak_sah,10,20,30
     expect(good.parsed).toMatchObject({
       format: 'dhasil',
       level: 'kecamatan',
-      sets: [{ contest: 'bupati', figures: [{ region: '35.09.01', votes: [1200, 100] }, { region: '35.09.19', votes: [300, 200] }] }],
+      sets: [
+        {
+          contest: 'bupati',
+          figures: [
+            { region: '35.09.01', votes: [1200, 100] },
+            { region: '35.09.19', votes: [300, 200] },
+          ],
+        },
+      ],
     })
     const bad = parseKpuTable(
       csv(`
@@ -124,30 +200,71 @@ suara_tidak_sah,0,0,0
     )
     expect(bad.parsed).toBeNull()
     expect(bad.errors).toEqual([
-      { row: 1, column: 'C', message: 'Judul kolom C "35.09.77" harus kode atau nama kecamatan atau desa/kelurahan di Kabupaten Jember (contoh 35.09.01, 350901 atau Jombang), atau JUMLAH' },
+      {
+        row: 1,
+        column: 'C',
+        message:
+          'Judul kolom C "35.09.77" harus kode atau nama kecamatan atau desa/kelurahan di Kabupaten Jember (contoh 35.09.01, 350901 atau Jombang), atau JUMLAH',
+      },
     ])
-    const badCell = parseKpuTable(csv('uraian,35.09.01,35.09.19\nsuara_1,1,x\nsuara_2,1,2\nsuara_tidak_sah,0,0'), { ...ctx, contest: 'bupati' })
-    expect(badCell.errors).toEqual([{ row: 2, column: '35.09.19', message: 'kolom 35.09.19 (C): "x" harus bilangan bulat 0 atau lebih' }])
+    const badCell = parseKpuTable(
+      csv('uraian,35.09.01,35.09.19\nsuara_1,1,x\nsuara_2,1,2\nsuara_tidak_sah,0,0'),
+      { ...ctx, contest: 'bupati' },
+    )
+    expect(badCell.errors).toEqual([
+      {
+        row: 2,
+        column: '35.09.19',
+        message: 'kolom 35.09.19 (C): "x" harus bilangan bulat 0 atau lebih',
+      },
+    ])
     const noContest = parseKpuTable(csv('uraian,35.09.01\nsuara_1,1'), ctx)
     expect(noContest.errors[0]).toMatchObject({ row: 1, column: 'pemilihan' })
-    const missingLine = parseKpuTable(csv('uraian,35.09.01\nsuara_1,1\nsuara_tidak_sah,0'), { ...ctx, contest: 'bupati' })
-    expect(missingLine.errors).toEqual([{ row: 1, column: 'A', message: 'Baris suara_2 (paslon 2) tidak ada di kolom A' }])
+    const missingLine = parseKpuTable(csv('uraian,35.09.01\nsuara_1,1\nsuara_tidak_sah,0'), {
+      ...ctx,
+      contest: 'bupati',
+    })
+    expect(missingLine.errors).toEqual([
+      { row: 1, column: 'A', message: 'Baris suara_2 (paslon 2) tidak ada di kolom A' },
+    ])
   })
 
   it("reads KPU's own headers unchanged (pair numbers or names, Jumlah Suara Sah…) and names a header it does not know", () => {
-    const named = { ...ctx, contests: [{ id: 'bupati', name: 'Bupati', candidates: [{ number: 1, name: 'H. Hendy Siswanto - KH. M. Balya Firjaun Barlaman' }, { number: 2, name: 'H. Muhammad Fawait - Djoko Susanto' }] }] }
+    const named = {
+      ...ctx,
+      contests: [
+        {
+          id: 'bupati',
+          name: 'Bupati',
+          candidates: [
+            { number: 1, name: 'H. Hendy Siswanto - KH. M. Balya Firjaun Barlaman' },
+            { number: 2, name: 'H. Muhammad Fawait - Djoko Susanto' },
+          ],
+        },
+      ],
+    }
     const rows = parseKpuTable(
-      csv('No,Kode Kecamatan,Nama Kecamatan,DPT,Suara Paslon 01,Suara Paslon 02,Jumlah Suara Sah,Jumlah Suara Tidak Sah,Jumlah Suara Sah dan Tidak Sah\n1,35.09.01,Jombang,5000,120,80,200,4,204'),
+      csv(
+        'No,Kode Kecamatan,Nama Kecamatan,DPT,Suara Paslon 01,Suara Paslon 02,Jumlah Suara Sah,Jumlah Suara Tidak Sah,Jumlah Suara Sah dan Tidak Sah\n1,35.09.01,Jombang,5000,120,80,200,4,204',
+      ),
       { ...named, contest: 'bupati' },
     )
     expect(rows.errors).toEqual([])
-    expect(rows.parsed!.sets[0]!.figures).toEqual([{ region: '35.09.01', votes: [120, 80], valid: 200, invalid: 4 }])
+    expect(rows.parsed!.sets[0]!.figures).toEqual([
+      { region: '35.09.01', votes: [120, 80], valid: 200, invalid: 4 },
+    ])
     const byName = parseKpuTable(
-      csv('Kode Desa,H. Hendy Siswanto - KH. M. Balya Firjaun Barlaman,H. Muhammad Fawait - Djoko Susanto,Suara Tidak Sah\n35.09.01.2001,7,8,1'),
+      csv(
+        'Kode Desa,H. Hendy Siswanto - KH. M. Balya Firjaun Barlaman,H. Muhammad Fawait - Djoko Susanto,Suara Tidak Sah\n35.09.01.2001,7,8,1',
+      ),
       { ...named, contest: 'bupati' },
     )
     expect(byName.errors).toEqual([])
-    expect(byName.parsed!.sets[0]!.figures[0]).toMatchObject({ region: '35.09.01.2001', votes: [7, 8], invalid: 1 })
+    expect(byName.parsed!.sets[0]!.figures[0]).toMatchObject({
+      region: '35.09.01.2001',
+      votes: [7, 8],
+      invalid: 1,
+    })
     const dhasil = parseKpuTable(
       csv(`
 URAIAN,35.09.01 JOMBANG,JUMLAH AKHIR
@@ -163,12 +280,34 @@ III. PEROLEHAN SUARA,,
       { ...named, contest: 'bupati' },
     )
     expect(dhasil.errors).toEqual([])
-    expect(dhasil.parsed!.sets[0]!.figures).toEqual([{ region: '35.09.01', votes: [120, 80], valid: 200, invalid: 4 }])
+    expect(dhasil.parsed!.sets[0]!.figures).toEqual([
+      { region: '35.09.01', votes: [120, 80], valid: 200, invalid: 4 },
+    ])
     // A header the desk cannot read is named, with its column, in the error about what is missing.
-    const unknown = parseKpuTable(csv('kode_kecamatan,nama_kecamatan,suara_1,suara_2,Suara Tdk Sah\n35.09.01,Jombang,1,2,0'), { ...ctx, contest: 'bupati' })
-    expect(unknown.errors).toEqual([{ row: 1, column: 'suara_tidak_sah', message: 'Kolom suara_tidak_sah tidak ada. Judul kolom yang tidak dikenali: "Suara Tdk Sah" (E)' }])
-    const unknownLine = parseKpuTable(csv('uraian,35.09.01\nsuara_1,1\nsuara_2,2\nSuara Tdk Sah,0'), { ...ctx, contest: 'bupati' })
-    expect(unknownLine.errors).toEqual([{ row: 1, column: 'A', message: 'Baris suara_tidak_sah tidak ada di kolom A. Baris yang tidak dikenali: "Suara Tdk Sah" (baris 4)' }])
+    const unknown = parseKpuTable(
+      csv('kode_kecamatan,nama_kecamatan,suara_1,suara_2,Suara Tdk Sah\n35.09.01,Jombang,1,2,0'),
+      { ...ctx, contest: 'bupati' },
+    )
+    expect(unknown.errors).toEqual([
+      {
+        row: 1,
+        column: 'suara_tidak_sah',
+        message:
+          'Kolom suara_tidak_sah tidak ada. Judul kolom yang tidak dikenali: "Suara Tdk Sah" (E)',
+      },
+    ])
+    const unknownLine = parseKpuTable(
+      csv('uraian,35.09.01\nsuara_1,1\nsuara_2,2\nSuara Tdk Sah,0'),
+      { ...ctx, contest: 'bupati' },
+    )
+    expect(unknownLine.errors).toEqual([
+      {
+        row: 1,
+        column: 'A',
+        message:
+          'Baris suara_tidak_sah tidak ada di kolom A. Baris yang tidak dikenali: "Suara Tdk Sah" (baris 4)',
+      },
+    ])
   })
 })
 
@@ -232,9 +371,16 @@ Suara Tidak Sah,0,1,0,1
     )
     expect(errors).toEqual([])
     expect(parsed!.level).toBe('desa')
-    expect(parsed!.sets[0]!.figures.map((f) => f.region)).toEqual(['35.09.01.2001', '35.09.01.2002', '35.09.01.2003'])
+    expect(parsed!.sets[0]!.figures.map((f) => f.region)).toEqual([
+      '35.09.01.2001',
+      '35.09.01.2002',
+      '35.09.01.2003',
+    ])
     // Alone, "Sidomulyo" could be either: the error names both candidates.
-    const alone = parseKpuTable(csv('Uraian,Sidomulyo\nPaslon 1,1\nPaslon 2,1\nSuara Tidak Sah,0'), jember)
+    const alone = parseKpuTable(
+      csv('Uraian,Sidomulyo\nPaslon 1,1\nPaslon 2,1\nSuara Tidak Sah,0'),
+      jember,
+    )
     expect(alone.parsed).toBeNull()
     expect(alone.errors).toEqual([
       {
@@ -247,20 +393,51 @@ Suara Tidak Sah,0,1,0,1
   })
 
   it('reads Sirekap codes without dots, in D.Hasil and per-row layouts', () => {
-    const dhasil = parseKpuTable(csv('Uraian,350901,350902 Kencong\nSuara Paslon 01,5,6\nSuara Paslon 02,7,8\nSuara Tidak Sah,1,2'), jember)
+    const dhasil = parseKpuTable(
+      csv(
+        'Uraian,350901,350902 Kencong\nSuara Paslon 01,5,6\nSuara Paslon 02,7,8\nSuara Tidak Sah,1,2',
+      ),
+      jember,
+    )
     expect(dhasil.errors).toEqual([])
     expect(dhasil.parsed!.sets[0]!.figures.map((f) => f.region)).toEqual(['35.09.01', '35.09.02'])
-    const tps = parseKpuTable(csv('Kode TPS,Suara Paslon 01,Suara Paslon 02,Suara Tidak Sah\n3509012001001,5,6,0\n3509022002003,1,2,0'), jember)
+    const tps = parseKpuTable(
+      csv(
+        'Kode TPS,Suara Paslon 01,Suara Paslon 02,Suara Tidak Sah\n3509012001001,5,6,0\n3509022002003,1,2,0',
+      ),
+      jember,
+    )
     expect(tps.errors).toEqual([])
-    expect(tps.parsed!.sets[0]!.figures.map((f) => f.region)).toEqual(['35.09.01.2001.001', '35.09.02.2002.003'])
-    const desa = parseKpuTable(csv('kode_desa,nomor_tps,suara_1,suara_2,suara_tidak_sah\n3509012001,2,5,6,0'), jember)
+    expect(tps.parsed!.sets[0]!.figures.map((f) => f.region)).toEqual([
+      '35.09.01.2001.001',
+      '35.09.02.2002.003',
+    ])
+    const desa = parseKpuTable(
+      csv('kode_desa,nomor_tps,suara_1,suara_2,suara_tidak_sah\n3509012001,2,5,6,0'),
+      jember,
+    )
     expect(desa.parsed!.sets[0]!.figures[0]!.region).toBe('35.09.01.2001.002')
-    const bad = parseKpuTable(csv('kode_kecamatan,suara_1,suara_2,suara_tidak_sah\n35099,5,6,0'), jember)
-    expect(bad.errors).toEqual([{ row: 2, column: 'kode_kecamatan', message: 'kolom kode_kecamatan (A): "35099" bukan kode kecamatan (contoh 35.09.01 atau 350901)' }])
+    const bad = parseKpuTable(
+      csv('kode_kecamatan,suara_1,suara_2,suara_tidak_sah\n35099,5,6,0'),
+      jember,
+    )
+    expect(bad.errors).toEqual([
+      {
+        row: 2,
+        column: 'kode_kecamatan',
+        message:
+          'kolom kode_kecamatan (A): "35099" bukan kode kecamatan (contoh 35.09.01 atau 350901)',
+      },
+    ])
   })
 
   it('reads a header "Kode, Kecamatan, …" and rows naming kecamatan, desa and TPS', () => {
-    const kode = parseKpuTable(csv('Kode,Kecamatan,Paslon 01,Paslon 02,Suara Tidak Sah\n350901,Jombang,5,6,0\n35.09.19,Kaliwates,1,2,0'), jember)
+    const kode = parseKpuTable(
+      csv(
+        'Kode,Kecamatan,Paslon 01,Paslon 02,Suara Tidak Sah\n350901,Jombang,5,6,0\n35.09.19,Kaliwates,1,2,0',
+      ),
+      jember,
+    )
     expect(kode.errors).toEqual([])
     expect(kode.parsed).toMatchObject({ level: 'kecamatan' })
     expect(kode.parsed!.sets[0]!.figures.map((f) => f.region)).toEqual(['35.09.01', '35.09.19'])
@@ -273,9 +450,15 @@ KENCONG,sido mulyo,3,3,4,0
       { ...jember, tps: new Set([...jember.tps, '35.09.01.2003.001']) },
     )
     expect(rows.errors).toEqual([])
-    expect(rows.parsed!.sets[0]!.figures.map((f) => f.region)).toEqual(['35.09.01.2003.001', '35.09.02.2002.003'])
+    expect(rows.parsed!.sets[0]!.figures.map((f) => f.region)).toEqual([
+      '35.09.01.2003.001',
+      '35.09.02.2002.003',
+    ])
     // Without the kecamatan column the shared name is refused, naming both places.
-    const ambiguous = parseKpuTable(csv('Desa,Paslon 01,Paslon 02,Suara Tidak Sah\nSidomulyo,1,2,0'), jember)
+    const ambiguous = parseKpuTable(
+      csv('Desa,Paslon 01,Paslon 02,Suara Tidak Sah\nSidomulyo,1,2,0'),
+      jember,
+    )
     expect(ambiguous.errors).toEqual([
       {
         row: 2,
@@ -284,14 +467,24 @@ KENCONG,sido mulyo,3,3,4,0
           'kolom desa (A): nama desa/kelurahan "Sidomulyo" ada di beberapa kecamatan: Sidomulyo (Kec. Jombang, 35.09.01.2003), Sidomulyo (Kec. Kencong, 35.09.02.2002); tambahkan kolom kecamatan atau pakai kode_desa',
       },
     ])
-    const unknownName = parseKpuTable(csv('Kecamatan,Paslon 01,Paslon 02,Suara Tidak Sah\nJombangan,1,2,0'), jember)
-    expect(unknownName.errors[0]!.message).toBe('kolom kecamatan (A): kecamatan "Jombangan" tidak ada di Kabupaten Jember')
+    const unknownName = parseKpuTable(
+      csv('Kecamatan,Paslon 01,Paslon 02,Suara Tidak Sah\nJombangan,1,2,0'),
+      jember,
+    )
+    expect(unknownName.errors[0]!.message).toBe(
+      'kolom kecamatan (A): kecamatan "Jombangan" tidak ada di Kabupaten Jember',
+    )
   })
 
   it('names the headers it could not read when no region column is found', () => {
-    const { errors } = parseKpuTable(csv('Kd Wil,Nm Wil,Paslon 01,Paslon 02,Suara Tidak Sah\n350901,Jombang,5,6,0'), jember)
+    const { errors } = parseKpuTable(
+      csv('Kd Wil,Nm Wil,Paslon 01,Paslon 02,Suara Tidak Sah\n350901,Jombang,5,6,0'),
+      jember,
+    )
     expect(errors).toHaveLength(1)
-    expect(errors[0]!.message).toMatch(/^Kolom wilayah tidak ada\. .*Judul kolom yang tidak dikenali: "Kd Wil" \(A\), "Nm Wil" \(B\)$/)
+    expect(errors[0]!.message).toMatch(
+      /^Kolom wilayah tidak ada\. .*Judul kolom yang tidak dikenali: "Kd Wil" \(A\), "Nm Wil" \(B\)$/,
+    )
   })
 
   it('a section heading reading like a line ("A. Suara sah") is not a second valid-votes line', () => {
@@ -308,7 +501,9 @@ Jumlah suara tidak sah,1
       jember,
     )
     expect(errors).toEqual([])
-    expect(parsed!.sets[0]!.figures).toEqual([{ region: '35.09.01', votes: [5, 6], valid: 11, invalid: 1 }])
+    expect(parsed!.sets[0]!.figures).toEqual([
+      { region: '35.09.01', votes: [5, 6], valid: 11, invalid: 1 },
+    ])
   })
 })
 
@@ -322,14 +517,25 @@ describe('KPU import and the difference report (HTTP)', () => {
   })
 
   const upload = (body: string | Buffer, query: string, token = ADMIN_TOKEN) =>
-    night.desk.call('POST', `/export/kpu/import?${query}`, body, token, { 'content-type': 'application/octet-stream' })
+    night.desk.call('POST', `/export/kpu/import?${query}`, body, token, {
+      'content-type': 'application/octet-stream',
+    })
 
   it('a bad file gets errors naming row and column, and nothing is imported', async () => {
-    const r = await upload('kode_tps,pemilihan,suara_1,suara_2,suara_3,suara_tidak_sah\n35.09.01.2001.001,gubernur,1,2,3,0\n35.09.01.2001.002,gubernur,1,dua,3,0\n', 'source=rusak')
+    const r = await upload(
+      'kode_tps,pemilihan,suara_1,suara_2,suara_3,suara_tidak_sah\n35.09.01.2001.001,gubernur,1,2,3,0\n35.09.01.2001.002,gubernur,1,dua,3,0\n',
+      'source=rusak',
+    )
     expect(r.status).toBe(400)
     expect(r.body.error.code).toBe('import_invalid')
     expect(r.body.error.message).toContain('Tidak ada yang diimpor')
-    expect(r.body.error.rows).toEqual([{ row: 3, column: 'suara_2', message: 'kolom suara_2 (D): "dua" harus bilangan bulat 0 atau lebih' }])
+    expect(r.body.error.rows).toEqual([
+      {
+        row: 3,
+        column: 'suara_2',
+        message: 'kolom suara_2 (D): "dua" harus bilangan bulat 0 atau lebih',
+      },
+    ])
     expect((await night.desk.call('GET', '/export/kpu/imports')).body.imports).toEqual([])
     expect((await night.desk.call('GET', '/export/kpu/report')).body.contests).toEqual([])
     expect((await upload('', 'source=kosong')).status).toBe(400)
@@ -342,11 +548,14 @@ describe('KPU import and the difference report (HTTP)', () => {
     const small = tpsCode('35.09.01.2001', 2)
     const big = tpsCode('35.09.19.1001', 1)
     const missing = tpsCode('35.09.01.2002', 2) // the desk never got it
-    const line = (tps: string, votes: number[], invalid: number) => `${tps},gubernur,${votes.join(',')},${invalid}`
+    const line = (tps: string, votes: number[], invalid: number) =>
+      `${tps},gubernur,${votes.join(',')},${invalid}`
     const a = acc.get(small)!
     const b = acc.get(big)!
     const body = [
-      'kode_tps,pemilihan,' + gub.candidates.map((c) => `suara_${c.number}`).join(',') + ',suara_tidak_sah',
+      'kode_tps,pemilihan,' +
+        gub.candidates.map((c) => `suara_${c.number}`).join(',') +
+        ',suara_tidak_sah',
       line(exact, acc.get(exact)!.votes, acc.get(exact)!.invalid),
       line(small, [a.votes[0]! + 1, a.votes[1]!, a.votes[2]!], a.invalid),
       line(big, [b.votes[0]!, b.votes[1]! + 20, b.votes[2]!], b.invalid),
@@ -354,13 +563,28 @@ describe('KPU import and the difference report (HTTP)', () => {
     ].join('\n')
     const r = await upload(body, 'source=Sirekap%2021.00')
     expect(r.status).toBe(201)
-    expect(r.body).toMatchObject({ id: 1, level: 'tps', format: 'baris', contests: ['gubernur'], figures: 4, source: 'Sirekap 21.00' })
+    expect(r.body).toMatchObject({
+      id: 1,
+      level: 'tps',
+      format: 'baris',
+      contests: ['gubernur'],
+      figures: 4,
+      source: 'Sirekap 21.00',
+    })
 
     const report = (await night.desk.call('GET', '/export/kpu/report?threshold=5')).body
     expect(report.thresholdPercent).toBe(5)
     const c = report.contests[0]
-    expect(c).toMatchObject({ contest: 'gubernur', level: 'tps', regions: 4, flaggedRegions: 1, incompleteRegions: 1, importId: 1 })
-    const status = (tps: string, line: string) => c.rows.find((x: any) => x.code === tps && x.line === line)
+    expect(c).toMatchObject({
+      contest: 'gubernur',
+      level: 'tps',
+      regions: 4,
+      flaggedRegions: 1,
+      incompleteRegions: 1,
+      importId: 1,
+    })
+    const status = (tps: string, line: string) =>
+      c.rows.find((x: any) => x.code === tps && x.line === line)
     expect(status(exact, '1').status).toBe('cocok')
     // +1 on a pair of ~20–110 votes: within 5% only when the pair has ≥ 20 votes; the share decides.
     const smallRow = status(small, '1')
@@ -369,11 +593,18 @@ describe('KPU import and the difference report (HTTP)', () => {
     expect(status(big, '2')).toMatchObject({ diff: -20, status: 'selisih' })
     expect(status(big, 'sah')).toMatchObject({ diff: -20, status: 'selisih' })
     expect(status(big, '1').status).toBe('cocok')
-    expect(status(missing, '1')).toMatchObject({ desk: 0, kpu: 50, status: 'belum_lengkap', tpsReported: 0, tpsTotal: 1 })
+    expect(status(missing, '1')).toMatchObject({
+      desk: 0,
+      kpu: 50,
+      status: 'belum_lengkap',
+      tpsReported: 0,
+      tpsTotal: 1,
+    })
     expect(c.totals.find((t: any) => t.line === '2').diff).toBe(-20 - 60)
 
     // A stricter threshold flags the small difference too; only=flagged lists just those rows.
-    const strict = (await night.desk.call('GET', '/export/kpu/report?threshold=0&only=flagged')).body.contests[0]
+    const strict = (await night.desk.call('GET', '/export/kpu/report?threshold=0&only=flagged'))
+      .body.contests[0]
     expect(strict.rows.every((x: any) => x.status === 'selisih')).toBe(true)
     expect(strict.rows.some((x: any) => x.code === small && x.line === '1')).toBe(true)
     expect(strict.rowsTotal).toBe(4 * (3 + 3))
@@ -405,11 +636,17 @@ describe('KPU import and the difference report (HTTP)', () => {
 
     const report = (await night.desk.call('GET', '/export/kpu/report')).body
     const b = report.contests.find((x: any) => x.contest === 'bupati')
-    expect(b.rows.filter((x: any) => x.code === '35.09.02').every((x: any) => x.status === 'cocok')).toBe(true)
-    expect(b.rows.find((x: any) => x.code === '35.09.01' && x.line === '1').status).toBe('belum_lengkap')
+    expect(
+      b.rows.filter((x: any) => x.code === '35.09.02').every((x: any) => x.status === 'cocok'),
+    ).toBe(true)
+    expect(b.rows.find((x: any) => x.code === '35.09.01' && x.line === '1').status).toBe(
+      'belum_lengkap',
+    )
     expect(b.regionsWithoutKpu).toBe(29)
 
-    const res = await fetch(`${night.desk.url}/api/v1/export/kpu/report.xlsx?threshold=5`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })
+    const res = await fetch(`${night.desk.url}/api/v1/export/kpu/report.xlsx?threshold=5`, {
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    })
     expect(res.status).toBe(200)
     const sheetBook = readWorkbook(Buffer.from(await res.arrayBuffer()))
     expect(sheetBook.SheetNames).toEqual(['Selisih KPU', 'Catatan'])
@@ -418,18 +655,30 @@ describe('KPU import and the difference report (HTTP)', () => {
     const flagged = t.rows.filter((x) => x[t.col('Tanda')] === 'SELISIH')
     expect(flagged.length).toBeGreaterThan(0)
     expect(flagged.every((x) => x[t.col('Pemilihan')] === 'Gubernur')).toBe(true)
-    const kencong = t.rows.find((x) => x[t.col('Kode')] === '35.09.02' && x[t.col('Baris')] === 'Paslon 1')!
+    const kencong = t.rows.find(
+      (x) => x[t.col('Kode')] === '35.09.02' && x[t.col('Baris')] === 'Paslon 1',
+    )!
     expect(kencong[t.col('Selisih')]).toBe(0)
     expect(kencong[t.col('Tanda')]).toBe('cocok')
     // Kecamatan-level figures name their kecamatan in the Kecamatan column too.
     expect(kencong[t.col('Kecamatan')]).toBe('Kencong')
     // A JUMLAH row per contest and line, each a SUMIF over that contest's rows, equal to the report's totals.
-    const totals = t.rows.filter((x) => x[t.col('Tingkat')] === 'JUMLAH' && x[t.col('Pemilihan')] === 'Bupati')
+    const totals = t.rows.filter(
+      (x) => x[t.col('Tingkat')] === 'JUMLAH' && x[t.col('Pemilihan')] === 'Bupati',
+    )
     expect(totals.map((x) => x[t.col('Baris')])).toEqual(b.totals.map((x: any) => x.label))
-    totals.forEach((x, i) => expect([x[t.col('Desk')], x[t.col('KPU')], x[t.col('Selisih')]]).toEqual([b.totals[i].desk, b.totals[i].kpu, b.totals[i].diff]))
+    totals.forEach((x, i) =>
+      expect([x[t.col('Desk')], x[t.col('KPU')], x[t.col('Selisih')]]).toEqual([
+        b.totals[i].desk,
+        b.totals[i].kpu,
+        b.totals[i].diff,
+      ]),
+    )
 
     // The recap workbook carries the same comparison.
-    const recap = await fetch(`${night.desk.url}/api/v1/export/recap.xlsx`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })
+    const recap = await fetch(`${night.desk.url}/api/v1/export/recap.xlsx`, {
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    })
     const recapBook = readWorkbook(Buffer.from(await recap.arrayBuffer()))
     expect(recapBook.SheetNames).toContain('Selisih KPU')
     expect(formulaMismatches(recapBook)).toEqual([])
@@ -443,9 +692,20 @@ describe('KPU import and the difference report (HTTP)', () => {
   })
 
   it('display accounts (board only) neither read the report nor import; imports are audited', async () => {
-    const display = (await night.desk.call('POST', '/users', { name: 'Layar', role: 'display' })).body.accessCode
-    expect((await night.desk.call('GET', '/export/kpu/report', undefined, display)).status).toBe(403)
-    expect((await upload('kode_kecamatan,suara_1,suara_2,suara_tidak_sah\n35.09.01,1,2,0', 'contest=bupati', display)).status).toBe(403)
+    const display = (await night.desk.call('POST', '/users', { name: 'Layar', role: 'display' }))
+      .body.accessCode
+    expect((await night.desk.call('GET', '/export/kpu/report', undefined, display)).status).toBe(
+      403,
+    )
+    expect(
+      (
+        await upload(
+          'kode_kecamatan,suara_1,suara_2,suara_tidak_sah\n35.09.01,1,2,0',
+          'contest=bupati',
+          display,
+        )
+      ).status,
+    ).toBe(403)
     const audit = (await night.desk.call('GET', '/audit')).body.entries
     expect(audit.filter((e: any) => e.action === 'kpu.import')).toHaveLength(2)
   })

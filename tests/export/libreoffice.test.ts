@@ -35,10 +35,23 @@ const RECALC_ALWAYS = `<?xml version="1.0" encoding="UTF-8"?>
 
 function convert(files: string[], to: string, outDir: string): void {
   mkdirSync(outDir, { recursive: true })
-  execFileSync(soffice!, ['--headless', '--norestore', `-env:UserInstallation=file://${profileDir}`, '--convert-to', to, '--outdir', outDir, ...files], {
-    stdio: 'pipe',
-    timeout: 600_000,
-  })
+  execFileSync(
+    soffice!,
+    [
+      '--headless',
+      '--norestore',
+      `-env:UserInstallation=file://${profileDir}`,
+      '--convert-to',
+      to,
+      '--outdir',
+      outDir,
+      ...files,
+    ],
+    {
+      stdio: 'pipe',
+      timeout: 600_000,
+    },
+  )
 }
 
 function read(file: string): XLSX.WorkBook {
@@ -59,7 +72,10 @@ function mismatches(ours: XLSX.WorkBook, theirs: XLSX.WorkBook): { count: number
       n++
       const other = b?.[key] as XLSX.CellObject | undefined
       if (!other || typeof other.v !== 'number' || Math.abs(other.v - (cell.v as number)) > 1e-9) {
-        if (bad.length < 20) bad.push(`${name}!${key} ${cell.f}: desk ${String(cell.v)}, LibreOffice ${String(other?.v)}`)
+        if (bad.length < 20)
+          bad.push(
+            `${name}!${key} ${cell.f}: desk ${String(cell.v)}, LibreOffice ${String(other?.v)}`,
+          )
         else bad.push('…')
       }
     }
@@ -67,54 +83,69 @@ function mismatches(ours: XLSX.WorkBook, theirs: XLSX.WorkBook): { count: number
   return { count: n, bad }
 }
 
-describe.skipIf(!soffice)('LibreOffice recalculates every formula to the value the desk wrote', () => {
-  beforeAll(() => {
-    work = mkdtempSync(join(tmpdir(), 'desk-lo-'))
-    profileDir = join(work, 'profile')
-    mkdirSync(join(profileDir, 'user'), { recursive: true })
-    writeFileSync(join(profileDir, 'user', 'registrymodifications.xcu'), RECALC_ALWAYS)
-  })
-
-  afterAll(() => {
-    if (work) rmSync(work, { recursive: true, force: true })
-  })
-
-  it('really recalculates: a wrong stored value comes back corrected', () => {
-    const s = new SheetBuilder('Uji')
-    s.row([count(2)])
-    s.row([count(3)])
-    s.row([formula('SUM(A1:A2)', 999)])
-    s.row([text('x')])
-    const file = join(work, 'salah.xlsx')
-    writeFileSync(file, writeWorkbook([s], { title: 'uji', subject: 'uji', createdAt: '2024-11-27T00:00:00.000Z' }))
-    convert([file], 'xlsx', join(work, 'salah-out'))
-    const back = read(join(work, 'salah-out', 'salah.xlsx'))
-    expect((back.Sheets['Uji']!['A3'] as XLSX.CellObject).v).toBe(5)
-  }, 120_000)
-
-  it('a Jember-size workbook of each profile: 0 mismatches, and a PDF of every sheet', () => {
-    const source = jemberSource()
-    const files = (['berjenjang', 'lengkap'] as const).map((profile) => {
-      const file = join(work, `${profile}.xlsx`)
-      writeFileSync(file, buildRecapWorkbook(source, { profile }).bytes)
-      return file
+describe.skipIf(!soffice)(
+  'LibreOffice recalculates every formula to the value the desk wrote',
+  () => {
+    beforeAll(() => {
+      work = mkdtempSync(join(tmpdir(), 'desk-lo-'))
+      profileDir = join(work, 'profile')
+      mkdirSync(join(profileDir, 'user'), { recursive: true })
+      writeFileSync(join(profileDir, 'user', 'registrymodifications.xcu'), RECALC_ALWAYS)
     })
-    convert(files, 'xlsx', join(work, 'recalc'))
-    for (const file of files) {
-      const name = file.split('/').at(-1)!
-      const { count: formulas, bad } = mismatches(read(file), read(join(work, 'recalc', name)))
-      expect(formulas, name).toBeGreaterThan(25_000)
-      expect(bad, name).toEqual([])
-    }
-    convert(files, 'pdf', join(work, 'pdf'))
-    for (const file of files) {
-      const pdf = join(work, 'pdf', file.split('/').at(-1)!.replace(/\.xlsx$/, '.pdf'))
-      expect(existsSync(pdf), pdf).toBe(true)
-      const bytes = readFileSync(pdf)
-      expect(bytes.subarray(0, 5).toString()).toBe('%PDF-')
-      // Every sheet printed: at least one page each (the page tree counts them).
-      const pages = Number(/\/Type\s*\/Pages[^>]*?\/Count\s+(\d+)/s.exec(bytes.toString('latin1'))?.[1] ?? 0)
-      expect(pages, pdf).toBeGreaterThanOrEqual(75)
-    }
-  }, 900_000)
-})
+
+    afterAll(() => {
+      if (work) rmSync(work, { recursive: true, force: true })
+    })
+
+    it('really recalculates: a wrong stored value comes back corrected', () => {
+      const s = new SheetBuilder('Uji')
+      s.row([count(2)])
+      s.row([count(3)])
+      s.row([formula('SUM(A1:A2)', 999)])
+      s.row([text('x')])
+      const file = join(work, 'salah.xlsx')
+      writeFileSync(
+        file,
+        writeWorkbook([s], { title: 'uji', subject: 'uji', createdAt: '2024-11-27T00:00:00.000Z' }),
+      )
+      convert([file], 'xlsx', join(work, 'salah-out'))
+      const back = read(join(work, 'salah-out', 'salah.xlsx'))
+      expect((back.Sheets['Uji']!['A3'] as XLSX.CellObject).v).toBe(5)
+    }, 120_000)
+
+    it('a Jember-size workbook of each profile: 0 mismatches, and a PDF of every sheet', () => {
+      const source = jemberSource()
+      const files = (['berjenjang', 'lengkap'] as const).map((profile) => {
+        const file = join(work, `${profile}.xlsx`)
+        writeFileSync(file, buildRecapWorkbook(source, { profile }).bytes)
+        return file
+      })
+      convert(files, 'xlsx', join(work, 'recalc'))
+      for (const file of files) {
+        const name = file.split('/').at(-1)!
+        const { count: formulas, bad } = mismatches(read(file), read(join(work, 'recalc', name)))
+        expect(formulas, name).toBeGreaterThan(25_000)
+        expect(bad, name).toEqual([])
+      }
+      convert(files, 'pdf', join(work, 'pdf'))
+      for (const file of files) {
+        const pdf = join(
+          work,
+          'pdf',
+          file
+            .split('/')
+            .at(-1)!
+            .replace(/\.xlsx$/, '.pdf'),
+        )
+        expect(existsSync(pdf), pdf).toBe(true)
+        const bytes = readFileSync(pdf)
+        expect(bytes.subarray(0, 5).toString()).toBe('%PDF-')
+        // Every sheet printed: at least one page each (the page tree counts them).
+        const pages = Number(
+          /\/Type\s*\/Pages[^>]*?\/Count\s+(\d+)/s.exec(bytes.toString('latin1'))?.[1] ?? 0,
+        )
+        expect(pages, pdf).toBeGreaterThanOrEqual(75)
+      }
+    }, 900_000)
+  },
+)

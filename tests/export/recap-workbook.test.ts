@@ -1,6 +1,21 @@
 import * as XLSX from 'xlsx'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { allText, CALLER_PHONE, cellAt, FREE_TEXT_PHONES, INCIDENT_PHONE, KEC, PHONES, readWorkbook, REGISTRY, rowsOf, seedNight, table, tpsCode, type Night } from './fixture'
+import {
+  allText,
+  CALLER_PHONE,
+  cellAt,
+  FREE_TEXT_PHONES,
+  INCIDENT_PHONE,
+  KEC,
+  PHONES,
+  readWorkbook,
+  REGISTRY,
+  rowsOf,
+  seedNight,
+  table,
+  tpsCode,
+  type Night,
+} from './fixture'
 import { formulaCount, formulaMismatches } from './formula'
 import { ADMIN_TOKEN } from '../helpers/desk'
 
@@ -25,7 +40,22 @@ interface Expected {
 /** Independent sums straight from what the test submitted (not from the desk's rollup code). */
 function expected(night: Night, contest: string, tpsCodes: string[]): Expected {
   const pairs = night.contests.find((c) => c.id === contest)!.candidates.length
-  const e: Expected = { tpsTotal: 0, tpsReported: 0, dpt: 0, dptAll: 0, dptReported: 0, vDpt: 0, vDptb: 0, vDpk: 0, vUnbroken: 0, vTotal: 0, votes: new Array(pairs).fill(0), valid: 0, invalid: 0, total: 0 }
+  const e: Expected = {
+    tpsTotal: 0,
+    tpsReported: 0,
+    dpt: 0,
+    dptAll: 0,
+    dptReported: 0,
+    vDpt: 0,
+    vDptb: 0,
+    vDpk: 0,
+    vUnbroken: 0,
+    vTotal: 0,
+    votes: new Array(pairs).fill(0),
+    valid: 0,
+    invalid: 0,
+    total: 0,
+  }
   for (const code of tpsCodes) {
     e.dptAll += night.dpt.get(code)!
     if (code === night.postponed) continue
@@ -55,27 +85,39 @@ function expected(night: Night, contest: string, tpsCodes: string[]): Expected {
 
 const UNBROKEN = 'Pengguna tanpa rincian (= sah + tidak sah)'
 
-const allTps = () => Object.entries(REGISTRY).flatMap(([d, n]) => Array.from({ length: n }, (_, i) => tpsCode(d, i + 1)))
+const allTps = () =>
+  Object.entries(REGISTRY).flatMap(([d, n]) =>
+    Array.from({ length: n }, (_, i) => tpsCode(d, i + 1)),
+  )
 const tpsUnder = (prefix: string) => allTps().filter((t) => t.startsWith(prefix + '.'))
 
-function checkTallyRow(t: ReturnType<typeof table>, row: unknown[], e: Expected, pairs: number[], where: string): void {
+function checkTallyRow(
+  t: ReturnType<typeof table>,
+  row: unknown[],
+  e: Expected,
+  pairs: number[],
+  where: string,
+): void {
   const got = (label: string) => row[t.col(label)]
-  expect({
-    tps: got('TPS'),
-    reported: got('TPS melapor'),
-    dpt: got('DPT TPS aktif'),
-    dptAll: got('DPT'),
-    dptReported: got('DPT TPS melapor'),
-    vDpt: got('Pengguna hak pilih DPT'),
-    vDptb: got('Pengguna DPTb'),
-    vDpk: got('Pengguna DPK'),
-    vUnbroken: got(UNBROKEN),
-    vTotal: got('Jumlah pengguna hak pilih'),
-    votes: pairs.map((n) => got(`Paslon ${n}`)),
-    valid: got('Suara sah'),
-    invalid: got('Suara tidak sah'),
-    total: got('Suara sah + tidak sah'),
-  }, where).toEqual({
+  expect(
+    {
+      tps: got('TPS'),
+      reported: got('TPS melapor'),
+      dpt: got('DPT TPS aktif'),
+      dptAll: got('DPT'),
+      dptReported: got('DPT TPS melapor'),
+      vDpt: got('Pengguna hak pilih DPT'),
+      vDptb: got('Pengguna DPTb'),
+      vDpk: got('Pengguna DPK'),
+      vUnbroken: got(UNBROKEN),
+      vTotal: got('Jumlah pengguna hak pilih'),
+      votes: pairs.map((n) => got(`Paslon ${n}`)),
+      valid: got('Suara sah'),
+      invalid: got('Suara tidak sah'),
+      total: got('Suara sah + tidak sah'),
+    },
+    where,
+  ).toEqual({
     tps: e.tpsTotal,
     reported: e.tpsReported,
     dpt: e.dpt,
@@ -128,7 +170,9 @@ describe.each(['berjenjang', 'lengkap'])('recap workbook, profile %s', (profile)
   it('is served as an xlsx download with its SHA-256 and has the sheets officials expect, in Indonesian', () => {
     const { headers, wb } = book()
     expect(headers.get('content-type')).toContain('spreadsheetml')
-    expect(headers.get('content-disposition')).toMatch(new RegExp(`attachment; filename="rekap-35\\.09-${profile}-\\d{8}-\\d{4}\\.xlsx"`))
+    expect(headers.get('content-disposition')).toMatch(
+      new RegExp(`attachment; filename="rekap-35\\.09-${profile}-\\d{8}-\\d{4}\\.xlsx"`),
+    )
     expect(headers.get('x-desk-sha256')).toMatch(/^[0-9a-f]{64}$/)
     expect(wb.SheetNames.slice(0, 13)).toEqual([
       'Ringkasan',
@@ -167,19 +211,28 @@ describe.each(['berjenjang', 'lengkap'])('recap workbook, profile %s', (profile)
     // Voters add up: the total is a SUM over DPT, DPTb, DPK and "tanpa rincian", on every kecamatan row…
     const voters = t.col('Jumlah pengguna hak pilih')
     const first = t.start
-    expect(cellAt(kec, voters, first)!.f).toBe(`SUM(${XLSX.utils.encode_cell({ c: t.col('Pengguna hak pilih DPT'), r: first })}:${XLSX.utils.encode_cell({ c: t.col(UNBROKEN), r: first })})`)
+    expect(cellAt(kec, voters, first)!.f).toBe(
+      `SUM(${XLSX.utils.encode_cell({ c: t.col('Pengguna hak pilih DPT'), r: first })}:${XLSX.utils.encode_cell({ c: t.col(UNBROKEN), r: first })})`,
+    )
     // …and down the D.Hasil sheet, in every kecamatan column and in JUMLAH.
     const d = wb.Sheets['D.Hasil Bupati']!
     const rows = rowsOf(d)
-    const at = (label: string) => rows.findIndex((r) => typeof r[1] === 'string' && (r[1] as string).startsWith(label))
-    const [rFirst, rLast, rTotal] = [at('Pengguna hak pilih dalam DPT'), at('Pengguna hak pilih tanpa rincian'), at('Jumlah pengguna hak pilih')]
+    const at = (label: string) =>
+      rows.findIndex((r) => typeof r[1] === 'string' && (r[1] as string).startsWith(label))
+    const [rFirst, rLast, rTotal] = [
+      at('Pengguna hak pilih dalam DPT'),
+      at('Pengguna hak pilih tanpa rincian'),
+      at('Jumlah pengguna hak pilih'),
+    ]
     expect(rLast).toBe(rFirst + 3)
     expect(rTotal).toBe(rLast + 1)
     for (let c = 2; c < rows[rTotal]!.length; c++) {
       const cell = cellAt(d, c, rTotal)!
       const col = XLSX.utils.encode_col(c)
       expect(cell.f, col).toBe(`SUM(${col}${rFirst + 1}:${col}${rLast + 1})`)
-      expect(cell.v, col).toBe([0, 1, 2, 3].reduce((x, k) => x + Number(cellAt(d, c, rFirst + k)?.v ?? 0), 0))
+      expect(cell.v, col).toBe(
+        [0, 1, 2, 3].reduce((x, k) => x + Number(cellAt(d, c, rFirst + k)?.v ?? 0), 0),
+      )
     }
     // Some result in this night has no voter breakdown, so the new line carries voters.
     expect(cellAt(d, rows[rTotal]!.length - 1, rLast)!.v).toBeGreaterThan(0)
@@ -217,7 +270,8 @@ describe.each(['berjenjang', 'lengkap'])('recap workbook, profile %s', (profile)
           expect(r[t.col('DPT')]).toBe(night.dpt.get(code))
         } else {
           // The fixture's one conflicting second report (the first gubernur TPS) is said in Status too.
-          const conflicted = c.id === 'gubernur' && code === [...night.accepted.get('gubernur')!.keys()][0]
+          const conflicted =
+            c.id === 'gubernur' && code === [...night.accepted.get('gubernur')!.keys()][0]
           expect(status).toBe(conflicted ? 'Melapor — menunggu keputusan' : 'Melapor')
           expect(c.candidates.map((k) => r[t.col(`Paslon ${k.number}`)])).toEqual(a.votes)
           expect(r[t.col('Suara tidak sah')]).toBe(a.invalid)
@@ -225,7 +279,9 @@ describe.each(['berjenjang', 'lengkap'])('recap workbook, profile %s', (profile)
           expect(r[t.col('Pengguna DPTb')]).toBe(a.voters ? a.voters[1] : undefined)
           const total = a.votes.reduce((x, y) => x + y, 0) + a.invalid
           expect(r[t.col(UNBROKEN)]).toBe(a.voters ? undefined : total)
-          expect(r[t.col('Jumlah pengguna hak pilih')]).toBe(a.voters ? a.voters[0] + a.voters[1] + a.voters[2] : total)
+          expect(r[t.col('Jumlah pengguna hak pilih')]).toBe(
+            a.voters ? a.voters[0] + a.voters[1] + a.voters[2] : total,
+          )
           // A real Excel date-time (WIB), shown dd-mm-yyyy hh:mm:ss.
           const received = cellAt(ws, t.col('Diterima (WIB)'), t.start + t.rows.indexOf(r))!
           expect(received.t).toBe('n')
@@ -256,7 +312,9 @@ describe.each(['berjenjang', 'lengkap'])('recap workbook, profile %s', (profile)
         checkTallyRow(desa, row, expected(night, c.id, tpsUnder(d)), pairs, `desa ${d} ${c.id}`)
       }
       for (const k of Object.values(KEC)) {
-        const sub = desa.rows.find((r) => r[0] === k && String(r[2]).startsWith('JUMLAH KECAMATAN'))!
+        const sub = desa.rows.find(
+          (r) => r[0] === k && String(r[2]).startsWith('JUMLAH KECAMATAN'),
+        )!
         checkTallyRow(desa, sub, expected(night, c.id, tpsUnder(k)), pairs, `subtotal ${k} ${c.id}`)
       }
       const grand = desa.rows.find((r) => r[0] === '35.09')!
@@ -269,18 +327,27 @@ describe.each(['berjenjang', 'lengkap'])('recap workbook, profile %s', (profile)
         const row = kec.rows.find((r) => r[1] === k)!
         checkTallyRow(kec, row, expected(night, c.id, tpsUnder(k)), pairs, `kecamatan ${k} ${c.id}`)
       }
-      expect(kec.rows.filter((r) => typeof r[1] === 'string' && /^35\.09\.\d{2}$/.test(r[1] as string))).toHaveLength(31)
-      checkTallyRow(kec, kec.rows.find((r) => r[2] === 'JUMLAH')!, expected(night, c.id, allTps()), pairs, `kabupaten ${c.id}`)
+      expect(
+        kec.rows.filter((r) => typeof r[1] === 'string' && /^35\.09\.\d{2}$/.test(r[1] as string)),
+      ).toHaveLength(31)
+      checkTallyRow(
+        kec,
+        kec.rows.find((r) => r[2] === 'JUMLAH')!,
+        expected(night, c.id, allTps()),
+        pairs,
+        `kabupaten ${c.id}`,
+      )
     }
   })
 
-  it('the D.Hasil sheet has one column per kecamatan equal to that kecamatan\'s row, and JUMLAH', () => {
+  it("the D.Hasil sheet has one column per kecamatan equal to that kecamatan's row, and JUMLAH", () => {
     const { wb } = book()
     for (const c of night.contests) {
       const label = c.id === 'gubernur' ? 'Gubernur' : 'Bupati'
       const d = rowsOf(wb.Sheets[`D.Hasil ${label}`]!)
       const codes = d.find((r) => r[1] === 'Kode kecamatan')!
-      const line = (text: string) => d.find((r) => typeof r[1] === 'string' && (r[1] as string).startsWith(text))!
+      const line = (text: string) =>
+        d.find((r) => typeof r[1] === 'string' && (r[1] as string).startsWith(text))!
       const kec = table(wb.Sheets[`Rekap Kecamatan ${label}`]!, 'No')
       const lines: [string, string][] = [
         ['Jumlah TPS aktif', 'TPS'],
@@ -303,7 +370,10 @@ describe.each(['berjenjang', 'lengkap'])('recap workbook, profile %s', (profile)
       let compared = 0
       for (let col = 2; col < codes.length; col++) {
         const code = codes[col] as string
-        const kecRow = code === '35.09' ? kec.rows.find((r) => r[2] === 'JUMLAH')! : kec.rows.find((r) => r[1] === code)!
+        const kecRow =
+          code === '35.09'
+            ? kec.rows.find((r) => r[2] === 'JUMLAH')!
+            : kec.rows.find((r) => r[1] === code)!
         expect(kecRow, code).toBeDefined()
         for (const [dLine, kCol] of lines) {
           expect(line(dLine)[col], `${code} ${dLine}`).toBe(kecRow[kec.col(kCol)])
@@ -347,7 +417,10 @@ describe.each(['berjenjang', 'lengkap'])('recap workbook, profile %s', (profile)
     const h = rows.findIndex((r) => r[0] === 'Pemilihan')
     const header = rows[h]!
     const right = header.indexOf('Kode TPS')
-    const listed = rows.slice(h + 1).filter((r) => r[right]).map((r) => `${r[right - 3]}|${r[right]}`)
+    const listed = rows
+      .slice(h + 1)
+      .filter((r) => r[right])
+      .map((r) => `${r[right - 3]}|${r[right]}`)
     const want = night.contests.flatMap((c) =>
       allTps()
         .filter((t) => t !== night.postponed && !night.accepted.get(c.id)!.has(t))
@@ -366,7 +439,11 @@ describe.each(['berjenjang', 'lengkap'])('recap workbook, profile %s', (profile)
     expect(k.rows[0]![k.col('Kategori')]).toBe('Logistik')
     expect(k.rows[1]![k.col('Desa/Wilayah')]).toBe('(seluruh kecamatan Kaliwates)')
     expect(k.rows[1]![k.col('Foto')]).toBe('ada')
-    const notes = Object.fromEntries(rowsOf(wb.Sheets['Catatan']!).filter((r) => r.length >= 2).map((r) => [r[0], r[1]]))
+    const notes = Object.fromEntries(
+      rowsOf(wb.Sheets['Catatan']!)
+        .filter((r) => r.length >= 2)
+        .map((r) => [r[0], r[1]]),
+    )
     expect(notes['Sidik data (SHA-256)']).toMatch(/^[0-9a-f]{64}$/)
     expect(notes['Metode']).toContain('TPS → desa/kelurahan → kecamatan')
     expect(notes['Sumber data']).toContain('C.Hasil')
@@ -398,7 +475,10 @@ describe('profiles', () => {
     }
     for (const name of night.reporterNames) expect(berjenjang).not.toContain(name)
     expect(berjenjang).not.toContain('Penelepon')
-    const cellTexts = (wb: XLSX.WorkBook, sheet: string) => rowsOf(wb.Sheets[sheet]!).flat().filter((v): v is string => typeof v === 'string')
+    const cellTexts = (wb: XLSX.WorkBook, sheet: string) =>
+      rowsOf(wb.Sheets[sheet]!)
+        .flat()
+        .filter((v): v is string => typeof v === 'string')
     // Where typed text was (incident text, a TPS status reason, the KPU import's source), berjenjang
     // has none of it, only that it exists; lengkap has it with typed numbers masked.
     for (const [sheet, marker] of [
@@ -413,8 +493,12 @@ describe('profiles', () => {
       for (const t of kept) expect(t, sheet).toContain('[nomor disamarkan]')
     }
     expect(cellTexts(books.berjenjang!.wb, 'Rekap TPS Gubernur')).toContain('Ditunda')
-    expect(cellTexts(books.berjenjang!.wb, 'Rekap TPS Gubernur')).toContain('alasan tercatat di desk')
-    expect(cellTexts(books.berjenjang!.wb, 'Kejadian')).toContain('tercatat di desk (profil lengkap)')
+    expect(cellTexts(books.berjenjang!.wb, 'Rekap TPS Gubernur')).toContain(
+      'alasan tercatat di desk',
+    )
+    expect(cellTexts(books.berjenjang!.wb, 'Kejadian')).toContain(
+      'tercatat di desk (profil lengkap)',
+    )
     for (const phone of freeText) expect(lengkap).not.toContain(phone)
     // The reporters' and callers' own numbers are lengkap's purpose: there they stay.
     for (const phone of [PHONES[0]!, CALLER_PHONE]) expect(lengkap).toContain(phone)
@@ -422,16 +506,29 @@ describe('profiles', () => {
   })
 
   it('operators download either profile; display accounts (board only) and reporters get nothing', async () => {
-    const display = await night.desk.call('POST', '/users', { name: 'Layar dinding', role: 'display' })
-    const reporter = await night.desk.call('POST', '/users', { name: 'Pelapor lain', role: 'reporter', region: '35.09.02.2001', phone: '0811' })
+    const display = await night.desk.call('POST', '/users', {
+      name: 'Layar dinding',
+      role: 'display',
+    })
+    const reporter = await night.desk.call('POST', '/users', {
+      name: 'Pelapor lain',
+      role: 'reporter',
+      region: '35.09.02.2001',
+      phone: '0811',
+    })
     const get = (profile: string, token: string) =>
-      fetch(`${night.desk.url}/api/v1/export/recap.xlsx?profile=${profile}`, { headers: { authorization: `Bearer ${token}` } })
+      fetch(`${night.desk.url}/api/v1/export/recap.xlsx?profile=${profile}`, {
+        headers: { authorization: `Bearer ${token}` },
+      })
     expect((await get('berjenjang', display.body.accessCode)).status).toBe(403)
     const denied = await get('lengkap', display.body.accessCode)
     expect(denied.status).toBe(403)
     expect(((await denied.json()) as any).error.message).toContain('papan')
     expect((await get('berjenjang', reporter.body.accessCode)).status).toBe(403)
-    const admin = (profile: string) => fetch(`${night.desk.url}/api/v1/export/recap.xlsx?profile=${profile}`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })
+    const admin = (profile: string) =>
+      fetch(`${night.desk.url}/api/v1/export/recap.xlsx?profile=${profile}`, {
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+      })
     expect((await admin('rahasia')).status).toBe(400)
     expect((await fetch(`${night.desk.url}/api/v1/export/recap.xlsx`)).status).toBe(401)
   })
@@ -441,9 +538,17 @@ describe('profiles', () => {
     const again = await night.desk.call('GET', '/export/recap.xlsx')
     expect(again.headers.get('x-desk-sha256')).toBe(before)
     const tps = tpsCode('35.09.01.2002', 2)
-    const r = await night.desk.call('POST', '/results', { submissionId: 'late-keting-002', tps, contest: 'bupati', votes: { '1': 10, '2': 20 }, invalid: 1 })
+    const r = await night.desk.call('POST', '/results', {
+      submissionId: 'late-keting-002',
+      tps,
+      contest: 'bupati',
+      votes: { '1': 10, '2': 20 },
+      invalid: 1,
+    })
     expect(r.status).toBe(201)
-    const after = await fetch(`${night.desk.url}/api/v1/export/recap.xlsx`, { headers: { authorization: 'Bearer test-admin-token-0123456789abcdef' } })
+    const after = await fetch(`${night.desk.url}/api/v1/export/recap.xlsx`, {
+      headers: { authorization: 'Bearer test-admin-token-0123456789abcdef' },
+    })
     const wb = readWorkbook(Buffer.from(await after.arrayBuffer()))
     const t = table(wb.Sheets['Rekap TPS Bupati']!, 'Kode TPS')
     const row = t.rows.find((x) => x[0] === tps)!
@@ -458,9 +563,13 @@ describe('training mode', () => {
     try {
       const res = await n.desk.call('GET', '/export/recap.xlsx?profile=lengkap')
       expect(res.status).toBe(200)
-      const res2 = await fetch(`${n.desk.url}/api/v1/export/recap.xlsx?profile=lengkap`, { headers: { authorization: 'Bearer test-admin-token-0123456789abcdef' } })
+      const res2 = await fetch(`${n.desk.url}/api/v1/export/recap.xlsx?profile=lengkap`, {
+        headers: { authorization: 'Bearer test-admin-token-0123456789abcdef' },
+      })
       // Not even the file name may pass for a real recap.
-      expect(res2.headers.get('content-disposition')).toMatch(/filename="LATIHAN-rekap-35\.09-lengkap-\d{8}-\d{4}\.xlsx"/)
+      expect(res2.headers.get('content-disposition')).toMatch(
+        /filename="LATIHAN-rekap-35\.09-lengkap-\d{8}-\d{4}\.xlsx"/,
+      )
       const wb = readWorkbook(Buffer.from(await res2.arrayBuffer()))
       for (const name of wb.SheetNames) {
         expect(cellAt(wb.Sheets[name]!, 0, 0)?.v, name).toBe('MODE LATIHAN — data simulasi')

@@ -20,8 +20,13 @@ function xlsxAtB2(rows: (string | number)[][]): Buffer {
 const octet = { 'content-type': 'application/octet-stream' }
 
 describe('readTable', () => {
-  it('returns a sheet\'s rows from A1, so index + 1 is the row and index 0 is column A', () => {
-    const rows = readTable(xlsxAtB2([['kode_desa', 'nomor_tps', 'dpt'], ['35.09.01.2001', '1', '250']]))
+  it("returns a sheet's rows from A1, so index + 1 is the row and index 0 is column A", () => {
+    const rows = readTable(
+      xlsxAtB2([
+        ['kode_desa', 'nomor_tps', 'dpt'],
+        ['35.09.01.2001', '1', '250'],
+      ]),
+    )
     expect(rows[0]!.every((c) => c === '')).toBe(true)
     expect(rows[1]).toEqual(['', 'kode_desa', 'nomor_tps', 'dpt'])
     expect(rows[2]).toEqual(['', '35.09.01.2001', '1', '250'])
@@ -34,8 +39,15 @@ describe('readTable', () => {
   }
 
   it('builds nothing for stray blank cells far away, and refuses a filled one beyond any table', () => {
-    const table = () => XLSX.utils.aoa_to_sheet([['kode_desa', 'nomor_tps', 'dpt'], ['35.09.01.2001', 1, 250]])
-    const expected = [['kode_desa', 'nomor_tps', 'dpt'], ['35.09.01.2001', '1', '250']]
+    const table = () =>
+      XLSX.utils.aoa_to_sheet([
+        ['kode_desa', 'nomor_tps', 'dpt'],
+        ['35.09.01.2001', 1, 250],
+      ])
+    const expected = [
+      ['kode_desa', 'nomor_tps', 'dpt'],
+      ['35.09.01.2001', '1', '250'],
+    ]
     const wide = table()
     XLSX.utils.sheet_add_aoa(wide, [[' ']], { origin: 'XFD3' })
     expect(readTable(book(wide))).toEqual(expected)
@@ -47,7 +59,10 @@ describe('readTable', () => {
   })
 
   it('keeps digits Excel shows with leading zeros (a phone number, TPS 003) as shown', () => {
-    const ws = XLSX.utils.aoa_to_sheet([['hp', 'nomor_tps', 'dpt'], [81234567890, 3, 1000]])
+    const ws = XLSX.utils.aoa_to_sheet([
+      ['hp', 'nomor_tps', 'dpt'],
+      [81234567890, 3, 1000],
+    ])
     ws['A2']!.z = '000000000000'
     ws['B2']!.z = '000'
     ws['C2']!.z = '#,##0'
@@ -55,7 +70,7 @@ describe('readTable', () => {
   })
 })
 
-describe('imports of a table starting at B2 name the spreadsheet\'s own cells', () => {
+describe("imports of a table starting at B2 name the spreadsheet's own cells", () => {
   let desk: TestDesk
   beforeAll(async () => {
     desk = await startDesk()
@@ -78,7 +93,16 @@ describe('imports of a table starting at B2 name the spreadsheet\'s own cells', 
     )
     expect(bad.status).toBe(400)
     expect(bad.body.error.rows.map((e: any) => [e.row, e.column])).toEqual([[4, 'dpt']])
-    const noHeader = await desk.call('POST', '/tps/import', xlsxAtB2([['desa', 'tps'], ['x', 'y']]), undefined, octet)
+    const noHeader = await desk.call(
+      'POST',
+      '/tps/import',
+      xlsxAtB2([
+        ['desa', 'tps'],
+        ['x', 'y'],
+      ]),
+      undefined,
+      octet,
+    )
     expect(noHeader.body.error.rows[0]).toMatchObject({ row: 2 })
     const good = await desk.call(
       'POST',
@@ -129,7 +153,13 @@ describe('imports of a table starting at B2 name the spreadsheet\'s own cells', 
     )
     expect(r.status).toBe(400)
     const rows = r.body.error.rows ?? r.body.errors
-    expect(rows).toEqual([{ row: 3, column: 'suara_2', message: 'kolom suara_2 (E): "dua" harus bilangan bulat 0 atau lebih' }])
+    expect(rows).toEqual([
+      {
+        row: 3,
+        column: 'suara_2',
+        message: 'kolom suara_2 (E): "dua" harus bilangan bulat 0 atau lebih',
+      },
+    ])
   })
 
   it('KPU figures in the D.Hasil layout: line labels in column B, a bad cell named by its own row and letter', async () => {
@@ -146,7 +176,9 @@ describe('imports of a table starting at B2 name the spreadsheet\'s own cells', 
     )
     expect(r.status).toBe(400)
     const rows = r.body.error.rows ?? r.body.errors
-    expect(rows).toEqual([{ row: 2, column: 'B', message: 'Baris suara_tidak_sah tidak ada di kolom B' }])
+    expect(rows).toEqual([
+      { row: 2, column: 'B', message: 'Baris suara_tidak_sah tidak ada di kolom B' },
+    ])
     const cell = await desk.call(
       'POST',
       '/export/kpu/import?contest=bupati&source=uji',
@@ -159,6 +191,12 @@ describe('imports of a table starting at B2 name the spreadsheet\'s own cells', 
       undefined,
       octet,
     )
-    expect(cell.body.error.rows ?? cell.body.errors).toEqual([{ row: 4, column: '35.09.02', message: 'kolom 35.09.02 (D): "x" harus bilangan bulat 0 atau lebih' }])
+    expect(cell.body.error.rows ?? cell.body.errors).toEqual([
+      {
+        row: 4,
+        column: '35.09.02',
+        message: 'kolom 35.09.02 (D): "x" harus bilangan bulat 0 atau lebih',
+      },
+    ])
   })
 })

@@ -19,19 +19,44 @@ function syntheticSource(tpsCount: number): RecapSource {
   let seed = 5
   const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed / 2 ** 31)
   const pad = (n: number, w: number) => String(n).padStart(w, '0')
-  const kecamatan = Array.from({ length: 31 }, (_, i) => ({ code: `35.09.${pad(i + 1, 2)}`, name: `Kecamatan ${i + 1}` }))
+  const kecamatan = Array.from({ length: 31 }, (_, i) => ({
+    code: `35.09.${pad(i + 1, 2)}`,
+    name: `Kecamatan ${i + 1}`,
+  }))
   const desa = Array.from({ length: 248 }, (_, i) => {
     const k = kecamatan[i % 31]!
-    return { code: `${k.code}.${2001 + Math.floor(i / 31)}`, name: `Desa ${i + 1}`, kecamatan: k.code }
+    return {
+      code: `${k.code}.${2001 + Math.floor(i / 31)}`,
+      name: `Desa ${i + 1}`,
+      kecamatan: k.code,
+    }
   })
   const tps = Array.from({ length: tpsCount }, (_, i) => {
     const d = desa[i % desa.length]!
     const n = 1 + Math.floor(i / desa.length)
-    return { code: `${d.code}.${pad(n, 3)}`, desa: d.code, number: n, dpt: 300 + Math.floor(rnd() * 300), status: i % 97 === 0 ? ('postponed' as const) : ('active' as const), reason: i % 97 === 0 ? 'banjir' : null, mergedInto: null }
+    return {
+      code: `${d.code}.${pad(n, 3)}`,
+      desa: d.code,
+      number: n,
+      dpt: 300 + Math.floor(rnd() * 300),
+      status: i % 97 === 0 ? ('postponed' as const) : ('active' as const),
+      reason: i % 97 === 0 ? 'banjir' : null,
+      mergedInto: null,
+    }
   }).sort((a, b) => a.code.localeCompare(b.code))
   const contests = [
-    { id: 'gubernur', name: 'Pemilihan Gubernur', candidates: [1, 2, 3].map((n) => ({ number: n, name: `Paslon ${n}` })), openConflicts: 2 },
-    { id: 'bupati', name: 'Pemilihan Bupati', candidates: [1, 2].map((n) => ({ number: n, name: `Paslon ${n}` })), openConflicts: 0 },
+    {
+      id: 'gubernur',
+      name: 'Pemilihan Gubernur',
+      candidates: [1, 2, 3].map((n) => ({ number: n, name: `Paslon ${n}` })),
+      openConflicts: 2,
+    },
+    {
+      id: 'bupati',
+      name: 'Pemilihan Bupati',
+      candidates: [1, 2].map((n) => ({ number: n, name: `Paslon ${n}` })),
+      openConflicts: 0,
+    },
   ]
   const results: Record<string, SourceResult[]> = {}
   for (const c of contests) {
@@ -59,17 +84,53 @@ function syntheticSource(tpsCount: number): RecapSource {
   return {
     format: SOURCE_FORMAT,
     generatedAt: '2024-11-27T14:00:00.000Z',
-    desk: { regency: { code: '35.09', name: 'Kabupaten Jember' }, election: { name: 'Pemilihan Serentak 2024', date: '2024-11-27' }, training: false },
+    desk: {
+      regency: { code: '35.09', name: 'Kabupaten Jember' },
+      election: { name: 'Pemilihan Serentak 2024', date: '2024-11-27' },
+      training: false,
+    },
     contests,
     kecamatan,
     desa,
     tps,
     results,
-    reporters: desa.map((d) => ({ region: d.code, name: `Pelapor ${d.name}`, phone: '081200000000' })),
-    incidents: [{ id: 1, at: '2024-11-27T07:00:00.000Z', region: desa[0]!.code, tps: null, category: 'logistik', urgency: 'sedang', text: 'Hubungi 0812 3456 7890', photo: false, status: 'open', simulated: false, reporter: null }],
+    reporters: desa.map((d) => ({
+      region: d.code,
+      name: `Pelapor ${d.name}`,
+      phone: '081200000000',
+    })),
+    incidents: [
+      {
+        id: 1,
+        at: '2024-11-27T07:00:00.000Z',
+        region: desa[0]!.code,
+        tps: null,
+        category: 'logistik',
+        urgency: 'sedang',
+        text: 'Hubungi 0812 3456 7890',
+        photo: false,
+        status: 'open',
+        simulated: false,
+        reporter: null,
+      },
+    ],
     kpu: {
       thresholdPercent: 1,
-      sets: [{ contest: 'bupati', importId: 1, importedAt: '2024-11-27T13:00:00.000Z', source: 'uji', level: 'kecamatan', figures: kecamatan.map((k) => ({ region: k.code, votes: [1000, 900], valid: 1900, invalid: 20 })) }],
+      sets: [
+        {
+          contest: 'bupati',
+          importId: 1,
+          importedAt: '2024-11-27T13:00:00.000Z',
+          source: 'uji',
+          level: 'kecamatan',
+          figures: kecamatan.map((k) => ({
+            region: k.code,
+            votes: [1000, 900],
+            valid: 1900,
+            invalid: 20,
+          })),
+        },
+      ],
     },
   }
 }
@@ -88,19 +149,35 @@ afterAll(async () => {
 describe('export worker: workbook builds off the event loop', () => {
   it('builds the very bytes a build on this thread gives, for both profiles, a snapshot and the KPU report', async () => {
     const snapshot = { id: 7, label: 'Kirim ke provinsi', frozenAt: '2024-11-27T14:00:00.000Z' }
-    const builds = [{ profile: 'berjenjang' as const }, { profile: 'lengkap' as const, snapshot, thresholdPercent: 2 }]
+    const builds = [
+      { profile: 'berjenjang' as const },
+      { profile: 'lengkap' as const, snapshot, thresholdPercent: 2 },
+    ]
     const mid = syntheticSource(1500)
     const answer = await builder.run({ kind: 'recap', source: mid, builds, gzipSource: true })
     builds.forEach((b, i) => {
       const inline = buildRecapWorkbook(mid, b)
       expect(Buffer.isBuffer(answer.built[i]!.bytes)).toBe(true)
       expect(answer.built[i]!.bytes.equals(inline.bytes)).toBe(true)
-      expect(answer.built[i]).toMatchObject({ sha256: inline.sha256, dataSha256: inline.dataSha256, filename: inline.filename, sheetNames: inline.sheetNames })
+      expect(answer.built[i]).toMatchObject({
+        sha256: inline.sha256,
+        dataSha256: inline.dataSha256,
+        filename: inline.filename,
+        sheetNames: inline.sheetNames,
+      })
     })
     // A snapshot's stored data, rebuilt in the worker, gives the frozen file again.
     expect(answer.gzippedSource!.equals(gzipSync(JSON.stringify(mid)))).toBe(true)
-    const again = await builder.run({ kind: 'rebuild', gzipped: answer.gzippedSource!, builds: [{ profile: 'lengkap', snapshot }] })
-    expect(again.built[0]!.bytes.equals(buildRecapWorkbook(mid, { profile: 'lengkap', snapshot, thresholdPercent: 1 }).bytes)).toBe(true)
+    const again = await builder.run({
+      kind: 'rebuild',
+      gzipped: answer.gzippedSource!,
+      builds: [{ profile: 'lengkap', snapshot }],
+    })
+    expect(
+      again.built[0]!.bytes.equals(
+        buildRecapWorkbook(mid, { profile: 'lengkap', snapshot, thresholdPercent: 1 }).bytes,
+      ),
+    ).toBe(true)
     const report = await builder.run({ kind: 'reconcile', source: mid, thresholdPercent: 1 })
     expect(report.built[0]!.bytes.equals(buildReconcileWorkbook(mid, 1).bytes)).toBe(true)
   })
@@ -137,7 +214,9 @@ describe('export worker: workbook builds off the event loop', () => {
       inline = e as Error
     }
     expect(inline).toBeInstanceOf(TypeError)
-    const failed = await builder.run({ kind: 'recap', source: broken, builds: [{ profile: 'berjenjang' }] }).catch((e: Error) => e)
+    const failed = await builder
+      .run({ kind: 'recap', source: broken, builds: [{ profile: 'berjenjang' }] })
+      .catch((e: Error) => e)
     expect(failed).toBeInstanceOf(Error)
     expect((failed as Error).message).toBe(inline!.message)
     expect((failed as Error).name).toBe('TypeError')
@@ -150,20 +229,42 @@ describe('export worker: workbook builds off the event loop', () => {
   it('builds queue one at a time, in order', async () => {
     const small = syntheticSource(300)
     const answers = await Promise.all(
-      [1, 2, 3].map((id) => builder.run({ kind: 'recap', source: small, builds: [{ profile: 'berjenjang', snapshot: { id, label: `#${id}`, frozenAt: small.generatedAt } }] })),
+      [1, 2, 3].map((id) =>
+        builder.run({
+          kind: 'recap',
+          source: small,
+          builds: [
+            {
+              profile: 'berjenjang',
+              snapshot: { id, label: `#${id}`, frozenAt: small.generatedAt },
+            },
+          ],
+        }),
+      ),
     )
-    expect(answers.map((a) => a.built[0]!.filename.match(/snapshot-(\d)/)![1])).toEqual(['1', '2', '3'])
+    expect(answers.map((a) => a.built[0]!.filename.match(/snapshot-(\d)/)![1])).toEqual([
+      '1',
+      '2',
+      '3',
+    ])
   })
 
   it('a worker that dies fails its build and the next build gets a fresh worker', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'desk-export-worker-'))
     const dying = join(dir, 'dying.mjs')
-    writeFileSync(dying, "import { parentPort } from 'node:worker_threads'\nparentPort.on('message', () => process.exit(3))\n")
+    writeFileSync(
+      dying,
+      "import { parentPort } from 'node:worker_threads'\nparentPort.on('message', () => process.exit(3))\n",
+    )
     const b = new WorkbookBuilder({ entry: () => ({ file: dying }) })
     try {
-      const first = await b.run({ kind: 'reconcile', source: big, thresholdPercent: 1 }).catch((e: Error) => e)
+      const first = await b
+        .run({ kind: 'reconcile', source: big, thresholdPercent: 1 })
+        .catch((e: Error) => e)
       expect((first as Error).message).toMatch(/kode 3/)
-      const second = await b.run({ kind: 'reconcile', source: big, thresholdPercent: 1 }).catch((e: Error) => e)
+      const second = await b
+        .run({ kind: 'reconcile', source: big, thresholdPercent: 1 })
+        .catch((e: Error) => e)
       expect((second as Error).message).toMatch(/kode 3/)
       expect(b.started).toBe(2)
     } finally {
@@ -179,13 +280,20 @@ describe('export worker: workbook builds off the event loop', () => {
     expect(b.threadId).not.toBeNull()
     await new Promise((r) => setTimeout(r, 300))
     expect(b.threadId).toBeNull()
-    const waiting = [1, 2].map(() => b.run({ kind: 'recap', source: big, builds: [{ profile: 'lengkap' }] }).catch((e: unknown) => e))
+    const waiting = [1, 2].map(() =>
+      b
+        .run({ kind: 'recap', source: big, builds: [{ profile: 'lengkap' }] })
+        .catch((e: unknown) => e),
+    )
     expect(b.pending).toBe(2)
     await b.close()
-    for (const e of await Promise.all(waiting)) expect(e).toMatchObject({ status: 503, code: 'stopping' })
+    for (const e of await Promise.all(waiting))
+      expect(e).toMatchObject({ status: 503, code: 'stopping' })
     expect(b.threadId).toBeNull()
     expect(b.started).toBe(2)
-    await expect(b.run({ kind: 'reconcile', source: small, thresholdPercent: 1 })).rejects.toBeInstanceOf(DeskError)
+    await expect(
+      b.run({ kind: 'reconcile', source: small, thresholdPercent: 1 }),
+    ).rejects.toBeInstanceOf(DeskError)
   })
 })
 
@@ -203,8 +311,13 @@ describe('export worker behind the desk', () => {
   it('a failing build answers with the desk JSON error, and the next request gets its workbook', async () => {
     const exports = ExportService.for(night.desk.service)
     const real = exports.source.bind(exports)
-    const spy = vi.spyOn(exports, 'source').mockImplementation((t) => ({ ...real(t), tps: null }) as unknown as RecapSource)
-    const res = await fetch(`${night.desk.url}/api/v1/export/recap.xlsx?profile=lengkap&threshold=3`, { headers: { authorization: `Bearer ${night.desk.adminToken}` } })
+    const spy = vi
+      .spyOn(exports, 'source')
+      .mockImplementation((t) => ({ ...real(t), tps: null }) as unknown as RecapSource)
+    const res = await fetch(
+      `${night.desk.url}/api/v1/export/recap.xlsx?profile=lengkap&threshold=3`,
+      { headers: { authorization: `Bearer ${night.desk.adminToken}` } },
+    )
     spy.mockRestore()
     expect(res.status).toBe(500)
     expect(res.headers.get('content-type')).toMatch(/json/)
@@ -220,6 +333,8 @@ describe('export worker behind the desk', () => {
     expect(exports.builder.threadId).not.toBeNull()
     await night.desk.stop()
     expect(exports.builder.threadId).toBeNull()
-    await expect(exports.builder.run({ kind: 'reconcile', source: big, thresholdPercent: 1 })).rejects.toMatchObject({ status: 503 })
+    await expect(
+      exports.builder.run({ kind: 'reconcile', source: big, thresholdPercent: 1 }),
+    ).rejects.toMatchObject({ status: 503 })
   })
 })

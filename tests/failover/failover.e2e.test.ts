@@ -20,7 +20,13 @@ import { CSV_HEADER } from '../intake/fixtures'
 
 const SHOTS = join(__dirname, '..', '.artifacts', 'failover')
 const TOKEN = 'failover-admin-token-0123456789abcdef'
-const PHONE = { viewport: { width: 360, height: 740 }, deviceScaleFactor: 1, isMobile: true, hasTouch: true, locale: 'id-ID' }
+const PHONE = {
+  viewport: { width: 360, height: 740 },
+  deviceScaleFactor: 1,
+  isMobile: true,
+  hasTouch: true,
+  locale: 'id-ID',
+}
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -34,12 +40,20 @@ function freePort(): Promise<number> {
 }
 
 /** `serve` from the build, as on the night; resolves once it prints its address. */
-function serve(dataDir: string, port: number, extra: string[] = []): Promise<{ child: ChildProcess; url: string; exited: Promise<unknown> }> {
+function serve(
+  dataDir: string,
+  port: number,
+  extra: string[] = [],
+): Promise<{ child: ChildProcess; url: string; exited: Promise<unknown> }> {
   const cli = join(builtApp(), 'main', 'cli.js')
-  const child = spawn(process.execPath, [cli, 'serve', '--data-dir', dataDir, '--port', String(port), '--host', '127.0.0.1', ...extra], {
-    env: { ...process.env, DESK_ADMIN_TOKEN: TOKEN },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
+  const child = spawn(
+    process.execPath,
+    [cli, 'serve', '--data-dir', dataDir, '--port', String(port), '--host', '127.0.0.1', ...extra],
+    {
+      env: { ...process.env, DESK_ADMIN_TOKEN: TOKEN },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  )
   const exited = new Promise((r) => child.on('exit', r))
   let out = ''
   return new Promise((resolve, reject) => {
@@ -68,16 +82,26 @@ interface Row {
 function submissions(dataDir: string): Row[] {
   const db = new Database(join(dataDir, 'desk.sqlite'), { readonly: true })
   try {
-    return db.prepare('SELECT actor, submission_id, tps, contest, payload FROM submissions ORDER BY seq').all() as Row[]
+    return db
+      .prepare('SELECT actor, submission_id, tps, contest, payload FROM submissions ORDER BY seq')
+      .all() as Row[]
   } finally {
     db.close()
   }
 }
 
-async function sendFromPhone(page: Page, tps: string, contest: 'bupati' | 'gubernur', votes: number[], invalid: number): Promise<string> {
+async function sendFromPhone(
+  page: Page,
+  tps: string,
+  contest: 'bupati' | 'gubernur',
+  votes: number[],
+  invalid: number,
+): Promise<string> {
   const valid = votes.reduce((a, b) => a + b, 0)
   await page.locator(`.tps-card[data-tps="${tps}"]`).click()
-  await page.getByRole('button', { name: contest === 'bupati' ? 'Isi hasil Bupati' : 'Isi hasil Gubernur' }).click()
+  await page
+    .getByRole('button', { name: contest === 'bupati' ? 'Isi hasil Bupati' : 'Isi hasil Gubernur' })
+    .click()
   await page.fill('#dpt', String(valid + invalid))
   await page.fill('#dptb', '0')
   await page.fill('#dpk', '0')
@@ -88,7 +112,9 @@ async function sendFromPhone(page: Page, tps: string, contest: 'bupati' | 'guber
   await page.fill('#total', String(valid + invalid))
   await page.getByRole('button', { name: 'Periksa sebelum kirim' }).click()
   await page.getByRole('button', { name: 'Kirim ke desk' }).click()
-  await page.locator('[data-testid="receipt"][data-outcome="accepted"]').waitFor({ timeout: 30_000 })
+  await page
+    .locator('[data-testid="receipt"][data-outcome="accepted"]')
+    .waitFor({ timeout: 30_000 })
   const receipt = await page.getByTestId('receipt-number').innerText()
   await page.getByRole('button', { name: 'Daftar TPS' }).click()
   return receipt
@@ -96,7 +122,10 @@ async function sendFromPhone(page: Page, tps: string, contest: 'bupati' | 'guber
 
 /** A phoned-in result typed in the console by keyboard, as an operator does. */
 async function enterFromConsole(page: Page, query: string, values: string[]): Promise<void> {
-  await page.getByRole('link', { name: /Entri telepon/ }).first().click()
+  await page
+    .getByRole('link', { name: /Entri telepon/ })
+    .first()
+    .click()
   const again = page.getByRole('button', { name: /^(Entri baru|TPS lain)/ })
   if (await again.count()) await again.click()
   await page.locator('#tps-search').focus()
@@ -144,12 +173,21 @@ describe('failover to a restored backup loses no acknowledged report', () => {
     const a = await serve(primary, port, ['--backup-dir', backups, '--backup-interval', '3600'])
     children.push(a.child)
     const h = { authorization: `Bearer ${TOKEN}` }
-    await fetch(`${a.url}/api/v1/tps/import`, { method: 'POST', headers: { ...h, 'content-type': 'text/csv' }, body: tpsCsv([DESA_A, DESA_C], 3, 300) })
+    await fetch(`${a.url}/api/v1/tps/import`, {
+      method: 'POST',
+      headers: { ...h, 'content-type': 'text/csv' },
+      body: tpsCsv([DESA_A, DESA_C], 3, 300),
+    })
     const users = (await (
       await fetch(`${a.url}/api/v1/users/import`, {
         method: 'POST',
         headers: { ...h, 'content-type': 'text/csv' },
-        body: [CSV_HEADER, `Siti Aminah,0812,pelapor,${DESA_A}`, `Citra,0814,pelapor,${DESA_C}`, `Rina Operator,0815,operator,`].join('\n'),
+        body: [
+          CSV_HEADER,
+          `Siti Aminah,0812,pelapor,${DESA_A}`,
+          `Citra,0814,pelapor,${DESA_C}`,
+          `Rina Operator,0815,operator,`,
+        ].join('\n'),
       })
     ).json()) as { users: { name: string; accessCode: string }[] }
     const code = (name: string) => users.users.find((u) => u.name === name)!.accessCode
@@ -157,7 +195,13 @@ describe('failover to a restored backup loses no acknowledged report', () => {
     browser = await launchBrowser()
     const phoneA = await (await browser.newContext(PHONE)).newPage()
     const phoneC = await (await browser.newContext(PHONE)).newPage()
-    const konsol = await (await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'id-ID', timezoneId: 'Asia/Jakarta' })).newPage()
+    const konsol = await (
+      await browser.newContext({
+        viewport: { width: 1366, height: 768 },
+        locale: 'id-ID',
+        timezoneId: 'Asia/Jakarta',
+      })
+    ).newPage()
     for (const p of [phoneA, phoneC, konsol]) p.setDefaultTimeout(20_000)
     await phoneA.goto(`${a.url}/lapor#code=${code('Siti Aminah')}`)
     await phoneC.goto(`${a.url}/lapor#code=${code('Citra')}`)
@@ -170,33 +214,65 @@ describe('failover to a restored backup loses no acknowledged report', () => {
     // Before the backup.
     await sendFromPhone(phoneA, `${DESA_A}.001`, 'bupati', [120, 80], 10)
     await sendFromPhone(phoneC, `${DESA_C}.001`, 'bupati', [90, 95], 5)
-    await enterFromConsole(konsol, 'padomasan 3', ['150', '0', '0', '150', '70', '75', '145', '5', '150'])
+    await enterFromConsole(konsol, 'padomasan 3', [
+      '150',
+      '0',
+      '0',
+      '150',
+      '70',
+      '75',
+      '145',
+      '5',
+      '150',
+    ])
 
     // The backup: the desk's own online backup into its --backup-dir (as every interval does).
     const made = await fetch(`${a.url}/api/v1/backup`, { method: 'POST', headers: h })
     expect(made.status).toBe(201)
-    const backupFile = join(backups, ((await made.json()) as { lastGood: { file: string } }).lastGood.file)
+    const backupFile = join(
+      backups,
+      ((await made.json()) as { lastGood: { file: string } }).lastGood.file,
+    )
 
     // After the backup: acknowledged by the primary, unknown to the backup.
     const lostA1 = await sendFromPhone(phoneA, `${DESA_A}.001`, 'gubernur', [60, 70, 50], 10)
     await sendFromPhone(phoneA, `${DESA_A}.002`, 'bupati', [100, 100], 8)
     await sendFromPhone(phoneC, `${DESA_C}.001`, 'gubernur', [55, 65, 75], 3)
-    await enterFromConsole(konsol, 'kaliwates 3', ['160', '0', '0', '160', '90', '65', '155', '5', '160'])
+    await enterFromConsole(konsol, 'kaliwates 3', [
+      '160',
+      '0',
+      '0',
+      '160',
+      '90',
+      '65',
+      '155',
+      '5',
+      '160',
+    ])
     const acknowledged = submissions(primary)
     expect(acknowledged).toHaveLength(7)
 
     // The operator is typing the next call's TPS when the desk dies.
-    await konsol.getByRole('link', { name: /Entri telepon/ }).first().click()
+    await konsol
+      .getByRole('link', { name: /Entri telepon/ })
+      .first()
+      .click()
     const again = konsol.getByRole('button', { name: /^(Entri baru|TPS lain)/ })
     if (await again.count()) await again.click()
     await konsol.locator('#tps-search').fill('jombang 2')
-    const marker = await konsol.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true))
+    const marker = await konsol.evaluate(
+      () => ((window as unknown as { notReloaded: boolean }).notReloaded = true),
+    )
 
     // The primary dies mid-night; the standby restores the backup (`npm run desk -- restore`) and
     // starts on it at the same address.
     a.child.kill('SIGKILL')
     await a.exited
-    const restore = spawnSync(process.execPath, [join(builtApp(), 'main', 'cli.js'), 'restore', backupFile, '--data-dir', standby], { encoding: 'utf8' })
+    const restore = spawnSync(
+      process.execPath,
+      [join(builtApp(), 'main', 'cli.js'), 'restore', backupFile, '--data-dir', standby],
+      { encoding: 'utf8' },
+    )
     expect(restore.status, restore.stderr + restore.stdout).toBe(0)
     const b = await serve(standby, port)
     children.push(b.child)
@@ -206,16 +282,23 @@ describe('failover to a restored backup loses no acknowledged report', () => {
     // The console learns of the restored desk without a page reload: what was typed stays, and a
     // banner sends the operator to the re-entry list.
     await konsol.getByTestId('desk-restored').waitFor({ timeout: 60_000 })
-    expect(await konsol.getByTestId('desk-restored').innerText()).toContain('Desk dipulihkan — periksa Beranda: laporan telepon yang belum ada di desk ini tercantum di sana')
+    expect(await konsol.getByTestId('desk-restored').innerText()).toContain(
+      'Desk dipulihkan — periksa Beranda: laporan telepon yang belum ada di desk ini tercantum di sana',
+    )
     expect(await konsol.locator('#tps-search').inputValue()).toBe('jombang 2')
-    expect(await konsol.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(marker)
+    expect(
+      await konsol.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded),
+    ).toBe(marker)
     await konsol.screenshot({ path: join(SHOTS, 'console-restored-banner.png') })
 
     // The phones reconnect: one is reopened, the other gets its signal back.
     await phoneA.reload()
     await phoneC.evaluate(() => window.dispatchEvent(new Event('online')))
     // The console's home lists the entry the restored desk lacks, from the console's own log.
-    await konsol.getByRole('link', { name: /Beranda/ }).first().click()
+    await konsol
+      .getByRole('link', { name: /Beranda/ })
+      .first()
+      .click()
     const panel = konsol.getByTestId('reentry')
     await panel.waitFor({ timeout: 30_000 })
     expect(await panel.locator('tbody tr').count()).toBe(1)
@@ -235,11 +318,17 @@ describe('failover to a restored backup loses no acknowledged report', () => {
 
     // The phone shows the new receipt and the one the lost desk gave.
     await phoneA.getByRole('button', { name: /Riwayat kirim/ }).click()
-    const resent = phoneA.getByTestId('history-item').filter({ hasText: 'Dikirim ulang setelah desk dipulihkan' })
+    const resent = phoneA
+      .getByTestId('history-item')
+      .filter({ hasText: 'Dikirim ulang setelah desk dipulihkan' })
     await expect.poll(() => resent.count(), { timeout: 30_000 }).toBe(2)
     // The restored desk numbers its receipts on from the backup: the new receipt may equal the lost one.
     const gubernur = await resent.filter({ hasText: 'Gubernur · TPS 001' }).innerText()
-    expect(gubernur).toMatch(new RegExp(`tanda terima lama ${lostA1}|Tanda terima ${lostA1}[\\s\\S]*nomor tanda terima tetap`))
+    expect(gubernur).toMatch(
+      new RegExp(
+        `tanda terima lama ${lostA1}|Tanda terima ${lostA1}[\\s\\S]*nomor tanda terima tetap`,
+      ),
+    )
     await phoneA.screenshot({ path: join(SHOTS, 'phone-history.png') })
     // Nothing waits on any phone.
     for (const p of [phoneA, phoneC]) expect(await p.getByTestId('outbox-bar').count()).toBe(0)

@@ -19,11 +19,18 @@ function desk(dataFolder: string): FakeDesk {
 
 /** A copy of `from` as a backup taken now, restored under another (or the same) folder name. */
 function restored(from: FakeDesk, dataFolder: string): FakeDesk {
-  return { dataFolder, seq: from.seq, known: new Map(from.known), bodies: new Map(from.bodies), checks: 0 }
+  return {
+    dataFolder,
+    seq: from.seq,
+    known: new Map(from.known),
+    bodies: new Map(from.bodies),
+    checks: 0,
+  }
 }
 
 let current: FakeDesk
-const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })
+const json = (status: number, body: unknown) =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })
 
 beforeEach(() => {
   const store = new Map<string, string>()
@@ -35,13 +42,20 @@ beforeEach(() => {
     },
     fetch: async (url: string, init: RequestInit) => {
       const body = init.body ? JSON.parse(String(init.body)) : null
-      if (url === '/api/v1/desk/identity') return json(200, { dataFolder: current.dataFolder, startedAt: '', holds: { submissions: current.seq, lastSeq: current.seq, lastAt: null } })
+      if (url === '/api/v1/desk/identity')
+        return json(200, {
+          dataFolder: current.dataFolder,
+          startedAt: '',
+          holds: { submissions: current.seq, lastSeq: current.seq, lastAt: null },
+        })
       if (url === '/api/v1/receipts/check') {
         current.checks++
         const ids = body.submissionIds as string[]
         return json(200, {
           dataFolder: current.dataFolder,
-          known: ids.filter((i) => current.known.has(i)).map((i) => ({ submissionId: i, receipt: current.known.get(i) })),
+          known: ids
+            .filter((i) => current.known.has(i))
+            .map((i) => ({ submissionId: i, receipt: current.known.get(i) })),
           unknown: ids.filter((i) => !current.known.has(i)),
         })
       }
@@ -54,7 +68,13 @@ beforeEach(() => {
       }
       if (url === '/api/v1/results') {
         const id = body.submissionId as string
-        if (current.known.has(id)) return json(200, { status: 'duplicate', replayOf: 'accepted', receipt: current.known.get(id), warnings: [] })
+        if (current.known.has(id))
+          return json(200, {
+            status: 'duplicate',
+            replayOf: 'accepted',
+            receipt: current.known.get(id),
+            warnings: [],
+          })
         current.seq++
         const receipt = `${String(current.seq).padStart(6, '0')}-${current.dataFolder.slice(0, 4).toUpperCase()}`
         current.known.set(id, receipt)
@@ -70,12 +90,20 @@ afterEach(() => {
 })
 
 async function settled(outbox: Outbox): Promise<void> {
-  for (let i = 0; i < 200 && (outbox.current.waiting.length > 0 || outbox.current.sending); i++) await new Promise((r) => setTimeout(r, 5))
+  for (let i = 0; i < 200 && (outbox.current.waiting.length > 0 || outbox.current.sending); i++)
+    await new Promise((r) => setTimeout(r, 5))
   expect(outbox.current.waiting).toEqual([])
 }
 
 async function send(outbox: Outbox, id: string, tps: string): Promise<void> {
-  await outbox.add({ id, kind: 'result', label: tps, tps, contest: 'bupati', body: { submissionId: id, tps, contest: 'bupati', votes: { '1': 1, '2': 2 }, invalid: 0 } })
+  await outbox.add({
+    id,
+    kind: 'result',
+    label: tps,
+    tps,
+    contest: 'bupati',
+    body: { submissionId: id, tps, contest: 'bupati', votes: { '1': 1, '2': 2 }, invalid: 0 },
+  })
   await settled(outbox)
 }
 
@@ -121,12 +149,30 @@ describe('the phone outbox after a failover', () => {
     await outbox.reconcile()
     const backup = restored(current, 'ffff-standby')
     const photo = `${'a'.repeat(64)}.jpg`
-    await outbox.add({ id: 'k1', kind: 'incident', label: 'Kejadian', body: { submissionId: 'k1', region: 'D', category: 'logistik', urgency: 'tinggi', text: 'Kotak suara rusak', photo } })
+    await outbox.add({
+      id: 'k1',
+      kind: 'incident',
+      label: 'Kejadian',
+      body: {
+        submissionId: 'k1',
+        region: 'D',
+        category: 'logistik',
+        urgency: 'tinggi',
+        text: 'Kotak suara rusak',
+        photo,
+      },
+    })
     await settled(outbox)
     current = backup
     expect(await outbox.reconcile()).toBe(1)
     await settled(outbox)
-    expect(JSON.parse(current.bodies.get('k1')!)).toEqual({ submissionId: 'k1', region: 'D', category: 'logistik', urgency: 'tinggi', text: 'Kotak suara rusak' })
+    expect(JSON.parse(current.bodies.get('k1')!)).toEqual({
+      submissionId: 'k1',
+      region: 'D',
+      category: 'logistik',
+      urgency: 'tinggi',
+      text: 'Kotak suara rusak',
+    })
     const sent = outbox.current.sent.find((s) => s.id === 'k1')!
     expect(sent.photoRefused).toMatch(/tanpa foto/)
     expect(sent.earlier).toHaveLength(1)

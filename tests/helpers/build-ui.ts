@@ -17,7 +17,8 @@ export function builtApp(): string {
   mkdirSync(join(root, 'tests', '.artifacts'), { recursive: true })
   const out = mkdtempSync(join(root, 'tests', '.artifacts', 'build-'))
   execFileSync('npx', ['electron-vite', 'build', '--outDir', out], { stdio: 'ignore', cwd: root })
-  if (!existsSync(join(out, 'renderer', 'index.html')) || !existsSync(join(out, 'main', 'cli.js'))) throw new Error('build failed')
+  if (!existsSync(join(out, 'renderer', 'index.html')) || !existsSync(join(out, 'main', 'cli.js')))
+    throw new Error('build failed')
   built = out
   return out
 }

@@ -9,7 +9,13 @@ export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef'
 export interface TestDesk extends Desk {
   dataDir: string
   /** fetch against the desk, JSON in and out, admin token unless `token` is given (null: none). */
-  call<T = any>(method: string, path: string, body?: unknown, token?: string | null, headers?: Record<string, string>): Promise<{ status: number; body: T; headers: Headers }>
+  call<T = any>(
+    method: string,
+    path: string,
+    body?: unknown,
+    token?: string | null,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: T; headers: Headers }>
   stop(): Promise<void>
 }
 
@@ -23,7 +29,10 @@ export async function startDesk(options: Partial<DeskOptions> = {}): Promise<Tes
     adminToken: ADMIN_TOKEN,
     logger: silentLogger,
     staticDir: null,
-    limits: { perPrincipal: { rate: 10_000, burst: 10_000 }, perAddress: { rate: 10_000, burst: 10_000 } },
+    limits: {
+      perPrincipal: { rate: 10_000, burst: 10_000 },
+      perAddress: { rate: 10_000, burst: 10_000 },
+    },
     ...options,
   })
   const call: TestDesk['call'] = async (method, path, body, token = ADMIN_TOKEN, headers = {}) => {
@@ -39,7 +48,11 @@ export async function startDesk(options: Partial<DeskOptions> = {}): Promise<Tes
         h['content-type'] = 'application/json'
       }
     }
-    const res = await fetch(`${desk.url}/api/v1${path}`, { method, headers: h, body: payload as never })
+    const res = await fetch(`${desk.url}/api/v1${path}`, {
+      method,
+      headers: h,
+      body: payload as never,
+    })
     const text = await res.text()
     let parsed: unknown = text
     try {

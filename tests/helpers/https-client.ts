@@ -40,7 +40,12 @@ export function call(url: string, options: CallOptions = {}): Promise<Answer> {
       res.on('data', (d: Buffer) => chunks.push(d))
       res.on('end', () => {
         const body = Buffer.concat(chunks).toString('utf8')
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body, json: () => JSON.parse(body) })
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          body,
+          json: () => JSON.parse(body),
+        })
       })
     })
     req.on('error', reject)
@@ -50,7 +55,10 @@ export function call(url: string, options: CallOptions = {}): Promise<Answer> {
 
 /** An event stream over http(s): the named events as they arrive, with their arrival time. */
 export function stream(url: string, options: CallOptions = {}) {
-  const req = open(url, { ...options, headers: { accept: 'text/event-stream', ...options.headers } })
+  const req = open(url, {
+    ...options,
+    headers: { accept: 'text/event-stream', ...options.headers },
+  })
   const events: { event: string; data: string; at: number }[] = []
   let buffer = ''
   const opened = new Promise<number>((resolve, reject) => {
@@ -83,7 +91,10 @@ export function stream(url: string, options: CallOptions = {}) {
     async until(pred: () => boolean, timeoutMs: number): Promise<void> {
       const end = performance.now() + timeoutMs
       while (!pred()) {
-        if (performance.now() > end) throw new Error(`stream: not there within ${timeoutMs} ms; got ${events.map((e) => e.event).join(', ')}`)
+        if (performance.now() > end)
+          throw new Error(
+            `stream: not there within ${timeoutMs} ms; got ${events.map((e) => e.event).join(', ')}`,
+          )
         await new Promise((r) => setTimeout(r, 20))
       }
     },

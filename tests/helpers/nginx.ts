@@ -41,9 +41,16 @@ export interface RunningNginx {
  * only the listen ports, the certificate, the cache folder and the desk's address are substituted.
  * Loopback only; stopped (and its folder removed) by `stop()`.
  */
-export async function startNginx(options: { deskPort: number; cert: string; key: string; workers?: number; /** taskset CPU list (benches) */ cpu?: string }): Promise<RunningNginx> {
+export async function startNginx(options: {
+  deskPort: number
+  cert: string
+  key: string
+  workers?: number
+  /** taskset CPU list (benches) */ cpu?: string
+}): Promise<RunningNginx> {
   const prefix = mkdtempSync(join(tmpdir(), 'desk-nginx-'))
-  for (const d of ['cache', 'client', 'proxy', 'fastcgi', 'uwsgi', 'scgi']) mkdirSync(join(prefix, d))
+  for (const d of ['cache', 'client', 'proxy', 'fastcgi', 'uwsgi', 'scgi'])
+    mkdirSync(join(prefix, d))
   const [httpsPort, httpPort] = [await freePort(), await freePort()]
   let site = readFileSync(NGINX_CONF, 'utf8')
   site = replaceOnce(site, '/var/cache/nginx/desk-pilkada', join(prefix, 'cache'))
@@ -82,7 +89,9 @@ http {
   let stderr = ''
   child.stderr!.on('data', (d) => (stderr += d))
   const exited = new Promise<void>((r) => child.once('exit', () => r()))
-  const errorLog = () => (existsSync(join(prefix, 'error.log')) ? readFileSync(join(prefix, 'error.log'), 'utf8') : '') + stderr
+  const errorLog = () =>
+    (existsSync(join(prefix, 'error.log')) ? readFileSync(join(prefix, 'error.log'), 'utf8') : '') +
+    stderr
   const url = `https://127.0.0.1:${httpsPort}`
   const ca = readFileSync(options.cert)
   const stop = async () => {

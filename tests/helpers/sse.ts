@@ -7,7 +7,10 @@ export interface SseMessage {
 /** A minimal SSE client over fetch, for tests and benches: collects messages until closed. */
 export async function openSse(url: string, token: string, lastEventId?: number) {
   const controller = new AbortController()
-  const headers: Record<string, string> = { authorization: `Bearer ${token}`, accept: 'text/event-stream' }
+  const headers: Record<string, string> = {
+    authorization: `Bearer ${token}`,
+    accept: 'text/event-stream',
+  }
   if (lastEventId !== undefined) headers['last-event-id'] = String(lastEventId)
   const res = await fetch(url, { headers, signal: controller.signal })
   if (!res.ok || !res.body) throw new Error(`SSE ${res.status}`)
@@ -53,7 +56,13 @@ export async function openSse(url: string, token: string, lastEventId?: number) 
     until(pred: (m: SseMessage[]) => boolean, timeoutMs = 5000): Promise<void> {
       if (pred(messages)) return Promise.resolve()
       return new Promise((resolve, reject) => {
-        const t = setTimeout(() => reject(new Error(`SSE wait timed out; got ${JSON.stringify(messages.map((m) => m.event))}`)), timeoutMs)
+        const t = setTimeout(
+          () =>
+            reject(
+              new Error(`SSE wait timed out; got ${JSON.stringify(messages.map((m) => m.event))}`),
+            ),
+          timeoutMs,
+        )
         waiters.push({
           pred,
           resolve: () => {

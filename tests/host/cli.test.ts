@@ -17,7 +17,10 @@ afterEach(() => {
 
 /** Start a process and wait until its output contains the desk's URL. */
 function run(args: string[], env: Record<string, string> = {}, command = process.execPath) {
-  const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(command, args, {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   children.push(child)
   let out = ''
   child.stdout!.on('data', (d) => (out += d))
@@ -61,11 +64,17 @@ describe('headless desk (serve)', () => {
   it('takes the admin token from DESK_ADMIN_TOKEN and never writes it to its log', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'desk-cli-'))
     const token = 'env-admin-token-for-the-test-1234'
-    const a = run([cli, 'serve', '--data-dir', dir, '--port', '0', '--host', '127.0.0.1'], { DESK_ADMIN_TOKEN: token })
+    const a = run([cli, 'serve', '--data-dir', dir, '--port', '0', '--host', '127.0.0.1'], {
+      DESK_ADMIN_TOKEN: token,
+    })
     const url = await a.ready
-    const res = await fetch(`${url}/api/v1/progress`, { headers: { authorization: `Bearer ${token}` } })
+    const res = await fetch(`${url}/api/v1/progress`, {
+      headers: { authorization: `Bearer ${token}` },
+    })
     expect(res.status).toBe(200)
-    await fetch(`${url}/api/v1/events?token=${token}`, { signal: AbortSignal.timeout(300) }).catch(() => {})
+    await fetch(`${url}/api/v1/events?token=${token}`, { signal: AbortSignal.timeout(300) }).catch(
+      () => {},
+    )
     a.child.kill('SIGTERM')
     await a.exited
     expect(a.output()).not.toContain(token)
@@ -74,10 +83,16 @@ describe('headless desk (serve)', () => {
   it('finishes in-flight requests on SIGTERM and a restart has every acknowledged report', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'desk-cli-'))
     const token = 'sigterm-admin-token-0123456789'
-    const a = run([cli, 'serve', '--data-dir', dir, '--port', '0', '--host', '127.0.0.1'], { DESK_ADMIN_TOKEN: token })
+    const a = run([cli, 'serve', '--data-dir', dir, '--port', '0', '--host', '127.0.0.1'], {
+      DESK_ADMIN_TOKEN: token,
+    })
     const url = await a.ready
     const h = { authorization: `Bearer ${token}` }
-    await fetch(`${url}/api/v1/tps/import`, { method: 'POST', headers: { ...h, 'content-type': 'text/csv' }, body: tpsCsv([DESA_A], 60, 300) })
+    await fetch(`${url}/api/v1/tps/import`, {
+      method: 'POST',
+      headers: { ...h, 'content-type': 'text/csv' },
+      body: tpsCsv([DESA_A], 60, 300),
+    })
     const send = (n: number) =>
       fetch(`${url}/api/v1/results`, {
         method: 'POST',
@@ -99,10 +114,14 @@ describe('headless desk (serve)', () => {
     expect(await a.exited).toBe(0)
     expect(a.output()).toContain('Desk berhenti dengan rapi')
     const acknowledged = statuses.filter((s) => s === 201).length
-    const b = run([cli, 'serve', '--data-dir', dir, '--port', '0', '--host', '127.0.0.1'], { DESK_ADMIN_TOKEN: token })
+    const b = run([cli, 'serve', '--data-dir', dir, '--port', '0', '--host', '127.0.0.1'], {
+      DESK_ADMIN_TOKEN: token,
+    })
     const url2 = await b.ready
     const p = (await (await fetch(`${url2}/api/v1/progress`, { headers: h })).json()) as any
-    expect(p.contests.find((c: any) => c.contest === 'gubernur').reported).toBeGreaterThanOrEqual(acknowledged)
+    expect(p.contests.find((c: any) => c.contest === 'gubernur').reported).toBeGreaterThanOrEqual(
+      acknowledged,
+    )
     expect(acknowledged).toBeGreaterThan(0)
     b.child.kill('SIGTERM')
     await b.exited
@@ -111,20 +130,47 @@ describe('headless desk (serve)', () => {
   it('`npm run serve` closes the desk cleanly when npm gets SIGTERM (no desk left behind)', async () => {
     // npm runs the script through a shell that dies on SIGTERM without passing it on.
     const dir = mkdtempSync(join(tmpdir(), 'desk-cli-'))
-    const a = run(['run', '--silent', 'serve', '--', '--data-dir', dir, '--port', '0', '--host', '127.0.0.1'], {}, 'npm')
+    const a = run(
+      ['run', '--silent', 'serve', '--', '--data-dir', dir, '--port', '0', '--host', '127.0.0.1'],
+      {},
+      'npm',
+    )
     const url = await a.ready
     expect((await fetch(`${url}/api/v1/health`)).status).toBe(200)
     a.child.kill('SIGTERM')
     await expect.poll(() => a.output(), { timeout: 10_000 }).toContain('Desk berhenti dengan rapi')
-    await expect.poll(() => fetch(`${url}/api/v1/health`).then(() => 'up', () => 'down'), { timeout: 5_000 }).toBe('down')
+    await expect
+      .poll(
+        () =>
+          fetch(`${url}/api/v1/health`).then(
+            () => 'up',
+            () => 'down',
+          ),
+        { timeout: 5_000 },
+      )
+      .toBe('down')
   }, 120_000)
 
   it('serves another regency with --regency (Kota Surabaya, 35.78)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'desk-cli-'))
-    const a = run([cli, 'serve', '--data-dir', dir, '--port', '0', '--host', '127.0.0.1', '--regency', '35.78'])
+    const a = run([
+      cli,
+      'serve',
+      '--data-dir',
+      dir,
+      '--port',
+      '0',
+      '--host',
+      '127.0.0.1',
+      '--regency',
+      '35.78',
+    ])
     const url = await a.ready
     expect(a.output()).toContain('Kota Surabaya')
-    const regions = (await (await fetch(`${url}/api/v1/regions`)).json()) as { regency: { code: string }; kecamatan: { code: string; desa: unknown[] }[] }
+    const regions = (await (await fetch(`${url}/api/v1/regions`)).json()) as {
+      regency: { code: string }
+      kecamatan: { code: string; desa: unknown[] }[]
+    }
     expect(regions.regency.code).toBe('35.78')
     expect(regions.kecamatan).toHaveLength(31)
     expect(regions.kecamatan.every((k) => k.code.startsWith('35.78.'))).toBe(true)
@@ -149,26 +195,61 @@ describe('headless desk (serve)', () => {
 
   it('--public-url: printed at start and listed first for the cards; a bad one stops the desk in one sentence', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'desk-cli-'))
-    const bad = run([cli, 'serve', '--data-dir', dir, '--port', '0', '--host', '127.0.0.1', '--public-url', 'desk-pilkada.jemberkab.go.id/lapor'])
+    const bad = run([
+      cli,
+      'serve',
+      '--data-dir',
+      dir,
+      '--port',
+      '0',
+      '--host',
+      '127.0.0.1',
+      '--public-url',
+      'desk-pilkada.jemberkab.go.id/lapor',
+    ])
     bad.ready.catch(() => {})
     expect(await bad.exited).toBe(1)
-    expect(bad.output().trim()).toBe('--public-url: Alamat publik harus diawali http:// atau https://, mis. https://desk-pilkada.jemberkab.go.id')
+    expect(bad.output().trim()).toBe(
+      '--public-url: Alamat publik harus diawali http:// atau https://, mis. https://desk-pilkada.jemberkab.go.id',
+    )
     expect(existsSync(join(dir, 'desk.sqlite'))).toBe(false)
 
-    const a = run([cli, 'serve', '--data-dir', dir, '--port', '0', '--host', '127.0.0.1', '--public-url', 'https://Desk-Pilkada.jemberkab.go.id/'], {
-      DESK_ADMIN_TOKEN: 'cli-public-url-token-0123456789',
-    })
+    const a = run(
+      [
+        cli,
+        'serve',
+        '--data-dir',
+        dir,
+        '--port',
+        '0',
+        '--host',
+        '127.0.0.1',
+        '--public-url',
+        'https://Desk-Pilkada.jemberkab.go.id/',
+      ],
+      {
+        DESK_ADMIN_TOKEN: 'cli-public-url-token-0123456789',
+      },
+    )
     const url = await a.ready
     expect(a.output()).toContain('Alamat di kartu pelapor: https://desk-pilkada.jemberkab.go.id\n')
-    const r = await fetch(`${url}/api/v1/intake/addresses`, { headers: { authorization: 'Bearer cli-public-url-token-0123456789' } })
-    expect(((await r.json()) as any).urls[0]).toEqual({ interface: 'public', url: 'https://desk-pilkada.jemberkab.go.id', kind: 'public' })
+    const r = await fetch(`${url}/api/v1/intake/addresses`, {
+      headers: { authorization: 'Bearer cli-public-url-token-0123456789' },
+    })
+    expect(((await r.json()) as any).urls[0]).toEqual({
+      interface: 'public',
+      url: 'https://desk-pilkada.jemberkab.go.id',
+      kind: 'public',
+    })
     a.child.kill('SIGTERM')
     expect(await a.exited).toBe(0)
   })
 
   it('refuses a short DESK_ADMIN_TOKEN, naming the variable, and opens nothing', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'desk-cli-'))
-    const a = run([cli, 'serve', '--data-dir', dir, '--port', '0', '--host', '127.0.0.1'], { DESK_ADMIN_TOKEN: 'rahasia' })
+    const a = run([cli, 'serve', '--data-dir', dir, '--port', '0', '--host', '127.0.0.1'], {
+      DESK_ADMIN_TOKEN: 'rahasia',
+    })
     a.ready.catch(() => {})
     expect(await a.exited).toBe(1)
     expect(a.output()).toContain('DESK_ADMIN_TOKEN terlalu pendek')
@@ -198,13 +279,18 @@ describe('npm start where Electron cannot run', () => {
     const dir = mkdtempSync(join(tmpdir(), 'desk-start-'))
     const root = join(__dirname, '..', '..')
     // No display: the start script must fall back whatever the state of the Electron binary.
-    const a = run([join(root, 'scripts', 'start.mjs'), '--data-dir', dir, '--port', '0', '--host', '127.0.0.1'], {
-      DISPLAY: '',
-      WAYLAND_DISPLAY: '',
-      DESK_BUILD_DIR: builtApp(),
-    })
+    const a = run(
+      [join(root, 'scripts', 'start.mjs'), '--data-dir', dir, '--port', '0', '--host', '127.0.0.1'],
+      {
+        DISPLAY: '',
+        WAYLAND_DISPLAY: '',
+        DESK_BUILD_DIR: builtApp(),
+      },
+    )
     const url = await a.ready
-    expect(a.output()).toMatch(/Jendela Electron tidak bisa dibuka \(.+\); desk berjalan tanpa jendela/)
+    expect(a.output()).toMatch(
+      /Jendela Electron tidak bisa dibuka \(.+\); desk berjalan tanpa jendela/,
+    )
     expect(a.output()).not.toMatch(/\n\s+at /)
     expect((await fetch(`${url}/api/v1/health`)).status).toBe(200)
     a.child.kill('SIGTERM')

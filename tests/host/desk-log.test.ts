@@ -20,12 +20,18 @@ describe('the terminal is for people; requests go to a rotated file (issue 13, i
   it('writes every entry as JSON to the file, and only warnings and errors to the terminal, in WIB', async () => {
     const dir = tempDir()
     const terminal: string[] = []
-    const log = deskLog(dir, { terminal: (l) => terminal.push(l), now: () => new Date('2024-11-27T11:05:09Z') })
+    const log = deskLog(dir, {
+      terminal: (l) => terminal.push(l),
+      now: () => new Date('2024-11-27T11:05:09Z'),
+    })
     log.info('http', { method: 'GET', path: '/api/v1/health', status: 200 })
     log.warn('discovery.error', { message: 'Nama "desk" sudah dipakai' })
     log.error('unhandled', { error: 'boom' })
     await log.close()
-    const lines = readFileSync(join(dir, 'logs', 'desk.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l))
+    const lines = readFileSync(join(dir, 'logs', 'desk.log'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
     expect(lines.map((l) => [l.level, l.msg])).toEqual([
       ['info', 'http'],
       ['warn', 'discovery.error'],
@@ -62,7 +68,9 @@ describe('the terminal is for people; requests go to a rotated file (issue 13, i
       '27-11-2024 18:12:00 WIB  GALAT  unhandled — error=boom',
       '27-11-2024 18:12:00 WIB  PERINGATAN  backup.failed — 1 kali lagi sejak 27-11-2024 18:10:00 WIB (terakhir: message=Folder cadangan tidak ditemukan)',
     ])
-    const lines = readFileSync(join(dir, 'logs', 'desk.log'), 'utf8').trim().split('\n')
+    const lines = readFileSync(join(dir, 'logs', 'desk.log'), 'utf8')
+      .trim()
+      .split('\n')
     expect(lines).toHaveLength(40 + 12 + 1)
   })
 
@@ -75,7 +83,8 @@ describe('the terminal is for people; requests go to a rotated file (issue 13, i
     expect(existsSync(`${file}.1`)).toBe(true)
     expect(existsSync(`${file}.2`)).toBe(true)
     expect(existsSync(`${file}.3`)).toBe(false)
-    for (const f of [file, `${file}.1`, `${file}.2`]) expect(readFileSync(f).length).toBeLessThanOrEqual(1_000)
+    for (const f of [file, `${file}.1`, `${file}.2`])
+      expect(readFileSync(f).length).toBeLessThanOrEqual(1_000)
     // The newest entry is in the current file.
     expect(readFileSync(file, 'utf8')).toContain('/api/v1/tps/99')
   })
@@ -84,7 +93,11 @@ describe('the terminal is for people; requests go to a rotated file (issue 13, i
     const dir = tempDir()
     const file = join(dir, 'logs', 'desk.log')
     const log = deskLog(dir, { terminal: () => {} })
-    const read = () => (existsSync(file) ? readFileSync(file, 'utf8') : '').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { msg: string; i?: number })
+    const read = () =>
+      (existsSync(file) ? readFileSync(file, 'utf8') : '')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as { msg: string; i?: number })
     for (let i = 0; i < 500; i++) log.info('http', { i })
     // Still the same turn: nothing written yet.
     expect(read()).toEqual([])
@@ -93,13 +106,19 @@ describe('the terminal is for people; requests go to a rotated file (issue 13, i
     // A warning goes out at once, after what was gathered before it.
     log.info('http', { i: 500 })
     log.warn('disk.low')
-    expect(read().slice(-2).map((l) => l.msg)).toEqual(['http', 'disk.low'])
+    expect(
+      read()
+        .slice(-2)
+        .map((l) => l.msg),
+    ).toEqual(['http', 'disk.low'])
     // close() writes what is left of the turn.
     log.info('http', { i: 501 })
     log.info('last')
     await log.close()
     const all = read()
-    expect(all.filter((l) => l.msg === 'http').map((l) => l.i)).toEqual(Array.from({ length: 502 }, (_, i) => i))
+    expect(all.filter((l) => l.msg === 'http').map((l) => l.i)).toEqual(
+      Array.from({ length: 502 }, (_, i) => i),
+    )
     expect(all.at(-1)!.msg).toBe('last')
   })
 
@@ -109,8 +128,13 @@ describe('the terminal is for people; requests go to a rotated file (issue 13, i
 const log = deskLog(${JSON.stringify(dir)}, { terminal: () => {} })
 for (let i = 0; i < 3; i++) log.info('http', { i })
 process.exit(0)`
-    execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { timeout: 60_000 })
-    const lines = readFileSync(join(dir, 'logs', 'desk.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l))
+    execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      timeout: 60_000,
+    })
+    const lines = readFileSync(join(dir, 'logs', 'desk.log'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
     expect(lines.map((l) => l.i)).toEqual([0, 1, 2])
   }, 60_000)
 
@@ -123,7 +147,13 @@ process.exit(0)`
       return (original as (...a: unknown[]) => boolean)(chunk, ...rest)
     }) as typeof process.stdout.write
     try {
-      const desk = await createDesk({ dataDir: dir, port: 0, host: '127.0.0.1', adminToken: 'test-admin-token-0123456789abcdef', staticDir: null })
+      const desk = await createDesk({
+        dataDir: dir,
+        port: 0,
+        host: '127.0.0.1',
+        adminToken: 'test-admin-token-0123456789abcdef',
+        staticDir: null,
+      })
       expect((await fetch(`${desk.url}/api/v1/health`)).status).toBe(200)
       await desk.close()
       expect(desk.logFile).toBe(join(dir, 'logs', 'desk.log'))
@@ -131,8 +161,15 @@ process.exit(0)`
       process.stdout.write = original
     }
     expect(written.join('')).not.toContain('"msg":"http"')
-    const entries = readFileSync(join(dir, 'logs', 'desk.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l))
-    expect(entries.find((e) => e.msg === 'http')).toMatchObject({ method: 'GET', path: '/api/v1/health', status: 200 })
+    const entries = readFileSync(join(dir, 'logs', 'desk.log'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+    expect(entries.find((e) => e.msg === 'http')).toMatchObject({
+      method: 'GET',
+      path: '/api/v1/health',
+      status: 200,
+    })
     expect(entries.at(-1).msg).toBe('desk.closed')
   })
 })

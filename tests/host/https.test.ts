@@ -2,7 +2,12 @@ import { spawn } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { request as httpRequest } from 'node:http'
 import { request as httpsRequest } from 'node:https'
-import { createServer as createNetServer, connect as netConnect, type AddressInfo, type Server } from 'node:net'
+import {
+  createServer as createNetServer,
+  connect as netConnect,
+  type AddressInfo,
+  type Server,
+} from 'node:net'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { lanAddresses, lanState, registerLan } from '../../src/discovery/lan'
@@ -19,11 +24,22 @@ interface Answer {
   body: string
 }
 
-function get(url: string, options: { ca?: Buffer | string; method?: string; body?: string; headers?: Record<string, string> } = {}): Promise<Answer> {
+function get(
+  url: string,
+  options: {
+    ca?: Buffer | string
+    method?: string
+    body?: string
+    headers?: Record<string, string>
+  } = {},
+): Promise<Answer> {
   const u = new URL(url)
   const req = (u.protocol === 'https:' ? httpsRequest : httpRequest)(u, {
     method: options.method ?? 'GET',
-    headers: { ...(options.body ? { 'content-type': 'application/json' } : {}), ...options.headers },
+    headers: {
+      ...(options.body ? { 'content-type': 'application/json' } : {}),
+      ...options.headers,
+    },
     ...(options.ca ? { ca: options.ca } : {}),
   })
   return new Promise((resolve, reject) => {
@@ -55,15 +71,43 @@ describe('the desk over HTTPS', () => {
     expect(health.status).toBe(200)
     expect(JSON.parse(health.body).status).toBe('ok')
     const admin = { authorization: 'Bearer test-admin-token-0123456789abcdef' }
-    expect((await get(`${desk.url}/api/v1/tps/import`, { ca, method: 'POST', headers: { ...admin, 'content-type': 'text/csv' }, body: tpsCsv([DESA_A], 1) })).status).toBe(200)
-    const made = await get(`${desk.url}/api/v1/users`, { ca, method: 'POST', headers: admin, body: JSON.stringify({ name: 'Rep', role: 'reporter', region: DESA_A }) })
+    expect(
+      (
+        await get(`${desk.url}/api/v1/tps/import`, {
+          ca,
+          method: 'POST',
+          headers: { ...admin, 'content-type': 'text/csv' },
+          body: tpsCsv([DESA_A], 1),
+        })
+      ).status,
+    ).toBe(200)
+    const made = await get(`${desk.url}/api/v1/users`, {
+      ca,
+      method: 'POST',
+      headers: admin,
+      body: JSON.stringify({ name: 'Rep', role: 'reporter', region: DESA_A }),
+    })
     const code = JSON.parse(made.body).accessCode as string
-    expect((await get(`${desk.url}/api/v1/auth/login`, { ca, method: 'POST', body: JSON.stringify({ accessCode: code }) })).status).toBe(200)
+    expect(
+      (
+        await get(`${desk.url}/api/v1/auth/login`, {
+          ca,
+          method: 'POST',
+          body: JSON.stringify({ accessCode: code }),
+        })
+      ).status,
+    ).toBe(200)
     const sent = await get(`${desk.url}/api/v1/results`, {
       ca,
       method: 'POST',
       headers: { authorization: `Bearer ${code}` },
-      body: JSON.stringify({ submissionId: sid(), tps: `${DESA_A}.001`, contest: 'bupati', votes: { '1': 10, '2': 20 }, invalid: 1 }),
+      body: JSON.stringify({
+        submissionId: sid(),
+        tps: `${DESA_A}.001`,
+        contest: 'bupati',
+        votes: { '1': 10, '2': 20 },
+        invalid: 1,
+      }),
     })
     expect(sent.status).toBe(201)
     // A client that does not trust the certificate is refused by TLS, not served.
@@ -76,8 +120,17 @@ describe('the desk over HTTPS', () => {
     expect(r.status).toBe(308)
     expect(r.headers.location).toBe(`${desk.url}/lapor?from=card`)
     // Named host kept (the name on the certificate), a forged Host header is not echoed.
-    expect((await get(`http://127.0.0.1:${desk.redirectPort}/`, { headers: { host: 'localhost:80' } })).headers.location).toBe(`https://localhost:${desk.port}/`)
-    expect((await get(`http://127.0.0.1:${desk.redirectPort}/x`, { headers: { host: 'evil.example/"><script>' } })).headers.location).toBe(`${desk.url}/x`)
+    expect(
+      (await get(`http://127.0.0.1:${desk.redirectPort}/`, { headers: { host: 'localhost:80' } }))
+        .headers.location,
+    ).toBe(`https://localhost:${desk.port}/`)
+    expect(
+      (
+        await get(`http://127.0.0.1:${desk.redirectPort}/x`, {
+          headers: { host: 'evil.example/"><script>' },
+        })
+      ).headers.location,
+    ).toBe(`${desk.url}/x`)
     // The API is not served in clear text on that port.
     const api = await get(`http://127.0.0.1:${desk.redirectPort}/api/v1/health`)
     expect(api.status).toBe(308)
@@ -98,7 +151,12 @@ describe('HTTPS behind a forwarded port with a public URL (docs/DEPLOY.md, way 2
 
   beforeAll(async () => {
     ca = readFileSync(tls.cert)
-    desk = await startDesk({ tlsCert: tls.cert, tlsKey: tls.key, httpRedirectPort: 0, publicUrl: PUBLIC })
+    desk = await startDesk({
+      tlsCert: tls.cert,
+      tlsKey: tls.key,
+      httpRedirectPort: 0,
+      publicUrl: PUBLIC,
+    })
     router = createNetServer((inbound) => {
       const outbound = netConnect(desk.redirectPort!, '127.0.0.1')
       inbound.pipe(outbound).pipe(inbound)
@@ -118,7 +176,9 @@ describe('HTTPS behind a forwarded port with a public URL (docs/DEPLOY.md, way 2
   })
 
   it('a phone typing http://<public name> through the forwarded port lands on the public https origin', async () => {
-    const r = await get(`http://127.0.0.1:${routerPort}/lapor?from=card`, { headers: { host: 'desk-pilkada.jemberkab.go.id' } })
+    const r = await get(`http://127.0.0.1:${routerPort}/lapor?from=card`, {
+      headers: { host: 'desk-pilkada.jemberkab.go.id' },
+    })
     expect(r.status).toBe(308)
     // Public 443 is what the router forwards to the desk's HTTPS port: no desk port in the address.
     expect(r.headers.location).toBe(`${PUBLIC}/lapor?from=card`)
@@ -132,14 +192,27 @@ describe('HTTPS behind a forwarded port with a public URL (docs/DEPLOY.md, way 2
     })
     expect(bare).toBe(`${PUBLIC}/papan`)
     // A laptop on the LAN typing the desk's own address keeps it, on the desk's HTTPS port.
-    expect((await get(`http://127.0.0.1:${desk.redirectPort}/`, { headers: { host: `127.0.0.1:${desk.redirectPort}` } })).headers.location).toBe(`${desk.url}/`)
+    expect(
+      (
+        await get(`http://127.0.0.1:${desk.redirectPort}/`, {
+          headers: { host: `127.0.0.1:${desk.redirectPort}` },
+        })
+      ).headers.location,
+    ).toBe(`${desk.url}/`)
   })
 
   it('follows the public URL the admin sets at run time', async () => {
-    const set = await get(`${desk.url}/api/v1/intake/public-url`, { ca, method: 'PUT', headers: admin, body: JSON.stringify({ publicUrl: 'https://lapor.jemberkab.go.id:8443' }) })
+    const set = await get(`${desk.url}/api/v1/intake/public-url`, {
+      ca,
+      method: 'PUT',
+      headers: admin,
+      body: JSON.stringify({ publicUrl: 'https://lapor.jemberkab.go.id:8443' }),
+    })
     expect(set.status).toBe(200)
     try {
-      const r = await get(`http://127.0.0.1:${routerPort}/lapor`, { headers: { host: 'lapor.jemberkab.go.id' } })
+      const r = await get(`http://127.0.0.1:${routerPort}/lapor`, {
+        headers: { host: 'lapor.jemberkab.go.id' },
+      })
       expect(r.headers.location).toBe('https://lapor.jemberkab.go.id:8443/lapor')
     } finally {
       await get(`${desk.url}/api/v1/intake/public-url`, { ca, method: 'DELETE', headers: admin })
@@ -158,7 +231,9 @@ describe('HTTPS behind a forwarded port with a public URL (docs/DEPLOY.md, way 2
       const urls = (JSON.parse(r.body) as { urls: { url: string; kind: string }[] }).urls
       expect(urls[0]).toEqual({ interface: 'public', url: PUBLIC, kind: 'public' })
       const lan = urls.filter((u) => u.kind === 'lan')
-      expect(lan.map((u) => u.url)).toEqual(lanAddresses().map((a) => `https://${a.address}:${desk.port}`))
+      expect(lan.map((u) => u.url)).toEqual(
+        lanAddresses().map((a) => `https://${a.address}:${desk.port}`),
+      )
       expect(urls.some((u) => u.url.startsWith('http://'))).toBe(false)
     } finally {
       registerLan(desk.service, state)
@@ -173,13 +248,41 @@ describe('a wrong certificate or key stops the desk with one sentence naming the
   writeFileSync(junk, 'this is not PEM\n')
 
   it.each([
-    ['a missing certificate', { tlsCert: join(a.dir, 'missing.crt'), tlsKey: a.key }, `Berkas sertifikat TLS ${join(a.dir, 'missing.crt')} tidak ditemukan.`],
-    ['a missing key', { tlsCert: a.cert, tlsKey: join(a.dir, 'missing.key') }, `Berkas kunci TLS ${join(a.dir, 'missing.key')} tidak ditemukan.`],
-    ['a certificate that is not PEM', { tlsCert: junk, tlsKey: a.key }, `Berkas sertifikat TLS ${junk} bukan sertifikat PEM yang sah`],
-    ['a key that is not PEM', { tlsCert: a.cert, tlsKey: junk }, `Berkas kunci TLS ${junk} bukan kunci privat PEM yang sah`],
-    ['a key of another certificate', { tlsCert: a.cert, tlsKey: b.key }, `Kunci TLS ${b.key} tidak cocok dengan sertifikat ${a.cert}.`],
-    ['a certificate without its key', { tlsCert: a.cert }, 'Sertifikat TLS perlu kuncinya juga: tambahkan --tls-key BERKAS.'],
-    ['a folder as certificate', { tlsCert: a.dir, tlsKey: a.key }, `Berkas sertifikat TLS ${a.dir} adalah folder`],
+    [
+      'a missing certificate',
+      { tlsCert: join(a.dir, 'missing.crt'), tlsKey: a.key },
+      `Berkas sertifikat TLS ${join(a.dir, 'missing.crt')} tidak ditemukan.`,
+    ],
+    [
+      'a missing key',
+      { tlsCert: a.cert, tlsKey: join(a.dir, 'missing.key') },
+      `Berkas kunci TLS ${join(a.dir, 'missing.key')} tidak ditemukan.`,
+    ],
+    [
+      'a certificate that is not PEM',
+      { tlsCert: junk, tlsKey: a.key },
+      `Berkas sertifikat TLS ${junk} bukan sertifikat PEM yang sah`,
+    ],
+    [
+      'a key that is not PEM',
+      { tlsCert: a.cert, tlsKey: junk },
+      `Berkas kunci TLS ${junk} bukan kunci privat PEM yang sah`,
+    ],
+    [
+      'a key of another certificate',
+      { tlsCert: a.cert, tlsKey: b.key },
+      `Kunci TLS ${b.key} tidak cocok dengan sertifikat ${a.cert}.`,
+    ],
+    [
+      'a certificate without its key',
+      { tlsCert: a.cert },
+      'Sertifikat TLS perlu kuncinya juga: tambahkan --tls-key BERKAS.',
+    ],
+    [
+      'a folder as certificate',
+      { tlsCert: a.dir, tlsKey: a.key },
+      `Berkas sertifikat TLS ${a.dir} adalah folder`,
+    ],
   ])('%s', async (_name, options, message) => {
     await expect(startDesk(options)).rejects.toThrow(message)
   })
@@ -189,7 +292,9 @@ describe('a wrong certificate or key stops the desk with one sentence naming the
     const { chmodSync } = await import('node:fs')
     chmodSync(a.key, 0o000)
     try {
-      await expect(startDesk({ tlsCert: a.cert, tlsKey: a.key })).rejects.toThrow(`Berkas kunci TLS ${a.key} tidak bisa dibaca: desk tidak punya izin membacanya.`)
+      await expect(startDesk({ tlsCert: a.cert, tlsKey: a.key })).rejects.toThrow(
+        `Berkas kunci TLS ${a.key} tidak bisa dibaca: desk tidak punya izin membacanya.`,
+      )
     } finally {
       chmodSync(a.key, 0o600)
     }
@@ -197,7 +302,24 @@ describe('a wrong certificate or key stops the desk with one sentence naming the
 
   it('from `serve`: the sentence on stderr, exit code 1, no stack trace', async () => {
     const cli = join(builtApp(), 'main', 'cli.js')
-    const child = spawn(process.execPath, [cli, 'serve', '--data-dir', join(a.dir, 'data'), '--port', '0', '--host', '127.0.0.1', '--tls-cert', a.cert, '--tls-key', b.key], { stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(
+      process.execPath,
+      [
+        cli,
+        'serve',
+        '--data-dir',
+        join(a.dir, 'data'),
+        '--port',
+        '0',
+        '--host',
+        '127.0.0.1',
+        '--tls-cert',
+        a.cert,
+        '--tls-key',
+        b.key,
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    )
     let err = ''
     child.stderr.on('data', (d) => (err += d))
     const code = await new Promise<number | null>((r) => child.on('exit', r))
@@ -207,10 +329,29 @@ describe('a wrong certificate or key stops the desk with one sentence naming the
 
   it('from `serve` on 0.0.0.0 with TLS: prints every address with https and the redirect port', async () => {
     const cli = join(builtApp(), 'main', 'cli.js')
-    const child = spawn(process.execPath, [cli, 'serve', '--data-dir', join(b.dir, 'data'), '--port', '0', '--host', '0.0.0.0', '--tls-cert', b.cert, '--tls-key', b.key, '--http-redirect-port', '0'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, DESK_ADMIN_TOKEN: 'test-admin-token-0123456789abcdef' },
-    })
+    const child = spawn(
+      process.execPath,
+      [
+        cli,
+        'serve',
+        '--data-dir',
+        join(b.dir, 'data'),
+        '--port',
+        '0',
+        '--host',
+        '0.0.0.0',
+        '--tls-cert',
+        b.cert,
+        '--tls-key',
+        b.key,
+        '--http-redirect-port',
+        '0',
+      ],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, DESK_ADMIN_TOKEN: 'test-admin-token-0123456789abcdef' },
+      },
+    )
     let out = ''
     child.stdout.on('data', (d) => (out += d))
     child.stderr.on('data', (d) => (out += d))
@@ -225,7 +366,10 @@ describe('a wrong certificate or key stops the desk with one sentence naming the
       child.on('exit', () => reject(new Error(`exited:\n${out}`)))
     })
     const { networkInterfaces } = await import('node:os')
-    const lan = Object.values(networkInterfaces()).flat().filter((i) => i && !i.internal && i.family === 'IPv4').map((i) => i!.address)
+    const lan = Object.values(networkInterfaces())
+      .flat()
+      .filter((i) => i && !i.internal && i.family === 'IPv4')
+      .map((i) => i!.address)
     const port = /siap di https:\/\/127\.0\.0\.1:(\d+)/.exec(out)![1]
     expect(out).toContain('Bisa dibuka di:')
     for (const address of lan) expect(out).toContain(`https://${address}:${port}`)

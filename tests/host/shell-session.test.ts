@@ -13,11 +13,21 @@ describe("the desktop app's board window session", () => {
     const code = await desk.shellDisplayCode()
     expect(code).not.toBe(desk.adminToken)
     expect((await desk.call('GET', '/board/summary', undefined, code)).status).toBe(200)
-    for (const [method, path] of [['GET', '/users'], ['POST', '/users'], ['POST', '/tps/import'], ['PUT', '/config']] as const) {
-      expect((await desk.call(method, path, method === 'GET' ? undefined : {}, code)).status, `${method} ${path}`).toBe(403)
+    for (const [method, path] of [
+      ['GET', '/users'],
+      ['POST', '/users'],
+      ['POST', '/tps/import'],
+      ['PUT', '/config'],
+    ] as const) {
+      expect(
+        (await desk.call(method, path, method === 'GET' ? undefined : {}, code)).status,
+        `${method} ${path}`,
+      ).toBe(403)
     }
     const users = await desk.call('GET', '/users')
-    expect(users.body.users.filter((u: { name: string }) => u.name === SHELL_DISPLAY_NAME)).toEqual([expect.objectContaining({ role: 'display' })])
+    expect(users.body.users.filter((u: { name: string }) => u.name === SHELL_DISPLAY_NAME)).toEqual(
+      [expect.objectContaining({ role: 'display' })],
+    )
   })
 
   it('is reissued for each new board window: one account, only the newest code works', async () => {
@@ -27,13 +37,21 @@ describe("the desktop app's board window session", () => {
     expect((await desk.call('GET', '/board/summary', undefined, first)).status).toBe(401)
     expect((await desk.call('GET', '/board/summary', undefined, second)).status).toBe(200)
     const users = await desk.call('GET', '/users')
-    expect(users.body.users.filter((u: { name: string }) => u.name === SHELL_DISPLAY_NAME)).toHaveLength(1)
+    expect(
+      users.body.users.filter((u: { name: string }) => u.name === SHELL_DISPLAY_NAME),
+    ).toHaveLength(1)
   })
 
   it('counts reports of the last five minutes for the question asked before the desk stops', async () => {
     expect(desk.service.activity()).toEqual({ recentResults: 0, waiting: 0 })
     await desk.call('POST', '/tps/import', 'kode_desa,nomor_tps,dpt\n35.09.01.2001,1,300\n')
-    const sent = await desk.call('POST', '/results', { submissionId: 'act-1', tps: '35.09.01.2001.001', contest: 'bupati', votes: { '1': 10, '2': 20 }, invalid: 1 })
+    const sent = await desk.call('POST', '/results', {
+      submissionId: 'act-1',
+      tps: '35.09.01.2001.001',
+      contest: 'bupati',
+      votes: { '1': 10, '2': 20 },
+      invalid: 1,
+    })
     expect(sent.status).toBe(201)
     expect(desk.service.activity().recentResults).toBe(1)
     expect(desk.service.activity(Date.now() + 6 * 60_000).recentResults).toBe(0)

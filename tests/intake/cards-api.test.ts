@@ -29,27 +29,50 @@ describe('public URL and the card addresses', () => {
     const r = await desk.call('GET', '/intake/addresses')
     expect(r.status).toBe(200)
     expect(r.body.urls[0]).toEqual({ interface: 'public', url: PUBLIC, kind: 'public' })
-    expect(r.body).toMatchObject({ publicUrl: PUBLIC, source: 'flag', flag: PUBLIC, host: '127.0.0.1', port: desk.port, loopbackOnly: true })
+    expect(r.body).toMatchObject({
+      publicUrl: PUBLIC,
+      source: 'flag',
+      flag: PUBLIC,
+      host: '127.0.0.1',
+      port: desk.port,
+      loopbackOnly: true,
+    })
     // Listening on loopback, no LAN address serves: none is offered.
     expect(r.body.urls).toHaveLength(1)
   })
 
   it('the admin sets another at run time: kept over a restart, audited, announced; DELETE goes back to the flag', async () => {
-    const set = await desk.call('PUT', '/intake/public-url', { publicUrl: '  HTTPS://Lapor.Jemberkab.go.id:8443  ' })
+    const set = await desk.call('PUT', '/intake/public-url', {
+      publicUrl: '  HTTPS://Lapor.Jemberkab.go.id:8443  ',
+    })
     expect(set.status).toBe(200)
-    expect(set.body).toEqual({ publicUrl: 'https://lapor.jemberkab.go.id:8443', source: 'admin', flag: PUBLIC })
-    expect((await desk.call('GET', '/intake/addresses')).body.urls[0].url).toBe('https://lapor.jemberkab.go.id:8443')
+    expect(set.body).toEqual({
+      publicUrl: 'https://lapor.jemberkab.go.id:8443',
+      source: 'admin',
+      flag: PUBLIC,
+    })
+    expect((await desk.call('GET', '/intake/addresses')).body.urls[0].url).toBe(
+      'https://lapor.jemberkab.go.id:8443',
+    )
     const audit = (await desk.call('GET', '/audit')).body.entries
     expect(audit[0]).toMatchObject({ action: 'cards.publicUrl', actor: 'admin' })
 
     await desk.stop()
     desk = await startDesk({ dataDir, publicUrl: PUBLIC })
-    expect((await desk.call('GET', '/intake/public-url')).body).toEqual({ publicUrl: 'https://lapor.jemberkab.go.id:8443', source: 'admin', flag: PUBLIC })
+    expect((await desk.call('GET', '/intake/public-url')).body).toEqual({
+      publicUrl: 'https://lapor.jemberkab.go.id:8443',
+      source: 'admin',
+      flag: PUBLIC,
+    })
     const back = await desk.call('DELETE', '/intake/public-url')
     expect(back.body).toEqual({ publicUrl: PUBLIC, source: 'flag', flag: PUBLIC })
     await desk.stop()
     desk = await startDesk({ dataDir })
-    expect((await desk.call('GET', '/intake/public-url')).body).toEqual({ publicUrl: null, source: null, flag: null })
+    expect((await desk.call('GET', '/intake/public-url')).body).toEqual({
+      publicUrl: null,
+      source: null,
+      flag: null,
+    })
     expect((await desk.call('GET', '/intake/addresses')).body.urls).toEqual([])
   })
 
@@ -75,15 +98,22 @@ describe('public URL and the card addresses', () => {
 
   it('is the admin’s: staff and reporters get 403, no token 401', async () => {
     const op = await desk.call('POST', '/users', { name: 'Operator', role: 'operator' })
-    expect((await desk.call('GET', '/intake/addresses', undefined, op.body.accessCode)).status).toBe(403)
-    expect((await desk.call('PUT', '/intake/public-url', { publicUrl: PUBLIC }, op.body.accessCode)).status).toBe(403)
+    expect(
+      (await desk.call('GET', '/intake/addresses', undefined, op.body.accessCode)).status,
+    ).toBe(403)
+    expect(
+      (await desk.call('PUT', '/intake/public-url', { publicUrl: PUBLIC }, op.body.accessCode))
+        .status,
+    ).toBe(403)
     expect((await desk.call('GET', '/intake/public-url', undefined, null)).status).toBe(401)
   })
 
   it('a bad --public-url stops the desk with one sentence naming the flag', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'desk-cards-bad-'))
     try {
-      await expect(startDesk({ dataDir: dir, publicUrl: 'desk.jemberkab.go.id' })).rejects.toThrow(/^--public-url harus diawali http:\/\/ atau https:\/\//)
+      await expect(startDesk({ dataDir: dir, publicUrl: 'desk.jemberkab.go.id' })).rejects.toThrow(
+        /^--public-url harus diawali http:\/\/ atau https:\/\//,
+      )
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }
@@ -96,23 +126,43 @@ describe('card addresses and selections (pure rules)', () => {
     { interface: 'wlan0', address: '10.0.0.7' },
   ]
   it('public URL first, then the LAN addresses the desk serves', () => {
-    expect(cardAddresses({ publicUrl: PUBLIC, host: '0.0.0.0', port: 4046, lan }).urls.map((u) => u.url)).toEqual([
-      PUBLIC,
-      'http://192.168.1.10:4046',
-      'http://10.0.0.7:4046',
-    ])
+    expect(
+      cardAddresses({ publicUrl: PUBLIC, host: '0.0.0.0', port: 4046, lan }).urls.map((u) => u.url),
+    ).toEqual([PUBLIC, 'http://192.168.1.10:4046', 'http://10.0.0.7:4046'])
     // A container bridge sorts after the real interfaces, so it is never the one pre-selected.
     const withDocker = [{ interface: 'docker0', address: '172.17.0.1' }, ...lan]
-    expect(cardAddresses({ publicUrl: null, host: '0.0.0.0', port: 4046, lan: withDocker }).urls.map((u) => u.interface)).toEqual(['eth0', 'wlan0', 'docker0'])
-    expect(cardAddresses({ publicUrl: null, host: '10.0.0.7', port: 80, lan })).toEqual({ urls: [{ interface: 'wlan0', url: 'http://10.0.0.7:80', kind: 'lan' }], loopbackOnly: false })
-    expect(cardAddresses({ publicUrl: PUBLIC, host: '127.0.0.1', port: 4046, lan })).toEqual({ urls: [{ interface: 'public', url: PUBLIC, kind: 'public' }], loopbackOnly: true })
+    expect(
+      cardAddresses({ publicUrl: null, host: '0.0.0.0', port: 4046, lan: withDocker }).urls.map(
+        (u) => u.interface,
+      ),
+    ).toEqual(['eth0', 'wlan0', 'docker0'])
+    expect(cardAddresses({ publicUrl: null, host: '10.0.0.7', port: 80, lan })).toEqual({
+      urls: [{ interface: 'wlan0', url: 'http://10.0.0.7:80', kind: 'lan' }],
+      loopbackOnly: false,
+    })
+    expect(cardAddresses({ publicUrl: PUBLIC, host: '127.0.0.1', port: 4046, lan })).toEqual({
+      urls: [{ interface: 'public', url: PUBLIC, kind: 'public' }],
+      loopbackOnly: true,
+    })
     // A desk serving TLS itself answers https only on its LAN addresses: an http:// card opens nothing.
-    expect(cardAddresses({ publicUrl: null, host: '0.0.0.0', port: 4046, lan, scheme: 'https' }).urls.map((u) => u.url)).toEqual(['https://192.168.1.10:4046', 'https://10.0.0.7:4046'])
+    expect(
+      cardAddresses({
+        publicUrl: null,
+        host: '0.0.0.0',
+        port: 4046,
+        lan,
+        scheme: 'https',
+      }).urls.map((u) => u.url),
+    ).toEqual(['https://192.168.1.10:4046', 'https://10.0.0.7:4046'])
   })
   it('normalises public URLs to their origin', () => {
     expect(parsePublicUrl('http://Desk.Example:80/')).toEqual({ url: 'http://desk.example' })
-    expect(parsePublicUrl('https://[2001:db8::1]:8443')).toEqual({ url: 'https://[2001:db8::1]:8443' })
-    expect(parsePublicUrl('https://x.go.id/desk', '--public-url')).toEqual({ error: expect.stringMatching(/^--public-url harus alamat akar desk/) })
+    expect(parsePublicUrl('https://[2001:db8::1]:8443')).toEqual({
+      url: 'https://[2001:db8::1]:8443',
+    })
+    expect(parsePublicUrl('https://x.go.id/desk', '--public-url')).toEqual({
+      error: expect.stringMatching(/^--public-url harus alamat akar desk/),
+    })
   })
   it('selects by region (whole segments), role, ids, never a revoked person', () => {
     const people = [
@@ -178,12 +228,18 @@ describe('bulk reissue POST /users/reissue', () => {
       expect(u.accessCode).toMatch(CODE)
       expect(u.accessCode).not.toBe(codes.get(u.name))
       expect((await desk.call('GET', '/me', undefined, codes.get(u.name))).status).toBe(401)
-      expect((await desk.call('POST', '/auth/login', { accessCode: u.accessCode }, null)).status).toBe(200)
+      expect(
+        (await desk.call('POST', '/auth/login', { accessCode: u.accessCode }, null)).status,
+      ).toBe(200)
       codes.set(u.name, u.accessCode)
     }
     expect((await desk.call('GET', '/me', undefined, codes.get('Citra Dewi'))).status).toBe(200)
     const audit = (await desk.call('GET', '/audit')).body.entries
-    expect(audit[0]).toMatchObject({ action: 'users.reissue', actor: 'admin', detail: { count: 3, selection: { region: '35.09.01' } } })
+    expect(audit[0]).toMatchObject({
+      action: 'users.reissue',
+      actor: 'admin',
+      detail: { count: 3, selection: { region: '35.09.01' } },
+    })
     expect(audit.filter((e: any) => e.action === 'user.reissue' && e.detail?.bulk)).toHaveLength(3)
     // Codes are never in the audit log.
     expect(JSON.stringify(audit)).not.toContain(codes.get('Siti Aminah'))
@@ -194,8 +250,17 @@ describe('bulk reissue POST /users/reissue', () => {
     expect(op.body.users.map((u: any) => u.name)).toEqual(['Layar Dinding'])
     const all = await desk.call('POST', '/users/reissue', { all: true, expect: 6 })
     expect(all.status).toBe(200)
-    expect(all.body.users.map((u: any) => u.name).sort()).toEqual(['Agus Salim', 'Budi Santoso', 'Citra Dewi', 'Layar Dinding', 'Rina Operator', 'Siti Aminah'])
-    const revoked = (await desk.call('GET', '/users')).body.users.find((u: any) => u.name === 'Dicabut Saja')
+    expect(all.body.users.map((u: any) => u.name).sort()).toEqual([
+      'Agus Salim',
+      'Budi Santoso',
+      'Citra Dewi',
+      'Layar Dinding',
+      'Rina Operator',
+      'Siti Aminah',
+    ])
+    const revoked = (await desk.call('GET', '/users')).body.users.find(
+      (u: any) => u.name === 'Dicabut Saja',
+    )
     expect(revoked.revokedAt).not.toBeNull()
     for (const u of all.body.users) codes.set(u.name, u.accessCode)
   })
@@ -218,9 +283,13 @@ describe('bulk reissue POST /users/reissue', () => {
       expect(r.body.error.fields[field], JSON.stringify(body)).toMatch(message)
     }
     const conflict = await desk.call('POST', '/users/reissue', { region: '35.09.01', expect: 4 })
-    expect(conflict.body.error.message).toMatch(/bukan 4 yang dikonfirmasi.*Tidak ada kode yang diubah/)
+    expect(conflict.body.error.message).toMatch(
+      /bukan 4 yang dikonfirmasi.*Tidak ada kode yang diubah/,
+    )
     expect((await desk.call('GET', '/users')).body.users).toEqual(before)
-    for (const [name, code] of codes) if (name !== 'Dicabut Saja') expect((await desk.call('GET', '/me', undefined, code)).status, name).toBe(200)
+    for (const [name, code] of codes)
+      if (name !== 'Dicabut Saja')
+        expect((await desk.call('GET', '/me', undefined, code)).status, name).toBe(200)
   })
 
   it('is the admin’s alone', async () => {

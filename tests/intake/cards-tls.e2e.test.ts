@@ -24,12 +24,20 @@ describe('/kredensial on a desk serving HTTPS', () => {
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true })
     const tls = makeCert()
-    desk = await startDesk({ staticDir: builtUi(), tlsCert: tls.cert, tlsKey: tls.key, publicUrl: PUBLIC })
+    desk = await startDesk({
+      staticDir: builtUi(),
+      tlsCert: tls.cert,
+      tlsKey: tls.key,
+      publicUrl: PUBLIC,
+    })
     // The test desk listens on loopback only; what a desk on every interface offers is asked for by
     // telling the route so (the scheme stays what createDesk registered).
     registerLan(desk.service, { ...lanState(desk.service)!, host: '0.0.0.0' })
     browser = await launchBrowser()
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ignoreHTTPSErrors: true })
+    const context = await browser.newContext({
+      viewport: { width: 1280, height: 900 },
+      ignoreHTTPSErrors: true,
+    })
     page = await context.newPage()
     page.on('pageerror', (e) => console.error('pageerror', e.message))
     page.setDefaultTimeout(20_000)
@@ -47,18 +55,41 @@ describe('/kredensial on a desk serving HTTPS', () => {
     await page.getByRole('button', { name: 'Masuk' }).click()
     await page.getByRole('heading', { name: 'Kredensial dan kartu akses' }).waitFor()
     const staff = page.getByLabel('Alamat LAN untuk staf')
-    await page.waitForFunction((first) => (document.querySelector('select[aria-label="Alamat LAN untuk staf"]') as HTMLSelectElement | null)?.value === first, lan[0])
-    const staffOptions = await staff.locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value))
+    await page.waitForFunction(
+      (first) =>
+        (
+          document.querySelector(
+            'select[aria-label="Alamat LAN untuk staf"]',
+          ) as HTMLSelectElement | null
+        )?.value === first,
+      lan[0],
+    )
+    const staffOptions = await staff
+      .locator('option')
+      .evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value))
     expect(staffOptions).not.toContain(PUBLIC)
     expect(staffOptions.filter((v) => v.startsWith('https://'))).toEqual(lan)
     expect(staffOptions.some((v) => v.startsWith('http://'))).toBe(false)
     // Phones still get the public URL first; the LAN addresses are there too, with https.
     expect(await page.getByLabel('Alamat desk untuk HP').inputValue()).toBe(PUBLIC)
-    const phoneOptions = await page.getByLabel('Alamat desk untuk HP').locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value))
+    const phoneOptions = await page
+      .getByLabel('Alamat desk untuk HP')
+      .locator('option')
+      .evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value))
     expect(phoneOptions).toEqual(expect.arrayContaining([PUBLIC, ...lan]))
 
-    const rows = [CSV_HEADER, 'Rina Operator,0816,operator,', 'Sari Supervisor,0817,supervisor,', 'Layar Aula,,display,', `Siti Pelapor,0812,pelapor,${DESA_A}`]
-    await page.locator('input[type="file"]').setInputFiles({ name: 'staf.csv', mimeType: 'text/csv', buffer: Buffer.from(rows.join('\n')) })
+    const rows = [
+      CSV_HEADER,
+      'Rina Operator,0816,operator,',
+      'Sari Supervisor,0817,supervisor,',
+      'Layar Aula,,display,',
+      `Siti Pelapor,0812,pelapor,${DESA_A}`,
+    ]
+    await page.locator('input[type="file"]').setInputFiles({
+      name: 'staf.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(rows.join('\n')),
+    })
     await page.getByRole('button', { name: 'Impor dan terbitkan kode' }).click()
     await page.getByText('Kode yang diterbitkan di tab ini (4)').waitFor()
 
@@ -78,7 +109,10 @@ describe('/kredensial on a desk serving HTTPS', () => {
     expect(await reporter.locator('.credential-url').textContent()).toBe(`${PUBLIC}/lapor`)
     expect(await reporter.locator('.credential-sms').textContent()).toMatch(/^Kode SMS: \S+$/)
     await page.emulateMedia({ media: 'print' })
-    await page.locator('.credential-page').first().screenshot({ path: join(SHOTS, 'print-roles-https.png') })
+    await page
+      .locator('.credential-page')
+      .first()
+      .screenshot({ path: join(SHOTS, 'print-roles-https.png') })
     await page.emulateMedia({ media: 'screen' })
     await page.locator('.addresses').screenshot({ path: join(SHOTS, 'addresses-https.png') })
   }, 120_000)

@@ -5,7 +5,15 @@ import { toString as qrSvg } from 'qrcode'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchBrowser } from '../helpers/browser'
 import { builtUi } from '../helpers/build-ui'
-import { ADMIN_TOKEN, DESA_A, DESA_B, DESA_C, startDesk, tpsCsv, type TestDesk } from '../helpers/desk'
+import {
+  ADMIN_TOKEN,
+  DESA_A,
+  DESA_B,
+  DESA_C,
+  startDesk,
+  tpsCsv,
+  type TestDesk,
+} from '../helpers/desk'
 import { CSV_HEADER } from './fixtures'
 
 // /kredensial: the admin issues codes (import, one by one, reissue one or many), sets the reporting
@@ -21,7 +29,8 @@ describe('the credential sheet /kredensial', () => {
   let desk: TestDesk
   let browser: Browser
   let page: Page
-  const shot = (p: Page, name: string) => p.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true })
+  const shot = (p: Page, name: string) =>
+    p.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true })
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true })
@@ -45,7 +54,11 @@ describe('the credential sheet /kredensial', () => {
     await page.getByRole('heading', { name: 'Kredensial dan kartu akses' }).waitFor()
     const rows = [CSV_HEADER, `Siti Aminah,0812,pelapor,${DESA_A}`, `Budi Santoso,0813,,35.09.01`]
     for (let i = 1; i <= 7; i++) rows.push(`Pelapor ${i},08${i},pelapor,${DESA_B}`)
-    await page.locator('input[type="file"]').setInputFiles({ name: 'pelapor.csv', mimeType: 'text/csv', buffer: Buffer.from(rows.join('\n')) })
+    await page.locator('input[type="file"]').setInputFiles({
+      name: 'pelapor.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(rows.join('\n')),
+    })
     await page.getByRole('button', { name: 'Impor dan terbitkan kode' }).click()
     await page.getByText('9 orang diimpor').waitFor()
 
@@ -58,48 +71,89 @@ describe('the credential sheet /kredensial', () => {
     await page.getByText('Kode yang diterbitkan di tab ini (10)').waitFor()
     const users = (await desk.call('GET', '/users')).body.users
     expect(users).toHaveLength(10)
-    expect(users.find((u: any) => u.name === 'Citra Dewi')).toMatchObject({ region: DESA_C, phone: '0815 1234' })
+    expect(users.find((u: any) => u.name === 'Citra Dewi')).toMatchObject({
+      region: DESA_C,
+      phone: '0815 1234',
+    })
     // What the desk refuses is said in its words, naming the field, and that field is marked.
     await add.getByLabel('Nama').fill('Dodi')
     await add.getByLabel('Nomor HP').fill('08x')
     await add.getByRole('button', { name: 'Tambah dan terbitkan kode' }).click()
-    await add.getByRole('alert').getByText('Nomor HP hanya boleh angka, spasi, +, -, ( dan )').waitFor()
+    await add
+      .getByRole('alert')
+      .getByText('Nomor HP hanya boleh angka, spasi, +, -, ( dan )')
+      .waitFor()
     expect(await add.getByLabel('Nomor HP').getAttribute('aria-invalid')).toBe('true')
     expect(await add.getByLabel('Nama').getAttribute('aria-invalid')).toBeNull()
     expect((await desk.call('GET', '/users')).body.users).toHaveLength(10)
 
     // A bad file imports nothing and names the row.
-    await page.locator('input[type="file"]').setInputFiles({ name: 'salah.csv', mimeType: 'text/csv', buffer: Buffer.from(`${CSV_HEADER}\nX,1,pelapor,35.09.99.9999\n`) })
+    await page.locator('input[type="file"]').setInputFiles({
+      name: 'salah.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(`${CSV_HEADER}\nX,1,pelapor,35.09.99.9999\n`),
+    })
     await page.getByRole('button', { name: 'Impor dan terbitkan kode' }).click()
-    await page.getByRole('alert').getByText(/baris 2 \(kode_wilayah\)/).waitFor()
+    await page
+      .getByRole('alert')
+      .getByText(/baris 2 \(kode_wilayah\)/)
+      .waitFor()
     expect((await desk.call('GET', '/users')).body.users).toHaveLength(10)
   })
 
   it('never pre-selects an address phones cannot reach, and says why', async () => {
     // The test desk listens on 127.0.0.1 only, with no public address: nothing is reachable.
     const alert = page.getByTestId('loopback-only')
-    await alert.getByText(/Desk hanya mendengar di 127\.0\.0\.1 \(komputer ini\): HP dan laptop lain tidak bisa membukanya/).waitFor()
+    await alert
+      .getByText(
+        /Desk hanya mendengar di 127\.0\.0\.1 \(komputer ini\): HP dan laptop lain tidak bisa membukanya/,
+      )
+      .waitFor()
     expect(await alert.getAttribute('class')).toBe('error')
     expect(await page.getByLabel('Alamat desk untuk HP').inputValue()).toBe('')
     expect(await page.getByLabel('Alamat LAN untuk staf').inputValue()).toBe('')
     await page.getByText('Pilih alamat yang bisa dibuka HP pelapor sebelum mencetak.').waitFor()
-    expect(await page.getByRole('button', { name: 'Cetak lembar kredensial' }).isDisabled()).toBe(true)
-    await page.getByTestId('public-url-source').getByText(/Belum ada alamat publik/).waitFor()
+    expect(await page.getByRole('button', { name: 'Cetak lembar kredensial' }).isDisabled()).toBe(
+      true,
+    )
+    await page
+      .getByTestId('public-url-source')
+      .getByText(/Belum ada alamat publik/)
+      .waitFor()
     await page.locator('.addresses').screenshot({ path: join(SHOTS, 'addresses-loopback.png') })
 
     // A wrong public address is refused in the desk's words; nothing is stored.
     await page.getByLabel('Alamat publik desk').fill('desk-pilkada.jemberkab.go.id')
     await page.getByRole('button', { name: 'Simpan alamat publik' }).click()
-    await page.locator('.public-url').getByRole('alert').getByText(/publicUrl harus diawali http:\/\/ atau https:\/\//).waitFor()
+    await page
+      .locator('.public-url')
+      .getByRole('alert')
+      .getByText(/publicUrl harus diawali http:\/\/ atau https:\/\//)
+      .waitFor()
     expect((await desk.call('GET', '/intake/public-url')).body.publicUrl).toBeNull()
 
     // With a public address (a reverse proxy on this machine), it is pre-selected for phones.
     await page.getByLabel('Alamat publik desk').fill(`${PUBLIC}/`)
     await page.getByRole('button', { name: 'Simpan alamat publik' }).click()
     await page.getByTestId('public-url-source').getByText('Diatur admin di layar ini.').waitFor()
-    await page.waitForFunction(() => (document.querySelector('select[aria-label="Alamat desk untuk HP"]') as HTMLSelectElement | null)?.value === 'https://desk-pilkada.jemberkab.go.id')
-    expect((await desk.call('GET', '/intake/addresses')).body.urls[0]).toEqual({ interface: 'public', url: PUBLIC, kind: 'public' })
-    await alert.getByText(/HP membukanya lewat alamat publik, tetapi laptop staf dan layar papan di LAN tidak bisa/).waitFor()
+    await page.waitForFunction(
+      () =>
+        (
+          document.querySelector(
+            'select[aria-label="Alamat desk untuk HP"]',
+          ) as HTMLSelectElement | null
+        )?.value === 'https://desk-pilkada.jemberkab.go.id',
+    )
+    expect((await desk.call('GET', '/intake/addresses')).body.urls[0]).toEqual({
+      interface: 'public',
+      url: PUBLIC,
+      kind: 'public',
+    })
+    await alert
+      .getByText(
+        /HP membukanya lewat alamat publik, tetapi laptop staf dan layar papan di LAN tidak bisa/,
+      )
+      .waitFor()
     expect(await alert.getAttribute('class')).toBe('warn')
     // Reporters' cards now carry the public address, in text and in the QR code.
     const card = page.locator('.credential-card', { hasText: 'Siti Aminah' })
@@ -116,7 +170,9 @@ describe('the credential sheet /kredensial', () => {
     await page.getByTestId('lan-while-public').getByText(`Pilih alamat publik ${PUBLIC}.`).waitFor()
     await page.setViewportSize({ width: 1280, height: 900 })
     await shot(page, 'kredensial-warnings')
-    await page.locator('.addresses').screenshot({ path: join(SHOTS, 'addresses-lan-while-public.png') })
+    await page
+      .locator('.addresses')
+      .screenshot({ path: join(SHOTS, 'addresses-lan-while-public.png') })
     await page.getByLabel('Alamat desk untuk HP').fill(PUBLIC)
     expect(await page.getByTestId('lan-while-public').count()).toBe(0)
     await page.reload()
@@ -146,8 +202,14 @@ describe('the credential sheet /kredensial', () => {
     expect(link).toBe(`${desk.url}/lapor#code=${code}`)
     // The picture is exactly the QR code of that link (drawn the same way, offline, in Node).
     const expected = await qrSvg(link, { type: 'svg', errorCorrectionLevel: 'M', margin: 1 })
-    expect(decodeURIComponent((await img.getAttribute('src'))!.replace(/^data:image\/svg\+xml;charset=utf-8,/, ''))).toBe(expected)
-    expect(await page.locator('.credential-card', { hasText: 'Budi Santoso' }).textContent()).toContain('Petugas kecamatan')
+    expect(
+      decodeURIComponent(
+        (await img.getAttribute('src'))!.replace(/^data:image\/svg\+xml;charset=utf-8,/, ''),
+      ),
+    ).toBe(expected)
+    expect(
+      await page.locator('.credential-card', { hasText: 'Budi Santoso' }).textContent(),
+    ).toContain('Petugas kecamatan')
 
     await page.emulateMedia({ media: 'print' })
     await shot(page, 'print')
@@ -156,7 +218,10 @@ describe('the credential sheet /kredensial', () => {
     await page.emulateMedia({ media: 'screen' })
 
     // Scanning the QR code opens the reporter form already signed in.
-    const phone = await browser.newContext({ viewport: { width: 360, height: 740 }, isMobile: true })
+    const phone = await browser.newContext({
+      viewport: { width: 360, height: 740 },
+      isMobile: true,
+    })
     try {
       const p = await phone.newPage()
       await p.goto(link)
@@ -170,17 +235,25 @@ describe('the credential sheet /kredensial', () => {
   })
 
   it('issues a new code for someone (the old one stops working) and remembers codes only in this tab', async () => {
-    const before = (await page.locator('.credential-card', { hasText: 'Pelapor 3' }).locator('.credential-code').textContent())!
+    const before = (await page
+      .locator('.credential-card', { hasText: 'Pelapor 3' })
+      .locator('.credential-code')
+      .textContent())!
     await page.getByLabel('Cari nama atau wilayah').fill('Pelapor 3')
-    await page.locator('.people-found li', { hasText: 'Pelapor 3' }).getByRole('button', { name: 'Kode baru' }).click()
-    await page.waitForFunction(
-      (old) => {
-        const el = [...document.querySelectorAll('.credential-card')].find((c) => c.textContent?.includes('Pelapor 3'))
-        return el && !el.textContent?.includes(old)
-      },
-      before,
-    )
-    const after = (await page.locator('.credential-card', { hasText: 'Pelapor 3' }).locator('.credential-code').textContent())!
+    await page
+      .locator('.people-found li', { hasText: 'Pelapor 3' })
+      .getByRole('button', { name: 'Kode baru' })
+      .click()
+    await page.waitForFunction((old) => {
+      const el = [...document.querySelectorAll('.credential-card')].find((c) =>
+        c.textContent?.includes('Pelapor 3'),
+      )
+      return el && !el.textContent?.includes(old)
+    }, before)
+    const after = (await page
+      .locator('.credential-card', { hasText: 'Pelapor 3' })
+      .locator('.credential-code')
+      .textContent())!
     expect(after).not.toBe(before)
     expect(await page.locator('.credential-card').count()).toBe(10)
     expect((await desk.call('POST', '/auth/login', { accessCode: before }, null)).status).toBe(401)
@@ -207,11 +280,20 @@ describe('the credential sheet /kredensial', () => {
     await card.getByLabel('Tutup: tanggal (hh-bb-tttt)').fill('02-01-2099')
     await card.getByLabel('Tutup: jam (24 jam)').fill('6.00')
     await card.getByRole('button', { name: 'Simpan' }).click()
-    await card.getByText(/TUTUP untuk pelapor \(01-01-2099 12:00 WIB – 02-01-2099 06:00 WIB\)/).waitFor()
+    await card
+      .getByText(/TUTUP untuk pelapor \(01-01-2099 12:00 WIB – 02-01-2099 06:00 WIB\)/)
+      .waitFor()
     await card.screenshot({ path: join(SHOTS, 'window.png') })
     const w = (await desk.call('GET', '/intake/window')).body
-    expect(w).toEqual({ opensAt: '2099-01-01T05:00:00.000Z', closesAt: '2099-01-01T23:00:00.000Z', open: false })
-    const code = (await page.locator('.credential-card', { hasText: 'Citra Dewi' }).locator('.credential-code').textContent())!
+    expect(w).toEqual({
+      opensAt: '2099-01-01T05:00:00.000Z',
+      closesAt: '2099-01-01T23:00:00.000Z',
+      open: false,
+    })
+    const code = (await page
+      .locator('.credential-card', { hasText: 'Citra Dewi' })
+      .locator('.credential-code')
+      .textContent())!
     expect((await desk.call('POST', '/auth/login', { accessCode: code }, null)).status).toBe(403)
     await card.getByRole('button', { name: 'Selalu buka' }).click()
     await card.getByText('Sekarang: BUKA untuk pelapor').waitFor()
@@ -226,8 +308,17 @@ describe('the credential sheet /kredensial', () => {
       await page.getByLabel(label).selectOption('*')
       await page.getByLabel(label).fill(desk.url)
     }
-    const rows = [CSV_HEADER, 'Rina Operator,0816,operator,', 'Sari Supervisor,0817,supervisor,', 'Layar Aula,,display,']
-    await page.locator('input[type="file"]').setInputFiles({ name: 'staf.csv', mimeType: 'text/csv', buffer: Buffer.from(rows.join('\n')) })
+    const rows = [
+      CSV_HEADER,
+      'Rina Operator,0816,operator,',
+      'Sari Supervisor,0817,supervisor,',
+      'Layar Aula,,display,',
+    ]
+    await page.locator('input[type="file"]').setInputFiles({
+      name: 'staf.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(rows.join('\n')),
+    })
     await page.getByRole('button', { name: 'Impor dan terbitkan kode' }).click()
     await page.getByText('Kode yang diterbitkan di tab ini (13)').waitFor()
     expect(await page.locator('.credential-card').count()).toBe(13)
@@ -247,7 +338,9 @@ describe('the credential sheet /kredensial', () => {
       expect(await card.locator('img').count()).toBe(0)
       // The code on the card signs in at the console.
       const code = (await card.locator('.credential-code').textContent())!
-      expect((await desk.call('GET', '/me', undefined, code)).body.role).toBe(name === 'Rina Operator' ? 'operator' : 'supervisor')
+      expect((await desk.call('GET', '/me', undefined, code)).body.role).toBe(
+        name === 'Rina Operator' ? 'operator' : 'supervisor',
+      )
     }
 
     const board = page.locator('.credential-card', { hasText: 'Layar Aula' })
@@ -259,14 +352,21 @@ describe('the credential sheet /kredensial', () => {
     const link = (await img.getAttribute('data-link'))!
     expect(link).toBe(`${desk.url}/papan#token=${code}`)
     const expected = await qrSvg(link, { type: 'svg', errorCorrectionLevel: 'M', margin: 1 })
-    expect(decodeURIComponent((await img.getAttribute('src'))!.replace(/^data:image\/svg\+xml;charset=utf-8,/, ''))).toBe(expected)
+    expect(
+      decodeURIComponent(
+        (await img.getAttribute('src'))!.replace(/^data:image\/svg\+xml;charset=utf-8,/, ''),
+      ),
+    ).toBe(expected)
     // A reporter's card still opens /lapor at the address for phones.
     const reporter = page.locator('.credential-card', { hasText: 'Citra Dewi' })
     expect(await reporter.getAttribute('data-kind')).toBe('lapor')
     expect(await reporter.locator('.credential-url').textContent()).toBe(`${desk.url}/lapor`)
 
     await page.emulateMedia({ media: 'print' })
-    await page.locator('.credential-page').last().screenshot({ path: join(SHOTS, 'print-roles.png') })
+    await page
+      .locator('.credential-page')
+      .last()
+      .screenshot({ path: join(SHOTS, 'print-roles.png') })
     const pdf = await page.pdf({ format: 'A4', preferCSSPageSize: true })
     expect(pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g)).toHaveLength(2)
     await page.emulateMedia({ media: 'screen' })
@@ -285,11 +385,20 @@ describe('the credential sheet /kredensial', () => {
   })
 
   it('reissues a whole kecamatan after a clear confirmation, then prints only that run', async () => {
-    const jombang = (await desk.call('GET', '/users')).body.users.filter((u: any) => u.region.startsWith('35.09.01'))
-    expect(jombang).toHaveLength(9)
-    const oldCodes = await page.locator('.credential-card').evaluateAll((cards) =>
-      Object.fromEntries(cards.map((c) => [c.getAttribute('data-user'), c.querySelector('.credential-code')?.textContent ?? ''])),
+    const jombang = (await desk.call('GET', '/users')).body.users.filter((u: any) =>
+      u.region.startsWith('35.09.01'),
     )
+    expect(jombang).toHaveLength(9)
+    const oldCodes = await page
+      .locator('.credential-card')
+      .evaluateAll((cards) =>
+        Object.fromEntries(
+          cards.map((c) => [
+            c.getAttribute('data-user'),
+            c.querySelector('.credential-code')?.textContent ?? '',
+          ]),
+        ),
+      )
     const bulk = page.locator('.bulk-reissue')
     await bulk.getByText('Terpilih: 13 orang').waitFor()
     await bulk.getByLabel('Kecamatan').selectOption('35.09.01')
@@ -302,7 +411,11 @@ describe('the credential sheet /kredensial', () => {
     await bulk.getByText('Terpilih: 9 orang').waitFor()
     await bulk.getByRole('button', { name: 'Terbitkan kode baru untuk 9 orang…' }).click()
     const confirm = bulk.getByRole('alertdialog', { name: 'Yakin menerbitkan 9 kode baru?' })
-    await confirm.getByText(/^9 kode lama \(Kec\. Jombang, Pelapor \(desa\/kelurahan dan kecamatan\)\) langsung tidak berlaku: kartu lama tidak bisa dipakai lagi/).waitFor()
+    await confirm
+      .getByText(
+        /^9 kode lama \(Kec\. Jombang, Pelapor \(desa\/kelurahan dan kecamatan\)\) langsung tidak berlaku: kartu lama tidak bisa dipakai lagi/,
+      )
+      .waitFor()
     await bulk.screenshot({ path: join(SHOTS, 'bulk-confirm.png') })
     // Cancel changes nothing.
     await confirm.getByRole('button', { name: 'Batal' }).click()
@@ -311,7 +424,9 @@ describe('the credential sheet /kredensial', () => {
 
     await bulk.getByRole('button', { name: 'Terbitkan kode baru untuk 9 orang…' }).click()
     await bulk.getByRole('button', { name: 'Ya, terbitkan 9 kode baru' }).click()
-    await bulk.getByText('9 kode baru diterbitkan. Kartunya ada di lembar cetak di bawah.').waitFor({ timeout: 30_000 })
+    await bulk
+      .getByText('9 kode baru diterbitkan. Kartunya ada di lembar cetak di bawah.')
+      .waitFor({ timeout: 30_000 })
     // One print run of exactly these nine, ordered by region; the other cards stay in the tab.
     expect(await page.getByLabel('Terbitan terakhir saja (9)').isChecked()).toBe(true)
     expect(await page.locator('.credential-card').count()).toBe(9)
@@ -319,16 +434,25 @@ describe('the credential sheet /kredensial', () => {
     const names = await page.locator('.credential-card .credential-name').allTextContents()
     expect(names[0]).toBe('Budi Santoso')
     for (const u of jombang) {
-      const fresh = (await page.locator(`.credential-card[data-user="${u.id}"] .credential-code`).textContent())!
+      const fresh = (await page
+        .locator(`.credential-card[data-user="${u.id}"] .credential-code`)
+        .textContent())!
       expect(fresh).not.toBe(oldCodes[u.id])
       expect((await desk.call('POST', '/auth/login', { accessCode: fresh }, null)).status).toBe(200)
     }
     // Old codes stop at once (three of them: five wrong codes would lock this test's address).
-    for (const u of jombang.slice(0, 3)) expect((await desk.call('GET', '/me', undefined, oldCodes[u.id])).status).toBe(401)
+    for (const u of jombang.slice(0, 3))
+      expect((await desk.call('GET', '/me', undefined, oldCodes[u.id])).status).toBe(401)
     const audit = (await desk.call('GET', '/audit')).body.entries
-    expect(audit[0]).toMatchObject({ action: 'users.reissue', detail: { count: 9, selection: { region: '35.09.01', role: 'reporter' } } })
+    expect(audit[0]).toMatchObject({
+      action: 'users.reissue',
+      detail: { count: 9, selection: { region: '35.09.01', role: 'reporter' } },
+    })
     await page.emulateMedia({ media: 'print' })
-    await page.locator('.credential-page').first().screenshot({ path: join(SHOTS, 'print-bulk.png') })
+    await page
+      .locator('.credential-page')
+      .first()
+      .screenshot({ path: join(SHOTS, 'print-bulk.png') })
     await page.emulateMedia({ media: 'screen' })
     await page.getByLabel('Semua kode di tab ini (13)').check()
     expect(await page.locator('.credential-card').count()).toBe(13)

@@ -24,17 +24,44 @@ describe('the phone form over HTTPS', () => {
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true })
     const tls = makeCert()
-    desk = await startDesk({ staticDir: builtUi(), tlsCert: tls.cert, tlsKey: tls.key, httpRedirectPort: 0 })
+    desk = await startDesk({
+      staticDir: builtUi(),
+      tlsCert: tls.cert,
+      tlsKey: tls.key,
+      httpRedirectPort: 0,
+    })
     // Set up over HTTPS too (fetch cannot trust a test certificate; this client can).
     const ca = readFileSync(tls.cert)
     const admin = { authorization: `Bearer ${ADMIN_TOKEN}` }
-    expect((await call(`${desk.url}/api/v1/tps/import`, { ca, headers: { ...admin, 'content-type': 'text/csv' }, body: tpsCsv([DESA_A], 3, 300) })).status).toBe(200)
-    code = (await call(`${desk.url}/api/v1/users`, { ca, headers: admin, body: JSON.stringify({ name: 'Siti Aminah', role: 'reporter', region: DESA_A }) })).json().accessCode
+    expect(
+      (
+        await call(`${desk.url}/api/v1/tps/import`, {
+          ca,
+          headers: { ...admin, 'content-type': 'text/csv' },
+          body: tpsCsv([DESA_A], 3, 300),
+        })
+      ).status,
+    ).toBe(200)
+    code = (
+      await call(`${desk.url}/api/v1/users`, {
+        ca,
+        headers: admin,
+        body: JSON.stringify({ name: 'Siti Aminah', role: 'reporter', region: DESA_A }),
+      })
+    ).json().accessCode
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-        `--host-resolver-rules=MAP ${NAME} 127.0.0.1`, '--ignore-certificate-errors'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        `--host-resolver-rules=MAP ${NAME} 127.0.0.1`,
+        '--ignore-certificate-errors',
+      ],
     })
   }, 120_000)
 
@@ -44,7 +71,13 @@ describe('the phone form over HTTPS', () => {
   })
 
   it('comes from the plain port by redirect, installs its offline copy, and reloads with no signal', async () => {
-    const context = await browser.newContext({ viewport: { width: 360, height: 740 }, deviceScaleFactor: 1, isMobile: true, hasTouch: true, locale: 'id-ID' })
+    const context = await browser.newContext({
+      viewport: { width: 360, height: 740 },
+      deviceScaleFactor: 1,
+      isMobile: true,
+      hasTouch: true,
+      locale: 'id-ID',
+    })
     const page = await context.newPage()
     page.setDefaultTimeout(20_000)
     // A card typed as http://… still arrives at the HTTPS form.
@@ -67,7 +100,9 @@ describe('the phone form over HTTPS', () => {
     await new Promise<void>((resolve) => desk.server.close(() => resolve()))
     await page.reload()
     await page.getByText('Tidak ada sinyal').waitFor()
-    const offered = await page.locator('.tps-card').evaluateAll((els) => els.map((e) => e.getAttribute('data-tps')))
+    const offered = await page
+      .locator('.tps-card')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-tps')))
     expect(offered).toEqual([`${DESA_A}.001`, `${DESA_A}.002`, `${DESA_A}.003`])
     await page.screenshot({ path: join(SHOTS, 'offline-reload-https.png') })
     await context.close()

@@ -15,7 +15,13 @@ import { CSV_HEADER, jpegBytes } from './fixtures'
 // the operator's console.
 
 const SHOTS = join(__dirname, '..', '.artifacts', 'lapor-photo-quota')
-const PHONE = { viewport: { width: 360, height: 740 }, deviceScaleFactor: 1, isMobile: true, hasTouch: true, locale: 'id-ID' }
+const PHONE = {
+  viewport: { width: 360, height: 740 },
+  deviceScaleFactor: 1,
+  isMobile: true,
+  hasTouch: true,
+  locale: 'id-ID',
+}
 const TPS_A1 = `${DESA_A}.001`
 const TPS_A3 = `${DESA_A}.003`
 const JPEG = { 'content-type': 'image/jpeg' }
@@ -27,19 +33,40 @@ describe('the reporter form when the photo quota is full', () => {
   let code: string
   /** POST /photos the phone made, in order. */
   const photoPosts: string[] = []
-  const snap = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true })
+  const snap = (name: string) =>
+    page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true })
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true })
     desk = await startDesk({ staticDir: builtUi() })
     expect((await desk.call('POST', '/tps/import', tpsCsv([DESA_A], 3, 300))).status).toBe(200)
-    const imported = await desk.call('POST', '/users/import', [CSV_HEADER, `Siti Aminah,0812-1111-2222,pelapor,${DESA_A}`].join('\n'))
+    const imported = await desk.call(
+      'POST',
+      '/users/import',
+      [CSV_HEADER, `Siti Aminah,0812-1111-2222,pelapor,${DESA_A}`].join('\n'),
+    )
     expect(imported.status).toBe(201)
     code = imported.body.users[0].accessCode
     // One photo per place: the reporter has already used it for TPS 003 and for the Bupati sheet of TPS 001.
-    expect((await desk.call('PUT', '/intake/photo-quota', { perPlace: 1, mbPerSheet: 0, mbBase: 100 })).status).toBe(200)
-    expect((await desk.call('POST', `/photos?tps=${TPS_A3}`, jpegBytes(300 * 1024, 1), code, JPEG)).status).toBe(201)
-    expect((await desk.call('POST', `/photos?tps=${TPS_A1}&contest=bupati`, jpegBytes(300 * 1024, 2), code, JPEG)).status).toBe(201)
+    expect(
+      (await desk.call('PUT', '/intake/photo-quota', { perPlace: 1, mbPerSheet: 0, mbBase: 100 }))
+        .status,
+    ).toBe(200)
+    expect(
+      (await desk.call('POST', `/photos?tps=${TPS_A3}`, jpegBytes(300 * 1024, 1), code, JPEG))
+        .status,
+    ).toBe(201)
+    expect(
+      (
+        await desk.call(
+          'POST',
+          `/photos?tps=${TPS_A1}&contest=bupati`,
+          jpegBytes(300 * 1024, 2),
+          code,
+          JPEG,
+        )
+      ).status,
+    ).toBe(201)
 
     browser = await launchBrowser()
     const context = await browser.newContext(PHONE)
@@ -75,9 +102,13 @@ describe('the reporter form when the photo quota is full', () => {
     await page.locator('select').last().selectOption(TPS_A3)
     await page.getByText('Keamanan').click()
     await page.getByText('Tinggi', { exact: true }).click()
-    await page.getByLabel('Uraian singkat').fill('Massa berkumpul di depan TPS 003, petugas minta bantuan polisi')
+    await page
+      .getByLabel('Uraian singkat')
+      .fill('Massa berkumpul di depan TPS 003, petugas minta bantuan polisi')
     // A picture the browsers can decode: the operator's console shows it once it joins the incident (last test).
-    await page.locator('input[type="file"]').setInputFiles({ name: 'kejadian.png', mimeType: 'image/png', buffer: samplePng(120, 80) })
+    await page
+      .locator('input[type="file"]')
+      .setInputFiles({ name: 'kejadian.png', mimeType: 'image/png', buffer: samplePng(120, 80) })
     await page.getByText(/Foto siap/).waitFor()
     await page.getByRole('button', { name: 'Kirim laporan kejadian' }).click()
 
@@ -85,7 +116,9 @@ describe('the reporter form when the photo quota is full', () => {
     await page.unroute('**/api/v1/incidents')
     const refusal = page.getByTestId('photo-refused')
     await refusal.getByText('Foto tidak diterima desk').waitFor()
-    await refusal.getByText(/^Kuota foto penuh: sudah 1 foto Anda untuk TPS 003 .*paling banyak 1\./).waitFor()
+    await refusal
+      .getByText(/^Kuota foto penuh: sudah 1 foto Anda untuk TPS 003 .*paling banyak 1\./)
+      .waitFor()
     await snap('incident-receipt-photo-refused')
 
     const incidents = (await desk.call('GET', '/incidents')).body.incidents
@@ -107,7 +140,9 @@ describe('the reporter form when the photo quota is full', () => {
 
     // The photo stays on the phone, refused, with the desk's message.
     await page.getByTestId('outbox-bar').getByText('1 ditolak desk — lihat').click()
-    const item = page.getByTestId('outbox-item').filter({ hasText: 'Foto kejadian keamanan · TPS 003' })
+    const item = page
+      .getByTestId('outbox-item')
+      .filter({ hasText: 'Foto kejadian keamanan · TPS 003' })
     expect(await item.getAttribute('data-state')).toBe('failed')
     await item.getByText(/Kuota foto penuh/).waitFor()
     await page.getByRole('button', { name: '‹ Kembali' }).click()
@@ -117,9 +152,16 @@ describe('the reporter form when the photo quota is full', () => {
     await page.getByRole('button', { name: 'Daftar TPS' }).click()
     await page.locator(`.tps-card[data-tps="${TPS_A1}"]`).click()
     const card = page.locator('.contest[data-contest="bupati"]')
-    await card.locator('input[type="file"]').setInputFiles({ name: 'chasil.jpg', mimeType: 'image/jpeg', buffer: jpegBytes(200 * 1024, 4) })
+    await card.locator('input[type="file"]').setInputFiles({
+      name: 'chasil.jpg',
+      mimeType: 'image/jpeg',
+      buffer: jpegBytes(200 * 1024, 4),
+    })
     await card.getByText('Foto: 0 terkirim, 1 ditolak desk').waitFor()
-    await card.getByTestId('photo-refused').getByText(/^Kuota foto penuh: sudah 1 foto Anda untuk C\.Hasil .*TPS 001 /).waitFor()
+    await card
+      .getByTestId('photo-refused')
+      .getByText(/^Kuota foto penuh: sudah 1 foto Anda untuk C\.Hasil .*TPS 001 /)
+      .waitFor()
     expect(photoPosts).toHaveLength(2)
     await card.scrollIntoViewIfNeeded()
     await snap('tps-sheet-photo-refused')
@@ -138,7 +180,9 @@ describe('the reporter form when the photo quota is full', () => {
     await page.getByRole('button', { name: 'Periksa sebelum kirim' }).click()
     await page.getByRole('button', { name: 'Kirim ke desk' }).click()
     await page.locator('[data-testid="receipt"][data-outcome="accepted"]').waitFor()
-    const result = (await desk.call('GET', `/tps/${TPS_A1}`)).body.results.find((r: any) => r.contest === 'bupati')
+    const result = (await desk.call('GET', `/tps/${TPS_A1}`)).body.results.find(
+      (r: any) => r.contest === 'bupati',
+    )
     expect(result.votes).toEqual({ '1': 101, '2': 96 })
     // Sending the result flushed the outbox, and the outbox's timer ran (the clock moved 6 s on,
     // past its 5-second interval): the refused photo was not tried again. A request the page makes
@@ -153,12 +197,19 @@ describe('the reporter form when the photo quota is full', () => {
   })
 
   it('sends a refused photo again when the reporter asks, once the desk has raised the quota', async () => {
-    const item = page.getByTestId('outbox-item').filter({ hasText: 'Foto C.Hasil Bupati · TPS 001' })
-    expect((await desk.call('PUT', '/intake/photo-quota', { perPlace: 5, mbPerSheet: 0, mbBase: 100 })).status).toBe(200)
+    const item = page
+      .getByTestId('outbox-item')
+      .filter({ hasText: 'Foto C.Hasil Bupati · TPS 001' })
+    expect(
+      (await desk.call('PUT', '/intake/photo-quota', { perPlace: 5, mbPerSheet: 0, mbBase: 100 }))
+        .status,
+    ).toBe(200)
     await item.getByRole('button', { name: 'Coba kirim lagi' }).click()
     await item.waitFor({ state: 'detached' })
     expect(photoPosts).toHaveLength(3)
-    const bupati = (await desk.call('GET', `/photos?tps=${TPS_A1}`)).body.photos.filter((p: any) => p.contest === 'bupati')
+    const bupati = (await desk.call('GET', `/photos?tps=${TPS_A1}`)).body.photos.filter(
+      (p: any) => p.contest === 'bupati',
+    )
     expect(bupati).toHaveLength(2)
     await page.getByTestId('photo-usage').getByText('Foto terkirim: 0,8 dari 100 MB').waitFor()
     // The incident's photo is still there, refused until the reporter asks.
@@ -167,12 +218,21 @@ describe('the reporter form when the photo quota is full', () => {
 
   it("links the incident's photo, sent again later, to its incident: the operator sees it live", async () => {
     // The operator's console is open on another machine, showing the incident without a photo.
-    const consoleContext = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'id-ID', timezoneId: 'Asia/Jakarta' })
-    await consoleContext.addInitScript((token) => sessionStorage.setItem('desk.token', token), ADMIN_TOKEN)
+    const consoleContext = await browser.newContext({
+      viewport: { width: 1366, height: 768 },
+      locale: 'id-ID',
+      timezoneId: 'Asia/Jakarta',
+    })
+    await consoleContext.addInitScript(
+      (token) => sessionStorage.setItem('desk.token', token),
+      ADMIN_TOKEN,
+    )
     const operator = await consoleContext.newPage()
     operator.setDefaultTimeout(10_000)
     await operator.goto(desk.url)
-    const incidentRow = operator.locator('ul.incidents li', { hasText: 'Massa berkumpul di depan TPS 003' })
+    const incidentRow = operator.locator('ul.incidents li', {
+      hasText: 'Massa berkumpul di depan TPS 003',
+    })
     await incidentRow.waitFor()
     expect(await incidentRow.locator('.photo-row img').count()).toBe(0)
 
@@ -184,7 +244,9 @@ describe('the reporter form when the photo quota is full', () => {
       await route.fetch()
       await route.abort('connectionreset')
     })
-    const item = page.getByTestId('outbox-item').filter({ hasText: 'Foto kejadian keamanan · TPS 003' })
+    const item = page
+      .getByTestId('outbox-item')
+      .filter({ hasText: 'Foto kejadian keamanan · TPS 003' })
     await item.getByRole('button', { name: 'Coba kirim lagi' }).click()
     await item.getByText(/Belum tersambung ke desk/).waitFor()
     expect(await item.getAttribute('data-state')).toBe('waiting')
@@ -195,12 +257,19 @@ describe('the reporter form when the photo quota is full', () => {
     expect(photoPosts).toHaveLength(4)
 
     const incident = (await desk.call('GET', '/incidents')).body.incidents[0]
-    expect(incident).toMatchObject({ text: 'Massa berkumpul di depan TPS 003, petugas minta bantuan polisi', hasPhoto: true })
+    expect(incident).toMatchObject({
+      text: 'Massa berkumpul di depan TPS 003, petugas minta bantuan polisi',
+      hasPhoto: true,
+    })
     const stored = (await desk.call('GET', `/photos?tps=${TPS_A3}`)).body.photos
     expect(stored).toHaveLength(2)
     // The incident points at the photo taken for it, not the reporter's earlier one of the same TPS.
     expect(incident.photo).toBe(stored[1].file)
-    expect((await desk.call('GET', '/audit')).body.entries.filter((e: any) => e.action === 'incident.photo')).toHaveLength(1)
+    expect(
+      (await desk.call('GET', '/audit')).body.entries.filter(
+        (e: any) => e.action === 'incident.photo',
+      ),
+    ).toHaveLength(1)
 
     // The phone says where the photo went, on the incident's receipt line too.
     await page.getByText(`dilampirkan ke kejadian #${incident.id}`).waitFor()
@@ -208,7 +277,13 @@ describe('the reporter form when the photo quota is full', () => {
     await snap('outbox-incident-photo-attached')
 
     // The console, never reloaded, now shows the photo with the incident.
-    await expect.poll(() => incidentRow.locator('.photo-row img').evaluate((el) => (el as HTMLImageElement).naturalWidth)).toBe(120)
+    await expect
+      .poll(() =>
+        incidentRow
+          .locator('.photo-row img')
+          .evaluate((el) => (el as HTMLImageElement).naturalWidth),
+      )
+      .toBe(120)
     await operator.screenshot({ path: join(SHOTS, 'console-incident-photo.png') })
     await consoleContext.close()
   })

@@ -13,11 +13,20 @@ import { CSV_HEADER } from './fixtures'
 // opens on what the desk holds and shows what changed before it goes.
 
 const SHOTS = join(__dirname, '..', '.artifacts', 'lapor-receipts')
-const PHONE = { viewport: { width: 360, height: 740 }, deviceScaleFactor: 1, isMobile: true, hasTouch: true, locale: 'id-ID' }
+const PHONE = {
+  viewport: { width: 360, height: 740 },
+  deviceScaleFactor: 1,
+  isMobile: true,
+  hasTouch: true,
+  locale: 'id-ID',
+}
 const TPS_1 = `${DESA_A}.001`
 const TPS_2 = `${DESA_A}.002`
 
-async function fillSheet(page: Page, s: { dpt: number; votes: number[]; invalid: number }): Promise<void> {
+async function fillSheet(
+  page: Page,
+  s: { dpt: number; votes: number[]; invalid: number },
+): Promise<void> {
   const valid = s.votes.reduce((a, b) => a + b, 0)
   await page.fill('#dpt', String(s.dpt))
   await page.fill('#dptb', '0')
@@ -38,7 +47,10 @@ describe('receipts and corrections on the phone', () => {
   let shot = 0
   const snap = async (name: string) => {
     shot++
-    await page.screenshot({ path: join(SHOTS, `${String(shot).padStart(2, '0')}-${name}.png`), fullPage: false })
+    await page.screenshot({
+      path: join(SHOTS, `${String(shot).padStart(2, '0')}-${name}.png`),
+      fullPage: false,
+    })
   }
   const answerOf = (tps: string, contest: string) => {
     const rows = desk.service.store.submissionsForTps(tps).filter((s) => s.contest === contest)
@@ -49,7 +61,11 @@ describe('receipts and corrections on the phone', () => {
     mkdirSync(SHOTS, { recursive: true })
     desk = await startDesk({ staticDir: builtUi() })
     expect((await desk.call('POST', '/tps/import', tpsCsv([DESA_A], 3, 300))).status).toBe(200)
-    const r = await desk.call('POST', '/users/import', [CSV_HEADER, `Siti Aminah,0812,pelapor,${DESA_A}`].join('\n'))
+    const r = await desk.call(
+      'POST',
+      '/users/import',
+      [CSV_HEADER, `Siti Aminah,0812,pelapor,${DESA_A}`].join('\n'),
+    )
     code = r.body.users[0].accessCode
     browser = await launchBrowser()
     context = await browser.newContext(PHONE)
@@ -90,14 +106,19 @@ describe('receipts and corrections on the phone', () => {
     const bupati = page.locator('.contest[data-contest="bupati"]')
     const [b] = answerOf(TPS_1, 'bupati')
     const [g] = answerOf(TPS_1, 'gubernur')
-    expect(await bupati.getByTestId('contest-receipt').innerText()).toMatch(new RegExp(`^Tanda terima ${b!.receipt} · \\d{2}-\\d{2}-\\d{4} \\d{2}:\\d{2} WIB$`))
+    expect(await bupati.getByTestId('contest-receipt').innerText()).toMatch(
+      new RegExp(`^Tanda terima ${b!.receipt} · \\d{2}-\\d{2}-\\d{4} \\d{2}:\\d{2} WIB$`),
+    )
     expect(await gubernur.getByTestId('contest-receipt').innerText()).toContain(g!.receipt)
     await snap('tps-receipts')
   })
 
   it('lists every report sent from this phone in "Riwayat kirim" with receipt, time and state', async () => {
     // A correction held for the supervisor, so the list shows two states.
-    await page.locator('.contest[data-contest="bupati"]').getByRole('button', { name: 'Kirim koreksi' }).click()
+    await page
+      .locator('.contest[data-contest="bupati"]')
+      .getByRole('button', { name: 'Kirim koreksi' })
+      .click()
     await page.getByTestId('correction-base').and(page.locator('[data-from="desk"]')).waitFor()
     await page.fill('#votes-1', '111')
     await page.fill('#valid', '191')
@@ -114,10 +135,14 @@ describe('receipts and corrections on the phone', () => {
     await items.first().waitFor()
     expect(await items.count()).toBe(3)
     const receipts = await page.getByTestId('history-receipt').allInnerTexts()
-    const desk3 = [...answerOf(TPS_1, 'bupati'), ...answerOf(TPS_1, 'gubernur')].map((a) => a.receipt)
+    const desk3 = [...answerOf(TPS_1, 'bupati'), ...answerOf(TPS_1, 'gubernur')].map(
+      (a) => a.receipt,
+    )
     expect([...receipts].sort()).toEqual([...desk3].sort())
     // Newest first: the correction, waiting for the supervisor.
-    expect(await items.first().innerText()).toMatch(/Koreksi Bupati · TPS 001[\s\S]*koreksi menunggu keputusan supervisor/)
+    expect(await items.first().innerText()).toMatch(
+      /Koreksi Bupati · TPS 001[\s\S]*koreksi menunggu keputusan supervisor/,
+    )
     expect(await items.nth(1).innerText()).toMatch(/Gubernur · TPS 001[\s\S]*diterima desk/)
     expect(await page.locator('body').innerText()).toMatch(/\d{2}-\d{2}-\d{4} \d{2}:\d{2} WIB/)
     await snap('history')
@@ -136,9 +161,16 @@ describe('receipts and corrections on the phone', () => {
     })
     expect(phoned.status).toBe(201)
     await page.evaluate(() => window.dispatchEvent(new Event('online'))) // the list refreshes
-    await page.locator(`.tps-card[data-tps="${TPS_2}"] .badge[data-contest="gubernur"][data-status="diterima"]`).waitFor()
+    await page
+      .locator(
+        `.tps-card[data-tps="${TPS_2}"] .badge[data-contest="gubernur"][data-status="diterima"]`,
+      )
+      .waitFor()
     await page.locator(`.tps-card[data-tps="${TPS_2}"]`).click()
-    await page.locator('.contest[data-contest="gubernur"]').getByRole('button', { name: 'Kirim koreksi' }).click()
+    await page
+      .locator('.contest[data-contest="gubernur"]')
+      .getByRole('button', { name: 'Kirim koreksi' })
+      .click()
     await page.locator('[data-testid="correction-base"][data-from="desk"]').waitFor()
     expect(await page.getByTestId('correction-base').innerText()).toContain(phoned.body.receipt)
     expect(await page.inputValue('#dpt')).toBe('180')
@@ -146,20 +178,32 @@ describe('receipts and corrections on the phone', () => {
     expect(await page.inputValue('#total')).toBe('184')
     // Nothing changed yet: nothing to send.
     await page.getByLabel('Alasan koreksi (wajib)').fill('Suara paslon 3 salah salin dari kertas')
-    expect(await page.getByRole('button', { name: 'Periksa sebelum kirim' }).isDisabled()).toBe(true)
+    expect(await page.getByRole('button', { name: 'Periksa sebelum kirim' }).isDisabled()).toBe(
+      true,
+    )
     await page.getByText('Belum ada angka yang diubah').waitFor()
     await page.fill('#votes-3', '75')
     await page.fill('#valid', '185')
     await page.fill('#total', '189')
     await page.fill('#dpt', '185')
     await page.fill('#votersTotal', '189')
-    expect(await page.getByTestId('was').allInnerTexts()).toEqual(['Semula 180', 'Semula 184', 'Semula 70', 'Semula 180', 'Semula 184'])
+    expect(await page.getByTestId('was').allInnerTexts()).toEqual([
+      'Semula 180',
+      'Semula 184',
+      'Semula 70',
+      'Semula 180',
+      'Semula 184',
+    ])
     await page.locator('#votes-3').scrollIntoViewIfNeeded()
     await snap('correction-from-desk')
     await page.getByRole('button', { name: 'Periksa sebelum kirim' }).click()
     const changes = page.getByTestId('changes')
     await changes.waitFor()
-    const rows = await changes.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)))
+    const rows = await changes
+      .locator('tbody tr')
+      .evaluateAll((trs) =>
+        trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)),
+      )
     expect(rows).toEqual([
       ['Pengguna hak pilih DPT', '180', '185'],
       ['Jumlah pengguna hak pilih', '184', '189'],
@@ -172,7 +216,11 @@ describe('receipts and corrections on the phone', () => {
     await page.getByRole('button', { name: 'Kirim koreksi' }).click()
     await page.locator('[data-testid="receipt"][data-outcome="conflict"]').waitFor()
     const held = (await desk.call('GET', `/tps/${TPS_2}`)).body
-    expect(held.conflicts[0]).toMatchObject({ contest: 'gubernur', kind: 'correction', status: 'open' })
+    expect(held.conflicts[0]).toMatchObject({
+      contest: 'gubernur',
+      kind: 'correction',
+      status: 'open',
+    })
     expect(held.results.find((r: any) => r.contest === 'gubernur').votes['3']).toBe(70)
   })
 })

@@ -13,7 +13,13 @@ import { CSV_HEADER, PNG_1X1 } from './fixtures'
 // the kecamatan officer's QR sign-in and verification, and the lockout after 5 wrong codes.
 
 const SHOTS = join(__dirname, '..', '.artifacts', 'lapor')
-const PHONE = { viewport: { width: 360, height: 740 }, deviceScaleFactor: 1, isMobile: true, hasTouch: true, locale: 'id-ID' }
+const PHONE = {
+  viewport: { width: 360, height: 740 },
+  deviceScaleFactor: 1,
+  isMobile: true,
+  hasTouch: true,
+  locale: 'id-ID',
+}
 const TPS_A1 = `${DESA_A}.001`
 const TPS_A2 = `${DESA_A}.002`
 const TPS_C1 = `${DESA_C}.001`
@@ -49,19 +55,30 @@ describe('the reporter form /lapor', () => {
   let shot = 0
   const snap = async (p: Page, name: string) => {
     shot++
-    await p.screenshot({ path: join(SHOTS, `${String(shot).padStart(2, '0')}-${name}.png`), fullPage: false })
+    await p.screenshot({
+      path: join(SHOTS, `${String(shot).padStart(2, '0')}-${name}.png`),
+      fullPage: false,
+    })
   }
-  const submissions = (tps: string, contest: string) => desk.service.store.submissionsForTps(tps).filter((s) => s.contest === contest)
+  const submissions = (tps: string, contest: string) =>
+    desk.service.store.submissionsForTps(tps).filter((s) => s.contest === contest)
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true })
     const staticDir = builtUi()
     desk = await startDesk({ staticDir, lockout: new Lockout(5, 10 * 60_000, 10 * 60_000) })
-    expect((await desk.call('POST', '/tps/import', tpsCsv([DESA_A, DESA_B, DESA_C], 3, 300))).status).toBe(200)
+    expect(
+      (await desk.call('POST', '/tps/import', tpsCsv([DESA_A, DESA_B, DESA_C], 3, 300))).status,
+    ).toBe(200)
     const imported = await desk.call(
       'POST',
       '/users/import',
-      [CSV_HEADER, `Siti Aminah,0812-1111-2222,pelapor,${DESA_A}`, `Budi Santoso,0813,pelapor,35.09.01`, `Citra,0814,pelapor,${DESA_C}`].join('\n'),
+      [
+        CSV_HEADER,
+        `Siti Aminah,0812-1111-2222,pelapor,${DESA_A}`,
+        `Budi Santoso,0813,pelapor,35.09.01`,
+        `Citra,0814,pelapor,${DESA_C}`,
+      ].join('\n'),
     )
     expect(imported.status).toBe(201)
     for (const u of imported.body.users) codes[u.name] = u.accessCode
@@ -85,22 +102,49 @@ describe('the reporter form /lapor', () => {
     await page.getByRole('button', { name: 'Masuk' }).click()
     await page.locator('.tps-card').first().waitFor()
     await page.getByText('Siti Aminah').waitFor()
-    const offered = await page.locator('.tps-card').evaluateAll((els) => els.map((e) => e.getAttribute('data-tps')))
+    const offered = await page
+      .locator('.tps-card')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-tps')))
     expect(offered).toEqual([`${DESA_A}.001`, `${DESA_A}.002`, `${DESA_A}.003`])
     expect(await page.locator('.badge[data-status="belum"]').count()).toBe(6)
     await snap(page, 'tps-list')
     // And the desk itself refuses a TPS outside the region, whatever a client sends.
-    const outside = await desk.call('POST', '/results', { submissionId: sid(), tps: TPS_C1, contest: 'bupati', votes: { '1': 1, '2': 1 }, invalid: 0 }, codes['Siti Aminah'])
+    const outside = await desk.call(
+      'POST',
+      '/results',
+      {
+        submissionId: sid(),
+        tps: TPS_C1,
+        contest: 'bupati',
+        votes: { '1': 1, '2': 1 },
+        invalid: 0,
+      },
+      codes['Siti Aminah'],
+    )
     expect(outside.status).toBe(403)
-    expect((await desk.call('GET', `/intake/tps?region=${DESA_C}`, undefined, codes['Siti Aminah'])).status).toBe(403)
+    expect(
+      (await desk.call('GET', `/intake/tps?region=${DESA_C}`, undefined, codes['Siti Aminah']))
+        .status,
+    ).toBe(403)
   })
 
   it('catches a wrong sum before sending, then sends both contests of a TPS with a receipt', async () => {
     await page.locator(`.tps-card[data-tps="${TPS_A1}"]`).click()
     await page.getByRole('button', { name: 'Isi hasil Gubernur' }).click()
-    await fillSheet(page, { dpt: 200, dptb: 3, dpk: 2, votes: [60, 90, 45], invalid: 10, valid: 159 })
-    await page.getByText(/Jumlah suara sah \(159\) tidak sama dengan jumlah suara semua paslon = 195/).waitFor()
-    expect(await page.getByRole('button', { name: 'Periksa sebelum kirim' }).isDisabled()).toBe(true)
+    await fillSheet(page, {
+      dpt: 200,
+      dptb: 3,
+      dpk: 2,
+      votes: [60, 90, 45],
+      invalid: 10,
+      valid: 159,
+    })
+    await page
+      .getByText(/Jumlah suara sah \(159\) tidak sama dengan jumlah suara semua paslon = 195/)
+      .waitFor()
+    expect(await page.getByRole('button', { name: 'Periksa sebelum kirim' }).isDisabled()).toBe(
+      true,
+    )
     await page.locator('#valid').scrollIntoViewIfNeeded()
     await snap(page, 'wrong-sum')
     await page.fill('#valid', '195')
@@ -116,8 +160,14 @@ describe('the reporter form /lapor', () => {
     const number = await page.getByTestId('receipt-number').textContent()
     expect(number).toMatch(/^\d{6}-[0-9A-F]{4}$/)
     await snap(page, 'receipt')
-    const stored = (await desk.call('GET', `/tps/${TPS_A1}`)).body.results.find((r: any) => r.contest === 'gubernur')
-    expect(stored).toMatchObject({ votes: { '1': 60, '2': 90, '3': 45 }, invalid: 10, voters: { dpt: 200, dptb: 3, dpk: 2 } })
+    const stored = (await desk.call('GET', `/tps/${TPS_A1}`)).body.results.find(
+      (r: any) => r.contest === 'gubernur',
+    )
+    expect(stored).toMatchObject({
+      votes: { '1': 60, '2': 90, '3': 45 },
+      invalid: 10,
+      voters: { dpt: 200, dptb: 3, dpk: 2 },
+    })
     expect(JSON.parse(submissions(TPS_A1, 'gubernur')[0]!.answer).receipt).toBe(number)
     expect(submissions(TPS_A1, 'gubernur')[0]!.channel).toBe('web')
 
@@ -165,7 +215,9 @@ describe('the reporter form /lapor', () => {
 
     await page.reload()
     await page.getByTestId('outbox-bar').getByText('1 laporan menunggu dikirim').waitFor()
-    const queuedBadge = page.locator(`.tps-card[data-tps="${TPS_A2}"] .badge[data-contest="gubernur"][data-status="terkirim"]`)
+    const queuedBadge = page.locator(
+      `.tps-card[data-tps="${TPS_A2}"] .badge[data-contest="gubernur"][data-status="terkirim"]`,
+    )
     await queuedBadge.waitFor()
     // Not yet at the desk: the label must not say it was sent.
     expect(await queuedBadge.textContent()).toBe('Gubernur: menunggu kirim')
@@ -179,11 +231,17 @@ describe('the reporter form /lapor', () => {
     await new Promise<void>((resolve) => desk.server.listen(port, '127.0.0.1', () => resolve()))
     await context.unroute('**/api/v1/**', noNetwork)
     await context.setOffline(false)
-    await page.locator(`.tps-card[data-tps="${TPS_A2}"] .badge[data-contest="gubernur"][data-status="diterima"]`).waitFor({ timeout: 20_000 })
+    await page
+      .locator(
+        `.tps-card[data-tps="${TPS_A2}"] .badge[data-contest="gubernur"][data-status="diterima"]`,
+      )
+      .waitFor({ timeout: 20_000 })
     await page.getByTestId('outbox-bar').waitFor({ state: 'detached' })
     await snap(page, 'online-delivered')
     expect(submissions(TPS_A2, 'gubernur')).toHaveLength(1)
-    const result = (await desk.call('GET', `/tps/${TPS_A2}`)).body.results.find((r: any) => r.contest === 'gubernur')
+    const result = (await desk.call('GET', `/tps/${TPS_A2}`)).body.results.find(
+      (r: any) => r.contest === 'gubernur',
+    )
     expect(result.votes).toEqual({ '1': 40, '2': 70, '3': 30 })
   })
 
@@ -206,18 +264,25 @@ describe('the reporter form /lapor', () => {
     await reachedDesk
     await page.locator('[data-testid="receipt"][data-outcome="waiting"]').waitFor()
     expect(submissions(TPS_A2, 'bupati')).toHaveLength(1)
-    await page.locator('[data-testid="receipt"][data-outcome="accepted"]').waitFor({ timeout: 20_000 })
+    await page
+      .locator('[data-testid="receipt"][data-outcome="accepted"]')
+      .waitFor({ timeout: 20_000 })
     await page.unroute('**/api/v1/results')
     expect(lost).toBe(1)
     const log = submissions(TPS_A2, 'bupati')
     expect(log).toHaveLength(1)
-    expect(await page.getByTestId('receipt-number').textContent()).toBe(JSON.parse(log[0]!.answer).receipt)
+    expect(await page.getByTestId('receipt-number').textContent()).toBe(
+      JSON.parse(log[0]!.answer).receipt,
+    )
   })
 
   it('sends a correction with a reason, held for a supervisor', async () => {
     await page.getByRole('button', { name: 'Daftar TPS' }).click()
     await page.locator(`.tps-card[data-tps="${TPS_A1}"]`).click()
-    await page.locator('.contest[data-contest="gubernur"]').getByRole('button', { name: 'Kirim koreksi' }).click()
+    await page
+      .locator('.contest[data-contest="gubernur"]')
+      .getByRole('button', { name: 'Kirim koreksi' })
+      .click()
     // Starts from what this phone sent.
     expect(await page.inputValue('#votes-2')).toBe('90')
     await page.fill('#votes-2', '91')
@@ -225,7 +290,9 @@ describe('the reporter form /lapor', () => {
     await page.fill('#total', '206')
     await page.fill('#dpt', '201')
     await page.fill('#votersTotal', '206')
-    await page.getByLabel('Alasan koreksi (wajib)').fill('Suara paslon 2 salah salin, seharusnya 91')
+    await page
+      .getByLabel('Alasan koreksi (wajib)')
+      .fill('Suara paslon 2 salah salin, seharusnya 91')
     await snap(page, 'correction')
     await page.getByRole('button', { name: 'Periksa sebelum kirim' }).click()
     await page.getByRole('button', { name: 'Kirim koreksi' }).click()
@@ -234,15 +301,26 @@ describe('the reporter form /lapor', () => {
     await snap(page, 'correction-receipt')
     const tps = (await desk.call('GET', `/tps/${TPS_A1}`)).body
     expect(tps.conflicts).toHaveLength(1)
-    expect(tps.conflicts[0]).toMatchObject({ contest: 'gubernur', kind: 'correction', status: 'open' })
+    expect(tps.conflicts[0]).toMatchObject({
+      contest: 'gubernur',
+      kind: 'correction',
+      status: 'open',
+    })
     expect(tps.results.find((r: any) => r.contest === 'gubernur').votes['2']).toBe(90)
     await page.getByRole('button', { name: 'Kembali ke TPS 001' }).click()
-    await page.locator('.contest[data-contest="gubernur"] .badge[data-status="perlu_dicek"]').waitFor()
+    await page
+      .locator('.contest[data-contest="gubernur"] .badge[data-status="perlu_dicek"]')
+      .waitFor()
   })
 
   it('uploads a photo of the C.Hasil sheet', async () => {
-    await page.locator('.contest[data-contest="bupati"] input[type="file"]').setInputFiles({ name: 'chasil.png', mimeType: 'image/png', buffer: PNG_1X1 })
-    await page.locator('.contest[data-contest="bupati"]').getByText('Foto: 1 terkirim').waitFor({ timeout: 20_000 })
+    await page
+      .locator('.contest[data-contest="bupati"] input[type="file"]')
+      .setInputFiles({ name: 'chasil.png', mimeType: 'image/png', buffer: PNG_1X1 })
+    await page
+      .locator('.contest[data-contest="bupati"]')
+      .getByText('Foto: 1 terkirim')
+      .waitFor({ timeout: 20_000 })
     await snap(page, 'photo')
     const photos = (await desk.call('GET', `/photos?tps=${TPS_A1}`)).body.photos
     expect(photos).toHaveLength(1)
@@ -257,14 +335,21 @@ describe('the reporter form /lapor', () => {
     await page.locator('select').last().selectOption(`${DESA_A}.003`)
     await page.getByText('Cuaca/bencana').click()
     await page.getByText('Tinggi', { exact: true }).click()
-    await page.getByLabel('Uraian singkat').fill('Hujan deras, atap tenda TPS bocor; kotak suara dipindah ke balai desa')
+    await page
+      .getByLabel('Uraian singkat')
+      .fill('Hujan deras, atap tenda TPS bocor; kotak suara dipindah ke balai desa')
     await snap(page, 'incident')
     await page.getByRole('button', { name: 'Kirim laporan kejadian' }).click()
     await page.getByText('Laporan kejadian diterima desk').waitFor()
     await snap(page, 'incident-receipt')
     const incidents = (await desk.call('GET', '/incidents')).body.incidents
     expect(incidents).toHaveLength(1)
-    expect(incidents[0]).toMatchObject({ tps: `${DESA_A}.003`, category: 'cuaca', urgency: 'tinggi', reporter: { name: 'Siti Aminah' } })
+    expect(incidents[0]).toMatchObject({
+      tps: `${DESA_A}.003`,
+      category: 'cuaca',
+      urgency: 'tinggi',
+      reporter: { name: 'Siti Aminah' },
+    })
     expect(await page.getByTestId('receipt-number').textContent()).toBe(`#${incidents[0].id}`)
   })
 
@@ -276,17 +361,27 @@ describe('the reporter form /lapor', () => {
       await p.getByText('Budi Santoso').waitFor()
       expect(new URL(p.url()).hash).toBe('')
       await p.locator('.tps-card').first().waitFor()
-      const offered = await p.locator('.tps-card').evaluateAll((els) => els.map((e) => e.getAttribute('data-tps')!))
+      const offered = await p
+        .locator('.tps-card')
+        .evaluateAll((els) => els.map((e) => e.getAttribute('data-tps')!))
       expect(new Set(offered.map((c) => c.slice(0, 13)))).toEqual(new Set([DESA_A, DESA_B]))
       await snap(p, 'qr-signed-in-kecamatan')
       await p.getByRole('button', { name: 'Verifikasi desa' }).click()
       const row = p.locator(`.desa[data-desa="${DESA_A}"]`)
       // The officer sees the desk's numbers per TPS next to the buttons, to compare with the C.Hasil copies.
-      const standing = desk.service.store.resultsForTps(TPS_A2).find((r) => r.contest === 'gubernur')!
+      const standing = desk.service.store
+        .resultsForTps(TPS_A2)
+        .find((r) => r.contest === 'gubernur')!
       const cells = row.locator(`.standing[data-contest="gubernur"] tr[data-tps="${TPS_A2}"] td`)
       await cells.first().waitFor()
       expect(await cells.allTextContents()).toEqual(
-        [standing.votes['1'], standing.votes['2'], standing.votes['3'], standing.valid, standing.invalid].map(String),
+        [
+          standing.votes['1'],
+          standing.votes['2'],
+          standing.votes['3'],
+          standing.valid,
+          standing.invalid,
+        ].map(String),
       )
       await row.locator('.standing[data-contest="bupati"]').waitFor()
       await snap(p, 'verification-numbers')
@@ -296,7 +391,10 @@ describe('the reporter form /lapor', () => {
       await row.getByText(/Terverifikasi kecamatan/).waitFor()
       await snap(p, 'verification')
       const list = (await desk.call('GET', '/verification?kecamatan=35.09.01')).body.rows
-      expect(list.find((r: any) => r.desa === DESA_A).verification).toMatchObject({ status: 'verified', by: { name: 'Budi Santoso' } })
+      expect(list.find((r: any) => r.desa === DESA_A).verification).toMatchObject({
+        status: 'verified',
+        by: { name: 'Budi Santoso' },
+      })
     } finally {
       await officer.close()
     }
@@ -317,7 +415,11 @@ describe('the reporter form /lapor', () => {
       // "ABC" was the first wrong try from this address (a guess at the admin token counts too):
       // four wrong codes more make five, and the address may try no new code for 10 minutes.
       for (let i = 0; i < 4; i++) {
-        await p.getByLabel('Kode akses').fill(`${right.slice(0, 5)}${right[5] === '2' ? '3' : '2'}${right.slice(6, 10)}${i + 2}${right.slice(11)}`)
+        await p
+          .getByLabel('Kode akses')
+          .fill(
+            `${right.slice(0, 5)}${right[5] === '2' ? '3' : '2'}${right.slice(6, 10)}${i + 2}${right.slice(11)}`,
+          )
         await p.getByRole('button', { name: 'Masuk' }).click()
         await p.getByRole('alert').getByText('Kode akses tidak dikenal').waitFor()
         expect(await p.locator('body').innerText()).not.toMatch(/token/i)
@@ -325,7 +427,10 @@ describe('the reporter form /lapor', () => {
       }
       await p.getByLabel('Kode akses').fill(right)
       await p.getByRole('button', { name: 'Masuk' }).click()
-      await p.getByRole('alert').getByText(/Terlalu banyak percobaan .* 10 menit/).waitFor()
+      await p
+        .getByRole('alert')
+        .getByText(/Terlalu banyak percobaan .* 10 menit/)
+        .waitFor()
       await snap(p, 'locked')
       expect((await desk.call('POST', '/auth/login', { accessCode: right }, null)).status).toBe(429)
     } finally {

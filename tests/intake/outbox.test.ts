@@ -6,7 +6,13 @@
 
 import { IDBFactory } from 'fake-indexeddb'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { canRetry, Outbox, refusedPhotoId, type OutboxItem, type OutboxState } from '../../src/renderer/lapor/outbox'
+import {
+  canRetry,
+  Outbox,
+  refusedPhotoId,
+  type OutboxItem,
+  type OutboxState,
+} from '../../src/renderer/lapor/outbox'
 
 const CODE = 'K7PQ-M2XD-9RTA'
 const START = Date.parse('2024-11-27T07:00:00Z')
@@ -42,7 +48,10 @@ class FakeDesk {
     return this.requests.filter((r) => `${r.method} ${r.path.split('?')[0]}` === key).length
   }
 
-  readonly fetch = async (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
+  readonly fetch = async (
+    input: string | URL | Request,
+    init: RequestInit = {},
+  ): Promise<Response> => {
     const url = String(input)
     const headers = new Headers(init.headers)
     const raw = init.body
@@ -69,8 +78,13 @@ class FakeDesk {
       const b = req.body as { submissionId: string }
       const seen = this.submissions.get(b.submissionId)
       if (seen) {
-        if (seen.body !== JSON.stringify(b)) return error(409, 'submission_mismatch', 'Isi berbeda dengan kiriman pertama')
-        return json(200, { ...(seen.answer as object), status: 'duplicate', replayOf: (seen.answer as { status: string }).status })
+        if (seen.body !== JSON.stringify(b))
+          return error(409, 'submission_mismatch', 'Isi berbeda dengan kiriman pertama')
+        return json(200, {
+          ...(seen.answer as object),
+          status: 'duplicate',
+          replayOf: (seen.answer as { status: string }).status,
+        })
       }
       const answer =
         req.path === '/results'
@@ -80,7 +94,12 @@ class FakeDesk {
       return json(201, answer)
     }
     if (req.method === 'POST' && req.path.startsWith('/photos?')) {
-      if (this.photoQuotaFull) return error(413, 'photo_quota', 'Kuota foto penuh: sudah 1 foto Anda untuk TPS 003, paling banyak 1.')
+      if (this.photoQuotaFull)
+        return error(
+          413,
+          'photo_quota',
+          'Kuota foto penuh: sudah 1 foto Anda untuk TPS 003, paling banyak 1.',
+        )
       const photo = `foto-${this.photos.length + 1}.jpg`
       this.photos.push(photo)
       return json(201, { photo })
@@ -89,7 +108,8 @@ class FakeDesk {
     if (req.method === 'POST' && link) {
       // Idempotent, as on the desk: linking the same photo again changes nothing.
       const entry = { incident: Number(link[1]), photo: (req.body as { photo: string }).photo }
-      if (!this.links.some((l) => l.incident === entry.incident && l.photo === entry.photo)) this.links.push(entry)
+      if (!this.links.some((l) => l.incident === entry.incident && l.photo === entry.photo))
+        this.links.push(entry)
       return json(200, { ok: true })
     }
     return error(404, 'not_found', 'Tidak ditemukan')
@@ -97,10 +117,18 @@ class FakeDesk {
 }
 
 function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json', ...headers } })
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { 'Content-Type': 'application/json', ...headers },
+  })
 }
 
-function error(status: number, code: string, message: string, headers: Record<string, string> = {}): Response {
+function error(
+  status: number,
+  code: string,
+  message: string,
+  headers: Record<string, string> = {},
+): Response {
   return json(status, { error: { code, message } }, headers)
 }
 
@@ -131,7 +159,13 @@ function result(id: string, tps = '35.09.01.2001.001'): Parameters<Outbox['add']
     label: `Gubernur · TPS ${tps.slice(-3)}`,
     tps,
     contest: 'gubernur',
-    body: { submissionId: id, tps, contest: 'gubernur', votes: { '1': 10, '2': 20, '3': 30 }, invalid: 1 },
+    body: {
+      submissionId: id,
+      tps,
+      contest: 'gubernur',
+      votes: { '1': 10, '2': 20, '3': 30 },
+      invalid: 1,
+    },
   }
 }
 
@@ -141,12 +175,19 @@ function incident(id: string, photo?: Blob): Parameters<Outbox['add']>[0] {
     kind: 'incident',
     label: 'Kejadian keamanan · TPS 003 Padomasan',
     tps: '35.09.01.2001.003',
-    body: { submissionId: id, tps: '35.09.01.2001.003', category: 'keamanan', urgency: 'tinggi', text: 'Massa berkumpul' },
+    body: {
+      submissionId: id,
+      tps: '35.09.01.2001.003',
+      category: 'keamanan',
+      urgency: 'tinggi',
+      text: 'Massa berkumpul',
+    },
     ...(photo ? { blob: photo, query: 'tps=35.09.01.2001.003' } : {}),
   }
 }
 
-const jpeg = (n: number) => new Blob([new Uint8Array([0xff, 0xd8, 0xff, n])], { type: 'image/jpeg' })
+const jpeg = (n: number) =>
+  new Blob([new Uint8Array([0xff, 0xd8, 0xff, n])], { type: 'image/jpeg' })
 
 let desk: FakeDesk
 
@@ -180,7 +221,9 @@ describe('the phone outbox', () => {
     expect(state.reachable).toBe(false)
     expect(state.persistent).toBe(true)
     expect(state.lastProblem).toMatch(/Belum tersambung ke desk/)
-    expect(state.waiting).toEqual([expect.objectContaining({ id: 'r-1', state: 'waiting', attempts: 1, nextAt: START + 3_000 })])
+    expect(state.waiting).toEqual([
+      expect.objectContaining({ id: 'r-1', state: 'waiting', attempts: 1, nextAt: START + 3_000 }),
+    ])
 
     // The browser is closed and opened again: the report is still there, and goes out with the same submissionId.
     const after = await reopen()
@@ -190,9 +233,20 @@ describe('the phone outbox', () => {
     state = after.current
     expect(state.waiting).toEqual([])
     expect(state.reachable).toBe(true)
-    expect(state.sent).toEqual([expect.objectContaining({ id: 'r-1', kind: 'result', outcome: 'accepted', receipt: 'R-1', warnings: [] })])
+    expect(state.sent).toEqual([
+      expect.objectContaining({
+        id: 'r-1',
+        kind: 'result',
+        outcome: 'accepted',
+        receipt: 'R-1',
+        warnings: [],
+      }),
+    ])
     const posts = desk.requests.filter((r) => r.path === '/results')
-    expect(posts.map((r) => (r.body as { submissionId: string }).submissionId)).toEqual(['r-1', 'r-1'])
+    expect(posts.map((r) => (r.body as { submissionId: string }).submissionId)).toEqual([
+      'r-1',
+      'r-1',
+    ])
     expect(posts[1]!.authorization).toBe(`Bearer ${CODE}`)
     expect(posts[1]!.channel).toBe('web')
 
@@ -212,7 +266,9 @@ describe('the phone outbox', () => {
     await phone.flush(true)
     const [first, second] = desk.requests.filter((r) => r.path === '/results')
     expect(second!.body).toEqual(first!.body)
-    expect(phone.current.sent).toEqual([expect.objectContaining({ id: 'r-2', outcome: 'accepted', receipt: 'R-1' })])
+    expect(phone.current.sent).toEqual([
+      expect.objectContaining({ id: 'r-2', outcome: 'accepted', receipt: 'R-1' }),
+    ])
   })
 
   it('waits longer after each failure, honours Retry-After, and sends nothing early unless asked', async () => {
@@ -239,10 +295,15 @@ describe('the phone outbox', () => {
 
     // A busy desk says when to come back.
     desk.offline = false
-    desk.script('POST /results', () => error(429, 'rate_limited', 'Terlalu banyak permintaan', { 'Retry-After': '42' }))
+    desk.script('POST /results', () =>
+      error(429, 'rate_limited', 'Terlalu banyak permintaan', { 'Retry-After': '42' }),
+    )
     await phone.flush(true)
     expect(nextAt()).toBe(42_000)
-    expect(phone.current.waiting[0]).toMatchObject({ state: 'waiting', lastError: 'Terlalu banyak permintaan' })
+    expect(phone.current.waiting[0]).toMatchObject({
+      state: 'waiting',
+      lastError: 'Terlalu banyak permintaan',
+    })
     expect(phone.current.reachable).toBe(true)
   })
 
@@ -252,14 +313,22 @@ describe('the phone outbox', () => {
     await phone.add(result('r-4'))
     await idle(phone)
     const [item] = phone.current.waiting
-    expect(item).toMatchObject({ id: 'r-4', state: 'failed', attempts: 1, lastError: 'Suara paslon 2 wajib diisi', lastCode: 'invalid_sheet' })
+    expect(item).toMatchObject({
+      id: 'r-4',
+      state: 'failed',
+      attempts: 1,
+      lastError: 'Suara paslon 2 wajib diisi',
+      lastCode: 'invalid_sheet',
+    })
     expect(canRetry(item!)).toBe(false)
     vi.setSystemTime(START + 3_600_000)
     await phone.flush()
     await phone.flush(true)
     expect(desk.count('POST /results')).toBe(1)
     // Still there after a reload, still refused.
-    expect((await reopen()).current.waiting).toEqual([expect.objectContaining({ id: 'r-4', state: 'failed' })])
+    expect((await reopen()).current.waiting).toEqual([
+      expect.objectContaining({ id: 'r-4', state: 'failed' }),
+    ])
     // The reporter may remove it.
     await phone.remove('r-4')
     expect(phone.current.waiting).toEqual([])
@@ -269,7 +338,15 @@ describe('the phone outbox', () => {
   it('sends results before incidents before photos, and stops at the first sign the desk is unreachable', async () => {
     desk.offline = true
     const phone = await reopen()
-    await phone.add({ id: 'p-1', kind: 'photo', label: 'Foto C.Hasil', tps: '35.09.01.2001.001', contest: 'gubernur', blob: jpeg(1), query: 'tps=35.09.01.2001.001&contest=gubernur' })
+    await phone.add({
+      id: 'p-1',
+      kind: 'photo',
+      label: 'Foto C.Hasil',
+      tps: '35.09.01.2001.001',
+      contest: 'gubernur',
+      blob: jpeg(1),
+      query: 'tps=35.09.01.2001.001&contest=gubernur',
+    })
     await idle(phone)
     vi.setSystemTime(START + 1)
     await phone.add(incident('k-1'))
@@ -278,7 +355,11 @@ describe('the phone outbox', () => {
     await phone.add(result('r-5'))
     await idle(phone)
     // Each add tried its own item first and stopped there: one request each.
-    expect(desk.requests.map((r) => r.path.split('?')[0])).toEqual(['/photos', '/incidents', '/results'])
+    expect(desk.requests.map((r) => r.path.split('?')[0])).toEqual([
+      '/photos',
+      '/incidents',
+      '/results',
+    ])
 
     desk.requests.length = 0
     await phone.flush(true)
@@ -288,7 +369,11 @@ describe('the phone outbox', () => {
     desk.requests.length = 0
     desk.offline = false
     await phone.flush(true)
-    expect(desk.requests.map((r) => r.path.split('?')[0])).toEqual(['/results', '/incidents', '/photos'])
+    expect(desk.requests.map((r) => r.path.split('?')[0])).toEqual([
+      '/results',
+      '/incidents',
+      '/photos',
+    ])
     expect(phone.current.waiting).toEqual([])
     expect(phone.current.sent.map((s) => s.id)).toEqual(['p-1', 'k-1', 'r-5'])
   })
@@ -306,7 +391,9 @@ describe('the phone outbox', () => {
     await budi.add(result('r-budi', '35.09.01.2001.002'))
     await idle(budi)
     await budi.flush(true)
-    expect(desk.requests.map((r) => (r.body as { submissionId: string }).submissionId)).toEqual(['r-budi'])
+    expect(desk.requests.map((r) => (r.body as { submissionId: string }).submissionId)).toEqual([
+      'r-budi',
+    ])
     expect(budi.current.sent.map((s) => s.id)).toEqual(['r-budi'])
 
     const sitiAgain = await reopen('siti')
@@ -314,7 +401,7 @@ describe('the phone outbox', () => {
     expect(sitiAgain.current.sent).toEqual([])
   })
 
-  it("delivers an incident without the photo the desk will not keep, then joins the photo to it once the quota is raised", async () => {
+  it('delivers an incident without the photo the desk will not keep, then joins the photo to it once the quota is raised', async () => {
     desk.photoQuotaFull = true
     const phone = await reopen()
     await phone.add(incident('k-2', jpeg(2)))
@@ -325,10 +412,23 @@ describe('the phone outbox', () => {
     const sentIncident = desk.requests.find((r) => r.path === '/incidents')!
     expect(sentIncident.body).not.toHaveProperty('photo')
     const [record] = phone.current.sent
-    expect(record).toMatchObject({ id: 'k-2', outcome: 'created', receipt: '#1', incidentId: 1, photoRefused: expect.stringMatching(/^Kuota foto penuh/) })
+    expect(record).toMatchObject({
+      id: 'k-2',
+      outcome: 'created',
+      receipt: '#1',
+      incidentId: 1,
+      photoRefused: expect.stringMatching(/^Kuota foto penuh/),
+    })
     const aside = phone.current.waiting
     expect(aside).toEqual([
-      expect.objectContaining({ id: refusedPhotoId('k-2'), kind: 'photo', state: 'failed', lastCode: 'photo_quota', forIncident: 'k-2', incidentId: 1 }),
+      expect.objectContaining({
+        id: refusedPhotoId('k-2'),
+        kind: 'photo',
+        state: 'failed',
+        lastCode: 'photo_quota',
+        forIncident: 'k-2',
+        incidentId: 1,
+      }),
     ])
     expect(aside[0]!.label).toBe('Foto kejadian keamanan · TPS 003 Padomasan')
     expect(canRetry(aside[0]!)).toBe(true)
@@ -355,9 +455,14 @@ describe('the phone outbox', () => {
     expect(desk.links).toEqual([{ incident: 1, photo: 'foto-1.jpg' }])
     expect(phone.current.waiting).toEqual([])
     expect(phone.current.sent.find((s) => s.id === 'k-2')).toMatchObject({ photoAttached: true })
-    expect(phone.current.sent.find((s) => s.id === refusedPhotoId('k-2'))).toMatchObject({ outcome: 'attached', receipt: '#1' })
+    expect(phone.current.sent.find((s) => s.id === refusedPhotoId('k-2'))).toMatchObject({
+      outcome: 'attached',
+      receipt: '#1',
+    })
     // And so it stays after a reload.
-    expect((await reopen()).current.sent.find((s) => s.id === 'k-2')).toMatchObject({ photoAttached: true })
+    expect((await reopen()).current.sent.find((s) => s.id === 'k-2')).toMatchObject({
+      photoAttached: true,
+    })
   })
 
   it('keeps every report of the night with its receipt (for a failover), but only the 50 newest photos', async () => {
@@ -365,7 +470,15 @@ describe('the phone outbox', () => {
     for (let i = 1; i <= 52; i++) {
       vi.setSystemTime(START + i * 1_000)
       await phone.add(result(`r-${i}`, `35.09.01.2001.${String(i).padStart(3, '0')}`))
-      await phone.add({ id: `p-${i}`, kind: 'photo', label: 'Foto C.Hasil', tps: '35.09.01.2001.001', contest: 'gubernur', blob: jpeg(i), query: 'tps=35.09.01.2001.001&contest=gubernur' })
+      await phone.add({
+        id: `p-${i}`,
+        kind: 'photo',
+        label: 'Foto C.Hasil',
+        tps: '35.09.01.2001.001',
+        contest: 'gubernur',
+        blob: jpeg(i),
+        query: 'tps=35.09.01.2001.001&contest=gubernur',
+      })
       await idle(phone)
     }
     const sent = (await reopen()).current.sent

@@ -1,8 +1,22 @@
 import { describe, expect, it } from 'vitest'
 import { checkResultSheet, type ResultSheet } from '../../src/domain/result-sheet'
-import { contestShortName, followsText, issueText, newSubmissionId, sheetFromBody, submissionBody } from '../../src/shared/lapor-sheet'
+import {
+  contestShortName,
+  followsText,
+  issueText,
+  newSubmissionId,
+  sheetFromBody,
+  submissionBody,
+} from '../../src/shared/lapor-sheet'
 import { resultSubmissionSchema } from '../../src/shared/schemas'
-import { checkSheet, checkSheetFigures, emptySheetText, firstFault, type SheetMode, type SheetText } from '../../src/shared/sheet-check'
+import {
+  checkSheet,
+  checkSheetFigures,
+  emptySheetText,
+  firstFault,
+  type SheetMode,
+  type SheetText,
+} from '../../src/shared/sheet-check'
 
 const PAIRS = [
   { number: 1, name: 'A - B' },
@@ -10,7 +24,17 @@ const PAIRS = [
 ]
 
 function sheet(over: Partial<SheetText> = {}): SheetText {
-  return { dpt: '200', dptb: '3', dpk: '2', votersTotal: '205', votes: { '1': '100', '2': '95' }, valid: '195', invalid: '10', total: '205', ...over }
+  return {
+    dpt: '200',
+    dptb: '3',
+    dpk: '2',
+    votersTotal: '205',
+    votes: { '1': '100', '2': '95' },
+    valid: '195',
+    invalid: '10',
+    total: '205',
+    ...over,
+  }
 }
 const paper = (s: SheetText, dpt = 300) => checkSheet(s, { candidates: PAIRS, dpt }, 'paper')
 const call = (s: SheetText, dpt = 300) => checkSheet(s, { candidates: PAIRS, dpt }, 'call')
@@ -25,7 +49,11 @@ describe('the C.Hasil check on the phone form and the console', () => {
       expect(c.errors).toEqual([])
       expect(c.warnings).toEqual([])
       expect(c.missing).toEqual([])
-      expect(c.sheet).toEqual({ votes: { '1': 100, '2': 95 }, invalid: 10, voters: { dpt: 200, dptb: 3, dpk: 2, total: 205 } })
+      expect(c.sheet).toEqual({
+        votes: { '1': 100, '2': 95 },
+        invalid: 10,
+        voters: { dpt: 200, dptb: 3, dpk: 2, total: 205 },
+      })
       expect([c.valid, c.total, c.votersSum]).toEqual([195, 205, 205])
     }
   })
@@ -39,8 +67,12 @@ describe('the C.Hasil check on the phone form and the console', () => {
       'Jumlah pengguna hak pilih (204) tidak sama dengan DPT + DPTb + DPK = 205',
       'Jumlah suara sah (159) tidak sama dengan jumlah suara semua paslon = 195',
     ])
-    expect(text(paper(sheet({ total: '1.205' })))).toEqual(['Jumlah suara sah + tidak sah harus angka bulat (tanpa titik, koma atau huruf)'])
-    expect(text(paper(sheet({ total: '206' })))).toEqual(['Jumlah suara sah + tidak sah (206) tidak sama dengan 195 + 10 = 205'])
+    expect(text(paper(sheet({ total: '1.205' })))).toEqual([
+      'Jumlah suara sah + tidak sah harus angka bulat (tanpa titik, koma atau huruf)',
+    ])
+    expect(text(paper(sheet({ total: '206' })))).toEqual([
+      'Jumlah suara sah + tidak sah (206) tidak sama dengan 195 + 10 = 205',
+    ])
   })
 
   it('one typo, one error: a wrong valid figure does not turn the right total red', () => {
@@ -56,11 +88,15 @@ describe('the C.Hasil check on the phone form and the console', () => {
     const c = paper(sheet({ valid: '159', total: '300' }))
     expect(c.errors.map((e) => e.field)).toEqual(['valid'])
     expect(c.follows).toMatchObject([{ field: 'total', code: 'total_sum', cause: 'valid' }])
-    expect(followsText(c.follows[0]!, PAIRS)).toBe('Ikut tidak cocok karena Jumlah suara sah salah: perbaiki Jumlah suara sah dulu')
+    expect(followsText(c.follows[0]!, PAIRS)).toBe(
+      'Ikut tidak cocok karena Jumlah suara sah salah: perbaiki Jumlah suara sah dulu',
+    )
     // With the valid line right, a wrong total is its own error.
     expect(paper(sheet({ total: '300' })).errors.map((e) => e.field)).toEqual(['total'])
     // The cursor goes to the first box at fault in form order, empty boxes included.
-    expect(firstFault(paper(sheet({ votes: { '1': '', '2': '95' }, valid: '159' })), PAIRS)).toBe('votes.1')
+    expect(firstFault(paper(sheet({ votes: { '1': '', '2': '95' }, valid: '159' })), PAIRS)).toBe(
+      'votes.1',
+    )
   })
 
   it('waits for empty boxes without calling them errors, and refuses more than a TPS holds', () => {
@@ -89,13 +125,30 @@ describe('the C.Hasil check on the phone form and the console', () => {
     expect(id).toMatch(/^web-[0-9a-z]+-[0-9a-f]{18}$/)
     const body = submissionBody(id, '35.09.01.2001.001', 'bupati', c.sheet!, 'Salah tulis paslon 2')
     expect(resultSubmissionSchema.safeParse(body).success).toBe(true)
-    expect(body).toMatchObject({ votes: { '1': 100, '2': 95 }, invalid: 10, voters: { dpt: 200, dptb: 3, dpk: 2, total: 205 }, correction: { reason: 'Salah tulis paslon 2' } })
+    expect(body).toMatchObject({
+      votes: { '1': 100, '2': 95 },
+      invalid: 10,
+      voters: { dpt: 200, dptb: 3, dpk: 2, total: 205 },
+      correction: { reason: 'Salah tulis paslon 2' },
+    })
     expect(sheetFromBody(body, PAIRS)).toEqual(sheet())
     // A body sent without the voters section gives that section back empty, not as zeros.
-    const bare = submissionBody(id, '35.09.01.2001.001', 'bupati', call(called({ dpt: '', dptb: '', dpk: '', votersTotal: '' })).sheet!)
+    const bare = submissionBody(
+      id,
+      '35.09.01.2001.001',
+      'bupati',
+      call(called({ dpt: '', dptb: '', dpk: '', votersTotal: '' })).sheet!,
+    )
     expect(bare).not.toHaveProperty('voters')
-    expect(sheetFromBody(bare, PAIRS)).toMatchObject({ dpt: '', dptb: '', dpk: '', votersTotal: '' })
-    expect(contestShortName('Pemilihan Gubernur dan Wakil Gubernur Jawa Timur 2024')).toBe('Gubernur')
+    expect(sheetFromBody(bare, PAIRS)).toMatchObject({
+      dpt: '',
+      dptb: '',
+      dpk: '',
+      votersTotal: '',
+    })
+    expect(contestShortName('Pemilihan Gubernur dan Wakil Gubernur Jawa Timur 2024')).toBe(
+      'Gubernur',
+    )
     expect(contestShortName('Pemilihan Bupati dan Wakil Bupati Jember 2024')).toBe('Bupati')
   })
 })
@@ -113,7 +166,11 @@ describe('the voters section (DPT, DPTb, DPK, their total): the desk’s rules',
 
   it('once begun, needs all of DPT, DPTb and DPK — typing only the total counts as begun', () => {
     expect(call(called({ ...none, dpt: '200' })).missing).toEqual(['voters.dptb', 'voters.dpk'])
-    expect(call(called({ ...none, votersTotal: '205' })).missing).toEqual(['voters.dpt', 'voters.dptb', 'voters.dpk'])
+    expect(call(called({ ...none, votersTotal: '205' })).missing).toEqual([
+      'voters.dpt',
+      'voters.dptb',
+      'voters.dpk',
+    ])
     expect(call(called({ ...none, dpt: '200' })).sheet).toBeNull()
   })
 
@@ -125,9 +182,13 @@ describe('the voters section (DPT, DPTb, DPK, their total): the desk’s rules',
   })
 
   it('refuses a total that is not DPT + DPTb + DPK, and more voters than a TPS holds', () => {
-    expect(call(called({ votersTotal: '204' })).errors).toEqual([{ field: 'voters.total', code: 'voters_sum', n: 204, ref: 205, parts: [200, 3, 2] }])
+    expect(call(called({ votersTotal: '204' })).errors).toEqual([
+      { field: 'voters.total', code: 'voters_sum', n: 204, ref: 205, parts: [200, 3, 2] },
+    ])
     const over = call(called({ dpt: '996', votersTotal: '' }))
-    expect(over.errors).toEqual([{ field: 'voters.total', code: 'over_capacity', n: 1001, ref: 1000 }])
+    expect(over.errors).toEqual([
+      { field: 'voters.total', code: 'over_capacity', n: 1001, ref: 1000 },
+    ])
   })
 
   it('is required in full on the phone form, where the paper is in hand', () => {
@@ -138,9 +199,17 @@ describe('the voters section (DPT, DPTb, DPK, their total): the desk’s rules',
   })
 
   it('holds turnout against the DPT by the voters from DPT when given, else by the ballots', () => {
-    expect(call(called({ dpt: '160', dptb: '30', dpk: '15', votersTotal: '' }), 180).warnings.map((w) => w.code)).toEqual([])
-    expect(call(called(none), 180).warnings).toEqual([{ field: 'invalid', code: 'turnout_over_dpt', n: 205, ref: 180 }])
-    expect(call(called({}), 180).warnings).toEqual([{ field: 'voters.dpt', code: 'turnout_over_dpt', n: 200, ref: 180 }])
+    expect(
+      call(called({ dpt: '160', dptb: '30', dpk: '15', votersTotal: '' }), 180).warnings.map(
+        (w) => w.code,
+      ),
+    ).toEqual([])
+    expect(call(called(none), 180).warnings).toEqual([
+      { field: 'invalid', code: 'turnout_over_dpt', n: 205, ref: 180 },
+    ])
+    expect(call(called({}), 180).warnings).toEqual([
+      { field: 'voters.dpt', code: 'turnout_over_dpt', n: 200, ref: 180 },
+    ])
   })
 })
 
@@ -177,16 +246,33 @@ describe('the client check gives the desk’s verdict on every sheet the desk wo
             const desk: ResultSheet = {
               votes: { '1': n(v1!), '2': n(v2!) },
               invalid: n(invalid),
-              ...(voters.dpt ? { voters: { dpt: n(voters.dpt), dptb: n(voters.dptb!), dpk: n(voters.dpk!), ...(voters.votersTotal ? { total: n(voters.votersTotal) } : {}) } } : {}),
+              ...(voters.dpt
+                ? {
+                    voters: {
+                      dpt: n(voters.dpt),
+                      dptb: n(voters.dptb!),
+                      dpk: n(voters.dpk!),
+                      ...(voters.votersTotal ? { total: n(voters.votersTotal) } : {}),
+                    },
+                  }
+                : {}),
             }
             const server = checkResultSheet(desk, { candidates: PAIRS, dpt })
-            const pick = (issues: { field: string; code: string }[]) => issues.map((i) => `${i.field}:${i.code}`)
+            const pick = (issues: { field: string; code: string }[]) =>
+              issues.map((i) => `${i.field}:${i.code}`)
             const where = JSON.stringify({ desk, dpt })
             // The desk names ballots over capacity on `invalid`; the form on its total box.
-            expect(pick(client.errors).map((e) => (e === 'total:over_capacity' ? 'invalid:over_capacity' : e)), where).toEqual(pick(server.errors))
+            expect(
+              pick(client.errors).map((e) =>
+                e === 'total:over_capacity' ? 'invalid:over_capacity' : e,
+              ),
+              where,
+            ).toEqual(pick(server.errors))
             expect(pick(client.warnings), where).toEqual(pick(server.warnings))
             // One set of rules: the desk's own check finds the same warnings with the same figures.
-            expect(client.warnings, where).toEqual(checkSheetFigures(desk, { candidates: PAIRS, dpt }).warnings)
+            expect(client.warnings, where).toEqual(
+              checkSheetFigures(desk, { candidates: PAIRS, dpt }).warnings,
+            )
             expect(client.sheet === null, where).toBe(server.errors.length > 0)
             if (client.sheet) expect(client.sheet, where).toEqual(desk)
             compared++

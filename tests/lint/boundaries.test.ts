@@ -23,8 +23,18 @@ function lint(file: string, code: string): string[] {
 
 describe('folder boundaries (an allow-list in eslint.config.js)', () => {
   it('lets a folder import what it lists, and its own folder', () => {
-    expect(lint('src/service/x.ts', "import { a } from '../store/store'\nimport { b } from './desk-service'\nimport fs from 'node:fs'\n")).toEqual([])
-    expect(lint('src/renderer/src/x.tsx', "import { c } from '../../shared/format'\nimport { useState } from 'react'\n")).toEqual([])
+    expect(
+      lint(
+        'src/service/x.ts',
+        "import { a } from '../store/store'\nimport { b } from './desk-service'\nimport fs from 'node:fs'\n",
+      ),
+    ).toEqual([])
+    expect(
+      lint(
+        'src/renderer/src/x.tsx',
+        "import { c } from '../../shared/format'\nimport { useState } from 'react'\n",
+      ),
+    ).toEqual([])
   })
 
   it('refuses what a folder does not list: the renderer reaching export, a package or Node', () => {
@@ -40,7 +50,10 @@ describe('folder boundaries (an allow-list in eslint.config.js)', () => {
   })
 
   it('refuses a lower layer importing a higher one, also by re-export and dynamic import', () => {
-    const found = lint('src/domain/x.ts', "export * from '../service/a'\nexport { b } from '../server/b'\nconst c = import('../store/c')\n")
+    const found = lint(
+      'src/domain/x.ts',
+      "export * from '../service/a'\nexport { b } from '../server/b'\nconst c = import('../store/c')\n",
+    )
     expect(found.map((m) => m.split(' (')[0])).toEqual([
       'src/domain may not import src/service',
       'src/domain may not import src/server',

@@ -43,7 +43,9 @@ class FakeWindow extends EventEmitter {
   webContents = new FakeContents()
   destroyed = false
   focused = 0
-  constructor(readonly options: { title?: string; webPreferences: { additionalArguments: string[] } }) {
+  constructor(
+    readonly options: { title?: string; webPreferences: { additionalArguments: string[] } },
+  ) {
     super()
     FakeWindow.all.push(this)
   }
@@ -105,17 +107,33 @@ vi.mock('electron', () => ({
     },
     showOpenDialog: async () => ({ canceled: true, filePaths: [] }),
   },
-  ipcMain: { handle: (channel: string, fn: (event: unknown, ...args: unknown[]) => unknown) => handlers.set(channel, fn) },
-  Menu: { setApplicationMenu: () => undefined, buildFromTemplate: (t: typeof menu) => ((menu = t), t) },
+  ipcMain: {
+    handle: (channel: string, fn: (event: unknown, ...args: unknown[]) => unknown) =>
+      handlers.set(channel, fn),
+  },
+  Menu: {
+    setApplicationMenu: () => undefined,
+    buildFromTemplate: (t: typeof menu) => ((menu = t), t),
+  },
   powerMonitor: new EventEmitter(),
   protocol: { registerSchemesAsPrivileged: () => undefined, handle: () => undefined },
-  screen: { getAllDisplays: () => [{ id: 1, bounds: { x: 0, y: 0 } }], getPrimaryDisplay: () => ({ id: 1 }) },
-  session: { defaultSession: { setPermissionRequestHandler: () => undefined, setPermissionCheckHandler: () => undefined } },
+  screen: {
+    getAllDisplays: () => [{ id: 1, bounds: { x: 0, y: 0 } }],
+    getPrimaryDisplay: () => ({ id: 1 }),
+  },
+  session: {
+    defaultSession: {
+      setPermissionRequestHandler: () => undefined,
+      setPermissionCheckHandler: () => undefined,
+    },
+  },
   shell: { openExternal: async () => undefined },
 }))
 
-const windows = (role?: string) => FakeWindow.getAllWindows().filter((w) => !role || w.role === role)
-const click = (label: string) => menu.flatMap((m) => m.submenu ?? []).find((i) => i.label === label)!.click!()
+const windows = (role?: string) =>
+  FakeWindow.getAllWindows().filter((w) => !role || w.role === role)
+const click = (label: string) =>
+  menu.flatMap((m) => m.submenu ?? []).find((i) => i.label === label)!.click!()
 async function until(check: () => boolean): Promise<void> {
   for (let i = 0; i < 400 && !check(); i++) await new Promise((r) => setTimeout(r, 25))
   expect(check()).toBe(true)
@@ -128,7 +146,10 @@ describe('the desktop app with a real desk (Electron stood in for)', () => {
     // A laptop whose settings say: start this desk at once, on this machine only, any free port.
     writeFileSync(
       join(userData, 'settings.json'),
-      JSON.stringify({ autoStart: true, settings: { dataDir: join(userData, 'data'), port: 0, host: '127.0.0.1' } }),
+      JSON.stringify({
+        autoStart: true,
+        settings: { dataDir: join(userData, 'data'), port: 0, host: '127.0.0.1' },
+      }),
     )
     process.env.DESK_ADMIN_TOKEN = ADMIN_TOKEN
     await import('../../src/main/index')
@@ -147,7 +168,10 @@ describe('the desktop app with a real desk (Electron stood in for)', () => {
   it('starts the desk from the saved settings and opens its console signed in as admin', async () => {
     expect((await fetch(`${url}/api/v1/health`)).status).toBe(200)
     const console_ = windows('console')[0]!
-    const session = await handlers.get('desk:session')!({ sender: console_.webContents, senderFrame: { url: `${url}/`, parent: null } })
+    const session = await handlers.get('desk:session')!({
+      sender: console_.webContents,
+      senderFrame: { url: `${url}/`, parent: null },
+    })
     expect(session).toEqual({ token: ADMIN_TOKEN })
   })
 
@@ -155,7 +179,10 @@ describe('the desktop app with a real desk (Electron stood in for)', () => {
     click('Papan dinding')
     const board = windows('board')[0]!
     expect(board.webContents.url).toBe(`${url}/papan`)
-    const { token } = (await handlers.get('desk:session')!({ sender: board.webContents, senderFrame: { url: `${url}/papan`, parent: null } })) as { token: string }
+    const { token } = (await handlers.get('desk:session')!({
+      sender: board.webContents,
+      senderFrame: { url: `${url}/papan`, parent: null },
+    })) as { token: string }
     expect(token).not.toBe(ADMIN_TOKEN)
     const me = await fetch(`${url}/api/v1/users`, { headers: { authorization: `Bearer ${token}` } })
     expect(me.status).toBe(403)
@@ -163,11 +190,21 @@ describe('the desktop app with a real desk (Electron stood in for)', () => {
 
   it('closing the console while the board is open, then the busy board, asks; refused, the desk keeps a window', async () => {
     const h = { authorization: `Bearer ${ADMIN_TOKEN}` }
-    await fetch(`${url}/api/v1/tps/import`, { method: 'POST', headers: { ...h, 'content-type': 'text/csv' }, body: tpsCsv([DESA_A], 1) })
+    await fetch(`${url}/api/v1/tps/import`, {
+      method: 'POST',
+      headers: { ...h, 'content-type': 'text/csv' },
+      body: tpsCsv([DESA_A], 1),
+    })
     const sent = await fetch(`${url}/api/v1/results`, {
       method: 'POST',
       headers: { ...h, 'content-type': 'application/json' },
-      body: JSON.stringify({ submissionId: 'wiring-1', tps: `${DESA_A}.001`, contest: 'bupati', votes: { '1': 10, '2': 20 }, invalid: 1 }),
+      body: JSON.stringify({
+        submissionId: 'wiring-1',
+        tps: `${DESA_A}.001`,
+        contest: 'bupati',
+        votes: { '1': 10, '2': 20 },
+        invalid: 1,
+      }),
     })
     expect(sent.status).toBe(201)
 

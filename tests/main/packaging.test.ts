@@ -1,5 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -12,7 +20,15 @@ const config = JSON.parse(readFileSync(join(root, 'electron-builder.json'), 'utf
 function minimatch(path: string, glob: string, _options?: { dot: boolean }): boolean {
   const re = glob
     .split(/(\*\*\/|\*\*|\*)/)
-    .map((part) => (part === '**/' ? '(?:.*/)?' : part === '**' ? '.*' : part === '*' ? '[^/]*' : part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')))
+    .map((part) =>
+      part === '**/'
+        ? '(?:.*/)?'
+        : part === '**'
+          ? '.*'
+          : part === '*'
+            ? '[^/]*'
+            : part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'),
+    )
     .join('')
   return new RegExp(`^${re}$`).test(path)
 }
@@ -30,7 +46,9 @@ function packaged(path: string): boolean {
 
 describe('installers (electron-builder configuration)', () => {
   it("is valid by electron-builder's own schema", async () => {
-    const { validateConfiguration } = await import('app-builder-lib/out/util/config/config' as string)
+    const { validateConfiguration } = await import(
+      'app-builder-lib/out/util/config/config' as string
+    )
     const { DebugLogger } = await import('builder-util' as string)
     await expect(validateConfiguration(config, new DebugLogger())).resolves.toBeUndefined()
   })
@@ -75,7 +93,11 @@ describe('installers (electron-builder configuration)', () => {
       expect(packaged(file), file).toBe(true)
     }
     // A native module cannot be loaded from inside the archive; the Node build must not ship.
-    expect(config.asarUnpack.some((p: string) => minimatch('.electron-native/better_sqlite3.node', p, { dot: true }))).toBe(true)
+    expect(
+      config.asarUnpack.some((p: string) =>
+        minimatch('.electron-native/better_sqlite3.node', p, { dot: true }),
+      ),
+    ).toBe(true)
     expect(packaged('node_modules/better-sqlite3/build/Release/better_sqlite3.node')).toBe(false)
     expect(packaged('out/main/index.js.map')).toBe(false)
     // The Electron build is ours (scripts/rebuild-electron.mjs), not electron-builder's rebuild.
@@ -98,17 +120,33 @@ describe('a packaged layout (resources/app.asar/…) finds its worker, UI and re
     // What electron-builder puts in app.asar, as plain folders (plain Node cannot read an archive).
     const app = join(base, 'resources', 'app.asar')
     mkdirSync(app, { recursive: true })
-    cpSync(builtApp(), join(app, 'out'), { recursive: true, filter: (src) => !src.endsWith('.map') })
+    cpSync(builtApp(), join(app, 'out'), {
+      recursive: true,
+      filter: (src) => !src.endsWith('.map'),
+    })
     cpSync(join(root, 'resources'), join(app, 'resources'), { recursive: true })
     const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
     writeFileSync(join(app, 'package.json'), JSON.stringify({ ...pkg, ...config.extraMetadata }))
     symlinkSync(join(root, 'node_modules'), join(app, 'node_modules'), 'dir')
     const token = 'packaged-admin-token-0123456789'
-    const child = spawn(process.execPath, [join(app, 'out', 'main', 'cli.js'), 'serve', '--data-dir', join(base, 'data'), '--port', '0', '--host', '127.0.0.1'], {
-      cwd: base,
-      env: { ...process.env, DESK_ADMIN_TOKEN: token },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
+    const child = spawn(
+      process.execPath,
+      [
+        join(app, 'out', 'main', 'cli.js'),
+        'serve',
+        '--data-dir',
+        join(base, 'data'),
+        '--port',
+        '0',
+        '--host',
+        '127.0.0.1',
+      ],
+      {
+        cwd: base,
+        env: { ...process.env, DESK_ADMIN_TOKEN: token },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    )
     children.push(child)
     let out = ''
     child.stderr!.on('data', (d) => (out += d))
@@ -128,22 +166,41 @@ describe('a packaged layout (resources/app.asar/…) finds its worker, UI and re
     const page = await fetch(`${url}/`)
     expect(page.status).toBe(200)
     expect(await page.text()).toContain('<div id="root">')
-    const layout = (await (await fetch(`${url}/api/v1/board/layout`, { headers: auth })).json()) as { boundaries: { level: string; features: number }[] }
-    expect(layout.boundaries.map((b) => `${b.level}:${b.features}`)).toEqual(['desa:248', 'kecamatan:31'])
+    const layout = (await (
+      await fetch(`${url}/api/v1/board/layout`, { headers: auth })
+    ).json()) as { boundaries: { level: string; features: number }[] }
+    expect(layout.boundaries.map((b) => `${b.level}:${b.features}`)).toEqual([
+      'desa:248',
+      'kecamatan:31',
+    ])
     // An uploaded workbook is read in the upload worker: it too must resolve from the package.
     const XLSX = await import('xlsx')
     const book = XLSX.utils.book_new()
-    XLSX.utils.book_append_sheet(book, XLSX.utils.aoa_to_sheet([['kode_desa', 'nomor_tps', 'dpt'], ['35.09.01.2001', 1, 300]]), 'TPS')
+    XLSX.utils.book_append_sheet(
+      book,
+      XLSX.utils.aoa_to_sheet([
+        ['kode_desa', 'nomor_tps', 'dpt'],
+        ['35.09.01.2001', 1, 300],
+      ]),
+      'TPS',
+    )
     const upload = await fetch(`${url}/api/v1/tps/import`, {
       method: 'POST',
-      headers: { ...auth, 'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' },
+      headers: {
+        ...auth,
+        'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      },
       body: new Uint8Array(XLSX.write(book, { type: 'buffer', bookType: 'xlsx' }) as Buffer),
     })
     expect(upload.status).toBe(200)
     expect(((await upload.json()) as { imported: number }).imported).toBe(1)
     const workbook = await fetch(`${url}/api/v1/export/recap.xlsx`, { headers: auth })
     expect(workbook.status).toBe(200)
-    expect(Buffer.from(await workbook.arrayBuffer()).subarray(0, 2).toString()).toBe('PK')
+    expect(
+      Buffer.from(await workbook.arrayBuffer())
+        .subarray(0, 2)
+        .toString(),
+    ).toBe('PK')
     child.kill('SIGTERM')
   }, 120_000)
 })

@@ -30,18 +30,24 @@ class FakeWindow extends EventEmitter {
 }
 vi.mock('electron', () => ({ BrowserWindow: FakeWindow }))
 
-const { hardenContents, sameOrigin, denyPermissions, originOf, isTelLink, acceptCertificate } = await import('../../src/main/security')
+const { hardenContents, sameOrigin, denyPermissions, originOf, isTelLink, acceptCertificate } =
+  await import('../../src/main/security')
 const { WindowRoles } = await import('../../src/main/window-roles')
 const { openWindow } = await import('../../src/main/windows')
 const { windowSession } = await import('../../src/main/sessions')
 const { closeQuestion } = await import('../../src/main/closing')
 const { serveStartPage, START_CSP } = await import('../../src/main/start-page')
-const { checkAppSettings, readAppSettings, writeAppSettings } = await import('../../src/host/settings-file')
+const { checkAppSettings, readAppSettings, writeAppSettings } =
+  await import('../../src/host/settings-file')
 
 function navEvent(url?: string) {
-  return { url, prevented: false, preventDefault() {
-    this.prevented = true
-  } }
+  return {
+    url,
+    prevented: false,
+    preventDefault() {
+      this.prevented = true
+    },
+  }
 }
 
 /** An IPC event as Electron gives it: the sending web contents and the frame the call came from. */
@@ -102,14 +108,24 @@ describe('Electron shell: windows', () => {
     const webview = navEvent()
     contents.emit('will-attach-webview', webview)
     expect(webview.prevented).toBe(true)
-    expect(contents.openHandler!({ url: 'http://127.0.0.1:4046/papan' })).toEqual({ action: 'deny' })
+    expect(contents.openHandler!({ url: 'http://127.0.0.1:4046/papan' })).toEqual({
+      action: 'deny',
+    })
   })
 
   it('hands a tel: link with a phone number to the OS, and nothing else that leaves the origin', () => {
     const contents = new FakeContents()
     const external: string[] = []
-    hardenContents(contents as any, sameOrigin('http://127.0.0.1:4046'), (url) => external.push(url))
-    for (const url of ['tel:0812-3456-7890', 'tel:+6281234567890', 'tel:0812;phone-context=evil', 'mailto:a@b.c', 'https://evil.example/']) {
+    hardenContents(contents as any, sameOrigin('http://127.0.0.1:4046'), (url) =>
+      external.push(url),
+    )
+    for (const url of [
+      'tel:0812-3456-7890',
+      'tel:+6281234567890',
+      'tel:0812;phone-context=evil',
+      'mailto:a@b.c',
+      'https://evil.example/',
+    ]) {
       const e = navEvent()
       contents.emit('will-navigate', e, url)
       expect(e.prevented, url).toBe(true)
@@ -120,7 +136,10 @@ describe('Electron shell: windows', () => {
   })
 
   it('accepts an untrusted certificate only where it is pinned, and only that one', () => {
-    const pins = new Map([['https://127.0.0.1:4046', 'AA:BB'], ['https://192.168.1.10:4046', 'CC:DD']])
+    const pins = new Map([
+      ['https://127.0.0.1:4046', 'AA:BB'],
+      ['https://192.168.1.10:4046', 'CC:DD'],
+    ])
     expect(acceptCertificate('https://127.0.0.1:4046', 'aa:bb', pins)).toBe(true)
     expect(acceptCertificate('https://127.0.0.1:4046', 'CC:DD', pins)).toBe(false)
     expect(acceptCertificate('https://192.168.1.10:4046', 'CC:DD', pins)).toBe(true)
@@ -138,7 +157,10 @@ describe('Electron shell: windows', () => {
 
   it('refuses every permission a page asks for', () => {
     const handlers: { request?: any; check?: any } = {}
-    denyPermissions({ setPermissionRequestHandler: (h: any) => (handlers.request = h), setPermissionCheckHandler: (h: any) => (handlers.check = h) } as any)
+    denyPermissions({
+      setPermissionRequestHandler: (h: any) => (handlers.request = h),
+      setPermissionCheckHandler: (h: any) => (handlers.check = h),
+    } as any)
     for (const permission of ['media', 'geolocation', 'notifications', 'clipboard-read']) {
       const answers: boolean[] = []
       handlers.request(null, permission, (ok: boolean) => answers.push(ok))
@@ -149,14 +171,21 @@ describe('Electron shell: windows', () => {
 })
 
 describe('Electron shell: IPC', () => {
-  const desk = { adminToken: 'admin-token-0123456789', shellDisplayCode: async () => 'DISP-LAYC-ODE2' }
+  const desk = {
+    adminToken: 'admin-token-0123456789',
+    shellDisplayCode: async () => 'DISP-LAYC-ODE2',
+  }
 
   it('gives the console window the admin session and the board window a display code', async () => {
     const roles = new WindowRoles()
     roles.add(1, 'console', 'http://127.0.0.1:4046')
     roles.add(2, 'board', 'http://127.0.0.1:4046')
-    expect(await windowSession(roles, desk, ipcEvent(1, 'http://127.0.0.1:4046/'))).toEqual({ token: desk.adminToken })
-    expect(await windowSession(roles, desk, ipcEvent(2, 'http://127.0.0.1:4046/papan'))).toEqual({ token: 'DISP-LAYC-ODE2' })
+    expect(await windowSession(roles, desk, ipcEvent(1, 'http://127.0.0.1:4046/'))).toEqual({
+      token: desk.adminToken,
+    })
+    expect(await windowSession(roles, desk, ipcEvent(2, 'http://127.0.0.1:4046/papan'))).toEqual({
+      token: 'DISP-LAYC-ODE2',
+    })
   })
 
   it('refuses a foreign frame, a window that left its origin, another desk and the start screen', async () => {
@@ -194,10 +223,17 @@ describe('Electron shell: closing, start page, settings', () => {
     expect(ok.status).toBe(200)
     expect(ok.headers.get('content-security-policy')).toBe(START_CSP)
     expect(START_CSP).toContain("connect-src 'none'")
-    for (const url of [`desk-app://start/..%2Fsecret-${process.pid}.css`, 'desk-app://start/%2e%2e/%2e%2e/etc/passwd', 'desk-app://other/start.html', 'desk-app://start/missing.js']) {
+    for (const url of [
+      `desk-app://start/..%2Fsecret-${process.pid}.css`,
+      'desk-app://start/%2e%2e/%2e%2e/etc/passwd',
+      'desk-app://other/start.html',
+      'desk-app://start/missing.js',
+    ]) {
       expect((await serveStartPage(dir, { url, method: 'GET' })).status, url).toBe(404)
     }
-    expect((await serveStartPage(dir, { url: 'desk-app://start/start.html', method: 'POST' })).status).toBe(405)
+    expect(
+      (await serveStartPage(dir, { url: 'desk-app://start/start.html', method: 'POST' })).status,
+    ).toBe(405)
   })
 
   it('settings: a round trip through the file (0600), bad values refused with the field named', () => {
@@ -205,7 +241,19 @@ describe('Electron shell: closing, start page, settings', () => {
     expect(readAppSettings(file)).toEqual({ ok: true, value: { settings: {}, autoStart: false } })
     const input = {
       autoStart: true,
-      settings: { port: '4047', host: '0.0.0.0', publicUrl: 'https://Desk-Pilkada.jemberkab.go.id/', tlsCert: '/etc/desk/cert.pem', tlsKey: '/etc/desk/key.pem', staffNetworks: '10.0.0.0/8, 192.168.0.0/16', backupDir: '/media/usb', backupInterval: 120, smsAndroidUrl: 'http://192.168.1.20:8080', smsAndroidUser: 'sms', smsAndroidPassword: 'rahasia' },
+      settings: {
+        port: '4047',
+        host: '0.0.0.0',
+        publicUrl: 'https://Desk-Pilkada.jemberkab.go.id/',
+        tlsCert: '/etc/desk/cert.pem',
+        tlsKey: '/etc/desk/key.pem',
+        staffNetworks: '10.0.0.0/8, 192.168.0.0/16',
+        backupDir: '/media/usb',
+        backupInterval: 120,
+        smsAndroidUrl: 'http://192.168.1.20:8080',
+        smsAndroidUser: 'sms',
+        smsAndroidPassword: 'rahasia',
+      },
     }
     expect(writeAppSettings(file, input).ok).toBe(true)
     expect(statSync(file).mode & 0o777).toBe(0o600)
@@ -214,14 +262,28 @@ describe('Electron shell: closing, start page, settings', () => {
       ok: true,
       value: {
         autoStart: true,
-        settings: { ...input.settings, port: 4047, publicUrl: 'https://desk-pilkada.jemberkab.go.id', staffNetworks: ['10.0.0.0/8', '192.168.0.0/16'] },
+        settings: {
+          ...input.settings,
+          port: 4047,
+          publicUrl: 'https://desk-pilkada.jemberkab.go.id',
+          staffNetworks: ['10.0.0.0/8', '192.168.0.0/16'],
+        },
       },
     })
     // Written again as read, it reads back the same: the stored form is the validated one.
     writeAppSettings(file, (back as any).value)
     expect(readAppSettings(file)).toEqual(back)
 
-    const bad = checkAppSettings({ autoStart: false, settings: { port: 70000, tlsCert: '/x.pem', trustProxy: '10.0.0.0/40', publicUrl: 'javascript:alert(1)', surprise: 1 } })
+    const bad = checkAppSettings({
+      autoStart: false,
+      settings: {
+        port: 70000,
+        tlsCert: '/x.pem',
+        trustProxy: '10.0.0.0/40',
+        publicUrl: 'javascript:alert(1)',
+        surprise: 1,
+      },
+    })
     expect(bad.ok).toBe(false)
     const errors = (bad as any).errors
     expect(errors.port).toMatch(/Port harus bilangan bulat 0–65535/)
@@ -233,6 +295,9 @@ describe('Electron shell: closing, start page, settings', () => {
     expect(writeAppSettings(file, { autoStart: false, settings: { port: -1 } }).ok).toBe(false)
     expect(JSON.parse(readFileSync(file, 'utf8')).settings.port).toBe(4047)
     writeFileSync(file, '{ broken')
-    expect(readAppSettings(file)).toMatchObject({ ok: false, errors: { form: expect.stringMatching(/bukan JSON yang sah/) } })
+    expect(readAppSettings(file)).toMatchObject({
+      ok: false,
+      errors: { form: expect.stringMatching(/bukan JSON yang sah/) },
+    })
   })
 })

@@ -22,7 +22,10 @@ describe('desktop start screen in Chromium', () => {
   beforeAll(async () => {
     const dir = builtUi()
     server = createServer((req, res) => {
-      void serveStartPage(dir, { url: `desk-app://start${req.url}`, method: req.method ?? 'GET' }).then(async (answer) => {
+      void serveStartPage(dir, {
+        url: `desk-app://start${req.url}`,
+        method: req.method ?? 'GET',
+      }).then(async (answer) => {
         res.writeHead(answer.status, Object.fromEntries(answer.headers))
         res.end(Buffer.from(await answer.arrayBuffer()))
       })
@@ -36,9 +39,21 @@ describe('desktop start screen in Chromium', () => {
     server?.close()
   })
 
-  async function openStart(state: Partial<StartState>, saveAnswer: unknown = { ok: true, restartNeeded: false }): Promise<Page> {
+  async function openStart(
+    state: Partial<StartState>,
+    saveAnswer: unknown = { ok: true, restartNeeded: false },
+  ): Promise<Page> {
     const page = await browser.newPage({ viewport: { width: 1100, height: 760 } })
-    const full: StartState = { settings: {}, autoStart: false, errors: {}, running: false, file: '/home/operator/.config/desk-pilkada/settings.json', version: '0.1.0', desks: [], ...state }
+    const full: StartState = {
+      settings: {},
+      autoStart: false,
+      errors: {},
+      running: false,
+      file: '/home/operator/.config/desk-pilkada/settings.json',
+      version: '0.1.0',
+      desks: [],
+      ...state,
+    }
     await page.addInitScript(
       ([s, answer]) => {
         const calls: unknown[] = []
@@ -50,8 +65,17 @@ describe('desktop start screen in Chromium', () => {
             state: async () => s,
             save: async (input: unknown) => (calls.push(['save', input]), answer),
             pick: async (kind: string) => (calls.push(['pick', kind]), '/media/usb/cadangan'),
-            startOwn: async () => (calls.push(['startOwn']), { ok: false, message: 'Port 4046 sudah dipakai program lain. Pilih port lain dengan --port.' }),
-            openDesk: async (url: string, mode: string) => (calls.push(['openDesk', url, mode]), { ok: true }),
+            startOwn: async () => (
+              calls.push(['startOwn']),
+              {
+                ok: false,
+                message: 'Port 4046 sudah dipakai program lain. Pilih port lain dengan --port.',
+              }
+            ),
+            openDesk: async (url: string, mode: string) => (
+              calls.push(['openDesk', url, mode]),
+              { ok: true }
+            ),
             onDesks: (l: (d: unknown) => void) => ((push = l), () => (push = null)),
           },
         })
@@ -63,12 +87,32 @@ describe('desktop start screen in Chromium', () => {
     return page
   }
 
-  const desk = (id: string, name: string, url: string, training = false, version = '0.1.0'): AdvertisedDesk => ({ id, name, regency: '35.09', version, training, url, certFingerprint: null })
+  const desk = (
+    id: string,
+    name: string,
+    url: string,
+    training = false,
+    version = '0.1.0',
+  ): AdvertisedDesk => ({
+    id,
+    name,
+    regency: '35.09',
+    version,
+    training,
+    url,
+    certFingerprint: null,
+  })
 
   it('lists the desks advertised on the LAN as they come and go, and opens one as a workstation or board', async () => {
     const page = await openStart({})
     await page.waitForSelector('[data-testid=no-desks]')
-    await page.evaluate((list) => (window as any).__push(list), [desk('a', 'Kabupaten Jember', 'http://192.168.1.10:4046'), desk('b', 'Kabupaten Jember', 'http://192.168.1.11:4046', true, '0.0.9')])
+    await page.evaluate(
+      (list) => (window as any).__push(list),
+      [
+        desk('a', 'Kabupaten Jember', 'http://192.168.1.10:4046'),
+        desk('b', 'Kabupaten Jember', 'http://192.168.1.11:4046', true, '0.0.9'),
+      ],
+    )
     await page.waitForSelector('[data-desk=b]')
     // A desk of another version is flagged: laptops of one night should run the same app.
     expect(await page.locator('[data-desk=a] [data-testid=version-warning]').count()).toBe(0)
@@ -80,7 +124,10 @@ describe('desktop start screen in Chromium', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'start-screen-1100x760.png') })
     await page.click('[data-desk=b] >> text=Buka papan')
     await page.click('[data-desk=a] >> text=Buka sebagai workstation')
-    await page.evaluate((list) => (window as any).__push(list), [desk('b', 'Kabupaten Jember', 'http://192.168.1.11:4046', true)])
+    await page.evaluate(
+      (list) => (window as any).__push(list),
+      [desk('b', 'Kabupaten Jember', 'http://192.168.1.11:4046', true)],
+    )
     await page.waitForFunction(() => document.querySelectorAll('[data-desk]').length === 1)
     expect(await page.evaluate(() => (window as any).__calls)).toEqual([
       ['openDesk', 'http://192.168.1.11:4046', 'board'],
@@ -94,12 +141,17 @@ describe('desktop start screen in Chromium', () => {
     expect(await page.textContent('.summary')).toContain('Cadangan ke /media/usb tiap 60 detik')
     await page.click('text=Mulai desk')
     await page.waitForSelector('.notice')
-    expect(await page.textContent('.notice')).toBe('Port 4046 sudah dipakai program lain. Pilih port lain dengan --port.')
+    expect(await page.textContent('.notice')).toBe(
+      'Port 4046 sudah dipakai program lain. Pilih port lain dengan --port.',
+    )
     await page.close()
   })
 
   it('edits settings: folder picked in the dialog, refused values shown on their fields', async () => {
-    const page = await openStart({}, { ok: false, errors: { port: 'Port harus bilangan bulat 0–65535' } })
+    const page = await openStart(
+      {},
+      { ok: false, errors: { port: 'Port harus bilangan bulat 0–65535' } },
+    )
     await page.click('text=Pengaturan…')
     await page.fill('#setting-port', '99999')
     await page.click('#setting-backupDir ~ button')
@@ -108,9 +160,20 @@ describe('desktop start screen in Chromium', () => {
     await page.click('text=Simpan pengaturan')
     await page.waitForSelector('#setting-port[aria-invalid=true]')
     expect(await page.textContent('.notice')).toContain('perbaiki isian yang ditandai merah')
-    expect(await page.locator('#setting-port ~ .field-error, .field:has(#setting-port) .field-error').first().textContent()).toBe('Port harus bilangan bulat 0–65535')
+    expect(
+      await page
+        .locator('#setting-port ~ .field-error, .field:has(#setting-port) .field-error')
+        .first()
+        .textContent(),
+    ).toBe('Port harus bilangan bulat 0–65535')
     const calls = await page.evaluate(() => (window as any).__calls)
-    expect(calls.at(-1)).toEqual(['save', { settings: { port: '99999', host: '127.0.0.1', backupDir: '/media/usb/cadangan' }, autoStart: false }])
+    expect(calls.at(-1)).toEqual([
+      'save',
+      {
+        settings: { port: '99999', host: '127.0.0.1', backupDir: '/media/usb/cadangan' },
+        autoStart: false,
+      },
+    ])
     await page.setViewportSize({ width: 1100, height: 1600 })
     await page.screenshot({ path: join(ARTIFACTS, 'start-settings-1100.png'), fullPage: true })
     await page.close()
@@ -121,7 +184,10 @@ describe('desktop start screen in Chromium', () => {
     await page.click('text=Buka konsol')
     await page.fill('#manual-url', 'https://192.168.1.12:4046')
     await page.click('.field:has(#manual-url) >> text=Papan')
-    expect(await page.evaluate(() => (window as any).__calls)).toEqual([['startOwn'], ['openDesk', 'https://192.168.1.12:4046', 'board']])
+    expect(await page.evaluate(() => (window as any).__calls)).toEqual([
+      ['startOwn'],
+      ['openDesk', 'https://192.168.1.12:4046', 'board'],
+    ])
     await page.close()
   })
 

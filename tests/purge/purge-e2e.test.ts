@@ -10,13 +10,33 @@ import { ADMIN_TOKEN, DESA_A, DESA_B, sid, startDesk, tpsCsv, type TestDesk } fr
 
 const SHOTS = join(__dirname, '..', '.artifacts', 'purge')
 const VIEWPORT = { width: 1366, height: 768 }
-const sheet = (tps: string) => ({ submissionId: sid(), tps, contest: 'bupati', votes: { '1': 150, '2': 120 }, invalid: 10 })
+const sheet = (tps: string) => ({
+  submissionId: sid(),
+  tps,
+  contest: 'bupati',
+  votes: { '1': 150, '2': 120 },
+  invalid: 10,
+})
 
 /** A desk with one real and two simulated reports. */
 async function seed(desk: TestDesk): Promise<void> {
   expect((await desk.call('POST', '/tps/import', tpsCsv([DESA_A, DESA_B], 2))).status).toBe(200)
-  const real = (await desk.call('POST', '/users', { name: 'Pelapor Asli', phone: '0812', role: 'reporter', region: DESA_A })).body.accessCode
-  const sim = (await desk.call('POST', '/users?simulated=1', { name: 'Pelapor B (simulasi)', phone: '0813', role: 'reporter', region: DESA_B })).body.accessCode
+  const real = (
+    await desk.call('POST', '/users', {
+      name: 'Pelapor Asli',
+      phone: '0812',
+      role: 'reporter',
+      region: DESA_A,
+    })
+  ).body.accessCode
+  const sim = (
+    await desk.call('POST', '/users?simulated=1', {
+      name: 'Pelapor B (simulasi)',
+      phone: '0813',
+      role: 'reporter',
+      region: DESA_B,
+    })
+  ).body.accessCode
   expect((await desk.call('POST', '/results', sheet(`${DESA_A}.001`), real)).status).toBe(201)
   expect((await desk.call('POST', '/results', sheet(`${DESA_B}.001`), sim)).status).toBe(201)
   expect((await desk.call('POST', '/results', sheet(`${DESA_B}.002`), sim)).status).toBe(201)
@@ -39,7 +59,11 @@ describe('purge button on the console (Chromium, 1366×768)', () => {
   })
 
   it('lists what will go, asks again, removes it, and says so', async () => {
-    const context = await browser.newContext({ viewport: VIEWPORT, locale: 'id-ID', timezoneId: 'Asia/Jakarta' })
+    const context = await browser.newContext({
+      viewport: VIEWPORT,
+      locale: 'id-ID',
+      timezoneId: 'Asia/Jakarta',
+    })
     await context.addInitScript((token) => sessionStorage.setItem('desk.token', token), ADMIN_TOKEN)
     context.setDefaultTimeout(15_000)
     const page = await context.newPage()
@@ -73,9 +97,14 @@ describe('purge button on the console (Chromium, 1366×768)', () => {
 
 function cli(args: string[]): Promise<{ code: number; out: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [join(builtApp(), 'main', 'cli.js'), ...args], { timeout: 60_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, out: stdout + stderr })
-    })
+    execFile(
+      process.execPath,
+      [join(builtApp(), 'main', 'cli.js'), ...args],
+      { timeout: 60_000 },
+      (err, stdout, stderr) => {
+        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, out: stdout + stderr })
+      },
+    )
   })
 }
 
@@ -95,7 +124,10 @@ describe('npm run desk -- purge-simulated', () => {
     const again = await cli(['purge-simulated', '--data-dir', dataDir])
     expect(again.out).toContain('Tidak ada data simulasi')
     const restarted = await startDesk({ dataDir })
-    expect((await restarted.call('GET', '/recap?contest=bupati&level=kabupaten')).body.rows[0].tpsReported).toBe(1)
+    expect(
+      (await restarted.call('GET', '/recap?contest=bupati&level=kabupaten')).body.rows[0]
+        .tpsReported,
+    ).toBe(1)
     await restarted.stop()
     rmSync(dataDir, { recursive: true, force: true })
   }, 120_000)

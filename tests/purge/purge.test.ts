@@ -9,7 +9,11 @@ const A2 = `${DESA_A}.002`
 const A3 = `${DESA_A}.003`
 const B1 = `${DESA_B}.001`
 
-const sheet = (tps: string, votes: Record<string, number> = { '1': 150, '2': 120 }, invalid = 10) => ({ submissionId: sid(), tps, contest: 'bupati', votes, invalid })
+const sheet = (
+  tps: string,
+  votes: Record<string, number> = { '1': 150, '2': 120 },
+  invalid = 10,
+) => ({ submissionId: sid(), tps, contest: 'bupati', votes, invalid })
 
 describe('purge-simulated (API)', () => {
   let desk: TestDesk
@@ -21,27 +25,75 @@ describe('purge-simulated (API)', () => {
   beforeAll(async () => {
     desk = await startDesk()
     expect((await desk.call('POST', '/tps/import', tpsCsv([DESA_A, DESA_B], 3))).status).toBe(200)
-    real = (await desk.call('POST', '/users', { name: 'Pelapor Asli', phone: '0812', role: 'reporter', region: DESA_A })).body.accessCode
-    simA = (await desk.call('POST', '/users?simulated=1', { name: 'Pelapor A (simulasi)', phone: '0813', role: 'reporter', region: DESA_A })).body.accessCode
-    simB = (await desk.call('POST', '/users?simulated=1', { name: 'Pelapor B (simulasi)', phone: '0814', role: 'reporter', region: DESA_B })).body.accessCode
+    real = (
+      await desk.call('POST', '/users', {
+        name: 'Pelapor Asli',
+        phone: '0812',
+        role: 'reporter',
+        region: DESA_A,
+      })
+    ).body.accessCode
+    simA = (
+      await desk.call('POST', '/users?simulated=1', {
+        name: 'Pelapor A (simulasi)',
+        phone: '0813',
+        role: 'reporter',
+        region: DESA_A,
+      })
+    ).body.accessCode
+    simB = (
+      await desk.call('POST', '/users?simulated=1', {
+        name: 'Pelapor B (simulasi)',
+        phone: '0814',
+        role: 'reporter',
+        region: DESA_B,
+      })
+    ).body.accessCode
 
     // B1: only the simulator reported.
     expect((await desk.call('POST', '/results', sheet(B1), simB)).status).toBe(201)
     // A1: the simulator first, then a real report that differs (held as a conflict).
-    expect((await desk.call('POST', '/results', sheet(A1, { '1': 200, '2': 50 }), simA)).status).toBe(201)
-    expect((await desk.call('POST', '/results', sheet(A1, { '1': 90, '2': 180 }, 5), real)).status).toBe(202)
+    expect(
+      (await desk.call('POST', '/results', sheet(A1, { '1': 200, '2': 50 }), simA)).status,
+    ).toBe(201)
+    expect(
+      (await desk.call('POST', '/results', sheet(A1, { '1': 90, '2': 180 }, 5), real)).status,
+    ).toBe(202)
     // A2: a real report first; the simulator's differing one is a conflict.
-    expect((await desk.call('POST', '/results', sheet(A2, { '1': 100, '2': 100 }), real)).status).toBe(201)
-    expect((await desk.call('POST', '/results', sheet(A2, { '1': 10, '2': 10 }), simA)).status).toBe(202)
+    expect(
+      (await desk.call('POST', '/results', sheet(A2, { '1': 100, '2': 100 }), real)).status,
+    ).toBe(201)
+    expect(
+      (await desk.call('POST', '/results', sheet(A2, { '1': 10, '2': 10 }), simA)).status,
+    ).toBe(202)
     // A3: the simulator postponed it (with the admin token, marked as simulated).
-    expect((await desk.call('POST', `/tps/${A3}/status?simulated=1`, { status: 'postponed', reason: 'Banjir (simulasi)' })).status).toBe(200)
-    expect((await desk.call('POST', '/incidents?simulated=1', { tps: B1, category: 'cuaca', urgency: 'sedang', text: 'Hujan deras (simulasi)' }, simB)).status).toBe(201)
+    expect(
+      (
+        await desk.call('POST', `/tps/${A3}/status?simulated=1`, {
+          status: 'postponed',
+          reason: 'Banjir (simulasi)',
+        })
+      ).status,
+    ).toBe(200)
+    expect(
+      (
+        await desk.call(
+          'POST',
+          '/incidents?simulated=1',
+          { tps: B1, category: 'cuaca', urgency: 'sedang', text: 'Hujan deras (simulasi)' },
+          simB,
+        )
+      ).status,
+    ).toBe(201)
     // A snapshot frozen before the purge.
     // Reports still wait for a supervisor: freezing asks first (issue 12), the test confirms the count.
     const asked = await desk.call('POST', '/export/snapshots', { label: 'Sebelum pembersihan' })
     const snap =
       asked.status === 409
-        ? await desk.call('POST', '/export/snapshots', { label: 'Sebelum pembersihan', confirmOpenConflicts: asked.body.error.openConflicts })
+        ? await desk.call('POST', '/export/snapshots', {
+            label: 'Sebelum pembersihan',
+            confirmOpenConflicts: asked.body.error.openConflicts,
+          })
         : asked
     expect(snap.status).toBe(201)
     snapshotSha = JSON.stringify((await desk.call('GET', `/export/snapshots/${snap.body.id}`)).body)
@@ -76,7 +128,9 @@ describe('purge-simulated (API)', () => {
     const bad = await desk.call('POST', '/admin/purge-simulated', { confirm: '0123456789abcdef' })
     expect(bad.status).toBe(409)
     expect(bad.body.error.message).toContain('berubah')
-    expect((await desk.call('POST', '/admin/purge-simulated', {})).body.error.fields.confirm).toBeDefined()
+    expect(
+      (await desk.call('POST', '/admin/purge-simulated', {})).body.error.fields.confirm,
+    ).toBeDefined()
   })
 
   it('removes results, conflicts, accounts, status changes and incidents; real reports stand; logs stay', async () => {
@@ -86,7 +140,8 @@ describe('purge-simulated (API)', () => {
     expect(done.body).toMatchObject({ results: 2, accounts: 2, incidents: 1 })
 
     // Recap: A1 now holds the real report (90/180), A2 its real one, B1 nothing.
-    const rows = (await desk.call('GET', '/recap?contest=bupati&level=tps&parent=' + DESA_A)).body.rows as any[]
+    const rows = (await desk.call('GET', '/recap?contest=bupati&level=tps&parent=' + DESA_A)).body
+      .rows as any[]
     const a1 = rows.find((r) => r.code === A1)
     expect(a1).toMatchObject({ votes: { '1': 90, '2': 180 } })
     expect(rows.find((r) => r.code === A2)).toMatchObject({ votes: { '1': 100, '2': 100 } })
@@ -94,7 +149,9 @@ describe('purge-simulated (API)', () => {
     expect(kab.tpsReported).toBe(2)
     expect((await desk.call('GET', '/conflicts')).body.conflicts).toEqual([])
     // The TPS the simulator postponed is active again.
-    expect((await desk.call('GET', '/tps')).body.tps.find((t: any) => t.code === A3).status).toBe('active')
+    expect((await desk.call('GET', '/tps')).body.tps.find((t: any) => t.code === A3).status).toBe(
+      'active',
+    )
     // Simulated accounts are gone: their codes no longer open anything.
     expect((await desk.call('GET', '/me', undefined, simA)).status).toBe(401)
     expect((await desk.call('GET', '/me', undefined, real)).status).toBe(200)
@@ -103,12 +160,17 @@ describe('purge-simulated (API)', () => {
     expect((await desk.call('POST', '/results', sheet(A3), real)).status).toBe(201)
     // Snapshots stay as frozen.
     const snaps = (await desk.call('GET', '/export/snapshots')).body.snapshots
-    expect(JSON.stringify((await desk.call('GET', `/export/snapshots/${snaps[0].id}`)).body)).toBe(snapshotSha)
+    expect(JSON.stringify((await desk.call('GET', `/export/snapshots/${snaps[0].id}`)).body)).toBe(
+      snapshotSha,
+    )
 
     // The append-only logs keep what was sent, and say who purged.
     const db = new Database(join(desk.dataDir, 'desk.sqlite'), { readonly: true })
-    const submissions = (db.prepare('SELECT count(*) AS n FROM submissions').get() as { n: number }).n
-    const audit = db.prepare("SELECT actor, detail FROM audit WHERE action = 'simulation.purged'").all() as { actor: string; detail: string }[]
+    const submissions = (db.prepare('SELECT count(*) AS n FROM submissions').get() as { n: number })
+      .n
+    const audit = db
+      .prepare("SELECT actor, detail FROM audit WHERE action = 'simulation.purged'")
+      .all() as { actor: string; detail: string }[]
     db.close()
     expect(submissions).toBe(6)
     expect(audit).toHaveLength(1)
@@ -118,28 +180,72 @@ describe('purge-simulated (API)', () => {
     // Nothing left: the summary says so and a second purge is refused.
     const after = (await desk.call('GET', '/admin/purge-simulated')).body
     expect(after.empty).toBe(true)
-    expect((await desk.call('POST', '/admin/purge-simulated', { confirm: after.confirm })).status).toBe(409)
+    expect(
+      (await desk.call('POST', '/admin/purge-simulated', { confirm: after.confirm })).status,
+    ).toBe(409)
   })
 })
 
 describe('purge-simulated: what must stay', () => {
-  it('revokes (not deletes) a simulated account a real operator called, and keeps a person\'s later status decision', async () => {
+  it("revokes (not deletes) a simulated account a real operator called, and keeps a person's later status decision", async () => {
     const desk = await startDesk()
     try {
       expect((await desk.call('POST', '/tps/import', tpsCsv([DESA_A], 3))).status).toBe(200)
-      const sim = (await desk.call('POST', '/users?simulated=1', { name: 'Pelapor (simulasi)', phone: '0813', role: 'reporter', region: DESA_A })).body
-      const operator = (await desk.call('POST', '/users', { name: 'Operator', phone: '0815', role: 'operator', region: '35.09' })).body.accessCode
-      expect((await desk.call('POST', `/console/chase/${sim.id}/calls`, { outcome: 'no_answer', note: 'Tidak diangkat' }, operator)).status).toBe(201)
+      const sim = (
+        await desk.call('POST', '/users?simulated=1', {
+          name: 'Pelapor (simulasi)',
+          phone: '0813',
+          role: 'reporter',
+          region: DESA_A,
+        })
+      ).body
+      const operator = (
+        await desk.call('POST', '/users', {
+          name: 'Operator',
+          phone: '0815',
+          role: 'operator',
+          region: '35.09',
+        })
+      ).body.accessCode
+      expect(
+        (
+          await desk.call(
+            'POST',
+            `/console/chase/${sim.id}/calls`,
+            { outcome: 'no_answer', note: 'Tidak diangkat' },
+            operator,
+          )
+        ).status,
+      ).toBe(201)
       // The simulator postponed A1; a supervisor then merged it for real: the person's decision stands.
-      expect((await desk.call('POST', `/tps/${A1}/status?simulated=1`, { status: 'postponed', reason: 'Banjir (simulasi)' })).status).toBe(200)
-      expect((await desk.call('POST', `/tps/${A1}/status`, { status: 'merged', reason: 'Digabung ke TPS 002', mergedInto: A2 })).status).toBe(200)
+      expect(
+        (
+          await desk.call('POST', `/tps/${A1}/status?simulated=1`, {
+            status: 'postponed',
+            reason: 'Banjir (simulasi)',
+          })
+        ).status,
+      ).toBe(200)
+      expect(
+        (
+          await desk.call('POST', `/tps/${A1}/status`, {
+            status: 'merged',
+            reason: 'Digabung ke TPS 002',
+            mergedInto: A2,
+          })
+        ).status,
+      ).toBe(200)
       const preview = (await desk.call('GET', '/admin/purge-simulated')).body
       expect(preview).toMatchObject({ accounts: 0, accountsRevoked: 1, tpsStatus: [] })
-      expect((await desk.call('POST', '/admin/purge-simulated', { confirm: preview.confirm })).status).toBe(200)
+      expect(
+        (await desk.call('POST', '/admin/purge-simulated', { confirm: preview.confirm })).status,
+      ).toBe(200)
       expect((await desk.call('GET', '/me', undefined, sim.accessCode)).status).toBe(401)
       const calls = await desk.call('GET', `/console/chase/${sim.id}/calls`, undefined, operator)
       expect(calls.body.calls).toHaveLength(1)
-      expect((await desk.call('GET', '/tps')).body.tps.find((t: any) => t.code === A1).status).toBe('merged')
+      expect((await desk.call('GET', '/tps')).body.tps.find((t: any) => t.code === A1).status).toBe(
+        'merged',
+      )
     } finally {
       await desk.stop()
     }

@@ -7,7 +7,12 @@ import { DESA_A, DESA_B, DESA_C, sid, startDesk, tpsCsv, type TestDesk } from '.
 const TPS_A1 = `${DESA_A}.001`
 const TPS_C1 = `${DESA_C}.001`
 
-function sheet(tps: string, contest = 'bupati', votes: Record<string, number> = { '1': 150, '2': 120 }, invalid = 10) {
+function sheet(
+  tps: string,
+  contest = 'bupati',
+  votes: Record<string, number> = { '1': 150, '2': 120 },
+  invalid = 10,
+) {
   return { submissionId: sid(), tps, contest, votes, invalid }
 }
 
@@ -23,7 +28,12 @@ describe('API v1 core', () => {
     const imp = await desk.call('POST', '/tps/import', tpsCsv([DESA_A, DESA_B, DESA_C], 3, 300))
     expect(imp.status).toBe(200)
     const mk = async (role: string, region?: string) => {
-      const r = await desk.call('POST', '/users', { name: `${role} ${region ?? ''}`, phone: '0812-3456-7890', role, region })
+      const r = await desk.call('POST', '/users', {
+        name: `${role} ${region ?? ''}`,
+        phone: '0812-3456-7890',
+        role,
+        region,
+      })
       expect(r.status).toBe(201)
       return r.body.accessCode as string
     }
@@ -35,14 +45,19 @@ describe('API v1 core', () => {
   afterAll(() => desk.stop())
 
   it('answers health and serves the Jember configuration', async () => {
-    expect((await desk.call('GET', '/health', undefined, null)).body).toMatchObject({ status: 'ok', regency: '35.09' })
+    expect((await desk.call('GET', '/health', undefined, null)).body).toMatchObject({
+      status: 'ok',
+      regency: '35.09',
+    })
     const cfg = (await desk.call('GET', '/config', undefined, null)).body
     expect(cfg.regency).toEqual({ code: '35.09', name: 'Kabupaten Jember' })
     expect(cfg.contests.map((c: any) => [c.id, c.candidates.length])).toEqual([
       ['gubernur', 3],
       ['bupati', 2],
     ])
-    expect(cfg.contests[0].candidates[1].name).toBe('Khofifah Indar Parawansa - Emil Elestianto Dardak')
+    expect(cfg.contests[0].candidates[1].name).toBe(
+      'Khofifah Indar Parawansa - Emil Elestianto Dardak',
+    )
   })
 
   it('lists the 31 kecamatan and 248 desa/kelurahan of Jember', async () => {
@@ -78,7 +93,11 @@ describe('API v1 core', () => {
     expect(Object.keys(r.body.error.fields)).toEqual(expect.arrayContaining(['name', 'role']))
     const noRegion = await desk.call('POST', '/users', { name: 'Budi', role: 'reporter' })
     expect(noRegion.body.error.fields.region).toBeDefined()
-    const outside = await desk.call('POST', '/users', { name: 'Budi', role: 'reporter', region: '35.78.01' })
+    const outside = await desk.call('POST', '/users', {
+      name: 'Budi',
+      role: 'reporter',
+      region: '35.78.01',
+    })
     expect(outside.status).toBe(400)
   })
 
@@ -86,11 +105,25 @@ describe('API v1 core', () => {
     const body = sheet(TPS_A1)
     const first = await desk.call('POST', '/results', body, reporterA)
     expect(first.status).toBe(201)
-    expect(first.body).toMatchObject({ status: 'accepted', tps: TPS_A1, contest: 'bupati', warnings: [] })
+    expect(first.body).toMatchObject({
+      status: 'accepted',
+      tps: TPS_A1,
+      contest: 'bupati',
+      warnings: [],
+    })
     const retry = await desk.call('POST', '/results', body, reporterA)
     expect(retry.status).toBe(200)
-    expect(retry.body).toMatchObject({ status: 'duplicate', receipt: first.body.receipt, replayOf: 'accepted' })
-    const confirm = await desk.call('POST', '/results', { ...body, submissionId: sid('kec') }, kecReporter)
+    expect(retry.body).toMatchObject({
+      status: 'duplicate',
+      receipt: first.body.receipt,
+      replayOf: 'accepted',
+    })
+    const confirm = await desk.call(
+      'POST',
+      '/results',
+      { ...body, submissionId: sid('kec') },
+      kecReporter,
+    )
     expect(confirm.status).toBe(200)
     expect(confirm.body.status).toBe('duplicate')
   })
@@ -98,7 +131,12 @@ describe('API v1 core', () => {
   it('holds a differing report as a conflict (202) and never overwrites the accepted one', async () => {
     const tps = `${DESA_A}.002`
     expect((await desk.call('POST', '/results', sheet(tps), reporterA)).status).toBe(201)
-    const other = await desk.call('POST', '/results', sheet(tps, 'bupati', { '1': 100, '2': 170 }), kecReporter)
+    const other = await desk.call(
+      'POST',
+      '/results',
+      sheet(tps, 'bupati', { '1': 100, '2': 170 }),
+      kecReporter,
+    )
     expect(other.status).toBe(202)
     expect(other.body.status).toBe('conflict')
     expect(other.body.conflictId).toBeGreaterThan(0)
@@ -115,22 +153,53 @@ describe('API v1 core', () => {
     expect(reused.status).toBe(409)
     expect(reused.body.error.code).toBe('submission_id_reused')
     // Whatever the other body holds: an impossible sheet, an unknown TPS.
-    const impossible = await desk.call('POST', '/results', { ...body, votes: { '1': -150, '2': 200, '3': 50 } }, reporterA)
+    const impossible = await desk.call(
+      'POST',
+      '/results',
+      { ...body, votes: { '1': -150, '2': 200, '3': 50 } },
+      reporterA,
+    )
     expect(impossible.status).toBe(409)
-    const elsewhere = await desk.call('POST', '/results', { ...body, tps: `${DESA_A}.999` }, reporterA)
+    const elsewhere = await desk.call(
+      'POST',
+      '/results',
+      { ...body, tps: `${DESA_A}.999` },
+      reporterA,
+    )
     expect(elsewhere.status).toBe(409)
   })
 
   it('refuses impossible sheets with the field named, and stores nothing', async () => {
-    const bad = await desk.call('POST', '/results', sheet(`${DESA_B}.001`, 'bupati', { '1': -3, '2': 1.5 }), kecReporter)
+    const bad = await desk.call(
+      'POST',
+      '/results',
+      sheet(`${DESA_B}.001`, 'bupati', { '1': -3, '2': 1.5 }),
+      kecReporter,
+    )
     expect(bad.status).toBe(400)
     expect(bad.body.error.fields).toMatchObject({
       'votes.1': expect.stringContaining('paslon 1'),
       'votes.2': expect.stringContaining('paslon 2'),
     })
-    const missing = await desk.call('POST', '/results', { submissionId: sid(), tps: `${DESA_B}.001`, contest: 'bupati', votes: { '1': 5 }, invalid: 0 }, kecReporter)
+    const missing = await desk.call(
+      'POST',
+      '/results',
+      {
+        submissionId: sid(),
+        tps: `${DESA_B}.001`,
+        contest: 'bupati',
+        votes: { '1': 5 },
+        invalid: 0,
+      },
+      kecReporter,
+    )
     expect(missing.body.error.fields['votes.2']).toBe('Suara paslon 2 wajib diisi')
-    const noId = await desk.call('POST', '/results', { tps: `${DESA_B}.001`, contest: 'bupati', votes: {}, invalid: 0 }, kecReporter)
+    const noId = await desk.call(
+      'POST',
+      '/results',
+      { tps: `${DESA_B}.001`, contest: 'bupati', votes: {}, invalid: 0 },
+      kecReporter,
+    )
     expect(noId.body.error.fields.submissionId).toBeDefined()
     const detail = await desk.call('GET', `/tps/${DESA_B}.001`)
     expect(detail.body.results).toEqual([])
@@ -140,7 +209,10 @@ describe('API v1 core', () => {
     const r = await desk.call(
       'POST',
       '/results',
-      { ...sheet(`${DESA_B}.002`, 'bupati', { '1': 200, '2': 150 }, 10), voters: { dpt: 350, dptb: 5, dpk: 5 } },
+      {
+        ...sheet(`${DESA_B}.002`, 'bupati', { '1': 200, '2': 150 }, 10),
+        voters: { dpt: 350, dptb: 5, dpk: 5 },
+      },
       kecReporter,
     )
     expect(r.status).toBe(201)
@@ -153,9 +225,13 @@ describe('API v1 core', () => {
     const out = await desk.call('POST', '/results', sheet(TPS_C1), reporterA)
     expect(out.status).toBe(403)
     expect(out.body.error.message).toContain('di luar wilayah')
-    expect((await desk.call('POST', '/results', sheet(`${DESA_B}.003`), reporterA)).status).toBe(403)
+    expect((await desk.call('POST', '/results', sheet(`${DESA_B}.003`), reporterA)).status).toBe(
+      403,
+    )
     expect((await desk.call('POST', '/results', sheet(TPS_C1), display)).status).toBe(403)
-    expect((await desk.call('POST', '/results', sheet(`${DESA_A}.099`), reporterA)).status).toBe(404)
+    expect((await desk.call('POST', '/results', sheet(`${DESA_A}.099`), reporterA)).status).toBe(
+      404,
+    )
     expect((await desk.call('POST', '/results', sheet(TPS_A1, 'dprd'), reporterA)).status).toBe(404)
     // the reporter's TPS list is their desa only
     const list = await desk.call('GET', '/tps', undefined, reporterA)
@@ -163,12 +239,20 @@ describe('API v1 core', () => {
   })
 
   it('lets an operator enter a phoned-in result for any TPS, recorded with channel telepon', async () => {
-    const r = await desk.call('POST', '/results', { ...sheet(TPS_C1), caller: { name: 'Pak Slamet', phone: '0812' } }, operator, {
-      'X-Desk-Channel': 'telepon',
-    })
+    const r = await desk.call(
+      'POST',
+      '/results',
+      { ...sheet(TPS_C1), caller: { name: 'Pak Slamet', phone: '0812' } },
+      operator,
+      {
+        'X-Desk-Channel': 'telepon',
+      },
+    )
     expect(r.status).toBe(201)
     const db = new Database(join(desk.dataDir, 'desk.sqlite'), { readonly: true })
-    const row = db.prepare('SELECT channel, actor, address FROM submissions WHERE tps = ?').get(TPS_C1) as any
+    const row = db
+      .prepare('SELECT channel, actor, address FROM submissions WHERE tps = ?')
+      .get(TPS_C1) as any
     db.close()
     expect(row.channel).toBe('telepon')
     expect(row.address).toMatch(/127\.0\.0\.1/)
@@ -179,8 +263,15 @@ describe('API v1 core', () => {
     const bupati = p.contests.find((c: any) => c.contest === 'bupati')
     expect(bupati).toMatchObject({ expected: 9, reported: 4 })
     expect(bupati.kecamatan).toHaveLength(31)
-    expect(bupati.kecamatan.find((k: any) => k.code === '35.09.01')).toMatchObject({ expected: 6, reported: 3, percent: 50 })
-    expect(bupati.kecamatan.find((k: any) => k.code === '35.09.19')).toMatchObject({ expected: 3, reported: 1 })
+    expect(bupati.kecamatan.find((k: any) => k.code === '35.09.01')).toMatchObject({
+      expected: 6,
+      reported: 3,
+      percent: 50,
+    })
+    expect(bupati.kecamatan.find((k: any) => k.code === '35.09.19')).toMatchObject({
+      expected: 3,
+      reported: 1,
+    })
   })
 
   it('serves the recap at every level with totals that agree', async () => {
@@ -203,15 +294,37 @@ describe('API v1 core', () => {
     )
     // Desa A got 150/120 (+10 invalid) twice; desa B one flagged 200/150 (+10); nothing else in Jombang.
     const desaA = desa.rows.find((r: any) => r.code === DESA_A)
-    expect(desaA).toMatchObject({ votes: { '1': 300, '2': 240 }, valid: 540, invalid: 20, total: 560 })
-    expect(desa.rows.find((r: any) => r.code === DESA_B)).toMatchObject({ votes: { '1': 200, '2': 150 }, valid: 350, invalid: 10 })
+    expect(desaA).toMatchObject({
+      votes: { '1': 300, '2': 240 },
+      valid: 540,
+      invalid: 20,
+      total: 560,
+    })
+    expect(desa.rows.find((r: any) => r.code === DESA_B)).toMatchObject({
+      votes: { '1': 200, '2': 150 },
+      valid: 350,
+      invalid: 10,
+    })
     const tps = (await desk.call('GET', `/recap?contest=bupati&level=tps&parent=${DESA_A}`)).body
-    expect(tps.rows.map((r: any) => [r.code, r.reported, r.votes['1'], r.votes['2'], r.invalid, r.total])).toEqual([
+    expect(
+      tps.rows.map((r: any) => [
+        r.code,
+        r.reported,
+        r.votes['1'],
+        r.votes['2'],
+        r.invalid,
+        r.total,
+      ]),
+    ).toEqual([
       [`${DESA_A}.001`, true, 150, 120, 10, 280],
       [`${DESA_A}.002`, true, 150, 120, 10, 280],
       [`${DESA_A}.003`, false, 0, 0, 0, 0],
     ])
-    expect(tps.total).toMatchObject({ votes: desaA.votes, valid: desaA.valid, invalid: desaA.invalid })
+    expect(tps.total).toMatchObject({
+      votes: desaA.votes,
+      valid: desaA.valid,
+      invalid: desaA.invalid,
+    })
     // every TPS row of the regency adds up to the kabupaten row
     const allTps = (await desk.call('GET', '/recap?contest=bupati&level=tps')).body
     expect(allTps.total.votes).toEqual(k.votes)
@@ -227,8 +340,20 @@ describe('API v1 core', () => {
     const noReason = await desk.call('POST', `/tps/${tps}/status`, { status: 'postponed' })
     expect(noReason.status).toBe(400)
     expect(noReason.body.error.fields.reason).toBeDefined()
-    expect((await desk.call('POST', `/tps/${tps}/status`, { status: 'postponed', reason: 'Banjir di lokasi TPS' }, operator)).status).toBe(403)
-    const ok = await desk.call('POST', `/tps/${tps}/status`, { status: 'postponed', reason: 'Banjir di lokasi TPS' })
+    expect(
+      (
+        await desk.call(
+          'POST',
+          `/tps/${tps}/status`,
+          { status: 'postponed', reason: 'Banjir di lokasi TPS' },
+          operator,
+        )
+      ).status,
+    ).toBe(403)
+    const ok = await desk.call('POST', `/tps/${tps}/status`, {
+      status: 'postponed',
+      reason: 'Banjir di lokasi TPS',
+    })
     expect(ok.body).toMatchObject({ status: 'postponed', statusReason: 'Banjir di lokasi TPS' })
     const p = (await desk.call('GET', '/progress')).body
     expect(p.contests.find((c: any) => c.contest === 'bupati').expected).toBe(8)
@@ -240,21 +365,44 @@ describe('API v1 core', () => {
   it('merges a TPS into another with a reason; results go to the TPS it joined', async () => {
     const from = `${DESA_C}.002`
     const into = `${DESA_C}.001`
-    const self = await desk.call('POST', `/tps/${from}/status`, { status: 'merged', reason: 'Digabung karena lokasi sama', mergedInto: from })
+    const self = await desk.call('POST', `/tps/${from}/status`, {
+      status: 'merged',
+      reason: 'Digabung karena lokasi sama',
+      mergedInto: from,
+    })
     expect(self.status).toBe(400)
-    const unknown = await desk.call('POST', `/tps/${from}/status`, { status: 'merged', reason: 'Digabung karena lokasi sama', mergedInto: `${DESA_C}.077` })
+    const unknown = await desk.call('POST', `/tps/${from}/status`, {
+      status: 'merged',
+      reason: 'Digabung karena lokasi sama',
+      mergedInto: `${DESA_C}.077`,
+    })
     expect(unknown.body.error.fields.mergedInto).toBeDefined()
-    const ok = await desk.call('POST', `/tps/${from}/status`, { status: 'merged', reason: 'Digabung karena lokasi sama', mergedInto: into })
+    const ok = await desk.call('POST', `/tps/${from}/status`, {
+      status: 'merged',
+      reason: 'Digabung karena lokasi sama',
+      mergedInto: into,
+    })
     expect(ok.body).toMatchObject({ status: 'merged', mergedInto: into })
-    const refused = await desk.call('POST', '/results', sheet(from, 'gubernur', { '1': 1, '2': 2, '3': 3 }), operator)
+    const refused = await desk.call(
+      'POST',
+      '/results',
+      sheet(from, 'gubernur', { '1': 1, '2': 2, '3': 3 }),
+      operator,
+    )
     expect(refused.status).toBe(409)
     expect(refused.body.error.message).toContain(into)
-    const recap = (await desk.call('GET', `/recap?contest=gubernur&level=desa&parent=35.09.19`)).body
-    expect(recap.rows.find((r: any) => r.code === DESA_C)).toMatchObject({ tpsExcluded: 2, tpsTotal: 1 })
+    const recap = (await desk.call('GET', `/recap?contest=gubernur&level=desa&parent=35.09.19`))
+      .body
+    expect(recap.rows.find((r: any) => r.code === DESA_C)).toMatchObject({
+      tpsExcluded: 2,
+      tpsTotal: 1,
+    })
   })
 
   it('refuses to change contests once results have arrived', async () => {
-    const r = await desk.call('PUT', '/config', { contests: [{ id: 'bupati', name: 'X', candidates: [{ number: 1, name: 'A' }] }] })
+    const r = await desk.call('PUT', '/config', {
+      contests: [{ id: 'bupati', name: 'X', candidates: [{ number: 1, name: 'A' }] }],
+    })
     expect(r.status).toBe(409)
     expect(r.body.error.code).toBe('config_locked')
     expect(r.body.error.message).toContain('hasil pertama sudah masuk')
@@ -262,19 +410,32 @@ describe('API v1 core', () => {
 
   it('keeps an audit log of administrative actions', async () => {
     const audit = (await desk.call('GET', '/audit')).body.entries.map((e: any) => e.action)
-    expect(audit).toEqual(expect.arrayContaining(['tps.import', 'user.create', 'tps.status', 'result.conflict', 'result.rejected']))
+    expect(audit).toEqual(
+      expect.arrayContaining([
+        'tps.import',
+        'user.create',
+        'tps.status',
+        'result.conflict',
+        'result.rejected',
+      ]),
+    )
     expect((await desk.call('GET', '/audit', undefined, operator)).status).toBe(403)
   })
 
   it('revokes a code at once and reissues a new one', async () => {
-    const created = (await desk.call('POST', '/users', { name: 'Sari', role: 'reporter', region: DESA_C })).body
+    const created = (
+      await desk.call('POST', '/users', { name: 'Sari', role: 'reporter', region: DESA_C })
+    ).body
     expect((await desk.call('GET', '/me', undefined, created.accessCode)).status).toBe(200)
     expect((await desk.call('POST', `/users/${created.id}/revoke`)).status).toBe(200)
     const after = await desk.call('GET', '/me', undefined, created.accessCode)
     expect(after.status).toBe(401)
     expect(after.body.error.code).toBe('revoked')
     const re = (await desk.call('POST', `/users/${created.id}/reissue`)).body
-    expect((await desk.call('GET', '/me', undefined, re.accessCode)).body).toMatchObject({ role: 'reporter', region: { code: DESA_C } })
+    expect((await desk.call('GET', '/me', undefined, re.accessCode)).body).toMatchObject({
+      role: 'reporter',
+      region: { code: DESA_C },
+    })
   })
 
   it('answers 401 on /results without a token or with a wrong one, in the usual error shape', async () => {
@@ -286,7 +447,12 @@ describe('API v1 core', () => {
   })
 
   it('accepts short client ids and explains a body that is not JSON, in Indonesian', async () => {
-    const short = await desk.call('POST', '/results', { ...sheet(`${DESA_C}.001`, 'gubernur', { '1': 1, '2': 2, '3': 3 }), submissionId: 'r1' }, operator)
+    const short = await desk.call(
+      'POST',
+      '/results',
+      { ...sheet(`${DESA_C}.001`, 'gubernur', { '1': 1, '2': 2, '3': 3 }), submissionId: 'r1' },
+      operator,
+    )
     expect(short.status).toBe(201)
     const res = await fetch(`${desk.url}/api/v1/results`, {
       method: 'POST',
@@ -303,7 +469,9 @@ describe('API v1 core', () => {
   })
 
   it('keeps the event stream for desk staff and boards, not reporters', async () => {
-    const r = await fetch(`${desk.url}/api/v1/events`, { headers: { authorization: `Bearer ${reporterA}` } })
+    const r = await fetch(`${desk.url}/api/v1/events`, {
+      headers: { authorization: `Bearer ${reporterA}` },
+    })
     expect(r.status).toBe(403)
   })
 
@@ -336,20 +504,37 @@ describe('TPS import', () => {
   afterAll(() => desk.stop())
 
   it('imports nothing from a file with any bad row, and lists every bad row', async () => {
-    const csv = ['kode_desa,nomor_tps,dpt', `${DESA_A},1,300`, '35.09.99.9999,1,300', `${DESA_A},1,200`, `${DESA_B},2,abc`].join('\n')
+    const csv = [
+      'kode_desa,nomor_tps,dpt',
+      `${DESA_A},1,300`,
+      '35.09.99.9999,1,300',
+      `${DESA_A},1,200`,
+      `${DESA_B},2,abc`,
+    ].join('\n')
     const r = await desk.call('POST', '/tps/import', csv)
     expect(r.status).toBe(400)
     expect(r.body.imported).toBe(0)
     expect(r.body.errors.map((e: any) => e.row)).toEqual([3, 4, 5])
-    expect(r.body.error).toMatchObject({ code: 'import_invalid', fields: { file: '3 baris bermasalah' } })
+    expect(r.body.error).toMatchObject({
+      code: 'import_invalid',
+      fields: { file: '3 baris bermasalah' },
+    })
     expect(r.body.error.rows.map((e: any) => e.row)).toEqual([3, 4, 5])
     expect((await desk.call('GET', '/tps')).body.tps).toEqual([])
   })
 
   it('imports CSV, then updates on re-import, keeping prison TPS numbers', async () => {
     const csv = `kode_desa,nomor_tps,dpt\n${DESA_A},1,300\n${DESA_A},901,150\n`
-    expect((await desk.call('POST', '/tps/import', csv)).body).toEqual({ imported: 2, updated: 0, errors: [] })
-    expect((await desk.call('POST', '/tps/import', csv.replace('300', '310'))).body).toEqual({ imported: 0, updated: 2, errors: [] })
+    expect((await desk.call('POST', '/tps/import', csv)).body).toEqual({
+      imported: 2,
+      updated: 0,
+      errors: [],
+    })
+    expect((await desk.call('POST', '/tps/import', csv.replace('300', '310'))).body).toEqual({
+      imported: 0,
+      updated: 2,
+      errors: [],
+    })
     const list = (await desk.call('GET', '/tps')).body.tps
     expect(list.map((t: any) => [t.code, t.dpt])).toEqual([
       [`${DESA_A}.001`, 310],
@@ -376,7 +561,9 @@ describe('TPS import', () => {
   })
 
   it('explains a file that is neither CSV nor XLSX', async () => {
-    const r = await desk.call('POST', '/tps/import', Buffer.from([0, 1, 2, 3, 0, 0]), undefined, { 'content-type': 'application/octet-stream' })
+    const r = await desk.call('POST', '/tps/import', Buffer.from([0, 1, 2, 3, 0, 0]), undefined, {
+      'content-type': 'application/octet-stream',
+    })
     expect(r.status).toBe(400)
     expect(r.body.error.message).toMatch(/CSV atau XLSX/)
   })
@@ -389,7 +576,9 @@ describe('TPS import', () => {
     XLSX.utils.book_append_sheet(wb, ws, 'TPS')
     return XLSX.write(wb, { type: 'buffer', bookType: 'xlsx' }) as Buffer
   }
-  const xlsxType = { 'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' }
+  const xlsxType = {
+    'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  }
 
   it('reads XLSX numbers by value whatever their display format, and text cells as typed', async () => {
     const header = ['kode_desa', 'nomor_tps', 'dpt', 'dpt_l', 'dpt_p']
@@ -400,24 +589,59 @@ describe('TPS import', () => {
     const r = await desk.call('POST', '/tps/import', file, undefined, xlsxType)
     expect(r.body.errors).toEqual([])
     expect(r.status).toBe(200)
-    expect((await desk.call('GET', `/tps/${DESA_B}.001`)).body.tps).toMatchObject({ number: 1, dpt: 1000, dptL: 600, dptP: 400 })
+    expect((await desk.call('GET', `/tps/${DESA_B}.001`)).body.tps).toMatchObject({
+      number: 1,
+      dpt: 1000,
+      dptL: 600,
+      dptP: 400,
+    })
     expect((await desk.call('GET', `/tps/${DESA_B}.002`)).body.tps).toMatchObject({ dpt: 250 })
-    const fraction = await desk.call('POST', '/tps/import', xlsx([header, [DESA_B, 3, 250.5, '', '']], { C2: '0' }), undefined, xlsxType)
+    const fraction = await desk.call(
+      'POST',
+      '/tps/import',
+      xlsx([header, [DESA_B, 3, 250.5, '', '']], { C2: '0' }),
+      undefined,
+      xlsxType,
+    )
     expect(fraction.status).toBe(400)
-    expect(fraction.body.errors).toEqual([{ row: 2, column: 'dpt', message: expect.stringContaining('"250.5" harus bilangan bulat') }])
+    expect(fraction.body.errors).toEqual([
+      { row: 2, column: 'dpt', message: expect.stringContaining('"250.5" harus bilangan bulat') },
+    ])
   })
 
   it('takes XLSX dates and TRUE/FALSE as values: refused where a column needs a number, harmless elsewhere', async () => {
     const header = ['kode_desa', 'nomor_tps', 'dpt', 'diperbarui']
-    const date = await desk.call('POST', '/tps/import', xlsx([header, [DESA_B, 5, 300, ''], [DESA_B, 6, new Date(2024, 10, 27), '']]), undefined, xlsxType)
+    const date = await desk.call(
+      'POST',
+      '/tps/import',
+      xlsx([header, [DESA_B, 5, 300, ''], [DESA_B, 6, new Date(2024, 10, 27), '']]),
+      undefined,
+      xlsxType,
+    )
     expect(date.status).toBe(400)
-    expect(date.body.errors).toEqual([{ row: 3, column: 'dpt', message: expect.stringContaining('dpt') }])
-    const bool = await desk.call('POST', '/tps/import', xlsx([header, [DESA_B, true, 300, '']]), undefined, xlsxType)
+    expect(date.body.errors).toEqual([
+      { row: 3, column: 'dpt', message: expect.stringContaining('dpt') },
+    ])
+    const bool = await desk.call(
+      'POST',
+      '/tps/import',
+      xlsx([header, [DESA_B, true, 300, '']]),
+      undefined,
+      xlsxType,
+    )
     expect(bool.status).toBe(400)
-    expect(bool.body.errors).toEqual([{ row: 2, column: 'nomor_tps', message: expect.stringContaining('TRUE') }])
+    expect(bool.body.errors).toEqual([
+      { row: 2, column: 'nomor_tps', message: expect.stringContaining('TRUE') },
+    ])
     expect((await desk.call('GET', `/tps/${DESA_B}.005`)).status).toBe(404)
     // A column no import reads (a timestamp in a KPU-style export) does no harm.
-    const stamped = await desk.call('POST', '/tps/import', xlsx([header, [DESA_B, 7, 300, new Date(2024, 10, 27, 13, 5)]]), undefined, xlsxType)
+    const stamped = await desk.call(
+      'POST',
+      '/tps/import',
+      xlsx([header, [DESA_B, 7, 300, new Date(2024, 10, 27, 13, 5)]]),
+      undefined,
+      xlsxType,
+    )
     expect(stamped.status).toBe(200)
     expect((await desk.call('GET', `/tps/${DESA_B}.007`)).body.tps.dpt).toBe(300)
   })
@@ -448,22 +672,52 @@ describe('TPS import', () => {
       { number: 1, name: 'Tunggal' },
       { number: 0, name: 'Kolom Kosong' },
     ])
-    const bad = await desk.call('PUT', '/config', { contests: [{ id: 'Bad Id', name: '', candidates: [] }] })
+    const bad = await desk.call('PUT', '/config', {
+      contests: [{ id: 'Bad Id', name: '', candidates: [] }],
+    })
     expect(bad.status).toBe(400)
-    expect(Object.keys(bad.body.error.fields)).toEqual(expect.arrayContaining(['contests.0.id', 'contests.0.name']))
+    expect(Object.keys(bad.body.error.fields)).toEqual(
+      expect.arrayContaining(['contests.0.id', 'contests.0.name']),
+    )
   })
 
   it('refuses a pair numbered 0 naming the entry sent, and takes back GET /config unchanged', async () => {
     const before = (await desk.call('GET', '/config', undefined, null)).body.contests
     const zero = await desk.call('PUT', '/config', {
-      contests: [{ id: 'bupati', name: 'Pemilihan Bupati', candidates: [{ number: 0, name: 'A' }, { number: 2, name: 'B' }] }],
+      contests: [
+        {
+          id: 'bupati',
+          name: 'Pemilihan Bupati',
+          candidates: [
+            { number: 0, name: 'A' },
+            { number: 2, name: 'B' },
+          ],
+        },
+      ],
     })
     expect(zero.status).toBe(400)
-    expect(zero.body.error.fields).toEqual({ 'contests.0.candidates.0.number': expect.stringMatching(/paslon "A" harus bernomor 1 sampai 99/) })
-    const late = await desk.call('PUT', '/config', {
-      contests: [{ id: 'bupati', name: 'Pemilihan Bupati', candidates: [{ number: 0, name: 'A' }, { number: 2, name: 'B' }, { number: 2, name: 'C' }] }],
+    expect(zero.body.error.fields).toEqual({
+      'contests.0.candidates.0.number': expect.stringMatching(
+        /paslon "A" harus bernomor 1 sampai 99/,
+      ),
     })
-    expect(Object.keys(late.body.error.fields).sort()).toEqual(['contests.0.candidates.0.number', 'contests.0.candidates.2.number'])
+    const late = await desk.call('PUT', '/config', {
+      contests: [
+        {
+          id: 'bupati',
+          name: 'Pemilihan Bupati',
+          candidates: [
+            { number: 0, name: 'A' },
+            { number: 2, name: 'B' },
+            { number: 2, name: 'C' },
+          ],
+        },
+      ],
+    })
+    expect(Object.keys(late.body.error.fields).sort()).toEqual([
+      'contests.0.candidates.0.number',
+      'contests.0.candidates.2.number',
+    ])
     expect((await desk.call('GET', '/config', undefined, null)).body.contests).toEqual(before)
     // A single-pair contest comes back with its Kolom Kosong (number 0): saving it again changes nothing.
     const same = await desk.call('PUT', '/config', { contests: before })
@@ -484,7 +738,9 @@ describe('another regency', () => {
       expect(regions.kecamatan.every((k: any) => k.code.startsWith('35.78.'))).toBe(true)
       const csv = `kode_desa,nomor_tps,dpt\n${regions.kecamatan[0].desa[0].code},1,300\n${DESA_A},1,300\n`
       const r = await desk.call('POST', '/tps/import', csv)
-      expect(r.body.errors).toEqual([{ row: 3, column: 'kode_desa', message: expect.stringContaining('Kota Surabaya') }])
+      expect(r.body.errors).toEqual([
+        { row: 3, column: 'kode_desa', message: expect.stringContaining('Kota Surabaya') },
+      ])
     } finally {
       await desk.stop()
     }
@@ -496,8 +752,17 @@ describe('POST /results: replays and refusals', () => {
   let reporter: string
   beforeAll(async () => {
     desk = await startDesk()
-    expect((await desk.call('POST', '/tps/import', tpsCsv([DESA_A, DESA_C], 8, 300))).status).toBe(200)
-    reporter = (await desk.call('POST', '/users', { name: 'Pelapor A', phone: '0812-3456-7890', role: 'reporter', region: DESA_A })).body.accessCode
+    expect((await desk.call('POST', '/tps/import', tpsCsv([DESA_A, DESA_C], 8, 300))).status).toBe(
+      200,
+    )
+    reporter = (
+      await desk.call('POST', '/users', {
+        name: 'Pelapor A',
+        phone: '0812-3456-7890',
+        role: 'reporter',
+        region: DESA_A,
+      })
+    ).body.accessCode
   })
   afterAll(() => desk.stop())
 
@@ -509,40 +774,70 @@ describe('POST /results: replays and refusals', () => {
     expect(first.status).toBe(202)
     const again = await desk.call('POST', '/results', differing, reporter)
     expect(again.status).toBe(200)
-    expect(again.body).toMatchObject({ status: 'duplicate', replayOf: 'conflict', conflictId: first.body.conflictId, receipt: first.body.receipt })
+    expect(again.body).toMatchObject({
+      status: 'duplicate',
+      replayOf: 'conflict',
+      conflictId: first.body.conflictId,
+      receipt: first.body.receipt,
+    })
     expect((await desk.call('GET', `/tps/${tps}`)).body.conflicts).toHaveLength(1)
   })
 
   it('keeps every refused submission whole in the refusals log, and a corrected sheet may reuse its submissionId', async () => {
     const tps = `${DESA_A}.006`
     const bad = sheet(tps, 'bupati', { '1': -1, '2': 120 })
-    const refused = await desk.call('POST', '/results', bad, reporter, { 'x-forwarded-for': '10.9.9.9' })
+    const refused = await desk.call('POST', '/results', bad, reporter, {
+      'x-forwarded-for': '10.9.9.9',
+    })
     expect(refused.status).toBe(400)
     const outside = await desk.call('POST', '/results', sheet(TPS_C1), reporter)
     expect(outside.status).toBe(403)
     const [kept] = desk.service.store.refusalsForTps(tps)
-    expect(kept).toMatchObject({ submissionId: bad.submissionId, tps, contest: 'bupati', status: 400, code: 'invalid' })
+    expect(kept).toMatchObject({
+      submissionId: bad.submissionId,
+      tps,
+      contest: 'bupati',
+      status: 400,
+      code: 'invalid',
+    })
     expect(JSON.parse(kept!.payload).votes).toEqual({ '1': -1, '2': 120 })
     expect(kept!.fields['votes.1']).toBeDefined()
     expect(kept!.address).toBeTruthy()
-    expect(desk.service.store.refusalsForTps(TPS_C1)).toEqual([expect.objectContaining({ status: 403, code: 'forbidden' })])
-    const fixed = await desk.call('POST', '/results', { ...bad, votes: { '1': 1, '2': 120 } }, reporter)
+    expect(desk.service.store.refusalsForTps(TPS_C1)).toEqual([
+      expect.objectContaining({ status: 403, code: 'forbidden' }),
+    ])
+    const fixed = await desk.call(
+      'POST',
+      '/results',
+      { ...bad, votes: { '1': 1, '2': 120 } },
+      reporter,
+    )
     expect(fixed.status).toBe(201)
   })
 
   it('asks before a TPS with results is postponed; confirmed, its figures leave recap and list alike', async () => {
     const tps = `${DESA_C}.004`
     expect((await desk.call('POST', '/results', sheet(tps))).status).toBe(201)
-    const kabupaten = async () => (await desk.call('GET', '/recap?contest=bupati&level=kabupaten')).body.rows[0]
+    const kabupaten = async () =>
+      (await desk.call('GET', '/recap?contest=bupati&level=kabupaten')).body.rows[0]
     const before = await kabupaten()
-    const asked = await desk.call('POST', `/tps/${tps}/status`, { status: 'postponed', reason: 'Kotak suara rusak' })
+    const asked = await desk.call('POST', `/tps/${tps}/status`, {
+      status: 'postponed',
+      reason: 'Kotak suara rusak',
+    })
     expect(asked.status).toBe(409)
     expect(asked.body.error.code).toBe('tps_has_result')
     expect(asked.body.error.message).toContain('Pemilihan Bupati')
     expect((await desk.call('GET', `/tps/${tps}`)).body.tps.status).toBe('active')
-    const done = await desk.call('POST', `/tps/${tps}/status`, { status: 'postponed', reason: 'Kotak suara rusak', confirmResults: true })
+    const done = await desk.call('POST', `/tps/${tps}/status`, {
+      status: 'postponed',
+      reason: 'Kotak suara rusak',
+      confirmResults: true,
+    })
     expect(done.status).toBe(200)
-    const listed = (await desk.call('GET', `/tps?region=${DESA_C}`)).body.tps.find((t: any) => t.code === tps)
+    const listed = (await desk.call('GET', `/tps?region=${DESA_C}`)).body.tps.find(
+      (t: any) => t.code === tps,
+    )
     expect(listed.reported.bupati).toBe(false)
     const after = await kabupaten()
     expect(after.tpsReported).toBe(before.tpsReported - 1)

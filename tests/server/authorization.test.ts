@@ -14,7 +14,8 @@ import { ADMIN_TOKEN, DESA_A, DESA_B, startDesk, tpsCsv, type TestDesk } from '.
  * officer but not a desa reporter or an operator (POST /verification/:desa); `officer-read` the
  * officer and staff but not a desa reporter (GET /verification).
  */
-type Rule = 'public' | 'signed-in' | 'operator' | 'supervisor' | 'admin' | 'officer' | 'officer-read'
+type Rule =
+  'public' | 'signed-in' | 'operator' | 'supervisor' | 'admin' | 'officer' | 'officer-read'
 interface Access {
   rule: Rule
   display?: boolean
@@ -115,7 +116,16 @@ const BODIES: Record<string, unknown> = {
   'POST /api/v1/verification/:desa': { status: 'verified' },
 }
 
-const PRINCIPALS = ['none', 'reporter', 'officer', 'operator', 'supervisor', 'display', 'admin', 'revoked'] as const
+const PRINCIPALS = [
+  'none',
+  'reporter',
+  'officer',
+  'operator',
+  'supervisor',
+  'display',
+  'admin',
+  'revoked',
+] as const
 type Principal = (typeof PRINCIPALS)[number]
 
 /** What `who` should hear from `access`: allowed (any answer but 401/403), or that refusal. */
@@ -149,8 +159,11 @@ describe('authorisation: every route × every principal against one table (issue
 
   beforeAll(async () => {
     desk = await startDesk()
-    expect((await desk.call('POST', '/tps/import', tpsCsv([DESA_A, DESA_B], 2, 300))).status).toBe(200)
-    const mk = async (role: string, region?: string) => (await desk.call('POST', '/users', { name: `${role} ${region ?? ''}`, role, region })).body
+    expect((await desk.call('POST', '/tps/import', tpsCsv([DESA_A, DESA_B], 2, 300))).status).toBe(
+      200,
+    )
+    const mk = async (role: string, region?: string) =>
+      (await desk.call('POST', '/users', { name: `${role} ${region ?? ''}`, role, region })).body
     const reporter = await mk('reporter', DESA_A)
     reporterId = reporter.id
     tokens.reporter = reporter.accessCode
@@ -168,8 +181,14 @@ describe('authorisation: every route × every principal against one table (issue
   it('has one entry for every route the routers answer, and none for a route that is gone', () => {
     const keys = routes.map((r) => `${r.method} ${r.path}`)
     expect(keys.length).toBeGreaterThan(60)
-    expect(keys.filter((k) => !(k in ACCESS)), 'routes with no entry in ACCESS').toEqual([])
-    expect(Object.keys(ACCESS).filter((k) => !keys.includes(k)), 'entries for routes that do not exist').toEqual([])
+    expect(
+      keys.filter((k) => !(k in ACCESS)),
+      'routes with no entry in ACCESS',
+    ).toEqual([])
+    expect(
+      Object.keys(ACCESS).filter((k) => !keys.includes(k)),
+      'entries for routes that do not exist',
+    ).toEqual([])
   })
 
   it('answers every principal on every route as the table says', async () => {
@@ -187,7 +206,9 @@ describe('authorisation: every route × every principal against one table (issue
     let cells = 0
     for (const route of routes) {
       const access = ACCESS[`${route.method} ${route.path}`]!
-      const path = route.path.replace(/^\/api\/v1/, '').replace(/:(\w+)/g, (_, name: string) => encodeURIComponent(params[name] ?? 'x'))
+      const path = route.path
+        .replace(/^\/api\/v1/, '')
+        .replace(/:(\w+)/g, (_, name: string) => encodeURIComponent(params[name] ?? 'x'))
       for (const who of PRINCIPALS) {
         cells++
         const headers: Record<string, string> = {}
@@ -196,12 +217,21 @@ describe('authorisation: every route × every principal against one table (issue
         const hasBody = route.method !== 'GET' && route.method !== 'DELETE'
         if (hasBody) headers['content-type'] = 'application/json'
         const controller = new AbortController()
-        const res = await fetch(`${desk.url}/api/v1${path}`, { method: route.method, headers, body: hasBody ? JSON.stringify(BODIES[`${route.method} ${route.path}`] ?? {}) : null, signal: controller.signal })
+        const res = await fetch(`${desk.url}/api/v1${path}`, {
+          method: route.method,
+          headers,
+          body: hasBody ? JSON.stringify(BODIES[`${route.method} ${route.path}`] ?? {}) : null,
+          signal: controller.signal,
+        })
         if (res.headers.get('content-type')?.startsWith('text/event-stream')) controller.abort()
         else await res.arrayBuffer()
         const want = expected(access, who)
-        const ok = want === 'allowed' ? res.status !== 401 && res.status !== 403 && res.status < 500 : res.status === want
-        if (!ok) wrong.push(`${route.method} ${route.path} as ${who}: ${res.status}, table says ${want}`)
+        const ok =
+          want === 'allowed'
+            ? res.status !== 401 && res.status !== 403 && res.status < 500
+            : res.status === want
+        if (!ok)
+          wrong.push(`${route.method} ${route.path} as ${who}: ${res.status}, table says ${want}`)
       }
     }
     expect(cells).toBe(routes.length * PRINCIPALS.length)

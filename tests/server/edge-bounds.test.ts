@@ -34,13 +34,21 @@ describe('the edge bounds what a body may hold (issue 13, findings 3–5)', () =
   beforeAll(async () => {
     desk = await startDesk()
     expect((await desk.call('POST', '/tps/import', tpsCsv([DESA_A], 2, 300))).status).toBe(200)
-    reporter = (await desk.call('POST', '/users', { name: 'Pelapor', role: 'reporter', region: DESA_A })).body.accessCode
+    reporter = (
+      await desk.call('POST', '/users', { name: 'Pelapor', role: 'reporter', region: DESA_A })
+    ).body.accessCode
   })
   afterAll(() => desk.stop())
 
   it('refuses a 255,000-character vote at the edge, naming the field, and keeps nothing of it', async () => {
     const before = refusals(desk).length
-    const body = { submissionId: sid(), tps: TPS, contest: 'bupati', votes: { '1': 'x'.repeat(255_000), '2': 10 }, invalid: 1 }
+    const body = {
+      submissionId: sid(),
+      tps: TPS,
+      contest: 'bupati',
+      votes: { '1': 'x'.repeat(255_000), '2': 10 },
+      invalid: 1,
+    }
     const r = await postRaw(desk, reporter, JSON.stringify(body))
     expect(r.status).toBe(400)
     expect(r.body.error.fields['votes.1']).toMatch(/Suara paslon harus angka/)
@@ -48,20 +56,44 @@ describe('the edge bounds what a body may hold (issue 13, findings 3–5)', () =
   })
 
   it('takes votes typed as digits (a form field) as the same numbers', async () => {
-    const body = { submissionId: sid(), tps: TPS, contest: 'gubernur', votes: { '1': '100', '2': '50', '3': 7 }, invalid: '3' }
+    const body = {
+      submissionId: sid(),
+      tps: TPS,
+      contest: 'gubernur',
+      votes: { '1': '100', '2': '50', '3': 7 },
+      invalid: '3',
+    }
     const r = await postRaw(desk, reporter, JSON.stringify(body))
     expect(r.status).toBe(201)
     const tps = await desk.call('GET', `/tps/${TPS}`)
-    expect(tps.body.results.find((x: any) => x.contest === 'gubernur')).toMatchObject({ votes: { '1': 100, '2': 50, '3': 7 }, invalid: 3 })
+    expect(tps.body.results.find((x: any) => x.contest === 'gubernur')).toMatchObject({
+      votes: { '1': 100, '2': 50, '3': 7 },
+      invalid: 3,
+    })
   })
 
   it('answers 5,000 nested arrays in votes with 400, not 500', async () => {
     const deep = '['.repeat(5000) + ']'.repeat(5000)
-    const r = await postRaw(desk, reporter, `{"submissionId":"${sid()}","tps":"${TPS}","contest":"bupati","votes":{"1":${deep}},"invalid":0}`)
+    const r = await postRaw(
+      desk,
+      reporter,
+      `{"submissionId":"${sid()}","tps":"${TPS}","contest":"bupati","votes":{"1":${deep}},"invalid":0}`,
+    )
     expect(r.status).toBe(400)
     expect(r.body.error.code).toBe('too_deep')
     // Brackets inside a string are text, not nesting.
-    const inString = await postRaw(desk, reporter, JSON.stringify({ submissionId: sid(), tps: TPS, contest: 'bupati', votes: { '1': 1, '2': 2 }, invalid: 0, note: '['.repeat(900) }))
+    const inString = await postRaw(
+      desk,
+      reporter,
+      JSON.stringify({
+        submissionId: sid(),
+        tps: TPS,
+        contest: 'bupati',
+        votes: { '1': 1, '2': 2 },
+        invalid: 0,
+        note: '['.repeat(900),
+      }),
+    )
     expect(inString.status).not.toBe(400)
     expect((await desk.call('GET', '/health', undefined, null)).status).toBe(200)
   })
@@ -70,21 +102,35 @@ describe('the edge bounds what a body may hold (issue 13, findings 3–5)', () =
     let v: unknown = 1
     for (let i = 0; i < 50_000; i++) v = { a: v }
     expect(canonicalJson(v).length).toBe(50_000 * 6 + 1)
-    expect(canonicalJson({ b: [1, { d: 2, c: null }], a: 'x', u: undefined })).toBe('{"a":"x","b":[1,{"c":null,"d":2}]}')
+    expect(canonicalJson({ b: [1, { d: 2, c: null }], a: 'x', u: undefined })).toBe(
+      '{"a":"x","b":[1,{"c":null,"d":2}]}',
+    )
   })
 
   it('refuses a lone UTF-16 surrogate, naming the field, before anything is stored', async () => {
     const before = refusals(desk).length
-    const r = await postRaw(desk, reporter, `{"submissionId":"${sid()}","tps":"${TPS}","contest":"\\udc00","votes":{"1":1,"2":2},"invalid":0}`)
+    const r = await postRaw(
+      desk,
+      reporter,
+      `{"submissionId":"${sid()}","tps":"${TPS}","contest":"\\udc00","votes":{"1":1,"2":2},"invalid":0}`,
+    )
     expect(r.status).toBe(400)
     expect(r.body.error.code).toBe('bad_text')
     expect(r.body.error.fields).toHaveProperty('contest')
-    const inKey = await postRaw(desk, reporter, `{"submissionId":"${sid()}","tps":"${TPS}","contest":"bupati","votes":{"1":1,"2":2},"invalid":0,"note":"ok \\ud83d\\ude00 \\ud800"}`)
+    const inKey = await postRaw(
+      desk,
+      reporter,
+      `{"submissionId":"${sid()}","tps":"${TPS}","contest":"bupati","votes":{"1":1,"2":2},"invalid":0,"note":"ok \\ud83d\\ude00 \\ud800"}`,
+    )
     expect(inKey.status).toBe(400)
     expect(inKey.body.error.fields).toHaveProperty('note')
     expect(refusals(desk).length).toBe(before)
     // A proper pair (an emoji) is fine.
-    const emoji = await postRaw(desk, reporter, `{"submissionId":"${sid()}","tps":"${TPS}","contest":"nope","votes":{"1":1,"2":2},"invalid":0,"note":"\\ud83d\\ude00"}`)
+    const emoji = await postRaw(
+      desk,
+      reporter,
+      `{"submissionId":"${sid()}","tps":"${TPS}","contest":"nope","votes":{"1":1,"2":2},"invalid":0,"note":"\\ud83d\\ude00"}`,
+    )
     expect(emoji.status).toBe(404)
     const kept = refusals(desk)
     expect(kept.length).toBe(before + 1)
@@ -97,7 +143,10 @@ describe('the edge bounds what a body may hold (issue 13, findings 3–5)', () =
     expect(scan('{"a":["\\uD800"]}')).toEqual({ depth: 2, surrogateEscape: true })
     expect(scan('{"\\uDBFF":1}').surrogateEscape).toBe(true)
     // An escaped backslash followed by the letters "udc00" is plain text; é and U+E000 are not surrogates.
-    expect(scan('{"a":"\\\\udc00","b":"\\u00e9","c":"\\ue000","d":"\\ud7ff"}')).toEqual({ depth: 1, surrogateEscape: false })
+    expect(scan('{"a":"\\\\udc00","b":"\\u00e9","c":"\\ue000","d":"\\ud7ff"}')).toEqual({
+      depth: 1,
+      surrogateEscape: false,
+    })
     expect(scan('{"a":"😀 é"}').surrogateEscape).toBe(false)
   })
 
@@ -106,7 +155,10 @@ describe('the edge bounds what a body may hold (issue 13, findings 3–5)', () =
     const text = `{"submissionId":"${sid()}","tps":"${TPS}","contest":"\udc00","votes":{"1":1,"2":2},"invalid":0}`
     const res = await fetch(`${desk.url}/api/v1/results`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${reporter}`, 'content-type': 'application/json; charset=utf-16le' },
+      headers: {
+        authorization: `Bearer ${reporter}`,
+        'content-type': 'application/json; charset=utf-16le',
+      },
       body: Buffer.from(text, 'utf16le'),
     })
     const body = (await res.json()) as any
@@ -138,7 +190,12 @@ describe('the edge bounds what a body may hold (issue 13, findings 3–5)', () =
     const before = refusals(desk).length
     const statuses = new Set<number>()
     for (let i = 0; i < 250; i++) {
-      const r = await desk.call('POST', '/results', { submissionId: sid(), tps: TPS, contest: 'tidak-ada', votes: { '1': 1 }, invalid: 0 }, reporter)
+      const r = await desk.call(
+        'POST',
+        '/results',
+        { submissionId: sid(), tps: TPS, contest: 'tidak-ada', votes: { '1': 1 }, invalid: 0 },
+        reporter,
+      )
       statuses.add(r.status)
     }
     expect([...statuses]).toEqual([404])

@@ -28,13 +28,18 @@ describe('server-sent events', () => {
     const desk = await deskWithRegistry()
     const sse = await openSse(`${desk.url}/api/v1/events`, ADMIN_TOKEN)
     await sse.until((m) => m.some((x) => x.event === 'ready'))
-    for (let i = 1; i <= 3; i++) expect((await desk.call('POST', '/results', result(i))).status).toBe(201)
+    for (let i = 1; i <= 3; i++)
+      expect((await desk.call('POST', '/results', result(i))).status).toBe(201)
     await sse.until((m) => m.filter((x) => x.event === 'result.accepted').length === 3)
     const accepted = sse.messages.filter((x) => x.event === 'result.accepted')
     const ids = accepted.map((x) => Number(x.id))
     expect(ids).toEqual([...ids].sort((a, b) => a - b))
     expect(new Set(ids).size).toBe(3)
-    expect(JSON.parse(accepted[0]!.data!).data).toMatchObject({ tps: `${DESA_A}.001`, contest: 'bupati', total: 194 })
+    expect(JSON.parse(accepted[0]!.data!).data).toMatchObject({
+      tps: `${DESA_A}.001`,
+      contest: 'bupati',
+      total: 194,
+    })
     await sse.close()
   })
 
@@ -53,7 +58,9 @@ describe('server-sent events', () => {
     await again.until((m) => m.some((x) => x.event === 'ready'))
     await desk.call('POST', '/results', result(4))
     await again.until((m) => m.filter((x) => x.event === 'result.accepted').length === 3)
-    const tps = again.messages.filter((x) => x.event === 'result.accepted').map((x) => JSON.parse(x.data!).data.tps)
+    const tps = again.messages
+      .filter((x) => x.event === 'result.accepted')
+      .map((x) => JSON.parse(x.data!).data.tps)
     expect(tps).toEqual([`${DESA_A}.002`, `${DESA_A}.003`, `${DESA_A}.004`])
     await again.close()
   })
@@ -71,7 +78,9 @@ describe('server-sent events', () => {
     await desk.call('POST', '/results', result(2))
     const again = await openSse(`${desk.url}/api/v1/events`, ADMIN_TOKEN, Number(ready.id))
     await again.until((m) => m.some((x) => x.event === 'result.accepted'))
-    expect(JSON.parse(again.messages.find((x) => x.event === 'result.accepted')!.data!).data.tps).toBe(`${DESA_A}.002`)
+    expect(
+      JSON.parse(again.messages.find((x) => x.event === 'result.accepted')!.data!).data.tps,
+    ).toBe(`${DESA_A}.002`)
     await again.close()
   })
 
@@ -85,7 +94,9 @@ describe('server-sent events', () => {
     expect(ready.lastEventId).toBeLessThan(999_999)
     await desk.call('POST', '/results', result(2))
     await sse.until((m) => m.some((x) => x.event === 'result.accepted'))
-    expect(JSON.parse(sse.messages.find((x) => x.event === 'result.accepted')!.data!).data.tps).toBe(`${DESA_A}.002`)
+    expect(
+      JSON.parse(sse.messages.find((x) => x.event === 'result.accepted')!.data!).data.tps,
+    ).toBe(`${DESA_A}.002`)
     await sse.close()
   })
 
@@ -112,11 +123,15 @@ describe('durability and the single writer', () => {
     const committed: number[] = []
     const outcomes = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        service.submitResult(admin, result(i + 1, 'gubernur'), { channel: 'api', address: 'test' }).then((o) => {
-          // by the time any caller hears back, the whole batch is committed, not just its own row
-          committed.push(service.store.db.prepare('SELECT count(*) AS n FROM results').pluck().get() as number)
-          return o.httpStatus
-        }),
+        service
+          .submitResult(admin, result(i + 1, 'gubernur'), { channel: 'api', address: 'test' })
+          .then((o) => {
+            // by the time any caller hears back, the whole batch is committed, not just its own row
+            committed.push(
+              service.store.db.prepare('SELECT count(*) AS n FROM results').pluck().get() as number,
+            )
+            return o.httpStatus
+          }),
       ),
     )
     expect(outcomes).toEqual(Array(20).fill(201))
@@ -160,10 +175,13 @@ describe('durability and the single writer', () => {
 
 describe('limits', () => {
   it('answers 429 with Retry-After past the per-person rate', async () => {
-    const desk = await deskWithRegistry({ limits: { perPrincipal: { rate: 1, burst: 3 }, perAddress: { rate: 100, burst: 100 } } })
+    const desk = await deskWithRegistry({
+      limits: { perPrincipal: { rate: 1, burst: 3 }, perAddress: { rate: 100, burst: 100 } },
+    })
     const op = (await desk.call('POST', '/users', { name: 'Op', role: 'operator' })).body.accessCode
     const codes = []
-    for (let i = 0; i < 5; i++) codes.push((await desk.call('GET', '/progress', undefined, op)).status)
+    for (let i = 0; i < 5; i++)
+      codes.push((await desk.call('GET', '/progress', undefined, op)).status)
     expect(codes.slice(0, 3)).toEqual([200, 200, 200])
     expect(codes).toContain(429)
     const limited = await desk.call('GET', '/progress', undefined, op)
@@ -176,10 +194,13 @@ describe('limits', () => {
 
   it('locks a code after 5 wrong tries, even when the right code follows', async () => {
     const desk = await deskWithRegistry({ lockout: new Lockout(5, 60_000, 600_000) })
-    const code = (await desk.call('POST', '/users', { name: 'Rep', role: 'reporter', region: DESA_A })).body.accessCode as string
+    const code = (
+      await desk.call('POST', '/users', { name: 'Rep', role: 'reporter', region: DESA_A })
+    ).body.accessCode as string
     const [id] = code.split('-')
     const wrong = `${id}-2222-2222`
-    for (let i = 0; i < 5; i++) expect((await desk.call('GET', '/me', undefined, wrong)).status).toBe(401)
+    for (let i = 0; i < 5; i++)
+      expect((await desk.call('GET', '/me', undefined, wrong)).status).toBe(401)
     const locked = await desk.call('GET', '/me', undefined, code)
     expect(locked.status).toBe(429)
     expect(locked.body.error.code).toBe('locked')
@@ -187,24 +208,41 @@ describe('limits', () => {
   })
 
   it('answers 429 on /results too once a reporter floods it', async () => {
-    const desk = await deskWithRegistry({ limits: { perPrincipal: { rate: 1, burst: 2 }, perAddress: { rate: 100, burst: 100 } } })
-    const rep = (await desk.call('POST', '/users', { name: 'Rep', role: 'reporter', region: DESA_A })).body.accessCode
+    const desk = await deskWithRegistry({
+      limits: { perPrincipal: { rate: 1, burst: 2 }, perAddress: { rate: 100, burst: 100 } },
+    })
+    const rep = (
+      await desk.call('POST', '/users', { name: 'Rep', role: 'reporter', region: DESA_A })
+    ).body.accessCode
     const statuses = []
-    for (let i = 1; i <= 4; i++) statuses.push((await desk.call('POST', '/results', result(i), rep)).status)
+    for (let i = 1; i <= 4; i++)
+      statuses.push((await desk.call('POST', '/results', result(i), rep)).status)
     expect(statuses.slice(0, 2)).toEqual([201, 201])
     expect(statuses).toContain(429)
     // nothing refused by the limit was stored
     const p = (await desk.call('GET', '/progress')).body
-    expect(p.contests.find((c: any) => c.contest === 'bupati').reported).toBe(statuses.filter((s) => s === 201).length)
+    expect(p.contests.find((c: any) => c.contest === 'bupati').reported).toBe(
+      statuses.filter((s) => s === 201).length,
+    )
   })
 
   it('locks an address after 5 wrong codes for new sign-ins, while phones already signed in there go on', async () => {
     const desk = await deskWithRegistry({ lockout: new Lockout(5, 60_000, 600_000) })
-    const signedIn = (await desk.call('POST', '/users', { name: 'A', role: 'reporter', region: DESA_A })).body.accessCode
-    const fresh = (await desk.call('POST', '/users', { name: 'B', role: 'reporter', region: DESA_A })).body.accessCode
+    const signedIn = (
+      await desk.call('POST', '/users', { name: 'A', role: 'reporter', region: DESA_A })
+    ).body.accessCode
+    const fresh = (
+      await desk.call('POST', '/users', { name: 'B', role: 'reporter', region: DESA_A })
+    ).body.accessCode
     expect((await desk.call('GET', '/me', undefined, signedIn)).status).toBe(200)
     // five different guessed codes (different handles), all from this address
-    for (const guess of ['2222-2222-2222', '3333-3333-3333', '4444-4444-4444', '5555-5555-5555', '6666-6666-6666']) {
+    for (const guess of [
+      '2222-2222-2222',
+      '3333-3333-3333',
+      '4444-4444-4444',
+      '5555-5555-5555',
+      '6666-6666-6666',
+    ]) {
       expect((await desk.call('GET', '/me', undefined, guess)).status).toBe(401)
     }
     const blocked = await desk.call('GET', '/me', undefined, fresh)

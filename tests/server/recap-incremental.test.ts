@@ -13,7 +13,12 @@ describe('recap kept current from events', () => {
   function fresh(level: 'kabupaten' | 'kecamatan' | 'desa' | 'tps') {
     const s = desk.service
     const contest = s.contest('bupati')!
-    return recapAllLevels({ regions: s.regions, tps: s.store.listTps(), results: s.store.recapResults('bupati'), candidates: contest.candidates })[level]
+    return recapAllLevels({
+      regions: s.regions,
+      tps: s.store.listTps(),
+      results: s.store.recapResults('bupati'),
+      candidates: contest.candidates,
+    })[level]
   }
   async function expectCurrent() {
     for (const level of ['kabupaten', 'kecamatan', 'desa', 'tps'] as const) {
@@ -36,12 +41,21 @@ describe('recap kept current from events', () => {
     const conflict = await send(`${DESA_A}.001`, { '1': 120, '2': 70 })
     expect(conflict.status).toBe(202)
     await expectCurrent() // a held conflict changes nothing
-    const resolved = await desk.call('POST', `/conflicts/${conflict.body.conflictId}/resolve`, { keep: 'new', reason: 'Salinan C.Hasil dicek ulang' })
+    const resolved = await desk.call('POST', `/conflicts/${conflict.body.conflictId}/resolve`, {
+      keep: 'new',
+      reason: 'Salinan C.Hasil dicek ulang',
+    })
     expect(resolved.status).toBe(200)
     await expectCurrent()
-    expect((await desk.call('GET', `/recap?contest=bupati&level=desa&parent=35.09.01`)).body.rows.find((r: any) => r.code === DESA_A).votes).toEqual({ '1': 170, '2': 130 })
+    expect(
+      (await desk.call('GET', `/recap?contest=bupati&level=desa&parent=35.09.01`)).body.rows.find(
+        (r: any) => r.code === DESA_A,
+      ).votes,
+    ).toEqual({ '1': 170, '2': 130 })
     // a flagged sheet (turnout over DPT) corrected by a supervisor
-    expect((await send(`${DESA_B}.001`, { '1': 200, '2': 150 }, 10)).body.warnings.length).toBeGreaterThan(0)
+    expect(
+      (await send(`${DESA_B}.001`, { '1': 200, '2': 150 }, 10)).body.warnings.length,
+    ).toBeGreaterThan(0)
     const corrected = await desk.call('POST', `/results/${DESA_B}.001/bupati/review`, {
       action: 'correct',
       reason: 'Angka paslon 1 salah baca',
@@ -49,7 +63,14 @@ describe('recap kept current from events', () => {
     })
     expect(corrected.status).toBe(200)
     await expectCurrent()
-    expect((await desk.call('POST', `/tps/${DESA_B}.002/status`, { status: 'postponed', reason: 'Banjir di lokasi' })).status).toBe(200)
+    expect(
+      (
+        await desk.call('POST', `/tps/${DESA_B}.002/status`, {
+          status: 'postponed',
+          reason: 'Banjir di lokasi',
+        })
+      ).status,
+    ).toBe(200)
     await expectCurrent()
     // unrelated writes leave the figures as they are
     await desk.call('POST', '/users', { name: 'Operator', role: 'operator' })

@@ -6,20 +6,30 @@ import { openSse } from '../helpers/sse'
 /** Appends `n` events of about `bytes` each in one commit (what a busy night leaves in the table). */
 async function fillEvents(desk: TestDesk, n: number, bytes = 200): Promise<void> {
   await desk.service.write(() => {
-    for (let i = 0; i < n; i++) desk.service.store.appendEvent('tps.imported', { filler: 'x'.repeat(bytes), i })
+    for (let i = 0; i < n; i++)
+      desk.service.store.appendEvent('tps.imported', { filler: 'x'.repeat(bytes), i })
   })
 }
 
 /** An event stream whose client never reads a byte: a raw socket that sends the request and sits. */
-function silentStream(desk: TestDesk, token: string, lastEventId = 0): Promise<{ status: number; close(): void }> {
+function silentStream(
+  desk: TestDesk,
+  token: string,
+  lastEventId = 0,
+): Promise<{ status: number; close(): void }> {
   return new Promise((resolve, reject) => {
     const socket = connect(desk.port, '127.0.0.1', () => {
-      socket.write(`GET /api/v1/events?lastEventId=${lastEventId} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${token}\r\n\r\n`)
+      socket.write(
+        `GET /api/v1/events?lastEventId=${lastEventId} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${token}\r\n\r\n`,
+      )
     })
     socket.once('data', (chunk) => {
       // Read only the status line, then stop reading: the kernel buffers fill and the desk must cope.
       socket.pause()
-      resolve({ status: Number(/^HTTP\/1\.1 (\d+)/.exec(chunk.toString('latin1'))?.[1]), close: () => socket.destroy() })
+      resolve({
+        status: Number(/^HTTP\/1\.1 (\d+)/.exec(chunk.toString('latin1'))?.[1]),
+        close: () => socket.destroy(),
+      })
     })
     socket.on('error', reject)
   })
@@ -35,8 +45,11 @@ describe('event stream limits (issue 13, findings 1 and 6)', () => {
   beforeAll(async () => {
     desk = await startDesk({ sseLimits: { perAccount: 4, total: 6, maxReplay: 1_000 } })
     expect((await desk.call('POST', '/tps/import', tpsCsv([DESA_A], 2, 300))).status).toBe(200)
-    display = (await desk.call('POST', '/users', { name: 'Papan', role: 'display' })).body.accessCode
-    reporter = (await desk.call('POST', '/users', { name: 'Pelapor', role: 'reporter', region: DESA_A })).body.accessCode
+    display = (await desk.call('POST', '/users', { name: 'Papan', role: 'display' })).body
+      .accessCode
+    reporter = (
+      await desk.call('POST', '/users', { name: 'Pelapor', role: 'reporter', region: DESA_A })
+    ).body.accessCode
     baseline = desk.service.bus.size
   })
   afterAll(() => desk.stop())
@@ -47,15 +60,26 @@ describe('event stream limits (issue 13, findings 1 and 6)', () => {
     await board.until((m) => m.some((x) => x.event === 'ready'))
     await staff.until((m) => m.some((x) => x.event === 'ready'))
     const text = 'Ribut di TPS, hubungi Pak Budi 0812-3456-7890'
-    const r = await desk.call('POST', '/incidents', { tps: `${DESA_A}.001`, category: 'keamanan', urgency: 'tinggi', text }, reporter)
+    const r = await desk.call(
+      'POST',
+      '/incidents',
+      { tps: `${DESA_A}.001`, category: 'keamanan', urgency: 'tinggi', text },
+      reporter,
+    )
     expect(r.status).toBe(201)
     await board.until((m) => m.some((x) => x.event === 'incident.created'))
     await staff.until((m) => m.some((x) => x.event === 'incident.created'))
     const shown = JSON.parse(board.messages.find((x) => x.event === 'incident.created')!.data!)
-    expect(shown.data).toMatchObject({ tps: `${DESA_A}.001`, category: 'keamanan', urgency: 'tinggi' })
+    expect(shown.data).toMatchObject({
+      tps: `${DESA_A}.001`,
+      category: 'keamanan',
+      urgency: 'tinggi',
+    })
     expect(JSON.stringify(shown)).not.toContain('0812')
     expect(shown.data).not.toHaveProperty('text')
-    expect(JSON.parse(staff.messages.find((x) => x.event === 'incident.created')!.data!).data.text).toBe(text)
+    expect(
+      JSON.parse(staff.messages.find((x) => x.event === 'incident.created')!.data!).data.text,
+    ).toBe(text)
     // A replay from the table is filtered the same way.
     const replayed = await openSse(`${desk.url}/api/v1/events`, display, 0)
     await replayed.until((m) => m.some((x) => x.event === 'ready'))
@@ -91,7 +115,9 @@ describe('event stream limits (issue 13, findings 1 and 6)', () => {
   it('tells a client too far behind to re-read the summary instead of sending everything', async () => {
     const head = desk.service.store.lastEventId()
     await fillEvents(desk, 1_500)
-    await expect.poll(async () => (await desk.call('GET', '/health', undefined, null)).status).toBe(200)
+    await expect
+      .poll(async () => (await desk.call('GET', '/health', undefined, null)).status)
+      .toBe(200)
     const behind = await openSse(`${desk.url}/api/v1/events`, ADMIN_TOKEN, head)
     await behind.until((m) => m.some((x) => x.event === 'ready'))
     const ready = JSON.parse(behind.messages.find((x) => x.event === 'ready')!.data!)
@@ -113,7 +139,9 @@ describe('event stream limits (issue 13, findings 1 and 6)', () => {
     await expect.poll(() => desk.service.bus.size, { timeout: 5_000 }).toBe(baseline)
     await fillEvents(desk, 900, 2_000) // ~1.8 MB that a full replay would push into each socket
     const before = process.memoryUsage().rss
-    const silent = await Promise.all([0, 1, 2, 3].map(() => silentStream(desk, display, desk.service.store.lastEventId() - 999)))
+    const silent = await Promise.all(
+      [0, 1, 2, 3].map(() => silentStream(desk, display, desk.service.store.lastEventId() - 999)),
+    )
     expect(silent.every((s) => s.status === 200)).toBe(true)
     const started = performance.now()
     expect((await desk.call('GET', '/health', undefined, null)).status).toBe(200)

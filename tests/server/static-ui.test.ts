@@ -6,12 +6,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { builtUi } from '../helpers/build-ui'
 import { startDesk, type TestDesk } from '../helpers/desk'
 
-function get(url: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, unknown>; body: Buffer }> {
+function get(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Record<string, unknown>; body: Buffer }> {
   return new Promise((resolve, reject) => {
     const req = request(url, { headers }, (res) => {
       const chunks: Buffer[] = []
       res.on('data', (c) => chunks.push(c))
-      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }))
+      res.on('end', () =>
+        resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }),
+      )
     })
     req.on('error', reject)
     req.end()
@@ -28,7 +33,14 @@ describe('the UI served by the desk', () => {
   afterAll(() => desk.stop())
 
   it('serves every screen, nested paths included, with assets named from the site root', async () => {
-    for (const path of ['/', '/papan', '/publik', '/rekap', '/tps/35.09.01.2001.001', '/papan/anything']) {
+    for (const path of [
+      '/',
+      '/papan',
+      '/publik',
+      '/rekap',
+      '/tps/35.09.01.2001.001',
+      '/papan/anything',
+    ]) {
       const r = await get(`${desk.url}${path}`)
       expect(r.status).toBe(200)
       const html = r.body.toString()
@@ -57,7 +69,9 @@ describe('the UI served by the desk', () => {
     const raw = await get(`${desk.url}${asset}`)
     expect(raw.headers['content-encoding']).toBeUndefined()
     expect(raw.body.equals(plain)).toBe(true)
-    const climb = await get(`${desk.url}/assets/..%2f..%2fdesk.sqlite`, { 'accept-encoding': 'gzip' })
+    const climb = await get(`${desk.url}/assets/..%2f..%2fdesk.sqlite`, {
+      'accept-encoding': 'gzip',
+    })
     expect(climb.status).toBeGreaterThanOrEqual(400)
     expect(climb.status).toBeLessThan(500)
   })

@@ -15,12 +15,20 @@ function scripted(answers: (() => Response | Promise<Response>)[]) {
   return { impl, calls }
 }
 
-const json = (status: number, body: unknown, headers: Record<string, string> = {}) => () =>
-  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } })
+const json =
+  (status: number, body: unknown, headers: Record<string, string> = {}) =>
+  () =>
+    new Response(JSON.stringify(body), {
+      status,
+      headers: { 'content-type': 'application/json', ...headers },
+    })
 
-describe('the simulator\'s HTTP client', () => {
+describe("the simulator's HTTP client", () => {
   it('waits as long as Retry-After says on 429, then sends the same request again', async () => {
-    const { impl, calls } = scripted([json(429, { error: { code: 'rate_limited' } }, { 'retry-after': '1' }), json(201, { status: 'accepted' })])
+    const { impl, calls } = scripted([
+      json(429, { error: { code: 'rate_limited' } }, { 'retry-after': '1' }),
+      json(201, { status: 'accepted' }),
+    ])
     const client = new DeskClient('http://desk.test/', undefined, impl)
     const started = Date.now()
     const answer = await client.request('POST', '/results', { token: 't', body: { a: 1 } })
@@ -34,8 +42,12 @@ describe('the simulator\'s HTTP client', () => {
   })
 
   it('does not wait out a locked access code (429 without Retry-After)', async () => {
-    const { impl, calls } = scripted([json(429, { error: { code: 'locked', message: 'Terlalu banyak percobaan' } })])
-    const answer = await new DeskClient('http://desk.test', undefined, impl).request('GET', '/me', { token: 'x' })
+    const { impl, calls } = scripted([
+      json(429, { error: { code: 'locked', message: 'Terlalu banyak percobaan' } }),
+    ])
+    const answer = await new DeskClient('http://desk.test', undefined, impl).request('GET', '/me', {
+      token: 'x',
+    })
     expect(answer.status).toBe(429)
     expect(calls).toHaveLength(1)
   })
@@ -73,7 +85,10 @@ describe('command-line values', () => {
     expect(() => parseRates('retry=2')).toThrow(/retry harus angka 0 sampai 1/)
     expect(() => parseRates('postponed=1.5')).toThrow(/bilangan bulat/)
     expect(() => parseRates('typo=0.1')).toThrow(/tidak dikenal/)
-    expect(parseShares(['bupati=38,62', 'gubernur=9,58,33;'])).toEqual({ bupati: [38, 62], gubernur: [9, 58, 33] })
+    expect(parseShares(['bupati=38,62', 'gubernur=9,58,33;'])).toEqual({
+      bupati: [38, 62],
+      gubernur: [9, 58, 33],
+    })
     expect(() => parseShares(['bupati=38,0'])).toThrow(/lebih dari 0/)
   })
 })

@@ -23,7 +23,19 @@ async function until(check: () => boolean, ms = 20_000): Promise<void> {
   }
 }
 
-const FAST = ['--port', '0', '--host', '127.0.0.1', '--speed', '200000', '--kecamatan', 'Jelbuk', '--scale', '0.3', '--quiet']
+const FAST = [
+  '--port',
+  '0',
+  '--host',
+  '127.0.0.1',
+  '--speed',
+  '200000',
+  '--kecamatan',
+  'Jelbuk',
+  '--scale',
+  '0.3',
+  '--quiet',
+]
 
 async function runDemo(dataDir: string) {
   const io = captureIo()
@@ -41,17 +53,28 @@ describe('npm run demo', () => {
     const { io, demo, url, token } = await runDemo(dataDir)
     const health = (await (await fetch(`${url}/api/v1/health`)).json()) as { training: boolean }
     expect(health.training).toBe(true)
-    for (const path of ['/', '/papan', '/publik', '/lapor']) expect(io.lines.some((l) => l.includes(`${url}${path}`))).toBe(true)
+    for (const path of ['/', '/papan', '/publik', '/lapor'])
+      expect(io.lines.some((l) => l.includes(`${url}${path}`))).toBe(true)
     expect(io.lines.some((l) => l.includes('Verifikasi berhasil'))).toBe(true)
-    expect(io.lines.some((l) => /^Kode akses contoh untuk mencoba \/lapor: [A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}/.test(l))).toBe(true)
-    const progress = (await (await fetch(`${url}/api/v1/progress`, { headers: { authorization: `Bearer ${token}` } })).json()) as { contests: { reported: number }[] }
+    expect(
+      io.lines.some((l) =>
+        /^Kode akses contoh untuk mencoba \/lapor: [A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}/.test(l),
+      ),
+    ).toBe(true)
+    const progress = (await (
+      await fetch(`${url}/api/v1/progress`, { headers: { authorization: `Bearer ${token}` } })
+    ).json()) as { contests: { reported: number }[] }
     expect(progress.contests[0]!.reported).toBeGreaterThan(0)
     // The board's arrivals follow the election's own (simulated) time: from 13:00 WIB, spread over
     // the evening, not piled into the one real quarter-hour the demo took.
-    const board = (await (await fetch(`${url}/api/v1/board/summary`, { headers: { authorization: `Bearer ${token}` } })).json()) as {
+    const board = (await (
+      await fetch(`${url}/api/v1/board/summary`, { headers: { authorization: `Bearer ${token}` } })
+    ).json()) as {
       arrivals: { start: string; counts: Record<string, number[]> }
     }
-    expect(new Date(Date.parse(board.arrivals.start) + 7 * 3_600_000).toISOString().slice(11, 16)).toBe('13:00')
+    expect(
+      new Date(Date.parse(board.arrivals.start) + 7 * 3_600_000).toISOString().slice(11, 16),
+    ).toBe('13:00')
     const buckets = board.arrivals.counts.gubernur!.filter((n) => n > 0).length
     // Eighteen TPS of one kecamatan: a handful of quarter-hours, never the one real quarter-hour the
     // demo took (on a loaded machine SMS reports, which wait for the gateway, arrive later).
@@ -67,7 +90,9 @@ describe('npm run demo', () => {
   it('starts from an empty training desk each time', async () => {
     const { demo, url, token } = await runDemo(dataDir)
     try {
-      const users = (await (await fetch(`${url}/api/v1/users`, { headers: { authorization: `Bearer ${token}` } })).json()) as { users: unknown[] }
+      const users = (await (
+        await fetch(`${url}/api/v1/users`, { headers: { authorization: `Bearer ${token}` } })
+      ).json()) as { users: unknown[] }
       expect(users.users).toHaveLength(6 + 1 + 1) // Jelbuk's 6 desa, its kecamatan officer, the operator: not twice
     } finally {
       demo.stop()
@@ -75,7 +100,7 @@ describe('npm run demo', () => {
     }
   })
 
-  it('never wipes a real desk\'s data, nor a folder that is not a desk', async () => {
+  it("never wipes a real desk's data, nor a folder that is not a desk", async () => {
     const realDir = join(tmp, 'real')
     const real = await startDesk({ dataDir: realDir })
     await real.stop()
@@ -83,12 +108,14 @@ describe('npm run demo', () => {
     await expect(startDemo(['--data-dir', realDir, ...FAST], io).done).rejects.toThrow(/SUNGGUHAN/)
     expect(existsSync(join(realDir, 'desk.sqlite'))).toBe(true)
 
-    await expect(startDemo(['--data-dir', tmp, ...FAST], captureIo()).done).rejects.toThrow(/bukan folder data desk/)
+    await expect(startDemo(['--data-dir', tmp, ...FAST], captureIo()).done).rejects.toThrow(
+      /bukan folder data desk/,
+    )
     expect(existsSync(realDir)).toBe(true)
   })
 })
 
-describe('the demo desk\'s clock', () => {
+describe("the demo desk's clock", () => {
   it('starts at 13:00 WIB, jumps forward with the simulator (never back), and never stands still', () => {
     let real = Date.parse('2026-12-05T03:10:00Z') // 10:10 WIB
     const clock = simulatedClock(() => real)

@@ -16,7 +16,11 @@ function regionsView(code: string): RegionsView {
   const tree = loadRegency(code)
   return {
     regency: { code: tree.regency.code, name: tree.regency.name },
-    kecamatan: tree.kecamatan.map((k) => ({ code: k.code, name: k.name, desa: tree.childrenOf(k.code).map((d) => ({ code: d.code, name: d.name })) })),
+    kecamatan: tree.kecamatan.map((k) => ({
+      code: k.code,
+      name: k.name,
+      desa: tree.childrenOf(k.code).map((d) => ({ code: d.code, name: d.name })),
+    })),
   }
 }
 
@@ -26,26 +30,42 @@ const candidatesOf = (id: string) => contests.find((c) => c.id === id)!.candidat
 
 /** The published table (tests/fixtures/jember), against which the simulator's own copy is checked. */
 const referenceCounts = new Map(
-  parseCsv(readFileSync(join(__dirname, '..', 'fixtures', 'jember', 'jember-tps-per-kecamatan.csv'), 'utf8'))
+  parseCsv(
+    readFileSync(
+      join(__dirname, '..', 'fixtures', 'jember', 'jember-tps-per-kecamatan.csv'),
+      'utf8',
+    ),
+  )
     .slice(1)
     .filter((r) => r.length >= 4)
     .map((r) => [r[0]!, Number(r[3])]),
 )
 
-const results = (plan: SimPlan) => plan.chains.flatMap((c) => c.steps).filter((s): s is Extract<Step, { kind: 'result' }> => s.kind === 'result')
+const results = (plan: SimPlan) =>
+  plan.chains
+    .flatMap((c) => c.steps)
+    .filter((s): s is Extract<Step, { kind: 'result' }> => s.kind === 'result')
 
 describe('synthetic registry', () => {
-  const registry = syntheticRegistry(jember, jember.kecamatan.map((k) => k.code), '42')
+  const registry = syntheticRegistry(
+    jember,
+    jember.kecamatan.map((k) => k.code),
+    '42',
+  )
 
   it('has the real number of TPS per kecamatan, over every desa, with the prison TPS in Kaliwates', () => {
     expect(registry.length).toBe(4046)
-    for (const [kec, n] of referenceCounts) expect(registry.filter((t) => t.code.startsWith(kec + '.')).length, kec).toBe(n)
+    for (const [kec, n] of referenceCounts)
+      expect(registry.filter((t) => t.code.startsWith(kec + '.')).length, kec).toBe(n)
     const desa = new Set(registry.map((t) => t.desa))
     expect(desa.size).toBe(248)
-    expect(registry.filter((t) => t.number >= 900).map((t) => t.code)).toEqual(['35.09.19.1004.901', '35.09.19.1004.902'])
+    expect(registry.filter((t) => t.number >= 900).map((t) => t.code)).toEqual([
+      '35.09.19.1004.901',
+      '35.09.19.1004.902',
+    ])
   })
 
-  it('draws DPT between 250 and 600 and passes the desk\'s own import validation', () => {
+  it("draws DPT between 250 and 600 and passes the desk's own import validation", () => {
     expect(Math.min(...registry.map((t) => t.dpt))).toBeGreaterThanOrEqual(250)
     expect(Math.max(...registry.map((t) => t.dpt))).toBeLessThanOrEqual(600)
     const mean = registry.reduce((a, t) => a + t.dpt, 0) / registry.length
@@ -64,7 +84,11 @@ describe('synthetic registry', () => {
     expect(small.some((t) => t.number === 901)).toBe(true) // prison TPS go to the first kecamatan in scope
 
     const other = regionsView('35.10') // Kabupaten Banyuwangi
-    const reg = syntheticRegistry(other, other.kecamatan.map((k) => k.code), '42')
+    const reg = syntheticRegistry(
+      other,
+      other.kecamatan.map((k) => k.code),
+      '42',
+    )
     const desaCount = other.kecamatan.reduce((a, k) => a + k.desa.length, 0)
     expect(reg.length).toBeGreaterThan(desaCount * 9)
     expect(reg.length).toBeLessThan(desaCount * 21)
@@ -94,7 +118,10 @@ describe('the plan of a night', () => {
     const dpt = new Map(plan.syntheticRegistry!.map((t) => [t.code, t.dpt]))
     let warned = 0
     for (const s of results(plan)) {
-      const check = checkResultSheet(s.body, { candidates: candidatesOf(s.body.contest), dpt: dpt.get(s.body.tps)! })
+      const check = checkResultSheet(s.body, {
+        candidates: candidatesOf(s.body.contest),
+        dpt: dpt.get(s.body.tps)!,
+      })
       if (s.expect === 'rejected') {
         expect(check.errors.length, s.body.submissionId).toBeGreaterThan(0)
       } else {
@@ -128,7 +155,9 @@ describe('the plan of a night', () => {
 
   it('adds up: the expected regency totals are the sum of the kecamatan and of the accepted sheets', () => {
     for (const e of plan.expected.recap) {
-      const accepted = results(plan).filter((s) => s.expect === 'accepted' && s.body.contest === e.contest)
+      const accepted = results(plan).filter(
+        (s) => s.expect === 'accepted' && s.body.contest === e.contest,
+      )
       expect(e.kabupaten.tpsReported).toBe(accepted.length)
       expect(e.kabupaten.tpsTotal + e.kabupaten.tpsExcluded).toBe(4046)
       expect(e.kabupaten.tpsExcluded).toBe(1) // the postponed TPS
@@ -154,7 +183,12 @@ describe('the plan of a night', () => {
     const perKec = bupati.kecamatan.map((k) => k.votes['2']! / k.valid)
     expect(Math.max(...perKec) - Math.min(...perKec)).toBeGreaterThan(0.08)
 
-    const custom = buildPlan({ regions: jember, contests, registry: [], settings: { seed: 42, kecamatan: ['35.09.19'], shares: { bupati: [70, 30] } } })
+    const custom = buildPlan({
+      regions: jember,
+      contests,
+      registry: [],
+      settings: { seed: 42, kecamatan: ['35.09.19'], shares: { bupati: [70, 30] } },
+    })
     const b = custom.expected.recap.find((e) => e.contest === 'bupati')!.kabupaten
     expect(b.votes['1']! / b.valid).toBeGreaterThan(0.6)
   })
@@ -172,7 +206,16 @@ describe('the plan of a night', () => {
   })
 
   it('respects the fault rates within tolerance', () => {
-    const rates = { neverReport: 0.05, phone: 0.1, retry: 0.08, invalid: 0.06, conflict: 0.04, confirm: 0.05, incident: 0.02, postponed: 3 }
+    const rates = {
+      neverReport: 0.05,
+      phone: 0.1,
+      retry: 0.08,
+      invalid: 0.06,
+      conflict: 0.04,
+      confirm: 0.05,
+      incident: 0.02,
+      postponed: 3,
+    }
     const p = buildPlan({ regions: jember, contests, registry: [], settings: { seed: 7, rates } })
     const tps = 4046
     const within = (got: number, n: number, rate: number) => {
@@ -200,24 +243,54 @@ describe('the plan of a night', () => {
       regions: jember,
       contests,
       registry: [],
-      settings: { seed: 7, rates: { neverReport: 0, phone: 0, retry: 0, invalid: 0, conflict: 0, confirm: 0, incident: 0, postponed: 0 } },
+      settings: {
+        seed: 7,
+        rates: {
+          neverReport: 0,
+          phone: 0,
+          retry: 0,
+          invalid: 0,
+          conflict: 0,
+          confirm: 0,
+          incident: 0,
+          postponed: 0,
+        },
+      },
     })
     expect(none.counts.requests).toBe(4046 * 2)
     expect(none.counts.expect.accepted).toBe(4046 * 2)
   })
 
-  it('keeps a TPS\'s numbers when the scope narrows, and plays a registry the desk already has', () => {
-    const narrow = buildPlan({ regions: jember, contests, registry: [], settings: { seed: 42, kecamatan: ['35.09.25'], rates: { postponed: 0 } } })
-    const wide = new Map(results(plan).filter((s) => s.expect === 'accepted').map((s) => [`${s.body.tps}/${s.body.contest}`, s.body.votes]))
-    const mine = results(narrow).filter((s) => s.expect === 'accepted' && s.body.tps.startsWith('35.09.25.'))
+  it("keeps a TPS's numbers when the scope narrows, and plays a registry the desk already has", () => {
+    const narrow = buildPlan({
+      regions: jember,
+      contests,
+      registry: [],
+      settings: { seed: 42, kecamatan: ['35.09.25'], rates: { postponed: 0 } },
+    })
+    const wide = new Map(
+      results(plan)
+        .filter((s) => s.expect === 'accepted')
+        .map((s) => [`${s.body.tps}/${s.body.contest}`, s.body.votes]),
+    )
+    const mine = results(narrow).filter(
+      (s) => s.expect === 'accepted' && s.body.tps.startsWith('35.09.25.'),
+    )
     expect(mine.length).toBeGreaterThan(0)
     for (const s of mine) {
       const other = wide.get(`${s.body.tps}/${s.body.contest}`)
       if (other) expect(s.body.votes).toEqual(other)
     }
 
-    const existing = plan.syntheticRegistry!.filter((t) => t.code.startsWith('35.09.25.')).map((t) => ({ ...t, status: t.code.endsWith('.001') ? ('merged' as const) : t.status }))
-    const onDesk = buildPlan({ regions: jember, contests, registry: existing, settings: { seed: 42, rates: { postponed: 0 } } })
+    const existing = plan
+      .syntheticRegistry!.filter((t) => t.code.startsWith('35.09.25.'))
+      .map((t) => ({ ...t, status: t.code.endsWith('.001') ? ('merged' as const) : t.status }))
+    const onDesk = buildPlan({
+      regions: jember,
+      contests,
+      registry: existing,
+      settings: { seed: 42, rates: { postponed: 0 } },
+    })
     expect(onDesk.syntheticRegistry).toBeNull()
     expect(onDesk.counts.tps).toBe(existing.length)
     const merged = existing.filter((t) => t.status === 'merged').map((t) => t.code)

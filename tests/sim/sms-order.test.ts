@@ -10,7 +10,7 @@ import { ADMIN_TOKEN, startDesk, type TestDesk } from '../helpers/desk'
 // after the file is written, while the kecamatan officer's later copy of the same TPS went out over
 // HTTP at once. At the demo's speed the officer's copy reached the desk first (accepted), and the
 // SMS then became a conflict. The smallest case: every TPS by SMS, every one with an officer's copy.
-describe('simulator: an SMS TPS reaches the desk before the officer\'s copy of it', () => {
+describe("simulator: an SMS TPS reaches the desk before the officer's copy of it", () => {
   let desk: TestDesk
   let root: string
 
@@ -18,7 +18,14 @@ describe('simulator: an SMS TPS reaches the desk before the officer\'s copy of i
     root = mkdtempSync(join(tmpdir(), 'desk-sms-order-'))
     desk = await startDesk({
       training: true,
-      sms: { gammu: { inbox: join(root, 'inbox'), outbox: join(root, 'outbox'), pollMs: 100, settleMs: 300 } },
+      sms: {
+        gammu: {
+          inbox: join(root, 'inbox'),
+          outbox: join(root, 'outbox'),
+          pollMs: 100,
+          settleMs: 300,
+        },
+      },
     })
   })
   afterAll(async () => {
@@ -32,9 +39,30 @@ describe('simulator: an SMS TPS reaches the desk before the officer\'s copy of i
     const io: CommandIo = { out: (l) => lines.push(l), err: (l) => errors.push(l), env: {} }
     const file = join(root, 'summary.json')
     const code = await simulateCommand(
-      ['--url', desk.url, '--token', ADMIN_TOKEN, '--speed', '100000', '--seed', '3', '--kecamatan', 'Jelbuk', '--scale', '0.15',
-        '--rates', 'neverReport=0,phone=0,retry=0,invalid=0,incident=0,postponed=0,conflict=0.5,confirm=1', '--quiet', '--verify', '--summary', file,
-        '--sms-gammu-inbox', join(root, 'inbox'), '--sms-share', '1'],
+      [
+        '--url',
+        desk.url,
+        '--token',
+        ADMIN_TOKEN,
+        '--speed',
+        '100000',
+        '--seed',
+        '3',
+        '--kecamatan',
+        'Jelbuk',
+        '--scale',
+        '0.15',
+        '--rates',
+        'neverReport=0,phone=0,retry=0,invalid=0,incident=0,postponed=0,conflict=0.5,confirm=1',
+        '--quiet',
+        '--verify',
+        '--summary',
+        file,
+        '--sms-gammu-inbox',
+        join(root, 'inbox'),
+        '--sms-share',
+        '1',
+      ],
       io,
     )
     const summary = JSON.parse(readFileSync(file, 'utf8')) as SimSummary
@@ -45,7 +73,11 @@ describe('simulator: an SMS TPS reaches the desk before the officer\'s copy of i
     expect(summary.unexpected.examples).toEqual([])
     expect(summary.sms?.unexpected).toEqual([])
     expect(summary.verify?.differences).toEqual([])
-    expect(summary.counts).toMatchObject({ conflict: p.expect.conflict, duplicate: p.expect.duplicate, accepted: p.expect.accepted })
+    expect(summary.counts).toMatchObject({
+      conflict: p.expect.conflict,
+      duplicate: p.expect.duplicate,
+      accepted: p.expect.accepted,
+    })
     expect(errors).toEqual([])
     expect(code).toBe(0)
     expect(lines.some((l) => l.includes('Verifikasi berhasil'))).toBe(true)

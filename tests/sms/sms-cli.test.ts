@@ -21,7 +21,10 @@ afterAll(() => {
 })
 
 function run(args: string[], env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, [cli, 'serve', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, [cli, 'serve', ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   children.push(child)
   let out = ''
   child.stdout!.on('data', (d) => (out += d))
@@ -38,7 +41,9 @@ function run(args: string[], env: Record<string, string> = {}) {
       }
       child.stdout!.on('data', check)
       child.stderr!.on('data', check)
-      child.on('exit', () => setTimeout(() => (re.test(out) ? ok() : fail(new Error(`exited:\n${out}`))), 50))
+      child.on('exit', () =>
+        setTimeout(() => (re.test(out) ? ok() : fail(new Error(`exited:\n${out}`))), 50),
+      )
     })
   return { child, exited, until, output: () => out }
 }
@@ -52,12 +57,28 @@ const tempDir = (prefix: string) => {
 describe('serve with SMS gateways', () => {
   it('takes the Android signing key from DESK_SMS_ANDROID_SIGNING_KEY, never printing it', async () => {
     const dir = tempDir('desk-sms-cli-')
-    const a = run(['--data-dir', dir, '--port', '0', '--host', '127.0.0.1', '--sms-android-url', 'http://127.0.0.1:9', '--sms-android-user', 'sms'], {
-      DESK_SMS_ANDROID_PASSWORD: 'sandi-ponsel-rahasia',
-      DESK_SMS_ANDROID_SIGNING_KEY: 'kunci-dari-lingkungan',
-    })
+    const a = run(
+      [
+        '--data-dir',
+        dir,
+        '--port',
+        '0',
+        '--host',
+        '127.0.0.1',
+        '--sms-android-url',
+        'http://127.0.0.1:9',
+        '--sms-android-user',
+        'sms',
+      ],
+      {
+        DESK_SMS_ANDROID_PASSWORD: 'sandi-ponsel-rahasia',
+        DESK_SMS_ANDROID_SIGNING_KEY: 'kunci-dari-lingkungan',
+      },
+    )
     await a.until(/SMS Android: .*\)/)
-    expect(a.output()).toMatch(/webhook http:\/\/127\.0\.0\.1:\d+\/api\/v1\/sms\/android \(bertanda tangan\)/)
+    expect(a.output()).toMatch(
+      /webhook http:\/\/127\.0\.0\.1:\d+\/api\/v1\/sms\/android \(bertanda tangan\)/,
+    )
     expect(a.output()).not.toContain('kunci-dari-lingkungan')
     expect(a.output()).not.toContain('sandi-ponsel-rahasia')
     a.child.kill('SIGTERM')
@@ -68,9 +89,22 @@ describe('serve with SMS gateways', () => {
     const dir = tempDir('desk-sms-cli-')
     const spool = tempDir('desk-sms-spool-')
     writeFileSync(join(spool, 'gammu'), 'bukan folder')
-    const a = run(['--data-dir', dir, '--port', '0', '--host', '127.0.0.1', '--sms-gammu-inbox', join(spool, 'gammu', 'inbox'), '--sms-gammu-outbox', join(spool, 'outbox')])
+    const a = run([
+      '--data-dir',
+      dir,
+      '--port',
+      '0',
+      '--host',
+      '127.0.0.1',
+      '--sms-gammu-inbox',
+      join(spool, 'gammu', 'inbox'),
+      '--sms-gammu-outbox',
+      join(spool, 'outbox'),
+    ])
     expect(await a.exited).toBe(1)
-    expect(a.output()).toContain(`Folder inbox Gammu: desk tidak bisa membuat ${join(spool, 'gammu', 'inbox')}`)
+    expect(a.output()).toContain(
+      `Folder inbox Gammu: desk tidak bisa membuat ${join(spool, 'gammu', 'inbox')}`,
+    )
     expect(a.output()).not.toMatch(/\n\s+at |EEXIST|ENOTDIR|siap di/)
     expect(existsSync(join(dir, 'desk.lock'))).toBe(false)
   }, 90_000)

@@ -28,7 +28,11 @@ describe('SMS screen in Chromium at 1366×768', () => {
   }
 
   async function adminPage(path: string): Promise<Page> {
-    const context = await browser.newContext({ viewport: VIEWPORT, locale: 'id-ID', timezoneId: 'Asia/Jakarta' })
+    const context = await browser.newContext({
+      viewport: VIEWPORT,
+      locale: 'id-ID',
+      timezoneId: 'Asia/Jakarta',
+    })
     await context.addInitScript((token) => sessionStorage.setItem('desk.token', token), ADMIN_TOKEN)
     context.setDefaultTimeout(10_000)
     const page = await context.newPage()
@@ -46,8 +50,20 @@ describe('SMS screen in Chromium at 1366×768', () => {
       sms: { gammu: { inbox: join(root, 'inbox'), outbox: join(root, 'outbox'), pollMs: 0 } },
     })
     await desk.call('POST', '/tps/import', tpsCsv([DESA_A, DESA_B], 4, 400))
-    siti = (await desk.call('POST', '/users', { name: 'Siti Aminah', phone: '0812-1111-0001', role: 'reporter', region: DESA_A })).body
-    await desk.call('POST', '/users', { name: 'Budi Santoso', phone: '0812-1111-0002', role: 'reporter', region: DESA_B })
+    siti = (
+      await desk.call('POST', '/users', {
+        name: 'Siti Aminah',
+        phone: '0812-1111-0001',
+        role: 'reporter',
+        region: DESA_A,
+      })
+    ).body
+    await desk.call('POST', '/users', {
+      name: 'Budi Santoso',
+      phone: '0812-1111-0002',
+      role: 'reporter',
+      region: DESA_B,
+    })
     await sms('+6281211110001', `${siti.smsCode} 1 G 110 95 20 TS 4 B 140 85 TS 4`)
     await sms('+6289912345678', 'INFO PROMO PULSA 50RB')
     await sms('+6281211110002', 'ABCD 2 B 10 20 TS 1')
@@ -67,8 +83,12 @@ describe('SMS screen in Chromium at 1366×768', () => {
     await table.waitFor()
     await expect.poll(() => page.locator('tr[data-status="counted"]').count()).toBe(1)
     expect(await page.locator('tr[data-status="counted"]').innerText()).toContain('Siti Aminah')
-    expect(await page.locator('tr[data-status="wrong_code"]').innerText()).toContain('kode SMS salah')
-    expect(await page.locator('tr[data-status="unknown_number"]').innerText()).toContain('0899-1234-5678')
+    expect(await page.locator('tr[data-status="wrong_code"]').innerText()).toContain(
+      'kode SMS salah',
+    )
+    expect(await page.locator('tr[data-status="unknown_number"]').innerText()).toContain(
+      '0899-1234-5678',
+    )
     const refused = page.locator('tr[data-status="refused"]')
     expect(await refused.innerText()).toMatch(/melebihi kapasitas satu TPS/)
     expect(await page.locator('tr[data-status="sent"]').count()).toBe(3) // no reply to the stranger
@@ -105,13 +125,18 @@ describe('SMS screen in Chromium at 1366×768', () => {
     await page.keyboard.press('Enter')
     await page.locator('.done-step.status-accepted').waitFor()
     const tps = (await desk.call('GET', `/tps/${DESA_A}.002`)).body
-    expect(tps.results.find((r: { contest: string }) => r.contest === 'bupati')).toMatchObject({ votes: { '1': 260, '2': 450 }, invalid: 6 })
+    expect(tps.results.find((r: { contest: string }) => r.contest === 'bupati')).toMatchObject({
+      votes: { '1': 260, '2': 450 },
+      invalid: 6,
+    })
     expect(desk.service.store.submissionsForTps(`${DESA_A}.002`).at(-1)!.channel).toBe('telepon')
     // Back on the SMS screen the refused SMS is handled: who and when, no button, not in "Perlu tindakan".
     await page.goto(`${desk.url}/sms`)
     const handled = page.locator('tr[data-status="refused"] .sms-handled')
     await handled.waitFor()
-    expect(await handled.innerText()).toMatch(/^ditangani lewat telepon oleh Admin, 15:\d{2} WIB · \d{6}-[0-9A-F]{4}$/)
+    expect(await handled.innerText()).toMatch(
+      /^ditangani lewat telepon oleh Admin, 15:\d{2} WIB · \d{6}-[0-9A-F]{4}$/,
+    )
     expect(await page.locator('tr[data-status="refused"] button').count()).toBe(0)
     await page.screenshot({ path: join(SHOTS, '05-sms-handled.png') })
     await page.getByLabel('Perlu tindakan').check()
@@ -122,9 +147,12 @@ describe('SMS screen in Chromium at 1366×768', () => {
     await page.context().close()
   }, 60_000)
 
-  it('opens the phoned-in form from a wrong-code SMS too: no TPS read, the search starts at the reporter\'s desa', async () => {
+  it("opens the phoned-in form from a wrong-code SMS too: no TPS read, the search starts at the reporter's desa", async () => {
     const page = await adminPage('/sms')
-    await page.locator('tr[data-status="wrong_code"]').getByRole('button', { name: 'Isi formulir telepon' }).click()
+    await page
+      .locator('tr[data-status="wrong_code"]')
+      .getByRole('button', { name: 'Isi formulir telepon' })
+      .click()
     const search = page.locator('#tps-search')
     await search.waitFor()
     expect(await search.inputValue()).toMatch(/^Keting Jombang$/i)
@@ -153,7 +181,7 @@ describe('SMS screen in Chromium at 1366×768', () => {
     await page.context().close()
   }, 60_000)
 
-  it('shows the reporter\'s last SMS on the chase list', async () => {
+  it("shows the reporter's last SMS on the chase list", async () => {
     const page = await adminPage('/belum-lapor')
     const row = page.locator(`tr[data-reporter="${siti.id}"]`)
     await row.waitFor()
@@ -164,7 +192,11 @@ describe('SMS screen in Chromium at 1366×768', () => {
   }, 60_000)
 
   it('prints the SMS code on the credential card, one extra short line', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'id-ID', timezoneId: 'Asia/Jakarta' })
+    const context = await browser.newContext({
+      viewport: { width: 1280, height: 900 },
+      locale: 'id-ID',
+      timezoneId: 'Asia/Jakarta',
+    })
     const page = await context.newPage()
     page.setDefaultTimeout(10_000)
     page.on('dialog', (d) => void d.accept())
@@ -195,14 +227,20 @@ describe('SMS screen in Chromium at 1366×768', () => {
     await context.close()
   }, 60_000)
 
-  it('shows SMS arrivals on the wall board\'s ticker', async () => {
-    const context = await browser.newContext({ viewport: { width: 1920, height: 1080 }, locale: 'id-ID', timezoneId: 'Asia/Jakarta' })
+  it("shows SMS arrivals on the wall board's ticker", async () => {
+    const context = await browser.newContext({
+      viewport: { width: 1920, height: 1080 },
+      locale: 'id-ID',
+      timezoneId: 'Asia/Jakarta',
+    })
     const page = await context.newPage()
     page.setDefaultTimeout(20_000)
     await page.goto(`${desk.url}/papan#token=${encodeURIComponent(ADMIN_TOKEN)}`)
     await page.waitForSelector('[data-tile], [data-shape]')
     await sms('+6281211110001', `${siti.smsCode} 4 G 70 80 90 TS 3`)
-    await expect.poll(() => page.locator('[data-testid=ticker]').innerText(), { timeout: 15_000 }).toMatch(/Padomasan.*lewat SMS/)
+    await expect
+      .poll(() => page.locator('[data-testid=ticker]').innerText(), { timeout: 15_000 })
+      .toMatch(/Padomasan.*lewat SMS/)
     await page.screenshot({ path: join(SHOTS, '06-board-ticker.png') })
     await context.close()
   }, 60_000)

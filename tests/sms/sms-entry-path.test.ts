@@ -20,7 +20,7 @@ const base: SmsMessageDto = {
 const query = (path: string | null) => Object.fromEntries(new URLSearchParams(path!.split('?')[1]))
 
 describe('the phoned-in form from an SMS that was not counted', () => {
-  it('is offered without a TPS, starting at the reporter\'s desa with caller, phone and note', () => {
+  it("is offered without a TPS, starting at the reporter's desa with caller, phone and note", () => {
     const m = { ...base, reason: 'desa "TIGA" bukan desa Anda', prefill: { desa: '35.09.01.2001' } }
     const q = query(entryPathFor(m, 'Dari SMS yang ditolak'))
     expect(q).toEqual({
@@ -31,19 +31,44 @@ describe('the phoned-in form from an SMS that was not counted', () => {
     })
   })
 
-  it('is offered for a wrong SMS code from a registered number (the reporter\'s own region)', () => {
-    const q = query(entryPathFor({ ...base, status: 'wrong_code', reporter: { ...siti, region: '35.09.01' } }, 'Dari SMS yang ditolak'))
-    expect(q).toMatchObject({ wilayah: '35.09.01', pelapor: 'Siti Aminah', catatan: 'Dari SMS yang ditolak #41' })
+  it("is offered for a wrong SMS code from a registered number (the reporter's own region)", () => {
+    const q = query(
+      entryPathFor(
+        { ...base, status: 'wrong_code', reporter: { ...siti, region: '35.09.01' } },
+        'Dari SMS yang ditolak',
+      ),
+    )
+    expect(q).toMatchObject({
+      wilayah: '35.09.01',
+      pelapor: 'Siti Aminah',
+      catatan: 'Dari SMS yang ditolak #41',
+    })
   })
 
   it('carries TPS, contest and numbers when they were read', () => {
-    const m = { ...base, prefill: { tps: '35.09.01.2001.003', desa: '35.09.01.2001', contest: 'bupati', votes: { '1': 120, '2': 150 }, invalid: 6 } }
-    expect(query(entryPathFor(m, 'x'))).toMatchObject({ tps: '35.09.01.2001.003', contest: 'bupati', suara: '1=120,2=150', ts: '6' })
+    const m = {
+      ...base,
+      prefill: {
+        tps: '35.09.01.2001.003',
+        desa: '35.09.01.2001',
+        contest: 'bupati',
+        votes: { '1': 120, '2': 150 },
+        invalid: 6,
+      },
+    }
+    expect(query(entryPathFor(m, 'x'))).toMatchObject({
+      tps: '35.09.01.2001.003',
+      contest: 'bupati',
+      suara: '1=120,2=150',
+      ts: '6',
+    })
   })
 
   it('is not offered for counted, handled, unknown-number or outgoing messages', () => {
     expect(entryPathFor({ ...base, status: 'counted' }, 'x')).toBeNull()
-    expect(entryPathFor({ ...base, handled: { at: base.at, by: { id: 'admin', name: 'Admin' } } }, 'x')).toBeNull()
+    expect(
+      entryPathFor({ ...base, handled: { at: base.at, by: { id: 'admin', name: 'Admin' } } }, 'x'),
+    ).toBeNull()
     expect(entryPathFor({ ...base, status: 'unknown_number', reporter: null }, 'x')).toBeNull()
     expect(entryPathFor({ ...base, direction: 'out', status: 'failed' }, 'x')).toBeNull()
   })

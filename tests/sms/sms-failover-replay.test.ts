@@ -12,11 +12,17 @@ import { DESA_A, startDesk, tpsCsv, type TestDesk } from '../helpers/desk'
 
 const REPORTER_PHONE = '0812-1111-0001'
 
-function sms(dataDir: string): { submissions: { submission_id: string; tps: string; contest: string }[] } {
+function sms(dataDir: string): {
+  submissions: { submission_id: string; tps: string; contest: string }[]
+} {
   const db = new Database(join(dataDir, 'desk.sqlite'), { readonly: true })
   try {
     return {
-      submissions: db.prepare("SELECT submission_id, tps, contest FROM submissions WHERE channel = 'sms' ORDER BY seq").all() as never,
+      submissions: db
+        .prepare(
+          "SELECT submission_id, tps, contest FROM submissions WHERE channel = 'sms' ORDER BY seq",
+        )
+        .all() as never,
     }
   } finally {
     db.close()
@@ -44,23 +50,37 @@ describe('SMS reports acknowledged after the last backup, replayed into a restor
     const a = await startDesk({ dataDir: join(rootA, 'data'), now, sms: { gammu: gammu(rootA) } })
     desks.push(a)
     expect((await a.call('POST', '/tps/import', tpsCsv([DESA_A], 5, 400))).status).toBe(200)
-    const rep = await a.call('POST', '/users', { name: 'Siti Padomasan', phone: REPORTER_PHONE, role: 'reporter', region: DESA_A })
+    const rep = await a.call('POST', '/users', {
+      name: 'Siti Padomasan',
+      phone: REPORTER_PHONE,
+      role: 'reporter',
+      region: DESA_A,
+    })
     const code = rep.body.smsCode as string
 
     let serial = 0
     const deliver = async (desk: TestDesk, inbox: string, text: string, stamp: string) => {
-      writeFileSync(join(inbox, `IN${stamp}_${String(serial++).padStart(2, '0')}_+6281211110001_00.txt`), text)
+      writeFileSync(
+        join(inbox, `IN${stamp}_${String(serial++).padStart(2, '0')}_+6281211110001_00.txt`),
+        text,
+      )
       await desk.gammu!.scan()
       clock += 2500
       return desk.gammu!.scan()
     }
-    expect(await deliver(a, join(rootA, 'inbox'), `${code} 1 B 100 120 TS 4`, '20241127_140000')).toBe(1)
-    expect(await deliver(a, join(rootA, 'inbox'), `${code} 2 B 110 90 TS 2`, '20241127_140500')).toBe(1)
+    expect(
+      await deliver(a, join(rootA, 'inbox'), `${code} 1 B 100 120 TS 4`, '20241127_140000'),
+    ).toBe(1)
+    expect(
+      await deliver(a, join(rootA, 'inbox'), `${code} 2 B 110 90 TS 2`, '20241127_140500'),
+    ).toBe(1)
 
     // The last backup, then one more SMS acknowledged by the desk that is about to die.
     const backup = join(rootA, 'desk-backup.sqlite')
     await a.service.store.db.backup(backup)
-    expect(await deliver(a, join(rootA, 'inbox'), `${code} 3 B 130 70 TS 1`, '20241127_141000')).toBe(1)
+    expect(
+      await deliver(a, join(rootA, 'inbox'), `${code} 3 B 130 70 TS 1`, '20241127_141000'),
+    ).toBe(1)
     const acknowledged = sms(a.dataDir).submissions
     expect(acknowledged).toHaveLength(3)
     await a.stop()
@@ -77,19 +97,25 @@ describe('SMS reports acknowledged after the last backup, replayed into a restor
     // as an operator unsure what was copied might.
     const processed = readdirSync(join(rootA, 'processed')).filter((n) => n.startsWith('IN'))
     expect(processed).toHaveLength(3)
-    for (const name of processed) copyFileSync(join(rootA, 'processed', name), join(rootB, 'inbox', name))
+    for (const name of processed)
+      copyFileSync(join(rootA, 'processed', name), join(rootB, 'inbox', name))
     await b.gammu!.scan()
     clock += 2500
     await b.gammu!.scan()
-    for (const name of processed) copyFileSync(join(rootA, 'processed', name), join(rootB, 'inbox', name))
+    for (const name of processed)
+      copyFileSync(join(rootA, 'processed', name), join(rootB, 'inbox', name))
     await b.gammu!.scan()
     clock += 2500
     await b.gammu!.scan()
 
     const restored = sms(dataB)
     expect(restored.submissions).toHaveLength(3)
-    expect(restored.submissions.map((s) => s.submission_id).sort()).toEqual(acknowledged.map((s) => s.submission_id).sort())
-    const tps3 = (await b.call('GET', `/tps/${DESA_A}.003`)).body.results.find((r: { contest: string }) => r.contest === 'bupati')
+    expect(restored.submissions.map((s) => s.submission_id).sort()).toEqual(
+      acknowledged.map((s) => s.submission_id).sort(),
+    )
+    const tps3 = (await b.call('GET', `/tps/${DESA_A}.003`)).body.results.find(
+      (r: { contest: string }) => r.contest === 'bupati',
+    )
     expect(tps3).toMatchObject({ votes: { '1': 130, '2': 70 }, invalid: 1 })
     expect(readdirSync(join(rootB, 'inbox')).filter((n) => n.startsWith('IN'))).toEqual([])
   })

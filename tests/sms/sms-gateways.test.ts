@@ -1,7 +1,17 @@
 import Database from 'better-sqlite3'
 import { isUtf8 } from 'node:buffer'
 import { createHash, createHmac } from 'node:crypto'
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -27,7 +37,10 @@ describe('results by SMS through both gateways', () => {
   let inbox: string
   let outbox: string
   let fake: Server
-  const androidSent: { auth: string | undefined; body: { message: string; phoneNumbers: string[] } }[] = []
+  const androidSent: {
+    auth: string | undefined
+    body: { message: string; phoneNumbers: string[] }
+  }[] = []
   let reporterCode: string
   let officerCode: string
   let reporterId: string
@@ -42,24 +55,42 @@ describe('results by SMS through both gateways', () => {
       .map((n) => ({ name: n, text: readFileSync(join(outbox, n), 'utf8') }))
 
   /** Write an inbox file as gammu names it; returns its name. */
-  function inboxFile(sender: string, body: Buffer | string, part = 0, serial = fileSerial++ % 100, stamp = '20241127_140000'): string {
+  function inboxFile(
+    sender: string,
+    body: Buffer | string,
+    part = 0,
+    serial = fileSerial++ % 100,
+    stamp = '20241127_140000',
+  ): string {
     const name = `IN${stamp}_${String(serial).padStart(2, '0')}_${sender}_${String(part).padStart(2, '0')}.txt`
     writeFileSync(join(inbox, name), body)
     return name
   }
 
   /** Deliver one gammu message: written, seen, settled, read. */
-  async function viaGammu(sender: string, text: string, encoding: 'utf16' | 'utf8' = 'utf8', stamp?: string): Promise<number> {
+  async function viaGammu(
+    sender: string,
+    text: string,
+    encoding: 'utf16' | 'utf8' = 'utf8',
+    stamp?: string,
+  ): Promise<number> {
     inboxFile(sender, encoding === 'utf16' ? utf16be(text) : text, 0, fileSerial++ % 100, stamp)
     await scan()
     advance(2500)
     return scan()
   }
 
-  function webhook(payload: unknown, options: { key?: string; timestamp?: number; signature?: string } = {}) {
+  function webhook(
+    payload: unknown,
+    options: { key?: string; timestamp?: number; signature?: string } = {},
+  ) {
     const raw = JSON.stringify(payload)
     const ts = String(Math.floor((options.timestamp ?? clock) / 1000))
-    const sig = options.signature ?? createHmac('sha256', options.key ?? SIGNING_KEY).update(raw + ts).digest('hex')
+    const sig =
+      options.signature ??
+      createHmac('sha256', options.key ?? SIGNING_KEY)
+        .update(raw + ts)
+        .digest('hex')
     return fetch(`${desk.url}/api/v1/sms/android`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-timestamp': ts, 'x-signature': sig },
@@ -81,7 +112,11 @@ describe('results by SMS through both gateways', () => {
   }
   const submissionsCount = () => {
     const db = new Database(join(desk.dataDir, 'desk.sqlite'), { readonly: true })
-    const n = (db.prepare("SELECT count(*) AS n FROM submissions WHERE channel = 'sms'").get() as { n: number }).n
+    const n = (
+      db.prepare("SELECT count(*) AS n FROM submissions WHERE channel = 'sms'").get() as {
+        n: number
+      }
+    ).n
     db.close()
     return n
   }
@@ -111,15 +146,32 @@ describe('results by SMS through both gateways', () => {
       now: () => new Date(clock),
       sms: {
         gammu: { inbox, outbox, pollMs: 0, settleMs: 2000 },
-        android: { url: `http://127.0.0.1:${(fake.address() as AddressInfo).port}`, user: 'sms', password: 'rahasia-ponsel', signingKey: SIGNING_KEY },
+        android: {
+          url: `http://127.0.0.1:${(fake.address() as AddressInfo).port}`,
+          user: 'sms',
+          password: 'rahasia-ponsel',
+          signingKey: SIGNING_KEY,
+        },
       },
     })
-    expect((await desk.call('POST', '/tps/import', tpsCsv([DESA_A, DESA_B], 5, 400))).status).toBe(200)
-    const rep = await desk.call('POST', '/users', { name: 'Siti Padomasan', phone: REPORTER_PHONE, role: 'reporter', region: DESA_A })
+    expect((await desk.call('POST', '/tps/import', tpsCsv([DESA_A, DESA_B], 5, 400))).status).toBe(
+      200,
+    )
+    const rep = await desk.call('POST', '/users', {
+      name: 'Siti Padomasan',
+      phone: REPORTER_PHONE,
+      role: 'reporter',
+      region: DESA_A,
+    })
     expect(rep.status).toBe(201)
     reporterCode = rep.body.smsCode
     reporterId = rep.body.id
-    const off = await desk.call('POST', '/users', { name: 'Budi Jombang', phone: OFFICER_PHONE, role: 'reporter', region: '35.09.01' })
+    const off = await desk.call('POST', '/users', {
+      name: 'Budi Jombang',
+      phone: OFFICER_PHONE,
+      role: 'reporter',
+      region: '35.09.01',
+    })
     officerCode = off.body.smsCode
   })
   afterAll(async () => {
@@ -131,7 +183,11 @@ describe('results by SMS through both gateways', () => {
   describe('SMS codes', () => {
     it('are issued with the access code, 4 characters of its alphabet, and stored only hashed', async () => {
       expect(reporterCode).toMatch(/^[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{4}$/)
-      const imp = await desk.call('POST', '/users/import', `nama,hp,peran,kode_wilayah\nAni Keting,0812-1111-0009,pelapor,${DESA_B}\n`)
+      const imp = await desk.call(
+        'POST',
+        '/users/import',
+        `nama,hp,peran,kode_wilayah\nAni Keting,0812-1111-0009,pelapor,${DESA_B}\n`,
+      )
       expect(imp.status).toBe(201)
       expect(imp.body.users[0].smsCode).toMatch(/^[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{4}$/)
       const db = new Database(join(desk.dataDir, 'desk.sqlite'), { readonly: true })
@@ -150,33 +206,57 @@ describe('results by SMS through both gateways', () => {
       expect(await scan()).toBe(0) // just seen: not settled yet
       advance(2500)
       expect(await scan()).toBe(1)
-      expect(await result(`${DESA_A}.003`, 'bupati')).toMatchObject({ votes: { '1': 120, '2': 150 }, invalid: 6 })
+      expect(await result(`${DESA_A}.003`, 'bupati')).toMatchObject({
+        votes: { '1': 120, '2': 150 },
+        invalid: 6,
+      })
       expect(existsSync(join(root, 'processed', name))).toBe(true)
       expect(readdirSync(inbox)).not.toContain(name)
       const [reply] = outboxTexts()
       expect(reply!.name).toMatch(/^OUTA\d{8}_\d{6}_\d{2}_\+6281211110001_desk[0-9a-f]+\.txt$/)
-      expect(reply!.text).toMatch(/^DITERIMA \d{6}-[0-9A-F]{4} TPS003 Padomasan BUPATI 1=120 2=150 TS=6$/)
+      expect(reply!.text).toMatch(
+        /^DITERIMA \d{6}-[0-9A-F]{4} TPS003 Padomasan BUPATI 1=120 2=150 TS=6$/,
+      )
       expect(reply!.text.length).toBeLessThanOrEqual(160)
       // gammu-smsd runs as its own user: the reply must be readable by it.
       expect(statSync(join(outbox, reply!.name)).mode & 0o777).toBe(0o644)
       // The log keeps the text with the code masked.
       const sms = await messages()
       const inMsg = sms.messages.find((m: { direction: string }) => m.direction === 'in')
-      expect(inMsg).toMatchObject({ status: 'counted', text: '**** 3 B 120 150 TS 6', tps: `${DESA_A}.003`, reporter: { id: reporterId } })
+      expect(inMsg).toMatchObject({
+        status: 'counted',
+        text: '**** 3 B 120 150 TS 6',
+        tps: `${DESA_A}.003`,
+        reporter: { id: reporterId },
+      })
     })
 
     it('reads a UTF-8 message and joins a multipart one, two contests at once', async () => {
-      const first = inboxFile('+6281211110001', `${reporterCode} 4 G 10 20 30 `, 0, 7, '20241127_141000')
+      const first = inboxFile(
+        '+6281211110001',
+        `${reporterCode} 4 G 10 20 30 `,
+        0,
+        7,
+        '20241127_141000',
+      )
       inboxFile('+6281211110001', 'TS 2 B 120 150 TS 6', 1, 7, '20241127_141001')
       await scan()
       advance(2500)
       expect(await scan()).toBe(1)
-      expect(await result(`${DESA_A}.004`, 'gubernur')).toMatchObject({ votes: { '1': 10, '2': 20, '3': 30 }, invalid: 2 })
-      expect(await result(`${DESA_A}.004`, 'bupati')).toMatchObject({ votes: { '1': 120, '2': 150 }, invalid: 6 })
+      expect(await result(`${DESA_A}.004`, 'gubernur')).toMatchObject({
+        votes: { '1': 10, '2': 20, '3': 30 },
+        invalid: 2,
+      })
+      expect(await result(`${DESA_A}.004`, 'bupati')).toMatchObject({
+        votes: { '1': 120, '2': 150 },
+        invalid: 6,
+      })
       expect(existsSync(join(root, 'processed', first))).toBe(true)
       expect(readdirSync(inbox).filter((n) => n.startsWith('IN'))).toEqual([])
       const reply = outboxTexts().at(-1)!.text
-      expect(reply).toMatch(/^DITERIMA TPS004 Padomasan GUBERNUR 1=10 2=20 3=30 TS=2 \(\d{6}-[0-9A-F]{4}\) BUPATI 1=120 2=150 TS=6 \(\d{6}-[0-9A-F]{4}\)$/)
+      expect(reply).toMatch(
+        /^DITERIMA TPS004 Padomasan GUBERNUR 1=10 2=20 3=30 TS=2 \(\d{6}-[0-9A-F]{4}\) BUPATI 1=120 2=150 TS=6 \(\d{6}-[0-9A-F]{4}\)$/,
+      )
     })
 
     it('never reads a file half-way while gammu is still writing it', async () => {
@@ -192,7 +272,10 @@ describe('results by SMS through both gateways', () => {
       expect(submissionsCount()).toBe(before)
       advance(2500)
       expect(await scan()).toBe(1)
-      expect(await result(`${DESA_A}.005`, 'bupati')).toMatchObject({ votes: { '1': 201, '2': 99 }, invalid: 4 })
+      expect(await result(`${DESA_A}.005`, 'bupati')).toMatchObject({
+        votes: { '1': 201, '2': 99 },
+        invalid: 4,
+      })
     })
 
     it('counts a message delivered twice once, and answers it once', async () => {
@@ -207,10 +290,14 @@ describe('results by SMS through both gateways', () => {
       await scan()
       expect(submissionsCount()).toBe(subs)
       expect(outboxTexts()).toHaveLength(replies)
-      expect(readdirSync(join(root, 'processed')).filter((n) => n.includes('143000'))).toHaveLength(2)
+      expect(readdirSync(join(root, 'processed')).filter((n) => n.includes('143000'))).toHaveLength(
+        2,
+      )
       // The same numbers sent again by the reporter (a new message): a confirmation, not a second count.
       await viaGammu('+6281211110001', text, 'utf8', '20241127_143500')
-      expect(outboxTexts().at(-1)!.text).toMatch(/^SUDAH ADA \d{6}-[0-9A-F]{4} TPS001 Padomasan BUPATI 1=77 2=88 TS=1$/)
+      expect(outboxTexts().at(-1)!.text).toMatch(
+        /^SUDAH ADA \d{6}-[0-9A-F]{4} TPS001 Padomasan BUPATI 1=77 2=88 TS=1$/,
+      )
       expect(await result(`${DESA_A}.001`, 'bupati')).toMatchObject({ votes: { '1': 77, '2': 88 } })
     })
 
@@ -220,37 +307,78 @@ describe('results by SMS through both gateways', () => {
       const key = createHash('sha256').update(`6281211110001\n${sentAt}\n${text}`).digest('hex')
       // As the first write of a message leaves it, had the desk stopped right after.
       await desk.service.write(() =>
-        desk.service.smsStore.insert({ direction: 'in', gateway: 'gammu', phone: '6281211110001', at: new Date(clock).toISOString(), sentAt, text: '****', userId: null, status: 'received', detail: {}, key, replyTo: null }),
+        desk.service.smsStore.insert({
+          direction: 'in',
+          gateway: 'gammu',
+          phone: '6281211110001',
+          at: new Date(clock).toISOString(),
+          sentAt,
+          text: '****',
+          userId: null,
+          status: 'received',
+          detail: {},
+          key,
+          replyTo: null,
+        }),
       )
       await viaGammu('+6281211110001', text, 'utf8', '20241127_143300')
-      expect(await result(`${DESA_A}.001`, 'gubernur')).toMatchObject({ votes: { '1': 31, '2': 32, '3': 33 }, invalid: 3 })
-      expect(outboxTexts().at(-1)!.text).toMatch(/^DITERIMA .* TPS001 Padomasan GUBERNUR 1=31 2=32 3=33 TS=3$/)
+      expect(await result(`${DESA_A}.001`, 'gubernur')).toMatchObject({
+        votes: { '1': 31, '2': 32, '3': 33 },
+        invalid: 3,
+      })
+      expect(outboxTexts().at(-1)!.text).toMatch(
+        /^DITERIMA .* TPS001 Padomasan GUBERNUR 1=31 2=32 3=33 TS=3$/,
+      )
     })
 
     it('refuses what it cannot read, says how to fix it, and keeps what it read for the phoned-in form', async () => {
       await viaGammu('+6281211110001', `${reporterCode} 2 B 120 150 90 TS 6`)
       const reply = outboxTexts().at(-1)!.text
-      expect(reply).toBe(`SALAH: jumlah paslon Bupati 2, diterima 3 angka. Contoh: ${reporterCode} 3 B 120 150 TS 6`)
-      const m = (await messages()).messages.find((x: { direction: string; status: string }) => x.direction === 'in' && x.status === 'refused')
-      expect(m).toMatchObject({ reason: 'jumlah paslon Bupati 2, diterima 3 angka', prefill: { tps: `${DESA_A}.002`, contest: 'bupati' } })
+      expect(reply).toBe(
+        `SALAH: jumlah paslon Bupati 2, diterima 3 angka. Contoh: ${reporterCode} 3 B 120 150 TS 6`,
+      )
+      const m = (await messages()).messages.find(
+        (x: { direction: string; status: string }) =>
+          x.direction === 'in' && x.status === 'refused',
+      )
+      expect(m).toMatchObject({
+        reason: 'jumlah paslon Bupati 2, diterima 3 angka',
+        prefill: { tps: `${DESA_A}.002`, contest: 'bupati' },
+      })
       // The C.Hasil check refuses a sheet with more voters than the TPS can have: kept as a refusal.
       await viaGammu('+6281211110001', `${reporterCode} 2 B 600 450 TS 6`)
       const refused = outboxTexts().at(-1)!.text
       expect(refused).toMatch(/^SALAH TPS002 Bupati: /)
       expect(refused).toMatch(/melebihi kapasitas satu TPS/)
       expect(refused.length).toBeLessThanOrEqual(160)
-      const last = (await messages()).messages.find((x: { direction: string }) => x.direction === 'in')
-      expect(last).toMatchObject({ status: 'refused', prefill: { tps: `${DESA_A}.002`, contest: 'bupati', votes: { '1': 600, '2': 450 }, invalid: 6 } })
+      const last = (await messages()).messages.find(
+        (x: { direction: string }) => x.direction === 'in',
+      )
+      expect(last).toMatchObject({
+        status: 'refused',
+        prefill: {
+          tps: `${DESA_A}.002`,
+          contest: 'bupati',
+          votes: { '1': 600, '2': 450 },
+          invalid: 6,
+        },
+      })
     })
 
     it('lets a kecamatan officer name the desa, and holds a KOREKSI for a supervisor', async () => {
       await viaGammu('+6281211110002', `${officerCode} KETING 2 B 60 70 TS 3`)
-      expect(outboxTexts().at(-1)!.text).toMatch(/^DITERIMA \d{6}-[0-9A-F]{4} TPS002 Keting BUPATI 1=60 2=70 TS=3$/)
+      expect(outboxTexts().at(-1)!.text).toMatch(
+        /^DITERIMA \d{6}-[0-9A-F]{4} TPS002 Keting BUPATI 1=60 2=70 TS=3$/,
+      )
       await viaGammu('+6281211110002', `${officerCode} KOREKSI KETING 2 B 61 70 TS 2`)
-      expect(outboxTexts().at(-1)!.text).toMatch(/^KOREKSI MENUNGGU SUPERVISOR \d{6}-[0-9A-F]{4} TPS002 Keting BUPATI 1=61 2=70 TS=2$/)
+      expect(outboxTexts().at(-1)!.text).toMatch(
+        /^KOREKSI MENUNGGU SUPERVISOR \d{6}-[0-9A-F]{4} TPS002 Keting BUPATI 1=61 2=70 TS=2$/,
+      )
       const tps = (await desk.call('GET', `/tps/${DESA_B}.002`)).body
       expect(tps.results[0]).toMatchObject({ votes: { '1': 60, '2': 70 } }) // the standing result is not overwritten
-      expect(tps.conflicts).toEqual([expect.objectContaining({ kind: 'correction', status: 'open' })])
+      expect(tps.conflicts).toEqual([
+        expect.objectContaining({ kind: 'correction', status: 'open' }),
+      ])
     })
 
     it('gives unknown numbers no reply and lists them for operators', async () => {
@@ -264,21 +392,41 @@ describe('results by SMS through both gateways', () => {
   })
 
   describe('Android webhook', () => {
-    it('counts a signed sms:received and replies through the phone\'s local API', async () => {
-      const res = await webhook(received('+6281211110001', `${reporterCode} 3 G 100 200 50 TS 5`, '2024-11-27T14:46:11.000+07:00'))
+    it("counts a signed sms:received and replies through the phone's local API", async () => {
+      const res = await webhook(
+        received(
+          '+6281211110001',
+          `${reporterCode} 3 G 100 200 50 TS 5`,
+          '2024-11-27T14:46:11.000+07:00',
+        ),
+      )
       expect(res.status).toBe(200)
       expect(await res.json()).toMatchObject({ status: 'counted', duplicateDelivery: false })
-      expect(await result(`${DESA_A}.003`, 'gubernur')).toMatchObject({ votes: { '1': 100, '2': 200, '3': 50 }, invalid: 5 })
+      expect(await result(`${DESA_A}.003`, 'gubernur')).toMatchObject({
+        votes: { '1': 100, '2': 200, '3': 50 },
+        invalid: 5,
+      })
       expect(androidSent).toHaveLength(1)
-      expect(androidSent[0]!.auth).toBe('Basic ' + Buffer.from('sms:rahasia-ponsel').toString('base64'))
+      expect(androidSent[0]!.auth).toBe(
+        'Basic ' + Buffer.from('sms:rahasia-ponsel').toString('base64'),
+      )
       expect(androidSent[0]!.body.phoneNumbers).toEqual(['+6281211110001'])
-      expect(androidSent[0]!.body.message).toMatch(/^DITERIMA \d{6}-[0-9A-F]{4} TPS003 Padomasan GUBERNUR 1=100 2=200 3=50 TS=5$/)
-      const out = (await messages()).messages.find((m: { direction: string; gateway: string }) => m.direction === 'out' && m.gateway === 'android')
+      expect(androidSent[0]!.body.message).toMatch(
+        /^DITERIMA \d{6}-[0-9A-F]{4} TPS003 Padomasan GUBERNUR 1=100 2=200 3=50 TS=5$/,
+      )
+      const out = (await messages()).messages.find(
+        (m: { direction: string; gateway: string }) =>
+          m.direction === 'out' && m.gateway === 'android',
+      )
       expect(out).toMatchObject({ status: 'sent' })
     })
 
     it('counts a retried delivery once and does not answer it again', async () => {
-      const payload = received('081211110001', `${reporterCode} 4 B 10 11 TS 0`, '2024-11-27T14:50:00.000+07:00')
+      const payload = received(
+        '081211110001',
+        `${reporterCode} 4 B 10 11 TS 0`,
+        '2024-11-27T14:50:00.000+07:00',
+      )
       const subs = submissionsCount()
       expect((await webhook(payload)).status).toBe(200)
       advance(10_000) // the app retries after 10 s, signing again
@@ -299,21 +447,36 @@ describe('results by SMS through both gateways', () => {
       expect(androidSent).toHaveLength(sent + 1)
       expect(androidSent.at(-1)!.body.message).toMatch(/^SALAH: pesan kosong\. /)
       const stored = (await messages()).messages.find((m: { id: number }) => m.id === body.id)
-      expect(stored).toMatchObject({ direction: 'in', status: 'refused', reason: 'pesan kosong', text: '' })
+      expect(stored).toMatchObject({
+        direction: 'in',
+        status: 'refused',
+        reason: 'pesan kosong',
+        text: '',
+      })
       // From a stranger: acknowledged too, and no reply.
-      const stranger = await webhook(received('+6289911112222', '', '2024-11-27T14:56:00.000+07:00'))
+      const stranger = await webhook(
+        received('+6289911112222', '', '2024-11-27T14:56:00.000+07:00'),
+      )
       expect(stranger.status).toBe(200)
       expect(await stranger.json()).toMatchObject({ status: 'unknown_number' })
       expect(androidSent).toHaveLength(sent + 1)
     })
 
     it('refuses a forged, unsigned or stale request, counting nothing', async () => {
-      const payload = received('+6281211110001', `${reporterCode} 5 G 1 2 3 TS 0`, '2024-11-27T15:00:00.000+07:00')
+      const payload = received(
+        '+6281211110001',
+        `${reporterCode} 5 G 1 2 3 TS 0`,
+        '2024-11-27T15:00:00.000+07:00',
+      )
       const subs = submissionsCount()
       const forged = await webhook(payload, { key: 'kunci-lain' })
       expect(forged.status).toBe(401)
       expect((await forged.json()).error.message).toMatch(/tanda tangan tidak cocok/)
-      const unsigned = await fetch(`${desk.url}/api/v1/sms/android`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) })
+      const unsigned = await fetch(`${desk.url}/api/v1/sms/android`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(payload),
+      })
       expect(unsigned.status).toBe(401)
       const stale = await webhook(payload, { timestamp: clock - 6 * 60_000 })
       expect(stale.status).toBe(401)
@@ -330,7 +493,9 @@ describe('results by SMS through both gateways', () => {
       const wrong = reporterCode === 'ZZZZ' ? 'YYYY' : 'ZZZZ'
       const before = androidSent.length
       for (let i = 1; i <= 5; i++) {
-        const r = await webhook(received('+6281211110001', `${wrong} 2 G 1 2 3 TS 0`, `2024-11-27T15:1${i}:00.000+07:00`))
+        const r = await webhook(
+          received('+6281211110001', `${wrong} 2 G 1 2 3 TS 0`, `2024-11-27T15:1${i}:00.000+07:00`),
+        )
         expect(await r.json()).toMatchObject({ status: 'wrong_code' })
       }
       const replies = androidSent.slice(before).map((s) => s.body.message)
@@ -339,7 +504,13 @@ describe('results by SMS through both gateways', () => {
       expect(replies[4]).toMatch(/^DIBLOKIR 10 menit/)
       for (const r of replies) expect(r).not.toContain(reporterCode)
       // blocked: even the right code is not read, and nothing is answered
-      const blocked = await webhook(received('+6281211110001', `${reporterCode} 2 G 1 2 3 TS 0`, '2024-11-27T15:20:00.000+07:00'))
+      const blocked = await webhook(
+        received(
+          '+6281211110001',
+          `${reporterCode} 2 G 1 2 3 TS 0`,
+          '2024-11-27T15:20:00.000+07:00',
+        ),
+      )
       expect(await blocked.json()).toMatchObject({ status: 'locked' })
       expect(androidSent.length).toBe(before + 5)
       expect(await result(`${DESA_A}.002`, 'gubernur')).toBeUndefined()
@@ -347,18 +518,34 @@ describe('results by SMS through both gateways', () => {
       await viaGammu('+6281211110002', `${officerCode} KETING 3 G 5 6 7 TS 0`)
       expect(outboxTexts().at(-1)!.text).toMatch(/^DITERIMA/)
       advance(10 * 60_000 + 1000)
-      const after = await webhook(received('+6281211110001', `${reporterCode} 2 G 1 2 3 TS 0`, '2024-11-27T15:31:00.000+07:00'))
+      const after = await webhook(
+        received(
+          '+6281211110001',
+          `${reporterCode} 2 G 1 2 3 TS 0`,
+          '2024-11-27T15:31:00.000+07:00',
+        ),
+      )
       expect(await after.json()).toMatchObject({ status: 'counted' })
-      expect(await result(`${DESA_A}.002`, 'gubernur')).toMatchObject({ votes: { '1': 1, '2': 2, '3': 3 } })
+      expect(await result(`${DESA_A}.002`, 'gubernur')).toMatchObject({
+        votes: { '1': 1, '2': 2, '3': 3 },
+      })
     })
 
     it('a reissued card changes the SMS code: the old one stops working', async () => {
       const r = await desk.call('POST', `/users/${reporterId}/reissue`)
       expect(r.body.smsCode).toMatch(/^[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{4}$/)
       if (r.body.smsCode === reporterCode) return // 1 in 923,521
-      const old = await webhook(received('+6281211110001', `${reporterCode} 5 B 1 2 TS 0`, '2024-11-27T15:40:00.000+07:00'))
+      const old = await webhook(
+        received('+6281211110001', `${reporterCode} 5 B 1 2 TS 0`, '2024-11-27T15:40:00.000+07:00'),
+      )
       expect(await old.json()).toMatchObject({ status: 'wrong_code' })
-      const fresh = await webhook(received('+6281211110001', `${r.body.smsCode} 5 G 1 2 3 TS 0`, '2024-11-27T15:41:00.000+07:00'))
+      const fresh = await webhook(
+        received(
+          '+6281211110001',
+          `${r.body.smsCode} 5 G 1 2 3 TS 0`,
+          '2024-11-27T15:41:00.000+07:00',
+        ),
+      )
       expect(await fresh.json()).toMatchObject({ status: 'counted' })
     })
   })
@@ -373,7 +560,11 @@ describe('results by SMS through both gateways', () => {
       advance(2500)
       expect(await scan()).toBe(1)
       const db = new Database(join(desk.dataDir, 'desk.sqlite'), { readonly: true })
-      const row = db.prepare("SELECT CAST(text AS BLOB) AS b FROM sms_messages WHERE direction = 'in' AND phone = '6289900001111'").get() as { b: Buffer }
+      const row = db
+        .prepare(
+          "SELECT CAST(text AS BLOB) AS b FROM sms_messages WHERE direction = 'in' AND phone = '6289900001111'",
+        )
+        .get() as { b: Buffer }
       db.close()
       expect(isUtf8(row.b)).toBe(true)
       expect(row.b.toString('utf8')).toBe('Halo desk \uFFFD')
@@ -381,11 +572,15 @@ describe('results by SMS through both gateways', () => {
 
     it('stores a webhook message holding a lone surrogate as valid UTF-8, the half replaced by U+FFFD', async () => {
       // JSON.stringify writes a lone surrogate as the escape `\ud83d`, which JSON.parse turns back into one.
-      const res = await webhook(received('+6289900002222', 'Salam \ud83d dari ponsel', '2024-11-27T14:57:00.000+07:00'))
+      const res = await webhook(
+        received('+6289900002222', 'Salam \ud83d dari ponsel', '2024-11-27T14:57:00.000+07:00'),
+      )
       expect(res.status).toBe(200)
       const { id } = await res.json()
       const db = new Database(join(desk.dataDir, 'desk.sqlite'), { readonly: true })
-      const row = db.prepare('SELECT CAST(text AS BLOB) AS b FROM sms_messages WHERE id = ?').get(id) as { b: Buffer }
+      const row = db
+        .prepare('SELECT CAST(text AS BLOB) AS b FROM sms_messages WHERE id = ?')
+        .get(id) as { b: Buffer }
       db.close()
       expect(isUtf8(row.b)).toBe(true)
       expect(row.b.toString('utf8')).toBe('Salam \uFFFD dari ponsel')

@@ -18,7 +18,12 @@ describe('lockout of wrong SMS codes across restarts, and Buka blokir', () => {
   const send = (text: string) => {
     clock += 10_000
     n++
-    return smsServiceFor(desk.service).receive({ gateway: 'gammu', from: PHONE, sentAt: `2024-11-27T15:${String(n).padStart(2, '0')}:00`, text })
+    return smsServiceFor(desk.service).receive({
+      gateway: 'gammu',
+      from: PHONE,
+      sentAt: `2024-11-27T15:${String(n).padStart(2, '0')}:00`,
+      text,
+    })
   }
   const wrongCode = () => (code === 'ZZZZ' ? 'YYYY' : 'ZZZZ')
 
@@ -26,7 +31,14 @@ describe('lockout of wrong SMS codes across restarts, and Buka blokir', () => {
     dataDir = mkdtempSync(join(tmpdir(), 'desk-sms-lock-'))
     desk = await start()
     await desk.call('POST', '/tps/import', tpsCsv([DESA_A], 9, 400))
-    code = (await desk.call('POST', '/users', { name: 'Siti Padomasan', phone: '0812-1111-0001', role: 'reporter', region: DESA_A })).body.smsCode
+    code = (
+      await desk.call('POST', '/users', {
+        name: 'Siti Padomasan',
+        phone: '0812-1111-0001',
+        role: 'reporter',
+        region: DESA_A,
+      })
+    ).body.smsCode
   })
   afterAll(async () => {
     await desk.stop()
@@ -34,7 +46,8 @@ describe('lockout of wrong SMS codes across restarts, and Buka blokir', () => {
   })
 
   it('keeps counting wrong codes after a restart, and keeps the block', async () => {
-    for (let i = 0; i < 3; i++) expect((await send(`${wrongCode()} 1 B 1 2 TS 0`)).status).toBe('wrong_code')
+    for (let i = 0; i < 3; i++)
+      expect((await send(`${wrongCode()} 1 B 1 2 TS 0`)).status).toBe('wrong_code')
     await desk.stop()
     desk = await start()
     // Two tries were left before the restart; still two after it.
@@ -50,15 +63,34 @@ describe('lockout of wrong SMS codes across restarts, and Buka blokir', () => {
   })
 
   it('lets an operator lift the block, audited; the right code then counts', async () => {
-    const op = await desk.call('POST', '/users', { name: 'Operator Satu', phone: '0812-9999-0001', role: 'operator', region: '35.09' })
-    const lifted = await desk.call('POST', '/sms/unblock', { phone: '0812-1111-0001' }, op.body.accessCode)
+    const op = await desk.call('POST', '/users', {
+      name: 'Operator Satu',
+      phone: '0812-9999-0001',
+      role: 'operator',
+      region: '35.09',
+    })
+    const lifted = await desk.call(
+      'POST',
+      '/sms/unblock',
+      { phone: '0812-1111-0001' },
+      op.body.accessCode,
+    )
     expect(lifted).toMatchObject({ status: 200, body: { unblocked: true } })
     expect((await desk.call('GET', '/sms')).body.blocked).toEqual([])
-    const audit = (await desk.call('GET', '/audit')).body.entries as { action: string; actor: string; target: string }[]
-    expect(audit.find((a) => a.action === 'sms.unblock')).toMatchObject({ actor: op.body.id, target: '6281211110001' })
+    const audit = (await desk.call('GET', '/audit')).body.entries as {
+      action: string
+      actor: string
+      target: string
+    }[]
+    expect(audit.find((a) => a.action === 'sms.unblock')).toMatchObject({
+      actor: op.body.id,
+      target: '6281211110001',
+    })
     expect((await send(`${code} 1 B 1 2 TS 0`)).status).toBe('counted')
     // Nothing left to lift; a bad number is named.
-    expect((await desk.call('POST', '/sms/unblock', { phone: '0812-1111-0001' })).body).toEqual({ unblocked: false })
+    expect((await desk.call('POST', '/sms/unblock', { phone: '0812-1111-0001' })).body).toEqual({
+      unblocked: false,
+    })
     const bad = await desk.call('POST', '/sms/unblock', { phone: 'abc' })
     expect(bad.status).toBe(400)
     expect(bad.body.error.fields.phone).toMatch(/Nomor HP/)

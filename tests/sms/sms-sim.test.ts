@@ -29,8 +29,18 @@ describe('simulator: a share of reporters by SMS through both gateways, checked 
     desk = await startDesk({
       training: true,
       sms: {
-        gammu: { inbox: join(root, 'inbox'), outbox: join(root, 'outbox'), pollMs: 100, settleMs: 300 },
-        android: { url: `http://127.0.0.1:${(phone.address() as AddressInfo).port}`, user: 'sms', password: 'p', signingKey: KEY },
+        gammu: {
+          inbox: join(root, 'inbox'),
+          outbox: join(root, 'outbox'),
+          pollMs: 100,
+          settleMs: 300,
+        },
+        android: {
+          url: `http://127.0.0.1:${(phone.address() as AddressInfo).port}`,
+          user: 'sms',
+          password: 'p',
+          signingKey: KEY,
+        },
       },
     })
   })
@@ -46,9 +56,32 @@ describe('simulator: a share of reporters by SMS through both gateways, checked 
     const io: CommandIo = { out: (l) => lines.push(l), err: (l) => errors.push(l), env: {} }
     const file = join(root, 'summary.json')
     const code = await simulateCommand(
-      ['--url', desk.url, '--token', ADMIN_TOKEN, '--speed', '100000', '--seed', '15', '--kecamatan', 'Jelbuk', '--scale', '0.5',
-        '--rates', 'retry=0.1,invalid=0.1,conflict=0.05,confirm=0.05,phone=0.05', '--quiet', '--verify', '--summary', file,
-        '--sms-gammu-inbox', join(root, 'inbox'), '--sms-android-key', KEY, '--sms-share', '0.6'],
+      [
+        '--url',
+        desk.url,
+        '--token',
+        ADMIN_TOKEN,
+        '--speed',
+        '100000',
+        '--seed',
+        '15',
+        '--kecamatan',
+        'Jelbuk',
+        '--scale',
+        '0.5',
+        '--rates',
+        'retry=0.1,invalid=0.1,conflict=0.05,confirm=0.05,phone=0.05',
+        '--quiet',
+        '--verify',
+        '--summary',
+        file,
+        '--sms-gammu-inbox',
+        join(root, 'inbox'),
+        '--sms-android-key',
+        KEY,
+        '--sms-share',
+        '0.6',
+      ],
       io,
     )
     const summary = JSON.parse(readFileSync(file, 'utf8')) as SimSummary
@@ -59,8 +92,13 @@ describe('simulator: a share of reporters by SMS through both gateways, checked 
     expect(code).toBe(0)
     const p = summary.sms!.planned
     expect(p.tps).toBeGreaterThan(5)
-    for (const k of ['typos', 'wrongCodes', 'redeliveries'] as const) expect(p[k], k).toBeGreaterThan(0)
-    expect(summary.sms!.got).toMatchObject({ counted: p.expect.counted, refused: p.expect.refused, wrong_code: p.expect.wrong_code })
+    for (const k of ['typos', 'wrongCodes', 'redeliveries'] as const)
+      expect(p[k], k).toBeGreaterThan(0)
+    expect(summary.sms!.got).toMatchObject({
+      counted: p.expect.counted,
+      refused: p.expect.refused,
+      wrong_code: p.expect.wrong_code,
+    })
     // Both gateways carried messages: gammu's files were all read, the phone sent replies.
     expect(readdirSync(join(root, 'processed')).length).toBeGreaterThan(0)
     expect(readdirSync(join(root, 'inbox'))).toEqual([])

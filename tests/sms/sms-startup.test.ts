@@ -35,7 +35,15 @@ describe('SMS gateways that cannot be set up stop the start cleanly', () => {
     const dataDir = join(root, 'data')
     const port = await freePort()
     const start = () =>
-      createDesk({ dataDir, port, host: '127.0.0.1', adminToken: ADMIN_TOKEN, logger: silentLogger, staticDir: null, sms: { gammu: { ...gammu, pollMs: 0 } } })
+      createDesk({
+        dataDir,
+        port,
+        host: '127.0.0.1',
+        adminToken: ADMIN_TOKEN,
+        logger: silentLogger,
+        staticDir: null,
+        sms: { gammu: { ...gammu, pollMs: 0 } },
+      })
     return { root, dataDir, port, start }
   }
 
@@ -45,11 +53,20 @@ describe('SMS gateways that cannot be set up stop the start cleanly', () => {
     // A regular file where a folder should be: gammu's spool cannot be made (as for a root-owned /var/spool/gammu).
     writeFileSync(join(base, 'spool'), 'bukan folder')
     const t = await tryStart({ inbox: join(base, 'spool', 'inbox'), outbox: join(base, 'outbox') })
-    await expect(t.start()).rejects.toThrow(`Folder inbox Gammu: desk tidak bisa membuat ${join(base, 'spool', 'inbox')} (`)
+    await expect(t.start()).rejects.toThrow(
+      `Folder inbox Gammu: desk tidak bisa membuat ${join(base, 'spool', 'inbox')} (`,
+    )
     expect(await answers(t.port)).toBe(false)
     expect(existsSync(join(t.dataDir, 'desk.lock'))).toBe(false)
     // The same data dir starts again at once (the desktop app can be reopened with other settings).
-    const again = await createDesk({ dataDir: t.dataDir, port: t.port, host: '127.0.0.1', adminToken: ADMIN_TOKEN, logger: silentLogger, staticDir: null })
+    const again = await createDesk({
+      dataDir: t.dataDir,
+      port: t.port,
+      host: '127.0.0.1',
+      adminToken: ADMIN_TOKEN,
+      logger: silentLogger,
+      staticDir: null,
+    })
     expect(await answers(t.port)).toBe(true)
     await again.close()
   })
@@ -58,28 +75,43 @@ describe('SMS gateways that cannot be set up stop the start cleanly', () => {
     const base = mkdtempSync(join(tmpdir(), 'desk-sms-file-'))
     roots.push(base)
     writeFileSync(join(base, 'out'), 'bukan folder')
-    const t = await tryStart({ inbox: join(base, 'in', 'inbox'), outbox: join(base, 'out', 'outbox') })
-    await expect(t.start()).rejects.toThrow(/^Folder outbox Gammu: desk tidak bisa membuat .*outbox \(ada berkas biasa, bukan folder, di jalurnya\)/)
+    const t = await tryStart({
+      inbox: join(base, 'in', 'inbox'),
+      outbox: join(base, 'out', 'outbox'),
+    })
+    await expect(t.start()).rejects.toThrow(
+      /^Folder outbox Gammu: desk tidak bisa membuat .*outbox \(ada berkas biasa, bukan folder, di jalurnya\)/,
+    )
     expect(await answers(t.port)).toBe(false)
     expect(existsSync(join(t.dataDir, 'desk.lock'))).toBe(false)
   })
 
-  it.skipIf(process.getuid?.() === 0)('says "izin ditolak" when processed/ cannot be made beside the inbox (non-root only)', async () => {
-    const base = mkdtempSync(join(tmpdir(), 'desk-sms-perm-'))
-    roots.push(base)
-    mkdirSync(join(base, 'gammu', 'inbox'), { recursive: true })
-    mkdirSync(join(base, 'gammu', 'outbox'))
-    chmodSync(join(base, 'gammu'), 0o555)
-    try {
-      const t = await tryStart({ inbox: join(base, 'gammu', 'inbox'), outbox: join(base, 'gammu', 'outbox') })
-      await expect(t.start()).rejects.toThrow(`Folder inbox Gammu: desk tidak bisa membuat ${join(base, 'gammu', 'processed')} (izin ditolak)`)
-    } finally {
-      chmodSync(join(base, 'gammu'), 0o755)
-    }
-  })
+  it.skipIf(process.getuid?.() === 0)(
+    'says "izin ditolak" when processed/ cannot be made beside the inbox (non-root only)',
+    async () => {
+      const base = mkdtempSync(join(tmpdir(), 'desk-sms-perm-'))
+      roots.push(base)
+      mkdirSync(join(base, 'gammu', 'inbox'), { recursive: true })
+      mkdirSync(join(base, 'gammu', 'outbox'))
+      chmodSync(join(base, 'gammu'), 0o555)
+      try {
+        const t = await tryStart({
+          inbox: join(base, 'gammu', 'inbox'),
+          outbox: join(base, 'gammu', 'outbox'),
+        })
+        await expect(t.start()).rejects.toThrow(
+          `Folder inbox Gammu: desk tidak bisa membuat ${join(base, 'gammu', 'processed')} (izin ditolak)`,
+        )
+      } finally {
+        chmodSync(join(base, 'gammu'), 0o755)
+      }
+    },
+  )
 
-  it('words the file system\'s refusals for an operator', () => {
+  it("words the file system's refusals for an operator", () => {
     expect(fsReason(Object.assign(new Error('x'), { code: 'EACCES' }))).toBe('izin ditolak')
-    expect(fsReason(Object.assign(new Error('x'), { code: 'EROFS' }))).toBe('sistem berkas hanya-baca')
+    expect(fsReason(Object.assign(new Error('x'), { code: 'EROFS' }))).toBe(
+      'sistem berkas hanya-baca',
+    )
   })
 })

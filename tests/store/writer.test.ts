@@ -14,7 +14,9 @@ describe('group commit writer', () => {
   it('commits concurrent writes together in one transaction', async () => {
     const { db, writer, commits } = setup()
     const ins = db.prepare('INSERT INTO t (x) VALUES (?)')
-    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => writer.run(() => ins.run(i).changes)))
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => writer.run(() => ins.run(i).changes)),
+    )
     expect(results).toEqual(Array(50).fill(1))
     expect(commits()).toBe(1)
     expect(writer.batches).toBe(1)
@@ -33,7 +35,9 @@ describe('group commit writer', () => {
       writer.run(() => ins.run(3)),
     ])
     expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled'])
-    expect((db.prepare('SELECT x FROM t ORDER BY x').all() as { x: number }[]).map((r) => r.x)).toEqual([1, 3])
+    expect(
+      (db.prepare('SELECT x FROM t ORDER BY x').all() as { x: number }[]).map((r) => r.x),
+    ).toEqual([1, 3])
   })
 
   it('answers no job of a batch whose COMMIT fails, and publishes nothing of it', async () => {

@@ -21,10 +21,16 @@ export function saveCode(code: string | null): void {
  */
 function phoneMessage(status: number, body: ApiError | null): string {
   const message = body?.error.message
-  if (status === 401 && (body?.error.code === 'unauthorized' || !message || /token/i.test(message))) {
+  if (
+    status === 401 &&
+    (body?.error.code === 'unauthorized' || !message || /token/i.test(message))
+  ) {
     return 'Kode akses tidak dikenal. Periksa kode di kartu Anda, atau minta kode baru ke desk.'
   }
-  if (message && /token/i.test(message)) return message.replace(/\btoken atau kode akses\b/gi, 'kode akses').replace(/\btoken\b/gi, 'kode akses')
+  if (message && /token/i.test(message))
+    return message
+      .replace(/\btoken atau kode akses\b/gi, 'kode akses')
+      .replace(/\btoken\b/gi, 'kode akses')
   return message ?? `Desk menjawab HTTP ${status}`
 }
 
@@ -58,14 +64,19 @@ export interface CallOptions {
   code?: string | null
 }
 
-export async function call<T>(method: string, path: string, options: CallOptions = {}): Promise<{ status: number; body: T }> {
+export async function call<T>(
+  method: string,
+  path: string,
+  options: CallOptions = {},
+): Promise<{ status: number; body: T }> {
   const headers = new Headers(options.headers)
   const code = options.code === undefined ? savedCode() : options.code
   if (code) headers.set('Authorization', `Bearer ${code}`)
   let body: BodyInit | undefined
   if (options.body instanceof Blob) {
     body = options.body
-    if (!headers.has('Content-Type')) headers.set('Content-Type', options.body.type || 'application/octet-stream')
+    if (!headers.has('Content-Type'))
+      headers.set('Content-Type', options.body.type || 'application/octet-stream')
   } else if (options.body !== undefined) {
     body = JSON.stringify(options.body)
     headers.set('Content-Type', 'application/json')
@@ -75,7 +86,13 @@ export async function call<T>(method: string, path: string, options: CallOptions
   let res: Response
   let text: string
   try {
-    res = await fetch(`/api/v1${path}`, { method, headers, body: body ?? null, signal: controller.signal, cache: 'no-store' })
+    res = await fetch(`/api/v1${path}`, {
+      method,
+      headers,
+      body: body ?? null,
+      signal: controller.signal,
+      cache: 'no-store',
+    })
     text = await res.text()
   } catch {
     throw new NetworkError()
@@ -91,7 +108,11 @@ export async function call<T>(method: string, path: string, options: CallOptions
   }
   if (!res.ok) {
     const retry = Number(res.headers.get('Retry-After'))
-    throw new HttpError(res.status, parsed as ApiError | null, Number.isFinite(retry) && retry > 0 ? retry : null)
+    throw new HttpError(
+      res.status,
+      parsed as ApiError | null,
+      Number.isFinite(retry) && retry > 0 ? retry : null,
+    )
   }
   return { status: res.status, body: parsed as T }
 }

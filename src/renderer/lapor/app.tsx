@@ -46,7 +46,9 @@ function codeFromLink(): string | null {
 export function LaporApp() {
   const [config, setConfig] = useState<ConfigDto | null>(() => cached<ConfigDto>(CACHE.config))
   const [configError, setConfigError] = useState<string | null>(null)
-  const [me, setMe] = useState<SignInDto | null>(() => (savedCode() ? cached<SignInDto>(CACHE.me) : null))
+  const [me, setMe] = useState<SignInDto | null>(() =>
+    savedCode() ? cached<SignInDto>(CACHE.me) : null,
+  )
   const [signInError, setSignInError] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
   const linkCode = useRef<string | null>(codeFromLink())
@@ -66,9 +68,14 @@ export function LaporApp() {
     setBusy(true)
     if (!quiet) setSignInError(null)
     try {
-      const r = await call<SignInDto>('POST', '/auth/login', { body: { accessCode: code }, code: null })
+      const r = await call<SignInDto>('POST', '/auth/login', {
+        body: { accessCode: code },
+        code: null,
+      })
       if (r.body.role !== 'reporter') {
-        setSignInError('Kode ini milik petugas desk, bukan pelapor lapangan. Buka konsol desk di laptop.')
+        setSignInError(
+          'Kode ini milik petugas desk, bukan pelapor lapangan. Buka konsol desk di laptop.',
+        )
         return
       }
       saveCode(code.trim())
@@ -124,18 +131,31 @@ export function LaporApp() {
       </div>
     )
   }
-  if (!me) return <SignIn config={config} busy={busy} error={signInError} onSignIn={(c) => void signIn(c)} />
+  if (!me)
+    return (
+      <SignIn config={config} busy={busy} error={signInError} onSignIn={(c) => void signIn(c)} />
+    )
   return <Session key={me.id} config={config} me={me} onSignOut={signOut} />
 }
 
-function Session({ config, me, onSignOut }: { config: ConfigDto; me: SignInDto; onSignOut: () => void }) {
+function Session({
+  config,
+  me,
+  onSignOut,
+}: {
+  config: ConfigDto
+  me: SignInDto
+  onSignOut: () => void
+}) {
   const outbox = useMemo(() => new Outbox(me.id), [me.id])
   const [box, setBox] = useState<OutboxState>(outbox.current)
   const [list, setList] = useState<IntakeTpsListDto | null>(() => {
     const c = cached<IntakeTpsListDto & { owner?: string }>(CACHE.list)
     return c && c.owner === me.id ? c : null
   })
-  const [listAt, setListAt] = useState<number | null>(() => cached<{ fetchedAt?: number; owner?: string }>(CACHE.list)?.fetchedAt ?? null)
+  const [listAt, setListAt] = useState<number | null>(
+    () => cached<{ fetchedAt?: number; owner?: string }>(CACHE.list)?.fetchedAt ?? null,
+  )
   const [listError, setListError] = useState<string | null>(null)
   const [online, setOnline] = useState(navigator.onLine)
   // The phone's "online" only means it has a network; whether the desk answers is what matters.
@@ -227,7 +247,10 @@ function Session({ config, me, onSignOut }: { config: ConfigDto; me: SignInDto; 
   useEffect(() => {
     window.history.replaceState({ depth: 0 }, '')
     const onPop = (e: PopStateEvent) => {
-      const depth = typeof (e.state as { depth?: unknown } | null)?.depth === 'number' ? (e.state as { depth: number }).depth : 0
+      const depth =
+        typeof (e.state as { depth?: unknown } | null)?.depth === 'number'
+          ? (e.state as { depth: number }).depth
+          : 0
       setStack((s) => s.slice(0, Math.max(1, depth + 1)))
     }
     window.addEventListener('popstate', onPop)
@@ -257,12 +280,32 @@ function Session({ config, me, onSignOut }: { config: ConfigDto; me: SignInDto; 
 
   const signOut = useCallback(() => {
     const waiting = outbox.current.waiting.length
-    if (waiting > 0 && !window.confirm(`${waiting} laporan masih menunggu dikirim. Laporan tetap tersimpan di HP ini dan terkirim saat Anda masuk lagi. Tetap keluar?`)) return
+    if (
+      waiting > 0 &&
+      !window.confirm(
+        `${waiting} laporan masih menunggu dikirim. Laporan tetap tersimpan di HP ini dan terkirim saat Anda masuk lagi. Tetap keluar?`,
+      )
+    )
+      return
     onSignOut()
   }, [outbox, onSignOut])
 
   const connection = !online ? 'no-signal' : reachable === false ? 'no-desk' : 'ok'
-  const lapor: Lapor = { config, me, list, listAt, connection, outbox, box, navigate, back, backTo, home, refresh, signOut }
+  const lapor: Lapor = {
+    config,
+    me,
+    list,
+    listAt,
+    connection,
+    outbox,
+    box,
+    navigate,
+    back,
+    backTo,
+    home,
+    refresh,
+    signOut,
+  }
   const view = stack[stack.length - 1]!
   let screen
   switch (view.name) {
@@ -273,7 +316,14 @@ function Session({ config, me, onSignOut }: { config: ConfigDto; me: SignInDto; 
       screen = <TpsDetail code={view.tps} />
       break
     case 'sheet':
-      screen = <SheetForm key={`${view.tps}|${view.contest}|${view.correction}`} tps={view.tps} contest={view.contest} correction={view.correction} />
+      screen = (
+        <SheetForm
+          key={`${view.tps}|${view.contest}|${view.correction}`}
+          tps={view.tps}
+          contest={view.contest}
+          correction={view.correction}
+        />
+      )
       break
     case 'review':
       screen = <Review tps={view.tps} contest={view.contest} correction={view.correction} />

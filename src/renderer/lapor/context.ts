@@ -1,5 +1,11 @@
 import { createContext, useContext } from 'react'
-import type { ConfigDto, ContestDto, IntakeTpsDto, IntakeTpsListDto, SignInDto } from '../../shared/api'
+import type {
+  ConfigDto,
+  ContestDto,
+  IntakeTpsDto,
+  IntakeTpsListDto,
+  SignInDto,
+} from '../../shared/api'
 import type { Outbox, OutboxState, SentItem } from './outbox'
 import { contestShortName } from '../../shared/lapor-sheet'
 
@@ -57,15 +63,25 @@ export const STATUS_LABEL: Record<ContestStatus, string> = {
  * outbox, then what the desk says ("diterima", or "perlu dicek" for a conflict, a held correction
  * or a flagged sheet). A report the desk refused for good is also "perlu dicek".
  */
-export function contestStatus(lapor: Pick<Lapor, 'box'>, tps: IntakeTpsDto, contest: string): { status: ContestStatus; detail: string | null } {
-  const queued = lapor.box.waiting.filter((i) => i.kind === 'result' && i.tps === tps.code && i.contest === contest)
+export function contestStatus(
+  lapor: Pick<Lapor, 'box'>,
+  tps: IntakeTpsDto,
+  contest: string,
+): { status: ContestStatus; detail: string | null } {
+  const queued = lapor.box.waiting.filter(
+    (i) => i.kind === 'result' && i.tps === tps.code && i.contest === contest,
+  )
   const failed = queued.find((i) => i.state === 'failed')
   if (failed) return { status: 'perlu_dicek', detail: failed.lastError ?? 'Ditolak desk' }
   if (queued.length > 0) return { status: 'terkirim', detail: 'tersimpan di HP ini' }
   const server = tps.contests[contest]
-  const sent = lapor.box.sent.find((s) => s.kind === 'result' && s.tps === tps.code && s.contest === contest)
+  const sent = lapor.box.sent.find(
+    (s) => s.kind === 'result' && s.tps === tps.code && s.contest === contest,
+  )
   if ((!server || server.state === 'belum') && sent) {
-    return sent.outcome === 'conflict' ? { status: 'perlu_dicek', detail: 'menunggu keputusan supervisor' } : { status: 'diterima', detail: null }
+    return sent.outcome === 'conflict'
+      ? { status: 'perlu_dicek', detail: 'menunggu keputusan supervisor' }
+      : { status: 'diterima', detail: null }
   }
   if (!server) return { status: 'belum', detail: null }
   if (server.state === 'perlu_dicek') {
@@ -81,11 +97,19 @@ export function contestStatus(lapor: Pick<Lapor, 'box'>, tps: IntakeTpsDto, cont
 }
 
 /** What the reporter may do for a contest of a TPS: send a first report, or only a correction. */
-export function contestStep(lapor: Pick<Lapor, 'box'>, tps: IntakeTpsDto, contest: string): { first: boolean; waiting: boolean; failed: boolean } {
-  const queued = lapor.box.waiting.filter((i) => i.kind === 'result' && i.tps === tps.code && i.contest === contest)
+export function contestStep(
+  lapor: Pick<Lapor, 'box'>,
+  tps: IntakeTpsDto,
+  contest: string,
+): { first: boolean; waiting: boolean; failed: boolean } {
+  const queued = lapor.box.waiting.filter(
+    (i) => i.kind === 'result' && i.tps === tps.code && i.contest === contest,
+  )
   const waiting = queued.some((i) => i.state === 'waiting')
   const failed = queued.some((i) => i.state === 'failed')
-  const sent = lapor.box.sent.some((s) => s.kind === 'result' && s.tps === tps.code && s.contest === contest)
+  const sent = lapor.box.sent.some(
+    (s) => s.kind === 'result' && s.tps === tps.code && s.contest === contest,
+  )
   const server = tps.contests[contest]?.state ?? 'belum'
   return { first: server === 'belum' && !sent, waiting, failed }
 }
@@ -97,9 +121,20 @@ export function latestSent(box: OutboxState, tps: string, contest: string): Sent
 
 /** What became of one acknowledged report, in the reporter's words ("Riwayat kirim"). */
 export function sentState(s: SentItem): { label: string; tone: 'ok' | 'held' } {
-  if (s.kind === 'incident') return { label: s.outcome === 'duplicate' ? 'sudah diterima sebelumnya' : 'diterima desk', tone: 'ok' }
-  if (s.kind === 'photo') return { label: s.outcome === 'attached' ? 'foto dilampirkan' : 'foto diterima', tone: 'ok' }
-  if (s.outcome === 'conflict') return { label: s.correction ? 'koreksi menunggu keputusan supervisor' : 'berbeda, menunggu keputusan supervisor', tone: 'held' }
+  if (s.kind === 'incident')
+    return {
+      label: s.outcome === 'duplicate' ? 'sudah diterima sebelumnya' : 'diterima desk',
+      tone: 'ok',
+    }
+  if (s.kind === 'photo')
+    return { label: s.outcome === 'attached' ? 'foto dilampirkan' : 'foto diterima', tone: 'ok' }
+  if (s.outcome === 'conflict')
+    return {
+      label: s.correction
+        ? 'koreksi menunggu keputusan supervisor'
+        : 'berbeda, menunggu keputusan supervisor',
+      tone: 'held',
+    }
   if (s.outcome === 'duplicate') return { label: 'sama dengan laporan sebelumnya', tone: 'ok' }
   return { label: 'diterima desk', tone: 'ok' }
 }

@@ -16,7 +16,12 @@ export interface Draft {
 const key = (owner: string, tps: string, contest: string, correction: boolean) =>
   `lapor.draft.${owner}.${tps}.${contest}${correction ? '.koreksi' : ''}`
 
-export function loadDraft(owner: string, tps: string, contest: string, correction: boolean): Draft | null {
+export function loadDraft(
+  owner: string,
+  tps: string,
+  contest: string,
+  correction: boolean,
+): Draft | null {
   try {
     const raw = localStorage.getItem(key(owner, tps, contest, correction))
     return raw ? (JSON.parse(raw) as Draft) : null
@@ -25,7 +30,13 @@ export function loadDraft(owner: string, tps: string, contest: string, correctio
   }
 }
 
-export function saveDraft(owner: string, tps: string, contest: string, correction: boolean, draft: Draft): void {
+export function saveDraft(
+  owner: string,
+  tps: string,
+  contest: string,
+  correction: boolean,
+  draft: Draft,
+): void {
   try {
     localStorage.setItem(key(owner, tps, contest, correction), JSON.stringify(draft))
   } catch {

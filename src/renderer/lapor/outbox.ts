@@ -100,7 +100,8 @@ async function openIdb(): Promise<Storage> {
     open.result.createObjectStore('sent', { keyPath: 'id' })
   }
   const db = await request(open)
-  const tx = (store: string, mode: IDBTransactionMode) => db.transaction(store, mode).objectStore(store)
+  const tx = (store: string, mode: IDBTransactionMode) =>
+    db.transaction(store, mode).objectStore(store)
   const done = (t: IDBTransaction) =>
     new Promise<void>((resolve, reject) => {
       t.oncomplete = () => resolve()
@@ -124,7 +125,10 @@ async function openIdb(): Promise<Storage> {
 
 /** Last resort when IndexedDB is unavailable (some private modes): the outbox lives only while the page is open. */
 function memoryStorage(): Storage {
-  const stores = { outbox: new Map<string, OutboxItem | SentItem>(), sent: new Map<string, OutboxItem | SentItem>() }
+  const stores = {
+    outbox: new Map<string, OutboxItem | SentItem>(),
+    sent: new Map<string, OutboxItem | SentItem>(),
+  }
   return {
     all: async (store) => [...stores[store].values()],
     put: async (store, value) => void stores[store].set(value.id, value),
@@ -163,19 +167,37 @@ type Outcome =
   | { kind: 'failed'; message: string; code?: string }
 
 function classify(e: unknown): Outcome {
-  if (e instanceof NetworkError) return { kind: 'retry', message: 'Belum tersambung ke desk (tidak ada sinyal atau desk mati)', stop: true, network: true }
+  if (e instanceof NetworkError)
+    return {
+      kind: 'retry',
+      message: 'Belum tersambung ke desk (tidak ada sinyal atau desk mati)',
+      stop: true,
+      network: true,
+    }
   if (e instanceof HttpError) {
     if (e.status === 401 || e.status === 429 || e.status >= 500 || e.code === 'outside_window') {
-      return { kind: 'retry', message: e.message, stop: true, ...(e.retryAfter ? { after: e.retryAfter } : {}) }
+      return {
+        kind: 'retry',
+        message: e.message,
+        stop: true,
+        ...(e.retryAfter ? { after: e.retryAfter } : {}),
+      }
     }
     return { kind: 'failed', message: e.message, ...(e.code ? { code: e.code } : {}) }
   }
-  return { kind: 'retry', message: e instanceof Error ? e.message : String(e), stop: true, network: true }
+  return {
+    kind: 'retry',
+    message: e instanceof Error ? e.message : String(e),
+    stop: true,
+    network: true,
+  }
 }
 
 /** The desk will never keep this photo (quota full, too big, not an image); the place and the code were fine. */
 function photoRefused(e: unknown): e is HttpError {
-  return e instanceof HttpError && (e.code === 'photo_quota' || e.status === 413 || e.status === 415)
+  return (
+    e instanceof HttpError && (e.code === 'photo_quota' || e.status === 413 || e.status === 415)
+  )
 }
 
 /**
@@ -183,7 +205,11 @@ function photoRefused(e: unknown): e is HttpError {
  * (the desk can raise it during the night), or an incident stopped at its photo by an older form.
  */
 export function canRetry(item: OutboxItem): boolean {
-  return item.state === 'failed' && (item.lastCode === 'photo_quota' || (item.kind === 'incident' && !!item.blob && !item.body?.photo))
+  return (
+    item.state === 'failed' &&
+    (item.lastCode === 'photo_quota' ||
+      (item.kind === 'incident' && !!item.blob && !item.body?.photo))
+  )
 }
 
 /** The outbox id of an incident's refused photo: fixed, so a second try after a crash cannot make a second copy. */
@@ -254,16 +280,23 @@ export class Outbox {
 
   private async doReconcile(): Promise<number> {
     await this.load()
-    const identity = (await call<DeskIdentityDto>('GET', '/desk/identity', { timeoutMs: 10_000 })).body
+    const identity = (await call<DeskIdentityDto>('GET', '/desk/identity', { timeoutMs: 10_000 }))
+      .body
     const known = this.knownDesk()
-    const moved = !known || known.dataFolder !== identity.dataFolder || identity.holds.lastSeq < known.lastSeq
-    const mine = this.sent.filter((s) => s.owner === this.owner && (s.kind === 'result' || s.kind === 'incident') && s.body)
+    const moved =
+      !known || known.dataFolder !== identity.dataFolder || identity.holds.lastSeq < known.lastSeq
+    const mine = this.sent.filter(
+      (s) => s.owner === this.owner && (s.kind === 'result' || s.kind === 'incident') && s.body,
+    )
     let resent = 0
     if ((moved || !this.reconciled) && mine.length > 0) {
       const unknown = new Set<string>()
       for (let i = 0; i < mine.length; i += 1000) {
         const ids = mine.slice(i, i + 1000).map((s) => s.id)
-        const r = await call<ReceiptCheckDto>('POST', '/receipts/check', { body: { submissionIds: ids }, timeoutMs: 30_000 })
+        const r = await call<ReceiptCheckDto>('POST', '/receipts/check', {
+          body: { submissionIds: ids },
+          timeoutMs: 30_000,
+        })
         for (const id of r.body.unknown) unknown.add(id)
       }
       for (const s of mine) {
@@ -271,7 +304,9 @@ export class Outbox {
         // Back into the outbox with its body and submissionId: the new desk counts it once. An
         // incident's photo went to the lost desk and is no longer on the phone: the text goes alone.
         const photo = s.kind === 'incident' && typeof s.body!.photo === 'string'
-        const body = photo ? Object.fromEntries(Object.entries(s.body!).filter(([k]) => k !== 'photo')) : s.body!
+        const body = photo
+          ? Object.fromEntries(Object.entries(s.body!).filter(([k]) => k !== 'photo'))
+          : s.body!
         const item: OutboxItem = {
           id: s.id,
           owner: s.owner,
@@ -282,11 +317,23 @@ export class Outbox {
           ...(s.contest ? { contest: s.contest } : {}),
           ...(s.correction ? { correction: true } : {}),
           body,
-          ...(photo ? { photoRefused: 'Foto kejadian ini tidak ada di desk pengganti dan tidak lagi tersimpan di HP; uraiannya dikirim ulang tanpa foto.' } : {}),
+          ...(photo
+            ? {
+                photoRefused:
+                  'Foto kejadian ini tidak ada di desk pengganti dan tidak lagi tersimpan di HP; uraiannya dikirim ulang tanpa foto.',
+              }
+            : {}),
           state: 'waiting',
           attempts: 0,
           nextAt: 0,
-          earlier: [...(s.earlier ?? []), { ...(s.receipt ? { receipt: s.receipt } : {}), at: s.at, ...(s.dataFolder ? { dataFolder: s.dataFolder } : {}) }],
+          earlier: [
+            ...(s.earlier ?? []),
+            {
+              ...(s.receipt ? { receipt: s.receipt } : {}),
+              at: s.at,
+              ...(s.dataFolder ? { dataFolder: s.dataFolder } : {}),
+            },
+          ],
         }
         await this.storage!.put('outbox', item)
         await this.storage!.remove('sent', s.id)
@@ -359,9 +406,18 @@ export class Outbox {
   }
 
   /** Keep a new report on the phone, then try to send it at once. */
-  async add(item: Omit<OutboxItem, 'owner' | 'state' | 'attempts' | 'nextAt' | 'createdAt'>): Promise<void> {
+  async add(
+    item: Omit<OutboxItem, 'owner' | 'state' | 'attempts' | 'nextAt' | 'createdAt'>,
+  ): Promise<void> {
     await this.load()
-    const full: OutboxItem = { ...item, owner: this.owner, state: 'waiting', attempts: 0, nextAt: 0, createdAt: Date.now() }
+    const full: OutboxItem = {
+      ...item,
+      owner: this.owner,
+      state: 'waiting',
+      attempts: 0,
+      nextAt: 0,
+      createdAt: Date.now(),
+    }
     await this.storage!.put('outbox', full)
     this.items.push(full)
     this.emit()
@@ -405,7 +461,10 @@ export class Outbox {
         // Results first: they are what the desk is waiting for; photos are the heaviest.
         const order: Record<OutboxKind, number> = { result: 0, incident: 1, photo: 2 }
         const due = this.items
-          .filter((i) => i.owner === this.owner && i.state === 'waiting' && (force || i.nextAt <= Date.now()))
+          .filter(
+            (i) =>
+              i.owner === this.owner && i.state === 'waiting' && (force || i.nextAt <= Date.now()),
+          )
           .sort((a, b) => order[a.kind] - order[b.kind] || a.createdAt - b.createdAt)
         for (const item of due) {
           const outcome = await this.sendOne(item)
@@ -437,13 +496,18 @@ export class Outbox {
             this.items = this.items.filter((i) => i.id !== item.id)
             this.sent = [record, ...this.sent.filter((s) => s.id !== record.id)]
             const photos = this.sent.filter((x) => x.kind === 'photo')
-            const drop = new Set([...photos.slice(KEEP_SENT_PHOTOS), ...this.sent.slice(KEEP_SENT)].map((x) => x.id))
+            const drop = new Set(
+              [...photos.slice(KEEP_SENT_PHOTOS), ...this.sent.slice(KEEP_SENT)].map((x) => x.id),
+            )
             for (const id of drop) await this.storage.remove('sent', id)
             this.sent = this.sent.filter((x) => !drop.has(x.id))
             this.lastProblem = null
           } else if (outcome.kind === 'retry') {
             item.attempts++
-            item.nextAt = Date.now() + (outcome.after ?? BACKOFF_S[Math.min(item.attempts - 1, BACKOFF_S.length - 1)]!) * 1000
+            item.nextAt =
+              Date.now() +
+              (outcome.after ?? BACKOFF_S[Math.min(item.attempts - 1, BACKOFF_S.length - 1)]!) *
+                1000
             item.lastError = outcome.message
             this.lastProblem = outcome.message
             await this.storage.put('outbox', item)
@@ -468,12 +532,25 @@ export class Outbox {
   private async sendOne(item: OutboxItem): Promise<Outcome> {
     try {
       if (item.kind === 'result') {
-        const r = await call<{ status: string; receipt: string; warnings: { message: string }[]; replayOf?: string }>('POST', '/results', {
+        const r = await call<{
+          status: string
+          receipt: string
+          warnings: { message: string }[]
+          replayOf?: string
+        }>('POST', '/results', {
           body: item.body,
           headers: { 'X-Desk-Channel': 'web' },
         })
-        const outcome = r.body.status === 'duplicate' && r.body.replayOf ? r.body.replayOf : r.body.status
-        return { kind: 'done', sent: { receipt: r.body.receipt, outcome, warnings: r.body.warnings.map((w) => w.message) } }
+        const outcome =
+          r.body.status === 'duplicate' && r.body.replayOf ? r.body.replayOf : r.body.status
+        return {
+          kind: 'done',
+          sent: {
+            receipt: r.body.receipt,
+            outcome,
+            warnings: r.body.warnings.map((w) => w.message),
+          },
+        }
       }
       if (item.kind === 'photo') return await this.sendPhoto(item)
       // An incident with a photo: the photo first (idempotent: named by its content), then the report.
@@ -481,7 +558,10 @@ export class Outbox {
       // report goes out, so every resend under this submissionId carries the same body.
       if (item.blob && !item.body?.photo) {
         try {
-          const up = await call<{ photo: string }>('POST', `/photos?${item.query ?? ''}`, { body: item.blob, timeoutMs: 120_000 })
+          const up = await call<{ photo: string }>('POST', `/photos?${item.query ?? ''}`, {
+            body: item.blob,
+            timeoutMs: 120_000,
+          })
           item.body = { ...item.body, photo: up.body.photo }
         } catch (e) {
           if (!photoRefused(e)) throw e
@@ -490,14 +570,19 @@ export class Outbox {
         delete item.blob
         await this.storage!.put('outbox', item)
       }
-      const r = await call<{ id: number; status: string }>('POST', '/incidents', { body: item.body })
+      const r = await call<{ id: number; status: string }>('POST', '/incidents', {
+        body: item.body,
+      })
       // Its photo, set aside above or on an earlier try, now knows which incident to join.
       const aside = this.items.find((i) => i.id === refusedPhotoId(item.id))
       if (aside) {
         aside.incidentId = r.body.id
         await this.storage!.put('outbox', aside)
       }
-      return { kind: 'done', sent: { receipt: `#${r.body.id}`, outcome: r.body.status, incidentId: r.body.id } }
+      return {
+        kind: 'done',
+        sent: { receipt: `#${r.body.id}`, outcome: r.body.status, incidentId: r.body.id },
+      }
     } catch (e) {
       return classify(e)
     }
@@ -511,19 +596,32 @@ export class Outbox {
   private async sendPhoto(item: OutboxItem): Promise<Outcome> {
     // Photos set aside before items carried `forIncident` are still known by their fixed id.
     const suffix = refusedPhotoId('')
-    const incidentRef = item.forIncident ?? (item.id.endsWith(suffix) ? item.id.slice(0, -suffix.length) : undefined)
+    const incidentRef =
+      item.forIncident ?? (item.id.endsWith(suffix) ? item.id.slice(0, -suffix.length) : undefined)
     if (!item.photoFile) {
-      const up = await call<{ photo: string }>('POST', `/photos?${item.query ?? ''}`, { body: item.blob, timeoutMs: 120_000 })
+      const up = await call<{ photo: string }>('POST', `/photos?${item.query ?? ''}`, {
+        body: item.blob,
+        timeoutMs: 120_000,
+      })
       if (!incidentRef) return { kind: 'done', sent: { outcome: 'stored' } }
       item.photoFile = up.body.photo
       await this.storage!.put('outbox', item)
     }
-    const incident = incidentRef ? this.sent.find((s) => s.id === incidentRef && s.kind === 'incident') : undefined
-    const deskId = item.incidentId ?? incident?.incidentId ?? (Number(/^#(\d+)$/.exec(incident?.receipt ?? '')?.[1]) || undefined)
+    const incident = incidentRef
+      ? this.sent.find((s) => s.id === incidentRef && s.kind === 'incident')
+      : undefined
+    const deskId =
+      item.incidentId ??
+      incident?.incidentId ??
+      (Number(/^#(\d+)$/.exec(incident?.receipt ?? '')?.[1]) || undefined)
     if (deskId === undefined) {
       const pending = this.items.find((i) => i.id === incidentRef)
       if (pending && pending.state === 'waiting') {
-        return { kind: 'retry', message: 'Foto sudah di desk; menunggu laporan kejadiannya terkirim', stop: false }
+        return {
+          kind: 'retry',
+          message: 'Foto sudah di desk; menunggu laporan kejadiannya terkirim',
+          stop: false,
+        }
       }
       // The incident was refused or removed from this phone: the photo stays stored for its place.
       return { kind: 'done', sent: { outcome: 'stored' } }

@@ -22,7 +22,9 @@ export async function downscale(file: Blob): Promise<Blob> {
   if (!ctx) return file
   ctx.drawImage(bitmap, 0, 0, canvas.width, canvas.height)
   bitmap.close()
-  const blob = await new Promise<Blob | null>((resolve) => canvas.toBlob(resolve, 'image/jpeg', QUALITY))
+  const blob = await new Promise<Blob | null>((resolve) =>
+    canvas.toBlob(resolve, 'image/jpeg', QUALITY),
+  )
   if (!blob) return file
   return blob.size < file.size || file.size > MAX_UPLOAD_BYTES ? blob : file
 }

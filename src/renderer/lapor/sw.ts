@@ -95,7 +95,10 @@ worker.addEventListener('fetch', (e) => {
   if (request.method !== 'GET') return
   const url = new URL(request.url)
   if (url.origin !== worker.location.origin || url.pathname.startsWith('/api/')) return
-  if (request.mode === 'navigate' && (url.pathname === SHELL || url.pathname.startsWith(`${SHELL}/`))) {
+  if (
+    request.mode === 'navigate' &&
+    (url.pathname === SHELL || url.pathname.startsWith(`${SHELL}/`))
+  ) {
     e.respondWith(shell())
   } else if (url.pathname.startsWith('/assets/')) {
     e.respondWith(asset(request))

@@ -22,7 +22,12 @@ const id = {
   name: 'Nama',
   phone: 'Nomor HP',
   role: 'Peran',
-  roles: { reporter: 'Pelapor', operator: 'Operator', supervisor: 'Supervisor', display: 'Layar tampilan' } as Record<Role, string>,
+  roles: {
+    reporter: 'Pelapor',
+    operator: 'Operator',
+    supervisor: 'Supervisor',
+    display: 'Layar tampilan',
+  } as Record<Role, string>,
   kecamatan: 'Kecamatan',
   desa: 'Desa/kelurahan',
   chooseKecamatan: '— pilih kecamatan —',
@@ -37,7 +42,12 @@ const en: PersonMessages = {
   name: 'Name',
   phone: 'Phone',
   role: 'Role',
-  roles: { reporter: 'Reporter', operator: 'Operator', supervisor: 'Supervisor', display: 'Display screen' },
+  roles: {
+    reporter: 'Reporter',
+    operator: 'Operator',
+    supervisor: 'Supervisor',
+    display: 'Display screen',
+  },
   kecamatan: 'District (kecamatan)',
   desa: 'Village (desa/kelurahan)',
   chooseKecamatan: '— choose a district —',
@@ -78,7 +88,9 @@ export function AddPersonForm({
   const [kecamatan, setKecamatan] = useState('')
   const [desa, setDesa] = useState('')
   const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<{ message: string; fields: Record<string, string> } | null>(null)
+  const [error, setError] = useState<{ message: string; fields: Record<string, string> } | null>(
+    null,
+  )
   const reporter = role === 'reporter'
   const withRegion = reporter || regionForEveryRole
   const region = withRegion ? desa || kecamatan : ''
@@ -88,8 +100,18 @@ export function AddPersonForm({
     setBusy(true)
     setError(null)
     try {
-      const r = await api<AddedPerson>('/users', { method: 'POST', body: JSON.stringify({ name, phone, role, ...(region ? { region } : {}) }) })
-      onAdded({ id: r.id, name: r.name, role: r.role, region: r.region, accessCode: r.accessCode, ...(r.smsCode ? { smsCode: r.smsCode } : {}) })
+      const r = await api<AddedPerson>('/users', {
+        method: 'POST',
+        body: JSON.stringify({ name, phone, role, ...(region ? { region } : {}) }),
+      })
+      onAdded({
+        id: r.id,
+        name: r.name,
+        role: r.role,
+        region: r.region,
+        accessCode: r.accessCode,
+        ...(r.smsCode ? { smsCode: r.smsCode } : {}),
+      })
       setName('')
       setPhone('')
     } catch (err) {
@@ -106,27 +128,45 @@ export function AddPersonForm({
   const invalid = (field: string) => (error && field in error.fields ? true : undefined)
   const fieldNote = (field: string): ReactNode => {
     const note = error?.fields[field]
-    return error && note && note !== error.message ? <span className="field-error">{note}</span> : null
+    return error && note && note !== error.message ? (
+      <span className="field-error">{note}</span>
+    ) : null
   }
 
   const nameField = (
     <label>
       {m.name}
-      <input value={name} onChange={(e) => setName(e.target.value)} required maxLength={120} aria-invalid={invalid('name')} />
+      <input
+        value={name}
+        onChange={(e) => setName(e.target.value)}
+        required
+        maxLength={120}
+        aria-invalid={invalid('name')}
+      />
       {fieldNote('name')}
     </label>
   )
   const phoneField = (
     <label>
       {m.phone}
-      <input value={phone} onChange={(e) => setPhone(e.target.value)} inputMode="tel" maxLength={30} aria-invalid={invalid('phone')} />
+      <input
+        value={phone}
+        onChange={(e) => setPhone(e.target.value)}
+        inputMode="tel"
+        maxLength={30}
+        aria-invalid={invalid('phone')}
+      />
       {fieldNote('phone')}
     </label>
   )
   const roleField = (
     <label>
       {m.role}
-      <select value={role} onChange={(e) => setRole(e.target.value as Role)} aria-invalid={invalid('role')}>
+      <select
+        value={role}
+        onChange={(e) => setRole(e.target.value as Role)}
+        aria-invalid={invalid('role')}
+      >
         {ROLES.map((r) => (
           <option key={r} value={r}>
             {m.roles[r]}

@@ -24,7 +24,8 @@ export async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
   const token = getToken()
   const headers = new Headers(init.headers)
   if (token) headers.set('Authorization', `Bearer ${token}`)
-  if (init.body && typeof init.body === 'string' && !headers.has('Content-Type')) headers.set('Content-Type', 'application/json')
+  if (init.body && typeof init.body === 'string' && !headers.has('Content-Type'))
+    headers.set('Content-Type', 'application/json')
   const res = await fetch(`/api/v1${path}`, { ...init, headers })
   const text = await res.text()
   const body = text ? (JSON.parse(text) as unknown) : null
@@ -53,7 +54,14 @@ export function subscribe(
   options: SubscribeOptions = {},
 ): () => void {
   const token = getToken() ?? ''
-  const types = new Set(['result.accepted', 'result.conflict', 'tps.status', 'tps.imported', 'config.changed', ...(options.types ?? [])])
+  const types = new Set([
+    'result.accepted',
+    'result.conflict',
+    'tps.status',
+    'tps.imported',
+    'config.changed',
+    ...(options.types ?? []),
+  ])
   let lastId = options.lastEventId
   let source: EventSource | null = null
   let retry: ReturnType<typeof setTimeout> | null = null
@@ -68,13 +76,16 @@ export function subscribe(
     lastId = e.id
     onEvent(e)
   }
-  const watchdog = setInterval(() => {
-    if (stopped || Date.now() - heard < SILENCE_MS) return
-    onState(false)
-    source?.close()
-    heard = Date.now()
-    open()
-  }, Math.min(5_000, SILENCE_MS / 2))
+  const watchdog = setInterval(
+    () => {
+      if (stopped || Date.now() - heard < SILENCE_MS) return
+      onState(false)
+      source?.close()
+      heard = Date.now()
+      open()
+    },
+    Math.min(5_000, SILENCE_MS / 2),
+  )
   const open = () => {
     const query = new URLSearchParams({ token })
     if (lastId !== undefined) query.set('lastEventId', String(lastId))

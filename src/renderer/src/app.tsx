@@ -7,7 +7,9 @@ import { matchRoute } from './routes'
 import { SignIn } from './sign-in'
 
 export function App() {
-  const [lang, setLang] = useState<Lang>(() => (localStorage.getItem('desk.lang') === 'en' ? 'en' : 'id'))
+  const [lang, setLang] = useState<Lang>(() =>
+    localStorage.getItem('desk.lang') === 'en' ? 'en' : 'id',
+  )
   const [token, setTokenState] = useState<string | null>(() => adoptTokenFromUrl() ?? getToken())
   const [config, setConfig] = useState<ConfigDto | null>(null)
   const t = MESSAGES[lang]
@@ -50,7 +52,8 @@ export function App() {
   ) : (
     <p>{t.loading}</p>
   )
-  if (route.bare && !needsSignIn) return <LangContext.Provider value={ctx}>{body}</LangContext.Provider>
+  if (route.bare && !needsSignIn)
+    return <LangContext.Provider value={ctx}>{body}</LangContext.Provider>
   return (
     <LangContext.Provider value={ctx}>
       {config?.training && <div className="training-banner">{t.training}</div>}
@@ -61,7 +64,11 @@ export function App() {
         </div>
         <div className="disclaimer">{t.notOfficial}</div>
         <div className="actions">
-          <button type="button" className="link" onClick={() => setLang(lang === 'id' ? 'en' : 'id')}>
+          <button
+            type="button"
+            className="link"
+            onClick={() => setLang(lang === 'id' ? 'en' : 'id')}
+          >
             {t.language}
           </button>
           {token && !route.public && (

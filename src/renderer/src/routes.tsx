@@ -31,6 +31,8 @@ export const ROUTES: ScreenRoute[] = [
 ]
 
 export function matchRoute(pathname: string): ScreenRoute {
-  const matches = ROUTES.filter((r) => r.path === '/' || pathname === r.path || pathname.startsWith(r.path + '/'))
+  const matches = ROUTES.filter(
+    (r) => r.path === '/' || pathname === r.path || pathname.startsWith(r.path + '/'),
+  )
   return matches.sort((a, b) => b.path.length - a.path.length)[0] ?? ROUTES[0]!
 }

@@ -15,7 +15,10 @@ export function wibDateTimeOf(iso: string | null): WibDateTimeValue {
 }
 
 /** Both boxes empty → null (no limit); otherwise the instant, or the error naming the field. */
-export function readWibDateTime(v: WibDateTimeValue, field: string): { iso: string | null } | { error: string } {
+export function readWibDateTime(
+  v: WibDateTimeValue,
+  field: string,
+): { iso: string | null } | { error: string } {
   if (v.date.trim() === '' && v.time.trim() === '') return { iso: null }
   return parseDateTimeWib(v.date, v.time, field)
 }

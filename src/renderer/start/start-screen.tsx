@@ -1,5 +1,10 @@
 import { useEffect, useState } from 'react'
-import { SETTINGS, SETTING_GROUPS, type DeskSettingKey, type SettingSpec } from '../../shared/settings'
+import {
+  SETTINGS,
+  SETTING_GROUPS,
+  type DeskSettingKey,
+  type SettingSpec,
+} from '../../shared/settings'
 import type { AdvertisedDesk, StartState } from '../../shared/shell'
 
 type Errors = Partial<Record<DeskSettingKey | 'form', string>>
@@ -13,7 +18,14 @@ function toForm(settings: StartState['settings']): Form {
   const form = {} as Form
   for (const key of KEYS) {
     const v = settings[key]
-    form[key] = SETTINGS[key].type === 'boolean' ? v === true : Array.isArray(v) ? v.join(', ') : v === undefined ? '' : String(v)
+    form[key] =
+      SETTINGS[key].type === 'boolean'
+        ? v === true
+        : Array.isArray(v)
+          ? v.join(', ')
+          : v === undefined
+            ? ''
+            : String(v)
   }
   return form
 }
@@ -62,8 +74,18 @@ export function StartScreen() {
     return bridge.onDesks(setDesks)
   }, [bridge])
 
-  if (!bridge) return <main className="start"><p className="error">Halaman ini hanya berjalan di aplikasi desktop Desk Pilkada.</p></main>
-  if (!state || !form || !saved) return <main className="start"><p>Memuat…</p></main>
+  if (!bridge)
+    return (
+      <main className="start">
+        <p className="error">Halaman ini hanya berjalan di aplikasi desktop Desk Pilkada.</p>
+      </main>
+    )
+  if (!state || !form || !saved)
+    return (
+      <main className="start">
+        <p>Memuat…</p>
+      </main>
+    )
 
   const broken = Object.keys(errors).length > 0
   const settingsNow = fromForm(form)
@@ -87,7 +109,11 @@ export function StartScreen() {
     }
     setErrors({})
     setSaved(form)
-    setNotice(answer.restartNeeded ? 'Tersimpan. Berlaku setelah desk dihentikan dan dimulai lagi.' : 'Tersimpan.')
+    setNotice(
+      answer.restartNeeded
+        ? 'Tersimpan. Berlaku setelah desk dihentikan dan dimulai lagi.'
+        : 'Tersimpan.',
+    )
     setEditing(false)
   }
 
@@ -107,12 +133,26 @@ export function StartScreen() {
         <fieldset key={key} className="field" aria-invalid={!!error}>
           <legend>Siapa yang bisa membuka desk</legend>
           <label>
-            <input type="radio" name="host" checked={value === LAN || value === ''} onChange={() => set('host', LAN)} /> Seluruh jaringan (HP pelapor, laptop lain, papan)
+            <input
+              type="radio"
+              name="host"
+              checked={value === LAN || value === ''}
+              onChange={() => set('host', LAN)}
+            />{' '}
+            Seluruh jaringan (HP pelapor, laptop lain, papan)
           </label>
           <label>
-            <input type="radio" name="host" checked={value === LOCAL} onChange={() => set('host', LOCAL)} /> Laptop ini saja
+            <input
+              type="radio"
+              name="host"
+              checked={value === LOCAL}
+              onChange={() => set('host', LOCAL)}
+            />{' '}
+            Laptop ini saja
           </label>
-          {value !== LAN && value !== LOCAL && value !== '' && <span className="hint">Alamat khusus: {value}</span>}
+          {value !== LAN && value !== LOCAL && value !== '' && (
+            <span className="hint">Alamat khusus: {value}</span>
+          )}
           {error && <span className="field-error">{error}</span>}
         </fieldset>
       )
@@ -120,7 +160,13 @@ export function StartScreen() {
     if (spec.type === 'boolean') {
       return (
         <label key={key} className="field check">
-          <input id={id} type="checkbox" checked={form[key] === true} onChange={(e) => set(key, e.target.checked)} /> {spec.label}
+          <input
+            id={id}
+            type="checkbox"
+            checked={form[key] === true}
+            onChange={(e) => set(key, e.target.checked)}
+          />{' '}
+          {spec.label}
           <span className="hint">{spec.help}</span>
           {error && <span className="field-error">{error}</span>}
         </label>
@@ -144,7 +190,9 @@ export function StartScreen() {
               type="button"
               className="secondary"
               // A failed pick (the dialog could not open) stays unreported, as before.
-              onClick={() => void bridge.pick(spec.pick!).then((picked) => picked && set(key, picked))}
+              onClick={() =>
+                void bridge.pick(spec.pick!).then((picked) => picked && set(key, picked))
+              }
             >
               {spec.pick === 'folder' ? 'Pilih folder…' : 'Pilih berkas…'}
             </button>
@@ -161,8 +209,12 @@ export function StartScreen() {
     `Port ${saved.port || '4046'} · ${saved.host === LOCAL ? 'laptop ini saja' : 'seluruh jaringan'}`,
     saved.tlsCert ? 'HTTPS dengan sertifikat sendiri' : 'HTTP (tanpa sertifikat)',
     saved.publicUrl ? `Alamat dari lapangan: ${String(saved.publicUrl)}` : null,
-    saved.backupDir ? `Cadangan ke ${String(saved.backupDir)} tiap ${saved.backupInterval || '60'} detik` : 'Cadangan otomatis: belum diatur',
-    saved.smsGammuInbox || saved.smsAndroidUrl ? `SMS: ${[saved.smsGammuInbox ? 'Gammu' : null, saved.smsAndroidUrl ? 'HP Android' : null].filter(Boolean).join(' dan ')}` : 'SMS: tidak aktif',
+    saved.backupDir
+      ? `Cadangan ke ${String(saved.backupDir)} tiap ${saved.backupInterval || '60'} detik`
+      : 'Cadangan otomatis: belum diatur',
+    saved.smsGammuInbox || saved.smsAndroidUrl
+      ? `SMS: ${[saved.smsGammuInbox ? 'Gammu' : null, saved.smsAndroidUrl ? 'HP Android' : null].filter(Boolean).join(' dan ')}`
+      : 'SMS: tidak aktif',
     saved.training ? 'MODE LATIHAN' : null,
   ].filter(Boolean)
 
@@ -182,7 +234,10 @@ export function StartScreen() {
         <section className="card own" aria-labelledby="own-title">
           <h2 id="own-title">Desk di laptop ini</h2>
           {state.running ? (
-            <p className="ok">Desk laptop ini sedang berjalan. Perubahan pengaturan berlaku setelah desk dihentikan dan dimulai lagi.</p>
+            <p className="ok">
+              Desk laptop ini sedang berjalan. Perubahan pengaturan berlaku setelah desk dihentikan
+              dan dimulai lagi.
+            </p>
           ) : (
             <ul className="summary">
               {summary.map((line) => (
@@ -196,22 +251,37 @@ export function StartScreen() {
                 Buka konsol
               </button>
             ) : (
-              <button type="button" className="primary" disabled={busy || broken || editing} onClick={() => void startOwn()}>
+              <button
+                type="button"
+                className="primary"
+                disabled={busy || broken || editing}
+                onClick={() => void startOwn()}
+              >
                 Mulai desk
               </button>
             )}
-            <button type="button" className="secondary" onClick={() => setEditing(!editing)} aria-expanded={editing}>
+            <button
+              type="button"
+              className="secondary"
+              onClick={() => setEditing(!editing)}
+              aria-expanded={editing}
+            >
               {editing ? 'Tutup pengaturan' : 'Pengaturan…'}
             </button>
           </div>
-          {broken && !editing && <p className="error">Pengaturan bermasalah: buka Pengaturan dan perbaiki isian yang ditandai.</p>}
+          {broken && !editing && (
+            <p className="error">
+              Pengaturan bermasalah: buka Pengaturan dan perbaiki isian yang ditandai.
+            </p>
+          )}
         </section>
 
         <section className="card others" aria-labelledby="others-title">
           <h2 id="others-title">Desk lain di jaringan</h2>
           {desks.length === 0 ? (
             <p className="hint" data-testid="no-desks">
-              Belum terlihat desk lain di jaringan ini. Pastikan laptop tersambung ke jaringan yang sama dengan desk utama, atau tulis alamatnya di bawah.
+              Belum terlihat desk lain di jaringan ini. Pastikan laptop tersambung ke jaringan yang
+              sama dengan desk utama, atau tulis alamatnya di bawah.
             </p>
           ) : (
             <ul className="desks" data-testid="desks">
@@ -226,14 +296,19 @@ export function StartScreen() {
                   </div>
                   {d.version && d.version !== state.version && (
                     <div className="warn" data-testid="version-warning">
-                      Versi desk itu ({d.version}) berbeda dari aplikasi ini ({state.version}): sebaiknya sama di semua laptop.
+                      Versi desk itu ({d.version}) berbeda dari aplikasi ini ({state.version}):
+                      sebaiknya sama di semua laptop.
                     </div>
                   )}
                   <div className="actions">
                     <button type="button" onClick={() => void open(d.url, 'workstation')}>
                       Buka sebagai workstation
                     </button>
-                    <button type="button" className="secondary" onClick={() => void open(d.url, 'board')}>
+                    <button
+                      type="button"
+                      className="secondary"
+                      onClick={() => void open(d.url, 'board')}
+                    >
                       Buka papan
                     </button>
                   </div>
@@ -244,15 +319,33 @@ export function StartScreen() {
           <div className="field">
             <label htmlFor="manual-url">Alamat desk</label>
             <div className="row">
-              <input id="manual-url" placeholder="http://192.168.1.10:4046" value={manual} onChange={(e) => setManual(e.target.value)} spellCheck={false} />
-              <button type="button" className="secondary" disabled={!manual.trim()} onClick={() => void open(manual.trim(), 'workstation')}>
+              <input
+                id="manual-url"
+                placeholder="http://192.168.1.10:4046"
+                value={manual}
+                onChange={(e) => setManual(e.target.value)}
+                spellCheck={false}
+              />
+              <button
+                type="button"
+                className="secondary"
+                disabled={!manual.trim()}
+                onClick={() => void open(manual.trim(), 'workstation')}
+              >
                 Workstation
               </button>
-              <button type="button" className="secondary" disabled={!manual.trim()} onClick={() => void open(manual.trim(), 'board')}>
+              <button
+                type="button"
+                className="secondary"
+                disabled={!manual.trim()}
+                onClick={() => void open(manual.trim(), 'board')}
+              >
                 Papan
               </button>
             </div>
-            <span className="hint">Workstation: masuk dengan kode akses operator atau supervisor dari desk itu.</span>
+            <span className="hint">
+              Workstation: masuk dengan kode akses operator atau supervisor dari desk itu.
+            </span>
           </div>
         </section>
       </div>
@@ -274,7 +367,12 @@ export function StartScreen() {
             </fieldset>
           ))}
           <label className="field check">
-            <input type="checkbox" checked={autoStart} onChange={(e) => setAutoStart(e.target.checked)} /> Langsung mulai desk saat aplikasi dibuka
+            <input
+              type="checkbox"
+              checked={autoStart}
+              onChange={(e) => setAutoStart(e.target.checked)}
+            />{' '}
+            Langsung mulai desk saat aplikasi dibuka
           </label>
           <div className="actions">
             <button type="submit" className="primary" disabled={busy}>

@@ -42,31 +42,49 @@ export class IntakeCore {
 
   // ---------------------------------------------------------------- places
   /** Where a reporter's report about a TPS or desa belongs, checked against what they may touch. */
-  placeFor(p: Principal, target: { tps?: string; region?: string }): { region: string; tps: string | null } {
+  placeFor(
+    p: Principal,
+    target: { tps?: string; region?: string },
+  ): { region: string; tps: string | null } {
     let region: string
     let tps: string | null = null
     if (target.tps) {
       const t = this.store.getTps(target.tps)
-      if (!t) throw new DeskError(404, 'not_found', `TPS ${target.tps} tidak terdaftar`, { tps: 'TPS tidak terdaftar' })
+      if (!t)
+        throw new DeskError(404, 'not_found', `TPS ${target.tps} tidak terdaftar`, {
+          tps: 'TPS tidak terdaftar',
+        })
       if (target.region && target.region !== t.desa) {
-        throw new DeskError(400, 'invalid', `TPS ${t.code} bukan di desa ${target.region}`, { region: 'Tidak cocok dengan TPS' })
+        throw new DeskError(400, 'invalid', `TPS ${t.code} bukan di desa ${target.region}`, {
+          region: 'Tidak cocok dengan TPS',
+        })
       }
       tps = t.code
       region = t.desa
     } else if (target.region) {
       if (!this.regions.contains(target.region) || !this.regions.isDesa(target.region)) {
-        throw new DeskError(400, 'invalid', `Desa ${target.region} tidak dikenal`, { region: 'Kode desa/kelurahan tidak dikenal' })
+        throw new DeskError(400, 'invalid', `Desa ${target.region} tidak dikenal`, {
+          region: 'Kode desa/kelurahan tidak dikenal',
+        })
       }
       region = target.region
     } else if (p.role === 'reporter' && regionLevel(p.region) === 'desa') {
       region = p.region
     } else {
-      throw new DeskError(400, 'invalid', 'Pilih TPS atau desa tempat kejadian', { tps: 'Pilih TPS atau desa', region: 'Pilih TPS atau desa' })
+      throw new DeskError(400, 'invalid', 'Pilih TPS atau desa tempat kejadian', {
+        tps: 'Pilih TPS atau desa',
+        region: 'Pilih TPS atau desa',
+      })
     }
     if (p.role === 'reporter' && !isWithin(region, p.region)) {
-      throw new DeskError(403, 'forbidden', `${tps ? `TPS ${tps}` : `Desa ${region}`} di luar wilayah tugas Anda (${p.region})`, {
-        [tps ? 'tps' : 'region']: 'Di luar wilayah tugas',
-      })
+      throw new DeskError(
+        403,
+        'forbidden',
+        `${tps ? `TPS ${tps}` : `Desa ${region}`} di luar wilayah tugas Anda (${p.region})`,
+        {
+          [tps ? 'tps' : 'region']: 'Di luar wilayah tugas',
+        },
+      )
     }
     return { region, tps }
   }

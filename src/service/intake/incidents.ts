@@ -43,7 +43,11 @@ export class IntakeIncidents {
     }
     if (view === 'full') {
       const user = r.reporter === 'admin' ? undefined : this.store.userById(r.reporter)
-      dto.reporter = { id: r.reporter, name: r.reporter === 'admin' ? 'Admin' : (user?.name ?? r.reporter), phone: user?.phone ?? '' }
+      dto.reporter = {
+        id: r.reporter,
+        name: r.reporter === 'admin' ? 'Admin' : (user?.name ?? r.reporter),
+        phone: user?.phone ?? '',
+      }
       dto.photo = r.photo
     }
     return dto
@@ -54,9 +58,16 @@ export class IntakeIncidents {
    * themselves (a reporter cannot claim someone else's picture). Staff may link any stored photo.
    */
   private assertPhotoUsable(p: Principal, file: string): void {
-    const stored = atLeast(p, 'operator') ? !!this.intake.photoByFile(file) : !!this.intake.actorHasFile(file, p.id)
+    const stored = atLeast(p, 'operator')
+      ? !!this.intake.photoByFile(file)
+      : !!this.intake.actorHasFile(file, p.id)
     if (!stored) {
-      throw new DeskError(400, 'invalid', 'Foto itu belum diunggah. Kirim fotonya dulu lewat POST /photos.', { photo: 'Foto tidak ditemukan' })
+      throw new DeskError(
+        400,
+        'invalid',
+        'Foto itu belum diunggah. Kirim fotonya dulu lewat POST /photos.',
+        { photo: 'Foto tidak ditemukan' },
+      )
     }
   }
 
@@ -65,8 +76,12 @@ export class IntakeIncidents {
     body: IncidentCreate,
     options: { simulated?: boolean } = {},
   ): Promise<{ httpStatus: 200 | 201; id: number }> {
-    if (p.role === 'display') throw forbidden('Akun tampilan (display) tidak bisa melaporkan kejadian')
-    const place = this.core.placeFor(p, { ...(body.tps ? { tps: body.tps } : {}), ...(body.region ? { region: body.region } : {}) })
+    if (p.role === 'display')
+      throw forbidden('Akun tampilan (display) tidak bisa melaporkan kejadian')
+    const place = this.core.placeFor(p, {
+      ...(body.tps ? { tps: body.tps } : {}),
+      ...(body.region ? { region: body.region } : {}),
+    })
     if (body.photo) this.assertPhotoUsable(p, body.photo)
     const hash = sha256(canonicalJson(body))
     const simulated = this.core.simulatedFor(p, !!options.simulated)
@@ -75,9 +90,14 @@ export class IntakeIncidents {
         const previous = this.intake.incidentSubmission(p.id, body.submissionId)
         if (previous) {
           if (previous.hash !== hash) {
-            throw new DeskError(409, 'submission_id_reused', 'submissionId ini sudah dipakai untuk laporan lain. Kirim dengan submissionId baru.', {
-              submissionId: 'Sudah dipakai dengan isi berbeda',
-            })
+            throw new DeskError(
+              409,
+              'submission_id_reused',
+              'submissionId ini sudah dipakai untuk laporan lain. Kirim dengan submissionId baru.',
+              {
+                submissionId: 'Sudah dipakai dengan isi berbeda',
+              },
+            )
           }
           return { httpStatus: 200 as const, id: previous.incident }
         }
@@ -95,7 +115,11 @@ export class IntakeIncidents {
         simulated: simulated ? 1 : 0,
       })
       if (body.submissionId) this.intake.insertIncidentSubmission(p.id, body.submissionId, id, hash)
-      this.store.audit(p.id, 'incident.create', place.tps ?? place.region, { id, category: body.category, urgency: body.urgency })
+      this.store.audit(p.id, 'incident.create', place.tps ?? place.region, {
+        id,
+        category: body.category,
+        urgency: body.urgency,
+      })
       // No names or phone numbers in the event: every signed-in screen (boards too) receives it.
       this.store.appendEvent('incident.created', {
         id,
@@ -115,7 +139,10 @@ export class IntakeIncidents {
     })
   }
 
-  listIncidents(p: Principal, filter: { status?: 'open' | 'handled'; after?: number; limit?: number } = {}): IncidentDto[] {
+  listIncidents(
+    p: Principal,
+    filter: { status?: 'open' | 'handled'; after?: number; limit?: number } = {},
+  ): IncidentDto[] {
     const view = atLeast(p, 'operator') ? 'full' : p.role === 'reporter' ? 'own' : 'public'
     const rows = this.intake.listIncidents({
       status: filter.status ?? null,
@@ -132,12 +159,19 @@ export class IntakeIncidents {
    * the reporter who made the incident, or staff. An incident keeps one photo: the same one again
    * is a resend (200, nothing changes); a different one is refused (409), never swapped silently.
    */
-  async attachIncidentPhoto(p: Principal, id: number, file: string): Promise<{ outcome: 'attached' | 'duplicate'; incident: IncidentDto }> {
+  async attachIncidentPhoto(
+    p: Principal,
+    id: number,
+    file: string,
+  ): Promise<{ outcome: 'attached' | 'duplicate'; incident: IncidentDto }> {
     if (p.role === 'display') throw forbidden('Akun tampilan (display) tidak bisa mengirim foto')
     const staff = atLeast(p, 'operator')
     const owned = (row: IncidentRow | undefined): IncidentRow => {
       if (!row) throw notFound(`Kejadian #${id} tidak ditemukan`)
-      if (!staff && row.reporter !== p.id) throw forbidden(`Kejadian #${id} dilaporkan orang lain: hanya pelapornya atau operator desk yang boleh menambah foto`)
+      if (!staff && row.reporter !== p.id)
+        throw forbidden(
+          `Kejadian #${id} dilaporkan orang lain: hanya pelapornya atau operator desk yang boleh menambah foto`,
+        )
       return row
     }
     const conflict = () =>
@@ -163,10 +197,17 @@ export class IntakeIncidents {
       this.store.appendEvent('incident.updated', { id, status: row.status, hasPhoto: true })
       return 'attached' as const
     })
-    return { outcome, incident: this.incidentDto(this.intake.incidentById(id)!, staff ? 'full' : 'own') }
+    return {
+      outcome,
+      incident: this.incidentDto(this.intake.incidentById(id)!, staff ? 'full' : 'own'),
+    }
   }
 
-  async setIncidentStatus(actor: Principal, id: number, status: 'open' | 'handled'): Promise<IncidentDto> {
+  async setIncidentStatus(
+    actor: Principal,
+    id: number,
+    status: 'open' | 'handled',
+  ): Promise<IncidentDto> {
     if (!this.intake.incidentById(id)) throw notFound(`Kejadian #${id} tidak ditemukan`)
     await this.desk.write(() => {
       this.intake.setIncidentStatus(id, status)

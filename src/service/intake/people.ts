@@ -18,7 +18,6 @@ const WINDOW_KEY = 'intake.window'
 const PHONE = /^\+?[0-9 ()-]*$/
 const MAX_IMPORT_ROWS = 2000
 
-
 // ---------------------------------------------------------------- reporter list import
 
 const HEADER_ALIASES: Record<'name' | 'phone' | 'role' | 'region', string[]> = {
@@ -66,7 +65,10 @@ export function validateUserTable(
   const top = headerIndex(table)
   const header = (table[top] ?? []).map((h) => h.trim().toLowerCase().replace(/\s+/g, '_'))
   const col: Partial<Record<keyof typeof HEADER_ALIASES, number>> = {}
-  for (const [field, aliases] of Object.entries(HEADER_ALIASES) as [keyof typeof HEADER_ALIASES, string[]][]) {
+  for (const [field, aliases] of Object.entries(HEADER_ALIASES) as [
+    keyof typeof HEADER_ALIASES,
+    string[],
+  ][]) {
     const i = header.findIndex((h) => aliases.includes(h))
     if (i >= 0) col[field] = i
   }
@@ -86,8 +88,11 @@ export function validateUserTable(
     const i = col[field]
     return i === undefined ? '' : (r[i] ?? '').trim()
   }
-  const key = (name: string, role: string, region: string) => `${name.toLowerCase().replace(/\s+/g, ' ')}|${role}|${region}`
-  const active = new Set(existing.filter((u) => !u.revokedAt).map((u) => key(u.name, u.role, u.region)))
+  const key = (name: string, role: string, region: string) =>
+    `${name.toLowerCase().replace(/\s+/g, ' ')}|${role}|${region}`
+  const active = new Set(
+    existing.filter((u) => !u.revokedAt).map((u) => key(u.name, u.role, u.region)),
+  )
   const seen = new Map<string, number>()
   for (let i = top + 1; i < table.length; i++) {
     const r = table[i]!
@@ -96,10 +101,15 @@ export function validateUserTable(
     const rowErrors: RowError[] = []
     const name = cell(r, 'name')
     if (name === '') rowErrors.push({ row: rowNo, column: 'nama', message: 'nama wajib diisi' })
-    else if (name.length > 120) rowErrors.push({ row: rowNo, column: 'nama', message: 'nama paling panjang 120 karakter' })
+    else if (name.length > 120)
+      rowErrors.push({ row: rowNo, column: 'nama', message: 'nama paling panjang 120 karakter' })
     const phone = cell(r, 'phone')
     if (phone.length > 30 || !PHONE.test(phone)) {
-      rowErrors.push({ row: rowNo, column: 'hp', message: `hp "${phone}" hanya boleh angka, spasi, +, -, ( dan ) (paling panjang 30)` })
+      rowErrors.push({
+        row: rowNo,
+        column: 'hp',
+        message: `hp "${phone}" hanya boleh angka, spasi, +, -, ( dan ) (paling panjang 30)`,
+      })
     }
     const roleRaw = cell(r, 'role').toLowerCase()
     const role = ROLE_ALIASES[roleRaw]
@@ -114,7 +124,11 @@ export function validateUserTable(
     if (role === 'reporter') {
       const level = regionLevel(region)
       if (region === '') {
-        rowErrors.push({ row: rowNo, column: 'kode_wilayah', message: 'kode_wilayah wajib diisi untuk pelapor (kode desa/kelurahan atau kecamatan)' })
+        rowErrors.push({
+          row: rowNo,
+          column: 'kode_wilayah',
+          message: 'kode_wilayah wajib diisi untuk pelapor (kode desa/kelurahan atau kecamatan)',
+        })
       } else if (!regions.contains(region) || (level !== 'desa' && level !== 'kecamatan')) {
         rowErrors.push({
           row: rowNo,
@@ -125,14 +139,22 @@ export function validateUserTable(
     } else if (role) {
       if (region === '') region = regions.regency.code
       else if (!regions.contains(region)) {
-        rowErrors.push({ row: rowNo, column: 'kode_wilayah', message: `kode_wilayah ${region} tidak ada di ${regions.regency.name}` })
+        rowErrors.push({
+          row: rowNo,
+          column: 'kode_wilayah',
+          message: `kode_wilayah ${region} tidak ada di ${regions.regency.name}`,
+        })
       }
     }
     if (rowErrors.length === 0 && role) {
       const k = key(name, role, region)
       const first = seen.get(k)
       if (first !== undefined) {
-        rowErrors.push({ row: rowNo, column: 'nama', message: `${name} (${region}) ganda: sudah ada di baris ${first}` })
+        rowErrors.push({
+          row: rowNo,
+          column: 'nama',
+          message: `${name} (${region}) ganda: sudah ada di baris ${first}`,
+        })
       } else if (active.has(k)) {
         rowErrors.push({
           row: rowNo,
@@ -149,7 +171,8 @@ export function validateUserTable(
     }
     rows.push({ row: rowNo, name, phone, role: role!, region })
   }
-  if (rows.length === 0 && errors.length === 0) errors.push({ row: top + 2, message: 'Berkas tidak berisi satu orang pun' })
+  if (rows.length === 0 && errors.length === 0)
+    errors.push({ row: top + 2, message: 'Berkas tidak berisi satu orang pun' })
   return { rows, errors }
 }
 
@@ -176,12 +199,16 @@ export class IntakePeople {
     const raw = this.store.getMeta(WINDOW_KEY)
     const w = raw ? (JSON.parse(raw) as SignInWindow) : { opensAt: null, closesAt: null }
     const now = Date.parse(this.store.nowIso())
-    const open = (!w.opensAt || now >= Date.parse(w.opensAt)) && (!w.closesAt || now < Date.parse(w.closesAt))
+    const open =
+      (!w.opensAt || now >= Date.parse(w.opensAt)) && (!w.closesAt || now < Date.parse(w.closesAt))
     return { opensAt: w.opensAt, closesAt: w.closesAt, open }
   }
 
   async setSignInWindow(actor: Principal, w: SignInWindow): Promise<SignInWindowDto> {
-    const value = { opensAt: w.opensAt ? new Date(w.opensAt).toISOString() : null, closesAt: w.closesAt ? new Date(w.closesAt).toISOString() : null }
+    const value = {
+      opensAt: w.opensAt ? new Date(w.opensAt).toISOString() : null,
+      closesAt: w.closesAt ? new Date(w.closesAt).toISOString() : null,
+    }
     await this.desk.write(() => {
       this.store.setMeta(WINDOW_KEY, JSON.stringify(value))
       this.store.audit(actor.id, 'intake.window', null, value)
@@ -210,7 +237,11 @@ export class IntakePeople {
   }
 
   // ---------------------------------------------------------------- reporter list
-  async importUsers(actor: Principal, table: string[][], options: { simulated?: boolean } = {}): Promise<UserImportAnswer> {
+  async importUsers(
+    actor: Principal,
+    table: string[][],
+    options: { simulated?: boolean } = {},
+  ): Promise<UserImportAnswer> {
     const { rows, errors } = validateUserTable(table, this.regions, this.store.listUsers())
     if (errors.length > 0) return { imported: 0, users: [], errors }
     // Codes and their scrypt hashes are made outside the writer: scrypt is slow on purpose.
@@ -218,7 +249,8 @@ export class IntakePeople {
     const taken = new Set<string>()
     for (let i = 0; i < rows.length; i++) {
       let code = generateAccessCode()
-      while (taken.has(codeIdOf(code)) || this.store.userByCodeId(codeIdOf(code))) code = generateAccessCode()
+      while (taken.has(codeIdOf(code)) || this.store.userByCodeId(codeIdOf(code)))
+        code = generateAccessCode()
       taken.add(codeIdOf(code))
       codes.push(code)
     }
@@ -247,14 +279,27 @@ export class IntakePeople {
     }))
     await this.desk.write(() => {
       for (const u of users) {
-        if (this.store.userByCodeId(u.codeId)) throw new DeskError(503, 'retry', 'Bentrok kode akses; ulangi impor (tidak ada yang tersimpan)')
+        if (this.store.userByCodeId(u.codeId))
+          throw new DeskError(
+            503,
+            'retry',
+            'Bentrok kode akses; ulangi impor (tidak ada yang tersimpan)',
+          )
       }
       for (const u of users) {
         this.store.insertUser(u)
         this.desk.smsStore.setCode(u.id, smsHashes[users.indexOf(u)]!, createdAt)
-        this.store.audit(actor.id, 'user.create', u.id, { role: u.role, region: u.region, simulated: u.simulated, via: 'import' })
+        this.store.audit(actor.id, 'user.create', u.id, {
+          role: u.role,
+          region: u.region,
+          simulated: u.simulated,
+          via: 'import',
+        })
       }
-      this.store.audit(actor.id, 'user.import', null, { count: users.length, simulated: !!options.simulated })
+      this.store.audit(actor.id, 'user.import', null, {
+        count: users.length,
+        simulated: !!options.simulated,
+      })
       this.store.appendEvent('users.imported', { count: users.length })
     })
     const out: ImportedUserDto[] = users.map((u, i) => ({

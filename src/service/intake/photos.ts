@@ -19,8 +19,16 @@ const PHOTO_FILE = /^[a-f0-9]{64}\.(jpg|png|webp)$/
 const PHOTO_TEMP = /^\.[a-f0-9]{64}\.(jpg|png|webp)\.[0-9a-f-]{36}\.tmp$/
 
 export type PhotoType = 'image/jpeg' | 'image/png' | 'image/webp'
-const EXTENSION: Record<PhotoType, string> = { 'image/jpeg': 'jpg', 'image/png': 'png', 'image/webp': 'webp' }
-export const PHOTO_TYPE_OF_EXTENSION: Record<string, PhotoType> = { jpg: 'image/jpeg', png: 'image/png', webp: 'image/webp' }
+const EXTENSION: Record<PhotoType, string> = {
+  'image/jpeg': 'jpg',
+  'image/png': 'png',
+  'image/webp': 'webp',
+}
+export const PHOTO_TYPE_OF_EXTENSION: Record<string, PhotoType> = {
+  jpg: 'image/jpeg',
+  png: 'image/png',
+  webp: 'image/webp',
+}
 
 /**
  * What an uploaded file really is, from its first bytes — never from its name or Content-Type,
@@ -30,8 +38,13 @@ export function imageTypeOf(bytes: Buffer): PhotoType | null {
   if (bytes.length < 16) return null
   if (bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'image/jpeg'
   const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])
-  if (bytes.subarray(0, 8).equals(png) && bytes.toString('latin1', 12, 16) === 'IHDR') return 'image/png'
-  if (bytes.toString('latin1', 0, 4) === 'RIFF' && bytes.toString('latin1', 8, 12) === 'WEBP' && bytes.toString('latin1', 12, 15) === 'VP8') {
+  if (bytes.subarray(0, 8).equals(png) && bytes.toString('latin1', 12, 16) === 'IHDR')
+    return 'image/png'
+  if (
+    bytes.toString('latin1', 0, 4) === 'RIFF' &&
+    bytes.toString('latin1', 8, 12) === 'WEBP' &&
+    bytes.toString('latin1', 12, 15) === 'VP8'
+  ) {
     return 'image/webp'
   }
   return null
@@ -73,7 +86,10 @@ const QUOTA_MAX = 1_000_000
  * What 0 means for one value, in messages naming the values as the reader wrote them (JSON
  * fields or environment variables). A single MB value of 0 does not lift the total.
  */
-export function photoQuotaZeroMeaning(key: keyof PhotoQuota, nameOf: (k: keyof PhotoQuota) => string = (k) => k): string {
+export function photoQuotaZeroMeaning(
+  key: keyof PhotoQuota,
+  nameOf: (k: keyof PhotoQuota) => string = (k) => k,
+): string {
   if (key === 'perPlace') return '0 = tanpa batas'
   const other = key === 'mbBase' ? 'mbPerSheet' : 'mbBase'
   return `0 = tanpa tambahan ini; batas total mati hanya bila ${nameOf(key)} dan ${nameOf(other)} keduanya 0`
@@ -88,7 +104,9 @@ export function photoQuotaFromEnv(env: Record<string, string | undefined>): Phot
     const n = Number(raw)
     if (!/^[0-9]+$/.test(raw) || n > QUOTA_MAX) {
       const zero = photoQuotaZeroMeaning(key, (k) => PHOTO_QUOTA_ENV[k])
-      throw new Error(`${PHOTO_QUOTA_ENV[key]}="${raw}" tidak sah: harus bilangan bulat 0–${QUOTA_MAX} (${zero})`)
+      throw new Error(
+        `${PHOTO_QUOTA_ENV[key]}="${raw}" tidak sah: harus bilangan bulat 0–${QUOTA_MAX} (${zero})`,
+      )
     }
     quota[key] = n
   }
@@ -147,13 +165,17 @@ export class IntakePhotos {
     const raw = this.store.getMeta(PHOTO_QUOTA_KEY)
     if (raw) return { ...(JSON.parse(raw) as PhotoQuota), source: 'admin' }
     const q = this.defaultPhotoQuota
-    const fromEnv = (Object.keys(q) as (keyof PhotoQuota)[]).some((k) => q[k] !== DEFAULT_PHOTO_QUOTA[k])
+    const fromEnv = (Object.keys(q) as (keyof PhotoQuota)[]).some(
+      (k) => q[k] !== DEFAULT_PHOTO_QUOTA[k],
+    )
     return { ...q, source: fromEnv ? 'env' : 'default' }
   }
 
   /** The admin raises (or lowers) the quota during the night, without restarting the desk; null goes back to the default. */
   async setPhotoQuota(actor: Principal, quota: PhotoQuota | null): Promise<PhotoQuotaDto> {
-    const value = quota ? { perPlace: quota.perPlace, mbPerSheet: quota.mbPerSheet, mbBase: quota.mbBase } : null
+    const value = quota
+      ? { perPlace: quota.perPlace, mbPerSheet: quota.mbPerSheet, mbBase: quota.mbBase }
+      : null
     await this.desk.write(() => {
       // An empty value reads as "not set" (photoQuota tests for a non-empty string).
       this.store.setMeta(PHOTO_QUOTA_KEY, value ? JSON.stringify(value) : '')
@@ -199,7 +221,12 @@ export class IntakePhotos {
     const q = this.photoQuota()
     const keep = 'Foto yang sudah terkirim tetap tersimpan, dan hasil (angka) tetap bisa dikirim.'
     if (q.perPlace > 0) {
-      const n = this.intake.photosAtPlace({ tps: place.tps, contest, region: place.region, actor: p.id })
+      const n = this.intake.photosAtPlace({
+        tps: place.tps,
+        contest,
+        region: place.region,
+        actor: p.id,
+      })
       if (n >= q.perPlace) {
         const contestName = contest ? this.desk.contest(contest)?.name : undefined
         const what = `${contestName ? `C.Hasil ${contestName} ` : ''}${this.placeName(place.region, place.tps)}`
@@ -252,7 +279,12 @@ export class IntakePhotos {
   }
 
   private photosDir(): string {
-    if (!this.desk.dataDir) throw new DeskError(503, 'no_storage', 'Desk ini tidak punya folder data untuk menyimpan foto')
+    if (!this.desk.dataDir)
+      throw new DeskError(
+        503,
+        'no_storage',
+        'Desk ini tidak punya folder data untuk menyimpan foto',
+      )
     return join(this.desk.dataDir, 'photos')
   }
 
@@ -268,19 +300,34 @@ export class IntakePhotos {
     options: { simulated?: boolean } = {},
   ): Promise<{ created: boolean; photo: PhotoDto }> {
     if (p.role === 'display') throw forbidden('Akun tampilan (display) tidak bisa mengirim foto')
-    if (bytes.length > MAX_PHOTO_BYTES) throw new DeskError(413, 'too_large', 'Foto paling besar 5 MB. Perkecil fotonya lalu kirim lagi.')
+    if (bytes.length > MAX_PHOTO_BYTES)
+      throw new DeskError(
+        413,
+        'too_large',
+        'Foto paling besar 5 MB. Perkecil fotonya lalu kirim lagi.',
+      )
     const type = imageTypeOf(bytes)
     if (!type) {
-      throw new DeskError(415, 'bad_image', 'Berkas bukan foto JPEG, PNG atau WebP (isi berkas diperiksa, bukan namanya)', {
-        file: 'Bukan foto JPEG, PNG atau WebP',
-      })
+      throw new DeskError(
+        415,
+        'bad_image',
+        'Berkas bukan foto JPEG, PNG atau WebP (isi berkas diperiksa, bukan namanya)',
+        {
+          file: 'Bukan foto JPEG, PNG atau WebP',
+        },
+      )
     }
     const place = this.core.placeFor(p, target)
     let contest: string | null = null
     if (target.contest) {
-      if (!place.tps) throw new DeskError(400, 'invalid', 'Foto untuk satu pemilihan harus menyebut TPS-nya', { tps: 'Wajib bersama contest' })
+      if (!place.tps)
+        throw new DeskError(400, 'invalid', 'Foto untuk satu pemilihan harus menyebut TPS-nya', {
+          tps: 'Wajib bersama contest',
+        })
       if (!this.desk.contest(target.contest)) {
-        throw new DeskError(404, 'not_found', `Pemilihan "${target.contest}" tidak dikenal`, { contest: 'Pemilihan tidak dikenal' })
+        throw new DeskError(404, 'not_found', `Pemilihan "${target.contest}" tidak dikenal`, {
+          contest: 'Pemilihan tidak dikenal',
+        })
       }
       contest = target.contest
     }
@@ -316,11 +363,30 @@ export class IntakePhotos {
       created = await this.desk.write(() => {
         const refusal = this.photoQuotaRefusal(p, file, bytes.length, place, contest)
         if (refusal) throw refusal
-        const row = { file, type, bytes: bytes.length, region: place.region, tps: place.tps, contest, actor: p.id, at: this.store.nowIso(), simulated: simulated ? 1 : 0 }
+        const row = {
+          file,
+          type,
+          bytes: bytes.length,
+          region: place.region,
+          tps: place.tps,
+          contest,
+          actor: p.id,
+          at: this.store.nowIso(),
+          simulated: simulated ? 1 : 0,
+        }
         const inserted = this.intake.insertPhoto(row)
         if (inserted) {
-          this.store.audit(p.id, 'photo.upload', place.tps ?? place.region, { file, contest, bytes: bytes.length })
-          this.store.appendEvent('photo.added', { file, region: place.region, tps: place.tps, contest })
+          this.store.audit(p.id, 'photo.upload', place.tps ?? place.region, {
+            file,
+            contest,
+            bytes: bytes.length,
+          })
+          this.store.appendEvent('photo.added', {
+            file,
+            region: place.region,
+            tps: place.tps,
+            contest,
+          })
         }
         // Last, so a throw here rolls the row back with it. Same name, same content: a file already
         // in place stays (it may be open for an operator's eyes) and this upload's copy is dropped below.
@@ -384,12 +450,15 @@ export class IntakePhotos {
     if (filter.region) {
       return this.intake.photosUnder(filter.region).map((r) => this.photoDto(r))
     }
-    throw new DeskError(400, 'invalid', 'Sebutkan ?tps=KODE atau ?region=KODE', { tps: 'Wajib salah satu' })
+    throw new DeskError(400, 'invalid', 'Sebutkan ?tps=KODE atau ?region=KODE', {
+      tps: 'Wajib salah satu',
+    })
   }
 
   /** The stored file of a photo, for an operator's eyes. The name is checked so no path escapes the folder. */
   photoPath(file: string): { path: string; type: PhotoType } {
-    if (!PHOTO_FILE.test(file) || !this.intake.photoByFile(file)) throw notFound('Foto tidak ditemukan')
+    if (!PHOTO_FILE.test(file) || !this.intake.photoByFile(file))
+      throw notFound('Foto tidak ditemukan')
     const path = join(this.photosDir(), file)
     if (!existsSync(path)) throw notFound('Berkas foto tidak ada di folder data')
     return { path, type: PHOTO_TYPE_OF_EXTENSION[file.slice(file.lastIndexOf('.') + 1)]! }

@@ -1,7 +1,12 @@
 // The kecamatan officers' verification: a mark on a desa's standing numbers, stale once they change.
 
 import { regionLevel, isWithin } from '../../domain/codes'
-import type { DesaVerificationDto, VerificationListDto, VerificationRowDto, VerificationTpsDto } from '../../shared/api'
+import type {
+  DesaVerificationDto,
+  VerificationListDto,
+  VerificationRowDto,
+  VerificationTpsDto,
+} from '../../shared/api'
 import type { VerificationMark } from '../../shared/schemas'
 import type { IntakeStore, StandingRow, VerificationRow } from '../../store/intake-store'
 import { canonicalJson, sha256 } from '../../store/store'
@@ -36,7 +41,13 @@ export class IntakeVerification {
    */
   private standingOf(desa: string): { rows: StandingRow[]; fingerprint: number } {
     const rows = this.intake.standingUnder(desa)
-    const numbers = rows.map((r) => [r.tps, r.contest, JSON.parse(r.votes) as unknown, r.valid, r.invalid])
+    const numbers = rows.map((r) => [
+      r.tps,
+      r.contest,
+      JSON.parse(r.votes) as unknown,
+      r.valid,
+      r.invalid,
+    ])
     return { rows, fingerprint: parseInt(sha256(canonicalJson(numbers)).slice(0, 12), 16) }
   }
 
@@ -54,7 +65,9 @@ export class IntakeVerification {
   verificationsUnder(scope: string, p: Principal): Map<string, DesaVerificationDto> {
     const withActor = p.role !== 'display'
     const rows =
-      regionLevel(scope) === 'desa' ? [this.intake.verificationOf(scope)].filter((v) => v !== undefined) : this.intake.verificationsUnder(scope)
+      regionLevel(scope) === 'desa'
+        ? [this.intake.verificationOf(scope)].filter((v) => v !== undefined)
+        : this.intake.verificationsUnder(scope)
     return new Map(rows.map((v) => [v.desa, this.verificationDto(v, withActor)]))
   }
 
@@ -67,12 +80,19 @@ export class IntakeVerification {
   verificationList(p: Principal, kecamatan?: string): VerificationListDto {
     let scope = kecamatan
     if (p.role === 'reporter') {
-      if (regionLevel(p.region) !== 'kecamatan') throw forbidden('Hanya petugas kecamatan yang memverifikasi hasil desa')
-      if (scope !== undefined && scope !== p.region) throw forbidden('Kecamatan itu di luar wilayah tugas Anda')
+      if (regionLevel(p.region) !== 'kecamatan')
+        throw forbidden('Hanya petugas kecamatan yang memverifikasi hasil desa')
+      if (scope !== undefined && scope !== p.region)
+        throw forbidden('Kecamatan itu di luar wilayah tugas Anda')
       scope = p.region
     }
-    if (scope !== undefined && (!this.regions.contains(scope) || regionLevel(scope) !== 'kecamatan')) {
-      throw new DeskError(400, 'invalid', `Kecamatan ${scope} tidak dikenal`, { kecamatan: 'Kode kecamatan tidak dikenal' })
+    if (
+      scope !== undefined &&
+      (!this.regions.contains(scope) || regionLevel(scope) !== 'kecamatan')
+    ) {
+      throw new DeskError(400, 'invalid', `Kecamatan ${scope} tidak dikenal`, {
+        kecamatan: 'Kode kecamatan tidak dikenal',
+      })
     }
     const kecamatanList = scope ? [this.regions.get(scope)!] : this.regions.kecamatan
     const contests = this.desk.contests()
@@ -80,7 +100,9 @@ export class IntakeVerification {
     for (const k of kecamatanList) {
       const allTps = this.desk.listTps(k.code)
       const tps = allTps.filter((t) => t.status === 'active')
-      const results = (scope ? this.intake.standingUnder(k.code) : this.intake.resultsUnder(k.code)) as StandingRow[]
+      const results = (
+        scope ? this.intake.standingUnder(k.code) : this.intake.resultsUnder(k.code)
+      ) as StandingRow[]
       const conflicts = this.intake.openConflictsUnder(k.code)
       const verifications = this.verificationsUnder(k.code, p)
       const desaOf = (tpsCode: string) => tpsCode.slice(0, tpsCode.lastIndexOf('.'))
@@ -89,7 +111,11 @@ export class IntakeVerification {
         const openOf = new Map<string, Set<string>>()
         for (const c of contests) {
           const here = results.filter((r) => r.contest === c.id && desaOf(r.tps) === d.code)
-          const open = new Set(conflicts.filter((x) => x.contest === c.id && desaOf(x.tps) === d.code).map((x) => x.tps))
+          const open = new Set(
+            conflicts
+              .filter((x) => x.contest === c.id && desaOf(x.tps) === d.code)
+              .map((x) => x.tps),
+          )
           for (const r of here) if (r.review === 'flagged') open.add(r.tps)
           perContest[c.id] = { reported: here.length, needsCheck: open.size }
           openOf.set(c.id, open)
@@ -108,7 +134,12 @@ export class IntakeVerification {
                     return [
                       c.id,
                       r
-                        ? { votes: JSON.parse(r.votes) as Record<string, number>, valid: r.valid, invalid: r.invalid, needsCheck: openOf.get(c.id)!.has(t.code) }
+                        ? {
+                            votes: JSON.parse(r.votes) as Record<string, number>,
+                            valid: r.valid,
+                            invalid: r.invalid,
+                            needsCheck: openOf.get(c.id)!.has(t.code),
+                          }
                         : null,
                     ]
                   }),
@@ -131,21 +162,36 @@ export class IntakeVerification {
   }
 
   async markDesa(p: Principal, desa: string, mark: VerificationMark): Promise<DesaVerificationDto> {
-    if (!this.regions.contains(desa) || !this.regions.isDesa(desa)) throw notFound(`Desa ${desa} tidak dikenal`)
+    if (!this.regions.contains(desa) || !this.regions.isDesa(desa))
+      throw notFound(`Desa ${desa} tidak dikenal`)
     if (p.role === 'reporter') {
-      if (regionLevel(p.region) !== 'kecamatan') throw forbidden('Hanya petugas kecamatan yang memverifikasi hasil desa')
+      if (regionLevel(p.region) !== 'kecamatan')
+        throw forbidden('Hanya petugas kecamatan yang memverifikasi hasil desa')
       if (!isWithin(desa, p.region)) throw forbidden('Desa itu di luar kecamatan Anda')
     } else if (!atLeast(p, 'supervisor')) {
-      throw forbidden('Hanya petugas kecamatan, supervisor atau admin yang memverifikasi hasil desa')
+      throw forbidden(
+        'Hanya petugas kecamatan, supervisor atau admin yang memverifikasi hasil desa',
+      )
     }
     const note = mark.note && mark.note.length > 0 ? mark.note : null
     const row = await this.desk.write(() => {
       const standing = this.standingOf(desa)
       const results = standing.rows.length
       if (results === 0) {
-        throw new DeskError(409, 'no_results', `Belum ada hasil TPS dari ${this.regions.get(desa)!.name}; belum ada yang bisa diverifikasi`)
+        throw new DeskError(
+          409,
+          'no_results',
+          `Belum ada hasil TPS dari ${this.regions.get(desa)!.name}; belum ada yang bisa diverifikasi`,
+        )
       }
-      const v: VerificationRow = { desa, status: mark.status, note, actor: p.id, at: this.store.nowIso(), results: standing.fingerprint }
+      const v: VerificationRow = {
+        desa,
+        status: mark.status,
+        note,
+        actor: p.id,
+        at: this.store.nowIso(),
+        results: standing.fingerprint,
+      }
       this.intake.upsertVerification(v)
       this.store.audit(p.id, 'desa.verification', desa, { status: mark.status, note, results })
       this.store.appendEvent('verification.changed', {
@@ -163,13 +209,23 @@ export class IntakeVerification {
   }
 
   /** The mark on a TPS's desa as the console's review screens show it (its EvidenceSource), or null. */
-  evidence(tps: string): { status: string; note: string | null; at: string | null; actor: { id: string; name: string; role: string } | null } | null {
+  evidence(tps: string): {
+    status: string
+    note: string | null
+    at: string | null
+    actor: { id: string; name: string; role: string } | null
+  } | null {
     const v = this.intake.verificationOf(tps.slice(0, tps.lastIndexOf('.')))
     if (!v) return null
     const user = v.actor === 'admin' ? undefined : this.store.userById(v.actor)
     const dto = this.verificationDto(v, true)
     return {
-      status: v.status === 'verified' ? (dto.stale ? 'terverifikasi kecamatan (sebelum hasil terbaru)' : 'terverifikasi kecamatan') : 'ditandai kecamatan',
+      status:
+        v.status === 'verified'
+          ? dto.stale
+            ? 'terverifikasi kecamatan (sebelum hasil terbaru)'
+            : 'terverifikasi kecamatan'
+          : 'ditandai kecamatan',
       note: v.note,
       at: v.at,
       actor: { id: v.actor, name: this.core.nameOf(v.actor), role: user?.role ?? 'admin' },

@@ -14,4 +14,16 @@ import type { Migration } from './types'
 export type { Migration }
 
 /** In order. A new migration gets the next number and a test of its own; never edit a shipped one. */
-export const MIGRATIONS: readonly Migration[] = [m0010, m0020, m0030, m0040, m0050, m0060, m0070, m0080, m0090, m0150, m0160]
+export const MIGRATIONS: readonly Migration[] = [
+  m0010,
+  m0020,
+  m0030,
+  m0040,
+  m0050,
+  m0060,
+  m0070,
+  m0080,
+  m0090,
+  m0150,
+  m0160,
+]

@@ -24,7 +24,11 @@ export function Frame({ children }: { children: ReactNode }) {
       <div className="desk-line">
         {config.election.name} · {config.regency.name}
       </div>
-      <div className={connection === 'ok' ? 'signal on' : 'signal off'} role="status" data-connection={connection}>
+      <div
+        className={connection === 'ok' ? 'signal on' : 'signal off'}
+        role="status"
+        data-connection={connection}
+      >
         {connection === 'ok'
           ? 'Tersambung ke desk'
           : connection === 'no-signal'
@@ -38,14 +42,22 @@ export function Frame({ children }: { children: ReactNode }) {
             {failed > 0 && <span>{formatCount(failed)} ditolak desk — lihat</span>}
           </button>
           {waiting > 0 && (
-            <button type="button" className="small" disabled={box.sending} onClick={() => void outbox.flush(true)}>
+            <button
+              type="button"
+              className="small"
+              disabled={box.sending}
+              onClick={() => void outbox.flush(true)}
+            >
               {box.sending ? 'Mengirim…' : 'Kirim sekarang'}
             </button>
           )}
         </div>
       )}
       {!box.persistent && (
-        <div className="outbox-bar failed">Browser ini tidak bisa menyimpan laporan di HP. Jangan tutup halaman sebelum laporan terkirim.</div>
+        <div className="outbox-bar failed">
+          Browser ini tidak bisa menyimpan laporan di HP. Jangan tutup halaman sebelum laporan
+          terkirim.
+        </div>
       )}
       <main className="page">{children}</main>
     </div>

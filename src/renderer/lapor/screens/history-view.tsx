@@ -15,7 +15,8 @@ export function HistoryView() {
         ‹ Kembali
       </button>
       <h1>
-        Riwayat kirim <small>{formatCount(box.sent.length)} laporan diterima desk dari HP ini</small>
+        Riwayat kirim{' '}
+        <small>{formatCount(box.sent.length)} laporan diterima desk dari HP ini</small>
       </h1>
       {waiting > 0 && (
         <button type="button" className="secondary" onClick={() => navigate({ name: 'outbox' })}>
@@ -33,7 +34,12 @@ export function HistoryView() {
                 <strong>{s.label}</strong>
                 {s.receipt && (
                   <span className="receipt-line">
-                    {s.kind === 'result' ? 'Tanda terima' : s.outcome === 'attached' ? 'Kejadian' : 'Nomor'} <b data-testid="history-receipt">{s.receipt}</b>
+                    {s.kind === 'result'
+                      ? 'Tanda terima'
+                      : s.outcome === 'attached'
+                        ? 'Kejadian'
+                        : 'Nomor'}{' '}
+                    <b data-testid="history-receipt">{s.receipt}</b>
                   </span>
                 )}
                 <span className="meta">{formatDateTimeWib(s.at)}</span>
@@ -41,7 +47,12 @@ export function HistoryView() {
                 {s.earlier?.map((e) => (
                   <span className="meta" key={`${e.receipt ?? ''}${e.at}`}>
                     Dikirim ulang setelah desk dipulihkan
-                    {e.receipt === s.receipt ? '; nomor tanda terima tetap' : e.receipt ? `; tanda terima lama ${e.receipt}` : ''} (pertama diterima {formatDateTimeWib(e.at)})
+                    {e.receipt === s.receipt
+                      ? '; nomor tanda terima tetap'
+                      : e.receipt
+                        ? `; tanda terima lama ${e.receipt}`
+                        : ''}{' '}
+                    (pertama diterima {formatDateTimeWib(e.at)})
                   </span>
                 ))}
               </li>

@@ -1,5 +1,10 @@
 import { useState } from 'react'
-import { INCIDENT_CATEGORIES, INCIDENT_CATEGORY_LABELS, INCIDENT_URGENCIES, INCIDENT_URGENCY_LABELS } from '../../../shared/api'
+import {
+  INCIDENT_CATEGORIES,
+  INCIDENT_CATEGORY_LABELS,
+  INCIDENT_URGENCIES,
+  INCIDENT_URGENCY_LABELS,
+} from '../../../shared/api'
 import { desaName, tpsLabel, useLapor } from '../context'
 import { downscale, MAX_UPLOAD_BYTES } from '../photo'
 import { newSubmissionId } from '../../../shared/lapor-sheet'
@@ -11,7 +16,11 @@ type Urgency = (typeof INCIDENT_URGENCIES)[number]
 export function IncidentForm({ tps }: { tps?: string }) {
   const lapor = useLapor()
   const { list, me } = lapor
-  const firstDesa = tps ? tps.slice(0, tps.lastIndexOf('.')) : me.region.level === 'desa' ? me.region.code : ''
+  const firstDesa = tps
+    ? tps.slice(0, tps.lastIndexOf('.'))
+    : me.region.level === 'desa'
+      ? me.region.code
+      : ''
   const [desa, setDesa] = useState(firstDesa)
   const [place, setPlace] = useState(tps ?? '')
   const [category, setCategory] = useState<Category | ''>('')
@@ -22,7 +31,12 @@ export function IncidentForm({ tps }: { tps?: string }) {
   const [sending, setSending] = useState(false)
 
   const tpsOfDesa = (list?.tps ?? []).filter((t) => t.desa === desa)
-  const missing = [!desa && 'desa', !category && 'jenis kejadian', !urgency && 'urgensi', text.trim().length < 3 && 'uraian'].filter(Boolean) as string[]
+  const missing = [
+    !desa && 'desa',
+    !category && 'jenis kejadian',
+    !urgency && 'urgensi',
+    text.trim().length < 3 && 'uraian',
+  ].filter(Boolean) as string[]
 
   async function pickPhoto(file: File | undefined) {
     if (!file) return setPhoto(null)
@@ -49,10 +63,19 @@ export function IncidentForm({ tps }: { tps?: string }) {
         label: `Kejadian ${INCIDENT_CATEGORY_LABELS[category as Category].toLowerCase()} · ${place ? `${tpsLabel(place)} ` : ''}${desaName(list, desa)}`,
         ...(place ? { tps: place } : {}),
         body: { submissionId: id, ...where, category, urgency, text: text.trim() },
-        ...(photo ? { blob: photo, query: place ? `tps=${encodeURIComponent(place)}` : `region=${encodeURIComponent(desa)}` } : {}),
+        ...(photo
+          ? {
+              blob: photo,
+              query: place
+                ? `tps=${encodeURIComponent(place)}`
+                : `region=${encodeURIComponent(desa)}`,
+            }
+          : {}),
       })
     } catch (e) {
-      setPhotoNote(`HP tidak bisa menyimpan laporan (${e instanceof Error ? e.message : String(e)}). Coba lagi.`)
+      setPhotoNote(
+        `HP tidak bisa menyimpan laporan (${e instanceof Error ? e.message : String(e)}). Coba lagi.`,
+      )
       setSending(false)
       return
     }
@@ -99,7 +122,13 @@ export function IncidentForm({ tps }: { tps?: string }) {
         <legend>Jenis kejadian</legend>
         {INCIDENT_CATEGORIES.map((c) => (
           <label key={c} className={category === c ? 'choice on' : 'choice'}>
-            <input type="radio" name="category" value={c} checked={category === c} onChange={() => setCategory(c)} />
+            <input
+              type="radio"
+              name="category"
+              value={c}
+              checked={category === c}
+              onChange={() => setCategory(c)}
+            />
             <span>{INCIDENT_CATEGORY_LABELS[c]}</span>
           </label>
         ))}
@@ -108,22 +137,44 @@ export function IncidentForm({ tps }: { tps?: string }) {
         <legend>Urgensi</legend>
         {INCIDENT_URGENCIES.map((u) => (
           <label key={u} className={urgency === u ? `choice on ${u}` : `choice ${u}`}>
-            <input type="radio" name="urgency" value={u} checked={urgency === u} onChange={() => setUrgency(u)} />
+            <input
+              type="radio"
+              name="urgency"
+              value={u}
+              checked={urgency === u}
+              onChange={() => setUrgency(u)}
+            />
             <span>{INCIDENT_URGENCY_LABELS[u]}</span>
           </label>
         ))}
       </fieldset>
       <label className="field">
         <span>Uraian singkat</span>
-        <textarea rows={4} value={text} maxLength={2000} placeholder="Apa yang terjadi, sejak kapan, apa yang dibutuhkan" onChange={(e) => setText(e.target.value)} />
+        <textarea
+          rows={4}
+          value={text}
+          maxLength={2000}
+          placeholder="Apa yang terjadi, sejak kapan, apa yang dibutuhkan"
+          onChange={(e) => setText(e.target.value)}
+        />
       </label>
       <label className="photo-button">
-        <input type="file" accept="image/jpeg,image/png,image/webp" capture="environment" onChange={(e) => void pickPhoto(e.target.files?.[0])} />
+        <input
+          type="file"
+          accept="image/jpeg,image/png,image/webp"
+          capture="environment"
+          onChange={(e) => void pickPhoto(e.target.files?.[0])}
+        />
         <span>{photo ? 'Ganti foto' : 'Tambah foto (pilihan)'}</span>
       </label>
       {photoNote && <p className="meta">{photoNote}</p>}
       {missing.length > 0 && <p className="hint">Belum diisi: {missing.join(', ')}.</p>}
-      <button type="button" className="primary big" disabled={missing.length > 0 || sending} onClick={() => void send()}>
+      <button
+        type="button"
+        className="primary big"
+        disabled={missing.length > 0 || sending}
+        onClick={() => void send()}
+      >
         Kirim laporan kejadian
       </button>
     </section>

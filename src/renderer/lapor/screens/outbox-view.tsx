@@ -12,7 +12,10 @@ function PhotoUsage({ version }: { version: string }) {
   const [mine, setMine] = useState<{ bytes: number; limitBytes: number | null } | null>(null)
   useEffect(() => {
     let live = true
-    call<{ mine?: { bytes: number; limitBytes: number | null } }>('GET', '/intake/photo-quota').then(
+    call<{ mine?: { bytes: number; limitBytes: number | null } }>(
+      'GET',
+      '/intake/photo-quota',
+    ).then(
       (r) => live && setMine(r.body.mine ?? null),
       () => {}, // offline: the line waits for the next answer
     )
@@ -47,14 +50,22 @@ export function OutboxView() {
               <li key={i.id} className={i.state} data-testid="outbox-item" data-state={i.state}>
                 <strong>{i.label}</strong>
                 <span className="meta">
-                  {i.state === 'failed' ? 'Ditolak desk' : 'Menunggu'} · dibuat {formatTimeWib(i.createdAt)}
+                  {i.state === 'failed' ? 'Ditolak desk' : 'Menunggu'} · dibuat{' '}
+                  {formatTimeWib(i.createdAt)}
                   {i.attempts > 0 ? ` · ${i.attempts}× dicoba` : ''}
                 </span>
-                {i.lastError && <span className={i.state === 'failed' ? 'error' : 'meta'}>{i.lastError}</span>}
+                {i.lastError && (
+                  <span className={i.state === 'failed' ? 'error' : 'meta'}>{i.lastError}</span>
+                )}
                 {i.state === 'failed' && (
                   <span className="actions">
                     {canRetry(i) && (
-                      <button type="button" className="secondary small" disabled={box.sending} onClick={() => void outbox.retry(i.id)}>
+                      <button
+                        type="button"
+                        className="secondary small"
+                        disabled={box.sending}
+                        onClick={() => void outbox.retry(i.id)}
+                      >
                         Coba kirim lagi
                       </button>
                     )}
@@ -62,7 +73,12 @@ export function OutboxView() {
                       type="button"
                       className="secondary small"
                       onClick={() => {
-                        if (window.confirm('Hapus laporan ini dari HP? Laporan yang ditolak desk tidak akan dikirim lagi.')) void outbox.remove(i.id)
+                        if (
+                          window.confirm(
+                            'Hapus laporan ini dari HP? Laporan yang ditolak desk tidak akan dikirim lagi.',
+                          )
+                        )
+                          void outbox.remove(i.id)
                       }}
                     >
                       Hapus dari HP
@@ -73,13 +89,22 @@ export function OutboxView() {
             ))}
           </ul>
           {box.waiting.some((i) => i.state === 'waiting') && (
-            <button type="button" className="primary" disabled={box.sending} onClick={() => void outbox.flush(true)}>
+            <button
+              type="button"
+              className="primary"
+              disabled={box.sending}
+              onClick={() => void outbox.flush(true)}
+            >
               {box.sending ? 'Mengirim…' : 'Kirim sekarang'}
             </button>
           )}
         </>
       )}
-      {box.others > 0 && <p className="meta">{box.others} laporan milik pengguna lain di HP ini menunggu orang itu masuk lagi.</p>}
+      {box.others > 0 && (
+        <p className="meta">
+          {box.others} laporan milik pengguna lain di HP ini menunggu orang itu masuk lagi.
+        </p>
+      )}
       {box.sent.length > 0 && (
         <>
           <button type="button" className="secondary" onClick={() => navigate({ name: 'history' })}>
@@ -92,7 +117,11 @@ export function OutboxView() {
                 <strong>{s.label}</strong>
                 <span className="meta">
                   {formatTimeWib(s.at)}
-                  {s.receipt ? (s.outcome === 'attached' ? ` · dilampirkan ke kejadian ${s.receipt}` : ` · ${s.kind === 'incident' ? 'no.' : 'tanda terima'} ${s.receipt}`) : ''}
+                  {s.receipt
+                    ? s.outcome === 'attached'
+                      ? ` · dilampirkan ke kejadian ${s.receipt}`
+                      : ` · ${s.kind === 'incident' ? 'no.' : 'tanda terima'} ${s.receipt}`
+                    : ''}
                   {s.outcome === 'conflict' ? ' · menunggu keputusan supervisor' : ''}
                 </span>
                 {s.photoRefused &&

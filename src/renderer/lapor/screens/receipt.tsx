@@ -7,7 +7,9 @@ function PhotoRefused({ message }: { message: string }) {
     <div className="photo-refused" data-testid="photo-refused">
       <p className="error">Foto tidak diterima desk</p>
       <p>{message}</p>
-      <p className="meta">Uraian kejadian tetap dikirim tanpa foto. Foto masih di HP ini (Kotak keluar).</p>
+      <p className="meta">
+        Uraian kejadian tetap dikirim tanpa foto. Foto masih di HP ini (Kotak keluar).
+      </p>
     </div>
   )
 }
@@ -23,9 +25,19 @@ export function Receipt({ id, tps }: { id: string; tps?: string }) {
     const isIncident = sent.kind === 'incident'
     const conflict = sent.outcome === 'conflict'
     body = (
-      <div className={conflict ? 'receipt held' : 'receipt ok'} data-testid="receipt" data-outcome={sent.outcome}>
+      <div
+        className={conflict ? 'receipt held' : 'receipt ok'}
+        data-testid="receipt"
+        data-outcome={sent.outcome}
+      >
         <p className="receipt-title">
-          {isIncident ? 'Laporan kejadian diterima desk' : conflict ? (sent.correction ? 'Koreksi diterima desk' : 'Diterima desk, berbeda dari laporan sebelumnya') : 'Diterima desk'}
+          {isIncident
+            ? 'Laporan kejadian diterima desk'
+            : conflict
+              ? sent.correction
+                ? 'Koreksi diterima desk'
+                : 'Diterima desk, berbeda dari laporan sebelumnya'
+              : 'Diterima desk'}
         </p>
         <p className="receipt-label">{sent.label}</p>
         {sent.receipt && (
@@ -34,7 +46,11 @@ export function Receipt({ id, tps }: { id: string; tps?: string }) {
             <strong data-testid="receipt-number">{sent.receipt}</strong>
           </p>
         )}
-        {conflict && <p>Hasil lama tetap dipakai sampai supervisor desk memutuskan. Status TPS: perlu dicek.</p>}
+        {conflict && (
+          <p>
+            Hasil lama tetap dipakai sampai supervisor desk memutuskan. Status TPS: perlu dicek.
+          </p>
+        )}
         {sent.photoRefused &&
           (sent.photoAttached ? (
             <p className="meta" data-testid="photo-attached">
@@ -62,18 +78,32 @@ export function Receipt({ id, tps }: { id: string; tps?: string }) {
         <p className="receipt-title">Ditolak desk</p>
         <p className="receipt-label">{waiting.label}</p>
         <p className="error">{waiting.lastError}</p>
-        <p>{waiting.lastCode === 'photo_quota' ? 'Foto tetap tersimpan di HP ini (Kotak keluar).' : 'Periksa formulir lalu kirim lagi, atau hubungi desk.'}</p>
+        <p>
+          {waiting.lastCode === 'photo_quota'
+            ? 'Foto tetap tersimpan di HP ini (Kotak keluar).'
+            : 'Periksa formulir lalu kirim lagi, atau hubungi desk.'}
+        </p>
       </div>
     )
   } else if (waiting) {
     body = (
       <div className="receipt waiting" data-testid="receipt" data-outcome="waiting">
-        <p className="receipt-title">{box.sending ? 'Mengirim…' : 'Tersimpan di HP — menunggu dikirim'}</p>
+        <p className="receipt-title">
+          {box.sending ? 'Mengirim…' : 'Tersimpan di HP — menunggu dikirim'}
+        </p>
         <p className="receipt-label">{waiting.label}</p>
-        <p>Laporan tidak akan hilang: HP mengirimnya otomatis begitu tersambung ke desk, juga setelah halaman ditutup dan dibuka lagi.</p>
+        <p>
+          Laporan tidak akan hilang: HP mengirimnya otomatis begitu tersambung ke desk, juga setelah
+          halaman ditutup dan dibuka lagi.
+        </p>
         {waiting.photoRefused && <PhotoRefused message={waiting.photoRefused} />}
         {waiting.lastError && <p className="meta">Terakhir: {waiting.lastError}</p>}
-        <button type="button" className="primary" disabled={box.sending} onClick={() => void outbox.flush(true)}>
+        <button
+          type="button"
+          className="primary"
+          disabled={box.sending}
+          onClick={() => void outbox.flush(true)}
+        >
           Kirim sekarang
         </button>
       </div>

@@ -1,9 +1,26 @@
 import { useEffect, useMemo, useState } from 'react'
 import { formatCount } from '../../../shared/format'
-import { contestName, contestOf, contestStatus, contestStep, desaName, tpsLabel, useLapor } from '../context'
+import {
+  contestName,
+  contestOf,
+  contestStatus,
+  contestStep,
+  desaName,
+  tpsLabel,
+  useLapor,
+} from '../context'
 import { clearDraft, loadDraft, saveDraft, type Draft } from '../drafts'
 import { deskNumbers, sheetChanges } from '../correction'
-import { candidateLabel, fieldLabel, followsText, issueText, newSubmissionId, sheetFromBody, submissionBody, type Candidate } from '../../../shared/lapor-sheet'
+import {
+  candidateLabel,
+  fieldLabel,
+  followsText,
+  issueText,
+  newSubmissionId,
+  sheetFromBody,
+  submissionBody,
+  type Candidate,
+} from '../../../shared/lapor-sheet'
 import { checkSheet, emptySheetText, type SheetText } from '../../../shared/sheet-check'
 
 function NumberField({
@@ -33,7 +50,9 @@ function NumberField({
   onChange: (v: string) => void
 }) {
   return (
-    <div className={`num-field${total ? ' total' : ''}${error ? ' has-error' : follows ? ' follows' : ''}`}>
+    <div
+      className={`num-field${total ? ' total' : ''}${error ? ' has-error' : follows ? ' follows' : ''}`}
+    >
       <label htmlFor={id}>
         {pair !== undefined ? (
           <span className="pair">
@@ -85,7 +104,15 @@ function useSheetContext(tps: string, contest: string) {
 }
 
 /** The C.Hasil sheet, in the order of the paper form, checked while typing. */
-export function SheetForm({ tps, contest, correction }: { tps: string; contest: string; correction: boolean }) {
+export function SheetForm({
+  tps,
+  contest,
+  correction,
+}: {
+  tps: string
+  contest: string
+  correction: boolean
+}) {
   const { lapor, t, c } = useSheetContext(tps, contest)
   const owner = lapor.me.id
   const candidates: Candidate[] = useMemo(() => c?.candidates ?? [], [c])
@@ -93,14 +120,36 @@ export function SheetForm({ tps, contest, correction }: { tps: string; contest: 
     const saved = loadDraft(owner, tps, contest, correction)
     if (saved) return saved
     // A correction starts from what this phone sent before while the desk's numbers are on their way.
-    const before = correction ? lapor.box.sent.find((s) => s.kind === 'result' && s.tps === tps && s.contest === contest && s.body) : undefined
+    const before = correction
+      ? lapor.box.sent.find(
+          (s) => s.kind === 'result' && s.tps === tps && s.contest === contest && s.body,
+        )
+      : undefined
     const input = before?.body ? sheetFromBody(before.body, candidates) : emptySheetText(candidates)
-    return { input, reason: '', confirmed: false, ...(correction && before?.body ? { base: { input, from: 'phone' as const, ...(before.receipt ? { receipt: before.receipt } : {}) } } : {}) }
+    return {
+      input,
+      reason: '',
+      confirmed: false,
+      ...(correction && before?.body
+        ? {
+            base: {
+              input,
+              from: 'phone' as const,
+              ...(before.receipt ? { receipt: before.receipt } : {}),
+            },
+          }
+        : {}),
+    }
   })
-  useEffect(() => saveDraft(owner, tps, contest, correction, draft), [owner, tps, contest, correction, draft])
+  useEffect(
+    () => saveDraft(owner, tps, contest, correction, draft),
+    [owner, tps, contest, correction, draft],
+  )
   // A correction starts from the numbers the desk holds (they may differ from what this phone sent:
   // a supervisor's decision, an operator's entry). Taken only while the reporter has changed nothing.
-  const [deskState, setDeskState] = useState<'loading' | 'ok' | 'unreachable' | null>(correction && draft.base?.from !== 'desk' ? 'loading' : null)
+  const [deskState, setDeskState] = useState<'loading' | 'ok' | 'unreachable' | null>(
+    correction && draft.base?.from !== 'desk' ? 'loading' : null,
+  )
   useEffect(() => {
     if (!correction || deskState !== 'loading') return
     let live = true
@@ -110,7 +159,9 @@ export function SheetForm({ tps, contest, correction }: { tps: string; contest: 
         setDeskState(base ? 'ok' : 'unreachable')
         if (!base) return
         setDraft((d) => {
-          const untouched = !d.base ? sheetChanges(emptySheetText(candidates), d.input, candidates).length === 0 : sheetChanges(d.base.input, d.input, candidates).length === 0
+          const untouched = !d.base
+            ? sheetChanges(emptySheetText(candidates), d.input, candidates).length === 0
+            : sheetChanges(d.base.input, d.input, candidates).length === 0
           return untouched ? { ...d, input: base.input, base, confirmed: false } : { ...d, base }
         })
       },
@@ -128,7 +179,8 @@ export function SheetForm({ tps, contest, correction }: { tps: string; contest: 
     return (
       <section>
         <p className="note">
-          Hasil {contestName(lapor.config, contest)} {tpsLabel(tps)} sudah {status.status === 'terkirim' ? 'disimpan dan menunggu dikirim' : 'dikirim'}.
+          Hasil {contestName(lapor.config, contest)} {tpsLabel(tps)} sudah{' '}
+          {status.status === 'terkirim' ? 'disimpan dan menunggu dikirim' : 'dikirim'}.
         </p>
         <button type="button" className="primary" onClick={() => lapor.backTo('tps')}>
           Kembali ke {tpsLabel(tps)}
@@ -147,13 +199,20 @@ export function SheetForm({ tps, contest, correction }: { tps: string; contest: 
     const f = check.follows.find((x) => x.field === field)
     return f && followsText(f, candidates)
   }
-  const set = (patch: Partial<SheetText>) => setDraft((d) => ({ ...d, input: { ...d.input, ...patch }, confirmed: false }))
-  const setVote = (n: number, v: string) => setDraft((d) => ({ ...d, input: { ...d.input, votes: { ...d.input.votes, [String(n)]: v } }, confirmed: false }))
+  const set = (patch: Partial<SheetText>) =>
+    setDraft((d) => ({ ...d, input: { ...d.input, ...patch }, confirmed: false }))
+  const setVote = (n: number, v: string) =>
+    setDraft((d) => ({
+      ...d,
+      input: { ...d.input, votes: { ...d.input.votes, [String(n)]: v } },
+      confirmed: false,
+    }))
   const reasonOk = !correction || draft.reason.trim().length >= 5
   const base = correction ? draft.base : undefined
   const changes = base ? sheetChanges(base.input, draft.input, candidates) : []
   const changed = !base || changes.length > 0
-  const ready = check.sheet !== null && reasonOk && changed && (check.warnings.length === 0 || draft.confirmed)
+  const ready =
+    check.sheet !== null && reasonOk && changed && (check.warnings.length === 0 || draft.confirmed)
   const i = draft.input
   const wasOf = (field: string) => changes.find((x) => x.field === field)?.was
 
@@ -164,9 +223,14 @@ export function SheetForm({ tps, contest, correction }: { tps: string; contest: 
       </button>
       <h1>
         {correction ? 'Koreksi ' : ''}
-        {contestName(lapor.config, contest)} <small>{tpsLabel(tps)} · {desaName(lapor.list, t.desa)}</small>
+        {contestName(lapor.config, contest)}{' '}
+        <small>
+          {tpsLabel(tps)} · {desaName(lapor.list, t.desa)}
+        </small>
       </h1>
-      <p className="meta">Salin angka dari formulir C.Hasil, urut seperti di kertas. DPT TPS ini {formatCount(t.dpt)}.</p>
+      <p className="meta">
+        Salin angka dari formulir C.Hasil, urut seperti di kertas. DPT TPS ini {formatCount(t.dpt)}.
+      </p>
       {correction && (
         <div className="card correction">
           <label htmlFor="reason">Alasan koreksi (wajib)</label>
@@ -177,7 +241,9 @@ export function SheetForm({ tps, contest, correction }: { tps: string; contest: 
             placeholder="Mis.: suara paslon 2 salah tulis, seharusnya 128"
             onChange={(e) => setDraft((d) => ({ ...d, reason: e.target.value }))}
           />
-          <p className="hint">Koreksi tidak langsung mengganti hasil: supervisor desk memeriksanya dulu.</p>
+          <p className="hint">
+            Koreksi tidak langsung mengganti hasil: supervisor desk memeriksanya dulu.
+          </p>
           <p className="from-desk" data-testid="correction-base" data-from={base?.from ?? 'none'}>
             {deskState === 'loading'
               ? 'Mengambil angka yang tercatat di desk…'
@@ -191,9 +257,33 @@ export function SheetForm({ tps, contest, correction }: { tps: string; contest: 
       )}
       <fieldset className="card">
         <legend>I. Pengguna hak pilih</legend>
-        <NumberField id="dpt" label="Pemilih DPT" sub="yang menggunakan hak pilih" value={i.dpt} was={wasOf('voters.dpt')} error={errorOf('voters.dpt')} onChange={(v) => set({ dpt: v })} />
-        <NumberField id="dptb" label="Pemilih DPTb" sub="pindahan" value={i.dptb} was={wasOf('voters.dptb')} error={errorOf('voters.dptb')} onChange={(v) => set({ dptb: v })} />
-        <NumberField id="dpk" label="Pemilih DPK" sub="tambahan (KTP-el)" value={i.dpk} was={wasOf('voters.dpk')} error={errorOf('voters.dpk')} onChange={(v) => set({ dpk: v })} />
+        <NumberField
+          id="dpt"
+          label="Pemilih DPT"
+          sub="yang menggunakan hak pilih"
+          value={i.dpt}
+          was={wasOf('voters.dpt')}
+          error={errorOf('voters.dpt')}
+          onChange={(v) => set({ dpt: v })}
+        />
+        <NumberField
+          id="dptb"
+          label="Pemilih DPTb"
+          sub="pindahan"
+          value={i.dptb}
+          was={wasOf('voters.dptb')}
+          error={errorOf('voters.dptb')}
+          onChange={(v) => set({ dptb: v })}
+        />
+        <NumberField
+          id="dpk"
+          label="Pemilih DPK"
+          sub="tambahan (KTP-el)"
+          value={i.dpk}
+          was={wasOf('voters.dpk')}
+          error={errorOf('voters.dpk')}
+          onChange={(v) => set({ dpk: v })}
+        />
         <NumberField
           id="votersTotal"
           label="Jumlah pengguna hak pilih"
@@ -220,8 +310,24 @@ export function SheetForm({ tps, contest, correction }: { tps: string; contest: 
             onChange={(v) => setVote(cand.number, v)}
           />
         ))}
-        <NumberField id="valid" label="Jumlah suara sah" sub="semua paslon" total value={i.valid} was={wasOf('valid')} error={errorOf('valid')} onChange={(v) => set({ valid: v })} />
-        <NumberField id="invalid" label="Suara tidak sah" value={i.invalid} was={wasOf('invalid')} error={errorOf('invalid')} onChange={(v) => set({ invalid: v })} />
+        <NumberField
+          id="valid"
+          label="Jumlah suara sah"
+          sub="semua paslon"
+          total
+          value={i.valid}
+          was={wasOf('valid')}
+          error={errorOf('valid')}
+          onChange={(v) => set({ valid: v })}
+        />
+        <NumberField
+          id="invalid"
+          label="Suara tidak sah"
+          value={i.invalid}
+          was={wasOf('invalid')}
+          error={errorOf('invalid')}
+          onChange={(v) => set({ invalid: v })}
+        />
         <NumberField
           id="total"
           label="Jumlah suara sah + tidak sah"
@@ -244,7 +350,11 @@ export function SheetForm({ tps, contest, correction }: { tps: string; contest: 
             ))}
           </ul>
           <label className="check">
-            <input type="checkbox" checked={draft.confirmed} onChange={(e) => setDraft((d) => ({ ...d, confirmed: e.target.checked }))} />
+            <input
+              type="checkbox"
+              checked={draft.confirmed}
+              onChange={(e) => setDraft((d) => ({ ...d, confirmed: e.target.checked }))}
+            />
             <span>Angka sudah sama persis dengan formulir C.Hasil</span>
           </label>
         </div>
@@ -256,10 +366,18 @@ export function SheetForm({ tps, contest, correction }: { tps: string; contest: 
           </p>
         )}
         {check.errors.length === 0 && check.missing.length > 0 && (
-          <p className="hint">Belum diisi: {check.missing.map((f) => fieldLabel(f, candidates)).join(', ')}.</p>
+          <p className="hint">
+            Belum diisi: {check.missing.map((f) => fieldLabel(f, candidates)).join(', ')}.
+          </p>
         )}
-        {!reasonOk && check.sheet && <p className="hint">Tulis alasan koreksi (minimal 5 huruf).</p>}
-        {!changed && check.sheet && <p className="hint">Belum ada angka yang diubah dari yang tercatat. Ubah angka yang salah.</p>}
+        {!reasonOk && check.sheet && (
+          <p className="hint">Tulis alasan koreksi (minimal 5 huruf).</p>
+        )}
+        {!changed && check.sheet && (
+          <p className="hint">
+            Belum ada angka yang diubah dari yang tercatat. Ubah angka yang salah.
+          </p>
+        )}
       </div>
       <button
         type="button"
@@ -274,7 +392,15 @@ export function SheetForm({ tps, contest, correction }: { tps: string; contest: 
 }
 
 /** Read-back: the numbers large, one last look against the paper, then send. */
-export function Review({ tps, contest, correction }: { tps: string; contest: string; correction: boolean }) {
+export function Review({
+  tps,
+  contest,
+  correction,
+}: {
+  tps: string
+  contest: string
+  correction: boolean
+}) {
   const { lapor, t, c } = useSheetContext(tps, contest)
   const [sending, setSending] = useState(false)
   const [error, setError] = useState<string | null>(null)
@@ -310,7 +436,9 @@ export function Review({ tps, contest, correction }: { tps: string; contest: str
       })
     } catch (e) {
       // Not in the outbox: keep the draft and say so, rather than pretend it will be sent.
-      setError(`HP tidak bisa menyimpan laporan (${e instanceof Error ? e.message : String(e)}). Kosongkan ruang penyimpanan lalu coba lagi.`)
+      setError(
+        `HP tidak bisa menyimpan laporan (${e instanceof Error ? e.message : String(e)}). Kosongkan ruang penyimpanan lalu coba lagi.`,
+      )
       setSending(false)
       return
     }
@@ -327,7 +455,10 @@ export function Review({ tps, contest, correction }: { tps: string; contest: str
           ['Jumlah pengguna hak pilih', check.votersSum!, true],
         ] as [string, number, boolean?][])
       : []),
-    ...c.candidates.map((cand): [string, number] => [`${cand.number === 0 ? 'Kolom kosong' : `Paslon ${cand.number}`} — ${cand.name}`, v.votes[String(cand.number)]!]),
+    ...c.candidates.map((cand): [string, number] => [
+      `${cand.number === 0 ? 'Kolom kosong' : `Paslon ${cand.number}`} — ${cand.name}`,
+      v.votes[String(cand.number)]!,
+    ]),
     ['Jumlah suara sah', check.valid, true],
     ['Suara tidak sah', v.invalid],
     ['Suara sah + tidak sah', check.total, true],
@@ -338,10 +469,16 @@ export function Review({ tps, contest, correction }: { tps: string; contest: str
         ‹ Ubah isian
       </button>
       <h1>
-        Periksa sekali lagi <small>{correction ? 'Koreksi ' : ''}{contestName(lapor.config, contest)} · {tpsLabel(tps)} · {desaName(lapor.list, t.desa)}</small>
+        Periksa sekali lagi{' '}
+        <small>
+          {correction ? 'Koreksi ' : ''}
+          {contestName(lapor.config, contest)} · {tpsLabel(tps)} · {desaName(lapor.list, t.desa)}
+        </small>
       </h1>
       <p className="meta">Cocokkan setiap angka dengan formulir C.Hasil di tangan Anda.</p>
-      {correction && draft.base && <ChangesTable base={draft.base} input={draft.input} candidates={c.candidates} />}
+      {correction && draft.base && (
+        <ChangesTable base={draft.base} input={draft.input} candidates={c.candidates} />
+      )}
       <dl className="readback">
         {rows.map(([label, n, strong]) => (
           <div key={label} className={strong ? 'strong' : ''}>
@@ -378,7 +515,15 @@ export function Review({ tps, contest, correction }: { tps: string; contest: str
 }
 
 /** What a correction changes: each box that differs, the number it started from and the new one. */
-function ChangesTable({ base, input, candidates }: { base: NonNullable<Draft['base']>; input: SheetText; candidates: Candidate[] }) {
+function ChangesTable({
+  base,
+  input,
+  candidates,
+}: {
+  base: NonNullable<Draft['base']>
+  input: SheetText
+  candidates: Candidate[]
+}) {
   const changes = sheetChanges(base.input, input, candidates)
   const show = (v: string) => (v === '' ? '–' : formatCount(Number(v)))
   return (
@@ -386,7 +531,11 @@ function ChangesTable({ base, input, candidates }: { base: NonNullable<Draft['ba
       <p>
         <strong>Yang berubah ({formatCount(changes.length)})</strong>
         <br />
-        <span className="meta">{base.from === 'desk' ? 'dibanding angka yang tercatat di desk' : 'dibanding laporan yang dikirim HP ini'}</span>
+        <span className="meta">
+          {base.from === 'desk'
+            ? 'dibanding angka yang tercatat di desk'
+            : 'dibanding laporan yang dikirim HP ini'}
+        </span>
       </p>
       <table>
         <thead>

@@ -1,7 +1,17 @@
 import { useState, type FormEvent } from 'react'
 import type { ConfigDto } from '../../../shared/api'
 
-export function SignIn({ config, busy, error, onSignIn }: { config: ConfigDto; busy: boolean; error: string | null; onSignIn: (code: string) => void }) {
+export function SignIn({
+  config,
+  busy,
+  error,
+  onSignIn,
+}: {
+  config: ConfigDto
+  busy: boolean
+  error: string | null
+  onSignIn: (code: string) => void
+}) {
   const [code, setCode] = useState('')
   const submit = (e: FormEvent) => {
     e.preventDefault()
@@ -30,7 +40,9 @@ export function SignIn({ config, busy, error, onSignIn }: { config: ConfigDto; b
             value={code}
             onChange={(e) => setCode(e.target.value.toUpperCase())}
           />
-          <p className="hint">Kode ada di kartu akses Anda. Atau pindai kode QR di kartu itu dengan kamera HP.</p>
+          <p className="hint">
+            Kode ada di kartu akses Anda. Atau pindai kode QR di kartu itu dengan kamera HP.
+          </p>
           {error && (
             <p className="error" role="alert">
               {error}

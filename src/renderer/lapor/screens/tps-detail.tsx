@@ -1,6 +1,15 @@
 import { useState } from 'react'
 import { formatCount, formatDateTimeWib } from '../../../shared/format'
-import { contestName, contestStatus, contestStep, desaName, latestSent, STATUS_LABEL, tpsLabel, useLapor } from '../context'
+import {
+  contestName,
+  contestStatus,
+  contestStep,
+  desaName,
+  latestSent,
+  STATUS_LABEL,
+  tpsLabel,
+  useLapor,
+} from '../context'
 import { downscale, MAX_UPLOAD_BYTES } from '../photo'
 import { newSubmissionId } from '../../../shared/lapor-sheet'
 
@@ -10,7 +19,9 @@ export function TpsDetail({ code }: { code: string }) {
   const { list, config, navigate, outbox, box } = lapor
   const [photoNote, setPhotoNote] = useState<string | null>(null)
   /** The photo just taken here, followed to the desk's answer (a refusal shows on its contest's card). */
-  const [lastPhoto, setLastPhoto] = useState<{ id: string; contest: string; kb: number } | null>(null)
+  const [lastPhoto, setLastPhoto] = useState<{ id: string; contest: string; kb: number } | null>(
+    null,
+  )
   const tps = list?.tps.find((t) => t.code === code)
   if (!tps) return <p>TPS {code} tidak ada di daftar Anda.</p>
   const active = tps.status === 'active'
@@ -41,7 +52,8 @@ export function TpsDetail({ code }: { code: string }) {
   if (!note && lastPhoto) {
     const what = `Foto ${contestName(config, lastPhoto.contest)} (${formatCount(lastPhoto.kb)} KB)`
     if (box.sent.some((s) => s.id === lastPhoto.id)) note = `${what} diterima desk.`
-    else if (box.waiting.some((i) => i.id === lastPhoto.id && i.state === 'waiting')) note = `${what} disimpan di HP, menunggu dikirim.`
+    else if (box.waiting.some((i) => i.id === lastPhoto.id && i.state === 'waiting'))
+      note = `${what} disimpan di HP, menunggu dikirim.`
   }
 
   return (
@@ -65,11 +77,15 @@ export function TpsDetail({ code }: { code: string }) {
       {config.contests.map((c) => {
         const s = contestStatus(lapor, tps, c.id)
         const step = contestStep(lapor, tps, c.id)
-        const queued = box.waiting.filter((i) => i.kind === 'photo' && i.tps === code && i.contest === c.id)
+        const queued = box.waiting.filter(
+          (i) => i.kind === 'photo' && i.tps === code && i.contest === c.id,
+        )
         const photos = queued.filter((i) => i.state === 'waiting').length
         // Refused for good (e.g. the photo quota): not "waiting", and the desk says why.
         const refused = queued.filter((i) => i.state === 'failed')
-        const sentPhotos = box.sent.filter((i) => i.kind === 'photo' && i.tps === code && i.contest === c.id).length
+        const sentPhotos = box.sent.filter(
+          (i) => i.kind === 'photo' && i.tps === code && i.contest === c.id,
+        ).length
         const last = latestSent(box, code, c.id)
         return (
           <article className="card contest" key={c.id} data-contest={c.id}>
@@ -84,26 +100,49 @@ export function TpsDetail({ code }: { code: string }) {
               <p className="receipt-line" data-testid="contest-receipt">
                 {last.correction ? 'Koreksi' : 'Tanda terima'} <strong>{last.receipt}</strong>
                 <span className="meta"> · {formatDateTimeWib(last.at)}</span>
-                {last.earlier && last.earlier.length > 0 && <span className="meta"> · dikirim ulang setelah desk dipulihkan</span>}
+                {last.earlier && last.earlier.length > 0 && (
+                  <span className="meta"> · dikirim ulang setelah desk dipulihkan</span>
+                )}
               </p>
             )}
             {step.waiting || step.failed ? (
-              <button type="button" className="secondary" onClick={() => navigate({ name: 'outbox' })}>
+              <button
+                type="button"
+                className="secondary"
+                onClick={() => navigate({ name: 'outbox' })}
+              >
                 {step.failed ? 'Lihat yang ditolak desk' : 'Lihat yang menunggu'}
               </button>
             ) : null}
             {active && !step.waiting && step.first && (
-              <button type="button" className="primary" onClick={() => navigate({ name: 'sheet', tps: code, contest: c.id, correction: false })}>
+              <button
+                type="button"
+                className="primary"
+                onClick={() =>
+                  navigate({ name: 'sheet', tps: code, contest: c.id, correction: false })
+                }
+              >
                 Isi hasil {contestName(config, c.id)}
               </button>
             )}
             {active && !step.waiting && !step.first && (
-              <button type="button" className="secondary" onClick={() => navigate({ name: 'sheet', tps: code, contest: c.id, correction: true })}>
+              <button
+                type="button"
+                className="secondary"
+                onClick={() =>
+                  navigate({ name: 'sheet', tps: code, contest: c.id, correction: true })
+                }
+              >
                 Kirim koreksi
               </button>
             )}
             <label className="photo-button">
-              <input type="file" accept="image/jpeg,image/png,image/webp" capture="environment" onChange={(e) => void addPhoto(c.id, e.target.files?.[0])} />
+              <input
+                type="file"
+                accept="image/jpeg,image/png,image/webp"
+                capture="environment"
+                onChange={(e) => void addPhoto(c.id, e.target.files?.[0])}
+              />
               <span>Foto C.Hasil {contestName(config, c.id)} (pilihan)</span>
             </label>
             {(photos > 0 || sentPhotos > 0 || refused.length > 0) && (
@@ -115,7 +154,11 @@ export function TpsDetail({ code }: { code: string }) {
             {refused.length > 0 && (
               <div className="photo-refused" data-testid="photo-refused">
                 <p className="error">{refused[refused.length - 1]!.lastError}</p>
-                <button type="button" className="secondary small" onClick={() => navigate({ name: 'outbox' })}>
+                <button
+                  type="button"
+                  className="secondary small"
+                  onClick={() => navigate({ name: 'outbox' })}
+                >
                   Lihat foto yang ditolak
                 </button>
               </div>
@@ -128,7 +171,11 @@ export function TpsDetail({ code }: { code: string }) {
           {note}
         </p>
       )}
-      <button type="button" className="secondary" onClick={() => navigate({ name: 'incident', tps: code })}>
+      <button
+        type="button"
+        className="secondary"
+        onClick={() => navigate({ name: 'incident', tps: code })}
+      >
         Laporan kejadian di {tpsLabel(code)}
       </button>
     </section>

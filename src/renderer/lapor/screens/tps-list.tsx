@@ -24,7 +24,8 @@ export function TpsList({ error, stale }: { error: string | null; stale: boolean
     <section>
       {(stale || error) && (
         <p className="note">
-          {error ? `${error}. ` : 'Desk belum terjangkau. '}Status di bawah dari HP{listAt ? `, terakhir diperbarui ${formatTimeWib(listAt)}` : ''}.
+          {error ? `${error}. ` : 'Desk belum terjangkau. '}Status di bawah dari HP
+          {listAt ? `, terakhir diperbarui ${formatTimeWib(listAt)}` : ''}.
         </p>
       )}
       {kecamatan && (
@@ -46,7 +47,9 @@ export function TpsList({ error, stale }: { error: string | null; stale: boolean
           </select>
         </label>
       )}
-      {list.tps.length === 0 && <p className="note">Belum ada TPS terdaftar untuk wilayah Anda. Hubungi desk.</p>}
+      {list.tps.length === 0 && (
+        <p className="note">Belum ada TPS terdaftar untuk wilayah Anda. Hubungi desk.</p>
+      )}
       {groups.map((d) => (
         <div key={d.code}>
           {(kecamatan || list.desa.length > 1) && <h2 className="group">{d.name}</h2>}
@@ -55,16 +58,28 @@ export function TpsList({ error, stale }: { error: string | null; stale: boolean
               .filter((t) => t.desa === d.code)
               .map((t) => (
                 <li key={t.code}>
-                  <button type="button" className="tps-card" onClick={() => navigate({ name: 'tps', tps: t.code })} data-tps={t.code}>
+                  <button
+                    type="button"
+                    className="tps-card"
+                    onClick={() => navigate({ name: 'tps', tps: t.code })}
+                    data-tps={t.code}
+                  >
                     <span className="tps-title">
                       {tpsLabel(t.code)}
-                      {t.status !== 'active' && <em> ({t.status === 'postponed' ? 'ditunda' : 'digabung'})</em>}
+                      {t.status !== 'active' && (
+                        <em> ({t.status === 'postponed' ? 'ditunda' : 'digabung'})</em>
+                      )}
                     </span>
                     <span className="badges">
                       {config.contests.map((c) => {
                         const s = contestStatus(lapor, t, c.id)
                         return (
-                          <span key={c.id} className={`badge ${s.status}`} data-contest={c.id} data-status={s.status}>
+                          <span
+                            key={c.id}
+                            className={`badge ${s.status}`}
+                            data-contest={c.id}
+                            data-status={s.status}
+                          >
                             {contestName(config, c.id)}: {STATUS_LABEL[s.status]}
                           </span>
                         )

@@ -1,5 +1,10 @@
 import { useCallback, useEffect, useState } from 'react'
-import type { ContestDto, VerificationListDto, VerificationRowDto, VerificationTpsDto } from '../../../shared/api'
+import type {
+  ContestDto,
+  VerificationListDto,
+  VerificationRowDto,
+  VerificationTpsDto,
+} from '../../../shared/api'
 import { formatCount, formatTimeWib, formatTpsNumber } from '../../../shared/format'
 import { call, messageOf } from '../api'
 import { contestName, useLapor } from '../context'
@@ -29,14 +34,19 @@ export function Verify() {
       <h1>
         Verifikasi desa <small>Kecamatan {lapor.me.region.name}</small>
       </h1>
-      <p className="meta">Cocokkan hasil tiap desa dengan salinan C.Hasil, lalu tandai terverifikasi — atau beri catatan bila ada yang salah.</p>
+      <p className="meta">
+        Cocokkan hasil tiap desa dengan salinan C.Hasil, lalu tandai terverifikasi — atau beri
+        catatan bila ada yang salah.
+      </p>
       {error && (
         <p className="error" role="alert">
           {error}. Verifikasi perlu sambungan ke desk.
         </p>
       )}
       {!data && !error && <p>Memuat…</p>}
-      {data?.rows.map((row) => <DesaRow key={row.desa} row={row} onChanged={load} />)}
+      {data?.rows.map((row) => (
+        <DesaRow key={row.desa} row={row} onChanged={load} />
+      ))}
     </section>
   )
 }
@@ -55,7 +65,9 @@ function DesaRow({ row, onChanged }: { row: VerificationRowDto; onChanged: () =>
     setBusy(true)
     setError(null)
     try {
-      await call('POST', `/verification/${encodeURIComponent(row.desa)}`, { body: status === 'flagged' ? { status, note } : { status } })
+      await call('POST', `/verification/${encodeURIComponent(row.desa)}`, {
+        body: status === 'flagged' ? { status, note } : { status },
+      })
       setFlagging(false)
       setNote('')
       await onChanged()
@@ -73,9 +85,14 @@ function DesaRow({ row, onChanged }: { row: VerificationRowDto; onChanged: () =>
         {row.tpsActive === 0
           ? 'Belum ada TPS terdaftar'
           : config.contests
-              .map((c) => `${contestName(config, c.id)} ${formatCount(row.contests[c.id]?.reported ?? 0)}/${formatCount(row.tpsActive)} TPS`)
+              .map(
+                (c) =>
+                  `${contestName(config, c.id)} ${formatCount(row.contests[c.id]?.reported ?? 0)}/${formatCount(row.tpsActive)} TPS`,
+              )
               .join(' · ')}
-        {needsCheck > 0 && <span className="badge perlu_dicek"> {formatCount(needsCheck)} perlu dicek</span>}
+        {needsCheck > 0 && (
+          <span className="badge perlu_dicek"> {formatCount(needsCheck)} perlu dicek</span>
+        )}
       </p>
       <p data-testid="verification-status">
         {v ? (
@@ -88,7 +105,9 @@ function DesaRow({ row, onChanged }: { row: VerificationRowDto; onChanged: () =>
         {v?.note && <span className="detail"> “{v.note}”</span>}
         {v?.stale && <span className="detail"> · angka berubah sesudahnya, periksa lagi</span>}
       </p>
-      {row.tps && reported > 0 && config.contests.map((c) => <StandingTable key={c.id} contest={c} tps={row.tps!} />)}
+      {row.tps &&
+        reported > 0 &&
+        config.contests.map((c) => <StandingTable key={c.id} contest={c} tps={row.tps!} />)}
       {reported === 0 ? (
         <p className="hint">Belum ada hasil dari desa ini.</p>
       ) : flagging ? (
@@ -98,7 +117,12 @@ function DesaRow({ row, onChanged }: { row: VerificationRowDto; onChanged: () =>
             <textarea rows={3} value={note} onChange={(e) => setNote(e.target.value)} />
           </label>
           <div className="actions">
-            <button type="button" className="primary" disabled={busy || note.trim().length < 5} onClick={() => void mark('flagged')}>
+            <button
+              type="button"
+              className="primary"
+              disabled={busy || note.trim().length < 5}
+              onClick={() => void mark('flagged')}
+            >
               Simpan tanda
             </button>
             <button type="button" className="secondary" onClick={() => setFlagging(false)}>
@@ -108,10 +132,20 @@ function DesaRow({ row, onChanged }: { row: VerificationRowDto; onChanged: () =>
         </div>
       ) : (
         <div className="actions">
-          <button type="button" className="primary" disabled={busy} onClick={() => void mark('verified')}>
+          <button
+            type="button"
+            className="primary"
+            disabled={busy}
+            onClick={() => void mark('verified')}
+          >
             Terverifikasi
           </button>
-          <button type="button" className="secondary" disabled={busy} onClick={() => setFlagging(true)}>
+          <button
+            type="button"
+            className="secondary"
+            disabled={busy}
+            onClick={() => setFlagging(true)}
+          >
             Tandai…
           </button>
         </div>
@@ -125,7 +159,11 @@ function DesaRow({ row, onChanged }: { row: VerificationRowDto; onChanged: () =>
   )
 }
 
-const TPS_STATUS: Record<VerificationTpsDto['status'], string> = { active: 'belum ada hasil', postponed: 'ditunda', merged: 'digabung' }
+const TPS_STATUS: Record<VerificationTpsDto['status'], string> = {
+  active: 'belum ada hasil',
+  postponed: 'ditunda',
+  merged: 'digabung',
+}
 
 /**
  * The numbers the desk holds for one contest in one desa, per TPS: what the officer compares with
@@ -134,8 +172,11 @@ const TPS_STATUS: Record<VerificationTpsDto['status'], string> = { active: 'belu
 function StandingTable({ contest, tps }: { contest: ContestDto; tps: VerificationTpsDto[] }) {
   const { config } = useLapor()
   const rows = tps.filter((t) => t.status === 'active' || t.contests[contest.id])
-  const reported = rows.map((t) => t.contests[contest.id]).filter((r) => r !== null && r !== undefined)
-  const sum = (f: (r: (typeof reported)[number]) => number) => reported.reduce((a, r) => a + f(r), 0)
+  const reported = rows
+    .map((t) => t.contests[contest.id])
+    .filter((r) => r !== null && r !== undefined)
+  const sum = (f: (r: (typeof reported)[number]) => number) =>
+    reported.reduce((a, r) => a + f(r), 0)
   const span = contest.candidates.length + 2
   return (
     <table className="standing" data-contest={contest.id}>
@@ -156,7 +197,11 @@ function StandingTable({ contest, tps }: { contest: ContestDto; tps: Verificatio
         {rows.map((t) => {
           const r = t.contests[contest.id]
           return (
-            <tr key={t.code} data-tps={t.code} className={r?.needsCheck ? 'needs-check' : undefined}>
+            <tr
+              key={t.code}
+              data-tps={t.code}
+              className={r?.needsCheck ? 'needs-check' : undefined}
+            >
               <th scope="row">
                 {formatTpsNumber(t.number)}
                 {r?.needsCheck && <span title="perlu dicek"> !</span>}

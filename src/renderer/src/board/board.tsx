@@ -1,6 +1,12 @@
 import type { FeatureCollection } from 'geojson'
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
-import { contestShortName, pairTileLabel, type BoardLayoutDto, type BoardSummaryDto, type TickerItem } from '../../../shared/board'
+import {
+  contestShortName,
+  pairTileLabel,
+  type BoardLayoutDto,
+  type BoardSummaryDto,
+  type TickerItem,
+} from '../../../shared/board'
 import { formatCount, formatTimeWib } from '../../../shared/format'
 import { api } from '../api'
 import { useT } from '../i18n'
@@ -66,7 +72,11 @@ function useSize(el: HTMLElement | null): { w: number; h: number } {
     if (!el) return
     const ro = new ResizeObserver(([entry]) => {
       const r = entry!.contentRect
-      setSize((s) => (Math.abs(s.w - r.width) < 1 && Math.abs(s.h - r.height) < 1 ? s : { w: r.width, h: r.height }))
+      setSize((s) =>
+        Math.abs(s.w - r.width) < 1 && Math.abs(s.h - r.height) < 1
+          ? s
+          : { w: r.width, h: r.height },
+      )
     })
     ro.observe(el)
     return () => ro.disconnect()
@@ -76,7 +86,9 @@ function useSize(el: HTMLElement | null): { w: number; h: number } {
 
 /** The imported boundary layers, fetched once per import (the desk answers 304 otherwise). */
 function useShapes(layout: BoardLayoutDto | null, needDesa: boolean) {
-  const [shapes, setShapes] = useState<{ kecamatan?: FeatureCollection; desa?: FeatureCollection }>({})
+  const [shapes, setShapes] = useState<{ kecamatan?: FeatureCollection; desa?: FeatureCollection }>(
+    {},
+  )
   const kecInfo = layout?.boundaries.find((b) => b.level === 'kecamatan')
   const desaInfo = layout?.boundaries.find((b) => b.level === 'desa')
   const kecKey = kecInfo?.importedAt ?? null
@@ -84,7 +96,11 @@ function useShapes(layout: BoardLayoutDto | null, needDesa: boolean) {
   useEffect(() => {
     let stopped = false
     if (!kecKey) setShapes((s) => ({ ...s, kecamatan: undefined }))
-    else void api<FeatureCollection>('/board/boundaries/kecamatan').then((fc) => !stopped && setShapes((s) => ({ ...s, kecamatan: fc })), () => {})
+    else
+      void api<FeatureCollection>('/board/boundaries/kecamatan').then(
+        (fc) => !stopped && setShapes((s) => ({ ...s, kecamatan: fc })),
+        () => {},
+      )
     return () => {
       stopped = true
     }
@@ -92,7 +108,11 @@ function useShapes(layout: BoardLayoutDto | null, needDesa: boolean) {
   useEffect(() => {
     let stopped = false
     if (!desaKey) setShapes((s) => ({ ...s, desa: undefined }))
-    else if (needDesa) void api<FeatureCollection>('/board/boundaries/desa').then((fc) => !stopped && setShapes((s) => ({ ...s, desa: fc })), () => {})
+    else if (needDesa)
+      void api<FeatureCollection>('/board/boundaries/desa').then(
+        (fc) => !stopped && setShapes((s) => ({ ...s, desa: fc })),
+        () => {},
+      )
     return () => {
       stopped = true
     }
@@ -171,7 +191,11 @@ function Board({ config, onUnauthorized }: ScreenProps) {
     wanted.current = null
   }, [contests])
 
-  const kecCodes = useMemo(() => (model ? model.summary.areas.filter((a) => a.level === 'kecamatan').map((a) => a.code) : []), [model])
+  const kecCodes = useMemo(
+    () =>
+      model ? model.summary.areas.filter((a) => a.level === 'kecamatan').map((a) => a.code) : [],
+    [model],
+  )
 
   // Unattended: contest overview, then one kecamatan, then the next contest… every N seconds.
   const step = useRef(0)
@@ -181,7 +205,11 @@ function Board({ config, onUnauthorized }: ScreenProps) {
       step.current++
       const k = step.current
       setContestIndex(Math.floor(k / 2) % contests.length)
-      setArea(k % 2 === 0 || kecCodes.length === 0 ? null : kecCodes[Math.floor(k / 2) % kecCodes.length]!)
+      setArea(
+        k % 2 === 0 || kecCodes.length === 0
+          ? null
+          : kecCodes[Math.floor(k / 2) % kecCodes.length]!,
+      )
     }, params.auto * 1000)
     return () => clearInterval(timer)
   }, [params.auto, paused, contests.length, kecCodes])
@@ -197,16 +225,20 @@ function Board({ config, onUnauthorized }: ScreenProps) {
   }, [model])
 
   const fullscreen = useCallback(() => {
-    if (!document.fullscreenElement) void document.documentElement.requestFullscreen?.().catch(() => {})
+    if (!document.fullscreenElement)
+      void document.documentElement.requestFullscreen?.().catch(() => {})
   }, [])
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'ArrowRight') setContestIndex((i) => (contests.length ? (i + 1) % contests.length : 0))
-      else if (e.key === 'ArrowLeft') setContestIndex((i) => (contests.length ? (i - 1 + contests.length) % contests.length : 0))
+      if (e.key === 'ArrowRight')
+        setContestIndex((i) => (contests.length ? (i + 1) % contests.length : 0))
+      else if (e.key === 'ArrowLeft')
+        setContestIndex((i) => (contests.length ? (i - 1 + contests.length) % contests.length : 0))
       else if (e.key === 'Escape' || e.key === 'Backspace') setArea(null)
       else if (e.key === 'm' || e.key === 'M') toggleMap()
-      else if (e.key === 'w' || e.key === 'W') setColour((c) => (c === 'progress' ? 'leader' : 'progress'))
+      else if (e.key === 'w' || e.key === 'W')
+        setColour((c) => (c === 'progress' ? 'leader' : 'progress'))
       else if (e.key === ' ') setPaused((p) => !p)
       else if (e.key === 'f' || e.key === 'F') fullscreen()
       else return
@@ -292,7 +324,12 @@ function Board({ config, onUnauthorized }: ScreenProps) {
                       </button>
                     )}
                     {/* Each button says what the wall shows now; its title says what pressing it does. */}
-                    <button type="button" data-testid="map-mode" onClick={toggleMap} title={showingGeo ? m.switchToTiles : m.switchToGeo}>
+                    <button
+                      type="button"
+                      data-testid="map-mode"
+                      onClick={toggleMap}
+                      title={showingGeo ? m.switchToTiles : m.switchToGeo}
+                    >
                       {showingGeo ? m.showingGeo : m.showingTiles}
                     </button>
                     <button
@@ -368,10 +405,20 @@ function MapView(props: {
   }
   const desaShapes = useMemo(() => {
     if (!area || !shapes.desa) return null
-    const features = shapes.desa.features.filter((f) => String(f.properties?.code).startsWith(area + '.'))
+    const features = shapes.desa.features.filter((f) =>
+      String(f.properties?.code).startsWith(area + '.'),
+    )
     return features.length ? ({ type: 'FeatureCollection', features } as FeatureCollection) : null
   }, [area, shapes.desa])
-  const common = { width, height, tallyOf, nameOf, pairLabel, mode: colour, ...(onPick ? { onPick } : {}) }
+  const common = {
+    width,
+    height,
+    tallyOf,
+    nameOf,
+    pairLabel,
+    mode: colour,
+    ...(onPick ? { onPick } : {}),
+  }
   if (!area) {
     if (!tilesOnly && shapes.kecamatan) return <GeoMap shapes={shapes.kecamatan} {...common} />
     return <TileMap layout={layout.regency} {...common} />
@@ -388,8 +435,13 @@ const percentFormat = new Intl.NumberFormat('id-ID', { maximumFractionDigits: 0 
  * the desk when the kecamatan changes, when the regency's count moves (a new conflict) and when
  * a fresh summary arrives (a decision). null until known.
  */
-function useAreaConflicts(model: BoardModel, area: string | null): { open: number; regencyCount: number } | null {
-  const [known, setKnown] = useState<{ area: string; open: number; regencyCount: number } | null>(null)
+function useAreaConflicts(
+  model: BoardModel,
+  area: string | null,
+): { open: number; regencyCount: number } | null {
+  const [known, setKnown] = useState<{ area: string; open: number; regencyCount: number } | null>(
+    null,
+  )
   const regencyCount = model.summary.conflictsWaiting
   useEffect(() => {
     if (!area) return
@@ -405,7 +457,17 @@ function useAreaConflicts(model: BoardModel, area: string | null): { open: numbe
   return area && known?.area === area ? known : null
 }
 
-function Progress({ model, contestId, area, m }: { model: BoardModel; contestId: string; area: string | null; m: BoardMessages }) {
+function Progress({
+  model,
+  contestId,
+  area,
+  m,
+}: {
+  model: BoardModel
+  contestId: string
+  area: string | null
+  m: BoardMessages
+}) {
   const contest = model.contest(contestId)!
   const t = model.tally(contestId, area ?? model.summary.regency.code)
   const pct = percentReported(t)
@@ -423,16 +485,27 @@ function Progress({ model, contestId, area, m }: { model: BoardModel; contestId:
         {pct === null ? '–' : `${percentFormat.format(pct)}%`}
       </div>
       <p className="progress-text">
-        <strong>{formatCount(t?.reported ?? 0)}</strong> {m.of} {formatCount(t?.expected ?? 0)} {m.tpsReported}
+        <strong>{formatCount(t?.reported ?? 0)}</strong> {m.of} {formatCount(t?.expected ?? 0)}{' '}
+        {m.tpsReported}
       </p>
-      <p className={conflicts !== null && conflicts > 0 ? 'conflicts waiting' : 'conflicts'} data-testid="conflicts" data-regency-count={readAt}>
+      <p
+        className={conflicts !== null && conflicts > 0 ? 'conflicts waiting' : 'conflicts'}
+        data-testid="conflicts"
+        data-regency-count={readAt}
+      >
         {m.conflicts}: <strong>{conflicts === null ? '–' : formatCount(conflicts)}</strong>
       </p>
     </section>
   )
 }
 
-function Votes(props: { model: BoardModel; contestId: string; area: string | null; scale: number; m: BoardMessages }) {
+function Votes(props: {
+  model: BoardModel
+  contestId: string
+  area: string | null
+  scale: number
+  m: BoardMessages
+}) {
   const { model, contestId, area, scale, m } = props
   const contest = model.contest(contestId)!
   const t = model.tally(contestId, area ?? model.summary.regency.code)
@@ -460,11 +533,23 @@ function Votes(props: { model: BoardModel; contestId: string; area: string | nul
   )
 }
 
-function Arrivals({ model, contestId, scale, m }: { model: BoardModel; contestId: string; scale: number; m: BoardMessages }) {
+function Arrivals({
+  model,
+  contestId,
+  scale,
+  m,
+}: {
+  model: BoardModel
+  contestId: string
+  scale: number
+  m: BoardMessages
+}) {
   const a = model.summary.arrivals
   const counts = a.counts[contestId] ?? []
   const start = Date.parse(a.start)
-  const labels = counts.map((_, i) => formatTimeWib(start + i * a.bucketMinutes * 60_000).replace(' WIB', ''))
+  const labels = counts.map((_, i) =>
+    formatTimeWib(start + i * a.bucketMinutes * 60_000).replace(' WIB', ''),
+  )
   const key = `${a.start}|${counts.join(',')}`
   // `key` stands for the start and the counts (labels follow from them): redraw only when they change.
   // eslint-disable-next-line react-hooks/exhaustive-deps -- counts and labels are read through key

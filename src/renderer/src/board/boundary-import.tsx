@@ -41,7 +41,10 @@ export function BoundaryImport({ onUnauthorized }: ScreenProps) {
     setFile({ name: f.name, text })
     setBusy(true)
     try {
-      const info = await api<BoundaryInspectDto>('/board/boundaries/inspect', { method: 'POST', body: text })
+      const info = await api<BoundaryInspectDto>('/board/boundaries/inspect', {
+        method: 'POST',
+        body: text,
+      })
       setInspect(info)
       setProperty(info.suggested ?? info.properties[0]?.name ?? '')
     } catch (err) {
@@ -58,7 +61,12 @@ export function BoundaryImport({ onUnauthorized }: ScreenProps) {
     setError(null)
     try {
       const q = new URLSearchParams({ property, name: file.name })
-      setResult(await api<BoundaryImportDto>(`/board/boundaries?${q.toString()}`, { method: 'POST', body: file.text }))
+      setResult(
+        await api<BoundaryImportDto>(`/board/boundaries?${q.toString()}`, {
+          method: 'POST',
+          body: file.text,
+        }),
+      )
       await reload()
     } catch (err) {
       failed(err)
@@ -90,23 +98,38 @@ export function BoundaryImport({ onUnauthorized }: ScreenProps) {
         <ul data-testid="installed">
           {layout?.boundaries.map((b) => (
             <li key={b.level}>
-              {b.level}: {b.features} · {b.source} · {b.codeProperty} · {formatDateTimeWib(b.importedAt)}
+              {b.level}: {b.features} · {b.source} · {b.codeProperty} ·{' '}
+              {formatDateTimeWib(b.importedAt)}
             </li>
           ))}
         </ul>
         {layout && layout.boundaries.length > 0 && (
-          <button type="button" className="secondary" onClick={() => void removeAll()} disabled={busy}>
+          <button
+            type="button"
+            className="secondary"
+            onClick={() => void removeAll()}
+            disabled={busy}
+          >
             {m.remove}
           </button>
         )}
       </section>
       <form className="card" onSubmit={(e) => void submit(e)}>
         <label htmlFor="boundary-file">{m.file}</label>
-        <input id="boundary-file" type="file" accept=".geojson,.json,.topojson,application/geo+json,application/json" onChange={(e) => void choose(e)} />
+        <input
+          id="boundary-file"
+          type="file"
+          accept=".geojson,.json,.topojson,application/geo+json,application/json"
+          onChange={(e) => void choose(e)}
+        />
         {inspect && (
           <>
             <label htmlFor="boundary-property">{m.property}</label>
-            <select id="boundary-property" value={property} onChange={(e) => setProperty(e.target.value)}>
+            <select
+              id="boundary-property"
+              value={property}
+              onChange={(e) => setProperty(e.target.value)}
+            >
               {inspect.properties.map((p) => (
                 <option key={p.name} value={p.name}>
                   {p.name} — {p.matches}/{inspect.features} {m.matches} ({p.sample.join(', ')})
@@ -147,7 +170,9 @@ export function BoundaryImport({ onUnauthorized }: ScreenProps) {
           {result.missing.kecamatan.length + result.missing.desa.length > 0 && (
             <>
               <h3>{m.missing}</h3>
-              <p>{[...result.missing.kecamatan, ...result.missing.desa].slice(0, 200).join(', ')}</p>
+              <p>
+                {[...result.missing.kecamatan, ...result.missing.desa].slice(0, 200).join(', ')}
+              </p>
             </>
           )}
         </section>

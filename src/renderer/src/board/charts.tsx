@@ -7,7 +7,10 @@ import { useChart } from './use-chart'
 
 const FONT = "system-ui, 'Segoe UI', 'Liberation Sans', 'DejaVu Sans', sans-serif"
 
-const shareFormat = new Intl.NumberFormat('id-ID', { minimumFractionDigits: 1, maximumFractionDigits: 1 })
+const shareFormat = new Intl.NumberFormat('id-ID', {
+  minimumFractionDigits: 1,
+  maximumFractionDigits: 1,
+})
 
 export interface VoteRow {
   candidate: CandidateDto
@@ -40,7 +43,11 @@ const voteLabels: Plugin<'bar'> = {
     bars.forEach((bar, i) => {
       const row = meta.rows[i]
       if (!row) return
-      const { x, y, height } = bar.getProps(['x', 'y', 'height'], true) as { x: number; y: number; height: number }
+      const { x, y, height } = bar.getProps(['x', 'y', 'height'], true) as {
+        x: number
+        y: number
+        height: number
+      }
       const top = y - height / 2
       ctx.textBaseline = 'alphabetic'
       // Name and vote count share the line above the bar: never cut, the pair's short name is
@@ -96,7 +103,18 @@ export function VoteChart({ rows, scale }: { rows: VoteRow[]; scale: number }) {
   const canvas = useChart<'bar'>(
     () => ({
       type: 'bar',
-      data: { labels: [], datasets: [{ data: [], backgroundColor: [], borderWidth: 0, barPercentage: 0.55, categoryPercentage: 1 }] },
+      data: {
+        labels: [],
+        datasets: [
+          {
+            data: [],
+            backgroundColor: [],
+            borderWidth: 0,
+            barPercentage: 0.55,
+            categoryPercentage: 1,
+          },
+        ],
+      },
       options: {
         indexAxis: 'y',
         ...wallOptions(),
@@ -121,8 +139,17 @@ export function VoteChart({ rows, scale }: { rows: VoteRow[]; scale: number }) {
   )
 
   return (
-    <div className="vote-chart" style={{ height: `calc(${rows.length * VOTE_ROW + 10} * var(--u))` }}>
-      <canvas ref={canvas} role="img" aria-label={rows.map((r) => `${r.candidate.number} ${r.candidate.name}: ${shareFormat.format(r.share)}%`).join('; ')} />
+    <div
+      className="vote-chart"
+      style={{ height: `calc(${rows.length * VOTE_ROW + 10} * var(--u))` }}
+    >
+      <canvas
+        ref={canvas}
+        role="img"
+        aria-label={rows
+          .map((r) => `${r.candidate.number} ${r.candidate.name}: ${shareFormat.format(r.share)}%`)
+          .join('; ')}
+      />
     </div>
   )
 }
@@ -131,21 +158,51 @@ export function VoteChart({ rows, scale }: { rows: VoteRow[]; scale: number }) {
 const yTicksSeen: Plugin<'bar'> = {
   id: 'yTicksSeen',
   afterLayout(chart) {
-    chart.canvas.dataset.yTicks = (chart.scales.y?.ticks ?? []).map((t) => String(t.label)).join(',')
+    chart.canvas.dataset.yTicks = (chart.scales.y?.ticks ?? [])
+      .map((t) => String(t.label))
+      .join(',')
   },
 }
 
 /** Accepted results per 15 minutes since 13:00 WIB, on the desk's clock (simulated in a demo). */
-export function ArrivalsChart({ labels, counts, scale }: { labels: string[]; counts: number[]; scale: number }) {
+export function ArrivalsChart({
+  labels,
+  counts,
+  scale,
+}: {
+  labels: string[]
+  counts: number[]
+  scale: number
+}) {
   const canvas = useChart<'bar'>(
     () => ({
       type: 'bar',
-      data: { labels: [], datasets: [{ data: [], backgroundColor: '#56B4E9', borderWidth: 0, barPercentage: 0.9, categoryPercentage: 1 }] },
+      data: {
+        labels: [],
+        datasets: [
+          {
+            data: [],
+            backgroundColor: '#56B4E9',
+            borderWidth: 0,
+            barPercentage: 0.9,
+            categoryPercentage: 1,
+          },
+        ],
+      },
       options: {
         ...wallOptions(),
         scales: {
-          x: { grid: { display: false }, border: { color: '#64748b' }, ticks: { color: MUTED, autoSkip: false, maxRotation: 0 } },
-          y: { beginAtZero: true, grid: { color: '#334155' }, border: { display: false }, ticks: { color: MUTED, precision: 0, maxTicksLimit: 4 } },
+          x: {
+            grid: { display: false },
+            border: { color: '#64748b' },
+            ticks: { color: MUTED, autoSkip: false, maxRotation: 0 },
+          },
+          y: {
+            beginAtZero: true,
+            grid: { color: '#334155' },
+            border: { display: false },
+            ticks: { color: MUTED, precision: 0, maxTicksLimit: 4 },
+          },
         },
       },
       plugins: [yTicksSeen],
@@ -180,7 +237,9 @@ export function ArrivalsChart({ labels, counts, scale }: { labels: string[]; cou
       }
       // Room on the right so the last hour's label is never cut at the card's edge.
       c.options.layout = { padding: { right: long ? size * 1.4 : size * 0.6 } }
-      c.canvas.dataset.hourLabels = labels.filter((l, i) => l.endsWith(':00') && Number(l.slice(0, 2)) % step === 0 && i >= 0).join(',')
+      c.canvas.dataset.hourLabels = labels
+        .filter((l, i) => l.endsWith(':00') && Number(l.slice(0, 2)) % step === 0 && i >= 0)
+        .join(',')
       y.ticks = { ...y.ticks, font }
       c.canvas.dataset.minFontPx = String(size)
     },

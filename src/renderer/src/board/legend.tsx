@@ -5,7 +5,15 @@ import type { BoardMessages } from './messages'
 
 const STOPS = [0, 25, 50, 75, 100]
 
-export function Legend({ mode, candidates, m }: { mode: ColourMode; candidates: CandidateDto[]; m: BoardMessages }) {
+export function Legend({
+  mode,
+  candidates,
+  m,
+}: {
+  mode: ColourMode
+  candidates: CandidateDto[]
+  m: BoardMessages
+}) {
   if (mode === 'progress') {
     return (
       <div className="legend" data-testid="legend">
@@ -30,7 +38,11 @@ export function Legend({ mode, candidates, m }: { mode: ColourMode; candidates: 
       {candidates.map((c) => {
         const fill = pairColour(c.number)
         return (
-          <span key={c.number} className="legend-step" style={{ background: fill, color: textOn(fill) }}>
+          <span
+            key={c.number}
+            className="legend-step"
+            style={{ background: fill, color: textOn(fill) }}
+          >
             {c.number} {pairShortName(c.name)}
           </span>
         )

@@ -25,9 +25,15 @@ const QUEUE_LIMIT = 2_000
  * (the desk replays what was missed); a summary is reread only when an event rewrites the past.
  */
 export function useBoardLive(onUnauthorized: () => void): BoardLive {
-  const [state, setState] = useState<{ model: BoardModel | null; layout: BoardLayoutDto | null }>({ model: null, layout: null })
+  const [state, setState] = useState<{ model: BoardModel | null; layout: BoardLayoutDto | null }>({
+    model: null,
+    layout: null,
+  })
   const [revision, setRevision] = useState(0)
-  const [link, setLink] = useState<{ connected: boolean; downSince: Date | null }>({ connected: false, downSince: null })
+  const [link, setLink] = useState<{ connected: boolean; downSince: Date | null }>({
+    connected: false,
+    downSince: null,
+  })
   const unauthorized = useRef(onUnauthorized)
   unauthorized.current = onUnauthorized
 
@@ -84,7 +90,10 @@ export function useBoardLive(onUnauthorized: () => void): BoardLive {
         return
       }
       if (refreshTimer) return
-      refreshTimer = setTimeout(() => void refresh(), Math.max(0, lastRefresh + REFRESH_GAP_MS - Date.now()))
+      refreshTimer = setTimeout(
+        () => void refresh(),
+        Math.max(0, lastRefresh + REFRESH_GAP_MS - Date.now()),
+      )
     }
 
     const refresh = async () => {
@@ -122,7 +131,10 @@ export function useBoardLive(onUnauthorized: () => void): BoardLive {
 
     const start = async () => {
       try {
-        const [summary, firstLayout] = await Promise.all([api<BoardSummaryDto>('/board/summary'), api<BoardLayoutDto>('/board/layout')])
+        const [summary, firstLayout] = await Promise.all([
+          api<BoardSummaryDto>('/board/summary'),
+          api<BoardLayoutDto>('/board/layout'),
+        ])
         if (stopped) return
         model = new BoardModel(summary)
         layout = firstLayout
@@ -159,5 +171,11 @@ export function useBoardLive(onUnauthorized: () => void): BoardLive {
     }
   }, [])
 
-  return { model: state.model, layout: state.layout, revision, connected: link.connected, downSince: link.downSince }
+  return {
+    model: state.model,
+    layout: state.layout,
+    revision,
+    connected: link.connected,
+    downSince: link.downSince,
+  }
 }

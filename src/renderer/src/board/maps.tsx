@@ -3,7 +3,13 @@ import type { Feature, FeatureCollection, MultiPolygon } from 'geojson'
 import { useLayoutEffect, useMemo, useRef } from 'react'
 import { leaderOf, pairColour, type AreaTally, type TileLayoutDto } from '../../../shared/board'
 import { formatCount } from '../../../shared/format'
-import { BOARD_BG, NO_DATA, regionFill, textOn, type ColourMode } from '../../../shared/board-colours'
+import {
+  BOARD_BG,
+  NO_DATA,
+  regionFill,
+  textOn,
+  type ColourMode,
+} from '../../../shared/board-colours'
 import { percentReported } from '../../../shared/board-model'
 
 const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v))
@@ -29,7 +35,16 @@ function pctLabel(t: AreaTally | undefined): string {
  * Equal tiles on a grid, roughly where each region lies: name, % of TPS reported, and a band
  * naming the leading pair in its colour (or, when tiles are coloured by leader, the TPS count).
  */
-export function TileMap({ layout, width, height, tallyOf, nameOf, pairLabel, mode, onPick }: MapProps & { layout: TileLayoutDto }) {
+export function TileMap({
+  layout,
+  width,
+  height,
+  tallyOf,
+  nameOf,
+  pairLabel,
+  mode,
+  onPick,
+}: MapProps & { layout: TileLayoutDto }) {
   const svg = useRef<SVGSVGElement>(null)
   const gap = 10
   const cols = Math.max(1, layout.cols)
@@ -41,12 +56,18 @@ export function TileMap({ layout, width, height, tallyOf, nameOf, pairLabel, mod
   const nameSize = clamp(tileW / 7, 24, 36)
   const band = clamp(tileH * 0.24, 36, 56)
   const bandFont = clamp(band * 0.62, 24, 32)
-  const pctSize = clamp(Math.min((tileH - band - nameSize - pad * 2) * 0.95, (tileW - pad * 2) / 3.2), 28, 96)
+  const pctSize = clamp(
+    Math.min((tileH - band - nameSize - pad * 2) * 0.95, (tileW - pad * 2) / 3.2),
+    28,
+    96,
+  )
 
   // A long name, pair or figure is narrowed (never made smaller than 24 px) to stay inside its tile.
   useLayoutEffect(() => {
     const max = tileW - pad * 2
-    for (const t of svg.current?.querySelectorAll<SVGTextElement>('text.tile-name, text.tile-band, text.tile-pct') ?? []) {
+    for (const t of svg.current?.querySelectorAll<SVGTextElement>(
+      'text.tile-name, text.tile-band, text.tile-pct',
+    ) ?? []) {
       t.removeAttribute('textLength')
       t.removeAttribute('lengthAdjust')
       if (t.getComputedTextLength() > max) {
@@ -57,13 +78,20 @@ export function TileMap({ layout, width, height, tallyOf, nameOf, pairLabel, mod
   })
 
   return (
-    <svg ref={svg} className="map tile-map" viewBox={`0 0 ${width} ${height}`} role="img" aria-label="Peta petak wilayah">
+    <svg
+      ref={svg}
+      className="map tile-map"
+      viewBox={`0 0 ${width} ${height}`}
+      role="img"
+      aria-label="Peta petak wilayah"
+    >
       {layout.tiles.map((cell) => {
         const t = tallyOf(cell.code)
         const fill = regionFill(t, mode)
         const ink = textOn(fill)
         const leader = t ? leaderOf(t.votes) : null
-        const bandFill = mode === 'leader' ? BOARD_BG : leader === null ? NO_DATA : pairColour(leader)
+        const bandFill =
+          mode === 'leader' ? BOARD_BG : leader === null ? NO_DATA : pairColour(leader)
         const bandText =
           mode === 'leader'
             ? t && t.expected > 0
@@ -86,15 +114,46 @@ export function TileMap({ layout, width, height, tallyOf, nameOf, pairLabel, mod
             className={onPick ? 'pickable' : undefined}
           >
             <rect className="tile-bg" width={tileW} height={tileH} rx={8} fill={fill} />
-            <text className="tile-name" data-bg={fill} x={pad} y={pad + nameSize * 0.85} fontSize={nameSize} fontWeight={700} fill={ink}>
+            <text
+              className="tile-name"
+              data-bg={fill}
+              x={pad}
+              y={pad + nameSize * 0.85}
+              fontSize={nameSize}
+              fontWeight={700}
+              fill={ink}
+            >
               {nameOf(cell.code)}
             </text>
-            <text className="tile-pct" data-bg={fill} x={pad} y={tileH - band - pad * 0.8} fontSize={pctSize} fontWeight={800} fill={ink}>
+            <text
+              className="tile-pct"
+              data-bg={fill}
+              x={pad}
+              y={tileH - band - pad * 0.8}
+              fontSize={pctSize}
+              fontWeight={800}
+              fill={ink}
+            >
               {pctLabel(t)}
             </text>
             <g data-band="">
-              <rect className="tile-bg" y={tileH - band} width={tileW} height={band} fill={bandFill} />
-              <text className="tile-band" data-bg={bandFill} x={pad} y={tileH - band / 2} dominantBaseline="central" fontSize={bandFont} fontWeight={700} fill={textOn(bandFill)}>
+              <rect
+                className="tile-bg"
+                y={tileH - band}
+                width={tileW}
+                height={band}
+                fill={bandFill}
+              />
+              <text
+                className="tile-band"
+                data-bg={bandFill}
+                x={pad}
+                y={tileH - band / 2}
+                dominantBaseline="central"
+                fontSize={bandFont}
+                fontWeight={700}
+                fill={textOn(bandFill)}
+              >
                 {bandText}
               </text>
             </g>
@@ -107,12 +166,24 @@ export function TileMap({ layout, width, height, tallyOf, nameOf, pairLabel, mod
 
 function mainPart(f: Feature): Feature {
   if (f.geometry?.type !== 'MultiPolygon') return f
-  const parts = (f.geometry as MultiPolygon).coordinates.map((coordinates): Feature => ({ type: 'Feature', properties: {}, geometry: { type: 'Polygon', coordinates } }))
+  const parts = (f.geometry as MultiPolygon).coordinates.map((coordinates): Feature => ({
+    type: 'Feature',
+    properties: {},
+    geometry: { type: 'Polygon', coordinates },
+  }))
   return parts.reduce((best, p) => (geoArea(p) > geoArea(best) ? p : best), parts[0]!)
 }
 
 /** Real shapes from the imported boundaries, drawn with d3-geo (rings already wound for d3). */
-export function GeoMap({ shapes, width, height, tallyOf, nameOf, mode, onPick }: MapProps & { shapes: FeatureCollection }) {
+export function GeoMap({
+  shapes,
+  width,
+  height,
+  tallyOf,
+  nameOf,
+  mode,
+  onPick,
+}: MapProps & { shapes: FeatureCollection }) {
   const drawn = useMemo(() => {
     const projection = geoMercator().fitExtent(
       [
@@ -126,12 +197,23 @@ export function GeoMap({ shapes, width, height, tallyOf, nameOf, mode, onPick }:
       // Label the main body, not the centre of all parts (an offshore island pulls it into the sea).
       const main = mainPart(f)
       const [[x0, y0], [x1, y1]] = path.bounds(main)
-      return { code: String(f.properties?.code), d: path(f) ?? '', centre: path.centroid(main), w: x1 - x0, h: y1 - y0 }
+      return {
+        code: String(f.properties?.code),
+        d: path(f) ?? '',
+        centre: path.centroid(main),
+        w: x1 - x0,
+        h: y1 - y0,
+      }
     })
   }, [shapes, width, height])
 
   return (
-    <svg className="map geo-map" viewBox={`0 0 ${width} ${height}`} role="img" aria-label="Peta wilayah">
+    <svg
+      className="map geo-map"
+      viewBox={`0 0 ${width} ${height}`}
+      role="img"
+      aria-label="Peta wilayah"
+    >
       {drawn.map((s) => {
         const fill = regionFill(tallyOf(s.code), mode)
         return (

@@ -2,7 +2,8 @@
 
 const id = {
   disclaimer: 'DATA CEPAT — BUKAN DATA RESMI',
-  disclaimerLong: 'Data cepat dari laporan lapangan, bukan data resmi. Hasil resmi ditetapkan oleh KPU.',
+  disclaimerLong:
+    'Data cepat dari laporan lapangan, bukan data resmi. Hasil resmi ditetapkan oleh KPU.',
   training: 'MODE LATIHAN — data simulasi',
   lastUpdate: 'Pembaruan terakhir',
   downSince: 'Koneksi terputus sejak',
@@ -27,7 +28,8 @@ const id = {
   showingLeader: 'Warna: paslon unggul',
   switchToLeader: 'Warnai menurut paslon unggul (W)',
   switchToProgress: 'Warnai menurut TPS melapor (W)',
-  noBoundaries: 'Batas wilayah belum diimpor: papan memakai peta petak. Admin mengimpornya di /papan?batas.',
+  noBoundaries:
+    'Batas wilayah belum diimpor: papan memakai peta petak. Admin mengimpornya di /papan?batas.',
   fullscreen: 'Layar penuh',
   back: 'Kembali',
   paused: 'Putar otomatis dijeda',
@@ -60,7 +62,8 @@ export type BoardMessages = typeof id
 
 const en: BoardMessages = {
   disclaimer: 'FAST DATA — NOT OFFICIAL DATA',
-  disclaimerLong: 'Fast data from field reports, not official data. Official results are set by the KPU.',
+  disclaimerLong:
+    'Fast data from field reports, not official data. Official results are set by the KPU.',
   training: 'TRAINING MODE — simulated data',
   lastUpdate: 'Last update',
   downSince: 'Connection lost since',
@@ -85,7 +88,8 @@ const en: BoardMessages = {
   showingLeader: 'Colour: leading pair',
   switchToLeader: 'Colour by leading pair (W)',
   switchToProgress: 'Colour by TPS reported (W)',
-  noBoundaries: 'No boundaries imported: the board uses the tile map. An admin imports them at /papan?batas.',
+  noBoundaries:
+    'No boundaries imported: the board uses the tile map. An admin imports them at /papan?batas.',
   fullscreen: 'Full screen',
   back: 'Back',
   paused: 'Auto-cycle paused',
@@ -94,7 +98,8 @@ const en: BoardMessages = {
   votes: 'votes',
   loading: 'Loading…',
   importTitle: 'Region boundaries for the board map',
-  importHelp: 'Choose a GeoJSON or TopoJSON file of district and/or village boundaries, then the property holding the Kemendagri code (e.g. 35.09.01).',
+  importHelp:
+    'Choose a GeoJSON or TopoJSON file of district and/or village boundaries, then the property holding the Kemendagri code (e.g. 35.09.01).',
   file: 'Boundary file',
   property: 'Region code property',
   matches: 'match',

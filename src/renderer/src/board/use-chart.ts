@@ -1,4 +1,12 @@
-import { BarController, BarElement, CategoryScale, Chart, LinearScale, type ChartConfiguration, type ChartType } from 'chart.js'
+import {
+  BarController,
+  BarElement,
+  CategoryScale,
+  Chart,
+  LinearScale,
+  type ChartConfiguration,
+  type ChartType,
+} from 'chart.js'
 import { useEffect, useRef, type DependencyList, type RefObject } from 'react'
 
 let registered = false

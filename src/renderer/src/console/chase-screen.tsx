@@ -3,7 +3,17 @@ import type { ChaseCallDto, ChaseDto, ChaseRowDto, CallOutcome } from '../../../
 import { CALL_OUTCOMES } from '../../../shared/console'
 import { formatCount } from '../../../shared/format'
 import { useT } from '../i18n'
-import { contestShort, durationSince, ErrorLine, Loading, post, Time, useConsole, useLiveData, useNow } from './common'
+import {
+  contestShort,
+  durationSince,
+  ErrorLine,
+  Loading,
+  post,
+  Time,
+  useConsole,
+  useLiveData,
+  useNow,
+} from './common'
 import { useM } from './messages'
 import { useSmsM } from './sms-messages'
 
@@ -15,8 +25,18 @@ export function ChaseScreen() {
   const m = useM()
   const { lang } = useT()
   const { config } = useConsole()
-  const chase = useLiveData<ChaseDto>('/console/chase', ['result.accepted', 'result.updated', 'chase.called', 'tps.status', 'tps.imported', 'users.imported', 'sms.received'])
-  const [kecamatan, setKecamatan] = useState(() => new URLSearchParams(window.location.search).get('kecamatan') ?? '')
+  const chase = useLiveData<ChaseDto>('/console/chase', [
+    'result.accepted',
+    'result.updated',
+    'chase.called',
+    'tps.status',
+    'tps.imported',
+    'users.imported',
+    'sms.received',
+  ])
+  const [kecamatan, setKecamatan] = useState(
+    () => new URLSearchParams(window.location.search).get('kecamatan') ?? '',
+  )
   const [query, setQuery] = useState('')
   const now = useNow()
 
@@ -45,7 +65,11 @@ export function ChaseScreen() {
       <div className="filters">
         <label>
           {m.filterKecamatan}{' '}
-          <select value={kecamatan} onChange={(e) => setKecamatan(e.target.value)} aria-label={m.filterKecamatan}>
+          <select
+            value={kecamatan}
+            onChange={(e) => setKecamatan(e.target.value)}
+            aria-label={m.filterKecamatan}
+          >
             <option value="">{m.allKecamatan}</option>
             {kecamatanList.map(([code, name]) => (
               <option key={code} value={code}>
@@ -55,7 +79,8 @@ export function ChaseScreen() {
           </select>
         </label>
         <label>
-          {m.search} <input value={query} onChange={(e) => setQuery(e.target.value)} aria-label={m.search} />
+          {m.search}{' '}
+          <input value={query} onChange={(e) => setQuery(e.target.value)} aria-label={m.search} />
         </label>
         <span className="muted">
           {formatCount(rows.length)} {m.rows} · {formatCount(chase.data.complete)} {m.complete}
@@ -115,7 +140,17 @@ function CallAbout({ call, desa }: { call: ChaseCallDto; desa: string }) {
   )
 }
 
-function ChaseRow({ row, now, lang, onCalled }: { row: ChaseRowDto; now: number; lang: 'id' | 'en'; onCalled: () => void }) {
+function ChaseRow({
+  row,
+  now,
+  lang,
+  onCalled,
+}: {
+  row: ChaseRowDto
+  now: number
+  lang: 'id' | 'en'
+  onCalled: () => void
+}) {
   const m = useM()
   const sms = useSmsM()
   const { config } = useConsole()
@@ -158,10 +193,20 @@ function ChaseRow({ row, now, lang, onCalled }: { row: ChaseRowDto; now: number;
   }
   return (
     <>
-      <tr data-reporter={row.reporter.id} data-desa={row.desa} className={row.lastCall && (!row.lastCall.desa || row.lastCall.desa.code === row.desa) ? 'called' : undefined}>
+      <tr
+        data-reporter={row.reporter.id}
+        data-desa={row.desa}
+        className={
+          row.lastCall && (!row.lastCall.desa || row.lastCall.desa.code === row.desa)
+            ? 'called'
+            : undefined
+        }
+      >
         <td>
           <strong>{row.reporter.name}</strong>
-          {row.reporter.level === 'kecamatan' && <div className="muted small">{m.officerOf(row.reporter.regionName)}</div>}
+          {row.reporter.level === 'kecamatan' && (
+            <div className="muted small">{m.officerOf(row.reporter.regionName)}</div>
+          )}
           {row.alsoCall.map((o) => (
             <div key={o.id} className="also-call small" data-also={o.id}>
               {m.alsoCall}: <strong>{o.name}</strong> · {m.officerShort}
@@ -172,7 +217,8 @@ function ChaseRow({ row, now, lang, onCalled }: { row: ChaseRowDto; now: number;
           <a href={`tel:${row.reporter.phone.replace(/[^\d+]/g, '')}`}>{row.reporter.phone}</a>
           {row.lastSms && (
             <div className="muted small" data-last-sms={row.lastSms.status}>
-              SMS <Time at={row.lastSms.at} /> · {sms.statuses[row.lastSms.status] ?? row.lastSms.status}
+              SMS <Time at={row.lastSms.at} /> ·{' '}
+              {sms.statuses[row.lastSms.status] ?? row.lastSms.status}
             </div>
           )}
           {row.alsoCall.map((o) => (
@@ -208,7 +254,8 @@ function ChaseRow({ row, now, lang, onCalled }: { row: ChaseRowDto; now: number;
         <td>
           {row.lastCall ? (
             <div className={`call call-${row.lastCall.outcome}`}>
-              <strong>{m.callOutcome[row.lastCall.outcome]}</strong> · <Time at={row.lastCall.at} /> · {row.lastCall.actor.name}
+              <strong>{m.callOutcome[row.lastCall.outcome]}</strong> · <Time at={row.lastCall.at} />{' '}
+              · {row.lastCall.actor.name}
               <CallAbout call={row.lastCall} desa={row.desa} />
               {row.calls > 1 && <span className="muted"> (×{row.calls})</span>}
               {row.lastCall.note && <div className="small">{row.lastCall.note}</div>}
@@ -220,17 +267,30 @@ function ChaseRow({ row, now, lang, onCalled }: { row: ChaseRowDto; now: number;
             .filter((o) => o.lastCall)
             .map((o) => (
               <div key={o.id} className={`call small call-${o.lastCall!.outcome}`}>
-                {o.name}: <strong>{m.callOutcome[o.lastCall!.outcome]}</strong> · <Time at={o.lastCall!.at} />
+                {o.name}: <strong>{m.callOutcome[o.lastCall!.outcome]}</strong> ·{' '}
+                <Time at={o.lastCall!.at} />
                 <CallAbout call={o.lastCall!} desa={row.desa} />
               </div>
             ))}
         </td>
         <td className="call-buttons">
-          <button type="button" className="small-button" onClick={() => toggle(row.reporter.id)} aria-expanded={open && callee === row.reporter.id}>
+          <button
+            type="button"
+            className="small-button"
+            onClick={() => toggle(row.reporter.id)}
+            aria-expanded={open && callee === row.reporter.id}
+          >
             {m.called}
           </button>
           {row.alsoCall.map((o) => (
-            <button key={o.id} type="button" className="small-button secondary" data-call-also={o.id} onClick={() => toggle(o.id)} aria-expanded={open && callee === o.id}>
+            <button
+              key={o.id}
+              type="button"
+              className="small-button secondary"
+              data-call-also={o.id}
+              onClick={() => toggle(o.id)}
+              aria-expanded={open && callee === o.id}
+            >
               {m.calledOfficer}
             </button>
           ))}
@@ -249,7 +309,12 @@ function ChaseRow({ row, now, lang, onCalled }: { row: ChaseRowDto; now: number;
                 if (e.key === 'Escape') setOpen(false)
               }}
             >
-              <strong className="callee">{callee === row.reporter.id ? row.reporter.name : row.alsoCall.find((o) => o.id === callee)?.name}:</strong>
+              <strong className="callee">
+                {callee === row.reporter.id
+                  ? row.reporter.name
+                  : row.alsoCall.find((o) => o.id === callee)?.name}
+                :
+              </strong>
               <span role="radiogroup" aria-label={m.callOutcomeLabel} className="outcomes">
                 {CALL_OUTCOMES.map((o, i) => (
                   <label key={o} className="check">

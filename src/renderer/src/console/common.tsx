@@ -1,4 +1,12 @@
-import { createContext, useCallback, useContext, useEffect, useRef, useState, type ReactNode } from 'react'
+import {
+  createContext,
+  useCallback,
+  useContext,
+  useEffect,
+  useRef,
+  useState,
+  type ReactNode,
+} from 'react'
 import type { ConfigDto, DeskEvent } from '../../../shared/api'
 import type { ActorDto, PhotoRefDto } from '../../../shared/console'
 import { formatTimeWib } from '../../../shared/format'
@@ -25,7 +33,13 @@ export function useConsole(): ConsoleContextValue {
   return c
 }
 
-const RANK: Record<string, number> = { display: 0, reporter: 1, operator: 2, supervisor: 3, admin: 4 }
+const RANK: Record<string, number> = {
+  display: 0,
+  reporter: 1,
+  operator: 2,
+  supervisor: 3,
+  admin: 4,
+}
 export function roleAtLeast(role: string, min: 'operator' | 'supervisor' | 'admin'): boolean {
   return (RANK[role] ?? -1) >= RANK[min]!
 }
@@ -65,7 +79,10 @@ export const LIVE_TYPES = [
  * Load `path` and reload it when any of `types` arrives, at most every 300 ms (a burst of
  * arrivals on election night becomes one reload, not hundreds).
  */
-export function useLiveData<T>(path: string | null, types: string[]): {
+export function useLiveData<T>(
+  path: string | null,
+  types: string[],
+): {
   data: T | null
   error: ApiFailure | null
   reload: () => void
@@ -90,7 +107,11 @@ export function useLiveData<T>(path: string | null, types: string[]): {
       (e: unknown) => {
         if (mine !== seq.current) return
         if (e instanceof ApiFailure && e.status === 401) onUnauthorized()
-        setError(e instanceof ApiFailure ? e : new ApiFailure(0, { error: { code: 'network', message: String(e) } }))
+        setError(
+          e instanceof ApiFailure
+            ? e
+            : new ApiFailure(0, { error: { code: 'network', message: String(e) } }),
+        )
       },
     )
   }, [path, onUnauthorized])
@@ -129,7 +150,15 @@ export function historyPath(tps: string): string {
 }
 
 /** An in-console link: keeps the page (and the live stream) instead of reloading. */
-export function Link({ to, children, className }: { to: string; children: ReactNode; className?: string }) {
+export function Link({
+  to,
+  children,
+  className,
+}: {
+  to: string
+  children: ReactNode
+  className?: string
+}) {
   const { navigate } = useConsole()
   return (
     <a

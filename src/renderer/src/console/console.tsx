@@ -6,7 +6,15 @@ import '../../../shared/shell'
 import { api, ApiFailure, subscribe } from '../api'
 import type { ScreenProps } from '../routes'
 import { ChaseScreen } from './chase-screen'
-import { ConsoleContext, DESK_RESET, LIVE_TYPES, roleAtLeast, useConsole, useLiveData, type ConsoleContextValue } from './common'
+import {
+  ConsoleContext,
+  DESK_RESET,
+  LIVE_TYPES,
+  roleAtLeast,
+  useConsole,
+  useLiveData,
+  type ConsoleContextValue,
+} from './common'
 import { EntryScreen } from './entry-screen'
 import { HistoryScreen } from './history-screen'
 import { HomeScreen } from './home-screen'
@@ -29,9 +37,27 @@ interface Section {
 /** The console's screens, in the order of the nav bar (Alt+1 … Alt+8). */
 const SECTIONS: Section[] = [
   { path: '/', label: (m) => m.navHome, min: 'operator', component: HomeScreen },
-  { path: '/entri', label: (m) => m.navEntry, min: 'operator', component: EntryScreen, badge: (s) => s.draftsWaiting },
-  { path: '/belum-lapor', label: (m) => m.navChase, min: 'operator', component: ChaseScreen, badge: (s) => s.reportersMissing },
-  { path: '/tinjau', label: (m) => m.navReview, min: 'operator', component: ReviewScreen, badge: (s) => s.openConflicts + s.flagged },
+  {
+    path: '/entri',
+    label: (m) => m.navEntry,
+    min: 'operator',
+    component: EntryScreen,
+    badge: (s) => s.draftsWaiting,
+  },
+  {
+    path: '/belum-lapor',
+    label: (m) => m.navChase,
+    min: 'operator',
+    component: ChaseScreen,
+    badge: (s) => s.reportersMissing,
+  },
+  {
+    path: '/tinjau',
+    label: (m) => m.navReview,
+    min: 'operator',
+    component: ReviewScreen,
+    badge: (s) => s.openConflicts + s.flagged,
+  },
   { path: '/tps', label: (m) => m.navHistory, min: 'operator', component: HistoryScreen },
   { path: '/tps-daftar', label: (m) => m.navRegistry, min: 'operator', component: RegistryScreen },
   { path: '/orang', label: (m) => m.navPeople, min: 'admin', component: PeopleScreen },
@@ -40,7 +66,9 @@ const SECTIONS: Section[] = [
 ]
 
 function sectionFor(path: string): Section {
-  const matches = SECTIONS.filter((s) => s.path === '/' || path === s.path || path.startsWith(s.path + '/'))
+  const matches = SECTIONS.filter(
+    (s) => s.path === '/' || path === s.path || path.startsWith(s.path + '/'),
+  )
   return matches.sort((a, b) => b.path.length - a.path.length)[0]!
 }
 
@@ -94,7 +122,12 @@ export function Console({ config, onUnauthorized }: ScreenProps) {
         // A failover (or a console too far behind): every screen re-reads in place instead of a
         // page reload that would throw away what the operator is typing.
         onReset: () => {
-          const signal: DeskEvent = { id: 0, type: DESK_RESET, at: new Date().toISOString(), data: null }
+          const signal: DeskEvent = {
+            id: 0,
+            type: DESK_RESET,
+            at: new Date().toISOString(),
+            data: null,
+          }
           for (const l of listeners.current) l(signal)
           setRestored(true)
         },
@@ -114,7 +147,10 @@ export function Console({ config, onUnauthorized }: ScreenProps) {
     [config, me, path, navigate, listen, connected, onUnauthorized],
   )
 
-  const visible = useMemo(() => (me ? SECTIONS.filter((s) => roleAtLeast(me.role, s.min)) : []), [me])
+  const visible = useMemo(
+    () => (me ? SECTIONS.filter((s) => roleAtLeast(me.role, s.min)) : []),
+    [me],
+  )
 
   // Alt+1 … Alt+8 switch screens from anywhere, even while typing.
   useEffect(() => {
@@ -165,7 +201,9 @@ export function Console({ config, onUnauthorized }: ScreenProps) {
             </button>
           </div>
         )}
-        <div className="console-body">{allowed ? <Screen key={section.path} /> : <p className="error">{m.notAllowed}</p>}</div>
+        <div className="console-body">
+          {allowed ? <Screen key={section.path} /> : <p className="error">{m.notAllowed}</p>}
+        </div>
       </div>
     </ConsoleContext.Provider>
   )

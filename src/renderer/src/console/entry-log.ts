@@ -30,7 +30,11 @@ export function loggedEntries(userId: string): LoggedEntry[] {
 }
 
 /** Keep one acknowledged entry (a resend of the same submissionId replaces its row). */
-export function logEntry(userId: string, body: Record<string, unknown> & { submissionId: string; tps: string; contest: string }, answer: ResultAnswer): void {
+export function logEntry(
+  userId: string,
+  body: Record<string, unknown> & { submissionId: string; tps: string; contest: string },
+  answer: ResultAnswer,
+): void {
   const entry: LoggedEntry = {
     submissionId: body.submissionId,
     tps: body.tps,

@@ -5,9 +5,28 @@ import type { DraftDto, IssueDto } from '../../../shared/console'
 import { formatCount, tpsLabel } from '../../../shared/format'
 import { TPS_CAPACITY } from '../../../shared/sheet-check'
 import { api, ApiFailure } from '../api'
-import { ActorName, contestShort, ErrorLine, fieldErrors, Link, post, randomId, Time, useConsole, useLiveData, historyPath } from './common'
+import {
+  ActorName,
+  contestShort,
+  ErrorLine,
+  fieldErrors,
+  Link,
+  post,
+  randomId,
+  Time,
+  useConsole,
+  useLiveData,
+  historyPath,
+} from './common'
 import { useM } from './messages'
-import { analyseSheet, emptySheet, enterMovesOn, ReadBackTable, SheetFields, type SheetValues } from './sheet'
+import {
+  analyseSheet,
+  emptySheet,
+  enterMovesOn,
+  ReadBackTable,
+  SheetFields,
+  type SheetValues,
+} from './sheet'
 import { useTpsIndex, type TpsEntry } from './tps-index'
 import { TpsSearch } from './tps-search'
 import { logEntry } from './entry-log'
@@ -16,7 +35,8 @@ import { entryReducer, initialEntry, type Outcome } from './entry-state'
 /** The input of a sheet field named by the desk ("votes.2" → #sheet-votes-2, "voters.dpt" → #sheet-dpt). */
 function fieldInputId(field: string): string {
   if (field === 'voters' || field === 'voters.dpt') return 'sheet-dpt'
-  if (field.startsWith('voters.')) return field === 'voters.total' ? 'sheet-voters-total' : `sheet-${field.slice(7)}`
+  if (field.startsWith('voters.'))
+    return field === 'voters.total' ? 'sheet-voters-total' : `sheet-${field.slice(7)}`
   return `sheet-${field.replace('.', '-')}`
 }
 
@@ -32,7 +52,24 @@ export function EntryScreen() {
   const drafts = useLiveData<{ drafts: DraftDto[] }>('/console/drafts', ['draft.changed'])
 
   const [state, dispatch] = useReducer(entryReducer, config.contests[0]?.id ?? '', initialEntry)
-  const { verify, step, tps, contestId, callerName, callerPhone, note, doubleEntry, values, showErrors, submissionId, outcome, error, serverFields, mismatch, searchStart } = state
+  const {
+    verify,
+    step,
+    tps,
+    contestId,
+    callerName,
+    callerPhone,
+    note,
+    doubleEntry,
+    values,
+    showErrors,
+    submissionId,
+    outcome,
+    error,
+    serverFields,
+    mismatch,
+    searchStart,
+  } = state
   // Opened from a refused SMS whose TPS could not be read: the contest and numbers the SMS had,
   // applied when the operator picks the TPS (once).
   const pendingSheet = useRef<{ contestId: string; values: SheetValues } | null>(null)
@@ -43,12 +80,23 @@ export function EntryScreen() {
   const contestRef = useRef<HTMLInputElement>(null)
 
   const contest: ContestDto | undefined = config.contests.find((c) => c.id === contestId)
-  const sheetValues = values && contest && Object.keys(values.votes).length === contest.candidates.length ? values : contest ? emptySheet(contest) : null
+  const sheetValues =
+    values && contest && Object.keys(values.votes).length === contest.candidates.length
+      ? values
+      : contest
+        ? emptySheet(contest)
+        : null
   const analysis = useMemo(
-    () => (contest && sheetValues ? analyseSheet(sheetValues, contest, tps?.dpt ?? verify?.tps.dpt ?? TPS_CAPACITY, m) : null),
+    () =>
+      contest && sheetValues
+        ? analyseSheet(sheetValues, contest, tps?.dpt ?? verify?.tps.dpt ?? TPS_CAPACITY, m)
+        : null,
     [contest, sheetValues, tps, verify, m],
   )
-  const contestsShort = config.contests.map((c) => ({ id: c.id, label: contestShort(config, c.id) }))
+  const contestsShort = config.contests.map((c) => ({
+    id: c.id,
+    label: contestShort(config, c.id),
+  }))
 
   function resetAll(focusSearch = true) {
     flushSync(() => dispatch({ type: 'reset' }))
@@ -63,7 +111,14 @@ export function EntryScreen() {
     pendingSheet.current = null
     const open = config.contests.find((c) => !t.reported[c.id])
     const chosen = pending?.contestId ?? open?.id ?? config.contests[0]!.id
-    flushSync(() => dispatch({ type: 'pickTps', tps: t, contest: config.contests.find((c) => c.id === chosen)!, ...(pending ? { values: pending.values } : {}) }))
+    flushSync(() =>
+      dispatch({
+        type: 'pickTps',
+        tps: t,
+        contest: config.contests.find((c) => c.id === chosen)!,
+        ...(pending ? { values: pending.values } : {}),
+      }),
+    )
     contestRef.current?.focus()
   }
 
@@ -84,10 +139,26 @@ export function EntryScreen() {
     }
     if (q.get('ts') !== null) v.invalid = q.get('ts')!
     const area = q.get('wilayah') ?? ''
-    const inArea = index.list.find((x) => x.desa === area) ?? index.list.find((x) => x.kecamatan === area)
-    const start = !inArea ? '' : inArea.desa === area ? `${inArea.desaName} ${inArea.kecamatanName}` : inArea.kecamatanName
+    const inArea =
+      index.list.find((x) => x.desa === area) ?? index.list.find((x) => x.kecamatan === area)
+    const start = !inArea
+      ? ''
+      : inArea.desa === area
+        ? `${inArea.desaName} ${inArea.kecamatanName}`
+        : inArea.kecamatanName
     if (!t && q.get('contest')) pendingSheet.current = { contestId: c.id, values: v }
-    flushSync(() => dispatch({ type: 'prefill', tps: t ?? null, contest: c, values: v, callerName: q.get('pelapor') ?? '', callerPhone: q.get('hp') ?? '', note: q.get('catatan') ?? '', searchStart: start }))
+    flushSync(() =>
+      dispatch({
+        type: 'prefill',
+        tps: t ?? null,
+        contest: c,
+        values: v,
+        callerName: q.get('pelapor') ?? '',
+        callerPhone: q.get('hp') ?? '',
+        note: q.get('catatan') ?? '',
+        searchStart: start,
+      }),
+    )
     if (t) callerRef.current?.focus()
     else searchRef.current?.focus()
   }, [index, config])
@@ -100,7 +171,9 @@ export function EntryScreen() {
     if (!analysis?.sheet || !contest) {
       dispatch({ type: 'notReady', error: m.fixErrors })
       // Straight to the box at fault, so the operator asks the caller about that one.
-      const at = analysis?.firstFault ? document.getElementById(fieldInputId(analysis.firstFault)) : null
+      const at = analysis?.firstFault
+        ? document.getElementById(fieldInputId(analysis.firstFault))
+        : null
       ;(at ?? firstSheetRef.current)?.focus()
       return
     }
@@ -119,7 +192,10 @@ export function EntryScreen() {
     dispatch({ type: 'saving' })
     try {
       if (verify) {
-        const answer = await post<ResultAnswer>(`/console/drafts/${verify.id}/verify`, analysis.sheet)
+        const answer = await post<ResultAnswer>(
+          `/console/drafts/${verify.id}/verify`,
+          analysis.sheet,
+        )
         // Confirmed by this blind re-key: the desk saved it as this operator's `entri-ganda-<id>`.
         // Logged like a direct entry so a restored desk that lacks it lists it for entry again.
         logEntry(
@@ -140,20 +216,33 @@ export function EntryScreen() {
           tps: tps!.code,
           contest: contest.id,
           ...analysis.sheet,
-          caller: { name: callerName.trim(), ...(callerPhone.trim() ? { phone: callerPhone.trim() } : {}) },
+          caller: {
+            name: callerName.trim(),
+            ...(callerPhone.trim() ? { phone: callerPhone.trim() } : {}),
+          },
           ...(note.trim() ? { note: note.trim() } : {}),
         })
-        dispatch({ type: 'saved', outcome: { kind: 'draft', draft: res.draft, warnings: res.warnings } })
+        dispatch({
+          type: 'saved',
+          outcome: { kind: 'draft', draft: res.draft, warnings: res.warnings },
+        })
       } else {
         const body = {
           submissionId: submissionId!,
           tps: tps!.code,
           contest: contest.id,
           ...analysis.sheet,
-          caller: { name: callerName.trim(), ...(callerPhone.trim() ? { phone: callerPhone.trim() } : {}) },
+          caller: {
+            name: callerName.trim(),
+            ...(callerPhone.trim() ? { phone: callerPhone.trim() } : {}),
+          },
           ...(note.trim() ? { note: note.trim() } : {}),
         }
-        const answer = await api<ResultAnswer>('/results', { method: 'POST', headers: { 'X-Desk-Channel': 'telepon' }, body: JSON.stringify(body) })
+        const answer = await api<ResultAnswer>('/results', {
+          method: 'POST',
+          headers: { 'X-Desk-Channel': 'telepon' },
+          body: JSON.stringify(body),
+        })
         // This console's own log: after a failover, entries the restored desk lacks are entered again from it.
         logEntry(me.id, body, answer)
         dispatch({ type: 'saved', outcome: { kind: 'result', answer } })
@@ -177,7 +266,10 @@ export function EntryScreen() {
 
   function nextContest() {
     const t = tps
-    const next = t ? (config.contests.find((c) => c.id !== contestId && !t.reported[c.id]) ?? config.contests.find((c) => c.id !== contestId)) : undefined
+    const next = t
+      ? (config.contests.find((c) => c.id !== contestId && !t.reported[c.id]) ??
+        config.contests.find((c) => c.id !== contestId))
+      : undefined
     flushSync(() => dispatch({ type: 'nextContest', contest: next }))
     if (!t) return
     firstSheetRef.current?.focus()
@@ -202,29 +294,37 @@ export function EntryScreen() {
             {verify ? (
               <div className="tps-card">
                 <div>
-                  <strong>
-                    {tpsLabel(verify.tps, m.tps)}
-                  </strong>{' '}
-                  · {m.kecamatan} {verify.tps.kecamatanName} · {contestShort(config, verify.contest)} · {m.caller}: {verify.caller.name}{' '}
-                  {verify.caller.phone ?? ''}
+                  <strong>{tpsLabel(verify.tps, m.tps)}</strong> · {m.kecamatan}{' '}
+                  {verify.tps.kecamatanName} · {contestShort(config, verify.contest)} · {m.caller}:{' '}
+                  {verify.caller.name} {verify.caller.phone ?? ''}
                 </div>
                 <div className="muted small">
-                  {m.firstBy} <ActorName actor={verify.firstActor} /> · <Time at={verify.createdAt} />
+                  {m.firstBy} <ActorName actor={verify.firstActor} /> ·{' '}
+                  <Time at={verify.createdAt} />
                 </div>
               </div>
             ) : (
               <>
                 {index && !tps && (
-                  <TpsSearch key={searchStart} index={index} onPick={pickTps} inputRef={searchRef} autoFocus contests={contestsShort} initialQuery={searchStart} />
+                  <TpsSearch
+                    key={searchStart}
+                    index={index}
+                    onPick={pickTps}
+                    inputRef={searchRef}
+                    autoFocus
+                    contests={contestsShort}
+                    initialQuery={searchStart}
+                  />
                 )}
                 {liveTps && (
                   <div className="tps-card" data-tps={liveTps.code}>
                     <div>
-                      <strong>
-                        {tpsLabel(liveTps, m.tps)}
-                      </strong>{' '}
-                      · {m.kecamatan} {liveTps.kecamatanName} · {m.dpt} {formatCount(liveTps.dpt)} · <span className="muted">{liveTps.code}</span>
-                      {liveTps.status !== 'active' && <span className="pill conflict">{m.inactiveTps}</span>}
+                      <strong>{tpsLabel(liveTps, m.tps)}</strong> · {m.kecamatan}{' '}
+                      {liveTps.kecamatanName} · {m.dpt} {formatCount(liveTps.dpt)} ·{' '}
+                      <span className="muted">{liveTps.code}</span>
+                      {liveTps.status !== 'active' && (
+                        <span className="pill conflict">{m.inactiveTps}</span>
+                      )}
                     </div>
                     <button type="button" className="link" onClick={() => resetAll()}>
                       {m.changeTps}
@@ -256,16 +356,35 @@ export function EntryScreen() {
                 )}
                 {liveTps && (
                   <div className="row2">
-                    <div className={`field${showErrors && callerName.trim() === '' ? ' has-error' : ''}`}>
+                    <div
+                      className={`field${showErrors && callerName.trim() === '' ? ' has-error' : ''}`}
+                    >
                       <label htmlFor="caller-name">{m.callerName}</label>
-                      <input id="caller-name" ref={callerRef} data-nav autoComplete="off" value={callerName} onChange={(e) => dispatch({ type: 'caller', name: e.target.value })} />
-                      {(serverFields['caller.name'] || (showErrors && callerName.trim() === '')) && (
-                        <span className="field-error">{serverFields['caller.name'] ?? m.required}</span>
+                      <input
+                        id="caller-name"
+                        ref={callerRef}
+                        data-nav
+                        autoComplete="off"
+                        value={callerName}
+                        onChange={(e) => dispatch({ type: 'caller', name: e.target.value })}
+                      />
+                      {(serverFields['caller.name'] ||
+                        (showErrors && callerName.trim() === '')) && (
+                        <span className="field-error">
+                          {serverFields['caller.name'] ?? m.required}
+                        </span>
                       )}
                     </div>
                     <div className="field">
                       <label htmlFor="caller-phone">{m.callerPhone}</label>
-                      <input id="caller-phone" data-nav inputMode="tel" autoComplete="off" value={callerPhone} onChange={(e) => dispatch({ type: 'caller', phone: e.target.value })} />
+                      <input
+                        id="caller-phone"
+                        data-nav
+                        inputMode="tel"
+                        autoComplete="off"
+                        value={callerPhone}
+                        onChange={(e) => dispatch({ type: 'caller', phone: e.target.value })}
+                      />
                     </div>
                   </div>
                 )}
@@ -286,10 +405,23 @@ export function EntryScreen() {
                   <div className="row2">
                     <div className="field">
                       <label htmlFor="entry-note">{m.note}</label>
-                      <input id="entry-note" data-nav autoComplete="off" value={note} onChange={(e) => dispatch({ type: 'note', note: e.target.value })} maxLength={1000} />
+                      <input
+                        id="entry-note"
+                        data-nav
+                        autoComplete="off"
+                        value={note}
+                        onChange={(e) => dispatch({ type: 'note', note: e.target.value })}
+                        maxLength={1000}
+                      />
                     </div>
                     <label className="check">
-                      <input type="checkbox" data-nav checked={doubleEntry} onChange={(e) => dispatch({ type: 'doubleEntry', on: e.target.checked })} /> {m.doubleEntry}
+                      <input
+                        type="checkbox"
+                        data-nav
+                        checked={doubleEntry}
+                        onChange={(e) => dispatch({ type: 'doubleEntry', on: e.target.checked })}
+                      />{' '}
+                      {m.doubleEntry}
                     </label>
                   </div>
                 )}
@@ -320,17 +452,28 @@ export function EntryScreen() {
                 <strong>
                   {tpsLabel(liveTps ?? verify?.tps ?? { desaName: '', number: 0 }, m.tps)}
                 </strong>{' '}
-                · {contestShort(config, contest.id)} · {m.caller}: {verify ? verify.caller.name : callerName} {verify ? (verify.caller.phone ?? '') : callerPhone}
+                · {contestShort(config, contest.id)} · {m.caller}:{' '}
+                {verify ? verify.caller.name : callerName}{' '}
+                {verify ? (verify.caller.phone ?? '') : callerPhone}
               </p>
             }
             warnings={analysis.warnings}
           >
-            <ReadBackTable contest={contest} sheet={analysis.sheet} valid={analysis.valid} total={analysis.total} />
+            <ReadBackTable
+              contest={contest}
+              sheet={analysis.sheet}
+              valid={analysis.valid}
+              total={analysis.total}
+            />
           </ReadBack>
         ) : step === 'done' && outcome ? (
           <Done
             outcome={outcome}
-            canNext={!verify && !!liveTps && config.contests.some((c) => c.id !== contestId && !liveTps.reported[c.id])}
+            canNext={
+              !verify &&
+              !!liveTps &&
+              config.contests.some((c) => c.id !== contestId && !liveTps.reported[c.id])
+            }
             onNext={nextContest}
             onNew={() => resetAll()}
             tpsCode={(liveTps ?? verify?.tps)?.code ?? ''}
@@ -344,7 +487,13 @@ export function EntryScreen() {
         ) : (
           <ul className="drafts">
             {drafts.data.drafts.map((d) => (
-              <DraftItem key={d.id} draft={d} mine={d.firstActor.id === me.id} onRekey={() => startVerify(d)} onCancelled={drafts.reload} />
+              <DraftItem
+                key={d.id}
+                draft={d}
+                mine={d.firstActor.id === me.id}
+                onRekey={() => startVerify(d)}
+                onCancelled={drafts.reload}
+              />
             ))}
           </ul>
         )}
@@ -404,7 +553,19 @@ function ReadBack({
   )
 }
 
-function Done({ outcome, canNext, onNext, onNew, tpsCode }: { outcome: Outcome; canNext: boolean; onNext: () => void; onNew: () => void; tpsCode: string }) {
+function Done({
+  outcome,
+  canNext,
+  onNext,
+  onNew,
+  tpsCode,
+}: {
+  outcome: Outcome
+  canNext: boolean
+  onNext: () => void
+  onNew: () => void
+  tpsCode: string
+}) {
   const m = useM()
   const first = useRef<HTMLButtonElement>(null)
   useEffect(() => first.current?.focus(), [])
@@ -452,7 +613,12 @@ function Done({ outcome, canNext, onNext, onNew, tpsCode }: { outcome: Outcome; 
             {m.nextContest}
           </button>
         )}
-        <button type="button" ref={canNext ? undefined : first} className={canNext ? 'secondary' : undefined} onClick={onNew}>
+        <button
+          type="button"
+          ref={canNext ? undefined : first}
+          className={canNext ? 'secondary' : undefined}
+          onClick={onNew}
+        >
           {canNext ? m.otherTps : m.newEntry}
         </button>
         {tpsCode && <Link to={historyPath(tpsCode)}>{m.openHistory}</Link>}
@@ -461,7 +627,17 @@ function Done({ outcome, canNext, onNext, onNew, tpsCode }: { outcome: Outcome; 
   )
 }
 
-function DraftItem({ draft, mine, onRekey, onCancelled }: { draft: DraftDto; mine: boolean; onRekey: () => void; onCancelled: () => void }) {
+function DraftItem({
+  draft,
+  mine,
+  onRekey,
+  onCancelled,
+}: {
+  draft: DraftDto
+  mine: boolean
+  onRekey: () => void
+  onCancelled: () => void
+}) {
   const m = useM()
   const { config, me } = useConsole()
   const [cancelling, setCancelling] = useState(false)
@@ -471,29 +647,41 @@ function DraftItem({ draft, mine, onRekey, onCancelled }: { draft: DraftDto; min
   return (
     <li className={draft.status === 'mismatch' ? 'mismatch' : undefined}>
       <div>
-        <strong>
-          {tpsLabel(draft.tps, m.tps)}
-        </strong>{' '}
-        · {contestShort(config, draft.contest)}
+        <strong>{tpsLabel(draft.tps, m.tps)}</strong> · {contestShort(config, draft.contest)}
       </div>
       <div className="muted small">
-        {m.caller}: {draft.caller.name} · {m.firstBy} {draft.firstActor.name} · <Time at={draft.createdAt} />
+        {m.caller}: {draft.caller.name} · {m.firstBy} {draft.firstActor.name} ·{' '}
+        <Time at={draft.createdAt} />
         {draft.status === 'mismatch' && (
           <span className="pill conflict">
             {m.mismatchFlag} ×{draft.attempts}
           </span>
         )}
       </div>
-      {mine ? <div className="muted small">{m.yourDraft}</div> : <button type="button" className="small-button" onClick={onRekey}>{m.rekey}</button>}
+      {mine ? (
+        <div className="muted small">{m.yourDraft}</div>
+      ) : (
+        <button type="button" className="small-button" onClick={onRekey}>
+          {m.rekey}
+        </button>
+      )}
       {canCancel &&
         (cancelling ? (
           <div className="inline-form">
-            <input aria-label={m.cancelReason} placeholder={m.cancelReason} value={reason} onChange={(e) => setReason(e.target.value)} />
+            <input
+              aria-label={m.cancelReason}
+              placeholder={m.cancelReason}
+              value={reason}
+              onChange={(e) => setReason(e.target.value)}
+            />
             <button
               type="button"
               className="small-button"
               onClick={() =>
-                void post(`/console/drafts/${draft.id}/cancel`, { reason }).then(onCancelled, (e: unknown) => setError(e instanceof Error ? e.message : String(e)))
+                void post(`/console/drafts/${draft.id}/cancel`, { reason }).then(
+                  onCancelled,
+                  (e: unknown) => setError(e instanceof Error ? e.message : String(e)),
+                )
               }
             >
               {m.apply}

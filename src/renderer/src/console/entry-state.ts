@@ -9,7 +9,9 @@ import type { TpsEntry } from './tps-entry'
 
 export type Step = 'form' | 'readback' | 'saving' | 'done'
 
-export type Outcome = { kind: 'result'; answer: ResultAnswer } | { kind: 'draft'; draft: DraftDto; warnings: IssueDto[] }
+export type Outcome =
+  | { kind: 'result'; answer: ResultAnswer }
+  | { kind: 'draft'; draft: DraftDto; warnings: IssueDto[] }
 
 export interface EntryState {
   /** A held first keying being re-keyed blind by a second operator, or null. */
@@ -44,7 +46,16 @@ export type EntryAction =
    * Opened from the SMS screen: what could be read of a refused SMS. Without a TPS the search
    * starts at the reporter's own area (`searchStart`).
    */
-  | { type: 'prefill'; tps: TpsEntry | null; contest: ContestDto; values: SheetValues; callerName: string; callerPhone: string; note: string; searchStart: string }
+  | {
+      type: 'prefill'
+      tps: TpsEntry | null
+      contest: ContestDto
+      values: SheetValues
+      callerName: string
+      callerPhone: string
+      note: string
+      searchStart: string
+    }
   | { type: 'chooseContest'; contest: ContestDto }
   | { type: 'caller'; name?: string; phone?: string }
   | { type: 'note'; note: string }
@@ -88,20 +99,36 @@ export function entryReducer(state: EntryState, action: EntryAction): EntryState
     case 'reset':
       return initialEntry(state.contestId)
     case 'pickTps':
-      return { ...state, tps: action.tps, contestId: action.contest.id, values: action.values ?? emptySheet(action.contest) }
+      return {
+        ...state,
+        tps: action.tps,
+        contestId: action.contest.id,
+        values: action.values ?? emptySheet(action.contest),
+      }
     case 'prefill':
       return {
         ...state,
-        ...(action.tps ? { tps: action.tps, contestId: action.contest.id, values: action.values } : {}),
+        ...(action.tps
+          ? { tps: action.tps, contestId: action.contest.id, values: action.values }
+          : {}),
         searchStart: action.searchStart,
         callerName: action.callerName,
         callerPhone: action.callerPhone,
         note: action.note,
       }
     case 'chooseContest':
-      return { ...state, contestId: action.contest.id, values: emptySheet(action.contest), showErrors: false }
+      return {
+        ...state,
+        contestId: action.contest.id,
+        values: emptySheet(action.contest),
+        showErrors: false,
+      }
     case 'caller':
-      return { ...state, callerName: action.name ?? state.callerName, callerPhone: action.phone ?? state.callerPhone }
+      return {
+        ...state,
+        callerName: action.name ?? state.callerName,
+        callerPhone: action.phone ?? state.callerPhone,
+      }
     case 'note':
       return { ...state, note: action.note }
     case 'doubleEntry':
@@ -111,18 +138,35 @@ export function entryReducer(state: EntryState, action: EntryAction): EntryState
     case 'notReady':
       return { ...state, showErrors: true, error: action.error }
     case 'readBack':
-      return { ...state, showErrors: true, error: null, submissionId: action.submissionId, step: 'readback' }
+      return {
+        ...state,
+        showErrors: true,
+        error: null,
+        submissionId: action.submissionId,
+        step: 'readback',
+      }
     case 'back':
       return { ...state, step: 'form' }
     case 'saving':
       return { ...state, step: 'saving', error: null, serverFields: {} }
     case 'saved':
       // A verified re-keying matched: its earlier mismatch marks are settled.
-      return { ...state, outcome: action.outcome, step: 'done', ...(state.verify ? { mismatch: new Set<string>() } : {}) }
+      return {
+        ...state,
+        outcome: action.outcome,
+        step: 'done',
+        ...(state.verify ? { mismatch: new Set<string>() } : {}),
+      }
     case 'refused':
       return { ...state, serverFields: action.fields, error: action.error, step: 'form' }
     case 'mismatch':
-      return { ...state, mismatch: new Set(action.fields), error: action.error, showErrors: true, step: 'form' }
+      return {
+        ...state,
+        mismatch: new Set(action.fields),
+        error: action.error,
+        showErrors: true,
+        step: 'form',
+      }
     case 'nextContest': {
       const fresh = initialEntry(state.contestId)
       if (!state.tps) return fresh
@@ -131,7 +175,9 @@ export function entryReducer(state: EntryState, action: EntryAction): EntryState
         tps: state.tps,
         callerName: state.callerName,
         callerPhone: state.callerPhone,
-        ...(action.contest ? { contestId: action.contest.id, values: emptySheet(action.contest) } : {}),
+        ...(action.contest
+          ? { contestId: action.contest.id, values: emptySheet(action.contest) }
+          : {}),
       }
     }
     case 'startVerify':

@@ -1,13 +1,32 @@
 import type { PhotoDto } from '../../../shared/api'
 import type { HistoryEntryDto, TpsHistoryDto } from '../../../shared/console'
 import { formatCount, formatDateTimeWib, tpsLabel } from '../../../shared/format'
-import { ActorName, contestShort, ErrorLine, historyPath, Link, Loading, Photos, useConsole, useLiveData } from './common'
+import {
+  ActorName,
+  contestShort,
+  ErrorLine,
+  historyPath,
+  Link,
+  Loading,
+  Photos,
+  useConsole,
+  useLiveData,
+} from './common'
 import { useM, type ConsoleMessages } from './messages'
 import { sheetLines } from './sheet'
 import { useTpsIndex } from './tps-index'
 import { TpsSearch } from './tps-search'
 
-const HISTORY_EVENTS = ['result.accepted', 'result.conflict', 'result.updated', 'result.reviewed', 'conflict.resolved', 'draft.changed', 'tps.status', 'verification.changed']
+const HISTORY_EVENTS = [
+  'result.accepted',
+  'result.conflict',
+  'result.updated',
+  'result.reviewed',
+  'conflict.resolved',
+  'draft.changed',
+  'tps.status',
+  'verification.changed',
+]
 
 /** Every submission, decision and actor for one TPS, in time order (`/tps/:code`). */
 export function HistoryScreen() {
@@ -20,7 +39,14 @@ export function HistoryScreen() {
       <div className="card history-search">
         <h1>{m.historyTitle}</h1>
         <p className="muted">{m.historyHelp}</p>
-        {index && <TpsSearch index={index} onPick={(t) => navigate(historyPath(t.code))} autoFocus={!code} id="history-search" />}
+        {index && (
+          <TpsSearch
+            index={index}
+            onPick={(t) => navigate(historyPath(t.code))}
+            autoFocus={!code}
+            id="history-search"
+          />
+        )}
       </div>
       {code && <History code={code} />}
     </section>
@@ -52,10 +78,30 @@ function fieldLabel(field: string, m: ConsoleMessages): string {
 /** What the audit log says beyond the reason, in words where we know the action. */
 function AuditDetail({ e }: { e: HistoryEntryDto }) {
   const m = useM()
-  const d = (e.detail ?? {}) as { status?: string; errors?: string[]; fields?: string[]; mergedInto?: string; category?: string; urgency?: string; id?: number }
-  if (e.action === 'desa.verification' && d.status) return <div>{m.verifyStatus[d.status] ?? d.status}</div>
-  if (e.action === 'tps.status' && d.status) return <div>{m.statuses[d.status] ?? d.status}{d.mergedInto ? ` → ${d.mergedInto}` : ''}</div>
-  if (e.action === 'draft.mismatch' && d.fields) return <div>{m.mismatchFlag}: {d.fields.map((f) => fieldLabel(f, m)).join(', ')}</div>
+  const d = (e.detail ?? {}) as {
+    status?: string
+    errors?: string[]
+    fields?: string[]
+    mergedInto?: string
+    category?: string
+    urgency?: string
+    id?: number
+  }
+  if (e.action === 'desa.verification' && d.status)
+    return <div>{m.verifyStatus[d.status] ?? d.status}</div>
+  if (e.action === 'tps.status' && d.status)
+    return (
+      <div>
+        {m.statuses[d.status] ?? d.status}
+        {d.mergedInto ? ` → ${d.mergedInto}` : ''}
+      </div>
+    )
+  if (e.action === 'draft.mismatch' && d.fields)
+    return (
+      <div>
+        {m.mismatchFlag}: {d.fields.map((f) => fieldLabel(f, m)).join(', ')}
+      </div>
+    )
   if (e.action === 'result.rejected' && d.errors) {
     // Stored as "field:code" (e.g. "votes.1:required"): shown as "Paslon 1 wajib diisi".
     const said = d.errors.map((x) => {
@@ -78,14 +124,21 @@ function AuditDetail({ e }: { e: HistoryEntryDto }) {
   if (e.reason || e.detail == null || typeof e.detail !== 'object') return null
   // Anything else: its short plain values (file hashes and nested data stay in the audit log).
   const parts = Object.entries(e.detail as Record<string, unknown>)
-    .filter(([, v]) => (typeof v === 'string' && v.length <= 40) || typeof v === 'number' || typeof v === 'boolean')
+    .filter(
+      ([, v]) =>
+        (typeof v === 'string' && v.length <= 40) ||
+        typeof v === 'number' ||
+        typeof v === 'boolean',
+    )
     .map(([k, v]) => `${k}: ${String(v)}`)
   return parts.length > 0 ? <div className="muted">{parts.join(' · ')}</div> : null
 }
 
 /** The photos sent for this TPS (every contest), shown with its results. */
 function TpsPhotos({ code }: { code: string }) {
-  const photos = useLiveData<{ photos: PhotoDto[] }>(`/photos?tps=${encodeURIComponent(code)}`, ['photo.added'])
+  const photos = useLiveData<{ photos: PhotoDto[] }>(`/photos?tps=${encodeURIComponent(code)}`, [
+    'photo.added',
+  ])
   // Photos belong to the intake feature: a desk without it (404) simply has none to show.
   if (photos.error) return photos.error.status === 404 ? null : <ErrorLine error={photos.error} />
   if (!photos.data) return null
@@ -104,13 +157,15 @@ function History({ code }: { code: string }) {
         <h2>
           {tpsLabel(tps, m.tps)}{' '}
           <span className="muted">
-            · {m.kecamatan} {tps.kecamatanName} · {tps.code} · {m.dpt} {formatCount(tps.dpt)} · {m.statuses[tps.status]}
+            · {m.kecamatan} {tps.kecamatanName} · {tps.code} · {m.dpt} {formatCount(tps.dpt)} ·{' '}
+            {m.statuses[tps.status]}
             {tps.statusReason ? ` (${tps.statusReason})` : ''}
           </span>
         </h2>
         {openConflicts.length > 0 && (
           <p className="warn-note">
-            {m.openConflictsHere}: {openConflicts.map((id) => `#${id}`).join(', ')} — <Link to="/tinjau">{m.navReview}</Link>
+            {m.openConflictsHere}: {openConflicts.map((id) => `#${id}`).join(', ')} —{' '}
+            <Link to="/tinjau">{m.navReview}</Link>
           </p>
         )}
         <h3>{m.currentResults}</h3>
@@ -156,12 +211,18 @@ function History({ code }: { code: string }) {
           </thead>
           <tbody>
             {entries.map((e, i) => (
-              <tr key={i} className={`kind-${e.kind} action-${e.action.replace(/\./g, '-')}`} data-action={e.action}>
+              <tr
+                key={i}
+                className={`kind-${e.kind} action-${e.action.replace(/\./g, '-')}`}
+                data-action={e.action}
+              >
                 <td className="nowrap">{formatDateTimeWib(e.at)}</td>
                 <td>{e.contest ? contestShort(config, e.contest) : '—'}</td>
                 <td>
                   <strong>{describe(e, m)}</strong>
-                  {e.channel && <div className="muted small">{m.channels[e.channel] ?? e.channel}</div>}
+                  {e.channel && (
+                    <div className="muted small">{m.channels[e.channel] ?? e.channel}</div>
+                  )}
                 </td>
                 <td>
                   <ActorName actor={e.actor} />
@@ -169,7 +230,11 @@ function History({ code }: { code: string }) {
                 <td className="small">
                   {e.sheet && (
                     <div className="sheet-inline">
-                      {sheetLines(config.contests.find((c) => c.id === e.contest), e.sheet, m)
+                      {sheetLines(
+                        config.contests.find((c) => c.id === e.contest),
+                        e.sheet,
+                        m,
+                      )
                         .filter((l) => l.n !== null && l.key !== 'total')
                         .map((l) => `${l.label} ${formatCount(l.n!)}`)
                         .join(' · ')}

@@ -2,19 +2,44 @@ import { useEffect, useState } from 'react'
 import type { IncidentDto, ProgressDto } from '../../../shared/api'
 import type { BackupStatusDto } from '../../../shared/backup'
 import type { ConsoleSummaryDto } from '../../../shared/console'
-import { formatCount, formatDateTimeWib, formatTimeWib, formatTpsNumber } from '../../../shared/format'
+import {
+  formatCount,
+  formatDateTimeWib,
+  formatTimeWib,
+  formatTpsNumber,
+} from '../../../shared/format'
 import { api, ApiFailure } from '../api'
-import { contestShort, durationSince, ErrorLine, Link, Loading, Photos, post, Time, useConsole, useLiveData, historyPath } from './common'
+import {
+  contestShort,
+  durationSince,
+  ErrorLine,
+  Link,
+  Loading,
+  Photos,
+  post,
+  Time,
+  useConsole,
+  useLiveData,
+  historyPath,
+} from './common'
 import { useM } from './messages'
 import { ReentryPanel } from './reentry-panel'
 
-const pct = (n: number) => n.toLocaleString('id-ID', { minimumFractionDigits: 1, maximumFractionDigits: 1 })
+const pct = (n: number) =>
+  n.toLocaleString('id-ID', { minimumFractionDigits: 1, maximumFractionDigits: 1 })
 
 /** Console home: progress per contest, what waits for a decision, last arrivals, incidents. Live. */
 export function HomeScreen() {
   const m = useM()
   const { config } = useConsole()
-  const progress = useLiveData<ProgressDto>('/progress', ['result.accepted', 'result.updated', 'tps.status', 'tps.imported', 'conflict.resolved', 'simulation.purged'])
+  const progress = useLiveData<ProgressDto>('/progress', [
+    'result.accepted',
+    'result.updated',
+    'tps.status',
+    'tps.imported',
+    'conflict.resolved',
+    'simulation.purged',
+  ])
   const summary = useLiveData<ConsoleSummaryDto>('/console/summary', [
     'result.accepted',
     'result.conflict',
@@ -25,7 +50,12 @@ export function HomeScreen() {
     'chase.called',
     'simulation.purged',
   ])
-  if (!progress.data || !summary.data) return progress.error || summary.error ? <ErrorLine error={progress.error ?? summary.error} /> : <Loading />
+  if (!progress.data || !summary.data)
+    return progress.error || summary.error ? (
+      <ErrorLine error={progress.error ?? summary.error} />
+    ) : (
+      <Loading />
+    )
   const p = progress.data
   const s = summary.data
   return (
@@ -87,17 +117,22 @@ export function HomeScreen() {
               {p.contests[0]?.kecamatan.map((k, i) =>
                 // A kecamatan without TPS in the registry (yet) is noise here.
                 p.contests.every((c) => c.kecamatan[i]!.expected === 0) ? null : (
-                <tr key={k.code}>
-                  <td>{k.name}</td>
-                  {p.contests.map((c) => {
-                    const row = c.kecamatan[i]!
-                    return (
-                      <td className="num" key={c.contest} title={`${formatCount(row.reported)} / ${formatCount(row.expected)}`}>
-                        {formatCount(row.reported)}/{formatCount(row.expected)} <span className="muted">({pct(row.percent)}%)</span>
-                      </td>
-                    )
-                  })}
-                </tr>
+                  <tr key={k.code}>
+                    <td>{k.name}</td>
+                    {p.contests.map((c) => {
+                      const row = c.kecamatan[i]!
+                      return (
+                        <td
+                          className="num"
+                          key={c.contest}
+                          title={`${formatCount(row.reported)} / ${formatCount(row.expected)}`}
+                        >
+                          {formatCount(row.reported)}/{formatCount(row.expected)}{' '}
+                          <span className="muted">({pct(row.percent)}%)</span>
+                        </td>
+                      )
+                    })}
+                  </tr>
                 ),
               )}
             </tbody>
@@ -123,18 +158,23 @@ export function HomeScreen() {
                   <tr key={a.seq} className={`outcome-${a.outcome}`}>
                     <td className="nowrap">{formatTimeWib(a.at).replace(' WIB', '')}</td>
                     <td className="nowrap">
-                      <Link to={historyPath(a.tpsCode)}>{a.tps ? `${a.tps.desaName} ${formatTpsNumber(a.tps.number)}` : a.tpsCode}</Link>
+                      <Link to={historyPath(a.tpsCode)}>
+                        {a.tps ? `${a.tps.desaName} ${formatTpsNumber(a.tps.number)}` : a.tpsCode}
+                      </Link>
                       {a.tps && <div className="muted small">{a.tps.kecamatanName}</div>}
                     </td>
                     <td>{contestShort(config, a.contest)}</td>
                     <td>
                       {a.actor.name}
                       <div className="muted small">
-                        {m.role[a.actor.role] ?? a.actor.role} · {m.channels[a.channel] ?? a.channel}
+                        {m.role[a.actor.role] ?? a.actor.role} ·{' '}
+                        {m.channels[a.channel] ?? a.channel}
                       </div>
                     </td>
                     <td>
-                      <span className={`pill ${a.outcome}`}>{m.outcomes[a.outcome] ?? a.outcome}</span>
+                      <span className={`pill ${a.outcome}`}>
+                        {m.outcomes[a.outcome] ?? a.outcome}
+                      </span>
                     </td>
                   </tr>
                 ))}
@@ -150,11 +190,15 @@ export function HomeScreen() {
 
 function Incidents() {
   const m = useM()
-  const incidents = useLiveData<{ incidents: IncidentDto[] }>('/incidents?limit=12', ['incident.created', 'incident.updated'])
+  const incidents = useLiveData<{ incidents: IncidentDto[] }>('/incidents?limit=12', [
+    'incident.created',
+    'incident.updated',
+  ])
   const [busy, setBusy] = useState<number | null>(null)
   const [error, setError] = useState<string | null>(null)
   // The incident endpoint belongs to the intake feature; a desk without it shows a plain note.
-  const unavailable = incidents.error && (incidents.error.status === 404 || incidents.error.status === 0)
+  const unavailable =
+    incidents.error && (incidents.error.status === 404 || incidents.error.status === 0)
   return (
     <article className="card scroll">
       <h2>{m.incidents}</h2>
@@ -171,11 +215,30 @@ function Incidents() {
           {incidents.data.incidents.map((i) => (
             <li key={i.id} className={`urgency-${i.urgency} status-${i.status}`}>
               <div className="incident-head">
-                <span className={`pill urgency-${i.urgency}`}>{m.urgency[i.urgency] ?? i.urgency}</span> <strong>{m.category[i.category] ?? i.category}</strong> · <Time at={i.at} /> ·{' '}
-                {i.tps ? <Link to={historyPath(i.tps)}>{i.regionName} {i.tps.slice(-3)}</Link> : i.regionName}
+                <span className={`pill urgency-${i.urgency}`}>
+                  {m.urgency[i.urgency] ?? i.urgency}
+                </span>{' '}
+                <strong>{m.category[i.category] ?? i.category}</strong> · <Time at={i.at} /> ·{' '}
+                {i.tps ? (
+                  <Link to={historyPath(i.tps)}>
+                    {i.regionName} {i.tps.slice(-3)}
+                  </Link>
+                ) : (
+                  i.regionName
+                )}
               </div>
               <div className="incident-text">{i.text}</div>
-              {i.photo && <Photos photos={[{ url: `/api/v1/photos/${encodeURIComponent(i.photo)}`, label: `${m.category[i.category] ?? i.category} · ${i.regionName}` }]} heading={false} />}
+              {i.photo && (
+                <Photos
+                  photos={[
+                    {
+                      url: `/api/v1/photos/${encodeURIComponent(i.photo)}`,
+                      label: `${m.category[i.category] ?? i.category} · ${i.regionName}`,
+                    },
+                  ]}
+                  heading={false}
+                />
+              )}
               {i.reporter && (
                 <div className="muted small">
                   {i.reporter.name} · {i.reporter.phone}
@@ -251,7 +314,11 @@ function BackupLine() {
   if (!status) return failed ? <p className="backup-line unknown">{m.backupUnknown}</p> : null
   const last = status.lastGood
   const recent = last ? Date.parse(status.now) - Date.parse(last.at) < 60_000 : false
-  const age = last ? (recent ? m.backupJustNow : m.backupAgo(durationSince(last.at, Date.parse(status.now), m.lang))) : null
+  const age = last
+    ? recent
+      ? m.backupJustNow
+      : m.backupAgo(durationSince(last.at, Date.parse(status.now), m.lang))
+    : null
   const text =
     status.state === 'off'
       ? m.backupOff
@@ -261,10 +328,21 @@ function BackupLine() {
           ? m.backupLast(formatDateTimeWib(last.at), age!)
           : m.backupNone
   return (
-    <p className={`backup-line state-${status.state}${status.alarm ? ' alarm' : ''}`} role={status.alarm ? 'alert' : 'status'} data-state={status.state}>
+    <p
+      className={`backup-line state-${status.state}${status.alarm ? ' alarm' : ''}`}
+      role={status.alarm ? 'alert' : 'status'}
+      data-state={status.state}
+    >
       <strong>{status.alarm ? m.backupAlarm : m.backup}</strong> {text}
-      {status.state === 'stale' && last ? ` — ${m.backupStale(Math.round((2 * status.intervalSeconds) / 60))}` : ''}
-      {status.lastError && status.state !== 'missing' ? <span className="backup-error"> · {m.backupFailed}: {status.lastError.message}</span> : null}
+      {status.state === 'stale' && last
+        ? ` — ${m.backupStale(Math.round((2 * status.intervalSeconds) / 60))}`
+        : ''}
+      {status.lastError && status.state !== 'missing' ? (
+        <span className="backup-error">
+          {' '}
+          · {m.backupFailed}: {status.lastError.message}
+        </span>
+      ) : null}
       {status.dir && status.state !== 'missing' ? (
         <span className="muted small">
           {' '}

@@ -43,7 +43,8 @@ export function LanScreen() {
           <strong>{m.discovery}:</strong>{' '}
           {d.discovery.enabled ? (
             <>
-              {m.advertising} “{d.discovery.name}” ({d.discovery.type}){d.discovery.error && <span className="error"> — {d.discovery.error}</span>}
+              {m.advertising} “{d.discovery.name}” ({d.discovery.type})
+              {d.discovery.error && <span className="error"> — {d.discovery.error}</span>}
             </>
           ) : (
             m.discoveryOff
@@ -51,15 +52,24 @@ export function LanScreen() {
           · {m.otherDesks}:{' '}
           {d.discovery.peers.length === 0
             ? m.noOtherDesks
-            : d.discovery.peers.map((p) => `${p.name} (${p.addresses.join(', ') || p.host}:${p.port})`).join('; ')}
+            : d.discovery.peers
+                .map((p) => `${p.name} (${p.addresses.join(', ') || p.host}:${p.port})`)
+                .join('; ')}
         </p>
         {d.discovery.peers.length > 0 && <p className="warn-note">{m.otherDeskWarning}</p>}
       </div>
       <div className="lan-addresses">
         {d.addresses.map((a) => (
-          <article className="card lan-address" key={`${a.interface}-${a.address}`} data-address={a.address}>
+          <article
+            className="card lan-address"
+            key={`${a.interface}-${a.address}`}
+            data-address={a.address}
+          >
             <h2>
-              {a.url} <span className="muted small">({m.interfaceLabel} {a.interface})</span>
+              {a.url}{' '}
+              <span className="muted small">
+                ({m.interfaceLabel} {a.interface})
+              </span>
             </h2>
             <div className="qr-pair">
               <figure>

@@ -17,10 +17,19 @@ const id = {
   navBoard: 'Papan dinding ↗',
   shortcutHint: 'Alt+angka untuk pindah layar',
   signedInAs: 'Masuk sebagai',
-  role: { admin: 'admin', supervisor: 'supervisor', operator: 'operator', reporter: 'pelapor', display: 'tampilan', system: 'sistem', unknown: '?' } as Record<string, string>,
+  role: {
+    admin: 'admin',
+    supervisor: 'supervisor',
+    operator: 'operator',
+    reporter: 'pelapor',
+    display: 'tampilan',
+    system: 'sistem',
+    unknown: '?',
+  } as Record<string, string>,
   live: 'Langsung',
   disconnected: 'Koneksi terputus sejak',
-  deskRestored: 'Desk dipulihkan — periksa Beranda: laporan telepon yang belum ada di desk ini tercantum di sana',
+  deskRestored:
+    'Desk dipulihkan — periksa Beranda: laporan telepon yang belum ada di desk ini tercantum di sana',
   dismiss: 'Tutup',
   loading: 'Memuat…',
   retry: 'Coba lagi',
@@ -45,8 +54,10 @@ const id = {
   backup: 'Cadangan:',
   backupAlarm: 'CADANGAN BERMASALAH:',
   backupUnknown: 'Keadaan cadangan tidak bisa dibaca.',
-  backupOff: 'cadangan otomatis tidak aktif. Jalankan desk dengan --backup-dir FOLDER (diska kedua atau USB).',
-  backupMissing: (dir: string) => `folder cadangan ${dir} tidak ditemukan (USB/diska dicabut?). Pasang lagi atau ganti folder.`,
+  backupOff:
+    'cadangan otomatis tidak aktif. Jalankan desk dengan --backup-dir FOLDER (diska kedua atau USB).',
+  backupMissing: (dir: string) =>
+    `folder cadangan ${dir} tidak ditemukan (USB/diska dicabut?). Pasang lagi atau ganti folder.`,
   backupLast: (at: string, age: string) => `terakhir berhasil ${at} (${age}), diperiksa utuh.`,
   backupJustNow: 'baru saja',
   backupAgo: (age: string) => `${age} lalu`,
@@ -57,14 +68,23 @@ const id = {
   simulatedData: 'Data simulasi',
   noSimulatedData: 'Tidak ada data simulasi di desk ini.',
   simulatedFound: 'Simulator atau demo meninggalkan data di desk ini:',
-  purgeKeeps: 'Tetap tersimpan: log kiriman, log penolakan, log audit (hanya-tambah) dan snapshot beku.',
+  purgeKeeps:
+    'Tetap tersimpan: log kiriman, log penolakan, log audit (hanya-tambah) dan snapshot beku.',
   purgeButton: 'Hapus data simulasi…',
   purgeConfirmTitle: 'Yakin?',
-  purgeConfirmText: 'Semua yang tercantum di atas dihapus dari desk, papan, /publik dan rekap. Tidak bisa dibatalkan.',
+  purgeConfirmText:
+    'Semua yang tercantum di atas dihapus dari desk, papan, /publik dan rekap. Tidak bisa dibatalkan.',
   purgeYes: 'Ya, hapus data simulasi',
-  purgeDone: (results: number, accounts: number) => `Data simulasi dihapus: ${results.toLocaleString('id-ID')} hasil, ${accounts.toLocaleString('id-ID')} akun. Tercatat di log audit.`,
+  purgeDone: (results: number, accounts: number) =>
+    `Data simulasi dihapus: ${results.toLocaleString('id-ID')} hasil, ${accounts.toLocaleString('id-ID')} akun. Tercatat di log audit.`,
   markHandled: 'Tandai ditangani',
-  category: { keamanan: 'keamanan', logistik: 'logistik', cuaca: 'cuaca/bencana', protes: 'protes/sengketa', lainnya: 'lainnya' } as Record<string, string>,
+  category: {
+    keamanan: 'keamanan',
+    logistik: 'logistik',
+    cuaca: 'cuaca/bencana',
+    protes: 'protes/sengketa',
+    lainnya: 'lainnya',
+  } as Record<string, string>,
   urgency: { rendah: 'rendah', sedang: 'sedang', tinggi: 'tinggi' } as Record<string, string>,
   handled: 'ditangani',
   nothingYet: 'Belum ada.',
@@ -77,8 +97,17 @@ const id = {
   channel: 'Saluran',
   who: 'Oleh',
   outcome: 'Hasil',
-  outcomes: { accepted: 'diterima', duplicate: 'sama/ulang', conflict: 'konflik' } as Record<string, string>,
-  channels: { web: 'web', api: 'API', telepon: 'telepon', simulasi: 'simulasi', tinjau: 'tinjau' } as Record<string, string>,
+  outcomes: { accepted: 'diterima', duplicate: 'sama/ulang', conflict: 'konflik' } as Record<
+    string,
+    string
+  >,
+  channels: {
+    web: 'web',
+    api: 'API',
+    telepon: 'telepon',
+    simulasi: 'simulasi',
+    tinjau: 'tinjau',
+  } as Record<string, string>,
   // entry
   entryTitle: 'Entri hasil lewat telepon',
   findTps: 'Cari TPS (kode, desa atau kecamatan)',
@@ -88,7 +117,8 @@ const id = {
   chooseContest: 'Pemilihan',
   alreadyReported: 'sudah ada hasil',
   notReported: 'belum',
-  reportedNote: 'TPS ini sudah punya hasil untuk pemilihan ini: entri yang berbeda akan ditahan sebagai konflik untuk supervisor.',
+  reportedNote:
+    'TPS ini sudah punya hasil untuk pemilihan ini: entri yang berbeda akan ditahan sebagai konflik untuk supervisor.',
   inactiveTps: 'TPS ini tidak aktif',
   caller: 'Penelepon',
   callerName: 'Nama penelepon',
@@ -111,7 +141,8 @@ const id = {
   doubleEntry: 'Entri ganda: operator lain mengetik ulang tanpa melihat angka ini',
   toReadBack: 'Baca ulang (Enter)',
   readBackTitle: 'Bacakan ulang kepada penelepon',
-  readBackHelp: 'Bacakan setiap angka beserta terbilangnya. Simpan hanya bila penelepon membenarkan semuanya.',
+  readBackHelp:
+    'Bacakan setiap angka beserta terbilangnya. Simpan hanya bila penelepon membenarkan semuanya.',
   field: 'Isian',
   number: 'Angka',
   words: 'Terbilang',
@@ -123,7 +154,8 @@ const id = {
   savedAccepted: 'Diterima',
   savedDuplicate: 'Sama dengan hasil yang sudah ada (tidak ada yang berubah)',
   savedConflict: 'Berbeda dengan hasil yang sudah ada: ditahan sebagai konflik untuk supervisor',
-  savedDraft: 'Entri pertama tersimpan. Minta operator lain mengetik ulang dari daftar "Menunggu entri kedua".',
+  savedDraft:
+    'Entri pertama tersimpan. Minta operator lain mengetik ulang dari daftar "Menunggu entri kedua".',
   receipt: 'Tanda terima',
   warnings: 'Peringatan',
   nextContest: 'Pemilihan berikutnya di TPS ini (Enter)',
@@ -132,17 +164,24 @@ const id = {
   newEntry: 'Entri baru',
   required: 'wajib diisi',
   wholeNumber: 'harus bilangan bulat 0 atau lebih',
-  validMismatch: (typed: string, sum: string) => `Jumlah suara sah dibacakan ${typed}, tetapi jumlah suara paslon ${sum}`,
-  totalMismatch: (typed: string, sum: string) => `Jumlah dibacakan ${typed}, tetapi suara sah + tidak sah ${sum}`,
-  votersMismatch: (typed: string, sum: string) => `Jumlah dibacakan ${typed}, tetapi DPT + DPTb + DPK ${sum}`,
+  validMismatch: (typed: string, sum: string) =>
+    `Jumlah suara sah dibacakan ${typed}, tetapi jumlah suara paslon ${sum}`,
+  totalMismatch: (typed: string, sum: string) =>
+    `Jumlah dibacakan ${typed}, tetapi suara sah + tidak sah ${sum}`,
+  votersMismatch: (typed: string, sum: string) =>
+    `Jumlah dibacakan ${typed}, tetapi DPT + DPTb + DPK ${sum}`,
   votersPartial: 'Isi ketiganya (DPT, DPTb, DPK) atau kosongkan semuanya',
   overCapacity: (max: number) => `Melebihi kapasitas satu TPS (${formatCount(max)})`,
-  warnTotalVsVoters: (total: string, voters: string) => `Suara sah + tidak sah (${total}) tidak sama dengan pengguna hak pilih (${voters})`,
+  warnTotalVsVoters: (total: string, voters: string) =>
+    `Suara sah + tidak sah (${total}) tidak sama dengan pengguna hak pilih (${voters})`,
   warnOverDpt: (n: string, dpt: string) => `Partisipasi di atas 100%: ${n} dari DPT ${dpt}`,
-  warnOverTypical: (n: string, max: string) => `${n} suara: lebih dari ${max}, ukuran wajar satu TPS`,
+  warnOverTypical: (n: string, max: string) =>
+    `${n} suara: lebih dari ${max}, ukuran wajar satu TPS`,
   warnZero: 'Tidak ada suara sama sekali; pastikan TPS ini sudah dihitung',
-  warnInvalidHigh: (n: string, total: string, percent: number) => `Suara tidak sah ${n} dari ${total} suara: lebih dari ${percent}%`,
-  warnTurnoutLow: (n: string, dpt: string) => `Partisipasi sangat rendah: ${n} suara dari DPT ${dpt}`,
+  warnInvalidHigh: (n: string, total: string, percent: number) =>
+    `Suara tidak sah ${n} dari ${total} suara: lebih dari ${percent}%`,
+  warnTurnoutLow: (n: string, dpt: string) =>
+    `Partisipasi sangat rendah: ${n} suara dari DPT ${dpt}`,
   warnUnanimous: (n: string, pair: string) => `Semua ${n} suara sah untuk ${pair}`,
   fixErrors: 'Perbaiki isian yang ditandai merah dulu.',
   followsFrom: (field: string) => `ikut tidak cocok karena ${field} salah: perbaiki itu dulu`,
@@ -152,13 +191,15 @@ const id = {
   rekeyTitle: 'Entri kedua (buta): ketik ulang dari penelepon',
   firstBy: 'Entri pertama oleh',
   mismatchFlag: 'tidak cocok',
-  mismatchSaved: 'Tidak cocok dengan entri pertama. Tidak disimpan. Isian yang berbeda ditandai: tanyakan lagi ke penelepon.',
+  mismatchSaved:
+    'Tidak cocok dengan entri pertama. Tidak disimpan. Isian yang berbeda ditandai: tanyakan lagi ke penelepon.',
   cancelDraft: 'Batalkan',
   cancelReason: 'Alasan pembatalan',
   yourDraft: 'entri Anda: operator lain yang mengetik ulang',
   // chase
   chaseTitle: 'Belum lapor',
-  chaseHelp: 'Desa yang TPS-nya belum lengkap dan siapa yang ditelepon: pelapor desa, lalu petugas kecamatan. Yang paling lama diam di atas. Catat setiap panggilan agar tidak ada yang ditelepon dua kali.',
+  chaseHelp:
+    'Desa yang TPS-nya belum lengkap dan siapa yang ditelepon: pelapor desa, lalu petugas kecamatan. Yang paling lama diam di atas. Catat setiap panggilan agar tidak ada yang ditelepon dua kali.',
   filterKecamatan: 'Kecamatan',
   allKecamatan: 'Semua kecamatan',
   search: 'Cari',
@@ -170,7 +211,10 @@ const id = {
   ago: (m: string) => `${m} lalu`,
   lastCall: 'Panggilan terakhir',
   called: 'Sudah ditelepon',
-  callOutcome: { reached: 'tersambung', no_answer: 'tidak diangkat', other: 'lainnya' } as Record<string, string>,
+  callOutcome: { reached: 'tersambung', no_answer: 'tidak diangkat', other: 'lainnya' } as Record<
+    string,
+    string
+  >,
   callNote: 'Catatan panggilan',
   callOutcomeLabel: 'Hasil panggilan',
   chooseOutcome: 'Pilih hasil panggilan dulu: tersambung, tidak diangkat atau lainnya.',
@@ -207,7 +251,8 @@ const id = {
   reason: 'Alasan (wajib, tertulis di log audit)',
   reasonShort: 'Alasan wajib ditulis (minimal 5 karakter).',
   decideButton: 'Putuskan',
-  onlySupervisor: 'Hanya supervisor atau admin yang bisa memutuskan. Anda bisa melihat dan menelepon.',
+  onlySupervisor:
+    'Hanya supervisor atau admin yang bisa memutuskan. Anda bisa melihat dan menelepon.',
   confirmFlag: 'Benarkan (angka memang begitu)',
   correctFlag: 'Koreksi angka',
   decided: 'Keputusan tersimpan.',
@@ -235,7 +280,8 @@ const id = {
   assignSupervisor: 'Pilih supervisor',
   assign: 'Tugaskan',
   assignedTo: 'ditugaskan ke',
-  assignedElsewhere: (kecamatan: string, name: string) => `Konflik Kec. ${kecamatan} ditugaskan ke ${name}: hanya dia atau admin yang memutuskan.`,
+  assignedElsewhere: (kecamatan: string, name: string) =>
+    `Konflik Kec. ${kecamatan} ditugaskan ke ${name}: hanya dia atau admin yang memutuskan.`,
   openHistory: 'Riwayat TPS',
   verifyStatus: { verified: 'terverifikasi', flagged: 'ditandai' } as Record<string, string>,
   tpsActive: 'TPS aktif',
@@ -280,7 +326,10 @@ const id = {
     voters_sum: 'tidak sama dengan DPT + DPTb + DPK',
     over_capacity: 'melebihi kapasitas satu TPS',
   } as Record<string, string>,
-  review: { none: 'wajar', flagged: 'menunggu tinjauan', confirmed: 'sudah ditinjau' } as Record<string, string>,
+  review: { none: 'wajar', flagged: 'menunggu tinjauan', confirmed: 'sudah ditinjau' } as Record<
+    string,
+    string
+  >,
   openConflictsHere: 'Konflik terbuka',
   // registry
   registryTitle: 'Daftar TPS',
@@ -314,14 +363,16 @@ const id = {
   codeOnce: 'Kode akses — catat atau cetak sekarang, tidak akan ditampilkan lagi:',
   credentialSheet: 'Lembar kredensial (cetak)',
   credentialHint: 'Kode yang dibuat di sini ikut tercetak di lembar kredensial tab ini.',
-  confirmRevoke: (n: string) => `Cabut kode akses ${n}? Ia tidak bisa masuk lagi sampai diberi kode baru.`,
+  confirmRevoke: (n: string) =>
+    `Cabut kode akses ${n}? Ia tidak bisa masuk lagi sampai diberi kode baru.`,
   confirmReissue: (n: string) => `Buat kode baru untuk ${n}? Kode lama langsung tidak berlaku.`,
   allRoles: 'Semua peran',
   count: (n: string) => `${n} orang`,
   // lan
   lanTitle: 'Desk di jaringan (LAN)',
   lanHelp: 'Ponsel pelapor dan papan dinding membuka alamat ini di jaringan yang sama.',
-  notReachable: 'Desk hanya melayani alamat lokal (127.0.0.1): ponsel tidak bisa menjangkaunya. Jalankan ulang dengan --host 0.0.0.0.',
+  notReachable:
+    'Desk hanya melayani alamat lokal (127.0.0.1): ponsel tidak bisa menjangkaunya. Jalankan ulang dengan --host 0.0.0.0.',
   noAddresses: 'Komputer ini tidak punya alamat jaringan (IPv4). Sambungkan ke Wi-Fi/LAN.',
   interfaceLabel: 'Antarmuka',
   formForPhones: 'Formulir pelapor (/lapor)',
@@ -354,7 +405,15 @@ const en: ConsoleMessages = {
   navBoard: 'Wall board ↗',
   shortcutHint: 'Alt+number switches screens',
   signedInAs: 'Signed in as',
-  role: { admin: 'admin', supervisor: 'supervisor', operator: 'operator', reporter: 'reporter', display: 'display', system: 'system', unknown: '?' },
+  role: {
+    admin: 'admin',
+    supervisor: 'supervisor',
+    operator: 'operator',
+    reporter: 'reporter',
+    display: 'display',
+    system: 'system',
+    unknown: '?',
+  },
   live: 'Live',
   disconnected: 'Disconnected since',
   deskRestored: 'Desk restored — check Home: phoned-in reports this desk lacks are listed there',
@@ -381,8 +440,10 @@ const en: ConsoleMessages = {
   backup: 'Backup:',
   backupAlarm: 'BACKUP PROBLEM:',
   backupUnknown: 'Backup state cannot be read.',
-  backupOff: 'automatic backups are off. Start the desk with --backup-dir FOLDER (a second disk or USB stick).',
-  backupMissing: (dir: string) => `backup folder ${dir} not found (USB stick or disk removed?). Plug it back or choose another folder.`,
+  backupOff:
+    'automatic backups are off. Start the desk with --backup-dir FOLDER (a second disk or USB stick).',
+  backupMissing: (dir: string) =>
+    `backup folder ${dir} not found (USB stick or disk removed?). Plug it back or choose another folder.`,
   backupLast: (at: string, age: string) => `last good ${at} (${age}), integrity checked.`,
   backupJustNow: 'just now',
   backupAgo: (age: string) => `${age} ago`,
@@ -396,11 +457,19 @@ const en: ConsoleMessages = {
   purgeKeeps: 'Kept: the submission, refusal and audit logs (append-only) and frozen snapshots.',
   purgeButton: 'Remove simulated data…',
   purgeConfirmTitle: 'Sure?',
-  purgeConfirmText: 'Everything listed above is removed from the desk, the board, /publik and the recap. This cannot be undone.',
+  purgeConfirmText:
+    'Everything listed above is removed from the desk, the board, /publik and the recap. This cannot be undone.',
   purgeYes: 'Yes, remove simulated data',
-  purgeDone: (results: number, accounts: number) => `Simulated data removed: ${results.toLocaleString('en-GB')} results, ${accounts.toLocaleString('en-GB')} accounts. Recorded in the audit log.`,
+  purgeDone: (results: number, accounts: number) =>
+    `Simulated data removed: ${results.toLocaleString('en-GB')} results, ${accounts.toLocaleString('en-GB')} accounts. Recorded in the audit log.`,
   markHandled: 'Mark handled',
-  category: { keamanan: 'security', logistik: 'logistics', cuaca: 'weather/disaster', protes: 'protest/dispute', lainnya: 'other' },
+  category: {
+    keamanan: 'security',
+    logistik: 'logistics',
+    cuaca: 'weather/disaster',
+    protes: 'protest/dispute',
+    lainnya: 'other',
+  },
   urgency: { rendah: 'low', sedang: 'medium', tinggi: 'high' },
   handled: 'handled',
   nothingYet: 'Nothing yet.',
@@ -423,7 +492,8 @@ const en: ConsoleMessages = {
   chooseContest: 'Contest',
   alreadyReported: 'has a result',
   notReported: 'not yet',
-  reportedNote: 'This TPS already has a result for this contest: a different entry will be held as a conflict for a supervisor.',
+  reportedNote:
+    'This TPS already has a result for this contest: a different entry will be held as a conflict for a supervisor.',
   inactiveTps: 'This TPS is not active',
   caller: 'Caller',
   callerName: 'Caller’s name',
@@ -446,7 +516,8 @@ const en: ConsoleMessages = {
   doubleEntry: 'Double entry: another operator re-keys without seeing these numbers',
   toReadBack: 'Read back (Enter)',
   readBackTitle: 'Read back to the caller',
-  readBackHelp: 'Read every number with its Indonesian words (terbilang): the caller speaks Indonesian. Save only when the caller confirms them all.',
+  readBackHelp:
+    'Read every number with its Indonesian words (terbilang): the caller speaks Indonesian. Save only when the caller confirms them all.',
   field: 'Field',
   number: 'Number',
   words: 'Terbilang (in words)',
@@ -458,7 +529,8 @@ const en: ConsoleMessages = {
   savedAccepted: 'Accepted',
   savedDuplicate: 'Same as the result already held (nothing changed)',
   savedConflict: 'Differs from the result already held: held as a conflict for a supervisor',
-  savedDraft: 'First entry saved. Ask another operator to re-key it from "Waiting for second entry".',
+  savedDraft:
+    'First entry saved. Ask another operator to re-key it from "Waiting for second entry".',
   receipt: 'Receipt',
   warnings: 'Warnings',
   nextContest: 'Next contest at this TPS (Enter)',
@@ -472,7 +544,8 @@ const en: ConsoleMessages = {
   votersMismatch: (typed, sum) => `Total read as ${typed}, but DPT + DPTb + DPK is ${sum}`,
   votersPartial: 'Fill all three (DPT, DPTb, DPK) or leave all empty',
   overCapacity: (max) => `Above what one TPS can hold (${max.toLocaleString('en-US')})`,
-  warnTotalVsVoters: (total, voters) => `Valid + invalid (${total}) differs from voters (${voters})`,
+  warnTotalVsVoters: (total, voters) =>
+    `Valid + invalid (${total}) differs from voters (${voters})`,
   warnOverDpt: (n, dpt) => `Turnout above 100%: ${n} of DPT ${dpt}`,
   warnOverTypical: (n, max) => `${n} votes: more than ${max}, the usual size of a TPS`,
   warnZero: 'No votes at all; make sure this TPS has been counted',
@@ -487,12 +560,14 @@ const en: ConsoleMessages = {
   rekeyTitle: 'Second entry (blind): key it again from the caller',
   firstBy: 'First entry by',
   mismatchFlag: 'mismatch',
-  mismatchSaved: 'Does not match the first entry. Not saved. The differing fields are marked: ask the caller again.',
+  mismatchSaved:
+    'Does not match the first entry. Not saved. The differing fields are marked: ask the caller again.',
   cancelDraft: 'Cancel',
   cancelReason: 'Reason for cancelling',
   yourDraft: 'your entry: another operator re-keys it',
   chaseTitle: 'Not reported',
-  chaseHelp: 'Reporters with TPS still missing, longest silent first. Log every call so nobody is called twice.',
+  chaseHelp:
+    'Reporters with TPS still missing, longest silent first. Log every call so nobody is called twice.',
   filterKecamatan: 'District',
   allKecamatan: 'All districts',
   search: 'Search',
@@ -568,7 +643,8 @@ const en: ConsoleMessages = {
   assignSupervisor: 'Choose a supervisor',
   assign: 'Assign',
   assignedTo: 'assigned to',
-  assignedElsewhere: (kecamatan: string, name: string) => `Conflicts of ${kecamatan} district are assigned to ${name}: only they or an admin decide.`,
+  assignedElsewhere: (kecamatan: string, name: string) =>
+    `Conflicts of ${kecamatan} district are assigned to ${name}: only they or an admin decide.`,
   openHistory: 'TPS history',
   verifyStatus: { verified: 'verified', flagged: 'flagged' },
   tpsActive: 'Active TPS',
@@ -649,7 +725,8 @@ const en: ConsoleMessages = {
   count: (n) => `${n} people`,
   lanTitle: 'The desk on the network (LAN)',
   lanHelp: 'Reporters’ phones and wall boards open these addresses on the same network.',
-  notReachable: 'The desk listens on the local address only (127.0.0.1): phones cannot reach it. Restart it with --host 0.0.0.0.',
+  notReachable:
+    'The desk listens on the local address only (127.0.0.1): phones cannot reach it. Restart it with --host 0.0.0.0.',
   noAddresses: 'This computer has no network (IPv4) address. Connect it to Wi-Fi/LAN.',
   interfaceLabel: 'Interface',
   formForPhones: 'Reporter form (/lapor)',

@@ -9,8 +9,6 @@ import { FileImport } from './registry-screen'
 import { loadRegions, type RegionsDto } from './tps-index'
 import { AddPersonForm, ROLES, type AddedPerson } from '../add-person-form'
 
-
-
 /** People (admin): create, import, revoke, issue a new code; codes are shown once, here. */
 export function PeopleScreen() {
   const m = useM()
@@ -46,9 +44,15 @@ export function PeopleScreen() {
   if (!users.data) return users.error ? <ErrorLine error={users.error} /> : <Loading />
   const q = query.trim().toLowerCase()
   const list = users.data.users.filter(
-    (u) => (!role || u.role === role) && (!q || `${u.name} ${u.phone} ${regionName(u.region)}`.toLowerCase().includes(q)),
+    (u) =>
+      (!role || u.role === role) &&
+      (!q || `${u.name} ${u.phone} ${regionName(u.region)}`.toLowerCase().includes(q)),
   )
-  const act = (path: string, confirmText: string, onOk?: (body: { accessCode?: string; smsCode?: string }) => void) => {
+  const act = (
+    path: string,
+    confirmText: string,
+    onOk?: (body: { accessCode?: string; smsCode?: string }) => void,
+  ) => {
     if (!window.confirm(confirmText)) return
     setError(null)
     post<{ accessCode?: string; smsCode?: string }>(path, {}).then(
@@ -80,8 +84,26 @@ export function PeopleScreen() {
             label="CSV/XLSX"
             path="/users/import"
             onDone={(b) => {
-              const r = b as { users: { id: string; name: string; role: string; region: string; accessCode: string; smsCode?: string }[] }
-              showCodes(r.users.map((u) => ({ id: u.id, name: u.name, role: u.role, region: u.region, accessCode: u.accessCode, ...(u.smsCode ? { smsCode: u.smsCode } : {}) })))
+              const r = b as {
+                users: {
+                  id: string
+                  name: string
+                  role: string
+                  region: string
+                  accessCode: string
+                  smsCode?: string
+                }[]
+              }
+              showCodes(
+                r.users.map((u) => ({
+                  id: u.id,
+                  name: u.name,
+                  role: u.role,
+                  region: u.region,
+                  accessCode: u.accessCode,
+                  ...(u.smsCode ? { smsCode: u.smsCode } : {}),
+                })),
+              )
               users.reload()
             }}
           />
@@ -150,10 +172,16 @@ export function PeopleScreen() {
                   <td>{m.role[u.role] ?? u.role}</td>
                   <td>{regionName(u.region)}</td>
                   <td>{u.phone}</td>
-                  <td>{u.revokedAt ? `${m.revoked} ${formatDateTimeWib(u.revokedAt)}` : m.active}</td>
+                  <td>
+                    {u.revokedAt ? `${m.revoked} ${formatDateTimeWib(u.revokedAt)}` : m.active}
+                  </td>
                   <td className="row-actions">
                     {!u.revokedAt && (
-                      <button type="button" className="small-button danger" onClick={() => act(`/users/${u.id}/revoke`, m.confirmRevoke(u.name))}>
+                      <button
+                        type="button"
+                        className="small-button danger"
+                        onClick={() => act(`/users/${u.id}/revoke`, m.confirmRevoke(u.name))}
+                      >
                         {m.revoke}
                       </button>
                     )}
@@ -162,7 +190,17 @@ export function PeopleScreen() {
                       className="small-button secondary"
                       onClick={() =>
                         act(`/users/${u.id}/reissue`, m.confirmReissue(u.name), (b) => {
-                          if (b.accessCode) showCodes([{ id: u.id, name: u.name, role: u.role, region: u.region, accessCode: b.accessCode, ...(b.smsCode ? { smsCode: b.smsCode } : {}) }])
+                          if (b.accessCode)
+                            showCodes([
+                              {
+                                id: u.id,
+                                name: u.name,
+                                role: u.role,
+                                region: u.region,
+                                accessCode: b.accessCode,
+                                ...(b.smsCode ? { smsCode: b.smsCode } : {}),
+                              },
+                            ])
                         })
                       }
                     >

@@ -18,7 +18,9 @@ export function PurgeCard({ onPurged }: { onPurged: () => void }) {
   const [error, setError] = useState<ApiFailure | Error | null>(null)
 
   const load = useCallback(() => {
-    api<PurgePreviewDto>('/admin/purge-simulated').then(setPreview, (e: unknown) => setError(e instanceof Error ? e : new Error(String(e))))
+    api<PurgePreviewDto>('/admin/purge-simulated').then(setPreview, (e: unknown) =>
+      setError(e instanceof Error ? e : new Error(String(e))),
+    )
   }, [])
   useEffect(load, [load])
 
@@ -70,7 +72,12 @@ export function PurgeCard({ onPurged }: { onPurged: () => void }) {
               <button type="button" className="danger" disabled={busy} onClick={purge}>
                 {m.purgeYes}
               </button>{' '}
-              <button type="button" className="secondary" disabled={busy} onClick={() => setAsking(false)}>
+              <button
+                type="button"
+                className="secondary"
+                disabled={busy}
+                onClick={() => setAsking(false)}
+              >
                 {m.cancel}
               </button>
             </div>

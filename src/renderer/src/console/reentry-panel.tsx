@@ -40,7 +40,9 @@ export function ReentryPanel() {
       for (let i = 0; i < log.length; i += 1000) {
         const r = await api<ReceiptCheckDto>('/receipts/check', {
           method: 'POST',
-          body: JSON.stringify({ submissionIds: log.slice(i, i + 1000).map((e) => e.submissionId) }),
+          body: JSON.stringify({
+            submissionIds: log.slice(i, i + 1000).map((e) => e.submissionId),
+          }),
         })
         for (const id of r.unknown) unknown.add(id)
       }
@@ -62,8 +64,16 @@ export function ReentryPanel() {
     setError(null)
     try {
       for (const e of entries) {
-        const answer = await api<ResultAnswer>('/results', { method: 'POST', headers: { 'X-Desk-Channel': 'telepon' }, body: JSON.stringify(e.body) })
-        logEntry(me.id, e.body as LoggedEntry['body'] & { submissionId: string; tps: string; contest: string }, answer)
+        const answer = await api<ResultAnswer>('/results', {
+          method: 'POST',
+          headers: { 'X-Desk-Channel': 'telepon' },
+          body: JSON.stringify(e.body),
+        })
+        logEntry(
+          me.id,
+          e.body as LoggedEntry['body'] & { submissionId: string; tps: string; contest: string },
+          answer,
+        )
         setDone((d) => ({ ...d, [e.submissionId]: answer.receipt }))
       }
     } catch (e) {
@@ -77,12 +87,17 @@ export function ReentryPanel() {
   if (missing.length === 0) return null
   const left = missing.filter((e) => !done[e.submissionId])
   return (
-    <article className="card reentry" data-testid="reentry" role="region" aria-label="Entri telepon yang tidak ada di desk">
+    <article
+      className="card reentry"
+      data-testid="reentry"
+      role="region"
+      aria-label="Entri telepon yang tidak ada di desk"
+    >
       <h2>Entri telepon yang tidak ada di desk ini ({formatCount(missing.length)})</h2>
       <p>
         {moved ? 'Desk berjalan di salinan cadangan yang dipulihkan. ' : ''}
-        Konsol ini mencatat entri berikut, tetapi desk tidak memilikinya (dibuat setelah cadangan terakhir). Kirim ulang dengan nomor
-        kiriman yang sama: desk menghitungnya sekali.
+        Konsol ini mencatat entri berikut, tetapi desk tidak memilikinya (dibuat setelah cadangan
+        terakhir). Kirim ulang dengan nomor kiriman yang sama: desk menghitungnya sekali.
       </p>
       {error && <p className="error">{error}</p>}
       <table className="compact">

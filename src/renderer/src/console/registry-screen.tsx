@@ -3,7 +3,16 @@ import { formatCount, formatTpsNumber } from '../../../shared/format'
 import type { RowError } from '../../../shared/api'
 import { api, ApiFailure } from '../api'
 import { RowErrorList } from '../row-errors'
-import { contestShort, ErrorLine, Link, Loading, post, roleAtLeast, useConsole, historyPath } from './common'
+import {
+  contestShort,
+  ErrorLine,
+  Link,
+  Loading,
+  post,
+  roleAtLeast,
+  useConsole,
+  historyPath,
+} from './common'
 import { useM } from './messages'
 import { useTpsIndex, type TpsEntry } from './tps-index'
 import { RegionSelects } from '../region-selects'
@@ -52,7 +61,12 @@ export function RegistryScreen() {
           }}
           desa={desa}
           onDesa={setDesa}
-          labels={{ kecamatan: m.filterKecamatan, anyKecamatan: m.allKecamatan, desa: m.desa, anyDesa: m.allDesa }}
+          labels={{
+            kecamatan: m.filterKecamatan,
+            anyKecamatan: m.allKecamatan,
+            desa: m.desa,
+            anyDesa: m.allDesa,
+          }}
         />
         <label>
           {m.status}{' '}
@@ -69,7 +83,8 @@ export function RegistryScreen() {
           {m.search} <input value={query} onChange={(e) => setQuery(e.target.value)} />
         </label>
         <span className="muted">
-          {m.shown(formatCount(Math.min(limit, filtered.length)), formatCount(filtered.length))} · {m.dpt} {formatCount(dptSum)}
+          {m.shown(formatCount(Math.min(limit, filtered.length)), formatCount(filtered.length))} ·{' '}
+          {m.dpt} {formatCount(dptSum)}
         </span>
       </div>
       <div className="table-scroll">
@@ -91,7 +106,13 @@ export function RegistryScreen() {
           </thead>
           <tbody>
             {filtered.slice(0, limit).map((t) => (
-              <RegistryRow key={t.code} t={t} editing={editing === t.code} onEdit={() => setEditing(editing === t.code ? null : t.code)} onDone={() => setEditing(null)} />
+              <RegistryRow
+                key={t.code}
+                t={t}
+                editing={editing === t.code}
+                onEdit={() => setEditing(editing === t.code ? null : t.code)}
+                onDone={() => setEditing(null)}
+              />
             ))}
           </tbody>
         </table>
@@ -105,7 +126,17 @@ export function RegistryScreen() {
   )
 }
 
-function RegistryRow({ t, editing, onEdit, onDone }: { t: TpsEntry; editing: boolean; onEdit: () => void; onDone: () => void }) {
+function RegistryRow({
+  t,
+  editing,
+  onEdit,
+  onDone,
+}: {
+  t: TpsEntry
+  editing: boolean
+  onEdit: () => void
+  onDone: () => void
+}) {
   const m = useM()
   const { config, me } = useConsole()
   return (
@@ -118,7 +149,11 @@ function RegistryRow({ t, editing, onEdit, onDone }: { t: TpsEntry; editing: boo
         <td>{t.desaName}</td>
         <td>{t.kecamatanName}</td>
         <td className="num">{formatCount(t.dpt)}</td>
-        <td className="num">{t.dptL !== null && t.dptP !== null ? `${formatCount(t.dptL)}/${formatCount(t.dptP)}` : '—'}</td>
+        <td className="num">
+          {t.dptL !== null && t.dptP !== null
+            ? `${formatCount(t.dptL)}/${formatCount(t.dptP)}`
+            : '—'}
+        </td>
         <td>{t.location ?? ''}</td>
         <td>
           {m.statuses[t.status]}
@@ -177,15 +212,34 @@ function StatusForm({ t, onDone }: { t: TpsEntry; onDone: () => void }) {
         send(false)
       }}
     >
-      <select value={status} onChange={(e) => setStatus(e.target.value as TpsEntry['status'])} aria-label={m.status}>
+      <select
+        value={status}
+        onChange={(e) => setStatus(e.target.value as TpsEntry['status'])}
+        aria-label={m.status}
+      >
         {(['active', 'postponed', 'merged'] as const).map((s) => (
           <option key={s} value={s}>
             {m.statuses[s]}
           </option>
         ))}
       </select>
-      {status !== 'active' && <input className="grow" placeholder={m.reason} aria-label={m.reason} value={reason} onChange={(e) => setReason(e.target.value)} />}
-      {status === 'merged' && <input placeholder={m.mergedInto} aria-label={m.mergedInto} value={mergedInto} onChange={(e) => setMergedInto(e.target.value)} />}
+      {status !== 'active' && (
+        <input
+          className="grow"
+          placeholder={m.reason}
+          aria-label={m.reason}
+          value={reason}
+          onChange={(e) => setReason(e.target.value)}
+        />
+      )}
+      {status === 'merged' && (
+        <input
+          placeholder={m.mergedInto}
+          aria-label={m.mergedInto}
+          value={mergedInto}
+          onChange={(e) => setMergedInto(e.target.value)}
+        />
+      )}
       <button type="submit" className="small-button" disabled={busy}>
         {m.apply}
       </button>
@@ -194,7 +248,12 @@ function StatusForm({ t, onDone }: { t: TpsEntry; onDone: () => void }) {
       </button>
       <ErrorLine error={error} />
       {askConfirm && (
-        <button type="button" className="small-button danger" disabled={busy} onClick={() => send(true)}>
+        <button
+          type="button"
+          className="small-button danger"
+          disabled={busy}
+          onClick={() => send(true)}
+        >
           {m.confirmResultsLeave}
         </button>
       )}
@@ -203,7 +262,15 @@ function StatusForm({ t, onDone }: { t: TpsEntry; onDone: () => void }) {
 }
 
 /** Upload a CSV/XLSX file as the request body; the desk imports all rows or none. */
-export function FileImport({ label, path, onDone }: { label: string; path: string; onDone: (body: unknown) => void }) {
+export function FileImport({
+  label,
+  path,
+  onDone,
+}: {
+  label: string
+  path: string
+  onDone: (body: unknown) => void
+}) {
   const m = useM()
   const [error, setError] = useState<string | null>(null)
   const [rows, setRows] = useState<RowError[]>([])
@@ -216,7 +283,11 @@ export function FileImport({ label, path, onDone }: { label: string; path: strin
     setError(null)
     setRows([])
     try {
-      const body = await api<unknown>(path, { method: 'POST', body: await file.arrayBuffer(), headers: { 'Content-Type': 'application/octet-stream' } })
+      const body = await api<unknown>(path, {
+        method: 'POST',
+        body: await file.arrayBuffer(),
+        headers: { 'Content-Type': 'application/octet-stream' },
+      })
       onDone(body)
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err))

@@ -2,7 +2,16 @@ import type { KeyboardEvent, ReactNode, RefObject } from 'react'
 import type { ContestDto } from '../../../shared/api'
 import type { SheetDto } from '../../../shared/console'
 import { formatCount } from '../../../shared/format'
-import { checkSheet, emptySheetText, firstFault, INVALID_SHARE_WARN, TPS_CAPACITY, type CheckedSheet, type SheetIssue, type SheetText } from '../../../shared/sheet-check'
+import {
+  checkSheet,
+  emptySheetText,
+  firstFault,
+  INVALID_SHARE_WARN,
+  TPS_CAPACITY,
+  type CheckedSheet,
+  type SheetIssue,
+  type SheetText,
+} from '../../../shared/sheet-check'
 import { numberInEnglish, terbilang } from '../../../shared/terbilang'
 import { useT } from '../i18n'
 import { useM, type ConsoleMessages } from './messages'
@@ -16,7 +25,8 @@ export function emptySheet(contest: ContestDto): SheetValues {
 
 export function sheetValuesOf(sheet: SheetDto, contest: ContestDto): SheetValues {
   const v = emptySheet(contest)
-  for (const k of Object.keys(v.votes)) v.votes[k] = sheet.votes[k] !== undefined ? String(sheet.votes[k]) : ''
+  for (const k of Object.keys(v.votes))
+    v.votes[k] = sheet.votes[k] !== undefined ? String(sheet.votes[k]) : ''
   v.invalid = String(sheet.invalid)
   if (sheet.voters) {
     v.dpt = String(sheet.voters.dpt)
@@ -42,7 +52,12 @@ export interface SheetAnalysis {
 
 /** A box's name as on the console's form, for "follows from …". */
 function fieldName(field: string, m: ConsoleMessages): string {
-  const names: Record<string, string> = { valid: m.validTyped, total: m.totalTyped, invalid: m.invalid, 'voters.total': m.votersTotal }
+  const names: Record<string, string> = {
+    valid: m.validTyped,
+    total: m.totalTyped,
+    invalid: m.invalid,
+    'voters.total': m.votersTotal,
+  }
   return names[field] ?? field
 }
 
@@ -84,7 +99,12 @@ function issueMessage(issue: SheetIssue, m: ConsoleMessages): string {
  * own rules, which decide) in `call` mode — what the caller cannot give may stay empty. Hard
  * errors stop the read-back; warnings are shown and the desk flags them.
  */
-export function analyseSheet(values: SheetValues, contest: ContestDto, dpt: number, m: ConsoleMessages): SheetAnalysis {
+export function analyseSheet(
+  values: SheetValues,
+  contest: ContestDto,
+  dpt: number,
+  m: ConsoleMessages,
+): SheetAnalysis {
   const check = checkSheet(values, { candidates: contest.candidates, dpt }, 'call')
   const errors: Record<string, string> = {}
   for (const field of check.missing) errors[field] = m.required
@@ -117,11 +137,16 @@ export function enterMovesOn(e: KeyboardEvent<HTMLElement>, onDone: () => void):
   const stops = fields.filter((el) => {
     const input = el as HTMLInputElement
     if (input.type !== 'radio') return true
-    const group = fields.filter((f) => (f as HTMLInputElement).name === input.name) as HTMLInputElement[]
+    const group = fields.filter(
+      (f) => (f as HTMLInputElement).name === input.name,
+    ) as HTMLInputElement[]
     return (group.find((g) => g.checked) ?? group[0]) === input
   })
   const input = target as HTMLInputElement
-  const here = stops.findIndex((el) => el === target || (input.type === 'radio' && (el as HTMLInputElement).name === input.name))
+  const here = stops.findIndex(
+    (el) =>
+      el === target || (input.type === 'radio' && (el as HTMLInputElement).name === input.name),
+  )
   if (here < 0) return
   e.preventDefault()
   const next = stops[here + 1]
@@ -153,7 +178,9 @@ function NumberField({
   big?: boolean
 }) {
   return (
-    <div className={`field num-field${error ? ' has-error' : follows ? ' follows' : ''}${flagged ? ' flagged' : ''}${big ? ' big' : ''}`}>
+    <div
+      className={`field num-field${error ? ' has-error' : follows ? ' follows' : ''}${flagged ? ' flagged' : ''}${big ? ' big' : ''}`}
+    >
       <label htmlFor={id}>{label}</label>
       <input
         id={id}
@@ -165,7 +192,13 @@ function NumberField({
         aria-invalid={!!error}
         onChange={(e) => onChange(e.target.value.replace(/[^\d]/g, '').slice(0, 7))}
       />
-      {error ? <span className="field-error">{error}</span> : follows ? <span className="field-follows">{follows}</span> : hint ? <span className="hint">{hint}</span> : null}
+      {error ? (
+        <span className="field-error">{error}</span>
+      ) : follows ? (
+        <span className="field-follows">{follows}</span>
+      ) : hint ? (
+        <span className="hint">{hint}</span>
+      ) : null}
     </div>
   )
 }
@@ -195,7 +228,8 @@ export function SheetFields({
 }) {
   const m = useM()
   // A field's error shows once something is typed in it, or after an attempt to go on.
-  const shown = (key: string, raw: string) => (showErrors || raw.trim() !== '' ? analysis.errors[key] : undefined)
+  const shown = (key: string, raw: string) =>
+    showErrors || raw.trim() !== '' ? analysis.errors[key] : undefined
   const set = (patch: Partial<SheetValues>) => onChange({ ...values, ...patch })
   const sum = analysis.votersSum
   return (
@@ -205,15 +239,40 @@ export function SheetFields({
           A. {m.votersUsed} <span className="muted">— {m.votersOptional}</span>
         </legend>
         <div className="row4">
-          <NumberField id={`${idPrefix}-dpt`} label={m.votersDpt} value={values.dpt} onChange={(v) => set({ dpt: v })} error={shown('voters.dpt', values.dpt)} flagged={flagged?.has('voters.dpt')} inputRef={firstRef} />
-          <NumberField id={`${idPrefix}-dptb`} label={m.votersDptb} value={values.dptb} onChange={(v) => set({ dptb: v })} error={shown('voters.dptb', values.dptb)} flagged={flagged?.has('voters.dptb')} />
-          <NumberField id={`${idPrefix}-dpk`} label={m.votersDpk} value={values.dpk} onChange={(v) => set({ dpk: v })} error={shown('voters.dpk', values.dpk)} flagged={flagged?.has('voters.dpk')} />
+          <NumberField
+            id={`${idPrefix}-dpt`}
+            label={m.votersDpt}
+            value={values.dpt}
+            onChange={(v) => set({ dpt: v })}
+            error={shown('voters.dpt', values.dpt)}
+            flagged={flagged?.has('voters.dpt')}
+            inputRef={firstRef}
+          />
+          <NumberField
+            id={`${idPrefix}-dptb`}
+            label={m.votersDptb}
+            value={values.dptb}
+            onChange={(v) => set({ dptb: v })}
+            error={shown('voters.dptb', values.dptb)}
+            flagged={flagged?.has('voters.dptb')}
+          />
+          <NumberField
+            id={`${idPrefix}-dpk`}
+            label={m.votersDpk}
+            value={values.dpk}
+            onChange={(v) => set({ dpk: v })}
+            error={shown('voters.dpk', values.dpk)}
+            flagged={flagged?.has('voters.dpk')}
+          />
           <NumberField
             id={`${idPrefix}-voters-total`}
             label={m.votersTotal}
             value={values.votersTotal}
             onChange={(v) => set({ votersTotal: v })}
-            error={analysis.errors['voters.total'] ?? (showErrors ? analysis.errors['voters'] : undefined)}
+            error={
+              analysis.errors['voters.total'] ??
+              (showErrors ? analysis.errors['voters'] : undefined)
+            }
             flagged={flagged?.has('voters') || flagged?.has('voters.total')}
             hint={sum !== null ? `${m.computed}: ${formatCount(sum)}` : undefined}
           />
@@ -231,7 +290,8 @@ export function SheetFields({
                 big
                 label={
                   <>
-                    <strong>{c.number === 0 ? m.emptyColumn : `${m.paslon} ${c.number}`}</strong> <span className="cand">{c.name}</span>
+                    <strong>{c.number === 0 ? m.emptyColumn : `${m.paslon} ${c.number}`}</strong>{' '}
+                    <span className="cand">{c.name}</span>
                   </>
                 }
                 value={values.votes[k] ?? ''}
@@ -293,7 +353,17 @@ export function useWords(): (n: number) => { id: string; en: string | null } {
 }
 
 /** Every number of the sheet with its words, to read back to the caller before saving. */
-export function ReadBackTable({ contest, sheet, valid, total }: { contest: ContestDto; sheet: SheetDto; valid: number; total: number }) {
+export function ReadBackTable({
+  contest,
+  sheet,
+  valid,
+  total,
+}: {
+  contest: ContestDto
+  sheet: SheetDto
+  valid: number
+  total: number
+}) {
   const m = useM()
   const words = useWords()
   const rows: { key: string; label: ReactNode; n: number }[] = []
@@ -301,14 +371,19 @@ export function ReadBackTable({ contest, sheet, valid, total }: { contest: Conte
     rows.push({ key: 'voters.dpt', label: `${m.votersUsed}: ${m.votersDpt}`, n: sheet.voters.dpt })
     rows.push({ key: 'voters.dptb', label: m.votersDptb, n: sheet.voters.dptb })
     rows.push({ key: 'voters.dpk', label: m.votersDpk, n: sheet.voters.dpk })
-    rows.push({ key: 'voters.total', label: m.votersTotal, n: sheet.voters.dpt + sheet.voters.dptb + sheet.voters.dpk })
+    rows.push({
+      key: 'voters.total',
+      label: m.votersTotal,
+      n: sheet.voters.dpt + sheet.voters.dptb + sheet.voters.dpk,
+    })
   }
   for (const c of contest.candidates) {
     rows.push({
       key: `votes.${c.number}`,
       label: (
         <>
-          <strong>{c.number === 0 ? m.emptyColumn : `${m.paslon} ${c.number}`}</strong> <span className="cand">{c.name}</span>
+          <strong>{c.number === 0 ? m.emptyColumn : `${m.paslon} ${c.number}`}</strong>{' '}
+          <span className="cand">{c.name}</span>
         </>
       ),
       n: sheet.votes[String(c.number)] ?? 0,
@@ -350,14 +425,25 @@ export function ReadBackTable({ contest, sheet, valid, total }: { contest: Conte
 }
 
 /** A compact read-only sheet (review and history): one line per field. */
-export function sheetLines(contest: ContestDto | undefined, sheet: SheetDto, m: ConsoleMessages): { key: string; label: string; n: number | null }[] {
+export function sheetLines(
+  contest: ContestDto | undefined,
+  sheet: SheetDto,
+  m: ConsoleMessages,
+): { key: string; label: string; n: number | null }[] {
   const lines: { key: string; label: string; n: number | null }[] = [
     { key: 'voters.dpt', label: m.votersDpt, n: sheet.voters?.dpt ?? null },
     { key: 'voters.dptb', label: m.votersDptb, n: sheet.voters?.dptb ?? null },
     { key: 'voters.dpk', label: m.votersDpk, n: sheet.voters?.dpk ?? null },
   ]
-  const numbers = contest ? contest.candidates.map((c) => String(c.number)) : Object.keys(sheet.votes)
-  for (const k of numbers) lines.push({ key: `votes.${k}`, label: k === '0' ? m.emptyColumn : `${m.paslon} ${k}`, n: sheet.votes[k] ?? null })
+  const numbers = contest
+    ? contest.candidates.map((c) => String(c.number))
+    : Object.keys(sheet.votes)
+  for (const k of numbers)
+    lines.push({
+      key: `votes.${k}`,
+      label: k === '0' ? m.emptyColumn : `${m.paslon} ${k}`,
+      n: sheet.votes[k] ?? null,
+    })
   const valid = Object.values(sheet.votes).reduce((a, b) => a + b, 0)
   lines.push({ key: 'valid', label: m.validLabel, n: valid })
   lines.push({ key: 'invalid', label: m.invalid, n: sheet.invalid })

@@ -19,7 +19,13 @@ export function entryPathFor(m: SmsMessageDto, note: string): string | null {
   const area = p?.desa ?? m.reporter?.region
   if (area) q.set('wilayah', area)
   if (p?.contest) q.set('contest', p.contest)
-  if (p?.votes) q.set('suara', Object.entries(p.votes).map(([k, v]) => `${k}=${v}`).join(','))
+  if (p?.votes)
+    q.set(
+      'suara',
+      Object.entries(p.votes)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(','),
+    )
   if (p?.invalid !== undefined) q.set('ts', String(p.invalid))
   if (m.reporter) q.set('pelapor', m.reporter.name)
   q.set('hp', displayMsisdn(m.phone))

@@ -28,7 +28,12 @@ export function SmsScreen() {
   const [onlyProblems, setOnlyProblems] = useState(false)
   // The desk filters (a page of the newest 200 would hide older messages needing action).
   const base = `/sms?limit=${PAGE}${onlyProblems ? '&problems=1' : ''}`
-  const data = useLiveData<SmsOverviewDto>(base, ['sms.received', 'sms.sent', 'sms.handled', 'sms.unblocked'])
+  const data = useLiveData<SmsOverviewDto>(base, [
+    'sms.received',
+    'sms.sent',
+    'sms.handled',
+    'sms.unblocked',
+  ])
   const [unblockError, setUnblockError] = useState<string | null>(null)
   // Older pages, fetched on demand below the live first page.
   const [older, setOlder] = useState<SmsMessageDto[]>([])
@@ -80,7 +85,12 @@ export function SmsScreen() {
             {s.android}: {gateways.android ? s.on : s.off}
           </span>
           <label>
-            <input type="checkbox" checked={onlyProblems} onChange={(e) => setOnlyProblems(e.target.checked)} /> {s.filterProblems}
+            <input
+              type="checkbox"
+              checked={onlyProblems}
+              onChange={(e) => setOnlyProblems(e.target.checked)}
+            />{' '}
+            {s.filterProblems}
           </label>
         </div>
         {!gateways.gammu && !gateways.android && <p className="warn-note">{s.noGateway}</p>}
@@ -104,7 +114,12 @@ export function SmsScreen() {
                 {rows.map((m) => {
                   const entry = entryPathFor(m, s.smsNote)
                   return (
-                    <tr key={m.id} data-sms={m.id} data-status={m.status} className={m.direction === 'out' ? 'sms-out' : ''}>
+                    <tr
+                      key={m.id}
+                      data-sms={m.id}
+                      data-status={m.status}
+                      className={m.direction === 'out' ? 'sms-out' : ''}
+                    >
                       <td className="nowrap">
                         <Time at={m.at} seconds />
                       </td>
@@ -124,23 +139,38 @@ export function SmsScreen() {
                         <code>{m.text}</code>
                         {m.parts && m.parts.length > 0 && (
                           <div className="muted small">
-                            {m.parts.map((p) => `${contestShort(config, p.contest)}: ${s.parts[p.status] ?? p.status}${p.receipt ? ` ${p.receipt}` : ''}`).join(' · ')}
+                            {m.parts
+                              .map(
+                                (p) =>
+                                  `${contestShort(config, p.contest)}: ${s.parts[p.status] ?? p.status}${p.receipt ? ` ${p.receipt}` : ''}`,
+                              )
+                              .join(' · ')}
                           </div>
                         )}
                       </td>
                       <td>
-                        <span className={`sms-status tone-${TONE[m.status] ?? 'plain'}`}>{s.statuses[m.status] ?? m.status}</span>
-                        {(m.reason ?? m.error) && <div className="small sms-reason">{m.reason ?? m.error}</div>}
+                        <span className={`sms-status tone-${TONE[m.status] ?? 'plain'}`}>
+                          {s.statuses[m.status] ?? m.status}
+                        </span>
+                        {(m.reason ?? m.error) && (
+                          <div className="small sms-reason">{m.reason ?? m.error}</div>
+                        )}
                         {m.handled && (
                           <div className="small sms-handled" data-handled={m.id}>
-                            <span className="sms-status tone-ok">{s.handled}</span> {s.handledBy} {m.handled.by.name}, <Time at={m.handled.at} />
+                            <span className="sms-status tone-ok">{s.handled}</span> {s.handledBy}{' '}
+                            {m.handled.by.name}, <Time at={m.handled.at} />
                             {m.handled.receipt ? ` · ${m.handled.receipt}` : ''}
                           </div>
                         )}
                       </td>
                       <td>
                         {entry && (
-                          <button type="button" className="small" title={s.fillHelp} onClick={() => navigate(entry)}>
+                          <button
+                            type="button"
+                            className="small"
+                            title={s.fillHelp}
+                            onClick={() => navigate(entry)}
+                          >
                             {s.fill}
                           </button>
                         )}
@@ -152,7 +182,12 @@ export function SmsScreen() {
             </table>
             {mayHaveMore && (
               <p className="sms-more">
-                <button type="button" className="small" disabled={moreState === 'loading'} onClick={() => void loadOlder()}>
+                <button
+                  type="button"
+                  className="small"
+                  disabled={moreState === 'loading'}
+                  onClick={() => void loadOlder()}
+                >
                   {moreState === 'loading' ? s.loadingOlder : s.older}
                 </button>
                 {moreState === 'error' && <span className="field-error"> {s.olderFailed}</span>}
@@ -190,7 +225,8 @@ export function SmsScreen() {
             <ul className="plain-list">
               {unknown.map((u) => (
                 <li key={u.phone} data-unknown={u.phone}>
-                  <strong>{displayMsisdn(u.phone)}</strong> · {formatCount(u.count)} {s.times}, {s.last} <Time at={u.lastAt} />
+                  <strong>{displayMsisdn(u.phone)}</strong> · {formatCount(u.count)} {s.times},{' '}
+                  {s.last} <Time at={u.lastAt} />
                   <div className="muted small">
                     <code>{u.lastText}</code>
                   </div>

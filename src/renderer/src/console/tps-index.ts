@@ -108,7 +108,8 @@ export function useTpsIndex(): { index: TpsIndex | null; error: string | null } 
   useEffect(
     () =>
       listen((e: DeskEvent) => {
-        if (e.type === 'tps.imported' || e.type === 'tps.status' || e.type === DESK_RESET) setGeneration((g) => g + 1)
+        if (e.type === 'tps.imported' || e.type === 'tps.status' || e.type === DESK_RESET)
+          setGeneration((g) => g + 1)
         else if (e.type === 'result.accepted') {
           const d = e.data as { tps: string; contest: string }
           setIndex((idx) => {

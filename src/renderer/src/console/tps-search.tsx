@@ -87,13 +87,13 @@ export function TpsSearch({
                 pick(t)
               }}
             >
-              <strong>
-                {tpsLabel(t, m.tps)}
-              </strong>{' '}
+              <strong>{tpsLabel(t, m.tps)}</strong>{' '}
               <span className="muted">
                 {m.kecamatan} {t.kecamatanName} · {t.code} · {m.dpt} {formatCount(t.dpt)}
               </span>
-              {t.status !== 'active' && <span className="pill conflict"> {m.statuses[t.status]}</span>}
+              {t.status !== 'active' && (
+                <span className="pill conflict"> {m.statuses[t.status]}</span>
+              )}
               {contests && (
                 <span className="marks">
                   {contests.map((c) => (

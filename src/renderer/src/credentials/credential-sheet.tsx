@@ -54,7 +54,11 @@ export function cardKind(role: string): CardKind {
 const trim = (url: string) => url.replace(/\/+$/, '')
 
 /** The link a card's QR code holds (null: the card has none), signed in by the code in the fragment. */
-export function cardLink(card: Pick<CredentialCard, 'role' | 'accessCode'>, reporterUrl: string, staffUrl: string): string | null {
+export function cardLink(
+  card: Pick<CredentialCard, 'role' | 'accessCode'>,
+  reporterUrl: string,
+  staffUrl: string,
+): string | null {
   const kind = cardKind(card.role)
   if (kind === 'lapor') return reporterUrl ? laporLink(reporterUrl, card.accessCode) : null
   if (kind === 'board') return staffUrl ? boardLink(staffUrl, card.accessCode) : null
@@ -62,17 +66,28 @@ export function cardLink(card: Pick<CredentialCard, 'role' | 'accessCode'>, repo
 }
 
 /** The address printed on a card for typing by hand. */
-export function cardAddress(card: Pick<CredentialCard, 'role'>, reporterUrl: string, staffUrl: string): string {
+export function cardAddress(
+  card: Pick<CredentialCard, 'role'>,
+  reporterUrl: string,
+  staffUrl: string,
+): string {
   const kind = cardKind(card.role)
   const base = kind === 'lapor' ? reporterUrl : staffUrl
   if (!base) return '—'
-  return kind === 'lapor' ? `${trim(base)}/lapor` : kind === 'board' ? `${trim(base)}/papan` : `${trim(base)}/`
+  return kind === 'lapor'
+    ? `${trim(base)}/lapor`
+    : kind === 'board'
+      ? `${trim(base)}/papan`
+      : `${trim(base)}/`
 }
 
 const TEXT: Record<CardKind, { open: string; scan: string | null }> = {
   lapor: { open: 'Buka di HP:', scan: 'Pindai untuk masuk' },
   console: { open: 'Buka konsol desk di laptop kantor (jaringan LAN), bukan di HP:', scan: null },
-  board: { open: 'Buka papan di layar/TV (jaringan LAN kantor):', scan: 'Pindai: papan terbuka, sudah masuk' },
+  board: {
+    open: 'Buka papan di layar/TV (jaringan LAN kantor):',
+    scan: 'Pindai: papan terbuka, sudah masuk',
+  },
 }
 
 /**
@@ -98,9 +113,17 @@ function PrintedUrl({ url }: { url: string }) {
  * card: name, role and region, the address its holder opens, the access code, and — for reporters
  * and wall boards — a QR code that opens their screen already signed in.
  */
-export function CredentialSheet({ cards, reporterUrl, staffUrl, deskName, training, onReady }: CredentialSheetProps) {
+export function CredentialSheet({
+  cards,
+  reporterUrl,
+  staffUrl,
+  deskName,
+  training,
+  onReady,
+}: CredentialSheetProps) {
   const [qr, setQr] = useState<Record<string, string>>({})
-  const key = cards.map((c) => `${c.id}:${c.role}:${c.accessCode}`).join('|') + `@${reporterUrl}@${staffUrl}`
+  const key =
+    cards.map((c) => `${c.id}:${c.role}:${c.accessCode}`).join('|') + `@${reporterUrl}@${staffUrl}`
 
   useEffect(() => {
     let cancelled = false
@@ -123,7 +146,8 @@ export function CredentialSheet({ cards, reporterUrl, staffUrl, deskName, traini
   }, [key])
 
   const pages: CredentialCard[][] = []
-  for (let i = 0; i < cards.length; i += CARDS_PER_PAGE) pages.push(cards.slice(i, i + CARDS_PER_PAGE))
+  for (let i = 0; i < cards.length; i += CARDS_PER_PAGE)
+    pages.push(cards.slice(i, i + CARDS_PER_PAGE))
   return (
     <div className="credential-sheet">
       {pages.map((page, i) => (
@@ -132,7 +156,12 @@ export function CredentialSheet({ cards, reporterUrl, staffUrl, deskName, traini
             const kind = cardKind(c.role)
             const link = cardLink(c, reporterUrl, staffUrl)
             return (
-              <article className={`credential-card card-${kind}`} key={c.id} data-user={c.id} data-kind={kind}>
+              <article
+                className={`credential-card card-${kind}`}
+                key={c.id}
+                data-user={c.id}
+                data-kind={kind}
+              >
                 <header>
                   <span>Kartu akses · Desk Pilkada</span>
                   {training && <strong className="latihan">LATIHAN</strong>}
@@ -157,7 +186,13 @@ export function CredentialSheet({ cards, reporterUrl, staffUrl, deskName, traini
                   </div>
                   {TEXT[kind].scan ? (
                     <div className="credential-qr">
-                      {qr[c.id] && link ? <img src={qr[c.id]} alt={`Kode QR masuk untuk ${c.name}`} data-link={link} /> : null}
+                      {qr[c.id] && link ? (
+                        <img
+                          src={qr[c.id]}
+                          alt={`Kode QR masuk untuk ${c.name}`}
+                          data-link={link}
+                        />
+                      ) : null}
                       <span>{TEXT[kind].scan}</span>
                     </div>
                   ) : (
@@ -168,7 +203,8 @@ export function CredentialSheet({ cards, reporterUrl, staffUrl, deskName, traini
                   )}
                 </div>
                 <footer>
-                  {deskName}. Kode ini rahasia: jangan dibagikan. Hilang? Hubungi desk untuk kode baru.
+                  {deskName}. Kode ini rahasia: jangan dibagikan. Hilang? Hubungi desk untuk kode
+                  baru.
                 </footer>
               </article>
             )

@@ -1,16 +1,41 @@
 import { useCallback, useEffect, useMemo, useState, type FormEvent } from 'react'
-import type { ImportedUserDto, RegionsDto, RowError, SignInWindowDto, UserDto } from '../../../shared/api'
-import { hostOf, isLanHost, isLoopbackHost, selectPeople, type CardAddressesDto, type PeopleSelection, type PublicUrlDto } from '../../../shared/cards'
+import type {
+  ImportedUserDto,
+  RegionsDto,
+  RowError,
+  SignInWindowDto,
+  UserDto,
+} from '../../../shared/api'
+import {
+  hostOf,
+  isLanHost,
+  isLoopbackHost,
+  selectPeople,
+  type CardAddressesDto,
+  type PeopleSelection,
+  type PublicUrlDto,
+} from '../../../shared/cards'
 import { RowErrorList } from '../row-errors'
 import { formatDateTimeWib } from '../../../shared/format'
 import { api, ApiFailure } from '../api'
 import type { ScreenProps } from '../routes'
 import { CredentialSheet, cardKind, type CredentialCard } from './credential-sheet'
-import { forgetIssuedCodes, issuedCodes, rememberIssuedCodes, type IssuedCode } from './issued-codes'
+import {
+  forgetIssuedCodes,
+  issuedCodes,
+  rememberIssuedCodes,
+  type IssuedCode,
+} from './issued-codes'
 import { CARD_MESSAGES, useCredentialMessages, type CredentialMessages } from './messages'
 import './credentials.css'
 import { AddPersonForm, ROLES } from '../add-person-form'
-import { emptyWibDateTime, readWibDateTime, WibDateTimeField, wibDateTimeOf, type WibDateTimeValue } from '../wib-datetime'
+import {
+  emptyWibDateTime,
+  readWibDateTime,
+  WibDateTimeField,
+  wibDateTimeOf,
+  type WibDateTimeValue,
+} from '../wib-datetime'
 
 function errorText(e: unknown): string {
   return e instanceof ApiFailure || e instanceof Error ? e.message : String(e)
@@ -23,17 +48,18 @@ function regionLabeller(regions: RegionsDto | null, m: CredentialMessages) {
     names.set(regions.regency.code, regions.regency.name)
     for (const k of regions.kecamatan) {
       names.set(k.code, `${m.kecamatanPrefix} ${k.name}`)
-      for (const d of k.desa) names.set(d.code, `${m.desaPrefix} ${d.name}, ${m.kecPrefix} ${k.name}`)
+      for (const d of k.desa)
+        names.set(d.code, `${m.desaPrefix} ${d.name}, ${m.kecPrefix} ${k.name}`)
     }
   }
   return (code: string) => names.get(code) ?? code
 }
 
 function roleLabel(role: string, region: string, m: CredentialMessages): string {
-  if (role === 'reporter') return region.split('.').length === 3 ? m.roles.reporterKecamatan : m.roles.reporterDesa
+  if (role === 'reporter')
+    return region.split('.').length === 3 ? m.roles.reporterKecamatan : m.roles.reporterDesa
   return m.roles[role as 'operator' | 'supervisor' | 'display'] ?? role
 }
-
 
 interface AddressOption {
   url: string
@@ -50,7 +76,11 @@ function addressOptions(info: CardAddressesDto | null, m: CredentialMessages): A
   }))
   const here = window.location.origin
   if (!isLoopbackHost(hostOf(here)) && !out.some((o) => o.url === here)) {
-    out.push({ url: here, kind: isLanHost(hostOf(here)) ? 'lan' : 'other', label: `${here} (${m.kindHere})` })
+    out.push({
+      url: here,
+      kind: isLanHost(hostOf(here)) ? 'lan' : 'other',
+      label: `${here} (${m.kindHere})`,
+    })
   }
   return out
 }
@@ -60,7 +90,9 @@ function addressOptions(info: CardAddressesDto | null, m: CredentialMessages): A
  * one, else a LAN address the desk serves, else nothing (and the screen says why).
  */
 function defaultReporterUrl(options: AddressOption[]): string {
-  return (options.find((o) => o.kind === 'public') ?? options.find((o) => o.kind === 'lan'))?.url ?? ''
+  return (
+    (options.find((o) => o.kind === 'public') ?? options.find((o) => o.kind === 'lan'))?.url ?? ''
+  )
 }
 function defaultStaffUrl(options: AddressOption[]): string {
   return options.find((o) => o.kind === 'lan')?.url ?? ''
@@ -89,7 +121,9 @@ export function CredentialsScreen({ config }: ScreenProps) {
         (r) => {
           setInfo(r)
           const options = addressOptions(r, m)
-          setReporterUrl((current) => (prefer?.reporter || !current ? defaultReporterUrl(options) : current))
+          setReporterUrl((current) =>
+            prefer?.reporter || !current ? defaultReporterUrl(options) : current,
+          )
           setStaffUrl((current) => current || defaultStaffUrl(options))
         },
         (e: unknown) => {
@@ -128,7 +162,8 @@ export function CredentialsScreen({ config }: ScreenProps) {
   }))
   const needsReporter = printed.some((c) => cardKind(c.role) === 'lapor')
   const needsStaff = printed.some((c) => cardKind(c.role) !== 'lapor')
-  const canPrint = qrReady && (!needsReporter || reporterUrl !== '') && (!needsStaff || staffUrl !== '')
+  const canPrint =
+    qrReady && (!needsReporter || reporterUrl !== '') && (!needsStaff || staffUrl !== '')
 
   if (forbidden) {
     return (
@@ -154,9 +189,26 @@ export function CredentialsScreen({ config }: ScreenProps) {
           onPublicUrlChanged={() => void loadAddresses({ reporter: true })}
         />
         <ImportCard m={m} onImported={(codes) => remember(codes)} />
-        <AddPersonForm title={m.addTitle} submitLabel={m.add} regions={regions} layout="stack" className="card add-person" onAdded={(c) => remember([c])} />
-        <Reissue m={m} label={label} refreshKey={issued.map((c) => `${c.id}@${c.issuedAt}`).join()} onReissued={(c) => remember([c])} />
-        <BulkReissue m={m} regions={regions} refreshKey={issued.map((c) => `${c.id}@${c.issuedAt}`).join()} onReissued={(codes) => remember(codes, true)} />
+        <AddPersonForm
+          title={m.addTitle}
+          submitLabel={m.add}
+          regions={regions}
+          layout="stack"
+          className="card add-person"
+          onAdded={(c) => remember([c])}
+        />
+        <Reissue
+          m={m}
+          label={label}
+          refreshKey={issued.map((c) => `${c.id}@${c.issuedAt}`).join()}
+          onReissued={(c) => remember([c])}
+        />
+        <BulkReissue
+          m={m}
+          regions={regions}
+          refreshKey={issued.map((c) => `${c.id}@${c.issuedAt}`).join()}
+          onReissued={(codes) => remember(codes, true)}
+        />
         <WindowCard m={m} />
       </div>
       <div className="card issued">
@@ -191,11 +243,21 @@ export function CredentialsScreen({ config }: ScreenProps) {
               <fieldset className="print-choice">
                 <legend>{m.printWhich}</legend>
                 <label>
-                  <input type="radio" name="print-which" checked={!onlyLatest} onChange={() => setOnlyLatest(false)} />
+                  <input
+                    type="radio"
+                    name="print-which"
+                    checked={!onlyLatest}
+                    onChange={() => setOnlyLatest(false)}
+                  />
                   {m.printAll(issued.length)}
                 </label>
                 <label>
-                  <input type="radio" name="print-which" checked={onlyLatest} onChange={() => setOnlyLatest(true)} />
+                  <input
+                    type="radio"
+                    name="print-which"
+                    checked={onlyLatest}
+                    onChange={() => setOnlyLatest(true)}
+                  />
                   {m.printLatest(latest.length)}
                 </label>
               </fieldset>
@@ -258,7 +320,8 @@ function Addresses({
   const options = addressOptions(info, m)
   const pub = info?.publicUrl ?? null
   const reporterHost = hostOf(reporterUrl)
-  const reporterIsLan = options.some((o) => o.url === reporterUrl && o.kind === 'lan') || isLanHost(reporterHost)
+  const reporterIsLan =
+    options.some((o) => o.url === reporterUrl && o.kind === 'lan') || isLanHost(reporterHost)
   const staffHost = hostOf(staffUrl)
   return (
     <div className="card addresses">
@@ -269,7 +332,14 @@ function Addresses({
         </p>
       )}
       <PublicUrlForm m={m} info={info} onSaved={onPublicUrlChanged} />
-      <AddressPicker m={m} label={m.deskAddress} help={m.deskAddressHelp} options={options} value={reporterUrl} onChange={onReporterUrl} />
+      <AddressPicker
+        m={m}
+        label={m.deskAddress}
+        help={m.deskAddressHelp}
+        options={options}
+        value={reporterUrl}
+        onChange={onReporterUrl}
+      />
       {isLoopbackHost(reporterHost) && <p className="error">{m.loopbackWarning}</p>}
       {pub && reporterUrl !== pub && reporterIsLan && (
         <p className="warn" data-testid="lan-while-public">
@@ -278,19 +348,44 @@ function Addresses({
       )}
       {/* Staff work on the office LAN: the public URL (the proxy, usually not reachable from inside, and
           refusing staff codes from outside) is never offered here. Typed by hand it still warns. */}
-      <AddressPicker m={m} label={m.staffAddress} help={m.staffAddressHelp} options={options.filter((o) => o.kind !== 'public')} value={staffUrl} onChange={onStaffUrl} />
+      <AddressPicker
+        m={m}
+        label={m.staffAddress}
+        help={m.staffAddressHelp}
+        options={options.filter((o) => o.kind !== 'public')}
+        value={staffUrl}
+        onChange={onStaffUrl}
+      />
       {isLoopbackHost(staffHost) && <p className="warn">{m.staffLoopback}</p>}
-      {staffUrl !== '' && staffUrl === pub && !isLanHost(staffHost) && <p className="warn">{m.staffPublic}</p>}
+      {staffUrl !== '' && staffUrl === pub && !isLanHost(staffHost) && (
+        <p className="warn">{m.staffPublic}</p>
+      )}
     </div>
   )
 }
 
 /** Command-line flags in a sentence kept whole (a line break inside `--host` reads as `-` `-host`). */
 function withFlags(text: string) {
-  return text.split(/(--[a-z-]+(?: 0\.0\.0\.0)?)/).map((part, i) => (i % 2 === 1 ? <code key={i} className="flag">{part}</code> : part))
+  return text.split(/(--[a-z-]+(?: 0\.0\.0\.0)?)/).map((part, i) =>
+    i % 2 === 1 ? (
+      <code key={i} className="flag">
+        {part}
+      </code>
+    ) : (
+      part
+    ),
+  )
 }
 
-function PublicUrlForm({ m, info, onSaved }: { m: CredentialMessages; info: CardAddressesDto | null; onSaved: () => void }) {
+function PublicUrlForm({
+  m,
+  info,
+  onSaved,
+}: {
+  m: CredentialMessages
+  info: CardAddressesDto | null
+  onSaved: () => void
+}) {
   const [value, setValue] = useState('')
   const [error, setError] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
@@ -301,7 +396,10 @@ function PublicUrlForm({ m, info, onSaved }: { m: CredentialMessages; info: Card
     setBusy(true)
     setError(null)
     try {
-      const r = await api<PublicUrlDto>('/intake/public-url', method === 'PUT' ? { method, body: JSON.stringify({ publicUrl: value }) } : { method })
+      const r = await api<PublicUrlDto>(
+        '/intake/public-url',
+        method === 'PUT' ? { method, body: JSON.stringify({ publicUrl: value }) } : { method },
+      )
       setValue(r.publicUrl ?? '')
       onSaved()
     } catch (e) {
@@ -328,17 +426,32 @@ function PublicUrlForm({ m, info, onSaved }: { m: CredentialMessages; info: Card
         onChange={(e) => setValue(e.target.value)}
       />
       <div className="row">
-        <button type="submit" className="small" disabled={busy || value.trim() === '' || value.trim() === info?.publicUrl}>
+        <button
+          type="submit"
+          className="small"
+          disabled={busy || value.trim() === '' || value.trim() === info?.publicUrl}
+        >
           {m.publicUrlSave}
         </button>
         {info?.source === 'admin' && (
-          <button type="button" className="small secondary" disabled={busy} onClick={() => void send('DELETE')}>
+          <button
+            type="button"
+            className="small secondary"
+            disabled={busy}
+            onClick={() => void send('DELETE')}
+          >
             {m.publicUrlClear}
           </button>
         )}
       </div>
       <p className="muted note" data-testid="public-url-source">
-        {withFlags(info?.source === 'flag' ? m.publicUrlFromFlag : info?.source === 'admin' ? m.publicUrlFromAdmin(info.flag) : m.publicUrlNone)}
+        {withFlags(
+          info?.source === 'flag'
+            ? m.publicUrlFromFlag
+            : info?.source === 'admin'
+              ? m.publicUrlFromAdmin(info.flag)
+              : m.publicUrlNone,
+        )}
       </p>
       {error && (
         <p className="error" role="alert">
@@ -389,7 +502,12 @@ function AddressPicker({
         </select>
       ) : (
         <div className="row">
-          <input aria-label={label} value={value} placeholder="http://192.168.1.10:4046" onChange={(e) => onChange(e.target.value.trim())} />
+          <input
+            aria-label={label}
+            value={value}
+            placeholder="http://192.168.1.10:4046"
+            onChange={(e) => onChange(e.target.value.trim())}
+          />
           <button
             type="button"
             className="small secondary"
@@ -406,7 +524,13 @@ function AddressPicker({
   )
 }
 
-function ImportCard({ m, onImported }: { m: CredentialMessages; onImported: (codes: Omit<IssuedCode, 'issuedAt'>[]) => void }) {
+function ImportCard({
+  m,
+  onImported,
+}: {
+  m: CredentialMessages
+  onImported: (codes: Omit<IssuedCode, 'issuedAt'>[]) => void
+}) {
   const [file, setFile] = useState<File | null>(null)
   const [busy, setBusy] = useState(false)
   const [done, setDone] = useState<string | null>(null)
@@ -421,8 +545,20 @@ function ImportCard({ m, onImported }: { m: CredentialMessages; onImported: (cod
     setError(null)
     setRows([])
     try {
-      const r = await api<{ users: ImportedUserDto[] }>('/users/import', { method: 'POST', body: file })
-      onImported(r.users.map((u) => ({ id: u.id, name: u.name, role: u.role, region: u.region, accessCode: u.accessCode, smsCode: u.smsCode })))
+      const r = await api<{ users: ImportedUserDto[] }>('/users/import', {
+        method: 'POST',
+        body: file,
+      })
+      onImported(
+        r.users.map((u) => ({
+          id: u.id,
+          name: u.name,
+          role: u.role,
+          region: u.region,
+          accessCode: u.accessCode,
+          smsCode: u.smsCode,
+        })),
+      )
       setDone(m.imported(r.users.length))
     } catch (err) {
       setError(errorText(err))
@@ -436,7 +572,11 @@ function ImportCard({ m, onImported }: { m: CredentialMessages; onImported: (cod
     <form className="card" onSubmit={(e) => void submit(e)}>
       <h2>{m.importTitle}</h2>
       <p className="muted">{m.importHelp}</p>
-      <input type="file" accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
+      <input
+        type="file"
+        accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        onChange={(e) => setFile(e.target.files?.[0] ?? null)}
+      />
       <button type="submit" disabled={!file || busy}>
         {busy ? m.importing : m.importButton}
       </button>
@@ -475,13 +615,28 @@ function Reissue({
   useEffect(load, [load, refreshKey])
 
   const q = query.trim().toLowerCase()
-  const found = q.length < 2 || !users ? [] : users.filter((u) => `${u.name} ${label(u.region)} ${u.region}`.toLowerCase().includes(q))
+  const found =
+    q.length < 2 || !users
+      ? []
+      : users.filter((u) => `${u.name} ${label(u.region)} ${u.region}`.toLowerCase().includes(q))
   const act = async (u: UserDto, what: 'reissue' | 'revoke') => {
-    if (!window.confirm(what === 'reissue' ? m.confirmReissue(u.name) : m.confirmRevoke(u.name))) return
+    if (!window.confirm(what === 'reissue' ? m.confirmReissue(u.name) : m.confirmRevoke(u.name)))
+      return
     setError(null)
     try {
-      const r = await api<{ accessCode?: string; smsCode?: string }>(`/users/${encodeURIComponent(u.id)}/${what}`, { method: 'POST' })
-      if (what === 'reissue' && r.accessCode) onReissued({ id: u.id, name: u.name, role: u.role, region: u.region, accessCode: r.accessCode, ...(r.smsCode ? { smsCode: r.smsCode } : {}) })
+      const r = await api<{ accessCode?: string; smsCode?: string }>(
+        `/users/${encodeURIComponent(u.id)}/${what}`,
+        { method: 'POST' },
+      )
+      if (what === 'reissue' && r.accessCode)
+        onReissued({
+          id: u.id,
+          name: u.name,
+          role: u.role,
+          region: u.region,
+          accessCode: r.accessCode,
+          ...(r.smsCode ? { smsCode: r.smsCode } : {}),
+        })
       load()
     } catch (e) {
       setError(errorText(e))
@@ -492,7 +647,12 @@ function Reissue({
     <div className="card">
       <h2>{m.reissueTitle}</h2>
       <p className="muted">{m.reissueHelp}</p>
-      <input aria-label={m.search} placeholder={m.search} value={query} onChange={(e) => setQuery(e.target.value)} />
+      <input
+        aria-label={m.search}
+        placeholder={m.search}
+        value={query}
+        onChange={(e) => setQuery(e.target.value)}
+      />
       <ul className="people-found">
         {found.slice(0, 20).map((u) => (
           <li key={u.id} data-user={u.id}>
@@ -505,7 +665,11 @@ function Reissue({
                 {m.reissue}
               </button>
               {!u.revokedAt && (
-                <button type="button" className="small secondary" onClick={() => void act(u, 'revoke')}>
+                <button
+                  type="button"
+                  className="small secondary"
+                  onClick={() => void act(u, 'revoke')}
+                >
                   {m.revoke}
                 </button>
               )}
@@ -549,19 +713,43 @@ function BulkReissue({
   }, [])
   useEffect(load, [load, refreshKey])
 
-  const selection: PeopleSelection = kecamatan || role ? { ...(kecamatan ? { region: kecamatan } : {}), ...(role ? { role: role as PeopleSelection['role'] } : {}) } : { all: true }
+  const selection: PeopleSelection =
+    kecamatan || role
+      ? {
+          ...(kecamatan ? { region: kecamatan } : {}),
+          ...(role ? { role: role as PeopleSelection['role'] } : {}),
+        }
+      : { all: true }
   // The same rule the desk applies; the desk refuses the run if its count differs from this one.
   const count = users ? selectPeople(users, selection).length : 0
   const kecName = regions?.kecamatan.find((k) => k.code === kecamatan)?.name
-  const roleName = role ? (role === 'reporter' ? m.bulkReporters : m.roles[role as 'operator' | 'supervisor' | 'display']) : null
-  const what = [kecName ? `${m.kecPrefix} ${kecName}` : null, roleName].filter(Boolean).join(', ') || m.everyone
+  const roleName = role
+    ? role === 'reporter'
+      ? m.bulkReporters
+      : m.roles[role as 'operator' | 'supervisor' | 'display']
+    : null
+  const what =
+    [kecName ? `${m.kecPrefix} ${kecName}` : null, roleName].filter(Boolean).join(', ') ||
+    m.everyone
 
   const run = async () => {
     setBusy(true)
     setError(null)
     try {
-      const r = await api<{ reissued: number; users: ImportedUserDto[] }>('/users/reissue', { method: 'POST', body: JSON.stringify({ ...selection, expect: count }) })
-      onReissued(r.users.map((u) => ({ id: u.id, name: u.name, role: u.role, region: u.region, accessCode: u.accessCode, smsCode: u.smsCode })))
+      const r = await api<{ reissued: number; users: ImportedUserDto[] }>('/users/reissue', {
+        method: 'POST',
+        body: JSON.stringify({ ...selection, expect: count }),
+      })
+      onReissued(
+        r.users.map((u) => ({
+          id: u.id,
+          name: u.name,
+          role: u.role,
+          region: u.region,
+          accessCode: u.accessCode,
+          smsCode: u.smsCode,
+        })),
+      )
       setDone(m.bulkDone(r.reissued))
     } catch (e) {
       setError(errorText(e))
@@ -614,7 +802,12 @@ function BulkReissue({
       </select>
       <p data-testid="bulk-count">{m.bulkCount(count)}</p>
       {!confirming ? (
-        <button type="button" className="secondary" disabled={busy || count === 0} onClick={() => setConfirming(true)}>
+        <button
+          type="button"
+          className="secondary"
+          disabled={busy || count === 0}
+          onClick={() => setConfirming(true)}
+        >
           {busy ? m.bulkBusy : m.bulkStart(count)}
         </button>
       ) : (
@@ -627,7 +820,12 @@ function BulkReissue({
             <button type="button" className="danger" disabled={busy} onClick={() => void run()}>
               {busy ? m.bulkBusy : m.bulkConfirm(count)}
             </button>
-            <button type="button" className="secondary" disabled={busy} onClick={() => setConfirming(false)}>
+            <button
+              type="button"
+              className="secondary"
+              disabled={busy}
+              onClick={() => setConfirming(false)}
+            >
               {m.bulkCancel}
             </button>
           </div>
@@ -659,7 +857,12 @@ function WindowCard({ m }: { m: CredentialMessages }) {
   const save = async (opensAt: string | null, closesAt: string | null) => {
     setError(null)
     try {
-      show(await api<SignInWindowDto>('/intake/window', { method: 'PUT', body: JSON.stringify({ opensAt, closesAt }) }))
+      show(
+        await api<SignInWindowDto>('/intake/window', {
+          method: 'PUT',
+          body: JSON.stringify({ opensAt, closesAt }),
+        }),
+      )
     } catch (e) {
       setError(errorText(e))
     }
@@ -672,7 +875,9 @@ function WindowCard({ m }: { m: CredentialMessages }) {
         const a = readWibDateTime(opens, m.opensAt)
         const b = readWibDateTime(closes, m.closesAt)
         if ('error' in a || 'error' in b) {
-          setError(['error' in a ? a.error : '', 'error' in b ? b.error : ''].filter(Boolean).join(' · '))
+          setError(
+            ['error' in a ? a.error : '', 'error' in b ? b.error : ''].filter(Boolean).join(' · '),
+          )
           return
         }
         void save(a.iso, b.iso)
@@ -680,8 +885,20 @@ function WindowCard({ m }: { m: CredentialMessages }) {
     >
       <h2>{m.windowTitle}</h2>
       <p className="muted">{m.windowHelp}</p>
-      <WibDateTimeField label={m.opensAt} value={opens} onChange={setOpens} dateLabel={m.dateWord} timeLabel={m.timeWord} />
-      <WibDateTimeField label={m.closesAt} value={closes} onChange={setCloses} dateLabel={m.dateWord} timeLabel={m.timeWord} />
+      <WibDateTimeField
+        label={m.opensAt}
+        value={opens}
+        onChange={setOpens}
+        dateLabel={m.dateWord}
+        timeLabel={m.timeWord}
+      />
+      <WibDateTimeField
+        label={m.closesAt}
+        value={closes}
+        onChange={setCloses}
+        dateLabel={m.dateWord}
+        timeLabel={m.timeWord}
+      />
       <div className="row">
         <button type="submit">{m.save}</button>
         <button type="button" className="secondary" onClick={() => void save(null, null)}>

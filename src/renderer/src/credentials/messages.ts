@@ -13,7 +13,8 @@ const id = {
   publicUrlSave: 'Simpan alamat publik',
   publicUrlClear: 'Hapus',
   publicUrlFromFlag: 'Dari --public-url saat desk dijalankan.',
-  publicUrlFromAdmin: (flag: string | null) => `Diatur admin di layar ini${flag ? ` (menggantikan --public-url ${flag}; Hapus untuk kembali ke sana)` : ''}.`,
+  publicUrlFromAdmin: (flag: string | null) =>
+    `Diatur admin di layar ini${flag ? ` (menggantikan --public-url ${flag}; Hapus untuk kembali ke sana)` : ''}.`,
   publicUrlNone: 'Belum ada alamat publik: kartu pelapor hanya berlaku di jaringan kantor.',
   deskAddress: 'Alamat desk untuk HP',
   deskAddressHelp: 'Dicetak di kartu pelapor dan di kode QR-nya.',
@@ -24,7 +25,8 @@ const id = {
   kindPublic: 'publik',
   kindLan: (iface: string) => `LAN ${iface}`,
   kindHere: 'alamat yang sedang dibuka',
-  loopbackWarning: 'Alamat 127.0.0.1/localhost hanya bisa dibuka di komputer ini, bukan dari HP. Pilih alamat LAN.',
+  loopbackWarning:
+    'Alamat 127.0.0.1/localhost hanya bisa dibuka di komputer ini, bukan dari HP. Pilih alamat LAN.',
   loopbackOnly:
     'Desk hanya mendengar di 127.0.0.1 (komputer ini): HP dan laptop lain tidak bisa membukanya. Jalankan ulang desk dengan --host 0.0.0.0, atau isi alamat publik bila desk dibuka lewat reverse proxy di komputer ini.',
   loopbackOnlyWithPublic:
@@ -33,7 +35,8 @@ const id = {
     `Alamat ini hanya terbuka di jaringan kantor, padahal pelapor di lapangan memakai data seluler. Pilih alamat publik ${pub}.`,
   chooseReporterUrl: 'Pilih alamat yang bisa dibuka HP pelapor sebelum mencetak.',
   chooseStaffUrl: 'Pilih alamat LAN untuk kartu staf dan papan sebelum mencetak.',
-  staffLoopback: 'Alamat 127.0.0.1 hanya terbuka di komputer ini: laptop staf dan layar papan perlu alamat LAN.',
+  staffLoopback:
+    'Alamat 127.0.0.1 hanya terbuka di komputer ini: laptop staf dan layar papan perlu alamat LAN.',
   staffPublic: 'Staf dan papan masuk dari jaringan kantor: pilih alamat LAN.',
   custom: 'Alamat lain…',
   bulkTitle: 'Kode baru untuk banyak orang',
@@ -52,13 +55,15 @@ const id = {
   bulkConfirm: (n: number) => `Ya, terbitkan ${formatCount(n)} kode baru`,
   bulkCancel: 'Batal',
   bulkBusy: 'Menerbitkan… (±1 menit per 1.000 orang)',
-  bulkDone: (n: number) => `${formatCount(n)} kode baru diterbitkan. Kartunya ada di lembar cetak di bawah.`,
+  bulkDone: (n: number) =>
+    `${formatCount(n)} kode baru diterbitkan. Kartunya ada di lembar cetak di bawah.`,
   everyone: 'semua orang',
   printAll: (n: number) => `Semua kode di tab ini (${formatCount(n)})`,
   printLatest: (n: number) => `Terbitan terakhir saja (${formatCount(n)})`,
   printWhich: 'Yang dicetak',
   importTitle: 'Impor daftar pelapor',
-  importHelp: 'CSV atau XLSX dengan kolom nama, hp, peran, kode_wilayah (peran kosong = pelapor). Semua baris harus benar; bila ada yang salah tidak ada yang diimpor.',
+  importHelp:
+    'CSV atau XLSX dengan kolom nama, hp, peran, kode_wilayah (peran kosong = pelapor). Semua baris harus benar; bila ada yang salah tidak ada yang diimpor.',
   importButton: 'Impor dan terbitkan kode',
   importing: 'Mengimpor… (±1 menit per 1.000 orang)',
   imported: (n: number) => `${formatCount(n)} orang diimpor. Kodenya ada di daftar bawah.`,
@@ -69,16 +74,20 @@ const id = {
   role: 'Peran',
   add: 'Tambah dan terbitkan kode',
   reissueTitle: 'Kode baru untuk orang yang sudah terdaftar',
-  reissueHelp: 'Kode lama langsung tidak berlaku. Dicabut: kode tidak berlaku sampai diterbitkan ulang.',
+  reissueHelp:
+    'Kode lama langsung tidak berlaku. Dicabut: kode tidak berlaku sampai diterbitkan ulang.',
   search: 'Cari nama atau wilayah',
   reissue: 'Kode baru',
   revoke: 'Cabut',
   revoked: 'dicabut',
-  confirmReissue: (n: string) => `Terbitkan kode baru untuk ${n}? Kode lama langsung tidak berlaku.`,
-  confirmRevoke: (n: string) => `Cabut kode ${n}? Orang ini tidak bisa masuk sampai diberi kode baru.`,
+  confirmReissue: (n: string) =>
+    `Terbitkan kode baru untuk ${n}? Kode lama langsung tidak berlaku.`,
+  confirmRevoke: (n: string) =>
+    `Cabut kode ${n}? Orang ini tidak bisa masuk sampai diberi kode baru.`,
   more: (n: number) => `… dan ${formatCount(n)} lagi: persempit pencarian`,
   windowTitle: 'Jam lapor',
-  windowHelp: 'Di luar jam ini pelapor tidak bisa masuk atau mengirim (laporan tetap tersimpan di HP mereka). Kosongkan untuk selalu buka. Waktu dalam WIB.',
+  windowHelp:
+    'Di luar jam ini pelapor tidak bisa masuk atau mengirim (laporan tetap tersimpan di HP mereka). Kosongkan untuk selalu buka. Waktu dalam WIB.',
   opensAt: 'Buka',
   closesAt: 'Tutup',
   dateWord: 'tanggal (hh-bb-tttt)',
@@ -92,7 +101,8 @@ const id = {
   print: 'Cetak lembar kredensial',
   preparing: 'Menyiapkan kode QR…',
   forget: 'Lupakan daftar ini',
-  confirmForget: 'Hapus daftar kode dari tab ini? Kode tidak bisa ditampilkan lagi (hanya bisa diterbitkan ulang).',
+  confirmForget:
+    'Hapus daftar kode dari tab ini? Kode tidak bisa ditampilkan lagi (hanya bisa diterbitkan ulang).',
   code: 'Kode akses',
   region: 'Wilayah',
   preview: 'Pratinjau lembar cetak',
@@ -121,30 +131,36 @@ const en: CredentialMessages = {
   publicUrlSave: 'Save public address',
   publicUrlClear: 'Remove',
   publicUrlFromFlag: 'From --public-url when the desk was started.',
-  publicUrlFromAdmin: (flag: string | null) => `Set by the admin on this screen${flag ? ` (instead of --public-url ${flag}; Remove to go back to it)` : ''}.`,
+  publicUrlFromAdmin: (flag: string | null) =>
+    `Set by the admin on this screen${flag ? ` (instead of --public-url ${flag}; Remove to go back to it)` : ''}.`,
   publicUrlNone: "No public address yet: reporters' cards work on the office network only.",
   deskAddress: 'Desk address for phones',
   deskAddressHelp: "Printed on reporters' cards and in their QR codes.",
   staffAddress: 'LAN address for staff',
-  staffAddressHelp: 'Printed on operator and supervisor cards (console on a laptop) and wall-board cards.',
+  staffAddressHelp:
+    'Printed on operator and supervisor cards (console on a laptop) and wall-board cards.',
   choose: '— choose an address —',
   fromList: 'Choose from the list',
   kindPublic: 'public',
   kindLan: (iface: string) => `LAN ${iface}`,
   kindHere: 'the address open now',
-  loopbackWarning: '127.0.0.1/localhost only opens on this computer, not from a phone. Choose a LAN address.',
+  loopbackWarning:
+    '127.0.0.1/localhost only opens on this computer, not from a phone. Choose a LAN address.',
   loopbackOnly:
     'The desk listens on 127.0.0.1 only (this computer): phones and other laptops cannot open it. Restart it with --host 0.0.0.0, or enter the public address if a reverse proxy on this computer serves it.',
   loopbackOnlyWithPublic:
     'The desk listens on 127.0.0.1 only: phones open it through the public address, but staff laptops and wall boards on the LAN cannot. Restart with --host 0.0.0.0 if staff use other computers.',
-  lanWhilePublic: (pub: string) => `This address opens on the office network only, but reporters in the field use mobile data. Choose the public address ${pub}.`,
+  lanWhilePublic: (pub: string) =>
+    `This address opens on the office network only, but reporters in the field use mobile data. Choose the public address ${pub}.`,
   chooseReporterUrl: "Choose an address reporters' phones can open before printing.",
   chooseStaffUrl: 'Choose a LAN address for staff and board cards before printing.',
-  staffLoopback: '127.0.0.1 opens on this computer only: staff laptops and wall boards need a LAN address.',
+  staffLoopback:
+    '127.0.0.1 opens on this computer only: staff laptops and wall boards need a LAN address.',
   staffPublic: 'Staff and boards sign in from the office network: choose a LAN address.',
   custom: 'Other address…',
   bulkTitle: 'New codes for many people',
-  bulkHelp: 'To reprint cards whose codes are no longer in this tab: choose the people, issue new codes, print in one run. Revoked codes are left out.',
+  bulkHelp:
+    'To reprint cards whose codes are no longer in this tab: choose the people, issue new codes, print in one run. Revoked codes are left out.',
   bulkKecamatan: 'District',
   bulkAllKecamatan: 'All districts (and staff)',
   bulkRole: 'Role',
@@ -158,13 +174,15 @@ const en: CredentialMessages = {
   bulkConfirm: (n: number) => `Yes, issue ${n.toLocaleString('en')} new codes`,
   bulkCancel: 'Cancel',
   bulkBusy: 'Issuing… (about 1 minute per 1,000 people)',
-  bulkDone: (n: number) => `${n.toLocaleString('en')} new codes issued. Their cards are in the print sheet below.`,
+  bulkDone: (n: number) =>
+    `${n.toLocaleString('en')} new codes issued. Their cards are in the print sheet below.`,
   everyone: 'everyone',
   printAll: (n: number) => `All codes in this tab (${n})`,
   printLatest: (n: number) => `Latest run only (${n})`,
   printWhich: 'What to print',
   importTitle: 'Import the reporter list',
-  importHelp: 'CSV or XLSX with columns nama, hp, peran, kode_wilayah (empty role = reporter). All rows must be valid; if one is wrong nothing is imported.',
+  importHelp:
+    'CSV or XLSX with columns nama, hp, peran, kode_wilayah (empty role = reporter). All rows must be valid; if one is wrong nothing is imported.',
   importButton: 'Import and issue codes',
   importing: 'Importing… (about 1 minute per 1,000 people)',
   imported: (n: number) => `${formatCount(n)} people imported. Their codes are in the list below.`,
@@ -175,7 +193,8 @@ const en: CredentialMessages = {
   role: 'Role',
   add: 'Add and issue a code',
   reissueTitle: 'New code for someone already registered',
-  reissueHelp: 'The old code stops working at once. Revoked: no code works until a new one is issued.',
+  reissueHelp:
+    'The old code stops working at once. Revoked: no code works until a new one is issued.',
   search: 'Search name or region',
   reissue: 'New code',
   revoke: 'Revoke',
@@ -184,7 +203,8 @@ const en: CredentialMessages = {
   confirmRevoke: (n: string) => `Revoke ${n}'s code? They cannot sign in until given a new one.`,
   more: (n: number) => `… and ${formatCount(n)} more: narrow the search`,
   windowTitle: 'Reporting hours',
-  windowHelp: 'Outside these hours reporters cannot sign in or send (reports stay on their phones). Leave empty to stay open. Times in WIB.',
+  windowHelp:
+    'Outside these hours reporters cannot sign in or send (reports stay on their phones). Leave empty to stay open. Times in WIB.',
   opensAt: 'Opens',
   closesAt: 'Closes',
   dateWord: 'date (dd-mm-yyyy)',
@@ -198,7 +218,8 @@ const en: CredentialMessages = {
   print: 'Print credential sheet',
   preparing: 'Drawing QR codes…',
   forget: 'Forget this list',
-  confirmForget: 'Remove the list of codes from this tab? The codes cannot be shown again (only reissued).',
+  confirmForget:
+    'Remove the list of codes from this tab? The codes cannot be shown again (only reissued).',
   code: 'Access code',
   region: 'Region',
   preview: 'Print preview',

@@ -1,5 +1,11 @@
 import { useEffect, useState } from 'react'
-import { leaderOf, pairColour, type PublicAreaDto, type PublicContestDto, type PublicSummaryDto } from '../../../shared/board'
+import {
+  leaderOf,
+  pairColour,
+  type PublicAreaDto,
+  type PublicContestDto,
+  type PublicSummaryDto,
+} from '../../../shared/board'
 import { formatCount, formatTimeWib } from '../../../shared/format'
 import { BOARD_MESSAGES } from '../board/messages'
 import { useT } from '../i18n'
@@ -7,7 +13,10 @@ import type { ScreenProps } from '../routes'
 import './publik.css'
 
 const REFRESH_MS = 30_000
-const oneDecimal = new Intl.NumberFormat('id-ID', { minimumFractionDigits: 1, maximumFractionDigits: 1 })
+const oneDecimal = new Intl.NumberFormat('id-ID', {
+  minimumFractionDigits: 1,
+  maximumFractionDigits: 1,
+})
 
 /**
  * The public page: totals only, the same disclaimer as the wall, built for phones. It reads the
@@ -57,7 +66,9 @@ export function PublicPage({ config }: ScreenProps) {
 
   return (
     <div className="publik">
-      {(summary?.training ?? config.training) && <div className="publik-training">{m.training}</div>}
+      {(summary?.training ?? config.training) && (
+        <div className="publik-training">{m.training}</div>
+      )}
       <header className="publik-head">
         <div>
           <h1>
@@ -65,7 +76,11 @@ export function PublicPage({ config }: ScreenProps) {
           </h1>
           <p>{summary?.regency.name ?? config.regency.name}</p>
         </div>
-        <button type="button" className="publik-lang" onClick={() => setLang(lang === 'id' ? 'en' : 'id')}>
+        <button
+          type="button"
+          className="publik-lang"
+          onClick={() => setLang(lang === 'id' ? 'en' : 'id')}
+        >
           {lang === 'id' ? 'EN' : 'ID'}
         </button>
       </header>
@@ -77,7 +92,9 @@ export function PublicPage({ config }: ScreenProps) {
         {summary ? `${m.lastUpdate} ${formatTimeWib(summary.asOf)}` : m.loading} · {m.publicRefresh}
         {failed && <span className="publik-stale"> · {m.downHint}</span>}
       </p>
-      {summary?.contests.map((c) => <ContestSection key={c.id} contest={c} m={m} />)}
+      {summary?.contests.map((c) => (
+        <ContestSection key={c.id} contest={c} m={m} />
+      ))}
     </div>
   )
 }
@@ -86,7 +103,13 @@ function pct(a: PublicAreaDto): string {
   return a.expected > 0 ? `${Math.floor((a.reported / a.expected) * 100)}%` : '–'
 }
 
-function ContestSection({ contest, m }: { contest: PublicContestDto; m: (typeof BOARD_MESSAGES)['id'] }) {
+function ContestSection({
+  contest,
+  m,
+}: {
+  contest: PublicContestDto
+  m: (typeof BOARD_MESSAGES)['id']
+}) {
   const t = contest.total
   const valid = contest.candidates.reduce((a, c) => a + (t.votes[String(c.number)] ?? 0), 0)
   return (
@@ -146,7 +169,11 @@ function ContestSection({ contest, m }: { contest: PublicContestDto; m: (typeof 
                   <td>
                     {leader !== null ? (
                       <>
-                        <span className="publik-swatch small" style={{ background: pairColour(leader) }} /> {leader}
+                        <span
+                          className="publik-swatch small"
+                          style={{ background: pairColour(leader) }}
+                        />{' '}
+                        {leader}
                       </>
                     ) : (
                       '–'

@@ -12,17 +12,25 @@ export type DownloadState =
  * Fetch a file from the desk with the signed-in token, reporting progress as it streams, then hand
  * it to the browser as a download. The server names the file and its SHA-256 in headers.
  */
-export async function downloadFile(path: string, onState: (s: DownloadState) => void): Promise<void> {
+export async function downloadFile(
+  path: string,
+  onState: (s: DownloadState) => void,
+): Promise<void> {
   onState({ phase: 'preparing' })
   try {
     const token = getToken()
-    const res = await fetch(`/api/v1${path}`, { headers: token ? { Authorization: `Bearer ${token}` } : {} })
+    const res = await fetch(`/api/v1${path}`, {
+      headers: token ? { Authorization: `Bearer ${token}` } : {},
+    })
     if (!res.ok) {
       const body = (await res.json().catch(() => null)) as ApiError | null
       throw new ApiFailure(res.status, body)
     }
     const total = Number(res.headers.get('content-length')) || 0
-    const filename = res.headers.get('x-desk-filename') ?? /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? 'rekap.xlsx'
+    const filename =
+      res.headers.get('x-desk-filename') ??
+      /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ??
+      'rekap.xlsx'
     const sha256 = res.headers.get('x-desk-sha256') ?? ''
     const chunks: Uint8Array<ArrayBuffer>[] = []
     let received = 0
@@ -36,7 +44,9 @@ export async function downloadFile(path: string, onState: (s: DownloadState) => 
         onState({ phase: 'downloading', received, total })
       }
     }
-    const blob = new Blob(chunks, { type: res.headers.get('content-type') ?? 'application/octet-stream' })
+    const blob = new Blob(chunks, {
+      type: res.headers.get('content-type') ?? 'application/octet-stream',
+    })
     const url = URL.createObjectURL(blob)
     const a = document.createElement('a')
     a.href = url
@@ -47,11 +57,16 @@ export async function downloadFile(path: string, onState: (s: DownloadState) => 
     setTimeout(() => URL.revokeObjectURL(url), 60_000)
     onState({ phase: 'done', filename, size: blob.size, sha256 })
   } catch (e) {
-    onState({ phase: 'failed', message: e instanceof Error ? e.message : String(e), status: e instanceof ApiFailure ? e.status : 0 })
+    onState({
+      phase: 'failed',
+      message: e instanceof Error ? e.message : String(e),
+      status: e instanceof ApiFailure ? e.status : 0,
+    })
   }
 }
 
 export function sizeText(bytes: number): string {
-  if (bytes >= 1024 * 1024) return `${(bytes / 1024 / 1024).toLocaleString('id-ID', { maximumFractionDigits: 1 })} MB`
+  if (bytes >= 1024 * 1024)
+    return `${(bytes / 1024 / 1024).toLocaleString('id-ID', { maximumFractionDigits: 1 })} MB`
   return `${Math.max(1, Math.round(bytes / 1024)).toLocaleString('id-ID')} KB`
 }

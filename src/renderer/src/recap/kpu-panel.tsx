@@ -20,7 +20,6 @@ interface Props {
   onUnauthorized: () => void
 }
 
-
 function ContestReport({ c, m }: { c: ReconcileContestDto; m: RecapMessages }) {
   const rows = c.rows.slice(0, MAX_ROWS)
   return (
@@ -58,7 +57,9 @@ function ContestReport({ c, m }: { c: ReconcileContestDto; m: RecapMessages }) {
               <td>{t.label}</td>
               <td className="num">{formatCount(t.desk)}</td>
               <td className="num">{formatCount(t.kpu)}</td>
-              <td className={`num ${t.diff !== 0 ? 'diff' : ''}`}>{t.diff > 0 ? `+${formatCount(t.diff)}` : formatCount(t.diff)}</td>
+              <td className={`num ${t.diff !== 0 ? 'diff' : ''}`}>
+                {t.diff > 0 ? `+${formatCount(t.diff)}` : formatCount(t.diff)}
+              </td>
             </tr>
           ))}
         </tbody>
@@ -92,9 +93,13 @@ function ContestReport({ c, m }: { c: ReconcileContestDto; m: RecapMessages }) {
                     <td>{r.label}</td>
                     <td className="num">{formatCount(r.desk)}</td>
                     <td className="num">{formatCount(r.kpu)}</td>
-                    <td className="num">{r.diff > 0 ? `+${formatCount(r.diff)}` : formatCount(r.diff)}</td>
                     <td className="num">
-                      {r.diffPercent === null ? '—' : `${r.diffPercent.toLocaleString('id-ID', { maximumFractionDigits: 2 })}%`}
+                      {r.diff > 0 ? `+${formatCount(r.diff)}` : formatCount(r.diff)}
+                    </td>
+                    <td className="num">
+                      {r.diffPercent === null
+                        ? '—'
+                        : `${r.diffPercent.toLocaleString('id-ID', { maximumFractionDigits: 2 })}%`}
                     </td>
                     <td>
                       <span className={`mark ${r.status}`}>{m.status[r.status]}</span>
@@ -104,7 +109,9 @@ function ContestReport({ c, m }: { c: ReconcileContestDto; m: RecapMessages }) {
               </tbody>
             </table>
           </div>
-          {c.rows.length > rows.length && <p className="small muted">{m.shown(rows.length, c.rows.length)}</p>}
+          {c.rows.length > rows.length && (
+            <p className="small muted">{m.shown(rows.length, c.rows.length)}</p>
+          )}
         </>
       )}
     </div>
@@ -139,7 +146,9 @@ export function KpuPanel({ config, m, operator, version, onUnauthorized }: Props
   const load = useCallback(() => {
     api<{ imports: KpuImportDto[] }>('/export/kpu/imports').then((r) => setImports(r.imports), fail)
     if (thresholdOk) {
-      api<ReconcileReportDto>(`/export/kpu/report?threshold=${pct}&only=${onlyFlagged ? 'flagged' : 'all'}`).then(setReport, fail)
+      api<ReconcileReportDto>(
+        `/export/kpu/report?threshold=${pct}&only=${onlyFlagged ? 'flagged' : 'all'}`,
+      ).then(setReport, fail)
     }
   }, [fail, pct, onlyFlagged, thresholdOk])
 
@@ -160,12 +169,24 @@ export function KpuPanel({ config, m, operator, version, onUnauthorized }: Props
     const q = new URLSearchParams({ source: source.trim() || file.name })
     if (contest) q.set('contest', contest)
     try {
-      const r = await api<KpuImportDto & { figures: number }>(`/export/kpu/import?${q.toString()}`, {
-        method: 'POST',
-        body: file,
-        headers: { 'Content-Type': 'application/octet-stream' },
-      })
-      setDone(m.importedText(r.id, m.level[r.level] ?? r.level, formatCount(r.figures), r.contests.map((id) => contestShortName(config.contests.find((c) => c.id === id)?.name ?? id)).join(', ')))
+      const r = await api<KpuImportDto & { figures: number }>(
+        `/export/kpu/import?${q.toString()}`,
+        {
+          method: 'POST',
+          body: file,
+          headers: { 'Content-Type': 'application/octet-stream' },
+        },
+      )
+      setDone(
+        m.importedText(
+          r.id,
+          m.level[r.level] ?? r.level,
+          formatCount(r.figures),
+          r.contests
+            .map((id) => contestShortName(config.contests.find((c) => c.id === id)?.name ?? id))
+            .join(', '),
+        ),
+      )
       setFile(null)
       setSource('')
       if (fileInput.current) fileInput.current.value = ''
@@ -187,7 +208,12 @@ export function KpuPanel({ config, m, operator, version, onUnauthorized }: Props
         <div className="inline-form">
           <label>
             {m.kpuFile}{' '}
-            <input ref={fileInput} type="file" accept=".csv,.xlsx,text/csv" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
+            <input
+              ref={fileInput}
+              type="file"
+              accept=".csv,.xlsx,text/csv"
+              onChange={(e) => setFile(e.target.files?.[0] ?? null)}
+            />
           </label>
           <label>
             {m.kpuContest}{' '}
@@ -201,7 +227,13 @@ export function KpuPanel({ config, m, operator, version, onUnauthorized }: Props
             </select>
           </label>
           <label>
-            {m.kpuSource} <input value={source} maxLength={120} placeholder={m.kpuSourcePlaceholder} onChange={(e) => setSource(e.target.value)} />
+            {m.kpuSource}{' '}
+            <input
+              value={source}
+              maxLength={120}
+              placeholder={m.kpuSourcePlaceholder}
+              onChange={(e) => setSource(e.target.value)}
+            />
           </label>
           <button type="button" onClick={() => void upload()} disabled={!file || busy}>
             {busy ? m.kpuImporting : m.kpuImport}
@@ -213,60 +245,69 @@ export function KpuPanel({ config, m, operator, version, onUnauthorized }: Props
       <details className="small">
         <summary>{m.kpuColumns}</summary>
         <p>
-          <strong>Per baris (Sirekap):</strong> <code>kode_tps</code> (atau <code>kode_desa</code> + <code>nomor_tps</code>, atau{' '}
-          <code>kode_desa</code>, atau <code>kode_kecamatan</code>), <code>pemilihan</code> (boleh tidak ada bila pemilihan dipilih di atas),{' '}
-          <code>suara_1</code>, <code>suara_2</code>, … (<code>suara_kolom_kosong</code>), <code>suara_tidak_sah</code>; boleh ada{' '}
-          <code>suara_sah</code> dan <code>jumlah_suara</code> (diperiksa). Kolom lain diabaikan.
+          <strong>Per baris (Sirekap):</strong> <code>kode_tps</code> (atau <code>kode_desa</code> +{' '}
+          <code>nomor_tps</code>, atau <code>kode_desa</code>, atau <code>kode_kecamatan</code>),{' '}
+          <code>pemilihan</code> (boleh tidak ada bila pemilihan dipilih di atas),{' '}
+          <code>suara_1</code>, <code>suara_2</code>, … (<code>suara_kolom_kosong</code>),{' '}
+          <code>suara_tidak_sah</code>; boleh ada <code>suara_sah</code> dan{' '}
+          <code>jumlah_suara</code> (diperiksa). Kolom lain diabaikan.
         </p>
         <p>
-          <strong>Susunan D.Hasil:</strong> sel A1 <code>uraian</code>; judul kolom lain kode kecamatan atau desa (nama boleh menyusul, kolom JUMLAH
-          dilewati); baris <code>suara_1</code>, <code>suara_2</code>, …, <code>suara_tidak_sah</code> (boleh <code>suara_sah</code>,{' '}
-          <code>jumlah_suara</code>). Pilih pemilihannya di atas.
+          <strong>Susunan D.Hasil:</strong> sel A1 <code>uraian</code>; judul kolom lain kode
+          kecamatan atau desa (nama boleh menyusul, kolom JUMLAH dilewati); baris{' '}
+          <code>suara_1</code>, <code>suara_2</code>, …, <code>suara_tidak_sah</code> (boleh{' '}
+          <code>suara_sah</code>, <code>jumlah_suara</code>). Pilih pemilihannya di atas.
         </p>
         <p>
-          <strong>Judul dari berkas KPU</strong> dibaca apa adanya: mis. &ldquo;Kode Kecamatan&rdquo;, &ldquo;Suara Paslon 01&rdquo;, nama
-          pasangan calon, &ldquo;Jumlah Suara Sah&rdquo;, &ldquo;Jumlah Suara Tidak Sah&rdquo;, &ldquo;1. Jumlah Suara Sah dan Tidak Sah&rdquo;.
-          Bila kolom yang diperlukan tidak ditemukan, pesan kesalahannya menyebut judul yang tidak dikenali.
+          <strong>Judul dari berkas KPU</strong> dibaca apa adanya: mis. &ldquo;Kode
+          Kecamatan&rdquo;, &ldquo;Suara Paslon 01&rdquo;, nama pasangan calon, &ldquo;Jumlah Suara
+          Sah&rdquo;, &ldquo;Jumlah Suara Tidak Sah&rdquo;, &ldquo;1. Jumlah Suara Sah dan Tidak
+          Sah&rdquo;. Bila kolom yang diperlukan tidak ditemukan, pesan kesalahannya menyebut judul
+          yang tidak dikenali.
         </p>
       </details>
       <div ref={feedback}>
-      {errors && (
-        <div className="kpu-errors" role="alert">
-          <p className="error">{errors.rows.length ? m.kpuErrors : errors.message}</p>
-          {errors.rows.length > 0 && (
-            <table className="compact">
-              <thead>
-                <tr>
-                  <th className="num">{m.row}</th>
-                  <th>{m.column}</th>
-                  <th>{m.problem}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {errors.rows.slice(0, 200).map((r, i) => (
-                  <tr key={i}>
-                    <td className="num">{r.row}</td>
-                    <td>{r.column ?? '—'}</td>
-                    <td>{r.message}</td>
+        {errors && (
+          <div className="kpu-errors" role="alert">
+            <p className="error">{errors.rows.length ? m.kpuErrors : errors.message}</p>
+            {errors.rows.length > 0 && (
+              <table className="compact">
+                <thead>
+                  <tr>
+                    <th className="num">{m.row}</th>
+                    <th>{m.column}</th>
+                    <th>{m.problem}</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
-        </div>
-      )}
-      {done && (
-        <p className="ok-note" role="status">
-          {done}
-        </p>
-      )}
+                </thead>
+                <tbody>
+                  {errors.rows.slice(0, 200).map((r, i) => (
+                    <tr key={i}>
+                      <td className="num">{r.row}</td>
+                      <td>{r.column ?? '—'}</td>
+                      <td>{r.message}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
+          </div>
+        )}
+        {done && (
+          <p className="ok-note" role="status">
+            {done}
+          </p>
+        )}
       </div>
       {imports && imports.length > 0 && (
         <p className="small muted imports">
           {m.imports}:{' '}
           {imports.map((i) => (
             <span key={i.id}>
-              #{i.id} “{i.source}” ({m.level[i.level]}, {i.contests.map((id) => contestShortName(config.contests.find((c) => c.id === id)?.name ?? id)).join(', ')}, {wibDateTime(i.at)})
+              #{i.id} “{i.source}” ({m.level[i.level]},{' '}
+              {i.contests
+                .map((id) => contestShortName(config.contests.find((c) => c.id === id)?.name ?? id))
+                .join(', ')}
+              , {wibDateTime(i.at)})
             </span>
           ))}
         </p>
@@ -274,10 +315,21 @@ export function KpuPanel({ config, m, operator, version, onUnauthorized }: Props
       <div className="filters">
         <label>
           {m.threshold}{' '}
-          <input className="threshold" inputMode="decimal" value={threshold} aria-invalid={!thresholdOk} onChange={(e) => setThreshold(e.target.value)} />
+          <input
+            className="threshold"
+            inputMode="decimal"
+            value={threshold}
+            aria-invalid={!thresholdOk}
+            onChange={(e) => setThreshold(e.target.value)}
+          />
         </label>
         <label className="check">
-          <input type="checkbox" checked={onlyFlagged} onChange={(e) => setOnlyFlagged(e.target.checked)} /> {m.onlyFlagged}
+          <input
+            type="checkbox"
+            checked={onlyFlagged}
+            onChange={(e) => setOnlyFlagged(e.target.checked)}
+          />{' '}
+          {m.onlyFlagged}
         </label>
         <button
           type="button"

@@ -4,7 +4,12 @@ import type { RecapMessages } from './messages'
 /** Where a download is: the desk preparing it, bytes arriving, or done with the file's SHA-256. */
 export function Progress({ state, m }: { state: DownloadState; m: RecapMessages }) {
   if (state.phase === 'idle') return null
-  if (state.phase === 'failed') return <p className="error" role="alert">{state.message}</p>
+  if (state.phase === 'failed')
+    return (
+      <p className="error" role="alert">
+        {state.message}
+      </p>
+    )
   if (state.phase === 'preparing') {
     return (
       <div className="dl-progress" role="status">
@@ -33,4 +38,3 @@ export function Progress({ state, m }: { state: DownloadState; m: RecapMessages 
     </div>
   )
 }
-

@@ -12,7 +12,13 @@ import { useRecapM, type RecapMessages } from './messages'
 import { wibDateTime } from './time'
 import './recap.css'
 
-const RANK: Record<string, number> = { display: 0, reporter: 1, operator: 2, supervisor: 3, admin: 4 }
+const RANK: Record<string, number> = {
+  display: 0,
+  reporter: 1,
+  operator: 2,
+  supervisor: 3,
+  admin: 4,
+}
 const isOperator = (role: string) => (RANK[role] ?? -1) >= RANK.operator!
 
 function CopyHash({ hash, m }: { hash: string; m: RecapMessages }) {
@@ -33,7 +39,19 @@ function CopyHash({ hash, m }: { hash: string; m: RecapMessages }) {
   )
 }
 
-function SnapshotRow({ s, m, onUnauthorized, operator, contestName }: { s: SnapshotDto; m: RecapMessages; onUnauthorized: () => void; operator: boolean; contestName: (id: string) => string }) {
+function SnapshotRow({
+  s,
+  m,
+  onUnauthorized,
+  operator,
+  contestName,
+}: {
+  s: SnapshotDto
+  m: RecapMessages
+  onUnauthorized: () => void
+  operator: boolean
+  contestName: (id: string) => string
+}) {
   const [state, setState] = useState<DownloadState>({ phase: 'idle' })
   const [verify, setVerify] = useState<SnapshotVerifyDto | 'busy' | null>(null)
   const berjenjang = s.files.find((f) => f.profile === 'berjenjang')
@@ -62,7 +80,13 @@ function SnapshotRow({ s, m, onUnauthorized, operator, contestName }: { s: Snaps
       <td>{berjenjang && <CopyHash hash={berjenjang.sha256} m={m} />}</td>
       <td className="nowrap">
         {s.files.map((f) => (
-          <button key={f.profile} type="button" className="small-button" onClick={() => get(f.profile)} title={f.filename}>
+          <button
+            key={f.profile}
+            type="button"
+            className="small-button"
+            onClick={() => get(f.profile)}
+            title={f.filename}
+          >
             {f.profile === 'berjenjang' ? m.berjenjang : m.lengkap} · {sizeText(f.size)}
           </button>
         ))}
@@ -73,14 +97,19 @@ function SnapshotRow({ s, m, onUnauthorized, operator, contestName }: { s: Snaps
             disabled={verify === 'busy'}
             onClick={() => {
               setVerify('busy')
-              api<SnapshotVerifyDto>(`/export/snapshots/${s.id}/verify`, { method: 'POST' }).then(setVerify, () => setVerify(null))
+              api<SnapshotVerifyDto>(`/export/snapshots/${s.id}/verify`, { method: 'POST' }).then(
+                setVerify,
+                () => setVerify(null),
+              )
             }}
           >
             {m.verify}
           </button>
         )}
         {verify && verify !== 'busy' && (
-          <span className={verify.files.every((f) => f.identical) ? 'pill accepted' : 'pill conflict'}>
+          <span
+            className={verify.files.every((f) => f.identical) ? 'pill accepted' : 'pill conflict'}
+          >
             {verify.files.every((f) => f.identical) ? m.verified : m.notVerified}
           </span>
         )}
@@ -103,7 +132,9 @@ export function RecapScreen({ config, onUnauthorized }: ScreenProps) {
   const [freezing, setFreezing] = useState(false)
   const [freezeMsg, setFreezeMsg] = useState<{ ok: boolean; text: string } | null>(null)
   /** The desk's 409 open_conflicts message and count: freezing now needs a second, explicit yes to that count. */
-  const [openConflicts, setOpenConflicts] = useState<{ message: string; count: number } | null>(null)
+  const [openConflicts, setOpenConflicts] = useState<{ message: string; count: number } | null>(
+    null,
+  )
   const [kpuVersion, setKpuVersion] = useState(0)
   const pending = useRef<ReturnType<typeof setTimeout> | null>(null)
 
@@ -113,8 +144,18 @@ export function RecapScreen({ config, onUnauthorized }: ScreenProps) {
     },
     [onUnauthorized],
   )
-  const loadSnapshots = useCallback(() => api<{ snapshots: SnapshotDto[] }>('/export/snapshots').then((r) => setSnapshots(r.snapshots), fail), [fail])
-  const loadProgress = useCallback(() => api<ProgressDto>('/progress').then(setProgress, fail), [fail])
+  const loadSnapshots = useCallback(
+    () =>
+      api<{ snapshots: SnapshotDto[] }>('/export/snapshots').then(
+        (r) => setSnapshots(r.snapshots),
+        fail,
+      ),
+    [fail],
+  )
+  const loadProgress = useCallback(
+    () => api<ProgressDto>('/progress').then(setProgress, fail),
+    [fail],
+  )
 
   useEffect(() => {
     api<{ role: string; name: string }>('/me').then(setMe, fail)
@@ -172,7 +213,10 @@ export function RecapScreen({ config, onUnauthorized }: ScreenProps) {
     setFreezeMsg(null)
     setOpenConflicts(null)
     try {
-      const s = await api<SnapshotDto>('/export/snapshots', { method: 'POST', body: JSON.stringify({ label, confirmOpenConflicts }) })
+      const s = await api<SnapshotDto>('/export/snapshots', {
+        method: 'POST',
+        body: JSON.stringify({ label, confirmOpenConflicts }),
+      })
       setFreezeMsg({ ok: true, text: `${m.frozen} #${s.id} · ${wibDateTime(s.createdAt)}` })
       setLabel('')
       void loadSnapshots()
@@ -180,8 +224,7 @@ export function RecapScreen({ config, onUnauthorized }: ScreenProps) {
       fail(e)
       if (e instanceof ApiFailure && e.status === 409 && e.body?.error.code === 'open_conflicts') {
         setOpenConflicts({ message: e.message, count: e.body.error.openConflicts ?? 0 })
-      }
-      else setFreezeMsg({ ok: false, text: e instanceof Error ? e.message : String(e) })
+      } else setFreezeMsg({ ok: false, text: e instanceof Error ? e.message : String(e) })
     } finally {
       setFreezing(false)
       setConfirming(false)
@@ -204,8 +247,9 @@ export function RecapScreen({ config, onUnauthorized }: ScreenProps) {
         <p className="recap-progress">
           {progress.contests.map((c) => (
             <span key={c.contest}>
-              <strong>{config.contests.find((x) => x.id === c.contest)?.name ?? c.contest}</strong>: {formatCount(c.reported)}/
-              {formatCount(c.expected)} {m.progressLine} ({formatPercent(c.reported, c.expected)})
+              <strong>{config.contests.find((x) => x.id === c.contest)?.name ?? c.contest}</strong>:{' '}
+              {formatCount(c.reported)}/{formatCount(c.expected)} {m.progressLine} (
+              {formatPercent(c.reported, c.expected)})
             </span>
           ))}
         </p>
@@ -216,13 +260,24 @@ export function RecapScreen({ config, onUnauthorized }: ScreenProps) {
           <fieldset className="profiles">
             <legend>{m.profile}</legend>
             <label className="check">
-              <input type="radio" name="profile" checked={profile === 'berjenjang'} onChange={() => setProfile('berjenjang')} />
+              <input
+                type="radio"
+                name="profile"
+                checked={profile === 'berjenjang'}
+                onChange={() => setProfile('berjenjang')}
+              />
               <span>
                 <strong>{m.berjenjang}</strong> — {m.berjenjangHelp}
               </span>
             </label>
             <label className="check">
-              <input type="radio" name="profile" checked={profile === 'lengkap'} disabled={!operator} onChange={() => setProfile('lengkap')} />
+              <input
+                type="radio"
+                name="profile"
+                checked={profile === 'lengkap'}
+                disabled={!operator}
+                onChange={() => setProfile('lengkap')}
+              />
               <span>
                 <strong>{m.lengkap}</strong> — {m.lengkapHelp}
               </span>
@@ -241,7 +296,12 @@ export function RecapScreen({ config, onUnauthorized }: ScreenProps) {
             <div className="inline-form">
               <label className="grow">
                 {m.label}{' '}
-                <input value={label} maxLength={120} placeholder={m.labelPlaceholder} onChange={(e) => setLabel(e.target.value)} />
+                <input
+                  value={label}
+                  maxLength={120}
+                  placeholder={m.labelPlaceholder}
+                  onChange={(e) => setLabel(e.target.value)}
+                />
               </label>
               {!confirming ? (
                 <button type="button" onClick={() => setConfirming(true)} disabled={freezing}>
@@ -249,10 +309,20 @@ export function RecapScreen({ config, onUnauthorized }: ScreenProps) {
                 </button>
               ) : (
                 <>
-                  <button type="button" className="danger" onClick={() => void freeze()} disabled={freezing}>
+                  <button
+                    type="button"
+                    className="danger"
+                    onClick={() => void freeze()}
+                    disabled={freezing}
+                  >
                     {freezing ? m.freezing : m.freezeConfirm}
                   </button>
-                  <button type="button" className="secondary" onClick={() => setConfirming(false)} disabled={freezing}>
+                  <button
+                    type="button"
+                    className="secondary"
+                    onClick={() => setConfirming(false)}
+                    disabled={freezing}
+                  >
                     {m.cancel}
                   </button>
                 </>
@@ -266,10 +336,20 @@ export function RecapScreen({ config, onUnauthorized }: ScreenProps) {
               <strong>{m.openConflictsTitle}</strong>
               <p>{openConflicts.message}</p>
               <div className="inline-form">
-                <button type="button" className="danger" onClick={() => void freeze(openConflicts.count)} disabled={freezing}>
+                <button
+                  type="button"
+                  className="danger"
+                  onClick={() => void freeze(openConflicts.count)}
+                  disabled={freezing}
+                >
                   {freezing ? m.freezing : m.freezeAnyway}
                 </button>
-                <button type="button" className="secondary" onClick={() => setOpenConflicts(null)} disabled={freezing}>
+                <button
+                  type="button"
+                  className="secondary"
+                  onClick={() => setOpenConflicts(null)}
+                  disabled={freezing}
+                >
                   {m.cancel}
                 </button>
               </div>
@@ -303,14 +383,29 @@ export function RecapScreen({ config, onUnauthorized }: ScreenProps) {
               </thead>
               <tbody>
                 {snapshots.map((s) => (
-                  <SnapshotRow key={s.id} s={s} m={m} onUnauthorized={onUnauthorized} operator={operator} contestName={(id) => contestShortName(config.contests.find((c) => c.id === id)?.name ?? id)} />
+                  <SnapshotRow
+                    key={s.id}
+                    s={s}
+                    m={m}
+                    onUnauthorized={onUnauthorized}
+                    operator={operator}
+                    contestName={(id) =>
+                      contestShortName(config.contests.find((c) => c.id === id)?.name ?? id)
+                    }
+                  />
                 ))}
               </tbody>
             </table>
           </div>
         )}
       </article>
-      <KpuPanel config={config} m={m} operator={operator} version={kpuVersion} onUnauthorized={onUnauthorized} />
+      <KpuPanel
+        config={config}
+        m={m}
+        operator={operator}
+        version={kpuVersion}
+        onUnauthorized={onUnauthorized}
+      />
     </section>
   )
 }

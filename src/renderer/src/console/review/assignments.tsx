@@ -11,7 +11,10 @@ import { useM } from '../messages'
 export function Assignments() {
   const m = useM()
   const { me } = useConsole()
-  const data = useLiveData<ReviewAssignmentsDto>('/console/review-assignments', ['review.assigned', 'users.imported'])
+  const data = useLiveData<ReviewAssignmentsDto>('/console/review-assignments', [
+    'review.assigned',
+    'users.imported',
+  ])
   const [kecamatan, setKecamatan] = useState('')
   const [supervisor, setSupervisor] = useState('')
   const [error, setError] = useState<string | null>(null)
@@ -19,7 +22,10 @@ export function Assignments() {
   const canAssign = roleAtLeast(me.role, 'supervisor')
   const save = (kec: string, sup: string | null) => {
     setError(null)
-    api<ReviewAssignmentsDto>(`/console/review-assignments/${kec}`, { method: 'PUT', body: JSON.stringify({ supervisor: sup }) }).then(
+    api<ReviewAssignmentsDto>(`/console/review-assignments/${kec}`, {
+      method: 'PUT',
+      body: JSON.stringify({ supervisor: sup }),
+    }).then(
       () => {
         setKecamatan('')
         setSupervisor('')
@@ -44,7 +50,11 @@ export function Assignments() {
                 ({a.assignedBy.name}, <Time at={a.at} />)
               </span>
               {canAssign && (
-                <button type="button" className="small-button secondary" onClick={() => save(a.kecamatan, null)}>
+                <button
+                  type="button"
+                  className="small-button secondary"
+                  onClick={() => save(a.kecamatan, null)}
+                >
                   {m.unassign}
                 </button>
               )}
@@ -54,7 +64,11 @@ export function Assignments() {
       )}
       {canAssign && (
         <div className="inline-form">
-          <select value={kecamatan} onChange={(e) => setKecamatan(e.target.value)} aria-label={m.assignKecamatan}>
+          <select
+            value={kecamatan}
+            onChange={(e) => setKecamatan(e.target.value)}
+            aria-label={m.assignKecamatan}
+          >
             <option value="">{m.assignKecamatan}</option>
             {data.data.kecamatan.map((k) => (
               <option key={k.code} value={k.code}>
@@ -62,7 +76,11 @@ export function Assignments() {
               </option>
             ))}
           </select>
-          <select value={supervisor} onChange={(e) => setSupervisor(e.target.value)} aria-label={m.assignSupervisor}>
+          <select
+            value={supervisor}
+            onChange={(e) => setSupervisor(e.target.value)}
+            aria-label={m.assignSupervisor}
+          >
             <option value="">{m.assignSupervisor}</option>
             {data.data.supervisors.map((s) => (
               <option key={s.id} value={s.id}>
@@ -70,7 +88,12 @@ export function Assignments() {
               </option>
             ))}
           </select>
-          <button type="button" className="small-button" disabled={!kecamatan || !supervisor} onClick={() => save(kecamatan, supervisor)}>
+          <button
+            type="button"
+            className="small-button"
+            disabled={!kecamatan || !supervisor}
+            onClick={() => save(kecamatan, supervisor)}
+          >
             {m.assign}
           </button>
           <ErrorLine error={error} />

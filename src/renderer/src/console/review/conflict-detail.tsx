@@ -10,7 +10,17 @@ import { sheetLines } from '../sheet'
 import { DecisionForm } from './decision-form'
 import { SubmissionMeta, Verification } from './submission'
 
-function Comparison({ contest, left, right, differences }: { contest: ContestDto | undefined; left: SubmissionViewDto | null; right: SubmissionViewDto; differences: string[] }) {
+function Comparison({
+  contest,
+  left,
+  right,
+  differences,
+}: {
+  contest: ContestDto | undefined
+  left: SubmissionViewDto | null
+  right: SubmissionViewDto
+  differences: string[]
+}) {
   const m = useM()
   const a = left ? sheetLines(contest, left.sheet, m) : []
   const b = sheetLines(contest, right.sheet, m)
@@ -28,7 +38,10 @@ function Comparison({ contest, left, right, differences }: { contest: ContestDto
         {b.map((line, i) => {
           const l = a[i]
           // Derived lines (valid, total) and voter lines when only one side has them ("voters") differ by value.
-          const byValue = line.key === 'valid' || line.key === 'total' || (diff.has('voters') && line.key.startsWith('voters.'))
+          const byValue =
+            line.key === 'valid' ||
+            line.key === 'total' ||
+            (diff.has('voters') && line.key.startsWith('voters.'))
           const differs = diff.has(line.key) || (l !== undefined && l.n !== line.n && byValue)
           return (
             <tr key={line.key} className={differs ? 'differs' : undefined} data-field={line.key}>
@@ -51,13 +64,24 @@ function Comparison({ contest, left, right, differences }: { contest: ContestDto
   )
 }
 
-export function ConflictDetail({ conflict, position, onDecided }: { conflict: ConflictDto; position: string; onDecided: () => void }) {
+export function ConflictDetail({
+  conflict,
+  position,
+  onDecided,
+}: {
+  conflict: ConflictDto
+  position: string
+  onDecided: () => void
+}) {
   const m = useM()
   const { config, me } = useConsole()
   const contest = config.contests.find((c) => c.id === conflict.contest)
   // A kecamatan given to another supervisor: said before anything is typed (the desk refuses it
   // anyway), and the form stays visible but disabled. An admin decides any conflict.
-  const lockedBy = me.role === 'supervisor' && conflict.assignedTo && conflict.assignedTo.id !== me.id ? conflict.assignedTo : null
+  const lockedBy =
+    me.role === 'supervisor' && conflict.assignedTo && conflict.assignedTo.id !== me.id
+      ? conflict.assignedTo
+      : null
   return (
     <article className="card detail" data-conflict-detail={conflict.id}>
       <header className="detail-head">
@@ -65,7 +89,8 @@ export function ConflictDetail({ conflict, position, onDecided }: { conflict: Co
           #{conflict.id} {tpsLabel(conflict.tps, m.tps)} · {contestShort(config, conflict.contest)}
         </h2>
         <span className="muted">
-          {position} · {m.kecamatan} {conflict.tps.kecamatanName} · {m.dpt} {formatCount(conflict.tps.dpt)} ·{' '}
+          {position} · {m.kecamatan} {conflict.tps.kecamatanName} · {m.dpt}{' '}
+          {formatCount(conflict.tps.dpt)} ·{' '}
           {conflict.kind === 'correction' ? m.kindCorrection : m.kindConflict} ·{' '}
           {conflict.assignedTo && (
             <>
@@ -76,34 +101,45 @@ export function ConflictDetail({ conflict, position, onDecided }: { conflict: Co
         </span>
       </header>
       <div className="detail-body">
-      <Comparison contest={contest} left={conflict.standing} right={conflict.incoming} differences={conflict.differences} />
-      <div className="detail-side">
-      <div className="evidence">
-        <Verification v={conflict.verification} />
-        <Photos photos={conflict.photos} />
-      </div>
-      {roleAtLeast(me.role, 'supervisor') ? (
-        contest && (
-          <DecisionForm
-            contest={contest}
-            dpt={conflict.tps.dpt}
-            locked={lockedBy ? m.assignedElsewhere(conflict.tps.kecamatanName, lockedBy.name) : null}
-            options={[
-              { id: 'standing', label: m.keepStanding },
-              { id: 'new', label: m.keepNew },
-              { id: 'corrected', label: m.keepCorrected, sheet: true },
-            ]}
-            prefill={conflict.incoming.sheet}
-            onSubmit={(choice, reason, sheet) =>
-              post<DecisionAnswer>(`/conflicts/${conflict.id}/resolve`, { keep: choice, reason, ...(sheet ? { sheet } : {}) })
-            }
-            onDone={onDecided}
-          />
-        )
-      ) : (
-        <p className="muted">{m.onlySupervisor}</p>
-      )}
-      </div>
+        <Comparison
+          contest={contest}
+          left={conflict.standing}
+          right={conflict.incoming}
+          differences={conflict.differences}
+        />
+        <div className="detail-side">
+          <div className="evidence">
+            <Verification v={conflict.verification} />
+            <Photos photos={conflict.photos} />
+          </div>
+          {roleAtLeast(me.role, 'supervisor') ? (
+            contest && (
+              <DecisionForm
+                contest={contest}
+                dpt={conflict.tps.dpt}
+                locked={
+                  lockedBy ? m.assignedElsewhere(conflict.tps.kecamatanName, lockedBy.name) : null
+                }
+                options={[
+                  { id: 'standing', label: m.keepStanding },
+                  { id: 'new', label: m.keepNew },
+                  { id: 'corrected', label: m.keepCorrected, sheet: true },
+                ]}
+                prefill={conflict.incoming.sheet}
+                onSubmit={(choice, reason, sheet) =>
+                  post<DecisionAnswer>(`/conflicts/${conflict.id}/resolve`, {
+                    keep: choice,
+                    reason,
+                    ...(sheet ? { sheet } : {}),
+                  })
+                }
+                onDone={onDecided}
+              />
+            )
+          ) : (
+            <p className="muted">{m.onlySupervisor}</p>
+          )}
+        </div>
       </div>
     </article>
   )

@@ -28,7 +28,15 @@ function filterConflicts(list: ConflictDto[], f: QueueFilter, meId: string): Con
       (!f.kind || c.kind === f.kind) &&
       (!f.mine || c.assignedTo?.id === meId) &&
       (!q ||
-        [`#${c.id}`, c.tps.code, c.tps.desaName, c.tps.kecamatanName, `tps ${formatTpsNumber(c.tps.number)}`, c.incoming.actor.name, c.standing?.actor.name ?? '']
+        [
+          `#${c.id}`,
+          c.tps.code,
+          c.tps.desaName,
+          c.tps.kecamatanName,
+          `tps ${formatTpsNumber(c.tps.number)}`,
+          c.incoming.actor.name,
+          c.standing?.actor.name ?? '',
+        ]
           .join(' ')
           .toLowerCase()
           .includes(q)),
@@ -38,15 +46,32 @@ function filterConflicts(list: ConflictDto[], f: QueueFilter, meId: string): Con
 /** True when a key press belongs to a text field (J/K there are letters, not "next"). */
 const typing = (e: KeyboardEvent) => {
   const t = e.target as HTMLElement | null
-  return !!t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || t.isContentEditable)
+  return (
+    !!t &&
+    (t.tagName === 'INPUT' ||
+      t.tagName === 'TEXTAREA' ||
+      t.tagName === 'SELECT' ||
+      t.isContentEditable)
+  )
 }
 
-export function ConflictQueue({ data, error, onDecided }: { data: ConflictDto[] | null; error: Error | null; onDecided: () => void }) {
+export function ConflictQueue({
+  data,
+  error,
+  onDecided,
+}: {
+  data: ConflictDto[] | null
+  error: Error | null
+  onDecided: () => void
+}) {
   const m = useM()
   const { config, me } = useConsole()
   const [selected, setSelected] = useState<number | null>(null)
   const [filter, setFilter] = useState<QueueFilter>(EMPTY_FILTER)
-  const shown = useMemo(() => (data ? filterConflicts(data, filter, me.id) : []), [data, filter, me.id])
+  const shown = useMemo(
+    () => (data ? filterConflicts(data, filter, me.id) : []),
+    [data, filter, me.id],
+  )
   const current = shown.find((c) => c.id === selected) ?? shown[0] ?? null
   const index = current ? shown.indexOf(current) : -1
   // After a decision the decided conflict leaves the list: go on to the one that followed it.
@@ -62,7 +87,9 @@ export function ConflictQueue({ data, error, onDecided }: { data: ConflictDto[] 
       if (shown.length === 0) return
       const i = Math.max(0, Math.min(shown.length - 1, index + step))
       setSelected(shown[i]!.id)
-      document.querySelector<HTMLElement>(`[data-conflict="${shown[i]!.id}"]`)?.scrollIntoView({ block: 'nearest' })
+      document
+        .querySelector<HTMLElement>(`[data-conflict="${shown[i]!.id}"]`)
+        ?.scrollIntoView({ block: 'nearest' })
     },
     [shown, index],
   )
@@ -90,7 +117,11 @@ export function ConflictQueue({ data, error, onDecided }: { data: ConflictDto[] 
         <div className="filters" role="search">
           <label>
             {m.filterKecamatan}{' '}
-            <select value={filter.kecamatan} onChange={(e) => set({ kecamatan: e.target.value })} aria-label={m.filterKecamatan}>
+            <select
+              value={filter.kecamatan}
+              onChange={(e) => set({ kecamatan: e.target.value })}
+              aria-label={m.filterKecamatan}
+            >
               <option value="">{m.allKecamatan}</option>
               {kecamatanList.map(([code, name]) => (
                 <option key={code} value={code}>
@@ -101,7 +132,11 @@ export function ConflictQueue({ data, error, onDecided }: { data: ConflictDto[] 
           </label>
           <label>
             {m.contest}{' '}
-            <select value={filter.contest} onChange={(e) => set({ contest: e.target.value })} aria-label={m.contest}>
+            <select
+              value={filter.contest}
+              onChange={(e) => set({ contest: e.target.value })}
+              aria-label={m.contest}
+            >
               <option value="">{m.allContests}</option>
               {config.contests.map((c) => (
                 <option key={c.id} value={c.id}>
@@ -112,7 +147,11 @@ export function ConflictQueue({ data, error, onDecided }: { data: ConflictDto[] 
           </label>
           <label>
             {m.kindLabel}{' '}
-            <select value={filter.kind} onChange={(e) => set({ kind: e.target.value as QueueFilter['kind'] })} aria-label={m.kindLabel}>
+            <select
+              value={filter.kind}
+              onChange={(e) => set({ kind: e.target.value as QueueFilter['kind'] })}
+              aria-label={m.kindLabel}
+            >
               <option value="">{m.allKinds}</option>
               <option value="conflict">{m.kindConflict}</option>
               <option value="correction">{m.kindCorrection}</option>
@@ -120,7 +159,12 @@ export function ConflictQueue({ data, error, onDecided }: { data: ConflictDto[] 
           </label>
           {me.role === 'supervisor' && (
             <label className="check">
-              <input type="checkbox" checked={filter.mine} onChange={(e) => set({ mine: e.target.checked })} /> {m.onlyMine}
+              <input
+                type="checkbox"
+                checked={filter.mine}
+                onChange={(e) => set({ mine: e.target.checked })}
+              />{' '}
+              {m.onlyMine}
             </label>
           )}
           <label>
@@ -140,10 +184,20 @@ export function ConflictQueue({ data, error, onDecided }: { data: ConflictDto[] 
             {m.shownOf(formatCount(shown.length), formatCount(data.length))}
           </span>
           <span className="queue-nav">
-            <button type="button" className="small-button secondary" onClick={() => move(-1)} disabled={index <= 0}>
+            <button
+              type="button"
+              className="small-button secondary"
+              onClick={() => move(-1)}
+              disabled={index <= 0}
+            >
               {m.previous}
             </button>
-            <button type="button" className="small-button secondary" onClick={() => move(1)} disabled={index < 0 || index >= shown.length - 1}>
+            <button
+              type="button"
+              className="small-button secondary"
+              onClick={() => move(1)}
+              disabled={index < 0 || index >= shown.length - 1}
+            >
               {m.next}
             </button>
           </span>
@@ -159,12 +213,20 @@ export function ConflictQueue({ data, error, onDecided }: { data: ConflictDto[] 
           <ul className="queue-list card" aria-label={m.tabConflicts}>
             {shown.map((c) => (
               <li key={c.id}>
-                <button type="button" className={c === current ? 'item active' : 'item'} onClick={() => setSelected(c.id)} data-conflict={c.id} aria-current={c === current}>
+                <button
+                  type="button"
+                  className={c === current ? 'item active' : 'item'}
+                  onClick={() => setSelected(c.id)}
+                  data-conflict={c.id}
+                  aria-current={c === current}
+                >
                   <strong>
                     #{c.id} {tpsLabel(c.tps, m.tps)}
                   </strong>
                   <span className="muted small">
-                    {c.tps.kecamatanName} · {contestShort(config, c.contest)} · {c.kind === 'correction' ? m.kindCorrection : m.kindConflict} · <Time at={c.createdAt} />
+                    {c.tps.kecamatanName} · {contestShort(config, c.contest)} ·{' '}
+                    {c.kind === 'correction' ? m.kindCorrection : m.kindConflict} ·{' '}
+                    <Time at={c.createdAt} />
                   </span>
                   {c.assignedTo && <span className="small assigned">→ {c.assignedTo.name}</span>}
                 </button>

@@ -57,7 +57,11 @@ export function DecisionForm({
       (e: unknown) => {
         setBusy(false)
         setError(e instanceof Error ? e.message : String(e))
-        setFields(Object.fromEntries(Object.entries(fieldErrors(e)).map(([k, v]) => [k.replace(/^sheet\./, ''), v])))
+        setFields(
+          Object.fromEntries(
+            Object.entries(fieldErrors(e)).map(([k, v]) => [k.replace(/^sheet\./, ''), v]),
+          ),
+        )
       },
     )
   }
@@ -79,15 +83,35 @@ export function DecisionForm({
         <div className="choices">
           {options.map((o) => (
             <label key={o.id} className={`check${choice === o.id ? ' chosen' : ''}`}>
-              <input type="radio" name="decision" value={o.id} checked={choice === o.id} onChange={() => setChoice(o.id)} /> {o.label}
+              <input
+                type="radio"
+                name="decision"
+                value={o.id}
+                checked={choice === o.id}
+                onChange={() => setChoice(o.id)}
+              />{' '}
+              {o.label}
             </label>
           ))}
         </div>
         {needsSheet && (
-          <SheetFields contest={contest} values={values} onChange={setValues} analysis={{ ...analysis, errors: { ...analysis.errors, ...fields } }} showErrors={tried} idPrefix="decision" />
+          <SheetFields
+            contest={contest}
+            values={values}
+            onChange={setValues}
+            analysis={{ ...analysis, errors: { ...analysis.errors, ...fields } }}
+            showErrors={tried}
+            idPrefix="decision"
+          />
         )}
         <label htmlFor="decision-reason">{m.reason}</label>
-        <textarea id="decision-reason" rows={2} value={reason} maxLength={1000} onChange={(e) => setReason(e.target.value)} />
+        <textarea
+          id="decision-reason"
+          rows={2}
+          value={reason}
+          maxLength={1000}
+          onChange={(e) => setReason(e.target.value)}
+        />
         <ErrorLine error={error} />
         <button type="submit" disabled={busy || !choice || reason.trim().length < 5}>
           {m.decideButton}

@@ -2,16 +2,32 @@
 
 import type { ConflictDto } from '../../../../shared/console'
 import { tpsLabel } from '../../../../shared/format'
-import { ActorName, contestShort, ErrorLine, Link, Loading, Time, useConsole, useLiveData, historyPath } from '../common'
+import {
+  ActorName,
+  contestShort,
+  ErrorLine,
+  Link,
+  Loading,
+  Time,
+  useConsole,
+  useLiveData,
+  historyPath,
+} from '../common'
 import { useM } from '../messages'
 
 export function ResolvedList() {
   const m = useM()
   const { config } = useConsole()
-  const resolved = useLiveData<{ conflicts: ConflictDto[] }>('/conflicts?status=resolved', ['conflict.resolved'])
+  const resolved = useLiveData<{ conflicts: ConflictDto[] }>('/conflicts?status=resolved', [
+    'conflict.resolved',
+  ])
   if (!resolved.data) return resolved.error ? <ErrorLine error={resolved.error} /> : <Loading />
   if (resolved.data.conflicts.length === 0) return <p className="card muted">{m.nothingYet}</p>
-  const label: Record<string, string> = { standing: m.keepStanding, new: m.keepNew, corrected: m.keepCorrected }
+  const label: Record<string, string> = {
+    standing: m.keepStanding,
+    new: m.keepNew,
+    corrected: m.keepCorrected,
+  }
   return (
     <div className="card table-scroll">
       <table className="compact">

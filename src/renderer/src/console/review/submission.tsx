@@ -24,7 +24,8 @@ export function SubmissionMeta({ s, title }: { s: SubmissionViewDto | null; titl
         <ActorName actor={s.actor} /> <Phone phone={s.actorPhone} />
       </div>
       <div className="muted small">
-        <Time at={s.at} seconds /> · {m.channels[s.channel] ?? s.channel} · {m.receipt} {s.receipt ?? '—'}
+        <Time at={s.at} seconds /> · {m.channels[s.channel] ?? s.channel} · {m.receipt}{' '}
+        {s.receipt ?? '—'}
       </div>
       {s.caller && (
         <div className="small">

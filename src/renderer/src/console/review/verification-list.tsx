@@ -16,7 +16,10 @@ export function VerificationList() {
   useEffect(() => {
     void loadRegions().then(setRegions)
   }, [])
-  const list = useLiveData<VerificationListDto>(`/verification${kecamatan ? `?kecamatan=${kecamatan}` : ''}`, ['verification.changed', 'result.accepted', 'conflict.resolved', 'result.reviewed'])
+  const list = useLiveData<VerificationListDto>(
+    `/verification${kecamatan ? `?kecamatan=${kecamatan}` : ''}`,
+    ['verification.changed', 'result.accepted', 'conflict.resolved', 'result.reviewed'],
+  )
   if (list.error?.status === 404) return <p className="card muted">{m.verificationUnavailable}</p>
   return (
     <div className="card verification-list">
@@ -29,7 +32,11 @@ export function VerificationList() {
         />
       </div>
       {!list.data ? (
-        list.error ? <ErrorLine error={list.error} /> : <Loading />
+        list.error ? (
+          <ErrorLine error={list.error} />
+        ) : (
+          <Loading />
+        )
       ) : (
         <div className="table-scroll">
           <table className="compact">
@@ -48,8 +55,13 @@ export function VerificationList() {
             </thead>
             <tbody>
               {list.data.rows.map((r) => (
-                <tr key={r.desa} className={r.verification ? `verified-${r.verification.status}` : undefined}>
-                  <td>{regions?.kecamatan.find((k) => k.code === r.kecamatan)?.name ?? r.kecamatan}</td>
+                <tr
+                  key={r.desa}
+                  className={r.verification ? `verified-${r.verification.status}` : undefined}
+                >
+                  <td>
+                    {regions?.kecamatan.find((k) => k.code === r.kecamatan)?.name ?? r.kecamatan}
+                  </td>
                   <td>{r.name}</td>
                   <td className="num">{formatCount(r.tpsActive)}</td>
                   {config.contests.map((c) => {
@@ -68,10 +80,15 @@ export function VerificationList() {
                   <td>
                     {r.verification ? (
                       <>
-                        <strong>{m.verifyStatus[r.verification.status] ?? r.verification.status}</strong>
-                        {r.verification.by && <> · {r.verification.by.name}</>} · <Time at={r.verification.at} />
+                        <strong>
+                          {m.verifyStatus[r.verification.status] ?? r.verification.status}
+                        </strong>
+                        {r.verification.by && <> · {r.verification.by.name}</>} ·{' '}
+                        <Time at={r.verification.at} />
                         {r.verification.stale && <span className="pill flagged"> {m.stale}</span>}
-                        {r.verification.note && <div className="small">“{r.verification.note}”</div>}
+                        {r.verification.note && (
+                          <div className="small">“{r.verification.note}”</div>
+                        )}
                       </>
                     ) : (
                       <span className="muted">{m.noVerification}</span>

@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs'
-import { dirname, join, relative } from 'node:path'
+import { dirname, join, relative, resolve, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 
@@ -33,17 +33,23 @@ function* files(dir: string): Generator<string> {
 describe('the project stands alone', () => {
   it('no file of the project reads the reference data kept beside the repository', () => {
     // A user's clone has no ../shared: code, tests, benches and scripts must carry what they need.
-    // Inside src/, `../shared/…` is src/shared (the API types): only the folders beside the
-    // repository (data, guide, hooks) are out of bounds there. Elsewhere no path may climb to it.
+    // The folders kept beside the repository (data, guide, hooks) are never named; a relative path
+    // to `shared` is out of bounds when, resolved from the file's own folder, it leaves the
+    // project (inside src/, `../shared/…` is src/shared, the API types).
     const beside =
       /shared[\\/]+(data|guide|hooks)\b|['"]shared['"]\s*,\s*['"](data|guide|hooks)['"]/
-    const climbs = /\.\.[\\/]+shared\b|['"]\.\.['"]\s*,\s*['"]shared['"]/
+    const slashes = /((?:\.\.[\\/]+)+)shared\b/g
+    const joined = /((?:['"]\.\.['"]\s*,\s*)+)['"]shared['"]/g
+    const leaves = (file: string, ups: number) =>
+      !resolve(dirname(file), ...Array<string>(ups).fill('..'), 'shared').startsWith(root + sep)
     const offenders: string[] = []
     for (const file of files(root)) {
       if (file === fileURLToPath(import.meta.url)) continue
       const text = readFileSync(file, 'utf8')
-      const inSrc = relative(root, file).startsWith('src')
-      if (beside.test(text) || (!inSrc && climbs.test(text))) offenders.push(relative(root, file))
+      const climbs =
+        [...text.matchAll(slashes)].some((m) => leaves(file, m[1]!.split('..').length - 1)) ||
+        [...text.matchAll(joined)].some((m) => leaves(file, m[1]!.split('..').length - 1))
+      if (beside.test(text) || climbs) offenders.push(relative(root, file))
     }
     expect(offenders).toEqual([])
   })

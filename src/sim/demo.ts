@@ -90,14 +90,13 @@ function lanAddresses(): string[] {
 }
 
 /**
- * The demo desk's clock: the simulated time of the latest step the simulator sent (13:00 WIB of
- * today before the first), so arrivals land in the evening's own quarter-hours whatever speed the
- * machine manages; after the simulation, on at real speed from where it got.
+ * The demo desk's clock: from 13:00 WIB of today it jumps to the simulated time of each step the
+ * simulator sends, so arrivals land in the evening's own quarter-hours whatever speed the machine
+ * manages, and runs on at real speed in between and after the simulation.
  */
 export function simulatedClock(realNow: () => number = Date.now): {
   now: () => Date
   advance: (simSeconds: number) => void
-  stop: () => void
 } {
   const WIB_MS = 7 * 3_600_000
   const DAY_MS = 86_400_000
@@ -112,9 +111,6 @@ export function simulatedClock(realNow: () => number = Date.now): {
     advance: (simSeconds) => {
       const target = today13 + simSeconds * 1000
       if (target > now()) base = { real: realNow(), sim: target }
-    },
-    stop: () => {
-      // The clock already flows on by itself; kept so a caller may say the simulation is over.
     },
   }
 }
@@ -242,7 +238,6 @@ export function startDemo(args: string[], io: CommandIo = processIo): DemoHandle
           if (e instanceof AbortedError) return null
           throw e
         })
-        clock.stop()
         if (summary) code = finish(summary, io, values.summary, true)
         if (code === 130) code = 0
       }

@@ -215,6 +215,13 @@ export function SheetForm({
     check.sheet !== null && reasonOk && changed && (check.warnings.length === 0 || draft.confirmed)
   const i = draft.input
   const wasOf = (field: string) => changes.find((x) => x.field === field)?.was
+  /** What every box of the sheet shows and does: its text, the desk's number it replaces, its error. */
+  const bind = (key: Exclude<keyof SheetText, 'votes'>, field: string) => ({
+    value: i[key],
+    was: wasOf(field),
+    error: errorOf(field),
+    onChange: (v: string) => set({ [key]: v }),
+  })
 
   return (
     <section className="sheet">
@@ -261,38 +268,26 @@ export function SheetForm({
           id="dpt"
           label="Pemilih DPT"
           sub="yang menggunakan hak pilih"
-          value={i.dpt}
-          was={wasOf('voters.dpt')}
-          error={errorOf('voters.dpt')}
-          onChange={(v) => set({ dpt: v })}
+          {...bind('dpt', 'voters.dpt')}
         />
         <NumberField
           id="dptb"
           label="Pemilih DPTb"
           sub="pindahan"
-          value={i.dptb}
-          was={wasOf('voters.dptb')}
-          error={errorOf('voters.dptb')}
-          onChange={(v) => set({ dptb: v })}
+          {...bind('dptb', 'voters.dptb')}
         />
         <NumberField
           id="dpk"
           label="Pemilih DPK"
           sub="tambahan (KTP-el)"
-          value={i.dpk}
-          was={wasOf('voters.dpk')}
-          error={errorOf('voters.dpk')}
-          onChange={(v) => set({ dpk: v })}
+          {...bind('dpk', 'voters.dpk')}
         />
         <NumberField
           id="votersTotal"
           label="Jumlah pengguna hak pilih"
           sub="DPT + DPTb + DPK"
           total
-          value={i.votersTotal}
-          was={wasOf('voters.total')}
-          error={errorOf('voters.total')}
-          onChange={(v) => set({ votersTotal: v })}
+          {...bind('votersTotal', 'voters.total')}
         />
       </fieldset>
       <fieldset className="card">
@@ -315,28 +310,15 @@ export function SheetForm({
           label="Jumlah suara sah"
           sub="semua paslon"
           total
-          value={i.valid}
-          was={wasOf('valid')}
-          error={errorOf('valid')}
-          onChange={(v) => set({ valid: v })}
+          {...bind('valid', 'valid')}
         />
-        <NumberField
-          id="invalid"
-          label="Suara tidak sah"
-          value={i.invalid}
-          was={wasOf('invalid')}
-          error={errorOf('invalid')}
-          onChange={(v) => set({ invalid: v })}
-        />
+        <NumberField id="invalid" label="Suara tidak sah" {...bind('invalid', 'invalid')} />
         <NumberField
           id="total"
           label="Jumlah suara sah + tidak sah"
           total
-          value={i.total}
-          was={wasOf('total')}
-          error={errorOf('total')}
+          {...bind('total', 'total')}
           follows={followsOf('total')}
-          onChange={(v) => set({ total: v })}
         />
       </fieldset>
       {check.sheet && check.warnings.length > 0 && (

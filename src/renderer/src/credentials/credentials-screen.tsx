@@ -760,6 +760,13 @@ function BulkReissue({
     }
   }
 
+  /** A new selection: any question asked or answer shown was about the previous one. */
+  const choose = (set: (value: string) => void, value: string) => {
+    set(value)
+    setConfirming(false)
+    setDone(null)
+  }
+
   return (
     <div className="card bulk-reissue">
       <h2>{m.bulkTitle}</h2>
@@ -769,11 +776,7 @@ function BulkReissue({
         id="bulk-kecamatan"
         value={kecamatan}
         disabled={busy}
-        onChange={(e) => {
-          setKecamatan(e.target.value)
-          setConfirming(false)
-          setDone(null)
-        }}
+        onChange={(e) => choose(setKecamatan, e.target.value)}
       >
         <option value="">{m.bulkAllKecamatan}</option>
         {regions?.kecamatan.map((k) => (
@@ -787,11 +790,7 @@ function BulkReissue({
         id="bulk-role"
         value={role}
         disabled={busy}
-        onChange={(e) => {
-          setRole(e.target.value)
-          setConfirming(false)
-          setDone(null)
-        }}
+        onChange={(e) => choose(setRole, e.target.value)}
       >
         <option value="">{m.bulkAllRoles}</option>
         {ROLES.map((r) => (

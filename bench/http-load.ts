@@ -3,6 +3,7 @@
 // and reads only the status line and the body's length, so on a 2-core machine it leaves the server
 // far more CPU than Node's fetch does (fetch spends more per request than the endpoint it measures).
 // Latency is measured from the request's write to the answer's last byte.
+import { readFileSync } from 'node:fs'
 import { connect, type Socket } from 'node:net'
 
 export interface Figures {
@@ -11,6 +12,19 @@ export interface Figures {
   p99: number
   /** How many answers of each HTTP status were counted. */
   statuses?: Record<number, number>
+  /**
+   * CPU the server process spent per counted request (user + system, µs), when its pid was given.
+   * Less sensitive than req/s to whatever else the machine runs at the time.
+   */
+  cpuUs?: number
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux). */
+export function cpuSeconds(pid: number): number {
+  // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15.
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  return (Number(fields[11]) + Number(fields[12])) / 100
 }
 
 export interface LoadOptions {
@@ -23,6 +37,8 @@ export interface LoadOptions {
   seconds: number
   /** Not counted at the start: connections, JIT. */
   warmupMs?: number
+  /** The server's process id: its CPU time over the counted window is reported as `cpuUs`. */
+  pid?: number
 }
 
 const HEADER_END = Buffer.from('\r\n\r\n')
@@ -59,6 +75,15 @@ export async function rawLoad(o: LoadOptions): Promise<Figures> {
   const lat: number[] = []
   const statuses: Record<number, number> = {}
   let next = 0
+  let cpuAtStart = 0
+  let cpuAtEnd = 0
+  const cpuTimers =
+    o.pid === undefined
+      ? []
+      : [
+          setTimeout(() => (cpuAtStart = cpuSeconds(o.pid!)), start - Date.now()),
+          setTimeout(() => (cpuAtEnd = cpuSeconds(o.pid!)), end - Date.now()),
+        ]
 
   const client = () =>
     new Promise<void>((resolve, reject) => {
@@ -106,8 +131,15 @@ export async function rawLoad(o: LoadOptions): Promise<Figures> {
       })
     })
 
-  await Promise.all(Array.from({ length: o.clients }, client))
+  try {
+    await Promise.all(Array.from({ length: o.clients }, client))
+  } finally {
+    cpuTimers.forEach(clearTimeout)
+  }
   lat.sort((a, b) => a - b)
   const q = (p: number) => lat[Math.min(lat.length - 1, Math.floor(lat.length * p))] ?? 0
-  return { rps: lat.length / o.seconds, p50: q(0.5), p99: q(0.99), statuses }
+  const figures: Figures = { rps: lat.length / o.seconds, p50: q(0.5), p99: q(0.99), statuses }
+  if (o.pid !== undefined && cpuAtEnd > 0 && lat.length > 0)
+    figures.cpuUs = ((cpuAtEnd - cpuAtStart) * 1e6) / lat.length
+  return figures
 }

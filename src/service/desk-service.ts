@@ -29,6 +29,7 @@ import {
   type SubmissionRecord,
   type UserRecord,
 } from '../store/store'
+import { WalFileSync } from '../store/wal-sync'
 import { GroupCommitWriter } from '../store/writer'
 import { SmsStore } from '../store/sms-store'
 import { codeIdOf, generateAccessCode, generateSmsCode, hashAccessCode } from './credentials'
@@ -206,8 +207,11 @@ export class DeskService {
         this.noteArrivals(this.batchEvents)
         const events = this.batchEvents
         this.batchEvents = []
-        this.bus.publish(events)
+        // Screens hear of the batch when it is on disk, together with its senders' answers.
+        return () => this.bus.publish(events)
       },
+      // A file database syncs each commit off this thread (a memory one has nothing to sync).
+      ...(this.store.db.memory ? {} : { durability: new WalFileSync(this.store.db.name) }),
     })
     this.initialise(options.defaultElection)
   }
@@ -560,7 +564,8 @@ export class DeskService {
     // (A request that passes the checks meets the same idempotency check inside the writer.)
     const refuse = async (error: DeskError, audit?: () => void): Promise<SubmitOutcome> => {
       const earlier = this.store.findSubmission(p.id, body.submissionId)
-      if (earlier) return replayOf(earlier, hash)
+      // Its first answer again — once the commit that stored it is on disk (it may still be syncing).
+      if (earlier) return this.writer.durable().then(() => replayOf(earlier, hash))
       // One sender cannot fill the disk: past its budget a refusal is answered the same, not kept.
       if (!this.refusalBudget.take(p.id, Date.parse(this.store.nowIso()))) throw error
       await this.write(() => {

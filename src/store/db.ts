@@ -30,6 +30,9 @@ export function openDatabase(path: string, options: OpenOptions = {}): Db {
   try {
     db.pragma('journal_mode = WAL')
     db.pragma('synchronous = FULL')
+    // Each write job runs in its own savepoint (store/writer.ts), whose undo pages SQLite keeps in
+    // a statement journal: in memory, not in a temp file written and read for every report.
+    db.pragma('temp_store = MEMORY')
     db.pragma('foreign_keys = ON')
     db.pragma('busy_timeout = 5000')
     migrate(db, options.migrations ?? MIGRATIONS)

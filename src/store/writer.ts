@@ -1,4 +1,5 @@
 import type { Db } from './db'
+import type { Durability } from './wal-sync'
 
 interface Job<T> {
   fn: () => T
@@ -8,34 +9,69 @@ interface Job<T> {
 
 export interface WriterOptions {
   maxBatch?: number
-  /** Called once per committed batch, after commit, with whatever the jobs collected. */
-  afterCommit?: () => void
+  /**
+   * Called once per committed batch, right after commit, with whatever the jobs collected. What it
+   * returns is called once the batch is durable (see `durability`), before its callers are answered.
+   */
+  afterCommit?: () => (() => void) | void
   /** Called when a batch is rolled back, to drop what its jobs collected. */
   afterRollback?: () => void
   /** Called before each job; with `afterJobFailed` lets the caller drop a failed job's side data. */
   beforeJob?: () => void
   afterJobFailed?: () => void
+  /**
+   * Durability off the desk's thread (a WAL database): each batch commits without waiting for the
+   * disk (`synchronous = NORMAL` for that commit), then this syncs the WAL in the thread pool and
+   * only then are the batch's callers answered. Batches that commit while a sync runs share the
+   * next one. Without it every commit syncs inside COMMIT, on this thread.
+   */
+  durability?: Durability
 }
+
+type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown }
 
 /**
  * The single writer. Jobs queued while the event loop is busy are run together in one
  * transaction (group commit): one fsync for the whole batch instead of one per request, and each
  * caller's promise settles only after that commit is durable. Each job runs in its own savepoint,
- * so one bad job is rolled back alone and the rest of the batch still commits.
+ * so one bad job is rolled back alone and the rest of the batch still commits. With `sync` the
+ * fsync itself runs off this thread (see WriterOptions.sync): the desk goes on answering and
+ * building the next batch while the disk works.
  */
 export class GroupCommitWriter {
   private queue: Job<unknown>[] = []
   private scheduled = false
   private closed = false
   private readonly maxBatch: number
+  // One savepoint per job, by statements prepared once: wrapping each job in its own
+  // db.transaction() built a new function per job, which cost more than the job's own inserts.
+  private readonly savepoint: { run(): unknown }
+  private readonly release: { run(): unknown }
+  private readonly rollbackTo: { run(): unknown }
+  private readonly normal: { run(): unknown } | null = null
+  private readonly full: { run(): unknown } | null = null
+  /** Committed batches waiting for the next sync, and whether one is running. */
+  private undurable: ((syncError: Error | null) => void)[] = []
+  private syncing = false
   batches = 0
   jobs = 0
+  /** Syncs run (with `sync`): fewer than batches when batches share one. */
+  syncs = 0
 
   constructor(
     private readonly db: Db,
     private readonly options: WriterOptions = {},
   ) {
     this.maxBatch = options.maxBatch ?? 512
+    this.savepoint = db.prepare('SAVEPOINT desk_job')
+    this.release = db.prepare('RELEASE desk_job')
+    this.rollbackTo = db.prepare('ROLLBACK TO desk_job')
+    if (options.durability) {
+      // Only the writer's own commits skip the in-COMMIT sync; any other write on this
+      // connection (a migration, the desk's first setup) keeps synchronous = FULL.
+      this.normal = db.prepare('PRAGMA synchronous = NORMAL')
+      this.full = db.prepare('PRAGMA synchronous = FULL')
+    }
   }
 
   run<T>(fn: () => T): Promise<T> {
@@ -54,15 +90,29 @@ export class GroupCommitWriter {
     return this.queue.length
   }
 
-  /** Run everything queued; resolves when the queue is empty. */
+  /** Run everything queued; resolves when the queue is empty and every commit is durable. */
   async drain(): Promise<void> {
-    while (this.queue.length > 0 || this.scheduled) {
+    while (this.queue.length > 0 || this.scheduled || this.syncing) {
       await new Promise((r) => setImmediate(r))
     }
   }
 
+  /**
+   * Resolves once every commit made so far is durable. For an answer given from what is already
+   * stored, outside a write (a retry's first answer): a commit may still be waiting for its sync.
+   */
+  durable(): Promise<void> {
+    if (!this.options.durability || (!this.syncing && this.undurable.length === 0))
+      return Promise.resolve()
+    return new Promise((resolve, reject) => {
+      this.undurable.push((error) => (error ? reject(error) : resolve()))
+      if (!this.syncing) this.startSync()
+    })
+  }
+
   close(): void {
     this.closed = true
+    this.options.durability?.close()
   }
 
   private flush(): void {
@@ -73,32 +123,64 @@ export class GroupCommitWriter {
       setImmediate(() => this.flush())
     }
     if (batch.length === 0) return
-    const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = []
+    const outcomes: Outcome[] = []
+    this.normal?.run()
     try {
       this.db.transaction(() => {
         for (const job of batch) {
           this.options.beforeJob?.()
+          // A throwing job rolls back only its own writes (to its savepoint); the batch goes on.
+          this.savepoint.run()
           try {
-            // Nested transaction = SAVEPOINT: a throwing job rolls back only its own writes.
-            outcomes.push({ ok: true, value: this.db.transaction(job.fn)() })
+            const value = job.fn()
+            this.release.run()
+            outcomes.push({ ok: true, value })
           } catch (error) {
+            this.rollbackTo.run()
+            this.release.run()
             this.options.afterJobFailed?.()
             outcomes.push({ ok: false, error })
           }
         }
       })()
     } catch (error) {
+      this.full?.run()
       this.options.afterRollback?.()
       for (const job of batch) job.reject(error)
       return
     }
+    this.full?.run()
     this.batches++
     this.jobs += batch.length
-    this.options.afterCommit?.()
-    batch.forEach((job, i) => {
-      const o = outcomes[i]!
-      if (o.ok) job.resolve(o.value)
-      else job.reject(o.error)
+    const whenDurable = this.options.afterCommit?.()
+    const settle = (syncError: Error | null) => {
+      // What the batch announces goes out even if the sync failed: it is committed and readable,
+      // and the screens must agree with what the desk reads back.
+      whenDurable?.()
+      batch.forEach((job, i) => {
+        const o = outcomes[i]!
+        // Committed but not known to be on disk: the caller is not told it was kept (a phone
+        // retries with the same submissionId and gets the stored answer once the disk is back).
+        if (syncError) job.reject(syncError)
+        else if (o.ok) job.resolve(o.value)
+        else job.reject(o.error)
+      })
+    }
+    if (!this.options.durability) return settle(null)
+    this.undurable.push(settle)
+    if (!this.syncing) this.startSync()
+  }
+
+  /** One sync for every batch committed before it starts; batches committed meanwhile wait for the next. */
+  private startSync(): void {
+    const waiting = this.undurable
+    this.undurable = []
+    this.syncing = true
+    this.syncs++
+    this.options.durability!.sync((error) => {
+      this.syncing = false
+      for (const settle of waiting) settle(error)
+      if (this.undurable.length > 0) this.startSync()
     })
   }
 }

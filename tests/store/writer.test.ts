@@ -1,12 +1,21 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import Database from 'better-sqlite3'
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
+import { openDatabase } from '../../src/store/db'
+import { WalFileSync, type Durability } from '../../src/store/wal-sync'
 import { GroupCommitWriter } from '../../src/store/writer'
 
 function setup() {
   const db = new Database(':memory:')
   db.exec('CREATE TABLE t (x INTEGER PRIMARY KEY)')
   let commits = 0
-  const writer = new GroupCommitWriter(db, { afterCommit: () => commits++ })
+  const writer = new GroupCommitWriter(db, {
+    afterCommit: () => {
+      commits++
+    },
+  })
   return { db, writer, commits: () => commits }
 }
 
@@ -51,7 +60,9 @@ describe('group commit writer', () => {
     const published: string[] = []
     let rolledBack = 0
     const writer = new GroupCommitWriter(db, {
-      afterCommit: () => published.push(...collected.splice(0)),
+      afterCommit: () => {
+        published.push(...collected.splice(0))
+      },
       afterRollback: () => {
         rolledBack++
         collected.length = 0
@@ -82,7 +93,9 @@ describe('group commit writer', () => {
     const writer = new GroupCommitWriter(db, {
       beforeJob: () => (mark = pending.length),
       afterJobFailed: () => (pending = pending.slice(0, mark)),
-      afterCommit: () => published.push(...pending.splice(0)),
+      afterCommit: () => {
+        published.push(...pending.splice(0))
+      },
     })
     const ins = db.prepare('INSERT INTO t (x) VALUES (?)')
     await Promise.allSettled([
@@ -103,5 +116,142 @@ describe('group commit writer', () => {
     const ins = db.prepare('INSERT INTO t (x) VALUES (?)')
     await Promise.all(Array.from({ length: 35 }, (_, i) => writer.run(() => ins.run(i))))
     expect(writer.batches).toBe(4)
+  })
+})
+
+/** A disk whose syncs finish only when the test says so. */
+function slowDisk() {
+  const waiting: ((error: Error | null) => void)[] = []
+  const disk: Durability & { finish(error?: Error): void; running: number } = {
+    sync: (done) => {
+      waiting.push(done)
+    },
+    close: () => {},
+    finish: (error) => waiting.splice(0).forEach((done) => done(error ?? null)),
+    get running() {
+      return waiting.length
+    },
+  }
+  return disk
+}
+
+const settledYet = async (p: Promise<unknown>) => {
+  let settled = false
+  void p.then(
+    () => (settled = true),
+    () => (settled = true),
+  )
+  // Several turns of the event loop: a commit, its answers and any follow-up batch.
+  for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r))
+  return settled
+}
+
+describe('group commit writer, durable off the thread', () => {
+  const dirs: string[] = []
+  afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })))
+
+  it('answers a batch only once the disk has it, and the desk keeps working meanwhile', async () => {
+    const db = new Database(':memory:')
+    db.exec('CREATE TABLE t (x INTEGER PRIMARY KEY)')
+    const disk = slowDisk()
+    const announced: string[] = []
+    const writer = new GroupCommitWriter(db, {
+      durability: disk,
+      afterCommit: () => () => announced.push('batch'),
+    })
+    const ins = db.prepare('INSERT INTO t (x) VALUES (?)')
+    const first = writer.run(() => ins.run(1).changes)
+    expect(await settledYet(first)).toBe(false)
+    // Committed and readable, not yet answered nor announced to the screens.
+    expect(db.prepare('SELECT count(*) AS n FROM t').get()).toEqual({ n: 1 })
+    expect(announced).toEqual([])
+    // The thread is free: a second batch commits while the first one's sync runs…
+    const second = writer.run(() => ins.run(2).changes)
+    const third = writer.run(() => ins.run(3).changes)
+    expect(await settledYet(second)).toBe(false)
+    expect(db.prepare('SELECT count(*) AS n FROM t').get()).toEqual({ n: 3 })
+    expect(disk.running).toBe(1)
+    disk.finish()
+    expect(await first).toBe(1)
+    expect(announced).toEqual(['batch'])
+    // …and both later jobs wait for the one sync that follows, then are answered together.
+    expect(await settledYet(second)).toBe(false)
+    expect(disk.running).toBe(1)
+    disk.finish()
+    expect(await Promise.all([second, third])).toEqual([1, 1])
+    expect(writer.batches).toBe(2)
+    expect(writer.syncs).toBe(2)
+  })
+
+  it('tells callers a write was not kept when the disk fails, and still announces what is committed', async () => {
+    const db = new Database(':memory:')
+    db.exec('CREATE TABLE t (x INTEGER PRIMARY KEY)')
+    const disk = slowDisk()
+    let announced = 0
+    const writer = new GroupCommitWriter(db, {
+      durability: disk,
+      afterCommit: () => () => announced++,
+    })
+    const ins = db.prepare('INSERT INTO t (x) VALUES (?)')
+    const job = writer.run(() => ins.run(1))
+    await settledYet(job)
+    disk.finish(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' }))
+    await expect(job).rejects.toThrow(/EIO/)
+    expect(announced).toBe(1)
+    // The next write is answered once its own sync succeeds.
+    const next = writer.run(() => ins.run(2).changes)
+    await settledYet(next)
+    disk.finish()
+    expect(await next).toBe(1)
+  })
+
+  it('gives an answer read from storage only after the commit that stored it is on disk', async () => {
+    const db = new Database(':memory:')
+    db.exec('CREATE TABLE t (x INTEGER PRIMARY KEY)')
+    const disk = slowDisk()
+    const writer = new GroupCommitWriter(db, { durability: disk })
+    const stored = writer.run(() => db.prepare('INSERT INTO t (x) VALUES (1)').run())
+    await settledYet(stored)
+    // A retry answered from what is stored (outside the writer) must not overtake the sync.
+    const retry = writer.durable()
+    expect(await settledYet(retry)).toBe(false)
+    disk.finish()
+    await stored
+    expect(await settledYet(retry)).toBe(false) // it waits for a sync that starts after it asked
+    disk.finish()
+    await retry
+    // Nothing pending: no wait at all.
+    expect(await settledYet(writer.durable())).toBe(true)
+    await writer.drain()
+  })
+
+  it('syncs the WAL of a real database file and keeps synchronous = FULL for every other write', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'desk-wal-'))
+    dirs.push(dir)
+    const path = join(dir, 'desk.sqlite')
+    const db = openDatabase(path, { migrations: [] })
+    db.exec('CREATE TABLE t (x INTEGER PRIMARY KEY)')
+    const wal = new WalFileSync(path)
+    let synced = 0
+    const writer = new GroupCommitWriter(db, {
+      durability: {
+        sync: (done) =>
+          wal.sync((error) => {
+            if (!error) synced++
+            done(error)
+          }),
+        close: () => wal.close(),
+      },
+    })
+    const ins = db.prepare('INSERT INTO t (x) VALUES (?)')
+    await Promise.all(Array.from({ length: 20 }, (_, i) => writer.run(() => ins.run(i))))
+    expect(synced).toBeGreaterThanOrEqual(1)
+    expect(db.pragma('synchronous', { simple: true })).toBe(2) // FULL outside the writer's commits
+    // Another connection (what a restored copy would read) sees every answered row.
+    const reader = new Database(path, { readonly: true })
+    expect(reader.prepare('SELECT count(*) AS n FROM t').get()).toEqual({ n: 20 })
+    reader.close()
+    writer.close()
+    db.close()
   })
 })

@@ -136,6 +136,8 @@ export async function rawLoad(o: LoadOptions): Promise<Figures> {
   } finally {
     cpuTimers.forEach(clearTimeout)
   }
+  // The last client may finish a moment before the end timer fires.
+  if (o.pid !== undefined && cpuAtEnd === 0) cpuAtEnd = cpuSeconds(o.pid)
   lat.sort((a, b) => a - b)
   const q = (p: number) => lat[Math.min(lat.length - 1, Math.floor(lat.length * p))] ?? 0
   const figures: Figures = { rps: lat.length / o.seconds, p50: q(0.5), p99: q(0.99), statuses }

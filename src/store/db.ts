@@ -19,8 +19,9 @@ export class NewerDatabaseError extends Error {
 
 /**
  * Open (or create) the desk database. WAL with synchronous=FULL: a transaction is on disk when
- * commit returns, so an acknowledged report survives a power cut. A database from a newer
- * version is refused rather than half-understood.
+ * commit returns, so an acknowledged report survives a power cut. (The single writer commits with
+ * NORMAL and syncs the WAL itself, off the desk's thread, before it answers: store/writer.ts.) A
+ * database from a newer version is refused rather than half-understood.
  */
 export function openDatabase(path: string, options: OpenOptions = {}): Db {
   const db = new Database(

@@ -10,6 +10,7 @@ import {
   RESULT_CHANGE_EVENTS,
   type DeskEvent,
 } from '../../src/shared/events'
+import type { DeskStore } from '../../src/store/store'
 
 // docs/API.md's event table is what other tools build on: it must list exactly the catalogue's
 // events, and say truthfully what a display account receives of each.
@@ -77,6 +78,21 @@ describe('event catalogue', () => {
       data: { reporter: 'u1', callId: 1, outcome: 'reached' },
     }
     expect(eventFor('display', call)).toBeNull()
+  })
+
+  it('appendEvent takes only catalogue types with exactly their payload (checked by tsc)', () => {
+    // Never called: the compiler (tsconfig.test.json, part of npm test) checks these lines, and an
+    // expected error that no longer occurs fails the typecheck.
+    const typed = (store: DeskStore) => {
+      store.appendEvent('tps.imported', { imported: 1, updated: 0 })
+      // @ts-expect-error an event type the catalogue does not have
+      store.appendEvent('result.acepted', { tps: 'x' })
+      // @ts-expect-error a payload that is not the event's (a field missing)
+      store.appendEvent('result.reviewed', { tps: 'x', contest: 'y', action: 'confirm' })
+      // @ts-expect-error a field of the wrong type
+      store.appendEvent('sms.handled', { id: '1' })
+    }
+    expect(typeof typed).toBe('function')
   })
 
   it('knows its own types, and which of them change a standing result', () => {

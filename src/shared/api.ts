@@ -139,8 +139,8 @@ export interface ResultAnswer {
   replayOf?: ResultStatus
 }
 
-// Events (GET /events) are typed by the catalogue in ./events.ts.
-export type { DeskEvent, DeskEventOf, DeskEventPayloads, DeskEventType } from './events'
+// Events (GET /events) are typed by the catalogue in ./events.ts (not re-exported here: the
+// reporter form imports this file and carries no event code).
 
 // ---------------------------------------------------------------- field intake (issue 4)
 

@@ -1,4 +1,4 @@
-import type { DeskEvent } from '../shared/api'
+import type { DeskEvent } from '../shared/events'
 import type { Db } from './db'
 
 type Row = Record<string, unknown>

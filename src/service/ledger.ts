@@ -20,6 +20,7 @@ import type { ResultSheet, SheetCheck } from '../domain/result-sheet'
 import type { DeskEventPayloads } from '../shared/events'
 import { LedgerStore } from '../store/ledger-store'
 import type { ConflictRecord, DeskStore, StoredResult } from '../store/store'
+import { DeskError } from './errors'
 
 /** A sheet that becomes (or replaces) the standing result, logged as submission `seq`. */
 export interface LedgerSheet {
@@ -127,7 +128,7 @@ export class ResultLedger {
   }): void {
     const { conflict: c, at } = input
     if (!this.s.resolveConflict(c.id, at, input.actor, input.keep, input.reason))
-      throw new Error(`Konflik #${c.id} sudah diputuskan`)
+      throw new DeskError(409, 'already_resolved', `Konflik #${c.id} sudah diputuskan`)
     if (input.replacement) this.replace(input.replacement, input.decisionId, at)
     this.store.appendEvent('conflict.resolved', {
       conflictId: c.id,

@@ -1,38 +1,14 @@
-import type { DeskEvent } from '../shared/api'
+import {
+  DISPLAY_FIELDS,
+  type DeskEvent,
+  type DisplayEventType,
+  type StreamEvent,
+} from '../shared/events'
 
-/**
- * What a wall display may see of each event. A display account runs on a screen anyone in the
- * room can read (or on another machine on the LAN): incident free text (phone numbers, names),
- * notes and who did what stay with the desk's staff. The board shows place, category and urgency.
- * Events a board never uses are not sent to it at all.
- */
-const DISPLAY_FIELDS: Record<string, readonly string[] | 'all'> = {
-  'result.accepted': 'all',
-  'result.updated': 'all',
-  'result.conflict': ['tps', 'contest', 'conflictId', 'kind'],
-  'result.reviewed': ['tps', 'contest', 'action'],
-  'conflict.resolved': ['conflictId', 'tps', 'contest', 'changed'],
-  'incident.created': [
-    'id',
-    'at',
-    'region',
-    'regionName',
-    'tps',
-    'category',
-    'categoryLabel',
-    'urgency',
-    'status',
-    'simulated',
-    'hasPhoto',
-  ],
-  'incident.updated': ['id', 'status', 'hasPhoto'],
-  'tps.status': ['tps', 'status', 'mergedInto'],
-  'tps.imported': 'all',
-  'config.changed': 'all',
-  'boundaries.imported': 'all',
-  'snapshot.created': 'all',
-  'verification.changed': ['desa', 'kecamatan', 'status', 'at'],
-}
+// What a wall display may see of each event is written once, beside the payload types, in
+// src/shared/events.ts (`DISPLAY_FIELDS`): a display account runs on a screen anyone in the room
+// can read, so incident free text, notes and who did what stay with the desk's staff, and events
+// a board never uses are not sent to it at all.
 
 function pick(data: unknown, fields: readonly string[]): Record<string, unknown> {
   const d = (data ?? {}) as Record<string, unknown>
@@ -41,10 +17,14 @@ function pick(data: unknown, fields: readonly string[]): Record<string, unknown>
   return out
 }
 
+function shownToDisplay(type: string): type is DisplayEventType {
+  return Object.prototype.hasOwnProperty.call(DISPLAY_FIELDS, type)
+}
+
 /** The event as `role` receives it on the stream, or null when that role is not sent it. */
-export function eventFor(role: string, e: DeskEvent): DeskEvent | null {
+export function eventFor(role: string, e: DeskEvent): StreamEvent | null {
   if (role !== 'display') return e
-  const fields = DISPLAY_FIELDS[e.type]
-  if (!fields) return null
-  return fields === 'all' ? e : { ...e, data: pick(e.data, fields) }
+  if (!shownToDisplay(e.type)) return null
+  const fields: 'all' | readonly string[] = DISPLAY_FIELDS[e.type]
+  return fields === 'all' ? e : ({ ...e, data: pick(e.data, fields) } as StreamEvent)
 }

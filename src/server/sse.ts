@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express'
-import type { DeskEvent } from '../shared/api'
+import type { DeskEvent } from '../shared/events'
 import type { DeskService } from '../service/desk-service'
 import { DeskError } from '../service/errors'
 import type { Principal } from '../service/principal'

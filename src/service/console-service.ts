@@ -685,42 +685,6 @@ export class ConsoleService {
     return seq
   }
 
-  /** Make `sheet` (logged as `seq`) the standing result, announce it; only inside the writer. */
-  private replaceStanding(
-    tps: string,
-    contest: string,
-    seq: number,
-    sheet: ResultSheet,
-    check: SheetCheck,
-    decisionId: number,
-    channel: string,
-  ): void {
-    const store = this.desk.store
-    // A supervisor decided with a written reason, having seen the warnings: they are confirmed.
-    const review: StoredResult['review'] = check.warnings.length > 0 ? 'confirmed' : 'none'
-    this.store.replaceResult(
-      tps,
-      contest,
-      seq,
-      sheet,
-      check,
-      check.warnings,
-      review,
-      store.nowIso(),
-    )
-    store.appendEvent('result.updated', {
-      tps,
-      contest,
-      votes: sheet.votes,
-      valid: check.valid,
-      invalid: sheet.invalid,
-      total: check.total,
-      warnings: check.warnings.map((w) => w.code),
-      channel,
-      decisionId,
-    })
-  }
-
   private decisionAnswer(
     decisionId: number,
     tps: string,
@@ -825,10 +789,18 @@ export class ConsoleService {
         beforeSeq: standing.submissionSeq,
         afterSeq,
       })
-      this.store.resolveConflict(c.id, at, p.id, input.keep, input.reason)
       const changed = sheet !== null && check !== null
-      if (changed)
-        this.replaceStanding(c.tps, c.contest, afterSeq, sheet!, check!, decisionId, channel)
+      this.desk.ledger.resolveConflict({
+        conflict: c,
+        keep: input.keep,
+        actor: p.id,
+        reason: input.reason,
+        decisionId,
+        at,
+        replacement: changed
+          ? { tps: c.tps, contest: c.contest, seq: afterSeq, sheet: sheet!, check: check!, channel }
+          : null,
+      })
       store.audit(p.id, 'review.conflict', `${c.tps}/${c.contest}`, {
         conflictId: c.id,
         decisionId,
@@ -836,14 +808,6 @@ export class ConsoleService {
         reason: input.reason,
         beforeSeq: standing.submissionSeq,
         afterSeq,
-      })
-      store.appendEvent('conflict.resolved', {
-        conflictId: c.id,
-        tps: c.tps,
-        contest: c.contest,
-        keep: input.keep,
-        decisionId,
-        changed,
       })
       return this.decisionAnswer(decisionId, c.tps, c.contest, changed)
     })
@@ -902,19 +866,23 @@ export class ConsoleService {
         beforeSeq: r.submissionSeq,
         afterSeq,
       })
-      if (corrected) {
-        this.replaceStanding(
-          tps.code,
-          contest.id,
-          afterSeq,
-          corrected,
-          correctedCheck!,
-          decisionId,
-          REVIEW_CHANNEL,
-        )
-      } else {
-        this.store.setReview(tps.code, contest.id, 'confirmed', at)
-      }
+      const target = { tps: tps.code, contest: contest.id, decisionId, at }
+      this.desk.ledger.reviewResult(
+        corrected
+          ? {
+              ...target,
+              action: 'correct',
+              replacement: {
+                tps: tps.code,
+                contest: contest.id,
+                seq: afterSeq,
+                sheet: corrected,
+                check: correctedCheck!,
+                channel: REVIEW_CHANNEL,
+              },
+            }
+          : { ...target, action: 'confirm' },
+      )
       store.audit(p.id, 'review.result', `${tps.code}/${contest.id}`, {
         decisionId,
         action: input.action,
@@ -922,12 +890,6 @@ export class ConsoleService {
         warnings: r.warnings.map((w) => w.code),
         beforeSeq: r.submissionSeq,
         afterSeq,
-      })
-      store.appendEvent('result.reviewed', {
-        tps: tps.code,
-        contest: contest.id,
-        action: input.action,
-        decisionId,
       })
       return this.decisionAnswer(decisionId, tps.code, contest.id, !!corrected)
     })

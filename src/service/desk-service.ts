@@ -14,12 +14,12 @@ import { validateTpsTable, type TpsRecord } from '../domain/tps'
 import type {
   ConfigDto,
   ContestProgress,
-  DeskEvent,
   ProgressDto,
   RecapDto,
   ResultAnswer,
   RowError,
 } from '../shared/api'
+import { isResultChange, type DeskEvent, type DeskEventType } from '../shared/events'
 import type { ResultSubmission, UserCreate } from '../shared/schemas'
 import { EventBus } from '../store/bus'
 import {
@@ -36,6 +36,7 @@ import { codeIdOf, generateAccessCode, generateSmsCode, hashAccessCode } from '.
 import { DeskError, forbidden, notFound } from './errors'
 import { atLeast, type Principal } from './principal'
 import { randomUUID } from 'node:crypto'
+import { ResultLedger } from './ledger'
 
 export interface SubmitMeta {
   channel: string
@@ -62,20 +63,12 @@ export interface DeskServiceOptions {
 
 const ACTIVITY_WINDOW_MS = 5 * 60_000
 /** What the field sends: results (also held as conflicts or corrections), incidents, photos, SMS. */
-const FIELD_ARRIVALS = new Set([
+const FIELD_ARRIVALS = new Set<DeskEventType>([
   'result.accepted',
   'result.conflict',
   'incident.created',
   'photo.added',
   'sms.received',
-])
-
-/** Event types that change a standing result; each names its `tps` and `contest`. */
-const RESULT_EVENTS = new Set([
-  'result.accepted',
-  'result.updated',
-  'result.reviewed',
-  'conflict.resolved',
 ])
 
 export function receiptOf(seq: number, hash: string): string {
@@ -176,6 +169,8 @@ export class DeskService {
   private batchEvents: typeof this.store.pendingEvents = []
   /** SMS codes and messages (issue 15): codes are issued with access codes, in the same write. */
   readonly smsStore: SmsStore
+  /** The one owner of writes to `results` and `conflicts`, each announced by its event. */
+  readonly ledger: ResultLedger
 
   constructor(options: DeskServiceOptions) {
     this.store = options.store
@@ -184,6 +179,7 @@ export class DeskService {
     this.dataDir = options.dataDir
     this.bundledBoundaries = options.bundledBoundaries
     this.smsStore = new SmsStore(this.store.db)
+    this.ledger = new ResultLedger(this.store)
     this.writer = new GroupCommitWriter(this.store.db, {
       ...(options.writerMaxBatch ? { maxBatch: options.writerMaxBatch } : {}),
       beforeJob: () => {
@@ -219,7 +215,7 @@ export class DeskService {
   /** When reports arrived lately (ms since epoch), pruned to the last ACTIVITY_WINDOW_MS. */
   private arrivals: number[] = []
 
-  private noteArrivals(events: { type: string }[]): void {
+  private noteArrivals(events: DeskEvent[]): void {
     const now = Date.now()
     for (const e of events) if (FIELD_ARRIVALS.has(e.type)) this.arrivals.push(now)
     while (this.arrivals.length > 0 && this.arrivals[0]! < now - ACTIVITY_WINDOW_MS)
@@ -675,7 +671,7 @@ export class DeskService {
       let conflictKind: 'conflict' | 'correction' | null = null
       if (outcome === 'conflict') {
         conflictKind = body.correction ? 'correction' : 'conflict'
-        answer.conflictId = this.store.nextConflictId()
+        answer.conflictId = this.ledger.nextConflictId()
       }
       this.store.appendSubmission({
         seq,
@@ -692,36 +688,27 @@ export class DeskService {
         answer: JSON.stringify(answer),
       })
       if (outcome === 'accepted') {
-        this.store.insertResult(tps.code, contest.id, seq, sheet, check, check.warnings)
-        this.store.appendEvent('result.accepted', {
+        this.ledger.accept({
           tps: tps.code,
           contest: contest.id,
-          votes: sheet.votes,
-          valid: check.valid,
-          invalid: sheet.invalid,
-          total: check.total,
-          warnings: check.warnings.map((w) => w.code),
+          seq,
+          sheet,
+          check,
           channel: meta.channel,
           receipt: answer.receipt,
         })
       } else if (conflictKind) {
-        this.store.insertConflict(
-          answer.conflictId!,
-          tps.code,
-          contest.id,
-          conflictKind,
-          seq,
-          standing!.submissionSeq,
-        )
         this.store.audit(p.id, `result.${conflictKind}`, `${tps.code}/${contest.id}`, {
           conflictId: answer.conflictId,
           seq,
         })
-        this.store.appendEvent('result.conflict', {
+        this.ledger.hold({
+          id: answer.conflictId!,
           tps: tps.code,
           contest: contest.id,
-          conflictId: answer.conflictId,
           kind: conflictKind,
+          seq,
+          standingSeq: standing!.submissionSeq,
           channel: meta.channel,
         })
       }
@@ -733,8 +720,8 @@ export class DeskService {
   // ---------------------------------------------------------------- reads
   /**
    * Every change to a standing result is announced by one of these events, naming its TPS and
-   * contest (the write path and the console's decisions): after a commit only those rows are read
-   * again, not all 4,046. A new write path that changes `results` must announce it the same way.
+   * contest: the result ledger (./ledger.ts), the only writer of `results`, appends them with the
+   * write. After a commit only those rows are read again, not all 4,046.
    */
   private noteResultChanges(events: DeskEvent[]): void {
     for (const e of events) {
@@ -745,9 +732,8 @@ export class DeskService {
         this.dirtyResults.clear()
         continue
       }
-      if (!RESULT_EVENTS.has(e.type)) continue
-      const d = e.data as { tps?: unknown; contest?: unknown }
-      if (typeof d.tps !== 'string' || typeof d.contest !== 'string') continue
+      if (!isResultChange(e)) continue
+      const d = e.data
       let set = this.dirtyResults.get(d.contest)
       if (!set) this.dirtyResults.set(d.contest, (set = new Set()))
       set.add(d.tps)

@@ -14,6 +14,7 @@ import { checkResultSheet, type ResultSheet } from '../domain/result-sheet'
 import type { PurgeAnswer, PurgePreviewDto } from '../shared/purge'
 import { PurgeStore, type SimConflictRow, type SimResultRow } from '../store/purge-store'
 import type { DeskService } from './desk-service'
+import type { LedgerPurge } from './ledger'
 import { DeskError } from './errors'
 import type { Principal } from './principal'
 
@@ -175,12 +176,20 @@ export class PurgeService {
       if (summary.empty)
         throw new DeskError(409, 'purge_empty', 'Tidak ada data simulasi di desk ini.')
       const at = this.desk.store.nowIso()
-      for (const p of plan.promotions) this.promote(p)
-      for (const r of plan.results) {
-        if (!plan.promotions.some((p) => p.tps === r.tps && p.contest === r.contest))
-          this.store.deleteResult(r.tps, r.contest)
-      }
-      for (const c of plan.removeConflicts) this.store.deleteConflict(c.id)
+      // The results and held reports go through the ledger, which announces the purge.
+      this.desk.ledger.purgeSimulated({
+        promotions: plan.promotions.flatMap((p) => this.promotion(p)),
+        results: plan.results.filter(
+          (r) => !plan.promotions.some((p) => p.tps === r.tps && p.contest === r.contest),
+        ),
+        conflicts: plan.removeConflicts.map((c) => c.id),
+        announce: {
+          at,
+          results: summary.results,
+          accounts: summary.accounts,
+          tpsStatus: summary.tpsStatus.length,
+        },
+      })
       for (const i of plan.incidents) this.store.deleteIncident(i.id)
       for (const p of plan.photos) this.store.deletePhoto(p.id)
       for (const d of plan.verifications) this.store.deleteVerification(d)
@@ -199,12 +208,6 @@ export class PurgeService {
         promoted: summary.promoted.length,
         tpsStatus: summary.tpsStatus,
       })
-      this.desk.store.appendEvent(PURGE_EVENT, {
-        at,
-        results: summary.results,
-        accounts: summary.accounts,
-        tpsStatus: summary.tpsStatus.length,
-      })
       return { summary, files, at }
     })
     // Files after the commit: a rolled-back purge must not have taken a photo with it.
@@ -221,7 +224,8 @@ export class PurgeService {
     return { ...done.summary, purgedAt: done.at }
   }
 
-  private promote(p: Plan['promotions'][number]): void {
+  /** The held real report that becomes the result, checked as on arrival (none if it cannot be). */
+  private promotion(p: Plan['promotions'][number]): LedgerPurge['promotions'] {
     const body = JSON.parse(this.store.payload(p.conflict.submissionSeq)) as {
       votes: Record<string, number>
       invalid: number
@@ -234,19 +238,21 @@ export class PurgeService {
     }
     const contest = this.desk.contest(p.contest)
     const tps = this.desk.store.getTps(p.tps)
-    if (!contest || !tps) return
+    if (!contest || !tps) return []
     const check = checkResultSheet(sheet, { candidates: contest.candidates, dpt: tps.dpt })
-    this.store.deleteResult(p.tps, p.contest)
-    this.desk.store.insertResult(
-      p.tps,
-      p.contest,
-      p.conflict.submissionSeq,
-      sheet,
-      check,
-      check.warnings,
-    )
-    // Later real reports held against the simulated result are now held against this one.
-    this.store.repointConflicts(p.tps, p.contest, p.fromSeq, p.conflict.submissionSeq)
+    // Later real reports held against the simulated result are then held against this one.
+    return [
+      {
+        replacement: {
+          tps: p.tps,
+          contest: p.contest,
+          seq: p.conflict.submissionSeq,
+          sheet,
+          check,
+        },
+        fromSeq: p.fromSeq,
+      },
+    ]
   }
 }
 

@@ -486,7 +486,7 @@ export class SmsService {
     )
     const sender = this.senders.get(gateway)
     const sending = (async () => {
-      let status = 'sent'
+      let status: 'sent' | 'failed' = 'sent'
       let detail: Record<string, unknown> = {}
       try {
         if (!sender) throw new Error('gateway balasan tidak aktif')

@@ -139,12 +139,8 @@ export interface ResultAnswer {
   replayOf?: ResultStatus
 }
 
-export interface DeskEvent<T = unknown> {
-  id: number
-  type: string
-  at: string
-  data: T
-}
+// Events (GET /events) are typed by the catalogue in ./events.ts (not re-exported here: the
+// reporter form imports this file and carries no event code).
 
 // ---------------------------------------------------------------- field intake (issue 4)
 

@@ -4,7 +4,7 @@
 // decided conflict, a postponed TPS, a new registry) ask for a fresh summary instead. Pure (no
 // DOM): the UI uses it and Node tests it.
 
-import type { DeskEvent } from './api'
+import type { DeskEventType, StreamEvent } from './events'
 import {
   tickerItem,
   type AreaTally,
@@ -15,7 +15,7 @@ import {
 } from './board'
 
 /** Events after which the summary is read again: they rewrite tallies an event cannot patch. */
-export const REFRESH_EVENTS = [
+export const REFRESH_EVENTS: DeskEventType[] = [
   'result.updated',
   'conflict.resolved',
   'result.reviewed',
@@ -25,19 +25,17 @@ export const REFRESH_EVENTS = [
   'boundaries.imported',
   'simulation.purged',
 ]
-export const LIVE_EVENTS = ['result.accepted', 'result.conflict', 'incident.created']
+export const LIVE_EVENTS: DeskEventType[] = [
+  'result.accepted',
+  'result.conflict',
+  'incident.created',
+]
 
 export const TICKER_MAX = 30
 /** A day of 15-minute buckets: the arrivals chart never grows past it. */
 export const ARRIVAL_BUCKETS_MAX = 96
 
 export type ApplyOutcome = 'applied' | 'ignored' | 'refresh'
-
-interface AcceptedData {
-  tps: string
-  contest: string
-  votes: Record<string, number>
-}
 
 export class BoardModel {
   readonly summary: BoardSummaryDto
@@ -109,14 +107,14 @@ export class BoardModel {
     return true
   }
 
-  apply(e: DeskEvent, localNowMs: number = Date.now()): ApplyOutcome {
+  apply(e: StreamEvent, localNowMs: number = Date.now()): ApplyOutcome {
     if (e.id <= this.lastEventId) return 'ignored'
     this.lastEventId = e.id
     // The chart gains its empty buckets as the desk's clock moves, not only on a result.
     if (this.syncClock(e.at, localNowMs)) this.extendArrivals(this.deskNow(localNowMs))
     if (REFRESH_EVENTS.includes(e.type)) return 'refresh'
     if (e.type === 'result.accepted') {
-      const d = e.data as AcceptedData
+      const d = e.data
       const contest = this.contests.get(d.contest)
       if (!contest) return 'refresh'
       const parts = d.tps.split('.')

@@ -1,6 +1,7 @@
 // Shapes of the wall board's and the public page's API, shared by the server and the UI.
 
 import type { CandidateDto } from './api'
+import type { StreamEvent } from './events'
 
 /** Reported/expected TPS and votes per candidate number in one area (kabupaten, kecamatan, desa). */
 export interface AreaTally {
@@ -225,15 +226,10 @@ export function placeOf(code: string | undefined, lookup: TickerLookup): string 
  * place, contest and kind: never a reporter's name, phone or free text (the board is projected
  * in a room with visitors).
  */
-export function tickerItem(
-  e: { id: number; at: string; type: string; data: unknown },
-  lookup: TickerLookup,
-): TickerItem | null {
-  const d = (e.data ?? {}) as Record<string, unknown>
-  const str = (v: unknown) => (typeof v === 'string' ? v : undefined)
-  const contest = str(d.contest)
-  const contestLabel = contest ? contestShortName(lookup.contestName(contest) ?? contest) : ''
+export function tickerItem(e: StreamEvent, lookup: TickerLookup): TickerItem | null {
+  const contestLabel = (contest: string) => contestShortName(lookup.contestName(contest) ?? contest)
   if (e.type === 'result.accepted') {
+    const d = e.data
     // Results by SMS (issue 15) arrive like any result; the channel is said, never the sender.
     const via = d.channel === 'sms' ? ' · lewat SMS' : ''
     return {
@@ -241,10 +237,11 @@ export function tickerItem(
       at: e.at,
       type: e.type,
       tone: 'result',
-      text: `${placeOf(str(d.tps), lookup)} · ${contestLabel}${via}`,
+      text: `${placeOf(d.tps, lookup)} · ${contestLabel(d.contest)}${via}`,
     }
   }
   if (e.type === 'result.conflict') {
+    const d = e.data
     const what =
       d.kind === 'correction' ? 'koreksi menunggu keputusan' : 'laporan berbeda, menunggu keputusan'
     return {
@@ -252,19 +249,18 @@ export function tickerItem(
       at: e.at,
       type: e.type,
       tone: 'conflict',
-      text: `${placeOf(str(d.tps), lookup)} · ${contestLabel}: ${what}`,
+      text: `${placeOf(d.tps, lookup)} · ${contestLabel(d.contest)}: ${what}`,
     }
   }
   if (e.type === 'incident.created') {
-    const category = str(d.category) ?? 'lainnya'
-    const urgency = str(d.urgency)
-    const where = placeOf(str(d.tps) ?? str(d.region), lookup)
+    const d = e.data
+    const where = placeOf(d.tps ?? d.region, lookup)
     return {
       id: e.id,
       at: e.at,
       type: e.type,
       tone: 'incident',
-      text: `Kejadian ${category}${urgency ? ` (urgensi ${urgency})` : ''}${where ? ` · ${where}` : ''}`,
+      text: `Kejadian ${d.category}${d.urgency ? ` (urgensi ${d.urgency})` : ''}${where ? ` · ${where}` : ''}`,
     }
   }
   return null

@@ -1,4 +1,4 @@
-import type { DeskEvent } from '../shared/api'
+import type { DeskEvent } from '../shared/events'
 import type { Db } from './db'
 
 type Row = Record<string, unknown>
@@ -72,12 +72,16 @@ export class BoardStore {
     }))
   }
 
+  /** The latest events (only ever written by DeskStore.appendEvent, so of the catalogue). */
   recentEvents(limit: number): DeskEvent[] {
-    return (this.s.recentEvents.all(limit) as Row[]).map((r) => ({
-      id: r.id as number,
-      type: r.type as string,
-      at: r.at as string,
-      data: JSON.parse(r.data as string) as unknown,
-    }))
+    return (this.s.recentEvents.all(limit) as Row[]).map(
+      (r) =>
+        ({
+          id: r.id as number,
+          type: r.type as DeskEvent['type'],
+          at: r.at as string,
+          data: JSON.parse(r.data as string) as unknown,
+        }) as DeskEvent,
+    )
   }
 }

@@ -1,4 +1,4 @@
-import type { DeskEvent } from '../shared/api'
+import type { DeskEvent } from '../shared/events'
 
 export type EventListener = (event: DeskEvent) => void
 

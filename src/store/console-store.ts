@@ -1,5 +1,4 @@
-import type { ResultSheet } from '../domain/result-sheet'
-import type { ConflictRecord, StoredResult } from './store'
+import type { ConflictRecord } from './store'
 import type { Db } from './db'
 
 type Row = Record<string, unknown>
@@ -124,8 +123,8 @@ function callFromRow(r: Row): ChaseCallRecord {
 
 /**
  * The console's statements (migration 0070), prepared once, over the same database as DeskStore.
- * Writes run inside the desk's single writer; the submissions log stays append-only, only the
- * derived `results` and the `conflicts` status change.
+ * Writes run inside the desk's single writer; `results` and `conflicts` are only read here (the
+ * result ledger, service/ledger.ts, writes them).
  */
 export class ConsoleStore {
   private readonly s
@@ -150,14 +149,6 @@ export class ConsoleStore {
         "SELECT * FROM conflicts WHERE status = 'resolved' ORDER BY resolved_at DESC, id DESC LIMIT ?",
       ),
       conflictsForTps: p('SELECT * FROM conflicts WHERE tps = ? ORDER BY id'),
-      resolveConflict:
-        p(`UPDATE conflicts SET status = 'resolved', resolved_at = ?, resolved_by = ?, resolution = ?, reason = ?
-        WHERE id = ? AND status = 'open'`),
-      updateResult:
-        p(`UPDATE results SET submission_seq = @seq, votes = @votes, valid = @valid, invalid = @invalid,
-        total = @total, voters_dpt = @vDpt, voters_dptb = @vDptb, voters_dpk = @vDpk, voters_total = @vTotal,
-        warnings = @warnings, review = @review, updated_at = @at WHERE tps = @tps AND contest = @contest`),
-      setReview: p('UPDATE results SET review = ?, updated_at = ? WHERE tps = ? AND contest = ?'),
       flagged: p(
         "SELECT tps, contest FROM results WHERE review = 'flagged' ORDER BY accepted_at, tps",
       ),
@@ -273,51 +264,6 @@ export class ConsoleStore {
 
   conflictsForTps(tps: string): ConflictFull[] {
     return (this.s.conflictsForTps.all(tps) as Row[]).map(conflictFromRow)
-  }
-
-  /** False when someone else resolved it first. */
-  resolveConflict(
-    id: number,
-    at: string,
-    actor: string,
-    resolution: string,
-    reason: string,
-  ): boolean {
-    return this.s.resolveConflict.run(at, actor, resolution, reason, id).changes > 0
-  }
-
-  // -- the derived result
-  replaceResult(
-    tps: string,
-    contest: string,
-    seq: number,
-    sheet: ResultSheet,
-    totals: { valid: number; total: number },
-    warnings: StoredResult['warnings'],
-    review: StoredResult['review'],
-    at: string,
-  ): void {
-    const v = sheet.voters
-    this.s.updateResult.run({
-      tps,
-      contest,
-      seq,
-      votes: JSON.stringify(sheet.votes),
-      valid: totals.valid,
-      invalid: sheet.invalid,
-      total: totals.total,
-      vDpt: v ? v.dpt : null,
-      vDptb: v ? v.dptb : null,
-      vDpk: v ? v.dpk : null,
-      vTotal: v ? v.dpt + v.dptb + v.dpk : null,
-      warnings: JSON.stringify(warnings),
-      review,
-      at,
-    })
-  }
-
-  setReview(tps: string, contest: string, review: StoredResult['review'], at: string): void {
-    this.s.setReview.run(review, at, tps, contest)
   }
 
   flagged(): { tps: string; contest: string }[] {

@@ -23,7 +23,8 @@ export interface SimConflictRow {
  * What the simulator left in a desk, found by its marks: accounts created with `?simulated=1`
  * (`users.simulated`), everything those accounts submitted (by `submissions.actor`), incidents and
  * photos stored as simulated, and TPS status changes whose audit entry says `simulated`.
- * Statements prepared once; used inside the writer only.
+ * Statements prepared once; used inside the writer only. `results` and `conflicts` are only read
+ * here: the result ledger (service/ledger.ts) removes them.
  */
 export class PurgeStore {
   private readonly s
@@ -59,11 +60,6 @@ export class PurgeStore {
       ),
       statusAudit: p(
         "SELECT id, target, detail FROM audit WHERE action = 'tps.status' ORDER BY id",
-      ),
-      deleteResult: p('DELETE FROM results WHERE tps = ? AND contest = ?'),
-      deleteConflict: p('DELETE FROM conflicts WHERE id = ?'),
-      repointConflicts: p(
-        "UPDATE conflicts SET standing_seq = ? WHERE tps = ? AND contest = ? AND status = 'open' AND standing_seq = ?",
       ),
       deleteIncidentKeys: p('DELETE FROM incident_submissions WHERE incident = ?'),
       deleteIncident: p('DELETE FROM incidents WHERE id = ?'),
@@ -154,18 +150,6 @@ export class PurgeStore {
       tps: r.target,
       detail: r.detail ? (JSON.parse(r.detail) as Record<string, unknown>) : {},
     }))
-  }
-
-  deleteResult(tps: string, contest: string): void {
-    this.s.deleteResult.run(tps, contest)
-  }
-
-  deleteConflict(id: number): void {
-    this.s.deleteConflict.run(id)
-  }
-
-  repointConflicts(tps: string, contest: string, fromSeq: number, toSeq: number): void {
-    this.s.repointConflicts.run(toSeq, tps, contest, fromSeq)
   }
 
   deleteIncident(id: number): void {

@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto'
 import type { Contest } from '../domain/election'
 import type { ContestResult } from '../domain/recap'
-import type { ResultSheet } from '../domain/result-sheet'
 import type { TpsImportRow, TpsRecord, TpsStatus } from '../domain/tps'
-import type { DeskEvent } from '../shared/api'
+import type { DeskEvent, DeskEventOf, DeskEventPayloads, DeskEventType } from '../shared/events'
 import type { Role } from '../shared/schemas'
 import type { Db } from './db'
 
@@ -253,7 +252,6 @@ export class DeskStore {
         VALUES (@submissionId, @actor, @channel, @receivedAt, @address, @tps, @contest, @payload, @hash, @status, @code, @fields)`),
       refusalsForTps: p('SELECT * FROM refusals WHERE tps = ? ORDER BY id'),
       nextSeq: p('SELECT coalesce(max(seq), 0) + 1 AS n FROM submissions'),
-      nextConflictId: p('SELECT coalesce(max(id), 0) + 1 AS n FROM conflicts'),
       insertSubmission:
         p(`INSERT INTO submissions (seq, submission_id, actor, channel, received_at, address, tps, contest, payload, hash, outcome, answer)
         VALUES (@seq, @submissionId, @actor, @channel, @receivedAt, @address, @tps, @contest, @payload, @hash, @outcome, @answer)`),
@@ -265,12 +263,6 @@ export class DeskStore {
         'SELECT tps, votes, valid, invalid, total, voters_total FROM results WHERE tps = ? AND contest = ?',
       ),
       resultsForTps: p('SELECT * FROM results WHERE tps = ?'),
-      insertResult:
-        p(`INSERT INTO results (tps, contest, submission_seq, votes, valid, invalid, total, voters_dpt, voters_dptb, voters_dpk, voters_total, warnings, review, accepted_at, updated_at)
-        VALUES (@tps, @contest, @seq, @votes, @valid, @invalid, @total, @vDpt, @vDptb, @vDpk, @vTotal, @warnings, @review, @at, @at)`),
-      insertConflict:
-        p(`INSERT INTO conflicts (id, tps, contest, kind, submission_seq, standing_seq, created_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?)`),
       openConflictsFor: p(
         "SELECT * FROM conflicts WHERE tps = ? AND contest = ? AND status = 'open' ORDER BY id",
       ),
@@ -409,10 +401,6 @@ export class DeskStore {
     return (this.s.nextSeq.get() as { n: number }).n
   }
 
-  nextConflictId(): number {
-    return (this.s.nextConflictId.get() as { n: number }).n
-  }
-
   appendSubmission(s: SubmissionRecord): void {
     this.s.insertSubmission.run(s)
   }
@@ -454,44 +442,6 @@ export class DeskStore {
     return (this.s.resultsForTps.all(tps) as Row[]).map(resultFromRow)
   }
 
-  insertResult(
-    tps: string,
-    contest: string,
-    seq: number,
-    sheet: ResultSheet,
-    totals: { valid: number; total: number },
-    warnings: StoredResult['warnings'],
-  ): void {
-    const v = sheet.voters
-    this.s.insertResult.run({
-      tps,
-      contest,
-      seq,
-      votes: JSON.stringify(sheet.votes),
-      valid: totals.valid,
-      invalid: sheet.invalid,
-      total: totals.total,
-      vDpt: v ? v.dpt : null,
-      vDptb: v ? v.dptb : null,
-      vDpk: v ? v.dpk : null,
-      vTotal: v ? v.dpt + v.dptb + v.dpk : null,
-      warnings: JSON.stringify(warnings),
-      review: warnings.length > 0 ? 'flagged' : 'none',
-      at: this.nowIso(),
-    })
-  }
-
-  insertConflict(
-    id: number,
-    tps: string,
-    contest: string,
-    kind: ConflictRecord['kind'],
-    seq: number,
-    standingSeq: number,
-  ): void {
-    this.s.insertConflict.run(id, tps, contest, kind, seq, standingSeq, this.nowIso())
-  }
-
   openConflictsFor(tps: string, contest: string): ConflictRecord[] {
     return (this.s.openConflictsFor.all(tps, contest) as Row[]).map((r) => ({
       id: r.id as number,
@@ -519,21 +469,30 @@ export class DeskStore {
   }
 
   // -- events and audit
-  appendEvent<T>(type: string, data: T): DeskEvent<T> {
+  /**
+   * Append an event of the catalogue (src/shared/events.ts) with exactly its payload, in the
+   * writer's transaction; it is published after the commit. The result events are appended by the
+   * result ledger only (service/ledger.ts), together with the write they announce.
+   */
+  appendEvent<K extends DeskEventType>(type: K, data: DeskEventPayloads[K]): DeskEventOf<K> {
     const at = this.nowIso()
     const id = Number(this.s.insertEvent.run(at, type, JSON.stringify(data)).lastInsertRowid)
-    const event = { id, type, at, data }
-    this.pendingEvents.push(event)
+    const event: DeskEventOf<K> = { id, type, at, data }
+    this.pendingEvents.push(event as DeskEvent)
     return event
   }
 
+  /** Stored events after `id`: only ever written by appendEvent, so of the catalogue. */
   eventsAfter(id: number, limit = 1000): DeskEvent[] {
-    return (this.s.eventsAfter.all(id, limit) as Row[]).map((r) => ({
-      id: r.id as number,
-      type: r.type as string,
-      at: r.at as string,
-      data: JSON.parse(r.data as string) as unknown,
-    }))
+    return (this.s.eventsAfter.all(id, limit) as Row[]).map(
+      (r) =>
+        ({
+          id: r.id as number,
+          type: r.type as DeskEventType,
+          at: r.at as string,
+          data: JSON.parse(r.data as string) as unknown,
+        }) as DeskEvent,
+    )
   }
 
   lastEventId(): number {

@@ -187,7 +187,12 @@ describe('online backups', () => {
     const before = listBackups(dir).length
     c.advance(5)
     desk.service.bus.publish([
-      { id: 1, type: 'snapshot.created', at: c.now().toISOString(), data: {} },
+      {
+        id: 1,
+        type: 'snapshot.created',
+        at: c.now().toISOString(),
+        data: { id: 1, at: c.now().toISOString(), label: 'x', dataSha256: 'x', files: {} },
+      },
     ])
     // No trigger from the test: the freeze's event alone starts it.
     await vi.waitFor(() => expect(listBackups(dir).length).toBe(before + 1), {

@@ -194,14 +194,46 @@ function summary(): BoardSummaryDto {
 
 const accepted = (id: number, at = '2024-11-27T07:05:00.000Z') => ({
   id,
-  type: 'result.accepted',
+  type: 'result.accepted' as const,
   at,
   data: {
     tps: '35.09.01.2001.002',
     contest: 'bupati',
     votes: { '1': 10, '2': 20 },
+    valid: 30,
+    invalid: 1,
+    total: 31,
+    warnings: [],
     receipt: 'x',
     channel: 'api',
+  },
+})
+
+/** An incident as the desk announces it (a display account receives it without `text`). */
+const incident = (
+  id: number,
+  at: string,
+  data: {
+    region: string
+    category: 'cuaca' | 'keamanan'
+    urgency: 'sedang' | 'tinggi'
+    text?: string
+  },
+) => ({
+  id,
+  type: 'incident.created' as const,
+  at,
+  data: {
+    id,
+    at,
+    regionName: '',
+    tps: null,
+    categoryLabel: '',
+    text: '',
+    status: 'open' as const,
+    simulated: false,
+    hasPhoto: false,
+    ...data,
   },
 })
 
@@ -236,12 +268,23 @@ describe('board model (live updates on top of a summary)', () => {
         id: 11,
         type: 'result.conflict',
         at: 'x',
-        data: { tps: '35.09.01.2001.001', contest: 'bupati', kind: 'conflict' },
+        data: { tps: '35.09.01.2001.001', contest: 'bupati', conflictId: 1, kind: 'conflict' },
       }),
     ).toBe('applied')
     expect(model.summary.conflictsWaiting).toBe(1)
-    expect(model.apply({ id: 12, type: 'conflict.resolved', at: 'x', data: {} })).toBe('refresh')
-    expect(model.apply({ id: 13, type: 'chase.called', at: 'x', data: {} })).toBe('ignored')
+    const resolved = {
+      conflictId: 1,
+      tps: '35.09.01.2001.001',
+      contest: 'bupati',
+      keep: 'new' as const,
+      decisionId: 1,
+      changed: true,
+    }
+    expect(model.apply({ id: 12, type: 'conflict.resolved', at: 'x', data: resolved })).toBe(
+      'refresh',
+    )
+    const call = { reporter: 'u1', callId: 1, outcome: 'reached' as const }
+    expect(model.apply({ id: 13, type: 'chase.called', at: 'x', data: call })).toBe('ignored')
     expect(model.lastEventId).toBe(13)
   })
 
@@ -263,12 +306,11 @@ describe('board model (live updates on top of a summary)', () => {
     // 40 real seconds later the desk's clock is an hour on (90×): an incident at 15:00 WIB.
     local += 40_000
     model.apply(
-      {
-        id: 11,
-        type: 'incident.created',
-        at: '2024-11-27T08:00:00.000Z',
-        data: { region: '35.09.01', category: 'cuaca', urgency: 'sedang' },
-      },
+      incident(11, '2024-11-27T08:00:00.000Z', {
+        region: '35.09.01',
+        category: 'cuaca',
+        urgency: 'sedang',
+      }),
       local,
     )
     expect(new Date(model.deskNow(local)).toISOString()).toBe('2024-11-27T08:00:00.000Z')
@@ -288,17 +330,14 @@ describe('board model (live updates on top of a summary)', () => {
 
   it('shows incidents without their free text, and floors percentages', () => {
     const model = new BoardModel(summary())
-    model.apply({
-      id: 11,
-      type: 'incident.created',
-      at: 'x',
-      data: {
+    model.apply(
+      incident(11, 'x', {
         region: '35.09.01.2001',
         category: 'keamanan',
         urgency: 'tinggi',
         text: 'Pak Budi 0812345 dipukul',
-      },
-    })
+      }),
+    )
     expect(model.ticker[0]!.text).toBe('Kejadian keamanan (urgensi tinggi) · Padomasan, Jombang')
     expect(model.ticker[0]!.tone).toBe('incident')
     expect(percentReported({ expected: 1000, reported: 999, votes: {} })).toBe(99)
@@ -345,21 +384,17 @@ describe('board texts and colours', () => {
 
   it('writes ticker lines from place and contest only', () => {
     const lookup = { regionName: () => undefined, contestName: () => undefined }
-    const item = tickerItem(
-      {
-        id: 1,
-        at: 't',
-        type: 'result.conflict',
-        data: {
-          tps: '35.09.01.2001.001',
-          contest: 'bupati',
-          kind: 'correction',
-          caller: { name: 'Ani' },
-        },
-      },
-      lookup,
-    )
+    // A caller's name in the data (as an older desk might have sent) never reaches the line.
+    const data = {
+      tps: '35.09.01.2001.001',
+      contest: 'bupati',
+      conflictId: 1,
+      kind: 'correction' as const,
+      caller: { name: 'Ani' },
+    }
+    const item = tickerItem({ id: 1, at: 't', type: 'result.conflict', data }, lookup)
     expect(item!.text).toBe('TPS 001 35.09.01.2001, 35.09.01 · bupati: koreksi menunggu keputusan')
-    expect(tickerItem({ id: 2, at: 't', type: 'draft.changed', data: {} }, lookup)).toBeNull()
+    const draft = { draftId: 1, tps: data.tps, contest: 'bupati', status: 'waiting' as const }
+    expect(tickerItem({ id: 2, at: 't', type: 'draft.changed', data: draft }, lookup)).toBeNull()
   })
 })

@@ -10,6 +10,11 @@ describe('board ticker', () => {
     const data = {
       tps: '35.09.01.2001.003',
       contest: 'bupati',
+      votes: { '1': 100, '2': 80 },
+      valid: 180,
+      invalid: 3,
+      total: 183,
+      warnings: [],
       channel: 'sms',
       receipt: '000123-4F2A',
     }

@@ -1,4 +1,5 @@
-import type { ApiError, DeskEvent } from '../../shared/api'
+import type { ApiError } from '../../shared/api'
+import type { DeskEventType, StreamEvent } from '../../shared/events'
 
 const TOKEN_KEY = 'desk.token'
 
@@ -35,7 +36,7 @@ export async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
 
 export interface SubscribeOptions {
   /** Event types to receive besides the defaults (SSE delivers named events only to their listeners). */
-  types?: string[]
+  types?: DeskEventType[]
   /** Start after this event id (e.g. the one a summary was read at), so nothing falls in between. */
   lastEventId?: number
   /** Silence after which the stream counts as dead and is reopened (the desk pings every 15 s). */
@@ -49,12 +50,12 @@ export interface SubscribeOptions {
 
 /** Live events with resume: the browser's EventSource resends Last-Event-ID on reconnect. */
 export function subscribe(
-  onEvent: (e: DeskEvent) => void,
+  onEvent: (e: StreamEvent) => void,
   onState: (connected: boolean) => void,
   options: SubscribeOptions = {},
 ): () => void {
   const token = getToken() ?? ''
-  const types = new Set([
+  const types = new Set<DeskEventType>([
     'result.accepted',
     'result.conflict',
     'tps.status',
@@ -72,7 +73,7 @@ export function subscribe(
   let heard = Date.now()
   const handler = (msg: MessageEvent<string>) => {
     heard = Date.now()
-    const e = JSON.parse(msg.data) as DeskEvent
+    const e = JSON.parse(msg.data) as StreamEvent
     lastId = e.id
     onEvent(e)
   }

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react'
-import type { DeskEvent } from '../../../shared/api'
+import type { StreamEvent } from '../../../shared/events'
 import type { BoardLayoutDto, BoardSummaryDto } from '../../../shared/board'
 import { api, ApiFailure, subscribe } from '../api'
 import { BoardModel, LIVE_EVENTS, REFRESH_EVENTS } from '../../../shared/board-model'
@@ -41,7 +41,7 @@ export function useBoardLive(onUnauthorized: () => void): BoardLive {
     let stopped = false
     let model: BoardModel | null = null
     let layout: BoardLayoutDto | null = null
-    let queue: DeskEvent[] = []
+    let queue: StreamEvent[] = []
     let frame = 0
     let unsubscribe: (() => void) | null = null
     let retryTimer: ReturnType<typeof setTimeout> | null = null
@@ -51,7 +51,7 @@ export function useBoardLive(onUnauthorized: () => void): BoardLive {
     let layoutStale = false
     let lastRefresh = 0
     /** Events that arrived while a fresh summary was on its way, to apply on top of it. */
-    let held: DeskEvent[] | null = null
+    let held: StreamEvent[] | null = null
 
     const failed = (e: unknown) => {
       if (e instanceof ApiFailure && e.status === 401) unauthorized.current()
@@ -78,7 +78,7 @@ export function useBoardLive(onUnauthorized: () => void): BoardLive {
       if (changed) setRevision((r) => r + 1)
     }
 
-    const onEvent = (e: DeskEvent) => {
+    const onEvent = (e: StreamEvent) => {
       queue.push(e)
       if (queue.length >= QUEUE_LIMIT || document.hidden) flush()
       else if (!frame) frame = requestAnimationFrame(flush)

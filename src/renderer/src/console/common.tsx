@@ -7,7 +7,8 @@ import {
   useState,
   type ReactNode,
 } from 'react'
-import type { ConfigDto, DeskEvent } from '../../../shared/api'
+import type { ConfigDto } from '../../../shared/api'
+import type { DeskEventType, StreamEvent } from '../../../shared/events'
 import type { ActorDto, PhotoRefDto } from '../../../shared/console'
 import { formatTimeWib } from '../../../shared/format'
 import { api, ApiFailure, getToken } from '../api'
@@ -20,7 +21,7 @@ export interface ConsoleContextValue {
   path: string
   navigate: (to: string) => void
   /** Subscribe to live events; returns the unsubscribe. */
-  listen: (fn: (e: DeskEvent) => void) => () => void
+  listen: (fn: (e: ConsoleEvent) => void) => () => void
   connected: boolean
   onUnauthorized: () => void
 }
@@ -51,6 +52,9 @@ export function roleAtLeast(role: string, min: 'operator' | 'supervisor' | 'admi
  */
 export const DESK_RESET = 'console.reset'
 
+/** What a console listener hears: an event of the stream, or the console's own reset signal. */
+export type ConsoleEvent = StreamEvent | { id: 0; type: typeof DESK_RESET; at: string; data: null }
+
 /** Every event type the console reacts to. */
 export const LIVE_TYPES = [
   'result.accepted',
@@ -73,7 +77,7 @@ export const LIVE_TYPES = [
   'sms.unblocked',
   'review.assigned',
   'simulation.purged',
-]
+] satisfies DeskEventType[]
 
 /**
  * Load `path` and reload it when any of `types` arrives, at most every 300 ms (a burst of
@@ -81,7 +85,8 @@ export const LIVE_TYPES = [
  */
 export function useLiveData<T>(
   path: string | null,
-  types: string[],
+  /** The events after which to load again (`*`: any). */
+  types: (DeskEventType | '*')[],
 ): {
   data: T | null
   error: ApiFailure | null

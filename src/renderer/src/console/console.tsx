@@ -1,5 +1,4 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type ComponentType } from 'react'
-import type { DeskEvent } from '../../../shared/api'
 import type { ConsoleSummaryDto } from '../../../shared/console'
 import { formatTimeWib } from '../../../shared/format'
 import '../../../shared/shell'
@@ -14,6 +13,7 @@ import {
   useConsole,
   useLiveData,
   type ConsoleContextValue,
+  type ConsoleEvent,
 } from './common'
 import { EntryScreen } from './entry-screen'
 import { HistoryScreen } from './history-screen'
@@ -84,7 +84,7 @@ export function Console({ config, onUnauthorized }: ScreenProps) {
   const [connected, setConnected] = useState(false)
   const [downSince, setDownSince] = useState<Date | null>(null)
   const [restored, setRestored] = useState(false)
-  const listeners = useRef(new Set<(e: DeskEvent) => void>())
+  const listeners = useRef(new Set<(e: ConsoleEvent) => void>())
 
   useEffect(() => {
     api<{ id: string; name: string; role: string }>('/me').then(setMe, (e: unknown) => {
@@ -122,7 +122,7 @@ export function Console({ config, onUnauthorized }: ScreenProps) {
         // A failover (or a console too far behind): every screen re-reads in place instead of a
         // page reload that would throw away what the operator is typing.
         onReset: () => {
-          const signal: DeskEvent = {
+          const signal: ConsoleEvent = {
             id: 0,
             type: DESK_RESET,
             at: new Date().toISOString(),
@@ -135,7 +135,7 @@ export function Console({ config, onUnauthorized }: ScreenProps) {
     )
   }, [canUseConsole])
 
-  const listen = useCallback((fn: (e: DeskEvent) => void) => {
+  const listen = useCallback((fn: (e: ConsoleEvent) => void) => {
     listeners.current.add(fn)
     return () => {
       listeners.current.delete(fn)

@@ -1,4 +1,5 @@
 import type { PhotoDto } from '../../../shared/api'
+import type { DeskEventType } from '../../../shared/events'
 import type { HistoryEntryDto, TpsHistoryDto } from '../../../shared/console'
 import { formatCount, formatDateTimeWib, tpsLabel } from '../../../shared/format'
 import {
@@ -26,7 +27,7 @@ const HISTORY_EVENTS = [
   'draft.changed',
   'tps.status',
   'verification.changed',
-]
+] satisfies DeskEventType[]
 
 /** Every submission, decision and actor for one TPS, in time order (`/tps/:code`). */
 export function HistoryScreen() {

@@ -1,4 +1,5 @@
 import type { ConflictDto, FlagDto } from '../../../shared/console'
+import type { DeskEventType } from '../../../shared/events'
 import { formatCount } from '../../../shared/format'
 import { useConsole, useLiveData } from './common'
 import { useM } from './messages'
@@ -17,7 +18,7 @@ const REVIEW_EVENTS = [
   'result.accepted',
   'photo.added',
   'verification.changed',
-]
+] satisfies DeskEventType[]
 
 /**
  * The review queue: conflicts side by side, soft-warning flags, decided conflicts and the

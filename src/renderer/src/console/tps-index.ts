@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react'
-import type { DeskEvent, RegionsDto } from '../../../shared/api'
+import type { RegionsDto } from '../../../shared/api'
 import { formatTpsNumber } from '../../../shared/format'
 import { api } from '../api'
 import { DESK_RESET, useConsole } from './common'
@@ -107,11 +107,11 @@ export function useTpsIndex(): { index: TpsIndex | null; error: string | null } 
 
   useEffect(
     () =>
-      listen((e: DeskEvent) => {
+      listen((e) => {
         if (e.type === 'tps.imported' || e.type === 'tps.status' || e.type === DESK_RESET)
           setGeneration((g) => g + 1)
         else if (e.type === 'result.accepted') {
-          const d = e.data as { tps: string; contest: string }
+          const d = e.data
           setIndex((idx) => {
             const t = idx?.byCode.get(d.tps)
             if (!idx || !t || t.reported[d.contest]) return idx

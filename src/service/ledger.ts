@@ -1,0 +1,204 @@
+// The result ledger: the one owner of every write to `results` (the standing result per TPS and
+// contest) and `conflicts` (reports held for a supervisor). Each operation writes and appends the
+// event that announces it in the same call, inside the single writer's transaction — so the rule
+// "every change to a standing result is announced" (the recap, boards and consoles re-read on
+// those events) is kept by construction, not by a comment. Nothing else in src/ writes these two
+// tables (tests/store/ledger-writes.test.ts); tests/service/ledger.test.ts checks each operation
+// emits exactly its events.
+//
+// Operations and their events:
+//   accept          → result.accepted
+//   hold            → result.conflict
+//   resolveConflict → [result.updated when the standing result changes] conflict.resolved
+//   reviewResult    → [result.updated for a correction] result.reviewed
+//   purgeSimulated  → simulation.purged
+//
+// The ledger decides nothing: the callers (the write path, the console's decisions, the purge)
+// check permissions, idempotency and sheets first; it keeps the write and its event together.
+
+import type { ResultSheet, SheetCheck } from '../domain/result-sheet'
+import type { DeskEventPayloads } from '../shared/events'
+import { LedgerStore } from '../store/ledger-store'
+import type { ConflictRecord, DeskStore, StoredResult } from '../store/store'
+import { DeskError } from './errors'
+
+/** A sheet that becomes (or replaces) the standing result, logged as submission `seq`. */
+export interface LedgerSheet {
+  tps: string
+  contest: string
+  seq: number
+  sheet: ResultSheet
+  check: Pick<SheetCheck, 'valid' | 'total' | 'warnings'>
+  channel: string
+}
+
+/** What a purge of simulated data removes from the two tables, and its announcement. */
+export interface LedgerPurge {
+  /** Simulated results to delete (not those a promotion replaces). */
+  results: { tps: string; contest: string }[]
+  conflicts: number[]
+  /** A real report held against a simulated result becomes the result (the first real one). */
+  promotions: { replacement: Omit<LedgerSheet, 'channel'>; fromSeq: number }[]
+  announce: DeskEventPayloads['simulation.purged']
+}
+
+function figures(s: LedgerSheet) {
+  return {
+    tps: s.tps,
+    contest: s.contest,
+    votes: s.sheet.votes,
+    valid: s.check.valid,
+    invalid: s.sheet.invalid,
+    total: s.check.total,
+    warnings: s.check.warnings.map((w) => w.code),
+    channel: s.channel,
+  }
+}
+
+export class ResultLedger {
+  private readonly s: LedgerStore
+
+  constructor(private readonly store: DeskStore) {
+    this.s = new LedgerStore(store.db)
+  }
+
+  /** The id the next held report gets (its answer names it before it is held); writer only. */
+  nextConflictId(): number {
+    return this.s.nextConflictId()
+  }
+
+  /** The first report of a TPS in a contest becomes its standing result; flagged when it warns. */
+  accept(input: LedgerSheet & { receipt: string }): void {
+    const warnings = input.check.warnings
+    this.s.insertResult({
+      tps: input.tps,
+      contest: input.contest,
+      seq: input.seq,
+      sheet: input.sheet,
+      totals: input.check,
+      warnings,
+      review: warnings.length > 0 ? 'flagged' : 'none',
+      at: this.store.nowIso(),
+    })
+    this.store.appendEvent('result.accepted', { ...figures(input), receipt: input.receipt })
+  }
+
+  /** A different report (or a correction) for a TPS with a standing result: held, never applied. */
+  hold(input: {
+    id: number
+    tps: string
+    contest: string
+    kind: ConflictRecord['kind']
+    seq: number
+    standingSeq: number
+    channel: string
+  }): void {
+    this.s.insertConflict(
+      input.id,
+      input.tps,
+      input.contest,
+      input.kind,
+      input.seq,
+      input.standingSeq,
+      this.store.nowIso(),
+    )
+    this.store.appendEvent('result.conflict', {
+      tps: input.tps,
+      contest: input.contest,
+      conflictId: input.id,
+      kind: input.kind,
+      channel: input.channel,
+    })
+  }
+
+  /**
+   * A supervisor's decision on a held report: the conflict is closed, and when the decision keeps
+   * another sheet (`replacement`), that sheet becomes the standing result. Throws when the conflict
+   * was already closed (callers check first, inside the same writer job).
+   */
+  resolveConflict(input: {
+    conflict: { id: number; tps: string; contest: string }
+    keep: DeskEventPayloads['conflict.resolved']['keep']
+    actor: string
+    reason: string
+    decisionId: number
+    replacement: LedgerSheet | null
+    /** The decision's time (its row in review_decisions carries the same). */
+    at: string
+  }): void {
+    const { conflict: c, at } = input
+    if (!this.s.resolveConflict(c.id, at, input.actor, input.keep, input.reason))
+      throw new DeskError(409, 'already_resolved', `Konflik #${c.id} sudah diputuskan`)
+    if (input.replacement) this.replace(input.replacement, input.decisionId, at)
+    this.store.appendEvent('conflict.resolved', {
+      conflictId: c.id,
+      tps: c.tps,
+      contest: c.contest,
+      keep: input.keep,
+      decisionId: input.decisionId,
+      changed: input.replacement !== null,
+    })
+  }
+
+  /** A supervisor confirms a flagged result as it stands, or replaces it with a corrected sheet. */
+  reviewResult(
+    input: { tps: string; contest: string; decisionId: number; at: string } & (
+      { action: 'confirm' } | { action: 'correct'; replacement: LedgerSheet }
+    ),
+  ): void {
+    const at = input.at
+    if (input.action === 'correct') this.replace(input.replacement, input.decisionId, at)
+    else this.s.setReview(input.tps, input.contest, 'confirmed', at)
+    this.store.appendEvent('result.reviewed', {
+      tps: input.tps,
+      contest: input.contest,
+      action: input.action,
+      decisionId: input.decisionId,
+    })
+  }
+
+  /**
+   * Remove what the simulator left in the two tables, in the purge's writer job: promoted real
+   * reports become the result (and later real reports held against the simulated one are held
+   * against them), simulated results and held reports go. One `simulation.purged` announces it
+   * all (with the counts of the rest of the purge): subscribers re-read rather than patch.
+   */
+  purgeSimulated(input: LedgerPurge): void {
+    const at = this.store.nowIso()
+    for (const p of input.promotions) {
+      const r = p.replacement
+      this.s.deleteResult(r.tps, r.contest)
+      this.s.insertResult({
+        tps: r.tps,
+        contest: r.contest,
+        seq: r.seq,
+        sheet: r.sheet,
+        totals: r.check,
+        warnings: r.check.warnings,
+        review: r.check.warnings.length > 0 ? 'flagged' : 'none',
+        at,
+      })
+      this.s.repointConflicts(r.tps, r.contest, p.fromSeq, r.seq)
+    }
+    for (const r of input.results) this.s.deleteResult(r.tps, r.contest)
+    for (const id of input.conflicts) this.s.deleteConflict(id)
+    this.store.appendEvent('simulation.purged', input.announce)
+  }
+
+  /** `sheet` (logged as `seq`) replaces the standing result, announced as result.updated. */
+  private replace(r: LedgerSheet, decisionId: number, at: string): void {
+    // A supervisor decided with a written reason, having seen the warnings: they are confirmed.
+    const review: StoredResult['review'] = r.check.warnings.length > 0 ? 'confirmed' : 'none'
+    this.s.updateResult({
+      tps: r.tps,
+      contest: r.contest,
+      seq: r.seq,
+      sheet: r.sheet,
+      totals: r.check,
+      warnings: r.check.warnings,
+      review,
+      at,
+    })
+    this.store.appendEvent('result.updated', { ...figures(r), decisionId })
+  }
+}

@@ -183,6 +183,8 @@ export const DISPLAY_FIELDS = {
   'config.changed': 'all',
   'boundaries.imported': 'all',
   'snapshot.created': 'all',
+  // Counts only; a board reads its summary again on it (the simulator's figures are gone).
+  'simulation.purged': 'all',
   'verification.changed': ['desa', 'kecamatan', 'status', 'at'],
 } as const satisfies { [K in DeskEventType]?: 'all' | readonly (keyof DeskEventPayloads[K])[] }
 

@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { purgeLines } from '../../src/shared/purge'
 import { DESA_A, DESA_B, sid, startDesk, tpsCsv, type TestDesk } from '../helpers/desk'
+import { openSse } from '../helpers/sse'
 
 const A1 = `${DESA_A}.001`
 const A2 = `${DESA_A}.002`
@@ -134,10 +135,18 @@ describe('purge-simulated (API)', () => {
   })
 
   it('removes results, conflicts, accounts, status changes and incidents; real reports stand; logs stay', async () => {
+    // A wall board signed in with a display account must hear of it, or it keeps showing the
+    // simulator's figures (it reads its summary again on this event).
+    const display = (await desk.call('POST', '/users', { name: 'Papan', role: 'display' })).body
+      .accessCode as string
+    const board = await openSse(`${desk.url}/api/v1/events`, display)
+    await board.until((m) => m.some((x) => x.event === 'ready'))
     const { confirm } = (await desk.call('GET', '/admin/purge-simulated')).body
     const done = await desk.call('POST', '/admin/purge-simulated', { confirm })
     expect(done.status).toBe(200)
     expect(done.body).toMatchObject({ results: 2, accounts: 2, incidents: 1 })
+    await board.until((m) => m.some((x) => x.event === 'simulation.purged'))
+    await board.close()
 
     // Recap: A1 now holds the real report (90/180), A2 its real one, B1 nothing.
     const rows = (await desk.call('GET', '/recap?contest=bupati&level=tps&parent=' + DESA_A)).body

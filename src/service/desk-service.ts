@@ -36,6 +36,9 @@ import { DeskError, forbidden, notFound } from './errors'
 import { atLeast, type Principal } from './principal'
 import { randomUUID } from 'node:crypto'
 
+/** A person as stored (the Authenticator and features read them through DeskService). */
+export type { UserRecord }
+
 export interface SubmitMeta {
   channel: string
   address: string
@@ -149,7 +152,8 @@ export class RefusalBudget {
 }
 
 export class DeskService {
-  readonly store: DeskStore
+  /** Other services get the store from the DeskCore (service/core.ts); routers not at all. */
+  private readonly store: DeskStore
   readonly regions: RegionTree
   readonly bus = new EventBus()
   /** Refusals kept per sender: a burst of 200, then one every 10 s (360 an hour). */
@@ -297,6 +301,48 @@ export class DeskService {
 
   contest(id: string): Contest | undefined {
     return this.contests().find((c) => c.id === id)
+  }
+
+  // ---------------------------------------------------------------- reads for the routes
+  /** The desk's clock (injected in tests and the demo), as an ISO string. */
+  nowIso(): string {
+    return this.store.nowIso()
+  }
+
+  lastEventId(): number {
+    return this.store.lastEventId()
+  }
+
+  /** Committed events after `id`, oldest first (the event stream's replay). */
+  eventsAfter(id: number, limit?: number): DeskEvent[] {
+    return this.store.eventsAfter(id, limit)
+  }
+
+  listUsers(): UserRecord[] {
+    return this.store.listUsers()
+  }
+
+  userById(id: string): UserRecord | undefined {
+    return this.store.userById(id)
+  }
+
+  /** The person holding an access code, by the code's public handle. */
+  userByCodeId(codeId: string): UserRecord | undefined {
+    return this.store.userByCodeId(codeId)
+  }
+
+  listAudit(limit?: number): ReturnType<DeskStore['listAudit']> {
+    return this.store.listAudit(limit)
+  }
+
+  /** A TPS's standing results (without their internal sequence) and its open conflicts. */
+  tpsDetail(code: string) {
+    const tps = this.getTps(code)
+    return {
+      tps,
+      results: this.store.resultsForTps(tps.code).map((r) => ({ ...r, submissionSeq: undefined })),
+      conflicts: this.contests().flatMap((c) => this.store.openConflictsFor(tps.code, c.id)),
+    }
   }
 
   async updateContests(

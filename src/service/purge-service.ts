@@ -13,6 +13,7 @@ import { join } from 'node:path'
 import { checkResultSheet, type ResultSheet } from '../domain/result-sheet'
 import type { PurgeAnswer, PurgePreviewDto } from '../shared/purge'
 import { PurgeStore, type SimConflictRow, type SimResultRow } from '../store/purge-store'
+import type { DeskCore } from './core'
 import type { DeskService } from './desk-service'
 import { DeskError } from './errors'
 import type { Principal } from './principal'
@@ -42,8 +43,11 @@ interface Plan {
 export class PurgeService {
   private readonly store: PurgeStore
 
-  constructor(private readonly desk: DeskService) {
-    this.store = new PurgeStore(desk.store.db)
+  private readonly desk: DeskService
+
+  constructor(private readonly core: DeskCore) {
+    this.desk = core.desk
+    this.store = new PurgeStore(core.store.db)
   }
 
   private plan(): Plan {
@@ -85,7 +89,7 @@ export class PurgeService {
       if (realAfter.has(code)) continue
       const previous = detail.previous as
         { status: string; reason: string | null; mergedInto: string | null } | undefined
-      const tps = this.desk.store.getTps(code)
+      const tps = this.core.store.getTps(code)
       if (!previous || !tps || tps.status === previous.status) continue
       tpsStatus.push({
         tps: code,
@@ -174,7 +178,7 @@ export class PurgeService {
       const summary = this.summary(plan)
       if (summary.empty)
         throw new DeskError(409, 'purge_empty', 'Tidak ada data simulasi di desk ini.')
-      const at = this.desk.store.nowIso()
+      const at = this.core.store.nowIso()
       for (const p of plan.promotions) this.promote(p)
       for (const r of plan.results) {
         if (!plan.promotions.some((p) => p.tps === r.tps && p.contest === r.contest))
@@ -194,12 +198,12 @@ export class PurgeService {
           ...plan.incidents.flatMap((i) => (i.photo ? [i.photo] : [])),
         ]),
       ].filter((f) => !this.store.photoStillUsed(f))
-      this.desk.store.audit(actor.id, PURGE_EVENT, null, {
+      this.core.store.audit(actor.id, PURGE_EVENT, null, {
         ...summary,
         promoted: summary.promoted.length,
         tpsStatus: summary.tpsStatus,
       })
-      this.desk.store.appendEvent(PURGE_EVENT, {
+      this.core.store.appendEvent(PURGE_EVENT, {
         at,
         results: summary.results,
         accounts: summary.accounts,
@@ -233,11 +237,11 @@ export class PurgeService {
       ...(body.voters ? { voters: body.voters } : {}),
     }
     const contest = this.desk.contest(p.contest)
-    const tps = this.desk.store.getTps(p.tps)
+    const tps = this.core.store.getTps(p.tps)
     if (!contest || !tps) return
     const check = checkResultSheet(sheet, { candidates: contest.candidates, dpt: tps.dpt })
     this.store.deleteResult(p.tps, p.contest)
-    this.desk.store.insertResult(
+    this.core.store.insertResult(
       p.tps,
       p.contest,
       p.conflict.submissionSeq,
@@ -248,12 +252,4 @@ export class PurgeService {
     // Later real reports held against the simulated result are now held against this one.
     this.store.repointConflicts(p.tps, p.contest, p.fromSeq, p.conflict.submissionSeq)
   }
-}
-
-const services = new WeakMap<DeskService, PurgeService>()
-
-export function purgeServiceFor(desk: DeskService): PurgeService {
-  let s = services.get(desk)
-  if (!s) services.set(desk, (s = new PurgeService(desk)))
-  return s
 }

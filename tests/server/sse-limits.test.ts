@@ -7,7 +7,7 @@ import { openSse } from '../helpers/sse'
 async function fillEvents(desk: TestDesk, n: number, bytes = 200): Promise<void> {
   await desk.service.write(() => {
     for (let i = 0; i < n; i++)
-      desk.service.store.appendEvent('tps.imported', { filler: 'x'.repeat(bytes), i })
+      desk.store.appendEvent('tps.imported', { filler: 'x'.repeat(bytes), i })
   })
 }
 
@@ -113,7 +113,7 @@ describe('event stream limits (issue 13, findings 1 and 6)', () => {
   })
 
   it('tells a client too far behind to re-read the summary instead of sending everything', async () => {
-    const head = desk.service.store.lastEventId()
+    const head = desk.store.lastEventId()
     await fillEvents(desk, 1_500)
     await expect
       .poll(async () => (await desk.call('GET', '/health', undefined, null)).status)
@@ -140,7 +140,7 @@ describe('event stream limits (issue 13, findings 1 and 6)', () => {
     await fillEvents(desk, 900, 2_000) // ~1.8 MB that a full replay would push into each socket
     const before = process.memoryUsage().rss
     const silent = await Promise.all(
-      [0, 1, 2, 3].map(() => silentStream(desk, display, desk.service.store.lastEventId() - 999)),
+      [0, 1, 2, 3].map(() => silentStream(desk, display, desk.store.lastEventId() - 999)),
     )
     expect(silent.every((s) => s.status === 200)).toBe(true)
     const started = performance.now()

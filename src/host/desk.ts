@@ -3,7 +3,9 @@ import {
   existsSync,
   mkdirSync,
   openSync,
+  readdirSync,
   readFileSync,
+  rmSync,
   unlinkSync,
   writeFileSync,
   chmodSync,
@@ -56,6 +58,7 @@ import { AndroidSender } from '../service/sms-android'
 import { GammuFilesGateway, GammuFolderError } from '../service/sms-gammu'
 import type { SmsService } from '../service/sms-service'
 import { openDatabase } from '../store/db'
+import { rememberedSettings } from '../store/remembered'
 import { DeskStore } from '../store/store'
 import { bundledBoundaries } from './boundaries-source'
 import { defaultElection } from './election-source'
@@ -256,6 +259,32 @@ export interface OpenDesk {
   unlock: () => void
   /** Commit what the writer holds, close the database, release the data dir's lock. */
   close(): Promise<void>
+}
+
+/**
+ * Empty a training desk's data dir (the demo starts afresh each time). A missing or empty folder
+ * passes; a folder that is not a desk, a real desk's folder, or one a running desk holds (the lock
+ * createDesk takes, held here while the folder goes) is refused and left as it is.
+ */
+export function wipeTrainingDataDir(dataDir: string): void {
+  if (!existsSync(dataDir) || readdirSync(dataDir).length === 0) return
+  const dbFile = join(dataDir, 'desk.sqlite')
+  if (!existsSync(dbFile)) {
+    throw new Error(
+      `${dataDir} tidak kosong dan bukan folder data desk; demo tidak akan menghapusnya. Pilih --data-dir lain.`,
+    )
+  }
+  const unlock = lockDataDir(dataDir)
+  try {
+    if (rememberedSettings(dbFile).training !== true) {
+      throw new Error(
+        `${dataDir} berisi data desk SUNGGUHAN (bukan latihan); demo tidak akan menghapusnya. Pilih --data-dir lain.`,
+      )
+    }
+    rmSync(dataDir, { recursive: true, force: true })
+  } finally {
+    unlock()
+  }
 }
 
 /**

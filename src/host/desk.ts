@@ -59,6 +59,7 @@ import { GammuFilesGateway, GammuFolderError } from '../service/sms-gammu'
 import type { SmsService } from '../service/sms-service'
 import { openDatabase } from '../store/db'
 import { rememberedSettings } from '../store/remembered'
+import { SmsStore } from '../store/sms-store'
 import { DeskStore } from '../store/store'
 import { bundledBoundaries } from './boundaries-source'
 import { defaultElection } from './election-source'
@@ -318,10 +319,12 @@ export function openDesk(
       if (existsSync(join(dataDir, f))) chmodSync(join(dataDir, f), 0o600)
     }
     const store = new DeskStore(db, options.now)
+    const smsStore = new SmsStore(db)
     let service: DeskService
     try {
       service = new DeskService({
         store,
+        smsStore,
         regions,
         defaultElection: options.election ?? defaultElection(regions, options.electionFile),
         training: options.training ?? false,
@@ -335,7 +338,7 @@ export function openDesk(
     }
     return {
       dataDir,
-      core: { desk: service, store },
+      core: { desk: service, store, smsStore },
       service,
       store,
       unlock,

@@ -60,7 +60,7 @@ export interface BoardServiceOptions {
  * then follow events), tile layouts, and the boundary layers an admin imports.
  */
 export class BoardService {
-  readonly store: BoardStore
+  private readonly store: BoardStore
   private summaryCache: { version: number; summary: BoardSummaryDto } | null = null
   private publicCache: { at: number; body: string } | null = null
   private layoutCache: BoardLayoutDto | null = null

@@ -124,7 +124,7 @@ export class CardsService {
             'Bentrok kode akses; ulangi (tidak ada kode yang diubah)',
           )
         this.core.store.reissueUserCode(u.id, codeIdOf(codes[i]!), hashes[i]!)
-        this.desk.smsStore.setCode(u.id, smsHashes[i]!, this.core.store.nowIso())
+        this.core.smsStore.setCode(u.id, smsHashes[i]!, this.core.store.nowIso())
         this.core.store.audit(actor.id, 'user.reissue', u.id, { bulk: true })
         out.push({ user: now, code: codes[i]!, smsCode: smsCodes[i]! })
       }

@@ -141,7 +141,7 @@ export function sheetDifferences(a: ResultSheet, b: ResultSheet): string[] {
  * decision lands in `review_decisions` and the audit log, and the submissions log is only appended to.
  */
 export class ConsoleService {
-  readonly store: ConsoleStore
+  private readonly store: ConsoleStore
   readonly desk: DeskService
   readonly evidence: EvidenceSource
   private readonly sms: ConsoleDeps['sms']

@@ -1,6 +1,7 @@
 // What every feature's service shares. createDesk (src/host/desk.ts) builds it once per desk and
 // hands it to each feature's create function; nothing keeps it in a module-level map.
 
+import type { SmsStore } from '../store/sms-store'
 import type { DeskStore } from '../store/store'
 import type { DeskService } from './desk-service'
 
@@ -12,4 +13,6 @@ export interface DeskCore {
    * get it: they call services.
    */
   readonly store: DeskStore
+  /** SMS codes and the SMS log (issue 15): the SMS feature's, and where codes are issued. */
+  readonly smsStore: SmsStore
 }

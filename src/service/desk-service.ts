@@ -30,7 +30,7 @@ import {
   type UserRecord,
 } from '../store/store'
 import { GroupCommitWriter } from '../store/writer'
-import { SmsStore } from '../store/sms-store'
+import type { SmsStore } from '../store/sms-store'
 import { codeIdOf, generateAccessCode, generateSmsCode, hashAccessCode } from './credentials'
 import { DeskError, forbidden, notFound } from './errors'
 import { atLeast, type Principal } from './principal'
@@ -51,6 +51,8 @@ export interface SubmitOutcome {
 
 export interface DeskServiceOptions {
   store: DeskStore
+  /** SMS codes (issue 15) are issued with access codes, in the same write. */
+  smsStore: SmsStore
   regions: RegionTree
   /** Written into an empty database on first start. */
   defaultElection: ElectionConfig
@@ -178,7 +180,7 @@ export class DeskService {
   private tpsVersion = 0
   private batchEvents: typeof this.store.pendingEvents = []
   /** SMS codes and messages (issue 15): codes are issued with access codes, in the same write. */
-  readonly smsStore: SmsStore
+  private readonly smsStore: SmsStore
 
   constructor(options: DeskServiceOptions) {
     this.store = options.store
@@ -186,7 +188,7 @@ export class DeskService {
     this.training = options.training ?? false
     this.dataDir = options.dataDir
     this.bundledBoundaries = options.bundledBoundaries
-    this.smsStore = new SmsStore(this.store.db)
+    this.smsStore = options.smsStore
     this.writer = new GroupCommitWriter(this.store.db, {
       ...(options.writerMaxBatch ? { maxBatch: options.writerMaxBatch } : {}),
       beforeJob: () => {

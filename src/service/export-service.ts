@@ -73,7 +73,7 @@ function person(name: string | null, phone: string | null): SourcePerson | null 
 }
 
 export class ExportService {
-  readonly queries: RecapQueries
+  private readonly queries: RecapQueries
   /** The worker that turns recap data into workbook bytes, one build at a time. */
   readonly builder = new WorkbookBuilder()
   /** Live builds by kind, profile and threshold; Map order is use order (least recently used first). */

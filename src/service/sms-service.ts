@@ -75,7 +75,7 @@ const HANDLEABLE = new Set(['refused', 'wrong_code', 'locked'])
  * shows. Gateways (gammu files, the Android webhook) only hand messages in and carry replies out.
  */
 export class SmsService {
-  readonly store: SmsStore
+  private readonly store: SmsStore
   private readonly senders = new Map<SmsGatewayName, SmsSender>()
   /** One message at a time: a number's lockout and a message's double delivery are decided in order. */
   private queue: Promise<unknown> = Promise.resolve()
@@ -87,7 +87,7 @@ export class SmsService {
 
   constructor(private readonly core: DeskCore) {
     this.desk = core.desk
-    this.store = core.desk.smsStore
+    this.store = core.smsStore
   }
 
   setSender(gateway: SmsGatewayName, sender: SmsSender | null): void {

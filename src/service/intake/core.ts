@@ -15,10 +15,12 @@ export class IntakeCore {
   readonly desk: DeskService
   /** The desk's store: users, meta, audit, events. */
   readonly store: DeskCore['store']
+  readonly smsStore: DeskCore['smsStore']
 
   constructor(core: DeskCore) {
     this.desk = core.desk
     this.store = core.store
+    this.smsStore = core.smsStore
     this.intake = new IntakeStore(core.store.db)
   }
 

@@ -374,7 +374,7 @@ export interface DeskFeatures {
  * only place it is built) and its API, and what a feature takes from another is passed below by
  * name. Read top to bottom, this is what a desk is made of (docs/ARCHITECTURE.md, "Features").
  */
-export function wireFeatures(
+function wireFeatures(
   core: DeskCore,
   deps: { publicUrl: string | null; reach: DeskReach; backup: BackupOptions | null },
 ) {

@@ -43,7 +43,8 @@ export interface AuthSecurity {
   onLock?: (lock: { kind: 'address' | 'code'; target: string; address: string }) => void
   /**
    * Extra admission check for reporters (the intake feature's sign-in time window); throws to
-   * refuse. Given at construction by createDesk, so no feature can add or drop it on the side.
+   * refuse. Checked after the code, so wrong codes still count toward lockout first. Given at
+   * construction by createDesk, so no feature can add or drop it on the side.
    */
   reporterGate?: (p: Principal) => void
 }

@@ -92,7 +92,7 @@ describe('features are built in one place', () => {
     }
     expect(creators.size).toBeGreaterThanOrEqual(10)
     const wiring = deskTs.slice(
-      deskTs.indexOf('export function wireFeatures('),
+      deskTs.indexOf('function wireFeatures('),
       deskTs.indexOf('export async function createDesk('),
     )
     for (const c of creators) expect(wiring, c).toContain(`${c}(core`)

@@ -4,7 +4,7 @@ import { boundaries } from './scripts/eslint-boundaries.mjs'
 
 // Folder boundaries are architecture (docs/ARCHITECTURE.md): domain ← store ← service ← server ←
 // host ← main; shared is used by all; the renderer imports only shared; export is used by service
-// (the workbook worker), discovery by host; sim drives the API. This is an ALLOW-list: per folder,
+// (the workbook worker), discovery by host; sim drives the API as a client and nothing else. This is an ALLOW-list: per folder,
 // the project folders and packages it may import ('node:*' = Node's built-ins); anything else is
 // refused. Its own folder is always allowed. A file in a folder missing from this table fails lint,
 // so a new folder has to state its place here first.
@@ -15,7 +15,7 @@ export const boundaryTable = {
     packages: ['topojson-client', 'topojson-specification', 'geojson'],
   },
   'src/store': { folders: ['src/domain', 'src/shared'], packages: ['node:*', 'better-sqlite3'] },
-  'src/export': { folders: ['src/domain', 'src/shared'], packages: ['node:*', 'xlsx'] },
+  'src/export': { folders: ['src/domain', 'src/shared'], packages: ['node:*'] },
   'src/discovery': { folders: ['src/shared'], packages: ['node:*', 'bonjour-service', 'qrcode'] },
   'src/service': {
     // resources: the shipped Jember tile layout is bundled as JSON.
@@ -23,18 +23,8 @@ export const boundaryTable = {
     packages: ['node:*', 'geojson'],
   },
   'src/server': {
-    folders: [
-      'src/service',
-      'src/domain',
-      'src/shared',
-      // Exceptions of today (issue 14 item 2 removes them): server/auth.ts takes the store's user
-      // records (DeskStore, UserRecord) as types; server/tables.ts loads SheetJS through the export
-      // folder's lazy loader to read uploaded files; console-routes.ts and cards-routes.ts read the
-      // LAN state from discovery/lan.ts (module state keyed by the desk).
-      'src/store',
-      'src/export',
-      'src/discovery',
-    ],
+    folders: ['src/service', 'src/domain', 'src/shared'],
+    // xlsx: uploaded tables are read with SheetJS (server/sheetjs.ts loads it on first use).
     packages: ['node:*', 'express', 'zod', 'xlsx'],
   },
   'src/host': {
@@ -48,18 +38,14 @@ export const boundaryTable = {
       'resources',
       // package.json: the version shown by the desk.
       '.',
-      // host/cli.ts dispatches the simulator's verbs (`npm run simulate`, `demo`): the CLI is the
-      // one command line, so it reaches into sim although sim itself drives the desk.
+      // The CLI is the one command line: `simulate` runs sim's driver against a desk's API, and
+      // `demo` (host/demo.ts) starts a training desk and drives it with the same driver.
       'src/sim',
     ],
     packages: ['node:*', 'zod'],
   },
-  'src/sim': {
-    // sim drives the API as a client; demo.ts starts a desk (host) and takes the server's Logger
-    // type. Exception: demo.ts opens SQLite itself to check the lock (issue 14 item 5 removes it).
-    folders: ['src/shared', 'src/host', 'src/server'],
-    packages: ['node:*', 'better-sqlite3'],
-  },
+  // sim drives a desk over HTTP like any client: the API's types and nothing of the desk itself.
+  'src/sim': { folders: ['src/shared'], packages: ['node:*'] },
   'src/main': {
     // discovery: the start screen lists desks on the LAN (browseDesks) before any desk runs, so
     // main uses discovery directly, not through a host desk. '.': package.json for the version.

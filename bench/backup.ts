@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { openDesk } from '../src/host/desk'
-import { BackupService } from '../src/service/backup-service'
+import { createBackup } from '../src/server/backup-routes'
 import type { Principal } from '../src/service/principal'
 import { fmt, reportRows } from './report'
 
@@ -24,7 +24,7 @@ const admin: Principal = { id: 'admin', name: 'Admin', role: 'admin', region: '3
 
 const dir = mkdtempSync(join(tmpdir(), 'desk-bench-backup-'))
 const backupDir = mkdtempSync(join(tmpdir(), 'desk-bench-backup-to-'))
-const { service, unlock } = openDesk({ dataDir: dir })
+const { core, service, store, unlock } = openDesk({ dataDir: dir })
 const desa = service.regions.desa.map((d) => d.code)
 const table = [['kode_desa', 'nomor_tps', 'dpt']]
 for (let i = 0; i < 4046; i++)
@@ -85,11 +85,11 @@ async function withStall(fn: () => Promise<unknown>): Promise<{ ms: number; stal
 }
 
 let clock = Date.parse('2024-11-27T12:00:00Z')
-const backups = new BackupService(service, {
+const backups = createBackup(core, {
   dir: backupDir,
   intervalSeconds: 3600,
   now: () => new Date((clock += 60_000)),
-})
+}).service!
 const idle: number[] = []
 const copy: { ms: number; stallMs: number }[] = []
 const backup: { ms: number; stallMs: number }[] = []
@@ -106,7 +106,7 @@ for (let r = 0; r < ROUNDS; r++) {
 }
 const status = backups.status()
 await backups.stop()
-service.store.db.close()
+store.db.close()
 unlock()
 rmSync(dir, { recursive: true, force: true })
 rmSync(backupDir, { recursive: true, force: true })

@@ -26,7 +26,7 @@ import { buildRecapWorkbook } from '../src/export/recap-workbook'
 import { SOURCE_FORMAT, type RecapSource, type SourceResult } from '../src/export/source'
 import type { Timings } from '../src/export/xlsx-file'
 import { openDesk } from '../src/host/desk'
-import { ExportService } from '../src/service/export-service'
+import { createExport } from '../src/server/export-routes'
 import type { Principal } from '../src/service/principal'
 import { JEMBER_TPS_PER_KECAMATAN } from '../src/sim/jember'
 import { WorkbookBuilder } from '../src/service/workbook-builder'
@@ -167,7 +167,9 @@ function jemberTpsCounts(): Map<string, number> {
 
 async function jember(): Promise<Result> {
   const dir = mkdtempSync(join(tmpdir(), 'desk-bench-export-'))
-  const { service, unlock } = openDesk({ dataDir: dir })
+  const { core, service, store, unlock } = openDesk({ dataDir: dir })
+  // Built the way createDesk builds it; shut down below whether or not a build ran.
+  const exports = createExport(core).service
   try {
     const regions = service.regions
     const counts = jemberTpsCounts()
@@ -199,7 +201,7 @@ async function jember(): Promise<Result> {
     await service.write(() => {
       for (const d of regions.desa) {
         const id = `bench-${d.code}`
-        service.store.insertUser({
+        store.insertUser({
           id,
           name: `Pelapor ${d.name}`,
           phone: `0812${d.code.replace(/\D/g, '').slice(-8)}`,
@@ -208,13 +210,13 @@ async function jember(): Promise<Result> {
           codeId: id,
           codeHash: 'x',
           simulated: true,
-          createdAt: service.store.nowIso(),
+          createdAt: store.nowIso(),
         })
         reporters.set(d.code, { id, name: `Pelapor ${d.name}`, role: 'reporter', region: d.code })
       }
     })
     const tps = service.listTps()
-    const contests = service.store.listContests()
+    const contests = store.listContests()
     const tSeed = performance.now()
     let pending: Promise<unknown>[] = []
     let n = 0
@@ -253,7 +255,6 @@ async function jember(): Promise<Result> {
     await Promise.all(pending)
     const seedMs = ms(tSeed)
 
-    const exports = ExportService.for(service)
     // Warm-up (JIT, and the export worker started), then the measured cold-cache run from the database to bytes.
     await exports.workbook('berjenjang')
     service.version++
@@ -299,10 +300,10 @@ async function jember(): Promise<Result> {
       stall,
     }
   } finally {
-    await ExportService.shutdown(service)
+    await exports.shutdown()
     await service.writer.drain()
     service.writer.close()
-    service.store.db.close()
+    store.db.close()
     unlock()
     rmSync(dir, { recursive: true, force: true })
   }

@@ -20,7 +20,7 @@ const TPS_TOTAL = 4046
 const admin: Principal = { id: 'admin', name: 'Admin', role: 'admin', region: '35.09' }
 
 const dir = mkdtempSync(join(tmpdir(), 'desk-bench-recap-'))
-const { service, unlock } = openDesk({ dataDir: dir })
+const { service, store, unlock } = openDesk({ dataDir: dir })
 const desa = service.regions.desa.map((d) => d.code)
 const table = [['kode_desa', 'nomor_tps', 'dpt']]
 for (let i = 0; i < TPS_TOTAL; i++)
@@ -58,7 +58,7 @@ function fullRecap(): number {
   for (const c of contests) for (const l of levels) rows += service.recap(c, l).rows.length
   return rows
 }
-const readRows = service.store.db.prepare('SELECT * FROM results WHERE contest = ?')
+const readRows = store.db.prepare('SELECT * FROM results WHERE contest = ?')
 
 const time = (fn: () => unknown) => {
   const t = performance.now()
@@ -92,7 +92,7 @@ for (let r = 0; r < ROUNDS; r++) {
         recapAllLevels({
           regions: service.regions,
           tps: service.listTps(),
-          results: service.store.recapResults(c),
+          results: store.recapResults(c),
           candidates: service.contest(c)!.candidates,
         }),
       ),
@@ -124,6 +124,6 @@ reportRows([
   },
 ])
 
-service.store.db.close()
+store.db.close()
 unlock()
 rmSync(dir, { recursive: true, force: true })

@@ -138,10 +138,10 @@ async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'desk-sse-flood-'))
   // The night's events, written straight into the data folder before the desk starts.
   {
-    const { service, unlock } = openDesk({ dataDir: dir })
+    const { service, store, unlock } = openDesk({ dataDir: dir })
     await service.write(() => {
       for (let i = 0; i < EVENTS; i++) {
-        service.store.appendEvent('result.accepted', {
+        store.appendEvent('result.accepted', {
           tps: `35.09.01.2001.${String(i % 999).padStart(3, '0')}`,
           contest: i % 2 ? 'bupati' : 'gubernur',
           votes: { '1': 120 + (i % 50), '2': 98, '3': 41 },
@@ -155,7 +155,7 @@ async function main() {
       }
     })
     await service.writer.drain()
-    service.store.db.close()
+    store.db.close()
     unlock()
   }
   const desk = await startProcess(

@@ -1,28 +1,7 @@
 import { networkInterfaces, type NetworkInterfaceInfo } from 'node:os'
 import QRCode from 'qrcode'
 import type { LanDto } from '../shared/console'
-import { discoveryOff, type Discovery, type DiscoveryState } from './discovery'
-
-export interface LanState {
-  /** The address the HTTP server listens on ('0.0.0.0' = every interface). */
-  host: string
-  port: number
-  discovery: Discovery | null
-  /** `https` when the desk serves TLS itself (--tls-cert). */
-  scheme?: 'http' | 'https'
-}
-
-// Keyed by the desk's service object: the host registers what only it knows (bound address, port,
-// discovery) and the console's router reads it, without widening the shared route context.
-const states = new WeakMap<object, LanState>()
-
-export function registerLan(key: object, state: LanState): void {
-  states.set(key, state)
-}
-
-export function lanState(key: object): LanState | undefined {
-  return states.get(key)
-}
+import { discoveryOff, type DiscoveryState } from './discovery'
 
 /** Every non-internal IPv4 address of this machine, by interface, in a stable order. */
 export function lanAddresses(

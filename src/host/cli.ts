@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { readTable } from '../server/tables'
-import { cardsServiceFor } from '../service/cards-service'
 import { DeskError } from '../service/errors'
 import {
   settingFlagOptions,
@@ -14,7 +13,7 @@ import { createDesk, openDesk } from './desk'
 import { restoreBackup } from './restore'
 import { DEFAULT_REGENCY } from './regions-source'
 import { deskOptionsFromSettings } from './settings'
-import { runSimVerb, SIM_VERBS } from '../sim/cli-verbs'
+import { runSimVerb, SIM_VERBS } from './sim-verbs'
 import { EXPORT_HELP, EXPORT_VERBS, runExportVerb } from './export-cli'
 import { formatCount } from '../shared/format'
 import { PURGE_HELP, PURGE_VERBS, runPurgeVerb } from './purge-cli'
@@ -93,7 +92,7 @@ async function serve(values: Record<string, string | boolean | undefined>): Prom
     `Desk Pilkada ${cfg.regency.name}${cfg.training ? ' — MODE LATIHAN (data simulasi)' : ''} siap di ${desk.url}`,
     `Folder data: ${dataDir}${desk.logFile ? ` (log permintaan: ${desk.logFile})` : ''}`,
   ]
-  const card = cardsServiceFor(desk.service).publicUrl()
+  const card = desk.features.cards.publicUrl()
   if (card.publicUrl)
     lines.push(
       `Alamat di kartu pelapor: ${card.publicUrl}${card.source === 'admin' ? ' (diatur admin di /kredensial)' : ''}`,
@@ -178,11 +177,12 @@ async function importTps(
     if (!res.ok) process.exit(1)
     return
   }
-  const { service, unlock } = openDesk({
+  const desk = openDesk({
     dataDir: (values['data-dir'] as string | undefined) ?? '.desk-data',
     regency: (values.regency as string | undefined) ?? DEFAULT_REGENCY,
     training: !!values.training,
   })
+  const { service } = desk
   try {
     const result = await service.importTps(
       { id: 'cli', name: 'CLI', role: 'admin', region: service.regions.regency.code },
@@ -191,9 +191,7 @@ async function importTps(
     report(result)
     if (result.errors.length > 0) process.exitCode = 1
   } finally {
-    await service.writer.drain()
-    service.store.db.close()
-    unlock()
+    await desk.close()
   }
 }
 

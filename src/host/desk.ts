@@ -3,7 +3,9 @@ import {
   existsSync,
   mkdirSync,
   openSync,
+  readdirSync,
   readFileSync,
+  rmSync,
   unlinkSync,
   writeFileSync,
   chmodSync,
@@ -14,10 +16,21 @@ import type { AddressInfo } from 'node:net'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { type ElectionConfig } from '../domain/election'
-import { startDiscovery, type BonjourLike } from '../discovery/discovery'
-import { isLoopback, registerLan } from '../discovery/lan'
+import { startDiscovery, type BonjourLike, type Discovery } from '../discovery/discovery'
+import { isLoopback, lanAddresses, lanAnswer } from '../discovery/lan'
 import { createServer, type ServerLimits } from '../server/app'
 import { Authenticator } from '../server/auth'
+import { createBackup } from '../server/backup-routes'
+import { createBoard } from '../server/board-routes'
+import { createCards } from '../server/cards-routes'
+import { createConsole } from '../server/console-routes'
+import { createExport } from '../server/export-routes'
+import type { DeskReach } from '../server/features'
+import { createIntake } from '../server/intake-routes'
+import { createPhoneSync } from '../server/phone-sync-routes'
+import { createPurge } from '../server/purge-routes'
+import { createCoreApi } from '../server/routes'
+import { createSms } from '../server/sms-routes'
 import {
   DEFAULT_STAFF_NETWORKS,
   NetworkListError,
@@ -28,17 +41,25 @@ import type { Logger } from '../server/logger'
 import type { SseLimits } from '../server/sse'
 import { FailureBudget, Lockout } from '../server/rate-limit'
 import { deskLog } from './desk-log'
-import { startBackups, type BackupService } from '../service/backup-service'
+import type { BackupOptions, BackupService } from '../service/backup-service'
+import type { BoardService } from '../service/board-service'
+import type { CardsService } from '../service/cards-service'
+import type { ConsoleService } from '../service/console-service'
+import type { DeskCore } from '../service/core'
 import { generateAdminToken } from '../service/credentials'
-import { cardsServiceFor } from '../service/cards-service'
 import { DeskService } from '../service/desk-service'
 import { DeskError } from '../service/errors'
-import { ExportService } from '../service/export-service'
+import type { ExportService } from '../service/export-service'
+import type { IntakeService } from '../service/intake-service'
+import type { PhoneSyncService } from '../service/phone-sync-service'
+import type { PurgeService } from '../service/purge-service'
 import { parsePublicUrl } from '../shared/cards'
 import { AndroidSender } from '../service/sms-android'
 import { GammuFilesGateway, GammuFolderError } from '../service/sms-gammu'
-import { smsServiceFor } from '../service/sms-service'
+import type { SmsService } from '../service/sms-service'
 import { openDatabase } from '../store/db'
+import { rememberedSettings } from '../store/remembered'
+import { SmsStore } from '../store/sms-store'
 import { DeskStore } from '../store/store'
 import { bundledBoundaries } from './boundaries-source'
 import { defaultElection } from './election-source'
@@ -127,6 +148,10 @@ export interface Desk {
   adminTokenGenerated: boolean
   adminTokenFile: string
   service: DeskService
+  /** The desk's statements: the host owns them (tests read what was stored); routers never see them. */
+  store: DeskStore
+  /** Every feature's service, as createDesk wired them. */
+  features: DeskFeatures
   server: Server
   /**
    * A display-scoped code for the desktop app's own board window (the window never holds the
@@ -137,6 +162,11 @@ export interface Desk {
   gammu: GammuFilesGateway | null
   /** When the TLS certificate stops being valid (null without TLS). */
   tlsValidTo: Date | null
+  /**
+   * Where the console's LAN screen and the cards say the desk listens (what the features' DeskReach
+   * answers). Tests on loopback set `host` to '0.0.0.0' to see what a desk on every interface offers.
+   */
+  lan: { host: string; port: number; scheme: 'http' | 'https' }
   /** The name this desk advertises on the LAN (bonjour), null when it does not: not "another desk". */
   advertisedAs: string | null
   /** The request log (JSON lines, rotated) when the desk keeps its own; null when a logger was given. */
@@ -221,7 +251,47 @@ function lockDataDir(dataDir: string): () => void {
   }
 }
 
-/** Open the data dir and build the service (no network). Used by `createDesk` and offline CLI verbs. */
+/** An open data dir: the core every feature shares, and how to close it again. */
+export interface OpenDesk {
+  dataDir: string
+  core: DeskCore
+  service: DeskService
+  store: DeskStore
+  unlock: () => void
+  /** Commit what the writer holds, close the database, release the data dir's lock. */
+  close(): Promise<void>
+}
+
+/**
+ * Empty a training desk's data dir (the demo starts afresh each time). A missing or empty folder
+ * passes; a folder that is not a desk, a real desk's folder, or one a running desk holds (the lock
+ * createDesk takes, held here while the folder goes) is refused and left as it is.
+ */
+export function wipeTrainingDataDir(dataDir: string): void {
+  if (!existsSync(dataDir) || readdirSync(dataDir).length === 0) return
+  const dbFile = join(dataDir, 'desk.sqlite')
+  if (!existsSync(dbFile)) {
+    throw new Error(
+      `${dataDir} tidak kosong dan bukan folder data desk; demo tidak akan menghapusnya. Pilih --data-dir lain.`,
+    )
+  }
+  const unlock = lockDataDir(dataDir)
+  try {
+    if (rememberedSettings(dbFile).training !== true) {
+      throw new Error(
+        `${dataDir} berisi data desk SUNGGUHAN (bukan latihan); demo tidak akan menghapusnya. Pilih --data-dir lain.`,
+      )
+    }
+    rmSync(dataDir, { recursive: true, force: true })
+  } finally {
+    unlock()
+  }
+}
+
+/**
+ * Open the data dir and build the core (no network, no features). Used by `createDesk` and by the
+ * offline CLI verbs, which then build the one feature they need with its create function.
+ */
 export function openDesk(
   options: Pick<
     DeskOptions,
@@ -249,10 +319,12 @@ export function openDesk(
       if (existsSync(join(dataDir, f))) chmodSync(join(dataDir, f), 0o600)
     }
     const store = new DeskStore(db, options.now)
+    const smsStore = new SmsStore(db)
     let service: DeskService
     try {
       service = new DeskService({
         store,
+        smsStore,
         regions,
         defaultElection: options.election ?? defaultElection(regions, options.electionFile),
         training: options.training ?? false,
@@ -264,10 +336,94 @@ export function openDesk(
       db.close()
       throw e
     }
-    return { dataDir, service, unlock }
+    return {
+      dataDir,
+      core: { desk: service, store, smsStore },
+      service,
+      store,
+      unlock,
+      async close() {
+        await service.writer.drain()
+        service.writer.close()
+        store.db.close()
+        unlock()
+      },
+    }
   } catch (e) {
     unlock()
     throw e
+  }
+}
+
+/** Every feature's service, by name, as createDesk wired them (the CLI and tests reach them here). */
+export interface DeskFeatures {
+  sms: SmsService
+  intake: IntakeService
+  console: ConsoleService
+  board: BoardService
+  export: ExportService
+  cards: CardsService
+  phoneSync: PhoneSyncService
+  /** Null when the desk runs without a backup folder. */
+  backup: BackupService | null
+  purge: PurgeService
+}
+
+/**
+ * The desk's features, wired here and nowhere else: each create function builds its service (the
+ * only place it is built) and its API, and what a feature takes from another is passed below by
+ * name. Read top to bottom, this is what a desk is made of (docs/ARCHITECTURE.md, "Features").
+ */
+function wireFeatures(
+  core: DeskCore,
+  deps: { publicUrl: string | null; reach: DeskReach; backup: BackupOptions | null },
+) {
+  const sms = createSms(core)
+  const intake = createIntake(core)
+  const api = createCoreApi(core, { sms: sms.service })
+  const board = createBoard(core)
+  const consoleFeature = createConsole(core, {
+    // Review screens show the sheet's photos and the kecamatan's mark next to a result.
+    evidence: intake.service.evidenceSource(),
+    // The chase list shows each reporter's last SMS; a phoned-in entry handles a refused SMS.
+    sms: sms.service,
+    reach: deps.reach,
+  })
+  const exports = createExport(core)
+  const cards = createCards(core, { publicUrl: deps.publicUrl, reach: deps.reach })
+  const phoneSync = createPhoneSync(core)
+  const backup = createBackup(core, deps.backup)
+  const purge = createPurge(core)
+  const features: DeskFeatures = {
+    sms: sms.service,
+    intake: intake.service,
+    console: consoleFeature.service,
+    board: board.service,
+    export: exports.service,
+    cards: cards.service,
+    phoneSync: phoneSync.service,
+    backup: backup.service,
+    purge: purge.service,
+  }
+  return {
+    features,
+    // Mounted under /api/v1 in this order, the core first.
+    routers: [
+      api,
+      board,
+      consoleFeature,
+      exports,
+      intake,
+      cards,
+      phoneSync,
+      sms,
+      backup,
+      purge,
+    ].map((f) => f.router),
+    // For the Authenticator: every request carrying a reporter's code passes the admin-set sign-in
+    // window, not only the sign-in — except the writes a phone's outbox replays (results, photos,
+    // incidents: `queued` routes): a report saved before closing time is still delivered after it.
+    reporterGate: () => intake.service.assertReporterWindow(),
   }
 }
 
@@ -367,26 +523,48 @@ export async function createDesk(options: DeskOptions): Promise<Desk> {
       `--backup-interval harus angka detik ≥ 1, bukan "${String(options.backupIntervalSeconds)}"`,
     )
   }
-  const { dataDir, service, unlock } = openDesk(options)
+  const { dataDir, core, service, store, unlock } = openDesk(options)
   // Requests go to a rotated file in the data folder; the terminal gets warnings and errors only.
   const ownLog = options.logger ? null : deskLog(dataDir)
   const logger: Logger = options.logger ?? ownLog!
+  // Where the desk listens and what bonjour says: known once it listens, shown by two features.
+  let listening: { host: string; port: number; scheme: 'http' | 'https' } | null = null
+  let discovery: Discovery | null = null
+  const reach: DeskReach = {
+    listening: () => listening,
+    lanAddresses: () => lanAddresses(),
+    lanScreen: (input) => lanAnswer({ ...input, discovery: discovery?.state() ?? null }),
+  }
+  const { features, routers, reporterGate } = wireFeatures(core, {
+    publicUrl,
+    reach,
+    backup: options.backupDir
+      ? {
+          dir: resolve(options.backupDir),
+          ...(options.backupIntervalSeconds !== undefined
+            ? { intervalSeconds: options.backupIntervalSeconds }
+            : {}),
+          ...(options.now ? { now: options.now } : {}),
+          ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
+          logger,
+        }
+      : null,
+  })
   // The SMS gateways are set up before the desk listens: a gammu folder it cannot use (or a bad
   // phone URL) stops the start here, with nothing left running and the data dir unlocked.
   let gammu: GammuFilesGateway | null
   try {
-    gammu = setUpSms(service, options.sms, logger, () => Date.parse(service.store.nowIso()))
+    gammu = setUpSms(features.sms, options.sms, logger, () => Date.parse(service.nowIso()))
   } catch (e) {
     service.writer.close()
-    service.store.db.close()
+    store.db.close()
     unlock()
     await ownLog?.close()
     throw e instanceof GammuFolderError ? new DeskError(400, 'sms_gammu_folder', e.message) : e
   }
-  cardsServiceFor(service).flagPublicUrl = publicUrl
   const admin = adminTokenFrom(dataDir, options.adminToken)
   const auth = new Authenticator(
-    service.store,
+    service,
     admin.token,
     service.regions.regency.code,
     options.lockout,
@@ -397,9 +575,10 @@ export async function createDesk(options: DeskOptions): Promise<Desk> {
       onLock: (lock) => {
         logger.warn('auth.lockout', lock)
         void service
-          .write(() => service.store.audit('system', 'auth.lockout', lock.target, lock))
+          .write(() => store.audit('system', 'auth.lockout', lock.target, lock))
           .catch(() => {})
       },
+      reporterGate,
     },
   )
   const staticDir = options.staticDir === null ? undefined : (options.staticDir ?? findStaticDir())
@@ -407,6 +586,7 @@ export async function createDesk(options: DeskOptions): Promise<Desk> {
     service,
     auth,
     logger,
+    routers,
     ...(staticDir ? { staticDir } : {}),
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.sseHeartbeatMs ? { sseHeartbeatMs: options.sseHeartbeatMs } : {}),
@@ -433,7 +613,7 @@ export async function createDesk(options: DeskOptions): Promise<Desk> {
   try {
     await listen(server, options.port ?? DEFAULT_PORT)
   } catch (e) {
-    service.store.db.close()
+    store.db.close()
     unlock()
     void ownLog?.close()
     const err = e as NodeJS.ErrnoException
@@ -447,7 +627,7 @@ export async function createDesk(options: DeskOptions): Promise<Desk> {
   const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host
   if (tls && options.httpRedirectPort !== undefined) {
     redirect = createHttpServer(
-      redirectToHttps(port, shownHost, () => cardsServiceFor(service).publicUrl().publicUrl),
+      redirectToHttps(port, shownHost, () => features.cards.publicUrl().publicUrl),
     )
     redirect.headersTimeout = 10_000
     redirect.requestTimeout = 10_000
@@ -456,7 +636,7 @@ export async function createDesk(options: DeskOptions): Promise<Desk> {
     } catch (e) {
       await new Promise<void>((ok) => server.close(() => ok()))
       service.writer.close()
-      service.store.db.close()
+      store.db.close()
       unlock()
       const err = e as NodeJS.ErrnoException
       if (err.code === 'EADDRINUSE' || err.code === 'EACCES') {
@@ -467,7 +647,7 @@ export async function createDesk(options: DeskOptions): Promise<Desk> {
       throw e
     }
   }
-  const discovery =
+  discovery =
     options.discovery !== false && (options.discovery?.bonjour || !isLoopback(host))
       ? startDiscovery({
           port,
@@ -482,21 +662,11 @@ export async function createDesk(options: DeskOptions): Promise<Desk> {
         })
       : null
   const scheme = tls ? 'https' : 'http'
-  registerLan(service, { host, port, discovery, scheme })
+  const lan = (listening = { host, port, scheme })
   // pollMs 0: no timer (tests call scan() themselves).
   if (gammu && (options.sms?.gammu?.pollMs ?? 1000) > 0)
     gammu.start(options.sms?.gammu?.pollMs ?? 1000)
-  const backups = options.backupDir
-    ? startBackups(service, {
-        dir: resolve(options.backupDir),
-        ...(options.backupIntervalSeconds !== undefined
-          ? { intervalSeconds: options.backupIntervalSeconds }
-          : {}),
-        ...(options.now ? { now: options.now } : {}),
-        ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
-        logger,
-      })
-    : null
+  const backups = features.backup?.start() ?? null
   let closing: Promise<void> | null = null
   return {
     url: `${scheme}://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`,
@@ -504,12 +674,15 @@ export async function createDesk(options: DeskOptions): Promise<Desk> {
     redirectPort: redirect ? (redirect.address() as AddressInfo).port : null,
     tlsValidTo: tls ? tls.validTo : null,
     advertisedAs: discovery?.state().name ?? null,
+    lan,
     port,
     host,
     adminToken: admin.token,
     adminTokenGenerated: admin.generated,
     adminTokenFile: admin.file,
     service,
+    store,
+    features,
     server,
     async shellDisplayCode() {
       const actor = {
@@ -518,7 +691,7 @@ export async function createDesk(options: DeskOptions): Promise<Desk> {
         role: 'admin' as const,
         region: service.regions.regency.code,
       }
-      const existing = service.store
+      const existing = service
         .listUsers()
         .find((u) => u.role === 'display' && u.name === SHELL_DISPLAY_NAME && !u.revokedAt)
       if (!existing)
@@ -550,13 +723,13 @@ export async function createDesk(options: DeskOptions): Promise<Desk> {
         await undiscovered
         clearTimeout(force)
         await gammu?.stop()
-        await smsServiceFor(service).drain()
-        await ExportService.shutdown(service)
+        await features.sms.drain()
+        await features.export.shutdown()
         await service.writer.drain()
         // Everything is committed: the last backup of the night holds all of it.
         await backups?.stop({ final: true })
         service.writer.close()
-        service.store.db.close()
+        store.db.close()
         unlock()
         logger.info('desk.closed', { dataDir })
         await ownLog?.close()
@@ -571,12 +744,11 @@ export async function createDesk(options: DeskOptions): Promise<Desk> {
  * polled yet); returns the gammu gateway, if any.
  */
 function setUpSms(
-  service: DeskService,
+  sms: SmsService,
   options: SmsOptions | undefined,
   logger: Logger,
   now: () => number,
 ): GammuFilesGateway | null {
-  const sms = smsServiceFor(service)
   if (options?.android) {
     const a = options.android
     sms.setSender(

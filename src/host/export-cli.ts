@@ -9,7 +9,8 @@ import { parseArgs } from 'node:util'
 import { readTable } from '../server/tables'
 import { rememberedSettings } from '../store/remembered'
 import { DeskError } from '../service/errors'
-import { ExportService, OpenConflictsError } from '../service/export-service'
+import { OpenConflictsError, type ExportService } from '../service/export-service'
+import { createExport } from '../server/export-routes'
 import type { Principal } from '../service/principal'
 import type { RowError } from '../shared/api'
 import { exportProfileSchema } from '../shared/export'
@@ -93,18 +94,16 @@ function offline<T>(values: Values, fn: (exports: ExportService) => Promise<T>):
       `Folder data ${resolve(dataDir)} tidak berisi data desk (desk.sqlite). Periksa --data-dir.`,
     )
   const remembered = rememberedSettings(join(dataDir, 'desk.sqlite'))
-  const { service, unlock } = openDesk({
+  const desk = openDesk({
     dataDir,
     regency: values.regency ?? remembered.regency ?? DEFAULT_REGENCY,
     training: values.training ?? remembered.training ?? false,
   })
-  const exports = ExportService.for(service)
+  // Built the way createDesk builds it (its router is simply not mounted).
+  const exports = createExport(desk.core).service
   return fn(exports).finally(async () => {
-    await ExportService.shutdown(service)
-    await service.writer.drain()
-    service.writer.close()
-    service.store.db.close()
-    unlock()
+    await exports.shutdown()
+    await desk.close()
   })
 }
 

@@ -4,8 +4,7 @@
 import { createInterface } from 'node:readline/promises'
 import { parseArgs } from 'node:util'
 import type { Principal } from '../service/principal'
-import { ExportService } from '../service/export-service'
-import { purgeServiceFor } from '../service/purge-service'
+import { createPurge } from '../server/purge-routes'
 import { purgeLines, type PurgeAnswer, type PurgePreviewDto } from '../shared/purge'
 import { openDesk } from './desk'
 import { DEFAULT_REGENCY } from './regions-source'
@@ -60,21 +59,17 @@ function remote(url: string, token: string): Backend {
 }
 
 function local(values: Record<string, string | boolean | undefined>): Backend {
-  const { service, unlock } = openDesk({
+  const desk = openDesk({
     dataDir: values['data-dir'] as string,
     regency: (values.regency as string | undefined) ?? DEFAULT_REGENCY,
     training: !!values.training,
   })
-  const purge = purgeServiceFor(service)
+  // Built the way createDesk builds it (its router is simply not mounted).
+  const purge = createPurge(desk.core).service
   return {
     preview: async () => purge.preview(),
     purge: (confirm) => purge.purge(CLI, confirm),
-    async close() {
-      await ExportService.shutdown(service)
-      await service.writer.drain()
-      service.store.db.close()
-      unlock()
-    },
+    close: () => desk.close(),
   }
 }
 

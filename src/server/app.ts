@@ -18,8 +18,8 @@ import {
 } from './client-address'
 import type { Logger } from './logger'
 import { RateLimiter } from './rate-limit'
-import { FEATURE_ROUTERS } from './features'
-import { apiRouter, createRouteContext } from './routes'
+import type { FeatureRouter } from './features'
+import { createRouteContext } from './routes'
 import { UploadReader } from './upload-reader'
 import { createSseHub, DEFAULT_SSE_LIMITS, type SseHub, type SseLimits } from './sse'
 
@@ -39,6 +39,8 @@ export interface ServerDeps {
   service: DeskService
   auth: Authenticator
   logger: Logger
+  /** The features' APIs (the core first), mounted under /api/v1 in this order: see createDesk. */
+  routers: FeatureRouter[]
   /** The built UI (out/renderer); when absent only the API is served. */
   staticDir?: string
   limits?: ServerLimits
@@ -247,8 +249,7 @@ export function createServer(deps: ServerDeps): DeskServer {
     version: deps.version ?? '0.0.0',
     uploads,
   })
-  app.use('/api/v1', apiRouter(ctx))
-  for (const feature of FEATURE_ROUTERS) app.use('/api/v1', feature(ctx))
+  for (const router of deps.routers) app.use('/api/v1', router(ctx))
   app.use('/api', (_req, res) =>
     sendError(res, new DeskError(404, 'not_found', 'Alamat API tidak dikenal')),
   )

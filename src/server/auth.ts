@@ -7,8 +7,8 @@ import {
   verifyAccessCode,
 } from '../service/credentials'
 import { DeskError } from '../service/errors'
+import type { DeskService, UserRecord } from '../service/desk-service'
 import type { Principal } from '../service/principal'
-import type { DeskStore, UserRecord } from '../store/store'
 import {
   DEFAULT_STAFF_NETWORKS,
   parseNetworks,
@@ -41,7 +41,16 @@ export interface AuthSecurity {
   failureBudget?: FailureBudget
   /** Record a new lock in the audit log (through the desk's single writer). */
   onLock?: (lock: { kind: 'address' | 'code'; target: string; address: string }) => void
+  /**
+   * Extra admission check for reporters (the intake feature's sign-in time window); throws to
+   * refuse. Checked after the code, so wrong codes still count toward lockout first. Given at
+   * construction by createDesk, so no feature can add or drop it on the side.
+   */
+  reporterGate?: (p: Principal) => void
 }
+
+/** Where the Authenticator finds people: by id (a code verified earlier) and by a code's handle. */
+export type UserLookup = Pick<DeskService, 'userById' | 'userByCodeId'>
 
 export const DEFAULT_LOCKOUT = { failures: 5, windowMs: 10 * 60_000, lockMs: 10 * 60_000 }
 export const DEFAULT_FAILURE_BUDGET = { failures: 300, windowMs: 10 * 60_000 }
@@ -70,8 +79,7 @@ export class Authenticator {
   readonly failureBudget: FailureBudget
   readonly staffNetworks: NetworkList
   private readonly onLock: NonNullable<AuthSecurity['onLock']>
-  /** Extra admission check for reporters (the intake feature's sign-in time window); throws to refuse. */
-  private reporterGate: ((p: Principal) => void) | null = null
+  private readonly reporterGate: ((p: Principal) => void) | null
 
   private readonly isAdminToken: (token: string) => boolean
   /**
@@ -81,7 +89,7 @@ export class Authenticator {
   private readonly decoyHash = `scrypt$16384$${randomBytes(16).toString('base64')}$${randomBytes(32).toString('base64')}`
 
   constructor(
-    private readonly store: DeskStore,
+    private readonly users: UserLookup,
     adminToken: string,
     private readonly regencyCode: string,
     lockout?: Lockout,
@@ -96,6 +104,7 @@ export class Authenticator {
     this.staffNetworks =
       security.staffNetworks ?? parseNetworks(DEFAULT_STAFF_NETWORKS, 'staff-networks')
     this.onLock = security.onLock ?? (() => {})
+    this.reporterGate = security.reporterGate ?? null
     this.isAdminToken = secretMatcher(adminToken)
   }
 
@@ -128,7 +137,7 @@ export class Authenticator {
       const fp = fingerprint(code)
       const cachedId = this.verified.get(fp)
       if (cachedId) {
-        const user = this.store.userById(cachedId)
+        const user = this.users.userById(cachedId)
         if (user && !user.revokedAt && user.codeId === codeIdOf(code))
           return this.admit(principalOf(user), address, options)
         this.verified.delete(fp)
@@ -170,7 +179,7 @@ export class Authenticator {
     const codeKey = `code:${codeIdOf(code)}`
     const codeWait = this.lockout.lockedFor(codeKey)
     if (codeWait > 0) throw locked(codeWait)
-    const user = this.store.userByCodeId(codeIdOf(code))
+    const user = this.users.userByCodeId(codeIdOf(code))
     // The budget's slot is taken before the (slow) check and given back on success: many guesses
     // in flight at once cannot all pass the budget check before the first of them fails. An
     // unknown handle is checked against a decoy hash, so a wrong code takes the same time either
@@ -212,11 +221,6 @@ export class Authenticator {
       this.verifying.set(key, pending)
     }
     return pending
-  }
-
-  /** Install (or remove) the reporters' admission check. Wrong codes still count toward lockout first. */
-  setReporterGate(gate: ((p: Principal) => void) | null): void {
-    this.reporterGate = gate
   }
 
   private admit(p: Principal, address: string, options: AuthOptions): Principal {

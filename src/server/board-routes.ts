@@ -1,7 +1,9 @@
 import express, { Router, type Request } from 'express'
 import { z } from 'zod'
 import { BoardService } from '../service/board-service'
+import type { DeskCore } from '../service/core'
 import { DeskError } from '../service/errors'
+import type { Feature } from './features'
 import { parse, who, type RouteContext } from './routes'
 import { jsonDepth } from './json-body'
 
@@ -58,9 +60,13 @@ const MAX_BOUNDARY_DEPTH = 32
  * The wall board (any signed-in role, including `display`, reads), boundary import (admin), and
  * the public page's summary (no token: cached and rate limited by address).
  */
-export function boardRouter(ctx: RouteContext): Router {
+export function createBoard(core: DeskCore): Feature<BoardService> {
+  const service = new BoardService(core)
+  return { service, router: (ctx) => boardRouter(ctx, service) }
+}
+
+function boardRouter(ctx: RouteContext, board: BoardService): Router {
   const { requireAuth, publicLimit } = ctx
-  const board = new BoardService(ctx.service)
   const raw = express.raw({ type: () => true, limit: '50mb' })
   const r = Router()
 

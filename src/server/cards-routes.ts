@@ -1,9 +1,10 @@
 import type { TLSSocket } from 'node:tls'
 import { Router } from 'express'
-import { lanAddresses, lanState } from '../discovery/lan'
-import { cardsServiceFor } from '../service/cards-service'
+import { CardsService } from '../service/cards-service'
+import type { DeskCore } from '../service/core'
 import { cardAddresses, type CardAddressesDto } from '../shared/cards'
 import { bulkReissueSchema, publicUrlSchema } from '../shared/cards-schemas'
+import type { DeskReach, Feature } from './features'
 import { parse, who, type RouteContext } from './routes'
 
 /**
@@ -11,13 +12,20 @@ import { parse, who, type RouteContext } from './routes'
  * addresses the desk serves) and new codes for many people at once. Admin only: the answers hold
  * access codes, and the address decides where 279 reporters' phones will go.
  */
-export function cardsRouter(ctx: RouteContext): Router {
+export function createCards(
+  core: DeskCore,
+  deps: { publicUrl: string | null; reach: DeskReach },
+): Feature<CardsService> {
+  const service = new CardsService(core, deps.publicUrl)
+  return { service, router: (ctx) => cardsRouter(ctx, service, deps.reach) }
+}
+
+function cardsRouter(ctx: RouteContext, cards: CardsService, reach: DeskReach): Router {
   const { requireAuth, json } = ctx
-  const cards = cardsServiceFor(ctx.service)
   const r = Router()
 
   r.get('/intake/addresses', requireAuth('admin'), (req, res) => {
-    const lan = lanState(ctx.service)
+    const lan = reach.listening()
     const port = lan?.port ?? req.socket.localPort ?? 0
     const host = lan?.host ?? req.socket.localAddress ?? '0.0.0.0'
     // Over TLS the LAN addresses answer https only: an http:// card would open nothing.
@@ -27,7 +35,7 @@ export function cardsRouter(ctx: RouteContext): Router {
       publicUrl: pub.publicUrl,
       host,
       port,
-      lan: lanAddresses(),
+      lan: reach.lanAddresses(),
       scheme,
     })
     const answer: CardAddressesDto = { ...pub, urls, port, host, loopbackOnly }

@@ -1,6 +1,6 @@
 import { Router } from 'express'
-import { lanAnswer, lanState } from '../discovery/lan'
-import { consoleServiceFor } from '../service/console-service'
+import { ConsoleService, type ConsoleDeps } from '../service/console-service'
+import type { DeskCore } from '../service/core'
 import { DeskError } from '../service/errors'
 import {
   chaseCallSchema,
@@ -12,6 +12,7 @@ import {
   reviewResultSchema,
   sheetSchema,
 } from '../shared/console'
+import type { DeskReach, Feature } from './features'
 import { address, parse, who, type RouteContext } from './routes'
 
 function idParam(raw: unknown, what: string): number {
@@ -25,9 +26,17 @@ function idParam(raw: unknown, what: string): number {
  * sheets, the review queue and its decisions, TPS history, and the desk on the LAN. Operators
  * enter and chase; deciding needs a supervisor (checked here and again in the service).
  */
-export function consoleRouter(ctx: RouteContext): Router {
+export function createConsole(
+  core: DeskCore,
+  deps: ConsoleDeps & { reach: DeskReach },
+): Feature<ConsoleService> {
+  const service = new ConsoleService(core, deps)
+  return { service, router: (ctx) => consoleRouter(ctx, service, deps.reach) }
+}
+
+function consoleRouter(ctx: RouteContext, service: ConsoleService, reach: DeskReach): Router {
   const { requireAuth, json } = ctx
-  const consoleService = () => consoleServiceFor(ctx.service)
+  const consoleService = () => service
   const r = Router()
 
   r.get('/console/summary', requireAuth('operator'), (_req, res) => {
@@ -149,16 +158,15 @@ export function consoleRouter(ctx: RouteContext): Router {
   // ---------------------------------------------------------------- desk on the LAN
   r.get('/console/lan', requireAuth('operator'), async (req, res) => {
     res.set('Cache-Control', 'no-store')
-    const state = lanState(ctx.service)
+    const state = reach.listening()
     const port = state?.port ?? req.socket.localPort ?? 0
     res.json(
-      await lanAnswer({
+      await reach.lanScreen({
         host: state?.host ?? req.socket.localAddress ?? '127.0.0.1',
         port,
         counts: ctx.sse.counts(),
         activeReporters: consoleService().activeReporters(),
-        discovery: state?.discovery?.state() ?? null,
-        ...(state?.scheme ? { scheme: state.scheme } : {}),
+        ...(state ? { scheme: state.scheme } : {}),
       }),
     )
   })

@@ -5,6 +5,7 @@ import {
   OpenConflictsError,
   fileSha256,
 } from '../service/export-service'
+import type { DeskCore } from '../service/core'
 import { DeskError, forbidden } from '../service/errors'
 import { atLeast, type Principal } from '../service/principal'
 import {
@@ -17,6 +18,7 @@ import {
   type ReconcileReportDto,
   type SnapshotDto,
 } from '../shared/export'
+import type { Feature } from './features'
 import { parse, who, type RouteContext } from './routes'
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
@@ -90,9 +92,13 @@ function snapshotDto(s: ReturnType<ExportService['snapshot']>, p: Principal): Sn
 }
 
 /** Recap workbooks, frozen snapshots, KPU figures and the difference report. */
-export function exportRouter(ctx: RouteContext): Router {
-  const { service, requireAuth, json } = ctx
-  const exports = ExportService.for(service)
+export function createExport(core: DeskCore): Feature<ExportService> {
+  const service = new ExportService(core)
+  return { service, router: (ctx) => exportRouter(ctx, service) }
+}
+
+function exportRouter(ctx: RouteContext, exports: ExportService): Router {
+  const { requireAuth, json } = ctx
   const r = Router()
 
   // Built in the export worker: results and boards are still served meanwhile.

@@ -10,13 +10,14 @@ import {
   verificationMarkSchema,
 } from '../shared/schemas'
 import { DeskError } from '../service/errors'
-import { consoleServiceFor } from '../service/console-service'
+import type { DeskCore } from '../service/core'
 import {
-  intakeServiceFor,
+  IntakeService,
   MAX_PHOTO_BYTES,
   photoQuotaZeroMeaning,
   type PhotoQuota,
 } from '../service/intake-service'
+import type { Feature } from './features'
 import { address, parse, sendImport, who, type RouteContext } from './routes'
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined)
@@ -63,17 +64,16 @@ function rawBody(limit: number, tooLarge: string) {
 /**
  * Field intake (issue 4): reporters sign in with their code, see their TPS with a state per
  * contest, send photos and incidents; kecamatan officers verify desa; the admin imports the
- * reporter list and sets the hours reporters may sign in.
+ * reporter list and sets the hours reporters may sign in. What other features take from it (the
+ * sign-in window for the Authenticator, evidence for the console) createDesk passes them itself.
  */
-export function intakeRouter(ctx: RouteContext): Router {
+export function createIntake(core: DeskCore): Feature<IntakeService> {
+  const service = new IntakeService(core)
+  return { service, router: (ctx) => intakeRouter(ctx, service) }
+}
+
+function intakeRouter(ctx: RouteContext, intake: IntakeService): Router {
   const { requireAuth, publicLimit, json } = ctx
-  const intake = intakeServiceFor(ctx.service)
-  // The console's review screens show the sheet's photos and the kecamatan's mark next to a result.
-  consoleServiceFor(ctx.service).evidence = intake.evidenceSource()
-  // Every request carrying a reporter's code passes the admin-set window, not only the sign-in —
-  // except the writes a phone's outbox replays (results, photos, incidents, `queued` below): a report
-  // saved on the phone before closing time is still delivered after it.
-  ctx.auth.setReporterGate(() => intake.assertReporterWindow())
   const r = Router()
 
   // ---------------------------------------------------------------- sign-in

@@ -1,6 +1,8 @@
 import { Router } from 'express'
-import { phoneSyncServiceFor } from '../service/phone-sync-service'
+import type { DeskCore } from '../service/core'
+import { PhoneSyncService } from '../service/phone-sync-service'
 import { receiptCheckSchema } from '../shared/schemas'
+import type { Feature } from './features'
 import { parse, who, type RouteContext } from './routes'
 
 /**
@@ -8,9 +10,13 @@ import { parse, who, type RouteContext } from './routes'
  * sender's receipts it knows. `queued`: a phone must be able to reconcile outside the reporters'
  * sign-in window too, since what it resends was saved before closing time.
  */
-export function phoneSyncRouter(ctx: RouteContext): Router {
+export function createPhoneSync(core: DeskCore): Feature<PhoneSyncService> {
+  const service = new PhoneSyncService(core)
+  return { service, router: (ctx) => phoneSyncRouter(ctx, service) }
+}
+
+function phoneSyncRouter(ctx: RouteContext, sync: PhoneSyncService): Router {
   const { requireAuth, json } = ctx
-  const sync = phoneSyncServiceFor(ctx.service)
   const r = Router()
 
   r.get('/desk/identity', requireAuth(undefined, { queued: true }), (_req, res) => {

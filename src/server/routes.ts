@@ -5,7 +5,8 @@ import type { RecapLevel } from '../domain/recap'
 import type { DeskService } from '../service/desk-service'
 import { DeskError, forbidden } from '../service/errors'
 import { atLeast, type Principal } from '../service/principal'
-import { smsServiceFor } from '../service/sms-service'
+import type { DeskCore } from '../service/core'
+import type { SmsService } from '../service/sms-service'
 import type { RegionsDto, RowError, UserDto } from '../shared/api'
 import { formatCount } from '../shared/format'
 import {
@@ -17,6 +18,7 @@ import {
   zodFields,
 } from '../shared/schemas'
 import type { Authenticator } from './auth'
+import type { Feature } from './features'
 import { clientAddress } from './client-address'
 import type { RateLimiter } from './rate-limit'
 import type { SseHub } from './sse'
@@ -180,8 +182,18 @@ export function createRouteContext(deps: RouterDeps): RouteContext {
   }
 }
 
-/** The core of API v1: health, config, regions, TPS, people, results, progress, recap, events. */
-export function apiRouter(ctx: RouteContext): Router {
+/**
+ * The core of API v1: health, config, regions, TPS, people, results, progress, recap, events.
+ * `sms`: a result phoned in from a refused SMS (issue 15) marks that SMS handled.
+ */
+export function createCoreApi(
+  core: DeskCore,
+  deps: { sms: Pick<SmsService, 'handledByEntry'> },
+): Feature<DeskService> {
+  return { service: core.desk, router: (ctx) => apiRouter(ctx, deps.sms) }
+}
+
+function apiRouter(ctx: RouteContext, sms: Pick<SmsService, 'handledByEntry'>): Router {
   const { service, auth, sse, requireAuth, publicLimit, json } = ctx
   const r = Router()
 
@@ -192,8 +204,8 @@ export function apiRouter(ctx: RouteContext): Router {
       version: ctx.version,
       regency: service.regions.regency.code,
       training: service.training,
-      time: service.store.nowIso(),
-      lastEventId: service.store.lastEventId(),
+      time: service.nowIso(),
+      lastEventId: service.lastEventId(),
     })
   })
 
@@ -283,14 +295,7 @@ export function apiRouter(ctx: RouteContext): Router {
     const code = String(req.params.code)
     if (p.role === 'reporter' && !isWithin(code, p.region))
       throw forbidden('TPS itu di luar wilayah tugas Anda')
-    const tps = service.getTps(code)
-    res.json({
-      tps,
-      results: service.store
-        .resultsForTps(tps.code)
-        .map((r) => ({ ...r, submissionSeq: undefined })),
-      conflicts: service.contests().flatMap((c) => service.store.openConflictsFor(tps.code, c.id)),
-    })
+    res.json(service.tpsDetail(code))
   })
 
   r.post('/tps/:code/status', requireAuth('supervisor'), json, async (req, res) => {
@@ -315,7 +320,7 @@ export function apiRouter(ctx: RouteContext): Router {
 
   r.get('/users', requireAuth('admin'), (_req, res) => {
     res.json({
-      users: service.store.listUsers().map((u): UserDto => ({
+      users: service.listUsers().map((u): UserDto => ({
         id: u.id,
         name: u.name,
         phone: u.phone,
@@ -357,8 +362,7 @@ export function apiRouter(ctx: RouteContext): Router {
       address: address(req),
     })
     // Entered from a refused SMS (issue 15): that SMS is now handled.
-    if (channel === 'telepon' && body.note)
-      await smsServiceFor(service).handledByEntry(p, body.note, answer)
+    if (channel === 'telepon' && body.note) await sms.handledByEntry(p, body.note, answer)
     res.status(httpStatus).json(answer)
   })
 
@@ -373,7 +377,7 @@ export function apiRouter(ctx: RouteContext): Router {
 
   r.get('/audit', requireAuth('admin'), (req, res) => {
     const limit = Math.min(1000, Math.max(1, Number(req.query.limit) || 200))
-    res.json({ entries: service.store.listAudit(limit) })
+    res.json({ entries: service.listAudit(limit) })
   })
 
   r.get('/events', requireAuth(), (req, res) => {

@@ -3,8 +3,10 @@ import { z } from 'zod'
 import { DeskError } from '../service/errors'
 import { checkAndroidSignature } from '../service/sms-android'
 import { wellFormed } from '../shared/format'
-import { smsServiceFor } from '../service/sms-service'
+import type { DeskCore } from '../service/core'
+import { SmsService } from '../service/sms-service'
 import type { SmsOverviewDto } from '../shared/api'
+import type { Feature } from './features'
 import { parse, who, type RouteContext } from './routes'
 
 /** The `sms:received` webhook of SMS Gateway for Android; other events are acknowledged and ignored. */
@@ -35,9 +37,13 @@ const unblockSchema = z.object({
  * Results by SMS (issue 15): the Android gateway's webhook (no desk token: the phone signs its
  * requests instead) and the console's SMS screen.
  */
-export function smsRouter(ctx: RouteContext): Router {
+export function createSms(core: DeskCore): Feature<SmsService> {
+  const service = new SmsService(core)
+  return { service, router: (ctx) => smsRouter(ctx, service) }
+}
+
+function smsRouter(ctx: RouteContext, sms: SmsService): Router {
   const { requireAuth, publicLimit } = ctx
-  const sms = smsServiceFor(ctx.service)
   const r = Router()
 
   r.post(
@@ -60,7 +66,7 @@ export function smsRouter(ctx: RouteContext): Router {
           raw,
           req.get('x-timestamp'),
           req.get('x-signature'),
-          Date.parse(ctx.service.store.nowIso()),
+          Date.parse(ctx.service.nowIso()),
         )
         if (check !== 'ok') {
           const why = {

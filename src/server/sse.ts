@@ -72,7 +72,7 @@ export function createSseHub(
   const pageAfter = (id: number): DeskEvent[] => {
     const cached = pages.get(id)
     if (cached) return cached
-    const page = service.store.eventsAfter(id, limits.pageSize)
+    const page = service.eventsAfter(id, limits.pageSize)
     if (page.length === limits.pageSize) {
       if (pages.size >= PAGE_CACHE) pages.delete(pages.keys().next().value!)
       pages.set(id, page)
@@ -117,7 +117,7 @@ export function createSseHub(
     const header =
       req.get('Last-Event-ID') ??
       (typeof req.query.lastEventId === 'string' ? req.query.lastEventId : undefined)
-    const head = service.store.lastEventId()
+    const head = service.lastEventId()
     let lastSent = header && /^\d+$/.test(header) ? Number(header) : head
     // An id past the desk's last event: this client followed another desk (a restart on a new or
     // restored data folder). Skipping "up to" it would freeze the client silently; instead it

@@ -1,5 +1,5 @@
 import type * as XLSX from 'xlsx'
-import { sheetjs } from '../export/sheetjs'
+import { sheetjs } from './sheetjs'
 import { parseCsv, sniffDelimiter } from '../domain/csv'
 import { formatCount } from '../shared/format'
 import { DeskError } from '../service/errors'

@@ -7,6 +7,7 @@ import { chmodSync, existsSync, readFileSync, readdirSync, statSync, writeFileSy
 import { join } from 'node:path'
 import type { BackupFileDto, BackupState, BackupStatusDto } from '../shared/backup'
 import { backupDatabase, fsyncDir } from '../store/backup'
+import type { DeskCore } from './core'
 import type { DeskService } from './desk-service'
 
 export const DEFAULT_BACKUP_INTERVAL_SECONDS = 60
@@ -96,10 +97,13 @@ export class BackupService {
   private readonly copiedPhotos = new Set<string>()
   private photoCount = 0
 
+  private readonly desk: DeskService
+
   constructor(
-    private readonly desk: DeskService,
+    private readonly core: DeskCore,
     private readonly options: BackupOptions,
   ) {
+    this.desk = core.desk
     this.dir = options.dir
     const interval = options.intervalSeconds ?? DEFAULT_BACKUP_INTERVAL_SECONDS
     if (!Number.isFinite(interval) || interval < 1)
@@ -162,7 +166,7 @@ export class BackupService {
       }
       const file = backupFileName(at)
       const checked = await backupDatabase(
-        this.desk.store.db,
+        this.core.store.db,
         join(this.dir, file),
         this.options.nativeBinding ? { nativeBinding: this.options.nativeBinding } : {},
       )
@@ -280,20 +284,6 @@ export class BackupService {
     await this.running
     return options.final ? this.runOnce() : null
   }
-}
-
-const services = new WeakMap<DeskService, BackupService>()
-
-/** Start backups for a desk (createDesk does this when given a backup folder). */
-export function startBackups(desk: DeskService, options: BackupOptions): BackupService {
-  const service = new BackupService(desk, options).start()
-  services.set(desk, service)
-  return service
-}
-
-/** The desk's backups, or null when it runs without a backup folder. */
-export function backupsOf(desk: DeskService): BackupService | null {
-  return services.get(desk) ?? null
 }
 
 /** The indicator of a desk without backups. */

@@ -30,6 +30,7 @@ import {
 } from '../shared/board'
 import { BoardStore } from '../store/board-store'
 import jemberTiles from '../../resources/tiles/35.09.json'
+import type { DeskCore } from './core'
 import type { DeskService } from './desk-service'
 import { DeskError } from './errors'
 import type { Principal } from './principal'
@@ -59,7 +60,7 @@ export interface BoardServiceOptions {
  * then follow events), tile layouts, and the boundary layers an admin imports.
  */
 export class BoardService {
-  readonly store: BoardStore
+  private readonly store: BoardStore
   private summaryCache: { version: number; summary: BoardSummaryDto } | null = null
   private publicCache: { at: number; body: string } | null = null
   private layoutCache: BoardLayoutDto | null = null
@@ -68,11 +69,14 @@ export class BoardService {
   private readonly publicTtlMs: number
   private readonly now: () => number
 
+  private readonly desk: DeskService
+
   constructor(
-    private readonly desk: DeskService,
+    private readonly core: DeskCore,
     options: BoardServiceOptions = {},
   ) {
-    this.store = new BoardStore(desk.store.db)
+    this.desk = core.desk
+    this.store = new BoardStore(core.store.db)
     this.publicTtlMs = options.publicTtlMs ?? 5_000
     this.now = options.now ?? (() => Date.now())
   }
@@ -95,7 +99,7 @@ export class BoardService {
     if (kecamatan === undefined) return whole
     return {
       ...whole,
-      conflictsWaiting: this.desk.store.countOpenConflictsUnder(this.kecamatanCode(kecamatan)),
+      conflictsWaiting: this.core.store.countOpenConflictsUnder(this.kecamatanCode(kecamatan)),
     }
   }
 
@@ -136,12 +140,12 @@ export class BoardService {
     })
     const lookup = this.lookup()
     const summary: BoardSummaryDto = {
-      asOf: this.desk.store.nowIso(),
-      lastEventId: this.desk.store.lastEventId(),
+      asOf: this.core.store.nowIso(),
+      lastEventId: this.core.store.lastEventId(),
       election: { name: config.election.name, date: config.election.date },
       regency: config.regency,
       training: config.training,
-      conflictsWaiting: this.desk.store.countOpenConflicts(),
+      conflictsWaiting: this.core.store.countOpenConflicts(),
       areas: regions.kecamatan.flatMap((k) => [
         { code: k.code, name: k.name, level: 'kecamatan' as const, parent: regions.regency.code },
         ...regions
@@ -167,7 +171,7 @@ export class BoardService {
     const times = this.store
       .acceptedTimes()
       .map((r) => ({ contest: r.contest, t: Date.parse(r.acceptedAt) }))
-    const now = Date.parse(this.desk.store.nowIso())
+    const now = Date.parse(this.core.store.nowIso())
     const latest = times.reduce((a, r) => Math.max(a, r.t), 0) || now
     const dayStart = Math.floor((latest + WIB_MS) / 86_400_000) * 86_400_000 - WIB_MS
     const bucketMs = BUCKET_MINUTES * 60_000
@@ -324,7 +328,7 @@ export class BoardService {
     const load = this.desk.bundledBoundaries
     if (
       !load ||
-      this.desk.store.getMeta(BUNDLED_META) === 'off' ||
+      this.core.store.getMeta(BUNDLED_META) === 'off' ||
       this.store.boundaryInfo().length > 0
     )
       return null
@@ -359,7 +363,7 @@ export class BoardService {
 
   /** Inside a writer job: the admin has taken the map over; shipped boundaries are not shown again. */
   private retireBundled(): void {
-    this.desk.store.setMeta(BUNDLED_META, 'off')
+    this.core.store.setMeta(BUNDLED_META, 'off')
   }
 
   private readFeatures(text: string): Feature[] {
@@ -416,7 +420,7 @@ export class BoardService {
           .map((u) => ({ row: u.feature, message: `${u.value || '(kosong)'}: ${u.reason}` })),
       )
     }
-    const at = this.desk.store.nowIso()
+    const at = this.core.store.nowIso()
     await this.desk.write(() => {
       for (const level of ['kecamatan', 'desa'] as const) {
         const shapes = match[level]
@@ -440,13 +444,13 @@ export class BoardService {
         })
       }
       this.retireBundled()
-      this.desk.store.audit(actor.id, 'boundaries.import', null, {
+      this.core.store.audit(actor.id, 'boundaries.import', null, {
         ...result.imported,
         property,
         source,
         unmatched: match.unmatched.length,
       })
-      this.desk.store.appendEvent('boundaries.imported', { ...result.imported })
+      this.core.store.appendEvent('boundaries.imported', { ...result.imported })
     })
     this.layoutCache = null
     this.bundledCache = null
@@ -458,8 +462,8 @@ export class BoardService {
       const shown = this.bundled()?.info.length ?? 0
       const n = this.store.deleteBoundaries() + shown
       this.retireBundled()
-      this.desk.store.audit(actor.id, 'boundaries.delete', null, { layers: n })
-      this.desk.store.appendEvent('boundaries.imported', { kecamatan: 0, desa: 0 })
+      this.core.store.audit(actor.id, 'boundaries.delete', null, { layers: n })
+      this.core.store.appendEvent('boundaries.imported', { kecamatan: 0, desa: 0 })
       return n
     })
     this.layoutCache = null

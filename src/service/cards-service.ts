@@ -3,6 +3,7 @@ import { parsePublicUrl, selectPeople, type PublicUrlDto } from '../shared/cards
 import type { BulkReissue } from '../shared/cards-schemas'
 import type { UserRecord } from '../store/store'
 import { codeIdOf, generateAccessCode, generateSmsCode, hashAccessCode } from './credentials'
+import type { DeskCore } from './core'
 import type { DeskService } from './desk-service'
 import { DeskError } from './errors'
 import type { Principal } from './principal'
@@ -21,13 +22,18 @@ export interface BulkReissueAnswer {
  * for many people in one run, because codes live only in the tab that issued them.
  */
 export class CardsService {
-  /** `--public-url` (already validated by the host); the admin's value, when set, wins over it. */
-  flagPublicUrl: string | null = null
+  readonly desk: DeskService
 
-  constructor(readonly desk: DeskService) {}
+  constructor(
+    private readonly core: DeskCore,
+    /** `--public-url` (already validated by the host); the admin's value, when set, wins over it. */
+    readonly flagPublicUrl: string | null = null,
+  ) {
+    this.desk = core.desk
+  }
 
   publicUrl(): PublicUrlDto {
-    const stored = this.desk.store.getMeta(PUBLIC_URL_KEY)
+    const stored = this.core.store.getMeta(PUBLIC_URL_KEY)
     if (stored) return { publicUrl: stored, source: 'admin', flag: this.flagPublicUrl }
     if (this.flagPublicUrl)
       return { publicUrl: this.flagPublicUrl, source: 'flag', flag: this.flagPublicUrl }
@@ -40,10 +46,10 @@ export class CardsService {
       throw new DeskError(400, 'invalid', 'publicUrl tidak sah', { publicUrl: 'Alamat tidak sah' })
     await this.desk.write(() => {
       if (url === null)
-        this.desk.store.db.prepare('DELETE FROM meta WHERE key = ?').run(PUBLIC_URL_KEY)
-      else this.desk.store.setMeta(PUBLIC_URL_KEY, url)
-      this.desk.store.audit(actor.id, 'cards.publicUrl', null, { publicUrl: url })
-      this.desk.store.appendEvent('cards.publicUrl', { publicUrl: url })
+        this.core.store.db.prepare('DELETE FROM meta WHERE key = ?').run(PUBLIC_URL_KEY)
+      else this.core.store.setMeta(PUBLIC_URL_KEY, url)
+      this.core.store.audit(actor.id, 'cards.publicUrl', null, { publicUrl: url })
+      this.core.store.appendEvent('cards.publicUrl', { publicUrl: url })
     })
     return this.publicUrl()
   }
@@ -69,7 +75,7 @@ export class CardsService {
         { region: 'Kode wilayah tidak dikenal' },
       )
     }
-    const chosen = selectPeople(this.desk.store.listUsers(), selection)
+    const chosen = selectPeople(this.core.store.listUsers(), selection)
     if (chosen.length === 0) {
       throw new DeskError(
         404,
@@ -91,7 +97,7 @@ export class CardsService {
     const taken = new Set<string>()
     for (let i = 0; i < chosen.length; i++) {
       let code = generateAccessCode()
-      while (taken.has(codeIdOf(code)) || this.desk.store.userByCodeId(codeIdOf(code)))
+      while (taken.has(codeIdOf(code)) || this.core.store.userByCodeId(codeIdOf(code)))
         code = generateAccessCode()
       taken.add(codeIdOf(code))
       codes.push(code)
@@ -108,22 +114,22 @@ export class CardsService {
     const done = await this.desk.write(() => {
       const out: { user: UserRecord; code: string; smsCode: string }[] = []
       for (const [i, u] of chosen.entries()) {
-        const now = this.desk.store.userById(u.id)
+        const now = this.core.store.userById(u.id)
         // Revoked while the codes were hashed: the revocation stands.
         if (!now || now.revokedAt) continue
-        if (this.desk.store.userByCodeId(codeIdOf(codes[i]!)))
+        if (this.core.store.userByCodeId(codeIdOf(codes[i]!)))
           throw new DeskError(
             503,
             'retry',
             'Bentrok kode akses; ulangi (tidak ada kode yang diubah)',
           )
-        this.desk.store.reissueUserCode(u.id, codeIdOf(codes[i]!), hashes[i]!)
-        this.desk.smsStore.setCode(u.id, smsHashes[i]!, this.desk.store.nowIso())
-        this.desk.store.audit(actor.id, 'user.reissue', u.id, { bulk: true })
+        this.core.store.reissueUserCode(u.id, codeIdOf(codes[i]!), hashes[i]!)
+        this.core.smsStore.setCode(u.id, smsHashes[i]!, this.core.store.nowIso())
+        this.core.store.audit(actor.id, 'user.reissue', u.id, { bulk: true })
         out.push({ user: now, code: codes[i]!, smsCode: smsCodes[i]! })
       }
-      this.desk.store.audit(actor.id, 'users.reissue', null, { count: out.length, selection })
-      this.desk.store.appendEvent('users.reissued', { count: out.length })
+      this.core.store.audit(actor.id, 'users.reissue', null, { count: out.length, selection })
+      this.core.store.appendEvent('users.reissued', { count: out.length })
       return out
     })
     done.sort(
@@ -146,12 +152,4 @@ export class CardsService {
       })),
     }
   }
-}
-
-const services = new WeakMap<DeskService, CardsService>()
-
-export function cardsServiceFor(desk: DeskService): CardsService {
-  let s = services.get(desk)
-  if (!s) services.set(desk, (s = new CardsService(desk)))
-  return s
 }

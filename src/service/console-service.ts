@@ -29,7 +29,6 @@ import type {
   TpsInfoDto,
   VerificationDto,
 } from '../shared/console'
-import { smsServiceFor } from './sms-service'
 import { ConsoleStore, type ChaseCallRecord, type DraftRecord } from '../store/console-store'
 import {
   canonicalJson,
@@ -38,17 +37,24 @@ import {
   type SubmissionRecord,
   type UserRecord,
 } from '../store/store'
+import type { DeskCore } from './core'
 import { receiptOf, type DeskService, type SubmitMeta, type SubmitOutcome } from './desk-service'
 import { DeskError, notFound } from './errors'
 import { atLeast, type Principal } from './principal'
+import type { SmsService } from './sms-service'
 
-/** Optional evidence from the intake feature (photos of the C.Hasil sheet, kecamatan checks). */
+/** Evidence from the intake feature (photos of the C.Hasil sheet, kecamatan checks). */
 export interface EvidenceSource {
   photos(tps: string, contest: string, submissionSeqs: number[]): PhotoRefDto[]
   verification(tps: string, contest: string): VerificationDto | null
 }
 
-const NO_EVIDENCE: EvidenceSource = { photos: () => [], verification: () => null }
+/** What the console needs from other features; createDesk passes them (host/desk.ts). */
+export interface ConsoleDeps {
+  evidence: EvidenceSource
+  /** Each reporter's last SMS (chase list); a phoned-in entry from a refused SMS handles that SMS. */
+  sms: Pick<SmsService, 'lastByReporter' | 'handledByEntry'>
+}
 
 /** Channel of a sheet keyed in by a supervisor while deciding: it is in the log like any other. */
 export const REVIEW_CHANNEL = 'tinjau'
@@ -135,17 +141,25 @@ export function sheetDifferences(a: ResultSheet, b: ResultSheet): string[] {
  * decision lands in `review_decisions` and the audit log, and the submissions log is only appended to.
  */
 export class ConsoleService {
-  readonly store: ConsoleStore
-  evidence: EvidenceSource = NO_EVIDENCE
+  private readonly store: ConsoleStore
+  readonly desk: DeskService
+  readonly evidence: EvidenceSource
+  private readonly sms: ConsoleDeps['sms']
   private chaseCache: { version: number; value: ChaseDto } | null = null
 
-  constructor(readonly desk: DeskService) {
-    this.store = new ConsoleStore(desk.store.db)
+  constructor(
+    private readonly core: DeskCore,
+    deps: ConsoleDeps,
+  ) {
+    this.desk = core.desk
+    this.store = new ConsoleStore(core.store.db)
+    this.evidence = deps.evidence
+    this.sms = deps.sms
   }
 
   // ---------------------------------------------------------------- names
   private actors(): (id: string) => ActorDto {
-    const users = new Map<string, UserRecord>(this.desk.store.listUsers().map((u) => [u.id, u]))
+    const users = new Map<string, UserRecord>(this.core.store.listUsers().map((u) => [u.id, u]))
     return (id) => {
       const u = users.get(id)
       if (u) return { id, name: u.name, role: u.role }
@@ -171,7 +185,7 @@ export class ConsoleService {
   }
 
   private tpsInfoByCode(code: string): TpsInfoDto | null {
-    const t = this.desk.store.getTps(code)
+    const t = this.core.store.getTps(code)
     return t ? this.tpsInfo(t) : null
   }
 
@@ -185,7 +199,7 @@ export class ConsoleService {
   }
 
   private tpsOrThrow(code: string): TpsRecord {
-    const t = this.desk.store.getTps(code)
+    const t = this.core.store.getTps(code)
     if (!t)
       throw new DeskError(404, 'not_found', `TPS ${code} tidak terdaftar`, {
         tps: 'TPS tidak terdaftar',
@@ -219,7 +233,7 @@ export class ConsoleService {
   submissionView(s: SubmissionRecord, actorOf: (id: string) => ActorDto): SubmissionViewDto {
     const parsed = parsePayload(s.payload)
     const answer = JSON.parse(s.answer) as Partial<ResultAnswer>
-    const tps = this.desk.store.getTps(s.tps)
+    const tps = this.core.store.getTps(s.tps)
     const contest = this.desk.contest(s.contest)
     // Warnings are worked out against today's DPT; a TPS or contest gone from the registry has none.
     const valid = Object.values(parsed.sheet.votes).reduce((a, b) => a + b, 0)
@@ -232,7 +246,7 @@ export class ConsoleService {
       submissionId: s.submissionId,
       at: s.receivedAt,
       actor: actorOf(s.actor),
-      actorPhone: this.desk.store.userById(s.actor)?.phone ?? null,
+      actorPhone: this.core.store.userById(s.actor)?.phone ?? null,
       channel: s.channel,
       address: s.address,
       outcome: s.outcome,
@@ -261,9 +275,9 @@ export class ConsoleService {
       actor: actorOf(r.actor as string),
     }))
     return {
-      asOf: this.desk.store.nowIso(),
-      openConflicts: this.desk.store.countOpenConflicts(),
-      flagged: this.desk.store.countFlagged(),
+      asOf: this.core.store.nowIso(),
+      openConflicts: this.core.store.countOpenConflicts(),
+      flagged: this.core.store.countFlagged(),
       draftsWaiting: this.store.countOpenDrafts(),
       reportersMissing: this.chase().rows.length,
       recent,
@@ -274,7 +288,7 @@ export class ConsoleService {
   chase(): ChaseDto {
     if (this.chaseCache && this.chaseCache.version === this.desk.version)
       return this.chaseCache.value
-    const store = this.desk.store
+    const store = this.core.store
     const regions = this.desk.regions
     const contests = this.desk.contests()
     const reported = contests.map((c) => this.desk.reportedSet(c.id))
@@ -290,7 +304,7 @@ export class ConsoleService {
       })
     }
     const lastReport = this.store.lastReportPerActor()
-    const lastSms = smsServiceFor(this.desk).lastByReporter()
+    const lastSms = this.sms.lastByReporter()
     const calls = this.store.latestCalls()
     const actorOf = this.actors()
     const reporters = store.listUsers().filter((u) => u.role === 'reporter' && !u.revokedAt)
@@ -407,7 +421,7 @@ export class ConsoleService {
     reporterId: string,
     input: { outcome: ChaseCallRecord['outcome']; note: string; desa?: string | undefined },
   ): Promise<ChaseCallDto> {
-    const user = this.desk.store.userById(reporterId)
+    const user = this.core.store.userById(reporterId)
     if (!user || user.role !== 'reporter') throw notFound('Pelapor tidak ditemukan')
     // The desa must be one this person answers for: their own, or one of their kecamatan's.
     const desa = input.desa ?? null
@@ -419,11 +433,11 @@ export class ConsoleService {
       throw new DeskError(400, 'invalid', message, { desa: message })
     }
     const call = await this.desk.write((): ChaseCallRecord => {
-      const at = this.desk.store.nowIso()
+      const at = this.core.store.nowIso()
       const id = this.store.insertCall(reporterId, p.id, at, input.outcome, input.note, desa)
-      this.desk.store.audit(p.id, 'chase.call', reporterId, { outcome: input.outcome })
+      this.core.store.audit(p.id, 'chase.call', reporterId, { outcome: input.outcome })
       // No names, phones or notes in the event: display screens receive events too.
-      this.desk.store.appendEvent('chase.called', {
+      this.core.store.appendEvent('chase.called', {
         reporter: reporterId,
         callId: id,
         outcome: input.outcome,
@@ -459,7 +473,7 @@ export class ConsoleService {
   ): ConflictDto {
     const c = this.store.getConflict(id)
     if (!c) throw notFound(`Konflik #${id} tidak ditemukan`)
-    const store = this.desk.store
+    const store = this.core.store
     const incoming = this.submissionView(store.submissionBySeq(c.submissionSeq)!, actorOf)
     // Compare with what stands now (a decision on another conflict may have moved it).
     const result = store.getResult(c.tps, c.contest)
@@ -566,7 +580,7 @@ export class ConsoleService {
         assignedBy: actorOf(a.assignedBy),
         at: a.assignedAt,
       })),
-      supervisors: this.desk.store
+      supervisors: this.core.store
         .listUsers()
         .filter((u) => u.role === 'supervisor' && !u.revokedAt)
         .map((u) => ({ id: u.id, name: u.name, role: u.role })),
@@ -595,7 +609,7 @@ export class ConsoleService {
       )
     }
     if (supervisor !== null) {
-      const u = this.desk.store.userById(supervisor)
+      const u = this.core.store.userById(supervisor)
       if (!u || u.role !== 'supervisor' || u.revokedAt) {
         throw new DeskError(400, 'invalid', 'Penugasan hanya kepada supervisor yang aktif', {
           supervisor: 'Bukan supervisor yang aktif',
@@ -603,17 +617,17 @@ export class ConsoleService {
       }
     }
     await this.desk.write(() => {
-      const at = this.desk.store.nowIso()
+      const at = this.core.store.nowIso()
       this.store.setAssignment(kecamatan, supervisor, p.id, at)
-      this.desk.store.audit(p.id, 'review.assign', kecamatan, { supervisor })
-      this.desk.store.appendEvent('review.assigned', { kecamatan, supervisor })
+      this.core.store.audit(p.id, 'review.assign', kecamatan, { supervisor })
+      this.core.store.appendEvent('review.assigned', { kecamatan, supervisor })
     })
     return this.reviewAssignments()
   }
 
   flags(): FlagDto[] {
     const actorOf = this.actors()
-    const store = this.desk.store
+    const store = this.core.store
     return this.store.flagged().map(({ tps, contest }) => {
       const r = store.getResult(tps, contest)!
       const sub = store.submissionBySeq(r.submissionSeq)
@@ -648,7 +662,7 @@ export class ConsoleService {
     address: string,
     check: SheetCheck,
   ): number {
-    const store = this.desk.store
+    const store = this.core.store
     const seq = store.nextSubmissionSeq()
     const body = {
       submissionId: `tinjau-${seq}`,
@@ -691,7 +705,7 @@ export class ConsoleService {
     contest: string,
     changed: boolean,
   ): DecisionAnswer {
-    const r = this.desk.store.getResult(tps, contest)!
+    const r = this.core.store.getResult(tps, contest)!
     return {
       decisionId,
       tps,
@@ -736,7 +750,7 @@ export class ConsoleService {
     const corrected = input.keep === 'corrected' ? toSheet(input.sheet!) : null
     const correctedCheck = corrected ? this.checkOrThrow(corrected, tps, contest, 'sheet.') : null
     return this.desk.write(() => {
-      const store = this.desk.store
+      const store = this.core.store
       const c = this.store.getConflict(id)!
       if (c.status !== 'open') {
         const who = this.actors()(c.resolvedBy ?? 'system')
@@ -827,7 +841,7 @@ export class ConsoleService {
     const corrected = input.action === 'correct' ? toSheet(input.sheet!) : null
     const correctedCheck = corrected ? this.checkOrThrow(corrected, tps, contest, 'sheet.') : null
     return this.desk.write(() => {
-      const store = this.desk.store
+      const store = this.core.store
       const r = store.getResult(tps.code, contest.id)
       if (!r)
         throw new DeskError(
@@ -947,10 +961,10 @@ export class ConsoleService {
         contest.id,
         p.id,
         payload,
-        this.desk.store.nowIso(),
+        this.core.store.nowIso(),
       )
-      this.desk.store.audit(p.id, 'draft.created', `${tps.code}/${contest.id}`, { draftId: id })
-      this.desk.store.appendEvent('draft.changed', {
+      this.core.store.audit(p.id, 'draft.created', `${tps.code}/${contest.id}`, { draftId: id })
+      this.core.store.appendEvent('draft.changed', {
         draftId: id,
         tps: tps.code,
         contest: contest.id,
@@ -1004,11 +1018,11 @@ export class ConsoleService {
     if (fields.length > 0) {
       await this.desk.write(() => {
         this.store.markDraftMismatch(id, fields)
-        this.desk.store.audit(p.id, 'draft.mismatch', `${draft.tps}/${draft.contest}`, {
+        this.core.store.audit(p.id, 'draft.mismatch', `${draft.tps}/${draft.contest}`, {
           draftId: id,
           fields,
         })
-        this.desk.store.appendEvent('draft.changed', {
+        this.core.store.appendEvent('draft.changed', {
           draftId: id,
           tps: draft.tps,
           contest: draft.contest,
@@ -1039,16 +1053,16 @@ export class ConsoleService {
       { ...meta, channel: 'telepon' },
     )
     // A double entry made from a refused SMS (issue 15) handles that SMS too.
-    if (first.note) await smsServiceFor(this.desk).handledByEntry(p, first.note, outcome.answer)
+    if (first.note) await this.sms.handledByEntry(p, first.note, outcome.answer)
     await this.desk.write(() => {
-      const seq = this.desk.store.findSubmission(p.id, `entri-ganda-${id}`)?.seq ?? null
-      if (this.store.closeDraft(id, 'saved', this.desk.store.nowIso(), p.id, null, seq)) {
-        this.desk.store.audit(p.id, 'draft.saved', `${draft.tps}/${draft.contest}`, {
+      const seq = this.core.store.findSubmission(p.id, `entri-ganda-${id}`)?.seq ?? null
+      if (this.store.closeDraft(id, 'saved', this.core.store.nowIso(), p.id, null, seq)) {
+        this.core.store.audit(p.id, 'draft.saved', `${draft.tps}/${draft.contest}`, {
           draftId: id,
           seq,
           status: outcome.answer.status,
         })
-        this.desk.store.appendEvent('draft.changed', {
+        this.core.store.appendEvent('draft.changed', {
           draftId: id,
           tps: draft.tps,
           contest: draft.contest,
@@ -1070,14 +1084,14 @@ export class ConsoleService {
       )
     }
     await this.desk.write(() => {
-      if (!this.store.closeDraft(id, 'cancelled', this.desk.store.nowIso(), p.id, reason, null)) {
+      if (!this.store.closeDraft(id, 'cancelled', this.core.store.nowIso(), p.id, reason, null)) {
         throw new DeskError(409, 'draft_closed', `Entri #${id} sudah ditutup`)
       }
-      this.desk.store.audit(p.id, 'draft.cancelled', `${draft.tps}/${draft.contest}`, {
+      this.core.store.audit(p.id, 'draft.cancelled', `${draft.tps}/${draft.contest}`, {
         draftId: id,
         reason,
       })
-      this.desk.store.appendEvent('draft.changed', {
+      this.core.store.appendEvent('draft.changed', {
         draftId: id,
         tps: draft.tps,
         contest: draft.contest,
@@ -1089,7 +1103,7 @@ export class ConsoleService {
   // ---------------------------------------------------------------- TPS history
   history(code: string): TpsHistoryDto {
     const tps = this.desk.getTps(code)
-    const store = this.desk.store
+    const store = this.core.store
     const actorOf = this.actors()
     const entries: HistoryEntryDto[] = []
     for (const s of store.submissionsForTps(tps.code)) {
@@ -1227,16 +1241,7 @@ export class ConsoleService {
   /** Reporters who sent anything in the last `minutes` minutes. */
   activeReporters(minutes = 15): number {
     return this.store.activeReportersSince(
-      new Date(Date.parse(this.desk.store.nowIso()) - minutes * 60_000).toISOString(),
+      new Date(Date.parse(this.core.store.nowIso()) - minutes * 60_000).toISOString(),
     )
   }
-}
-
-const services = new WeakMap<DeskService, ConsoleService>()
-
-/** One console service per desk (its statements are prepared once). */
-export function consoleServiceFor(desk: DeskService): ConsoleService {
-  let s = services.get(desk)
-  if (!s) services.set(desk, (s = new ConsoleService(desk)))
-  return s
 }

@@ -31,12 +31,15 @@ import {
 } from '../store/store'
 import { WalFileSync } from '../store/wal-sync'
 import { GroupCommitWriter } from '../store/writer'
-import { SmsStore } from '../store/sms-store'
+import type { SmsStore } from '../store/sms-store'
 import { codeIdOf, generateAccessCode, generateSmsCode, hashAccessCode } from './credentials'
 import { DeskError, forbidden, notFound } from './errors'
 import { atLeast, type Principal } from './principal'
 import { randomUUID } from 'node:crypto'
 import { ResultLedger } from './ledger'
+
+/** A person as stored (the Authenticator and features read them through DeskService). */
+export type { UserRecord }
 
 export interface SubmitMeta {
   channel: string
@@ -50,6 +53,8 @@ export interface SubmitOutcome {
 
 export interface DeskServiceOptions {
   store: DeskStore
+  /** SMS codes (issue 15) are issued with access codes, in the same write. */
+  smsStore: SmsStore
   regions: RegionTree
   /** Written into an empty database on first start. */
   defaultElection: ElectionConfig
@@ -143,7 +148,8 @@ export class RefusalBudget {
 }
 
 export class DeskService {
-  readonly store: DeskStore
+  /** Other services get the store from the DeskCore (service/core.ts); routers not at all. */
+  private readonly store: DeskStore
   readonly regions: RegionTree
   readonly bus = new EventBus()
   /** Refusals kept per sender: a burst of 200, then one every 10 s (360 an hour). */
@@ -168,7 +174,7 @@ export class DeskService {
   private tpsVersion = 0
   private batchEvents: typeof this.store.pendingEvents = []
   /** SMS codes and messages (issue 15): codes are issued with access codes, in the same write. */
-  readonly smsStore: SmsStore
+  private readonly smsStore: SmsStore
   /** The one owner of writes to `results` and `conflicts`, each announced by its event. */
   readonly ledger: ResultLedger
 
@@ -178,7 +184,7 @@ export class DeskService {
     this.training = options.training ?? false
     this.dataDir = options.dataDir
     this.bundledBoundaries = options.bundledBoundaries
-    this.smsStore = new SmsStore(this.store.db)
+    this.smsStore = options.smsStore
     this.ledger = new ResultLedger(this.store)
     this.writer = new GroupCommitWriter(this.store.db, {
       ...(options.writerMaxBatch ? { maxBatch: options.writerMaxBatch } : {}),
@@ -297,6 +303,48 @@ export class DeskService {
 
   contest(id: string): Contest | undefined {
     return this.contests().find((c) => c.id === id)
+  }
+
+  // ---------------------------------------------------------------- reads for the routes
+  /** The desk's clock (injected in tests and the demo), as an ISO string. */
+  nowIso(): string {
+    return this.store.nowIso()
+  }
+
+  lastEventId(): number {
+    return this.store.lastEventId()
+  }
+
+  /** Committed events after `id`, oldest first (the event stream's replay). */
+  eventsAfter(id: number, limit?: number): DeskEvent[] {
+    return this.store.eventsAfter(id, limit)
+  }
+
+  listUsers(): UserRecord[] {
+    return this.store.listUsers()
+  }
+
+  userById(id: string): UserRecord | undefined {
+    return this.store.userById(id)
+  }
+
+  /** The person holding an access code, by the code's public handle. */
+  userByCodeId(codeId: string): UserRecord | undefined {
+    return this.store.userByCodeId(codeId)
+  }
+
+  listAudit(limit?: number): ReturnType<DeskStore['listAudit']> {
+    return this.store.listAudit(limit)
+  }
+
+  /** A TPS's standing results (without their internal sequence) and its open conflicts. */
+  tpsDetail(code: string) {
+    const tps = this.getTps(code)
+    return {
+      tps,
+      results: this.store.resultsForTps(tps.code).map((r) => ({ ...r, submissionSeq: undefined })),
+      conflicts: this.contests().flatMap((c) => this.store.openConflictsFor(tps.code, c.id)),
+    }
   }
 
   async updateContests(

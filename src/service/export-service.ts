@@ -19,6 +19,7 @@ import {
   type SourceResult,
 } from '../export/source'
 import { RecapQueries, type KpuImportRecord, type SnapshotRecord } from '../store/recap-queries'
+import type { DeskCore } from './core'
 import type { DeskService } from './desk-service'
 import { formatCount } from '../shared/format'
 import { DeskError, notFound } from './errors'
@@ -67,37 +68,26 @@ export interface KpuImportResult {
   figures: number
 }
 
-const instances = new WeakMap<DeskService, ExportService>()
-
 function person(name: string | null, phone: string | null): SourcePerson | null {
   return name ? { name, phone: phone ?? '' } : null
 }
 
 export class ExportService {
-  readonly queries: RecapQueries
+  private readonly queries: RecapQueries
   /** The worker that turns recap data into workbook bytes, one build at a time. */
   readonly builder = new WorkbookBuilder()
   /** Live builds by kind, profile and threshold; Map order is use order (least recently used first). */
   private cache = new Map<string, CachedBuild>()
   private serial: Promise<unknown> = Promise.resolve()
 
-  /** The one export service of a desk (routers and the CLI share it, so freezes are serialised). */
-  static for(service: DeskService): ExportService {
-    let s = instances.get(service)
-    if (!s) {
-      s = new ExportService(service)
-      instances.set(service, s)
-    }
-    return s
-  }
+  readonly service: DeskService
 
-  /** A desk stopping: refuse builds not finished and end the worker (a no-op when nothing was exported). */
-  static async shutdown(service: DeskService): Promise<void> {
-    await instances.get(service)?.builder.close()
-  }
-
-  private constructor(readonly service: DeskService) {
-    this.queries = new RecapQueries(service.store.db)
+  /**
+   * One per desk, built by createExport (routers and the CLI share it, so freezes are serialised).
+   */
+  constructor(private readonly core: DeskCore) {
+    const service = (this.service = core.desk)
+    this.queries = new RecapQueries(core.store.db)
     // Builds of data that has since changed are never served again: let their bytes go at once.
     service.bus.subscribe(() => {
       if (this.cache.size > 0) this.dropStale()
@@ -105,6 +95,11 @@ export class ExportService {
   }
 
   /** Keys of the live builds held now, least recently used first (`recap|profile|threshold`, `kpu|threshold`). */
+  /** A desk stopping: refuse builds not finished and end the worker (a no-op when nothing was exported). */
+  shutdown(): Promise<void> {
+    return this.builder.close()
+  }
+
   get cachedBuilds(): string[] {
     return [...this.cache.keys()]
   }
@@ -119,7 +114,7 @@ export class ExportService {
   // ---------------------------------------------------------------- the data
   source(thresholdPercent = DEFAULT_KPU_THRESHOLD): RecapSource {
     const { service } = this
-    const store = service.store
+    const store = this.core.store
     const cfg = service.config()
     const conflicts = this.queries.openConflictsByContest()
     const disputes = this.queries.openDisputes()
@@ -351,13 +346,13 @@ export class ExportService {
           })
         }
         const fileHashes = Object.fromEntries(files.map((f) => [f.profile, f.built.sha256]))
-        this.service.store.audit(actor.id, 'export.freeze', String(id), {
+        this.core.store.audit(actor.id, 'export.freeze', String(id), {
           label,
           dataSha256,
           files: fileHashes,
           openConflicts: open,
         })
-        this.service.store.appendEvent('snapshot.created', {
+        this.core.store.appendEvent('snapshot.created', {
           id,
           at: source.generatedAt,
           label,
@@ -457,7 +452,7 @@ export class ExportService {
     const record = await service.write(() => {
       const rec: KpuImportRecord = {
         id: this.queries.nextKpuImportId(),
-        at: service.store.nowIso(),
+        at: this.core.store.nowIso(),
         actor: actor.id,
         source: options.source,
         format: parsed.format,
@@ -478,14 +473,14 @@ export class ExportService {
           })
         }
       }
-      service.store.audit(actor.id, 'kpu.import', String(rec.id), {
+      this.core.store.audit(actor.id, 'kpu.import', String(rec.id), {
         source: rec.source,
         level: rec.level,
         contests: rec.contests,
         rows: rec.rows,
         sha256: rec.sha256,
       })
-      service.store.appendEvent('kpu.imported', {
+      this.core.store.appendEvent('kpu.imported', {
         id: rec.id,
         level: rec.level,
         contests: rec.contests,

@@ -16,6 +16,7 @@ import type {
   VerificationListDto,
 } from '../shared/api'
 import type { IncidentCreate, SignInWindow, VerificationMark } from '../shared/schemas'
+import type { DeskCore } from './core'
 import type { DeskService } from './desk-service'
 import { DeskError, forbidden } from './errors'
 import { IntakeCore } from './intake/core'
@@ -50,11 +51,11 @@ export class IntakeService {
   readonly incidents: IntakeIncidents
   readonly verification: IntakeVerification
 
-  constructor(
-    readonly desk: DeskService,
-    env: Record<string, string | undefined> = process.env,
-  ) {
-    this.core = new IntakeCore(desk)
+  readonly desk: DeskService
+
+  constructor(core: DeskCore, env: Record<string, string | undefined> = process.env) {
+    this.desk = core.desk
+    this.core = new IntakeCore(core)
     this.photos = new IntakePhotos(this.core, env)
     this.people = new IntakePeople(this.core)
     this.incidents = new IntakeIncidents(this.core)
@@ -269,13 +270,4 @@ export class IntakeService {
       verification: (tps) => this.verification.evidence(tps),
     }
   }
-}
-
-const services = new WeakMap<DeskService, IntakeService>()
-
-/** One intake service per desk (its statements are prepared once); other features may read through it. */
-export function intakeServiceFor(desk: DeskService): IntakeService {
-  let s = services.get(desk)
-  if (!s) services.set(desk, (s = new IntakeService(desk)))
-  return s
 }

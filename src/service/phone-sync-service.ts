@@ -14,6 +14,7 @@ import type {
   ResultAnswer,
   StandingSheetDto,
 } from '../shared/api'
+import type { DeskCore } from './core'
 import type { DeskService } from './desk-service'
 import { DeskError } from './errors'
 import type { Principal } from './principal'
@@ -46,10 +47,13 @@ export class PhoneSyncService {
   private readonly startedAt: string
   private readonly s
 
-  constructor(private readonly desk: DeskService) {
+  private readonly desk: DeskService
+
+  constructor(private readonly core: DeskCore) {
+    const desk = (this.desk = core.desk)
     this.dataFolder = dataFolderId(desk.dataDir)
-    this.startedAt = desk.store.nowIso()
-    const p = (sql: string) => desk.store.db.prepare(sql)
+    this.startedAt = core.store.nowIso()
+    const p = (sql: string) => core.store.db.prepare(sql)
     this.s = {
       holds: p(
         'SELECT count(*) AS n, coalesce(max(seq), 0) AS lastSeq, max(received_at) AS lastAt FROM submissions',
@@ -114,7 +118,7 @@ export class PhoneSyncService {
 
   /** The standing numbers of a TPS per contest, for someone who may report for it. */
   standing(p: Principal, tps: string): StandingSheetDto {
-    if (!this.desk.store.getTps(tps))
+    if (!this.core.store.getTps(tps))
       throw new DeskError(404, 'not_found', `TPS ${tps} tidak terdaftar`, {
         tps: 'TPS tidak terdaftar',
       })
@@ -124,12 +128,12 @@ export class PhoneSyncService {
       })
     const contests: StandingSheetDto['contests'] = {}
     for (const c of this.desk.contests()) {
-      const r = this.desk.store.getResult(tps, c.id)
+      const r = this.core.store.getResult(tps, c.id)
       if (!r) {
         contests[c.id] = null
         continue
       }
-      const sub = this.desk.store.submissionBySeq(r.submissionSeq)
+      const sub = this.core.store.submissionBySeq(r.submissionSeq)
       const receipt = sub ? (JSON.parse(sub.answer) as ResultAnswer).receipt : ''
       contests[c.id] = {
         votes: r.votes,
@@ -141,12 +145,4 @@ export class PhoneSyncService {
     }
     return { tps, contests }
   }
-}
-
-const services = new WeakMap<DeskService, PhoneSyncService>()
-
-export function phoneSyncServiceFor(desk: DeskService): PhoneSyncService {
-  let s = services.get(desk)
-  if (!s) services.set(desk, (s = new PhoneSyncService(desk)))
-  return s
 }

@@ -13,6 +13,7 @@ import { join } from 'node:path'
 import { checkResultSheet, type ResultSheet } from '../domain/result-sheet'
 import type { PurgeAnswer, PurgePreviewDto } from '../shared/purge'
 import { PurgeStore, type SimConflictRow, type SimResultRow } from '../store/purge-store'
+import type { DeskCore } from './core'
 import type { DeskService } from './desk-service'
 import type { LedgerPurge } from './ledger'
 import { DeskError } from './errors'
@@ -43,8 +44,11 @@ interface Plan {
 export class PurgeService {
   private readonly store: PurgeStore
 
-  constructor(private readonly desk: DeskService) {
-    this.store = new PurgeStore(desk.store.db)
+  private readonly desk: DeskService
+
+  constructor(private readonly core: DeskCore) {
+    this.desk = core.desk
+    this.store = new PurgeStore(core.store.db)
   }
 
   private plan(): Plan {
@@ -86,7 +90,7 @@ export class PurgeService {
       if (realAfter.has(code)) continue
       const previous = detail.previous as
         { status: string; reason: string | null; mergedInto: string | null } | undefined
-      const tps = this.desk.store.getTps(code)
+      const tps = this.core.store.getTps(code)
       if (!previous || !tps || tps.status === previous.status) continue
       tpsStatus.push({
         tps: code,
@@ -175,7 +179,7 @@ export class PurgeService {
       const summary = this.summary(plan)
       if (summary.empty)
         throw new DeskError(409, 'purge_empty', 'Tidak ada data simulasi di desk ini.')
-      const at = this.desk.store.nowIso()
+      const at = this.core.store.nowIso()
       // The results and held reports go through the ledger, which announces the purge.
       this.desk.ledger.purgeSimulated({
         promotions: plan.promotions.flatMap((p) => this.promotion(p)),
@@ -203,7 +207,7 @@ export class PurgeService {
           ...plan.incidents.flatMap((i) => (i.photo ? [i.photo] : [])),
         ]),
       ].filter((f) => !this.store.photoStillUsed(f))
-      this.desk.store.audit(actor.id, PURGE_EVENT, null, {
+      this.core.store.audit(actor.id, PURGE_EVENT, null, {
         ...summary,
         promoted: summary.promoted.length,
         tpsStatus: summary.tpsStatus,
@@ -237,7 +241,7 @@ export class PurgeService {
       ...(body.voters ? { voters: body.voters } : {}),
     }
     const contest = this.desk.contest(p.contest)
-    const tps = this.desk.store.getTps(p.tps)
+    const tps = this.core.store.getTps(p.tps)
     if (!contest || !tps) return []
     const check = checkResultSheet(sheet, { candidates: contest.candidates, dpt: tps.dpt })
     // Later real reports held against the simulated result are then held against this one.
@@ -254,12 +258,4 @@ export class PurgeService {
       },
     ]
   }
-}
-
-const services = new WeakMap<DeskService, PurgeService>()
-
-export function purgeServiceFor(desk: DeskService): PurgeService {
-  let s = services.get(desk)
-  if (!s) services.set(desk, (s = new PurgeService(desk)))
-  return s
 }

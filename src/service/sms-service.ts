@@ -21,6 +21,7 @@ import type { ResultAnswer, SmsMessageDto, SmsPrefillDto, SmsUnknownDto } from '
 import type { UserRecord } from '../store/store'
 import type { SmsGatewayName, SmsMessageRecord, SmsStore } from '../store/sms-store'
 import { verifyAccessCode } from './credentials'
+import type { DeskCore } from './core'
 import type { DeskService } from './desk-service'
 import { DeskError } from './errors'
 import type { Principal } from './principal'
@@ -74,7 +75,7 @@ const HANDLEABLE = new Set(['refused', 'wrong_code', 'locked'])
  * shows. Gateways (gammu files, the Android webhook) only hand messages in and carry replies out.
  */
 export class SmsService {
-  readonly store: SmsStore
+  private readonly store: SmsStore
   private readonly senders = new Map<SmsGatewayName, SmsSender>()
   /** One message at a time: a number's lockout and a message's double delivery are decided in order. */
   private queue: Promise<unknown> = Promise.resolve()
@@ -82,8 +83,11 @@ export class SmsService {
   /** The Android webhook's settings, or null when that gateway is off. */
   android: { signingKey: string | null; allowUnsigned: boolean } | null = null
 
-  constructor(private readonly desk: DeskService) {
-    this.store = desk.smsStore
+  private readonly desk: DeskService
+
+  constructor(private readonly core: DeskCore) {
+    this.desk = core.desk
+    this.store = core.smsStore
   }
 
   setSender(gateway: SmsGatewayName, sender: SmsSender | null): void {
@@ -96,7 +100,7 @@ export class SmsService {
   }
 
   private nowMs(): number {
-    return Date.parse(this.desk.store.nowIso())
+    return Date.parse(this.core.store.nowIso())
   }
 
   /**
@@ -152,16 +156,16 @@ export class SmsService {
       throw new DeskError(400, 'invalid', 'Nomor HP tidak sah', { phone: 'Nomor HP tidak sah' })
     return this.desk.write(() => {
       const wait = this.lockedFor(phone)
-      const at = this.desk.store.nowIso()
+      const at = this.core.store.nowIso()
       const cleared = this.store.clearWrongCodes(
         phone,
         new Date(this.nowMs() - 2 * LOCK_MS).toISOString(),
         { at, by: p.id },
       )
       if (wait === 0 && cleared === 0) return false
-      this.desk.store.audit(p.id, 'sms.unblock', phone, { remainingMs: wait, wrongCodes: cleared })
+      this.core.store.audit(p.id, 'sms.unblock', phone, { remainingMs: wait, wrongCodes: cleared })
       // No phone number in the event: display screens receive events too.
-      this.desk.store.appendEvent('sms.unblocked', {})
+      this.core.store.appendEvent('sms.unblocked', {})
       return true
     })
   }
@@ -189,7 +193,7 @@ export class SmsService {
         direction: 'in',
         gateway: msg.gateway,
         phone,
-        at: this.desk.store.nowIso(),
+        at: this.core.store.nowIso(),
         sentAt: msg.sentAt,
         text: maskSmsCode(text),
         userId: candidates.length === 1 ? candidates[0]!.id : null,
@@ -222,7 +226,7 @@ export class SmsService {
           const masked = maskWords(stored, secrets)
           if (masked !== stored) this.store.setText(id, masked)
         }
-        this.desk.store.appendEvent('sms.received', {
+        this.core.store.appendEvent('sms.received', {
           id,
           gateway: msg.gateway,
           status,
@@ -361,7 +365,7 @@ export class SmsService {
   /** The people registered with this number (any of 08…, +628…, 628…), not revoked. */
   private usersByPhone(phone: string): UserRecord[] {
     if (!phone) return []
-    return this.desk.store
+    return this.core.store
       .listUsers()
       .filter((u) => !u.revokedAt && u.phone && normalizeMsisdn(u.phone) === phone)
   }
@@ -474,7 +478,7 @@ export class SmsService {
         direction: 'out',
         gateway,
         phone,
-        at: this.desk.store.nowIso(),
+        at: this.core.store.nowIso(),
         sentAt: null,
         text: secret && secret.length === 4 ? text.split(secret).join('****') : text,
         userId,
@@ -498,7 +502,7 @@ export class SmsService {
       }
       await this.desk.write(() => {
         this.store.setStatus(id, status, detail)
-        this.desk.store.appendEvent('sms.sent', { id, replyTo, gateway, status })
+        this.core.store.appendEvent('sms.sent', { id, replyTo, gateway, status })
       })
     })().catch(() => undefined) // the desk closed meanwhile: the row stays 'sending'
     this.pending.add(sending)
@@ -520,7 +524,7 @@ export class SmsService {
   // ---------------------------------------------------------------- reads for the console
   /** Newest first, paged back by `before`; `problems`: only what still needs an operator (filtered here, not on a page). */
   messages(limit = 200, before?: number, problems = false): SmsMessageDto[] {
-    const users = new Map(this.desk.store.listUsers().map((u) => [u.id, u]))
+    const users = new Map(this.core.store.listUsers().map((u) => [u.id, u]))
     const n = Math.min(500, Math.max(1, limit))
     return (problems ? this.store.problems(n, before) : this.store.recent(n, before)).map((m) =>
       this.dto(m, users),
@@ -543,7 +547,7 @@ export class SmsService {
     const m = this.store.byId(id)
     if (!m || m.direction !== 'in' || !HANDLEABLE.has(m.status) || m.detail.handled) return false
     const handled = {
-      at: this.desk.store.nowIso(),
+      at: this.core.store.nowIso(),
       by: p.id,
       byName: p.name,
       receipt: answer.receipt,
@@ -552,12 +556,12 @@ export class SmsService {
     }
     return this.desk.write(() => {
       if (!this.store.setHandled(id, handled)) return false
-      this.desk.store.audit(p.id, 'sms.handled', String(id), {
+      this.core.store.audit(p.id, 'sms.handled', String(id), {
         receipt: answer.receipt,
         tps: answer.tps,
         contest: answer.contest,
       })
-      this.desk.store.appendEvent('sms.handled', { id })
+      this.core.store.appendEvent('sms.handled', { id })
       return true
     })
   }
@@ -633,13 +637,4 @@ export class SmsService {
       out.set(userId, { at: m.at, status: m.status })
     return out
   }
-}
-
-const services = new WeakMap<DeskService, SmsService>()
-
-/** The SMS feature of a desk (one per DeskService). */
-export function smsServiceFor(desk: DeskService): SmsService {
-  let s = services.get(desk)
-  if (!s) services.set(desk, (s = new SmsService(desk)))
-  return s
 }

@@ -126,8 +126,8 @@ describe('console API: decisions, audit, chase list, double entry, history', () 
   it('a supervisor keeps the new report with a written reason: the result, recap, audit, history and events follow', async () => {
     const open = (await desk.call('GET', '/conflicts', undefined, codes.supervisor)).body.conflicts
     const c = open.find((x: any) => x.tps.code === TPS_A1 && x.contest === 'gubernur')
-    const before = desk.service.store.submissionsForTps(TPS_A1).length
-    const lastEvent = desk.service.store.lastEventId()
+    const before = desk.store.submissionsForTps(TPS_A1).length
+    const lastEvent = desk.store.lastEventId()
 
     const noReason = await desk.call(
       'POST',
@@ -151,7 +151,7 @@ describe('console API: decisions, audit, chase list, double entry, history', () 
     const recap = await desk.call('GET', `/recap?contest=gubernur&level=tps&parent=${DESA_A}`)
     expect(recap.body.rows.find((r: any) => r.code === TPS_A1).votes['1']).toBe(101)
     // The log is only appended to; a decision to keep an existing report adds no submission.
-    expect(desk.service.store.submissionsForTps(TPS_A1).length).toBe(before)
+    expect(desk.store.submissionsForTps(TPS_A1).length).toBe(before)
 
     const again = await desk.call(
       'POST',
@@ -170,7 +170,7 @@ describe('console API: decisions, audit, chase list, double entry, history', () 
     expect(entry.detail.reason).toBe('Penelepon membaca ulang dari C.Hasil')
     expect(entry.detail.keep).toBe('new')
 
-    const events = desk.service.store.eventsAfter(lastEvent).map((e) => e.type)
+    const events = desk.store.eventsAfter(lastEvent).map((e) => e.type)
     expect(events).toEqual(expect.arrayContaining(['result.updated', 'conflict.resolved']))
 
     const history = (await desk.call('GET', `/tps/${TPS_A1}/history`, undefined, codes.operator2))
@@ -199,7 +199,7 @@ describe('console API: decisions, audit, chase list, double entry, history', () 
       { caller: { name: 'X' } },
       'telepon',
     )
-    const lastEvent = desk.service.store.lastEventId()
+    const lastEvent = desk.store.lastEventId()
     const res = await desk.call(
       'POST',
       `/conflicts/${conflict.body.conflictId}/resolve`,
@@ -209,7 +209,7 @@ describe('console API: decisions, audit, chase list, double entry, history', () 
     expect(res.status).toBe(200)
     expect(res.body.changed).toBe(false)
     expect(res.body.result.votes['2']).toBe(100)
-    const events = desk.service.store.eventsAfter(lastEvent).map((e) => e.type)
+    const events = desk.store.eventsAfter(lastEvent).map((e) => e.type)
     expect(events).toContain('conflict.resolved')
     expect(events).not.toContain('result.updated')
     expect(
@@ -251,7 +251,7 @@ describe('console API: decisions, audit, chase list, double entry, history', () 
     expect(bad.status).toBe(400)
     expect(Object.keys(bad.body.error.fields)).toContain('sheet.votes.1')
 
-    const before = desk.service.store.submissionsForTps(TPS_B1).length
+    const before = desk.store.submissionsForTps(TPS_B1).length
     const res = await desk.call(
       'POST',
       `/conflicts/${id}/resolve`,
@@ -269,7 +269,7 @@ describe('console API: decisions, audit, chase list, double entry, history', () 
       valid: 212,
       total: 216,
     })
-    const subs = desk.service.store.submissionsForTps(TPS_B1)
+    const subs = desk.store.submissionsForTps(TPS_B1)
     expect(subs.length).toBe(before + 1)
     expect(subs.at(-1)!.channel).toBe('tinjau')
     expect(subs.at(-1)!.actor).toBe('admin')
@@ -390,7 +390,7 @@ describe('console API: decisions, audit, chase list, double entry, history', () 
       expect(chase.rows.some((r: any) => r.reporter.id === b.id)).toBe(false)
       expect(chase.complete).toBe(1)
 
-      const lastEvent = d.service.store.lastEventId()
+      const lastEvent = d.store.lastEventId()
       const call = await d.call(
         'POST',
         `/console/chase/${a.id}/calls`,
@@ -406,7 +406,7 @@ describe('console API: decisions, audit, chase list, double entry, history', () 
         note: 'Tidak diangkat, coba 15 menit lagi',
       })
       expect(again.calls).toBe(1)
-      const ev = d.service.store.eventsAfter(lastEvent).find((e) => e.type === 'chase.called')!
+      const ev = d.store.eventsAfter(lastEvent).find((e) => e.type === 'chase.called')!
       // Events reach display screens too: no names, phones or notes in them.
       expect(JSON.stringify(ev.data)).not.toMatch(/Tidak diangkat|Ani|0812/)
       expect(
@@ -492,7 +492,7 @@ describe('console API: decisions, audit, chase list, double entry, history', () 
     expect(wrong.status).toBe(409)
     expect(wrong.body.error.code).toBe('double_entry_mismatch')
     expect(Object.keys(wrong.body.error.fields)).toEqual(['votes.2'])
-    expect(desk.service.store.getResult(TPS_C1, 'bupati')).toBeUndefined()
+    expect(desk.store.getResult(TPS_C1, 'bupati')).toBeUndefined()
     const flagged = (
       await desk.call('GET', '/console/drafts', undefined, codes.operator2)
     ).body.drafts.find((x: any) => x.id === id)
@@ -511,7 +511,7 @@ describe('console API: decisions, audit, chase list, double entry, history', () 
         (x: any) => x.id === id,
       ),
     ).toBe(false)
-    const sub = desk.service.store.submissionsForTps(TPS_C1).at(-1)!
+    const sub = desk.store.submissionsForTps(TPS_C1).at(-1)!
     expect(sub.channel).toBe('telepon')
     expect(sub.actor).toBe(ids.operator2)
     expect(JSON.parse(sub.payload).caller).toEqual({ name: 'Bu Sari', phone: '0813' })

@@ -232,7 +232,7 @@ describe('operator console in Chromium at 1366×768', () => {
       invalid: 8,
       reported: true,
     })
-    const sub = desk.service.store.submissionsForTps(tps).at(-1)!
+    const sub = desk.store.submissionsForTps(tps).at(-1)!
     expect(sub.channel).toBe('telepon')
     expect(sub.actor).toBe(seeded.operator.id)
     expect(JSON.parse(sub.payload).caller).toEqual({ name: 'Pak Slamet', phone: '0812 7777 1234' })
@@ -280,7 +280,7 @@ describe('operator console in Chromium at 1366×768', () => {
     await expect
       .poll(() => first.locator('.done-step').innerText())
       .toContain('Entri pertama tersimpan')
-    expect(desk.service.store.getResult(tps, 'gubernur')).toBeUndefined()
+    expect(desk.store.getResult(tps, 'gubernur')).toBeUndefined()
     await first.context().close()
 
     const second = await signIn(seeded.operator2.code, '/entri')
@@ -302,7 +302,7 @@ describe('operator console in Chromium at 1366×768', () => {
     await expect
       .poll(() => second.locator('.field.flagged input').getAttribute('id'))
       .toBe('sheet-votes-2')
-    expect(desk.service.store.getResult(tps, 'gubernur')).toBeUndefined()
+    expect(desk.store.getResult(tps, 'gubernur')).toBeUndefined()
     await shot(second, '07-double-entry-mismatch')
     await second.locator('#sheet-votes-2').fill('95')
     await second.locator('#sheet-total').focus()
@@ -310,12 +310,12 @@ describe('operator console in Chromium at 1366×768', () => {
     await second.locator('table.readback').waitFor()
     await second.keyboard.press('Enter')
     await second.locator('.done-step.status-accepted').waitFor()
-    expect(desk.service.store.getResult(tps, 'gubernur')?.votes).toEqual({
+    expect(desk.store.getResult(tps, 'gubernur')?.votes).toEqual({
       '1': 110,
       '2': 95,
       '3': 40,
     })
-    const sub = desk.service.store.submissionsForTps(tps).at(-1)!
+    const sub = desk.store.submissionsForTps(tps).at(-1)!
     expect(sub).toMatchObject({ channel: 'telepon', actor: seeded.operator2.id })
     expect(JSON.parse(sub.payload).caller.name).toBe('Pak Darto')
     // The confirmed result is in the second operator's local entry log (issue 13 item 8), with the

@@ -116,7 +116,7 @@ describe.skipIf(!haveNginx)('behind nginx (docs/deploy/nginx.conf)', () => {
     await page.locator('[data-testid="receipt"][data-outcome="accepted"]').waitFor()
     await page.screenshot({ path: join(SHOTS, 'lapor-through-nginx.png') })
     await context.close()
-    const stored = desk.service.store.submissionsForTps(`${DESA_A}.001`)
+    const stored = desk.store.submissionsForTps(`${DESA_A}.001`)
     expect(stored).toHaveLength(1)
     expect(stored[0]!.address).toBe('127.0.0.1')
     // Another phone, from its own address (127.0.0.3), with a forged X-Forwarded-For: the desk
@@ -141,7 +141,7 @@ describe.skipIf(!haveNginx)('behind nginx (docs/deploy/nginx.conf)', () => {
       }),
     })
     expect(sent.status).toBe(201)
-    expect(desk.service.store.submissionsForTps(`${DESA_A}.002`)[0]!.address).toBe('127.0.0.3')
+    expect(desk.store.submissionsForTps(`${DESA_A}.002`)[0]!.address).toBe('127.0.0.3')
   }, 120_000)
 
   it('delivers the event stream live through the proxy (no buffering), to a stream and to a wall board', async () => {

@@ -6,7 +6,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import {
   CACHE_ENTRIES,
-  ExportService,
+  type ExportService,
   MAX_PENDING_BUILDS,
   normaliseThreshold,
 } from '../../src/service/export-service'
@@ -18,7 +18,7 @@ let exports: ExportService
 
 beforeAll(async () => {
   night = await seedNight()
-  exports = ExportService.for(night.desk.service)
+  exports = night.desk.features.export
 }, 60_000)
 
 afterAll(async () => {

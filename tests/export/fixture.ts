@@ -167,8 +167,8 @@ export async function seedNight(
   }
 
   // Incidents, straight into the table whose shape is the intake feature's contract.
-  const db = desk.service.store.db
-  const reporterId = desk.service.store.listUsers().find((u) => u.region === '35.09.01.2001')!.id
+  const db = desk.store.db
+  const reporterId = desk.store.listUsers().find((u) => u.region === '35.09.01.2001')!.id
   await desk.service.write(() => {
     const ins = db.prepare(
       `INSERT INTO incidents (at, reporter, region, tps, category, urgency, text, photo, status, simulated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,

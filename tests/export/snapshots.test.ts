@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildRecapWorkbook } from '../../src/export/recap-workbook'
-import { ExportService } from '../../src/service/export-service'
 import { ADMIN_TOKEN } from '../helpers/desk'
 import { allText, PHONES, readWorkbook, rowsOf, seedNight, tpsCode, type Night } from './fixture'
 
@@ -193,7 +192,7 @@ describe('Bekukan rekap (frozen snapshots)', () => {
   })
 
   it('a stored snapshot cannot be changed or deleted, even from inside the desk', () => {
-    const db = night.desk.service.store.db
+    const db = night.desk.store.db
     expect(() => db.prepare("UPDATE snapshots SET label = 'x' WHERE id = 1").run()).toThrow(
       /immutable/,
     )
@@ -209,7 +208,7 @@ describe('Bekukan rekap (frozen snapshots)', () => {
     const audit = (await night.desk.call('GET', '/audit')).body.entries
     const freeze = audit.find((e: any) => e.action === 'export.freeze' && e.target === '1')
     expect(freeze.detail.files.berjenjang).toMatch(/^[0-9a-f]{64}$/)
-    const events = night.desk.service.store
+    const events = night.desk.store
       .eventsAfter(0, 100_000)
       .filter((e) => e.type === 'snapshot.created')
     expect(events).toHaveLength(3)
@@ -251,7 +250,7 @@ describe('Bekukan rekap (frozen snapshots)', () => {
   })
 
   it('concurrent freezes get distinct numbers and files', async () => {
-    const exports = ExportService.for(night.desk.service)
+    const exports = night.desk.features.export
     const principal = { id: 'admin', name: 'Admin', role: 'admin' as const, region: '35.09' }
     const [a, b] = await Promise.all([
       exports.freeze(principal, 'a', 1, 10),

@@ -10,7 +10,6 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { buildReconcileWorkbook, buildRecapWorkbook } from '../../src/export/recap-workbook'
 import { SOURCE_FORMAT, type RecapSource, type SourceResult } from '../../src/export/source'
 import { DeskError } from '../../src/service/errors'
-import { ExportService } from '../../src/service/export-service'
 import { WorkbookBuilder } from '../../src/service/workbook-builder'
 import { seedNight, type Night } from './fixture'
 
@@ -309,7 +308,7 @@ describe('export worker behind the desk', () => {
   })
 
   it('a failing build answers with the desk JSON error, and the next request gets its workbook', async () => {
-    const exports = ExportService.for(night.desk.service)
+    const exports = night.desk.features.export
     const real = exports.source.bind(exports)
     const spy = vi
       .spyOn(exports, 'source')
@@ -328,7 +327,7 @@ describe('export worker behind the desk', () => {
   })
 
   it('stopping the desk ends the worker', async () => {
-    const exports = ExportService.for(night.desk.service)
+    const exports = night.desk.features.export
     expect((await night.desk.call('GET', '/export/recap.xlsx')).status).toBe(200)
     expect(exports.builder.threadId).not.toBeNull()
     await night.desk.stop()

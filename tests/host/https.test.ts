@@ -10,7 +10,7 @@ import {
 } from 'node:net'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { lanAddresses, lanState, registerLan } from '../../src/discovery/lan'
+import { lanAddresses } from '../../src/discovery/lan'
 import { builtApp } from '../helpers/build-ui'
 import { DESA_A, sid, startDesk, tpsCsv, type TestDesk } from '../helpers/desk'
 import { makeCert } from '../helpers/tls'
@@ -222,9 +222,9 @@ describe('HTTPS behind a forwarded port with a public URL (docs/DEPLOY.md, way 2
   it('offers the LAN addresses with https, the scheme the desk serves', async () => {
     // The test desk listens on loopback only; the addresses a desk on every interface would offer
     // are asked for by telling the route so (the scheme stays what createDesk registered).
-    const state = lanState(desk.service)!
-    expect(state.scheme).toBe('https')
-    registerLan(desk.service, { ...state, host: '0.0.0.0' })
+    expect(desk.lan.scheme).toBe('https')
+    const host = desk.lan.host
+    desk.lan.host = '0.0.0.0'
     try {
       const r = await get(`${desk.url}/api/v1/intake/addresses`, { ca, headers: admin })
       expect(r.status).toBe(200)
@@ -236,7 +236,7 @@ describe('HTTPS behind a forwarded port with a public URL (docs/DEPLOY.md, way 2
       )
       expect(urls.some((u) => u.url.startsWith('http://'))).toBe(false)
     } finally {
-      registerLan(desk.service, state)
+      desk.lan.host = host
     }
   })
 })

@@ -471,7 +471,7 @@ describe('intake API', () => {
       } finally {
         await sse.close()
       }
-      const row = desk.service.store.db
+      const row = desk.store.db
         .prepare('SELECT * FROM incidents ORDER BY id DESC LIMIT 1')
         .get() as any
       expect(row).toMatchObject({
@@ -497,7 +497,7 @@ describe('intake API', () => {
         reporterA,
       )
       expect(r.status).toBe(201)
-      const row = desk.service.store.db
+      const row = desk.store.db
         .prepare('SELECT region, tps, photo FROM incidents WHERE id = ?')
         .get(r.body.id)
       expect(row).toEqual({ region: DESA_A, tps: null, photo })
@@ -596,7 +596,7 @@ describe('intake API', () => {
       expect(first.status).toBe(201)
       expect(second.status).toBe(200)
       expect(second.body).toEqual({ id: first.body.id, status: 'duplicate' })
-      const n = desk.service.store.db
+      const n = desk.store.db
         .prepare('SELECT count(*) AS n FROM incidents WHERE tps = ? AND category = ?')
         .get(TPS_A2, 'protes') as any
       expect(n.n).toBe(1)
@@ -885,8 +885,8 @@ describe('intake API', () => {
     })
 
     it("feeds the console's review evidence", async () => {
-      const { consoleServiceFor } = await import('../../src/service/console-service')
-      const evidence = consoleServiceFor(desk.service).evidence
+      // As createDesk wired it: the console's evidence is the intake's.
+      const evidence = desk.features.console.evidence
       expect(evidence.verification(`${DESA_A}.003`, 'bupati')).toMatchObject({
         status: 'ditandai kecamatan',
         actor: { name: 'Budi Santoso' },
@@ -957,7 +957,7 @@ describe('queued reports outside the window', () => {
 
     const result = await desk.call('POST', '/results', sheet(TPS_A1), code)
     expect(result.status).toBe(201)
-    expect(desk.service.store.resultsForTps(TPS_A1)).toHaveLength(1)
+    expect(desk.store.resultsForTps(TPS_A1)).toHaveLength(1)
     const photo = await desk.call('POST', `/photos?tps=${TPS_A1}&contest=bupati`, jpegBytes(), code)
     expect(photo.status).toBe(201)
     const incident = await desk.call(
@@ -1064,7 +1064,7 @@ describe('verification going stale', () => {
       reason: 'Dicek dengan C.Hasil',
     })
     expect(decided.status).toBe(200)
-    expect(desk.service.store.resultsForTps(TPS_A1)[0]!.votes['1']).toBe(151)
+    expect(desk.store.resultsForTps(TPS_A1)[0]!.votes['1']).toBe(151)
     expect((await verification()).stale).toBe(true)
 
     // Marking again covers the new numbers.

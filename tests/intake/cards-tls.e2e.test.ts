@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { lanAddresses, lanState, registerLan } from '../../src/discovery/lan'
+import { lanAddresses } from '../../src/discovery/lan'
 import { launchBrowser } from '../helpers/browser'
 import { builtUi } from '../helpers/build-ui'
 import { ADMIN_TOKEN, DESA_A, startDesk, type TestDesk } from '../helpers/desk'
@@ -32,7 +32,7 @@ describe('/kredensial on a desk serving HTTPS', () => {
     })
     // The test desk listens on loopback only; what a desk on every interface offers is asked for by
     // telling the route so (the scheme stays what createDesk registered).
-    registerLan(desk.service, { ...lanState(desk.service)!, host: '0.0.0.0' })
+    desk.lan.host = '0.0.0.0'
     browser = await launchBrowser()
     const context = await browser.newContext({
       viewport: { width: 1280, height: 900 },

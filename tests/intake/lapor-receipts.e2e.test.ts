@@ -53,7 +53,7 @@ describe('receipts and corrections on the phone', () => {
     })
   }
   const answerOf = (tps: string, contest: string) => {
-    const rows = desk.service.store.submissionsForTps(tps).filter((s) => s.contest === contest)
+    const rows = desk.store.submissionsForTps(tps).filter((s) => s.contest === contest)
     return rows.map((r) => JSON.parse(r.answer) as { receipt: string; status: string })
   }
 

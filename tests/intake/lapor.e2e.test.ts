@@ -61,7 +61,7 @@ describe('the reporter form /lapor', () => {
     })
   }
   const submissions = (tps: string, contest: string) =>
-    desk.service.store.submissionsForTps(tps).filter((s) => s.contest === contest)
+    desk.store.submissionsForTps(tps).filter((s) => s.contest === contest)
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true })
@@ -369,9 +369,7 @@ describe('the reporter form /lapor', () => {
       await p.getByRole('button', { name: 'Verifikasi desa' }).click()
       const row = p.locator(`.desa[data-desa="${DESA_A}"]`)
       // The officer sees the desk's numbers per TPS next to the buttons, to compare with the C.Hasil copies.
-      const standing = desk.service.store
-        .resultsForTps(TPS_A2)
-        .find((r) => r.contest === 'gubernur')!
+      const standing = desk.store.resultsForTps(TPS_A2).find((r) => r.contest === 'gubernur')!
       const cells = row.locator(`.standing[data-contest="gubernur"] tr[data-tps="${TPS_A2}"] td`)
       await cells.first().waitFor()
       expect(await cells.allTextContents()).toEqual(

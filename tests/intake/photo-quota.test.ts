@@ -154,7 +154,7 @@ describe('per-reporter photo quota', () => {
     expect(
       answers.filter((a) => a.status === 413 && a.body.error.code === 'photo_quota'),
     ).toHaveLength(4)
-    const rows = desk.service.store.db
+    const rows = desk.store.db
       .prepare("SELECT count(*) AS n FROM photos WHERE tps = ? AND contest = 'gubernur'")
       .get(TPS_A2) as { n: number }
     expect(rows.n).toBe(2)
@@ -261,7 +261,7 @@ describe('per-reporter photo quota', () => {
     const disk = () => {
       const files = readdirSync(dir).sort()
       const rows = (
-        desk.service.store.db.prepare('SELECT DISTINCT file FROM photos ORDER BY file').all() as {
+        desk.store.db.prepare('SELECT DISTINCT file FROM photos ORDER BY file').all() as {
           file: string
         }[]
       ).map((r) => r.file)
@@ -289,7 +289,7 @@ describe('per-reporter photo quota', () => {
     const mine = await desk.call('GET', '/intake/photo-quota', undefined, reporterA)
     expect(mine.body.mine.bytes).toBeLessThanOrEqual(MB)
     const size = now.files.reduce((sum, f) => sum + statSync(join(dir, f)).size, 0)
-    const counted = desk.service.store.db
+    const counted = desk.store.db
       .prepare('SELECT sum(bytes) AS n FROM (SELECT DISTINCT file, bytes FROM photos)')
       .get() as { n: number }
     expect(size).toBe(counted.n)

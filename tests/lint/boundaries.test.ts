@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { Linter } from 'eslint'
 import tseslint from 'typescript-eslint'
@@ -64,5 +65,27 @@ describe('folder boundaries (an allow-list in eslint.config.js)', () => {
   it('fails a file in a folder that has no rules yet', () => {
     expect(lint('src/newfeature/x.ts', 'export const a = 1\n')[0]).toContain('no import rules')
     expect(lint('tools/x.ts', 'export const a = 1\n')[0]).toContain('no import rules')
+  })
+
+  it("is written out in docs/ARCHITECTURE.md's folder table, entry for entry", () => {
+    const doc = readFileSync(path.join(root, 'docs/ARCHITECTURE.md'), 'utf8')
+    const section = doc.slice(doc.indexOf('## What each folder may use'))
+    const names = (cell: string) =>
+      [...cell.matchAll(/`([^`]+)`/g)].map((m) => m[1]!).sort((a, b) => a.localeCompare(b))
+    const rows = new Map<string, { folders: string[]; packages: string[] }>()
+    for (const line of section.split('\n')) {
+      const cells = line.split('|').map((c) => c.trim())
+      const key = /^`([^`]+)`/.exec(cells[1] ?? '')?.[1]
+      if (!key || cells.length < 5) continue
+      rows.set(key, { folders: names(cells[2]!), packages: names(cells[3]!) })
+    }
+    const table = boundaryTable as Record<string, { folders?: string[]; packages?: string[] }>
+    expect([...rows.keys()].sort()).toEqual(Object.keys(table).sort())
+    for (const [key, allowed] of Object.entries(table)) {
+      expect(rows.get(key), key).toEqual({
+        folders: [...(allowed.folders ?? [])].sort((a, b) => a.localeCompare(b)),
+        packages: [...(allowed.packages ?? [])].sort((a, b) => a.localeCompare(b)),
+      })
+    }
   })
 })

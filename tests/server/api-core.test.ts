@@ -792,7 +792,7 @@ describe('POST /results: replays and refusals', () => {
     expect(refused.status).toBe(400)
     const outside = await desk.call('POST', '/results', sheet(TPS_C1), reporter)
     expect(outside.status).toBe(403)
-    const [kept] = desk.service.store.refusalsForTps(tps)
+    const [kept] = desk.store.refusalsForTps(tps)
     expect(kept).toMatchObject({
       submissionId: bad.submissionId,
       tps,
@@ -803,7 +803,7 @@ describe('POST /results: replays and refusals', () => {
     expect(JSON.parse(kept!.payload).votes).toEqual({ '1': -1, '2': 120 })
     expect(kept!.fields['votes.1']).toBeDefined()
     expect(kept!.address).toBeTruthy()
-    expect(desk.service.store.refusalsForTps(TPS_C1)).toEqual([
+    expect(desk.store.refusalsForTps(TPS_C1)).toEqual([
       expect.objectContaining({ status: 403, code: 'forbidden' }),
     ])
     const fixed = await desk.call(

@@ -128,7 +128,7 @@ describe('durability and the single writer', () => {
           .then((o) => {
             // by the time any caller hears back, the whole batch is committed, not just its own row
             committed.push(
-              service.store.db.prepare('SELECT count(*) AS n FROM results').pluck().get() as number,
+              desk.store.db.prepare('SELECT count(*) AS n FROM results').pluck().get() as number,
             )
             return o.httpStatus
           }),
@@ -146,7 +146,7 @@ describe('durability and the single writer', () => {
     await desk.call('POST', '/tps/import', tpsCsv([DESA_A], 5, 300))
     const body = result(1)
     const first = await desk.call('POST', '/results', body)
-    const lastId = desk.service.store.lastEventId()
+    const lastId = desk.store.lastEventId()
     const dataDir = desk.dataDir
     await desk.close()
     const again = await startDesk({ dataDir })
@@ -156,7 +156,7 @@ describe('durability and the single writer', () => {
     expect(replay.body.receipt).toBe(first.body.receipt)
     expect((await again.call('GET', '/tps')).body.tps).toHaveLength(5)
     await again.call('POST', '/results', result(2))
-    expect(again.service.store.lastEventId()).toBeGreaterThan(lastId)
+    expect(again.store.lastEventId()).toBeGreaterThan(lastId)
   })
 
   it('refuses a second desk on the same data dir', async () => {

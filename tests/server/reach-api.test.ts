@@ -70,7 +70,7 @@ describe('behind a trusted proxy: the real client address', () => {
       from(INTERNET),
     )
     expect(sent.status).toBe(201)
-    expect(desk.service.store.submissionsForTps(`${DESA_A}.001`)[0]!.address).toBe(INTERNET)
+    expect(desk.store.submissionsForTps(`${DESA_A}.001`)[0]!.address).toBe(INTERNET)
     // a refused sheet is kept with the same address
     const bad = await desk.call(
       'POST',
@@ -86,9 +86,7 @@ describe('behind a trusted proxy: the real client address', () => {
       from(INTERNET),
     )
     expect(bad.status).toBe(400)
-    expect(desk.service.store.refusalsForTps(`${DESA_A}.002`).map((r) => r.address)).toEqual([
-      INTERNET,
-    ])
+    expect(desk.store.refusalsForTps(`${DESA_A}.002`).map((r) => r.address)).toEqual([INTERNET])
     const logged = lines.filter((l) => l.msg === 'http' && l.path === '/api/v1/results')
     expect(logged.map((l) => l.ip)).toEqual([INTERNET, INTERNET])
   })

@@ -15,8 +15,8 @@ describe('recap kept current from events', () => {
     const contest = s.contest('bupati')!
     return recapAllLevels({
       regions: s.regions,
-      tps: s.store.listTps(),
-      results: s.store.recapResults('bupati'),
+      tps: desk.store.listTps(),
+      results: desk.store.recapResults('bupati'),
       candidates: contest.candidates,
     })[level]
   }

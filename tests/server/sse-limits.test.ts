@@ -9,7 +9,7 @@ async function fillEvents(desk: TestDesk, n: number, bytes = 200): Promise<void>
     for (let i = 0; i < n; i++) {
       // An import's counts padded to the size wanted (the stream sends what is stored).
       const data = { imported: 0, updated: i, filler: 'x'.repeat(bytes) }
-      desk.service.store.appendEvent('tps.imported', data)
+      desk.store.appendEvent('tps.imported', data)
     }
   })
 }
@@ -116,7 +116,7 @@ describe('event stream limits (issue 13, findings 1 and 6)', () => {
   })
 
   it('tells a client too far behind to re-read the summary instead of sending everything', async () => {
-    const head = desk.service.store.lastEventId()
+    const head = desk.store.lastEventId()
     await fillEvents(desk, 1_500)
     await expect
       .poll(async () => (await desk.call('GET', '/health', undefined, null)).status)
@@ -143,7 +143,7 @@ describe('event stream limits (issue 13, findings 1 and 6)', () => {
     await fillEvents(desk, 900, 2_000) // ~1.8 MB that a full replay would push into each socket
     const before = process.memoryUsage().rss
     const silent = await Promise.all(
-      [0, 1, 2, 3].map(() => silentStream(desk, display, desk.service.store.lastEventId() - 999)),
+      [0, 1, 2, 3].map(() => silentStream(desk, display, desk.store.lastEventId() - 999)),
     )
     expect(silent.every((s) => s.status === 200)).toBe(true)
     const started = performance.now()

@@ -46,7 +46,7 @@ describe('decisions made inside the single writer', () => {
     const [, sent] = await Promise.allSettled([postpone, submit])
     expect(sent.status).toBe('rejected')
     expect((sent as PromiseRejectedResult).reason.code).toBe('tps_inactive')
-    expect(desk.service.store.refusalsForTps(tps)).toEqual([
+    expect(desk.store.refusalsForTps(tps)).toEqual([
       expect.objectContaining({
         submissionId: body.submissionId,
         status: 409,

@@ -26,7 +26,7 @@ const sheet = (a: number, b: number): ResultSheet => ({ votes: { '1': a, '2': b 
 
 /** A row in the submissions log (the ledger's rows point at one), as the write path appends it. */
 function logged(tps: string, s: ResultSheet): number {
-  const store = desk.service.store
+  const store = desk.store
   const seq = store.nextSubmissionSeq()
   const payload = canonicalJson({ submissionId: `ledger-${seq}`, tps, contest: CONTEST, ...s })
   store.appendSubmission({
@@ -65,7 +65,7 @@ async function job(fn: () => void): Promise<{ appended: DeskEvent[]; published: 
   try {
     const appended = await desk.service.write(() => {
       fn()
-      return [...desk.service.store.pendingEvents]
+      return [...desk.store.pendingEvents]
     })
     return { appended, published }
   } finally {
@@ -74,9 +74,9 @@ async function job(fn: () => void): Promise<{ appended: DeskEvent[]; published: 
 }
 
 const types = (events: DeskEvent[]) => events.map((e) => e.type)
-const result = (tps = TPS) => desk.service.store.getResult(tps, CONTEST)
+const result = (tps = TPS) => desk.store.getResult(tps, CONTEST)
 const conflict = (id: number) =>
-  desk.service.store.db.prepare('SELECT * FROM conflicts WHERE id = ?').get(id) as
+  desk.store.db.prepare('SELECT * FROM conflicts WHERE id = ?').get(id) as
     { status: string; standing_seq: number; resolution: string | null } | undefined
 
 describe('result ledger', () => {
@@ -146,7 +146,7 @@ describe('result ledger', () => {
       first = held(sheet(95, 80))
       second = held(sheet(96, 80))
     })
-    const at = desk.service.store.nowIso()
+    const at = desk.store.nowIso()
     const kept = await job(() =>
       desk.service.ledger.resolveConflict({
         conflict: { id: first.id, tps: TPS, contest: CONTEST },
@@ -184,7 +184,7 @@ describe('result ledger', () => {
     })
 
     // A conflict already decided: refused, and the whole job (events included) rolls back.
-    const last = desk.service.store.lastEventId()
+    const last = desk.store.lastEventId()
     await expect(
       job(() =>
         desk.service.ledger.resolveConflict({
@@ -198,7 +198,7 @@ describe('result ledger', () => {
         }),
       ),
     ).rejects.toThrow(/sudah diputuskan/)
-    expect(desk.service.store.lastEventId()).toBe(last)
+    expect(desk.store.lastEventId()).toBe(last)
     expect(conflict(second.id)).toMatchObject({ resolution: 'new' })
   })
 
@@ -210,7 +210,7 @@ describe('result ledger', () => {
       desk.service.ledger.accept({ ...entry(TPS2, s, seq), receipt: 'R-2' })
     })
     expect(result(TPS2)!.review).toBe('flagged')
-    const at = desk.service.store.nowIso()
+    const at = desk.store.nowIso()
     const confirmed = await job(() =>
       desk.service.ledger.reviewResult({
         tps: TPS2,
@@ -268,7 +268,7 @@ describe('result ledger', () => {
         else laterId = id
       }
     })
-    const announce = { at: desk.service.store.nowIso(), results: 2, accounts: 0, tpsStatus: 0 }
+    const announce = { at: desk.store.nowIso(), results: 2, accounts: 0, tpsStatus: 0 }
     const { appended } = await job(() =>
       desk.service.ledger.purgeSimulated({
         results: [{ tps: TPS, contest: CONTEST }],

@@ -121,7 +121,7 @@ describe('simulate against a real training desk', () => {
     const users = await desk.call('GET', '/users')
     expect(users.body.users).toHaveLength(first.summary.scope.accounts)
     expect(users.body.users.every((u: { simulated: boolean }) => u.simulated)).toBe(true)
-    const channels = desk.service.store.db
+    const channels = desk.store.db
       .prepare('SELECT channel, count(*) AS n FROM submissions GROUP BY channel ORDER BY channel')
       .all() as { channel: string; n: number }[]
     expect(channels.map((c) => c.channel)).toEqual(['simulasi', 'telepon'])

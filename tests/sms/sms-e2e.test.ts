@@ -129,7 +129,7 @@ describe('SMS screen in Chromium at 1366×768', () => {
       votes: { '1': 260, '2': 450 },
       invalid: 6,
     })
-    expect(desk.service.store.submissionsForTps(`${DESA_A}.002`).at(-1)!.channel).toBe('telepon')
+    expect(desk.store.submissionsForTps(`${DESA_A}.002`).at(-1)!.channel).toBe('telepon')
     // Back on the SMS screen the refused SMS is handled: who and when, no button, not in "Perlu tindakan".
     await page.goto(`${desk.url}/sms`)
     const handled = page.locator('tr[data-status="refused"] .sms-handled')

@@ -77,7 +77,7 @@ describe('SMS reports acknowledged after the last backup, replayed into a restor
 
     // The last backup, then one more SMS acknowledged by the desk that is about to die.
     const backup = join(rootA, 'desk-backup.sqlite')
-    await a.service.store.db.backup(backup)
+    await a.store.db.backup(backup)
     expect(
       await deliver(a, join(rootA, 'inbox'), `${code} 3 B 130 70 TS 1`, '20241127_141000'),
     ).toBe(1)

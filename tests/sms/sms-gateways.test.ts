@@ -17,6 +17,7 @@ import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { SmsStore } from '../../src/store/sms-store'
 import { DESA_A, DESA_B, startDesk, tpsCsv, type TestDesk } from '../helpers/desk'
 
 const SIGNING_KEY = 'kunci-tanda-tangan-uji'
@@ -307,7 +308,7 @@ describe('results by SMS through both gateways', () => {
       const key = createHash('sha256').update(`6281211110001\n${sentAt}\n${text}`).digest('hex')
       // As the first write of a message leaves it, had the desk stopped right after.
       await desk.service.write(() =>
-        desk.service.smsStore.insert({
+        new SmsStore(desk.store.db).insert({
           direction: 'in',
           gateway: 'gammu',
           phone: '6281211110001',

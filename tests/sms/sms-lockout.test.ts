@@ -2,7 +2,6 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { smsServiceFor } from '../../src/service/sms-service'
 import { DESA_A, startDesk, tpsCsv, type TestDesk } from '../helpers/desk'
 
 // The wrong-code lockout (issue 15 review): read from the SMS log, so a restart of the desk does
@@ -18,7 +17,7 @@ describe('lockout of wrong SMS codes across restarts, and Buka blokir', () => {
   const send = (text: string) => {
     clock += 10_000
     n++
-    return smsServiceFor(desk.service).receive({
+    return desk.features.sms.receive({
       gateway: 'gammu',
       from: PHONE,
       sentAt: `2024-11-27T15:${String(n).padStart(2, '0')}:00`,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { smsServiceFor, type SmsService } from '../../src/service/sms-service'
+import type { SmsService } from '../../src/service/sms-service'
 import { DESA_A, startDesk, tpsCsv, type TestDesk } from '../helpers/desk'
 
 // The SMS screen's "Perlu tindakan" list comes from the desk (issue 15 review): older messages
@@ -28,7 +28,7 @@ describe('SMS messages needing action', () => {
 
   beforeAll(async () => {
     desk = await startDesk({ now: () => new Date((clock += 1000)) })
-    sms = smsServiceFor(desk.service)
+    sms = desk.features.sms
     // A gateway whose replies can be made to fail.
     sms.setSender('gammu', {
       send: async () => {

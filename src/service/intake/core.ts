@@ -4,6 +4,7 @@
 import { isWithin, regionLevel } from '../../domain/codes'
 import type { RegionRefDto } from '../../shared/api'
 import { IntakeStore } from '../../store/intake-store'
+import type { DeskCore } from '../core'
 import type { DeskService } from '../desk-service'
 import { DeskError } from '../errors'
 import { atLeast, type Principal } from '../principal'
@@ -11,14 +12,16 @@ import { atLeast, type Principal } from '../principal'
 export class IntakeCore {
   /** The intake's own statements (prepared once per desk). */
   readonly intake: IntakeStore
-
-  constructor(readonly desk: DeskService) {
-    this.intake = new IntakeStore(desk.store.db)
-  }
-
+  readonly desk: DeskService
   /** The desk's store: users, meta, audit, events. */
-  get store() {
-    return this.desk.store
+  readonly store: DeskCore['store']
+  readonly smsStore: DeskCore['smsStore']
+
+  constructor(core: DeskCore) {
+    this.desk = core.desk
+    this.store = core.store
+    this.smsStore = core.smsStore
+    this.intake = new IntakeStore(core.store.db)
   }
 
   get regions() {

@@ -288,7 +288,7 @@ export class IntakePeople {
       }
       for (const u of users) {
         this.store.insertUser(u)
-        this.desk.smsStore.setCode(u.id, smsHashes[users.indexOf(u)]!, createdAt)
+        this.core.smsStore.setCode(u.id, smsHashes[users.indexOf(u)]!, createdAt)
         this.store.audit(actor.id, 'user.create', u.id, {
           role: u.role,
           region: u.region,

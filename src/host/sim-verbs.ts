@@ -1,6 +1,7 @@
 // The `simulate` and `demo` verbs of the desk CLI (src/host/cli.ts hands them their arguments).
+// simulate only drives a desk's API (src/sim); demo starts a desk of its own, so it lives here.
 
-import { processIo, simulateCommand, UsageError } from './command'
+import { processIo, simulateCommand, UsageError } from '../sim/command'
 import { demoCommand } from './demo'
 
 export const SIM_VERBS = ['simulate', 'demo'] as const

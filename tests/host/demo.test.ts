@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { CommandIo } from '../../src/sim/command'
-import { simulatedClock, startDemo } from '../../src/sim/demo'
+import { simulatedClock, startDemo } from '../../src/host/demo'
 import { startDesk } from '../helpers/desk'
 
 const tmp = mkdtempSync(join(tmpdir(), 'desk-demo-'))
@@ -112,6 +112,21 @@ describe('npm run demo', () => {
       /bukan folder data desk/,
     )
     expect(existsSync(realDir)).toBe(true)
+  })
+
+  it("never wipes the folder of a training desk that is running (the desk's own lock)", async () => {
+    const dir = join(tmp, 'running')
+    const running = await startDesk({ dataDir: dir, training: true })
+    try {
+      await expect(startDemo(['--data-dir', dir, ...FAST], captureIo()).done).rejects.toThrow(
+        `Desk lain (proses ${process.pid}) sedang memakai folder data`,
+      )
+      expect(existsSync(join(dir, 'desk.sqlite'))).toBe(true)
+      expect(running.service.config().training).toBe(true)
+      expect((await running.call('GET', '/health')).status).toBe(200)
+    } finally {
+      await running.stop()
+    }
   })
 })
 

@@ -1,14 +1,11 @@
 // `demo`: a training desk (mode latihan) in its own data dir, filled by the simulator at a speed
 // that brings the board to life in a few minutes. Ctrl+C stops the simulator, then the desk.
 
-import Database from 'better-sqlite3'
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { networkInterfaces } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { createDesk } from '../host/desk'
-import { DEFAULT_REGENCY } from '../host/regions-source'
 import type { Logger } from '../server/logger'
+import { AbortedError } from '../sim/client'
 import {
   finish,
   processIo,
@@ -16,9 +13,10 @@ import {
   simSettingsFrom,
   UsageError,
   type CommandIo,
-} from './command'
-import { AbortedError } from './client'
-import { runSimulation } from './driver'
+} from '../sim/command'
+import { runSimulation } from '../sim/driver'
+import { createDesk, wipeTrainingDataDir } from './desk'
+import { DEFAULT_REGENCY } from './regions-source'
 
 export const DEMO_PORT = 4047
 export const DEMO_DATA_DIR = '.desk-data-latihan'
@@ -37,49 +35,6 @@ export const DEMO_HELP = `Demo / latihan: desk MODE LATIHAN dengan simulator
     --no-sim           hanya desk latihan, tanpa simulator
   Ctrl+C menghentikan simulator dan desk dengan rapi.
 `
-
-/** A desk of our own making may be wiped; a real one, or a folder that is not a desk, never. */
-function assertWipeable(dataDir: string): void {
-  if (!existsSync(dataDir) || readdirSync(dataDir).length === 0) return
-  const dbFile = join(dataDir, 'desk.sqlite')
-  if (!existsSync(dbFile)) {
-    throw new Error(
-      `${dataDir} tidak kosong dan bukan folder data desk; demo tidak akan menghapusnya. Pilih --data-dir lain.`,
-    )
-  }
-  const lock = join(dataDir, 'desk.lock')
-  if (existsSync(lock)) {
-    const pid = Number(readFileSync(lock, 'utf8').trim())
-    let alive = false
-    try {
-      if (pid > 0 && pid !== process.pid) {
-        process.kill(pid, 0)
-        alive = true
-      }
-    } catch {
-      alive = false
-    }
-    if (alive)
-      throw new Error(`Desk lain (proses ${pid}) sedang memakai ${dataDir}. Hentikan dulu.`)
-  }
-  let training: string | undefined
-  const db = new Database(dbFile, { readonly: true, fileMustExist: true })
-  try {
-    training = (
-      db.prepare("SELECT value FROM meta WHERE key = 'training'").get() as
-        { value: string } | undefined
-    )?.value
-  } catch {
-    training = undefined
-  } finally {
-    db.close()
-  }
-  if (training !== '1') {
-    throw new Error(
-      `${dataDir} berisi data desk SUNGGUHAN (bukan latihan); demo tidak akan menghapusnya. Pilih --data-dir lain.`,
-    )
-  }
-}
 
 function lanAddresses(): string[] {
   const out: string[] = []
@@ -174,10 +129,7 @@ export function startDemo(args: string[], io: CommandIo = processIo): DemoHandle
     if (!Number.isInteger(port) || port < 0 || port > 65535)
       throw new UsageError(`--port harus angka 0–65535, bukan "${values.port}"`)
     const dataDir = resolve(values['data-dir'] ?? DEMO_DATA_DIR)
-    if (!values.keep) {
-      assertWipeable(dataDir)
-      rmSync(dataDir, { recursive: true, force: true })
-    }
+    if (!values.keep) wipeTrainingDataDir(dataDir)
     // SMS reporters through a gammu inbox folder of the demo's own (no modem needed).
     const smsDir = join(dataDir, 'sms-gammu')
     const clock = simulatedClock()

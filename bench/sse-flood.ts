@@ -34,6 +34,12 @@ const EVENTS = Number(values.events)
 const SECONDS = Number(values.seconds)
 const root = join(import.meta.dirname, '..')
 
+/** CPU time the desk's process has used (all its threads), in ms; /proc counts in 10 ms ticks. */
+const cpuMs = (pid: number) => {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+  return (Number(fields[11]) + Number(fields[12])) * 10
+}
+
 const rssMb = (pid: number) =>
   Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024
 
@@ -157,6 +163,7 @@ async function scenario(
   const thread = probeThread(url)
   await new Promise((r) => setTimeout(r, 300))
   const openFrom = epochNow()
+  const cpuBefore = cpuMs(pid)
   const t0 = performance.now()
   const probe = (async () => {
     while (probing) {
@@ -185,10 +192,13 @@ async function scenario(
   }
   const opening = performance.now() - t0
   const openTo = epochNow()
+  const openingCpu = cpuMs(pid) - cpuBefore
   holding = true
   await new Promise((r) => setTimeout(r, SECONDS * 1000))
   probing = false
   await probe
+  /** Everything the scenario cost the desk: the openings and the replays that followed. */
+  const totalCpu = cpuMs(pid) - cpuBefore
   await thread.stop()
   const keptOpening = slowest(thread.probes, 'kept', openFrom, openTo)
   const freshOpening = slowest(thread.probes, 'fresh', openFrom, openTo)
@@ -213,6 +223,8 @@ async function scenario(
     name,
     statuses,
     opening,
+    openingCpu,
+    totalCpu,
     openingMax,
     keptOpening,
     freshOpening,
@@ -288,7 +300,7 @@ async function main() {
       `sse-flood: ${STREAMS} aliran yang tidak pernah dibaca, ${EVENTS.toLocaleString('id-ID')} peristiwa di tabel, ${SECONDS} s`,
     )
     console.log(
-      'skenario               | jawaban aliran        | /health selama aliran terbuka: p50 / p99 / maks (ms); utas lain: tetap / baru maks | saat membuka: maks (ms) dari proses ini; utas lain, koneksi tetap / koneksi baru | RSS diam / puncak / 1 s sesudah ditutup (MB)',
+      'skenario               | jawaban aliran        | /health selama aliran terbuka: p50 / p99 / maks (ms); utas lain: tetap / baru maks | saat membuka: maks (ms) dari proses ini; utas lain, koneksi tetap / koneksi baru; CPU desk saat membuka / seluruhnya | RSS diam / puncak / 1 s sesudah ditutup (MB)',
     )
     let ok = true
     for (const r of rows) {
@@ -296,7 +308,7 @@ async function main() {
         .map(([k, v]) => `${k}×${v}`)
         .join(' ')
       console.log(
-        `${r.name.padEnd(22)} | ${st.padEnd(21)} | ${r.p50.toFixed(1)} / ${r.p99.toFixed(1)} / ${r.max.toFixed(1)} (${r.probes} probe, ${r.failed} gagal); ${r.keptHeld.max.toFixed(0)} / ${r.freshHeld.max.toFixed(0)} | ${r.openingMax.toFixed(0)}; ${r.keptOpening.max.toFixed(0)} (${r.keptOpening.n}×) / ${r.freshOpening.max.toFixed(0)} (${r.freshOpening.n}×) dalam ${(r.opening / 1000).toFixed(1)} s | ${r.idleRss.toFixed(0)} / ${r.peakRss.toFixed(0)} / ${r.afterRss.toFixed(0)}`,
+        `${r.name.padEnd(22)} | ${st.padEnd(21)} | ${r.p50.toFixed(1)} / ${r.p99.toFixed(1)} / ${r.max.toFixed(1)} (${r.probes} probe, ${r.failed} gagal); ${r.keptHeld.max.toFixed(0)} / ${r.freshHeld.max.toFixed(0)} | ${r.openingMax.toFixed(0)}; ${r.keptOpening.max.toFixed(0)} (${r.keptOpening.n}×) / ${r.freshOpening.max.toFixed(0)} (${r.freshOpening.n}×) dalam ${(r.opening / 1000).toFixed(1)} s; CPU ${r.openingCpu} / ${r.totalCpu} ms | ${r.idleRss.toFixed(0)} / ${r.peakRss.toFixed(0)} / ${r.afterRss.toFixed(0)}`,
       )
       // p99, not the single worst probe: on a shared 2-core machine the baseline row shows what
       // the machine alone costs a probe.

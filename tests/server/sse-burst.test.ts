@@ -166,3 +166,38 @@ describe('a burst of event-stream openings (issue 13, finding 1)', () => {
     expect(await r.pagesAtMost(300)).toBeLessThanOrEqual(16)
   })
 })
+
+describe('openings waiting for their turn are bounded', () => {
+  let desk: TestDesk
+  afterAll(() => desk?.stop())
+
+  it('answers 503 at once past the waiting bound, and opens the ones that waited', async () => {
+    desk = await startDesk({ sseLimits: { openingsWaiting: 2 } })
+    const code = (await desk.call('POST', '/users', { name: 'Papan', role: 'display' })).body
+      .accessCode as string
+    let accepted = 0
+    const count = () => accepted++
+    desk.server.on('connection', count)
+    const sockets = await Promise.all([0, 1, 2, 3, 4].map(() => connected(desk)))
+    await expect.poll(() => accepted, { timeout: 10_000 }).toBe(5)
+    desk.server.off('connection', count)
+    const answers = sockets.map(
+      (s) =>
+        new Promise<string>((resolve) => {
+          s.once('data', (chunk) => resolve(chunk.toString('latin1')))
+        }),
+    )
+    // All five read in one turn, before the queue lets any of them on: two wait, three are refused.
+    for (const s of sockets)
+      s.write(
+        `GET /api/v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${code}\r\n\r\n`,
+      )
+    const texts = await Promise.all(answers)
+    const status = (t: string) => Number(/^HTTP\/1\.1 (\d+)/.exec(t)?.[1])
+    expect(texts.map(status).sort()).toEqual([200, 200, 503, 503, 503])
+    const refused = texts.find((t) => status(t) === 503)!
+    expect(refused).toMatch(/^Retry-After: 30\r$/im)
+    expect(refused).toContain('"code":"too_many_streams"')
+    for (const s of sockets) s.destroy()
+  })
+})

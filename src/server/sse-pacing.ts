@@ -12,10 +12,12 @@ interface Waiting {
  *
  * Threat: hundreds of stream requests arriving at once (every board reconnecting after a restart,
  * or one account's flood) were each worked to the end as they were read — sign-in, caps, headers,
- * the first replay page — so a `/health` or a phone's report read after them waited for all of
- * them (up to ~445 ms for 300 on two loaded cores). Now a request read in a burst costs the desk
- * only its parsing and a place in this queue; at most `atOnce` openings are under way, each next
- * one starts in a later turn of the event loop, and other requests are answered in between.
+ * the first replay page — and those waiting for one new code's sign-in check all went on in the
+ * same turn once it was done (80–180 openings in a row), so a `/health` or a phone's report read
+ * after them waited for all of them (up to ~445 ms for 300 on two loaded cores). Now a request
+ * read in a burst costs the desk only its parsing and a place in this queue; at most `atOnce`
+ * openings are under way, each next one starts in a later turn of the event loop, and other
+ * requests are answered in between.
  * A place is freed when the stream is open (`opened`), or when the answer is sent (a refusal) or
  * the client is gone. Openings waiting for one sign-in check (scrypt, off the thread) hold their
  * places, so a new code's burst cannot pile up behind the check and be let loose all at once.

@@ -206,6 +206,8 @@ export function createServer(deps: ServerDeps): DeskServer {
     next()
   })
   app.use(securityHeaders)
+  // Before sign-in and the routers: a burst of stream openings waits here, a few let on per turn.
+  app.use('/api/v1/events', sse.admit)
   app.use((req, res, next) => {
     const started = process.hrtime.bigint()
     // Taken now: routers mounted under /api/v1 shorten req.path while they run.

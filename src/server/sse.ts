@@ -1,11 +1,17 @@
-import type { Request, Response } from 'express'
+import type { NextFunction, Request, Response } from 'express'
 import type { DeskEvent } from '../shared/events'
 import type { DeskService } from '../service/desk-service'
 import { DeskError } from '../service/errors'
 import type { Principal } from '../service/principal'
 import { eventFor } from './event-views'
+import { OpeningQueue, TurnPacer } from './sse-pacing'
 
 export interface SseHub {
+  /**
+   * Middleware in front of the stream route (before sign-in): openings wait their turn, a few at
+   * a time, so a burst of them does not hold up every other request (`sse-pacing.ts`).
+   */
+  admit(req: Request, res: Response, next: NextFunction): void
   /** Opens a stream, or throws a DeskError (429/503) when a cap is reached. */
   handle(req: Request, res: Response): void
   /** Open streams right now, by the role of who opened them. */
@@ -29,6 +35,12 @@ export interface SseLimits {
   maxBuffered: number
   /** How long a replay waits for a socket to drain before the stream is dropped. */
   drainTimeoutMs: number
+  /** Stream openings under way at once (signing in, checking the caps, sending the headers). */
+  openingsAtOnce: number
+  /** Openings that may wait for their turn; past that, `503` at once. */
+  openingsWaiting: number
+  /** Replay pages written per turn of the event loop, over all streams together. */
+  pagesPerTurn: number
 }
 
 export const DEFAULT_SSE_LIMITS: SseLimits = {
@@ -38,6 +50,9 @@ export const DEFAULT_SSE_LIMITS: SseLimits = {
   pageSize: 200,
   maxBuffered: 256 * 1024,
   drainTimeoutMs: 30_000,
+  openingsAtOnce: 8,
+  openingsWaiting: 1_000,
+  pagesPerTurn: 16,
 }
 
 interface Stream {
@@ -65,6 +80,8 @@ export function createSseHub(
 ): SseHub {
   const open = new Set<Stream>()
   const perAccount = new Map<string, number>()
+  const openings = new OpeningQueue(limits.openingsAtOnce, limits.openingsWaiting)
+  const pageTurns = new TurnPacer(limits.pagesPerTurn)
   // Streams replaying from the same point read the same pages and send the same text: a full page
   // after a given id never changes (events are append-only), so pages and their text are shared.
   const pages = new Map<number, DeskEvent[]>()
@@ -90,6 +107,22 @@ export function createSseHub(
       const shown = eventFor(role, e)
       text = shown ? `id: ${e.id}\nevent: ${e.type}\ndata: ${JSON.stringify(shown)}\n\n` : null
       cache.set(e, text)
+    }
+    return text
+  }
+  // A whole page as one Buffer per audience, made once: 200 streams replaying the same page
+  // share it (no per-stream joining, measuring and encoding of 50 KB strings, which was most of
+  // the CPU a replay burst cost), and a socket that cannot take it yet holds a reference, not a copy.
+  const pageTexts = new WeakMap<DeskEvent[], { display?: Buffer; full?: Buffer }>()
+  const pageText = (role: string, page: DeskEvent[]): Buffer => {
+    const kind = role === 'display' ? 'display' : 'full'
+    let made = pageTexts.get(page)
+    if (!made) pageTexts.set(page, (made = {}))
+    let text = made[kind]
+    if (!text) {
+      let joined = ''
+      for (const e of page) joined += textOf(role, e) ?? ''
+      made[kind] = text = Buffer.from(joined)
     }
     return text
   }
@@ -158,11 +191,11 @@ export function createSseHub(
       Connection: 'keep-alive',
       'X-Accel-Buffering': 'no',
     })
-    res.flushHeaders()
+    // The headers go out with the first bytes, in one write (flushHeaders first cost a second one).
     res.write(`retry: 2000\n\n`)
 
     /** Writes; false when the socket's buffer is full (the caller waits or drops). */
-    const write = (text: string): boolean => {
+    const write = (text: string | Buffer): boolean => {
       if (closed) return false
       if (res.writableLength > limits.maxBuffered) {
         drop()
@@ -204,21 +237,19 @@ export function createSseHub(
 
     const replay = async () => {
       for (;;) {
-        const page = pageAfter(lastSent)
-        // One write per page, not per event: a socket write is a system call.
-        let batch = ''
-        for (const e of page) {
-          if (e.id <= lastSent) continue
-          lastSent = e.id
-          batch += textOf(role, e) ?? ''
-        }
+        // A few pages per turn of the event loop, over all streams, the first page too (an
+        // opening itself is only its headers): other requests are answered between them.
+        await pageTurns.turn()
         if (closed) return
+        const page = pageAfter(lastSent)
+        // One write per page, not per event: a socket write is a system call. Every event of the
+        // page comes after lastSent (that is how the page was read).
+        const batch = pageText(role, page)
+        if (page.length) lastSent = page.at(-1)!.id
         // A full socket buffer: wait for the client to read before writing more.
-        if (batch && !write(batch) && !(await drained())) return drop()
+        if (batch.length && !write(batch) && !(await drained())) return drop()
         if (closed) return
         if (page.length < limits.pageSize) break
-        // One page per turn of the event loop: other requests are answered between pages.
-        await new Promise((resolve) => setImmediate(resolve))
       }
       replaying = false
       for (const e of buffered.splice(0)) send(e)
@@ -234,9 +265,11 @@ export function createSseHub(
       )
     }
     replay().catch(() => drop())
+    openings.opened(res)
   }
 
   return {
+    admit: openings.admit,
     handle,
     counts() {
       const c: Record<string, number> = {}
@@ -244,6 +277,7 @@ export function createSseHub(
       return c
     },
     closeAll() {
+      openings.closeAll()
       for (const { res } of [...open]) res.end()
       open.clear()
       perAccount.clear()

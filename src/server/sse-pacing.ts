@@ -1,0 +1,162 @@
+import type { NextFunction, Request, Response } from 'express'
+import { DeskError } from '../service/errors'
+
+interface Waiting {
+  req: Request
+  res: Response
+  next: NextFunction
+}
+
+/**
+ * Event-stream openings, a few at a time, first come first served.
+ *
+ * Threat: hundreds of stream requests arriving at once (every board reconnecting after a restart,
+ * or one account's flood) were each worked to the end as they were read — sign-in, caps, headers,
+ * the first replay page — and those waiting for one new code's sign-in check all went on in the
+ * same turn once it was done (80–180 openings in a row), so a `/health` or a phone's report read
+ * after them waited for all of them (up to ~445 ms for 300 on two loaded cores). Now a request
+ * read in a burst costs the desk only its parsing and a place in this queue; at most `atOnce`
+ * openings are under way, each next one starts in a later turn of the event loop, and other
+ * requests are answered in between.
+ * A place is freed when the stream is open (`opened`), or when the answer is sent (a refusal) or
+ * the client is gone. Openings waiting for one sign-in check (scrypt, off the thread) hold their
+ * places, so a new code's burst cannot pile up behind the check and be let loose all at once.
+ */
+export class OpeningQueue {
+  private readonly waiting: (Waiting | undefined)[] = []
+  private head = 0
+  private working = 0
+  private scheduled = false
+  private readonly places = new WeakMap<Response, () => void>()
+
+  constructor(
+    private readonly atOnce: number,
+    private readonly maxWaiting: number,
+  ) {}
+
+  /** Openings waiting for their turn. */
+  get size(): number {
+    return this.waiting.length - this.head
+  }
+
+  /** Express middleware in front of the stream route: the request goes on when its turn comes. */
+  readonly admit = (req: Request, res: Response, next: NextFunction): void => {
+    if (req.method !== 'GET') return next()
+    if (this.size >= this.maxWaiting) {
+      // As the cap in all: the queue is past what the caps could ever let in soon.
+      res.set('Retry-After', '30')
+      return next(
+        new DeskError(
+          503,
+          'too_many_streams',
+          'Desk sedang melayani terlalu banyak aliran peristiwa. Coba lagi sebentar lagi.',
+        ),
+      )
+    }
+    this.waiting.push({ req, res, next })
+    this.schedule()
+  }
+
+  /** The stream is open: its place goes to the next opening (in a later turn). */
+  opened(res: Response): void {
+    this.places.get(res)?.()
+  }
+
+  /** The desk is closing: openings still waiting are cut off. */
+  closeAll(): void {
+    for (let i = this.head; i < this.waiting.length; i++) this.waiting[i]?.res.destroy()
+    this.waiting.length = 0
+    this.head = 0
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.size === 0 || this.working >= this.atOnce) return
+    this.scheduled = true
+    setImmediate(this.pump)
+  }
+
+  private readonly pump = (): void => {
+    this.scheduled = false
+    // Counted too: an opening that ends within this loop must not make room for more this turn.
+    let started = 0
+    while (started < this.atOnce && this.working < this.atOnce && this.head < this.waiting.length) {
+      const w = this.waiting[this.head]!
+      this.waiting[this.head++] = undefined
+      // Its client gave up while it waited: nothing to open.
+      if (w.req.destroyed || w.res.writableEnded) continue
+      started++
+      this.start(w)
+    }
+    if (this.head === this.waiting.length) {
+      this.waiting.length = 0
+      this.head = 0
+    } else if (this.head >= 1024) {
+      this.waiting.splice(0, this.head)
+      this.head = 0
+    }
+  }
+
+  private start({ res, next }: Waiting): void {
+    this.working++
+    let held = true
+    const free = () => {
+      if (!held) return
+      held = false
+      this.working--
+      this.places.delete(res)
+      res.off('finish', free)
+      res.off('close', free)
+      this.schedule()
+    }
+    this.places.set(res, free)
+    res.once('finish', free)
+    res.once('close', free)
+    next()
+  }
+}
+
+/**
+ * Turns of the event loop shared by every replay: each turn lets at most `perTurn` waiting pages
+ * go, in the order they asked. Without it, 200 streams replaying at once wrote 200 pages in one
+ * turn, and every other request waited for all of them.
+ */
+export class TurnPacer {
+  private readonly waiting: ((() => void) | undefined)[] = []
+  private head = 0
+  private scheduled = false
+
+  constructor(private readonly perTurn: number) {}
+
+  /** Resolves in a later turn of the event loop, when this caller's turn has come. */
+  turn(): Promise<void> {
+    return new Promise((resolve) => {
+      this.waiting.push(resolve)
+      if (!this.scheduled) {
+        this.scheduled = true
+        setImmediate(this.pump)
+      }
+    })
+  }
+
+  private readonly pump = (): void => {
+    this.scheduled = false
+    const end = Math.min(this.waiting.length, this.head + this.perTurn)
+    // Resolved here, continued right after this callback: those pages are this turn's work.
+    while (this.head < end) {
+      const resolve = this.waiting[this.head]!
+      this.waiting[this.head++] = undefined
+      resolve()
+    }
+    if (this.head === this.waiting.length) {
+      this.waiting.length = 0
+      this.head = 0
+    } else {
+      if (this.head >= 1024) {
+        this.waiting.splice(0, this.head)
+        this.head = 0
+      }
+      this.scheduled = true
+      setImmediate(this.pump)
+    }
+  }
+}

@@ -1,0 +1,206 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { connect, type Socket } from 'node:net'
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
+import { startDesk, type TestDesk } from '../helpers/desk'
+
+/** A connected raw socket (its request is written later, with the rest of the burst). */
+function connected(desk: TestDesk): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(desk.port, '127.0.0.1', () => resolve(socket))
+    socket.on('error', reject)
+  })
+}
+
+/** The status of the first answer on `socket`; then it stops reading (a client that never reads). */
+function statusOf(socket: Socket): Promise<number> {
+  return new Promise((resolve) => {
+    socket.once('data', (chunk) => {
+      socket.pause()
+      resolve(Number(/^HTTP\/1\.1 (\d+)/.exec(chunk.toString('latin1'))?.[1]))
+    })
+    socket.once('close', () => resolve(0))
+  })
+}
+
+/**
+ * The most a count grew within one turn of the event loop: sampled once per turn (setImmediate),
+ * so a jump between two samples is work the desk did without answering anything else between.
+ */
+function perTurn(sample: () => number) {
+  let last = sample()
+  let most = 0
+  let running = true
+  const tick = () => {
+    const now = sample()
+    most = Math.max(most, now - last)
+    last = now
+    if (running) setImmediate(tick)
+  }
+  setImmediate(tick)
+  return () => {
+    running = false
+    return most
+  }
+}
+
+const originalUrl = (req: IncomingMessage) =>
+  // Express's routers shorten req.url while they run; originalUrl is what came in.
+  (req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? ''
+
+describe('a burst of event-stream openings (issue 13, finding 1)', () => {
+  let desk: TestDesk
+  /** Bus subscribers that are not streams (the recap's own). */
+  let baseline: number
+
+  beforeAll(async () => {
+    // The desk's real caps and pacing (20 streams per account, 200 in all); only the request-rate
+    // limits are the test's.
+    desk = await startDesk()
+    baseline = desk.service.bus.size
+  })
+  afterAll(() => desk.stop())
+
+  /** `n` new display accounts (codes never used: the first stream of each pays scrypt). */
+  async function displays(n: number): Promise<string[]> {
+    const codes: string[] = []
+    for (let i = 0; i < n; i++) {
+      const r = await desk.call('POST', '/users', { name: `Papan ${i}`, role: 'display' })
+      codes.push(r.body.accessCode as string)
+    }
+    return codes
+  }
+
+  /**
+   * One stream request per token, all written at once (every request is in the desk's sockets
+   * before it reads any). Counts, turn by turn, the stream requests the desk answered.
+   */
+  async function burst(tokens: string[], lastEventId = 0) {
+    // Every connection accepted before any request is sent (Node accepts one per turn): then the
+    // requests are all read in one turn, as when boards that were connected all ask again.
+    let accepted = 0
+    const count = () => accepted++
+    desk.server.on('connection', count)
+    const streams = await Promise.all(tokens.map(() => connected(desk)))
+    await expect.poll(() => accepted, { timeout: 10_000 }).toBe(tokens.length)
+    desk.server.off('connection', count)
+    const answers: ServerResponse[] = []
+    /** Writes of 10 KB or more to a stream: replay pages. */
+    let pageWrites = 0
+    const watch = (req: IncomingMessage, res: ServerResponse) => {
+      if (!originalUrl(req).startsWith('/api/v1/events')) return
+      answers.push(res)
+      const write = res.write.bind(res) as (...args: unknown[]) => boolean
+      res.write = ((...args: unknown[]) => {
+        if ((args[0] as { length: number }).length >= 10_000) pageWrites++
+        return write(...args)
+      }) as typeof res.write
+    }
+    desk.server.on('request', watch)
+    onTestFinished(async () => {
+      desk.server.off('request', watch)
+      for (const s of streams) s.destroy()
+      await expect.poll(() => desk.service.bus.size, { timeout: 10_000 }).toBe(baseline)
+    })
+    const answeredPerTurn = perTurn(() => answers.filter((r) => r.headersSent).length)
+    const pagesPerTurn = perTurn(() => pageWrites)
+    onTestFinished(() => void pagesPerTurn())
+    const statuses = streams.map((s) => statusOf(s))
+    streams.forEach((s, i) =>
+      s.write(
+        `GET /api/v1/events?lastEventId=${lastEventId} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${tokens[i]}\r\n\r\n`,
+      ),
+    )
+    const counts: Record<number, number> = {}
+    for (const status of await Promise.all(statuses)) counts[status] = (counts[status] ?? 0) + 1
+    const open = desk.service.bus.size - baseline
+    return {
+      counts,
+      open,
+      answeredAtMost: answeredPerTurn(),
+      /** Waits until the replays have written everything that fits, then the most pages in a turn. */
+      async pagesAtMost(expected: number) {
+        await expect.poll(() => pageWrites, { timeout: 20_000 }).toBe(expected)
+        return pagesPerTurn()
+      },
+    }
+  }
+
+  it('answers 300 openings by 15 new accounts a few per turn, with the caps as before (200 open, 100 × 503)', async () => {
+    const codes = await displays(15)
+    const r = await burst(Array.from({ length: 300 }, (_, i) => codes[i % codes.length]!))
+    // The caps are what they were: 200 streams in all, the rest told to come back.
+    expect(r.counts).toEqual({ 200: 200, 503: 100 })
+    expect(r.open).toBe(200)
+    // Before, every request waiting for its account's first sign-in check went on in the same
+    // turn once the check was done: 80–180 answered while nothing else was (on this machine).
+    expect(r.answeredAtMost).toBeGreaterThan(0)
+    expect(r.answeredAtMost).toBeLessThanOrEqual(16)
+  })
+
+  it('the same with one new account: 20 open, 280 × 429, a few per turn', async () => {
+    const [code] = await displays(1)
+    const r = await burst(Array.from({ length: 300 }, () => code!))
+    expect(r.counts).toEqual({ 200: 20, 429: 280 })
+    expect(r.open).toBe(20)
+    // Before: 20 in one turn.
+    expect(r.answeredAtMost).toBeLessThanOrEqual(16)
+  })
+
+  it('writes at most 16 replay pages per turn over all streams', async () => {
+    // 1,000 events of ~250 bytes: 5 pages of 200 for each stream, 50 KB a page.
+    const from = desk.store.lastEventId()
+    await desk.service.write(() => {
+      for (let i = 0; i < 1_000; i++) {
+        // An import's counts padded to the size wanted (the stream sends what is stored).
+        const data = { imported: 0, updated: i, filler: 'x'.repeat(200) }
+        desk.store.appendEvent('tps.imported', data)
+      }
+    })
+    const codes = await displays(5)
+    // Signed in already: the openings are quick, the pages are the work.
+    for (const c of codes) expect((await desk.call('GET', '/me', undefined, c)).status).toBe(200)
+    const r = await burst(
+      Array.from({ length: 60 }, (_, i) => codes[i % codes.length]!),
+      from,
+    )
+    expect(r.counts).toEqual({ 200: 60 })
+    // 250 KB per stream fits in an unread loopback socket: every page is written without waiting
+    // for the client. Before, every stream wrote its next page in the same turn: 60 in one turn.
+    expect(await r.pagesAtMost(300)).toBeLessThanOrEqual(16)
+  })
+})
+
+describe('openings waiting for their turn are bounded', () => {
+  let desk: TestDesk
+  afterAll(() => desk?.stop())
+
+  it('answers 503 at once past the waiting bound, and opens the ones that waited', async () => {
+    desk = await startDesk({ sseLimits: { openingsWaiting: 2 } })
+    const code = (await desk.call('POST', '/users', { name: 'Papan', role: 'display' })).body
+      .accessCode as string
+    let accepted = 0
+    const count = () => accepted++
+    desk.server.on('connection', count)
+    const sockets = await Promise.all([0, 1, 2, 3, 4].map(() => connected(desk)))
+    await expect.poll(() => accepted, { timeout: 10_000 }).toBe(5)
+    desk.server.off('connection', count)
+    const answers = sockets.map(
+      (s) =>
+        new Promise<string>((resolve) => {
+          s.once('data', (chunk) => resolve(chunk.toString('latin1')))
+        }),
+    )
+    // All five read in one turn, before the queue lets any of them on: two wait, three are refused.
+    for (const s of sockets)
+      s.write(
+        `GET /api/v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${code}\r\n\r\n`,
+      )
+    const texts = await Promise.all(answers)
+    const status = (t: string) => Number(/^HTTP\/1\.1 (\d+)/.exec(t)?.[1])
+    expect(texts.map(status).sort()).toEqual([200, 200, 503, 503, 503])
+    const refused = texts.find((t) => status(t) === 503)!
+    expect(refused).toMatch(/^Retry-After: 30\r$/im)
+    expect(refused).toContain('"code":"too_many_streams"')
+    for (const s of sockets) s.destroy()
+  })
+})

@@ -1,4 +1,4 @@
-import { close, fdatasync, fstat, open, stat, type Stats } from 'node:fs'
+import { closeSync, fdatasync, open as openFile, stat, type Stats } from 'node:fs'
 
 /** Makes what was committed so far durable, off the desk's thread; calls back once it is. */
 export type DurableSync = (done: (error: Error | null) => void) => void
@@ -19,7 +19,8 @@ export interface Durability {
  */
 export class WalFileSync implements Durability {
   private fd: number | null = null
-  private ino = -1
+  /** Which file `fd` is: its path and inode (a file replaced under the same name is another one). */
+  private open: { path: string; ino: number } | null = null
   private closing = false
   private busy = false
 
@@ -33,12 +34,12 @@ export class WalFileSync implements Durability {
       done(error)
     }
     const walPath = `${this.dbPath}-wal`
-    stat(walPath, (statError, st: Stats | undefined) => {
-      const path = statError ? this.dbPath : walPath
-      const ino = statError || !st ? -2 : st.ino
-      this.withFd(path, ino, (openError, fd) => {
-        if (openError || fd === null) return finish(openError ?? new Error('no file to sync'))
-        fdatasync(fd, (syncError) => finish(syncError))
+    stat(walPath, (walError, walStat: Stats | undefined) => {
+      if (!walError && walStat) return this.syncFile(walPath, walStat.ino, finish)
+      // No WAL (not expected while the desk holds the database open): the database file itself.
+      stat(this.dbPath, (dbError, dbStat: Stats | undefined) => {
+        if (dbError || !dbStat) return finish(dbError ?? new Error('no file to sync'))
+        this.syncFile(this.dbPath, dbStat.ino, finish)
       })
     })
   }
@@ -49,28 +50,27 @@ export class WalFileSync implements Durability {
     if (!this.busy) this.closeFd()
   }
 
-  private withFd(
-    path: string,
-    ino: number,
-    then: (error: Error | null, fd: number | null) => void,
-  ): void {
-    if (this.fd !== null && ino === this.ino) return then(null, this.fd)
+  private syncFile(path: string, ino: number, finish: (error: Error | null) => void): void {
+    if (this.fd !== null && this.open?.path === path && this.open.ino === ino) {
+      fdatasync(this.fd, (error) => finish(error))
+      return
+    }
     this.closeFd()
     // r+: Windows flushes a file (FlushFileBuffers) only through a handle that may write it.
-    open(path, 'r+', (error, fd) => {
-      if (error) return then(error, null)
-      fstat(fd, (statError, st) => {
-        this.fd = fd
-        this.ino = ino === -2 || statError ? -2 : st.ino
-        then(null, fd)
-      })
+    openFile(path, 'r+', (error, fd) => {
+      if (error) return finish(error)
+      this.fd = fd
+      this.open = { path, ino }
+      fdatasync(fd, (syncError) => finish(syncError))
     })
   }
 
   private closeFd(): void {
     if (this.fd === null) return
-    close(this.fd, () => {})
+    // At once, not in the thread pool: on Windows SQLite deletes the WAL when the database closes
+    // right after, and a handle still open would leave the name taken until it is closed.
+    closeSync(this.fd)
     this.fd = null
-    this.ino = -1
+    this.open = null
   }
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
@@ -253,5 +253,25 @@ describe('group commit writer, durable off the thread', () => {
     reader.close()
     writer.close()
     db.close()
+  })
+
+  it('syncs the WAL file it finds each time: a replaced one is opened again, a missing one falls back to the database file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'desk-wal-'))
+    dirs.push(dir)
+    const path = join(dir, 'desk.sqlite')
+    writeFileSync(path, 'db')
+    writeFileSync(`${path}-wal`, 'first')
+    const wal = new WalFileSync(path)
+    const sync = () => new Promise<Error | null>((resolve) => wal.sync(resolve))
+    expect(await sync()).toBeNull()
+    rmSync(`${path}-wal`)
+    writeFileSync(`${path}-wal`, 'second') // a new file under the same name
+    expect(await sync()).toBeNull()
+    rmSync(`${path}-wal`)
+    expect(await sync()).toBeNull() // nothing to sync but the database itself
+    rmSync(path)
+    // Neither file: the caller is told, not answered as if the data were safe.
+    expect(await sync()).toBeInstanceOf(Error)
+    wal.close()
   })
 })

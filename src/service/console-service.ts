@@ -804,7 +804,7 @@ export class ConsoleService {
         afterSeq,
       })
       const changed = sheet !== null && check !== null
-      this.desk.ledger.resolveConflict({
+      this.core.ledger.resolveConflict({
         conflict: c,
         keep: input.keep,
         actor: p.id,
@@ -881,7 +881,7 @@ export class ConsoleService {
         afterSeq,
       })
       const target = { tps: tps.code, contest: contest.id, decisionId, at }
-      this.desk.ledger.reviewResult(
+      this.core.ledger.reviewResult(
         corrected
           ? {
               ...target,

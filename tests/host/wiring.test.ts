@@ -98,9 +98,10 @@ describe('features are built in one place', () => {
     // src/server's create functions hand the core to their service's constructor and read nothing
     // of it; the routers get services only. The ledger and the writer belong to the core and the
     // host (DeskService.writer stays public for the host's drain and close).
-    const reach = /\bcore\.store\b|\.smsStore\b|\.ledger\b|\.writer\b|\}\s*=\s*core\b/g
+    const reach = /\.(?:store|smsStore|ledger|writer)\b|\}\s*=\s*core\b/g
     expect('await ctx.service.writer.drain()'.match(reach)).toHaveLength(1)
     expect('const { store } = core'.match(reach)).toHaveLength(1)
+    expect('core.store.audit(); core.smsStore.x(); core.ledger.hold()'.match(reach)).toHaveLength(3)
     const found: string[] = []
     for (const { file, text } of sources('src/server')) {
       for (const m of text.matchAll(reach)) {

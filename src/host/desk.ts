@@ -49,6 +49,7 @@ import type { DeskCore } from '../service/core'
 import { generateAdminToken } from '../service/credentials'
 import { DeskService } from '../service/desk-service'
 import { DeskError } from '../service/errors'
+import { ResultLedger } from '../service/ledger'
 import type { ExportService } from '../service/export-service'
 import type { IntakeService } from '../service/intake-service'
 import type { PhoneSyncService } from '../service/phone-sync-service'
@@ -150,6 +151,8 @@ export interface Desk {
   service: DeskService
   /** The desk's statements: the host owns them (tests read what was stored); routers never see them. */
   store: DeskStore
+  /** The result ledger (tests drive it directly); like the store, the host's, never a router's. */
+  ledger: ResultLedger
   /** Every feature's service, as createDesk wired them. */
   features: DeskFeatures
   server: Server
@@ -320,11 +323,13 @@ export function openDesk(
     }
     const store = new DeskStore(db, options.now)
     const smsStore = new SmsStore(db)
+    const ledger = new ResultLedger(store)
     let service: DeskService
     try {
       service = new DeskService({
         store,
         smsStore,
+        ledger,
         regions,
         defaultElection: options.election ?? defaultElection(regions, options.electionFile),
         training: options.training ?? false,
@@ -338,7 +343,7 @@ export function openDesk(
     }
     return {
       dataDir,
-      core: { desk: service, store, smsStore },
+      core: { desk: service, store, smsStore, ledger },
       service,
       store,
       unlock,
@@ -682,6 +687,7 @@ export async function createDesk(options: DeskOptions): Promise<Desk> {
     adminTokenFile: admin.file,
     service,
     store,
+    ledger: core.ledger,
     features,
     server,
     async shellDisplayCode() {

@@ -29,6 +29,7 @@ import type {
   TpsInfoDto,
   VerificationDto,
 } from '../shared/console'
+import { REMOVED_SIMULATED_ROLE } from '../shared/console'
 import { ConsoleStore, type ChaseCallRecord, type DraftRecord } from '../store/console-store'
 import {
   canonicalJson,
@@ -163,7 +164,9 @@ export class ConsoleService {
     return (id) => {
       const u = users.get(id)
       if (u) return { id, name: u.name, role: u.role }
-      return SYSTEM_ACTORS[id] ?? { id, name: id, role: 'unknown' }
+      // Accounts are revoked, never deleted — except by the purge of simulated data (the one
+      // deleteUser, store/purge-store.ts): an id with no account is one it removed.
+      return SYSTEM_ACTORS[id] ?? { id, name: id, role: REMOVED_SIMULATED_ROLE }
     }
   }
 
@@ -804,7 +807,7 @@ export class ConsoleService {
         afterSeq,
       })
       const changed = sheet !== null && check !== null
-      this.desk.ledger.resolveConflict({
+      this.core.ledger.resolveConflict({
         conflict: c,
         keep: input.keep,
         actor: p.id,
@@ -881,7 +884,7 @@ export class ConsoleService {
         afterSeq,
       })
       const target = { tps: tps.code, contest: contest.id, decisionId, at }
-      this.desk.ledger.reviewResult(
+      this.core.ledger.reviewResult(
         corrected
           ? {
               ...target,

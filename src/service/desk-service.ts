@@ -36,7 +36,7 @@ import { codeIdOf, generateAccessCode, generateSmsCode, hashAccessCode } from '.
 import { DeskError, forbidden, notFound } from './errors'
 import { atLeast, type Principal } from './principal'
 import { randomUUID } from 'node:crypto'
-import { ResultLedger } from './ledger'
+import type { ResultLedger } from './ledger'
 
 /** A person as stored (the Authenticator and features read them through DeskService). */
 export type { UserRecord }
@@ -55,6 +55,8 @@ export interface DeskServiceOptions {
   store: DeskStore
   /** SMS codes (issue 15) are issued with access codes, in the same write. */
   smsStore: SmsStore
+  /** The result ledger over the same store (the core holds it too, for the console and purge). */
+  ledger: ResultLedger
   regions: RegionTree
   /** Written into an empty database on first start. */
   defaultElection: ElectionConfig
@@ -176,7 +178,7 @@ export class DeskService {
   /** SMS codes and messages (issue 15): codes are issued with access codes, in the same write. */
   private readonly smsStore: SmsStore
   /** The one owner of writes to `results` and `conflicts`, each announced by its event. */
-  readonly ledger: ResultLedger
+  private readonly ledger: ResultLedger
 
   constructor(options: DeskServiceOptions) {
     this.store = options.store
@@ -185,7 +187,7 @@ export class DeskService {
     this.dataDir = options.dataDir
     this.bundledBoundaries = options.bundledBoundaries
     this.smsStore = options.smsStore
-    this.ledger = new ResultLedger(this.store)
+    this.ledger = options.ledger
     this.writer = new GroupCommitWriter(this.store.db, {
       ...(options.writerMaxBatch ? { maxBatch: options.writerMaxBatch } : {}),
       beforeJob: () => {

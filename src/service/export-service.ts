@@ -94,12 +94,12 @@ export class ExportService {
     })
   }
 
-  /** Keys of the live builds held now, least recently used first (`recap|profile|threshold`, `kpu|threshold`). */
   /** A desk stopping: refuse builds not finished and end the worker (a no-op when nothing was exported). */
   shutdown(): Promise<void> {
     return this.builder.close()
   }
 
+  /** Keys of the live builds held now, least recently used first (`recap|profile|threshold`, `kpu|threshold`). */
   get cachedBuilds(): string[] {
     return [...this.cache.keys()]
   }

@@ -13,6 +13,9 @@
 //   reviewResult    → [result.updated for a correction] result.reviewed
 //   purgeSimulated  → simulation.purged
 //
+// Each operation refuses to run outside a transaction (`outsideWriter`): a write made outside the
+// writer would be committed on its own, and its event never published.
+//
 // The ledger decides nothing: the callers (the write path, the console's decisions, the purge)
 // check permissions, idempotency and sheets first; it keeps the write and its event together.
 
@@ -55,6 +58,17 @@ function figures(s: LedgerSheet) {
   }
 }
 
+/**
+ * A ledger operation called outside the writer's transaction (a programming error, never a user's):
+ * refused before anything is written.
+ */
+export class OutsideWriterError extends Error {
+  constructor(operation: string) {
+    super(`ResultLedger.${operation} must run inside desk.write() (no transaction is open)`)
+    this.name = 'OutsideWriterError'
+  }
+}
+
 export class ResultLedger {
   private readonly s: LedgerStore
 
@@ -62,13 +76,20 @@ export class ResultLedger {
     this.s = new LedgerStore(store.db)
   }
 
+  /** Only inside the single writer's transaction: its events are published after that commit. */
+  private insideWriter(operation: string): void {
+    if (!this.store.db.inTransaction) throw new OutsideWriterError(operation)
+  }
+
   /** The id the next held report gets (its answer names it before it is held); writer only. */
   nextConflictId(): number {
+    this.insideWriter('nextConflictId')
     return this.s.nextConflictId()
   }
 
   /** The first report of a TPS in a contest becomes its standing result; flagged when it warns. */
   accept(input: LedgerSheet & { receipt: string }): void {
+    this.insideWriter('accept')
     const warnings = input.check.warnings
     this.s.insertResult({
       tps: input.tps,
@@ -93,6 +114,7 @@ export class ResultLedger {
     standingSeq: number
     channel: string
   }): void {
+    this.insideWriter('hold')
     this.s.insertConflict(
       input.id,
       input.tps,
@@ -126,6 +148,7 @@ export class ResultLedger {
     /** The decision's time (its row in review_decisions carries the same). */
     at: string
   }): void {
+    this.insideWriter('resolveConflict')
     const { conflict: c, at } = input
     if (!this.s.resolveConflict(c.id, at, input.actor, input.keep, input.reason))
       throw new DeskError(409, 'already_resolved', `Konflik #${c.id} sudah diputuskan`)
@@ -146,6 +169,7 @@ export class ResultLedger {
       { action: 'confirm' } | { action: 'correct'; replacement: LedgerSheet }
     ),
   ): void {
+    this.insideWriter('reviewResult')
     const at = input.at
     if (input.action === 'correct') this.replace(input.replacement, input.decisionId, at)
     else this.s.setReview(input.tps, input.contest, 'confirmed', at)
@@ -164,6 +188,7 @@ export class ResultLedger {
    * all (with the counts of the rest of the purge): subscribers re-read rather than patch.
    */
   purgeSimulated(input: LedgerPurge): void {
+    this.insideWriter('purgeSimulated')
     const at = this.store.nowIso()
     for (const p of input.promotions) {
       const r = p.replacement

@@ -181,7 +181,7 @@ export class PurgeService {
         throw new DeskError(409, 'purge_empty', 'Tidak ada data simulasi di desk ini.')
       const at = this.core.store.nowIso()
       // The results and held reports go through the ledger, which announces the purge.
-      this.desk.ledger.purgeSimulated({
+      this.core.ledger.purgeSimulated({
         promotions: plan.promotions.flatMap((p) => this.promotion(p)),
         results: plan.results.filter(
           (r) => !plan.promotions.some((p) => p.tps === r.tps && p.contest === r.contest),

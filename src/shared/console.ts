@@ -124,8 +124,15 @@ export const draftCancelSchema = z.object({ reason: reason('pembatalan') })
 export interface ActorDto {
   id: string
   name: string
+  /** A user's role, `admin`/`system` for the desk itself, or REMOVED_SIMULATED_ROLE. */
   role: string
 }
+
+/**
+ * The role of an actor whose account the purge of simulated data removed (its submissions stay in
+ * the append-only log; `name` is then the old id). Screens show it as "akun simulasi (dihapus)".
+ */
+export const REMOVED_SIMULATED_ROLE = 'simulated_removed'
 
 export interface TpsInfoDto {
   code: string

@@ -91,6 +91,23 @@ describe('purge button on the console (Chromium, 1366×768)', () => {
     await page.screenshot({ path: join(SHOTS, 'purge-done.png') })
     const recap = await desk.call('GET', '/recap?contest=bupati&level=kabupaten')
     expect(recap.body.rows[0].tpsReported).toBe(1)
+
+    // The console home's latest reports keep the simulator's two reports (the log is append-only);
+    // their sender, whose account is gone, reads as what it was, not as an id with "?".
+    await page.goto(`${desk.url}/`)
+    const arrivals = page.locator('table.arrivals')
+    await arrivals.waitFor()
+    const removed = arrivals.locator('td.removed-actor')
+    await expect.poll(() => removed.count()).toBe(2)
+    for (const text of await removed.allInnerTexts()) {
+      expect(text).toContain('akun simulasi (dihapus)')
+      expect(text).not.toContain('?')
+    }
+    const table = await arrivals.innerText()
+    expect(table).toContain('Pelapor Asli')
+    expect(table).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-/)
+    await arrivals.scrollIntoViewIfNeeded()
+    await page.screenshot({ path: join(SHOTS, 'purge-home-arrivals.png') })
     await context.close()
   }, 120_000)
 })

@@ -1,6 +1,8 @@
 import Database from 'better-sqlite3'
+import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { REMOVED_SIMULATED_ROLE } from '../../src/shared/console'
 import { purgeLines } from '../../src/shared/purge'
 import { DESA_A, DESA_B, sid, startDesk, tpsCsv, type TestDesk } from '../helpers/desk'
 import { openSse } from '../helpers/sse'
@@ -9,6 +11,16 @@ const A1 = `${DESA_A}.001`
 const A2 = `${DESA_A}.002`
 const A3 = `${DESA_A}.003`
 const B1 = `${DESA_B}.001`
+
+const root = join(import.meta.dirname, '..', '..')
+const sources = (dir: string): string[] =>
+  readdirSync(join(root, dir), { withFileTypes: true }).flatMap((d) =>
+    d.isDirectory()
+      ? sources(`${dir}/${d.name}`)
+      : /\.tsx?$/.test(d.name)
+        ? [`${dir}/${d.name}`]
+        : [],
+  )
 
 const sheet = (
   tps: string,
@@ -192,6 +204,25 @@ describe('purge-simulated (API)', () => {
     expect(
       (await desk.call('POST', '/admin/purge-simulated', { confirm: after.confirm })).status,
     ).toBe(409)
+  })
+
+  it("names a removed simulated account as such in the console's latest reports, never as a bare id", async () => {
+    const recent = (await desk.call('GET', '/console/summary')).body.recent as {
+      tpsCode: string
+      actor: { id: string; name: string; role: string }
+    }[]
+    // The simulator's three reports stay in the log; their account is gone.
+    const simulated = recent.filter((a) => a.actor.role === REMOVED_SIMULATED_ROLE)
+    expect(simulated.map((a) => a.tpsCode).sort()).toEqual([A1, A2, B1])
+    const realOnes = recent.filter((a) => a.actor.role !== REMOVED_SIMULATED_ROLE)
+    expect(realOnes.length).toBeGreaterThanOrEqual(3)
+    for (const a of realOnes)
+      expect(a.actor).toMatchObject({ name: 'Pelapor Asli', role: 'reporter' })
+    // The label is true only while the purge is the one place accounts are deleted.
+    const deletes = sources('src').filter((f) =>
+      /DELETE\s+FROM\s+["`]?users\b/i.test(readFileSync(join(root, f), 'utf8')),
+    )
+    expect(deletes).toEqual(['src/store/purge-store.ts'])
   })
 })
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { checkResultSheet, type ResultSheet } from '../../src/domain/result-sheet'
-import type { LedgerSheet } from '../../src/service/ledger'
+import { OutsideWriterError, type LedgerSheet } from '../../src/service/ledger'
 import type { DeskEvent } from '../../src/shared/events'
 import { canonicalJson, sha256 } from '../../src/store/store'
 import { DESA_A, startDesk, tpsCsv, type TestDesk } from '../helpers/desk'
@@ -83,7 +83,7 @@ describe('result ledger', () => {
   it('accept: inserts the standing result and announces result.accepted with its figures', async () => {
     const { appended, published } = await job(() => {
       const seq = logged(TPS, sheet(100, 80))
-      desk.service.ledger.accept({ ...entry(TPS, sheet(100, 80), seq), receipt: 'R-1' })
+      desk.ledger.accept({ ...entry(TPS, sheet(100, 80), seq), receipt: 'R-1' })
     })
     expect(types(appended)).toEqual(['result.accepted'])
     expect(published.map((e) => e.id)).toEqual(appended.map((e) => e.id))
@@ -107,8 +107,8 @@ describe('result ledger', () => {
     let id = 0
     const { appended } = await job(() => {
       const seq = logged(TPS, sheet(90, 80))
-      id = desk.service.ledger.nextConflictId()
-      desk.service.ledger.hold({
+      id = desk.ledger.nextConflictId()
+      desk.ledger.hold({
         id,
         tps: TPS,
         contest: CONTEST,
@@ -128,8 +128,8 @@ describe('result ledger', () => {
     const standing = result()!
     const held = (s: ResultSheet) => {
       const seq = logged(TPS, s)
-      const id = desk.service.ledger.nextConflictId()
-      desk.service.ledger.hold({
+      const id = desk.ledger.nextConflictId()
+      desk.ledger.hold({
         id,
         tps: TPS,
         contest: CONTEST,
@@ -148,7 +148,7 @@ describe('result ledger', () => {
     })
     const at = desk.store.nowIso()
     const kept = await job(() =>
-      desk.service.ledger.resolveConflict({
+      desk.ledger.resolveConflict({
         conflict: { id: first.id, tps: TPS, contest: CONTEST },
         keep: 'standing',
         actor: 'admin',
@@ -164,7 +164,7 @@ describe('result ledger', () => {
     expect(result()!.submissionSeq).toBe(standing.submissionSeq)
 
     const replaced = await job(() =>
-      desk.service.ledger.resolveConflict({
+      desk.ledger.resolveConflict({
         conflict: { id: second.id, tps: TPS, contest: CONTEST },
         keep: 'new',
         actor: 'admin',
@@ -187,7 +187,7 @@ describe('result ledger', () => {
     const last = desk.store.lastEventId()
     await expect(
       job(() =>
-        desk.service.ledger.resolveConflict({
+        desk.ledger.resolveConflict({
           conflict: { id: second.id, tps: TPS, contest: CONTEST },
           keep: 'standing',
           actor: 'admin',
@@ -207,12 +207,12 @@ describe('result ledger', () => {
     await job(() => {
       const s = { ...sheet(200, 97), invalid: 40 }
       const seq = logged(TPS2, s)
-      desk.service.ledger.accept({ ...entry(TPS2, s, seq), receipt: 'R-2' })
+      desk.ledger.accept({ ...entry(TPS2, s, seq), receipt: 'R-2' })
     })
     expect(result(TPS2)!.review).toBe('flagged')
     const at = desk.store.nowIso()
     const confirmed = await job(() =>
-      desk.service.ledger.reviewResult({
+      desk.ledger.reviewResult({
         tps: TPS2,
         contest: CONTEST,
         decisionId: 4,
@@ -232,7 +232,7 @@ describe('result ledger', () => {
     const corrected = await job(() => {
       const s = sheet(150, 50)
       const seq = logged(TPS2, s)
-      desk.service.ledger.reviewResult({
+      desk.ledger.reviewResult({
         tps: TPS2,
         contest: CONTEST,
         decisionId: 5,
@@ -254,8 +254,8 @@ describe('result ledger', () => {
       // Two held reports against TPS2's result: one becomes the result, the later one stays held.
       for (const s of [sheet(140, 60), sheet(141, 60)]) {
         const seq = logged(TPS2, s)
-        const id = desk.service.ledger.nextConflictId()
-        desk.service.ledger.hold({
+        const id = desk.ledger.nextConflictId()
+        desk.ledger.hold({
           id,
           tps: TPS2,
           contest: CONTEST,
@@ -270,7 +270,7 @@ describe('result ledger', () => {
     })
     const announce = { at: desk.store.nowIso(), results: 2, accounts: 0, tpsStatus: 0 }
     const { appended } = await job(() =>
-      desk.service.ledger.purgeSimulated({
+      desk.ledger.purgeSimulated({
         results: [{ tps: TPS, contest: CONTEST }],
         conflicts: [heldId],
         promotions: [
@@ -292,5 +292,84 @@ describe('result ledger', () => {
     const rows = desk.service.recap(CONTEST, 'tps', DESA_A).rows
     expect(rows.find((r) => r.code === TPS)?.tpsReported).toBe(0)
     expect(rows.find((r) => r.code === TPS2)?.valid).toBe(200)
+  })
+
+  it('refuses every operation outside the writer: nothing written, no event appended', async () => {
+    const TPS3 = `${DESA_A}.003`
+    // A row in the log for it to point at, written the proper way.
+    const seq = await desk.service.write(() => logged(TPS3, sheet(100, 80)))
+    const lastEvent = desk.store.lastEventId()
+    const count = (table: string) =>
+      (desk.store.db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n
+    const before = { results: count('results'), conflicts: count('conflicts') }
+    const at = desk.store.nowIso()
+    const calls: [string, () => unknown][] = [
+      ['nextConflictId', () => desk.ledger.nextConflictId()],
+      ['accept', () => desk.ledger.accept({ ...entry(TPS3, sheet(100, 80), seq), receipt: 'R-3' })],
+      [
+        'hold',
+        () =>
+          desk.ledger.hold({
+            id: 999,
+            tps: TPS3,
+            contest: CONTEST,
+            kind: 'conflict',
+            seq,
+            standingSeq: seq,
+            channel: 'test',
+          }),
+      ],
+      [
+        'resolveConflict',
+        () =>
+          desk.ledger.resolveConflict({
+            conflict: { id: 999, tps: TPS3, contest: CONTEST },
+            keep: 'standing',
+            actor: 'admin',
+            reason: 'di luar writer',
+            decisionId: 9,
+            at,
+            replacement: null,
+          }),
+      ],
+      [
+        'reviewResult',
+        () =>
+          desk.ledger.reviewResult({
+            tps: TPS2,
+            contest: CONTEST,
+            decisionId: 9,
+            at,
+            action: 'confirm',
+          }),
+      ],
+      [
+        'purgeSimulated',
+        () =>
+          desk.ledger.purgeSimulated({
+            results: [{ tps: TPS2, contest: CONTEST }],
+            conflicts: [],
+            promotions: [],
+            announce: { at, results: 1, accounts: 0, tpsStatus: 0 },
+          }),
+      ],
+    ]
+    for (const [name, call] of calls) {
+      expect(desk.store.db.inTransaction, name).toBe(false)
+      expect(call, name).toThrow(OutsideWriterError)
+      expect(call, name).toThrow(`ResultLedger.${name} must run inside desk.write()`)
+    }
+    expect({ results: count('results'), conflicts: count('conflicts') }).toEqual(before)
+    expect(result(TPS3)).toBeUndefined()
+    expect(result(TPS2)).toMatchObject({ valid: 200 })
+    expect(desk.store.lastEventId()).toBe(lastEvent)
+    expect(desk.store.pendingEvents).toEqual([])
+
+    // The same call inside the writer goes through.
+    const { appended } = await job(() =>
+      desk.ledger.accept({ ...entry(TPS3, sheet(100, 80), seq), receipt: 'R-3' }),
+    )
+    expect(types(appended)).toEqual(['result.accepted'])
+    expect(result(TPS3)).toMatchObject({ valid: 180 })
   })
 })

@@ -4,6 +4,7 @@ import { CALL_OUTCOMES } from '../../../shared/console'
 import { formatCount } from '../../../shared/format'
 import { useT } from '../i18n'
 import {
+  actorLabel,
   contestShort,
   durationSince,
   ErrorLine,
@@ -255,7 +256,7 @@ function ChaseRow({
           {row.lastCall ? (
             <div className={`call call-${row.lastCall.outcome}`}>
               <strong>{m.callOutcome[row.lastCall.outcome]}</strong> · <Time at={row.lastCall.at} />{' '}
-              · {row.lastCall.actor.name}
+              · {actorLabel(row.lastCall.actor, m)}
               <CallAbout call={row.lastCall} desa={row.desa} />
               {row.calls > 1 && <span className="muted"> (×{row.calls})</span>}
               {row.lastCall.note && <div className="small">{row.lastCall.note}</div>}

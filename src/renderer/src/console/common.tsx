@@ -9,10 +9,10 @@ import {
 } from 'react'
 import type { ConfigDto } from '../../../shared/api'
 import type { DeskEventType, StreamEvent } from '../../../shared/events'
-import type { ActorDto, PhotoRefDto } from '../../../shared/console'
+import { REMOVED_SIMULATED_ROLE, type ActorDto, type PhotoRefDto } from '../../../shared/console'
 import { formatTimeWib } from '../../../shared/format'
 import { api, ApiFailure, getToken } from '../api'
-import { useM } from './messages'
+import { useM, type ConsoleMessages } from './messages'
 
 /** Everything the console's screens share: who is signed in, live events, navigation. */
 export interface ConsoleContextValue {
@@ -194,8 +194,17 @@ export function Loading() {
   return <p className="muted">{m.loading}</p>
 }
 
+/** True for an account the purge of simulated data removed (its reports stay in the log). */
+export const isRemovedSimulated = (actor: ActorDto) => actor.role === REMOVED_SIMULATED_ROLE
+
+/** Who did it, as a person reads it: the name, or what a removed simulated account was. */
+export function actorLabel(actor: ActorDto, m: ConsoleMessages): string {
+  return isRemovedSimulated(actor) ? m.removedSimulated : actor.name
+}
+
 export function ActorName({ actor }: { actor: ActorDto }) {
   const m = useM()
+  if (isRemovedSimulated(actor)) return <span className="actor muted">{m.removedSimulated}</span>
   return (
     <span className="actor">
       {actor.name} <span className="muted">({m.role[actor.role] ?? actor.role})</span>

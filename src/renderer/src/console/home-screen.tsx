@@ -10,6 +10,7 @@ import {
 } from '../../../shared/format'
 import { api, ApiFailure } from '../api'
 import {
+  actorLabel,
   contestShort,
   durationSince,
   ErrorLine,
@@ -21,6 +22,7 @@ import {
   useConsole,
   useLiveData,
   historyPath,
+  isRemovedSimulated,
 } from './common'
 import { useM } from './messages'
 import { ReentryPanel } from './reentry-panel'
@@ -164,10 +166,12 @@ export function HomeScreen() {
                       {a.tps && <div className="muted small">{a.tps.kecamatanName}</div>}
                     </td>
                     <td>{contestShort(config, a.contest)}</td>
-                    <td>
-                      {a.actor.name}
+                    <td className={isRemovedSimulated(a.actor) ? 'removed-actor' : undefined}>
+                      {actorLabel(a.actor, m)}
                       <div className="muted small">
-                        {m.role[a.actor.role] ?? a.actor.role} ·{' '}
+                        {!isRemovedSimulated(a.actor) && (
+                          <>{m.role[a.actor.role] ?? a.actor.role} · </>
+                        )}
                         {m.channels[a.channel] ?? a.channel}
                       </div>
                     </td>

@@ -1,7 +1,7 @@
 // Who sent a report and the kecamatan's mark on it, as the review screen shows them.
 
 import type { SubmissionViewDto, VerificationDto } from '../../../../shared/console'
-import { ActorName, Time } from '../common'
+import { actorLabel, ActorName, Time } from '../common'
 import { useM } from '../messages'
 
 /** A phone number to call back, as a link (tel:) the console's softphone or a laptop can use. */
@@ -50,7 +50,7 @@ export function Verification({ v }: { v: VerificationDto | null }) {
       {v ? (
         <>
           {v.status}
-          {v.actor && <> · {v.actor.name}</>}
+          {v.actor && <> · {actorLabel(v.actor, m)}</>}
           {v.at && (
             <>
               {' '}

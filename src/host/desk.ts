@@ -62,6 +62,7 @@ import { openDatabase } from '../store/db'
 import { rememberedSettings } from '../store/remembered'
 import { SmsStore } from '../store/sms-store'
 import { DeskStore } from '../store/store'
+import type { Durability } from '../store/wal-sync'
 import { bundledBoundaries } from './boundaries-source'
 import { defaultElection } from './election-source'
 import { DEFAULT_REGENCY, loadRegency } from './regions-source'
@@ -96,6 +97,8 @@ export interface DeskOptions {
   discovery?: false | { bonjour?: () => BonjourLike }
   /** Most jobs per commit; 1 turns group commit off (the baseline of bench/intake.ts). */
   writerMaxBatch?: number
+  /** How the writer makes commits durable (default: the WAL synced off the thread); tests hold it. */
+  durability?: Durability
   sseHeartbeatMs?: number
   /**
    * The address the field reaches the desk at (`--public-url`, e.g. the regency's reverse proxy):
@@ -306,6 +309,7 @@ export function openDesk(
     | 'now'
     | 'nativeBinding'
     | 'writerMaxBatch'
+    | 'durability'
   >,
 ) {
   const dataDir = resolve(options.dataDir)
@@ -336,6 +340,7 @@ export function openDesk(
         dataDir,
         bundledBoundaries: bundledBoundaries(regions.regency.code),
         ...(options.writerMaxBatch ? { writerMaxBatch: options.writerMaxBatch } : {}),
+        ...(options.durability ? { durability: options.durability } : {}),
       })
     } catch (e) {
       db.close()

@@ -73,6 +73,11 @@ interface Stream {
  * account and in all, a client too far behind starts from now and re-reads the summary, and a
  * stream whose unsent bytes pass `maxBuffered` is dropped (its client reconnects with its id).
  */
+/** The client is gone (its socket closed or destroyed): nothing sent to it will arrive. */
+function clientGone(req: Request, res: Response): boolean {
+  return res.destroyed || res.writableEnded || req.socket.destroyed || !req.socket.writable
+}
+
 export function createSseHub(
   service: DeskService,
   heartbeatMs: number = 15_000,
@@ -89,7 +94,10 @@ export function createSseHub(
   const pageAfter = (id: number): DeskEvent[] => {
     const cached = pages.get(id)
     if (cached) return cached
-    const page = service.eventsAfter(id, limits.pageSize)
+    // Never past the last published event: later ones are committed but their batch is still
+    // syncing, their senders not answered yet; they come from the bus once it is out.
+    const page = service.eventsAfter(id, limits.pageSize, service.publishedEventId())
+    // A full page is the same whatever was published later, so it can be shared.
     if (page.length === limits.pageSize) {
       if (pages.size >= PAGE_CACHE) pages.delete(pages.keys().next().value!)
       pages.set(id, page)
@@ -128,6 +136,10 @@ export function createSseHub(
   }
 
   function handle(req: Request, res: Response): void {
+    // The client left while this opening waited its turn or signed in: `close` has fired already,
+    // so the listeners below would never run and a stream nobody reads would stay counted (and
+    // hold a place of its account's cap) until the desk restarts.
+    if (clientGone(req, res)) return void res.destroy()
     const principal = res.locals.principal as Principal | undefined
     const role = principal?.role ?? 'public'
     const account = principal?.id ?? 'public'
@@ -150,13 +162,18 @@ export function createSseHub(
     const header =
       req.get('Last-Event-ID') ??
       (typeof req.query.lastEventId === 'string' ? req.query.lastEventId : undefined)
-    const head = service.lastEventId()
+    // From the last PUBLISHED event, not the last committed one: a batch committed but still
+    // syncing is published a moment later, and a stream that started after it would skip it
+    // for good (events at or below where it starts are never sent).
+    const head = service.publishedEventId()
     let lastSent = header && /^\d+$/.test(header) ? Number(header) : head
     // An id past the desk's last event: this client followed another desk (a restart on a new or
     // restored data folder). Skipping "up to" it would freeze the client silently; instead it
     // starts from now and is told, in `ready`, to read its state again. The same for a client so
     // far behind that sending everything it missed would cost more than re-reading the summary.
-    const reset = lastSent > head || head - lastSent > limits.maxReplay
+    // (An id between the published and the committed one is this desk's: a summary read while a
+    // batch syncs already shows that batch. Nothing is replayed for it; later events come live.)
+    const reset = lastSent > service.lastEventId() || head - lastSent > limits.maxReplay
     if (reset) lastSent = head
 
     const stream: Stream = { res, role, account }
@@ -197,6 +214,11 @@ export function createSseHub(
     /** Writes; false when the socket's buffer is full (the caller waits or drops). */
     const write = (text: string | Buffer): boolean => {
       if (closed) return false
+      // Writing to a destroyed socket raises nothing: without this a heartbeat would go on forever.
+      if (clientGone(req, res)) {
+        cleanup()
+        return false
+      }
       if (res.writableLength > limits.maxBuffered) {
         drop()
         return false

@@ -29,7 +29,7 @@ import {
   type SubmissionRecord,
   type UserRecord,
 } from '../store/store'
-import { WalFileSync } from '../store/wal-sync'
+import { WalFileSync, type Durability } from '../store/wal-sync'
 import { GroupCommitWriter } from '../store/writer'
 import type { SmsStore } from '../store/sms-store'
 import { codeIdOf, generateAccessCode, generateSmsCode, hashAccessCode } from './credentials'
@@ -64,6 +64,11 @@ export interface DeskServiceOptions {
   /** The data dir (photos, snapshots live under it); absent for an in-memory test service. */
   dataDir?: string
   writerMaxBatch?: number
+  /**
+   * How the writer makes its commits durable; a file database syncs its WAL off the thread
+   * (`WalFileSync`) unless this is given. Tests pass one they can hold.
+   */
+  durability?: Durability
   /** The regency's shipped boundary file (TopoJSON/GeoJSON text), shown until an admin changes the map. */
   bundledBoundaries?: () => string | null
 }
@@ -162,6 +167,12 @@ export class DeskService {
   readonly bundledBoundaries: (() => string | null) | undefined
   /** Bumped after every committed batch; read caches are keyed by it. */
   version = 0
+  /**
+   * The last event id whose batch is out on the bus (after its sync). Events above it are committed
+   * but their senders are not answered yet: the event stream neither starts after them nor replays
+   * them, it gets them from the bus.
+   */
+  private published: number
   /** Per contest: the rollup input, kept current from committed events, and its levels once computed. */
   private recapCache = new Map<
     string,
@@ -188,6 +199,8 @@ export class DeskService {
     this.bundledBoundaries = options.bundledBoundaries
     this.smsStore = options.smsStore
     this.ledger = options.ledger
+    // Whatever is in the database at start is on disk (SQLite recovered it from the WAL).
+    this.published = this.store.lastEventId()
     this.writer = new GroupCommitWriter(this.store.db, {
       ...(options.writerMaxBatch ? { maxBatch: options.writerMaxBatch } : {}),
       beforeJob: () => {
@@ -211,11 +224,20 @@ export class DeskService {
         this.noteArrivals(this.batchEvents)
         const events = this.batchEvents
         this.batchEvents = []
+        // Right after this batch's commit, before any later one: everything up to here is its.
+        const upTo = this.store.lastEventId()
         // Screens hear of the batch when it is on disk, together with its senders' answers.
-        return () => this.bus.publish(events)
+        return () => {
+          this.published = Math.max(this.published, upTo)
+          this.bus.publish(events)
+        }
       },
       // A file database syncs each commit off this thread (a memory one has nothing to sync).
-      ...(this.store.db.memory ? {} : { durability: new WalFileSync(this.store.db.name) }),
+      ...(options.durability
+        ? { durability: options.durability }
+        : this.store.db.memory
+          ? {}
+          : { durability: new WalFileSync(this.store.db.name) }),
     })
     this.initialise(options.defaultElection)
   }
@@ -313,13 +335,22 @@ export class DeskService {
     return this.store.nowIso()
   }
 
+  /** The last committed event (summaries read committed state, so they carry this id). */
   lastEventId(): number {
     return this.store.lastEventId()
   }
 
-  /** Committed events after `id`, oldest first (the event stream's replay). */
-  eventsAfter(id: number, limit?: number): DeskEvent[] {
-    return this.store.eventsAfter(id, limit)
+  /**
+   * The last event published on the bus: its batch is durable and its senders answered. Up to
+   * here an event stream replays from the table; later events reach it from the bus.
+   */
+  publishedEventId(): number {
+    return this.published
+  }
+
+  /** Committed events after `id` (and at most `upTo`), oldest first (the event stream's replay). */
+  eventsAfter(id: number, limit?: number, upTo?: number): DeskEvent[] {
+    return this.store.eventsAfter(id, limit, upTo)
   }
 
   listUsers(): UserRecord[] {

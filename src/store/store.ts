@@ -273,7 +273,7 @@ export class DeskStore {
       ),
       countFlagged: p("SELECT count(*) AS n FROM results WHERE review = 'flagged'"),
       insertEvent: p('INSERT INTO events (at, type, data) VALUES (?, ?, ?)'),
-      eventsAfter: p('SELECT * FROM events WHERE id > ? ORDER BY id LIMIT ?'),
+      eventsAfter: p('SELECT * FROM events WHERE id > ? AND id <= ? ORDER BY id LIMIT ?'),
       lastEventId: p('SELECT coalesce(max(id), 0) AS id FROM events'),
       insertAudit: p(
         'INSERT INTO audit (at, actor, action, target, detail) VALUES (?, ?, ?, ?, ?)',
@@ -482,9 +482,9 @@ export class DeskStore {
     return event
   }
 
-  /** Stored events after `id`: only ever written by appendEvent, so of the catalogue. */
-  eventsAfter(id: number, limit = 1000): DeskEvent[] {
-    return (this.s.eventsAfter.all(id, limit) as Row[]).map(
+  /** Stored events after `id` up to `upTo`: only ever written by appendEvent, so of the catalogue. */
+  eventsAfter(id: number, limit = 1000, upTo = Number.MAX_SAFE_INTEGER): DeskEvent[] {
+    return (this.s.eventsAfter.all(id, upTo, limit) as Row[]).map(
       (r) =>
         ({
           id: r.id as number,

@@ -5,6 +5,9 @@ interface Waiting {
   req: Request
   res: Response
   next: NextFunction
+  /** Its client left while it waited (or its turn came): no longer counted as waiting. */
+  left: boolean
+  onClose: () => void
 }
 
 /**
@@ -21,6 +24,11 @@ interface Waiting {
  * A place is freed when the stream is open (`opened`), or when the answer is sent (a refusal) or
  * the client is gone. Openings waiting for one sign-in check (scrypt, off the thread) hold their
  * places, so a new code's burst cannot pile up behind the check and be let loose all at once.
+ * An opening whose client leaves while it waits stops counting toward `maxWaiting` at once: clients
+ * that connect and hang up cannot fill the queue and turn real boards away with 503.
+ *
+ * Only GET opens a stream. HEAD is answered 405 here: express would run the GET route for it, past
+ * this queue, and open a stream that nobody can read.
  */
 export class OpeningQueue {
   private readonly waiting: (Waiting | undefined)[] = []
@@ -34,13 +42,26 @@ export class OpeningQueue {
     private readonly maxWaiting: number,
   ) {}
 
+  /** Openings waiting for their turn whose clients are still there. */
+  private live = 0
+
   /** Openings waiting for their turn. */
   get size(): number {
-    return this.waiting.length - this.head
+    return this.live
   }
 
   /** Express middleware in front of the stream route: the request goes on when its turn comes. */
   readonly admit = (req: Request, res: Response, next: NextFunction): void => {
+    if (req.method === 'HEAD') {
+      res.set('Allow', 'GET')
+      return next(
+        new DeskError(
+          405,
+          'method_not_allowed',
+          'Aliran peristiwa hanya dibuka dengan GET (EventSource).',
+        ),
+      )
+    }
     if (req.method !== 'GET') return next()
     if (this.size >= this.maxWaiting) {
       // As the cap in all: the queue is past what the caps could ever let in soon.
@@ -53,7 +74,10 @@ export class OpeningQueue {
         ),
       )
     }
-    this.waiting.push({ req, res, next })
+    const w: Waiting = { req, res, next, left: false, onClose: () => this.leave(w, true) }
+    res.once('close', w.onClose)
+    this.waiting.push(w)
+    this.live++
     this.schedule()
   }
 
@@ -64,9 +88,34 @@ export class OpeningQueue {
 
   /** The desk is closing: openings still waiting are cut off. */
   closeAll(): void {
-    for (let i = this.head; i < this.waiting.length; i++) this.waiting[i]?.res.destroy()
+    const cut = this.waiting.slice(this.head)
     this.waiting.length = 0
     this.head = 0
+    this.live = 0
+    for (const w of cut) {
+      if (!w || w.left) continue
+      w.left = true
+      w.res.off('close', w.onClose)
+      w.res.destroy()
+    }
+  }
+
+  /**
+   * The opening no longer waits: its turn came, or (`gone`) its client left. A client that left is
+   * not counted, and its entry is swept out once such entries outnumber the live ones, so clients
+   * that connect and hang up while every place is held cannot grow the queue without bound.
+   */
+  private leave(w: Waiting, gone: boolean): void {
+    if (w.left) return
+    w.left = true
+    this.live--
+    w.res.off('close', w.onClose)
+    if (gone && this.waiting.length - this.head > 2 * this.live + 64) {
+      const kept = this.waiting.slice(this.head).filter((x) => x && !x.left)
+      this.waiting.length = 0
+      this.waiting.push(...kept)
+      this.head = 0
+    }
   }
 
   private schedule(): void {
@@ -82,8 +131,10 @@ export class OpeningQueue {
     while (started < this.atOnce && this.working < this.atOnce && this.head < this.waiting.length) {
       const w = this.waiting[this.head]!
       this.waiting[this.head++] = undefined
+      if (w.left) continue
+      this.leave(w, false)
       // Its client gave up while it waited: nothing to open.
-      if (w.req.destroyed || w.res.writableEnded) continue
+      if (w.req.destroyed || w.res.writableEnded || w.req.socket.destroyed) continue
       started++
       this.start(w)
     }

@@ -61,11 +61,19 @@ interface Stream {
   account: string
 }
 
+/** The client is gone (its socket closed or destroyed): nothing sent to it will arrive. */
+function clientGone(req: Request, res: Response): boolean {
+  return res.destroyed || res.writableEnded || req.socket.destroyed || !req.socket.writable
+}
+
 /**
  * Server-Sent Events. Every event carries its durable id; a client reconnecting with
  * Last-Event-ID (header, or `lastEventId` in the query for a first connect) first gets what it
  * missed from the store, then live events. Subscribing before replaying, and skipping ids already
- * sent, closes the gap between the two.
+ * sent, closes the gap between the two. A stream starts from, and replays up to, the last event
+ * the desk has published (`publishedEventId`: its batch synced, its senders answered), never the
+ * last committed one: an event is not shown before its sender is told it was kept, and a stream
+ * opened while a batch syncs still gets it from the bus.
  *
  * Threat: one signed-in account opening hundreds of streams that never read once froze the desk
  * (the whole events table written synchronously into each socket: 9–18 s stalls, 1.5–2.8 GB).
@@ -73,11 +81,6 @@ interface Stream {
  * account and in all, a client too far behind starts from now and re-reads the summary, and a
  * stream whose unsent bytes pass `maxBuffered` is dropped (its client reconnects with its id).
  */
-/** The client is gone (its socket closed or destroyed): nothing sent to it will arrive. */
-function clientGone(req: Request, res: Response): boolean {
-  return res.destroyed || res.writableEnded || req.socket.destroyed || !req.socket.writable
-}
-
 export function createSseHub(
   service: DeskService,
   heartbeatMs: number = 15_000,

@@ -67,6 +67,7 @@ import { defaultElection } from './election-source'
 import { DEFAULT_REGENCY, loadRegency } from './regions-source'
 import { reachableUrls } from './reach'
 import { loadTls } from './tls'
+import type { Durability } from '../store/wal-sync'
 import pkg from '../../package.json'
 
 export const DEFAULT_PORT = 4046
@@ -96,6 +97,8 @@ export interface DeskOptions {
   discovery?: false | { bonjour?: () => BonjourLike }
   /** Most jobs per commit; 1 turns group commit off (the baseline of bench/intake.ts). */
   writerMaxBatch?: number
+  /** How commits are made durable (tests pass a disk they control); see DeskServiceOptions. */
+  durability?: Durability | null
   sseHeartbeatMs?: number
   /**
    * The address the field reaches the desk at (`--public-url`, e.g. the regency's reverse proxy):
@@ -306,6 +309,7 @@ export function openDesk(
     | 'now'
     | 'nativeBinding'
     | 'writerMaxBatch'
+    | 'durability'
   >,
 ) {
   const dataDir = resolve(options.dataDir)
@@ -336,6 +340,7 @@ export function openDesk(
         dataDir,
         bundledBoundaries: bundledBoundaries(regions.regency.code),
         ...(options.writerMaxBatch ? { writerMaxBatch: options.writerMaxBatch } : {}),
+        ...(options.durability !== undefined ? { durability: options.durability } : {}),
       })
     } catch (e) {
       db.close()
@@ -532,6 +537,20 @@ export async function createDesk(options: DeskOptions): Promise<Desk> {
   // Requests go to a rotated file in the data folder; the terminal gets warnings and errors only.
   const ownLog = options.logger ? null : deskLog(dataDir)
   const logger: Logger = options.logger ?? ownLog!
+  service.onDiskError = (error, recovered) => {
+    if (recovered)
+      logger.warn('disk.sync_failed', {
+        error: error.message,
+        pesan:
+          'Sinkronisasi basis data ke disk gagal; data sudah diamankan lewat checkpoint. Periksa disk.',
+      })
+    else
+      logger.error('disk.sync_failed', {
+        error: error.message,
+        pesan:
+          'Sinkronisasi basis data ke disk gagal: desk tidak menerima tulisan baru. Periksa disk, lalu nyalakan ulang desk.',
+      })
+  }
   // Where the desk listens and what bonjour says: known once it listens, shown by two features.
   let listening: { host: string; port: number; scheme: 'http' | 'https' } | null = null
   let discovery: Discovery | null = null

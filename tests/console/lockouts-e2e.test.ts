@@ -22,6 +22,7 @@ describe('locked sign-ins on the people screen, in Chromium at 1366×768', () =>
   let page: Page
   let siti: { id: string; accessCode: string }
   let budi: { id: string; accessCode: string }
+  let operator: string
 
   const login = (code: string, ip: string) =>
     desk.call('POST', '/auth/login', { accessCode: code }, null, from(ip))
@@ -40,6 +41,8 @@ describe('locked sign-ins on the people screen, in Chromium at 1366×768', () =>
       }
     siti = await mk('Siti Aminah')
     budi = await mk('Budi Santoso')
+    operator = (await desk.call('POST', '/users', { name: 'Operator', role: 'operator' })).body
+      .accessCode as string
     browser = await launchBrowser()
     const context = await browser.newContext({
       viewport: VIEWPORT,
@@ -95,6 +98,16 @@ describe('locked sign-ins on the people screen, in Chromium at 1366×768', () =>
     expect(await card.locator('h2 .badge').innerText()).toBe('3')
     await page.screenshot({ path: join(SHOTS, 'lockouts-people.png') })
 
+    // The console home tells the admin too, and leads to the card.
+    await page.locator('.console-nav').getByText('Beranda').click()
+    const line = page.locator('.lockouts-line')
+    await line.waitFor()
+    expect(await line.innerText()).toContain('3 alamat/kode terkunci')
+    await page.screenshot({ path: join(SHOTS, 'lockouts-home.png') })
+    await line.getByRole('link').click()
+    await card.locator('tbody tr').first().waitFor()
+    expect(new URL(page.url()).pathname).toBe('/orang')
+
     // "Buka blokir" asks first; "Batal" leaves the lock.
     await natRow.getByRole('button', { name: 'Buka blokir' }).click()
     const ask = card.getByRole('alertdialog')
@@ -124,6 +137,18 @@ describe('locked sign-ins on the people screen, in Chromium at 1366×768', () =>
     await budiRow.waitFor({ state: 'detached' })
     expect((await login(budi.accessCode, '198.51.100.50')).status).toBe(200)
     await page.screenshot({ path: join(SHOTS, 'lockouts-after.png') })
+    // An operator's home has no such line while the /64 is still locked (the list is the admin's).
+    const opContext = await browser.newContext({ viewport: VIEWPORT, locale: 'id-ID' })
+    await opContext.addInitScript((token) => sessionStorage.setItem('desk.token', token), operator)
+    const opPage = await opContext.newPage()
+    await opPage.goto(`${desk.url}/`)
+    await opPage.locator('.backup-line').waitFor({ timeout: 15_000 })
+    expect(await opPage.locator('.lockouts-line').count()).toBe(0)
+    await opContext.close()
+    await page.locator('.console-nav').getByText('Beranda').click()
+    await expect.poll(() => page.locator('.lockouts-line').innerText()).toContain('1 alamat/kode')
+    await page.locator('.console-nav').getByText('Orang').click()
+    await card.waitFor()
 
     // English through the console's language switch.
     await page.getByRole('button', { name: 'English' }).click()

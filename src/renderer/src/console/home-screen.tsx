@@ -23,6 +23,7 @@ import {
   historyPath,
 } from './common'
 import { useM } from './messages'
+import { LockoutsLine } from './lockouts-card'
 import { ReentryPanel } from './reentry-panel'
 
 const pct = (n: number) =>
@@ -61,6 +62,7 @@ export function HomeScreen() {
   return (
     <section className="home-grid">
       <BackupLine />
+      <LockoutsLine />
       <ReentryPanel />
       <div className="home-top">
         {p.contests.map((c) => (

@@ -1,7 +1,7 @@
 import { Fragment, useEffect, useState } from 'react'
 import { formatCount, formatDateTimeWib, formatTimeWib } from '../../../shared/format'
 import type { LockoutDto, LockoutListDto, UnlockAnswer } from '../../../shared/lockouts'
-import { ErrorLine, post, useLiveData } from './common'
+import { ErrorLine, Link, post, roleAtLeast, useConsole, useLiveData } from './common'
 import { useM, type ConsoleMessages } from './messages'
 
 /** Shown in the list and the confirmation: the address or prefix, or the person (never a code). */
@@ -11,21 +11,15 @@ function lockLabel(l: LockoutDto, m: ConsoleMessages): string {
 }
 
 /**
- * "Masuk terkunci" (admin): what wrong codes have locked now — an address (many phones behind a
- * carrier's NAT share it), an IPv6 /64, or a person's code — and a "Buka blokir" for each, asked
- * again before it is lifted. Reloads when a lock appears or is lifted, and when the next one runs
- * out by itself.
+ * The admin's lockout list, read again when a lock appears or is lifted (events) and when the
+ * first one runs out by itself (no event says so).
  */
-export function LockoutsCard() {
-  const m = useM()
-  const locks = useLiveData<LockoutListDto>('/admin/lockouts', ['auth.locked', 'auth.unlocked'])
-  const [asking, setAsking] = useState<string | null>(null)
-  const [busy, setBusy] = useState(false)
-  const [done, setDone] = useState<string | null>(null)
-  const [error, setError] = useState<Error | null>(null)
-  const { data, reload } = locks
-
-  // A lock runs out with no event: read the list again when the first one ends.
+function useLockouts(enabled: boolean) {
+  const live = useLiveData<LockoutListDto>(enabled ? '/admin/lockouts' : null, [
+    'auth.locked',
+    'auth.unlocked',
+  ])
+  const { data, reload } = live
   useEffect(() => {
     if (!data || data.lockouts.length === 0) return
     const first = Math.min(...data.lockouts.map((l) => Date.parse(l.lockedUntil)))
@@ -33,6 +27,22 @@ export function LockoutsCard() {
     const t = setTimeout(reload, Math.min(wait, 11 * 60_000))
     return () => clearTimeout(t)
   }, [data, reload])
+  return live
+}
+
+/**
+ * "Masuk terkunci" (admin): what wrong codes have locked now — an address (many phones behind a
+ * carrier's NAT share it), an IPv6 /64, or a person's code — and a "Buka blokir" for each, asked
+ * again before it is lifted.
+ */
+export function LockoutsCard() {
+  const m = useM()
+  const locks = useLockouts(true)
+  const [asking, setAsking] = useState<string | null>(null)
+  const [busy, setBusy] = useState(false)
+  const [done, setDone] = useState<string | null>(null)
+  const [error, setError] = useState<Error | null>(null)
+  const { data, reload } = locks
 
   const unlock = (l: LockoutDto) => {
     setBusy(true)
@@ -152,5 +162,22 @@ export function LockoutsCard() {
         </div>
       )}
     </div>
+  )
+}
+
+/**
+ * The console home's line for the admin: how many sign-ins are locked now, linking to the card
+ * above (nothing when none is, and nothing for other roles: the list is the admin's).
+ */
+export function LockoutsLine() {
+  const m = useM()
+  const { me } = useConsole()
+  const admin = roleAtLeast(me.role, 'admin')
+  const { data } = useLockouts(admin)
+  if (!data || data.lockouts.length === 0) return null
+  return (
+    <p className="lockouts-line" role="status">
+      <Link to="/orang">{m.lockoutsBanner(data.lockouts.length)}</Link>
+    </p>
   )
 }

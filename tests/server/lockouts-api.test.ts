@@ -79,8 +79,8 @@ describe('admin unlock of a sign-in lockout', () => {
     const since = Date.parse(lock.lockedAt)
     expect(Math.abs(since - Date.now())).toBeLessThan(60_000)
     expect(Date.parse(lock.lockedUntil) - since).toBe(10 * 60_000)
-    await new Promise((ok) => setImmediate(ok))
-    expect(events).toContain('auth.locked')
+    // Announced once the audit row is durable (after the writer's sync).
+    await expect.poll(() => events).toContain('auth.locked')
 
     const unlocked = await desk.call('POST', '/admin/lockouts/unlock', {
       kind: 'address',

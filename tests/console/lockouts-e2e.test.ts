@@ -154,5 +154,6 @@ describe('locked sign-ins on the people screen, in Chromium at 1366×768', () =>
     await page.getByRole('button', { name: 'English' }).click()
     await expect.poll(() => card.locator('h2').innerText()).toContain('Locked sign-ins')
     expect(await card.innerText()).toContain('every IPv6 address in this prefix')
+    await page.screenshot({ path: join(SHOTS, 'lockouts-en.png') })
   }, 120_000)
 })

@@ -151,6 +151,22 @@ describe('admin unlock of a sign-in lockout', () => {
     expect((await login(desk, budi.accessCode, '198.51.100.50')).status).toBe(200)
   })
 
+  it('does not list a lock on a code handle nobody holds (it shuts no one out)', async () => {
+    const desk = await deskWithLockout()
+    const siti = await person(desk, 'Siti')
+    const handle = siti.accessCode.startsWith('ZZZZ') ? 'YYYY' : 'ZZZZ'
+    for (let i = 0; i < 5; i++)
+      expect(
+        (await login(desk, `${handle}-${String(i + 2).repeat(4)}-2345`, `198.51.100.${i + 1}`))
+          .status,
+      ).toBe(401)
+    expect((await login(desk, `${handle}-7777-2345`, '198.51.100.9')).body.error.code).toBe(
+      'locked',
+    )
+    expect((await desk.call<LockoutListDto>('GET', '/admin/lockouts')).body.lockouts).toEqual([])
+    expect((await login(desk, siti.accessCode, '198.51.100.9')).status).toBe(200)
+  })
+
   it('answers 404 for what is not locked and 400 naming the field for a bad body', async () => {
     const desk = await deskWithLockout()
     const siti = await person(desk, 'Siti')

@@ -596,11 +596,10 @@ export async function createDesk(options: DeskOptions): Promise<Desk> {
       staffNetworks,
       ...(options.failureBudget ? { failureBudget: options.failureBudget } : {}),
       // A lock is rare (five failures) and worth keeping: who was locked, from which address.
+      // Audited, and the admin's lockout list hears of it (event `auth.locked`).
       onLock: (lock) => {
         logger.warn('auth.lockout', lock)
-        void service
-          .write(() => store.audit('system', 'auth.lockout', lock.target, lock))
-          .catch(() => {})
+        void features.intake.lockouts.recordLock(lock).catch(() => {})
       },
       reporterGate,
     },

@@ -1,7 +1,8 @@
-// bench/intake: POST /results through the real HTTP path into the durable store (WAL,
-// synchronous=FULL), against a bare express JSON endpoint measured in the same run, and against
-// the desk with group commit turned off (one commit, one fsync, per report). 64 concurrent
-// keep-alive clients. Targets: ≥ 0.6× the bare endpoint's requests/s, p99 ≤ 30 ms.
+// bench/intake: POST /results through the real HTTP path into the durable store (WAL; a report is
+// answered once the fsync of its commit is done), against a bare express JSON endpoint measured in
+// the same run, and against the desk with group commit turned off (one commit, one fsync inside
+// COMMIT, per report). 64 concurrent keep-alive clients. Targets: ≥ 0.6× the bare endpoint's
+// requests/s, p99 ≤ 30 ms. Also prints the server's CPU per request (from /proc).
 // Targets 127.0.0.1 only; stops by itself.
 //
 //   npx tsx bench/intake.ts [--seconds 5] [--clients 64] [--client raw|fetch|wrk]

@@ -62,12 +62,12 @@ import { openDatabase } from '../store/db'
 import { rememberedSettings } from '../store/remembered'
 import { SmsStore } from '../store/sms-store'
 import { DeskStore } from '../store/store'
-import type { Durability } from '../store/wal-sync'
 import { bundledBoundaries } from './boundaries-source'
 import { defaultElection } from './election-source'
 import { DEFAULT_REGENCY, loadRegency } from './regions-source'
 import { reachableUrls } from './reach'
 import { loadTls } from './tls'
+import type { Durability } from '../store/wal-sync'
 import pkg from '../../package.json'
 
 export const DEFAULT_PORT = 4046
@@ -97,8 +97,8 @@ export interface DeskOptions {
   discovery?: false | { bonjour?: () => BonjourLike }
   /** Most jobs per commit; 1 turns group commit off (the baseline of bench/intake.ts). */
   writerMaxBatch?: number
-  /** How the writer makes commits durable (default: the WAL synced off the thread); tests hold it. */
-  durability?: Durability
+  /** How commits are made durable (tests pass a disk they control); see DeskServiceOptions. */
+  durability?: Durability | null
   sseHeartbeatMs?: number
   /**
    * The address the field reaches the desk at (`--public-url`, e.g. the regency's reverse proxy):
@@ -340,7 +340,7 @@ export function openDesk(
         dataDir,
         bundledBoundaries: bundledBoundaries(regions.regency.code),
         ...(options.writerMaxBatch ? { writerMaxBatch: options.writerMaxBatch } : {}),
-        ...(options.durability ? { durability: options.durability } : {}),
+        ...(options.durability !== undefined ? { durability: options.durability } : {}),
       })
     } catch (e) {
       db.close()
@@ -537,6 +537,20 @@ export async function createDesk(options: DeskOptions): Promise<Desk> {
   // Requests go to a rotated file in the data folder; the terminal gets warnings and errors only.
   const ownLog = options.logger ? null : deskLog(dataDir)
   const logger: Logger = options.logger ?? ownLog!
+  service.onDiskError = (error, recovered) => {
+    if (recovered)
+      logger.warn('disk.sync_failed', {
+        error: error.message,
+        pesan:
+          'Sinkronisasi basis data ke disk gagal; data sudah diamankan lewat checkpoint. Periksa disk.',
+      })
+    else
+      logger.error('disk.sync_failed', {
+        error: error.message,
+        pesan:
+          'Sinkronisasi basis data ke disk gagal: desk tidak menerima tulisan baru. Periksa disk, lalu nyalakan ulang desk.',
+      })
+  }
   // Where the desk listens and what bonjour says: known once it listens, shown by two features.
   let listening: { host: string; port: number; scheme: 'http' | 'https' } | null = null
   let discovery: Discovery | null = null
@@ -582,11 +596,10 @@ export async function createDesk(options: DeskOptions): Promise<Desk> {
       staffNetworks,
       ...(options.failureBudget ? { failureBudget: options.failureBudget } : {}),
       // A lock is rare (five failures) and worth keeping: who was locked, from which address.
+      // Audited, and the admin's lockout list hears of it (event `auth.locked`).
       onLock: (lock) => {
         logger.warn('auth.lockout', lock)
-        void service
-          .write(() => store.audit('system', 'auth.lockout', lock.target, lock))
-          .catch(() => {})
+        void features.intake.lockouts.recordLock(lock).catch(() => {})
       },
       reporterGate,
     },

@@ -8,7 +8,9 @@ import {
 } from '../service/credentials'
 import { DeskError } from '../service/errors'
 import type { DeskService, UserRecord } from '../service/desk-service'
+import type { SignInLocks } from '../service/intake/lockouts'
 import type { Principal } from '../service/principal'
+import { addressLockKey, type LockKind } from '../shared/lockouts'
 import {
   DEFAULT_STAFF_NETWORKS,
   parseNetworks,
@@ -39,8 +41,12 @@ export interface AuthSecurity {
   staffNetworks?: NetworkList
   /** Desk-wide cap on failed sign-ins; default 300 per 10 minutes. */
   failureBudget?: FailureBudget
-  /** Record a new lock in the audit log (through the desk's single writer). */
-  onLock?: (lock: { kind: 'address' | 'code'; target: string; address: string }) => void
+  /**
+   * Record a new lock in the audit log (through the desk's single writer). `target` is what is
+   * locked: the address or IPv6 /64 for `address`; for `code` the id of the person holding the
+   * code's handle (`-` when nobody does) — never the handle, which is part of the code.
+   */
+  onLock?: (lock: { kind: LockKind; target: string; address: string }) => void
   /**
    * Extra admission check for reporters (the intake feature's sign-in time window); throws to
    * refuse. Checked after the code, so wrong codes still count toward lockout first. Given at
@@ -76,6 +82,8 @@ export class Authenticator {
    */
   private readonly verifying = new Map<string, Promise<boolean>>()
   readonly lockout: Lockout
+  /** The locks as the admin's lockout list sees them (by kind), and lifting one. */
+  readonly signInLocks: SignInLocks
   readonly failureBudget: FailureBudget
   readonly staffNetworks: NetworkList
   private readonly onLock: NonNullable<AuthSecurity['onLock']>
@@ -106,6 +114,18 @@ export class Authenticator {
     this.onLock = security.onLock ?? (() => {})
     this.reporterGate = security.reporterGate ?? null
     this.isAdminToken = secretMatcher(adminToken)
+    const locks = this.lockout
+    const kindOf = (key: string): LockKind | null =>
+      key.startsWith('addr:') ? 'address' : key.startsWith('code:') ? 'code' : null
+    this.signInLocks = {
+      current: () =>
+        locks.active().flatMap((l) => {
+          const kind = kindOf(l.key)
+          return kind ? [{ ...l, kind, key: l.key.slice(5) }] : []
+        }),
+      now: () => locks.now(),
+      lift: (kind, key) => locks.lift(`${kind === 'address' ? 'addr' : 'code'}:${key}`),
+    }
   }
 
   async authenticate(
@@ -147,7 +167,8 @@ export class Authenticator {
     //    not stop guessing it. The desk's own machine (loopback) is exempt, so a lockout never
     //    shuts the admin out of the desk's window (behind a proxy, --trust-proxy makes the
     //    proxied clients' addresses real, so they are not loopback).
-    const addrKey = `addr:${address}`
+    // An IPv6 client counts per /64 (one phone's prefix), IPv4 per address: see addressLockKey.
+    const addrKey = `addr:${addressLockKey(address)}`
     const local = this.isLocal(address)
     const addrWait = this.lockout.lockedFor(addrKey)
     if (addrWait > 0 && !local) throw locked(addrWait)
@@ -171,7 +192,7 @@ export class Authenticator {
     }
     if (!code) {
       // Not an access code's shape: a guess at the admin token (or junk). It counts like a wrong code.
-      this.failed(address, null)
+      this.failed(address, null, null)
       throw new DeskError(401, 'unauthorized', 'Token atau kode akses tidak sah')
     }
     if (addrWait > 0) throw locked(addrWait)
@@ -188,7 +209,7 @@ export class Authenticator {
     const ok =
       (await this.verifyOnce(fingerprint(code), code, user?.codeHash ?? this.decoyHash)) && !!user
     if (!ok || !user) {
-      this.failed(address, codeIdOf(code), false)
+      this.failed(address, codeIdOf(code), user?.id ?? null, false)
       throw new DeskError(401, 'unauthorized', 'Kode akses salah')
     }
     this.failureBudget.refund()
@@ -205,12 +226,17 @@ export class Authenticator {
   }
 
   /** Count a failure against the address, the handle (if any) and the desk-wide budget; audit new locks. */
-  private failed(address: string, handle: string | null, countBudget = true): void {
+  private failed(
+    address: string,
+    handle: string | null,
+    holder: string | null,
+    countBudget = true,
+  ): void {
     if (countBudget) this.failureBudget.fail()
-    if (this.lockout.fail(`addr:${address}`))
-      this.onLock({ kind: 'address', target: address, address })
+    const key = addressLockKey(address)
+    if (this.lockout.fail(`addr:${key}`)) this.onLock({ kind: 'address', target: key, address })
     if (handle && this.lockout.fail(`code:${handle}`))
-      this.onLock({ kind: 'code', target: handle, address })
+      this.onLock({ kind: 'code', target: holder ?? '-', address })
   }
 
   private verifyOnce(fp: string, code: string, codeHash: string): Promise<boolean> {

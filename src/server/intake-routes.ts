@@ -9,6 +9,7 @@ import {
   signInWindowSchema,
   verificationMarkSchema,
 } from '../shared/schemas'
+import { unlockSchema } from '../shared/lockouts'
 import { DeskError } from '../service/errors'
 import type { DeskCore } from '../service/core'
 import {
@@ -99,6 +100,19 @@ function intakeRouter(ctx: RouteContext, intake: IntakeService): Router {
   r.put('/intake/window', requireAuth('admin'), json, async (req, res) => {
     const body = parse(signInWindowSchema, req.body)
     res.json(await intake.setSignInWindow(who(res), body))
+  })
+
+  // ---------------------------------------------------------------- sign-in lockouts
+  // Many phones share one carrier-grade NAT address: one clumsy phone locks them all out. The
+  // admin sees what is locked (the person, never their code) and lifts a lock, audited.
+  r.get('/admin/lockouts', requireAuth('admin'), (_req, res) => {
+    res.set('Cache-Control', 'no-store')
+    res.json(intake.lockouts.list(ctx.auth.signInLocks))
+  })
+
+  r.post('/admin/lockouts/unlock', requireAuth('admin'), json, async (req, res) => {
+    const body = parse(unlockSchema, req.body)
+    res.json(await intake.lockouts.unlock(who(res), body, ctx.auth.signInLocks))
   })
 
   // ---------------------------------------------------------------- reporter list

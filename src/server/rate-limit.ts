@@ -32,15 +32,27 @@ export class RateLimiter {
   }
 }
 
+/** A key locked now: since and until when (epoch ms), and how many failures set the lock. */
+export interface ActiveLock {
+  key: string
+  lockedAt: number
+  lockedUntil: number
+  failures: number
+}
+
 /** Counts failures per key; `limit` failures within `windowMs` lock the key for `lockMs`. */
 export class Lockout {
-  private readonly entries = new Map<string, { failures: number[]; lockedUntil: number }>()
+  private readonly entries = new Map<
+    string,
+    { failures: number[]; lockedAt: number; lockedUntil: number; lockFailures: number }
+  >()
 
   constructor(
     readonly limit: number,
     readonly windowMs: number,
     readonly lockMs: number,
-    private readonly now: () => number = () => Date.now(),
+    /** The lockout's clock (epoch ms). */
+    readonly now: () => number = () => Date.now(),
   ) {}
 
   /** Milliseconds until the key is unlocked, 0 if it is not locked. */
@@ -53,12 +65,19 @@ export class Lockout {
   /** Count a failure; true when this failure locked the key. */
   fail(key: string): boolean {
     const t = this.now()
-    const e = this.entries.get(key) ?? { failures: [], lockedUntil: 0 }
+    const e = this.entries.get(key) ?? {
+      failures: [],
+      lockedAt: 0,
+      lockedUntil: 0,
+      lockFailures: 0,
+    }
     e.failures = e.failures.filter((f) => t - f < this.windowMs)
     e.failures.push(t)
     let locked = false
     if (e.failures.length >= this.limit) {
+      e.lockedAt = t
       e.lockedUntil = t + this.lockMs
+      e.lockFailures = e.failures.length
       e.failures = []
       locked = true
     }
@@ -74,6 +93,32 @@ export class Lockout {
   succeed(key: string): void {
     const e = this.entries.get(key)
     if (e && e.lockedUntil <= this.now()) this.entries.delete(key)
+  }
+
+  /** Every key locked now, the newest lock first. */
+  active(): ActiveLock[] {
+    const t = this.now()
+    const out: ActiveLock[] = []
+    for (const [key, e] of this.entries)
+      if (e.lockedUntil > t)
+        out.push({
+          key,
+          lockedAt: e.lockedAt,
+          lockedUntil: e.lockedUntil,
+          failures: e.lockFailures,
+        })
+    return out.sort((a, b) => b.lockedAt - a.lockedAt)
+  }
+
+  /**
+   * Lift a lock now (an admin's "Buka blokir") and forget the failures counted towards the next
+   * one: the person who was locked out starts with a clean slate. False when the key is not locked.
+   */
+  lift(key: string): boolean {
+    const e = this.entries.get(key)
+    if (!e || e.lockedUntil <= this.now()) return false
+    this.entries.delete(key)
+    return true
   }
 }
 

@@ -30,7 +30,7 @@ import {
   type UserRecord,
 } from '../store/store'
 import { WalFileSync, type Durability } from '../store/wal-sync'
-import { GroupCommitWriter } from '../store/writer'
+import { DiskFailedError, GroupCommitWriter } from '../store/writer'
 import type { SmsStore } from '../store/sms-store'
 import { codeIdOf, generateAccessCode, generateSmsCode, hashAccessCode } from './credentials'
 import { DeskError, forbidden, notFound } from './errors'
@@ -65,10 +65,11 @@ export interface DeskServiceOptions {
   dataDir?: string
   writerMaxBatch?: number
   /**
-   * How the writer makes its commits durable; a file database syncs its WAL off the thread
-   * (`WalFileSync`) unless this is given. Tests pass one they can hold.
+   * How commits are made durable: by default a file database syncs its WAL off the desk's thread
+   * (store/wal-sync.ts); `null` syncs inside COMMIT (the baseline of bench/intake.ts, which also
+   * comes with `writerMaxBatch: 1`); tests pass a disk they control.
    */
-  durability?: Durability
+  durability?: Durability | null
   /** The regency's shipped boundary file (TopoJSON/GeoJSON text), shown until an admin changes the map. */
   bundledBoundaries?: () => string | null
 }
@@ -85,6 +86,26 @@ const FIELD_ARRIVALS = new Set<DeskEventType>([
 
 export function receiptOf(seq: number, hash: string): string {
   return `${String(seq).padStart(6, '0')}-${hash.slice(0, 4).toUpperCase()}`
+}
+
+/** The writer's durability for this desk (see DeskServiceOptions.durability). */
+function durabilityOf(options: DeskServiceOptions, db: { memory: boolean; name: string }) {
+  if (options.durability !== undefined)
+    return options.durability ? { durability: options.durability } : {}
+  // A memory database has nothing to sync; one commit per report keeps its sync inside COMMIT.
+  if (db.memory || options.writerMaxBatch === 1) return {}
+  return { durability: new WalFileSync(db.name) }
+}
+
+/** A write refused because the disk failed: 503, in words an operator can act on. */
+function diskRefusal(e: unknown): never {
+  if (e instanceof DiskFailedError)
+    throw new DeskError(
+      503,
+      'disk_failed',
+      'Desk tidak bisa menyimpan ke disk: laporan ini BELUM tersimpan. Hubungi admin desk (periksa disk, lalu nyalakan ulang desk).',
+    )
+  throw e
 }
 
 /** The answer for a submissionId already used by this sender: its first answer again, or 409. */
@@ -232,12 +253,8 @@ export class DeskService {
           this.bus.publish(events)
         }
       },
-      // A file database syncs each commit off this thread (a memory one has nothing to sync).
-      ...(options.durability
-        ? { durability: options.durability }
-        : this.store.db.memory
-          ? {}
-          : { durability: new WalFileSync(this.store.db.name) }),
+      ...durabilityOf(options, this.store.db),
+      onDiskError: (error, recovered) => this.onDiskError(error, recovered),
     })
     this.initialise(options.defaultElection)
   }
@@ -265,12 +282,29 @@ export class DeskService {
 
   /** Run a write in the single writer; events it appends are published after the commit. */
   write<T>(fn: () => T): Promise<T> {
-    return this.writer.run(() => {
-      const value = fn()
-      this.batchEvents.push(...this.store.pendingEvents)
-      this.store.pendingEvents = []
-      return value
-    })
+    return this.writer
+      .run(() => {
+        const value = fn()
+        this.batchEvents.push(...this.store.pendingEvents)
+        this.store.pendingEvents = []
+        return value
+      })
+      .catch(diskRefusal)
+  }
+
+  /** Resolves once every commit so far is on disk (an answer given from what is stored waits for it). */
+  durable(): Promise<void> {
+    return this.writer.durable().catch(diskRefusal)
+  }
+
+  /**
+   * Told when a sync of the database failed (the host logs it; until then it goes to stderr).
+   * `recovered`: the checkpoint made everything safe anyway; otherwise writes are refused.
+   */
+  onDiskError: (error: Error, recovered: boolean) => void = (error, recovered) => {
+    process.stderr.write(
+      `${recovered ? 'PERINGATAN' : 'GALAT'} disk: sinkronisasi basis data gagal (${error.message})${recovered ? '; data sudah diamankan lewat checkpoint' : '; desk tidak menerima tulisan baru sampai dinyalakan ulang'}\n`,
+    )
   }
 
   private initialise(election: ElectionConfig): void {
@@ -642,7 +676,7 @@ export class DeskService {
     const refuse = async (error: DeskError, audit?: () => void): Promise<SubmitOutcome> => {
       const earlier = this.store.findSubmission(p.id, body.submissionId)
       // Its first answer again — once the commit that stored it is on disk (it may still be syncing).
-      if (earlier) return this.writer.durable().then(() => replayOf(earlier, hash))
+      if (earlier) return this.durable().then(() => replayOf(earlier, hash))
       // One sender cannot fill the disk: past its budget a refusal is answered the same, not kept.
       if (!this.refusalBudget.take(p.id, Date.parse(this.store.nowIso()))) throw error
       await this.write(() => {

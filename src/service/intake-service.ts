@@ -21,6 +21,7 @@ import type { DeskService } from './desk-service'
 import { DeskError, forbidden } from './errors'
 import { IntakeCore } from './intake/core'
 import { IntakeIncidents } from './intake/incidents'
+import { IntakeLockouts } from './intake/lockouts'
 import { IntakePeople } from './intake/people'
 import { IntakePhotos, type PhotoQuota, type PhotoQuotaDto, type PhotoType } from './intake/photos'
 import { IntakeVerification } from './intake/verification'
@@ -39,6 +40,7 @@ export {
   type PhotoType,
 } from './intake/photos'
 export { validateUserTable, type UserImportRow } from './intake/people'
+export type { SignInLockEntry, SignInLocks } from './intake/lockouts'
 
 /**
  * Field intake over the desk. Writes go through the desk's single writer; events are published
@@ -50,6 +52,8 @@ export class IntakeService {
   readonly photos: IntakePhotos
   readonly incidents: IntakeIncidents
   readonly verification: IntakeVerification
+  /** Sign-in lockouts: the admin's list and "Buka blokir". */
+  readonly lockouts: IntakeLockouts
 
   readonly desk: DeskService
 
@@ -60,6 +64,7 @@ export class IntakeService {
     this.people = new IntakePeople(this.core)
     this.incidents = new IntakeIncidents(this.core)
     this.verification = new IntakeVerification(this.core)
+    this.lockouts = new IntakeLockouts(this.core)
   }
 
   /** The quota when the admin has not set one (defaults, or the DESK_PHOTO_* variables). */

@@ -71,6 +71,10 @@ export interface DeskEventPayloads {
   'users.imported': { count: number }
   'users.reissued': { count: number }
   'cards.publicUrl': { publicUrl: string | null }
+  /** Wrong codes locked an address (IPv6: its /64) or a person's code; which one only on GET /admin/lockouts. */
+  'auth.locked': { kind: 'address' | 'code' }
+  /** An admin lifted a sign-in lock ("Buka blokir"). */
+  'auth.unlocked': { kind: 'address' | 'code' }
 
   // -- field intake
   'intake.window': { opensAt: string | null; closesAt: string | null }
@@ -219,6 +223,8 @@ export const DESK_EVENTS: Record<DeskEventType, string> = {
   'users.imported': 'people imported from a table',
   'users.reissued': 'codes reissued in bulk',
   'cards.publicUrl': "the address printed on the cards' QR codes changed",
+  'auth.locked': 'wrong codes locked an address or a code (kind only; the list is admin-only)',
+  'auth.unlocked': 'an admin lifted a sign-in lock',
   'intake.window': "the reporters' sign-in window changed",
   'intake.photoQuota': 'the photo quota changed',
   'photo.added': 'a photo of a C.Hasil sheet stored',

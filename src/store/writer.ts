@@ -26,9 +26,21 @@ export interface WriterOptions {
    * next one. Without it every commit syncs inside COMMIT, on this thread.
    */
   durability?: Durability
+  /** A sync failed; `recovered` says whether the checkpoint made the data safe anyway. */
+  onDiskError?: (error: Error, recovered: boolean) => void
 }
 
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown }
+
+/**
+ * The disk refused a sync and the writer could not make the data safe another way: it takes no
+ * more writes (and confirms nothing from storage) until the desk is started again.
+ */
+export class DiskFailedError extends Error {
+  constructor(override readonly cause: Error) {
+    super(`disk sync failed: ${cause.message}`)
+  }
+}
 
 /**
  * The single writer. Jobs queued while the event loop is busy are run together in one
@@ -53,6 +65,10 @@ export class GroupCommitWriter {
   /** Committed batches waiting for the next sync, and whether one is running. */
   private undurable: ((syncError: Error | null) => void)[] = []
   private syncing = false
+  /** Jobs committed and waiting for their sync. */
+  private unsynced = 0
+  /** Set when a failed sync could not be made good: every write is refused from then on. */
+  private failed: DiskFailedError | null = null
   batches = 0
   jobs = 0
   /** Syncs run (with `sync`): fewer than batches when batches share one. */
@@ -76,6 +92,7 @@ export class GroupCommitWriter {
 
   run<T>(fn: () => T): Promise<T> {
     if (this.closed) return Promise.reject(new Error('writer closed'))
+    if (this.failed) return Promise.reject(this.failed)
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ fn, resolve, reject } as Job<unknown>)
       if (!this.scheduled) {
@@ -85,9 +102,14 @@ export class GroupCommitWriter {
     })
   }
 
-  /** Jobs waiting for the next commit. */
+  /** Jobs not yet answered: waiting for their commit, or committed and waiting for its sync. */
   get pending(): number {
-    return this.queue.length
+    return this.queue.length + this.unsynced
+  }
+
+  /** The disk failure that stopped the writer, if one did. */
+  get diskFailure(): DiskFailedError | null {
+    return this.failed
   }
 
   /** Run everything queued; resolves when the queue is empty and every commit is durable. */
@@ -102,6 +124,7 @@ export class GroupCommitWriter {
    * stored, outside a write (a retry's first answer): a commit may still be waiting for its sync.
    */
   durable(): Promise<void> {
+    if (this.failed) return Promise.reject(this.failed)
     if (!this.options.durability || (!this.syncing && this.undurable.length === 0))
       return Promise.resolve()
     return new Promise((resolve, reject) => {
@@ -123,6 +146,10 @@ export class GroupCommitWriter {
       setImmediate(() => this.flush())
     }
     if (batch.length === 0) return
+    if (this.failed) {
+      for (const job of batch) job.reject(this.failed)
+      return
+    }
     const outcomes: Outcome[] = []
     this.normal?.run()
     try {
@@ -154,20 +181,23 @@ export class GroupCommitWriter {
     this.jobs += batch.length
     const whenDurable = this.options.afterCommit?.()
     const settle = (syncError: Error | null) => {
-      // What the batch announces goes out even if the sync failed: it is committed and readable,
-      // and the screens must agree with what the desk reads back.
+      // What the batch announces goes out even if it could not be made safe: it is committed and
+      // readable, and the screens must agree with what the desk reads back.
       whenDurable?.()
       batch.forEach((job, i) => {
         const o = outcomes[i]!
-        // Committed but not known to be on disk: the caller is not told it was kept (a phone
-        // retries with the same submissionId and gets the stored answer once the disk is back).
+        // Committed but not known to be on disk: the caller is not told it was kept.
         if (syncError) job.reject(syncError)
         else if (o.ok) job.resolve(o.value)
         else job.reject(o.error)
       })
     }
     if (!this.options.durability) return settle(null)
-    this.undurable.push(settle)
+    this.unsynced += batch.length
+    this.undurable.push((error) => {
+      this.unsynced -= batch.length
+      settle(error)
+    })
     if (!this.syncing) this.startSync()
   }
 
@@ -179,8 +209,32 @@ export class GroupCommitWriter {
     this.syncs++
     this.options.durability!.sync((error) => {
       this.syncing = false
-      for (const settle of waiting) settle(error)
-      if (this.undurable.length > 0) this.startSync()
+      const outcome = error ? this.afterFailedSync(error) : null
+      for (const settle of waiting) settle(outcome)
+      if (this.failed) {
+        for (const settle of this.undurable.splice(0)) settle(this.failed)
+      } else if (this.undurable.length > 0) this.startSync()
     })
+  }
+
+  /**
+   * A sync failed. After a failed fsync the kernel may have dropped the pages it could not write
+   * and a second fsync can report success without them ("fsyncgate"), so asking again proves
+   * nothing. Instead SQLite copies the WAL into the database file and syncs that (a checkpoint
+   * under synchronous = FULL, then the WAL is emptied): if that works, everything committed is on
+   * disk and the waiting callers are answered; if not, the writer stops taking writes.
+   */
+  private afterFailedSync(error: Error): DiskFailedError | null {
+    let recovered = false
+    try {
+      this.full?.run()
+      const [r] = this.db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[]
+      recovered = r?.busy === 0
+    } catch {
+      recovered = false
+    }
+    if (!recovered) this.failed = new DiskFailedError(error)
+    this.options.onDiskError?.(error, recovered)
+    return this.failed
   }
 }

@@ -109,6 +109,8 @@ const ACCESS: Record<string, Access> = {
   'POST /api/v1/backup': { rule: 'admin' },
   'GET /api/v1/admin/purge-simulated': { rule: 'admin' },
   'POST /api/v1/admin/purge-simulated': { rule: 'admin' },
+  'GET /api/v1/admin/lockouts': { rule: 'admin' },
+  'POST /api/v1/admin/lockouts/unlock': { rule: 'admin' },
 }
 
 /** Bodies that pass validation where the role is checked after it (so the answer is about who, not what). */

@@ -1,11 +1,12 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { pbkdf2 } from 'node:crypto'
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterEach, describe, expect, it } from 'vitest'
 import { openDatabase } from '../../src/store/db'
 import { WalFileSync, type Durability } from '../../src/store/wal-sync'
-import { GroupCommitWriter } from '../../src/store/writer'
+import { DiskFailedError, GroupCommitWriter } from '../../src/store/writer'
 
 function setup() {
   const db = new Database(':memory:')
@@ -183,26 +184,80 @@ describe('group commit writer, durable off the thread', () => {
     expect(writer.syncs).toBe(2)
   })
 
-  it('tells callers a write was not kept when the disk fails, and still announces what is committed', async () => {
-    const db = new Database(':memory:')
+  /** A WAL database file with one table, in a folder removed after the test. */
+  function fileDb() {
+    const dir = mkdtempSync(join(tmpdir(), 'desk-wal-'))
+    dirs.push(dir)
+    const path = join(dir, 'desk.sqlite')
+    const db = openDatabase(path, { migrations: [] })
     db.exec('CREATE TABLE t (x INTEGER PRIMARY KEY)')
+    return { db, path }
+  }
+  const eio = () => Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' })
+
+  it('after a failed sync makes the data safe by a checkpoint into the database file, then answers', async () => {
+    const { db, path } = fileDb()
     const disk = slowDisk()
+    const told: boolean[] = []
     let announced = 0
     const writer = new GroupCommitWriter(db, {
       durability: disk,
       afterCommit: () => () => announced++,
+      onDiskError: (_e, recovered) => told.push(recovered),
     })
     const ins = db.prepare('INSERT INTO t (x) VALUES (?)')
-    const job = writer.run(() => ins.run(1))
+    const job = writer.run(() => ins.run(1).changes)
     await settledYet(job)
-    disk.finish(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' }))
-    await expect(job).rejects.toThrow(/EIO/)
+    // A second fsync after a failed one may "succeed" without the lost pages: the writer does not
+    // ask again, it checkpoints (synchronous = FULL) and the WAL is emptied.
+    disk.finish(eio())
+    expect(await job).toBe(1)
+    expect(told).toEqual([true])
     expect(announced).toBe(1)
-    // The next write is answered once its own sync succeeds.
+    expect(statSync(`${path}-wal`).size).toBe(0)
+    const reader = new Database(path, { readonly: true })
+    expect(reader.prepare('SELECT count(*) AS n FROM t').get()).toEqual({ n: 1 })
+    reader.close()
+    // And it goes on as before.
     const next = writer.run(() => ins.run(2).changes)
     await settledYet(next)
     disk.finish()
     expect(await next).toBe(1)
+    writer.close()
+    db.close()
+  })
+
+  it('stops taking writes, and confirms nothing from storage, when a failed sync cannot be made good', async () => {
+    const { db, path } = fileDb()
+    const disk = slowDisk()
+    const told: boolean[] = []
+    let announced = 0
+    const writer = new GroupCommitWriter(db, {
+      durability: disk,
+      afterCommit: () => () => announced++,
+      onDiskError: (_e, recovered) => told.push(recovered),
+    })
+    const ins = db.prepare('INSERT INTO t (x) VALUES (?)')
+    // A reader holding an old snapshot: the checkpoint cannot empty the WAL.
+    const reader = new Database(path, { readonly: true })
+    reader.exec('BEGIN')
+    reader.prepare('SELECT count(*) FROM t').get()
+    const first = writer.run(() => ins.run(1))
+    await settledYet(first)
+    const queued = writer.run(() => ins.run(2))
+    disk.finish(eio())
+    await expect(first).rejects.toBeInstanceOf(DiskFailedError)
+    await expect(queued).rejects.toBeInstanceOf(DiskFailedError)
+    expect(told).toEqual([false])
+    expect(announced).toBeGreaterThanOrEqual(1) // committed and readable: the screens agree
+    await expect(writer.run(() => ins.run(3))).rejects.toBeInstanceOf(DiskFailedError)
+    // A retry answered from storage would claim what the disk may not hold.
+    await expect(writer.durable()).rejects.toBeInstanceOf(DiskFailedError)
+    expect(writer.diskFailure).toBeInstanceOf(DiskFailedError)
+    reader.exec('COMMIT')
+    reader.close()
+    writer.close()
+    db.close()
   })
 
   it('gives an answer read from storage only after the commit that stored it is on disk', async () => {
@@ -246,6 +301,7 @@ describe('group commit writer, durable off the thread', () => {
     const ins = db.prepare('INSERT INTO t (x) VALUES (?)')
     await Promise.all(Array.from({ length: 20 }, (_, i) => writer.run(() => ins.run(i))))
     expect(synced).toBeGreaterThanOrEqual(1)
+    expect(wal.lastSynced).toBe(`${path}-wal`) // the WAL itself, where the commits are
     expect(db.pragma('synchronous', { simple: true })).toBe(2) // FULL outside the writer's commits
     // Another connection (what a restored copy would read) sees every answered row.
     const reader = new Database(path, { readonly: true })
@@ -273,5 +329,32 @@ describe('group commit writer, durable off the thread', () => {
     // Neither file: the caller is told, not answered as if the data were safe.
     expect(await sync()).toBeInstanceOf(Error)
     wal.close()
+  })
+
+  it('syncs on a thread of its own: a busy thread pool (sign-in checks are scrypt there) does not hold it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'desk-wal-'))
+    dirs.push(dir)
+    const path = join(dir, 'desk.sqlite')
+    writeFileSync(path, 'db')
+    writeFileSync(`${path}-wal`, 'frames')
+    const wal = new WalFileSync(path)
+    const sync = () => new Promise<Error | null>((resolve) => wal.sync(resolve))
+    expect(await sync()).toBeNull() // its thread is started
+    // Every thread of libuv's pool (4) busy for a good while.
+    let poolDone = 0
+    const pool = Array.from(
+      { length: 4 },
+      () =>
+        new Promise<void>((resolve) =>
+          pbkdf2('x', 'salt', 1_000_000, 32, 'sha256', () => {
+            poolDone++
+            resolve()
+          }),
+        ),
+    )
+    expect(await sync()).toBeNull()
+    expect(poolDone).toBe(0)
+    wal.close()
+    await Promise.all(pool)
   })
 })

@@ -75,6 +75,8 @@ export const LIVE_TYPES = [
   'sms.sent',
   'sms.handled',
   'sms.unblocked',
+  'auth.locked',
+  'auth.unlocked',
   'review.assigned',
   'simulation.purged',
 ] satisfies DeskEventType[]

@@ -25,6 +25,7 @@ import {
   isRemovedSimulated,
 } from './common'
 import { useM } from './messages'
+import { LockoutsLine } from './lockouts-card'
 import { ReentryPanel } from './reentry-panel'
 
 const pct = (n: number) =>
@@ -63,6 +64,7 @@ export function HomeScreen() {
   return (
     <section className="home-grid">
       <BackupLine />
+      <LockoutsLine />
       <ReentryPanel />
       <div className="home-top">
         {p.contests.map((c) => (

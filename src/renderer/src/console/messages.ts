@@ -78,6 +78,24 @@ const id = {
   purgeYes: 'Ya, hapus data simulasi',
   purgeDone: (results: number, accounts: number) =>
     `Data simulasi dihapus: ${results.toLocaleString('id-ID')} hasil, ${accounts.toLocaleString('id-ID')} akun. Tercatat di log audit.`,
+  lockoutsTitle: 'Masuk terkunci',
+  lockoutsHelp:
+    'Lima kode salah dalam 10 menit mengunci alamat itu (IPv6: seluruh prefiks /64) atau kode orang itu selama 10 menit. Banyak HP di balik satu alamat operator seluler ikut terkunci. Bila desa menelepon "kode saya ditolak/terkunci", cari di sini.',
+  lockoutsNone: 'Tidak ada alamat atau kode yang terkunci saat ini.',
+  lockKind: { address: 'Alamat', code: 'Kode orang' } as Record<string, string>,
+  lockWhat: 'Yang terkunci',
+  lockSince: 'Sejak',
+  lockUntil: 'Sampai',
+  lockFailures: 'Kode salah',
+  unlock: 'Buka blokir',
+  unlockConfirm: (what: string) =>
+    `Buka blokir ${what} sekarang? Masuk dari sana bisa dicoba lagi; tercatat di log audit.`,
+  unlockYes: 'Ya, buka blokir',
+  unlockDone: (what: string) => `Blokir ${what} dibuka. Tercatat di log audit.`,
+  lockAddressHint: 'semua HP di balik alamat ini',
+  lockPrefixHint: 'semua alamat IPv6 di prefiks ini',
+  lockoutsBanner: (n: number) =>
+    `${n.toLocaleString('id-ID')} alamat/kode terkunci karena kode salah — lihat Orang › Masuk terkunci.`,
   markHandled: 'Tandai ditangani',
   category: {
     keamanan: 'keamanan',
@@ -464,6 +482,24 @@ const en: ConsoleMessages = {
   purgeYes: 'Yes, remove simulated data',
   purgeDone: (results: number, accounts: number) =>
     `Simulated data removed: ${results.toLocaleString('en-GB')} results, ${accounts.toLocaleString('en-GB')} accounts. Recorded in the audit log.`,
+  lockoutsTitle: 'Locked sign-ins',
+  lockoutsHelp:
+    'Five wrong codes within 10 minutes lock that address (IPv6: its whole /64 prefix) or that person\'s code for 10 minutes. Many phones behind one mobile carrier address are locked with it. When a desa calls "my code is refused/locked", look here.',
+  lockoutsNone: 'No address or code is locked right now.',
+  lockKind: { address: 'Address', code: "Person's code" } as Record<string, string>,
+  lockWhat: 'Locked',
+  lockSince: 'Since',
+  lockUntil: 'Until',
+  lockFailures: 'Wrong codes',
+  unlock: 'Unlock',
+  unlockConfirm: (what: string) =>
+    `Unlock ${what} now? Sign-ins from there may be tried again; recorded in the audit log.`,
+  unlockYes: 'Yes, unlock',
+  unlockDone: (what: string) => `${what} unlocked. Recorded in the audit log.`,
+  lockAddressHint: 'every phone behind this address',
+  lockPrefixHint: 'every IPv6 address in this prefix',
+  lockoutsBanner: (n: number) =>
+    `${n.toLocaleString('en-GB')} address(es)/code(s) locked by wrong codes — see People › Locked sign-ins.`,
   markHandled: 'Mark handled',
   category: {
     keamanan: 'security',

@@ -4,6 +4,7 @@ import { formatCount, formatDateTimeWib } from '../../../shared/format'
 import { rememberIssuedCodes } from '../credentials/issued-codes'
 import { ErrorLine, Loading, post, useLiveData } from './common'
 import { useM } from './messages'
+import { LockoutsCard } from './lockouts-card'
 import { PurgeCard } from './purge-card'
 import { FileImport } from './registry-screen'
 import { loadRegions, type RegionsDto } from './tps-index'
@@ -65,6 +66,7 @@ export function PeopleScreen() {
   }
   return (
     <section className="people">
+      <LockoutsCard />
       <div className="people-top">
         <AddPersonForm
           title={m.addPerson}

@@ -63,7 +63,7 @@ for (const [contest, votes] of [
     )
   }
 }
-await service.writer.drain()
+await service.drainWrites()
 const dbBytes =
   statSync(join(dir, 'desk.sqlite')).size + statSync(join(dir, 'desk.sqlite-wal')).size
 

@@ -301,8 +301,8 @@ async function jember(): Promise<Result> {
     }
   } finally {
     await exports.shutdown()
-    await service.writer.drain()
-    service.writer.close()
+    await service.drainWrites()
+    service.closeWrites()
     store.db.close()
     unlock()
     rmSync(dir, { recursive: true, force: true })

@@ -261,7 +261,7 @@ async function main() {
         })
       }
     })
-    await service.writer.drain()
+    await service.drainWrites()
     store.db.close()
     unlock()
   }

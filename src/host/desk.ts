@@ -353,8 +353,8 @@ export function openDesk(
       store,
       unlock,
       async close() {
-        await service.writer.drain()
-        service.writer.close()
+        await service.drainWrites()
+        service.closeWrites()
         store.db.close()
         unlock()
       },
@@ -580,7 +580,7 @@ export async function createDesk(options: DeskOptions): Promise<Desk> {
   try {
     gammu = setUpSms(features.sms, options.sms, logger, () => Date.parse(service.nowIso()))
   } catch (e) {
-    service.writer.close()
+    service.closeWrites()
     store.db.close()
     unlock()
     await ownLog?.close()
@@ -658,7 +658,7 @@ export async function createDesk(options: DeskOptions): Promise<Desk> {
       await listen(redirect, options.httpRedirectPort)
     } catch (e) {
       await new Promise<void>((ok) => server.close(() => ok()))
-      service.writer.close()
+      service.closeWrites()
       store.db.close()
       unlock()
       const err = e as NodeJS.ErrnoException
@@ -749,10 +749,10 @@ export async function createDesk(options: DeskOptions): Promise<Desk> {
         await gammu?.stop()
         await features.sms.drain()
         await features.export.shutdown()
-        await service.writer.drain()
+        await service.drainWrites()
         // Everything is committed: the last backup of the night holds all of it.
         await backups?.stop({ final: true })
-        service.writer.close()
+        service.closeWrites()
         store.db.close()
         unlock()
         logger.info('desk.closed', { dataDir })

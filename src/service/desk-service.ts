@@ -182,7 +182,7 @@ export class DeskService {
   readonly bus = new EventBus()
   /** Refusals kept per sender: a burst of 200, then one every 10 s (360 an hour). */
   readonly refusalBudget = new RefusalBudget(200, 10_000)
-  readonly writer: GroupCommitWriter
+  private readonly writer: GroupCommitWriter
   readonly training: boolean
   readonly dataDir: string | undefined
   readonly bundledBoundaries: (() => string | null) | undefined
@@ -284,12 +284,33 @@ export class DeskService {
   write<T>(fn: () => T): Promise<T> {
     return this.writer
       .run(() => {
-        const value = fn()
-        this.batchEvents.push(...this.store.pendingEvents)
-        this.store.pendingEvents = []
-        return value
+        // The ledger writes only while this is set: inside a job of the single writer.
+        this.store.inWriterJob = true
+        try {
+          const value = fn()
+          this.batchEvents.push(...this.store.pendingEvents)
+          this.store.pendingEvents = []
+          return value
+        } finally {
+          this.store.inWriterJob = false
+        }
       })
       .catch(diskRefusal)
+  }
+
+  /** For the host: run what is queued and wait until every commit is on disk. */
+  drainWrites(): Promise<void> {
+    return this.writer.drain()
+  }
+
+  /** For the host, before the database closes: no write is taken any more. */
+  closeWrites(): void {
+    this.writer.close()
+  }
+
+  /** Batches committed so far (tests and benches see group commit at work). */
+  get writeBatches(): number {
+    return this.writer.batches
   }
 
   /** Resolves once every commit so far is on disk (an answer given from what is stored waits for it). */

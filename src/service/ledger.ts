@@ -64,7 +64,7 @@ function figures(s: LedgerSheet) {
  */
 export class OutsideWriterError extends Error {
   constructor(operation: string) {
-    super(`ResultLedger.${operation} must run inside desk.write() (no transaction is open)`)
+    super(`ResultLedger.${operation} must run inside desk.write() (a job of the single writer)`)
     this.name = 'OutsideWriterError'
   }
 }
@@ -78,7 +78,10 @@ export class ResultLedger {
 
   /** Only inside the single writer's transaction: its events are published after that commit. */
   private insideWriter(operation: string): void {
-    if (!this.store.db.inTransaction) throw new OutsideWriterError(operation)
+    // Not only "a transaction is open": a transaction of its own would commit the write at once and
+    // its event would never be published.
+    if (!this.store.inWriterJob || !this.store.db.inTransaction)
+      throw new OutsideWriterError(operation)
   }
 
   /** The id the next held report gets (its answer names it before it is held); writer only. */

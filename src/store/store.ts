@@ -208,6 +208,8 @@ function submissionFromRow(r: Row): SubmissionRecord {
  */
 export class DeskStore {
   pendingEvents: DeskEvent[] = []
+  /** True while a job of the single writer runs (DeskService.write); the result ledger checks it. */
+  inWriterJob = false
   private readonly s
 
   constructor(

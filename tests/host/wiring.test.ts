@@ -94,10 +94,58 @@ describe('features are built in one place', () => {
     expect(Object.keys(MODULE_STATE_ALLOWED).filter((f) => !found.includes(f))).toEqual([])
   })
 
+  it('lets src/server hold the core only to hand it to a service (no alias, no destructuring, no pass-on)', () => {
+    // Each create function takes `core: DeskCore` and gives it to `new XService(core…)` (the core
+    // API's takes `core.desk`); any other use of the core in src/server — an alias, destructuring,
+    // handing it to a router, `core['store']` — could reach the store, the SMS store or the ledger.
+    const strayCore = (text: string): string[] => {
+      const out: string[] = []
+      text.split('\n').forEach((raw, i) => {
+        const line = raw.trim()
+        if (/^(\/\/|\*|\/\*)/.test(line)) return
+        if (/^import type \{ DeskCore \} from '\.\.\/service\/core'$/.test(line)) return
+        const rest = line
+          .replace(/\bcore: DeskCore\b/g, '')
+          .replace(/\bnew \w+Service\(core\b/g, '')
+          .replace(/\bcore\.desk\b(?![\w.[])/g, '')
+        if (/\bcore\b|\bDeskCore\b/.test(rest)) out.push(`${i + 1}: ${line}`)
+      })
+      return out
+    }
+    // The check itself, on what it must and must not catch (the forms a review tried).
+    expect(
+      strayCore(
+        [
+          "import type { DeskCore } from '../service/core'",
+          'export function createBoard(core: DeskCore): Feature<BoardService> {',
+          '  const service = new BoardService(core)',
+          '  return { service: core.desk, router }',
+          '// the core is handed to the service',
+        ].join('\n'),
+      ),
+    ).toEqual([])
+    expect(
+      strayCore(
+        [
+          'router: (ctx) => boardRouter(ctx, service, core) }',
+          'function boardRouter(ctx: RouteContext, board: BoardService, c: DeskCore) {',
+          '  const { ledger: held, store: st } = core',
+          "  void core['smsStore']",
+          '  const c2 = core',
+          '  core.desk.bus.size; core.desk.x',
+        ].join('\n'),
+      ),
+    ).toHaveLength(6)
+    const found = sources('src/server').flatMap(({ file, text }) =>
+      strayCore(text).map((l) => `${file}:${l}`),
+    )
+    expect(found).toEqual([])
+  })
+
   it('gives routers no way to the store, the SMS store, the ledger or the writer', () => {
     // src/server's create functions hand the core to their service's constructor and read nothing
-    // of it; the routers get services only. The ledger and the writer belong to the core and the
-    // host (DeskService.writer stays public for the host's drain and close).
+    // of it; the routers get services only. The store, ledger and writer of DeskService are
+    // private (the host drains and closes writes through drainWrites/closeWrites).
     const reach = /\.(?:store|smsStore|ledger|writer)\b|\}\s*=\s*core\b/g
     expect('await ctx.service.writer.drain()'.match(reach)).toHaveLength(1)
     expect('const { store } = core'.match(reach)).toHaveLength(1)

@@ -119,7 +119,7 @@ describe('durability and the single writer', () => {
     const desk = await deskWithRegistry()
     const service = desk.service
     const admin = { id: 'admin', name: 'Admin', role: 'admin' as const, region: '35.09' }
-    const before = service.writer.batches
+    const before = service.writeBatches
     const committed: number[] = []
     const outcomes = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
@@ -135,7 +135,7 @@ describe('durability and the single writer', () => {
       ),
     )
     expect(outcomes).toEqual(Array(20).fill(201))
-    expect(service.writer.batches - before).toBe(1)
+    expect(service.writeBatches - before).toBe(1)
     expect(Math.min(...committed)).toBe(20)
     const p = (await desk.call('GET', '/progress')).body
     expect(p.contests.find((c: any) => c.contest === 'gubernur').reported).toBe(20)

@@ -358,6 +358,9 @@ describe('result ledger', () => {
       expect(desk.store.db.inTransaction, name).toBe(false)
       expect(call, name).toThrow(OutsideWriterError)
       expect(call, name).toThrow(`ResultLedger.${name} must run inside desk.write()`)
+      // A transaction of its own is not the writer's either: it would commit at once and its
+      // event would never be published.
+      expect(() => desk.store.db.transaction(call)(), name).toThrow(OutsideWriterError)
     }
     expect({ results: count('results'), conflicts: count('conflicts') }).toEqual(before)
     expect(result(TPS3)).toBeUndefined()

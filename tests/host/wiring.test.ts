@@ -58,6 +58,10 @@ function moduleState(file: string, text: string): string[] {
   for (const m of text.matchAll(/^(?:export )?(?:let|var) (\w+)/gm)) {
     if (!found.includes(`${file}: ${m[1]}`)) found.push(`${file}: ${m[1]}`)
   }
+  // A static field is module state too (the old `ExportService.for` kept its services in one).
+  const statics =
+    /^\s+(?:private |protected |public )?(?:readonly )?static (?:readonly )?(\w+)(?:\s*:[^=\n]+)?\s*=\s*new (?:Weak)?(?:Map|Set)\b/gm
+  for (const m of text.matchAll(statics)) found.push(`${file}: static ${m[1]}`)
   return found
 }
 
@@ -83,9 +87,17 @@ describe('features are built in one place', () => {
           'let current: DeskService | null = null',
           '  const local = new Map()',
           'const FIXED = new Set([1])',
+          '  private static byCore = new WeakMap<DeskCore, BoardService>()',
+          '  static readonly builds: Map<string, Job> = new Map()',
         ].join('\n'),
       ),
-    ).toEqual(['x.ts: desks', 'x.ts: byDesk', 'x.ts: current'])
+    ).toEqual([
+      'x.ts: desks',
+      'x.ts: byDesk',
+      'x.ts: current',
+      'x.ts: static byCore',
+      'x.ts: static builds',
+    ])
     const found = ['src/service', 'src/server', 'src/discovery', 'src/store']
       .flatMap(sources)
       .flatMap(({ file, text }) => moduleState(file, text))

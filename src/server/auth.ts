@@ -150,15 +150,17 @@ export class Authenticator {
     options: AuthOptions = {},
   ): Promise<Principal> {
     const code = normaliseAccessCode(token)
+    // Its digest and handle, worked out once: the cache, the lock and the check all use them.
+    const fp = code ? fingerprint(code) : ''
+    const handle = code ? codeIdOf(code) : ''
     // 1. A code this desk already verified (a phone signed in earlier) keeps working whatever
     //    locks others' wrong guesses put on its handle or its address: the locks stop new
     //    sign-ins, never phones already at work. Only the whole right code matches the digest.
     if (code) {
-      const fp = fingerprint(code)
       const cachedId = this.verified.get(fp)
       if (cachedId) {
         const user = this.users.userById(cachedId)
-        if (user && !user.revokedAt && user.codeId === codeIdOf(code))
+        if (user && !user.revokedAt && user.codeId === handle)
           return this.admit(principalOf(user), address, options)
         this.verified.delete(fp)
       }
@@ -197,19 +199,18 @@ export class Authenticator {
     }
     if (addrWait > 0) throw locked(addrWait)
     // A locked handle stays locked whoever tries it: that is what stops guessing one reporter's code.
-    const codeKey = `code:${codeIdOf(code)}`
+    const codeKey = `code:${handle}`
     const codeWait = this.lockout.lockedFor(codeKey)
     if (codeWait > 0) throw locked(codeWait)
-    const user = this.users.userByCodeId(codeIdOf(code))
+    const user = this.users.userByCodeId(handle)
     // The budget's slot is taken before the (slow) check and given back on success: many guesses
     // in flight at once cannot all pass the budget check before the first of them fails. An
     // unknown handle is checked against a decoy hash, so a wrong code takes the same time either
     // way; the same code arriving many times at once is checked once.
     this.failureBudget.fail()
-    const ok =
-      (await this.verifyOnce(fingerprint(code), code, user?.codeHash ?? this.decoyHash)) && !!user
+    const ok = (await this.verifyOnce(fp, code, user?.codeHash ?? this.decoyHash)) && !!user
     if (!ok || !user) {
-      this.failed(address, codeIdOf(code), user?.id ?? null, false)
+      this.failed(address, handle, user?.id ?? null, false)
       throw new DeskError(401, 'unauthorized', 'Kode akses salah')
     }
     this.failureBudget.refund()
@@ -217,7 +218,7 @@ export class Authenticator {
       throw new DeskError(401, 'revoked', 'Kode akses ini sudah dicabut. Minta kode baru ke desk.')
     this.lockout.succeed(codeKey)
     const principal = this.admit(principalOf(user), address, options)
-    this.verified.set(fingerprint(code), user.id)
+    this.verified.set(fp, user.id)
     return principal
   }
 

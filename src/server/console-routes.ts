@@ -36,44 +36,41 @@ export function createConsole(
 
 function consoleRouter(ctx: RouteContext, service: ConsoleService, reach: DeskReach): Router {
   const { requireAuth, json } = ctx
-  const consoleService = () => service
   const r = Router()
 
   r.get('/console/summary', requireAuth('operator'), (_req, res) => {
-    res.json(consoleService().summary())
+    res.json(service.summary())
   })
 
   // ---------------------------------------------------------------- chase list
   r.get('/console/chase', requireAuth('operator'), (_req, res) => {
     res.set('Cache-Control', 'no-store')
-    res.json(consoleService().chase())
+    res.json(service.chase())
   })
 
   r.get('/console/chase/:reporter/calls', requireAuth('operator'), (req, res) => {
-    res.json({ calls: consoleService().callsFor(String(req.params.reporter)) })
+    res.json({ calls: service.callsFor(String(req.params.reporter)) })
   })
 
   r.post('/console/chase/:reporter/calls', requireAuth('operator'), json, async (req, res) => {
     const body = parse(chaseCallSchema, req.body ?? {})
-    res
-      .status(201)
-      .json(await consoleService().recordCall(who(res), String(req.params.reporter), body))
+    res.status(201).json(await service.recordCall(who(res), String(req.params.reporter), body))
   })
 
   // ---------------------------------------------------------------- double entry
   r.get('/console/drafts', requireAuth('operator'), (_req, res) => {
-    res.json({ drafts: consoleService().drafts() })
+    res.json({ drafts: service.drafts() })
   })
 
   r.post('/console/drafts', requireAuth('operator'), json, async (req, res) => {
     const body = parse(draftCreateSchema, req.body)
-    res.status(201).json(await consoleService().createDraft(who(res), body))
+    res.status(201).json(await service.createDraft(who(res), body))
   })
 
   r.post('/console/drafts/:id/verify', requireAuth('operator'), json, async (req, res) => {
     const id = idParam(req.params.id, 'Entri')
     const body = parse(sheetSchema, req.body)
-    const outcome = await consoleService().verifyDraft(who(res), id, body, {
+    const outcome = await service.verifyDraft(who(res), id, body, {
       channel: 'telepon',
       address: address(req),
     })
@@ -91,18 +88,18 @@ function consoleRouter(ctx: RouteContext, service: ConsoleService, reach: DeskRe
   r.post('/console/drafts/:id/cancel', requireAuth('operator'), json, async (req, res) => {
     const id = idParam(req.params.id, 'Entri')
     const body = parse(draftCancelSchema, req.body ?? {})
-    await consoleService().cancelDraft(who(res), id, body.reason)
+    await service.cancelDraft(who(res), id, body.reason)
     res.json({ id, status: 'cancelled' })
   })
 
   // ---------------------------------------------------------------- review queue
   r.get('/conflicts', requireAuth('operator'), (req, res) => {
     const query = parse(conflictQuerySchema, req.query)
-    res.json({ conflicts: consoleService().conflicts(query, who(res)) })
+    res.json({ conflicts: service.conflicts(query, who(res)) })
   })
 
   r.get('/console/review-assignments', requireAuth('operator'), (_req, res) => {
-    res.json(consoleService().reviewAssignments())
+    res.json(service.reviewAssignments())
   })
 
   r.put(
@@ -111,34 +108,28 @@ function consoleRouter(ctx: RouteContext, service: ConsoleService, reach: DeskRe
     json,
     async (req, res) => {
       const body = parse(reviewAssignmentSchema, req.body ?? {})
-      res.json(
-        await consoleService().assignReview(
-          who(res),
-          String(req.params.kecamatan),
-          body.supervisor,
-        ),
-      )
+      res.json(await service.assignReview(who(res), String(req.params.kecamatan), body.supervisor))
     },
   )
 
   r.get('/conflicts/:id', requireAuth('operator'), (req, res) => {
-    res.json(consoleService().conflict(idParam(req.params.id, 'Konflik')))
+    res.json(service.conflict(idParam(req.params.id, 'Konflik')))
   })
 
   r.post('/conflicts/:id/resolve', requireAuth('supervisor'), json, async (req, res) => {
     const id = idParam(req.params.id, 'Konflik')
     const body = parse(resolveConflictSchema, req.body)
-    res.json(await consoleService().resolveConflict(who(res), id, body, { address: address(req) }))
+    res.json(await service.resolveConflict(who(res), id, body, { address: address(req) }))
   })
 
   r.get('/console/flags', requireAuth('operator'), (_req, res) => {
-    res.json({ flags: consoleService().flags() })
+    res.json({ flags: service.flags() })
   })
 
   r.post('/results/:tps/:contest/review', requireAuth('supervisor'), json, async (req, res) => {
     const body = parse(reviewResultSchema, req.body)
     res.json(
-      await consoleService().reviewResult(
+      await service.reviewResult(
         who(res),
         String(req.params.tps),
         String(req.params.contest),
@@ -152,7 +143,7 @@ function consoleRouter(ctx: RouteContext, service: ConsoleService, reach: DeskRe
 
   // ---------------------------------------------------------------- TPS history
   r.get('/tps/:code/history', requireAuth('operator'), (req, res) => {
-    res.json(consoleService().history(String(req.params.code)))
+    res.json(service.history(String(req.params.code)))
   })
 
   // ---------------------------------------------------------------- desk on the LAN
@@ -165,7 +156,7 @@ function consoleRouter(ctx: RouteContext, service: ConsoleService, reach: DeskRe
         host: state?.host ?? req.socket.localAddress ?? '127.0.0.1',
         port,
         counts: ctx.sse.counts(),
-        activeReporters: consoleService().activeReporters(),
+        activeReporters: service.activeReporters(),
         ...(state ? { scheme: state.scheme } : {}),
       }),
     )

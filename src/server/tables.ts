@@ -6,13 +6,18 @@ import { DeskError } from '../service/errors'
 
 const XLSX_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]) // a zip container
 
+/** An XLSX workbook (a zip container), told by its first bytes; anything else is read as CSV. */
+export function isWorkbook(body: Buffer): boolean {
+  return body.subarray(0, 4).equals(XLSX_MAGIC)
+}
+
 /**
  * An uploaded table (CSV text or an XLSX workbook, told apart by content, not by name or header)
  * as rows of text cells. Only the first sheet of a workbook is read; its rows start at A1 (row 1 is
  * table[0], column A is index 0) even when the table itself starts lower or further right.
  */
 export function readTable(body: Buffer | string, limits: TableLimits = TABLE_LIMITS): string[][] {
-  if (Buffer.isBuffer(body) && body.subarray(0, 4).equals(XLSX_MAGIC)) {
+  if (Buffer.isBuffer(body) && isWorkbook(body)) {
     checkWorkbookSize(body, limits)
     let wb: XLSX.WorkBook
     try {

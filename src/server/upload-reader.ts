@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads'
 import { DeskError } from '../service/errors'
 import { workerEntry, type WorkerEntry } from '../service/workbook-builder'
-import { checkWorkbookSize, readTable, TABLE_LIMITS, type TableLimits } from './tables'
+import { checkWorkbookSize, isWorkbook, readTable, TABLE_LIMITS, type TableLimits } from './tables'
 
 export interface UploadReaderOptions {
   limits?: TableLimits
@@ -15,7 +15,6 @@ export interface UploadReaderOptions {
   entry?: () => WorkerEntry
 }
 
-const XLSX_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04])
 const INLINE_CSV_BYTES = 256 * 1024
 
 type Reply =
@@ -79,7 +78,7 @@ export class UploadReader {
         { file: 'Berkas terlalu besar' },
       )
     }
-    const workbook = body.subarray(0, 4).equals(XLSX_MAGIC)
+    const workbook = isWorkbook(body)
     if (workbook) checkWorkbookSize(body, this.limits)
     // A small CSV is split into rows faster than a thread starts (no parser with known holes
     // runs: only our own CSV reader). Workbooks, and CSV past this size, go to a thread.

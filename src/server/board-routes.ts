@@ -4,7 +4,7 @@ import { BoardService } from '../service/board-service'
 import type { DeskCore } from '../service/core'
 import { DeskError } from '../service/errors'
 import type { Feature } from './features'
-import { parse, who, type RouteContext } from './routes'
+import { fileBody, parse, who, type RouteContext } from './routes'
 import { jsonDepth } from './json-body'
 
 const importQuerySchema = z.object({
@@ -30,15 +30,7 @@ const summaryQuerySchema = z.object({
 const levelSchema = z.enum(['kecamatan', 'desa'], { error: 'Lapisan harus kecamatan atau desa' })
 
 function bodyText(req: Request): string {
-  const body = req.body as unknown
-  if (!Buffer.isBuffer(body) || body.length === 0) {
-    throw new DeskError(
-      400,
-      'invalid',
-      'Kirim berkas GeoJSON atau TopoJSON sebagai isi permintaan',
-      { file: 'Berkas kosong' },
-    )
-  }
+  const body = fileBody(req, 'Kirim berkas GeoJSON atau TopoJSON sebagai isi permintaan')
   // Size check before parsing: GeoJSON nests 6 levels (a MultiPolygon's coordinates), TopoJSON 5.
   // Far deeper input is not a boundary file, and the recursive code behind the parser must not see it.
   if (jsonDepth(body, MAX_BOUNDARY_DEPTH) > MAX_BOUNDARY_DEPTH) {

@@ -19,7 +19,7 @@ import {
   type SnapshotDto,
 } from '../shared/export'
 import type { Feature } from './features'
-import { parse, who, type RouteContext } from './routes'
+import { fileBody, parse, who, type RouteContext } from './routes'
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 
@@ -173,15 +173,7 @@ function exportRouter(ctx: RouteContext, exports: ExportService): Router {
     express.raw({ type: () => true, limit: '20mb' }),
     async (req, res) => {
       const q = parse(kpuImportQuerySchema, req.query)
-      const body = req.body as Buffer
-      if (!Buffer.isBuffer(body) || body.length === 0) {
-        throw new DeskError(
-          400,
-          'invalid',
-          'Kirim berkas CSV atau XLSX data KPU sebagai isi permintaan',
-          { file: 'Berkas kosong' },
-        )
-      }
+      const body = fileBody(req, 'Kirim berkas CSV atau XLSX data KPU sebagai isi permintaan')
       const result = await exports.importKpu(who(res), await ctx.uploads.read(body), {
         ...(q.contest ? { contest: q.contest } : {}),
         source: q.source || 'impor data KPU',

@@ -19,7 +19,7 @@ import {
   type PhotoQuota,
 } from '../service/intake-service'
 import type { Feature } from './features'
-import { address, parse, sendImport, who, type RouteContext } from './routes'
+import { address, fileBody, parse, sendImport, who, type RouteContext } from './routes'
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined)
 
@@ -121,12 +121,7 @@ function intakeRouter(ctx: RouteContext, intake: IntakeService): Router {
     requireAuth('admin'),
     rawBody(20 * 1024 * 1024, 'Berkas daftar pelapor terlalu besar (paling besar 20 MB)'),
     async (req, res) => {
-      const body = req.body as Buffer
-      if (!Buffer.isBuffer(body) || body.length === 0) {
-        throw new DeskError(400, 'invalid', 'Kirim berkas CSV atau XLSX sebagai isi permintaan', {
-          file: 'Berkas kosong',
-        })
-      }
+      const body = fileBody(req, 'Kirim berkas CSV atau XLSX sebagai isi permintaan')
       const result = await intake.importUsers(who(res), await ctx.uploads.read(body), {
         simulated: req.query.simulated === '1',
       })
@@ -147,15 +142,7 @@ function intakeRouter(ctx: RouteContext, intake: IntakeService): Router {
     requireAuth(undefined, { queued: true }),
     rawBody(MAX_PHOTO_BYTES, 'Foto paling besar 5 MB. Perkecil fotonya lalu kirim lagi.'),
     async (req, res) => {
-      const body = req.body as Buffer
-      if (!Buffer.isBuffer(body) || body.length === 0) {
-        throw new DeskError(
-          400,
-          'invalid',
-          'Kirim foto (JPEG, PNG atau WebP) sebagai isi permintaan',
-          { file: 'Berkas kosong' },
-        )
-      }
+      const body = fileBody(req, 'Kirim foto (JPEG, PNG atau WebP) sebagai isi permintaan')
       const target = {
         ...(str(req.query.tps) ? { tps: str(req.query.tps)! } : {}),
         ...(str(req.query.contest) ? { contest: str(req.query.contest)! } : {}),

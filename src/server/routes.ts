@@ -88,6 +88,17 @@ export function address(req: Request): string {
 }
 
 /**
+ * The file a raw-body route was sent, or 400 naming `file` when none came. `ask` says what to send
+ * ("Kirim berkas CSV atau XLSX sebagai isi permintaan").
+ */
+export function fileBody(req: Request, ask: string): Buffer {
+  const body = req.body as unknown
+  if (!Buffer.isBuffer(body) || body.length === 0)
+    throw new DeskError(400, 'invalid', ask, { file: 'Berkas kosong' })
+  return body
+}
+
+/**
  * The answer to an all-or-nothing file import: the counts, or 400 listing every bad row (the
  * body keeps `errors` beside the usual error envelope, so tools reading either find the rows).
  */
@@ -248,12 +259,7 @@ function apiRouter(ctx: RouteContext, sms: Pick<SmsService, 'handledByEntry'>): 
     requireAuth('admin'),
     express.raw({ type: () => true, limit: '20mb' }),
     async (req, res) => {
-      const body = req.body as Buffer
-      if (!Buffer.isBuffer(body) || body.length === 0) {
-        throw new DeskError(400, 'invalid', 'Kirim berkas CSV atau XLSX sebagai isi permintaan', {
-          file: 'Berkas kosong',
-        })
-      }
+      const body = fileBody(req, 'Kirim berkas CSV atau XLSX sebagai isi permintaan')
       const result = await service.importTps(who(res), await ctx.uploads.read(body), {
         simulated: req.query.simulated === '1',
       })

@@ -1,5 +1,7 @@
 // Removing what a simulator or demo left in a desk (GET/POST /api/v1/admin/purge-simulated).
 
+import { formatCount as n } from './format'
+
 export interface PurgePreviewDto {
   /** Standing results whose report came from a simulated account. */
   results: number
@@ -25,8 +27,6 @@ export interface PurgePreviewDto {
 export interface PurgeAnswer extends Omit<PurgePreviewDto, 'confirm'> {
   purgedAt: string
 }
-
-const n = (x: number) => x.toLocaleString('id-ID')
 
 /** A TPS status as the console shows it in Indonesian. */
 const STATUS_ID: Record<string, string> = {

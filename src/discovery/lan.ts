@@ -1,5 +1,6 @@
 import { networkInterfaces, type NetworkInterfaceInfo } from 'node:os'
 import QRCode from 'qrcode'
+import { isLoopbackHost } from '../shared/cards'
 import type { LanDto } from '../shared/console'
 import { discoveryOff, type DiscoveryState } from './discovery'
 
@@ -17,10 +18,6 @@ export function lanAddresses(
   return out.sort(
     (a, b) => a.interface.localeCompare(b.interface) || a.address.localeCompare(b.address),
   )
-}
-
-export function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || host.startsWith('127.')
 }
 
 async function qr(url: string): Promise<string> {
@@ -55,9 +52,9 @@ export async function lanAnswer(input: LanAnswerInput): Promise<LanDto> {
   // Bound to one address: only that one serves. Bound to loopback: nothing on the LAN does, but
   // the addresses are still listed so the operator sees what to restart with.
   const serving =
-    wildcard || isLoopback(input.host) ? all : all.filter((a) => a.address === input.host)
+    wildcard || isLoopbackHost(input.host) ? all : all.filter((a) => a.address === input.host)
   const list =
-    serving.length > 0 || wildcard || isLoopback(input.host)
+    serving.length > 0 || wildcard || isLoopbackHost(input.host)
       ? serving
       : [{ interface: '?', address: input.host }]
   const addresses = await Promise.all(
@@ -79,7 +76,7 @@ export async function lanAnswer(input: LanAnswerInput): Promise<LanDto> {
   return {
     host: input.host,
     port: input.port,
-    reachable: !isLoopback(input.host),
+    reachable: !isLoopbackHost(input.host),
     addresses,
     // No "phones" count: /lapor holds no live stream, so reporters are counted by what they send
     // (activeReporters), not by open connections.

@@ -17,7 +17,7 @@ import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { type ElectionConfig } from '../domain/election'
 import { startDiscovery, type BonjourLike, type Discovery } from '../discovery/discovery'
-import { isLoopback, lanAddresses, lanAnswer } from '../discovery/lan'
+import { lanAddresses, lanAnswer } from '../discovery/lan'
 import { createServer, type ServerLimits } from '../server/app'
 import { Authenticator } from '../server/auth'
 import { createBackup } from '../server/backup-routes'
@@ -54,7 +54,7 @@ import type { ExportService } from '../service/export-service'
 import type { IntakeService } from '../service/intake-service'
 import type { PhoneSyncService } from '../service/phone-sync-service'
 import type { PurgeService } from '../service/purge-service'
-import { parsePublicUrl } from '../shared/cards'
+import { isLoopbackHost, parsePublicUrl } from '../shared/cards'
 import { AndroidSender } from '../service/sms-android'
 import { GammuFilesGateway, GammuFolderError } from '../service/sms-gammu'
 import type { SmsService } from '../service/sms-service'
@@ -671,7 +671,7 @@ export async function createDesk(options: DeskOptions): Promise<Desk> {
     }
   }
   discovery =
-    options.discovery !== false && (options.discovery?.bonjour || !isLoopback(host))
+    options.discovery !== false && (options.discovery?.bonjour || !isLoopbackHost(host))
       ? startDiscovery({
           port,
           regencyCode: service.regions.regency.code,

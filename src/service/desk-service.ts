@@ -581,6 +581,20 @@ export class DeskService {
   }
 
   // ---------------------------------------------------------------- people
+  /**
+   * A fresh access code (not held by anyone now) and SMS code, with their hashes. Hashed outside
+   * the writer: scrypt is deliberately slow and must not hold up other writes. The writer job
+   * checks the code is still free.
+   */
+  private async newCodes() {
+    let code = generateAccessCode()
+    while (this.store.userByCodeId(codeIdOf(code))) code = generateAccessCode()
+    const codeHash = await hashAccessCode(code)
+    const smsCode = generateSmsCode()
+    const smsHash = await hashAccessCode(smsCode)
+    return { code, codeHash, smsCode, smsHash }
+  }
+
   async createUser(
     actor: Principal,
     input: UserCreate,
@@ -612,12 +626,7 @@ export class DeskService {
       )
     }
     region = region.trim()
-    // Hash outside the writer: scrypt is deliberately slow and must not hold up other writes.
-    let code = generateAccessCode()
-    while (this.store.userByCodeId(codeIdOf(code))) code = generateAccessCode()
-    const codeHash = await hashAccessCode(code)
-    const smsCode = generateSmsCode()
-    const smsHash = await hashAccessCode(smsCode)
+    const { code, codeHash, smsCode, smsHash } = await this.newCodes()
     const user = await this.write(() => {
       if (this.store.userByCodeId(codeIdOf(code))) throw new DeskError(503, 'retry', 'Coba lagi')
       const user: UserRecord = {
@@ -658,12 +667,8 @@ export class DeskService {
     id: string,
   ): Promise<{ accessCode: string; smsCode: string }> {
     if (!this.store.userById(id)) throw notFound('Pengguna tidak ditemukan')
-    let code = generateAccessCode()
-    while (this.store.userByCodeId(codeIdOf(code))) code = generateAccessCode()
-    const codeHash = await hashAccessCode(code)
     // The SMS code is reissued with it: a lost card gives away both.
-    const smsCode = generateSmsCode()
-    const smsHash = await hashAccessCode(smsCode)
+    const { code, codeHash, smsCode, smsHash } = await this.newCodes()
     await this.write(() => {
       if (this.store.userByCodeId(codeIdOf(code))) throw new DeskError(503, 'retry', 'Coba lagi')
       this.store.reissueUserCode(id, codeIdOf(code), codeHash)

@@ -138,10 +138,6 @@ function inactiveError(tps: TpsRecord): DeskError | null {
   )
 }
 
-/**
- * The desk's use cases over the store: what the HTTP routes (and the CLI) call. All writes go
- * through the single group-commit writer; events reach subscribers only after commit.
- */
 /** At most this much of one refused body is kept (its SHA-256 covers the whole body). */
 export const MAX_KEPT_PAYLOAD = 4096
 
@@ -175,6 +171,10 @@ export class RefusalBudget {
   }
 }
 
+/**
+ * The desk's use cases over the store: what the HTTP routes (and the CLI) call. All writes go
+ * through the single group-commit writer; events reach subscribers only after commit.
+ */
 export class DeskService {
   /** Other services get the store from the DeskCore (service/core.ts); routers not at all. */
   private readonly store: DeskStore

@@ -640,7 +640,7 @@ export async function createDesk(options: DeskOptions): Promise<Desk> {
     const err = e as NodeJS.ErrnoException
     if (err.code === 'EADDRINUSE')
       throw new Error(
-        `Port ${options.port} sudah dipakai program lain. Pilih port lain dengan --port.`,
+        `Port ${options.port ?? DEFAULT_PORT} sudah dipakai program lain. Pilih port lain dengan --port.`,
       )
     throw e
   }

@@ -32,7 +32,7 @@ import {
 import { WalFileSync, type Durability } from '../store/wal-sync'
 import { DiskFailedError, GroupCommitWriter } from '../store/writer'
 import type { SmsStore } from '../store/sms-store'
-import { codeIdOf, generateAccessCode, generateSmsCode, hashAccessCode } from './credentials'
+import { issueCodes, type IssuedCodes } from './credentials'
 import { DeskError, forbidden, notFound } from './errors'
 import { atLeast, type Principal } from './principal'
 import { randomUUID } from 'node:crypto'
@@ -581,18 +581,10 @@ export class DeskService {
   }
 
   // ---------------------------------------------------------------- people
-  /**
-   * A fresh access code (not held by anyone now) and SMS code, with their hashes. Hashed outside
-   * the writer: scrypt is deliberately slow and must not hold up other writes. The writer job
-   * checks the code is still free.
-   */
-  private async newCodes() {
-    let code = generateAccessCode()
-    while (this.store.userByCodeId(codeIdOf(code))) code = generateAccessCode()
-    const codeHash = await hashAccessCode(code)
-    const smsCode = generateSmsCode()
-    const smsHash = await hashAccessCode(smsCode)
-    return { code, codeHash, smsCode, smsHash }
+  /** One person's fresh codes (credentials.ts issueCodes); the writer job checks the code is free. */
+  private async newCodes(): Promise<IssuedCodes> {
+    const [one] = await issueCodes(1, (id) => !!this.store.userByCodeId(id))
+    return one!
   }
 
   async createUser(
@@ -626,16 +618,16 @@ export class DeskService {
       )
     }
     region = region.trim()
-    const { code, codeHash, smsCode, smsHash } = await this.newCodes()
+    const { code, codeId, codeHash, smsCode, smsHash } = await this.newCodes()
     const user = await this.write(() => {
-      if (this.store.userByCodeId(codeIdOf(code))) throw new DeskError(503, 'retry', 'Coba lagi')
+      if (this.store.userByCodeId(codeId)) throw new DeskError(503, 'retry', 'Coba lagi')
       const user: UserRecord = {
         id: randomUUID(),
         name: input.name,
         phone: input.phone ?? '',
         role: input.role,
         region,
-        codeId: codeIdOf(code),
+        codeId,
         codeHash,
         simulated: !!options.simulated,
         createdAt: this.store.nowIso(),
@@ -668,10 +660,10 @@ export class DeskService {
   ): Promise<{ accessCode: string; smsCode: string }> {
     if (!this.store.userById(id)) throw notFound('Pengguna tidak ditemukan')
     // The SMS code is reissued with it: a lost card gives away both.
-    const { code, codeHash, smsCode, smsHash } = await this.newCodes()
+    const { code, codeId, codeHash, smsCode, smsHash } = await this.newCodes()
     await this.write(() => {
-      if (this.store.userByCodeId(codeIdOf(code))) throw new DeskError(503, 'retry', 'Coba lagi')
-      this.store.reissueUserCode(id, codeIdOf(code), codeHash)
+      if (this.store.userByCodeId(codeId)) throw new DeskError(503, 'retry', 'Coba lagi')
+      this.store.reissueUserCode(id, codeId, codeHash)
       this.smsStore.setCode(id, smsHash, this.store.nowIso())
       this.store.audit(actor.id, 'user.reissue', id)
     })

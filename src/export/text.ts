@@ -1,24 +1,21 @@
 // Words and formats the workbooks share: Indonesian labels, WIB times, and the redaction of phone
 // numbers from free text in the profile that leaves the desk.
 
-import { formatCount, formatTimeWib } from '../shared/format'
+import { dateTimeWibParts, formatCount, formatTimeWib } from '../shared/format'
 
 export const TRAINING_BANNER = 'MODE LATIHAN — data simulasi'
 export const NOT_OFFICIAL = 'DATA CEPAT — BUKAN DATA RESMI. Hasil resmi ditetapkan oleh KPU.'
 
-const WIB_OFFSET_MS = 7 * 60 * 60 * 1000
-const pad = (n: number) => String(n).padStart(2, '0')
-
 /** "27-11-2024 19:42:05 WIB" */
 export function wibDateTime(iso: string): string {
-  const d = new Date(new Date(iso).getTime() + WIB_OFFSET_MS)
-  return `${pad(d.getUTCDate())}-${pad(d.getUTCMonth() + 1)}-${d.getUTCFullYear()} ${formatTimeWib(iso, true)}`
+  return `${dateTimeWibParts(iso)[0]} ${formatTimeWib(iso, true)}`
 }
 
 /** "20241127-1942" (WIB), for file names. */
 export function wibStamp(iso: string): string {
-  const d = new Date(new Date(iso).getTime() + WIB_OFFSET_MS)
-  return `${d.getUTCFullYear()}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}-${pad(d.getUTCHours())}${pad(d.getUTCMinutes())}`
+  const [date, time] = dateTimeWibParts(iso)
+  const [day, month, year] = date.split('-')
+  return `${year}${month}${day}-${time.replace(':', '')}`
 }
 
 export const CHANNEL_LABEL: Record<string, string> = {

@@ -10,6 +10,7 @@ import {
 } from 'node:fs'
 import { join } from 'node:path'
 import type { Logger } from '../server/logger'
+import { dateTimeWibParts, formatTimeWib } from '../shared/format'
 
 export interface DeskLogOptions {
   /** Rotate the file past this many bytes (default 10 MB). */
@@ -30,21 +31,9 @@ export interface DeskLog extends Logger {
   close(): Promise<void>
 }
 
-const WIB = new Intl.DateTimeFormat('id-ID', {
-  timeZone: 'Asia/Jakarta',
-  day: '2-digit',
-  month: '2-digit',
-  year: 'numeric',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-  hour12: false,
-})
-
 /** "05-12-2026 18:43:33 WIB" */
 function wib(d: Date): string {
-  const p = Object.fromEntries(WIB.formatToParts(d).map((x) => [x.type, x.value]))
-  return `${p.day}-${p.month}-${p.year} ${p.hour}:${p.minute}:${p.second} WIB`
+  return `${dateTimeWibParts(d)[0]} ${formatTimeWib(d, true)}`
 }
 
 /**

@@ -311,7 +311,7 @@ export function openDesk(
     | 'writerMaxBatch'
     | 'durability'
   >,
-) {
+): OpenDesk {
   const dataDir = resolve(options.dataDir)
   mkdirSync(dataDir, { recursive: true, mode: 0o700 })
   const unlock = lockDataDir(dataDir)
@@ -533,7 +533,8 @@ export async function createDesk(options: DeskOptions): Promise<Desk> {
       `--backup-interval harus angka detik ≥ 1, bukan "${String(options.backupIntervalSeconds)}"`,
     )
   }
-  const { dataDir, core, service, store, unlock } = openDesk(options)
+  const opened = openDesk(options)
+  const { dataDir, core, service, store } = opened
   // Requests go to a rotated file in the data folder; the terminal gets warnings and errors only.
   const ownLog = options.logger ? null : deskLog(dataDir)
   const logger: Logger = options.logger ?? ownLog!
@@ -580,9 +581,7 @@ export async function createDesk(options: DeskOptions): Promise<Desk> {
   try {
     gammu = setUpSms(features.sms, options.sms, logger, () => Date.parse(service.nowIso()))
   } catch (e) {
-    service.closeWrites()
-    store.db.close()
-    unlock()
+    await opened.close()
     await ownLog?.close()
     throw e instanceof GammuFolderError ? new DeskError(400, 'sms_gammu_folder', e.message) : e
   }
@@ -636,13 +635,12 @@ export async function createDesk(options: DeskOptions): Promise<Desk> {
   try {
     await listen(server, options.port ?? DEFAULT_PORT)
   } catch (e) {
-    store.db.close()
-    unlock()
-    void ownLog?.close()
+    await opened.close()
+    await ownLog?.close()
     const err = e as NodeJS.ErrnoException
     if (err.code === 'EADDRINUSE')
       throw new Error(
-        `Port ${options.port} sudah dipakai program lain. Pilih port lain dengan --port.`,
+        `Port ${options.port ?? DEFAULT_PORT} sudah dipakai program lain. Pilih port lain dengan --port.`,
       )
     throw e
   }
@@ -658,9 +656,8 @@ export async function createDesk(options: DeskOptions): Promise<Desk> {
       await listen(redirect, options.httpRedirectPort)
     } catch (e) {
       await new Promise<void>((ok) => server.close(() => ok()))
-      service.closeWrites()
-      store.db.close()
-      unlock()
+      await opened.close()
+      await ownLog?.close()
       const err = e as NodeJS.ErrnoException
       if (err.code === 'EADDRINUSE' || err.code === 'EACCES') {
         throw new Error(
@@ -752,9 +749,7 @@ export async function createDesk(options: DeskOptions): Promise<Desk> {
         await service.drainWrites()
         // Everything is committed: the last backup of the night holds all of it.
         await backups?.stop({ final: true })
-        service.closeWrites()
-        store.db.close()
-        unlock()
+        await opened.close()
         logger.info('desk.closed', { dataDir })
         await ownLog?.close()
       })()

@@ -2,7 +2,7 @@ import type { ImportedUserDto } from '../shared/api'
 import { parsePublicUrl, selectPeople, type PublicUrlDto } from '../shared/cards'
 import type { BulkReissue } from '../shared/cards-schemas'
 import type { UserRecord } from '../store/store'
-import { codeIdOf, generateAccessCode, generateSmsCode, hashAccessCode } from './credentials'
+import { issueCodes } from './credentials'
 import type { DeskCore } from './core'
 import type { DeskService } from './desk-service'
 import { DeskError } from './errors'
@@ -92,24 +92,8 @@ export class CardsService {
         { expect: `Sekarang ${chosen.length} orang` },
       )
     }
-    // Codes and their scrypt hashes are made outside the writer: scrypt is slow on purpose.
-    const codes: string[] = []
-    const taken = new Set<string>()
-    for (let i = 0; i < chosen.length; i++) {
-      let code = generateAccessCode()
-      while (taken.has(codeIdOf(code)) || this.core.store.userByCodeId(codeIdOf(code)))
-        code = generateAccessCode()
-      taken.add(codeIdOf(code))
-      codes.push(code)
-    }
-    const hashes: string[] = []
-    for (let i = 0; i < codes.length; i += 8)
-      hashes.push(...(await Promise.all(codes.slice(i, i + 8).map((c) => hashAccessCode(c)))))
-    // The SMS code is reissued with the access code, as one at a time does: a lost card gives away both.
-    const smsCodes = chosen.map(() => generateSmsCode())
-    const smsHashes: string[] = []
-    for (let i = 0; i < smsCodes.length; i += 8)
-      smsHashes.push(...(await Promise.all(smsCodes.slice(i, i + 8).map((c) => hashAccessCode(c)))))
+    // The SMS code is reissued with the access code, as one at a time does (credentials.ts).
+    const issued = await issueCodes(chosen.length, (id) => !!this.core.store.userByCodeId(id))
 
     const done = await this.desk.write(() => {
       const out: { user: UserRecord; code: string; smsCode: string }[] = []
@@ -117,16 +101,17 @@ export class CardsService {
         const now = this.core.store.userById(u.id)
         // Revoked while the codes were hashed: the revocation stands.
         if (!now || now.revokedAt) continue
-        if (this.core.store.userByCodeId(codeIdOf(codes[i]!)))
+        const c = issued[i]!
+        if (this.core.store.userByCodeId(c.codeId))
           throw new DeskError(
             503,
             'retry',
             'Bentrok kode akses; ulangi (tidak ada kode yang diubah)',
           )
-        this.core.store.reissueUserCode(u.id, codeIdOf(codes[i]!), hashes[i]!)
-        this.core.smsStore.setCode(u.id, smsHashes[i]!, this.core.store.nowIso())
+        this.core.store.reissueUserCode(u.id, c.codeId, c.codeHash)
+        this.core.smsStore.setCode(u.id, c.smsHash, this.core.store.nowIso())
         this.core.store.audit(actor.id, 'user.reissue', u.id, { bulk: true })
-        out.push({ user: now, code: codes[i]!, smsCode: smsCodes[i]! })
+        out.push({ user: now, code: c.code, smsCode: c.smsCode })
       }
       this.core.store.audit(actor.id, 'users.reissue', null, { count: out.length, selection })
       this.core.store.appendEvent('users.reissued', { count: out.length })

@@ -159,8 +159,9 @@ export class ConsoleService {
   }
 
   // ---------------------------------------------------------------- names
-  private actors(): (id: string) => ActorDto {
-    const users = new Map<string, UserRecord>(this.core.store.listUsers().map((u) => [u.id, u]))
+  /** Names for actor ids, from `people` (every account) when the caller has already read them. */
+  private actors(people = this.core.store.listUsers()): (id: string) => ActorDto {
+    const users = new Map<string, UserRecord>(people.map((u) => [u.id, u]))
     return (id) => {
       const u = users.get(id)
       if (u) return { id, name: u.name, role: u.role }
@@ -309,8 +310,9 @@ export class ConsoleService {
     const lastReport = this.store.lastReportPerActor()
     const lastSms = this.sms.lastByReporter()
     const calls = this.store.latestCalls()
-    const actorOf = this.actors()
-    const reporters = store.listUsers().filter((u) => u.role === 'reporter' && !u.revokedAt)
+    const people = store.listUsers()
+    const actorOf = this.actors(people)
+    const reporters = people.filter((u) => u.role === 'reporter' && !u.revokedAt)
     // Kecamatan officers are not rows of their own (a whole kecamatan at 0% says nothing about whom
     // to call): they are the second person to call for each desa of their kecamatan, and the first
     // for a desa without its own reporter.
@@ -573,7 +575,8 @@ export class ConsoleService {
 
   // ---------------------------------------------------------------- review assignments
   reviewAssignments(): ReviewAssignmentsDto {
-    const actorOf = this.actors()
+    const people = this.core.store.listUsers()
+    const actorOf = this.actors(people)
     const regions = this.desk.regions
     return {
       assignments: this.store.assignments().map((a) => ({
@@ -583,8 +586,7 @@ export class ConsoleService {
         assignedBy: actorOf(a.assignedBy),
         at: a.assignedAt,
       })),
-      supervisors: this.core.store
-        .listUsers()
+      supervisors: people
         .filter((u) => u.role === 'supervisor' && !u.revokedAt)
         .map((u) => ({ id: u.id, name: u.name, role: u.role })),
       kecamatan: regions.kecamatan.map((k) => ({ code: k.code, name: k.name })),

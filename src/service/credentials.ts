@@ -100,6 +100,52 @@ function parseStoredHash(
   return { params, salt: Buffer.from(saltB64, 'base64'), key }
 }
 
+/** A person's fresh access code and SMS code, with their scrypt hashes. */
+export interface IssuedCodes {
+  code: string
+  codeId: string
+  codeHash: string
+  smsCode: string
+  smsHash: string
+}
+
+/**
+ * Fresh codes for `count` people: access codes distinct from each other and from every code whose
+ * public handle `inUse` knows, and SMS codes (issued together: a lost card gives away both).
+ * Hashed here, outside the writer, 8 at a time: scrypt is slow on purpose and must not hold up
+ * other writes. The writer job checks again that each code is still free.
+ */
+export async function issueCodes(
+  count: number,
+  inUse: (codeId: string) => boolean,
+): Promise<IssuedCodes[]> {
+  const codes: string[] = []
+  const taken = new Set<string>()
+  for (let i = 0; i < count; i++) {
+    let code = generateAccessCode()
+    while (taken.has(codeIdOf(code)) || inUse(codeIdOf(code))) code = generateAccessCode()
+    taken.add(codeIdOf(code))
+    codes.push(code)
+  }
+  const hashes = await hashEach(codes)
+  const smsCodes = codes.map(() => generateSmsCode())
+  const smsHashes = await hashEach(smsCodes)
+  return codes.map((code, i) => ({
+    code,
+    codeId: codeIdOf(code),
+    codeHash: hashes[i]!,
+    smsCode: smsCodes[i]!,
+    smsHash: smsHashes[i]!,
+  }))
+}
+
+async function hashEach(codes: string[]): Promise<string[]> {
+  const out: string[] = []
+  for (let i = 0; i < codes.length; i += 8)
+    out.push(...(await Promise.all(codes.slice(i, i + 8).map((c) => hashAccessCode(c)))))
+  return out
+}
+
 export async function verifyAccessCode(code: string, stored: string): Promise<boolean> {
   const parsed = parseStoredHash(stored)
   if (!parsed) return false

@@ -32,7 +32,7 @@ import {
 import { WalFileSync, type Durability } from '../store/wal-sync'
 import { DiskFailedError, GroupCommitWriter } from '../store/writer'
 import type { SmsStore } from '../store/sms-store'
-import { codeIdOf, generateAccessCode, generateSmsCode, hashAccessCode } from './credentials'
+import { issueCodes, type IssuedCodes } from './credentials'
 import { DeskError, forbidden, notFound } from './errors'
 import { atLeast, type Principal } from './principal'
 import { randomUUID } from 'node:crypto'
@@ -138,10 +138,6 @@ function inactiveError(tps: TpsRecord): DeskError | null {
   )
 }
 
-/**
- * The desk's use cases over the store: what the HTTP routes (and the CLI) call. All writes go
- * through the single group-commit writer; events reach subscribers only after commit.
- */
 /** At most this much of one refused body is kept (its SHA-256 covers the whole body). */
 export const MAX_KEPT_PAYLOAD = 4096
 
@@ -175,6 +171,10 @@ export class RefusalBudget {
   }
 }
 
+/**
+ * The desk's use cases over the store: what the HTTP routes (and the CLI) call. All writes go
+ * through the single group-commit writer; events reach subscribers only after commit.
+ */
 export class DeskService {
   /** Other services get the store from the DeskCore (service/core.ts); routers not at all. */
   private readonly store: DeskStore
@@ -581,6 +581,12 @@ export class DeskService {
   }
 
   // ---------------------------------------------------------------- people
+  /** One person's fresh codes (credentials.ts issueCodes); the writer job checks the code is free. */
+  private async newCodes(): Promise<IssuedCodes> {
+    const [one] = await issueCodes(1, (id) => !!this.store.userByCodeId(id))
+    return one!
+  }
+
   async createUser(
     actor: Principal,
     input: UserCreate,
@@ -612,21 +618,16 @@ export class DeskService {
       )
     }
     region = region.trim()
-    // Hash outside the writer: scrypt is deliberately slow and must not hold up other writes.
-    let code = generateAccessCode()
-    while (this.store.userByCodeId(codeIdOf(code))) code = generateAccessCode()
-    const codeHash = await hashAccessCode(code)
-    const smsCode = generateSmsCode()
-    const smsHash = await hashAccessCode(smsCode)
+    const { code, codeId, codeHash, smsCode, smsHash } = await this.newCodes()
     const user = await this.write(() => {
-      if (this.store.userByCodeId(codeIdOf(code))) throw new DeskError(503, 'retry', 'Coba lagi')
+      if (this.store.userByCodeId(codeId)) throw new DeskError(503, 'retry', 'Coba lagi')
       const user: UserRecord = {
         id: randomUUID(),
         name: input.name,
         phone: input.phone ?? '',
         role: input.role,
         region,
-        codeId: codeIdOf(code),
+        codeId,
         codeHash,
         simulated: !!options.simulated,
         createdAt: this.store.nowIso(),
@@ -658,15 +659,11 @@ export class DeskService {
     id: string,
   ): Promise<{ accessCode: string; smsCode: string }> {
     if (!this.store.userById(id)) throw notFound('Pengguna tidak ditemukan')
-    let code = generateAccessCode()
-    while (this.store.userByCodeId(codeIdOf(code))) code = generateAccessCode()
-    const codeHash = await hashAccessCode(code)
     // The SMS code is reissued with it: a lost card gives away both.
-    const smsCode = generateSmsCode()
-    const smsHash = await hashAccessCode(smsCode)
+    const { code, codeId, codeHash, smsCode, smsHash } = await this.newCodes()
     await this.write(() => {
-      if (this.store.userByCodeId(codeIdOf(code))) throw new DeskError(503, 'retry', 'Coba lagi')
-      this.store.reissueUserCode(id, codeIdOf(code), codeHash)
+      if (this.store.userByCodeId(codeId)) throw new DeskError(503, 'retry', 'Coba lagi')
+      this.store.reissueUserCode(id, codeId, codeHash)
       this.smsStore.setCode(id, smsHash, this.store.nowIso())
       this.store.audit(actor.id, 'user.reissue', id)
     })

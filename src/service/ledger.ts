@@ -21,8 +21,8 @@
 
 import type { ResultSheet, SheetCheck } from '../domain/result-sheet'
 import type { DeskEventPayloads } from '../shared/events'
-import { LedgerStore } from '../store/ledger-store'
-import type { ConflictRecord, DeskStore, StoredResult } from '../store/store'
+import { LedgerStore, type ResultWrite } from '../store/ledger-store'
+import type { ConflictRecord, DeskStore } from '../store/store'
 import { DeskError } from './errors'
 
 /** A sheet that becomes (or replaces) the standing result, logged as submission `seq`. */
@@ -55,6 +55,28 @@ function figures(s: LedgerSheet) {
     total: s.check.total,
     warnings: s.check.warnings.map((w) => w.code),
     channel: s.channel,
+  }
+}
+
+/**
+ * The standing-result row for a sheet. A sheet with warnings is `flagged` for review — or
+ * `confirmed` when it comes from a supervisor's decision, made having seen them.
+ */
+function resultRow(
+  s: Omit<LedgerSheet, 'channel'>,
+  at: string,
+  warned: 'flagged' | 'confirmed',
+): ResultWrite {
+  const warnings = s.check.warnings
+  return {
+    tps: s.tps,
+    contest: s.contest,
+    seq: s.seq,
+    sheet: s.sheet,
+    totals: s.check,
+    warnings,
+    review: warnings.length > 0 ? warned : 'none',
+    at,
   }
 }
 
@@ -93,17 +115,7 @@ export class ResultLedger {
   /** The first report of a TPS in a contest becomes its standing result; flagged when it warns. */
   accept(input: LedgerSheet & { receipt: string }): void {
     this.insideWriter('accept')
-    const warnings = input.check.warnings
-    this.s.insertResult({
-      tps: input.tps,
-      contest: input.contest,
-      seq: input.seq,
-      sheet: input.sheet,
-      totals: input.check,
-      warnings,
-      review: warnings.length > 0 ? 'flagged' : 'none',
-      at: this.store.nowIso(),
-    })
+    this.s.insertResult(resultRow(input, this.store.nowIso(), 'flagged'))
     this.store.appendEvent('result.accepted', { ...figures(input), receipt: input.receipt })
   }
 
@@ -196,16 +208,7 @@ export class ResultLedger {
     for (const p of input.promotions) {
       const r = p.replacement
       this.s.deleteResult(r.tps, r.contest)
-      this.s.insertResult({
-        tps: r.tps,
-        contest: r.contest,
-        seq: r.seq,
-        sheet: r.sheet,
-        totals: r.check,
-        warnings: r.check.warnings,
-        review: r.check.warnings.length > 0 ? 'flagged' : 'none',
-        at,
-      })
+      this.s.insertResult(resultRow(r, at, 'flagged'))
       this.s.repointConflicts(r.tps, r.contest, p.fromSeq, r.seq)
     }
     for (const r of input.results) this.s.deleteResult(r.tps, r.contest)
@@ -216,17 +219,7 @@ export class ResultLedger {
   /** `sheet` (logged as `seq`) replaces the standing result, announced as result.updated. */
   private replace(r: LedgerSheet, decisionId: number, at: string): void {
     // A supervisor decided with a written reason, having seen the warnings: they are confirmed.
-    const review: StoredResult['review'] = r.check.warnings.length > 0 ? 'confirmed' : 'none'
-    this.s.updateResult({
-      tps: r.tps,
-      contest: r.contest,
-      seq: r.seq,
-      sheet: r.sheet,
-      totals: r.check,
-      warnings: r.check.warnings,
-      review,
-      at,
-    })
+    this.s.updateResult(resultRow(r, at, 'confirmed'))
     this.store.appendEvent('result.updated', { ...figures(r), decisionId })
   }
 }

@@ -67,7 +67,6 @@ export interface ConflictRecord {
   createdAt: string
 }
 
-/** Canonical JSON (sorted keys) so the same body always hashes the same. */
 /**
  * JSON with object keys sorted (undefined members left out), so equal bodies hash equally.
  * Iterative with its own stack: a body nested thousands deep once overflowed the recursive

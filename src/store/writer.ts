@@ -46,8 +46,8 @@ export class DiskFailedError extends Error {
  * The single writer. Jobs queued while the event loop is busy are run together in one
  * transaction (group commit): one fsync for the whole batch instead of one per request, and each
  * caller's promise settles only after that commit is durable. Each job runs in its own savepoint,
- * so one bad job is rolled back alone and the rest of the batch still commits. With `sync` the
- * fsync itself runs off this thread (see WriterOptions.sync): the desk goes on answering and
+ * so one bad job is rolled back alone and the rest of the batch still commits. With `durability`
+ * the fsync itself runs off this thread (see WriterOptions.durability): the desk goes on answering and
  * building the next batch while the disk works.
  */
 export class GroupCommitWriter {
@@ -71,7 +71,7 @@ export class GroupCommitWriter {
   private failed: DiskFailedError | null = null
   batches = 0
   jobs = 0
-  /** Syncs run (with `sync`): fewer than batches when batches share one. */
+  /** Syncs run (with `durability`): fewer than batches when batches share one. */
   syncs = 0
 
   constructor(

@@ -9,7 +9,7 @@ import { formatDateTimeWib } from '../../shared/format'
 import type { Role, SignInWindow } from '../../shared/schemas'
 import type { IntakeStore } from '../../store/intake-store'
 import type { UserRecord } from '../../store/store'
-import { codeIdOf, generateAccessCode, generateSmsCode, hashAccessCode } from '../credentials'
+import { issueCodes } from '../credentials'
 import { DeskError } from '../errors'
 import type { Principal } from '../principal'
 import type { IntakeCore } from './core'
@@ -244,26 +244,8 @@ export class IntakePeople {
   ): Promise<UserImportAnswer> {
     const { rows, errors } = validateUserTable(table, this.regions, this.store.listUsers())
     if (errors.length > 0) return { imported: 0, users: [], errors }
-    // Codes and their scrypt hashes are made outside the writer: scrypt is slow on purpose.
-    const codes: string[] = []
-    const taken = new Set<string>()
-    for (let i = 0; i < rows.length; i++) {
-      let code = generateAccessCode()
-      while (taken.has(codeIdOf(code)) || this.store.userByCodeId(codeIdOf(code)))
-        code = generateAccessCode()
-      taken.add(codeIdOf(code))
-      codes.push(code)
-    }
-    const hashes: string[] = []
-    for (let i = 0; i < codes.length; i += 8) {
-      hashes.push(...(await Promise.all(codes.slice(i, i + 8).map((c) => hashAccessCode(c)))))
-    }
-    // Each person's SMS code (issue 15), issued with the access code and stored only hashed.
-    const smsCodes = rows.map(() => generateSmsCode())
-    const smsHashes: string[] = []
-    for (let i = 0; i < smsCodes.length; i += 8) {
-      smsHashes.push(...(await Promise.all(smsCodes.slice(i, i + 8).map((c) => hashAccessCode(c)))))
-    }
+    // Each person's access code and SMS code (issue 15), stored only hashed (credentials.ts).
+    const issued = await issueCodes(rows.length, (id) => !!this.store.userByCodeId(id))
     const createdAt = this.store.nowIso()
     const users: UserRecord[] = rows.map((r, i) => ({
       id: randomUUID(),
@@ -271,8 +253,8 @@ export class IntakePeople {
       phone: r.phone,
       role: r.role,
       region: r.region,
-      codeId: codeIdOf(codes[i]!),
-      codeHash: hashes[i]!,
+      codeId: issued[i]!.codeId,
+      codeHash: issued[i]!.codeHash,
       simulated: !!options.simulated,
       createdAt,
       revokedAt: null,
@@ -286,9 +268,9 @@ export class IntakePeople {
             'Bentrok kode akses; ulangi impor (tidak ada yang tersimpan)',
           )
       }
-      for (const u of users) {
+      for (const [i, u] of users.entries()) {
         this.store.insertUser(u)
-        this.core.smsStore.setCode(u.id, smsHashes[users.indexOf(u)]!, createdAt)
+        this.core.smsStore.setCode(u.id, issued[i]!.smsHash, createdAt)
         this.store.audit(actor.id, 'user.create', u.id, {
           role: u.role,
           region: u.region,
@@ -309,8 +291,8 @@ export class IntakePeople {
       role: u.role,
       region: u.region,
       regionName: this.regions.get(u.region)?.name ?? u.region,
-      accessCode: codes[i]!,
-      smsCode: smsCodes[i]!,
+      accessCode: issued[i]!.code,
+      smsCode: issued[i]!.smsCode,
     }))
     return { imported: out.length, users: out, errors: [] }
   }

@@ -2,8 +2,11 @@ import { chromium, type Browser, type BrowserContextOptions } from 'playwright-c
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 
-/** Debian's Chromium, headless, with no background traffic (this machine has no internet). */
-export function launchBrowser(): Promise<Browser> {
+/**
+ * Debian's Chromium, headless, with no background traffic (this machine has no internet);
+ * `extraArgs` for a test's own needs (a self-signed certificate, a host name mapped to loopback).
+ */
+export function launchBrowser(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
@@ -16,6 +19,7 @@ export function launchBrowser(): Promise<Browser> {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      ...extraArgs,
     ],
   })
 }

@@ -7,11 +7,11 @@
 //
 //   npx tsx bench/startup.ts [--rounds 5]
 import { spawnSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import { BENCH_TOKEN, benchHeaders, importRegistry, startProcess } from './desk-process'
+import { BENCH_TOKEN, benchHeaders, importRegistry, rssMb, startProcess } from './desk-process'
 import { fmt, reportRows } from './report'
 
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '5' } } })
@@ -44,11 +44,6 @@ process.on('SIGTERM', () => server.close(() => process.exit(0)))
 interface Start {
   healthyMs: number
   rssMb: number
-}
-
-function rssMb(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
-  return m ? Number(m[1]) / 1024 : NaN
 }
 
 /** Starts a built program (the desk, or the bare baseline) and times it until /health answers. */

@@ -7,6 +7,7 @@ import {
   fstatSync,
   mkdtempSync,
   openSync,
+  readFileSync,
   readSync,
   rmSync,
   statSync,
@@ -100,6 +101,16 @@ function tailLog(file: string, onChunk: (chunk: string) => void) {
       read()
       if (fd !== null) closeSync(fd)
     },
+  }
+}
+
+/** A process's resident memory in MB, from /proc (Linux); NaN once it is gone. */
+export function rssMb(pid: number): number {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
+    return m ? Number(m[1]) / 1024 : NaN
+  } catch {
+    return NaN
   }
 }
 

@@ -11,14 +11,14 @@
 //   npx tsx bench/soak.ts --minutes 10 --boards 10 --json bench/.results/soak.json
 import { setMaxListeners } from 'node:events'
 import { request, type IncomingMessage } from 'node:http'
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { runSimulation, verificationPassed } from '../src/sim/driver'
 import { DAY_END } from '../src/sim/plan'
 import { spawnSync } from 'node:child_process'
-import { BENCH_TOKEN, startProcess } from './desk-process'
+import { BENCH_TOKEN, rssMb, startProcess } from './desk-process'
 
 const { values } = parseArgs({
   options: {
@@ -44,15 +44,6 @@ interface Sample {
   boards: number[]
   delivery: number[]
   accepted: number
-}
-
-function rssMb(pid: number): number {
-  try {
-    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
-    return m ? Number(m[1]) / 1024 : NaN
-  } catch {
-    return NaN
-  }
 }
 
 const pct = (xs: number[], p: number) => {

@@ -13,14 +13,15 @@
 // only; every loop is bounded; the desk is stopped.
 //
 //   npx tsx bench/sse-flood.ts [--streams 300] [--events 20000] [--seconds 8]
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { connect, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { Worker } from 'node:worker_threads'
 import { openDesk } from '../src/host/desk'
-import { BENCH_TOKEN, benchHeaders, startProcess } from './desk-process'
+import { BENCH_TOKEN, benchHeaders, rssMb, startProcess } from './desk-process'
+import { cpuSeconds } from './http-load'
 
 const { values } = parseArgs({
   options: {
@@ -34,14 +35,8 @@ const EVENTS = Number(values.events)
 const SECONDS = Number(values.seconds)
 const root = join(import.meta.dirname, '..')
 
-/** CPU time the desk's process has used (all its threads), in ms; /proc counts in 10 ms ticks. */
-const cpuMs = (pid: number) => {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
-  return (Number(fields[11]) + Number(fields[12])) * 10
-}
-
-const rssMb = (pid: number) =>
-  Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024
+/** CPU time the desk's process has used (all its threads), in ms. */
+const cpuMs = (pid: number) => cpuSeconds(pid) * 1000
 
 /** A stream whose client reads the status line and then nothing. */
 function silentStream(

@@ -1,11 +1,10 @@
-import { execFile } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchBrowser } from '../helpers/browser'
-import { builtApp, builtUi } from '../helpers/build-ui'
+import { builtUi, runCli } from '../helpers/build-ui'
 import { ADMIN_TOKEN, startDesk, type TestDesk } from '../helpers/desk'
 import { listBackups } from '../../src/service/backup-service'
 
@@ -84,19 +83,6 @@ describe('backup indicator on the console home (Chromium, 1366×768)', () => {
   }, 120_000)
 })
 
-function cli(args: string[]): Promise<{ code: number; out: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [join(builtApp(), 'main', 'cli.js'), ...args],
-      { timeout: 60_000 },
-      (err, stdout, stderr) => {
-        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, out: stdout + stderr })
-      },
-    )
-  })
-}
-
 describe('npm run desk -- restore FILE --data-dir DIR', () => {
   it('restores into a new folder, refuses a folder in use, and lists the flags in --help', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'desk-backup-cli-'))
@@ -106,21 +92,21 @@ describe('npm run desk -- restore FILE --data-dir DIR', () => {
     const file = join(dir, listBackups(dir)[0]!.file)
     writeFileSync(join(dir, 'admin-token'), 'restored-admin-token-0123456789\n', { mode: 0o600 })
     const target = join(mkdtempSync(join(tmpdir(), 'desk-restore-cli-')), 'desk')
-    const ok = await cli(['restore', file, '--data-dir', target])
+    const ok = await runCli(['restore', file, '--data-dir', target])
     expect(ok.code).toBe(0)
     expect(ok.out).toContain(`Dipulihkan ke ${target}: 0 hasil`)
     expect(ok.out).toContain(`--data-dir ${target} --regency 35.09`)
     expect(readdirSync(target).sort()).toEqual(['admin-token', 'desk.sqlite'])
-    const again = await cli(['restore', file, '--data-dir', target])
+    const again = await runCli(['restore', file, '--data-dir', target])
     expect(again.code).toBe(1)
     expect(again.out).toContain('tidak kosong')
-    const noDir = await cli(['restore', file])
+    const noDir = await runCli(['restore', file])
     expect(noDir.code).toBe(1)
     expect(noDir.out).toContain('--data-dir')
-    const help = await cli(['--help'])
+    const help = await runCli(['--help'])
     expect(help.out).toContain('--backup-dir DIR')
     expect(help.out).toContain('restore FILE')
-    const badInterval = await cli([
+    const badInterval = await runCli([
       'serve',
       '--data-dir',
       join(target, 'x'),

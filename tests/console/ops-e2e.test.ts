@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Browser, BrowserContextOptions, Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launchBrowser } from '../helpers/browser'
+import { launchBrowser, PHONE } from '../helpers/browser'
 import { builtUi } from '../helpers/build-ui'
 import { ADMIN_TOKEN, startDesk, type TestDesk } from '../helpers/desk'
 import { report, seedDesk, type Seeded } from './seed'
@@ -15,13 +15,6 @@ const CONSOLE: BrowserContextOptions = {
   viewport: { width: 1366, height: 768 },
   locale: 'id-ID',
   timezoneId: 'Asia/Jakarta',
-}
-const PHONE: BrowserContextOptions = {
-  viewport: { width: 360, height: 740 },
-  deviceScaleFactor: 1,
-  isMobile: true,
-  hasTouch: true,
-  locale: 'id-ID',
 }
 const JOMBANG = '35.09.01'
 const KENCONG = '35.09.02'

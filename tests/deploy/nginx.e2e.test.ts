@@ -1,9 +1,9 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { chromium, type Browser } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Lockout } from '../../src/server/rate-limit'
-import { CHROMIUM } from '../helpers/browser'
+import { launchBrowser } from '../helpers/browser'
 import { builtUi } from '../helpers/build-ui'
 import { DESA_A, sid, startDesk, tpsCsv, type TestDesk } from '../helpers/desk'
 import { call, stream } from '../helpers/https-client'
@@ -64,19 +64,7 @@ describe.skipIf(!haveNginx)('behind nginx (docs/deploy/nginx.conf)', () => {
       ).body.accessCode
     }
     proxy = await startNginx({ deskPort: desk.port, cert: tls.cert, key: tls.key })
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--ignore-certificate-errors',
-      ],
-    })
+    browser = await launchBrowser(['--ignore-certificate-errors'])
   }, 180_000)
 
   afterAll(async () => {

@@ -11,7 +11,7 @@ import {
   normaliseThreshold,
 } from '../../src/service/export-service'
 import { ADMIN_TOKEN } from '../helpers/desk'
-import { seedNight, tpsCode, type Night } from './fixture'
+import { downloadFrom, seedNight, tpsCode, type Night } from './fixture'
 
 let night: Night
 let exports: ExportService
@@ -29,12 +29,7 @@ afterEach(() => {
   vi.restoreAllMocks()
 })
 
-async function download(path: string): Promise<{ status: number; headers: Headers; body: Buffer }> {
-  const res = await fetch(`${night.desk.url}/api/v1${path}`, {
-    headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
-  })
-  return { status: res.status, headers: res.headers, body: Buffer.from(await res.arrayBuffer()) }
-}
+const download = (path: string) => downloadFrom(night.desk.url, path)
 
 /** Let every build in the worker finish. */
 async function drain(): Promise<void> {
@@ -60,7 +55,7 @@ describe('export bounds: threshold, cache, queue', () => {
     const second = await download('/export/recap.xlsx?profile=lengkap&threshold=1.04')
     expect(first.status).toBe(200)
     expect(second.headers.get('x-desk-sha256')).toBe(first.headers.get('x-desk-sha256'))
-    expect(second.body.equals(first.body)).toBe(true)
+    expect(second.bytes.equals(first.bytes)).toBe(true)
     expect(run).toHaveBeenCalledTimes(2)
     expect(exports.cachedBuilds).toEqual(
       expect.arrayContaining(['recap|berjenjang|1', 'recap|lengkap|1']),
@@ -69,7 +64,7 @@ describe('export bounds: threshold, cache, queue', () => {
     const kpu1 = await download('/export/kpu/report.xlsx?threshold=1.01')
     const kpu2 = await download('/export/kpu/report.xlsx?threshold=1.04')
     expect(kpu1.status).toBe(200)
-    expect(kpu2.body.equals(kpu1.body)).toBe(true)
+    expect(kpu2.bytes.equals(kpu1.bytes)).toBe(true)
     expect(run).toHaveBeenCalledTimes(3)
     expect(
       (await night.desk.call('GET', '/export/kpu/report?threshold=1.04')).body.thresholdPercent,

@@ -26,6 +26,15 @@ function run(args: string[]): Promise<{ code: number | null; out: string; err: s
   })
 }
 
+/** The bupati sheet of TPS 001 in desa A, with these votes. */
+const sheetA1 = (votes: Record<string, number>) => ({
+  submissionId: sid(),
+  tps: `${DESA_A}.001`,
+  contest: 'bupati',
+  votes,
+  invalid: 4,
+})
+
 const sha = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex')
 
 beforeAll(async () => {
@@ -34,13 +43,7 @@ beforeAll(async () => {
   dataDir = join(work, 'data')
   const desk = await startDesk({ dataDir })
   await desk.call('POST', '/tps/import', tpsCsv([DESA_A, DESA_C], 2))
-  const r = await desk.call('POST', '/results', {
-    submissionId: sid(),
-    tps: `${DESA_A}.001`,
-    contest: 'bupati',
-    votes: { '1': 120, '2': 80 },
-    invalid: 4,
-  })
+  const r = await desk.call('POST', '/results', sheetA1({ '1': 120, '2': 80 }))
   expect(r.status).toBe(201)
   await desk.stop()
 }, 180_000)
@@ -151,13 +154,7 @@ describe('desk CLI: export and import-kpu', () => {
   })
   it('freezes while a differing report waits only when told to, offline and over HTTP', async () => {
     let desk = await startDesk({ dataDir })
-    const differs = await desk.call('POST', '/results', {
-      submissionId: sid(),
-      tps: `${DESA_A}.001`,
-      contest: 'bupati',
-      votes: { '1': 121, '2': 80 },
-      invalid: 4,
-    })
+    const differs = await desk.call('POST', '/results', sheetA1({ '1': 121, '2': 80 }))
     expect(differs.status).toBe(202)
     await desk.stop()
     const out = join(work, 'konflik.xlsx')

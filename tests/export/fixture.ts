@@ -4,7 +4,7 @@
 // every accepted result so workbook totals are checked against independent sums.
 
 import * as XLSX from 'xlsx'
-import { sid, startDesk, type TestDesk } from '../helpers/desk'
+import { ADMIN_TOKEN, sid, startDesk, type TestDesk } from '../helpers/desk'
 
 export const KEC = {
   jombang: '35.09.01',
@@ -256,4 +256,12 @@ export function allText(bytes: Buffer): string {
     .filter((f) => f.type === 2 && f.content)
     .map((f) => Buffer.from(f.content!).toString('utf8'))
     .join('\n')
+}
+
+/** GET a file from the desk's API (a workbook, a PDF): its status, headers and bytes. */
+export async function downloadFrom(deskUrl: string, path: string, token = ADMIN_TOKEN) {
+  const res = await fetch(`${deskUrl}/api/v1${path}`, {
+    headers: { authorization: `Bearer ${token}` },
+  })
+  return { status: res.status, headers: res.headers, bytes: Buffer.from(await res.arrayBuffer()) }
 }

@@ -5,8 +5,8 @@
 // to have reached the export.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ADMIN_TOKEN, DESA_A, DESA_C, sid, startDesk, tpsCsv, type TestDesk } from '../helpers/desk'
-import { allText } from './fixture'
+import { DESA_A, DESA_C, sid, startDesk, tpsCsv, type TestDesk } from '../helpers/desk'
+import { allText, downloadFrom } from './fixture'
 
 const NIK = '3509014507880001'
 const EMAIL = 'darto.saksi@contoh.id'
@@ -43,11 +43,9 @@ async function typed(
 }
 
 async function download(path: string): Promise<Buffer> {
-  const res = await fetch(`${desk.url}/api/v1${path}`, {
-    headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
-  })
+  const res = await downloadFrom(desk.url, path)
   expect(res.status, path).toBe(200)
-  return Buffer.from(await res.arrayBuffer())
+  return res.bytes
 }
 
 beforeAll(async () => {

@@ -2,21 +2,22 @@ import { createHash } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildRecapWorkbook } from '../../src/export/recap-workbook'
 import { ADMIN_TOKEN } from '../helpers/desk'
-import { allText, PHONES, readWorkbook, rowsOf, seedNight, tpsCode, type Night } from './fixture'
+import {
+  allText,
+  downloadFrom,
+  PHONES,
+  readWorkbook,
+  rowsOf,
+  seedNight,
+  tpsCode,
+  type Night,
+} from './fixture'
 
 let night: Night
 /** The desk's clock runs ahead of the real one by this much: a test moves time on without sleeping. */
 let clockAheadMs = 0
 
-async function download(
-  path: string,
-  token = ADMIN_TOKEN,
-): Promise<{ status: number; bytes: Buffer; headers: Headers }> {
-  const res = await fetch(`${night.desk.url}/api/v1${path}`, {
-    headers: { authorization: `Bearer ${token}` },
-  })
-  return { status: res.status, bytes: Buffer.from(await res.arrayBuffer()), headers: res.headers }
-}
+const download = (path: string, token?: string) => downloadFrom(night.desk.url, path, token)
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex')
 

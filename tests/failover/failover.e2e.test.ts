@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launchBrowser } from '../helpers/browser'
+import { launchBrowser, PHONE } from '../helpers/browser'
 import { builtApp } from '../helpers/build-ui'
 import { DESA_A, DESA_C, tpsCsv } from '../helpers/desk'
 import { CSV_HEADER } from '../intake/fixtures'
@@ -20,13 +20,6 @@ import { CSV_HEADER } from '../intake/fixtures'
 
 const SHOTS = join(__dirname, '..', '.artifacts', 'failover')
 const TOKEN = 'failover-admin-token-0123456789abcdef'
-const PHONE = {
-  viewport: { width: 360, height: 740 },
-  deviceScaleFactor: 1,
-  isMobile: true,
-  hasTouch: true,
-  locale: 'id-ID',
-}
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

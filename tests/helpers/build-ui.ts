@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process'
+import { execFile, execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 
@@ -26,4 +26,18 @@ export function builtApp(): string {
 /** The built UI (renderer) directory, for `startDesk({ staticDir: builtUi() })`. */
 export function builtUi(): string {
   return join(builtApp(), 'renderer')
+}
+
+/** Runs the built `cli.js` with `args` to its end: exit code, and stdout then stderr as one text. */
+export function runCli(args: string[]): Promise<{ code: number; out: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [join(builtApp(), 'main', 'cli.js'), ...args],
+      { timeout: 60_000 },
+      (err, stdout, stderr) => {
+        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, out: stdout + stderr })
+      },
+    )
+  })
 }

@@ -89,3 +89,11 @@ export function sid(prefix = 'sub'): string {
 export const DESA_A = '35.09.01.2001'
 export const DESA_B = '35.09.01.2002'
 export const DESA_C = '35.09.19.1001'
+
+/** A wrong code with the same public handle (first group) as `code`. */
+export function sameHandle(code: string, i: number): string {
+  const secret = code.slice(5).replace(/-/g, '')
+  const other =
+    (i + 2).toString().repeat(8) === secret ? '9'.repeat(8) : (i + 2).toString().repeat(8)
+  return `${code.slice(0, 4)}-${other.slice(0, 4)}-${other.slice(4)}`
+}

@@ -1,3 +1,4 @@
+import { connect, type Socket } from 'node:net'
 export interface SseMessage {
   id?: string
   event?: string
@@ -77,4 +78,12 @@ export async function openSse(url: string, token: string, lastEventId?: number) 
       await pump
     },
   }
+}
+
+/** A raw socket connected to the desk, for requests written by hand (bursts, half-sent requests). */
+export function connected(desk: { port: number }): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(desk.port, '127.0.0.1', () => resolve(socket))
+    socket.on('error', reject)
+  })
 }

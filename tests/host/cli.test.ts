@@ -15,6 +15,10 @@ afterEach(() => {
   for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL')
 })
 
+/** The flags every desk in this file starts with: its data folder, a free port on 127.0.0.1. */
+const onLoopback = (dir: string) => ['--data-dir', dir, '--port', '0', '--host', '127.0.0.1']
+const serve = (dir: string, ...flags: string[]) => [cli, 'serve', ...onLoopback(dir), ...flags]
+
 /** Start a process and wait until its output contains the desk's URL. */
 function run(args: string[], env: Record<string, string> = {}, command = process.execPath) {
   const child = spawn(command, args, {
@@ -44,7 +48,7 @@ function run(args: string[], env: Record<string, string> = {}, command = process
 describe('headless desk (serve)', () => {
   it('generates an admin token once (file mode 0600), then reuses it quietly', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'desk-cli-'))
-    const a = run([cli, 'serve', '--data-dir', dir, '--port', '0', '--host', '127.0.0.1'])
+    const a = run(serve(dir))
     const url = await a.ready
     const token = readFileSync(join(dir, 'admin-token'), 'utf8').trim()
     expect(a.output()).toContain(token)
@@ -53,7 +57,7 @@ describe('headless desk (serve)', () => {
     expect(((await me.json()) as any).role).toBe('admin')
     a.child.kill('SIGTERM')
     expect(await a.exited).toBe(0)
-    const b = run([cli, 'serve', '--data-dir', dir, '--port', '0', '--host', '127.0.0.1'])
+    const b = run(serve(dir))
     await b.ready
     expect(b.output()).not.toContain(token)
     expect(b.output()).toContain('admin-token')
@@ -64,7 +68,7 @@ describe('headless desk (serve)', () => {
   it('takes the admin token from DESK_ADMIN_TOKEN and never writes it to its log', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'desk-cli-'))
     const token = 'env-admin-token-for-the-test-1234'
-    const a = run([cli, 'serve', '--data-dir', dir, '--port', '0', '--host', '127.0.0.1'], {
+    const a = run(serve(dir), {
       DESK_ADMIN_TOKEN: token,
     })
     const url = await a.ready
@@ -83,7 +87,7 @@ describe('headless desk (serve)', () => {
   it('finishes in-flight requests on SIGTERM and a restart has every acknowledged report', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'desk-cli-'))
     const token = 'sigterm-admin-token-0123456789'
-    const a = run([cli, 'serve', '--data-dir', dir, '--port', '0', '--host', '127.0.0.1'], {
+    const a = run(serve(dir), {
       DESK_ADMIN_TOKEN: token,
     })
     const url = await a.ready
@@ -114,7 +118,7 @@ describe('headless desk (serve)', () => {
     expect(await a.exited).toBe(0)
     expect(a.output()).toContain('Desk berhenti dengan rapi')
     const acknowledged = statuses.filter((s) => s === 201).length
-    const b = run([cli, 'serve', '--data-dir', dir, '--port', '0', '--host', '127.0.0.1'], {
+    const b = run(serve(dir), {
       DESK_ADMIN_TOKEN: token,
     })
     const url2 = await b.ready
@@ -130,11 +134,7 @@ describe('headless desk (serve)', () => {
   it('`npm run serve` closes the desk cleanly when npm gets SIGTERM (no desk left behind)', async () => {
     // npm runs the script through a shell that dies on SIGTERM without passing it on.
     const dir = mkdtempSync(join(tmpdir(), 'desk-cli-'))
-    const a = run(
-      ['run', '--silent', 'serve', '--', '--data-dir', dir, '--port', '0', '--host', '127.0.0.1'],
-      {},
-      'npm',
-    )
+    const a = run(['run', '--silent', 'serve', '--', ...onLoopback(dir)], {}, 'npm')
     const url = await a.ready
     expect((await fetch(`${url}/api/v1/health`)).status).toBe(200)
     a.child.kill('SIGTERM')
@@ -153,18 +153,7 @@ describe('headless desk (serve)', () => {
 
   it('serves another regency with --regency (Kota Surabaya, 35.78)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'desk-cli-'))
-    const a = run([
-      cli,
-      'serve',
-      '--data-dir',
-      dir,
-      '--port',
-      '0',
-      '--host',
-      '127.0.0.1',
-      '--regency',
-      '35.78',
-    ])
+    const a = run(serve(dir, '--regency', '35.78'))
     const url = await a.ready
     expect(a.output()).toContain('Kota Surabaya')
     const regions = (await (await fetch(`${url}/api/v1/regions`)).json()) as {
@@ -195,18 +184,7 @@ describe('headless desk (serve)', () => {
 
   it('--public-url: printed at start and listed first for the cards; a bad one stops the desk in one sentence', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'desk-cli-'))
-    const bad = run([
-      cli,
-      'serve',
-      '--data-dir',
-      dir,
-      '--port',
-      '0',
-      '--host',
-      '127.0.0.1',
-      '--public-url',
-      'desk-pilkada.jemberkab.go.id/lapor',
-    ])
+    const bad = run(serve(dir, '--public-url', 'desk-pilkada.jemberkab.go.id/lapor'))
     bad.ready.catch(() => {})
     expect(await bad.exited).toBe(1)
     expect(bad.output().trim()).toBe(
@@ -214,23 +192,9 @@ describe('headless desk (serve)', () => {
     )
     expect(existsSync(join(dir, 'desk.sqlite'))).toBe(false)
 
-    const a = run(
-      [
-        cli,
-        'serve',
-        '--data-dir',
-        dir,
-        '--port',
-        '0',
-        '--host',
-        '127.0.0.1',
-        '--public-url',
-        'https://Desk-Pilkada.jemberkab.go.id/',
-      ],
-      {
-        DESK_ADMIN_TOKEN: 'cli-public-url-token-0123456789',
-      },
-    )
+    const a = run(serve(dir, '--public-url', 'https://Desk-Pilkada.jemberkab.go.id/'), {
+      DESK_ADMIN_TOKEN: 'cli-public-url-token-0123456789',
+    })
     const url = await a.ready
     expect(a.output()).toContain('Alamat di kartu pelapor: https://desk-pilkada.jemberkab.go.id\n')
     const r = await fetch(`${url}/api/v1/intake/addresses`, {
@@ -247,7 +211,7 @@ describe('headless desk (serve)', () => {
 
   it('refuses a short DESK_ADMIN_TOKEN, naming the variable, and opens nothing', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'desk-cli-'))
-    const a = run([cli, 'serve', '--data-dir', dir, '--port', '0', '--host', '127.0.0.1'], {
+    const a = run(serve(dir), {
       DESK_ADMIN_TOKEN: 'rahasia',
     })
     a.ready.catch(() => {})
@@ -279,14 +243,11 @@ describe('npm start where Electron cannot run', () => {
     const dir = mkdtempSync(join(tmpdir(), 'desk-start-'))
     const root = join(__dirname, '..', '..')
     // No display: the start script must fall back whatever the state of the Electron binary.
-    const a = run(
-      [join(root, 'scripts', 'start.mjs'), '--data-dir', dir, '--port', '0', '--host', '127.0.0.1'],
-      {
-        DISPLAY: '',
-        WAYLAND_DISPLAY: '',
-        DESK_BUILD_DIR: builtApp(),
-      },
-    )
+    const a = run([join(root, 'scripts', 'start.mjs'), ...onLoopback(dir)], {
+      DISPLAY: '',
+      WAYLAND_DISPLAY: '',
+      DESK_BUILD_DIR: builtApp(),
+    })
     const url = await a.ready
     expect(a.output()).toMatch(
       /Jendela Electron tidak bisa dibuka \(.+\); desk berjalan tanpa jendela/,

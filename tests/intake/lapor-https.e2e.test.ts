@@ -1,8 +1,8 @@
 import { mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { chromium, type Browser } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { CHROMIUM } from '../helpers/browser'
+import { launchBrowser } from '../helpers/browser'
 import { builtUi } from '../helpers/build-ui'
 import { ADMIN_TOKEN, DESA_A, startDesk, tpsCsv, type TestDesk } from '../helpers/desk'
 import { call } from '../helpers/https-client'
@@ -49,20 +49,10 @@ describe('the phone form over HTTPS', () => {
         body: JSON.stringify({ name: 'Siti Aminah', role: 'reporter', region: DESA_A }),
       })
     ).json().accessCode
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        `--host-resolver-rules=MAP ${NAME} 127.0.0.1`,
-        '--ignore-certificate-errors',
-      ],
-    })
+    browser = await launchBrowser([
+      `--host-resolver-rules=MAP ${NAME} 127.0.0.1`,
+      '--ignore-certificate-errors',
+    ])
   }, 120_000)
 
   afterAll(async () => {

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launchBrowser } from '../helpers/browser'
+import { launchBrowser, PHONE } from '../helpers/browser'
 import { builtUi } from '../helpers/build-ui'
 import { ADMIN_TOKEN, DESA_A, startDesk, tpsCsv, type TestDesk } from '../helpers/desk'
 import { samplePng } from '../console/seed'
@@ -15,13 +15,6 @@ import { CSV_HEADER, jpegBytes } from './fixtures'
 // the operator's console.
 
 const SHOTS = join(__dirname, '..', '.artifacts', 'lapor-photo-quota')
-const PHONE = {
-  viewport: { width: 360, height: 740 },
-  deviceScaleFactor: 1,
-  isMobile: true,
-  hasTouch: true,
-  locale: 'id-ID',
-}
 const TPS_A1 = `${DESA_A}.001`
 const TPS_A3 = `${DESA_A}.003`
 const JPEG = { 'content-type': 'image/jpeg' }

@@ -2,10 +2,10 @@ import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Browser, BrowserContext, Page, Route } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launchBrowser } from '../helpers/browser'
+import { launchBrowser, PHONE } from '../helpers/browser'
 import { builtUi } from '../helpers/build-ui'
 import { DESA_A, sid, startDesk, tpsCsv, type TestDesk } from '../helpers/desk'
-import { CSV_HEADER } from './fixtures'
+import { CSV_HEADER, fillSheet } from './fixtures'
 
 // Receipts on the phone (issue 16 item 4) and corrections from the desk's numbers (item 5), in
 // Debian's Chromium at 360×740: each TPS and contest shows its receipt and time, also for a report
@@ -13,30 +13,8 @@ import { CSV_HEADER } from './fixtures'
 // opens on what the desk holds and shows what changed before it goes.
 
 const SHOTS = join(__dirname, '..', '.artifacts', 'lapor-receipts')
-const PHONE = {
-  viewport: { width: 360, height: 740 },
-  deviceScaleFactor: 1,
-  isMobile: true,
-  hasTouch: true,
-  locale: 'id-ID',
-}
 const TPS_1 = `${DESA_A}.001`
 const TPS_2 = `${DESA_A}.002`
-
-async function fillSheet(
-  page: Page,
-  s: { dpt: number; votes: number[]; invalid: number },
-): Promise<void> {
-  const valid = s.votes.reduce((a, b) => a + b, 0)
-  await page.fill('#dpt', String(s.dpt))
-  await page.fill('#dptb', '0')
-  await page.fill('#dpk', '0')
-  await page.fill('#votersTotal', String(s.dpt))
-  for (let i = 0; i < s.votes.length; i++) await page.fill(`#votes-${i + 1}`, String(s.votes[i]))
-  await page.fill('#valid', String(valid))
-  await page.fill('#invalid', String(s.invalid))
-  await page.fill('#total', String(valid + s.invalid))
-}
 
 describe('receipts and corrections on the phone', () => {
   let desk: TestDesk

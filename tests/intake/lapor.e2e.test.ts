@@ -3,48 +3,19 @@ import { join } from 'node:path'
 import type { Browser, BrowserContext, Page, Route } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Lockout } from '../../src/server/rate-limit'
-import { launchBrowser } from '../helpers/browser'
+import { launchBrowser, PHONE } from '../helpers/browser'
 import { builtUi } from '../helpers/build-ui'
 import { DESA_A, DESA_B, DESA_C, sid, startDesk, tpsCsv, type TestDesk } from '../helpers/desk'
-import { CSV_HEADER, PNG_1X1 } from './fixtures'
+import { CSV_HEADER, fillSheet, PNG_1X1 } from './fixtures'
 
 // The reporter's phone form, end to end in Debian's Chromium at 360×740: sign in, send both
 // contests, survive being offline and a reload, a lost answer, a correction, a photo, an incident,
 // the kecamatan officer's QR sign-in and verification, and the lockout after 5 wrong codes.
 
 const SHOTS = join(__dirname, '..', '.artifacts', 'lapor')
-const PHONE = {
-  viewport: { width: 360, height: 740 },
-  deviceScaleFactor: 1,
-  isMobile: true,
-  hasTouch: true,
-  locale: 'id-ID',
-}
 const TPS_A1 = `${DESA_A}.001`
 const TPS_A2 = `${DESA_A}.002`
 const TPS_C1 = `${DESA_C}.001`
-
-interface Sheet {
-  dpt: number
-  dptb: number
-  dpk: number
-  votes: number[]
-  invalid: number
-  valid?: number
-  total?: number
-}
-
-async function fillSheet(page: Page, s: Sheet): Promise<void> {
-  const valid = s.valid ?? s.votes.reduce((a, b) => a + b, 0)
-  await page.fill('#dpt', String(s.dpt))
-  await page.fill('#dptb', String(s.dptb))
-  await page.fill('#dpk', String(s.dpk))
-  await page.fill('#votersTotal', String(s.dpt + s.dptb + s.dpk))
-  for (let i = 0; i < s.votes.length; i++) await page.fill(`#votes-${i + 1}`, String(s.votes[i]))
-  await page.fill('#valid', String(valid))
-  await page.fill('#invalid', String(s.invalid))
-  await page.fill('#total', String(s.total ?? valid + s.invalid))
-}
 
 describe('the reporter form /lapor', () => {
   let desk: TestDesk

@@ -1,11 +1,10 @@
-import { execFile } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchBrowser } from '../helpers/browser'
-import { builtApp, builtUi } from '../helpers/build-ui'
+import { builtUi, runCli } from '../helpers/build-ui'
 import { ADMIN_TOKEN, DESA_A, DESA_B, sid, startDesk, tpsCsv, type TestDesk } from '../helpers/desk'
 
 const SHOTS = join(__dirname, '..', '.artifacts', 'purge')
@@ -112,33 +111,20 @@ describe('purge button on the console (Chromium, 1366×768)', () => {
   }, 120_000)
 })
 
-function cli(args: string[]): Promise<{ code: number; out: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [join(builtApp(), 'main', 'cli.js'), ...args],
-      { timeout: 60_000 },
-      (err, stdout, stderr) => {
-        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, out: stdout + stderr })
-      },
-    )
-  })
-}
-
 describe('npm run desk -- purge-simulated', () => {
   it('shows the list, refuses to act without an answer, removes with --yes (desk stopped)', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'desk-purge-cli-'))
     const desk = await startDesk({ dataDir })
     await seed(desk)
     await desk.stop()
-    const asked = await cli(['purge-simulated', '--data-dir', dataDir])
+    const asked = await runCli(['purge-simulated', '--data-dir', dataDir])
     expect(asked.code).toBe(1)
     expect(asked.out).toContain('2 hasil TPS dari akun simulasi')
     expect(asked.out).toContain('Tidak ada yang dihapus')
-    const done = await cli(['purge-simulated', '--data-dir', dataDir, '--yes'])
+    const done = await runCli(['purge-simulated', '--data-dir', dataDir, '--yes'])
     expect(done.code).toBe(0)
     expect(done.out).toContain('Data simulasi dihapus (2 hasil, 1 akun)')
-    const again = await cli(['purge-simulated', '--data-dir', dataDir])
+    const again = await runCli(['purge-simulated', '--data-dir', dataDir])
     expect(again.out).toContain('Tidak ada data simulasi')
     const restarted = await startDesk({ dataDir })
     expect(

@@ -1,37 +1,18 @@
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterEach, describe, expect, it } from 'vitest'
-import type { Durability } from '../../src/store/wal-sync'
 import { DESA_A, sid, startDesk, tpsCsv, type TestDesk } from '../helpers/desk'
-
-/** A disk whose syncs finish only when the test says so. */
-function heldDisk() {
-  const waiting: ((error: Error | null) => void)[] = []
-  const disk: Durability & { release(error?: Error): void; held: number } = {
-    sync: (done) => {
-      waiting.push(done)
-    },
-    close: () => {},
-    release: (error) => waiting.splice(0).forEach((done) => done(error ?? null)),
-    get held() {
-      return waiting.length
-    },
-  }
-  return disk
-}
+import { HeldDurability } from '../helpers/held-durability'
 
 const desks: TestDesk[] = []
-const disks: ReturnType<typeof heldDisk>[] = []
+const disks: HeldDurability[] = []
 afterEach(async () => {
   // A test that failed while a sync was held would otherwise keep its desk from closing.
-  for (const d of disks.splice(0)) {
-    d.release()
-    setImmediate(() => d.release())
-  }
+  for (const d of disks.splice(0)) d.release()
   while (desks.length) await desks.pop()!.stop()
 })
 
-async function deskOn(disk: ReturnType<typeof heldDisk>) {
+async function deskOn(disk: HeldDurability) {
   disks.push(disk)
   const desk = await startDesk({ durability: disk })
   desks.push(desk)
@@ -58,17 +39,17 @@ const until = async (what: () => boolean) => {
 
 describe('acknowledged only when on disk (the write path, issue 13)', () => {
   it('answers a report, and its retry, only after the sync that holds it; the desk answers other requests meanwhile', async () => {
-    const disk = heldDisk()
+    const disk = new HeldDurability(true)
     const desk = await deskOn(disk)
     // The registry import is a write too: let its sync through.
     const imported = desk.call('POST', '/tps/import', tpsCsv([DESA_A], 3, 300))
-    await until(() => disk.held === 1)
-    disk.release()
+    await until(() => disk.pending === 1)
+    disk.finish()
     expect((await imported).status).toBe(200)
 
     const body = sheet()
     const first = desk.call('POST', '/results', body)
-    await until(() => disk.held === 1)
+    await until(() => disk.pending === 1)
     // Committed (readable), not answered.
     expect(desk.store.findSubmission('admin', body.submissionId)).toBeTruthy()
     expect(await within(first)).toBe('waiting')
@@ -80,13 +61,13 @@ describe('acknowledged only when on disk (the write path, issue 13)', () => {
     // know) is answered from storage ("id already used", 409) — after the sync too, not at once.
     const odd = desk.call('POST', '/results', { ...body, contest: 'tidak-ada' })
     expect(await within(odd)).toBe('waiting')
-    disk.release()
+    disk.finish()
     expect((await first).status).toBe(201)
     // Both wait for the next sync (the one that started after they asked).
-    await until(() => disk.held === 1)
+    await until(() => disk.pending === 1)
     expect(await within(retry)).toBe('waiting')
     expect(await within(odd)).toBe('waiting')
-    disk.release()
+    disk.finish()
     expect((await odd).status).toBe(409)
     const again = await retry
     expect(again.status).toBe(200)
@@ -94,11 +75,11 @@ describe('acknowledged only when on disk (the write path, issue 13)', () => {
   })
 
   it('refuses with 503, and never confirms from storage, when a failed sync cannot be made good', async () => {
-    const disk = heldDisk()
+    const disk = new HeldDurability(true)
     const desk = await deskOn(disk)
     const imported = desk.call('POST', '/tps/import', tpsCsv([DESA_A], 3, 300))
-    await until(() => disk.held === 1)
-    disk.release()
+    await until(() => disk.pending === 1)
+    disk.finish()
     expect((await imported).status).toBe(200)
 
     // Another reader holds an old snapshot of the database: the checkpoint cannot empty the WAL.
@@ -107,8 +88,8 @@ describe('acknowledged only when on disk (the write path, issue 13)', () => {
     reader.prepare('SELECT count(*) FROM tps').get()
     const body = sheet()
     const first = desk.call('POST', '/results', body)
-    await until(() => disk.held === 1)
-    disk.release(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' }))
+    await until(() => disk.pending === 1)
+    disk.finish(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' }))
     const refused = await first
     expect(refused.status).toBe(503)
     expect(refused.body.error.code).toBe('disk_failed')

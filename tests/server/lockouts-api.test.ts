@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { Lockout } from '../../src/server/rate-limit'
 import type { LockoutListDto } from '../../src/shared/lockouts'
-import { DESA_A, startDesk, type TestDesk } from '../helpers/desk'
+import { DESA_A, sameHandle, startDesk, type TestDesk } from '../helpers/desk'
 
 // Lifting a sign-in lockout from the desk (the review of issue 11): many phones behind one
 // carrier-grade NAT address share a lock that one clumsy phone set; the admin sees it and lifts it.
@@ -25,14 +25,6 @@ async function person(desk: TestDesk, name: string, role = 'reporter', region = 
   const r = await desk.call('POST', '/users', { name, role, region })
   expect(r.status).toBe(201)
   return r.body as { id: string; accessCode: string }
-}
-
-/** A wrong code with the same public handle (first group) as `code`. */
-function sameHandle(code: string, i: number): string {
-  const secret = code.slice(5).replace(/-/g, '')
-  const other =
-    (i + 2).toString().repeat(8) === secret ? '9'.repeat(8) : (i + 2).toString().repeat(8)
-  return `${code.slice(0, 4)}-${other.slice(0, 4)}-${other.slice(4)}`
 }
 
 async function wrongCodes(desk: TestDesk, ip: string, n = 5) {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { FailureBudget, Lockout } from '../../src/server/rate-limit'
-import { ADMIN_TOKEN, DESA_A, startDesk, type TestDesk } from '../helpers/desk'
+import { ADMIN_TOKEN, DESA_A, sameHandle, startDesk, type TestDesk } from '../helpers/desk'
 
 // Sign-in hardening (issue 11, item 6): what a security review asked for, each seen from outside.
 
@@ -20,14 +20,6 @@ async function reporter(desk: TestDesk, name = 'Pelapor'): Promise<string> {
   const r = await desk.call('POST', '/users', { name, role: 'reporter', region: DESA_A })
   expect(r.status).toBe(201)
   return r.body.accessCode
-}
-
-/** A wrong code with the same public handle (first group) as `code`. */
-function sameHandle(code: string, i: number): string {
-  const secret = code.slice(5).replace(/-/g, '')
-  const other =
-    (i + 2).toString().repeat(8) === secret ? '9'.repeat(8) : (i + 2).toString().repeat(8)
-  return `${code.slice(0, 4)}-${other.slice(0, 4)}-${other.slice(4)}`
 }
 
 describe('sign-in hardening', () => {

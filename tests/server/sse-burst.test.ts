@@ -1,15 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { connect, type Socket } from 'node:net'
+import type { Socket } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
 import { startDesk, type TestDesk } from '../helpers/desk'
-
-/** A connected raw socket (its request is written later, with the rest of the burst). */
-function connected(desk: TestDesk): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(desk.port, '127.0.0.1', () => resolve(socket))
-    socket.on('error', reject)
-  })
-}
+import { connected } from '../helpers/sse'
 
 /** The status of the first answer on `socket`; then it stops reading (a client that never reads). */
 function statusOf(socket: Socket): Promise<number> {

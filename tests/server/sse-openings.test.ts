@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { OpeningQueue } from '../../src/server/sse-pacing'
 import { DeskError } from '../../src/service/errors'
 import { ADMIN_TOKEN, startDesk, type TestDesk } from '../helpers/desk'
-import { openSse } from '../helpers/sse'
+import { connected, openSse } from '../helpers/sse'
 
 type Admit = OpeningQueue['admit']
 type Request = Parameters<Admit>[0]
@@ -16,13 +16,6 @@ const desks: TestDesk[] = []
 afterEach(async () => {
   while (desks.length) await desks.pop()!.stop()
 })
-
-function connected(desk: TestDesk): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(desk.port, '127.0.0.1', () => resolve(socket))
-    socket.on('error', reject)
-  })
-}
 
 const streamRequest = (code: string, method = 'GET') =>
   `${method} /api/v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${code}\r\n\r\n`

@@ -1,21 +1,16 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { DeskClient } from '../../src/sim/client'
-import { simulateCommand, type CommandIo } from '../../src/sim/command'
+import { simulateCommand } from '../../src/sim/command'
 import type { SimSummary } from '../../src/sim/driver'
 import { verifyAgainstDesk } from '../../src/sim/verify'
 import { ADMIN_TOKEN, startDesk, type TestDesk } from '../helpers/desk'
+import { captureIo, runSimulator } from '../helpers/sim'
 
 const tmp = mkdtempSync(join(tmpdir(), 'desk-sim-'))
 afterAll(() => rmSync(tmp, { recursive: true, force: true }))
-
-function captureIo(): CommandIo & { lines: string[]; errors: string[] } {
-  const lines: string[] = []
-  const errors: string[] = []
-  return { lines, errors, out: (l) => lines.push(l), err: (l) => errors.push(l), env: {} }
-}
 
 // Two small kecamatan at a fraction of their TPS, every fault frequent enough to occur.
 const ARGS = [
@@ -33,18 +28,8 @@ const ARGS = [
   '--verify',
 ]
 
-async function simulate(
-  desk: TestDesk,
-  name: string,
-): Promise<{ code: number; summary: SimSummary; io: ReturnType<typeof captureIo> }> {
-  const io = captureIo()
-  const file = join(tmp, `${name}.json`)
-  const code = await simulateCommand(
-    ['--url', desk.url, '--token', ADMIN_TOKEN, '--summary', file, ...ARGS],
-    io,
-  )
-  return { code, summary: JSON.parse(readFileSync(file, 'utf8')) as SimSummary, io }
-}
+const simulate = (desk: TestDesk, name: string) =>
+  runSimulator(desk, join(tmp, `${name}.json`), ARGS)
 
 /** Everything but the run's timing and address. */
 const comparable = (s: SimSummary) => ({ ...s, run: undefined, verify: undefined })

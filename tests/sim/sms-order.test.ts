@@ -1,10 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { simulateCommand, type CommandIo } from '../../src/sim/command'
-import type { SimSummary } from '../../src/sim/driver'
-import { ADMIN_TOKEN, startDesk, type TestDesk } from '../helpers/desk'
+import { startDesk, type TestDesk } from '../helpers/desk'
+import { runSimulator } from '../helpers/sim'
 
 // A full Jember demo failed --verify: gammu's inbox is read by the desk a poll and a settle time
 // after the file is written, while the kecamatan officer's later copy of the same TPS went out over
@@ -34,38 +33,24 @@ describe("simulator: an SMS TPS reaches the desk before the officer's copy of it
   })
 
   it('keeps each TPS in order however fast it plays, so --verify passes', async () => {
-    const lines: string[] = []
-    const errors: string[] = []
-    const io: CommandIo = { out: (l) => lines.push(l), err: (l) => errors.push(l), env: {} }
-    const file = join(root, 'summary.json')
-    const code = await simulateCommand(
-      [
-        '--url',
-        desk.url,
-        '--token',
-        ADMIN_TOKEN,
-        '--speed',
-        '100000',
-        '--seed',
-        '3',
-        '--kecamatan',
-        'Jelbuk',
-        '--scale',
-        '0.15',
-        '--rates',
-        'neverReport=0,phone=0,retry=0,invalid=0,incident=0,postponed=0,conflict=0.5,confirm=1',
-        '--quiet',
-        '--verify',
-        '--summary',
-        file,
-        '--sms-gammu-inbox',
-        join(root, 'inbox'),
-        '--sms-share',
-        '1',
-      ],
-      io,
-    )
-    const summary = JSON.parse(readFileSync(file, 'utf8')) as SimSummary
+    const { code, summary, io } = await runSimulator(desk, join(root, 'summary.json'), [
+      '--speed',
+      '100000',
+      '--seed',
+      '3',
+      '--kecamatan',
+      'Jelbuk',
+      '--scale',
+      '0.15',
+      '--rates',
+      'neverReport=0,phone=0,retry=0,invalid=0,incident=0,postponed=0,conflict=0.5,confirm=1',
+      '--quiet',
+      '--verify',
+      '--sms-gammu-inbox',
+      join(root, 'inbox'),
+      '--sms-share',
+      '1',
+    ])
     const p = summary.planned
     expect(summary.sms!.planned.tps).toBeGreaterThan(3)
     expect(p.conflicts, 'officer copies that differ').toBeGreaterThan(0)
@@ -78,8 +63,8 @@ describe("simulator: an SMS TPS reaches the desk before the officer's copy of it
       duplicate: p.expect.duplicate,
       accepted: p.expect.accepted,
     })
-    expect(errors).toEqual([])
+    expect(io.errors).toEqual([])
     expect(code).toBe(0)
-    expect(lines.some((l) => l.includes('Verifikasi berhasil'))).toBe(true)
+    expect(io.lines.some((l) => l.includes('Verifikasi berhasil'))).toBe(true)
   }, 120_000)
 })

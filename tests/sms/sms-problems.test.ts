@@ -25,6 +25,11 @@ describe('SMS messages needing action', () => {
       status: string
       handled?: { by: { name: string }; at: string; receipt?: string }
     }[]
+  /** A bupati sheet entered by the operator from a phone call, as the admin. */
+  const phonedIn = (entry: Record<string, unknown>) =>
+    desk.call('POST', '/results', { contest: 'bupati', ...entry }, undefined, {
+      'X-Desk-Channel': 'telepon',
+    })
 
   beforeAll(async () => {
     desk = await startDesk({ now: () => new Date((clock += 1000)) })
@@ -74,38 +79,24 @@ describe('SMS messages needing action', () => {
   it('marks a refused SMS handled when the phoned-in entry made from it is saved', async () => {
     const [refused] = (await list('problems=1')).filter((m) => m.direction === 'in')
     // Any phoned-in entry without the SMS's number changes nothing.
-    const other = await desk.call(
-      'POST',
-      '/results',
-      {
-        submissionId: 'telepon-lain',
-        tps: `${DESA_A}.015`,
-        contest: 'bupati',
-        votes: { '1': 1, '2': 2 },
-        invalid: 0,
-        caller: { name: 'Siti' },
-        note: 'ditelepon',
-      },
-      undefined,
-      { 'X-Desk-Channel': 'telepon' },
-    )
+    const other = await phonedIn({
+      submissionId: 'telepon-lain',
+      tps: `${DESA_A}.015`,
+      votes: { '1': 1, '2': 2 },
+      invalid: 0,
+      caller: { name: 'Siti' },
+      note: 'ditelepon',
+    })
     expect(other.status).toBe(201)
     expect((await list('problems=1')).some((m) => m.id === refused!.id)).toBe(true)
-    const saved = await desk.call(
-      'POST',
-      '/results',
-      {
-        submissionId: 'telepon-dari-sms',
-        tps: `${DESA_A}.003`,
-        contest: 'bupati',
-        votes: { '1': 120, '2': 150 },
-        invalid: 6,
-        caller: { name: 'Siti Padomasan', phone: '0812-1111-0001' },
-        note: `Dari SMS yang ditolak #${refused!.id}: jumlah paslon Bupati 2, diterima 3 angka`,
-      },
-      undefined,
-      { 'X-Desk-Channel': 'telepon' },
-    )
+    const saved = await phonedIn({
+      submissionId: 'telepon-dari-sms',
+      tps: `${DESA_A}.003`,
+      votes: { '1': 120, '2': 150 },
+      invalid: 6,
+      caller: { name: 'Siti Padomasan', phone: '0812-1111-0001' },
+      note: `Dari SMS yang ditolak #${refused!.id}: jumlah paslon Bupati 2, diterima 3 angka`,
+    })
     expect(saved.status).toBe(201)
     expect((await list('problems=1')).some((m) => m.id === refused!.id)).toBe(false)
     const shown = (await list('limit=50')).find((m) => m.id === refused!.id)
@@ -163,21 +154,14 @@ describe('SMS messages needing action', () => {
     const counted = (await list('limit=50')).find(
       (m) => m.direction === 'in' && m.status === 'counted',
     )!
-    const r = await desk.call(
-      'POST',
-      '/results',
-      {
-        submissionId: 'telepon-salah',
-        tps: `${DESA_A}.016`,
-        contest: 'bupati',
-        votes: { '1': 3, '2': 4 },
-        invalid: 0,
-        caller: { name: 'Siti' },
-        note: `SMS #${counted.id}`,
-      },
-      undefined,
-      { 'X-Desk-Channel': 'telepon' },
-    )
+    const r = await phonedIn({
+      submissionId: 'telepon-salah',
+      tps: `${DESA_A}.016`,
+      votes: { '1': 3, '2': 4 },
+      invalid: 0,
+      caller: { name: 'Siti' },
+      note: `SMS #${counted.id}`,
+    })
     expect(r.status).toBe(201)
     expect((await list('limit=50')).find((m) => m.id === counted.id)!.handled).toBeUndefined()
   })

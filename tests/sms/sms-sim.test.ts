@@ -1,12 +1,11 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { simulateCommand, type CommandIo } from '../../src/sim/command'
-import type { SimSummary } from '../../src/sim/driver'
-import { ADMIN_TOKEN, startDesk, type TestDesk } from '../helpers/desk'
+import { startDesk, type TestDesk } from '../helpers/desk'
+import { runSimulator } from '../helpers/sim'
 
 const KEY = 'kunci-simulasi-0123'
 
@@ -51,44 +50,30 @@ describe('simulator: a share of reporters by SMS through both gateways, checked 
   })
 
   it('counts every SMS TPS once, refuses typos and wrong codes, and the recap matches', async () => {
-    const lines: string[] = []
-    const errors: string[] = []
-    const io: CommandIo = { out: (l) => lines.push(l), err: (l) => errors.push(l), env: {} }
-    const file = join(root, 'summary.json')
-    const code = await simulateCommand(
-      [
-        '--url',
-        desk.url,
-        '--token',
-        ADMIN_TOKEN,
-        '--speed',
-        '100000',
-        '--seed',
-        '15',
-        '--kecamatan',
-        'Jelbuk',
-        '--scale',
-        '0.5',
-        '--rates',
-        'retry=0.1,invalid=0.1,conflict=0.05,confirm=0.05,phone=0.05',
-        '--quiet',
-        '--verify',
-        '--summary',
-        file,
-        '--sms-gammu-inbox',
-        join(root, 'inbox'),
-        '--sms-android-key',
-        KEY,
-        '--sms-share',
-        '0.6',
-      ],
-      io,
-    )
-    const summary = JSON.parse(readFileSync(file, 'utf8')) as SimSummary
+    const { code, summary, io } = await runSimulator(desk, join(root, 'summary.json'), [
+      '--speed',
+      '100000',
+      '--seed',
+      '15',
+      '--kecamatan',
+      'Jelbuk',
+      '--scale',
+      '0.5',
+      '--rates',
+      'retry=0.1,invalid=0.1,conflict=0.05,confirm=0.05,phone=0.05',
+      '--quiet',
+      '--verify',
+      '--sms-gammu-inbox',
+      join(root, 'inbox'),
+      '--sms-android-key',
+      KEY,
+      '--sms-share',
+      '0.6',
+    ])
     expect(summary.sms?.unexpected).toEqual([])
     expect(summary.unexpected.examples).toEqual([])
     expect(summary.verify?.differences).toEqual([])
-    expect(errors).toEqual([])
+    expect(io.errors).toEqual([])
     expect(code).toBe(0)
     const p = summary.sms!.planned
     expect(p.tps).toBeGreaterThan(5)
@@ -103,6 +88,6 @@ describe('simulator: a share of reporters by SMS through both gateways, checked 
     expect(readdirSync(join(root, 'processed')).length).toBeGreaterThan(0)
     expect(readdirSync(join(root, 'inbox'))).toEqual([])
     expect(replies).toBeGreaterThan(0)
-    expect(lines.some((l) => l.startsWith('  SMS: '))).toBe(true)
+    expect(io.lines.some((l) => l.startsWith('  SMS: '))).toBe(true)
   }, 180_000)
 })

@@ -5,8 +5,9 @@ import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterEach, describe, expect, it } from 'vitest'
 import { openDatabase } from '../../src/store/db'
-import { WalFileSync, type Durability } from '../../src/store/wal-sync'
+import { WalFileSync } from '../../src/store/wal-sync'
 import { DiskFailedError, GroupCommitWriter } from '../../src/store/writer'
+import { HeldDurability } from '../helpers/held-durability'
 
 function setup() {
   const db = new Database(':memory:')
@@ -120,22 +121,6 @@ describe('group commit writer', () => {
   })
 })
 
-/** A disk whose syncs finish only when the test says so. */
-function slowDisk() {
-  const waiting: ((error: Error | null) => void)[] = []
-  const disk: Durability & { finish(error?: Error): void; running: number } = {
-    sync: (done) => {
-      waiting.push(done)
-    },
-    close: () => {},
-    finish: (error) => waiting.splice(0).forEach((done) => done(error ?? null)),
-    get running() {
-      return waiting.length
-    },
-  }
-  return disk
-}
-
 const settledYet = async (p: Promise<unknown>) => {
   let settled = false
   void p.then(
@@ -154,7 +139,7 @@ describe('group commit writer, durable off the thread', () => {
   it('answers a batch only once the disk has it, and the desk keeps working meanwhile', async () => {
     const db = new Database(':memory:')
     db.exec('CREATE TABLE t (x INTEGER PRIMARY KEY)')
-    const disk = slowDisk()
+    const disk = new HeldDurability(true)
     const announced: string[] = []
     const writer = new GroupCommitWriter(db, {
       durability: disk,
@@ -171,13 +156,13 @@ describe('group commit writer, durable off the thread', () => {
     const third = writer.run(() => ins.run(3).changes)
     expect(await settledYet(second)).toBe(false)
     expect(db.prepare('SELECT count(*) AS n FROM t').get()).toEqual({ n: 3 })
-    expect(disk.running).toBe(1)
+    expect(disk.pending).toBe(1)
     disk.finish()
     expect(await first).toBe(1)
     expect(announced).toEqual(['batch'])
     // …and both later jobs wait for the one sync that follows, then are answered together.
     expect(await settledYet(second)).toBe(false)
-    expect(disk.running).toBe(1)
+    expect(disk.pending).toBe(1)
     disk.finish()
     expect(await Promise.all([second, third])).toEqual([1, 1])
     expect(writer.batches).toBe(2)
@@ -197,7 +182,7 @@ describe('group commit writer, durable off the thread', () => {
 
   it('after a failed sync makes the data safe by a checkpoint into the database file, then answers', async () => {
     const { db, path } = fileDb()
-    const disk = slowDisk()
+    const disk = new HeldDurability(true)
     const told: boolean[] = []
     let announced = 0
     const writer = new GroupCommitWriter(db, {
@@ -229,7 +214,7 @@ describe('group commit writer, durable off the thread', () => {
 
   it('stops taking writes, and confirms nothing from storage, when a failed sync cannot be made good', async () => {
     const { db, path } = fileDb()
-    const disk = slowDisk()
+    const disk = new HeldDurability(true)
     const told: boolean[] = []
     let announced = 0
     const writer = new GroupCommitWriter(db, {
@@ -263,7 +248,7 @@ describe('group commit writer, durable off the thread', () => {
   it('gives an answer read from storage only after the commit that stored it is on disk', async () => {
     const db = new Database(':memory:')
     db.exec('CREATE TABLE t (x INTEGER PRIMARY KEY)')
-    const disk = slowDisk()
+    const disk = new HeldDurability(true)
     const writer = new GroupCommitWriter(db, { durability: disk })
     const stored = writer.run(() => db.prepare('INSERT INTO t (x) VALUES (1)').run())
     await settledYet(stored)

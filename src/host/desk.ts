@@ -604,7 +604,7 @@ export async function createDesk(options: DeskOptions): Promise<Desk> {
     },
   )
   const staticDir = options.staticDir === null ? undefined : (options.staticDir ?? findStaticDir())
-  const { app, sse } = createServer({
+  const { handler, sse } = createServer({
     service,
     auth,
     logger,
@@ -617,8 +617,8 @@ export async function createDesk(options: DeskOptions): Promise<Desk> {
     trustProxy,
   })
   const server: Server = tls
-    ? (createHttpsServer({ cert: tls.cert, key: tls.key }, app) as unknown as Server)
-    : createHttpServer(app)
+    ? (createHttpsServer({ cert: tls.cert, key: tls.key }, handler) as unknown as Server)
+    : createHttpServer(handler)
   server.keepAliveTimeout = 5_000
   server.headersTimeout = 10_000
   server.requestTimeout = 60_000

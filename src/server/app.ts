@@ -1,9 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs'
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import express, { type NextFunction, type Request, type Response } from 'express'
 import type { DeskService } from '../service/desk-service'
-import { DeskError } from '../service/errors'
+import { DeskError, RateLimited } from '../service/errors'
 import type { Principal } from '../service/principal'
 import type { Authenticator } from './auth'
 import {
@@ -19,6 +20,7 @@ import {
 import type { Logger } from './logger'
 import { RateLimiter } from './rate-limit'
 import type { FeatureRouter } from './features'
+import { LeanRoutes, sendJson } from './lean'
 import { createRouteContext } from './routes'
 import { UploadReader } from './upload-reader'
 import { createSseHub, DEFAULT_SSE_LIMITS, type SseHub, type SseLimits } from './sse'
@@ -58,6 +60,15 @@ export interface ServerDeps {
 export interface DeskServer {
   app: express.Express
   sse: SseHub
+  handler: DeskRequestListener
+}
+
+/**
+ * What the desk's HTTP(S) server runs for each request: `app`, but for the lean routes' plain
+ * form (lean.ts). It carries the app, so a test or proof can list the routes the server answers.
+ */
+export type DeskRequestListener = ((req: IncomingMessage, res: ServerResponse) => void) & {
+  readonly app: express.Express
 }
 
 // The UI is ours and local: nothing from other origins, no inline script, no framing.
@@ -145,30 +156,63 @@ function staffScreensGuard(staffNetworks: NetworkList) {
   }
 }
 
-function securityHeaders(_req: Request, res: Response, next: NextFunction): void {
-  res.set({
-    'Content-Security-Policy': CSP,
-    'X-Content-Type-Options': 'nosniff',
-    'X-Frame-Options': 'DENY',
-    'Referrer-Policy': 'no-referrer',
-    'Cross-Origin-Opener-Policy': 'same-origin',
-    'Cross-Origin-Resource-Policy': 'same-origin',
-    'Permissions-Policy': 'camera=(self), microphone=(), geolocation=()',
-  })
-  next()
+const SECURITY_HEADERS: [string, string][] = [
+  ['Content-Security-Policy', CSP],
+  ['X-Content-Type-Options', 'nosniff'],
+  ['X-Frame-Options', 'DENY'],
+  ['Referrer-Policy', 'no-referrer'],
+  ['Cross-Origin-Opener-Policy', 'same-origin'],
+  ['Cross-Origin-Resource-Policy', 'same-origin'],
+  ['Permissions-Policy', 'camera=(self), microphone=(), geolocation=()'],
+]
+
+/** The security headers every answer carries (express's and the lean routes' alike). */
+function secure(res: ServerResponse): void {
+  for (const [name, value] of SECURITY_HEADERS) res.setHeader(name, value)
 }
 
-export function sendError(res: Response, err: DeskError): void {
+/** An error answer: always the same shape, so a client can read `fields` without checking. */
+export function sendError(res: ServerResponse, err: DeskError): void {
   // "Busy, ask again": a client (the phone's outbox, a script) knows when.
-  if (err.status === 503 && !res.getHeader('Retry-After')) res.set('Retry-After', '5')
-  // Always the same shape, so a client can read `fields` without checking that it is there.
+  if (err instanceof RateLimited) res.setHeader('Retry-After', String(err.seconds))
+  else if (err.status === 503 && !res.getHeader('Retry-After')) res.setHeader('Retry-After', '5')
   const error: Record<string, unknown> = {
     code: err.code,
     message: err.message,
     fields: err.fields ?? {},
   }
   if (err.rows) error.rows = err.rows
-  res.status(err.status).json({ error })
+  sendJson(res, err.status, { error })
+}
+
+/** Any error as the desk answers it: its own errors as they are, the parsers' in its words, the rest 500 (logged). */
+function answerError(res: ServerResponse, err: unknown, logger: Logger): void {
+  if (err instanceof DeskError) return sendError(res, err)
+  const e = err as { type?: string; status?: number; statusCode?: number }
+  if (e.type === 'entity.parse.failed') {
+    return sendError(res, new DeskError(400, 'bad_json', 'Isi permintaan bukan JSON yang sah'))
+  }
+  if (e.type === 'entity.too.large') {
+    return sendError(
+      res,
+      new DeskError(413, 'too_large', 'Berkas atau isi permintaan terlalu besar'),
+    )
+  }
+  const status = e.status ?? e.statusCode ?? 500
+  if (status === 404) return sendError(res, new DeskError(404, 'not_found', 'Tidak ditemukan'))
+  if (status >= 400 && status < 500) {
+    // e.g. a static path that tries to climb out of the UI folder: refused, not a desk fault
+    return sendError(res, new DeskError(status, 'bad_request', 'Permintaan tidak sah'))
+  }
+  logger.error('unhandled', { error: err instanceof Error ? err.message : String(err) })
+  sendError(
+    res,
+    new DeskError(
+      500,
+      'internal',
+      'Terjadi kesalahan di desk. Coba lagi; jika berulang, hubungi admin.',
+    ),
+  )
 }
 
 /** The express app of the desk. It never listens by itself: the host (or a test) does. */
@@ -191,8 +235,9 @@ export function createServer(deps: ServerDeps): DeskServer {
   // the proxy sits in the staff networks. Said once, on the terminal (docs/DEPLOY.md, way 1 step 3).
   const officeNetworks = parseNetworks(DEFAULT_STAFF_NETWORKS, 'loopback,private')
   let warnedUntrustedProxy = false
-  app.use((req, _res, next) => {
-    setClientAddress(req, resolveClientAddress(req.socket.remoteAddress, req.headers, trustProxy))
+  const identify = (req: IncomingMessage): string => {
+    const address = resolveClientAddress(req.socket.remoteAddress, req.headers, trustProxy)
+    setClientAddress(req, address)
     if (!warnedUntrustedProxy && (req.headers['x-forwarded-for'] || req.headers.forwarded)) {
       const peer = normaliseAddress(req.socket.remoteAddress ?? 'unknown')
       if (!trustProxy.has(peer) && officeNetworks.has(peer)) {
@@ -203,9 +248,41 @@ export function createServer(deps: ServerDeps): DeskServer {
         })
       }
     }
+    return address
+  }
+  const logged = (
+    req: IncomingMessage,
+    res: ServerResponse,
+    path: string,
+    started: bigint,
+    who: string | undefined,
+    ip: string,
+  ) => {
+    logger.info('http', {
+      method: req.method,
+      path, // never the query: it may carry a token for SSE
+      status: res.statusCode,
+      ms: Number((process.hrtime.bigint() - started) / 1000n) / 1000,
+      who,
+      ip,
+    })
+  }
+  const lean = new LeanRoutes({
+    identify,
+    addressOf: clientAddress,
+    secure,
+    logged,
+    fail: (res, err) => answerError(res, err, logger),
+  })
+
+  app.use((req, _res, next) => {
+    identify(req)
     next()
   })
-  app.use(securityHeaders)
+  app.use((_req, res, next) => {
+    secure(res)
+    next()
+  })
   // Before sign-in and the routers: a burst of stream openings waits here, a few let on per turn.
   app.use('/api/v1/events', sse.admit)
   app.use((req, res, next) => {
@@ -214,31 +291,20 @@ export function createServer(deps: ServerDeps): DeskServer {
     const path = req.path
     res.on('finish', () => {
       if (path === '/api/v1/events') return
-      logger.info('http', {
-        method: req.method,
-        path, // never the query: it may carry a token for SSE
-        status: res.statusCode,
-        ms: Number((process.hrtime.bigint() - started) / 1000n) / 1000,
-        who: (res.locals.principal as Principal | undefined)?.id,
-        ip: clientAddress(req),
-      })
+      logged(
+        req,
+        res,
+        path,
+        started,
+        (res.locals.principal as Principal | undefined)?.id,
+        clientAddress(req),
+      )
     })
     next()
   })
 
   const principalLimiter = new RateLimiter(limits.perPrincipal.rate, limits.perPrincipal.burst)
   const addressLimiter = new RateLimiter(limits.perAddress.rate, limits.perAddress.burst)
-  const limited = (res: Response, seconds: number) => {
-    res.set('Retry-After', String(seconds))
-    sendError(
-      res,
-      new DeskError(
-        429,
-        'rate_limited',
-        `Terlalu banyak permintaan. Coba lagi dalam ${seconds} detik.`,
-      ),
-    )
-  }
 
   const uploads = deps.uploads ?? new UploadReader()
   const ctx = createRouteContext({
@@ -247,7 +313,7 @@ export function createServer(deps: ServerDeps): DeskServer {
     sse,
     principalLimiter,
     addressLimiter,
-    limited,
+    lean,
     version: deps.version ?? '0.0.0',
     uploads,
   })
@@ -287,33 +353,15 @@ export function createServer(deps: ServerDeps): DeskServer {
   }
 
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    if (err instanceof DeskError) return sendError(res, err)
-    const e = err as { type?: string; status?: number; statusCode?: number }
-    if (e.type === 'entity.parse.failed') {
-      return sendError(res, new DeskError(400, 'bad_json', 'Isi permintaan bukan JSON yang sah'))
-    }
-    if (e.type === 'entity.too.large') {
-      return sendError(
-        res,
-        new DeskError(413, 'too_large', 'Berkas atau isi permintaan terlalu besar'),
-      )
-    }
-    const status = e.status ?? e.statusCode ?? 500
-    if (status === 404) return sendError(res, new DeskError(404, 'not_found', 'Tidak ditemukan'))
-    if (status >= 400 && status < 500) {
-      // e.g. a static path that tries to climb out of the UI folder: refused, not a desk fault
-      return sendError(res, new DeskError(status, 'bad_request', 'Permintaan tidak sah'))
-    }
-    logger.error('unhandled', { error: err instanceof Error ? err.message : String(err) })
-    sendError(
-      res,
-      new DeskError(
-        500,
-        'internal',
-        'Terjadi kesalahan di desk. Coba lagi; jika berulang, hubungi admin.',
-      ),
-    )
+    answerError(res, err, logger)
   })
 
-  return { app, sse }
+  // The request listener: the hot route's plain form answered lean (lean.ts), the rest by express.
+  const handler = Object.assign(
+    (req: IncomingMessage, res: ServerResponse) => {
+      if (!lean.dispatch(req, res)) app(req, res)
+    },
+    { app },
+  )
+  return { app, sse, handler }
 }

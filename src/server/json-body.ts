@@ -96,25 +96,48 @@ export function loneSurrogateAt(value: unknown): string | null {
   return null
 }
 
+/** The depth bound on raw JSON bytes, before parsing: 400 `too_deep` past MAX_JSON_DEPTH. */
+export function checkJsonBytes(bytes: Uint8Array): JsonScan {
+  const scan = scanJson(bytes)
+  if (scan.depth > MAX_JSON_DEPTH) {
+    throw new DeskError(
+      400,
+      'too_deep',
+      `Isi JSON bersarang terlalu dalam (paling dalam ${MAX_JSON_DEPTH} tingkat)`,
+      {
+        _: `Paling dalam ${MAX_JSON_DEPTH} tingkat`,
+      },
+    )
+  }
+  return scan
+}
+
+/** 400 `bad_text` naming the first string holding a lone surrogate, when the body may hold one. */
+export function checkSurrogates(body: unknown, mayHold: boolean): void {
+  const at = mayHold ? loneSurrogateAt(body) : null
+  if (at === null) return
+  throw new DeskError(
+    400,
+    'bad_text',
+    `Teks pada ${at} berisi karakter yang tidak sah (setengah pasangan surrogate UTF-16). Ketik ulang isinya.`,
+    {
+      [at]: 'Berisi karakter yang tidak sah',
+    },
+  )
+}
+
 /** Requests whose body needs the surrogate walk after parsing (an escape seen, or not UTF-8). */
 const mayHoldSurrogate = new WeakSet<object>()
 
-/** express.json with the depth bound (checked on the raw bytes, before parsing) and the surrogate check. */
+/**
+ * express.json with the depth bound (checked on the raw bytes, before parsing) and the surrogate
+ * check. The lean way in (lean.ts) runs the same two checks on the bytes it reads itself.
+ */
 export function jsonBody(limit: string): (req: Request, res: Response, next: NextFunction) => void {
   const parse = express.json({
     limit,
     verify: (req, _res, buf, encoding) => {
-      const scan = scanJson(buf)
-      if (scan.depth > MAX_JSON_DEPTH) {
-        throw new DeskError(
-          400,
-          'too_deep',
-          `Isi JSON bersarang terlalu dalam (paling dalam ${MAX_JSON_DEPTH} tingkat)`,
-          {
-            _: `Paling dalam ${MAX_JSON_DEPTH} tingkat`,
-          },
-        )
-      }
+      const scan = checkJsonBytes(buf)
       // UTF-16 bodies carry surrogates as raw code units, not escapes: those are always walked.
       const utf8 = encoding === 'utf-8' || encoding === 'utf8'
       if (scan.surrogateEscape || !utf8) mayHoldSurrogate.add(req)
@@ -123,17 +146,11 @@ export function jsonBody(limit: string): (req: Request, res: Response, next: Nex
   return (req: Request, res: Response, next: NextFunction) =>
     parse(req, res, (err?: unknown) => {
       if (err) return next(err)
-      const at = mayHoldSurrogate.has(req) ? loneSurrogateAt(req.body) : null
-      if (at === null) return next()
-      next(
-        new DeskError(
-          400,
-          'bad_text',
-          `Teks pada ${at} berisi karakter yang tidak sah (setengah pasangan surrogate UTF-16). Ketik ulang isinya.`,
-          {
-            [at]: 'Berisi karakter yang tidak sah',
-          },
-        ),
-      )
+      try {
+        checkSurrogates(req.body, mayHoldSurrogate.has(req))
+      } catch (e) {
+        return next(e)
+      }
+      next()
     })
 }

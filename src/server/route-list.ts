@@ -1,4 +1,4 @@
-import type express from 'express'
+import type { DeskRequestListener } from './app'
 
 export interface RouteEntry {
   method: string
@@ -15,9 +15,10 @@ interface Layer {
 /**
  * Every API route the app answers, read from its routers (not from a list kept by hand): the
  * authorisation test and the fuzz proof enumerate these, so a new route is covered or fails.
- * Only string paths under `/api`; the UI's catch-all and static files are not API routes.
+ * Only string paths under `/api`; the UI's catch-all and static files are not API routes. Takes
+ * the desk server's request listener (its app; the lean routes are mounted there too).
  */
-export function listRoutes(app: express.Express): RouteEntry[] {
+export function listRoutes(listener: Pick<DeskRequestListener, 'app'>): RouteEntry[] {
   const out: RouteEntry[] = []
   const walk = (stack: Layer[], prefix: string) => {
     for (const layer of stack) {
@@ -32,7 +33,7 @@ export function listRoutes(app: express.Express): RouteEntry[] {
       }
     }
   }
-  walk((app as unknown as { router: { stack: Layer[] } }).router.stack, '')
+  walk((listener.app as unknown as { router: { stack: Layer[] } }).router.stack, '')
   const seen = new Set<string>()
   return out.filter((r) => {
     const key = `${r.method} ${r.path}`

@@ -1,9 +1,10 @@
 import express, { Router, type NextFunction, type Request, type Response } from 'express'
+import type { IncomingMessage } from 'node:http'
 import type { z } from 'zod'
 import { isWithin } from '../domain/codes'
 import type { RecapLevel } from '../domain/recap'
 import type { DeskService } from '../service/desk-service'
-import { DeskError, forbidden } from '../service/errors'
+import { DeskError, forbidden, RateLimited } from '../service/errors'
 import { atLeast, type Principal } from '../service/principal'
 import type { DeskCore } from '../service/core'
 import type { SmsService } from '../service/sms-service'
@@ -23,6 +24,7 @@ import { clientAddress } from './client-address'
 import type { RateLimiter } from './rate-limit'
 import type { SseHub } from './sse'
 import { jsonBody } from './json-body'
+import { headerOf, type JsonRouteSpec, type LeanRoutes } from './lean'
 import type { UploadReader } from './upload-reader'
 
 interface RouterDeps {
@@ -31,9 +33,10 @@ interface RouterDeps {
   sse: SseHub
   principalLimiter: RateLimiter
   addressLimiter: RateLimiter
-  limited: (res: Response, seconds: number) => void
   version: string
   uploads: UploadReader
+  /** Where `jsonRoute` registers a route's lean way in (lean.ts). */
+  lean: LeanRoutes
 }
 
 type Middleware = (req: Request, res: Response, next: NextFunction) => unknown
@@ -53,9 +56,18 @@ export interface RouteContext {
   ) => Middleware
   /** Rate limit by address, for endpoints open without a token. */
   publicLimit: Middleware
-  limited: (res: Response, seconds: number) => void
   /** JSON body parser with the edge's bounds (size, depth, lone surrogates). */
   json: Middleware
+  /**
+   * A signed-in JSON POST route with one definition and two ways in (lean.ts): the handlers to
+   * mount in the router (guard, JSON body, `run`), and its plain form answered before express.
+   */
+  jsonRoute<S extends z.ZodType>(
+    spec: Omit<JsonRouteSpec<S>, 'limit' | 'parse'> & {
+      min?: 'operator' | 'supervisor' | 'admin'
+      queued?: boolean
+    },
+  ): Middleware[]
   version: string
   /** Uploaded tables (CSV/XLSX) are read with this: off the desk's thread, with limits. */
   uploads: UploadReader
@@ -131,54 +143,86 @@ const DISPLAY_PATHS =
 
 const CHANNELS = new Set(['web', 'api', 'telepon', 'simulasi'])
 
+/** express.json's limit for every JSON body the API takes. */
+export const JSON_LIMIT_BYTES = 256 * 1024
+
 export function createRouteContext(deps: RouterDeps): RouteContext {
   const { auth } = deps
-  const json = jsonBody('256kb')
+  const json = jsonBody(`${JSON_LIMIT_BYTES}b`)
+
+  /**
+   * The guard of every signed-in route, for express and the lean way in alike: a valid token
+   * (`queryToken` for SSE, else the Authorization header), the per-principal limit (admin exempt),
+   * a display account to the board's GETs only, the minimum role. Throws DeskError (401/403/429).
+   */
+  const authorize = async (
+    req: IncomingMessage,
+    at: { method: string; path: string; address: string; queryToken?: string | undefined },
+    min?: 'operator' | 'supervisor' | 'admin',
+    options: { queued?: boolean } = {},
+  ): Promise<Principal> => {
+    let principal: Principal
+    const authOptions = { skipReporterGate: options.queued === true }
+    try {
+      principal = at.queryToken
+        ? await auth.authenticateToken(at.queryToken, at.address, authOptions)
+        : await auth.authenticate(headerOf(req, 'authorization'), at.address, authOptions)
+    } catch (e) {
+      const wait = deps.addressLimiter.take(at.address)
+      if (wait > 0) throw new RateLimited(wait)
+      throw e
+    }
+    if (principal.role !== 'admin') {
+      const wait = deps.principalLimiter.take(principal.id)
+      if (wait > 0) throw new RateLimited(wait)
+    }
+    // A display account runs a wall board on some other machine: the board and nothing else.
+    if (principal.role === 'display' && !(at.method === 'GET' && DISPLAY_PATHS.test(at.path))) {
+      throw forbidden('Akun tampilan (display) hanya untuk papan dinding')
+    }
+    if (min && !atLeast(principal, min)) {
+      throw forbidden(
+        min === 'admin'
+          ? 'Hanya admin yang boleh melakukan ini'
+          : min === 'supervisor'
+            ? 'Hanya supervisor atau admin yang boleh melakukan ini'
+            : 'Hanya operator, supervisor atau admin yang boleh melakukan ini',
+      )
+    }
+    return principal
+  }
 
   /** Require a valid token; optionally a minimum role. Rate limits per principal (admin exempt). */
   const requireAuth =
     (min?: 'operator' | 'supervisor' | 'admin', options: { queued?: boolean } = {}) =>
     async (req: Request, res: Response, next: NextFunction) => {
-      let principal: Principal
-      const authOptions = { skipReporterGate: options.queued === true }
-      try {
-        // EventSource cannot send headers: SSE alone may pass the token in the query.
-        const queryToken =
-          req.path === '/events' && typeof req.query.token === 'string'
-            ? req.query.token
-            : undefined
-        principal = queryToken
-          ? await auth.authenticateToken(queryToken, address(req), authOptions)
-          : await auth.authenticate(req.get('authorization'), address(req), authOptions)
-      } catch (e) {
-        const wait = deps.addressLimiter.take(address(req))
-        if (wait > 0) return deps.limited(res, wait)
-        throw e
-      }
-      res.locals.principal = principal
-      if (principal.role !== 'admin') {
-        const wait = deps.principalLimiter.take(principal.id)
-        if (wait > 0) return deps.limited(res, wait)
-      }
-      // A display account runs a wall board on some other machine: the board and nothing else.
-      if (principal.role === 'display' && !(req.method === 'GET' && DISPLAY_PATHS.test(req.path))) {
-        throw forbidden('Akun tampilan (display) hanya untuk papan dinding')
-      }
-      if (min && !atLeast(principal, min)) {
-        throw forbidden(
-          min === 'admin'
-            ? 'Hanya admin yang boleh melakukan ini'
-            : min === 'supervisor'
-              ? 'Hanya supervisor atau admin yang boleh melakukan ini'
-              : 'Hanya operator, supervisor atau admin yang boleh melakukan ini',
-        )
-      }
+      res.locals.principal = await authorize(
+        req,
+        {
+          method: req.method,
+          path: req.path,
+          address: address(req),
+          // EventSource cannot send headers: SSE alone may pass the token in the query.
+          queryToken:
+            req.path === '/events' && typeof req.query.token === 'string'
+              ? req.query.token
+              : undefined,
+        },
+        min,
+        options,
+      )
       next()
     }
-  const publicLimit = (req: Request, res: Response, next: NextFunction) => {
+  const publicLimit = (req: Request, _res: Response, next: NextFunction) => {
     const wait = deps.addressLimiter.take(address(req))
-    if (wait > 0) return deps.limited(res, wait)
+    if (wait > 0) throw new RateLimited(wait)
     next()
+  }
+  const jsonRoute: RouteContext['jsonRoute'] = (spec) => {
+    const handler = deps.lean.post({ ...spec, limit: JSON_LIMIT_BYTES, parse }, (req, address) =>
+      authorize(req, { method: 'POST', path: spec.path, address }, spec.min, spec),
+    )
+    return [requireAuth(spec.min, spec), json, handler]
   }
   return {
     service: deps.service,
@@ -186,8 +230,8 @@ export function createRouteContext(deps: RouterDeps): RouteContext {
     sse: deps.sse,
     requireAuth,
     publicLimit,
-    limited: deps.limited,
     json,
+    jsonRoute,
     version: deps.version,
     uploads: deps.uploads,
   }
@@ -354,23 +398,32 @@ function apiRouter(ctx: RouteContext, sms: Pick<SmsService, 'handledByEntry'>): 
   })
 
   // ---------------------------------------------------------------- results
-  r.post('/results', requireAuth(undefined, { queued: true }), json, async (req, res) => {
-    const body = parse(resultSubmissionSchema, req.body)
-    const requested = req.get('X-Desk-Channel')
-    const p = who(res)
-    // Only the desk's own staff may say a result came by phone.
-    const channel =
-      requested && CHANNELS.has(requested) && (requested !== 'telepon' || atLeast(p, 'operator'))
-        ? requested
-        : 'api'
-    const { httpStatus, answer } = await service.submitResult(p, body, {
-      channel,
-      address: address(req),
-    })
-    // Entered from a refused SMS (issue 15): that SMS is now handled.
-    if (channel === 'telepon' && body.note) await sms.handledByEntry(p, body.note, answer)
-    res.status(httpStatus).json(answer)
-  })
+  r.post(
+    '/results',
+    ...ctx.jsonRoute({
+      path: '/results',
+      // A phone's outbox replays reports saved before the sign-in window closed.
+      queued: true,
+      schema: resultSubmissionSchema,
+      run: async (p, body, request) => {
+        const requested = request.header('X-Desk-Channel')
+        // Only the desk's own staff may say a result came by phone.
+        const channel =
+          requested &&
+          CHANNELS.has(requested) &&
+          (requested !== 'telepon' || atLeast(p, 'operator'))
+            ? requested
+            : 'api'
+        const { httpStatus, answer } = await service.submitResult(p, body, {
+          channel,
+          address: request.address,
+        })
+        // Entered from a refused SMS (issue 15): that SMS is now handled.
+        if (channel === 'telepon' && body.note) await sms.handledByEntry(p, body.note, answer)
+        return { status: httpStatus, body: answer }
+      },
+    }),
+  )
 
   r.get('/progress', requireAuth(), (_req, res) => {
     res.json(service.progress())

@@ -13,6 +13,13 @@ export class DeskError extends Error {
   }
 }
 
+/** Too many requests: the client may ask again in `seconds` (sent as Retry-After). */
+export class RateLimited extends DeskError {
+  constructor(readonly seconds: number) {
+    super(429, 'rate_limited', `Terlalu banyak permintaan. Coba lagi dalam ${seconds} detik.`)
+  }
+}
+
 export const notFound = (message: string) => new DeskError(404, 'not_found', message)
 export const forbidden = (message: string) => new DeskError(403, 'forbidden', message)
 export const invalid = (message: string, fields?: Record<string, string>) =>

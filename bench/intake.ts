@@ -140,9 +140,9 @@ const bareLoad = (p: { url: string; pid: number }, codes: string[]) =>
 
 const bare = await startProcess([join(import.meta.dirname, 'bare-server.ts')])
 const grouped = await startDeskProcess()
-// 120 TPS per desa (29,760 TPS × 2 contests = 59,520 results, more than 6 s at 9,000/s): every
+// 240 TPS per desa (59,520 TPS × 2 contests = 119,040 results, more than 6 s at 19,000/s): every
 // counted request is a new result, the full write path — never a cheaper duplicate.
-const PER_DESA = 120
+const PER_DESA = 240
 const codes = await importRegistry(grouped.url, PER_DESA)
 const baseline = await bareLoad(bare, codes)
 await bare.stop()

@@ -123,16 +123,18 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
       if (over) reject(tooLarge())
       else resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size))
     }
-    const onError = (err: Error) => {
-      cleanup()
-      reject(err)
-    }
-    // Hung up before the end: nobody is left to answer.
-    const onClose = () => {
-      if (req.complete) return
+    // The request failed ("aborted": the socket closed mid-body) or the client hung up before the
+    // end: nobody is left to answer, and nothing of it is stored.
+    const gone = () => {
       cleanup()
       reject(new ClientGone())
     }
+    const onError = gone
+    const onClose = () => {
+      if (!req.complete) gone()
+    }
+    // Gone while the guard ran: no 'close' is coming any more.
+    if (req.destroyed && !req.complete) return gone()
     req.on('data', onData)
     req.on('end', onEnd)
     req.on('error', onError)

@@ -20,7 +20,7 @@ import {
 import type { Logger } from './logger'
 import { RateLimiter } from './rate-limit'
 import type { FeatureRouter } from './features'
-import { LeanRoutes, sendJson } from './lean'
+import { LeanRoutes, sendJson, type LeanPlumbing } from './lean'
 import { createRouteContext } from './routes'
 import { UploadReader } from './upload-reader'
 import { createSseHub, DEFAULT_SSE_LIMITS, type SseHub, type SseLimits } from './sse'
@@ -250,14 +250,7 @@ export function createServer(deps: ServerDeps): DeskServer {
     }
     return address
   }
-  const logged = (
-    req: IncomingMessage,
-    res: ServerResponse,
-    path: string,
-    started: bigint,
-    who: string | undefined,
-    ip: string,
-  ) => {
+  const logged: LeanPlumbing['logged'] = (req, res, path, started, who, ip) => {
     logger.info('http', {
       method: req.method,
       path, // never the query: it may carry a token for SSE

@@ -47,8 +47,16 @@ export interface LeanPlumbing {
   fail(res: ServerResponse, err: unknown): void
 }
 
-/** The guard of a route: a principal, or a DeskError (401, 403, 429 with its wait). */
-export type Authorize = (req: IncomingMessage, address: string) => Promise<Principal>
+/**
+ * The guard of a route: a principal, or a DeskError (401, 403, 429 with its wait). `seen` hears who
+ * the client is as soon as the token is checked, so a refusal after that (limit, role) is logged
+ * with the account.
+ */
+export type Authorize = (
+  req: IncomingMessage,
+  address: string,
+  seen: (principal: Principal) => void,
+) => Promise<Principal>
 
 export interface JsonRouteSpec<S extends z.ZodType> {
   /** The path under /api/v1 (e.g. `/results`). */
@@ -74,7 +82,11 @@ const PLAIN_JSON = /^application\/json[ \t]*(?:;[ \t]*charset=(?:"utf-8"|utf-8)[
 function plainJson(req: IncomingMessage): boolean {
   const type = req.headers['content-type']
   const coding = req.headers['content-encoding']
+  // No body at all (neither length nor chunks): express answers "Isi permintaan kosong".
+  const hasBody =
+    req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined
   return (
+    hasBody &&
     type !== undefined &&
     PLAIN_JSON.test(type) &&
     (coding === undefined || coding.toLowerCase() === 'identity')
@@ -133,8 +145,8 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
     const onClose = () => {
       if (!req.complete) gone()
     }
-    // Gone while the guard ran: no 'close' is coming any more.
-    if (req.destroyed && !req.complete) return gone()
+    // Gone while the guard ran: no 'close', 'data' or 'end' is coming any more.
+    if (req.destroyed) return gone()
     req.on('data', onData)
     req.on('end', onEnd)
     req.on('error', onError)
@@ -155,11 +167,12 @@ export function parseJsonBytes(bytes: Buffer): unknown {
   let from = 0
   if (bytes[0] === BOM[0] && bytes[1] === BOM[1] && bytes[2] === BOM[2]) from = 3
   if (bytes.length - from === 0) return {}
-  let i = from
-  while (i < bytes.length && isSpace(bytes[i]!)) i++
-  if (bytes[i] !== 0x7b && bytes[i] !== 0x5b) throw badJson()
   const body = from === 0 ? bytes : bytes.subarray(from)
+  // Depth first, as express.json's `verify` runs before its parse.
   const scan = checkJsonBytes(body)
+  let i = 0
+  while (i < body.length && isSpace(body[i]!)) i++
+  if (body[i] !== 0x7b && body[i] !== 0x5b) throw badJson()
   let value: unknown
   try {
     value = JSON.parse(body.toString('utf8'))
@@ -173,8 +186,8 @@ export function parseJsonBytes(bytes: Buffer): unknown {
 const badJson = () => new DeskError(400, 'bad_json', 'Isi permintaan bukan JSON yang sah')
 
 /**
- * A JSON route with one definition and two ways in: `express` for the router (after the guard and
- * express.json, as every route), and registered in `table` to be answered lean in its plain form.
+ * The lean routes of one app. `post` registers a JSON route's lean way in and returns its express
+ * handler (mounted after the same guard and express.json, as every route): one `run`, two ways in.
  */
 export class LeanRoutes implements LeanTable {
   private readonly posts = new Map<string, (req: IncomingMessage, res: ServerResponse) => void>()
@@ -208,8 +221,7 @@ export class LeanRoutes implements LeanTable {
       let who: string | undefined
       const answer = async () => {
         try {
-          const principal = await authorize(req, address)
-          who = principal.id
+          const principal = await authorize(req, address, (p) => (who = p.id))
           const data = parseJsonBytes(await readBody(req, spec.limit))
           const body = spec.parse(spec.schema, data)
           const out = await spec.run(principal, body, {

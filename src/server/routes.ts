@@ -160,6 +160,8 @@ export function createRouteContext(deps: RouterDeps): RouteContext {
     at: { method: string; path: string; address: string; queryToken?: string | undefined },
     min?: 'operator' | 'supervisor' | 'admin',
     options: { queued?: boolean } = {},
+    /** Told who the client is before the limit and role checks, so a 403 or 429 logs the account. */
+    seen: (principal: Principal) => void = () => {},
   ): Promise<Principal> => {
     let principal: Principal
     const authOptions = { skipReporterGate: options.queued === true }
@@ -172,6 +174,7 @@ export function createRouteContext(deps: RouterDeps): RouteContext {
       if (wait > 0) throw new RateLimited(wait)
       throw e
     }
+    seen(principal)
     if (principal.role !== 'admin') {
       const wait = deps.principalLimiter.take(principal.id)
       if (wait > 0) throw new RateLimited(wait)
@@ -196,7 +199,7 @@ export function createRouteContext(deps: RouterDeps): RouteContext {
   const requireAuth =
     (min?: 'operator' | 'supervisor' | 'admin', options: { queued?: boolean } = {}) =>
     async (req: Request, res: Response, next: NextFunction) => {
-      res.locals.principal = await authorize(
+      await authorize(
         req,
         {
           method: req.method,
@@ -210,6 +213,7 @@ export function createRouteContext(deps: RouterDeps): RouteContext {
         },
         min,
         options,
+        (principal) => (res.locals.principal = principal),
       )
       next()
     }
@@ -219,8 +223,10 @@ export function createRouteContext(deps: RouterDeps): RouteContext {
     next()
   }
   const jsonRoute: RouteContext['jsonRoute'] = (spec) => {
-    const handler = deps.lean.post({ ...spec, limit: JSON_LIMIT_BYTES, parse }, (req, address) =>
-      authorize(req, { method: 'POST', path: spec.path, address }, spec.min, spec),
+    const handler = deps.lean.post(
+      { ...spec, limit: JSON_LIMIT_BYTES, parse },
+      (req, address, seen) =>
+        authorize(req, { method: 'POST', path: spec.path, address }, spec.min, spec, seen),
     )
     return [requireAuth(spec.min, spec), json, handler]
   }

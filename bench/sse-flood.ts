@@ -261,7 +261,7 @@ async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'desk-sse-flood-'))
   // The night's events, written straight into the data folder before the desk starts.
   {
-    const { service, store, unlock } = openDesk({ dataDir: dir })
+    const { service, store, close } = openDesk({ dataDir: dir })
     await service.write(() => {
       for (let i = 0; i < EVENTS; i++) {
         store.appendEvent('result.accepted', {
@@ -277,9 +277,8 @@ async function main() {
         })
       }
     })
-    await service.drainWrites()
-    store.db.close()
-    unlock()
+    // close(), not just the database: the write path's sync thread would keep this process alive.
+    await close()
   }
   const desk = await startProcess(
     [

@@ -125,7 +125,10 @@ export async function startProcess(
   // other does not steal its CPU: on election night the phones are other machines.
   const cpu = process.env.DESK_BENCH_SERVER_CPU
   const command = cpu ? 'taskset' : process.execPath
-  const argv = options.tsx === false ? args : ['--import', 'tsx', ...args]
+  // DESK_BENCH_NODE_ARGS: node's own flags for the desk (e.g. `--cpu-prof --cpu-prof-dir=D`, which
+  // NODE_OPTIONS does not allow), to profile it under a bench's load.
+  const nodeArgs = process.env.DESK_BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []
+  const argv = [...nodeArgs, ...(options.tsx === false ? args : ['--import', 'tsx', ...args])]
   const child = spawn(command, cpu ? ['-c', cpu, process.execPath, ...argv] : argv, {
     cwd: root,
     env: { ...process.env, ...env },

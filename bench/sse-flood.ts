@@ -36,7 +36,7 @@ const SECONDS = Number(values.seconds)
 const root = join(import.meta.dirname, '..')
 
 /** CPU time the desk's process has used (all its threads), in ms. */
-const cpuMs = (pid: number) => cpuSeconds(pid) * 1000
+const cpuMs = (pid: number) => Math.round(cpuSeconds(pid) * 1000)
 
 /** A stream whose client reads the status line and then nothing. */
 function silentStream(
@@ -80,15 +80,31 @@ async function health(url: string): Promise<number> {
  * /health asked from a thread of its own (its own event loop: the 300 sockets this process opens
  * do not delay its answers), every 20 ms, two ways: over one kept-alive connection (a board or a
  * console already connected) and over a new connection each time (a phone whose connection timed
- * out). A new connection waits its turn behind every connection not yet accepted: Node accepts
- * one per turn of its event loop (libuv ≥ 1.45).
+ * out), and while the burst's requests are sent, a new connection every 5 ms besides. A new
+ * connection waits its turn behind every connection not yet accepted: Node accepts one per turn
+ * of its event loop (libuv ≥ 1.45).
  */
 const PROBE_THREAD = `
 const { parentPort, workerData } = require('node:worker_threads')
 const http = require('node:http')
 const kept = new http.Agent({ keepAlive: true, maxSockets: 1 })
 let running = true
-parentPort.on('message', () => { running = false })
+let burst = null
+parentPort.on('message', (m) => {
+  if (m === 'burst') {
+    // While the requests arrive: a new connection every 5 ms, not waiting for the last one's
+    // answer, so one is opened near the start of the burst, behind the most connections.
+    let left = 200
+    burst = setInterval(() => {
+      if (--left <= 0) clearInterval(burst)
+      once(false).then((r) => parentPort.postMessage({ kind: 'fresh', ...r }))
+    }, 5)
+  } else if (m === 'calm') clearInterval(burst)
+  else {
+    running = false
+    clearInterval(burst)
+  }
+})
 const now = () => performance.timeOrigin + performance.now()
 const once = (agent) => new Promise((resolve) => {
   const t = now()
@@ -122,6 +138,9 @@ function probeThread(url: string) {
   worker.on('message', (p: Probe) => probes.push(p))
   return {
     probes,
+    /** The burst begins / has been answered: a new connection every 5 ms meanwhile. */
+    burst: () => worker.postMessage('burst'),
+    calm: () => worker.postMessage('calm'),
     stop: () =>
       new Promise<void>((resolve) => {
         worker.once('exit', () => resolve())
@@ -176,6 +195,7 @@ async function scenario(
       await new Promise((r) => setTimeout(r, 50))
     }
   })()
+  if (count > 0) thread.burst()
   const opened = await Promise.all(
     Array.from({ length: count }, (_, i) =>
       silentStream(url, tokens[i % tokens.length]!, lastEventId),
@@ -187,6 +207,7 @@ async function scenario(
   }
   const opening = performance.now() - t0
   const openTo = epochNow()
+  thread.calm()
   const openingCpu = cpuMs(pid) - cpuBefore
   holding = true
   await new Promise((r) => setTimeout(r, SECONDS * 1000))
@@ -240,7 +261,7 @@ async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'desk-sse-flood-'))
   // The night's events, written straight into the data folder before the desk starts.
   {
-    const { service, store, unlock } = openDesk({ dataDir: dir })
+    const { service, store, close } = openDesk({ dataDir: dir })
     await service.write(() => {
       for (let i = 0; i < EVENTS; i++) {
         store.appendEvent('result.accepted', {
@@ -256,9 +277,8 @@ async function main() {
         })
       }
     })
-    await service.drainWrites()
-    store.db.close()
-    unlock()
+    // close(), not just the database: the write path's sync thread would keep this process alive.
+    await close()
   }
   const desk = await startProcess(
     [

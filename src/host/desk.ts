@@ -619,6 +619,8 @@ export async function createDesk(options: DeskOptions): Promise<Desk> {
   const server: Server = tls
     ? (createHttpsServer({ cert: tls.cert, key: tls.key }, handler) as unknown as Server)
     : createHttpServer(handler)
+  // Connections still arriving make the event streams' pacing do less per turn (sse-pacing.ts).
+  server.on('connection', handler.accepted)
   server.keepAliveTimeout = 5_000
   server.headersTimeout = 10_000
   server.requestTimeout = 60_000

@@ -69,7 +69,18 @@ export interface DeskServer {
  */
 export type DeskRequestListener = ((req: IncomingMessage, res: ServerResponse) => void) & {
   readonly app: express.Express
+  /**
+   * For the server's `connection` event: while connections keep arriving, the event streams'
+   * pacing does less per turn, so the turns that accept them stay short (sse-pacing.ts).
+   */
+  readonly accepted: () => void
 }
+
+/** The event stream's own path, exactly (any other spelling goes through express's queue). */
+const isEventsPath = (url: string | undefined): boolean =>
+  url !== undefined &&
+  url.startsWith('/api/v1/events') &&
+  (url.length === 14 || url.charCodeAt(14) === 0x3f) /* ? */
 
 // The UI is ours and local: nothing from other origins, no inline script, no framing.
 export const CSP = [
@@ -350,11 +361,15 @@ export function createServer(deps: ServerDeps): DeskServer {
   })
 
   // The request listener: the hot route's plain form answered lean (lean.ts), the rest by express.
+  // A stream opening on the desk's own path waits its turn before express (sse-pacing.ts): in a
+  // burst of them, reading one costs only node's parsing.
   const handler = Object.assign(
     (req: IncomingMessage, res: ServerResponse) => {
-      if (!lean.dispatch(req, res)) app(req, res)
+      if (lean.dispatch(req, res)) return
+      if (isEventsPath(req.url) && sse.early(req, res, () => app(req, res))) return
+      app(req, res)
     },
-    { app },
+    { app, accepted: sse.accepted },
   )
   return { app, sse, handler }
 }

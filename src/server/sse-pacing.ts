@@ -1,10 +1,52 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { NextFunction, Request, Response } from 'express'
 import { DeskError } from '../service/errors'
 
+/**
+ * Whether connections are still arriving: one was accepted in this turn of the event loop or the
+ * last. Node (libuv 1.45 and later) accepts one connection per turn, so during a burst a client
+ * opening a new connection waits one turn for each connection ahead of it in the kernel's queue;
+ * the pacers do less per turn while this says so, and those turns are short.
+ * It schedules nothing while no connection comes: after the last one it counts down three turns,
+ * then stops (a `setImmediate` that kept itself going would keep the desk's loop from ever sleeping).
+ */
+export class Arrivals {
+  private turnsLeft = 0
+  private ticking = false
+
+  /** A connection was accepted (the server's `connection` event). */
+  readonly accepted = (): void => {
+    // Counted down once per turn from this one; three, so that the turn after this one is seen as
+    // arriving whether the count-down runs before or after a pacer in that turn.
+    this.turnsLeft = 3
+    if (!this.ticking) {
+      this.ticking = true
+      setImmediate(this.tick)
+    }
+  }
+
+  /** A connection was accepted in this turn or the one before. */
+  get arriving(): boolean {
+    return this.turnsLeft > 0
+  }
+
+  private readonly tick = (): void => {
+    if (--this.turnsLeft > 0) setImmediate(this.tick)
+    else this.ticking = false
+  }
+}
+
+/** How much a pacer lets go per turn: `calm`, or `arriving` while connections still come in. */
+export interface PerTurn {
+  calm: number
+  arriving: number
+}
+
 interface Waiting {
-  req: Request
-  res: Response
-  next: NextFunction
+  req: IncomingMessage
+  res: ServerResponse
+  /** Goes on with the opening (into express, or express's next middleware). */
+  go: () => void
   /** Its client left while it waited (or its turn came): no longer counted as waiting. */
   left: boolean
   onClose: () => void
@@ -29,18 +71,31 @@ interface Waiting {
  *
  * Only GET opens a stream. HEAD is answered 405 here: express would run the GET route for it, past
  * this queue, and open a stream that nobody can read.
+ *
+ * While connections are still being accepted (`Arrivals`), fewer openings start per turn
+ * (`perTurn.arriving`), so each turn — and the wait of a client opening a new connection behind
+ * the burst, one turn per connection ahead of it — stays short. And a stream request on the
+ * desk's own path waits here before express (`early`), so a request read in a burst costs only
+ * node's parsing; express's plumbing runs when its turn comes.
  */
 export class OpeningQueue {
   private readonly waiting: (Waiting | undefined)[] = []
   private head = 0
   private working = 0
   private scheduled = false
-  private readonly places = new WeakMap<Response, () => void>()
+  private readonly places = new WeakMap<ServerResponse, () => void>()
+  /** Requests let on from `early`: express's `admit` passes them through. */
+  private readonly admitted = new WeakSet<IncomingMessage>()
+  private readonly perTurn: PerTurn
 
   constructor(
     private readonly atOnce: number,
     private readonly maxWaiting: number,
-  ) {}
+    private readonly arrivals?: Arrivals,
+    perTurn?: PerTurn,
+  ) {
+    this.perTurn = perTurn ?? { calm: atOnce, arriving: atOnce }
+  }
 
   /** Openings waiting for their turn whose clients are still there. */
   private live = 0
@@ -50,8 +105,24 @@ export class OpeningQueue {
     return this.live
   }
 
+  /**
+   * Before express: a plain stream opening (GET, room to wait) waits here and `go` (express) runs
+   * when its turn comes; true when it was taken. Anything else (HEAD, a full queue) is left to
+   * express and `admit`, which answer it as always.
+   */
+  early(req: IncomingMessage, res: ServerResponse, go: () => void): boolean {
+    if (req.method !== 'GET' || this.size >= this.maxWaiting) return false
+    this.wait(req, res, () => {
+      this.admitted.add(req)
+      go()
+    })
+    return true
+  }
+
   /** Express middleware in front of the stream route: the request goes on when its turn comes. */
   readonly admit = (req: Request, res: Response, next: NextFunction): void => {
+    // Its turn came before express (`early`): its place is held already.
+    if (this.admitted.delete(req)) return next()
     if (req.method === 'HEAD') {
       res.set('Allow', 'GET')
       return next(
@@ -74,7 +145,11 @@ export class OpeningQueue {
         ),
       )
     }
-    const w: Waiting = { req, res, next, left: false, onClose: () => this.leave(w, true) }
+    this.wait(req, res, () => next())
+  }
+
+  private wait(req: IncomingMessage, res: ServerResponse, go: () => void): void {
+    const w: Waiting = { req, res, go, left: false, onClose: () => this.leave(w, true) }
     res.once('close', w.onClose)
     this.waiting.push(w)
     this.live++
@@ -82,7 +157,7 @@ export class OpeningQueue {
   }
 
   /** The stream is open: its place goes to the next opening (in a later turn). */
-  opened(res: Response): void {
+  opened(res: ServerResponse): void {
     this.places.get(res)?.()
   }
 
@@ -128,7 +203,8 @@ export class OpeningQueue {
     this.scheduled = false
     // Counted too: an opening that ends within this loop must not make room for more this turn.
     let started = 0
-    while (started < this.atOnce && this.working < this.atOnce && this.head < this.waiting.length) {
+    const most = this.arrivals?.arriving ? this.perTurn.arriving : this.perTurn.calm
+    while (started < most && this.working < this.atOnce && this.head < this.waiting.length) {
       const w = this.waiting[this.head]!
       this.waiting[this.head++] = undefined
       if (w.left) continue
@@ -145,9 +221,11 @@ export class OpeningQueue {
       this.waiting.splice(0, this.head)
       this.head = 0
     }
+    // This turn's share is used up but places are free: the rest go on in later turns.
+    this.schedule()
   }
 
-  private start({ res, next }: Waiting): void {
+  private start({ res, go }: Waiting): void {
     this.working++
     let held = true
     const free = () => {
@@ -162,21 +240,29 @@ export class OpeningQueue {
     this.places.set(res, free)
     res.once('finish', free)
     res.once('close', free)
-    next()
+    go()
   }
 }
 
 /**
  * Turns of the event loop shared by every replay: each turn lets at most `perTurn` waiting pages
  * go, in the order they asked. Without it, 200 streams replaying at once wrote 200 pages in one
- * turn, and every other request waited for all of them.
+ * turn, and every other request waited for all of them. While connections are still being
+ * accepted (`Arrivals`), fewer go per turn: a page is one write of ~50 KB into a socket, the
+ * largest piece of a turn in a burst, and every connection still queued waits one turn.
  */
 export class TurnPacer {
   private readonly waiting: ((() => void) | undefined)[] = []
   private head = 0
   private scheduled = false
+  private readonly perTurn: PerTurn
 
-  constructor(private readonly perTurn: number) {}
+  constructor(
+    perTurn: number | PerTurn,
+    private readonly arrivals?: Arrivals,
+  ) {
+    this.perTurn = typeof perTurn === 'number' ? { calm: perTurn, arriving: perTurn } : perTurn
+  }
 
   /** Resolves in a later turn of the event loop, when this caller's turn has come. */
   turn(): Promise<void> {
@@ -191,7 +277,8 @@ export class TurnPacer {
 
   private readonly pump = (): void => {
     this.scheduled = false
-    const end = Math.min(this.waiting.length, this.head + this.perTurn)
+    const share = this.arrivals?.arriving ? this.perTurn.arriving : this.perTurn.calm
+    const end = Math.min(this.waiting.length, this.head + share)
     // Resolved here, continued right after this callback: those pages are this turn's work.
     while (this.head < end) {
       const resolve = this.waiting[this.head]!

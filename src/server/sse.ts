@@ -1,10 +1,11 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { NextFunction, Request, Response } from 'express'
 import type { DeskEvent } from '../shared/events'
 import type { DeskService } from '../service/desk-service'
 import { DeskError } from '../service/errors'
 import type { Principal } from '../service/principal'
 import { eventFor } from './event-views'
-import { OpeningQueue, TurnPacer } from './sse-pacing'
+import { Arrivals, OpeningQueue, TurnPacer } from './sse-pacing'
 
 export interface SseHub {
   /**
@@ -12,6 +13,16 @@ export interface SseHub {
    * a time, so a burst of them does not hold up every other request (`sse-pacing.ts`).
    */
   admit(req: Request, res: Response, next: NextFunction): void
+  /**
+   * Before express, for a request on the stream's path: a stream opening waits its turn here and
+   * `go` (express) runs when it comes; false when it is not one for the queue (express answers).
+   */
+  early(req: IncomingMessage, res: ServerResponse, go: () => void): boolean
+  /**
+   * The server accepted a connection (its `connection` event): while they keep coming, fewer
+   * openings and pages go per turn, so the turns that accept them stay short.
+   */
+  accepted(): void
   /** Opens a stream, or throws a DeskError (429/503) when a cap is reached. */
   handle(req: Request, res: Response): void
   /** Open streams right now, by the role of who opened them. */
@@ -41,6 +52,10 @@ export interface SseLimits {
   openingsWaiting: number
   /** Replay pages written per turn of the event loop, over all streams together. */
   pagesPerTurn: number
+  /** Openings started per turn while connections are still being accepted (one per turn). */
+  openingsPerTurnArriving: number
+  /** Replay pages per turn while connections are still being accepted. */
+  pagesPerTurnArriving: number
 }
 
 export const DEFAULT_SSE_LIMITS: SseLimits = {
@@ -53,6 +68,8 @@ export const DEFAULT_SSE_LIMITS: SseLimits = {
   openingsAtOnce: 8,
   openingsWaiting: 1_000,
   pagesPerTurn: 16,
+  openingsPerTurnArriving: 1,
+  pagesPerTurnArriving: 2,
 }
 
 interface Stream {
@@ -88,8 +105,15 @@ export function createSseHub(
 ): SseHub {
   const open = new Set<Stream>()
   const perAccount = new Map<string, number>()
-  const openings = new OpeningQueue(limits.openingsAtOnce, limits.openingsWaiting)
-  const pageTurns = new TurnPacer(limits.pagesPerTurn)
+  const arrivals = new Arrivals()
+  const openings = new OpeningQueue(limits.openingsAtOnce, limits.openingsWaiting, arrivals, {
+    calm: limits.openingsAtOnce,
+    arriving: limits.openingsPerTurnArriving,
+  })
+  const pageTurns = new TurnPacer(
+    { calm: limits.pagesPerTurn, arriving: limits.pagesPerTurnArriving },
+    arrivals,
+  )
   // Streams replaying from the same point read the same pages and send the same text: a full page
   // after a given id never changes (events are append-only), so pages and their text are shared.
   const pages = new Map<number, DeskEvent[]>()
@@ -295,6 +319,8 @@ export function createSseHub(
 
   return {
     admit: openings.admit,
+    early: (req, res, go) => openings.early(req, res, go),
+    accepted: arrivals.accepted,
     handle,
     counts() {
       const c: Record<string, number> = {}

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import type { Socket } from 'node:net'
+import { connect, type Socket } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
+import type { DeskRequestListener } from '../../src/server/app'
 import { startDesk, type TestDesk } from '../helpers/desk'
 import { connected } from '../helpers/sse'
 
@@ -160,6 +161,123 @@ describe('a burst of event-stream openings (issue 13, finding 1)', () => {
     // 250 KB per stream fits in an unread loopback socket: every page is written without waiting
     // for the client. Before, every stream wrote its next page in the same turn: 60 in one turn.
     expect(await r.pagesAtMost(300)).toBeLessThanOrEqual(16)
+  })
+})
+
+describe('a burst whose connections are still being accepted (issue 13, finding 1)', () => {
+  let desk: TestDesk
+  afterAll(() => desk?.stop())
+
+  it('does little per turn while connections keep arriving: one opening, 2 pages, express only for the opening let on', async () => {
+    desk = await startDesk()
+    const baseline = desk.service.bus.size
+    // 2,000 events of ~140 bytes: 10 pages of ~28 KB for each stream.
+    const from = desk.store.lastEventId()
+    await desk.service.write(() => {
+      for (let i = 0; i < 2_000; i++) {
+        // An import's counts padded to the size wanted (the stream sends what is stored).
+        const data = { imported: 0, updated: i, filler: 'x'.repeat(60) }
+        desk.store.appendEvent('tps.imported', data)
+      }
+    })
+    const codes: string[] = []
+    for (let i = 0; i < 5; i++) {
+      const code = (await desk.call('POST', '/users', { name: `Papan ${i}`, role: 'display' })).body
+        .accessCode as string
+      // Signed in already: the openings are quick, the pages are the work.
+      expect((await desk.call('GET', '/me', undefined, code)).status).toBe(200)
+      codes.push(code)
+    }
+
+    let accepted = 0
+    let pageWrites = 0
+    const answers: ServerResponse[] = []
+    const onConnection = () => accepted++
+    const watch = (req: IncomingMessage, res: ServerResponse) => {
+      if (!originalUrl(req).startsWith('/api/v1/events')) return
+      answers.push(res)
+      const write = res.write.bind(res) as (...args: unknown[]) => boolean
+      res.write = ((...args: unknown[]) => {
+        if ((args[0] as { length: number }).length >= 10_000) pageWrites++
+        return write(...args)
+      }) as typeof res.write
+    }
+    desk.server.on('connection', onConnection)
+    desk.server.on('request', watch)
+    // The turn in which express first sees each stream request, and the one it is answered in.
+    const listener = desk.server.listeners('request')[0] as DeskRequestListener
+    const app = listener.app as unknown as { handle: (...a: unknown[]) => unknown }
+    const handle = app.handle.bind(app)
+    const inExpress = new Map<IncomingMessage, number>()
+    const answeredIn = new Map<ServerResponse, number>()
+    app.handle = (...a: unknown[]) => {
+      const req = a[0] as IncomingMessage
+      if (originalUrl(req).startsWith('/api/v1/events')) inExpress.set(req, turns.length)
+      return handle(...a)
+    }
+    onTestFinished(() => {
+      app.handle = handle
+    })
+    /** Per turn of the event loop: connections accepted, replay pages written, streams answered. */
+    const turns: { accepted: number; pages: number; answered: number }[] = []
+    let last = { accepted: 0, pages: 0, answered: 0 }
+    let sampling = true
+    const sample = () => {
+      for (const r of answers)
+        if (r.headersSent && !answeredIn.has(r)) answeredIn.set(r, turns.length)
+      const now = { accepted, pages: pageWrites, answered: answeredIn.size }
+      turns.push({
+        accepted: now.accepted - last.accepted,
+        pages: now.pages - last.pages,
+        answered: now.answered - last.answered,
+      })
+      last = now
+      if (sampling) setImmediate(sample)
+    }
+    setImmediate(sample)
+
+    // 100 boards (20 per account, the cap) connect at once and ask as soon as they are connected:
+    // the desk accepts one connection per turn while the first streams already replay.
+    const sockets: Socket[] = []
+    const statuses = Array.from({ length: 100 }, (_, i) => {
+      const socket = connect(desk.port, '127.0.0.1', () =>
+        socket.write(
+          `GET /api/v1/events?lastEventId=${from} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${codes[i % 5]}\r\n\r\n`,
+        ),
+      )
+      sockets.push(socket)
+      return statusOf(socket)
+    })
+    onTestFinished(async () => {
+      sampling = false
+      desk.server.off('connection', onConnection)
+      desk.server.off('request', watch)
+      for (const s of sockets) s.destroy()
+      await expect.poll(() => desk.service.bus.size, { timeout: 10_000 }).toBe(baseline)
+    })
+    const counts: Record<number, number> = {}
+    for (const status of await Promise.all(statuses)) counts[status] = (counts[status] ?? 0) + 1
+    expect(counts).toEqual({ 200: 100 })
+    // Every stream is sent all it missed (10 pages each), however the turns were shared.
+    await expect.poll(() => pageWrites, { timeout: 20_000 }).toBe(1_000)
+    sampling = false
+
+    // A turn that accepted a connection, or follows one that did: more may be waiting in the
+    // kernel's queue, each for a turn of its own, so such turns must be short. Before, they
+    // started up to 8 openings and wrote up to 16 pages (~450 KB of socket writes).
+    const arriving = turns.filter((t, i) => t.accepted > 0 || (turns[i - 1]?.accepted ?? 0) > 0)
+    expect(turns.reduce((n, t) => n + t.accepted, 0)).toBe(100)
+    // Node accepts one connection per turn (libuv 1.45 and later): the premise of this test.
+    expect(Math.max(...turns.map((t) => t.accepted))).toBe(1)
+    expect(Math.max(...arriving.map((t) => t.pages))).toBeLessThanOrEqual(2)
+    expect(Math.max(...arriving.map((t) => t.answered))).toBeLessThanOrEqual(1)
+    // A request waits for its turn before express (node's parsing only): express sees it in the
+    // turn it is opened. Before, express's plumbing ran for every request as it was read.
+    expect(inExpress.size).toBe(100)
+    for (const [req, turn] of inExpress)
+      expect(answeredIn.get((req as IncomingMessage & { res: ServerResponse }).res)).toBe(turn)
+    // Once they stop coming, the replays go at the calm pace again (16 pages a turn).
+    expect(Math.max(...turns.map((t) => t.pages))).toBeGreaterThan(2)
   })
 })
 

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import { connect, type AddressInfo, type Socket } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
-import { OpeningQueue } from '../../src/server/sse-pacing'
+import { Arrivals, OpeningQueue, TurnPacer } from '../../src/server/sse-pacing'
 import { DeskError } from '../../src/service/errors'
 import { ADMIN_TOKEN, startDesk, type TestDesk } from '../helpers/desk'
 import { connected, openSse } from '../helpers/sse'
@@ -203,6 +203,48 @@ describe('the opening queue', () => {
       for (const res of held) res.destroy()
       await new Promise((ok) => server.close(ok))
     }
+  })
+
+  it('starts one opening per turn while connections arrive, and as many as it may once they stop', async () => {
+    const arrivals = new Arrivals()
+    const queue = new OpeningQueue(8, 100, arrivals, { calm: 8, arriving: 1 })
+    const openings = Array.from({ length: 12 }, () => opening())
+    arrivals.accepted()
+    expect(arrivals.arriving).toBe(true)
+    for (const o of openings) queue.admit(o.req, o.res, o.next)
+    const started = () => openings.filter((o) => o.calls.length > 0).length
+    await turn()
+    expect(started()).toBe(1)
+    arrivals.accepted() // another connection in the next turn
+    await turn()
+    expect(started()).toBe(2)
+    // No more connections: a turn or two later the calm share (up to 8 under way) goes at once.
+    await turn()
+    await turn()
+    await turn()
+    expect(arrivals.arriving).toBe(false)
+    expect(started()).toBe(8)
+    // Nothing keeps the loop turning once the connections have stopped.
+    expect((arrivals as unknown as { ticking: boolean }).ticking).toBe(false)
+  })
+
+  it('lets fewer replay pages go per turn while connections arrive', async () => {
+    const arrivals = new Arrivals()
+    const pacer = new TurnPacer({ calm: 16, arriving: 2 }, arrivals)
+    let done = 0
+    const pages = () =>
+      Promise.all(Array.from({ length: 20 }, () => pacer.turn().then(() => done++)))
+    arrivals.accepted()
+    const all = pages()
+    await turn()
+    expect(done).toBe(2)
+    await turn()
+    await turn()
+    await turn()
+    await all
+    // 2 in each turn that counted as arriving, then 16 in one calm turn.
+    expect(done).toBe(20)
+    expect(arrivals.arriving).toBe(false)
   })
 
   it('refuses HEAD with 405 and Allow: GET before it waits', () => {

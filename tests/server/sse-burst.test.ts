@@ -41,6 +41,26 @@ const originalUrl = (req: IncomingMessage) =>
   // Express's routers shorten req.url while they run; originalUrl is what came in.
   (req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? ''
 
+/** Each stream request's answer as the desk's server sees it, and the replay pages (writes of 10 KB or more) written to them. */
+function watchStreams(desk: TestDesk) {
+  const seen = {
+    answers: [] as ServerResponse[],
+    pageWrites: 0,
+    stop: () => desk.server.off('request', watch),
+  }
+  const watch = (req: IncomingMessage, res: ServerResponse) => {
+    if (!originalUrl(req).startsWith('/api/v1/events')) return
+    seen.answers.push(res)
+    const write = res.write.bind(res) as (...args: unknown[]) => boolean
+    res.write = ((...args: unknown[]) => {
+      if ((args[0] as { length: number }).length >= 10_000) seen.pageWrites++
+      return write(...args)
+    }) as typeof res.write
+  }
+  desk.server.on('request', watch)
+  return seen
+}
+
 describe('a burst of event-stream openings (issue 13, finding 1)', () => {
   let desk: TestDesk
   /** Bus subscribers that are not streams (the recap's own). */
@@ -77,26 +97,16 @@ describe('a burst of event-stream openings (issue 13, finding 1)', () => {
     const streams = await Promise.all(tokens.map(() => connected(desk)))
     await expect.poll(() => accepted, { timeout: 10_000 }).toBe(tokens.length)
     desk.server.off('connection', count)
-    const answers: ServerResponse[] = []
-    /** Writes of 10 KB or more to a stream: replay pages. */
-    let pageWrites = 0
-    const watch = (req: IncomingMessage, res: ServerResponse) => {
-      if (!originalUrl(req).startsWith('/api/v1/events')) return
-      answers.push(res)
-      const write = res.write.bind(res) as (...args: unknown[]) => boolean
-      res.write = ((...args: unknown[]) => {
-        if ((args[0] as { length: number }).length >= 10_000) pageWrites++
-        return write(...args)
-      }) as typeof res.write
-    }
-    desk.server.on('request', watch)
+    const streamsSeen = watchStreams(desk)
+    const { answers } = streamsSeen
+    const pageWrites = () => streamsSeen.pageWrites
     onTestFinished(async () => {
-      desk.server.off('request', watch)
+      streamsSeen.stop()
       for (const s of streams) s.destroy()
       await expect.poll(() => desk.service.bus.size, { timeout: 10_000 }).toBe(baseline)
     })
     const answeredPerTurn = perTurn(() => answers.filter((r) => r.headersSent).length)
-    const pagesPerTurn = perTurn(() => pageWrites)
+    const pagesPerTurn = perTurn(pageWrites)
     onTestFinished(() => void pagesPerTurn())
     const statuses = streams.map((s) => statusOf(s))
     streams.forEach((s, i) =>
@@ -113,7 +123,7 @@ describe('a burst of event-stream openings (issue 13, finding 1)', () => {
       answeredAtMost: answeredPerTurn(),
       /** Waits until the replays have written everything that fits, then the most pages in a turn. */
       async pagesAtMost(expected: number) {
-        await expect.poll(() => pageWrites, { timeout: 20_000 }).toBe(expected)
+        await expect.poll(pageWrites, { timeout: 20_000 }).toBe(expected)
         return pagesPerTurn()
       },
     }
@@ -190,20 +200,10 @@ describe('a burst whose connections are still being accepted (issue 13, finding 
     }
 
     let accepted = 0
-    let pageWrites = 0
-    const answers: ServerResponse[] = []
     const onConnection = () => accepted++
-    const watch = (req: IncomingMessage, res: ServerResponse) => {
-      if (!originalUrl(req).startsWith('/api/v1/events')) return
-      answers.push(res)
-      const write = res.write.bind(res) as (...args: unknown[]) => boolean
-      res.write = ((...args: unknown[]) => {
-        if ((args[0] as { length: number }).length >= 10_000) pageWrites++
-        return write(...args)
-      }) as typeof res.write
-    }
     desk.server.on('connection', onConnection)
-    desk.server.on('request', watch)
+    const streamsSeen = watchStreams(desk)
+    const { answers } = streamsSeen
     // The turn in which express first sees each stream request, and the one it is answered in.
     const listener = desk.server.listeners('request')[0] as DeskRequestListener
     const app = listener.app as unknown as { handle: (...a: unknown[]) => unknown }
@@ -225,7 +225,7 @@ describe('a burst whose connections are still being accepted (issue 13, finding 
     const sample = () => {
       for (const r of answers)
         if (r.headersSent && !answeredIn.has(r)) answeredIn.set(r, turns.length)
-      const now = { accepted, pages: pageWrites, answered: answeredIn.size }
+      const now = { accepted, pages: streamsSeen.pageWrites, answered: answeredIn.size }
       turns.push({
         accepted: now.accepted - last.accepted,
         pages: now.pages - last.pages,
@@ -251,7 +251,7 @@ describe('a burst whose connections are still being accepted (issue 13, finding 
     onTestFinished(async () => {
       sampling = false
       desk.server.off('connection', onConnection)
-      desk.server.off('request', watch)
+      streamsSeen.stop()
       for (const s of sockets) s.destroy()
       await expect.poll(() => desk.service.bus.size, { timeout: 10_000 }).toBe(baseline)
     })
@@ -259,7 +259,7 @@ describe('a burst whose connections are still being accepted (issue 13, finding 
     for (const status of await Promise.all(statuses)) counts[status] = (counts[status] ?? 0) + 1
     expect(counts).toEqual({ 200: 100 })
     // Every stream is sent all it missed (10 pages each), however the turns were shared.
-    await expect.poll(() => pageWrites, { timeout: 20_000 }).toBe(1_000)
+    await expect.poll(() => streamsSeen.pageWrites, { timeout: 20_000 }).toBe(1_000)
     sampling = false
 
     // A turn that accepted a connection, or follows one that did: more may be waiting in the

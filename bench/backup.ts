@@ -24,7 +24,7 @@ const admin: Principal = { id: 'admin', name: 'Admin', role: 'admin', region: '3
 
 const dir = mkdtempSync(join(tmpdir(), 'desk-bench-backup-'))
 const backupDir = mkdtempSync(join(tmpdir(), 'desk-bench-backup-to-'))
-const { core, service, store, unlock } = openDesk({ dataDir: dir })
+const { core, service, close } = openDesk({ dataDir: dir })
 const desa = service.regions.desa.map((d) => d.code)
 const table = [['kode_desa', 'nomor_tps', 'dpt']]
 for (let i = 0; i < 4046; i++)
@@ -106,8 +106,8 @@ for (let r = 0; r < ROUNDS; r++) {
 }
 const status = backups.status()
 await backups.stop()
-store.db.close()
-unlock()
+// The writer's sync thread too, or the bench would not end.
+await close()
 rmSync(dir, { recursive: true, force: true })
 rmSync(backupDir, { recursive: true, force: true })
 

@@ -167,7 +167,7 @@ function jemberTpsCounts(): Map<string, number> {
 
 async function jember(): Promise<Result> {
   const dir = mkdtempSync(join(tmpdir(), 'desk-bench-export-'))
-  const { core, service, store, unlock } = openDesk({ dataDir: dir })
+  const { core, service, store, close } = openDesk({ dataDir: dir })
   // Built the way createDesk builds it; shut down below whether or not a build ran.
   const exports = createExport(core).service
   try {
@@ -301,10 +301,7 @@ async function jember(): Promise<Result> {
     }
   } finally {
     await exports.shutdown()
-    await service.drainWrites()
-    service.closeWrites()
-    store.db.close()
-    unlock()
+    await close()
     rmSync(dir, { recursive: true, force: true })
   }
 }

@@ -20,7 +20,7 @@ const TPS_TOTAL = 4046
 const admin: Principal = { id: 'admin', name: 'Admin', role: 'admin', region: '35.09' }
 
 const dir = mkdtempSync(join(tmpdir(), 'desk-bench-recap-'))
-const { service, store, unlock } = openDesk({ dataDir: dir })
+const { service, store, close } = openDesk({ dataDir: dir })
 const desa = service.regions.desa.map((d) => d.code)
 const table = [['kode_desa', 'nomor_tps', 'dpt']]
 for (let i = 0; i < TPS_TOTAL; i++)
@@ -124,6 +124,6 @@ reportRows([
   },
 ])
 
-store.db.close()
-unlock()
+// The writer's sync thread too, or the bench would not end.
+await close()
 rmSync(dir, { recursive: true, force: true })

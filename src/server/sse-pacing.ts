@@ -150,7 +150,10 @@ export class OpeningQueue {
 
   private wait(req: IncomingMessage, res: ServerResponse, go: () => void): void {
     const w: Waiting = { req, res, go, left: false, onClose: () => this.leave(w, true) }
+    // The request's 'close' too: a response queued behind another on the same connection
+    // (pipelined) hears neither 'close' nor 'finish' when the client goes, only its request does.
     res.once('close', w.onClose)
+    req.once('close', w.onClose)
     this.waiting.push(w)
     this.live++
     this.schedule()
@@ -171,6 +174,7 @@ export class OpeningQueue {
       if (!w || w.left) continue
       w.left = true
       w.res.off('close', w.onClose)
+      w.req.off('close', w.onClose)
       w.res.destroy()
     }
   }
@@ -185,6 +189,7 @@ export class OpeningQueue {
     w.left = true
     this.live--
     w.res.off('close', w.onClose)
+    w.req.off('close', w.onClose)
     if (gone && this.waiting.length - this.head > 2 * this.live + 64) {
       const kept = this.waiting.slice(this.head).filter((x) => x && !x.left)
       this.waiting.length = 0
@@ -225,7 +230,11 @@ export class OpeningQueue {
     this.schedule()
   }
 
-  private start({ res, go }: Waiting): void {
+  private start({ req, res, go }: Waiting): void {
+    // Pipelined behind a response still going on the same connection (say, a stream): node hands
+    // it no socket and tells it nothing — no 'finish', no 'close' — until that one ends, which a
+    // stream never does. It must not hold a place, or eight such requests stall every opening.
+    if (!res.socket) return go()
     this.working++
     let held = true
     const free = () => {
@@ -235,11 +244,13 @@ export class OpeningQueue {
       this.places.delete(res)
       res.off('finish', free)
       res.off('close', free)
+      req.off('close', free)
       this.schedule()
     }
     this.places.set(res, free)
     res.once('finish', free)
     res.once('close', free)
+    req.once('close', free)
     go()
   }
 }

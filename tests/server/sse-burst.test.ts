@@ -315,3 +315,54 @@ describe('openings waiting for their turn are bounded', () => {
     for (const s of sockets) s.destroy()
   })
 })
+
+describe('openings pipelined behind a stream on one connection (issue 13, finding 1)', () => {
+  let desk: TestDesk
+  let code: string
+  beforeAll(async () => {
+    desk = await startDesk()
+    code = (await desk.call('POST', '/users', { name: 'Papan', role: 'display' })).body.accessCode
+  })
+  afterAll(() => desk?.stop())
+
+  /** A stream, then `behind` more stream requests sent on the same socket (never answerable). */
+  async function pipelined(behind: number): Promise<Socket> {
+    const socket = await connected(desk)
+    const ask = (token?: string) =>
+      `GET /api/v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\n${token ? `Authorization: Bearer ${token}\r\n` : ''}\r\n`
+    socket.write(ask(code) + Array.from({ length: behind }, () => ask()).join(''))
+    expect(await statusOf(socket)).toBe(200)
+    return socket
+  }
+
+  it('hold no place in the opening queue: a board opens its stream while they sit there', async () => {
+    // Eight (the places under way at once) and more behind a stream that never ends: node gives
+    // their answers no socket, and tells them nothing until the stream ends.
+    const held = await pipelined(12)
+    onTestFinished(() => {
+      held.destroy()
+    })
+    const board = await connected(desk)
+    onTestFinished(() => {
+      board.destroy()
+    })
+    board.write(
+      `GET /api/v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${code}\r\n\r\n`,
+    )
+    expect(await statusOf(board)).toBe(200)
+  })
+
+  it('give their places back when the client hangs up', async () => {
+    const gone = await pipelined(12)
+    gone.destroy()
+    await expect.poll(() => desk.service.bus.size, { timeout: 5_000 }).toBeLessThanOrEqual(1)
+    const board = await connected(desk)
+    onTestFinished(() => {
+      board.destroy()
+    })
+    board.write(
+      `GET /api/v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${code}\r\n\r\n`,
+    )
+    expect(await statusOf(board)).toBe(200)
+  })
+})

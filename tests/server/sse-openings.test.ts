@@ -92,13 +92,19 @@ describe('stream openings whose client left (review of issue 13)', () => {
 function opening(method = 'GET') {
   const res = Object.assign(new EventEmitter(), {
     writableEnded: false,
+    // Its turn on the connection (a pipelined response behind another has none yet).
+    socket: {},
     headers: {} as Record<string, string>,
     set(name: string, value: string) {
       this.headers[name] = value
     },
     destroy() {},
   })
-  const req = { method, destroyed: false, socket: { destroyed: false } }
+  const req = Object.assign(new EventEmitter(), {
+    method,
+    destroyed: false,
+    socket: { destroyed: false },
+  })
   const calls: unknown[] = []
   const next = (error?: unknown) => calls.push(error ?? 'next')
   return {

@@ -157,6 +157,9 @@ function slowest(probes: Probe[], kind: Probe['kind'], from: number, to: number)
   return { max: ms.length ? Math.max(...ms) : NaN, n: ms.length }
 }
 
+/** A probe's slowest answer in ms, or a dash when it asked nothing then (the baseline has no burst). */
+const most = (p: { max: number; n: number }) => (p.n > 0 ? p.max.toFixed(0) : '—')
+
 async function scenario(
   name: string,
   url: string,
@@ -323,7 +326,7 @@ async function main() {
         .map(([k, v]) => `${k}×${v}`)
         .join(' ')
       console.log(
-        `${r.name.padEnd(22)} | ${st.padEnd(21)} | ${r.p50.toFixed(1)} / ${r.p99.toFixed(1)} / ${r.max.toFixed(1)} (${r.probes} probe, ${r.failed} gagal); ${r.keptHeld.max.toFixed(0)} / ${r.freshHeld.max.toFixed(0)} | ${r.openingMax.toFixed(0)}; ${r.keptOpening.max.toFixed(0)} (${r.keptOpening.n}×) / ${r.freshOpening.max.toFixed(0)} (${r.freshOpening.n}×) dalam ${(r.opening / 1000).toFixed(1)} s; CPU ${r.openingCpu} / ${r.totalCpu} ms | ${r.idleRss.toFixed(0)} / ${r.peakRss.toFixed(0)} / ${r.afterRss.toFixed(0)}`,
+        `${r.name.padEnd(22)} | ${st.padEnd(21)} | ${r.p50.toFixed(1)} / ${r.p99.toFixed(1)} / ${r.max.toFixed(1)} (${r.probes} probe, ${r.failed} gagal); ${most(r.keptHeld)} / ${most(r.freshHeld)} | ${r.openingMax.toFixed(0)}; ${most(r.keptOpening)} (${r.keptOpening.n}×) / ${most(r.freshOpening)} (${r.freshOpening.n}×) dalam ${(r.opening / 1000).toFixed(1)} s; CPU ${r.openingCpu} / ${r.totalCpu} ms | ${r.idleRss.toFixed(0)} / ${r.peakRss.toFixed(0)} / ${r.afterRss.toFixed(0)}`,
       )
       // p99, not the single worst probe: on a shared 2-core machine the baseline row shows what
       // the machine alone costs a probe.

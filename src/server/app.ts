@@ -294,7 +294,9 @@ export function createServer(deps: ServerDeps): DeskServer {
     // Taken now: routers mounted under /api/v1 shorten req.path while they run.
     const path = req.path
     res.on('finish', () => {
-      if (path === '/api/v1/events') return
+      // An open stream ends when its client leaves, hours later: not a request to log. Its
+      // refusals (401, 429, 503 …) are.
+      if (path === '/api/v1/events' && res.statusCode === 200) return
       logged(
         req,
         res,

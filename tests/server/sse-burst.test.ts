@@ -281,6 +281,67 @@ describe('a burst whose connections are still being accepted (issue 13, finding 
   })
 })
 
+describe('a backlog of openings while connections still arrive (issue 13, finding 1)', () => {
+  let desk: TestDesk
+  afterAll(() => desk?.stop())
+
+  it('starts one opening per turn while connections keep coming, the rest once they stop', async () => {
+    desk = await startDesk()
+    const codes: string[] = []
+    for (let i = 0; i < 5; i++) {
+      const code = (await desk.call('POST', '/users', { name: `Papan ${i}`, role: 'display' })).body
+        .accessCode as string
+      expect((await desk.call('GET', '/me', undefined, code)).status).toBe(200)
+      codes.push(code)
+    }
+    // 60 boards already connected, then all asking at once (read in a turn or two: a backlog),
+    // while 60 other clients keep connecting.
+    let accepted = 0
+    const onConnection = () => accepted++
+    desk.server.on('connection', onConnection)
+    const boards = await Promise.all(Array.from({ length: 60 }, () => connected(desk)))
+    const newcomers: Socket[] = []
+    onTestFinished(() => {
+      for (const s of [...boards, ...newcomers]) s.destroy()
+    })
+    await expect.poll(() => accepted, { timeout: 10_000 }).toBe(60)
+    // Calm again before they ask: only the newcomers below arrive.
+    for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r))
+    accepted = 0
+    const streamsSeen = watchStreams(desk)
+    onTestFinished(() => {
+      desk.server.off('connection', onConnection)
+      streamsSeen.stop()
+    })
+    const turns: { accepted: number; answered: number }[] = []
+    let last = { accepted: 0, answered: 0 }
+    let sampling = true
+    const sample = () => {
+      const now = { accepted, answered: streamsSeen.answers.filter((r) => r.headersSent).length }
+      turns.push({ accepted: now.accepted - last.accepted, answered: now.answered - last.answered })
+      last = now
+      if (sampling) setImmediate(sample)
+    }
+    setImmediate(sample)
+    const statuses = boards.map((socket, i) => {
+      socket.write(
+        `GET /api/v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${codes[i % 5]}\r\n\r\n`,
+      )
+      return statusOf(socket)
+    })
+    for (let i = 0; i < 60; i++) newcomers.push(connect(desk.port, '127.0.0.1'))
+    expect(await Promise.all(statuses)).toEqual(boards.map(() => 200))
+    await expect.poll(() => accepted, { timeout: 10_000 }).toBe(60)
+    sampling = false
+
+    // A turn that accepted a connection, or follows one that did, starts at most one opening
+    // (default `openingsPerTurnArriving`); calm turns start up to eight.
+    const arriving = turns.filter((t, i) => t.accepted > 0 || (turns[i - 1]?.accepted ?? 0) > 0)
+    expect(arriving.length).toBeGreaterThan(20)
+    expect(Math.max(...arriving.map((t) => t.answered))).toBeLessThanOrEqual(1)
+  })
+})
+
 describe('openings waiting for their turn are bounded', () => {
   let desk: TestDesk
   afterAll(() => desk?.stop())
@@ -364,5 +425,31 @@ describe('openings pipelined behind a stream on one connection (issue 13, findin
       `GET /api/v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${code}\r\n\r\n`,
     )
     expect(await statusOf(board)).toBe(200)
+  })
+})
+
+describe('the request log and the event stream', () => {
+  it('logs a refused stream request, not an open stream', async () => {
+    const lines: Record<string, unknown>[] = []
+    const desk = await startDesk({
+      logger: { info: (msg, f) => lines.push({ msg, ...f }), warn: () => {}, error: () => {} },
+    })
+    onTestFinished(() => desk.stop())
+    const code = (await desk.call('POST', '/users', { name: 'Papan', role: 'display' })).body
+      .accessCode as string
+    const baseline = desk.service.bus.size
+    const refused = await connected(desk)
+    refused.write('GET /api/v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n')
+    expect(await statusOf(refused)).toBe(401)
+    const open = await connected(desk)
+    open.write(
+      `GET /api/v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${code}\r\n\r\n`,
+    )
+    expect(await statusOf(open)).toBe(200)
+    open.destroy()
+    refused.destroy()
+    await expect.poll(() => desk.service.bus.size, { timeout: 5_000 }).toBe(baseline)
+    const logged = lines.filter((l) => l.msg === 'http' && l.path === '/api/v1/events')
+    expect(logged.map((l) => l.status)).toEqual([401])
   })
 })

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs'
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { Socket } from 'node:net'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import express, { type NextFunction, type Request, type Response } from 'express'
@@ -75,6 +76,12 @@ export type DeskRequestListener = ((req: IncomingMessage, res: ServerResponse) =
    */
   readonly accepted: () => void
 }
+
+/**
+ * Requests one connection may have unanswered at once (pipelined): more, and the connection is
+ * closed. An open event stream counts as one for as long as it is open.
+ */
+export const MAX_UNANSWERED_PER_CONNECTION = 8
 
 /** The event stream's own path, exactly (any other spelling goes through express's queue). */
 const isEventsPath = (url: string | undefined): boolean =>
@@ -365,8 +372,23 @@ export function createServer(deps: ServerDeps): DeskServer {
   // The request listener: the hot route's plain form answered lean (lean.ts), the rest by express.
   // A stream opening on the desk's own path waits its turn before express (sse-pacing.ts): in a
   // burst of them, reading one costs only node's parsing.
+  // Requests each connection has unanswered. Browsers, EventSource and proxies send one at a
+  // time; a client pipelining hundreds in one packet (node parses them all in one turn) is cut off.
+  const unanswered = new WeakMap<Socket, number>()
   const handler = Object.assign(
     (req: IncomingMessage, res: ServerResponse) => {
+      const socket = req.socket
+      // Cut off below, or gone: the requests node still parsed from its last packet go unanswered.
+      if (socket.destroyed) return
+      const n = (unanswered.get(socket) ?? 0) + 1
+      if (n > MAX_UNANSWERED_PER_CONNECTION) {
+        socket.destroy()
+        return
+      }
+      unanswered.set(socket, n)
+      // An answer that never finishes is on a connection that goes (its count goes with it), or
+      // an open stream, which counts for as long as it is open.
+      res.once('finish', () => unanswered.set(socket, (unanswered.get(socket) ?? 1) - 1))
       if (lean.dispatch(req, res)) return
       if (isEventsPath(req.url) && sse.early(req, res, () => app(req, res))) return
       app(req, res)

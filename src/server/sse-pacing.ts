@@ -49,6 +49,11 @@ interface Waiting {
   go: () => void
   /** Its client left while it waited (or its turn came): no longer counted as waiting. */
   left: boolean
+  /**
+   * Pipelined behind a response still going on its connection: set aside (not counted as waiting)
+   * until node gives its answer the connection (`socket` event), then queued again at the back.
+   */
+  aside: boolean
   onClose: () => void
 }
 
@@ -149,7 +154,14 @@ export class OpeningQueue {
   }
 
   private wait(req: IncomingMessage, res: ServerResponse, go: () => void): void {
-    const w: Waiting = { req, res, go, left: false, onClose: () => this.leave(w, true) }
+    const w: Waiting = {
+      req,
+      res,
+      go,
+      left: false,
+      aside: false,
+      onClose: () => this.leave(w, true),
+    }
     // The request's 'close' too: a response queued behind another on the same connection
     // (pipelined) hears neither 'close' nor 'finish' when the client goes, only its request does.
     res.once('close', w.onClose)
@@ -187,7 +199,7 @@ export class OpeningQueue {
   private leave(w: Waiting, gone: boolean): void {
     if (w.left) return
     w.left = true
-    this.live--
+    if (!w.aside) this.live--
     w.res.off('close', w.onClose)
     w.req.off('close', w.onClose)
     if (gone && this.waiting.length - this.head > 2 * this.live + 64) {
@@ -213,6 +225,10 @@ export class OpeningQueue {
       const w = this.waiting[this.head]!
       this.waiting[this.head++] = undefined
       if (w.left) continue
+      if (!w.res.socket) {
+        this.setAside(w)
+        continue
+      }
       this.leave(w, false)
       // Its client gave up while it waited: nothing to open.
       if (w.req.destroyed || w.res.writableEnded || w.req.socket.destroyed) continue
@@ -230,11 +246,28 @@ export class OpeningQueue {
     this.schedule()
   }
 
-  private start({ req, res, go }: Waiting): void {
-    // Pipelined behind a response still going on the same connection (say, a stream): node hands
-    // it no socket and tells it nothing — no 'finish', no 'close' — until that one ends, which a
-    // stream never does. It must not hold a place, or eight such requests stall every opening.
-    if (!res.socket) return go()
+  /**
+   * Pipelined behind a response still going on the same connection (say, a stream): node hands its
+   * answer no socket and tells it nothing — no 'finish', no 'close' — until that one ends, which a
+   * stream never does. Started, it would hold a place for good (eight such requests stalled every
+   * opening); let through without a place, hundreds pipelined on one socket would all sign in in
+   * one turn. So it waits aside, not counted (the desk closes a connection with more than a few
+   * requests unanswered: app.ts), and joins the back of the queue when its connection is its own.
+   * Its client leaving (the request's 'close') drops it.
+   */
+  private setAside(w: Waiting): void {
+    w.aside = true
+    this.live--
+    w.res.once('socket', () => {
+      if (w.left) return
+      w.aside = false
+      this.live++
+      this.waiting.push(w)
+      this.schedule()
+    })
+  }
+
+  private start({ res, go }: Waiting): void {
     this.working++
     let held = true
     const free = () => {
@@ -244,13 +277,11 @@ export class OpeningQueue {
       this.places.delete(res)
       res.off('finish', free)
       res.off('close', free)
-      req.off('close', free)
       this.schedule()
     }
     this.places.set(res, free)
     res.once('finish', free)
     res.once('close', free)
-    req.once('close', free)
     go()
   }
 }

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { connect, type Socket } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
-import type { DeskRequestListener } from '../../src/server/app'
+import { MAX_UNANSWERED_PER_CONNECTION, type DeskRequestListener } from '../../src/server/app'
 import { startDesk, type TestDesk } from '../helpers/desk'
 import { connected } from '../helpers/sse'
 
@@ -377,54 +377,90 @@ describe('openings waiting for their turn are bounded', () => {
   })
 })
 
-describe('openings pipelined behind a stream on one connection (issue 13, finding 1)', () => {
+describe('requests pipelined on one connection (issue 13, finding 1)', () => {
   let desk: TestDesk
   let code: string
+  /** Subscribers of a desk with no stream open. */
+  let idle: number
   beforeAll(async () => {
     desk = await startDesk()
     code = (await desk.call('POST', '/users', { name: 'Papan', role: 'display' })).body.accessCode
+    idle = desk.service.bus.size
   })
   afterAll(() => desk?.stop())
 
-  /** A stream, then `behind` more stream requests sent on the same socket (never answerable). */
-  async function pipelined(behind: number): Promise<Socket> {
+  const ask = (token?: string) =>
+    `GET /api/v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\n${token ? `Authorization: Bearer ${token}\r\n` : ''}\r\n`
+
+  /** A stream, then `behind` more stream requests on the same socket (not answerable while it runs). */
+  async function pipelined(behind: number, token?: string): Promise<Socket> {
     const socket = await connected(desk)
-    const ask = (token?: string) =>
-      `GET /api/v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\n${token ? `Authorization: Bearer ${token}\r\n` : ''}\r\n`
-    socket.write(ask(code) + Array.from({ length: behind }, () => ask()).join(''))
+    socket.write(ask(code) + Array.from({ length: behind }, () => ask(token)).join(''))
     expect(await statusOf(socket)).toBe(200)
     return socket
   }
 
-  it('hold no place in the opening queue: a board opens its stream while they sit there', async () => {
-    // Eight (the places under way at once) and more behind a stream that never ends: node gives
-    // their answers no socket, and tells them nothing until the stream ends.
-    const held = await pipelined(12)
+  async function board(): Promise<number> {
+    const socket = await connected(desk)
+    onTestFinished(() => {
+      socket.destroy()
+    })
+    socket.write(ask(code))
+    return statusOf(socket)
+  }
+
+  it('behind a stream hold no place in the opening queue: a board opens its stream meanwhile', async () => {
+    // As many as a connection may have unanswered (8 with the stream): node gives their answers
+    // no socket and tells them nothing while the stream runs. Before, they held all 8 places.
+    const held = await pipelined(MAX_UNANSWERED_PER_CONNECTION - 1)
     onTestFinished(() => {
       held.destroy()
     })
-    const board = await connected(desk)
+    expect(await board()).toBe(200)
+  })
+
+  it('behind a stream are not opened as streams that count against the account', async () => {
+    const held = await pipelined(MAX_UNANSWERED_PER_CONNECTION - 1, code)
     onTestFinished(() => {
-      board.destroy()
+      held.destroy()
     })
-    board.write(
-      `GET /api/v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${code}\r\n\r\n`,
-    )
-    expect(await statusOf(board)).toBe(200)
+    // 20 streams per account: this one and 19 more, however many wait behind it.
+    const statuses: number[] = []
+    for (let i = 0; i < 19; i++) statuses.push(await board())
+    expect(statuses).toEqual(Array.from({ length: 19 }, () => 200))
+    expect(await board()).toBe(429)
   })
 
   it('give their places back when the client hangs up', async () => {
-    const gone = await pipelined(12)
+    await expect.poll(() => desk.service.bus.size, { timeout: 5_000 }).toBe(idle)
+    const gone = await pipelined(MAX_UNANSWERED_PER_CONNECTION - 1, code)
     gone.destroy()
-    await expect.poll(() => desk.service.bus.size, { timeout: 5_000 }).toBeLessThanOrEqual(1)
-    const board = await connected(desk)
+    // The stream and the seven waiting behind it are all gone: nothing left subscribed.
+    await expect.poll(() => desk.service.bus.size, { timeout: 5_000 }).toBe(idle)
+    expect(await board()).toBe(200)
+  })
+
+  it('close a connection with more unanswered, and leave the rest of its packet unanswered', async () => {
+    const listener = desk.server.listeners('request')[0] as DeskRequestListener
+    const app = listener.app as unknown as { handle: (...a: unknown[]) => unknown }
+    const handle = app.handle.bind(app)
+    let handled = 0
+    app.handle = (...a: unknown[]) => {
+      handled++
+      return handle(...a)
+    }
     onTestFinished(() => {
-      board.destroy()
+      app.handle = handle
     })
-    board.write(
-      `GET /api/v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${code}\r\n\r\n`,
-    )
-    expect(await statusOf(board)).toBe(200)
+    // 500 requests in one write: node parses them all in one turn.
+    const flood = await connected(desk)
+    const closed = new Promise<void>((r) => flood.once('close', () => r()))
+    flood.on('data', () => {})
+    flood.write('GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n'.repeat(500))
+    await closed
+    expect(handled).toBeLessThanOrEqual(MAX_UNANSWERED_PER_CONNECTION)
+    app.handle = handle
+    expect((await desk.call('GET', '/health', undefined, null)).status).toBe(200)
   })
 })
 

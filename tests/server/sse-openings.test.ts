@@ -118,6 +118,34 @@ function opening(method = 'GET') {
 const turn = () => new Promise((r) => setImmediate(r))
 
 describe('the opening queue', () => {
+  it('sets aside an opening pipelined behind another answer until its connection is free, and drops it when its client leaves', async () => {
+    const queue = new OpeningQueue(8, 4)
+    // Behind a response still going on the connection: node has given their answers no socket.
+    const [a, b] = [opening(), opening()]
+    for (const o of [a, b]) {
+      ;(o.res as unknown as { socket: unknown }).socket = null
+      queue.admit(o.req, o.res, o.next)
+    }
+    expect(queue.size).toBe(2)
+    await turn()
+    // Not started (they would hold places nothing frees), and not counted as waiting.
+    expect([a.calls, b.calls]).toEqual([[], []])
+    expect(queue.size).toBe(0)
+    // The answer ahead ended: node hands A the connection, and A goes on in a later turn.
+    ;(a.res as unknown as { socket: unknown }).socket = {}
+    a.res.emit('socket', {})
+    expect(queue.size).toBe(1)
+    await turn()
+    expect(a.calls).toEqual(['next'])
+    // B's client hung up (only its request hears of it): it never goes on.
+    ;(b.req as unknown as EventEmitter).emit('close')
+    ;(b.res as unknown as { socket: unknown }).socket = {}
+    b.res.emit('socket', {})
+    await turn()
+    expect(b.calls).toEqual([])
+    expect(queue.size).toBe(0)
+  })
+
   it('stops counting an opening whose client left while it waited, and never lets it on', async () => {
     const queue = new OpeningQueue(1, 2)
     const first = opening()

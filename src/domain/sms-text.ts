@@ -93,3 +93,17 @@ export function fitSms(head: string, ...rest: string[]): string {
     return text.slice(0, SMS_MAX - tail.length - 3) + '...' + tail
   return (text + tail).slice(0, SMS_MAX - 3) + '...'
 }
+
+/**
+ * The first of `variants` (each the pieces of one reply, joined) that fits one SMS whole; when none
+ * does, the last shortened as `fitSms` does. For replies with something worth saying in full if
+ * there is room, and shorter or without it if not.
+ */
+export function fitSmsFirst(...variants: string[][]): string {
+  for (const pieces of variants) {
+    const text = pieces.map(smsAscii).join('')
+    if (text.length <= SMS_MAX) return text
+  }
+  const last = variants[variants.length - 1] ?? ['']
+  return fitSms(last[0] ?? '', ...last.slice(1))
+}

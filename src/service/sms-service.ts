@@ -12,6 +12,7 @@ import {
 import {
   codeLikeWords,
   fitSms,
+  fitSmsFirst,
   maskSmsCode,
   maskWords,
   normalizeMsisdn,
@@ -58,6 +59,8 @@ interface PartOutcome {
   receipt?: string
   conflictId?: number
   error?: string
+  /** What the C.Hasil check found doubtful in an accepted sheet (stored, flagged for review). */
+  warnings?: string[]
   votes: Record<string, number>
   invalid: number
 }
@@ -324,6 +327,9 @@ export class SmsService {
           status: status === 'conflict' && parsed.correction ? 'correction' : status,
           receipt: answer.receipt,
           ...(answer.conflictId ? { conflictId: answer.conflictId } : {}),
+          ...(answer.warnings.length > 0
+            ? { warnings: answer.warnings.map((w) => w.message) }
+            : {}),
           votes: report.votes,
           invalid: report.invalid,
         })
@@ -446,21 +452,36 @@ export class SmsService {
           : s === 'correction'
             ? 'KOREKSI MENUNGGU SUPERVISOR'
             : 'BEDA, DIPERIKSA SUPERVISOR'
+    // A sheet counted but doubtful (the check's warnings: stored, flagged for the desk to review):
+    // the reporter is asked to look at the paper again and told how to correct it. In full when it
+    // fits with the read-back, else shorter, else left out (the receipts and numbers come first).
+    const doubtful = parts.find((p) => p.warnings?.length)
+    const reply = (head: string, figs: string) => {
+      if (!doubtful) return fitSms(head, ` ${desaName}`, figs)
+      // Which contest, when the reply has more than one.
+      const which = parts.length > 1 ? ` ${doubtful.contest.toUpperCase()}` : ''
+      const full = ` PERIKSA${which}: ${doubtful.warnings![0]}. Salah? Kirim ${code} KOREKSI + isi benar.`
+      const short = ` PERIKSA${which}: ditandai untuk diperiksa desk.`
+      return fitSmsFirst(
+        [head, ` ${desaName}`, figs, full],
+        [head, figs, full],
+        [head, ` ${desaName}`, figs, short],
+        [head, figs, short],
+        [head, ` ${desaName}`, figs],
+      )
+    }
     if (parts.length === 1) {
       const p = parts[0]!
-      return fitSms(`${word(p.status)} ${p.receipt} ${where}`, ` ${desaName}`, ` ${figures(p)}`)
+      return reply(`${word(p.status)} ${p.receipt} ${where}`, ` ${figures(p)}`)
     }
     if (kinds.size === 1) {
-      const p0 = parts[0]!
-      return fitSms(
-        `${word(p0.status)} ${where}`,
-        ` ${desaName}`,
+      return reply(
+        `${word(parts[0]!.status)} ${where}`,
         ' ' + parts.map((p) => `${figures(p)} (${p.receipt})`).join(' '),
       )
     }
-    return fitSms(
+    return reply(
       `${where}`,
-      ` ${desaName}`,
       ' ' + parts.map((p) => `${figures(p)} ${word(p.status)} ${p.receipt}`).join('; '),
     )
   }

@@ -12,6 +12,7 @@ import {
 import {
   codeLikeWords,
   fitSms,
+  fitSmsFirst,
   maskSmsCode,
   maskWords,
   normalizeMsisdn,
@@ -211,5 +212,21 @@ describe('SMS text helpers', () => {
     expect(long.length).toBeLessThanOrEqual(160)
     expect(long.endsWith(' Contoh: K7PQ 3 B 120 150 TS 6')).toBe(true)
     expect(fitSms('DITERIMA é ', 'Padomasan')).toBe('DITERIMA e Padomasan')
+  })
+
+  it('takes the first variant of a reply that fits whole, else the last one shortened', () => {
+    const figures = ' BUPATI 1=12 2=15 TS=1'
+    const check = ' PERIKSA: ' + 'y'.repeat(100) + '.'
+    // With the desa's name it is too long; without it, it fits.
+    expect(
+      fitSmsFirst(
+        ['DITERIMA 000001-AB12 TPS003', ' Padomasan', figures, check + 'x'.repeat(10)],
+        ['DITERIMA 000001-AB12 TPS003', figures, check],
+        ['DITERIMA 000001-AB12 TPS003', figures],
+      ),
+    ).toBe('DITERIMA 000001-AB12 TPS003' + figures + check)
+    const none = fitSmsFirst(['x'.repeat(200)], ['DITERIMA ' + 'z'.repeat(200), ' akhir'])
+    expect(none.length).toBeLessThanOrEqual(160)
+    expect(none.endsWith(' akhir')).toBe(true)
   })
 })

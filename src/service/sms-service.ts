@@ -65,6 +65,12 @@ interface PartOutcome {
   invalid: number
 }
 
+/**
+ * How a reporter corrects a counted sheet by SMS, in a reply's few characters: the same message
+ * again with KOREKSI after the code (docs/SMS.md), which a supervisor then decides.
+ */
+const HOW_TO_CORRECT = 'Salah? Kirim ulang, KOREKSI sesudah kode.'
+
 /** How long a message waits for its reply to leave before the next message is read. */
 const REPLY_WAIT_MS = 3000
 const LOCK_LIMIT = 5
@@ -455,19 +461,26 @@ export class SmsService {
     // A sheet counted but doubtful (the check's warnings: stored, flagged for the desk to review):
     // the reporter is asked to look at the paper again and told how to correct it. In full when it
     // fits with the read-back, else shorter, else left out (the receipts and numbers come first).
+    // A kecamatan officer names the desa: the desa read back is their check that the right one was
+    // counted, so it is never dropped for this.
     const doubtful = parts.find((p) => p.warnings?.length)
     const reply = (head: string, figs: string) => {
-      if (!doubtful) return fitSms(head, ` ${desaName}`, figs)
+      const desa = ` ${desaName}`
+      if (!doubtful) return fitSms(head, desa, figs)
       // Which contest, when the reply has more than one.
       const which = parts.length > 1 ? ` ${doubtful.contest.toUpperCase()}` : ''
-      const full = ` PERIKSA${which}: ${doubtful.warnings![0]}. Salah? Kirim ${code} KOREKSI + isi benar.`
-      const short = ` PERIKSA${which}: ditandai untuk diperiksa desk.`
+      const full = ` PERIKSA${which}: ${doubtful.warnings![0]}. ${HOW_TO_CORRECT}`
+      const short = ` PERIKSA${which}: ditandai. ${HOW_TO_CORRECT}`
+      const shortest = ` PERIKSA${which}: ditandai untuk diperiksa desk.`
+      const checks = [full, short, shortest]
       return fitSmsFirst(
-        [head, ` ${desaName}`, figs, full],
-        [head, figs, full],
-        [head, ` ${desaName}`, figs, short],
-        [head, figs, short],
-        [head, ` ${desaName}`, figs],
+        ...(ctx.ownDesa === null
+          ? checks.map((c) => [head, desa, figs, c])
+          : checks.flatMap((c) => [
+              [head, desa, figs, c],
+              [head, figs, c],
+            ])),
+        [head, desa, figs],
       )
     }
     if (parts.length === 1) {

@@ -330,7 +330,7 @@ describe('results by SMS through both gateways', () => {
         invalid: 3,
       })
       expect(outboxTexts().at(-1)!.text).toMatch(
-        /^DITERIMA .* TPS001 GUBERNUR 1=31 2=32 3=33 TS=3 PERIKSA: Partisipasi sangat rendah: 99 suara dari DPT \d+\. Salah\? Kirim \w+ KOREKSI \+ isi benar\.$/,
+        /^DITERIMA .* TPS001 GUBERNUR 1=31 2=32 3=33 TS=3 PERIKSA: Partisipasi sangat rendah: 99 suara dari DPT \d+\. Salah\? Kirim ulang, KOREKSI sesudah kode\.$/,
       )
     })
 
@@ -382,6 +382,22 @@ describe('results by SMS through both gateways', () => {
       expect(tps.conflicts).toEqual([
         expect.objectContaining({ kind: 'correction', status: 'open' }),
       ])
+    })
+
+    it('tells an officer a doubtful sheet was counted, keeps the desa read back, and the hint corrects it', async () => {
+      // 18 votes of the DPT: counted, flagged as very low turnout.
+      await viaGammu('+6281211110002', `${officerCode} KETING 1 G 5 6 7 TS 0`)
+      const reply = outboxTexts().at(-1)!.text
+      expect(reply.length).toBeLessThanOrEqual(160)
+      expect(reply).toMatch(
+        /^DITERIMA \d{6}-[0-9A-F]{4} TPS001 Keting GUBERNUR 1=5 2=6 3=7 TS=0 PERIKSA: /,
+      )
+      expect(reply).toMatch(/PERIKSA: .*Salah\? Kirim ulang, KOREKSI sesudah kode\.$/)
+      // As the hint says: the same message again, KOREKSI after the code, the right numbers.
+      await viaGammu('+6281211110002', `${officerCode} KOREKSI KETING 1 G 50 60 70 TS 2`)
+      expect(outboxTexts().at(-1)!.text).toMatch(
+        /^KOREKSI MENUNGGU SUPERVISOR \d{6}-[0-9A-F]{4} TPS001 Keting GUBERNUR 1=50 2=60 3=70 TS=2$/,
+      )
     })
 
     it('gives unknown numbers no reply and lists them for operators', async () => {

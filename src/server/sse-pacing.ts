@@ -92,6 +92,8 @@ export class OpeningQueue {
   /** Requests let on from `early`: express's `admit` passes them through. */
   private readonly admitted = new WeakSet<IncomingMessage>()
   private readonly perTurn: PerTurn
+  /** `closeAll` ran: openings set aside are cut off when their turn on the connection comes. */
+  private closing = false
 
   constructor(
     private readonly atOnce: number,
@@ -178,6 +180,7 @@ export class OpeningQueue {
 
   /** The desk is closing: openings still waiting are cut off. */
   closeAll(): void {
+    this.closing = true
     const cut = this.waiting.slice(this.head)
     this.waiting.length = 0
     this.head = 0
@@ -260,6 +263,12 @@ export class OpeningQueue {
     this.live--
     w.res.once('socket', () => {
       if (w.left) return
+      // The desk closed meanwhile (closing the stream ahead of it gave it the connection).
+      if (this.closing) {
+        this.leave(w, true)
+        w.res.destroy()
+        return
+      }
       w.aside = false
       this.live++
       this.waiting.push(w)

@@ -118,7 +118,7 @@ function opening(method = 'GET') {
 const turn = () => new Promise((r) => setImmediate(r))
 
 describe('the opening queue', () => {
-  it('sets aside an opening pipelined behind another answer until its connection is free, and drops it when its client leaves', async () => {
+  it('sets aside an opening pipelined behind another answer until its connection is free, and drops it when its client leaves or the desk closes', async () => {
     const queue = new OpeningQueue(8, 4)
     // Behind a response still going on the connection: node has given their answers no socket.
     const [a, b] = [opening(), opening()]
@@ -144,6 +144,20 @@ describe('the opening queue', () => {
     await turn()
     expect(b.calls).toEqual([])
     expect(queue.size).toBe(0)
+
+    // One set aside when the desk closes: cut off when closing the stream ahead frees its turn.
+    const c = opening()
+    ;(c.res as unknown as { socket: unknown }).socket = null
+    let destroyed = false
+    ;(c.res as unknown as { destroy: () => void }).destroy = () => (destroyed = true)
+    queue.admit(c.req, c.res, c.next)
+    await turn()
+    queue.closeAll()
+    ;(c.res as unknown as { socket: unknown }).socket = {}
+    c.res.emit('socket', {})
+    await turn()
+    expect(c.calls).toEqual([])
+    expect(destroyed).toBe(true)
   })
 
   it('stops counting an opening whose client left while it waited, and never lets it on', async () => {

@@ -7,7 +7,7 @@
 // Payloads never carry an access code or a phone number: every signed-in screen, boards too,
 // receives the stream (a display account sees the cut in server/event-views.ts).
 
-import type { ContestDto, IncidentCategory, IncidentUrgency, TpsStatus } from './api'
+import type { ContestDto, IncidentDto, TpsStatus } from './api'
 
 /** The figures of a standing result, as the board adds them up without asking the desk. */
 export interface ResultFigures {
@@ -80,19 +80,10 @@ export interface DeskEventPayloads {
   'intake.window': { opensAt: string | null; closesAt: string | null }
   'intake.photoQuota': { perPlace: number; mbPerSheet: number; mbBase: number } | { reset: true }
   'photo.added': { file: string; region: string; tps: string | null; contest: string | null }
-  'incident.created': {
-    id: number
-    at: string
-    region: string
-    regionName: string
-    tps: string | null
-    category: IncidentCategory
-    categoryLabel: string
-    urgency: IncidentUrgency
-    text: string
+  /** The incident as listed (IncidentDto without the operators-only parts), just opened. */
+  'incident.created': Omit<IncidentDto, 'status' | 'reporter' | 'photo'> & {
     status: 'open'
-    simulated: boolean
-    hasPhoto: boolean
+    categoryLabel: string
   }
   'incident.updated': { id: number; status: 'open' | 'handled'; hasPhoto?: true }
   'verification.changed': {

@@ -3,13 +3,12 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launchBrowser } from '../helpers/browser'
+import { launchBrowser, signedInPage } from '../helpers/browser'
 import { builtUi, runCli } from '../helpers/build-ui'
 import { ADMIN_TOKEN, startDesk, type TestDesk } from '../helpers/desk'
 import { listBackups } from '../../src/service/backup-service'
 
 const SHOTS = join(__dirname, '..', '.artifacts', 'backup')
-const VIEWPORT = { width: 1366, height: 768 }
 
 describe('backup indicator on the console home (Chromium, 1366×768)', () => {
   let desk: TestDesk
@@ -18,14 +17,7 @@ describe('backup indicator on the console home (Chromium, 1366×768)', () => {
   let t = Date.parse('2024-11-27T12:00:00.000Z')
 
   async function home(): Promise<Page> {
-    const context = await browser.newContext({
-      viewport: VIEWPORT,
-      locale: 'id-ID',
-      timezoneId: 'Asia/Jakarta',
-    })
-    await context.addInitScript((token) => sessionStorage.setItem('desk.token', token), ADMIN_TOKEN)
-    context.setDefaultTimeout(15_000)
-    const page = await context.newPage()
+    const page = await signedInPage(browser, ADMIN_TOKEN)
     await page.goto(`${desk.url}/`)
     await page.locator('.backup-line').waitFor()
     return page

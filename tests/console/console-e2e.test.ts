@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Browser, Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launchBrowser } from '../helpers/browser'
+import { launchBrowser, signedInPage } from '../helpers/browser'
 import { builtUi } from '../helpers/build-ui'
 import { ADMIN_TOKEN, sid, startDesk, type TestDesk } from '../helpers/desk'
 import { report, samplePng, seedDesk, type Seeded } from './seed'
@@ -49,15 +49,8 @@ describe('operator console in Chromium at 1366×768', () => {
   }
 
   async function adminPage(path: string): Promise<Page> {
-    const context = await browser.newContext({
-      viewport: VIEWPORT,
-      locale: 'id-ID',
-      timezoneId: 'Asia/Jakarta',
-    })
     // As the Electron window: signed in as admin without typing a code.
-    await context.addInitScript((token) => sessionStorage.setItem('desk.token', token), ADMIN_TOKEN)
-    context.setDefaultTimeout(8_000)
-    const page = await context.newPage()
+    const page = await signedInPage(browser, ADMIN_TOKEN, { timeout: 8_000 })
     await page.goto(`${desk.url}${path}`)
     await page.locator('.console-nav').waitFor()
     return page

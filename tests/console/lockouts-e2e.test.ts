@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Lockout } from '../../src/server/rate-limit'
-import { launchBrowser } from '../helpers/browser'
+import { launchBrowser, signedInPage } from '../helpers/browser'
 import { builtUi } from '../helpers/build-ui'
 import { ADMIN_TOKEN, startDesk, type TestDesk } from '../helpers/desk'
 
@@ -11,7 +11,6 @@ import { ADMIN_TOKEN, startDesk, type TestDesk } from '../helpers/desk'
 // "kode saya ditolak/terkunci"; the admin finds the lock and lifts it, and the phones get in.
 
 const SHOTS = join(__dirname, '..', '.artifacts', 'console')
-const VIEWPORT = { width: 1366, height: 768 }
 const PADOMASAN = '35.09.01.2001'
 const NAT = '203.0.113.77'
 const from = (ip: string) => ({ 'x-forwarded-for': ip })
@@ -44,14 +43,7 @@ describe('locked sign-ins on the people screen, in Chromium at 1366×768', () =>
     operator = (await desk.call('POST', '/users', { name: 'Operator', role: 'operator' })).body
       .accessCode as string
     browser = await launchBrowser()
-    const context = await browser.newContext({
-      viewport: VIEWPORT,
-      locale: 'id-ID',
-      timezoneId: 'Asia/Jakarta',
-    })
-    await context.addInitScript((token) => sessionStorage.setItem('desk.token', token), ADMIN_TOKEN)
-    context.setDefaultTimeout(15_000)
-    page = await context.newPage()
+    page = await signedInPage(browser, ADMIN_TOKEN)
   }, 240_000)
 
   afterAll(async () => {
@@ -138,13 +130,11 @@ describe('locked sign-ins on the people screen, in Chromium at 1366×768', () =>
     expect((await login(budi.accessCode, '198.51.100.50')).status).toBe(200)
     await page.screenshot({ path: join(SHOTS, 'lockouts-after.png') })
     // An operator's home has no such line while the /64 is still locked (the list is the admin's).
-    const opContext = await browser.newContext({ viewport: VIEWPORT, locale: 'id-ID' })
-    await opContext.addInitScript((token) => sessionStorage.setItem('desk.token', token), operator)
-    const opPage = await opContext.newPage()
+    const opPage = await signedInPage(browser, operator)
     await opPage.goto(`${desk.url}/`)
-    await opPage.locator('.backup-line').waitFor({ timeout: 15_000 })
+    await opPage.locator('.backup-line').waitFor()
     expect(await opPage.locator('.lockouts-line').count()).toBe(0)
-    await opContext.close()
+    await opPage.context().close()
     await page.locator('.console-nav').getByText('Beranda').click()
     await expect.poll(() => page.locator('.lockouts-line').innerText()).toContain('1 alamat/kode')
     await page.locator('.console-nav').getByText('Orang').click()

@@ -1,4 +1,4 @@
-import { chromium, type Browser, type BrowserContextOptions } from 'playwright-core'
+import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core'
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 
@@ -31,4 +31,26 @@ export const PHONE: BrowserContextOptions = {
   isMobile: true,
   hasTouch: true,
   locale: 'id-ID',
+}
+
+/** An operations-room laptop: 1366×768, Indonesian, WIB. */
+export const LAPTOP: BrowserContextOptions = {
+  viewport: { width: 1366, height: 768 },
+  locale: 'id-ID',
+  timezoneId: 'Asia/Jakarta',
+}
+
+/**
+ * A new page signed in with `token` as the desktop window is (no code typed: the token is in
+ * sessionStorage before the UI loads); `timeout` for each step, `context` for other screens.
+ */
+export async function signedInPage(
+  browser: Browser,
+  token: string,
+  options: { timeout?: number; context?: BrowserContextOptions } = {},
+): Promise<Page> {
+  const context = await browser.newContext(options.context ?? LAPTOP)
+  await context.addInitScript((t) => sessionStorage.setItem('desk.token', t), token)
+  context.setDefaultTimeout(options.timeout ?? 15_000)
+  return context.newPage()
 }

@@ -3,12 +3,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launchBrowser } from '../helpers/browser'
+import { launchBrowser, signedInPage } from '../helpers/browser'
 import { builtUi, runCli } from '../helpers/build-ui'
 import { ADMIN_TOKEN, DESA_A, DESA_B, sid, startDesk, tpsCsv, type TestDesk } from '../helpers/desk'
 
 const SHOTS = join(__dirname, '..', '.artifacts', 'purge')
-const VIEWPORT = { width: 1366, height: 768 }
 const sheet = (tps: string) => ({
   submissionId: sid(),
   tps,
@@ -58,14 +57,7 @@ describe('purge button on the console (Chromium, 1366×768)', () => {
   })
 
   it('lists what will go, asks again, removes it, and says so', async () => {
-    const context = await browser.newContext({
-      viewport: VIEWPORT,
-      locale: 'id-ID',
-      timezoneId: 'Asia/Jakarta',
-    })
-    await context.addInitScript((token) => sessionStorage.setItem('desk.token', token), ADMIN_TOKEN)
-    context.setDefaultTimeout(15_000)
-    const page = await context.newPage()
+    const page = await signedInPage(browser, ADMIN_TOKEN)
     await page.goto(`${desk.url}/orang`)
     const card = page.locator('.purge-card')
     await card.locator('.purge-list').waitFor()
@@ -107,7 +99,7 @@ describe('purge button on the console (Chromium, 1366×768)', () => {
     expect(table).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-/)
     await arrivals.scrollIntoViewIfNeeded()
     await page.screenshot({ path: join(SHOTS, 'purge-home-arrivals.png') })
-    await context.close()
+    await page.context().close()
   }, 120_000)
 })
 

@@ -12,11 +12,17 @@ afterEach(async () => {
   while (desks.length) await desks.pop()!.stop()
 })
 
-async function deskOn(disk: HeldDurability) {
+/** A desk whose syncs are held, with a registry of 3 TPS (that import's sync let through). */
+async function heldDesk() {
+  const disk = new HeldDurability(true)
   disks.push(disk)
   const desk = await startDesk({ durability: disk })
   desks.push(desk)
-  return desk
+  const imported = desk.call('POST', '/tps/import', tpsCsv([DESA_A], 3, 300))
+  await until(() => disk.pending === 1)
+  disk.finish()
+  expect((await imported).status).toBe(200)
+  return { desk, disk }
 }
 
 const sheet = (submissionId = sid()) => ({
@@ -39,13 +45,7 @@ const until = async (what: () => boolean) => {
 
 describe('acknowledged only when on disk (the write path, issue 13)', () => {
   it('answers a report, and its retry, only after the sync that holds it; the desk answers other requests meanwhile', async () => {
-    const disk = new HeldDurability(true)
-    const desk = await deskOn(disk)
-    // The registry import is a write too: let its sync through.
-    const imported = desk.call('POST', '/tps/import', tpsCsv([DESA_A], 3, 300))
-    await until(() => disk.pending === 1)
-    disk.finish()
-    expect((await imported).status).toBe(200)
+    const { desk, disk } = await heldDesk()
 
     const body = sheet()
     const first = desk.call('POST', '/results', body)
@@ -75,12 +75,7 @@ describe('acknowledged only when on disk (the write path, issue 13)', () => {
   })
 
   it('refuses with 503, and never confirms from storage, when a failed sync cannot be made good', async () => {
-    const disk = new HeldDurability(true)
-    const desk = await deskOn(disk)
-    const imported = desk.call('POST', '/tps/import', tpsCsv([DESA_A], 3, 300))
-    await until(() => disk.pending === 1)
-    disk.finish()
-    expect((await imported).status).toBe(200)
+    const { desk, disk } = await heldDesk()
 
     // Another reader holds an old snapshot of the database: the checkpoint cannot empty the WAL.
     const reader = new Database(join(desk.dataDir, 'desk.sqlite'), { readonly: true })

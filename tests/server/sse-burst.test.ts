@@ -37,6 +37,47 @@ function perTurn(sample: () => number) {
   }
 }
 
+/**
+ * Counts read once per turn of the event loop (setImmediate), kept as what each grew by in that
+ * turn (from zero before the first). `turns` fills until `stop()`.
+ */
+function turnByTurn<K extends string>(read: () => Record<K, number>) {
+  const turns: Record<K, number>[] = []
+  let last: Record<K, number> | null = null
+  let running = true
+  const tick = () => {
+    const now = read()
+    const grew = {} as Record<K, number>
+    for (const k of Object.keys(now) as K[]) grew[k] = now[k] - (last?.[k] ?? 0)
+    turns.push(grew)
+    last = now
+    if (running) setImmediate(tick)
+  }
+  setImmediate(tick)
+  return {
+    turns,
+    stop: () => {
+      running = false
+    },
+  }
+}
+
+/** Turns that accepted a connection, or follow one that did: more may wait in the kernel's queue. */
+const arrivingTurns = <T extends { accepted: number }>(turns: T[]) =>
+  turns.filter((t, i) => t.accepted > 0 || (turns[i - 1]?.accepted ?? 0) > 0)
+
+/** `n` display accounts, each signed in once (their scrypt check is not part of what is measured). */
+async function signedInDisplays(desk: TestDesk, n: number): Promise<string[]> {
+  const codes: string[] = []
+  for (let i = 0; i < n; i++) {
+    const code = (await desk.call('POST', '/users', { name: `Papan ${i}`, role: 'display' })).body
+      .accessCode as string
+    expect((await desk.call('GET', '/me', undefined, code)).status).toBe(200)
+    codes.push(code)
+  }
+  return codes
+}
+
 const originalUrl = (req: IncomingMessage) =>
   // Express's routers shorten req.url while they run; originalUrl is what came in.
   (req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? ''
@@ -190,14 +231,8 @@ describe('a burst whose connections are still being accepted (issue 13, finding 
         desk.store.appendEvent('tps.imported', data)
       }
     })
-    const codes: string[] = []
-    for (let i = 0; i < 5; i++) {
-      const code = (await desk.call('POST', '/users', { name: `Papan ${i}`, role: 'display' })).body
-        .accessCode as string
-      // Signed in already: the openings are quick, the pages are the work.
-      expect((await desk.call('GET', '/me', undefined, code)).status).toBe(200)
-      codes.push(code)
-    }
+    // Signed in already: the openings are quick, the pages are the work.
+    const codes = await signedInDisplays(desk, 5)
 
     let accepted = 0
     const onConnection = () => accepted++
@@ -219,22 +254,12 @@ describe('a burst whose connections are still being accepted (issue 13, finding 
       app.handle = handle
     })
     /** Per turn of the event loop: connections accepted, replay pages written, streams answered. */
-    const turns: { accepted: number; pages: number; answered: number }[] = []
-    let last = { accepted: 0, pages: 0, answered: 0 }
-    let sampling = true
-    const sample = () => {
+    const sampled = turnByTurn(() => {
       for (const r of answers)
-        if (r.headersSent && !answeredIn.has(r)) answeredIn.set(r, turns.length)
-      const now = { accepted, pages: streamsSeen.pageWrites, answered: answeredIn.size }
-      turns.push({
-        accepted: now.accepted - last.accepted,
-        pages: now.pages - last.pages,
-        answered: now.answered - last.answered,
-      })
-      last = now
-      if (sampling) setImmediate(sample)
-    }
-    setImmediate(sample)
+        if (r.headersSent && !answeredIn.has(r)) answeredIn.set(r, sampled.turns.length)
+      return { accepted, pages: streamsSeen.pageWrites, answered: answeredIn.size }
+    })
+    const { turns } = sampled
 
     // 100 boards (20 per account, the cap) connect at once and ask as soon as they are connected:
     // the desk accepts one connection per turn while the first streams already replay.
@@ -249,7 +274,7 @@ describe('a burst whose connections are still being accepted (issue 13, finding 
       return statusOf(socket)
     })
     onTestFinished(async () => {
-      sampling = false
+      sampled.stop()
       desk.server.off('connection', onConnection)
       streamsSeen.stop()
       for (const s of sockets) s.destroy()
@@ -260,12 +285,12 @@ describe('a burst whose connections are still being accepted (issue 13, finding 
     expect(counts).toEqual({ 200: 100 })
     // Every stream is sent all it missed (10 pages each), however the turns were shared.
     await expect.poll(() => streamsSeen.pageWrites, { timeout: 20_000 }).toBe(1_000)
-    sampling = false
+    sampled.stop()
 
     // A turn that accepted a connection, or follows one that did: more may be waiting in the
     // kernel's queue, each for a turn of its own, so such turns must be short. Before, they
     // started up to 8 openings and wrote up to 16 pages (~450 KB of socket writes).
-    const arriving = turns.filter((t, i) => t.accepted > 0 || (turns[i - 1]?.accepted ?? 0) > 0)
+    const arriving = arrivingTurns(turns)
     expect(turns.reduce((n, t) => n + t.accepted, 0)).toBe(100)
     // Node accepts one connection per turn (libuv 1.45 and later): the premise of this test.
     expect(Math.max(...turns.map((t) => t.accepted))).toBe(1)
@@ -287,13 +312,7 @@ describe('a backlog of openings while connections still arrive (issue 13, findin
 
   it('starts one opening per turn while connections keep coming, the rest once they stop', async () => {
     desk = await startDesk()
-    const codes: string[] = []
-    for (let i = 0; i < 5; i++) {
-      const code = (await desk.call('POST', '/users', { name: `Papan ${i}`, role: 'display' })).body
-        .accessCode as string
-      expect((await desk.call('GET', '/me', undefined, code)).status).toBe(200)
-      codes.push(code)
-    }
+    const codes = await signedInDisplays(desk, 5)
     // 60 boards already connected, then all asking at once (read in a turn or two: a backlog),
     // while 60 other clients keep connecting.
     let accepted = 0
@@ -313,16 +332,10 @@ describe('a backlog of openings while connections still arrive (issue 13, findin
       desk.server.off('connection', onConnection)
       streamsSeen.stop()
     })
-    const turns: { accepted: number; answered: number }[] = []
-    let last = { accepted: 0, answered: 0 }
-    let sampling = true
-    const sample = () => {
-      const now = { accepted, answered: streamsSeen.answers.filter((r) => r.headersSent).length }
-      turns.push({ accepted: now.accepted - last.accepted, answered: now.answered - last.answered })
-      last = now
-      if (sampling) setImmediate(sample)
-    }
-    setImmediate(sample)
+    const sampled = turnByTurn(() => ({
+      accepted,
+      answered: streamsSeen.answers.filter((r) => r.headersSent).length,
+    }))
     const statuses = boards.map((socket, i) => {
       socket.write(
         `GET /api/v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${codes[i % 5]}\r\n\r\n`,
@@ -332,11 +345,11 @@ describe('a backlog of openings while connections still arrive (issue 13, findin
     for (let i = 0; i < 60; i++) newcomers.push(connect(desk.port, '127.0.0.1'))
     expect(await Promise.all(statuses)).toEqual(boards.map(() => 200))
     await expect.poll(() => accepted, { timeout: 10_000 }).toBe(60)
-    sampling = false
+    sampled.stop()
 
     // A turn that accepted a connection, or follows one that did, starts at most one opening
     // (default `openingsPerTurnArriving`); calm turns start up to eight.
-    const arriving = turns.filter((t, i) => t.accepted > 0 || (turns[i - 1]?.accepted ?? 0) > 0)
+    const arriving = arrivingTurns(sampled.turns)
     expect(arriving.length).toBeGreaterThan(20)
     expect(Math.max(...arriving.map((t) => t.answered))).toBeLessThanOrEqual(1)
   })

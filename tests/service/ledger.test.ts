@@ -46,6 +46,22 @@ function logged(tps: string, s: ResultSheet): number {
   return seq
 }
 
+/** `s` logged against `tps` and held as an open conflict against `standingSeq` (in a writer job). */
+function held(tps: string, s: ResultSheet, standingSeq: number): { id: number; seq: number } {
+  const seq = logged(tps, s)
+  const id = desk.ledger.nextConflictId()
+  desk.ledger.hold({
+    id,
+    tps,
+    contest: CONTEST,
+    kind: 'conflict',
+    seq,
+    standingSeq,
+    channel: 'test',
+  })
+  return { id, seq }
+}
+
 function entry(tps: string, s: ResultSheet, seq: number, dpt = 300): LedgerSheet {
   const candidates = desk.service.contest(CONTEST)!.candidates
   return {
@@ -106,17 +122,7 @@ describe('result ledger', () => {
     const before = result()!
     let id = 0
     const { appended } = await job(() => {
-      const seq = logged(TPS, sheet(90, 80))
-      id = desk.ledger.nextConflictId()
-      desk.ledger.hold({
-        id,
-        tps: TPS,
-        contest: CONTEST,
-        kind: 'conflict',
-        seq,
-        standingSeq: before.submissionSeq,
-        channel: 'test',
-      })
+      id = held(TPS, sheet(90, 80), before.submissionSeq).id
     })
     expect(types(appended)).toEqual(['result.conflict'])
     expect(appended[0]!.data).toMatchObject({ conflictId: id, kind: 'conflict', tps: TPS })
@@ -126,25 +132,11 @@ describe('result ledger', () => {
 
   it('resolveConflict: keeping the standing result only closes it; keeping another sheet replaces it first', async () => {
     const standing = result()!
-    const held = (s: ResultSheet) => {
-      const seq = logged(TPS, s)
-      const id = desk.ledger.nextConflictId()
-      desk.ledger.hold({
-        id,
-        tps: TPS,
-        contest: CONTEST,
-        kind: 'conflict',
-        seq,
-        standingSeq: standing.submissionSeq,
-        channel: 'test',
-      })
-      return { id, seq }
-    }
     let first = { id: 0, seq: 0 }
     let second = { id: 0, seq: 0 }
     await job(() => {
-      first = held(sheet(95, 80))
-      second = held(sheet(96, 80))
+      first = held(TPS, sheet(95, 80), standing.submissionSeq)
+      second = held(TPS, sheet(96, 80), standing.submissionSeq)
     })
     const at = desk.store.nowIso()
     const kept = await job(() =>
@@ -253,17 +245,7 @@ describe('result ledger', () => {
     await job(() => {
       // Two held reports against TPS2's result: one becomes the result, the later one stays held.
       for (const s of [sheet(140, 60), sheet(141, 60)]) {
-        const seq = logged(TPS2, s)
-        const id = desk.ledger.nextConflictId()
-        desk.ledger.hold({
-          id,
-          tps: TPS2,
-          contest: CONTEST,
-          kind: 'conflict',
-          seq,
-          standingSeq: standing.submissionSeq,
-          channel: 'test',
-        })
+        const { id, seq } = held(TPS2, s, standing.submissionSeq)
         if (!promotedSeq) [promotedSeq, heldId] = [seq, id]
         else laterId = id
       }

@@ -3,12 +3,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launchBrowser } from '../helpers/browser'
+import { launchBrowser, signedInPage } from '../helpers/browser'
 import { builtUi } from '../helpers/build-ui'
 import { ADMIN_TOKEN, DESA_A, DESA_B, startDesk, tpsCsv, type TestDesk } from '../helpers/desk'
 
 const SHOTS = join(__dirname, '..', '.artifacts', 'sms')
-const VIEWPORT = { width: 1366, height: 768 }
 
 describe('SMS screen in Chromium at 1366×768', () => {
   let desk: TestDesk
@@ -28,14 +27,7 @@ describe('SMS screen in Chromium at 1366×768', () => {
   }
 
   async function adminPage(path: string): Promise<Page> {
-    const context = await browser.newContext({
-      viewport: VIEWPORT,
-      locale: 'id-ID',
-      timezoneId: 'Asia/Jakarta',
-    })
-    await context.addInitScript((token) => sessionStorage.setItem('desk.token', token), ADMIN_TOKEN)
-    context.setDefaultTimeout(10_000)
-    const page = await context.newPage()
+    const page = await signedInPage(browser, ADMIN_TOKEN, { timeout: 10_000 })
     await page.goto(`${desk.url}${path}`)
     await page.locator('.console-nav').waitFor()
     return page

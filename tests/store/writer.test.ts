@@ -179,18 +179,23 @@ describe('group commit writer, durable off the thread', () => {
     return { db, path }
   }
   const eio = () => Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' })
-
-  it('after a failed sync makes the data safe by a checkpoint into the database file, then answers', async () => {
+  /** A writer over a file database whose syncs are held: what it told of disk errors, and batches announced. */
+  function heldWriter() {
     const { db, path } = fileDb()
     const disk = new HeldDurability(true)
     const told: boolean[] = []
-    let announced = 0
+    let batches = 0
     const writer = new GroupCommitWriter(db, {
       durability: disk,
-      afterCommit: () => () => announced++,
+      afterCommit: () => () => batches++,
       onDiskError: (_e, recovered) => told.push(recovered),
     })
     const ins = db.prepare('INSERT INTO t (x) VALUES (?)')
+    return { db, path, disk, told, writer, ins, announced: () => batches }
+  }
+
+  it('after a failed sync makes the data safe by a checkpoint into the database file, then answers', async () => {
+    const { db, path, disk, told, writer, ins, announced } = heldWriter()
     const job = writer.run(() => ins.run(1).changes)
     await settledYet(job)
     // A second fsync after a failed one may "succeed" without the lost pages: the writer does not
@@ -198,7 +203,7 @@ describe('group commit writer, durable off the thread', () => {
     disk.finish(eio())
     expect(await job).toBe(1)
     expect(told).toEqual([true])
-    expect(announced).toBe(1)
+    expect(announced()).toBe(1)
     expect(statSync(`${path}-wal`).size).toBe(0)
     const reader = new Database(path, { readonly: true })
     expect(reader.prepare('SELECT count(*) AS n FROM t').get()).toEqual({ n: 1 })
@@ -213,16 +218,7 @@ describe('group commit writer, durable off the thread', () => {
   })
 
   it('stops taking writes, and confirms nothing from storage, when a failed sync cannot be made good', async () => {
-    const { db, path } = fileDb()
-    const disk = new HeldDurability(true)
-    const told: boolean[] = []
-    let announced = 0
-    const writer = new GroupCommitWriter(db, {
-      durability: disk,
-      afterCommit: () => () => announced++,
-      onDiskError: (_e, recovered) => told.push(recovered),
-    })
-    const ins = db.prepare('INSERT INTO t (x) VALUES (?)')
+    const { db, path, disk, told, writer, ins, announced } = heldWriter()
     // A reader holding an old snapshot: the checkpoint cannot empty the WAL.
     const reader = new Database(path, { readonly: true })
     reader.exec('BEGIN')
@@ -234,7 +230,7 @@ describe('group commit writer, durable off the thread', () => {
     await expect(first).rejects.toBeInstanceOf(DiskFailedError)
     await expect(queued).rejects.toBeInstanceOf(DiskFailedError)
     expect(told).toEqual([false])
-    expect(announced).toBeGreaterThanOrEqual(1) // committed and readable: the screens agree
+    expect(announced()).toBeGreaterThanOrEqual(1) // committed and readable: the screens agree
     await expect(writer.run(() => ins.run(3))).rejects.toBeInstanceOf(DiskFailedError)
     // A retry answered from storage would claim what the disk may not hold.
     await expect(writer.durable()).rejects.toBeInstanceOf(DiskFailedError)

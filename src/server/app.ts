@@ -280,7 +280,6 @@ export function createServer(deps: ServerDeps): DeskServer {
   }
   const lean = new LeanRoutes({
     identify,
-    addressOf: clientAddress,
     secure,
     logged,
     fail: (res, err) => answerError(res, err, logger),

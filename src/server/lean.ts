@@ -3,6 +3,7 @@ import type { NextFunction, Request, Response } from 'express'
 import type { z } from 'zod'
 import { DeskError } from '../service/errors'
 import type { Principal } from '../service/principal'
+import { clientAddress } from './client-address'
 import { checkJsonBytes, checkSurrogates } from './json-body'
 
 /**
@@ -20,18 +21,10 @@ import { checkJsonBytes, checkSurrogates } from './json-body'
  * route mounted in express answers it as before: one definition, two ways in (`jsonRoute`).
  */
 
-/** Requests per route and method a lean table answers; `dispatch` returns false for the rest. */
-export interface LeanTable {
-  /** Answer `req` if a lean route takes it (true); false leaves it to express. */
-  dispatch(req: IncomingMessage, res: ServerResponse): boolean
-}
-
 /** What a lean route needs from the app around it (built by createServer). */
 export interface LeanPlumbing {
   /** The client's address, resolved as the app's first middleware does it (trusted proxies). */
   identify(req: IncomingMessage): string
-  /** The address `identify` resolved for a request express is answering. */
-  addressOf(req: IncomingMessage): string
   /** Security headers, as every express answer carries them. */
   secure(res: ServerResponse): void
   /** The request log line, as express's logging middleware writes it. */
@@ -189,11 +182,12 @@ const badJson = () => new DeskError(400, 'bad_json', 'Isi permintaan bukan JSON 
  * The lean routes of one app. `post` registers a JSON route's lean way in and returns its express
  * handler (mounted after the same guard and express.json, as every route): one `run`, two ways in.
  */
-export class LeanRoutes implements LeanTable {
+export class LeanRoutes {
   private readonly posts = new Map<string, (req: IncomingMessage, res: ServerResponse) => void>()
 
   constructor(private readonly plumbing: LeanPlumbing) {}
 
+  /** Answer `req` if a lean route takes it (true); false leaves it to express. */
   dispatch(req: IncomingMessage, res: ServerResponse): boolean {
     if (req.method !== 'POST' || this.posts.size === 0) return false
     const url = req.url ?? ''
@@ -241,7 +235,7 @@ export class LeanRoutes implements LeanTable {
       const body = spec.parse(spec.schema, req.body)
       const out = await spec.run(res.locals.principal as Principal, body, {
         header: (name) => req.get(name),
-        address: plumbing.addressOf(req),
+        address: clientAddress(req),
       })
       res.status(out.status).json(out.body)
     }

@@ -1,5 +1,4 @@
 import express, { Router, type NextFunction, type Request, type Response } from 'express'
-import type { IncomingMessage } from 'node:http'
 import type { z } from 'zod'
 import { isWithin } from '../domain/codes'
 import type { RecapLevel } from '../domain/recap'
@@ -154,23 +153,27 @@ export function createRouteContext(deps: RouterDeps): RouteContext {
    * The guard of every signed-in route, for express and the lean way in alike: a valid token
    * (`queryToken` for SSE, else the Authorization header), the per-principal limit (admin exempt),
    * a display account to the board's GETs only, the minimum role. Throws DeskError (401/403/429).
+   * `seen` is told who the client is before the limit and role checks, so a 403 or 429 logs the account.
    */
   const authorize = async (
-    req: IncomingMessage,
-    at: { method: string; path: string; address: string; queryToken?: string | undefined },
-    min?: 'operator' | 'supervisor' | 'admin',
-    options: { queued?: boolean } = {},
-    /** Told who the client is before the limit and role checks, so a 403 or 429 logs the account. */
-    seen: (principal: Principal) => void = () => {},
+    request: {
+      method: string
+      path: string
+      address: string
+      authorization: string | undefined
+      queryToken?: string | undefined
+    },
+    guard: { min?: 'operator' | 'supervisor' | 'admin' | undefined; queued?: boolean | undefined },
+    seen: (principal: Principal) => void,
   ): Promise<Principal> => {
     let principal: Principal
-    const authOptions = { skipReporterGate: options.queued === true }
+    const authOptions = { skipReporterGate: guard.queued === true }
     try {
-      principal = at.queryToken
-        ? await auth.authenticateToken(at.queryToken, at.address, authOptions)
-        : await auth.authenticate(headerOf(req, 'authorization'), at.address, authOptions)
+      principal = request.queryToken
+        ? await auth.authenticateToken(request.queryToken, request.address, authOptions)
+        : await auth.authenticate(request.authorization, request.address, authOptions)
     } catch (e) {
-      const wait = deps.addressLimiter.take(at.address)
+      const wait = deps.addressLimiter.take(request.address)
       if (wait > 0) throw new RateLimited(wait)
       throw e
     }
@@ -180,9 +183,11 @@ export function createRouteContext(deps: RouterDeps): RouteContext {
       if (wait > 0) throw new RateLimited(wait)
     }
     // A display account runs a wall board on some other machine: the board and nothing else.
-    if (principal.role === 'display' && !(at.method === 'GET' && DISPLAY_PATHS.test(at.path))) {
+    const boardRead = request.method === 'GET' && DISPLAY_PATHS.test(request.path)
+    if (principal.role === 'display' && !boardRead) {
       throw forbidden('Akun tampilan (display) hanya untuk papan dinding')
     }
+    const { min } = guard
     if (min && !atLeast(principal, min)) {
       throw forbidden(
         min === 'admin'
@@ -200,19 +205,18 @@ export function createRouteContext(deps: RouterDeps): RouteContext {
     (min?: 'operator' | 'supervisor' | 'admin', options: { queued?: boolean } = {}) =>
     async (req: Request, res: Response, next: NextFunction) => {
       await authorize(
-        req,
         {
           method: req.method,
           path: req.path,
           address: address(req),
+          authorization: req.get('authorization'),
           // EventSource cannot send headers: SSE alone may pass the token in the query.
           queryToken:
             req.path === '/events' && typeof req.query.token === 'string'
               ? req.query.token
               : undefined,
         },
-        min,
-        options,
+        { min, ...options },
         (principal) => (res.locals.principal = principal),
       )
       next()
@@ -226,7 +230,16 @@ export function createRouteContext(deps: RouterDeps): RouteContext {
     const handler = deps.lean.post(
       { ...spec, limit: JSON_LIMIT_BYTES, parse },
       (req, address, seen) =>
-        authorize(req, { method: 'POST', path: spec.path, address }, spec.min, spec, seen),
+        authorize(
+          {
+            method: 'POST',
+            path: spec.path,
+            address,
+            authorization: headerOf(req, 'authorization'),
+          },
+          spec,
+          seen,
+        ),
     )
     return [requireAuth(spec.min, spec), json, handler]
   }

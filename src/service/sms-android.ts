@@ -83,7 +83,14 @@ export class AndroidSender implements SmsSender {
       })
       await res.arrayBuffer()
     } catch (e) {
-      return { message: `ponsel gateway tidak terjangkau (${(e as Error).name})`, retry: true }
+      // Said in words for the SMS screen, not as the runtime's error name ("TypeError").
+      const timedOut = (e as Error).name === 'TimeoutError'
+      return {
+        message: timedOut
+          ? 'ponsel gateway tidak menjawab tepat waktu'
+          : 'ponsel gateway tidak terjangkau (cek Wi-Fi dan alamat ponsel)',
+        retry: true,
+      }
     }
     if (res.ok) return null
     return { message: `ponsel gateway menjawab HTTP ${res.status}`, retry: res.status >= 500 }

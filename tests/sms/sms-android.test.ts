@@ -66,4 +66,21 @@ describe('SMS Gateway for Android', () => {
     expect((error as Error).message).toBe('ponsel gateway menjawab HTTP 401')
     expect((error as Error).message).not.toContain('rahasia')
   })
+
+  it('says in Indonesian why a reply could not go, never the runtime error name', async () => {
+    const failing = (e: Error) =>
+      new AndroidSender({
+        url: 'http://192.168.1.20:8080',
+        user: 'sms',
+        password: 'pw',
+        fetch: (() => Promise.reject(e)) as unknown as typeof fetch,
+        retryDelaysMs: [0],
+      })
+        .send('+62812', 'x')
+        .catch((err: Error) => err.message)
+    const unreachable = await failing(new TypeError('fetch failed'))
+    expect(unreachable).toBe('ponsel gateway tidak terjangkau (cek Wi-Fi dan alamat ponsel)')
+    const timeout = Object.assign(new Error('timed out'), { name: 'TimeoutError' })
+    expect(await failing(timeout)).toBe('ponsel gateway tidak menjawab tepat waktu')
+  })
 })
